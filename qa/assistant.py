@@ -1,0 +1,125 @@
+"""``Assistant``: the one core object the CLI, the web UI and the API all call.
+
+It opens the index once (building it when missing or stale, if allowed), keeps the
+encoder warm, and answers questions one at a time or in batches.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+from .answer import Passage, Result, confidence, highlight_spans
+from .config import Settings
+from .errors import IndexMissingError, IndexStaleError, InputError
+
+DEFAULT_K = 3
+DISPLAY_WINDOW = 1  # neighbour sentences shown around a passage when it is expanded
+MAX_K = 20
+BUILD_POLICIES = ("auto", "never", "force")
+
+
+class Assistant:
+    """Answers questions about the documents of one corpus from its index."""
+
+    def __init__(self, settings: Settings | None = None, *, build: str = "auto", encoder=None,
+                 threshold: float | None = None, log: Callable[[str], None] | None = None) -> None:
+        from .calibration import load_threshold
+        from .corpus import load_corpus
+        from .embedding import make_encoder
+        from .indexing import passage_text
+        from .retrieval import Retriever
+
+        if build not in BUILD_POLICIES:
+            raise ValueError(f"build must be one of {BUILD_POLICIES}")
+        self.settings = settings or Settings.from_env()
+        self.log = log or (lambda msg: print(msg, file=sys.stderr))
+        self.encoder = encoder or make_encoder(self.settings, self.log)
+        self.documents = {doc.id: doc for doc in load_corpus(self.settings.corpus_dir)}
+        self.index = self._open(build)
+        texts = [passage_text(c, self.documents) for c in self.index.chunks]
+        self.retriever = Retriever(self.index, texts)
+        self.threshold = (load_threshold(self.settings.index_dir, self.index.manifest["encoder"])
+                          if threshold is None else threshold)
+
+    def _open(self, build: str):
+        from .indexing import build_index, expected_manifest
+        from .store import build_lock, load_index
+
+        docs = list(self.documents.values())
+        expected = expected_manifest(self.settings, self.encoder, docs)
+        if build != "force":
+            try:
+                return load_index(self.settings.index_dir, expected)
+            except (IndexMissingError, IndexStaleError) as exc:
+                if build == "never":
+                    raise
+                self.log(f"{exc.message}; building it now")
+        with build_lock(self.settings.index_dir):
+            if build != "force":  # another process may have built it while we waited for the lock
+                try:
+                    return load_index(self.settings.index_dir, expected)
+                except (IndexMissingError, IndexStaleError):
+                    pass
+            index = build_index(self.settings, self.encoder, docs)
+        self.log(f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {self.settings.index_dir}")
+        return index
+
+    def ask(self, question: str, k: int = DEFAULT_K) -> Result:
+        """Answer one question with its top-``k`` passages (abstaining when the document is silent)."""
+        return self.ask_many([question], k)[0]
+
+    def ask_many(self, questions: Sequence[str], k: int = DEFAULT_K) -> list[Result]:
+        """Answer several questions with one encoder call and one search per channel."""
+        if not 1 <= k <= MAX_K:
+            raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
+        cleaned, notices = [], []
+        for q in questions:
+            q = " ".join(str(q).split())
+            if not q:
+                raise InputError("the question is empty", "type a question, e.g. \"apa tugas asisten menteri?\"")
+            short, cut = self.encoder.truncate(q)
+            cleaned.append(short)
+            notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
+        if not cleaned:
+            return []
+        qvecs = self.encoder.encode_queries(cleaned)
+        hits = self.retriever.search(cleaned, qvecs, max(k, 2))
+        return [self._result(q, h, k, n) for q, h, n in zip(cleaned, hits, notices)]
+
+    def _result(self, question: str, hits, k: int, notice: str | None) -> Result:
+        passages = []
+        for rank, hit in enumerate(hits[:k], start=1):
+            chunk = self.index.chunks[hit.row]
+            start, end = self.context_span(hit.row)
+            passages.append(Passage(
+                rank=rank, chunk_id=chunk.chunk_id, source=chunk.doc, text=chunk.text, score=hit.score,
+                start=chunk.start, end=chunk.end, dense_score=hit.dense_score,
+                lexical_score=hit.lexical_score, matched_by=hit.matched_by,
+                context=self.documents[chunk.doc].text[start:end], context_start=start, context_end=end,
+                highlights=highlight_spans(question, chunk.text)))
+        if not hits:
+            return Result(question, True, 0.0, passages, notice)
+        top = hits[0]
+        share = float(self.retriever.matched_share(question, [top.row])[0])
+        margin = top.score - hits[1].score if len(hits) > 1 else top.score
+        conf = confidence(top.dense_score, share, margin)
+        return Result(question, conf < self.threshold, conf, passages, notice)
+
+    def context_span(self, row: int, n: int = DISPLAY_WINDOW) -> tuple[int, int]:
+        """Offsets of a passage with ``n`` neighbour sentences each side, within its paragraph."""
+        chunks, c = self.index.chunks, self.index.chunks[row]
+        lo, hi = row, row
+        while lo > 0 and row - lo < n and (chunks[lo - 1].doc, chunks[lo - 1].paragraph) == (c.doc, c.paragraph):
+            lo -= 1
+        while (hi + 1 < len(chunks) and hi - row < n
+               and (chunks[hi + 1].doc, chunks[hi + 1].paragraph) == (c.doc, c.paragraph)):
+            hi += 1
+        return min(c.context_start, chunks[lo].start), max(c.context_end, chunks[hi].end)
+
+    def info(self) -> dict:
+        """What the Tentang tab and ``qa info`` show: documents, model, runtime, build stamp."""
+        m = self.index.manifest
+        return {"documents": sorted(self.documents), "passages": len(self.index.chunks),
+                "encoder": m["encoder"], "build": m["build"], "chunking": m["chunking"],
+                "index_dir": str(self.settings.index_dir), "threshold": self.threshold}

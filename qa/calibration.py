@@ -1,0 +1,47 @@
+"""The abstention threshold: a shipped default, and a per-index one written by ``qa calibrate``.
+
+The default in ``qa/calibration.json`` is the output of ``qa calibrate --save-default`` on the
+shared dev files; a threshold calibrated for one index lives beside it in the index folder and
+is used only while the index was built with the same encoder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+DEFAULT_FILE = Path(__file__).with_name("calibration.json")
+INDEX_FILE = "calibration.json"
+FALLBACK = 0.5
+
+
+def _read(path: Path, encoder: dict | None) -> float | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        threshold = float(data["threshold"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if encoder is not None and data.get("encoder", {}).get("runtime") not in (None, encoder.get("runtime")):
+        return None
+    return threshold if 0.0 <= threshold <= 1.0 else None
+
+
+def load_threshold(index_dir: Path, encoder: dict | None = None) -> float:
+    """The index's own calibrated threshold if it fits the encoder, else the shipped default."""
+    for path in (index_dir / INDEX_FILE, DEFAULT_FILE):
+        value = _read(path, encoder if path != DEFAULT_FILE else None)
+        if value is not None:
+            return value
+    return FALLBACK
+
+
+def save_threshold(result: dict, assistant, default: bool = False) -> Path:
+    """Write the calibration next to the index (or as the shipped default), atomically."""
+    path = DEFAULT_FILE if default else assistant.settings.index_dir / INDEX_FILE
+    data = {**result, "encoder": assistant.index.manifest["encoder"]}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    assistant.threshold = result["threshold"]
+    return path

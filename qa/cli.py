@@ -1,0 +1,183 @@
+"""The ``qa`` command line: argparse with lazy imports, so ``qa --help`` answers at once.
+
+Errors of the core (``QAError``) become one-line messages and exit codes here, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .config import ENCODERS, Settings
+from .errors import QAError
+
+EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every subcommand accepts, so one installation serves several corpora."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("corpus and index")
+    g.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md documents (env QA_CORPUS; default corpus/)")
+    g.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX; default index/)")
+    g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
+    g.add_argument("--model", help="sentence-transformers model id or path (env QA_MODEL)")
+    g.add_argument("--query-prefix", help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')")
+    g.add_argument("--passage-prefix", help="text put before passages (env QA_PASSAGE_PREFIX)")
+    g.add_argument("--window", type=int, help="neighbour sentences on each side indexed with a sentence (env QA_WINDOW)")
+    return p
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, encoder=args.encoder,
+                             model=args.model, query_prefix=args.query_prefix,
+                             passage_prefix=args.passage_prefix, window=args.window)
+
+
+def open_assistant(args: argparse.Namespace, build: str = "auto"):
+    from .assistant import Assistant
+
+    return Assistant(settings_from(args), build=build)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
+    info = assistant.info()
+    print(f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
+          f"in {info['index_dir']} ({info['encoder']['runtime']}, built {info['build']['created']})")
+    return 0
+
+
+def format_result(result, verbose: bool = False) -> str:
+    """The human-readable answer: the passage, its source and scores, then the runners-up."""
+    lines = []
+    if result.notice:
+        lines.append(f"note: {result.notice}")
+    if result.answer is None:
+        lines.append(result.message)
+        if result.passages:
+            lines.append(f"(confidence {result.confidence:.2f}; nearest passages, for the curious:)")
+    else:
+        a = result.answer
+        lines += [a.text, f"  — {a.chunk_id}  score {a.score:.3f}  confidence {result.confidence:.2f}"
+                          f"  ({a.matched_by})"]
+        if len(result.passages) > 1:
+            lines.append("\nother passages:")
+    for p in result.passages[0 if result.answer is None else 1:]:
+        lines.append(f"{p.rank}. {p.text}\n   — {p.chunk_id}  score {p.score:.3f}  ({p.matched_by})")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .errors import InputError
+
+    question = " ".join(args.question).strip()
+    if not question:
+        raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
+    result = open_assistant(args).ask(question, k=args.k)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(format_result(result))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    print(json.dumps(open_assistant(args, build="never").info(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate, format_report, read_jsonl
+
+    labelled = read_jsonl(args.labelled, need_expected=True)
+    offtopic = read_jsonl(args.offtopic, need_expected=False) if args.offtopic else None
+    report = evaluate(open_assistant(args), labelled, offtopic, k=args.k)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import save_threshold
+    from .evaluation import calibrate, read_jsonl
+
+    assistant = open_assistant(args)
+    result = calibrate(assistant, read_jsonl(args.labelled, need_expected=True),
+                       read_jsonl(args.offtopic, need_expected=False))
+    path = save_threshold(result, assistant, default=args.save_default)
+    print(json.dumps(result, indent=2))
+    print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .webapp import launch
+
+    launch(settings_from(args))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="qa", description="Ask questions about Indonesian documents; answers are passages from them.",
+        epilog=f'example: qa ask "{EXAMPLE}"')
+    parser.add_argument("--version", action="version", version=f"qa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("index", parents=[common], help="build or refresh the index")
+    p.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", parents=[common], help="answer one question")
+    p.add_argument("question", nargs="+", help="the question (quote it)")
+    p.add_argument("-k", type=int, default=3, help="how many passages to return (default 3)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", parents=[common], help="measure hit@1, hit@k, MRR, nDCG, abstention, latency")
+    p.add_argument("labelled", help="JSONL of {question, expected: [phrases]}")
+    p.add_argument("--offtopic", help="JSONL of {question} the documents do not answer")
+    p.add_argument("-k", type=int, default=3, help="passages per question (default 3)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("calibrate", parents=[common], help="choose the abstention threshold from labelled data")
+    p.add_argument("labelled", help="JSONL of answerable questions {question, expected}")
+    p.add_argument("--offtopic", required=True, help="JSONL of questions the documents do not answer")
+    p.add_argument("--save-default", action="store_true",
+                   help="store it as the package's shipped default instead of with this index")
+    p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("info", parents=[common], help="show what the index holds and how it was built")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("serve", parents=[common], help="start the web UI (GRADIO_SERVER_NAME/PORT apply)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except QAError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

