@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .config import ENCODERS, Settings
@@ -92,6 +93,18 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import count_questions, format_summary, read_questions, run_batch
+
+    records = read_questions(args.input)  # an unreadable file fails here, before the model loads
+    assistant = open_assistant(args)
+    summary = run_batch(records, lambda qs: [r.to_dict() for r in assistant.ask_many(qs, k=args.k)],
+                        args.output, resume=args.resume, force=args.force, chunk_size=args.chunk_size,
+                        total=count_questions(args.input))
+    print(format_summary(summary), file=sys.stderr)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import evaluate, format_report, read_jsonl
 
@@ -139,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=3, help="how many passages to return (default 3)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")
+    p.add_argument("input", help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin")
+    p.add_argument("-o", "--output", required=True, type=Path, help="answers: .jsonl, .csv or .md")
+    p.add_argument("-k", type=int, default=3, help="passages per question (default 3)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted output file")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--chunk-size", type=int, default=32, help="questions encoded and written together")
+    p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("eval", parents=[common], help="measure hit@1, hit@k, MRR, nDCG, abstention, latency")
     p.add_argument("labelled", help="JSONL of {question, expected: [phrases]}")
