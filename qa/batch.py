@@ -37,14 +37,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .batchio import (
-    INPUT_EXTENSIONS,
-    MAX_QUESTION_CHARS,
-    OUTPUT_EXTENSIONS,
-    Record,
-    open_writer,
-    read_questions,
-)
+from .batch_readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions
+from .batch_writers import OUTPUT_EXTENSIONS, open_writer
 from .errors import InputError
 
 __all__ = [

@@ -1,10 +1,8 @@
-"""Readers of question files and the crash-safe output writers behind :mod:`qa.batch`.
+"""Crash-safe, resumable writers of batch answers (.jsonl, .csv, .md) for :mod:`qa.batch`.
 
-Readers stream: a file is read line by line as bytes, each line decoded on its own, so an
-undecodable line, a malformed JSON line or an over-long question becomes a :class:`Record`
-with ``error`` set instead of stopping the batch.  Writers append whole records, flush and
-``fsync`` them per chunk, and on resume cut a half-written tail back to the last complete
-record, so a killed run loses at most the chunk it was answering.
+Writers append whole records, flush and ``fsync`` them per chunk, and on resume cut a
+half-written tail back to the last complete record and report the ids already done, so a
+killed run loses at most the chunk it was answering and never duplicates a record.
 """
 
 from __future__ import annotations
@@ -14,211 +12,18 @@ import io
 import json
 import os
 import re
-import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from itertools import chain
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from .answer import ABSTAIN_TEXT
+from .batch_readers import Record
 from .errors import InputError
 
-MAX_QUESTION_CHARS = 2000
-INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
-QUESTION_KEYS = ("question", "pertanyaan")
-ABSTAIN_TEXT = "Maaf, dokumen tidak memuat jawaban untuk pertanyaan ini."
 CSV_COLUMNS = ["id", "line", "question", "answer", "source", "score", "confidence", "abstained", "error"]
 # Extra input fields with these names are written as ``input_<name>`` so they never shadow ours.
 RESERVED = {*CSV_COLUMNS, "passages", "chunk_id"}
-_DELIMITERS = (",", ";", "\t", "|")
-_ONE_COLUMN = "\x1f"  # a delimiter no question contains: the whole row is the question
-
-
-@dataclass
-class Record:
-    """One input row; ``error`` says why it cannot be answered (the batch writes it and moves on)."""
-
-    line: int
-    id: str
-    question: str | None
-    extra: dict = field(default_factory=dict)
-    error: str | None = None
-
-
-def _record(line: int, rid: object, question: object, extra: dict, error: str | None = None) -> Record:
-    rid = str(rid).strip() if rid is not None and str(rid).strip() else str(line)
-    if error is None:
-        if question is None:
-            error = "no question field/column"
-        elif not isinstance(question, str):
-            error, question = "question is not a string", json.dumps(question, ensure_ascii=False)
-        elif not question.strip():
-            error = "empty question"
-        elif len(question.strip()) > MAX_QUESTION_CHARS:
-            error = f"question too long ({len(question.strip())} characters, limit {MAX_QUESTION_CHARS})"
-    if isinstance(question, str):
-        question = question.strip()
-    return Record(line, rid, question, extra, error)
-
-
-def _decode(raw: bytes, line: int) -> tuple[str, str | None]:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        error = f"line {line} is not valid UTF-8 ({exc.reason} at byte {exc.start})"
-        return raw.decode("utf-8", "replace"), error
-    return (text[1:] if line == 1 and text.startswith("\ufeff") else text), None
-
-
-def read_questions(source: str | Path) -> Iterator[Record]:
-    """Stream the records of ``source`` ('-' = stdin); file-level problems raise :class:`InputError` now."""
-    if str(source) == "-":
-        return _read_stdin()
-    path = Path(source)
-    kind = path.suffix.lower()
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a question file")
-    if not path.exists():
-        raise InputError(f"{path}: question file not found")
-    if kind not in INPUT_EXTENSIONS:
-        raise InputError(
-            f"{path}: unsupported question file type {kind or '(no extension)'!r}",
-            f"use one of: {', '.join(INPUT_EXTENSIONS)} (or '-' for stdin)",
-        )
-    try:
-        with path.open("rb") as f:
-            head = f.read(65536)
-            whole = not f.read(1)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
-    if b"\x00" in head:
-        raise InputError(f"{path}: not a text file (contains NUL bytes)", "save the questions as UTF-8 text")
-    if kind == ".txt":
-        return _txt(_file_lines(path))
-    if kind == ".jsonl":
-        return _jsonl(_file_lines(path))
-    return _table(_file_lines(path), _sniff(head, whole, "\t" if kind == ".tsv" else ","))
-
-
-def _file_lines(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as f:
-        yield from f
-
-
-def _read_stdin() -> Iterator[Record]:
-    stream = getattr(sys.stdin, "buffer", None)  # bytes, so one bad line cannot kill the whole read
-    if stream is None:
-        stream = (s.encode("utf-8", "surrogatepass") for s in sys.stdin)
-    lines: Iterator[bytes] = iter(stream)
-    peeked = []
-    for raw in lines:
-        peeked.append(raw)
-        if raw.strip():
-            break
-    all_lines = chain(peeked, lines)
-    first = peeked[-1].lstrip(b"\xef\xbb\xbf \t") if peeked else b""
-    yield from (_jsonl if first.startswith(b"{") else _txt)(all_lines)
-
-
-def _txt(lines: Iterable[bytes]) -> Iterator[Record]:
-    for n, raw in enumerate(lines, 1):
-        text, error = _decode(raw, n)
-        text = text.strip()
-        if text and not text.startswith("#"):
-            yield _record(n, None, text, {}, error)
-
-
-def _jsonl(lines: Iterable[bytes]) -> Iterator[Record]:
-    for n, raw in enumerate(lines, 1):
-        text, error = _decode(raw, n)
-        if not text.strip():
-            continue
-        if error:
-            yield _record(n, None, text.strip(), {}, error)
-            continue
-        try:
-            obj = json.loads(text)
-        except ValueError as exc:
-            yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON ({exc})")
-            continue
-        if not isinstance(obj, dict):
-            kind = type(obj).__name__
-            yield _record(n, None, text.strip(), {}, f"line {n} is a JSON {kind}, not an object")
-            continue
-        qkey = next((k for k in obj if k.lower() in QUESTION_KEYS), None)
-        extra = {k: v for k, v in obj.items() if k not in (qkey, "id")}
-        yield _record(n, obj.get("id"), obj.get(qkey) if qkey else None, extra)
-
-
-def _sniff(head: bytes, whole: bool, prefer: str) -> str:
-    """Pick the delimiter splitting the first row into the most consistent columns (ties: ``prefer``)."""
-    lines = head.splitlines(keepends=True)
-    if not whole and len(lines) > 1:
-        lines = lines[:-1]  # the sample may end mid-line
-    text = [_decode(raw, n)[0] for n, raw in enumerate(lines[:200], 1)]
-    best, best_score = _ONE_COLUMN, (0.0, 0)
-    for d in sorted(_DELIMITERS, key=lambda c: c != prefer):
-        try:
-            rows = [r for r in csv.reader(text, delimiter=d) if any(c.strip() for c in r)]
-        except csv.Error:
-            continue
-        if rows and len(rows[0]) > 1:
-            score = (sum(len(r) == len(rows[0]) for r in rows) / len(rows), len(rows[0]))
-            if score > best_score:
-                best, best_score = d, score
-    return best
-
-
-def _table(lines: Iterable[bytes], delimiter: str) -> Iterator[Record]:
-    bad: dict[int, str] = {}
-    state = {"n": 0}
-
-    def decoded() -> Iterator[str]:
-        for raw in lines:
-            state["n"] += 1
-            text, error = _decode(raw, state["n"])
-            if error:
-                bad[state["n"]] = error
-            yield text
-
-    reader = csv.reader(decoded(), delimiter=delimiter)
-    qcol, idcol, names = 0, None, None
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            bad.clear()
-            yield _record(start, None, None, {}, f"line {start}: malformed CSV ({exc})")
-            continue
-        errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
-        if not any(c.strip() for c in row):
-            continue
-        if names is None:
-            keys = [c.strip().lower() for c in row]
-            qkey = next((k for k in keys if k in QUESTION_KEYS), None)
-            if qkey is not None:
-                qcol, idcol = keys.index(qkey), keys.index("id") if "id" in keys else None
-                names = []
-                for i, c in enumerate(row):
-                    name = c.strip() or f"column_{i + 1}"
-                    names.append(name if name not in names else f"{name}_{i + 1}")
-                continue
-            names = []
-        extra = {
-            names[i] if i < len(names) else f"column_{i + 1}": c
-            for i, c in enumerate(row)
-            if i not in (qcol, idcol)
-        }
-        rid = row[idcol] if idcol is not None and idcol < len(row) else None
-        question = row[qcol] if qcol < len(row) else None
-        yield _record(start, rid, question, extra, errors[0] if errors else None)
-
-
-# ----------------------------------------------------------------------------------------- writers
 
 
 def safe_extra(extra: dict) -> dict:
