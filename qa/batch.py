@@ -12,8 +12,10 @@ Guarantees:
   or SIGKILL loses at most the chunk in flight.  ``resume=True`` cuts a torn tail back to the
   last complete record, skips the ids already present and appends the rest, so the output
   holds every input record exactly once, in input order.
-* Bad rows (empty, too long, undecodable, malformed JSON, missing column) are written with an
-  ``error`` and never stop the batch; ``answer`` is not called for them.
+* Bad rows (empty, too long, undecodable, malformed or unwritable JSON, missing column) are
+  written with an ``error`` and never stop the batch; ``answer`` is not called for them.  When
+  ``answer`` refuses a chunk with :class:`~qa.errors.InputError`, its questions are retried one
+  by one and only the refused ones get an ``error``.
 * Input (:func:`read_questions`): ``Record.line`` is the physical line a row starts on (a CSV
   row with quoted newlines spans several).  A CSV/TSV header names the question column
   ``question`` or ``pertanyaan`` (any case) and optionally ``id``; without such a header every
@@ -96,6 +98,17 @@ def _progress_bar(progress: bool | None, total: int | None):  # noqa: ANN202 - t
     return tqdm(total=total, desc="qa batch", unit="q", file=sys.stderr, dynamic_ncols=True)
 
 
+def _answer_each(answer: AnswerFn, questions: list[str]) -> list[dict]:
+    """Answer one question at a time; a question the answerer refuses becomes an ``error`` result."""
+    results: list[dict] = []
+    for question in questions:
+        try:
+            results.extend(answer([question]))
+        except InputError as exc:
+            results.append({"question": question, "error": exc.message})
+    return results
+
+
 def run_batch(
     records: Iterable[Record],
     answer: AnswerFn,
@@ -139,7 +152,10 @@ def run_batch(
 
     def flush() -> None:
         questions = [r.question for r in pending if r.error is None]
-        results = list(answer(questions)) if questions else []  # type: ignore[arg-type]
+        try:
+            results = list(answer(questions)) if questions else []  # type: ignore[arg-type]
+        except InputError:  # one question the answerer refuses must not sink the chunk or the batch
+            results = _answer_each(answer, questions)  # type: ignore[arg-type]
         if len(results) != len(questions):
             raise ValueError(f"answer() returned {len(results)} results for {len(questions)} questions")
         it = iter(results)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from .errors import InputError
 MAX_QUESTION_CHARS = 2000
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
 QUESTION_KEYS = ("question", "pertanyaan")
+MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DELIMITERS = (",", ";", "\t", "|")
 _ONE_COLUMN = "\x1f"  # a delimiter no question contains: the whole row is the question
 
@@ -132,13 +135,41 @@ def _jsonl(lines: Iterable[bytes]) -> Iterator[Record]:
         except ValueError as exc:
             yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON ({exc})")
             continue
+        except RecursionError:
+            yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON (nested too deeply)")
+            continue
         if not isinstance(obj, dict):
             kind = type(obj).__name__
             yield _record(n, None, text.strip(), {}, f"line {n} is a JSON {kind}, not an object")
             continue
+        problem = _unwritable(obj)
+        if problem:
+            yield _record(n, None, text.strip(), {}, f"line {n} {problem}")
+            continue
         qkey = next((k for k in obj if k.lower() in QUESTION_KEYS), None)
         extra = {k: v for k, v in obj.items() if k not in (qkey, "id")}
         yield _record(n, obj.get("id"), obj.get(qkey) if qkey else None, extra)
+
+
+def _unwritable(obj: object) -> str | None:
+    """Why a parsed JSON value cannot be answered or written back as UTF-8 JSON, if it cannot.
+
+    ``json.loads`` accepts lone surrogate escapes (``"\\ud800"``), which no UTF-8 writer and no
+    encoder can take, and nesting that ``json.dumps`` may later refuse with a RecursionError;
+    both would otherwise crash the whole batch in the writer.  Iterative, so depth costs nothing.
+    """
+    stack: list[tuple[object, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return "has an invalid Unicode escape (a lone surrogate such as \\ud800)"
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                return f"is nested deeper than {MAX_JSON_DEPTH} levels"
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return None
 
 
 def _sniff(head: bytes, whole: bool, prefer: str) -> str:

@@ -268,6 +268,27 @@ def test_unreadable_files_raise_input_error_naming_the_file(tmp_path):
         assert exc.value.exit_code == 2
 
 
+def test_jsonl_lines_no_writer_could_write_are_error_rows(tmp_path):
+    """Lone surrogate escapes and absurd nesting parse as JSON but crash UTF-8 writers and json.dumps."""
+    deep = "[" * 5000 + "]" * 5000
+    src = write(
+        tmp_path / "q.jsonl",
+        '{"question": "apa\\ud800?"}\n{"question": "ok?", "id": "x\\udfff"}\n'
+        f'{{"question": "ok?", "m": {deep}}}\n{{"question": "ok?", "m": {"[" * 70 + "]" * 70}}}\n'
+        '{"question": "\\ud83d\\ude00 emoji?", "m": [[1]]}\n',
+    )
+    recs = list(read_questions(src))
+    assert [r.error is None for r in recs] == [False, False, False, False, True]
+    assert "lone surrogate" in recs[0].error and "lone surrogate" in recs[1].error
+    assert "nested too deeply" in recs[2].error and "nested deeper than 64" in recs[3].error
+    assert recs[4].question == "\U0001f600 emoji?"
+    for ext in ("jsonl", "csv", "md"):
+        s = run_batch(read_questions(src), FakeAnswer(), tmp_path / f"o.{ext}")
+        assert (s.errors, s.answered) == (4, 1)
+        assert ids_of(tmp_path / f"o.{ext}") == ["1", "2", "3", "4", "5"]
+        (tmp_path / f"o.{ext}").read_bytes().decode("utf-8")  # valid UTF-8 throughout
+
+
 # ----------------------------------------------------------------------------------------- run_batch
 
 
@@ -553,6 +574,25 @@ def test_interrupt_keeps_finished_chunks_and_resume_completes(tmp_path):
     assert len(csv_rows(out)) == 11  # two chunks of 5 questions + the malformed row 7
     s = run_batch(read_questions(src), FakeAnswer(), out, resume=True, chunk_size=5)
     assert ids_of(out) == [r.id for r in read_questions(src)] and s.skipped == 11
+
+
+def test_a_question_the_answerer_refuses_is_an_error_row_not_the_end(tmp_path):
+    """``Assistant.ask_many`` raises InputError for the whole chunk; only that question may fail."""
+    src = write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(7)))
+
+    class Refusing(FakeAnswer):
+        def __call__(self, questions):
+            if "Q3?" in questions:
+                raise InputError("the question is empty")
+            return super().__call__(questions)
+
+    fake = Refusing()
+    s = run_batch(read_questions(src), fake, tmp_path / "o.jsonl", chunk_size=4)
+    out = jsonl(tmp_path / "o.jsonl")
+    assert [o["id"] for o in out] == [str(i) for i in range(1, 8)]
+    assert out[3] == {"id": "4", "line": 4, "question": "Q3?", "error": "the question is empty"}
+    assert (s.answered, s.errors) == (6, 1)
+    assert fake.asked == ["Q0?", "Q1?", "Q2?", "Q4?", "Q5?", "Q6?"]
 
 
 def test_answer_returning_the_wrong_count_is_a_bug_not_silence(tmp_path):
