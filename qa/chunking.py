@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-SPLITTER = "sentences-id-v1"  # name recorded in the index manifest; bump if behaviour changes
+SPLITTER = "sentences-id-v2"  # name recorded in the index manifest; bump if behaviour changes
 
 # Abbreviations after which a period never ends a sentence (without the final dot; lower-cased unless the
 # word is all caps, since "ke BPK. Uang" is an acronym ending a sentence, not "Bpk.").
@@ -48,7 +48,7 @@ class Chunk:
 
     doc: str  # document id (relative path of the file)
     index: int  # sentence index within the document (0-based)
-    paragraph: int  # paragraph index within the document (paragraphs are separated by blank lines)
+    paragraph: int  # paragraph (= non-blank line) index within the document
     start: int  # character offsets of the sentence in the original document text
     end: int  # (text == document_text[start:end])
     text: str
@@ -91,22 +91,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of non-blank paragraphs (runs of non-blank lines), whitespace-trimmed."""
-    paragraphs: list[tuple[int, int]] = []
-    first: int | None = None
-    last = 0
-    for start, end in _lines(text):
-        s, e = _trim(text, start, end)
-        if s == e:
-            if first is not None:
-                paragraphs.append((first, last))
-                first = None
-        else:
-            first = s if first is None else first
-            last = e
-    if first is not None:
-        paragraphs.append((first, last))
-    return paragraphs
+    """Spans of the non-blank lines, whitespace-trimmed: a line is a paragraph.
+
+    Lines already end sentences (see ``split_sentences``), and in the plain-text documents we serve
+    (one paragraph per line, blank lines optional) a line is the unit of thought, so neighbour windows
+    stay inside it instead of gluing unrelated lines together.
+    """
+    return [(s, e) for s, e in (_trim(text, *span) for span in _lines(text)) if s < e]
 
 
 def _quoted(line: str) -> list[tuple[int, int]]:

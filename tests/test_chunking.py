@@ -28,7 +28,7 @@ def sentences(text: str) -> list[str]:
 
 
 def test_splitter_name() -> None:
-    assert SPLITTER == "sentences-id-v1"
+    assert SPLITTER == "sentences-id-v2"
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,8 @@ def test_crlf_tabs_nbsp_and_outer_whitespace() -> None:
     assert [text[s:e] for s, e in spans] == ["Satu.", "Dua.", "Tiga.", "Empat dan\tlima."]
     assert spans[0] == (3, 8)
     assert split_paragraphs(text) == [
-        (3, text.index("\r\n\r\n")),
+        (3, text.index("\r\nTiga")),
+        (text.index("Tiga"), text.index("\r\n\r\n")),
         (text.index("Empat"), text.index(" \r\n  ")),
     ]
 
@@ -185,8 +186,8 @@ def test_empty_input(text: str) -> None:
 
 def test_paragraphs() -> None:
     text = "Satu. Dua.\nTiga.\n\n\nEmpat.\n   \nLima."
-    assert [text[s:e] for s, e in split_paragraphs(text)] == ["Satu. Dua.\nTiga.", "Empat.", "Lima."]
-    assert [c.paragraph for c in chunk_document("d", text)] == [0, 0, 0, 1, 2]
+    assert [text[s:e] for s, e in split_paragraphs(text)] == ["Satu. Dua.", "Tiga.", "Empat.", "Lima."]
+    assert [c.paragraph for c in chunk_document("d", text)] == [0, 0, 1, 2, 3]
 
 
 def test_window_stays_inside_paragraph() -> None:
@@ -208,11 +209,15 @@ def test_window_stays_inside_paragraph() -> None:
         chunk_document("d", text, window=-1)
 
 
-def test_window_spans_lines_within_paragraph() -> None:
-    text = "Baris satu\nBaris dua\nBaris tiga"
+def test_window_never_crosses_a_line() -> None:
+    text = "Baris satu\nBaris dua. Kalimat kedua.\nBaris tiga"
     chunks = chunk_document("d", text, window=1)
-    assert context_text(text, chunks[1]) == text
-    assert context_text(text, chunks[0]) == "Baris satu\nBaris dua"
+    assert [context_text(text, c) for c in chunks] == [
+        "Baris satu",
+        "Baris dua. Kalimat kedua.",
+        "Baris dua. Kalimat kedua.",
+        "Baris tiga",
+    ]
 
 
 def test_chunk_fields_and_round_trip() -> None:
@@ -251,7 +256,7 @@ def test_real_document() -> None:
     assert len(chunks) == 10
     assert chunks[8].text.endswith("tanggung jawab utama mereka.")
     assert chunks[9].text.startswith("Diplomat lebih fokus")
-    assert {c.paragraph for c in chunks} == {0}
+    assert [c.paragraph for c in chunks] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 8]  # one line, one paragraph
 
 
 @pytest.mark.skipif(not FACQA.exists(), reason="FacQA corpus not available")
