@@ -8,6 +8,7 @@ passages and questions are data, never markup.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ CSS = """
 .qa-tinggi {background: #dcfce7; color: #14532d} .qa-sedang {background: #fef9c3; color: #713f12}
 .qa-rendah {background: #fee2e2; color: #7f1d1d}
 .qa-notice {border-left: 4px solid #f59e0b; padding: .3rem .7rem; margin-bottom: .6rem; font-size: .92rem}
+.qa-aside {opacity: .65}
 .qa-muted {opacity: .75; font-size: .92rem}
 .qa-nearest li {margin-bottom: .4rem}
 .qa-table * {font-family: var(--font) !important}
@@ -89,12 +91,22 @@ def segments(text: str, highlights: list[list[int]]) -> list[tuple[str, str | No
     return out
 
 
-def marked_html(text: str, highlights: list[list[int]]) -> str:
-    """Escaped ``text`` with the matched words in ``<mark>``."""
-    return "".join(
-        f"<mark>{html.escape(p)}</mark>" if label else html.escape(p)
-        for p, label in segments(text, highlights)
-    )
+def marked_html(text: str, highlights: list[list[int]], focus: tuple[int, int] | None = None) -> str:
+    """Escaped ``text`` with the matched words in ``<mark>``; outside ``focus`` (the sentence that
+    answers, when the passage carries neighbours with it) dimmed."""
+    fs, fe = focus if focus and 0 <= focus[0] < focus[1] <= len(text) else (0, len(text))
+    cuts, pos = [], 0
+    for piece, label in segments(text, highlights):
+        end = pos + len(piece)
+        for a, b in ((pos, min(end, fs)), (max(pos, fs), min(end, fe)), (max(pos, fe), end)):
+            if a < b:
+                cuts.append((text[a:b], label, fs <= a < fe))
+        pos = end
+    out = []
+    for inside, group in itertools.groupby(cuts, key=lambda c: c[2]):
+        body = "".join(f"<mark>{html.escape(p)}</mark>" if label else html.escape(p) for p, label, _ in group)
+        out.append(body if inside else f'<span class="qa-aside">{body}</span>')
+    return "".join(out)
 
 
 def message_card(text: str) -> str:
@@ -102,7 +114,13 @@ def message_card(text: str) -> str:
 
 
 def _pill(text: str, kind: str = "") -> str:
-    return f'<span class="qa-pill {kind}">{html.escape(text)}</span>'
+    return f'<span class="{" ".join(["qa-pill", kind]).strip()}">{html.escape(text)}</span>'
+
+
+def _focus(passage: dict[str, Any], text: str) -> tuple[int, int] | None:
+    """The answering sentence inside a passage that carries neighbours (absent in older results)."""
+    span = (passage.get("sentence_start"), passage.get("sentence_end"))
+    return span if passage.get("text") == text and None not in span else None  # type: ignore[return-value]
 
 
 def answer_card(result: dict[str, Any], threshold: float) -> str:
@@ -127,9 +145,11 @@ def answer_card(result: dict[str, Any], threshold: float) -> str:
                 f'<p class="qa-muted">{NEAREST_TEXT}</p><ol class="qa-nearest qa-muted">{items}</ol>'
             )
     else:
+        top = passages[0] if passages else {}
+        how = MATCHED_BY.get(top.get("matched_by", ""), "-")
+        text = marked_html(ans["text"], ans.get("highlights") or [], _focus(top, ans["text"]))
+        parts.append(f'<p class="qa-answer">{text}</p>')
         part = ans["chunk_id"].rsplit("#", 1)[-1]
-        how = MATCHED_BY.get(passages[0]["matched_by"], "-") if passages else "-"
-        parts.append(f'<p class="qa-answer">{marked_html(ans["text"], ans.get("highlights") or [])}</p>')
         pills = [_pill(f"Sumber: {ans['source']}, bagian #{part}"), _pill(f"Skor {float(ans['score']):.2f}"),
                  _pill(f"Cocok lewat: {how}")]  # fmt: skip
         parts.append(f'<div class="qa-meta">{confidence}{"".join(pills)}</div>')

@@ -69,6 +69,7 @@ class WebApp:
         self.threshold = float(assistant.threshold)
         self._lock = threading.Lock()
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="qa-web-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
         if workdir is None:
             atexit.register(shutil.rmtree, self.workdir, True)
 
