@@ -1,0 +1,86 @@
+"""What Hugging Face Spaces reads: README front matter, requirements.txt (it ignores pyproject), app.py."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+
+import gradio
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+
+from tests.conftest import ROOT
+
+SPACE_COLORS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
+
+
+def front_matter() -> dict:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n"), "README.md must start with the Spaces YAML front matter"
+    block, sep, _ = text[4:].partition("\n---\n")
+    assert sep, "the front matter is not closed by a '---' line"
+    data = yaml.safe_load(block)
+    assert isinstance(data, dict)
+    return data
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def requirements() -> dict[str, Requirement]:
+    reqs = {}
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            req = Requirement(line)
+            assert canonicalize_name(req.name) not in reqs, f"{req.name} listed twice"
+            reqs[canonicalize_name(req.name)] = req
+    return reqs
+
+
+def by_name(specs: list[str]) -> dict[str, Requirement]:
+    return {canonicalize_name(r.name): r for r in map(Requirement, specs)}
+
+
+def test_front_matter_describes_a_gradio_space():
+    meta = front_matter()
+    assert meta["sdk"] == "gradio"
+    assert meta["app_file"] == "app.py" and (ROOT / meta["app_file"]).is_file()
+    assert meta["title"] and meta["emoji"]
+    assert {meta["colorFrom"], meta["colorTo"]} <= SPACE_COLORS
+    assert meta["pinned"] is False and meta["license"] == "apache-2.0"
+    assert "intfloat/multilingual-e5-small" in meta["preload_from_hub"]
+
+
+def test_sdk_version_is_the_installed_and_pinned_gradio():
+    meta = front_matter()
+    assert str(meta["sdk_version"]) == gradio.__version__
+    pin = by_name(pyproject()["project"]["optional-dependencies"]["ui"])["gradio"]
+    assert pin.specifier == SpecifierSet(f"=={meta['sdk_version']}")
+
+
+def test_python_version_is_a_string_the_package_accepts():
+    version = front_matter()["python_version"]
+    assert isinstance(version, str), 'quote it ("3.11"): YAML reads 3.10 as the number 3.1'
+    assert SpecifierSet(pyproject()["project"]["requires-python"]).contains(f"{version}.0")
+
+
+def test_requirements_match_pyproject_exactly():
+    project = pyproject()["project"]
+    declared = by_name(project["dependencies"])
+    declared["gradio"] = by_name(project["optional-dependencies"]["ui"])["gradio"]
+    reqs = requirements()
+    assert set(reqs) == set(declared), "requirements.txt and pyproject declare different packages"
+    for name, req in declared.items():
+        assert reqs[name].specifier == req.specifier, f"{name}: {reqs[name]} vs pyproject {req}"
+        assert reqs[name].marker == req.marker and reqs[name].extras == req.extras
+
+
+def test_app_file_only_starts_the_web_ui():
+    tree = ast.parse((ROOT / front_matter()["app_file"]).read_text(encoding="utf-8"))
+    imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert [(i.module, [a.name for a in i.names]) for i in imports] == [("qa.webapp", ["main"])]
+    assert "main()" in ast.unparse(tree.body[-1])
