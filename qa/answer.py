@@ -7,6 +7,7 @@ web API: later versions add keys, never rename them.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 
 from .lexical import token_spans, tokenize
@@ -19,21 +20,24 @@ class Passage:
     rank: int
     chunk_id: str
     source: str
-    text: str
+    text: str  # the best sentence with its neighbours on the same line
     score: float
-    start: int
+    start: int  # offsets of `text` in the source document
     end: int
+    sentence_start: int  # the sentence that carries the meaning, relative to `text`
+    sentence_end: int
     dense_score: float
     lexical_score: float
+    window_score: float
     matched_by: str
-    context: str                 # the sentence with its neighbours, for reading it in place
+    context: str  # a wider view (neighbouring lines), for reading it in place
     context_start: int
     context_end: int
     highlights: list[list[int]] = field(default_factory=list)  # [start, end] of matched words in `text`
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        for key in ("score", "dense_score", "lexical_score"):
+        for key in ("score", "dense_score", "lexical_score", "window_score"):
             d[key] = round(d[key], 4)
         return d
 
@@ -44,7 +48,7 @@ class Result:
     abstained: bool
     confidence: float
     passages: list[Passage]
-    notice: str | None = None    # e.g. that the question was cut to the model's limit
+    notice: str | None = None  # e.g. that the question was cut to the model's limit
 
     @property
     def answer(self) -> Passage | None:
@@ -57,11 +61,25 @@ class Result:
 
     def to_dict(self) -> dict:
         a = self.answer
-        answer = None if a is None else {"text": a.text, "source": a.source, "chunk_id": a.chunk_id,
-                                         "score": round(a.score, 4), "highlights": a.highlights}
-        out = {"question": self.question, "abstained": self.abstained,
-               "confidence": round(self.confidence, 4), "answer": answer, "message": self.message,
-               "passages": [p.to_dict() for p in self.passages]}
+        answer = (
+            None
+            if a is None
+            else {
+                "text": a.text,
+                "source": a.source,
+                "chunk_id": a.chunk_id,
+                "score": round(a.score, 4),
+                "highlights": a.highlights,
+            }
+        )
+        out = {
+            "question": self.question,
+            "abstained": self.abstained,
+            "confidence": round(self.confidence, 4),
+            "answer": answer,
+            "message": self.message,
+            "passages": [p.to_dict() for p in self.passages],
+        }
         if self.notice:
             out["notice"] = self.notice
         return out
@@ -73,13 +91,38 @@ def highlight_spans(question: str, text: str) -> list[list[int]]:
     return [[s, e] for s, e, stem in token_spans(text) if stem in stems]
 
 
-def confidence(dense: float, share: float, margin: float) -> float:
-    """How sure the top passage answers the question, in [0, 1].
+# e5 cosines live in a narrow band (unrelated text ~0.75, paraphrase ~0.9): a logistic centred in
+# that band with a slope that spans it maps them onto [0, 1].
+CENTRE, SLOPE, SHARE_WEIGHT = 0.82, 40.0, 0.1
 
-    Raw e5 cosine alone does not separate off-topic questions (both cluster near 0.8), so
-    it is combined with the share of the question's content words the passage contains
-    and with the margin to the runner-up. The weights are fixed by principle (a logistic
-    over centred features); only the abstention threshold is calibrated on labelled data.
+
+# Function words that mark an English question; the corpus language is Indonesian.
+ENGLISH_FUNCTION_WORDS = frozenset(
     """
-    z = 25.0 * (dense - 0.80) + 3.0 * share + 10.0 * margin - 1.0
-    return 1.0 / (1.0 + math.exp(-z))
+    a an the is are was were be been do does did can could should would will shall may might must
+    what who whom whose which when where why how of on in into to for with from by about this that
+    these those and or not no i you he she it we they me my your his her its our their have has had there
+    """.split()
+)
+NEUTRAL_SHARE = 0.5  # keyword overlap cannot be observed across languages: assume the middle
+
+
+def written_in_another_language(question: str) -> bool:
+    """True for a question that reads as English rather than Indonesian (function-word count)."""
+    from .lexical import STOPWORDS
+
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    english = sum(w in ENGLISH_FUNCTION_WORDS for w in words)
+    return english > 0 and english > sum(w in STOPWORDS for w in words)
+
+
+def confidence(best_dense: float, share: float) -> float:
+    """How sure we are that the document answers the question, in [0, 1].
+
+    Raw cosine alone does not separate off-topic questions well (both cluster near 0.8), so
+    the share of the question's content words found in the answer passage adds evidence,
+    worth up to 0.1 of cosine. The formula is fixed; only the abstention threshold is
+    calibrated on labelled data (``qa calibrate``).
+    """
+    z = SLOPE * (best_dense + SHARE_WEIGHT * share - CENTRE)
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))

@@ -9,12 +9,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from .answer import Passage, Result, confidence, highlight_spans
+from .answer import NEUTRAL_SHARE, Passage, Result, confidence, highlight_spans, written_in_another_language
 from .config import Settings
 from .errors import IndexMissingError, IndexStaleError, InputError
 
 DEFAULT_K = 3
-DISPLAY_WINDOW = 1  # neighbour sentences shown around a passage when it is expanded
+DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
 MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
 
@@ -22,8 +22,15 @@ BUILD_POLICIES = ("auto", "never", "force")
 class Assistant:
     """Answers questions about the documents of one corpus from its index."""
 
-    def __init__(self, settings: Settings | None = None, *, build: str = "auto", encoder=None,
-                 threshold: float | None = None, log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        build: str = "auto",
+        encoder=None,
+        threshold: float | None = None,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
         from .calibration import load_threshold
         from .corpus import load_corpus
         from .embedding import make_encoder
@@ -39,8 +46,11 @@ class Assistant:
         self.index = self._open(build)
         texts = [passage_text(c, self.documents) for c in self.index.chunks]
         self.retriever = Retriever(self.index, texts)
-        self.threshold = (load_threshold(self.settings.index_dir, self.index.manifest["encoder"])
-                          if threshold is None else threshold)
+        self.threshold = (
+            load_threshold(self.settings.index_dir, self.index.manifest["encoder"])
+            if threshold is None
+            else threshold
+        )
 
     def _open(self, build: str):
         from .indexing import build_index, expected_manifest
@@ -62,7 +72,9 @@ class Assistant:
                 except (IndexMissingError, IndexStaleError):
                     pass
             index = build_index(self.settings, self.encoder, docs)
-        self.log(f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {self.settings.index_dir}")
+        self.log(
+            f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {self.settings.index_dir}"
+        )
         return index
 
     def ask(self, question: str, k: int = DEFAULT_K) -> Result:
@@ -77,49 +89,71 @@ class Assistant:
         for q in questions:
             q = " ".join(str(q).split())
             if not q:
-                raise InputError("the question is empty", "type a question, e.g. \"apa tugas asisten menteri?\"")
+                raise InputError(
+                    "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
+                )
             short, cut = self.encoder.truncate(q)
             cleaned.append(short)
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
         if not cleaned:
             return []
         qvecs = self.encoder.encode_queries(cleaned)
-        hits = self.retriever.search(cleaned, qvecs, max(k, 2))
-        return [self._result(q, h, k, n) for q, h, n in zip(cleaned, hits, notices)]
+        rankings = self.retriever.search(cleaned, qvecs, k)
+        return [self._result(q, r, n) for q, r, n in zip(cleaned, rankings, notices)]
 
-    def _result(self, question: str, hits, k: int, notice: str | None) -> Result:
+    def _result(self, question: str, ranking, notice: str | None) -> Result:
         passages = []
-        for rank, hit in enumerate(hits[:k], start=1):
+        for rank, hit in enumerate(ranking.hits, start=1):
             chunk = self.index.chunks[hit.row]
+            text = self.retriever.passage_texts[hit.row]
             start, end = self.context_span(hit.row)
-            passages.append(Passage(
-                rank=rank, chunk_id=chunk.chunk_id, source=chunk.doc, text=chunk.text, score=hit.score,
-                start=chunk.start, end=chunk.end, dense_score=hit.dense_score,
-                lexical_score=hit.lexical_score, matched_by=hit.matched_by,
-                context=self.documents[chunk.doc].text[start:end], context_start=start, context_end=end,
-                highlights=highlight_spans(question, chunk.text)))
-        if not hits:
+            passages.append(
+                Passage(
+                    rank=rank,
+                    chunk_id=chunk.chunk_id,
+                    source=chunk.doc,
+                    text=text,
+                    score=hit.score,
+                    start=chunk.context_start,
+                    end=chunk.context_end,
+                    sentence_start=chunk.start - chunk.context_start,
+                    sentence_end=chunk.end - chunk.context_start,
+                    dense_score=hit.dense_score,
+                    lexical_score=hit.lexical_score,
+                    window_score=hit.window_score,
+                    matched_by=hit.matched_by,
+                    context=self.documents[chunk.doc].text[start:end],
+                    context_start=start,
+                    context_end=end,
+                    highlights=highlight_spans(question, text),
+                )
+            )
+        if not passages:
             return Result(question, True, 0.0, passages, notice)
-        top = hits[0]
-        share = float(self.retriever.matched_share(question, [top.row])[0])
-        margin = top.score - hits[1].score if len(hits) > 1 else top.score
-        conf = confidence(top.dense_score, share, margin)
+        share = (
+            NEUTRAL_SHARE
+            if written_in_another_language(question)
+            else float(self.retriever.matched_share(question, [ranking.hits[0].row])[0])
+        )
+        conf = confidence(ranking.best_dense, share)
         return Result(question, conf < self.threshold, conf, passages, notice)
 
     def context_span(self, row: int, n: int = DISPLAY_WINDOW) -> tuple[int, int]:
-        """Offsets of a passage with ``n`` neighbour sentences each side, within its paragraph."""
+        """Offsets of a passage with ``n`` neighbour sentences each side, across lines, same document."""
         chunks, c = self.index.chunks, self.index.chunks[row]
-        lo, hi = row, row
-        while lo > 0 and row - lo < n and (chunks[lo - 1].doc, chunks[lo - 1].paragraph) == (c.doc, c.paragraph):
-            lo -= 1
-        while (hi + 1 < len(chunks) and hi - row < n
-               and (chunks[hi + 1].doc, chunks[hi + 1].paragraph) == (c.doc, c.paragraph)):
-            hi += 1
+        lo = next(i for i in range(max(0, row - n), row + 1) if chunks[i].doc == c.doc)
+        hi = next(i for i in range(min(len(chunks) - 1, row + n), row - 1, -1) if chunks[i].doc == c.doc)
         return min(c.context_start, chunks[lo].start), max(c.context_end, chunks[hi].end)
 
     def info(self) -> dict:
         """What the Tentang tab and ``qa info`` show: documents, model, runtime, build stamp."""
         m = self.index.manifest
-        return {"documents": sorted(self.documents), "passages": len(self.index.chunks),
-                "encoder": m["encoder"], "build": m["build"], "chunking": m["chunking"],
-                "index_dir": str(self.settings.index_dir), "threshold": self.threshold}
+        return {
+            "documents": sorted(self.documents),
+            "passages": len(self.index.chunks),
+            "encoder": m["encoder"],
+            "build": m["build"],
+            "chunking": m["chunking"],
+            "index_dir": str(self.settings.index_dir),
+            "threshold": self.threshold,
+        }

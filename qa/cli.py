@@ -22,20 +22,32 @@ def _common() -> argparse.ArgumentParser:
     """Options every subcommand accepts, so one installation serves several corpora."""
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("corpus and index")
-    g.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md documents (env QA_CORPUS; default corpus/)")
+    g.add_argument(
+        "--corpus", metavar="DIR", help="folder of .txt/.md documents (env QA_CORPUS; default corpus/)"
+    )
     g.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX; default index/)")
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
     g.add_argument("--model", help="sentence-transformers model id or path (env QA_MODEL)")
-    g.add_argument("--query-prefix", help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')")
+    g.add_argument(
+        "--query-prefix", help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')"
+    )
     g.add_argument("--passage-prefix", help="text put before passages (env QA_PASSAGE_PREFIX)")
-    g.add_argument("--window", type=int, help="neighbour sentences on each side indexed with a sentence (env QA_WINDOW)")
+    g.add_argument(
+        "--window", type=int, help="neighbour sentences on each side indexed with a sentence (env QA_WINDOW)"
+    )
     return p
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, encoder=args.encoder,
-                             model=args.model, query_prefix=args.query_prefix,
-                             passage_prefix=args.passage_prefix, window=args.window)
+    return Settings.from_env(
+        corpus_dir=args.corpus,
+        index_dir=args.index,
+        encoder=args.encoder,
+        model=args.model,
+        query_prefix=args.query_prefix,
+        passage_prefix=args.passage_prefix,
+        window=args.window,
+    )
 
 
 def open_assistant(args: argparse.Namespace, build: str = "auto"):
@@ -49,8 +61,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
     info = assistant.info()
-    print(f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
-          f"in {info['index_dir']} ({info['encoder']['runtime']}, built {info['build']['created']})")
+    print(
+        f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
+        f"in {info['index_dir']} ({info['encoder']['runtime']}, built {info['build']['created']})"
+    )
     return 0
 
 
@@ -65,11 +79,13 @@ def format_result(result, verbose: bool = False) -> str:
             lines.append(f"(confidence {result.confidence:.2f}; nearest passages, for the curious:)")
     else:
         a = result.answer
-        lines += [a.text, f"  — {a.chunk_id}  score {a.score:.3f}  confidence {result.confidence:.2f}"
-                          f"  ({a.matched_by})"]
+        lines += [
+            a.text,
+            f"  — {a.chunk_id}  score {a.score:.3f}  confidence {result.confidence:.2f}  ({a.matched_by})",
+        ]
         if len(result.passages) > 1:
             lines.append("\nother passages:")
-    for p in result.passages[0 if result.answer is None else 1:]:
+    for p in result.passages[0 if result.answer is None else 1 :]:
         lines.append(f"{p.rank}. {p.text}\n   — {p.chunk_id}  score {p.score:.3f}  ({p.matched_by})")
     return "\n".join(lines)
 
@@ -98,9 +114,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     records = read_questions(args.input)  # an unreadable file fails here, before the model loads
     assistant = open_assistant(args)
-    summary = run_batch(records, lambda qs: [r.to_dict() for r in assistant.ask_many(qs, k=args.k)],
-                        args.output, resume=args.resume, force=args.force, chunk_size=args.chunk_size,
-                        total=count_questions(args.input))
+    summary = run_batch(
+        records,
+        lambda qs: [r.to_dict() for r in assistant.ask_many(qs, k=args.k)],
+        args.output,
+        resume=args.resume,
+        force=args.force,
+        chunk_size=args.chunk_size,
+        total=count_questions(args.input),
+    )
     print(format_summary(summary), file=sys.stderr)
     return 0
 
@@ -120,8 +142,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from .evaluation import calibrate, read_jsonl
 
     assistant = open_assistant(args)
-    result = calibrate(assistant, read_jsonl(args.labelled, need_expected=True),
-                       read_jsonl(args.offtopic, need_expected=False))
+    result = calibrate(
+        assistant,
+        read_jsonl(args.labelled, need_expected=True),
+        read_jsonl(args.offtopic, need_expected=False),
+    )
     path = save_threshold(result, assistant, default=args.save_default)
     print(json.dumps(result, indent=2))
     print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
@@ -138,8 +163,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
-        prog="qa", description="Ask questions about Indonesian documents; answers are passages from them.",
-        epilog=f'example: qa ask "{EXAMPLE}"')
+        prog="qa",
+        description="Ask questions about Indonesian documents; answers are passages from them.",
+        epilog=f'example: qa ask "{EXAMPLE}"',
+    )
     parser.add_argument("--version", action="version", version=f"qa {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -154,7 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")
-    p.add_argument("input", help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin")
+    p.add_argument(
+        "input", help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin"
+    )
     p.add_argument("-o", "--output", required=True, type=Path, help="answers: .jsonl, .csv or .md")
     p.add_argument("-k", type=int, default=3, help="passages per question (default 3)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted output file")
@@ -169,11 +198,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("calibrate", parents=[common], help="choose the abstention threshold from labelled data")
+    p = sub.add_parser(
+        "calibrate", parents=[common], help="choose the abstention threshold from labelled data"
+    )
     p.add_argument("labelled", help="JSONL of answerable questions {question, expected}")
     p.add_argument("--offtopic", required=True, help="JSONL of questions the documents do not answer")
-    p.add_argument("--save-default", action="store_true",
-                   help="store it as the package's shipped default instead of with this index")
+    p.add_argument(
+        "--save-default",
+        action="store_true",
+        help="store it as the package's shipped default instead of with this index",
+    )
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("info", parents=[common], help="show what the index holds and how it was built")

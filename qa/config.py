@@ -35,7 +35,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
-    window: int = 0  # neighbour sentences indexed with each sentence (0 measured best on the dev set)
+    window: int = 1  # neighbour sentences (within the line) returned and keyword-indexed with a sentence
 
     def __post_init__(self) -> None:
         from .errors import InputError

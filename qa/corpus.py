@@ -28,13 +28,17 @@ class Document:
 def find_documents(corpus_dir: Path) -> list[Path]:
     """All document files below ``corpus_dir``, sorted; hidden files and folders are ignored."""
     if not corpus_dir.exists():
-        raise CorpusError(f"corpus folder {corpus_dir} does not exist",
-                          "create it and put .txt or .md files in it, or point --corpus / QA_CORPUS elsewhere")
+        raise CorpusError(
+            f"corpus folder {corpus_dir} does not exist",
+            "create it and put .txt or .md files in it, or point --corpus / QA_CORPUS elsewhere",
+        )
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus path {corpus_dir} is not a folder")
     paths = [
-        p for p in corpus_dir.rglob("*")
-        if p.suffix.lower() in SUFFIXES and p.is_file()
+        p
+        for p in corpus_dir.rglob("*")
+        if p.suffix.lower() in SUFFIXES
+        and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
     ]
     if not paths:
@@ -49,13 +53,17 @@ def read_document(path: Path, doc_id: str) -> Document:
     except OSError as exc:
         raise CorpusError(f"cannot read corpus file {doc_id}: {exc.strerror or exc}") from None
     if b"\x00" in raw:
-        raise CorpusError(f"corpus file {doc_id} looks binary (it contains NUL bytes)",
-                          "only UTF-8 text files (.txt, .md) can be documents")
+        raise CorpusError(
+            f"corpus file {doc_id} looks binary (it contains NUL bytes)",
+            "only UTF-8 text files (.txt, .md) can be documents",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CorpusError(f"corpus file {doc_id} is not valid UTF-8 (byte {exc.start})",
-                          "convert it, e.g. iconv -f latin1 -t utf-8") from None
+        raise CorpusError(
+            f"corpus file {doc_id} is not valid UTF-8 (byte {exc.start})",
+            "convert it, e.g. iconv -f latin1 -t utf-8",
+        ) from None
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise CorpusError(f"corpus file {doc_id} is empty", "add text to it or remove it from the corpus")

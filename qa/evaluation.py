@@ -34,9 +34,9 @@ def read_jsonl(path: Path, need_expected: bool) -> list[Labelled]:
             obj = json.loads(line)
             q, expected = obj["question"], obj.get("expected", [])
         except (json.JSONDecodeError, KeyError, TypeError):
-            raise InputError(f"{path}:{n}: expected a JSON object with a \"question\"") from None
+            raise InputError(f'{path}:{n}: expected a JSON object with a "question"') from None
         if need_expected and not expected:
-            raise InputError(f"{path}:{n}: a labelled question needs \"expected\" phrases")
+            raise InputError(f'{path}:{n}: a labelled question needs "expected" phrases')
         items.append(Labelled(str(q), [str(e) for e in expected]))
     if not items:
         raise InputError(f"{path} holds no question")
@@ -78,12 +78,20 @@ def evaluate(assistant, labelled: list[Labelled], offtopic: list[Labelled] | Non
         answered += not result.abstained
         confidences.append(("on", result.confidence))
         if rank != 1 or result.abstained:
-            failures.append({"question": item.question, "expected": item.expected, "rank": rank,
-                             "abstained": result.abstained, "confidence": round(result.confidence, 3),
-                             "returned": [p.text for p in result.passages]})
+            failures.append(
+                {
+                    "question": item.question,
+                    "expected": item.expected,
+                    "rank": rank,
+                    "abstained": result.abstained,
+                    "confidence": round(result.confidence, 3),
+                    "returned": [p.text for p in result.passages],
+                }
+            )
     n = len(labelled)
     report = {
-        "questions": n, "k": k,
+        "questions": n,
+        "k": k,
         "hit@1": sum(r == 1 for r in ranks) / n,
         f"hit@{k}": sum(r is not None and r <= k for r in ranks) / n,
         "mrr": sum(1 / r for r in ranks if r) / n,
@@ -99,9 +107,14 @@ def evaluate(assistant, labelled: list[Labelled], offtopic: list[Labelled] | Non
             abstained += result.abstained
             confidences.append(("off", result.confidence))
             if not result.abstained:
-                failures.append({"question": item.question, "offtopic": True,
-                                 "confidence": round(result.confidence, 3),
-                                 "returned": [p.text for p in result.passages[:1]]})
+                failures.append(
+                    {
+                        "question": item.question,
+                        "offtopic": True,
+                        "confidence": round(result.confidence, 3),
+                        "returned": [p.text for p in result.passages[:1]],
+                    }
+                )
         report["offtopic_questions"] = len(offtopic)
         report["abstention_rate"] = abstained / len(offtopic)
     report["latency_ms_p50"] = round(1000 * percentile(latencies, 0.5), 1)
@@ -113,18 +126,26 @@ def evaluate(assistant, labelled: list[Labelled], offtopic: list[Labelled] | Non
 
 def format_report(report: dict) -> str:
     k = report["k"]
-    lines = [f"questions {report['questions']}  hit@1 {report['hit@1']:.3f}  hit@{k} {report[f'hit@{k}']:.3f}  "
-             f"MRR {report['mrr']:.3f}  nDCG@{k} {report[f'ndcg@{k}']:.3f}  answered {report['answer_rate']:.3f}"]
+    lines = [
+        f"questions {report['questions']}  hit@1 {report['hit@1']:.3f}  hit@{k} {report[f'hit@{k}']:.3f}  "
+        f"MRR {report['mrr']:.3f}  nDCG@{k} {report[f'ndcg@{k}']:.3f}  answered {report['answer_rate']:.3f}"
+    ]
     if "abstention_rate" in report:
-        lines.append(f"off-topic {report['offtopic_questions']}  abstained {report['abstention_rate']:.3f}"
-                     f"  (threshold {report['threshold']:.3f})")
+        lines.append(
+            f"off-topic {report['offtopic_questions']}  abstained {report['abstention_rate']:.3f}"
+            f"  (threshold {report['threshold']:.3f})"
+        )
     lines.append(f"latency p50 {report['latency_ms_p50']} ms  p95 {report['latency_ms_p95']} ms")
     for f in report["failures"]:
         if f.get("offtopic"):
-            lines.append(f"- OFF-TOPIC ANSWERED ({f['confidence']}): {f['question']}\n    -> {f['returned'][0][:100]}")
+            lines.append(
+                f"- OFF-TOPIC ANSWERED ({f['confidence']}): {f['question']}\n    -> {f['returned'][0][:100]}"
+            )
         else:
-            lines.append(f"- rank {f['rank']} abstained={f['abstained']} ({f['confidence']}): {f['question']}"
-                         f"\n    expected {f['expected']}\n    -> {f['returned'][0][:100] if f['returned'] else ''}")
+            lines.append(
+                f"- rank {f['rank']} abstained={f['abstained']} ({f['confidence']}): {f['question']}"
+                f"\n    expected {f['expected']}\n    -> {f['returned'][0][:100] if f['returned'] else ''}"
+            )
     return "\n".join(lines)
 
 
@@ -144,9 +165,12 @@ def calibrate(assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> 
     threshold = (good[0] + good[-1]) / 2
     if balanced(threshold) != best:
         threshold = good[len(good) // 2]
-    return {"threshold": round(threshold, 4), "balanced_accuracy": round(best, 4),
-            "answered": round(sum(c >= threshold for c in on) / len(on), 4),
-            "abstained": round(sum(c < threshold for c in off) / len(off), 4),
-            "on_topic": {"min": round(min(on), 4), "median": round(percentile(on, 0.5), 4)},
-            "off_topic": {"max": round(max(off), 4), "median": round(percentile(off, 0.5), 4)},
-            "separation": round(min(on) - max(off), 4)}
+    return {
+        "threshold": round(threshold, 4),
+        "balanced_accuracy": round(best, 4),
+        "answered": round(sum(c >= threshold for c in on) / len(on), 4),
+        "abstained": round(sum(c < threshold for c in off) / len(off), 4),
+        "on_topic": {"min": round(min(on), 4), "median": round(percentile(on, 0.5), 4)},
+        "off_topic": {"max": round(max(off), 4), "median": round(percentile(off, 0.5), 4)},
+        "separation": round(min(on) - max(off), 4),
+    }

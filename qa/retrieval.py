@@ -1,8 +1,10 @@
-"""Dense + lexical search over a loaded index and the fusion of the two.
+"""Dense + lexical search over a loaded index, and the fusion of the evidence.
 
 Each channel fails on different questions (e5 on rare names and numbers, BM25 on
-paraphrase and on other languages), so both are asked for candidates and every
-candidate gets a score from both before they are fused.
+paraphrase and on other languages), so every candidate either channel finds is scored
+by both before fusing. The unit is a sentence; its neighbour window (within the line)
+adds keyword evidence, because a factoid's answer often sits one sentence away from
+the words the question repeats. docs/quality.md has the measurements behind each choice.
 """
 
 from __future__ import annotations
@@ -21,45 +23,77 @@ CANDIDATES = 50  # per channel; fusion re-scores the union
 @dataclass(frozen=True)
 class Hit:
     row: int
-    score: float          # fused, in [0, 1]
-    dense_score: float    # cosine similarity of question and passage
-    lexical_score: float  # BM25 (0 when no query term occurs in the passage)
-    lexical_norm: float   # BM25 scaled to [0, 1] within the question, times the share of terms matched
-    matched_by: str       # "meaning", "keywords" or "both"
+    score: float  # fused, in [0, 1]
+    dense_score: float  # cosine similarity of question and sentence
+    lexical_score: float  # BM25 of the sentence (0 when no question term occurs in it)
+    window_score: float  # BM25 of the sentence's neighbour window
+    matched_by: str  # "meaning", "keywords" or "both"
+
+
+@dataclass(frozen=True)
+class Ranking:
+    hits: list[Hit]
+    best_dense: float  # the highest cosine of any sentence: how close the corpus comes at all
+    coverage: float  # share of the question's content words the corpus knows
 
 
 @dataclass(frozen=True)
 class FusionSettings:
-    method: str = "convex"     # "convex" (normalised scores) or "rrf" (reciprocal ranks)
-    dense_weight: float = 0.5  # convex only
+    """How the channels are combined; the defaults won the comparison in docs/quality.md."""
+
+    method: str = "convex"  # "convex": min-max cosine + max-scaled BM25; "rrf": reciprocal ranks
+    dense_weight: float = 0.5  # share of the dense channel when the corpus knows the question's words
+    window_weight: float = 0.5  # share of the window's BM25 within the lexical channel
+    coverage_knee: float = 0.5  # below this share of known question words the lexical weight shrinks
     rrf_k: int = 60
 
     def describe(self) -> dict:
-        return {"method": self.method, "dense_weight": self.dense_weight, "rrf_k": self.rrf_k}
+        return {
+            "method": self.method,
+            "dense_weight": self.dense_weight,
+            "window_weight": self.window_weight,
+            "coverage_knee": self.coverage_knee,
+            "rrf_k": self.rrf_k,
+        }
+
+    def lexical_weight(self, coverage: float) -> float:
+        """Weight of the keyword channel: full once enough question words are known to the corpus."""
+        trust = min(1.0, coverage / self.coverage_knee) if self.coverage_knee > 0 else 1.0
+        return (1 - self.dense_weight) * trust
 
 
-def dense_candidates(index: StoredIndex, qvecs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    n = min(n, index.vectors.ntotal)
-    scores, ids = index.vectors.search(np.ascontiguousarray(qvecs, dtype=np.float32), n)
-    return ids, scores
+def _scaled_max(x: np.ndarray) -> np.ndarray:
+    top = x.max() if len(x) else 0.0
+    return x / top if top > 0 else np.zeros_like(x)
 
 
-def exact_dense(index: StoredIndex, qvec: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Cosine of one question with given rows (for candidates only the lexical channel found)."""
-    if len(rows) == 0:
-        return np.zeros(0, dtype=np.float32)
-    vecs = index.vectors.reconstruct_batch(rows.astype(np.int64))
-    return vecs @ qvec
+def _min_max(x: np.ndarray) -> np.ndarray:
+    spread = x.max() - x.min() if len(x) else 0.0
+    return (x - x.min()) / spread if spread > 1e-6 else np.ones_like(x)
+
+
+def _rrf(channels: list[np.ndarray], weights: list[float], k: int) -> np.ndarray:
+    """Weighted reciprocal-rank fusion, scaled so a passage first in every channel scores 1."""
+    total = np.zeros_like(channels[0])
+    for x, weight in zip(channels, weights):
+        rank = np.argsort(np.argsort(-x, kind="stable"), kind="stable")
+        total += weight * np.where(x > 0, 1.0 / (k + 1 + rank), 0.0)
+    return total * (k + 1) / max(sum(weights), 1e-9)
 
 
 class Retriever:
-    """Searches one loaded index; ``passage_texts[row]`` is the text that row was indexed with."""
+    """Searches one loaded index; ``passage_texts[row]`` is the window text a row answers with."""
 
-    def __init__(self, index: StoredIndex, passage_texts: Sequence[str],
-                 fusion: FusionSettings = FusionSettings(), candidates: int = CANDIDATES) -> None:
+    def __init__(
+        self,
+        index: StoredIndex,
+        passage_texts: Sequence[str],
+        fusion: FusionSettings | None = None,
+        candidates: int = CANDIDATES,
+    ) -> None:
         self.index = index
         self.passage_texts = passage_texts
-        self.fusion = fusion
+        self.fusion = fusion or FusionSettings()
         self.candidates = candidates
         self._terms: dict[int, frozenset[str]] = {}
 
@@ -69,51 +103,81 @@ class Retriever:
         return self._terms[row]
 
     def matched_share(self, question: str, rows: Sequence[int]) -> np.ndarray:
-        """Share of the question's indexed terms that occur in each row (0 when it has none)."""
-        terms = set(self.index.lexical.query_terms(question))
+        """Share of the question's content words that occur in each row's window (0 when it has none)."""
+        terms = set(tokenize(question))
         if not terms:
             return np.zeros(len(rows), dtype=np.float32)
         return np.array([len(terms & self.terms(r)) / len(terms) for r in rows], dtype=np.float32)
 
-    def search(self, questions: Sequence[str], qvecs: np.ndarray, k: int) -> list[list[Hit]]:
-        """Top-``k`` fused hits for each question; ``qvecs`` are the encoded questions, row by row."""
-        index = self.index
-        d_ids, d_scores = dense_candidates(index, qvecs, max(self.candidates, k))
-        l_ids, l_scores = index.lexical.search(questions, max(self.candidates, k))
+    def coverage(self, question: str) -> float:
+        """Share of the question's content words the corpus knows at all.
+
+        An English question over an Indonesian corpus matches almost no term, so whatever few it
+        does match (names, loanwords) must not outvote the multilingual dense channel.
+        """
+        terms = set(tokenize(question))
+        return len(set(self.index.lexical_window.query_terms(question))) / len(terms) if terms else 0.0
+
+    def search(self, questions: Sequence[str], qvecs: np.ndarray, k: int) -> list[Ranking]:
+        """Top-``k`` fused hits per question, no hit inside a better hit's window."""
+        index, n = self.index, max(self.candidates, 3 * k)
+        d_scores, d_ids = index.vectors.search(
+            np.ascontiguousarray(qvecs, dtype=np.float32), min(n, index.vectors.ntotal)
+        )
+        s_ids, s_scores = index.lexical.search(questions, n)
+        w_ids, w_scores = index.lexical_window.search(questions, n)
         results = []
         for qi, question in enumerate(questions):
             dense = {int(r): float(s) for r, s in zip(d_ids[qi], d_scores[qi]) if r >= 0}
-            lexical = {int(r): float(s) for r, s in zip(l_ids[qi], l_scores[qi]) if r >= 0 and s > 0}
-            rows = np.array(sorted(set(dense) | set(lexical)), dtype=np.int64)
-            missing = np.array([r for r in rows if r not in dense], dtype=np.int64)
-            dense.update(zip(missing.tolist(), exact_dense(index, qvecs[qi], missing).tolist()))
-            results.append(self._fuse(question, rows, dense, lexical, k))
+            sent = {int(r): float(s) for r, s in zip(s_ids[qi], s_scores[qi]) if r >= 0}
+            win = {int(r): float(s) for r, s in zip(w_ids[qi], w_scores[qi]) if r >= 0}
+            rows = np.array(sorted(set(dense) | set(sent) | set(win)), dtype=np.int64)
+            missing = np.array([r for r in rows.tolist() if r not in dense], dtype=np.int64)
+            if len(missing):  # cosine for candidates only the keyword channels found
+                dense.update(
+                    zip(missing.tolist(), (index.vectors.reconstruct_batch(missing) @ qvecs[qi]).tolist())
+                )
+            results.append(self._fuse(question, rows, dense, sent, win, k))
         return results
 
-    def _fuse(self, question: str, rows: np.ndarray, dense: dict[int, float],
-              lexical: dict[int, float], k: int) -> list[Hit]:
+    def _fuse(
+        self,
+        question: str,
+        rows: np.ndarray,
+        dense: dict[int, float],
+        sent: dict[int, float],
+        win: dict[int, float],
+        k: int,
+    ) -> Ranking:
+        coverage = self.coverage(question)
         if len(rows) == 0:
-            return []
-        fusion = self.fusion
-        d = np.array([dense[r] for r in rows.tolist()], dtype=np.float32)
-        lex = np.array([lexical.get(r, 0.0) for r in rows.tolist()], dtype=np.float32)
-        share = self.matched_share(question, rows.tolist())
-        lex_norm = (lex / lex.max() if lex.max() > 0 else lex) * share
-        if fusion.method == "rrf":
-            d_rank = np.argsort(np.argsort(-d))
-            l_rank = np.where(lex > 0, np.argsort(np.argsort(-lex)), 10**6)
-            fused = 1 / (fusion.rrf_k + 1 + d_rank) + 1 / (fusion.rrf_k + 1 + l_rank)
-            fused = fused / (2 / (fusion.rrf_k + 1))
+            return Ranking([], 0.0, coverage)
+        f = self.fusion
+        r = rows.tolist()
+        d = np.array([dense[i] for i in r], dtype=np.float32)
+        s = np.array([sent.get(i, 0.0) for i in r], dtype=np.float32)
+        w = np.array([win.get(i, 0.0) for i in r], dtype=np.float32)
+        lex_weight = f.lexical_weight(coverage)
+        d_norm = _min_max(d)
+        if f.method == "rrf":
+            fused = _rrf(
+                [d, s, w],
+                [1 - lex_weight, lex_weight * (1 - f.window_weight), lex_weight * f.window_weight],
+                f.rrf_k,
+            )
         else:
-            spread = d.max() - d.min()
-            d_norm = (d - d.min()) / spread if spread > 1e-6 else np.ones_like(d)
-            fused = fusion.dense_weight * d_norm + (1 - fusion.dense_weight) * lex_norm
-        order = np.lexsort((rows, -fused))[:k]
-        hits = []
-        for i in order.tolist():
-            by_meaning = d[i] >= d.max() - 0.02  # within the top band of the dense channel
-            by_keywords = lex[i] > 0
+            lexical = (1 - f.window_weight) * _scaled_max(s) + f.window_weight * _scaled_max(w)
+            fused = (1 - lex_weight) * d_norm + lex_weight * lexical
+        hits: list[Hit] = []
+        taken: list[tuple[str, int, int]] = []  # windows already returned
+        for i in np.lexsort((rows, -fused)).tolist():
+            chunk = self.index.chunks[r[i]]
+            if any(doc == chunk.doc and lo <= chunk.start and chunk.end <= hi for doc, lo, hi in taken):
+                continue  # its sentence is already shown inside a better passage
+            taken.append((chunk.doc, chunk.context_start, chunk.context_end))
+            by_meaning, by_keywords = d_norm[i] >= 0.5, w[i] > 0
             matched_by = "both" if by_meaning and by_keywords else "keywords" if by_keywords else "meaning"
-            hits.append(Hit(int(rows[i]), float(fused[i]), float(d[i]), float(lex[i]), float(lex_norm[i]),
-                            matched_by))
-        return hits
+            hits.append(Hit(r[i], float(fused[i]), float(d[i]), float(s[i]), float(w[i]), matched_by))
+            if len(hits) == k:
+                break
+        return Ranking(hits, float(d.max()), coverage)

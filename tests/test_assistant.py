@@ -13,8 +13,8 @@ def test_ask_returns_k_ranked_passages_with_offsets(fake_assistant) -> None:
     assert [p.rank for p in r.passages] == [1, 2, 3, 4]
     doc = fake_assistant.documents[r.passages[0].source].text
     for p in r.passages:
-        assert doc[p.start:p.end] == p.text
-        assert doc[p.context_start:p.context_end] == p.context and p.text in p.context
+        assert doc[p.start : p.end] == p.text
+        assert doc[p.context_start : p.context_end] == p.context and p.text in p.context
     assert "mempersiapkan bahan presentasi" in r.passages[0].text
     scores = [p.score for p in r.passages]
     assert scores == sorted(scores, reverse=True)

