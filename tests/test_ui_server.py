@@ -34,7 +34,8 @@ def client(url: str, tmp: Path | None = None):
 def test_binds_to_loopback_only_by_default(server):
     _, proc = server
     ps = psutil.Process(proc.pid)
-    listening = [c.laddr for c in ps.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
+    connections = getattr(ps, "net_connections", None) or ps.connections  # psutil < 6 names it connections
+    listening = [c.laddr for c in connections(kind="inet") if c.status == psutil.CONN_LISTEN]
     assert listening and all(addr.ip == "127.0.0.1" for addr in listening), listening
 
 
