@@ -21,7 +21,7 @@ from qa.errors import IndexCorruptError, IndexStaleError
 if TYPE_CHECKING:
     import numpy as np
 
-LEXICAL_VERSION = "id-v1"  # bump when tokenization/normalization changes (recorded in the index manifest)
+LEXICAL_VERSION = "id-v2"  # bump when tokenization/normalization changes (recorded in the index manifest)
 
 # Informal / chat Indonesian -> standard form, applied word by word after lower-casing; general usage, not
 # tuned on evaluation questions. "_" in a value is a space; an empty value drops the word (discourse
@@ -95,7 +95,17 @@ def _fold(text: str) -> str:
 def normalize(text: str) -> str:
     """Lower-case, NFKC, accent-folded text with the informal-Indonesian table applied word by word."""
     text = _DROP_RE.sub("", _fold(text))
-    return _SIMPLE_RE.sub(lambda m: INFORMAL.get(m.group(), m.group()), text)
+    return _SIMPLE_RE.sub(lambda m: _informal(m.group()), text)
+
+
+def _informal(word: str) -> str:
+    """The formal form of a chat word, also with the possessive -nya (kerjaannya -> pekerjaannya)."""
+    if word in INFORMAL:
+        return INFORMAL[word]
+    base = word[:-3]
+    if word.endswith("nya") and INFORMAL.get(base, "").isalpha():
+        return INFORMAL[base] + "nya"
+    return word
 
 
 @lru_cache(maxsize=1)

@@ -283,3 +283,10 @@ def test_real_document():
     assert "pertemuan" in lines[ids[1, 0]]
     for s, e, stem in token_spans(lines[1]):
         assert lines[1][s:e].strip() == lines[1][s:e] and stem
+
+
+def test_informal_word_with_possessive_nya_is_normalized() -> None:
+    from qa.lexical import tokenize
+
+    assert tokenize("kerjaannya") == tokenize("pekerjaan")
+    assert tokenize("bikinnya") == tokenize("membuat")

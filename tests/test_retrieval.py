@@ -1,0 +1,56 @@
+"""Fusion logic on the fake encoder: channel weights, coverage, de-duplication, provenance."""
+
+import numpy as np
+import pytest
+
+from qa.retrieval import FusionSettings, _min_max, _rrf, _scaled_max
+
+
+def test_lexical_weight_shrinks_with_unknown_question_words() -> None:
+    f = FusionSettings(dense_weight=0.5, coverage_knee=0.5)
+    assert f.lexical_weight(1.0) == 0.5 and f.lexical_weight(0.5) == 0.5
+    assert f.lexical_weight(0.25) == pytest.approx(0.25)
+    assert f.lexical_weight(0.0) == 0.0
+    assert FusionSettings(coverage_knee=0).lexical_weight(0.0) == 0.5
+
+
+def test_scalers_and_rrf() -> None:
+    x = np.array([0.2, 0.5, 0.8], dtype=np.float32)
+    assert np.allclose(_min_max(x), [0, 0.5, 1])
+    assert np.allclose(_min_max(np.array([0.3, 0.3])), [1, 1])  # no spread: all equally good
+    assert np.allclose(_scaled_max(np.array([0.0, 2.0])), [0, 1])
+    assert np.allclose(_scaled_max(np.zeros(2)), [0, 0])
+    fused = _rrf([np.array([3.0, 2, 1]), np.array([0.0, 1, 2])], [0.5, 0.5], 60)
+    assert fused[1] > fused[0] and fused[2] > fused[0] > 0  # found by both channels beats one
+    assert _rrf([np.array([1.0, 0]), np.array([1.0, 0])], [1, 1], 60)[0] == pytest.approx(1.0)
+
+
+def test_keyword_question_finds_its_sentence_and_says_how(fake_assistant) -> None:
+    r = fake_assistant.ask("memantau perkembangan kerjasama yang sedang berjalan", k=3)
+    top = r.passages[0]
+    assert "memantau perkembangan kerjasama" in top.text
+    assert top.matched_by in ("keywords", "both") and top.lexical_score > 0 and top.window_score > 0
+    assert 0 <= top.score <= 1 and top.score >= r.passages[1].score
+
+
+def test_no_passage_repeats_a_sentence_shown_in_a_better_one(fake_assistant) -> None:
+    r = fake_assistant.ask("diplomat tanggung jawab utama representasi negara", k=5)
+    spans = [(p.source, p.start, p.end) for p in r.passages]
+    sentences = [(p.source, p.start + p.sentence_start, p.start + p.sentence_end) for p in r.passages]
+    for i, (doc, s, e) in enumerate(sentences):
+        for d2, lo, hi in spans[:i]:
+            assert not (doc == d2 and lo <= s and e <= hi), "a sentence was returned twice"
+
+
+def test_question_of_only_stopwords_or_symbols_still_answers_by_meaning(fake_assistant) -> None:
+    for q in ("???", "yang dan di", "🙂🙂"):
+        r = fake_assistant.ask(q)
+        assert r.passages and all(p.lexical_score == 0 for p in r.passages)
+        assert all(p.matched_by == "meaning" for p in r.passages)
+
+
+def test_sentence_offsets_point_at_the_meaning_carrying_sentence(fake_assistant) -> None:
+    r = fake_assistant.ask("Diplomat lebih fokus pada representasi negara di luar negeri", k=1)
+    p = r.passages[0]
+    assert p.text[p.sentence_start : p.sentence_end].startswith("Diplomat lebih fokus")
+    assert p.text.startswith("Perbedaan dengan profesi")  # the window: both sentences of that line
