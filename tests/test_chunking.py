@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -294,3 +295,20 @@ def test_spans_are_well_formed(text: str) -> None:
     chunks = chunk_document("d", text, window=1)
     assert [(c.start, c.end) for c in chunks] == spans
     assert all(c.context_start <= c.start and c.end <= c.context_end for c in chunks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "." * 100_000,  # a punctuation run not followed by whitespace: the regex used to retry every start
+        ".!?…" * 25_000,
+        '"a" B. ' * 20_000,  # thousands of quote pairs and candidates: the inside-quotes check was a scan
+        "“a” B. " * 20_000,
+    ],
+)
+def test_pathological_lines_split_in_linear_time(text: str) -> None:
+    """These took 20-140 s before (quadratic); a 100k-character line must take well under a second."""
+    start = time.perf_counter()
+    spans = split_sentences(text)
+    assert time.perf_counter() - start < 2.0
+    assert spans and all(0 <= s < e <= len(text) for s, e in spans)
