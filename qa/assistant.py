@@ -6,6 +6,7 @@ encoder warm, and answers questions one at a time or in batches.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -17,6 +18,15 @@ DEFAULT_K = 3
 DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
 MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_question(question: object) -> str:
+    """The question as the models should see it: control characters and lone surrogates (what a
+    shell hands Python for undecodable bytes) become spaces, runs of white space one space."""
+    return " ".join(_UNPRINTABLE.sub(" ", str(question)).split())
 
 
 class Assistant:
@@ -87,7 +97,7 @@ class Assistant:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
         cleaned, notices = [], []
         for q in questions:
-            q = " ".join(str(q).split())
+            q = clean_question(q)
             if not q:
                 raise InputError(
                     "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'

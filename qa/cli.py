@@ -113,10 +113,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import count_questions, format_summary, read_questions, run_batch
 
     records = read_questions(args.input)  # an unreadable file fails here, before the model loads
-    assistant = open_assistant(args)
+    loaded = []
+
+    def answer(questions: list[str]) -> list[dict]:
+        # Opened on the first chunk, so a refused output file costs no model load or index build.
+        if not loaded:
+            loaded.append(open_assistant(args))
+        return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k)]
+
     summary = run_batch(
         records,
-        lambda qs: [r.to_dict() for r in assistant.ask_many(qs, k=args.k)],
+        answer,
         args.output,
         resume=args.resume,
         force=args.force,

