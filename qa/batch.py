@@ -15,7 +15,8 @@ Guarantees:
 * Bad rows (empty, too long, undecodable, malformed or unwritable JSON, missing column) are
   written with an ``error`` and never stop the batch; ``answer`` is not called for them.  When
   ``answer`` refuses a chunk with :class:`~qa.errors.InputError`, its questions are retried one
-  by one and only the refused ones get an ``error``.
+  by one and only the refused ones get an ``error`` (unless all of them are refused with the same
+  message: then the problem is not the questions, and the error ends the batch).
 * Input (:func:`read_questions`): ``Record.line`` is the physical line a row starts on (a CSV
   row with quoted newlines spans several).  A CSV/TSV header names the question column
   ``question`` or ``pertanyaan`` (any case) and optionally ``id``; without such a header every
@@ -154,8 +155,11 @@ def run_batch(
         questions = [r.question for r in pending if r.error is None]
         try:
             results = list(answer(questions)) if questions else []  # type: ignore[arg-type]
-        except InputError:  # one question the answerer refuses must not sink the chunk or the batch
+        except InputError as exc:  # one question the answerer refuses must not sink the chunk or the batch
             results = _answer_each(answer, questions)  # type: ignore[arg-type]
+            refusals = {r.get("error") for r in results}
+            if len(results) > 1 and len(refusals) == 1 and None not in refusals:
+                raise exc  # all refused alike: the answerer itself is unusable (e.g. bad settings)
         if len(results) != len(questions):
             raise ValueError(f"answer() returned {len(results)} results for {len(questions)} questions")
         it = iter(results)

@@ -24,6 +24,7 @@ INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
 QUESTION_KEYS = ("question", "pertanyaan")
 MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _DELIMITERS = (",", ";", "\t", "|")
 _ONE_COLUMN = "\x1f"  # a delimiter no question contains: the whole row is the question
 
@@ -46,8 +47,8 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             error = "no question field/column"
         elif not isinstance(question, str):
             error, question = "question is not a string", json.dumps(question, ensure_ascii=False)
-        elif not question.strip():
-            error = "empty question"
+        elif not _BLANK.sub("", question):
+            error = "empty question"  # control characters count as blank, as they do for the assistant
         elif len(question.strip()) > MAX_QUESTION_CHARS:
             error = f"question too long ({len(question.strip())} characters, limit {MAX_QUESTION_CHARS})"
     if isinstance(question, str):

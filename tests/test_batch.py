@@ -595,6 +595,30 @@ def test_a_question_the_answerer_refuses_is_an_error_row_not_the_end(tmp_path):
     assert fake.asked == ["Q0?", "Q1?", "Q2?", "Q4?", "Q5?", "Q6?"]
 
 
+def test_an_answerer_refusing_every_question_alike_ends_the_batch(tmp_path):
+    """A refusal that is not about the questions (bad settings met when the model loads) must not turn
+    into an error row per question and exit status 0."""
+    src = write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(6)))
+
+    def broken(questions: list[str]) -> list[dict]:
+        raise InputError("QA_WINDOW must be a whole number, got 'abc'")
+
+    with pytest.raises(InputError, match="QA_WINDOW"):
+        run_batch(read_questions(src), broken, tmp_path / "o.jsonl", chunk_size=4)
+    assert jsonl(tmp_path / "o.jsonl") == []
+
+
+def test_control_characters_alone_are_an_empty_question(tmp_path):
+    """The assistant treats control characters as blanks; the reader must agree, or a row of them would
+    reach the model and be refused there."""
+    src = write(
+        tmp_path / "q.jsonl", '{"question": "\\u0000\\u0001 \\u007f\\u0085"}\n{"question": "a\\u0000b?"}\n'
+    )
+    recs = list(read_questions(src))
+    assert [r.error for r in recs] == ["empty question", None]
+    assert recs[1].question == "a\x00b?"
+
+
 def test_answer_returning_the_wrong_count_is_a_bug_not_silence(tmp_path):
     src = write(tmp_path / "q.txt", "Satu?\nDua?\n")
     with pytest.raises(ValueError, match="1 results for 2 questions"):
