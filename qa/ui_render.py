@@ -23,7 +23,7 @@ INTRO = (
 EXAMPLES = [
     "apakah asisten menteri bisa memutuskan kebijakan?",
     "Can the minister's assistant decide policy?",
-    "asisten menteri tuh kerjaannya ngapain aja sih?",
+    "asisten menteri tuh tugasnya ngapain aja sih?",
     "kalau aku gak suka diplomasi, cocok gak jadi asisten menteri?",
     "apa bedanya asisten menteri dengan diplomat?",
 ]
