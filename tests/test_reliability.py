@@ -589,8 +589,8 @@ def unsafe_uses(path: Path) -> list[str]:
             owner = (
                 func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
             )
-            if name in UNSAFE_CALLS and not owner:
-                found.append(f"{where} {name}(")
+            if name in UNSAFE_CALLS and (isinstance(func, ast.Name) or owner == "builtins"):
+                found.append(f"{where} {name}(")  # not a method that happens to be called eval (torch)
             if (owner, name) in {
                 ("yaml", "load"),
                 ("yaml", "unsafe_load"),
@@ -617,7 +617,7 @@ def test_the_scanner_does_find_unsafe_code(tmp_path: Path) -> None:
     sample.write_text(
         "import pickle\nfrom marshal import loads\nimport yaml, numpy as np, torch, os, subprocess\n"
         "eval(x)\nexec(y)\nyaml.load(s)\nnp.load(f, allow_pickle=True)\ntorch.load(p)\nos.system(c)\n"
-        "subprocess.run(c, shell=True)\n# pickle in a comment is fine\n",
+        "subprocess.run(c, shell=True)\n# pickle in a comment is fine\nmodel.eval()\nre.compile(p)\n",
         encoding="utf-8",
     )
     try:
@@ -625,3 +625,23 @@ def test_the_scanner_does_find_unsafe_code(tmp_path: Path) -> None:
     finally:
         sample.unlink()
     assert len(hits) == 9, hits
+
+
+def test_an_uploaded_file_name_is_never_used_as_a_path(settings, fake_encoder, tmp_path: Path) -> None:
+    """The UI keeps only the (checked) extension of an upload's name: a hostile name writes nothing outside
+    the app's own work folder. (Size, type and empty-file limits: tests/test_webapp.py.)"""
+    from tests.ui_helpers import make_app
+
+    app = make_app(settings, fake_encoder, tmp_path / "web", threshold=0.0)
+    hostile = tmp_path / "uploads" / "..%2F..%2Fjawaban;$(touch pwned) `x` \u202etxt.csv"
+    hostile.parent.mkdir()
+    hostile.write_text("question\napa tugas asisten menteri?\n", encoding="utf-8")
+    before = sorted(p for p in tmp_path.rglob("*") if "web" not in p.parts)
+    summary, csv_path, jsonl_path = app.run_file(str(hostile), 3)
+    assert summary.answered == 1
+    for out in (csv_path, jsonl_path):
+        assert out.resolve().is_relative_to((tmp_path / "web").resolve())
+        assert out.name in ("jawaban.csv", "jawaban.jsonl")
+    assert sorted(p for p in tmp_path.rglob("*") if "web" not in p.parts) == before
+    copies = [p.name for p in (tmp_path / "web").rglob("*") if p.is_file()]
+    assert sorted(copies) == ["jawaban.csv", "jawaban.jsonl", "pertanyaan.csv"]
