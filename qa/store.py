@@ -23,7 +23,7 @@ import platform
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,10 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 # Manifest sections that must equal what the current settings and corpus would produce.
-CHECKED = ("format_version", "encoder", "chunking", "lexical", "corpus")
+CHECKED = ("format_version", "encoder", "chunking", "lexical", "corpus", "faiss")
+# Sections of which only the keys the expectation names are compared: "faiss" also records what was
+# built (type, size, parameters), which follows from the corpus; only the policy choosing it is checked.
+PARTIAL = ("faiss",)
 
 
 @dataclass
@@ -87,7 +90,9 @@ def stale_reasons(manifest: dict, expected: dict) -> list[str]:
     if manifest.get("format_version") != expected["format_version"]:
         return [f"index format {manifest.get('format_version')} != supported {expected['format_version']}"]
     for section in CHECKED[1:]:
-        old, new = manifest.get(section) or {}, expected[section]
+        old, new = manifest.get(section) or {}, expected.get(section) or {}
+        if section in PARTIAL:
+            old = {key: old.get(key) for key in new}
         if section == "corpus":
             added, removed = sorted(set(new) - set(old)), sorted(set(old) - set(new))
             changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
@@ -103,8 +108,6 @@ def stale_reasons(manifest: dict, expected: dict) -> list[str]:
 
 def load_index(index_dir: Path, expected: dict) -> StoredIndex:
     """Load and verify an index; never returns one that differs from ``expected``."""
-    import faiss
-
     manifest = read_manifest(index_dir)
     if manifest is None:
         raise IndexMissingError(f"no index in {index_dir}", "build it with: qa index")
@@ -113,24 +116,8 @@ def load_index(index_dir: Path, expected: dict) -> StoredIndex:
         raise IndexStaleError(
             f"the index in {index_dir} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
         )
-    build = index_dir / str(manifest.get("build", {}).get("id", ""))
-    for name, digest in manifest["files"].items():
-        path = build / name
-        if not path.is_file():
-            raise IndexCorruptError(f"index file {path} is missing", "rebuild it with: qa index --force")
-        if sha256_file(path) != digest:
-            raise IndexCorruptError(
-                f"index file {path} does not match its checksum (altered or truncated)",
-                "rebuild it with: qa index --force",
-            )
-    try:
-        vectors = faiss.read_index(str(build / "vectors.faiss"))
-        with (build / "chunks.jsonl").open(encoding="utf-8") as fh:
-            chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
-    except (RuntimeError, ValueError, KeyError, TypeError) as exc:
-        raise IndexCorruptError(
-            f"index in {build} cannot be read: {exc}", "rebuild it with: qa index --force"
-        ) from None
+    build = verified_build(index_dir, manifest, manifest["files"])
+    vectors, chunks = read_vectors_and_chunks(build)
     lexical = LexicalIndex.load(build / "lexical" / "sentences")
     lexical_window = LexicalIndex.load(build / "lexical" / "windows")
     sizes = {vectors.ntotal, len(chunks), len(lexical), len(lexical_window)}
@@ -139,6 +126,35 @@ def load_index(index_dir: Path, expected: dict) -> StoredIndex:
             f"index files in {build} disagree in size", "rebuild it with: qa index --force"
         )
     return StoredIndex(manifest, vectors, chunks, lexical, lexical_window)
+
+
+def verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Path:
+    """The build folder, after checking that each named file is there and matches its checksum."""
+    build = index_dir / str(manifest.get("build", {}).get("id", ""))
+    for name in names:
+        path, digest = build / name, manifest["files"].get(name)
+        if not path.is_file() or digest is None:
+            raise IndexCorruptError(f"index file {path} is missing", "rebuild it with: qa index --force")
+        if sha256_file(path) != digest:
+            raise IndexCorruptError(
+                f"index file {path} does not match its checksum (altered or truncated)",
+                "rebuild it with: qa index --force",
+            )
+    return build
+
+
+def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
+    import faiss
+
+    try:
+        vectors = faiss.read_index(str(build / "vectors.faiss"))
+        with (build / "chunks.jsonl").open(encoding="utf-8") as fh:
+            chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
+    except (RuntimeError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(
+            f"index in {build} cannot be read: {exc}", "rebuild it with: qa index --force"
+        ) from None
+    return vectors, chunks
 
 
 def _fsync_tree(root: Path) -> None:
