@@ -440,7 +440,7 @@ class Kill:
     at: float  # seconds after the start (the last kill, for a batch killed more than once)
     finished: bool  # the process had already exited (the kill came too late)
     committed: bool  # build: the manifest already pointed at the killed build; batch: records were kept
-    leftovers: int  # build: folders other than the current build left behind (the next build sweeps them)
+    leftovers: int  # build: folders this kill left besides the current build (the next build sweeps them)
     kept: float = 0.0  # batch: share of the final output's bytes already written when the last kill came
 
 
@@ -480,6 +480,14 @@ def killed(args: list[str], env: dict[str, str], real: bool, after: float) -> bo
     return finished
 
 
+def _debris(index_dir: Path, current: str) -> set[str]:
+    """What is in the index folder besides the current build: temporary, uncommitted or superseded builds
+    and staged manifests (a complete build sweeps them)."""
+    return {
+        p.name for p in index_dir.iterdir() if p.name != current and (p.is_dir() or ".manifest" in p.name)
+    }
+
+
 def build_kill_trial(
     settings: Settings,
     reference: list[dict],
@@ -492,6 +500,7 @@ def build_kill_trial(
     temporary build folder appeared; ``"commit"``: the manifest switched to its build); the index must then
     still load and answer exactly as before (from the old build or the new one, never a broken one)."""
     before = read_manifest(settings.index_dir)["build"]["id"]
+    debris_before = _debris(settings.index_dir, before)
     env = qa_env(settings.corpus_dir, settings.index_dir)
     if after is None:
         finished = killed(["index", "--force"], env, real, kill_at)
@@ -510,11 +519,7 @@ def build_kill_trial(
         proc.wait()
     manifest = read_manifest(settings.index_dir)
     assert manifest is not None
-    # whatever else the kill left: a temporary, uncommitted or superseded build, a staged manifest
-    current = manifest["build"]["id"]
-    leftovers = [
-        p for p in settings.index_dir.iterdir() if p.name != current and (p.is_dir() or ".manifest" in p.name)
-    ]
+    leftovers = _debris(settings.index_dir, manifest["build"]["id"]) - debris_before
     assistant = open_index(settings, build="never", encoder=encoder)
     assert answers(assistant) == reference, f"killed at {kill_at:.3f} s (after {after}): answers differ"
     return Kill(kill_at, finished, manifest["build"]["id"] != before, len(leftovers))
