@@ -508,7 +508,8 @@ def build_kill_trial(
         proc = subprocess.Popen([*qa_command(real), "index", "--force"], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)  # fmt: skip
         while proc.poll() is None:
-            if after == "write" and any(p.name.startswith(".tmp-") for p in settings.index_dir.iterdir()):
+            new = _debris(settings.index_dir, before) - debris_before
+            if after == "write" and any(name.startswith(".tmp-") for name in new):
                 break
             if after == "commit" and read_manifest(settings.index_dir)["build"]["id"] != before:
                 break
