@@ -82,13 +82,12 @@ def test_batch_tab_answers_an_upload_and_offers_downloads(page, tmp_path):
     questions = [q for q, _ in KNOWN]
     upload = tmp_path / "pertanyaan.txt"
     upload.write_text("\n".join(questions) + "\n", encoding="utf-8")
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#qa-upload").wait_for(state="visible")
     shown = page.locator("#qa-upload").get_by_text("pertanyaan.txt")
-    for attempt in range(3):  # on a loaded machine the tab's upload widget can mount after the first try
-        page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    for attempt in range(3):  # on a loaded machine the tab's upload widget can mount late: try again
         try:
-            shown.wait_for(timeout=15_000)
+            page.get_by_role("tab", name="Batch").click()
+            page.locator("#qa-upload input[type=file]").set_input_files(str(upload), timeout=20_000)
+            shown.wait_for(timeout=20_000)
             break
         except PlaywrightTimeoutError:
             if attempt == 2:
