@@ -38,7 +38,8 @@ PROBES = ["apa tugas asisten menteri?", "siapa yang mengatur pertemuan bilateral
 
 # `qa` as a real process, but with the fake encoder (so a build takes a fraction of a second, not minutes):
 # the CLI, the store, the lock and the writers are the real ones. QA_TEST_HOLD_BUILD=<s> makes the build
-# sleep while holding the lock, after printing "encoding".
+# sleep while holding the lock, after printing "encoding"; QA_TEST_SLOW_CHUNK=<s> makes each batch chunk
+# take that much longer (so a test can kill a batch part-way).
 HARNESS = textwrap.dedent(
     """
     import os, sys, time
@@ -53,6 +54,13 @@ HARNESS = textwrap.dedent(
             time.sleep(float(os.environ["QA_TEST_HOLD_BUILD"]))
             return real_encode_all(*args, **kwargs)
         qa.indexing.encode_all = held
+    if os.environ.get("QA_TEST_SLOW_CHUNK"):
+        import qa.assistant
+        real_ask_many = qa.assistant.Assistant.ask_many
+        def slow(self, *args, **kwargs):
+            time.sleep(float(os.environ["QA_TEST_SLOW_CHUNK"]))
+            return real_ask_many(self, *args, **kwargs)
+        qa.assistant.Assistant.ask_many = slow
     from qa.cli import main
     sys.exit(main(sys.argv[1:]))
     """
