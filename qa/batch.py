@@ -2,7 +2,8 @@
 
 This module knows nothing about retrieval: :func:`run_batch` takes an ``answer`` callable that
 turns a list of questions into one ``qa ask --json`` dict per question, and is called once per
-chunk of ``chunk_size`` valid questions so the caller can batch the model.
+chunk of ``chunk_size`` valid questions so the caller can batch the model.  The readers live in
+:mod:`qa.batch_readers`, the writers in :mod:`qa.batch_writers`; this module is the public API.
 
 Guarantees:
 
