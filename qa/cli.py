@@ -110,15 +110,17 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
 
-    records = read_questions(args.input)  # an unreadable file fails here, before the model loads
+    settings = settings_from(args)  # bad settings fail here, before any output is written
+    records = read_questions(args.input)  # so does an unreadable file
     loaded = []
 
     def answer(questions: list[str]) -> list[dict]:
         # Opened on the first chunk, so a refused output file costs no model load or index build.
         if not loaded:
-            loaded.append(open_assistant(args))
+            loaded.append(Assistant(settings))
         return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k)]
 
     summary = run_batch(
