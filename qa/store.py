@@ -61,6 +61,9 @@ def sha256_file(path: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
+UNWRITABLE_HINT = "choose another folder with --index / QA_INDEX"
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
     path = index_dir / MANIFEST
@@ -68,15 +71,27 @@ def read_manifest(index_dir: Path) -> dict | None:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise IndexError_(f"the index path {index_dir} is not a folder", UNWRITABLE_HINT) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise IndexCorruptError(f"cannot read {path}: {exc}", "rebuild it with: qa index --force") from None
     try:
         manifest = json.loads(raw)
     except json.JSONDecodeError:
         raise IndexCorruptError(f"{path} is not valid JSON", "rebuild it with: qa index --force") from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+    if not _well_formed(manifest):
         raise IndexCorruptError(f"{path} is not an index manifest", "rebuild it with: qa index --force")
     return manifest
+
+
+def _well_formed(manifest: Any) -> bool:
+    """The shape every reader relies on: JSON objects where sections are, a str -> str file list."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        return False
+    sections = ("encoder", "chunking", "lexical", "corpus", "build", "faiss")
+    if any(not isinstance(manifest.get(name, {}), dict) for name in sections):
+        return False
+    return all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["files"].items())
 
 
 def _describe(value: Any) -> str:
@@ -106,9 +121,29 @@ def stale_reasons(manifest: dict, expected: dict) -> list[str]:
     return reasons
 
 
-def load_index(index_dir: Path, expected: dict) -> StoredIndex:
-    """Load and verify an index; never returns one that differs from ``expected``."""
-    manifest = read_manifest(index_dir)
+def load_index(index_dir: Path, expected: dict, attempts: int = 3) -> StoredIndex:
+    """Load and verify an index; never returns one that differs from ``expected``.
+
+    A rebuild running in another process may commit a new manifest and delete the build we were
+    reading; when the manifest on disk has moved on, the load starts over with the new one.
+    """
+    for attempt in range(attempts):
+        manifest = read_manifest(index_dir)
+        try:
+            return _load(index_dir, expected, manifest)
+        except (IndexCorruptError, OSError):
+            moved = read_manifest(index_dir) != manifest
+            if not moved or attempt == attempts - 1:
+                if moved:
+                    raise IndexCorruptError(
+                        f"the index in {index_dir} kept changing while it was read",
+                        "try again when the build running elsewhere has finished",
+                    ) from None
+                raise
+    raise AssertionError("unreachable")
+
+
+def _load(index_dir: Path, expected: dict, manifest: dict | None) -> StoredIndex:
     if manifest is None:
         raise IndexMissingError(f"no index in {index_dir}", "build it with: qa index")
     reasons = stale_reasons(manifest, expected)
@@ -117,6 +152,11 @@ def load_index(index_dir: Path, expected: dict) -> StoredIndex:
             f"the index in {index_dir} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
         )
     build = verified_build(index_dir, manifest, manifest["files"])
+    on_disk = {p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file()}
+    if on_disk != set(manifest["files"]):  # every file is checksummed, none is unlisted
+        raise IndexCorruptError(
+            f"the files in {build} are not the ones its manifest lists", "rebuild it with: qa index --force"
+        )
     vectors, chunks = read_vectors_and_chunks(build)
     lexical = LexicalIndex.load(build / "lexical" / "sentences")
     lexical_window = LexicalIndex.load(build / "lexical" / "windows")

@@ -255,11 +255,6 @@ def test_a_manifest_pointing_at_a_missing_build_is_refused(built) -> None:
     refused(settings, IndexCorruptError, "missing")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/store.py: read_manifest checks only that 'files' is an object; a section of another type "
-    '("encoder": "x", "build": "x") makes stale_reasons / load_index raise AttributeError',
-)
 @pytest.mark.parametrize("section", ["encoder", "chunking", "lexical", "corpus", "build"])
 def test_a_manifest_with_a_section_of_the_wrong_type_is_refused(built, section: str) -> None:
     settings, manifest, _ = built
@@ -267,11 +262,6 @@ def test_a_manifest_with_a_section_of_the_wrong_type_is_refused(built, section: 
     refused(settings, IndexCorruptError, "not an index manifest")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/store.py load_index verifies only the files the manifest lists; a manifest listing none "
-    "lets a damaged vectors.faiss load and answer",
-)
 def test_a_manifest_that_lists_no_files_does_not_disable_the_checksums(built) -> None:
     settings, manifest, _ = built
     (settings.index_dir / MANIFEST).write_text(json.dumps({**manifest, "files": {}}))
@@ -414,12 +404,6 @@ def test_two_real_qa_index_force_at_once(tmp_path: Path, real_assistant) -> None
     assert answers(reloaded) == answers(real_assistant)  # same corpus and model: the same answers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/store.py load_index reads the manifest, then the files of its build; a concurrent "
-    "`qa index --force` that commits and deletes that build in between makes the load fail "
-    "(IndexCorruptError or a raw FileNotFoundError) although a good index is on disk",
-)
 def test_a_load_racing_a_rebuild_retries_with_the_new_manifest(built, monkeypatch) -> None:
     """Deterministic version of the race scripts/crash_trials.py measures (loads during rebuilds)."""
     import qa.store as store
