@@ -359,7 +359,8 @@ def test_an_index_path_under_a_file_is_a_clear_error(settings, tmp_path: Path) -
     for policy in ("auto", "never"):
         with pytest.raises(IndexError_) as info:
             open_index(bad, build=policy)
-        assert str(bad.index_dir) in info.value.message and "Not a directory" in info.value.message
+        assert str(bad.index_dir) in info.value.message and "not a folder" in info.value.message
+        assert "--index" in (info.value.hint or "")
 
 
 # ----------------------------------------------------------------------------------------- concurrency
