@@ -1,11 +1,13 @@
 """Which FAISS index holds the passage vectors: exact below a measured size, HNSW above it.
 
-Exact inner-product search costs O(passages) per question: ~1.5 ms at 10k but 15-20 ms at 100k on
-the 2-core reference machine, as long as encoding the question itself, so past ``FLAT_MAX`` passages
-an HNSW graph answers in about a millisecond instead, with recall@10 against exact search >= 0.98
-(measured by ``qa bench``; docs/benchmarks.md). Both index types support ``reconstruct``, which the
-retriever uses for the cosine of candidates only the keyword channel found, and which an incremental
-build uses to reuse the vectors of unchanged files. faiss is imported lazily (the CLI starts fast).
+Exact inner-product search costs O(passages) per question, and from about 10k vectors faiss (1.15)
+splits a single question's scan over its OpenMP threads: on free cores that is ~0.6 ms at 10k and
+15-20 ms at 100k, but on busy cores each of those parallel scans waits ~15 ms for the second thread
+to be scheduled. An HNSW graph searches one question in one thread, in about a millisecond even at
+100k, with recall@10 against exact search >= 0.99 (measured by ``qa bench``; docs/benchmarks.md).
+Both index types support ``reconstruct``, which the retriever uses for the cosine of candidates only
+the keyword channel found, and which an incremental build uses to reuse the vectors of sentences it
+already embedded. faiss is imported lazily (the CLI starts fast).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-# Above this many passages exact search becomes the largest cost after the encoder (benchmarks.md).
-FLAT_MAX = 20_000
+# Up to here exact search stays single-threaded and under ~0.3 ms; above, HNSW is as fast or faster
+# and recall@10 is 1.000 up to 20k passages (benchmarks.md), so exactness costs nothing to give up.
+FLAT_MAX = 5_000
 # M=32 links per node, built with efConstruction=40 and searched with efSearch=256: recall@10 0.99 on
 # 100k stand-in vectors at under 2 ms; efSearch is raised to k when a caller asks for more than it.
 HNSW_PARAMS = {"M": 32, "efConstruction": 40, "efSearch": 256}

