@@ -106,8 +106,8 @@ def st_backends(res: dict) -> list[str]:
             name,
             r["single_p50_ms"],
             r["passages_per_s"],
-            r.get("cosine_to_fp32", 1.0),
-            r.get("top10_overlap", 1.0),
+            f"{r['cosine_to_fp32']:.3f}",
+            f"{r['top10_overlap']:.3f}",
         ]
         for name, r in st["results"].items()
     ]

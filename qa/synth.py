@@ -6,7 +6,8 @@ data. The text has what the pipeline reacts to: real Indonesian function words (
 Zipf-distributed pseudo-words with Indonesian syllables and affixes, topical documents (so keyword and
 vector neighbourhoods exist), names, numbers, commas, and 1-4 sentences per line (a line is a paragraph).
 Every sentence ends where ``qa.chunking`` splits, so N generated sentences are exactly N passages.
-Only ``random.Random`` (stable across Python versions for ``random()`` and ``choices``) is used.
+Only ``random.Random`` is used: its sequence for a given seed is the same on every platform and
+Python version this project supports.
 """
 
 from __future__ import annotations

@@ -102,7 +102,14 @@ def _fake_results() -> dict:
     st = {
         "model": "m",
         "torch_threads": 2,
-        "results": {"torch fp32": {"single_p50_ms": 5.0, "passages_per_s": 99.0}},
+        "results": {
+            "torch fp32": {
+                "single_p50_ms": 5.0,
+                "passages_per_s": 99.0,
+                "cosine_to_fp32": 1.0,
+                "top10_overlap": 1.0,
+            }
+        },
     }
     return {
         "machine": {
