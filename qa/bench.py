@@ -38,6 +38,7 @@ class Options:
     workdir: Path | None = None
     ui: bool = True
     log: Any = print
+    from_results: Path | None = None  # write the report from a previous run's results.json only
 
 
 def run_task(task: str, args: dict, env: dict | None = None) -> dict:
@@ -150,12 +151,17 @@ def main(opts: Options) -> dict:
     """Run every measurement for ``opts.sizes`` and write the report; returns the raw results."""
     from . import bench_report, bench_steps
 
+    plot = opts.plot or opts.output.with_suffix(".png")
+    if opts.from_results is not None:
+        results = json.loads(opts.from_results.read_text(encoding="utf-8"))
+        bench_report.write(results, opts.output, plot)
+        opts.log(f"report: {opts.output}  plot: {plot}  (from {opts.from_results})")
+        return results
     work = opts.workdir or Path(tempfile.mkdtemp(prefix="qa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
         results = bench_steps.run_all(opts, work)
         (work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-        plot = opts.plot or opts.output.with_suffix(".png")
         bench_report.write(results, opts.output, plot)
         kept = f"  raw: {work / 'results.json'}" if opts.workdir else ""
         opts.log(f"report: {opts.output}  plot: {plot}{kept}")

@@ -179,6 +179,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise InputError(f"unknown size(s): {', '.join(unknown) or '(none)'}", f"use {','.join(SIZES)}")
     options = Options(sizes=sizes, quick=args.quick, output=args.output, plot=args.plot, ui=not args.no_ui)
     options.workdir, options.log = args.workdir, lambda msg: print(msg, file=sys.stderr)
+    options.from_results = args.from_results
     main(options)
     return 0
 
@@ -246,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", type=Path, help="the PNG (default: the report's name with .png)")
     p.add_argument("--workdir", type=Path, help="keep corpora, indexes and results.json here")
     p.add_argument("--no-ui", action="store_true", help="skip timing the web UI's start")
+    p.add_argument("--from-results", type=Path, help="only rewrite the report from a run's results.json")
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -175,6 +175,17 @@ def test_report_has_every_section_and_judges_targets(tmp_path: Path) -> None:
     assert (tmp_path / "b.png").stat().st_size > 10_000
 
 
+def test_report_can_be_rewritten_from_a_previous_runs_results(tmp_path: Path) -> None:
+    import json
+
+    from qa.cli import main
+
+    (tmp_path / "results.json").write_text(json.dumps(_fake_results()), encoding="utf-8")
+    out = tmp_path / "again.md"
+    assert main(["bench", "--from-results", str(tmp_path / "results.json"), "--output", str(out)]) == 0
+    assert "## Targets" in out.read_text(encoding="utf-8") and out.with_suffix(".png").is_file()
+
+
 def test_bench_rejects_unknown_sizes() -> None:
     from qa.cli import main
 
