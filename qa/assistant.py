@@ -81,7 +81,7 @@ class Assistant:
                     return load_index(self.settings.index_dir, expected)
                 except (IndexMissingError, IndexStaleError):
                     pass
-            index = build_index(self.settings, self.encoder, docs)
+            index = build_index(self.settings, self.encoder, docs, log=self.log)
         self.log(
             f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {self.settings.index_dir}"
         )

@@ -233,13 +233,15 @@ class LexicalIndex:
         kk = min(k, self._num_docs)
         if not rows or kk <= 0:
             return ids, scores
-        docs, top = self._bm25.retrieve([terms[i] for i in rows], k=kk, show_progress=False, n_threads=0)
-        for row, d, s in zip(rows, np.asarray(docs), np.asarray(top, dtype=np.float32), strict=True):
-            order = np.lexsort((d, -s))  # ties broken by passage order, so results are reproducible
-            d, s = d[order], s[order]
-            hit = s > 0
-            n = int(hit.sum())
-            ids[row, :n], scores[row, :n] = d[hit], s[hit]
+        for row in rows:
+            # Top-k among the passages that contain a query term only: bm25s would partition a
+            # dense array of every passage's score (100k floats at 100k passages) for each question.
+            s = np.asarray(self._bm25.get_scores_from_ids([self._vocab[t] for t in terms[row]]))
+            hit = np.flatnonzero(s > 0)
+            if len(hit) > kk:
+                hit = hit[s[hit] >= np.partition(s[hit], len(hit) - kk)[len(hit) - kk]]
+            hit = hit[np.lexsort((hit, -s[hit]))][:kk]  # ties broken by passage order: reproducible
+            ids[row, : len(hit)], scores[row, : len(hit)] = hit, s[hit]
         return ids, scores
 
     def settings(self) -> dict:
