@@ -64,6 +64,13 @@ def sha256_file(path: Path) -> str:
 UNWRITABLE_HINT = "choose another folder with --index / QA_INDEX"
 
 
+def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
+    return IndexError_(
+        f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
+        "make it writable or choose another with --index / QA_INDEX",
+    )
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
     path = index_dir / MANIFEST
@@ -214,10 +221,7 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         index_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
     except OSError as exc:
-        raise IndexError_(
-            f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
-            "make it writable or choose another with --index / QA_INDEX",
-        ) from None
+        raise _unwritable(index_dir, exc) from None
     try:
         faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
@@ -266,10 +270,7 @@ def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
         index_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise IndexError_(
-            f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
-            "make it writable or choose another with --index / QA_INDEX",
-        ) from None
+        raise _unwritable(index_dir, exc) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
