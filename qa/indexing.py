@@ -58,7 +58,6 @@ def encode_all(
     encoder: Encoder,
     texts: Sequence[str],
     progress: bool | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Embed passages in batches, with a progress bar on a terminal."""
     from tqdm import tqdm
@@ -69,8 +68,6 @@ def encode_all(
         for i in range(0, len(texts), ENCODE_BATCH):
             parts.append(encoder.encode_passages(texts[i : i + ENCODE_BATCH], batch_size=ENCODE_BATCH))
             bar.update(len(parts[-1]))
-            if on_progress:
-                on_progress(min(i + ENCODE_BATCH, len(texts)), len(texts))
     return np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
 
 

@@ -47,15 +47,6 @@ class FusionSettings:
     coverage_knee: float = 0.5  # below this share of known question words the lexical weight shrinks
     rrf_k: int = 60
 
-    def describe(self) -> dict:
-        return {
-            "method": self.method,
-            "dense_weight": self.dense_weight,
-            "window_weight": self.window_weight,
-            "coverage_knee": self.coverage_knee,
-            "rrf_k": self.rrf_k,
-        }
-
     def lexical_weight(self, coverage: float) -> float:
         """Weight of the keyword channel: full once enough question words are known to the corpus."""
         trust = min(1.0, coverage / self.coverage_knee) if self.coverage_knee > 0 else 1.0

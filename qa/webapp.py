@@ -22,11 +22,12 @@ import gradio as gr
 import pandas as pd
 
 from . import ui_render as ui
+from .assistant import DEFAULT_K
 from .batch import INPUT_EXTENSIONS, BatchSummary, count_questions, read_questions, run_batch
 from .config import Settings
 from .errors import InputError, QAError
 
-DEFAULT_K, MAX_UI_K = 3, 10
+MAX_UI_K = 10
 MAX_FILE_SIZE, MAX_FILE_BYTES = "5mb", 5 * 1024 * 1024  # the server refuses bigger uploads; we check too
 MAX_BATCH_QUESTIONS = 5000  # one upload must not hold the shared model for minutes
 QUEUE_SIZE, CONCURRENCY, BATCH_CONCURRENCY = 64, 4, 2
