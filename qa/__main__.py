@@ -1,0 +1,7 @@
+"""``python -m qa``: the same command line as the ``qa`` script."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
