@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e ".[ui,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[ui,dev,bench]"
 	touch $(STAMP)
 
 index: setup
@@ -40,7 +40,7 @@ lint: setup
 	$(BIN)/ruff check qa tests app.py scripts
 
 bench: index
-	$(BIN)/qa bench
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) index/[0-9]* index/manifest.json index/.tmp-* test-artifacts

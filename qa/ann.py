@@ -4,7 +4,7 @@ Exact inner-product search costs O(passages) per question, and from about 10k ve
 splits a single question's scan over its OpenMP threads: on free cores that is ~0.6 ms at 10k and
 15-20 ms at 100k, but on busy cores each of those parallel scans waits ~15 ms for the second thread
 to be scheduled. An HNSW graph searches one question in one thread, in about a millisecond even at
-100k, with recall@10 against exact search >= 0.99 (measured by ``qa bench``; docs/benchmarks.md).
+100k, with recall@10 against exact search >= 0.99 (measured by ``make bench``; docs/benchmarks.md).
 Both index types support ``reconstruct``, which the retriever uses for the cosine of candidates only
 the keyword channel found, and which an incremental build uses to reuse the vectors of sentences it
 already embedded. faiss is imported lazily (the CLI starts fast).

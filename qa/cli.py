@@ -163,24 +163,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .webapp import launch
+    from .ui.app import launch
 
     launch(settings_from(args))
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import SIZES, Options, main
-    from .errors import InputError
-
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    unknown = sorted(set(sizes) - set(SIZES))
-    if unknown or not sizes:
-        raise InputError(f"unknown size(s): {', '.join(unknown) or '(none)'}", f"use {','.join(SIZES)}")
-    options = Options(sizes=sizes, quick=args.quick, output=args.output, plot=args.plot, ui=not args.no_ui)
-    options.workdir, options.log = args.workdir, lambda msg: print(msg, file=sys.stderr)
-    options.from_results = args.from_results
-    main(options)
     return 0
 
 
@@ -240,15 +225,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="start the web UI (GRADIO_SERVER_NAME/PORT apply)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("bench", help="measure speed and memory at several corpus sizes; write a report")
-    p.add_argument("--sizes", default="real,facqa,10k,100k", help="comma-separated: real,facqa,10k,100k")
-    p.add_argument("--quick", action="store_true", help="few questions, small probes (CI)")
-    p.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"), help="the Markdown report")
-    p.add_argument("--plot", type=Path, help="the PNG (default: the report's name with .png)")
-    p.add_argument("--workdir", type=Path, help="keep corpora, indexes and results.json here")
-    p.add_argument("--no-ui", action="store_true", help="skip timing the web UI's start")
-    p.add_argument("--from-results", type=Path, help="only rewrite the report from a run's results.json")
-    p.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -19,7 +19,7 @@ from qa.evaluation import evaluate, read_jsonl
 from qa.retrieval import FusionSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-EVAL = ROOT.parent / "shared" / "eval"
+EVAL = ROOT / "data" / "eval"
 DEFAULT = FusionSettings()
 ROWS = {
     "dense only": FusionSettings(dense_weight=1.0),

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FACQA = ROOT.parent / "shared" / "eval" / "facqa" / "corpus" / "kompas-facqa.txt"
+FACQA = ROOT / "data" / "eval" / "facqa" / "corpus" / "kompas-facqa.txt"
 
 
 def build_corpus(path: Path) -> Path:

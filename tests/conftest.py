@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+EVAL = ROOT / "data" / "eval"  # in the repository: tests never read ../shared
 CORPUS = ROOT / "corpus"
 DOC = "asisten-menteri-kerjasama-luar-negeri.txt"
 MISSION = "apakah asisten menteri bisa memutuskan kebijakan?"

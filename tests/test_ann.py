@@ -6,12 +6,12 @@ import faiss
 import numpy as np
 import pytest
 
+from benchmarks.synth import Generator, StandInEncoder
 from qa import ann
 from qa.ann import HNSW_PARAMS, POLICY, all_vectors, build_vector_index, recall_at_k
 from qa.assistant import Assistant
 from qa.chunking import chunk_document
 from qa.store import read_manifest
-from qa.synth import Generator, StandInEncoder
 
 from .conftest import FakeEncoder
 

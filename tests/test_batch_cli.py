@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, ROOT, SHARED
+from .conftest import CORPUS, EVAL, ROOT
 
 QA = [sys.executable, "-m", "qa.cli"]
-DEV = SHARED / "eval" / "dev_questions.jsonl"
+DEV = EVAL / "dev_questions.jsonl"
 QUESTIONS = [
     "apa tugas asisten menteri?",
     "siapa yang mengatur pertemuan bilateral?",
@@ -304,7 +304,6 @@ def _comparable(record: dict) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not DEV.exists(), reason="shared dev questions not available")
 def test_real_model_batch_equals_ask_one_by_one(real_assistant, real_index_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "dev.jsonl"
     r = qa(real_index_dir, "batch", str(DEV), "-o", str(out), "-k", "3", "--chunk-size", "7")

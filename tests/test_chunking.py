@@ -19,9 +19,11 @@ from qa.chunking import (
     split_sentences,
 )
 
+from .conftest import EVAL
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = ROOT / "corpus" / "asisten-menteri-kerjasama-luar-negeri.txt"
-FACQA = Path("/work/shared/eval/facqa/corpus/kompas-facqa.txt")
+FACQA = EVAL / "facqa" / "corpus" / "kompas-facqa.txt"
 
 
 def sentences(text: str) -> list[str]:
@@ -260,7 +262,6 @@ def test_real_document() -> None:
     assert [c.paragraph for c in chunks] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 8]  # one line, one paragraph
 
 
-@pytest.mark.skipif(not FACQA.exists(), reason="FacQA corpus not available")
 def test_facqa_corpus() -> None:
     text = FACQA.read_text(encoding="utf-8")
     chunks = _check_offsets("kompas-facqa.txt", text)

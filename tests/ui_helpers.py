@@ -38,7 +38,7 @@ def correct(result: dict, expected: tuple[str, ...] | None) -> bool:
 def make_app(settings, encoder, workdir: Path, threshold: float):
     """A WebApp over the fake encoder; ``threshold`` 0 always answers, above 1 always abstains."""
     from qa.assistant import Assistant
-    from qa.webapp import WebApp
+    from qa.ui.app import WebApp
 
     assistant = Assistant(settings, encoder=encoder, threshold=threshold, log=lambda m: None)
     return WebApp(assistant, workdir=workdir)

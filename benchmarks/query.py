@@ -1,4 +1,4 @@
-"""Warm query-side measurements of ``qa bench``: every scale point side by side in one process.
+"""Warm query-side measurements of ``make bench``: every scale point side by side in one process.
 
 Each question is answered, in rotating order, by the bare encoder, by ``Assistant.ask`` at every
 corpus size and by the plain baseline at every size, so machine noise (other jobs on the 2 cores)
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .bench_tasks import Baseline, make_encoder, open_assistant, peak_rss_mb
+from .tasks import Baseline, make_encoder, open_assistant, peak_rss_mb
 
 TIMED = {"encode_queries": "encode", "truncate": "encode", "search": None, "reconstruct_batch": "dense"}
 
@@ -99,7 +99,7 @@ def _nonzero_topk(lex: Any, question: str, k: int) -> np.ndarray:
     (100k floats at 100k passages) although a question's terms occur in a few hundred passages.
     Same scores, same order (score, then row); timed next to the real search on every question.
     """
-    from .lexical import tokenize
+    from qa.lexical import tokenize
 
     terms = [t for t in tokenize(question) if t in lex._vocab]
     if not terms:

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from .answer import ABSTAIN_TEXT
-from .batch_readers import Record
-from .errors import InputError
+from ..answer import ABSTAIN_TEXT
+from ..errors import InputError
+from .readers import Record
 
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
 CSV_COLUMNS = ["id", "line", "question", "answer", "source", "score", "confidence", "abstained", "error"]

@@ -1,12 +1,13 @@
-"""``qa bench``'s Markdown report: machine, targets met or not, then one table per question asked."""
+"""``make bench``'s Markdown report: machine, targets met or not, then one table per question asked."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from .ann import FLAT_MAX, HNSW_PARAMS
-from .bench_tables import (
+from qa.ann import FLAT_MAX, HNSW_PARAMS
+
+from .tables import (
     _builds,
     _table,
     _x,
@@ -87,8 +88,8 @@ def targets(res: dict) -> list[list[Any]]:
 
 
 def write(res: dict, output: Path, plot: Path) -> None:
-    from .bench_notes import notes
-    from .bench_plot import draw
+    from .notes import notes
+    from .plot import draw
 
     m = res["machine"]
     draw(res, plot)
@@ -98,7 +99,8 @@ def write(res: dict, output: Path, plot: Path) -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `qa bench --sizes {','.join(res['sizes'])}{' --quick' if res['quick'] else ''}` on "
+        f"Written by `python -m benchmarks --sizes {','.join(res['sizes'])}"
+        f"{' --quick' if res['quick'] else ''}` on "
         f"{m['date']}. Every ratio compares figures measured side by side in the same run.",
         "",
         "## Machine",

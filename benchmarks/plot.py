@@ -1,4 +1,4 @@
-"""The PNG of ``qa bench``: where a question's time goes, batch ratios, exact vs HNSW, incremental builds."""
+"""The PNG of ``make bench``: a question's time, batch ratios, exact vs HNSW, incremental builds."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def draw(res: dict, path: Path) -> None:
     _batch(axes[0][1], res["latency"])
     _ann(axes[1][0], res["ann"]["standin"])
     _incremental(axes[1][1], res)
-    fig.suptitle(f"qa bench — {res['machine']['cpu']}, {res['machine']['cores']} cores", fontsize=11)
+    fig.suptitle(f"make bench — {res['machine']['cpu']}, {res['machine']['cores']} cores", fontsize=11)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)

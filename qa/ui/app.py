@@ -21,11 +21,11 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from . import ui_render as ui
-from .assistant import DEFAULT_K
-from .batch import INPUT_EXTENSIONS, BatchSummary, count_questions, read_questions, run_batch
-from .config import Settings
-from .errors import InputError, QAError
+from ..assistant import DEFAULT_K
+from ..batch import INPUT_EXTENSIONS, BatchSummary, count_questions, read_questions, run_batch
+from ..config import Settings
+from ..errors import InputError, QAError
+from . import render as ui
 
 MAX_UI_K = 10
 MAX_FILE_SIZE, MAX_FILE_BYTES = "5mb", 5 * 1024 * 1024  # the server refuses bigger uploads; we check too
@@ -105,7 +105,7 @@ class WebApp:
         The upload's name is untrusted: only its extension is used, after checking it. The model
         runs once; the CSV pass replays the same answers through ``run_batch``.
         """
-        from .assistant import MAX_K
+        from ..assistant import MAX_K
 
         k = _k(k)
         if upload is None:
@@ -267,7 +267,7 @@ def build_demo(app: WebApp) -> gr.Blocks:
 
 def create_app(settings: Settings | None = None) -> WebApp:
     """Open (or build) the index once and warm the model with one query, before the first visitor."""
-    from .assistant import Assistant
+    from ..assistant import Assistant
 
     assistant = Assistant(settings or Settings.from_env(), build="auto")
     assistant.ask(ui.EXAMPLES[0], DEFAULT_K)

@@ -1,4 +1,4 @@
-"""The tables of ``qa bench``'s report: each function returns Markdown lines (header and rows)."""
+"""The tables of ``make bench``'s report: each function returns Markdown lines (header and rows)."""
 
 from __future__ import annotations
 

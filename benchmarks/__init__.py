@@ -1,0 +1,1 @@
+"""Speed and memory measurements of the assistant (``make bench``); not part of the runtime package."""
