@@ -99,7 +99,7 @@ def _nonzero_topk(lex: Any, question: str, k: int) -> np.ndarray:
     (100k floats at 100k passages) although a question's terms occur in a few hundred passages.
     Same scores, same order (score, then row); timed next to the real search on every question.
     """
-    from qa.lexical import tokenize
+    from qa.analysis import tokenize
 
     terms = [t for t in tokenize(question) if t in lex._vocab]
     if not terms:

@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-from .lexical import token_spans, tokenize
+from .analysis import token_spans, tokenize
 
 ABSTAIN_TEXT = "Maaf, dokumen tidak memuat jawaban untuk pertanyaan ini."
 
@@ -109,7 +109,7 @@ NEUTRAL_SHARE = 0.5  # keyword overlap cannot be observed across languages: assu
 
 def written_in_another_language(question: str) -> bool:
     """True for a question that reads as English rather than Indonesian (function-word count)."""
-    from .lexical import STOPWORDS
+    from .analysis import STOPWORDS
 
     words = re.findall(r"[^\W\d_]+", question.lower())
     english = sum(w in ENGLISH_FUNCTION_WORDS for w in words)

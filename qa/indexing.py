@@ -16,16 +16,19 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from .analysis import ANALYSIS_ID
 from .ann import POLICY, build_vector_index
 from .chunking import SPLITTER, Chunk, chunk_document
 from .config import Settings
 from .corpus import Document
 from .embedding import Encoder, describe
 from .incremental import corpus_changes, load_previous, reuse_vectors
-from .lexical import LEXICAL_VERSION, LexicalIndex
+from .lexical import LexicalIndex
 from .store import FORMAT_VERSION, StoredIndex, build_stamp, write_index
 
-LEXICAL = {"normalization": LEXICAL_VERSION, "stemmer": "snowball-indonesian", "k1": 1.5, "b": 0.75}
+# Everything that decides the keyword index: the analysis id carries a hash of the stopword and
+# informal-word tables, so editing them makes the index stale.
+LEXICAL = {"analysis": ANALYSIS_ID, "stemmer": "snowball-indonesian", "k1": 1.5, "b": 0.75}
 ENCODE_BATCH = 64
 
 

