@@ -148,7 +148,7 @@ def task_ann(args: dict) -> dict:
     queries = standin.encode_queries(gen.questions(args.get("queries", 200)))
     out: dict[str, Any] = {"standin": [_sweep(x[:n], queries, args["efs"]) for n in args["sizes"]]}
     if args.get("real_index"):  # real e5 vectors (FacQA) and real e5 questions
-        from qa.store import read_manifest
+        from qa.manifest import read_manifest
 
         from .tasks import make_encoder
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from .chunking import Chunk
 from .errors import IndexError_
-from .store import read_manifest, read_vectors_and_chunks, stale_reasons, verified_build
+from .manifest import read_manifest, stale_reasons
+from .store import read_vectors_and_chunks, verified_build
 
 # What the vectors depend on: a previous build that agrees on these can lend its vectors to a new one.
 VECTOR_SECTIONS = ("format_version", "encoder", "chunking")

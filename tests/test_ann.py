@@ -11,7 +11,7 @@ from qa import ann
 from qa.ann import HNSW_PARAMS, POLICY, all_vectors, build_vector_index, recall_at_k
 from qa.assistant import Assistant
 from qa.chunking import chunk_document
-from qa.store import read_manifest
+from qa.manifest import read_manifest
 
 from .conftest import FakeEncoder
 

@@ -15,7 +15,7 @@ from qa.assistant import Assistant
 from qa.config import Settings
 from qa.corpus import load_corpus
 from qa.indexing import build_index
-from qa.store import MANIFEST, read_manifest
+from qa.manifest import MANIFEST, read_manifest
 
 from .conftest import CORPUS, DOC, EVAL, FakeEncoder
 

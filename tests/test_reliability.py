@@ -29,7 +29,7 @@ import pytest
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexError_, IndexStaleError, QAError
-from qa.store import MANIFEST, read_manifest
+from qa.manifest import MANIFEST, read_manifest
 
 from .conftest import CORPUS, DOC, ROOT, FakeEncoder
 

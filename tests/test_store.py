@@ -16,7 +16,8 @@ from qa.assistant import Assistant
 from qa.chunking import SPLITTER
 from qa.errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from qa.indexing import expected_manifest
-from qa.store import FORMAT_VERSION, MANIFEST, load_index, read_manifest
+from qa.manifest import FORMAT_VERSION, MANIFEST, read_manifest
+from qa.store import load_index
 
 from .conftest import DOC, ROOT, FakeEncoder
 

@@ -1,0 +1,104 @@
+"""The index manifest: the commit point of a build and the record of everything it must match.
+
+It holds a format version, a build stamp, the encoder, chunker and lexical settings, a SHA-256 per
+corpus file and per index file. ``stale_reasons`` says, in words, why a stored index no longer
+answers for the current settings and corpus; ``read_manifest`` refuses anything not of its shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+from .errors import IndexCorruptError, IndexError_
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+# Manifest sections that must equal what the current settings and corpus would produce.
+CHECKED = ("format_version", "encoder", "chunking", "lexical", "corpus", "faiss")
+# Sections of which only the keys the expectation names are compared: "faiss" also records what was
+# built (type, size, parameters), which follows from the corpus; only the policy choosing it is checked.
+PARTIAL = ("faiss",)
+UNWRITABLE_HINT = "make it writable or choose another with --index / QA_INDEX"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return "sha256:" + h.hexdigest()
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
+    path = index_dir / MANIFEST
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise IndexError_(f"the index path {index_dir} is not a folder", UNWRITABLE_HINT) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"cannot read {path}: {exc}", "rebuild it with: qa index --force") from None
+    try:
+        manifest = json.loads(raw)
+    except json.JSONDecodeError:
+        raise IndexCorruptError(f"{path} is not valid JSON", "rebuild it with: qa index --force") from None
+    if not _well_formed(manifest):
+        raise IndexCorruptError(f"{path} is not an index manifest", "rebuild it with: qa index --force")
+    return manifest
+
+
+def _well_formed(manifest: Any) -> bool:
+    """The shape every reader relies on: JSON objects where sections are, a str -> str file list."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        return False
+    sections = ("encoder", "chunking", "lexical", "corpus", "build", "faiss")
+    if any(not isinstance(manifest.get(name, {}), dict) for name in sections):
+        return False
+    return all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["files"].items())
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def stale_reasons(manifest: dict, expected: dict) -> list[str]:
+    """Human-readable differences between a stored manifest and the current expectations."""
+    reasons = []
+    if manifest.get("format_version") != expected["format_version"]:
+        return [f"index format {manifest.get('format_version')} != supported {expected['format_version']}"]
+    for section in CHECKED[1:]:
+        old, new = manifest.get(section) or {}, expected.get(section) or {}
+        if section in PARTIAL:
+            old = {key: old.get(key) for key in new}
+        if section == "corpus":
+            added, removed = sorted(set(new) - set(old)), sorted(set(old) - set(new))
+            changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+            reasons += [f"corpus file added: {d}" for d in added]
+            reasons += [f"corpus file removed: {d}" for d in removed]
+            reasons += [f"corpus file changed: {d}" for d in changed]
+            continue
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                reasons.append(f"{section}.{key}: {_describe(old.get(key))} -> {_describe(new.get(key))}")
+    return reasons
+
+
+def build_stamp() -> dict:
+    import numpy as np
+
+    from . import __version__
+
+    return {
+        "qa_version": __version__,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
