@@ -12,7 +12,12 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-SPLITTER = "sentences-id-v2"  # name recorded in the index manifest; bump if behaviour changes
+SPLITTER = "sentences-id-v3"  # name recorded in the index manifest; bump if behaviour changes
+# Longest passage sentence, in characters: a longer "sentence" (a line without punctuation, a table dump)
+# is cut at word boundaries into pieces of at most this size, so a passage stays readable and within the
+# encoder's 512 tokens (about 4 characters a token). No sentence of the shipped or FacQA corpora is longer
+# than 560 characters.
+MAX_SENTENCE_CHARS = 1000
 
 # Abbreviations after which a period never ends a sentence (without the final dot; lower-cased unless the
 # word is all caps, since "ke BPK. Uang" is an acronym ending a sentence, not "Bpk.").
@@ -163,6 +168,35 @@ def _is_boundary(line: str, sent_start: int, m: re.Match[str], quotes: _Quotes) 
     return not _ENUMERATOR.fullmatch(line[sent_start : m.end()].strip())
 
 
+def _cut(text: str, pos: int, end: int, limit: int) -> int:
+    """Where to end the piece starting at ``pos``: pieces of a long span come out about equally long,
+    each cut at the last white space before its share (or the first after it), hard at ``limit``."""
+    share = -(-(end - pos) // -(-(end - pos) // limit))  # ceil(length / ceil(length / limit))
+    hard = min(end, pos + limit)
+    for i in range(pos + share, pos, -1):
+        if text[i].isspace():
+            return i
+    for i in range(pos + share + 1, hard):
+        if text[i].isspace():
+            return i
+    return hard
+
+
+def bound_spans(
+    text: str, spans: list[tuple[int, int]], limit: int = MAX_SENTENCE_CHARS
+) -> list[tuple[int, int]]:
+    """Spans longer than ``limit`` split at word boundaries into trimmed pieces of at most ``limit``."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        pos = start
+        while end - pos > limit:
+            cut = _cut(text, pos, end, limit)
+            out.append(_trim(text, pos, cut))
+            pos = _trim(text, cut, end)[0]
+        out.append((pos, end))
+    return [(s, e) for s, e in out if s < e]
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) into ``text``, whitespace-trimmed and non-empty.
 
@@ -174,7 +208,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     followed by a lowercase word does not split either. Text inside a pair of quotes on one line is kept
     as one sentence, and a short parenthetical ending a line (a sign-off like "(OSA / MAR)") stays with
     the sentence before it. The price of being conservative: a sentence that really ends with a listed
-    abbreviation ("... Budi, S.H. Dia ...") is merged with the next one.
+    abbreviation ("... Budi, S.H. Dia ...") is merged with the next one. A sentence longer than
+    ``MAX_SENTENCE_CHARS`` is cut into pieces at word boundaries (see ``bound_spans``).
     """
     spans: list[tuple[int, int]] = []
     for line_start, line_end in _lines(text):
@@ -187,7 +222,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 sent_start = m.end()
         spans.append((line_start + sent_start, line_end))
     trimmed = (_trim(text, s, e) for s, e in spans)
-    return [(s, e) for s, e in trimmed if s < e]
+    return bound_spans(text, [(s, e) for s, e in trimmed if s < e])
 
 
 def chunk_document(doc: str, text: str, window: int = 0) -> list[Chunk]:

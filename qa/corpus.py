@@ -1,73 +1,90 @@
 """Find and read the documents of a corpus folder.
 
-Every UTF-8 ``.txt`` / ``.md`` file below the folder is a document whose id is its path
-relative to the folder (with ``/``), so ids are stable across machines. A file we cannot
-use stops the build with a message naming it: silently skipping part of a corpus would
-make answers quietly worse, which is harder on a user than a clear error.
+Every file below the folder with a supported extension (``.txt``, ``.md``, ``.pdf``, ``.docx``,
+``.html``; see ``qa.readers``) is a document whose id is its path relative to the folder (with ``/``),
+so ids are stable across machines. A file we cannot use stops the build with a message naming it and
+the reason, and so does a file of a type we do not read: silently skipping part of a corpus would make
+answers quietly worse, which is harder on a user than a clear error. Hidden files and folders (a
+leading ``.``) are not part of the corpus.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError
+from .readers import SUFFIXES, Location, Section, reader_for
 
-SUFFIXES = (".txt", ".md")
+# Files in the corpus folder that describe it rather than being documents (the corpus description of
+# issue 13 goes here once it has a name); they are neither read as documents nor refused.
+NOT_DOCUMENTS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Document:
+    """A document as the chunker sees it: ``text`` is the extracted text (the file itself for .txt)."""
+
     id: str
     text: str
-    sha256: str
+    sha256: str  # of the file's bytes: a changed file makes its index stale
+    sections: tuple[Section, ...] = ()
+
+    def locate(self, offset: int) -> Location:
+        """Where the character at ``offset`` of ``text`` came from: page or heading path."""
+        i = bisect.bisect_right([s.start for s in self.sections], offset) - 1
+        if i < 0:
+            return Location(self.id)
+        return Location(self.id, self.sections[i].page, self.sections[i].headings)
+
+
+def _supported() -> str:
+    return ", ".join(SUFFIXES)
 
 
 def find_documents(corpus_dir: Path) -> list[Path]:
-    """All document files below ``corpus_dir``, sorted; hidden files and folders are ignored."""
+    """All document files below ``corpus_dir``, sorted; a visible file of another type is refused."""
     if not corpus_dir.exists():
         raise CorpusError(
             f"corpus folder {corpus_dir} does not exist",
-            "create it and put .txt or .md files in it, or point --corpus / QA_CORPUS elsewhere",
+            f"create it and put documents ({_supported()}) in it, or point --corpus / QA_CORPUS elsewhere",
         )
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus path {corpus_dir} is not a folder")
-    paths = [
-        p
-        for p in corpus_dir.rglob("*")
-        if p.suffix.lower() in SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-    ]
+    paths = []
+    for p in corpus_dir.rglob("*"):
+        rel = p.relative_to(corpus_dir)
+        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
+            continue
+        if reader_for(p.name) is None:
+            if rel.as_posix() in NOT_DOCUMENTS:
+                continue
+            raise CorpusError(
+                f"corpus file {rel.as_posix()} is of a type that cannot be read "
+                f"({p.suffix.lower() or 'no extension'})",
+                f"documents can be {_supported()}; convert it, or move it out of the corpus folder "
+                "(names starting with '.' are ignored)",
+            )
+        paths.append(p)
     if not paths:
-        raise CorpusError(f"corpus folder {corpus_dir} holds no .txt or .md file")
+        raise CorpusError(f"corpus folder {corpus_dir} holds no document ({_supported()})")
     return sorted(paths, key=lambda p: p.relative_to(corpus_dir).as_posix())
 
 
 def read_document(path: Path, doc_id: str) -> Document:
-    """Read one file strictly: binary, non-UTF-8 and empty files are refused by name."""
+    """Read and extract one file strictly: unreadable, empty or malformed files are refused by name."""
+    reader = reader_for(path.name)
+    if reader is None:
+        raise CorpusError(f"corpus file {doc_id} is of a type that cannot be read", f"use {_supported()}")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"cannot read corpus file {doc_id}: {exc.strerror or exc}") from None
-    if b"\x00" in raw:
-        raise CorpusError(
-            f"corpus file {doc_id} looks binary (it contains NUL bytes)",
-            "only UTF-8 text files (.txt, .md) can be documents",
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"corpus file {doc_id} is not valid UTF-8 (byte {exc.start})",
-            "convert it, e.g. iconv -f latin1 -t utf-8",
-        ) from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise CorpusError(f"corpus file {doc_id} is empty", "add text to it or remove it from the corpus")
-    return Document(doc_id, text, "sha256:" + hashlib.sha256(raw).hexdigest())
+    extracted = reader.read(raw, doc_id)
+    return Document(doc_id, extracted.text, "sha256:" + hashlib.sha256(raw).hexdigest(), extracted.sections)
 
 
 def iter_corpus(corpus_dir: Path) -> Iterator[Document]:

@@ -25,6 +25,7 @@ from .embedding import Encoder, describe
 from .incremental import corpus_changes, load_previous, reuse_vectors
 from .lexical import LexicalIndex
 from .manifest import FORMAT_VERSION, build_stamp
+from .readers import describe_readers
 from .store import StoredIndex, write_index
 
 # Everything that decides the keyword index: the analysis id carries a hash of the stopword and
@@ -44,6 +45,7 @@ def expected_manifest(settings: Settings, encoder: Encoder, documents: Sequence[
             "indexed": "dense: sentence; bm25: sentence and window",
         },
         "lexical": dict(LEXICAL),
+        "extraction": describe_readers([doc.id for doc in documents]),
         "corpus": {doc.id: doc.sha256 for doc in documents},
         "faiss": {"policy": POLICY},
     }

@@ -31,7 +31,7 @@ def sentences(text: str) -> list[str]:
 
 
 def test_splitter_name() -> None:
-    assert SPLITTER == "sentences-id-v2"
+    assert SPLITTER == "sentences-id-v3"
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,8 @@ def test_ids_are_relative_posix_paths_sorted_and_hidden_files_ignored(tmp_path: 
     (tmp_path / "b" / "z.md").write_text("Dua.", encoding="utf-8")
     (tmp_path / "a.txt").write_text("Satu.", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("Tidak.", encoding="utf-8")
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: x", encoding="utf-8")
     assert [d.id for d in load_corpus(tmp_path)] == ["a.txt", "b/z.md"]
 
 
@@ -49,5 +50,5 @@ def test_unusable_file_is_refused_by_name(tmp_path: Path, content: bytes, messag
 def test_missing_or_empty_corpus_folder(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "nope")
-    with pytest.raises(CorpusError, match="no .txt or .md"):
+    with pytest.raises(CorpusError, match=r"no document \(.txt, .md"):
         load_corpus(tmp_path)

@@ -1,0 +1,103 @@
+"""Readers: one per document format, each turning a file's bytes into text with its structure.
+
+Every reader returns an ``Extracted``: the text the chunker splits (one block of the document per
+line, so a sentence never runs from a heading into the paragraph under it, or across a page) and the
+``Section`` spans that say where each part of that text came from (page of a PDF, heading path of a
+Markdown, Word or HTML document). Offsets of passages are exact against this text, and a reader is
+deterministic for given bytes and library versions, so the text is re-derived from the file at load
+time (the manifest holds the file's hash and the readers' versions) instead of being stored twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import PurePosixPath
+
+HEADING_SEPARATOR = " › "
+
+
+@dataclass(frozen=True)
+class Section:
+    """A span of the extracted text with one location: its page (PDF) or its heading path."""
+
+    start: int
+    end: int
+    page: int | None = None  # 1-based physical page number
+    headings: tuple[str, ...] = ()  # outermost first: ("Cuti", "Visa")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a passage sits in its document, for people: ``label`` reads "cuti.pdf, halaman 3"."""
+
+    doc: str
+    page: int | None = None
+    headings: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        if self.page is not None:
+            return f"{self.doc}, halaman {self.page}"
+        return HEADING_SEPARATOR.join((self.doc, *self.headings))
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "page": self.page, "headings": list(self.headings)}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A document's text as the chunker sees it, with the sections that locate its parts."""
+
+    text: str
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A format's reader: its module (``read(raw, name) -> Extracted``) and what the manifest records."""
+
+    module: str  # qa.readers.<module>
+    library: str | None  # the distribution whose version changes the output
+    version: str  # our own extraction rules; bump when they change
+
+    def read(self, raw: bytes, name: str) -> Extracted:
+        fn: Callable[[bytes, str], Extracted] = import_module(f"{__name__}.{self.module}").read
+        return fn(raw, name)
+
+    def describe(self) -> dict:
+        from importlib.metadata import PackageNotFoundError, version
+
+        out: dict = {"reader": f"{self.module}-{self.version}"}
+        settings = getattr(import_module(f"{__name__}.{self.module}"), "SETTINGS", None)
+        if settings:
+            out["settings"] = dict(settings)
+        if self.library:
+            try:
+                out["library"] = f"{self.library} {version(self.library)}"
+            except PackageNotFoundError:
+                out["library"] = f"{self.library} (not installed)"
+        return out
+
+
+READERS: dict[str, Reader] = {
+    ".txt": Reader("text", None, "v1"),
+    ".md": Reader("markdown", "markdown-it-py", "v1"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v1"),
+    ".pdf": Reader("pdf", "pypdf", "v1"),
+    ".docx": Reader("docx", "python-docx", "v1"),
+    ".html": Reader("html", "trafilatura", "v1"),
+    ".htm": Reader("html", "trafilatura", "v1"),
+}
+SUFFIXES = tuple(READERS)
+
+
+def reader_for(name: str) -> Reader | None:
+    return READERS.get(PurePosixPath(name).suffix.lower())
+
+
+def describe_readers(names: list[str]) -> dict[str, dict]:
+    """Manifest entry: reader and library version per format present among ``names``."""
+    suffixes = sorted({PurePosixPath(n).suffix.lower() for n in names} & set(READERS))
+    return {s: READERS[s].describe() for s in suffixes}

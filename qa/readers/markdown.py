@@ -1,0 +1,72 @@
+"""Markdown via markdown-it-py (MIT; CommonMark plus tables): the prose, not the markup.
+
+Headings become the location of the blocks under them instead of passages of their own; a table row
+becomes a sentence naming its columns; fenced and indented code, raw HTML blocks and inline HTML tags
+are left out (a code line or a ``<details>`` tag is never an answer). Text inside inline code, links
+and emphasis stays, as it is part of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import Extracted
+from ._blocks import Blocks, table_sentences
+from .text import decode_utf8
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_SKIPPED_INLINE = {"html_inline", "image"}
+
+
+def _parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _inline_text(token) -> str:
+    out = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type in _SKIPPED_INLINE:
+            continue
+    return "".join(out)
+
+
+def read(raw: bytes, name: str) -> Extracted:
+    source = _FRONT_MATTER.sub("", decode_utf8(raw, name), count=1)  # YAML front matter is metadata
+    blocks = Blocks()
+    path: list[tuple[int, str]] = []  # (level, heading text), outermost first
+    level: int | None = None  # set while inside a heading
+    rows: list[list[str]] | None = None  # set while inside a table
+    has_header = False
+    for tok in _parser().parse(source):
+        if tok.type == "heading_open":
+            level = int(tok.tag[1:])
+        elif tok.type == "heading_close":
+            level = None
+        elif tok.type == "table_open":
+            rows, has_header = [], False
+        elif tok.type == "thead_open":
+            has_header = True
+        elif tok.type == "tr_open" and rows is not None:
+            rows.append([])
+        elif tok.type == "table_close" and rows is not None:
+            for sentence in table_sentences(rows, has_header):
+                blocks.add(sentence, headings=[h for _, h in path])
+            rows = None
+        elif tok.type == "inline":
+            text = " ".join(_inline_text(tok).split())
+            if level is not None:
+                path = [(lv, h) for lv, h in path if lv < level]
+                if text:
+                    path.append((level, text))
+            elif rows is not None and rows:
+                rows[-1].append(text)
+            else:
+                blocks.add(text, headings=[h for _, h in path])
+        # fence, code_block and html_block carry no inline token: they are left out by construction
+    return blocks.build(name, "holds no text outside headings, code and HTML")

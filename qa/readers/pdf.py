@@ -1,0 +1,160 @@
+"""PDF via pypdf (BSD-3, pure Python): the text layer page by page, as paragraphs.
+
+A PDF stores lines, not paragraphs, and the chunker ends a sentence at every line break, so lines
+are joined back into paragraphs (a word hyphenated at a line end is joined; a reduplication such as
+"anak-anak" keeps its hyphen). Lines repeated at the top or bottom of most pages (running headers and
+footers, page numbers) are dropped. A page is a section: its number is the passage's location.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+from contextlib import contextmanager
+
+from ..errors import CorpusError
+from . import Extracted
+from ._blocks import Blocks
+
+EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be running headers or footers
+REPEATED_SHARE = 0.5  # an edge line on at least this share of the pages (and on 2+) is a header/footer
+SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
+#                   its paragraph
+SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE}
+_PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|dari|of)\s*#)?[\W_]*")
+_PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+_LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
+_HYPHENATED = re.compile(r"(\w+)[-\u00ad]$")
+_WORD = re.compile(r"\w+")
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def _running(lines: list[str], repeated: set[str]) -> set[int]:
+    """Indices of a page's running lines: from each end inwards, up to ``EDGE_LINES`` lines in a row
+    that are repeated on other pages or are a page number (a body line is never skipped over)."""
+    filled = [i for i, line in enumerate(lines) if line]
+    drop: set[int] = set()
+    for side in (filled[:EDGE_LINES], filled[::-1][:EDGE_LINES]):
+        for i in side:
+            key = _key(lines[i])
+            if key not in repeated and not _PAGE_NUMBER.fullmatch(key):
+                break
+            drop.add(i)
+    return drop
+
+
+def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Remove page numbers and the lines repeated at the top or bottom of most pages."""
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        filled = [line for line in lines if line]
+        counts.update({_key(line) for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:]})
+    least = max(2, REPEATED_SHARE * len(pages))
+    repeated = {k for k, n in counts.items() if n >= least}
+    out = []
+    for lines in pages:
+        drop = _running(lines, repeated)
+        out.append([line for i, line in enumerate(lines) if i not in drop])
+    return out
+
+
+def _join(para: str, line: str) -> str:
+    m = _HYPHENATED.search(para)
+    if m is None:
+        return f"{para} {line}"
+    head, nxt = m.group(1), _WORD.match(line)
+    tail = nxt.group() if nxt else ""
+    reduplication = bool(tail) and (tail == head or head.endswith(tail))
+    if para.endswith("\u00ad") or (line[:1].islower() and not reduplication):
+        return para[:-1] + line  # hyphenated at the line end: "perjalan-" + "an" -> "perjalanan"
+    return para + line  # a compound or a reduplication: "Asia-" + "Pasifik", "anak-" + "anak"
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Join a page's lines into paragraphs: a blank line, a list item, or a short line ending a
+    sentence ends one."""
+    width = max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    para = ""
+    for line in lines:
+        if not line or (para and _LIST_ITEM.match(line)):
+            if para:
+                out.append(para)
+            para = ""
+            if not line:
+                continue
+        para = _join(para, line) if para else line
+        if _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width:
+            out.append(para)
+            para = ""
+    if para:
+        out.append(para)
+    return out
+
+
+@contextmanager
+def _quiet_pypdf():
+    """pypdf logs every repair it makes to a broken file; our error (or success) says what matters."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _open(raw: bytes, name: str):
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw), strict=False)
+    except Exception as exc:  # pypdf raises many types for broken files; all mean "cannot read"
+        raise CorpusError(f"corpus file {name} is not a readable PDF ({exc})") from None
+    if reader.is_encrypted:
+        try:
+            opened = reader.decrypt("")  # "restrictions only" PDFs open with the empty password
+        except DependencyError:
+            raise CorpusError(
+                f"corpus file {name} is an AES-encrypted PDF", "install the cryptography package"
+            ) from None
+        except Exception as exc:
+            reason = f"corpus file {name} is an encrypted PDF that cannot be opened ({exc})"
+            raise CorpusError(reason) from None
+        if not opened:
+            raise CorpusError(
+                f"corpus file {name} is password-protected (encrypted PDF)",
+                "put an unprotected copy in the corpus (e.g. qpdf --decrypt --password=... in.pdf out.pdf)",
+            )
+    return reader
+
+
+def read(raw: bytes, name: str) -> Extracted:
+    with _quiet_pypdf():
+        return _read(raw, name)
+
+
+def _read(raw: bytes, name: str) -> Extracted:
+    reader = _open(raw, name)
+    pages = []
+    try:
+        for page in reader.pages:
+            pages.append([line.strip() for line in (page.extract_text() or "").splitlines()])
+    except Exception as exc:
+        raise CorpusError(f"corpus file {name}: page {len(pages) + 1} cannot be read ({exc})") from None
+    if not any(line for lines in pages for line in lines):
+        raise CorpusError(
+            f"corpus file {name} has no text layer ({len(pages)} page(s) of images or nothing)",
+            "run OCR on it first, e.g. ocrmypdf scan.pdf text.pdf",
+        )
+    blocks = Blocks()
+    for number, lines in enumerate(drop_running_lines(pages), start=1):
+        for para in paragraphs(lines):
+            blocks.add(para, page=number)
+    return blocks.build(name, "holds only running headers, footers and page numbers")
