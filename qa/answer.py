@@ -34,6 +34,13 @@ class Passage:
     context_start: int
     context_end: int
     highlights: list[list[int]] = field(default_factory=list)  # [start, end] of matched words in `text`
+    # Where the passage sits: {"label": "cuti.pdf, halaman 3", "page": 3 | None, "headings": [...]}
+    location: dict = field(default_factory=dict)
+
+    @property
+    def location_label(self) -> str:
+        """ "cuti.pdf, halaman 3" or "panduan.md › Cuti" (the document id alone when it has no structure)."""
+        return self.location.get("label") or self.source
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -70,6 +77,7 @@ class Result:
                 "chunk_id": a.chunk_id,
                 "score": round(a.score, 4),
                 "highlights": a.highlights,
+                "location": a.location,
             }
         )
         out = {

@@ -55,6 +55,9 @@ class Assistant:
         self.documents = {doc.id: doc for doc in load_corpus(self.settings.corpus_dir)}
         self.index = self._open(build)
         texts = [passage_text(c, self.documents) for c in self.index.chunks]
+        self.rows: dict[str, tuple[int, int]] = {}  # each document's passages are consecutive rows
+        for row, chunk in enumerate(self.index.chunks):
+            self.rows[chunk.doc] = (self.rows.get(chunk.doc, (row, row))[0], row + 1)
         self.retriever = Retriever(self.index, texts)
         self.threshold = (
             load_threshold(self.settings.index_dir, self.index.manifest["encoder"])
@@ -87,14 +90,28 @@ class Assistant:
         )
         return index
 
-    def ask(self, question: str, k: int = DEFAULT_K) -> Result:
+    def ask(self, question: str, k: int = DEFAULT_K, doc: str | None = None) -> Result:
         """Answer one question with its top-``k`` passages (abstaining when the document is silent)."""
-        return self.ask_many([question], k)[0]
+        return self.ask_many([question], k, doc)[0]
 
-    def ask_many(self, questions: Sequence[str], k: int = DEFAULT_K) -> list[Result]:
-        """Answer several questions with one encoder call and one search per channel."""
+    def document_id(self, name: str) -> str:
+        """The id of the document ``name`` names: its id, or a file name only one document has."""
+        if name in self.rows:
+            return name
+        matches = [d for d in self.rows if d.rsplit("/", 1)[-1] == name]
+        if len(matches) == 1:
+            return matches[0]
+        listing = ", ".join(sorted(self.rows))
+        raise InputError(f"no document named {name!r} in the corpus", f"documents: {listing}")
+
+    def ask_many(self, questions: Sequence[str], k: int = DEFAULT_K, doc: str | None = None) -> list[Result]:
+        """Answer several questions with one encoder call and one search per channel.
+
+        ``doc`` limits the answers to one document (its id, or its file name when that is unique).
+        """
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
+        rows = None if doc is None else self.rows[self.document_id(doc)]
         cleaned, notices = [], []
         for q in questions:
             q = clean_question(q)
@@ -108,7 +125,7 @@ class Assistant:
         if not cleaned:
             return []
         qvecs = self.encoder.encode_queries(cleaned)
-        rankings = self.retriever.search(cleaned, qvecs, k)
+        rankings = self.retriever.search(cleaned, qvecs, k, rows)
         return [self._result(q, r, n) for q, r, n in zip(cleaned, rankings, notices)]
 
     def _result(self, question: str, ranking, notice: str | None) -> Result:
@@ -136,6 +153,7 @@ class Assistant:
                     context_start=start,
                     context_end=end,
                     highlights=highlight_spans(question, text),
+                    location=self.documents[chunk.doc].locate(chunk.start).to_dict(),
                 )
             )
         if not passages:
@@ -160,6 +178,7 @@ class Assistant:
         m = self.index.manifest
         return {
             "documents": sorted(self.documents),
+            "passages_per_document": {d: hi - lo for d, (lo, hi) in sorted(self.rows.items())},
             "passages": len(self.index.chunks),
             "encoder": m["encoder"],
             "build": m["build"],

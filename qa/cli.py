@@ -81,12 +81,14 @@ def format_result(result, verbose: bool = False) -> str:
         a = result.answer
         lines += [
             a.text,
-            f"  — {a.chunk_id}  score {a.score:.3f}  confidence {result.confidence:.2f}  ({a.matched_by})",
+            f"  — {a.location_label}  [{a.chunk_id}]  score {a.score:.3f}  confidence {result.confidence:.2f}"
+            f"  ({a.matched_by})",
         ]
         if len(result.passages) > 1:
             lines.append("\nother passages:")
     for p in result.passages[0 if result.answer is None else 1 :]:
-        lines.append(f"{p.rank}. {p.text}\n   — {p.chunk_id}  score {p.score:.3f}  ({p.matched_by})")
+        where = f"{p.location_label}  [{p.chunk_id}]"
+        lines.append(f"{p.rank}. {p.text}\n   — {where}  score {p.score:.3f}  ({p.matched_by})")
     return "\n".join(lines)
 
 
@@ -96,7 +98,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     question = " ".join(args.question).strip()
     if not question:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
-    result = open_assistant(args).ask(question, k=args.k)
+    result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
@@ -187,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="+", help="the question (quote it)")
     p.add_argument("-k", type=int, default=3, help="how many passages to return (default 3)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--doc", metavar="NAME", help="answer from this document only (its name in the corpus)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")

@@ -60,8 +60,13 @@ class LexicalIndex:
         """The query's stems that exist in the index vocabulary (deduplicated, in order)."""
         return [t for t in dict.fromkeys(tokenize(query)) if t in self._vocab]
 
-    def search(self, queries: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (ids int64, scores float32) per query, best first, padded with -1/0; never raises."""
+    def search(
+        self, queries: Sequence[str], k: int, within: tuple[int, int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (ids int64, scores float32) per query, best first, padded with -1/0; never raises.
+
+        ``within`` = (lo, hi) limits the search to the passages lo..hi-1 (one document's).
+        """
         import numpy as np
 
         k = max(int(k), 0)
@@ -76,6 +81,9 @@ class LexicalIndex:
             # Top-k among the passages that contain a query term only: bm25s would partition a
             # dense array of every passage's score (100k floats at 100k passages) for each question.
             s = np.asarray(self._bm25.get_scores_from_ids([self._vocab[t] for t in terms[row]]))
+            if within is not None:
+                s = s.copy()
+                s[: within[0]], s[within[1] :] = 0, 0
             hit = np.flatnonzero(s > 0)
             if len(hit) > kk:
                 hit = hit[s[hit] >= np.partition(s[hit], len(hit) - kk)[len(hit) - kk]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -109,14 +110,32 @@ class Retriever:
         terms = set(tokenize(question))
         return len(set(self.index.lexical_window.query_terms(question))) / len(terms) if terms else 0.0
 
-    def search(self, questions: Sequence[str], qvecs: np.ndarray, k: int) -> list[Ranking]:
-        """Top-``k`` fused hits per question, no hit inside a better hit's window."""
+    def _dense(self, qvecs: np.ndarray, n: int, rows: tuple[int, int] | None) -> tuple[Any, Any]:
+        """FAISS top-``n`` per question, among the rows lo..hi-1 only when ``rows`` is given."""
+        import faiss
+
+        vectors, qvecs = self.index.vectors, np.ascontiguousarray(qvecs, dtype=np.float32)
+        if rows is None:
+            return vectors.search(qvecs, min(n, vectors.ntotal))
+        selector = faiss.IDSelectorRange(*rows)
+        if isinstance(vectors, faiss.IndexHNSW):
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(vectors.hnsw.efSearch, n))
+        else:
+            params = faiss.SearchParameters(sel=selector)
+        return vectors.search(qvecs, min(n, rows[1] - rows[0]), params=params)
+
+    def search(
+        self, questions: Sequence[str], qvecs: np.ndarray, k: int, rows: tuple[int, int] | None = None
+    ) -> list[Ranking]:
+        """Top-``k`` fused hits per question, no hit inside a better hit's window.
+
+        ``rows`` = (lo, hi) searches only the passages lo..hi-1 (one document's: a document's passages
+        are consecutive rows); every channel is limited before its top-n, so none comes back short.
+        """
         index, n = self.index, max(self.candidates, 3 * k)
-        d_scores, d_ids = index.vectors.search(
-            np.ascontiguousarray(qvecs, dtype=np.float32), min(n, index.vectors.ntotal)
-        )
-        s_ids, s_scores = index.lexical.search(questions, n)
-        w_ids, w_scores = index.lexical_window.search(questions, n)
+        d_scores, d_ids = self._dense(qvecs, n, rows)
+        s_ids, s_scores = index.lexical.search(questions, n, rows)
+        w_ids, w_scores = index.lexical_window.search(questions, n, rows)
         results = []
         for qi, question in enumerate(questions):
             dense = {int(r): float(s) for r, s in zip(d_ids[qi], d_scores[qi]) if r >= 0}

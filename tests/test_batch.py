@@ -42,6 +42,7 @@ def fake_result(question: str) -> dict:
             "end": 10 * r + 9,
             "dense_score": 0.5,
             "matched_by": ["dense", "lexical"],
+            "location": {"label": f"doc.txt › Bab {r}", "page": None, "headings": [f"Bab {r}"]},
         }
         for r in (1, 2)
     ]
@@ -403,10 +404,12 @@ def test_csv_output_header_values_and_injection_neutralised(tmp_path):
     raw = (tmp_path / "o.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
     rows = csv_rows(tmp_path / "o.csv")
-    assert list(rows[0])[:12] == [
-        "id", "line", "question", "answer", "source", "score", "confidence", "abstained", "error",
-        "passage_1_text", "passage_1_source", "passage_1_score",
+    assert list(rows[0])[:14] == [
+        "id", "line", "question", "answer", "source", "location", "score", "confidence", "abstained", "error",
+        "passage_1_text", "passage_1_source", "passage_1_location", "passage_1_score",
     ]  # fmt: skip
+    # an answer without a location (results of older versions) is located by its document
+    assert rows[0]["location"] == "doc.txt" and rows[0]["passage_2_location"] == "doc.txt › Bab 2"
     assert list(rows[0])[-1] == "note" and "passage_2_score" in rows[0]
     assert rows[0]["question"] == '\'=HYPERLINK("http://evil","klik")' and rows[0]["note"] == "'=1+1"
     assert rows[1]["question"] == "'@SUM(1)" and rows[1]["note"] == "-0.5"  # a plain number stays a number

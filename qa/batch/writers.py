@@ -21,7 +21,8 @@ from ..errors import InputError
 from .readers import Record
 
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
-CSV_COLUMNS = ["id", "line", "question", "answer", "source", "score", "confidence", "abstained", "error"]
+CSV_COLUMNS = "id line question answer source location score confidence abstained error".split()
+PASSAGE_COLUMNS = ("text", "source", "location", "score")
 # Extra input fields with these names are written as ``input_<name>`` so they never shadow ours.
 RESERVED = {*CSV_COLUMNS, "passages", "chunk_id"}
 
@@ -192,7 +193,7 @@ class CsvWriter(Writer):
         w = csv.writer(buf)
         if self.header is None:
             k = max((len((r or {}).get("passages") or []) for _, r in items), default=0)
-            passages = [f"passage_{i}_{f}" for i in range(1, k + 1) for f in ("text", "source", "score")]
+            passages = [f"passage_{i}_{f}" for i in range(1, k + 1) for f in PASSAGE_COLUMNS]
             self.header = CSV_COLUMNS + passages + list(safe_extra(items[0][0].extra) if items else [])
             w.writerow(self.header)
         for rec, result in items:
@@ -200,13 +201,20 @@ class CsvWriter(Writer):
             if result is not None:
                 ans = result.get("answer") or {}
                 row.update(answer=ans.get("text"), source=ans.get("source"), score=ans.get("score"))
+                row["location"] = location_label(ans)
                 row.update(confidence=result.get("confidence"), abstained=result.get("abstained"))
                 row["error"] = result.get("error") or rec.error
                 for i, p in enumerate(result.get("passages") or [], 1):
-                    row.update({f"passage_{i}_{f}": p.get(f) for f in ("text", "source", "score")})
+                    row.update({f"passage_{i}_{f}": p.get(f) for f in PASSAGE_COLUMNS})
+                    row[f"passage_{i}_location"] = location_label(p)
             row.update(safe_extra(rec.extra))
             w.writerow([csv_cell(row.get(col)) for col in self.header])
         return buf.getvalue()
+
+
+def location_label(answer: dict) -> str | None:
+    """ "cuti.pdf, halaman 3": the passage's location, or its source for results without one."""
+    return (answer.get("location") or {}).get("label") or answer.get("source")
 
 
 def _uncell(cell: str) -> str:
@@ -245,7 +253,7 @@ class MarkdownWriter(Writer):
             else:
                 lines = str(ans.get("text", "")).splitlines()
                 quoted = "".join(f"> {line}".rstrip() + "\n" for line in lines)
-                source = " ".join(str(ans.get("source", "")).split()).replace("`", "'")
+                source = " ".join(str(location_label(ans) or "").split()).replace("`", "'")
                 out.append(f"{quoted or '>' + chr(10)}\nSumber: `{source}` · skor {_num(ans.get('score'))}")
                 out.append(f" · keyakinan {_num(result.get('confidence'))}\n")
             out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} -->\n")
