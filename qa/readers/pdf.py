@@ -69,7 +69,7 @@ def _join(para: str, line: str) -> str:
         return f"{para} {line}"
     head, nxt = m.group(1), _WORD.match(line)
     tail = nxt.group() if nxt else ""
-    reduplication = bool(tail) and (tail == head or head.endswith(tail))
+    reduplication = tail == head or (len(tail) >= 3 and head.endswith(tail))  # "berlari-" + "lari"
     if para.endswith("\u00ad") or (line[:1].islower() and not reduplication):
         return para[:-1] + line  # hyphenated at the line end: "perjalan-" + "an" -> "perjalanan"
     return para + line  # a compound or a reduplication: "Asia-" + "Pasifik", "anak-" + "anak"

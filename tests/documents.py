@@ -1,0 +1,72 @@
+"""Small documents of every supported format, written by the tests themselves (no binary fixtures)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+HEADER = "Pedoman Perjalanan Dinas Luar Negeri"
+
+
+def write_pdf(
+    path: Path, pages: Sequence[Sequence[str]], header: str = HEADER, password: str | None = None
+) -> Path:
+    """A PDF with one page per item (each a list of paragraphs), a running header and "Halaman N" footer."""
+    from fpdf import FPDF
+
+    class Doc(FPDF):
+        def header(self) -> None:
+            self.set_font("helvetica", size=9)
+            self.cell(0, 8, header, new_x="LMARGIN", new_y="NEXT")
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("helvetica", size=9)
+            self.cell(0, 8, f"Halaman {self.page_no()}", align="C")
+
+    pdf = Doc()
+    for paragraphs in pages:
+        pdf.add_page()
+        pdf.set_font("helvetica", size=12)
+        for text in paragraphs:
+            pdf.multi_cell(0, 6, text)
+            pdf.ln(4)
+    pdf.output(str(path))
+    if password is not None:
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(path))
+        writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="AES-256")
+        writer.write(path)
+    return path
+
+
+def write_blank_pdf(path: Path, pages: int = 2) -> Path:
+    """A PDF without a text layer (what a scan without OCR looks like to a text extractor)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.write(path)
+    return path
+
+
+def write_docx(path: Path, items: Sequence[tuple[str, object]]) -> Path:
+    """A .docx from ("h1".."h3", text), ("p", text) and ("table", rows) items, in order."""
+    import docx
+
+    document = docx.Document()
+    for kind, value in items:
+        if kind.startswith("h"):
+            document.add_heading(str(value), int(kind[1:]))
+        elif kind == "p":
+            document.add_paragraph(str(value))
+        elif kind == "table":
+            rows = list(value)  # type: ignore[call-overload]
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+    document.save(str(path))
+    return path

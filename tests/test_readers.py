@@ -1,0 +1,219 @@
+"""Each reader on small documents written here: text with structure, offsets and loud errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.chunking import chunk_document
+from qa.corpus import load_corpus, read_document
+from qa.errors import CorpusError
+from qa.readers import READERS, Extracted
+
+from .documents import HEADER, write_blank_pdf, write_docx, write_pdf
+
+MARKDOWN = """---
+judul: metadata, bukan isi
+---
+# Cuti
+
+Pegawai berhak atas cuti tahunan
+selama **dua belas** hari kerja. Lihat `formulir-7` dan <b>tanda</b> tangan.
+
+## Visa
+
+| Jenis | Pengurus | Batas |
+|---|---|---|
+| Visa diplomatik | Asisten menteri | H-30 |
+| Visa dinas | | H-14 |
+
+```python
+print("kode rahasia")
+```
+
+    kode_berindentasi = 1
+
+<details>
+<summary>Ringkasan tersembunyi</summary>
+
+Isi lipatan dibaca sebagai teks.
+
+</details>
+
+- Paspor dinas berlaku enam bulan.
+- Surat tugas dari pimpinan.
+
+# Lain
+Teks lain.
+"""
+
+HTML = """<html><head><title>Judul</title><script>var rahasia = "skrip";</script>
+<style>.x{color:red}</style></head><body>
+<nav><a href="/">Beranda</a> <a href="/kontak">Kontak kami sekarang juga</a></nav>
+<main><article>
+<h1>Panduan Cuti</h1>
+<p>Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian.</p>
+<h2>Visa</h2>
+<p>Permohonan visa diplomatik diproses oleh bagian protokol paling lambat tiga puluh hari sebelum
+keberangkatan.</p>
+<ul><li>Paspor dinas berlaku enam bulan sejak tanggal terbit.</li></ul>
+<table><tr><th>Jenis</th><th>Batas</th></tr><tr><td>Visa diplomatik</td><td>H-30</td></tr></table>
+<pre><code>print("kode rahasia")</code></pre>
+</article></main>
+<footer>Hak cipta Kementerian. Semua hak dilindungi undang-undang.</footer>
+</body></html>"""
+
+
+def extract(suffix: str, raw: bytes, name: str = "doc") -> Extracted:
+    return READERS[suffix].read(raw, name + suffix)
+
+
+def section_of(e: Extracted, needle: str):
+    pos = e.text.index(needle)
+    return next(s for s in e.sections if s.start <= pos < s.end)
+
+
+def assert_blocks_are_lines(e: Extracted) -> None:
+    """Sections tile the text at line starts: no sentence can run from one section into the next."""
+    for s in e.sections:
+        assert s.start == 0 or e.text[s.start - 1] == "\n"
+        assert e.text[s.start : s.end] == e.text[s.start : s.end].strip()
+
+
+def test_markdown_keeps_prose_and_drops_markup() -> None:
+    e = extract(".md", MARKDOWN.encode())
+    lines = e.text.splitlines()
+    assert lines[0] == (
+        "Pegawai berhak atas cuti tahunan selama dua belas hari kerja. Lihat formulir-7 dan tanda tangan."
+    )
+    assert "Jenis: Visa diplomatik; Pengurus: Asisten menteri; Batas: H-30." in lines
+    assert "Jenis: Visa dinas; Batas: H-14." in lines  # the empty cell is left out
+    assert "Isi lipatan dibaca sebagai teks." in lines and "Paspor dinas berlaku enam bulan." in lines
+    for gone in ("print", "kode", "<", "|", "---", "metadata", "Ringkasan", "Cuti\n", "# "):
+        assert gone not in e.text, gone
+    assert "Cuti" not in lines and "Visa" not in lines  # headings are context, not passages
+    assert section_of(e, "Pegawai").headings == ("Cuti",)
+    assert section_of(e, "Visa dinas").headings == ("Cuti", "Visa")
+    assert section_of(e, "Teks lain").headings == ("Lain",)  # a new h1 closes the h2 under the old one
+    assert_blocks_are_lines(e)
+
+
+def test_markdown_heading_and_paragraph_are_never_one_sentence() -> None:
+    e = extract(".md", b"# Jadwal rapat tanpa titik\nRapat dimulai pukul sembilan.\n")
+    chunks = chunk_document("a.md", e.text)
+    assert [c.text for c in chunks] == ["Rapat dimulai pukul sembilan."]
+
+
+def test_pdf_pages_paragraphs_hyphenation_and_running_lines(tmp_path: Path) -> None:
+    long = (
+        "Bagian ini menjelaskan tata cara pengajuan perjalanan dinas luar negeri yang harus disetujui "
+        "oleh pejabat berwenang sebelum tanggal keberangkatan, termasuk dokumen pendukung yang diperlukan."
+    )
+    path = write_pdf(
+        tmp_path / "p.pdf",
+        [[long], ["Uang harian ke Jepang tiga ratus dolar per hari.", "Anak-anak tidak ikut."], ["Selesai."]],
+    )
+    e = extract(".pdf", path.read_bytes())
+    assert e.text.splitlines()[0] == long  # a wrapped paragraph is one line again
+    assert HEADER not in e.text and "Halaman" not in e.text  # running header and page numbers dropped
+    assert section_of(e, "Uang harian").page == 2 and section_of(e, "Anak-anak").page == 2
+    assert section_of(e, "Selesai").page == 3 and section_of(e, "Bagian ini").page == 1
+    assert_blocks_are_lines(e)
+
+
+def test_pdf_line_joining_rules() -> None:
+    from qa.readers.pdf import drop_running_lines, paragraphs
+
+    lines = [
+        "Pengajuan perjalanan dinas harus disertai dokumen perjalan-",
+        "an dan kunjungan ke kawasan Asia-",
+        "Pasifik bersama anak-",
+        "anak pegawai yang terdaftar.",
+        "Baris pendek.",
+        "• butir daftar pertama",
+    ]
+    assert paragraphs(lines) == [
+        "Pengajuan perjalanan dinas harus disertai dokumen perjalanan dan kunjungan ke kawasan Asia-Pasifik "
+        "bersama anak-anak pegawai yang terdaftar.",
+        "Baris pendek.",
+        "• butir daftar pertama",
+    ]
+    body = ["Pembukaan laporan.", "Isi bagian kedua.", "Penutup laporan."]
+    pages = [["Laporan Tahunan 2024", text, f"- {i} -"] for i, text in enumerate(body, 1)]
+    assert drop_running_lines(pages) == [[text] for text in body]
+    assert drop_running_lines([["Laporan Tahunan 2024", "Satu halaman saja."]]) == [
+        ["Laporan Tahunan 2024", "Satu halaman saja."]  # one page: nothing repeats, nothing is dropped
+    ]
+
+
+def test_docx_headings_paragraphs_and_tables(tmp_path: Path) -> None:
+    path = write_docx(
+        tmp_path / "d.docx",
+        [
+            ("h1", "Cuti"),
+            ("p", "Pegawai berhak atas cuti dua belas hari."),
+            ("h2", "Visa"),
+            ("table", [["Jenis", "Batas"], ["Visa dinas", "H-14"]]),
+            ("p", "Setelah tabel."),
+            ("h1", "Lain"),
+            ("p", "Teks lain."),
+        ],
+    )
+    e = extract(".docx", path.read_bytes())
+    assert e.text.splitlines() == [
+        "Pegawai berhak atas cuti dua belas hari.",
+        "Jenis: Visa dinas; Batas: H-14.",
+        "Setelah tabel.",
+        "Teks lain.",
+    ]
+    assert section_of(e, "Jenis").headings == ("Cuti", "Visa")
+    assert section_of(e, "Teks lain").headings == ("Lain",)
+    assert_blocks_are_lines(e)
+
+
+def test_html_main_content_only_with_heading_path() -> None:
+    e = extract(".html", HTML.encode())
+    for gone in ("Beranda", "Kontak", "Hak cipta", "rahasia", "color", "Judul"):
+        assert gone not in e.text, gone
+    assert "Jenis: Visa diplomatik; Batas: H-30." in e.text.splitlines()
+    assert section_of(e, "Pegawai berhak").headings == ("Panduan Cuti",)
+    assert section_of(e, "Permohonan visa").headings == ("Panduan Cuti", "Visa")
+    assert "sebelum keberangkatan." in e.text  # the line break inside the paragraph is a space
+    assert_blocks_are_lines(e)
+
+
+def test_plain_text_is_unchanged(tmp_path: Path) -> None:
+    raw = "\ufeffBaris satu.\r\n\r\n  Baris dua tanpa titik\n".encode()
+    (tmp_path / "a.txt").write_bytes(raw)
+    doc = read_document(tmp_path / "a.txt", "a.txt")
+    assert doc.text == raw.decode("utf-8")[1:] and doc.sections == ()
+    assert doc.locate(5).label == "a.txt"
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "reason"),
+    [
+        ("rahasia.pdf", lambda p: write_pdf(p, [["Isi rahasia."]], password="kunci"), "password-protected"),
+        ("pindaian.pdf", write_blank_pdf, "no text layer"),
+        ("rusak.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj garbage"), "not a readable PDF"),
+        ("rusak.docx", lambda p: p.write_bytes(b"PK\x03\x04 bukan zip"), "not a readable Word document"),
+        ("teks.docx", lambda p: p.write_text("ini teks biasa", encoding="utf-8"), "not a readable Word"),
+        ("kosong.html", lambda p: p.write_text("<html><nav>menu</nav></html>"), "no main text"),
+        ("kode.md", lambda p: p.write_text("# Judul\n\n```\nkode\n```\n"), "no text outside headings"),
+        ("gambar.png", lambda p: p.write_bytes(b"\x89PNG"), "type that cannot be read"),
+        ("lama.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0"), r"type that cannot be read \(.doc\)"),
+    ],
+)
+def test_unusable_files_stop_the_build_by_name(tmp_path: Path, name: str, make, reason: str) -> None:
+    (tmp_path / "baik.txt").write_text("Baik.", encoding="utf-8")
+    make(tmp_path / name)
+    with pytest.raises(CorpusError, match=reason) as info:
+        load_corpus(tmp_path)
+    assert name in info.value.message
+
+
+def test_a_pdf_encrypted_without_user_password_is_read(tmp_path: Path) -> None:
+    write_pdf(tmp_path / "izin.pdf", [["Dokumen hanya dibatasi izin cetaknya."], ["Dua."]], password="")
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text == "Dokumen hanya dibatasi izin cetaknya.\nDua."
