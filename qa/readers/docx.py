@@ -68,7 +68,8 @@ def _rows(table) -> list[list[str]]:
     """Cell texts per row; a merged cell (repeated by python-docx for each grid column) counts once."""
     rows = []
     for row in table.rows:
-        cells, seen = [], []
+        cells: list[str] = []
+        seen: list[object] = []
         for cell in row.cells:
             if any(cell._tc is tc for tc in seen):
                 continue

@@ -28,7 +28,8 @@ def _text(element) -> str:
 
 
 def _table(table) -> tuple[list[list[str]], bool]:
-    rows, has_header = [], False
+    rows: list[list[str]] = []
+    has_header = False
     for row in table.iter("row"):
         cells = [c for c in row if c.tag == "cell"]
         has_header = has_header or (not rows and any(c.get("role") == "head" for c in cells))
@@ -38,10 +39,17 @@ def _table(table) -> tuple[list[list[str]], bool]:
 
 def read(raw: bytes, name: str) -> Extracted:
     import trafilatura
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     try:
-        xml = trafilatura.extract(raw, output_format="xml", **SETTINGS)
+        xml = trafilatura.extract(
+            raw,
+            output_format="xml",
+            include_tables=SETTINGS["include_tables"],
+            include_comments=SETTINGS["include_comments"],
+            include_images=SETTINGS["include_images"],
+            favor_recall=SETTINGS["favor_recall"],
+        )
     except Exception as exc:  # a parser failure on a user's file is a corpus problem, named
         raise CorpusError(f"corpus file {name} cannot be parsed as HTML ({exc})") from None
     if not xml:
