@@ -23,7 +23,9 @@ def _common() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("corpus and index")
     g.add_argument(
-        "--corpus", metavar="DIR", help="folder of .txt/.md documents (env QA_CORPUS; default corpus/)"
+        "--corpus",
+        metavar="DIR",
+        help="folder of documents: .txt .md .pdf .docx .html (env QA_CORPUS; default corpus/)",
     )
     g.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX; default index/)")
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
