@@ -208,7 +208,12 @@ def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> I
             return
         except csv.Error as exc:
             bad.clear()
-            yield _record(start, None, None, {}, f"line {start}: malformed CSV ({exc})")
+            if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
+                limit = csv.field_size_limit()
+                message = f"question too long (over {limit} characters, limit {MAX_QUESTION_CHARS})"
+            else:
+                message = f"line {start}: malformed CSV ({exc})"
+            yield _record(start, None, None, {}, message)
             continue
         errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
         if not any(c.strip() for c in row):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 
 import pytest
@@ -216,3 +217,134 @@ def test_count_questions_matches_records(tmp_path):
     src = write(tmp_path / "q.csv", 'question\n"multi\nline"\n\nB?\n   \n')
     assert count_questions(src) == len(list(read_questions(src))) == 2
     assert count_questions(tmp_path / "missing.txt") is None
+
+
+# ----------------------------------------------------------------------------------------- issue 12
+
+
+@pytest.mark.parametrize("ext", [".txt", ".csv", ".tsv", ".jsonl"])
+def test_cr_only_line_endings_end_lines(tmp_path, ext):
+    """Old-Mac / some exports end lines with a lone CR: each is a question, never one merged row, and no
+    "universal-newline mode" message leaks from the csv module."""
+    questions = ["Apa itu A, dan B?", "Siapa C?", "Kapan D?"]
+    if ext == ".jsonl":
+        body = "\r".join(json.dumps({"question": q}) for q in questions) + "\r"
+    elif ext in (".csv", ".tsv"):
+        body = "question\r" + "\r".join(f'"{q}"' for q in questions) + "\r"
+    else:
+        body = "\r".join(questions) + "\r"
+    recs = list(read_questions(write(tmp_path / f"q{ext}", body)))
+    assert [r.question for r in recs] == questions
+    assert all(r.error is None for r in recs)
+    mixed = write(tmp_path / f"m{ext}", body.replace("\r", "\r\n", 1))  # CRLF then CR: still three
+    assert [r.question for r in read_questions(mixed)] == questions
+
+
+def test_csv_quoted_question_with_cr_only_newlines_inside(tmp_path):
+    src = write(tmp_path / "q.csv", 'id,question\ra,"Apa\ritu A?"\rb,Siapa B?\r')
+    assert [(r.id, r.question, r.line) for r in read_questions(src)] == [
+        ("a", "Apa\ritu A?", 2),
+        ("b", "Siapa B?", 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apa itu A, dan B?\nSiapa C, D?\n",  # every row one comma: still prose, not two columns
+        "Apa itu A, dan B?\nSiapa C?\nKapan D, E, dan F?\n",  # ragged: not a table
+        "Jika A, maka B; apa C?\n",
+    ],
+)
+def test_headerless_questions_with_commas_stay_whole(tmp_path, text):
+    warnings: list[str] = []
+    recs = list(read_questions(write(tmp_path / "q.csv", text), warn=warnings.append))
+    assert [r.question for r in recs] == text.strip().split("\n")
+    assert all(r.extra == {} for r in recs) and warnings == []
+
+
+def test_one_column_header_keeps_commas_in_questions(tmp_path):
+    src = write(tmp_path / "q.csv", "pertanyaan\nApa itu A, dan B?\nSiapa C,D?\n")
+    assert [r.question for r in read_questions(src)] == ["Apa itu A, dan B?", "Siapa C,D?"]
+
+
+def test_headerless_table_is_read_with_a_warning_naming_the_column(tmp_path):
+    warnings: list[str] = []
+    src = write(tmp_path / "q.csv", "Apa itu A?,x\nSiapa B?,y\n")
+    assert [r.question for r in read_questions(src, warn=warnings.append)] == ["Apa itu A?", "Siapa B?"]
+    assert len(warnings) == 1 and "column 1" in warnings[0] and str(src) in warnings[0]
+
+
+def test_csv_without_a_question_column_uses_the_only_text_column_or_refuses(tmp_path):
+    """Never ask the header row or the id column: one text column is used (and said), several refused."""
+    warnings: list[str] = []
+    src = write(tmp_path / "q.csv", "id,teks\nq1,Apa itu A?\nq2,Siapa B?\n")
+    recs = list(read_questions(src, warn=warnings.append))
+    assert [(r.id, r.question) for r in recs] == [("q1", "Apa itu A?"), ("q2", "Siapa B?")]
+    assert len(warnings) == 1 and "'teks'" in warnings[0]
+    numbered = write(tmp_path / "n.csv", "no;kalimat\n1;Apa itu A?\n2;Siapa B?\n")
+    assert [r.question for r in read_questions(numbered, warn=warnings.append)] == ["Apa itu A?", "Siapa B?"]
+    assert "'kalimat'" in warnings[-1]
+    ambiguous = write(tmp_path / "a.csv", "id,teks,catatan\nq1,Apa itu A?,x\n")
+    with pytest.raises(InputError, match="no question column") as exc:
+        read_questions(ambiguous)
+    assert "'teks'" in exc.value.message and "pertanyaan" in (exc.value.hint or "")
+
+
+BOMS = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "bomless-le", "bomless-be"])
+@pytest.mark.parametrize("ext", [".txt", ".csv", ".jsonl"])
+def test_utf16_files_are_decoded(tmp_path, encoding, ext):
+    """What Excel's "Unicode text" and Notepad's "Unicode" save: with a BOM, or recognised by its NULs."""
+    questions = ["Apa tugas asisten menteri?", "Siapa yang mengatur café, dan kapan?"]
+    if ext == ".jsonl":
+        text = "".join(json.dumps({"id": f"q{i}", "question": q}) + "\r\n" for i, q in enumerate(questions))
+    elif ext == ".csv":
+        text = "id\tpertanyaan\r\n" + "".join(f"q{i}\t{q}\r\n" for i, q in enumerate(questions))
+    else:
+        text = "".join(q + "\r\n" for q in questions)
+    codec = {"bomless-le": "utf-16-le", "bomless-be": "utf-16-be"}.get(encoding, encoding)
+    data = BOMS.get(encoding, b"") + text.encode(codec)
+    recs = list(read_questions(write(tmp_path / f"q{ext}", data)))
+    assert [r.question for r in recs] == questions and all(r.error is None for r in recs)
+    if ext != ".txt":
+        assert [r.id for r in recs] == ["q0", "q1"]
+
+
+def test_utf16_line_with_a_lone_surrogate_or_cut_end_is_its_own_error_row(tmp_path):
+    data = b"\xff\xfe" + "Apa A?\n".encode("utf-16-le") + b"\x00\xd8" + "x?\nSiapa B?\n".encode("utf-16-le")
+    recs = list(read_questions(write(tmp_path / "q.txt", data + b"Z")))
+    assert [r.error is None for r in recs] == [True, False, True, False]  # the cut "Z" is the last line
+    assert "not valid UTF-16" in recs[1].error and "not valid UTF-16" in recs[3].error
+    assert recs[2].question == "Siapa B?"
+
+
+def test_utf8_bom_and_binary_files(tmp_path):
+    assert [r.question for r in read_questions(write(tmp_path / "b.txt", b"\xef\xbb\xbfApa?\r\n"))] == [
+        "Apa?"
+    ]
+    with pytest.raises(InputError, match="not a text file"):
+        read_questions(write(tmp_path / "z.txt", b"PK\x03\x04\x00\x00\x08\x00\x00\x00!\x00\xff\x00"))
+
+
+@pytest.mark.parametrize("ext", ["txt", "jsonl", "csv"])
+def test_an_over_long_question_is_never_copied_whole(tmp_path, ext):
+    """A 1 MB row is an error record holding only its start, and says how long it was."""
+    long_q = "tugas asisten " * 75_000
+    size = len(long_q.strip())
+    body = {"txt": long_q, "jsonl": json.dumps({"question": long_q}), "csv": f'question\n"{long_q}"'}[ext]
+    src = write(tmp_path / f"q.{ext}", body + ('\n{"question": "Apa?"}\n' if ext == "jsonl" else "\nApa?\n"))
+    (rec, ok) = read_questions(src)
+    if ext == "csv":  # the csv module stops at its field limit (128 KiB) before we can count
+        assert rec.error == f"question too long (over 131072 characters, limit {MAX_QUESTION_CHARS})"
+        assert rec.question is None
+    else:
+        assert f"question too long ({size} characters, limit {MAX_QUESTION_CHARS})" == rec.error
+        assert len(rec.question) < 300 and rec.question.startswith("tugas asisten")
+    assert ok.error is None
+    for out_ext in ("jsonl", "csv", "md"):
+        out = tmp_path / f"o.{out_ext}"
+        run_batch(read_questions(src), FakeAnswer(), out)
+        assert out.stat().st_size < 20_000 and ids_of(out) == ["1" if ext != "csv" else "2", ok.id]

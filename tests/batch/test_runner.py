@@ -15,7 +15,7 @@ import pytest
 
 from qa.batch import BatchSummary, count_questions, format_summary, read_questions, run_batch
 from qa.batch import question_key as key
-from qa.errors import InputError
+from qa.errors import CorpusError, InputError
 
 from .helpers import ROOT, FakeAnswer, csv_rows, fake_result, ids_of, jsonl, write
 
@@ -268,3 +268,64 @@ def test_progress_bar_on_stderr_only_when_asked_or_a_tty(tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert "qa batch" in err and "10/10" in err
+
+
+# ----------------------------------------------------------------------------------------- issue 12
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
+@pytest.mark.parametrize("where", ["prepare", "first chunk"])
+def test_a_failed_run_creates_nothing_and_keeps_an_old_output(tmp_path, ext, where):
+    """A failed batch (missing corpus, bad settings) left a header-only output that blocked the rerun."""
+    src = write(tmp_path / "q.jsonl", '[1]\n{"question": "Apa?"}\n')  # an error row first, then a question
+
+    def broken(*_: object) -> None:
+        raise CorpusError("the corpus folder is missing")
+
+    kwargs = {"prepare": broken} if where == "prepare" else {}
+    answer = FakeAnswer() if where == "prepare" else broken
+    out = tmp_path / "new" / f"o.{ext}"
+    with pytest.raises(CorpusError, match="corpus"):
+        run_batch(read_questions(src), answer, out, k=2, **kwargs)
+    assert not out.parent.exists()
+    old = write(tmp_path / f"old.{ext}", "precious\n")
+    with pytest.raises(CorpusError, match="corpus"):
+        run_batch(read_questions(src), answer, old, force=True, k=2, **kwargs)
+    assert old.read_text() == "precious\n"  # --force replaces it only once there is something to write
+    s = run_batch(read_questions(src), FakeAnswer(), out, k=2)  # the corrected rerun needs no --force
+    assert (s.errors, s.answered) == (1, 1)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 32])
+def test_k_out_of_range_is_refused_before_any_work(tmp_path, chunk_size):
+    """``qa batch -k 50`` exited 2 with --chunk-size 32 but wrote an error row per question with 1."""
+    src = write(tmp_path / "q.txt", "Apa?\nSiapa?\n")
+    loads: list[int] = []
+    for k in (0, 21, 50):
+        with pytest.raises(InputError, match=f"k must be between 1 and 20, got {k}"):
+            run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.csv", chunk_size=chunk_size, k=k,
+                      prepare=lambda: loads.append(1))  # fmt: skip
+    assert loads == [] and not (tmp_path / "o.csv").exists()
+
+
+def test_several_outputs_from_one_pass(tmp_path):
+    """The UI writes jawaban.jsonl and jawaban.csv: one model pass, the same bytes as two separate runs."""
+    src = _questions_file(tmp_path)
+    refs = []
+    for ext in ("jsonl", "csv", "md"):
+        refs.append(tmp_path / f"ref.{ext}")
+        run_batch(read_questions(src), FakeAnswer(), refs[-1], chunk_size=7, k=2)
+    outs = [tmp_path / f"both.{ext}" for ext in ("jsonl", "csv", "md")]
+    fake = FakeAnswer()
+    s = run_batch(read_questions(src), fake, outs, chunk_size=7, k=2)
+    assert fake.asked == [r.question for r in read_questions(src) if r.error is None]  # each question once
+    assert [o.read_bytes() for o in outs] == [r.read_bytes() for r in refs]
+    assert format_summary(s).endswith(f"→ {outs[0]}, {outs[1]}, {outs[2]}") and s.total == 40
+    outs[0].write_bytes(refs[0].read_bytes()[:1000])  # cut differently: each is completed from its own tail
+    outs[1].write_bytes(refs[1].read_bytes()[:5000])
+    fake = FakeAnswer()
+    s = run_batch(read_questions(src), fake, outs, chunk_size=7, k=2, resume=True)
+    assert [o.read_bytes() for o in outs] == [r.read_bytes() for r in refs]
+    assert 0 < s.skipped < 40 and len(fake.asked) < 39
+    with pytest.raises(InputError, match="given twice"):
+        run_batch([], FakeAnswer(), [outs[0], tmp_path / "." / outs[0].name])
