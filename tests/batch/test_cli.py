@@ -177,7 +177,9 @@ def test_missing_or_unreadable_input_is_a_clear_message_and_exit_2(tmp_path: Pat
     """These fail before the model loads, so each run is quick; nothing is written."""
     (tmp_path / "not-a-dir.txt").write_text("x")
     (tmp_path / "folder.csv").mkdir()
-    (tmp_path / "binary.txt").write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00!\x00\xff")  # a zip (UTF-16 is read)
+    (tmp_path / "binary.txt").write_bytes(
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00!\x00\xff"
+    )  # a zip (UTF-16 is read)
     (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4")
     cases = {
         "missing.txt": "question file not found",
@@ -368,13 +370,21 @@ def test_k_out_of_range_exits_2_before_any_work(tmp_path: Path, chunk: str) -> N
     assert r.returncode == 2 and "--chunk-size: must be" in stderr(r)
 
 
-def test_default_k_comes_from_the_assistant() -> None:
-    from qa.assistant import DEFAULT_K
-    from qa.cli import build_parser
+def test_default_k_comes_from_the_assistant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cli.py hard-coded 3 for every -k: the defaults follow qa.assistant.DEFAULT_K."""
+    import importlib
 
-    parser = build_parser()
-    for argv in (["ask", "x"], ["batch", "q.txt", "-o", "o.jsonl"], ["eval", "l.jsonl"]):
-        assert parser.parse_args(argv).k == DEFAULT_K
+    import qa.assistant
+    import qa.cli
+
+    monkeypatch.setattr(qa.assistant, "DEFAULT_K", 5)
+    try:
+        parser = importlib.reload(qa.cli).build_parser()
+        for argv in (["ask", "x"], ["batch", "q.txt", "-o", "o.jsonl"], ["eval", "l.jsonl"]):
+            assert parser.parse_args(argv).k == 5
+    finally:
+        monkeypatch.undo()
+        importlib.reload(qa.cli)
 
 
 def test_a_failed_batch_creates_nothing_and_the_fixed_rerun_just_works(tmp_path: Path) -> None:
