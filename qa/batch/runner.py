@@ -9,26 +9,28 @@ Guarantees:
 
 * Streaming: records are read lazily and written per chunk; memory holds one chunk plus the
   set of ids (done on resume, and seen — to make duplicate ids unique).
-* Nothing half-written: each chunk is one append, flushed and ``fsync``-ed, so Ctrl-C, SIGTERM
-  or SIGKILL loses at most the chunk in flight.  ``resume=True`` cuts a torn tail back to the
-  last complete record, skips the ids already present and appends the rest, so the output
-  holds every input record exactly once, in input order.
+* Nothing half-written: each chunk is one append, written and ``fsync``-ed, so Ctrl-C, SIGTERM
+  or SIGKILL loses at most the chunk in flight; nothing is created or replaced before the first
+  chunk is ready; a full disk is one :class:`~qa.errors.OutputError` with the tail cut back.
+  ``resume=True`` cuts a torn tail back to the last complete record, skips the ids already
+  present (each checked to answer the same question: a key of it is stored per record) and
+  appends the rest, so the output holds every input record exactly once, in input order.
+* The output is never the question file (same path, symlink, hard link, or stdin redirected).
 * Bad rows (empty, too long, undecodable, malformed or unwritable JSON, missing column) are
   written with an ``error`` and never stop the batch; ``answer`` is not called for them.  When
   ``answer`` refuses a chunk with :class:`~qa.errors.InputError`, its questions are retried one
   by one and only the refused ones get an ``error`` (unless all of them are refused with the same
   message: then the problem is not the questions, and the error ends the batch).
 * Input (:func:`read_questions`): ``Record.line`` is the physical line a row starts on (a CSV
-  row with quoted newlines spans several).  A CSV/TSV header names the question column
-  ``question`` or ``pertanyaan`` (any case) and optionally ``id``; without such a header every
-  row is data, the first column is the question and the others become ``column_<n>``.
+  row with quoted newlines spans several).  The CSV/TSV layout is decided up front
+  (:mod:`qa.batch.tables`); a guess is reported through ``warn``.
 * Duplicate ids: the first occurrence keeps its id, a later one becomes ``"<id>#<line>"``
   (deterministic, so a resumed run computes the same ids).
 * CSV output is spreadsheet-safe: text cells starting with ``= + - @``, tab, CR or ``'`` get a
   leading ``'`` (OWASP CSV-injection advice); numbers, and text that is just a plain number
   such as ``-0.5``, are written as they are.  A new CSV file starts with a UTF-8 BOM (Excel).
-  Its header is fixed by the first chunk: passages beyond the largest k seen there, and extra
-  columns absent from the first record, are not written.
+  Header cells are neutralised like data cells.  Its header is fixed by ``k`` and the first
+  record's extra columns (later records' other columns are not written).
 * Extra input fields that collide with output fields (``id``, ``answer``, ``score``…) are
   written as ``input_<name>``.
 """
