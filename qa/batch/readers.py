@@ -96,7 +96,7 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         head, whole, encoding = read_head(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
-    if b"\x00" in head:
+    if encoding == "UTF-8" and b"\x00" in head:  # UTF-16 is text by its BOM or pattern: a NUL is a blank
         raise InputError(
             f"{path}: not a text file (contains NUL bytes)", "save the questions as UTF-8 or UTF-16 text"
         )

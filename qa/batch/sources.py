@@ -32,7 +32,7 @@ def detect_encoding(head: bytes) -> tuple[str, int]:
     almost none of the others is UTF-16 without a BOM.
     """
     for bom, encoding in _UTF16_BOMS:
-        if head.startswith(bom) and not head.startswith(codecs.BOM_UTF32_LE):
+        if head.startswith(bom):  # FF FE 00 00 too: UTF-16 starting with U+0000 (UTF-32 is not read)
             return encoding, len(bom)
     pairs = len(head) // 2
     if pairs >= 2 and b"\x00" in head:
