@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from qa.batch import read_questions, run_batch
+from qa.batch.writers import CSV_COLUMNS
 from qa.errors import InputError, OutputError
 
 from .helpers import FakeAnswer, csv_rows, ids_of, jsonl, md_ids, write
@@ -194,11 +195,10 @@ def test_csv_resumed_with_other_columns_is_refused_and_a_bare_header_replaced(tm
     before = out.read_bytes()
     with pytest.raises(InputError, match="columns are not the ones this run writes") as exc:
         run_batch(read_questions(src), FakeAnswer(), out, resume=True, k=1)
-    assert "(unexpected passage_2_score, passage_2_source, passage_2_text)" in exc.value.message
+    unexpected = "passage_2_location, passage_2_score, passage_2_source, passage_2_text"
+    assert f"(unexpected {unexpected})" in exc.value.message
     assert out.read_bytes() == before
-    bare = write(
-        tmp_path / "bare.csv", "\ufeffid,line,question,answer,source,score,confidence,abstained,error\r\n"
-    )
+    bare = write(tmp_path / "bare.csv", "\ufeff" + ",".join(CSV_COLUMNS) + "\r\n")
     s = run_batch(read_questions(src), FakeAnswer(), bare, resume=True, k=2)  # what an old failed run left
     assert s.answered == 2 and csv_rows(bare)[0]["passage_2_text"].startswith("passage 2 for Apa?")
 
