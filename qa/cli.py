@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .assistant import DEFAULT_K, MAX_K
 from .config import ENCODERS, Settings
 from .errors import QAError
 
@@ -117,14 +118,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
 
-    settings = settings_from(args)  # bad settings fail here, before any output is written
-    records = read_questions(args.input)  # so does an unreadable file
-    loaded = []
+    settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
+    records = read_questions(args.input, warn=lambda note: print(f"warning: {note}", file=sys.stderr))
+    loaded: list[Assistant] = []
+
+    def prepare() -> None:
+        # Once the input and output are known good, so a refused output costs no model load or index
+        # build; and before anything is written, so a missing corpus leaves no half-made output.
+        loaded.append(Assistant(settings))
 
     def answer(questions: list[str]) -> list[dict]:
-        # Opened on the first chunk, so a refused output file costs no model load or index build.
-        if not loaded:
-            loaded.append(Assistant(settings))
         return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k)]
 
     summary = run_batch(
@@ -135,6 +138,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         force=args.force,
         chunk_size=args.chunk_size,
         total=count_questions(args.input),
+        k=args.k,
+        source=args.input,
+        prepare=prepare,
     )
     print(format_summary(summary), file=sys.stderr)
     return 0
@@ -173,6 +179,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _k(text: str) -> int:
+    """``-k``: checked here, before any file is read or model loaded."""
+    try:
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_K}, got {text!r}") from None
+    if not 1 <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_K}, got {k}")
+    return k
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -189,7 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", parents=[common], help="answer one question")
     p.add_argument("question", nargs="+", help="the question (quote it)")
-    p.add_argument("-k", type=int, default=3, help="how many passages to return (default 3)")
+    p.add_argument(
+        "-k", type=_k, default=DEFAULT_K, help=f"how many passages to return (default {DEFAULT_K})"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--doc", metavar="NAME", help="answer from this document only (its name in the corpus)")
     p.set_defaults(func=cmd_ask)
@@ -199,16 +228,20 @@ def build_parser() -> argparse.ArgumentParser:
         "input", help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin"
     )
     p.add_argument("-o", "--output", required=True, type=Path, help="answers: .jsonl, .csv or .md")
-    p.add_argument("-k", type=int, default=3, help="passages per question (default 3)")
+    p.add_argument(
+        "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
+    )
     p.add_argument("--resume", action="store_true", help="continue an interrupted output file")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    p.add_argument("--chunk-size", type=int, default=32, help="questions encoded and written together")
+    p.add_argument("--chunk-size", type=_positive, default=32, help="questions encoded and written together")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("eval", parents=[common], help="measure hit@1, hit@k, MRR, nDCG, abstention, latency")
     p.add_argument("labelled", help="JSONL of {question, expected: [phrases]}")
     p.add_argument("--offtopic", help="JSONL of {question} the documents do not answer")
-    p.add_argument("-k", type=int, default=3, help="passages per question (default 3)")
+    p.add_argument(
+        "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_eval)
 

@@ -59,3 +59,9 @@ class IndexCorruptError(IndexError_):
 
 class IndexLockedError(IndexError_):
     """Another process is building the same index right now."""
+
+
+class OutputError(QAError):
+    """An output file could not be written part-way (disk full, I/O error); what was written is kept."""
+
+    exit_code = 6

@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "batch_files": tf.test_batch_reads_any_bytes_and_resumes_any_cut,
         "batch_stdin": tf.test_stdin_reader_takes_any_bytes,
+        "batch_shaped": tf.test_batch_files_of_any_shape_answer_every_row_exactly_once,
         "batch_huge_line": lambda: tf.test_a_huge_line_without_end_is_one_error_row_in_bounded_time(work),
     }
     only = [t for t in args.only.split(",") if t]

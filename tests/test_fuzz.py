@@ -12,6 +12,7 @@ CI runs modest example counts; ``scripts/fuzz.py`` runs the same properties with
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import math
@@ -48,11 +49,12 @@ CI_EXAMPLES = {
     "ask_real": 12,
     "batch_files": 80,
     "batch_stdin": 30,
+    "batch_shaped": 60,
 }
 # CPU-time bound per input (this process's CPU seconds, so a loaded machine cannot fail it; generous:
 # it catches runaway work such as quadratic loops, and the script reports the real maxima).
 TIME_LIMIT = {"chunker": 3.0, "lexical": 3.0, "lexical_index": 5.0, "ask_fake": 5.0, "ask_real": 15.0,
-              "batch_files": 10.0, "batch_stdin": 5.0}  # fmt: skip
+              "batch_files": 10.0, "batch_stdin": 5.0, "batch_shaped": 10.0}  # fmt: skip
 
 settings.register_profile(
     "qa-fuzz",
@@ -417,3 +419,89 @@ def test_a_huge_line_without_end_is_one_error_row_in_bounded_time(tmp_path: Path
         (record,) = read_questions(src)
         assert time.perf_counter() - start < 5
         assert record.error and "too long" in record.error
+
+
+# ----------------------------------------------------------------------------------------- batch files
+
+# Well-formed question files as people make them: any name, encoding, BOM, line ending, delimiter, with
+# hostile questions (NULs, quotes, delimiters, newlines where the format allows, huge rows). Property: no
+# traceback, and every row ends up exactly once in the output under its id (or the file is refused).
+_cell_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from(",;|\t\"'=@+- \x00\r\n"),
+    max_size=60,
+)
+_row_question = st.one_of(
+    _cell_text, _cell_text, st.integers(2_001, 12_000).map(lambda n: "tanya, " * (n // 7))
+)
+_ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "utf-16-le-nobom"]
+
+
+def _shape(kind: str, questions: list[str], eol: str, delimiter: str) -> tuple[str, list[str]]:
+    """The text of a question file and the id each row must get."""
+    if kind == ".jsonl":
+        lines = [json.dumps({"id": f"r{i}", "question": q}) for i, q in enumerate(questions)]
+        return "".join(line + eol for line in lines), [f"r{i}" for i in range(len(questions))]
+    if kind in (".csv", ".tsv"):
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter=delimiter, lineterminator=eol, quoting=csv.QUOTE_ALL)
+        w.writerow(["id", "question"])
+        w.writerows([f"r{i}", q] for i, q in enumerate(questions))
+        return buf.getvalue(), [f"r{i}" for i in range(len(questions))]
+    return "".join(q + eol for q in questions), [str(i + 1) for i in range(len(questions))]
+
+
+def _encode(text: str, encoding: str) -> bytes:
+    if encoding == "utf-16-be-bom":
+        return b"\xfe\xff" + text.encode("utf-16-be")
+    if encoding == "utf-16-le-nobom":
+        return text.encode("utf-16-le")
+    return text.encode(encoding)
+
+
+@settings(FUZZ, max_examples=examples("batch_shaped"))
+@given(
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="/\x00"), max_size=20),
+    st.sampled_from([".txt", ".csv", ".tsv", ".jsonl"]),
+    st.lists(_row_question, min_size=1, max_size=12),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.sampled_from(_ENCODINGS),
+    st.sampled_from([".jsonl", ".csv", ".md"]),
+)
+def test_batch_files_of_any_shape_answer_every_row_exactly_once(
+    name: str, ext: str, questions: list[str], eol: str, delimiter: str, encoding: str, out_ext: str
+) -> None:
+    if ext == ".txt":  # one line per question: no line breaks inside, no comment or blank lines
+        questions = [" ".join(q.replace("\r", " ").replace("\n", " ").split()) or "kosong" for q in questions]
+        questions = [q if not q.startswith("#") else "x" + q for q in questions]
+    if encoding == "utf-16-le-nobom":  # recognised by its NUL pattern, which Latin-script text has
+        questions = ["".join(c if "\x00" < c < "\u0100" else "a" for c in q) for q in questions]
+    text, ids = _shape(ext, questions, eol, delimiter)
+    data = _encode(text, encoding)
+    with tempfile.TemporaryDirectory() as d, STATS.timed("batch_shaped", len(data)):
+        folder = Path(d) / (name.strip(". ") or "q")
+        folder.mkdir(exist_ok=True)
+        src = folder / f"q{ext}"
+        src.write_bytes(data)
+        try:
+            records = list(read_questions(src))
+        except InputError as exc:  # only a file-level refusal, and only for NULs in UTF-8 text
+            assert "\x00" in text and encoding.startswith("utf-8"), exc  # UTF-16 NULs are blanks
+            return
+        assert [r.id for r in records] == ids
+        for r, q in zip(records, questions, strict=True):
+            if r.error is None:
+                assert r.question == q.strip()
+            assert r.question is None or len(r.question) <= MAX_QUESTION_CHARS
+        out = Path(d) / f"answers{out_ext}"
+        summary = run_batch(read_questions(src), Answers(), out, k=1, source=src, progress=False)
+        assert summary.total == len(ids)
+        written = out.read_bytes().decode("utf-8")
+        for rid in ids:
+            if out_ext == ".jsonl":
+                assert written.count(f'"id": {json.dumps(rid)},') == 1
+            elif out_ext == ".md":
+                assert written.count(f"<!-- qa:id={rid} ") == 1
+        if out_ext == ".csv":
+            with out.open(encoding="utf-8-sig", newline="") as f:
+                assert [row["id"] for row in csv.DictReader(f)] == ids

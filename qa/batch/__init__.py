@@ -1,13 +1,15 @@
 """Batch mode: a file of questions in, a file of answers out, streaming, resumable and crash-safe.
 
-``readers`` turn .txt/.csv/.tsv/.jsonl (or standard input) into records, ``writers`` append
-.jsonl/.csv/.md results durably, and ``runner`` drives them; the CLI's ``qa batch`` and the UI's
-Batch tab both call :func:`run_batch`.
+``sources`` turn files into lines (any line ending, UTF-8 or UTF-16), ``tables`` decide a CSV's
+layout, ``readers`` turn .txt/.csv/.tsv/.jsonl (or standard input) into records, ``writers`` and
+``outputs`` append .jsonl/.csv/.md results durably, and ``runner`` drives them; the CLI's
+``qa batch`` and the UI's Batch tab both call :func:`run_batch`.
 """
 
+from .outputs import check_output
 from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions
 from .runner import BatchSummary, count_questions, format_summary, run_batch
-from .writers import OUTPUT_EXTENSIONS
+from .writers import OUTPUT_EXTENSIONS, csv_cell, question_key
 
 __all__ = [
     "INPUT_EXTENSIONS",
@@ -15,8 +17,11 @@ __all__ = [
     "OUTPUT_EXTENSIONS",
     "BatchSummary",
     "Record",
+    "check_output",
     "count_questions",
+    "csv_cell",
     "format_summary",
+    "question_key",
     "read_questions",
     "run_batch",
 ]

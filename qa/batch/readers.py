@@ -1,9 +1,10 @@
 """Streaming readers of question files (.txt, .csv/.tsv, .jsonl, stdin) for :mod:`qa.batch`.
 
-A file is read line by line as bytes and each line decoded on its own, so an undecodable line,
-a malformed JSON line or an over-long question becomes a :class:`Record` with ``error`` set
-instead of stopping the batch; only file-level problems (missing, a directory, binary, wrong
-type) raise :class:`~qa.errors.InputError`, before any model is loaded.
+A file is read line by line as bytes (:mod:`qa.batch.sources`: any line ending, UTF-16 transcoded)
+and each line decoded on its own, so an undecodable line, a malformed JSON line or an over-long
+question becomes a :class:`Record` with ``error`` set instead of stopping the batch; only file-level
+problems (missing, a directory, binary, wrong type, a table with no clear question column) raise
+:class:`~qa.errors.InputError`, before any model is loaded.
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
+from .sources import file_lines, read_head, split_lines
+from .tables import QUESTION_KEYS, Layout, table_layout
 
 MAX_QUESTION_CHARS = 2000
+TOO_LONG_KEPT = 200  # characters of an over-long question kept in its error record, to recognise it
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
-QUESTION_KEYS = ("question", "pertanyaan")
 MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
-_DELIMITERS = (",", ";", "\t", "|")
-_ONE_COLUMN = "\x1f"  # a delimiter no question contains: the whole row is the question
 
 
 @dataclass
@@ -42,6 +43,8 @@ class Record:
 
 def _record(line: int, rid: object, question: object, extra: dict, error: str | None = None) -> Record:
     rid = str(rid).strip() if rid is not None and str(rid).strip() else str(line)
+    if isinstance(question, str):
+        question = question.strip()
     if error is None:
         if question is None:
             error = "no question field/column"
@@ -49,24 +52,33 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             error, question = "question is not a string", json.dumps(question, ensure_ascii=False)
         elif not _BLANK.sub("", question):
             error = "empty question"  # control characters count as blank, as they do for the assistant
-        elif len(question.strip()) > MAX_QUESTION_CHARS:
-            error = f"question too long ({len(question.strip())} characters, limit {MAX_QUESTION_CHARS})"
-    if isinstance(question, str):
-        question = question.strip()
+    if isinstance(question, str) and len(question) > MAX_QUESTION_CHARS:
+        # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
+        size = len(question)
+        error = error or f"question too long ({size} characters, limit {MAX_QUESTION_CHARS})"
+        question = f"{question[:TOO_LONG_KEPT]}… [{size - TOO_LONG_KEPT} more characters not kept]"
     return Record(line, rid, question, extra, error)
 
 
-def _decode(raw: bytes, line: int) -> tuple[str, str | None]:
+def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        error = f"line {line} is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        error = f"line {line} is not valid {encoding} ({exc.reason} at byte {exc.start})"
         return raw.decode("utf-8", "replace"), error
     return (text[1:] if line == 1 and text.startswith("\ufeff") else text), None
 
 
-def read_questions(source: str | Path) -> Iterator[Record]:
-    """Stream the records of ``source`` ('-' = stdin); file-level problems raise :class:`InputError` now."""
+def _ignore(message: str) -> None:
+    """The default ``warn``: library callers who want the notes pass their own."""
+
+
+def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) -> Iterator[Record]:
+    """Stream the records of ``source`` ('-' = stdin); file-level problems raise :class:`InputError` now.
+
+    ``warn`` receives one line per guess the reader had to make (a CSV without a question header),
+    before the first record; the CLI prints it on stderr.
+    """
     if str(source) == "-":
         return _read_stdin()
     path = Path(source)
@@ -81,30 +93,30 @@ def read_questions(source: str | Path) -> Iterator[Record]:
             f"use one of: {', '.join(INPUT_EXTENSIONS)} (or '-' for stdin)",
         )
     try:
-        with path.open("rb") as f:
-            head = f.read(65536)
-            whole = not f.read(1)
+        head, whole, encoding = read_head(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
-    if b"\x00" in head:
-        raise InputError(f"{path}: not a text file (contains NUL bytes)", "save the questions as UTF-8 text")
+    if encoding == "UTF-8" and b"\x00" in head:  # UTF-16 is text by its BOM or pattern: a NUL is a blank
+        raise InputError(
+            f"{path}: not a text file (contains NUL bytes)", "save the questions as UTF-8 or UTF-16 text"
+        )
     if kind == ".txt":
-        return _txt(_file_lines(path))
+        return _txt(file_lines(path), encoding)
     if kind == ".jsonl":
-        return _jsonl(_file_lines(path))
-    return _table(_file_lines(path), _sniff(head, whole, "\t" if kind == ".tsv" else ","))
-
-
-def _file_lines(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as f:
-        yield from f
+        return _jsonl(file_lines(path), encoding)
+    lines = list(split_lines(iter(head.splitlines(keepends=True))))
+    if not whole and len(lines) > 1:
+        lines = lines[:-1]  # the sample may end mid-line
+    sample = [_decode(raw, n)[0] for n, raw in enumerate(lines[:200], 1)]
+    layout = table_layout(sample, "\t" if kind == ".tsv" else ",", str(path), warn)
+    return _table(file_lines(path), layout, encoding)
 
 
 def _read_stdin() -> Iterator[Record]:
     stream = getattr(sys.stdin, "buffer", None)  # bytes, so one bad line cannot kill the whole read
     if stream is None:
         stream = (s.encode("utf-8", "surrogatepass") for s in sys.stdin)
-    lines: Iterator[bytes] = iter(stream)
+    lines: Iterator[bytes] = split_lines(iter(stream))
     peeked = []
     for raw in lines:
         peeked.append(raw)
@@ -115,17 +127,17 @@ def _read_stdin() -> Iterator[Record]:
     yield from (_jsonl if first.startswith(b"{") else _txt)(all_lines)
 
 
-def _txt(lines: Iterable[bytes]) -> Iterator[Record]:
+def _txt(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
     for n, raw in enumerate(lines, 1):
-        text, error = _decode(raw, n)
+        text, error = _decode(raw, n, encoding)
         text = text.strip()
         if text and not text.startswith("#"):
             yield _record(n, None, text, {}, error)
 
 
-def _jsonl(lines: Iterable[bytes]) -> Iterator[Record]:
+def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
     for n, raw in enumerate(lines, 1):
-        text, error = _decode(raw, n)
+        text, error = _decode(raw, n, encoding)
         if not text.strip():
             continue
         if error:
@@ -173,39 +185,21 @@ def _unwritable(obj: object) -> str | None:
     return None
 
 
-def _sniff(head: bytes, whole: bool, prefer: str) -> str:
-    """Pick the delimiter splitting the first row into the most consistent columns (ties: ``prefer``)."""
-    lines = head.splitlines(keepends=True)
-    if not whole and len(lines) > 1:
-        lines = lines[:-1]  # the sample may end mid-line
-    text = [_decode(raw, n)[0] for n, raw in enumerate(lines[:200], 1)]
-    best, best_score = _ONE_COLUMN, (0.0, 0)
-    for d in sorted(_DELIMITERS, key=lambda c: c != prefer):
-        try:
-            rows = [r for r in csv.reader(text, delimiter=d) if any(c.strip() for c in r)]
-        except csv.Error:
-            continue
-        if rows and len(rows[0]) > 1:
-            score = (sum(len(r) == len(rows[0]) for r in rows) / len(rows), len(rows[0]))
-            if score > best_score:
-                best, best_score = d, score
-    return best
-
-
-def _table(lines: Iterable[bytes], delimiter: str) -> Iterator[Record]:
+def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> Iterator[Record]:
     bad: dict[int, str] = {}
     state = {"n": 0}
 
     def decoded() -> Iterator[str]:
         for raw in lines:
             state["n"] += 1
-            text, error = _decode(raw, state["n"])
+            text, error = _decode(raw, state["n"], encoding)
             if error:
                 bad[state["n"]] = error
             yield text
 
-    reader = csv.reader(decoded(), delimiter=delimiter)
-    qcol, idcol, names = 0, None, None
+    reader = csv.reader(decoded(), delimiter=layout.delimiter)
+    qcol, idcol = layout.qcol, layout.idcol
+    names: list[str] | None = None if layout.has_header else []
     while True:
         start = reader.line_num + 1
         try:
@@ -214,22 +208,22 @@ def _table(lines: Iterable[bytes], delimiter: str) -> Iterator[Record]:
             return
         except csv.Error as exc:
             bad.clear()
-            yield _record(start, None, None, {}, f"line {start}: malformed CSV ({exc})")
+            if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
+                limit = csv.field_size_limit()
+                message = f"question too long (over {limit} characters, limit {MAX_QUESTION_CHARS})"
+            else:
+                message = f"line {start}: malformed CSV ({exc})"
+            yield _record(start, None, None, {}, message)
             continue
         errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
         if not any(c.strip() for c in row):
             continue
-        if names is None:
-            keys = [c.strip().lower() for c in row]
-            qkey = next((k for k in keys if k in QUESTION_KEYS), None)
-            if qkey is not None:
-                qcol, idcol = keys.index(qkey), keys.index("id") if "id" in keys else None
-                names = []
-                for i, c in enumerate(row):
-                    name = c.strip() or f"column_{i + 1}"
-                    names.append(name if name not in names else f"{name}_{i + 1}")
-                continue
+        if names is None:  # the header row
             names = []
+            for i, c in enumerate(row):
+                name = c.strip() or f"column_{i + 1}"
+                names.append(name if name not in names else f"{name}_{i + 1}")
+            continue
         extra = {
             names[i] if i < len(names) else f"column_{i + 1}": c
             for i, c in enumerate(row)

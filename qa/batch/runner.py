@@ -9,26 +9,28 @@ Guarantees:
 
 * Streaming: records are read lazily and written per chunk; memory holds one chunk plus the
   set of ids (done on resume, and seen — to make duplicate ids unique).
-* Nothing half-written: each chunk is one append, flushed and ``fsync``-ed, so Ctrl-C, SIGTERM
-  or SIGKILL loses at most the chunk in flight.  ``resume=True`` cuts a torn tail back to the
-  last complete record, skips the ids already present and appends the rest, so the output
-  holds every input record exactly once, in input order.
+* Nothing half-written: each chunk is one append, written and ``fsync``-ed, so Ctrl-C, SIGTERM
+  or SIGKILL loses at most the chunk in flight; nothing is created or replaced before the first
+  chunk is ready; a full disk is one :class:`~qa.errors.OutputError` with the tail cut back.
+  ``resume=True`` cuts a torn tail back to the last complete record, skips the ids already
+  present (each checked to answer the same question: a key of it is stored per record) and
+  appends the rest, so the output holds every input record exactly once, in input order.
+* The output is never the question file (same path, symlink, hard link, or stdin redirected).
 * Bad rows (empty, too long, undecodable, malformed or unwritable JSON, missing column) are
   written with an ``error`` and never stop the batch; ``answer`` is not called for them.  When
   ``answer`` refuses a chunk with :class:`~qa.errors.InputError`, its questions are retried one
   by one and only the refused ones get an ``error`` (unless all of them are refused with the same
   message: then the problem is not the questions, and the error ends the batch).
 * Input (:func:`read_questions`): ``Record.line`` is the physical line a row starts on (a CSV
-  row with quoted newlines spans several).  A CSV/TSV header names the question column
-  ``question`` or ``pertanyaan`` (any case) and optionally ``id``; without such a header every
-  row is data, the first column is the question and the others become ``column_<n>``.
+  row with quoted newlines spans several).  The CSV/TSV layout is decided up front
+  (:mod:`qa.batch.tables`); a guess is reported through ``warn``.
 * Duplicate ids: the first occurrence keeps its id, a later one becomes ``"<id>#<line>"``
   (deterministic, so a resumed run computes the same ids).
 * CSV output is spreadsheet-safe: text cells starting with ``= + - @``, tab, CR or ``'`` get a
   leading ``'`` (OWASP CSV-injection advice); numbers, and text that is just a plain number
   such as ``-0.5``, are written as they are.  A new CSV file starts with a UTF-8 BOM (Excel).
-  Its header is fixed by the first chunk: passages beyond the largest k seen there, and extra
-  columns absent from the first record, are not written.
+  Header cells are neutralised like data cells.  Its header is fixed by ``k`` and the first
+  record's extra columns (later records' other columns are not written).
 * Extra input fields that collide with output fields (``id``, ``answer``, ``score``…) are
   written as ``input_<name>``.
 """
@@ -37,13 +39,14 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
+from .outputs import open_writer, same_file
 from .readers import Record, read_questions
-from .writers import open_writer
 
 AnswerFn = Callable[[list[str]], list[dict]]
 
@@ -58,6 +61,7 @@ class BatchSummary:
     errors: int
     skipped: int
     output: Path
+    also: tuple[Path, ...] = ()  # further outputs written in the same run
 
 
 def count_questions(source: str | Path) -> int | None:
@@ -75,7 +79,8 @@ def format_summary(s: BatchSummary) -> str:
     parts = [f"{s.answered} answered", f"{s.abstained} abstained", f"{s.errors} error{'s' * (s.errors != 1)}"]
     if s.skipped:
         parts.append(f"{s.skipped} already done")
-    return f"{s.total} question{'s' * (s.total != 1)}: {', '.join(parts)} → {s.output}"
+    outputs = ", ".join(str(p) for p in (s.output, *s.also))
+    return f"{s.total} question{'s' * (s.total != 1)}: {', '.join(parts)} → {outputs}"
 
 
 def _progress_bar(progress: bool | None, total: int | None):  # noqa: ANN202 - tqdm or None
@@ -99,10 +104,20 @@ def _answer_each(answer: AnswerFn, questions: list[str]) -> list[dict]:
     return results
 
 
+def _outputs(output: str | Path | Sequence[str | Path]) -> list[Path]:
+    outputs = [Path(output)] if isinstance(output, (str, Path)) else [Path(o) for o in output]
+    if not outputs:
+        raise ValueError("run_batch needs at least one output")
+    for i, a in enumerate(outputs):
+        if any(same_file(a, b) or a == b for b in outputs[:i]):
+            raise InputError(f"{a} is given twice as an output")
+    return outputs
+
+
 def run_batch(
     records: Iterable[Record],
     answer: AnswerFn,
-    output: Path,
+    output: str | Path | Sequence[str | Path],
     *,
     resume: bool = False,
     force: bool = False,
@@ -110,18 +125,37 @@ def run_batch(
     progress: bool | None = None,
     on_progress: Callable[[int], None] | None = None,
     total: int | None = None,
+    k: int | None = None,
+    source: str | Path | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> BatchSummary:
     """Answer ``records`` chunk by chunk into ``output`` (.jsonl, .csv or .md by extension).
 
-    Without ``resume`` a non-empty ``output`` is refused (InputError) unless ``force``; with
-    ``resume`` (which wins over ``force``) the ids already in it are skipped.  ``on_progress``
-    gets the number of records handled so far (skipped included) after each chunk.
+    ``output`` may be several files (e.g. ``[run / "jawaban.jsonl", run / "jawaban.csv"]``): each
+    chunk is answered once and appended to every one.  Without ``resume`` a non-empty output is
+    refused (InputError) unless ``force``; with ``resume`` (which wins over ``force``) the ids
+    already in it are skipped, after checking that each answers the same question.  ``source`` is
+    the question file (or '-'), which no output may be.  ``k`` (passages per question, 1..MAX_K)
+    fixes the CSV columns.  ``prepare`` runs once the outputs are checked and before anything is
+    answered or written (the CLI loads the model there).  ``on_progress`` gets the number of
+    records handled so far (skipped included) after each chunk.  Nothing is created when the run
+    fails before its first chunk is written.
     """
+    from ..assistant import MAX_K
+
     if chunk_size < 1:
         raise InputError(f"chunk size must be at least 1, got {chunk_size}")
-    output = Path(output)
-    writer = open_writer(output, resume=resume, force=force)
-    done = writer.done
+    if k is not None and not 1 <= k <= MAX_K:
+        raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
+    outputs = _outputs(output)
+    writers = [open_writer(o, resume=resume, force=force, source=source) for o in outputs]
+    rows = iter(records)
+    first = next(rows, None)
+    if first is not None:
+        for w in writers:
+            w.expect(k, first)  # e.g. a CSV resumed with another -k: refused before any work
+    if prepare is not None:
+        prepare()
     seen: set[str] = set()
     counts = {"total": 0, "answered": 0, "abstained": 0, "errors": 0, "skipped": 0}
     pending: list[Record] = []
@@ -153,7 +187,10 @@ def run_batch(
             raise ValueError(f"answer() returned {len(results)} results for {len(questions)} questions")
         it = iter(results)
         items = [(r, None if r.error is not None else next(it)) for r in pending]
-        writer.write(items)
+        for w in writers:
+            todo = [item for item in items if item[0].id not in w.done]
+            if todo:
+                w.write(todo)
         for _, result in items:
             if result is None or result.get("error"):
                 counts["errors"] += 1
@@ -165,14 +202,16 @@ def run_batch(
         report()
 
     try:
-        for rec in records:
+        for rec in chain([first], rows) if first is not None else ():
             rid = rec.id
             while rid in seen:
                 rid = f"{rid}#{rec.line}"
             seen.add(rid)
             if rid != rec.id:
                 rec = dataclasses.replace(rec, id=rid)
-            if rid in done:
+            for w in writers:
+                w.check(rec)
+            if all(rid in w.done for w in writers):
                 counts["skipped"] += 1
                 counts["total"] += 1
                 continue
@@ -185,9 +224,12 @@ def run_batch(
         if pending:
             counts["total"] += len(pending)
             flush()
+        for w in writers:
+            w.finish()
         report()
     finally:
-        writer.close()
+        for w in writers:
+            w.close()
         if bar is not None:
             bar.close()
-    return BatchSummary(output=output, **counts)
+    return BatchSummary(output=outputs[0], also=tuple(outputs[1:]), **counts)

@@ -1,23 +1,23 @@
-"""Crash-safe, resumable writers of batch answers (.jsonl, .csv, .md) for :mod:`qa.batch`.
+"""Crash-safe, resumable writing of batch answers for :mod:`qa.batch`: the cell rules and the base writer.
 
-Writers append whole records, flush and ``fsync`` them per chunk, and on resume cut a
-half-written tail back to the last complete record and report the ids already done, so a
-killed run loses at most the chunk it was answering and never duplicates a record.
+Writers append whole records, write and ``fsync`` them per chunk, and on resume cut a
+half-written tail back to the last complete record and report the ids already done (with a key
+of the question each answered), so a killed run loses at most the chunk it was answering and
+never duplicates a record.  The three formats and the output checks are in :mod:`qa.batch.outputs`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
+import errno
+import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, unquote
+from typing import BinaryIO
 
-from ..answer import ABSTAIN_TEXT
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from .readers import Record
 
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
@@ -28,6 +28,7 @@ RESERVED = {*CSV_COLUMNS, "passages", "chunk_id"}
 
 
 def safe_extra(extra: dict) -> dict:
+    """Extra input fields renamed so they never shadow an output field."""
     return {(f"input_{k}" if k in RESERVED or k.startswith("passage_") else k): v for k, v in extra.items()}
 
 
@@ -38,7 +39,7 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
-def _dumps(obj: object) -> str:
+def to_json(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, default=_json_default)
 
 
@@ -55,216 +56,123 @@ def csv_cell(value: object) -> object:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return round(value, 6) if isinstance(value, float) else value
-    text = value if isinstance(value, str) else _dumps(value)
+    text = value if isinstance(value, str) else to_json(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r", "'") and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 
 
+def question_key(question: str | None) -> str:
+    """The fingerprint resume compares: a record may only be skipped for the question it answered."""
+    return hashlib.sha256((question or "").encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class Writer:
-    """Appends rendered records to ``path``; ``done`` holds the ids already in it (resume)."""
+    """Appends rendered records to ``path``; ``done`` maps the ids already in it to their question keys.
+
+    Nothing touches the file before the first :meth:`write` (or :meth:`finish`): a run that fails
+    while loading the model or on its first chunk leaves the output as it found it.
+    """
 
     bom = False
     signature = b""  # how our files start: resume refuses to cut a file that is not one of ours
 
     def __init__(self, path: Path, resume: bool) -> None:
-        self.path, self.done, self.count = path, set(), 0
-        self.f = path.open("r+b" if resume else "wb")
-        keep = self.scan() if resume else 0
-        if resume and keep == 0:
-            self.f.seek(0)
-            head = self.f.read(len(self.signature))
-            if head and head != self.signature[: len(head)]:
-                self.f.close()
-                raise InputError(f"{path} does not look like a qa batch output; refusing to resume into it")
-        self.f.truncate(keep)
-        self.f.seek(keep)
-        self.fresh = keep == 0
+        self.path, self.count = path, 0
+        self.done: dict[str, str | None] = {}  # id -> question key (None: an older file, not checkable)
+        self.f: BinaryIO | None = None
+        self.offset = 0  # bytes of complete records: where the next write goes
+        if resume:
+            with path.open("rb") as f:
+                self.offset = self.scan(f)
+                if self.offset == 0:
+                    f.seek(0)
+                    head = f.read(len(self.signature))
+                    if head and head != self.signature[: len(head)]:
+                        raise InputError(
+                            f"{path} does not look like a qa batch output; refusing to resume into it"
+                        )
+        self.fresh = self.offset == 0
 
-    def scan(self) -> int:
+    def scan(self, f: BinaryIO) -> int:
         """Collect ids of complete records; return the byte offset right after the last one."""
         raise NotImplementedError
 
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         raise NotImplementedError
 
+    def expect(self, k: int | None, first: Record) -> None:
+        """The run's passages per question and first input record (the CSV header depends on them)."""
+
+    def key(self, rec: Record) -> str:
+        """What :attr:`done` holds for ``rec`` once written (compared on resume)."""
+        return question_key(rec.question)
+
+    def check(self, rec: Record) -> None:
+        """Refuse to resume when the output's record ``rec.id`` was the answer to another question."""
+        stored = self.done.get(rec.id)
+        if stored is not None and stored != self.key(rec):
+            raise InputError(
+                f"{self.path}: record {rec.id!r} answers another question than line {rec.line} of the input "
+                "(the output belongs to another question file)",
+                "write to a new output file, or start this one over with --force instead of --resume",
+            )
+
     def write(self, items: list[tuple[Record, dict | None]]) -> None:
-        """Append ``items`` as one write, then flush and fsync: a crash leaves whole records or a cut tail."""
+        """Append ``items`` as one write, then fsync: a crash leaves whole records or a cut tail.
+
+        A failed write (disk full...) is cut back to the last whole record, so ``--resume`` goes on
+        from there, and raised as :class:`~qa.errors.OutputError`.
+        """
         data = self.render(items)
         if self.fresh and self.bom:
             data = "\ufeff" + data
+        payload = memoryview(data.encode("utf-8"))
+        try:
+            if self.f is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.f = self.path.open("r+b" if self.offset else "wb", buffering=0)
+                if self.offset:
+                    self.f.truncate(self.offset)
+                    self.f.seek(self.offset)
+            while payload:
+                payload = payload[self.f.write(payload) :]
+            _fsync(self.f)
+        except OSError as exc:
+            self._cut_back()
+            kept = len(self.done) + self.count
+            what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else f"{exc.strerror or exc}"
+            raise OutputError(
+                f"{what} writing {self.path}; {kept} answer{'s' * (kept != 1)} kept, rerun with --resume",
+                "free some space (or choose another output folder), then run the same command with --resume",
+            ) from None
+        self.offset += len(data.encode("utf-8"))
         self.fresh = False
         self.count += len(items)
-        self.f.write(data.encode("utf-8"))
-        self.f.flush()
-        os.fsync(self.f.fileno())
 
-    def close(self) -> None:
+    def _cut_back(self) -> None:
+        if self.f is None:
+            return
+        with contextlib.suppress(OSError):
+            self.f.truncate(self.offset)
+        with contextlib.suppress(OSError):
+            self.f.close()
+        self.f = None
+
+    def finish(self) -> None:
+        """After a successful run: an empty input still gets a valid (header-only) file."""
         if self.fresh:
             self.write([])
-        self.f.close()
+
+    def close(self) -> None:
+        if self.f is not None:
+            self.f.close()
+            self.f = None
 
 
-def open_writer(path: Path, *, resume: bool, force: bool) -> Writer:
-    """The writer for ``path``'s extension; refuses to clobber a non-empty file unless ``force``."""
-    kind = path.suffix.lower()
-    if kind not in WRITERS:
-        raise InputError(
-            f"{path}: unsupported output type {kind or '(no extension)'!r}",
-            f"use one of: {', '.join(OUTPUT_EXTENSIONS)}",
-        )
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected an output file")
-    exists = path.exists() and path.stat().st_size > 0
-    if exists and not resume and not force:
-        raise InputError(f"{path} exists; use --resume to continue it or --force to overwrite")
+def _fsync(f: BinaryIO) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return WRITERS[kind](path, resume and exists)
+        os.fsync(f.fileno())
     except OSError as exc:
-        raise InputError(f"{path}: cannot write output ({exc.strerror or exc})") from None
-
-
-class JsonlWriter(Writer):
-    signature = b'{"id": '
-
-    def scan(self) -> int:
-        keep = 0
-        self.f.seek(0)
-        for raw in self.f:
-            try:
-                obj = json.loads(raw) if raw.endswith(b"\n") else None
-            except ValueError:
-                obj = None
-            if not isinstance(obj, dict) or "id" not in obj:
-                break
-            self.done.add(str(obj["id"]))
-            keep += len(raw)
-        return keep
-
-    def render(self, items: list[tuple[Record, dict | None]]) -> str:
-        out = []
-        for rec, result in items:
-            head = {"id": rec.id, "line": rec.line}
-            if result is None:
-                obj = {**head, "question": rec.question, **safe_extra(rec.extra), "error": rec.error}
-            else:
-                obj = {**head, **safe_extra(rec.extra), "question": rec.question, **result}
-            out.append(_dumps(obj) + "\n")
-        return "".join(out)
-
-
-class CsvWriter(Writer):
-    """Fixed header from the first chunk: passages up to the largest k seen, then its extra columns."""
-
-    bom = True
-    signature = "\ufeffid,line,question,".encode()
-    header: list[str] | None = None
-
-    def scan(self) -> int:
-        keep, pos = 0, [0, False]
-        self.f.seek(0)
-
-        def decoded() -> Iterator[str]:
-            for raw in self.f:
-                text = raw.decode("utf-8", "replace")
-                text = text[1:] if pos[0] == 0 and text.startswith("\ufeff") else text
-                pos[0], pos[1] = pos[0] + len(raw), raw.endswith(b"\n")
-                yield text
-
-        try:
-            for row in csv.reader(decoded(), strict=True):
-                if not pos[1] or (self.header is not None and len(row) != len(self.header)):
-                    break
-                if self.header is None:
-                    self.header = row
-                else:
-                    self.done.add(_uncell(row[0]))
-                keep = pos[0]
-        except csv.Error:
-            pass
-        if self.header is None or self.header[: len(CSV_COLUMNS)] != CSV_COLUMNS:
-            self.header, self.done = None, set()
-            return 0
-        return keep
-
-    def render(self, items: list[tuple[Record, dict | None]]) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        if self.header is None:
-            k = max((len((r or {}).get("passages") or []) for _, r in items), default=0)
-            passages = [f"passage_{i}_{f}" for i in range(1, k + 1) for f in PASSAGE_COLUMNS]
-            self.header = CSV_COLUMNS + passages + list(safe_extra(items[0][0].extra) if items else [])
-            w.writerow(self.header)
-        for rec, result in items:
-            row = {"id": rec.id, "line": rec.line, "question": rec.question, "error": rec.error}
-            if result is not None:
-                ans = result.get("answer") or {}
-                row.update(answer=ans.get("text"), source=ans.get("source"), score=ans.get("score"))
-                row["location"] = location_label(ans)
-                row.update(confidence=result.get("confidence"), abstained=result.get("abstained"))
-                row["error"] = result.get("error") or rec.error
-                for i, p in enumerate(result.get("passages") or [], 1):
-                    row.update({f"passage_{i}_{f}": p.get(f) for f in PASSAGE_COLUMNS})
-                    row[f"passage_{i}_location"] = location_label(p)
-            row.update(safe_extra(rec.extra))
-            w.writerow([csv_cell(row.get(col)) for col in self.header])
-        return buf.getvalue()
-
-
-def location_label(answer: dict) -> str | None:
-    """ "cuti.pdf, halaman 3": the passage's location, or its source for results without one."""
-    return (answer.get("location") or {}).get("label") or answer.get("source")
-
-
-def _uncell(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and csv_cell(cell[1:]) == cell else cell
-
-
-class MarkdownWriter(Writer):
-    """Readable report; each section ends with a hidden ``<!-- qa:id=… -->`` marker (resume uses it)."""
-
-    signature = b"# Hasil tanya-jawab\n"
-    marker = re.compile(rb"<!-- qa:id=(\S*) -->\r?\n")
-
-    def scan(self) -> int:
-        keep, pos = 0, 0
-        self.f.seek(0)
-        for raw in self.f:
-            pos += len(raw)
-            m = self.marker.fullmatch(raw)
-            if m:
-                self.done.add(unquote(m.group(1).decode("ascii", "replace")))
-                keep, self.count = pos, self.count + 1
-        return keep
-
-    def render(self, items: list[tuple[Record, dict | None]]) -> str:
-        out = [self.signature.decode()] if self.fresh else []
-        for n, (rec, result) in enumerate(items, self.count + 1):
-            question = " ".join((rec.question or "(tanpa pertanyaan)").split())
-            question = question if len(question) <= 300 else question[:300] + "…"
-            out.append(f"\n### {n}. {question}\n\n")
-            error = rec.error or (result or {}).get("error")
-            ans = (result or {}).get("answer")
-            if error:
-                out.append(f"**Galat** (baris {rec.line}): {' '.join(str(error).split())}\n")
-            elif result.get("abstained") or not ans:
-                out.append(f"{ABSTAIN_TEXT}\n\nKeyakinan: {_num(result.get('confidence'))}\n")
-            else:
-                lines = str(ans.get("text", "")).splitlines()
-                quoted = "".join(f"> {line}".rstrip() + "\n" for line in lines)
-                source = " ".join(str(location_label(ans) or "").split()).replace("`", "'")
-                out.append(f"{quoted or '>' + chr(10)}\nSumber: `{source}` · skor {_num(ans.get('score'))}")
-                out.append(f" · keyakinan {_num(result.get('confidence'))}\n")
-            out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} -->\n")
-        return "".join(out)
-
-
-def _num(value: object) -> str:
-    try:
-        return f"{float(value):.3f}"  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "–"
-
-
-WRITERS = {".jsonl": JsonlWriter, ".csv": CsvWriter, ".md": MarkdownWriter}
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EROFS):  # a device or pipe: nothing to sync
+            raise

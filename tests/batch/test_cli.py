@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, EVAL, ROOT
+from ..conftest import CORPUS, EVAL, ROOT
 
 QA = [sys.executable, "-m", "qa.cli"]
 DEV = EVAL / "dev_questions.jsonl"
@@ -90,11 +91,7 @@ def _read_output(path: Path) -> list[tuple[str, str]]:
         with path.open(encoding="utf-8-sig", newline="") as f:
             return [(r["id"], r["question"]) for r in csv.DictReader(f)]
     text = path.read_text(encoding="utf-8")
-    ids = [
-        line[len("<!-- qa:id=") : -len(" -->")]
-        for line in text.splitlines()
-        if line.startswith("<!-- qa:id=")
-    ]
+    ids = re.findall(r"^<!-- qa:id=(\S*) q=[0-9a-f]{16} -->$", text, re.M)
     questions = [line.split(". ", 1)[1] for line in text.splitlines() if line.startswith("### ")]
     return list(zip(ids, questions, strict=True))
 
@@ -180,7 +177,9 @@ def test_missing_or_unreadable_input_is_a_clear_message_and_exit_2(tmp_path: Pat
     """These fail before the model loads, so each run is quick; nothing is written."""
     (tmp_path / "not-a-dir.txt").write_text("x")
     (tmp_path / "folder.csv").mkdir()
-    (tmp_path / "binary.txt").write_bytes(b"\xff\xfeA\x00p\x00a\x00?\x00")  # UTF-16: NUL bytes
+    (tmp_path / "binary.txt").write_bytes(
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00!\x00\xff"
+    )  # a zip (UTF-16 is read)
     (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4")
     cases = {
         "missing.txt": "question file not found",
@@ -261,8 +260,8 @@ def test_sigkill_part_way_then_resume_answers_each_question_exactly_once(tmp_pat
     The process runs the real CLI, batch and writers with the fake encoder (and 30 ms per chunk, so the
     kill lands mid-run on any machine); scripts/crash_trials.py does the same 24 times with the real model.
     """
-    from .test_reliability import qa_command
-    from .test_reliability import qa_env as harness_env
+    from ..test_reliability import qa_command
+    from ..test_reliability import qa_env as harness_env
 
     topics = ["tugas", "laporan", "pertemuan", "kebijakan", "diplomat", "presentasi"]
     questions = [f"{topics[i % len(topics)]} {i}?" for i in range(300)]
@@ -300,7 +299,7 @@ def test_sigkill_part_way_then_resume_answers_each_question_exactly_once(tmp_pat
 
 def _comparable(record: dict) -> dict:
     """The ``qa ask --json`` fields of a batch record (batch adds id and line)."""
-    return {k: v for k, v in record.items() if k not in ("id", "line")}
+    return {k: v for k, v in record.items() if k not in ("id", "line", "question_sha256")}
 
 
 @pytest.mark.slow
@@ -320,3 +319,119 @@ def test_real_model_batch_equals_ask_one_by_one(real_assistant, real_index_dir: 
         a = qa(real_index_dir, "ask", dev[i]["question"], "--json", "-k", "3")
         assert a.returncode == 0, stderr(a)
         assert json.loads(a.stdout) == {k: v for k, v in _comparable(records[i]).items() if k != "expected"}
+
+
+# ----------------------------------------------------------------------------------------- issue 12
+
+
+def _fake(tmp_path: Path, *args: str, corpus: Path = CORPUS, stdin: bytes | None = None):
+    """``qa`` through the fake-encoder harness (real CLI, batch, writers, index; no model load)."""
+    from ..test_reliability import qa_command
+    from ..test_reliability import qa_env as harness_env
+
+    env = harness_env(corpus, tmp_path / "index")
+    return subprocess.run([*qa_command(real=False), *args], env=env, cwd=ROOT, input=stdin,
+                          capture_output=True, timeout=120)  # fmt: skip
+
+
+@pytest.mark.parametrize("alias", ["same", "symlink", "hardlink"])
+@pytest.mark.parametrize("ext", ["jsonl", "csv"])
+def test_output_that_is_the_input_exits_2_and_keeps_it(tmp_path: Path, alias: str, ext: str) -> None:
+    src = tmp_path / f"same.{ext}"
+    body = '{"id": "a", "question": "apa?"}\n' if ext == "jsonl" else "id,question\na,apa?\n"
+    src.write_text(body)
+    out = src if alias == "same" else tmp_path / f"alias.{ext}"
+    if alias == "symlink":
+        out.symlink_to(src)
+    elif alias == "hardlink":
+        os.link(src, out)
+    for flags in (["--force"], ["--resume"]):
+        r = qa(tmp_path / "index", "batch", str(src), "-o", str(out), *flags)
+        _assert_clean_refusal(r, "is the question file")
+        assert src.read_text() == body and not (tmp_path / "index").exists()
+    with src.open("rb") as f:
+        r = subprocess.run([*QA, "batch", "-", "-o", str(out), "--force"], stdin=f, capture_output=True,
+                           env=qa_env(tmp_path / "index"), cwd=ROOT, timeout=60)  # fmt: skip
+    _assert_clean_refusal(r, "is the question file")
+    assert src.read_text() == body
+
+
+@pytest.mark.parametrize("chunk", ["1", "32"])
+def test_k_out_of_range_exits_2_before_any_work(tmp_path: Path, chunk: str) -> None:
+    src = tmp_path / "q.txt"
+    src.write_text("apa?\nsiapa?\n")
+    out = tmp_path / "o.jsonl"
+    for k in ("0", "21", "50", "x"):
+        r = qa(tmp_path / "index", "batch", str(src), "-o", str(out), "-k", k, "--chunk-size", chunk)
+        assert r.returncode == 2 and "Traceback" not in stderr(r)
+        assert "argument -k: must be" in stderr(r) and "20" in stderr(r)
+        assert not out.exists() and not (tmp_path / "index").exists()
+    r = qa(tmp_path / "index", "batch", str(src), "-o", str(out), "--chunk-size", "0")
+    assert r.returncode == 2 and "--chunk-size: must be" in stderr(r)
+
+
+def test_default_k_comes_from_the_assistant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cli.py hard-coded 3 for every -k: the defaults follow qa.assistant.DEFAULT_K."""
+    import importlib
+
+    import qa.assistant
+    import qa.cli
+
+    monkeypatch.setattr(qa.assistant, "DEFAULT_K", 5)
+    try:
+        parser = importlib.reload(qa.cli).build_parser()
+        for argv in (["ask", "x"], ["batch", "q.txt", "-o", "o.jsonl"], ["eval", "l.jsonl"]):
+            assert parser.parse_args(argv).k == 5
+    finally:
+        monkeypatch.undo()
+        importlib.reload(qa.cli)
+
+
+def test_a_failed_batch_creates_nothing_and_the_fixed_rerun_just_works(tmp_path: Path) -> None:
+    """A missing corpus used to leave a header-only o.csv: the rerun said "exists", --resume lost columns."""
+    src = tmp_path / "q.txt"
+    src.write_text("apa tugas asisten?\nsiapa diplomat?\n")
+    out = tmp_path / "o.csv"
+    r = _fake(tmp_path, "batch", str(src), "-o", str(out), corpus=tmp_path / "no-corpus")
+    assert r.returncode == 3 and "Traceback" not in stderr(r)
+    assert not out.exists()
+    r = _fake(tmp_path, "batch", str(src), "-o", str(out), "-k", "2")
+    assert r.returncode == 0, stderr(r)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 and rows[0]["passage_2_text"]
+    r = _fake(tmp_path, "batch", str(src), "-o", str(out), "-k", "3", "--resume")
+    _assert_clean_refusal(r, "columns are not the ones this run writes", "-k")
+
+
+def test_resume_onto_another_files_output_is_refused(tmp_path: Path) -> None:
+    a, b, out = tmp_path / "A.txt", tmp_path / "B.txt", tmp_path / "AB.jsonl"
+    a.write_text("apa tugas asisten?\nsiapa diplomat?\nkapan rapat?\n")
+    b.write_text("apa laporan?\nsiapa menteri?\nkapan kunjungan?\n")
+    assert _fake(tmp_path, "batch", str(a), "-o", str(out)).returncode == 0
+    before = out.read_bytes()
+    r = _fake(tmp_path, "batch", str(b), "-o", str(out), "--resume")
+    _assert_clean_refusal(r, "record '1' answers another question than line 1", "--force")
+    assert out.read_bytes() == before
+
+
+def test_disk_full_is_one_line_and_exit_6(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    src = tmp_path / "q.txt"
+    src.write_text("apa tugas asisten?\n")
+    out = tmp_path / "o.jsonl"
+    out.symlink_to("/dev/full")
+    r = _fake(tmp_path, "batch", str(src), "-o", str(out))
+    err = stderr(r)
+    assert r.returncode == 6 and "Traceback" not in err, err
+    assert f"error: disk full writing {out}; 0 answers kept, rerun with --resume" in err.splitlines()
+
+
+def test_a_guessed_csv_layout_is_announced_on_stderr(tmp_path: Path) -> None:
+    src = tmp_path / "q.csv"
+    src.write_text("id,teks\nq1,apa tugas asisten?\n")
+    r = _fake(tmp_path, "batch", str(src), "-o", str(tmp_path / "o.jsonl"))
+    assert r.returncode == 0, stderr(r)
+    assert f"warning: {src}: no 'question' column; asking column 'teks'" in stderr(r)
+    assert [o["id"] for o in jsonl(tmp_path / "o.jsonl")] == ["q1"]

@@ -1,0 +1,105 @@
+"""How a CSV/TSV question file is laid out: its delimiter, its header, which column holds the question.
+
+Decided once, from a sample of the file, before any model loads, so an ambiguous file is refused at
+once and a guess is announced (``warn``) instead of silently asking the wrong column:
+
+* A first row naming a ``question``/``pertanyaan`` column (any case) is the header; its delimiter is
+  the one splitting that row into the most cells (none: the file has one column, commas and all).
+* A first row with an ``id`` cell, or with a cell above a column of plain numbers, is a header
+  without a question column: the one remaining text column is used (with a warning), several are
+  refused as ambiguous.
+* Otherwise every row is data.  A delimiter is believed only if it cuts every sampled row into the
+  same number of cells and is not used as punctuation (every cell after a delimiter starting with
+  a space, as after a comma in prose); else the whole line is the question.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..errors import InputError
+
+QUESTION_KEYS = ("question", "pertanyaan")
+DELIMITERS = (",", ";", "\t", "|")
+ONE_COLUMN = "\x1f"  # a delimiter no question contains: the whole row is the question
+_NUMBER = re.compile(r"\s*[+-]?\d+([.,]\d+)?\s*")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """``has_header``: the first non-blank row names the columns; ``qcol``/``idcol`` index into rows."""
+
+    delimiter: str
+    has_header: bool = False
+    qcol: int = 0
+    idcol: int | None = None
+
+
+def _rows(text: list[str], delimiter: str) -> list[list[str]]:
+    try:
+        return [r for r in csv.reader(text, delimiter=delimiter) if any(c.strip() for c in r)]
+    except csv.Error:
+        return []
+
+
+def _widest(text: list[str], prefer: str) -> tuple[str, list[list[str]]]:
+    """The delimiter splitting the first row into the most cells (ties: ``prefer``), and the rows."""
+    best, best_rows = ONE_COLUMN, _rows(text, ONE_COLUMN)
+    for d in sorted(DELIMITERS, key=lambda c: c != prefer):
+        rows = _rows(text, d)
+        if rows and len(rows[0]) > (len(best_rows[0]) if best_rows else 1):
+            best, best_rows = d, rows
+    return best, best_rows
+
+
+def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[str], None]) -> Layout | None:
+    """The layout when ``row`` is a header (None when it is not one)."""
+    keys = [c.strip().lower() for c in row]
+    idcol = keys.index("id") if "id" in keys else None
+    qkey = next((k for k in keys if k in QUESTION_KEYS), None)
+    if qkey is not None:
+        return Layout("", True, keys.index(qkey), idcol)
+
+    def numeric(i: int) -> bool:
+        cells = [r[i] for r in data if i < len(r) and r[i].strip()]
+        return bool(cells) and all(_NUMBER.fullmatch(c) for c in cells) and not _NUMBER.fullmatch(row[i])
+
+    labels = [i for i in range(len(row)) if i != idcol and numeric(i)]
+    if idcol is None and not labels:
+        return None
+    text_cols = [i for i in range(len(row)) if i != idcol and i not in labels]
+    columns = ", ".join(repr(c.strip()) for c in row)
+    if len(text_cols) != 1:
+        raise InputError(
+            f"{name}: no question column among the header's columns ({columns})",
+            "name the question column 'question' or 'pertanyaan' in the first row",
+        )
+    warn(f"{name}: no 'question' column; asking column {row[text_cols[0]].strip()!r} ({columns})")
+    return Layout("", True, text_cols[0], idcol)
+
+
+def table_layout(text: list[str], prefer: str, name: str, warn: Callable[[str], None]) -> Layout:
+    """The layout of a table whose first lines (decoded, with their endings) are ``text``."""
+    delimiter, rows = _widest(text, prefer)
+    if not rows:
+        return Layout(ONE_COLUMN)
+    if len(rows[0]) > 1 or any(c.strip().lower() in QUESTION_KEYS for c in rows[0]):
+        found = _header(rows[0], rows[1:], name, warn)
+        if found is not None:
+            return Layout(delimiter, True, found.qcol, found.idcol)
+    best, best_score = ONE_COLUMN, 1
+    for d in sorted(DELIMITERS, key=lambda c: c != prefer):
+        rows = _rows(text, d)
+        width = len(rows[0]) if rows else 0
+        if width <= best_score or any(len(r) != width for r in rows):
+            continue  # a table is rectangular
+        later = [c for r in rows for c in r[1:] if c]
+        if d in ",;" and later and all(c[:1].isspace() for c in later):
+            continue  # "Siapa, dan kapan?": a comma in prose, not a column
+        best, best_score = d, width
+    if best != ONE_COLUMN:
+        warn(f"{name}: no header naming a 'question' or 'pertanyaan' column; asking column 1 of every row")
+    return Layout(best)

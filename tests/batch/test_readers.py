@@ -1,0 +1,350 @@
+"""qa.batch.readers, sources and tables: every input format, encoding, line ending and layout."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+
+from qa.batch import MAX_QUESTION_CHARS, count_questions, read_questions, run_batch
+from qa.errors import InputError
+
+from .helpers import FakeAnswer, ids_of, write
+
+
+def test_txt_skips_blank_and_comment_lines_and_uses_line_numbers(tmp_path):
+    src = write(tmp_path / "q.txt", "\ufeffApa itu A?\n\n  # komentar\n  Siapa B?  \r\n\nKapan C?")
+    recs = list(read_questions(src))
+    assert [(r.line, r.id, r.question, r.error) for r in recs] == [
+        (1, "1", "Apa itu A?", None),
+        (4, "4", "Siapa B?", None),
+        (6, "6", "Kapan C?", None),
+    ]
+    assert count_questions(src) == 3
+
+
+def test_jsonl_id_and_extra_fields_carried(tmp_path):
+    src = write(
+        tmp_path / "q.jsonl",
+        '{"id": "a1", "question": "Apa itu A?", "topic": "x", "n": 3}\n\n{"question": "Siapa B?"}\n'
+        '{"id": 7, "Question": "Kapan C?", "answer": "mine"}\n',
+    )
+    recs = list(read_questions(src))
+    assert [(r.line, r.id, r.question) for r in recs] == [
+        (1, "a1", "Apa itu A?"),
+        (3, "3", "Siapa B?"),
+        (4, "7", "Kapan C?"),
+    ]
+    assert recs[0].extra == {"topic": "x", "n": 3}
+    assert recs[2].extra == {"answer": "mine"}
+    assert all(r.error is None for r in recs)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected_q", "expected_extra", "ids"),
+    [
+        (
+            "bom.csv",
+            "\ufeffid,question,topic\nq1,Apa itu A?,x\nq2,Siapa B?,y\n",
+            ["Apa itu A?", "Siapa B?"],
+            {"topic": "x"},
+            True,
+        ),
+        (
+            "semi.csv",
+            "ID;Question;kategori\nq1;Apa itu A, B?;x\nq2;Siapa B?;y\n",
+            ["Apa itu A, B?", "Siapa B?"],
+            {"kategori": "x"},
+            True,
+        ),
+        (
+            "quoted.csv",
+            'question,id\n"Apa itu\nA?",q1\n"Siapa ""B""?",q2\n',
+            ["Apa itu\nA?", 'Siapa "B"?'],
+            {},
+            True,
+        ),
+        (
+            "pipe.csv",
+            "no|question\n1|Apa itu A?\n2|Siapa B?\n",
+            ["Apa itu A?", "Siapa B?"],
+            {"no": "1"},
+            False,
+        ),
+        (
+            "tab.tsv",
+            "question\tid\tx\nApa itu A?\tq1\t1\nSiapa B?\tq2\t2\n",
+            ["Apa itu A?", "Siapa B?"],
+            {"x": "1"},
+            True,
+        ),
+        ("pertanyaan.csv", "Pertanyaan\r\nApa itu A?\r\nSiapa B?\r\n", ["Apa itu A?", "Siapa B?"], {}, False),
+    ],
+)
+def test_csv_variants(tmp_path, name, text, expected_q, expected_extra, ids):
+    recs = list(read_questions(write(tmp_path / name, text)))
+    assert [r.question for r in recs] == expected_q
+    assert all(r.error is None for r in recs)
+    assert recs[0].extra == expected_extra
+    assert [r.id for r in recs] == (["q1", "q2"] if ids else ["2", "3"])
+
+
+def test_csv_line_numbers_are_physical_start_lines(tmp_path):
+    src = write(tmp_path / "q.csv", 'id,question\na,"Apa\nitu\nA?"\n\nb,Siapa B?\n')
+    assert [(r.id, r.line) for r in read_questions(src)] == [("a", 2), ("b", 6)]
+
+
+def test_csv_without_question_header_uses_first_column_and_keeps_first_row(tmp_path):
+    src = write(tmp_path / "q.csv", "Apa itu A?,x\nSiapa B?,y\n")
+    recs = list(read_questions(src))
+    assert [(r.id, r.question, r.extra) for r in recs] == [
+        ("1", "Apa itu A?", {"column_2": "x"}),
+        ("2", "Siapa B?", {"column_2": "y"}),
+    ]
+
+
+def test_single_column_csv_with_commas_in_questions(tmp_path):
+    src = write(tmp_path / "q.csv", "Apa itu A?\nSiapa, dan kapan, B?\n")
+    assert [r.question for r in read_questions(src)] == ["Apa itu A?", "Siapa, dan kapan, B?"]
+
+
+def test_bad_rows_become_error_records(tmp_path):
+    long_q = "x" * (MAX_QUESTION_CHARS + 1)
+    txt = write(tmp_path / "q.txt", b"Apa itu A?\nbad \xff\xfe bytes\n" + long_q.encode() + b"\nSiapa B?\n")
+    recs = list(read_questions(txt))
+    assert [r.question for r in recs][0::3] == ["Apa itu A?", "Siapa B?"]
+    assert "not valid UTF-8" in recs[1].error and recs[1].line == 2
+    assert "too long" in recs[2].error
+    assert recs[0].error is None and recs[3].error is None
+
+    js = write(
+        tmp_path / "q.jsonl",
+        '{"question": "Apa itu A?"}\n{"question": "broken\n[1, 2]\n{"question": ""}\n{"id": "x"}\n'
+        '{"question": 42}\n{"question": "Siapa B?"}\n',
+    )
+    recs = list(read_questions(js))
+    assert [r.error is None for r in recs] == [True, False, False, False, False, False, True]
+    assert "not valid JSON" in recs[1].error
+    assert "not an object" in recs[2].error
+    assert recs[3].error == "empty question"
+    assert recs[4].error == "no question field/column" and recs[4].id == "x"
+    assert "not a string" in recs[5].error
+
+    cs = write(
+        tmp_path / "q.csv", b"id,topic,question\na,t,Apa itu A?\nb,t\nc,t,\nd,t,caf\xe9?\ne,t,Siapa B?\n"
+    )
+    recs = list(read_questions(cs))
+    assert [r.id for r in recs] == ["a", "b", "c", "d", "e"]
+    assert recs[1].error == "no question field/column"
+    assert recs[2].error == "empty question"
+    assert "not valid UTF-8" in recs[3].error
+    assert recs[4].error is None
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind"),
+    [
+        (b'\n{"id": "j1", "question": "Apa itu A?"}\n{"question": "Siapa B?"}\n', "jsonl"),
+        (b"Apa itu A?\nSiapa B?\n", "txt"),
+    ],
+)
+def test_stdin_detects_jsonl_or_txt(monkeypatch, payload, kind):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8"))
+    recs = list(read_questions("-"))
+    assert [r.question for r in recs] == ["Apa itu A?", "Siapa B?"]
+    assert recs[0].id == ("j1" if kind == "jsonl" else "1")
+    assert count_questions("-") is None
+
+
+def test_stdin_undecodable_line_is_an_error_record(monkeypatch):
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Apa?\n\xff\xff\nSiapa?\n"), encoding="utf-8")
+    )
+    assert [r.error is None for r in read_questions("-")] == [True, False, True]
+
+
+def test_unreadable_files_raise_input_error_naming_the_file(tmp_path):
+    cases = {
+        tmp_path / "missing.txt": "not found",
+        tmp_path: "directory",
+        write(tmp_path / "q.pdf", "x"): "unsupported",
+        write(tmp_path / "bin.txt", b"\x00\x01\x02PK\x00"): "not a text file",
+    }
+    (tmp_path / "dir.csv").mkdir()
+    cases[tmp_path / "dir.csv"] = "directory"
+    for path, words in cases.items():
+        with pytest.raises(InputError, match=words) as exc:
+            read_questions(path)
+        assert str(path) in str(exc.value)
+        assert exc.value.exit_code == 2
+
+
+def test_jsonl_lines_no_writer_could_write_are_error_rows(tmp_path):
+    """Lone surrogate escapes and absurd nesting parse as JSON but crash UTF-8 writers and json.dumps."""
+    deep = "[" * 5000 + "]" * 5000
+    src = write(
+        tmp_path / "q.jsonl",
+        '{"question": "apa\\ud800?"}\n{"question": "ok?", "id": "x\\udfff"}\n'
+        f'{{"question": "ok?", "m": {deep}}}\n{{"question": "ok?", "m": {"[" * 70 + "]" * 70}}}\n'
+        '{"question": "\\ud83d\\ude00 emoji?", "m": [[1]]}\n',
+    )
+    recs = list(read_questions(src))
+    assert [r.error is None for r in recs] == [False, False, False, False, True]
+    assert "lone surrogate" in recs[0].error and "lone surrogate" in recs[1].error
+    assert "nested too deeply" in recs[2].error and "nested deeper than 64" in recs[3].error
+    assert recs[4].question == "\U0001f600 emoji?"
+    for ext in ("jsonl", "csv", "md"):
+        s = run_batch(read_questions(src), FakeAnswer(), tmp_path / f"o.{ext}")
+        assert (s.errors, s.answered) == (4, 1)
+        assert ids_of(tmp_path / f"o.{ext}") == ["1", "2", "3", "4", "5"]
+        (tmp_path / f"o.{ext}").read_bytes().decode("utf-8")  # valid UTF-8 throughout
+
+
+def test_control_characters_alone_are_an_empty_question(tmp_path):
+    """The assistant treats control characters as blanks; the reader must agree, or a row of them would
+    reach the model and be refused there."""
+    src = write(
+        tmp_path / "q.jsonl", '{"question": "\\u0000\\u0001 \\u007f\\u0085"}\n{"question": "a\\u0000b?"}\n'
+    )
+    recs = list(read_questions(src))
+    assert [r.error for r in recs] == ["empty question", None]
+    assert recs[1].question == "a\x00b?"
+
+
+def test_count_questions_matches_records(tmp_path):
+    src = write(tmp_path / "q.csv", 'question\n"multi\nline"\n\nB?\n   \n')
+    assert count_questions(src) == len(list(read_questions(src))) == 2
+    assert count_questions(tmp_path / "missing.txt") is None
+
+
+# ----------------------------------------------------------------------------------------- issue 12
+
+
+@pytest.mark.parametrize("ext", [".txt", ".csv", ".tsv", ".jsonl"])
+def test_cr_only_line_endings_end_lines(tmp_path, ext):
+    """Old-Mac / some exports end lines with a lone CR: each is a question, never one merged row, and no
+    "universal-newline mode" message leaks from the csv module."""
+    questions = ["Apa itu A, dan B?", "Siapa C?", "Kapan D?"]
+    if ext == ".jsonl":
+        body = "\r".join(json.dumps({"question": q}) for q in questions) + "\r"
+    elif ext in (".csv", ".tsv"):
+        body = "question\r" + "\r".join(f'"{q}"' for q in questions) + "\r"
+    else:
+        body = "\r".join(questions) + "\r"
+    recs = list(read_questions(write(tmp_path / f"q{ext}", body)))
+    assert [r.question for r in recs] == questions
+    assert all(r.error is None for r in recs)
+    mixed = write(tmp_path / f"m{ext}", body.replace("\r", "\r\n", 1))  # CRLF then CR: still three
+    assert [r.question for r in read_questions(mixed)] == questions
+
+
+def test_csv_quoted_question_with_cr_only_newlines_inside(tmp_path):
+    src = write(tmp_path / "q.csv", 'id,question\ra,"Apa\ritu A?"\rb,Siapa B?\r')
+    assert [(r.id, r.question, r.line) for r in read_questions(src)] == [
+        ("a", "Apa\ritu A?", 2),
+        ("b", "Siapa B?", 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apa itu A, dan B?\nSiapa C, D?\n",  # every row one comma: still prose, not two columns
+        "Apa itu A, dan B?\nSiapa C?\nKapan D, E, dan F?\n",  # ragged: not a table
+        "Jika A, maka B; apa C?\n",
+    ],
+)
+def test_headerless_questions_with_commas_stay_whole(tmp_path, text):
+    warnings: list[str] = []
+    recs = list(read_questions(write(tmp_path / "q.csv", text), warn=warnings.append))
+    assert [r.question for r in recs] == text.strip().split("\n")
+    assert all(r.extra == {} for r in recs) and warnings == []
+
+
+def test_one_column_header_keeps_commas_in_questions(tmp_path):
+    src = write(tmp_path / "q.csv", "pertanyaan\nApa itu A, dan B?\nSiapa C,D?\n")
+    assert [r.question for r in read_questions(src)] == ["Apa itu A, dan B?", "Siapa C,D?"]
+
+
+def test_headerless_table_is_read_with_a_warning_naming_the_column(tmp_path):
+    warnings: list[str] = []
+    src = write(tmp_path / "q.csv", "Apa itu A?,x\nSiapa B?,y\n")
+    assert [r.question for r in read_questions(src, warn=warnings.append)] == ["Apa itu A?", "Siapa B?"]
+    assert len(warnings) == 1 and "column 1" in warnings[0] and str(src) in warnings[0]
+
+
+def test_csv_without_a_question_column_uses_the_only_text_column_or_refuses(tmp_path):
+    """Never ask the header row or the id column: one text column is used (and said), several refused."""
+    warnings: list[str] = []
+    src = write(tmp_path / "q.csv", "id,teks\nq1,Apa itu A?\nq2,Siapa B?\n")
+    recs = list(read_questions(src, warn=warnings.append))
+    assert [(r.id, r.question) for r in recs] == [("q1", "Apa itu A?"), ("q2", "Siapa B?")]
+    assert len(warnings) == 1 and "'teks'" in warnings[0]
+    numbered = write(tmp_path / "n.csv", "no;kalimat\n1;Apa itu A?\n2;Siapa B?\n")
+    assert [r.question for r in read_questions(numbered, warn=warnings.append)] == ["Apa itu A?", "Siapa B?"]
+    assert "'kalimat'" in warnings[-1]
+    ambiguous = write(tmp_path / "a.csv", "id,teks,catatan\nq1,Apa itu A?,x\n")
+    with pytest.raises(InputError, match="no question column") as exc:
+        read_questions(ambiguous)
+    assert "'teks'" in exc.value.message and "pertanyaan" in (exc.value.hint or "")
+
+
+BOMS = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "bomless-le", "bomless-be"])
+@pytest.mark.parametrize("ext", [".txt", ".csv", ".jsonl"])
+def test_utf16_files_are_decoded(tmp_path, encoding, ext):
+    """What Excel's "Unicode text" and Notepad's "Unicode" save: with a BOM, or recognised by its NULs."""
+    questions = ["Apa tugas asisten menteri?", "Siapa yang mengatur café, dan kapan?"]
+    if ext == ".jsonl":
+        text = "".join(json.dumps({"id": f"q{i}", "question": q}) + "\r\n" for i, q in enumerate(questions))
+    elif ext == ".csv":
+        text = "id\tpertanyaan\r\n" + "".join(f"q{i}\t{q}\r\n" for i, q in enumerate(questions))
+    else:
+        text = "".join(q + "\r\n" for q in questions)
+    codec = {"bomless-le": "utf-16-le", "bomless-be": "utf-16-be"}.get(encoding, encoding)
+    data = BOMS.get(encoding, b"") + text.encode(codec)
+    recs = list(read_questions(write(tmp_path / f"q{ext}", data)))
+    assert [r.question for r in recs] == questions and all(r.error is None for r in recs)
+    if ext != ".txt":
+        assert [r.id for r in recs] == ["q0", "q1"]
+
+
+def test_utf16_line_with_a_lone_surrogate_or_cut_end_is_its_own_error_row(tmp_path):
+    data = b"\xff\xfe" + "Apa A?\n".encode("utf-16-le") + b"\x00\xd8" + "x?\nSiapa B?\n".encode("utf-16-le")
+    recs = list(read_questions(write(tmp_path / "q.txt", data + b"Z")))
+    assert [r.error is None for r in recs] == [True, False, True, False]  # the cut "Z" is the last line
+    assert "not valid UTF-16" in recs[1].error and "not valid UTF-16" in recs[3].error
+    assert recs[2].question == "Siapa B?"
+
+
+def test_utf8_bom_and_binary_files(tmp_path):
+    assert [r.question for r in read_questions(write(tmp_path / "b.txt", b"\xef\xbb\xbfApa?\r\n"))] == [
+        "Apa?"
+    ]
+    with pytest.raises(InputError, match="not a text file"):
+        read_questions(write(tmp_path / "z.txt", b"PK\x03\x04\x00\x00\x08\x00\x00\x00!\x00\xff\x00"))
+
+
+@pytest.mark.parametrize("ext", ["txt", "jsonl", "csv"])
+def test_an_over_long_question_is_never_copied_whole(tmp_path, ext):
+    """A 1 MB row is an error record holding only its start, and says how long it was."""
+    long_q = "tugas asisten " * 75_000
+    size = len(long_q.strip())
+    body = {"txt": long_q, "jsonl": json.dumps({"question": long_q}), "csv": f'question\n"{long_q}"'}[ext]
+    src = write(tmp_path / f"q.{ext}", body + ('\n{"question": "Apa?"}\n' if ext == "jsonl" else "\nApa?\n"))
+    (rec, ok) = read_questions(src)
+    if ext == "csv":  # the csv module stops at its field limit (128 KiB) before we can count
+        assert rec.error == f"question too long (over 131072 characters, limit {MAX_QUESTION_CHARS})"
+        assert rec.question is None
+    else:
+        assert f"question too long ({size} characters, limit {MAX_QUESTION_CHARS})" == rec.error
+        assert len(rec.question) < 300 and rec.question.startswith("tugas asisten")
+    assert ok.error is None
+    for out_ext in ("jsonl", "csv", "md"):
+        out = tmp_path / f"o.{out_ext}"
+        run_batch(read_questions(src), FakeAnswer(), out)
+        assert out.stat().st_size < 20_000 and ids_of(out) == ["1" if ext != "csv" else "2", ok.id]

@@ -1,0 +1,238 @@
+"""qa.batch.writers and outputs: formats, overwrite protection, CSV injection, output checks, disk full."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.batch import read_questions, run_batch
+from qa.batch.writers import CSV_COLUMNS
+from qa.errors import InputError, OutputError
+
+from .helpers import FakeAnswer, csv_rows, ids_of, jsonl, md_ids, write
+
+
+def test_extra_fields_colliding_with_output_fields_are_prefixed(tmp_path):
+    src = write(tmp_path / "q.jsonl", '{"question": "Apa?", "answer": "gold", "line": 9, "score": 1}\n')
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.jsonl")
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.csv")
+    (out,) = jsonl(tmp_path / "o.jsonl")
+    assert out["input_answer"] == "gold" and out["input_line"] == 9 and out["line"] == 1
+    assert out["answer"]["text"] == "Jawaban untuk Apa?"
+    (row,) = csv_rows(tmp_path / "o.csv")
+    assert (
+        row["input_answer"] == "gold" and row["answer"] == "Jawaban untuk Apa?" and row["input_score"] == "1"
+    )
+
+
+def test_refuses_to_overwrite_unless_force(tmp_path):
+    src = write(tmp_path / "q.txt", "Apa itu A?\n")
+    out = write(tmp_path / "out.jsonl", "precious\n")
+    fake = FakeAnswer()
+    with pytest.raises(InputError, match="exists; use --resume to continue it or --force to overwrite"):
+        run_batch(read_questions(src), fake, out)
+    assert out.read_text() == "precious\n" and fake.calls == []
+    run_batch(read_questions(src), fake, out, force=True)
+    assert [o["question"] for o in jsonl(out)] == ["Apa itu A?"]
+    empty = write(tmp_path / "empty.jsonl", "")
+    run_batch(read_questions(src), fake, empty)  # an empty file is not worth protecting
+    assert len(jsonl(empty)) == 1
+
+
+def test_resume_refuses_a_file_that_is_not_ours(tmp_path):
+    src = write(tmp_path / "q.txt", "Apa itu A?\n")
+    for name, text in [("o.jsonl", "[1, 2]\n"), ("o.csv", "name,age\nx,1\n"), ("o.md", "# My notes\n")]:
+        out = write(tmp_path / name, text)
+        with pytest.raises(InputError, match="does not look like a qa batch output"):
+            run_batch(read_questions(src), FakeAnswer(), out, resume=True)
+        assert out.read_text() == text
+
+
+def test_unknown_output_extension(tmp_path):
+    with pytest.raises(InputError, match=r"\.jsonl, \.csv, \.md"):
+        run_batch([], FakeAnswer(), tmp_path / "out.xlsx")
+
+
+def test_empty_input_still_writes_a_valid_file(tmp_path):
+    for ext in ("jsonl", "csv", "md"):
+        s = run_batch([], FakeAnswer(), tmp_path / f"o.{ext}")
+        assert s.total == 0 and ids_of(tmp_path / f"o.{ext}") == []
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8-sig").startswith("id,line,question,answer,")
+
+
+def test_csv_output_header_values_and_injection_neutralised(tmp_path):
+    src = write(
+        tmp_path / "q.csv",
+        'id,question,note\nh1,"=HYPERLINK(""http://evil"",""klik"")",=1+1\nh2,@SUM(1),-0.5\n'
+        "h3,Apa itu zzz?,+62 21\nh4,-5 derajat?,'x\n",
+    )
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.csv", chunk_size=2)
+    raw = (tmp_path / "o.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+    rows = csv_rows(tmp_path / "o.csv")
+    assert list(rows[0])[:14] == [
+        "id", "line", "question", "answer", "source", "location", "score", "confidence", "abstained", "error",
+        "passage_1_text", "passage_1_source", "passage_1_location", "passage_1_score",
+    ]  # fmt: skip
+    # an answer without a location (results of older versions) is located by its document
+    assert rows[0]["location"] == "doc.txt" and rows[0]["passage_2_location"] == "doc.txt › Bab 2"
+    assert list(rows[0])[-1] == "note" and "passage_2_score" in rows[0]
+    assert rows[0]["question"] == '\'=HYPERLINK("http://evil","klik")' and rows[0]["note"] == "'=1+1"
+    assert rows[1]["question"] == "'@SUM(1)" and rows[1]["note"] == "-0.5"  # a plain number stays a number
+    assert rows[2]["note"] == "'+62 21" and rows[3]["question"] == "'-5 derajat?" and rows[3]["note"] == "''x"
+    assert rows[0]["score"] == "-0.25" and rows[0]["abstained"] == "false" and rows[0]["source"] == "doc.txt"
+    assert rows[2]["abstained"] == "true" and rows[2]["answer"] == "" and rows[2]["confidence"] == "0.1"
+    assert rows[0]["passage_1_text"].endswith("\nsecond line")
+    for row in rows:
+        for cell in row.values():
+            assert cell[:1] not in ("=", "+", "@") and not (
+                cell.startswith("-") and cell != "-0.5" and cell != "-0.25"
+            )
+
+
+def test_md_report(tmp_path):
+    src = write(
+        tmp_path / "q.jsonl",
+        '{"question": "Apa itu A?"}\n{"question": "zzz?"}\n[1]\n{"question": "Siapa\\nB?"}\n',
+    )
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md")
+    text = (tmp_path / "o.md").read_text()
+    assert text.startswith("# Hasil tanya-jawab\n")
+    assert "### 1. Apa itu A?\n\n> Jawaban untuk Apa itu A?\n" in text
+    assert "Sumber: `doc.txt` · skor -0.250 · keyakinan" in text
+    assert "### 2. zzz?\n\nMaaf, dokumen tidak memuat jawaban untuk pertanyaan ini." in text
+    assert "### 3. [1]\n\n**Galat** (baris 3): line 3 is a JSON list, not an object" in text
+    assert "### 4. Siapa B?\n" in text
+    assert md_ids(tmp_path / "o.md") == ["1", "2", "3", "4"]
+
+
+# ----------------------------------------------------------------------------------------- issue 12
+
+
+def _link(kind: str, src: Path, tmp_path: Path) -> Path:
+    if kind == "same":
+        return src
+    alias = tmp_path / f"alias{src.suffix}"
+    if kind == "symlink":
+        alias.symlink_to(src)
+    else:
+        os.link(src, alias)
+    return alias
+
+
+@pytest.mark.parametrize("kind", ["same", "symlink", "hardlink", "dotted"])
+@pytest.mark.parametrize("ext", [".jsonl", ".csv"])
+@pytest.mark.parametrize("mode", [{"force": True}, {"resume": True}, {"resume": True, "force": True}])
+def test_the_output_is_never_the_input(tmp_path, kind, ext, mode):
+    """``qa batch same.jsonl -o same.jsonl --force`` used to empty the question file."""
+    body = '{"id": "a", "question": "Apa?"}\n' if ext == ".jsonl" else "id,question\na,Apa?\n"
+    src = write(tmp_path / f"same{ext}", body)
+    out = tmp_path / "." / f"same{ext}" if kind == "dotted" else _link(kind, src, tmp_path)
+    fake = FakeAnswer()
+    with pytest.raises(InputError, match="is the question file") as exc:
+        run_batch(read_questions(src), fake, out, source=src, **mode)
+    assert exc.value.exit_code == 2 and fake.calls == []
+    assert src.read_text() == body
+
+
+def test_output_that_stdin_reads_is_refused(tmp_path, monkeypatch):
+    """``qa batch - -o q.jsonl < q.jsonl``."""
+    src = write(tmp_path / "q.jsonl", '{"question": "Apa?"}\n')
+    with src.open("rb") as f:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(f))
+        with pytest.raises(InputError, match="is the question file"):
+            run_batch(read_questions("-"), FakeAnswer(), tmp_path / "q.jsonl", source="-")
+    assert src.read_text() == '{"question": "Apa?"}\n'
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
+def test_resume_refuses_the_output_of_another_question_file(tmp_path, ext):
+    """``qa batch A.txt -o AB`` then ``qa batch B.txt -o AB --resume`` kept A's answers under B's ids."""
+    a = write(tmp_path / "A.txt", "Apa itu A?\nSiapa A?\nKapan A?\n")
+    b = write(tmp_path / "B.txt", "Apa itu A?\nSiapa B?\nKapan B?\nDi mana B?\n")
+    out = tmp_path / f"AB.{ext}"
+    run_batch(read_questions(a), FakeAnswer(), out, k=2)
+    before = out.read_bytes()
+    fake = FakeAnswer()
+    with pytest.raises(InputError, match=r"record '2' answers another question than line 2") as exc:
+        run_batch(read_questions(b), fake, out, resume=True, k=2)
+    assert "new output" in exc.value.hint and "--force" in exc.value.hint
+    assert out.read_bytes() == before and fake.calls == []
+    same = run_batch(read_questions(a), FakeAnswer(), out, resume=True, k=2)  # its own input: fine
+    assert same.skipped == 3 and out.read_bytes() == before
+
+
+def test_csv_header_cells_are_neutralised_like_data_cells(tmp_path):
+    src = write(
+        tmp_path / "q.csv",
+        'question,"=HYPERLINK(""http://evil"",""x"")",@SUM(1+1),+cmd,-2+3,-0.5\nApa?,1,2,3,4,5\n',
+    )
+    js = write(tmp_path / "q.jsonl", '{"question": "Apa?", "=1+2": "a", "@cmd": "b", "\\tx": "c"}\n')
+    for source, out in ((src, tmp_path / "o.csv"), (js, tmp_path / "j.csv")):
+        run_batch(read_questions(source), FakeAnswer(), out, k=1)
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f))
+        extra = header[len(header) - (5 if source == src else 3) :]
+        assert all(cell[:1] not in "=+@\t" for cell in header), header
+        assert all(not cell.startswith("-") or cell == "-0.5" for cell in header), header
+        assert extra[0].startswith("'") and extra[1].startswith("'")
+        full = out.read_bytes()
+        out.write_bytes(full[:-3])  # and such a file still resumes to the same bytes
+        run_batch(read_questions(source), FakeAnswer(), out, resume=True, k=1)
+        assert out.read_bytes() == full
+
+
+def test_csv_resumed_with_other_columns_is_refused_and_a_bare_header_replaced(tmp_path):
+    src = write(tmp_path / "q.txt", "Apa?\nSiapa?\n")
+    out = tmp_path / "o.csv"
+    run_batch(list(read_questions(src))[:1], FakeAnswer(), out, k=2)
+    before = out.read_bytes()
+    with pytest.raises(InputError, match="columns are not the ones this run writes") as exc:
+        run_batch(read_questions(src), FakeAnswer(), out, resume=True, k=1)
+    unexpected = "passage_2_location, passage_2_score, passage_2_source, passage_2_text"
+    assert f"(unexpected {unexpected})" in exc.value.message
+    assert out.read_bytes() == before
+    bare = write(tmp_path / "bare.csv", "\ufeff" + ",".join(CSV_COLUMNS) + "\r\n")
+    s = run_batch(read_questions(src), FakeAnswer(), bare, resume=True, k=2)  # what an old failed run left
+    assert s.answered == 2 and csv_rows(bare)[0]["passage_2_text"].startswith("passage 2 for Apa?")
+
+
+def test_disk_full_is_one_clear_error_and_the_output_stays_resumable(tmp_path, monkeypatch):
+    src = write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(10)))
+    for ext in ("jsonl", "csv", "md"):
+        ref, out = tmp_path / f"ref.{ext}", tmp_path / f"o.{ext}"
+        run_batch(read_questions(src), FakeAnswer(), ref, chunk_size=3, k=2)
+        calls = {"n": 0}
+        real_fsync = os.fsync
+
+        def failing(fd: int, calls: dict = calls, real_fsync=real_fsync) -> None:  # noqa: ANN001
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real_fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", failing)
+        with pytest.raises(OutputError) as exc:
+            run_batch(read_questions(src), FakeAnswer(), out, chunk_size=3, k=2)
+        monkeypatch.setattr(os, "fsync", real_fsync)
+        assert exc.value.message == f"disk full writing {out}; 6 answers kept, rerun with --resume"
+        assert exc.value.exit_code == 6
+        assert ids_of(out) == [str(i) for i in range(1, 7)]  # the failed chunk was cut back off
+        s = run_batch(read_questions(src), FakeAnswer(), out, chunk_size=3, resume=True, k=2)
+        assert s.skipped == 6 and out.read_bytes() == ref.read_bytes()
+
+
+def test_a_real_full_device_gives_the_same_error(tmp_path):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    src = write(tmp_path / "q.txt", "Apa?\n")
+    out = tmp_path / "o.jsonl"
+    out.symlink_to("/dev/full")
+    with pytest.raises(OutputError, match=f"disk full writing {out}; 0 answers kept"):
+        run_batch(read_questions(src), FakeAnswer(), out)
