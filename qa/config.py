@@ -7,7 +7,7 @@ record it and a later load can tell exactly what changed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
@@ -72,7 +72,3 @@ class Settings:
             if value is not None:
                 values[name] = Path(value) if name in ("corpus_dir", "index_dir") else value
         return cls(**values)
-
-    def with_(self, **changes: object) -> Settings:
-        """A copy with some fields changed (``dataclasses.replace`` under a friendlier name)."""
-        return replace(self, **changes)

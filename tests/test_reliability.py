@@ -21,7 +21,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -156,7 +156,7 @@ def test_files_swapped_between_two_builds_are_refused(built, tmp_path: Path) -> 
     other_corpus.mkdir()
     text = (CORPUS / DOC).read_text(encoding="utf-8")
     (other_corpus / DOC).write_text(text.replace("menteri", "duta besar"), encoding="utf-8")
-    other = settings.with_(corpus_dir=other_corpus, index_dir=tmp_path / "other-index")
+    other = replace(settings, corpus_dir=other_corpus, index_dir=tmp_path / "other-index")
     open_index(other, build="auto")
     mine, theirs = build_dir(settings), build_dir(other)
     swapped = 0
@@ -181,7 +181,7 @@ def test_a_manifest_and_build_from_another_corpus_are_stale_and_rebuilt(built, t
     other_corpus = tmp_path / "other-corpus"
     other_corpus.mkdir()
     (other_corpus / "lain.txt").write_text("Duta besar mewakili negara di luar negeri.\n", encoding="utf-8")
-    other = settings.with_(corpus_dir=other_corpus, index_dir=tmp_path / "other-index")
+    other = replace(settings, corpus_dir=other_corpus, index_dir=tmp_path / "other-index")
     open_index(other, build="auto")
     for child in other.index_dir.iterdir():
         target = settings.index_dir / child.name
@@ -355,7 +355,7 @@ def test_read_only_index_dir_still_answers_when_fresh_and_refuses_clearly_when_s
 def test_an_index_path_under_a_file_is_a_clear_error(settings, tmp_path: Path) -> None:
     """The other way to get an unwritable index folder, also for root: its parent is a file."""
     (tmp_path / "a-file").write_text("x")
-    bad = settings.with_(index_dir=tmp_path / "a-file" / "index")
+    bad = replace(settings, index_dir=tmp_path / "a-file" / "index")
     for policy in ("auto", "never"):
         with pytest.raises(IndexError_) as info:
             open_index(bad, build=policy)
@@ -400,7 +400,7 @@ def test_two_real_qa_index_force_at_once(tmp_path: Path, real_assistant) -> None
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert all("index ready" in out for out, _ in outs)
-    settings = real_assistant.settings.with_(index_dir=index_dir)
+    settings = replace(real_assistant.settings, index_dir=index_dir)
     reloaded = open_index(settings, build="never", encoder=real_assistant.encoder)
     assert answers(reloaded) == answers(real_assistant)  # same corpus and model: the same answers
 
