@@ -261,8 +261,8 @@ def test_sigkill_part_way_then_resume_answers_each_question_exactly_once(tmp_pat
     The process runs the real CLI, batch and writers with the fake encoder (and 30 ms per chunk, so the
     kill lands mid-run on any machine); scripts/crash_trials.py does the same 24 times with the real model.
     """
-    from .test_reliability import qa_command
-    from .test_reliability import qa_env as harness_env
+    from scripts.trials import qa_command
+    from scripts.trials import qa_env as harness_env
 
     topics = ["tugas", "laporan", "pertemuan", "kebijakan", "diplomat", "presentasi"]
     questions = [f"{topics[i % len(topics)]} {i}?" for i in range(300)]
