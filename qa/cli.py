@@ -119,7 +119,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)  # bad settings fail here, before any output is written
     records = read_questions(args.input)  # so does an unreadable file
-    loaded = []
+    loaded: list[Assistant] = []
 
     def answer(questions: list[str]) -> list[dict]:
         # Opened on the first chunk, so a refused output file costs no model load or index build.

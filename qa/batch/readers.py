@@ -53,7 +53,7 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             error = f"question too long ({len(question.strip())} characters, limit {MAX_QUESTION_CHARS})"
     if isinstance(question, str):
         question = question.strip()
-    return Record(line, rid, question, extra, error)
+    return Record(line, rid, question if isinstance(question, str) else None, extra, error)
 
 
 def _decode(raw: bytes, line: int) -> tuple[str, str | None]:

@@ -68,7 +68,8 @@ class Writer:
     signature = b""  # how our files start: resume refuses to cut a file that is not one of ours
 
     def __init__(self, path: Path, resume: bool) -> None:
-        self.path, self.done, self.count = path, set(), 0
+        self.path, self.count = path, 0
+        self.done: set[str] = set()
         self.f = path.open("r+b" if resume else "wb")
         keep = self.scan() if resume else 0
         if resume and keep == 0:
@@ -248,8 +249,8 @@ class MarkdownWriter(Writer):
             ans = (result or {}).get("answer")
             if error:
                 out.append(f"**Galat** (baris {rec.line}): {' '.join(str(error).split())}\n")
-            elif result.get("abstained") or not ans:
-                out.append(f"{ABSTAIN_TEXT}\n\nKeyakinan: {_num(result.get('confidence'))}\n")
+            elif result is None or result.get("abstained") or not ans:
+                out.append(f"{ABSTAIN_TEXT}\n\nKeyakinan: {_num((result or {}).get('confidence'))}\n")
             else:
                 lines = str(ans.get("text", "")).splitlines()
                 quoted = "".join(f"> {line}".rstrip() + "\n" for line in lines)
@@ -262,7 +263,7 @@ class MarkdownWriter(Writer):
 
 def _num(value: object) -> str:
     try:
-        return f"{float(value):.3f}"  # type: ignore[arg-type]
+        return f"{float(value):.3f}"  # type: ignore[arg-type]  # any object: a non-number is caught below
     except (TypeError, ValueError):
         return "–"
 
