@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup index run test test-fast lint bench browser clean
+.PHONY: setup index run test test-fast lint typecheck bench browser clean
 
 setup: $(STAMP)
 
@@ -36,8 +36,12 @@ test: setup browser
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
-lint: setup
-	$(BIN)/ruff check qa tests app.py scripts
+# lint = ruff + mypy (settings in pyproject.toml: [tool.mypy] checks the qa package); CI runs it before the tests.
+lint: setup typecheck
+	$(BIN)/ruff check qa tests app.py scripts benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
 
 bench: index
 	$(BIN)/python -m benchmarks

@@ -24,7 +24,7 @@ FLAT_MAX = 5_000
 HNSW_PARAMS = {"M": 32, "efConstruction": 40, "efSearch": 256}
 # What decides the index type; recorded in the manifest and part of its staleness check, so a change
 # here rebuilds the FAISS index on the next start (vectors are reused, nothing is re-embedded).
-POLICY = {"version": 1, "flat_max": FLAT_MAX, "hnsw": HNSW_PARAMS}
+POLICY: dict[str, Any] = {"version": 1, "flat_max": FLAT_MAX, "hnsw": HNSW_PARAMS}
 
 
 def build_vector_index(vectors: np.ndarray, policy: dict | None = None) -> tuple[Any, dict]:
@@ -34,14 +34,16 @@ def build_vector_index(vectors: np.ndarray, policy: dict | None = None) -> tuple
     policy = POLICY if policy is None else policy
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dim = vectors.shape
+    index: faiss.Index
     if n <= policy["flat_max"]:
         index = faiss.IndexFlatIP(dim)
         params: dict = {}
     else:
         params = dict(policy["hnsw"])
-        index = faiss.IndexHNSWFlat(dim, params["M"], faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = params["efConstruction"]
-        index.hnsw.efSearch = params["efSearch"]
+        graph = faiss.IndexHNSWFlat(dim, params["M"], faiss.METRIC_INNER_PRODUCT)
+        graph.hnsw.efConstruction = params["efConstruction"]
+        graph.hnsw.efSearch = params["efSearch"]
+        index = graph
     index.add(vectors)
     description = {
         "type": type(index).__name__,

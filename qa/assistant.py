@@ -9,10 +9,16 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from .answer import NEUTRAL_SHARE, Passage, Result, confidence, highlight_spans, written_in_another_language
 from .config import Settings
 from .errors import IndexMissingError, IndexStaleError, InputError
+
+if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
+    from .embedding import Encoder
+    from .retrieval import Ranking
+    from .store import StoredIndex
 
 DEFAULT_K = 3
 DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
@@ -37,7 +43,7 @@ class Assistant:
         settings: Settings | None = None,
         *,
         build: str = "auto",
-        encoder=None,
+        encoder: Encoder | None = None,
         threshold: float | None = None,
         log: Callable[[str], None] | None = None,
     ) -> None:
@@ -65,7 +71,7 @@ class Assistant:
             else threshold
         )
 
-    def _open(self, build: str):
+    def _open(self, build: str) -> StoredIndex:
         from .indexing import build_index, expected_manifest
         from .store import build_lock, load_index
 
@@ -128,7 +134,7 @@ class Assistant:
         rankings = self.retriever.search(cleaned, qvecs, k, rows)
         return [self._result(q, r, n) for q, r, n in zip(cleaned, rankings, notices)]
 
-    def _result(self, question: str, ranking, notice: str | None) -> Result:
+    def _result(self, question: str, ranking: Ranking, notice: str | None) -> Result:
         passages = []
         for rank, hit in enumerate(ranking.hits, start=1):
             chunk = self.index.chunks[hit.row]

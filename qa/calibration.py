@@ -10,6 +10,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
 
 DEFAULT_FILE = Path(__file__).with_name("calibration.json")
 INDEX_FILE = "calibration.json"
@@ -36,7 +40,7 @@ def load_threshold(index_dir: Path, encoder: dict | None = None) -> float:
     return FALLBACK
 
 
-def save_threshold(result: dict, assistant, default: bool = False) -> Path:
+def save_threshold(result: dict, assistant: Assistant, default: bool = False) -> Path:
     """Write the calibration next to the index (or as the shipped default), atomically."""
     path = DEFAULT_FILE if default else assistant.settings.index_dir / INDEX_FILE
     data = {**result, "encoder": assistant.index.manifest["encoder"]}

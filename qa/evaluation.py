@@ -11,8 +11,13 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .answer import Result
+    from .assistant import Assistant
 
 
 @dataclass
@@ -43,7 +48,7 @@ def read_jsonl(path: Path, need_expected: bool) -> list[Labelled]:
     return items
 
 
-def first_hit(result, expected: list[str]) -> int | None:
+def first_hit(result: Result, expected: list[str]) -> int | None:
     """1-based rank of the first passage containing an expected phrase, or None."""
     wanted = [e.lower() for e in expected]
     for p in result.passages:
@@ -52,7 +57,7 @@ def first_hit(result, expected: list[str]) -> int | None:
     return None
 
 
-def _ndcg(result, expected: list[str], k: int) -> float:
+def _ndcg(result: Result, expected: list[str], k: int) -> float:
     wanted = [e.lower() for e in expected]
     rel = [1.0 if any(w in p.text.lower() for w in wanted) else 0.0 for p in result.passages[:k]]
     dcg = sum(r / math.log2(i + 2) for i, r in enumerate(rel))
@@ -65,7 +70,9 @@ def percentile(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, math.ceil(q * len(s)) - 1))] if s else 0.0
 
 
-def evaluate(assistant, labelled: list[Labelled], offtopic: list[Labelled] | None = None, k: int = 3) -> dict:
+def evaluate(
+    assistant: Assistant, labelled: list[Labelled], offtopic: list[Labelled] | None = None, k: int = 3
+) -> dict:
     """All figures of one run; questions are asked one by one so latency is per question."""
     latencies, ranks, ndcgs, answered, failures, confidences = [], [], [], 0, [], []
     for item in labelled:
@@ -89,7 +96,7 @@ def evaluate(assistant, labelled: list[Labelled], offtopic: list[Labelled] | Non
                 }
             )
     n = len(labelled)
-    report = {
+    report: dict[str, Any] = {
         "questions": n,
         "k": k,
         "hit@1": sum(r == 1 for r in ranks) / n,
@@ -149,7 +156,7 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def calibrate(assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> dict:
+def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> dict:
     """The threshold maximising balanced accuracy of answer (labelled) vs abstain (off-topic)."""
     on = [assistant.ask(i.question).confidence for i in labelled]
     off = [assistant.ask(i.question).confidence for i in offtopic]

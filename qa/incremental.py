@@ -76,7 +76,7 @@ def reuse_vectors(
     vectors = np.empty((len(sentences), dim), dtype=np.float32)
     old_rows = [(row, known[t]) for row, t in enumerate(sentences) if t not in new]
     new_rows = [(row, new[t]) for row, t in enumerate(sentences) if t in new]
-    if old_rows:
+    if old_rows and previous is not None:  # old rows come from the previous build
         rows, source = np.array(old_rows).T
         vectors[rows] = previous.vectors[source]
     if new_rows:

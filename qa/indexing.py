@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from .store import StoredIndex, write_index
 
 # Everything that decides the keyword index: the analysis id carries a hash of the stopword and
 # informal-word tables, so editing them makes the index stale.
-LEXICAL = {"analysis": ANALYSIS_ID, "stemmer": "snowball-indonesian", "k1": 1.5, "b": 0.75}
+LEXICAL: dict[str, Any] = {"analysis": ANALYSIS_ID, "stemmer": "snowball-indonesian", "k1": 1.5, "b": 0.75}
 ENCODE_BATCH = 64
 
 
@@ -129,7 +130,7 @@ def build_index(
         params = {"k1": LEXICAL["k1"], "b": LEXICAL["b"]}
         lexical = LexicalIndex.build(sentences, **params)
         lexical_window = LexicalIndex.build([passage_text(c, by_id) for c in chunks], **params)
-    stats = {"passages": len(chunks), "embedded": embedded, "reused": reused}
+    stats: dict[str, Any] = {"passages": len(chunks), "embedded": embedded, "reused": reused}
     if previous is not None:
         stats["files"] = corpus_changes(previous.corpus, expected["corpus"])
     manifest = {

@@ -119,9 +119,12 @@ class Retriever:
             return vectors.search(qvecs, min(n, vectors.ntotal))
         selector = faiss.IDSelectorRange(*rows)
         if isinstance(vectors, faiss.IndexHNSW):
-            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(vectors.hnsw.efSearch, n))
+            # faiss's SWIG bindings have both; its type stubs know neither
+            params = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
+                sel=selector, efSearch=max(vectors.hnsw.efSearch, n)
+            )
         else:
-            params = faiss.SearchParameters(sel=selector)
+            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         return vectors.search(qvecs, min(n, rows[1] - rows[0]), params=params)
 
     def search(
@@ -141,13 +144,13 @@ class Retriever:
             dense = {int(r): float(s) for r, s in zip(d_ids[qi], d_scores[qi]) if r >= 0}
             sent = {int(r): float(s) for r, s in zip(s_ids[qi], s_scores[qi]) if r >= 0}
             win = {int(r): float(s) for r, s in zip(w_ids[qi], w_scores[qi]) if r >= 0}
-            rows = np.array(sorted(set(dense) | set(sent) | set(win)), dtype=np.int64)
-            missing = np.array([r for r in rows.tolist() if r not in dense], dtype=np.int64)
+            found = np.array(sorted(set(dense) | set(sent) | set(win)), dtype=np.int64)
+            missing = np.array([r for r in found.tolist() if r not in dense], dtype=np.int64)
             if len(missing):  # cosine for candidates only the keyword channels found
                 dense.update(
                     zip(missing.tolist(), (index.vectors.reconstruct_batch(missing) @ qvecs[qi]).tolist())
                 )
-            results.append(self._fuse(question, rows, dense, sent, win, k))
+            results.append(self._fuse(question, found, dense, sent, win, k))
         return results
 
     def _fuse(

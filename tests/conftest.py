@@ -1,15 +1,15 @@
-"""Shared fixtures: a deterministic fake encoder for fast unit tests, and the real thing for slow ones."""
+"""Shared fixtures: a deterministic fake encoder for fast unit tests (scripts/fakes.py), and the real thing
+for slow ones."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
+
+from scripts.fakes import FakeEncoder  # also the tests' import: from .conftest import FakeEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "data" / "eval"  # in the repository: tests never read ../shared
@@ -19,37 +19,6 @@ MISSION = "apakah asisten menteri bisa memutuskan kebijakan?"
 MISSION_EXPECTED = ("pemegang informasi bagi menteri", "kontrol penuh dalam pengambilan keputusan")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-
-class FakeEncoder:
-    """Hashing bag of words: deterministic, instant, and similar texts get similar vectors."""
-
-    runtime = "fake"
-    model = "fake-hash-bow"
-    query_prefix = "query: "
-    passage_prefix = "passage: "
-    dim = 64
-
-    def __init__(self) -> None:
-        self.calls: list[int] = []
-
-    def _vec(self, text: str) -> np.ndarray:
-        v = np.zeros(self.dim, dtype=np.float32)
-        for word in re.findall(r"\w+", text.lower()):
-            h = int.from_bytes(hashlib.blake2b(word[:5].encode(), digest_size=4).digest(), "little")
-            v[h % self.dim] += 1.0
-        v[0] += 0.01  # never the zero vector
-        return v / np.linalg.norm(v)
-
-    def truncate(self, text: str) -> tuple[str, bool]:
-        return (text[:2000], True) if len(text) > 2000 else (text, False)
-
-    def encode_queries(self, texts):
-        self.calls.append(len(texts))
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def encode_passages(self, texts, batch_size: int = 64):
-        return self.encode_queries(texts)
 
 
 @pytest.fixture
@@ -101,3 +70,13 @@ def real_assistant(real_index_dir):
         build="never",
         log=lambda m: None,
     )
+
+
+@pytest.fixture
+def built(settings):
+    """A fresh fake-encoder index: its settings, manifest and the answers it gives to the probe questions."""
+    from qa.manifest import read_manifest
+    from scripts.trials import answers, open_index
+
+    reference = answers(open_index(settings, build="auto"))
+    return settings, read_manifest(settings.index_dir), reference

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import faiss
 import numpy as np
 import pytest
@@ -70,7 +72,8 @@ def test_recall_at_k() -> None:
 def test_assistant_over_an_hnsw_index_answers_like_the_exact_one(settings, tmp_path, monkeypatch) -> None:
     flat = Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
     monkeypatch.setitem(ann.POLICY, "flat_max", 5)  # the real corpus (10 passages) now counts as large
-    graph = Assistant(settings.with_(index_dir=tmp_path / "hnsw"), encoder=FakeEncoder(), log=lambda m: None)
+    hnsw = replace(settings, index_dir=tmp_path / "hnsw")
+    graph = Assistant(hnsw, encoder=FakeEncoder(), log=lambda m: None)
     m = read_manifest(tmp_path / "hnsw")
     assert m["faiss"]["type"] == "IndexHNSWFlat" and m["faiss"]["params"] == HNSW_PARAMS
     assert m["faiss"]["policy"]["flat_max"] == 5

@@ -6,7 +6,8 @@ points at the text it claims to, over-long questions are cut to the encoder's li
 a batch output is valid UTF-8 that ``--resume`` completes byte for byte from any cut.
 
 CI runs modest example counts; ``scripts/fuzz.py`` runs the same properties with ``QA_FUZZ_SCALE`` set
-(>= 10,000 inputs in total) and prints the counts kept in :data:`STATS`.
+(>= 10,000 inputs in total) and prints the counts kept in :data:`STATS`
+(written to ``QA_FUZZ_STATS``).
 """
 
 from __future__ import annotations
@@ -96,6 +97,16 @@ class Stats:
 
 
 STATS = Stats()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _save_stats() -> Iterator[None]:
+    """With ``QA_FUZZ_STATS=<file>`` (set by scripts/fuzz.py), write the counts there as JSON at the end."""
+    yield
+    if os.environ.get("QA_FUZZ_STATS"):
+        data = {k: dict(getattr(STATS, k)) for k in ("inputs", "refused", "slowest", "longest")}
+        Path(os.environ["QA_FUZZ_STATS"]).write_text(json.dumps(data), encoding="utf-8")
+
 
 # ----------------------------------------------------------------------------------------- strategies
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -99,7 +100,7 @@ def test_one_file_edit_embeds_only_its_new_sentences_and_equals_a_full_rebuild(c
         "removed": op == "remove",
     }
     assert "incremental build" in logs[-1] and f"embedded {len(new_sentences)}" in logs[-1]
-    full_settings = settings.with_(index_dir=tmp_path / "full")
+    full_settings = replace(settings, index_dir=tmp_path / "full")
     full, logs = _build(full_settings, CountingEncoder(), reuse=False)
     assert "full build" in logs[-1]
     _assert_same(incremental, full, settings, full_settings, FakeEncoder())
@@ -123,7 +124,7 @@ def test_forced_rebuild_and_incompatible_settings_embed_everything(corpus, tmp_p
     Assistant(settings, encoder=enc, build="force", log=lambda m: None)  # index was current: clean rebuild
     assert len(enc.passages) == len(first.chunks)
     enc = CountingEncoder()
-    _, logs = _build(settings.with_(window=2), enc)  # other chunking: vectors not reusable
+    _, logs = _build(replace(settings, window=2), enc)  # other chunking: vectors not reusable
     assert len(enc.passages) == len(first.chunks) and "another chunking" in logs[-1]
     other = CountingEncoder()
     other.model = "another-model"
@@ -176,6 +177,6 @@ def test_real_encoder_incremental_equals_full_rebuild(tmp_path) -> None:
     (corpus / "berita.txt").write_text("\n".join(ln for ln in lines[:12] if ln.strip()) + "\n", "utf-8")
     incremental, logs = _build(settings, encoder)
     assert "reused 10 passages" in logs[-1]
-    full_settings = settings.with_(index_dir=tmp_path / "full")
+    full_settings = replace(settings, index_dir=tmp_path / "full")
     full, _ = _build(full_settings, encoder, reuse=False)
     _assert_same(incremental, full, settings, full_settings, encoder)

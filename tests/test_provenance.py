@@ -111,7 +111,7 @@ def test_a_new_reader_version_makes_the_index_stale(mixed: Settings, monkeypatch
 
 
 def test_cli_prints_the_location_and_lists_documents_for_an_unknown_doc(mixed: Settings) -> None:
-    from .test_reliability import qa_command, qa_env
+    from scripts.trials import qa_command, qa_env
 
     env = qa_env(mixed.corpus_dir, mixed.index_dir)
     ask = [*qa_command(real=False), "ask", "uang harian perjalanan dinas ke Jepang"]

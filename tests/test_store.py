@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,7 @@ def _stale(settings, encoder, match: str) -> None:
 def test_each_stale_cause_is_detected_and_named(fake_assistant, settings, corpus_dir: Path) -> None:
     enc = FakeEncoder()
     Assistant(settings, encoder=enc, build="never", log=lambda m: None)  # fresh: loads fine
-    _stale(settings.with_(window=2), enc, r"chunking\.window: 1 -> 2")
+    _stale(replace(settings, window=2), enc, r"chunking\.window: 1 -> 2")
     enc2 = FakeEncoder()
     enc2.model = "another-model"
     _stale(settings, enc2, r"encoder\.model")

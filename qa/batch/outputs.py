@@ -206,7 +206,7 @@ class MarkdownWriter(Writer):
             ans = (result or {}).get("answer")
             if error:
                 out.append(f"**Galat** (baris {rec.line}): {' '.join(str(error).split())}\n")
-            elif result.get("abstained") or not ans:
+            elif result is None or result.get("abstained") or not ans:
                 out.append(f"{ABSTAIN_TEXT}\n\nKeyakinan: {_num(result.get('confidence'))}\n")
             else:
                 lines = str(ans.get("text", "")).splitlines()

@@ -57,7 +57,7 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
         size = len(question)
         error = error or f"question too long ({size} characters, limit {MAX_QUESTION_CHARS})"
         question = f"{question[:TOO_LONG_KEPT]}… [{size - TOO_LONG_KEPT} more characters not kept]"
-    return Record(line, rid, question, extra, error)
+    return Record(line, rid, question if isinstance(question, str) else None, extra, error)
 
 
 def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | None]:

@@ -177,6 +177,7 @@ def run_batch(
     def flush() -> None:
         questions = [r.question for r in pending if r.error is None]
         try:
+            # ignored for mypy below: a record without an error always has a str question (readers.py)
             results = list(answer(questions)) if questions else []  # type: ignore[arg-type]
         except InputError as exc:  # one question the answerer refuses must not sink the chunk or the batch
             results = _answer_each(answer, questions)  # type: ignore[arg-type]

@@ -93,7 +93,7 @@ class WebApp:
             result: dict = {}
             card = ui.message_card(ui.EMPTY_TEXT)
         else:
-            result = self.ask(question, k)
+            result = self.ask(question, _k(k))
             card = ui.answer_card(result, self.threshold)
         return card, ui.passage_table(result), ui.score_table(result), ui.context_html(result)
 
@@ -254,7 +254,7 @@ def build_demo(app: WebApp) -> gr.Blocks:
         with gr.Tab("Tentang"):
             gr.Markdown(ui.about_markdown(app.assistant.info()))
         shown = [card, table, plot, context]
-        batch = {"concurrency_id": "batch", "concurrency_limit": BATCH_CONCURRENCY}
+        batch: dict[str, Any] = {"concurrency_id": "batch", "concurrency_limit": BATCH_CONCURRENCY}
         gr.on([ask_btn.click, question.submit], app.ask_view, [question, k], shown, api_visibility="private")
         examples.load_input_event.then(app.ask_view, [question, k], shown, api_visibility="private")
         run_btn.click(

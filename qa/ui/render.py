@@ -120,6 +120,7 @@ def _pill(text: str, kind: str = "") -> str:
 def _focus(passage: dict[str, Any], text: str) -> tuple[int, int] | None:
     """The answering sentence inside a passage that carries neighbours (absent in older results)."""
     span = (passage.get("sentence_start"), passage.get("sentence_end"))
+    # ignored for mypy below: `None not in span` makes both offsets ints; mypy cannot narrow a tuple so
     return span if passage.get("text") == text and None not in span else None  # type: ignore[return-value]
 
 

