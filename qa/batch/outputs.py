@@ -202,18 +202,19 @@ class MarkdownWriter(Writer):
             question = " ".join((rec.question or "(tanpa pertanyaan)").split())
             question = question if len(question) <= 300 else question[:300] + "…"
             out.append(f"\n### {n}. {question}\n\n")
-            error = rec.error or (result or {}).get("error")
-            ans = (result or {}).get("answer")
+            res = result or {}
+            error = rec.error or res.get("error")
+            ans = res.get("answer")
             if error:
                 out.append(f"**Galat** (baris {rec.line}): {' '.join(str(error).split())}\n")
-            elif result is None or result.get("abstained") or not ans:
-                out.append(f"{ABSTAIN_TEXT}\n\nKeyakinan: {_num(result.get('confidence'))}\n")
+            elif res.get("abstained") or not ans:
+                out.append(f"{ABSTAIN_TEXT}\n\nKeyakinan: {_num(res.get('confidence'))}\n")
             else:
                 lines = str(ans.get("text", "")).splitlines()
                 quoted = "".join(f"> {line}".rstrip() + "\n" for line in lines)
                 source = " ".join(str(location_label(ans) or "").split()).replace("`", "'")
                 out.append(f"{quoted or '>' + chr(10)}\nSumber: `{source}` · skor {_num(ans.get('score'))}")
-                out.append(f" · keyakinan {_num(result.get('confidence'))}\n")
+                out.append(f" · keyakinan {_num(res.get('confidence'))}\n")
             out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} q={self.key(rec)} -->\n")
         return "".join(out)
 
