@@ -9,11 +9,14 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from qa.ui import render as ui
-from qa.ui.app import MAX_FILE_BYTES, build_demo, server_address
-from tests.ui_helpers import make_app
+from qa.answer import ABSTAIN_TEXT
+from qa.ui import pages, render
+from qa.ui.layout import build_demo
+from qa.ui.limits import MAX_FILE_BYTES, MAX_K, MAX_QUESTION_CHARS, server_address
+from tests.ui_helpers import make_app, run_to_end
 
 QUESTION = "kontrol penuh dalam pengambilan keputusan"  # words of the misconception passage (#6)
+DOC = "asisten-menteri-kerjasama-luar-negeri.txt"
 
 
 @pytest.fixture
@@ -28,16 +31,18 @@ def shy_app(settings, fake_encoder, tmp_path):
     return make_app(settings, fake_encoder, tmp_path / "web", threshold=1.01)
 
 
-def test_answer_card_shows_passage_source_confidence_and_marks(app):
+def test_answer_card_names_its_document_first_and_marks_matched_words(app):
     card, table, plot, context = app.ask_view(QUESTION, 3)
     assert "padahal sebenarnya mereka berperan sebagai pendamping" in card
     assert "<mark>kontrol</mark> <mark>penuh</mark>" in card and "<mark>keputusan</mark>" in card
-    assert "Sumber: asisten-menteri-kerjasama-luar-negeri.txt, bagian #6" in card
-    assert "Keyakinan: " in card and ui.ABSTAIN_TEXT not in card
-    assert list(table.columns) == ui.PASSAGE_HEADERS and len(table) == 3
-    assert list(table["#"]) == [1, 2, 3]
+    assert f'<p class="qa-source">Sumber: <b>{DOC}</b>, bagian #6</p>' in card
+    assert card.index("qa-source") < card.index("qa-answer")  # the document comes before the text
+    assert "Keyakinan: " in card and ABSTAIN_TEXT not in card
+    assert list(table.columns) == render.PASSAGE_HEADERS and len(table) == 3
+    assert list(table["#"]) == [1, 2, 3] and set(table["Sumber"]) == {DOC}
     assert set(table["Cocok lewat"]) <= {"makna", "kata kunci", "keduanya"}
-    assert list(plot["kutipan"]) == ["#1", "#2", "#3"] and list(plot["skor"]) == list(table["Skor"])
+    assert isinstance(plot, gr.BarPlot) and plot.y_title == render.SCORE_TITLE
+    assert list(plot.value["data"][i][0] for i in range(3)) == ["#1", "#2", "#3"]
     assert '<span class="qa-passage">Miskonsepsi tentang profesi' in context
     assert "Jika kamu tidak tertarik" in context  # the sentence before, for context
 
@@ -45,21 +50,26 @@ def test_answer_card_shows_passage_source_confidence_and_marks(app):
 def test_k_sets_the_number_of_supporting_passages(app):
     assert len(app.ask_view(QUESTION, 5)[1]) == 5
     assert len(app.ask_view(QUESTION, 1)[1]) == 1
+    assert len(app.ask_view(QUESTION, float(MAX_K))[1]) > 5  # MAX_K is allowed (the corpus is small)
 
 
-def test_abstention_card_says_so_and_lists_nearest_passages(shy_app):
-    card, table, _, context = shy_app.ask_view(QUESTION, 3)
-    assert ui.ABSTAIN_TEXT in card
-    assert "untuk yang penasaran" in card and card.count("<li>") == 3
-    assert "Keyakinan: rendah" in card and "<mark>" not in card
+def test_abstention_shows_the_cosine_similarity_not_a_normalised_score(shy_app):
+    card, table, plot, context = shy_app.ask_view(QUESTION, 3)
+    result = shy_app.ask(QUESTION, 3)
+    assert ABSTAIN_TEXT in card and "untuk yang penasaran" in card and card.count("<li>") == 3
+    assert "Keyakinan: rendah" in card and "<mark>" not in card and "skor" not in card.lower()
+    for p in result["passages"]:
+        assert f"kemiripan {p['dense_score']:.2f}" in card
+    assert plot.y_title == render.SIMILARITY_TITLE
+    assert [row[1] for row in plot.value["data"]] == [round(p["dense_score"], 3) for p in result["passages"]]
     assert len(table) == 3 and "Kutipan terdekat" in context
 
 
 @pytest.mark.parametrize("question", ["", "   ", None])
-def test_empty_question_is_a_friendly_message_not_an_error(app, question):
+def test_empty_question_is_a_friendly_message_naming_the_corpus_example(app, question):
     card, table, plot, _ = app.ask_view(question, 3)
-    assert ui.EMPTY_TEXT in card
-    assert len(table) == 0 and len(plot) == 0
+    assert pages.empty_text(app.about) in card and app.about.examples[0] in card
+    assert len(table) == 0 and plot.value["data"] == []
 
 
 def test_empty_question_through_the_api_is_a_clear_error(app):
@@ -67,81 +77,132 @@ def test_empty_question_through_the_api_is_a_clear_error(app):
         app.ask("  ", 3)
 
 
-def test_long_question_is_truncated_with_a_notice(app):
-    card = app.ask_view(QUESTION + " " + "keputusan " * 300, 3)[0]
-    assert "Pertanyaan terlalu panjang" in card and 'class="qa-notice"' in card
-    assert "qa-notice" not in app.ask_view(QUESTION, 3)[0]
+def test_notice_from_the_core_is_shown():
+    card = render.answer_card({"abstained": True, "confidence": 0.1, "notice": "Pertanyaan <dipotong>"}, 0.5)
+    assert '<div class="qa-notice">Pertanyaan &lt;dipotong&gt;</div>' in card
 
 
-def test_core_errors_become_gr_error_with_their_message(app):
-    with pytest.raises(gr.Error, match="k must be between 1 and 20"):
-        app.ask_view(QUESTION, 50)
-
-
-def test_api_returns_the_cli_json_shape(app):
-    result = app.ask(QUESTION, 2)
-    assert set(result) >= {"question", "abstained", "confidence", "answer", "message", "passages"}
-    assert len(result["passages"]) == 2
-    assert json.loads(json.dumps(result)) == result  # plain JSON
+def test_keys_of_later_cores_are_shown_when_present():
+    """``location`` (page or heading) and an abstention ``reason`` (its ``message``) are rendered."""
+    p = {"rank": 1, "chunk_id": "cuti.pdf#3", "source": "cuti.pdf", "text": "Cuti 12 hari.", "score": 0.9,
+         "dense_score": 0.8, "lexical_score": 1.0, "matched_by": "both",
+         "location": {"label": "cuti.pdf, halaman 3", "page": 3, "headings": []}}  # fmt: skip
+    answer = {
+        "text": p["text"],
+        "source": "cuti.pdf",
+        "chunk_id": "cuti.pdf#3",
+        "score": 0.9,
+        "highlights": [],
+    }
+    card = render.answer_card({"abstained": False, "confidence": 0.9, "answer": answer, "passages": [p]}, 0.5)
+    assert "Sumber: <b>cuti.pdf, halaman 3</b>" in card
+    assert list(render.passage_table({"passages": [p]})["Sumber"]) == ["cuti.pdf, halaman 3"]
+    why = "Dokumen tidak menyebut <gaji> asisten."
+    card = render.answer_card({"abstained": True, "confidence": 0.2, "message": why, "passages": [p]}, 0.5)
+    assert (
+        "Dokumen tidak menyebut &lt;gaji&gt; asisten." in card
+        and "(cuti.pdf, halaman 3, kemiripan 0.80)" in card
+    )
 
 
 def test_highlight_segments_land_on_the_matched_words(app):
     answer = app.ask("kontrol keputusan", 1)["answer"]
-    pieces = ui.segments(answer["text"], answer["highlights"])
+    pieces = render.segments(answer["text"], answer["highlights"])
     assert "".join(p for p, _ in pieces) == answer["text"]
     assert [p for p, label in pieces if label] == ["kontrol", "keputusan"]
-    assert all(label in (None, ui.HIGHLIGHT_LABEL) for _, label in pieces)
 
 
 def test_segments_survive_odd_spans_and_markup_is_escaped():
     text = "a <b>bold</b> & kata"
-    pieces = ui.segments(text, [[16, 20], [3, 4], [2, 6], [50, 60], [5, 5]])
+    pieces = render.segments(text, [[16, 20], [3, 4], [2, 6], [50, 60], [5, 5]])
     assert "".join(p for p, _ in pieces) == text
     assert [p for p, label in pieces if label] == ["<b>b", "kata"]  # overlap, out of range, empty: dropped
-    html = ui.marked_html(text, [[16, 20]])
-    assert "<b>" not in html and "&lt;b&gt;" in html and "<mark>kata</mark>" in html
-    assert ui.segments("", []) == [("", None)]
+    marked = render.marked_html(text, [[16, 20]])
+    assert "<b>" not in marked and "&lt;b&gt;" in marked and "<mark>kata</mark>" in marked
+    assert render.segments("", []) == [("", None)]
 
 
 def test_answer_sentence_stands_out_from_its_neighbours():
     text = "Satu dua. Tiga empat."
-    html = ui.marked_html(text, [[0, 4], [10, 14]], focus=(10, 21))
-    assert html == '<span class="qa-aside"><mark>Satu</mark> dua. </span><mark>Tiga</mark> empat.'
-    assert ui.marked_html(text, [], focus=(5, 99)) == text  # a nonsensical focus is ignored
+    marked = render.marked_html(text, [[0, 4], [10, 14]], focus=(10, 21))
+    assert marked == '<span class="qa-aside"><mark>Satu</mark> dua. </span><mark>Tiga</mark> empat.'
+    assert render.marked_html(text, [], focus=(5, 99)) == text  # a nonsensical focus is ignored
 
 
 @pytest.mark.parametrize(
     ("conf", "tier"), [(0.95, "tinggi"), (0.85, "tinggi"), (0.6, "sedang"), (0.2, "rendah")]
 )
 def test_confidence_in_words_and_number(conf, tier):
-    assert ui.confidence_text(conf, 0.5) == f"Keyakinan: {tier} ({conf:.2f})"
+    assert render.confidence_text(conf, 0.5) == f"Keyakinan: {tier} ({conf:.2f})"
 
 
-def test_batch_writes_csv_and_jsonl_with_every_question(app, fake_encoder, tmp_path):
+def test_batch_runs_the_model_once_and_writes_csv_and_jsonl_from_the_same_answers(
+    app, fake_encoder, tmp_path
+):
     upload = tmp_path / "my questions; rm -rf ~.txt"  # the name is never used as a path
     questions = ["apa tugas utama asisten?", "kontrol penuh keputusan", "", "profil orang yang cocok"]
     upload.write_text("\n".join(questions) + "\n", encoding="utf-8")
     fake_encoder.calls.clear()
-    summary, preview, files = app.batch_view(str(upload), 2)
+    summary, preview, files = run_to_end(app.batch_view(str(upload), 2))
     assert summary.startswith("**3 pertanyaan**: 3 terjawab")
     assert [Path(f).name for f in files] == ["jawaban.csv", "jawaban.jsonl"]
     assert all(Path(f).resolve().is_relative_to(app.workdir.resolve()) for f in files)
-    assert sum(fake_encoder.calls) == 3  # the model ran once; the CSV replays the same answers
+    assert sum(fake_encoder.calls) == 3  # every question encoded exactly once, for both files
     asked = [q for q in questions if q]
     records = [json.loads(line) for line in Path(files[1]).read_text(encoding="utf-8").splitlines()]
     assert [r["question"] for r in records] == asked and all(len(r["passages"]) == 2 for r in records)
     with open(files[0], encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [r["question"] for r in rows] == asked and [r["answer"] for r in rows] == [
-        r["answer"]["text"] for r in records
-    ]
+    assert [r["question"] for r in rows] == asked
+    assert [r["answer"] for r in rows] == [r["answer"]["text"] for r in records]
+    assert [r["passage_2_source"] for r in rows] == [DOC] * 3
     assert list(preview["Pertanyaan"]) == asked and set(preview["Status"]) == {"terjawab"}
+
+
+def test_batch_reads_the_upload_once(app, tmp_path, monkeypatch):
+    import qa.ui.batch as batch
+
+    reads = []
+    real = batch.read_questions
+    monkeypatch.setattr(batch, "read_questions", lambda src: reads.append(src) or real(src))
+    upload = tmp_path / "q.csv"
+    upload.write_text("id,question\na,kontrol keputusan\nb,\nc,profil\n", encoding="utf-8")
+    summary, _, _ = app.run_file(str(upload), 3)
+    assert len(reads) == 1 and (summary.total, summary.answered, summary.errors) == (3, 2, 1)
+
+
+def test_batch_progress_is_reported_while_it_runs(app, tmp_path):
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n" * 70, encoding="utf-8")
+    updates = list(app.batch_view(str(upload), 1))
+    steps = [u[0] for u in updates[:-1]]
+    assert steps == [pages.batch_progress(n, 70) for n in (32, 64, 70)]
+    assert updates[-1][0].startswith("**70 pertanyaan**")
+
+
+def test_batch_keeps_csv_rows_with_their_error_and_duplicate_ids(app, tmp_path):
+    upload = tmp_path / "q.jsonl"
+    long = "x" * (MAX_QUESTION_CHARS + 1)
+    lines = ['{"id": "a", "question": "kontrol keputusan"}', '{"id": "b", "question": ""}',
+             '{"id": "a", "question": "profil"}', '{"id": "c", "question": "' + long + '"}']  # fmt: skip
+    upload.write_text("\n".join(lines) + "\n")
+    _, csv_path, jsonl_path = app.run_file(str(upload), 3)
+    records = [json.loads(line) for line in jsonl_path.read_text().splitlines()]
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["id"] for r in records] == [r["id"] for r in rows] == ["a", "b", "a#3", "c"]
+    assert records[1]["error"] == rows[1]["error"] == "empty question"
+    assert (
+        rows[3]["error"]
+        == f"question too long ({MAX_QUESTION_CHARS + 1} characters, limit {MAX_QUESTION_CHARS})"
+    )
+    assert "x" * 50 not in rows[3]["answer"]
 
 
 def test_batch_api_returns_the_jsonl_file(app, tmp_path):
     upload = tmp_path / "q.jsonl"
     upload.write_text('{"id": "a", "question": "kontrol keputusan"}\n{"id": "b", "question": ""}\n')
-    out = Path(app.batch_file(str(upload), 3))
+    out = Path(run_to_end(app.batch_file(str(upload), 3)))
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert out.name == "jawaban.jsonl" and [r["id"] for r in records] == ["a", "b"]
     assert records[1]["error"] == "empty question"
@@ -154,23 +215,61 @@ def test_batch_api_returns_the_jsonl_file(app, tmp_path):
         ("questions", "apa tugas asisten?", "tidak didukung"),
         ("empty.txt", "\n# only a comment\n", "tidak berisi satu pun pertanyaan"),
         ("binary.txt", "apa\x00tugas", "not a text file"),
+        ("many.txt", "apa?\n" * 2001, "batasnya 2000"),
+        ("long.txt", ("k" * 900 + "\n") * 230, "karakter; batasnya 200000"),
     ],
 )
-def test_batch_refuses_bad_files_with_a_clear_message(app, tmp_path, name, content, message):
+def test_batch_refuses_bad_files_before_any_model_work(app, fake_encoder, tmp_path, name, content, message):
     upload = tmp_path / name
     upload.write_text(content)
-    summary, preview, files = app.batch_view(str(upload), 3)
+    fake_encoder.calls.clear()
+    summary, preview, files = run_to_end(app.batch_view(str(upload), 3))
     assert summary.startswith("⚠️") and message in summary and str(app.workdir) not in summary
-    assert files is None and len(preview) == 0
+    assert files is None and len(preview) == 0 and fake_encoder.calls == []
     with pytest.raises(gr.Error, match=message):
-        app.batch_file(str(upload), 3)
+        run_to_end(app.batch_file(str(upload), 3))
+    assert list(app.workdir.glob("batch-*")) == []  # nothing left behind
+
+
+@pytest.mark.parametrize("k", [0, 21, "Infinity", float("inf"), float("nan"), 1e400, 2.5, "tiga", None, True])
+def test_batch_refuses_a_bad_k_before_reading_the_upload(app, fake_encoder, tmp_path, k):
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n")
+    fake_encoder.calls.clear()
+    summary, _, files = run_to_end(app.batch_view(str(upload), k))
+    assert "k harus bilangan bulat antara 1 dan 20" in summary and files is None
+    assert fake_encoder.calls == [] and list(app.workdir.glob("batch-*")) == []
 
 
 def test_batch_refuses_oversized_and_missing_uploads(app, tmp_path):
     big = tmp_path / "big.txt"
     big.write_bytes(b"apa tugas asisten?\n" * (MAX_FILE_BYTES // 19 + 10))
-    assert "terlalu besar" in app.batch_view(str(big), 3)[0]
-    assert "Pilih berkas" in app.batch_view(None, 3)[0]
+    assert "terlalu besar" in run_to_end(app.batch_view(str(big), 3))[0]
+    assert "Pilih berkas" in run_to_end(app.batch_view(None, 3))[0]
+
+
+def test_closing_the_batch_generator_stops_the_work_and_removes_its_folder(app, tmp_path, monkeypatch):
+    """What Gradio does when the visitor has gone: it closes the handler's generator."""
+    import threading
+    import time
+
+    real, steps = app.answer_batch, []
+
+    def slow(questions, k, doc):
+        steps.append(len(questions))
+        time.sleep(0.05)
+        return real(questions, k, doc)
+
+    monkeypatch.setattr(app, "answer_batch", slow)
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n" * 200, encoding="utf-8")
+    gen = app.batch_view(str(upload), 1)
+    assert next(gen)[0] == pages.batch_progress(32, 200)  # the first write: 4 steps of 8 questions
+    gen.close()
+    for t in [t for t in threading.enumerate() if t.name == "qa-batch"]:
+        t.join(5)
+    assert 4 <= len(steps) < 10  # of 25: stopped after the step in flight
+    assert list(app.workdir.glob("batch-*")) == []
 
 
 def test_server_address_is_loopback_unless_told_or_on_spaces():
@@ -185,14 +284,18 @@ def test_server_address_is_loopback_unless_told_or_on_spaces():
 
 
 def test_about_tab_names_document_model_build_and_threshold(app):
-    text = ui.about_markdown(app.assistant.info())
     info = app.assistant.info()
-    assert "asisten-menteri-kerjasama-luar-negeri.txt" in text and "**10 kutipan**" in text
+    text = pages.about_html(info, app.about)
+    assert f"<code>{DOC}</code>" in text and "<b>10 kutipan</b>" in text and app.about.about in text
     assert info["build"]["id"] in text and info["build"]["created"] in text and "0.00" in text
     assert "fake-hash-bow" in text
 
 
-def test_page_has_exactly_the_named_endpoints(app):
+def test_page_has_exactly_the_named_endpoints_and_one_k_maximum(app):
     demo = build_demo(app)
     public = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
     assert public == {"ask", "batch"}
+    sliders = [b for b in demo.blocks.values() if isinstance(b, gr.Slider)]
+    assert len(sliders) == 2 and {s.maximum for s in sliders} == {MAX_K}
+    boxes = [b for b in demo.blocks.values() if isinstance(b, gr.Textbox) and b.label == "Pertanyaan"]
+    assert [b.max_length for b in boxes] == [MAX_QUESTION_CHARS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import socket
@@ -35,13 +36,25 @@ def correct(result: dict, expected: tuple[str, ...] | None) -> bool:
     return not result["abstained"] and any(e in answer.get("text", "") for e in expected)
 
 
-def make_app(settings, encoder, workdir: Path, threshold: float):
-    """A WebApp over the fake encoder; ``threshold`` 0 always answers, above 1 always abstains."""
+def make_app(settings, encoder, workdir: Path, threshold: float, about: bool = True):
+    """A WebApp over the fake encoder; ``threshold`` 0 always answers, above 1 always abstains.
+    ``about``: the corpus copy gets the shipped corpus's about.json, as the real corpus has."""
+    import shutil
+
+    from qa.about import ABOUT_FILE
     from qa.assistant import Assistant
     from qa.ui.app import WebApp
 
+    if about and not (settings.corpus_dir / ABOUT_FILE).exists():
+        shutil.copy(CORPUS / ABOUT_FILE, settings.corpus_dir / ABOUT_FILE)
+
     assistant = Assistant(settings, encoder=encoder, threshold=threshold, log=lambda m: None)
     return WebApp(assistant, workdir=workdir)
+
+
+def run_to_end(updates: Iterator):
+    """The last value a generator handler yields (what the page shows when it is done)."""
+    return collections.deque(updates, maxlen=1).pop()
 
 
 def free_port() -> int:

@@ -1,1 +1,2 @@
-"""The web UI: Gradio handlers around the one shared Assistant (``app``) and pure rendering (``render``)."""
+"""The web UI: handlers around the one shared Assistant (``app``, ``batch``), the page (``layout``), what
+requests may carry (``limits``), the model lock (``scheduler``) and pure rendering (``render``, ``pages``)."""

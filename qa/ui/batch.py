@@ -1,0 +1,227 @@
+"""The Batch tab and the /batch API: an uploaded question file in, ``jawaban.jsonl`` and ``jawaban.csv`` out.
+
+An upload is copied once into a fresh folder and parsed once; its size, question count and total
+characters are checked before the model sees anything. The model answers each question once, in small
+steps that give way to interactive questions (:class:`~qa.ui.scheduler.PriorityLock`); the JSONL comes
+from :func:`qa.batch.run_batch` and the CSV is written from those same records by ``qa.batch``'s writer.
+The handlers are generators: when the visitor leaves, Gradio closes them and the work stops after the
+step in flight, and its folder is removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import queue
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ..batch import INPUT_EXTENSIONS, BatchSummary, Record, read_questions, run_batch
+from ..batch.writers import open_writer
+from ..errors import InputError, QAError
+from . import pages
+from .limits import (
+    MAX_BATCH_CHARS,
+    MAX_BATCH_QUESTIONS,
+    MAX_FILE_BYTES,
+    MAX_QUESTION_CHARS,
+    parse_k,
+    ui_error,
+)
+
+RUN_TTL = 3600  # seconds a batch's result folder is kept for downloading
+WRITE_CHUNK = 32  # questions per durable write and progress report
+STEP_QUESTIONS, STEP_CHARS = 8, 1200  # one hold of the model: a few short questions or one long one
+Progress = Callable[[int, int], None]
+
+
+class BatchCancelled(Exception):
+    """The visitor left: stop answering (never shown to anyone)."""
+
+
+def _steps(questions: list[str]) -> Iterator[list[str]]:
+    """Consecutive slices of at most STEP_QUESTIONS questions and about STEP_CHARS characters."""
+    step: list[str] = []
+    size = 0
+    for q in questions:
+        if step and (len(step) >= STEP_QUESTIONS or size + len(q) > STEP_CHARS):
+            yield step
+            step, size = [], 0
+        step.append(q)
+        size += len(q)
+    if step:
+        yield step
+
+
+def _read(src: Path) -> list[Record]:
+    """Every record of the upload, the web's question cap applied; the work bounds checked."""
+    records = [
+        dataclasses.replace(
+            r, error=f"question too long ({len(r.question)} characters, limit {MAX_QUESTION_CHARS})"
+        )
+        if r.error is None and r.question is not None and len(r.question) > MAX_QUESTION_CHARS
+        else r
+        for r in read_questions(src)
+    ]
+    if not records:
+        raise InputError("Berkas tidak berisi satu pun pertanyaan.")
+    if len(records) > MAX_BATCH_QUESTIONS:
+        raise InputError(
+            f"Berkas berisi {len(records)} pertanyaan; batasnya {MAX_BATCH_QUESTIONS} sekali unggah."
+        )
+    chars = sum(len(r.question or "") for r in records if r.error is None)
+    if chars > MAX_BATCH_CHARS:
+        raise InputError(
+            f"Pertanyaan di berkas ini berjumlah {chars} karakter; batasnya {MAX_BATCH_CHARS} sekali unggah. "
+            "Bagi berkasnya menjadi beberapa unggahan."
+        )
+    return records
+
+
+def _write_csv(records: list[Record], jsonl: Path, csv_path: Path) -> None:
+    """The CSV from the JSONL records just written: same answers, no second model run."""
+    writer = open_writer(csv_path, resume=False, force=False)
+    try:
+        with jsonl.open(encoding="utf-8") as f:
+            objs = [json.loads(line) for line in f]
+        items = [(dataclasses.replace(r, id=o["id"]), None if r.error else o) for r, o in zip(records, objs)]
+        for i in range(0, len(items), WRITE_CHUNK):
+            writer.write(items[i : i + WRITE_CHUNK])
+    finally:
+        writer.close()
+
+
+class BatchHandlers:
+    """Mixed into :class:`qa.ui.app.WebApp`, which provides ``workdir`` and ``answer_batch``."""
+
+    workdir: Path
+    answer_batch: Callable[[list[str], int, str | None], list[dict]]
+    check_doc: Callable[[Any], str | None]
+
+    def run_file(
+        self,
+        upload: str | Path | None,
+        k: Any,
+        on_progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        doc: Any = None,
+    ) -> tuple[BatchSummary, Path, Path]:
+        """Answer an upload into a fresh folder; returns the summary, the CSV and the JSONL paths.
+
+        The upload's name is untrusted: only its extension is used, after checking it.
+        """
+        k, doc = parse_k(k), self.check_doc(doc)
+        if upload is None:
+            raise InputError("Pilih berkas pertanyaan dulu (.txt, .csv, .tsv atau .jsonl).")
+        path = Path(upload)
+        ext = path.suffix.lower()
+        if ext not in INPUT_EXTENSIONS:
+            raise InputError(
+                f"Jenis berkas {ext[:12] or '(tanpa ekstensi)'} tidak didukung; "
+                f"pakai {', '.join(INPUT_EXTENSIONS)}."
+            )
+        if not path.is_file():
+            raise InputError("Berkas yang diunggah tidak ditemukan; unggah ulang.")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"Berkas terlalu besar ({path.stat().st_size / 2**20:.1f} MB); batasnya 5 MB.")
+        self._prune()
+        run = Path(tempfile.mkdtemp(prefix="batch-", dir=self.workdir))
+        src = run / f"pertanyaan{ext}"
+        shutil.copyfile(path, src)
+        try:
+            records = _read(src)
+            total = len(records)
+
+            def answer(questions: list[str]) -> list[dict]:
+                out: list[dict] = []
+                for step in _steps(questions):
+                    if cancel is not None and cancel.is_set():
+                        raise BatchCancelled
+                    out.extend(self.answer_batch(step, k, doc))
+                return out
+
+            report = (lambda n: on_progress(n, total)) if on_progress else None
+            out = run / "jawaban.jsonl"
+            summary = run_batch(
+                records, answer, out, progress=False, on_progress=report, chunk_size=WRITE_CHUNK
+            )
+            _write_csv(records, out, run / "jawaban.csv")
+        except QAError as exc:  # messages name our private copy; users know it as their upload
+            exc.message = exc.message.replace(str(src), "berkas yang diunggah")
+            shutil.rmtree(run, ignore_errors=True)
+            raise
+        except BaseException:
+            shutil.rmtree(run, ignore_errors=True)
+            raise
+        return summary, run / "jawaban.csv", run / "jawaban.jsonl"
+
+    def _stream(
+        self, upload: Any, k: Any, doc: Any
+    ) -> Iterator[tuple[int, int] | tuple[BatchSummary, Path, Path]]:
+        """``run_file`` in a worker thread: yields (done, total) as it goes, then its result. Closing the
+        generator (Gradio does when the client has gone) cancels the work after the step in flight."""
+        events: queue.Queue = queue.Queue()
+        cancel = threading.Event()
+
+        def work() -> None:
+            try:
+                events.put(
+                    ("done", self.run_file(upload, k, lambda n, t: events.put(("step", (n, t))), cancel, doc))
+                )
+            except BaseException as exc:  # noqa: BLE001 - handed to the generator, which re-raises it
+                events.put(("error", exc))
+
+        threading.Thread(target=work, name="qa-batch", daemon=True).start()
+        try:
+            while True:
+                kind, value = events.get()
+                if kind == "error":
+                    if isinstance(value, BatchCancelled):
+                        return
+                    raise value
+                yield value
+                if kind == "done":
+                    return
+        finally:
+            cancel.set()
+
+    def batch_view(
+        self, upload: str | None, k: float, doc: str | None = None
+    ) -> Iterator[tuple[str, Any, Any]]:
+        """The Batch tab: progress lines, then the summary, preview table and both result files."""
+        try:
+            for item in self._stream(upload, k, doc):
+                if isinstance(item[0], int):
+                    yield pages.batch_progress(*item), gr.skip(), gr.skip()
+                    continue
+                summary, csv_path, jsonl_path = item
+                table = pages.preview_table(jsonl_path)
+                counts = (summary.total, summary.answered, summary.abstained, summary.errors)
+                yield pages.batch_summary(*counts, len(table)), table, [str(csv_path), str(jsonl_path)]
+        except InputError as exc:
+            yield f"⚠️ {html.escape(exc.message)}", pages.preview_table(None), None
+        except QAError as exc:
+            raise ui_error(exc) from None
+
+    def batch_file(self, upload: str | None, k: float, doc: str | None = None) -> Iterator[Any]:
+        """The /batch API: a question file in, the JSONL results file (one ``qa ask --json`` per line) out."""
+        try:
+            for item in self._stream(upload, k, doc):
+                yield str(item[2]) if isinstance(item[0], BatchSummary) else gr.skip()
+        except QAError as exc:
+            raise ui_error(exc) from None
+
+    def _prune(self) -> None:
+        """Drop result folders older than RUN_TTL, so a long-running Space does not fill its disk."""
+        cutoff = time.time() - RUN_TTL
+        for d in self.workdir.glob("batch-*"):
+            if d.stat().st_mtime < cutoff:
+                shutil.rmtree(d, ignore_errors=True)

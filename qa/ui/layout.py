@@ -1,0 +1,186 @@
+"""The page: header, Tanya / Batch / Tentang tabs, the /ask and /batch endpoints, style and language.
+
+Gradio's own strings (upload area, footer, table menus) are Indonesian for every visitor: Gradio picks
+its language from the browser, so the same Indonesian wording is registered under each language it
+ships (``gr.I18n``); app strings are Indonesian already. The score plot's colour legend is fixed
+(``color_map``), so a later answer whose passages matched differently is still drawn.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from ..batch import INPUT_EXTENSIONS
+from . import pages, render
+from .app import BATCH_CONCURRENCY, WebApp
+from .batch import RUN_TTL
+from .limits import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS
+
+# Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
+ID_STRINGS = {
+    "upload_text.drop_file": "Letakkan Berkas di Sini",
+    "upload_text.click_to_upload": "Klik untuk Mengunggah",
+    "upload_text.drop_csv": "Letakkan CSV di Sini",
+    "upload_text.paste_clipboard": "Tempel dari Papan Klip",
+    "common.or": "atau",
+    "common.clear": "Bersihkan",
+    "common.download": "Unduh",
+    "common.download_all": "Unduh semua",
+    "common.remove": "Hapus",
+    "common.undo": "Urungkan",
+    "common.edit": "Ubah",
+    "common.error": "Galat",
+    "common.loading": "Memuat",
+    "common.upload": "Unggah",
+    "common.settings": "Pengaturan",
+    "common.language": "Bahasa",
+    "common.display_theme": "Tema tampilan",
+    "common.built_with": "dibuat dengan",
+    "common.built_with_gradio": "Dibuat dengan Gradio",
+    "common.hosted_on": "Di-hosting di",
+    "common.progress": "Kemajuan",
+    "common.complete": "selesai",
+    "errors.use_via_api": "Pakai lewat API",
+    "file.uploading": "Mengunggah...",
+    "dataframe.sort_column": "Urutkan kolom",
+    "dataframe.sort_ascending": "Urutkan naik",
+    "dataframe.sort_descending": "Urutkan turun",
+    "dataframe.clear_sort": "Hapus urutan",
+    "blocks.lost_connection": "Koneksi terputus karena halaman ditinggalkan. Masuk kembali ke antrean...",
+    "blocks.waiting_for_inputs": "Menunggu berkas selesai diunggah, coba lagi sebentar.",
+}
+# The languages Gradio 6 ships translations for; a browser asking for another one gets "en".
+GRADIO_LOCALES = (
+    "ar ca ckb de en es et eu fa fi fr he hi id ja ko lt nb nl pl pt pt-BR ro ru sv ta th tr uk ur uz "
+    "zh-CN zh-TW"
+).split()
+I18N = gr.I18n(**{locale: ID_STRINGS for locale in GRADIO_LOCALES})
+
+CSS = """
+.qa-header h1 {margin-bottom: .2rem}
+.qa-header p {margin-top: 0; opacity: .8}
+.qa-card {border: 1px solid var(--border-color-primary); border-radius: 12px; padding: 1rem 1.2rem;
+  background: var(--block-background-fill); line-height: 1.6}
+.qa-card .qa-answer {font-size: 1.08rem; margin: .2rem 0 .6rem}
+.qa-card .qa-source {margin: 0 0 .3rem; font-size: .95rem}
+.qa-card mark, .qa-context mark {background: #fde68a; color: #1f2937; border-radius: 3px; padding: 0 2px}
+.qa-meta {display: flex; flex-wrap: wrap; gap: .5rem; font-size: .88rem; opacity: .9}
+.qa-pill {border-radius: 999px; padding: .1rem .6rem; background: var(--background-fill-secondary)}
+.qa-tinggi {background: #dcfce7; color: #14532d} .qa-sedang {background: #fef9c3; color: #713f12}
+.qa-rendah {background: #fee2e2; color: #7f1d1d}
+.qa-notice {border-left: 4px solid #f59e0b; padding: .3rem .7rem; margin-bottom: .6rem; font-size: .92rem}
+.qa-aside {opacity: .65}
+.qa-muted {opacity: .75; font-size: .92rem}
+.qa-nearest li {margin-bottom: .4rem}
+.qa-table * {font-family: var(--font) !important}
+.qa-context {line-height: 1.7; white-space: pre-wrap}
+.qa-context .qa-passage {background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px;
+  font-weight: 600}
+"""
+TABLE_MAX_HEIGHT = 2400  # px: five passages with neighbours fit without a scroll bar inside the table
+
+
+def THEME() -> gr.themes.Base:  # noqa: N802 - reads as the constant it stands for
+    return gr.themes.Soft(primary_hue="teal", neutral_hue="slate")
+
+
+def _doc_choice(app: WebApp) -> gr.Dropdown:
+    return gr.Dropdown(
+        [pages.ALL_DOCUMENTS, *app.documents],
+        value=pages.ALL_DOCUMENTS,
+        label="Dokumen",
+        visible=app.can_limit_to_document,
+        interactive=True,
+    )
+
+
+def _ask_tab(app: WebApp) -> None:
+    about = app.about
+    with gr.Row():
+        question = gr.Textbox(
+            label="Pertanyaan", placeholder=pages.placeholder(about), scale=5, max_length=MAX_QUESTION_CHARS
+        )
+        ask_btn = gr.Button("Tanya", variant="primary", scale=1, elem_id="qa-ask")
+    examples = (
+        gr.Examples([[q] for q in about.examples], [question], label="Contoh pertanyaan")
+        if about.examples
+        else None
+    )
+    with gr.Row():
+        k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)", scale=3)
+        doc = _doc_choice(app)
+    card = gr.HTML(render.message_card("Jawaban akan muncul di sini."), elem_id="qa-card")
+    with gr.Accordion("Lihat konteks", open=False):
+        context = gr.HTML(render.context_html({}), elem_id="qa-context")
+    with gr.Row():
+        table = gr.Dataframe(
+            render.passage_table({}),
+            label="Kutipan pendukung",
+            wrap=True,
+            interactive=False,
+            scale=3,
+            max_height=TABLE_MAX_HEIGHT,
+            column_widths=["5%", "41%", "14%", "9%", "10%", "10%", "11%"],
+            elem_classes="qa-table",
+            elem_id="qa-passages",
+        )
+        plot = gr.BarPlot(
+            render.score_table({}),
+            x="kutipan",
+            y="skor",
+            color="cocok lewat",
+            color_map=render.MATCH_COLOURS,
+            y_lim=[0, 1],
+            y_title=render.SCORE_TITLE,
+            sort=[f"#{i}" for i in range(1, MAX_K + 1)],
+            label="Skor kutipan",
+            scale=2,
+            elem_id="qa-plot",
+        )
+    shown = [card, table, plot, context]
+    gr.on([ask_btn.click, question.submit], app.ask_view, [question, k, doc], shown, api_visibility="private")
+    if examples is not None:
+        examples.load_input_event.then(app.ask_view, [question, k, doc], shown, api_visibility="private")
+
+
+def _batch_tab(app: WebApp) -> None:
+    gr.Markdown(pages.BATCH_INTRO)
+    with gr.Row():
+        upload = gr.File(
+            label="Berkas pertanyaan", file_types=list(INPUT_EXTENSIONS), scale=3, elem_id="qa-upload"
+        )
+        with gr.Column(scale=2):
+            k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)")
+            doc = _doc_choice(app)
+            run_btn = gr.Button("Jawab semua", variant="primary", elem_id="qa-run")
+    summary = gr.Markdown(elem_id="qa-summary")
+    files = gr.File(label="Unduh hasil", file_count="multiple", interactive=False, elem_id="qa-results")
+    preview = gr.Dataframe(
+        pages.preview_table(None),
+        label=f"Pratinjau ({pages.PREVIEW_ROWS} baris pertama)",
+        wrap=True,
+        interactive=False,
+        column_widths=["7%", "27%", "38%", "10%", "8%", "10%"],
+        elem_classes="qa-table",
+    )
+    api_file, api_btn = gr.File(visible=False), gr.Button(visible=False)
+    batch = {"concurrency_id": "batch", "concurrency_limit": BATCH_CONCURRENCY}
+    run_btn.click(
+        app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private", **batch
+    )
+    api_btn.click(app.batch_file, [upload, k, doc], api_file, api_name="batch", **batch)
+
+
+def build_demo(app: WebApp) -> gr.Blocks:
+    """The page for ``app``'s corpus: its own title, description and examples (see :mod:`qa.about`)."""
+    about = app.about
+    with gr.Blocks(title=about.title, analytics_enabled=False, delete_cache=(RUN_TTL, RUN_TTL)) as demo:
+        gr.HTML(pages.header_html(about), elem_id="qa-header")
+        with gr.Tab("Tanya"):
+            _ask_tab(app)
+        with gr.Tab("Batch"):
+            _batch_tab(app)
+        with gr.Tab("Tentang"):
+            gr.HTML(pages.about_html(app.assistant.info(), about), elem_id="qa-about")
+        gr.api(app.ask, api_name="ask")
+    return demo

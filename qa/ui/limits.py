@@ -1,0 +1,110 @@
+"""What the web edge accepts, checked once before any work: k, the question, the upload, the address.
+
+The web app is shared by strangers, so every value from a request is checked here before it reaches the
+model: a wrong type, an absurd number (``Infinity``, ``1e400``, ``NaN``) or a 5 MB question becomes one
+clear :class:`~qa.errors.InputError` (shown as a ``gr.Error``), never an ``OverflowError`` or a
+minute of tokenising while other visitors wait.
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import os
+import socket
+from collections.abc import Mapping
+
+from ..assistant import DEFAULT_K, MAX_K
+from ..errors import InputError, QAError
+
+__all__ = ["DEFAULT_K", "MAX_K"]
+
+# A web question is a question: 1,000 characters is several paragraphs, and the model's window (512
+# tokens) holds it whole. Longer text is refused before tokenising (the CLI's batch rows allow 2,000).
+MAX_QUESTION_CHARS = 1000
+MAX_FILE_SIZE, MAX_FILE_BYTES = "5mb", 5 * 1024 * 1024  # the server refuses bigger uploads; we check too
+# Work per upload is bounded by count and by characters (the model's cost grows with length), so one
+# upload holds the shared model for a few minutes at most.
+MAX_BATCH_QUESTIONS = 2000
+MAX_BATCH_CHARS = 200_000
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def parse_k(value: object) -> int:
+    """``k`` from a slider or a raw API call: a whole number in 1..MAX_K, else one clear InputError."""
+    wrong = InputError(f"k harus bilangan bulat antara 1 dan {MAX_K}, bukan {str(value)[:20]!r}")
+    if isinstance(value, bool):
+        raise wrong
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise wrong from None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        number = int(value)
+    else:
+        raise wrong  # None, NaN, ±Infinity (1e400 parses as Infinity), 2.5, lists, objects...
+    if not 1 <= number <= MAX_K:
+        raise wrong
+    return number
+
+
+def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
+    """The question as text, refused when empty (with the ``empty`` hint), not text, or longer than
+    MAX_QUESTION_CHARS (counted before anything else touches it)."""
+    if question is None:
+        question = ""
+    if not isinstance(question, str):
+        raise InputError("Pertanyaan harus berupa teks.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"Pertanyaan terlalu panjang ({_number(len(question))} karakter); "
+            f"batasnya {_number(MAX_QUESTION_CHARS)} karakter.",
+            "Persingkat pertanyaannya.",
+        )
+    if not question.strip():
+        raise InputError(empty)
+    return question
+
+
+def ui_error(exc: QAError) -> Exception:
+    """A core error as a clear pop-up (message, then the hint), without a server-side traceback."""
+    import gradio as gr
+
+    text = f"{exc.message.rstrip('.')}. {exc.hint}" if exc.hint else exc.message
+    return gr.Error(text, title="Tidak bisa menjawab", print_exception=False)
+
+
+def server_address(env: Mapping[str, str] | None = None) -> tuple[str, int]:
+    """Host and port: loopback unless GRADIO_SERVER_NAME says otherwise or we run on a Space."""
+    env = os.environ if env is None else env
+    host = env.get("GRADIO_SERVER_NAME") or ("0.0.0.0" if env.get("SPACE_ID") else "127.0.0.1")
+    raw = env.get("GRADIO_SERVER_PORT") or "7860"
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise InputError(f"GRADIO_SERVER_PORT must be a port number (1-65535), got {raw[:20]!r}")
+    return host, int(raw)
+
+
+def port_in_use(host: str, port: int) -> InputError:
+    return InputError(
+        f"port {port} on {host} is already in use (another server is running there)",
+        "stop the other server, or choose another port with GRADIO_SERVER_PORT",
+    )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail before loading the model when the address is taken (Gradio's own message is a traceback)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is not "in use"
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise port_in_use(host, port) from None
+            raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None

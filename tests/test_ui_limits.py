@@ -1,0 +1,129 @@
+"""What the web edge accepts (k, question, document, port) and the model lock's order: fast, no server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import gradio as gr
+import pytest
+
+from qa.errors import InputError
+from qa.ui import pages
+from qa.ui.limits import MAX_K, MAX_QUESTION_CHARS, check_port_free, check_question, parse_k
+from qa.ui.scheduler import PriorityLock
+from tests.ui_helpers import make_app
+
+BAD_K = [0, -1, MAX_K + 1, 10**400, float("inf"), float("-inf"), float("nan"), 1e400, 2.5, "Infinity",
+         "1e400", "NaN", "tiga", "", None, True, [3], {"k": 3}]  # fmt: skip
+
+
+@pytest.fixture
+def app(settings, fake_encoder, tmp_path):
+    return make_app(settings, fake_encoder, tmp_path / "web", threshold=0.0)
+
+
+@pytest.mark.parametrize("value", BAD_K)
+def test_a_bad_k_is_one_clear_input_error(value):
+    with pytest.raises(InputError, match=f"k harus bilangan bulat antara 1 dan {MAX_K}"):
+        parse_k(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "k"), [(1, 1), (3.0, 3), ("7", 7), (" 4 ", 4), (MAX_K, MAX_K), ("20.0", 20)]
+)
+def test_good_k_values_from_sliders_and_raw_calls(value, k):
+    assert parse_k(value) == k
+
+
+@pytest.mark.parametrize("value", [float("inf"), 1e400, float("nan"), "Infinity", 50])
+def test_ask_refuses_a_bad_k_before_touching_the_model(app, fake_encoder, value):
+    fake_encoder.calls.clear()
+    with pytest.raises(gr.Error, match="k harus bilangan bulat"):
+        app.ask("kontrol keputusan", value)
+    assert fake_encoder.calls == []
+
+
+def test_question_cap_is_counted_before_anything_else():
+    assert check_question("x" * MAX_QUESTION_CHARS) == "x" * MAX_QUESTION_CHARS
+    with pytest.raises(InputError, match=r"terlalu panjang \(1\.001 karakter\); batasnya 1\.000"):
+        check_question("x" * (MAX_QUESTION_CHARS + 1))
+    with pytest.raises(InputError, match="harus berupa teks"):
+        check_question(["apa"])
+
+
+def test_a_5_mb_question_is_refused_at_once_without_the_model(app, fake_encoder):
+    fake_encoder.calls.clear()
+    start = time.perf_counter()
+    with pytest.raises(gr.Error, match="terlalu panjang") as info:
+        app.ask("kontrol keputusan " * 300_000, 3)
+    assert time.perf_counter() - start < 0.5 and fake_encoder.calls == []
+    assert "kontrol keputusan kontrol" not in str(info.value)  # the question is never echoed back
+
+
+def test_document_choice_is_checked(app):
+    assert app.check_doc(None) is None and app.check_doc(pages.ALL_DOCUMENTS) is None
+    with pytest.raises(InputError, match="Dokumen tidak dikenal"):
+        app.check_doc("../../etc/passwd")
+    assert not app.can_limit_to_document  # one document: the dropdown stays hidden
+
+
+def test_with_a_core_that_takes_doc_the_dropdown_limits_the_question(settings, fake_encoder, tmp_path):
+    """The docs branch adds ``Assistant.ask_many(..., doc=)``; the UI passes the choice through."""
+    (settings.corpus_dir / "kedua.txt").write_text("Dokumen kedua membahas cuti tahunan.", encoding="utf-8")
+    app = make_app(settings, fake_encoder, tmp_path / "web", threshold=0.0)
+    seen = []
+    real = app.assistant.ask_many
+
+    def ask_many(questions, k=3, doc=None):
+        seen.append(doc)
+        return real(questions, k)
+
+    app.assistant.ask_many = ask_many
+    app.supports_doc = "doc" in __import__("inspect").signature(ask_many).parameters
+    assert app.can_limit_to_document
+    app.ask("cuti", 1, "kedua.txt")
+    app.ask("cuti", 1, pages.ALL_DOCUMENTS)
+    assert seen == ["kedua.txt", None]
+
+
+def test_priority_lock_lets_waiting_questions_go_before_batch_steps():
+    lock, order = PriorityLock(), []
+
+    def batch_step(name):
+        with lock.background():
+            order.append(name)
+
+    def question(name):
+        with lock.interactive():
+            order.append(name)
+
+    with lock.interactive():  # the model is busy; then two batch steps and two questions queue up
+        threads = [
+            threading.Thread(target=batch_step, args=("b1",)),
+            threading.Thread(target=batch_step, args=("b2",)),
+        ]
+        threads += [
+            threading.Thread(target=question, args=("q1",)),
+            threading.Thread(target=question, args=("q2",)),
+        ]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 5
+        while lock.waiting < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    for t in threads:
+        t.join(5)
+    assert sorted(order[:2]) == ["q1", "q2"] and sorted(order[2:]) == ["b1", "b2"]
+
+
+def test_a_port_in_use_is_one_clear_error():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(InputError, match=f"port {port} on 127.0.0.1 is already in use") as info:
+            check_port_free("127.0.0.1", port)
+    assert "GRADIO_SERVER_PORT" in info.value.hint
+    check_port_free("127.0.0.1", port)  # free again once closed
