@@ -38,8 +38,8 @@ from .limits import (
 )
 
 RUN_TTL = 3600  # seconds a batch's result folder is kept for downloading
-WRITE_CHUNK = 32  # questions per durable write and progress report
-STEP_QUESTIONS, STEP_CHARS = 8, 1200  # one hold of the model: a few short questions or one long one
+WRITE_CHUNK = 32  # questions per durable write
+STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
 
 
@@ -140,15 +140,23 @@ class BatchHandlers:
             records = _read(src)
             total = len(records)
 
+            handled = [0]  # records written so far (run_batch reports after each write)
+
+            def report(n: int) -> None:
+                handled[0] = n
+                if on_progress:
+                    on_progress(n, total)
+
             def answer(questions: list[str]) -> list[dict]:
                 out: list[dict] = []
                 for step in _steps(questions):
                     if cancel is not None and cancel.is_set():
                         raise BatchCancelled
                     out.extend(self.answer_batch(step, k, doc))
+                    if on_progress:  # after every step, so a closed generator is noticed soon
+                        on_progress(handled[0] + len(out), total)
                 return out
 
-            report = (lambda n: on_progress(n, total)) if on_progress else None
             out = run / "jawaban.jsonl"
             summary = run_batch(
                 records, answer, out, progress=False, on_progress=report, chunk_size=WRITE_CHUNK

@@ -168,7 +168,8 @@ def _batch_tab(app: WebApp) -> None:
     run_btn.click(
         app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private", **batch
     )
-    api_btn.click(app.batch_file, [upload, k, doc], api_file, api_name="batch", **batch)
+    api_inputs = [upload, k, doc] if app.can_limit_to_document else [upload, k]  # raw calls send them all
+    api_btn.click(app.batch_file, api_inputs, api_file, api_name="batch", **batch)
 
 
 def build_demo(app: WebApp) -> gr.Blocks:
@@ -182,5 +183,5 @@ def build_demo(app: WebApp) -> gr.Blocks:
             _batch_tab(app)
         with gr.Tab("Tentang"):
             gr.HTML(pages.about_html(app.assistant.info(), about), elem_id="qa-about")
-        gr.api(app.ask, api_name="ask")
+        gr.api(app.ask if app.can_limit_to_document else app.ask_api, api_name="ask")
     return demo

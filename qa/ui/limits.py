@@ -19,9 +19,10 @@ from ..errors import InputError, QAError
 
 __all__ = ["DEFAULT_K", "MAX_K"]
 
-# A web question is a question: 1,000 characters is several paragraphs, and the model's window (512
-# tokens) holds it whole. Longer text is refused before tokenising (the CLI's batch rows allow 2,000).
-MAX_QUESTION_CHARS = 1000
+# A web question is a question: 500 characters is a long paragraph, and the model's window (512 tokens)
+# holds it whole. Longer text is refused before tokenising (the CLI's batch rows allow 2,000). The cap
+# also bounds one step of batch work, which is what a visitor may wait for (qa.ui.scheduler).
+MAX_QUESTION_CHARS = 500
 MAX_FILE_SIZE, MAX_FILE_BYTES = "5mb", 5 * 1024 * 1024  # the server refuses bigger uploads; we check too
 # Work per upload is bounded by count and by characters (the model's cost grows with length), so one
 # upload holds the shared model for a few minutes at most.
