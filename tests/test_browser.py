@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import MISSION, MISSION_EXPECTED
 from tests.ui_helpers import ARTIFACTS, KNOWN, running_app
@@ -45,16 +46,58 @@ def url(real_index_dir, tmp_path_factory):
         yield address
 
 
-@pytest.fixture
-def page(browser, url):
+def _open(browser, url: str):
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_role("button", name="Tanya", exact=True).wait_for()
+    return context, page
+
+
+@pytest.fixture
+def page(browser, url):
+    context, page = _open(browser, url)
     yield page
     context.close()
+
+
+def _ask(page, question: str) -> str:
+    """Type a question, press Enter and wait until the card shows a new answer; returns its text."""
+    card = page.locator("#qa-card")
+    before = card.inner_text()
+    page.get_by_label("Pertanyaan").fill(question)
+    page.get_by_label("Pertanyaan").press("Enter")
+    page.wait_for_function(
+        "([el, old]) => el.innerText !== old && !el.innerText.includes('Jawaban akan muncul')",
+        arg=[card.element_handle(), before],
+    )
+    return card.inner_text()
+
+
+def _plot_pixels(page) -> int:
+    """How many pixels of the plot carry one of the bar colours (0: the plot is blank)."""
+    from PIL import Image
+
+    from qa.ui.render import MATCH_COLOURS
+
+    shot = Image.open(io.BytesIO(page.locator("#qa-plot").screenshot())).convert("RGB")
+    targets = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in MATCH_COLOURS.values()]
+    return sum(
+        1
+        for px in shot.getdata()
+        if any(sum(abs(a - b) for a, b in zip(px, t, strict=True)) < 60 for t in targets)
+    )
+
+
+def _wait_plot_drawn(page, minimum: int = 150, timeout: float = TIMEOUT_MS / 1000) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        drawn = _plot_pixels(page)
+        if drawn >= minimum or time.monotonic() > deadline:
+            return drawn
+        page.wait_for_timeout(250)  # polling a condition (the bars' pixels), not a fixed wait
 
 
 def test_example_question_shows_the_answer_card(page):
@@ -82,16 +125,11 @@ def test_batch_tab_answers_an_upload_and_offers_downloads(page, tmp_path):
     questions = [q for q, _ in KNOWN]
     upload = tmp_path / "pertanyaan.txt"
     upload.write_text("\n".join(questions) + "\n", encoding="utf-8")
-    shown = page.locator("#qa-upload").get_by_text("pertanyaan.txt")
-    for attempt in range(3):  # on a loaded machine the tab's upload widget can mount late: try again
-        try:
-            page.get_by_role("tab", name="Batch").click()
-            page.locator("#qa-upload input[type=file]").set_input_files(str(upload), timeout=20_000)
-            shown.wait_for(timeout=20_000)
-            break
-        except PlaywrightTimeoutError:
-            if attempt == 2:
-                raise
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload").wait_for(state="visible", timeout=3 * TIMEOUT_MS)  # mounts late under load
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("pertanyaan.txt").wait_for(timeout=3 * TIMEOUT_MS)
     page.locator("#qa-run").click()
     link = page.locator('#qa-results a[download="jawaban.csv"]')
     link.wait_for()
@@ -105,3 +143,88 @@ def test_batch_tab_answers_an_upload_and_offers_downloads(page, tmp_path):
     page.get_by_role("tab", name="Tentang").click()
     page.get_by_text("ID build").wait_for()
     page.screenshot(path=ARTIFACTS / "05-about.png", full_page=True)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: Gradio 6.31's frontend draws no bars once an answer's 'cocok lewat' categories differ "
+    "from the first (fixed color_map does not help; a full gr.BarPlot update draws nothing at all)",
+)
+def test_plot_is_drawn_for_english_then_indonesian_then_off_topic(page):
+    """Issue 13: the bar plot went blank when a later answer matched differently from the first."""
+    questions = ["Can the minister's assistant decide policy?", MISSION, "resep nasi goreng yang enak"]
+    for i, question in enumerate(questions, start=1):
+        _ask(page, question)
+        drawn = _wait_plot_drawn(page)
+        page.screenshot(path=ARTIFACTS / f"06-plot-{i}.png", full_page=True)
+        assert drawn >= 150, f"plot blank after question {i} ({question!r}): {drawn} bar pixels"
+    assert "kemiripan" in page.locator("#qa-card").inner_text()  # the off-topic one abstained
+
+
+def test_supporting_passages_table_shows_five_rows_without_scrolling(page):
+    page.locator("#qa-plot").scroll_into_view_if_needed()
+    page.get_by_label("Jumlah kutipan (k)").first.fill("5")
+    page.get_by_label("Jumlah kutipan (k)").first.press("Enter")
+    _ask(page, MISSION)
+    table = page.locator("#qa-passages")
+    page.wait_for_function("el => el.querySelectorAll('tbody tr').length === 5", arg=table.element_handle())
+    scrolled = table.evaluate(
+        "el => [...el.querySelectorAll('*')].some(n => n.scrollHeight > n.clientHeight + 2 && "
+        "['auto', 'scroll'].includes(getComputedStyle(n).overflowY))"
+    )
+    page.screenshot(path=ARTIFACTS / "07-five-passages.png", full_page=True)
+    assert not scrolled, "the passages table scrolls inside itself at k=5"
+
+
+def test_gradio_strings_are_indonesian(page):
+    page.get_by_role("tab", name="Batch").click()
+    upload = page.locator("#qa-upload")
+    upload.get_by_text("Letakkan Berkas di Sini").wait_for(timeout=3 * TIMEOUT_MS)
+    text = upload.inner_text()
+    assert "Klik untuk Mengunggah" in text and "Drop File Here" not in text and "Click to Upload" not in text
+    page.get_by_text("Pakai lewat API").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "08-indonesian-upload.png", full_page=True)
+
+
+HOSTILE = "x`<img src=x onerror=alert(5)>`.md"
+
+
+@pytest.fixture(scope="module")
+def other_url(tmp_path_factory):
+    """Another corpus with its own about.json, two documents, one of them with a hostile name."""
+    root = tmp_path_factory.mktemp("other-corpus")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "cuti.txt").write_text(
+        "Setiap pegawai berhak atas cuti tahunan selama dua belas hari kerja.\n"
+        "Cuti sakit diberikan dengan surat keterangan dokter.\n",
+        encoding="utf-8",
+    )
+    (corpus / HOSTILE).write_text("# Catatan\n\nKantor buka pukul delapan pagi.\n", encoding="utf-8")
+    about = {"title": "Panduan Cuti Pegawai", "description": "Aturan cuti untuk pegawai kantor.",
+             "examples": ["berapa hari cuti tahunan?"], "language": "id"}  # fmt: skip
+    (corpus / "about.json").write_text(json.dumps(about), encoding="utf-8")
+    with running_app(root / "index", root, corpus=corpus, timeout=300) as (address, _):
+        yield address
+
+
+def test_another_corpus_shows_its_own_title_examples_and_escaped_names(browser, other_url):
+    context, page = _open(browser, other_url)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        header = page.locator("#qa-header").inner_text()
+        assert "Panduan Cuti Pegawai" in header and "Aturan cuti untuk pegawai kantor." in header
+        assert "asisten menteri" not in page.content().lower()
+        page.get_by_role("button", name="berapa hari cuti tahunan?").first.click()
+        page.locator("#qa-card .qa-source").wait_for()
+        assert "Sumber: cuti.txt" in page.locator("#qa-card").inner_text()
+        page.screenshot(path=ARTIFACTS / "09-other-corpus.png", full_page=True)
+        page.get_by_role("tab", name="Tentang").click()
+        about = page.locator("#qa-about")
+        about.get_by_text(HOSTILE).wait_for()
+        assert about.locator("img").count() == 0 and page.locator("img[src=x]").count() == 0
+        page.screenshot(path=ARTIFACTS / "10-other-corpus-about.png", full_page=True)
+        assert dialogs == []
+    finally:
+        context.close()

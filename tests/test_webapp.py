@@ -41,8 +41,7 @@ def test_answer_card_names_its_document_first_and_marks_matched_words(app):
     assert list(table.columns) == render.PASSAGE_HEADERS and len(table) == 3
     assert list(table["#"]) == [1, 2, 3] and set(table["Sumber"]) == {DOC}
     assert set(table["Cocok lewat"]) <= {"makna", "kata kunci", "keduanya"}
-    assert isinstance(plot, gr.BarPlot) and plot.y_title == render.SCORE_TITLE
-    assert list(plot.value["data"][i][0] for i in range(3)) == ["#1", "#2", "#3"]
+    assert list(plot["kutipan"]) == ["#1", "#2", "#3"] and list(plot["skor"]) == list(table["Skor"])
     assert '<span class="qa-passage">Miskonsepsi tentang profesi' in context
     assert "Jika kamu tidak tertarik" in context  # the sentence before, for context
 
@@ -60,8 +59,7 @@ def test_abstention_shows_the_cosine_similarity_not_a_normalised_score(shy_app):
     assert "Keyakinan: rendah" in card and "<mark>" not in card and "skor" not in card.lower()
     for p in result["passages"]:
         assert f"kemiripan {p['dense_score']:.2f}" in card
-    assert plot.y_title == render.SIMILARITY_TITLE
-    assert [row[1] for row in plot.value["data"]] == [round(p["dense_score"], 3) for p in result["passages"]]
+    assert list(plot["skor"]) == [round(p["dense_score"], 3) for p in result["passages"]]
     assert len(table) == 3 and "Kutipan terdekat" in context
 
 
@@ -69,7 +67,7 @@ def test_abstention_shows_the_cosine_similarity_not_a_normalised_score(shy_app):
 def test_empty_question_is_a_friendly_message_naming_the_corpus_example(app, question):
     card, table, plot, _ = app.ask_view(question, 3)
     assert pages.empty_text(app.about) in card and app.about.examples[0] in card
-    assert len(table) == 0 and plot.value["data"] == []
+    assert len(table) == 0 and len(plot) == 0 and plot["skor"].dtype == "float64"
 
 
 def test_empty_question_through_the_api_is_a_clear_error(app):

@@ -17,8 +17,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
-
 from ..about import About, load_about
 from ..config import Settings
 from ..errors import InputError, QAError
@@ -96,8 +94,7 @@ class WebApp(BatchHandlers):
         else:
             result = self.ask(question, k, doc)  # type: ignore[arg-type]
             card = render.answer_card(result, self.threshold)
-        plot = gr.BarPlot(render.score_table(result), y_title=render.score_title(result))
-        return card, render.passage_table(result), plot, render.context_html(result)
+        return card, render.passage_table(result), render.score_table(result), render.context_html(result)
 
 
 def create_app(settings: Settings | None = None) -> WebApp:

@@ -126,13 +126,7 @@ def _ask_tab(app: WebApp) -> None:
         )
         plot = gr.BarPlot(
             render.score_table({}),
-            x="kutipan",
-            y="skor",
-            color="cocok lewat",
-            color_map=render.MATCH_COLOURS,
-            y_lim=[0, 1],
-            y_title=render.SCORE_TITLE,
-            sort=[f"#{i}" for i in range(1, MAX_K + 1)],
+            **render.plot_settings(MAX_K),
             label="Skor kutipan",
             scale=2,
             elem_id="qa-plot",

@@ -23,7 +23,7 @@ MATCH_COLOURS = {"makna": "#0d9488", "kata kunci": "#f59e0b", "keduanya": "#6366
 HIGH_CONFIDENCE = 0.85  # "tinggi" at or above; "sedang" from the abstention threshold up; "rendah" below it
 PASSAGE_HEADERS = ["#", "Kutipan", "Sumber", "Skor", "Makna (kosinus)", "Kata kunci (BM25)", "Cocok lewat"]
 SCORE_COLUMNS = ["kutipan", "skor", "cocok lewat"]
-SCORE_TITLE, SIMILARITY_TITLE = "skor gabungan", "kemiripan makna (kosinus)"
+SCORE_TITLE = "skor (tak terjawab: kemiripan)"
 
 
 def confidence_tier(confidence: float, threshold: float) -> str:
@@ -179,13 +179,19 @@ def passage_table(result: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PASSAGE_HEADERS)
 
 
+def plot_settings(max_k: int) -> dict[str, Any]:
+    """The score plot's fixed settings: axes, one colour per way of matching, ranks 1..max_k in order."""
+    sort = [f"#{i}" for i in range(1, max_k + 1)]
+    return {"x": "kutipan", "y": "skor", "color": "cocok lewat", "color_map": dict(MATCH_COLOURS),
+            "y_lim": [0, 1], "y_title": SCORE_TITLE, "sort": sort}  # fmt: skip
+
+
 def score_table(result: dict[str, Any]) -> pd.DataFrame:
     """The bar plot's data: one bar per rank, coloured by how it matched. An answer plots the fused
     score; an abstention plots the cosine similarity, as its card does."""
     key = "dense_score" if result.get("abstained") else "score"
     rows = [[f"#{p['rank']}", round(float(p[key]), 3), _matched(p)] for p in result.get("passages") or []]
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
-
-
-def score_title(result: dict[str, Any]) -> str:
-    return SIMILARITY_TITLE if result.get("abstained") else SCORE_TITLE
+    # Typed even when empty: the plot reads its axis types from the first (empty) value it is given.
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS).astype(
+        {"kutipan": str, "skor": "float64", "cocok lewat": str}
+    )
