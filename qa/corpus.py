@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .about import ABOUT_FILE
 from .errors import CorpusError
 from .readers import SUFFIXES, Location, Section, reader_for
 
 # Files in the corpus folder that describe it rather than being documents (the corpus description of
 # issue 13 goes here once it has a name); they are neither read as documents nor refused.
-NOT_DOCUMENTS: frozenset[str] = frozenset()
+NOT_DOCUMENTS: frozenset[str] = frozenset({ABOUT_FILE})
 
 
 @dataclass(frozen=True)

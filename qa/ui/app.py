@@ -131,7 +131,7 @@ def main() -> None:
     try:
         launch()
     except QAError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
+        from ..errors import describe
+
+        print(f"error: {describe(exc)}", file=sys.stderr)
         sys.exit(exc.exit_code)

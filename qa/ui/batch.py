@@ -2,8 +2,8 @@
 
 An upload is copied once into a fresh folder and parsed once; its size, question count and total
 characters are checked before the model sees anything. The model answers each question once, in small
-steps that give way to interactive questions (:class:`~qa.ui.scheduler.PriorityLock`); the JSONL comes
-from :func:`qa.batch.run_batch` and the CSV is written from those same records by ``qa.batch``'s writer.
+steps that give way to interactive questions (:class:`~qa.ui.scheduler.PriorityLock`), and
+:func:`qa.batch.run_batch` writes each answered chunk to both the JSONL and the CSV.
 The handlers are generators: when the visitor leaves, Gradio closes them and the work stops after the
 step in flight, and its folder is removed.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import json
 import queue
 import shutil
 import tempfile
@@ -25,7 +24,6 @@ from typing import Any
 import gradio as gr
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, Record, read_questions, run_batch
-from ..batch.writers import open_writer
 from ..errors import InputError, QAError
 from . import pages
 from .limits import (
@@ -84,19 +82,6 @@ def _read(src: Path) -> list[Record]:
             "Bagi berkasnya menjadi beberapa unggahan."
         )
     return records
-
-
-def _write_csv(records: list[Record], jsonl: Path, csv_path: Path) -> None:
-    """The CSV from the JSONL records just written: same answers, no second model run."""
-    writer = open_writer(csv_path, resume=False, force=False)
-    try:
-        with jsonl.open(encoding="utf-8") as f:
-            objs = [json.loads(line) for line in f]
-        items = [(dataclasses.replace(r, id=o["id"]), None if r.error else o) for r, o in zip(records, objs)]
-        for i in range(0, len(items), WRITE_CHUNK):
-            writer.write(items[i : i + WRITE_CHUNK])
-    finally:
-        writer.close()
 
 
 class BatchHandlers:
@@ -158,10 +143,10 @@ class BatchHandlers:
                 return out
 
             out = run / "jawaban.jsonl"
-            summary = run_batch(
-                records, answer, out, progress=False, on_progress=report, chunk_size=WRITE_CHUNK
-            )
-            _write_csv(records, out, run / "jawaban.csv")
+            summary = run_batch(  # both files from the one pass: each chunk answered once, written twice
+                records, answer, [out, run / "jawaban.csv"], progress=False, on_progress=report,
+                chunk_size=WRITE_CHUNK, k=k, source=src,
+            )  # fmt: skip
         except QAError as exc:  # messages name our private copy; users know it as their upload
             exc.message = exc.message.replace(str(src), "berkas yang diunggah")
             shutil.rmtree(run, ignore_errors=True)

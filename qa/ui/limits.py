@@ -77,8 +77,9 @@ def ui_error(exc: QAError) -> Exception:
     """A core error as a clear pop-up (message, then the hint), without a server-side traceback."""
     import gradio as gr
 
-    text = f"{exc.message.rstrip('.')}. {exc.hint}" if exc.hint else exc.message
-    return gr.Error(text, title="Tidak bisa menjawab", print_exception=False)
+    from ..errors import describe
+
+    return gr.Error(describe(exc), title="Tidak bisa menjawab", print_exception=False)
 
 
 def server_address(env: Mapping[str, str] | None = None) -> tuple[str, int]:
