@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from .answer import NEUTRAL_SHARE, Passage, Result, confidence, highlight_spans, written_in_another_language
 from .config import Settings
 from .errors import IndexMissingError, IndexStaleError, InputError
+from .question import analyze, missing_message
 
 DEFAULT_K = 3
 DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
@@ -20,6 +21,7 @@ MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
 
 
+VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -27,6 +29,13 @@ def clean_question(question: object) -> str:
     """The question as the models should see it: control characters and lone surrogates (what a
     shell hands Python for undecodable bytes) become spaces, runs of white space one space."""
     return " ".join(_UNPRINTABLE.sub(" ", str(question)).split())
+
+
+def missing_reason(question: str, known: set[str]) -> str | None:
+    """What the document does not state: the question's focus words that no passage of it contains
+    (`known`: the question stems found in the index), or the place / time / figure it asks for."""
+    info = analyze(question)
+    return missing_message(info, [s for s in info.focus if s not in known])
 
 
 class Assistant:
@@ -95,21 +104,25 @@ class Assistant:
         """Answer several questions with one encoder call and one search per channel."""
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
-        cleaned, notices = [], []
+        cleaned, notices, vague = [], [], []
         for q in questions:
             q = clean_question(q)
-            if not q:
+            # A dash or zero-width characters are as empty as nothing; a question with nothing specific
+            # in it ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
+            if not q or analyze(q).empty_like:
                 raise InputError(
                     "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
                 )
             short, cut = self.encoder.truncate(q)
             cleaned.append(short)
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
-        if not cleaned:
-            return []
-        qvecs = self.encoder.encode_queries(cleaned)
-        rankings = self.retriever.search(cleaned, qvecs, k)
-        return [self._result(q, r, n) for q, r, n in zip(cleaned, rankings, notices)]
+            vague.append(analyze(short).vague)
+        asked = [q for q, v in zip(cleaned, vague) if not v]
+        rankings = iter(self.retriever.search(asked, self.encoder.encode_queries(asked), k) if asked else [])
+        return [
+            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, next(rankings), n)
+            for q, n, v in zip(cleaned, notices, vague)
+        ]
 
     def _result(self, question: str, ranking, notice: str | None) -> Result:
         passages = []
@@ -146,7 +159,10 @@ class Assistant:
             else float(self.retriever.matched_share(question, [ranking.hits[0].row])[0])
         )
         conf = confidence(ranking.best_dense, share)
-        return Result(question, conf < self.threshold, conf, passages, notice)
+        abstained = conf < self.threshold
+        known = set(self.index.lexical.query_terms(question)) if abstained else set()
+        reason = missing_reason(question, known) if abstained else None
+        return Result(question, abstained, conf, passages, notice, reason=reason)
 
     def context_span(self, row: int, n: int = DISPLAY_WINDOW) -> tuple[int, int]:
         """Offsets of a passage with ``n`` neighbour sentences each side, across lines, same document."""

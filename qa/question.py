@@ -250,14 +250,16 @@ _LEAD = {
 
 def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) -> str | None:
     """What the document does not state, in the question's own words: "Dokumen tidak menyebut lokasi
-    kantor." `missing` (stems) narrows the words to those the passage lacks; None when nothing to name."""
+    kantor." `missing` (stems) narrows the words to those the passage lacks; None when nothing to name
+    (no focus; or every focus word is present and the question wants no typed answer such as a place or
+    a time: then the gap is not something we can name)."""
     wanted = set(missing) if missing is not None else None
     words = [w for w, s in zip(info.focus_words, info.focus_stems) if wanted is None or s in wanted]
-    if not words and wanted is not None:
+    lead = _LEAD.get(info.answer_type)
+    if not words and lead:  # every word is there, but not the place / time / person / figure asked for
         words = list(info.focus_words)
     if not words:
         return None
-    lead = _LEAD.get(info.answer_type)
     if lead and words[0] == lead:
         words = words[1:] or words
     phrase = " ".join(dict.fromkeys(words[:_MAX_MESSAGE_WORDS]))  # kerjasama gives two stems, one word

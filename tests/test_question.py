@@ -162,8 +162,12 @@ def test_missing_message_names_what_is_missing() -> None:
     msg = missing_message(analyze("di mana kantor kerjasama?"))
     assert msg == "Dokumen tidak menyebut lokasi kantor kerja sama."
     assert missing_message(analyze("apa itu?")) is None
-    # stems that are not in the question fall back to all focus words
-    assert missing_message(info, ["zzz"]) == "Dokumen tidak menyebut lokasi kantor asisten menteri."
+    # every focus word is in the passage: a typed question still lacks its place / time / figure...
+    assert missing_message(info, []) == "Dokumen tidak menyebut lokasi kantor asisten menteri."
+    # ...otherwise there is nothing to point at, and the caller keeps its generic sentence
+    yesno = analyze("apakah asisten menteri menyiapkan laporan?")
+    assert missing_message(yesno, []) is None and missing_message(yesno, ["zzz"]) is None
+    assert missing_message(yesno, tokenize("laporan")) == "Dokumen tidak menyebut laporan."
 
 
 def test_fast_and_cached() -> None:
@@ -193,3 +197,66 @@ def test_never_raises(text: str) -> None:
 @given(st.text(alphabet=st.characters(categories=["Mn", "Me", "Cf", "Zs", "Po", "Pd", "Cc"])))
 def test_invisible_and_punctuation_only_is_empty_like(text: str) -> None:
     assert analyze(text).empty_like
+
+
+# --- the gate in the core: Assistant.ask_many reads every question before searching -----------------
+
+
+@pytest.mark.parametrize("question", ["-", "?", "\u200b\u200b", "\u0301", "... !"])
+def test_assistant_refuses_empty_like_questions_like_empty_ones(fake_assistant, question: str) -> None:
+    from qa.errors import InputError
+
+    with pytest.raises(InputError, match="empty") as exc:
+        fake_assistant.ask(question)
+    assert exc.value.exit_code == 2 and exc.value.hint
+
+
+@pytest.mark.parametrize("question", ["x", "apa itu?", "mengapa?", "dan atau yang di", "gmn dong?"])
+def test_assistant_asks_for_a_more_specific_question(fake_assistant, question: str) -> None:
+    from qa.assistant import VAGUE_TEXT
+
+    fake_assistant.threshold = 0.0  # it would answer anything it searched
+    r = fake_assistant.ask(question)
+    d = r.to_dict()
+    assert r.abstained and d["answer"] is None and d["passages"] == []
+    assert d["message"] == d["reason"] == VAGUE_TEXT
+
+
+def test_vague_questions_are_not_encoded_and_do_not_disturb_a_batch(fake_assistant) -> None:
+    enc = fake_assistant.encoder
+    enc.calls.clear()
+    fake_assistant.threshold = 0.0
+    rs = fake_assistant.ask_many(["mengapa?", "memantau perkembangan kerjasama", "apa itu?"])
+    assert enc.calls == [1]
+    assert [r.abstained for r in rs] == [True, False, True]
+    assert rs[1].to_dict() == fake_assistant.ask("memantau perkembangan kerjasama").to_dict()
+    assert rs[1].to_dict()["reason"] is None
+
+
+def test_abstention_names_what_the_document_does_not_state(fake_assistant) -> None:
+    fake_assistant.threshold = 1.01  # abstain on everything
+    d = fake_assistant.ask("di kota mana kantor asisten menteri berada?").to_dict()
+    assert d["abstained"] and d["message"] == d["reason"] == "Dokumen tidak menyebut lokasi kantor."
+    # the answer passage has every focus word: nothing specific to name, the generic sentence stays
+    from qa.answer import ABSTAIN_TEXT
+
+    d = fake_assistant.ask("apakah asisten menteri mempersiapkan bahan presentasi?").to_dict()
+    assert d["abstained"] and d["reason"] is None and d["message"] == ABSTAIN_TEXT
+
+
+@pytest.mark.slow
+def test_real_assistant_gates_content_free_questions(real_assistant) -> None:
+    from qa.assistant import VAGUE_TEXT
+    from qa.errors import InputError
+
+    for q in ("apa itu?", "x", "mengapa?"):
+        r = real_assistant.ask(q)
+        assert r.abstained and r.message == VAGUE_TEXT, q
+    with pytest.raises(InputError):
+        real_assistant.ask("\u200b-\u200b")
+    ok = real_assistant.ask("apa tugas utama asisten menteri kerjasama luar negeri?")
+    assert not ok.abstained and ok.reason is None and "Tugas utama" in ok.message
+    r = real_assistant.ask("di kota mana kantor asisten menteri kerjasama luar negeri berada?")
+    if r.abstained:  # today it answers (issue 11); when it abstains, it must say what is missing
+        assert r.message == "Dokumen tidak menyebut lokasi kantor."
+    assert r.reason == (r.message if r.abstained else None)
