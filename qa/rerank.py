@@ -1,0 +1,56 @@
+"""The learned reranker: re-orders a question's best fused candidates so the top *sentence* answers.
+
+A LightGBM lambdarank ensemble (trained by ``training/``, shipped as ``qa/models/reranker.json``)
+scores each candidate's features; the final score blends its per-question min-max with the fused
+score, so a question the features cannot read (English over an Indonesian corpus) keeps the fused
+order. One model and one blend weight serve every corpus: the features are corpus-relative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import FEATURE_SET, NAMES, POOL, Candidates, QuestionFacts, candidate_features
+from .passage_table import PassageTable
+from .retrieval import Pool
+from .trees import TreeEnsemble, load_model
+
+MODEL_FILE = Path(__file__).parent / "models" / "reranker.json"
+
+
+@dataclass
+class Reranked:
+    """One question's candidates with their scores; ``order`` indexes ``candidates`` best first."""
+
+    candidates: Candidates
+    raw: np.ndarray  # the ensemble's score per candidate (its scale is the model's own)
+    score: np.ndarray  # the blended score in [0, 1] that orders the answer
+    order: np.ndarray
+
+
+def minmax(x: np.ndarray) -> np.ndarray:
+    spread = float(x.max() - x.min()) if len(x) else 0.0
+    return (x - x.min()) / spread if spread > 1e-9 else np.ones_like(x)
+
+
+class Reranker:
+    """Scores the top ``POOL`` fused candidates of a question with the shipped tree ensemble."""
+
+    def __init__(self, table: PassageTable, vectors, path: Path = MODEL_FILE) -> None:
+        model = load_model(path, "reranker", FEATURE_SET, NAMES)
+        self.model = model
+        self.trees = TreeEnsemble(model["trees"], len(NAMES))
+        self.blend = float(model["blend"])  # weight of the reranker against the fused score
+        self.pool_size = int(model.get("pool", POOL))
+        self.table, self.vectors = table, vectors
+
+    def rerank(self, pool: Pool, qvec: np.ndarray, facts: QuestionFacts) -> Reranked:
+        cands = candidate_features(self.table, self.vectors, qvec, pool, facts, self.pool_size)
+        raw = self.trees.predict(cands.x)
+        fused = pool.fused[cands.pool_index]
+        score = self.blend * minmax(raw) + (1 - self.blend) * fused
+        order = np.lexsort((cands.rows, -score))
+        return Reranked(cands, raw, score.astype(np.float32), order)
