@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup index run test test-fast lint bench browser clean
+.PHONY: setup index run test test-fast lint bench browser clean train
 
 setup: $(STAMP)
 
@@ -37,7 +37,12 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup
-	$(BIN)/ruff check qa tests app.py scripts
+	$(BIN)/ruff check qa tests app.py scripts training
+
+# The reranker and answerability models (qa/models/*.json), deterministic; indexes cached in /tmp/trust-cache.
+train: setup
+	$(BIN)/python -m pip install --quiet -e ".[train]"
+	$(BIN)/python -m training.train
 
 bench: index
 	$(BIN)/python -m benchmarks
