@@ -32,10 +32,14 @@ def clean_question(question: object) -> str:
 
 
 def missing_reason(question: str, known: set[str]) -> str | None:
-    """What the document does not state: the question's focus words that no passage of it contains
-    (`known`: the question stems found in the index), or the place / time / figure it asks for."""
+    """What the document does not state, for an on-topic question: its focus words that no passage
+    contains (`known`: the question stems found in the index), or the place / time / figure it asks for.
+    None for a question mostly in words the document never uses (off-topic: the generic sentence fits)."""
     info = analyze(question)
-    return missing_message(info, [s for s in info.focus if s not in known])
+    missing = [s for s in info.focus if s not in known]
+    if 2 * len(missing) > len(info.focus):
+        return None
+    return missing_message(info, missing)
 
 
 class Assistant:

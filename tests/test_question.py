@@ -260,3 +260,11 @@ def test_real_assistant_gates_content_free_questions(real_assistant) -> None:
     if r.abstained:  # today it answers (issue 11); when it abstains, it must say what is missing
         assert r.message == "Dokumen tidak menyebut lokasi kantor."
     assert r.reason == (r.message if r.abstained else None)
+
+
+def test_an_offtopic_abstention_keeps_the_generic_sentence(fake_assistant) -> None:
+    from qa.answer import ABSTAIN_TEXT
+
+    fake_assistant.threshold = 1.01
+    d = fake_assistant.ask("bagaimana cara membuat nasi goreng?").to_dict()
+    assert d["abstained"] and d["reason"] is None and d["message"] == ABSTAIN_TEXT
