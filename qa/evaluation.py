@@ -134,6 +134,8 @@ def evaluate(
     worst: int = 5,
 ) -> dict:
     """All figures of one run; questions are asked one by one so latency is per question."""
+    if labelled:  # one untimed question first: latency is that of a warm assistant (lazy loads done)
+        assistant.ask(labelled[0].question, k=k)
     latencies: list[float] = []
     answerable = []
     for item in labelled:

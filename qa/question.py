@@ -45,6 +45,10 @@ _PLACE_NOUNS = frozenset("kota negara provinsi daerah wilayah tempat lokasi benu
 _TIME_NOUNS = frozenset("tahun tanggal bulan hari jam pukul waktu abad minggu".split())
 _MEASURE_WORDS = frozenset("jumlah banyak besar lama kali persen tinggi luas jauh".split())
 _PLACE_VERBS = frozenset("berada terletak letak lokasi bertempat".split())
+_PLACE_NOUNS_EN = frozenset("city country province place building region state town island".split())
+_TIME_NOUNS_EN = frozenset("year month day date time century week".split())
+_MEASURE_EN = frozenset("many much long old often far big large".split())
+_REASON_NOUNS = frozenset("sebab alasan alasannya penyebab".split())
 _YESNO_EN = frozenset(
     "is are was were do does did can could should would will shall may might must has have".split()
 )
@@ -126,19 +130,25 @@ def _answer_type(words: list[str]) -> tuple[str, set[str]]:
         if w == "mana" and (prev in {"di", "ke", "dari"} or prev in _PLACE_NOUNS):
             bound |= {prev} & _PLACE_NOUNS | (_PLACE_VERBS & ws)
             return "place", bound
+        # "negara apa", "bulan apa"; "which city", "what year"
+        noun = prev if w == "apa" else nxt if w in {"which", "what"} else ""
+        if noun in _PLACE_NOUNS or noun in _PLACE_NOUNS_EN:
+            return "place", bound | {noun} | (_PLACE_VERBS & ws)
+        if noun in _TIME_NOUNS or noun in _TIME_NOUNS_EN:
+            return "time", bound | {noun}
     if ws & {"siapa", "who", "whom", "whose"}:
         return "person", bound
-    if ws & {"kapan", "bilamana", "when"} or (first == "what" and ws & {"year", "date", "time"}):
+    if ws & {"kapan", "bilamana", "when"}:
         return "time", bound
     if "where" in ws:
         return "place", bound | (_PLACE_VERBS & ws)
-    if "berapa" in ws or (("how" in ws) and ws & {"many", "much", "long", "old", "often"}):
+    if "berapa" in ws or ("how" in ws and ws & _MEASURE_EN):
         i = words.index("berapa") if "berapa" in ws else -1
         if 0 <= i < len(words) - 1 and words[i + 1] in _MEASURE_WORDS:
             bound.add(words[i + 1])
-        return "quantity", bound
-    if ws & {"mengapa", "kenapa", "why"} or ("apa" in ws and ws & {"sebab", "alasan", "alasannya"}):
-        return "reason", bound
+        return "quantity", bound | (_MEASURE_EN & ws)
+    if ws & {"mengapa", "kenapa", "why"} or ("apa" in ws and ws & _REASON_NOUNS):
+        return "reason", bound | (_REASON_NOUNS & ws)
     if ws & {"bagaimana", "how"}:
         return "manner", bound
     definition = ("apa" in ws and ws & {"itu", "dimaksud", "arti", "artinya", "pengertian", "definisi"}) or (
