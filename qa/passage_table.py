@@ -24,27 +24,26 @@ _MONTHS = (
 CUES: dict[str, re.Pattern[str]] = {
     "number": re.compile(r"\d"),
     "quantity": re.compile(
-        r"\d|%|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w+belas|\w+puluh"
-        r"|\w*ratus|\w*ribu|juta|miliar|triliun|persen|separuh|setengah|puluhan|ratusan|ribuan|jutaan)\b",
-        re.I,
+        r"\d|%|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|se)?"
+        r"(?:belas|puluh|ratus|ribu|juta|miliar|triliun|persen|separuh|setengah)(?:an)?\b",
     ),
     "time": re.compile(
         rf"\b(?:1[5-9]\d\d|20\d\d|{_MONTHS.replace(' ', '|')}|tahun|abad|pukul|jam|tanggal|pagi|siang|sore"
         r"|malam|kemarin|lalu|silam|dekade|era|masa)\b",
-        re.I,
     ),
-    "name": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z]+)*"),
+    "name": re.compile(r"(?<=[^.!?\s] )[A-Z][a-z]"),  # a capitalised word that does not start a sentence
     "place": re.compile(
         r"\b(?:di|ke|dari|kota|kabupaten|provinsi|pulau|desa|kecamatan|jalan|negara|wilayah|kawasan|daerah)"
         r"\s+[A-Z]"
     ),
     "reason": re.compile(
-        r"\b(?:karena|sebab|akibat|disebabkan|lantaran|sehingga|agar|supaya|guna|demi|alasan)\b", re.I
+        r"\b(?:karena|sebab|akibat|disebabkan|lantaran|sehingga|agar|supaya|guna|demi|alasan)\b"
     ),
-    "manner": re.compile(r"\b(?:dengan|melalui|cara|menggunakan|lewat|secara)\b", re.I),
-    "definition": re.compile(r"\b(?:adalah|merupakan|ialah|yaitu|yakni|disebut|dikenal|sebagai)\b|\(", re.I),
+    "manner": re.compile(r"\b(?:dengan|melalui|cara|menggunakan|lewat|secara)\b"),
+    "definition": re.compile(r"\b(?:adalah|merupakan|ialah|yaitu|yakni|disebut|dikenal|sebagai)\b|\("),
 }
 CUE_NAMES = tuple(CUES)
+_CASED = frozenset({"name", "place"})  # read on the original text; the others on the lower-cased text
 ANSWER_TYPE_CUES: dict[str, tuple[str, ...]] = {
     "person": ("name",),
     "place": ("place", "name"),
@@ -59,9 +58,11 @@ ANSWER_TYPE_CUES: dict[str, tuple[str, ...]] = {
 def cue_matrix(texts: Sequence[str]) -> np.ndarray:
     """(len(texts), len(CUES)) 0/1: which answer-type cues each text contains."""
     out = np.zeros((len(texts), len(CUES)), dtype=np.float32)
+    cased = [name in _CASED for name in CUE_NAMES]
     for i, text in enumerate(texts):
+        low = text.lower()
         for j, pattern in enumerate(CUES.values()):
-            out[i, j] = pattern.search(text) is not None
+            out[i, j] = pattern.search(text if cased[j] else low) is not None
     return out
 
 
@@ -69,7 +70,14 @@ class Postings:
     """Which passages contain a stem, and its IDF, read from a BM25 index's term-major matrix."""
 
     def __init__(self, lexical: LexicalIndex) -> None:
-        self.vocab, self.indices, self.indptr = lexical.term_postings()
+        self.vocab, indices, self.indptr = lexical.term_postings()
+        # Each term's passages ascending, so presence is a binary search (sorted here if bm25s did not).
+        starts = np.zeros(len(indices), dtype=bool)
+        starts[self.indptr[:-1][np.diff(self.indptr) > 0]] = True
+        if len(indices) and not np.all((np.diff(indices) > 0) | starts[1:]):
+            term = np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+            indices = indices[np.lexsort((indices, term))]
+        self.indices = indices
         self.n = max(len(lexical), 1)
         df = np.diff(self.indptr).astype(np.float64)
         self.idf = np.log(1.0 + (self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
@@ -84,7 +92,9 @@ class Postings:
             if t is None:
                 continue
             idf[j] = self.idf[t]
-            out[:, j] = np.isin(rows, self.indices[self.indptr[t] : self.indptr[t + 1]])
+            docs = self.indices[self.indptr[t] : self.indptr[t + 1]]  # ascending (checked at load)
+            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            out[:, j] = docs[at] == rows
         return out, idf
 
 

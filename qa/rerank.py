@@ -15,7 +15,7 @@ import numpy as np
 
 from .features import FEATURE_SET, NAMES, POOL, Candidates, QuestionFacts, candidate_features
 from .passage_table import PassageTable
-from .retrieval import Pool
+from .retrieval import Pool, Ranking
 from .trees import TreeEnsemble, load_model
 
 MODEL_FILE = Path(__file__).parent / "models" / "reranker.json"
@@ -54,3 +54,41 @@ class Reranker:
         score = self.blend * minmax(raw) + (1 - self.blend) * fused
         order = np.lexsort((cands.rows, -score))
         return Reranked(cands, raw, score.astype(np.float32), order)
+
+
+class TrustedSearch:
+    """Fused retrieval, then the reranker's order and the answerability probability per question."""
+
+    def __init__(self, retriever, rerank_path: Path = MODEL_FILE, answer_path: Path | None = None) -> None:
+        from .answerability import MODEL_FILE as ANSWER_FILE
+        from .answerability import Answerability
+
+        self.retriever = retriever
+        self.table = PassageTable(retriever.index, retriever.passage_texts)
+        self.reranker = Reranker(self.table, retriever.index.vectors, rerank_path)
+        self.answerability = Answerability(answer_path or ANSWER_FILE)
+
+    def search(self, questions, qvecs: np.ndarray, k: int) -> list[tuple[Ranking, float]]:
+        """Top-``k`` hits per question (reranked first, then the rest of the pool by fused score)
+        with the probability that the corpus answers the question."""
+        from .answer import written_in_another_language
+        from .answerability import signals
+        from .question import analyze
+
+        pools = self.retriever.pools(questions, qvecs, max(self.retriever.candidates, 3 * k))
+        out = []
+        for question, qvec, pool in zip(questions, qvecs, pools):
+            if len(pool.rows) == 0:
+                out.append((self.retriever.select(pool, pool.fused, k), 0.0))
+                continue
+            ranked = self.reranker.rerank(pool, qvec, analyze(question))
+            # Candidates beyond the reranked pool keep their fused order, below every reranked one.
+            floor = float(ranked.score.min())
+            scores = pool.fused * floor
+            scores[ranked.candidates.pool_index] = ranked.score
+            order = pool.fused - 2.0
+            order[ranked.candidates.pool_index] = ranked.score
+            ranking = self.retriever.select(pool, order, k, scores)
+            p = self.answerability.probability(signals(ranked, written_in_another_language(question)))
+            out.append((ranking, p))
+        return out

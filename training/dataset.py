@@ -39,6 +39,14 @@ def _contains(texts: list[str], expected: list[str]) -> np.ndarray:
     return np.array([any(w in t for w in wanted) for t in texts], dtype=bool)
 
 
+def _answer_paragraph(windows: list[str], keys: list[int], expected: list[str], default: int) -> int:
+    """The paragraph of the first window holding an expected phrase (the fold group of a question)."""
+    for r, w in enumerate(windows):
+        if any(e.lower() in w for e in expected):
+            return keys[r]
+    return default
+
+
 def collect(
     name: str, assistant, questions: list[Question], qvecs: np.ndarray, pool_size: int = 30
 ) -> Collected:
@@ -87,10 +95,5 @@ def collect(
             out.rows.append(c.rows)
             out.facts.append(facts)
             out.answerable[qi] = bool(q.expected) and any(e.lower() in corpus for e in q.expected)
-            hit = [
-                keys[r]
-                for r, w in enumerate(windows)
-                if q.expected and any(e.lower() in w for e in q.expected)
-            ]
-            out.group[qi] = hit[0] if hit else -1 - qi
+            out.group[qi] = _answer_paragraph(windows, keys, q.expected, -1 - qi)
     return out
