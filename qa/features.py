@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .lexical import tokenize
+from .analysis import tokenize
 from .passage_table import ANSWER_TYPE_CUES, CUE_NAMES, PassageTable
 from .retrieval import Pool
 

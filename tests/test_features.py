@@ -45,7 +45,7 @@ def test_passage_table_positions_and_postings(fake_assistant, table) -> None:
 
 
 def _stems(text: str) -> list[str]:
-    from qa.lexical import tokenize
+    from qa.analysis import tokenize
 
     return tokenize(text)
 
