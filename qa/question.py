@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .analysis import INFORMAL, normalize, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
-from .lexical import INFORMAL, normalize, token_spans, tokenize
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
@@ -188,7 +188,7 @@ def _acronym(tok: str) -> bool:
 
 
 def _is_function(low: str) -> bool:
-    from .lexical import STOPWORDS
+    from .analysis import STOPWORDS
 
     return low in STOPWORDS or low in QUESTION_WORDS or low in ENGLISH_FUNCTION_WORDS
 

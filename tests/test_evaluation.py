@@ -11,7 +11,7 @@ from qa.answer import Passage, Result
 from qa.errors import InputError
 from qa.evaluation import Labelled, auroc, calibrate, evaluate, format_report, read_jsonl
 
-from .conftest import EVAL, MISSION_EXPECTED
+from .conftest import EVAL, MISSION_EXPECTED, ROOT
 
 DEV = EVAL / "dev_questions.jsonl"
 OFF = EVAL / "dev_offtopic.jsonl"

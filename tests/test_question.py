@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.lexical import tokenize
+from qa.analysis import tokenize
 from qa.question import ANSWER_TYPES, QuestionInfo, analyze, missing_message
 
 
