@@ -90,4 +90,4 @@ class Answerability:
 
     def probability(self, s: np.ndarray) -> float:
         z = float(((s - self.mean) / self.scale) @ self.coef + self.intercept)
-        return 1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z))))
+        return float(1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z)))))

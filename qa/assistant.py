@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from .answer import NEUTRAL_SHARE, Passage, Result, confidence, highlight_spans, written_in_another_language
+from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import IndexMissingError, IndexStaleError, InputError
 from .question import analyze, missing_message
@@ -58,6 +58,7 @@ class Assistant:
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
+        from .rerank import TrustedSearch
         from .retrieval import Retriever
 
         if build not in BUILD_POLICIES:
@@ -69,8 +70,14 @@ class Assistant:
         self.index = self._open(build)
         texts = [passage_text(c, self.documents) for c in self.index.chunks]
         self.retriever = Retriever(self.index, texts)
+        # Reranks the fused candidates and gives the probability that the corpus answers (the confidence).
+        self.search = TrustedSearch(self.retriever)
         self.threshold = (
-            load_threshold(self.settings.index_dir, self.index.manifest["encoder"])
+            load_threshold(
+                self.settings.index_dir,
+                self.index.manifest["encoder"],
+                default=self.search.answerability.threshold,
+            )
             if threshold is None
             else threshold
         )
@@ -122,13 +129,14 @@ class Assistant:
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
             vague.append(analyze(short).vague)
         asked = [q for q, v in zip(cleaned, vague) if not v]
-        rankings = iter(self.retriever.search(asked, self.encoder.encode_queries(asked), k) if asked else [])
+        rankings = iter(self.search.search(asked, self.encoder.encode_queries(asked), k) if asked else [])
         return [
             Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, next(rankings), n)
             for q, n, v in zip(cleaned, notices, vague)
         ]
 
-    def _result(self, question: str, ranking, notice: str | None) -> Result:
+    def _result(self, question: str, found: tuple, notice: str | None) -> Result:
+        ranking, conf = found  # the reranked hits and the answerability probability
         passages = []
         for rank, hit in enumerate(ranking.hits, start=1):
             chunk = self.index.chunks[hit.row]
@@ -157,12 +165,6 @@ class Assistant:
             )
         if not passages:
             return Result(question, True, 0.0, passages, notice)
-        share = (
-            NEUTRAL_SHARE
-            if written_in_another_language(question)
-            else float(self.retriever.matched_share(question, [ranking.hits[0].row])[0])
-        )
-        conf = confidence(ranking.best_dense, share)
         abstained = conf < self.threshold
         known = set(self.index.lexical.query_terms(question)) if abstained else set()
         reason = missing_reason(question, known) if abstained else None

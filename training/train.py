@@ -34,7 +34,7 @@ from .data import (
     sha256_files,
     write_halves,
 )
-from .dataset import Collected, collect
+from .dataset import Collected, collect_cached
 from .export import export_trees
 
 OFFTOPIC_SAMPLE = 300  # FacQA questions asked of the seed document: off-topic negatives
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     seed = open_assistant(SEED_CORPUS, cache / "idx-seed", encoder)
     log("collecting FacQA train over the full corpus")
-    col = collect("facqa", full, train_q, qv, POOL)
+    col = collect_cached("facqa", full, train_q, qv, cache, POOL)
     cv, fold_models, weight, _ = train_reranker(col)
     abl = ablation(col, weight) if args.ablation else {}
     final = rank_model.fit(col.x, col.y)
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     xs, ys, ws, gs, doms = [], [], [], [], []
     for h, assistant in enumerate(halves):
         log(f"collecting FacQA train over half {h}")
-        hc = collect(f"half{h}", assistant, train_q, qv, POOL)
+        hc = collect_cached(f"half{h}", assistant, train_q, qv, cache, POOL)
         raws = [fold_of[int(col.group[i])].predict(hc.x[i]) for i in range(len(train_q))]
         xs.append(signal_rows(hc, raws, weight))
         ys.append(hc.answerable.astype(int))
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         Question(train_q[i].question) for i in rng.choice(len(train_q), OFFTOPIC_SAMPLE, replace=False)
     ]
     sv = encode_cached(encoder, [q.question for q in seed_q], "seed")
-    sc = collect("seed", seed, seed_q, sv, POOL)
+    sc = collect_cached("seed", seed, seed_q, sv, cache, POOL)
     xs.append(signal_rows(sc, [final.predict(x) for x in sc.x], weight))
     ys.append(sc.answerable.astype(int))
     ws.append(np.full(len(seed_q), SEED_WEIGHT * 2 * len(train_q) / len(seed_q)))
