@@ -49,6 +49,11 @@ _PLACE_NOUNS_EN = frozenset("city country province place building region state t
 _TIME_NOUNS_EN = frozenset("year month day date time century week".split())
 _MEASURE_EN = frozenset("many much long old often far big large".split())
 _REASON_NOUNS = frozenset("sebab alasan alasannya penyebab".split())
+# Formal "Apakah nama ...?" asks *what* the name is, not yes or no: apakah + a noun naming an attribute.
+_ATTRIBUTE_NOUNS = frozenset(
+    "nama judul jenis macam kepanjangan singkatan arti julukan gelar sebutan istilah merek tema bentuk "
+    "isi tujuan jabatan pekerjaan profesi status bahasa warna agama".split()
+)
 _YESNO_EN = frozenset(
     "is are was were do does did can could should would will shall may might must has have".split()
 )
@@ -154,6 +159,8 @@ def _answer_type(words: list[str]) -> tuple[str, set[str]]:
     definition = ("apa" in ws and ws & {"itu", "dimaksud", "arti", "artinya", "pengertian", "definisi"}) or (
         first == "what" and len(words) > 1 and words[1] in {"is", "are", "does"}
     )
+    if first == "apakah" and len(words) > 1 and (words[1] in _ATTRIBUTE_NOUNS or words[1] == "yang"):
+        return "other", bound
     if first == "apakah" and words[-1:] == ["itu"]:  # "apakah diplomasi itu?": the formal "what is"
         return "definition", bound
     kah = first.endswith("kah") and first[:-3] not in QUESTION_WORDS  # bisakah, bolehkah, adakah

@@ -58,6 +58,8 @@ from qa.question import ANSWER_TYPES, QuestionInfo, analyze, missing_message
         ("How old must a candidate be?", "quantity"),
         ("apa alasan menteri memilih asisten?", "reason"),
         ("apa tugas asisten menteri?", "other"),
+        ("Apakah nama ibu kota negara itu?", "other"),  # formal: "what is the name", not yes/no
+        ("Apakah judul laporan tahunan kementerian?", "other"),
         ("sebutkan tugas asisten menteri", "other"),
     ],
 )
