@@ -35,7 +35,7 @@ _GENERIC_SPEC = """
 bisa dapat boleh harus perlu wajib mesti musti mau ingin akan biasanya biasa umumnya pada_umumnya
 sebenarnya sebetulnya kira-kira kiranya tolong mohon coba jelaskan sebutkan terangkan uraikan
 beritahu tahu memberi berikan maksud dimaksud maksudnya arti artinya pengertian definisi cara
-caranya hal macam tidak bukan belum tak jangan ya kah sih memang benar betul sering kadang
+caranya nama hal macam tidak bukan belum tak jangan ya kah sih memang benar betul sering kadang
 tell explain describe mention please usually typically generally normally actually exactly really
 mean meaning know need kind type way many much
 """

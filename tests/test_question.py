@@ -161,6 +161,10 @@ def test_missing_message_names_what_is_missing() -> None:
     assert missing_message(analyze("siapa pejabat pertama di posisi ini?"), tokenize("pejabat pertama")) == (
         "Dokumen tidak menyebut siapa pejabat pertama."
     )
+    assert (
+        missing_message(analyze("siapa nama pejabat pertama?"))
+        == "Dokumen tidak menyebut siapa pejabat pertama."
+    )
     # surface words, made formal: the possessive and chat spellings go, acronyms keep their case
     assert missing_message(analyze("dmn kantornya?")) == "Dokumen tidak menyebut lokasi kantor."
     assert (
