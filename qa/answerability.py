@@ -16,7 +16,7 @@ import numpy as np
 
 from .features import FEATURE_SET, NAMES
 from .rerank import Reranked
-from .trees import ModelError, load_model
+from .trees import ModelError, TreeEnsemble, load_model
 
 MODEL_FILE = Path(__file__).parent / "models" / "answerability.json"
 _COL = {name: j for j, name in enumerate(NAMES)}
@@ -27,8 +27,10 @@ SIGNALS = (
     "idf_cov_sent_top", "idf_cov_win_top", "focus_sent_top", "focus_win_top", "focus_win_best3",
     "idf_cov_win_best3", "names_win_top", "numbers_win_top", "type_sent_top", "type_win_top",
     "type_win_best3", "q_known", "q_unknown_idf", "q_terms", "english", "pool_size",
+    "missing_idf_sent_top", "missing_idf_win_top", "missing_idf_win_best3",
+    "bigram_sent_top", "bigram_win_top", "bigram_win_best3",
 )
-SIGNAL_SET = f"{FEATURE_SET}+answerability-v1"
+SIGNAL_SET = f"{FEATURE_SET}+answerability-v3"
 
 
 def signals(ranked: Reranked, english: bool) -> np.ndarray:
@@ -65,15 +67,23 @@ def signals(ranked: Reranked, english: bool) -> np.ndarray:
         "q_terms": min(float(top[col("q_terms")]), 15.0),
         "english": float(english),
         "pool_size": top[col("pool_size")],
+        "missing_idf_sent_top": top[col("missing_idf_sent")],
+        "missing_idf_win_top": top[col("missing_idf_win")],
+        "missing_idf_win_best3": best3[:, col("missing_idf_win")].min(),
+        "bigram_sent_top": top[col("bigram_sent")],
+        "bigram_win_top": top[col("bigram_win")],
+        "bigram_win_best3": best3[:, col("bigram_win")].max(),
     }
     return np.array([values[name] for name in SIGNALS], dtype=np.float64)
 
 
 class Answerability:
-    """Logistic regression over standardised signals, with the shipped abstention threshold."""
+    """Logistic regression over standardised signals (plus, optionally, boosted trees on the same
+    signals whose sum joins the logit), with the shipped abstention threshold."""
 
     def __init__(self, path: Path = MODEL_FILE) -> None:
         model = load_model(path, "answerability", SIGNAL_SET, SIGNALS)
+        self.trees = TreeEnsemble(model["trees"], len(SIGNALS)) if model.get("trees") else None
         try:
             self.mean = np.asarray(model["mean"], dtype=np.float64)
             self.scale = np.asarray(model["scale"], dtype=np.float64)
@@ -90,4 +100,6 @@ class Answerability:
 
     def probability(self, s: np.ndarray) -> float:
         z = float(((s - self.mean) / self.scale) @ self.coef + self.intercept)
+        if self.trees is not None:
+            z += float(self.trees.predict(s[None, :].astype(np.float32))[0])
         return float(1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z)))))

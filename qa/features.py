@@ -18,7 +18,7 @@ from .analysis import tokenize
 from .passage_table import ANSWER_TYPE_CUES, CUE_NAMES, PassageTable
 from .retrieval import Pool
 
-FEATURE_SET = "trust-features-v1"  # bump when a feature's meaning or order changes (checked on model load)
+FEATURE_SET = "trust-features-v3"  # bump when a feature's meaning or order changes (checked on model load)
 POOL = 30  # fused candidates the reranker scores
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
@@ -33,11 +33,15 @@ class QuestionFacts(Protocol):
     numbers: Sequence[str]
 
 
+# Columns also given as the difference to the pool's best value (how far below the best candidate).
+RELATIVE = ("idf_cov_sent", "idf_cov_win", "focus_sent", "focus_win", "cos_window_mean", "cos_neighbour_max")
 # Feature names by group; the ablation in training/ drops one group at a time.
 GROUPS: dict[str, tuple[str, ...]] = {
     "dense": ("cos", "cos_gap", "cos_rank", "cos_minmax", "cos_neighbour_max", "cos_window_mean"),
     "bm25": ("bm25_sent", "bm25_sent_rank", "bm25_win", "bm25_win_rank", "fused", "fused_rank"),
-    "coverage": ("idf_cov_sent", "idf_cov_win", "share_sent", "share_win", "focus_sent", "focus_win"),
+    "coverage": ("idf_cov_sent", "idf_cov_win", "share_sent", "share_win", "focus_sent", "focus_win",
+                 "missing_idf_sent", "missing_idf_win", "bigram_sent", "bigram_win"),
+    "relative": tuple(f"{n}_vs_best" for n in RELATIVE),
     "entities": ("names_sent", "names_win", "numbers_sent", "numbers_win"),
     "answer_type": ("type_sent", "type_win", *(f"cue_{c}" for c in CUE_NAMES)),
     "position": ("position", "first_in_paragraph", "paragraph_size", "length"),
@@ -90,6 +94,7 @@ def question_terms(facts: QuestionFacts) -> tuple[list[str], np.ndarray, np.ndar
 def candidate_features(
     table: PassageTable,
     vectors,
+    question: str,
     qvec: np.ndarray,
     pool: Pool,
     facts: QuestionFacts,
@@ -122,6 +127,13 @@ def candidate_features(
     focus_or_all = focus if focus.any() else np.ones(len(terms), bool)
     cols["focus_sent"] = _share(p_sent[:, focus_or_all], idf[focus_or_all], 0.0)
     cols["focus_win"] = _share(p_win[:, focus_or_all], idf[focus_or_all], 0.0)
+    top_idf = float(idf.max()) if len(terms) else 1.0
+    # the rarest question term a candidate lacks (a name, a specific noun), relative to the rarest overall
+    cols["missing_idf_sent"] = ((1 - p_sent) * idf).max(axis=1, initial=0.0) / top_idf
+    cols["missing_idf_win"] = ((1 - p_win) * idf).max(axis=1, initial=0.0) / top_idf
+    stems = tokenize(question)
+    cols["bigram_sent"] = _share(table.sentence_bigrams.presence(stems, rows), empty=0.0)
+    cols["bigram_win"] = _share(table.window_bigrams.presence(stems, rows), empty=0.0)
     cols["names_sent"], cols["names_win"] = _share(p_sent[:, names]), _share(p_win[:, names])
     cols["numbers_sent"], cols["numbers_win"] = _share(p_sent[:, numbers]), _share(p_win[:, numbers])
 
@@ -137,6 +149,8 @@ def candidate_features(
     cols["paragraph_size"] = np.minimum(table.paragraph_size[rows], 20)
     cols["length"] = np.log1p(table.length[rows])
 
+    for name in RELATIVE:
+        cols[f"{name}_vs_best"] = cols[name] - cols[name].max() if n else cols[name]
     known = np.array([t in table.window_terms.vocab for t in terms], dtype=bool)
     q = {
         "q_terms": len(terms),

@@ -98,6 +98,31 @@ class Postings:
         return out, idf
 
 
+class Bigrams:
+    """Which passages contain each pair of consecutive content stems (a phrase the question repeats)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        from .analysis import tokenize
+
+        rows: dict[tuple[str, str], list[int]] = {}
+        for row, text in enumerate(texts):
+            stems = tokenize(text)
+            for pair in set(zip(stems, stems[1:])):
+                rows.setdefault(pair, []).append(row)
+        self.rows = {pair: np.array(r, dtype=np.int64) for pair, r in rows.items()}
+
+    def presence(self, stems: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        """(len(rows), number of the question's distinct bigrams) 0/1."""
+        pairs = list(dict.fromkeys(zip(stems, stems[1:])))
+        out = np.zeros((len(rows), len(pairs)), dtype=np.float32)
+        for j, pair in enumerate(pairs):  # the question's few bigrams
+            docs = self.rows.get(pair)
+            if docs is not None:
+                at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+                out[:, j] = docs[at] == rows
+        return out
+
+
 class PassageTable:
     """Arrays indexed by passage row: position, length, answer-type cues, term postings."""
 
@@ -118,6 +143,8 @@ class PassageTable:
         self.cues_window = cue_matrix(passage_texts)
         self.sentence_terms = Postings(index.lexical)
         self.window_terms = Postings(index.lexical_window)
+        self.sentence_bigrams = Bigrams([c.text for c in chunks])
+        self.window_bigrams = Bigrams(passage_texts)
         # Neighbour rows in the same paragraph (the row itself at a paragraph's edge).
         same_prev = np.r_[False, key[1:] == key[:-1]] if n else np.zeros(0, bool)
         same_next = np.r_[key[:-1] == key[1:], False] if n else np.zeros(0, bool)

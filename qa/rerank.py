@@ -47,8 +47,8 @@ class Reranker:
         self.pool_size = int(model.get("pool", POOL))
         self.table, self.vectors = table, vectors
 
-    def rerank(self, pool: Pool, qvec: np.ndarray, facts: QuestionFacts) -> Reranked:
-        cands = candidate_features(self.table, self.vectors, qvec, pool, facts, self.pool_size)
+    def rerank(self, question: str, pool: Pool, qvec: np.ndarray, facts: QuestionFacts) -> Reranked:
+        cands = candidate_features(self.table, self.vectors, question, qvec, pool, facts, self.pool_size)
         raw = self.trees.predict(cands.x)
         fused = pool.fused[cands.pool_index]
         score = self.blend * minmax(raw) + (1 - self.blend) * fused
@@ -81,7 +81,7 @@ class TrustedSearch:
             if len(pool.rows) == 0:
                 out.append((self.retriever.select(pool, pool.fused, k), 0.0))
                 continue
-            ranked = self.reranker.rerank(pool, qvec, analyze(question))
+            ranked = self.reranker.rerank(question, pool, qvec, analyze(question))
             # Candidates beyond the reranked pool keep their fused order, below every reranked one.
             floor = float(ranked.score.min())
             scores = pool.fused * floor

@@ -54,7 +54,7 @@ def test_feature_matrix_reads_the_question(fake_assistant, table) -> None:
     q = "berapa jumlah staf yang dibutuhkan asisten menteri?"
     qvec = fake_assistant.encoder.encode_queries([q])[0]
     pool = fake_assistant.retriever.pools([q], qvec[None, :], 50)[0]
-    c = candidate_features(table, fake_assistant.index.vectors, qvec, pool, analyze(q), 30)
+    c = candidate_features(table, fake_assistant.index.vectors, q, qvec, pool, analyze(q), 30)
     assert c.x.shape == (min(30, len(pool.rows)), len(NAMES)) and np.isfinite(c.x).all()
     col = {n: c.x[:, j] for j, n in enumerate(NAMES)}
     assert np.all(np.diff(pool.fused[c.pool_index]) <= 0)  # best fused first

@@ -80,7 +80,9 @@ def collect(
         for i, (q, pool) in enumerate(zip(batch, pools)):
             qi = start + i
             facts = analyze(q.question)
-            c = candidate_features(table, assistant.index.vectors, qvecs[qi], pool, facts, pool_size)
+            c = candidate_features(
+                table, assistant.index.vectors, q.question, qvecs[qi], pool, facts, pool_size
+            )
             rows = c.rows.tolist()
             in_sent = (
                 _contains([sentences[r] for r in rows], q.expected)

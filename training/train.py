@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     gs.append(np.arange(len(seed_q)) + 10_000_000)
     doms.append(np.array(["seed"] * len(seed_q)))
     x, y, w, g, dom = (np.concatenate(a) for a in (xs, ys, ws, gs, doms))
+    np.savez(cache / "answerability-rows.npz", x=x, y=y, w=w, g=g, dom=dom)
     p = answer_model.oof(x, y, w, g)
     threshold, ans_cv = answer_model.choose_threshold(p, y, dom)
     log(f"answerability threshold {threshold}: {json.dumps(ans_cv)}")
