@@ -47,11 +47,16 @@ class Reranker:
         self.pool_size = int(model.get("pool", POOL))
         self.table, self.vectors = table, vectors
 
-    def rerank(self, question: str, pool: Pool, qvec: np.ndarray, facts: QuestionFacts) -> Reranked:
+    def rerank(
+        self, question: str, pool: Pool, qvec: np.ndarray, facts: QuestionFacts, foreign: bool = False
+    ) -> Reranked:
+        """``foreign``: the question is in another language than the corpus, so its lexical features
+        say nothing; the fused order (led by the multilingual dense channel) is kept."""
         cands = candidate_features(self.table, self.vectors, question, qvec, pool, facts, self.pool_size)
         raw = self.trees.predict(cands.x)
         fused = pool.fused[cands.pool_index]
-        score = self.blend * minmax(raw) + (1 - self.blend) * fused
+        weight = 0.0 if foreign else self.blend
+        score = weight * minmax(raw) + (1 - weight) * fused
         order = np.lexsort((cands.rows, -score))
         return Reranked(cands, raw, score.astype(np.float32), order)
 
@@ -81,7 +86,8 @@ class TrustedSearch:
             if len(pool.rows) == 0:
                 out.append((self.retriever.select(pool, pool.fused, k), 0.0))
                 continue
-            ranked = self.reranker.rerank(question, pool, qvec, analyze(question))
+            foreign = written_in_another_language(question)
+            ranked = self.reranker.rerank(question, pool, qvec, analyze(question), foreign)
             # Candidates beyond the reranked pool keep their fused order, below every reranked one.
             floor = float(ranked.score.min())
             scores = pool.fused * floor
@@ -89,6 +95,6 @@ class TrustedSearch:
             order = pool.fused - 2.0
             order[ranked.candidates.pool_index] = ranked.score
             ranking = self.retriever.select(pool, order, k, scores)
-            p = self.answerability.probability(signals(ranked, written_in_another_language(question)))
+            p = self.answerability.probability(signals(ranked, foreign))
             out.append((ranking, p))
         return out
