@@ -6,18 +6,33 @@ meaning; the per-kind figures, the sentence hit, the AUROC and the worst cases a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 
-def _rate(cases: list[dict], key: str) -> float:
+if TYPE_CHECKING:
+    from .assistant import Assistant
+
+Case = dict[str, Any]
+
+
+def _rate(cases: list[Case], key: str) -> float:
     return sum(bool(c[key]) for c in cases) / len(cases) if cases else 0.0
 
 
-def build_report(assistant, k: int, answerable, negatives, content_free, latencies, worst: int) -> dict:
+def build_report(
+    assistant: Assistant,
+    k: int,
+    answerable: list[Case],
+    negatives: dict[str, list[Case]],
+    content_free: list[Case] | None,
+    latencies: list[float],
+    worst: int,
+) -> dict[str, Any]:
     """Aggregate figures, the old `failures` list and the `worst` cases of each kind."""
     from .evaluation import auroc, percentile
 
     n = len(answerable)
     ranks = [c["rank"] for c in answerable]
-    report = {
+    report: dict[str, Any] = {
         "questions": n,
         "k": k,
         "hit@1": sum(r == 1 for r in ranks) / n,
@@ -69,15 +84,15 @@ def build_report(assistant, k: int, answerable, negatives, content_free, latenci
     return report
 
 
-def _short(c: dict) -> dict:
-    out = {key: c[key] for key in ("question", "confidence", "abstained") if key in c}
+def _short(c: Case) -> Case:
+    out: Case = {key: c[key] for key in ("question", "confidence", "abstained") if key in c}
     if "rank" in c:
         out.update(rank=c["rank"], sentence_hit=c["sentence_hit"], expected=c["expected"])
     out["returned"] = c["returned"][0] if c.get("returned") else None
     return out
 
 
-def format_report(report: dict) -> str:
+def format_report(report: dict[str, Any]) -> str:
     """The human-readable report: one line per kind, latency, then the worst cases of each kind."""
     k = report["k"]
     lines = [
@@ -118,7 +133,7 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def _case_line(c: dict) -> str:
+def _case_line(c: Case) -> str:
     state = "abstained" if c.get("abstained") else "answered"
     head = f"- ({c.get('confidence', 0.0):.3f}, {state}"
     if "rank" in c:

@@ -14,9 +14,14 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .eval_report import format_report
+
+if TYPE_CHECKING:
+    from .answer import Result
+    from .assistant import Assistant
 
 __all__ = ["Labelled", "auroc", "calibrate", "evaluate", "first_hit", "format_report", "read_jsonl"]
 
@@ -66,12 +71,12 @@ def _contains(text: str, expected: list[str]) -> bool:
     return any(e.lower() in low for e in expected)
 
 
-def first_hit(result, expected: list[str]) -> int | None:
+def first_hit(result: Result, expected: list[str]) -> int | None:
     """1-based rank of the first passage containing an expected phrase, or None."""
     return next((p.rank for p in result.passages if _contains(p.text, expected)), None)
 
 
-def sentence_hit(result, expected: list[str]) -> bool:
+def sentence_hit(result: Result, expected: list[str]) -> bool:
     """Whether the top passage's own sentence (not only its window) holds an expected phrase."""
     if not result.passages:
         return False
@@ -79,7 +84,7 @@ def sentence_hit(result, expected: list[str]) -> bool:
     return _contains(p.text[p.sentence_start : p.sentence_end], expected)
 
 
-def _ndcg(result, expected: list[str], k: int) -> float:
+def _ndcg(result: Result, expected: list[str], k: int) -> float:
     rel = [1.0 if _contains(p.text, expected) else 0.0 for p in result.passages[:k]]
     dcg = sum(r / math.log2(i + 2) for i, r in enumerate(rel))
     ideal = sum(1 / math.log2(i + 2) for i in range(int(sum(rel))))
@@ -106,7 +111,7 @@ def auroc(positives: list[float], negatives: list[float]) -> float | None:
     return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
 
 
-def _timed_ask(assistant, question: str, k: int, latencies: list[float]):
+def _timed_ask(assistant: Assistant, question: str, k: int, latencies: list[float]) -> Result:
     t = time.perf_counter()
     try:
         return assistant.ask(question, k=k)
@@ -114,7 +119,7 @@ def _timed_ask(assistant, question: str, k: int, latencies: list[float]):
         latencies.append(time.perf_counter() - t)
 
 
-def _case(item: Labelled, result, **extra) -> dict:
+def _case(item: Labelled, result: Result, **extra: Any) -> dict[str, Any]:
     return {
         "question": item.question,
         "confidence": round(result.confidence, 4),
@@ -125,7 +130,7 @@ def _case(item: Labelled, result, **extra) -> dict:
 
 
 def evaluate(
-    assistant,
+    assistant: Assistant,
     labelled: list[Labelled],
     offtopic: list[Labelled] | None = None,
     k: int = 3,
@@ -137,7 +142,7 @@ def evaluate(
     if labelled:  # one untimed question first: latency is that of a warm assistant (lazy loads done)
         assistant.ask(labelled[0].question, k=k)
     latencies: list[float] = []
-    answerable = []
+    answerable: list[dict[str, Any]] = []
     for item in labelled:
         result = _timed_ask(assistant, item.question, k, latencies)
         rank = first_hit(result, item.expected)
@@ -151,11 +156,11 @@ def evaluate(
                 ndcg=_ndcg(result, item.expected, k),
             )
         )
-    negatives = {}
+    negatives: dict[str, list[dict[str, Any]]] = {}
     for kind, items in zip(KINDS, (offtopic, unanswerable)):
         if items:
             negatives[kind] = [_case(i, _timed_ask(assistant, i.question, k, latencies)) for i in items]
-    refused = None
+    refused: list[dict[str, Any]] | None = None
     if content_free:
         refused = []
         for item in content_free:
@@ -170,7 +175,7 @@ def evaluate(
     return build_report(assistant, k, answerable, negatives, refused, latencies, worst)
 
 
-def calibrate(assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> dict:
+def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> dict:
     """The threshold maximising balanced accuracy of answer (labelled) vs abstain (off-topic)."""
     on = [assistant.ask(i.question).confidence for i in labelled]
     off = [assistant.ask(i.question).confidence for i in offtopic]
