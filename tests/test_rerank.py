@@ -69,3 +69,16 @@ def test_load_model_checks_kind_version_and_feature_set(tmp_path: Path) -> None:
         load_model(tmp_path / "broken.json", "reranker", FEATURE_SET, NAMES)
     with pytest.raises(ModelError, match="cannot read"):
         load_model(tmp_path / "absent.json", "reranker", FEATURE_SET, NAMES)
+
+
+@pytest.mark.slow
+def test_real_reranker_puts_the_answer_sentence_first(real_assistant) -> None:
+    from .conftest import MISSION, MISSION_EXPECTED
+
+    r = real_assistant.ask(MISSION)
+    top = r.passages[0]
+    assert any(e in top.text for e in MISSION_EXPECTED) and not r.abstained
+    assert all(r.passages[i].score >= r.passages[i + 1].score for i in range(len(r.passages) - 1))
+    # an English question keeps the fused order and still finds the Indonesian passage
+    en = real_assistant.ask("Can the minister's assistant decide policy?")
+    assert any(e in en.passages[0].text for e in MISSION_EXPECTED)
