@@ -30,6 +30,13 @@ SIGNALS = (
     "missing_idf_sent_top", "missing_idf_win_top", "missing_idf_win_best3",
     "bigram_sent_top", "bigram_win_top", "bigram_win_best3",
 )
+# Signals read from the question's words in the passages: unobservable for a question in another language
+# than the corpus, so for such a question they count as neutral (their training mean).
+LEXICAL = frozenset(
+    name for name in SIGNALS
+    if name.startswith(("idf_cov", "focus", "names", "numbers", "missing_idf", "bigram", "q_"))
+    and name != "q_terms"
+)
 SIGNAL_SET = f"{FEATURE_SET}+answerability-v3"
 
 
@@ -97,8 +104,12 @@ class Answerability:
         if not 0.0 <= self.threshold <= 1.0 or np.any(self.scale <= 0):
             raise ModelError(f"malformed answerability model {path}: threshold or scale out of range")
         self.model = model
+        self._lexical = np.array([name in LEXICAL for name in SIGNALS])
 
-    def probability(self, s: np.ndarray) -> float:
+    def probability(self, s: np.ndarray, foreign: bool = False) -> float:
+        """P(the corpus answers); ``foreign``: lexical signals are unobservable and count as neutral."""
+        if foreign:
+            s = np.where(self._lexical, self.mean, s)
         z = float(((s - self.mean) / self.scale) @ self.coef + self.intercept)
         if self.trees is not None:
             z += float(self.trees.predict(s[None, :].astype(np.float32))[0])

@@ -95,6 +95,6 @@ class TrustedSearch:
             order = pool.fused - 2.0
             order[ranked.candidates.pool_index] = ranked.score
             ranking = self.retriever.select(pool, order, k, scores)
-            p = self.answerability.probability(signals(ranked, foreign))
+            p = self.answerability.probability(signals(ranked, foreign), foreign)
             out.append((ranking, p))
         return out

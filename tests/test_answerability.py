@@ -75,3 +75,15 @@ def test_real_assistant_abstains_on_questions_the_document_never_answers(real_as
     assert sum(not r.abstained for r in answerable) >= 0.8 * len(answerable)  # 0.84 measured (target 0.93)
     # the confidence ranks the answerable questions above the others (the basis of any threshold)
     assert np.median([r.confidence for r in answerable]) > np.median([r.confidence for r in unanswerable])
+
+
+def test_lexical_signals_are_neutral_for_a_question_in_another_language() -> None:
+    from qa.answerability import LEXICAL
+
+    model = Answerability()
+    s = model.mean.copy()
+    lexical = np.array([n in LEXICAL for n in SIGNALS])
+    assert lexical.any() and not lexical.all() and "cos_top" not in LEXICAL
+    s[lexical] = model.mean[lexical] - 3 * model.scale[lexical]  # no question word found anywhere
+    assert model.probability(s, foreign=True) == pytest.approx(model.probability(model.mean))
+    assert model.probability(s) != pytest.approx(model.probability(model.mean))
