@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -110,6 +111,10 @@ def collect_cached(
 
     from qa.features import FEATURE_SET
 
+    # the code that computes the rows is part of the key: a changed analysis or feature recollects them
+    code = [Path(__file__).parents[1] / "qa" / f for f in ("question.py", "features.py", "passage_table.py")]
+    source = hashlib.sha256(b"".join(f.read_bytes() for f in code)).hexdigest()
+
     build = json.dumps(
         assistant.index.manifest.get("build", {}).get("id", assistant.index.manifest.get("corpus"))
     )
@@ -117,6 +122,7 @@ def collect_cached(
         "\n".join(
             [
                 FEATURE_SET,
+                source,
                 build,
                 str(pool_size),
                 *(q.question + "\t" + "|".join(q.expected) for q in questions),
