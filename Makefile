@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup index run test test-fast lint typecheck bench browser clean
+.PHONY: setup index run test test-fast lint typecheck bench browser clean train
 
 setup: $(STAMP)
 
@@ -38,10 +38,15 @@ test-fast: setup
 
 # lint = ruff + mypy (settings in pyproject.toml: [tool.mypy] checks the qa package); CI runs it before the tests.
 lint: setup typecheck
-	$(BIN)/ruff check qa tests app.py scripts benchmarks
+	$(BIN)/ruff check qa tests app.py scripts benchmarks training
 
 typecheck: setup
 	$(BIN)/mypy
+
+# The reranker and answerability models (qa/models/*.json), deterministic; indexes cached in /tmp/trust-cache.
+train: setup
+	$(BIN)/python -m pip install --quiet -e ".[train]"
+	$(BIN)/python -m training.train
 
 bench: index
 	$(BIN)/python -m benchmarks

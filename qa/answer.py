@@ -56,6 +56,7 @@ class Result:
     confidence: float
     passages: list[Passage]
     notice: str | None = None  # e.g. that the question was cut to the model's limit
+    reason: str | None = None  # why it abstained, when more can be said: what the document does not state
 
     @property
     def answer(self) -> Passage | None:
@@ -64,7 +65,9 @@ class Result:
     @property
     def message(self) -> str:
         """The user-facing sentence: the answer text, or plainly that the document does not say."""
-        return ABSTAIN_TEXT if self.answer is None else self.answer.text
+        if self.answer is None:
+            return self.reason or ABSTAIN_TEXT
+        return self.answer.text
 
     def to_dict(self) -> dict:
         a = self.answer
@@ -86,6 +89,7 @@ class Result:
             "confidence": round(self.confidence, 4),
             "answer": answer,
             "message": self.message,
+            "reason": self.reason if self.abstained else None,
             "passages": [p.to_dict() for p in self.passages],
         }
         if self.notice:

@@ -11,13 +11,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .answer import NEUTRAL_SHARE, Passage, Result, confidence, highlight_spans, written_in_another_language
+from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import IndexMissingError, IndexStaleError, InputError
+from .question import analyze, missing_message
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
-    from .retrieval import Ranking
     from .store import StoredIndex
 
 DEFAULT_K = 3
@@ -26,6 +26,7 @@ MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
 
 
+VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -33,6 +34,17 @@ def clean_question(question: object) -> str:
     """The question as the models should see it: control characters and lone surrogates (what a
     shell hands Python for undecodable bytes) become spaces, runs of white space one space."""
     return " ".join(_UNPRINTABLE.sub(" ", str(question)).split())
+
+
+def missing_reason(question: str, known: set[str]) -> str | None:
+    """What the document does not state, for an on-topic question: its focus words that no passage
+    contains (`known`: the question stems found in the index), or the place / time / figure it asks for.
+    None for a question mostly in words the document never uses (off-topic: the generic sentence fits)."""
+    info = analyze(question)
+    missing = [s for s in info.focus if s not in known]
+    if 2 * len(missing) > len(info.focus):
+        return None
+    return missing_message(info, missing)
 
 
 class Assistant:
@@ -51,6 +63,7 @@ class Assistant:
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
+        from .rerank import TrustedSearch
         from .retrieval import Retriever
 
         if build not in BUILD_POLICIES:
@@ -65,8 +78,14 @@ class Assistant:
         for row, chunk in enumerate(self.index.chunks):
             self.rows[chunk.doc] = (self.rows.get(chunk.doc, (row, row))[0], row + 1)
         self.retriever = Retriever(self.index, texts)
+        # Reranks the fused candidates and gives the probability that the corpus answers (the confidence).
+        self.search = TrustedSearch(self.retriever)
         self.threshold = (
-            load_threshold(self.settings.index_dir, self.index.manifest["encoder"])
+            load_threshold(
+                self.settings.index_dir,
+                self.index.manifest["encoder"],
+                default=self.search.answerability.threshold,
+            )
             if threshold is None
             else threshold
         )
@@ -118,23 +137,29 @@ class Assistant:
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
         rows = None if doc is None else self.rows[self.document_id(doc)]
-        cleaned, notices = [], []
+        cleaned, notices, vague = [], [], []
         for q in questions:
             q = clean_question(q)
-            if not q:
+            # A dash or zero-width characters are as empty as nothing; a question with nothing specific
+            # in it ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
+            if not q or analyze(q).empty_like:
                 raise InputError(
                     "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
                 )
             short, cut = self.encoder.truncate(q)
             cleaned.append(short)
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
-        if not cleaned:
-            return []
-        qvecs = self.encoder.encode_queries(cleaned)
-        rankings = self.retriever.search(cleaned, qvecs, k, rows)
-        return [self._result(q, r, n) for q, r, n in zip(cleaned, rankings, notices)]
+            vague.append(analyze(short).vague)
+        asked = [q for q, v in zip(cleaned, vague) if not v]
+        found = self.search.search(asked, self.encoder.encode_queries(asked), k, rows) if asked else []
+        rankings = iter(found)
+        return [
+            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, next(rankings), n)
+            for q, n, v in zip(cleaned, notices, vague)
+        ]
 
-    def _result(self, question: str, ranking: Ranking, notice: str | None) -> Result:
+    def _result(self, question: str, found: tuple, notice: str | None) -> Result:
+        ranking, conf = found  # the reranked hits and the answerability probability
         passages = []
         for rank, hit in enumerate(ranking.hits, start=1):
             chunk = self.index.chunks[hit.row]
@@ -164,13 +189,10 @@ class Assistant:
             )
         if not passages:
             return Result(question, True, 0.0, passages, notice)
-        share = (
-            NEUTRAL_SHARE
-            if written_in_another_language(question)
-            else float(self.retriever.matched_share(question, [ranking.hits[0].row])[0])
-        )
-        conf = confidence(ranking.best_dense, share)
-        return Result(question, conf < self.threshold, conf, passages, notice)
+        abstained = conf < self.threshold
+        known = set(self.index.lexical.query_terms(question)) if abstained else set()
+        reason = missing_reason(question, known) if abstained else None
+        return Result(question, abstained, conf, passages, notice, reason=reason)
 
     def context_span(self, row: int, n: int = DISPLAY_WINDOW) -> tuple[int, int]:
         """Offsets of a passage with ``n`` neighbour sentences each side, across lines, same document."""

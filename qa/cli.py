@@ -147,11 +147,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from .errors import InputError
     from .evaluation import evaluate, format_report, read_jsonl
 
+    if args.worst < 0:
+        raise InputError(f"--worst must be 0 or more, got {args.worst}")
     labelled = read_jsonl(args.labelled, need_expected=True)
-    offtopic = read_jsonl(args.offtopic, need_expected=False) if args.offtopic else None
-    report = evaluate(open_assistant(args), labelled, offtopic, k=args.k)
+    others = {
+        kind: read_jsonl(path, need_expected=False) if path else None
+        for kind, path in (
+            ("offtopic", args.offtopic),
+            ("unanswerable", args.unanswerable),
+            ("content_free", args.content_free),
+        )
+    }
+    report = evaluate(open_assistant(args), labelled, k=args.k, worst=args.worst, **others)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
 
@@ -236,12 +246,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=_positive, default=32, help="questions encoded and written together")
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("eval", parents=[common], help="measure hit@1, hit@k, MRR, nDCG, abstention, latency")
+    p = sub.add_parser(
+        "eval", parents=[common], help="measure answers, abstentions, AUROC and latency by kind of question"
+    )
     p.add_argument("labelled", help="JSONL of {question, expected: [phrases]}")
-    p.add_argument("--offtopic", help="JSONL of {question} the documents do not answer")
+    p.add_argument("--offtopic", help="JSONL of {question} off the documents' topic (should abstain)")
+    p.add_argument(
+        "--unanswerable",
+        help="JSONL of {question} on the topic that the documents never answer (should abstain)",
+    )
+    p.add_argument(
+        "--content-free", help='JSONL of {question} with no content ("-", "apa itu?"): never answered'
+    )
     p.add_argument(
         "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
     )
+    p.add_argument("--worst", type=int, default=5, help="worst cases shown per kind (default 5)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_eval)
 

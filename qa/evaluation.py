@@ -1,7 +1,10 @@
 """``qa eval`` and ``qa calibrate``: retrieval quality, abstention, and the threshold that balances them.
 
-A labelled question is a hit at rank r when the r-th passage's sentence contains one of its
-``expected`` phrases (case-insensitive); off-topic questions should make the assistant abstain.
+A labelled question is a hit at rank r when the r-th passage contains one of its ``expected`` phrases
+(case-insensitive); a *sentence* hit when the top passage's own sentence does. Three kinds of question
+are measured apart, because one number hides the failure that matters: answerable ones should be
+answered, off-topic ones and on-topic-but-unanswerable ones should make the assistant abstain, and
+content-free ones ("-", "apa itu?") should never be answered. The report is built in ``eval_report``.
 """
 
 from __future__ import annotations
@@ -14,10 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+from .eval_report import format_report
 
 if TYPE_CHECKING:
     from .answer import Result
     from .assistant import Assistant
+
+__all__ = ["Labelled", "auroc", "calibrate", "evaluate", "first_hit", "format_report", "read_jsonl"]
+
+KINDS = ("offtopic", "unanswerable")  # the two kinds that should abstain (the negatives of the AUROC)
 
 
 @dataclass
@@ -27,6 +35,7 @@ class Labelled:
 
 
 def read_jsonl(path: Path, need_expected: bool) -> list[Labelled]:
+    """Questions of a JSONL file; with `need_expected`, each must carry a list of non-empty phrases."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -38,28 +47,45 @@ def read_jsonl(path: Path, need_expected: bool) -> list[Labelled]:
         try:
             obj = json.loads(line)
             q, expected = obj["question"], obj.get("expected", [])
-        except (json.JSONDecodeError, KeyError, TypeError):
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
             raise InputError(f'{path}:{n}: expected a JSON object with a "question"') from None
-        if need_expected and not expected:
-            raise InputError(f'{path}:{n}: a labelled question needs "expected" phrases')
-        items.append(Labelled(str(q), [str(e) for e in expected]))
+        if not isinstance(q, str):
+            raise InputError(f'{path}:{n}: "question" must be a string')
+        if need_expected:
+            # A bare string would be read character by character and match almost any passage.
+            if not isinstance(expected, list) or not expected:
+                raise InputError(
+                    f'{path}:{n}: "expected" must be a non-empty list of phrases, got {json.dumps(expected)}',
+                    'e.g. {"question": "...", "expected": ["a phrase of the answer"]}',
+                )
+            if not all(isinstance(e, str) and e.strip() for e in expected):
+                raise InputError(f'{path}:{n}: every "expected" phrase must be a non-empty string')
+        items.append(Labelled(q, [str(e) for e in expected] if need_expected else []))
     if not items:
         raise InputError(f"{path} holds no question")
     return items
 
 
+def _contains(text: str, expected: list[str]) -> bool:
+    low = text.lower()
+    return any(e.lower() in low for e in expected)
+
+
 def first_hit(result: Result, expected: list[str]) -> int | None:
     """1-based rank of the first passage containing an expected phrase, or None."""
-    wanted = [e.lower() for e in expected]
-    for p in result.passages:
-        if any(w in p.text.lower() for w in wanted):
-            return p.rank
-    return None
+    return next((p.rank for p in result.passages if _contains(p.text, expected)), None)
+
+
+def sentence_hit(result: Result, expected: list[str]) -> bool:
+    """Whether the top passage's own sentence (not only its window) holds an expected phrase."""
+    if not result.passages:
+        return False
+    p = result.passages[0]
+    return _contains(p.text[p.sentence_start : p.sentence_end], expected)
 
 
 def _ndcg(result: Result, expected: list[str], k: int) -> float:
-    wanted = [e.lower() for e in expected]
-    rel = [1.0 if any(w in p.text.lower() for w in wanted) else 0.0 for p in result.passages[:k]]
+    rel = [1.0 if _contains(p.text, expected) else 0.0 for p in result.passages[:k]]
     dcg = sum(r / math.log2(i + 2) for i, r in enumerate(rel))
     ideal = sum(1 / math.log2(i + 2) for i in range(int(sum(rel))))
     return dcg / ideal if ideal else 0.0
@@ -70,90 +96,83 @@ def percentile(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, math.ceil(q * len(s)) - 1))] if s else 0.0
 
 
+def auroc(positives: list[float], negatives: list[float]) -> float | None:
+    """P(a positive scores above a negative), ties counting one half (Mann-Whitney U); None if a side
+    is empty. Ranks with averaged ties, in numpy: no scikit-learn at run time."""
+    import numpy as np
+
+    if not positives or not negatives:
+        return None
+    scores = np.asarray(list(positives) + list(negatives), dtype=np.float64)
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    mid_rank = np.cumsum(counts) - (counts - 1) / 2.0  # 1-based average rank of each distinct value
+    rank_sum = float(mid_rank[inverse][: len(positives)].sum())
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
+
+
+def _timed_ask(assistant: Assistant, question: str, k: int, latencies: list[float]) -> Result:
+    t = time.perf_counter()
+    try:
+        return assistant.ask(question, k=k)
+    finally:
+        latencies.append(time.perf_counter() - t)
+
+
+def _case(item: Labelled, result: Result, **extra: Any) -> dict[str, Any]:
+    return {
+        "question": item.question,
+        "confidence": round(result.confidence, 4),
+        "abstained": result.abstained,
+        "returned": [p.text for p in result.passages],
+        **extra,
+    }
+
+
 def evaluate(
-    assistant: Assistant, labelled: list[Labelled], offtopic: list[Labelled] | None = None, k: int = 3
+    assistant: Assistant,
+    labelled: list[Labelled],
+    offtopic: list[Labelled] | None = None,
+    k: int = 3,
+    unanswerable: list[Labelled] | None = None,
+    content_free: list[Labelled] | None = None,
+    worst: int = 5,
 ) -> dict:
     """All figures of one run; questions are asked one by one so latency is per question."""
-    latencies, ranks, ndcgs, answered, failures, confidences = [], [], [], 0, [], []
+    if labelled:  # one untimed question first: latency is that of a warm assistant (lazy loads done)
+        assistant.ask(labelled[0].question, k=k)
+    latencies: list[float] = []
+    answerable: list[dict[str, Any]] = []
     for item in labelled:
-        t = time.perf_counter()
-        result = assistant.ask(item.question, k=k)
-        latencies.append(time.perf_counter() - t)
+        result = _timed_ask(assistant, item.question, k, latencies)
         rank = first_hit(result, item.expected)
-        ranks.append(rank)
-        ndcgs.append(_ndcg(result, item.expected, k))
-        answered += not result.abstained
-        confidences.append(("on", result.confidence))
-        if rank != 1 or result.abstained:
-            failures.append(
-                {
-                    "question": item.question,
-                    "expected": item.expected,
-                    "rank": rank,
-                    "abstained": result.abstained,
-                    "confidence": round(result.confidence, 3),
-                    "returned": [p.text for p in result.passages],
-                }
+        answerable.append(
+            _case(
+                item,
+                result,
+                expected=item.expected,
+                rank=rank,
+                sentence_hit=sentence_hit(result, item.expected),
+                ndcg=_ndcg(result, item.expected, k),
             )
-    n = len(labelled)
-    report: dict[str, Any] = {
-        "questions": n,
-        "k": k,
-        "hit@1": sum(r == 1 for r in ranks) / n,
-        f"hit@{k}": sum(r is not None and r <= k for r in ranks) / n,
-        "mrr": sum(1 / r for r in ranks if r) / n,
-        f"ndcg@{k}": sum(ndcgs) / n,
-        "answer_rate": answered / n,
-    }
-    if offtopic:
-        abstained = 0
-        for item in offtopic:
-            t = time.perf_counter()
-            result = assistant.ask(item.question, k=k)
-            latencies.append(time.perf_counter() - t)
-            abstained += result.abstained
-            confidences.append(("off", result.confidence))
-            if not result.abstained:
-                failures.append(
-                    {
-                        "question": item.question,
-                        "offtopic": True,
-                        "confidence": round(result.confidence, 3),
-                        "returned": [p.text for p in result.passages[:1]],
-                    }
-                )
-        report["offtopic_questions"] = len(offtopic)
-        report["abstention_rate"] = abstained / len(offtopic)
-    report["latency_ms_p50"] = round(1000 * percentile(latencies, 0.5), 1)
-    report["latency_ms_p95"] = round(1000 * percentile(latencies, 0.95), 1)
-    report["threshold"] = assistant.threshold
-    report["failures"] = failures
-    return report
-
-
-def format_report(report: dict) -> str:
-    k = report["k"]
-    lines = [
-        f"questions {report['questions']}  hit@1 {report['hit@1']:.3f}  hit@{k} {report[f'hit@{k}']:.3f}  "
-        f"MRR {report['mrr']:.3f}  nDCG@{k} {report[f'ndcg@{k}']:.3f}  answered {report['answer_rate']:.3f}"
-    ]
-    if "abstention_rate" in report:
-        lines.append(
-            f"off-topic {report['offtopic_questions']}  abstained {report['abstention_rate']:.3f}"
-            f"  (threshold {report['threshold']:.3f})"
         )
-    lines.append(f"latency p50 {report['latency_ms_p50']} ms  p95 {report['latency_ms_p95']} ms")
-    for f in report["failures"]:
-        if f.get("offtopic"):
-            lines.append(
-                f"- OFF-TOPIC ANSWERED ({f['confidence']}): {f['question']}\n    -> {f['returned'][0][:100]}"
-            )
-        else:
-            lines.append(
-                f"- rank {f['rank']} abstained={f['abstained']} ({f['confidence']}): {f['question']}"
-                f"\n    expected {f['expected']}\n    -> {f['returned'][0][:100] if f['returned'] else ''}"
-            )
-    return "\n".join(lines)
+    negatives: dict[str, list[dict[str, Any]]] = {}
+    for kind, items in zip(KINDS, (offtopic, unanswerable)):
+        if items:
+            negatives[kind] = [_case(i, _timed_ask(assistant, i.question, k, latencies)) for i in items]
+    refused: list[dict[str, Any]] | None = None
+    if content_free:
+        refused = []
+        for item in content_free:
+            try:
+                result = _timed_ask(assistant, item.question, k, latencies)
+            except InputError:  # the empty-question hint: not answered
+                refused.append({"question": item.question, "abstained": True, "refused": True})
+                continue
+            refused.append(_case(item, result, refused=False))
+    from .eval_report import build_report
+
+    return build_report(assistant, k, answerable, negatives, refused, latencies, worst)
 
 
 def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> dict:

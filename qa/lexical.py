@@ -56,6 +56,11 @@ class LexicalIndex:
     def __len__(self) -> int:
         return self._num_docs
 
+    def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        """(vocabulary, document ids, term pointers): the passages holding term t are
+        ``ids[ptr[t]:ptr[t + 1]]`` (the scored matrix is term-major; read-only views)."""
+        return self._vocab, self._arrays["indices"], self._arrays["indptr"]
+
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the index vocabulary (deduplicated, in order)."""
         return [t for t in dict.fromkeys(tokenize(query)) if t in self._vocab]

@@ -39,6 +39,18 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class Pool:
+    """The fused candidates of one question, as parallel arrays (the reranker's input)."""
+
+    rows: np.ndarray  # int64 passage rows, ascending
+    dense: np.ndarray  # cosine of question and sentence
+    sentence: np.ndarray  # BM25 of the sentence (0 when it holds no question term)
+    window: np.ndarray  # BM25 of the neighbour window
+    fused: np.ndarray  # the fused score in [0, 1]
+    coverage: float  # share of the question's content words the corpus knows
+
+
+@dataclass(frozen=True)
 class FusionSettings:
     """How the channels are combined; the defaults won the comparison in docs/quality.md."""
 
@@ -130,16 +142,23 @@ class Retriever:
     def search(
         self, questions: Sequence[str], qvecs: np.ndarray, k: int, rows: tuple[int, int] | None = None
     ) -> list[Ranking]:
-        """Top-``k`` fused hits per question, no hit inside a better hit's window.
+        """Top-``k`` fused hits per question, no hit inside a better hit's window."""
+        pools = self.pools(questions, qvecs, max(self.candidates, 3 * k), rows)
+        return [self.select(p, p.fused, k) for p in pools]
+
+    def pools(
+        self, questions: Sequence[str], qvecs: np.ndarray, n: int, rows: tuple[int, int] | None = None
+    ) -> list[Pool]:
+        """Every passage any channel ranks in its top ``n``, scored by all channels and fused.
 
         ``rows`` = (lo, hi) searches only the passages lo..hi-1 (one document's: a document's passages
         are consecutive rows); every channel is limited before its top-n, so none comes back short.
         """
-        index, n = self.index, max(self.candidates, 3 * k)
+        index = self.index
         d_scores, d_ids = self._dense(qvecs, n, rows)
         s_ids, s_scores = index.lexical.search(questions, n, rows)
         w_ids, w_scores = index.lexical_window.search(questions, n, rows)
-        results = []
+        pools = []
         for qi, question in enumerate(questions):
             dense = {int(r): float(s) for r, s in zip(d_ids[qi], d_scores[qi]) if r >= 0}
             sent = {int(r): float(s) for r, s in zip(s_ids[qi], s_scores[qi]) if r >= 0}
@@ -150,8 +169,8 @@ class Retriever:
                 dense.update(
                     zip(missing.tolist(), (index.vectors.reconstruct_batch(missing) @ qvecs[qi]).tolist())
                 )
-            results.append(self._fuse(question, found, dense, sent, win, k))
-        return results
+            pools.append(self._fuse(question, found, dense, sent, win))
+        return pools
 
     def _fuse(
         self,
@@ -160,18 +179,16 @@ class Retriever:
         dense: dict[int, float],
         sent: dict[int, float],
         win: dict[int, float],
-        k: int,
-    ) -> Ranking:
+    ) -> Pool:
         coverage = self.coverage(question)
-        if len(rows) == 0:
-            return Ranking([], 0.0, coverage)
         f = self.fusion
         r = rows.tolist()
         d = np.array([dense[i] for i in r], dtype=np.float32)
         s = np.array([sent.get(i, 0.0) for i in r], dtype=np.float32)
         w = np.array([win.get(i, 0.0) for i in r], dtype=np.float32)
+        if len(rows) == 0:
+            return Pool(rows, d, s, w, d, coverage)
         lex_weight = f.lexical_weight(coverage)
-        d_norm = _min_max(d)
         if f.method == "rrf":
             fused = _rrf(
                 [d, s, w],
@@ -180,17 +197,38 @@ class Retriever:
             )
         else:
             lexical = (1 - f.window_weight) * _scaled_max(s) + f.window_weight * _scaled_max(w)
-            fused = (1 - lex_weight) * d_norm + lex_weight * lexical
+            fused = (1 - lex_weight) * _min_max(d) + lex_weight * lexical
+        return Pool(rows, d, s, w, fused.astype(np.float32), coverage)
+
+    def select(self, pool: Pool, order: np.ndarray, k: int, scores: np.ndarray | None = None) -> Ranking:
+        """The ``k`` best of a pool by ``order``, skipping a sentence already inside a better hit's window.
+
+        ``scores`` (default ``pool.fused``) is what each hit reports as its score.
+        """
+        if len(pool.rows) == 0:
+            return Ranking([], 0.0, pool.coverage)
+        scores = pool.fused if scores is None else scores
+        d_norm = _min_max(pool.dense)
+        r = pool.rows.tolist()
         hits: list[Hit] = []
         taken: list[tuple[str, int, int]] = []  # windows already returned
-        for i in np.lexsort((rows, -fused)).tolist():
+        for i in np.lexsort((pool.rows, -order)).tolist():
             chunk = self.index.chunks[r[i]]
             if any(doc == chunk.doc and lo <= chunk.start and chunk.end <= hi for doc, lo, hi in taken):
                 continue  # its sentence is already shown inside a better passage
             taken.append((chunk.doc, chunk.context_start, chunk.context_end))
-            by_meaning, by_keywords = d_norm[i] >= 0.5, w[i] > 0
+            by_meaning, by_keywords = d_norm[i] >= 0.5, pool.window[i] > 0
             matched_by = "both" if by_meaning and by_keywords else "keywords" if by_keywords else "meaning"
-            hits.append(Hit(r[i], float(fused[i]), float(d[i]), float(s[i]), float(w[i]), matched_by))
+            hits.append(
+                Hit(
+                    r[i],
+                    float(scores[i]),
+                    float(pool.dense[i]),
+                    float(pool.sentence[i]),
+                    float(pool.window[i]),
+                    matched_by,
+                )
+            )
             if len(hits) == k:
                 break
-        return Ranking(hits, float(d.max()), coverage)
+        return Ranking(hits, float(pool.dense.max()), pool.coverage)

@@ -1,17 +1,22 @@
-"""qa eval / qa calibrate: metric arithmetic on the fake encoder, the quality targets on the real model."""
+"""qa eval / qa calibrate: metric arithmetic on fakes, validation, the quality targets on the real model."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from qa.answer import Passage, Result
 from qa.errors import InputError
-from qa.evaluation import Labelled, calibrate, evaluate, read_jsonl
+from qa.evaluation import Labelled, auroc, calibrate, evaluate, format_report, read_jsonl
 
-from .conftest import EVAL, MISSION_EXPECTED
+from .conftest import EVAL, MISSION_EXPECTED, ROOT
 
 DEV = EVAL / "dev_questions.jsonl"
 OFF = EVAL / "dev_offtopic.jsonl"
+UNANSWERABLE = EVAL / "dev_unanswerable.jsonl"
+OWN = EVAL / "own"
 
 
 def test_metrics_count_ranks_of_expected_phrases(fake_assistant) -> None:
@@ -77,3 +82,158 @@ def test_offtopic_question_abstains_but_still_shows_passages(real_assistant) -> 
 def test_informal_question_is_understood(real_assistant) -> None:
     r = real_assistant.ask("asisten menteri tuh sebenernya berperan sbg apa?")
     assert not r.abstained and "berperan sebagai pendamping" in r.answer.text
+
+
+# --- the report by kind, on a scripted assistant (every figure is known in advance) -------------------
+
+
+def _passage(rank: int, text: str, sentence: tuple[int, int] | None = None) -> Passage:
+    s, e = sentence or (0, len(text))
+    return Passage(
+        rank, f"c{rank}", "doc", text, 1.0 / rank, 0, len(text), s, e, 0.0, 0.0, 0.0, "both", text, 0, 0
+    )
+
+
+class Scripted:
+    """Answers from a table: question -> (abstained, confidence, passage texts); '!' raises InputError."""
+
+    threshold = 0.5
+
+    def __init__(self, table: dict) -> None:
+        self.table = table
+
+    def ask(self, question: str, k: int = 3) -> Result:
+        if question == "!":
+            raise InputError("the question is empty")
+        abstained, conf, texts = self.table[question]
+        return Result(question, abstained, conf, [_passage(i + 1, t) for i, t in enumerate(texts[:k])])
+
+
+TABLE = {
+    "q1": (False, 0.9, ["Alpha beta. Gamma.", "x"]),  # rank 1
+    "q2": (False, 0.8, ["x", "the delta here"]),  # rank 2
+    "q3": (True, 0.3, ["x", "y", "z"]),  # not found, abstained
+    "off1": (True, 0.2, ["x"]),
+    "off2": (False, 0.85, ["x"]),  # answered: a failure
+    "un1": (False, 0.95, ["x"]),  # the confident on-topic miss issue 11 is about
+    "un2": (True, 0.1, ["x"]),
+    "vague": (True, 0.0, []),
+}
+
+
+def _report(**kw) -> dict:
+    labelled = [Labelled("q1", ["beta"]), Labelled("q2", ["DELTA"]), Labelled("q3", ["nowhere"])]
+    return evaluate(
+        Scripted(TABLE),
+        labelled,
+        offtopic=[Labelled("off1"), Labelled("off2")],
+        unanswerable=[Labelled("un1"), Labelled("un2")],
+        content_free=[Labelled("!"), Labelled("vague")],
+        k=3,
+        **kw,
+    )
+
+
+def test_report_measures_each_kind_apart() -> None:
+    r = _report()
+    assert r["questions"] == 3 and r["hit@1"] == pytest.approx(1 / 3) and r["hit@3"] == pytest.approx(2 / 3)
+    assert r["mrr"] == pytest.approx((1 + 0.5) / 3)
+    assert r["answer_rate"] == pytest.approx(2 / 3)
+    assert r["abstention_rate"] == 0.5 and r["offtopic_questions"] == 2
+    assert r["unanswerable_abstention_rate"] == 0.5 and r["unanswerable_questions"] == 2
+    assert r["content_free_not_answered"] == 1.0 and r["content_free_refused_as_empty"] == 0.5
+    # positives 0.9, 0.8, 0.3 against negatives 0.2, 0.85, 0.95, 0.1: 7 of 12 pairs ordered right
+    assert r["auroc"] == pytest.approx(7 / 12, abs=1e-4)
+    worst = r["worst"]
+    assert [c["question"] for c in worst["answerable_lowest_confidence"]] == ["q3", "q2", "q1"]
+    assert [c["question"] for c in worst["wrong_rank1_highest_confidence"]] == ["q2", "q3"]
+    assert [c["question"] for c in worst["unanswerable_highest_confidence"]] == ["un1", "un2"]
+    assert worst["offtopic_highest_confidence"][0]["question"] == "off2"
+    assert {f["question"] for f in r["failures"]} == {"q2", "q3", "off2", "un1"}
+    text = format_report(r)
+    for phrase in (
+        "on-topic unanswerable 2  abstained 0.500",
+        "off-topic 2  abstained 0.500",
+        "AUROC",
+        "un1",
+    ):
+        assert phrase in text
+    assert json.loads(json.dumps(r)) == r
+    assert [c["question"] for c in _report(worst=1)["worst"]["answerable_lowest_confidence"]] == ["q3"]
+
+
+def test_sentence_hit_looks_inside_the_top_sentence_only() -> None:
+    class OneSentence(Scripted):
+        def ask(self, question: str, k: int = 3) -> Result:
+            text = "Intro words. The answer phrase sits here. Outro."
+            span = (13, 41) if question == "in" else (0, 12)
+            return Result(question, False, 0.9, [_passage(1, text, span)])
+
+    r = evaluate(OneSentence({}), [Labelled("in", ["answer phrase"]), Labelled("out", ["answer phrase"])])
+    assert r["hit@1"] == 1.0 and r["sentence_hit@1"] == 0.5
+
+
+def test_auroc_handles_ties_and_empty_sides() -> None:
+    assert auroc([1.0, 2.0], [0.0]) == 1.0
+    assert auroc([0.0], [1.0, 2.0]) == 0.0
+    assert auroc([0.5, 0.5], [0.5]) == 0.5  # all tied: chance
+    assert auroc([0.9, 0.5], [0.5, 0.1]) == pytest.approx((1 + 1 + 0.5 + 1) / 4)
+    assert auroc([], [0.1]) is None and auroc([0.1], []) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"question": "q", "expected": "beta"}', "non-empty list"),  # a string: each letter would match
+        ('{"question": "q", "expected": [""]}', "non-empty string"),
+        ('{"question": "q", "expected": ["ok", "  "]}', "non-empty string"),
+        ('{"question": "q", "expected": {"a": 1}}', "non-empty list"),
+        ('{"question": "q", "expected": []}', "non-empty list"),
+        ('{"question": "q", "expected": [3]}', "non-empty string"),
+        ('{"question": 7, "expected": ["x"]}', "must be a string"),
+        ('["question"]', "JSON object"),
+    ],
+)
+def test_labelled_files_are_validated_line_by_line(tmp_path: Path, line: str, message: str) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"question": "fine", "expected": ["x"]}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as exc:
+        read_jsonl(f, need_expected=True)
+    assert f"{f}:2:" in exc.value.message
+
+
+def test_cli_eval_rejects_a_string_expected_with_exit_2(tmp_path: Path) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"question": "apa tugas asisten?", "expected": "tugas"}\n', encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "qa", "eval", str(f), "--index", str(tmp_path / "i")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert r.returncode == 2 and ":1:" in r.stderr and "non-empty list" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "i").exists()  # refused before any index build
+
+
+def test_repository_eval_files_are_well_formed() -> None:
+    for path in (DEV, EVAL / "pustakawan" / "questions.jsonl", EVAL / "facqa" / "questions_valid.jsonl"):
+        assert read_jsonl(path, need_expected=True)
+    for path in (OFF, UNANSWERABLE, OWN / "seed_unanswerable.jsonl", OWN / "content_free.jsonl"):
+        assert read_jsonl(path, need_expected=False)
+
+
+@pytest.mark.slow
+def test_real_report_on_the_dev_and_own_files(real_assistant) -> None:
+    r = evaluate(
+        real_assistant,
+        read_jsonl(DEV, True),
+        read_jsonl(OFF, False),
+        k=3,
+        unanswerable=read_jsonl(OWN / "seed_unanswerable.jsonl", False),
+        content_free=read_jsonl(OWN / "content_free.jsonl", False),
+    )
+    assert r["hit@1"] >= 0.85 and r["hit@3"] >= 0.95 and r["sentence_hit@1"] <= r["hit@1"]
+    assert r["content_free_not_answered"] == 1.0, r["worst"]["content_free_answered"]
+    assert 0.5 <= r["auroc"] <= 1.0
+    assert len(r["worst"]["unanswerable_highest_confidence"]) == 5

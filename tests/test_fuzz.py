@@ -263,7 +263,9 @@ def check_ask(assistant, question: str, k: int, tokens) -> None:  # noqa: ANN001
     try:
         result = assistant.ask(question, k=k)
     except InputError:
-        assert not visible(question), "InputError for a question that is not blank"
+        from qa.question import analyze
+
+        assert analyze(question).empty_like, "InputError for a question with a letter or digit"
         raise
     assert visible(question), "a question of only blanks and control characters was answered"
     assert "  " not in result.question  # white space runs collapsed (a cut may end on a space)

@@ -1,0 +1,116 @@
+"""Does the corpus answer this question? A calibrated probability from the reranked top.
+
+Similarity alone rates an on-topic question the document never answers as well covered as a real
+one. The signals here ask whether the best passages meet the question's *specific* need: its focus
+terms and names present (lexically), an answer of the expected type present, how far the reranker's
+best stands above the rest, how close the corpus comes in meaning at all. A logistic regression
+over them (trained in ``training/``, shipped as ``qa/models/answerability.json`` with its threshold)
+turns them into the probability the assistant reports as its confidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .features import FEATURE_SET, NAMES
+from .rerank import Reranked
+from .trees import ModelError, TreeEnsemble, load_model
+
+MODEL_FILE = Path(__file__).parent / "models" / "answerability.json"
+_COL = {name: j for j, name in enumerate(NAMES)}
+
+# Question-level signals; the names are recorded in the model file and checked on load.
+SIGNALS = (
+    "raw_top", "raw_margin", "raw_spread", "cos_top", "cos_best", "cos_window_top",
+    "idf_cov_sent_top", "idf_cov_win_top", "focus_sent_top", "focus_win_top", "focus_win_best3",
+    "idf_cov_win_best3", "names_win_top", "numbers_win_top", "type_sent_top", "type_win_top",
+    "type_win_best3", "q_known", "q_unknown_idf", "q_terms", "english", "pool_size",
+    "missing_idf_sent_top", "missing_idf_win_top", "missing_idf_win_best3",
+    "bigram_sent_top", "bigram_win_top", "bigram_win_best3",
+)
+# Signals read from the question's words in the passages: unobservable for a question in another language
+# than the corpus, so for such a question they count as neutral (their training mean).
+LEXICAL = frozenset(
+    name for name in SIGNALS
+    if name.startswith(("idf_cov", "focus", "names", "numbers", "missing_idf", "bigram", "q_"))
+    and name != "q_terms"
+)
+SIGNAL_SET = f"{FEATURE_SET}+answerability-v3"
+
+
+def signals(ranked: Reranked, english: bool) -> np.ndarray:
+    """The question-level signal vector (len(SIGNALS),) of one reranked question."""
+    x, order, raw = ranked.candidates.x, ranked.order, ranked.raw
+    if len(order) == 0:
+        return np.zeros(len(SIGNALS), dtype=np.float64)
+    top, best3 = x[order[0]], x[order[:3]]
+    second = raw[order[1]] if len(order) > 1 else raw[order[0]] - 1.0
+
+    def col(name: str) -> int:
+        return _COL[name]
+
+    values = {
+        "raw_top": raw[order[0]],
+        "raw_margin": raw[order[0]] - second,
+        "raw_spread": raw[order[0]] - float(np.median(raw)),
+        "cos_top": top[col("cos")],
+        "cos_best": float(x[:, col("cos")].max()),
+        "cos_window_top": top[col("cos_window_mean")],
+        "idf_cov_sent_top": top[col("idf_cov_sent")],
+        "idf_cov_win_top": top[col("idf_cov_win")],
+        "focus_sent_top": top[col("focus_sent")],
+        "focus_win_top": top[col("focus_win")],
+        "focus_win_best3": best3[:, col("focus_win")].max(),
+        "idf_cov_win_best3": best3[:, col("idf_cov_win")].max(),
+        "names_win_top": top[col("names_win")],
+        "numbers_win_top": top[col("numbers_win")],
+        "type_sent_top": top[col("type_sent")],
+        "type_win_top": top[col("type_win")],
+        "type_win_best3": best3[:, col("type_win")].max(),
+        "q_known": top[col("q_known")],
+        "q_unknown_idf": top[col("q_unknown_idf")],
+        "q_terms": min(float(top[col("q_terms")]), 15.0),
+        "english": float(english),
+        "pool_size": top[col("pool_size")],
+        "missing_idf_sent_top": top[col("missing_idf_sent")],
+        "missing_idf_win_top": top[col("missing_idf_win")],
+        "missing_idf_win_best3": best3[:, col("missing_idf_win")].min(),
+        "bigram_sent_top": top[col("bigram_sent")],
+        "bigram_win_top": top[col("bigram_win")],
+        "bigram_win_best3": best3[:, col("bigram_win")].max(),
+    }
+    return np.array([values[name] for name in SIGNALS], dtype=np.float64)
+
+
+class Answerability:
+    """Logistic regression over standardised signals (plus, optionally, boosted trees on the same
+    signals whose sum joins the logit), with the shipped abstention threshold."""
+
+    def __init__(self, path: Path = MODEL_FILE) -> None:
+        model = load_model(path, "answerability", SIGNAL_SET, SIGNALS)
+        self.trees = TreeEnsemble(model["trees"], len(SIGNALS)) if model.get("trees") else None
+        try:
+            self.mean = np.asarray(model["mean"], dtype=np.float64)
+            self.scale = np.asarray(model["scale"], dtype=np.float64)
+            self.coef = np.asarray(model["coef"], dtype=np.float64)
+            self.intercept = float(model["intercept"])
+            self.threshold = float(model["threshold"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"malformed answerability model {path} ({exc})") from None
+        if not (self.mean.shape == self.scale.shape == self.coef.shape == (len(SIGNALS),)):
+            raise ModelError(f"malformed answerability model {path}: weights do not match its signals")
+        if not 0.0 <= self.threshold <= 1.0 or np.any(self.scale <= 0):
+            raise ModelError(f"malformed answerability model {path}: threshold or scale out of range")
+        self.model = model
+        self._lexical = np.array([name in LEXICAL for name in SIGNALS])
+
+    def probability(self, s: np.ndarray, foreign: bool = False) -> float:
+        """P(the corpus answers); ``foreign``: lexical signals are unobservable and count as neutral."""
+        if foreign:
+            s = np.where(self._lexical, self.mean, s)
+        z = float(((s - self.mean) / self.scale) @ self.coef + self.intercept)
+        if self.trees is not None:
+            z += float(self.trees.predict(s[None, :].astype(np.float32))[0])
+        return float(1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z)))))

@@ -1,0 +1,152 @@
+"""Per-passage facts the reranker reads, computed once when an index is opened.
+
+Everything a question needs about a candidate is a row lookup into these arrays, so the per-question
+work in ``qa.features`` is vectorised numpy over the candidates. The answer-type cues are generic
+Indonesian surface patterns (digits, years, month names, capitalised names after a locative
+preposition, causal connectives...), not words taken from any evaluation question.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from .lexical import LexicalIndex
+
+_MONTHS = (
+    "januari februari maret april mei juni juli agustus september oktober november desember "
+    "senin selasa rabu kamis jumat sabtu minggu"
+)
+# One column per cue; ``ANSWER_TYPE_CUES`` maps an expected answer type to the cues that can answer it.
+CUES: dict[str, re.Pattern[str]] = {
+    "number": re.compile(r"\d"),
+    "quantity": re.compile(
+        r"\d|%|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|se)?"
+        r"(?:belas|puluh|ratus|ribu|juta|miliar|triliun|persen|separuh|setengah)(?:an)?\b",
+    ),
+    "time": re.compile(
+        rf"\b(?:1[5-9]\d\d|20\d\d|{_MONTHS.replace(' ', '|')}|tahun|abad|pukul|jam|tanggal|pagi|siang|sore"
+        r"|malam|kemarin|lalu|silam|dekade|era|masa)\b",
+    ),
+    "name": re.compile(r"(?<=[^.!?\s] )[A-Z][a-z]"),  # a capitalised word that does not start a sentence
+    "place": re.compile(
+        r"\b(?:di|ke|dari|kota|kabupaten|provinsi|pulau|desa|kecamatan|jalan|negara|wilayah|kawasan|daerah)"
+        r"\s+[A-Z]"
+    ),
+    "reason": re.compile(
+        r"\b(?:karena|sebab|akibat|disebabkan|lantaran|sehingga|agar|supaya|guna|demi|alasan)\b"
+    ),
+    "manner": re.compile(r"\b(?:dengan|melalui|cara|menggunakan|lewat|secara)\b"),
+    "definition": re.compile(r"\b(?:adalah|merupakan|ialah|yaitu|yakni|disebut|dikenal|sebagai)\b|\("),
+}
+CUE_NAMES = tuple(CUES)
+_CASED = frozenset({"name", "place"})  # read on the original text; the others on the lower-cased text
+ANSWER_TYPE_CUES: dict[str, tuple[str, ...]] = {
+    "person": ("name",),
+    "place": ("place", "name"),
+    "time": ("time",),
+    "quantity": ("quantity", "number"),
+    "reason": ("reason",),
+    "manner": ("manner",),
+    "definition": ("definition", "name"),
+}
+
+
+def cue_matrix(texts: Sequence[str]) -> np.ndarray:
+    """(len(texts), len(CUES)) 0/1: which answer-type cues each text contains."""
+    out = np.zeros((len(texts), len(CUES)), dtype=np.float32)
+    cased = [name in _CASED for name in CUE_NAMES]
+    for i, text in enumerate(texts):
+        low = text.lower()
+        for j, pattern in enumerate(CUES.values()):
+            out[i, j] = pattern.search(text if cased[j] else low) is not None
+    return out
+
+
+class Postings:
+    """Which passages contain a stem, and its IDF, read from a BM25 index's term-major matrix."""
+
+    def __init__(self, lexical: LexicalIndex) -> None:
+        self.vocab, indices, self.indptr = lexical.term_postings()
+        # Each term's passages ascending, so presence is a binary search (sorted here if bm25s did not).
+        starts = np.zeros(len(indices), dtype=bool)
+        starts[self.indptr[:-1][np.diff(self.indptr) > 0]] = True
+        if len(indices) and not np.all((np.diff(indices) > 0) | starts[1:]):
+            term = np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+            indices = indices[np.lexsort((indices, term))]
+        self.indices = indices
+        self.n = max(len(lexical), 1)
+        df = np.diff(self.indptr).astype(np.float64)
+        self.idf = np.log(1.0 + (self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self.unknown_idf = float(math.log(1.0 + (self.n + 0.5) / 0.5))  # a stem no passage contains
+
+    def presence(self, terms: Sequence[str], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(len(rows), len(terms)) 0/1 presence, and each term's IDF (unknown stems get the highest)."""
+        out = np.zeros((len(rows), len(terms)), dtype=np.float32)
+        idf = np.full(len(terms), self.unknown_idf, dtype=np.float32)
+        for j, term in enumerate(terms):  # a loop over the question's few terms, not the candidates
+            t = self.vocab.get(term)
+            if t is None:
+                continue
+            idf[j] = self.idf[t]
+            docs = self.indices[self.indptr[t] : self.indptr[t + 1]]  # ascending (checked at load)
+            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            out[:, j] = docs[at] == rows
+        return out, idf
+
+
+class Bigrams:
+    """Which passages contain each pair of consecutive content stems (a phrase the question repeats)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        from .analysis import tokenize
+
+        rows: dict[tuple[str, str], list[int]] = {}
+        for row, text in enumerate(texts):
+            stems = tokenize(text)
+            for pair in set(zip(stems, stems[1:])):
+                rows.setdefault(pair, []).append(row)
+        self.rows = {pair: np.array(r, dtype=np.int64) for pair, r in rows.items()}
+
+    def presence(self, stems: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        """(len(rows), number of the question's distinct bigrams) 0/1."""
+        pairs = list(dict.fromkeys(zip(stems, stems[1:])))
+        out = np.zeros((len(rows), len(pairs)), dtype=np.float32)
+        for j, pair in enumerate(pairs):  # the question's few bigrams
+            docs = self.rows.get(pair)
+            if docs is not None:
+                at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+                out[:, j] = docs[at] == rows
+        return out
+
+
+class PassageTable:
+    """Arrays indexed by passage row: position, length, answer-type cues, term postings."""
+
+    def __init__(self, index, passage_texts: Sequence[str]) -> None:
+        chunks = index.chunks
+        n = len(chunks)
+        docs: dict[str, int] = {}
+        self.doc = np.array([docs.setdefault(c.doc, len(docs)) for c in chunks], dtype=np.int64)
+        self.paragraph = np.array([c.paragraph for c in chunks], dtype=np.int64)
+        key = self.doc * (1 << 32) + self.paragraph
+        first = np.r_[True, key[1:] != key[:-1]] if n else np.zeros(0, bool)
+        start = np.maximum.accumulate(np.where(first, np.arange(n), 0)) if n else np.zeros(0, np.int64)
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        self.position = (np.arange(n) - start).astype(np.float32)  # sentence number within its paragraph
+        self.paragraph_size = counts[inverse].astype(np.float32) if n else np.zeros(0, np.float32)
+        self.length = np.array([len(c.text.split()) for c in chunks], dtype=np.float32)
+        self.cues_sentence = cue_matrix([c.text for c in chunks])
+        self.cues_window = cue_matrix(passage_texts)
+        self.sentence_terms = Postings(index.lexical)
+        self.window_terms = Postings(index.lexical_window)
+        self.sentence_bigrams = Bigrams([c.text for c in chunks])
+        self.window_bigrams = Bigrams(passage_texts)
+        # Neighbour rows in the same paragraph (the row itself at a paragraph's edge).
+        same_prev = np.r_[False, key[1:] == key[:-1]] if n else np.zeros(0, bool)
+        same_next = np.r_[key[:-1] == key[1:], False] if n else np.zeros(0, bool)
+        self.prev = np.where(same_prev, np.arange(n) - 1, np.arange(n))
+        self.next = np.where(same_next, np.arange(n) + 1, np.arange(n))

@@ -1,0 +1,283 @@
+"""What a question asks for: its content stems, focus, expected answer type, names and numbers.
+
+Answerability needs more than topical similarity: "di kota mana kantornya?" shares every topic word
+with the document yet asks for a place it never names. ``analyze`` reads that from the question alone,
+with the lexical channel's normalisation and stems (so its terms match the BM25 index), in a few
+microseconds and without models. The word lists are general Indonesian / English function vocabulary;
+the topic words of a corpus are weighed elsewhere (IDF), never listed here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .analysis import INFORMAL, normalize, token_spans, tokenize
+from .answer import ENGLISH_FUNCTION_WORDS
+
+ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
+
+# Chat spellings of question words that the lexical table leaves alone (it has gmn, knp, brp, dmn, sapa).
+_QWORD_INFORMAL = dict(
+    pair.split("=") for pair in "kpn=kapan kmn=ke_mana drmn=dari_mana bgmana=bagaimana knapa=mengapa".split()
+)
+_QWORD_INFORMAL = {k: v.replace("_", " ") for k, v in _QWORD_INFORMAL.items()}
+QUESTION_WORDS = frozenset(
+    "apa apakah siapa kapan mana manakah berapa bagaimana mengapa kenapa bilamana "
+    "what who whom whose which when where why how".split()
+)
+# Words that frame a question rather than name what it is about: auxiliaries and modals, request verbs,
+# hedges, negations, "cara"/"arti" of manner and definition questions. General usage only.
+_GENERIC_SPEC = """
+bisa dapat boleh harus perlu wajib mesti musti mau ingin akan biasanya biasa umumnya pada_umumnya
+sebenarnya sebetulnya kira-kira kiranya tolong mohon coba jelaskan sebutkan terangkan uraikan
+beritahu tahu memberi berikan maksud dimaksud maksudnya arti artinya pengertian definisi cara
+caranya nama hal macam tidak bukan belum tak jangan ya kah sih memang benar betul sering kadang
+tell explain describe mention please usually typically generally normally actually exactly really
+mean meaning know need kind type way many much
+"""
+_GENERIC_WORDS = frozenset(w.replace("_", " ") for w in _GENERIC_SPEC.split())
+# Nouns that, bound to a question word, only restate the answer type ("kota mana", "tahun berapa").
+_PLACE_NOUNS = frozenset("kota negara provinsi daerah wilayah tempat lokasi benua pulau kabupaten".split())
+_TIME_NOUNS = frozenset("tahun tanggal bulan hari jam pukul waktu abad minggu".split())
+_MEASURE_WORDS = frozenset("jumlah banyak besar lama kali persen tinggi luas jauh".split())
+_PLACE_VERBS = frozenset("berada terletak letak lokasi bertempat".split())
+_PLACE_NOUNS_EN = frozenset("city country province place building region state town island".split())
+_TIME_NOUNS_EN = frozenset("year month day date time century week".split())
+_MEASURE_EN = frozenset("many much long old often far big large".split())
+_REASON_NOUNS = frozenset("sebab alasan alasannya penyebab".split())
+# Formal "Apakah nama ...?" asks *what* the name is, not yes or no: apakah + a noun naming an attribute.
+_ATTRIBUTE_NOUNS = frozenset(
+    "nama judul jenis macam kepanjangan singkatan arti julukan gelar sebutan istilah merek tema bentuk "
+    "isi tujuan jabatan pekerjaan profesi status bahasa warna agama".split()
+)
+_YESNO_EN = frozenset(
+    "is are was were do does did can could should would will shall may might must has have".split()
+)
+
+_NUMBER_WORDS = frozenset(
+    """
+    nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas seratus seribu sejuta
+    belas puluh ratus ribu juta miliar milyar triliun setengah separuh
+    zero one two three four five six seven eight nine ten eleven twelve hundred thousand million billion
+    """.split()
+)
+_DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+_MAX_MESSAGE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """The parts of a question answerability and reranking look at (stems match the BM25 index)."""
+
+    terms: tuple[str, ...]  # content stems, in order, deduplicated
+    focus: tuple[str, ...]  # terms minus generic question vocabulary: what the question is specifically about
+    answer_type: str  # one of ANSWER_TYPES
+    names: tuple[str, ...]  # capitalised words not at a sentence start, and acronyms (surface form)
+    numbers: tuple[str, ...]  # digits and number words (surface form)
+    empty_like: bool  # no letter or digit at all once invisible and combining characters are dropped
+    vague: bool  # letters, but nothing specific to look for (a letter, "apa itu?", only question words)
+    focus_words: tuple[str, ...] = ()  # the surface words behind `focus`, for messages (lower-cased)
+    focus_stems: tuple[str, ...] = ()  # the stem of each of `focus_words`, aligned with it
+
+
+def _visible(text: str) -> str:
+    """NFKC without format (zero-width, bidi), combining and other invisible characters."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "MC")
+
+
+def _qwords(text: str) -> list[str]:
+    """Lower-case words, chat spellings mapped to standard ones, -kah/-lah split off question words."""
+    out: list[str] = []
+    for w in _TOKEN_RE.findall(normalize(text)):
+        w = _QWORD_INFORMAL.get(w, w)
+        if w != "apakah" and w.endswith(("kah", "lah")) and len(w) > 5:
+            base = w[:-3]
+            base = _QWORD_INFORMAL.get(base, INFORMAL.get(base, base))
+            if base.split()[-1] in QUESTION_WORDS:
+                w = base
+        out.extend(w.split())
+    return out
+
+
+def _is_question_word(low: str) -> bool:
+    """A question word in any spelling: kpn, dimanakah, siapakah, gimana."""
+    if low.endswith(("kah", "lah")) and len(low) > 5:
+        low = low[:-3]
+    std = _QWORD_INFORMAL.get(low) or INFORMAL.get(low) or low
+    return any(w in QUESTION_WORDS for w in std.split())
+
+
+def _plain(low: str) -> str:
+    """The word to show in a message: chat spelling made formal, the possessive -nya dropped."""
+    if low.endswith("nya") and len(low) >= 7:
+        low = low[:-3]
+    return INFORMAL.get(low) or low
+
+
+def _answer_type(words: list[str]) -> tuple[str, set[str]]:
+    """The kind of answer wanted, and the nouns bound to the question word ("kota" of "kota mana")."""
+    ws = set(words)
+    bound: set[str] = set()
+    first = words[0] if words else ""
+    for i, w in enumerate(words):
+        prev = words[i - 1] if i else ""
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w == "berapa" and (prev in _TIME_NOUNS or nxt in _TIME_NOUNS - {"lama"}):
+            bound |= {prev, nxt} & _TIME_NOUNS
+            return "time", bound
+        if w == "mana" and (prev in {"di", "ke", "dari"} or prev in _PLACE_NOUNS):
+            bound |= {prev} & _PLACE_NOUNS | (_PLACE_VERBS & ws)
+            return "place", bound
+        # "negara apa", "bulan apa"; "which city", "what year"
+        noun = prev if w == "apa" else nxt if w in {"which", "what"} else ""
+        if noun in _PLACE_NOUNS or noun in _PLACE_NOUNS_EN:
+            return "place", bound | {noun} | (_PLACE_VERBS & ws)
+        if noun in _TIME_NOUNS or noun in _TIME_NOUNS_EN:
+            return "time", bound | {noun}
+    if ws & {"siapa", "who", "whom", "whose"}:
+        return "person", bound
+    if ws & {"kapan", "bilamana", "when"}:
+        return "time", bound
+    if "where" in ws:
+        return "place", bound | (_PLACE_VERBS & ws)
+    if "berapa" in ws or ("how" in ws and ws & _MEASURE_EN):
+        i = words.index("berapa") if "berapa" in ws else -1
+        if 0 <= i < len(words) - 1 and words[i + 1] in _MEASURE_WORDS:
+            bound.add(words[i + 1])
+        return "quantity", bound | (_MEASURE_EN & ws)
+    if ws & {"mengapa", "kenapa", "why"} or ("apa" in ws and ws & _REASON_NOUNS):
+        return "reason", bound | (_REASON_NOUNS & ws)
+    if ws & {"bagaimana", "how"}:
+        return "manner", bound
+    definition = ("apa" in ws and ws & {"itu", "dimaksud", "arti", "artinya", "pengertian", "definisi"}) or (
+        first == "what" and len(words) > 1 and words[1] in {"is", "are", "does"}
+    )
+    if first == "apakah" and len(words) > 1 and (words[1] in _ATTRIBUTE_NOUNS or words[1] == "yang"):
+        return "other", bound
+    if first == "apakah" and words[-1:] == ["itu"]:  # "apakah diplomasi itu?": the formal "what is"
+        return "definition", bound
+    kah = first.endswith("kah") and first[:-3] not in QUESTION_WORDS  # bisakah, bolehkah, adakah
+    if first == "apakah" or first in _YESNO_EN or kah:
+        return "yesno", bound
+    if definition or (len(words) >= 2 and words[-2:] == ["itu", "apa"]):
+        return "definition", bound
+    return "other", bound
+
+
+def _names(question: str) -> tuple[str, ...]:
+    """Capitalised words not opening a sentence, and acronyms; nothing from ALL-CAPS or Title Case text."""
+    tokens = [(m.start(), m.group()) for m in _TOKEN_RE.finditer(question)]
+    caps = [t for _, t in tokens if t[:1].isupper()]
+    if not any(c.islower() for c in question):  # shouted: capitals say nothing
+        return ()
+    if len(tokens) >= 3 and len(caps) >= 0.6 * len(tokens):  # Title Case: only acronyms stand out
+        return tuple(dict.fromkeys(t for _, t in tokens if _acronym(t)))
+    out = []
+    for start, tok in tokens:
+        before = question[:start]
+        opening = not before.strip() or _SENTENCE_END.search(before)
+        low = tok.lower()
+        if _acronym(tok) or (tok[:1].isupper() and not opening and len(tok) > 1 and not _is_function(low)):
+            out.append(tok)
+    return tuple(dict.fromkeys(out))
+
+
+def _acronym(tok: str) -> bool:
+    letters = [c for c in tok if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _is_function(low: str) -> bool:
+    from .analysis import STOPWORDS
+
+    return low in STOPWORDS or low in QUESTION_WORDS or low in ENGLISH_FUNCTION_WORDS
+
+
+def _numbers(question: str) -> tuple[str, ...]:
+    words = _TOKEN_RE.findall(question.lower())
+    found = _DIGITS_RE.findall(question) + [w for w in words if w in _NUMBER_WORDS]
+    return tuple(dict.fromkeys(found))
+
+
+def _stems(words: Iterable[str]) -> set[str]:
+    return {s for w in words for s in tokenize(w)}
+
+
+_GENERIC_STEMS: set[str] = set()
+
+
+def _generic_stems() -> set[str]:
+    if not _GENERIC_STEMS:
+        _GENERIC_STEMS.update(_stems(_GENERIC_WORDS))
+    return _GENERIC_STEMS
+
+
+@lru_cache(maxsize=4096)
+def analyze(question: str) -> QuestionInfo:
+    """Read a question (pure, cached); never raises on any string."""
+    question = str(question)
+    visible = _visible(question)
+    empty_like = not any(c.isalnum() for c in visible)
+    words = _qwords(visible)
+    answer_type, bound = _answer_type(words) if words else ("other", set())
+    generic = _generic_stems() | _stems(bound)
+    terms: list[str] = []
+    focus: dict[str, str] = {}
+    names = () if empty_like else _names(visible)
+    for start, end, stem in token_spans(visible):
+        raw = visible[start:end]
+        low = raw.lower()
+        if _is_question_word(low) or low in ENGLISH_FUNCTION_WORDS:
+            continue
+        if len(stem) < 2 and not stem.isdigit():  # a lone letter names nothing
+            continue
+        terms.append(stem)
+        if stem not in generic and low not in _GENERIC_WORDS and stem not in focus:
+            focus[stem] = raw if raw in names else _plain(low)
+    terms = list(dict.fromkeys(terms))
+    return QuestionInfo(
+        terms=tuple(terms),
+        focus=tuple(focus),
+        answer_type=answer_type,
+        names=names,
+        numbers=_numbers(visible),
+        empty_like=empty_like,
+        vague=not empty_like and not focus,
+        focus_words=tuple(focus.values()),
+        focus_stems=tuple(focus),
+    )
+
+
+_LEAD = {
+    "place": "lokasi",
+    "time": "waktu",
+    "person": "siapa",
+    "quantity": "jumlah",
+    "reason": "alasan",
+    "manner": "cara",
+}
+
+
+def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) -> str | None:
+    """What the document does not state, in the question's own words: "Dokumen tidak menyebut lokasi
+    kantor." `missing` (stems) narrows the words to those the passage lacks; None when nothing to name
+    (no focus; or every focus word is present and the question wants no typed answer such as a place or
+    a time: then the gap is not something we can name)."""
+    wanted = set(missing) if missing is not None else None
+    words = [w for w, s in zip(info.focus_words, info.focus_stems) if wanted is None or s in wanted]
+    lead = _LEAD.get(info.answer_type)
+    if not words and lead:  # every word is there, but not the place / time / person / figure asked for
+        words = list(info.focus_words)
+    if not words:
+        return None
+    if lead and words[0] == lead:
+        words = words[1:] or words
+    phrase = " ".join(dict.fromkeys(words[:_MAX_MESSAGE_WORDS]))  # kerjasama gives two stems, one word
+    return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."

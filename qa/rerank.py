@@ -1,0 +1,103 @@
+"""The learned reranker: re-orders a question's best fused candidates so the top *sentence* answers.
+
+A LightGBM lambdarank ensemble (trained by ``training/``, shipped as ``qa/models/reranker.json``)
+scores each candidate's features; the final score blends its per-question min-max with the fused
+score, so a question the features cannot read (English over an Indonesian corpus) keeps the fused
+order. One model and one blend weight serve every corpus: the features are corpus-relative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import FEATURE_SET, NAMES, POOL, Candidates, QuestionFacts, candidate_features
+from .passage_table import PassageTable
+from .retrieval import Pool, Ranking
+from .trees import TreeEnsemble, load_model
+
+MODEL_FILE = Path(__file__).parent / "models" / "reranker.json"
+
+
+@dataclass
+class Reranked:
+    """One question's candidates with their scores; ``order`` indexes ``candidates`` best first."""
+
+    candidates: Candidates
+    raw: np.ndarray  # the ensemble's score per candidate (its scale is the model's own)
+    score: np.ndarray  # the blended score in [0, 1] that orders the answer
+    order: np.ndarray
+
+
+def minmax(x: np.ndarray) -> np.ndarray:
+    spread = float(x.max() - x.min()) if len(x) else 0.0
+    return (x - x.min()) / spread if spread > 1e-9 else np.ones_like(x)
+
+
+class Reranker:
+    """Scores the top ``POOL`` fused candidates of a question with the shipped tree ensemble."""
+
+    def __init__(self, table: PassageTable, vectors, path: Path = MODEL_FILE) -> None:
+        model = load_model(path, "reranker", FEATURE_SET, NAMES)
+        self.model = model
+        self.trees = TreeEnsemble(model["trees"], len(NAMES))
+        self.blend = float(model["blend"])  # weight of the reranker against the fused score
+        self.pool_size = int(model.get("pool", POOL))
+        self.table, self.vectors = table, vectors
+
+    def rerank(
+        self, question: str, pool: Pool, qvec: np.ndarray, facts: QuestionFacts, foreign: bool = False
+    ) -> Reranked:
+        """``foreign``: the question is in another language than the corpus, so its lexical features
+        say nothing; the fused order (led by the multilingual dense channel) is kept."""
+        cands = candidate_features(self.table, self.vectors, question, qvec, pool, facts, self.pool_size)
+        raw = self.trees.predict(cands.x)
+        fused = pool.fused[cands.pool_index]
+        weight = 0.0 if foreign else self.blend
+        score = weight * minmax(raw) + (1 - weight) * fused
+        order = np.lexsort((cands.rows, -score))
+        return Reranked(cands, raw, score.astype(np.float32), order)
+
+
+class TrustedSearch:
+    """Fused retrieval, then the reranker's order and the answerability probability per question."""
+
+    def __init__(self, retriever, rerank_path: Path = MODEL_FILE, answer_path: Path | None = None) -> None:
+        from .answerability import MODEL_FILE as ANSWER_FILE
+        from .answerability import Answerability
+
+        self.retriever = retriever
+        self.table = PassageTable(retriever.index, retriever.passage_texts)
+        self.reranker = Reranker(self.table, retriever.index.vectors, rerank_path)
+        self.answerability = Answerability(answer_path or ANSWER_FILE)
+
+    def search(
+        self, questions, qvecs: np.ndarray, k: int, rows: tuple[int, int] | None = None
+    ) -> list[tuple[Ranking, float]]:
+        """Top-``k`` hits per question (reranked first, then the rest of the pool by fused score)
+        with the probability that the corpus answers the question; ``rows`` limits the search to one
+        document's passages (see ``Retriever.pools``)."""
+        from .answer import written_in_another_language
+        from .answerability import signals
+        from .question import analyze
+
+        pools = self.retriever.pools(questions, qvecs, max(self.retriever.candidates, 3 * k), rows)
+        out = []
+        for question, qvec, pool in zip(questions, qvecs, pools):
+            if len(pool.rows) == 0:
+                out.append((self.retriever.select(pool, pool.fused, k), 0.0))
+                continue
+            foreign = written_in_another_language(question)
+            ranked = self.reranker.rerank(question, pool, qvec, analyze(question), foreign)
+            # Candidates beyond the reranked pool keep their fused order, below every reranked one.
+            floor = float(ranked.score.min())
+            scores = pool.fused * floor
+            scores[ranked.candidates.pool_index] = ranked.score
+            order = pool.fused - 2.0
+            order[ranked.candidates.pool_index] = ranked.score
+            ranking = self.retriever.select(pool, order, k, scores)
+            p = self.answerability.probability(signals(ranked, foreign), foreign)
+            out.append((ranking, p))
+        return out

@@ -1,0 +1,283 @@
+"""qa.question: what a question asks for, read from the question alone."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.analysis import tokenize
+from qa.question import ANSWER_TYPES, QuestionInfo, analyze, missing_message
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("siapa yang mengangkat asisten menteri?", "person"),
+        ("Siapakah atasan langsung asisten menteri?", "person"),
+        ("Who appoints the assistant minister?", "person"),
+        ("kapan rapat koordinasi diadakan?", "time"),
+        ("kpn rapatnya?", "time"),
+        ("pada tahun berapa jabatan ini dibentuk?", "time"),
+        ("tanggal berapa laporan diserahkan?", "time"),
+        ("When was the office created?", "time"),
+        ("di mana kantor asisten menteri?", "place"),
+        ("dimana kantornya?", "place"),
+        ("dmn kantornya?", "place"),
+        ("di kota mana kantor itu berada?", "place"),
+        ("ke mana asisten menteri biasa bertugas?", "place"),
+        ("Dimanakah letak kantornya?", "place"),
+        ("Where is the office?", "place"),
+        ("berapa gaji asisten menteri?", "quantity"),
+        ("brp staf yg dipimpin?", "quantity"),
+        ("berapa lama masa jabatannya?", "quantity"),
+        ("How many staff report to the assistant minister?", "quantity"),
+        ("mengapa menteri membutuhkan asisten?", "reason"),
+        ("kenapa laporan harus rutin?", "reason"),
+        ("knp harus ada asisten?", "reason"),
+        ("Why does the minister need an assistant?", "reason"),
+        ("bagaimana cara menjadi asisten menteri?", "manner"),
+        ("gmn cara jadi asisten menteri", "manner"),
+        ("gimana alur pelaporannya?", "manner"),
+        ("How does the assistant prepare a meeting?", "manner"),
+        ("apakah asisten menteri boleh menandatangani perjanjian?", "yesno"),
+        ("bisakah asisten menteri menolak tugas?", "yesno"),
+        ("Can the assistant minister sign treaties?", "yesno"),
+        ("Is the assistant minister a civil servant?", "yesno"),
+        ("apa itu diplomasi publik?", "definition"),
+        ("apa yang dimaksud dengan kerja sama bilateral?", "definition"),
+        ("diplomasi itu apa?", "definition"),
+        ("Apakah diplomasi itu?", "definition"),
+        ("What is bilateral cooperation?", "definition"),
+        ("pada bulan apa laporan diserahkan?", "time"),
+        ("In which year was the post created?", "time"),
+        ("negara apa yang paling sering dikunjungi?", "place"),
+        ("Which city hosts the office?", "place"),
+        ("How old must a candidate be?", "quantity"),
+        ("apa alasan menteri memilih asisten?", "reason"),
+        ("apa tugas asisten menteri?", "other"),
+        ("Apakah nama ibu kota negara itu?", "other"),  # formal: "what is the name", not yes/no
+        ("Apakah judul laporan tahunan kementerian?", "other"),
+        ("sebutkan tugas asisten menteri", "other"),
+    ],
+)
+def test_answer_type(question: str, kind: str) -> None:
+    assert analyze(question).answer_type == kind
+
+
+def test_terms_are_index_stems_without_question_words() -> None:
+    info = analyze("Siapakah yang mengangkat asisten menteri?")
+    assert set(info.terms) <= set(tokenize("mengangkat asisten menteri"))
+    assert set(info.terms) == set(tokenize("mengangkat asisten menteri"))
+    # informal question words never become terms, whatever their spelling
+    for q in ("kpn rapat?", "dmn rapat?", "gmn rapat?", "knp rapat?", "brp rapat?", "dimanakah rapat?"):
+        assert analyze(q).terms == tuple(tokenize("rapat")), q
+
+
+def test_english_function_words_are_not_terms() -> None:
+    info = analyze("Where is the office of the assistant minister?")
+    assert info.focus == tuple(tokenize("office assistant minister"))
+
+
+def test_focus_drops_auxiliaries_and_type_nouns() -> None:
+    info = analyze("apakah asisten menteri harus lulus tes CPNS?")
+    assert "harus" in " ".join(info.terms)  # a modal is content for retrieval...
+    assert tokenize("harus")[0] not in info.focus  # ...but not what the question is specifically about
+    assert set(tokenize("lulus tes cpns")) <= set(info.focus)
+    place = analyze("di kota mana kantor asisten menteri berada?")
+    assert tokenize("kota")[0] in place.terms and tokenize("kota")[0] not in place.focus
+    assert tokenize("kantor")[0] in place.focus
+    time_q = analyze("pada tahun berapa jabatan ini dibentuk?")
+    assert tokenize("tahun")[0] not in time_q.focus and tokenize("dibentuk")[0] in time_q.focus
+
+
+def test_names_and_numbers() -> None:
+    info = analyze("apakah asisten menteri pernah bertemu Retno di Jenewa pada 2019 bersama PBB?")
+    assert info.names == ("Retno", "Jenewa", "PBB")
+    assert info.numbers == ("2019",)
+    assert analyze("Apa Tugas Asisten Menteri Di PBB?").names == ("PBB",)  # Title Case: only acronyms
+    assert analyze("SIAPA MENTERINYA?").names == ()  # shouting: capitals say nothing
+    assert analyze("berapa dua puluh lima staf dan 1.500.000 rupiah?").numbers == (
+        "1.500.000",
+        "dua",
+        "puluh",
+        "lima",
+    )
+    assert analyze("Berapa staf? Retno tahu.").names == ()  # a sentence opener is not a name
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["-", "—", "?!", "...", "\u200b\u200b", "\ufeff", "\u0301\u0301", " \u200d ", "¿?", "\u2063"],
+)
+def test_empty_like(question: str) -> None:
+    info = analyze(question)
+    assert info.empty_like and not info.vague and info.terms == () and info.focus == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "x",
+        "a",
+        "apa itu?",
+        "mengapa?",
+        "apa",
+        "dan atau yang di ke dari",
+        "bagaimana?",
+        "gmn dong?",
+        "apakah bisa?",
+        "what is it?",
+        "why?",
+        "kenapa ya",
+        "a\u200b?",
+    ],
+)
+def test_vague(question: str) -> None:
+    info = analyze(question)
+    assert info.vague and not info.empty_like and info.focus == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["apa tugas asisten menteri?", "gaji?", "CPNS?", "2019?", "What is the salary?"]
+)
+def test_specific_questions_are_neither(question: str) -> None:
+    info = analyze(question)
+    assert not info.vague and not info.empty_like and info.focus
+
+
+def test_missing_message_names_what_is_missing() -> None:
+    info = analyze("di kota mana kantor asisten menteri berada?")
+    assert missing_message(info, tokenize("kantor")) == "Dokumen tidak menyebut lokasi kantor."
+    assert missing_message(info) == "Dokumen tidak menyebut lokasi kantor asisten menteri."
+    assert missing_message(analyze("kapan asisten menteri pensiun?"), tokenize("pensiun")) == (
+        "Dokumen tidak menyebut waktu pensiun."
+    )
+    assert missing_message(analyze("brp gaji asisten menteri?"), tokenize("gaji")) == (
+        "Dokumen tidak menyebut jumlah gaji."
+    )
+    assert missing_message(analyze("siapa pejabat pertama di posisi ini?"), tokenize("pejabat pertama")) == (
+        "Dokumen tidak menyebut siapa pejabat pertama."
+    )
+    assert (
+        missing_message(analyze("siapa nama pejabat pertama?"))
+        == "Dokumen tidak menyebut siapa pejabat pertama."
+    )
+    # surface words, made formal: the possessive and chat spellings go, acronyms keep their case
+    assert missing_message(analyze("dmn kantornya?")) == "Dokumen tidak menyebut lokasi kantor."
+    assert (
+        missing_message(analyze("apakah harus lulus tes CPNS?")) == "Dokumen tidak menyebut lulus tes CPNS."
+    )
+    # "kerjasama" yields two stems but is one word in the message
+    msg = missing_message(analyze("di mana kantor kerjasama?"))
+    assert msg == "Dokumen tidak menyebut lokasi kantor kerja sama."
+    assert missing_message(analyze("apa itu?")) is None
+    # every focus word is in the passage: a typed question still lacks its place / time / figure...
+    assert missing_message(info, []) == "Dokumen tidak menyebut lokasi kantor asisten menteri."
+    # ...otherwise there is nothing to point at, and the caller keeps its generic sentence
+    yesno = analyze("apakah asisten menteri menyiapkan laporan?")
+    assert missing_message(yesno, []) is None and missing_message(yesno, ["zzz"]) is None
+    assert missing_message(yesno, tokenize("laporan")) == "Dokumen tidak menyebut laporan."
+
+
+def test_fast_and_cached() -> None:
+    analyze("berapa gaji asisten menteri?")  # the stemmer is loaded once per process
+    analyze.cache_clear()
+    qs = [f"berapa gaji asisten menteri nomor {i} di kota Jakarta?" for i in range(200)]
+    t = time.process_time()  # CPU time: other processes on a busy machine do not count
+    for q in qs:
+        analyze(q)
+    assert (time.process_time() - t) / len(qs) < 0.002  # cold: about 0.1 ms on a laptop
+    assert analyze(qs[0]) is analyze(qs[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_raises(text: str) -> None:
+    info = analyze(text)
+    assert isinstance(info, QuestionInfo)
+    assert info.answer_type in ANSWER_TYPES
+    assert not (info.empty_like and info.vague)
+    assert set(info.focus) <= set(info.terms)
+    assert len(info.focus_words) == len(info.focus_stems) == len(info.focus)
+    msg = missing_message(info)
+    assert (msg is None) == (not info.focus)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(categories=["Mn", "Me", "Cf", "Zs", "Po", "Pd", "Cc"])))
+def test_invisible_and_punctuation_only_is_empty_like(text: str) -> None:
+    assert analyze(text).empty_like
+
+
+# --- the gate in the core: Assistant.ask_many reads every question before searching -----------------
+
+
+@pytest.mark.parametrize("question", ["-", "?", "\u200b\u200b", "\u0301", "... !"])
+def test_assistant_refuses_empty_like_questions_like_empty_ones(fake_assistant, question: str) -> None:
+    from qa.errors import InputError
+
+    with pytest.raises(InputError, match="empty") as exc:
+        fake_assistant.ask(question)
+    assert exc.value.exit_code == 2 and exc.value.hint
+
+
+@pytest.mark.parametrize("question", ["x", "apa itu?", "mengapa?", "dan atau yang di", "gmn dong?"])
+def test_assistant_asks_for_a_more_specific_question(fake_assistant, question: str) -> None:
+    from qa.assistant import VAGUE_TEXT
+
+    fake_assistant.threshold = 0.0  # it would answer anything it searched
+    r = fake_assistant.ask(question)
+    d = r.to_dict()
+    assert r.abstained and d["answer"] is None and d["passages"] == []
+    assert d["message"] == d["reason"] == VAGUE_TEXT
+
+
+def test_vague_questions_are_not_encoded_and_do_not_disturb_a_batch(fake_assistant) -> None:
+    enc = fake_assistant.encoder
+    enc.calls.clear()
+    fake_assistant.threshold = 0.0
+    rs = fake_assistant.ask_many(["mengapa?", "memantau perkembangan kerjasama", "apa itu?"])
+    assert enc.calls == [1]
+    assert [r.abstained for r in rs] == [True, False, True]
+    assert rs[1].to_dict() == fake_assistant.ask("memantau perkembangan kerjasama").to_dict()
+    assert rs[1].to_dict()["reason"] is None
+
+
+def test_abstention_names_what_the_document_does_not_state(fake_assistant) -> None:
+    fake_assistant.threshold = 1.01  # abstain on everything
+    d = fake_assistant.ask("di kota mana kantor asisten menteri berada?").to_dict()
+    assert d["abstained"] and d["message"] == d["reason"] == "Dokumen tidak menyebut lokasi kantor."
+    # the answer passage has every focus word: nothing specific to name, the generic sentence stays
+    from qa.answer import ABSTAIN_TEXT
+
+    d = fake_assistant.ask("apakah asisten menteri mempersiapkan bahan presentasi?").to_dict()
+    assert d["abstained"] and d["reason"] is None and d["message"] == ABSTAIN_TEXT
+
+
+@pytest.mark.slow
+def test_real_assistant_gates_content_free_questions(real_assistant) -> None:
+    from qa.assistant import VAGUE_TEXT
+    from qa.errors import InputError
+
+    for q in ("apa itu?", "x", "mengapa?"):
+        r = real_assistant.ask(q)
+        assert r.abstained and r.message == VAGUE_TEXT, q
+    with pytest.raises(InputError):
+        real_assistant.ask("\u200b-\u200b")
+    ok = real_assistant.ask("apa tugas utama asisten menteri kerjasama luar negeri?")
+    assert not ok.abstained and ok.reason is None and "Tugas utama" in ok.message
+    r = real_assistant.ask("di kota mana kantor asisten menteri kerjasama luar negeri berada?")
+    if r.abstained:  # today it answers (issue 11); when it abstains, it must say what is missing
+        assert r.message == "Dokumen tidak menyebut lokasi kantor."
+    assert r.reason == (r.message if r.abstained else None)
+
+
+def test_an_offtopic_abstention_keeps_the_generic_sentence(fake_assistant) -> None:
+    from qa.answer import ABSTAIN_TEXT
+
+    fake_assistant.threshold = 1.01
+    d = fake_assistant.ask("bagaimana cara membuat nasi goreng?").to_dict()
+    assert d["abstained"] and d["reason"] is None and d["message"] == ABSTAIN_TEXT

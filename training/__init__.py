@@ -1,0 +1,1 @@
+"""Training of the reranker and the answerability model (``make train``); not part of the runtime package."""

@@ -1,0 +1,162 @@
+"""Candidate features and labels of a question set over one index (the reranker's training rows).
+
+Graded relevance: 2 when the candidate's sentence holds an expected phrase, 1 when only its window
+does, 0 otherwise. A question is answerable over an index when an expected phrase occurs in its corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.features import candidate_features
+from qa.passage_table import PassageTable
+from qa.question import analyze
+
+from .data import Question
+
+
+@dataclass
+class Collected:
+    """Per question: feature matrix, graded labels, fused scores, answerable flag, facts."""
+
+    name: str
+    questions: list[Question]
+    x: list[np.ndarray]
+    y: list[np.ndarray]
+    fused: list[np.ndarray]
+    rows: list[np.ndarray]
+    answerable: np.ndarray
+    group: np.ndarray  # paragraph of the answer (for grouped folds); -1 - i when none
+    facts: list
+    table: PassageTable
+    assistant: object
+
+
+def _contains(texts: list[str], expected: list[str]) -> np.ndarray:
+    wanted = [e.lower() for e in expected]
+    return np.array([any(w in t for w in wanted) for t in texts], dtype=bool)
+
+
+def _answer_paragraph(windows: list[str], keys: list[int], expected: list[str], default: int) -> int:
+    """The paragraph of the first window holding an expected phrase (the fold group of a question)."""
+    for r, w in enumerate(windows):
+        if any(e.lower() in w for e in expected):
+            return keys[r]
+    return default
+
+
+def collect(
+    name: str, assistant, questions: list[Question], qvecs: np.ndarray, pool_size: int = 30
+) -> Collected:
+    retriever = assistant.retriever
+    table = PassageTable(assistant.index, retriever.passage_texts)
+    sentences = [c.text.lower() for c in assistant.index.chunks]
+    windows = [t.lower() for t in retriever.passage_texts]
+    paragraph_key = {}
+    keys = [
+        paragraph_key.setdefault((c.doc, c.paragraph), len(paragraph_key)) for c in assistant.index.chunks
+    ]
+    corpus = " \n".join(d.text.lower() for d in assistant.documents.values())
+    out = Collected(
+        name,
+        questions,
+        [],
+        [],
+        [],
+        [],
+        np.zeros(len(questions), bool),
+        np.zeros(len(questions), np.int64),
+        [],
+        table,
+        assistant,
+    )
+    n = max(retriever.candidates, 3 * 3)
+    for start in range(0, len(questions), 64):
+        batch = questions[start : start + 64]
+        pools = retriever.pools([q.question for q in batch], qvecs[start : start + 64], n)
+        for i, (q, pool) in enumerate(zip(batch, pools)):
+            qi = start + i
+            facts = analyze(q.question)
+            c = candidate_features(
+                table, assistant.index.vectors, q.question, qvecs[qi], pool, facts, pool_size
+            )
+            rows = c.rows.tolist()
+            in_sent = (
+                _contains([sentences[r] for r in rows], q.expected)
+                if q.expected
+                else np.zeros(len(rows), bool)
+            )
+            in_win = (
+                _contains([windows[r] for r in rows], q.expected) if q.expected else np.zeros(len(rows), bool)
+            )
+            out.x.append(c.x)
+            out.y.append(np.where(in_sent, 2, np.where(in_win, 1, 0)).astype(np.int64))
+            out.fused.append(pool.fused[c.pool_index])
+            out.rows.append(c.rows)
+            out.facts.append(facts)
+            out.answerable[qi] = bool(q.expected) and any(e.lower() in corpus for e in q.expected)
+            out.group[qi] = _answer_paragraph(windows, keys, q.expected, -1 - qi)
+    return out
+
+
+def collect_cached(
+    name: str, assistant, questions: list[Question], qvecs: np.ndarray, cache, pool_size: int = 30
+):
+    """``collect``, stored as .npz under ``cache`` keyed by the feature set, questions and index build."""
+    import hashlib
+
+    from qa.features import FEATURE_SET
+
+    # the code that computes the rows is part of the key: a changed analysis or feature recollects them
+    code = [Path(__file__).parents[1] / "qa" / f for f in ("question.py", "features.py", "passage_table.py")]
+    source = hashlib.sha256(b"".join(f.read_bytes() for f in code)).hexdigest()
+
+    build = json.dumps(
+        assistant.index.manifest.get("build", {}).get("id", assistant.index.manifest.get("corpus"))
+    )
+    key = hashlib.sha256(
+        "\n".join(
+            [
+                FEATURE_SET,
+                source,
+                build,
+                str(pool_size),
+                *(q.question + "\t" + "|".join(q.expected) for q in questions),
+            ]
+        ).encode()
+    ).hexdigest()[:16]
+    path = cache / f"rows-{name}-{key}.npz"
+    if path.exists():
+        z = np.load(path, allow_pickle=False)
+        sizes = z["sizes"]
+        cuts = np.cumsum(sizes)[:-1]
+        out = Collected(
+            name,
+            questions,
+            np.split(z["x"], cuts),
+            np.split(z["y"], cuts),
+            np.split(z["fused"], cuts),
+            np.split(z["rows"], cuts),
+            z["answerable"],
+            z["group"],
+            [],
+            None,
+            assistant,
+        )
+        return out
+    out = collect(name, assistant, questions, qvecs, pool_size)
+    np.savez(
+        path,
+        x=np.concatenate(out.x),
+        y=np.concatenate(out.y),
+        fused=np.concatenate(out.fused),
+        rows=np.concatenate(out.rows),
+        sizes=np.array([len(y) for y in out.y]),
+        answerable=out.answerable,
+        group=out.group,
+    )
+    return out

