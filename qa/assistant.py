@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
-from .errors import IndexMissingError, IndexStaleError, InputError
+from .errors import IndexCorruptError, IndexMissingError, IndexStaleError, InputError
 from .question import analyze, missing_message
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
@@ -24,6 +24,7 @@ DEFAULT_K = 3
 DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
 MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
+SCAN_CHARS = 65_536  # characters of a question read at all (the 512-token window needs under 8,200)
 
 
 VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
@@ -32,8 +33,12 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def clean_question(question: object) -> str:
     """The question as the models should see it: control characters and lone surrogates (what a
-    shell hands Python for undecodable bytes) become spaces, runs of white space one space."""
-    return " ".join(_UNPRINTABLE.sub(" ", str(question)).split())
+    shell hands Python for undecodable bytes) become spaces, runs of white space one space, and the
+    text is normalised as the corpus is (qa/normalize.py). Only the first SCAN_CHARS characters are
+    looked at: the encoder keeps far fewer, and a 20 MB question must cost no more than a long one."""
+    from .normalize import normalize_text
+
+    return " ".join(normalize_text(_UNPRINTABLE.sub(" ", str(question)[:SCAN_CHARS])).split())
 
 
 def missing_reason(question: str, known: set[str]) -> str | None:
@@ -96,18 +101,21 @@ class Assistant:
 
         docs = list(self.documents.values())
         expected = expected_manifest(self.settings, self.encoder, docs)
+        # A damaged index is rebuilt like a stale one under "auto": the rebuild deletes only what
+        # this tool made (qa/ownership.py), so nothing of the user's is at risk.
+        rebuildable = (IndexMissingError, IndexStaleError, IndexCorruptError)
         if build != "force":
             try:
-                return load_index(self.settings.index_dir, expected)
-            except (IndexMissingError, IndexStaleError) as exc:
+                return load_index(self.settings.index_dir, expected, self.documents)
+            except rebuildable as exc:
                 if build == "never":
                     raise
                 self.log(f"{exc.message}; building it now")
         with build_lock(self.settings.index_dir):
             if build != "force":  # another process may have built it while we waited for the lock
                 try:
-                    return load_index(self.settings.index_dir, expected)
-                except (IndexMissingError, IndexStaleError):
+                    return load_index(self.settings.index_dir, expected, self.documents)
+                except rebuildable:
                     pass
             index = build_index(self.settings, self.encoder, docs, log=self.log)
         self.log(
@@ -138,8 +146,8 @@ class Assistant:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
         rows = None if doc is None else self.rows[self.document_id(doc)]
         cleaned, notices, vague = [], [], []
-        for q in questions:
-            q = clean_question(q)
+        for raw in questions:
+            q = clean_question(raw)
             # A dash or zero-width characters are as empty as nothing; a question with nothing specific
             # in it ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
             if not q or analyze(q).empty_like:
@@ -148,6 +156,7 @@ class Assistant:
                 )
             short, cut = self.encoder.truncate(q)
             cleaned.append(short)
+            cut = cut or len(str(raw)) > SCAN_CHARS
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
             vague.append(analyze(short).vague)
         asked = [q for q, v in zip(cleaned, vague) if not v]

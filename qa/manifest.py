@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,10 @@ CHECKED = ("format_version", "encoder", "chunking", "lexical", "extraction", "co
 # built (type, size, parameters), which follows from the corpus; only the policy choosing it is checked.
 PARTIAL = ("faiss",)
 UNWRITABLE_HINT = "make it writable or choose another with --index / QA_INDEX"
+# A build id is a plain folder name of one shape (UTC time + random hex): anything else in a manifest,
+# such as "/", ".." or an absolute path, would make a reader open files outside the index folder.
+BUILD_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")
+REBUILD_HINT = "rebuild it with: qa index --force"
 
 
 def sha256_file(path: Path) -> str:
@@ -44,14 +49,36 @@ def read_manifest(index_dir: Path) -> dict | None:
     except NotADirectoryError:
         raise IndexError_(f"the index path {index_dir} is not a folder", UNWRITABLE_HINT) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(f"cannot read {path}: {exc}", "rebuild it with: qa index --force") from None
+        raise IndexCorruptError(f"cannot read {path}: {exc}", REBUILD_HINT) from None
     try:
         manifest = json.loads(raw)
-    except json.JSONDecodeError:
-        raise IndexCorruptError(f"{path} is not valid JSON", "rebuild it with: qa index --force") from None
+    except (ValueError, RecursionError):  # bad JSON, a 5,000-digit number, 100k nested brackets
+        raise IndexCorruptError(f"{path} is not valid JSON", REBUILD_HINT) from None
     if not _well_formed(manifest):
-        raise IndexCorruptError(f"{path} is not an index manifest", "rebuild it with: qa index --force")
+        raise IndexCorruptError(f"{path} is not an index manifest", REBUILD_HINT)
+    if not is_build_id(manifest.get("build", {}).get("id")):
+        raise IndexCorruptError(f"{path} names no valid build folder", REBUILD_HINT)
     return manifest
+
+
+def is_build_id(value: Any) -> bool:
+    """True for a folder name this tool could have given a build (never a path or a dot name)."""
+    return isinstance(value, str) and BUILD_ID.fullmatch(value) is not None
+
+
+def looks_like_ours(index_dir: Path) -> bool:
+    """False when ``manifest.json`` exists but was not written by this tool (any version).
+
+    A rebuild replaces our own manifest, even a damaged one; it must not overwrite a user's file
+    that merely has the same name in a folder chosen as the index folder.
+    """
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(manifest, dict) and "format_version" in manifest and "files" in manifest
 
 
 def _well_formed(manifest: Any) -> bool:

@@ -8,6 +8,11 @@ Layout of the index folder::
 A build is written into a temporary folder, fsynced, renamed to its build id, and only
 then does ``manifest.json`` (replaced atomically) point at it; older builds are removed
 afterwards. A crash at any moment therefore leaves either the old or the new index whole.
+
+The index folder may hold other files (a user's choice of folder): only what this tool made is
+ever deleted, known by the marker file each build and temporary folder carries from its first
+moment (``.qa-build``, holding the build id), or by being the build the previous manifest names
+(and then only the files it lists). Names alone never decide.
 """
 
 from __future__ import annotations
@@ -19,17 +24,28 @@ import fcntl
 import json
 import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .chunking import Chunk
 from .errors import IndexCorruptError, IndexError_, IndexLockedError, IndexMissingError, IndexStaleError
 from .lexical import LexicalIndex
-from .manifest import MANIFEST, UNWRITABLE_HINT, read_manifest, sha256_file, stale_reasons
+from .manifest import (
+    MANIFEST,
+    REBUILD_HINT,
+    UNWRITABLE_HINT,
+    is_build_id,
+    read_manifest,
+    sha256_file,
+    stale_reasons,
+)
+from .ownership import MARKER, STAGED, TMP_PREFIX, is_marked, keep_foreign_manifest, remove_old_builds
+
+if TYPE_CHECKING:
+    from .corpus import Document
 
 LOCK = ".lock"
 
@@ -50,8 +66,12 @@ def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
     )
 
 
-def load_index(index_dir: Path, expected: dict, attempts: int = 3) -> StoredIndex:
+def load_index(
+    index_dir: Path, expected: dict, documents: dict[str, Document] | None = None, attempts: int = 3
+) -> StoredIndex:
     """Load and verify an index; never returns one that differs from ``expected``.
+
+    With ``documents`` (the corpus read now) every chunk is also checked against its document.
 
     A rebuild running in another process may commit a new manifest and delete the build we were
     reading; when the manifest on disk has moved on, the load starts over with the new one.
@@ -59,7 +79,7 @@ def load_index(index_dir: Path, expected: dict, attempts: int = 3) -> StoredInde
     for attempt in range(attempts):
         manifest = read_manifest(index_dir)
         try:
-            return _load(index_dir, expected, manifest)
+            return _load(index_dir, expected, manifest, documents)
         except (IndexCorruptError, OSError):
             moved = read_manifest(index_dir) != manifest
             if not moved or attempt == attempts - 1:
@@ -72,7 +92,9 @@ def load_index(index_dir: Path, expected: dict, attempts: int = 3) -> StoredInde
     raise AssertionError("unreachable")
 
 
-def _load(index_dir: Path, expected: dict, manifest: dict | None) -> StoredIndex:
+def _load(
+    index_dir: Path, expected: dict, manifest: dict | None, documents: dict[str, Document] | None
+) -> StoredIndex:
     if manifest is None:
         raise IndexMissingError(f"no index in {index_dir}", "build it with: qa index")
     reasons = stale_reasons(manifest, expected)
@@ -87,19 +109,44 @@ def _load(index_dir: Path, expected: dict, manifest: dict | None) -> StoredIndex
             f"the files in {build} are not the ones its manifest lists", "rebuild it with: qa index --force"
         )
     vectors, chunks = read_vectors_and_chunks(build)
-    lexical = LexicalIndex.load(build / "lexical" / "sentences")
-    lexical_window = LexicalIndex.load(build / "lexical" / "windows")
+    try:
+        lexical = LexicalIndex.load(build / "lexical" / "sentences")
+        lexical_window = LexicalIndex.load(build / "lexical" / "windows")
+    except (RecursionError, ValueError, OverflowError) as exc:  # beyond what LexicalIndex.load catches
+        detail = type(exc).__name__
+        raise IndexCorruptError(f"index in {build} cannot be read: {detail}", REBUILD_HINT) from None
     sizes = {vectors.ntotal, len(chunks), len(lexical), len(lexical_window)}
+    sizes.add(manifest.get("chunks", len(chunks)))
     if len(sizes) != 1 or vectors.d != expected["encoder"]["dim"]:
-        raise IndexCorruptError(
-            f"index files in {build} disagree in size", "rebuild it with: qa index --force"
-        )
+        raise IndexCorruptError(f"index files in {build} disagree in size", REBUILD_HINT)
+    if documents is not None:
+        check_chunks(chunks, documents, build)
     return StoredIndex(manifest, vectors, chunks, lexical, lexical_window)
+
+
+def check_chunks(chunks: list[Chunk], documents: dict[str, Document], build: Path) -> None:
+    """Every chunk must be a slice of its document, in order: a checksum only proves a file unaltered
+    since the manifest was written, not that the manifest and files belong to this corpus."""
+    seen: dict[str, int] = {}
+    for row, c in enumerate(chunks):
+        doc = documents.get(c.doc)
+        n = len(doc.text) if doc is not None else -1
+        fits = 0 <= c.context_start <= c.start < c.end <= c.context_end <= n
+        if not fits or doc is None or doc.text[c.start : c.end] != c.text or c.index != seen.get(c.doc, 0):
+            raise IndexCorruptError(
+                f"index in {build} does not match the corpus (passage {row}, {c.chunk_id!r})", REBUILD_HINT
+            )
+        seen[c.doc] = c.index + 1
 
 
 def verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Path:
     """The build folder, after checking that each named file is there and matches its checksum."""
-    build = index_dir / str(manifest.get("build", {}).get("id", ""))
+    build_id = manifest.get("build", {}).get("id")
+    if not is_build_id(build_id):  # read_manifest refuses these; a caller's own dict may not
+        raise IndexCorruptError(f"the manifest in {index_dir} names no valid build folder", REBUILD_HINT)
+    build = index_dir / build_id
+    if build.is_symlink() or not build.is_dir():
+        raise IndexCorruptError(f"index build folder {build} is missing", REBUILD_HINT)
     for name in names:
         path, digest = build / name, manifest["files"].get(name)
         if not path.is_file() or digest is None:
@@ -119,10 +166,9 @@ def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
         vectors = faiss.read_index(str(build / "vectors.faiss"))
         with (build / "chunks.jsonl").open(encoding="utf-8") as fh:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
-    except (RuntimeError, ValueError, KeyError, TypeError) as exc:
-        raise IndexCorruptError(
-            f"index in {build} cannot be read: {exc}", "rebuild it with: qa index --force"
-        ) from None
+    except (RuntimeError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        detail = str(exc)[:200] if not isinstance(exc, RecursionError) else "nested too deeply"
+        raise IndexCorruptError(f"index in {build} cannot be read: {detail}", REBUILD_HINT) from None
     return vectors, chunks
 
 
@@ -139,9 +185,13 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
     """Write a complete build atomically; ``index.manifest`` is replaced by the committed manifest."""
     import faiss
 
+    build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+    tmp = index_dir / (TMP_PREFIX + build_id)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
+        previous = _previous_manifest(index_dir)
+        tmp.mkdir()
+        (tmp / MARKER).write_text(build_id + "\n", encoding="utf-8")  # ours from its first moment
     except OSError as exc:
         raise _unwritable(index_dir, exc) from None
     try:
@@ -153,33 +203,32 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
             (tmp / "lexical" / name).mkdir(parents=True)
             lexical.save(tmp / "lexical" / name)
         files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
         manifest = {**manifest, "files": files}
         manifest["build"] = {**manifest.get("build", {}), "id": build_id}
         _fsync_tree(tmp)
         os.rename(tmp, index_dir / build_id)
-        staged = index_dir / f".{MANIFEST}.{build_id}"
+        staged = index_dir / build_id / STAGED
         staged.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _fsync_tree(staged)
+        keep_foreign_manifest(index_dir, build_id)
         os.replace(staged, index_dir / MANIFEST)  # the commit point
         _fsync_tree(index_dir)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        for path in (tmp, index_dir / build_id):
+            if is_marked(path):
+                shutil.rmtree(path, ignore_errors=True)
         raise _unwritable(index_dir, exc) from None
-    remove_old_builds(index_dir, keep=build_id)
+    remove_old_builds(index_dir, keep=build_id, previous=previous)
     index.manifest = manifest
     return manifest
 
 
-def remove_old_builds(index_dir: Path, keep: str) -> None:
-    """Delete builds and temporary folders the manifest no longer points at."""
-    for path in index_dir.iterdir():
-        if path.name in (keep, MANIFEST, LOCK, ".gitkeep"):
-            continue
-        if path.is_dir() and (path.name.startswith(".tmp-") or path.name[:8].isdigit()):
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.name.startswith(f".{MANIFEST}."):
-            path.unlink(missing_ok=True)
+def _previous_manifest(index_dir: Path) -> dict | None:
+    """The manifest being replaced, if it is a valid one (its build may predate the markers)."""
+    try:
+        return read_manifest(index_dir)
+    except IndexError_:
+        return None
 
 
 @contextlib.contextmanager

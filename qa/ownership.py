@@ -1,0 +1,62 @@
+"""What in an index folder this tool made, and may therefore delete.
+
+The index folder is the user's choice and may hold anything (a backup named ``20240101-foto``, a
+``.tmp-mine`` folder). A build or temporary folder is ours only when it carries the marker file we
+write into it the moment we create it, holding its build id; the previous build named by a valid
+manifest (built before markers existed) is ours only file by file, as its manifest lists them.
+Folder names alone never decide what is deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+
+from .manifest import MANIFEST, is_build_id, looks_like_ours
+
+MARKER = ".qa-build"  # inside every build and temporary folder this tool creates; holds the build id
+TMP_PREFIX = ".qa-tmp-"
+STAGED = ".manifest.staged"  # the next manifest, written inside its build folder before the commit
+
+
+def keep_foreign_manifest(index_dir: Path, build_id: str) -> None:
+    """A ``manifest.json`` this tool did not write is renamed aside, never overwritten."""
+    if not looks_like_ours(index_dir):
+        os.rename(index_dir / MANIFEST, index_dir / f"{MANIFEST}.kept-{build_id}")
+
+
+def is_marked(path: Path) -> bool:
+    """True for a real folder this tool created: its marker names the build it was made for."""
+    if path.is_symlink() or not path.is_dir() or (path / MARKER).is_symlink():
+        return False
+    try:
+        build_id = (path / MARKER).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return is_build_id(build_id) and path.name in (build_id, TMP_PREFIX + build_id)
+
+
+def remove_old_builds(index_dir: Path, keep: str, previous: dict | None = None) -> None:
+    """Delete the builds and temporary folders this tool made that the manifest no longer points at.
+
+    Marked folders go whole; the previous build, when it predates the markers, loses only the files
+    its manifest lists (and the folders they leave empty). Nothing else in the folder is touched.
+    """
+    for path in index_dir.iterdir():
+        if path.name != keep and is_marked(path):
+            shutil.rmtree(path, ignore_errors=True)
+    old = (previous or {}).get("build", {}).get("id")
+    if not is_build_id(old) or old == keep or is_marked(index_dir / old):
+        return
+    build = index_dir / old
+    if build.is_symlink() or not build.is_dir():
+        return
+    for name in previous["files"]:
+        target = build / name
+        if ".." not in Path(name).parts and not Path(name).is_absolute() and target.is_file():
+            target.unlink(missing_ok=True)
+    for folder in sorted((p for p in build.rglob("*") if p.is_dir()), reverse=True) + [build]:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
