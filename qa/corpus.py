@@ -5,7 +5,8 @@ Every file below the folder with a supported extension (``.txt``, ``.md``, ``.pd
 so ids are stable across machines. A file we cannot use stops the build with a message naming it and
 the reason, and so does a file of a type we do not read: silently skipping part of a corpus would make
 answers quietly worse, which is harder on a user than a clear error. Hidden files and folders (a
-leading ``.``) are not part of the corpus.
+leading ``.``) are not part of the corpus. Symbolic links are followed (qa/corpusfiles.py), and the
+text is normalised as questions are (qa/normalize.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .about import ABOUT_FILE
+from .corpusfiles import visible_files
 from .errors import CorpusError
+from .normalize import normalize_sections
 from .readers import SUFFIXES, Location, Section, reader_for
 
 # Files in the corpus folder that describe it rather than being documents (the corpus description of
@@ -56,10 +59,8 @@ def find_documents(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus path {corpus_dir} is not a folder")
     paths = []
-    for p in corpus_dir.rglob("*"):
+    for p in visible_files(corpus_dir):  # links followed; dangling links, loops, FIFOs refused by name
         rel = p.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
-            continue
         if reader_for(p.name) is None:
             if rel.as_posix() in NOT_DOCUMENTS:
                 continue
@@ -85,7 +86,11 @@ def read_document(path: Path, doc_id: str) -> Document:
     except OSError as exc:
         raise CorpusError(f"cannot read corpus file {doc_id}: {exc.strerror or exc}") from None
     extracted = reader.read(raw, doc_id)
-    return Document(doc_id, extracted.text, "sha256:" + hashlib.sha256(raw).hexdigest(), extracted.sections)
+    # Offsets (chunks, sections) point into the normalised text; the hash stays of the raw bytes.
+    text, sections = normalize_sections(extracted.text, extracted.sections)
+    if not text.strip():
+        raise CorpusError(f"corpus file {doc_id} is empty", "add text to it or remove it from the corpus")
+    return Document(doc_id, text, "sha256:" + hashlib.sha256(raw).hexdigest(), sections)
 
 
 def iter_corpus(corpus_dir: Path) -> Iterator[Document]:

@@ -26,6 +26,7 @@ from .embedding import Encoder, describe
 from .incremental import corpus_changes, load_previous, reuse_vectors
 from .lexical import LexicalIndex
 from .manifest import FORMAT_VERSION, build_stamp
+from .normalize import NORMALIZATION
 from .readers import describe_readers
 from .store import StoredIndex, write_index
 
@@ -44,6 +45,7 @@ def expected_manifest(settings: Settings, encoder: Encoder, documents: Sequence[
             "splitter": SPLITTER,
             "window": settings.window,
             "indexed": "dense: sentence; bm25: sentence and window",
+            "normalization": NORMALIZATION,  # chunk offsets point into the normalised text
         },
         "lexical": dict(LEXICAL),
         "extraction": describe_readers([doc.id for doc in documents]),

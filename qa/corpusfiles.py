@@ -1,0 +1,64 @@
+"""The visible files below a corpus folder, with symbolic links handled on purpose.
+
+Symbolic links are followed, to files and to folders alike (a shared folder linked into the corpus
+is part of it), but never silently dropped: a link that points nowhere, a link loop (a folder that
+links back to itself or to a folder above it) and a name that is not a regular file (a FIFO named
+``x.txt`` would block the build forever) stop the build with a message naming the path, as the README
+promises for any file that cannot be used. Hidden files and folders (a leading ``.``) are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import CorpusError
+
+
+def visible_files(corpus_dir: Path) -> list[Path]:
+    """Every visible regular file below ``corpus_dir`` (links followed, loops refused), in name order."""
+    found: list[Path] = []
+    root = os.stat(corpus_dir)
+    _walk(corpus_dir, corpus_dir, [(root.st_dev, root.st_ino)], found)
+    return found
+
+
+def _walk(folder: Path, corpus_dir: Path, above: list[tuple[int, int]], found: list[Path]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        where = _rel(folder, corpus_dir)
+        raise CorpusError(f"cannot read corpus folder {where}: {exc.strerror or exc}") from None
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            info = os.stat(path)  # follows links
+        except FileNotFoundError:
+            if not entry.is_symlink():
+                continue  # removed while we looked
+            raise CorpusError(
+                f"corpus link {_rel(path, corpus_dir)} points to nothing ({os.readlink(path)})",
+                "fix the link or remove it",
+            ) from None
+        except OSError as exc:  # ELOOP (a link to itself), EACCES...
+            where = _rel(path, corpus_dir)
+            raise CorpusError(f"cannot use corpus path {where}: {exc.strerror or exc}") from None
+        if stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if key in above:
+                raise CorpusError(
+                    f"corpus folder link {_rel(path, corpus_dir)} loops back to a folder above it",
+                    "remove the link or point it elsewhere",
+                )
+            _walk(path, corpus_dir, [*above, key], found)
+        elif stat.S_ISREG(info.st_mode):
+            found.append(path)
+        else:
+            raise CorpusError(f"corpus path {_rel(path, corpus_dir)} is not a regular file")
+
+
+def _rel(path: Path, corpus_dir: Path) -> str:
+    return path.relative_to(corpus_dir).as_posix() if path != corpus_dir else str(corpus_dir)

@@ -1,0 +1,64 @@
+"""One text normalisation for documents and questions alike, so invisible differences never matter.
+
+A zero-width space inside a word, a soft hyphen, a ligature or a Cyrillic "а" in a Latin word looks the
+same to a reader and changes the tokens a model and BM25 see. Applied to the corpus at read time (chunk
+offsets point into the normalised text; the index's corpus hash stays of the raw bytes) and to every
+question in the core, so both sides of a match see the same letters:
+
+1. NFKC (compatibility forms: ligatures, full-width letters, no-break spaces);
+2. format characters (Unicode category Cf: zero-width space/joiners U+200B-U+200D, word joiner U+2060,
+   BOM U+FEFF, soft hyphen U+00AD, bidirectional marks) are dropped;
+3. Cyrillic and Greek letters that look like Latin ones are folded to Latin, but only inside a word
+   that also has a Latin letter and no other non-Latin letter: a Russian or Greek word stays itself.
+
+``NORMALIZATION`` names this behaviour in the index manifest; change it when the behaviour changes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NORMALIZATION = "nfkc-cf-confusables-v1"
+
+# Look-alikes of Latin letters (the common homoglyphs of Unicode's confusables list for these scripts).
+_CONFUSABLES = {
+    # Cyrillic lower / upper
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ү": "y",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y",
+    # Greek lower / upper
+    "ο": "o", "α": "a", "ν": "v", "ι": "i", "κ": "k", "ρ": "p", "υ": "u", "χ": "x",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+}  # fmt: skip
+_FOLD = str.maketrans(_CONFUSABLES)
+_SUSPECT = re.compile(r"\w*[" + "".join(_CONFUSABLES) + r"]\w*")
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN ")
+
+
+def _fold_word(m: re.Match[str]) -> str:
+    word = m.group()
+    letters = [ch for ch in word if ch.isalpha()]
+    if not any(_is_latin(ch) for ch in letters):
+        return word  # no Latin letter: a Cyrillic or Greek word, left as it is
+    if all(_is_latin(ch) or ch in _CONFUSABLES for ch in letters):
+        return word.translate(_FOLD)
+    return word
+
+
+def normalize_text(text: str) -> str:
+    """``text`` in the one form both the index and the questions use (see the module docstring)."""
+    if text.isascii():
+        return text  # nothing to do, and the common case
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if _has_format(text) else text
+    return _SUSPECT.sub(_fold_word, text)
+
+
+def _has_format(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cf" for ch in text if not ch.isascii())
