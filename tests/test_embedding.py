@@ -81,3 +81,51 @@ def test_unloadable_sentence_transformers_model_is_a_clear_error(tmp_path) -> No
 def test_unknown_encoder_name_is_an_input_error() -> None:
     with pytest.raises(InputError, match="unknown encoder"):
         Settings(encoder="gpu-magic")
+
+
+def _counting(nano):
+    seen: list[int] = []
+    real = nano._tokens
+
+    def count(text: str) -> int:
+        seen.append(len(text))
+        return real(text)
+
+    return count, seen
+
+
+@pytest.mark.parametrize("megabytes", [1, 5, 20])
+def test_an_overlong_question_costs_what_a_long_one_does(real_assistant, monkeypatch, megabytes) -> None:
+    """Issue 12 DoS: cutting bisected over the whole text (5 MB: 14 s under the model lock)."""
+    import time
+
+    from qa.embedding import MAX_PIECE, MAX_TOKENS
+
+    encoder = real_assistant.encoder
+    count, seen = _counting(encoder)
+    monkeypatch.setattr(encoder, "_tokens", count)
+    sentence = "apakah asisten menteri bisa memutuskan kebijakan kerjasama luar negeri? "
+    huge = sentence * (megabytes * 1_000_000 // len(sentence))
+    long = huge[: MAX_TOKENS * 8]
+    timings = {}
+    for name, question in (("long", long), ("huge", huge), ("long2", long), ("huge2", huge)):
+        seen.clear()
+        start = time.perf_counter()
+        result = real_assistant.ask(question)
+        timings[name] = time.perf_counter() - start
+        assert result.notice and result.passages  # said it was cut, and answered
+        assert sum(seen) <= 4 * MAX_TOKENS * MAX_PIECE, "tokenised more than a few windows' worth"
+        assert len(result.question) <= MAX_TOKENS * MAX_PIECE
+    extra = min(timings["huge"], timings["huge2"]) - min(timings["long"], timings["long2"])
+    assert extra < 1.0, timings
+
+
+def test_an_overlong_passage_is_cut_without_tokenising_it_whole(nano, monkeypatch) -> None:
+    """A 27 MB one-line corpus file must not cost the build minutes in the tokenizer."""
+    from qa.embedding import MAX_PIECE, MAX_TOKENS
+
+    count, seen = _counting(nano)
+    monkeypatch.setattr(nano, "_tokens", count)
+    passage = "Asisten menteri mengkoordinasikan kunjungan bilateral. " * 500_000  # 27 MB
+    vectors = nano.encode_passages([passage, "pendek"])
+    assert vectors.shape == (2, 384) and sum(seen) <= 6 * MAX_TOKENS * MAX_PIECE
