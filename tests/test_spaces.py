@@ -36,14 +36,22 @@ def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
+CPU_TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def requirement_lines() -> list[str]:
+    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+
+
 def requirements() -> dict[str, Requirement]:
     reqs = {}
-    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            req = Requirement(line)
-            assert canonicalize_name(req.name) not in reqs, f"{req.name} listed twice"
-            reqs[canonicalize_name(req.name)] = req
+    for line in requirement_lines():
+        if line.startswith("-"):
+            continue  # pip options (index URLs), checked by test_torch_is_the_cpu_build_from_the_cpu_index
+        req = Requirement(line)
+        assert canonicalize_name(req.name) not in reqs, f"{req.name} listed twice"
+        reqs[canonicalize_name(req.name)] = req
     return reqs
 
 
@@ -79,10 +87,25 @@ def test_requirements_match_pyproject_exactly():
     declared = by_name(project["dependencies"])
     declared["gradio"] = by_name(project["optional-dependencies"]["ui"])["gradio"]
     reqs = requirements()
+    reqs.pop("torch")  # not ours but sentence-transformers'; pinned here only to pick its CPU build
     assert set(reqs) == set(declared), "requirements.txt and pyproject declare different packages"
     for name, req in declared.items():
         assert reqs[name].specifier == req.specifier, f"{name}: {reqs[name]} vs pyproject {req}"
         assert reqs[name].marker == req.marker and reqs[name].extras == req.extras
+
+
+def test_torch_is_the_cpu_build_from_the_cpu_index():
+    """Unpinned, torch arrives on Spaces as the CUDA build (GBs of libraries a CPU Space never uses)."""
+    from importlib.metadata import requires
+
+    options = [line.split() for line in requirement_lines() if line.startswith("-")]
+    assert options == [["--extra-index-url", CPU_TORCH_INDEX]], "only the PyTorch CPU index may be added"
+    torch = requirements()["torch"]
+    (pin,) = torch.specifier
+    assert pin.operator == "==" and pin.version.endswith("+cpu"), f"{torch}: pin the +cpu build exactly"
+    needed = [Requirement(r) for r in requires("sentence-transformers") or []]
+    (wanted,) = [r for r in needed if canonicalize_name(r.name) == "torch" and not r.marker]
+    assert wanted.specifier.contains(pin.version), f"sentence-transformers needs {wanted}, pinned {pin}"
 
 
 def test_app_file_only_starts_the_web_ui():
