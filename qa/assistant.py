@@ -101,9 +101,10 @@ class Assistant:
 
         docs = list(self.documents.values())
         expected = expected_manifest(self.settings, self.encoder, docs)
-        # A damaged index is rebuilt like a stale one under "auto": the rebuild deletes only what
-        # this tool made (qa/ownership.py), so nothing of the user's is at risk.
+        # A damaged index is rebuilt like a stale one under "auto" (the rebuild deletes only what this
+        # tool made: qa/ownership.py), but lends the new build no vectors: its files may not belong together.
         rebuildable = (IndexMissingError, IndexStaleError, IndexCorruptError)
+        reuse = None
         if build != "force":
             try:
                 return load_index(self.settings.index_dir, expected, self.documents)
@@ -115,9 +116,9 @@ class Assistant:
             if build != "force":  # another process may have built it while we waited for the lock
                 try:
                     return load_index(self.settings.index_dir, expected, self.documents)
-                except rebuildable:
-                    pass
-            index = build_index(self.settings, self.encoder, docs, log=self.log)
+                except rebuildable as exc:
+                    reuse = False if isinstance(exc, IndexCorruptError) else None
+            index = build_index(self.settings, self.encoder, docs, log=self.log, reuse=reuse)
         self.log(
             f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {self.settings.index_dir}"
         )

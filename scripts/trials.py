@@ -148,7 +148,7 @@ def build_kill_trial(
                                 stderr=subprocess.DEVNULL)  # fmt: skip
         while proc.poll() is None:
             new = _debris(settings.index_dir, before) - debris_before
-            if after == "write" and any(name.startswith(".tmp-") for name in new):
+            if after == "write" and any(name.startswith(".qa-tmp-") for name in new):
                 break
             if after == "commit" and _build_id(settings.index_dir) != before:
                 break

@@ -110,14 +110,14 @@ def test_an_overlong_question_costs_what_a_long_one_does(real_assistant, monkeyp
     timings = {}
     for name, question in (("long", long), ("huge", huge), ("long2", long), ("huge2", huge)):
         seen.clear()
-        start = time.perf_counter()
+        start = time.process_time()  # CPU seconds: wall time on shared cores measures the neighbours
         result = real_assistant.ask(question)
-        timings[name] = time.perf_counter() - start
+        timings[name] = time.process_time() - start
         assert result.notice and result.passages  # said it was cut, and answered
         assert sum(seen) <= 4 * MAX_TOKENS * MAX_PIECE, "tokenised more than a few windows' worth"
         assert len(result.question) <= MAX_TOKENS * MAX_PIECE
     extra = min(timings["huge"], timings["huge2"]) - min(timings["long"], timings["long2"])
-    assert extra < 1.0, timings
+    assert extra < 0.5, timings
 
 
 def test_an_overlong_passage_is_cut_without_tokenising_it_whole(nano, monkeypatch) -> None:
@@ -129,3 +129,16 @@ def test_an_overlong_passage_is_cut_without_tokenising_it_whole(nano, monkeypatc
     passage = "Asisten menteri mengkoordinasikan kunjungan bilateral. " * 500_000  # 27 MB
     vectors = nano.encode_passages([passage, "pendek"])
     assert vectors.shape == (2, 384) and sum(seen) <= 6 * MAX_TOKENS * MAX_PIECE
+
+
+def test_one_question_runs_on_one_thread_and_batches_on_all(nano, monkeypatch) -> None:
+    """Issue 12: on busy cores a question waited at ~100 OpenMP barriers (p95 1-1.8 s); see
+    scripts/encoder_threads.py for the figures behind the choice."""
+    assert nano._set_threads is not None and nano.max_threads >= 1  # the engine's OpenMP runtime was found
+    asked: list[int] = []
+    real = nano._set_threads
+    monkeypatch.setattr(nano, "_set_threads", lambda n: (asked.append(n), real(n)))
+    nano.encode_queries(["apa tugas asisten menteri?"])
+    nano.encode_passages([f"kalimat nomor {i}." for i in range(64)])
+    nano.encode_queries(["satu", "dua"])
+    assert asked == [1, nano.max_threads, 1]

@@ -193,3 +193,13 @@ def test_cli_on_a_damaged_index_is_one_line_and_exit_5_then_auto_rebuilds(tmp_pa
     assert asked.returncode == 0 and "building it now" in asked.stderr, asked.stderr[-500:]
     assert json.loads(asked.stdout)["passages"]
     _still_there(index_dir, files)
+
+
+def test_a_corrupt_index_lends_no_vectors_to_its_rebuild(fake_assistant, settings) -> None:
+    """Swapped chunks pair each text with another text's vector: reusing them would embed nothing new
+    and answer from wrong vectors. The rebuild after a corrupt index embeds everything afresh."""
+    _swap_chunks(settings.index_dir, _shifted)
+    said: list[str] = []
+    Assistant(settings, encoder=FakeEncoder(), build="auto", log=said.append)
+    stats = read_manifest(settings.index_dir)["build"]["incremental"]
+    assert stats["reused"] == 0 and stats["embedded"] == stats["passages"], said
