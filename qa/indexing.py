@@ -45,8 +45,10 @@ def expected_manifest(settings: Settings, encoder: Encoder, documents: Sequence[
             "splitter": SPLITTER,
             "window": settings.window,
             "indexed": "dense: sentence; bm25: sentence and window",
-            "normalization": NORMALIZATION,  # chunk offsets point into the normalised text
         },
+        # chunk offsets point into the normalised text; vectors are reused by sentence text, so a change
+        # here re-embeds only the sentences it changes (not in incremental.VECTOR_SECTIONS)
+        "text": {"normalization": NORMALIZATION},
         "lexical": dict(LEXICAL),
         "extraction": describe_readers([doc.id for doc in documents]),
         "corpus": {doc.id: doc.sha256 for doc in documents},

@@ -20,7 +20,7 @@ from .errors import IndexCorruptError, IndexError_
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # Manifest sections that must equal what the current settings and corpus would produce.
-CHECKED = ("format_version", "encoder", "chunking", "lexical", "extraction", "corpus", "faiss")
+CHECKED = ("format_version", "encoder", "chunking", "text", "lexical", "extraction", "corpus", "faiss")
 # Sections of which only the keys the expectation names are compared: "faiss" also records what was
 # built (type, size, parameters), which follows from the corpus; only the policy choosing it is checked.
 PARTIAL = ("faiss",)
@@ -85,7 +85,7 @@ def _well_formed(manifest: Any) -> bool:
     """The shape every reader relies on: JSON objects where sections are, a str -> str file list."""
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         return False
-    sections = ("encoder", "chunking", "lexical", "extraction", "corpus", "build", "faiss")
+    sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss")
     if any(not isinstance(manifest.get(name, {}), dict) for name in sections):
         return False
     return all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["files"].items())

@@ -98,3 +98,19 @@ def test_disguised_question_gets_the_same_answer_from_the_real_model(real_assist
         got = real_assistant.ask(disguised)
         assert [p.chunk_id for p in got.passages] == [p.chunk_id for p in plain.passages]
         assert got.confidence == pytest.approx(plain.confidence)
+
+
+def test_an_index_from_before_normalisation_is_stale_and_keeps_its_vectors(fake_assistant, settings) -> None:
+    import json
+
+    from qa.errors import IndexStaleError
+    from qa.manifest import MANIFEST, read_manifest
+
+    m = read_manifest(settings.index_dir)
+    del m["text"]  # as the previous release wrote it
+    (settings.index_dir / MANIFEST).write_text(json.dumps(m))
+    with pytest.raises(IndexStaleError, match="text.normalization"):
+        Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
+    Assistant(settings, encoder=FakeEncoder(), build="auto", log=lambda m: None)
+    stats = read_manifest(settings.index_dir)["build"]["incremental"]
+    assert stats["embedded"] == 0 and stats["reused"] == stats["passages"]
