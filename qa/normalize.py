@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TypeVar
 
 NORMALIZATION = "nfkc-cf-confusables-v1"
+S = TypeVar("S")  # a reader's Section: a frozen dataclass with start and end offsets
 
 # Look-alikes of Latin letters (the common homoglyphs of Unicode's confusables list for these scripts).
 _CONFUSABLES = {
@@ -62,3 +66,22 @@ def normalize_text(text: str) -> str:
 
 def _has_format(text: str) -> bool:
     return any(unicodedata.category(ch) == "Cf" for ch in text if not ch.isascii())
+
+
+def normalize_spans(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, int]]:
+    """``normalize_text`` applied piece by piece between the offsets ``cuts``, and where each cut (and
+    0 and the end) lands in the result: a reader's section spans stay exact in the normalised text."""
+    points = sorted({0, len(text), *(c for c in cuts if 0 <= c <= len(text))})
+    parts, where, pos = [], {0: 0}, 0
+    for a, b in zip(points, points[1:]):
+        parts.append(normalize_text(text[a:b]))
+        pos += len(parts[-1])
+        where[b] = pos
+    return "".join(parts), where
+
+
+def normalize_sections(text: str, sections: Sequence[S]) -> tuple[str, tuple[S, ...]]:
+    """The text normalised, with each section's ``start``/``end`` moved to the same place in it."""
+    new, where = normalize_spans(text, [o for s in sections for o in (s.start, s.end)])  # type: ignore[attr-defined]
+    moved = tuple(replace(s, start=where[s.start], end=where[s.end]) for s in sections)  # type: ignore[type-var]
+    return new, moved
