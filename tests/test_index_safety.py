@@ -198,8 +198,11 @@ def test_cli_on_a_damaged_index_is_one_line_and_exit_5_then_auto_rebuilds(tmp_pa
 def test_a_corrupt_index_lends_no_vectors_to_its_rebuild(fake_assistant, settings) -> None:
     """Swapped chunks pair each text with another text's vector: reusing them would embed nothing new
     and answer from wrong vectors. The rebuild after a corrupt index embeds everything afresh."""
+    before = read_manifest(settings.index_dir)["build"]["id"]
     _swap_chunks(settings.index_dir, _shifted)
     said: list[str] = []
     Assistant(settings, encoder=FakeEncoder(), build="auto", log=said.append)
-    stats = read_manifest(settings.index_dir)["build"]["incremental"]
+    m = read_manifest(settings.index_dir)
+    stats = m["build"]["incremental"]
+    assert m["build"]["id"] != before, "the corrupt index was used, not rebuilt"
     assert stats["reused"] == 0 and stats["embedded"] == stats["passages"], said
