@@ -2,7 +2,8 @@
 
 Times, in one process and one engine handle (threads set per call, as qa/embedding.py does):
 single-question encodes (p50 / p95 ms) with one thread and with all cores, and batch throughput
-(passages/s), each on idle cores and with a competing CPU hog (one busy process per core).
+(passages/s), each with the machine as it is (its load average is printed) and with a competing CPU
+hog added (one busy process per core).
 
     nice -n 10 .venv/bin/python scripts/encoder_threads.py [--questions 60] [--batch 64] [--rounds 3]
 """
@@ -56,11 +57,11 @@ def main() -> None:
     cores = encoder.max_threads
     encoder.encode_queries([QUESTION])  # warm up
     print(f"cores {os.cpu_count()}, OpenMP default {cores} thread(s), load {os.getloadavg()[0]:.1f}")
-    print("| cores | threads | one question p50 ms | p95 ms | batch passages/s |")
+    print("| load | threads | one question p50 ms | p95 ms | batch passages/s |")
     print("|---|---|---|---|---|")
-    for load in ("idle", "hog"):
+    for load in ("as is", "+hog"):
         stop, hogs = mp.Event(), []
-        if load == "hog":
+        if load == "+hog":
             hogs = [mp.Process(target=_hog, args=(stop,), daemon=True) for _ in range(os.cpu_count() or 1)]
             for h in hogs:
                 h.start()
