@@ -20,10 +20,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 NORMALIZATION = "nfkc-cf-confusables-v1"
-S = TypeVar("S")  # a reader's Section: a frozen dataclass with start and end offsets
+
+
+class _Span(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Span)  # a reader's Section: a frozen dataclass with start and end offsets
 
 # Look-alikes of Latin letters (the common homoglyphs of Unicode's confusables list for these scripts).
 _CONFUSABLES = {
@@ -82,6 +92,6 @@ def normalize_spans(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, int]
 
 def normalize_sections(text: str, sections: Sequence[S]) -> tuple[str, tuple[S, ...]]:
     """The text normalised, with each section's ``start``/``end`` moved to the same place in it."""
-    new, where = normalize_spans(text, [o for s in sections for o in (s.start, s.end)])  # type: ignore[attr-defined]
+    new, where = normalize_spans(text, [o for s in sections for o in (s.start, s.end)])
     moved = tuple(replace(s, start=where[s.start], end=where[s.end]) for s in sections)  # type: ignore[type-var]
     return new, moved

@@ -48,7 +48,7 @@ def remove_old_builds(index_dir: Path, keep: str, previous: dict | None = None) 
         if path.name != keep and is_marked(path):
             shutil.rmtree(path, ignore_errors=True)
     old = (previous or {}).get("build", {}).get("id")
-    if not is_build_id(old) or old == keep or is_marked(index_dir / old):
+    if previous is None or not is_build_id(old) or old == keep or is_marked(index_dir / old):
         return
     build = index_dir / old
     if build.is_symlink() or not build.is_dir():
