@@ -172,13 +172,18 @@ def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
     return vectors, chunks
 
 
+def _fsync_one(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _fsync_tree(root: Path) -> None:
+    """Every file and folder below ``root`` (a folder we wrote, never the user's index folder)."""
     for path in sorted(root.rglob("*"), reverse=True) + [root]:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync_one(path)
 
 
 def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
@@ -187,6 +192,7 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
 
     build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
     tmp = index_dir / (TMP_PREFIX + build_id)
+    committed = False
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         previous = _previous_manifest(index_dir)
@@ -209,13 +215,14 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         os.rename(tmp, index_dir / build_id)
         staged = index_dir / build_id / STAGED
         staged.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _fsync_tree(staged)
+        _fsync_one(staged)
         keep_foreign_manifest(index_dir, build_id)
         os.replace(staged, index_dir / MANIFEST)  # the commit point
-        _fsync_tree(index_dir)
+        committed = True
+        _fsync_one(index_dir)  # the folder itself: the user's files in it are none of our business
     except OSError as exc:
         for path in (tmp, index_dir / build_id):
-            if is_marked(path):
+            if is_marked(path) and not committed:
                 shutil.rmtree(path, ignore_errors=True)
         raise _unwritable(index_dir, exc) from None
     remove_old_builds(index_dir, keep=build_id, previous=previous)

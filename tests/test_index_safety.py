@@ -206,3 +206,23 @@ def test_a_corrupt_index_lends_no_vectors_to_its_rebuild(fake_assistant, setting
     stats = m["build"]["incremental"]
     assert m["build"]["id"] != before, "the corrupt index was used, not rebuilt"
     assert stats["reused"] == 0 and stats["embedded"] == stats["passages"], said
+
+
+def test_a_fifo_of_the_users_in_the_index_folder_does_not_hang_the_build(settings) -> None:
+    """The commit fsyncs the index folder itself, not everything in it (opening a FIFO blocks)."""
+    import signal
+
+    settings.index_dir.mkdir()
+    os.mkfifo(settings.index_dir / "pipa")
+
+    def timeout(signum, frame):
+        raise TimeoutError("the build blocked on the user's FIFO")
+
+    old = signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(60)
+    try:
+        Assistant(settings, encoder=FakeEncoder(), **QUIET)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert (settings.index_dir / "pipa").exists() and read_manifest(settings.index_dir)
