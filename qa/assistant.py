@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
-from .errors import IndexCorruptError, IndexMissingError, IndexStaleError, InputError
+from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
 from .question import analyze, missing_message
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
@@ -101,9 +101,10 @@ class Assistant:
 
         docs = list(self.documents.values())
         expected = expected_manifest(self.settings, self.encoder, docs)
-        # A damaged index is rebuilt like a stale one under "auto" (the rebuild deletes only what this
-        # tool made: qa/ownership.py), but lends the new build no vectors: its files may not belong together.
-        rebuildable = (IndexMissingError, IndexStaleError, IndexCorruptError)
+        # Files that are intact but do not belong together or to this corpus are rebuilt like a stale index
+        # under "auto" (lending the rebuild no vectors); a file whose checksum fails is refused everywhere:
+        # damage on disk is never papered over. A rebuild deletes only what this tool made (qa/ownership.py).
+        rebuildable = (IndexMissingError, IndexStaleError, IndexMismatchError)
         reuse = None
         if build != "force":
             try:
@@ -117,7 +118,7 @@ class Assistant:
                 try:
                     return load_index(self.settings.index_dir, expected, self.documents)
                 except rebuildable as exc:
-                    reuse = False if isinstance(exc, IndexCorruptError) else None
+                    reuse = False if isinstance(exc, IndexMismatchError) else None
             index = build_index(self.settings, self.encoder, docs, log=self.log, reuse=reuse)
         self.log(
             f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {self.settings.index_dir}"

@@ -66,6 +66,11 @@ class IndexCorruptError(IndexError_):
     """An index file is missing, truncated, altered, or not in the expected format."""
 
 
+class IndexMismatchError(IndexCorruptError):
+    """The index files are intact (their checksums hold) but do not belong together or to this corpus:
+    files of another build or corpus put in with recomputed checksums. ``build="auto"`` rebuilds it."""
+
+
 class IndexLockedError(IndexError_):
     """Another process is building the same index right now."""
 

@@ -57,7 +57,9 @@ def read_manifest(index_dir: Path) -> dict | None:
     if not _well_formed(manifest):
         raise IndexCorruptError(f"{path} is not an index manifest", REBUILD_HINT)
     if not is_build_id(manifest.get("build", {}).get("id")):
-        raise IndexCorruptError(f"{path} names no valid build folder", REBUILD_HINT)
+        raise IndexCorruptError(
+            f"{path} names no valid build folder (missing, or not a plain folder name)", REBUILD_HINT
+        )
     return manifest
 
 

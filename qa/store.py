@@ -31,7 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .chunking import Chunk
-from .errors import IndexCorruptError, IndexError_, IndexLockedError, IndexMissingError, IndexStaleError
+from .errors import (
+    IndexCorruptError,
+    IndexError_,
+    IndexLockedError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexStaleError,
+)
 from .lexical import LexicalIndex
 from .manifest import (
     MANIFEST,
@@ -118,7 +125,7 @@ def _load(
     sizes = {vectors.ntotal, len(chunks), len(lexical), len(lexical_window)}
     sizes.add(manifest.get("chunks", len(chunks)))
     if len(sizes) != 1 or vectors.d != expected["encoder"]["dim"]:
-        raise IndexCorruptError(f"index files in {build} disagree in size", REBUILD_HINT)
+        raise IndexMismatchError(f"index files in {build} disagree in size", REBUILD_HINT)
     if documents is not None:
         check_chunks(chunks, documents, build)
     return StoredIndex(manifest, vectors, chunks, lexical, lexical_window)
@@ -133,7 +140,7 @@ def check_chunks(chunks: list[Chunk], documents: dict[str, Document], build: Pat
         n = len(doc.text) if doc is not None else -1
         fits = 0 <= c.context_start <= c.start < c.end <= c.context_end <= n
         if not fits or doc is None or doc.text[c.start : c.end] != c.text or c.index != seen.get(c.doc, 0):
-            raise IndexCorruptError(
+            raise IndexMismatchError(
                 f"index in {build} does not match the corpus (passage {row}, {c.chunk_id!r})", REBUILD_HINT
             )
         seen[c.doc] = c.index + 1
@@ -143,7 +150,9 @@ def verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Pat
     """The build folder, after checking that each named file is there and matches its checksum."""
     build_id = manifest.get("build", {}).get("id")
     if not is_build_id(build_id):  # read_manifest refuses these; a caller's own dict may not
-        raise IndexCorruptError(f"the manifest in {index_dir} names no valid build folder", REBUILD_HINT)
+        raise IndexCorruptError(
+            f"the manifest in {index_dir} names no valid build folder (missing)", REBUILD_HINT
+        )
     build = index_dir / build_id
     if build.is_symlink() or not build.is_dir():
         raise IndexCorruptError(f"index build folder {build} is missing", REBUILD_HINT)
