@@ -48,7 +48,10 @@ _CONFUSABLES = {
     "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }  # fmt: skip
 _FOLD = str.maketrans(_CONFUSABLES)
-_SUSPECT = re.compile(r"\w*[" + "".join(_CONFUSABLES) + r"]\w*")
+_LOOKALIKES = frozenset(_CONFUSABLES)
+# Whole words, matched once each: a pattern like \w*[look-alike]\w* backtracks quadratically on a long
+# word without one (an 18,000-letter word took seconds).
+_WORD = re.compile(r"\w+")
 
 
 def _is_latin(ch: str) -> bool:
@@ -57,6 +60,8 @@ def _is_latin(ch: str) -> bool:
 
 def _fold_word(m: re.Match[str]) -> str:
     word = m.group()
+    if _LOOKALIKES.isdisjoint(word):
+        return word
     letters = [ch for ch in word if ch.isalpha()]
     if not any(_is_latin(ch) for ch in letters):
         return word  # no Latin letter: a Cyrillic or Greek word, left as it is
@@ -71,7 +76,7 @@ def normalize_text(text: str) -> str:
         return text  # nothing to do, and the common case
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if _has_format(text) else text
-    return _SUSPECT.sub(_fold_word, text)
+    return text if _LOOKALIKES.isdisjoint(text) else _WORD.sub(_fold_word, text)
 
 
 def _has_format(text: str) -> bool:

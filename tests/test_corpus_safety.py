@@ -114,3 +114,16 @@ def test_an_index_from_before_normalisation_is_stale_and_keeps_its_vectors(fake_
     Assistant(settings, encoder=FakeEncoder(), build="auto", log=lambda m: None)
     stats = read_manifest(settings.index_dir)["build"]["incremental"]
     assert stats["embedded"] == 0 and stats["reused"] == stats["passages"]
+
+
+def test_normalisation_is_linear_in_a_long_word() -> None:
+    """A pattern that backtracked quadratically took seconds on one 18,000-letter word; CPU time, loosely."""
+    import time
+
+    from qa.normalize import normalize_text
+
+    for text in ("ＡＢＣ" * 20_000, "а" + "b" * 60_000, "x " * 30_000 + "рar"):
+        start = time.process_time()
+        out = normalize_text(text)
+        assert time.process_time() - start < 1.0 and len(out) <= len(text)
+    assert normalize_text("а" + "b" * 10) == "a" + "b" * 10  # a look-alike in a Latin word is folded
