@@ -100,6 +100,13 @@ class Assistant:
         from .store import build_lock, load_index
 
         docs = list(self.documents.values())
+        from .milvus.target import parse_store
+
+        target = parse_store(self.settings.store)
+        if target.kind != "local":  # a Milvus collection instead of the index folder
+            from .milvus.store import open_index
+
+            return open_index(target, self.settings, self.encoder, docs, build, self.log)
         expected = expected_manifest(self.settings, self.encoder, docs)
         # Files that are intact but do not belong together or to this corpus are rebuilt like a stale index
         # under "auto" (lending the rebuild no vectors); a file whose checksum fails is refused everywhere:
