@@ -230,5 +230,6 @@ class Assistant:
             "build": m["build"],
             "chunking": m["chunking"],
             "index_dir": str(self.settings.index_dir),
+            "store": self.settings.store,
             "threshold": self.threshold,
         }

@@ -71,9 +71,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
     info = assistant.info()
+    where = info["index_dir"] if info["store"] == "local" else info["store"]
     print(
         f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
-        f"in {info['index_dir']} ({info['encoder']['runtime']}, built {info['build']['created']})"
+        f"in {where} ({info['encoder']['runtime']}, built {info['build']['created']})"
     )
     return 0
 

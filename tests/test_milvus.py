@@ -67,8 +67,10 @@ def store(tmp_path: Path):
     milvus_target.forget(parse_store(spec))
 
 
-def _milvus(corpus: Path, tmp_path: Path, spec: str, encoder=None, build: str = "auto") -> Assistant:
-    s = Settings(corpus_dir=corpus, index_dir=tmp_path / "unused", store=spec)
+def _milvus(
+    corpus: Path, tmp_path: Path, spec: str, encoder=None, build: str = "auto", index: str = "unused"
+) -> Assistant:
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / index, store=spec)
     return Assistant(s, encoder=encoder or FakeEncoder(), build=build, log=lambda m: None)
 
 
@@ -96,7 +98,9 @@ def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path
     local = Assistant(
         Settings(corpus_dir=corpus, index_dir=tmp_path / "local"), encoder=FakeEncoder(), log=print
     )
-    milvus = _milvus(corpus, tmp_path, store)
+    enc = CountingEncoder()
+    milvus = _milvus(corpus, tmp_path, store, encoder=enc, index="local")
+    assert enc.passages == []  # moving from the local store reuses its vectors
     assert milvus.index.chunks == local.index.chunks
     n = len(local.index.chunks)
     for mine, theirs in (

@@ -131,6 +131,11 @@ class MilvusLexical:
         """The query's stems that exist in the collection's vocabulary (deduplicated, in order)."""
         return [t for t in dict.fromkeys(tokenize(query)) if t in self._vocab_set]
 
+    def warm(self) -> None:
+        """One search, so the engine builds its structures now rather than on the first question."""
+        if self._vocab_set:
+            self.search([min(self._vocab_set)], 1)
+
     def search(self, queries: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (ids int64, scores float32) per query, best first, padded with -1/0."""
         from pymilvus.exceptions import MilvusException

@@ -73,6 +73,7 @@ def previous_vectors(
             return {}, False, f"previous index has another {section.replace('_', ' ')}"
     found: dict[str, list[float]] = {}
     wanted = sorted(set(keys))
+    client.load_collection(collection)
     for i in range(0, len(wanted), LOOKUP_BATCH):
         batch = wanted[i : i + LOOKUP_BATCH]
         for r in client.query(

@@ -13,9 +13,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..corpus import Document
 from ..embedding import Encoder
-from ..errors import IndexCorruptError, IndexMissingError, IndexStaleError
+from ..errors import IndexCorruptError, IndexError_, IndexMissingError, IndexStaleError
 from ..manifest import build_stamp, stale_reasons
 from ..store import StoredIndex
 from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
@@ -53,18 +55,25 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
             f"the index in the {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
         )
     n, dim = int(manifest.get("chunks", -1)), int(expected["encoder"]["dim"])
+    client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
     rows = read_rows(client, collection, n, ["chunk", "sentence", "window"])
     chunks = read_chunks(rows)
     vocab = {f: {t for r in rows for t in text_terms(r[f])} for f in ("sentence", "window")}
     k1 = float(manifest["lexical"]["k1"])
     _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
-    return StoredIndex(
+    index = StoredIndex(
         manifest,
         MilvusVectors(client, collection, n, dim, search_params),
         chunks,
         MilvusLexical(client, collection, "sentence", n, vocab["sentence"], k1),  # type: ignore[arg-type]
         MilvusLexical(client, collection, "window", n, vocab["window"], k1),  # type: ignore[arg-type]
     )
+    # The engine builds its search structures on first use (about a second at 10k passages on Milvus
+    # Lite): one search per channel now, so the first question is not the one that waits.
+    index.vectors.search(np.ones((1, dim), dtype=np.float32), 1)
+    index.lexical.warm()
+    index.lexical_window.warm()
+    return index
 
 
 def build_index(
@@ -90,6 +99,9 @@ def build_index(
         )
         if current and force:
             reuse, why = {}, "the index was current, so this is a forced full rebuild"
+        elif previous is None:  # moving from the local store: its vectors are as good as re-embedding
+            reuse = _local_vectors(settings, expected)
+            why = f"vectors of the local index in {settings.index_dir}" if reuse else why
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
         manifest["lexical_stats"] = {**LEXICAL}
         name, embedded = write_collection(
@@ -105,9 +117,19 @@ def build_index(
             float(LEXICAL["b"]),
         )
         switch_alias(client, target, name, previous)
-    how = f"incremental: reused {len(chunks) - embedded:,}" if reuse else f"full build: {why}"
+    how = f"reused {len(chunks) - embedded:,}: {'previous build' if why == 'ok' else why}" if reuse else why
     log(f"Milvus build {name}: embedded {embedded:,} of {len(chunks):,} passages ({how})")
     return load_index(target, expected)
+
+
+def _local_vectors(settings: Any, expected: dict) -> dict[str, list[float]]:
+    """Vectors of a current-encoder local index in ``settings.index_dir``, by sentence key (else none)."""
+    from ..incremental import load_previous
+
+    local, _ = load_previous(settings.index_dir, expected)
+    if local is None:
+        return {}
+    return {sentence_key(c.text): v.tolist() for c, v in zip(local.chunks, local.vectors)}
 
 
 def open_index(
@@ -119,15 +141,22 @@ def open_index(
     log: Callable[[str], None],
 ) -> StoredIndex:
     """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force)."""
+    from pymilvus.exceptions import MilvusException
+
     from ..indexing import expected_manifest
 
-    if build != "force":
-        try:
-            return load_index(target, expected_manifest(settings, encoder, documents))
-        except (IndexMissingError, IndexStaleError) as exc:
-            if build == "never":
-                raise
-            log(f"{exc.message}; building it now")
-    index = build_index(target, settings, encoder, documents, force=build == "force", log=log)
+    try:
+        if build != "force":
+            try:
+                return load_index(target, expected_manifest(settings, encoder, documents))
+            except (IndexMissingError, IndexStaleError) as exc:
+                if build == "never":
+                    raise
+                log(f"{exc.message}; building it now")
+        index = build_index(target, settings, encoder, documents, force=build == "force", log=log)
+    except MilvusException as exc:  # the engine refused something: one line, not a traceback
+        raise IndexError_(
+            f"Milvus ({target.display}): {exc.message}", "see the Milvus server's log"
+        ) from None
     log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
     return index
