@@ -1,5 +1,6 @@
-"""The Milvus store on the real engine (Milvus Lite, in process) with the fake encoder: same answers as
-the local store, the manifest guarding staleness, atomic builds, reuse of vectors, concurrency."""
+"""The Milvus store on the real engine (Milvus Lite: a gRPC server in this process, hence `slow`) with
+the fake encoder: same answers as the local store, the manifest guarding staleness, atomic builds,
+reuse of vectors, concurrency."""
 
 from __future__ import annotations
 
@@ -94,6 +95,7 @@ def test_engine_text_keeps_our_terms_through_the_standard_tokenizer() -> None:
     assert text_terms(engine_text(text)) == __import__("qa.analysis").analysis.tokenize(text)
 
 
+@pytest.mark.slow
 def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path, store: str) -> None:
     local = Assistant(
         Settings(corpus_dir=corpus, index_dir=tmp_path / "local"), encoder=FakeEncoder(), log=print
@@ -124,6 +126,7 @@ def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path
         assert (a.abstained, round(a.confidence, 4)) == (b.abstained, round(b.confidence, 4))
 
 
+@pytest.mark.slow
 def test_stale_collection_is_refused_or_rebuilt_reusing_vectors(
     corpus: Path, tmp_path: Path, store: str
 ) -> None:
@@ -147,6 +150,7 @@ def test_stale_collection_is_refused_or_rebuilt_reusing_vectors(
     assert len(client.list_collections()) == 2  # the current build and the one it replaced; older dropped
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_the_previous_collection_serving(
     corpus: Path, tmp_path: Path, store: str
 ) -> None:
@@ -163,6 +167,7 @@ def test_failed_build_leaves_the_previous_collection_serving(
     assert len(client.list_collections()) == 2  # the orphan of the failed build is dropped
 
 
+@pytest.mark.slow
 def test_foreign_collections_are_refused_and_never_dropped(corpus: Path, tmp_path: Path, store: str) -> None:
     from pymilvus import DataType
 
@@ -186,6 +191,7 @@ def test_foreign_collections_are_refused_and_never_dropped(corpus: Path, tmp_pat
     assert "qa_passages_theirs" in client.list_collections()
 
 
+@pytest.mark.slow
 def test_manifest_lives_with_the_collection_without_credentials(
     corpus: Path, tmp_path: Path, store: str, monkeypatch
 ) -> None:
@@ -199,6 +205,7 @@ def test_manifest_lives_with_the_collection_without_credentials(
     assert "s3cret" not in stored and not any("s3cret" in line for line in logs)
 
 
+@pytest.mark.slow
 def test_readers_in_threads_keep_answering_while_a_rebuild_switches(
     corpus: Path, tmp_path: Path, store: str
 ) -> None:
@@ -227,6 +234,7 @@ def test_readers_in_threads_keep_answering_while_a_rebuild_switches(
     assert [r.to_dict() for r in rebuilt.ask_many(QUESTIONS)] == expected
 
 
+@pytest.mark.slow
 def test_a_second_process_on_a_lite_file_gets_one_line_not_a_traceback(
     corpus: Path, tmp_path: Path, store: str
 ) -> None:
