@@ -79,9 +79,10 @@ class MilvusVectors:
         ids = np.full((len(qvecs), k), -1, dtype=np.int64)
         if k == 0 or len(qvecs) == 0:
             return scores, ids
-        params = {"metric_type": "IP", "params": dict(self.search_params)}
-        if "ef" in params["params"]:
-            params["params"]["ef"] = max(params["params"]["ef"], k)
+        inner = dict(self.search_params)
+        if "ef" in inner:
+            inner["ef"] = max(inner["ef"], k)
+        params = {"metric_type": "IP", "params": inner}
         try:
             hits = self.client.search(
                 self.collection,

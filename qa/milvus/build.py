@@ -122,7 +122,7 @@ def write_collection(
             embedded += len(todo)
         rows = []
         for i, (c, key) in enumerate(zip(part, keys)):
-            row = {
+            row: dict[str, Any] = {
                 "row": lo + i,
                 "sentence_key": key,
                 "vector": reuse.get(key) or fresh[key],

@@ -32,9 +32,9 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
     """The index the alias points at; never one that differs from ``expected``."""
     client = connect(target)
     collection = current_collection(client, target)
-    where = f"Milvus store {target.display}"
+    where = target.display
     if collection is None:
-        raise IndexMissingError(f"no index in the {where}", "build it with: qa index --store ...")
+        raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
     props = properties(client, collection)
     if props.get(P_OWNER) != OWNER or props.get(P_STATE) != "complete":
         raise IndexCorruptError(
@@ -52,7 +52,7 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
     reasons = stale_reasons(manifest, expected)
     if reasons:
         raise IndexStaleError(
-            f"the index in the {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
+            f"the index in {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
         )
     n, dim = int(manifest.get("chunks", -1)), int(expected["encoder"]["dim"])
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)

@@ -31,7 +31,11 @@ class StoreTarget:
 
     @property
     def display(self) -> str:
-        return "local" if self.kind == "local" else f"milvus {self.uri} ({self.name})"
+        if self.kind == "local":
+            return "the local index folder"
+        if self.kind == "lite":
+            return f"Milvus Lite {self.uri}"
+        return f"Milvus at {self.uri}, alias {self.name}"
 
 
 def parse_store(spec: str | None) -> StoreTarget:
