@@ -30,6 +30,10 @@ def _missing(collection: str, exc: Exception) -> IndexCorruptError:
     )
 
 
+def _row_filter(rows: tuple[int, int] | None) -> str:
+    return "" if rows is None else f"row >= {int(rows[0])} and row < {int(rows[1])}"
+
+
 def read_rows(client: Any, collection: str, n: int, fields: Sequence[str]) -> list[dict]:
     """Every row of a build, in row order, with the given fields."""
     from pymilvus.exceptions import MilvusException
@@ -72,9 +76,16 @@ class MilvusVectors:
         self.search_params = search_params
 
     def search(self, qvecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, rows) per question, as ``faiss.Index.search``."""
+        return self.search_rows(qvecs, k, None)
+
+    def search_rows(
+        self, qvecs: np.ndarray, k: int, rows: tuple[int, int] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k among the rows lo..hi-1 only when ``rows`` is given (one document's passages)."""
         from pymilvus.exceptions import MilvusException
 
-        k = max(0, min(int(k), self.ntotal))
+        k = max(0, min(int(k), self.ntotal if rows is None else rows[1] - rows[0]))
         scores = np.full((len(qvecs), k), -np.inf, dtype=np.float32)
         ids = np.full((len(qvecs), k), -1, dtype=np.int64)
         if k == 0 or len(qvecs) == 0:
@@ -88,6 +99,7 @@ class MilvusVectors:
                 self.collection,
                 data=np.asarray(qvecs, np.float32).tolist(),
                 anns_field="vector",
+                filter=_row_filter(rows),
                 limit=k,
                 search_params=params,
                 output_fields=["row"],
@@ -137,8 +149,11 @@ class MilvusLexical:
         if self._vocab_set:
             self.search([min(self._vocab_set)], 1)
 
-    def search(self, queries: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (ids int64, scores float32) per query, best first, padded with -1/0."""
+    def search(
+        self, queries: Sequence[str], k: int, rows: tuple[int, int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (ids int64, scores float32) per query, best first, padded with -1/0; among the rows
+        lo..hi-1 only when ``rows`` is given."""
         from pymilvus.exceptions import MilvusException
 
         k = max(int(k), 0)
@@ -146,7 +161,7 @@ class MilvusLexical:
         scores = np.zeros((len(queries), k), dtype=np.float32)
         texts = [engine_text(q) for q in queries]
         asked = [i for i, t in enumerate(texts) if t and any(w in self._vocab_set for w in text_terms(t))]
-        kk = min(k, self._num_docs)
+        kk = min(k, self._num_docs if rows is None else rows[1] - rows[0])
         if not asked or kk <= 0:
             return ids, scores
         try:
@@ -154,6 +169,7 @@ class MilvusLexical:
                 self.collection,
                 data=[texts[i] for i in asked],
                 anns_field=f"{self.field}_bm25",
+                filter=_row_filter(rows),
                 limit=kk,
                 search_params={"metric_type": "BM25"},
                 output_fields=["row"],
