@@ -97,11 +97,10 @@ class Assistant:
 
     def _open(self, build: str) -> StoredIndex:
         from .indexing import build_index, expected_manifest
+        from .milvus.target import parse_store
         from .store import build_lock, load_index
 
         docs = list(self.documents.values())
-        from .milvus.target import parse_store
-
         target = parse_store(self.settings.store)
         if target.kind != "local":  # a Milvus collection instead of the index folder
             from .milvus.store import open_index

@@ -114,12 +114,19 @@ def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path
         np.testing.assert_array_equal(ids_m, ids_l)  # the engine's BM25 ranks as bm25s does
         np.testing.assert_allclose(s_m, s_l, rtol=1e-4, atol=1e-5)
         assert all(mine.query_terms(q) == theirs.query_terms(q) for q in QUESTIONS)
+        one_doc = (n - 200, n)  # the rows of the last generated document
+        np.testing.assert_array_equal(
+            mine.search(QUESTIONS, 20, one_doc)[0], theirs.search(QUESTIONS, 20, one_doc)[0]
+        )
         vocab, ids, ptr = mine.term_postings()
         assert len(vocab) == len(theirs._vocab) and ptr[-1] == len(ids) and ids.max() < n
     rows = np.array([0, n // 2, n - 1])
     np.testing.assert_allclose(
         milvus.index.vectors.reconstruct_batch(rows), local.index.vectors.reconstruct_n(0, n)[rows], atol=1e-6
     )
+    d_m = milvus.retriever._dense(local.encoder.encode_queries(QUESTIONS), 20, (10, 210))
+    d_l = local.retriever._dense(local.encoder.encode_queries(QUESTIONS), 20, (10, 210))
+    np.testing.assert_array_equal(d_m[1], d_l[1])  # one document's rows only, on both stores
     for a, b in zip(milvus.ask_many(QUESTIONS, k=5), local.ask_many(QUESTIONS, k=5)):
         assert [p.chunk_id for p in a.passages] == [p.chunk_id for p in b.passages]
         assert [round(p.score, 4) for p in a.passages] == [round(p.score, 4) for p in b.passages]

@@ -117,7 +117,10 @@ def build_index(
             float(LEXICAL["b"]),
         )
         switch_alias(client, target, name, previous)
-    how = f"reused {len(chunks) - embedded:,}: {'previous build' if why == 'ok' else why}" if reuse else why
+    if embedded < len(chunks):
+        how = f"reused {len(chunks) - embedded:,} from {'the previous build' if why == 'ok' else why}"
+    else:
+        how = "full build: " + ("no sentence of the previous build is left" if why == "ok" else why)
     log(f"Milvus build {name}: embedded {embedded:,} of {len(chunks):,} passages ({how})")
     return load_index(target, expected)
 
