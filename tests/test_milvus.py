@@ -126,11 +126,16 @@ def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path
     )
     d_m = milvus.retriever._dense(local.encoder.encode_queries(QUESTIONS), 20, (10, 210))
     d_l = local.retriever._dense(local.encoder.encode_queries(QUESTIONS), 20, (10, 210))
-    np.testing.assert_array_equal(d_m[1], d_l[1])  # one document's rows only, on both stores
+    # one document's rows only, the same scores on both stores (rows of equal score may swap places)
+    assert ((d_m[1] >= 10) & (d_m[1] < 210)).all()
+    np.testing.assert_allclose(d_m[0], d_l[0], atol=1e-5)
     for a, b in zip(milvus.ask_many(QUESTIONS, k=5), local.ask_many(QUESTIONS, k=5)):
         assert [p.chunk_id for p in a.passages] == [p.chunk_id for p in b.passages]
         assert [round(p.score, 4) for p in a.passages] == [round(p.score, 4) for p in b.passages]
         assert (a.abstained, round(a.confidence, 4)) == (b.abstained, round(b.confidence, 4))
+    for a, b in zip(milvus.ask_many(QUESTIONS, k=3, doc=DOC), local.ask_many(QUESTIONS, k=3, doc=DOC)):
+        assert [p.chunk_id for p in a.passages] == [p.chunk_id for p in b.passages]  # one document only
+        assert all(p.source == DOC for p in a.passages)
 
 
 @pytest.mark.slow
