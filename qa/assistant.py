@@ -97,9 +97,15 @@ class Assistant:
 
     def _open(self, build: str) -> StoredIndex:
         from .indexing import build_index, expected_manifest
+        from .milvus.target import parse_store
         from .store import build_lock, load_index
 
         docs = list(self.documents.values())
+        target = parse_store(self.settings.store)
+        if target.kind != "local":  # a Milvus collection instead of the index folder
+            from .milvus.store import open_index
+
+            return open_index(target, self.settings, self.encoder, docs, build, self.log)
         expected = expected_manifest(self.settings, self.encoder, docs)
         # Files that are intact but do not belong together or to this corpus are rebuilt like a stale index
         # under "auto" (lending the rebuild no vectors); a file whose checksum fails is refused everywhere:
@@ -223,5 +229,6 @@ class Assistant:
             "build": m["build"],
             "chunking": m["chunking"],
             "index_dir": str(self.settings.index_dir),
+            "store": self.settings.store,
             "threshold": self.threshold,
         }

@@ -29,6 +29,12 @@ def _common() -> argparse.ArgumentParser:
         help="folder of documents: .txt .md .pdf .docx .html (env QA_CORPUS; default corpus/)",
     )
     g.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX; default index/)")
+    g.add_argument(
+        "--store",
+        metavar="STORE",
+        help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
+        "milvus://HOST:PORT[/NAME] (a Milvus server; credentials from MILVUS_TOKEN) (env QA_STORE)",
+    )
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
     g.add_argument("--model", help="sentence-transformers model id or path (env QA_MODEL)")
     g.add_argument(
@@ -50,6 +56,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         query_prefix=args.query_prefix,
         passage_prefix=args.passage_prefix,
         window=args.window,
+        store=args.store,
     )
 
 
@@ -64,9 +71,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
     info = assistant.info()
+    where = info["index_dir"] if info["store"] == "local" else info["store"]
     print(
         f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
-        f"in {info['index_dir']} ({info['encoder']['runtime']}, built {info['build']['created']})"
+        f"in {where} ({info['encoder']['runtime']}, built {info['build']['created']})"
     )
     return 0
 

@@ -24,6 +24,7 @@ ENV = {
     "query_prefix": "QA_QUERY_PREFIX",
     "passage_prefix": "QA_PASSAGE_PREFIX",
     "window": "QA_WINDOW",
+    "store": "QA_STORE",
 }
 
 
@@ -38,6 +39,7 @@ class Settings:
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     window: int = 1  # neighbour sentences (within the line) returned and keyword-indexed with a sentence
+    store: str = "local"  # "local" (FAISS + bm25s in index_dir) or a Milvus URI (qa.milvus.target)
 
     def __post_init__(self) -> None:
         from .errors import InputError
@@ -48,6 +50,9 @@ class Settings:
             raise InputError(f"unknown encoder {self.encoder!r}", f"choose one of: {', '.join(ENCODERS)}")
         if not 0 <= self.window <= 10:
             raise InputError(f"window must be between 0 and 10, got {self.window}")
+        from .milvus.target import parse_store
+
+        parse_store(self.store)  # a bad --store / QA_STORE fails here, before any model is loaded
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

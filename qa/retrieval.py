@@ -129,6 +129,8 @@ class Retriever:
         vectors, qvecs = self.index.vectors, np.ascontiguousarray(qvecs, dtype=np.float32)
         if rows is None:
             return vectors.search(qvecs, min(n, vectors.ntotal))
+        if hasattr(vectors, "search_rows"):  # a store that limits the rows itself (qa.milvus)
+            return vectors.search_rows(qvecs, min(n, rows[1] - rows[0]), rows)
         selector = faiss.IDSelectorRange(*rows)
         if isinstance(vectors, faiss.IndexHNSW):
             # faiss's SWIG bindings have both; its type stubs know neither

@@ -17,6 +17,7 @@ EVERY = {
     "QA_QUERY_PREFIX": "pertanyaan: ",
     "QA_PASSAGE_PREFIX": "bagian: ",
     "QA_WINDOW": "3",
+    "QA_STORE": "milvus:/srv/qa/indeks.db",
 }
 
 
@@ -37,6 +38,7 @@ def test_every_qa_variable_sets_its_field() -> None:
         query_prefix="pertanyaan: ",
         passage_prefix="bagian: ",
         window=3,
+        store="milvus:/srv/qa/indeks.db",
     )
     assert isinstance(s.corpus_dir, Path) and isinstance(s.index_dir, Path) and isinstance(s.window, int)
 

@@ -1,0 +1,166 @@
+"""Write a build into a new collection and switch the alias to it only when it is complete.
+
+A build streams: each batch of passages is embedded (or its vectors taken from the previous build, by
+sentence key) and inserted, so memory stays bounded and a large corpus can be embedded by several jobs
+writing to one collection. The collection carries ``qa.state=building`` until every row is in and
+flushed; then its manifest is stored as a property, the state becomes ``complete`` and the alias moves.
+Readers resolve the alias, so they see the old build or the new one, never half of one. Collections we
+created (``qa.owner``) that are neither current nor the one just replaced are dropped afterwards;
+the replaced one stays until the next build, so a reader that opened it keeps answering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..chunking import Chunk
+from ..errors import IndexError_
+from ..incremental import VECTOR_SECTIONS
+from ..manifest import stale_reasons
+from .schema import (
+    MAX_TEXT,
+    OWNER,
+    P_MANIFEST,
+    P_OWNER,
+    P_STATE,
+    engine_text,
+    make_index_params,
+    make_schema,
+    sentence_key,
+    vector_index,
+)
+from .target import StoreTarget
+
+INSERT_BATCH = 512
+LOOKUP_BATCH = 256
+
+
+def current_collection(client: Any, target: StoreTarget) -> str | None:
+    """The collection the alias points at, None when there is no alias yet."""
+    if target.name not in client.list_aliases().get("aliases", []):
+        if client.has_collection(target.name):
+            raise IndexError_(
+                f"Milvus has a collection named {target.name} that is not this assistant's alias",
+                "choose another name: --store milvus://HOST:PORT/NAME",
+            )
+        return None
+    return client.describe_alias(target.name)["collection_name"]
+
+
+def properties(client: Any, collection: str) -> dict:
+    return dict(client.describe_collection(collection).get("properties") or {})
+
+
+def previous_vectors(
+    client: Any, collection: str | None, expected: dict, keys: Sequence[str]
+) -> tuple[dict[str, list[float]], bool, str]:
+    """Vectors of the previous build by sentence key, whether that build is current, and why not reused."""
+    if collection is None:
+        return {}, False, "no previous index"
+    props = properties(client, collection)
+    try:
+        manifest = json.loads(props.get(P_MANIFEST, ""))
+    except ValueError:
+        return {}, False, "previous collection has no manifest"
+    for section in VECTOR_SECTIONS:
+        if manifest.get(section) != expected[section]:
+            return {}, False, f"previous index has another {section.replace('_', ' ')}"
+    found: dict[str, list[float]] = {}
+    wanted = sorted(set(keys))
+    client.load_collection(collection)
+    for i in range(0, len(wanted), LOOKUP_BATCH):
+        batch = wanted[i : i + LOOKUP_BATCH]
+        for r in client.query(
+            collection,
+            filter=f"sentence_key in {json.dumps(batch)}",
+            output_fields=["sentence_key", "vector"],
+        ):
+            found[r["sentence_key"]] = r["vector"]
+    return found, not stale_reasons(manifest, expected), "ok"
+
+
+def new_name(target: StoreTarget) -> str:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"{target.name}_{stamp}_{uuid.uuid4().hex[:8]}"
+
+
+def write_collection(
+    client: Any,
+    target: StoreTarget,
+    manifest: dict,
+    chunks: Sequence[Chunk],
+    windows: Sequence[str],
+    reuse: dict[str, list[float]],
+    encode: Callable[[list[str]], np.ndarray],
+    dim: int,
+    k1: float,
+    b: float,
+) -> tuple[str, int]:
+    """Create, fill and commit a collection for ``chunks``; returns (its name, texts embedded)."""
+    name = new_name(target)
+    client.create_collection(
+        name,
+        schema=make_schema(client, dim),
+        index_params=make_index_params(client, len(chunks), manifest["faiss"]["policy"], k1, b),
+        properties={P_OWNER: OWNER, P_STATE: "building"},
+    )
+    embedded = 0
+    fresh: dict[str, list[float]] = {}
+    for lo in range(0, len(chunks), INSERT_BATCH):
+        part = chunks[lo : lo + INSERT_BATCH]
+        keys = [sentence_key(c.text) for c in part]
+        todo = list(dict.fromkeys(c.text for c, k in zip(part, keys) if k not in reuse and k not in fresh))
+        if todo:
+            for text, vec in zip(todo, encode(todo)):
+                fresh[sentence_key(text)] = vec.tolist()
+            embedded += len(todo)
+        rows = []
+        for i, (c, key) in enumerate(zip(part, keys)):
+            row: dict[str, Any] = {
+                "row": lo + i,
+                "sentence_key": key,
+                "vector": reuse.get(key) or fresh[key],
+                "chunk": json.dumps(c.to_dict(), ensure_ascii=False),
+                "sentence": engine_text(c.text),
+                "window": engine_text(windows[lo + i]),
+            }
+            if max(len(row[f].encode("utf-8")) for f in ("chunk", "sentence", "window")) > MAX_TEXT:
+                client.drop_collection(name)
+                raise IndexError_(
+                    f"passage {c.chunk_id} is longer than Milvus allows ({MAX_TEXT} bytes)",
+                    "split the paragraph into sentences, or use the local store",
+                )
+            rows.append(row)
+        client.insert(name, rows)
+    client.flush(name)
+    kind, params, _ = vector_index(len(chunks), manifest["faiss"]["policy"])
+    manifest["faiss"] = {**manifest["faiss"], "type": kind, "params": params, "ntotal": len(chunks)}
+    manifest["store"] = {"backend": "milvus", "collection": name}
+    client.alter_collection_properties(
+        name, properties={P_MANIFEST: json.dumps(manifest, ensure_ascii=False), P_STATE: "complete"}
+    )
+    return name, embedded
+
+
+def switch_alias(client: Any, target: StoreTarget, name: str, previous: str | None) -> None:
+    """Point the alias at ``name`` (the commit point), then drop our collections older than ``previous``."""
+    if previous is None:
+        client.create_alias(name, target.name)
+    else:
+        client.alter_alias(name, target.name)
+    for other in client.list_collections():
+        if other in (name, previous) or not other.startswith(target.name + "_"):
+            continue
+        props = properties(client, other)
+        if props.get(P_OWNER) != OWNER:
+            continue  # not ours: never touched
+        # A collection still building and newer than this one belongs to a build running elsewhere.
+        if props.get(P_STATE) == "building" and other > name:
+            continue
+        client.drop_collection(other)

