@@ -61,19 +61,16 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
     vocab = {f: {t for r in rows for t in text_terms(r[f])} for f in ("sentence", "window")}
     k1 = float(manifest["lexical"]["k1"])
     _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
-    index = StoredIndex(
-        manifest,
-        MilvusVectors(client, collection, n, dim, search_params),
-        chunks,
-        MilvusLexical(client, collection, "sentence", n, vocab["sentence"], k1),  # type: ignore[arg-type]
-        MilvusLexical(client, collection, "window", n, vocab["window"], k1),  # type: ignore[arg-type]
-    )
+    sentences = MilvusLexical(client, collection, "sentence", n, vocab["sentence"], k1)
+    windows = MilvusLexical(client, collection, "window", n, vocab["window"], k1)
+    vectors = MilvusVectors(client, collection, n, dim, search_params)
     # The engine builds its search structures on first use (about a second at 10k passages on Milvus
     # Lite): one search per channel now, so the first question is not the one that waits.
-    index.vectors.search(np.ones((1, dim), dtype=np.float32), 1)
-    index.lexical.warm()
-    index.lexical_window.warm()
-    return index
+    vectors.search(np.ones((1, dim), dtype=np.float32), 1)
+    sentences.warm()
+    windows.warm()
+    # The adapters answer every call the Retriever and the reranker make of a LexicalIndex (duck-typed).
+    return StoredIndex(manifest, vectors, chunks, sentences, windows)  # type: ignore[arg-type]
 
 
 def build_index(
