@@ -158,12 +158,16 @@ def _batch_tab(app: WebApp) -> None:
         elem_classes="qa-table",
     )
     api_file, api_btn = gr.File(visible=False), gr.Button(visible=False)
-    batch = {"concurrency_id": "batch", "concurrency_limit": BATCH_CONCURRENCY}
+    # Both doors to batch work share one concurrency group: at most BATCH_CONCURRENCY uploads at once.
     run_btn.click(
-        app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private", **batch
-    )
+        app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
+        concurrency_id="batch", concurrency_limit=BATCH_CONCURRENCY,
+    )  # fmt: skip
     api_inputs = [upload, k, doc] if app.can_limit_to_document else [upload, k]  # raw calls send them all
-    api_btn.click(app.batch_file, api_inputs, api_file, api_name="batch", **batch)
+    api_btn.click(
+        app.batch_file, api_inputs, api_file, api_name="batch",
+        concurrency_id="batch", concurrency_limit=BATCH_CONCURRENCY,
+    )  # fmt: skip
 
 
 def build_demo(app: WebApp) -> gr.Blocks:
