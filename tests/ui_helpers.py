@@ -114,3 +114,15 @@ def running_app(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+def bar_rows(chart: str) -> list[tuple[str, str, float]]:
+    """(rank, channel, value) of every bar in a score chart (qa.ui.bars.score_bars), in order."""
+    import re
+
+    pattern = r'data-rank="([^"]*)" data-channel="([^"]*)" data-value="([^"]*)"'
+    return [(r, c, float(v)) for r, c, v in re.findall(pattern, chart)]
+
+
+def bar_values(chart: str, channel: str) -> list[float]:
+    return [v for _, c, v in bar_rows(chart) if c == channel]
