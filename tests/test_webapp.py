@@ -12,7 +12,7 @@ import pytest
 from qa.answer import ABSTAIN_TEXT
 from qa.ui import bars, pages, render
 from qa.ui.layout import build_demo
-from qa.ui.limits import MAX_FILE_BYTES, MAX_K, MAX_QUESTION_CHARS, server_address
+from qa.ui.limits import MAX_FILE_BYTES, MAX_K, MAX_WEB_QUESTION_CHARS, server_address
 from tests.ui_helpers import bar_rows, bar_values, make_app, run_to_end
 
 QUESTION = "kontrol penuh dalam pengambilan keputusan"  # words of the misconception passage (#6)
@@ -186,7 +186,7 @@ def test_batch_progress_is_reported_after_every_step(app, tmp_path):
 
 def test_batch_keeps_csv_rows_with_their_error_and_duplicate_ids(app, tmp_path):
     upload = tmp_path / "q.jsonl"
-    long = "x" * (MAX_QUESTION_CHARS + 1)
+    long = "x" * (MAX_WEB_QUESTION_CHARS + 1)
     lines = ['{"id": "a", "question": "kontrol keputusan"}', '{"id": "b", "question": ""}',
              '{"id": "a", "question": "profil"}', '{"id": "c", "question": "' + long + '"}']  # fmt: skip
     upload.write_text("\n".join(lines) + "\n")
@@ -198,7 +198,7 @@ def test_batch_keeps_csv_rows_with_their_error_and_duplicate_ids(app, tmp_path):
     assert records[1]["error"] == rows[1]["error"] == "empty question"
     assert (
         rows[3]["error"]
-        == f"question too long ({MAX_QUESTION_CHARS + 1} characters, limit {MAX_QUESTION_CHARS})"
+        == f"question too long ({MAX_WEB_QUESTION_CHARS + 1} characters, limit {MAX_WEB_QUESTION_CHARS})"
     )
     assert "x" * 50 not in rows[3]["answer"]
 
@@ -302,4 +302,4 @@ def test_page_has_exactly_the_named_endpoints_and_one_k_maximum(app):
     sliders = [b for b in demo.blocks.values() if isinstance(b, gr.Slider)]
     assert len(sliders) == 2 and {s.maximum for s in sliders} == {MAX_K}
     boxes = [b for b in demo.blocks.values() if isinstance(b, gr.Textbox) and b.label == "Pertanyaan"]
-    assert [b.max_length for b in boxes] == [MAX_QUESTION_CHARS]
+    assert [b.max_length for b in boxes] == [MAX_WEB_QUESTION_CHARS]

@@ -109,6 +109,9 @@ def create_app(settings: Settings | None = None) -> WebApp:
 
 def launch(settings: Settings | None = None) -> None:
     """Serve the app until interrupted (host/port from GRADIO_SERVER_NAME / GRADIO_SERVER_PORT)."""
+    from starlette.middleware import Middleware
+
+    from .bodylimit import BodyLimit
     from .layout import CSS, I18N, THEME, build_demo
     from .limits import MAX_FILE_SIZE, check_port_free, port_in_use, server_address
 
@@ -118,8 +121,9 @@ def launch(settings: Settings | None = None) -> None:
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
     try:
         demo.launch(
-            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME(), i18n=I18N
-        )
+            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME(),
+            i18n=I18N, app_kwargs={"middleware": [Middleware(BodyLimit)]},  # passed on to FastAPI(...)
+        )  # fmt: skip
     except OSError as exc:  # taken between our check and Gradio's bind
         if "port" in str(exc).lower():
             raise port_in_use(host, port) from None

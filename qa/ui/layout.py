@@ -14,7 +14,7 @@ from ..batch import INPUT_EXTENSIONS
 from . import bars, pages, render
 from .app import BATCH_CONCURRENCY, WebApp
 from .batch import RUN_TTL
-from .limits import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS
+from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
 
 # Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
 ID_STRINGS = {
@@ -104,7 +104,7 @@ def _ask_tab(app: WebApp) -> None:
             label="Pertanyaan",
             placeholder=pages.placeholder(about),
             scale=5,
-            max_length=MAX_QUESTION_CHARS,
+            max_length=MAX_WEB_QUESTION_CHARS,
         )
         ask_btn = gr.Button("Tanya", variant="primary", scale=1, elem_id="qa-ask")
     examples = (
