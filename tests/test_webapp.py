@@ -10,10 +10,10 @@ import gradio as gr
 import pytest
 
 from qa.answer import ABSTAIN_TEXT
-from qa.ui import pages, render
+from qa.ui import bars, pages, render
 from qa.ui.layout import build_demo
-from qa.ui.limits import MAX_FILE_BYTES, MAX_K, MAX_QUESTION_CHARS, server_address
-from tests.ui_helpers import make_app, run_to_end
+from qa.ui.limits import MAX_FILE_BYTES, MAX_K, MAX_WEB_QUESTION_CHARS, server_address
+from tests.ui_helpers import bar_rows, bar_values, make_app, run_to_end
 
 QUESTION = "kontrol penuh dalam pengambilan keputusan"  # words of the misconception passage (#6)
 DOC = "asisten-menteri-kerjasama-luar-negeri.txt"
@@ -41,7 +41,10 @@ def test_answer_card_names_its_document_first_and_marks_matched_words(app):
     assert list(table.columns) == render.PASSAGE_HEADERS and len(table) == 3
     assert list(table["#"]) == [1, 2, 3] and set(table["Sumber"]) == {DOC}
     assert set(table["Cocok lewat"]) <= {"makna", "kata kunci", "keduanya"}
-    assert list(plot["kutipan"]) == ["#1", "#2", "#3"] and list(plot["skor"]) == list(table["Skor"])
+    assert bar_values(plot, "score") == list(table["Skor"])  # one group of three bars per passage
+    assert bar_values(plot, "dense_score") == list(table["Makna (kosinus)"])
+    assert bar_values(plot, "lexical_score") == list(table["Kata kunci (BM25)"])
+    assert [r for r, _, _ in bar_rows(plot)] == ["1", "1", "1", "2", "2", "2", "3", "3", "3"]
     assert '<span class="qa-passage">Miskonsepsi tentang profesi' in context
     assert "Jika kamu tidak tertarik" in context  # the sentence before, for context
 
@@ -59,7 +62,9 @@ def test_abstention_shows_the_cosine_similarity_not_a_normalised_score(shy_app):
     assert "Keyakinan: rendah" in card and "<mark>" not in card and "skor" not in card.lower()
     for p in result["passages"]:
         assert f"kemiripan {p['dense_score']:.2f}" in card
-    assert list(plot["skor"]) == [round(p["dense_score"], 3) for p in result["passages"]]
+    assert bar_rows(plot) == [(str(p["rank"]), "dense_score", round(p["dense_score"], 3))
+                              for p in result["passages"]]  # fmt: skip  # the cosine only
+    assert "gabungan" not in plot and "Dokumen tidak menjawab" in plot
     assert len(table) == 3 and "Kutipan terdekat" in context
 
 
@@ -67,7 +72,7 @@ def test_abstention_shows_the_cosine_similarity_not_a_normalised_score(shy_app):
 def test_empty_question_is_a_friendly_message_naming_the_corpus_example(app, question):
     card, table, plot, _ = app.ask_view(question, 3)
     assert pages.empty_text(app.about) in card and app.about.examples[0] in card
-    assert len(table) == 0 and len(plot) == 0 and plot["skor"].dtype == "float64"
+    assert len(table) == 0 and bar_rows(plot) == [] and bars.EMPTY_TEXT in plot
 
 
 def test_empty_question_through_the_api_is_a_clear_error(app):
@@ -181,7 +186,7 @@ def test_batch_progress_is_reported_after_every_step(app, tmp_path):
 
 def test_batch_keeps_csv_rows_with_their_error_and_duplicate_ids(app, tmp_path):
     upload = tmp_path / "q.jsonl"
-    long = "x" * (MAX_QUESTION_CHARS + 1)
+    long = "x" * (MAX_WEB_QUESTION_CHARS + 1)
     lines = ['{"id": "a", "question": "kontrol keputusan"}', '{"id": "b", "question": ""}',
              '{"id": "a", "question": "profil"}', '{"id": "c", "question": "' + long + '"}']  # fmt: skip
     upload.write_text("\n".join(lines) + "\n")
@@ -193,7 +198,7 @@ def test_batch_keeps_csv_rows_with_their_error_and_duplicate_ids(app, tmp_path):
     assert records[1]["error"] == rows[1]["error"] == "empty question"
     assert (
         rows[3]["error"]
-        == f"question too long ({MAX_QUESTION_CHARS + 1} characters, limit {MAX_QUESTION_CHARS})"
+        == f"question too long ({MAX_WEB_QUESTION_CHARS + 1} characters, limit {MAX_WEB_QUESTION_CHARS})"
     )
     assert "x" * 50 not in rows[3]["answer"]
 
@@ -297,4 +302,4 @@ def test_page_has_exactly_the_named_endpoints_and_one_k_maximum(app):
     sliders = [b for b in demo.blocks.values() if isinstance(b, gr.Slider)]
     assert len(sliders) == 2 and {s.maximum for s in sliders} == {MAX_K}
     boxes = [b for b in demo.blocks.values() if isinstance(b, gr.Textbox) and b.label == "Pertanyaan"]
-    assert [b.max_length for b in boxes] == [MAX_QUESTION_CHARS]
+    assert [b.max_length for b in boxes] == [MAX_WEB_QUESTION_CHARS]

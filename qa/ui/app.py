@@ -20,7 +20,7 @@ from typing import Any
 from ..about import About, load_about
 from ..config import Settings
 from ..errors import InputError, QAError
-from . import pages, render
+from . import bars, pages, render
 from .batch import BatchHandlers
 from .limits import DEFAULT_K, check_question, parse_k, ui_error
 from .scheduler import PriorityLock
@@ -86,15 +86,15 @@ class WebApp(BatchHandlers):
         """/ask for a corpus whose questions cannot be limited to one document: question and k only."""
         return self.ask(question, k)
 
-    def ask_view(self, question: str | None, k: float, doc: str | None = None) -> tuple[str, Any, Any, str]:
-        """The Tanya tab: answer card, supporting passages, score plot, context (empty question: a hint)."""
+    def ask_view(self, question: str | None, k: float, doc: str | None = None) -> tuple[str, Any, str, str]:
+        """The Tanya tab: answer card, supporting passages, score bars, context (empty question: a hint)."""
         if not str(question or "").strip():
             result: dict = {}
             card = render.message_card(pages.empty_text(self.about))
         else:
             result = self.ask(question, k, doc)  # type: ignore[arg-type]
             card = render.answer_card(result, self.threshold)
-        return card, render.passage_table(result), render.score_table(result), render.context_html(result)
+        return card, render.passage_table(result), bars.score_bars(result), render.context_html(result)
 
 
 def create_app(settings: Settings | None = None) -> WebApp:
@@ -109,6 +109,9 @@ def create_app(settings: Settings | None = None) -> WebApp:
 
 def launch(settings: Settings | None = None) -> None:
     """Serve the app until interrupted (host/port from GRADIO_SERVER_NAME / GRADIO_SERVER_PORT)."""
+    from starlette.middleware import Middleware
+
+    from .bodylimit import BodyLimit
     from .layout import CSS, I18N, THEME, build_demo
     from .limits import MAX_FILE_SIZE, check_port_free, port_in_use, server_address
 
@@ -118,8 +121,9 @@ def launch(settings: Settings | None = None) -> None:
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
     try:
         demo.launch(
-            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME(), i18n=I18N
-        )
+            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME(),
+            i18n=I18N, app_kwargs={"middleware": [Middleware(BodyLimit)]},  # passed on to FastAPI(...)
+        )  # fmt: skip
     except OSError as exc:  # taken between our check and Gradio's bind
         if "port" in str(exc).lower():
             raise port_in_use(host, port) from None

@@ -30,7 +30,7 @@ from .limits import (
     MAX_BATCH_CHARS,
     MAX_BATCH_QUESTIONS,
     MAX_FILE_BYTES,
-    MAX_QUESTION_CHARS,
+    MAX_WEB_QUESTION_CHARS,
     parse_k,
     ui_error,
 )
@@ -63,9 +63,9 @@ def _read(src: Path) -> list[Record]:
     """Every record of the upload, the web's question cap applied; the work bounds checked."""
     records = [
         dataclasses.replace(
-            r, error=f"question too long ({len(r.question)} characters, limit {MAX_QUESTION_CHARS})"
+            r, error=f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
         )
-        if r.error is None and r.question is not None and len(r.question) > MAX_QUESTION_CHARS
+        if r.error is None and r.question is not None and len(r.question) > MAX_WEB_QUESTION_CHARS
         else r
         for r in read_questions(src)
     ]

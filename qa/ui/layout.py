@@ -2,8 +2,8 @@
 
 Gradio's own strings (upload area, footer, table menus) are Indonesian for every visitor: Gradio picks
 its language from the browser, so the same Indonesian wording is registered under each language it
-ships (``gr.I18n``); app strings are Indonesian already. The score plot's colour legend is fixed
-(``color_map``), so a later answer whose passages matched differently is still drawn.
+ships (``gr.I18n``); app strings are Indonesian already. The passage scores are HTML bars rebuilt
+for every answer (:mod:`qa.ui.bars`), never a plot that can keep an earlier answer's categories.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import gradio as gr
 
 from ..batch import INPUT_EXTENSIONS
-from . import pages, render
+from . import bars, pages, render
 from .app import BATCH_CONCURRENCY, WebApp
 from .batch import RUN_TTL
-from .limits import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS
+from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
 
 # Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
 ID_STRINGS = {
@@ -56,7 +56,8 @@ GRADIO_LOCALES = (
 ).split()
 I18N = gr.I18n(**{locale: ID_STRINGS for locale in GRADIO_LOCALES})
 
-CSS = """
+CSS = (
+    """
 .qa-header h1 {margin-bottom: .2rem}
 .qa-header p {margin-top: 0; opacity: .8}
 .qa-card {border: 1px solid var(--border-color-primary); border-radius: 12px; padding: 1rem 1.2rem;
@@ -77,6 +78,8 @@ CSS = """
 .qa-context .qa-passage {background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px;
   font-weight: 600}
 """
+    + bars.CSS
+)
 TABLE_MAX_HEIGHT = 2400  # px: five passages with neighbours fit without a scroll bar inside the table
 
 
@@ -98,7 +101,10 @@ def _ask_tab(app: WebApp) -> None:
     about = app.about
     with gr.Row():
         question = gr.Textbox(
-            label="Pertanyaan", placeholder=pages.placeholder(about), scale=5, max_length=MAX_QUESTION_CHARS
+            label="Pertanyaan",
+            placeholder=pages.placeholder(about),
+            scale=5,
+            max_length=MAX_WEB_QUESTION_CHARS,
         )
         ask_btn = gr.Button("Tanya", variant="primary", scale=1, elem_id="qa-ask")
     examples = (
@@ -124,13 +130,8 @@ def _ask_tab(app: WebApp) -> None:
             elem_classes="qa-table",
             elem_id="qa-passages",
         )
-        plot = gr.BarPlot(
-            render.score_table({}),
-            **render.plot_settings(MAX_K),
-            label="Skor kutipan",
-            scale=2,
-            elem_id="qa-plot",
-        )
+        with gr.Column(scale=2):
+            plot = gr.HTML(bars.score_bars({}), elem_id="qa-plot")
     shown = [card, table, plot, context]
     gr.on([ask_btn.click, question.submit], app.ask_view, [question, k, doc], shown, api_visibility="private")
     if examples is not None:
@@ -158,12 +159,16 @@ def _batch_tab(app: WebApp) -> None:
         elem_classes="qa-table",
     )
     api_file, api_btn = gr.File(visible=False), gr.Button(visible=False)
-    batch = {"concurrency_id": "batch", "concurrency_limit": BATCH_CONCURRENCY}
+    # Both doors to batch work share one concurrency group: at most BATCH_CONCURRENCY uploads at once.
     run_btn.click(
-        app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private", **batch
-    )
+        app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
+        concurrency_id="batch", concurrency_limit=BATCH_CONCURRENCY,
+    )  # fmt: skip
     api_inputs = [upload, k, doc] if app.can_limit_to_document else [upload, k]  # raw calls send them all
-    api_btn.click(app.batch_file, api_inputs, api_file, api_name="batch", **batch)
+    api_btn.click(
+        app.batch_file, api_inputs, api_file, api_name="batch",
+        concurrency_id="batch", concurrency_limit=BATCH_CONCURRENCY,
+    )  # fmt: skip
 
 
 def build_demo(app: WebApp) -> gr.Blocks:

@@ -1,9 +1,10 @@
 """What the web edge accepts, checked once before any work: k, the question, the upload, the address.
 
 The web app is shared by strangers, so every value from a request is checked here before it reaches the
-model: a wrong type, an absurd number (``Infinity``, ``1e400``, ``NaN``) or a 5 MB question becomes one
-clear :class:`~qa.errors.InputError` (shown as a ``gr.Error``), never an ``OverflowError`` or a
-minute of tokenising while other visitors wait.
+model: a wrong type, an absurd number (``Infinity``, ``1e400``, ``NaN``) or an over-long question
+becomes one clear :class:`~qa.errors.InputError` (shown as a ``gr.Error``), never an ``OverflowError``
+or a minute of tokenising while other visitors wait. (A body of megabytes is refused even earlier, by
+:mod:`qa.ui.bodylimit`, before it is read.)
 """
 
 from __future__ import annotations
@@ -15,14 +16,19 @@ import socket
 from collections.abc import Mapping
 
 from ..assistant import DEFAULT_K, MAX_K
+from ..batch import MAX_QUESTION_CHARS
 from ..errors import InputError, QAError
 
-__all__ = ["DEFAULT_K", "MAX_K"]
+__all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
-# A web question is a question: 500 characters is a long paragraph, and the model's window (512 tokens)
-# holds it whole. Longer text is refused before tokenising (the CLI's batch rows allow 2,000). The cap
-# also bounds one step of batch work, which is what a visitor may wait for (qa.ui.scheduler).
-MAX_QUESTION_CHARS = 500
+# Two named caps on a question's characters, both applied before any tokenising:
+# - qa.batch.MAX_QUESTION_CHARS (2,000): the core's cap for `qa batch` rows (the CLI's own user, own CPU);
+# - MAX_WEB_QUESTION_CHARS (500): stricter, for everything a stranger sends the shared web app (/ask, the
+#   Tanya box, each row of a web upload). 500 characters is a long paragraph and fits the model's window
+#   (512 tokens) whole; it also bounds one step of batch work, which is what a visitor may wait for
+#   (qa.ui.scheduler), so a file of longer questions belongs to the CLI. Bodies above 64 KB never get
+#   this far (qa.ui.bodylimit).
+MAX_WEB_QUESTION_CHARS = 500
 MAX_FILE_SIZE, MAX_FILE_BYTES = "5mb", 5 * 1024 * 1024  # the server refuses bigger uploads; we check too
 # Work per upload is bounded by count and by characters (the model's cost grows with length), so one
 # upload holds the shared model for a few minutes at most.
@@ -57,15 +63,15 @@ def parse_k(value: object) -> int:
 
 def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
     """The question as text, refused when empty (with the ``empty`` hint), not text, or longer than
-    MAX_QUESTION_CHARS (counted before anything else touches it)."""
+    MAX_WEB_QUESTION_CHARS (counted before anything else touches it)."""
     if question is None:
         question = ""
     if not isinstance(question, str):
         raise InputError("Pertanyaan harus berupa teks.")
-    if len(question) > MAX_QUESTION_CHARS:
+    if len(question) > MAX_WEB_QUESTION_CHARS:
         raise InputError(
             f"Pertanyaan terlalu panjang ({_number(len(question))} karakter); "
-            f"batasnya {_number(MAX_QUESTION_CHARS)} karakter.",
+            f"batasnya {_number(MAX_WEB_QUESTION_CHARS)} karakter.",
             "Persingkat pertanyaannya.",
         )
     if not question.strip():

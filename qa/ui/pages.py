@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..about import About
-from .limits import MAX_BATCH_CHARS, MAX_BATCH_QUESTIONS, MAX_QUESTION_CHARS
+from .limits import MAX_BATCH_CHARS, MAX_BATCH_QUESTIONS, MAX_WEB_QUESTION_CHARS
 
 PREVIEW_HEADERS = ["id", "Pertanyaan", "Jawaban", "Sumber", "Keyakinan", "Status"]
 PREVIEW_ROWS = 50
@@ -34,7 +34,7 @@ BATCH_INTRO = (
     "Unggah berkas berisi banyak pertanyaan: `.txt` (satu per baris), `.csv`/`.tsv` (kolom `question` atau "
     f"`pertanyaan`) atau `.jsonl`; maksimal 5 MB, {_n(MAX_BATCH_QUESTIONS)} pertanyaan dan "
     f"{_n(MAX_BATCH_CHARS)} karakter pertanyaan sekali unggah (satu pertanyaan paling panjang "
-    f"{_n(MAX_QUESTION_CHARS)} karakter). Hasilnya bisa diunduh sebagai CSV dan JSONL."
+    f"{_n(MAX_WEB_QUESTION_CHARS)} karakter). Hasilnya bisa diunduh sebagai CSV dan JSONL."
 )
 
 
@@ -77,7 +77,7 @@ berarti dokumen dianggap tidak menjawab, dan aplikasi mengatakannya terus terang
 <ul><li>Dibuat: {e(build.get("created", "-"))}</li><li>Versi qa: {e(build.get("qa_version", "-"))}</li>
 <li>ID build: <code>{e(build.get("id", "-"))}</code></li></ul>
 <h3>Petunjuk</h3>
-<ul><li><b>Tanya</b>: tulis pertanyaan (paling panjang {_n(MAX_QUESTION_CHARS)} karakter), tekan Enter
+<ul><li><b>Tanya</b>: tulis pertanyaan (paling panjang {_n(MAX_WEB_QUESTION_CHARS)} karakter), tekan Enter
 atau <i>Tanya</i>. Kata yang cocok dengan pertanyaan ditandai kuning; <i>Lihat konteks</i> menampilkan
 kalimat sekitarnya.</li>
 <li><b>Batch</b>: unggah berkas <code>.txt</code> (satu pertanyaan per baris),

@@ -1,4 +1,5 @@
-"""Pure rendering of one answer: a ``Result.to_dict()`` in, the card, context, table and plot data out.
+"""Pure rendering of one answer: a ``Result.to_dict()`` in, the card, context and table out (the score
+bars: :mod:`qa.ui.bars`).
 
 Kept apart from the handlers (:mod:`qa.ui.app`) so everything a user sees can be tested without a
 server. Every bit of document or user text goes through ``html.escape``: passages, questions and
@@ -15,15 +16,13 @@ from typing import Any
 import pandas as pd
 
 from ..answer import ABSTAIN_TEXT
+from .bars import number
 
 NEAREST_TEXT = "Kutipan terdekat, dengan kemiripan maknanya (kosinus), untuk yang penasaran:"
 HIGHLIGHT_LABEL = "kata kunci"
 MATCHED_BY = {"meaning": "makna", "keywords": "kata kunci", "both": "keduanya"}
-MATCH_COLOURS = {"makna": "#0d9488", "kata kunci": "#f59e0b", "keduanya": "#6366f1"}  # fixed plot legend
 HIGH_CONFIDENCE = 0.85  # "tinggi" at or above; "sedang" from the abstention threshold up; "rendah" below it
 PASSAGE_HEADERS = ["#", "Kutipan", "Sumber", "Skor", "Makna (kosinus)", "Kata kunci (BM25)", "Cocok lewat"]
-SCORE_COLUMNS = ["kutipan", "skor", "cocok lewat"]
-SCORE_TITLE = "skor (tak terjawab: kemiripan)"
 
 
 def confidence_tier(confidence: float, threshold: float) -> str:
@@ -171,27 +170,13 @@ def _matched(p: dict[str, Any]) -> str:
 
 def passage_table(result: dict[str, Any]) -> pd.DataFrame:
     """One row per passage for the "Kutipan pendukung" table (plain text cells: no markup runs)."""
+
+    def score(p: dict[str, Any], key: str) -> float:
+        return round(number(p.get(key)), 3)
+
     rows = [
-        [p["rank"], p["text"], place(p), round(float(p["score"]), 3), round(float(p["dense_score"]), 3),
-         round(float(p["lexical_score"]), 3), _matched(p)]
-        for p in result.get("passages") or []
+        [p.get("rank", i), p.get("text", ""), place(p), score(p, "score"), score(p, "dense_score"),
+         score(p, "lexical_score"), _matched(p)]
+        for i, p in enumerate(result.get("passages") or [], start=1)
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=PASSAGE_HEADERS)
-
-
-def plot_settings(max_k: int) -> dict[str, Any]:
-    """The score plot's fixed settings: axes, one colour per way of matching, ranks 1..max_k in order."""
-    sort = [f"#{i}" for i in range(1, max_k + 1)]
-    return {"x": "kutipan", "y": "skor", "color": "cocok lewat", "color_map": dict(MATCH_COLOURS),
-            "y_lim": [0, 1], "y_title": SCORE_TITLE, "sort": sort}  # fmt: skip
-
-
-def score_table(result: dict[str, Any]) -> pd.DataFrame:
-    """The bar plot's data: one bar per rank, coloured by how it matched. An answer plots the fused
-    score; an abstention plots the cosine similarity, as its card does."""
-    key = "dense_score" if result.get("abstained") else "score"
-    rows = [[f"#{p['rank']}", round(float(p[key]), 3), _matched(p)] for p in result.get("passages") or []]
-    # Typed even when empty: the plot reads its axis types from the first (empty) value it is given.
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS).astype(
-        {"kutipan": str, "skor": "float64", "cocok lewat": str}
-    )

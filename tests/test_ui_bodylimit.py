@@ -1,0 +1,70 @@
+"""qa.ui.bodylimit: an oversized request body is refused before the app reads or parses it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from qa.ui.bodylimit import MAX_REQUEST_BYTES, BodyLimit
+
+
+@pytest.fixture
+def served():
+    """A tiny app behind the middleware; ``calls`` counts the requests that reached it (the spy)."""
+    calls: list[int] = []
+
+    async def ask(request: Request) -> JSONResponse:
+        body = await request.body()
+        calls.append(len(body))
+        return JSONResponse({"size": len(body)})
+
+    routes = [Route("/gradio_api/call/ask", ask, methods=["POST"]),
+              Route("/gradio_api/upload", ask, methods=["POST"])]  # fmt: skip
+    app = Starlette(routes=routes, middleware=[Middleware(BodyLimit)])
+    return TestClient(app), calls
+
+
+def test_a_small_body_passes_through_unchanged(served):
+    client, calls = served
+    body = json.dumps({"data": ["apa tugas asisten menteri?", 3]}).encode()
+    assert client.post("/gradio_api/call/ask", content=body).json() == {"size": len(body)}
+    assert calls == [len(body)]
+
+
+def test_a_5_mb_question_is_refused_with_a_clear_message_and_never_reaches_the_app(served):
+    client, calls = served
+    body = json.dumps({"data": ["apa tugas asisten menteri? " * 200_000, 3]}).encode()  # 5.4 MB
+    response = client.post("/gradio_api/call/ask", content=body)
+    assert response.status_code == 413 and calls == []
+    message = response.json()["error"]
+    assert "terlalu besar" in message and "64 KB" in message and "asisten" not in message  # never echoed
+
+
+def test_a_chunked_body_without_length_is_counted_as_it_arrives(served):
+    client, calls = served
+
+    def chunks():
+        for _ in range(100):
+            yield b"x" * 4096  # 400 KB with no Content-Length header
+
+    assert client.post("/gradio_api/call/ask", content=chunks()).status_code == 413 and calls == []
+
+    def small():
+        yield b'{"data": ["apa", 3]}'
+
+    assert client.post("/gradio_api/call/ask", content=small()).status_code == 200 and len(calls) == 1
+
+
+def test_the_limit_is_exactly_the_bound_and_uploads_are_left_to_gradios_file_limit(served):
+    client, calls = served
+    assert client.post("/gradio_api/call/ask", content=b"x" * MAX_REQUEST_BYTES).status_code == 200
+    assert client.post("/gradio_api/call/ask", content=b"x" * (MAX_REQUEST_BYTES + 1)).status_code == 413
+    assert client.post("/gradio_api/upload", content=b"x" * (4 * MAX_REQUEST_BYTES)).status_code == 200
+    assert calls == [MAX_REQUEST_BYTES, 4 * MAX_REQUEST_BYTES]
