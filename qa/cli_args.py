@@ -1,0 +1,130 @@
+"""The command line's grammar: subcommands, options and their checks (``qa --help``).
+
+Apart from the handlers in ``qa.cli`` so each file has one job; nothing here loads numpy, the model or
+the index, so ``qa --help`` stays instant. Values that can be checked without work (k, chunk size) are
+checked here, before any file is read or model loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import __version__
+from .assistant import DEFAULT_K, MAX_K
+from .config import ENCODERS
+
+EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every subcommand accepts, so one installation serves several corpora."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("corpus and index")
+    g.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="folder of documents: .txt .md .pdf .docx .html (env QA_CORPUS; default corpus/)",
+    )
+    g.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX; default index/)")
+    g.add_argument(
+        "--store",
+        metavar="STORE",
+        help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
+        "milvus://HOST:PORT[/NAME] (a Milvus server; credentials from MILVUS_TOKEN) (env QA_STORE)",
+    )
+    g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
+    g.add_argument("--model", help="sentence-transformers model id or path (env QA_MODEL)")
+    g.add_argument(
+        "--query-prefix", help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')"
+    )
+    g.add_argument("--passage-prefix", help="text put before passages (env QA_PASSAGE_PREFIX)")
+    g.add_argument(
+        "--window", type=int, help="neighbour sentences on each side indexed with a sentence (env QA_WINDOW)"
+    )
+    return p
+
+
+def _k(text: str) -> int:
+    """``-k``: checked here, before any file is read or model loaded."""
+    try:
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_K}, got {text!r}") from None
+    if not 1 <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_K}, got {k}")
+    return k
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="qa",
+        description="Ask questions about Indonesian documents; answers are passages from them.",
+        epilog=f'example: qa ask "{EXAMPLE}"',
+    )
+    parser.add_argument("--version", action="version", version=f"qa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)  # main() dispatches
+
+    p = sub.add_parser("index", parents=[common], help="build or refresh the index")
+    p.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+
+    p = sub.add_parser("ask", parents=[common], help="answer one question")
+    p.add_argument("question", nargs="+", help="the question (quote it)")
+    p.add_argument(
+        "-k", type=_k, default=DEFAULT_K, help=f"how many passages to return (default {DEFAULT_K})"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--doc", metavar="NAME", help="answer from this document only (its name in the corpus)")
+
+    p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")
+    p.add_argument(
+        "input", help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin"
+    )
+    p.add_argument("-o", "--output", required=True, type=Path, help="answers: .jsonl, .csv or .md")
+    p.add_argument(
+        "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
+    )
+    p.add_argument("--resume", action="store_true", help="continue an interrupted output file")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--chunk-size", type=_positive, default=32, help="questions encoded and written together")
+
+    p = sub.add_parser(
+        "eval", parents=[common], help="measure answers, abstentions, AUROC and latency by kind of question"
+    )
+    p.add_argument("labelled", help="JSONL of {question, expected: [phrases]}")
+    p.add_argument("--offtopic", help="JSONL of {question} off the documents' topic (should abstain)")
+    p.add_argument(
+        "--unanswerable",
+        help="JSONL of {question} on the topic that the documents never answer (should abstain)",
+    )
+    p.add_argument(
+        "--content-free", help='JSONL of {question} with no content ("-", "apa itu?"): never answered'
+    )
+    p.add_argument(
+        "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
+    )
+    p.add_argument("--worst", type=int, default=5, help="worst cases shown per kind (default 5)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser(
+        "calibrate", parents=[common], help="choose this index's abstention threshold from labelled data"
+    )
+    p.add_argument("labelled", help="JSONL of answerable questions {question, expected}")
+    p.add_argument("--offtopic", required=True, help="JSONL of questions the documents do not answer")
+
+    p = sub.add_parser("info", parents=[common], help="show what the index holds and how it was built")
+
+    p = sub.add_parser("serve", parents=[common], help="start the web UI (GRADIO_SERVER_NAME/PORT apply)")
+
+    return parser
