@@ -54,4 +54,4 @@ bench: index
 	$(BIN)/python -m benchmarks.milvus --sizes real,facqa,10k
 
 clean:
-	rm -rf $(VENV) index/[0-9]* index/manifest.json index/.tmp-* test-artifacts
+	rm -rf $(VENV) index/[0-9]* index/manifest.json index/.qa-tmp-* test-artifacts
