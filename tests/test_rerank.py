@@ -82,3 +82,14 @@ def test_real_reranker_puts_the_answer_sentence_first(real_assistant) -> None:
     # an English question keeps the fused order and still finds the Indonesian passage
     en = real_assistant.ask("Can the minister's assistant decide policy?")
     assert any(e in en.passages[0].text for e in MISSION_EXPECTED)
+
+
+@pytest.mark.parametrize("name", ["reranker.json", "answerability.json"])
+def test_shipped_models_were_trained_on_the_repository_training_files(name: str) -> None:
+    """The recorded training-data hash matches the files as they are now: changed data means `make train`."""
+    from training.data import ROOT, sha256_files
+
+    model = json.loads((ROOT / "qa" / "models" / name).read_text(encoding="utf-8"))
+    files = [ROOT / f for f in model["training_files"]]
+    assert files and all(f.is_file() for f in files)
+    assert model["training_data"] == sha256_files(files)
