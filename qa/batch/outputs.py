@@ -208,7 +208,9 @@ class MarkdownWriter(Writer):
             if error:
                 out.append(f"**Galat** (baris {rec.line}): {' '.join(str(error).split())}\n")
             elif res.get("abstained") or not ans:
-                out.append(f"{ABSTAIN_TEXT}\n\nKeyakinan: {_num(res.get('confidence'))}\n")
+                # the result's message says why (e.g. "Dokumen tidak menyebut lokasi kantor.")
+                message = " ".join(str(res.get("message") or ABSTAIN_TEXT).split())
+                out.append(f"{message}\n\nKeyakinan: {_num(res.get('confidence'))}\n")
             else:
                 lines = str(ans.get("text", "")).splitlines()
                 quoted = "".join(f"> {line}".rstrip() + "\n" for line in lines)

@@ -112,6 +112,26 @@ def test_md_report(tmp_path):
     assert md_ids(tmp_path / "o.md") == ["1", "2", "3", "4"]
 
 
+def test_md_report_says_why_it_abstained(tmp_path):
+    """An abstention prints the result's message (its reason), not the generic sentence."""
+
+    class Reasoned(FakeAnswer):
+        def __call__(self, questions: list[str]) -> list[dict]:
+            out = super().__call__(questions)
+            for res in out:
+                if res["abstained"]:
+                    res["message"] = "Dokumen tidak menyebut\nlokasi kantor."
+            return out
+
+    src = write(tmp_path / "q.jsonl", '{"question": "zzz di mana kantornya?"}\n{"question": "Apa itu A?"}\n')
+    run_batch(read_questions(src), Reasoned(), tmp_path / "o.md")
+    text = (tmp_path / "o.md").read_text()
+    expected = "### 1. zzz di mana kantornya?\n\nDokumen tidak menyebut lokasi kantor.\n\nKeyakinan: 0.100"
+    assert expected in text
+    assert "Maaf, dokumen tidak memuat" not in text
+    assert "### 2. Apa itu A?\n\n> Jawaban untuk Apa itu A?\n" in text
+
+
 # ----------------------------------------------------------------------------------------- issue 12
 
 
