@@ -70,9 +70,11 @@ def test_real_assistant_abstains_on_questions_the_document_never_answers(real_as
     unanswerable = [real_assistant.ask(q) for q in _questions(EVAL / "dev_unanswerable.jsonl")]
     offtopic = [real_assistant.ask(q) for q in _questions(EVAL / "dev_offtopic.jsonl")]
     answerable = [real_assistant.ask(q) for q in _questions(EVAL / "dev_questions.jsonl")]
-    assert sum(r.abstained for r in unanswerable) >= 0.7 * len(unanswerable)
-    assert sum(r.abstained for r in offtopic) >= 0.9 * len(offtopic)
-    assert sum(not r.abstained for r in answerable) >= 0.8 * len(answerable)  # 0.84 measured (target 0.93)
+    # Measured with the shipped models (docs/quality.md): 0.90 / 0.90 / 0.88; each bound is one question
+    # below. Issue 11's target of 0.93 answered is not met yet (on-topic >= 0.75, off-topic >= 0.90 are).
+    assert sum(r.abstained for r in unanswerable) >= 0.8 * len(unanswerable)
+    assert sum(r.abstained for r in offtopic) >= 0.8 * len(offtopic)
+    assert sum(not r.abstained for r in answerable) >= 0.84 * len(answerable)
     # the confidence ranks the answerable questions above the others (the basis of any threshold)
     assert np.median([r.confidence for r in answerable]) > np.median([r.confidence for r in unanswerable])
 
