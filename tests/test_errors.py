@@ -42,7 +42,7 @@ def test_the_cli_prints_describe_and_keeps_each_exit_code(monkeypatch, capsys, e
     def fail(args) -> int:
         raise error("something is wrong", "do this instead")
 
-    monkeypatch.setattr(cli, "cmd_info", fail)
+    monkeypatch.setitem(cli.COMMANDS, "info", fail)
     assert cli.main(["info"]) == code
     out, err = capsys.readouterr()
     assert out == "" and err == "error: something is wrong\nhint: do this instead\n"
@@ -52,6 +52,6 @@ def test_an_error_without_a_hint_is_one_line(monkeypatch, capsys) -> None:
     def fail(args) -> int:
         raise CorpusError("corpus folder nope does not exist")
 
-    monkeypatch.setattr(cli, "cmd_info", fail)
+    monkeypatch.setitem(cli.COMMANDS, "info", fail)
     assert cli.main(["info"]) == 3
     assert capsys.readouterr().err == "error: corpus folder nope does not exist\n"

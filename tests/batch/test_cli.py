@@ -375,16 +375,16 @@ def test_default_k_comes_from_the_assistant(monkeypatch: pytest.MonkeyPatch) -> 
     import importlib
 
     import qa.assistant
-    import qa.cli
+    import qa.cli_args
 
     monkeypatch.setattr(qa.assistant, "DEFAULT_K", 5)
     try:
-        parser = importlib.reload(qa.cli).build_parser()
+        parser = importlib.reload(qa.cli_args).build_parser()
         for argv in (["ask", "x"], ["batch", "q.txt", "-o", "o.jsonl"], ["eval", "l.jsonl"]):
             assert parser.parse_args(argv).k == 5
     finally:
         monkeypatch.undo()
-        importlib.reload(qa.cli)
+        importlib.reload(qa.cli_args)
 
 
 def test_a_failed_batch_creates_nothing_and_the_fixed_rerun_just_works(tmp_path: Path) -> None:
