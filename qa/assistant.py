@@ -38,7 +38,8 @@ def clean_question(question: object) -> str:
     looked at: the encoder keeps far fewer, and a 20 MB question must cost no more than a long one."""
     from .normalize import normalize_text
 
-    return " ".join(normalize_text(_UNPRINTABLE.sub(" ", str(question)[:SCAN_CHARS])).split())
+    # Cut again after normalising: NFKC may expand (one Arabic ligature becomes 18 characters).
+    return " ".join(normalize_text(_UNPRINTABLE.sub(" ", str(question)[:SCAN_CHARS]))[:SCAN_CHARS].split())
 
 
 def missing_reason(question: str, known: set[str]) -> str | None:

@@ -67,7 +67,6 @@ _NUMBER_WORDS = frozenset(
 )
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
-_SENTENCE_END = re.compile(r"[.!?]\s*$")
 _MAX_MESSAGE_WORDS = 8
 
 
@@ -180,9 +179,13 @@ def _names(question: str) -> tuple[str, ...]:
     if len(tokens) >= 3 and len(caps) >= 0.6 * len(tokens):  # Title Case: only acronyms stand out
         return tuple(dict.fromkeys(t for _, t in tokens if _acronym(t)))
     out = []
+    prev_end = 0
     for start, tok in tokens:
-        before = question[:start]
-        opening = not before.strip() or _SENTENCE_END.search(before)
+        # Only the gap since the previous word can end a sentence (words hold no punctuation): looking
+        # at the whole prefix each time was quadratic (a 130,000-character question took minutes).
+        gap = question[prev_end:start].rstrip()
+        opening = (not gap and prev_end == 0) or gap[-1:] in (".", "!", "?")
+        prev_end = start + len(tok)
         low = tok.lower()
         if _acronym(tok) or (tok[:1].isupper() and not opening and len(tok) > 1 and not _is_function(low)):
             out.append(tok)

@@ -281,3 +281,18 @@ def test_an_offtopic_abstention_keeps_the_generic_sentence(fake_assistant) -> No
     fake_assistant.threshold = 1.01
     d = fake_assistant.ask("bagaimana cara membuat nasi goreng?").to_dict()
     assert d["abstained"] and d["reason"] is None and d["message"] == ABSTAIN_TEXT
+
+
+def test_analysis_is_linear_in_a_long_question() -> None:
+    """Each word once looked back over the whole question for a sentence end: minutes at 130,000
+    characters. CPU time, loosely bounded: it catches the quadratic walk, not a slow machine."""
+    import time
+
+    from qa.question import analyze
+
+    for text in ("Siapa Budi di Jakarta? " * 6000, "ﷺÛä" * 20_000):
+        start = time.process_time()
+        info = analyze(text)
+        assert time.process_time() - start < 5.0 and not info.empty_like
+    # A capital after a sentence end opens a sentence and names nothing; inside a sentence it names.
+    assert analyze("apakah Budi di Jakarta? Kemudian siapa Ani?").names == ("Budi", "Jakarta", "Ani")
