@@ -4,7 +4,9 @@ Symbolic links are followed, to files and to folders alike (a shared folder link
 is part of it), but never silently dropped: a link that points nowhere, a link loop (a folder that
 links back to itself or to a folder above it) and a name that is not a regular file (a FIFO named
 ``x.txt`` would block the build forever) stop the build with a message naming the path, as the README
-promises for any file that cannot be used. Hidden files and folders (a leading ``.``) are skipped.
+promises for any file that cannot be used. So does a name that is not UTF-8 (Latin-1 bytes from an old
+archive): it could not be written into the index or printed. Hidden files and folders (a leading ``.``)
+are skipped.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ def _walk(folder: Path, corpus_dir: Path, above: list[tuple[int, int]], found: l
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
+        if not _is_utf8(entry.name):  # os.scandir hands undecodable bytes over as lone surrogates
+            raise CorpusError(
+                f"corpus path {_shown(_rel(path, corpus_dir))} has a name that is not valid UTF-8",
+                "rename it (e.g. convmv -f latin1 -t utf-8), or move it out of the corpus folder",
+            )
         try:
             info = os.stat(path)  # follows links
         except FileNotFoundError:
@@ -62,3 +69,16 @@ def _walk(folder: Path, corpus_dir: Path, above: list[tuple[int, int]], found: l
 
 def _rel(path: Path, corpus_dir: Path) -> str:
     return path.relative_to(corpus_dir).as_posix() if path != corpus_dir else str(corpus_dir)
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(rel: str) -> str:
+    """A path as printable text: the bytes of a name that are not UTF-8 as ``\\xNN`` escapes."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
