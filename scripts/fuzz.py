@@ -38,6 +38,7 @@ TARGETS = {  # target name (the key of the counts) -> the test that exercises it
     "batch_stdin": "test_stdin_reader_takes_any_bytes",
     "batch_shaped": "test_batch_files_of_any_shape_answer_every_row_exactly_once",
     "batch_huge_line": "test_a_huge_line_without_end_is_one_error_row_in_bounded_time",
+    "corpus_files": "test_corpus_folders_of_any_shape_build_or_refuse_by_name",
 }
 EXTRA_INPUTS = {"ask_real_100k": 2, "batch_huge_line": 2}  # fixed inputs, not counted by the properties
 

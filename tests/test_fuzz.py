@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qa.analysis import normalize, token_spans, tokenize
@@ -37,6 +37,7 @@ from qa.chunking import Chunk, chunk_document, split_paragraphs, split_sentences
 from qa.errors import InputError, QAError
 from qa.lexical import LexicalIndex
 from qa.normalize import normalize_text
+from qa.readers import SUFFIXES
 
 from .conftest import CORPUS, FakeEncoder
 
@@ -53,11 +54,13 @@ CI_EXAMPLES = {
     "batch_files": 80,
     "batch_stdin": 30,
     "batch_shaped": 60,
+    "corpus_files": 25,
 }
 # CPU-time bound per input (this process's CPU seconds, so a loaded machine cannot fail it; generous:
 # it catches runaway work such as quadratic loops, and the script reports the real maxima).
 TIME_LIMIT = {"chunker": 3.0, "lexical": 3.0, "lexical_index": 5.0, "ask_fake": 5.0, "ask_real": 15.0,
-              "batch_files": 10.0, "batch_stdin": 5.0, "batch_shaped": 10.0}  # fmt: skip
+              "batch_files": 10.0, "batch_stdin": 5.0, "batch_shaped": 10.0,
+              "corpus_files": 10.0}  # fmt: skip
 
 settings.register_profile(
     "qa-fuzz",
@@ -523,3 +526,288 @@ def test_batch_files_of_any_shape_answer_every_row_exactly_once(
         if out_ext == ".csv":
             with out.open(encoding="utf-8-sig", newline="") as f:
                 assert [row["id"] for row in csv.DictReader(f)] == ids
+
+
+# ----------------------------------------------------------------------------------------- corpus files
+
+# Corpus folders as people hand them over: 1-4 files with any names (Unicode, spaces, leading dots, odd or
+# no extensions, Latin-1 bytes, nested and hidden folders), contents in any encoding and line ending, and
+# symbolic links to a file, to a folder, to nothing, or looping. Property: the build succeeds with exact
+# offsets and exactly the visible documents, or stops with a CorpusError naming the offending path;
+# nothing else escapes, and a folder of only clean text files is never refused.
+# a hidden name, a Latin-1 name: ~1 in 10, and not the default shrinking or boundary bias lands on
+_rarely = st.integers(0, 9).map(lambda n: n == 7)
+_NAME_CHARS = st.characters(exclude_categories=["Cs"], exclude_characters="/\x00")
+_name_base = st.one_of(
+    st.text(_NAME_CHARS, min_size=1, max_size=8),
+    st.sampled_from(["dok", "dok 1", " spasi ", "Ｆｉｌｅ", "саfе", "ca\u0301fe", "zw\u200bj", "ع", "-rf",
+                     "~", "x`<img src=x>`", "file.txt", "\u202egnp", "ﬁle", "日本語"]),
+)  # fmt: skip
+_EXTS = [".html", ".TXT", "", ".Md", ".htm", ".txt.bak", ".", ".pdf", ".docx"]  # besides .txt and .md
+_BYTE_NAMES = [b"caf\xe9", b"\xff\xfe", b"na\xefve \xa0doc"]  # Latin-1 names: not UTF-8 on disk
+_TEXT_PIECES = [
+    "Asisten menteri bertugas membantu menteri.", "Kerjasama luar negeri diatur di sini.", "apa", " ",
+    "\t", ".", "?", "\u200b", "\u200d", "\u2060", "\u00ad", "\ufeff", "аsistеn", "Мenteri", "ﬁ", "ｋａｔａ",
+    "café", "ca\u0301fe", "\x00", "\u2028", "\x85", "\x0c", "…", "1.000", "Dr.", "é", "😀", "ل\u0301",
+]  # fmt: skip
+_clean_pieces = [p for p in _TEXT_PIECES if p != "\x00"]
+_clean_line = st.lists(st.sampled_from(_clean_pieces), min_size=1, max_size=8).map("".join)
+_line = st.one_of(
+    _clean_line,
+    _clean_line,
+    st.lists(st.one_of(st.sampled_from(_TEXT_PIECES), piece, st.text(max_size=4)), max_size=10).map("".join),
+)
+_long_line = st.builds(
+    lambda unit, n: (unit * (n // len(unit) + 1))[:n],
+    st.sampled_from(["kalimat panjang tanpa titik ", "x", "kata, ", "ab\u200bc "]),
+    st.integers(1_000, 12_000),
+)  # a line without end (and often without a sentence end)
+_content = st.fixed_dictionaries({
+    "lines": st.lists(st.one_of(_line, _line, _line, _long_line), max_size=5),  # [] is an empty file
+    "eol": st.sampled_from(["\n", "\r\n", "\r"]),
+    "final_eol": st.booleans(),
+    "encoding": st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "latin-1", "nul"]),
+    "html": st.booleans(),
+})  # fmt: skip
+_clean_content = st.fixed_dictionaries({
+    "lines": st.lists(st.one_of(_clean_line, _clean_line, _long_line), min_size=1, max_size=4),
+    "eol": st.sampled_from(["\n", "\r\n", "\r"]),
+    "final_eol": st.booleans(),
+    "encoding": st.sampled_from(["utf-8", "utf-8-sig"]),
+    "html": st.just(False),
+})  # fmt: skip
+_clean_file = st.fixed_dictionaries({
+    "folders": st.lists(st.tuples(_rarely, _name_base), max_size=2),
+    "hidden": _rarely,
+    "name": _name_base,
+    "ext": st.sampled_from([".txt", ".md", ".TXT", ".Md"]),
+    "content": _clean_content,
+})  # fmt: skip
+_hostile_file = st.fixed_dictionaries({
+    "folders": st.lists(st.tuples(_rarely, _name_base), max_size=2),  # (hidden, name)
+    "hidden": _rarely,
+    "name": st.tuples(_name_base, st.sampled_from(_BYTE_NAMES), _rarely).map(
+        lambda t: t[1] if t[2] else t[0]  # now and then a Latin-1 name
+    ),
+    "ext": st.sampled_from([".txt", ".txt", ".md", *_EXTS]),
+    "content": _content,
+})  # fmt: skip
+_link = st.fixed_dictionaries({
+    "kind": st.sampled_from(["file", "folder", "dangling", "loop", "self", "file"]),
+    "folders": st.lists(st.tuples(_rarely, _name_base), max_size=1),
+    "hidden": _rarely,
+    "name": _name_base,
+    "ext": st.sampled_from([".txt", ".txt", ".md", ""]),
+    "target": st.integers(0, 3),  # which generated file a file link points to (the outside one if none)
+    "absolute": st.booleans(),
+})  # fmt: skip
+_OUTSIDE_TEXT = "Dokumen bersama di luar korpus. Isinya tentang asisten menteri."
+
+
+def _file_bytes(c: dict, ext: str) -> bytes:
+    text = c["eol"].join(c["lines"]) + (c["eol"] if c["final_eol"] and c["lines"] else "")
+    if c["html"] and ext.lower() in (".html", ".htm"):
+        text = f"<html><head><title>t</title></head><body><h1>Judul</h1><p>{text}</p></body></html>"
+    enc = c["encoding"]
+    if enc in ("utf-16-le", "utf-16-be"):  # with a BOM, as Windows tools write them
+        return "\ufeff".encode(enc) + text.encode(enc, "surrogatepass")
+    if enc == "latin-1":
+        return text.encode("latin-1", "replace")
+    data = text.encode("utf-8-sig" if enc == "utf-8-sig" else "utf-8", "surrogatepass")
+    return data[: len(data) // 2] + b"\x00" + data[len(data) // 2 :] if enc == "nul" else data
+
+
+def shown(rel: str) -> str:
+    """A path as a message must print it: the bytes of a name that are not UTF-8 as \\xNN escapes."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _verdict(name: str, raw: bytes) -> str:
+    """What the corpus must do with a file of this name and these bytes: "ok" (a document), "bad"
+    (refused) or "unknown" (a parser decides: Markdown, HTML, PDF, Word)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"):
+        return "bad"
+    if suffix not in (".txt", ".md", ".markdown"):
+        return "unknown"
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return "bad"
+    if "\x00" in text:
+        return "bad"
+    if suffix != ".txt":
+        return "unknown"
+    return "ok" if normalize_text(text).strip() else "bad"
+
+
+class CorpusShape:
+    """A generated corpus folder on disk and what a correct build makes of it."""
+
+    def __init__(self, root: Path, files: list[dict], links: list[dict]) -> None:
+        self.corpus, self.outside = root / "corpus", root / "outside"
+        self.corpus.mkdir()
+        self.outside.mkdir()
+        (self.outside / "bersama.txt").write_text(_OUTSIDE_TEXT, encoding="utf-8")
+        (self.outside / ".tersembunyi.txt").write_bytes(b"\x00 hidden, never read")
+        self.folders: set[str] = set()
+        self.taken: set[str] = set()
+        self.verdicts: dict[str, str] = {}  # visible path -> ok / bad / unknown (documents and links)
+        self.expected: set[str] = set()  # the document ids of a successful build
+        self.visible = 0  # visible entries of any kind
+        written: list[tuple[Path, bytes]] = []
+        for f in files:
+            parts = [("." if h else "") + n for h, n in f["folders"]]
+            if isinstance(f["name"], bytes):
+                name = ((b"." if f["hidden"] else b"") + f["name"] + f["ext"].encode()).decode(
+                    sys.getfilesystemencoding(), "surrogateescape"
+                )
+            else:
+                name = ("." if f["hidden"] else "") + f["name"] + f["ext"]
+            path = self._place([*parts, name])
+            if path is None:
+                continue
+            raw = _file_bytes(f["content"], f["ext"])
+            path.write_bytes(raw)
+            written.append((path, raw))
+            verdict = _verdict(name, raw) if shown(name) == name else "bad"  # a name that is not UTF-8
+            self._note(path, verdict, document=Path(name).suffix.lower() in SUFFIXES)
+        for link in links:
+            self._link(link, written)
+
+    def _place(self, parts: list[str]) -> Path | None:
+        """The path for an entry, its folders made; None when the name is unusable or already taken."""
+        if any(p in (".", "..") or len(os.fsencode(p)) > 200 for p in parts):
+            return None
+        for i in range(1, len(parts)):
+            if "/".join(parts[:i]) in self.taken:
+                return None
+        rel = "/".join(parts)
+        if rel in self.taken or rel in self.folders:
+            return None
+        for i in range(1, len(parts)):
+            self.folders.add("/".join(parts[:i]))
+        self.taken.add(rel)
+        path = self.corpus.joinpath(*parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.corpus).as_posix()
+
+    def _note(self, path: Path, verdict: str, document: bool) -> None:
+        rel = self.rel(path)
+        if any(part.startswith(".") for part in rel.split("/")):
+            return  # hidden: ignored, whatever it is
+        self.visible += 1
+        self.verdicts[rel] = verdict
+        if document and verdict != "bad":
+            self.expected.add(rel)
+
+    def _link(self, link: dict, written: list[tuple[Path, bytes]]) -> None:
+        parts = [("." if h else "") + n for h, n in link["folders"]]
+        kind = link["kind"]
+        name = ("." if link["hidden"] else "") + link["name"] + (link["ext"] if kind == "file" else "")
+        path = self._place([*parts, name])
+        if path is None:
+            return
+        if kind == "file":
+            target, raw = (
+                written[link["target"]]
+                if link["target"] < len(written)
+                else (self.outside / "bersama.txt", _OUTSIDE_TEXT.encode())
+            )
+            # a link's document type is its own name's (a .md link to a .txt file is read as Markdown)
+            self._symlink(path, target, link["absolute"])
+            self._note(path, _verdict(name, raw), document=Path(name).suffix.lower() in SUFFIXES)
+        elif kind == "folder":
+            self._symlink(path, self.outside, link["absolute"])
+            self._note(path / "bersama.txt", "ok", document=True)
+        elif kind == "dangling":
+            self._symlink(path, self.outside / "tidak-ada.txt", link["absolute"])
+            self._note(path, "bad", document=False)
+        elif kind == "loop":  # to the corpus folder itself, or to the folder the link is in
+            self._symlink(path, self.corpus if link["absolute"] else path.parent, True)
+            self._note(path, "bad", document=False)
+        else:  # a link to itself: ELOOP
+            path.symlink_to(path.name)
+            self._note(path, "bad", document=False)
+
+    @staticmethod
+    def _symlink(path: Path, target: Path, absolute: bool) -> None:
+        path.symlink_to(target if absolute else os.path.relpath(target, path.parent))
+
+    def names(self, message: str) -> bool:
+        """Whether ``message`` names a visible path the build may refuse (or the corpus, when empty)."""
+        if not self.expected and str(self.corpus) in message:  # "holds no document"
+            return True
+        return any(
+            f" {shown(rel)} " in message or f" {shown(rel)}:" in message
+            for rel, verdict in self.verdicts.items()
+            if verdict != "ok"
+        )
+
+
+@settings(FUZZ, max_examples=examples("corpus_files"))
+@given(
+    st.lists(_clean_file, min_size=1, max_size=3),
+    st.one_of(st.just([]), st.lists(_hostile_file, min_size=1, max_size=1)),  # one: a single cause
+    st.lists(_link, max_size=2),
+    st.integers(1, 5),
+)
+def test_corpus_folders_of_any_shape_build_or_refuse_by_name(
+    clean: list[dict], hostile: list[dict], links: list[dict], k: int
+) -> None:
+    files = hostile + clean  # placed first: a clean file of the same name is the one left out
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from qa.errors import CorpusError
+
+    with tempfile.TemporaryDirectory() as d:
+        shape = CorpusShape(Path(d), files, links)
+        size = sum(p.lstat().st_size for p in shape.corpus.rglob("*"))
+        verdicts = set(shape.verdicts.values())
+        must_refuse = "bad" in verdicts or not shape.visible
+        must_build = not must_refuse and verdicts == {"ok"}
+        try:
+            with STATS.timed("corpus_files", size):
+                assistant = Assistant(
+                    Settings(corpus_dir=shape.corpus, index_dir=Path(d) / "index"),
+                    encoder=FakeEncoder(),
+                    log=lambda m: None,
+                )
+                event("built")
+                assert not must_refuse, f"built although {shape.verdicts} holds a bad entry"
+                assert set(assistant.documents) == shape.expected  # hidden ignored, nothing skipped
+                for c in assistant.index.chunks:
+                    assert assistant.documents[c.doc].text[c.start : c.end] == c.text
+                words = [w for c in assistant.index.chunks[:3] for w in c.text.split()][:8]
+                with contextlib.suppress(InputError):
+                    check_ask(assistant, " ".join(words) or "apa?", k, lambda q: len(q) <= 2000)
+        except CorpusError as exc:
+            reasons = ("type", "nothing", "loop", "symbolic", "binary", "UTF-8", "empty", "no document")
+            event("refused: " + next((r for r in reasons if r in exc.message), exc.message[:40]))
+            assert not must_build, f"refused a folder of clean text files: {exc}"
+            assert shape.names(exc.message), f"the refusal names no offending path: {exc.message!r}"
+
+
+def test_a_corpus_file_whose_name_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
+    """Found by the corpus fuzzing: a Latin-1 file name (b"caf\\xe9.txt", as old zips unpack) reached the
+    index writer as a lone surrogate and crashed the build with a UnicodeEncodeError, leaving a half-written
+    build folder. It is refused by name, printable, before anything is written."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from qa.errors import CorpusError, describe
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "baik.txt").write_text("Asisten menteri bertugas membantu menteri.", encoding="utf-8")
+    sub = os.path.join(os.fsencode(corpus), b"arsip \xe9")
+    os.mkdir(sub)
+    with open(os.path.join(sub, b"caf\xe9.txt"), "wb") as fh:
+        fh.write(b"Dokumen lama.")
+    with pytest.raises(CorpusError, match="not valid UTF-8") as info:
+        Assistant(Settings(corpus_dir=corpus, index_dir=index), encoder=FakeEncoder(), log=lambda m: None)
+    assert "corpus path arsip \\xe9 has" in info.value.message
+    describe(info.value).encode("utf-8")  # what the CLI prints
+    assert not index.exists() or not any(p.name.startswith(".qa-tmp") for p in index.iterdir())
