@@ -248,8 +248,3 @@ def chunk_document(doc: str, text: str, window: int = 0) -> list[Chunk]:
             Chunk(doc, i, para_of[i], start, end, text[start:end], sentences[lo][0], sentences[hi][1])
         )
     return chunks
-
-
-def context_text(document_text: str, chunk: Chunk) -> str:
-    """The neighbour window of ``chunk`` as it appears in the document (line breaks included)."""
-    return document_text[chunk.context_start : chunk.context_end]

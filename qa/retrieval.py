@@ -35,7 +35,6 @@ class Hit:
 class Ranking:
     hits: list[Hit]
     best_dense: float  # the highest cosine of any sentence: how close the corpus comes at all
-    coverage: float  # share of the question's content words the corpus knows
 
 
 @dataclass(frozen=True)
@@ -208,7 +207,7 @@ class Retriever:
         ``scores`` (default ``pool.fused``) is what each hit reports as its score.
         """
         if len(pool.rows) == 0:
-            return Ranking([], 0.0, pool.coverage)
+            return Ranking([], 0.0)
         scores = pool.fused if scores is None else scores
         d_norm = _min_max(pool.dense)
         r = pool.rows.tolist()
@@ -233,4 +232,4 @@ class Retriever:
             )
             if len(hits) == k:
                 break
-        return Ranking(hits, float(pool.dense.max()), pool.coverage)
+        return Ranking(hits, float(pool.dense.max()))

@@ -14,7 +14,6 @@ from qa.chunking import (
     SPLITTER,
     Chunk,
     chunk_document,
-    context_text,
     split_paragraphs,
     split_sentences,
 )
@@ -196,7 +195,7 @@ def test_paragraphs() -> None:
 def test_window_stays_inside_paragraph() -> None:
     text = "A satu. A dua. A tiga.\n\nB satu. B dua.\n\nC satu."
     chunks = chunk_document("d.txt", text, window=1)
-    contexts = [context_text(text, c) for c in chunks]
+    contexts = [text[c.context_start : c.context_end] for c in chunks]
     assert contexts == [
         "A satu. A dua.",
         "A satu. A dua. A tiga.",
@@ -206,7 +205,7 @@ def test_window_stays_inside_paragraph() -> None:
         "C satu.",
     ]
     wide = chunk_document("d.txt", text, window=5)
-    assert [context_text(text, c) for c in wide][:3] == ["A satu. A dua. A tiga."] * 3
+    assert [text[c.context_start : c.context_end] for c in wide][:3] == ["A satu. A dua. A tiga."] * 3
     assert all(c.context_start == c.start and c.context_end == c.end for c in chunk_document("d", text))
     with pytest.raises(ValueError):
         chunk_document("d", text, window=-1)
@@ -215,7 +214,7 @@ def test_window_stays_inside_paragraph() -> None:
 def test_window_never_crosses_a_line() -> None:
     text = "Baris satu\nBaris dua. Kalimat kedua.\nBaris tiga"
     chunks = chunk_document("d", text, window=1)
-    assert [context_text(text, c) for c in chunks] == [
+    assert [text[c.context_start : c.context_end] for c in chunks] == [
         "Baris satu",
         "Baris dua. Kalimat kedua.",
         "Baris dua. Kalimat kedua.",
@@ -247,7 +246,7 @@ def _check_offsets(doc: str, text: str) -> list[Chunk]:
         assert text[c.start : c.end] == c.text
         assert c.text == c.text.strip() and c.text
         assert c.context_start <= c.start < c.end <= c.context_end
-        ctx = context_text(text, c)
+        ctx = text[c.context_start : c.context_end]
         assert "\n\n" not in ctx.replace("\r\n", "\n")
     assert [c.index for c in chunks] == list(range(len(chunks)))
     return chunks
