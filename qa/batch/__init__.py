@@ -6,7 +6,7 @@ layout, ``readers`` turn .txt/.csv/.tsv/.jsonl (or standard input) into records,
 ``qa batch`` and the UI's Batch tab both call :func:`run_batch`.
 """
 
-from .outputs import check_output
+from .destination import check_output
 from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions
 from .runner import BatchSummary, count_questions, format_summary, run_batch
 from .writers import OUTPUT_EXTENSIONS, csv_cell, question_key

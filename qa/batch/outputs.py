@@ -1,4 +1,4 @@
-"""The three output formats of :mod:`qa.batch` (.jsonl, .csv, .md) and the checks before opening one.
+"""The three output formats of :mod:`qa.batch` (.jsonl, .csv, .md).
 
 Each format knows how to render records and how to find, in a file it wrote, the complete records
 (their ids and question keys) and where the torn tail starts; :class:`~qa.batch.writers.Writer`
@@ -8,15 +8,10 @@ does the durable appending.
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
-import os
 import re
-import stat
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, unquote
 
@@ -25,7 +20,6 @@ from ..errors import InputError
 from .readers import Record
 from .writers import (
     CSV_COLUMNS,
-    OUTPUT_EXTENSIONS,
     PASSAGE_COLUMNS,
     Writer,
     csv_cell,
@@ -229,61 +223,3 @@ def _num(value: object) -> str:
 
 
 WRITERS: dict[str, type[Writer]] = {".jsonl": JsonlWriter, ".csv": CsvWriter, ".md": MarkdownWriter}
-
-
-def same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.resolve() == b.resolve():
-            return True
-        sa, sb = a.stat(), b.stat()
-    except (OSError, RuntimeError):
-        return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
-
-
-def _is_stdin(path: Path) -> bool:
-    """Whether ``path`` is the file standard input reads (``qa batch - -o same.jsonl < same.jsonl``)."""
-    try:
-        si, so = os.fstat(sys.stdin.fileno()), path.stat()
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return False
-    return stat.S_ISREG(si.st_mode) and (si.st_dev, si.st_ino) == (so.st_dev, so.st_ino)
-
-
-def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | None = None) -> bool:
-    """Refuse an output the run must not write (InputError) before any work; True when it has content.
-
-    The output is never the question file, by any name (a symlink, a hard link, stdin redirected
-    from it): ``--force`` would empty it before the first question is read.
-    """
-    kind = path.suffix.lower()
-    if kind not in WRITERS:
-        raise InputError(
-            f"{path}: unsupported output type {kind or '(no extension)'!r}",
-            f"use one of: {', '.join(OUTPUT_EXTENSIONS)}",
-        )
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected an output file")
-    if source is not None and (_is_stdin(path) if str(source) == "-" else same_file(Path(source), path)):
-        raise InputError(
-            f"{path} is the question file {source}; the answers would overwrite the questions",
-            "write the answers to another file, e.g. answers" + kind,
-        )
-    exists = path.exists() and path.stat().st_size > 0
-    if exists and not resume and not force:
-        raise InputError(f"{path} exists; use --resume to continue it or --force to overwrite")
-    return exists
-
-
-def open_writer(path: Path, *, resume: bool, force: bool, source: str | Path | None = None) -> Writer:
-    """The writer for ``path``'s extension, after :func:`check_output`; the file is not touched yet."""
-    exists = check_output(path, resume=resume, force=force, source=source)
-    try:
-        existing = path if path.exists() else next(p for p in path.parents if p.exists())
-        if not existing.is_dir() and existing != path:
-            raise NotADirectoryError(errno.ENOTDIR, f"{existing} is not a folder")
-        if not os.access(existing, os.W_OK):
-            raise PermissionError(errno.EACCES, "Permission denied")
-        return WRITERS[path.suffix.lower()](path, resume and exists)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write output ({exc.strerror or exc})") from None

@@ -45,7 +45,7 @@ from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
-from .outputs import open_writer, same_file
+from .destination import open_writer, same_file
 from .readers import Record, read_questions
 
 AnswerFn = Callable[[list[str]], list[dict]]

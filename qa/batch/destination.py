@@ -1,0 +1,77 @@
+"""Where a batch may write: the checks before an output file is opened, and opening it.
+
+An output is refused before any work when the run must not write it: the question file itself under any
+name (``--force`` would empty it before the first question is read), a folder, an unknown extension, or
+an existing file without ``--resume``/``--force``.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import stat
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+from .outputs import WRITERS
+from .writers import OUTPUT_EXTENSIONS, Writer
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        sa, sb = a.stat(), b.stat()
+    except (OSError, RuntimeError):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def _is_stdin(path: Path) -> bool:
+    """Whether ``path`` is the file standard input reads (``qa batch - -o same.jsonl < same.jsonl``)."""
+    try:
+        si, so = os.fstat(sys.stdin.fileno()), path.stat()
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return stat.S_ISREG(si.st_mode) and (si.st_dev, si.st_ino) == (so.st_dev, so.st_ino)
+
+
+def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | None = None) -> bool:
+    """Refuse an output the run must not write (InputError) before any work; True when it has content.
+
+    The output is never the question file, by any name (a symlink, a hard link, stdin redirected
+    from it): ``--force`` would empty it before the first question is read.
+    """
+    kind = path.suffix.lower()
+    if kind not in WRITERS:
+        raise InputError(
+            f"{path}: unsupported output type {kind or '(no extension)'!r}",
+            f"use one of: {', '.join(OUTPUT_EXTENSIONS)}",
+        )
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected an output file")
+    if source is not None and (_is_stdin(path) if str(source) == "-" else same_file(Path(source), path)):
+        raise InputError(
+            f"{path} is the question file {source}; the answers would overwrite the questions",
+            "write the answers to another file, e.g. answers" + kind,
+        )
+    exists = path.exists() and path.stat().st_size > 0
+    if exists and not resume and not force:
+        raise InputError(f"{path} exists; use --resume to continue it or --force to overwrite")
+    return exists
+
+
+def open_writer(path: Path, *, resume: bool, force: bool, source: str | Path | None = None) -> Writer:
+    """The writer for ``path``'s extension, after :func:`check_output`; the file is not touched yet."""
+    exists = check_output(path, resume=resume, force=force, source=source)
+    try:
+        existing = path if path.exists() else next(p for p in path.parents if p.exists())
+        if not existing.is_dir() and existing != path:
+            raise NotADirectoryError(errno.ENOTDIR, f"{existing} is not a folder")
+        if not os.access(existing, os.W_OK):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return WRITERS[path.suffix.lower()](path, resume and exists)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write output ({exc.strerror or exc})") from None
