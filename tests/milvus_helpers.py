@@ -36,14 +36,14 @@ def run_qa(*args: str, **kw: Any) -> subprocess.CompletedProcess:
     )
 
 
-def build_seed_store(folder: Path, corpus: Path = CORPUS) -> str:
-    """``qa index --store milvus:FOLDER/seed.db`` of the seed corpus, embedding it afresh (no local
-    index to take vectors from); returns the store's spec. The building process has exited when this
-    returns, so the file is free for the next one."""
+def build_seed_store(folder: Path, corpus: Path = CORPUS, passages: int = 10) -> str:
+    """``qa index --store milvus:FOLDER/seed.db`` of the seed corpus (or another), embedding it afresh
+    (no local index to take vectors from); returns the store's spec. The building process has exited
+    when this returns, so the file is free for the next one."""
     store = f"milvus:{folder / 'seed.db'}"
     proc = run_qa("index", "--corpus", str(corpus), "--store", store, "--index", str(folder / "no-local"))
-    assert proc.returncode == 0 and "index ready: 10 passages" in proc.stdout, proc.stderr
-    assert "embedded 10 of 10 passages" in proc.stderr, proc.stderr
+    assert proc.returncode == 0 and f"index ready: {passages} passages" in proc.stdout, proc.stderr
+    assert f"embedded {passages} of {passages} passages" in proc.stderr, proc.stderr
     return store
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks.synth import Generator
 
-from .conftest import CORPUS, DOC, MISSION, ROOT
+from .conftest import CORPUS, DOC, EVAL, MISSION, ROOT
 from .milvus_helpers import assert_same, build_seed_store, eval_questions, read_csv, read_jsonl
 from .milvus_helpers import run_qa as _qa
 
@@ -72,6 +72,25 @@ def test_qa_batch_on_milvus_writes_what_the_local_store_writes(
         assert len(outputs["local"]) == 45
         assert sum(not r["abstained"] for r in read_jsonl(tmp_path / "local.jsonl")) >= 20  # not all alike
         assert_same(outputs["milvus"], outputs["local"], ext)
+
+
+def test_qa_ask_limited_to_one_document_on_milvus_matches_the_local_store(tmp_path: Path) -> None:
+    """``--doc``: the engine's row filter keeps one document's passages, ranked as FAISS ranks them."""
+    corpus = tmp_path / "two"
+    corpus.mkdir()
+    shutil.copy(CORPUS / DOC, corpus / DOC)
+    shutil.copy(EVAL / "pustakawan" / "corpus" / "pustakawan.txt", corpus / "pustakawan.txt")
+    store = build_seed_store(tmp_path, corpus, passages=20)
+    local = tmp_path / "local"
+    assert _qa("index", "--corpus", str(corpus), "--index", str(local)).returncode == 0
+    for doc in (DOC, "pustakawan.txt"):
+        question, where = "siapa yang cocok untuk pekerjaan ini?", ["--doc", doc, "-k", "5"]
+        got = _qa("ask", question, "--json", "--corpus", str(corpus), "--store", store, *where)
+        want = _qa("ask", question, "--json", "--corpus", str(corpus), "--index", str(local), *where)
+        assert got.returncode == want.returncode == 0, got.stderr + want.stderr
+        result = json.loads(got.stdout)
+        assert [p["source"] for p in result["passages"]] == [doc] * 5
+        assert_same(result, json.loads(want.stdout), doc)
 
 
 def test_sigkilled_build_leaves_the_previous_collection_serving(tmp_path: Path) -> None:
