@@ -36,10 +36,13 @@ def test_ask_api_on_milvus_answers_as_the_local_store(milvus_app, real_assistant
         assert_same(got, real_assistant.ask(question, k=3).to_dict(), question)
 
 
-def test_the_app_holds_the_lite_file_and_a_second_process_is_told_so(milvus_app) -> None:
-    proc = run_qa("ask", MISSION, "--corpus", str(CORPUS), "--store", milvus_app[1])
+def test_the_app_holds_the_lite_file_and_a_second_process_is_told_so(milvus_app, tmp_path: Path) -> None:
+    questions, out = tmp_path / "q.txt", tmp_path / "jawaban.csv"
+    questions.write_text(MISSION + "\n", encoding="utf-8")
+    proc = run_qa("batch", str(questions), "-o", str(out), "--corpus", str(CORPUS), "--store", milvus_app[1])
     assert proc.returncode == 5 and "Traceback" not in proc.stderr
-    assert "another process has it open" in proc.stderr and "qa serve or app.py" in proc.stderr
+    assert "another process has it open" in proc.stderr and "stop that process first" in proc.stderr
+    assert not out.exists()  # refused before anything was written
 
 
 def test_batch_api_on_milvus_writes_what_qa_batch_writes_locally(

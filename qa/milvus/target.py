@@ -98,8 +98,8 @@ def _lite_error(target: StoreTarget, exc: BaseException | None, message: str) ->
     if type(exc).__name__ == "DataDirLockedError":
         return IndexLockedError(
             f"{where}: another process has it open",
-            "Milvus Lite serves one process per .db file (a running qa serve or app.py holds it): stop "
-            "the other process, or run a Milvus server and use --store milvus://HOST:PORT",
+            "Milvus Lite serves one process per .db file (a running qa serve, app.py or qa batch, say): "
+            "stop that process first, or run a Milvus server and use --store milvus://HOST:PORT",
         )
     if os.path.exists(target.uri) and not os.path.isdir(target.uri):
         return IndexError_(
