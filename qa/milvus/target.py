@@ -139,10 +139,11 @@ def connect(target: StoreTarget) -> Any:
                 "create it first (mkdir -p), or choose a path in an existing folder",
             )
         # Milvus Lite logs a traceback when it cannot open a file; we keep its exception and say it in
-        # one line instead.
+        # one line instead (and its other log lines stay out of the user's terminal, as before).
+        logging.getLogger("milvus_lite").addHandler(logging.NullHandler())
         failure, log = _Failure(), logging.getLogger("milvus_lite.server_manager")
         log.addHandler(failure)
-        log.propagate = False
+        propagate, log.propagate = log.propagate, False
         try:
             client = MilvusClient(uri=target.uri, timeout=30, **_credentials())
         except MilvusException as exc:
@@ -154,7 +155,7 @@ def connect(target: StoreTarget) -> Any:
             ) from None
         finally:
             log.removeHandler(failure)
-            log.propagate = True
+            log.propagate = propagate
         _clients[target.uri] = client
         return client
 
