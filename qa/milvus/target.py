@@ -79,13 +79,52 @@ _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
 
 
+class _Failure(logging.Handler):
+    """Keeps the exception Milvus Lite logs when it cannot open a file (pymilvus then reports only
+    "Open local milvus failed"), so the user is told which of the possible causes it was."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.exc: BaseException | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.exc = record.exc_info[1]
+
+
+def _lite_error(target: StoreTarget, exc: BaseException | None, message: str) -> IndexError_:
+    """Why a Milvus Lite file did not open: held by another process, not a database, or unreadable."""
+    where = f"cannot open the Milvus Lite database {target.uri}"
+    if type(exc).__name__ == "DataDirLockedError":
+        return IndexLockedError(
+            f"{where}: another process has it open",
+            "Milvus Lite serves one process per .db file (a running qa serve, app.py or qa batch, say): "
+            "stop that process first, or run a Milvus server and use --store milvus://HOST:PORT",
+        )
+    if os.path.exists(target.uri) and not os.path.isdir(target.uri):
+        return IndexError_(
+            f"{where}: it is a file, not a Milvus Lite database (which is a folder)",
+            "choose a new path ending in .db; qa creates it",
+        )
+    if isinstance(exc, OSError):
+        return IndexError_(f"{where}: {exc.strerror or exc}", "choose a path in a folder you can write")
+    detail = f"{type(exc).__name__}: {exc}" if exc is not None else message
+    return IndexError_(f"{where}: {detail}", "rebuild it at a new path with: qa index --store milvus:NEW.db")
+
+
+def _credentials() -> dict[str, str]:
+    if os.environ.get("MILVUS_TOKEN"):
+        return {"token": os.environ["MILVUS_TOKEN"]}
+    if os.environ.get("MILVUS_USER"):
+        return {"user": os.environ["MILVUS_USER"], "password": os.environ.get("MILVUS_PASSWORD", "")}
+    return {}
+
+
 def connect(target: StoreTarget) -> Any:
     """One MilvusClient per target and process (Milvus Lite allows one process per file)."""
     with _clients_lock:
         if target.uri in _clients:
             return _clients[target.uri]
-        # Milvus Lite logs a traceback when the file is taken; we say it in one line instead.
-        logging.getLogger("milvus_lite").addHandler(logging.NullHandler())
         try:
             from pymilvus import MilvusClient
             from pymilvus.exceptions import MilvusException
@@ -93,27 +132,30 @@ def connect(target: StoreTarget) -> Any:
             raise IndexError_(
                 "the Milvus store needs pymilvus and milvus-lite", "pip install pymilvus milvus-lite"
             ) from None
-        credentials = {}
-        if os.environ.get("MILVUS_TOKEN"):
-            credentials["token"] = os.environ["MILVUS_TOKEN"]
-        elif os.environ.get("MILVUS_USER"):
-            credentials = {
-                "user": os.environ["MILVUS_USER"],
-                "password": os.environ.get("MILVUS_PASSWORD", ""),
-            }
+        folder = os.path.dirname(target.uri)
+        if target.kind == "lite" and not os.path.isdir(folder):
+            raise IndexError_(
+                f"cannot open the Milvus Lite database {target.uri}: the folder {folder} does not exist",
+                "create it first (mkdir -p), or choose a path in an existing folder",
+            )
+        # Milvus Lite logs a traceback when it cannot open a file; we keep its exception and say it in
+        # one line instead (and its other log lines stay out of the user's terminal, as before).
+        logging.getLogger("milvus_lite").addHandler(logging.NullHandler())
+        failure, log = _Failure(), logging.getLogger("milvus_lite.server_manager")
+        log.addHandler(failure)
+        propagate, log.propagate = log.propagate, False
         try:
-            client = MilvusClient(uri=target.uri, timeout=30, **credentials)
+            client = MilvusClient(uri=target.uri, timeout=30, **_credentials())
         except MilvusException as exc:
             if target.kind == "lite":
-                raise IndexLockedError(
-                    f"cannot open the Milvus Lite database {target.uri}: another process has it open",
-                    "Milvus Lite serves one process per .db file; stop the other process, "
-                    "or run a Milvus server and use --store milvus://HOST:PORT",
-                ) from None
+                raise _lite_error(target, failure.exc, exc.message) from None
             raise IndexError_(
                 f"cannot reach the Milvus server at {target.uri}: {exc.message}",
                 "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD",
             ) from None
+        finally:
+            log.removeHandler(failure)
+            log.propagate = propagate
         _clients[target.uri] = client
         return client
 

