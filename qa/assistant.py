@@ -229,7 +229,7 @@ class Assistant:
             "encoder": m["encoder"],
             "build": m["build"],
             "chunking": m["chunking"],
-            "index_dir": str(self.settings.index_dir),
+            "index_dir": str(self.settings.index_dir) if self.settings.store == "local" else None,
             "store": self.settings.store,
             "threshold": self.threshold,
         }

@@ -39,7 +39,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
     info = assistant.info()
-    where = info["index_dir"] if info["store"] == "local" else info["store"]
+    where = info["index_dir"] or info["store"]
     print(
         f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
         f"in {where} ({info['encoder']['runtime']}, built {info['build']['created']})"

@@ -217,6 +217,7 @@ def test_manifest_lives_with_the_collection_without_credentials(
     assert "s3cret" not in stored and not any("s3cret" in line for line in logs)
     # the build id `qa info` and the Tentang tab show is the collection's name
     assert a.info()["build"]["id"] == a.index.manifest["store"]["collection"] == a.index.vectors.collection
+    assert a.info()["index_dir"] is None  # the index is the collection, not a local folder
 
 
 @pytest.mark.slow
