@@ -35,7 +35,7 @@ class Collected:
     answerable: np.ndarray
     group: np.ndarray  # paragraph of the answer (for grouped folds); -1 - i when none
     facts: list
-    table: PassageTable
+    table: PassageTable | None  # None when read back from the cache
     assistant: object
 
 
@@ -63,7 +63,7 @@ def collect(
     table = PassageTable(assistant.index, retriever.passage_texts)
     sentences = [c.text.lower() for c in assistant.index.chunks]
     windows = [t.lower() for t in retriever.passage_texts]
-    paragraph_key = {}
+    paragraph_key: dict[tuple[str, int], int] = {}
     keys = [
         paragraph_key.setdefault((c.doc, c.paragraph), len(paragraph_key)) for c in assistant.index.chunks
     ]
