@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .features import FEATURE_SET, NAMES
+from .qpp import NAMES as POOL_SIGNALS
 from .rerank import Reranked
 from .trees import ModelError, TreeEnsemble, load_model
 
@@ -29,19 +30,23 @@ SIGNALS = (
     "type_win_best3", "q_known", "q_unknown_idf", "q_terms", "english", "pool_size",
     "missing_idf_sent_top", "missing_idf_win_top", "missing_idf_win_best3",
     "bigram_sent_top", "bigram_win_top", "bigram_win_best3",
+    *POOL_SIGNALS,  # from the whole pool and the best candidates' paragraphs (qa.qpp)
 )
 # Signals read from the question's words in the passages: unobservable for a question in another language
 # than the corpus, so for such a question they count as neutral (their training mean).
 LEXICAL = frozenset(
     name for name in SIGNALS
-    if name.startswith(("idf_cov", "focus", "names", "numbers", "missing_idf", "bigram", "q_"))
+    if name.startswith(
+        ("idf_cov", "focus", "names", "numbers", "missing_idf", "bigram", "q_", "bm25", "paragraph")
+    )
     and name != "q_terms"
 )
-SIGNAL_SET = f"{FEATURE_SET}+answerability-v3"
+SIGNAL_SET = f"{FEATURE_SET}+answerability-v4"
 
 
-def signals(ranked: Reranked, english: bool) -> np.ndarray:
-    """The question-level signal vector (len(SIGNALS),) of one reranked question."""
+def signals(ranked: Reranked, english: bool, pool_signals: np.ndarray) -> np.ndarray:
+    """The question-level signal vector (len(SIGNALS),) of one reranked question; ``pool_signals`` are
+    ``qa.qpp.pool_signals`` of the same question."""
     x, order, raw = ranked.candidates.x, ranked.order, ranked.raw
     if len(order) == 0:
         return np.zeros(len(SIGNALS), dtype=np.float64)
@@ -80,6 +85,7 @@ def signals(ranked: Reranked, english: bool) -> np.ndarray:
         "bigram_sent_top": top[col("bigram_sent")],
         "bigram_win_top": top[col("bigram_win")],
         "bigram_win_best3": best3[:, col("bigram_win")].max(),
+        **dict(zip(POOL_SIGNALS, np.asarray(pool_signals, dtype=np.float64).tolist())),
     }
     return np.array([values[name] for name in SIGNALS], dtype=np.float64)
 

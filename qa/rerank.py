@@ -67,9 +67,11 @@ class TrustedSearch:
     def __init__(self, retriever, rerank_path: Path = MODEL_FILE, answer_path: Path | None = None) -> None:
         from .answerability import MODEL_FILE as ANSWER_FILE
         from .answerability import Answerability
+        from .qpp import corpus_centroid
 
         self.retriever = retriever
         self.table = PassageTable(retriever.index, retriever.passage_texts)
+        self.centroid = corpus_centroid(retriever.index.vectors)  # for the answerability's WIG
         self.reranker = Reranker(self.table, retriever.index.vectors, rerank_path)
         self.answerability = Answerability(answer_path or ANSWER_FILE)
 
@@ -81,6 +83,7 @@ class TrustedSearch:
         document's passages (see ``Retriever.pools``)."""
         from .answer import written_in_another_language
         from .answerability import signals
+        from .qpp import pool_signals
         from .question import analyze
 
         pools = self.retriever.pools(questions, qvecs, max(self.retriever.candidates, 3 * k), rows)
@@ -90,7 +93,8 @@ class TrustedSearch:
                 out.append((self.retriever.select(pool, pool.fused, k), 0.0))
                 continue
             foreign = written_in_another_language(question)
-            ranked = self.reranker.rerank(question, pool, qvec, analyze(question), foreign)
+            facts = analyze(question)
+            ranked = self.reranker.rerank(question, pool, qvec, facts, foreign)
             # Candidates beyond the reranked pool keep their fused order, below every reranked one.
             floor = float(ranked.score.min())
             scores = pool.fused * floor
@@ -98,6 +102,8 @@ class TrustedSearch:
             order = pool.fused - 2.0
             order[ranked.candidates.pool_index] = ranked.score
             ranking = self.retriever.select(pool, order, k, scores)
-            p = self.answerability.probability(signals(ranked, foreign), foreign)
+            best = ranked.candidates.pool_index[ranked.order[:3]]
+            context = pool_signals(self.table, self.centroid, pool, qvec, facts, best)
+            p = self.answerability.probability(signals(ranked, foreign, context), foreign)
             out.append((ranking, p))
         return out

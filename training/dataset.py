@@ -1,12 +1,15 @@
 """Candidate features and labels of a question set over one index (the reranker's training rows).
 
 Graded relevance: 2 when the candidate's sentence holds an expected phrase, 1 when only its window
-does, 0 otherwise. A question is answerable over an index when an expected phrase occurs in its corpus.
+does, 0 otherwise. A question is answerable over an index when an expected phrase occurs in its corpus,
+whitespace aside: FacQA holds some paragraphs twice, once with "260,571" and once with "260, 571", so a
+question whose paragraph has a copy in the other half is answerable over both halves.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +35,12 @@ class Collected:
     answerable: np.ndarray
     group: np.ndarray  # paragraph of the answer (for grouped folds); -1 - i when none
     facts: list
-    table: PassageTable
+    table: PassageTable | None  # None when read back from the cache
     assistant: object
+
+
+def _spaceless(text: str) -> str:
+    return re.sub(r"\s+", "", text.lower())
 
 
 def _contains(texts: list[str], expected: list[str]) -> np.ndarray:
@@ -56,11 +63,11 @@ def collect(
     table = PassageTable(assistant.index, retriever.passage_texts)
     sentences = [c.text.lower() for c in assistant.index.chunks]
     windows = [t.lower() for t in retriever.passage_texts]
-    paragraph_key = {}
+    paragraph_key: dict[tuple[str, int], int] = {}
     keys = [
         paragraph_key.setdefault((c.doc, c.paragraph), len(paragraph_key)) for c in assistant.index.chunks
     ]
-    corpus = " \n".join(d.text.lower() for d in assistant.documents.values())
+    corpus = _spaceless(" ".join(d.text for d in assistant.documents.values()))
     out = Collected(
         name,
         questions,
@@ -98,7 +105,7 @@ def collect(
             out.fused.append(pool.fused[c.pool_index])
             out.rows.append(c.rows)
             out.facts.append(facts)
-            out.answerable[qi] = bool(q.expected) and any(e.lower() in corpus for e in q.expected)
+            out.answerable[qi] = bool(q.expected) and any(_spaceless(e) in corpus for e in q.expected)
             out.group[qi] = _answer_paragraph(windows, keys, q.expected, -1 - qi)
     return out
 
@@ -113,6 +120,7 @@ def collect_cached(
 
     # the code that computes the rows is part of the key: a changed analysis or feature recollects them
     code = [Path(__file__).parents[1] / "qa" / f for f in ("question.py", "features.py", "passage_table.py")]
+    code.append(Path(__file__))  # and so are the labels
     source = hashlib.sha256(b"".join(f.read_bytes() for f in code)).hexdigest()
 
     build = json.dumps(

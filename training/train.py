@@ -14,10 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer import written_in_another_language
-from qa.answerability import SIGNAL_SET, SIGNALS, signals
+from qa.answerability import SIGNAL_SET, SIGNALS
 from qa.features import FEATURE_SET, GROUPS, NAMES, POOL
-from qa.rerank import Reranked
 from qa.trees import FORMAT_VERSION
 
 from . import answer_model, rank_model
@@ -36,6 +34,8 @@ from .data import (
 )
 from .dataset import Collected, collect_cached
 from .export import export_trees
+from .probe import fingerprint
+from .signals import signal_rows
 
 OFFTOPIC_SAMPLE = 300  # FacQA questions asked of the seed document: off-topic negatives
 SEED_WEIGHT = 0.5  # the seed-document rows weigh this share of the FacQA rows in the answerability fit
@@ -43,23 +43,6 @@ SEED_WEIGHT = 0.5  # the seed-document rows weigh this share of the FacQA rows i
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def reranked(col: Collected, i: int, raw: np.ndarray, weight: float) -> Reranked:
-    score = rank_model.blend(raw, col.fused[i], weight)
-    order = np.lexsort((col.rows[i], -score))
-    from qa.features import Candidates
-
-    return Reranked(Candidates(np.arange(len(raw)), col.rows[i], col.x[i]), raw, score, order)
-
-
-def signal_rows(col: Collected, raws: list[np.ndarray], weight: float) -> np.ndarray:
-    return np.array(
-        [
-            signals(reranked(col, i, raws[i], weight), written_in_another_language(q.question))
-            for i, q in enumerate(col.questions)
-        ]
-    )
 
 
 def train_reranker(col: Collected) -> tuple[dict, list, float, dict]:
@@ -125,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"collecting FacQA train over half {h}")
         hc = collect_cached(f"half{h}", assistant, train_q, qv, cache, POOL)
         raws = [fold_of[int(col.group[i])].predict(hc.x[i]) for i in range(len(train_q))]
-        xs.append(signal_rows(hc, raws, weight))
+        xs.append(signal_rows(hc, qv, raws, weight))
         ys.append(hc.answerable.astype(int))
         ws.append(np.ones(len(train_q)))
         gs.append(col.group)
@@ -142,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     sv = encode_cached(encoder, [q.question for q in seed_q], "seed")
     sc = collect_cached("seed", seed, seed_q, sv, cache, POOL)
-    xs.append(signal_rows(sc, [final.predict(x) for x in sc.x], weight))
+    xs.append(signal_rows(sc, sv, [final.predict(x) for x in sc.x], weight))
     ys.append(sc.answerable.astype(int))
     ws.append(np.full(len(seed_q), SEED_WEIGHT * 2 * len(train_q) / len(seed_q)))
     gs.append(np.arange(len(seed_q)) + 10_000_000)
@@ -167,11 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         "seed": rank_model.SEED,
     }
     args.out.mkdir(parents=True, exist_ok=True)
+    probe = fingerprint()  # what the code computes now; tests compare it with the code of the day
     reranker = {
         "kind": "reranker",
         **common,
         "feature_set": FEATURE_SET,
         "features": list(NAMES),
+        "probe": probe["features"],
         "pool": POOL,
         "blend": weight,
         "params": rank_model.PARAMS,
@@ -185,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         **common,
         "feature_set": SIGNAL_SET,
         "features": list(SIGNALS),
+        "probe": probe["signals"],
         "C": answer_model.C,
         "threshold": threshold,
         "cv": ans_cv,

@@ -1,0 +1,72 @@
+"""Answerability signals read from the question's whole pool and from its best passages' paragraphs.
+
+A top cosine of 0.85 means little on its own: over thousands of sentences the best of many unrelated
+ones is high by chance, over ten it is not. Query-performance prediction (the IR literature's WIG)
+compares the top scores with the score of the corpus as a whole; for inner products the mean cosine
+of a question with every stored vector is its product with their mean, the corpus centroid, so the
+question pays one dot product. The keyword channel's best window score is read against the most
+the question's terms could score (their IDF mass), and coverage is also read over the whole paragraph
+of the best candidates: a FacQA-style question is written from one paragraph, and its answer may sit
+beyond the sentence's neighbour window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .features import QuestionFacts, question_terms
+from .passage_table import PassageTable
+from .retrieval import Pool
+
+K = 10  # top dense scores WIG averages
+SAMPLE = 4096  # stored vectors read for the centroid: all of them up to this, evenly spaced rows above
+BATCH = 1024  # vectors per read (a Milvus ``get`` stays small)
+NAMES = ("wig", "bm25_win_top", "paragraph_cov_best3")
+
+
+def corpus_centroid(vectors) -> np.ndarray:
+    """Mean of the stored passage vectors (FAISS index or Milvus adapter: anything with
+    ``reconstruct_batch``, ``ntotal`` and ``d``). Above ``SAMPLE`` passages, the mean of ``SAMPLE``
+    evenly spaced rows: its error on a mean cosine (~0.001) is far below the signal's spread, and
+    opening a 100k-passage store then reads 4k vectors, not all of them."""
+    n, d = int(vectors.ntotal), int(vectors.d)
+    if n == 0:
+        return np.zeros(d, dtype=np.float64)
+    rows = np.unique(np.linspace(0, n - 1, min(n, SAMPLE)).round().astype(np.int64))
+    total = np.zeros(d, dtype=np.float64)
+    for start in range(0, len(rows), BATCH):
+        total += np.asarray(vectors.reconstruct_batch(rows[start : start + BATCH]), np.float64).sum(axis=0)
+    return total / len(rows)
+
+
+def paragraph_coverage(table: PassageTable, terms: list[str], idf: np.ndarray, row: int) -> float:
+    """IDF-weighted share of the question's stems found anywhere in ``row``'s paragraph."""
+    if not terms or float(idf.sum()) <= 0:
+        return 0.0
+    start = row - int(table.position[row])
+    rows = np.arange(start, start + int(table.paragraph_size[row]), dtype=np.int64)
+    presence, _ = table.sentence_terms.presence(terms, rows)
+    return float(presence.max(axis=0) @ idf / idf.sum())
+
+
+def pool_signals(
+    table: PassageTable,
+    centroid: np.ndarray,
+    pool: Pool,
+    qvec: np.ndarray,
+    facts: QuestionFacts,
+    best: np.ndarray,
+) -> np.ndarray:
+    """The ``NAMES`` signals of one question; ``best``: pool positions of its reranked top three."""
+    if len(pool.rows) == 0:
+        return np.zeros(len(NAMES), dtype=np.float64)
+    top = np.sort(pool.dense.astype(np.float64))[::-1][:K]
+    wig = float(top.mean()) - float(np.asarray(qvec, np.float64) @ centroid)
+    terms, *_ = question_terms(facts)
+    _, idf_win = table.window_terms.presence(terms, np.zeros(0, np.int64))
+    mass = float(idf_win.sum())
+    bm25 = float(pool.window.max()) / mass if mass > 0 else 0.0
+    _, idf = table.sentence_terms.presence(terms, np.zeros(0, np.int64))
+    rows = pool.rows[np.asarray(best, dtype=np.int64)[:3]]
+    cov = max((paragraph_coverage(table, terms, idf, int(r)) for r in rows), default=0.0)
+    return np.array([wig, bm25, cov], dtype=np.float64)
