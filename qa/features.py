@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from .analysis import tokenize
-from .passage_table import ANSWER_TYPE_CUES, CUE_NAMES, TYPE_TOKENS, PassageTable
+from .passage_table import ANSWER_TYPE_CUES, CUE_NAMES, PassageTable
 from .retrieval import Pool
 
 FEATURE_SET = "trust-features-v4"  # bump when a feature's meaning or order changes (checked on model load)
@@ -53,7 +53,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "relative": tuple(f"{n}_vs_best" for n in RELATIVE),
     "line": (*(f"line_{n}" for n in LINE), *(f"{n}_vs_line" for n in LINE), "line_candidates", "line_rank"),
     "entities": ("names_sent", "names_win", "numbers_sent", "numbers_win"),
-    "answer_type": ("type_sent", "type_win", "novel_sent", "novel_win", *(f"cue_{c}" for c in CUE_NAMES)),
+    "answer_type": ("type_sent", "type_win", *(f"cue_{c}" for c in CUE_NAMES)),
     "position": ("position", "first_in_paragraph", "paragraph_size", "length"),
     "question": ("q_terms", "q_names", "q_numbers", "q_known", "q_unknown_idf", "pool_size",
                  *(f"type_{t}" for t in ANSWER_TYPES)),
@@ -169,10 +169,6 @@ def candidate_features(
     wanted = [CUE_NAMES.index(c) for c in ANSWER_TYPE_CUES.get(facts.answer_type, ())]
     cols["type_sent"] = cues_s[:, wanted].max(axis=1) if wanted else np.ones(n, np.float32)
     cols["type_win"] = cues_w[:, wanted].max(axis=1) if wanted else np.ones(n, np.float32)
-    # an answer token of the expected kind that the question does not already hold (a new name, number, date)
-    kind = TYPE_TOKENS.get(facts.answer_type)
-    cols["novel_sent"] = table.answers_sentence.novel(kind, terms, rows) if kind else cols["type_sent"]
-    cols["novel_win"] = table.answers_window.novel(kind, terms, rows) if kind else cols["type_win"]
     for j, cue in enumerate(CUE_NAMES):
         cols[f"cue_{cue}"] = cues_s[:, j]
 

@@ -54,20 +54,6 @@ ANSWER_TYPE_CUES: dict[str, tuple[str, ...]] = {
     "definition": ("definition", "name"),
 }
 
-# Tokens that can themselves *be* the answer of a type: a capitalised word inside a sentence (a name, a
-# place), a number or number word, a year, a day or month. A passage that holds one the question does not
-# already contain states something new of the wanted kind; one whose only names are the question's own
-# shares the topic but not the answer.
-_NUMBER_WORDS = (
-    r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|belas|puluh|ratus|ribu|juta|miliar"
-)
-ANSWER_TOKENS: dict[str, re.Pattern[str]] = {
-    "name": re.compile(r"(?<=[^.!?\s] )[A-Z][\w-]*"),
-    "number": re.compile(rf"\d[\d.,]*|\b(?:{_NUMBER_WORDS}|triliun|persen)\b", re.IGNORECASE),
-    "time": re.compile(rf"\b(?:\d{{1,4}}|{_MONTHS.replace(' ', '|')})\b", re.IGNORECASE),
-}
-TYPE_TOKENS = {"person": "name", "place": "name", "definition": "name", "time": "time", "quantity": "number"}
-
 
 def cue_matrix(texts: Sequence[str]) -> np.ndarray:
     """(len(texts), len(CUES)) 0/1: which answer-type cues each text contains."""
@@ -137,36 +123,6 @@ class Bigrams:
         return out
 
 
-class AnswerTokens:
-    """Per passage, the stems of its possible answer tokens of each kind, as sorted postings."""
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        from .analysis import tokenize
-
-        self.count: dict[str, np.ndarray] = {}
-        self.rows: dict[str, dict[str, np.ndarray]] = {}
-        for kind, pattern in ANSWER_TOKENS.items():
-            postings: dict[str, list[int]] = {}
-            count = np.zeros(len(texts), dtype=np.float32)
-            for row, text in enumerate(texts):
-                stems = set(tokenize(" ".join(pattern.findall(text))))
-                count[row] = len(stems)
-                for stem in stems:
-                    postings.setdefault(stem, []).append(row)
-            self.count[kind] = count
-            self.rows[kind] = {stem: np.array(r, dtype=np.int64) for stem, r in postings.items()}
-
-    def novel(self, kind: str, terms: Sequence[str], rows: np.ndarray) -> np.ndarray:
-        """1 where a passage holds an answer token of ``kind`` that is none of the question's stems."""
-        held = np.zeros(len(rows), dtype=np.float32)
-        for term in dict.fromkeys(terms):  # the question's few stems
-            docs = self.rows[kind].get(term)
-            if docs is not None:
-                at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
-                held += docs[at] == rows
-        return (self.count[kind][rows] > held).astype(np.float32)
-
-
 class PassageTable:
     """Arrays indexed by passage row: position, length, answer-type cues, term postings."""
 
@@ -186,8 +142,6 @@ class PassageTable:
         self.length = np.array([len(c.text.split()) for c in chunks], dtype=np.float32)
         self.cues_sentence = cue_matrix([c.text for c in chunks])
         self.cues_window = cue_matrix(passage_texts)
-        self.answers_sentence = AnswerTokens([c.text for c in chunks])
-        self.answers_window = AnswerTokens(passage_texts)
         self.sentence_terms = Postings(index.lexical)
         self.window_terms = Postings(index.lexical_window)
         self.sentence_bigrams = Bigrams([c.text for c in chunks])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qa.features import LINE, NAMES, _line_columns, candidate_features
-from qa.passage_table import CUE_NAMES, AnswerTokens, PassageTable, cue_matrix
+from qa.passage_table import CUE_NAMES, PassageTable, cue_matrix
 from qa.question import analyze
 
 
@@ -22,22 +22,6 @@ def test_answer_type_cues_are_generic_surface_patterns() -> None:
     assert "name" not in _cues("Kemarin dia datang.")  # a capital that only starts the sentence
     assert "reason" in _cues("Ia pulang karena sakit.")
     assert not _cues("ia pulang") & {"number", "time", "place", "name", "reason"}
-
-
-def test_novel_answer_tokens_exclude_the_questions_own_words() -> None:
-    texts = [
-        "Kantor asisten Menteri ada di Jakarta.",  # a place name the question does not hold
-        "Tugas asisten Menteri adalah membantu.",  # its only name is the question's own
-        "Ia lahir pada 12 Januari 1921 di Blitar.",
-        "Jumlah korban mencapai tiga ratus orang.",
-    ]
-    tokens, rows = AnswerTokens(texts), np.arange(len(texts))
-    assert tokens.novel("name", _stems("di kota mana kantor asisten menteri?"), rows).tolist() == [1, 0, 1, 0]
-    assert tokens.novel("time", _stems("kapan dia lahir?"), rows).tolist() == [0, 0, 1, 0]
-    assert tokens.novel("number", _stems("berapa jumlah korban?"), rows).tolist() == [0, 0, 1, 1]
-    # the year is the question's own: the day and month are still new, but not in a passage with none
-    assert tokens.novel("time", _stems("apa yang terjadi tahun 1921?"), rows[2:3]).tolist() == [1]
-    assert tokens.novel("time", _stems("12 Januari 1921"), rows[2:3]).tolist() == [0]
 
 
 def test_line_columns_compare_a_candidate_with_the_rest_of_its_line() -> None:
