@@ -18,7 +18,7 @@ from .analysis import tokenize
 from .passage_table import ANSWER_TYPE_CUES, CUE_NAMES, PassageTable
 from .retrieval import Pool
 
-FEATURE_SET = "trust-features-v4"  # bump when a feature's meaning or order changes (checked on model load)
+FEATURE_SET = "trust-features-v3"  # bump when a feature's meaning or order changes (checked on model load)
 POOL = 30  # fused candidates the reranker scores
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
@@ -40,10 +40,6 @@ class QuestionFacts(Protocol):
 
 # Columns also given as the difference to the pool's best value (how far below the best candidate).
 RELATIVE = ("idf_cov_sent", "idf_cov_win", "focus_sent", "focus_win", "cos_window_mean", "cos_neighbour_max")
-# Columns also given per line (paragraph): the best value among the pool's candidates of the candidate's line,
-# and the candidate's own value minus it. The line is the unit a reader takes in; a sentence of the line
-# that matches best is more likely its answer, and a sentence of a strongly matching line is worth reading.
-LINE = ("fused", "cos", "idf_cov_sent", "idf_cov_win", "focus_sent", "focus_win", "bm25_sent", "bm25_win")
 # Feature names by group; the ablation in training/ drops one group at a time.
 GROUPS: dict[str, tuple[str, ...]] = {
     "dense": ("cos", "cos_gap", "cos_rank", "cos_minmax", "cos_neighbour_max", "cos_window_mean"),
@@ -51,7 +47,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "coverage": ("idf_cov_sent", "idf_cov_win", "share_sent", "share_win", "focus_sent", "focus_win",
                  "missing_idf_sent", "missing_idf_win", "bigram_sent", "bigram_win"),
     "relative": tuple(f"{n}_vs_best" for n in RELATIVE),
-    "line": (*(f"line_{n}" for n in LINE), *(f"{n}_vs_line" for n in LINE), "line_candidates", "line_rank"),
     "entities": ("names_sent", "names_win", "numbers_sent", "numbers_win"),
     "answer_type": ("type_sent", "type_win", *(f"cue_{c}" for c in CUE_NAMES)),
     "position": ("position", "first_in_paragraph", "paragraph_size", "length"),
@@ -88,24 +83,6 @@ def _share(presence: np.ndarray, weights: np.ndarray | None = None, empty: float
         return np.full(presence.shape[0], empty, dtype=np.float32)
     w = np.ones(presence.shape[1], np.float32) if weights is None else weights
     return (presence @ w / max(float(w.sum()), 1e-9)).astype(np.float32)
-
-
-def _line_columns(key: np.ndarray, cols: dict[str, np.ndarray], size: np.ndarray) -> dict[str, np.ndarray]:
-    """Per candidate, the best of each ``LINE`` column among the candidates of its line, its gap to that
-    best, the share of the line's sentences in the pool, and the line's rank by its best fused score."""
-    lines, inv = np.unique(key, return_inverse=True)
-    out: dict[str, np.ndarray] = {}
-    best_fused = np.zeros(len(lines), dtype=np.float32)
-    for name in LINE:
-        best = np.full(len(lines), -np.inf, dtype=np.float32)
-        np.maximum.at(best, inv, cols[name])
-        out[f"line_{name}"], out[f"{name}_vs_line"] = best[inv], cols[name] - best[inv]
-        best_fused = best if name == "fused" else best_fused
-    out["line_candidates"] = np.bincount(inv, minlength=len(lines))[inv] / np.maximum(size, 1.0)
-    rank = np.empty(len(lines), dtype=np.float32)
-    rank[np.argsort(-best_fused, kind="stable")] = np.arange(1, len(lines) + 1)
-    out["line_rank"] = 1.0 / rank[inv]
-    return out
 
 
 def question_terms(facts: QuestionFacts) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -179,7 +156,6 @@ def candidate_features(
 
     for name in RELATIVE:
         cols[f"{name}_vs_best"] = cols[name] - cols[name].max() if n else cols[name]
-    cols.update(_line_columns(table.paragraph_key[rows], cols, table.paragraph_size[rows]))
     known = np.array([t in table.window_terms.vocab for t in terms], dtype=bool)
     q = {
         "q_terms": len(terms),

@@ -133,7 +133,6 @@ class PassageTable:
         self.doc = np.array([docs.setdefault(c.doc, len(docs)) for c in chunks], dtype=np.int64)
         self.paragraph = np.array([c.paragraph for c in chunks], dtype=np.int64)
         key = self.doc * (1 << 32) + self.paragraph
-        self.paragraph_key = key  # one id per (document, line): the candidates of one line share it
         first = np.r_[True, key[1:] != key[:-1]] if n else np.zeros(0, bool)
         start = np.maximum.accumulate(np.where(first, np.arange(n), 0)) if n else np.zeros(0, np.int64)
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)

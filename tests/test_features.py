@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.features import LINE, NAMES, _line_columns, candidate_features
+from qa.features import NAMES, candidate_features
 from qa.passage_table import CUE_NAMES, PassageTable, cue_matrix
 from qa.question import analyze
 
@@ -22,18 +22,6 @@ def test_answer_type_cues_are_generic_surface_patterns() -> None:
     assert "name" not in _cues("Kemarin dia datang.")  # a capital that only starts the sentence
     assert "reason" in _cues("Ia pulang karena sakit.")
     assert not _cues("ia pulang") & {"number", "time", "place", "name", "reason"}
-
-
-def test_line_columns_compare_a_candidate_with_the_rest_of_its_line() -> None:
-    # candidates 0 and 2 share a line of 2 sentences; candidate 1 is alone in the pool from a line of 3
-    key, size = np.array([7, 3, 7]), np.array([2.0, 3.0, 2.0], np.float32)
-    cols = {name: np.array([0.2, 0.5, 0.9], np.float32) for name in LINE}
-    cols["fused"] = np.array([0.8, 0.6, 0.4], np.float32)
-    out = _line_columns(key, cols, size)
-    assert np.allclose(out["line_cos"], [0.9, 0.5, 0.9]) and np.allclose(out["cos_vs_line"], [-0.7, 0, 0])
-    assert np.allclose(out["line_fused"], [0.8, 0.6, 0.8]) and np.allclose(out["fused_vs_line"], [0, 0, -0.4])
-    assert np.allclose(out["line_candidates"], [1.0, 1 / 3, 1.0])
-    assert np.allclose(out["line_rank"], [1.0, 0.5, 1.0])  # the line with the best fused candidate first
 
 
 @pytest.fixture
@@ -79,11 +67,3 @@ def test_feature_matrix_reads_the_question(fake_assistant, table) -> None:
     wanted = [CUE_NAMES.index("quantity"), CUE_NAMES.index("number")]
     assert np.array_equal(col["type_sent"], cues[:, wanted].max(1))
     assert np.all((col["idf_cov_sent"] >= 0) & (col["idf_cov_sent"] <= col["idf_cov_win"] + 1e-6))
-    # the line columns group the pool's candidates by the line (paragraph) they come from
-    line = table.paragraph_key[c.rows]
-    for i in range(len(c.rows)):
-        same = line == line[i]
-        assert col["line_cos"][i] == pytest.approx(col["cos"][same].max())
-        best = col["idf_cov_win"][same].max()
-        assert col["idf_cov_win_vs_line"][i] == pytest.approx(col["idf_cov_win"][i] - best)
-    assert col["line_rank"][0] == 1.0 and np.all(col["line_candidates"] <= 1.0)

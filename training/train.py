@@ -77,8 +77,8 @@ def objective(m: dict) -> float:
 def train_reranker(
     col: Collected, guard: Callable[[float], dict], blend: float | None = None
 ) -> tuple[dict, list, float]:
-    """Grouped CV on FacQA train, and the blend weight: the best CV objective among the weights that
-    lose no top answer out of domain (``guard``: the final model on the seed document's training
+    """Grouped CV on FacQA train, and the blend weight: the best CV objective (see below) among the weights
+    that lose no top answer out of domain (``guard``: the final model on the seed document's training
     questions, a corpus it never saw; the issue's guard against a reranker that only knows FacQA).
     Only the first passage counts there: on 22 questions a rank-2-to-3 move is noise."""
     oof, fold_models = rank_model.cross_validate(col.x, col.y, col.fused, col.group)
@@ -94,7 +94,11 @@ def train_reranker(
         return cv[f"seed blend={w}"]["hit@1"] + cv[f"seed blend={w}"]["sentence_hit@1"]
 
     allowed = [w for w in rank_model.BLENDS if top(w) >= max(map(top, rank_model.BLENDS)) - 1e-9]
-    weight = max(allowed, key=lambda w: objective(cv[f"blend={w}"])) if blend is None else blend
+    # the least reranker weight within one question of the best: a gain smaller than that is noise, and
+    # the fused score is the guard for corpora unlike FacQA
+    best = max(objective(cv[f"blend={w}"]) for w in allowed)
+    close = [w for w in allowed if objective(cv[f"blend={w}"]) >= best - 1.0 / len(col.y)]
+    weight = min(close) if blend is None else blend
     log(json.dumps({k: {m: round(v, 4) for m, v in d.items()} for k, d in cv.items()}, indent=1))
     log(f"blend weight {weight}")
     return cv, fold_models, weight
