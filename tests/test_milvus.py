@@ -120,6 +120,10 @@ def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path
         )
         vocab, ids, ptr = mine.term_postings()
         assert len(vocab) == len(theirs._vocab) and ptr[-1] == len(ids) and ids.max() < n
+        l_vocab, l_ids, l_ptr = theirs.term_postings()  # the same rows under every term
+        for term in list(vocab)[::50]:
+            i, j = vocab[term], l_vocab[term]
+            assert ids[ptr[i] : ptr[i + 1]].tolist() == sorted(l_ids[l_ptr[j] : l_ptr[j + 1]].tolist())
     rows = np.array([0, n // 2, n - 1])
     np.testing.assert_allclose(
         milvus.index.vectors.reconstruct_batch(rows), local.index.vectors.reconstruct_n(0, n)[rows], atol=1e-6
@@ -215,6 +219,26 @@ def test_manifest_lives_with_the_collection_without_credentials(
     stored = client.describe_collection("qa_passages")["properties"][P_MANIFEST]
     assert json.loads(stored)["corpus"] == a.index.manifest["corpus"]
     assert "s3cret" not in stored and not any("s3cret" in line for line in logs)
+
+
+@pytest.mark.slow
+def test_index_parameters_reach_the_engine(corpus: Path, tmp_path: Path, store: str, monkeypatch) -> None:
+    """HNSW's M / efConstruction and BM25's k1 / b as the local store's (Milvus Lite ignores them sent
+    flattened, as pymilvus sends them, and falls back to its own defaults)."""
+    from qa.ann import POLICY
+    from qa.indexing import LEXICAL
+
+    monkeypatch.setitem(POLICY, "flat_max", 100)  # HNSW for this small corpus
+    a = _milvus(corpus, tmp_path, store)
+    client, name = connect(parse_store(store)), a.index.manifest["store"]["collection"]
+    vector = client.describe_index(name, "vector")
+    assert vector["index_type"] == "HNSW" and vector["params"] == {
+        k: POLICY["hnsw"][k] for k in ("M", "efConstruction")
+    }
+    for field in ("sentence_bm25", "window_bm25"):
+        params = client.describe_index(name, field)["params"]
+        assert params == {"bm25_k1": LEXICAL["k1"], "bm25_b": LEXICAL["b"]}
+    assert a.ask("apa tugas utama asisten?").passages  # and it answers
 
 
 @pytest.mark.slow

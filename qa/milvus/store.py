@@ -20,9 +20,9 @@ from ..embedding import Encoder
 from ..errors import IndexCorruptError, IndexError_, IndexMissingError, IndexStaleError
 from ..manifest import build_stamp, stale_reasons
 from ..store import StoredIndex
-from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
+from .adapters import MilvusLexical, MilvusVectors, postings, read_chunks, read_rows
 from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
-from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, text_terms, vector_index
+from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, vector_index
 from .target import StoreTarget, connect
 
 _build_lock = threading.Lock()
@@ -58,11 +58,12 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
     rows = read_rows(client, collection, n, ["chunk", "sentence", "window"])
     chunks = read_chunks(rows)
-    vocab = {f: {t for r in rows for t in text_terms(r[f])} for f in ("sentence", "window")}
+    terms = {f: postings([r[f] for r in rows]) for f in ("sentence", "window")}
+    del rows
     k1 = float(manifest["lexical"]["k1"])
     _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
-    sentences = MilvusLexical(client, collection, "sentence", n, vocab["sentence"], k1)
-    windows = MilvusLexical(client, collection, "window", n, vocab["window"], k1)
+    sentences = MilvusLexical(client, collection, "sentence", n, terms["sentence"], k1)
+    windows = MilvusLexical(client, collection, "window", n, terms["window"], k1)
     vectors = MilvusVectors(client, collection, n, dim, search_params)
     # The engine builds its search structures on first use (about a second at 10k passages on Milvus
     # Lite): one search per channel now, so the first question is not the one that waits.
