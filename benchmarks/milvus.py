@@ -199,6 +199,10 @@ def measure(name: str, work: Path, quick: bool, singles: int = 0, one_segment: b
     return rows
 
 
+def _ratio(x: float) -> str:
+    return f"{x:.1f}x" if x >= 1 else f"{x:.2f}x"
+
+
 def table(rows: list[dict]) -> str:
     """One line per store and size, then the Milvus Lite / local ratios of each size."""
     head = (
@@ -218,7 +222,7 @@ def table(rows: list[dict]) -> str:
         out += "|---|---|---:|---:|---:|---:|---:|---:|\n"
         keys = ("build_s", "open_s", "p50_ms", "p95_ms", "qps", "rss_mb")
         for r, b in ratios:
-            cells = " | ".join(f"{r[k] / max(b[k], 1e-9):.1f}x" for k in keys)
+            cells = " | ".join(_ratio(r[k] / max(b[k], 1e-9)) for k in keys)
             out += f"| {r['size']} | {r['store']} | {cells} |\n"
     return out
 

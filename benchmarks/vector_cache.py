@@ -51,6 +51,7 @@ def write(corpus: Path, path: Path) -> int:
             if str(data["fingerprint"]) == fingerprint:
                 return 0
     vectors = StandInEncoder().encode_passages(texts)
+    path.parent.mkdir(parents=True, exist_ok=True)  # the real document's size has no corpus copy there
     tmp = path.with_name(path.name + ".tmp.npz")
     np.savez(tmp, keys=np.array([_key(t) for t in texts]), vectors=vectors, fingerprint=fingerprint)
     tmp.replace(path)
