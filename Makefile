@@ -49,7 +49,7 @@ train: setup
 	$(BIN)/python -m training.train
 
 # The Milvus Lite store beside the local one (docs/scaling.md). 100k passages is its own target: Milvus
-# Lite is pure Python, and that size took 25 minutes here (72 timed questions, plus a one-segment build).
+# Lite is pure Python; that size took 12 minutes here at load 2, 25 at load 5-7 (docs/scaling.md).
 bench: index
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.milvus --sizes real,facqa,10k
