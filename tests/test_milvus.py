@@ -17,6 +17,7 @@ from benchmarks.synth import Generator
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexError_, IndexStaleError, InputError
+from qa.milvus import store as milvus_store
 from qa.milvus import target as milvus_target
 from qa.milvus.schema import P_MANIFEST, engine_text, text_terms
 from qa.milvus.target import connect, parse_store
@@ -104,6 +105,15 @@ def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path
     milvus = _milvus(corpus, tmp_path, store, encoder=enc, index="local")
     assert enc.passages == []  # moving from the local store reuses its vectors
     assert milvus.index.chunks == local.index.chunks
+    # the build hands over what it wrote without reading it back: the same as opening it afterwards
+    opened = milvus_store.load_index(parse_store(store), milvus.index.manifest)
+    assert (opened.manifest, opened.chunks) == (milvus.index.manifest, milvus.index.chunks)
+    for built, read in (
+        (milvus.index.lexical, opened.lexical),
+        (milvus.index.lexical_window, opened.lexical_window),
+    ):
+        (v_b, i_b, p_b), (v_r, i_r, p_r) = built.term_postings(), read.term_postings()
+        assert v_b == v_r and np.array_equal(i_b, i_r) and np.array_equal(p_b, p_r)
     n = len(local.index.chunks)
     for mine, theirs in (
         (milvus.index.lexical, local.index.lexical),

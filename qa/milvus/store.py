@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..chunking import Chunk
 from ..corpus import Document
 from ..embedding import Encoder
 from ..errors import IndexCorruptError, IndexError_, IndexMissingError, IndexStaleError
@@ -54,12 +55,20 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
         raise IndexStaleError(
             f"the index in {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
         )
-    n, dim = int(manifest.get("chunks", -1)), int(expected["encoder"]["dim"])
+    n = int(manifest.get("chunks", -1))
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
     rows = read_rows(client, collection, n, ["chunk", "sentence", "window"])
-    chunks = read_chunks(rows)
-    terms = {f: postings([r[f] for r in rows]) for f in ("sentence", "window")}
-    del rows
+    texts = {f: [r[f] for r in rows] for f in ("sentence", "window")}
+    return _assemble(client, collection, manifest, read_chunks(rows), texts, int(expected["encoder"]["dim"]))
+
+
+def _assemble(
+    client: Any, collection: str, manifest: dict, chunks: list[Chunk], texts: dict[str, list[str]], dim: int
+) -> StoredIndex:
+    """The adapters over a collection whose chunks and BM25 texts are in hand (read, or just written)."""
+    n = len(chunks)
+    client.load_collection(collection)
+    terms = {f: postings(texts[f]) for f in ("sentence", "window")}
     k1 = float(manifest["lexical"]["k1"])
     _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
     sentences = MilvusLexical(client, collection, "sentence", n, terms["sentence"], k1)
@@ -102,7 +111,7 @@ def build_index(
             why = f"vectors of the local index in {settings.index_dir}" if reuse else why
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
         manifest["lexical_stats"] = {**LEXICAL}
-        name, embedded = write_collection(
+        name, embedded, texts = write_collection(
             client,
             target,
             manifest,
@@ -120,7 +129,10 @@ def build_index(
     else:
         how = "full build: " + ("no sentence of the previous build is left" if why == "ok" else why)
     log(f"Milvus build {name}: embedded {embedded:,} of {len(chunks):,} passages ({how})")
-    return load_index(target, expected)
+    # What was just written, without reading 100k rows back (30 s at that size on Milvus Lite); the
+    # manifest as a reader parses it from the collection.
+    stored = json.loads(json.dumps(manifest, ensure_ascii=False))
+    return _assemble(client, name, stored, chunks, texts, encoder.dim)
 
 
 def _local_vectors(settings: Any, expected: dict) -> dict[str, list[float]]:
