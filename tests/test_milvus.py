@@ -17,6 +17,7 @@ from benchmarks.synth import Generator
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexError_, IndexStaleError, InputError
+from qa.milvus import store as milvus_store
 from qa.milvus import target as milvus_target
 from qa.milvus.schema import P_MANIFEST, engine_text, text_terms
 from qa.milvus.target import connect, parse_store
@@ -104,6 +105,15 @@ def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path
     milvus = _milvus(corpus, tmp_path, store, encoder=enc, index="local")
     assert enc.passages == []  # moving from the local store reuses its vectors
     assert milvus.index.chunks == local.index.chunks
+    # the build hands over what it wrote without reading it back: the same as opening it afterwards
+    opened = milvus_store.load_index(parse_store(store), milvus.index.manifest)
+    assert (opened.manifest, opened.chunks) == (milvus.index.manifest, milvus.index.chunks)
+    for built, read in (
+        (milvus.index.lexical, opened.lexical),
+        (milvus.index.lexical_window, opened.lexical_window),
+    ):
+        (v_b, i_b, p_b), (v_r, i_r, p_r) = built.term_postings(), read.term_postings()
+        assert v_b == v_r and np.array_equal(i_b, i_r) and np.array_equal(p_b, p_r)
     n = len(local.index.chunks)
     for mine, theirs in (
         (milvus.index.lexical, local.index.lexical),
@@ -120,6 +130,10 @@ def test_same_answers_and_scores_as_the_local_store(corpus: Path, tmp_path: Path
         )
         vocab, ids, ptr = mine.term_postings()
         assert len(vocab) == len(theirs._vocab) and ptr[-1] == len(ids) and ids.max() < n
+        l_vocab, l_ids, l_ptr = theirs.term_postings()  # the same rows under every term
+        for term in list(vocab)[::50]:
+            i, j = vocab[term], l_vocab[term]
+            assert ids[ptr[i] : ptr[i + 1]].tolist() == sorted(l_ids[l_ptr[j] : l_ptr[j + 1]].tolist())
     rows = np.array([0, n // 2, n - 1])
     np.testing.assert_allclose(
         milvus.index.vectors.reconstruct_batch(rows), local.index.vectors.reconstruct_n(0, n)[rows], atol=1e-6
@@ -218,6 +232,26 @@ def test_manifest_lives_with_the_collection_without_credentials(
     # the build id `qa info` and the Tentang tab show is the collection's name
     assert a.info()["build"]["id"] == a.index.manifest["store"]["collection"] == a.index.vectors.collection
     assert a.info()["index_dir"] is None  # the index is the collection, not a local folder
+
+
+@pytest.mark.slow
+def test_index_parameters_reach_the_engine(corpus: Path, tmp_path: Path, store: str, monkeypatch) -> None:
+    """HNSW's M / efConstruction and BM25's k1 / b as the local store's (Milvus Lite ignores them sent
+    flattened, as pymilvus sends them, and falls back to its own defaults)."""
+    from qa.ann import POLICY
+    from qa.indexing import LEXICAL
+
+    monkeypatch.setitem(POLICY, "flat_max", 100)  # HNSW for this small corpus
+    a = _milvus(corpus, tmp_path, store)
+    client, name = connect(parse_store(store)), a.index.manifest["store"]["collection"]
+    vector = client.describe_index(name, "vector")
+    assert vector["index_type"] == "HNSW" and vector["params"] == {
+        k: POLICY["hnsw"][k] for k in ("M", "efConstruction")
+    }
+    for field in ("sentence_bm25", "window_bm25"):
+        params = client.describe_index(name, field)["params"]
+        assert params == {"bm25_k1": LEXICAL["k1"], "bm25_b": LEXICAL["b"]}
+    assert a.ask("apa tugas utama asisten?").passages  # and it answers
 
 
 @pytest.mark.slow

@@ -131,11 +131,18 @@ class MilvusLexical:
     """One BM25 channel (``field`` is "sentence" or "window") scored by the engine."""
 
     def __init__(
-        self, client: Any, collection: str, field: str, num_docs: int, vocab: set[str], k1: float
+        self,
+        client: Any,
+        collection: str,
+        field: str,
+        num_docs: int,
+        postings: tuple[dict[str, int], np.ndarray, np.ndarray],
+        k1: float,
     ) -> None:
         self.client, self.collection, self.field = client, collection, field
-        self._num_docs, self._vocab_set, self.k1 = num_docs, vocab, k1
-        self._postings: tuple[dict[str, int], np.ndarray, np.ndarray] | None = None
+        self._num_docs, self.k1 = num_docs, k1
+        self._postings = postings
+        self._vocab_set = postings[0]  # term -> id; only membership is asked of it here
 
     def __len__(self) -> int:
         return self._num_docs
@@ -187,17 +194,20 @@ class MilvusLexical:
         return ids, scores
 
     def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-        """(vocabulary, row ids, term pointers), as ``LexicalIndex.term_postings``: read once, on demand."""
-        if self._postings is None:
-            rows = read_rows(self.client, self.collection, self._num_docs, [self.field])
-            vocab: dict[str, int] = {}
-            pairs = [
-                (vocab.setdefault(t, len(vocab)), r["row"])
-                for r in rows
-                for t in dict.fromkeys(text_terms(r[self.field]))
-            ]
-            arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-            arr = arr[np.lexsort((arr[:, 1], arr[:, 0]))]
-            indptr = np.searchsorted(arr[:, 0], np.arange(len(vocab) + 1)).astype(np.int64)
-            self._postings = (vocab, arr[:, 1].astype(np.int32), indptr)
+        """(vocabulary, row ids, term pointers), as ``LexicalIndex.term_postings``: made at open from the
+        texts read then, so the reranker's tables cost no second pass over the collection."""
         return self._postings
+
+
+def postings(texts: Sequence[str]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """(vocabulary, row ids sorted by term then row, term pointers) of the engine texts of rows 0..n-1."""
+    vocab: dict[str, int] = {}
+    pairs = [
+        (vocab.setdefault(t, len(vocab)), row)
+        for row, text in enumerate(texts)
+        for t in dict.fromkeys(text_terms(text))
+    ]
+    arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    arr = arr[np.lexsort((arr[:, 1], arr[:, 0]))]
+    indptr = np.searchsorted(arr[:, 0], np.arange(len(vocab) + 1)).astype(np.int64)
+    return vocab, arr[:, 1].astype(np.int32), indptr

@@ -101,8 +101,9 @@ def write_collection(
     dim: int,
     k1: float,
     b: float,
-) -> tuple[str, int]:
-    """Create, fill and commit a collection for ``chunks``; returns (its name, texts embedded)."""
+) -> tuple[str, int, dict[str, list[str]]]:
+    """Create, fill and commit a collection for ``chunks``; returns its name, the texts embedded and the
+    engine texts of its two BM25 fields (what opening it would read back)."""
     name = new_name(target)
     client.create_collection(
         name,
@@ -112,6 +113,7 @@ def write_collection(
     )
     embedded = 0
     fresh: dict[str, list[float]] = {}
+    texts: dict[str, list[str]] = {"sentence": [], "window": []}
     for lo in range(0, len(chunks), INSERT_BATCH):
         part = chunks[lo : lo + INSERT_BATCH]
         keys = [sentence_key(c.text) for c in part]
@@ -137,6 +139,8 @@ def write_collection(
                     "split the paragraph into sentences, or use the local store",
                 )
             rows.append(row)
+            texts["sentence"].append(row["sentence"])
+            texts["window"].append(row["window"])
         client.insert(name, rows)
     client.flush(name)
     kind, params, _ = vector_index(len(chunks), manifest["faiss"]["policy"])
@@ -146,7 +150,7 @@ def write_collection(
     client.alter_collection_properties(
         name, properties={P_MANIFEST: json.dumps(manifest, ensure_ascii=False), P_STATE: "complete"}
     )
-    return name, embedded
+    return name, embedded, texts
 
 
 def switch_alias(client: Any, target: StoreTarget, name: str, previous: str | None) -> None:

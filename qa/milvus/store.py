@@ -15,14 +15,15 @@ from typing import Any
 
 import numpy as np
 
+from ..chunking import Chunk
 from ..corpus import Document
 from ..embedding import Encoder
 from ..errors import IndexCorruptError, IndexError_, IndexMissingError, IndexStaleError
 from ..manifest import build_stamp, stale_reasons
 from ..store import StoredIndex
-from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
+from .adapters import MilvusLexical, MilvusVectors, postings, read_chunks, read_rows
 from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
-from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, text_terms, vector_index
+from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, vector_index
 from .target import StoreTarget, connect
 
 _build_lock = threading.Lock()
@@ -54,15 +55,24 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
         raise IndexStaleError(
             f"the index in {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
         )
-    n, dim = int(manifest.get("chunks", -1)), int(expected["encoder"]["dim"])
+    n = int(manifest.get("chunks", -1))
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
     rows = read_rows(client, collection, n, ["chunk", "sentence", "window"])
-    chunks = read_chunks(rows)
-    vocab = {f: {t for r in rows for t in text_terms(r[f])} for f in ("sentence", "window")}
+    texts = {f: [r[f] for r in rows] for f in ("sentence", "window")}
+    return _assemble(client, collection, manifest, read_chunks(rows), texts, int(expected["encoder"]["dim"]))
+
+
+def _assemble(
+    client: Any, collection: str, manifest: dict, chunks: list[Chunk], texts: dict[str, list[str]], dim: int
+) -> StoredIndex:
+    """The adapters over a collection whose chunks and BM25 texts are in hand (read, or just written)."""
+    n = len(chunks)
+    client.load_collection(collection)
+    terms = {f: postings(texts[f]) for f in ("sentence", "window")}
     k1 = float(manifest["lexical"]["k1"])
     _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
-    sentences = MilvusLexical(client, collection, "sentence", n, vocab["sentence"], k1)
-    windows = MilvusLexical(client, collection, "window", n, vocab["window"], k1)
+    sentences = MilvusLexical(client, collection, "sentence", n, terms["sentence"], k1)
+    windows = MilvusLexical(client, collection, "window", n, terms["window"], k1)
     vectors = MilvusVectors(client, collection, n, dim, search_params)
     # The engine builds its search structures on first use (about a second at 10k passages on Milvus
     # Lite): one search per channel now, so the first question is not the one that waits.
@@ -101,7 +111,7 @@ def build_index(
             why = f"vectors of the local index in {settings.index_dir}" if reuse else why
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
         manifest["lexical_stats"] = {**LEXICAL}
-        name, embedded = write_collection(
+        name, embedded, texts = write_collection(
             client,
             target,
             manifest,
@@ -119,7 +129,10 @@ def build_index(
     else:
         how = "full build: " + ("no sentence of the previous build is left" if why == "ok" else why)
     log(f"Milvus build {name}: embedded {embedded:,} of {len(chunks):,} passages ({how})")
-    return load_index(target, expected)
+    # What was just written, without reading 100k rows back (30 s at that size on Milvus Lite); the
+    # manifest as a reader parses it from the collection.
+    stored = json.loads(json.dumps(manifest, ensure_ascii=False))
+    return _assemble(client, name, stored, chunks, texts, encoder.dim)
 
 
 def _local_vectors(settings: Any, expected: dict) -> dict[str, list[float]]:
