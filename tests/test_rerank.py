@@ -37,8 +37,12 @@ def test_tree_ensemble_walks_every_tree_for_every_row() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"left": [[1, 2, 2, 3, 9], [1, 1, 2, 3, 4]]}, {"feature": [[0, 7, 0, 0, 0], [1, 0, 0, 0, 0]]},
-     {"value": [[0, 0, 1.0], [0, 0, 0]]}, {"depth": "deep"}],
+    [
+        {"left": [[1, 2, 2, 3, 9], [1, 1, 2, 3, 4]]},
+        {"feature": [[0, 7, 0, 0, 0], [1, 0, 0, 0, 0]]},
+        {"value": [[0, 0, 1.0], [0, 0, 0]]},
+        {"depth": "deep"},
+    ],
 )
 def test_malformed_trees_are_a_model_error(change: dict) -> None:
     with pytest.raises(ModelError):
@@ -46,8 +50,13 @@ def test_malformed_trees_are_a_model_error(change: dict) -> None:
 
 
 def _write(path: Path, **changes) -> Path:
-    model = {"kind": "reranker", "format_version": FORMAT_VERSION, "feature_set": FEATURE_SET,
-             "features": list(NAMES), **changes}
+    model = {
+        "kind": "reranker",
+        "format_version": FORMAT_VERSION,
+        "feature_set": FEATURE_SET,
+        "features": list(NAMES),
+        **changes,
+    }
     path.write_text(json.dumps(model), encoding="utf-8")
     return path
 
@@ -111,3 +120,57 @@ def test_cv_metrics_count_only_the_passages_the_assistant_shows(fake_assistant) 
     assert seen["hit@1"] == 0.0 and seen["mrr@5"] == 0.5 and seen["hit@3"] == 1.0
     # the hidden sentence states the answer but the shown window (first sentence) is what counts at rank 1
     assert rank_model.metrics([np.array([1, 2, 0])], [score], [rows], chunks)["sentence_hit@1"] == 0.0
+
+
+def test_profile_training_documents_are_well_formed() -> None:
+    """Each hand-written profile is its own corpus with answerable questions whose expected phrase names
+    exactly one line (an unambiguous ranking label) and on-topic unanswerable ones; none copies the seed
+    document, which is evaluation material."""
+    from training.data import SEED_CORPUS, read_questions
+    from training.profiles import PROFILES, profile_files
+
+    folders = sorted(p for p in PROFILES.iterdir() if p.is_dir())
+    assert len(folders) >= 4
+    seed_lines = {
+        ln.strip().lower() for f in SEED_CORPUS.glob("*.txt") for ln in f.read_text("utf-8").splitlines()
+    }
+    for folder in folders:
+        docs = list(folder.glob("*.txt"))
+        assert len(docs) == 1 and docs[0] in profile_files()
+        lines = [ln.lower() for ln in docs[0].read_text(encoding="utf-8").splitlines() if ln.strip()]
+        assert 8 <= len(lines) <= 12 and not seed_lines & set(lines)
+        questions = read_questions(PROFILES / f"{folder.name}.jsonl")
+        answerable = [q for q in questions if q.expected]
+        assert len(answerable) >= 8 and len(questions) - len(answerable) >= 4, folder.name
+        for q in answerable:
+            for e in q.expected:
+                assert sum(e.lower() in ln for ln in lines) == 1, (folder.name, e)
+
+
+def test_profile_ranking_rows_repeat_answerable_questions_grouped_by_document() -> None:
+    from training.dataset import Collected
+    from training.profiles import Profile, ranking_rows
+
+    def profile(group: int, answerable: list[bool]) -> Profile:
+        n = len(answerable)
+        x = [np.full((3, 2), float(i)) for i in range(n)]
+        y = [np.array([2, 0, 0])] * n
+        col = Collected(
+            "p",
+            [],
+            x,
+            y,
+            [np.zeros(3)] * n,
+            [np.arange(3)] * n,
+            np.array(answerable),
+            np.zeros(n, np.int64),
+            [],
+            None,
+            None,
+        )
+        return Profile("p", col, np.zeros((n, 4)), group)
+
+    xs, ys, fused, groups = ranking_rows([profile(7, [True, False, True]), profile(9, [False, True])], 2)
+    assert [float(x[0, 0]) for x in xs] == [0, 0, 2, 2, 1, 1]  # answerable questions only, each twice
+    assert groups.tolist() == [7, 7, 7, 7, 9, 9] and len(ys) == len(fused) == 6
+    assert ranking_rows([profile(7, [True])], 0)[3].size == 0  # repeat 0: not in the reranker's training

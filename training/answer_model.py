@@ -51,15 +51,21 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, domain: np.ndarray) -> tuple[
     names = sorted(set(domain.tolist()))
     scores = [np.mean([balanced(p[domain == d], y[domain == d], t) for d in names]) for t in cuts]
     best = float(cuts[int(np.argmax(scores))])
-    report = {}
+    return best, report(p, y, domain, best)
+
+
+def report(p: np.ndarray, y: np.ndarray, domain: np.ndarray, best: float) -> dict:
+    """Per domain at the threshold ``best``: counts, answered and abstained shares, AUROC."""
+    names = sorted(set(domain.tolist()))
+    out = {}
     for d in names:
         m = domain == d
         pos, neg = m & (y == 1), m & (y == 0)
-        report[d] = {
+        out[d] = {
             "answerable": int(pos.sum()),
             "unanswerable": int(neg.sum()),
             "answered": round(float((p[pos] >= best).mean()), 4) if pos.any() else None,
             "abstained": round(float((p[neg] < best).mean()), 4) if neg.any() else None,
             "auroc": round(float(roc_auc_score(y[m], p[m])), 4) if pos.any() and neg.any() else None,
         }
-    return best, report
+    return out

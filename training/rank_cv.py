@@ -1,0 +1,116 @@
+"""The reranker's cross-validation: out-of-fold rankings of FacQA train and the profile documents, the
+seed document's guard, and the blend weight chosen from them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from qa.answer import written_in_another_language
+from qa.features import GROUPS, NAMES
+
+from . import rank_model
+from .dataset import Collected
+from .profiles import Profile, ranking_metrics, ranking_rows
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def user_view(col: Collected) -> dict:
+    """The candidates' rows and the index's passages, so CV measures the passages the user is shown."""
+    assistant: Any = col.assistant
+    return {"rows": col.rows, "chunks": assistant.index.chunks}
+
+
+def objective(m: dict) -> float:
+    return m["hit@1"] + m["mrr@5"] + m["sentence_hit@1"]
+
+
+def train_reranker(
+    col: Collected,
+    guard: Callable[[float], dict],
+    profiles: list[Profile],
+    repeat: int,
+    blend: float | None = None,
+) -> tuple[dict, list, float]:
+    """Grouped CV on FacQA train (plus the profile documents' answerable questions, ``repeat`` times each,
+    one fold group per document), and the blend weight: the best FacQA CV objective (see below) among the
+    weights that lose no top answer out of domain (``guard``: the final model on the seed document's
+    training questions, a corpus it never saw; the issue's guard against a reranker that only knows FacQA).
+    Only the first passage counts there: on 22 questions a rank-2-to-3 move is noise. The profiles'
+    out-of-fold ranking is reported next to it."""
+    px, py, pf, pg = ranking_rows(profiles, repeat)
+    n = len(col.x)
+    oof, fold_models = rank_model.cross_validate(
+        col.x + px, col.y + py, col.fused + pf, np.concatenate([col.group, pg])
+    )
+    # the profiles' out-of-fold raw scores (the first copy of each question; fold models without the
+    # document when it is in the training at all, else models that never saw it)
+    held = {int(g): m for m, idx in fold_models for g in np.concatenate([col.group, pg])[sorted(idx)]}
+    p_raw = [
+        [held.get(p.group, fold_models[0][0]).predict(p.col.x[i]) for i in p.answerable] for p in profiles
+    ]
+    view = user_view(col)
+    cv = {"fused": rank_model.metrics(col.y, col.fused, **view)}
+    cv["profiles fused"] = ranking_metrics(
+        profiles, [[p.col.fused[i] for i in p.answerable] for p in profiles]
+    )
+    for w in rank_model.BLENDS:
+        cv[f"blend={w}"] = rank_model.metrics(
+            col.y, [rank_model.blend(o, f, w) for o, f in zip(oof[:n], col.fused)], **view
+        )
+        cv[f"seed blend={w}"] = guard(w)
+        cv[f"profiles blend={w}"] = ranking_metrics(
+            profiles,
+            [
+                [rank_model.blend(r, p.col.fused[i], w) for r, i in zip(raws, p.answerable)]
+                for p, raws in zip(profiles, p_raw)
+            ],
+        )
+
+    def top(w: float) -> float:
+        return cv[f"seed blend={w}"]["hit@1"] + cv[f"seed blend={w}"]["sentence_hit@1"]
+
+    allowed = [w for w in rank_model.BLENDS if top(w) >= max(map(top, rank_model.BLENDS)) - 1e-9]
+    # the least reranker weight within one question of the best: a gain smaller than that is noise, and
+    # the fused score is the guard for corpora unlike FacQA
+    best = max(objective(cv[f"blend={w}"]) for w in allowed)
+    close = [w for w in allowed if objective(cv[f"blend={w}"]) >= best - 1.0 / len(col.y)]
+    weight = min(close) if blend is None else blend
+    log(json.dumps({k: {m: round(v, 4) for m, v in d.items()} for k, d in cv.items()}, indent=1))
+    log(f"blend weight {weight}")
+    return cv, fold_models, weight
+
+
+def seed_ranking(sc: Collected, model, weight: float) -> dict:
+    """Ranking of the seed document's answerable training questions by ``model`` blended at ``weight``
+    (a question in another language keeps the fused order, as in ``qa.rerank``)."""
+    keep = np.flatnonzero(sc.answerable)
+    scores = [
+        rank_model.blend(
+            model.predict(sc.x[i]),
+            sc.fused[i],
+            0.0 if written_in_another_language(sc.questions[i].question) else weight,
+        )
+        for i in keep
+    ]
+    rows, chunks = [sc.rows[i] for i in keep], user_view(sc)["chunks"]
+    return rank_model.metrics([sc.y[i] for i in keep], scores, rows, chunks)
+
+
+def ablation(col: Collected, weight: float) -> dict:
+    out, view = {}, user_view(col)
+    for group, names in GROUPS.items():
+        keep = [j for j, n in enumerate(NAMES) if n not in names]
+        oof, _ = rank_model.cross_validate(col.x, col.y, col.fused, col.group, keep)
+        out[f"without {group}"] = rank_model.metrics(
+            col.y, [rank_model.blend(o, f, weight) for o, f in zip(oof, col.fused)], **view
+        )
+        log(f"without {group}: {out[f'without {group}']}")
+    return out
