@@ -99,27 +99,47 @@ class Postings:
 
 
 class Bigrams:
-    """Which passages contain each pair of consecutive content stems (a phrase the question repeats)."""
+    """Which passages contain each pair of consecutive content stems (a phrase the question repeats).
+
+    Postings in flat arrays (a pair's code, then its passages ascending), not a dict of small arrays:
+    100k passages hold millions of distinct pairs, and a Python object per pair cost most of the RAM.
+    """
 
     def __init__(self, texts: Sequence[str]) -> None:
         from .analysis import tokenize
 
-        rows: dict[tuple[str, str], list[int]] = {}
+        ids: dict[str, int] = {}
+        firsts: list[int] = []
+        seconds: list[int] = []
+        counts = np.zeros(len(texts), dtype=np.int64)
         for row, text in enumerate(texts):
-            stems = tokenize(text)
-            for pair in set(zip(stems, stems[1:])):
-                rows.setdefault(pair, []).append(row)
-        self.rows = {pair: np.array(r, dtype=np.int64) for pair, r in rows.items()}
+            stems = [ids.setdefault(s, len(ids)) for s in tokenize(text)]
+            firsts += stems[:-1]
+            seconds += stems[1:]
+            counts[row] = max(len(stems) - 1, 0)
+        self.ids = ids
+        n = max(len(texts), 1)
+        code = np.asarray(firsts, dtype=np.int64) * max(len(ids), 1) + np.asarray(seconds, dtype=np.int64)
+        self.codes, pair = np.unique(code, return_inverse=True)  # pair numbers stay far from int64's limit
+        key = np.unique(pair * n + np.repeat(np.arange(len(texts), dtype=np.int64), counts))  # (pair, row)
+        self.indptr = np.searchsorted(key // n, np.arange(len(self.codes) + 1))
+        self.indices = key % n  # each pair's passages ascending
 
     def presence(self, stems: Sequence[str], rows: np.ndarray) -> np.ndarray:
         """(len(rows), number of the question's distinct bigrams) 0/1."""
         pairs = list(dict.fromkeys(zip(stems, stems[1:])))
         out = np.zeros((len(rows), len(pairs)), dtype=np.float32)
-        for j, pair in enumerate(pairs):  # the question's few bigrams
-            docs = self.rows.get(pair)
-            if docs is not None:
-                at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
-                out[:, j] = docs[at] == rows
+        width = max(len(self.ids), 1)
+        for j, (first, second) in enumerate(pairs):  # the question's few bigrams
+            a, b = self.ids.get(first), self.ids.get(second)
+            if a is None or b is None:
+                continue
+            k = int(np.searchsorted(self.codes, a * width + b))
+            if k == len(self.codes) or self.codes[k] != a * width + b:
+                continue
+            docs = self.indices[self.indptr[k] : self.indptr[k + 1]]
+            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            out[:, j] = docs[at] == rows
         return out
 
 
