@@ -89,13 +89,14 @@ def open_assistant(corpus: Path, index: Path, encoder, seed_from: Path | None = 
     return a
 
 
-def encode_cached(encoder, questions: list[str], name: str) -> np.ndarray:
-    """Query vectors, cached by the questions' hash (encoding is the slow part of a dataset build)."""
+def encode_cached(encoder, questions: list[str], name: str, cache: Path = CACHE) -> np.ndarray:
+    """Query vectors, cached under ``cache`` by the questions' hash (encoding is the slow part of a
+    dataset build)."""
     key = hashlib.sha256("\n".join(questions).encode()).hexdigest()[:16]
-    path = CACHE / f"qvec-{name}-{key}.npy"
+    path = cache / f"qvec-{name}-{key}.npy"
     if path.exists():
         return np.load(path, allow_pickle=False)
-    CACHE.mkdir(parents=True, exist_ok=True)
+    cache.mkdir(parents=True, exist_ok=True)
     vecs = np.concatenate(
         [encoder.encode_queries(questions[i : i + 64]) for i in range(0, len(questions), 64)]
     ).astype(np.float32)

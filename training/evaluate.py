@@ -126,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         for kind, path in files.items():
             qs = read_questions(path)
             res[kind] = run(
-                assistant, trusted, qs, encode_cached(enc, [q.question for q in qs], f"{name}-{kind}")
+                assistant,
+                trusted,
+                qs,
+                encode_cached(enc, [q.question for q in qs], f"{name}-{kind}", args.cache),
             )
         rep = {}
         for mode, t in (("before", old_t), ("after", trusted.answerability.threshold)):

@@ -46,7 +46,7 @@ def load_profiles(encoder, cache: Path, offtopic: list[Question], pool: int) -> 
     for k, folder in enumerate(sorted(p for p in PROFILES.iterdir() if p.is_dir())):
         questions = read_questions(PROFILES / f"{folder.name}.jsonl") + offtopic
         assistant = open_assistant(folder, cache / f"idx-profile-{folder.name}", encoder)
-        qv = encode_cached(encoder, [q.question for q in questions], f"profile-{folder.name}")
+        qv = encode_cached(encoder, [q.question for q in questions], f"profile-{folder.name}", cache)
         col = collect_cached(f"profile-{folder.name}", assistant, questions, qv, cache, pool)
         out.append(Profile(folder.name, col, qv, GROUP_BASE + k))
     return out

