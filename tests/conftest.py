@@ -11,6 +11,19 @@ import pytest
 
 from scripts.fakes import FakeEncoder  # also the tests' import: from .conftest import FakeEncoder
 
+
+class CountingEncoder(FakeEncoder):
+    """The fake encoder, counting every passage it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passages: list[str] = []
+
+    def encode_passages(self, texts, batch_size: int = 64):
+        self.passages += list(texts)
+        return super().encode_passages(texts, batch_size)
+
+
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "data" / "eval"  # in the repository: tests never read ../shared
 CORPUS = ROOT / "corpus"

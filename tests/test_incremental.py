@@ -18,25 +18,13 @@ from qa.corpus import load_corpus
 from qa.indexing import build_index
 from qa.manifest import MANIFEST, read_manifest
 
-from .conftest import CORPUS, DOC, EVAL, FakeEncoder
+from .conftest import CORPUS, DOC, EVAL, CountingEncoder, FakeEncoder
 
 QUESTIONS = [
     "apakah asisten menteri bisa memutuskan kebijakan?",
     "apa tugas utama asisten?",
     "kerja sama dengan negara lain",
 ]
-
-
-class CountingEncoder(FakeEncoder):
-    """The fake encoder, counting every passage it embeds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passages: list[str] = []
-
-    def encode_passages(self, texts, batch_size: int = 64):
-        self.passages += list(texts)
-        return super().encode_passages(texts, batch_size)
 
 
 @pytest.fixture

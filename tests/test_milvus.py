@@ -22,7 +22,7 @@ from qa.milvus import target as milvus_target
 from qa.milvus.schema import P_MANIFEST, engine_text, text_terms
 from qa.milvus.target import connect, parse_store
 
-from .conftest import CORPUS, DOC, ROOT, FakeEncoder
+from .conftest import CORPUS, DOC, ROOT, CountingEncoder, FakeEncoder
 
 pytest.importorskip("milvus_lite")
 
@@ -33,16 +33,6 @@ QUESTIONS = [
     "berapa 2,5 persen dari 1.000.000?",
     "zzzz qqqq",  # no known term: the keyword channels find nothing
 ]
-
-
-class CountingEncoder(FakeEncoder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.passages: list[str] = []
-
-    def encode_passages(self, texts, batch_size: int = 64):
-        self.passages += list(texts)
-        return super().encode_passages(texts, batch_size)
 
 
 class FailingEncoder(FakeEncoder):
