@@ -65,9 +65,9 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
 def _assemble(
     client: Any, collection: str, manifest: dict, chunks: list[Chunk], texts: dict[str, list[str]], dim: int
 ) -> StoredIndex:
-    """The adapters over a collection whose chunks and BM25 texts are in hand (read, or just written)."""
+    """The adapters over a loaded collection whose chunks and BM25 texts are in hand (read, or just
+    written)."""
     n = len(chunks)
-    client.load_collection(collection)
     terms = {f: postings(texts[f]) for f in ("sentence", "window")}
     k1 = float(manifest["lexical"]["k1"])
     _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
@@ -132,6 +132,7 @@ def build_index(
     # What was just written, without reading 100k rows back (30 s at that size on Milvus Lite); the
     # manifest as a reader parses it from the collection.
     stored = json.loads(json.dumps(manifest, ensure_ascii=False))
+    client.load_collection(name)
     return _assemble(client, name, stored, chunks, texts, encoder.dim)
 
 
