@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,11 @@ def sha256_files(paths: list[Path]) -> str:
     for p in sorted(paths):
         h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes())
     return "sha256:" + h.hexdigest()
+
+
+def spaceless(text: str) -> str:
+    """Lower case without whitespace: FacQA holds some paragraphs twice with different spacing."""
+    return re.sub(r"\s+", "", text.lower())
 
 
 def half_of(paragraph: str) -> int:

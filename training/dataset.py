@@ -9,7 +9,6 @@ question whose paragraph has a copy in the other half is answerable over both ha
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from qa.features import candidate_features
 from qa.passage_table import PassageTable
 from qa.question import analyze
 
-from .data import Question
+from .data import Question, spaceless
 
 
 @dataclass
@@ -37,10 +36,6 @@ class Collected:
     facts: list
     table: PassageTable | None  # None when read back from the cache
     assistant: object
-
-
-def _spaceless(text: str) -> str:
-    return re.sub(r"\s+", "", text.lower())
 
 
 def _contains(texts: list[str], expected: list[str]) -> np.ndarray:
@@ -67,7 +62,7 @@ def collect(
     keys = [
         paragraph_key.setdefault((c.doc, c.paragraph), len(paragraph_key)) for c in assistant.index.chunks
     ]
-    corpus = _spaceless(" ".join(d.text for d in assistant.documents.values()))
+    corpus = spaceless(" ".join(d.text for d in assistant.documents.values()))
     out = Collected(
         name,
         questions,
@@ -105,7 +100,7 @@ def collect(
             out.fused.append(pool.fused[c.pool_index])
             out.rows.append(c.rows)
             out.facts.append(facts)
-            out.answerable[qi] = bool(q.expected) and any(_spaceless(e) in corpus for e in q.expected)
+            out.answerable[qi] = bool(q.expected) and any(spaceless(e) in corpus for e in q.expected)
             out.group[qi] = _answer_paragraph(windows, keys, q.expected, -1 - qi)
     return out
 

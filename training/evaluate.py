@@ -18,6 +18,7 @@ from sklearn.metrics import roc_auc_score
 
 from qa.answer import NEUTRAL_SHARE, confidence, written_in_another_language
 
+from .audit import spacing_duplicates
 from .data import FACQA, ROOT, SEED_CORPUS, Question, encode_cached, open_assistant, read_questions
 
 EVAL = ROOT / "data/eval"
@@ -137,6 +138,14 @@ def main(argv: list[str] | None = None) -> int:
             for kind in ("neg", "off"):
                 if kind in res:
                     rep[mode][f"vs {kind}"] = abstention(res["pos"][mode], res[kind][mode], t)
+            if name == "facqa-half":  # the set's own label errors counted right (training/audit.py)
+                dup = set(spacing_duplicates())
+                flag = [q.question in dup for q in read_questions(files["neg"])]
+                neg = [r for r, f in zip(res["neg"][mode], flag) if not f]
+                moved = [r for r, f in zip(res["neg"][mode], flag) if f]
+                rep[mode]["vs neg, spacing duplicates answerable"] = abstention(
+                    res["pos"][mode] + moved, neg, t
+                )
         report[name] = rep
         print(name, json.dumps(rep), file=sys.stderr, flush=True)
     # latency: bare query encoding vs the whole warm ask, same run, seed document
