@@ -45,10 +45,16 @@ def clean_question(question: object) -> str:
 def missing_reason(question: str, known: set[str]) -> str | None:
     """What the document does not state, for an on-topic question: its focus words that no passage
     contains (`known`: the question stems found in the index), or the place / time / figure it asks for.
-    None for a question mostly in words the document never uses (off-topic: the generic sentence fits)."""
+
+    On topic means sharing at least one focus word with the document: a question about the job's details
+    (CPNS, cuti, biaya kursus) often has more unknown words than known ones and still deserves to hear
+    what is missing. None for a question without any (off-topic) or in another language than the corpus
+    (its words say nothing about the document): the generic sentence fits those."""
+    from .answer import written_in_another_language
+
     info = analyze(question)
     missing = [s for s in info.focus if s not in known]
-    if 2 * len(missing) > len(info.focus):
+    if len(missing) == len(info.focus) or written_in_another_language(question):
         return None
     return missing_message(info, missing)
 
