@@ -27,6 +27,7 @@ from .incremental import corpus_changes, load_previous, reuse_vectors
 from .lexical import LexicalIndex
 from .manifest import FORMAT_VERSION, build_stamp
 from .normalize import NORMALIZATION
+from .passage_table import TABLE_ID, table_arrays
 from .readers import describe_readers
 from .store import StoredIndex, write_index
 
@@ -132,8 +133,11 @@ def build_index(
         faiss_index, faiss_description = build_vector_index(vectors)
     with phases("lexical"):
         params = {"k1": LEXICAL["k1"], "b": LEXICAL["b"]}
+        windows = [passage_text(c, by_id) for c in chunks]
         lexical = LexicalIndex.build(sentences, **params)
-        lexical_window = LexicalIndex.build([passage_text(c, by_id) for c in chunks], **params)
+        lexical_window = LexicalIndex.build(windows, **params)
+    with phases("table"):  # the reranker's per-passage cues and bigrams, so opening does not redo them
+        table = table_arrays(chunks, windows)
     stats: dict[str, Any] = {"passages": len(chunks), "embedded": embedded, "reused": reused}
     if previous is not None:
         stats["files"] = corpus_changes(previous.corpus, expected["corpus"])
@@ -143,8 +147,9 @@ def build_index(
         "faiss": faiss_description,
         "lexical_stats": lexical.settings(),
         "chunks": len(chunks),
+        "table": TABLE_ID,
     }
-    index = StoredIndex(manifest, faiss_index, chunks, lexical, lexical_window)
+    index = StoredIndex(manifest, faiss_index, chunks, lexical, lexical_window, table)
     write_index(settings.index_dir, manifest, index)
     if previous is not None:
         f = stats["files"]

@@ -1,16 +1,23 @@
-"""Per-passage facts the reranker reads, computed once when an index is opened.
+"""Per-passage facts the reranker reads: computed when an index is built and stored in it.
 
 Everything a question needs about a candidate is a row lookup into these arrays, so the per-question
 work in ``qa.features`` is vectorised numpy over the candidates. The answer-type cues are generic
 Indonesian surface patterns (digits, years, month names, capitalised names after a locative
 preposition, causal connectives...), not words taken from any evaluation question.
+
+The regex cues and bigram postings are the slow part (about 20 s per 100k passages), so a local build
+stores them (``table/``, named by ``TABLE_ID`` in the manifest) and opening reads them back; an index
+without them (an older build, a Milvus collection) has them computed when it is opened.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -53,6 +60,15 @@ ANSWER_TYPE_CUES: dict[str, tuple[str, ...]] = {
     "manner": ("manner",),
     "definition": ("definition", "name"),
 }
+
+# What the stored arrays were computed with: the cue patterns and this module's bigram rule. A build whose
+# manifest names another id has its table recomputed at open, never read.
+_TABLE_RULES = json.dumps(
+    {"cues": {k: [p.pattern, p.flags] for k, p in CUES.items()}, "cased": sorted(_CASED), "bigrams": 1}
+)
+TABLE_ID = "table-v1-" + hashlib.sha256(_TABLE_RULES.encode()).hexdigest()[:12]
+TABLE_FILE = "table.npz"
+STEMS_FILE = "bigram-stems.json"
 
 
 def cue_matrix(texts: Sequence[str]) -> np.ndarray:
@@ -125,6 +141,18 @@ class Bigrams:
         self.indptr = np.searchsorted(key // n, np.arange(len(self.codes) + 1))
         self.indices = key % n  # each pair's passages ascending
 
+    @classmethod
+    def from_arrays(cls, stems: list[str], codes: np.ndarray, indptr: np.ndarray, indices: np.ndarray):
+        """The postings as ``arrays`` gave them (read from an index), without tokenising any text."""
+        out = cls.__new__(cls)
+        out.ids = {stem: i for i, stem in enumerate(stems)}
+        out.codes, out.indptr, out.indices = codes, indptr, indices
+        return out
+
+    def arrays(self) -> tuple[list[str], dict[str, np.ndarray]]:
+        """The stems in id order and the flat postings, for storing in an index."""
+        return list(self.ids), {"codes": self.codes, "indptr": self.indptr, "indices": self.indices}
+
     def presence(self, stems: Sequence[str], rows: np.ndarray) -> np.ndarray:
         """(len(rows), number of the question's distinct bigrams) 0/1."""
         pairs = list(dict.fromkeys(zip(stems, stems[1:])))
@@ -147,6 +175,7 @@ class PassageTable:
     """Arrays indexed by passage row: position, length, answer-type cues, term postings."""
 
     def __init__(self, index, passage_texts: Sequence[str]) -> None:
+        """``index.table`` (``load_table``), when the index stores one, spares the slow part."""
         chunks = index.chunks
         n = len(chunks)
         docs: dict[str, int] = {}
@@ -159,14 +188,56 @@ class PassageTable:
         self.position = (np.arange(n) - start).astype(np.float32)  # sentence number within its paragraph
         self.paragraph_size = counts[inverse].astype(np.float32) if n else np.zeros(0, np.float32)
         self.length = np.array([len(c.text.split()) for c in chunks], dtype=np.float32)
-        self.cues_sentence = cue_matrix([c.text for c in chunks])
-        self.cues_window = cue_matrix(passage_texts)
+        stored = getattr(index, "table", None) or table_arrays(chunks, passage_texts)
+        self.cues_sentence = stored["cues_sentence"]
+        self.cues_window = stored["cues_window"]
+        self.sentence_bigrams, self.window_bigrams = stored["sentence_bigrams"], stored["window_bigrams"]
         self.sentence_terms = Postings(index.lexical)
         self.window_terms = Postings(index.lexical_window)
-        self.sentence_bigrams = Bigrams([c.text for c in chunks])
-        self.window_bigrams = Bigrams(passage_texts)
         # Neighbour rows in the same paragraph (the row itself at a paragraph's edge).
         same_prev = np.r_[False, key[1:] == key[:-1]] if n else np.zeros(0, bool)
         same_next = np.r_[key[:-1] == key[1:], False] if n else np.zeros(0, bool)
         self.prev = np.where(same_prev, np.arange(n) - 1, np.arange(n))
         self.next = np.where(same_next, np.arange(n) + 1, np.arange(n))
+
+
+def table_arrays(chunks: Sequence, passage_texts: Sequence[str]) -> dict:
+    """The slow part of a ``PassageTable``: answer-type cues and bigram postings of sentences and windows."""
+    sentences = [c.text for c in chunks]
+    return {
+        "cues_sentence": cue_matrix(sentences),
+        "cues_window": cue_matrix(passage_texts),
+        "sentence_bigrams": Bigrams(sentences),
+        "window_bigrams": Bigrams(passage_texts),
+    }
+
+
+def save_table(folder: Path, table: dict) -> None:
+    """Write ``table_arrays`` into ``folder`` (NumPy arrays without pickle, the stems as JSON)."""
+    arrays = {"cues_sentence": table["cues_sentence"].astype(np.uint8)}
+    arrays["cues_window"] = table["cues_window"].astype(np.uint8)
+    stems = {}
+    for kind in ("sentence", "window"):
+        stems[kind], flat = table[f"{kind}_bigrams"].arrays()
+        arrays.update({f"{kind}_{name}": value for name, value in flat.items()})
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(folder / TABLE_FILE, **arrays)
+    (folder / STEMS_FILE).write_text(json.dumps(stems, ensure_ascii=False), encoding="utf-8")
+
+
+def load_table(folder: Path, n: int) -> dict:
+    """``save_table``'s arrays for an index of ``n`` passages; ValueError when they do not fit it."""
+    with np.load(folder / TABLE_FILE, allow_pickle=False) as z:
+        arrays = {name: z[name] for name in z.files}
+    stems = json.loads((folder / STEMS_FILE).read_text(encoding="utf-8"))
+    table: dict = {}
+    for kind in ("sentence", "window"):
+        cues = arrays[f"cues_{kind}"]
+        if cues.shape != (n, len(CUES)):
+            raise ValueError(f"{kind} cues of shape {cues.shape} for {n} passages")
+        table[f"cues_{kind}"] = cues.astype(np.float32)
+        codes, indptr, indices = (arrays[f"{kind}_{name}"] for name in ("codes", "indptr", "indices"))
+        if len(indptr) != len(codes) + 1 or (len(indices) and not 0 <= indices.min() <= indices.max() < n):
+            raise ValueError(f"{kind} bigram postings do not fit {n} passages")
+        table[f"{kind}_bigrams"] = Bigrams.from_arrays(list(stems[kind]), codes, indptr, indices)
+    return table

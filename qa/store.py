@@ -64,6 +64,7 @@ class StoredIndex:
     chunks: list[Chunk]
     lexical: LexicalIndex  # BM25 over each chunk's sentence
     lexical_window: LexicalIndex  # BM25 over each chunk's neighbour window
+    table: dict | None = None  # the reranker's stored passage table (qa.passage_table), if the build has one
 
 
 def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
@@ -128,7 +129,20 @@ def _load(
         raise IndexMismatchError(f"index files in {build} disagree in size", REBUILD_HINT)
     if documents is not None:
         check_chunks(chunks, documents, build)
-    return StoredIndex(manifest, vectors, chunks, lexical, lexical_window)
+    return StoredIndex(manifest, vectors, chunks, lexical, lexical_window, _read_table(build, manifest))
+
+
+def _read_table(build: Path, manifest: dict) -> dict | None:
+    """The stored passage table, or None when the build has none or one computed by other rules (an
+    older build: the table is then computed at open, as for a Milvus collection)."""
+    from .passage_table import TABLE_ID, load_table
+
+    if manifest.get("table") != TABLE_ID:
+        return None
+    try:
+        return load_table(build / "table", manifest.get("chunks", 0))
+    except (OSError, KeyError, TypeError, ValueError) as exc:  # checksummed: only a bug or a forged manifest
+        raise IndexCorruptError(f"index in {build} cannot be read: table ({exc})", REBUILD_HINT) from None
 
 
 def check_chunks(chunks: list[Chunk], documents: dict[str, Document], build: Path) -> None:
@@ -217,6 +231,10 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         for name, lexical in (("sentences", index.lexical), ("windows", index.lexical_window)):
             (tmp / "lexical" / name).mkdir(parents=True)
             lexical.save(tmp / "lexical" / name)
+        if index.table is not None:
+            from .passage_table import save_table
+
+            save_table(tmp / "table", index.table)
         files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         manifest = {**manifest, "files": files}
         manifest["build"] = {**manifest.get("build", {}), "id": build_id}
