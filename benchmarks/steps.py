@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .common import (
+    ADDED_FILE,
     EVAL,
     SAMPLE,
     Options,
@@ -126,13 +127,13 @@ def _cold(spec: dict, question: str, repeats: int) -> dict:
 
 def _edits(name: str) -> list[dict]:
     if name == "real":
-        return [{"op": "add", "file": "bench-new.txt", "lines": 2}, {"op": "remove", "file": "bench-new.txt"}]
+        return [{"op": "add", "file": ADDED_FILE, "lines": 2}, {"op": "remove", "file": ADDED_FILE}]
     first, other = (
         ("facqa-003.txt", "facqa-011.txt") if name == "facqa" else ("synth-00003.txt", "synth-00011.txt")
     )
     return [
         {"op": "change", "file": first},
-        {"op": "add", "file": "bench-new.txt", "lines": 20},
+        {"op": "add", "file": ADDED_FILE, "lines": 20},
         {"op": "remove", "file": other},
     ]
 

@@ -225,3 +225,19 @@ def test_memory_and_cold_start_tasks_measure_the_assistant_not_the_baseline(tmp_
     assert task_cold({**spec, "question": "apa tugas asisten menteri?"})["answer"]
     with pytest.raises(RuntimeError):  # the baseline was asked for, and faiss finds no index there
         task_rss({**spec, "questions": ["apa?"], "run_baseline": spec["baseline"]})
+
+
+def test_a_rerun_in_the_same_workdir_starts_from_the_generated_corpus(tmp_path: Path) -> None:
+    """The incremental step edits the corpus it runs on (appends, removes, adds a file): a second run in
+    the same workdir measured 100,048 passages at "100k" until the corpus was reset."""
+    from benchmarks.common import ADDED_FILE, prepare
+
+    spec = prepare("sample", tmp_path)
+    corpus = Path(spec["corpus"])
+    pristine = {p.name: p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")}
+    first, second = sorted(pristine)[:2]
+    (corpus / first).write_text(pristine[first] + "satu baris tambahan\n", encoding="utf-8")
+    (corpus / second).unlink()
+    (corpus / ADDED_FILE).write_text("baris baru\n", encoding="utf-8")
+    prepare("sample", tmp_path)
+    assert {p.name: p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")} == pristine
