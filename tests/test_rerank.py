@@ -35,10 +35,67 @@ def test_tree_ensemble_walks_every_tree_for_every_row() -> None:
     assert TreeEnsemble(TREES, 2).predict(np.zeros((0, 2), np.float32)).shape == (0,)
 
 
+def _random_ensemble(rng: np.random.Generator, trees: int, features: int) -> dict:
+    """Random binary trees (a single leaf, chains, bushy ones), padded like training/export.py's."""
+    spec: dict = {k: [] for k in ("feature", "threshold", "left", "right", "value")}
+    shapes = []
+    for _ in range(trees):
+        f, t, lt, rt = [0], [0.0], [0], [0]
+        frontier = [0]
+        for _ in range(int(rng.integers(0, 20))):  # split a random leaf
+            node = frontier.pop(int(rng.integers(len(frontier))))
+            lt[node], rt[node] = len(f), len(f) + 1
+            f[node], t[node] = int(rng.integers(features)), float(rng.normal())
+            for child in (len(f), len(f) + 1):
+                f.append(0), t.append(1e30), lt.append(child), rt.append(child)
+                frontier.append(child)
+        shapes.append((f, t, lt, rt))
+    width = max(len(s[0]) for s in shapes)
+    for f, t, lt, rt in shapes:
+        pad = range(len(f), width)
+        spec["feature"].append(f + [0] * len(pad))
+        spec["threshold"].append(t + [1e30] * len(pad))
+        spec["left"].append(lt + list(pad))
+        spec["right"].append(rt + list(pad))
+        spec["value"].append(rng.normal(size=width).round(6).tolist())
+    spec["depth"], spec["bias"] = width, 0.25
+    return spec
+
+
+def _walk(spec: dict, x: np.ndarray) -> np.ndarray:
+    """Row by row, tree by tree, summed in tree order: what the vectorised evaluation must equal."""
+    out = []
+    for row in x:
+        total = 0.0
+        for f, t, lt, rt, v in zip(*(spec[k] for k in ("feature", "threshold", "left", "right", "value"))):
+            node = 0
+            while not (lt[node] == node and rt[node] == node):
+                node = lt[node] if float(row[f[node]]) <= t[node] else rt[node]  # in float64
+            total += v[node]
+        out.append(total + spec["bias"])
+    return np.array(out)
+
+
+def test_the_bit_vector_evaluation_equals_walking_each_tree() -> None:
+    rng = np.random.default_rng(3)
+    spec = _random_ensemble(rng, 40, 5)
+    x = rng.normal(size=(300, 5)).astype(np.float32)
+    x[rng.random(x.shape) < 0.05] = np.nan  # NaN fails "<=" and goes right
+    x[:5, :] = np.array(spec["threshold"][0][:5], dtype=np.float32)[:, None]  # on the thresholds
+    ensemble = TreeEnsemble(spec, 5)
+    expected = _walk(spec, x)
+    assert np.array_equal(ensemble.predict(x), expected)  # the same float sums, in the same order
+    assert np.array_equal(ensemble.predict(x, block=7), ensemble.predict(x))  # blocks change nothing
+    assert np.array_equal(
+        np.concatenate([ensemble.predict(x[i : i + 30]) for i in range(0, len(x), 30)]), ensemble.predict(x)
+    )
+
+
 @pytest.mark.parametrize(
     "change",
     [
         {"left": [[1, 2, 2, 3, 9], [1, 1, 2, 3, 4]]},
+        {"left": [[1, 0, 2, 3, 4], [1, 1, 2, 3, 4]]},  # a cycle back to the root
         {"feature": [[0, 7, 0, 0, 0], [1, 0, 0, 0, 0]]},
         {"value": [[0, 0, 1.0], [0, 0, 0]]},
         {"depth": "deep"},
