@@ -69,10 +69,10 @@ def build_table(res: dict) -> list[str]:
         label += " (stand-in vectors)" if label in ("10k", "100k") else ""
         rows.append(
             [label, n, b["seconds"], n / b["seconds"]]
-            + [ph.get(k) for k in ("chunk", "embed", "faiss", "lexical")]
+            + [ph.get(k, "–") for k in ("chunk", "embed", "faiss", "lexical", "table")]
             + [f"{ph.get('embed', 0) / b['seconds']:.0%}", raw, base, b["peak_rss_mb"]]
         )
-    header = "corpus|passages|seconds|passages/s|chunk s|embed s|faiss s|bm25 s|embed share"
+    header = "corpus|passages|seconds|passages/s|chunk s|embed s|faiss s|bm25 s|reranker table s|embed share"
     header += "|raw encoder passages/s|baseline build passages/s|peak RSS (MB)"
     return _table(header.split("|"), rows)
 
