@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .answer import Passage, Result, highlight_spans
+from .answer import Passage, Result, highlight_spans, written_in_another_language
 from .config import Settings
 from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
 from .question import analyze, missing_message
@@ -50,8 +50,6 @@ def missing_reason(question: str, known: set[str]) -> str | None:
     (CPNS, cuti, biaya kursus) often has more unknown words than known ones and still deserves to hear
     what is missing. None for a question without any (off-topic) or in another language than the corpus
     (its words say nothing about the document): the generic sentence fits those."""
-    from .answer import written_in_another_language
-
     info = analyze(question)
     missing = [s for s in info.focus if s not in known]
     if len(missing) == len(info.focus) or written_in_another_language(question):

@@ -99,19 +99,22 @@ class Postings:
         self.idf = np.log(1.0 + (self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
         self.unknown_idf = float(math.log(1.0 + (self.n + 0.5) / 0.5))  # a stem no passage contains
 
+    def idf_of(self, terms: Sequence[str]) -> np.ndarray:
+        """Each term's IDF (a stem no passage contains gets the highest)."""
+        ids = [self.vocab.get(term) for term in terms]
+        return np.array([self.unknown_idf if t is None else self.idf[t] for t in ids], dtype=np.float32)
+
     def presence(self, terms: Sequence[str], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(len(rows), len(terms)) 0/1 presence, and each term's IDF (unknown stems get the highest)."""
+        """(len(rows), len(terms)) 0/1 presence, and each term's IDF (``idf_of``)."""
         out = np.zeros((len(rows), len(terms)), dtype=np.float32)
-        idf = np.full(len(terms), self.unknown_idf, dtype=np.float32)
         for j, term in enumerate(terms):  # a loop over the question's few terms, not the candidates
             t = self.vocab.get(term)
             if t is None:
                 continue
-            idf[j] = self.idf[t]
             docs = self.indices[self.indptr[t] : self.indptr[t + 1]]  # ascending (checked at load)
             at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
             out[:, j] = docs[at] == rows
-        return out, idf
+        return out, self.idf_of(terms)
 
 
 class Bigrams:
@@ -188,7 +191,7 @@ class PassageTable:
         self.position = (np.arange(n) - start).astype(np.float32)  # sentence number within its paragraph
         self.paragraph_size = counts[inverse].astype(np.float32) if n else np.zeros(0, np.float32)
         self.length = np.array([len(c.text.split()) for c in chunks], dtype=np.float32)
-        stored = getattr(index, "table", None) or table_arrays(chunks, passage_texts)
+        stored = index.table or table_arrays(chunks, passage_texts)
         self.cues_sentence = stored["cues_sentence"]
         self.cues_window = stored["cues_window"]
         self.sentence_bigrams, self.window_bigrams = stored["sentence_bigrams"], stored["window_bigrams"]

@@ -63,10 +63,9 @@ def pool_signals(
     top = np.sort(pool.dense.astype(np.float64))[::-1][:K]
     wig = float(top.mean()) - float(np.asarray(qvec, np.float64) @ centroid)
     terms, *_ = question_terms(facts)
-    _, idf_win = table.window_terms.presence(terms, np.zeros(0, np.int64))
-    mass = float(idf_win.sum())
+    mass = float(table.window_terms.idf_of(terms).sum())
     bm25 = float(pool.window.max()) / mass if mass > 0 else 0.0
-    _, idf = table.sentence_terms.presence(terms, np.zeros(0, np.int64))
+    idf = table.sentence_terms.idf_of(terms)
     rows = pool.rows[np.asarray(best, dtype=np.int64)[:3]]
     cov = max((paragraph_coverage(table, terms, idf, int(r)) for r in rows), default=0.0)
     return np.array([wig, bm25, cov], dtype=np.float64)

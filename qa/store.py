@@ -129,10 +129,11 @@ def _load(
         raise IndexMismatchError(f"index files in {build} disagree in size", REBUILD_HINT)
     if documents is not None:
         check_chunks(chunks, documents, build)
-    return StoredIndex(manifest, vectors, chunks, lexical, lexical_window, _read_table(build, manifest))
+    table = _read_table(build, manifest, len(chunks))
+    return StoredIndex(manifest, vectors, chunks, lexical, lexical_window, table)
 
 
-def _read_table(build: Path, manifest: dict) -> dict | None:
+def _read_table(build: Path, manifest: dict, n: int) -> dict | None:
     """The stored passage table, or None when the build has none or one computed by other rules (an
     older build: the table is then computed at open, as for a Milvus collection)."""
     from .passage_table import TABLE_ID, load_table
@@ -140,7 +141,7 @@ def _read_table(build: Path, manifest: dict) -> dict | None:
     if manifest.get("table") != TABLE_ID:
         return None
     try:
-        return load_table(build / "table", manifest.get("chunks", 0))
+        return load_table(build / "table", n)
     except (OSError, KeyError, TypeError, ValueError) as exc:  # checksummed: only a bug or a forged manifest
         raise IndexCorruptError(f"index in {build} cannot be read: table ({exc})", REBUILD_HINT) from None
 

@@ -10,10 +10,9 @@ answerable, so a reader can tell the model's errors from the set's. ``python -m 
 
 from __future__ import annotations
 
-import json
 import sys
 
-from .data import ROOT, spaceless
+from .data import ROOT, read_questions, spaceless
 
 HALF = ROOT / "data/eval/facqa_unanswerable"
 VALID = ROOT / "data/eval/facqa/questions_valid.jsonl"
@@ -28,16 +27,8 @@ def answered_in_corpus(questions: list[str], expected: dict[str, list[str]], cor
 
 def spacing_duplicates() -> list[str]:
     """The questions of ``unanswerable_valid.jsonl`` answered by the half corpus but for spacing."""
-    expected: dict[str, list[str]] = {}
-    for line in VALID.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            expected[row["question"]] = row["expected"]
-    negatives = [
-        json.loads(line)["question"]
-        for line in (HALF / "unanswerable_valid.jsonl").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    expected = {q.question: q.expected for q in read_questions(VALID)}
+    negatives = [q.question for q in read_questions(HALF / "unanswerable_valid.jsonl")]
     corpus = "\n".join(p.read_text(encoding="utf-8") for p in sorted((HALF / "corpus").glob("*.txt")))
     return answered_in_corpus(negatives, expected, corpus)
 
