@@ -119,13 +119,57 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 NEUTRAL_SHARE = 0.5  # keyword overlap cannot be observed across languages: assume the middle
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+# Indonesian question words (any -kah/-tah form, chat spellings through the informal-word table): as much
+# a sign of Indonesian as a stopword, though the lexical analysis keeps some of them.
+_INDONESIAN_QUESTION_WORDS = frozenset(
+    "apa siapa kapan mana berapa bagaimana mengapa kenapa bilamana dimana kemana darimana".split()
+)
+_TITLE_GAP = 3  # at most this many lower-case function words inside a name ("The Lord of the Rings")
+
+
+def _indonesian_question_word(low: str) -> bool:
+    from .analysis import INFORMAL
+
+    if low.endswith(("kah", "tah")) and len(low) > 5:
+        low = low[:-3]
+    return any(w in _INDONESIAN_QUESTION_WORDS for w in INFORMAL.get(low, low).split())
+
+
+def _in_names(words: list[str]) -> list[bool]:
+    """Which words belong to a name or title rather than to the sentence: capitalised words after the
+    first, acronyms, and short runs of lower-case function words between two of them ("WHO", "A Azis",
+    "The Clash of Civilizations and The Remaking of World Order")."""
+    if all(w.isupper() for w in words):  # a question typed in capitals says nothing by its case
+        return [False] * len(words)
+    named = [(i > 0 and w[0].isupper()) or (len(w) > 1 and w.isupper()) for i, w in enumerate(words)]
+    out = list(named)
+    i = 1
+    while i < len(words):
+        j = i
+        while j < len(words) and not named[j] and words[j].lower() in ENGLISH_FUNCTION_WORDS:
+            j += 1
+        if j > i and named[i - 1] and j < len(words) and named[j] and j - i <= _TITLE_GAP:
+            out[i:j] = [True] * (j - i)
+        i = max(j, i + 1)
+    return out
+
+
 def written_in_another_language(question: str) -> bool:
-    """True for a question that reads as English rather than Indonesian (function-word count)."""
+    """True for a question that reads as English rather than Indonesian: more English function words than
+    Indonesian stopwords and question words, not counting the words of names and titles (an Indonesian
+    question about "Director of Cancer Division WHO" or "The Eyes in the Sky" stays Indonesian)."""
     from .analysis import STOPWORDS
 
-    words = re.findall(r"[^\W\d_]+", question.lower())
-    english = sum(w in ENGLISH_FUNCTION_WORDS for w in words)
-    return english > 0 and english > sum(w in STOPWORDS for w in words)
+    words = _WORD.findall(question)
+    english = indonesian = 0
+    for word, named in zip(words, _in_names(words)):
+        if named:
+            continue
+        low = word.lower()
+        english += low in ENGLISH_FUNCTION_WORDS
+        indonesian += low in STOPWORDS or _indonesian_question_word(low)
+    return english > 0 and english > indonesian
 
 
 def confidence(best_dense: float, share: float) -> float:

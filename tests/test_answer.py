@@ -19,6 +19,28 @@ def test_language_of_the_question() -> None:
     assert not written_in_another_language("")
 
 
+def test_names_and_titles_do_not_make_a_question_english() -> None:
+    # Indonesian questions about English names: their function words belong to the name, not the sentence
+    for question in (
+        "siapakah Director of Cancer Division WHO",
+        "Siapa pengarang buku The Clash of Civilizations and The Remaking of World Order (1996)?",
+        "Kapankah patroli The Eyes in the Sky (EiS) dimulai?",
+        "Wakil Ketua Fraksi apakah A Azis Angkat?",
+        "Siapakah Kepala Lorong Dusun I, Desa Sido Urip?",
+        "Kemana pesawat itu return to base?",  # a question word weighs as much as an English word
+    ):
+        assert not written_in_another_language(question), question
+    # ... while English questions stay English, however they are capitalised, names and all
+    for question in (
+        "Who painted the Mona Lisa?",
+        "How do I reset my router password?",
+        "WHAT IS THE CAPITAL OF CANADA?",
+        "What Is The Capital Of Canada?",
+        "is the Lord of the Rings about a ring?",
+    ):
+        assert written_in_another_language(question), question
+
+
 def test_highlights_land_on_the_matching_words_of_the_original_text() -> None:
     text = "Mereka memiliki kontrol penuh dalam Pengambilan keputusan, padahal..."
     spans = highlight_spans("siapa yang memutuskan? apakah bisa mengambil kebijakan", text)
