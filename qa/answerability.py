@@ -32,8 +32,10 @@ SIGNALS = (
     "bigram_sent_top", "bigram_win_top", "bigram_win_best3",
     *POOL_SIGNALS,  # from the whole pool and the best candidates' paragraphs (qa.qpp)
 )
-# Signals read from the question's words in the passages: unobservable for a question in another language
-# than the corpus, so for such a question they count as neutral (their training mean).
+# Signals read from the question's words in the passages, and the reranker's raw scores (its trees read
+# mostly such features): unobservable for a question in another language than the corpus. For such a
+# question they take the model's neutral values (their mean over the training questions in the corpus's
+# language), in training and when answering alike.
 LEXICAL = frozenset(
     name for name in SIGNALS
     if name.startswith(
@@ -41,7 +43,17 @@ LEXICAL = frozenset(
     )
     and name != "q_terms"
 )
-SIGNAL_SET = f"{FEATURE_SET}+answerability-v4"
+UNOBSERVABLE = LEXICAL | {"raw_top", "raw_margin", "raw_spread"}
+_UNOBSERVABLE = np.array([name in UNOBSERVABLE for name in SIGNALS])
+_ENGLISH = SIGNALS.index("english")
+SIGNAL_SET = f"{FEATURE_SET}+answerability-v5"
+
+
+def neutralised(x: np.ndarray, neutral: np.ndarray) -> np.ndarray:
+    """Signal rows ``x`` (n, len(SIGNALS)) with the unobservable signals of the rows of a question in
+    another language (the ``english`` signal set) replaced by ``neutral``."""
+    foreign = x[:, _ENGLISH] > 0.5
+    return np.where(foreign[:, None] & _UNOBSERVABLE, neutral, x)
 
 
 def signals(ranked: Reranked, english: bool, pool_signals: np.ndarray) -> np.ndarray:
@@ -103,19 +115,21 @@ class Answerability:
             self.coef = np.asarray(model["coef"], dtype=np.float64)
             self.intercept = float(model["intercept"])
             self.threshold = float(model["threshold"])
+            self.neutral = np.asarray(model["neutral"], dtype=np.float64)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"malformed answerability model {path} ({exc})") from None
-        if not (self.mean.shape == self.scale.shape == self.coef.shape == (len(SIGNALS),)):
+        weights = (self.mean, self.scale, self.coef, self.neutral)
+        if any(w.shape != (len(SIGNALS),) for w in weights):
             raise ModelError(f"malformed answerability model {path}: weights do not match its signals")
         if not 0.0 <= self.threshold <= 1.0 or np.any(self.scale <= 0):
             raise ModelError(f"malformed answerability model {path}: threshold or scale out of range")
         self.model = model
-        self._lexical = np.array([name in LEXICAL for name in SIGNALS])
 
     def probability(self, s: np.ndarray, foreign: bool = False) -> float:
-        """P(the corpus answers); ``foreign``: lexical signals are unobservable and count as neutral."""
+        """P(the corpus answers); ``foreign``: the question's words cannot be looked for in the corpus, so
+        the signals that read them take the neutral values they had in training."""
         if foreign:
-            s = np.where(self._lexical, self.mean, s)
+            s = np.where(_UNOBSERVABLE, self.neutral, s)
         z = float(((s - self.mean) / self.scale) @ self.coef + self.intercept)
         if self.trees is not None:
             z += float(self.trees.predict(s[None, :].astype(np.float32))[0])

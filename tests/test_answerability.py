@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.answer import written_in_another_language
 from qa.answerability import MODEL_FILE, SIGNALS, Answerability, signals
 from qa.features import NAMES, Candidates
 from qa.rerank import Reranked
@@ -81,16 +82,49 @@ def test_real_assistant_abstains_on_questions_the_document_never_answers(real_as
     assert np.median([r.confidence for r in answerable]) > np.median([r.confidence for r in unanswerable])
 
 
-def test_lexical_signals_are_neutral_for_a_question_in_another_language() -> None:
-    from qa.answerability import LEXICAL
+def test_unobservable_signals_are_neutral_for_a_question_in_another_language() -> None:
+    from qa.answerability import LEXICAL, UNOBSERVABLE, neutralised
 
     model = Answerability()
+    unobservable = np.array([n in UNOBSERVABLE for n in SIGNALS])
+    assert LEXICAL < UNOBSERVABLE and "raw_top" in UNOBSERVABLE and "cos_top" not in UNOBSERVABLE
+    assert unobservable.any() and not unobservable.all()
     s = model.mean.copy()
-    lexical = np.array([n in LEXICAL for n in SIGNALS])
-    assert lexical.any() and not lexical.all() and "cos_top" not in LEXICAL
-    s[lexical] = model.mean[lexical] - 3 * model.scale[lexical]  # no question word found anywhere
-    assert model.probability(s, foreign=True) == pytest.approx(model.probability(model.mean))
-    assert model.probability(s) != pytest.approx(model.probability(model.mean))
+    s[unobservable] = model.mean[unobservable] - 3 * model.scale[unobservable]  # no question word found
+    at_neutral = np.where(unobservable, model.neutral, s)
+    assert model.probability(s, foreign=True) == pytest.approx(model.probability(at_neutral))
+    assert model.probability(s) != pytest.approx(model.probability(at_neutral))
+    # training saw a foreign question's rows the same way (training/answer_model.fit)
+    english = SIGNALS.index("english")
+    rows = np.vstack([s, s])
+    rows[1, english] = 1.0
+    out = neutralised(rows, model.neutral)
+    assert np.array_equal(out[0], s) and np.array_equal(out[1][unobservable], model.neutral[unobservable])
+    assert np.array_equal(out[1][~unobservable], rows[1][~unobservable])
+
+
+@pytest.mark.slow
+def test_english_questions_are_answered_or_refused_by_meaning(real_assistant) -> None:
+    """An English question cannot be matched word for word against the Indonesian document: its signals
+    that read words are neutral, in training as when answering (before, training saw them unneutralised
+    and answering gave every English question a large bonus, so "how long should I boil an egg?" was
+    answered). None of these questions is in the training data."""
+    on_topic = (
+        "what does an assistant to the minister of foreign cooperation do?",
+        "does the assistant organise bilateral meetings?",
+        *(q for q in _questions(EVAL / "dev_questions.jsonl") if written_in_another_language(q)),
+    )
+    off_topic = (
+        "who wrote harry potter?",
+        "what is the capital of canada?",
+        "how do I reset my wifi router?",
+        "what is the weather like in london in winter?",
+        "how long should I boil an egg?",
+        "what is bitcoin?",
+    )
+    assert len(on_topic) >= 4 and all(written_in_another_language(q) for q in on_topic + off_topic)
+    assert not any(real_assistant.ask(q).abstained for q in on_topic)
+    assert sum(real_assistant.ask(q).abstained for q in off_topic) >= 5  # measured: 6 of 6
 
 
 class _Vectors:

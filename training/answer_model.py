@@ -7,11 +7,23 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
+from qa.answerability import SIGNALS, neutralised
+
 C = 1.0
 FOLDS = 5
 
 
+def neutral_values(x: np.ndarray) -> np.ndarray:
+    """What a question in another language than the corpus gets for the signals it cannot observe: their
+    mean over the questions in the corpus's language (``qa.answerability.neutralised``)."""
+    home = x[:, SIGNALS.index("english")] <= 0.5
+    return x[home].mean(axis=0) if home.any() else x.mean(axis=0)
+
+
 def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict:
+    """Fitted on the rows as the assistant sees them: a foreign question's unobservable signals neutral."""
+    neutral = neutral_values(x)
+    x = neutralised(x, neutral)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
     lr = LogisticRegression(C=C, max_iter=2000)
@@ -21,10 +33,12 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict:
         "scale": scale.tolist(),
         "coef": lr.coef_[0].tolist(),
         "intercept": float(lr.intercept_[0]),
+        "neutral": neutral.tolist(),
     }
 
 
 def predict(model: dict, x: np.ndarray) -> np.ndarray:
+    x = neutralised(x, np.asarray(model["neutral"]))
     z = ((x - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["coef"]) + model[
         "intercept"
     ]
