@@ -72,9 +72,9 @@ def test_real_assistant_abstains_on_questions_the_document_never_answers(real_as
     unanswerable = [real_assistant.ask(q) for q in _questions(EVAL / "dev_unanswerable.jsonl")]
     offtopic = [real_assistant.ask(q) for q in _questions(EVAL / "dev_offtopic.jsonl")]
     answerable = [real_assistant.ask(q) for q in _questions(EVAL / "dev_questions.jsonl")]
-    # Measured with the shipped models (docs/quality.md; answerability-v4 as v3): 0.90 / 0.90 / 0.88; each
-    # bound is one question below. Issue 11's target of 0.93 answered is not met yet (on-topic >= 0.75,
-    # off-topic >= 0.90 are).
+    # Measured with the shipped models (docs/quality.md; answerability-v5): 0.90 / 1.00 / 0.88; each
+    # bound is at least one question below. Issue 11's target of 0.93 answered is not met yet
+    # (on-topic >= 0.75, off-topic >= 0.90 are).
     assert sum(r.abstained for r in unanswerable) >= 0.8 * len(unanswerable)
     assert sum(r.abstained for r in offtopic) >= 0.8 * len(offtopic)
     assert sum(not r.abstained for r in answerable) >= 0.84 * len(answerable)
