@@ -34,7 +34,11 @@ aja=saja doang=saja cuman=hanya cman=hanya bgt=sangat banget=sangat sgt=sangat g
 ntar=nanti entar=nanti sampe=sampai pake=pakai bnyk=banyak org=orang sy=saya gue=saya gw=saya aq=aku
 kmu=kamu lu=kamu lo=kamu elo=kamu mrk=mereka tlg=tolong makasih=terima_kasih mksh=terima_kasih
 nyari=mencari ngurus=mengurus ngatur=mengatur ngelola=mengelola ngerjain=mengerjakan nanya=bertanya
-bikin=membuat kerjaan=pekerjaan
+bikin=membuat kerjaan=pekerjaan tu=itu emg=memang apaan=apa dapet=dapat nego=negosiasi ginian=begini
+gituan=begitu ato=atau atw=atau gmna=bagaimana gmana=bagaimana kpn=kapan trs=terus pdhl=padahal
+sebenernya=sebenarnya sbnrnya=sebenarnya bnr=benar smpe=sampai orng=orang dikit=sedikit
+ngasih=memberi dikasih=diberi nyiapin=menyiapkan ngelakuin=melakukan ngerti=mengerti ngadain=mengadakan
+ngadepin=menghadapi ngebantu=membantu bantuin=membantu nemuin=menemui ngomongin=membicarakan
 sih= dong= deh= kok= kan= nih= tuh= lho= loh= yah= kerjasama=kerja_sama bekerjasama=bekerja_sama
 tanggungjawab=tanggung_jawab bertanggungjawab=bertanggung_jawab
 """
