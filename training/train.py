@@ -138,7 +138,17 @@ def main(argv: list[str] | None = None) -> int:
             gs.append(np.full(len(pr.col.questions), pr.group))
             doms.append(np.array(["profiles"] * len(pr.col.questions)))
     x, y, w, g, dom = (np.concatenate(a) for a in (xs, ys, ws, gs, doms))
-    np.savez(cache / "answerability-rows.npz", x=x, y=y, w=w, g=g, dom=dom)
+    np.savez(  # for experiments on the signals: the fitted rows, and the profile documents' apart
+        cache / "answerability-rows.npz",
+        x=x,
+        y=y,
+        w=w,
+        g=g,
+        dom=dom,
+        profile_x=np.concatenate(px_),
+        profile_y=np.concatenate(py_),
+        profile_g=np.concatenate([np.full(len(p.col.questions), p.group) for p in profiles]),
+    )
     p = answer_model.oof(x, y, w, g)
     ans = answer_model.fit(x, y, w)
     if args.profile_weight == 0:
