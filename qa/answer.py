@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-from .analysis import token_spans, tokenize
+from .analysis import INFORMAL, STOPWORDS, token_spans, tokenize
 
 ABSTAIN_TEXT = "Maaf, dokumen tidak memuat jawaban untuk pertanyaan ini."
 
@@ -129,8 +129,6 @@ _TITLE_GAP = 3  # at most this many lower-case function words inside a name ("Th
 
 
 def _indonesian_question_word(low: str) -> bool:
-    from .analysis import INFORMAL
-
     if low.endswith(("kah", "tah")) and len(low) > 5:
         low = low[:-3]
     return any(w in _INDONESIAN_QUESTION_WORDS for w in INFORMAL.get(low, low).split())
@@ -159,8 +157,6 @@ def written_in_another_language(question: str) -> bool:
     """True for a question that reads as English rather than Indonesian: more English function words than
     Indonesian stopwords and question words, not counting the words of names and titles (an Indonesian
     question about "Director of Cancer Division WHO" or "The Eyes in the Sky" stays Indonesian)."""
-    from .analysis import STOPWORDS
-
     words = _WORD.findall(question)
     english = indonesian = 0
     for word, named in zip(words, _in_names(words)):
