@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-from .analysis import INFORMAL, STOPWORDS, token_spans, tokenize
+from .analysis import STOPWORDS, token_spans, tokenize
 
 ABSTAIN_TEXT = "Maaf, dokumen tidak memuat jawaban untuk pertanyaan ini."
 
@@ -120,18 +120,7 @@ NEUTRAL_SHARE = 0.5  # keyword overlap cannot be observed across languages: assu
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-# Indonesian question words (any -kah/-tah form, chat spellings through the informal-word table): as much
-# a sign of Indonesian as a stopword, though the lexical analysis keeps some of them.
-_INDONESIAN_QUESTION_WORDS = frozenset(
-    "apa siapa kapan mana berapa bagaimana mengapa kenapa bilamana dimana kemana darimana".split()
-)
 _TITLE_GAP = 3  # at most this many lower-case function words inside a name ("The Lord of the Rings")
-
-
-def _indonesian_question_word(low: str) -> bool:
-    if low.endswith(("kah", "tah")) and len(low) > 5:
-        low = low[:-3]
-    return any(w in _INDONESIAN_QUESTION_WORDS for w in INFORMAL.get(low, low).split())
 
 
 def _in_names(words: list[str]) -> list[bool]:
@@ -157,6 +146,8 @@ def written_in_another_language(question: str) -> bool:
     """True for a question that reads as English rather than Indonesian: more English function words than
     Indonesian stopwords and question words, not counting the words of names and titles (an Indonesian
     question about "Director of Cancer Division WHO" or "The Eyes in the Sky" stays Indonesian)."""
+    from .question import INDONESIAN_QUESTION_WORDS, is_question_word  # qa.question imports this module
+
     words = _WORD.findall(question)
     english = indonesian = 0
     for word, named in zip(words, _in_names(words)):
@@ -164,7 +155,7 @@ def written_in_another_language(question: str) -> bool:
             continue
         low = word.lower()
         english += low in ENGLISH_FUNCTION_WORDS
-        indonesian += low in STOPWORDS or _indonesian_question_word(low)
+        indonesian += low in STOPWORDS or is_question_word(low, INDONESIAN_QUESTION_WORDS)
     return english > 0 and english > indonesian
 
 

@@ -45,14 +45,14 @@ LEXICAL = frozenset(
 )
 UNOBSERVABLE = LEXICAL | {"raw_top", "raw_margin", "raw_spread"}
 _UNOBSERVABLE = np.array([name in UNOBSERVABLE for name in SIGNALS])
-_ENGLISH = SIGNALS.index("english")
+ENGLISH = SIGNALS.index("english")  # the column that marks a question in another language
 SIGNAL_SET = f"{FEATURE_SET}+answerability-v5"
 
 
 def neutralised(x: np.ndarray, neutral: np.ndarray) -> np.ndarray:
     """Signal rows ``x`` (n, len(SIGNALS)) with the unobservable signals of the rows of a question in
     another language (the ``english`` signal set) replaced by ``neutral``."""
-    foreign = x[:, _ENGLISH] > 0.5
+    foreign = x[:, ENGLISH] > 0.5
     return np.where(foreign[:, None] & _UNOBSERVABLE, neutral, x)
 
 

@@ -25,10 +25,10 @@ _QWORD_INFORMAL = dict(
     pair.split("=") for pair in "kpn=kapan kmn=ke_mana drmn=dari_mana bgmana=bagaimana knapa=mengapa".split()
 )
 _QWORD_INFORMAL = {k: v.replace("_", " ") for k, v in _QWORD_INFORMAL.items()}
-QUESTION_WORDS = frozenset(
-    "apa apakah siapa kapan mana manakah berapa bagaimana mengapa kenapa bilamana "
-    "what who whom whose which when where why how".split()
+INDONESIAN_QUESTION_WORDS = frozenset(
+    "apa apakah siapa kapan mana manakah berapa bagaimana mengapa kenapa bilamana".split()
 )
+QUESTION_WORDS = INDONESIAN_QUESTION_WORDS | frozenset("what who whom whose which when where why how".split())
 # Words that frame a question rather than name what it is about: auxiliaries and modals, request verbs,
 # hedges, negations, "cara"/"arti" of manner and definition questions. General usage only.
 _GENERIC_SPEC = """
@@ -105,12 +105,12 @@ def _qwords(text: str) -> list[str]:
     return out
 
 
-def _is_question_word(low: str) -> bool:
-    """A question word in any spelling: kpn, dimanakah, siapakah, gimana."""
+def is_question_word(low: str, words: frozenset[str] = QUESTION_WORDS) -> bool:
+    """A question word (of ``words``) in any spelling: kpn, dimanakah, siapakah, gimana."""
     if low.endswith(("kah", "lah")) and len(low) > 5:
         low = low[:-3]
     std = _QWORD_INFORMAL.get(low) or INFORMAL.get(low) or low
-    return any(w in QUESTION_WORDS for w in std.split())
+    return any(w in words for w in std.split())
 
 
 def _plain(low: str) -> str:
@@ -237,7 +237,7 @@ def analyze(question: str) -> QuestionInfo:
     for start, end, stem in token_spans(visible):
         raw = visible[start:end]
         low = raw.lower()
-        if _is_question_word(low) or low in ENGLISH_FUNCTION_WORDS:
+        if is_question_word(low) or low in ENGLISH_FUNCTION_WORDS:
             continue
         if len(stem) < 2 and not stem.isdigit():  # a lone letter names nothing
             continue

@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
-from qa.answerability import SIGNALS, neutralised
+from qa.answerability import ENGLISH, neutralised
 
 C = 1.0
 FOLDS = 5
@@ -16,7 +16,7 @@ FOLDS = 5
 def neutral_values(x: np.ndarray) -> np.ndarray:
     """What a question in another language than the corpus gets for the signals it cannot observe: their
     mean over the questions in the corpus's language (``qa.answerability.neutralised``)."""
-    home = x[:, SIGNALS.index("english")] <= 0.5
+    home = x[:, ENGLISH] <= 0.5
     return x[home].mean(axis=0) if home.any() else x.mean(axis=0)
 
 

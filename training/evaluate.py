@@ -133,14 +133,15 @@ def main(argv: list[str] | None = None) -> int:
                 encode_cached(enc, [q.question for q in qs], f"{name}-{kind}", args.cache),
             )
         rep = {}
+        if name == "facqa-half":  # the set's own label errors counted right (training/audit.py)
+            dup = set(spacing_duplicates())
+            flag = [q.question in dup for q in read_questions(files["neg"])]
         for mode, t in (("before", old_t), ("after", trusted.answerability.threshold)):
             rep[mode] = {"ranking": ranking_figures(res["pos"][mode])}
             for kind in ("neg", "off"):
                 if kind in res:
                     rep[mode][f"vs {kind}"] = abstention(res["pos"][mode], res[kind][mode], t)
-            if name == "facqa-half":  # the set's own label errors counted right (training/audit.py)
-                dup = set(spacing_duplicates())
-                flag = [q.question in dup for q in read_questions(files["neg"])]
+            if name == "facqa-half":
                 neg = [r for r, f in zip(res["neg"][mode], flag) if not f]
                 moved = [r for r, f in zip(res["neg"][mode], flag) if f]
                 rep[mode]["vs neg, spacing duplicates answerable"] = abstention(
