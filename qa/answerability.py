@@ -125,11 +125,11 @@ class Answerability:
             raise ModelError(f"malformed answerability model {path}: threshold or scale out of range")
         self.model = model
 
-    def probability(self, s: np.ndarray, foreign: bool = False) -> float:
-        """P(the corpus answers); ``foreign``: the question's words cannot be looked for in the corpus, so
-        the signals that read them take the neutral values they had in training."""
-        if foreign:
-            s = np.where(_UNOBSERVABLE, self.neutral, s)
+    def probability(self, s: np.ndarray) -> float:
+        """P(the corpus answers) from one signal vector. When its ``english`` signal marks a question in
+        another language, whose words cannot be looked for in the corpus, the signals that read them take
+        the neutral values they had in training (``neutralised``)."""
+        s = neutralised(np.asarray(s, dtype=np.float64)[None, :], self.neutral)[0]
         z = float(((s - self.mean) / self.scale) @ self.coef + self.intercept)
         if self.trees is not None:
             z += float(self.trees.predict(s[None, :].astype(np.float32))[0])

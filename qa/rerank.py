@@ -104,6 +104,6 @@ class TrustedSearch:
             ranking = self.retriever.select(pool, order, k, scores)
             best = ranked.candidates.pool_index[ranked.order[:3]]
             context = pool_signals(self.table, self.centroid, pool, qvec, facts, best)
-            p = self.answerability.probability(signals(ranked, foreign, context), foreign)
+            p = self.answerability.probability(signals(ranked, foreign, context))
             out.append((ranking, p))
         return out

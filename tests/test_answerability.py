@@ -91,11 +91,13 @@ def test_unobservable_signals_are_neutral_for_a_question_in_another_language() -
     assert unobservable.any() and not unobservable.all()
     s = model.mean.copy()
     s[unobservable] = model.mean[unobservable] - 3 * model.scale[unobservable]  # no question word found
-    at_neutral = np.where(unobservable, model.neutral, s)
-    assert model.probability(s, foreign=True) == pytest.approx(model.probability(at_neutral))
-    assert model.probability(s) != pytest.approx(model.probability(at_neutral))
-    # training saw a foreign question's rows the same way (training/answer_model.fit)
     english = SIGNALS.index("english")
+    foreign = s.copy()
+    foreign[english] = 1.0  # what qa.answerability.signals sets for a question in another language
+    at_neutral = np.where(unobservable, model.neutral, foreign)
+    assert model.probability(foreign) == pytest.approx(model.probability(at_neutral))
+    assert model.probability(s) != pytest.approx(model.probability(np.where(unobservable, model.neutral, s)))
+    # training saw a foreign question's rows the same way (training/answer_model.fit)
     rows = np.vstack([s, s])
     rows[1, english] = 1.0
     out = neutralised(rows, model.neutral)
