@@ -5,9 +5,10 @@ work in ``qa.features`` is vectorised numpy over the candidates. The answer-type
 Indonesian surface patterns (digits, years, month names, capitalised names after a locative
 preposition, causal connectives...), not words taken from any evaluation question.
 
-The regex cues and bigram postings are the slow part (about 20 s per 100k passages), so a local build
-stores them (``table/``, named by ``TABLE_ID`` in the manifest) and opening reads them back; an index
-without them (an older build, a Milvus collection) has them computed when it is opened.
+The regex cues and bigram postings are the slow part (about 30 s per 100k passages), so a local build
+stores them (``table/``, named by ``TABLE_ID`` in the manifest) and opening reads them back; an older
+build without them has them computed when it is opened, and a Milvus collection at its first open on a
+machine, which keeps them in a local cache (``qa.milvus.tables``).
 """
 
 from __future__ import annotations

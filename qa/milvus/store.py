@@ -157,20 +157,26 @@ def open_index(
     """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force)."""
     from pymilvus.exceptions import MilvusException
 
-    from ..indexing import expected_manifest
+    from ..indexing import expected_manifest, passage_text
+    from .tables import cached_table
 
+    index = None
     try:
         if build != "force":
             try:
-                return load_index(target, expected_manifest(settings, encoder, documents))
+                index = load_index(target, expected_manifest(settings, encoder, documents))
             except (IndexMissingError, IndexStaleError) as exc:
                 if build == "never":
                     raise
                 log(f"{exc.message}; building it now")
-        index = build_index(target, settings, encoder, documents, force=build == "force", log=log)
+        if index is None:
+            index = build_index(target, settings, encoder, documents, force=build == "force", log=log)
+            log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
     except MilvusException as exc:  # the engine refused something: one line, not a traceback
         raise IndexError_(
             f"Milvus ({target.display}): {exc.message}", "see the Milvus server's log"
         ) from None
-    log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
+    by_id = {doc.id: doc for doc in documents}
+    texts = [passage_text(c, by_id) for c in index.chunks]
+    index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, texts)
     return index
