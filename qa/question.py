@@ -83,6 +83,7 @@ class QuestionInfo:
     vague: bool  # letters, but nothing specific to look for (a letter, "apa itu?", only question words)
     focus_words: tuple[str, ...] = ()  # the surface words behind `focus`, for messages (lower-cased)
     focus_stems: tuple[str, ...] = ()  # the stem of each of `focus_words`, aligned with it
+    lead: str = ""  # how a message names what is asked, when the answer type alone says it badly
 
 
 def _visible(text: str) -> str:
@@ -255,7 +256,18 @@ def analyze(question: str) -> QuestionInfo:
         vague=not empty_like and not focus,
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
+        lead=_duration_lead(words),
     )
+
+
+def _duration_lead(words: list[str]) -> str:
+    """ "jumlah hari" for "berapa hari": a count of a time unit (a duration, "cuti berapa hari?"), which
+    the time type's "waktu" names badly; a unit before the question word ("tahun berapa") asks for a
+    point in time, which "waktu" names well."""
+    for i, w in enumerate(words[:-1]):
+        if w == "berapa" and words[i + 1] in _TIME_NOUNS:
+            return f"jumlah {words[i + 1]}"
+    return ""
 
 
 _LEAD = {
@@ -275,12 +287,12 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     a time: then the gap is not something we can name)."""
     wanted = set(missing) if missing is not None else None
     words = [w for w, s in zip(info.focus_words, info.focus_stems) if wanted is None or s in wanted]
-    lead = _LEAD.get(info.answer_type)
+    lead = info.lead or _LEAD.get(info.answer_type)
     if not words and lead:  # every word is there, but not the place / time / person / figure asked for
         words = list(info.focus_words)
     if not words:
         return None
-    if lead and words[0] == lead:
+    if lead and words[0] == lead.split()[-1]:
         words = words[1:] or words
     phrase = " ".join(dict.fromkeys(words[:_MAX_MESSAGE_WORDS]))  # kerjasama gives two stems, one word
     return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."

@@ -155,6 +155,16 @@ def test_missing_message_names_what_is_missing() -> None:
     assert missing_message(analyze("kapan asisten menteri pensiun?"), tokenize("pensiun")) == (
         "Dokumen tidak menyebut waktu pensiun."
     )
+    # a count of a time unit is a duration: named as one, not as "waktu"; "tahun berapa" stays a time
+    assert missing_message(
+        analyze("cuti asisten menteri berapa hari setahun?"), tokenize("cuti setahun")
+    ) == ("Dokumen tidak menyebut jumlah hari cuti setahun.")
+    assert missing_message(analyze("brp jam kerja asisten per minggu?"), tokenize("minggu")) == (
+        "Dokumen tidak menyebut jumlah jam minggu."
+    )
+    assert missing_message(analyze("tahun berapa jabatan ini dibentuk?"), tokenize("jabatan bentuk")) == (
+        "Dokumen tidak menyebut waktu jabatan dibentuk."
+    )
     assert missing_message(analyze("brp gaji asisten menteri?"), tokenize("gaji")) == (
         "Dokumen tidak menyebut jumlah gaji."
     )
