@@ -108,6 +108,23 @@ def test_a_rebuild_replaces_the_cache_and_leaves_foreign_folders(setup: Settings
     assert _answers(rebuilt) == _answers(first)
 
 
+def test_a_cache_folder_that_is_not_ours_is_left_alone(setup: Settings, tmp_path: Path) -> None:
+    first = _open(setup)
+    [folder] = _folders(setup)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine", encoding="utf-8")
+    for name in folder.iterdir():
+        name.unlink()
+    folder.rmdir()
+    folder.symlink_to(elsewhere)  # the cache's own name, but a link to something of the user's
+    again = _open(setup, build="never")
+    assert _answers(again) == _answers(first)
+    assert folder.is_symlink() and (elsewhere / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".tmp-")]
+
+
 def test_an_unwritable_index_folder_only_costs_the_cache(setup: Settings, monkeypatch) -> None:
     import errno
 

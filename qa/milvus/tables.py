@@ -88,14 +88,13 @@ def _write(root: Path, folder: Path, stamp: dict, table: dict) -> None:
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if folder.exists():
-        if _read_stamp(folder) is None:  # not ours, or damaged past reading: left alone
-            shutil.rmtree(tmp, ignore_errors=True)
-            return
-        shutil.rmtree(folder)
     try:
+        if folder.is_symlink() or folder.exists():
+            if folder.is_symlink() or _read_stamp(folder) is None:  # not ours, or damaged: left alone
+                raise FileExistsError(folder)
+            shutil.rmtree(folder)  # ours, stale
         os.rename(tmp, folder)
-    except OSError:  # another process renamed its copy first
+    except OSError:  # also: another process renamed its copy first
         shutil.rmtree(tmp, ignore_errors=True)
         return
     for other in root.iterdir():
