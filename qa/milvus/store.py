@@ -157,7 +157,7 @@ def open_index(
     """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force)."""
     from pymilvus.exceptions import MilvusException
 
-    from ..indexing import expected_manifest, passage_text
+    from ..indexing import expected_manifest
     from .tables import cached_table
 
     index = None
@@ -177,6 +177,5 @@ def open_index(
             f"Milvus ({target.display}): {exc.message}", "see the Milvus server's log"
         ) from None
     by_id = {doc.id: doc for doc in documents}
-    texts = [passage_text(c, by_id) for c in index.chunks]
-    index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, texts)
+    index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, by_id)
     return index

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..chunking import Chunk
+from ..corpus import Document
+from ..indexing import passage_text
 from ..passage_table import TABLE_ID, load_table, save_table, table_arrays
 from .target import StoreTarget
 
@@ -59,10 +61,11 @@ def cached_table(
     target: StoreTarget,
     manifest: dict,
     chunks: Sequence[Chunk],
-    passage_texts: Sequence[str],
+    documents: dict[str, Document],
 ) -> dict:
     """The passage table of the collection ``manifest`` describes: read from the cache when its stamp
-    matches, else computed and (best effort: a read-only folder only costs the next open) cached."""
+    matches, else computed from the passages of ``documents`` and (best effort: a read-only folder only
+    costs the next open) cached."""
     stamp = _stamp(target, manifest, len(chunks))
     root = index_dir / FOLDER
     store_key = hashlib.sha256(target.uri.encode("utf-8")).hexdigest()[:8]
@@ -72,7 +75,7 @@ def cached_table(
             return load_table(folder, len(chunks))
         except _UNREADABLE:
             pass
-    table = table_arrays(chunks, passage_texts)
+    table = table_arrays(chunks, [passage_text(c, documents) for c in chunks])
     with contextlib.suppress(OSError):
         _write(root, folder, stamp, table)
     return table
@@ -89,9 +92,9 @@ def _write(root: Path, folder: Path, stamp: dict, table: dict) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     try:
-        if folder.is_symlink() or folder.exists():
-            if folder.is_symlink() or _read_stamp(folder) is None:  # not ours, or damaged: left alone
-                raise FileExistsError(folder)
+        if folder.is_symlink() or (folder.exists() and _read_stamp(folder) is None):
+            raise FileExistsError(folder)  # not ours, or damaged past reading: left alone
+        if folder.exists():
             shutil.rmtree(folder)  # ours, stale
         os.rename(tmp, folder)
     except OSError:  # also: another process renamed its copy first
