@@ -5,8 +5,11 @@ leaves point at themselves. Evaluation does not walk the trees: every split of e
 against every row in one comparison, and each false split clears from the tree's bit vector of leaves
 the leaves of its left subtree; the leftmost leaf still set is where the row exits (QuickScorer, Lucchese
 et al., SIGIR 2015). That is a few large numpy operations instead of ``depth`` rounds of fancy indexing
-per tree, about four times faster for a question's 30 candidates. No training library is needed at run
-time and nothing is unpickled.
+per tree, about four times faster for a question's 30 candidates. The splits are padded to one count per
+tree so a row's bit vectors reduce along an axis, the masks use the narrowest integer that holds a
+tree's leaves, and float32 rows are compared with float32 thresholds rounded down (the same answers to
+"<="): together about half the time again. No training library is needed at run time and nothing is
+unpickled.
 """
 
 from __future__ import annotations
@@ -97,10 +100,25 @@ class TreeEnsemble:
                 masks.append(full & ~(((1 << hi) - 1) ^ ((1 << lo) - 1)))
             values.append([float(self.value[t, leaf]) for leaf in leaves])
         width = max((len(v) for v in values), default=1)
-        self._feat = np.array(feats, dtype=np.int64)
-        self._thr = np.array(thrs, dtype=np.float64)
-        self._mask = np.array(masks, dtype=np.uint64)
-        self._starts = np.flatnonzero(np.r_[True, np.diff(np.array(trees, dtype=np.int64)) != 0])
+        # Splits padded to the same count per tree (padding: a threshold no value exceeds and a mask that
+        # clears nothing), so a row's tests reshape to (trees, splits) and reduce along the last axis;
+        # masks in the narrowest integer that holds a tree's leaves.
+        self._bits = next(t for t in (np.uint16, np.uint32, np.uint64) if width <= np.iinfo(t).bits)
+        per_tree = np.bincount(np.array(trees, dtype=np.int64), minlength=len(values))
+        self._splits = int(per_tree.max(initial=1))
+        slot = np.arange(len(trees)) - np.repeat(np.cumsum(per_tree) - per_tree, per_tree)
+        slot += np.repeat(np.arange(len(values)) * self._splits, per_tree)
+        size = len(values) * self._splits
+        self._feat = np.zeros(size, dtype=np.int64)
+        self._thr = np.full(size, np.inf, dtype=np.float64)
+        self._mask = np.full(size, np.iinfo(self._bits).max, dtype=self._bits)
+        self._feat[slot], self._thr[slot] = feats, thrs
+        self._mask[slot] = np.array(masks, dtype=np.uint64).astype(self._bits)
+        # For float32 rows: the largest float32 not above each threshold gives the same answer to "<=".
+        thr32 = self._thr.astype(np.float32)
+        above = thr32.astype(np.float64) > self._thr
+        thr32[above] = np.nextafter(thr32[above], np.float32(-np.inf))
+        self._thr32 = thr32
         self._leaf_value = np.array([v + [0.0] * (width - len(v)) for v in values], dtype=np.float64)
 
     def _walk(self, t: int, node: int, leaves: list[int], splits: list, level: int) -> None:
@@ -115,18 +133,22 @@ class TreeEnsemble:
         splits.append((node, first, len(leaves)))
         self._walk(t, right, leaves, splits, level + 1)
 
-    def predict(self, x: np.ndarray, block: int = 256) -> np.ndarray:
-        """One score per row of ``x`` (rows, features); ``block`` rows at a time bound the memory."""
+    def predict(self, x: np.ndarray, block: int = 128) -> np.ndarray:
+        """One score per row of ``x`` (rows, features); ``block`` rows at a time keep the work in cache."""
         n = x.shape[0]
         if n == 0 or self.feature.shape[0] == 0:
             return np.full(n, self.bias)
         out = np.empty(n, dtype=np.float64)
-        trees = np.arange(self._leaf_value.shape[0])[:, None]
+        n_trees = self._leaf_value.shape[0]
+        trees = np.arange(n_trees)[:, None]
+        thr = self._thr32 if x.dtype == np.float32 else self._thr
+        keep = np.iinfo(self._bits).max
         for start in range(0, n, block):
             rows = x[start : start + block]
-            false = ~(rows[:, self._feat] <= self._thr)  # NaN goes right, as LightGBM's "<=" does
-            alive = np.bitwise_and.reduceat(np.where(false, self._mask, ~np.uint64(0)), self._starts, axis=1)
-            exit_leaf = np.bitwise_count((alive & (~alive + np.uint64(1))) - np.uint64(1))  # lowest set bit
+            false = ~(rows[:, self._feat] <= thr)  # NaN goes right, as LightGBM's "<=" does
+            cleared = np.where(false, self._mask, self._bits(keep)).reshape(len(rows), n_trees, self._splits)
+            alive = np.bitwise_and.reduce(cleared, axis=2)
+            exit_leaf = np.bitwise_count((alive & (~alive + self._bits(1))) - self._bits(1))  # lowest set bit
             # (trees, rows) in C order, summed over trees one after another: the same float sums as a walk
             leaf = np.ascontiguousarray(exit_leaf.T)
             out[start : start + block] = np.ascontiguousarray(self._leaf_value[trees, leaf]).sum(axis=0)

@@ -35,14 +35,15 @@ def test_tree_ensemble_walks_every_tree_for_every_row() -> None:
     assert TreeEnsemble(TREES, 2).predict(np.zeros((0, 2), np.float32)).shape == (0,)
 
 
-def _random_ensemble(rng: np.random.Generator, trees: int, features: int) -> dict:
-    """Random binary trees (a single leaf, chains, bushy ones), padded like training/export.py's."""
+def _random_ensemble(rng: np.random.Generator, trees: int, features: int, splits: int = 20) -> dict:
+    """Random binary trees (a single leaf, chains, bushy ones) of up to ``splits`` + 1 leaves, padded like
+    training/export.py's."""
     spec: dict = {k: [] for k in ("feature", "threshold", "left", "right", "value")}
     shapes = []
     for _ in range(trees):
         f, t, lt, rt = [0], [0.0], [0], [0]
         frontier = [0]
-        for _ in range(int(rng.integers(0, 20))):  # split a random leaf
+        for _ in range(int(rng.integers(0, splits))):  # split a random leaf
             node = frontier.pop(int(rng.integers(len(frontier))))
             lt[node], rt[node] = len(f), len(f) + 1
             f[node], t[node] = int(rng.integers(features)), float(rng.normal())
@@ -76,15 +77,20 @@ def _walk(spec: dict, x: np.ndarray) -> np.ndarray:
     return np.array(out)
 
 
-def test_the_bit_vector_evaluation_equals_walking_each_tree() -> None:
+@pytest.mark.parametrize("splits", [12, 20, 60])  # leaf masks of 16, 32 and 64 bits
+def test_the_bit_vector_evaluation_equals_walking_each_tree(splits: int) -> None:
     rng = np.random.default_rng(3)
-    spec = _random_ensemble(rng, 40, 5)
+    spec = _random_ensemble(rng, 40, 5, splits)
     x = rng.normal(size=(300, 5)).astype(np.float32)
     x[rng.random(x.shape) < 0.05] = np.nan  # NaN fails "<=" and goes right
-    x[:5, :] = np.array(spec["threshold"][0][:5], dtype=np.float32)[:, None]  # on the thresholds
+    on = np.array(spec["threshold"][0][:5], dtype=np.float32)
+    x[:5, :] = on[:, None]  # on the thresholds (rounded to float32: either side of the float64 value)
+    x[5:10, :] = np.nextafter(on, np.float32(np.inf))[:, None]  # one float32 step either side
+    x[10:15, :] = np.nextafter(on, np.float32(-np.inf))[:, None]
     ensemble = TreeEnsemble(spec, 5)
     expected = _walk(spec, x)
     assert np.array_equal(ensemble.predict(x), expected)  # the same float sums, in the same order
+    assert np.array_equal(ensemble.predict(x.astype(np.float64)), expected)  # float64 rows too
     assert np.array_equal(ensemble.predict(x, block=7), ensemble.predict(x))  # blocks change nothing
     assert np.array_equal(
         np.concatenate([ensemble.predict(x[i : i + 30]) for i in range(0, len(x), 30)]), ensemble.predict(x)
