@@ -41,12 +41,21 @@ def corpus_centroid(vectors) -> np.ndarray:
 
 def paragraph_coverage(table: PassageTable, terms: list[str], idf: np.ndarray, row: int) -> float:
     """IDF-weighted share of the question's stems found anywhere in ``row``'s paragraph."""
-    if not terms or float(idf.sum()) <= 0:
+    return best_paragraph_coverage(table, terms, idf, np.array([row], dtype=np.int64))
+
+
+def best_paragraph_coverage(
+    table: PassageTable, terms: list[str], idf: np.ndarray, rows: np.ndarray
+) -> float:
+    """The highest ``paragraph_coverage`` among the paragraphs of ``rows``, read in one presence call."""
+    if not terms or float(idf.sum()) <= 0 or len(rows) == 0:
         return 0.0
-    start = row - int(table.position[row])
-    rows = np.arange(start, start + int(table.paragraph_size[row]), dtype=np.int64)
-    presence, _ = table.sentence_terms.presence(terms, rows)
-    return float(presence.max(axis=0) @ idf / idf.sum())
+    starts = rows - table.position[rows].astype(np.int64)
+    sizes = table.paragraph_size[rows].astype(np.int64)
+    members = np.concatenate([np.arange(a, a + n, dtype=np.int64) for a, n in zip(starts, sizes)])
+    presence, _ = table.sentence_terms.presence(terms, members)
+    found = np.maximum.reduceat(presence, np.r_[0, np.cumsum(sizes)[:-1]], axis=0)  # per paragraph
+    return max(float(f @ idf / idf.sum()) for f in found)  # row by row: the same float sums as one
 
 
 def pool_signals(
@@ -67,5 +76,5 @@ def pool_signals(
     bm25 = float(pool.window.max()) / mass if mass > 0 else 0.0
     idf = table.sentence_terms.idf_of(terms)
     rows = pool.rows[np.asarray(best, dtype=np.int64)[:3]]
-    cov = max((paragraph_coverage(table, terms, idf, int(r)) for r in rows), default=0.0)
+    cov = best_paragraph_coverage(table, terms, idf, rows)
     return np.array([wig, bm25, cov], dtype=np.float64)

@@ -85,6 +85,19 @@ def _rrf(channels: list[np.ndarray], weights: list[float], k: int) -> np.ndarray
     return total * (k + 1) / max(sum(weights), 1e-9)
 
 
+def _gather(rows: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One channel's scores aligned with ``rows`` (ascending), 0 where the channel did not return the
+    row, and the mask of the rows it returned; ``ids`` of -1 (a short result) are skipped."""
+    ids = np.asarray(ids)
+    keep = ids >= 0
+    out = np.zeros(len(rows), dtype=np.float32)
+    seen = np.zeros(len(rows), dtype=bool)
+    at = np.searchsorted(rows, ids[keep])
+    out[at] = np.asarray(scores)[keep]
+    seen[at] = True
+    return out, seen
+
+
 class Retriever:
     """Searches one loaded index; ``passage_texts[row]`` is the window text a row answers with."""
 
@@ -162,32 +175,20 @@ class Retriever:
         w_ids, w_scores = index.lexical_window.search(questions, n, rows)
         pools = []
         for qi, question in enumerate(questions):
-            dense = {int(r): float(s) for r, s in zip(d_ids[qi], d_scores[qi]) if r >= 0}
-            sent = {int(r): float(s) for r, s in zip(s_ids[qi], s_scores[qi]) if r >= 0}
-            win = {int(r): float(s) for r, s in zip(w_ids[qi], w_scores[qi]) if r >= 0}
-            found = np.array(sorted(set(dense) | set(sent) | set(win)), dtype=np.int64)
-            missing = np.array([r for r in found.tolist() if r not in dense], dtype=np.int64)
+            found = np.unique(np.concatenate([d_ids[qi], s_ids[qi], w_ids[qi]]))
+            found = found[found >= 0].astype(np.int64)
+            dense, seen = _gather(found, d_ids[qi], d_scores[qi])
+            missing = found[~seen]
             if len(missing):  # cosine for candidates only the keyword channels found
-                dense.update(
-                    zip(missing.tolist(), (index.vectors.reconstruct_batch(missing) @ qvecs[qi]).tolist())
-                )
+                dense[~seen] = index.vectors.reconstruct_batch(missing) @ qvecs[qi]
+            sent, _ = _gather(found, s_ids[qi], s_scores[qi])
+            win, _ = _gather(found, w_ids[qi], w_scores[qi])
             pools.append(self._fuse(question, found, dense, sent, win))
         return pools
 
-    def _fuse(
-        self,
-        question: str,
-        rows: np.ndarray,
-        dense: dict[int, float],
-        sent: dict[int, float],
-        win: dict[int, float],
-    ) -> Pool:
+    def _fuse(self, question: str, rows: np.ndarray, d: np.ndarray, s: np.ndarray, w: np.ndarray) -> Pool:
         coverage = self.coverage(question)
         f = self.fusion
-        r = rows.tolist()
-        d = np.array([dense[i] for i in r], dtype=np.float32)
-        s = np.array([sent.get(i, 0.0) for i in r], dtype=np.float32)
-        w = np.array([win.get(i, 0.0) for i in r], dtype=np.float32)
         if len(rows) == 0:
             return Pool(rows, d, s, w, d, coverage)
         lex_weight = f.lexical_weight(coverage)
