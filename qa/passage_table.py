@@ -113,8 +113,7 @@ class Postings:
             if t is None:
                 continue
             docs = self.indices[self.indptr[t] : self.indptr[t + 1]]  # ascending (checked at load)
-            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
-            out[:, j] = docs[at] == rows
+            out[:, j] = docs.take(docs.searchsorted(rows), mode="clip") == rows
         return out, self.idf_of(terms)
 
 
@@ -166,12 +165,11 @@ class Bigrams:
             a, b = self.ids.get(first), self.ids.get(second)
             if a is None or b is None:
                 continue
-            k = int(np.searchsorted(self.codes, a * width + b))
+            k = int(self.codes.searchsorted(a * width + b))
             if k == len(self.codes) or self.codes[k] != a * width + b:
                 continue
             docs = self.indices[self.indptr[k] : self.indptr[k + 1]]
-            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
-            out[:, j] = docs[at] == rows
+            out[:, j] = docs.take(docs.searchsorted(rows), mode="clip") == rows
         return out
 
 
