@@ -12,6 +12,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import MISSION, MISSION_EXPECTED
@@ -96,12 +97,10 @@ def _plot_pixels(page) -> int:
     from qa.ui.bars import CHANNELS
 
     shot = Image.open(io.BytesIO(page.locator("#qa-plot").screenshot())).convert("RGB")
-    targets = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for _, c in CHANNELS.values()]
-    return sum(
-        1
-        for px in shot.getdata()
-        if any(sum(abs(a - b) for a, b in zip(px, t, strict=True)) < 60 for t in targets)
-    )
+    pixels = np.asarray(shot, dtype=np.int32).reshape(-1, 3)
+    targets = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for _, c in CHANNELS.values()])
+    near = np.abs(pixels[:, None, :] - targets[None, :, :]).sum(axis=2) < 60  # (pixels, colours)
+    return int(near.any(axis=1).sum())
 
 
 def _wait_plot_drawn(page, minimum: int = 150, timeout: float = TIMEOUT_MS / 1000) -> int:
