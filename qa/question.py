@@ -129,7 +129,7 @@ def _answer_type(words: list[str]) -> tuple[str, set[str]]:
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        if w == "berapa" and (prev in _TIME_NOUNS or nxt in _TIME_NOUNS - {"lama"}):
+        if w == "berapa" and (prev in _TIME_NOUNS or nxt in _TIME_NOUNS):
             bound |= {prev, nxt} & _TIME_NOUNS
             return "time", bound
         if w == "mana" and (prev in {"di", "ke", "dari"} or prev in _PLACE_NOUNS):
@@ -256,7 +256,7 @@ def analyze(question: str) -> QuestionInfo:
         vague=not empty_like and not focus,
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
-        lead=_duration_lead(words),
+        lead=_duration_lead(words) if answer_type == "time" else "",
     )
 
 

@@ -165,6 +165,10 @@ def test_missing_message_names_what_is_missing() -> None:
     assert missing_message(analyze("tahun berapa jabatan ini dibentuk?"), tokenize("jabatan bentuk")) == (
         "Dokumen tidak menyebut waktu jabatan dibentuk."
     )
+    # the duration's name follows the answer type: a place question that also says "berapa hari" asks a place
+    assert missing_message(analyze("di mana asisten menteri cuti berapa hari?"), tokenize("cuti")) == (
+        "Dokumen tidak menyebut lokasi cuti."
+    )
     assert missing_message(analyze("brp gaji asisten menteri?"), tokenize("gaji")) == (
         "Dokumen tidak menyebut jumlah gaji."
     )
