@@ -68,6 +68,9 @@ _NUMBER_WORDS = frozenset(
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _MAX_MESSAGE_WORDS = 8
+# Linking verbs name nothing the document could lack ("syarat menjadi asisten"): left out of the message
+# only; the models still read them as focus words.
+_MESSAGE_SKIP = frozenset("menjadi jadi".split())
 
 
 @dataclass(frozen=True)
@@ -286,10 +289,11 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     (no focus; or every focus word is present and the question wants no typed answer such as a place or
     a time: then the gap is not something we can name)."""
     wanted = set(missing) if missing is not None else None
-    words = [w for w, s in zip(info.focus_words, info.focus_stems) if wanted is None or s in wanted]
+    nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in _MESSAGE_SKIP]
+    words = [w for w, s in nameable if wanted is None or s in wanted]
     lead = info.lead or _LEAD.get(info.answer_type)
     if not words and lead:  # every word is there, but not the place / time / person / figure asked for
-        words = list(info.focus_words)
+        words = [w for w, _ in nameable]
     if not words:
         return None
     if lead and words[0] == lead.split()[-1]:
