@@ -23,9 +23,12 @@ from ..errors import InputError, QAError
 from . import bars, pages, render
 from .batch import BatchHandlers
 from .limits import DEFAULT_K, check_question, parse_k, ui_error
-from .scheduler import PriorityLock
+from .scheduler import Admission, PriorityLock
 
-QUEUE_SIZE, CONCURRENCY, BATCH_CONCURRENCY = 64, 4, 2
+QUEUE_SIZE, CONCURRENCY = 64, 4
+# Uploads answered at once, and waiting for a turn beyond those (in the app, not in Gradio's queue:
+# see qa.ui.scheduler.Admission); any more are refused at once.
+BATCH_CONCURRENCY, BATCH_LINE = 2, 4
 WARM_UP = "apa isi dokumen ini?"
 
 
@@ -44,6 +47,7 @@ class WebApp(BatchHandlers):
         # Limiting a question to one document needs the core's ``doc=`` (not in every version).
         self.supports_doc = "doc" in inspect.signature(assistant.ask_many).parameters
         self.lock = PriorityLock()
+        self.uploads = Admission(BATCH_CONCURRENCY, BATCH_LINE)
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="qa-web-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         if workdir is None:

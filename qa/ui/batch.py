@@ -34,11 +34,16 @@ from .limits import (
     parse_k,
     ui_error,
 )
+from .scheduler import Admission, Cancelled, Full
 
 RUN_TTL = 3600  # seconds a batch's result folder is kept for downloading
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
+BUSY = (
+    "Server sedang menjawab unggahan lain dan antreannya penuh ({slots} berjalan, {line} menunggu); "
+    "coba lagi beberapa menit lagi."
+)
 
 
 class BatchCancelled(Exception):
@@ -88,6 +93,7 @@ class BatchHandlers:
     """Mixed into :class:`qa.ui.app.WebApp`, which provides ``workdir`` and ``answer_batch``."""
 
     workdir: Path
+    uploads: Admission  # uploads answered at once, and waiting in line, across every visitor
     answer_batch: Callable[[list[str], int, str | None], list[dict]]
     check_doc: Callable[[Any], str | None]
 
@@ -98,10 +104,12 @@ class BatchHandlers:
         on_progress: Progress | None = None,
         cancel: threading.Event | None = None,
         doc: Any = None,
+        on_wait: Callable[[int], None] | None = None,
     ) -> tuple[BatchSummary, Path, Path]:
         """Answer an upload into a fresh folder; returns the summary, the CSV and the JSONL paths.
 
-        The upload's name is untrusted: only its extension is used, after checking it.
+        The upload's name is untrusted: only its extension is used, after checking it. Checked, it waits
+        for a slot in ``uploads`` (``on_wait`` hears its place in line), or is refused when the line is full.
         """
         k, doc = parse_k(k), self.check_doc(doc)
         if upload is None:
@@ -117,6 +125,18 @@ class BatchHandlers:
             raise InputError("Berkas yang diunggah tidak ditemukan; unggah ulang.")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"Berkas terlalu besar ({path.stat().st_size / 2**20:.1f} MB); batasnya 5 MB.")
+        try:
+            with self.uploads.enter(cancel, on_wait):
+                return self._answer_file(path, ext, k, doc, on_progress, cancel)
+        except Full:
+            raise InputError(BUSY.format(slots=self.uploads.slots, line=self.uploads.line)) from None
+        except Cancelled:
+            raise BatchCancelled from None
+
+    def _answer_file(
+        self, path: Path, ext: str, k: int, doc: str | None, on_progress: Progress | None,
+        cancel: threading.Event | None,
+    ) -> tuple[BatchSummary, Path, Path]:  # fmt: skip
         self._prune()
         run = Path(tempfile.mkdtemp(prefix="batch-", dir=self.workdir))
         src = run / f"pertanyaan{ext}"
@@ -158,17 +178,20 @@ class BatchHandlers:
 
     def _stream(
         self, upload: Any, k: Any, doc: Any
-    ) -> Iterator[tuple[int, int] | tuple[BatchSummary, Path, Path]]:
-        """``run_file`` in a worker thread: yields (done, total) as it goes, then its result. Closing the
+    ) -> Iterator[int | tuple[int, int] | tuple[BatchSummary, Path, Path]]:
+        """``run_file`` in a worker thread: yields its place in line while it waits, (done, total) as it
+        goes, then its result. Closing the
         generator (Gradio does when the client has gone) cancels the work after the step in flight."""
         events: queue.Queue = queue.Queue()
         cancel = threading.Event()
 
         def work() -> None:
             try:
-                events.put(
-                    ("done", self.run_file(upload, k, lambda n, t: events.put(("step", (n, t))), cancel, doc))
-                )
+                result = self.run_file(
+                    upload, k, lambda n, t: events.put(("step", (n, t))), cancel, doc,
+                    lambda place: events.put(("step", place)),
+                )  # fmt: skip
+                events.put(("done", result))
             except BaseException as exc:  # noqa: BLE001 - handed to the generator, which re-raises it
                 events.put(("error", exc))
 
@@ -192,6 +215,9 @@ class BatchHandlers:
         """The Batch tab: progress lines, then the summary, preview table and both result files."""
         try:
             for item in self._stream(upload, k, doc):
+                if isinstance(item, int):
+                    yield pages.batch_waiting(item), gr.skip(), gr.skip()
+                    continue
                 if isinstance(item[0], int):
                     yield pages.batch_progress(*item), gr.skip(), gr.skip()
                     continue
@@ -208,7 +234,10 @@ class BatchHandlers:
         """The /batch API: a question file in, the JSONL results file (one ``qa ask --json`` per line) out."""
         try:
             for item in self._stream(upload, k, doc):
-                yield str(item[2]) if isinstance(item[0], BatchSummary) else gr.skip()
+                if isinstance(item, tuple) and isinstance(item[0], BatchSummary):
+                    yield str(item[2])
+                else:
+                    yield gr.skip()
         except QAError as exc:
             raise ui_error(exc) from None
 

@@ -127,5 +127,9 @@ def batch_summary(total: int, answered: int, abstained: int, errors: int, shown:
     )
 
 
+def batch_waiting(place: int) -> str:
+    return f"Menunggu giliran: urutan ke-{place} setelah unggahan yang sedang dijawab."
+
+
 def batch_progress(done: int, total: int) -> str:
     return f"Menjawab… {done} dari {total} pertanyaan."
