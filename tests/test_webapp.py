@@ -304,3 +304,48 @@ def test_page_has_exactly_the_named_endpoints_and_one_k_maximum(app):
     assert len(sliders) == 2 and {s.maximum for s in sliders} == {MAX_K}
     boxes = [b for b in demo.blocks.values() if isinstance(b, gr.Textbox) and b.label == "Pertanyaan"]
     assert [b.max_length for b in boxes] == [MAX_WEB_QUESTION_CHARS]
+
+
+HOSTILE_HEADER = (
+    "id,[Klik untuk hasil](https://evil.example/x),![t](https://evil.example/t.png),<b>x</b>,# Judul"
+)
+
+
+def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app, tmp_path):
+    """The reader's "no question column" message quotes the header cells; the Batch tab shows it in
+    Markdown (html.escape alone left links, images and headings live) and /batch in a pop-up that
+    Gradio renders as HTML. Both show the cells as characters, cut short (a header can be megabytes)."""
+    from markdown_it import MarkdownIt
+
+    upload = tmp_path / "q.csv"
+    wide = ",".join(f"kolom{i}" for i in range(50_000))
+    for header in (HOSTILE_HEADER, f"{HOSTILE_HEADER},{wide}"):
+        upload.write_text(f"{header}\n1,apa,kapan,siapa,mengapa\n", encoding="utf-8")
+        summary = run_to_end(app.batch_view(str(upload), 3))[0]
+        shown = MarkdownIt("commonmark").render(summary)
+        assert "no question column" in summary and len(summary) < 1000
+        assert "https://" not in summary  # nor a bare address that Gradio's renderer would make a link
+        assert not any(tag in shown for tag in ("<a ", "<img", "<b>", "<h1")), shown
+        assert "[Klik untuk hasil](https://evil.example/x)" in shown.replace("&amp;", "&")
+        with pytest.raises(gr.Error) as info:
+            run_to_end(app.batch_file(str(upload), 3))
+        assert "&lt;b&gt;x&lt;/b&gt;" in info.value.message and "<b>" not in info.value.message
+        assert len(info.value.message) < 1000
+
+
+def test_a_full_disk_during_an_upload_names_no_server_path(app, tmp_path, monkeypatch):
+    """The writer's message ("disk full writing /tmp/qa-web-…/jawaban.jsonl; … rerun with --resume")
+    named the server's folder and gave advice for the CLI."""
+    import errno
+    import os
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n", encoding="utf-8")
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(gr.Error, match="penyimpanan penuh") as info:
+        run_to_end(app.batch_file(str(upload), 3))
+    assert str(app.workdir) not in info.value.message and "--resume" not in info.value.message
+    assert list(app.workdir.glob("batch-*")) == []

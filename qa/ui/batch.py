@@ -11,7 +11,6 @@ step in flight, and its folder is removed.
 from __future__ import annotations
 
 import dataclasses
-import html
 import queue
 import shutil
 import tempfile
@@ -24,7 +23,7 @@ from typing import Any
 import gradio as gr
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, Record, read_questions, run_batch
-from ..errors import InputError, QAError
+from ..errors import InputError, OutputError, QAError
 from . import pages
 from .limits import (
     MAX_BATCH_CHARS,
@@ -87,6 +86,14 @@ def _read(src: Path) -> list[Record]:
             "Bagi berkasnya menjadi beberapa unggahan."
         )
     return records
+
+
+def _for_visitor(exc: QAError, src: Path) -> QAError:
+    """A batch error as a visitor may read it: no path of the server's, no advice meant for the CLI."""
+    if isinstance(exc, OutputError):  # "disk full writing /tmp/qa-web-…/jawaban.jsonl; rerun with --resume"
+        return OutputError("Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti.")
+    exc.message = exc.message.replace(str(src), "berkas yang diunggah")  # users know our copy as theirs
+    return exc
 
 
 class BatchHandlers:
@@ -167,10 +174,9 @@ class BatchHandlers:
                 records, answer, [out, run / "jawaban.csv"], progress=False, on_progress=report,
                 chunk_size=WRITE_CHUNK, k=k, source=src,
             )  # fmt: skip
-        except QAError as exc:  # messages name our private copy; users know it as their upload
-            exc.message = exc.message.replace(str(src), "berkas yang diunggah")
+        except QAError as exc:
             shutil.rmtree(run, ignore_errors=True)
-            raise
+            raise _for_visitor(exc, src) from None
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
             raise
@@ -226,7 +232,7 @@ class BatchHandlers:
                 counts = (summary.total, summary.answered, summary.abstained, summary.errors)
                 yield pages.batch_summary(*counts, len(table)), table, [str(csv_path), str(jsonl_path)]
         except InputError as exc:
-            yield f"⚠️ {html.escape(exc.message)}", pages.preview_table(None), None
+            yield f"⚠️ {pages.markdown_text(exc.message)}", pages.preview_table(None), None
         except QAError as exc:
             raise ui_error(exc) from None
 

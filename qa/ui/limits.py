@@ -10,6 +10,7 @@ or a minute of tokenising while other visitors wait. (A body of megabytes is ref
 from __future__ import annotations
 
 import errno
+import html
 import math
 import os
 import socket
@@ -79,13 +80,18 @@ def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
     return question
 
 
-def ui_error(exc: QAError) -> Exception:
-    """A core error as a clear pop-up (message, then the hint), without a server-side traceback."""
+def ui_error(exc: QAError, limit: int = 600) -> Exception:
+    """A core error as a clear pop-up (message, then the hint), without a server-side traceback.
+
+    Gradio shows the text as HTML: it is escaped (a message may quote an upload's header cells) and cut
+    to ``limit`` characters (such a quote can be megabytes long)."""
     import gradio as gr
 
     from ..errors import describe
 
-    return gr.Error(describe(exc), title="Tidak bisa menjawab", print_exception=False)
+    text = describe(exc)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return gr.Error(html.escape(text, quote=False), title="Tidak bisa menjawab", print_exception=False)
 
 
 def server_address(env: Mapping[str, str] | None = None) -> tuple[str, int]:
