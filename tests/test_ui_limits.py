@@ -228,7 +228,7 @@ def test_uploads_beyond_the_line_are_refused_at_once_without_model_work(app, fak
         assert fake_encoder.calls == [] and list(app.workdir.glob("batch-*")) == []
         app.uploads.line = 1  # room in line: it waits and says so, then runs once a slot is free
         gen = app.batch_view(str(upload), 3)
-        assert next(gen)[0] == pages.batch_waiting(1)
+        assert next(gen)[0] == pages.BATCH_CHECKING and next(gen)[0] == pages.batch_waiting(1)
     finally:
         for h in holders:
             h.__exit__(None, None, None)

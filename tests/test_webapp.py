@@ -178,7 +178,8 @@ def test_batch_progress_is_reported_after_every_step(app, tmp_path):
     upload = tmp_path / "q.txt"
     upload.write_text("kontrol keputusan\n" * 70, encoding="utf-8")
     updates = list(app.batch_view(str(upload), 1))
-    steps = [u[0] for u in updates[:-1]]
+    assert updates[0][0] == pages.BATCH_CHECKING
+    steps = [u[0] for u in updates[1:-1]]
     assert steps[0] == pages.batch_progress(8, 70) and steps[-1] == pages.batch_progress(70, 70)
     assert len(steps) >= 70 // 8  # one per step of 8 questions (plus one per write)
     assert updates[-1][0].startswith("**70 pertanyaan**")
@@ -268,6 +269,7 @@ def test_closing_the_batch_generator_stops_the_work_and_removes_its_folder(app, 
     upload = tmp_path / "q.txt"
     upload.write_text("kontrol keputusan\n" * 200, encoding="utf-8")
     gen = app.batch_view(str(upload), 1)
+    assert next(gen)[0] == pages.BATCH_CHECKING
     assert next(gen)[0] == pages.batch_progress(8, 200)  # the first step of 8 questions
     gen.close()
     for t in [t for t in threading.enumerate() if t.name == "qa-batch"]:
@@ -349,3 +351,18 @@ def test_a_full_disk_during_an_upload_names_no_server_path(app, tmp_path, monkey
         run_to_end(app.batch_file(str(upload), 3))
     assert str(app.workdir) not in info.value.message and "--resume" not in info.value.message
     assert list(app.workdir.glob("batch-*")) == []
+
+
+def test_a_new_run_clears_the_previous_runs_files_before_anything_else(app, tmp_path):
+    """Gradio keeps a component's value until a handler sends a new one: while a second upload waited
+    or worked (progress lines only) or after it failed, the first run's jawaban.csv stayed on screen,
+    ready to be downloaded as the new run's answers."""
+    first, second = tmp_path / "a.txt", tmp_path / "b.csv"
+    first.write_text("kontrol keputusan\n", encoding="utf-8")
+    second.write_text("id,question\n1,kontrol\n" * 3, encoding="utf-8")
+    assert run_to_end(app.batch_view(str(first), 1))[2] is not None
+    for upload in (second, first, tmp_path / "hilang.txt"):
+        updates = list(app.batch_view(str(upload), 1))
+        shown = [u for u in updates if not isinstance(u[2], dict)]  # gr.skip() is a dict
+        assert shown[0][2] is None and len(shown[0][1]) == 0, shown[0]  # cleared first
+        assert all(u[2] is None for u in shown[:-1])

@@ -218,7 +218,11 @@ class BatchHandlers:
     def batch_view(
         self, upload: str | None, k: float, doc: str | None = None
     ) -> Iterator[tuple[str, Any, Any]]:
-        """The Batch tab: progress lines, then the summary, preview table and both result files."""
+        """The Batch tab: progress lines, then the summary, preview table and both result files.
+
+        The first update clears the previous run's table and files: kept on screen while this run
+        waits or works (or after it fails), they would be downloaded as this run's answers."""
+        yield pages.BATCH_CHECKING, pages.preview_table(None), None
         try:
             for item in self._stream(upload, k, doc):
                 if isinstance(item, int):

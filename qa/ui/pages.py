@@ -142,6 +142,9 @@ def batch_summary(total: int, answered: int, abstained: int, errors: int, shown:
     )
 
 
+BATCH_CHECKING = "Memeriksa berkas…"
+
+
 def batch_waiting(place: int) -> str:
     return f"Menunggu giliran: urutan ke-{place} setelah unggahan yang sedang dijawab."
 
