@@ -209,3 +209,21 @@ def test_a_flood_of_uploads_never_fills_the_queue_that_visitors_questions_share(
     ]
     assert statuses == [200] * (QUEUE_SIZE + 8), statuses
     assert correct(raw_ask_json(url, MISSION), MISSION_EXPECTED)
+
+
+@pytest.mark.parametrize("route", ["run/ask", "api/ask", "run/batch"])
+def test_the_direct_routes_that_skip_the_queue_are_closed(server, route):
+    """Off Spaces Gradio leaves /run/<name> and /api/<name> open: they skip the queue, its size and the
+    concurrency limits (60 clients on /run/ask kept a visitor's question waiting 29 s). Only queued calls
+    (gradio_client, /call/<name>) are served, as on Spaces."""
+    import urllib.error
+    import urllib.request
+
+    body = json.dumps({"data": [MISSION, 3]}).encode()
+    request = urllib.request.Request(
+        f"{server[0]}gradio_api/{route}", body, {"Content-Type": "application/json"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=60)
+    assert info.value.code == 404 and "join the queue" in info.value.read().decode()
+    assert correct(raw_ask_json(server[0], MISSION), MISSION_EXPECTED)

@@ -122,7 +122,9 @@ def launch(settings: Settings | None = None) -> None:
     host, port = server_address()
     check_port_free(host, port)  # before minutes of loading, and without Gradio's traceback
     demo = build_demo(create_app(settings))
-    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    # api_open=False: Gradio's direct routes (/run/ask, /api/batch, ...) skip the queue, its size and
+    # every concurrency limit; Gradio closes them on Spaces only, so they are closed here everywhere.
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
     try:
         demo.launch(
             server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME(),
