@@ -366,3 +366,20 @@ def test_a_new_run_clears_the_previous_runs_files_before_anything_else(app, tmp_
         shown = [u for u in updates if not isinstance(u[2], dict)]  # gr.skip() is a dict
         assert shown[0][2] is None and len(shown[0][1]) == 0, shown[0]  # cleared first
         assert all(u[2] is None for u in shown[:-1])
+
+
+@pytest.mark.parametrize("question", ["-", "...", "\u200b\u200b", "\u202e\u202c", "\u0301\u0301", "?!"])
+def test_a_question_with_nothing_to_ask_gets_the_pages_own_hint(app, question):
+    """The core refuses a dash or invisible characters in English with the shipped corpus's example
+    ('type a question, e.g. "apa tugas asisten menteri?"'): the page answered another corpus's visitor
+    with a pop-up naming a document it does not have. Now: the card, with this corpus's example."""
+    import dataclasses
+
+    app.about = dataclasses.replace(app.about, examples=("berapa lama cuti tahunan?",))
+    card, table, _, _ = app.ask_view(question, 3)
+    assert "berapa lama cuti tahunan?" in card and len(table) == 0
+    with pytest.raises(gr.Error) as info:
+        app.ask(question, 3)
+    assert (
+        info.value.message.startswith("Tulis pertanyaan dulu") and "asisten menteri" not in info.value.message
+    )

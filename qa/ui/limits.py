@@ -16,9 +16,10 @@ import os
 import socket
 from collections.abc import Mapping
 
-from ..assistant import DEFAULT_K, MAX_K
+from ..assistant import DEFAULT_K, MAX_K, clean_question
 from ..batch import MAX_QUESTION_CHARS
 from ..errors import InputError, QAError
+from ..question import analyze
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -75,9 +76,16 @@ def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
             f"batasnya {_number(MAX_WEB_QUESTION_CHARS)} karakter.",
             "Persingkat pertanyaannya.",
         )
-    if not question.strip():
+    if is_blank(question):
         raise InputError(empty)
     return question
+
+
+def is_blank(question: str) -> bool:
+    """Nothing to ask, as the core sees it: blanks, a dash, zero-width or bidi marks only. (The core
+    refuses those too, in English and with the shipped corpus's example; the page names its own.)"""
+    cleaned = clean_question(question)
+    return not cleaned or analyze(cleaned).empty_like
 
 
 def ui_error(exc: QAError, limit: int = 600) -> Exception:
