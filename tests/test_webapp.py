@@ -383,3 +383,27 @@ def test_a_question_with_nothing_to_ask_gets_the_pages_own_hint(app, question):
     assert (
         info.value.message.startswith("Tulis pertanyaan dulu") and "asisten menteri" not in info.value.message
     )
+
+
+@pytest.mark.parametrize(("line", "message"), [("{}", "lebih dari 2000 pertanyaan"),
+                                                ("k" * 499, "lebih dari 200000 karakter")])  # fmt: skip
+def test_an_upload_over_the_bounds_is_refused_as_soon_as_they_are_passed(
+    app, tmp_path, monkeypatch, line, message
+):
+    """The bounds were checked after reading the whole file: 1.7 million ``{}`` lines (5 MB) took 20 s
+    of CPU to parse, for a file refused anyway. Now reading stops one record past a bound."""
+    import qa.ui.batch as web_batch
+
+    pulled = []
+
+    def counting(src):
+        for record in web_batch_read(src):
+            pulled.append(record)
+            yield record
+
+    web_batch_read = web_batch.read_questions
+    monkeypatch.setattr(web_batch, "read_questions", counting)
+    upload = tmp_path / "banyak.jsonl"
+    upload.write_text(f"{line}\n" * 100_000 if line == "{}" else f'{{"question": "{line}"}}\n' * 1000)
+    summary = run_to_end(app.batch_view(str(upload), 3))[0]
+    assert message in summary and len(pulled) <= 2001, len(pulled)

@@ -64,27 +64,26 @@ def _steps(questions: list[str]) -> Iterator[list[str]]:
 
 
 def _read(src: Path) -> list[Record]:
-    """Every record of the upload, the web's question cap applied; the work bounds checked."""
-    records = [
-        dataclasses.replace(
-            r, error=f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
-        )
-        if r.error is None and r.question is not None and len(r.question) > MAX_WEB_QUESTION_CHARS
-        else r
-        for r in read_questions(src)
-    ]
+    """Every record of the upload, the web's question cap applied; the work bounds checked as it is read
+    (a 5 MB file of 1.7 million ``{}`` lines took 20 s of CPU to parse before the count refused it)."""
+    records: list[Record] = []
+    chars = 0
+    for r in read_questions(src):
+        if r.error is None and r.question is not None and len(r.question) > MAX_WEB_QUESTION_CHARS:
+            too_long = f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
+            r = dataclasses.replace(r, error=too_long)
+        records.append(r)
+        chars += len(r.question or "") if r.error is None else 0
+        if len(records) > MAX_BATCH_QUESTIONS:
+            raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
+                             f"{MAX_BATCH_QUESTIONS} sekali unggah.")  # fmt: skip
+        if chars > MAX_BATCH_CHARS:
+            raise InputError(
+                f"Pertanyaan di berkas ini berjumlah lebih dari {MAX_BATCH_CHARS} karakter; batasnya "
+                f"{MAX_BATCH_CHARS} sekali unggah. Bagi berkasnya menjadi beberapa unggahan."
+            )
     if not records:
         raise InputError("Berkas tidak berisi satu pun pertanyaan.")
-    if len(records) > MAX_BATCH_QUESTIONS:
-        raise InputError(
-            f"Berkas berisi {len(records)} pertanyaan; batasnya {MAX_BATCH_QUESTIONS} sekali unggah."
-        )
-    chars = sum(len(r.question or "") for r in records if r.error is None)
-    if chars > MAX_BATCH_CHARS:
-        raise InputError(
-            f"Pertanyaan di berkas ini berjumlah {chars} karakter; batasnya {MAX_BATCH_CHARS} sekali unggah. "
-            "Bagi berkasnya menjadi beberapa unggahan."
-        )
     return records
 
 
