@@ -407,3 +407,21 @@ def test_an_upload_over_the_bounds_is_refused_as_soon_as_they_are_passed(
     upload.write_text(f"{line}\n" * 100_000 if line == "{}" else f'{{"question": "{line}"}}\n' * 1000)
     summary = run_to_end(app.batch_view(str(upload), 3))[0]
     assert message in summary and len(pulled) <= 2001, len(pulled)
+
+
+def test_a_result_folder_that_vanishes_while_pruning_does_not_fail_the_upload(app, tmp_path, monkeypatch):
+    """Uploads prune old result folders while other uploads remove theirs (a refused file's folder is
+    removed at once): a folder listed, then gone before its ``stat``, raised FileNotFoundError, which
+    ended this visitor's upload as Gradio's bare ``{"error": null}``."""
+    from pathlib import Path as P
+
+    real_glob = P.glob
+
+    def glob(self, pattern):
+        found = list(real_glob(self, pattern))
+        return iter([*found, self / "batch-gone"]) if self == app.workdir else iter(found)
+
+    monkeypatch.setattr(P, "glob", glob)
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n", encoding="utf-8")
+    assert "1 pertanyaan" in run_to_end(app.batch_view(str(upload), 3))[0]

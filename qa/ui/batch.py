@@ -251,8 +251,14 @@ class BatchHandlers:
             raise ui_error(exc) from None
 
     def _prune(self) -> None:
-        """Drop result folders older than RUN_TTL, so a long-running Space does not fill its disk."""
+        """Drop result folders older than RUN_TTL, so a long-running Space does not fill its disk. Another
+        upload may remove a folder between the listing and its ``stat`` (its own failed run, or the same
+        prune): that is skipped, never the end of this visitor's upload."""
         cutoff = time.time() - RUN_TTL
         for d in self.workdir.glob("batch-*"):
-            if d.stat().st_mtime < cutoff:
+            try:
+                old = d.lstat().st_mtime < cutoff
+            except OSError:
+                continue
+            if old:
                 shutil.rmtree(d, ignore_errors=True)
