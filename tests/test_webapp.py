@@ -163,7 +163,7 @@ def test_batch_runs_the_model_once_and_writes_csv_and_jsonl_from_the_same_answer
 
 
 def test_batch_reads_the_upload_once(app, tmp_path, monkeypatch):
-    import qa.ui.batch as batch
+    import qa.ui.limits as batch  # the upload is read there (read_upload)
 
     reads = []
     real = batch.read_questions
@@ -392,7 +392,7 @@ def test_an_upload_over_the_bounds_is_refused_as_soon_as_they_are_passed(
 ):
     """The bounds were checked after reading the whole file: 1.7 million ``{}`` lines (5 MB) took 20 s
     of CPU to parse, for a file refused anyway. Now reading stops one record past a bound."""
-    import qa.ui.batch as web_batch
+    import qa.ui.limits as web_limits
 
     pulled = []
 
@@ -401,8 +401,8 @@ def test_an_upload_over_the_bounds_is_refused_as_soon_as_they_are_passed(
             pulled.append(record)
             yield record
 
-    web_batch_read = web_batch.read_questions
-    monkeypatch.setattr(web_batch, "read_questions", counting)
+    web_batch_read = web_limits.read_questions
+    monkeypatch.setattr(web_limits, "read_questions", counting)
     upload = tmp_path / "banyak.jsonl"
     upload.write_text(f"{line}\n" * 100_000 if line == "{}" else f'{{"question": "{line}"}}\n' * 1000)
     summary = run_to_end(app.batch_view(str(upload), 3))[0]

@@ -10,7 +10,6 @@ step in flight, and its folder is removed.
 
 from __future__ import annotations
 
-import dataclasses
 import queue
 import shutil
 import tempfile
@@ -22,17 +21,10 @@ from typing import Any
 
 import gradio as gr
 
-from ..batch import INPUT_EXTENSIONS, BatchSummary, Record, read_questions, run_batch
+from ..batch import INPUT_EXTENSIONS, BatchSummary, run_batch
 from ..errors import InputError, OutputError, QAError
 from . import pages
-from .limits import (
-    MAX_BATCH_CHARS,
-    MAX_BATCH_QUESTIONS,
-    MAX_FILE_BYTES,
-    MAX_WEB_QUESTION_CHARS,
-    parse_k,
-    ui_error,
-)
+from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error
 from .scheduler import Admission, Cancelled, Full
 
 RUN_TTL = 3600  # seconds a batch's result folder is kept for downloading
@@ -61,30 +53,6 @@ def _steps(questions: list[str]) -> Iterator[list[str]]:
         size += len(q)
     if step:
         yield step
-
-
-def _read(src: Path) -> list[Record]:
-    """Every record of the upload, the web's question cap applied; the work bounds checked as it is read
-    (a 5 MB file of 1.7 million ``{}`` lines took 20 s of CPU to parse before the count refused it)."""
-    records: list[Record] = []
-    chars = 0
-    for r in read_questions(src):
-        if r.error is None and r.question is not None and len(r.question) > MAX_WEB_QUESTION_CHARS:
-            too_long = f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
-            r = dataclasses.replace(r, error=too_long)
-        records.append(r)
-        chars += len(r.question or "") if r.error is None else 0
-        if len(records) > MAX_BATCH_QUESTIONS:
-            raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
-                             f"{MAX_BATCH_QUESTIONS} sekali unggah.")  # fmt: skip
-        if chars > MAX_BATCH_CHARS:
-            raise InputError(
-                f"Pertanyaan di berkas ini berjumlah lebih dari {MAX_BATCH_CHARS} karakter; batasnya "
-                f"{MAX_BATCH_CHARS} sekali unggah. Bagi berkasnya menjadi beberapa unggahan."
-            )
-    if not records:
-        raise InputError("Berkas tidak berisi satu pun pertanyaan.")
-    return records
 
 
 def _for_visitor(exc: QAError, src: Path) -> QAError:
@@ -148,7 +116,7 @@ class BatchHandlers:
         src = run / f"pertanyaan{ext}"
         shutil.copyfile(path, src)
         try:
-            records = _read(src)
+            records = read_upload(src)
             total = len(records)
 
             handled = [0]  # records written so far (run_batch reports after each write)

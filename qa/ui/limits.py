@@ -9,15 +9,17 @@ or a minute of tokenising while other visitors wait. (A body of megabytes is ref
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import html
 import math
 import os
 import socket
 from collections.abc import Mapping
+from pathlib import Path
 
 from ..assistant import DEFAULT_K, MAX_K, clean_question
-from ..batch import MAX_QUESTION_CHARS
+from ..batch import MAX_QUESTION_CHARS, Record, read_questions
 from ..errors import InputError, QAError
 from ..question import analyze
 
@@ -86,6 +88,30 @@ def is_blank(question: str) -> bool:
     refuses those too, in English and with the shipped corpus's example; the page names its own.)"""
     cleaned = clean_question(question)
     return not cleaned or analyze(cleaned).empty_like
+
+
+def read_upload(src: Path) -> list[Record]:
+    """Every record of the upload, the web's question cap applied; the work bounds checked as it is read
+    (a 5 MB file of 1.7 million ``{}`` lines took 20 s of CPU to parse before the count refused it)."""
+    records: list[Record] = []
+    chars = 0
+    for r in read_questions(src):
+        if r.error is None and r.question is not None and len(r.question) > MAX_WEB_QUESTION_CHARS:
+            too_long = f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
+            r = dataclasses.replace(r, error=too_long)
+        records.append(r)
+        chars += len(r.question or "") if r.error is None else 0
+        if len(records) > MAX_BATCH_QUESTIONS:
+            raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
+                             f"{MAX_BATCH_QUESTIONS} sekali unggah.")  # fmt: skip
+        if chars > MAX_BATCH_CHARS:
+            raise InputError(
+                f"Pertanyaan di berkas ini berjumlah lebih dari {MAX_BATCH_CHARS} karakter; batasnya "
+                f"{MAX_BATCH_CHARS} sekali unggah. Bagi berkasnya menjadi beberapa unggahan."
+            )
+    if not records:
+        raise InputError("Berkas tidak berisi satu pun pertanyaan.")
+    return records
 
 
 def ui_error(exc: QAError, limit: int = 600) -> Exception:
