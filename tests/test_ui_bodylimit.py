@@ -99,3 +99,38 @@ def test_uploads_stop_while_the_disk_is_nearly_full_and_questions_go_on():
     free[0] = MIN_FREE_BYTES
     assert client.post("/gradio_api/upload", files=[("files", ("q.txt", b"apa?"))]).status_code == 200
     assert calls == ["/gradio_api/call/ask", "/gradio_api/upload"]
+
+
+def test_what_abandoned_uploads_leave_is_removed_before_the_disk_is_judged(tmp_path):
+    """Gradio streams an upload into a ``tmp…`` file and removes it only when the form is malformed: a
+    client that disconnects mid-upload leaves it for good (Gradio's hourly clean-up does not know it).
+    Five aborted 100 KB uploads left five files; with the disk guard above, a flood of them would have
+    turned uploads away for good."""
+    import os
+    import time
+
+    from qa.ui.bodylimit import STALE_PART_SECONDS, tidy_upload_folder
+
+    old, fresh = tmp_path / "tmpabandoned", tmp_path / "tmpinprogress"
+    kept = [tmp_path / "9f86d0" / "pertanyaan.txt", tmp_path / "catatan-tmp.txt", tmp_path / "tmpdir"]
+    kept[0].parent.mkdir()
+    kept[2].mkdir()
+    for f in (old, fresh, kept[0], kept[1]):
+        f.write_bytes(b"x" * 1000)
+    an_hour_ago = time.time() - 2 * STALE_PART_SECONDS
+    for f in (old, kept[0], kept[1], kept[2]):
+        os.utime(f, (an_hour_ago, an_hour_ago))
+    assert tidy_upload_folder(tmp_path) == 1
+    assert not old.exists() and fresh.exists() and all(p.exists() for p in kept)
+
+    tidied: list[int] = []
+
+    async def seen(request: Request) -> JSONResponse:
+        return JSONResponse({})
+
+    routes = [Route("/gradio_api/upload", seen, methods=["POST"])]
+    limited = Middleware(BodyLimit, tidy=lambda: tidied.append(1), free=lambda: MIN_FREE_BYTES)
+    client = TestClient(Starlette(routes=routes, middleware=[limited]))
+    for _ in range(3):
+        assert client.post("/gradio_api/upload", files=[("files", ("q.txt", b"apa?"))]).status_code == 200
+    assert tidied == [1]  # at most once a minute, not on every upload

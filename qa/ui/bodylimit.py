@@ -13,7 +13,10 @@ connection; a client that asked ``Expect: 100-continue`` never sends the body at
 from __future__ import annotations
 
 import json
+import math
+import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,26 +49,59 @@ def too_large_message(size: int | None, limit: int = MAX_REQUEST_BYTES) -> str:
 DISK_FULL_MESSAGE = "Penyimpanan server hampir penuh; unggahan ditolak untuk sementara. Coba lagi nanti."
 
 
-def upload_folder_free() -> int:
-    """Free bytes on the disk that holds Gradio's uploads (GRADIO_TEMP_DIR, as Gradio picks it)."""
+STALE_PART_SECONDS, TIDY_EVERY = 15 * 60, 60.0
+
+
+def upload_folder() -> Path:
+    """The folder of Gradio's uploads (GRADIO_TEMP_DIR, as Gradio picks it)."""
     from gradio.utils import get_upload_folder
 
-    folder = Path(get_upload_folder())
+    return Path(get_upload_folder())
+
+
+def upload_folder_free() -> int:
+    """Free bytes on the disk that holds Gradio's uploads."""
+    folder = upload_folder()
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     return shutil.disk_usage(folder).free
 
 
+def tidy_upload_folder(folder: Path | None = None, age: float = STALE_PART_SECONDS) -> int:
+    """Remove what uploads whose client went away left behind; returns how many files.
+
+    Gradio writes an upload to a ``tmp…`` file at the top of its folder and removes it on a malformed
+    form only: a client that disconnects mid-upload leaves it (up to 5 MB) for good, and Gradio's
+    hourly clean-up never sees it. Such a file unchanged for ``age`` seconds is no upload in progress."""
+    folder = upload_folder() if folder is None else folder
+    cutoff, removed = time.time() - age, 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            part = entry.name.startswith("tmp") and entry.is_file(follow_symlinks=False)
+            if part and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove
+    return removed
+
+
 class BodyLimit:
     """``FastAPI(middleware=[Middleware(BodyLimit)])``: a bound for every body (a file upload: one file),
-    and no uploads while the disk is nearly full."""
+    and no uploads while the disk is nearly full (after removing what abandoned uploads left)."""
 
     def __init__(
         self, app: ASGIApp, limit: int = MAX_REQUEST_BYTES, upload_limit: int = MAX_UPLOAD_REQUEST_BYTES,
         free: Callable[[], int] = upload_folder_free, min_free: int = MIN_FREE_BYTES,
+        tidy: Callable[[], object] = tidy_upload_folder,
     ) -> None:  # fmt: skip
         self.app, self.limit, self.upload_limit = app, limit, upload_limit
-        self.free, self.min_free = free, min_free
+        self.free, self.min_free, self.tidy = free, min_free, tidy
+        self.tidied_at = -math.inf
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,6 +110,9 @@ class BodyLimit:
         limit = self.limit
         if str(scope.get("path", "")).endswith(UPLOAD_SUFFIXES) and scope.get("method") == "POST":
             limit = self.upload_limit
+            if time.monotonic() - self.tidied_at >= TIDY_EVERY:  # before the disk is judged full
+                self.tidied_at = time.monotonic()
+                self.tidy()
             try:
                 full = self.free() < self.min_free
             except OSError:
