@@ -22,7 +22,7 @@ from ..config import Settings
 from ..errors import InputError, QAError
 from . import bars, pages, render
 from .batch import BatchHandlers
-from .limits import DEFAULT_K, check_question, is_blank, parse_k, ui_error
+from .limits import DEFAULT_K, MAX_WEB_QUESTION_CHARS, check_question, is_blank, parse_k, ui_error
 from .scheduler import Admission, PriorityLock
 
 QUEUE_SIZE, CONCURRENCY = 64, 4
@@ -92,7 +92,9 @@ class WebApp(BatchHandlers):
 
     def ask_view(self, question: str | None, k: float, doc: str | None = None) -> tuple[str, Any, str, str]:
         """The Tanya tab: answer card, supporting passages, score bars, context (empty question: a hint)."""
-        if question is None or isinstance(question, str) and is_blank(question):
+        text = "" if question is None else question
+        # the length first: an over-long question is refused by ``ask`` before anything reads it
+        if isinstance(text, str) and len(text) <= MAX_WEB_QUESTION_CHARS and is_blank(text):
             result: dict = {}
             card = render.message_card(pages.empty_text(self.about))
         else:
