@@ -107,12 +107,14 @@ def test_what_abandoned_uploads_leave_is_removed_before_the_disk_is_judged(tmp_p
     Five aborted 100 KB uploads left five files; with the disk guard above, a flood of them would have
     turned uploads away for good."""
     import os
+    import tempfile
     import time
+    from pathlib import Path
 
     from qa.ui.bodylimit import STALE_PART_SECONDS, tidy_upload_folder
 
-    old, fresh = tmp_path / "tmpabandoned", tmp_path / "tmpinprogress"
-    kept = [tmp_path / "9f86d0" / "pertanyaan.txt", tmp_path / "catatan-tmp.txt", tmp_path / "tmpdir"]
+    old, fresh = tmp_path / "tmpab_nd0n3", tmp_path / "tmpinpr0gre"
+    kept = [tmp_path / "9f86d0" / "pertanyaan.txt", tmp_path / "catatan-tmp.txt", tmp_path / "tmpdir_dir_"]
     kept[0].parent.mkdir()
     kept[2].mkdir()
     for f in (old, fresh, kept[0], kept[1]):
@@ -122,6 +124,12 @@ def test_what_abandoned_uploads_leave_is_removed_before_the_disk_is_judged(tmp_p
         os.utime(f, (an_hour_ago, an_hour_ago))
     assert tidy_upload_folder(tmp_path) == 1
     assert not old.exists() and fresh.exists() and all(p.exists() for p in kept)
+    shared = Path(tempfile.mkdtemp())  # as if GRADIO_TEMP_DIR were the system's /tmp: never tidied
+    (shared / "tmpab_nd0n3").write_bytes(b"x")
+    os.utime(shared / "tmpab_nd0n3", (an_hour_ago, an_hour_ago))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "gettempdir", lambda: str(shared))
+        assert tidy_upload_folder(shared) == 0 and (shared / "tmpab_nd0n3").exists()
 
     tidied: list[int] = []
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +52,7 @@ DISK_FULL_MESSAGE = "Penyimpanan server hampir penuh; unggahan ditolak untuk sem
 
 
 STALE_PART_SECONDS, TIDY_EVERY = 15 * 60, 60.0
+_PART = re.compile(r"tmp[a-z0-9_]{8}")  # tempfile.NamedTemporaryFile's names, as Gradio's upload makes them
 
 
 def upload_folder() -> Path:
@@ -72,16 +75,20 @@ def tidy_upload_folder(folder: Path | None = None, age: float = STALE_PART_SECON
 
     Gradio writes an upload to a ``tmp…`` file at the top of its folder and removes it on a malformed
     form only: a client that disconnects mid-upload leaves it (up to 5 MB) for good, and Gradio's
-    hourly clean-up never sees it. Such a file unchanged for ``age`` seconds is no upload in progress."""
+    hourly clean-up never sees it. Such a file unchanged for ``age`` seconds is no upload in progress.
+    Nothing is removed when the folder is the system's shared temporary folder (GRADIO_TEMP_DIR=/tmp):
+    other programs' files are named the same way there."""
     folder = upload_folder() if folder is None else folder
     cutoff, removed = time.time() - age, 0
     try:
+        if folder.resolve() == Path(tempfile.gettempdir()).resolve():
+            return 0
         entries = list(os.scandir(folder))
     except OSError:
         return 0
     for entry in entries:
         try:
-            part = entry.name.startswith("tmp") and entry.is_file(follow_symlinks=False)
+            part = _PART.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
             if part and entry.stat(follow_symlinks=False).st_mtime < cutoff:
                 os.unlink(entry.path)
                 removed += 1
