@@ -12,7 +12,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from qa.ui.bodylimit import MAX_REQUEST_BYTES, BodyLimit
+from qa.ui.bodylimit import MAX_REQUEST_BYTES, MIN_FREE_BYTES, BodyLimit
+from qa.ui.limits import MAX_FILE_BYTES
 
 
 @pytest.fixture
@@ -62,9 +63,82 @@ def test_a_chunked_body_without_length_is_counted_as_it_arrives(served):
     assert client.post("/gradio_api/call/ask", content=small()).status_code == 200 and len(calls) == 1
 
 
-def test_the_limit_is_exactly_the_bound_and_uploads_are_left_to_gradios_file_limit(served):
+def test_the_limit_is_exactly_the_bound_and_an_upload_may_carry_one_file(served):
     client, calls = served
     assert client.post("/gradio_api/call/ask", content=b"x" * MAX_REQUEST_BYTES).status_code == 200
     assert client.post("/gradio_api/call/ask", content=b"x" * (MAX_REQUEST_BYTES + 1)).status_code == 413
-    assert client.post("/gradio_api/upload", content=b"x" * (4 * MAX_REQUEST_BYTES)).status_code == 200
-    assert calls == [MAX_REQUEST_BYTES, 4 * MAX_REQUEST_BYTES]
+    assert client.post("/gradio_api/upload", content=b"x" * MAX_FILE_BYTES).status_code == 200
+    assert calls == [MAX_REQUEST_BYTES, MAX_FILE_BYTES]
+
+
+def test_an_upload_of_many_files_in_one_request_is_refused_before_any_is_kept(served):
+    """Gradio bounds each file, not their number: 25 files of 4 MB in one request were all kept."""
+    client, calls = served
+    files = [("files", (f"f{i}.txt", b"x" * (4 * 2**20))) for i in range(25)]
+    response = client.post("/gradio_api/upload", files=files)
+    assert response.status_code == 413 and calls == []
+    assert "satu berkas sekali unggah" in response.json()["error"]
+    one = client.post("/gradio_api/upload", files=[("files", ("q.txt", b"x" * (MAX_FILE_BYTES - 1)))])
+    assert one.status_code == 200 and len(calls) == 1
+
+
+def test_uploads_stop_while_the_disk_is_nearly_full_and_questions_go_on():
+    calls: list[str] = []
+
+    async def seen(request: Request) -> JSONResponse:
+        calls.append(request.url.path)
+        return JSONResponse({})
+
+    free = [MIN_FREE_BYTES - 1]
+    routes = [Route(p, seen, methods=["POST"]) for p in ("/gradio_api/upload", "/gradio_api/call/ask")]
+    limited = Middleware(BodyLimit, free=lambda: free[0])
+    client = TestClient(Starlette(routes=routes, middleware=[limited]))
+    response = client.post("/gradio_api/upload", files=[("files", ("q.txt", b"apa?"))])
+    assert response.status_code == 507 and "hampir penuh" in response.json()["error"] and calls == []
+    assert client.post("/gradio_api/call/ask", content=b'{"data": ["apa", 3]}').status_code == 200
+    free[0] = MIN_FREE_BYTES
+    assert client.post("/gradio_api/upload", files=[("files", ("q.txt", b"apa?"))]).status_code == 200
+    assert calls == ["/gradio_api/call/ask", "/gradio_api/upload"]
+
+
+def test_what_abandoned_uploads_leave_is_removed_before_the_disk_is_judged(tmp_path):
+    """Gradio streams an upload into a ``tmp…`` file and removes it only when the form is malformed: a
+    client that disconnects mid-upload leaves it for good (Gradio's hourly clean-up does not know it).
+    Five aborted 100 KB uploads left five files; with the disk guard above, a flood of them would have
+    turned uploads away for good."""
+    import os
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from qa.ui.bodylimit import STALE_PART_SECONDS, tidy_upload_folder
+
+    old, fresh = tmp_path / "tmpab_nd0n3", tmp_path / "tmpinpr0gre"
+    kept = [tmp_path / "9f86d0" / "pertanyaan.txt", tmp_path / "catatan-tmp.txt", tmp_path / "tmpdir_dir_"]
+    kept[0].parent.mkdir()
+    kept[2].mkdir()
+    for f in (old, fresh, kept[0], kept[1]):
+        f.write_bytes(b"x" * 1000)
+    an_hour_ago = time.time() - 2 * STALE_PART_SECONDS
+    for f in (old, kept[0], kept[1], kept[2]):
+        os.utime(f, (an_hour_ago, an_hour_ago))
+    assert tidy_upload_folder(tmp_path) == 1
+    assert not old.exists() and fresh.exists() and all(p.exists() for p in kept)
+    shared = Path(tempfile.mkdtemp())  # as if GRADIO_TEMP_DIR were the system's /tmp: never tidied
+    (shared / "tmpab_nd0n3").write_bytes(b"x")
+    os.utime(shared / "tmpab_nd0n3", (an_hour_ago, an_hour_ago))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "gettempdir", lambda: str(shared))
+        assert tidy_upload_folder(shared) == 0 and (shared / "tmpab_nd0n3").exists()
+
+    tidied: list[int] = []
+
+    async def seen(request: Request) -> JSONResponse:
+        return JSONResponse({})
+
+    routes = [Route("/gradio_api/upload", seen, methods=["POST"])]
+    limited = Middleware(BodyLimit, tidy=lambda: tidied.append(1), free=lambda: MIN_FREE_BYTES)
+    client = TestClient(Starlette(routes=routes, middleware=[limited]))
+    for _ in range(3):
+        assert client.post("/gradio_api/upload", files=[("files", ("q.txt", b"apa?"))]).status_code == 200
+    assert tidied == [1]  # at most once a minute, not on every upload

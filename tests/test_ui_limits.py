@@ -13,7 +13,7 @@ from qa.errors import InputError
 from qa.ui import pages
 from qa.ui.limits import MAX_K, MAX_WEB_QUESTION_CHARS, check_port_free, check_question, parse_k
 from qa.ui.scheduler import PriorityLock
-from tests.ui_helpers import make_app
+from tests.ui_helpers import make_app, run_to_end
 
 BAD_K = [0, -1, MAX_K + 1, 10**400, float("inf"), float("-inf"), float("nan"), 1e400, 2.5, "Infinity",
          "1e400", "NaN", "tiga", "", None, True, [3], {"k": 3}]  # fmt: skip
@@ -167,3 +167,84 @@ def test_a_question_asked_during_an_upload_goes_before_the_uploads_remaining_ste
     batch.join(60)
     assert not visitor.is_alive() and not batch.is_alive()
     assert log == ["batch", "ask"] + ["batch"] * 4, log  # the step in flight, the visitor, then the rest
+
+
+def test_admission_holds_slots_keeps_a_line_in_order_and_refuses_beyond_it():
+    from qa.ui.scheduler import Admission, Cancelled, Full
+
+    gate, order, places = Admission(slots=1, line=2), [], []
+    release = threading.Event()
+
+    def upload(name, cancel=None):
+        try:
+            with gate.enter(cancel, places.append if name == "c" else None):
+                order.append(name)
+                assert release.wait(10)
+        except Cancelled:
+            order.append(f"{name} left")
+
+    first = threading.Thread(target=upload, args=("a",))
+    first.start()
+    deadline = time.monotonic() + 10
+    while gate.load != (1, 0) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    leaving = threading.Event()
+    waiting = [
+        threading.Thread(target=upload, args=("b", leaving)),
+        threading.Thread(target=upload, args=("c",)),
+    ]
+    for t in waiting:
+        t.start()
+        while gate.load[1] < waiting.index(t) + 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert gate.load == (1, 2)
+    with pytest.raises(Full), gate.enter():  # one holding, two in line: the next is turned away at once
+        pass
+    leaving.set()  # "b" leaves the line (its visitor went away); "c" moves up
+    while gate.load != (1, 1) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for t in [first, *waiting]:
+        t.join(10)
+    assert order == ["a", "b left", "c"] and places[0] == 2 and places[-1] == 1 and gate.load == (0, 0)
+
+
+def test_uploads_beyond_the_line_are_refused_at_once_without_model_work(app, fake_encoder, tmp_path):
+    """Uploads wait in the app, not in Gradio's shared queue (whose "Queue is full" would turn every
+    visitor's question away); when the app's line is full too, the next upload is refused at once."""
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n", encoding="utf-8")
+    holders = [app.uploads.enter() for _ in range(app.uploads.slots)]
+    for h in holders:
+        h.__enter__()
+    try:
+        app.uploads.line = 0
+        fake_encoder.calls.clear()
+        start = time.monotonic()
+        summary, _, files = run_to_end(app.batch_view(str(upload), 3))
+        assert "antreannya penuh" in summary and files is None and time.monotonic() - start < 5
+        with pytest.raises(gr.Error, match="antreannya penuh"):
+            run_to_end(app.batch_file(str(upload), 3))
+        assert fake_encoder.calls == [] and list(app.workdir.glob("batch-*")) == []
+        app.uploads.line = 1  # room in line: it waits and says so, then runs once a slot is free
+        gen = app.batch_view(str(upload), 3)
+        assert next(gen)[0] == pages.BATCH_CHECKING and next(gen)[0] == pages.batch_waiting(1)
+    finally:
+        for h in holders:
+            h.__exit__(None, None, None)
+    assert "1 pertanyaan" in run_to_end(gen)[0]
+
+
+def test_the_tanya_tab_refuses_an_over_long_question_before_reading_it(app, monkeypatch):
+    """The page's "nothing to ask" check reads the question (normalising, analysing); it must come after
+    the length cap, as every other reading does (a 64 KB question took 0.16 s to analyse)."""
+    import qa.ui.limits as limits
+
+    seen = []
+    real = limits.clean_question
+    monkeypatch.setattr(limits, "clean_question", lambda q: seen.append(len(q)) or real(q))
+    with pytest.raises(gr.Error, match="terlalu panjang"):
+        app.ask_view("apa tugas asisten menteri? " * 2400, 3)
+    assert seen == []
+    app.ask_view("-", 3)
+    assert seen == [1]

@@ -190,3 +190,40 @@ def test_questions_during_two_maximal_uploads_are_answered_while_the_uploads_run
         if idle < 15:
             break
     assert idle is not None and idle < 15, f"server still busy ({idle:.0f}% CPU) after its batch clients left"
+
+
+def test_a_flood_of_uploads_never_fills_the_queue_that_visitors_questions_share(server, tmp_path):
+    """More /batch calls than Gradio's queue holds (posted, never read): uploads wait in the app's own
+    line or are refused at once, so none is turned away as "Queue is full" and a visitor's question is
+    still answered (before: the 65th call and every visitor got 503 "Queue is full" for minutes)."""
+    import httpx
+
+    from qa.ui.app import QUEUE_SIZE
+
+    url = server[0]
+    questions = "".join(f"apa tugas asisten menteri nomor {i}?\n" for i in range(100)).encode()
+    path = httpx.post(f"{url}gradio_api/upload", files={"files": ("banyak.txt", questions)}).json()[0]
+    body = {"data": [{"path": path, "meta": {"_type": "gradio.FileData"}}, 1]}
+    statuses = [
+        httpx.post(f"{url}gradio_api/call/batch", json=body).status_code for _ in range(QUEUE_SIZE + 8)
+    ]
+    assert statuses == [200] * (QUEUE_SIZE + 8), statuses
+    assert correct(raw_ask_json(url, MISSION), MISSION_EXPECTED)
+
+
+@pytest.mark.parametrize("route", ["run/ask", "api/ask", "run/batch"])
+def test_the_direct_routes_that_skip_the_queue_are_closed(server, route):
+    """Off Spaces Gradio leaves /run/<name> and /api/<name> open: they skip the queue, its size and the
+    concurrency limits (60 clients on /run/ask kept a visitor's question waiting 29 s). Only queued calls
+    (gradio_client, /call/<name>) are served, as on Spaces."""
+    import urllib.error
+    import urllib.request
+
+    body = json.dumps({"data": [MISSION, 3]}).encode()
+    request = urllib.request.Request(
+        f"{server[0]}gradio_api/{route}", body, {"Content-Type": "application/json"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=60)
+    assert info.value.code == 404 and "join the queue" in info.value.read().decode()
+    assert correct(raw_ask_json(server[0], MISSION), MISSION_EXPECTED)

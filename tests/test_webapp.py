@@ -163,7 +163,7 @@ def test_batch_runs_the_model_once_and_writes_csv_and_jsonl_from_the_same_answer
 
 
 def test_batch_reads_the_upload_once(app, tmp_path, monkeypatch):
-    import qa.ui.batch as batch
+    import qa.ui.limits as batch  # the upload is read there (read_upload)
 
     reads = []
     real = batch.read_questions
@@ -178,7 +178,8 @@ def test_batch_progress_is_reported_after_every_step(app, tmp_path):
     upload = tmp_path / "q.txt"
     upload.write_text("kontrol keputusan\n" * 70, encoding="utf-8")
     updates = list(app.batch_view(str(upload), 1))
-    steps = [u[0] for u in updates[:-1]]
+    assert updates[0][0] == pages.BATCH_CHECKING
+    steps = [u[0] for u in updates[1:-1]]
     assert steps[0] == pages.batch_progress(8, 70) and steps[-1] == pages.batch_progress(70, 70)
     assert len(steps) >= 70 // 8  # one per step of 8 questions (plus one per write)
     assert updates[-1][0].startswith("**70 pertanyaan**")
@@ -268,6 +269,7 @@ def test_closing_the_batch_generator_stops_the_work_and_removes_its_folder(app, 
     upload = tmp_path / "q.txt"
     upload.write_text("kontrol keputusan\n" * 200, encoding="utf-8")
     gen = app.batch_view(str(upload), 1)
+    assert next(gen)[0] == pages.BATCH_CHECKING
     assert next(gen)[0] == pages.batch_progress(8, 200)  # the first step of 8 questions
     gen.close()
     for t in [t for t in threading.enumerate() if t.name == "qa-batch"]:
@@ -304,3 +306,122 @@ def test_page_has_exactly_the_named_endpoints_and_one_k_maximum(app):
     assert len(sliders) == 2 and {s.maximum for s in sliders} == {MAX_K}
     boxes = [b for b in demo.blocks.values() if isinstance(b, gr.Textbox) and b.label == "Pertanyaan"]
     assert [b.max_length for b in boxes] == [MAX_WEB_QUESTION_CHARS]
+
+
+HOSTILE_HEADER = (
+    "id,[Klik untuk hasil](https://evil.example/x),![t](https://evil.example/t.png),<b>x</b>,# Judul"
+)
+
+
+def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app, tmp_path):
+    """The reader's "no question column" message quotes the header cells; the Batch tab shows it in
+    Markdown (html.escape alone left links, images and headings live) and /batch in a pop-up that
+    Gradio renders as HTML. Both show the cells as characters, cut short (a header can be megabytes)."""
+    from markdown_it import MarkdownIt
+
+    upload = tmp_path / "q.csv"
+    wide = ",".join(f"kolom{i}" for i in range(50_000))
+    for header in (HOSTILE_HEADER, f"{HOSTILE_HEADER},{wide}"):
+        upload.write_text(f"{header}\n1,apa,kapan,siapa,mengapa\n", encoding="utf-8")
+        summary = run_to_end(app.batch_view(str(upload), 3))[0]
+        shown = MarkdownIt("commonmark").render(summary)
+        assert "no question column" in summary and len(summary) < 1000
+        assert "https://" not in summary  # nor a bare address that Gradio's renderer would make a link
+        assert not any(tag in shown for tag in ("<a ", "<img", "<b>", "<h1")), shown
+        assert "[Klik untuk hasil](https://evil.example/x)" in shown.replace("&amp;", "&")
+        with pytest.raises(gr.Error) as info:
+            run_to_end(app.batch_file(str(upload), 3))
+        assert "&lt;b&gt;x&lt;/b&gt;" in info.value.message and "<b>" not in info.value.message
+        assert len(info.value.message) < 1000
+
+
+def test_a_full_disk_during_an_upload_names_no_server_path(app, tmp_path, monkeypatch):
+    """The writer's message ("disk full writing /tmp/qa-web-…/jawaban.jsonl; … rerun with --resume")
+    named the server's folder and gave advice for the CLI."""
+    import errno
+    import os
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n", encoding="utf-8")
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(gr.Error, match="penyimpanan penuh") as info:
+        run_to_end(app.batch_file(str(upload), 3))
+    assert str(app.workdir) not in info.value.message and "--resume" not in info.value.message
+    assert list(app.workdir.glob("batch-*")) == []
+
+
+def test_a_new_run_clears_the_previous_runs_files_before_anything_else(app, tmp_path):
+    """Gradio keeps a component's value until a handler sends a new one: while a second upload waited
+    or worked (progress lines only) or after it failed, the first run's jawaban.csv stayed on screen,
+    ready to be downloaded as the new run's answers."""
+    first, second = tmp_path / "a.txt", tmp_path / "b.csv"
+    first.write_text("kontrol keputusan\n", encoding="utf-8")
+    second.write_text("id,question\n1,kontrol\n" * 3, encoding="utf-8")
+    assert run_to_end(app.batch_view(str(first), 1))[2] is not None
+    for upload in (second, first, tmp_path / "hilang.txt"):
+        updates = list(app.batch_view(str(upload), 1))
+        shown = [u for u in updates if not isinstance(u[2], dict)]  # gr.skip() is a dict
+        assert shown[0][2] is None and len(shown[0][1]) == 0, shown[0]  # cleared first
+        assert all(u[2] is None for u in shown[:-1])
+
+
+@pytest.mark.parametrize("question", ["-", "...", "\u200b\u200b", "\u202e\u202c", "\u0301\u0301", "?!"])
+def test_a_question_with_nothing_to_ask_gets_the_pages_own_hint(app, question):
+    """The core refuses a dash or invisible characters in English with the shipped corpus's example
+    ('type a question, e.g. "apa tugas asisten menteri?"'): the page answered another corpus's visitor
+    with a pop-up naming a document it does not have. Now: the card, with this corpus's example."""
+    import dataclasses
+
+    app.about = dataclasses.replace(app.about, examples=("berapa lama cuti tahunan?",))
+    card, table, _, _ = app.ask_view(question, 3)
+    assert "berapa lama cuti tahunan?" in card and len(table) == 0
+    with pytest.raises(gr.Error) as info:
+        app.ask(question, 3)
+    assert (
+        info.value.message.startswith("Tulis pertanyaan dulu") and "asisten menteri" not in info.value.message
+    )
+
+
+@pytest.mark.parametrize(("line", "message"), [("{}", "lebih dari 2000 pertanyaan"),
+                                                ("k" * 499, "lebih dari 200000 karakter")])  # fmt: skip
+def test_an_upload_over_the_bounds_is_refused_as_soon_as_they_are_passed(
+    app, tmp_path, monkeypatch, line, message
+):
+    """The bounds were checked after reading the whole file: 1.7 million ``{}`` lines (5 MB) took 20 s
+    of CPU to parse, for a file refused anyway. Now reading stops one record past a bound."""
+    import qa.ui.limits as web_limits
+
+    pulled = []
+
+    def counting(src):
+        for record in web_batch_read(src):
+            pulled.append(record)
+            yield record
+
+    web_batch_read = web_limits.read_questions
+    monkeypatch.setattr(web_limits, "read_questions", counting)
+    upload = tmp_path / "banyak.jsonl"
+    upload.write_text(f"{line}\n" * 100_000 if line == "{}" else f'{{"question": "{line}"}}\n' * 1000)
+    summary = run_to_end(app.batch_view(str(upload), 3))[0]
+    assert message in summary and len(pulled) <= 2001, len(pulled)
+
+
+def test_a_result_folder_that_vanishes_while_pruning_does_not_fail_the_upload(app, tmp_path, monkeypatch):
+    """Uploads prune old result folders while other uploads remove theirs (a refused file's folder is
+    removed at once): a folder listed, then gone before its ``stat``, raised FileNotFoundError, which
+    ended this visitor's upload as Gradio's bare ``{"error": null}``."""
+    from pathlib import Path as P
+
+    real_glob = P.glob
+
+    def glob(self, pattern):
+        found = list(real_glob(self, pattern))
+        return iter([*found, self / "batch-gone"]) if self == app.workdir else iter(found)
+
+    monkeypatch.setattr(P, "glob", glob)
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n", encoding="utf-8")
+    assert "1 pertanyaan" in run_to_end(app.batch_view(str(upload), 3))[0]

@@ -22,10 +22,13 @@ from ..config import Settings
 from ..errors import InputError, QAError
 from . import bars, pages, render
 from .batch import BatchHandlers
-from .limits import DEFAULT_K, check_question, parse_k, ui_error
-from .scheduler import PriorityLock
+from .limits import DEFAULT_K, MAX_WEB_QUESTION_CHARS, check_question, is_blank, parse_k, ui_error
+from .scheduler import Admission, PriorityLock
 
-QUEUE_SIZE, CONCURRENCY, BATCH_CONCURRENCY = 64, 4, 2
+QUEUE_SIZE, CONCURRENCY = 64, 4
+# Uploads answered at once, and waiting for a turn beyond those (in the app, not in Gradio's queue:
+# see qa.ui.scheduler.Admission); any more are refused at once.
+BATCH_CONCURRENCY, BATCH_LINE = 2, 4
 WARM_UP = "apa isi dokumen ini?"
 
 
@@ -44,6 +47,7 @@ class WebApp(BatchHandlers):
         # Limiting a question to one document needs the core's ``doc=`` (not in every version).
         self.supports_doc = "doc" in inspect.signature(assistant.ask_many).parameters
         self.lock = PriorityLock()
+        self.uploads = Admission(BATCH_CONCURRENCY, BATCH_LINE)
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="qa-web-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         if workdir is None:
@@ -88,7 +92,9 @@ class WebApp(BatchHandlers):
 
     def ask_view(self, question: str | None, k: float, doc: str | None = None) -> tuple[str, Any, str, str]:
         """The Tanya tab: answer card, supporting passages, score bars, context (empty question: a hint)."""
-        if not str(question or "").strip():
+        text = "" if question is None else question
+        # the length first: an over-long question is refused by ``ask`` before anything reads it
+        if isinstance(text, str) and len(text) <= MAX_WEB_QUESTION_CHARS and is_blank(text):
             result: dict = {}
             card = render.message_card(pages.empty_text(self.about))
         else:
@@ -118,7 +124,9 @@ def launch(settings: Settings | None = None) -> None:
     host, port = server_address()
     check_port_free(host, port)  # before minutes of loading, and without Gradio's traceback
     demo = build_demo(create_app(settings))
-    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    # api_open=False: Gradio's direct routes (/run/ask, /api/batch, ...) skip the queue, its size and
+    # every concurrency limit; Gradio closes them on Spaces only, so they are closed here everywhere.
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
     try:
         demo.launch(
             server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME(),

@@ -10,8 +10,6 @@ step in flight, and its folder is removed.
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import queue
 import shutil
 import tempfile
@@ -23,22 +21,20 @@ from typing import Any
 
 import gradio as gr
 
-from ..batch import INPUT_EXTENSIONS, BatchSummary, Record, read_questions, run_batch
-from ..errors import InputError, QAError
+from ..batch import INPUT_EXTENSIONS, BatchSummary, run_batch
+from ..errors import InputError, OutputError, QAError
 from . import pages
-from .limits import (
-    MAX_BATCH_CHARS,
-    MAX_BATCH_QUESTIONS,
-    MAX_FILE_BYTES,
-    MAX_WEB_QUESTION_CHARS,
-    parse_k,
-    ui_error,
-)
+from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error
+from .scheduler import Admission, Cancelled, Full
 
 RUN_TTL = 3600  # seconds a batch's result folder is kept for downloading
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
+BUSY = (
+    "Server sedang menjawab unggahan lain dan antreannya penuh ({slots} berjalan, {line} menunggu); "
+    "coba lagi beberapa menit lagi."
+)
 
 
 class BatchCancelled(Exception):
@@ -59,35 +55,19 @@ def _steps(questions: list[str]) -> Iterator[list[str]]:
         yield step
 
 
-def _read(src: Path) -> list[Record]:
-    """Every record of the upload, the web's question cap applied; the work bounds checked."""
-    records = [
-        dataclasses.replace(
-            r, error=f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
-        )
-        if r.error is None and r.question is not None and len(r.question) > MAX_WEB_QUESTION_CHARS
-        else r
-        for r in read_questions(src)
-    ]
-    if not records:
-        raise InputError("Berkas tidak berisi satu pun pertanyaan.")
-    if len(records) > MAX_BATCH_QUESTIONS:
-        raise InputError(
-            f"Berkas berisi {len(records)} pertanyaan; batasnya {MAX_BATCH_QUESTIONS} sekali unggah."
-        )
-    chars = sum(len(r.question or "") for r in records if r.error is None)
-    if chars > MAX_BATCH_CHARS:
-        raise InputError(
-            f"Pertanyaan di berkas ini berjumlah {chars} karakter; batasnya {MAX_BATCH_CHARS} sekali unggah. "
-            "Bagi berkasnya menjadi beberapa unggahan."
-        )
-    return records
+def _for_visitor(exc: QAError, src: Path) -> QAError:
+    """A batch error as a visitor may read it: no path of the server's, no advice meant for the CLI."""
+    if isinstance(exc, OutputError):  # "disk full writing /tmp/qa-web-…/jawaban.jsonl; rerun with --resume"
+        return OutputError("Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti.")
+    exc.message = exc.message.replace(str(src), "berkas yang diunggah")  # users know our copy as theirs
+    return exc
 
 
 class BatchHandlers:
     """Mixed into :class:`qa.ui.app.WebApp`, which provides ``workdir`` and ``answer_batch``."""
 
     workdir: Path
+    uploads: Admission  # uploads answered at once, and waiting in line, across every visitor
     answer_batch: Callable[[list[str], int, str | None], list[dict]]
     check_doc: Callable[[Any], str | None]
 
@@ -98,10 +78,12 @@ class BatchHandlers:
         on_progress: Progress | None = None,
         cancel: threading.Event | None = None,
         doc: Any = None,
+        on_wait: Callable[[int], None] | None = None,
     ) -> tuple[BatchSummary, Path, Path]:
         """Answer an upload into a fresh folder; returns the summary, the CSV and the JSONL paths.
 
-        The upload's name is untrusted: only its extension is used, after checking it.
+        The upload's name is untrusted: only its extension is used, after checking it. Checked, it waits
+        for a slot in ``uploads`` (``on_wait`` hears its place in line), or is refused when the line is full.
         """
         k, doc = parse_k(k), self.check_doc(doc)
         if upload is None:
@@ -117,12 +99,24 @@ class BatchHandlers:
             raise InputError("Berkas yang diunggah tidak ditemukan; unggah ulang.")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"Berkas terlalu besar ({path.stat().st_size / 2**20:.1f} MB); batasnya 5 MB.")
+        try:
+            with self.uploads.enter(cancel, on_wait):
+                return self._answer_file(path, ext, k, doc, on_progress, cancel)
+        except Full:
+            raise InputError(BUSY.format(slots=self.uploads.slots, line=self.uploads.line)) from None
+        except Cancelled:
+            raise BatchCancelled from None
+
+    def _answer_file(
+        self, path: Path, ext: str, k: int, doc: str | None, on_progress: Progress | None,
+        cancel: threading.Event | None,
+    ) -> tuple[BatchSummary, Path, Path]:  # fmt: skip
         self._prune()
         run = Path(tempfile.mkdtemp(prefix="batch-", dir=self.workdir))
         src = run / f"pertanyaan{ext}"
         shutil.copyfile(path, src)
         try:
-            records = _read(src)
+            records = read_upload(src)
             total = len(records)
 
             handled = [0]  # records written so far (run_batch reports after each write)
@@ -147,10 +141,9 @@ class BatchHandlers:
                 records, answer, [out, run / "jawaban.csv"], progress=False, on_progress=report,
                 chunk_size=WRITE_CHUNK, k=k, source=src,
             )  # fmt: skip
-        except QAError as exc:  # messages name our private copy; users know it as their upload
-            exc.message = exc.message.replace(str(src), "berkas yang diunggah")
+        except QAError as exc:
             shutil.rmtree(run, ignore_errors=True)
-            raise
+            raise _for_visitor(exc, src) from None
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
             raise
@@ -158,17 +151,20 @@ class BatchHandlers:
 
     def _stream(
         self, upload: Any, k: Any, doc: Any
-    ) -> Iterator[tuple[int, int] | tuple[BatchSummary, Path, Path]]:
-        """``run_file`` in a worker thread: yields (done, total) as it goes, then its result. Closing the
+    ) -> Iterator[int | tuple[int, int] | tuple[BatchSummary, Path, Path]]:
+        """``run_file`` in a worker thread: yields its place in line while it waits, (done, total) as it
+        goes, then its result. Closing the
         generator (Gradio does when the client has gone) cancels the work after the step in flight."""
         events: queue.Queue = queue.Queue()
         cancel = threading.Event()
 
         def work() -> None:
             try:
-                events.put(
-                    ("done", self.run_file(upload, k, lambda n, t: events.put(("step", (n, t))), cancel, doc))
-                )
+                result = self.run_file(
+                    upload, k, lambda n, t: events.put(("step", (n, t))), cancel, doc,
+                    lambda place: events.put(("step", place)),
+                )  # fmt: skip
+                events.put(("done", result))
             except BaseException as exc:  # noqa: BLE001 - handed to the generator, which re-raises it
                 events.put(("error", exc))
 
@@ -189,9 +185,16 @@ class BatchHandlers:
     def batch_view(
         self, upload: str | None, k: float, doc: str | None = None
     ) -> Iterator[tuple[str, Any, Any]]:
-        """The Batch tab: progress lines, then the summary, preview table and both result files."""
+        """The Batch tab: progress lines, then the summary, preview table and both result files.
+
+        The first update clears the previous run's table and files: kept on screen while this run
+        waits or works (or after it fails), they would be downloaded as this run's answers."""
+        yield pages.BATCH_CHECKING, pages.preview_table(None), None
         try:
             for item in self._stream(upload, k, doc):
+                if isinstance(item, int):
+                    yield pages.batch_waiting(item), gr.skip(), gr.skip()
+                    continue
                 if isinstance(item[0], int):
                     yield pages.batch_progress(*item), gr.skip(), gr.skip()
                     continue
@@ -200,7 +203,7 @@ class BatchHandlers:
                 counts = (summary.total, summary.answered, summary.abstained, summary.errors)
                 yield pages.batch_summary(*counts, len(table)), table, [str(csv_path), str(jsonl_path)]
         except InputError as exc:
-            yield f"⚠️ {html.escape(exc.message)}", pages.preview_table(None), None
+            yield f"⚠️ {pages.markdown_text(exc.message)}", pages.preview_table(None), None
         except QAError as exc:
             raise ui_error(exc) from None
 
@@ -208,13 +211,22 @@ class BatchHandlers:
         """The /batch API: a question file in, the JSONL results file (one ``qa ask --json`` per line) out."""
         try:
             for item in self._stream(upload, k, doc):
-                yield str(item[2]) if isinstance(item[0], BatchSummary) else gr.skip()
+                if isinstance(item, tuple) and isinstance(item[0], BatchSummary):
+                    yield str(item[2])
+                else:
+                    yield gr.skip()
         except QAError as exc:
             raise ui_error(exc) from None
 
     def _prune(self) -> None:
-        """Drop result folders older than RUN_TTL, so a long-running Space does not fill its disk."""
+        """Drop result folders older than RUN_TTL, so a long-running Space does not fill its disk. Another
+        upload may remove a folder between the listing and its ``stat`` (its own failed run, or the same
+        prune): that is skipped, never the end of this visitor's upload."""
         cutoff = time.time() - RUN_TTL
         for d in self.workdir.glob("batch-*"):
-            if d.stat().st_mtime < cutoff:
+            try:
+                old = d.lstat().st_mtime < cutoff
+            except OSError:
+                continue
+            if old:
                 shutil.rmtree(d, ignore_errors=True)

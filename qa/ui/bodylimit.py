@@ -1,61 +1,150 @@
 """Refuse oversized request bodies at the door, before Gradio reads or parses them.
 
 A question is at most MAX_WEB_QUESTION_CHARS characters, so a legitimate /ask (or queue, or /batch call:
-an upload arrives separately, through Gradio's own ``/upload``, bounded by ``max_file_size``) fits in a
-few kilobytes of JSON. Without a bound a 5 MB question is read whole, parsed into a Python string and
-queued before :func:`qa.ui.limits.check_question` can refuse it. This ASGI middleware answers 413 from
-the ``Content-Length`` header alone, or, for a chunked body, as soon as MAX_REQUEST_BYTES have arrived.
-Before answering it discards what the client is still sending (without keeping or parsing it, up to
-DRAIN_BYTES) so that an ordinary HTTP client reads the answer rather than a reset connection; a client
-that asked ``Expect: 100-continue`` never sends the body at all.
+an upload arrives separately, through Gradio's own ``/upload``, bounded here to one file of
+``max_file_size``) fits in a few kilobytes of JSON. Without a bound a 5 MB question is read whole,
+parsed into a Python string and queued before :func:`qa.ui.limits.check_question` can refuse it. This
+ASGI middleware answers 413 from the ``Content-Length`` header alone, or, for a chunked body, as soon as
+the bound has arrived. Before answering it discards what the client is still sending (without keeping
+or parsing it, up to DRAIN_BYTES) so that an ordinary HTTP client reads the answer rather than a reset
+connection; a client that asked ``Expect: 100-continue`` never sends the body at all.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .limits import MAX_FILE_BYTES
+
 MAX_REQUEST_BYTES = 64 * 1024  # 500 characters as \uXXXX escapes are 3 KB: room to spare, nothing more
 DRAIN_BYTES = 8 * 1024 * 1024  # discarded at most before answering; beyond it the connection just closes
-EXEMPT_SUFFIXES = ("/upload", "/upload/")  # Gradio's file upload: bounded by launch(max_file_size=...)
+UPLOAD_SUFFIXES = ("/upload", "/upload/")  # Gradio's file upload
+# Gradio bounds each uploaded file (launch(max_file_size=...)) but not how many one request carries:
+# 25 files of 4 MB in one request were all kept, 100 MB of disk a second for a loop of them. The page
+# uploads one question file at a time, so an upload body is bounded by one file and its form framing;
+# and uploads stop while the disk holding them has less than MIN_FREE_BYTES free (the cache is emptied
+# of files older than an hour, qa.ui.layout), so a flood of uploads cannot fill the server's disk.
+MAX_UPLOAD_REQUEST_BYTES = MAX_FILE_BYTES + 64 * 1024
+MIN_FREE_BYTES = 1024**3
 
 
-def too_large_message(size: int | None) -> str:
+def too_large_message(size: int | None, limit: int = MAX_REQUEST_BYTES) -> str:
     got = f" ({size / 1024:,.0f} KB)" if size is not None else ""
+    if limit != MAX_REQUEST_BYTES:
+        return f"Berkas terlalu besar{got}; batasnya {MAX_FILE_BYTES // 2**20} MB, satu berkas sekali unggah."
     return (
         f"Permintaan terlalu besar{got}; batasnya {MAX_REQUEST_BYTES // 1024} KB. "
         "Pertanyaan terlalu panjang: persingkat pertanyaannya."
     )
 
 
-class BodyLimit:
-    """``FastAPI(middleware=[Middleware(BodyLimit)])``: one bound for every body but file uploads."""
+DISK_FULL_MESSAGE = "Penyimpanan server hampir penuh; unggahan ditolak untuk sementara. Coba lagi nanti."
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_REQUEST_BYTES) -> None:
-        self.app, self.limit = app, limit
+
+STALE_PART_SECONDS, TIDY_EVERY = 15 * 60, 60.0
+_PART = re.compile(r"tmp[a-z0-9_]{8}")  # tempfile.NamedTemporaryFile's names, as Gradio's upload makes them
+
+
+def upload_folder() -> Path:
+    """The folder of Gradio's uploads (GRADIO_TEMP_DIR, as Gradio picks it)."""
+    from gradio.utils import get_upload_folder
+
+    return Path(get_upload_folder())
+
+
+def upload_folder_free() -> int:
+    """Free bytes on the disk that holds Gradio's uploads."""
+    folder = upload_folder()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return shutil.disk_usage(folder).free
+
+
+def tidy_upload_folder(folder: Path | None = None, age: float = STALE_PART_SECONDS) -> int:
+    """Remove what uploads whose client went away left behind; returns how many files.
+
+    Gradio writes an upload to a ``tmp…`` file at the top of its folder and removes it on a malformed
+    form only: a client that disconnects mid-upload leaves it (up to 5 MB) for good, and Gradio's
+    hourly clean-up never sees it. Such a file unchanged for ``age`` seconds is no upload in progress.
+    Nothing is removed when the folder is the system's shared temporary folder (GRADIO_TEMP_DIR=/tmp):
+    other programs' files are named the same way there."""
+    folder = upload_folder() if folder is None else folder
+    cutoff, removed = time.time() - age, 0
+    try:
+        if folder.resolve() == Path(tempfile.gettempdir()).resolve():
+            return 0
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            part = _PART.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+            if part and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove
+    return removed
+
+
+class BodyLimit:
+    """``FastAPI(middleware=[Middleware(BodyLimit)])``: a bound for every body (a file upload: one file),
+    and no uploads while the disk is nearly full (after removing what abandoned uploads left)."""
+
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_REQUEST_BYTES, upload_limit: int = MAX_UPLOAD_REQUEST_BYTES,
+        free: Callable[[], int] = upload_folder_free, min_free: int = MIN_FREE_BYTES,
+        tidy: Callable[[], object] = tidy_upload_folder,
+    ) -> None:  # fmt: skip
+        self.app, self.limit, self.upload_limit = app, limit, upload_limit
+        self.free, self.min_free, self.tidy = free, min_free, tidy
+        self.tidied_at = -math.inf
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or str(scope.get("path", "")).endswith(EXEMPT_SUFFIXES):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit
+        if str(scope.get("path", "")).endswith(UPLOAD_SUFFIXES) and scope.get("method") == "POST":
+            limit = self.upload_limit
+            if time.monotonic() - self.tidied_at >= TIDY_EVERY:  # before the disk is judged full
+                self.tidied_at = time.monotonic()
+                self.tidy()
+            try:
+                full = self.free() < self.min_free
+            except OSError:
+                full = False  # cannot tell: Gradio's own write will say
+            if full:
+                await _drain(receive)
+                await _refuse(send, 507, DISK_FULL_MESSAGE)
+                return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         declared = headers.get(b"content-length", b"").strip()
         if declared:
             size = int(declared) if declared.isdigit() else None
-            if size is None or size > self.limit:
+            if size is None or size > limit:
                 continue_expected = headers.get(b"expect", b"").lower() == b"100-continue"
                 if not continue_expected and size is not None and size <= DRAIN_BYTES:
                     await _drain(receive)
-                await _refuse(send, size)
+                await _refuse(send, 413, too_large_message(size, limit))
                 return
             await self.app(scope, receive, send)  # the server delivers no more than declared
             return
-        body, too_big, over = await _read_up_to(receive, self.limit)  # chunked or none: count as it comes
+        body, too_big, over = await _read_up_to(receive, limit)  # chunked or none: count as it comes
         if too_big:
             if not over:
                 await _drain(receive)
-            await _refuse(send, None)
+            await _refuse(send, 413, too_large_message(None, limit))
             return
         replayed = False
 
@@ -96,11 +185,11 @@ async def _drain(receive: Receive, budget: int = DRAIN_BYTES) -> None:
         budget -= len(message.get("body", b""))
 
 
-async def _refuse(send: Send, size: int | None) -> None:
-    body = json.dumps({"error": too_large_message(size)}, ensure_ascii=False).encode()
+async def _refuse(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"error": message}, ensure_ascii=False).encode()
     await send({
         "type": "http.response.start",
-        "status": 413,
+        "status": status,
         "headers": [(b"content-type", b"application/json; charset=utf-8"),
                     (b"content-length", str(len(body)).encode()), (b"connection", b"close")],
     })  # fmt: skip

@@ -12,7 +12,7 @@ import gradio as gr
 
 from ..batch import INPUT_EXTENSIONS
 from . import bars, pages, render
-from .app import BATCH_CONCURRENCY, WebApp
+from .app import WebApp
 from .batch import RUN_TTL
 from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
 
@@ -159,15 +159,17 @@ def _batch_tab(app: WebApp) -> None:
         elem_classes="qa-table",
     )
     api_file, api_btn = gr.File(visible=False), gr.Button(visible=False)
-    # Both doors to batch work share one concurrency group: at most BATCH_CONCURRENCY uploads at once.
+    # No concurrency limit here: a limit would park extra uploads in Gradio's queue, which every event
+    # shares (max_size), so a visitor's question could be refused as "Queue is full". The app bounds the
+    # uploads itself (WebApp.uploads): a few answered at once, a few waiting, the rest refused at once.
     run_btn.click(
         app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
-        concurrency_id="batch", concurrency_limit=BATCH_CONCURRENCY,
+        concurrency_id="batch", concurrency_limit=None,
     )  # fmt: skip
     api_inputs = [upload, k, doc] if app.can_limit_to_document else [upload, k]  # raw calls send them all
     api_btn.click(
         app.batch_file, api_inputs, api_file, api_name="batch",
-        concurrency_id="batch", concurrency_limit=BATCH_CONCURRENCY,
+        concurrency_id="batch", concurrency_limit=None,
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,20 @@ BATCH_INTRO = (
 
 def e(value: object) -> str:
     return html.escape(str(value))
+
+
+MESSAGE_CHARS = 300  # a message quoting an upload (its header cells, say) is cut here
+_MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~:$<>&]")
+
+
+def markdown_text(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """``text`` as literal characters inside Markdown (gr.Markdown): cut to ``limit``, every character
+    Markdown or HTML could read as markup escaped, so a quoted header cell ``[Klik](https://…)`` or
+    ``![](https://…/t.png)`` shows as those characters, never as a link, an image or a heading."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    entities = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+    return _MARKDOWN.sub(lambda m: entities.get(m.group(), "\\" + m.group()), text)
 
 
 def header_html(about: About) -> str:
@@ -125,6 +140,13 @@ def batch_summary(total: int, answered: int, abstained: int, errors: int, shown:
         f"**{total} pertanyaan**: {answered} terjawab, {abstained} tidak terjawab, {errors} galat."
         f"{more} Unduh hasil lengkapnya di bawah (CSV untuk spreadsheet, JSONL untuk program)."
     )
+
+
+BATCH_CHECKING = "Memeriksa berkas…"
+
+
+def batch_waiting(place: int) -> str:
+    return f"Menunggu giliran: urutan ke-{place} setelah unggahan yang sedang dijawab."
 
 
 def batch_progress(done: int, total: int) -> str:
