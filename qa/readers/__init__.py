@@ -86,7 +86,7 @@ READERS: dict[str, Reader] = {
     ".md": Reader("markdown", "markdown-it-py", "v1"),
     ".markdown": Reader("markdown", "markdown-it-py", "v1"),
     ".pdf": Reader("pdf", "pypdf", "v1"),
-    ".docx": Reader("docx", "python-docx", "v1"),
+    ".docx": Reader("docx", "python-docx", "v2"),
     ".html": Reader("html", "trafilatura", "v1"),
     ".htm": Reader("html", "trafilatura", "v1"),
 }

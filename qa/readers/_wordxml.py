@@ -1,0 +1,116 @@
+"""The text of WordprocessingML elements, read from the XML itself rather than python-docx's objects.
+
+python-docx's ``Paragraph.text`` sees only runs and hyperlinks directly under a paragraph, and
+``iter_inner_content`` only paragraphs and tables directly under the body, so text Word shows was
+lost without a word: content controls (``w:sdt``, what forms and templates are made of), tracked
+insertions (``w:ins``), simple fields, smart tags and custom XML, text boxes, tables inside table
+cells and footnotes. Here every ``w:t`` a reader sees counts, in document order, except deleted or
+moved-away text and the VML copy of a text box that Word writes beside the modern one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+P, TBL, TR, TC = W + "p", W + "tbl", W + "tr", W + "tc"
+_SPACES = {W + "tab", W + "ptab", W + "br", W + "cr"}  # a line or page break is a space, not nothing
+_SKIPPED = {
+    W + "del",  # tracked deletion: no longer part of the text
+    W + "moveFrom",  # tracked move: the text is read at its new place (w:moveTo)
+    W + "pPr",  # paragraph properties (also hold the mark of a deleted paragraph)
+    W + "rPr",
+    _MC + "Fallback",  # the VML duplicate of what mc:Choice holds (text boxes are written twice)
+}
+_CONTAINERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", _MC + "AlternateContent",
+               _MC + "Choice"}  # fmt: skip
+_NOTE_REFS = {W + "footnoteReference": "footnotes", W + "endnoteReference": "endnotes"}
+
+
+@dataclass
+class Inline:
+    """A paragraph's (or a cell's) text, the text boxes anchored in it and the notes it refers to."""
+
+    parts: list[str] = field(default_factory=list)
+    boxes: list = field(default_factory=list)  # w:txbxContent elements: their paragraphs come after
+    notes: list[tuple[str, str]] = field(default_factory=list)  # ("footnotes", id)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.parts).split())
+
+
+def inline(element, into: Inline | None = None) -> Inline:
+    """The visible text below ``element`` (a paragraph), with its text boxes and note references."""
+    out = into if into is not None else Inline()
+    for child in element:
+        tag = child.tag
+        if tag == W + "t":
+            out.parts.append(child.text or "")
+        elif tag in _SPACES:
+            out.parts.append(" ")
+        elif tag == W + "noBreakHyphen":
+            out.parts.append("-")
+        elif tag == W + "txbxContent":
+            out.boxes.append(child)
+        elif tag in _NOTE_REFS:
+            out.notes.append((_NOTE_REFS[tag], child.get(W + "id", "")))
+        elif tag not in _SKIPPED and isinstance(tag, str):  # comments and processing instructions skipped
+            inline(child, out)
+    return out
+
+
+def blocks(container) -> Iterator:
+    """The paragraphs and tables of a body, cell, text box or note, content controls opened."""
+    for child in container:
+        if child.tag in (P, TBL):
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from blocks(child)
+
+
+def rows(tbl) -> Iterator:
+    """A table's rows, also those inside content controls."""
+    for child in tbl:
+        if child.tag == TR:
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from rows(child)
+
+
+def cells(tr) -> Iterator:
+    for child in tr:
+        if child.tag == TC:
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from cells(child)
+
+
+def cell_inline(tc) -> Inline:
+    """All the text of a cell on one line: its paragraphs, nested tables and text boxes included."""
+    out = Inline()
+    for block in blocks(tc):
+        if block.tag == TBL:
+            for tr in rows(block):
+                for inner in cells(tr):
+                    nested = cell_inline(inner)
+                    out.parts.append(" " + nested.text)
+                    out.notes.extend(nested.notes)
+        else:
+            inline(block, out)
+            out.parts.append(" ")
+    for box in out.boxes:
+        out.parts.append(" " + " ".join(inline(p).text for p in blocks(box) if p.tag == P))
+    out.boxes = []
+    return out
+
+
+def notes(root) -> dict[str, list]:
+    """Footnote or endnote id -> its paragraphs; the separator "notes" Word always writes are left out."""
+    found: dict[str, list] = {}
+    for note in root:
+        if note.get(W + "type") in (None, "normal"):
+            found[note.get(W + "id", "")] = [b for b in blocks(note) if b.tag == P]
+    return found

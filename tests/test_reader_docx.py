@@ -1,0 +1,99 @@
+"""The Word reader on the parts of a .docx that python-docx's paragraph and table objects do not see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.corpus import load_corpus
+from qa.errors import CorpusError
+from qa.readers import READERS, Extracted
+
+from .documents import word_paragraph as para
+from .documents import write_docx_xml
+
+
+def read(path: Path) -> Extracted:
+    return READERS[".docx"].read(path.read_bytes(), path.name)
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+TEXT_BOX = "<w:txbxContent>" + para("Kotak: batas pengajuan H-30.") + "</w:txbxContent>"
+BODY = "".join(
+    (
+        para("Cuti", "Heading1"),
+        # a content control (forms, templates) around a paragraph, and one inside a paragraph
+        f"<w:sdt><w:sdtPr/><w:sdtContent>{para('Isian formulir: nama pegawai.')}</w:sdtContent></w:sdt>",
+        f"<w:p><w:sdt><w:sdtContent>{run('Kontrol dalam baris.')}</w:sdtContent></w:sdt></w:p>",
+        # tracked changes: the insertion is the text now, the deletion is not
+        f"<w:p>{run('Cuti tahunan ')}<w:ins w:id='1' w:author='a'>{run('dua belas ')}</w:ins>"
+        "<w:del w:id='2' w:author='a'><w:r><w:delText>sepuluh </w:delText></w:r></w:del>"
+        f"{run('hari.')}</w:p>",
+        f"<w:p><w:fldSimple w:instr='DATE'>{run('Field sederhana.')}</w:fldSimple></w:p>",
+        f"<w:p><w:smartTag w:uri='x' w:element='y'>{run('Tag cerdas.')}</w:smartTag></w:p>",
+        f"<w:p><w:customXml w:element='z'>{run('XML khusus.')}</w:customXml></w:p>",
+        # a page break between two words separates them
+        "<w:p><w:r><w:t>Halaman</w:t><w:br w:type='page'/><w:t>baru.</w:t></w:r></w:p>",
+        para("Visa", "Heading2"),
+        # a text box, written twice by Word (modern and VML copy), with a footnote in its anchor paragraph
+        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wps:txbx>"
+        f"{TEXT_BOX}</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+        f"{TEXT_BOX}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        f"{run('Visa diurus protokol.')}<w:r><w:footnoteReference w:id='1'/></w:r></w:p>",
+        # a table inside a cell
+        f"<w:tbl><w:tr><w:tc>{para('Jenis')}</w:tc><w:tc>{para('Rincian')}</w:tc></w:tr>"
+        f"<w:tr><w:tc>{para('Visa')}</w:tc><w:tc><w:tbl><w:tr><w:tc>{para('Diplomatik H-30')}</w:tc></w:tr>"
+        f"</w:tbl>{para('')}</w:tc></w:tr></w:tbl>",
+    )
+)
+FOOTNOTES = (
+    "<w:footnote w:type='separator' w:id='-1'><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"
+    f"<w:footnote w:id='1'><w:p><w:r><w:footnoteRef/></w:r>{run(' Sejak Januari 2024.')}</w:p></w:footnote>"
+)
+
+
+def test_text_python_docx_does_not_see_is_read_in_order(tmp_path: Path) -> None:
+    e = read(write_docx_xml(tmp_path / "d.docx", BODY, FOOTNOTES))
+    assert e.text.splitlines() == [
+        "Isian formulir: nama pegawai.",
+        "Kontrol dalam baris.",
+        "Cuti tahunan dua belas hari.",
+        "Field sederhana.",
+        "Tag cerdas.",
+        "XML khusus.",
+        "Halaman baru.",
+        "Visa diurus protokol.",
+        "Kotak: batas pengajuan H-30.",  # once, not twice
+        "Sejak Januari 2024.",  # the footnote follows the paragraph that refers to it
+        "Jenis: Visa; Rincian: Diplomatik H-30.",
+    ]
+    located = {e.text[s.start : s.end].splitlines()[0]: s.headings for s in e.sections}
+    assert located == {"Isian formulir: nama pegawai.": ("Cuti",), "Visa diurus protokol.": ("Cuti", "Visa")}
+
+
+def test_a_document_of_content_controls_only_is_not_empty(tmp_path: Path) -> None:
+    body = f"<w:sdt><w:sdtContent>{para('Satu-satunya isi dokumen ini.')}</w:sdtContent></w:sdt>"
+    write_docx_xml(tmp_path / "formulir.docx", body)
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text == "Satu-satunya isi dokumen ini."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a vertical merge that continues a cell above the first row (python-docx: ValueError)
+        f"<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr>{para('a')}</w:tc></w:tr></w:tbl>{para('Teks.')}",
+        # an outline level that is not a number
+        f"<w:p><w:pPr><w:outlineLvl w:val='x'/></w:pPr>{run('Teks.')}</w:p>",
+    ],
+)
+def test_malformed_word_xml_is_the_files_error_not_a_traceback(tmp_path: Path, body: str) -> None:
+    write_docx_xml(tmp_path / "rusak.docx", body)
+    try:
+        load_corpus(tmp_path)  # read, or refused by name: never another exception
+    except CorpusError as exc:
+        assert "rusak.docx" in exc.message
