@@ -97,3 +97,24 @@ def test_malformed_word_xml_is_the_files_error_not_a_traceback(tmp_path: Path, b
         load_corpus(tmp_path)  # read, or refused by name: never another exception
     except CorpusError as exc:
         assert "rusak.docx" in exc.message
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from qa.readers import docx as reader
+
+    monkeypatch.setattr(reader, "MAX_XML_BYTES", 2**20)  # the real limit with 1/128 of the blanks
+    source = write_docx_xml(tmp_path / "asli.docx", para("Teks."))
+    bomb = tmp_path / "corpus" / "bom.docx"
+    bomb.parent.mkdir()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":  # 2 MB of blanks inside the body: ~2 kB zipped
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * 2 * 2**20)
+            zout.writestr(item.filename, data)
+    assert bomb.stat().st_size < 64 * 1024
+    monkeypatch.setattr("docx.Document", lambda *a: pytest.fail("the zip was opened by python-docx"))
+    with pytest.raises(CorpusError, match=r"bom\.docx unpacks to \d MB .*zip bomb"):
+        load_corpus(bomb.parent)

@@ -18,6 +18,11 @@ from . import Extracted
 from . import _wordxml as wordxml
 from ._blocks import Blocks, table_sentences
 
+# A .docx is a zip: a few kilobytes can inflate to gigabytes of XML that python-docx and lxml would hold
+# in memory (1 MB of zipped blanks took 2 GB and 13 s before lxml gave up). The sizes the zip declares
+# bound what zipfile will inflate, so they are checked first. A 1,000-page report has ~20 MB of XML.
+MAX_XML_BYTES = 128 * 2**20
+MAX_UNPACKED_BYTES = 1024 * 2**20  # pictures included
 _HEADING_STYLE = re.compile(r"(?:heading|judul)\s*(\d)", re.IGNORECASE)
 
 
@@ -101,9 +106,29 @@ def _all_notes(document) -> dict[tuple[str, str], list]:
     return found
 
 
+def check_sizes(raw: bytes, name: str) -> None:
+    """Refuse a zip bomb by the sizes its directory declares (a zip that lies fails its CRC instead)."""
+    import zipfile
+
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except Exception:
+        return  # not a zip at all: python-docx says so below
+    xml = sum(e.file_size for e in entries if e.filename.lower().endswith((".xml", ".rels")))
+    total = sum(e.file_size for e in entries)
+    if xml > MAX_XML_BYTES or total > MAX_UNPACKED_BYTES:
+        raise CorpusError(
+            f"corpus file {name} unpacks to {max(xml, total) / 2**20:,.0f} MB "
+            f"(at most {MAX_XML_BYTES / 2**20:.0f} MB of XML and {MAX_UNPACKED_BYTES / 2**20:.0f} MB in all "
+            "are read): a zip bomb, or a document too large to index",
+            "split the document, or save it without embedded media",
+        )
+
+
 def read(raw: bytes, name: str) -> Extracted:
     import docx
 
+    check_sizes(raw, name)
     try:
         document = docx.Document(io.BytesIO(raw))
         return _extract(document, name)
