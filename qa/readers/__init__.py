@@ -87,8 +87,8 @@ READERS: dict[str, Reader] = {
     ".markdown": Reader("markdown", "markdown-it-py", "v1"),
     ".pdf": Reader("pdf", "pypdf", "v1"),
     ".docx": Reader("docx", "python-docx", "v2"),
-    ".html": Reader("html", "trafilatura", "v1"),
-    ".htm": Reader("html", "trafilatura", "v1"),
+    ".html": Reader("html", "trafilatura", "v2"),
+    ".htm": Reader("html", "trafilatura", "v2"),
 }
 SUFFIXES = tuple(READERS)
 

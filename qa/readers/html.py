@@ -3,7 +3,8 @@
 trafilatura finds the article among navigation, menus, footers, scripts and cookie banners (it leads
 the public main-content benchmarks and is actively maintained) and hands back its structure as XML:
 headings (``<head rend="h2">``), paragraphs, list items, quotes, tables. Code is left out like in
-Markdown; table rows become sentences naming their columns.
+Markdown; table rows become sentences naming their columns. A short page that trafilatura returns as
+one flattened paragraph is read block by block instead (qa/readers/_htmlblocks.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, table_sentences
+from ._htmlblocks import read_blocks
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
 _TEXT_BLOCKS = {"p", "item", "quote", "cell", "label"}
@@ -38,20 +40,28 @@ def _table(table) -> tuple[list[list[str]], bool]:
 
 
 def read(raw: bytes, name: str) -> Extracted:
+    try:
+        return _read(raw, name)
+    except CorpusError:
+        raise
+    except Exception as exc:  # a parser failure on a user's file is a corpus problem, named
+        raise CorpusError(
+            f"corpus file {name} cannot be parsed as HTML ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _read(raw: bytes, name: str) -> Extracted:
     import trafilatura
     from lxml import etree  # type: ignore[import-untyped]
 
-    try:
-        xml = trafilatura.extract(
-            raw,
-            output_format="xml",
-            include_tables=SETTINGS["include_tables"],
-            include_comments=SETTINGS["include_comments"],
-            include_images=SETTINGS["include_images"],
-            favor_recall=SETTINGS["favor_recall"],
-        )
-    except Exception as exc:  # a parser failure on a user's file is a corpus problem, named
-        raise CorpusError(f"corpus file {name} cannot be parsed as HTML ({exc})") from None
+    xml = trafilatura.extract(
+        raw,
+        output_format="xml",
+        include_tables=SETTINGS["include_tables"],
+        include_comments=SETTINGS["include_comments"],
+        include_images=SETTINGS["include_images"],
+        favor_recall=SETTINGS["favor_recall"],
+    )
     if not xml:
         raise CorpusError(
             f"corpus file {name} has no main text that could be found (navigation or scripts only?)",
@@ -86,4 +96,24 @@ def read(raw: bytes, name: str) -> Extracted:
 
     main = root.find("main")
     walk(main if main is not None else root)
-    return blocks.build(name, "has no main text besides headings")
+    extracted = blocks.build(name, "has no main text besides headings")
+    return _unflattened(raw, extracted) or extracted
+
+
+def _unflattened(raw: bytes, extracted: Extracted) -> Extracted | None:
+    """The page read block by block when trafilatura returned it as one paragraph made of several of
+    its blocks (its fallback for short pages), else None."""
+    if len(extracted.sections) != 1 or extracted.sections[0].headings or "\n" in extracted.text:
+        return None
+    from trafilatura.utils import load_html
+
+    tree = load_html(raw)
+    if tree is None:
+        return None
+    own = Blocks()
+    read_blocks(tree, own)
+    if not own.parts:
+        return None
+    result = own.build("")
+    pieces = set(result.text.splitlines()) | {h for s in result.sections for h in s.headings}
+    return result if sum(piece in extracted.text for piece in pieces) >= 2 else None

@@ -1,0 +1,77 @@
+"""HTML read block by block with lxml, for the pages whose structure trafilatura flattens.
+
+On a short page (under ~250 characters of main text) trafilatura falls back to a "baseline" dump that
+returns the whole article or body as one paragraph: headings ran into the paragraphs under them and
+every heading path was lost. Such pages have little boilerplate to remove, so reading their blocks
+directly is both safe and exact; ``qa.readers.html`` decides when.
+"""
+
+from __future__ import annotations
+
+from ._blocks import Blocks, table_sentences
+
+# Never content: scripts, styles, page furniture, forms, embedded media, code (as in Markdown).
+DROPPED = ("script", "style", "noscript", "template", "head", "title", "nav", "header", "footer", "aside",
+           "form", "button", "select", "textarea", "iframe", "svg", "math", "object", "embed", "canvas",
+           "audio", "video", "code", "dialog")  # fmt: skip
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
+          "dt", "fieldset", "figcaption", "figure", "hr", "html", "li", "main", "ol", "p", "pre", "section",
+          "summary", "ul", "legend", "menu", "hgroup"}  # fmt: skip
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _rows(table) -> tuple[list[list[str]], bool]:
+    """Cell texts per row of this table (not of the tables nested in its cells: they are cell text)."""
+    rows: list[list[str]] = []
+    has_header = False
+    for tr in table.iter("tr"):
+        if next(tr.iterancestors("table"), None) is not table:
+            continue
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        has_header = has_header or (not rows and bool(cells) and all(c.tag == "th" for c in cells))
+        rows.append([_words(c.text_content()) for c in cells])
+    return rows, has_header
+
+
+def read_blocks(root, blocks: Blocks) -> None:
+    """Every block of ``root`` (an lxml.html tree) in order, under its heading path."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *DROPPED, with_tail=False)
+    path: list[tuple[int, str]] = []
+    line: list[str] = []
+
+    def flush() -> None:
+        blocks.add("".join(line), headings=[h for _, h in path])
+        line.clear()
+
+    def walk(element) -> None:
+        nonlocal path
+        line.append(element.text or "")
+        for child in element:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if tag in _HEADINGS:
+                flush()
+                text = _words(child.text_content())
+                if text:
+                    path = [(lv, h) for lv, h in path if lv < int(tag[1])] + [(int(tag[1]), text)]
+            elif tag == "table":
+                flush()
+                for sentence in table_sentences(*_rows(child)):
+                    blocks.add(sentence, headings=[h for _, h in path])
+            elif tag in _BLOCK:
+                flush()
+                walk(child)
+                flush()
+            elif tag == "br":
+                line.append(" ")
+            else:
+                walk(child)
+            line.append(child.tail or "")
+
+    walk(root)
+    flush()

@@ -1,0 +1,59 @@
+"""The HTML reader on pages trafilatura handles badly on its own: short ones, malformed ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.errors import CorpusError
+from qa.readers import READERS, Extracted
+
+
+def read(html: str, name: str = "doc.html") -> Extracted:
+    return READERS[".html"].read(html.encode(), name)
+
+
+def located(e: Extracted) -> list[tuple[tuple[str, ...], str]]:
+    return [(s.headings, line) for s in e.sections for line in e.text[s.start : s.end].splitlines()]
+
+
+# Each of these short pages came back from trafilatura as one paragraph "Cuti Cuti tahunan ... Visa Visa
+# diurus ...": headings inside the passage, blocks merged, no heading path.
+SHORT_PAGES = {
+    "figure": "<article><h1>Cuti</h1><p>Cuti tahunan dua belas hari</p><h2>Visa</h2>"
+    "<p>Visa diurus bagian protokol</p><figure><figcaption>Gambar satu</figcaption></figure></article>",
+    "section": "<h1>Cuti</h1><p>Cuti tahunan dua belas hari</p><h2>Visa</h2>"
+    "<p>Visa diurus bagian protokol</p><section>Catatan kecil</section>",
+    "noscript": "<script>var rahasia = 1;</script><style>p {color: red}</style><h1>Cuti</h1>"
+    "<p>Cuti tahunan dua belas hari</p><!-- komentar --><noscript>Aktifkan JavaScript</noscript>"
+    "<h2>Visa</h2><p>Visa diurus <b>bagian</b> protokol</p>",
+}
+
+
+@pytest.mark.parametrize("body", SHORT_PAGES.values(), ids=SHORT_PAGES.keys())
+def test_a_short_page_keeps_its_blocks_and_heading_path(body: str) -> None:
+    e = read(f"<html><head><title>Judul</title></head><body>{body}</body></html>")
+    pairs = located(e)
+    assert pairs[:2] == [
+        (("Cuti",), "Cuti tahunan dua belas hari"),
+        (("Cuti", "Visa"), "Visa diurus bagian protokol"),
+    ]
+    assert all(headings == ("Cuti", "Visa") for headings, _ in pairs[2:])  # a caption or note, if kept
+    for gone in ("rahasia", "color", "komentar", "JavaScript", "Judul"):
+        assert gone not in e.text
+
+
+def test_a_one_paragraph_article_stays_trafilaturas_reading() -> None:
+    text = " ".join(["Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan."] * 4)
+    e = read(f"<html><body><div class='menu'><a href='/'>Beranda</a></div><article><p>{text}</p></article>"
+             "<div class='sosial'>Bagikan ke Facebook</div></body></html>")  # fmt: skip
+    assert e.text == text
+
+
+def test_a_parser_failure_is_the_files_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("trafilatura.extract", lambda *a, **k: "<doc><main><p>Teks</p></main></doc>")
+    monkeypatch.setattr("lxml.etree.fromstring", broken)
+    with pytest.raises(CorpusError, match=r"rusak\.html cannot be parsed as HTML \(RecursionError"):
+        read("<p>Teks</p>", "rusak.html")
