@@ -627,6 +627,10 @@ def shown(rel: str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))  # fmt: skip
+
+
 def _verdict(name: str, raw: bytes) -> str:
     """What the corpus must do with a file of this name and these bytes: "ok" (a document), "bad"
     (refused) or "unknown" (a parser decides: Markdown, HTML, PDF, Word)."""
@@ -635,8 +639,12 @@ def _verdict(name: str, raw: bytes) -> str:
         return "bad"
     if suffix not in (".txt", ".md", ".markdown"):
         return "unknown"
+    marked = [(bom, enc) for bom, enc in _BOMS if raw.startswith(bom)][:1]  # UTF-16/32 with a BOM is text
     try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
+        if marked:
+            text = raw[len(marked[0][0]) :].decode(marked[0][1])
+        else:
+            text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         return "bad"
     if "\x00" in text:

@@ -217,3 +217,18 @@ def test_a_pdf_encrypted_without_user_password_is_read(tmp_path: Path) -> None:
     write_pdf(tmp_path / "izin.pdf", [["Dokumen hanya dibatasi izin cetaknya."], ["Dua."]], password="")
     (doc,) = load_corpus(tmp_path)
     assert doc.text == "Dokumen hanya dibatasi izin cetaknya.\nDua."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path, encoding: str, suffix: str) -> None:
+    text = "Uang harian ke Jepang tiga ratus dolar.\r\nCuti dua belas hari."
+    raw = text.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw  # the -be codec writes no mark of its own
+    (tmp_path / f"catatan{suffix}").write_bytes(raw)
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text.split() == text.split()
+    (tmp_path / f"catatan{suffix}").write_bytes(raw + b"\x00")  # an odd byte or a NUL is still refused
+    with pytest.raises(CorpusError, match=f"catatan\\{suffix}"):
+        load_corpus(tmp_path)
