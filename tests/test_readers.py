@@ -232,3 +232,17 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path, encodin
     (tmp_path / f"catatan{suffix}").write_bytes(raw + b"\x00")  # an odd byte or a NUL is still refused
     with pytest.raises(CorpusError, match=f"catatan\\{suffix}"):
         load_corpus(tmp_path)
+
+
+def test_markdown_line_break_tags_separate_words_inline_tags_do_not() -> None:
+    source = (
+        "# Jadwal<br>Rapat\n\nRapat pertama<br>pukul sembilan<br/>pagi, <b>ruang</b> <span>dua</span>.\n\n"
+        "| Hari | Acara |\n|---|---|\n| Senin | Rapat<br>Makan siang |\n\nKata<i>nya</i> baru.\n"
+    )
+    e = extract(".md", source.encode())
+    assert e.text.splitlines() == [
+        "Rapat pertama pukul sembilan pagi, ruang dua.",
+        "Hari: Senin; Acara: Rapat Makan siang.",
+        "Katanya baru.",
+    ]
+    assert section_of(e, "Rapat pertama").headings == ("Jadwal Rapat",)

@@ -16,6 +16,12 @@ from .text import decode_utf8
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _SKIPPED_INLINE = {"html_inline", "image"}
+# An inline tag that breaks the line or opens a block separates the words around it ("satu<br>dua" is
+# two words, also in a table cell); other tags (<b>, <span>, <a>) sit inside words and leave nothing.
+_BREAKING_TAG = re.compile(
+    r"<\s*/?\s*(?:br|hr|p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|h[1-6]|blockquote|section|article|pre)\b",
+    re.IGNORECASE,
+)
 
 
 def _parser():
@@ -29,7 +35,9 @@ def _inline_text(token) -> str:
     for child in token.children or ():
         if child.type in ("text", "code_inline"):
             out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in ("softbreak", "hardbreak") or (
+            child.type == "html_inline" and _BREAKING_TAG.match(child.content)
+        ):
             out.append(" ")
         elif child.type in _SKIPPED_INLINE:
             continue
