@@ -246,3 +246,12 @@ def test_markdown_line_break_tags_separate_words_inline_tags_do_not() -> None:
         "Katanya baru.",
     ]
     assert section_of(e, "Rapat pertama").headings == ("Jadwal Rapat",)
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["---\njudul: rahasia\n---\n", "---\n---\n", '+++\njudul = "x"\n+++\n', "---\r\njudul: x\r\n...\r\n"],
+)
+def test_markdown_front_matter_yaml_toml_or_empty_is_metadata(front: str) -> None:
+    e = extract(".md", f"{front}# Cuti\n\nCuti dua belas hari.\n".encode())
+    assert e.text == "Cuti dua belas hari." and section_of(e, "Cuti dua").headings == ("Cuti",)

@@ -14,7 +14,12 @@ from . import Extracted
 from ._blocks import Blocks, table_sentences
 from .text import decode_utf8
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+# YAML (---, as Jekyll and Obsidian write it; possibly empty) or TOML (+++, as Hugo writes it).
+_FRONT_MATTER = re.compile(
+    r"\A(?:---[ \t]*\r?\n(?:.*?\r?\n)??(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n(?:.*?\r?\n)??\+\+\+)"
+    r"[ \t]*(?:\r?\n|\Z)",
+    re.DOTALL,
+)
 _SKIPPED_INLINE = {"html_inline", "image"}
 # An inline tag that breaks the line or opens a block separates the words around it ("satu<br>dua" is
 # two words, also in a table cell); other tags (<b>, <span>, <a>) sit inside words and leave nothing.
@@ -45,7 +50,7 @@ def _inline_text(token) -> str:
 
 
 def read(raw: bytes, name: str) -> Extracted:
-    source = _FRONT_MATTER.sub("", decode_utf8(raw, name), count=1)  # YAML front matter is metadata
+    source = _FRONT_MATTER.sub("", decode_utf8(raw, name), count=1)  # front matter is metadata
     blocks = Blocks()
     path: list[tuple[int, str]] = []  # (level, heading text), outermost first
     level: int | None = None  # set while inside a heading
