@@ -255,3 +255,15 @@ def test_markdown_line_break_tags_separate_words_inline_tags_do_not() -> None:
 def test_markdown_front_matter_yaml_toml_or_empty_is_metadata(front: str) -> None:
     e = extract(".md", f"{front}# Cuti\n\nCuti dua belas hari.\n".encode())
     assert e.text == "Cuti dua belas hari." and section_of(e, "Cuti dua").headings == ("Cuti",)
+
+
+def test_markdown_nested_deeper_than_the_parser_reads_is_refused_not_cut(tmp_path: Path) -> None:
+    # markdown-it stops at its nesting limit and drops the rest of the document, "Penutup." included
+    ten_levels = "".join("  " * i + f"- butir {i}\n" for i in range(12)) + "\nPenutup.\n"
+    assert extract(".md", ten_levels.encode()).text.splitlines()[-2:] == ["butir 11", "Penutup."]
+    quotes = b"> " * 40 + b"Kutipan terdalam.\n\nPenutup.\n"
+    assert extract(".md", quotes).text == "Kutipan terdalam.\nPenutup."
+    sixty_levels = "".join("  " * i + f"- butir {i}\n" for i in range(60)) + "\nPenutup.\n"
+    (tmp_path / "dalam.md").write_text(sixty_levels)
+    with pytest.raises(CorpusError, match=r"dalam\.md nests lists or quotes too deep"):
+        load_corpus(tmp_path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, table_sentences
 from .text import decode_utf8
@@ -29,10 +30,30 @@ _BREAKING_TAG = re.compile(
 )
 
 
+# Lists and quotes nest at most this deep (a list level counts 2). markdown-it drops everything from
+# the first block nested deeper to the end of the document without a word (its limit guards its
+# recursion), so such a file is refused instead; CommonMark's own preset allows only 20, which ten
+# nested list levels reach.
+MAX_NESTING = 100
+
+
+class _TooDeep(Exception):
+    pass
+
+
 def _parser():
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    tokenize = md.block.tokenize
+
+    def guarded(state, start: int, end: int, *args, **kwargs) -> None:
+        if state.level >= MAX_NESTING and start < end:  # markdown-it would skip to the end here
+            raise _TooDeep
+        tokenize(state, start, end, *args, **kwargs)
+
+    md.block.tokenize = guarded  # nested blocks call it through md.block, so they are guarded too
+    return md
 
 
 def _inline_text(token) -> str:
@@ -56,7 +77,15 @@ def read(raw: bytes, name: str) -> Extracted:
     level: int | None = None  # set while inside a heading
     rows: list[list[str]] | None = None  # set while inside a table
     has_header = False
-    for tok in _parser().parse(source):
+    try:
+        tokens = _parser().parse(source)
+    except _TooDeep:
+        raise CorpusError(
+            f"corpus file {name} nests lists or quotes too deep "
+            f"(over {MAX_NESTING} levels, a list level counts 2)",
+            "flatten the nesting: the text below that depth could not be read",
+        ) from None
+    for tok in tokens:
         if tok.type == "heading_open":
             level = int(tok.tag[1:])
         elif tok.type == "heading_close":
