@@ -57,3 +57,16 @@ def test_a_parser_failure_is_the_files_error(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr("lxml.etree.fromstring", broken)
     with pytest.raises(CorpusError, match=r"rusak\.html cannot be parsed as HTML \(RecursionError"):
         read("<p>Teks</p>", "rusak.html")
+
+
+def test_a_page_nested_past_the_parsers_depth_is_refused_not_cut() -> None:
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+
+    def page(depth: int) -> str:
+        deep = "<div>" * depth + f"<p>Terdalam: {text}</p>" + "</div>" * depth
+        return f"<html><body><article><p>{text}</p>{deep}<p>Penutup: {text}</p></article></body></html>"
+
+    assert "Terdalam" in read(page(200)).text and "Penutup" in read(page(200)).text
+    # libxml2 stops at 256 levels and drops the rest of the page, "Penutup" included
+    with pytest.raises(CorpusError, match=r"dalam\.html is beyond what the HTML parser reads whole"):
+        read(page(300), "dalam.html")

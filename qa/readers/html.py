@@ -50,10 +50,30 @@ def read(raw: bytes, name: str) -> Extracted:
         ) from None
 
 
-def _read(raw: bytes, name: str) -> Extracted:
-    import trafilatura
+def check_limits(raw: bytes, name: str) -> None:
+    """Refuse a page libxml2 would cut short. Past 255 nested elements (or a 10 MB text node) its HTML
+    parser stops and drops the rest of the page, the end of the article included, without an error
+    that trafilatura passes on."""
     from lxml import etree  # type: ignore[import-untyped]
 
+    parser = etree.HTMLParser(collect_ids=False)
+    try:
+        etree.fromstring(raw, parser)
+    except etree.LxmlError:
+        return  # nothing to parse: trafilatura finds no text below
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:
+        raise CorpusError(
+            f"corpus file {name} is beyond what the HTML parser reads whole ({limits[0]})",
+            "nest its elements less than 255 deep, or save the article as .txt or .md",
+        )
+
+
+def _read(raw: bytes, name: str) -> Extracted:
+    import trafilatura
+    from lxml import etree
+
+    check_limits(raw, name)
     xml = trafilatura.extract(
         raw,
         output_format="xml",
