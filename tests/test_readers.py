@@ -267,3 +267,17 @@ def test_markdown_nested_deeper_than_the_parser_reads_is_refused_not_cut(tmp_pat
     (tmp_path / "dalam.md").write_text(sixty_levels)
     with pytest.raises(CorpusError, match=r"dalam\.md nests lists or quotes too deep"):
         load_corpus(tmp_path)
+
+
+def test_pdf_headings_are_not_glued_to_the_first_sentence_under_them(tmp_path: Path) -> None:
+    long = (
+        "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian "
+        "yang berlaku di lingkungan kementerian dan perwakilan di luar negeri."
+    )
+    pages = [["BAB I PENDAHULUAN", long, "Pasal 3", "Uang harian dibayar di muka."], ["1.2 Tujuan", long]]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", pages).read_bytes())
+    assert e.text.splitlines() == [line for page in pages for line in page]
+    from qa.readers.pdf import paragraphs
+
+    wrapped = ["Surat tugas ditandatangani oleh pejabat yang berwenang di", "Kementerian Luar Negeri."]
+    assert paragraphs(wrapped) == [" ".join(wrapped)]  # a wrapped line before a capital is not a heading

@@ -2,8 +2,10 @@
 
 A PDF stores lines, not paragraphs, and the chunker ends a sentence at every line break, so lines
 are joined back into paragraphs (a word hyphenated at a line end is joined; a reduplication such as
-"anak-anak" keeps its hyphen). Lines repeated at the top or bottom of most pages (running headers and
-footers, page numbers) are dropped. A page is a section: its number is the passage's location.
+"anak-anak" keeps its hyphen). A short line without a full stop before a capital is a heading or a
+list entry ("BAB I PENDAHULUAN", "Pasal 3") and stays a line of its own. Lines repeated at the top or
+bottom of most pages (running headers and footers, page numbers) are dropped. A page is a section:
+its number is the passage's location.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be runni
 REPEATED_SHARE = 0.5  # an edge line on at least this share of the pages (and on 2+) is a header/footer
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
-SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE}
+HEADING_LINE = 0.6  # a line shorter than this share that is followed by a capital or a digit ends its
+#                     paragraph without punctuation (a wrapped line is close to the full width)
+SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE,
+            "heading_line": HEADING_LINE}  # fmt: skip
 _PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|dari|of)\s*#)?[\W_]*")
 _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
@@ -76,12 +81,12 @@ def _join(para: str, line: str) -> str:
 
 
 def paragraphs(lines: list[str]) -> list[str]:
-    """Join a page's lines into paragraphs: a blank line, a list item, or a short line ending a
-    sentence ends one."""
+    """Join a page's lines into paragraphs: a blank line, a list item, a short line ending a sentence,
+    or a shorter one before a capital (a heading) ends one."""
     width = max((len(line) for line in lines), default=0)
     out: list[str] = []
     para = ""
-    for line in lines:
+    for i, line in enumerate(lines):
         if not line or (para and _LIST_ITEM.match(line)):
             if para:
                 out.append(para)
@@ -89,7 +94,10 @@ def paragraphs(lines: list[str]) -> list[str]:
             if not line:
                 continue
         para = _join(para, line) if para else line
-        if _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width:
+        after = lines[i + 1][:1] if i + 1 < len(lines) else ""
+        ends = _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width
+        heading = len(line) < HEADING_LINE * width and (after.isupper() or after.isdigit())
+        if ends or (heading and not _HYPHENATED.search(line)):
             out.append(para)
             para = ""
     if para:
