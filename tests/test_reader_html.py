@@ -23,6 +23,9 @@ SHORT_PAGES = {
     "<p>Visa diurus bagian protokol</p><figure><figcaption>Gambar satu</figcaption></figure></article>",
     "section": "<h1>Cuti</h1><p>Cuti tahunan dua belas hari</p><h2>Visa</h2>"
     "<p>Visa diurus bagian protokol</p><section>Catatan kecil</section>",
+    "article header": "<header><a href='/'>Beranda</a></header><article><header><h1>Cuti</h1></header>"
+    "<p>Cuti tahunan dua belas hari</p><h2>Visa</h2><p>Visa diurus bagian protokol</p>"
+    "<figure><figcaption>Gambar satu</figcaption></figure></article><footer>Hak cipta</footer>",
     "noscript": "<script>var rahasia = 1;</script><style>p {color: red}</style><h1>Cuti</h1>"
     "<p>Cuti tahunan dua belas hari</p><!-- komentar --><noscript>Aktifkan JavaScript</noscript>"
     "<h2>Visa</h2><p>Visa diurus <b>bagian</b> protokol</p>",
@@ -38,7 +41,7 @@ def test_a_short_page_keeps_its_blocks_and_heading_path(body: str) -> None:
         (("Cuti", "Visa"), "Visa diurus bagian protokol"),
     ]
     assert all(headings == ("Cuti", "Visa") for headings, _ in pairs[2:])  # a caption or note, if kept
-    for gone in ("rahasia", "color", "komentar", "JavaScript", "Judul"):
+    for gone in ("rahasia", "color", "komentar", "JavaScript", "Judul", "Beranda", "Hak cipta"):
         assert gone not in e.text
 
 

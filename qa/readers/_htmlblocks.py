@@ -41,6 +41,9 @@ def read_blocks(root, blocks: Blocks) -> None:
     """Every block of ``root`` (an lxml.html tree) in order, under its heading path."""
     from lxml import etree  # type: ignore[import-untyped]
 
+    for element in root.iter("header", "footer"):  # an article's own header holds its title
+        if next(element.iterancestors("article", "main"), None) is not None:
+            element.tag = "div"
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *DROPPED, with_tail=False)
     path: list[tuple[int, str]] = []
     line: list[str] = []
