@@ -118,3 +118,26 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path, monkeypatch
     monkeypatch.setattr("docx.Document", lambda *a: pytest.fail("the zip was opened by python-docx"))
     with pytest.raises(CorpusError, match=r"bom\.docx unpacks to \d MB .*zip bomb"):
         load_corpus(bomb.parent)
+
+
+def test_table_rows_in_content_controls_and_merged_cells_read_whole(tmp_path: Path) -> None:
+    def cell(text: str, props: str = "") -> str:
+        return f"<w:tc>{props}{para(text)}</w:tc>"
+
+    merged_below, merge_start = "<w:tcPr><w:vMerge/></w:tcPr>", "<w:tcPr><w:vMerge w:val='restart'/></w:tcPr>"
+    body = (
+        f"<w:tbl><w:tr>{cell('Negara')}{cell('Kota')}{cell('Uang')}</w:tr>"
+        f"<w:tr>{cell('Jepang', merge_start)}{cell('Tokyo')}{cell('300')}</w:tr>"
+        f"<w:tr>{cell('', merged_below)}{cell('Osaka')}{cell('250')}</w:tr>"  # Jepang, merged down
+        # a repeating-section content control around a row, and one around a cell
+        f"<w:sdt><w:sdtContent><w:tr>{cell('Korea')}{cell('Seoul')}{cell('280')}</w:tr></w:sdtContent></w:sdt>"
+        f"<w:tr>{cell('Cina')}<w:sdt><w:sdtContent>{cell('Beijing')}</w:sdtContent></w:sdt>{cell('270')}</w:tr>"
+        "</w:tbl>"
+    )
+    e = read(write_docx_xml(tmp_path / "uang.docx", body))
+    assert e.text.splitlines() == [
+        "Negara: Jepang; Kota: Tokyo; Uang: 300.",
+        "Negara: Jepang; Kota: Osaka; Uang: 250.",
+        "Negara: Korea; Kota: Seoul; Uang: 280.",
+        "Negara: Cina; Kota: Beijing; Uang: 270.",
+    ]

@@ -71,21 +71,21 @@ def blocks(container) -> Iterator:
             yield from blocks(child)
 
 
-def rows(tbl) -> Iterator:
+def _rows(tbl) -> Iterator:
     """A table's rows, also those inside content controls."""
     for child in tbl:
         if child.tag == TR:
             yield child
         elif child.tag in _CONTAINERS:
-            yield from rows(child)
+            yield from _rows(child)
 
 
-def cells(tr) -> Iterator:
+def _cells(tr) -> Iterator:
     for child in tr:
         if child.tag == TC:
             yield child
         elif child.tag in _CONTAINERS:
-            yield from cells(child)
+            yield from _cells(child)
 
 
 def cell_inline(tc) -> Inline:
@@ -93,8 +93,8 @@ def cell_inline(tc) -> Inline:
     out = Inline()
     for block in blocks(tc):
         if block.tag == TBL:
-            for tr in rows(block):
-                for inner in cells(tr):
+            for tr in _rows(block):
+                for inner in _cells(tr):
                     nested = cell_inline(inner)
                     out.parts.append(" " + nested.text)
                     out.notes.extend(nested.notes)
@@ -105,6 +105,41 @@ def cell_inline(tc) -> Inline:
         out.parts.append(" " + " ".join(inline(p).text for p in blocks(box) if p.tag == P))
     out.boxes = []
     return out
+
+
+def _number(parent, tag: str, default: int) -> int:
+    """An integer property such as ``w:tcPr/w:gridSpan/@w:val`` (the default when absent or bad)."""
+    element = parent.find(W + tag) if parent is not None else None
+    value = element.get(W + "val", "") if element is not None else ""
+    return int(value) if value.isdigit() and int(value) < 1000 else default
+
+
+def table_rows(tbl) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """Cell texts per row (rows and cells inside content controls included) and the notes the cells
+    refer to. A cell merged with the one above it (``w:vMerge``) repeats that cell's text, so every
+    row reads whole, as Word shows it."""
+    rows: list[list[str]] = []
+    refs: list[tuple[str, str]] = []
+    above: dict[int, str] = {}  # grid column -> text of the cell starting there in the row above
+    for tr in _rows(tbl):
+        column = _number(tr.find(W + "trPr"), "gridBefore", 0)
+        texts: list[str] = []
+        here: dict[int, str] = {}
+        for tc in _cells(tr):
+            props = tc.find(W + "tcPr")
+            merge = props.find(W + "vMerge") if props is not None else None
+            if merge is not None and merge.get(W + "val", "continue") == "continue":
+                text = above.get(column, "")
+            else:
+                content = cell_inline(tc)
+                text = content.text
+                refs.extend(content.notes)
+            here[column] = text
+            texts.append(text)
+            column += max(1, _number(props, "gridSpan", 1))
+        above = here
+        rows.append(texts)
+    return rows, refs
 
 
 def notes(root) -> dict[str, list]:

@@ -72,26 +72,6 @@ def _qn(tag: str) -> str:
     return qn(tag)
 
 
-def _table_rows(tbl, parent) -> tuple[list[list[str]], list]:
-    """Cell texts per row, and the text boxes and notes inside the cells. A merged cell (repeated
-    by python-docx for each grid column and each merged row) counts once per row."""
-    from docx.table import Table
-
-    rows, refs = [], []
-    for row in Table(tbl, parent).rows:
-        cells: list[str] = []
-        seen: list[object] = []
-        for cell in row.cells:
-            if any(cell._tc is tc for tc in seen):
-                continue
-            seen.append(cell._tc)
-            content = wordxml.cell_inline(cell._tc)
-            cells.append(content.text)
-            refs.extend(content.notes)
-        rows.append(cells)
-    return rows, refs
-
-
 def _all_notes(document) -> dict[tuple[str, str], list]:
     """("footnotes" | "endnotes", id) -> the note's paragraphs."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -165,7 +145,7 @@ def _extract(document, name: str) -> Extracted:
     for item in wordxml.blocks(document.element.body):
         headings = [h for _, h in path]
         if item.tag == wordxml.TBL:
-            rows, refs = _table_rows(item, document._body)
+            rows, refs = wordxml.table_rows(item)
             for sentence in table_sentences(rows, has_header=True):
                 blocks.add(sentence, headings=headings)
             add_notes(refs, headings)
