@@ -199,6 +199,7 @@ def test_plain_text_is_unchanged(tmp_path: Path) -> None:
         ("rusak.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj garbage"), "not a readable PDF"),
         ("rusak.docx", lambda p: p.write_bytes(b"PK\x03\x04 bukan zip"), "not a readable Word document"),
         ("teks.docx", lambda p: p.write_text("ini teks biasa", encoding="utf-8"), "not a readable Word"),
+        ("terkunci.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600)), "password-protected"),
         ("kosong.html", lambda p: p.write_text("<html><nav>menu</nav></html>"), "no main text"),
         ("kode.md", lambda p: p.write_text("# Judul\n\n```\nkode\n```\n"), "no text outside headings"),
         ("gambar.png", lambda p: p.write_bytes(b"\x89PNG"), "type that cannot be read"),

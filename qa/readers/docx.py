@@ -23,6 +23,7 @@ from ._blocks import Blocks, table_sentences
 # bound what zipfile will inflate, so they are checked first. A 1,000-page report has ~20 MB of XML.
 MAX_XML_BYTES = 128 * 2**20
 MAX_UNPACKED_BYTES = 1024 * 2**20  # pictures included
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an OLE compound file (what .doc and encrypted Office files are)
 _HEADING_STYLE = re.compile(r"(?:heading|judul)\s*(\d)", re.IGNORECASE)
 
 
@@ -108,6 +109,11 @@ def check_sizes(raw: bytes, name: str) -> None:
 def read(raw: bytes, name: str) -> Extracted:
     import docx
 
+    if raw.startswith(_OLE_MAGIC):  # Word writes a password-protected .docx as an encrypted OLE file
+        raise CorpusError(
+            f"corpus file {name} is password-protected (or an old .doc renamed to .docx)",
+            "put an unprotected copy saved as .docx in the corpus",
+        )
     check_sizes(raw, name)
     try:
         document = docx.Document(io.BytesIO(raw))
