@@ -282,3 +282,17 @@ def test_pdf_headings_are_not_glued_to_the_first_sentence_under_them(tmp_path: P
 
     wrapped = ["Surat tugas ditandatangani oleh pejabat yang berwenang di", "Kementerian Luar Negeri."]
     assert paragraphs(wrapped) == [" ".join(wrapped)]  # a wrapped line before a capital is not a heading
+
+
+@pytest.mark.parametrize("suffix", sorted(set(READERS)))
+def test_any_failure_inside_a_reader_is_the_files_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    # the parsing libraries raise whatever they raise on hostile input (RecursionError, ValueError...)
+    def broken(self, raw: bytes, name: str) -> Extracted:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(type(READERS[suffix]), "read", broken)
+    (tmp_path / f"aneh{suffix}").write_bytes(b"isi")
+    with pytest.raises(CorpusError, match=rf"aneh\{suffix} could not be read \(RecursionError"):
+        load_corpus(tmp_path)
