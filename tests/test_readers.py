@@ -196,6 +196,7 @@ def test_plain_text_is_unchanged(tmp_path: Path) -> None:
     [
         ("rahasia.pdf", lambda p: write_pdf(p, [["Isi rahasia."]], password="kunci"), "password-protected"),
         ("pindaian.pdf", write_blank_pdf, "no text layer"),
+        ("kosong.pdf", lambda p: write_blank_pdf(p, pages=0), "PDF without pages"),
         ("rusak.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj garbage"), "not a readable PDF"),
         ("rusak.docx", lambda p: p.write_bytes(b"PK\x03\x04 bukan zip"), "not a readable Word document"),
         ("teks.docx", lambda p: p.write_text("ini teks biasa", encoding="utf-8"), "not a readable Word"),

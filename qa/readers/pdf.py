@@ -156,6 +156,8 @@ def _read(raw: bytes, name: str) -> Extracted:
             pages.append([line.strip() for line in (page.extract_text() or "").splitlines()])
     except Exception as exc:
         raise CorpusError(f"corpus file {name}: page {len(pages) + 1} cannot be read ({exc})") from None
+    if not pages:
+        raise CorpusError(f"corpus file {name} is a PDF without pages", "export the document to PDF again")
     if not any(line for lines in pages for line in lines):
         raise CorpusError(
             f"corpus file {name} has no text layer ({len(pages)} page(s) of images or nothing)",
