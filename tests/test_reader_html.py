@@ -73,3 +73,20 @@ def test_a_page_nested_past_the_parsers_depth_is_refused_not_cut() -> None:
     # libxml2 stops at 256 levels and drops the rest of the page, "Penutup" included
     with pytest.raises(CorpusError, match=r"dalam\.html is beyond what the HTML parser reads whole"):
         read(page(300), "dalam.html")
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_inline_code_is_a_word_of_its_sentence_a_code_block_is_dropped(filler: int) -> None:
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Formulir</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<p>Isi formulir <code>F-7</code> sebelum berangkat</p><pre><code>print('rahasia')</code></pre>"
+        + "<ul><li>Unduh <code>F-8</code> dari portal</li></ul>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == ["Isi formulir F-7 sebelum berangkat", "Unduh F-8 dari portal"]
+    assert "rahasia" not in e.text and section_of_first(e) == ("Formulir",)
+
+
+def section_of_first(e: Extracted) -> tuple[str, ...]:
+    return e.sections[0].headings

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from ._blocks import Blocks, table_sentences
 
-# Never content: scripts, styles, page furniture, forms, embedded media, code (as in Markdown).
+# Never content: scripts, styles, page furniture, forms, embedded media, code blocks (as in Markdown;
+# inline <code> is a word of its sentence and stays).
 DROPPED = ("script", "style", "noscript", "template", "head", "title", "nav", "header", "footer", "aside",
            "form", "button", "select", "textarea", "iframe", "svg", "math", "object", "embed", "canvas",
-           "audio", "video", "code", "dialog")  # fmt: skip
+           "audio", "video", "dialog")  # fmt: skip
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "hr", "html", "li", "main", "ol", "p", "pre", "section",
@@ -41,6 +42,10 @@ def read_blocks(root, blocks: Blocks) -> None:
     """Every block of ``root`` (an lxml.html tree) in order, under its heading path."""
     from lxml import etree  # type: ignore[import-untyped]
 
+    for code in root.iter("code"):
+        block = code.getparent()
+        if block is not None and block.tag == "pre":
+            block.tag = "script"  # a code block: dropped below with the rest
     for element in root.iter("header", "footer"):  # an article's own header holds its title
         if next(element.iterancestors("article", "main"), None) is not None:
             element.tag = "div"

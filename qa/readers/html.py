@@ -16,14 +16,15 @@ from ._htmlblocks import read_blocks
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
 _TEXT_BLOCKS = {"p", "item", "quote", "cell", "label"}
-_SKIPPED = {"code", "graphic", "comments"}
+_SKIPPED = {"code", "graphic", "comments"}  # as blocks: a code block is never an answer
+_SKIPPED_INLINE = {"graphic", "comments"}  # inside a sentence, <code>F-7</code> is one of its words
 
 
 def _text(element) -> str:
-    """The element's text without code, line breaks as spaces."""
+    """The element's text (inline code included, as in Markdown), line breaks as spaces."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag not in _SKIPPED:
+        if child.tag not in _SKIPPED_INLINE:
             parts.append(_text(child) if child.tag != "lb" else " ")
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
