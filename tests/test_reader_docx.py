@@ -141,3 +141,23 @@ def test_table_rows_in_content_controls_and_merged_cells_read_whole(tmp_path: Pa
         "Negara: Korea; Kota: Seoul; Uang: 280.",
         "Negara: Cina; Kota: Beijing; Uang: 270.",
     ]
+
+
+def test_a_custom_style_with_an_outline_level_is_a_heading(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    from .documents import WORD_NS
+
+    document = docx.Document()
+    for name, level in (("Bab", 0), ("Pasal", 1)):  # how regulations are often styled
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {WORD_NS} w:val="{level}"/>'))
+    document.add_paragraph("BAB I KETENTUAN UMUM", style="Bab")
+    document.add_paragraph("Pasal 1", style="Pasal")
+    document.add_paragraph("Pegawai berhak atas cuti dua belas hari.")
+    document.save(str(tmp_path / "peraturan.docx"))
+    e = read(tmp_path / "peraturan.docx")
+    assert e.text == "Pegawai berhak atas cuti dua belas hari."
+    assert e.sections[0].headings == ("BAB I KETENTUAN UMUM", "Pasal 1")

@@ -28,7 +28,8 @@ _HEADING_STYLE = re.compile(r"(?:heading|judul)\s*(\d)", re.IGNORECASE)
 
 
 def _style_level(style) -> int | None:
-    """1-9 for a heading style (or one based on a heading style), None for others."""
+    """1-9 for a heading style (or one based on a heading style, or a custom style with an outline
+    level such as "Bab" or "Pasal"), None for others."""
     seen = 0
     while style is not None and seen < 20:  # base-style chains are short; a cycle must not hang us
         name = (style.name or "").strip()
@@ -37,8 +38,18 @@ def _style_level(style) -> int | None:
         m = _HEADING_STYLE.fullmatch(name)
         if m:
             return int(m.group(1))
+        level = _outline_level(style.element.pPr)
+        if level is not None:
+            return level
         style, seen = style.base_style, seen + 1
     return None
+
+
+def _outline_level(ppr) -> int | None:
+    """1-9 from a ``w:pPr``'s outline level (9, "body text", and bad values are None)."""
+    outline = ppr.find(_qn("w:outlineLvl")) if ppr is not None else None
+    value = outline.get(_qn("w:val"), "9") if outline is not None else "9"
+    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
 
 
 def style_levels(document) -> dict[str | None, int | None]:
@@ -61,10 +72,7 @@ def heading_level(p, levels: dict[str | None, int | None]) -> int | None:
     level = levels.get(p.style)
     if level is not None:
         return level
-    ppr = p.pPr
-    outline = ppr.find(_qn("w:outlineLvl")) if ppr is not None else None
-    value = outline.get(_qn("w:val"), "9") if outline is not None else "9"
-    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
+    return _outline_level(p.pPr)
 
 
 def _qn(tag: str) -> str:
