@@ -90,3 +90,29 @@ def test_inline_code_is_a_word_of_its_sentence_a_code_block_is_dropped(filler: i
 
 def section_of_first(e: Extracted) -> tuple[str, ...]:
     return e.sections[0].headings
+
+
+def test_a_page_laid_out_in_a_table_is_read_as_blocks_a_data_table_as_rows() -> None:
+    text = "Permohonan visa diplomatik diproses oleh bagian protokol paling lambat tiga puluh hari."
+    layout = (
+        "<table><tr><td><a href='/'>Beranda</a></td><td><h1>Panduan Cuti</h1>"
+        f"<p>Cuti tahunan dua belas hari kerja bagi setiap pegawai.</p><h2>Visa</h2><p>{text}</p>"
+        f"<p>Paspor dinas dibawa saat perjalanan dan {text}</p></td></tr></table>"
+    )
+    e = read(f"<html><body>{layout}</body></html>")
+    assert located(e)[-3:] == [
+        (("Panduan Cuti",), "Cuti tahunan dua belas hari kerja bagi setiap pegawai."),
+        (("Panduan Cuti", "Visa"), text),
+        (("Panduan Cuti", "Visa"), f"Paspor dinas dibawa saat perjalanan dan {text}"),
+    ]
+    # Word's HTML export puts a paragraph in every cell of a data table: still rows
+    cells = "".join(
+        f"<tr><th><p>{a}</p></th><th><p>{b}</p></th></tr>"
+        if i == 0
+        else f"<tr><td><p>{a}</p></td><td><p>{b}</p></td></tr>"
+        for i, (a, b) in enumerate([("Negara", "Uang"), ("Jepang", "300 dolar"), ("Korea", "280 dolar")])
+    )
+    e = read(
+        f"<html><body><article><h1>Uang</h1><p>{text}</p><table>{cells}</table><p>{text}!</p></article></body></html>"
+    )
+    assert "Negara: Jepang; Uang: 300 dolar." in e.text.splitlines()

@@ -16,13 +16,20 @@ DROPPED = ("script", "style", "noscript", "template", "head", "title", "nav", "h
            "form", "button", "select", "textarea", "iframe", "svg", "math", "object", "embed", "canvas",
            "audio", "video", "dialog")  # fmt: skip
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Blocks: each starts a line of its own (table parts only matter in a layout table, which is walked).
 _BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "hr", "html", "li", "main", "ol", "p", "pre", "section",
-          "summary", "ul", "legend", "menu", "hgroup"}  # fmt: skip
+          "summary", "ul", "legend", "menu", "hgroup", "table", "thead", "tbody", "tfoot", "tr", "td",
+          "th"}  # fmt: skip
 
 
 def _words(text: str) -> str:
     return " ".join(text.split())
+
+
+def _is_layout(table) -> bool:
+    """A table used for layout (a cell holds a heading), to be read as blocks; see qa.readers.html."""
+    return any(next(cell.iter(*_HEADINGS), None) is not None for cell in table.iter("td", "th"))
 
 
 def _rows(table) -> tuple[list[list[str]], bool]:
@@ -67,7 +74,7 @@ def read_blocks(root, blocks: Blocks) -> None:
                 text = _words(child.text_content())
                 if text:
                     path = [(lv, h) for lv, h in path if lv < int(tag[1])] + [(int(tag[1]), text)]
-            elif tag == "table":
+            elif tag == "table" and not _is_layout(child):
                 flush()
                 for sentence in table_sentences(*_rows(child)):
                     blocks.add(sentence, headings=[h for _, h in path])

@@ -18,6 +18,7 @@ SETTINGS = {"include_tables": True, "include_comments": False, "include_images":
 _TEXT_BLOCKS = {"p", "item", "quote", "cell", "label"}
 _SKIPPED = {"code", "graphic", "comments"}  # as blocks: a code block is never an answer
 _SKIPPED_INLINE = {"graphic", "comments"}  # inside a sentence, <code>F-7</code> is one of its words
+_HOLDS_BLOCKS = {"head", "p", "list", "table", "quote"}  # a text block holding these is a container
 
 
 def _text(element) -> str:
@@ -28,6 +29,13 @@ def _text(element) -> str:
             parts.append(_text(child) if child.tag != "lb" else " ")
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
+
+
+def _is_layout(table) -> bool:
+    """A table used for layout, not data: a cell holds a heading (old sites put the whole page in one
+    cell). Read as rows, its article became one "sentence" with the headings inside. A data table
+    whose cells hold paragraphs (as Word's HTML export writes them) stays a table."""
+    return any(next(cell.iter("head"), None) is not None for cell in table.iter("cell"))
 
 
 def _table(table) -> tuple[list[list[str]], bool]:
@@ -104,11 +112,13 @@ def _read(raw: bytes, name: str) -> Extracted:
                 text = _text(child)
                 if text:
                     path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
+            elif tag == "table" and _is_layout(child):
+                walk(child)  # a page laid out in a table: its cells hold headings and paragraphs
             elif tag == "table":
                 rows, has_header = _table(child)
                 for sentence in table_sentences(rows, has_header):
                     blocks.add(sentence, headings=[h for _, h in path])
-            elif tag in _TEXT_BLOCKS and not any(c.tag in ("list", "table", "p") for c in child):
+            elif tag in _TEXT_BLOCKS and not any(c.tag in _HOLDS_BLOCKS for c in child):
                 blocks.add(_text(child), headings=[h for _, h in path])
             else:
                 if tag in _TEXT_BLOCKS:  # a list item holding a nested list: its own words first
