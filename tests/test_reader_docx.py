@@ -161,3 +161,23 @@ def test_a_custom_style_with_an_outline_level_is_a_heading(tmp_path: Path) -> No
     e = read(tmp_path / "peraturan.docx")
     assert e.text == "Pegawai berhak atas cuti dua belas hari."
     assert e.sections[0].headings == ("BAB I KETENTUAN UMUM", "Pasal 1")
+
+
+def test_a_table_of_contents_is_not_read_twice(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    toc = (
+        "<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val='Table of Contents'/></w:docPartObj></w:sdtPr>"
+        f"<w:sdtContent>{para('Daftar Isi', 'TOCHeading')}{para('BAB I Ketentuan Umum 1')}"
+        "</w:sdtContent></w:sdt>"
+    )
+    body = toc + para("BAB I Ketentuan Umum", "Heading1") + para("Pegawai berhak atas cuti.")
+    e = read(write_docx_xml(tmp_path / "a.docx", body))
+    assert e.text == "Pegawai berhak atas cuti." and e.sections[0].headings == ("BAB I Ketentuan Umum",)
+    # a table of contents as plain paragraphs in the "TOC 1" style (no content control around it)
+    document = docx.Document(str(tmp_path / "a.docx"))
+    document.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    document.paragraphs[0].insert_paragraph_before("BAB I Ketentuan Umum 1", style="TOC 1")
+    document.save(str(tmp_path / "b.docx"))
+    assert read(tmp_path / "b.docx").text == "Pegawai berhak atas cuti."

@@ -63,12 +63,18 @@ def inline(element, into: Inline | None = None) -> Inline:
 
 
 def blocks(container) -> Iterator:
-    """The paragraphs and tables of a body, cell, text box or note, content controls opened."""
+    """The paragraphs and tables of a body, cell, text box or note, content controls opened (except a
+    table of contents: its entries repeat the headings, page numbers attached)."""
     for child in container:
         if child.tag in (P, TBL):
             yield child
-        elif child.tag in _CONTAINERS:
+        elif child.tag in _CONTAINERS and not _is_contents(child):
             yield from blocks(child)
+
+
+def _is_contents(element) -> bool:
+    gallery = element.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+    return gallery is not None and gallery.get(W + "val", "").lower().startswith("table of contents")
 
 
 def _rows(tbl) -> Iterator:

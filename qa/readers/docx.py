@@ -24,6 +24,7 @@ from ._blocks import Blocks, table_sentences
 MAX_XML_BYTES = 128 * 2**20
 MAX_UNPACKED_BYTES = 1024 * 2**20  # pictures included
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an OLE compound file (what .doc and encrypted Office files are)
+_TOC_STYLE = re.compile(r"toc \d", re.IGNORECASE)  # the entries of a table of contents ("TOC 1")
 _HEADING_STYLE = re.compile(r"(?:heading|judul)\s*(\d)", re.IGNORECASE)
 
 
@@ -139,6 +140,7 @@ def _extract(document, name: str) -> Extracted:
     blocks = Blocks()
     path: list[tuple[int, str]] = []
     levels = style_levels(document)
+    contents = {s.style_id for s in document.styles if _TOC_STYLE.fullmatch((s.name or "").strip())}
     notes, noted = _all_notes(document), set()
 
     def add_notes(refs: list[tuple[str, str]], headings: list[str]) -> None:
@@ -164,6 +166,8 @@ def _extract(document, name: str) -> Extracted:
                 blocks.add(sentence, headings=headings)
             add_notes(refs, headings)
             continue
+        if item.style in contents:
+            continue  # a table of contents outside a content control: its entries repeat the headings
         level = heading_level(item, levels)
         content = wordxml.inline(item)
         if level is None:
