@@ -76,7 +76,12 @@ def test_text_python_docx_does_not_see_is_read_in_order(tmp_path: Path) -> None:
 
 
 def test_a_document_of_content_controls_only_is_not_empty(tmp_path: Path) -> None:
-    body = f"<w:sdt><w:sdtContent>{para('Satu-satunya isi dokumen ini.')}</w:sdtContent></w:sdt>"
+    prompt = "<w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"  # a control still showing its prompt
+    body = (
+        f"<w:sdt><w:sdtContent>{para('Satu-satunya isi dokumen ini.')}</w:sdtContent></w:sdt>"
+        f"<w:sdt>{prompt}{para('Klik di sini untuk mengisi teks.')}</w:sdtContent></w:sdt>"
+        f"<w:p><w:sdt>{prompt}{run('Pilih tanggal.')}</w:sdtContent></w:sdt></w:p>"
+    )
     write_docx_xml(tmp_path / "formulir.docx", body)
     (doc,) = load_corpus(tmp_path)
     assert doc.text == "Satu-satunya isi dokumen ini."

@@ -57,8 +57,8 @@ def inline(element, into: Inline | None = None) -> Inline:
             out.boxes.append(child)
         elif tag in _NOTE_REFS:
             out.notes.append((_NOTE_REFS[tag], child.get(W + "id", "")))
-        elif tag not in _SKIPPED and isinstance(tag, str):  # comments and processing instructions skipped
-            inline(child, out)
+        elif tag not in _SKIPPED and isinstance(tag, str) and not _is_placeholder(child):
+            inline(child, out)  # (comments and processing instructions have no str tag)
     return out
 
 
@@ -68,13 +68,19 @@ def blocks(container) -> Iterator:
     for child in container:
         if child.tag in (P, TBL):
             yield child
-        elif child.tag in _CONTAINERS and not _is_contents(child):
+        elif child.tag in _CONTAINERS and not _is_contents(child) and not _is_placeholder(child):
             yield from blocks(child)
 
 
 def _is_contents(element) -> bool:
     gallery = element.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
     return gallery is not None and gallery.get(W + "val", "").lower().startswith("table of contents")
+
+
+def _is_placeholder(element) -> bool:
+    """A content control still showing its prompt ("Click or tap here to enter text."): not content."""
+    shown = element.find(f"{W}sdtPr/{W}showingPlcHdr")
+    return shown is not None and shown.get(W + "val", "true").lower() not in ("0", "false", "off")
 
 
 def _rows(tbl) -> Iterator:
