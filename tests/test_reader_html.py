@@ -116,3 +116,20 @@ def test_a_page_laid_out_in_a_table_is_read_as_blocks_a_data_table_as_rows() -> 
         f"<html><body><article><h1>Uang</h1><p>{text}</p><table>{cells}</table><p>{text}!</p></article></body></html>"
     )
     assert "Negara: Jepang; Uang: 300 dolar." in e.text.splitlines()
+
+
+@pytest.mark.parametrize("filler", [0, 3], ids=["short page", "long page"])
+def test_a_definition_names_its_term(filler: int) -> None:
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    glossary = (
+        "<dl><dt>Visa</dt><dd>Izin masuk ke negara lain dari kedutaan.</dd>"
+        "<dt>Paspor</dt><dt>Pasport</dt><dd>Dokumen perjalanan resmi.</dd></dl>"
+    )
+    filled = "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+    e = read(
+        f"<html><body><article><h1>Istilah</h1>{filled}{glossary}<section>Catatan</section></article></body></html>"
+    )
+    lines = e.text.splitlines()
+    assert "Visa: Izin masuk ke negara lain dari kedutaan." in lines
+    assert "Paspor, Pasport: Dokumen perjalanan resmi." in lines
+    assert "Visa" not in lines and section_of_first(e) == ("Istilah",)

@@ -8,7 +8,7 @@ directly is both safe and exact; ``qa.readers.html`` decides when.
 
 from __future__ import annotations
 
-from ._blocks import Blocks, table_sentences
+from ._blocks import Blocks, definition_sentences, table_sentences
 
 # Never content: scripts, styles, page furniture, forms, embedded media, code blocks (as in Markdown;
 # inline <code> is a word of its sentence and stays).
@@ -74,6 +74,11 @@ def read_blocks(root, blocks: Blocks) -> None:
                 text = _words(child.text_content())
                 if text:
                     path = [(lv, h) for lv, h in path if lv < int(tag[1])] + [(int(tag[1]), text)]
+            elif tag == "dl":
+                flush()
+                entries = [(c.tag == "dt", _words(c.text_content())) for c in child.iter("dt", "dd")]
+                for sentence in definition_sentences(entries):
+                    blocks.add(sentence, headings=[h for _, h in path])
             elif tag == "table" and not _is_layout(child):
                 flush()
                 for sentence in table_sentences(*_rows(child)):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import CorpusError
 from . import Extracted
-from ._blocks import Blocks, table_sentences
+from ._blocks import Blocks, definition_sentences, table_sentences
 from ._htmlblocks import read_blocks
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
@@ -112,6 +112,10 @@ def _read(raw: bytes, name: str) -> Extracted:
                 text = _text(child)
                 if text:
                     path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
+            elif tag == "list" and child.get("rend") == "dl":
+                entries = [(i.get("rend", "").startswith("dt"), _text(i)) for i in child if i.tag == "item"]
+                for sentence in definition_sentences(entries):
+                    blocks.add(sentence, headings=[h for _, h in path])
             elif tag == "table" and _is_layout(child):
                 walk(child)  # a page laid out in a table: its cells hold headings and paragraphs
             elif tag == "table":
