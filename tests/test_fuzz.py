@@ -639,12 +639,13 @@ def _verdict(name: str, raw: bytes) -> str:
         return "bad"
     if suffix not in (".txt", ".md", ".markdown"):
         return "unknown"
-    marked = [(bom, enc) for bom, enc in _BOMS if raw.startswith(bom)][:1]  # UTF-16/32 with a BOM is text
+    text = ""
+    for bom, enc in [(bom, enc) for bom, enc in _BOMS if raw.startswith(bom)][:1]:  # UTF-16/32 with a BOM
+        with contextlib.suppress(UnicodeDecodeError):
+            text = raw[len(bom) :].decode(enc)
+        text = text if "\x00" not in text and any(ord(ch) < 128 for ch in text) else ""
     try:
-        if marked:
-            text = raw[len(marked[0][0]) :].decode(marked[0][1])
-        else:
-            text = raw.decode("utf-8").removeprefix("\ufeff")
+        text = text or raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         return "bad"
     if "\x00" in text:

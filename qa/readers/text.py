@@ -24,13 +24,10 @@ def decode_utf8(raw: bytes, name: str) -> str:
     if encoding is not None:
         try:
             text = raw.decode(encoding).removeprefix("\ufeff")
-        except UnicodeDecodeError as exc:
-            raise CorpusError(
-                f"corpus file {name} starts as {encoding.upper()} text but is not valid {encoding} "
-                f"(byte {exc.start})",
-                "save it again as UTF-8",
-            ) from None
-        if "\x00" not in text:
+        except UnicodeDecodeError:
+            text = "\x00"  # not UTF-16/32 after all: judged as UTF-8 below
+        # 8-bit text read as UTF-16 pairs its bytes into CJK-looking characters, never into ASCII ones
+        if "\x00" not in text and any(ch < "\x80" for ch in text):
             return text
     if b"\x00" in raw:
         raise CorpusError(
