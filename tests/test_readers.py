@@ -297,3 +297,23 @@ def test_any_failure_inside_a_reader_is_the_files_error(
     (tmp_path / f"aneh{suffix}").write_bytes(b"isi")
     with pytest.raises(CorpusError, match=rf"aneh\{suffix} could not be read \(RecursionError"):
         load_corpus(tmp_path)
+
+
+def test_a_pdf_too_slow_to_extract_is_refused_before_extraction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 400,000 text operators (a 5 kB file) took pypdf 20-30 s; a page may inflate to 75 MB of them
+    from pypdf import PageObject
+
+    from qa.readers import pdf
+
+    path = write_pdf(tmp_path / "berat.pdf", [["Halaman satu berisi teks."], ["Halaman dua."]])
+    page_bytes = len(pdf._open(path.read_bytes(), "x").pages[0].get_contents().get_data())
+    monkeypatch.setattr(PageObject, "extract_text", lambda *a, **k: pytest.fail("extracted"))
+    monkeypatch.setattr(pdf, "MAX_PAGE_CONTENT", page_bytes - 1)  # the real limits, scaled down
+    with pytest.raises(CorpusError, match=r"berat\.pdf: page 1 holds .* drawing instructions"):
+        load_corpus(tmp_path)
+    monkeypatch.undo()
+    monkeypatch.setattr(pdf, "MAX_DOCUMENT_CONTENT", page_bytes + 1)
+    with pytest.raises(CorpusError, match=r"berat\.pdf holds over .* by page 2"):
+        load_corpus(tmp_path)

@@ -26,6 +26,8 @@ SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the 
 #                   its paragraph
 HEADING_LINE = 0.6  # a line shorter than this share that is followed by a capital or a digit ends its
 #                     paragraph without punctuation (a wrapped line is close to the full width)
+MAX_PAGE_CONTENT = 4 * 2**20  # bytes of (inflated) drawing instructions per page: see _content_size
+MAX_DOCUMENT_CONTENT = 128 * 2**20  # and per document (a 1,000-page report has ~50 MB)
 SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE,
             "heading_line": HEADING_LINE}  # fmt: skip
 _PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|dari|of)\s*#)?[\W_]*")
@@ -143,6 +145,26 @@ def _open(raw: bytes, name: str):
     return reader
 
 
+def _content_size(page, name: str, number: int) -> int:
+    """Refuse a page whose drawing instructions pypdf would take minutes to walk. Text extraction
+    costs about 50 us per operator: a 5 kB file holding 400,000 text operators took 20-30 s, and a
+    page may inflate to 75 MB (pypdf's own limit), hours for a file of a few pages. A page of dense
+    text is 5-100 kB of instructions; its Form XObjects are counted too (extraction walks them)."""
+    size = len(page.get_contents().get_data()) if page.get_contents() is not None else 0
+    xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+    for ref in xobjects.values():
+        form = ref.get_object()
+        if form.get("/Subtype") == "/Form":
+            size += len(form.get_data())
+    if size > MAX_PAGE_CONTENT:
+        raise CorpusError(
+            f"corpus file {name}: page {number} holds {size / 2**20:.0f} MB of drawing instructions (at "
+            f"most {MAX_PAGE_CONTENT / 2**20:.0f} MB a page are read): too slow to extract text from",
+            "print it to a new PDF, or export its text as .txt",
+        )
+    return size
+
+
 def read(raw: bytes, name: str) -> Extracted:
     with _quiet_pypdf():
         return _read(raw, name)
@@ -150,10 +172,20 @@ def read(raw: bytes, name: str) -> Extracted:
 
 def _read(raw: bytes, name: str) -> Extracted:
     reader = _open(raw, name)
-    pages = []
+    pages: list[list[str]] = []
+    total = 0
     try:
         for page in reader.pages:
+            total += _content_size(page, name, len(pages) + 1)
+            if total > MAX_DOCUMENT_CONTENT:
+                raise CorpusError(
+                    f"corpus file {name} holds over {MAX_DOCUMENT_CONTENT / 2**20:.0f} MB of drawing "
+                    f"instructions by page {len(pages) + 1}: too slow to extract text from",
+                    "split it into smaller PDFs, or export its text as .txt",
+                )
             pages.append([line.strip() for line in (page.extract_text() or "").splitlines()])
+    except CorpusError:
+        raise
     except Exception as exc:
         raise CorpusError(f"corpus file {name}: page {len(pages) + 1} cannot be read ({exc})") from None
     if not pages:
