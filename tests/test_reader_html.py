@@ -133,3 +133,13 @@ def test_a_definition_names_its_term(filler: int) -> None:
     assert "Visa: Izin masuk ke negara lain dari kedutaan." in lines
     assert "Paspor, Pasport: Dokumen perjalanan resmi." in lines
     assert "Visa" not in lines and section_of_first(e) == ("Istilah",)
+
+
+def test_a_page_too_large_for_trafilatura_is_refused_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.readers import html
+
+    monkeypatch.setattr(html, "MAX_HTML_BYTES", 2**20)  # the real limit (20 MB: minutes), scaled down
+    monkeypatch.setattr("trafilatura.extract", lambda *a, **k: pytest.fail("extracted"))
+    page = "<html><body>" + "<p>Paragraf panjang tentang perjalanan dinas.</p>" * 30_000 + "</body></html>"
+    with pytest.raises(CorpusError, match=r"besar\.html is 1 MB of HTML \(at most 1 MB are read\)"):
+        read(page, "besar.html")

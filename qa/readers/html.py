@@ -15,6 +15,7 @@ from ._blocks import Blocks, definition_sentences, table_sentences
 from ._htmlblocks import read_blocks
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
+MAX_HTML_BYTES = 20 * 2**20  # trafilatura's own limit for the pages it downloads (MAX_FILE_SIZE)
 _TEXT_BLOCKS = {"p", "item", "quote", "cell", "label"}
 _SKIPPED = {"code", "graphic", "comments"}  # as blocks: a code block is never an answer
 _SKIPPED_INLINE = {"graphic", "comments"}  # inside a sentence, <code>F-7</code> is one of its words
@@ -62,8 +63,16 @@ def read(raw: bytes, name: str) -> Extracted:
 def check_limits(raw: bytes, name: str) -> None:
     """Refuse a page libxml2 would cut short. Past 255 nested elements (or a 10 MB text node) its HTML
     parser stops and drops the rest of the page, the end of the article included, without an error
-    that trafilatura passes on."""
+    that trafilatura passes on. Refuse too a page too large for trafilatura to finish soon: its time
+    grows faster than the size (4 MB took 14 s, 25 MB 275 s)."""
     from lxml import etree  # type: ignore[import-untyped]
+
+    if len(raw) > MAX_HTML_BYTES:
+        raise CorpusError(
+            f"corpus file {name} is {len(raw) / 2**20:.0f} MB of HTML (at most "
+            f"{MAX_HTML_BYTES / 2**20:.0f} MB are read): too slow to find its main text",
+            "save the page's article as .txt or .md instead",
+        )
 
     parser = etree.HTMLParser(collect_ids=False)
     try:
