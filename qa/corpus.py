@@ -85,7 +85,15 @@ def read_document(path: Path, doc_id: str) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"cannot read corpus file {doc_id}: {exc.strerror or exc}") from None
-    extracted = reader.read(raw, doc_id)
+    try:
+        extracted = reader.read(raw, doc_id)
+    except CorpusError:
+        raise
+    except Exception as exc:  # a parsing library failing on a hostile or broken file: still that file's error
+        raise CorpusError(
+            f"corpus file {doc_id} could not be read ({type(exc).__name__}: {exc})",
+            "open and re-save it, convert it to another supported format, or remove it from the corpus",
+        ) from None
     # Offsets (chunks, sections) point into the normalised text; the hash stays of the raw bytes.
     text, sections = normalize_sections(extracted.text, extracted.sections)
     if not text.strip():

@@ -10,6 +10,9 @@ question in the core, so both sides of a match see the same letters:
    BOM U+FEFF, soft hyphen U+00AD, bidirectional marks) are dropped;
 3. Cyrillic and Greek letters that look like Latin ones are folded to Latin, but only inside a word
    that also has a Latin letter and no other non-Latin letter: a Russian or Greek word stays itself.
+4. control characters (C0 and C1, but not tab and the line breaks the chunker knows) become spaces:
+   they are never text, and an escape sequence in a document must not reach a terminal that prints
+   a passage (ESC [31m recolours it; others move the cursor or retitle the window).
 
 ``NORMALIZATION`` names this behaviour in the index manifest; change it when the behaviour changes.
 """
@@ -22,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Protocol, TypeVar
 
-NORMALIZATION = "nfkc-cf-confusables-v1"
+NORMALIZATION = "nfkc-cf-confusables-cc-v2"
 
 
 class _Span(Protocol):
@@ -52,6 +55,9 @@ _LOOKALIKES = frozenset(_CONFUSABLES)
 # Whole words, matched once each: a pattern like \w*[look-alike]\w* backtracks quadratically on a long
 # word without one (an 18,000-letter word took seconds).
 _WORD = re.compile(r"\w+")
+# Tab, \n, \v, \f, \r, \x1c-\x1e and \x85 are white space or line breaks (qa/chunking.py); NUL, ESC,
+# BEL, backspace, DEL and the C1 controls are not.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 
 def _is_latin(ch: str) -> bool:
@@ -72,6 +78,8 @@ def _fold_word(m: re.Match[str]) -> str:
 
 def normalize_text(text: str) -> str:
     """``text`` in the one form both the index and the questions use (see the module docstring)."""
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub(" ", text)  # one for one: offsets do not move
     if text.isascii():
         return text  # nothing to do, and the common case
     text = unicodedata.normalize("NFKC", text)

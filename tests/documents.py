@@ -70,3 +70,43 @@ def write_docx(path: Path, items: Sequence[tuple[str, object]]) -> Path:
                     table.cell(r, c).text = cell
     document.save(str(path))
     return path
+
+
+WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def word_paragraph(text: str, style: str | None = None) -> str:
+    """The XML of a Word paragraph (for ``write_docx_xml``)."""
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def write_docx_xml(path: Path, body: str, footnotes: str | None = None) -> Path:
+    """A .docx whose body is the WordprocessingML ``body`` (the namespaces ``w``, ``mc``, ``wps``,
+    ``v`` are declared), with a footnotes part holding the ``w:footnote`` elements ``footnotes``."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    namespaces = " ".join(
+        (
+            WORD_NS,
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"',
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"',
+            'xmlns:v="urn:schemas-microsoft-com:vml"',
+        )
+    )
+    document = docx.Document()
+    body_element = document.element.body
+    for child in list(body_element)[:-1]:  # keep the final w:sectPr
+        body_element.remove(child)
+    for child in parse_xml(f"<w:body {namespaces}>{body}</w:body>"):
+        body_element[-1].addprevious(child)
+    if footnotes is not None:
+        blob = f"<w:footnotes {WORD_NS}>{footnotes}</w:footnotes>".encode()
+        part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, document.part.package)
+        document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    document.save(str(path))
+    return path

@@ -13,6 +13,7 @@ from qa.config import Settings
 from qa.corpus import load_corpus
 from qa.errors import CorpusError
 from qa.indexing import passage_text
+from qa.normalize import normalize_text
 
 from .conftest import CORPUS, DOC, FakeEncoder
 
@@ -127,3 +128,16 @@ def test_normalisation_is_linear_in_a_long_word() -> None:
         out = normalize_text(text)
         assert time.process_time() - start < 1.0 and len(out) <= len(text)
     assert normalize_text("а" + "b" * 10) == "a" + "b" * 10  # a look-alike in a Latin word is folded
+
+
+def test_control_characters_in_a_document_become_spaces(tmp_path: Path) -> None:
+    """An escape sequence in a document would recolour (or retitle, or clear) the terminal that prints
+    the passage; NUL, BEL and C1 controls are never text either. Tabs and line breaks stay."""
+    raw = "Uang harian\x1b[2J\x1b]0;judul\x07 tiga ratus\x9b dolar.\tTab tetap.\x0cHalaman baru.\n"
+    (tmp_path / "kontrol.txt").write_text(raw, encoding="utf-8")
+    (doc,) = load_corpus(tmp_path)
+    assert len(doc.text) == len(raw)  # one for one: offsets into the file's text still hold
+    controls = [ch for ch in doc.text if ord(ch) < 0x20 and ch not in "\t\x0c\n" or 0x7F <= ord(ch) < 0xA0]
+    assert controls == []
+    assert doc.text.split() == "Uang harian [2J ]0;judul tiga ratus dolar. Tab tetap. Halaman baru.".split()
+    assert normalize_text("apa\x1b[31m uang harian") == "apa [31m uang harian"  # questions alike

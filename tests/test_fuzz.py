@@ -627,6 +627,10 @@ def shown(rel: str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))  # fmt: skip
+
+
 def _verdict(name: str, raw: bytes) -> str:
     """What the corpus must do with a file of this name and these bytes: "ok" (a document), "bad"
     (refused) or "unknown" (a parser decides: Markdown, HTML, PDF, Word)."""
@@ -635,8 +639,13 @@ def _verdict(name: str, raw: bytes) -> str:
         return "bad"
     if suffix not in (".txt", ".md", ".markdown"):
         return "unknown"
+    text = ""
+    for bom, enc in [(bom, enc) for bom, enc in _BOMS if raw.startswith(bom)][:1]:  # UTF-16/32 with a BOM
+        with contextlib.suppress(UnicodeDecodeError):
+            text = raw[len(bom) :].decode(enc)
+        text = text if "\x00" not in text and any(ord(ch) < 128 for ch in text) else ""
     try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
+        text = text or raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         return "bad"
     if "\x00" in text:

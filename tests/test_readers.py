@@ -196,9 +196,11 @@ def test_plain_text_is_unchanged(tmp_path: Path) -> None:
     [
         ("rahasia.pdf", lambda p: write_pdf(p, [["Isi rahasia."]], password="kunci"), "password-protected"),
         ("pindaian.pdf", write_blank_pdf, "no text layer"),
+        ("kosong.pdf", lambda p: write_blank_pdf(p, pages=0), "PDF without pages"),
         ("rusak.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj garbage"), "not a readable PDF"),
         ("rusak.docx", lambda p: p.write_bytes(b"PK\x03\x04 bukan zip"), "not a readable Word document"),
         ("teks.docx", lambda p: p.write_text("ini teks biasa", encoding="utf-8"), "not a readable Word"),
+        ("terkunci.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600)), "password-protected"),
         ("kosong.html", lambda p: p.write_text("<html><nav>menu</nav></html>"), "no main text"),
         ("kode.md", lambda p: p.write_text("# Judul\n\n```\nkode\n```\n"), "no text outside headings"),
         ("gambar.png", lambda p: p.write_bytes(b"\x89PNG"), "type that cannot be read"),
@@ -217,3 +219,101 @@ def test_a_pdf_encrypted_without_user_password_is_read(tmp_path: Path) -> None:
     write_pdf(tmp_path / "izin.pdf", [["Dokumen hanya dibatasi izin cetaknya."], ["Dua."]], password="")
     (doc,) = load_corpus(tmp_path)
     assert doc.text == "Dokumen hanya dibatasi izin cetaknya.\nDua."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path, encoding: str, suffix: str) -> None:
+    text = "Uang harian ke Jepang tiga ratus dolar.\r\nCuti dua belas hari."
+    raw = text.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw  # the -be codec writes no mark of its own
+    (tmp_path / f"catatan{suffix}").write_bytes(raw)
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text.split() == text.split()
+    (tmp_path / f"catatan{suffix}").write_bytes(raw + b"\x00")  # an odd byte or a NUL is still refused
+    with pytest.raises(CorpusError, match=f"catatan\\{suffix}"):
+        load_corpus(tmp_path)
+
+
+def test_markdown_line_break_tags_separate_words_inline_tags_do_not() -> None:
+    source = (
+        "# Jadwal<br>Rapat\n\nRapat pertama<br>pukul sembilan<br/>pagi, <b>ruang</b> <span>dua</span>.\n\n"
+        "| Hari | Acara |\n|---|---|\n| Senin | Rapat<br>Makan siang |\n\nKata<i>nya</i> baru.\n"
+    )
+    e = extract(".md", source.encode())
+    assert e.text.splitlines() == [
+        "Rapat pertama pukul sembilan pagi, ruang dua.",
+        "Hari: Senin; Acara: Rapat Makan siang.",
+        "Katanya baru.",
+    ]
+    assert section_of(e, "Rapat pertama").headings == ("Jadwal Rapat",)
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["---\njudul: rahasia\n---\n", "---\n---\n", '+++\njudul = "x"\n+++\n', "---\r\njudul: x\r\n...\r\n"],
+)
+def test_markdown_front_matter_yaml_toml_or_empty_is_metadata(front: str) -> None:
+    e = extract(".md", f"{front}# Cuti\n\nCuti dua belas hari.\n".encode())
+    assert e.text == "Cuti dua belas hari." and section_of(e, "Cuti dua").headings == ("Cuti",)
+
+
+def test_markdown_nested_deeper_than_the_parser_reads_is_refused_not_cut(tmp_path: Path) -> None:
+    # markdown-it stops at its nesting limit and drops the rest of the document, "Penutup." included
+    ten_levels = "".join("  " * i + f"- butir {i}\n" for i in range(12)) + "\nPenutup.\n"
+    assert extract(".md", ten_levels.encode()).text.splitlines()[-2:] == ["butir 11", "Penutup."]
+    quotes = b"> " * 40 + b"Kutipan terdalam.\n\nPenutup.\n"
+    assert extract(".md", quotes).text == "Kutipan terdalam.\nPenutup."
+    sixty_levels = "".join("  " * i + f"- butir {i}\n" for i in range(60)) + "\nPenutup.\n"
+    (tmp_path / "dalam.md").write_text(sixty_levels)
+    with pytest.raises(CorpusError, match=r"dalam\.md nests lists or quotes too deep"):
+        load_corpus(tmp_path)
+
+
+def test_pdf_headings_are_not_glued_to_the_first_sentence_under_them(tmp_path: Path) -> None:
+    long = (
+        "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian "
+        "yang berlaku di lingkungan kementerian dan perwakilan di luar negeri."
+    )
+    pages = [["BAB I PENDAHULUAN", long, "Pasal 3", "Uang harian dibayar di muka."], ["1.2 Tujuan", long]]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", pages).read_bytes())
+    assert e.text.splitlines() == [line for page in pages for line in page]
+    from qa.readers.pdf import paragraphs
+
+    wrapped = ["Surat tugas ditandatangani oleh pejabat yang berwenang di", "Kementerian Luar Negeri."]
+    assert paragraphs(wrapped) == [" ".join(wrapped)]  # a wrapped line before a capital is not a heading
+
+
+@pytest.mark.parametrize("suffix", sorted(set(READERS)))
+def test_any_failure_inside_a_reader_is_the_files_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    # the parsing libraries raise whatever they raise on hostile input (RecursionError, ValueError...)
+    def broken(self, raw: bytes, name: str) -> Extracted:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(type(READERS[suffix]), "read", broken)
+    (tmp_path / f"aneh{suffix}").write_bytes(b"isi")
+    with pytest.raises(CorpusError, match=rf"aneh\{suffix} could not be read \(RecursionError"):
+        load_corpus(tmp_path)
+
+
+def test_a_pdf_too_slow_to_extract_is_refused_before_extraction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 400,000 text operators (a 5 kB file) took pypdf 20-30 s; a page may inflate to 75 MB of them
+    from pypdf import PageObject
+
+    from qa.readers import pdf
+
+    path = write_pdf(tmp_path / "berat.pdf", [["Halaman satu berisi teks."], ["Halaman dua."]])
+    page_bytes = len(pdf._open(path.read_bytes(), "x").pages[0].get_contents().get_data())
+    monkeypatch.setattr(PageObject, "extract_text", lambda *a, **k: pytest.fail("extracted"))
+    monkeypatch.setattr(pdf, "MAX_PAGE_CONTENT", page_bytes - 1)  # the real limits, scaled down
+    with pytest.raises(CorpusError, match=r"berat\.pdf: page 1 holds .* drawing instructions"):
+        load_corpus(tmp_path)
+    monkeypatch.undo()
+    monkeypatch.setattr(pdf, "MAX_DOCUMENT_CONTENT", page_bytes + 1)
+    with pytest.raises(CorpusError, match=r"berat\.pdf holds over .* by page 2"):
+        load_corpus(tmp_path)

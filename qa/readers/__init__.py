@@ -83,12 +83,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v1"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v1"),
-    ".pdf": Reader("pdf", "pypdf", "v1"),
-    ".docx": Reader("docx", "python-docx", "v1"),
-    ".html": Reader("html", "trafilatura", "v1"),
-    ".htm": Reader("html", "trafilatura", "v1"),
+    ".md": Reader("markdown", "markdown-it-py", "v2"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v2"),
+    ".pdf": Reader("pdf", "pypdf", "v2"),
+    ".docx": Reader("docx", "python-docx", "v2"),
+    ".html": Reader("html", "trafilatura", "v2"),
+    ".htm": Reader("html", "trafilatura", "v2"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..errors import CorpusError
 from . import Extracted, Section
@@ -75,3 +75,21 @@ def table_sentences(rows: Sequence[Sequence[str]], has_header: bool) -> list[str
     if has_header and not body:  # a one-row table: its cells are the content
         header, body = [], rows
     return [s for s in (row_sentence(header, r) for r in body) if s]
+
+
+def definition_sentences(entries: Iterable[tuple[bool, str]]) -> list[str]:
+    """A definition list (``(is_term, text)`` in order) as sentences naming their term, like a table row:
+    "Visa: Izin masuk ke negara lain." A definition read without its term matches no question about it."""
+    out: list[str] = []
+    term, pending = "", False  # pending: a term not yet used by a definition
+    for is_term, text in entries:
+        if not text:
+            continue
+        if is_term:
+            term, pending = (f"{term}, {text}" if pending else text), True
+        else:
+            out.append(f"{clean_cell(term)}: {text}" if term else text)
+            pending = False
+    if pending:
+        out.append(term)
+    return out

@@ -3,6 +3,9 @@
 A heading is recognised by its style ("Heading 1".."Heading 9", "Title") or, for documents whose
 styles are renamed or localised, by the paragraph's outline level; like in Markdown it locates the
 paragraphs under it instead of being a passage. Table rows become sentences naming their columns.
+The text itself is read from the XML (qa/readers/_wordxml.py): content controls, tracked insertions,
+text boxes, nested tables and footnotes are part of the document; headers and footers are not (like a
+PDF's running lines). Any failure on a malformed file is the file's error, named.
 """
 
 from __future__ import annotations
@@ -12,13 +15,22 @@ import re
 
 from ..errors import CorpusError
 from . import Extracted
+from . import _wordxml as wordxml
 from ._blocks import Blocks, table_sentences
 
+# A .docx is a zip: a few kilobytes can inflate to gigabytes of XML that python-docx and lxml would hold
+# in memory (1 MB of zipped blanks took 2 GB and 13 s before lxml gave up). The sizes the zip declares
+# bound what zipfile will inflate, so they are checked first. A 1,000-page report has ~20 MB of XML.
+MAX_XML_BYTES = 128 * 2**20
+MAX_UNPACKED_BYTES = 1024 * 2**20  # pictures included
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an OLE compound file (what .doc and encrypted Office files are)
+_TOC_STYLE = re.compile(r"toc \d", re.IGNORECASE)  # the entries of a table of contents ("TOC 1")
 _HEADING_STYLE = re.compile(r"(?:heading|judul)\s*(\d)", re.IGNORECASE)
 
 
 def _style_level(style) -> int | None:
-    """1-9 for a heading style (or one based on a heading style), None for others."""
+    """1-9 for a heading style (or one based on a heading style, or a custom style with an outline
+    level such as "Bab" or "Pasal"), None for others."""
     seen = 0
     while style is not None and seen < 20:  # base-style chains are short; a cycle must not hang us
         name = (style.name or "").strip()
@@ -27,8 +39,18 @@ def _style_level(style) -> int | None:
         m = _HEADING_STYLE.fullmatch(name)
         if m:
             return int(m.group(1))
+        level = _outline_level(style.element.pPr)
+        if level is not None:
+            return level
         style, seen = style.base_style, seen + 1
     return None
+
+
+def _outline_level(ppr) -> int | None:
+    """1-9 from a ``w:pPr``'s outline level (9, "body text", and bad values are None)."""
+    outline = ppr.find(_qn("w:outlineLvl")) if ppr is not None else None
+    value = outline.get(_qn("w:val"), "9") if outline is not None else "9"
+    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
 
 
 def style_levels(document) -> dict[str | None, int | None]:
@@ -45,17 +67,13 @@ def style_levels(document) -> dict[str | None, int | None]:
     return levels
 
 
-def heading_level(paragraph, levels: dict[str | None, int | None]) -> int | None:
-    """1-9 for a heading paragraph (by style, else by its own outline level), None for body text."""
-    level = levels.get(paragraph._p.style)
+def heading_level(p, levels: dict[str | None, int | None]) -> int | None:
+    """1-9 for a heading paragraph ``w:p`` (by style, else by its own outline level), None for body
+    text."""
+    level = levels.get(p.style)
     if level is not None:
         return level
-    ppr = paragraph._p.pPr
-    outline = ppr.find(_qn("w:outlineLvl")) if ppr is not None else None
-    if outline is not None:
-        value = int(outline.get(_qn("w:val"), "9"))
-        return value + 1 if value < 9 else None
-    return None
+    return _outline_level(p.pPr)
 
 
 def _qn(tag: str) -> str:
@@ -64,45 +82,99 @@ def _qn(tag: str) -> str:
     return qn(tag)
 
 
-def _rows(table) -> list[list[str]]:
-    """Cell texts per row; a merged cell (repeated by python-docx for each grid column) counts once."""
-    rows = []
-    for row in table.rows:
-        cells: list[str] = []
-        seen: list[object] = []
-        for cell in row.cells:
-            if any(cell._tc is tc for tc in seen):
-                continue
-            seen.append(cell._tc)
-            cells.append(cell.text)
-        rows.append(cells)
-    return rows
+def _all_notes(document) -> dict[tuple[str, str], list]:
+    """("footnotes" | "endnotes", id) -> the note's paragraphs."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
+    found: dict[tuple[str, str], list] = {}
+    for rel in document.part.rels.values():
+        kind = {RT.FOOTNOTES: "footnotes", RT.ENDNOTES: "endnotes"}.get(rel.reltype)
+        if kind and not rel.is_external:
+            for key, paragraphs in wordxml.notes(parse_xml(rel.target_part.blob)).items():
+                found[(kind, key)] = paragraphs
+    return found
+
+
+def check_sizes(raw: bytes, name: str) -> None:
+    """Refuse a zip bomb by the sizes its directory declares (a zip that lies fails its CRC instead)."""
+    import zipfile
+
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except Exception:
+        return  # not a zip at all: python-docx says so below
+    xml = sum(e.file_size for e in entries if e.filename.lower().endswith((".xml", ".rels")))
+    total = sum(e.file_size for e in entries)
+    if xml > MAX_XML_BYTES or total > MAX_UNPACKED_BYTES:
+        raise CorpusError(
+            f"corpus file {name} unpacks to {max(xml, total) / 2**20:,.0f} MB "
+            f"(at most {MAX_XML_BYTES / 2**20:.0f} MB of XML and {MAX_UNPACKED_BYTES / 2**20:.0f} MB in all "
+            "are read): a zip bomb, or a document too large to index",
+            "split the document, or save it without embedded media",
+        )
 
 
 def read(raw: bytes, name: str) -> Extracted:
     import docx
-    from docx.table import Table
 
+    if raw.startswith(_OLE_MAGIC):  # Word writes a password-protected .docx as an encrypted OLE file
+        raise CorpusError(
+            f"corpus file {name} is password-protected (or an old .doc renamed to .docx)",
+            "put an unprotected copy saved as .docx in the corpus",
+        )
+    check_sizes(raw, name)
     try:
         document = docx.Document(io.BytesIO(raw))
+        return _extract(document, name)
+    except CorpusError:
+        raise
     except Exception as exc:  # zipfile, lxml and python-docx errors all mean "not a usable .docx"
         raise CorpusError(
             f"corpus file {name} is not a readable Word document ({type(exc).__name__}: {exc})",
             "open and re-save it in Word or LibreOffice as .docx",
         ) from None
+
+
+def _extract(document, name: str) -> Extracted:
     blocks = Blocks()
     path: list[tuple[int, str]] = []
     levels = style_levels(document)
-    for item in document.iter_inner_content():
+    contents = {s.style_id for s in document.styles if _TOC_STYLE.fullmatch((s.name or "").strip())}
+    notes, noted = _all_notes(document), set()
+
+    def add_notes(refs: list[tuple[str, str]], headings: list[str]) -> None:
+        for ref in refs:  # a note's text follows the paragraph that refers to it, once
+            if ref in notes and ref not in noted:
+                noted.add(ref)
+                for paragraph in notes[ref]:
+                    blocks.add(wordxml.inline(paragraph).text, headings=headings)
+
+    def add_boxes(boxes: list, headings: list[str]) -> None:
+        for box in boxes:  # a text box's paragraphs follow the paragraph it is anchored in
+            for block in wordxml.blocks(box):
+                if block.tag == wordxml.P:
+                    content = wordxml.inline(block)
+                    blocks.add(content.text, headings=headings)
+                    add_notes(content.notes, headings)
+
+    for item in wordxml.blocks(document.element.body):
         headings = [h for _, h in path]
-        if isinstance(item, Table):
-            for sentence in table_sentences(_rows(item), has_header=True):
+        if item.tag == wordxml.TBL:
+            rows, refs = wordxml.table_rows(item)
+            for sentence in table_sentences(rows, has_header=True):
                 blocks.add(sentence, headings=headings)
+            add_notes(refs, headings)
             continue
+        if item.style in contents:
+            continue  # a table of contents outside a content control: its entries repeat the headings
         level = heading_level(item, levels)
-        text = " ".join(item.text.split())
+        content = wordxml.inline(item)
         if level is None:
-            blocks.add(text, headings=headings)
-        elif text:
-            path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
+            blocks.add(content.text, headings=headings)
+        elif content.text:
+            path = [(lv, h) for lv, h in path if lv < level] + [(level, content.text)]
+            headings = [h for _, h in path]
+        add_boxes(content.boxes, headings)
+        add_notes(content.notes, headings)
     return blocks.build(name, "holds no text outside headings")

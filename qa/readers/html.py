@@ -3,28 +3,40 @@
 trafilatura finds the article among navigation, menus, footers, scripts and cookie banners (it leads
 the public main-content benchmarks and is actively maintained) and hands back its structure as XML:
 headings (``<head rend="h2">``), paragraphs, list items, quotes, tables. Code is left out like in
-Markdown; table rows become sentences naming their columns.
+Markdown; table rows become sentences naming their columns. A short page that trafilatura returns as
+one flattened paragraph is read block by block instead (qa/readers/_htmlblocks.py).
 """
 
 from __future__ import annotations
 
 from ..errors import CorpusError
 from . import Extracted
-from ._blocks import Blocks, table_sentences
+from ._blocks import Blocks, definition_sentences, table_sentences
+from ._htmlblocks import read_blocks
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
+MAX_HTML_BYTES = 20 * 2**20  # trafilatura's own limit for the pages it downloads (MAX_FILE_SIZE)
 _TEXT_BLOCKS = {"p", "item", "quote", "cell", "label"}
-_SKIPPED = {"code", "graphic", "comments"}
+_SKIPPED = {"code", "graphic", "comments"}  # as blocks: a code block is never an answer
+_SKIPPED_INLINE = {"graphic", "comments"}  # inside a sentence, <code>F-7</code> is one of its words
+_HOLDS_BLOCKS = {"head", "p", "list", "table", "quote"}  # a text block holding these is a container
 
 
 def _text(element) -> str:
-    """The element's text without code, line breaks as spaces."""
+    """The element's text (inline code included, as in Markdown), line breaks as spaces."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag not in _SKIPPED:
+        if child.tag not in _SKIPPED_INLINE:
             parts.append(_text(child) if child.tag != "lb" else " ")
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
+
+
+def _is_layout(table) -> bool:
+    """A table used for layout, not data: a cell holds a heading (old sites put the whole page in one
+    cell). Read as rows, its article became one "sentence" with the headings inside. A data table
+    whose cells hold paragraphs (as Word's HTML export writes them) stays a table."""
+    return any(next(cell.iter("head"), None) is not None for cell in table.iter("cell"))
 
 
 def _table(table) -> tuple[list[list[str]], bool]:
@@ -38,20 +50,56 @@ def _table(table) -> tuple[list[list[str]], bool]:
 
 
 def read(raw: bytes, name: str) -> Extracted:
-    import trafilatura
+    try:
+        return _read(raw, name)
+    except CorpusError:
+        raise
+    except Exception as exc:  # a parser failure on a user's file is a corpus problem, named
+        raise CorpusError(
+            f"corpus file {name} cannot be parsed as HTML ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def check_limits(raw: bytes, name: str) -> None:
+    """Refuse a page libxml2 would cut short. Past 255 nested elements (or a 10 MB text node) its HTML
+    parser stops and drops the rest of the page, the end of the article included, without an error
+    that trafilatura passes on. Refuse too a page too large for trafilatura to finish soon: its time
+    grows faster than the size (4 MB took 14 s, 25 MB 275 s)."""
     from lxml import etree  # type: ignore[import-untyped]
 
-    try:
-        xml = trafilatura.extract(
-            raw,
-            output_format="xml",
-            include_tables=SETTINGS["include_tables"],
-            include_comments=SETTINGS["include_comments"],
-            include_images=SETTINGS["include_images"],
-            favor_recall=SETTINGS["favor_recall"],
+    if len(raw) > MAX_HTML_BYTES:
+        raise CorpusError(
+            f"corpus file {name} is {len(raw) / 2**20:.0f} MB of HTML (at most "
+            f"{MAX_HTML_BYTES / 2**20:.0f} MB are read): too slow to find its main text",
+            "save the page's article as .txt or .md instead",
         )
-    except Exception as exc:  # a parser failure on a user's file is a corpus problem, named
-        raise CorpusError(f"corpus file {name} cannot be parsed as HTML ({exc})") from None
+
+    parser = etree.HTMLParser(collect_ids=False)
+    try:
+        etree.fromstring(raw, parser)
+    except etree.LxmlError:
+        return  # nothing to parse: trafilatura finds no text below
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:
+        raise CorpusError(
+            f"corpus file {name} is beyond what the HTML parser reads whole ({limits[0]})",
+            "nest its elements less than 255 deep, or save the article as .txt or .md",
+        )
+
+
+def _read(raw: bytes, name: str) -> Extracted:
+    import trafilatura
+    from lxml import etree
+
+    check_limits(raw, name)
+    xml = trafilatura.extract(
+        raw,
+        output_format="xml",
+        include_tables=SETTINGS["include_tables"],
+        include_comments=SETTINGS["include_comments"],
+        include_images=SETTINGS["include_images"],
+        favor_recall=SETTINGS["favor_recall"],
+    )
     if not xml:
         raise CorpusError(
             f"corpus file {name} has no main text that could be found (navigation or scripts only?)",
@@ -73,11 +121,17 @@ def read(raw: bytes, name: str) -> Extracted:
                 text = _text(child)
                 if text:
                     path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
+            elif tag == "list" and child.get("rend") == "dl":
+                entries = [(i.get("rend", "").startswith("dt"), _text(i)) for i in child if i.tag == "item"]
+                for sentence in definition_sentences(entries):
+                    blocks.add(sentence, headings=[h for _, h in path])
+            elif tag == "table" and _is_layout(child):
+                walk(child)  # a page laid out in a table: its cells hold headings and paragraphs
             elif tag == "table":
                 rows, has_header = _table(child)
                 for sentence in table_sentences(rows, has_header):
                     blocks.add(sentence, headings=[h for _, h in path])
-            elif tag in _TEXT_BLOCKS and not any(c.tag in ("list", "table", "p") for c in child):
+            elif tag in _TEXT_BLOCKS and not any(c.tag in _HOLDS_BLOCKS for c in child):
                 blocks.add(_text(child), headings=[h for _, h in path])
             else:
                 if tag in _TEXT_BLOCKS:  # a list item holding a nested list: its own words first
@@ -86,4 +140,24 @@ def read(raw: bytes, name: str) -> Extracted:
 
     main = root.find("main")
     walk(main if main is not None else root)
-    return blocks.build(name, "has no main text besides headings")
+    extracted = blocks.build(name, "has no main text besides headings")
+    return _unflattened(raw, extracted) or extracted
+
+
+def _unflattened(raw: bytes, extracted: Extracted) -> Extracted | None:
+    """The page read block by block when trafilatura returned it as one paragraph made of several of
+    its blocks (its fallback for short pages), else None."""
+    if len(extracted.sections) != 1 or extracted.sections[0].headings or "\n" in extracted.text:
+        return None
+    from trafilatura.utils import load_html
+
+    tree = load_html(raw)
+    if tree is None:
+        return None
+    own = Blocks()
+    read_blocks(tree, own)
+    if not own.parts:
+        return None
+    result = own.build("")
+    pieces = set(result.text.splitlines()) | {h for s in result.sections for h in s.headings}
+    return result if sum(piece in extracted.text for piece in pieces) >= 2 else None

@@ -10,18 +10,50 @@ from __future__ import annotations
 
 import re
 
+from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, table_sentences
 from .text import decode_utf8
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+# YAML (---, as Jekyll and Obsidian write it; possibly empty) or TOML (+++, as Hugo writes it).
+_FRONT_MATTER = re.compile(
+    r"\A(?:---[ \t]*\r?\n(?:.*?\r?\n)??(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n(?:.*?\r?\n)??\+\+\+)"
+    r"[ \t]*(?:\r?\n|\Z)",
+    re.DOTALL,
+)
 _SKIPPED_INLINE = {"html_inline", "image"}
+# An inline tag that breaks the line or opens a block separates the words around it ("satu<br>dua" is
+# two words, also in a table cell); other tags (<b>, <span>, <a>) sit inside words and leave nothing.
+_BREAKING_TAG = re.compile(
+    r"<\s*/?\s*(?:br|hr|p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|h[1-6]|blockquote|section|article|pre)\b",
+    re.IGNORECASE,
+)
+
+
+# Lists and quotes nest at most this deep (a list level counts 2). markdown-it drops everything from
+# the first block nested deeper to the end of the document without a word (its limit guards its
+# recursion), so such a file is refused instead; CommonMark's own preset allows only 20, which ten
+# nested list levels reach.
+MAX_NESTING = 100
+
+
+class _TooDeep(Exception):
+    pass
 
 
 def _parser():
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    tokenize = md.block.tokenize
+
+    def guarded(state, start: int, end: int, *args, **kwargs) -> None:
+        if state.level >= MAX_NESTING and start < end:  # markdown-it would skip to the end here
+            raise _TooDeep
+        tokenize(state, start, end, *args, **kwargs)
+
+    md.block.tokenize = guarded  # nested blocks call it through md.block, so they are guarded too
+    return md
 
 
 def _inline_text(token) -> str:
@@ -29,7 +61,9 @@ def _inline_text(token) -> str:
     for child in token.children or ():
         if child.type in ("text", "code_inline"):
             out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in ("softbreak", "hardbreak") or (
+            child.type == "html_inline" and _BREAKING_TAG.match(child.content)
+        ):
             out.append(" ")
         elif child.type in _SKIPPED_INLINE:
             continue
@@ -37,13 +71,21 @@ def _inline_text(token) -> str:
 
 
 def read(raw: bytes, name: str) -> Extracted:
-    source = _FRONT_MATTER.sub("", decode_utf8(raw, name), count=1)  # YAML front matter is metadata
+    source = _FRONT_MATTER.sub("", decode_utf8(raw, name), count=1)  # front matter is metadata
     blocks = Blocks()
     path: list[tuple[int, str]] = []  # (level, heading text), outermost first
     level: int | None = None  # set while inside a heading
     rows: list[list[str]] | None = None  # set while inside a table
     has_header = False
-    for tok in _parser().parse(source):
+    try:
+        tokens = _parser().parse(source)
+    except _TooDeep:
+        raise CorpusError(
+            f"corpus file {name} nests lists or quotes too deep "
+            f"(over {MAX_NESTING} levels, a list level counts 2)",
+            "flatten the nesting: the text below that depth could not be read",
+        ) from None
+    for tok in tokens:
         if tok.type == "heading_open":
             level = int(tok.tag[1:])
         elif tok.type == "heading_close":

@@ -2,8 +2,10 @@
 
 A PDF stores lines, not paragraphs, and the chunker ends a sentence at every line break, so lines
 are joined back into paragraphs (a word hyphenated at a line end is joined; a reduplication such as
-"anak-anak" keeps its hyphen). Lines repeated at the top or bottom of most pages (running headers and
-footers, page numbers) are dropped. A page is a section: its number is the passage's location.
+"anak-anak" keeps its hyphen). A short line without a full stop before a capital is a heading or a
+list entry ("BAB I PENDAHULUAN", "Pasal 3") and stays a line of its own. Lines repeated at the top or
+bottom of most pages (running headers and footers, page numbers) are dropped. A page is a section:
+its number is the passage's location.
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be runni
 REPEATED_SHARE = 0.5  # an edge line on at least this share of the pages (and on 2+) is a header/footer
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
-SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE}
+HEADING_LINE = 0.6  # a line shorter than this share that is followed by a capital or a digit ends its
+#                     paragraph without punctuation (a wrapped line is close to the full width)
+MAX_PAGE_CONTENT = 4 * 2**20  # bytes of (inflated) drawing instructions per page: see _content_size
+MAX_DOCUMENT_CONTENT = 128 * 2**20  # and per document (a 1,000-page report has ~50 MB)
+SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE,
+            "heading_line": HEADING_LINE}  # fmt: skip
 _PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|dari|of)\s*#)?[\W_]*")
 _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
@@ -76,12 +83,12 @@ def _join(para: str, line: str) -> str:
 
 
 def paragraphs(lines: list[str]) -> list[str]:
-    """Join a page's lines into paragraphs: a blank line, a list item, or a short line ending a
-    sentence ends one."""
+    """Join a page's lines into paragraphs: a blank line, a list item, a short line ending a sentence,
+    or a shorter one before a capital (a heading) ends one."""
     width = max((len(line) for line in lines), default=0)
     out: list[str] = []
     para = ""
-    for line in lines:
+    for i, line in enumerate(lines):
         if not line or (para and _LIST_ITEM.match(line)):
             if para:
                 out.append(para)
@@ -89,7 +96,10 @@ def paragraphs(lines: list[str]) -> list[str]:
             if not line:
                 continue
         para = _join(para, line) if para else line
-        if _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width:
+        after = lines[i + 1][:1] if i + 1 < len(lines) else ""
+        ends = _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width
+        heading = len(line) < HEADING_LINE * width and (after.isupper() or after.isdigit())
+        if ends or (heading and not _HYPHENATED.search(line)):
             out.append(para)
             para = ""
     if para:
@@ -135,6 +145,26 @@ def _open(raw: bytes, name: str):
     return reader
 
 
+def _content_size(page, name: str, number: int) -> int:
+    """Refuse a page whose drawing instructions pypdf would take minutes to walk. Text extraction
+    costs about 50 us per operator: a 5 kB file holding 400,000 text operators took 20-30 s, and a
+    page may inflate to 75 MB (pypdf's own limit), hours for a file of a few pages. A page of dense
+    text is 5-100 kB of instructions; its Form XObjects are counted too (extraction walks them)."""
+    size = len(page.get_contents().get_data()) if page.get_contents() is not None else 0
+    xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+    for ref in xobjects.values():
+        form = ref.get_object()
+        if form.get("/Subtype") == "/Form":
+            size += len(form.get_data())
+    if size > MAX_PAGE_CONTENT:
+        raise CorpusError(
+            f"corpus file {name}: page {number} holds {size / 2**20:.0f} MB of drawing instructions (at "
+            f"most {MAX_PAGE_CONTENT / 2**20:.0f} MB a page are read): too slow to extract text from",
+            "print it to a new PDF, or export its text as .txt",
+        )
+    return size
+
+
 def read(raw: bytes, name: str) -> Extracted:
     with _quiet_pypdf():
         return _read(raw, name)
@@ -142,12 +172,24 @@ def read(raw: bytes, name: str) -> Extracted:
 
 def _read(raw: bytes, name: str) -> Extracted:
     reader = _open(raw, name)
-    pages = []
+    pages: list[list[str]] = []
+    total = 0
     try:
         for page in reader.pages:
+            total += _content_size(page, name, len(pages) + 1)
+            if total > MAX_DOCUMENT_CONTENT:
+                raise CorpusError(
+                    f"corpus file {name} holds over {MAX_DOCUMENT_CONTENT / 2**20:.0f} MB of drawing "
+                    f"instructions by page {len(pages) + 1}: too slow to extract text from",
+                    "split it into smaller PDFs, or export its text as .txt",
+                )
             pages.append([line.strip() for line in (page.extract_text() or "").splitlines()])
+    except CorpusError:
+        raise
     except Exception as exc:
         raise CorpusError(f"corpus file {name}: page {len(pages) + 1} cannot be read ({exc})") from None
+    if not pages:
+        raise CorpusError(f"corpus file {name} is a PDF without pages", "export the document to PDF again")
     if not any(line for lines in pages for line in lines):
         raise CorpusError(
             f"corpus file {name} has no text layer ({len(pages)} page(s) of images or nothing)",

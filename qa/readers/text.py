@@ -1,13 +1,34 @@
-"""Plain text: the file's characters as they are (offsets identical to earlier versions)."""
+"""Plain text: the file's characters as they are (offsets identical to earlier versions); UTF-8, or
+UTF-16/32 with a byte order mark."""
 
 from __future__ import annotations
+
+import codecs
 
 from ..errors import CorpusError
 from . import Extracted
 
+# Text editors on Windows save "Unicode" as UTF-16 with a byte order mark; the mark makes the encoding
+# certain, so such a file is read, not refused as binary for the NUL bytes of its ASCII letters.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its mark starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
 
 def decode_utf8(raw: bytes, name: str) -> str:
-    """UTF-8 text without a BOM; binary and non-UTF-8 bytes are refused by name."""
+    """UTF-8 text without a BOM (or UTF-16/32 with one); binary and other bytes are refused by name."""
+    encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), None)
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            text = "\x00"  # not UTF-16/32 after all: judged as UTF-8 below
+        # 8-bit text read as UTF-16 pairs its bytes into CJK-looking characters, never into ASCII ones
+        if "\x00" not in text and any(ch < "\x80" for ch in text):
+            return text
     if b"\x00" in raw:
         raise CorpusError(
             f"corpus file {name} looks binary (it contains NUL bytes)",

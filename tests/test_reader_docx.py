@@ -1,0 +1,188 @@
+"""The Word reader on the parts of a .docx that python-docx's paragraph and table objects do not see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.corpus import load_corpus
+from qa.errors import CorpusError
+from qa.readers import READERS, Extracted
+
+from .documents import word_paragraph as para
+from .documents import write_docx_xml
+
+
+def read(path: Path) -> Extracted:
+    return READERS[".docx"].read(path.read_bytes(), path.name)
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+TEXT_BOX = "<w:txbxContent>" + para("Kotak: batas pengajuan H-30.") + "</w:txbxContent>"
+BODY = "".join(
+    (
+        para("Cuti", "Heading1"),
+        # a content control (forms, templates) around a paragraph, and one inside a paragraph
+        f"<w:sdt><w:sdtPr/><w:sdtContent>{para('Isian formulir: nama pegawai.')}</w:sdtContent></w:sdt>",
+        f"<w:p><w:sdt><w:sdtContent>{run('Kontrol dalam baris.')}</w:sdtContent></w:sdt></w:p>",
+        # tracked changes: the insertion is the text now, the deletion is not
+        f"<w:p>{run('Cuti tahunan ')}<w:ins w:id='1' w:author='a'>{run('dua belas ')}</w:ins>"
+        "<w:del w:id='2' w:author='a'><w:r><w:delText>sepuluh </w:delText></w:r></w:del>"
+        f"{run('hari.')}</w:p>",
+        f"<w:p><w:fldSimple w:instr='DATE'>{run('Field sederhana.')}</w:fldSimple></w:p>",
+        f"<w:p><w:smartTag w:uri='x' w:element='y'>{run('Tag cerdas.')}</w:smartTag></w:p>",
+        f"<w:p><w:customXml w:element='z'>{run('XML khusus.')}</w:customXml></w:p>",
+        # a page break between two words separates them
+        "<w:p><w:r><w:t>Halaman</w:t><w:br w:type='page'/><w:t>baru.</w:t></w:r></w:p>",
+        para("Visa", "Heading2"),
+        # a text box, written twice by Word (modern and VML copy), with a footnote in its anchor paragraph
+        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wps:txbx>"
+        f"{TEXT_BOX}</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+        f"{TEXT_BOX}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        f"{run('Visa diurus protokol.')}<w:r><w:footnoteReference w:id='1'/></w:r></w:p>",
+        # a table inside a cell
+        f"<w:tbl><w:tr><w:tc>{para('Jenis')}</w:tc><w:tc>{para('Rincian')}</w:tc></w:tr>"
+        f"<w:tr><w:tc>{para('Visa')}</w:tc><w:tc><w:tbl><w:tr><w:tc>{para('Diplomatik H-30')}</w:tc></w:tr>"
+        f"</w:tbl>{para('')}</w:tc></w:tr></w:tbl>",
+    )
+)
+FOOTNOTES = (
+    "<w:footnote w:type='separator' w:id='-1'><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"
+    f"<w:footnote w:id='1'><w:p><w:r><w:footnoteRef/></w:r>{run(' Sejak Januari 2024.')}</w:p></w:footnote>"
+)
+
+
+def test_text_python_docx_does_not_see_is_read_in_order(tmp_path: Path) -> None:
+    e = read(write_docx_xml(tmp_path / "d.docx", BODY, FOOTNOTES))
+    assert e.text.splitlines() == [
+        "Isian formulir: nama pegawai.",
+        "Kontrol dalam baris.",
+        "Cuti tahunan dua belas hari.",
+        "Field sederhana.",
+        "Tag cerdas.",
+        "XML khusus.",
+        "Halaman baru.",
+        "Visa diurus protokol.",
+        "Kotak: batas pengajuan H-30.",  # once, not twice
+        "Sejak Januari 2024.",  # the footnote follows the paragraph that refers to it
+        "Jenis: Visa; Rincian: Diplomatik H-30.",
+    ]
+    located = {e.text[s.start : s.end].splitlines()[0]: s.headings for s in e.sections}
+    assert located == {"Isian formulir: nama pegawai.": ("Cuti",), "Visa diurus protokol.": ("Cuti", "Visa")}
+
+
+def test_a_document_of_content_controls_only_is_not_empty(tmp_path: Path) -> None:
+    prompt = "<w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"  # a control still showing its prompt
+    body = (
+        f"<w:sdt><w:sdtContent>{para('Satu-satunya isi dokumen ini.')}</w:sdtContent></w:sdt>"
+        f"<w:sdt>{prompt}{para('Klik di sini untuk mengisi teks.')}</w:sdtContent></w:sdt>"
+        f"<w:p><w:sdt>{prompt}{run('Pilih tanggal.')}</w:sdtContent></w:sdt></w:p>"
+    )
+    write_docx_xml(tmp_path / "formulir.docx", body)
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text == "Satu-satunya isi dokumen ini."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a vertical merge that continues a cell above the first row (python-docx: ValueError)
+        f"<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr>{para('a')}</w:tc></w:tr></w:tbl>{para('Teks.')}",
+        # an outline level that is not a number
+        f"<w:p><w:pPr><w:outlineLvl w:val='x'/></w:pPr>{run('Teks.')}</w:p>",
+    ],
+)
+def test_malformed_word_xml_is_the_files_error_not_a_traceback(tmp_path: Path, body: str) -> None:
+    write_docx_xml(tmp_path / "rusak.docx", body)
+    try:
+        load_corpus(tmp_path)  # read, or refused by name: never another exception
+    except CorpusError as exc:
+        assert "rusak.docx" in exc.message
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from qa.readers import docx as reader
+
+    monkeypatch.setattr(reader, "MAX_XML_BYTES", 2**20)  # the real limit with 1/128 of the blanks
+    source = write_docx_xml(tmp_path / "asli.docx", para("Teks."))
+    bomb = tmp_path / "corpus" / "bom.docx"
+    bomb.parent.mkdir()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":  # 2 MB of blanks inside the body: ~2 kB zipped
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * 2 * 2**20)
+            zout.writestr(item.filename, data)
+    assert bomb.stat().st_size < 64 * 1024
+    monkeypatch.setattr("docx.Document", lambda *a: pytest.fail("the zip was opened by python-docx"))
+    with pytest.raises(CorpusError, match=r"bom\.docx unpacks to \d MB .*zip bomb"):
+        load_corpus(bomb.parent)
+
+
+def test_table_rows_in_content_controls_and_merged_cells_read_whole(tmp_path: Path) -> None:
+    def cell(text: str, props: str = "") -> str:
+        return f"<w:tc>{props}{para(text)}</w:tc>"
+
+    merged_below, merge_start = "<w:tcPr><w:vMerge/></w:tcPr>", "<w:tcPr><w:vMerge w:val='restart'/></w:tcPr>"
+    body = (
+        f"<w:tbl><w:tr>{cell('Negara')}{cell('Kota')}{cell('Uang')}</w:tr>"
+        f"<w:tr>{cell('Jepang', merge_start)}{cell('Tokyo')}{cell('300')}</w:tr>"
+        f"<w:tr>{cell('', merged_below)}{cell('Osaka')}{cell('250')}</w:tr>"  # Jepang, merged down
+        # a repeating-section content control around a row, and one around a cell
+        f"<w:sdt><w:sdtContent><w:tr>{cell('Korea')}{cell('Seoul')}{cell('280')}</w:tr></w:sdtContent></w:sdt>"
+        f"<w:tr>{cell('Cina')}<w:sdt><w:sdtContent>{cell('Beijing')}</w:sdtContent></w:sdt>{cell('270')}</w:tr>"
+        "</w:tbl>"
+    )
+    e = read(write_docx_xml(tmp_path / "uang.docx", body))
+    assert e.text.splitlines() == [
+        "Negara: Jepang; Kota: Tokyo; Uang: 300.",
+        "Negara: Jepang; Kota: Osaka; Uang: 250.",
+        "Negara: Korea; Kota: Seoul; Uang: 280.",
+        "Negara: Cina; Kota: Beijing; Uang: 270.",
+    ]
+
+
+def test_a_custom_style_with_an_outline_level_is_a_heading(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    from .documents import WORD_NS
+
+    document = docx.Document()
+    for name, level in (("Bab", 0), ("Pasal", 1)):  # how regulations are often styled
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {WORD_NS} w:val="{level}"/>'))
+    document.add_paragraph("BAB I KETENTUAN UMUM", style="Bab")
+    document.add_paragraph("Pasal 1", style="Pasal")
+    document.add_paragraph("Pegawai berhak atas cuti dua belas hari.")
+    document.save(str(tmp_path / "peraturan.docx"))
+    e = read(tmp_path / "peraturan.docx")
+    assert e.text == "Pegawai berhak atas cuti dua belas hari."
+    assert e.sections[0].headings == ("BAB I KETENTUAN UMUM", "Pasal 1")
+
+
+def test_a_table_of_contents_is_not_read_twice(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    toc = (
+        "<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val='Table of Contents'/></w:docPartObj></w:sdtPr>"
+        f"<w:sdtContent>{para('Daftar Isi', 'TOCHeading')}{para('BAB I Ketentuan Umum 1')}"
+        "</w:sdtContent></w:sdt>"
+    )
+    body = toc + para("BAB I Ketentuan Umum", "Heading1") + para("Pegawai berhak atas cuti.")
+    e = read(write_docx_xml(tmp_path / "a.docx", body))
+    assert e.text == "Pegawai berhak atas cuti." and e.sections[0].headings == ("BAB I Ketentuan Umum",)
+    # a table of contents as plain paragraphs in the "TOC 1" style (no content control around it)
+    document = docx.Document(str(tmp_path / "a.docx"))
+    document.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    document.paragraphs[0].insert_paragraph_before("BAB I Ketentuan Umum 1", style="TOC 1")
+    document.save(str(tmp_path / "b.docx"))
+    assert read(tmp_path / "b.docx").text == "Pegawai berhak atas cuti."

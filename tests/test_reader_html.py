@@ -1,0 +1,145 @@
+"""The HTML reader on pages trafilatura handles badly on its own: short ones, malformed ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.errors import CorpusError
+from qa.readers import READERS, Extracted
+
+
+def read(html: str, name: str = "doc.html") -> Extracted:
+    return READERS[".html"].read(html.encode(), name)
+
+
+def located(e: Extracted) -> list[tuple[tuple[str, ...], str]]:
+    return [(s.headings, line) for s in e.sections for line in e.text[s.start : s.end].splitlines()]
+
+
+# Each of these short pages came back from trafilatura as one paragraph "Cuti Cuti tahunan ... Visa Visa
+# diurus ...": headings inside the passage, blocks merged, no heading path.
+SHORT_PAGES = {
+    "figure": "<article><h1>Cuti</h1><p>Cuti tahunan dua belas hari</p><h2>Visa</h2>"
+    "<p>Visa diurus bagian protokol</p><figure><figcaption>Gambar satu</figcaption></figure></article>",
+    "section": "<h1>Cuti</h1><p>Cuti tahunan dua belas hari</p><h2>Visa</h2>"
+    "<p>Visa diurus bagian protokol</p><section>Catatan kecil</section>",
+    "article header": "<header><a href='/'>Beranda</a></header><article><header><h1>Cuti</h1></header>"
+    "<p>Cuti tahunan dua belas hari</p><h2>Visa</h2><p>Visa diurus bagian protokol</p>"
+    "<figure><figcaption>Gambar satu</figcaption></figure></article><footer>Hak cipta</footer>",
+    "noscript": "<script>var rahasia = 1;</script><style>p {color: red}</style><h1>Cuti</h1>"
+    "<p>Cuti tahunan dua belas hari</p><!-- komentar --><noscript>Aktifkan JavaScript</noscript>"
+    "<h2>Visa</h2><p>Visa diurus <b>bagian</b> protokol</p>",
+}
+
+
+@pytest.mark.parametrize("body", SHORT_PAGES.values(), ids=SHORT_PAGES.keys())
+def test_a_short_page_keeps_its_blocks_and_heading_path(body: str) -> None:
+    e = read(f"<html><head><title>Judul</title></head><body>{body}</body></html>")
+    pairs = located(e)
+    assert pairs[:2] == [
+        (("Cuti",), "Cuti tahunan dua belas hari"),
+        (("Cuti", "Visa"), "Visa diurus bagian protokol"),
+    ]
+    assert all(headings == ("Cuti", "Visa") for headings, _ in pairs[2:])  # a caption or note, if kept
+    for gone in ("rahasia", "color", "komentar", "JavaScript", "Judul", "Beranda", "Hak cipta"):
+        assert gone not in e.text
+
+
+def test_a_one_paragraph_article_stays_trafilaturas_reading() -> None:
+    text = " ".join(["Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan."] * 4)
+    e = read(f"<html><body><div class='menu'><a href='/'>Beranda</a></div><article><p>{text}</p></article>"
+             "<div class='sosial'>Bagikan ke Facebook</div></body></html>")  # fmt: skip
+    assert e.text == text
+
+
+def test_a_parser_failure_is_the_files_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("trafilatura.extract", lambda *a, **k: "<doc><main><p>Teks</p></main></doc>")
+    monkeypatch.setattr("lxml.etree.fromstring", broken)
+    with pytest.raises(CorpusError, match=r"rusak\.html cannot be parsed as HTML \(RecursionError"):
+        read("<p>Teks</p>", "rusak.html")
+
+
+def test_a_page_nested_past_the_parsers_depth_is_refused_not_cut() -> None:
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+
+    def page(depth: int) -> str:
+        deep = "<div>" * depth + f"<p>Terdalam: {text}</p>" + "</div>" * depth
+        return f"<html><body><article><p>{text}</p>{deep}<p>Penutup: {text}</p></article></body></html>"
+
+    assert "Terdalam" in read(page(200)).text and "Penutup" in read(page(200)).text
+    # libxml2 stops at 256 levels and drops the rest of the page, "Penutup" included
+    with pytest.raises(CorpusError, match=r"dalam\.html is beyond what the HTML parser reads whole"):
+        read(page(300), "dalam.html")
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_inline_code_is_a_word_of_its_sentence_a_code_block_is_dropped(filler: int) -> None:
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Formulir</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<p>Isi formulir <code>F-7</code> sebelum berangkat</p><pre><code>print('rahasia')</code></pre>"
+        + "<ul><li>Unduh <code>F-8</code> dari portal</li></ul>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == ["Isi formulir F-7 sebelum berangkat", "Unduh F-8 dari portal"]
+    assert "rahasia" not in e.text and section_of_first(e) == ("Formulir",)
+
+
+def section_of_first(e: Extracted) -> tuple[str, ...]:
+    return e.sections[0].headings
+
+
+def test_a_page_laid_out_in_a_table_is_read_as_blocks_a_data_table_as_rows() -> None:
+    text = "Permohonan visa diplomatik diproses oleh bagian protokol paling lambat tiga puluh hari."
+    layout = (
+        "<table><tr><td><a href='/'>Beranda</a></td><td><h1>Panduan Cuti</h1>"
+        f"<p>Cuti tahunan dua belas hari kerja bagi setiap pegawai.</p><h2>Visa</h2><p>{text}</p>"
+        f"<p>Paspor dinas dibawa saat perjalanan dan {text}</p></td></tr></table>"
+    )
+    e = read(f"<html><body>{layout}</body></html>")
+    assert located(e)[-3:] == [
+        (("Panduan Cuti",), "Cuti tahunan dua belas hari kerja bagi setiap pegawai."),
+        (("Panduan Cuti", "Visa"), text),
+        (("Panduan Cuti", "Visa"), f"Paspor dinas dibawa saat perjalanan dan {text}"),
+    ]
+    # Word's HTML export puts a paragraph in every cell of a data table: still rows
+    cells = "".join(
+        f"<tr><th><p>{a}</p></th><th><p>{b}</p></th></tr>"
+        if i == 0
+        else f"<tr><td><p>{a}</p></td><td><p>{b}</p></td></tr>"
+        for i, (a, b) in enumerate([("Negara", "Uang"), ("Jepang", "300 dolar"), ("Korea", "280 dolar")])
+    )
+    e = read(
+        f"<html><body><article><h1>Uang</h1><p>{text}</p><table>{cells}</table><p>{text}!</p></article></body></html>"
+    )
+    assert "Negara: Jepang; Uang: 300 dolar." in e.text.splitlines()
+
+
+@pytest.mark.parametrize("filler", [0, 3], ids=["short page", "long page"])
+def test_a_definition_names_its_term(filler: int) -> None:
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    glossary = (
+        "<dl><dt>Visa</dt><dd>Izin masuk ke negara lain dari kedutaan.</dd>"
+        "<dt>Paspor</dt><dt>Pasport</dt><dd>Dokumen perjalanan resmi.</dd></dl>"
+    )
+    filled = "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+    e = read(
+        f"<html><body><article><h1>Istilah</h1>{filled}{glossary}<section>Catatan</section></article></body></html>"
+    )
+    lines = e.text.splitlines()
+    assert "Visa: Izin masuk ke negara lain dari kedutaan." in lines
+    assert "Paspor, Pasport: Dokumen perjalanan resmi." in lines
+    assert "Visa" not in lines and section_of_first(e) == ("Istilah",)
+
+
+def test_a_page_too_large_for_trafilatura_is_refused_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.readers import html
+
+    monkeypatch.setattr(html, "MAX_HTML_BYTES", 2**20)  # the real limit (20 MB: minutes), scaled down
+    monkeypatch.setattr("trafilatura.extract", lambda *a, **k: pytest.fail("extracted"))
+    page = "<html><body>" + "<p>Paragraf panjang tentang perjalanan dinas.</p>" * 30_000 + "</body></html>"
+    with pytest.raises(CorpusError, match=r"besar\.html is 1 MB of HTML \(at most 1 MB are read\)"):
+        read(page, "besar.html")
