@@ -130,7 +130,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"--worst must be 0 or more, got {args.worst}")
     labelled = read_jsonl(args.labelled, need_expected=True)
     others = {
-        kind: read_jsonl(path, need_expected=False) if path else None
+        kind: read_jsonl(path, need_expected=False, allow_empty=kind == "content_free") if path else None
         for kind, path in (
             ("offtopic", args.offtopic),
             ("unanswerable", args.unanswerable),
@@ -146,12 +146,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration import save_threshold
     from .evaluation import calibrate, read_jsonl
 
+    # The files first: a bad line is refused before the model loads or an index is built.
+    labelled = read_jsonl(args.labelled, need_expected=True)
+    offtopic = read_jsonl(args.offtopic, need_expected=False)
     assistant = open_assistant(args)
-    result = calibrate(
-        assistant,
-        read_jsonl(args.labelled, need_expected=True),
-        read_jsonl(args.offtopic, need_expected=False),
-    )
+    result = calibrate(assistant, labelled, offtopic)
     path = save_threshold(result, assistant)
     print(json.dumps(result, indent=2))
     print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)

@@ -9,15 +9,13 @@ content-free ones ("-", "apa itu?") should never be answered. The report is buil
 
 from __future__ import annotations
 
-import json
 import math
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .eval_report import format_report
+from .labelled import Labelled, read_jsonl
 
 if TYPE_CHECKING:
     from .answer import Result
@@ -26,44 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["Labelled", "auroc", "calibrate", "evaluate", "first_hit", "format_report", "read_jsonl"]
 
 KINDS = ("offtopic", "unanswerable")  # the two kinds that should abstain (the negatives of the AUROC)
-
-
-@dataclass
-class Labelled:
-    question: str
-    expected: list[str] = field(default_factory=list)
-
-
-def read_jsonl(path: Path, need_expected: bool) -> list[Labelled]:
-    """Questions of a JSONL file; with `need_expected`, each must carry a list of non-empty phrases."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    items = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            q, expected = obj["question"], obj.get("expected", [])
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
-            raise InputError(f'{path}:{n}: expected a JSON object with a "question"') from None
-        if not isinstance(q, str):
-            raise InputError(f'{path}:{n}: "question" must be a string')
-        if need_expected:
-            # A bare string would be read character by character and match almost any passage.
-            if not isinstance(expected, list) or not expected:
-                raise InputError(
-                    f'{path}:{n}: "expected" must be a non-empty list of phrases, got {json.dumps(expected)}',
-                    'e.g. {"question": "...", "expected": ["a phrase of the answer"]}',
-                )
-            if not all(isinstance(e, str) and e.strip() for e in expected):
-                raise InputError(f'{path}:{n}: every "expected" phrase must be a non-empty string')
-        items.append(Labelled(q, [str(e) for e in expected] if need_expected else []))
-    if not items:
-        raise InputError(f"{path} holds no question")
-    return items
 
 
 def _contains(text: str, expected: list[str]) -> bool:
