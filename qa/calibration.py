@@ -9,10 +9,13 @@ and the confidence is on the same scale (``CONFIDENCE``); anything else falls ba
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .errors import OutputError
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -49,7 +52,15 @@ def save_threshold(result: dict, assistant: Assistant) -> Path:
     path = assistant.settings.index_dir / INDEX_FILE
     data = {**result, "confidence": CONFIDENCE, "encoder": assistant.index.manifest["encoder"]}
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only or full index folder, a folder in the way: one line, exit 6
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(
+            f"cannot write the calibration {path} ({exc.strerror or exc}); the threshold was not saved",
+            "make the index folder writable (and free some space), then run qa calibrate again",
+        ) from None
     assistant.threshold = result["threshold"]
     return path

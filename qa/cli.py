@@ -12,7 +12,32 @@ from collections.abc import Sequence
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
-from .errors import QAError, describe
+from .errors import OutputError, QAError, describe
+
+
+def emit(text: str) -> None:
+    """Print ``text`` on stdout, flushed, so a full disk or a failing device is an ``OutputError`` here
+    (exit 6, one line) rather than a traceback, or an "Exception ignored" when Python exits."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _discard_stdout()
+        raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the text still buffered is not flushed (and failing) at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -40,7 +65,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
     info = assistant.info()
     where = info["index_dir"] or info["store"]
-    print(
+    emit(
         f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
         f"in {where} ({info['encoder']['runtime']}, built {info['build']['created']})"
     )
@@ -79,14 +104,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
     result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        emit(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        print(format_result(result))
+        emit(format_result(result))
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    print(json.dumps(open_assistant(args, build="never").info(), ensure_ascii=False, indent=2))
+    emit(json.dumps(open_assistant(args, build="never").info(), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -138,7 +163,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     }
     report = evaluate(open_assistant(args), labelled, k=args.k, worst=args.worst, **others)
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    emit(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
 
 
@@ -152,7 +177,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     assistant = open_assistant(args)
     result = calibrate(assistant, labelled, offtopic)
     path = save_threshold(result, assistant)
-    print(json.dumps(result, indent=2))
+    emit(json.dumps(result, indent=2))
     print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
     return 0
 
@@ -185,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. qa info | head -1: the reader has what it wanted
+        _discard_stdout()
         return 0
 
 

