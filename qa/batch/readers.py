@@ -19,7 +19,7 @@ from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
-from .sources import file_lines, read_head, split_lines
+from .sources import as_utf8, file_lines, read_head, split_lines
 from .tables import QUESTION_KEYS, Layout, table_layout
 
 MAX_QUESTION_CHARS = 2000
@@ -114,8 +114,11 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
 
 def _read_stdin() -> Iterator[Record]:
     stream = getattr(sys.stdin, "buffer", None)  # bytes, so one bad line cannot kill the whole read
+    encoding = "UTF-8"
     if stream is None:
         stream = (s.encode("utf-8", "surrogatepass") for s in sys.stdin)
+    elif hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
+        stream, encoding = as_utf8(stream, stream.peek(4096)[:4096])
     lines: Iterator[bytes] = split_lines(iter(stream))
     peeked = []
     for raw in lines:
@@ -124,7 +127,7 @@ def _read_stdin() -> Iterator[Record]:
             break
     all_lines = chain(peeked, lines)
     first = peeked[-1].lstrip(b"\xef\xbb\xbf \t") if peeked else b""
-    yield from (_jsonl if first.startswith(b"{") else _txt)(all_lines)
+    yield from (_jsonl if first.startswith(b"{") else _txt)(all_lines, encoding)
 
 
 def _txt(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:

@@ -80,18 +80,24 @@ class _Transcoded(io.RawIOBase):
         super().close()
 
 
+def as_utf8(stream: BinaryIO, head: bytes) -> tuple[BinaryIO, str]:
+    """``stream`` (positioned at its start, which is ``head``) as UTF-8 bytes, and its encoding's name."""
+    encoding, skip = detect_encoding(head)
+    if encoding == "utf-8":
+        return stream, "UTF-8"
+    return io.BufferedReader(_Transcoded(stream, encoding, skip), BLOCK), "UTF-16"
+
+
 def open_utf8(path: Path) -> tuple[BinaryIO, str]:
     """``path`` opened as a stream of UTF-8 bytes, and the name of the encoding it was written in."""
     f = path.open("rb")
     try:
-        encoding, skip = detect_encoding(f.read(4096))
+        head = f.read(4096)
         f.seek(0)
     except OSError:
         f.close()
         raise
-    if encoding == "utf-8":
-        return f, "UTF-8"
-    return io.BufferedReader(_Transcoded(f, encoding, skip), BLOCK), "UTF-16"
+    return as_utf8(f, head)
 
 
 def split_lines(stream: Iterator[bytes] | BinaryIO) -> Iterator[bytes]:

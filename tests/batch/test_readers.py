@@ -348,3 +348,17 @@ def test_an_over_long_question_is_never_copied_whole(tmp_path, ext):
         out = tmp_path / f"o.{out_ext}"
         run_batch(read_questions(src), FakeAnswer(), out)
         assert out.stat().st_size < 20_000 and ids_of(out) == ["1" if ext != "csv" else "2", ok.id]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    ["Apa itu A?\r\nSiapa B?\r\n", '{"id": "j1", "question": "Apa itu A?"}\n{"question": "Siapa B?"}\n'],
+)
+def test_stdin_in_utf16_is_decoded_like_a_file(monkeypatch, encoding, text):
+    """Before: read as UTF-8, 'S i a p a   B ?' was asked, a NUL line became a third row."""
+    raw = io.BufferedReader(io.BytesIO(text.encode(encoding)))  # a real stdin's buffer can peek
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(raw, encoding="utf-8"))
+    recs = list(read_questions("-"))
+    assert [(r.question, r.error) for r in recs] == [("Apa itu A?", None), ("Siapa B?", None)]
+
