@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -172,7 +173,8 @@ def _unwritable(obj: object) -> str | None:
 
     ``json.loads`` accepts lone surrogate escapes (``"\\ud800"``), which no UTF-8 writer and no
     encoder can take, and nesting that ``json.dumps`` may later refuse with a RecursionError;
-    both would otherwise crash the whole batch in the writer.  Iterative, so depth costs nothing.
+    both would otherwise crash the whole batch in the writer.  It also accepts ``NaN``, ``Infinity``
+    and ``1e999``, which would be written back as invalid JSON.  Iterative, so depth costs nothing.
     """
     stack: list[tuple[object, int]] = [(obj, 1)]
     while stack:
@@ -180,6 +182,8 @@ def _unwritable(obj: object) -> str | None:
         if isinstance(value, str):
             if _SURROGATE.search(value):
                 return "has an invalid Unicode escape (a lone surrogate such as \\ud800)"
+        elif isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity, 1e999: not JSON
+            return "has a number JSON cannot hold (NaN or infinite)"
         elif isinstance(value, (dict, list)):
             if depth > MAX_JSON_DEPTH:
                 return f"is nested deeper than {MAX_JSON_DEPTH} levels"

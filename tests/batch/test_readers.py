@@ -362,3 +362,13 @@ def test_stdin_in_utf16_is_decoded_like_a_file(monkeypatch, encoding, text):
     recs = list(read_questions("-"))
     assert [(r.question, r.error) for r in recs] == [("Apa itu A?", None), ("Siapa B?", None)]
 
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_jsonl_numbers_json_cannot_hold_are_error_rows_not_invalid_output(tmp_path, value):
+    src = write(tmp_path / "q.jsonl", f'{{"question": "Apa A?", "n": {value}}}\n{{"question": "Siapa B?"}}\n')
+    recs = list(read_questions(src))
+    assert "NaN or infinite" in (recs[0].error or "") and recs[1].error is None
+    out = tmp_path / "a.jsonl"
+    run_batch(read_questions(src), FakeAnswer(), out)
+    for line in out.read_text(encoding="utf-8").splitlines():  # strict JSON: what other tools accept
+        json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} written"))
