@@ -32,10 +32,18 @@ KEY_FIELD = "question_sha256"  # in each JSONL record: the key of the input ques
 
 
 class JsonlWriter(Writer):
+    """One ``qa ask --json`` object per line, with ``id``, ``line``, the run's ``k`` and the question key.
+
+    On resume the records already there must have been written with this run's ``k`` (the number
+    of passages each holds), else the file would mix two settings without saying so.
+    """
+
     signature = b'{"id": '
+    k: int | None = None  # this run's passages per question, written into each record when known
 
     def scan(self, f: BinaryIO) -> int:
         keep = 0
+        self.found_k: set[int] = set()  # the k of the records already there (older files: none)
         for raw in f:
             try:
                 obj = json.loads(raw) if raw.endswith(b"\n") else None
@@ -47,8 +55,21 @@ class JsonlWriter(Writer):
             self.done[str(obj["id"])] = (
                 key if isinstance(key, str) else question_key(_text(obj.get("question")))
             )
+            if isinstance(obj.get("k"), int) and not isinstance(obj["k"], bool):
+                self.found_k.add(obj["k"])
             keep += len(raw)
         return keep
+
+    def expect(self, k: int | None, first: Record) -> None:
+        self.k = k
+        other = sorted(getattr(self, "found_k", set()) - {k}) if k is not None else []
+        if other:
+            raise InputError(
+                f"{self.path}: its records were written with -k {', '.join(map(str, other))}, "
+                f"this run asks for {k} passages per question",
+                f"resume with the -k it was written with ({other[0]}), write to a new output file, "
+                "or start it over with --force instead of --resume",
+            )
 
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = []
@@ -58,6 +79,8 @@ class JsonlWriter(Writer):
                 obj = {**head, "question": rec.question, **safe_extra(rec.extra), "error": rec.error}
             else:
                 obj = {**head, **safe_extra(rec.extra), "question": rec.question, **result}
+            if self.k is not None:
+                obj["k"] = self.k
             obj[KEY_FIELD] = self.key(rec)
             out.append(to_json(obj) + "\n")
         return "".join(out)

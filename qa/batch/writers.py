@@ -24,7 +24,7 @@ OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
 CSV_COLUMNS = "id line question answer source location score confidence abstained error".split()
 PASSAGE_COLUMNS = ("text", "source", "location", "score")
 # Extra input fields with these names are written as ``input_<name>`` so they never shadow ours.
-RESERVED = {*CSV_COLUMNS, "passages", "chunk_id"}
+RESERVED = {*CSV_COLUMNS, "passages", "chunk_id", "k"}
 
 
 def safe_extra(extra: dict) -> dict:

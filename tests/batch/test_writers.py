@@ -223,6 +223,29 @@ def test_csv_resumed_with_other_columns_is_refused_and_a_bare_header_replaced(tm
     assert s.answered == 2 and csv_rows(bare)[0]["passage_2_text"].startswith("passage 2 for Apa?")
 
 
+def test_jsonl_resumed_with_another_k_is_refused_not_mixed(tmp_path):
+    """Before: records with 2 passages, then records with 1, in one file, without a word."""
+    src = write(tmp_path / "q.txt", "Apa?\nSiapa?\nKapan?\n")
+    out = tmp_path / "o.jsonl"
+    run_batch(list(read_questions(src))[:1], FakeAnswer(), out, k=2)
+    before = out.read_bytes()
+    answer = FakeAnswer()
+    with pytest.raises(InputError, match="written with -k 2, this run asks for 1") as exc:
+        run_batch(read_questions(src), answer, out, resume=True, k=1)
+    assert "-k it was written with (2)" in (exc.value.hint or "")
+    assert out.read_bytes() == before and answer.calls == []  # refused before any work
+    s = run_batch(read_questions(src), FakeAnswer(), out, resume=True, k=2)
+    assert (s.skipped, s.answered) == (1, 2) and [r["k"] for r in jsonl(out)] == [2, 2, 2]
+    old = write(
+        tmp_path / "old.jsonl",
+        "".join(ln.replace('"k": 2, ', "") + "\n" for ln in before.decode().splitlines()),
+    )
+    assert (
+        run_batch(read_questions(src), FakeAnswer(), old, resume=True, k=1).skipped == 1
+    )  # older files: no k
+    assert jsonl(old)[1]["k"] == 1
+
+
 def test_disk_full_is_one_clear_error_and_the_output_stays_resumable(tmp_path, monkeypatch):
     src = write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(10)))
     for ext in ("jsonl", "csv", "md"):
