@@ -118,8 +118,16 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
+    from .config import in_corpus
+    from .errors import InputError
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
+    if in_corpus(settings.corpus_dir, args.output):  # the next index would read the answers as a document
+        raise InputError(
+            f"{args.output} is inside the corpus folder {settings.corpus_dir}: the next index would take the "
+            "answers for a document (or refuse the corpus)",
+            "write the answers outside the corpus folder",
+        )
     records = read_questions(args.input, warn=lambda note: print(f"warning: {note}", file=sys.stderr))
     loaded: list[Assistant] = []
 

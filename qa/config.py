@@ -82,6 +82,18 @@ class Settings:
         return cls(**values)
 
 
+def in_corpus(corpus_dir: Path, path: Path) -> bool:
+    """Whether ``path`` is the corpus folder or a visible path below it: what the corpus walk reads.
+
+    Links are resolved; hidden names (a leading ``.``) are skipped by the walk, so they are not in it.
+    """
+    try:
+        rel = path.resolve().relative_to(corpus_dir.resolve())
+    except (ValueError, OSError, RuntimeError):  # outside the corpus (or a path that cannot be resolved)
+        return False
+    return not any(part.startswith(".") for part in rel.parts)
+
+
 def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path) -> None:
     """Refuse an index folder that is the corpus folder or a visible folder inside it (InputError).
 
@@ -91,11 +103,7 @@ def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path) -> None:
     """
     from .errors import InputError
 
-    try:
-        rel = index_dir.resolve().relative_to(corpus_dir.resolve())
-    except (ValueError, OSError, RuntimeError):  # outside the corpus (or a path that cannot be resolved)
-        return
-    if not any(part.startswith(".") for part in rel.parts):
+    if in_corpus(corpus_dir, index_dir):
         raise InputError(
             f"the index folder {index_dir} is inside the corpus folder {corpus_dir}: "
             "its files would be read as documents",

@@ -435,3 +435,30 @@ def test_a_guessed_csv_layout_is_announced_on_stderr(tmp_path: Path) -> None:
     assert r.returncode == 0, stderr(r)
     assert f"warning: {src}: no 'question' column; asking column 'teks'" in stderr(r)
     assert [o["id"] for o in jsonl(tmp_path / "o.jsonl")] == ["q1"]
+
+
+@pytest.mark.parametrize("name", ["answers.md", "answers.csv", "sub/answers.jsonl", "LINK/answers.md"])
+def test_an_output_inside_the_corpus_is_refused_before_any_work(tmp_path: Path, name: str) -> None:
+    """Before: answers.md was indexed as a document on the next run (the assistant quoted its own
+    answers back as sources); a .csv or .jsonl there made every later command fail with exit 3."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "sub").mkdir()
+    (tmp_path / "LINK").symlink_to(corpus / "sub", target_is_directory=True)
+    src = tmp_path / "q.txt"
+    src.write_text("apa tugas asisten menteri?\n")
+    target = tmp_path / name if name.startswith("LINK") else corpus / name
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*"))
+    r = subprocess.run(
+        [*QA, "batch", str(src), "-o", str(target), "--corpus", str(corpus)],
+        capture_output=True,
+        timeout=120,
+        env=qa_env(tmp_path / "index"),
+        cwd=ROOT,
+    )
+    _assert_clean_refusal(r)
+    assert "inside the corpus folder" in stderr(r) and "encoder:" not in stderr(r)
+    assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
+    assert not (tmp_path / "index").exists()
