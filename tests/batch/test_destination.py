@@ -77,5 +77,5 @@ def test_a_fifo_output_is_refused_not_opened(tmp_path: Path, force: bool) -> Non
     """Before: opening a FIFO for writing blocked the run forever (no reader)."""
     fifo = tmp_path / "answers.jsonl"
     os.mkfifo(fifo)
-    with pytest.raises(InputError, match="not a regular file"):
+    with pytest.raises(InputError, match="is a pipe or socket"):
         open_writer(fifo, resume=False, force=force)
