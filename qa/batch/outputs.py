@@ -216,26 +216,32 @@ class MarkdownWriter(Writer):
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = [self.signature.decode()] if self.fresh else []
         for n, (rec, result) in enumerate(items, self.count + 1):
-            question = " ".join((rec.question or "(tanpa pertanyaan)").split())
+            question = _plain(" ".join((rec.question or "(tanpa pertanyaan)").split()))
             question = question if len(question) <= 300 else question[:300] + "…"
             out.append(f"\n### {n}. {question}\n\n")
             res = result or {}
             error = rec.error or res.get("error")
             ans = res.get("answer")
             if error:
-                out.append(f"**Galat** (baris {rec.line}): {' '.join(str(error).split())}\n")
+                out.append(f"**Galat** (baris {rec.line}): {_plain(' '.join(str(error).split()))}\n")
             elif res.get("abstained") or not ans:
                 # the result's message says why (e.g. "Dokumen tidak menyebut lokasi kantor.")
-                message = " ".join(str(res.get("message") or ABSTAIN_TEXT).split())
+                message = _plain(" ".join(str(res.get("message") or ABSTAIN_TEXT).split()))
                 out.append(f"{message}\n\nKeyakinan: {_num(res.get('confidence'))}\n")
             else:
-                lines = str(ans.get("text", "")).splitlines()
+                lines = _plain(str(ans.get("text", ""))).splitlines()
                 quoted = "".join(f"> {line}".rstrip() + "\n" for line in lines)
                 source = " ".join(str(location_label(ans) or "").split()).replace("`", "'")
                 out.append(f"{quoted or '>' + chr(10)}\nSumber: `{source}` · skor {_num(ans.get('score'))}")
                 out.append(f" · keyakinan {_num(res.get('confidence'))}\n")
             out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} q={self.key(rec)} -->\n")
         return "".join(out)
+
+
+def _plain(text: str) -> str:
+    """Text shown as text: ``<`` and ``&`` escaped, so a question or passage holding ``<!--`` cannot hide
+    the rest of the rendered report, nor ``<img onerror=...>`` become live HTML in a Markdown viewer."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def _num(value: object) -> str:

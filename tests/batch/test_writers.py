@@ -6,6 +6,7 @@ import csv
 import errno
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -279,3 +280,23 @@ def test_a_real_full_device_gives_the_same_error(tmp_path):
     out.symlink_to("/dev/full")
     with pytest.raises(OutputError, match=f"disk full writing {out}; 0 answers kept"):
         run_batch(read_questions(src), FakeAnswer(), out)
+
+
+def test_md_report_shows_html_in_questions_and_answers_as_text(tmp_path):
+    """Before: a question holding '<!--' hid the rest of the rendered report (up to the next '-->'),
+    and '<img src=x onerror=...>' in a question or a passage was live HTML in Markdown viewers."""
+    src = write(
+        tmp_path / "q.jsonl",
+        '{"question": "Apa <!-- itu"}\n'
+        '{"question": "<img src=x onerror=alert(1)> & A?"}\n'
+        '{"question": "Siapa B?"}\n',
+    )
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md")
+    text = (tmp_path / "o.md").read_text()
+    visible = re.sub(r"<!-- qa:id=\S+ q=[0-9a-f]{16} -->\n", "", text)  # our resume markers, one per section
+    assert "<" not in visible
+    assert "### 1. Apa &lt;!-- itu\n" in text and "> Jawaban untuk Apa &lt;!-- itu\n" in text
+    assert "### 2. &lt;img src=x onerror=alert(1)> &amp; A?\n" in text
+    assert md_ids(tmp_path / "o.md") == ["1", "2", "3"]
+    s = run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md", resume=True)  # keys: the raw question
+    assert s.skipped == 3
