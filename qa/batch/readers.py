@@ -202,7 +202,7 @@ def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> I
             text, error = _decode(raw, state["n"], encoding)
             if error:
                 bad[state["n"]] = error
-            yield text
+            yield "\n" if state["n"] == 1 and layout.sep_line else text  # a blank row: skipped, still counted
 
     reader = csv.reader(decoded(), delimiter=layout.delimiter)
     qcol, idcol = layout.qcol, layout.idcol

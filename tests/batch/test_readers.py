@@ -372,3 +372,25 @@ def test_jsonl_numbers_json_cannot_hold_are_error_rows_not_invalid_output(tmp_pa
     run_batch(read_questions(src), FakeAnswer(), out)
     for line in out.read_text(encoding="utf-8").splitlines():  # strict JSON: what other tools accept
         json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} written"))
+
+
+@pytest.mark.parametrize(
+    ("data", "ids"),
+    [
+        ("sep=;\r\nid;question\r\nq1;Apa itu A?\r\nq2;Siapa B?\r\n", ["q1", "q2"]),
+        (
+            "\ufeffSEP=|\nno|teks\n1|Apa itu A?\n2|Siapa B?\n",
+            ["3", "4"],
+        ),  # no question header: the one text column
+        ("sep=,\nApa itu A?\nSiapa B?\n", ["2", "3"]),
+    ],
+)
+def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(tmp_path, data, ids):
+    """Before: 'sep=;' was read as a data row, so the header and the id column were asked as questions."""
+    src = write(tmp_path / "q.csv", data)
+    recs = list(read_questions(src))
+    assert [(r.id, r.question, r.error) for r in recs] == [
+        (ids[0], "Apa itu A?", None),
+        (ids[1], "Siapa B?", None),
+    ]
+    assert count_questions(src) == 2
