@@ -231,6 +231,7 @@ def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> I
                 name = c.strip() or f"column_{i + 1}"
                 names.append(name if name not in names else f"{name}_{i + 1}")
             continue
+        row, misfit = _fit(row, len(names), qcol, layout.delimiter) if names else (row, None)
         extra = {
             names[i] if i < len(names) else f"column_{i + 1}": c
             for i, c in enumerate(row)
@@ -238,4 +239,18 @@ def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> I
         }
         rid = row[idcol] if idcol is not None and idcol < len(row) else None
         question = row[qcol] if qcol < len(row) else None
-        yield _record(start, rid, question, extra, errors[0] if errors else None)
+        error = errors[0] if errors else f"line {start}: {misfit}" if misfit else None
+        yield _record(start, rid, question, extra, error)
+
+
+def _fit(row: list[str], width: int, qcol: int, delimiter: str) -> tuple[list[str], str | None]:
+    """A data row with more cells than its header has a delimiter inside an unquoted cell (a comma in
+    a question, or a decimal comma): in the last column, the question, its cells are joined back;
+    elsewhere the question may have shifted, so the row is an error (the reason) instead of a guess."""
+    while len(row) > width and not row[-1].strip():
+        row = row[:-1]  # trailing delimiters, as some exports write
+    if len(row) <= width:
+        return row, None
+    if qcol == width - 1:
+        return [*row[:qcol], delimiter.join(row[qcol:])], None
+    return row, f"{len(row)} cells but the header has {width} (a {delimiter!r} inside an unquoted cell?)"

@@ -394,3 +394,25 @@ def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(tmp_path, data, id
         (ids[1], "Siapa B?", None),
     ]
     assert count_questions(src) == 2
+
+
+def test_an_unquoted_comma_in_the_last_column_question_stays_in_the_question(tmp_path):
+    """Before: 'Berapa gaji 1,5 juta?' under an 'id,question' header asked 'Berapa gaji 1' silently."""
+    src = write(tmp_path / "q.csv", "id,question\nq1,Berapa gaji 1,5 juta?\nq2,Siapa, dan kapan?,\nq3,Apa?\n")
+    recs = list(read_questions(src))
+    assert [(r.id, r.question, r.extra, r.error) for r in recs] == [
+        ("q1", "Berapa gaji 1,5 juta?", {}, None),
+        ("q2", "Siapa, dan kapan?", {}, None),  # a trailing delimiter is not part of it
+        ("q3", "Apa?", {}, None),
+    ]
+
+
+def test_a_row_wider_than_its_header_elsewhere_is_an_error_row_not_a_shifted_question(tmp_path):
+    src = write(tmp_path / "q.csv", "id,question,note\nq1,Berapa gaji 1,5 juta?,x\nq2,Apa?,y\nq3,Siapa?,z,\n")
+    recs = list(read_questions(src))
+    assert recs[0].id == "q1" and "4 cells but the header has 3" in (recs[0].error or "")
+    assert [(r.id, r.question, r.extra, r.error) for r in recs[1:]] == [
+        ("q2", "Apa?", {"note": "y"}, None),
+        ("q3", "Siapa?", {"note": "z"}, None),
+    ]
+
