@@ -129,6 +129,8 @@ def _guessed(text: list[str], prefer: str, name: str, warn: Callable[[str], None
         later = [c for r in rows for c in r[1:] if c]
         if d in ",;" and later and all(c[:1].isspace() for c in later):
             continue  # "Siapa, dan kapan?": a comma in prose, not a column
+        if d == "," and all(a[-1:].isdigit() and b[:1].isdigit() for r in rows for a, b in zip(r, r[1:])):
+            continue  # "Berapa gaji 1,5 juta?": a decimal comma, not a column
         best, best_score = d, width
     if best != ONE_COLUMN:
         warn(f"{name}: {NO_HEADER}")

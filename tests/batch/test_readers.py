@@ -416,3 +416,10 @@ def test_a_row_wider_than_its_header_elsewhere_is_an_error_row_not_a_shifted_que
         ("q3", "Siapa?", {"note": "z"}, None),
     ]
 
+
+def test_headerless_lines_with_decimal_commas_are_one_question_each(tmp_path):
+    warnings: list[str] = []
+    src = write(tmp_path / "q.csv", "Berapa gaji 1,5 juta per bulan?\nApakah tunjangan 2,5 persen?\n")
+    recs = list(read_questions(src, warn=warnings.append))
+    assert [r.question for r in recs] == ["Berapa gaji 1,5 juta per bulan?", "Apakah tunjangan 2,5 persen?"]
+    assert warnings == [] and all(r.extra == {} for r in recs)
