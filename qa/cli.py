@@ -13,13 +13,17 @@ from collections.abc import Sequence
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
 from .errors import OutputError, QAError, describe
+from .printable import for_terminal, json_for_terminal
 
 
-def emit(text: str) -> None:
+def emit(text: str, is_json: bool = False) -> None:
     """Print ``text`` on stdout, flushed, so a full disk or a failing device is an ``OutputError`` here
-    (exit 6, one line) rather than a traceback, or an "Exception ignored" when Python exits."""
+    (exit 6, one line) rather than a traceback, or an "Exception ignored" when Python exits.
+
+    Control characters from documents or questions are printed as escapes (qa/printable.py).
+    """
     try:
-        print(text)
+        print(json_for_terminal(text) if is_json else for_terminal(text))
         sys.stdout.flush()
     except BrokenPipeError:
         raise
@@ -104,14 +108,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
     result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
     if args.json:
-        emit(json.dumps(result.to_dict(), ensure_ascii=False))
+        emit(json.dumps(result.to_dict(), ensure_ascii=False), is_json=True)
     else:
         emit(format_result(result))
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    emit(json.dumps(open_assistant(args, build="never").info(), ensure_ascii=False, indent=2))
+    emit(json.dumps(open_assistant(args, build="never").info(), ensure_ascii=False, indent=2), is_json=True)
     return 0
 
 
@@ -128,7 +132,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
             "answers for a document (or refuse the corpus)",
             "write the answers outside the corpus folder",
         )
-    records = read_questions(args.input, warn=lambda note: print(f"warning: {note}", file=sys.stderr))
+    def warn(note: str) -> None:
+        print(f"warning: {for_terminal(note)}", file=sys.stderr)
+
+    records = read_questions(args.input, warn=warn)
     loaded: list[Assistant] = []
 
     def prepare() -> None:
@@ -151,7 +158,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         source=args.input,
         prepare=prepare,
     )
-    print(format_summary(summary), file=sys.stderr)
+    print(for_terminal(format_summary(summary)), file=sys.stderr)
     return 0
 
 
@@ -171,7 +178,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     }
     report = evaluate(open_assistant(args), labelled, k=args.k, worst=args.worst, **others)
-    emit(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    if args.json:
+        emit(json.dumps(report, ensure_ascii=False, indent=2), is_json=True)
+    else:
+        emit(format_report(report))
     return 0
 
 
@@ -185,7 +195,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     assistant = open_assistant(args)
     result = calibrate(assistant, labelled, offtopic)
     path = save_threshold(result, assistant)
-    emit(json.dumps(result, indent=2))
+    emit(json.dumps(result, indent=2), is_json=True)
     print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
     return 0
 
@@ -213,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except QAError as exc:
-        print(f"error: {describe(exc)}", file=sys.stderr)
+        print(f"error: {for_terminal(describe(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

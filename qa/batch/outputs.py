@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote
 
 from ..answer import ABSTAIN_TEXT
 from ..errors import InputError
+from ..printable import for_terminal
 from .readers import Record
 from .writers import (
     CSV_COLUMNS,
@@ -240,8 +241,9 @@ class MarkdownWriter(Writer):
 
 def _plain(text: str) -> str:
     """Text shown as text: ``<`` and ``&`` escaped, so a question or passage holding ``<!--`` cannot hide
-    the rest of the rendered report, nor ``<img onerror=...>`` become live HTML in a Markdown viewer."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    the rest of the rendered report, nor ``<img onerror=...>`` become live HTML in a Markdown viewer;
+    control characters as ``\\xNN``, so ``cat report.md`` cannot run terminal escape sequences."""
+    return for_terminal(text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def _num(value: object) -> str:

@@ -300,3 +300,12 @@ def test_md_report_shows_html_in_questions_and_answers_as_text(tmp_path):
     assert md_ids(tmp_path / "o.md") == ["1", "2", "3"]
     s = run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md", resume=True)  # keys: the raw question
     assert s.skipped == 3
+
+
+def test_md_report_shows_control_characters_as_escapes(tmp_path):
+    """Before: `cat report.md` ran the escape sequences of a question or passage (clear screen, retitle)."""
+    src = write(tmp_path / "q.jsonl", '{"question": "Apa \\u001b[2J itu\\u009b?"}\n')
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md")
+    text = (tmp_path / "o.md").read_text()
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+    assert "### 1. Apa \\x1b[2J itu\\x9b?\n" in text and "> Jawaban untuk Apa \\x1b[2J itu\\x9b?" in text
