@@ -423,3 +423,12 @@ def test_headerless_lines_with_decimal_commas_are_one_question_each(tmp_path):
     recs = list(read_questions(src, warn=warnings.append))
     assert [r.question for r in recs] == ["Berapa gaji 1,5 juta per bulan?", "Apakah tunjangan 2,5 persen?"]
     assert warnings == [] and all(r.extra == {} for r in recs)
+
+
+def test_a_question_file_gone_before_it_is_read_is_an_input_error(tmp_path):
+    """Before: FileNotFoundError (or any I/O error while reading) escaped as a traceback mid-batch."""
+    src = write(tmp_path / "q.txt", "Apa?\n")
+    recs = read_questions(src)  # checked and sampled now; read lazily by the run
+    src.unlink()
+    with pytest.raises(InputError, match="cannot read question file"):
+        list(recs)
