@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import json
 import os
 import re
 import sys
@@ -309,3 +310,22 @@ def test_md_report_shows_control_characters_as_escapes(tmp_path):
     text = (tmp_path / "o.md").read_text()
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
     assert "### 1. Apa \\x1b[2J itu\\x9b?\n" in text and "> Jawaban untuk Apa \\x1b[2J itu\\x9b?" in text
+
+
+def test_input_fields_named_like_result_fields_are_kept_apart(tmp_path):
+    """Before: an input 'reason' or 'message' was overwritten by the result's, and an input 'notice'
+    was written as if the assistant had given that notice."""
+    from qa.answer import Result
+
+    fields = set(Result("q", True, 0.0, [], notice="n", reason="r").to_dict()) - {"question"}
+    fields |= {"question_sha256", "k"}
+    src = write(
+        tmp_path / "q.jsonl", json.dumps({"question": "Apa?", **{f: f"in-{f}" for f in fields}}) + "\n"
+    )
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.jsonl", k=1)
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.csv", k=1)
+    rec = jsonl(tmp_path / "o.jsonl")[0]
+    for f in fields:
+        assert rec[f"input_{f}"] == f"in-{f}" and rec.get(f) != f"in-{f}"
+    row = csv_rows(tmp_path / "o.csv")[0]
+    assert row["input_notice"] == "in-notice" and row["input_message"] == "in-message"
