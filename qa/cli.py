@@ -187,11 +187,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration import save_threshold
-    from .evaluation import calibrate, read_jsonl
+    from .evaluation import calibrate, check_disjoint, read_jsonl
 
     # The files first: a bad line is refused before the model loads or an index is built.
     labelled = read_jsonl(args.labelled, need_expected=True)
     offtopic = read_jsonl(args.offtopic, need_expected=False)
+    check_disjoint(labelled, offtopic)
     assistant = open_assistant(args)
     result = calibrate(assistant, labelled, offtopic)
     path = save_threshold(result, assistant)

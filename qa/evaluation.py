@@ -135,8 +135,24 @@ def evaluate(
     return build_report(assistant, k, answerable, negatives, refused, latencies, worst)
 
 
+def check_disjoint(labelled: list[Labelled], offtopic: list[Labelled]) -> None:
+    """Refuse (InputError) calibration sets sharing a question: it cannot be both answerable and not."""
+    both = sorted({i.question for i in labelled} & {i.question for i in offtopic})
+    if both:
+        raise InputError(
+            f"{len(both)} question(s) are both answerable and off-topic, e.g. {both[0]!r}",
+            "give the off-topic questions (the documents do not answer them) in another file",
+        )
+
+
 def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> dict:
-    """The threshold maximising balanced accuracy of answer (labelled) vs abstain (off-topic)."""
+    """The threshold maximising balanced accuracy of answer (labelled) vs abstain (off-topic).
+
+    Refused (InputError) when a question is in both sets (the same file twice, say) or when no
+    threshold does better than answering everything (balanced accuracy 0.5): such a threshold would be
+    arbitrary, and saving it would silently change every later answer.
+    """
+    check_disjoint(labelled, offtopic)
     on = [assistant.ask(i.question).confidence for i in labelled]
     off = [assistant.ask(i.question).confidence for i in offtopic]
     candidates = sorted(set(on + off))
@@ -146,6 +162,12 @@ def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Lab
         return (sum(c >= t for c in on) / len(on) + sum(c < t for c in off) / len(off)) / 2
 
     best = max(balanced(t) for t in cuts)
+    if best <= 0.5:
+        raise InputError(
+            "no threshold tells the labelled questions from the off-topic ones (balanced accuracy 0.5); "
+            "nothing saved",
+            "check the files: labelled questions the documents answer, off-topic ones they do not",
+        )
     # Among equally good cuts take the middle of the widest gap: most room for unseen questions.
     good = [t for t in cuts if balanced(t) == best]
     threshold = (good[0] + good[-1]) / 2

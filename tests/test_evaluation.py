@@ -309,3 +309,37 @@ def test_cli_eval_and_calibrate_on_a_deeply_nested_line_exit_2_without_a_traceba
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [f"error: {f}:1: not valid JSON (nested too deeply)"]
+
+
+def test_calibrate_refuses_overlapping_sets_and_a_threshold_that_separates_nothing(fake_assistant) -> None:
+    """Before: `qa calibrate a.jsonl --offtopic a.jsonl` saved a threshold of 0.5 (balanced accuracy 0.5)."""
+    on = [Labelled("memantau perkembangan kerjasama", ["x"])]
+    with pytest.raises(InputError, match="both answerable and off-topic"):
+        calibrate(fake_assistant, on, [Labelled("memantau perkembangan kerjasama")])
+    same = [Labelled("memantau perkembangan kerjasama?")]  # another text, the same confidence
+    with pytest.raises(InputError, match="balanced accuracy 0.5"):
+        calibrate(fake_assistant, on, same)
+
+
+def test_cli_calibrate_with_the_same_file_twice_saves_nothing(tmp_path: Path) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"question": "apa tugas asisten?", "expected": ["tugas"]}\n', encoding="utf-8")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qa",
+            "calibrate",
+            str(f),
+            "--offtopic",
+            str(f),
+            "--index",
+            str(tmp_path / "i"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert r.returncode == 2 and "both answerable and off-topic" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "i").exists()  # refused before the model or the index
