@@ -194,6 +194,7 @@ def _unwritable(obj: object) -> str | None:
 
 def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> Iterator[Record]:
     bad: dict[int, str] = {}
+    texts: dict[int, str] = {}  # the decoded lines of the row being read
     state = {"n": 0}
 
     def decoded() -> Iterator[str]:
@@ -202,35 +203,27 @@ def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> I
             text, error = _decode(raw, state["n"], encoding)
             if error:
                 bad[state["n"]] = error
-            yield "\n" if state["n"] == 1 and layout.sep_line else text  # a blank row: skipped, still counted
+            if state["n"] == 1 and layout.sep_line:
+                text = "\n"  # a blank row: skipped, still counted
+            texts[state["n"]] = text
+            yield text
 
-    reader = csv.reader(decoded(), delimiter=layout.delimiter)
+    # Strict, so a stray or unclosed quote is an error here (the lines are then read one by one below)
+    # instead of a quoted field silently swallowing the next lines: questions merged into one.
+    reader = csv.reader(decoded(), delimiter=layout.delimiter, strict=True)
     qcol, idcol = layout.qcol, layout.idcol
     names: list[str] | None = None if layout.has_header else []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            bad.clear()
-            if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
-                limit = csv.field_size_limit()
-                message = f"question too long (over {limit} characters, limit {MAX_QUESTION_CHARS})"
-            else:
-                message = f"line {start}: malformed CSV ({exc})"
-            yield _record(start, None, None, {}, message)
-            continue
-        errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
+
+    def record(start: int, row: list[str], errors: list[str]) -> Record | None:
+        nonlocal names
         if not any(c.strip() for c in row):
-            continue
+            return None
         if names is None:  # the header row
             names = []
             for i, c in enumerate(row):
                 name = c.strip() or f"column_{i + 1}"
                 names.append(name if name not in names else f"{name}_{i + 1}")
-            continue
+            return None
         row, misfit = _fit(row, len(names), qcol, layout.delimiter) if names else (row, None)
         extra = {
             names[i] if i < len(names) else f"column_{i + 1}": c
@@ -240,7 +233,40 @@ def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> I
         rid = row[idcol] if idcol is not None and idcol < len(row) else None
         question = row[qcol] if qcol < len(row) else None
         error = errors[0] if errors else f"line {start}: {misfit}" if misfit else None
-        yield _record(start, rid, question, extra, error)
+        return _record(start, rid, question, extra, error)
+
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            span = range(start, reader.line_num + 1)
+            raw = [texts.pop(n, "") for n in span]
+            if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
+                bad.clear()
+                limit = csv.field_size_limit()
+                too_long = f"question too long (over {limit} characters, limit {MAX_QUESTION_CHARS})"
+                yield _record(start, None, None, {}, too_long)
+                continue
+            try:  # each line a row of its own, its quotes as text
+                plain = csv.reader(raw, delimiter=layout.delimiter, quoting=csv.QUOTE_NONE)
+                rows = [next(plain, []) for _ in raw]
+            except csv.Error:  # e.g. a NUL byte
+                bad.clear()
+                yield _record(start, None, None, {}, f"line {start}: malformed CSV ({exc})")
+                continue
+            for n, one in zip(span, rows):
+                rec = record(n, one, [bad.pop(n)] if n in bad else [])
+                if rec is not None:
+                    yield rec
+            continue
+        span = range(start, reader.line_num + 1)
+        texts.clear()
+        rec = record(start, row, [bad.pop(n) for n in span if n in bad])
+        if rec is not None:
+            yield rec
 
 
 def _fit(row: list[str], width: int, qcol: int, delimiter: str) -> tuple[list[str], str | None]:

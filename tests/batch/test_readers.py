@@ -432,3 +432,28 @@ def test_a_question_file_gone_before_it_is_read_is_an_input_error(tmp_path):
     src.unlink()
     with pytest.raises(InputError, match="cannot read question file"):
         list(recs)
+
+
+@pytest.mark.parametrize(
+    ("data", "questions"),
+    [
+        ('"Kantor di mana?\nSiapa B?\nKapan C?\n', ['"Kantor di mana?', "Siapa B?", "Kapan C?"]),
+        ('question\n"Kantor di mana?\nSiapa B?\n', ['"Kantor di mana?', "Siapa B?"]),
+        ('id,question\n1,"Kantor, di mana?\n2,Siapa B?\n3,"Apa ""A"" itu?" kata dia\n', None),
+        (
+            'id,question\n1,"Di mana,\nkantornya?"\n2,Siapa B?\n',
+            ["Di mana,\nkantornya?", "Siapa B?"],
+        ),  # legit
+    ],
+    ids=["eof-headerless", "eof-header", "stray-quote-later", "quoted-newline-kept"],
+)
+def test_an_unclosed_quote_does_not_merge_the_following_questions(tmp_path, data, questions):
+    """Before: a quote opened and never closed (or closed by a stray quote further down) made every
+    following line part of one question: three questions asked as one, silently."""
+    src = write(tmp_path / "q.csv", data)
+    recs = list(read_questions(src))
+    if questions is None:  # the lines of the broken row come back one by one, as written
+        assert [r.question for r in recs] == ['"Kantor, di mana?', "Siapa B?", '"Apa ""A"" itu?" kata dia']
+    else:
+        assert [r.question for r in recs] == questions
+    assert all(r.error is None for r in recs) and count_questions(src) == len(recs)
