@@ -122,6 +122,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
+    from .batch.runner import MAX_INPUT_COLUMNS, input_columns
     from .config import in_corpus
     from .errors import InputError
 
@@ -136,6 +137,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"warning: {for_terminal(note)}", file=sys.stderr)
 
     records = read_questions(args.input, warn=warn)
+    columns = input_columns(args.input)
+    if columns is not None and len(columns) > MAX_INPUT_COLUMNS and args.output.suffix.lower() == ".csv":
+        warn(f"{args.input}: over {MAX_INPUT_COLUMNS} different input fields; the CSV has the first ones")
     loaded: list[Assistant] = []
 
     def prepare() -> None:
@@ -154,6 +158,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         force=args.force,
         chunk_size=args.chunk_size,
         total=count_questions(args.input),
+        columns=columns,
         k=args.k,
         source=args.input,
         prepare=prepare,

@@ -462,3 +462,15 @@ def test_an_output_inside_the_corpus_is_refused_before_any_work(tmp_path: Path, 
     assert "inside the corpus folder" in stderr(r) and "encoder:" not in stderr(r)
     assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
     assert not (tmp_path / "index").exists()
+
+
+def test_a_csv_from_jsonl_has_every_records_fields(tmp_path: Path) -> None:
+    src = tmp_path / "q.jsonl"
+    src.write_text(
+        '{"id": "a", "question": "apa tugas asisten?"}\n{"id": "b", "question": "siapa?", "bab": "2"}\n'
+    )
+    r = _fake(tmp_path, "batch", str(src), "-o", str(tmp_path / "o.csv"))
+    assert r.returncode == 0, stderr(r)
+    with (tmp_path / "o.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(row["id"], row["bab"]) for row in rows] == [("a", ""), ("b", "2")]
