@@ -83,6 +83,8 @@ def input_columns(source: str | Path) -> list[str] | None:
     """
     if str(source) == "-":
         return None
+    if Path(source).suffix.lower() != ".jsonl":
+        return []  # a table's fields are its header's; a .txt has none
     seen: dict[str, None] = {}
     try:
         for rec in read_questions(source):
