@@ -51,14 +51,25 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             error = "no question field/column"
         elif not isinstance(question, str):
             error, question = "question is not a string", json.dumps(question, ensure_ascii=False)
-        elif not _BLANK.sub("", question):
-            error = "empty question"  # control characters count as blank, as they do for the assistant
+        elif not _BLANK.sub("", question) or _empty_like(question):
+            # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
+            # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
+            error = "empty question"
     if isinstance(question, str) and len(question) > MAX_QUESTION_CHARS:
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
         size = len(question)
         error = error or f"question too long ({size} characters, limit {MAX_QUESTION_CHARS})"
         question = f"{question[:TOO_LONG_KEPT]}… [{size - TOO_LONG_KEPT} more characters not kept]"
     return Record(line, rid, question if isinstance(question, str) else None, extra, error)
+
+
+def _empty_like(question: str) -> bool:
+    """What the assistant refuses as an empty question (qa/assistant.py ``ask_many``)."""
+    from ..assistant import clean_question
+    from ..question import analyze
+
+    cleaned = clean_question(question)
+    return not cleaned or analyze(cleaned).empty_like
 
 
 def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | None]:

@@ -474,3 +474,14 @@ def test_a_csv_from_jsonl_has_every_records_fields(tmp_path: Path) -> None:
     with (tmp_path / "o.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [(row["id"], row["bab"]) for row in rows] == [("a", ""), ("b", "2")]
+
+
+def test_rows_of_punctuation_are_error_rows_not_the_end_of_the_batch(tmp_path: Path) -> None:
+    """Before: a chunk made only of rows such as '-', '?' or ',,' was refused question by question
+    with the same 'the question is empty', taken for a broken answerer: the whole batch ended, exit 2."""
+    src = tmp_path / "q.txt"
+    src.write_text("-\n?\n...\napa tugas asisten?\n")
+    r = _fake(tmp_path, "batch", str(src), "-o", str(tmp_path / "o.jsonl"), "--chunk-size", "2")
+    assert r.returncode == 0, stderr(r)
+    out = jsonl(tmp_path / "o.jsonl")
+    assert [o.get("error") for o in out] == ["empty question"] * 3 + [None]

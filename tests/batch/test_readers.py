@@ -457,3 +457,8 @@ def test_an_unclosed_quote_does_not_merge_the_following_questions(tmp_path, data
     else:
         assert [r.question for r in recs] == questions
     assert all(r.error is None for r in recs) and count_questions(src) == len(recs)
+
+
+def test_a_question_the_assistant_would_find_empty_is_an_empty_question_row(tmp_path):
+    src = write(tmp_path / "q.txt", "-\n?\n\u200b\u200b\n…!\nApa itu A?\n")
+    assert [r.error for r in read_questions(src)] == ["empty question"] * 4 + [None]
