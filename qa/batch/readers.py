@@ -29,6 +29,7 @@ INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
 MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+_ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 
 
 @dataclass
@@ -65,6 +66,8 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
 
 def _empty_like(question: str) -> bool:
     """What the assistant refuses as an empty question (qa/assistant.py ``ask_many``)."""
+    if _ASCII_ALNUM.search(question):
+        return False  # the common case, at once: an ASCII letter or digit survives every normalisation
     from ..assistant import clean_question
     from ..question import analyze
 
