@@ -9,10 +9,14 @@ and the confidence is on the same scale (``CONFIDENCE``); anything else falls ba
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .errors import OutputError
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -44,12 +48,34 @@ def load_threshold(index_dir: Path, encoder: dict | None, default: float) -> flo
     return default if value is None else value
 
 
+def _ours(path: Path) -> bool:
+    """False when ``path`` exists but is not a calibration this tool wrote (any threshold, any encoder)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError, RecursionError):
+        return not path.exists() or path.is_dir()  # a folder in the way fails below, by name
+    return isinstance(data, dict) and "threshold" in data and "confidence" in data
+
+
 def save_threshold(result: dict, assistant: Assistant) -> Path:
     """Write the calibration next to the index, atomically; the running assistant uses it at once."""
     path = assistant.settings.index_dir / INDEX_FILE
     data = {**result, "confidence": CONFIDENCE, "encoder": assistant.index.manifest["encoder"]}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # never a name a user's file may have
+    try:
+        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        if not _ours(path):  # a user's file of that name in the folder chosen as index: kept aside
+            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            os.rename(path, path.with_name(f"{path.name}.kept-{stamp}"))
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only or full index folder, a folder in the way: one line, exit 6
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(
+            f"cannot write the calibration {path} ({exc.strerror or exc}); the threshold was not saved",
+            "make the index folder writable (and free some space), then run qa calibrate again",
+        ) from None
     assistant.threshold = result["threshold"]
     return path

@@ -12,7 +12,36 @@ from collections.abc import Sequence
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
-from .errors import QAError, describe
+from .errors import OutputError, QAError, describe
+from .printable import for_terminal, json_for_terminal
+
+
+def emit(text: str, is_json: bool = False) -> None:
+    """Print ``text`` on stdout, flushed, so a full disk or a failing device is an ``OutputError`` here
+    (exit 6, one line) rather than a traceback, or an "Exception ignored" when Python exits.
+
+    Control characters from documents or questions are printed as escapes (qa/printable.py).
+    """
+    try:
+        print(json_for_terminal(text) if is_json else for_terminal(text))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _discard_stdout()
+        raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the text still buffered is not flushed (and failing) at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -40,7 +69,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
     info = assistant.info()
     where = info["index_dir"] or info["store"]
-    print(
+    emit(
         f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
         f"in {where} ({info['encoder']['runtime']}, built {info['build']['created']})"
     )
@@ -79,23 +108,38 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
     result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        emit(json.dumps(result.to_dict(), ensure_ascii=False), is_json=True)
     else:
-        print(format_result(result))
+        emit(format_result(result))
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    print(json.dumps(open_assistant(args, build="never").info(), ensure_ascii=False, indent=2))
+    emit(json.dumps(open_assistant(args, build="never").info(), ensure_ascii=False, indent=2), is_json=True)
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
+    from .batch.runner import MAX_INPUT_COLUMNS, input_columns
+    from .config import in_corpus
+    from .errors import InputError
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
-    records = read_questions(args.input, warn=lambda note: print(f"warning: {note}", file=sys.stderr))
+    if in_corpus(settings.corpus_dir, args.output):  # the next index would read the answers as a document
+        raise InputError(
+            f"{args.output} is inside the corpus folder {settings.corpus_dir}: the next index would take the "
+            "answers for a document (or refuse the corpus)",
+            "write the answers outside the corpus folder",
+        )
+    def warn(note: str) -> None:
+        print(f"warning: {for_terminal(note)}", file=sys.stderr)
+
+    records = read_questions(args.input, warn=warn)
+    columns = input_columns(args.input)
+    if columns is not None and len(columns) > MAX_INPUT_COLUMNS and args.output.suffix.lower() == ".csv":
+        warn(f"{args.input}: over {MAX_INPUT_COLUMNS} different input fields; the CSV has the first ones")
     loaded: list[Assistant] = []
 
     def prepare() -> None:
@@ -114,11 +158,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         force=args.force,
         chunk_size=args.chunk_size,
         total=count_questions(args.input),
+        columns=columns,
         k=args.k,
         source=args.input,
         prepare=prepare,
     )
-    print(format_summary(summary), file=sys.stderr)
+    print(for_terminal(format_summary(summary)), file=sys.stderr)
     return 0
 
 
@@ -130,7 +175,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"--worst must be 0 or more, got {args.worst}")
     labelled = read_jsonl(args.labelled, need_expected=True)
     others = {
-        kind: read_jsonl(path, need_expected=False) if path else None
+        kind: read_jsonl(path, need_expected=False, allow_empty=kind == "content_free") if path else None
         for kind, path in (
             ("offtopic", args.offtopic),
             ("unanswerable", args.unanswerable),
@@ -138,22 +183,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     }
     report = evaluate(open_assistant(args), labelled, k=args.k, worst=args.worst, **others)
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    if args.json:
+        emit(json.dumps(report, ensure_ascii=False, indent=2), is_json=True)
+    else:
+        emit(format_report(report))
     return 0
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration import save_threshold
-    from .evaluation import calibrate, read_jsonl
+    from .evaluation import calibrate, check_disjoint, read_jsonl
 
+    # The files first: a bad line is refused before the model loads or an index is built.
+    labelled = read_jsonl(args.labelled, need_expected=True)
+    offtopic = read_jsonl(args.offtopic, need_expected=False)
+    check_disjoint(labelled, offtopic)
     assistant = open_assistant(args)
-    result = calibrate(
-        assistant,
-        read_jsonl(args.labelled, need_expected=True),
-        read_jsonl(args.offtopic, need_expected=False),
-    )
+    result = calibrate(assistant, labelled, offtopic)
     path = save_threshold(result, assistant)
-    print(json.dumps(result, indent=2))
+    emit(json.dumps(result, indent=2), is_json=True)
     print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
     return 0
 
@@ -181,12 +229,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except QAError as exc:
-        print(f"error: {describe(exc)}", file=sys.stderr)
+        print(f"error: {for_terminal(describe(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. qa info | head -1: the reader has what it wanted
+        _discard_stdout()
         return 0
 
 

@@ -48,6 +48,7 @@ class Settings:
             object.__setattr__(self, name, Path(getattr(self, name)))
         if self.encoder not in ENCODERS:
             raise InputError(f"unknown encoder {self.encoder!r}", f"choose one of: {', '.join(ENCODERS)}")
+        _check_index_outside_corpus(self.corpus_dir, self.index_dir)
         if not 0 <= self.window <= 10:
             raise InputError(f"window must be between 0 and 10, got {self.window}")
         from .milvus.target import parse_store
@@ -79,3 +80,33 @@ class Settings:
             if value is not None:
                 values[name] = Path(value) if name in ("corpus_dir", "index_dir") else value
         return cls(**values)
+
+
+def in_corpus(corpus_dir: Path, path: Path) -> bool:
+    """Whether ``path`` is the corpus folder or a visible path below it: what the corpus walk reads.
+
+    Links are resolved; hidden names (a leading ``.``) are skipped by the walk, so they are not in it.
+    """
+    try:
+        rel = path.resolve().relative_to(corpus_dir.resolve())
+    except (ValueError, OSError, RuntimeError):  # outside the corpus (or a path that cannot be resolved)
+        return False
+    return not any(part.startswith(".") for part in rel.parts)
+
+
+def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path) -> None:
+    """Refuse an index folder that is the corpus folder or a visible folder inside it (InputError).
+
+    Its build folders and ``manifest.json`` would be read as corpus files of a type that cannot be read:
+    the first build succeeds, and every later command fails on them. A hidden folder (``corpus/.index``)
+    is skipped by the corpus walk, so it is allowed.
+    """
+    from .errors import InputError
+
+    if in_corpus(corpus_dir, index_dir):
+        raise InputError(
+            f"the index folder {index_dir} is inside the corpus folder {corpus_dir}: "
+            "its files would be read as documents",
+            "choose an index folder outside the corpus (--index / QA_INDEX), or a hidden one such as "
+            f"{corpus_dir / '.index'}",
+        )

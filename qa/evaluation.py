@@ -9,15 +9,13 @@ content-free ones ("-", "apa itu?") should never be answered. The report is buil
 
 from __future__ import annotations
 
-import json
 import math
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .eval_report import format_report
+from .labelled import Labelled, read_jsonl
 
 if TYPE_CHECKING:
     from .answer import Result
@@ -26,44 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["Labelled", "auroc", "calibrate", "evaluate", "first_hit", "format_report", "read_jsonl"]
 
 KINDS = ("offtopic", "unanswerable")  # the two kinds that should abstain (the negatives of the AUROC)
-
-
-@dataclass
-class Labelled:
-    question: str
-    expected: list[str] = field(default_factory=list)
-
-
-def read_jsonl(path: Path, need_expected: bool) -> list[Labelled]:
-    """Questions of a JSONL file; with `need_expected`, each must carry a list of non-empty phrases."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    items = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            q, expected = obj["question"], obj.get("expected", [])
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
-            raise InputError(f'{path}:{n}: expected a JSON object with a "question"') from None
-        if not isinstance(q, str):
-            raise InputError(f'{path}:{n}: "question" must be a string')
-        if need_expected:
-            # A bare string would be read character by character and match almost any passage.
-            if not isinstance(expected, list) or not expected:
-                raise InputError(
-                    f'{path}:{n}: "expected" must be a non-empty list of phrases, got {json.dumps(expected)}',
-                    'e.g. {"question": "...", "expected": ["a phrase of the answer"]}',
-                )
-            if not all(isinstance(e, str) and e.strip() for e in expected):
-                raise InputError(f'{path}:{n}: every "expected" phrase must be a non-empty string')
-        items.append(Labelled(q, [str(e) for e in expected] if need_expected else []))
-    if not items:
-        raise InputError(f"{path} holds no question")
-    return items
 
 
 def _contains(text: str, expected: list[str]) -> bool:
@@ -175,8 +135,24 @@ def evaluate(
     return build_report(assistant, k, answerable, negatives, refused, latencies, worst)
 
 
+def check_disjoint(labelled: list[Labelled], offtopic: list[Labelled]) -> None:
+    """Refuse (InputError) calibration sets sharing a question: it cannot be both answerable and not."""
+    both = sorted({i.question for i in labelled} & {i.question for i in offtopic})
+    if both:
+        raise InputError(
+            f"{len(both)} question(s) are both answerable and off-topic, e.g. {both[0]!r}",
+            "give the off-topic questions (the documents do not answer them) in another file",
+        )
+
+
 def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> dict:
-    """The threshold maximising balanced accuracy of answer (labelled) vs abstain (off-topic)."""
+    """The threshold maximising balanced accuracy of answer (labelled) vs abstain (off-topic).
+
+    Refused (InputError) when a question is in both sets (the same file twice, say) or when no
+    threshold does better than answering everything (balanced accuracy 0.5): such a threshold would be
+    arbitrary, and saving it would silently change every later answer.
+    """
+    check_disjoint(labelled, offtopic)
     on = [assistant.ask(i.question).confidence for i in labelled]
     off = [assistant.ask(i.question).confidence for i in offtopic]
     candidates = sorted(set(on + off))
@@ -186,6 +162,12 @@ def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Lab
         return (sum(c >= t for c in on) / len(on) + sum(c < t for c in off) / len(off)) / 2
 
     best = max(balanced(t) for t in cuts)
+    if best <= 0.5:
+        raise InputError(
+            "no threshold tells the labelled questions from the off-topic ones (balanced accuracy 0.5); "
+            "nothing saved",
+            "check the files: labelled questions the documents answer, off-topic ones they do not",
+        )
     # Among equally good cuts take the middle of the widest gap: most room for unseen questions.
     good = [t for t in cuts if balanced(t) == best]
     threshold = (good[0] + good[-1]) / 2

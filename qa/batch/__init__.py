@@ -1,9 +1,9 @@
 """Batch mode: a file of questions in, a file of answers out, streaming, resumable and crash-safe.
 
 ``sources`` turn files into lines (any line ending, UTF-8 or UTF-16), ``tables`` decide a CSV's
-layout, ``readers`` turn .txt/.csv/.tsv/.jsonl (or standard input) into records, ``writers`` and
-``outputs`` append .jsonl/.csv/.md results durably, and ``runner`` drives them; the CLI's
-``qa batch`` and the UI's Batch tab both call :func:`run_batch`.
+layout (``tablerows`` read its rows), ``readers`` turn .txt/.csv/.tsv/.jsonl (or standard input) into
+records, ``writers`` and ``outputs`` append .jsonl/.csv/.md results durably, and ``runner`` drives
+them; the CLI's ``qa batch`` and the UI's Batch tab both call :func:`run_batch`.
 """
 
 from .destination import check_output

@@ -1,8 +1,8 @@
 """Where a batch may write: the checks before an output file is opened, and opening it.
 
 An output is refused before any work when the run must not write it: the question file itself under any
-name (``--force`` would empty it before the first question is read), a folder, an unknown extension, or
-an existing file without ``--resume``/``--force``.
+name (``--force`` would empty it before the first question is read), a folder, a FIFO or socket (opening
+a FIFO blocks), an unknown extension, or an existing file without ``--resume``/``--force``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | 
         )
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected an output file")
+    if path.is_fifo() or path.is_socket():  # opening a FIFO blocks the run until a reader comes
+        raise InputError(f"{path}: is a pipe or socket, expected an output file")
     if source is not None and (_is_stdin(path) if str(source) == "-" else same_file(Path(source), path)):
         raise InputError(
             f"{path} is the question file {source}; the answers would overwrite the questions",

@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote
 
 from ..answer import ABSTAIN_TEXT
 from ..errors import InputError
+from ..printable import for_terminal
 from .readers import Record
 from .writers import (
     CSV_COLUMNS,
@@ -32,10 +33,18 @@ KEY_FIELD = "question_sha256"  # in each JSONL record: the key of the input ques
 
 
 class JsonlWriter(Writer):
+    """One ``qa ask --json`` object per line, with ``id``, ``line``, the run's ``k`` and the question key.
+
+    On resume the records already there must have been written with this run's ``k`` (the number
+    of passages each holds), else the file would mix two settings without saying so.
+    """
+
     signature = b'{"id": '
+    k: int | None = None  # this run's passages per question, written into each record when known
 
     def scan(self, f: BinaryIO) -> int:
         keep = 0
+        self.found_k: set[int] = set()  # the k of the records already there (older files: none)
         for raw in f:
             try:
                 obj = json.loads(raw) if raw.endswith(b"\n") else None
@@ -47,8 +56,21 @@ class JsonlWriter(Writer):
             self.done[str(obj["id"])] = (
                 key if isinstance(key, str) else question_key(_text(obj.get("question")))
             )
+            if isinstance(obj.get("k"), int) and not isinstance(obj["k"], bool):
+                self.found_k.add(obj["k"])
             keep += len(raw)
         return keep
+
+    def expect(self, k: int | None, first: Record) -> None:
+        self.k = k
+        other = sorted(getattr(self, "found_k", set()) - {k}) if k is not None else []
+        if other:
+            raise InputError(
+                f"{self.path}: its records were written with -k {', '.join(map(str, other))}, "
+                f"this run asks for {k} passages per question",
+                f"resume with the -k it was written with ({other[0]}), write to a new output file, "
+                "or start it over with --force instead of --resume",
+            )
 
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = []
@@ -58,6 +80,8 @@ class JsonlWriter(Writer):
                 obj = {**head, "question": rec.question, **safe_extra(rec.extra), "error": rec.error}
             else:
                 obj = {**head, **safe_extra(rec.extra), "question": rec.question, **result}
+            if self.k is not None:
+                obj["k"] = self.k
             obj[KEY_FIELD] = self.key(rec)
             out.append(to_json(obj) + "\n")
         return "".join(out)
@@ -193,26 +217,33 @@ class MarkdownWriter(Writer):
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = [self.signature.decode()] if self.fresh else []
         for n, (rec, result) in enumerate(items, self.count + 1):
-            question = " ".join((rec.question or "(tanpa pertanyaan)").split())
+            question = _plain(" ".join((rec.question or "(tanpa pertanyaan)").split()))
             question = question if len(question) <= 300 else question[:300] + "…"
             out.append(f"\n### {n}. {question}\n\n")
             res = result or {}
             error = rec.error or res.get("error")
             ans = res.get("answer")
             if error:
-                out.append(f"**Galat** (baris {rec.line}): {' '.join(str(error).split())}\n")
+                out.append(f"**Galat** (baris {rec.line}): {_plain(' '.join(str(error).split()))}\n")
             elif res.get("abstained") or not ans:
                 # the result's message says why (e.g. "Dokumen tidak menyebut lokasi kantor.")
-                message = " ".join(str(res.get("message") or ABSTAIN_TEXT).split())
+                message = _plain(" ".join(str(res.get("message") or ABSTAIN_TEXT).split()))
                 out.append(f"{message}\n\nKeyakinan: {_num(res.get('confidence'))}\n")
             else:
-                lines = str(ans.get("text", "")).splitlines()
+                lines = _plain(str(ans.get("text", ""))).splitlines()
                 quoted = "".join(f"> {line}".rstrip() + "\n" for line in lines)
                 source = " ".join(str(location_label(ans) or "").split()).replace("`", "'")
                 out.append(f"{quoted or '>' + chr(10)}\nSumber: `{source}` · skor {_num(ans.get('score'))}")
                 out.append(f" · keyakinan {_num(res.get('confidence'))}\n")
             out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} q={self.key(rec)} -->\n")
         return "".join(out)
+
+
+def _plain(text: str) -> str:
+    """Text shown as text: ``<`` and ``&`` escaped, so a question or passage holding ``<!--`` cannot hide
+    the rest of the rendered report, nor ``<img onerror=...>`` become live HTML in a Markdown viewer;
+    control characters as ``\\xNN``, so ``cat report.md`` cannot run terminal escape sequences."""
+    return for_terminal(text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def _num(value: object) -> str:

@@ -9,8 +9,8 @@ problems (missing, a directory, binary, wrong type, a table with no clear questi
 
 from __future__ import annotations
 
-import csv
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -19,8 +19,8 @@ from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
-from .sources import file_lines, read_head, split_lines
-from .tables import QUESTION_KEYS, Layout, table_layout
+from .sources import as_utf8, file_lines, read_head, split_lines
+from .tables import QUESTION_KEYS, table_layout
 
 MAX_QUESTION_CHARS = 2000
 TOO_LONG_KEPT = 200  # characters of an over-long question kept in its error record, to recognise it
@@ -28,6 +28,7 @@ INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
 MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+_ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 
 
 @dataclass
@@ -50,14 +51,27 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             error = "no question field/column"
         elif not isinstance(question, str):
             error, question = "question is not a string", json.dumps(question, ensure_ascii=False)
-        elif not _BLANK.sub("", question):
-            error = "empty question"  # control characters count as blank, as they do for the assistant
+        elif not _BLANK.sub("", question) or _empty_like(question):
+            # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
+            # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
+            error = "empty question"
     if isinstance(question, str) and len(question) > MAX_QUESTION_CHARS:
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
         size = len(question)
         error = error or f"question too long ({size} characters, limit {MAX_QUESTION_CHARS})"
         question = f"{question[:TOO_LONG_KEPT]}… [{size - TOO_LONG_KEPT} more characters not kept]"
     return Record(line, rid, question if isinstance(question, str) else None, extra, error)
+
+
+def _empty_like(question: str) -> bool:
+    """What the assistant refuses as an empty question (qa/assistant.py ``ask_many``)."""
+    if _ASCII_ALNUM.search(question):
+        return False  # the common case, at once: an ASCII letter or digit survives every normalisation
+    from ..assistant import clean_question
+    from ..question import analyze
+
+    cleaned = clean_question(question)
+    return not cleaned or analyze(cleaned).empty_like
 
 
 def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | None]:
@@ -109,13 +123,18 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         lines = lines[:-1]  # the sample may end mid-line
     sample = [_decode(raw, n)[0] for n, raw in enumerate(lines[:200], 1)]
     layout = table_layout(sample, "\t" if kind == ".tsv" else ",", str(path), warn)
-    return _table(file_lines(path), layout, encoding)
+    from .tablerows import table_records  # it builds on this module's records
+
+    return table_records(file_lines(path), layout, encoding)
 
 
 def _read_stdin() -> Iterator[Record]:
     stream = getattr(sys.stdin, "buffer", None)  # bytes, so one bad line cannot kill the whole read
+    encoding = "UTF-8"
     if stream is None:
         stream = (s.encode("utf-8", "surrogatepass") for s in sys.stdin)
+    elif hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
+        stream, encoding = as_utf8(stream, stream.peek(4096)[:4096])
     lines: Iterator[bytes] = split_lines(iter(stream))
     peeked = []
     for raw in lines:
@@ -124,7 +143,7 @@ def _read_stdin() -> Iterator[Record]:
             break
     all_lines = chain(peeked, lines)
     first = peeked[-1].lstrip(b"\xef\xbb\xbf \t") if peeked else b""
-    yield from (_jsonl if first.startswith(b"{") else _txt)(all_lines)
+    yield from (_jsonl if first.startswith(b"{") else _txt)(all_lines, encoding)
 
 
 def _txt(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
@@ -169,7 +188,8 @@ def _unwritable(obj: object) -> str | None:
 
     ``json.loads`` accepts lone surrogate escapes (``"\\ud800"``), which no UTF-8 writer and no
     encoder can take, and nesting that ``json.dumps`` may later refuse with a RecursionError;
-    both would otherwise crash the whole batch in the writer.  Iterative, so depth costs nothing.
+    both would otherwise crash the whole batch in the writer.  It also accepts ``NaN``, ``Infinity``
+    and ``1e999``, which would be written back as invalid JSON.  Iterative, so depth costs nothing.
     """
     stack: list[tuple[object, int]] = [(obj, 1)]
     while stack:
@@ -177,58 +197,11 @@ def _unwritable(obj: object) -> str | None:
         if isinstance(value, str):
             if _SURROGATE.search(value):
                 return "has an invalid Unicode escape (a lone surrogate such as \\ud800)"
+        elif isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity, 1e999: not JSON
+            return "has a number JSON cannot hold (NaN or infinite)"
         elif isinstance(value, (dict, list)):
             if depth > MAX_JSON_DEPTH:
                 return f"is nested deeper than {MAX_JSON_DEPTH} levels"
             items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
             stack.extend((item, depth + 1) for item in items)
     return None
-
-
-def _table(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> Iterator[Record]:
-    bad: dict[int, str] = {}
-    state = {"n": 0}
-
-    def decoded() -> Iterator[str]:
-        for raw in lines:
-            state["n"] += 1
-            text, error = _decode(raw, state["n"], encoding)
-            if error:
-                bad[state["n"]] = error
-            yield text
-
-    reader = csv.reader(decoded(), delimiter=layout.delimiter)
-    qcol, idcol = layout.qcol, layout.idcol
-    names: list[str] | None = None if layout.has_header else []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            bad.clear()
-            if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
-                limit = csv.field_size_limit()
-                message = f"question too long (over {limit} characters, limit {MAX_QUESTION_CHARS})"
-            else:
-                message = f"line {start}: malformed CSV ({exc})"
-            yield _record(start, None, None, {}, message)
-            continue
-        errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
-        if not any(c.strip() for c in row):
-            continue
-        if names is None:  # the header row
-            names = []
-            for i, c in enumerate(row):
-                name = c.strip() or f"column_{i + 1}"
-                names.append(name if name not in names else f"{name}_{i + 1}")
-            continue
-        extra = {
-            names[i] if i < len(names) else f"column_{i + 1}": c
-            for i, c in enumerate(row)
-            if i not in (qcol, idcol)
-        }
-        rid = row[idcol] if idcol is not None and idcol < len(row) else None
-        question = row[qcol] if qcol < len(row) else None
-        yield _record(start, rid, question, extra, errors[0] if errors else None)

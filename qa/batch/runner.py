@@ -29,8 +29,8 @@ Guarantees:
 * CSV output is spreadsheet-safe: text cells starting with ``= + - @``, tab, CR or ``'`` get a
   leading ``'`` (OWASP CSV-injection advice); numbers, and text that is just a plain number
   such as ``-0.5``, are written as they are.  A new CSV file starts with a UTF-8 BOM (Excel).
-  Header cells are neutralised like data cells.  Its header is fixed by ``k`` and the first
-  record's extra columns (later records' other columns are not written).
+  Header cells are neutralised like data cells.  Its header is fixed by ``k`` and the input's
+  extra fields (``columns``: all of a file's, up to MAX_INPUT_COLUMNS; else the first record's).
 * Extra input fields that collide with output fields (``id``, ``answer``, ``score``…) are
   written as ``input_<name>``.
 """
@@ -49,6 +49,7 @@ from .destination import open_writer, same_file
 from .readers import Record, read_questions
 
 AnswerFn = Callable[[list[str]], list[dict]]
+MAX_INPUT_COLUMNS = 100  # input fields written as CSV columns at most (a hostile file could have one per row)
 
 
 @dataclass
@@ -72,6 +73,27 @@ def count_questions(source: str | Path) -> int | None:
         return sum(1 for _ in read_questions(source))
     except InputError:
         return None
+
+
+def input_columns(source: str | Path) -> list[str] | None:
+    """Every extra field of the records of ``source``, in order of first appearance; None for stdin.
+
+    The CSV header is written before the rows: taken from the first record alone, a field that only
+    later JSONL records hold was silently missing from the CSV. Read once up front, as for the count.
+    """
+    if str(source) == "-":
+        return None
+    if Path(source).suffix.lower() != ".jsonl":
+        return []  # a table's fields are its header's; a .txt has none
+    seen: dict[str, None] = {}
+    try:
+        for rec in read_questions(source):
+            seen.update(dict.fromkeys(rec.extra))
+            if len(seen) > MAX_INPUT_COLUMNS:
+                break
+    except InputError:
+        return None
+    return list(seen)
 
 
 def format_summary(s: BatchSummary) -> str:
@@ -128,6 +150,7 @@ def run_batch(
     k: int | None = None,
     source: str | Path | None = None,
     prepare: Callable[[], None] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> BatchSummary:
     """Answer ``records`` chunk by chunk into ``output`` (.jsonl, .csv or .md by extension).
 
@@ -139,7 +162,8 @@ def run_batch(
     fixes the CSV columns.  ``prepare`` runs once the outputs are checked and before anything is
     answered or written (the CLI loads the model there).  ``on_progress`` gets the number of
     records handled so far (skipped included) after each chunk.  Nothing is created when the run
-    fails before its first chunk is written.
+    fails before its first chunk is written.  ``columns`` (:func:`input_columns`) are the input fields
+    the CSV header holds, when known up front; else those of the first record.
     """
     from ..assistant import MAX_K
 
@@ -152,8 +176,12 @@ def run_batch(
     rows = iter(records)
     first = next(rows, None)
     if first is not None:
+        shape = first  # the CSV header's input columns: the first record's, or all the file's
+        if columns is not None:
+            extra = {c: first.extra.get(c) for c in columns[:MAX_INPUT_COLUMNS]}
+            shape = dataclasses.replace(first, extra={**extra, **first.extra})
         for w in writers:
-            w.expect(k, first)  # e.g. a CSV resumed with another -k: refused before any work
+            w.expect(k, shape)  # e.g. a CSV resumed with another -k: refused before any work
     if prepare is not None:
         prepare()
     seen: set[str] = set()

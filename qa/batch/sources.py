@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from ..errors import InputError
+
 BLOCK = 1 << 16
 _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
@@ -80,18 +82,24 @@ class _Transcoded(io.RawIOBase):
         super().close()
 
 
+def as_utf8(stream: BinaryIO, head: bytes) -> tuple[BinaryIO, str]:
+    """``stream`` (positioned at its start, which is ``head``) as UTF-8 bytes, and its encoding's name."""
+    encoding, skip = detect_encoding(head)
+    if encoding == "utf-8":
+        return stream, "UTF-8"
+    return io.BufferedReader(_Transcoded(stream, encoding, skip), BLOCK), "UTF-16"
+
+
 def open_utf8(path: Path) -> tuple[BinaryIO, str]:
     """``path`` opened as a stream of UTF-8 bytes, and the name of the encoding it was written in."""
     f = path.open("rb")
     try:
-        encoding, skip = detect_encoding(f.read(4096))
+        head = f.read(4096)
         f.seek(0)
     except OSError:
         f.close()
         raise
-    if encoding == "utf-8":
-        return f, "UTF-8"
-    return io.BufferedReader(_Transcoded(f, encoding, skip), BLOCK), "UTF-16"
+    return as_utf8(f, head)
 
 
 def split_lines(stream: Iterator[bytes] | BinaryIO) -> Iterator[bytes]:
@@ -112,10 +120,18 @@ def split_lines(stream: Iterator[bytes] | BinaryIO) -> Iterator[bytes]:
 
 
 def file_lines(path: Path) -> Iterator[bytes]:
-    """The physical lines of ``path`` as UTF-8 bytes (see :func:`open_utf8`), opened lazily."""
-    stream, _ = open_utf8(path)
-    with stream:
-        yield from split_lines(stream)
+    """The physical lines of ``path`` as UTF-8 bytes (see :func:`open_utf8`), opened lazily.
+
+    Opened when the batch reads its first record, so the file may be gone or fail by then (removed,
+    a network share dropped, an I/O error): one :class:`~qa.errors.InputError`, the chunks already
+    written kept for ``--resume``, never a traceback.
+    """
+    try:
+        stream, _ = open_utf8(path)
+        with stream:
+            yield from split_lines(stream)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
 
 
 def read_head(path: Path, size: int = BLOCK) -> tuple[bytes, bool, str]:

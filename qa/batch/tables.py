@@ -8,6 +8,7 @@ once and a guess is announced (``warn``) instead of silently asking the wrong co
 * A first row with an ``id`` cell, or with a cell above a column of plain numbers, is a header
   without a question column: the one remaining text column is used (with a warning), several are
   refused as ambiguous.
+* A first line ``sep=;`` (Excel's delimiter hint) names the delimiter and is skipped, not read as a row.
 * Otherwise every row is data.  A delimiter is believed only if it cuts every sampled row into the
   same number of cells and is not used as punctuation (every cell after a delimiter starting with
   a space, as after a comma in prose); else the whole line is the question.
@@ -28,14 +29,20 @@ ONE_COLUMN = "\x1f"  # a delimiter no question contains: the whole row is the qu
 _NUMBER = re.compile(r"\s*[+-]?\d+([.,]\d+)?\s*")
 
 
+NO_HEADER = "no header naming a 'question' or 'pertanyaan' column; asking column 1 of every row"
+_SEP_LINE = re.compile(r"\ufeff?sep=(.)\r?\n?", re.IGNORECASE)  # Excel's first-line delimiter hint
+
+
 @dataclass(frozen=True)
 class Layout:
-    """``has_header``: the first non-blank row names the columns; ``qcol``/``idcol`` index into rows."""
+    """``has_header``: the first non-blank row names the columns; ``qcol``/``idcol`` index into rows;
+    ``sep_line``: the file's first line is Excel's ``sep=;`` hint, not a row."""
 
     delimiter: str
     has_header: bool = False
     qcol: int = 0
     idcol: int | None = None
+    sep_line: bool = False
 
 
 def _rows(text: list[str], delimiter: str) -> list[list[str]]:
@@ -82,7 +89,30 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
 
 
 def table_layout(text: list[str], prefer: str, name: str, warn: Callable[[str], None]) -> Layout:
-    """The layout of a table whose first lines (decoded, with their endings) are ``text``."""
+    """The layout of a table whose first lines (decoded, with their endings) are ``text``.
+
+    A first line ``sep=;`` (Excel writes it, and reads it, to name the delimiter) decides the delimiter
+    and is not a row: taken for data, it made the header and the id column the questions.
+    """
+    hint = _SEP_LINE.fullmatch(text[0]) if text else None
+    if hint is not None and hint.group(1) not in '"\r\n':
+        found = _declared(text[1:], hint.group(1), name, warn)
+        return Layout(found.delimiter, found.has_header, found.qcol, found.idcol, sep_line=True)
+    return _guessed(text, prefer, name, warn)
+
+
+def _declared(text: list[str], delimiter: str, name: str, warn: Callable[[str], None]) -> Layout:
+    """The layout when the file names its delimiter: only the header is left to find."""
+    rows = _rows(text, delimiter)
+    found = _header(rows[0], rows[1:], name, warn) if rows else None
+    if found is not None:
+        return Layout(delimiter, True, found.qcol, found.idcol)
+    if any(len(r) > 1 for r in rows):
+        warn(f"{name}: {NO_HEADER}")
+    return Layout(delimiter)
+
+
+def _guessed(text: list[str], prefer: str, name: str, warn: Callable[[str], None]) -> Layout:
     delimiter, rows = _widest(text, prefer)
     if not rows:
         return Layout(ONE_COLUMN)
@@ -99,7 +129,9 @@ def table_layout(text: list[str], prefer: str, name: str, warn: Callable[[str], 
         later = [c for r in rows for c in r[1:] if c]
         if d in ",;" and later and all(c[:1].isspace() for c in later):
             continue  # "Siapa, dan kapan?": a comma in prose, not a column
+        if d == "," and all(a[-1:].isdigit() and b[:1].isdigit() for r in rows for a, b in zip(r, r[1:])):
+            continue  # "Berapa gaji 1,5 juta?": a decimal comma, not a column
         best, best_score = d, width
     if best != ONE_COLUMN:
-        warn(f"{name}: no header naming a 'question' or 'pertanyaan' column; asking column 1 of every row")
+        warn(f"{name}: {NO_HEADER}")
     return Layout(best)

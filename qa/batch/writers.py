@@ -23,8 +23,11 @@ from .readers import Record
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
 CSV_COLUMNS = "id line question answer source location score confidence abstained error".split()
 PASSAGE_COLUMNS = ("text", "source", "location", "score")
-# Extra input fields with these names are written as ``input_<name>`` so they never shadow ours.
-RESERVED = {*CSV_COLUMNS, "passages", "chunk_id"}
+# Every top-level field of a ``qa ask --json`` result (qa/answer.py Result.to_dict), and ours.
+RESULT_FIELDS = ("question", "abstained", "confidence", "answer", "message", "reason", "passages", "notice")
+# Extra input fields with these names are written as ``input_<name>``: they never shadow ours, nor pass
+# for ours (an input "notice" looked like the assistant's notice, an input "reason" was overwritten).
+RESERVED = {*CSV_COLUMNS, *RESULT_FIELDS, "chunk_id", "k", "question_sha256"}
 
 
 def safe_extra(extra: dict) -> dict:

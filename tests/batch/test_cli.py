@@ -299,7 +299,7 @@ def test_sigkill_part_way_then_resume_answers_each_question_exactly_once(tmp_pat
 
 def _comparable(record: dict) -> dict:
     """The ``qa ask --json`` fields of a batch record (batch adds id and line)."""
-    return {k: v for k, v in record.items() if k not in ("id", "line", "question_sha256")}
+    return {k: v for k, v in record.items() if k not in ("id", "line", "k", "question_sha256")}
 
 
 @pytest.mark.slow
@@ -435,3 +435,53 @@ def test_a_guessed_csv_layout_is_announced_on_stderr(tmp_path: Path) -> None:
     assert r.returncode == 0, stderr(r)
     assert f"warning: {src}: no 'question' column; asking column 'teks'" in stderr(r)
     assert [o["id"] for o in jsonl(tmp_path / "o.jsonl")] == ["q1"]
+
+
+@pytest.mark.parametrize("name", ["answers.md", "answers.csv", "sub/answers.jsonl", "LINK/answers.md"])
+def test_an_output_inside_the_corpus_is_refused_before_any_work(tmp_path: Path, name: str) -> None:
+    """Before: answers.md was indexed as a document on the next run (the assistant quoted its own
+    answers back as sources); a .csv or .jsonl there made every later command fail with exit 3."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "sub").mkdir()
+    (tmp_path / "LINK").symlink_to(corpus / "sub", target_is_directory=True)
+    src = tmp_path / "q.txt"
+    src.write_text("apa tugas asisten menteri?\n")
+    target = tmp_path / name if name.startswith("LINK") else corpus / name
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*"))
+    r = subprocess.run(
+        [*QA, "batch", str(src), "-o", str(target), "--corpus", str(corpus)],
+        capture_output=True,
+        timeout=120,
+        env=qa_env(tmp_path / "index"),
+        cwd=ROOT,
+    )
+    _assert_clean_refusal(r)
+    assert "inside the corpus folder" in stderr(r) and "encoder:" not in stderr(r)
+    assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
+    assert not (tmp_path / "index").exists()
+
+
+def test_a_csv_from_jsonl_has_every_records_fields(tmp_path: Path) -> None:
+    src = tmp_path / "q.jsonl"
+    src.write_text(
+        '{"id": "a", "question": "apa tugas asisten?"}\n{"id": "b", "question": "siapa?", "bab": "2"}\n'
+    )
+    r = _fake(tmp_path, "batch", str(src), "-o", str(tmp_path / "o.csv"))
+    assert r.returncode == 0, stderr(r)
+    with (tmp_path / "o.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(row["id"], row["bab"]) for row in rows] == [("a", ""), ("b", "2")]
+
+
+def test_rows_of_punctuation_are_error_rows_not_the_end_of_the_batch(tmp_path: Path) -> None:
+    """Before: a chunk made only of rows such as '-', '?' or ',,' was refused question by question
+    with the same 'the question is empty', taken for a broken answerer: the whole batch ended, exit 2."""
+    src = tmp_path / "q.txt"
+    src.write_text("-\n?\n...\napa tugas asisten?\n")
+    r = _fake(tmp_path, "batch", str(src), "-o", str(tmp_path / "o.jsonl"), "--chunk-size", "2")
+    assert r.returncode == 0, stderr(r)
+    out = jsonl(tmp_path / "o.jsonl")
+    assert [o.get("error") for o in out] == ["empty question"] * 3 + [None]

@@ -70,3 +70,12 @@ def test_stdin_redirected_from_the_output_is_refused(questions: Path) -> None:
         out = subprocess.run([sys.executable, "-c", code, str(questions)], stdin=stdin, capture_output=True,
                              text=True, timeout=60, cwd=Path(__file__).parents[2])  # fmt: skip
     assert out.stdout.startswith("refused"), out.stderr
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_fifo_output_is_refused_not_opened(tmp_path: Path, force: bool) -> None:
+    """Before: opening a FIFO for writing blocked the run forever (no reader)."""
+    fifo = tmp_path / "answers.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="is a pipe or socket"):
+        open_writer(fifo, resume=False, force=force)

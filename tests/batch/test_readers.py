@@ -348,3 +348,117 @@ def test_an_over_long_question_is_never_copied_whole(tmp_path, ext):
         out = tmp_path / f"o.{out_ext}"
         run_batch(read_questions(src), FakeAnswer(), out)
         assert out.stat().st_size < 20_000 and ids_of(out) == ["1" if ext != "csv" else "2", ok.id]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    ["Apa itu A?\r\nSiapa B?\r\n", '{"id": "j1", "question": "Apa itu A?"}\n{"question": "Siapa B?"}\n'],
+)
+def test_stdin_in_utf16_is_decoded_like_a_file(monkeypatch, encoding, text):
+    """Before: read as UTF-8, 'S i a p a   B ?' was asked, a NUL line became a third row."""
+    raw = io.BufferedReader(io.BytesIO(text.encode(encoding)))  # a real stdin's buffer can peek
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(raw, encoding="utf-8"))
+    recs = list(read_questions("-"))
+    assert [(r.question, r.error) for r in recs] == [("Apa itu A?", None), ("Siapa B?", None)]
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_jsonl_numbers_json_cannot_hold_are_error_rows_not_invalid_output(tmp_path, value):
+    src = write(tmp_path / "q.jsonl", f'{{"question": "Apa A?", "n": {value}}}\n{{"question": "Siapa B?"}}\n')
+    recs = list(read_questions(src))
+    assert "NaN or infinite" in (recs[0].error or "") and recs[1].error is None
+    out = tmp_path / "a.jsonl"
+    run_batch(read_questions(src), FakeAnswer(), out)
+    for line in out.read_text(encoding="utf-8").splitlines():  # strict JSON: what other tools accept
+        json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} written"))
+
+
+@pytest.mark.parametrize(
+    ("data", "ids"),
+    [
+        ("sep=;\r\nid;question\r\nq1;Apa itu A?\r\nq2;Siapa B?\r\n", ["q1", "q2"]),
+        (
+            "\ufeffSEP=|\nno|teks\n1|Apa itu A?\n2|Siapa B?\n",
+            ["3", "4"],
+        ),  # no question header: the one text column
+        ("sep=,\nApa itu A?\nSiapa B?\n", ["2", "3"]),
+    ],
+)
+def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(tmp_path, data, ids):
+    """Before: 'sep=;' was read as a data row, so the header and the id column were asked as questions."""
+    src = write(tmp_path / "q.csv", data)
+    recs = list(read_questions(src))
+    assert [(r.id, r.question, r.error) for r in recs] == [
+        (ids[0], "Apa itu A?", None),
+        (ids[1], "Siapa B?", None),
+    ]
+    assert count_questions(src) == 2
+
+
+def test_an_unquoted_comma_in_the_last_column_question_stays_in_the_question(tmp_path):
+    """Before: 'Berapa gaji 1,5 juta?' under an 'id,question' header asked 'Berapa gaji 1' silently."""
+    src = write(tmp_path / "q.csv", "id,question\nq1,Berapa gaji 1,5 juta?\nq2,Siapa, dan kapan?,\nq3,Apa?\n")
+    recs = list(read_questions(src))
+    assert [(r.id, r.question, r.extra, r.error) for r in recs] == [
+        ("q1", "Berapa gaji 1,5 juta?", {}, None),
+        ("q2", "Siapa, dan kapan?", {}, None),  # a trailing delimiter is not part of it
+        ("q3", "Apa?", {}, None),
+    ]
+
+
+def test_a_row_wider_than_its_header_elsewhere_is_an_error_row_not_a_shifted_question(tmp_path):
+    src = write(tmp_path / "q.csv", "id,question,note\nq1,Berapa gaji 1,5 juta?,x\nq2,Apa?,y\nq3,Siapa?,z,\n")
+    recs = list(read_questions(src))
+    assert recs[0].id == "q1" and "4 cells but the header has 3" in (recs[0].error or "")
+    assert [(r.id, r.question, r.extra, r.error) for r in recs[1:]] == [
+        ("q2", "Apa?", {"note": "y"}, None),
+        ("q3", "Siapa?", {"note": "z"}, None),
+    ]
+
+
+def test_headerless_lines_with_decimal_commas_are_one_question_each(tmp_path):
+    warnings: list[str] = []
+    src = write(tmp_path / "q.csv", "Berapa gaji 1,5 juta per bulan?\nApakah tunjangan 2,5 persen?\n")
+    recs = list(read_questions(src, warn=warnings.append))
+    assert [r.question for r in recs] == ["Berapa gaji 1,5 juta per bulan?", "Apakah tunjangan 2,5 persen?"]
+    assert warnings == [] and all(r.extra == {} for r in recs)
+
+
+def test_a_question_file_gone_before_it_is_read_is_an_input_error(tmp_path):
+    """Before: FileNotFoundError (or any I/O error while reading) escaped as a traceback mid-batch."""
+    src = write(tmp_path / "q.txt", "Apa?\n")
+    recs = read_questions(src)  # checked and sampled now; read lazily by the run
+    src.unlink()
+    with pytest.raises(InputError, match="cannot read question file"):
+        list(recs)
+
+
+@pytest.mark.parametrize(
+    ("data", "questions"),
+    [
+        ('"Kantor di mana?\nSiapa B?\nKapan C?\n', ['"Kantor di mana?', "Siapa B?", "Kapan C?"]),
+        ('question\n"Kantor di mana?\nSiapa B?\n', ['"Kantor di mana?', "Siapa B?"]),
+        ('id,question\n1,"Kantor, di mana?\n2,Siapa B?\n3,"Apa ""A"" itu?" kata dia\n', None),
+        (
+            'id,question\n1,"Di mana,\nkantornya?"\n2,Siapa B?\n',
+            ["Di mana,\nkantornya?", "Siapa B?"],
+        ),  # legit
+    ],
+    ids=["eof-headerless", "eof-header", "stray-quote-later", "quoted-newline-kept"],
+)
+def test_an_unclosed_quote_does_not_merge_the_following_questions(tmp_path, data, questions):
+    """Before: a quote opened and never closed (or closed by a stray quote further down) made every
+    following line part of one question: three questions asked as one, silently."""
+    src = write(tmp_path / "q.csv", data)
+    recs = list(read_questions(src))
+    if questions is None:  # the lines of the broken row come back one by one, as written
+        assert [r.question for r in recs] == ['"Kantor, di mana?', "Siapa B?", '"Apa ""A"" itu?" kata dia']
+    else:
+        assert [r.question for r in recs] == questions
+    assert all(r.error is None for r in recs) and count_questions(src) == len(recs)
+
+
+def test_a_question_the_assistant_would_find_empty_is_an_empty_question_row(tmp_path):
+    src = write(tmp_path / "q.txt", "-\n?\n\u200b\u200b\n…!\nApa itu A?\n")
+    assert [r.error for r in read_questions(src)] == ["empty question"] * 4 + [None]

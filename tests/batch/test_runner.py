@@ -329,3 +329,27 @@ def test_several_outputs_from_one_pass(tmp_path):
     assert 0 < s.skipped < 40 and len(fake.asked) < 39
     with pytest.raises(InputError, match="given twice"):
         run_batch([], FakeAnswer(), [outs[0], tmp_path / "." / outs[0].name])
+
+
+def test_csv_output_has_the_fields_that_only_later_jsonl_records_hold(tmp_path):
+    """Before: the CSV header came from the first record alone: 'kategori' of record 2 was dropped."""
+    from qa.batch.runner import MAX_INPUT_COLUMNS, input_columns
+
+    src = write(
+        tmp_path / "q.jsonl",
+        '{"question": "Apa A?"}\n{"question": "Siapa B?", "kategori": "orang"}\n'
+        '{"question": "C?", "=x": 1}\n',
+    )
+    columns = input_columns(src)
+    assert columns == ["kategori", "=x"]
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.csv", k=1, columns=columns)
+    rows = csv_rows(tmp_path / "o.csv")
+    assert [(r["kategori"], r["'=x"]) for r in rows] == [("", ""), ("orang", ""), ("", "1")]
+    s = run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.csv", k=1, columns=columns, resume=True)
+    assert s.skipped == 3  # the same header on resume
+    many = write(tmp_path / "m.jsonl", "".join(f'{{"question": "Q{i}?", "f{i}": {i}}}\n' for i in range(500)))
+    wide = input_columns(many)
+    assert wide is not None and len(wide) == MAX_INPUT_COLUMNS + 1  # read no further than needed
+    run_batch(read_questions(many), FakeAnswer(), tmp_path / "m.csv", k=1, columns=wide)
+    assert len(csv_rows(tmp_path / "m.csv")[0]) <= 14 + 4 + MAX_INPUT_COLUMNS  # bounded, whatever the file
+    assert input_columns("-") is None

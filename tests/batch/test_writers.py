@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -223,6 +225,29 @@ def test_csv_resumed_with_other_columns_is_refused_and_a_bare_header_replaced(tm
     assert s.answered == 2 and csv_rows(bare)[0]["passage_2_text"].startswith("passage 2 for Apa?")
 
 
+def test_jsonl_resumed_with_another_k_is_refused_not_mixed(tmp_path):
+    """Before: records with 2 passages, then records with 1, in one file, without a word."""
+    src = write(tmp_path / "q.txt", "Apa?\nSiapa?\nKapan?\n")
+    out = tmp_path / "o.jsonl"
+    run_batch(list(read_questions(src))[:1], FakeAnswer(), out, k=2)
+    before = out.read_bytes()
+    answer = FakeAnswer()
+    with pytest.raises(InputError, match="written with -k 2, this run asks for 1") as exc:
+        run_batch(read_questions(src), answer, out, resume=True, k=1)
+    assert "-k it was written with (2)" in (exc.value.hint or "")
+    assert out.read_bytes() == before and answer.calls == []  # refused before any work
+    s = run_batch(read_questions(src), FakeAnswer(), out, resume=True, k=2)
+    assert (s.skipped, s.answered) == (1, 2) and [r["k"] for r in jsonl(out)] == [2, 2, 2]
+    old = write(
+        tmp_path / "old.jsonl",
+        "".join(ln.replace('"k": 2, ', "") + "\n" for ln in before.decode().splitlines()),
+    )
+    assert (
+        run_batch(read_questions(src), FakeAnswer(), old, resume=True, k=1).skipped == 1
+    )  # older files: no k
+    assert jsonl(old)[1]["k"] == 1
+
+
 def test_disk_full_is_one_clear_error_and_the_output_stays_resumable(tmp_path, monkeypatch):
     src = write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(10)))
     for ext in ("jsonl", "csv", "md"):
@@ -256,3 +281,51 @@ def test_a_real_full_device_gives_the_same_error(tmp_path):
     out.symlink_to("/dev/full")
     with pytest.raises(OutputError, match=f"disk full writing {out}; 0 answers kept"):
         run_batch(read_questions(src), FakeAnswer(), out)
+
+
+def test_md_report_shows_html_in_questions_and_answers_as_text(tmp_path):
+    """Before: a question holding '<!--' hid the rest of the rendered report (up to the next '-->'),
+    and '<img src=x onerror=...>' in a question or a passage was live HTML in Markdown viewers."""
+    src = write(
+        tmp_path / "q.jsonl",
+        '{"question": "Apa <!-- itu"}\n'
+        '{"question": "<img src=x onerror=alert(1)> & A?"}\n'
+        '{"question": "Siapa B?"}\n',
+    )
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md")
+    text = (tmp_path / "o.md").read_text()
+    visible = re.sub(r"<!-- qa:id=\S+ q=[0-9a-f]{16} -->\n", "", text)  # our resume markers, one per section
+    assert "<" not in visible
+    assert "### 1. Apa &lt;!-- itu\n" in text and "> Jawaban untuk Apa &lt;!-- itu\n" in text
+    assert "### 2. &lt;img src=x onerror=alert(1)> &amp; A?\n" in text
+    assert md_ids(tmp_path / "o.md") == ["1", "2", "3"]
+    s = run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md", resume=True)  # keys: the raw question
+    assert s.skipped == 3
+
+
+def test_md_report_shows_control_characters_as_escapes(tmp_path):
+    """Before: `cat report.md` ran the escape sequences of a question or passage (clear screen, retitle)."""
+    src = write(tmp_path / "q.jsonl", '{"question": "Apa \\u001b[2J itu\\u009b?"}\n')
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md")
+    text = (tmp_path / "o.md").read_text()
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+    assert "### 1. Apa \\x1b[2J itu\\x9b?\n" in text and "> Jawaban untuk Apa \\x1b[2J itu\\x9b?" in text
+
+
+def test_input_fields_named_like_result_fields_are_kept_apart(tmp_path):
+    """Before: an input 'reason' or 'message' was overwritten by the result's, and an input 'notice'
+    was written as if the assistant had given that notice."""
+    from qa.answer import Result
+
+    fields = set(Result("q", True, 0.0, [], notice="n", reason="r").to_dict()) - {"question"}
+    fields |= {"question_sha256", "k"}
+    src = write(
+        tmp_path / "q.jsonl", json.dumps({"question": "Apa?", **{f: f"in-{f}" for f in fields}}) + "\n"
+    )
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.jsonl", k=1)
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.csv", k=1)
+    rec = jsonl(tmp_path / "o.jsonl")[0]
+    for f in fields:
+        assert rec[f"input_{f}"] == f"in-{f}" and rec.get(f) != f"in-{f}"
+    row = csv_rows(tmp_path / "o.csv")[0]
+    assert row["input_notice"] == "in-notice" and row["input_message"] == "in-message"

@@ -1,0 +1,92 @@
+"""The question files of ``qa eval`` and ``qa calibrate``: JSONL of ``{question, expected}``, read whole.
+
+Unlike a batch file, one bad line refuses the whole file (a metric over a silently shortened set would
+be wrong), but always as an :class:`~qa.errors.InputError` naming the line, never a traceback: a UTF-8
+byte-order mark or UTF-16 (Excel's "Unicode text") is decoded, lines end at ``\\n``, ``\\r\\n`` or ``\\r``
+only (a raw U+2028 is legal inside a JSON string), JSON nested too deeply, a lone surrogate escape
+(which no report could print) and an empty question are refused by line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .batch.sources import detect_encoding
+from .errors import InputError
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass
+class Labelled:
+    question: str
+    expected: list[str] = field(default_factory=list)
+
+
+def _text(path: Path) -> str:
+    """The file decoded: UTF-8 (a BOM dropped) or UTF-16 by its BOM or NUL pattern."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    encoding, skip = detect_encoding(data[:4096])
+    try:
+        return data[skip:].decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as exc:
+        where = f":{data[: exc.start].count(10) + 1}" if encoding == "utf-8" else ""
+        name = "UTF-8" if encoding == "utf-8" else "UTF-16"
+        raise InputError(f"{path}{where}: not valid {name} text ({exc.reason})", "save it as UTF-8") from None
+
+
+def _check_text(value: str, path: Path, n: int, what: str) -> None:
+    if _SURROGATE.search(value):
+        raise InputError(f"{path}:{n}: {what} holds an invalid Unicode escape (lone surrogate)")
+
+
+def read_jsonl(path: Path, need_expected: bool, allow_empty: bool = False) -> list[Labelled]:
+    """Questions of a JSONL file; with `need_expected`, each must carry a list of non-empty phrases.
+
+    A question the assistant would refuse as empty is refused here by line, unless ``allow_empty``
+    (the content-free set, where being refused is the expected outcome).
+    """
+    from .assistant import clean_question
+    from .question import analyze
+
+    items = []
+    for n, line in enumerate(_LINE_END.split(_text(path)), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"{path}:{n}: not valid JSON ({exc})") from None
+        except RecursionError:
+            raise InputError(f"{path}:{n}: not valid JSON (nested too deeply)") from None
+        if not isinstance(obj, dict) or "question" not in obj:
+            raise InputError(f'{path}:{n}: expected a JSON object with a "question"')
+        q, expected = obj["question"], obj.get("expected", [])
+        if not isinstance(q, str):
+            raise InputError(f'{path}:{n}: "question" must be a string')
+        _check_text(q, path, n, '"question"')
+        cleaned = clean_question(q)
+        if not allow_empty and (not cleaned or analyze(cleaned).empty_like):
+            raise InputError(f'{path}:{n}: "question" is empty (nothing but blanks or punctuation)')
+        if need_expected:
+            # A bare string would be read character by character and match almost any passage.
+            if not isinstance(expected, list) or not expected:
+                raise InputError(
+                    f'{path}:{n}: "expected" must be a non-empty list of phrases, got {json.dumps(expected)}',
+                    'e.g. {"question": "...", "expected": ["a phrase of the answer"]}',
+                )
+            if not all(isinstance(e, str) and e.strip() for e in expected):
+                raise InputError(f'{path}:{n}: every "expected" phrase must be a non-empty string')
+            for e in expected:
+                _check_text(e, path, n, 'an "expected" phrase')
+        items.append(Labelled(q, [str(e) for e in expected] if need_expected else []))
+    if not items:
+        raise InputError(f"{path} holds no question")
+    return items
