@@ -111,10 +111,14 @@ def test_escape_sequences_in_a_document_are_not_sent_to_the_terminal(tmp_path: P
     controls = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
     plain = run("ask", "apa tugas asisten menteri?", env=env)
     assert plain.returncode == 0, plain.stderr
-    assert not controls.search(plain.stdout) and "\\x1b[2J\\x1b]0;pwned\\x07" in plain.stdout
+    # Two guards: the corpus's normalisation turns a document's control characters into spaces, and
+    # what the CLI prints shows any left (the file name is not normalised) as escapes.
+    assert not controls.search(plain.stdout) and "a\\x1b[31m.txt" in plain.stdout
+    assert "Tugas asisten menteri adalah  [2J ]0;pwned mengatur rapat  31m bilateral." in plain.stdout
     as_json = run("ask", "--json", "apa tugas asisten menteri?", env=env)
     assert not controls.search(as_json.stdout)
-    assert json.loads(as_json.stdout)["answer"]["text"] == nasty.strip()  # the same value, escaped
+    answer = json.loads(as_json.stdout)["answer"]
+    assert answer["text"] == controls.sub(" ", nasty).strip() and answer["source"] == "a\x1b[31m.txt"
     missing = run("ask", "apa?", "--doc", "x", env=env)
     assert (
         missing.returncode == 2 and not controls.search(missing.stderr) and "a\\x1b[31m.txt" in missing.stderr
