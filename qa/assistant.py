@@ -42,6 +42,18 @@ def clean_question(question: object) -> str:
     return " ".join(normalize_text(_UNPRINTABLE.sub(" ", str(question)[:SCAN_CHARS]))[:SCAN_CHARS].split())
 
 
+def whole_words(short: str, full: str) -> str:
+    """``short``, a cut of ``full`` to the model's window, ended at a word boundary: the cut question is
+    what the answer names (the question shown, its highlights, what the document does not state), and
+    half a word there reads as a word ("kebijakan ne" for "kebijakan negeri")."""
+    if full.startswith(short) and (len(short) == len(full) or full[len(short)].isspace()):
+        return short
+    if short[-1:].isspace():
+        return short.rstrip()
+    head, space, _ = short.rstrip().rpartition(" ")
+    return head.rstrip() if space and head.strip() else short
+
+
 def missing_reason(question: str, known: set[str]) -> str | None:
     """What the document does not state, for an on-topic question: its focus words that no passage
     contains (`known`: the question stems found in the index), or the place / time / figure it asks for.
@@ -168,6 +180,7 @@ class Assistant:
                     "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
                 )
             short, cut = self.encoder.truncate(q)
+            short = whole_words(short, q) if cut else short
             cleaned.append(short)
             cut = cut or len(str(raw)) > SCAN_CHARS
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)

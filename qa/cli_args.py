@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", parents=[common], help="answer one question")
     p.add_argument("question", nargs="+", help="the question (quote it)")
     p.add_argument(
-        "-k", type=_k, default=DEFAULT_K, help=f"how many passages to return (default {DEFAULT_K})"
+        "-k", type=_k, default=DEFAULT_K, help=f"how many passages to return (1-{MAX_K}, default {DEFAULT_K})"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--doc", metavar="NAME", help="answer from this document only (its name in the corpus)")
@@ -97,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--resume", action="store_true", help="continue an interrupted output file")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    p.add_argument("--chunk-size", type=_positive, default=32, help="questions encoded and written together")
+    p.add_argument(
+        "--chunk-size", type=_positive, default=32, help="questions encoded and written together (default 32)"
+    )
 
     p = sub.add_parser(
         "eval", parents=[common], help="measure answers, abstentions, AUROC and latency by kind of question"

@@ -42,8 +42,9 @@ def test_k_out_of_range_is_an_input_error(fake_assistant) -> None:
 
 
 def test_overlong_question_is_cut_with_a_notice(fake_assistant) -> None:
-    r = fake_assistant.ask("laporan " * 1000)
+    r = fake_assistant.ask("laporan keuangan " * 1000)  # the fake encoder keeps 2,000 characters: mid-word
     assert r.notice and "terlalu panjang" in r.notice and len(r.question) <= 2000
+    assert set(r.question.split()) == {"laporan", "keuangan"}  # cut at a word boundary, never "keu"
 
 
 def test_abstention_gives_null_answer_and_plain_message(fake_assistant) -> None:

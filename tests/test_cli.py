@@ -29,6 +29,17 @@ def test_help_and_version_do_not_load_heavy_modules() -> None:
     assert v.returncode == 0 and v.stdout.strip() == "qa 0.1.0"
 
 
+def test_help_states_the_k_range_and_chunk_size_default() -> None:
+    """The README says -k is 1-20 with 3 by default and --chunk-size 32; each subcommand's --help says so."""
+    import qa.cli
+
+    parser = qa.cli.build_parser()
+    sub = next(a for a in parser._actions if a.choices and "ask" in a.choices).choices
+    assert "1-20, default 3" in sub["ask"].format_help()
+    assert "1-20, default 3" in sub["batch"].format_help()
+    assert "(default 32)" in " ".join(sub["batch"].format_help().split())
+
+
 @pytest.mark.parametrize("question", ["", "   "])
 def test_empty_question_exits_2_with_a_message(question: str, tmp_path: Path) -> None:
     r = run("ask", question, "--index", str(tmp_path / "i"))

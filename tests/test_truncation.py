@@ -42,3 +42,20 @@ def test_uneven_density_still_fits() -> None:
 
     short, cut = cut_to_window(text, count, LIMIT)
     assert cut and count(short) <= LIMIT and len(short) > 2_000
+
+
+@pytest.mark.parametrize(
+    ("short", "full", "kept"),
+    [
+        ("kebijakan luar ne", "kebijakan luar negeri", "kebijakan luar"),  # half a word goes
+        ("kebijakan luar", "kebijakan luar negeri", "kebijakan luar"),  # cut at a space: kept
+        ("kebijakan luar ", "kebijakan luar negeri", "kebijakan luar"),
+        ("kebijakan", "kebijakan", "kebijakan"),  # not cut
+        ("kebijakanluar", "kebijakanluarnegeri", "kebijakanluar"),  # one long word: nothing to fall back to
+        ("apa tugas asisten ment", "apa  tugas asisten menteri", "apa tugas asisten"),  # decoded: no prefix
+    ],
+)
+def test_a_cut_question_ends_at_a_word_boundary(short: str, full: str, kept: str) -> None:
+    from qa.assistant import whole_words
+
+    assert whole_words(short, full) == kept

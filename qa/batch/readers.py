@@ -114,18 +114,26 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         raise InputError(
             f"{path}: not a text file (contains NUL bytes)", "save the questions as UTF-8 or UTF-16 text"
         )
-    if kind == ".txt":
-        return _txt(file_lines(path), encoding)
     if kind == ".jsonl":
         return _jsonl(file_lines(path), encoding)
     lines = list(split_lines(iter(head.splitlines(keepends=True))))
     if not whole and len(lines) > 1:
         lines = lines[:-1]  # the sample may end mid-line
     sample = [_decode(raw, n)[0] for n, raw in enumerate(lines[:200], 1)]
-    layout = table_layout(sample, "\t" if kind == ".tsv" else ",", str(path), warn)
+    if kind == ".txt" and not _tab_table(sample):
+        return _txt(file_lines(path), encoding)
+    layout = table_layout(sample, "\t" if kind in (".tsv", ".txt") else ",", str(path), warn)
     from .tablerows import table_records  # it builds on this module's records
 
     return table_records(file_lines(path), layout, encoding)
+
+
+def _tab_table(sample: list[str]) -> bool:
+    """A .txt whose first non-blank line is a tab-separated header naming a question column: what Excel
+    saves as "Unicode text" (UTF-16, tabs). Read line by line, its header and ids became questions."""
+    first = next((t for t in sample if t.strip()), "")
+    cells = [c.strip().strip('"').lower() for c in first.split("\t")] if "\t" in first else []
+    return any(c in QUESTION_KEYS for c in cells)
 
 
 def _read_stdin() -> Iterator[Record]:

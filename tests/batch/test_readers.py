@@ -313,6 +313,23 @@ def test_utf16_files_are_decoded(tmp_path, encoding, ext):
         assert [r.id for r in recs] == ["q0", "q1"]
 
 
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b""])
+def test_excel_unicode_text_saved_as_txt_is_read_as_its_table(tmp_path, bom):
+    """Excel's "Unicode text" is a .txt of tab-separated UTF-16 rows: its header and ids are no questions."""
+    text = "id\tPertanyaan\tcatatan\r\nq1\tApa tugas asisten menteri?\tx\r\n"
+    text += "q2\tKapan rapat, dan di mana?\t\r\n"
+    recs = list(read_questions(write(tmp_path / "excel.txt", bom + text.encode("utf-16-le"))))
+    assert [(r.id, r.question, r.extra.get("catatan"), r.error) for r in recs] == [
+        ("q1", "Apa tugas asisten menteri?", "x", None),
+        ("q2", "Kapan rapat, dan di mana?", "", None),
+    ]
+
+
+def test_a_txt_with_tabs_but_no_question_header_is_still_one_question_per_line(tmp_path):
+    src = write(tmp_path / "q.txt", "Apa\titu A?\nquestion: siapa B?\n")
+    assert [r.question for r in read_questions(src)] == ["Apa\titu A?", "question: siapa B?"]
+
+
 def test_utf16_line_with_a_lone_surrogate_or_cut_end_is_its_own_error_row(tmp_path):
     data = b"\xff\xfe" + "Apa A?\n".encode("utf-16-le") + b"\x00\xd8" + "x?\nSiapa B?\n".encode("utf-16-le")
     recs = list(read_questions(write(tmp_path / "q.txt", data + b"Z")))
