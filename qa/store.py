@@ -68,10 +68,16 @@ class StoredIndex:
 
 
 def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
-    return IndexError_(
-        f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
-        UNWRITABLE_HINT,
-    )
+    reason = exc.strerror or str(exc)
+    full = exc.errno == errno.ENOSPC
+    if not full:  # numpy reports a short write as "N requested and M written", without an errno
+        with contextlib.suppress(OSError):
+            full = shutil.disk_usage(index_dir).free < 1 << 20
+            reason = "the disk is full" if full else reason
+    if full:
+        hint = "free some disk space (any previous index is unchanged), or choose another folder with --index"
+        return IndexError_(f"cannot write the index folder {index_dir}: {reason}", hint)
+    return IndexError_(f"cannot write the index folder {index_dir}: {reason}", UNWRITABLE_HINT)
 
 
 def load_index(
@@ -212,20 +218,23 @@ def _fsync_tree(root: Path) -> None:
 
 def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
     """Write a complete build atomically; ``index.manifest`` is replaced by the committed manifest."""
-    import faiss
-
     build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
     tmp = index_dir / (TMP_PREFIX + build_id)
     committed = False
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         previous = _previous_manifest(index_dir)
+        _clear_leftovers(index_dir, previous)
         tmp.mkdir()
-        (tmp / MARKER).write_text(build_id + "\n", encoding="utf-8")  # ours from its first moment
     except OSError as exc:
         raise _unwritable(index_dir, exc) from None
     try:
-        faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
+        (tmp / MARKER).write_text(build_id + "\n", encoding="utf-8")  # ours from its first moment
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)  # made just above; unmarked, nothing else would remove it
+        raise _unwritable(index_dir, exc) from None
+    try:
+        _write_faiss(index.vectors, tmp / "vectors.faiss")
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for chunk in index.chunks:
                 fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
@@ -248,14 +257,34 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         os.replace(staged, index_dir / MANIFEST)  # the commit point
         committed = True
         _fsync_one(index_dir)  # the folder itself: the user's files in it are none of our business
-    except OSError as exc:
+    except BaseException as exc:  # disk full, I/O error, Ctrl-C: the half-written build goes, now
         for path in (tmp, index_dir / build_id):
             if is_marked(path) and not committed:
                 shutil.rmtree(path, ignore_errors=True)
-        raise _unwritable(index_dir, exc) from None
+        if isinstance(exc, OSError):
+            raise _unwritable(index_dir, exc) from None
+        raise
     remove_old_builds(index_dir, keep=build_id, previous=previous)
     index.manifest = manifest
     return manifest
+
+
+def _write_faiss(vectors: Any, path: Path) -> None:
+    """Write the FAISS index through a Python file: faiss's own writer raises a bare RuntimeError on a
+    failed write and only prints a failed close (the last buffer lost on a full disk) without raising,
+    so a truncated file could have been checksummed and committed. Python raises OSError for both."""
+    import faiss
+
+    with path.open("wb") as fh:
+        faiss.write_index(vectors, faiss.PyCallbackIOWriter(fh.write))  # type: ignore[attr-defined]
+
+
+def _clear_leftovers(index_dir: Path, previous: dict | None) -> None:
+    """Before a build (under the build lock): remove what killed or failed builds of this tool left, so
+    their space is free for this one (on a nearly full disk they would otherwise make every build fail).
+    Only when the current manifest is known, so that its build is never the one removed."""
+    if previous is not None or not (index_dir / MANIFEST).exists():
+        remove_old_builds(index_dir, keep=(previous or {}).get("build", {}).get("id", ""))
 
 
 def _previous_manifest(index_dir: Path) -> dict | None:

@@ -1,0 +1,130 @@
+"""The local index's life cycle, second sweep (docs/reliability.md section 9): a build that fails or is
+interrupted leaves the previous index and nothing else; opening a damaged or odd index folder is one clear
+error, never a traceback, a hang or a wrong answer; a rebuild deletes nothing outside the index folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from qa.config import Settings
+from qa.errors import IndexError_
+from qa.manifest import MANIFEST, read_manifest
+from scripts.trials import answers, lost_user_files, open_index, plant_user_files
+
+from .conftest import DOC
+
+
+def _ours(index_dir: Path) -> set[str]:
+    """The names in the index folder that are not a planted user file."""
+    planted = {"20240101-backup-foto", "12345678", "20240101T000000Z-deadbeef", ".tmp-mine", ".qa-tmp-x"}
+    planted |= {".manifest.json.mine", "manifest.json.bak"}
+    return {p.name for p in index_dir.iterdir()} - planted
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB file system of its own (tmpfs; root only), so a build can really run out of space."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:  # fmt: skip
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def _fill(disk: Path, leave: int) -> None:
+    """Fill ``disk`` up to ``leave`` bytes free."""
+    free = shutil.disk_usage(disk).free
+    with (disk / "fill").open("ab") as fh:
+        fh.write(b"\0" * max(0, free - leave))
+
+
+def _big_corpus(settings: Settings, tmp_path: Path) -> Settings:
+    """40 documents (400 passages): a vector file of about 100 kB, written before the other files."""
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    text = (settings.corpus_dir / DOC).read_text(encoding="utf-8")
+    for i in range(40):
+        (corpus / f"d{i}.txt").write_text(text.replace("asisten", f"asisten{i}"), encoding="utf-8")
+    return replace(settings, corpus_dir=corpus)
+
+
+def test_a_full_disk_is_one_error_that_keeps_the_previous_index_and_leaves_nothing(
+    settings, tmp_path: Path, small_disk: Path
+) -> None:
+    """faiss reports a failed write as RuntimeError: it escaped as a traceback and left the half-written
+    temporary build behind, taking the space the next build needed. Now: exit 5, "free some disk space",
+    the previous index answers as before, and the next build's leftovers are cleared before it writes."""
+    settings = replace(_big_corpus(settings, tmp_path), index_dir=small_disk / "index")
+    reference = answers(open_index(settings, build="auto"))
+    manifest = read_manifest(settings.index_dir)
+    files = plant_user_files(settings.index_dir)
+    # what a kill -9 leaves: a marked temporary folder and an unreferenced build (removed only after a
+    # *successful* build before: on a nearly full disk they kept every later build failing)
+    for name in (".qa-tmp-20250101T000000Z-0123abcd", "20250101T000000Z-89abcdef"):
+        (settings.index_dir / name).mkdir()
+        (settings.index_dir / name / ".qa-build").write_text(name.removeprefix(".qa-tmp-") + "\n")
+    for leave in (8_000, 40_000, 120_000):  # the vector file (about 100 kB) or a later one fails
+        _fill(small_disk, leave)
+        with pytest.raises(IndexError_) as info:
+            open_index(settings, build="force")
+        assert "cannot write the index folder" in info.value.message
+        assert "free some disk space" in (info.value.hint or "")
+        assert read_manifest(settings.index_dir) == manifest
+        assert _ours(settings.index_dir) == {MANIFEST, ".lock", manifest["build"]["id"]}
+        assert not lost_user_files(settings.index_dir, files)
+        (small_disk / "fill").unlink()
+    assert answers(open_index(settings)) == reference
+
+
+def test_a_write_error_at_close_is_not_a_committed_truncated_file() -> None:
+    """faiss only prints a failed close (its last buffer lost) and returns normally."""
+    import faiss
+    import numpy as np
+
+    from qa.store import _write_faiss
+
+    vectors = faiss.IndexFlatIP(8)
+    vectors.add(np.ones((4, 8), dtype=np.float32))
+    with pytest.raises(OSError):
+        _write_faiss(vectors, Path("/dev/full"))
+
+
+def test_ctrl_c_during_a_build_leaves_the_previous_index_and_no_half_build(built, monkeypatch) -> None:
+    settings, manifest, reference = built
+    import qa.passage_table
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(qa.passage_table, "save_table", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        open_index(settings, build="force")
+    assert _ours(settings.index_dir) == {MANIFEST, ".lock", manifest["build"]["id"]}
+    assert answers(open_index(settings)) == reference
+
+
+def test_a_failed_marker_write_leaves_no_unmarked_folder(settings, monkeypatch) -> None:
+    """The temporary folder is made, then its marker written: if that write fails, nothing could ever
+    remove the (unmarked) folder again."""
+    real = Path.write_text
+
+    def no_space(self: Path, *args, **kwargs):
+        if self.name == ".qa-build":
+            raise OSError(28, os.strerror(28))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", no_space)
+    with pytest.raises(IndexError_, match="No space"):
+        open_index(settings, build="auto")
+    assert sorted(p.name for p in settings.index_dir.iterdir()) == [".lock"]
