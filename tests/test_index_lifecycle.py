@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from qa.errors import IndexError_
 from qa.manifest import MANIFEST, read_manifest
 from scripts.trials import answers, lost_user_files, open_index, plant_user_files
 
-from .conftest import DOC
+from .conftest import DOC, ROOT
 
 
 def _ours(index_dir: Path) -> set[str]:
@@ -128,3 +129,33 @@ def test_a_failed_marker_write_leaves_no_unmarked_folder(settings, monkeypatch) 
     with pytest.raises(IndexError_, match="No space"):
         open_index(settings, build="auto")
     assert sorted(p.name for p in settings.index_dir.iterdir()) == [".lock"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "dangling link"])
+@pytest.mark.parametrize("name", [MANIFEST, "calibration.json"])
+def test_a_manifest_or_calibration_that_is_no_regular_file_never_hangs_a_start(built, kind, name) -> None:
+    """Opening read ``manifest.json`` / ``calibration.json`` whole: a FIFO of that name blocked `qa ask`,
+    `qa info` and `qa index --force` forever, a link to /dev/zero read until memory ran out. Now each is
+    refused (manifest: exit 5; `qa index --force` sets it aside) or not used (calibration)."""
+    settings, manifest, reference = built
+    path = settings.index_dir / name
+    path.unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero" if kind == "link to /dev/zero" else settings.index_dir / "nowhere")
+    script = (
+        "from qa.config import Settings\nfrom scripts.trials import answers, open_index\n"
+        f"answers(open_index(Settings({str(settings.corpus_dir)!r}, {str(settings.index_dir)!r})))"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT)
+    if name != MANIFEST:
+        assert r.returncode == 0, r.stderr
+    elif kind == "dangling link":
+        assert "IndexMissingError" in r.stderr  # no manifest: `qa ask` builds, `qa info` says "no index"
+    else:
+        assert "IndexCorruptError" in r.stderr and "not a regular file" in r.stderr
+    open_index(settings, build="force")  # the rebuild sets the odd file aside, never reads or follows it
+    kept = [p for p in settings.index_dir.iterdir() if p.name.startswith(name + ".kept-")]
+    assert name != MANIFEST or kept and (kept[0].is_symlink() or kept[0].is_fifo())
+    assert answers(open_index(settings)) == reference
