@@ -104,6 +104,9 @@ def _well_formed(manifest: Any) -> bool:
     sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss")
     if any(not isinstance(manifest.get(name, {}), dict) for name in sections):
         return False
+    count = manifest.get("chunks", 0)  # compared with the files' sizes: a list or object cannot be
+    if isinstance(count, bool) or not isinstance(count, int):
+        return False
     return all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["files"].items())
 
 

@@ -4,6 +4,7 @@ error, never a traceback, a hang or a wrong answer; a rebuild deletes nothing ou
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from qa.config import Settings
-from qa.errors import IndexError_
+from qa.errors import IndexCorruptError, IndexError_
 from qa.manifest import MANIFEST, read_manifest
-from scripts.trials import answers, lost_user_files, open_index, plant_user_files
+from scripts.trials import answers, lost_user_files, open_index, plant_user_files, qa_command, qa_env
 
 from .conftest import DOC, ROOT
+from .index_helpers import refused
 
 
 def _ours(index_dir: Path) -> set[str]:
@@ -159,3 +161,24 @@ def test_a_manifest_or_calibration_that_is_no_regular_file_never_hangs_a_start(b
     kept = [p for p in settings.index_dir.iterdir() if p.name.startswith(name + ".kept-")]
     assert name != MANIFEST or kept and (kept[0].is_symlink() or kept[0].is_fifo())
     assert answers(open_index(settings)) == reference
+
+
+@pytest.mark.parametrize("count", [[], {}, "10", True, None, 1.5])
+def test_a_passage_count_of_the_wrong_type_is_not_an_index_manifest(built, count) -> None:
+    """``"chunks": []`` raised TypeError (unhashable) while the sizes were compared: a traceback."""
+    settings, manifest, reference = built
+    (settings.index_dir / MANIFEST).write_text(json.dumps({**manifest, "chunks": count}), encoding="utf-8")
+    for build in ("never", "auto"):
+        refused(settings, IndexCorruptError, "is not an index manifest", "qa index --force", build=build)
+    assert answers(open_index(settings, build="force")) == reference
+
+
+def test_qa_index_on_a_manifest_without_a_build_time_reports_it_not_a_traceback(built) -> None:
+    settings, manifest, _ = built
+    del manifest["build"]["created"]
+    (settings.index_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    r = subprocess.run([*qa_command(real=False), "index"],
+                       capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert "index ready: 10 passages" in r.stdout
