@@ -182,3 +182,24 @@ def test_qa_index_on_a_manifest_without_a_build_time_reports_it_not_a_traceback(
                        capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     assert "index ready: 10 passages" in r.stdout
+
+
+def test_a_rebuild_never_deletes_through_a_link_in_an_old_unmarked_build(settings, tmp_path: Path) -> None:
+    """A build from before the markers is removed file by file as its manifest lists them; with its
+    ``lexical`` folder replaced by a link to the user's own folder, the rebuild deleted the user's files
+    there, outside the index folder."""
+    open_index(settings, build="auto")
+    manifest = read_manifest(settings.index_dir)
+    build = settings.index_dir / manifest["build"]["id"]
+    (build / ".qa-build").unlink()  # as a build of an older release looks
+    del manifest["files"][".qa-build"]
+    (settings.index_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    mine = tmp_path / "mine"
+    shutil.copytree(build / "lexical", mine)
+    shutil.rmtree(build / "lexical")
+    (build / "lexical").symlink_to(mine)
+    before = sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*"))
+    assert any(name.startswith("lexical/") for name in manifest["files"])  # listed, so "ours" by the list
+    open_index(settings, build="force")
+    assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == before
+    assert not (build / "vectors.faiss").exists()  # the build's own files still go
