@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import uuid
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from .corpus import Document
 
 LOCK = ".lock"
+_INNER_PRODUCT = 0  # faiss.METRIC_INNER_PRODUCT: cosine on normalised vectors; an L2 index ranks otherwise
 
 
 @dataclass
@@ -131,7 +133,7 @@ def _load(
         raise IndexCorruptError(f"index in {build} cannot be read: {detail}", REBUILD_HINT) from None
     sizes = {vectors.ntotal, len(chunks), len(lexical), len(lexical_window)}
     sizes.add(manifest.get("chunks", len(chunks)))
-    if len(sizes) != 1 or vectors.d != expected["encoder"]["dim"]:
+    if len(sizes) != 1 or vectors.d != expected["encoder"]["dim"] or vectors.metric_type != _INNER_PRODUCT:
         raise IndexMismatchError(f"index files in {build} disagree in size", REBUILD_HINT)
     if documents is not None:
         check_chunks(chunks, documents, build)
@@ -148,7 +150,8 @@ def _read_table(build: Path, manifest: dict, n: int) -> dict | None:
         return None
     try:
         return load_table(build / "table", n)
-    except (OSError, KeyError, TypeError, ValueError) as exc:  # checksummed: only a bug or a forged manifest
+    # checksummed: only a bug or a forged manifest; np.load of a damaged .npz raises these two as well
+    except (OSError, KeyError, TypeError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexCorruptError(f"index in {build} cannot be read: table ({exc})", REBUILD_HINT) from None
 
 

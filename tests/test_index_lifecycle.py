@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qa.config import Settings
-from qa.errors import IndexCorruptError, IndexError_
+from qa.errors import IndexCorruptError, IndexError_, IndexMismatchError
 from qa.manifest import MANIFEST, read_manifest
 from scripts.trials import answers, lost_user_files, open_index, plant_user_files, qa_command, qa_env
 
@@ -203,3 +203,44 @@ def test_a_rebuild_never_deletes_through_a_link_in_an_old_unmarked_build(setting
     open_index(settings, build="force")
     assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == before
     assert not (build / "vectors.faiss").exists()  # the build's own files still go
+
+
+def _rehash(settings: Settings) -> None:
+    """Recompute the manifest's checksums, as a forged or hand-repaired manifest would."""
+    from qa.manifest import sha256_file
+
+    manifest = read_manifest(settings.index_dir)
+    build = settings.index_dir / manifest["build"]["id"]
+    files = (p for p in build.rglob("*") if p.is_file())
+    manifest["files"] = {p.relative_to(build).as_posix(): sha256_file(p) for p in files}
+    (settings.index_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", ["half", "empty", "bit"])
+def test_a_damaged_passage_table_behind_matching_checksums_is_refused_not_a_traceback(built, damage) -> None:
+    """np.load of a damaged .npz raises zipfile.BadZipFile or EOFError, which escaped as a traceback."""
+    settings, _, reference = built
+    path = settings.index_dir / read_manifest(settings.index_dir)["build"]["id"] / "table" / "table.npz"
+    data = path.read_bytes()
+    if damage == "bit":
+        at = data.index(b"window_codes") + 40  # inside a stored (uncompressed) member: its CRC fails
+        data = data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :]
+    path.write_bytes({"half": data[: len(data) // 2], "empty": b""}.get(damage, data))
+    _rehash(settings)
+    refused(settings, IndexCorruptError, "table", "qa index --force")
+    assert answers(open_index(settings, build="force")) == reference
+
+
+def test_a_vector_file_of_another_metric_does_not_answer(built) -> None:
+    """The same vectors in an L2 index passed every check and ranked passages by distance."""
+    import faiss
+
+    settings, _, reference = built
+    path = settings.index_dir / read_manifest(settings.index_dir)["build"]["id"] / "vectors.faiss"
+    stored = faiss.read_index(str(path))
+    l2 = faiss.IndexFlatL2(stored.d)
+    l2.add(stored.reconstruct_n(0, stored.ntotal))
+    faiss.write_index(l2, str(path))
+    _rehash(settings)
+    refused(settings, IndexMismatchError, "disagree")
+    assert answers(open_index(settings, build="auto")) == reference  # intact but foreign: rebuilt
