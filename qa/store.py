@@ -38,6 +38,7 @@ from .errors import (
     IndexLockedError,
     IndexMismatchError,
     IndexMissingError,
+    IndexNewerError,
     IndexStaleError,
 )
 from .lexical import LexicalIndex
@@ -113,6 +114,13 @@ def _load(
 ) -> StoredIndex:
     if manifest is None:
         raise IndexMissingError(f"no index in {index_dir}", "build it with: qa index")
+    version = manifest.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > expected["format_version"]:
+        raise IndexNewerError(
+            f"the index in {index_dir} was built by a newer release of qa (index format {version}; "
+            f"this one reads format {expected['format_version']})",
+            "upgrade qa, use another folder (--index / QA_INDEX), or replace it with: qa index --force",
+        )
     reasons = stale_reasons(manifest, expected)
     if reasons:
         raise IndexStaleError(

@@ -244,3 +244,24 @@ def test_a_vector_file_of_another_metric_does_not_answer(built) -> None:
     _rehash(settings)
     refused(settings, IndexMismatchError, "disagree")
     assert answers(open_index(settings, build="auto")) == reference  # intact but foreign: rebuilt
+
+
+def test_an_index_of_a_newer_format_is_refused_not_rebuilt_over(built) -> None:
+    """Any format other than this release's was "stale", so `qa ask` rebuilt an index a newer qa had
+    written (which that qa then rebuilt again): the newer index is now left alone, exit 5, unless the
+    user replaces it with `qa index --force`."""
+    from qa.errors import IndexNewerError
+    from qa.manifest import FORMAT_VERSION
+
+    settings, manifest, reference = built
+    newer = {**manifest, "format_version": FORMAT_VERSION + 1}
+    (settings.index_dir / MANIFEST).write_text(json.dumps(newer), encoding="utf-8")
+    for build in ("never", "auto"):
+        refused(settings, IndexNewerError, "newer release of qa", "qa index --force", build=build)
+    assert read_manifest(settings.index_dir) == newer
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    r = subprocess.run([*qa_command(real=False), "ask", "apa tugas asisten menteri?"],
+                       capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert r.returncode == 5 and r.stderr.startswith("error: the index") and "Traceback" not in r.stderr
+    assert read_manifest(settings.index_dir) == newer
+    assert answers(open_index(settings, build="force")) == reference
