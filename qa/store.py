@@ -73,7 +73,7 @@ class StoredIndex:
 def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
     reason = exc.strerror or str(exc)
     full = exc.errno == errno.ENOSPC
-    if not full:  # numpy reports a short write as "N requested and M written", without an errno
+    if exc.errno is None:  # numpy reports a short write as "N requested and M written", without an errno
         with contextlib.suppress(OSError):
             full = shutil.disk_usage(index_dir).free < 1 << 20
             reason = "the disk is full" if full else reason

@@ -265,3 +265,10 @@ def test_an_index_of_a_newer_format_is_refused_not_rebuilt_over(built) -> None:
     assert r.returncode == 5 and r.stderr.startswith("error: the index") and "Traceback" not in r.stderr
     assert read_manifest(settings.index_dir) == newer
     assert answers(open_index(settings, build="force")) == reference
+
+
+def test_an_unwritable_folder_on_a_full_looking_file_system_is_not_called_a_full_disk(settings) -> None:
+    """/proc and /sys report no free space: "permission denied" there is not "the disk is full"."""
+    with pytest.raises(IndexError_) as info:
+        open_index(replace(settings, index_dir=Path("/sys/kernel/qa-index")), build="auto")
+    assert "disk is full" not in info.value.message and "--index" in (info.value.hint or "")
