@@ -55,16 +55,18 @@ def remove_old_builds(index_dir: Path, keep: str, previous: dict | None = None) 
         return
     for name in previous["files"]:
         target = build / name
-        if ".." not in Path(name).parts and not Path(name).is_absolute() and _inside(build, target):
-            target.unlink(missing_ok=True)
+        if within(build, name) and (target.is_symlink() or target.is_file()):
+            target.unlink(missing_ok=True)  # a link itself goes, never what it points at
     for folder in sorted((p for p in build.rglob("*") if p.is_dir()), reverse=True) + [build]:
         with contextlib.suppress(OSError):
             folder.rmdir()  # only when empty
 
 
-def _inside(build: Path, target: Path) -> bool:
-    """True for a file really inside ``build``: no folder on the way is a link (a ``lexical`` folder
-    replaced by a link to the user's own folder would make its files look like the build's)."""
-    folders = [target.parent, *target.parent.parents]
-    on_the_way = folders[: folders.index(build)] if build in folders else None
-    return on_the_way is not None and not any(f.is_symlink() for f in on_the_way) and target.is_file()
+def within(build: Path, name: str) -> bool:
+    """True when ``name`` (a manifest's file name) is a plain path inside ``build``: relative, without
+    ``..``, and no folder on the way is a link (a ``lexical`` folder replaced by a link to the user's
+    own folder would make the user's files look like the build's). The name itself may be a link."""
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        return False
+    return not any((build / folder).is_symlink() for folder in list(rel.parents)[:-1])

@@ -51,7 +51,7 @@ from .manifest import (
     sha256_file,
     stale_reasons,
 )
-from .ownership import MARKER, STAGED, TMP_PREFIX, is_marked, keep_foreign_manifest, remove_old_builds
+from .ownership import MARKER, STAGED, TMP_PREFIX, is_marked, keep_foreign_manifest, remove_old_builds, within
 
 if TYPE_CHECKING:
     from .corpus import Document
@@ -190,6 +190,9 @@ def verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Pat
         raise IndexCorruptError(f"index build folder {build} is missing", REBUILD_HINT)
     for name in names:
         path, digest = build / name, manifest["files"].get(name)
+        if not within(build, name) or path.is_symlink():  # "/proc/kcore" would be hashed forever
+            raise IndexCorruptError(f"the manifest in {index_dir} names a file outside its build: {name!r}",
+                                    REBUILD_HINT)  # fmt: skip
         if not path.is_file() or digest is None:
             raise IndexCorruptError(f"index file {path} is missing", "rebuild it with: qa index --force")
         if sha256_file(path) != digest:

