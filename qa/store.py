@@ -51,7 +51,16 @@ from .manifest import (
     sha256_file,
     stale_reasons,
 )
-from .ownership import MARKER, STAGED, TMP_PREFIX, is_marked, keep_foreign_manifest, remove_old_builds, within
+from .ownership import (
+    MARKER,
+    STAGED,
+    TMP_PREFIX,
+    is_marked,
+    keep_foreign_manifest,
+    remove_marked,
+    remove_old_builds,
+    within,
+)
 
 if TYPE_CHECKING:
     from .corpus import Document
@@ -274,7 +283,7 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
     except BaseException as exc:  # disk full, I/O error, Ctrl-C: the half-written build goes, now
         for path in (tmp, index_dir / build_id):
             if is_marked(path) and not committed:
-                shutil.rmtree(path, ignore_errors=True)
+                remove_marked(path)
         if isinstance(exc, OSError):
             raise _unwritable(index_dir, exc) from None
         raise

@@ -325,3 +325,23 @@ def test_a_manifest_naming_a_file_outside_its_build_is_refused_unread(built, tmp
     assert outside.exists()
     assert answers(open_index(settings, build="force")) == reference
     assert outside.exists()  # the rebuild removed the old build, not what its names pointed at
+
+
+def test_an_old_build_not_removed_whole_stays_marked_and_goes_next_time(built, monkeypatch) -> None:
+    """rmtree took the marker whenever the directory order put it: a file it could not delete (or a kill
+    part-way) left an unmarked remnant that no later build would ever remove. The marker now goes last."""
+    settings, manifest, _ = built
+    old = settings.index_dir / manifest["build"]["id"]
+    real = os.unlink
+
+    def stuck(path, *args, **kwargs):
+        if os.fspath(path).endswith("vectors.faiss"):
+            raise PermissionError(1, "Operation not permitted")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", stuck)
+    open_index(settings, build="force")
+    assert (old / "vectors.faiss").exists() and (old / ".qa-build").exists()  # what remains is still ours
+    monkeypatch.undo()
+    open_index(settings, build="force")
+    assert not old.exists()
