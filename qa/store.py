@@ -5,9 +5,8 @@ Layout of the index folder::
     manifest.json          the commit point: settings, build stamp, corpus and file checksums
     <build-id>/            one complete build: vectors.faiss, chunks.jsonl, lexical/…
 
-A build is written into a temporary folder, fsynced, renamed to its build id, and only
-then does ``manifest.json`` (replaced atomically) point at it; older builds are removed
-afterwards. A crash at any moment therefore leaves either the old or the new index whole.
+Reading and verifying an index is here; writing a build, atomically, and the build lock are in
+``qa/writing.py`` (re-exported below): a crash at any moment leaves either the old or the new index whole.
 
 The index folder may hold other files (a user's choice of folder): only what this tool made is
 ever deleted, known by the marker file each build and temporary folder carries from its first
@@ -17,16 +16,9 @@ moment (``.qa-build``, holding the build id), or by being the build the previous
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import errno
-import fcntl
 import json
-import os
-import shutil
-import uuid
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,38 +26,18 @@ from typing import TYPE_CHECKING, Any
 from .chunking import Chunk
 from .errors import (
     IndexCorruptError,
-    IndexError_,
-    IndexLockedError,
     IndexMismatchError,
     IndexMissingError,
     IndexNewerError,
     IndexStaleError,
 )
 from .lexical import LexicalIndex
-from .manifest import (
-    MANIFEST,
-    REBUILD_HINT,
-    UNWRITABLE_HINT,
-    is_build_id,
-    read_manifest,
-    sha256_file,
-    stale_reasons,
-)
-from .ownership import (
-    MARKER,
-    STAGED,
-    TMP_PREFIX,
-    is_marked,
-    keep_foreign_manifest,
-    remove_marked,
-    remove_old_builds,
-    within,
-)
+from .manifest import REBUILD_HINT, is_build_id, read_manifest, sha256_file, stale_reasons
+from .ownership import within
 
 if TYPE_CHECKING:
     from .corpus import Document
 
-LOCK = ".lock"
 _INNER_PRODUCT = 0  # faiss.METRIC_INNER_PRODUCT: cosine on normalised vectors; an L2 index ranks otherwise
 
 
@@ -77,19 +49,6 @@ class StoredIndex:
     lexical: LexicalIndex  # BM25 over each chunk's sentence
     lexical_window: LexicalIndex  # BM25 over each chunk's neighbour window
     table: dict | None = None  # the reranker's stored passage table (qa.passage_table), if the build has one
-
-
-def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
-    reason = exc.strerror or str(exc)
-    full = exc.errno == errno.ENOSPC
-    if exc.errno is None:  # numpy reports a short write as "N requested and M written", without an errno
-        with contextlib.suppress(OSError):
-            full = shutil.disk_usage(index_dir).free < 1 << 20
-            reason = "the disk is full" if full else reason
-    if full:
-        hint = "free some disk space (any previous index is unchanged), or choose another folder with --index"
-        return IndexError_(f"cannot write the index folder {index_dir}: {reason}", hint)
-    return IndexError_(f"cannot write the index folder {index_dir}: {reason}", UNWRITABLE_HINT)
 
 
 def load_index(
@@ -225,116 +184,7 @@ def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
     return vectors, chunks
 
 
-def _fsync_one(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    """Every file and folder below ``root`` (a folder we wrote, never the user's index folder)."""
-    for path in sorted(root.rglob("*"), reverse=True) + [root]:
-        _fsync_one(path)
-
-
-def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
-    """Write a complete build atomically; ``index.manifest`` is replaced by the committed manifest."""
-    build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
-    tmp = index_dir / (TMP_PREFIX + build_id)
-    committed = False
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        previous = _previous_manifest(index_dir)
-        _clear_leftovers(index_dir, previous)
-        tmp.mkdir()
-    except OSError as exc:
-        raise _unwritable(index_dir, exc) from None
-    try:
-        (tmp / MARKER).write_text(build_id + "\n", encoding="utf-8")  # ours from its first moment
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)  # made just above; unmarked, nothing else would remove it
-        raise _unwritable(index_dir, exc) from None
-    try:
-        _write_faiss(index.vectors, tmp / "vectors.faiss")
-        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
-            for chunk in index.chunks:
-                fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-        for name, lexical in (("sentences", index.lexical), ("windows", index.lexical_window)):
-            (tmp / "lexical" / name).mkdir(parents=True)
-            lexical.save(tmp / "lexical" / name)
-        if index.table is not None:
-            from .passage_table import save_table
-
-            save_table(tmp / "table", index.table)
-        files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        manifest = {**manifest, "files": files}
-        manifest["build"] = {**manifest.get("build", {}), "id": build_id}
-        _fsync_tree(tmp)
-        os.rename(tmp, index_dir / build_id)
-        staged = index_dir / build_id / STAGED
-        staged.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _fsync_one(staged)
-        keep_foreign_manifest(index_dir, build_id)
-        os.replace(staged, index_dir / MANIFEST)  # the commit point
-        committed = True
-        _fsync_one(index_dir)  # the folder itself: the user's files in it are none of our business
-    except BaseException as exc:  # disk full, I/O error, Ctrl-C: the half-written build goes, now
-        for path in (tmp, index_dir / build_id):
-            if is_marked(path) and not committed:
-                remove_marked(path)
-        if isinstance(exc, OSError):
-            raise _unwritable(index_dir, exc) from None
-        raise
-    remove_old_builds(index_dir, keep=build_id, previous=previous)
-    index.manifest = manifest
-    return manifest
-
-
-def _write_faiss(vectors: Any, path: Path) -> None:
-    """Write the FAISS index through a Python file: faiss's own writer raises a bare RuntimeError on a
-    failed write and only prints a failed close (the last buffer lost on a full disk) without raising,
-    so a truncated file could have been checksummed and committed. Python raises OSError for both."""
-    import faiss
-
-    with path.open("wb") as fh:
-        faiss.write_index(vectors, faiss.PyCallbackIOWriter(fh.write))  # type: ignore[attr-defined]
-
-
-def _clear_leftovers(index_dir: Path, previous: dict | None) -> None:
-    """Before a build (under the build lock): remove what killed or failed builds of this tool left, so
-    their space is free for this one (on a nearly full disk they would otherwise make every build fail).
-    Only when the current manifest is known, so that its build is never the one removed."""
-    if previous is not None or not (index_dir / MANIFEST).exists():
-        remove_old_builds(index_dir, keep=(previous or {}).get("build", {}).get("id", ""))
-
-
-def _previous_manifest(index_dir: Path) -> dict | None:
-    """The manifest being replaced, if it is a valid one (its build may predate the markers)."""
-    try:
-        return read_manifest(index_dir)
-    except IndexError_:
-        return None
-
-
-@contextlib.contextmanager
-def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
-    """Hold an exclusive lock on the index folder while building, so two builds never interleave."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise _unwritable(index_dir, exc) from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise IndexLockedError(f"another process is building the index in {index_dir}") from None
-            raise
-        yield
-    finally:
-        os.close(fd)
-
-
+# The write side lives in qa/writing.py; these names stay importable from here.
+from .writing import LOCK as LOCK  # noqa: E402
+from .writing import build_lock as build_lock  # noqa: E402
+from .writing import write_index as write_index  # noqa: E402

@@ -95,7 +95,7 @@ def test_a_write_error_at_close_is_not_a_committed_truncated_file() -> None:
     import faiss
     import numpy as np
 
-    from qa.store import _write_faiss
+    from qa.writing import _write_faiss
 
     vectors = faiss.IndexFlatIP(8)
     vectors.add(np.ones((4, 8), dtype=np.float32))
