@@ -159,7 +159,10 @@ def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
         except OSError as exc:
             if exc.errno in (errno.EAGAIN, errno.EACCES):
                 raise IndexLockedError(f"another process is building the index in {index_dir}") from None
-            raise
+            raise IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
+                f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
+                "choose an index folder on a local disk with --index / QA_INDEX",
+            ) from None
         yield
     finally:
         os.close(fd)

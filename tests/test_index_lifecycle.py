@@ -345,3 +345,19 @@ def test_an_old_build_not_removed_whole_stays_marked_and_goes_next_time(built, m
     monkeypatch.undo()
     open_index(settings, build="force")
     assert not old.exists()
+
+
+def test_a_file_system_without_locks_is_one_clear_error(settings, monkeypatch) -> None:
+    """flock on NFS without a lock daemon (or some FUSE file systems) fails with ENOLCK / EOPNOTSUPP:
+    it escaped as a raw OSError, a traceback from `qa index` and `qa ask`."""
+    import errno
+    import fcntl
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.raises(IndexError_) as info:
+        open_index(settings, build="auto")
+    assert "cannot lock the index folder" in info.value.message and "local disk" in (info.value.hint or "")
+    assert not any(p.name != ".lock" for p in settings.index_dir.iterdir())  # nothing built without the lock
