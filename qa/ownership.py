@@ -42,15 +42,15 @@ def remove_marked(path: Path) -> None:
     """Delete a folder this tool made, its marker last: a kill or an undeletable file part-way leaves
     the rest still marked, so the next build removes it (``shutil.rmtree`` takes the marker whenever
     the directory order puts it, leaving an unmarked remnant that nothing would ever remove)."""
-    for child in path.iterdir():
-        if child.name != MARKER:
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    child.unlink()
-    if next((c for c in path.iterdir() if c.name != MARKER), None) is None:
-        with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):  # never fails a build: what cannot go now goes next time
+        for child in path.iterdir():
+            if child.name != MARKER:
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        child.unlink()
+        if next((c for c in path.iterdir() if c.name != MARKER), None) is None:
             (path / MARKER).unlink()
             path.rmdir()
 

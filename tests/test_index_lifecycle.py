@@ -361,3 +361,10 @@ def test_a_file_system_without_locks_is_one_clear_error(settings, monkeypatch) -
         open_index(settings, build="auto")
     assert "cannot lock the index folder" in info.value.message and "local disk" in (info.value.hint or "")
     assert not any(p.name != ".lock" for p in settings.index_dir.iterdir())  # nothing built without the lock
+
+
+def test_removing_a_folder_that_vanished_meanwhile_never_fails_the_build(tmp_path: Path) -> None:
+    """The clean-up runs after the commit: a folder removed by someone else meanwhile is no error."""
+    from qa.ownership import remove_marked
+
+    remove_marked(tmp_path / "20250101T000000Z-0123abcd")  # gone already: nothing raised
