@@ -115,7 +115,8 @@ class Assistant:
     def _open(self, build: str) -> StoredIndex:
         from .indexing import build_index, expected_manifest
         from .milvus.target import parse_store
-        from .store import build_lock, load_index
+        from .store import load_index
+        from .writing import build_lock
 
         docs = list(self.documents.values())
         target = parse_store(self.settings.store)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OutputError
+from .manifest import read_regular
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -29,12 +30,12 @@ ENCODER_KEYS = ("runtime", "model", "dim")  # a threshold fits the scores of thi
 def _read(path: Path, encoder: dict | None) -> float | None:
     """The threshold stored at ``path`` if it is well formed and made for ``encoder``, else None."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path))  # a FIFO named like it would block every start
         threshold = float(data["threshold"])
         made_for = data.get("encoder") or {}
         if data.get("confidence") != CONFIDENCE or not isinstance(made_for, dict):
             return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # UnicodeError too
         return None
     if encoder is not None and any(made_for.get(key) != encoder.get(key) for key in ENCODER_KEYS):
         return None
@@ -51,7 +52,7 @@ def load_threshold(index_dir: Path, encoder: dict | None, default: float) -> flo
 def _ours(path: Path) -> bool:
     """False when ``path`` exists but is not a calibration this tool wrote (any threshold, any encoder)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path))
     except FileNotFoundError:
         return True
     except (OSError, ValueError, RecursionError):

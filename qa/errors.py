@@ -71,6 +71,11 @@ class IndexMismatchError(IndexCorruptError):
     files of another build or corpus put in with recomputed checksums. ``build="auto"`` rebuilds it."""
 
 
+class IndexNewerError(IndexError_):
+    """The index was written by a newer release of qa (a later format): never rebuilt over unasked,
+    since the newer release would then have to rebuild it again."""
+
+
 class IndexLockedError(IndexError_):
     """Another process is building the same index right now."""
 

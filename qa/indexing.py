@@ -29,7 +29,8 @@ from .manifest import FORMAT_VERSION, build_stamp
 from .normalize import NORMALIZATION
 from .passage_table import TABLE_ID, table_arrays
 from .readers import describe_readers
-from .store import StoredIndex, write_index
+from .store import StoredIndex
+from .writing import write_index
 
 # Everything that decides the keyword index: the analysis id carries a hash of the stopword and
 # informal-word tables, so editing them makes the index stale.

@@ -8,10 +8,13 @@ answers for the current settings and corpus; ``read_manifest`` refuses anything 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
+import os
 import platform
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +46,14 @@ def read_manifest(index_dir: Path) -> dict | None:
     """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
     path = index_dir / MANIFEST
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = read_regular(path)
     except FileNotFoundError:
         return None
     except NotADirectoryError:
         raise IndexError_(f"the index path {index_dir} is not a folder", UNWRITABLE_HINT) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(f"cannot read {path}: {exc}", REBUILD_HINT) from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise IndexCorruptError(f"cannot read {path}: {reason}", REBUILD_HINT) from None
     try:
         manifest = json.loads(raw)
     except (ValueError, RecursionError):  # bad JSON, a 5,000-digit number, 100k nested brackets
@@ -61,6 +65,16 @@ def read_manifest(index_dir: Path) -> dict | None:
             f"{path} names no valid build folder (missing, or not a plain folder name)", REBUILD_HINT
         )
     return manifest
+
+
+def read_regular(path: Path) -> str:
+    """The UTF-8 text of ``path`` if it is a regular file. Anything else named like the manifest (a FIFO,
+    a link to /dev/zero) is refused without being read: reading would block or never end."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return fh.read().decode("utf-8")
 
 
 def is_build_id(value: Any) -> bool:
@@ -75,9 +89,9 @@ def looks_like_ours(index_dir: Path) -> bool:
     that merely has the same name in a folder chosen as the index folder.
     """
     try:
-        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(read_regular(index_dir / MANIFEST))
     except FileNotFoundError:
-        return True
+        return not (index_dir / MANIFEST).is_symlink()  # a dangling link is the user's too
     except (OSError, ValueError, RecursionError):
         return False
     return isinstance(manifest, dict) and "format_version" in manifest and "files" in manifest
@@ -89,6 +103,9 @@ def _well_formed(manifest: Any) -> bool:
         return False
     sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss")
     if any(not isinstance(manifest.get(name, {}), dict) for name in sections):
+        return False
+    count = manifest.get("chunks", 0)  # compared with the files' sizes: a list or object cannot be
+    if isinstance(count, bool) or not isinstance(count, int):
         return False
     return all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["files"].items())
 

@@ -38,6 +38,23 @@ def is_marked(path: Path) -> bool:
     return is_build_id(build_id) and path.name in (build_id, TMP_PREFIX + build_id)
 
 
+def remove_marked(path: Path) -> None:
+    """Delete a folder this tool made, its marker last: a kill or an undeletable file part-way leaves
+    the rest still marked, so the next build removes it (``shutil.rmtree`` takes the marker whenever
+    the directory order puts it, leaving an unmarked remnant that nothing would ever remove)."""
+    with contextlib.suppress(OSError):  # never fails a build: what cannot go now goes next time
+        for child in path.iterdir():
+            if child.name != MARKER:
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        child.unlink()
+        if next((c for c in path.iterdir() if c.name != MARKER), None) is None:
+            (path / MARKER).unlink()
+            path.rmdir()
+
+
 def remove_old_builds(index_dir: Path, keep: str, previous: dict | None = None) -> None:
     """Delete the builds and temporary folders this tool made that the manifest no longer points at.
 
@@ -46,7 +63,7 @@ def remove_old_builds(index_dir: Path, keep: str, previous: dict | None = None) 
     """
     for path in index_dir.iterdir():
         if path.name != keep and is_marked(path):
-            shutil.rmtree(path, ignore_errors=True)
+            remove_marked(path)
     old = (previous or {}).get("build", {}).get("id")
     if previous is None or not is_build_id(old) or old == keep or is_marked(index_dir / old):
         return
@@ -55,8 +72,18 @@ def remove_old_builds(index_dir: Path, keep: str, previous: dict | None = None) 
         return
     for name in previous["files"]:
         target = build / name
-        if ".." not in Path(name).parts and not Path(name).is_absolute() and target.is_file():
-            target.unlink(missing_ok=True)
+        if within(build, name) and (target.is_symlink() or target.is_file()):
+            target.unlink(missing_ok=True)  # a link itself goes, never what it points at
     for folder in sorted((p for p in build.rglob("*") if p.is_dir()), reverse=True) + [build]:
         with contextlib.suppress(OSError):
             folder.rmdir()  # only when empty
+
+
+def within(build: Path, name: str) -> bool:
+    """True when ``name`` (a manifest's file name) is a plain path inside ``build``: relative, without
+    ``..``, and no folder on the way is a link (a ``lexical`` folder replaced by a link to the user's
+    own folder would make the user's files look like the build's). The name itself may be a link."""
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        return False
+    return not any((build / folder).is_symlink() for folder in list(rel.parents)[:-1])

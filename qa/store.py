@@ -5,9 +5,8 @@ Layout of the index folder::
     manifest.json          the commit point: settings, build stamp, corpus and file checksums
     <build-id>/            one complete build: vectors.faiss, chunks.jsonl, lexical/…
 
-A build is written into a temporary folder, fsynced, renamed to its build id, and only
-then does ``manifest.json`` (replaced atomically) point at it; older builds are removed
-afterwards. A crash at any moment therefore leaves either the old or the new index whole.
+Reading and verifying an index is here; writing a build, atomically, and the build lock are in
+``qa/writing.py`` (re-exported below): a crash at any moment leaves either the old or the new index whole.
 
 The index folder may hold other files (a user's choice of folder): only what this tool made is
 ever deleted, known by the marker file each build and temporary folder carries from its first
@@ -17,15 +16,9 @@ moment (``.qa-build``, holding the build id), or by being the build the previous
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import errno
-import fcntl
 import json
-import os
-import shutil
-import uuid
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,28 +26,19 @@ from typing import TYPE_CHECKING, Any
 from .chunking import Chunk
 from .errors import (
     IndexCorruptError,
-    IndexError_,
-    IndexLockedError,
     IndexMismatchError,
     IndexMissingError,
+    IndexNewerError,
     IndexStaleError,
 )
 from .lexical import LexicalIndex
-from .manifest import (
-    MANIFEST,
-    REBUILD_HINT,
-    UNWRITABLE_HINT,
-    is_build_id,
-    read_manifest,
-    sha256_file,
-    stale_reasons,
-)
-from .ownership import MARKER, STAGED, TMP_PREFIX, is_marked, keep_foreign_manifest, remove_old_builds
+from .manifest import REBUILD_HINT, is_build_id, read_manifest, sha256_file, stale_reasons
+from .ownership import within
 
 if TYPE_CHECKING:
     from .corpus import Document
 
-LOCK = ".lock"
+_INNER_PRODUCT = 0  # faiss.METRIC_INNER_PRODUCT: cosine on normalised vectors; an L2 index ranks otherwise
 
 
 @dataclass
@@ -65,13 +49,6 @@ class StoredIndex:
     lexical: LexicalIndex  # BM25 over each chunk's sentence
     lexical_window: LexicalIndex  # BM25 over each chunk's neighbour window
     table: dict | None = None  # the reranker's stored passage table (qa.passage_table), if the build has one
-
-
-def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
-    return IndexError_(
-        f"cannot write the index folder {index_dir}: {exc.strerror or exc}",
-        UNWRITABLE_HINT,
-    )
 
 
 def load_index(
@@ -105,6 +82,13 @@ def _load(
 ) -> StoredIndex:
     if manifest is None:
         raise IndexMissingError(f"no index in {index_dir}", "build it with: qa index")
+    version = manifest.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > expected["format_version"]:
+        raise IndexNewerError(
+            f"the index in {index_dir} was built by a newer release of qa (index format {version}; "
+            f"this one reads format {expected['format_version']})",
+            "upgrade qa, use another folder (--index / QA_INDEX), or replace it with: qa index --force",
+        )
     reasons = stale_reasons(manifest, expected)
     if reasons:
         raise IndexStaleError(
@@ -125,7 +109,7 @@ def _load(
         raise IndexCorruptError(f"index in {build} cannot be read: {detail}", REBUILD_HINT) from None
     sizes = {vectors.ntotal, len(chunks), len(lexical), len(lexical_window)}
     sizes.add(manifest.get("chunks", len(chunks)))
-    if len(sizes) != 1 or vectors.d != expected["encoder"]["dim"]:
+    if len(sizes) != 1 or vectors.d != expected["encoder"]["dim"] or vectors.metric_type != _INNER_PRODUCT:
         raise IndexMismatchError(f"index files in {build} disagree in size", REBUILD_HINT)
     if documents is not None:
         check_chunks(chunks, documents, build)
@@ -142,7 +126,8 @@ def _read_table(build: Path, manifest: dict, n: int) -> dict | None:
         return None
     try:
         return load_table(build / "table", n)
-    except (OSError, KeyError, TypeError, ValueError) as exc:  # checksummed: only a bug or a forged manifest
+    # checksummed: only a bug or a forged manifest; np.load of a damaged .npz raises these two as well
+    except (OSError, KeyError, TypeError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexCorruptError(f"index in {build} cannot be read: table ({exc})", REBUILD_HINT) from None
 
 
@@ -173,6 +158,9 @@ def verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Pat
         raise IndexCorruptError(f"index build folder {build} is missing", REBUILD_HINT)
     for name in names:
         path, digest = build / name, manifest["files"].get(name)
+        if not within(build, name) or path.is_symlink():  # "/proc/kcore" would be hashed forever
+            raise IndexCorruptError(f"the manifest in {index_dir} names a file outside its build: {name!r}",
+                                    REBUILD_HINT)  # fmt: skip
         if not path.is_file() or digest is None:
             raise IndexCorruptError(f"index file {path} is missing", "rebuild it with: qa index --force")
         if sha256_file(path) != digest:
@@ -196,93 +184,7 @@ def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
     return vectors, chunks
 
 
-def _fsync_one(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    """Every file and folder below ``root`` (a folder we wrote, never the user's index folder)."""
-    for path in sorted(root.rglob("*"), reverse=True) + [root]:
-        _fsync_one(path)
-
-
-def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
-    """Write a complete build atomically; ``index.manifest`` is replaced by the committed manifest."""
-    import faiss
-
-    build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
-    tmp = index_dir / (TMP_PREFIX + build_id)
-    committed = False
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        previous = _previous_manifest(index_dir)
-        tmp.mkdir()
-        (tmp / MARKER).write_text(build_id + "\n", encoding="utf-8")  # ours from its first moment
-    except OSError as exc:
-        raise _unwritable(index_dir, exc) from None
-    try:
-        faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
-        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
-            for chunk in index.chunks:
-                fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-        for name, lexical in (("sentences", index.lexical), ("windows", index.lexical_window)):
-            (tmp / "lexical" / name).mkdir(parents=True)
-            lexical.save(tmp / "lexical" / name)
-        if index.table is not None:
-            from .passage_table import save_table
-
-            save_table(tmp / "table", index.table)
-        files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        manifest = {**manifest, "files": files}
-        manifest["build"] = {**manifest.get("build", {}), "id": build_id}
-        _fsync_tree(tmp)
-        os.rename(tmp, index_dir / build_id)
-        staged = index_dir / build_id / STAGED
-        staged.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _fsync_one(staged)
-        keep_foreign_manifest(index_dir, build_id)
-        os.replace(staged, index_dir / MANIFEST)  # the commit point
-        committed = True
-        _fsync_one(index_dir)  # the folder itself: the user's files in it are none of our business
-    except OSError as exc:
-        for path in (tmp, index_dir / build_id):
-            if is_marked(path) and not committed:
-                shutil.rmtree(path, ignore_errors=True)
-        raise _unwritable(index_dir, exc) from None
-    remove_old_builds(index_dir, keep=build_id, previous=previous)
-    index.manifest = manifest
-    return manifest
-
-
-def _previous_manifest(index_dir: Path) -> dict | None:
-    """The manifest being replaced, if it is a valid one (its build may predate the markers)."""
-    try:
-        return read_manifest(index_dir)
-    except IndexError_:
-        return None
-
-
-@contextlib.contextmanager
-def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
-    """Hold an exclusive lock on the index folder while building, so two builds never interleave."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise _unwritable(index_dir, exc) from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise IndexLockedError(f"another process is building the index in {index_dir}") from None
-            raise
-        yield
-    finally:
-        os.close(fd)
-
-
+# The write side lives in qa/writing.py; these names stay importable from here.
+from .writing import LOCK as LOCK  # noqa: E402
+from .writing import build_lock as build_lock  # noqa: E402
+from .writing import write_index as write_index  # noqa: E402

@@ -1,0 +1,168 @@
+"""Writing a build of the local index, and the lock that keeps two builds from interleaving.
+
+A build is written into a temporary folder (marked as ours from its first moment), fsynced, renamed to
+its build id, and only then does ``manifest.json`` (replaced atomically) point at it; older builds are
+removed afterwards. A crash, a full disk or Ctrl-C at any moment therefore leaves the old or the new
+index whole, and what a failed build wrote is removed at once, or by the next build when it was killed.
+Callers hold ``build_lock`` around ``write_index``. Reading and verifying an index is ``qa/store.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import IndexError_, IndexLockedError
+from .manifest import MANIFEST, UNWRITABLE_HINT, read_manifest, sha256_file
+from .ownership import (
+    MARKER,
+    STAGED,
+    TMP_PREFIX,
+    is_marked,
+    keep_foreign_manifest,
+    remove_marked,
+    remove_old_builds,
+)
+
+if TYPE_CHECKING:
+    from .store import StoredIndex
+
+LOCK = ".lock"
+
+
+def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
+    reason = exc.strerror or str(exc)
+    full = exc.errno == errno.ENOSPC
+    if exc.errno is None:  # numpy reports a short write as "N requested and M written", without an errno
+        with contextlib.suppress(OSError):
+            full = shutil.disk_usage(index_dir).free < 1 << 20
+            reason = "the disk is full" if full else reason
+    if full:
+        hint = "free some disk space (any previous index is unchanged), or choose another folder with --index"
+        return IndexError_(f"cannot write the index folder {index_dir}: {reason}", hint)
+    return IndexError_(f"cannot write the index folder {index_dir}: {reason}", UNWRITABLE_HINT)
+
+
+def _fsync_one(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    """Every file and folder below ``root`` (a folder we wrote, never the user's index folder)."""
+    for path in sorted(root.rglob("*"), reverse=True) + [root]:
+        _fsync_one(path)
+
+
+def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
+    """Write a complete build atomically; ``index.manifest`` is replaced by the committed manifest."""
+    build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+    tmp = index_dir / (TMP_PREFIX + build_id)
+    committed = False
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        previous = _previous_manifest(index_dir)
+        _clear_leftovers(index_dir, previous)
+        tmp.mkdir()
+    except OSError as exc:
+        raise _unwritable(index_dir, exc) from None
+    try:
+        (tmp / MARKER).write_text(build_id + "\n", encoding="utf-8")  # ours from its first moment
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)  # made just above; unmarked, nothing else would remove it
+        raise _unwritable(index_dir, exc) from None
+    try:
+        _write_faiss(index.vectors, tmp / "vectors.faiss")
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for chunk in index.chunks:
+                fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        for name, lexical in (("sentences", index.lexical), ("windows", index.lexical_window)):
+            (tmp / "lexical" / name).mkdir(parents=True)
+            lexical.save(tmp / "lexical" / name)
+        if index.table is not None:
+            from .passage_table import save_table
+
+            save_table(tmp / "table", index.table)
+        files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        manifest = {**manifest, "files": files}
+        manifest["build"] = {**manifest.get("build", {}), "id": build_id}
+        _fsync_tree(tmp)
+        os.rename(tmp, index_dir / build_id)
+        staged = index_dir / build_id / STAGED
+        staged.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _fsync_one(staged)
+        keep_foreign_manifest(index_dir, build_id)
+        os.replace(staged, index_dir / MANIFEST)  # the commit point
+        committed = True
+        _fsync_one(index_dir)  # the folder itself: the user's files in it are none of our business
+    except BaseException as exc:  # disk full, I/O error, Ctrl-C: the half-written build goes, now
+        for path in (tmp, index_dir / build_id):
+            if is_marked(path) and not committed:
+                remove_marked(path)
+        if isinstance(exc, OSError):
+            raise _unwritable(index_dir, exc) from None
+        raise
+    remove_old_builds(index_dir, keep=build_id, previous=previous)
+    index.manifest = manifest
+    return manifest
+
+
+def _write_faiss(vectors: Any, path: Path) -> None:
+    """Write the FAISS index through a Python file: faiss's own writer raises a bare RuntimeError on a
+    failed write and only prints a failed close (the last buffer lost on a full disk) without raising,
+    so a truncated file could have been checksummed and committed. Python raises OSError for both."""
+    import faiss
+
+    with path.open("wb") as fh:
+        faiss.write_index(vectors, faiss.PyCallbackIOWriter(fh.write))  # type: ignore[attr-defined]
+
+
+def _clear_leftovers(index_dir: Path, previous: dict | None) -> None:
+    """Before a build (under the build lock): remove what killed or failed builds of this tool left, so
+    their space is free for this one (on a nearly full disk they would otherwise make every build fail).
+    Only when the current manifest is known, so that its build is never the one removed."""
+    if previous is not None or not (index_dir / MANIFEST).exists():
+        remove_old_builds(index_dir, keep=(previous or {}).get("build", {}).get("id", ""))
+
+
+def _previous_manifest(index_dir: Path) -> dict | None:
+    """The manifest being replaced, if it is a valid one (its build may predate the markers)."""
+    try:
+        return read_manifest(index_dir)
+    except IndexError_:
+        return None
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on the index folder while building, so two builds never interleave."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _unwritable(index_dir, exc) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise IndexLockedError(f"another process is building the index in {index_dir}") from None
+            raise IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
+                f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
+                "choose an index folder on a local disk with --index / QA_INDEX",
+            ) from None
+        yield
+    finally:
+        os.close(fd)
