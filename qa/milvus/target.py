@@ -20,6 +20,15 @@ from ..errors import IndexError_, IndexLockedError, InputError
 
 DEFAULT_NAME = "qa_passages"  # the alias readers open; each build is a collection named after it
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
+# What Milvus Lite keeps at the top of its folder (milvus_lite.db); ``LOCK`` is there from the first open.
+_LITE_ENTRIES = {
+    "LOCK",
+    "collections",
+    "databases",
+    "aliases.json",
+    "database_properties.json",
+    ".database-staging",
+}
 FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
 
 
@@ -112,6 +121,27 @@ def _lite_error(target: StoreTarget, exc: BaseException | None, message: str) ->
     return IndexError_(f"{where}: {detail}", "rebuild it at a new path with: qa index --store milvus:NEW.db")
 
 
+def _check_lite_folder(target: StoreTarget) -> None:
+    """A folder at a Lite path must be empty or Milvus Lite's own: Lite opens any folder, rewrites its
+    ``aliases.json`` and empties its ``.database-staging``, so a user's folder named ``x.db`` would be
+    written into."""
+    if not os.path.isdir(target.uri):
+        return
+    try:
+        entries = set(os.listdir(target.uri))
+    except OSError as exc:
+        raise IndexError_(
+            f"cannot open the Milvus Lite database {target.uri}: {exc.strerror or exc}",
+            "choose a path in a folder you can read and write",
+        ) from None
+    if entries and ("LOCK" not in entries or not entries <= _LITE_ENTRIES):
+        raise IndexError_(
+            f"cannot open the Milvus Lite database {target.uri}: it is a folder that is not a Milvus Lite "
+            "database (it holds " + ", ".join(sorted(entries - _LITE_ENTRIES or entries)[:3]) + ")",
+            "choose a new path ending in .db; qa creates it and never writes into your folder",
+        )
+
+
 def _credentials() -> dict[str, str]:
     if os.environ.get("MILVUS_TOKEN"):
         return {"token": os.environ["MILVUS_TOKEN"]}
@@ -138,6 +168,8 @@ def connect(target: StoreTarget) -> Any:
                 f"cannot open the Milvus Lite database {target.uri}: the folder {folder} does not exist",
                 "create it first (mkdir -p), or choose a path in an existing folder",
             )
+        if target.kind == "lite":
+            _check_lite_folder(target)
         # Milvus Lite logs a traceback when it cannot open a file; we keep its exception and say it in
         # one line instead (and its other log lines stay out of the user's terminal, as before).
         logging.getLogger("milvus_lite").addHandler(logging.NullHandler())

@@ -1,0 +1,42 @@
+"""The Milvus store as a careless or hostile user meets it (reliability.md section 10): store URIs,
+folders that are not Milvus Lite's, builds that are interrupted or raced, caches that went stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.errors import IndexError_
+from qa.milvus import target as milvus_target
+from qa.milvus.target import connect, parse_store
+
+pytest.importorskip("milvus_lite")
+
+
+def _snapshot(folder: Path) -> list[tuple[Path, bytes]]:
+    return sorted((p.relative_to(folder), p.read_bytes() if p.is_file() else b"") for p in folder.rglob("*"))
+
+
+def test_a_users_folder_named_like_a_lite_database_is_never_written_into(tmp_path: Path) -> None:
+    """Milvus Lite opens any folder, rewrites its aliases.json and empties its .database-staging."""
+    mine = tmp_path / "photos.db"
+    (mine / ".database-staging").mkdir(parents=True)
+    (mine / ".database-staging" / "draft.txt").write_text("draft", encoding="utf-8")
+    (mine / "aliases.json").write_text('{"mum": "+62 812"}', encoding="utf-8")
+    (mine / "notes.txt").write_text("keep", encoding="utf-8")
+    only_aliases = tmp_path / "contacts.db"
+    only_aliases.mkdir()
+    (only_aliases / "aliases.json").write_text('{"mum": "+62 812"}', encoding="utf-8")
+    for folder in (mine, only_aliases):
+        before = _snapshot(folder)
+        with pytest.raises(IndexError_, match="it is a folder that is not a Milvus Lite database"):
+            connect(parse_store(f"milvus:{folder}"))
+        assert _snapshot(folder) == before
+    # An empty folder, and then the database Milvus Lite made in it, open as before.
+    empty = parse_store(f"milvus:{tmp_path / 'empty.db'}")
+    (tmp_path / "empty.db").mkdir()
+    for _ in range(2):
+        connect(empty)
+        milvus_target.forget(empty)
+    assert (tmp_path / "empty.db" / "LOCK").exists()
