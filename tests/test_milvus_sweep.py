@@ -7,11 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from qa.errors import IndexError_
+from qa.errors import IndexError_, InputError
 from qa.milvus import target as milvus_target
 from qa.milvus.target import connect, parse_store
 
 pytest.importorskip("milvus_lite")
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "99999", "-1"])
+def test_a_port_outside_1_to_65535_is_refused_not_replaced_by_the_default(port: str) -> None:
+    """pymilvus connects to 19530 when given port 0: another server than the one the user named."""
+    with pytest.raises(InputError, match="bad Milvus server URI"):
+        parse_store(f"milvus://h:{port}")
+    assert parse_store("milvus://h:1").uri == "http://h:1"
+    assert parse_store("milvus://h:65535").uri == "http://h:65535"
 
 
 def _snapshot(folder: Path) -> list[tuple[Path, bytes]]:

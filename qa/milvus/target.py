@@ -63,7 +63,7 @@ def parse_store(spec: str | None) -> StoreTarget:
             port = parts.port
         except ValueError:
             port = None
-        if not parts.hostname or port is None:
+        if not parts.hostname or port is None or not 0 < port < 65536:
             raise InputError(f"bad Milvus server URI {spec!r}", "write it as milvus://HOST:PORT[/NAME]")
         name = parts.path.strip("/") or DEFAULT_NAME
         scheme = "https" if parts.scheme == "milvus+https" else "http"
