@@ -3,13 +3,18 @@ folders that are not Milvus Lite's, builds that are interrupted or raced, caches
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
+from qa.assistant import Assistant
+from qa.config import Settings
 from qa.errors import IndexError_, InputError
 from qa.milvus import target as milvus_target
 from qa.milvus.target import connect, parse_store
+
+from .conftest import CORPUS, FakeEncoder
 
 pytest.importorskip("milvus_lite")
 
@@ -49,3 +54,13 @@ def test_a_users_folder_named_like_a_lite_database_is_never_written_into(tmp_pat
         connect(empty)
         milvus_target.forget(empty)
     assert (tmp_path / "empty.db" / "LOCK").exists()
+
+
+@pytest.mark.parametrize(("module", "package"), [("pymilvus", "pymilvus"), ("milvus_lite", "milvus-lite")])
+def test_a_missing_milvus_package_is_one_clear_error(tmp_path: Path, monkeypatch, module, package) -> None:
+    """``open_index`` imported pymilvus before ``connect`` could say what to install: ImportError."""
+    monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError, as when absent
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store=f"milvus:{tmp_path / 'x.db'}")
+    with pytest.raises(IndexError_, match=f"needs the Python package {package}") as info:
+        Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+    assert "pip install" in (info.value.hint or "") and not (tmp_path / "x.db").exists()

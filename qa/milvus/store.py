@@ -24,7 +24,7 @@ from ..store import StoredIndex
 from .adapters import MilvusLexical, MilvusVectors, postings, read_chunks, read_rows
 from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
 from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, vector_index
-from .target import StoreTarget, connect
+from .target import StoreTarget, connect, require_pymilvus
 
 _build_lock = threading.Lock()
 
@@ -155,6 +155,7 @@ def open_index(
     log: Callable[[str], None],
 ) -> StoredIndex:
     """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force)."""
+    require_pymilvus(target)
     from pymilvus.exceptions import MilvusException
 
     from ..indexing import expected_manifest

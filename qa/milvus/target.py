@@ -8,6 +8,7 @@ the logs nor the process list. This module imports nothing heavy: ``Settings`` v
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
@@ -150,18 +151,29 @@ def _credentials() -> dict[str, str]:
     return {}
 
 
+def require_pymilvus(target: StoreTarget) -> None:
+    """pymilvus (and milvus-lite for a ``.db`` path) can be imported, else one line saying what to
+    install: called before anything of pymilvus is imported, so a missing package is no traceback."""
+    wanted = {"pymilvus": "pymilvus"} | ({"milvus_lite": "milvus-lite"} if target.kind == "lite" else {})
+    for module, package in wanted.items():
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise IndexError_(
+                f"the Milvus store needs the Python package {package}, which cannot be imported ({exc})",
+                "pip install pymilvus milvus-lite, or use --store local",
+            ) from None
+
+
 def connect(target: StoreTarget) -> Any:
     """One MilvusClient per target and process (Milvus Lite allows one process per file)."""
     with _clients_lock:
         if target.uri in _clients:
             return _clients[target.uri]
-        try:
-            from pymilvus import MilvusClient
-            from pymilvus.exceptions import MilvusException
-        except ImportError:
-            raise IndexError_(
-                "the Milvus store needs pymilvus and milvus-lite", "pip install pymilvus milvus-lite"
-            ) from None
+        require_pymilvus(target)
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
         folder = os.path.dirname(target.uri)
         if target.kind == "lite" and not os.path.isdir(folder):
             raise IndexError_(
