@@ -42,15 +42,27 @@ LOOKUP_BATCH = 256
 
 
 def current_collection(client: Any, target: StoreTarget) -> str | None:
-    """The collection the alias points at, None when there is no alias yet."""
+    """The collection the alias points at, None when there is no alias yet. A name or alias that is
+    another application's is refused here, before any build: ``--force`` never moves it."""
+    other = (
+        "choose another path: --store milvus:OTHER.db"
+        if target.kind == "lite"
+        else "choose another name: --store milvus://HOST:PORT/NAME"
+    )
     if target.name not in client.list_aliases().get("aliases", []):
         if client.has_collection(target.name):
             raise IndexError_(
-                f"Milvus has a collection named {target.name} that is not this assistant's alias",
-                "choose another name: --store milvus://HOST:PORT/NAME",
+                f"Milvus has a collection named {target.name} that is not this assistant's alias", other
             )
         return None
-    return client.describe_alias(target.name)["collection_name"]
+    collection = client.describe_alias(target.name)["collection_name"]
+    if properties(client, collection).get(P_OWNER) != OWNER:
+        raise IndexError_(
+            f"the alias {target.name} in {target.display} points at {collection}, a collection this "
+            "assistant did not create: it is left as it is",
+            other,
+        )
+    return collection
 
 
 def properties(client: Any, collection: str) -> dict:
