@@ -6,12 +6,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.errors import IndexError_, InputError
+from qa.errors import IndexCorruptError, IndexError_, InputError
 from qa.milvus import target as milvus_target
+from qa.milvus.adapters import MilvusVectors
 from qa.milvus.target import connect, parse_store
 
 from .conftest import CORPUS, FakeEncoder
@@ -64,3 +66,18 @@ def test_a_missing_milvus_package_is_one_clear_error(tmp_path: Path, monkeypatch
     with pytest.raises(IndexError_, match=f"needs the Python package {package}") as info:
         Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
     assert "pip install" in (info.value.hint or "") and not (tmp_path / "x.db").exists()
+
+
+def test_a_failed_milvus_call_is_one_error_with_no_logged_traceback(tmp_path: Path, capfd) -> None:
+    """pymilvus logs each failed call with a traceback on its own stderr handler, under the one-line
+    error the user is given (seen on a server that dropped a collection or stopped answering)."""
+    spec = parse_store(f"milvus:{tmp_path / 'x.db'}")
+    try:
+        client = connect(spec)
+        capfd.readouterr()
+        with pytest.raises(IndexCorruptError, match="cannot be read"):
+            MilvusVectors(client, "gone", 1, 4, {}).search(np.ones((1, 4), dtype=np.float32), 1)
+        err = capfd.readouterr().err
+        assert "Traceback" not in err and "RPC error" not in err, err
+    finally:
+        milvus_target.forget(spec)

@@ -154,6 +154,7 @@ def _credentials() -> dict[str, str]:
 def require_pymilvus(target: StoreTarget) -> None:
     """pymilvus (and milvus-lite for a ``.db`` path) can be imported, else one line saying what to
     install: called before anything of pymilvus is imported, so a missing package is no traceback."""
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")  # gRPC's C core prints its own error lines else
     wanted = {"pymilvus": "pymilvus"} | ({"milvus_lite": "milvus-lite"} if target.kind == "lite" else {})
     for module, package in wanted.items():
         try:
@@ -163,6 +164,10 @@ def require_pymilvus(target: StoreTarget) -> None:
                 f"the Milvus store needs the Python package {package}, which cannot be imported ({exc})",
                 "pip install pymilvus milvus-lite, or use --store local",
             ) from None
+    # pymilvus logs every failed call with its traceback to its own stderr handler; each failure reaches
+    # the user as one line through our errors instead.
+    for name in ("pymilvus", "pymilvus.milvus_client", "pymilvus.bulk_writer"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def connect(target: StoreTarget) -> Any:
