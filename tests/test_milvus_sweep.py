@@ -4,6 +4,7 @@ folders that are not Milvus Lite's, builds that are interrupted or raced, caches
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,9 @@ from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexError_, InputError
 from qa.milvus import target as milvus_target
 from qa.milvus.adapters import MilvusVectors
-from qa.milvus.target import connect, parse_store
+from qa.milvus.build import ABANDONED, P_BEAT, properties
+from qa.milvus.schema import OWNER, P_OWNER, P_STATE
+from qa.milvus.target import StoreTarget, connect, parse_store
 
 from .conftest import CORPUS, FakeEncoder
 
@@ -81,3 +84,35 @@ def test_a_failed_milvus_call_is_one_error_with_no_logged_traceback(tmp_path: Pa
         assert "Traceback" not in err and "RPC error" not in err, err
     finally:
         milvus_target.forget(spec)
+
+
+def _building(client, name: str, beat: float | None) -> None:
+    """A collection as another process's build leaves it while it runs (or after it died)."""
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("row", DataType.INT64, is_primary=True)
+    schema.add_field("v", DataType.FLOAT_VECTOR, dim=4)
+    props = {P_OWNER: OWNER, P_STATE: "building"} | ({} if beat is None else {P_BEAT: str(int(beat))})
+    client.create_collection(name, schema=schema, properties=props)
+
+
+@pytest.mark.slow
+def test_a_server_build_never_drops_a_build_running_elsewhere(tmp_path: Path, monkeypatch) -> None:
+    """Two ``qa index`` on one server alias: the one that finished first dropped the other's collection
+    (named earlier, still building), which then failed with "collection ... does not exist"."""
+    server = StoreTarget("server", str(tmp_path / "server.db"))  # a server's rules, Milvus Lite's engine
+    monkeypatch.setattr(milvus_target, "parse_store", lambda spec: server)
+    client = connect(server)
+    try:
+        now = time.time()
+        _building(client, "qa_passages_20000101T000000Z_aaaaaaaa", now)  # older name, running
+        _building(client, "qa_passages_20000101T000001Z_bbbbbbbb", now - ABANDONED - 60)  # died
+        _building(client, "qa_passages_20000101T000002Z_cccccccc", None)  # died, before heartbeats
+        settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+        built = Assistant(settings, encoder=FakeEncoder(), build="force", log=lambda m: None)
+        left = set(client.list_collections())
+        assert left == {"qa_passages_20000101T000000Z_aaaaaaaa", built.index.vectors.collection}
+        assert properties(client, built.index.vectors.collection)[P_BEAT]  # its own heartbeat
+    finally:
+        milvus_target.forget(StoreTarget("lite", server.uri))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -39,6 +40,8 @@ from .target import StoreTarget
 
 INSERT_BATCH = 512
 LOOKUP_BATCH = 256
+P_BEAT = "qa.heartbeat"  # epoch seconds of a build's last batch: a running build is not an orphan
+ABANDONED = 900  # seconds without a batch after which another build may drop a building collection
 
 
 def current_collection(client: Any, target: StoreTarget) -> str | None:
@@ -121,7 +124,7 @@ def write_collection(
         name,
         schema=make_schema(client, dim),
         index_params=make_index_params(client, len(chunks), manifest["faiss"]["policy"], k1, b),
-        properties={P_OWNER: OWNER, P_STATE: "building"},
+        properties={P_OWNER: OWNER, P_STATE: "building", P_BEAT: str(int(time.time()))},
     )
     embedded = 0
     fresh: dict[str, list[float]] = {}
@@ -154,6 +157,7 @@ def write_collection(
             texts["sentence"].append(row["sentence"])
             texts["window"].append(row["window"])
         client.insert(name, rows)
+        client.alter_collection_properties(name, properties={P_BEAT: str(int(time.time()))})
     client.flush(name)
     kind, params, _ = vector_index(len(chunks), manifest["faiss"]["policy"])
     manifest["faiss"] = {**manifest["faiss"], "type": kind, "params": params, "ntotal": len(chunks)}
@@ -165,19 +169,32 @@ def write_collection(
     return name, embedded, texts
 
 
-def switch_alias(client: Any, target: StoreTarget, name: str, previous: str | None) -> None:
-    """Point the alias at ``name`` (the commit point), then drop our collections older than ``previous``."""
-    if previous is None:
+def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
+    """Point the alias at ``name`` (the commit point), then drop our collections other than the one it
+    replaced (read again now: a build elsewhere may have switched it since this one began) and the
+    builds still running: Milvus Lite has no other writer, so there a building collection is an
+    orphan; on a server it is one only after ``ABANDONED`` seconds without a batch."""
+    replaced = current_collection(client, target)
+    if replaced is None:
         client.create_alias(name, target.name)
     else:
         client.alter_alias(name, target.name)
     for other in client.list_collections():
-        if other in (name, previous) or not other.startswith(target.name + "_"):
+        if other in (name, replaced) or not other.startswith(target.name + "_"):
             continue
         props = properties(client, other)
         if props.get(P_OWNER) != OWNER:
             continue  # not ours: never touched
-        # A collection still building and newer than this one belongs to a build running elsewhere.
-        if props.get(P_STATE) == "building" and other > name:
+        if props.get(P_STATE) == "building" and _running(target, props, newer=other > name):
             continue
         client.drop_collection(other)
+
+
+def _running(target: StoreTarget, props: dict, newer: bool) -> bool:
+    """Whether a building collection may belong to a build running elsewhere (so is not dropped)."""
+    if target.kind == "lite":
+        return False
+    try:
+        return time.time() - float(props[P_BEAT]) < ABANDONED
+    except (KeyError, ValueError):
+        return newer  # a build of a version without heartbeats: only a newer one may still run

@@ -123,7 +123,7 @@ def build_index(
             float(LEXICAL["k1"]),
             float(LEXICAL["b"]),
         )
-        switch_alias(client, target, name, previous)
+        switch_alias(client, target, name)
     if embedded < len(chunks):
         how = f"reused {len(chunks) - embedded:,} from {'the previous build' if why == 'ok' else why}"
     else:
