@@ -14,7 +14,7 @@ from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexError_, InputError
 from qa.milvus import target as milvus_target
-from qa.milvus.adapters import MilvusVectors
+from qa.milvus.adapters import MilvusVectors, read_rows
 from qa.milvus.build import ABANDONED, P_BEAT, properties
 from qa.milvus.schema import OWNER, P_OWNER, P_STATE
 from qa.milvus.target import StoreTarget, connect, parse_store
@@ -116,3 +116,38 @@ def test_a_server_build_never_drops_a_build_running_elsewhere(tmp_path: Path, mo
         assert properties(client, built.index.vectors.collection)[P_BEAT]  # its own heartbeat
     finally:
         milvus_target.forget(StoreTarget("lite", server.uri))
+
+
+class _Refusing:
+    """A client whose every call fails as pymilvus reports it."""
+
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
+
+    def search(self, *args, **kwargs):
+        raise self.exc
+
+    query = get = search
+
+
+def test_a_server_that_stops_answering_is_not_called_a_replaced_collection() -> None:
+    """A server down or too slow after the index opened was reported as "cannot be read ... it may have
+    been replaced by a newer build: restart" (IndexCorruptError)."""
+    import grpc
+    from pymilvus.exceptions import MilvusException
+
+    down = MilvusException(code=2, message="Fail connecting to server on h:19530")
+    slow = MilvusException(grpc.StatusCode.DEADLINE_EXCEEDED, "[search] Retry timeout: 30s")
+    gone = MilvusException(code=100, message="collection not found[collection=qa_passages_x]")
+    q = np.ones((1, 4), dtype=np.float32)
+    for exc in (down, slow):
+        for call in (
+            lambda v: v.search(q, 1),
+            lambda v: v.reconstruct_batch([0]),
+            lambda v: read_rows(v.client, "c", 1, ["chunk"]),
+        ):
+            with pytest.raises(IndexError_, match="the Milvus server does not answer") as info:
+                call(MilvusVectors(_Refusing(exc), "c", 1, 4, {}))
+            assert not isinstance(info.value, IndexCorruptError) and "reachable" in (info.value.hint or "")
+    with pytest.raises(IndexCorruptError, match="cannot be read"):
+        MilvusVectors(_Refusing(gone), "c", 1, 4, {}).search(q, 1)
