@@ -151,3 +151,13 @@ def test_a_server_that_stops_answering_is_not_called_a_replaced_collection() -> 
             assert not isinstance(info.value, IndexCorruptError) and "reachable" in (info.value.hint or "")
     with pytest.raises(IndexCorruptError, match="cannot be read"):
         MilvusVectors(_Refusing(gone), "c", 1, 4, {}).search(q, 1)
+
+
+@pytest.mark.parametrize("host", ["[::1]", "[fe80::1]"])
+def test_an_ipv6_server_address_is_one_clear_error_not_a_traceback(host: str) -> None:
+    """``milvus://[::1]:19530``: the brackets were dropped from the URI and pymilvus raised ValueError."""
+    target = parse_store(f"milvus://{host}:1/kb")
+    assert (target.uri, target.name) == (f"http://{host}:1", "kb")
+    with pytest.raises(IndexError_, match="cannot reach the Milvus server") as info:
+        connect(target)
+    assert "host name" in (info.value.hint or "")

@@ -68,7 +68,8 @@ def parse_store(spec: str | None) -> StoreTarget:
             raise InputError(f"bad Milvus server URI {spec!r}", "write it as milvus://HOST:PORT[/NAME]")
         name = parts.path.strip("/") or DEFAULT_NAME
         scheme = "https" if parts.scheme == "milvus+https" else "http"
-        return StoreTarget("server", f"{scheme}://{parts.hostname}:{port}", _checked_name(name))
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
+        return StoreTarget("server", f"{scheme}://{host}:{port}", _checked_name(name))
     if spec.startswith("milvus:"):
         path = spec[len("milvus:") :]
         if not path.endswith(".db") or path == ".db":
@@ -195,12 +196,15 @@ def connect(target: StoreTarget) -> Any:
         propagate, log.propagate = log.propagate, False
         try:
             client = MilvusClient(uri=target.uri, timeout=30, **_credentials())
-        except MilvusException as exc:
+        except (MilvusException, ValueError) as exc:  # ValueError: an address pymilvus cannot parse
+            message = str(getattr(exc, "message", exc))
             if target.kind == "lite":
-                raise _lite_error(target, failure.exc, exc.message) from None
+                raise _lite_error(target, failure.exc, message) from None
             raise IndexError_(
-                f"cannot reach the Milvus server at {target.uri}: {exc.message}",
-                "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD",
+                f"cannot reach the Milvus server at {target.uri}: {message}",
+                "pymilvus cannot reach an IPv6 address: give the server's host name"
+                if "[" in target.uri
+                else "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD",
             ) from None
         finally:
             log.removeHandler(failure)
