@@ -161,3 +161,13 @@ def test_an_ipv6_server_address_is_one_clear_error_not_a_traceback(host: str) ->
     with pytest.raises(IndexError_, match="cannot reach the Milvus server") as info:
         connect(target)
     assert "host name" in (info.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    "spec", ["milvus://[::1", "milvus://h]:1", "milvus://h:1/kb?token=s3cret", "milvus://h:1/kb#x"]
+)
+def test_a_server_uri_with_a_broken_bracket_query_or_fragment_is_refused(spec: str) -> None:
+    """An unbalanced bracket raised urlsplit's ValueError (a traceback); ``?token=...`` was dropped
+    without a word while the whole spec, token and all, was shown by ``qa info``."""
+    with pytest.raises(InputError, match="bad Milvus server URI"):
+        parse_store(spec)

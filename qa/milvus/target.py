@@ -30,6 +30,7 @@ _LITE_ENTRIES = {
     "database_properties.json",
     ".database-staging",
 }
+SERVER_FORM = "write it as milvus://HOST:PORT[/NAME]"
 FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
 
 
@@ -54,7 +55,15 @@ def parse_store(spec: str | None) -> StoreTarget:
     if spec == "local":
         return StoreTarget("local")
     if spec.startswith(("milvus://", "milvus+https://")):
-        parts = urlsplit(spec)
+        try:
+            parts = urlsplit(spec)
+        except ValueError:  # an unbalanced IPv6 bracket
+            raise InputError(f"bad Milvus server URI {spec!r}", SERVER_FORM) from None
+        if parts.query or parts.fragment:  # ?token=... would be dropped silently (and shown by qa info)
+            raise InputError(
+                f"bad Milvus server URI {spec!r}: it takes no ?query or #fragment",
+                "write it as milvus://HOST:PORT[/NAME]; credentials go in MILVUS_TOKEN",
+            )
         if parts.username or parts.password:
             raise InputError(
                 "the Milvus URI must not contain credentials",
@@ -65,7 +74,7 @@ def parse_store(spec: str | None) -> StoreTarget:
         except ValueError:
             port = None
         if not parts.hostname or port is None or not 0 < port < 65536:
-            raise InputError(f"bad Milvus server URI {spec!r}", "write it as milvus://HOST:PORT[/NAME]")
+            raise InputError(f"bad Milvus server URI {spec!r}", SERVER_FORM)
         name = parts.path.strip("/") or DEFAULT_NAME
         scheme = "https" if parts.scheme == "milvus+https" else "http"
         host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
