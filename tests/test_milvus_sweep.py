@@ -3,6 +3,7 @@ folders that are not Milvus Lite's, builds that are interrupted or raced, caches
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -12,14 +13,14 @@ import pytest
 
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.errors import IndexCorruptError, IndexError_, InputError
+from qa.errors import IndexCorruptError, IndexError_, IndexMismatchError, InputError
 from qa.milvus import target as milvus_target
 from qa.milvus.adapters import MilvusVectors, read_rows
 from qa.milvus.build import ABANDONED, P_BEAT, properties
 from qa.milvus.schema import OWNER, P_OWNER, P_STATE
 from qa.milvus.target import StoreTarget, connect, parse_store
 
-from .conftest import CORPUS, FakeEncoder
+from .conftest import CORPUS, CountingEncoder, FakeEncoder
 
 pytest.importorskip("milvus_lite")
 
@@ -171,3 +172,30 @@ def test_a_server_uri_with_a_broken_bracket_query_or_fragment_is_refused(spec: s
     without a word while the whole spec, token and all, was shown by ``qa info``."""
     with pytest.raises(InputError, match="bad Milvus server URI"):
         parse_store(spec)
+
+
+@pytest.mark.slow
+def test_rows_that_do_not_match_the_corpus_are_refused_or_rebuilt_without_their_vectors(
+    tmp_path: Path,
+) -> None:
+    """A collection whose manifest matches the corpus but whose rows do not (edited, or rows of another
+    corpus under a copied manifest) was trusted: its passages were answered as the corpus's text."""
+    spec = f"milvus:{tmp_path / 'store.db'}"
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store=spec)
+    try:
+        first = Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+        client, name = connect(parse_store(spec)), first.index.vectors.collection
+        fields = ["row", "sentence_key", "vector", "chunk", "sentence", "window"]
+        row = client.query(name, filter="row == 3", output_fields=fields)[0]
+        chunk = json.loads(row["chunk"])
+        chunk["text"] = "Asisten menteri berwenang menandatangani perjanjian internasional sendiri."
+        client.upsert(name, [{**{f: row[f] for f in fields}, "chunk": json.dumps(chunk)}])
+        with pytest.raises(IndexMismatchError, match=r"does not match the corpus \(passage 3"):
+            Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
+        enc = CountingEncoder()
+        again = Assistant(settings, encoder=enc, log=lambda m: None)
+        assert again.index.vectors.collection != name
+        assert len(enc.passages) == len(again.index.chunks)  # nothing taken from the edited collection
+        assert all(c.text != chunk["text"] for c in again.index.chunks)
+    finally:
+        milvus_target.forget(parse_store(spec))

@@ -18,9 +18,15 @@ import numpy as np
 from ..chunking import Chunk
 from ..corpus import Document
 from ..embedding import Encoder
-from ..errors import IndexCorruptError, IndexError_, IndexMissingError, IndexStaleError
+from ..errors import (
+    IndexCorruptError,
+    IndexError_,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexStaleError,
+)
 from ..manifest import build_stamp, stale_reasons
-from ..store import StoredIndex
+from ..store import StoredIndex, check_chunks
 from .adapters import MilvusLexical, MilvusVectors, postings, read_chunks, read_rows
 from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
 from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, vector_index
@@ -29,8 +35,12 @@ from .target import StoreTarget, connect, require_pymilvus
 _build_lock = threading.Lock()
 
 
-def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
-    """The index the alias points at; never one that differs from ``expected``."""
+def load_index(
+    target: StoreTarget, expected: dict, documents: dict[str, Document] | None = None
+) -> StoredIndex:
+    """The index the alias points at; never one that differs from ``expected``. With ``documents``
+    every passage is checked against its document, as the local store does: a manifest that matches
+    proves nothing about the rows beside it."""
     client = connect(target)
     collection = current_collection(client, target)
     where = target.display
@@ -59,7 +69,10 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
     rows = read_rows(client, collection, n, ["chunk", "sentence", "window"])
     texts = {f: [r[f] for r in rows] for f in ("sentence", "window")}
-    return _assemble(client, collection, manifest, read_chunks(rows), texts, int(expected["encoder"]["dim"]))
+    chunks = read_chunks(rows)
+    if documents is not None:
+        check_chunks(chunks, documents, f"{where} ({collection})")
+    return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]))
 
 
 def _assemble(
@@ -161,22 +174,24 @@ def open_index(
     from ..indexing import expected_manifest
     from .tables import cached_table
 
-    index = None
+    index, force = None, build == "force"
+    by_id = {doc.id: doc for doc in documents}
     try:
-        if build != "force":
+        if not force:
             try:
-                index = load_index(target, expected_manifest(settings, encoder, documents))
-            except (IndexMissingError, IndexStaleError) as exc:
+                index = load_index(target, expected_manifest(settings, encoder, documents), by_id)
+            except (IndexMissingError, IndexStaleError, IndexMismatchError) as exc:
                 if build == "never":
                     raise
                 log(f"{exc.message}; building it now")
+                # rows that do not match their manifest lend no vectors to the rebuild
+                force = isinstance(exc, IndexMismatchError)
         if index is None:
-            index = build_index(target, settings, encoder, documents, force=build == "force", log=log)
+            index = build_index(target, settings, encoder, documents, force=force, log=log)
             log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
     except MilvusException as exc:  # the engine refused something: one line, not a traceback
         raise IndexError_(
             f"Milvus ({target.display}): {exc.message}", "see the Milvus server's log"
         ) from None
-    by_id = {doc.id: doc for doc in documents}
     index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, by_id)
     return index
