@@ -199,3 +199,21 @@ def test_rows_that_do_not_match_the_corpus_are_refused_or_rebuilt_without_their_
         assert all(c.text != chunk["text"] for c in again.index.chunks)
     finally:
         milvus_target.forget(parse_store(spec))
+
+
+@pytest.mark.slow
+def test_a_damaged_lite_database_is_one_line_that_points_at_the_file_not_a_server_log(
+    tmp_path: Path,
+) -> None:
+    """Milvus Lite has no server log to read: its errors were hinted "see the Milvus server's log"."""
+    spec = f"milvus:{tmp_path / 'store.db'}"
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store=spec)
+    Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+    milvus_target.forget(parse_store(spec))
+    (tmp_path / "store.db" / "aliases.json").write_text("garbage{", encoding="utf-8")
+    try:
+        with pytest.raises(IndexError_, match="Milvus Lite") as info:
+            Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+        assert "server's log" not in (info.value.hint or "") and "NEW.db" in (info.value.hint or "")
+    finally:
+        milvus_target.forget(parse_store(spec))

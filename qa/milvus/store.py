@@ -191,7 +191,10 @@ def open_index(
             log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
     except MilvusException as exc:  # the engine refused something: one line, not a traceback
         raise IndexError_(
-            f"Milvus ({target.display}): {exc.message}", "see the Milvus server's log"
+            f"Milvus ({target.display}): {exc.message}",
+            "see the Milvus server's log"
+            if target.kind == "server"
+            else "the database may be damaged: build at a new path with qa index --store milvus:NEW.db",
         ) from None
     index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, by_id)
     return index
