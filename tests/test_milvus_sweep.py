@@ -217,3 +217,25 @@ def test_a_damaged_lite_database_is_one_line_that_points_at_the_file_not_a_serve
         assert "server's log" not in (info.value.hint or "") and "NEW.db" in (info.value.hint or "")
     finally:
         milvus_target.forget(parse_store(spec))
+
+
+@pytest.mark.slow
+def test_a_build_never_drops_the_builds_of_an_alias_that_extends_its_name(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Alias ``kb``'s clean-up took every owned collection named ``kb_...``: a build of ``kb`` dropped
+    the current build of alias ``kb_hr`` on the same server, whose ``qa ask`` then found no index."""
+    uri = str(tmp_path / "server.db")
+    targets = {spec: StoreTarget("server", uri, spec.rsplit("/", 1)[1]) for spec in ("s/kb_hr", "s/kb")}
+    monkeypatch.setattr(milvus_target, "parse_store", lambda spec: targets[spec])
+    try:
+        def open_(spec: str, build: str = "auto") -> Assistant:
+            s = Settings(corpus_dir=CORPUS, index_dir=tmp_path / spec, store=spec)
+            return Assistant(s, encoder=FakeEncoder(), build=build, log=lambda m: None)
+
+        hr = open_("s/kb_hr").index.vectors.collection
+        for _ in range(3):  # each build of kb cleans up after itself
+            open_("s/kb", build="force")
+        assert open_("s/kb_hr", build="never").index.vectors.collection == hr
+    finally:
+        milvus_target.forget(StoreTarget("lite", uri))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -100,6 +101,12 @@ def previous_vectors(
     return found, not stale_reasons(manifest, expected), "ok"
 
 
+def is_build_of(target: StoreTarget, collection: str) -> bool:
+    """Whether ``collection`` is named as ``new_name`` names this alias's builds: exactly, since alias
+    ``kb``'s prefix ``kb_`` also begins alias ``kb_hr``'s builds (which a build of ``kb`` dropped)."""
+    return re.fullmatch(re.escape(target.name) + r"_\d{8}T\d{6}Z_[0-9a-f]{8}", collection) is not None
+
+
 def new_name(target: StoreTarget) -> str:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return f"{target.name}_{stamp}_{uuid.uuid4().hex[:8]}"
@@ -179,8 +186,10 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
         client.create_alias(name, target.name)
     else:
         client.alter_alias(name, target.name)
+    aliases = client.list_aliases().get("aliases", [])
+    aliased = {client.describe_alias(a)["collection_name"] for a in aliases}  # in use: never dropped
     for other in client.list_collections():
-        if other in (name, replaced) or not other.startswith(target.name + "_"):
+        if other in (name, replaced) or other in aliased or not is_build_of(target, other):
             continue
         props = properties(client, other)
         if props.get(P_OWNER) != OWNER:
