@@ -18,6 +18,7 @@ from qa.milvus import target as milvus_target
 from qa.milvus.adapters import MilvusVectors, read_rows
 from qa.milvus.build import ABANDONED, P_BEAT, properties
 from qa.milvus.schema import OWNER, P_OWNER, P_STATE
+from qa.milvus.tables import FOLDER
 from qa.milvus.target import StoreTarget, connect, parse_store
 
 from .conftest import CORPUS, CountingEncoder, FakeEncoder
@@ -53,12 +54,14 @@ def test_a_users_folder_named_like_a_lite_database_is_never_written_into(tmp_pat
         with pytest.raises(IndexError_, match="it is a folder that is not a Milvus Lite database"):
             connect(parse_store(f"milvus:{folder}"))
         assert _snapshot(folder) == before
-    # An empty folder, and then the database Milvus Lite made in it, open as before.
+    # An empty folder, and then the database Milvus Lite made in it, open as before; also with the
+    # passage-table cache in it (the index folder given as the .db itself: --index x.db --store milvus:x.db)
     empty = parse_store(f"milvus:{tmp_path / 'empty.db'}")
     (tmp_path / "empty.db").mkdir()
     for _ in range(2):
         connect(empty)
         milvus_target.forget(empty)
+        (tmp_path / "empty.db" / FOLDER).mkdir(exist_ok=True)
     assert (tmp_path / "empty.db" / "LOCK").exists()
 
 

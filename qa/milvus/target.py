@@ -22,7 +22,9 @@ from ..errors import IndexError_, IndexLockedError, InputError
 DEFAULT_NAME = "qa_passages"  # the alias readers open; each build is a collection named after it
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
 # What Milvus Lite keeps at the top of its folder (milvus_lite.db); ``LOCK`` is there from the first open.
+# Also our passage-table cache (qa.milvus.tables.FOLDER), there when the index folder is the .db itself.
 _LITE_ENTRIES = {
+    "milvus-tables",
     "LOCK",
     "collections",
     "databases",
