@@ -62,6 +62,7 @@ def test_a_users_folder_named_like_a_lite_database_is_never_written_into(tmp_pat
         connect(empty)
         milvus_target.forget(empty)
         (tmp_path / "empty.db" / FOLDER).mkdir(exist_ok=True)
+        (tmp_path / "empty.db" / "aliases.json.tmp").write_text("{", encoding="utf-8")  # Lite killed
     assert (tmp_path / "empty.db" / "LOCK").exists()
 
 

@@ -31,6 +31,8 @@ _LITE_ENTRIES = {
     "aliases.json",
     "database_properties.json",
     ".database-staging",
+    "aliases.json.tmp",  # left by Lite when killed while it rewrote the file
+    "database_properties.json.tmp",
 }
 SERVER_FORM = "write it as milvus://HOST:PORT[/NAME]"
 FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
