@@ -17,7 +17,7 @@ from qa.errors import IndexCorruptError, IndexError_, IndexMismatchError, InputE
 from qa.milvus import target as milvus_target
 from qa.milvus.adapters import MilvusVectors, read_rows
 from qa.milvus.build import ABANDONED, P_BEAT, properties
-from qa.milvus.schema import OWNER, P_OWNER, P_STATE
+from qa.milvus.schema import OWNER, P_MANIFEST, P_OWNER, P_STATE
 from qa.milvus.tables import FOLDER
 from qa.milvus.target import StoreTarget, connect, parse_store
 
@@ -243,3 +243,34 @@ def test_a_build_never_drops_the_builds_of_an_alias_that_extends_its_name(
         assert open_("s/kb_hr", build="never").index.vectors.collection == hr
     finally:
         milvus_target.forget(StoreTarget("lite", uri))
+
+
+@pytest.mark.slow
+def test_a_malformed_or_miscounting_manifest_property_is_refused_in_one_line(tmp_path: Path) -> None:
+    """The manifest property, shaped wrong, was a ValueError / TypeError / AttributeError traceback; a
+    count of -5 or 3 (of 10 rows) opened an empty or partial index; one copied from another collection
+    would have named that one's passage-table cache."""
+    spec = f"milvus:{tmp_path / 'store.db'}"
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store=spec)
+    try:
+        first = Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+        client, name = connect(parse_store(spec)), first.index.vectors.collection
+        good = first.index.manifest
+        changes: list[dict] = [
+            {"chunks": "abc"},
+            {"chunks": [1]},
+            {"chunks": -5},
+            {"chunks": 3},
+            {"lexical": "x"},
+            {"store": None},
+            {"store": {"backend": "milvus", "collection": "qa_passages_20000101T000000Z_aaaaaaaa"}},
+        ]
+        for change in changes:
+            manifest = json.dumps({**good, **change})
+            client.alter_collection_properties(name, properties={P_MANIFEST: manifest})
+            with pytest.raises(IndexCorruptError):
+                Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
+        client.alter_collection_properties(name, properties={P_MANIFEST: json.dumps(good)})
+        assert Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None).index.chunks
+    finally:
+        milvus_target.forget(parse_store(spec))

@@ -54,9 +54,9 @@ def load_index(
         )
     try:
         manifest = json.loads(props[P_MANIFEST])
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("encoder"), dict):
+        if not _well_formed(manifest, collection):
             raise ValueError("not a manifest")
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, RecursionError):
         raise IndexCorruptError(
             f"the manifest of {collection} is unreadable", "rebuild it with: qa index --force"
         ) from None
@@ -65,14 +65,36 @@ def load_index(
         raise IndexStaleError(
             f"the index in {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
         )
-    n = int(manifest.get("chunks", -1))
+    n = manifest["chunks"]
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
+    held = int(client.get_collection_stats(collection).get("row_count", -1))
+    if held != n:  # a manifest that counts fewer rows would open part of the index, silently
+        raise IndexCorruptError(
+            f"the collection {collection} holds {held} rows, its manifest {n}",
+            "rebuild it with: qa index --force",
+        )
     rows = read_rows(client, collection, n, ["chunk", "sentence", "window"])
     texts = {f: [r[f] for r in rows] for f in ("sentence", "window")}
     chunks = read_chunks(rows)
     if documents is not None:
         check_chunks(chunks, documents, f"{where} ({collection})")
     return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]))
+
+
+def _well_formed(manifest: Any, collection: str) -> bool:
+    """The shape the readers rely on, a passage count, and this collection's own name: a manifest copied
+    from another collection would name that one's passage-table cache."""
+    if not isinstance(manifest, dict):
+        return False
+    sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss", "store")
+    n = manifest.get("chunks")
+    return (
+        all(isinstance(manifest.get(name), dict) for name in sections)
+        and isinstance(n, int)
+        and not isinstance(n, bool)
+        and n > 0
+        and manifest["store"].get("collection") == collection
+    )
 
 
 def _assemble(
