@@ -131,7 +131,7 @@ def _read_table(build: Path, manifest: dict, n: int) -> dict | None:
         raise IndexCorruptError(f"index in {build} cannot be read: table ({exc})", REBUILD_HINT) from None
 
 
-def check_chunks(chunks: list[Chunk], documents: dict[str, Document], build: Path) -> None:
+def check_chunks(chunks: list[Chunk], documents: dict[str, Document], build: Path | str) -> None:
     """Every chunk must be a slice of its document, in order: a checksum only proves a file unaltered
     since the manifest was written, not that the manifest and files belong to this corpus."""
     seen: dict[str, int] = {}

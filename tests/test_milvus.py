@@ -16,7 +16,7 @@ import pytest
 from benchmarks.synth import Generator
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.errors import IndexCorruptError, IndexError_, IndexStaleError, InputError
+from qa.errors import IndexError_, IndexStaleError, InputError
 from qa.milvus import store as milvus_store
 from qa.milvus import target as milvus_target
 from qa.milvus.schema import P_MANIFEST, engine_text, text_terms
@@ -195,8 +195,10 @@ def test_foreign_collections_are_refused_and_never_dropped(corpus: Path, tmp_pat
     ip.add_index("v", index_type="FLAT", metric_type="IP")
     client.create_collection("qa_passages_theirs", schema=schema, index_params=ip)
     client.create_alias("qa_passages_theirs", "qa_passages")
-    with pytest.raises(IndexCorruptError, match="not a complete index"):
-        _milvus(corpus, tmp_path, store, build="never")
+    for build in ("never", "auto", "force"):  # another application's alias is never moved
+        with pytest.raises(IndexError_, match="a collection this assistant did not create"):
+            _milvus(corpus, tmp_path, store, build=build)
+    assert client.describe_alias("qa_passages")["collection_name"] == "qa_passages_theirs"
     client.drop_alias("qa_passages")
     client.rename_collection("qa_passages_theirs", "qa_passages")
     with pytest.raises(IndexError_, match="not this assistant's alias"):

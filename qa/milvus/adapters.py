@@ -17,15 +17,25 @@ import numpy as np
 
 from ..analysis import tokenize
 from ..chunking import Chunk
-from ..errors import IndexCorruptError
+from ..errors import IndexCorruptError, IndexError_
 from .schema import engine_text, text_terms
 
+# pymilvus's codes for a server that cannot be reached (2 is its CONNECT_FAILED) or did not answer in time
+_UNREACHABLE = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
 PAGE = 4096  # rows per query when reading a collection (well under Milvus's 16384 limit)
 
 
-def _missing(collection: str, exc: Exception) -> IndexCorruptError:
+def _missing(collection: str, exc: Exception) -> IndexError_:
+    """Why a read failed: a server that stopped answering is not a damaged or replaced collection."""
+    message = str(getattr(exc, "message", exc))
+    code = getattr(exc, "code", None)
+    if code == 2 or getattr(code, "name", "") in _UNREACHABLE or "timeout" in message.lower():
+        return IndexError_(
+            f"the Milvus server does not answer (reading {collection}): {message}",
+            "check that it runs and is reachable, then ask again",
+        )
     return IndexCorruptError(
-        f"the Milvus collection {collection} cannot be read: {getattr(exc, 'message', exc)}",
+        f"the Milvus collection {collection} cannot be read: {message}",
         "it may have been replaced by a newer build: restart to open the current one",
     )
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -39,18 +41,32 @@ from .target import StoreTarget
 
 INSERT_BATCH = 512
 LOOKUP_BATCH = 256
+P_BEAT = "qa.heartbeat"  # epoch seconds of a build's last batch: a running build is not an orphan
+ABANDONED = 900  # seconds without a batch after which another build may drop a building collection
 
 
 def current_collection(client: Any, target: StoreTarget) -> str | None:
-    """The collection the alias points at, None when there is no alias yet."""
+    """The collection the alias points at, None when there is no alias yet. A name or alias that is
+    another application's is refused here, before any build: ``--force`` never moves it."""
+    other = (
+        "choose another path: --store milvus:OTHER.db"
+        if target.kind == "lite"
+        else "choose another name: --store milvus://HOST:PORT/NAME"
+    )
     if target.name not in client.list_aliases().get("aliases", []):
         if client.has_collection(target.name):
             raise IndexError_(
-                f"Milvus has a collection named {target.name} that is not this assistant's alias",
-                "choose another name: --store milvus://HOST:PORT/NAME",
+                f"Milvus has a collection named {target.name} that is not this assistant's alias", other
             )
         return None
-    return client.describe_alias(target.name)["collection_name"]
+    collection = client.describe_alias(target.name)["collection_name"]
+    if properties(client, collection).get(P_OWNER) != OWNER:
+        raise IndexError_(
+            f"the alias {target.name} in {target.display} points at {collection}, a collection this "
+            "assistant did not create: it is left as it is",
+            other,
+        )
+    return collection
 
 
 def properties(client: Any, collection: str) -> dict:
@@ -85,6 +101,12 @@ def previous_vectors(
     return found, not stale_reasons(manifest, expected), "ok"
 
 
+def is_build_of(target: StoreTarget, collection: str) -> bool:
+    """Whether ``collection`` is named as ``new_name`` names this alias's builds: exactly, since alias
+    ``kb``'s prefix ``kb_`` also begins alias ``kb_hr``'s builds (which a build of ``kb`` dropped)."""
+    return re.fullmatch(re.escape(target.name) + r"_\d{8}T\d{6}Z_[0-9a-f]{8}", collection) is not None
+
+
 def new_name(target: StoreTarget) -> str:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return f"{target.name}_{stamp}_{uuid.uuid4().hex[:8]}"
@@ -109,7 +131,7 @@ def write_collection(
         name,
         schema=make_schema(client, dim),
         index_params=make_index_params(client, len(chunks), manifest["faiss"]["policy"], k1, b),
-        properties={P_OWNER: OWNER, P_STATE: "building"},
+        properties={P_OWNER: OWNER, P_STATE: "building", P_BEAT: str(int(time.time()))},
     )
     embedded = 0
     fresh: dict[str, list[float]] = {}
@@ -142,6 +164,7 @@ def write_collection(
             texts["sentence"].append(row["sentence"])
             texts["window"].append(row["window"])
         client.insert(name, rows)
+        client.alter_collection_properties(name, properties={P_BEAT: str(int(time.time()))})
     client.flush(name)
     kind, params, _ = vector_index(len(chunks), manifest["faiss"]["policy"])
     manifest["faiss"] = {**manifest["faiss"], "type": kind, "params": params, "ntotal": len(chunks)}
@@ -153,19 +176,34 @@ def write_collection(
     return name, embedded, texts
 
 
-def switch_alias(client: Any, target: StoreTarget, name: str, previous: str | None) -> None:
-    """Point the alias at ``name`` (the commit point), then drop our collections older than ``previous``."""
-    if previous is None:
+def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
+    """Point the alias at ``name`` (the commit point), then drop our collections other than the one it
+    replaced (read again now: a build elsewhere may have switched it since this one began) and the
+    builds still running: Milvus Lite has no other writer, so there a building collection is an
+    orphan; on a server it is one only after ``ABANDONED`` seconds without a batch."""
+    replaced = current_collection(client, target)
+    if replaced is None:
         client.create_alias(name, target.name)
     else:
         client.alter_alias(name, target.name)
+    aliases = client.list_aliases().get("aliases", [])
+    aliased = {client.describe_alias(a)["collection_name"] for a in aliases}  # in use: never dropped
     for other in client.list_collections():
-        if other in (name, previous) or not other.startswith(target.name + "_"):
+        if other in (name, replaced) or other in aliased or not is_build_of(target, other):
             continue
         props = properties(client, other)
         if props.get(P_OWNER) != OWNER:
             continue  # not ours: never touched
-        # A collection still building and newer than this one belongs to a build running elsewhere.
-        if props.get(P_STATE) == "building" and other > name:
+        if props.get(P_STATE) == "building" and _running(target, props, newer=other > name):
             continue
         client.drop_collection(other)
+
+
+def _running(target: StoreTarget, props: dict, newer: bool) -> bool:
+    """Whether a building collection may belong to a build running elsewhere (so is not dropped)."""
+    if target.kind == "lite":
+        return False
+    try:
+        return time.time() - float(props[P_BEAT]) < ABANDONED
+    except (KeyError, ValueError):
+        return newer  # a build of a version without heartbeats: only a newer one may still run

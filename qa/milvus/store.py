@@ -18,19 +18,29 @@ import numpy as np
 from ..chunking import Chunk
 from ..corpus import Document
 from ..embedding import Encoder
-from ..errors import IndexCorruptError, IndexError_, IndexMissingError, IndexStaleError
+from ..errors import (
+    IndexCorruptError,
+    IndexError_,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexStaleError,
+)
 from ..manifest import build_stamp, stale_reasons
-from ..store import StoredIndex
+from ..store import StoredIndex, check_chunks
 from .adapters import MilvusLexical, MilvusVectors, postings, read_chunks, read_rows
 from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
 from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, vector_index
-from .target import StoreTarget, connect
+from .target import StoreTarget, connect, require_pymilvus
 
 _build_lock = threading.Lock()
 
 
-def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
-    """The index the alias points at; never one that differs from ``expected``."""
+def load_index(
+    target: StoreTarget, expected: dict, documents: dict[str, Document] | None = None
+) -> StoredIndex:
+    """The index the alias points at; never one that differs from ``expected``. With ``documents``
+    every passage is checked against its document, as the local store does: a manifest that matches
+    proves nothing about the rows beside it."""
     client = connect(target)
     collection = current_collection(client, target)
     where = target.display
@@ -44,9 +54,9 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
         )
     try:
         manifest = json.loads(props[P_MANIFEST])
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("encoder"), dict):
+        if not _well_formed(manifest, collection):
             raise ValueError("not a manifest")
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, RecursionError):
         raise IndexCorruptError(
             f"the manifest of {collection} is unreadable", "rebuild it with: qa index --force"
         ) from None
@@ -55,11 +65,36 @@ def load_index(target: StoreTarget, expected: dict) -> StoredIndex:
         raise IndexStaleError(
             f"the index in {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
         )
-    n = int(manifest.get("chunks", -1))
+    n = manifest["chunks"]
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
+    held = int(client.get_collection_stats(collection).get("row_count", -1))
+    if held != n:  # a manifest that counts fewer rows would open part of the index, silently
+        raise IndexCorruptError(
+            f"the collection {collection} holds {held} rows, its manifest {n}",
+            "rebuild it with: qa index --force",
+        )
     rows = read_rows(client, collection, n, ["chunk", "sentence", "window"])
     texts = {f: [r[f] for r in rows] for f in ("sentence", "window")}
-    return _assemble(client, collection, manifest, read_chunks(rows), texts, int(expected["encoder"]["dim"]))
+    chunks = read_chunks(rows)
+    if documents is not None:
+        check_chunks(chunks, documents, f"{where} ({collection})")
+    return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]))
+
+
+def _well_formed(manifest: Any, collection: str) -> bool:
+    """The shape the readers rely on, a passage count, and this collection's own name: a manifest copied
+    from another collection would name that one's passage-table cache."""
+    if not isinstance(manifest, dict):
+        return False
+    sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss", "store")
+    n = manifest.get("chunks")
+    return (
+        all(isinstance(manifest.get(name), dict) for name in sections)
+        and isinstance(n, int)
+        and not isinstance(n, bool)
+        and n > 0
+        and manifest["store"].get("collection") == collection
+    )
 
 
 def _assemble(
@@ -123,7 +158,7 @@ def build_index(
             float(LEXICAL["k1"]),
             float(LEXICAL["b"]),
         )
-        switch_alias(client, target, name, previous)
+        switch_alias(client, target, name)
     if embedded < len(chunks):
         how = f"reused {len(chunks) - embedded:,} from {'the previous build' if why == 'ok' else why}"
     else:
@@ -155,27 +190,33 @@ def open_index(
     log: Callable[[str], None],
 ) -> StoredIndex:
     """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force)."""
+    require_pymilvus(target)
     from pymilvus.exceptions import MilvusException
 
     from ..indexing import expected_manifest
     from .tables import cached_table
 
-    index = None
+    index, force = None, build == "force"
+    by_id = {doc.id: doc for doc in documents}
     try:
-        if build != "force":
+        if not force:
             try:
-                index = load_index(target, expected_manifest(settings, encoder, documents))
-            except (IndexMissingError, IndexStaleError) as exc:
+                index = load_index(target, expected_manifest(settings, encoder, documents), by_id)
+            except (IndexMissingError, IndexStaleError, IndexMismatchError) as exc:
                 if build == "never":
                     raise
                 log(f"{exc.message}; building it now")
+                # rows that do not match their manifest lend no vectors to the rebuild
+                force = isinstance(exc, IndexMismatchError)
         if index is None:
-            index = build_index(target, settings, encoder, documents, force=build == "force", log=log)
+            index = build_index(target, settings, encoder, documents, force=force, log=log)
             log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
     except MilvusException as exc:  # the engine refused something: one line, not a traceback
         raise IndexError_(
-            f"Milvus ({target.display}): {exc.message}", "see the Milvus server's log"
+            f"Milvus ({target.display}): {exc.message}",
+            "see the Milvus server's log"
+            if target.kind == "server"
+            else "the database may be damaged: build at a new path with qa index --store milvus:NEW.db",
         ) from None
-    by_id = {doc.id: doc for doc in documents}
     index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, by_id)
     return index

@@ -8,6 +8,7 @@ the logs nor the process list. This module imports nothing heavy: ``Settings`` v
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
@@ -20,6 +21,20 @@ from ..errors import IndexError_, IndexLockedError, InputError
 
 DEFAULT_NAME = "qa_passages"  # the alias readers open; each build is a collection named after it
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
+# What Milvus Lite keeps at the top of its folder (milvus_lite.db); ``LOCK`` is there from the first open.
+# Also our passage-table cache (qa.milvus.tables.FOLDER), there when the index folder is the .db itself.
+_LITE_ENTRIES = {
+    "milvus-tables",
+    "LOCK",
+    "collections",
+    "databases",
+    "aliases.json",
+    "database_properties.json",
+    ".database-staging",
+    "aliases.json.tmp",  # left by Lite when killed while it rewrote the file
+    "database_properties.json.tmp",
+}
+SERVER_FORM = "write it as milvus://HOST:PORT[/NAME]"
 FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
 
 
@@ -44,7 +59,15 @@ def parse_store(spec: str | None) -> StoreTarget:
     if spec == "local":
         return StoreTarget("local")
     if spec.startswith(("milvus://", "milvus+https://")):
-        parts = urlsplit(spec)
+        try:
+            parts = urlsplit(spec)
+        except ValueError:  # an unbalanced IPv6 bracket
+            raise InputError(f"bad Milvus server URI {spec!r}", SERVER_FORM) from None
+        if parts.query or parts.fragment:  # ?token=... would be dropped silently (and shown by qa info)
+            raise InputError(
+                f"bad Milvus server URI {spec!r}: it takes no ?query or #fragment",
+                "write it as milvus://HOST:PORT[/NAME]; credentials go in MILVUS_TOKEN",
+            )
         if parts.username or parts.password:
             raise InputError(
                 "the Milvus URI must not contain credentials",
@@ -54,11 +77,12 @@ def parse_store(spec: str | None) -> StoreTarget:
             port = parts.port
         except ValueError:
             port = None
-        if not parts.hostname or port is None:
-            raise InputError(f"bad Milvus server URI {spec!r}", "write it as milvus://HOST:PORT[/NAME]")
+        if not parts.hostname or port is None or not 0 < port < 65536:
+            raise InputError(f"bad Milvus server URI {spec!r}", SERVER_FORM)
         name = parts.path.strip("/") or DEFAULT_NAME
         scheme = "https" if parts.scheme == "milvus+https" else "http"
-        return StoreTarget("server", f"{scheme}://{parts.hostname}:{port}", _checked_name(name))
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
+        return StoreTarget("server", f"{scheme}://{host}:{port}", _checked_name(name))
     if spec.startswith("milvus:"):
         path = spec[len("milvus:") :]
         if not path.endswith(".db") or path == ".db":
@@ -112,6 +136,27 @@ def _lite_error(target: StoreTarget, exc: BaseException | None, message: str) ->
     return IndexError_(f"{where}: {detail}", "rebuild it at a new path with: qa index --store milvus:NEW.db")
 
 
+def _check_lite_folder(target: StoreTarget) -> None:
+    """A folder at a Lite path must be empty or Milvus Lite's own: Lite opens any folder, rewrites its
+    ``aliases.json`` and empties its ``.database-staging``, so a user's folder named ``x.db`` would be
+    written into."""
+    if not os.path.isdir(target.uri):
+        return
+    try:
+        entries = set(os.listdir(target.uri))
+    except OSError as exc:
+        raise IndexError_(
+            f"cannot open the Milvus Lite database {target.uri}: {exc.strerror or exc}",
+            "choose a path in a folder you can read and write",
+        ) from None
+    if entries and ("LOCK" not in entries or not entries <= _LITE_ENTRIES):
+        raise IndexError_(
+            f"cannot open the Milvus Lite database {target.uri}: it is a folder that is not a Milvus Lite "
+            "database (it holds " + ", ".join(sorted(entries - _LITE_ENTRIES or entries)[:3]) + ")",
+            "choose a new path ending in .db; qa creates it and never writes into your folder",
+        )
+
+
 def _credentials() -> dict[str, str]:
     if os.environ.get("MILVUS_TOKEN"):
         return {"token": os.environ["MILVUS_TOKEN"]}
@@ -120,24 +165,42 @@ def _credentials() -> dict[str, str]:
     return {}
 
 
+def require_pymilvus(target: StoreTarget) -> None:
+    """pymilvus (and milvus-lite for a ``.db`` path) can be imported, else one line saying what to
+    install: called before anything of pymilvus is imported, so a missing package is no traceback."""
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")  # gRPC's C core prints its own error lines else
+    wanted = {"pymilvus": "pymilvus"} | ({"milvus_lite": "milvus-lite"} if target.kind == "lite" else {})
+    for module, package in wanted.items():
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise IndexError_(
+                f"the Milvus store needs the Python package {package}, which cannot be imported ({exc})",
+                "pip install pymilvus milvus-lite, or use --store local",
+            ) from None
+    # pymilvus logs every failed call with its traceback to its own stderr handler; each failure reaches
+    # the user as one line through our errors instead.
+    for name in ("pymilvus", "pymilvus.milvus_client", "pymilvus.bulk_writer"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def connect(target: StoreTarget) -> Any:
     """One MilvusClient per target and process (Milvus Lite allows one process per file)."""
     with _clients_lock:
         if target.uri in _clients:
             return _clients[target.uri]
-        try:
-            from pymilvus import MilvusClient
-            from pymilvus.exceptions import MilvusException
-        except ImportError:
-            raise IndexError_(
-                "the Milvus store needs pymilvus and milvus-lite", "pip install pymilvus milvus-lite"
-            ) from None
+        require_pymilvus(target)
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
         folder = os.path.dirname(target.uri)
         if target.kind == "lite" and not os.path.isdir(folder):
             raise IndexError_(
                 f"cannot open the Milvus Lite database {target.uri}: the folder {folder} does not exist",
                 "create it first (mkdir -p), or choose a path in an existing folder",
             )
+        if target.kind == "lite":
+            _check_lite_folder(target)
         # Milvus Lite logs a traceback when it cannot open a file; we keep its exception and say it in
         # one line instead (and its other log lines stay out of the user's terminal, as before).
         logging.getLogger("milvus_lite").addHandler(logging.NullHandler())
@@ -146,12 +209,15 @@ def connect(target: StoreTarget) -> Any:
         propagate, log.propagate = log.propagate, False
         try:
             client = MilvusClient(uri=target.uri, timeout=30, **_credentials())
-        except MilvusException as exc:
+        except (MilvusException, ValueError) as exc:  # ValueError: an address pymilvus cannot parse
+            message = str(getattr(exc, "message", exc))
             if target.kind == "lite":
-                raise _lite_error(target, failure.exc, exc.message) from None
+                raise _lite_error(target, failure.exc, message) from None
             raise IndexError_(
-                f"cannot reach the Milvus server at {target.uri}: {exc.message}",
-                "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD",
+                f"cannot reach the Milvus server at {target.uri}: {message}",
+                "pymilvus cannot reach an IPv6 address: give the server's host name"
+                if "[" in target.uri
+                else "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD",
             ) from None
         finally:
             log.removeHandler(failure)
