@@ -244,3 +244,41 @@ def test_another_corpus_shows_its_own_title_examples_and_escaped_names(browser, 
         assert dialogs == []
     finally:
         context.close()
+
+
+# How many lines each table cell's text takes, and how many words it has (a hyphen may end a line): a
+# cell whose text runs to more lines than words breaks inside a word.
+_CELL_LINES = """sel => [...document.querySelectorAll(sel)].filter(c => c.innerText.trim()).map(c => {
+  const tops = new Set(), walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const r = document.createRange(); r.selectNodeContents(n);
+    for (const b of r.getClientRects()) if (b.width > 0) tops.add(Math.round(b.top));
+  }
+  return [c.innerText.trim(), tops.size, c.innerText.trim().split(/[\\s-]+/).length];
+})"""
+
+
+@pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
+def test_table_cells_never_break_inside_a_word(browser, url, width):
+    """A 375-px phone showed the scores one digit a line; the desktop split "(kosinu s)" and "keduan ya"."""
+    mobile = width < 640
+    viewport = {"width": width, "height": 900}
+    context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        _ask(page, MISSION)
+        _wait_count(page, "#qa-passages .virtual-row", 3)
+        page.screenshot(path=ARTIFACTS / f"08-table-{width}.png", full_page=True)
+        cells = page.evaluate(_CELL_LINES, "#qa-passages th, #qa-passages [role=gridcell]")
+        assert len(cells) > 7
+        broken = [(text, lines) for text, lines, words in cells if lines > words]
+        assert not broken, f"table cells broken inside a word at {width} px: {broken}"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # the page itself fits
+        page.get_by_role("tab", name="Batch").click()
+        page.locator(".qa-table th").last.wait_for(state="visible")
+        headers = page.evaluate(_CELL_LINES, "#qa-preview th")
+        assert [h for h, lines, words in headers if lines > words] == [], headers
+    finally:
+        context.close()

@@ -74,6 +74,11 @@ CSS = (
 .qa-muted {opacity: .75; font-size: .92rem}
 .qa-nearest li {margin-bottom: .4rem}
 .qa-table * {font-family: var(--font) !important}
+@media (max-width: 640px) {  /* phones: Gradio sizes the columns from the table's width; at 375 px the
+  numbers wrapped one digit a line, so the table keeps a readable width and scrolls sideways instead */
+  .qa-table .table-container {overflow-x: auto}
+  .qa-table .table-wrap {min-width: 800px}
+}
 .qa-context {line-height: 1.7; white-space: pre-wrap}
 .qa-context .qa-passage {background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px;
   font-weight: 600}
@@ -126,7 +131,7 @@ def _ask_tab(app: WebApp) -> None:
             interactive=False,
             scale=3,
             max_height=TABLE_MAX_HEIGHT,
-            column_widths=["5%", "41%", "14%", "9%", "10%", "10%", "11%"],
+            column_widths=["5%", "35%", "14%", "8%", "12%", "12%", "14%"],
             elem_classes="qa-table",
             elem_id="qa-passages",
         )
@@ -155,8 +160,9 @@ def _batch_tab(app: WebApp) -> None:
         label=f"Pratinjau ({pages.PREVIEW_ROWS} baris pertama)",
         wrap=True,
         interactive=False,
-        column_widths=["7%", "27%", "38%", "10%", "8%", "10%"],
+        column_widths=["5%", "24%", "33%", "13%", "12%", "13%"],
         elem_classes="qa-table",
+        elem_id="qa-preview",
     )
     api_file, api_btn = gr.File(visible=False), gr.Button(visible=False)
     # No concurrency limit here: a limit would park extra uploads in Gradio's queue, which every event
