@@ -219,7 +219,8 @@ def test_batch_api_returns_the_jsonl_file(app, tmp_path):
         ("questions.pdf", "apa tugas asisten?", "tidak didukung"),
         ("questions", "apa tugas asisten?", "tidak didukung"),
         ("empty.txt", "\n# only a comment\n", "tidak berisi satu pun pertanyaan"),
-        ("binary.txt", "apa\x00tugas", "not a text file"),
+        ("binary.txt", "apa\x00tugas", "bukan berkas teks"),
+        ("cols.csv", "a,b\n1,2\n", "Kolom pertanyaan tidak ditemukan"),
         ("many.txt", "apa?\n" * 2001, "batasnya 2000"),
         ("long.txt", ("k" * 450 + "\n") * 460, "karakter; batasnya 200000"),
     ],
@@ -325,7 +326,7 @@ def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app,
         upload.write_text(f"{header}\n1,apa,kapan,siapa,mengapa\n", encoding="utf-8")
         summary = run_to_end(app.batch_view(str(upload), 3))[0]
         shown = MarkdownIt("commonmark").render(summary)
-        assert "no question column" in summary and len(summary) < 1000
+        assert "Kolom pertanyaan tidak ditemukan" in summary and len(summary) < 1000
         assert "https://" not in summary  # nor a bare address that Gradio's renderer would make a link
         assert not any(tag in shown for tag in ("<a ", "<img", "<b>", "<h1")), shown
         assert "[Klik untuk hasil](https://evil.example/x)" in shown.replace("&amp;", "&")

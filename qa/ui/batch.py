@@ -60,6 +60,9 @@ def _for_visitor(exc: QAError, src: Path) -> QAError:
     if isinstance(exc, OutputError):  # "disk full writing /tmp/qa-web-…/jawaban.jsonl; rerun with --resume"
         return OutputError("Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti.")
     exc.message = exc.message.replace(str(src), "berkas yang diunggah")  # users know our copy as theirs
+    said = pages.upload_error(exc.message)
+    if isinstance(exc, InputError) and said != exc.message:
+        exc.message, exc.hint = said, None  # the hint was the CLI's, in English
     return exc
 
 

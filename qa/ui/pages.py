@@ -142,6 +142,24 @@ def batch_summary(total: int, answered: int, abstained: int, errors: int, shown:
     )
 
 
+# The upload problems qa.batch words in English for the terminal, as the page says them ({0}: the quote).
+UPLOAD_ERRORS = [
+    (r"not a text file", "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8."),
+    (r"no question column among the header's columns \((.*)\)\Z",
+     "Kolom pertanyaan tidak ditemukan di baris pertama ({0}); namai kolomnya question atau pertanyaan."),
+    (r"cannot read question file", "Berkas yang diunggah tidak bisa dibaca; unggah ulang."),
+]  # fmt: skip
+
+
+def upload_error(message: str) -> str:
+    """A file-level batch error in Indonesian when it is one the page knows (the quote cut short)."""
+    for pattern, text in UPLOAD_ERRORS:
+        found = re.search(pattern, message, re.S)
+        if found:
+            return text.format(*(g if len(g) <= 200 else g[:199] + "…" for g in found.groups()))
+    return message
+
+
 BATCH_CHECKING = "Memeriksa berkas…"
 
 
