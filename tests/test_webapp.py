@@ -204,6 +204,23 @@ def test_batch_keeps_csv_rows_with_their_error_and_duplicate_ids(app, tmp_path):
     assert "x" * 50 not in rows[3]["answer"]
 
 
+def test_batch_preview_says_row_errors_in_indonesian(app, tmp_path):
+    """The files keep qa.batch's English error (for programs); the page's Status column showed it too."""
+    upload = tmp_path / "q.jsonl"
+    long = "x" * (MAX_WEB_QUESTION_CHARS + 1)
+    lines = ['{"question": "kontrol keputusan"}', '{"question": ""}', '{"question": 5}', "{oops",
+             '{"question": "' + long + '"}']  # fmt: skip
+    upload.write_text("\n".join(lines) + "\n")
+    summary, preview, _ = run_to_end(app.batch_view(str(upload), 3))
+    too_long = f"{MAX_WEB_QUESTION_CHARS + 1} karakter, batasnya {MAX_WEB_QUESTION_CHARS}"
+    assert list(preview["Status"][1:]) == [
+        "galat: pertanyaan kosong",
+        "galat: pertanyaan bukan teks",
+        "galat: baris 4 bukan JSON yang sah",
+        f"galat: pertanyaan terlalu panjang ({too_long})",
+    ], summary
+
+
 def test_batch_api_returns_the_jsonl_file(app, tmp_path):
     upload = tmp_path / "q.jsonl"
     upload.write_text('{"id": "a", "question": "kontrol keputusan"}\n{"id": "b", "question": ""}\n')

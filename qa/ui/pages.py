@@ -111,9 +111,26 @@ sebagai CSV dan JSONL.</li>
 </div>"""
 
 
+# A row's error as qa.batch writes it (English, for programs) and as the preview says it.
+ROW_ERRORS = [
+    (r"empty question", "pertanyaan kosong"),
+    (r"no question field/column", "tidak ada kolom pertanyaan"),
+    (r"question is not a string", "pertanyaan bukan teks"),
+    (r"question too long \((\d+) characters, limit (\d+)\)",
+     "pertanyaan terlalu panjang ({0} karakter, batasnya {1})"),
+    (r"line (\d+) is not valid JSON.*", "baris {0} bukan JSON yang sah"),
+    (r"line (\d+) is not valid ([\w-]+) .*", "baris {0} bukan teks {1} yang sah"),
+]  # fmt: skip
+
+
 def _status(rec: dict[str, Any]) -> str:
     if rec.get("error"):
-        return f"galat: {rec['error']}"
+        error = str(rec["error"])
+        for pattern, text in ROW_ERRORS:
+            found = re.fullmatch(pattern, error, re.S)
+            if found:
+                return f"galat: {text.format(*found.groups())}"
+        return f"galat: {error}"
     return "tidak terjawab" if rec.get("abstained") else "terjawab"
 
 
