@@ -83,21 +83,21 @@ def _is_placeholder(element) -> bool:
     return shown is not None and shown.get(W + "val", "true").lower() not in ("0", "false", "off")
 
 
-def _rows(tbl) -> Iterator:
-    """A table's rows, also those inside content controls."""
-    for child in tbl:
-        if child.tag == TR:
+def _within(parent, tag: str) -> Iterator:
+    """``parent``'s children of ``tag`` (a table's rows, a row's cells), also inside content controls."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in _CONTAINERS:
-            yield from _rows(child)
+            yield from _within(child, tag)
+
+
+def _rows(tbl) -> Iterator:
+    return _within(tbl, TR)
 
 
 def _cells(tr) -> Iterator:
-    for child in tr:
-        if child.tag == TC:
-            yield child
-        elif child.tag in _CONTAINERS:
-            yield from _cells(child)
+    return _within(tr, TC)
 
 
 def cell_inline(tc) -> Inline:
