@@ -15,10 +15,13 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import InputError, OutputError
 from .readers import Record
+
+if TYPE_CHECKING:
+    from .lock import OutputLock
 
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
 CSV_COLUMNS = "id line question answer source location score confidence abstained error".split()
@@ -79,6 +82,7 @@ class Writer:
 
     bom = False
     signature = b""  # how our files start: resume refuses to cut a file that is not one of ours
+    lock: OutputLock | None = None  # held from open_writer until close
 
     def __init__(self, path: Path, resume: bool) -> None:
         self.path, self.count = path, 0
@@ -168,9 +172,14 @@ class Writer:
             self.write([])
 
     def close(self) -> None:
-        if self.f is not None:
-            self.f.close()
-            self.f = None
+        """Close the file, then release the lock :func:`~qa.batch.destination.open_writer` took."""
+        try:
+            if self.f is not None:
+                self.f.close()
+                self.f = None
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
 def _fsync(f: BinaryIO) -> None:
