@@ -3,7 +3,8 @@
 Writers append whole records, write and ``fsync`` them per chunk, and on resume cut a
 half-written tail back to the last complete record and report the ids already done (with a key
 of the question each answered), so a killed run loses at most the chunk it was answering and
-never duplicates a record.  The three formats and the output checks are in :mod:`qa.batch.outputs`.
+never duplicates a record.  The three formats are in :mod:`qa.batch.outputs`, the output checks
+in :mod:`qa.batch.destination`.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def csv_cell(value: object) -> object:
 def question_key(question: str | None) -> str:
     """The fingerprint resume compares: a record may only be skipped for the question it answered."""
     return hashlib.sha256((question or "").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def location_label(answer: dict) -> str | None:
+    """ "cuti.pdf, halaman 3": the passage's location, or its source for results without one."""
+    return (answer.get("location") or {}).get("label") or answer.get("source")
 
 
 class Writer:
