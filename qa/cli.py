@@ -133,6 +133,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch.survey import MAX_INPUT_COLUMNS, input_columns
     from .config import in_corpus
     from .errors import InputError
+    from .manifest import corpus_key
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
     _exit_cleanly_on_sigterm()
@@ -171,6 +172,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         k=args.k,
         source=args.input,
         prepare=prepare,
+        corpus_key=lambda: corpus_key(loaded[0].index.manifest),
+        warn=warn,
     )
     print(for_terminal(format_summary(summary)), file=sys.stderr)
     return 0

@@ -1,7 +1,8 @@
 """The .csv output of :mod:`qa.batch`: one spreadsheet-safe row per record under a fixed header.
 
-The header is fixed by ``k`` (passages 1..k flattened into columns) and the input's extra fields; a
-resume must find exactly the header this run would write, or the new rows would not fit it.
+The header is fixed by ``k`` (passages 1..k flattened into columns) and the input's extra fields, and
+ends with ``corpus_key`` when the run knows it; a resume must find exactly the header this run would
+write (a file from before the corpus key is resumed without it), or the new rows would not fit it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from .readers import Record
-from .writers import CSV_COLUMNS, PASSAGE_COLUMNS, Writer, csv_cell, location_label, question_key, safe_extra
+from .writers import (
+    CSV_COLUMNS,
+    PASSAGE_COLUMNS,
+    SOURCE_FIELD,
+    Writer,
+    csv_cell,
+    location_label,
+    question_key,
+    safe_extra,
+)
 
 
 class CsvWriter(Writer):
@@ -49,6 +59,8 @@ class CsvWriter(Writer):
                         break
                 else:
                     self.done[_uncell(row[0])] = question_key(_uncell(row[2]))
+                    if row[-1] and self.found[-1] == SOURCE_FIELD:
+                        self.sources.add(row[-1])
                 keep = pos[0]
         except csv.Error:
             pass
@@ -63,7 +75,9 @@ class CsvWriter(Writer):
         self.first_extra = first.extra
         if k is None:
             return  # decided by the first chunk
-        header = _header(k, first.extra)
+        header = _header(k, first.extra, self.keyed)
+        if self.found is not None and _unkeyed(self.found) == [str(csv_cell(c)) for c in _unkeyed(header)]:
+            header = [_uncell(c) for c in self.found]  # written with(out) the corpus key: rows as they are
         if self.found is not None and [str(csv_cell(c)) for c in header] != self.found:
             if self.done:
                 have, want = set(self.found), {str(csv_cell(c)) for c in header}
@@ -84,7 +98,8 @@ class CsvWriter(Writer):
         if self.header is None:
             k = max((len((r or {}).get("passages") or []) for _, r in items), default=0)
             first = getattr(self, "first_extra", None)
-            self.header = _header(k, first if first is not None else items[0][0].extra if items else {})
+            extra = first if first is not None else items[0][0].extra if items else {}
+            self.header = _header(k, extra, self.keyed)
         if self.fresh:
             w.writerow([csv_cell(c) for c in self.header])
         for rec, result in items:
@@ -99,13 +114,19 @@ class CsvWriter(Writer):
                     row.update({f"passage_{i}_{f}": p.get(f) for f in PASSAGE_COLUMNS})
                     row[f"passage_{i}_location"] = location_label(p)
             row.update(safe_extra(rec.extra))
+            row[SOURCE_FIELD] = self.source
             w.writerow([csv_cell(row.get(col)) for col in self.header])
         return buf.getvalue()
 
 
-def _header(k: int, extra: dict) -> list[str]:
+def _header(k: int, extra: dict, keyed: bool) -> list[str]:
     passages = [f"passage_{i}_{f}" for i in range(1, k + 1) for f in PASSAGE_COLUMNS]
-    return CSV_COLUMNS + passages + list(safe_extra(extra))
+    return CSV_COLUMNS + passages + list(safe_extra(extra)) + [SOURCE_FIELD] * keyed
+
+
+def _unkeyed(header: list[str]) -> list[str]:
+    """The header without its last column when that is the corpus key (older files have none)."""
+    return header[:-1] if header[-1:] == [SOURCE_FIELD] else header
 
 
 def _uncell(cell: str) -> str:

@@ -19,11 +19,12 @@ from .writers import Writer, location_label, question_key
 class MarkdownWriter(Writer):
     """Readable report; each section ends with a hidden ``<!-- qa:id=… q=… -->`` marker (resume uses it).
 
-    ``q=`` is the start of the question's key (:func:`question_key`); older reports have none.
+    ``q=`` is the start of the question's key (:func:`question_key`), ``c=`` the corpus key
+    (:func:`qa.manifest.corpus_key`); older reports lack them.
     """
 
     signature = b"# Hasil tanya-jawab\n"
-    marker = re.compile(rb"<!-- qa:id=(\S*)(?: q=([0-9a-f]{16}))? -->\r?\n")
+    marker = re.compile(rb"<!-- qa:id=(\S*)(?: q=([0-9a-f]{16}))?(?: c=([0-9a-f]{16}))? -->\r?\n")
 
     def scan(self, f: BinaryIO) -> int:
         keep, pos = 0, 0
@@ -33,6 +34,8 @@ class MarkdownWriter(Writer):
             if m:
                 key = m.group(2).decode() if m.group(2) else None
                 self.done[unquote(m.group(1).decode("ascii", "replace"))] = key
+                if m.group(3):
+                    self.sources.add(m.group(3).decode())
                 keep, self.count = pos, self.count + 1
         return keep
 
@@ -60,7 +63,8 @@ class MarkdownWriter(Writer):
                 source = " ".join(str(location_label(ans) or "").split()).replace("`", "'")
                 out.append(f"{quoted or '>' + chr(10)}\nSumber: `{source}` · skor {_num(ans.get('score'))}")
                 out.append(f" · keyakinan {_num(res.get('confidence'))}\n")
-            out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} q={self.key(rec)} -->\n")
+            source = f" c={self.source}" if self.source else ""
+            out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} q={self.key(rec)}{source} -->\n")
         return "".join(out)
 
 

@@ -14,13 +14,14 @@ from ..errors import InputError
 from .csv_output import CsvWriter
 from .markdown_output import MarkdownWriter
 from .readers import Record
-from .writers import Writer, question_key, safe_extra, to_json
+from .writers import SOURCE_FIELD, Writer, question_key, safe_extra, to_json
 
 KEY_FIELD = "question_sha256"  # in each JSONL record: the key of the input question it answers
 
 
 class JsonlWriter(Writer):
-    """One ``qa ask --json`` object per line, with ``id``, ``line``, the run's ``k`` and the question key.
+    """One ``qa ask --json`` object per line, with ``id``, ``line``, the run's ``k`` and corpus key, and
+    the question key.
 
     On resume the records already there must have been written with this run's ``k`` (the number
     of passages each holds), else the file would mix two settings without saying so.
@@ -43,6 +44,8 @@ class JsonlWriter(Writer):
             self.done[str(obj["id"])] = (
                 key if isinstance(key, str) else question_key(_text(obj.get("question")))
             )
+            if isinstance(obj.get(SOURCE_FIELD), str):
+                self.sources.add(obj[SOURCE_FIELD])
             if isinstance(obj.get("k"), int) and not isinstance(obj["k"], bool):
                 self.found_k.add(obj["k"])
             keep += len(raw)
@@ -69,6 +72,8 @@ class JsonlWriter(Writer):
                 obj = {**head, **safe_extra(rec.extra), "question": rec.question, **result}
             if self.k is not None:
                 obj["k"] = self.k
+            if self.source is not None:
+                obj[SOURCE_FIELD] = self.source
             obj[KEY_FIELD] = self.key(rec)
             out.append(to_json(obj) + "\n")
         return "".join(out)

@@ -100,6 +100,8 @@ def run_batch(
     source: str | Path | None = None,
     prepare: Callable[[], None] | None = None,
     columns: Sequence[str] | None = None,
+    corpus_key: Callable[[], str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Answer ``records`` chunk by chunk into ``output`` (.jsonl, .csv or .md by extension).
 
@@ -112,7 +114,10 @@ def run_batch(
     answered or written (the CLI loads the model there).  ``on_progress`` gets the number of
     records handled so far (skipped included) after each chunk.  Nothing is created when the run
     fails before its first chunk is written.  ``columns`` (:func:`input_columns`) are the input fields
-    the CSV header holds, when known up front; else those of the first record.
+    the CSV header holds, when known up front; else those of the first record.  ``corpus_key``
+    (called after ``prepare``: :func:`qa.manifest.corpus_key` of the open index) is recorded with
+    every answer, and a resume onto answers of another key is refused; ``warn`` hears of an output
+    too old to carry one.
     """
     from ..assistant import MAX_K
 
@@ -134,9 +139,14 @@ def run_batch(
                 extra = {c: first.extra.get(c) for c in columns[:MAX_INPUT_COLUMNS]}
                 shape = dataclasses.replace(first, extra={**extra, **first.extra})
             for w in writers:
+                w.keyed = corpus_key is not None
                 w.expect(k, shape)  # e.g. a CSV resumed with another -k: refused before any work
         if prepare is not None:
             prepare()
+        if corpus_key is not None:
+            key = corpus_key()
+            for w in writers:
+                w.stamp(key, warn)  # answers of another corpus: refused before any is written
         counts = _run(writers, chain([first], rows) if first is not None else (), answer, chunk_size,
                       progress_bar(progress, total), on_progress)  # fmt: skip
     return BatchSummary(output=outputs[0], also=tuple(outputs[1:]), **counts)

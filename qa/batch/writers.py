@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -31,7 +32,8 @@ PASSAGE_COLUMNS = ("text", "source", "location", "score")
 RESULT_FIELDS = ("question", "abstained", "confidence", "answer", "message", "reason", "passages", "notice")
 # Extra input fields with these names are written as ``input_<name>``: they never shadow ours, nor pass
 # for ours (an input "notice" looked like the assistant's notice, an input "reason" was overwritten).
-RESERVED = {*CSV_COLUMNS, *RESULT_FIELDS, "chunk_id", "k", "question_sha256"}
+SOURCE_FIELD = "corpus_key"  # which corpus and model answered (qa.manifest.corpus_key), per record
+RESERVED = {*CSV_COLUMNS, *RESULT_FIELDS, "chunk_id", "k", "question_sha256", SOURCE_FIELD}
 
 
 def safe_extra(extra: dict) -> dict:
@@ -89,12 +91,15 @@ class Writer:
     bom = False
     signature = b""  # how our files start: resume refuses to cut a file that is not one of ours
     lock: OutputLock | None = None  # held from open_writer until close
+    keyed = False  # the run records a corpus key (set by run_batch before expect: the CSV header holds it)
 
     def __init__(self, path: Path, resume: bool) -> None:
         self.path, self.count = path, 0
         self.done: dict[str, str | None] = {}  # id -> question key (None: an older file, not checkable)
         self.f: BinaryIO | None = None
         self.offset = 0  # bytes of complete records: where the next write goes
+        self.sources: set[str] = set()  # the corpus keys of the records already there (scan fills it)
+        self.source: str | None = None  # this run's corpus key, written into each record when known
         if resume:
             with path.open("rb") as f:
                 self.offset = self.scan(f)
@@ -116,6 +121,25 @@ class Writer:
 
     def expect(self, k: int | None, first: Record) -> None:
         """The run's passages per question and first input record (the CSV header depends on them)."""
+
+    def stamp(self, source: str, warn: Callable[[str], None] | None = None) -> None:
+        """This run's corpus key, once the index is open: refuse to resume answers of another corpus.
+
+        An output whose records carry no key (written before qa recorded it) is resumed with a warning:
+        refusing it would strand every such output, and its question keys are still checked.
+        """
+        other = sorted(self.sources - {source})
+        if other:
+            raise InputError(
+                f"{self.path}: its answers come from another corpus or model (corpus key {other[0]}, "
+                f"this run's is {source}); resuming would mix the two",
+                "resume with the corpus (and model) it was written with, write to a new output file, "
+                "or start it over with --force instead of --resume",
+            )
+        if self.done and not self.sources and warn is not None:
+            warn(f"{self.path}: its records do not say which corpus answered them (an older qa wrote them); "
+                 "resuming without that check")  # fmt: skip
+        self.source = source
 
     def key(self, rec: Record) -> str:
         """What :attr:`done` holds for ``rec`` once written (compared on resume)."""
