@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 from pathlib import Path
 
@@ -24,8 +25,14 @@ class OutputBusyError(InputError):
 
 
 def lock_path(output: Path) -> Path:
+    """``.<name>.qa-lock`` beside the real file (a hash for a name too long to take the affixes)."""
     real = output.resolve()
-    return real.with_name(f".{real.name}.qa-lock")
+    name = real.name if len(real.name.encode("utf-8", "surrogateescape")) <= 200 else _digest(real.name)
+    return real.with_name(f".{name}.qa-lock")
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 class OutputLock:
@@ -43,6 +50,8 @@ class OutputLock:
         whose folder takes no sidecar, or a file system without locks (ENOLCK, EOPNOTSUPP), runs
         unlocked, as before, rather than not at all.
         """
+        if self.output.exists() and not self.output.is_file():
+            return self  # a device (a link to /dev/null): no file of the user's to interleave into
         self._make_parents()
         while True:
             try:

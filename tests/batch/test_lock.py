@@ -132,3 +132,21 @@ def test_a_sidecar_removed_under_a_waiting_run_is_not_locked_twice(tmp_path: Pat
     finally:
         lock.release()
     assert not lock_path(out).exists()
+
+
+def test_a_name_too_long_for_the_affixes_and_a_device_output_still_run(tmp_path: Path) -> None:
+    """A 250-byte output name is a valid file name, but ``.NAME.qa-lock`` is not: the lock must not make
+    such an output unwritable. A link to a device (``/dev/null``) takes no sidecar in ``/dev``."""
+    src = write(tmp_path / "q.txt", "Apa?\n")
+    long = tmp_path / ("j" * 244 + ".jsonl")
+    run_batch(read_questions(src), FakeAnswer(), long)
+    assert ids_of(long) == ["1"] and len(lock_path(long).name) < 50 and not lock_path(long).exists()
+    (tmp_path / "null.jsonl").symlink_to(os.devnull)
+    seen: list[bool] = []
+
+    def answer(questions: list[str]) -> list[dict]:
+        seen.append(lock_path(tmp_path / "null.jsonl").exists())  # mid-run: a sidecar in /dev?
+        return FakeAnswer()(questions)
+
+    s = run_batch(read_questions(src), answer, tmp_path / "null.jsonl")
+    assert s.answered == 1 and seen == [False]
