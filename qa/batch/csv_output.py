@@ -14,17 +14,17 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..errors import InputError
-from .readers import Record
-from .writers import (
+from .cells import (
     CSV_COLUMNS,
     PASSAGE_COLUMNS,
     SOURCE_FIELD,
-    Writer,
     csv_cell,
     location_label,
     question_key,
     safe_extra,
 )
+from .readers import Record
+from .writers import Writer
 
 
 class CsvWriter(Writer):

@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from .lock import OutputLock
+from .cells import OUTPUT_EXTENSIONS
+from .lock import OutputLock, sidecar
 from .outputs import WRITERS
-from .writers import OUTPUT_EXTENSIONS, Writer
+from .writers import Writer
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -82,6 +83,7 @@ def open_writer(path: Path, *, resume: bool, force: bool, source: str | Path | N
         if not os.access(existing, os.W_OK):
             raise PermissionError(errno.EACCES, "Permission denied")
         lock.acquire()
+        sidecar(path, "qa-new").unlink(missing_ok=True)  # left by a --force run killed mid-first-chunk
         exists = check_output(path, resume=resume, force=force, source=source)
         writer = WRITERS[path.suffix.lower()](path, resume and exists)
     except OSError as exc:

@@ -25,10 +25,14 @@ class OutputBusyError(InputError):
 
 
 def lock_path(output: Path) -> Path:
-    """``.<name>.qa-lock`` beside the real file (a hash for a name too long to take the affixes)."""
+    return sidecar(output, "qa-lock")
+
+
+def sidecar(output: Path, suffix: str) -> Path:
+    """``.<name>.<suffix>`` beside the real file (a hash for a name too long to take the affixes)."""
     real = output.resolve()
     name = real.name if len(real.name.encode("utf-8", "surrogateescape")) <= 200 else _digest(real.name)
-    return real.with_name(f".{name}.qa-lock")
+    return real.with_name(f".{name}.{suffix}")
 
 
 def _digest(name: str) -> str:

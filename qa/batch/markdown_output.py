@@ -12,8 +12,9 @@ from urllib.parse import quote, unquote
 
 from ..answer import ABSTAIN_TEXT
 from ..printable import for_terminal
+from .cells import location_label, question_key
 from .readers import Record
-from .writers import Writer, location_label, question_key
+from .writers import Writer
 
 
 class MarkdownWriter(Writer):

@@ -11,10 +11,11 @@ import json
 from typing import BinaryIO
 
 from ..errors import InputError
+from .cells import SOURCE_FIELD, question_key, safe_extra, to_json
 from .csv_output import CsvWriter
 from .markdown_output import MarkdownWriter
 from .readers import Record
-from .writers import SOURCE_FIELD, Writer, question_key, safe_extra, to_json
+from .writers import Writer
 
 KEY_FIELD = "question_sha256"  # in each JSONL record: the key of the input question it answers
 
