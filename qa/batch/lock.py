@@ -63,6 +63,11 @@ class OutputLock:
             except OSError as exc:
                 if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and self.output.exists():
                     return self  # a writable file in a folder we may not add to (a link into /dev)
+                if exc.errno in (errno.EISDIR, errno.ELOOP):  # not a file this tool made: never followed
+                    raise InputError(
+                        f"{self.output}: its lock file {self.path} is a folder or a symbolic link",
+                        f"remove {self.path} (qa batch makes it a plain file, and removes it after each run)",
+                    ) from None
                 raise
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

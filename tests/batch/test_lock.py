@@ -16,6 +16,7 @@ import pytest
 
 from qa.batch import OutputBusyError, read_questions, run_batch
 from qa.batch.lock import OutputLock, lock_path
+from qa.errors import InputError
 
 from ..conftest import CORPUS, ROOT
 from .helpers import FakeAnswer, ids_of, write
@@ -150,3 +151,17 @@ def test_a_name_too_long_for_the_affixes_and_a_device_output_still_run(tmp_path:
 
     s = run_batch(read_questions(src), answer, tmp_path / "null.jsonl")
     assert s.answered == 1 and seen == [False]
+
+
+@pytest.mark.parametrize("planted", ["folder", "symlink"])
+def test_a_lock_path_taken_by_something_else_is_named_never_followed(tmp_path: Path, planted: str) -> None:
+    out, victim = tmp_path / "o.jsonl", tmp_path / "victim.txt"
+    victim.write_text("keep")
+    if planted == "folder":
+        lock_path(out).mkdir()
+    else:
+        lock_path(out).symlink_to(victim)
+    src = write(tmp_path / "q.txt", "Apa?\n")
+    with pytest.raises(InputError, match=f"its lock file {lock_path(out)} is a folder or a symbolic link"):
+        run_batch(read_questions(src), FakeAnswer(), out)
+    assert victim.read_text() == "keep" and not out.exists()
