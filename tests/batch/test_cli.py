@@ -91,7 +91,7 @@ def _read_output(path: Path) -> list[tuple[str, str]]:
         with path.open(encoding="utf-8-sig", newline="") as f:
             return [(r["id"], r["question"]) for r in csv.DictReader(f)]
     text = path.read_text(encoding="utf-8")
-    ids = re.findall(r"^<!-- qa:id=(\S*) q=[0-9a-f]{16} -->$", text, re.M)
+    ids = re.findall(r"^<!-- qa:id=(\S*) q=[0-9a-f]{16}(?: c=[0-9a-f]{16})? -->$", text, re.M)
     questions = [line.split(". ", 1)[1] for line in text.splitlines() if line.startswith("### ")]
     return list(zip(ids, questions, strict=True))
 
