@@ -131,6 +131,7 @@ def run_batch(
         for o in outputs:
             writers.append(open_writer(o, resume=resume, force=force, source=source))
             stack.callback(writers[-1].close)
+            writers[-1].keyed = corpus_key is not None  # the CSV header holds it
         rows = iter(records)
         first = next(rows, None)
         if first is not None:
@@ -139,7 +140,6 @@ def run_batch(
                 extra = {c: first.extra.get(c) for c in columns[:MAX_INPUT_COLUMNS]}
                 shape = dataclasses.replace(first, extra={**extra, **first.extra})
             for w in writers:
-                w.keyed = corpus_key is not None
                 w.expect(k, shape)  # e.g. a CSV resumed with another -k: refused before any work
         if prepare is not None:
             prepare()
