@@ -15,6 +15,7 @@ from . import bars, pages, render
 from .app import WebApp
 from .batch import RUN_TTL
 from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
+from .refusals import CheckedBlocks
 
 # Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
 ID_STRINGS = {
@@ -182,7 +183,7 @@ def _batch_tab(app: WebApp) -> None:
 def build_demo(app: WebApp) -> gr.Blocks:
     """The page for ``app``'s corpus: its own title, description and examples (see :mod:`qa.about`)."""
     about = app.about
-    with gr.Blocks(title=about.title, analytics_enabled=False, delete_cache=(RUN_TTL, RUN_TTL)) as demo:
+    with CheckedBlocks(title=about.title, analytics_enabled=False, delete_cache=(RUN_TTL, RUN_TTL)) as demo:
         gr.HTML(pages.header_html(about), elem_id="qa-header")
         with gr.Tab("Tanya"):
             _ask_tab(app)
