@@ -282,3 +282,41 @@ def test_table_cells_never_break_inside_a_word(browser, url, width):
         assert [h for h, lines, words in headers if lines > words] == [], headers
     finally:
         context.close()
+
+
+# The answer's first line and its confidence, both inside the window (the card's own elements, queried anew).
+_ANSWER_ON_SCREEN = """() => {
+  const parts = ['#qa-card .qa-answer', '#qa-card .qa-pill'].map(s => document.querySelector(s));
+  return parts.every(p => p && p.innerText.trim() && p.getBoundingClientRect().top >= 0
+                           && p.getBoundingClientRect().bottom <= innerHeight);
+}"""
+
+
+@pytest.mark.parametrize("how", ["typed", "example"])
+def test_on_a_phone_the_answer_is_on_screen_after_asking(browser, url, how):
+    """At 375 px the card sat below the examples and the slider, a screen down: an answer looked like
+    nothing happened. It now follows the question, and is brought on screen when it is not."""
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("button", name="Tanya", exact=True).wait_for()
+        if how == "typed":
+            _ask(page, MISSION)
+        else:
+            page.get_by_role("button", name=MISSION).first.click()  # scrolled down to, then tapped
+        page.wait_for_function(_ANSWER_ON_SCREEN)
+        page.screenshot(path=ARTIFACTS / f"11-phone-answer-{how}.png")
+        assert any(e in page.locator("#qa-card").inner_text() for e in MISSION_EXPECTED)
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_the_answer_stays_under_the_settings_and_the_page_does_not_move(page):
+    _ask(page, MISSION)
+    page.wait_for_timeout(1000)  # the phone's scroll would have run by now: nothing may move here
+    card, settings = (page.locator(s).bounding_box() for s in ("#qa-card", "#qa-settings"))
+    assert card and settings and card["y"] > settings["y"] + settings["height"], (card, settings)
+    assert page.evaluate("() => window.scrollY") == 0
+    assert page.evaluate(_ANSWER_ON_SCREEN)
