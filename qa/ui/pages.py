@@ -159,8 +159,12 @@ def batch_summary(total: int, answered: int, abstained: int, errors: int, shown:
     )
 
 
+FOLDER_UPLOAD = "Yang diunggah adalah folder, bukan berkas; unggah satu berkas pertanyaan."
+MISSING_UPLOAD = "Berkas yang diunggah tidak ditemukan; unggah ulang."
 # The upload problems qa.batch words in English for the terminal, as the page says them ({0}: the quote).
 UPLOAD_ERRORS = [
+    (r"is a directory, expected a question file", FOLDER_UPLOAD),
+    (r"question file not found", MISSING_UPLOAD),
     (r"not a text file", "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8."),
     (r"no question column among the header's columns \((.*)\)\Z",
      "Kolom pertanyaan tidak ditemukan di baris pertama ({0}); namai kolomnya question atau pertanyaan."),
