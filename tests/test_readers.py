@@ -317,3 +317,41 @@ def test_a_pdf_too_slow_to_extract_is_refused_before_extraction(
     monkeypatch.setattr(pdf, "MAX_DOCUMENT_CONTENT", page_bytes + 1)
     with pytest.raises(CorpusError, match=r"berat\.pdf holds over .* by page 2"):
         load_corpus(tmp_path)
+
+
+def test_pdf_a_word_hyphenated_across_a_page_break_is_joined_as_within_a_page(tmp_path: Path) -> None:
+    """ "kerja-" ending page 1 and "sama" opening page 2 stayed two words ("kerja-" / "sama"), so neither
+    matched "kerjasama"; reduplications across a page keep their hyphen, as within a page."""
+    pages = [
+        ["Asisten menteri menyiapkan bahan rapat kerja-"],
+        ["sama, lalu mencatat kerja-"],
+        ["kerja delegasi sehari-"],
+        ["hari di kawasan Asia-"],
+        ["Pasifik.", "Laporan dikirim tiap minggu."],
+    ]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", pages).read_bytes())
+    assert e.text.splitlines() == [
+        "Asisten menteri menyiapkan bahan rapat kerjasama,",
+        "lalu mencatat kerja-kerja",
+        "delegasi sehari-hari",
+        "di kawasan Asia-Pasifik.",
+        "Laporan dikirim tiap minggu.",
+    ]
+    assert section_of(e, "kerjasama").page == 1 and section_of(e, "lalu mencatat").page == 2
+    assert section_of(e, "Asia-Pasifik").page == 4 and section_of(e, "Laporan").page == 5
+    assert_blocks_are_lines(e)
+
+
+def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
+    from qa.readers.pdf import join_across_pages
+
+    pages = [
+        ["Syarat perjalanan:", "dokumen-"],
+        ["• paspor dinas"],
+        ["Selesai -"],
+        ["berikutnya"],
+        ["akhir-"],
+        [],
+    ]
+    assert join_across_pages(pages) == pages  # a bullet, a dash after a space, a last page: untouched
+    assert join_across_pages([["perjalan-", ""], ["", "an dinas"]]) == [["perjalanan", ""], ["", "dinas"]]

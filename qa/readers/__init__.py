@@ -85,7 +85,7 @@ READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
     ".md": Reader("markdown", "markdown-it-py", "v2"),
     ".markdown": Reader("markdown", "markdown-it-py", "v2"),
-    ".pdf": Reader("pdf", "pypdf", "v2"),
+    ".pdf": Reader("pdf", "pypdf", "v3"),
     ".docx": Reader("docx", "python-docx", "v2"),
     ".html": Reader("html", "trafilatura", "v2"),
     ".htm": Reader("html", "trafilatura", "v2"),
