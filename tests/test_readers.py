@@ -90,7 +90,8 @@ def test_markdown_keeps_prose_and_drops_markup() -> None:
     assert "Jenis: Visa diplomatik; Pengurus: Asisten menteri; Batas: H-30." in lines
     assert "Jenis: Visa dinas; Batas: H-14." in lines  # the empty cell is left out
     assert "Isi lipatan dibaca sebagai teks." in lines and "Paspor dinas berlaku enam bulan." in lines
-    for gone in ("print", "kode", "<", "|", "---", "metadata", "Ringkasan", "Cuti\n", "# "):
+    assert "Ringkasan tersembunyi" in lines  # the text of a raw HTML block, not its tags
+    for gone in ("print", "kode", "<", "|", "---", "metadata", "Cuti\n", "# "):
         assert gone not in e.text, gone
     assert "Cuti" not in lines and "Visa" not in lines  # headings are context, not passages
     assert section_of(e, "Pegawai").headings == ("Cuti",)
@@ -355,3 +356,41 @@ def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
     ]
     assert join_across_pages(pages) == pages  # a bullet, a dash after a space, a last page: untouched
     assert join_across_pages([["perjalan-", ""], ["", "an dinas"]]) == [["perjalanan", ""], ["", "dinas"]]
+
+
+def test_markdown_keeps_the_text_of_raw_html_blocks_never_their_markup() -> None:
+    """A raw HTML block (no blank line inside, so CommonMark does not read its lines as Markdown) was
+    dropped with its text: a README's centred paragraph, a note in a <div>, a table written in HTML."""
+    source = """# Panduan
+
+<div class="catatan">
+Pegawai wajib melapor dalam <b>tiga</b> hari &amp; membawa surat tugas.
+</div>
+
+<p align="center">Kantor buka pukul delapan.<script>alert("skrip")</script></p>
+
+<!-- komentar rahasia -->
+<style>.x {color: red}</style>
+
+<h2>Visa</h2>
+
+Visa diurus bagian protokol.
+
+<table><tr><th>Jenis</th><th>Batas</th></tr><tr><td>Visa dinas</td><td>H-14</td></tr></table>
+
+<pre><code>kode_rahasia()</code></pre>
+"""
+    e = extract(".md", source.encode())
+    assert e.text.splitlines() == [
+        "Pegawai wajib melapor dalam tiga hari & membawa surat tugas.",
+        "Kantor buka pukul delapan.",
+        "Visa diurus bagian protokol.",
+        "Jenis: Visa dinas; Batas: H-14.",
+    ]
+    assert section_of(e, "Kantor").headings == ("Panduan",)
+    assert section_of(e, "Visa diurus").headings == ("Panduan", "Visa")  # an HTML heading heads what follows
+    assert section_of(e, "Jenis").headings == ("Panduan", "Visa")
+    assert_blocks_are_lines(e)
+    deep = "<div>" * 300 + "Teks terdalam." + "</div>" * 300
+    with pytest.raises(CorpusError, match=r"doc\.md is beyond what the HTML parser reads whole"):
+        extract(".md", f"# Judul\n\n{deep}\n".encode())
