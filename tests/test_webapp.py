@@ -314,6 +314,8 @@ def test_about_tab_names_document_model_build_and_threshold(app):
     assert info["build"]["id"] in text and info["build"]["created"] in text and "0.00" in text
     assert "fake-hash-bow" in text
     assert "Penyimpanan: lokal (FAISS + bm25s)" in text
+    # Gradio hides its footer's API link on a phone: the tab names the endpoints itself, and where the link is
+    assert "<code>/ask</code> untuk satu pertanyaan" in text and "Di layar lebar, tautan" in text
 
 
 def test_page_has_exactly_the_named_endpoints_and_one_k_maximum(app):

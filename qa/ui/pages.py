@@ -107,7 +107,9 @@ kalimat sekitarnya.</li>
 <code>.csv</code>/<code>.tsv</code> (kolom <code>question</code> atau <code>pertanyaan</code>), atau
 <code>.jsonl</code>; hasilnya bisa diunduh
 sebagai CSV dan JSONL.</li>
-<li>Lewat API: lihat tautan di bawah halaman (endpoint <code>/ask</code> dan <code>/batch</code>).</li></ul>
+<li>Lewat API (<code>gradio_client</code> atau HTTP): endpoint <code>/ask</code> untuk satu pertanyaan,
+<code>/batch</code> untuk satu berkas pertanyaan. Di layar lebar, tautan <i>Pakai lewat API</i> di bawah
+halaman menampilkan contoh pemanggilannya (Gradio tidak menampilkannya di ponsel).</li></ul>
 </div>"""
 
 
