@@ -320,3 +320,18 @@ def test_on_a_desktop_the_answer_stays_under_the_settings_and_the_page_does_not_
     assert card and settings and card["y"] > settings["y"] + settings["height"], (card, settings)
     assert page.evaluate("() => window.scrollY") == 0
     assert page.evaluate(_ANSWER_ON_SCREEN)
+
+
+def test_a_file_of_another_type_is_refused_in_indonesian_on_the_page(page, tmp_path):
+    """Gradio's own check of the upload's type toasted "Invalid file type: x.pdf. Only .txt, .csv, .tsv,
+    .jsonl allowed." in English and left the upload box in an error state."""
+    upload = tmp_path / "pertanyaan.pdf"
+    upload.write_bytes(b"%PDF-1.4 bukan pertanyaan")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("pertanyaan.pdf").wait_for(timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Jenis berkas .pdf tidak didukung").wait_for()
+    page.screenshot(path=ARTIFACTS / "12-batch-wrong-type.png", full_page=True)
+    assert "Invalid file type" not in page.locator("body").inner_text()

@@ -253,3 +253,15 @@ def test_a_file_sent_as_text_through_gradio_client_says_how_to_send_it(server):
 
     with pytest.raises(AppError, match=r"handle_file\(\.\.\.\) di gradio_client"):
         client(server[0]).predict("pertanyaan.txt", 3, api_name="/batch")
+
+
+def test_a_file_of_another_type_through_the_api_is_refused_in_indonesian(server, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    upload = tmp_path / "pertanyaan.pdf"
+    upload.write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    with pytest.raises(
+        AppError, match=r"Jenis berkas \.pdf tidak didukung; pakai \.txt, \.csv, \.tsv, \.jsonl"
+    ):
+        client(server[0]).predict(handle_file(str(upload)), 3, api_name="/batch")

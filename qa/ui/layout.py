@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ..batch import INPUT_EXTENSIONS
 from . import bars, pages, render
 from .app import WebApp
 from .batch import RUN_TTL
@@ -165,9 +164,10 @@ def _ask_tab(app: WebApp) -> None:
 def _batch_tab(app: WebApp) -> None:
     gr.Markdown(pages.BATCH_INTRO)
     with gr.Row():
-        upload = gr.File(
-            label="Berkas pertanyaan", file_types=list(INPUT_EXTENSIONS), scale=3, elem_id="qa-upload"
-        )
+        # No file_types: Gradio's check of them speaks English only ("Invalid file type: x.pdf. Only .txt,
+        # ... allowed." in the page, another sentence to API clients). The handler checks the extension
+        # first, in Indonesian (qa.ui.batch.BatchHandlers.run_file); BATCH_INTRO names the formats.
+        upload = gr.File(label="Berkas pertanyaan", scale=3, elem_id="qa-upload")
         with gr.Column(scale=2):
             k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)")
             doc = _doc_choice(app)
