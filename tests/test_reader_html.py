@@ -192,3 +192,12 @@ def test_charset_declarations_are_read_only_near_the_top_and_by_known_names() ->
     from qa.readers._charset import decode_html
 
     assert decode_html('<meta charset="hex"><p>é</p>'.encode("cp1252")) == '<meta charset="hex"><p>é</p>'
+
+
+def test_a_utf8_page_with_one_stray_latin1_byte_keeps_its_utf8_letters() -> None:
+    """A page saved as UTF-8 with one pasted Latin-1 byte is not a Windows-1252 page: its "–" and "é"
+    stay themselves (not "â€“", "Ã©"), the stray byte alone is U+FFFD, as a browser shows it."""
+    page = f"<html><head><title>K</title></head><body>{KUNJUNGAN}</body></html>".encode()
+    raw = page.replace("Señor".encode(), b"Se\xf1or")
+    line = READERS[".html"].read(raw, "a.html").text.splitlines()[0]
+    assert line == EXPECTED.replace("Señor", "Se\ufffdor")

@@ -4,9 +4,9 @@ Left to guess, trafilatura asks charset-normalizer, which on a short Latin-1 / W
 Windows-1250 ("Săo Tomé", "Seńor") and ignores a declared charset. The order here is the HTML
 standard's, for a file with no HTTP header: a byte order mark; the charset the page declares in its
 first 1,024 bytes (``<meta charset>``, ``<meta http-equiv="Content-Type">``, an XML declaration);
-else UTF-8 when the bytes are valid UTF-8; else Windows-1252, the standard's default for Western and
-Indonesian locales (the labels ``latin1`` and ``iso-8859-1`` mean it too). Deterministic: the same
-bytes always give the same text.
+else UTF-8 when the bytes are UTF-8 (a stray invalid byte among UTF-8 letters becomes U+FFFD); else
+Windows-1252, the standard's default for Western and Indonesian locales (the labels ``latin1`` and
+``iso-8859-1`` mean it too). Deterministic: the same bytes always give the same text.
 """
 
 from __future__ import annotations
@@ -64,4 +64,10 @@ def _decode(raw: bytes, encoding: str | None) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode(FALLBACK, "replace")  # the 5 bytes Windows-1252 leaves undefined: U+FFFD
+        pass
+    # A UTF-8 page with a stray byte (a pasted Latin-1 "é") keeps its UTF-8 letters, the stray byte
+    # U+FFFD, as in a browser; bytes with no UTF-8 sequence at all are a legacy page.
+    text = raw.decode("utf-8", "replace")
+    if any(ord(c) > 127 and c != "\ufffd" for c in text):
+        return text
+    return raw.decode(FALLBACK, "replace")  # the 5 bytes Windows-1252 leaves undefined: U+FFFD
