@@ -92,9 +92,12 @@ def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
         first = min((i for i, line in enumerate(following) if line), default=None)
         if last is None or first is None or not _HYPHENATED.search(page[last]):
             continue
-        if _LIST_ITEM.match(following[first]):  # a new list item does not continue a word
-            continue
         word, *rest = following[first].split(maxsplit=1)
+        # Only a lower-case rest continues a word: a capital opens a heading or a running header the
+        # pages do not share ("Bab 3 Pelaksanaan"), which must not be glued on ("Asia-" + "Pasifik"
+        # across a page stays apart); a list item opens with its bullet.
+        if not (page[last].endswith("\u00ad") or word[:1].islower()):
+            continue
         page[last] = _join(page[last], word)
         following[first] = rest[0] if rest else ""
     return out
