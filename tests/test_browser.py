@@ -335,3 +335,19 @@ def test_a_file_of_another_type_is_refused_in_indonesian_on_the_page(page, tmp_p
     page.locator("#qa-summary").get_by_text("Jenis berkas .pdf tidak didukung").wait_for()
     page.screenshot(path=ARTIFACTS / "12-batch-wrong-type.png", full_page=True)
     assert "Invalid file type" not in page.locator("body").inner_text()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_the_page_says_it_is_indonesian_whatever_the_browsers_language(browser, url, locale):
+    """Gradio set <html lang> to the browser's language ("en", "fr") on an all-Indonesian page."""
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("button", name="Tanya", exact=True).wait_for()
+        page.wait_for_function("() => document.documentElement.lang === 'id'")
+        _ask(page, MISSION)  # and it stays so
+        assert page.evaluate("() => document.documentElement.lang") == "id"
+    finally:
+        context.close()

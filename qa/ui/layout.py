@@ -91,6 +91,14 @@ CSS = (
 """
     + bars.CSS
 )
+# Every string of the page is Indonesian (Gradio's own too, see I18N), but Gradio sets <html lang> to the
+# browser's language, again whenever it changes: a screen reader then reads the page with an English or
+# French voice, and the browser offers to translate it "from English". The page says what it is.
+PAGE_JS = """() => {
+  const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };
+  new MutationObserver(keep).observe(html, {attributes: true, attributeFilter: ['lang']});
+  keep();
+}"""
 # On a phone the answer card may be below the screen (a short screen, the keyboard open) or above it (the
 # visitor scrolled down to an example): it is brought to the top. Desktops show it where it is.
 SHOW_ANSWER = """() => {
