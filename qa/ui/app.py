@@ -118,7 +118,7 @@ def launch(settings: Settings | None = None) -> None:
     from starlette.middleware import Middleware
 
     from .bodylimit import BodyLimit
-    from .layout import CSS, I18N, THEME, build_demo
+    from .layout import CSS, I18N, PAGE_JS, THEME, build_demo
     from .limits import MAX_FILE_SIZE, check_port_free, port_in_use, server_address
 
     host, port = server_address()
@@ -129,8 +129,8 @@ def launch(settings: Settings | None = None) -> None:
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
     try:
         demo.launch(
-            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME(),
-            i18n=I18N, app_kwargs={"middleware": [Middleware(BodyLimit)]},  # passed on to FastAPI(...)
+            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, js=PAGE_JS,
+            theme=THEME(), i18n=I18N, app_kwargs={"middleware": [Middleware(BodyLimit)]},  # to FastAPI(...)
         )  # fmt: skip
     except OSError as exc:  # taken between our check and Gradio's bind
         if "port" in str(exc).lower():
