@@ -4,7 +4,8 @@ A build is written into a temporary folder (marked as ours from its first moment
 its build id, and only then does ``manifest.json`` (replaced atomically) point at it; older builds are
 removed afterwards. A crash, a full disk or Ctrl-C at any moment therefore leaves the old or the new
 index whole, and what a failed build wrote is removed at once, or by the next build when it was killed.
-Callers hold ``build_lock`` around ``write_index``. Reading and verifying an index is ``qa/store.py``.
+Callers hold ``build_lock`` (a lock on the index folder itself) around ``write_index``.
+Reading and verifying an index is ``qa/store.py``.
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ from .ownership import (
 if TYPE_CHECKING:
     from .store import StoredIndex
 
-LOCK = ".lock"
-
+_LOCK_ATTEMPTS = 5  # a folder replaced this many times while we wait for its lock is given up on
 
 def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
     reason = exc.strerror or str(exc)
@@ -147,22 +147,55 @@ def _previous_manifest(index_dir: Path) -> dict | None:
 
 @contextlib.contextmanager
 def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
-    """Hold an exclusive lock on the index folder while building, so two builds never interleave."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise _unwritable(index_dir, exc) from None
-    try:
+    """Hold an exclusive lock on the index folder while building, so two builds never interleave.
+
+    The lock is on the folder itself, not on a file in it: a lock file deleted during a build (by a user
+    tidying up) let the next build create a new one and lock that, beside the running build. A folder
+    replaced while we waited for its lock is not the index folder any more: the lock is taken again.
+    """
+    for _ in range(_LOCK_ATTEMPTS):
+        fd = _open_folder(index_dir)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise IndexLockedError(f"another process is building the index in {index_dir}") from None
-            raise IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
-                f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
-                "choose an index folder on a local disk with --index / QA_INDEX",
-            ) from None
+            _flock(fd, index_dir, wait)
+            if _same_file(fd, index_dir):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    else:
+        raise IndexLockedError(f"the index folder {index_dir} keeps being replaced while it is locked")
+    try:
         yield
     finally:
         os.close(fd)
+
+
+def _open_folder(index_dir: Path) -> int:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        return os.open(index_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise _unwritable(index_dir, exc) from None
+
+
+def _flock(fd: int, index_dir: Path, wait: bool) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES):
+            raise IndexLockedError(f"another process is building the index in {index_dir}") from None
+        raise IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
+            f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
+            "choose an index folder on a local disk with --index / QA_INDEX",
+        ) from None
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """True while ``path`` still names the folder open as ``fd``."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    held = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (held.st_dev, held.st_ino)
