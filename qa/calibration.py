@@ -21,6 +21,7 @@ from .manifest import read_regular
 
 if TYPE_CHECKING:
     from .assistant import Assistant
+    from .config import Settings
 
 INDEX_FILE = "calibration.json"
 CONFIDENCE = "answerability-v1"  # what the confidence is; bump with a new answerability model family
@@ -40,6 +41,11 @@ def _read(path: Path, encoder: dict | None) -> float | None:
     if encoder is not None and any(made_for.get(key) != encoder.get(key) for key in ENCODER_KEYS):
         return None
     return threshold if 0.0 <= threshold <= 1.0 else None
+
+
+def calibration_path(settings: Settings) -> Path:
+    """Where the calibration of ``settings``'s index is kept."""
+    return settings.index_dir / INDEX_FILE
 
 
 def load_threshold(index_dir: Path, encoder: dict | None, default: float) -> float:

@@ -81,6 +81,11 @@ def load_index(
     return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]))
 
 
+def current_name(target: StoreTarget) -> str | None:
+    """The collection the alias points at now: what a running assistant watches for a rebuild."""
+    return current_collection(connect(target), target)
+
+
 def _well_formed(manifest: Any, collection: str) -> bool:
     """The shape the readers rely on, a passage count, and this collection's own name: a manifest copied
     from another collection would name that one's passage-table cache."""
