@@ -119,3 +119,60 @@ def test_a_sentence_transformers_model_changed_in_place_makes_its_index_stale(tm
     rebuilt = Assistant(st, log=logs.append)
     assert any("full build" in m for m in logs), logs  # no vector of the old weights is reused
     assert rebuilt.index.manifest["encoder"]["weights"] != built.index.manifest["encoder"]["weights"]
+
+
+@pytest.fixture
+def milvus_server(tmp_path):
+    """A real Milvus gRPC server in its own process (Milvus Lite's engine: `python -m milvus_lite
+    server`), on a free loopback port; yields (uri, process)."""
+    import signal
+    import socket
+    import time
+
+    pytest.importorskip("milvus_lite")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(tmp_path / "srv"),
+               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the Milvus server did not start"
+                time.sleep(0.2)
+        yield f"milvus://127.0.0.1:{port}/kb", proc
+    finally:
+        proc.send_signal(signal.SIGCONT)
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_milvus_server_that_stops_answering_mid_session_costs_seconds_not_minutes(milvus_server, settings):
+    """The server process frozen (SIGSTOP: what a hung server or a dropped network looks like) after the
+    index opened: the next question waited about 80 s in pymilvus's retries; now its calls have deadlines,
+    and the error is one line saying the server does not answer."""
+    import signal
+    import time
+    from dataclasses import replace
+
+    from qa.assistant import Assistant
+    from qa.errors import IndexCorruptError, IndexError_
+    from qa.milvus.adapters import QUESTION_TIMEOUT
+
+    from .conftest import FakeEncoder
+
+    uri, proc = milvus_server
+    assistant = Assistant(replace(settings, store=uri), encoder=FakeEncoder(), log=lambda m: None)
+    assert assistant.ask("apa tugas asisten menteri?").passages
+    proc.send_signal(signal.SIGSTOP)
+    start = time.monotonic()
+    with pytest.raises(IndexError_, match="the Milvus server does not answer") as info:
+        assistant.ask("apa tugas asisten menteri?")
+    assert time.monotonic() - start < 2 * QUESTION_TIMEOUT + 5
+    assert not isinstance(info.value, IndexCorruptError) and "\n" not in info.value.message
