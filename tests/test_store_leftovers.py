@@ -176,3 +176,18 @@ def test_a_milvus_server_that_stops_answering_mid_session_costs_seconds_not_minu
         assistant.ask("apa tugas asisten menteri?")
     assert time.monotonic() - start < 2 * QUESTION_TIMEOUT + 5
     assert not isinstance(info.value, IndexCorruptError) and "\n" not in info.value.message
+
+
+def test_qa_info_on_a_new_milvus_lite_path_creates_nothing(tmp_path, corpus_dir) -> None:
+    """`qa info` (build "never") on a .db path that does not exist connected first, and Milvus Lite
+    created an empty database folder there; now it says there is no index, exit 5, and creates nothing."""
+    pytest.importorskip("milvus_lite")
+    from scripts.trials import qa_env
+
+    db = tmp_path / "new.db"
+    env = qa_env(corpus_dir, tmp_path / "index")
+    command = [sys.executable, "-m", "qa.cli", "info", "--store", f"milvus:{db}"]
+    out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 5 and "\nerror: no index in Milvus Lite" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr and "qa index --store milvus:" in out.stderr
+    assert not db.exists() and not (tmp_path / "index").exists()
