@@ -191,3 +191,41 @@ def test_qa_info_on_a_new_milvus_lite_path_creates_nothing(tmp_path, corpus_dir)
     assert out.returncode == 5 and "\nerror: no index in Milvus Lite" in out.stderr, out.stderr
     assert "Traceback" not in out.stderr and "qa index --store milvus:" in out.stderr
     assert not db.exists() and not (tmp_path / "index").exists()
+
+
+def test_two_milvus_stores_sharing_one_index_folder_keep_their_own_calibration(settings) -> None:
+    """Two Milvus Lite databases of different corpora with one --index folder: the calibration of one was
+    stored as calibration.json, matched by encoder only, and applied to the other (and to the local
+    store). Each store now has its own file, recording the store it was made for."""
+    pytest.importorskip("milvus_lite")
+    import json
+    import shutil
+    from dataclasses import replace
+
+    from qa.assistant import Assistant
+    from qa.calibration import calibration_path, save_threshold
+    from qa.milvus.target import forget, parse_store
+
+    from .conftest import FakeEncoder
+
+    def open_store(spec: str, **kw) -> Assistant:
+        return Assistant(replace(settings, store=spec, **kw), encoder=FakeEncoder(), log=lambda m: None)
+
+    other_corpus = settings.index_dir.parent / "other-corpus"
+    shutil.copytree(settings.corpus_dir, other_corpus)
+    (other_corpus / "extra.txt").write_text("Dokumen lain tentang cuti pegawai.\n", encoding="utf-8")
+    a_spec, b_spec = (f"milvus:{settings.index_dir.parent / name}" for name in ("a.db", "b.db"))
+    try:
+        a, b = open_store(a_spec), open_store(b_spec, corpus_dir=other_corpus)
+        default = b.threshold
+        path = save_threshold({"threshold": 0.4242}, a)
+        assert json.loads(path.read_text("utf-8"))["store"].startswith("lite ")
+        assert path == calibration_path(a.settings) != calibration_path(b.settings)
+        assert open_store(a_spec).threshold == 0.4242
+        assert open_store(b_spec, corpus_dir=other_corpus).threshold == default
+        assert Assistant(settings, encoder=FakeEncoder(), log=lambda m: None).threshold == default  # local
+        path.rename(calibration_path(b.settings))  # a file copied or renamed to the other store's name
+        assert open_store(b_spec, corpus_dir=other_corpus).threshold == default
+    finally:
+        for spec in (a_spec, b_spec):
+            forget(parse_store(spec))
