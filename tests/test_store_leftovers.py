@@ -229,3 +229,33 @@ def test_two_milvus_stores_sharing_one_index_folder_keep_their_own_calibration(s
     finally:
         for spec in (a_spec, b_spec):
             forget(parse_store(spec))
+
+
+def test_a_calibrated_lite_database_that_is_also_the_index_folder_opens_again(settings) -> None:
+    """`--index` set to the .db itself (supported: the passage-table cache is allowed there): `qa
+    calibrate` wrote its file into the database folder, and the next open refused the folder as "not a
+    Milvus Lite database", so the calibrated index could not be used at all."""
+    pytest.importorskip("milvus_lite")
+    from dataclasses import replace
+
+    from qa.assistant import Assistant
+    from qa.calibration import save_threshold
+    from qa.errors import IndexError_
+    from qa.milvus.target import _check_lite_folder, forget, parse_store
+
+    from .conftest import FakeEncoder
+
+    db = settings.index_dir.parent / "kb.db"
+    settings = replace(settings, index_dir=db, store=f"milvus:{db}")
+    target = parse_store(settings.store)
+    try:
+        save_threshold({"threshold": 0.4242}, Assistant(settings, encoder=FakeEncoder(), log=lambda m: None))
+        forget(target)
+        assert Assistant(settings, encoder=FakeEncoder(), log=lambda m: None).threshold == 0.4242
+    finally:
+        forget(target)
+    mine = settings.index_dir.parent / "mine.db"  # a user's folder holding a file of that name: still refused
+    mine.mkdir()
+    (mine / "calibration.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(IndexError_, match="not a Milvus Lite database"):
+        _check_lite_folder(parse_store(f"milvus:{mine}"))
