@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .store import StoredIndex
 
 _LOCK_ATTEMPTS = 5  # a folder replaced this many times while we wait for its lock is given up on
+LOCK_FILE = ".lock"  # locked instead of the folder where a file system cannot lock folders (NFS)
 
 def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
     reason = exc.strerror or str(exc)
@@ -150,49 +151,58 @@ def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
     """Hold an exclusive lock on the index folder while building, so two builds never interleave.
 
     The lock is on the folder itself, not on a file in it: a lock file deleted during a build (by a user
-    tidying up) let the next build create a new one and lock that, beside the running build. A folder
-    replaced while we waited for its lock is not the index folder any more: the lock is taken again.
+    tidying up) let the next build create a new one and lock that, beside the running build. Where a
+    folder cannot be locked (NFS emulates ``flock`` with byte-range locks, which need a file open for
+    writing) a ``.lock`` file is locked instead, as before. Either is taken again when what it names was
+    replaced or deleted while we waited for it.
     """
-    for _ in range(_LOCK_ATTEMPTS):
-        fd = _open_folder(index_dir)
-        try:
-            _flock(fd, index_dir, wait)
-            if _same_file(fd, index_dir):
-                break
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)
-    else:
-        raise IndexLockedError(f"the index folder {index_dir} keeps being replaced while it is locked")
+    fd = _take_lock(index_dir, wait)
     try:
         yield
     finally:
         os.close(fd)
 
 
-def _open_folder(index_dir: Path) -> int:
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        return os.open(index_dir, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as exc:
-        raise _unwritable(index_dir, exc) from None
+def _take_lock(index_dir: Path, wait: bool) -> int:
+    """An open descriptor that holds the lock."""
+    target, flags = index_dir, os.O_RDONLY | os.O_DIRECTORY
+    for _ in range(_LOCK_ATTEMPTS):
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(target, flags, 0o644)
+        except OSError as exc:
+            raise _unwritable(index_dir, exc) from None
+        try:
+            locked = _flock(fd, index_dir, wait, folder=target == index_dir)
+        except BaseException:
+            os.close(fd)
+            raise
+        if locked and _same_file(fd, target):
+            return fd
+        os.close(fd)
+        if not locked:  # this file system locks files only
+            target, flags = index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT
+    raise IndexLockedError(f"the index folder {index_dir} kept being replaced while it was locked")
 
 
-def _flock(fd: int, index_dir: Path, wait: bool) -> None:
+def _flock(fd: int, index_dir: Path, wait: bool, folder: bool) -> bool:
+    """Lock ``fd``; False when it is a folder and the file system cannot lock folders."""
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
     except OSError as exc:
         if exc.errno in (errno.EAGAIN, errno.EACCES):
             raise IndexLockedError(f"another process is building the index in {index_dir}") from None
+        if folder and exc.errno in (errno.EBADF, errno.EINVAL):
+            return False
         raise IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
             f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
             "choose an index folder on a local disk with --index / QA_INDEX",
         ) from None
+    return True
 
 
 def _same_file(fd: int, path: Path) -> bool:
-    """True while ``path`` still names the folder open as ``fd``."""
+    """True while ``path`` still names the file or folder open as ``fd``."""
     try:
         st = os.stat(path)
     except OSError:

@@ -3,6 +3,7 @@ tidy user, a model changed in place makes the index stale, a calibration applies
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +260,29 @@ def test_a_calibrated_lite_database_that_is_also_the_index_folder_opens_again(se
     (mine / "calibration.json").write_text("{}", encoding="utf-8")
     with pytest.raises(IndexError_, match="not a Milvus Lite database"):
         _check_lite_folder(parse_store(f"milvus:{mine}"))
+
+
+def test_where_folders_cannot_be_locked_a_lock_file_is_used_and_still_excludes(tmp_path, monkeypatch) -> None:
+    """NFS emulates flock with byte-range locks, which need a file open for writing: locking the folder
+    fails with EBADF there. The build lock then falls back to a `.lock` file (as before the folder lock),
+    and a second holder is still locked out."""
+    import errno
+    import fcntl
+    import stat
+
+    from qa.errors import IndexLockedError
+    from qa.writing import LOCK_FILE, build_lock
+
+    real = fcntl.flock
+
+    def like_nfs(fd: int, operation: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        real(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", like_nfs)
+    index_dir = tmp_path / "index"
+    with build_lock(index_dir):
+        assert (index_dir / LOCK_FILE).is_file()
+        with pytest.raises(IndexLockedError), build_lock(index_dir, wait=False):
+            pass
