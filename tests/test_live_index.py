@@ -114,3 +114,23 @@ def _ask(url: str) -> dict:
     status, event, data = raw_ask(url, json.dumps({"data": [QUESTION, 3]}))
     assert status == 200 and event == "complete", (status, event, data)
     return json.loads(data)[0]
+
+
+def test_a_question_limited_to_a_document_is_checked_and_answered_by_one_index(settings, tmp_path) -> None:
+    """The document a question names is checked against the index that answers it: a rebuild that
+    removed it between the check and the answer gave the core's English "no document named" error."""
+    (settings.corpus_dir / "kedua.txt").write_text("Dokumen kedua membahas cuti tahunan.\n", encoding="utf-8")
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    app.live = type(app.live)(app.live.current(), 0.0, log=lambda m: None)
+    old, check = app.live.current(), app.check_doc
+
+    def rebuilt_meanwhile(doc):  # the swap lands between the check and the answer
+        checked = check(doc)
+        (settings.corpus_dir / "kedua.txt").unlink()
+        open_index(settings, build="auto")
+        assert app.live.reopen_if_changed()
+        return checked
+
+    app.check_doc = rebuilt_meanwhile  # type: ignore[method-assign]
+    assert app.ask("cuti tahunan", 1, "kedua.txt")["passages"][0]["source"] == "kedua.txt"
+    assert app.assistant is not old and "kedua.txt" not in app.documents

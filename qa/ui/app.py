@@ -96,9 +96,10 @@ class WebApp(BatchHandlers):
         """Answer one question: the same JSON object as ``qa ask --json``."""
         try:
             question = check_question(question, pages.empty_text(self.about))
-            k, doc = parse_k(k), self.check_doc(doc)
-            with self.lock.interactive():
-                return self._call([question], k, doc)[0]
+            with self.live.pinned():  # the document checked against the index that answers
+                k, doc = parse_k(k), self.check_doc(doc)
+                with self.lock.interactive():
+                    return self._call([question], k, doc)[0]
         except QAError as exc:
             raise ui_error(exc) from None
 

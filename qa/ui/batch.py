@@ -106,6 +106,7 @@ class BatchHandlers:
             raise InputError(f"Berkas terlalu besar ({path.stat().st_size / 2**20:.1f} MB); batasnya 5 MB.")
         try:
             with self.uploads.enter(cancel, on_wait), self.live.pinned():  # one index for the whole file
+                doc = self.check_doc(doc)  # again: the index may have been rebuilt while it waited
                 return self._answer_file(path, ext, k, doc, on_progress, cancel)
         except Full:
             raise InputError(BUSY.format(slots=self.uploads.slots, line=self.uploads.line)) from None
