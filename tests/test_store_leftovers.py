@@ -286,3 +286,27 @@ def test_where_folders_cannot_be_locked_a_lock_file_is_used_and_still_excludes(t
         assert (index_dir / LOCK_FILE).is_file()
         with pytest.raises(IndexLockedError), build_lock(index_dir, wait=False):
             pass
+
+
+@pytest.mark.slow
+def test_a_served_milvus_server_index_is_reopened_when_its_alias_moves(milvus_server, settings) -> None:
+    """What `qa serve` watches on a Milvus server: the collection its alias names. A `qa index` elsewhere
+    moves the alias to a new build; the running assistant reopens on it, and answers from the new
+    document."""
+    from dataclasses import replace
+
+    from qa.assistant import Assistant
+    from qa.live import LiveAssistant
+
+    from .conftest import FakeEncoder
+
+    uri, _ = milvus_server
+    served = replace(settings, store=uri)
+    first = Assistant(served, encoder=FakeEncoder(), log=lambda m: None)
+    live = LiveAssistant(first, 0.0, log=lambda m: None)
+    assert not live.reopen_if_changed()
+    (settings.corpus_dir / "kantor.txt").write_text("Kantornya di gedung Pancasila.\n", encoding="utf-8")
+    Assistant(served, encoder=FakeEncoder(), log=lambda m: None)  # the rebuild, as `qa index` would
+    assert live.reopen_if_changed()
+    assert "kantor.txt" in live.current().documents
+    assert live.current().ask("gedung Pancasila", 1).passages[0].source == "kantor.txt"
