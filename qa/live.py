@@ -17,6 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from .errors import QAError
@@ -25,7 +26,7 @@ REOPEN_SECONDS = 2.0  # how stale a served index may be after a rebuild committe
 Stamp = tuple[Any, ...]
 
 
-def _file_stamp(path: Any) -> Stamp:
+def _file_stamp(path: Path) -> Stamp:
     try:
         st = os.stat(path)
     except OSError:
