@@ -134,3 +134,17 @@ def test_a_question_limited_to_a_document_is_checked_and_answered_by_one_index(s
     app.check_doc = rebuilt_meanwhile  # type: ignore[method-assign]
     assert app.ask("cuti tahunan", 1, "kedua.txt")["passages"][0]["source"] == "kedua.txt"
     assert app.assistant is not old and "kedua.txt" not in app.documents
+
+
+def test_a_rebuild_committed_while_the_server_opened_is_seen_and_a_no_op_index_is_not(settings, tmp_path):
+    """The first stamp is taken after the assistant opened: a rebuild committed in between would have
+    been missed for good. A `qa index` with nothing to do rewrites nothing, so nothing is reopened."""
+    from qa.live import LiveAssistant, index_stamp
+
+    opened = open_index(settings, build="auto")
+    _rebuild(settings)  # committed after `opened` read the index, before the server took its stamp
+    live = LiveAssistant(opened, 0.0, log=lambda m: None)
+    assert live.reopen_if_changed() and "kantor.txt" in live.current().documents
+    before = index_stamp(settings)
+    open_index(settings, build="auto")  # `qa index` on a current index
+    assert index_stamp(settings) == before and not live.reopen_if_changed()
