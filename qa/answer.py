@@ -11,6 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .analysis import STOPWORDS, token_spans, tokenize
+from .question_words import INDONESIAN_QUESTION_WORDS, is_question_word
 
 ABSTAIN_TEXT = "Maaf, dokumen tidak memuat jawaban untuk pertanyaan ini."
 
@@ -146,8 +147,6 @@ def written_in_another_language(question: str) -> bool:
     """True for a question that reads as English rather than Indonesian: more English function words than
     Indonesian stopwords and question words, not counting the words of names and titles (an Indonesian
     question about "Director of Cancer Division WHO" or "The Eyes in the Sky" stays Indonesian)."""
-    from .question import INDONESIAN_QUESTION_WORDS, is_question_word  # qa.question imports this module
-
     words = _WORD.findall(question)
     english = indonesian = 0
     for word, named in zip(words, _in_names(words)):

@@ -6,15 +6,16 @@ encoder warm, and answers questions one at a time or in batches.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .answer import Passage, Result, highlight_spans, written_in_another_language
+from .abstention import VAGUE_TEXT, missing_reason
+from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
-from .question import analyze, missing_message
+from .question import analyze
+from .question_text import SCAN_CHARS, clean_question, whole_words
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
@@ -24,49 +25,6 @@ DEFAULT_K = 3
 DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
 MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
-SCAN_CHARS = 65_536  # characters of a question read at all (the 512-token window needs under 8,200)
-
-
-VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def clean_question(question: object) -> str:
-    """The question as the models should see it: control characters and lone surrogates (what a
-    shell hands Python for undecodable bytes) become spaces, runs of white space one space, and the
-    text is normalised as the corpus is (qa/normalize.py). Only the first SCAN_CHARS characters are
-    looked at: the encoder keeps far fewer, and a 20 MB question must cost no more than a long one."""
-    from .normalize import normalize_text
-
-    # Cut again after normalising: NFKC may expand (one Arabic ligature becomes 18 characters).
-    return " ".join(normalize_text(_UNPRINTABLE.sub(" ", str(question)[:SCAN_CHARS]))[:SCAN_CHARS].split())
-
-
-def whole_words(short: str, full: str) -> str:
-    """``short``, a cut of ``full`` to the model's window, ended at a word boundary: the cut question is
-    what the answer names (the question shown, its highlights, what the document does not state), and
-    half a word there reads as a word ("kebijakan ne" for "kebijakan negeri")."""
-    if full.startswith(short) and (len(short) == len(full) or full[len(short)].isspace()):
-        return short
-    if short[-1:].isspace():
-        return short.rstrip()
-    head, space, _ = short.rstrip().rpartition(" ")
-    return head.rstrip() if space and head.strip() else short
-
-
-def missing_reason(question: str, known: set[str]) -> str | None:
-    """What the document does not state, for an on-topic question: its focus words that no passage
-    contains (`known`: the question stems found in the index), or the place / time / figure it asks for.
-
-    On topic means sharing at least one focus word with the document: a question about the job's details
-    (CPNS, cuti, biaya kursus) often has more unknown words than known ones and still deserves to hear
-    what is missing. None for a question without any (off-topic) or in another language than the corpus
-    (its words say nothing about the document): the generic sentence fits those."""
-    info = analyze(question)
-    missing = [s for s in info.focus if s not in known]
-    if len(missing) == len(info.focus) or written_in_another_language(question):
-        return None
-    return missing_message(info, missing)
 
 
 class Assistant:

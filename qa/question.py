@@ -4,7 +4,8 @@ Answerability needs more than topical similarity: "di kota mana kantornya?" shar
 with the document yet asks for a place it never names. ``analyze`` reads that from the question alone,
 with the lexical channel's normalisation and stems (so its terms match the BM25 index), in a few
 microseconds and without models. The word lists are general Indonesian / English function vocabulary;
-the topic words of a corpus are weighed elsewhere (IDF), never listed here.
+the topic words of a corpus are weighed elsewhere (IDF), never listed here. Question words in their
+many spellings are in qa/question_words.py; what an abstention says from this, in qa/abstention.py.
 """
 
 from __future__ import annotations
@@ -15,20 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .analysis import INFORMAL, normalize, token_spans, tokenize
+from .analysis import INFORMAL, STOPWORDS, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
+from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
-# Chat spellings of question words that the lexical table leaves alone (it has gmn, knp, brp, dmn, sapa).
-_QWORD_INFORMAL = dict(
-    pair.split("=") for pair in "kpn=kapan kmn=ke_mana drmn=dari_mana bgmana=bagaimana knapa=mengapa".split()
-)
-_QWORD_INFORMAL = {k: v.replace("_", " ") for k, v in _QWORD_INFORMAL.items()}
-INDONESIAN_QUESTION_WORDS = frozenset(
-    "apa apakah siapa kapan mana manakah berapa bagaimana mengapa kenapa bilamana".split()
-)
-QUESTION_WORDS = INDONESIAN_QUESTION_WORDS | frozenset("what who whom whose which when where why how".split())
 # Words that frame a question rather than name what it is about: auxiliaries and modals, request verbs,
 # hedges, negations, "cara"/"arti" of manner and definition questions. General usage only.
 _GENERIC_SPEC = """
@@ -66,11 +59,6 @@ _NUMBER_WORDS = frozenset(
     """.split()
 )
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
-_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
-_MAX_MESSAGE_WORDS = 8
-# Linking verbs name nothing the document could lack ("syarat menjadi asisten"): left out of the message
-# only; the models still read them as focus words.
-_MESSAGE_SKIP = frozenset("menjadi jadi".split())
 
 
 @dataclass(frozen=True)
@@ -93,28 +81,6 @@ def _visible(text: str) -> str:
     """NFKC without format (zero-width, bidi), combining and other invisible characters."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(c for c in text if unicodedata.category(c)[0] not in "MC")
-
-
-def _qwords(text: str) -> list[str]:
-    """Lower-case words, chat spellings mapped to standard ones, -kah/-lah split off question words."""
-    out: list[str] = []
-    for w in _TOKEN_RE.findall(normalize(text)):
-        w = _QWORD_INFORMAL.get(w, w)
-        if w != "apakah" and w.endswith(("kah", "lah")) and len(w) > 5:
-            base = w[:-3]
-            base = _QWORD_INFORMAL.get(base, INFORMAL.get(base, base))
-            if base.split()[-1] in QUESTION_WORDS:
-                w = base
-        out.extend(w.split())
-    return out
-
-
-def is_question_word(low: str, words: frozenset[str] = QUESTION_WORDS) -> bool:
-    """A question word (of ``words``) in any spelling: kpn, dimanakah, siapakah, gimana."""
-    if low.endswith(("kah", "lah")) and len(low) > 5:
-        low = low[:-3]
-    std = _QWORD_INFORMAL.get(low) or INFORMAL.get(low) or low
-    return any(w in words for w in std.split())
 
 
 def _plain(low: str) -> str:
@@ -176,7 +142,7 @@ def _answer_type(words: list[str]) -> tuple[str, set[str]]:
 
 def _names(question: str) -> tuple[str, ...]:
     """Capitalised words not opening a sentence, and acronyms; nothing from ALL-CAPS or Title Case text."""
-    tokens = [(m.start(), m.group()) for m in _TOKEN_RE.finditer(question)]
+    tokens = [(m.start(), m.group()) for m in WORD_RE.finditer(question)]
     caps = [t for _, t in tokens if t[:1].isupper()]
     if not any(c.islower() for c in question):  # shouted: capitals say nothing
         return ()
@@ -202,13 +168,11 @@ def _acronym(tok: str) -> bool:
 
 
 def _is_function(low: str) -> bool:
-    from .analysis import STOPWORDS
-
     return low in STOPWORDS or low in QUESTION_WORDS or low in ENGLISH_FUNCTION_WORDS
 
 
 def _numbers(question: str) -> tuple[str, ...]:
-    words = _TOKEN_RE.findall(question.lower())
+    words = WORD_RE.findall(question.lower())
     found = _DIGITS_RE.findall(question) + [w for w in words if w in _NUMBER_WORDS]
     return tuple(dict.fromkeys(found))
 
@@ -232,7 +196,7 @@ def analyze(question: str) -> QuestionInfo:
     question = str(question)
     visible = _visible(question)
     empty_like = not any(c.isalnum() for c in visible)
-    words = _qwords(visible)
+    words = standard_words(visible)
     answer_type, bound = _answer_type(words) if words else ("other", set())
     generic = _generic_stems() | _stems(bound)
     terms: list[str] = []
@@ -271,32 +235,3 @@ def _duration_lead(words: list[str]) -> str:
         if w == "berapa" and words[i + 1] in _TIME_NOUNS:
             return f"jumlah {words[i + 1]}"
     return ""
-
-
-_LEAD = {
-    "place": "lokasi",
-    "time": "waktu",
-    "person": "siapa",
-    "quantity": "jumlah",
-    "reason": "alasan",
-    "manner": "cara",
-}
-
-
-def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) -> str | None:
-    """What the document does not state, in the question's own words: "Dokumen tidak menyebut lokasi
-    kantor." `missing` (stems) narrows the words to those the passage lacks; None when nothing to name
-    (no focus; or every focus word is present and the question wants no typed answer such as a place or
-    a time: then the gap is not something we can name)."""
-    wanted = set(missing) if missing is not None else None
-    nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in _MESSAGE_SKIP]
-    words = [w for w, s in nameable if wanted is None or s in wanted]
-    lead = info.lead or _LEAD.get(info.answer_type)
-    if not words and lead:  # every word is there, but not the place / time / person / figure asked for
-        words = [w for w, _ in nameable]
-    if not words:
-        return None
-    if lead and words[0] == lead.split()[-1]:
-        words = words[1:] or words
-    phrase = " ".join(dict.fromkeys(words[:_MAX_MESSAGE_WORDS]))  # kerjasama gives two stems, one word
-    return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."

@@ -4,7 +4,8 @@ Each channel fails on different questions (e5 on rare names and numbers, BM25 on
 paraphrase and on other languages), so every candidate either channel finds is scored
 by both before fusing. The unit is a sentence; its neighbour window (within the line)
 adds keyword evidence, because a factoid's answer often sits one sentence away from
-the words the question repeats. docs/quality.md has the measurements behind each choice.
+the words the question repeats. docs/quality.md has the measurements behind each choice;
+qa/fusion.py has the arithmetic of the fusion, qa/onscreen.py the choice of what is shown.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from .analysis import tokenize
-from .chunking import Chunk
+from .fusion import FusionSettings, min_max
+from .onscreen import shown
 from .store import StoredIndex
 
 CANDIDATES = 50  # per channel; fusion re-scores the union
@@ -48,41 +50,6 @@ class Pool:
     window: np.ndarray  # BM25 of the neighbour window
     fused: np.ndarray  # the fused score in [0, 1]
     coverage: float  # share of the question's content words the corpus knows
-
-
-@dataclass(frozen=True)
-class FusionSettings:
-    """How the channels are combined; the defaults won the comparison in docs/quality.md."""
-
-    method: str = "convex"  # "convex": min-max cosine + max-scaled BM25; "rrf": reciprocal ranks
-    dense_weight: float = 0.5  # share of the dense channel when the corpus knows the question's words
-    window_weight: float = 0.5  # share of the window's BM25 within the lexical channel
-    coverage_knee: float = 0.5  # below this share of known question words the lexical weight shrinks
-    rrf_k: int = 60
-
-    def lexical_weight(self, coverage: float) -> float:
-        """Weight of the keyword channel: full once enough question words are known to the corpus."""
-        trust = min(1.0, coverage / self.coverage_knee) if self.coverage_knee > 0 else 1.0
-        return (1 - self.dense_weight) * trust
-
-
-def _scaled_max(x: np.ndarray) -> np.ndarray:
-    top = x.max() if len(x) else 0.0
-    return x / top if top > 0 else np.zeros_like(x)
-
-
-def _min_max(x: np.ndarray) -> np.ndarray:
-    spread = x.max() - x.min() if len(x) else 0.0
-    return (x - x.min()) / spread if spread > 1e-6 else np.ones_like(x)
-
-
-def _rrf(channels: list[np.ndarray], weights: list[float], k: int) -> np.ndarray:
-    """Weighted reciprocal-rank fusion, scaled so a passage first in every channel scores 1."""
-    total = np.zeros_like(channels[0])
-    for x, weight in zip(channels, weights):
-        rank = np.argsort(np.argsort(-x, kind="stable"), kind="stable")
-        total += weight * np.where(x > 0, 1.0 / (k + 1 + rank), 0.0)
-    return total * (k + 1) / max(sum(weights), 1e-9)
 
 
 def _gather(rows: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,20 +155,9 @@ class Retriever:
 
     def _fuse(self, question: str, rows: np.ndarray, d: np.ndarray, s: np.ndarray, w: np.ndarray) -> Pool:
         coverage = self.coverage(question)
-        f = self.fusion
         if len(rows) == 0:
             return Pool(rows, d, s, w, d, coverage)
-        lex_weight = f.lexical_weight(coverage)
-        if f.method == "rrf":
-            fused = _rrf(
-                [d, s, w],
-                [1 - lex_weight, lex_weight * (1 - f.window_weight), lex_weight * f.window_weight],
-                f.rrf_k,
-            )
-        else:
-            lexical = (1 - f.window_weight) * _scaled_max(s) + f.window_weight * _scaled_max(w)
-            fused = (1 - lex_weight) * _min_max(d) + lex_weight * lexical
-        return Pool(rows, d, s, w, fused.astype(np.float32), coverage)
+        return Pool(rows, d, s, w, self.fusion.fuse(d, s, w, coverage), coverage)
 
     def select(self, pool: Pool, order: np.ndarray, k: int, scores: np.ndarray | None = None) -> Ranking:
         """The ``k`` best of a pool by ``order``, none repeating a sentence a better hit already shows.
@@ -211,7 +167,7 @@ class Retriever:
         if len(pool.rows) == 0:
             return Ranking([], 0.0)
         scores = pool.fused if scores is None else scores
-        d_norm = _min_max(pool.dense)
+        d_norm = min_max(pool.dense)
         r = pool.rows.tolist()
         hits: list[Hit] = []
         for i in shown(self.index.chunks, pool.rows, np.lexsort((pool.rows, -order)), k):
@@ -228,37 +184,3 @@ class Retriever:
                 )
             )
         return Ranking(hits, float(pool.dense.max()))
-
-
-def window_rows(chunks: Sequence[Chunk], row: int) -> range:
-    """The rows whose sentences make up ``row``'s window (consecutive rows of one document)."""
-    c = chunks[row]
-
-    def inside(j: int) -> bool:
-        return 0 <= j < len(chunks) and chunks[j].doc == c.doc and c.context_start <= chunks[j].start \
-            and chunks[j].end <= c.context_end
-
-    lo, hi = row, row
-    while inside(lo - 1):
-        lo -= 1
-    while inside(hi + 1):
-        hi += 1
-    return range(lo, hi + 1)
-
-
-def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) -> list[int]:
-    """Indices (into ``rows``, taken in ``order``) of the first ``k`` passages worth showing: a candidate
-    whose sentence a better passage already shows is left out, whether it sits inside that passage's
-    window or is the same sentence elsewhere (a paragraph repeated in another document or place).
-    Training measures rankings through this too (``training/rank_model.py``): what the user sees."""
-    out: list[int] = []
-    on_screen: set[str] = set()  # the sentences of the windows already shown
-    r = rows.tolist()
-    for i in order.tolist():
-        if chunks[r[i]].text in on_screen:
-            continue
-        out.append(i)
-        if len(out) == k:
-            break
-        on_screen.update(chunks[j].text for j in window_rows(chunks, r[i]))
-    return out

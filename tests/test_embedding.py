@@ -99,7 +99,7 @@ def test_an_overlong_question_costs_what_a_long_one_does(real_assistant, monkeyp
     """Issue 12 DoS: cutting bisected over the whole text (5 MB: 14 s under the model lock)."""
     import time
 
-    from qa.embedding import MAX_PIECE, MAX_TOKENS
+    from qa.truncation import MAX_PIECE, MAX_TOKENS
 
     encoder = real_assistant.encoder
     count, seen = _counting(encoder)
@@ -122,7 +122,7 @@ def test_an_overlong_question_costs_what_a_long_one_does(real_assistant, monkeyp
 
 def test_an_overlong_passage_is_cut_without_tokenising_it_whole(nano, monkeypatch) -> None:
     """A 27 MB one-line corpus file must not cost the build minutes in the tokenizer."""
-    from qa.embedding import MAX_PIECE, MAX_TOKENS
+    from qa.truncation import MAX_PIECE, MAX_TOKENS
 
     count, seen = _counting(nano)
     monkeypatch.setattr(nano, "_tokens", count)

@@ -321,7 +321,7 @@ def test_ask_with_the_fake_encoder_on_hostile_questions(fuzz_assistant, question
 @given(question_text if SCALE > 1 else short_text, st.integers(1, 5))
 def test_ask_with_the_real_model_on_hostile_questions(real_assistant, question: str, k: int) -> None:
     """Short hostile questions in CI; long ones too in scripts/fuzz.py."""
-    from qa.embedding import MAX_TOKENS
+    from qa.truncation import MAX_TOKENS
 
     count = real_assistant.encoder._tokens  # the engine's own counter, so the bound is the model's
     _ask("ask_real", real_assistant, question, k, lambda q: count(q) <= MAX_TOKENS)
@@ -330,7 +330,7 @@ def test_ask_with_the_real_model_on_hostile_questions(real_assistant, question: 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["x" * 100_000, "tugas asisten 😀 ل\u0301 " * 5_000])
 def test_real_model_cuts_100k_character_questions_with_a_notice(real_assistant, question: str) -> None:
-    from qa.embedding import MAX_TOKENS
+    from qa.truncation import MAX_TOKENS
 
     start = time.perf_counter()
     result = real_assistant.ask(question)

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qa.abstention import missing_message
 from qa.analysis import tokenize
-from qa.question import ANSWER_TYPES, QuestionInfo, analyze, missing_message
+from qa.question import ANSWER_TYPES, QuestionInfo, analyze
 
 
 @pytest.mark.parametrize(

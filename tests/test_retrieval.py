@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from qa.retrieval import FusionSettings, _min_max, _rrf, _scaled_max
+from qa.fusion import FusionSettings, min_max, rrf, scaled_max
 
 from .conftest import DOC
 
@@ -18,13 +18,13 @@ def test_lexical_weight_shrinks_with_unknown_question_words() -> None:
 
 def test_scalers_and_rrf() -> None:
     x = np.array([0.2, 0.5, 0.8], dtype=np.float32)
-    assert np.allclose(_min_max(x), [0, 0.5, 1])
-    assert np.allclose(_min_max(np.array([0.3, 0.3])), [1, 1])  # no spread: all equally good
-    assert np.allclose(_scaled_max(np.array([0.0, 2.0])), [0, 1])
-    assert np.allclose(_scaled_max(np.zeros(2)), [0, 0])
-    fused = _rrf([np.array([3.0, 2, 1]), np.array([0.0, 1, 2])], [0.5, 0.5], 60)
+    assert np.allclose(min_max(x), [0, 0.5, 1])
+    assert np.allclose(min_max(np.array([0.3, 0.3])), [1, 1])  # no spread: all equally good
+    assert np.allclose(scaled_max(np.array([0.0, 2.0])), [0, 1])
+    assert np.allclose(scaled_max(np.zeros(2)), [0, 0])
+    fused = rrf([np.array([3.0, 2, 1]), np.array([0.0, 1, 2])], [0.5, 0.5], 60)
     assert fused[1] > fused[0] and fused[2] > fused[0] > 0  # found by both channels beats one
-    assert _rrf([np.array([1.0, 0]), np.array([1.0, 0])], [1, 1], 60)[0] == pytest.approx(1.0)
+    assert rrf([np.array([1.0, 0]), np.array([1.0, 0])], [1, 1], 60)[0] == pytest.approx(1.0)
 
 
 def test_keyword_question_finds_its_sentence_and_says_how(fake_assistant) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.embedding import MAX_PIECE, cut_to_window
+from qa.truncation import MAX_PIECE, cut_to_window
 
 LIMIT = 512
 

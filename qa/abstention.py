@@ -1,0 +1,61 @@
+"""What an abstention says beyond "no answer": the ``reason`` of a result.
+
+For an on-topic question, what the document does not state, in the question's own words ("Dokumen tidak
+menyebut lokasi kantor."); for a question with nothing specific in it, that it is too vague to search.
+Read from the question alone (qa/question.py) and the stems the index knows; no models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .answer import written_in_another_language
+from .question import QuestionInfo, analyze
+
+VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
+_MAX_MESSAGE_WORDS = 8
+# Linking verbs name nothing the document could lack ("syarat menjadi asisten"): left out of the message
+# only; the models still read them as focus words.
+_MESSAGE_SKIP = frozenset("menjadi jadi".split())
+_LEAD = {
+    "place": "lokasi",
+    "time": "waktu",
+    "person": "siapa",
+    "quantity": "jumlah",
+    "reason": "alasan",
+    "manner": "cara",
+}
+
+
+def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) -> str | None:
+    """What the document does not state, in the question's own words: "Dokumen tidak menyebut lokasi
+    kantor." `missing` (stems) narrows the words to those the passage lacks; None when nothing to name
+    (no focus; or every focus word is present and the question wants no typed answer such as a place or
+    a time: then the gap is not something we can name)."""
+    wanted = set(missing) if missing is not None else None
+    nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in _MESSAGE_SKIP]
+    words = [w for w, s in nameable if wanted is None or s in wanted]
+    lead = info.lead or _LEAD.get(info.answer_type)
+    if not words and lead:  # every word is there, but not the place / time / person / figure asked for
+        words = [w for w, _ in nameable]
+    if not words:
+        return None
+    if lead and words[0] == lead.split()[-1]:
+        words = words[1:] or words
+    phrase = " ".join(dict.fromkeys(words[:_MAX_MESSAGE_WORDS]))  # kerjasama gives two stems, one word
+    return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."
+
+
+def missing_reason(question: str, known: set[str]) -> str | None:
+    """What the document does not state, for an on-topic question: its focus words that no passage
+    contains (`known`: the question stems found in the index), or the place / time / figure it asks for.
+
+    On topic means sharing at least one focus word with the document: a question about the job's details
+    (CPNS, cuti, biaya kursus) often has more unknown words than known ones and still deserves to hear
+    what is missing. None for a question without any (off-topic) or in another language than the corpus
+    (its words say nothing about the document): the generic sentence fits those."""
+    info = analyze(question)
+    missing = [s for s in info.focus if s not in known]
+    if len(missing) == len(info.focus) or written_in_another_language(question):
+        return None
+    return missing_message(info, missing)

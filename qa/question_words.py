@@ -1,0 +1,44 @@
+"""Question words in every spelling: "kpn", "dimanakah", "siapakah", "gimana".
+
+Both the question analysis (qa/question.py) and the language check of answers (qa/answer.py) must
+recognise a question word however it is typed, and neither may import the other: the words live here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .analysis import INFORMAL, normalize
+
+# Chat spellings of question words that the lexical table leaves alone (it has gmn, knp, brp, dmn, sapa).
+_QWORD_INFORMAL = dict(
+    pair.split("=") for pair in "kpn=kapan kmn=ke_mana drmn=dari_mana bgmana=bagaimana knapa=mengapa".split()
+)
+_QWORD_INFORMAL = {k: v.replace("_", " ") for k, v in _QWORD_INFORMAL.items()}
+INDONESIAN_QUESTION_WORDS = frozenset(
+    "apa apakah siapa kapan mana manakah berapa bagaimana mengapa kenapa bilamana".split()
+)
+QUESTION_WORDS = INDONESIAN_QUESTION_WORDS | frozenset("what who whom whose which when where why how".split())
+WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
+def standard_words(text: str) -> list[str]:
+    """Lower-case words, chat spellings mapped to standard ones, -kah/-lah split off question words."""
+    out: list[str] = []
+    for w in WORD_RE.findall(normalize(text)):
+        w = _QWORD_INFORMAL.get(w, w)
+        if w != "apakah" and w.endswith(("kah", "lah")) and len(w) > 5:
+            base = w[:-3]
+            base = _QWORD_INFORMAL.get(base, INFORMAL.get(base, base))
+            if base.split()[-1] in QUESTION_WORDS:
+                w = base
+        out.extend(w.split())
+    return out
+
+
+def is_question_word(low: str, words: frozenset[str] = QUESTION_WORDS) -> bool:
+    """A question word (of ``words``) in any spelling: kpn, dimanakah, siapakah, gimana."""
+    if low.endswith(("kah", "lah")) and len(low) > 5:
+        low = low[:-3]
+    std = _QWORD_INFORMAL.get(low) or INFORMAL.get(low) or low
+    return any(w in words for w in std.split())
