@@ -50,7 +50,8 @@ def _missing(collection: str, exc: BaseException) -> IndexError_:
         )
     return IndexCorruptError(
         f"the Milvus collection {collection} cannot be read: {message}",
-        "it may have been replaced by a newer build: restart to open the current one",
+        "it may have been replaced by a newer build: ask again (a running qa serve opens the new build "
+        "within seconds; other commands open it when run again)",
     )
 
 
