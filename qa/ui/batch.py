@@ -24,6 +24,7 @@ import gradio as gr
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, run_batch
 from ..errors import InputError, OutputError, QAError, describe
+from ..live import LiveAssistant
 from . import pages
 from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error
 from .scheduler import Admission, Cancelled, Full
@@ -80,6 +81,7 @@ class BatchHandlers:
     """Mixed into :class:`qa.ui.app.WebApp`, which provides ``workdir`` and ``answer_batch``."""
 
     workdir: Path
+    live: LiveAssistant  # the assistant to answer with (pinned for a whole upload)
     uploads: Admission  # uploads answered at once, and waiting in line, across every visitor
     answer_batch: Callable[[list[str], int, str | None], list[dict]]
     check_doc: Callable[[Any], str | None]
@@ -115,7 +117,8 @@ class BatchHandlers:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"Berkas terlalu besar ({path.stat().st_size / 2**20:.1f} MB); batasnya 5 MB.")
         try:
-            with self.uploads.enter(cancel, on_wait):
+            with self.uploads.enter(cancel, on_wait), self.live.pinned():  # one index for the whole file
+                doc = self.check_doc(doc)  # again: the index may have been rebuilt while it waited
                 return self._answer_file(path, ext, k, doc, on_progress, cancel)
         except Full:
             raise InputError(BUSY.format(slots=self.uploads.slots, line=self.uploads.line)) from None

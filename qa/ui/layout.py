@@ -216,6 +216,10 @@ def build_demo(app: WebApp) -> gr.Blocks:
         with gr.Tab("Batch"):
             _batch_tab(app)
         with gr.Tab("Tentang"):
-            gr.HTML(pages.about_html(app.assistant.info(), about), elem_id="qa-about")
+            about_tab = gr.HTML(pages.about_html(app.assistant.info(), about), elem_id="qa-about")
+        # read again at each page load, so an index reopened since start-up (qa.live) shows its own stamp
+        demo.load(
+            lambda: pages.about_html(app.assistant.info(), about), None, about_tab, api_visibility="private"
+        )
         gr.api(app.ask if app.can_limit_to_document else app.ask_api, api_name="ask")
     return demo
