@@ -25,6 +25,7 @@ import gradio as gr
 from ..batch import INPUT_EXTENSIONS, BatchSummary, run_batch
 from ..errors import InputError, OutputError, QAError, describe
 from ..live import LiveAssistant
+from ..manifest import corpus_key
 from . import pages
 from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error
 from .scheduler import Admission, Cancelled, Full
@@ -157,6 +158,7 @@ class BatchHandlers:
             summary = run_batch(  # both files from the one pass: each chunk answered once, written twice
                 records, answer, [out, run / "jawaban.csv"], progress=False, on_progress=report,
                 chunk_size=WRITE_CHUNK, k=k, source=src,
+                corpus_key=lambda: corpus_key(self.live.current().index.manifest),
             )  # fmt: skip
         except QAError as exc:
             shutil.rmtree(run, ignore_errors=True)
