@@ -111,14 +111,11 @@ class Retriever:
             return vectors.search(qvecs, min(n, vectors.ntotal))
         if hasattr(vectors, "search_rows"):  # a store that limits the rows itself (qa.milvus)
             return vectors.search_rows(qvecs, min(n, rows[1] - rows[0]), rows)
-        selector = faiss.IDSelectorRange(*rows)
         if isinstance(vectors, faiss.IndexHNSW):
-            # faiss's SWIG bindings have both; its type stubs know neither
-            params = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
-                sel=selector, efSearch=max(vectors.hnsw.efSearch, n)
-            )
-        else:
-            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+            # A graph walk that may keep only one document's rows finds few of them (a 20-passage document
+            # in 20k passages: about 1 of its top 20); the exact vectors under the graph are scanned instead.
+            vectors = faiss.downcast_index(vectors.storage)
+        params = faiss.SearchParameters(sel=faiss.IDSelectorRange(*rows))  # type: ignore[call-arg]
         return vectors.search(qvecs, min(n, rows[1] - rows[0]), params=params)
 
     def search(

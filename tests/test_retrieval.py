@@ -107,3 +107,35 @@ def test_real_search_shows_a_repeated_paragraph_once(corpus_dir, tmp_path) -> No
     chunks = assistant.index.chunks
     docs = {chunks[r].doc for r in pool.rows.tolist() if REPEATED in chunks[r].text}
     assert docs == {DOC, "salinan.txt"}  # both copies were candidates
+
+
+def test_a_one_document_search_over_a_graph_index_scans_every_passage_of_it(tmp_path, monkeypatch) -> None:
+    """``qa ask --doc`` over an HNSW index (a corpus above ann.FLAT_MAX passages, here lowered): the graph
+    walk limited to one document's rows found about one of its 20 (docs/reliability.md §15); every passage
+    of the document is now a candidate, with its exact cosine."""
+    import random
+
+    from qa import ann
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from scripts.fakes import FakeEncoder
+
+    monkeypatch.setitem(ann.POLICY, "flat_max", 100)  # the same dict the manifest records
+    rng = random.Random(7)
+    words = [f"{a}{b}{c}ka" for a in "bcdfgklmnprst" for b in "aiueo" for c in "bdgklmnrst"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for d in range(40):
+        lines = (" ".join(rng.choices(words, k=8)).capitalize() + "." for _ in range(40))
+        (corpus / f"d{d:02}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    encoder = FakeEncoder()
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder,
+                          log=lambda m: None)  # fmt: skip
+    assert assistant.index.manifest["faiss"]["type"] == "IndexHNSWFlat"
+    lo, hi = assistant.rows["d17.txt"]
+    questions = [" ".join(rng.choices(words, k=5)) for _ in range(10)]
+    qvecs = encoder.encode_queries(questions)
+    for pool, qvec in zip(assistant.retriever.pools(questions, qvecs, 50, (lo, hi)), qvecs):
+        assert pool.rows.tolist() == list(range(lo, hi))
+        exact = assistant.index.vectors.reconstruct_n(lo, hi - lo) @ qvec
+        assert np.allclose(pool.dense, exact, atol=1e-5)
