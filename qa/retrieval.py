@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .analysis import tokenize
+from .embedding import check_finite
 from .fusion import FusionSettings, min_max
 from .onscreen import shown
 from .store import StoredIndex
@@ -133,6 +134,7 @@ class Retriever:
         ``rows`` = (lo, hi) searches only the passages lo..hi-1 (one document's: a document's passages
         are consecutive rows); every channel is limited before its top-n, so none comes back short.
         """
+        check_finite(qvecs, questions)
         index = self.index
         d_scores, d_ids = self._dense(qvecs, n, rows)
         s_ids, s_scores = index.lexical.search(questions, n, rows)

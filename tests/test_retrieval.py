@@ -139,3 +139,42 @@ def test_a_one_document_search_over_a_graph_index_scans_every_passage_of_it(tmp_
         assert pool.rows.tolist() == list(range(lo, hi))
         exact = assistant.index.vectors.reconstruct_n(lo, hi - lo) @ qvec
         assert np.allclose(pool.dense, exact, atol=1e-5)
+
+
+class _NaNEncoder:
+    """The fake encoder, returning NaN for any text that says "rusak" (a model that overflows)."""
+
+    def __init__(self) -> None:
+        from scripts.fakes import FakeEncoder
+
+        self._fake = FakeEncoder()
+        for name in ("runtime", "model", "query_prefix", "passage_prefix", "dim", "truncate"):
+            setattr(self, name, getattr(self._fake, name))
+
+    def encode_queries(self, texts):
+        out = self._fake.encode_queries(texts)
+        out[["rusak" in t for t in texts]] = np.nan
+        return out
+
+    def encode_passages(self, texts, batch_size: int = 64):
+        return self.encode_queries(texts)
+
+
+def test_an_encoder_that_returns_nan_is_an_encoder_error_not_a_nan_answer(corpus_dir, settings) -> None:
+    """A NaN passage vector was stored and made every fused score NaN whenever it was a candidate; a NaN
+    question vector gave NaN scores (invalid JSON) and confidence 1.0. Both are now an EncoderError."""
+    from qa.answerability import SIGNALS, Answerability
+    from qa.assistant import Assistant
+    from qa.errors import EncoderError
+
+    assistant = Assistant(settings, encoder=_NaNEncoder(), log=lambda m: None)
+    with pytest.raises(EncoderError, match="NaN"):
+        assistant.ask("apakah datanya rusak?")
+    assert assistant.ask("apa tugas asisten menteri?").passages  # other questions are unaffected
+    assert Answerability().probability(np.full(len(SIGNALS), np.nan)) == 0.0
+
+    (corpus_dir / "rusak.txt").write_text("Berkas ini rusak.\n", encoding="utf-8")
+    manifest = (settings.index_dir / "manifest.json").read_text(encoding="utf-8")
+    with pytest.raises(EncoderError, match="Berkas ini rusak"):
+        Assistant(settings, encoder=_NaNEncoder(), log=lambda m: None)
+    assert (settings.index_dir / "manifest.json").read_text(encoding="utf-8") == manifest  # nothing written
