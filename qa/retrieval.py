@@ -80,19 +80,6 @@ class Retriever:
         self.passage_texts = passage_texts
         self.fusion = fusion or FusionSettings()
         self.candidates = candidates
-        self._terms: dict[int, frozenset[str]] = {}
-
-    def terms(self, row: int) -> frozenset[str]:
-        if row not in self._terms:
-            self._terms[row] = frozenset(tokenize(self.passage_texts[row]))
-        return self._terms[row]
-
-    def matched_share(self, question: str, rows: Sequence[int]) -> np.ndarray:
-        """Share of the question's content words that occur in each row's window (0 when it has none)."""
-        terms = set(tokenize(question))
-        if not terms:
-            return np.zeros(len(rows), dtype=np.float32)
-        return np.array([len(terms & self.terms(r)) / len(terms) for r in rows], dtype=np.float32)
 
     def coverage(self, question: str) -> float:
         """Share of the question's content words the corpus knows at all.
