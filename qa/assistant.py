@@ -112,9 +112,14 @@ class Assistant:
         return self.ask_many([question], k, doc)[0]
 
     def document_id(self, name: str) -> str:
-        """The id of the document ``name`` names: its id, or a file name only one document has."""
-        if name in self.rows:
-            return name
+        """The id of the document ``name`` names: its id, its path on disk (what a shell completes,
+        ``corpus/sub/a.md``), or a file name only one document has."""
+        import os.path
+
+        corpus = os.path.abspath(self.settings.corpus_dir)
+        for candidate in (name, os.path.normpath(name), os.path.relpath(os.path.abspath(name), corpus)):
+            if candidate.replace(os.sep, "/") in self.rows:
+                return candidate.replace(os.sep, "/")
         matches = [d for d in self.rows if d.rsplit("/", 1)[-1] == name]
         if len(matches) == 1:
             return matches[0]

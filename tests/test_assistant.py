@@ -73,3 +73,17 @@ def test_an_index_built_with_other_word_tables_is_stale(settings, fake_encoder, 
     monkeypatch.setitem(indexing.LEXICAL, "analysis", "id-v2:tables-edited")
     with pytest.raises(IndexStaleError, match="lexical"):
         Assistant(settings, encoder=fake_encoder, build="never", log=lambda m: None)
+
+
+def test_a_document_is_named_by_its_path_on_disk_too(fake_assistant, corpus_dir, tmp_path, monkeypatch):
+    """``qa ask --doc corpus/a.txt`` (what a shell completes) was "no document named"; its id, its file
+    name, its path from the working folder or absolute, and ``./id`` all name it now."""
+    from .conftest import DOC
+
+    monkeypatch.chdir(tmp_path)  # the corpus is tmp_path/corpus
+    for name in (DOC, f"./{DOC}", f"corpus/{DOC}", str(corpus_dir / DOC), f"corpus/../corpus/{DOC}"):
+        assert fake_assistant.document_id(name) == DOC, name
+    assert fake_assistant.ask("tugas asisten", doc=f"corpus/{DOC}").passages[0].source == DOC
+    for name in ("corpus", "", "../corpus", f"elsewhere/{DOC}x"):
+        with pytest.raises(InputError, match="no document named"):
+            fake_assistant.document_id(name)
