@@ -31,7 +31,7 @@ OLD_THRESHOLD = 0.6325  # qa/calibration.json before the answerability model (si
 CENTRE, SLOPE, SHARE_WEIGHT, NEUTRAL_SHARE = 0.82, 40.0, 0.1, 0.5
 
 
-def _similarity_confidence(best_dense: float, share: float) -> float:
+def similarity_confidence(best_dense: float, share: float) -> float:
     z = SLOPE * (best_dense + SHARE_WEIGHT * share - CENTRE)
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -51,7 +51,7 @@ def _old_conf(assistant, q: str, ranking) -> float:
         if written_in_another_language(q)
         else _matched_share(assistant, q, ranking.hits[0].row)
     )
-    return _similarity_confidence(ranking.best_dense, share)
+    return similarity_confidence(ranking.best_dense, share)
 
 
 def run(assistant, trusted, questions: list[Question], qv: np.ndarray, k: int = 5) -> dict[str, list]:
