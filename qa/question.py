@@ -18,7 +18,13 @@ from functools import lru_cache
 
 from .analysis import INFORMAL, STOPWORDS, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
-from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words
+from .question_words import (
+    INDONESIAN_QUESTION_WORDS,
+    QUESTION_WORDS,
+    WORD_RE,
+    is_question_word,
+    standard_words,
+)
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
@@ -58,6 +64,7 @@ _NUMBER_WORDS = frozenset(
     zero one two three four five six seven eight nine ten eleven twelve hundred thousand million billion
     """.split()
 )
+_ENGLISH_WORDS = ENGLISH_FUNCTION_WORDS | (QUESTION_WORDS - INDONESIAN_QUESTION_WORDS)
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -196,16 +203,17 @@ def analyze(question: str) -> QuestionInfo:
     question = str(question)
     visible = _visible(question)
     empty_like = not any(c.isalnum() for c in visible)
-    words = standard_words(visible)
+    names = () if empty_like else _names(visible)
+    acronyms = _spelled_like_function_words(visible, names)
+    words = standard_words(WORD_RE.sub(lambda m: " " if m.group() in acronyms else m.group(), visible))
     answer_type, bound = _answer_type(words) if words else ("other", set())
     generic = _generic_stems() | _stems(bound)
     terms: list[str] = []
     focus: dict[str, str] = {}
-    names = () if empty_like else _names(visible)
     for start, end, stem in token_spans(visible):
         raw = visible[start:end]
         low = raw.lower()
-        if is_question_word(low) or low in ENGLISH_FUNCTION_WORDS:
+        if (is_question_word(low) or low in ENGLISH_FUNCTION_WORDS) and raw not in acronyms:
             continue
         if len(stem) < 2 and not stem.isdigit():  # a lone letter names nothing
             continue
@@ -225,6 +233,15 @@ def analyze(question: str) -> QuestionInfo:
         focus_stems=tuple(focus),
         lead=_duration_lead(words) if answer_type == "time" else "",
     )
+
+
+def _spelled_like_function_words(visible: str, names: tuple[str, ...]) -> frozenset[str]:
+    """Acronyms among the names that spell an English question or function word ("apa itu WHO?", "Kapan
+    ITS didirikan?"): they name what is asked about, they do not ask. Not the question's first word
+    ("WHO founded it?" may be a shouted "who"); nothing in a shouted question (``_names`` finds none)."""
+    first = WORD_RE.search(visible)
+    opening = first.group() if first else ""
+    return frozenset(n for n in names if _acronym(n) and n.lower() in _ENGLISH_WORDS and n != opening)
 
 
 def _duration_lead(words: list[str]) -> str:
