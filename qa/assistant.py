@@ -14,7 +14,7 @@ from .abstention import VAGUE_TEXT, missing_reason
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
-from .question import analyze
+from .question import analyze, is_empty_like
 from .question_text import SCAN_CHARS, clean_question, whole_words
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
@@ -139,7 +139,7 @@ class Assistant:
             q = clean_question(raw)
             # A dash or zero-width characters are as empty as nothing; a question with nothing specific
             # in it ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
-            if not q or analyze(q).empty_like:
+            if not q or is_empty_like(q):
                 raise InputError(
                     "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
                 )

@@ -90,6 +90,16 @@ def _visible(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c)[0] not in "MC")
 
 
+def _no_letter_or_digit(visible: str) -> bool:
+    return not any(c.isalnum() for c in visible)
+
+
+def is_empty_like(question: str) -> bool:
+    """``analyze(question).empty_like`` without the rest of the analysis: a question's cut is what gets
+    analysed; reading 65,536 characters of words only to find a letter cost ~0.5 s and a cache entry."""
+    return _no_letter_or_digit(_visible(str(question)))
+
+
 def _plain(low: str) -> str:
     """The word to show in a message: chat spelling made formal, the possessive -nya dropped."""
     if low.endswith("nya") and len(low) >= 7:
@@ -202,7 +212,7 @@ def analyze(question: str) -> QuestionInfo:
     """Read a question (pure, cached); never raises on any string."""
     question = str(question)
     visible = _visible(question)
-    empty_like = not any(c.isalnum() for c in visible)
+    empty_like = _no_letter_or_digit(visible)
     names = () if empty_like else _names(visible)
     acronyms = _spelled_like_function_words(visible, names)
     words = standard_words(WORD_RE.sub(lambda m: " " if m.group() in acronyms else m.group(), visible))
