@@ -39,7 +39,7 @@ class Assistant:
         threshold: float | None = None,
         log: Callable[[str], None] | None = None,
     ) -> None:
-        from .calibration import load_threshold
+        from .calibration import load_threshold, store_key
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
@@ -65,6 +65,7 @@ class Assistant:
                 self.settings.index_dir,
                 self.index.manifest["encoder"],
                 default=self.search.answerability.threshold,
+                store=store_key(self.settings),
             )
             if threshold is None
             else threshold

@@ -3,14 +3,17 @@
 The shipped threshold is part of ``qa/models/answerability.json`` (chosen by cross-validation on the
 training data by ``make train``), so one setting serves every corpus without labels. Whoever has
 labelled questions for their corpus can run ``qa calibrate``: the threshold it chooses is stored beside
-that index and used only while the index was built with the same encoder (runtime, model, dimension)
-and the confidence is on the same scale (``CONFIDENCE``); anything else falls back to the model's.
+that index and used only for the same store and while the index was built with the same encoder
+(runtime, model, dimension, weights) and the confidence is on the same scale (``CONFIDENCE``); anything
+else falls back to the model's. Several Milvus stores may share one ``--index`` folder: each keeps its
+calibration in a file of its own, which records the store it was made for.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -21,31 +24,58 @@ from .manifest import read_regular
 
 if TYPE_CHECKING:
     from .assistant import Assistant
+    from .config import Settings
 
 INDEX_FILE = "calibration.json"
 CONFIDENCE = "answerability-v1"  # what the confidence is; bump with a new answerability model family
 ENCODER_KEYS = ("runtime", "model", "dim")  # a threshold fits the scores of this encoder only
 
 
-def _read(path: Path, encoder: dict | None) -> float | None:
-    """The threshold stored at ``path`` if it is well formed and made for ``encoder``, else None."""
+def _read(path: Path, encoder: dict | None, store: str) -> float | None:
+    """The threshold stored at ``path`` if it is well formed and made for ``encoder`` and ``store``."""
     try:
         data = json.loads(read_regular(path))  # a FIFO named like it would block every start
         threshold = float(data["threshold"])
         made_for = data.get("encoder") or {}
         if data.get("confidence") != CONFIDENCE or not isinstance(made_for, dict):
             return None
+        if data.get("store", LOCAL) != store:  # calibrations from before stores were named: local ones
+            return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # UnicodeError too
         return None
     if encoder is not None and any(made_for.get(key) != encoder.get(key) for key in ENCODER_KEYS):
         return None
+    if encoder is not None and "weights" in made_for and made_for["weights"] != encoder.get("weights"):
+        return None  # other weights under the same name score otherwise (older files did not record them)
     return threshold if 0.0 <= threshold <= 1.0 else None
 
 
-def load_threshold(index_dir: Path, encoder: dict | None, default: float) -> float:
-    """The index's own calibrated threshold if it fits the encoder and the confidence scale, else
-    ``default`` (the answerability model's threshold)."""
-    value = _read(index_dir / INDEX_FILE, encoder)
+LOCAL = "local"
+
+
+def store_key(settings: Settings) -> str:
+    """The store a calibration is made for: ``local``, or the Milvus database or server and alias."""
+    from .milvus.target import parse_store
+
+    target = parse_store(settings.store)
+    return LOCAL if target.kind == "local" else f"{target.kind} {target.uri} {target.name}"
+
+
+def _file_name(store: str) -> str:
+    if store == LOCAL:
+        return INDEX_FILE
+    return f"calibration-{hashlib.sha256(store.encode('utf-8')).hexdigest()[:12]}.json"
+
+
+def calibration_path(settings: Settings) -> Path:
+    """Where the calibration of ``settings``'s index is kept."""
+    return settings.index_dir / _file_name(store_key(settings))
+
+
+def load_threshold(index_dir: Path, encoder: dict | None, default: float, store: str = LOCAL) -> float:
+    """The index's own calibrated threshold if it fits the store, the encoder and the confidence scale,
+    else ``default`` (the answerability model's threshold)."""
+    value = _read(index_dir / _file_name(store), encoder, store)
     return default if value is None else value
 
 
@@ -62,8 +92,9 @@ def _ours(path: Path) -> bool:
 
 def save_threshold(result: dict, assistant: Assistant) -> Path:
     """Write the calibration next to the index, atomically; the running assistant uses it at once."""
-    path = assistant.settings.index_dir / INDEX_FILE
-    data = {**result, "confidence": CONFIDENCE, "encoder": assistant.index.manifest["encoder"]}
+    path, store = calibration_path(assistant.settings), store_key(assistant.settings)
+    encoder = assistant.index.manifest["encoder"]
+    data = {**result, "confidence": CONFIDENCE, "encoder": encoder, "store": store}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # never a name a user's file may have
     try:
         tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

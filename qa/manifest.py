@@ -42,6 +42,14 @@ def sha256_file(path: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def corpus_key(manifest: dict) -> str:
+    """16 hex digits naming where answers come from: the SHA-256 of every corpus file and the embedding
+    model (not the build stamp: a rebuild of the same corpus answers alike). A batch output records it,
+    so a resume never appends answers from another corpus to answers from this one."""
+    source = {"corpus": manifest.get("corpus"), "model": (manifest.get("encoder") or {}).get("model")}
+    return hashlib.sha256(json.dumps(source, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
     path = index_dir / MANIFEST

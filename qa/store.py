@@ -185,6 +185,5 @@ def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
 
 
 # The write side lives in qa/writing.py; these names stay importable from here.
-from .writing import LOCK as LOCK  # noqa: E402
 from .writing import build_lock as build_lock  # noqa: E402
 from .writing import write_index as write_index  # noqa: E402

@@ -4,7 +4,8 @@ A build is written into a temporary folder (marked as ours from its first moment
 its build id, and only then does ``manifest.json`` (replaced atomically) point at it; older builds are
 removed afterwards. A crash, a full disk or Ctrl-C at any moment therefore leaves the old or the new
 index whole, and what a failed build wrote is removed at once, or by the next build when it was killed.
-Callers hold ``build_lock`` around ``write_index``. Reading and verifying an index is ``qa/store.py``.
+Callers hold ``build_lock`` (a lock on the index folder itself) around ``write_index``.
+Reading and verifying an index is ``qa/store.py``.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from .ownership import (
 if TYPE_CHECKING:
     from .store import StoredIndex
 
-LOCK = ".lock"
-
+_LOCK_ATTEMPTS = 5  # a folder replaced this many times while we wait for its lock is given up on
+LOCK_FILE = ".lock"  # locked instead of the folder where a file system cannot lock folders (NFS)
 
 def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
     reason = exc.strerror or str(exc)
@@ -147,22 +148,64 @@ def _previous_manifest(index_dir: Path) -> dict | None:
 
 @contextlib.contextmanager
 def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
-    """Hold an exclusive lock on the index folder while building, so two builds never interleave."""
+    """Hold an exclusive lock on the index folder while building, so two builds never interleave.
+
+    The lock is on the folder itself, not on a file in it: a lock file deleted during a build (by a user
+    tidying up) let the next build create a new one and lock that, beside the running build. Where a
+    folder cannot be locked (NFS emulates ``flock`` with byte-range locks, which need a file open for
+    writing) a ``.lock`` file is locked instead, as before. Either is taken again when what it names was
+    replaced or deleted while we waited for it.
+    """
+    fd = _take_lock(index_dir, wait)
     try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise _unwritable(index_dir, exc) from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise IndexLockedError(f"another process is building the index in {index_dir}") from None
-            raise IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
-                f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
-                "choose an index folder on a local disk with --index / QA_INDEX",
-            ) from None
         yield
     finally:
         os.close(fd)
+
+
+def _take_lock(index_dir: Path, wait: bool) -> int:
+    """An open descriptor that holds the lock."""
+    target, flags = index_dir, os.O_RDONLY | os.O_DIRECTORY
+    for _ in range(_LOCK_ATTEMPTS):
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(target, flags, 0o644)
+        except OSError as exc:
+            raise _unwritable(index_dir, exc) from None
+        try:
+            locked = _flock(fd, index_dir, wait, folder=target == index_dir)
+        except BaseException:
+            os.close(fd)
+            raise
+        if locked and _same_file(fd, target):
+            return fd
+        os.close(fd)
+        if not locked:  # this file system locks files only
+            target, flags = index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT
+    raise IndexLockedError(f"the index folder {index_dir} kept being replaced while it was locked")
+
+
+def _flock(fd: int, index_dir: Path, wait: bool, folder: bool) -> bool:
+    """Lock ``fd``; False when it is a folder and the file system cannot lock folders."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES):
+            raise IndexLockedError(f"another process is building the index in {index_dir}") from None
+        if folder and exc.errno in (errno.EBADF, errno.EINVAL):
+            return False
+        raise IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
+            f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
+            "choose an index folder on a local disk with --index / QA_INDEX",
+        ) from None
+    return True
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """True while ``path`` still names the file or folder open as ``fd``."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    held = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (held.st_dev, held.st_ino)

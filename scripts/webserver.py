@@ -39,9 +39,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_env(
-    index_dir: Path, corpus: Path, port: int, workdir: Path, store: str = "local"
-) -> dict[str, str]:
+def app_env(index_dir: Path, corpus: Path, port: int, workdir: Path, store: str = "local") -> dict[str, str]:
     """The environment ``python app.py`` gets: our corpus, index (or store), bundled model and a loopback
     port."""
     env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(corpus), "QA_STORE": store,
@@ -92,17 +90,18 @@ def running_app(
             proc.wait(timeout=5)
 
 
-def raw_ask(url: str, body: str | bytes, timeout: float = 120) -> tuple[int, str, str]:
-    """POST a hand-written JSON body to /ask as curl would (``Infinity`` and 5 MB included) and read its
-    result: (HTTP status, event, data). A refused POST gives its status, "refused" and the error text."""
+def raw_ask(url: str, body: str | bytes, timeout: float = 120, api: str = "ask") -> tuple[int, str, str]:
+    """POST a hand-written JSON body to /ask (or ``api``) as curl would (``Infinity`` and 5 MB included)
+    and read its result: (HTTP status, event, data). A refused POST gives its status, "refused" and the
+    error text."""
     data = body.encode() if isinstance(body, str) else body
-    req = urllib.request.Request(f"{url}gradio_api/call/ask", data, {"Content-Type": "application/json"})
+    req = urllib.request.Request(f"{url}gradio_api/call/{api}", data, {"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             event_id = json.load(r)["event_id"]
     except urllib.error.HTTPError as exc:
         return exc.code, "refused", exc.read().decode(errors="replace")
-    with urllib.request.urlopen(f"{url}gradio_api/call/ask/{event_id}", timeout=timeout) as r:
+    with urllib.request.urlopen(f"{url}gradio_api/call/{api}/{event_id}", timeout=timeout) as r:
         text = r.read().decode()
     event = text.split("event: ", 1)[1].split("\n", 1)[0]
     return 200, event, text.split("data: ", 1)[1].strip()

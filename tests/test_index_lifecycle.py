@@ -84,7 +84,7 @@ def test_a_full_disk_is_one_error_that_keeps_the_previous_index_and_leaves_nothi
         assert "cannot write the index folder" in info.value.message
         assert "free some disk space" in (info.value.hint or "")
         assert read_manifest(settings.index_dir) == manifest
-        assert _ours(settings.index_dir) == {MANIFEST, ".lock", manifest["build"]["id"]}
+        assert _ours(settings.index_dir) == {MANIFEST, manifest["build"]["id"]}
         assert not lost_user_files(settings.index_dir, files)
         (small_disk / "fill").unlink()
     assert answers(open_index(settings)) == reference
@@ -113,7 +113,7 @@ def test_ctrl_c_during_a_build_leaves_the_previous_index_and_no_half_build(built
     monkeypatch.setattr(qa.passage_table, "save_table", interrupted)
     with pytest.raises(KeyboardInterrupt):
         open_index(settings, build="force")
-    assert _ours(settings.index_dir) == {MANIFEST, ".lock", manifest["build"]["id"]}
+    assert _ours(settings.index_dir) == {MANIFEST, manifest["build"]["id"]}
     assert answers(open_index(settings)) == reference
 
 
@@ -130,7 +130,7 @@ def test_a_failed_marker_write_leaves_no_unmarked_folder(settings, monkeypatch) 
     monkeypatch.setattr(Path, "write_text", no_space)
     with pytest.raises(IndexError_, match="No space"):
         open_index(settings, build="auto")
-    assert sorted(p.name for p in settings.index_dir.iterdir()) == [".lock"]
+    assert sorted(p.name for p in settings.index_dir.iterdir()) == []
 
 
 @pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "dangling link"])
@@ -360,7 +360,7 @@ def test_a_file_system_without_locks_is_one_clear_error(settings, monkeypatch) -
     with pytest.raises(IndexError_) as info:
         open_index(settings, build="auto")
     assert "cannot lock the index folder" in info.value.message and "local disk" in (info.value.hint or "")
-    assert not any(p.name != ".lock" for p in settings.index_dir.iterdir())  # nothing built without the lock
+    assert not any(settings.index_dir.iterdir())  # nothing built without the lock
 
 
 def test_removing_a_folder_that_vanished_meanwhile_never_fails_the_build(tmp_path: Path) -> None:

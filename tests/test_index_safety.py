@@ -39,7 +39,7 @@ def test_builds_delete_only_what_this_tool_created(settings, policy: str) -> Non
     assert first != second and not (index_dir / first).exists()
     assert (index_dir / second / MARKER).read_text().strip() == second
     ours = {p.name for p in index_dir.iterdir()} - {n.split("/")[0] for n in files}
-    assert ours == {MANIFEST, ".lock", second}
+    assert ours == {MANIFEST, second}
 
 
 def test_a_user_file_inside_an_old_unmarked_build_survives_the_rebuild(settings) -> None:

@@ -143,3 +143,61 @@ def test_a_page_too_large_for_trafilatura_is_refused_at_once(monkeypatch: pytest
     page = "<html><body>" + "<p>Paragraf panjang tentang perjalanan dinas.</p>" * 30_000 + "</body></html>"
     with pytest.raises(CorpusError, match=r"besar\.html is 1 MB of HTML \(at most 1 MB are read\)"):
         read(page, "besar.html")
+
+
+KUNJUNGAN = (
+    "<h1>Kunjungan</h1><p>Menteri menerima delegasi dari São Tomé dan Señor García – “kunjungan resmi”…</p>"
+    "<p>Delegasi kembali ke hotel setelah jamuan makan malam di kediaman duta besar.</p>"
+)
+EXPECTED = "Menteri menerima delegasi dari São Tomé dan Señor García – “kunjungan resmi”…"
+
+
+@pytest.mark.parametrize(
+    ("head", "encoding"),
+    [
+        ("", "cp1252"),  # undeclared: not UTF-8, so Windows-1252 (was read as Windows-1250: "Săo", "Seńor")
+        ('<meta charset="iso-8859-1">', "cp1252"),  # "Latin-1" means Windows-1252: the quotes were dropped
+        ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">', "cp1252"),
+        ('<meta charset="utf-8">', "cp1252"),  # declared wrong: the bytes are not UTF-8
+        ("", "utf-8"),
+        ('<meta charset="koi8-r">', "koi8-r"),
+        ('<?xml version="1.0" encoding="ISO-8859-1"?>', "cp1252"),  # XHTML: decoded once, never twice
+        ("\ufeff", "utf-8"),
+        ("\ufeff", "utf-16-le"),  # a byte order mark decides
+    ],
+    ids=["undeclared", "meta-latin1", "http-equiv", "declared-wrong", "utf8", "koi8-r", "xml-decl",
+         "bom-utf8", "bom-utf16"],
+)  # fmt: skip
+def test_a_page_in_a_legacy_encoding_is_decoded_as_a_browser_decodes_it(head: str, encoding: str) -> None:
+    """trafilatura guessed with charset-normalizer and ignored what the page declares."""
+    text = EXPECTED if encoding != "koi8-r" else "Министр принял делегацию из Сан-Томе."
+    rest = f"<title>K</title></head><body>{KUNJUNGAN.replace(EXPECTED, text)}</body></html>"
+    if head.startswith("<?xml"):
+        page = f'{head}<html xmlns="http://www.w3.org/1999/xhtml"><head>{rest}'
+    elif head == "\ufeff":
+        page = f"{head}<html><head>{rest}"  # the mark opens the file
+    else:
+        page = f"<html><head>{head}{rest}"
+    raw = page.encode(encoding)  # real bytes of that encoding
+    assert READERS[".html"].read(raw, "a.html").text.splitlines()[0] == text
+
+
+def test_charset_declarations_are_read_only_near_the_top_and_by_known_names() -> None:
+    from qa.readers._charset import declared
+
+    assert declared(b'<meta charset="latin1">') == "cp1252" and declared(b"<meta charset=UTF-8>") == "utf-8"
+    assert declared(b" " * 1100 + b'<meta charset="koi8-r">') is None  # past the standard's 1,024 bytes
+    assert declared(b'<meta charset="x-no-such-thing">') is None
+    assert declared(b'<meta charset="hex">') == "hex"  # a codec, not a text encoding: decoding falls back
+    from qa.readers._charset import decode_html
+
+    assert decode_html('<meta charset="hex"><p>é</p>'.encode("cp1252")) == '<meta charset="hex"><p>é</p>'
+
+
+def test_a_utf8_page_with_one_stray_latin1_byte_keeps_its_utf8_letters() -> None:
+    """A page saved as UTF-8 with one pasted Latin-1 byte is not a Windows-1252 page: its "–" and "é"
+    stay themselves (not "â€“", "Ã©"), the stray byte alone is U+FFFD, as a browser shows it."""
+    page = f"<html><head><title>K</title></head><body>{KUNJUNGAN}</body></html>".encode()
+    raw = page.replace("Señor".encode(), b"Se\xf1or")
+    line = READERS[".html"].read(raw, "a.html").text.splitlines()[0]
+    assert line == EXPECTED.replace("Señor", "Se\ufffdor")

@@ -90,7 +90,8 @@ def test_markdown_keeps_prose_and_drops_markup() -> None:
     assert "Jenis: Visa diplomatik; Pengurus: Asisten menteri; Batas: H-30." in lines
     assert "Jenis: Visa dinas; Batas: H-14." in lines  # the empty cell is left out
     assert "Isi lipatan dibaca sebagai teks." in lines and "Paspor dinas berlaku enam bulan." in lines
-    for gone in ("print", "kode", "<", "|", "---", "metadata", "Ringkasan", "Cuti\n", "# "):
+    assert "Ringkasan tersembunyi" in lines  # the text of a raw HTML block, not its tags
+    for gone in ("print", "kode", "<", "|", "---", "metadata", "Cuti\n", "# "):
         assert gone not in e.text, gone
     assert "Cuti" not in lines and "Visa" not in lines  # headings are context, not passages
     assert section_of(e, "Pegawai").headings == ("Cuti",)
@@ -317,3 +318,84 @@ def test_a_pdf_too_slow_to_extract_is_refused_before_extraction(
     monkeypatch.setattr(pdf, "MAX_DOCUMENT_CONTENT", page_bytes + 1)
     with pytest.raises(CorpusError, match=r"berat\.pdf holds over .* by page 2"):
         load_corpus(tmp_path)
+
+
+REPORT = "Laporan pelaksanaan kegiatan dikirim kepada menteri setiap minggu melalui sekretariat."
+
+
+def test_pdf_a_word_hyphenated_across_a_page_break_is_joined_as_within_a_page(tmp_path: Path) -> None:
+    """ "kerja-" ending page 1 and "sama" opening page 2 stayed two words ("kerja-" / "sama"), so neither
+    matched "kerjasama"; reduplications across a page keep their hyphen, as within a page."""
+    pages = [
+        ["Asisten menteri menyiapkan bahan rapat kerja-"],
+        ["sama, lalu mencatat kerja-"],
+        ["kerja delegasi sehari-"],
+        ["hari di kawasan Asia-"],
+        ["Bab 3 Pelaksanaan", REPORT],  # a capital: a heading, not a word's rest
+    ]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", pages).read_bytes())
+    assert e.text.splitlines() == [
+        "Asisten menteri menyiapkan bahan rapat kerjasama,",
+        "lalu mencatat kerja-kerja",
+        "delegasi sehari-hari",
+        "di kawasan Asia-",
+        "Bab 3 Pelaksanaan",
+        REPORT,
+    ]
+    assert section_of(e, "kerjasama").page == 1 and section_of(e, "lalu mencatat").page == 2
+    assert section_of(e, "Asia-").page == 4 and section_of(e, "Bab 3").page == 5
+    assert_blocks_are_lines(e)
+
+
+def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
+    from qa.readers.pdf import join_across_pages
+
+    pages = [
+        ["Syarat perjalanan:", "dokumen-"],
+        ["• paspor dinas"],
+        ["Selesai -"],
+        ["berikutnya"],
+        ["akhir-"],
+        [],
+    ]
+    assert join_across_pages(pages) == pages  # a bullet, a dash after a space, a last page: untouched
+    assert join_across_pages([["perjalan-", ""], ["", "an dinas"]]) == [["perjalanan", ""], ["", "dinas"]]
+    assert join_across_pages([["kawasan Asia\u00ad"], ["Pasifik."]]) == [["kawasan AsiaPasifik."], [""]]
+
+
+def test_markdown_keeps_the_text_of_raw_html_blocks_never_their_markup() -> None:
+    """A raw HTML block (no blank line inside, so CommonMark does not read its lines as Markdown) was
+    dropped with its text: a README's centred paragraph, a note in a <div>, a table written in HTML."""
+    source = """# Panduan
+
+<div class="catatan">
+Pegawai wajib melapor dalam <b>tiga</b> hari &amp; membawa surat tugas.
+</div>
+
+<p align="center">Kantor buka pukul delapan.<script>alert("skrip")</script></p>
+
+<!-- komentar rahasia -->
+<style>.x {color: red}</style>
+
+<h2>Visa</h2>
+
+Visa diurus bagian protokol.
+
+<table><tr><th>Jenis</th><th>Batas</th></tr><tr><td>Visa dinas</td><td>H-14</td></tr></table>
+
+<pre><code>kode_rahasia()</code></pre>
+"""
+    e = extract(".md", source.encode())
+    assert e.text.splitlines() == [
+        "Pegawai wajib melapor dalam tiga hari & membawa surat tugas.",
+        "Kantor buka pukul delapan.",
+        "Visa diurus bagian protokol.",
+        "Jenis: Visa dinas; Batas: H-14.",
+    ]
+    assert section_of(e, "Kantor").headings == ("Panduan",)
+    assert section_of(e, "Visa diurus").headings == ("Panduan", "Visa")  # an HTML heading heads what follows
+    assert section_of(e, "Jenis").headings == ("Panduan", "Visa")
+    assert_blocks_are_lines(e)
+    deep = "<div>" * 300 + "Teks terdalam." + "</div>" * 300
+    with pytest.raises(CorpusError, match=r"doc\.md is beyond what the HTML parser reads whole"):
+        extract(".md", f"# Judul\n\n{deep}\n".encode())

@@ -217,7 +217,6 @@ def test_the_direct_routes_that_skip_the_queue_are_closed(server, route):
     concurrency limits (60 clients on /run/ask kept a visitor's question waiting 29 s). Only queued calls
     (gradio_client, /call/<name>) are served, as on Spaces."""
     import urllib.error
-    import urllib.request
 
     body = json.dumps({"data": [MISSION, 3]}).encode()
     request = urllib.request.Request(
@@ -227,3 +226,42 @@ def test_the_direct_routes_that_skip_the_queue_are_closed(server, route):
         urllib.request.urlopen(request, timeout=60)
     assert info.value.code == 404 and "join the queue" in info.value.read().decode()
     assert correct(raw_ask_json(server[0], MISSION), MISSION_EXPECTED)
+
+
+@pytest.mark.parametrize(
+    ("api", "body", "said"),
+    [
+        ("ask", '["apa tugas asisten?"]', "/ask menerima 2 nilai: question (teks), k (bilangan bulat); "),
+        ("batch", "[]", "/batch menerima 2 nilai: upload (berkas), k (bilangan 1-20); yang dikirim 0"),
+        ("batch", '["pertanyaan.txt", 3]', "Berkas: unggah dulu lewat handle_file"),
+        ("batch", '[null, "tiga"]', "/batch menerima upload (berkas), k (bilangan 1-20)"),
+        ("batch", '[{"path": "x.txt", "meta": {"_type": "gradio.FileData"}}, 3]', "tidak diunggah ke server"),
+    ],
+    ids=["ask-without-k", "batch-without-values", "batch-file-as-text", "batch-k-word", "batch-not-uploaded"],
+)  # fmt: skip
+def test_values_gradio_refuses_get_a_clear_message_not_a_null_error(server, api, body, said):
+    """Gradio's own checks (too few values, a file not uploaded here, a value its component cannot take)
+    answered {"error": null}; the client now reads what the endpoint takes, and no server path."""
+    status, event, data = raw_ask(server[0], f'{{"data": {body}}}', api=api)
+    error = json.loads(data)["error"] or ""
+    assert (status, event) == (200, "error") and said in error, data
+    assert str(ROOT) not in error and "object at 0x" not in error
+
+
+def test_a_file_sent_as_text_through_gradio_client_says_how_to_send_it(server):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=r"handle_file\(\.\.\.\) di gradio_client"):
+        client(server[0]).predict("pertanyaan.txt", 3, api_name="/batch")
+
+
+def test_a_file_of_another_type_through_the_api_is_refused_in_indonesian(server, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    upload = tmp_path / "pertanyaan.pdf"
+    upload.write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    with pytest.raises(
+        AppError, match=r"Jenis berkas \.pdf tidak didukung; pakai \.txt, \.csv, \.tsv, \.jsonl"
+    ):
+        client(server[0]).predict(handle_file(str(upload)), 3, api_name="/batch")

@@ -314,6 +314,8 @@ def test_about_tab_names_document_model_build_and_threshold(app):
     assert info["build"]["id"] in text and info["build"]["created"] in text and "0.00" in text
     assert "fake-hash-bow" in text
     assert "Penyimpanan: lokal (FAISS + bm25s)" in text
+    # Gradio hides its footer's API link on a phone: the tab names the endpoints itself, and where the link is
+    assert "<code>/ask</code> untuk satu pertanyaan" in text and "Di layar lebar, tautan" in text
 
 
 def test_page_has_exactly_the_named_endpoints_and_one_k_maximum(app):
@@ -443,3 +445,80 @@ def test_a_result_folder_that_vanishes_while_pruning_does_not_fail_the_upload(ap
     upload = tmp_path / "q.txt"
     upload.write_text("kontrol keputusan\n", encoding="utf-8")
     assert "1 pertanyaan" in run_to_end(app.batch_view(str(upload), 3))[0]
+
+
+def _upload_vanishes(monkeypatch, then_a_folder: bool) -> None:
+    """Our copy of the upload removed (or replaced by a folder) just before it is read."""
+    import qa.ui.batch
+
+    read = qa.ui.batch.read_upload
+
+    def vanished(src: Path):
+        src.unlink()
+        if then_a_folder:
+            src.mkdir()
+        return read(src)
+
+    monkeypatch.setattr(qa.ui.batch, "read_upload", vanished)
+
+
+def _unwritable_results(monkeypatch) -> None:
+    import qa.batch.destination
+
+    monkeypatch.setattr(
+        qa.batch.destination.os, "access", lambda *args, **kwargs: False
+    )  # root ignores chmod
+
+
+def _copy_fails(monkeypatch) -> None:
+    import errno
+
+    import qa.ui.batch
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(qa.ui.batch.shutil, "copyfile", full)
+
+
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        ("folder", "Yang diunggah adalah folder, bukan berkas"),
+        ("copy-vanished", "Berkas yang diunggah tidak ditemukan"),
+        ("copy-became-a-folder", "Yang diunggah adalah folder, bukan berkas"),
+        ("results-unwritable", "Server tidak bisa menyimpan hasilnya"),
+        ("copy-fails", "Server tidak bisa menyimpan hasilnya"),
+    ],
+)
+def test_rare_file_errors_of_an_upload_are_indonesian_and_name_no_server_path(
+    app, tmp_path, monkeypatch, capsys, case, said
+):
+    """A folder, our copy gone, a result folder the server cannot write, a full disk while copying: the
+    page showed "berkas yang diunggah: is a directory, expected a question file", "…: question file not
+    found", "/tmp/qa-web-…/jawaban.jsonl: cannot write output (Permission denied)" or nothing at all
+    (an OSError). Each is one Indonesian line; a problem on the server's side is logged for its operator."""
+    upload = tmp_path / "q.txt"
+    if case == "folder":
+        upload.mkdir()
+    else:
+        upload.write_text("kontrol keputusan\n", encoding="utf-8")
+    if case.startswith("copy-") and case != "copy-fails":
+        _upload_vanishes(monkeypatch, then_a_folder=case == "copy-became-a-folder")
+    elif case == "results-unwritable":
+        _unwritable_results(monkeypatch)
+    elif case == "copy-fails":
+        _copy_fails(monkeypatch)
+    with pytest.raises(gr.Error) as info:
+        run_to_end(app.batch_file(str(upload), 3))
+    try:
+        shown = run_to_end(app.batch_view(str(upload), 3))[0]
+    except gr.Error as exc:  # the server's side is a pop-up, as a full disk while writing always was
+        shown = exc.message
+    for text in (info.value.message, shown.replace("\\", "")):
+        assert said in text, text
+        assert str(app.workdir) not in text and "/tmp" not in text and "cannot" not in text
+        assert not any(english in text for english in ("directory", "not found", "question file", "output"))
+    server_side = said.startswith("Server")
+    assert (str(app.workdir) in capsys.readouterr().err) is server_side  # the operator reads where
+    assert list(app.workdir.glob("batch-*")) == []

@@ -2,25 +2,33 @@
 
 ``sources`` turn files into lines (any line ending, UTF-8 or UTF-16), ``tables`` decide a CSV's
 layout (``tablerows`` read its rows), ``readers`` turn .txt/.csv/.tsv/.jsonl (or standard input) into
-records, ``writers`` and ``outputs`` append .jsonl/.csv/.md results durably, and ``runner`` drives
-them; the CLI's ``qa batch`` and the UI's Batch tab both call :func:`run_batch`.
+records, ``writers`` and ``outputs`` append .jsonl/.csv/.md results durably, ``destination`` and
+``lock`` guard the output file, ``survey`` reads the input once up front, ``report`` says how a run
+went, and ``runner`` drives them; the CLI's ``qa batch`` and the UI's Batch tab both call
+:func:`run_batch`.
 """
 
+from .cells import OUTPUT_EXTENSIONS, csv_cell, question_key
 from .destination import check_output
+from .lock import OutputBusyError
 from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions
-from .runner import BatchSummary, count_questions, format_summary, run_batch
-from .writers import OUTPUT_EXTENSIONS, csv_cell, question_key
+from .report import BatchSummary, format_summary
+from .runner import run_batch
+from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
 
 __all__ = [
     "INPUT_EXTENSIONS",
+    "MAX_INPUT_COLUMNS",
     "MAX_QUESTION_CHARS",
     "OUTPUT_EXTENSIONS",
     "BatchSummary",
+    "OutputBusyError",
     "Record",
     "check_output",
     "count_questions",
     "csv_cell",
     "format_summary",
+    "input_columns",
     "question_key",
     "read_questions",
     "run_batch",

@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from .cells import OUTPUT_EXTENSIONS
+from .lock import OutputLock, sidecar
 from .outputs import WRITERS
-from .writers import OUTPUT_EXTENSIONS, Writer
+from .writers import Writer
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -66,14 +68,29 @@ def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | 
 
 
 def open_writer(path: Path, *, resume: bool, force: bool, source: str | Path | None = None) -> Writer:
-    """The writer for ``path``'s extension, after :func:`check_output`; the file is not touched yet."""
-    exists = check_output(path, resume=resume, force=force, source=source)
+    """The writer for ``path``'s extension, after :func:`check_output`, holding the output's lock
+    (:mod:`qa.batch.lock`; released by ``Writer.close``); the output itself is not touched yet.
+
+    The content check is repeated under the lock: a run that finished in between made the output
+    non-empty, and it must not be overwritten without ``--force``.
+    """
+    check_output(path, resume=True, force=False, source=source)  # all but "exists": a busy output says so
+    lock = OutputLock(path)
     try:
         existing = path if path.exists() else next(p for p in path.parents if p.exists())
         if not existing.is_dir() and existing != path:
             raise NotADirectoryError(errno.ENOTDIR, f"{existing} is not a folder")
         if not os.access(existing, os.W_OK):
             raise PermissionError(errno.EACCES, "Permission denied")
-        return WRITERS[path.suffix.lower()](path, resume and exists)
+        lock.acquire()
+        sidecar(path, "qa-new").unlink(missing_ok=True)  # left by a --force run killed mid-first-chunk
+        exists = check_output(path, resume=resume, force=force, source=source)
+        writer = WRITERS[path.suffix.lower()](path, resume and exists)
     except OSError as exc:
+        lock.release()
         raise InputError(f"{path}: cannot write output ({exc.strerror or exc})") from None
+    except BaseException:
+        lock.release()
+        raise
+    writer.lock = lock
+    return writer

@@ -16,6 +16,8 @@ Guarantees:
   present (each checked to answer the same question: a key of it is stored per record) and
   appends the rest, so the output holds every input record exactly once, in input order.
 * The output is never the question file (same path, symlink, hard link, or stdin redirected).
+* One run per output: each output is locked (:mod:`qa.batch.lock`) from before it is checked until
+  the run ends however it ends; a second run onto it is refused at once (``OutputBusyError``).
 * Bad rows (empty, too long, undecodable, malformed or unwritable JSON, missing column) are
   written with an ``error`` and never stop the batch; ``answer`` is not called for them.  When
   ``answer`` refuses a chunk with :class:`~qa.errors.InputError`, its questions are retried one
@@ -37,82 +39,29 @@ Guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
 from .destination import open_writer, same_file
-from .readers import Record, read_questions
+from .readers import Record
+from .report import BatchSummary, format_summary, progress_bar
+from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
+from .writers import Writer
 
 AnswerFn = Callable[[list[str]], list[dict]]
-MAX_INPUT_COLUMNS = 100  # input fields written as CSV columns at most (a hostile file could have one per row)
-
-
-@dataclass
-class BatchSummary:
-    """Counts of one run; ``total`` = answered + abstained + errors + skipped (done before a resume)."""
-
-    total: int
-    answered: int
-    abstained: int
-    errors: int
-    skipped: int
-    output: Path
-    also: tuple[Path, ...] = ()  # further outputs written in the same run
-
-
-def count_questions(source: str | Path) -> int | None:
-    """How many records ``read_questions(source)`` yields (for a progress bar); None for stdin."""
-    if str(source) == "-":
-        return None
-    try:
-        return sum(1 for _ in read_questions(source))
-    except InputError:
-        return None
-
-
-def input_columns(source: str | Path) -> list[str] | None:
-    """Every extra field of the records of ``source``, in order of first appearance; None for stdin.
-
-    The CSV header is written before the rows: taken from the first record alone, a field that only
-    later JSONL records hold was silently missing from the CSV. Read once up front, as for the count.
-    """
-    if str(source) == "-":
-        return None
-    if Path(source).suffix.lower() != ".jsonl":
-        return []  # a table's fields are its header's; a .txt has none
-    seen: dict[str, None] = {}
-    try:
-        for rec in read_questions(source):
-            seen.update(dict.fromkeys(rec.extra))
-            if len(seen) > MAX_INPUT_COLUMNS:
-                break
-    except InputError:
-        return None
-    return list(seen)
-
-
-def format_summary(s: BatchSummary) -> str:
-    """One line, e.g. ``200 questions: 180 answered, 15 abstained, 5 errors → out.jsonl``."""
-    parts = [f"{s.answered} answered", f"{s.abstained} abstained", f"{s.errors} error{'s' * (s.errors != 1)}"]
-    if s.skipped:
-        parts.append(f"{s.skipped} already done")
-    outputs = ", ".join(str(p) for p in (s.output, *s.also))
-    return f"{s.total} question{'s' * (s.total != 1)}: {', '.join(parts)} → {outputs}"
-
-
-def _progress_bar(progress: bool | None, total: int | None):  # noqa: ANN202 - tqdm or None
-    if progress is None:
-        progress = bool(getattr(sys.stderr, "isatty", lambda: False)())
-    if not progress:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc="qa batch", unit="q", file=sys.stderr, dynamic_ncols=True)
+# the summary and survey names stay importable from here (older imports)
+__all__ = [
+    "MAX_INPUT_COLUMNS",
+    "BatchSummary",
+    "count_questions",
+    "format_summary",
+    "input_columns",
+    "run_batch",
+]
 
 
 def _answer_each(answer: AnswerFn, questions: list[str]) -> list[dict]:
@@ -151,6 +100,8 @@ def run_batch(
     source: str | Path | None = None,
     prepare: Callable[[], None] | None = None,
     columns: Sequence[str] | None = None,
+    corpus_key: Callable[[], str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Answer ``records`` chunk by chunk into ``output`` (.jsonl, .csv or .md by extension).
 
@@ -163,7 +114,10 @@ def run_batch(
     answered or written (the CLI loads the model there).  ``on_progress`` gets the number of
     records handled so far (skipped included) after each chunk.  Nothing is created when the run
     fails before its first chunk is written.  ``columns`` (:func:`input_columns`) are the input fields
-    the CSV header holds, when known up front; else those of the first record.
+    the CSV header holds, when known up front; else those of the first record.  ``corpus_key``
+    (called after ``prepare``: :func:`qa.manifest.corpus_key` of the open index) is recorded with
+    every answer, and a resume onto answers of another key is refused; ``warn`` hears of an output
+    too old to carry one.
     """
     from ..assistant import MAX_K
 
@@ -172,25 +126,47 @@ def run_batch(
     if k is not None and not 1 <= k <= MAX_K:
         raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
     outputs = _outputs(output)
-    writers = [open_writer(o, resume=resume, force=force, source=source) for o in outputs]
-    rows = iter(records)
-    first = next(rows, None)
-    if first is not None:
-        shape = first  # the CSV header's input columns: the first record's, or all the file's
-        if columns is not None:
-            extra = {c: first.extra.get(c) for c in columns[:MAX_INPUT_COLUMNS]}
-            shape = dataclasses.replace(first, extra={**extra, **first.extra})
-        for w in writers:
-            w.expect(k, shape)  # e.g. a CSV resumed with another -k: refused before any work
-    if prepare is not None:
-        prepare()
+    with contextlib.ExitStack() as stack:  # each output's lock is released however the run ends
+        writers: list[Writer] = []
+        for o in outputs:
+            writers.append(open_writer(o, resume=resume, force=force, source=source))
+            stack.callback(writers[-1].close)
+            writers[-1].keyed = corpus_key is not None  # the CSV header holds it
+        rows = iter(records)
+        first = next(rows, None)
+        if first is not None:
+            shape = first  # the CSV header's input columns: the first record's, or all the file's
+            if columns is not None:
+                extra = {c: first.extra.get(c) for c in columns[:MAX_INPUT_COLUMNS]}
+                shape = dataclasses.replace(first, extra={**extra, **first.extra})
+            for w in writers:
+                w.expect(k, shape)  # e.g. a CSV resumed with another -k: refused before any work
+        if prepare is not None:
+            prepare()
+        if corpus_key is not None:
+            key = corpus_key()
+            for w in writers:
+                w.stamp(key, warn)  # answers of another corpus: refused before any is written
+        counts = _run(writers, chain([first], rows) if first is not None else (), answer, chunk_size,
+                      progress_bar(progress, total), on_progress)  # fmt: skip
+    return BatchSummary(output=outputs[0], also=tuple(outputs[1:]), **counts)
+
+
+def _run(
+    writers: list[Writer],
+    records: Iterable[Record],
+    answer: AnswerFn,
+    chunk_size: int,
+    bar,  # noqa: ANN001 - tqdm or None
+    on_progress: Callable[[int], None] | None,
+) -> dict[str, int]:
+    """Answer and append chunk by chunk; the counts of :class:`BatchSummary`."""
     seen: set[str] = set()
     counts = {"total": 0, "answered": 0, "abstained": 0, "errors": 0, "skipped": 0}
     pending: list[Record] = []
     valid = 0
     reported = [0]
     max_pending = max(4 * chunk_size, 1024)  # flush error-only stretches too, so memory stays bounded
-    bar = _progress_bar(progress, total)
 
     def report() -> None:
         handled = counts["total"]
@@ -231,7 +207,7 @@ def run_batch(
         report()
 
     try:
-        for rec in chain([first], rows) if first is not None else ():
+        for rec in records:
             rid = rec.id
             while rid in seen:
                 rid = f"{rid}#{rec.line}"
@@ -257,8 +233,6 @@ def run_batch(
             w.finish()
         report()
     finally:
-        for w in writers:
-            w.close()
         if bar is not None:
             bar.close()
-    return BatchSummary(output=outputs[0], also=tuple(outputs[1:]), **counts)
+    return counts

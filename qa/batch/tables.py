@@ -10,8 +10,9 @@ once and a guess is announced (``warn``) instead of silently asking the wrong co
   refused as ambiguous.
 * A first line ``sep=;`` (Excel's delimiter hint) names the delimiter and is skipped, not read as a row.
 * Otherwise every row is data.  A delimiter is believed only if it cuts every sampled row into the
-  same number of cells and is not used as punctuation (every cell after a delimiter starting with
-  a space, as after a comma in prose); else the whole line is the question.
+  same number of cells, is not used as punctuation (every cell after a delimiter starting with a
+  space, as after a comma in prose), and leaves each row's question mark in column 1, the one asked
+  (``Apa A,B?`` split is "Apa A" without its "?"); else the whole line is the question.
 """
 
 from __future__ import annotations
@@ -131,6 +132,8 @@ def _guessed(text: list[str], prefer: str, name: str, warn: Callable[[str], None
             continue  # "Siapa, dan kapan?": a comma in prose, not a column
         if d == "," and all(a[-1:].isdigit() and b[:1].isdigit() for r in rows for a, b in zip(r, r[1:])):
             continue  # "Berapa gaji 1,5 juta?": a decimal comma, not a column
+        if any("?" not in r[0] and any("?" in c for c in r[1:]) for r in rows):
+            continue  # "Apa A,B?": column 1 (the one asked) would be a question cut off from its "?"
         best, best_score = d, width
     if best != ONE_COLUMN:
         warn(f"{name}: {NO_HEADER}")

@@ -1,73 +1,51 @@
-"""Crash-safe, resumable writing of batch answers for :mod:`qa.batch`: the cell rules and the base writer.
+"""Crash-safe, resumable writing of batch answers for :mod:`qa.batch`: the base writer.
 
 Writers append whole records, write and ``fsync`` them per chunk, and on resume cut a
 half-written tail back to the last complete record and report the ids already done (with a key
 of the question each answered), so a killed run loses at most the chunk it was answering and
-never duplicates a record.  The three formats and the output checks are in :mod:`qa.batch.outputs`.
+never duplicates a record.  The three formats are in :mod:`qa.batch.outputs`, the output checks
+in :mod:`qa.batch.destination`, the cell rules in :mod:`qa.batch.cells` (re-exported here).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
-import json
 import os
-import re
+import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError, OutputError
+from .cells import (
+    CSV_COLUMNS,
+    OUTPUT_EXTENSIONS,
+    PASSAGE_COLUMNS,
+    RESERVED,
+    SOURCE_FIELD,
+    csv_cell,
+    location_label,
+    question_key,
+    safe_extra,
+    to_json,
+)
+from .lock import OutputLock, sidecar
 from .readers import Record
 
-OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
-CSV_COLUMNS = "id line question answer source location score confidence abstained error".split()
-PASSAGE_COLUMNS = ("text", "source", "location", "score")
-# Every top-level field of a ``qa ask --json`` result (qa/answer.py Result.to_dict), and ours.
-RESULT_FIELDS = ("question", "abstained", "confidence", "answer", "message", "reason", "passages", "notice")
-# Extra input fields with these names are written as ``input_<name>``: they never shadow ours, nor pass
-# for ours (an input "notice" looked like the assistant's notice, an input "reason" was overwritten).
-RESERVED = {*CSV_COLUMNS, *RESULT_FIELDS, "chunk_id", "k", "question_sha256"}
-
-
-def safe_extra(extra: dict) -> dict:
-    """Extra input fields renamed so they never shadow an output field."""
-    return {(f"input_{k}" if k in RESERVED or k.startswith("passage_") else k): v for k, v in extra.items()}
-
-
-def _json_default(value: object) -> object:
-    for attr in ("item", "tolist"):
-        if hasattr(value, attr):
-            return getattr(value, attr)()
-    return str(value)
-
-
-def to_json(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=_json_default)
-
-
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-def csv_cell(value: object) -> object:
-    """A CSV cell that spreadsheets will not run as a formula (OWASP): risky text gets a leading '."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return round(value, 6) if isinstance(value, float) else value
-    text = value if isinstance(value, str) else to_json(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r", "'") and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def question_key(question: str | None) -> str:
-    """The fingerprint resume compares: a record may only be skipped for the question it answered."""
-    return hashlib.sha256((question or "").encode("utf-8", "surrogatepass")).hexdigest()
+__all__ = [  # the cell rules stay importable from here
+    "CSV_COLUMNS",
+    "OUTPUT_EXTENSIONS",
+    "PASSAGE_COLUMNS",
+    "RESERVED",
+    "SOURCE_FIELD",
+    "Writer",
+    "csv_cell",
+    "location_label",
+    "question_key",
+    "safe_extra",
+    "to_json",
+]
 
 
 class Writer:
@@ -79,12 +57,17 @@ class Writer:
 
     bom = False
     signature = b""  # how our files start: resume refuses to cut a file that is not one of ours
+    lock: OutputLock | None = None  # held from open_writer until close
+    keyed = False  # the run records a corpus key (set by run_batch before expect: the CSV header holds it)
 
     def __init__(self, path: Path, resume: bool) -> None:
         self.path, self.count = path, 0
         self.done: dict[str, str | None] = {}  # id -> question key (None: an older file, not checkable)
         self.f: BinaryIO | None = None
+        self.replacing: tuple[Path, Path] | None = None  # (new file, old file) until the first chunk is whole
         self.offset = 0  # bytes of complete records: where the next write goes
+        self.sources: set[str] = set()  # the corpus keys of the records already there (scan fills it)
+        self.source: str | None = None  # this run's corpus key, written into each record when known
         if resume:
             with path.open("rb") as f:
                 self.offset = self.scan(f)
@@ -106,6 +89,25 @@ class Writer:
 
     def expect(self, k: int | None, first: Record) -> None:
         """The run's passages per question and first input record (the CSV header depends on them)."""
+
+    def stamp(self, source: str, warn: Callable[[str], None] | None = None) -> None:
+        """This run's corpus key, once the index is open: refuse to resume answers of another corpus.
+
+        An output whose records carry no key (written before qa recorded it) is resumed with a warning:
+        refusing it would strand every such output, and its question keys are still checked.
+        """
+        other = sorted(self.sources - {source})
+        if other:
+            raise InputError(
+                f"{self.path}: its answers come from another corpus or model (corpus key {other[0]}, "
+                f"this run's is {source}); resuming would mix the two",
+                "resume with the corpus (and model) it was written with, write to a new output file, "
+                "or start it over with --force instead of --resume",
+            )
+        if self.done and not self.sources and warn is not None:
+            warn(f"{self.path}: its records do not say which corpus answered them (an older qa wrote them); "
+                 "resuming without that check")  # fmt: skip
+        self.source = source
 
     def key(self, rec: Record) -> str:
         """What :attr:`done` holds for ``rec`` once written (compared on resume)."""
@@ -134,17 +136,21 @@ class Writer:
         try:
             if self.f is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.f = self.path.open("r+b" if self.offset else "wb", buffering=0)
-                if self.offset:
-                    self.f.truncate(self.offset)
-                    self.f.seek(self.offset)
+                self.f = self._open()
             while payload:
                 payload = payload[self.f.write(payload) :]
             _fsync(self.f)
+            if self.replacing is not None:  # the first chunk is safe: now it replaces the old file
+                os.replace(*self.replacing)
+                self.replacing = None
+                _fsync_dir(self.path.resolve().parent)
         except OSError as exc:
+            replacing, kept = self.replacing is not None, len(self.done) + self.count
             self._cut_back()
-            kept = len(self.done) + self.count
             what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else f"{exc.strerror or exc}"
+            if replacing:
+                hint = "free some space (or choose another output folder), then run it again"
+                raise OutputError(f"{what} writing {self.path}; the file was left as it was", hint) from None
             raise OutputError(
                 f"{what} writing {self.path}; {kept} answer{'s' * (kept != 1)} kept, rerun with --resume",
                 "free some space (or choose another output folder), then run the same command with --resume",
@@ -153,7 +159,29 @@ class Writer:
         self.fresh = False
         self.count += len(items)
 
+    def _open(self) -> BinaryIO:
+        """The file the first chunk goes to. An existing file started over (``--force``) is not emptied:
+        the chunk is written beside it and replaces it once whole, so a failed first write (disk full)
+        leaves the user's old file as it was."""
+        if self.offset:
+            f = self.path.open("r+b", buffering=0)
+            f.truncate(self.offset)
+            f.seek(self.offset)
+            return f
+        real = self.path.resolve()
+        if not (real.is_file() and real.stat().st_size > 0):
+            return self.path.open("wb", buffering=0)
+        new = sidecar(real, "qa-new")
+        f = new.open("wb", buffering=0)
+        os.fchmod(f.fileno(), stat.S_IMODE(real.stat().st_mode))
+        self.replacing = (new, real)
+        return f
+
     def _cut_back(self) -> None:
+        if self.replacing is not None:  # the old file was never touched: drop the new one
+            with contextlib.suppress(OSError):
+                self.replacing[0].unlink()
+            self.replacing = None
         if self.f is None:
             return
         with contextlib.suppress(OSError):
@@ -168,9 +196,26 @@ class Writer:
             self.write([])
 
     def close(self) -> None:
-        if self.f is not None:
-            self.f.close()
-            self.f = None
+        """Close the file, then release the lock :func:`~qa.batch.destination.open_writer` took."""
+        try:
+            if self.replacing is not None:  # interrupted before its first chunk was whole
+                self._cut_back()
+            if self.f is not None:
+                self.f.close()
+                self.f = None
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: not every file system syncs a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _fsync(f: BinaryIO) -> None:

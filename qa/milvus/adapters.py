@@ -23,12 +23,26 @@ from .schema import engine_text, text_terms
 # pymilvus's codes for a server that cannot be reached (2 is its CONNECT_FAILED) or did not answer in time
 _UNREACHABLE = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
 PAGE = 4096  # rows per query when reading a collection (well under Milvus's 16384 limit)
+# Seconds one call may take, retries included. Without them a server that stopped answering (a frozen
+# process, a dropped network) cost about 80 s per question in pymilvus's retries before any error.
+QUESTION_TIMEOUT = 10.0  # a search or a fetch for one question's candidates: milliseconds when healthy
+READ_TIMEOUT = 60.0  # one page of rows read when the index opens
 
 
-def _missing(collection: str, exc: Exception) -> IndexError_:
+def failures() -> tuple[type[BaseException], ...]:
+    """What a failed call raises: pymilvus's own error, or gRPC's when a call's deadline passed."""
+    import grpc  # type: ignore[import-untyped]
+    from pymilvus.exceptions import MilvusException
+
+    return (MilvusException, grpc.RpcError)
+
+
+def _missing(collection: str, exc: BaseException) -> IndexError_:
     """Why a read failed: a server that stopped answering is not a damaged or replaced collection."""
     message = str(getattr(exc, "message", exc))
     code = getattr(exc, "code", None)
+    if callable(code):  # a grpc.RpcError: code() and details() are methods
+        code, message = code(), str(exc.details())  # type: ignore[attr-defined]
     if code == 2 or getattr(code, "name", "") in _UNREACHABLE or "timeout" in message.lower():
         return IndexError_(
             f"the Milvus server does not answer (reading {collection}): {message}",
@@ -36,7 +50,8 @@ def _missing(collection: str, exc: Exception) -> IndexError_:
         )
     return IndexCorruptError(
         f"the Milvus collection {collection} cannot be read: {message}",
-        "it may have been replaced by a newer build: restart to open the current one",
+        "it may have been replaced by a newer build: ask again (a running qa serve opens the new build "
+        "within seconds; other commands open it when run again)",
     )
 
 
@@ -46,8 +61,6 @@ def _row_filter(rows: tuple[int, int] | None) -> str:
 
 def read_rows(client: Any, collection: str, n: int, fields: Sequence[str]) -> list[dict]:
     """Every row of a build, in row order, with the given fields."""
-    from pymilvus.exceptions import MilvusException
-
     rows: list[dict] = []
     try:
         for lo in range(0, n, PAGE):
@@ -57,9 +70,10 @@ def read_rows(client: Any, collection: str, n: int, fields: Sequence[str]) -> li
                 filter=f"row >= {lo} and row < {hi}",
                 output_fields=["row", *fields],
                 limit=hi - lo,
+                timeout=READ_TIMEOUT,
             )
             rows += sorted(page, key=lambda r: r["row"])
-    except MilvusException as exc:
+    except failures() as exc:
         raise _missing(collection, exc) from None
     if [r["row"] for r in rows] != list(range(n)):
         raise IndexCorruptError(
@@ -93,8 +107,6 @@ class MilvusVectors:
         self, qvecs: np.ndarray, k: int, rows: tuple[int, int] | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k among the rows lo..hi-1 only when ``rows`` is given (one document's passages)."""
-        from pymilvus.exceptions import MilvusException
-
         k = max(0, min(int(k), self.ntotal if rows is None else rows[1] - rows[0]))
         scores = np.full((len(qvecs), k), -np.inf, dtype=np.float32)
         ids = np.full((len(qvecs), k), -1, dtype=np.int64)
@@ -113,8 +125,9 @@ class MilvusVectors:
                 limit=k,
                 search_params=params,
                 output_fields=["row"],
+                timeout=QUESTION_TIMEOUT,
             )
-        except MilvusException as exc:
+        except failures() as exc:
             raise _missing(self.collection, exc) from None
         for qi, found in enumerate(hits):
             for j, h in enumerate(found[:k]):
@@ -122,14 +135,14 @@ class MilvusVectors:
         return scores, ids
 
     def reconstruct_batch(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
-        from pymilvus.exceptions import MilvusException
-
         wanted = [int(r) for r in rows]
         if not wanted:
             return np.zeros((0, self.d), dtype=np.float32)
         try:
-            got = self.client.get(self.collection, ids=sorted(set(wanted)), output_fields=["vector"])
-        except MilvusException as exc:
+            got = self.client.get(
+                self.collection, ids=sorted(set(wanted)), output_fields=["vector"], timeout=QUESTION_TIMEOUT
+            )
+        except failures() as exc:
             raise _missing(self.collection, exc) from None
         by_row = {int(g["row"]): g["vector"] for g in got}
         if len(by_row) != len(set(wanted)):
@@ -171,8 +184,6 @@ class MilvusLexical:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (ids int64, scores float32) per query, best first, padded with -1/0; among the rows
         lo..hi-1 only when ``rows`` is given."""
-        from pymilvus.exceptions import MilvusException
-
         k = max(int(k), 0)
         ids = np.full((len(queries), k), -1, dtype=np.int64)
         scores = np.zeros((len(queries), k), dtype=np.float32)
@@ -190,8 +201,9 @@ class MilvusLexical:
                 limit=kk,
                 search_params={"metric_type": "BM25"},
                 output_fields=["row"],
+                timeout=QUESTION_TIMEOUT,
             )
-        except MilvusException as exc:
+        except failures() as exc:
             raise _missing(self.collection, exc) from None
         for qi, found in zip(asked, hits):
             pairs = sorted(

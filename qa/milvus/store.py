@@ -9,6 +9,7 @@ are serialised; Milvus Lite allows one process per ``.db`` file, so it has no ot
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -79,6 +80,11 @@ def load_index(
     if documents is not None:
         check_chunks(chunks, documents, f"{where} ({collection})")
     return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]))
+
+
+def current_name(target: StoreTarget) -> str | None:
+    """The collection the alias points at now: what a running assistant watches for a rebuild."""
+    return current_collection(connect(target), target)
 
 
 def _well_formed(manifest: Any, collection: str) -> bool:
@@ -198,6 +204,10 @@ def open_index(
 
     index, force = None, build == "force"
     by_id = {doc.id: doc for doc in documents}
+    if build == "never" and target.kind == "lite" and not os.path.lexists(target.uri):
+        # before connecting: Milvus Lite would create an empty database there (qa info creates nothing)
+        hint = f"build it with: qa index --store milvus:{target.uri}"
+        raise IndexMissingError(f"no index in {target.display}", hint)
     try:
         if not force:
             try:

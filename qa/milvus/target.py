@@ -34,6 +34,9 @@ _LITE_ENTRIES = {
     "aliases.json.tmp",  # left by Lite when killed while it rewrote the file
     "database_properties.json.tmp",
 }
+# Our calibration files (qa.calibration), there too when the index folder is the .db itself, and the
+# temporary file a killed `qa calibrate` may leave beside them.
+_OURS = re.compile(r"\.?calibration(-[0-9a-f]{12})?\.json(\.\d+\.tmp)?")
 SERVER_FORM = "write it as milvus://HOST:PORT[/NAME]"
 FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
 
@@ -149,10 +152,11 @@ def _check_lite_folder(target: StoreTarget) -> None:
             f"cannot open the Milvus Lite database {target.uri}: {exc.strerror or exc}",
             "choose a path in a folder you can read and write",
         ) from None
-    if entries and ("LOCK" not in entries or not entries <= _LITE_ENTRIES):
+    theirs = {e for e in entries if not _OURS.fullmatch(e)}
+    if entries and ("LOCK" not in entries or not theirs <= _LITE_ENTRIES):
         raise IndexError_(
             f"cannot open the Milvus Lite database {target.uri}: it is a folder that is not a Milvus Lite "
-            "database (it holds " + ", ".join(sorted(entries - _LITE_ENTRIES or entries)[:3]) + ")",
+            "database (it holds " + ", ".join(sorted(theirs - _LITE_ENTRIES or entries)[:3]) + ")",
             "choose a new path ending in .db; qa creates it and never writes into your folder",
         )
 

@@ -83,12 +83,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v2"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v2"),
-    ".pdf": Reader("pdf", "pypdf", "v2"),
+    ".md": Reader("markdown", "markdown-it-py", "v3"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v3"),
+    ".pdf": Reader("pdf", "pypdf", "v3"),
     ".docx": Reader("docx", "python-docx", "v2"),
-    ".html": Reader("html", "trafilatura", "v2"),
-    ".htm": Reader("html", "trafilatura", "v2"),
+    ".html": Reader("html", "trafilatura", "v3"),
+    ".htm": Reader("html", "trafilatura", "v3"),
 }
 SUFFIXES = tuple(READERS)
 

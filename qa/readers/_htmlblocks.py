@@ -8,6 +8,8 @@ directly is both safe and exact; ``qa.readers.html`` decides when.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ._blocks import Blocks, definition_sentences, table_sentences
 
 # Never content: scripts, styles, page furniture, forms, embedded media, code blocks (as in Markdown;
@@ -45,8 +47,12 @@ def _rows(table) -> tuple[list[list[str]], bool]:
     return rows, has_header
 
 
-def read_blocks(root, blocks: Blocks) -> None:
-    """Every block of ``root`` (an lxml.html tree) in order, under its heading path."""
+Path = Sequence[tuple[int, str]]  # (level, heading text), outermost first
+
+
+def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]]:
+    """Every block of ``root`` (an lxml.html tree) in order, under its heading path (starting from
+    ``around``, the headings around it); returns the heading path in force after it."""
     from lxml import etree  # type: ignore[import-untyped]
 
     for code in root.iter("code"):
@@ -57,7 +63,7 @@ def read_blocks(root, blocks: Blocks) -> None:
         if next(element.iterancestors("article", "main"), None) is not None:
             element.tag = "div"
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *DROPPED, with_tail=False)
-    path: list[tuple[int, str]] = []
+    path = list(around)
     line: list[str] = []
 
     def flush() -> None:
@@ -95,3 +101,16 @@ def read_blocks(root, blocks: Blocks) -> None:
 
     walk(root)
     flush()
+    return path
+
+
+def read_fragment(html: str, blocks: Blocks, path: Path) -> list[tuple[int, str]]:
+    """A piece of HTML (a raw HTML block of a Markdown file) read as a page's blocks are: its text
+    under ``path``, never its tags, scripts, styles, comments or code. Returns the heading path after
+    it (an ``<h1>`` in a README's HTML heads the Markdown below it)."""
+    from lxml import etree
+    from lxml.html import HTMLParser  # type: ignore[import-untyped]
+
+    # bytes with their encoding named: a fragment declaring another charset is not decoded twice
+    root = etree.fromstring(html.encode("utf-8"), HTMLParser(encoding="utf-8", collect_ids=False))
+    return list(path) if root is None else read_blocks(root, blocks, path)

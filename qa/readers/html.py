@@ -4,7 +4,8 @@ trafilatura finds the article among navigation, menus, footers, scripts and cook
 the public main-content benchmarks and is actively maintained) and hands back its structure as XML:
 headings (``<head rend="h2">``), paragraphs, list items, quotes, tables. Code is left out like in
 Markdown; table rows become sentences naming their columns. A short page that trafilatura returns as
-one flattened paragraph is read block by block instead (qa/readers/_htmlblocks.py).
+one flattened paragraph is read block by block instead (qa/readers/_htmlblocks.py). The bytes are
+decoded first as a browser decodes a saved page (qa/readers/_charset.py), not guessed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, definition_sentences, table_sentences
+from ._charset import decode_html
 from ._htmlblocks import read_blocks
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
@@ -92,8 +94,9 @@ def _read(raw: bytes, name: str) -> Extracted:
     from lxml import etree
 
     check_limits(raw, name)
+    page = decode_html(raw)
     xml = trafilatura.extract(
-        raw,
+        page,
         output_format="xml",
         include_tables=SETTINGS["include_tables"],
         include_comments=SETTINGS["include_comments"],
@@ -141,17 +144,17 @@ def _read(raw: bytes, name: str) -> Extracted:
     main = root.find("main")
     walk(main if main is not None else root)
     extracted = blocks.build(name, "has no main text besides headings")
-    return _unflattened(raw, extracted) or extracted
+    return _unflattened(page, extracted) or extracted
 
 
-def _unflattened(raw: bytes, extracted: Extracted) -> Extracted | None:
+def _unflattened(page: str, extracted: Extracted) -> Extracted | None:
     """The page read block by block when trafilatura returned it as one paragraph made of several of
     its blocks (its fallback for short pages), else None."""
     if len(extracted.sections) != 1 or extracted.sections[0].headings or "\n" in extracted.text:
         return None
     from trafilatura.utils import load_html
 
-    tree = load_html(raw)
+    tree = load_html(page)
     if tree is None:
         return None
     own = Blocks()

@@ -1,9 +1,10 @@
 """Markdown via markdown-it-py (MIT; CommonMark plus tables): the prose, not the markup.
 
 Headings become the location of the blocks under them instead of passages of their own; a table row
-becomes a sentence naming its columns; fenced and indented code, raw HTML blocks and inline HTML tags
-are left out (a code line or a ``<details>`` tag is never an answer). Text inside inline code, links
-and emphasis stays, as it is part of its sentence.
+becomes a sentence naming its columns; fenced and indented code and HTML tags are left out (a code
+line or a ``<details>`` tag is never an answer). Text inside inline code, links and emphasis stays,
+as it is part of its sentence, and so does the text of a raw HTML block (``<div>``, ``<details>``, a
+README's ``<p align="center">``), read as the HTML reader reads a page's blocks.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, table_sentences
+from ._htmlblocks import read_fragment
+from .html import check_limits
 from .text import decode_utf8
 
 # YAML (---, as Jekyll and Obsidian write it; possibly empty) or TOML (+++, as Hugo writes it).
@@ -110,5 +113,8 @@ def read(raw: bytes, name: str) -> Extracted:
                 rows[-1].append(text)
             else:
                 blocks.add(text, headings=[h for _, h in path])
-        # fence, code_block and html_block carry no inline token: they are left out by construction
-    return blocks.build(name, "holds no text outside headings, code and HTML")
+        elif tok.type == "html_block" and rows is None:
+            check_limits(tok.content.encode("utf-8"), name)  # nested past what lxml reads whole: refused
+            path = read_fragment(tok.content, blocks, path)
+        # fence and code_block carry no inline token: they are left out by construction
+    return blocks.build(name, "holds no text outside headings, code and HTML tags")

@@ -1,11 +1,11 @@
 """PDF via pypdf (BSD-3, pure Python): the text layer page by page, as paragraphs.
 
 A PDF stores lines, not paragraphs, and the chunker ends a sentence at every line break, so lines
-are joined back into paragraphs (a word hyphenated at a line end is joined; a reduplication such as
-"anak-anak" keeps its hyphen). A short line without a full stop before a capital is a heading or a
-list entry ("BAB I PENDAHULUAN", "Pasal 3") and stays a line of its own. Lines repeated at the top or
-bottom of most pages (running headers and footers, page numbers) are dropped. A page is a section:
-its number is the passage's location.
+are joined back into paragraphs (a word hyphenated at a line end, or at a page's end, is joined; a
+reduplication such as "anak-anak" keeps its hyphen). A short line without a full stop before a capital
+is a heading or a list entry ("BAB I PENDAHULUAN", "Pasal 3") and stays a line of its own. Lines
+repeated at the top or bottom of most pages (running headers and footers, page numbers) are dropped.
+A page is a section: its number is the passage's location.
 """
 
 from __future__ import annotations
@@ -80,6 +80,27 @@ def _join(para: str, line: str) -> str:
     if para.endswith("\u00ad") or (line[:1].islower() and not reduplication):
         return para[:-1] + line  # hyphenated at the line end: "perjalan-" + "an" -> "perjalanan"
     return para + line  # a compound or a reduplication: "Asia-" + "Pasifik", "anak-" + "anak"
+
+
+def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
+    """A word hyphenated at the end of a page joined as at a line end: the rest of it moves up from the
+    next page's first line ("kerja-" + "sama," -> "kerjasama,"; "sehari-" + "hari" keeps its hyphen).
+    Run after the running lines are dropped, so the page's last line is its text, not its footer."""
+    out = [list(lines) for lines in pages]
+    for page, following in zip(out, out[1:], strict=False):
+        last = max((i for i, line in enumerate(page) if line), default=None)
+        first = min((i for i, line in enumerate(following) if line), default=None)
+        if last is None or first is None or not _HYPHENATED.search(page[last]):
+            continue
+        word, *rest = following[first].split(maxsplit=1)
+        # Only a lower-case rest continues a word: a capital opens a heading or a running header the
+        # pages do not share ("Bab 3 Pelaksanaan"), which must not be glued on ("Asia-" + "Pasifik"
+        # across a page stays apart); a list item opens with its bullet.
+        if not (page[last].endswith("\u00ad") or word[:1].islower()):
+            continue
+        page[last] = _join(page[last], word)
+        following[first] = rest[0] if rest else ""
+    return out
 
 
 def paragraphs(lines: list[str]) -> list[str]:
@@ -196,7 +217,7 @@ def _read(raw: bytes, name: str) -> Extracted:
             "run OCR on it first, e.g. ocrmypdf scan.pdf text.pdf",
         )
     blocks = Blocks()
-    for number, lines in enumerate(drop_running_lines(pages), start=1):
+    for number, lines in enumerate(join_across_pages(drop_running_lines(pages)), start=1):
         for para in paragraphs(lines):
             blocks.add(para, page=number)
     return blocks.build(name, "holds only running headers, footers and page numbers")

@@ -1,10 +1,11 @@
 """The Gradio web UI and API (``qa serve``, ``python app.py``, Hugging Face Spaces).
 
-One :class:`~qa.assistant.Assistant` is built and warmed at start-up and shared by every request;
-the handlers check what a request carries (:mod:`qa.ui.limits`), call the assistant under the model
-lock (:mod:`qa.ui.scheduler`) and hand the result to the pure renderers (:mod:`qa.ui.render`,
-:mod:`qa.ui.pages`). The page itself is laid out in :mod:`qa.ui.layout`, the Batch tab's handlers live
-in :mod:`qa.ui.batch`. No retrieval logic lives here.
+One :class:`~qa.assistant.Assistant` is built and warmed at start-up and shared by every request (and
+replaced by a new one when the index is rebuilt: :mod:`qa.live`); the handlers check what a request
+carries (:mod:`qa.ui.limits`), call the assistant under the model lock (:mod:`qa.ui.scheduler`) and
+hand the result to the pure renderers (:mod:`qa.ui.render`, :mod:`qa.ui.pages`). The page itself is laid
+out in :mod:`qa.ui.layout`, the Batch tab's handlers live in :mod:`qa.ui.batch`. No retrieval logic lives
+here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from ..about import About, load_about
 from ..config import Settings
 from ..errors import InputError, QAError
+from ..live import REOPEN_SECONDS, LiveAssistant
 from . import bars, pages, render
 from .batch import BatchHandlers
 from .limits import DEFAULT_K, MAX_WEB_QUESTION_CHARS, check_question, is_blank, parse_k, ui_error
@@ -39,10 +41,11 @@ class WebApp(BatchHandlers):
     promise thread safety, and interactive questions must not wait behind an upload.
     """
 
-    def __init__(self, assistant: Any, workdir: Path | None = None, about: About | None = None) -> None:
-        self.assistant = assistant
-        self.threshold = float(assistant.threshold)
-        self.documents = sorted(assistant.documents)
+    def __init__(
+        self, assistant: Any, workdir: Path | None = None, about: About | None = None, *, follow: bool = False
+    ) -> None:
+        # ``follow``: reopen the index when it is rebuilt while serving (qa serve, app.py)
+        self.live = LiveAssistant(assistant, REOPEN_SECONDS if follow else None)
         self.about = about or load_about(assistant.settings.corpus_dir, self.documents)
         # Limiting a question to one document needs the core's ``doc=`` (not in every version).
         self.supports_doc = "doc" in inspect.signature(assistant.ask_many).parameters
@@ -52,6 +55,19 @@ class WebApp(BatchHandlers):
         self.workdir.mkdir(parents=True, exist_ok=True)
         if workdir is None:
             atexit.register(shutil.rmtree, self.workdir, True)
+
+    @property
+    def assistant(self) -> Any:
+        """The assistant this request answers with (the one its thread pinned, else the newest)."""
+        return self.live.current()
+
+    @property
+    def threshold(self) -> float:
+        return float(self.assistant.threshold)
+
+    @property
+    def documents(self) -> list[str]:
+        return sorted(self.assistant.documents)
 
     @property
     def can_limit_to_document(self) -> bool:
@@ -80,9 +96,10 @@ class WebApp(BatchHandlers):
         """Answer one question: the same JSON object as ``qa ask --json``."""
         try:
             question = check_question(question, pages.empty_text(self.about))
-            k, doc = parse_k(k), self.check_doc(doc)
-            with self.lock.interactive():
-                return self._call([question], k, doc)[0]
+            with self.live.pinned():  # the document checked against the index that answers
+                k, doc = parse_k(k), self.check_doc(doc)
+                with self.lock.interactive():
+                    return self._call([question], k, doc)[0]
         except QAError as exc:
             raise ui_error(exc) from None
 
@@ -98,8 +115,9 @@ class WebApp(BatchHandlers):
             result: dict = {}
             card = render.message_card(pages.empty_text(self.about))
         else:
-            result = self.ask(question, k, doc)  # type: ignore[arg-type]
-            card = render.answer_card(result, self.threshold)
+            with self.live.pinned():  # the card's threshold is that of the index that answered
+                result = self.ask(question, k, doc)  # type: ignore[arg-type]
+                card = render.answer_card(result, self.threshold)
         return card, render.passage_table(result), bars.score_bars(result), render.context_html(result)
 
 
@@ -108,7 +126,7 @@ def create_app(settings: Settings | None = None) -> WebApp:
     from ..assistant import Assistant
 
     assistant = Assistant(settings or Settings.from_env(), build="auto")
-    app = WebApp(assistant)  # reads the corpus's about.json: a bad one stops here, by name
+    app = WebApp(assistant, follow=True)  # reads the corpus's about.json: a bad one stops here, by name
     assistant.ask(WARM_UP, DEFAULT_K)
     return app
 
@@ -118,7 +136,7 @@ def launch(settings: Settings | None = None) -> None:
     from starlette.middleware import Middleware
 
     from .bodylimit import BodyLimit
-    from .layout import CSS, I18N, THEME, build_demo
+    from .layout import CSS, I18N, PAGE_JS, THEME, build_demo
     from .limits import MAX_FILE_SIZE, check_port_free, port_in_use, server_address
 
     host, port = server_address()
@@ -129,8 +147,8 @@ def launch(settings: Settings | None = None) -> None:
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
     try:
         demo.launch(
-            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, theme=THEME(),
-            i18n=I18N, app_kwargs={"middleware": [Middleware(BodyLimit)]},  # passed on to FastAPI(...)
+            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, js=PAGE_JS,
+            theme=THEME(), i18n=I18N, app_kwargs={"middleware": [Middleware(BodyLimit)]},  # to FastAPI(...)
         )  # fmt: skip
     except OSError as exc:  # taken between our check and Gradio's bind
         if "port" in str(exc).lower():

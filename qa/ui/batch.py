@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -22,7 +23,8 @@ from typing import Any
 import gradio as gr
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, run_batch
-from ..errors import InputError, OutputError, QAError
+from ..errors import InputError, OutputError, QAError, describe
+from ..live import LiveAssistant
 from . import pages
 from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error
 from .scheduler import Admission, Cancelled, Full
@@ -31,6 +33,7 @@ RUN_TTL = 3600  # seconds a batch's result folder is kept for downloading
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
+SERVER_CANNOT_SAVE = "Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti."
 BUSY = (
     "Server sedang menjawab unggahan lain dan antreannya penuh ({slots} berjalan, {line} menunggu); "
     "coba lagi beberapa menit lagi."
@@ -55,21 +58,30 @@ def _steps(questions: list[str]) -> Iterator[list[str]]:
         yield step
 
 
-def _for_visitor(exc: QAError, src: Path) -> QAError:
-    """A batch error as a visitor may read it: no path of the server's, no advice meant for the CLI."""
-    if isinstance(exc, OutputError):  # "disk full writing /tmp/qa-web-…/jawaban.jsonl; rerun with --resume"
-        return OutputError("Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti.")
+def _for_visitor(exc: QAError, src: Path, run: Path) -> QAError:
+    """A batch error as a visitor may read it: no path of the server's, no advice meant for the CLI.
+
+    A problem with the result files (a full disk, a folder the server cannot write) is the server's:
+    the visitor reads that it could not save, the operator reads the whole message on stderr."""
     exc.message = exc.message.replace(str(src), "berkas yang diunggah")  # users know our copy as theirs
+    if isinstance(exc, OutputError) or str(run) in exc.message:
+        return _server_side(exc)
     said = pages.upload_error(exc.message)
     if isinstance(exc, InputError) and said != exc.message:
         exc.message, exc.hint = said, None  # the hint was the CLI's, in English
     return exc
 
 
+def _server_side(exc: QAError) -> OutputError:
+    print(f"batch upload: {describe(exc)}", file=sys.stderr)
+    return OutputError(SERVER_CANNOT_SAVE)
+
+
 class BatchHandlers:
     """Mixed into :class:`qa.ui.app.WebApp`, which provides ``workdir`` and ``answer_batch``."""
 
     workdir: Path
+    live: LiveAssistant  # the assistant to answer with (pinned for a whole upload)
     uploads: Admission  # uploads answered at once, and waiting in line, across every visitor
     answer_batch: Callable[[list[str], int, str | None], list[dict]]
     check_doc: Callable[[Any], str | None]
@@ -98,12 +110,15 @@ class BatchHandlers:
                 f"Jenis berkas {ext[:12] or '(tanpa ekstensi)'} tidak didukung; "
                 f"pakai {', '.join(INPUT_EXTENSIONS)}."
             )
+        if path.is_dir():
+            raise InputError(pages.FOLDER_UPLOAD)
         if not path.is_file():
-            raise InputError("Berkas yang diunggah tidak ditemukan; unggah ulang.")
+            raise InputError(pages.MISSING_UPLOAD)
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"Berkas terlalu besar ({path.stat().st_size / 2**20:.1f} MB); batasnya 5 MB.")
         try:
-            with self.uploads.enter(cancel, on_wait):
+            with self.uploads.enter(cancel, on_wait), self.live.pinned():  # one index for the whole file
+                doc = self.check_doc(doc)  # again: the index may have been rebuilt while it waited
                 return self._answer_file(path, ext, k, doc, on_progress, cancel)
         except Full:
             raise InputError(BUSY.format(slots=self.uploads.slots, line=self.uploads.line)) from None
@@ -115,9 +130,8 @@ class BatchHandlers:
         cancel: threading.Event | None,
     ) -> tuple[BatchSummary, Path, Path]:  # fmt: skip
         self._prune()
-        run = Path(tempfile.mkdtemp(prefix="batch-", dir=self.workdir))
+        run = self._copy_in(path, ext)
         src = run / f"pertanyaan{ext}"
-        shutil.copyfile(path, src)
         try:
             records = read_upload(src)
             total = len(records)
@@ -146,11 +160,26 @@ class BatchHandlers:
             )  # fmt: skip
         except QAError as exc:
             shutil.rmtree(run, ignore_errors=True)
-            raise _for_visitor(exc, src) from None
+            raise _for_visitor(exc, src, run) from None
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
             raise
         return summary, run / "jawaban.csv", run / "jawaban.jsonl"
+
+    def _copy_in(self, path: Path, ext: str) -> Path:
+        """A fresh folder holding a copy of the upload (a full disk here is the server's problem)."""
+        run: Path | None = None
+        try:
+            run = Path(tempfile.mkdtemp(prefix="batch-", dir=self.workdir))
+            shutil.copyfile(path, run / f"pertanyaan{ext}")
+            return run
+        except OSError as exc:
+            if run is not None:
+                shutil.rmtree(run, ignore_errors=True)
+            where = run or self.workdir
+            raise _server_side(
+                OutputError(f"cannot copy the upload into {where} ({exc.strerror or exc})")
+            ) from None
 
     def _stream(
         self, upload: Any, k: Any, doc: Any

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ..batch import INPUT_EXTENSIONS
 from . import bars, pages, render
 from .app import WebApp
 from .batch import RUN_TTL
 from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
+from .refusals import CheckedBlocks
 
 # Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
 ID_STRINGS = {
@@ -79,12 +79,34 @@ CSS = (
   .qa-table .table-container {overflow-x: auto}
   .qa-table .table-wrap {min-width: 800px}
 }
+@media (max-width: 640px) {  /* phones: the answer right under the question, not a screen below the examples
+  and the slider, where it appeared off-screen; examples and k follow it, the supporting passages last */
+  #qa-card, #qa-context-box {order: 1}
+  #qa-examples, #qa-settings {order: 2}
+  #qa-support {order: 3}
+}
 .qa-context {line-height: 1.7; white-space: pre-wrap}
 .qa-context .qa-passage {background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px;
   font-weight: 600}
 """
     + bars.CSS
 )
+# Every string of the page is Indonesian (Gradio's own too, see I18N), but Gradio sets <html lang> to the
+# browser's language, again whenever it changes: a screen reader then reads the page with an English or
+# French voice, and the browser offers to translate it "from English". The page says what it is.
+PAGE_JS = """() => {
+  const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };
+  new MutationObserver(keep).observe(html, {attributes: true, attributeFilter: ['lang']});
+  keep();
+}"""
+# On a phone the answer card may be below the screen (a short screen, the keyboard open) or above it (the
+# visitor scrolled down to an example): it is brought to the top. Desktops show it where it is.
+SHOW_ANSWER = """() => {
+  const card = document.getElementById('qa-card');
+  if (!card || !matchMedia('(max-width: 640px)').matches) return;
+  const top = card.getBoundingClientRect().top;
+  if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
+}"""
 TABLE_MAX_HEIGHT = 2400  # px: five passages with neighbours fit without a scroll bar inside the table
 
 
@@ -113,17 +135,19 @@ def _ask_tab(app: WebApp) -> None:
         )
         ask_btn = gr.Button("Tanya", variant="primary", scale=1, elem_id="qa-ask")
     examples = (
-        gr.Examples([[q] for q in about.examples], [question], label="Contoh pertanyaan")
+        gr.Examples(
+            [[q] for q in about.examples], [question], label="Contoh pertanyaan", elem_id="qa-examples"
+        )
         if about.examples
         else None
     )
-    with gr.Row():
+    with gr.Row(elem_id="qa-settings"):
         k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)", scale=3)
         doc = _doc_choice(app)
     card = gr.HTML(render.message_card("Jawaban akan muncul di sini."), elem_id="qa-card")
-    with gr.Accordion("Lihat konteks", open=False):
+    with gr.Accordion("Lihat konteks", open=False, elem_id="qa-context-box"):
         context = gr.HTML(render.context_html({}), elem_id="qa-context")
-    with gr.Row():
+    with gr.Row(elem_id="qa-support"):
         table = gr.Dataframe(
             render.passage_table({}),
             label="Kutipan pendukung",
@@ -137,18 +161,21 @@ def _ask_tab(app: WebApp) -> None:
         )
         with gr.Column(scale=2):
             plot = gr.HTML(bars.score_bars({}), elem_id="qa-plot")
-    shown = [card, table, plot, context]
-    gr.on([ask_btn.click, question.submit], app.ask_view, [question, k, doc], shown, api_visibility="private")
+    shown, asking = [card, table, plot, context], [question, k, doc]
+    asked = [gr.on([ask_btn.click, question.submit], app.ask_view, asking, shown, api_visibility="private")]
     if examples is not None:
-        examples.load_input_event.then(app.ask_view, [question, k, doc], shown, api_visibility="private")
+        asked.append(examples.load_input_event.then(app.ask_view, asking, shown, api_visibility="private"))
+    for event in asked:
+        event.success(None, js=SHOW_ANSWER, api_visibility="private")
 
 
 def _batch_tab(app: WebApp) -> None:
     gr.Markdown(pages.BATCH_INTRO)
     with gr.Row():
-        upload = gr.File(
-            label="Berkas pertanyaan", file_types=list(INPUT_EXTENSIONS), scale=3, elem_id="qa-upload"
-        )
+        # No file_types: Gradio's check of them speaks English only ("Invalid file type: x.pdf. Only .txt,
+        # ... allowed." in the page, another sentence to API clients). The handler checks the extension
+        # first, in Indonesian (qa.ui.batch.BatchHandlers.run_file); BATCH_INTRO names the formats.
+        upload = gr.File(label="Berkas pertanyaan", scale=3, elem_id="qa-upload")
         with gr.Column(scale=2):
             k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)")
             doc = _doc_choice(app)
@@ -182,13 +209,17 @@ def _batch_tab(app: WebApp) -> None:
 def build_demo(app: WebApp) -> gr.Blocks:
     """The page for ``app``'s corpus: its own title, description and examples (see :mod:`qa.about`)."""
     about = app.about
-    with gr.Blocks(title=about.title, analytics_enabled=False, delete_cache=(RUN_TTL, RUN_TTL)) as demo:
+    with CheckedBlocks(title=about.title, analytics_enabled=False, delete_cache=(RUN_TTL, RUN_TTL)) as demo:
         gr.HTML(pages.header_html(about), elem_id="qa-header")
         with gr.Tab("Tanya"):
             _ask_tab(app)
         with gr.Tab("Batch"):
             _batch_tab(app)
         with gr.Tab("Tentang"):
-            gr.HTML(pages.about_html(app.assistant.info(), about), elem_id="qa-about")
+            about_tab = gr.HTML(pages.about_html(app.assistant.info(), about), elem_id="qa-about")
+        # read again at each page load, so an index reopened since start-up (qa.live) shows its own stamp
+        demo.load(
+            lambda: pages.about_html(app.assistant.info(), about), None, about_tab, api_visibility="private"
+        )
         gr.api(app.ask if app.can_limit_to_document else app.ask_api, api_name="ask")
     return demo

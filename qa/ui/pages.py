@@ -107,7 +107,9 @@ kalimat sekitarnya.</li>
 <code>.csv</code>/<code>.tsv</code> (kolom <code>question</code> atau <code>pertanyaan</code>), atau
 <code>.jsonl</code>; hasilnya bisa diunduh
 sebagai CSV dan JSONL.</li>
-<li>Lewat API: lihat tautan di bawah halaman (endpoint <code>/ask</code> dan <code>/batch</code>).</li></ul>
+<li>Lewat API (<code>gradio_client</code> atau HTTP): endpoint <code>/ask</code> untuk satu pertanyaan,
+<code>/batch</code> untuk satu berkas pertanyaan. Di layar lebar, tautan <i>Pakai lewat API</i> di bawah
+halaman menampilkan contoh pemanggilannya (Gradio tidak menampilkannya di ponsel).</li></ul>
 </div>"""
 
 
@@ -159,8 +161,12 @@ def batch_summary(total: int, answered: int, abstained: int, errors: int, shown:
     )
 
 
+FOLDER_UPLOAD = "Yang diunggah adalah folder, bukan berkas; unggah satu berkas pertanyaan."
+MISSING_UPLOAD = "Berkas yang diunggah tidak ditemukan; unggah ulang."
 # The upload problems qa.batch words in English for the terminal, as the page says them ({0}: the quote).
 UPLOAD_ERRORS = [
+    (r"is a directory, expected a question file", FOLDER_UPLOAD),
+    (r"question file not found", MISSING_UPLOAD),
     (r"not a text file", "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8."),
     (r"no question column among the header's columns \((.*)\)\Z",
      "Kolom pertanyaan tidak ditemukan di baris pertama ({0}); namai kolomnya question atau pertanyaan."),

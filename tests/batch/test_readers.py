@@ -434,6 +434,32 @@ def test_a_row_wider_than_its_header_elsewhere_is_an_error_row_not_a_shifted_que
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Apa A,B?\n", "Apa A,B?\nSiapa C,D?\n", "Apa A;B?\n", "Apa tugas A,B dan C?\nSiapa kepala D,E?\n"],
+)
+def test_a_headerless_question_with_a_comma_is_not_cut_before_its_question_mark(tmp_path, text):
+    """Before: ``Apa A,B?`` alone (or every line with one such comma) was read as a two-column table,
+    "Apa A" asked and "B?" kept as column_2, with a warning; a split that leaves the question mark
+    outside column 1 (the column asked) is no table split."""
+    warnings: list[str] = []
+    recs = list(read_questions(write(tmp_path / "q.csv", text), warn=warnings.append))
+    assert [r.question for r in recs] == text.strip().split("\n")
+    assert all(r.extra == {} for r in recs) and warnings == []
+
+
+def test_a_headerless_table_whose_questions_are_in_column_1_is_still_a_table(tmp_path):
+    warnings: list[str] = []
+    src = write(tmp_path / "q.csv", "Apa itu A?,bab 1\nJelaskan B,bab 2\nSiapa C?,bab 3\n")
+    recs = list(read_questions(src, warn=warnings.append))
+    assert [(r.question, r.extra) for r in recs] == [
+        ("Apa itu A?", {"column_2": "bab 1"}),
+        ("Jelaskan B", {"column_2": "bab 2"}),
+        ("Siapa C?", {"column_2": "bab 3"}),
+    ]
+    assert len(warnings) == 1 and "asking column 1" in warnings[0]
+
+
 def test_headerless_lines_with_decimal_commas_are_one_question_each(tmp_path):
     warnings: list[str] = []
     src = write(tmp_path / "q.csv", "Berapa gaji 1,5 juta per bulan?\nApakah tunjangan 2,5 persen?\n")

@@ -329,3 +329,35 @@ def test_input_fields_named_like_result_fields_are_kept_apart(tmp_path):
         assert rec[f"input_{f}"] == f"in-{f}" and rec.get(f) != f"in-{f}"
     row = csv_rows(tmp_path / "o.csv")[0]
     assert row["input_notice"] == "in-notice" and row["input_message"] == "in-message"
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
+def test_force_onto_a_full_disk_leaves_the_old_output_as_it_was(tmp_path, monkeypatch, ext):
+    """Before: ``--force`` emptied the old output before its first chunk was safely written, so a full
+    disk (or quota) at that moment lost the old file and left an empty one."""
+    import errno
+
+    import qa.batch.writers
+    from qa.batch.lock import sidecar
+    from qa.errors import OutputError
+
+    src = write(tmp_path / "q.txt", "Apa A?\nSiapa B?\n")
+    out = write(tmp_path / f"o.{ext}", "precious\n")
+    out.chmod(0o640)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(qa.batch.writers.os, "fsync", full)
+        with pytest.raises(OutputError, match=f"disk full writing {out}; the file was left as it was"):
+            run_batch(read_questions(src), FakeAnswer(), out, force=True)
+    assert out.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"o.{ext}", "q.txt"]  # no new file left either
+    sidecar(out, "qa-new").write_text("left by a killed run")  # removed by the next run on this output
+    link = tmp_path / f"link.{ext}"
+    link.symlink_to(out)
+    s = run_batch(read_questions(src), FakeAnswer(), link, force=True)
+    assert s.answered == 2 and ids_of(out) == ["1", "2"] and "precious" not in out.read_text()
+    assert link.is_symlink() and (out.stat().st_mode & 0o777) == 0o640  # the file replaced, as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"link.{ext}", f"o.{ext}", "q.txt"]

@@ -1,0 +1,133 @@
+"""The .csv output of :mod:`qa.batch`: one spreadsheet-safe row per record under a fixed header.
+
+The header is fixed by ``k`` (passages 1..k flattened into columns) and the input's extra fields, and
+ends with ``corpus_key`` when the run knows it; a resume must find exactly the header this run would
+write (a file from before the corpus key is resumed without it), or the new rows would not fit it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from ..errors import InputError
+from .cells import (
+    CSV_COLUMNS,
+    PASSAGE_COLUMNS,
+    SOURCE_FIELD,
+    csv_cell,
+    location_label,
+    question_key,
+    safe_extra,
+)
+from .readers import Record
+from .writers import Writer
+
+
+class CsvWriter(Writer):
+    """Fixed header: passages 1..k, then the first input record's extra columns (all neutralised).
+
+    Without a known k (a library caller), the largest number of passages in the first chunk.  On
+    resume the header must be the one this run would write, or the new rows would not fit it.
+    """
+
+    bom = True
+    signature = "\ufeffid,line,question,".encode()
+    header: list[str] | None = None  # the column names (raw; written through csv_cell)
+    found: list[str] | None = None  # the header cells of the file resumed into
+
+    def scan(self, f: BinaryIO) -> int:
+        keep, pos = 0, [0, False]
+
+        def decoded() -> Iterator[str]:
+            for raw in f:
+                text = raw.decode("utf-8", "replace")
+                text = text[1:] if pos[0] == 0 and text.startswith("\ufeff") else text
+                pos[0], pos[1] = pos[0] + len(raw), raw.endswith(b"\n")
+                yield text
+
+        try:
+            for row in csv.reader(decoded(), strict=True):
+                if not pos[1] or (self.found is not None and len(row) != len(self.found)):
+                    break
+                if self.found is None:
+                    self.found = row
+                    if row[: len(CSV_COLUMNS)] != CSV_COLUMNS:
+                        break
+                else:
+                    self.done[_uncell(row[0])] = question_key(_uncell(row[2]))
+                    if row[-1] and self.found[-1] == SOURCE_FIELD:
+                        self.sources.add(row[-1])
+                keep = pos[0]
+        except csv.Error:
+            pass
+        if self.found is None or self.found[: len(CSV_COLUMNS)] != CSV_COLUMNS:
+            self.found, self.done = None, {}
+            return 0
+        return keep
+
+    def expect(self, k: int | None, first: Record) -> None:
+        if k is None and self.found is not None:
+            k = sum(1 for c in self.found if re.fullmatch(r"passage_\d+_text", c))
+        self.first_extra = first.extra
+        if k is None:
+            return  # decided by the first chunk
+        header = _header(k, first.extra, self.keyed)
+        if self.found is not None and _unkeyed(self.found) == [str(csv_cell(c)) for c in _unkeyed(header)]:
+            header = [_uncell(c) for c in self.found]  # written with(out) the corpus key: rows as they are
+        if self.found is not None and [str(csv_cell(c)) for c in header] != self.found:
+            if self.done:
+                have, want = set(self.found), {str(csv_cell(c)) for c in header}
+                diff = [f"missing {', '.join(sorted(want - have))}" if want - have else "",
+                        f"unexpected {', '.join(sorted(have - want))}" if have - want else ""]  # fmt: skip
+                raise InputError(
+                    f"{self.path}: its columns are not the ones this run writes "
+                    f"({'; '.join(d for d in diff if d) or 'another order'})",
+                    f"resume with the -k it was written with ({k} now), write to a new output file, "
+                    "or start it over with --force instead of --resume",
+                )
+            self.offset, self.fresh, self.found = 0, True, None  # a header and no rows: nothing to keep
+        self.header = header
+
+    def render(self, items: list[tuple[Record, dict | None]]) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        if self.header is None:
+            k = max((len((r or {}).get("passages") or []) for _, r in items), default=0)
+            first = getattr(self, "first_extra", None)
+            extra = first if first is not None else items[0][0].extra if items else {}
+            self.header = _header(k, extra, self.keyed)
+        if self.fresh:
+            w.writerow([csv_cell(c) for c in self.header])
+        for rec, result in items:
+            row = {"id": rec.id, "line": rec.line, "question": rec.question, "error": rec.error}
+            if result is not None:
+                ans = result.get("answer") or {}
+                row.update(answer=ans.get("text"), source=ans.get("source"), score=ans.get("score"))
+                row["location"] = location_label(ans)
+                row.update(confidence=result.get("confidence"), abstained=result.get("abstained"))
+                row["error"] = result.get("error") or rec.error
+                for i, p in enumerate(result.get("passages") or [], 1):
+                    row.update({f"passage_{i}_{f}": p.get(f) for f in PASSAGE_COLUMNS})
+                    row[f"passage_{i}_location"] = location_label(p)
+            row.update(safe_extra(rec.extra))
+            row[SOURCE_FIELD] = self.source
+            w.writerow([csv_cell(row.get(col)) for col in self.header])
+        return buf.getvalue()
+
+
+def _header(k: int, extra: dict, keyed: bool) -> list[str]:
+    passages = [f"passage_{i}_{f}" for i in range(1, k + 1) for f in PASSAGE_COLUMNS]
+    return CSV_COLUMNS + passages + list(safe_extra(extra)) + [SOURCE_FIELD] * keyed
+
+
+def _unkeyed(header: list[str]) -> list[str]:
+    """The header without its last column when that is the corpus key (older files have none)."""
+    return header[:-1] if header[-1:] == [SOURCE_FIELD] else header
+
+
+def _uncell(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and csv_cell(cell[1:]) == cell else cell

@@ -1,0 +1,147 @@
+"""A long-running assistant that follows its index: a rebuild (``qa index``, ``qa calibrate``) is served
+without a restart.
+
+``qa serve`` opens the index once; without this, a rebuild was not seen until the server restarted. At
+most every ``interval`` seconds a request looks at a cheap stamp of the index (a ``stat`` of the local
+manifest and calibration, the collection a Milvus server alias points at); when it changed, a new
+:class:`~qa.assistant.Assistant` is opened in the background, with ``build="never"`` and the warm
+encoder, and swapped in as one reference. Requests in flight keep the assistant they started with (a
+batch pins it for the whole upload), so no answer mixes two indexes. A new index that cannot be opened
+(stale against the corpus read now, damaged, half-copied) is logged once and the previous one served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import QAError
+
+REOPEN_SECONDS = 2.0  # how stale a served index may be after a rebuild committed, at most (plus its load)
+Stamp = tuple[Any, ...]
+
+
+def _file_stamp(path: Path) -> Stamp:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ("absent",)
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def index_stamp(settings: Any) -> Stamp | None:
+    """What changes when the index (or its calibration) is replaced; None when it cannot be told now."""
+    from .calibration import calibration_path
+    from .manifest import MANIFEST
+    from .milvus.target import parse_store
+
+    target = parse_store(settings.store)
+    calibration = _file_stamp(calibration_path(settings))
+    if target.kind != "server":  # Milvus Lite serves one process per file: no one else rebuilds it
+        index = _file_stamp(settings.index_dir / MANIFEST) if target.kind == "local" else ()
+        return (index, calibration)
+    from .milvus.store import current_name
+
+    try:
+        return (current_name(target), calibration)
+    except Exception:  # noqa: BLE001 - a server that does not answer now: the request will say so itself
+        return None
+
+
+def _rebuilt_since(assistant: Any) -> bool:
+    """True when the local manifest on disk names another build than the one ``assistant`` opened (a
+    rebuild committed while it was opening, before the first stamp was taken)."""
+    from .manifest import read_manifest
+    from .milvus.target import parse_store
+
+    if parse_store(assistant.settings.store).kind != "local":
+        return False
+    try:
+        on_disk = read_manifest(assistant.settings.index_dir) or {}
+    except QAError:
+        return True
+    return on_disk.get("build", {}).get("id") != assistant.index.manifest.get("build", {}).get("id")
+
+
+class LiveAssistant:
+    """The assistant to answer with now; ``interval=None`` never looks for a new index."""
+
+    def __init__(
+        self,
+        assistant: Any,
+        interval: float | None = REOPEN_SECONDS,
+        *,
+        log: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._current = assistant
+        self.interval = interval
+        self.log: Callable[[str], None] = log or getattr(assistant, "log", None) or print
+        self._clock = clock
+        self._stamp = index_stamp(assistant.settings) if interval is not None else None
+        if interval is not None and _rebuilt_since(assistant):
+            self._stamp = ("rebuilt while it opened",)  # the first look reopens
+        self._looked = clock()
+        self._reopening = threading.Lock()
+        self._pinned = threading.local()
+
+    def current(self) -> Any:
+        """The assistant of this thread's pinned request, else the newest one opened; starts a look for
+        a new index in the background when the last one is ``interval`` seconds old."""
+        pinned = getattr(self._pinned, "assistant", None)
+        if pinned is not None:
+            return pinned
+        due = self.interval is not None and self._clock() - self._looked >= self.interval
+        if due and self._reopening.acquire(blocking=False):
+            self._looked = self._clock()
+            threading.Thread(target=self._reopen_locked, name="qa-reopen", daemon=True).start()
+        return self._current
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[Any]:
+        """Every ``current()`` of this thread returns one assistant until the block ends (one request)."""
+        outer = getattr(self._pinned, "assistant", None)
+        self._pinned.assistant = outer or self.current()
+        try:
+            yield self._pinned.assistant
+        finally:
+            self._pinned.assistant = outer
+
+    def reopen_if_changed(self) -> bool:
+        """Look now (waiting for a look in progress); True when a new index was swapped in."""
+        with self._reopening:
+            return self._reopen()
+
+    def _reopen_locked(self) -> None:
+        try:
+            self._reopen()
+        finally:
+            self._reopening.release()
+
+    def _reopen(self) -> bool:
+        old = self._current
+        stamp = index_stamp(old.settings)
+        if stamp is None or stamp == self._stamp:
+            return False
+        self._stamp = stamp  # one try per change: a bad index is not reopened at every request
+        from .assistant import Assistant
+
+        try:
+            fresh = Assistant(old.settings, build="never", encoder=old.encoder, log=self.log)
+        except QAError as exc:
+            self.log(f"the index changed but cannot be opened ({exc.message}); "
+                     "still serving the previous one")  # fmt: skip
+            return False
+        except Exception as exc:  # noqa: BLE001 - a bug must not take down a server that answers
+            self.log(f"the index changed but reopening it failed ({type(exc).__name__}: {exc}); "
+                     "still serving the previous one")  # fmt: skip
+            return False
+        self._current = fresh
+        built = fresh.index.manifest.get("build", {}).get("created", "at an unrecorded time")
+        self.log(f"index reopened: {len(fresh.index.chunks)} passages, built {built}")
+        return True

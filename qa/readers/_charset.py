@@ -1,0 +1,73 @@
+"""The text of an HTML file's bytes, decoded as a browser decodes a saved page.
+
+Left to guess, trafilatura asks charset-normalizer, which on a short Latin-1 / Windows-1252 page picks
+Windows-1250 ("Săo Tomé", "Seńor") and ignores a declared charset. The order here is the HTML
+standard's, for a file with no HTTP header: a byte order mark; the charset the page declares in its
+first 1,024 bytes (``<meta charset>``, ``<meta http-equiv="Content-Type">``, an XML declaration);
+else UTF-8 when the bytes are UTF-8 (a stray invalid byte among UTF-8 letters becomes U+FFFD); else
+Windows-1252, the standard's default for Western and Indonesian locales (the labels ``latin1`` and
+``iso-8859-1`` mean it too). Deterministic: the same bytes always give the same text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+PRESCAN = 1024  # bytes in which the standard looks for a declared charset
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_DECLARED = re.compile(
+    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([\w.:-]+)"""  # <meta charset=…>, or content="…; charset=…"
+    rb"""|<\?xml\b[^>]*?\bencoding\s*=\s*["']([\w.:-]+)""",
+    re.IGNORECASE,
+)
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*\?>")
+# What the standard means by these labels (its encoding table): Latin-1 and ASCII are read as
+# Windows-1252, a page cannot declare UTF-16 in bytes that are read as ASCII to find the declaration.
+_MEANS = {
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+    "utf-16": "utf-8",
+}
+FALLBACK = "cp1252"
+
+
+def declared(raw: bytes) -> str | None:
+    """The encoding the page declares near its top (a Python codec name), if it names one we know."""
+    found = _DECLARED.search(raw[:PRESCAN])
+    if found is None:
+        return None
+    label = (found.group(1) or found.group(2)).decode("ascii", "replace")
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _MEANS.get(name, name)
+
+
+def decode_html(raw: bytes) -> str:
+    """``raw`` as text (see the module docstring), without a now meaningless XML declaration (a
+    decoded page that still says ``encoding="iso-8859-1"`` would be decoded again by lxml)."""
+    bom = next(((mark, enc) for mark, enc in _BOMS if raw.startswith(mark)), None)
+    text = raw[len(bom[0]) :].decode(bom[1], "replace") if bom else _decode(raw, declared(raw))
+    return _XML_DECLARATION.sub("", text, count=1)
+
+
+def _decode(raw: bytes, encoding: str | None) -> str:
+    if encoding is not None:
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):  # LookupError: a codec that is no text encoding (hex)
+            pass  # declared wrong (a page re-saved as another encoding): what the bytes are, below
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # A UTF-8 page with a stray byte (a pasted Latin-1 "é") keeps its UTF-8 letters, the stray byte
+    # U+FFFD, as in a browser; bytes with no UTF-8 sequence at all are a legacy page.
+    text = raw.decode("utf-8", "replace")
+    if any(ord(c) > 127 and c != "\ufffd" for c in text):
+        return text
+    return raw.decode(FALLBACK, "replace")  # the 5 bytes Windows-1252 leaves undefined: U+FFFD

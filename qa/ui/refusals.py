@@ -1,0 +1,84 @@
+"""Gradio's own checks of a request's values, answered with a message a client can act on.
+
+Gradio checks and converts every value before a handler runs (enough values sent, a file that was
+uploaded to this server, a FileData shaped as it expects, a number a slider can hold). When one of those
+checks fails it answers ``{"error": null}``: the client learns nothing, unless the app launches with
+``show_error=True``, which would send Gradio's own text: object reprs, pydantic dumps and the server's
+working folder ("Cannot move /srv/app/x to the gradio cache dir"). :class:`CheckedBlocks` turns these
+failures into one :class:`gradio.Error` in the page's language that names what the endpoint takes, and
+no traceback is logged for them (a stranger's malformed request is not the server's fault).
+
+Gradio has no public hook for this; ``Blocks.preprocess_data`` (stable since Gradio 4) is the one
+place every queued call's values pass through. ``tests/test_ui_server.py`` checks it through a real
+server, so a Gradio that moves it fails there, not in front of users.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import gradio as gr
+from gradio.exceptions import Error, InvalidPathError
+
+TITLE = "Permintaan tidak sah"
+HOW_TO_SEND_A_FILE = (
+    "unggah dulu lewat handle_file(...) di gradio_client, atau POST /gradio_api/upload, lalu kirim path "
+    'yang dijawabnya sebagai {"path": ..., "meta": {"_type": "gradio.FileData"}}'
+)
+FILE, KINDS = "berkas", {"str": "teks", "int": "bilangan bulat", "float": "bilangan", "textbox": "teks"}
+
+
+def _kind(block: Any, annotation: Any) -> str:
+    """What a value must be: by its component, or (``gr.api``) by its handler's type hint."""
+    name = block.get_block_name() if hasattr(block, "get_block_name") else ""
+    if name == "file":
+        return FILE
+    if name == "slider":
+        return f"bilangan {block.minimum:g}-{block.maximum:g}"
+    return KINDS.get(name) or KINDS.get(str(annotation), "nilai")
+
+
+def expected(block_fn: Any) -> str:
+    """What an endpoint takes, in order: ``upload (berkas), k (bilangan 1-20)``."""
+    try:
+        params = list(inspect.signature(block_fn.fn).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    said = [
+        f"{params[i].name} ({_kind(block, params[i].annotation)})" if i < len(params)
+        else f"nilai ke-{i + 1} ({_kind(block, None)})"
+        for i, block in enumerate(block_fn.inputs)
+    ]  # fmt: skip
+    return ", ".join(said)
+
+
+def refusal(block_fn: Any, inputs: list[Any], exc: Exception) -> Error:
+    """Gradio's failed check ``exc`` as one clear error for the client."""
+    endpoint = f"/{block_fn.api_name}" if isinstance(block_fn.api_name, str) else "Permintaan ini"
+    if isinstance(exc, OSError):  # the server's side (a full disk while caching an upload): logged
+        return gr.Error("Server tidak bisa menerima berkasnya saat ini; coba lagi nanti.")
+    takes = expected(block_fn)
+    if len(inputs) < len(block_fn.inputs):
+        text = f"{endpoint} menerima {len(block_fn.inputs)} nilai: {takes}; yang dikirim {len(inputs)}."
+    elif isinstance(exc, InvalidPathError):
+        text = f"Berkas itu tidak diunggah ke server ini; {HOW_TO_SEND_A_FILE}."
+    else:
+        text = f"Nilai yang dikirim tidak sah; {endpoint} menerima {takes}."
+        if f"({FILE})" in takes:
+            text += f" Berkas: {HOW_TO_SEND_A_FILE}."
+    return gr.Error(text, title=TITLE, print_exception=False)
+
+
+class CheckedBlocks(gr.Blocks):
+    """``gr.Blocks`` whose refusals of a request's values say why (see the module docstring)."""
+
+    async def preprocess_data(
+        self, block_fn: Any, inputs: list[Any], state: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        try:
+            return await super().preprocess_data(block_fn, inputs, state, *args, **kwargs)
+        except Error:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failed check of a value, whatever Gradio raised
+            raise refusal(block_fn, inputs, exc) from None

@@ -1,0 +1,167 @@
+"""qa.batch.lock: one run per output file, refused at once, released however the run ends.
+
+Before: two ``qa batch`` runs onto one output both found it missing (or resumable) and appended their
+chunks into it, interleaved. The processes here are real ``qa batch`` runs (fake encoder harness)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.batch import OutputBusyError, read_questions, run_batch
+from qa.batch.lock import OutputLock, lock_path
+from qa.errors import InputError
+
+from ..conftest import CORPUS, ROOT
+from .helpers import FakeAnswer, ids_of, write
+
+QUESTIONS = [f"apa tugas asisten nomor {i}?" for i in range(200)]
+
+
+def _batch(tmp_path: Path, out: Path, *extra: str, slow: str | None = None) -> subprocess.Popen:
+    from scripts.trials import qa_command
+    from scripts.trials import qa_env as harness_env
+
+    src = tmp_path / "q.txt"
+    if not src.exists():
+        src.write_text("\n".join(QUESTIONS) + "\n")
+    env = harness_env(CORPUS, tmp_path / "index")
+    if slow:
+        env["QA_TEST_SLOW_CHUNK"] = slow
+    cmd = [*qa_command(real=False), "batch", str(src), "-o", str(out), "--chunk-size", "8", *extra]
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str]:
+    _, err = proc.communicate(timeout=timeout)
+    return proc.returncode, err.decode("utf-8", "replace")
+
+
+def _wait_for_records(proc: subprocess.Popen, out: Path, n: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.exists() and out.read_bytes().count(b"\n") >= n:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the batch ended (rc={proc.poll()}) or stalled before writing {n} records")
+
+
+@pytest.mark.parametrize("mode", [(), ("--resume",), ("--force",)])
+def test_a_second_run_onto_the_same_output_is_refused_at_once(tmp_path: Path, mode: tuple[str, ...]) -> None:
+    out = tmp_path / "o.jsonl"
+    first = _batch(tmp_path, out, slow="0.05")
+    try:
+        _wait_for_records(first, out, 8)
+        started = time.monotonic()
+        rc, err = _finish(_batch(tmp_path, out, *mode))
+        assert rc == 2, err
+        assert time.monotonic() - started < 60 and first.poll() is None  # refused while the first runs
+        lines = [line for line in err.splitlines() if line.startswith("error: ")]
+        assert lines == [f"error: {out} is being written by another qa batch (process {first.pid})"], err
+        assert "Traceback" not in err
+    finally:
+        rc, err = _finish(first)
+    assert rc == 0, err
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["question"] for r in records] == QUESTIONS  # the first run's file, whole and in order
+    assert not lock_path(out).exists()
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_the_lock_never_outlives_its_run(tmp_path: Path, how: signal.Signals) -> None:
+    """Ctrl-C and SIGTERM remove the sidecar; after SIGKILL it stays but blocks no one, and the next run
+    removes it."""
+    out = tmp_path / "o.jsonl"
+    proc = _batch(tmp_path, out, slow="0.05")
+    _wait_for_records(proc, out, 8)
+    proc.send_signal(how)
+    rc, err = _finish(proc)
+    assert rc == {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -9}[how], err
+    assert "Traceback" not in err
+    assert lock_path(out).exists() == (how == signal.SIGKILL)
+    rc, err = _finish(_batch(tmp_path, out, "--resume"))
+    assert rc == 0, err
+    assert [r["question"] for r in map(json.loads, out.read_text().splitlines())] == QUESTIONS
+    assert not lock_path(out).exists()
+
+
+def test_two_names_of_one_output_share_one_lock(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    (tmp_path / "alias.jsonl").symlink_to(out)
+    held = OutputLock(out).acquire()
+    try:
+        busy = f"being written by another qa batch \\(process {os.getpid()}\\)"
+        with pytest.raises(OutputBusyError, match=busy):
+            OutputLock(tmp_path / "alias.jsonl").acquire()
+        src = write(tmp_path / "q.txt", "Apa?\n")
+        with pytest.raises(OutputBusyError):
+            run_batch(read_questions(src), FakeAnswer(), tmp_path / "alias.jsonl")
+        assert not out.exists()
+    finally:
+        held.release()
+    run_batch(read_questions(src), FakeAnswer(), tmp_path / "alias.jsonl")
+    assert ids_of(out) == ["1"] and not lock_path(out).exists()
+
+
+def test_a_sidecar_removed_under_a_waiting_run_is_not_locked_twice(tmp_path: Path, monkeypatch) -> None:
+    """The holder removes the sidecar between another run's open and its lock: that run must lock a new
+    sidecar file, not the removed one (two runs would then each hold "the" lock)."""
+    import fcntl
+
+    out = tmp_path / "o.jsonl"
+    real_flock, calls = fcntl.flock, []
+
+    def flock(fd: int, op: int) -> None:
+        calls.append(os.fstat(fd).st_ino)
+        if len(calls) == 1:  # as if the previous holder finished right now
+            os.unlink(lock_path(out))
+        real_flock(fd, op)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    lock = OutputLock(out).acquire()
+    try:
+        assert len(calls) == 2 and os.fstat(lock.fd).st_ino == lock_path(out).stat().st_ino
+        monkeypatch.setattr(fcntl, "flock", real_flock)
+        with pytest.raises(OutputBusyError):
+            OutputLock(out).acquire()
+    finally:
+        lock.release()
+    assert not lock_path(out).exists()
+
+
+def test_a_name_too_long_for_the_affixes_and_a_device_output_still_run(tmp_path: Path) -> None:
+    """A 250-byte output name is a valid file name, but ``.NAME.qa-lock`` is not: the lock must not make
+    such an output unwritable. A link to a device (``/dev/null``) takes no sidecar in ``/dev``."""
+    src = write(tmp_path / "q.txt", "Apa?\n")
+    long = tmp_path / ("j" * 244 + ".jsonl")
+    run_batch(read_questions(src), FakeAnswer(), long)
+    assert ids_of(long) == ["1"] and len(lock_path(long).name) < 50 and not lock_path(long).exists()
+    (tmp_path / "null.jsonl").symlink_to(os.devnull)
+    seen: list[bool] = []
+
+    def answer(questions: list[str]) -> list[dict]:
+        seen.append(lock_path(tmp_path / "null.jsonl").exists())  # mid-run: a sidecar in /dev?
+        return FakeAnswer()(questions)
+
+    s = run_batch(read_questions(src), answer, tmp_path / "null.jsonl")
+    assert s.answered == 1 and seen == [False]
+
+
+@pytest.mark.parametrize("planted", ["folder", "symlink"])
+def test_a_lock_path_taken_by_something_else_is_named_never_followed(tmp_path: Path, planted: str) -> None:
+    out, victim = tmp_path / "o.jsonl", tmp_path / "victim.txt"
+    victim.write_text("keep")
+    if planted == "folder":
+        lock_path(out).mkdir()
+    else:
+        lock_path(out).symlink_to(victim)
+    src = write(tmp_path / "q.txt", "Apa?\n")
+    with pytest.raises(InputError, match=f"its lock file {lock_path(out)} is a folder or a symbolic link"):
+        run_batch(read_questions(src), FakeAnswer(), out)
+    assert victim.read_text() == "keep" and not out.exists()
