@@ -178,3 +178,23 @@ def test_an_encoder_that_returns_nan_is_an_encoder_error_not_a_nan_answer(corpus
     with pytest.raises(EncoderError, match="Berkas ini rusak"):
         Assistant(settings, encoder=_NaNEncoder(), log=lambda m: None)
     assert (settings.index_dir / "manifest.json").read_text(encoding="utf-8") == manifest  # nothing written
+
+
+def test_a_previous_build_with_nan_vectors_lends_none_of_them(corpus_dir, settings, monkeypatch) -> None:
+    """An index written before builds refused NaN vectors: an incremental build reused its NaN vector
+    (reused vectors are not the encoder's output, so nothing checked them) and kept it forever."""
+    from qa import indexing
+    from qa.ann import all_vectors
+    from qa.assistant import Assistant
+    from scripts.fakes import FakeEncoder
+
+    (corpus_dir / "rusak.txt").write_text("Berkas ini rusak.\n", encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(indexing, "check_finite", lambda vectors, texts: None)  # as built by an older release
+        old = Assistant(settings, encoder=_NaNEncoder(), log=lambda msg: None)
+    assert not np.isfinite(all_vectors(old.index.vectors)).all()
+    (corpus_dir / "baru.txt").write_text("Dokumen baru tentang anggaran.\n", encoding="utf-8")
+    logs: list[str] = []
+    new = Assistant(settings, encoder=FakeEncoder(), log=logs.append)
+    assert np.isfinite(all_vectors(new.index.vectors)).all()
+    assert any("NaN or infinite vectors" in line for line in logs), logs
