@@ -5,26 +5,21 @@ with the document yet asks for a place it never names. ``analyze`` reads that fr
 with the lexical channel's normalisation and stems (so its terms match the BM25 index), in a few
 microseconds and without models. The word lists are general Indonesian / English function vocabulary;
 the topic words of a corpus are weighed elsewhere (IDF), never listed here. Question words in their
-many spellings are in qa/question_words.py; what an abstention says from this, in qa/abstention.py.
+many spellings are in qa/question_words.py, the names and numbers it mentions in qa/question_names.py;
+what an abstention says from this, in qa/abstention.py.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .analysis import INFORMAL, STOPWORDS, token_spans, tokenize
+from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
-from .question_words import (
-    INDONESIAN_QUESTION_WORDS,
-    QUESTION_WORDS,
-    WORD_RE,
-    is_question_word,
-    standard_words,
-)
+from .question_names import names_in, numbers_in, spelled_like_words
+from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
@@ -56,16 +51,6 @@ _ATTRIBUTE_NOUNS = frozenset(
 _YESNO_EN = frozenset(
     "is are was were do does did can could should would will shall may might must has have".split()
 )
-
-_NUMBER_WORDS = frozenset(
-    """
-    nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas seratus seribu sejuta
-    belas puluh ratus ribu juta miliar milyar triliun setengah separuh
-    zero one two three four five six seven eight nine ten eleven twelve hundred thousand million billion
-    """.split()
-)
-_ENGLISH_WORDS = ENGLISH_FUNCTION_WORDS | (QUESTION_WORDS - INDONESIAN_QUESTION_WORDS)
-_DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -157,43 +142,6 @@ def _answer_type(words: list[str]) -> tuple[str, set[str]]:
     return "other", bound
 
 
-def _names(question: str) -> tuple[str, ...]:
-    """Capitalised words not opening a sentence, and acronyms; nothing from ALL-CAPS or Title Case text."""
-    tokens = [(m.start(), m.group()) for m in WORD_RE.finditer(question)]
-    caps = [t for _, t in tokens if t[:1].isupper()]
-    if not any(c.islower() for c in question):  # shouted: capitals say nothing
-        return ()
-    if len(tokens) >= 3 and len(caps) >= 0.6 * len(tokens):  # Title Case: only acronyms stand out
-        return tuple(dict.fromkeys(t for _, t in tokens if _acronym(t)))
-    out = []
-    prev_end = 0
-    for start, tok in tokens:
-        # Only the gap since the previous word can end a sentence (words hold no punctuation): looking
-        # at the whole prefix each time was quadratic (a 130,000-character question took minutes).
-        gap = question[prev_end:start].rstrip()
-        opening = (not gap and prev_end == 0) or gap[-1:] in (".", "!", "?")
-        prev_end = start + len(tok)
-        low = tok.lower()
-        if _acronym(tok) or (tok[:1].isupper() and not opening and len(tok) > 1 and not _is_function(low)):
-            out.append(tok)
-    return tuple(dict.fromkeys(out))
-
-
-def _acronym(tok: str) -> bool:
-    letters = [c for c in tok if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _is_function(low: str) -> bool:
-    return low in STOPWORDS or low in QUESTION_WORDS or low in ENGLISH_FUNCTION_WORDS
-
-
-def _numbers(question: str) -> tuple[str, ...]:
-    words = WORD_RE.findall(question.lower())
-    found = _DIGITS_RE.findall(question) + [w for w in words if w in _NUMBER_WORDS]
-    return tuple(dict.fromkeys(found))
-
-
 def _stems(words: Iterable[str]) -> set[str]:
     return {s for w in words for s in tokenize(w)}
 
@@ -213,8 +161,8 @@ def analyze(question: str) -> QuestionInfo:
     question = str(question)
     visible = _visible(question)
     empty_like = _no_letter_or_digit(visible)
-    names = () if empty_like else _names(visible)
-    acronyms = _spelled_like_function_words(visible, names)
+    names = () if empty_like else names_in(visible)
+    acronyms = spelled_like_words(visible, names)
     words = standard_words(WORD_RE.sub(lambda m: " " if m.group() in acronyms else m.group(), visible))
     answer_type, bound = _answer_type(words) if words else ("other", set())
     generic = _generic_stems() | _stems(bound)
@@ -236,22 +184,13 @@ def analyze(question: str) -> QuestionInfo:
         focus=tuple(focus),
         answer_type=answer_type,
         names=names,
-        numbers=_numbers(visible),
+        numbers=numbers_in(visible),
         empty_like=empty_like,
         vague=not empty_like and not focus,
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
         lead=_duration_lead(words) if answer_type == "time" else "",
     )
-
-
-def _spelled_like_function_words(visible: str, names: tuple[str, ...]) -> frozenset[str]:
-    """Acronyms among the names that spell an English question or function word ("apa itu WHO?", "Kapan
-    ITS didirikan?"): they name what is asked about, they do not ask. Not the question's first word
-    ("WHO founded it?" may be a shouted "who"); nothing in a shouted question (``_names`` finds none)."""
-    first = WORD_RE.search(visible)
-    opening = first.group() if first else ""
-    return frozenset(n for n in names if _acronym(n) and n.lower() in _ENGLISH_WORDS and n != opening)
 
 
 def _duration_lead(words: list[str]) -> str:
