@@ -6,7 +6,6 @@ web API: later versions add keys, never rename them.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -104,11 +103,6 @@ def highlight_spans(question: str, text: str) -> list[list[int]]:
     return [[s, e] for s, e, stem in token_spans(text) if stem in stems]
 
 
-# e5 cosines live in a narrow band (unrelated text ~0.75, paraphrase ~0.9): a logistic centred in
-# that band with a slope that spans it maps them onto [0, 1].
-CENTRE, SLOPE, SHARE_WEIGHT = 0.82, 40.0, 0.1
-
-
 # Function words that mark an English question; the corpus language is Indonesian.
 ENGLISH_FUNCTION_WORDS = frozenset(
     """
@@ -117,7 +111,6 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     these those and or not no i you he she it we they me my your his her its our their have has had there
     """.split()
 )
-NEUTRAL_SHARE = 0.5  # keyword overlap cannot be observed across languages: assume the middle
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -157,14 +150,3 @@ def written_in_another_language(question: str) -> bool:
         indonesian += low in STOPWORDS or is_question_word(low, INDONESIAN_QUESTION_WORDS)
     return english > 0 and english > indonesian
 
-
-def confidence(best_dense: float, share: float) -> float:
-    """How sure we are that the document answers the question, in [0, 1].
-
-    Raw cosine alone does not separate off-topic questions well (both cluster near 0.8), so
-    the share of the question's content words found in the answer passage adds evidence,
-    worth up to 0.1 of cosine. The formula is fixed; only the abstention threshold is
-    calibrated on labelled data (``qa calibrate``).
-    """
-    z = SLOPE * (best_dense + SHARE_WEIGHT * share - CENTRE)
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))

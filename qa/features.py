@@ -89,8 +89,10 @@ def question_terms(facts: QuestionFacts) -> tuple[list[str], np.ndarray, np.ndar
     """The question's distinct stems and masks of those that are focus, name and number stems."""
     terms = list(dict.fromkeys(facts.terms))
     focus = set(facts.focus)
-    names = {s for n in facts.names for s in tokenize(n)}
-    numbers = {s for n in facts.numbers for s in tokenize(n)}
+    # In the question's order, not a set's: a set of strings iterates in an order that changes with each
+    # process's hash seed, and the order of the terms is the order of the float sums over them.
+    names = dict.fromkeys(s for n in facts.names for s in tokenize(n))
+    numbers = dict.fromkeys(s for n in facts.numbers for s in tokenize(n))
     terms += [t for t in dict.fromkeys([*names, *numbers]) if t not in terms]
     masks = [np.array([t in group for t in terms], dtype=bool) for group in (focus, names, numbers)]
     return terms, masks[0], masks[1], masks[2]

@@ -56,6 +56,8 @@ def load_previous(index_dir: Path, expected: dict) -> tuple[PreviousBuild | None
     vectors = all_vectors(index)
     if len(vectors) != len(chunks) or index.d != expected["encoder"]["dim"]:
         return None, "previous index files disagree in size"
+    if not np.isfinite(vectors).all():  # written before builds refused NaN vectors: lend none of them
+        return None, "previous index holds NaN or infinite vectors"
     return PreviousBuild(corpus, chunks, vectors, current), "ok"
 
 

@@ -22,7 +22,7 @@ from .ann import POLICY, build_vector_index
 from .chunking import SPLITTER, Chunk, chunk_document
 from .config import Settings
 from .corpus import Document
-from .embedding import Encoder, describe
+from .embedding import Encoder, check_finite, describe
 from .incremental import corpus_changes, load_previous, reuse_vectors
 from .lexical import LexicalIndex
 from .manifest import FORMAT_VERSION, build_stamp
@@ -81,7 +81,9 @@ def encode_all(
         for i in range(0, len(texts), ENCODE_BATCH):
             parts.append(encoder.encode_passages(texts[i : i + ENCODE_BATCH], batch_size=ENCODE_BATCH))
             bar.update(len(parts[-1]))
-    return np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
+    vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
+    check_finite(vectors, texts)
+    return vectors
 
 
 class _Phases(dict):

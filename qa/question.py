@@ -5,19 +5,20 @@ with the document yet asks for a place it never names. ``analyze`` reads that fr
 with the lexical channel's normalisation and stems (so its terms match the BM25 index), in a few
 microseconds and without models. The word lists are general Indonesian / English function vocabulary;
 the topic words of a corpus are weighed elsewhere (IDF), never listed here. Question words in their
-many spellings are in qa/question_words.py; what an abstention says from this, in qa/abstention.py.
+many spellings are in qa/question_words.py, the names and numbers it mentions in qa/question_names.py;
+what an abstention says from this, in qa/abstention.py.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .analysis import INFORMAL, STOPWORDS, token_spans, tokenize
+from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
+from .question_names import names_in, numbers_in, spelled_like_words
 from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
@@ -51,15 +52,6 @@ _YESNO_EN = frozenset(
     "is are was were do does did can could should would will shall may might must has have".split()
 )
 
-_NUMBER_WORDS = frozenset(
-    """
-    nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas seratus seribu sejuta
-    belas puluh ratus ribu juta miliar milyar triliun setengah separuh
-    zero one two three four five six seven eight nine ten eleven twelve hundred thousand million billion
-    """.split()
-)
-_DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
-
 
 @dataclass(frozen=True)
 class QuestionInfo:
@@ -81,6 +73,16 @@ def _visible(text: str) -> str:
     """NFKC without format (zero-width, bidi), combining and other invisible characters."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(c for c in text if unicodedata.category(c)[0] not in "MC")
+
+
+def _no_letter_or_digit(visible: str) -> bool:
+    return not any(c.isalnum() for c in visible)
+
+
+def is_empty_like(question: str) -> bool:
+    """``analyze(question).empty_like`` without the rest of the analysis: a question's cut is what gets
+    analysed; reading 65,536 characters of words only to find a letter cost ~0.5 s and a cache entry."""
+    return _no_letter_or_digit(_visible(str(question)))
 
 
 def _plain(low: str) -> str:
@@ -140,43 +142,6 @@ def _answer_type(words: list[str]) -> tuple[str, set[str]]:
     return "other", bound
 
 
-def _names(question: str) -> tuple[str, ...]:
-    """Capitalised words not opening a sentence, and acronyms; nothing from ALL-CAPS or Title Case text."""
-    tokens = [(m.start(), m.group()) for m in WORD_RE.finditer(question)]
-    caps = [t for _, t in tokens if t[:1].isupper()]
-    if not any(c.islower() for c in question):  # shouted: capitals say nothing
-        return ()
-    if len(tokens) >= 3 and len(caps) >= 0.6 * len(tokens):  # Title Case: only acronyms stand out
-        return tuple(dict.fromkeys(t for _, t in tokens if _acronym(t)))
-    out = []
-    prev_end = 0
-    for start, tok in tokens:
-        # Only the gap since the previous word can end a sentence (words hold no punctuation): looking
-        # at the whole prefix each time was quadratic (a 130,000-character question took minutes).
-        gap = question[prev_end:start].rstrip()
-        opening = (not gap and prev_end == 0) or gap[-1:] in (".", "!", "?")
-        prev_end = start + len(tok)
-        low = tok.lower()
-        if _acronym(tok) or (tok[:1].isupper() and not opening and len(tok) > 1 and not _is_function(low)):
-            out.append(tok)
-    return tuple(dict.fromkeys(out))
-
-
-def _acronym(tok: str) -> bool:
-    letters = [c for c in tok if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _is_function(low: str) -> bool:
-    return low in STOPWORDS or low in QUESTION_WORDS or low in ENGLISH_FUNCTION_WORDS
-
-
-def _numbers(question: str) -> tuple[str, ...]:
-    words = WORD_RE.findall(question.lower())
-    found = _DIGITS_RE.findall(question) + [w for w in words if w in _NUMBER_WORDS]
-    return tuple(dict.fromkeys(found))
-
-
 def _stems(words: Iterable[str]) -> set[str]:
     return {s for w in words for s in tokenize(w)}
 
@@ -195,17 +160,18 @@ def analyze(question: str) -> QuestionInfo:
     """Read a question (pure, cached); never raises on any string."""
     question = str(question)
     visible = _visible(question)
-    empty_like = not any(c.isalnum() for c in visible)
-    words = standard_words(visible)
+    empty_like = _no_letter_or_digit(visible)
+    names = () if empty_like else names_in(visible)
+    acronyms = spelled_like_words(visible, names)
+    words = standard_words(WORD_RE.sub(lambda m: " " if m.group() in acronyms else m.group(), visible))
     answer_type, bound = _answer_type(words) if words else ("other", set())
     generic = _generic_stems() | _stems(bound)
     terms: list[str] = []
     focus: dict[str, str] = {}
-    names = () if empty_like else _names(visible)
     for start, end, stem in token_spans(visible):
         raw = visible[start:end]
         low = raw.lower()
-        if is_question_word(low) or low in ENGLISH_FUNCTION_WORDS:
+        if (is_question_word(low) or low in ENGLISH_FUNCTION_WORDS) and raw not in acronyms:
             continue
         if len(stem) < 2 and not stem.isdigit():  # a lone letter names nothing
             continue
@@ -218,7 +184,7 @@ def analyze(question: str) -> QuestionInfo:
         focus=tuple(focus),
         answer_type=answer_type,
         names=names,
-        numbers=_numbers(visible),
+        numbers=numbers_in(visible),
         empty_like=empty_like,
         vague=not empty_like and not focus,
         focus_words=tuple(focus.values()),

