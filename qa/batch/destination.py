@@ -57,8 +57,9 @@ def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | 
     if path.is_fifo() or path.is_socket():  # opening a FIFO blocks the run until a reader comes
         raise InputError(f"{path}: is a pipe or socket, expected an output file")
     if source is not None and (_is_stdin(path) if str(source) == "-" else same_file(Path(source), path)):
+        named = "standard input reads from it" if str(source) == "-" else str(source)  # not "file -"
         raise InputError(
-            f"{path} is the question file {source}; the answers would overwrite the questions",
+            f"{path} is the question file ({named}); the answers would overwrite the questions",
             "write the answers to another file, e.g. answers" + kind,
         )
     exists = path.exists() and path.stat().st_size > 0

@@ -168,9 +168,10 @@ def test_output_that_stdin_reads_is_refused(tmp_path, monkeypatch):
     src = write(tmp_path / "q.jsonl", '{"question": "Apa?"}\n')
     with src.open("rb") as f:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(f))
-        with pytest.raises(InputError, match="is the question file"):
+        with pytest.raises(InputError, match="is the question file") as exc:
             run_batch(read_questions("-"), FakeAnswer(), tmp_path / "q.jsonl", source="-")
     assert src.read_text() == '{"question": "Apa?"}\n'
+    assert "standard input reads from it" in str(exc.value) and "file -" not in str(exc.value)
 
 
 @pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
