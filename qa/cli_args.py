@@ -24,23 +24,28 @@ def _common() -> argparse.ArgumentParser:
     g.add_argument(
         "--corpus",
         metavar="DIR",
-        help="folder of documents: .txt .md .pdf .docx .html (env QA_CORPUS; default corpus/)",
+        help="folder of documents: .txt .md .markdown .pdf .docx .html .htm (env QA_CORPUS; default corpus/)",
     )
     g.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX; default index/)")
     g.add_argument(
         "--store",
         metavar="STORE",
         help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
-        "milvus://HOST:PORT[/NAME] (a Milvus server; credentials from MILVUS_TOKEN) (env QA_STORE)",
+        "milvus://HOST:PORT[/NAME] (a Milvus server; credentials from MILVUS_TOKEN, or MILVUS_USER and "
+        "MILVUS_PASSWORD) (env QA_STORE)",
     )
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
     g.add_argument("--model", help="sentence-transformers model id or path (env QA_MODEL)")
     g.add_argument(
         "--query-prefix", help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')"
     )
-    g.add_argument("--passage-prefix", help="text put before passages (env QA_PASSAGE_PREFIX)")
     g.add_argument(
-        "--window", type=int, help="neighbour sentences on each side indexed with a sentence (env QA_WINDOW)"
+        "--passage-prefix", help="text put before passages (env QA_PASSAGE_PREFIX; default 'passage: ')"
+    )
+    g.add_argument(
+        "--window",
+        type=int,
+        help="neighbour sentences on each side indexed with a sentence, 0-10 (env QA_WINDOW; default 1)",
     )
     return p
 

@@ -40,6 +40,24 @@ def test_help_states_the_k_range_and_chunk_size_default() -> None:
     assert "(default 32)" in " ".join(sub["batch"].format_help().split())
 
 
+def test_help_names_every_document_type_default_and_credential_variable() -> None:
+    """--help said .txt .md .pdf .docx .html (the readers also take .markdown and .htm), left out the passage
+    prefix and window defaults, and named MILVUS_TOKEN only (MILVUS_USER/MILVUS_PASSWORD work too)."""
+    import qa.cli
+    from qa.config import Settings
+    from qa.readers import SUFFIXES
+
+    parser = qa.cli.build_parser()
+    sub = next(a for a in parser._actions if a.choices and "ask" in a.choices).choices
+    text = " ".join(sub["index"].format_help().split())
+    corpus_help = text.split("--corpus DIR folder", 1)[1].split("--index", 1)[0]
+    assert set(re.findall(r"\.\w+", corpus_help.split("(env", 1)[0])) == set(SUFFIXES)
+    defaults = Settings()
+    assert f"default {defaults.query_prefix!r}" in text and f"default {defaults.passage_prefix!r}" in text
+    assert f"QA_WINDOW; default {defaults.window})" in text
+    assert all(name in text for name in ("MILVUS_TOKEN", "MILVUS_USER", "MILVUS_PASSWORD"))
+
+
 @pytest.mark.parametrize("question", ["", "   "])
 def test_empty_question_exits_2_with_a_message(question: str, tmp_path: Path) -> None:
     r = run("ask", question, "--index", str(tmp_path / "i"))
