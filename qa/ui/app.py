@@ -49,6 +49,8 @@ class WebApp(BatchHandlers):
         self.about = about or load_about(assistant.settings.corpus_dir, self.documents)
         # Limiting a question to one document needs the core's ``doc=`` (not in every version).
         self.supports_doc = "doc" in inspect.signature(assistant.ask_many).parameters
+        # every document a page was offered, so a choice the index no longer holds is told apart from a typo
+        self.offered: set[str] = set(self.documents)
         self.lock = PriorityLock()
         self.uploads = Admission(BATCH_CONCURRENCY, BATCH_LINE)
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="qa-web-"))
@@ -73,10 +75,22 @@ class WebApp(BatchHandlers):
     def can_limit_to_document(self) -> bool:
         return self.supports_doc and len(self.documents) > 1
 
+    def document_choices(self) -> list[str]:
+        """The drop-down's choices for a page opened now (the served index's documents)."""
+        documents = self.documents
+        self.offered.update(documents)
+        return [pages.ALL_DOCUMENTS, *documents]
+
     def check_doc(self, doc: Any) -> str | None:
-        """``None`` for every document; else a name of the corpus (checked, never echoed in full)."""
+        """``None`` for every document; else a name of the served index (checked, never echoed in full):
+        the page's choices may be older than the index, so they are not what is checked."""
         if doc is None or doc == "" or doc == pages.ALL_DOCUMENTS:
             return None
+        if isinstance(doc, str) and doc in self.offered and doc not in self.documents:
+            raise InputError(
+                f"Dokumen {doc[:80]!r} sudah tidak ada di indeks: indeks diperbarui sejak halaman dibuka.",
+                "Muat ulang halaman untuk daftar dokumen terbaru, atau pilih “Semua dokumen”.",
+            )
         if not isinstance(doc, str) or doc not in self.documents:
             raise InputError(f"Dokumen tidak dikenal: {str(doc)[:80]!r}.", "Pilih salah satu dokumen korpus.")
         if not self.supports_doc:
