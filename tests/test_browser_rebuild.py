@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_the_document_choices_follow_a_rebuild_of_the_served_index(browser, real
 
         api = Client(url, verbose=False, analytics_enabled=False, download_files=str(tmp_path / "dl"))
         out = api.predict(handle_file(str(questions)), 1, NEW, api_name="/batch")
-        assert json.loads(open(out, encoding="utf-8").readline())["answer"]["source"] == NEW
+        assert json.loads(Path(out).read_text(encoding="utf-8").splitlines()[0])["answer"]["source"] == NEW
 
         _choose_and_ask(before, OLD)  # the stale page's choice: a clear message, not Gradio's English
         before.get_by_text("sudah tidak ada di indeks").first.wait_for()

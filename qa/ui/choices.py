@@ -15,26 +15,24 @@ from . import pages
 from .app import WebApp
 
 
-class DocumentChoice(gr.Dropdown):
-    """The document drop-down, whose value the handler checks (``WebApp.check_doc``) against the index
-    that answers. Gradio's own check is against the choices the page was built with, which a rebuild
-    (:mod:`qa.live`) makes stale: it refused a new document, in English, listing every name."""
-
-    def get_block_name(self) -> str:
-        return "dropdown"  # the same widget in the page
-
-    def preprocess(self, payload: Any) -> Any:
-        return payload
+def _unchecked(payload: Any) -> Any:
+    return payload
 
 
 def doc_choice(app: WebApp) -> gr.Dropdown:
-    return DocumentChoice(
+    choice = gr.Dropdown(
         app.document_choices(),
         value=pages.ALL_DOCUMENTS,
         label="Dokumen",
         visible=app.can_limit_to_document,
         interactive=True,
     )
+    # The handler checks the value (WebApp.check_doc) against the index that answers. Gradio's own check
+    # is against the choices the page was built with, which a rebuild makes stale: it refused a new
+    # document, in English, listing every name. (A subclass would do, but Gradio writes a .pyi stub
+    # beside the module of any component class it sees defined.)
+    choice.preprocess = _unchecked  # type: ignore[method-assign]
+    return choice
 
 
 def follow_documents(demo: gr.Blocks, app: WebApp, choices: list[gr.Dropdown]) -> None:
