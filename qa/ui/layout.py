@@ -12,6 +12,7 @@ import gradio as gr
 
 from . import bars, pages, render
 from .app import WebApp
+from .asking import FairAsk
 from .batch import RUN_TTL
 from .choices import doc_choice, follow_documents
 from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
@@ -115,7 +116,11 @@ def THEME() -> gr.themes.Base:  # noqa: N802 - reads as the constant it stands f
     return gr.themes.Soft(primary_hue="teal", neutral_hue="slate")
 
 
-def _ask_tab(app: WebApp) -> gr.Dropdown:
+# Questions skip Gradio's first-come, first-served queue: they wait for their visitor's turn instead.
+QUESTIONS = {"concurrency_id": "ask", "concurrency_limit": None}
+
+
+def _ask_tab(app: WebApp, fair: FairAsk) -> gr.Dropdown:
     about = app.about
     with gr.Row():
         question = gr.Textbox(
@@ -153,9 +158,14 @@ def _ask_tab(app: WebApp) -> gr.Dropdown:
         with gr.Column(scale=2):
             plot = gr.HTML(bars.score_bars({}), elem_id="qa-plot")
     shown, asking = [card, table, plot, context], [question, k, doc]
-    asked = [gr.on([ask_btn.click, question.submit], app.ask_view, asking, shown, api_visibility="private")]
+    asked = [gr.on([ask_btn.click, question.submit], fair.ask_view, asking, shown, api_visibility="private",
+                   **QUESTIONS)]  # fmt: skip
     if examples is not None:
-        asked.append(examples.load_input_event.then(app.ask_view, asking, shown, api_visibility="private"))
+        asked.append(
+            examples.load_input_event.then(
+                fair.ask_view, asking, shown, api_visibility="private", **QUESTIONS
+            )
+        )
     for event in asked:
         event.success(None, js=SHOW_ANSWER, api_visibility="private")
     return doc
@@ -205,7 +215,7 @@ def build_demo(app: WebApp) -> gr.Blocks:
     with CheckedBlocks(title=about.title, analytics_enabled=False, delete_cache=(RUN_TTL, RUN_TTL)) as demo:
         gr.HTML(pages.header_html(about), elem_id="qa-header")
         with gr.Tab("Tanya"):
-            ask_doc = _ask_tab(app)
+            ask_doc = _ask_tab(app, fair := FairAsk(app))
         with gr.Tab("Batch"):
             batch_doc = _batch_tab(app)
         with gr.Tab("Tentang"):
@@ -215,5 +225,5 @@ def build_demo(app: WebApp) -> gr.Blocks:
             lambda: pages.about_html(app.assistant.info(), about), None, about_tab, api_visibility="private"
         )
         follow_documents(demo, app, [ask_doc, batch_doc])
-        gr.api(app.ask if app.can_limit_to_document else app.ask_api, api_name="ask")
+        gr.api(fair.ask if app.can_limit_to_document else fair.ask_api, api_name="ask", **QUESTIONS)
     return demo
