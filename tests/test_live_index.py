@@ -168,3 +168,23 @@ def test_a_document_a_page_offered_and_a_rebuild_removed_is_named_as_gone(settin
         app.check_doc("ketiga.txt")
     assert "kantor.txt" in app.document_choices() and "kedua.txt" not in app.document_choices()
     assert app.check_doc("kantor.txt") == "kantor.txt"
+
+
+def test_a_page_loaded_after_a_rebuild_offers_its_documents_and_shows_the_choice(settings, tmp_path) -> None:
+    """A one-document corpus has no drop-down; after a rebuild adds a second document, the page's load
+    event sends both drop-downs the new choices, visible (section 17). Unchanged, it sends nothing."""
+    import gradio as gr
+
+    from qa.ui.layout import build_demo
+
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    app.live = type(app.live)(app.live.current(), 0.0, log=lambda m: None)
+    demo = build_demo(app)
+    (refresh,) = [f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "refresh"]
+    assert refresh() == [gr.skip(), gr.skip()]
+    _rebuild(settings)
+    assert app.live.reopen_if_changed()
+    updates = refresh()
+    assert len(updates) == 2
+    for update in updates:
+        assert update.visible and ("kantor.txt", "kantor.txt") in update.choices
