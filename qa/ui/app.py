@@ -1,7 +1,8 @@
 """The Gradio web UI and API (``qa serve``, ``python app.py``, Hugging Face Spaces).
 
 One :class:`~qa.assistant.Assistant` is built and warmed at start-up and shared by every request (and
-replaced by a new one when the index is rebuilt: :mod:`qa.live`); the handlers check what a request
+replaced by a new one when the index is rebuilt: :mod:`qa.live`); a question first waits for its
+visitor's turn (:mod:`qa.ui.asking`, :mod:`qa.ui.turns`), then the handlers check what a request
 carries (:mod:`qa.ui.limits`), call the assistant under the model lock (:mod:`qa.ui.scheduler`) and
 hand the result to the pure renderers (:mod:`qa.ui.render`, :mod:`qa.ui.pages`). The page itself is laid
 out in :mod:`qa.ui.layout`, the Batch tab's handlers live in :mod:`qa.ui.batch`. No retrieval logic lives
@@ -27,6 +28,7 @@ from .batch import BatchHandlers
 from .limits import DEFAULT_K, MAX_WEB_QUESTION_CHARS, check_question, is_blank, parse_k, ui_error
 from .scheduler import Admission, PriorityLock
 
+# Gradio's queue, for the events that use it (questions and uploads wait in the app instead)
 QUEUE_SIZE, CONCURRENCY = 64, 4
 # Uploads answered at once, and waiting for a turn beyond those (in the app, not in Gradio's queue:
 # see qa.ui.scheduler.Admission); any more are refused at once.
