@@ -148,3 +148,43 @@ def test_a_rebuild_committed_while_the_server_opened_is_seen_and_a_no_op_index_i
     before = index_stamp(settings)
     open_index(settings, build="auto")  # `qa index` on a current index
     assert index_stamp(settings) == before and not live.reopen_if_changed()
+
+
+def test_a_document_a_page_offered_and_a_rebuild_removed_is_named_as_gone(settings, tmp_path) -> None:
+    """The page's choices may be older than the index (section 17): a removed document is told apart
+    from a name the server never offered, and a page opened now offers the new documents."""
+    from qa.errors import InputError
+
+    (settings.corpus_dir / "kedua.txt").write_text("Dokumen kedua membahas cuti tahunan.\n", encoding="utf-8")
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    app.live = type(app.live)(app.live.current(), 0.0, log=lambda m: None)
+    (settings.corpus_dir / "kedua.txt").unlink()
+    _rebuild(settings)
+    assert app.live.reopen_if_changed()
+    with pytest.raises(InputError, match="sudah tidak ada di indeks") as gone:
+        app.check_doc("kedua.txt")
+    assert "Muat ulang halaman" in (gone.value.hint or "")
+    with pytest.raises(InputError, match="Dokumen tidak dikenal"):
+        app.check_doc("ketiga.txt")
+    assert "kantor.txt" in app.document_choices() and "kedua.txt" not in app.document_choices()
+    assert app.check_doc("kantor.txt") == "kantor.txt"
+
+
+def test_a_page_loaded_after_a_rebuild_offers_its_documents_and_shows_the_choice(settings, tmp_path) -> None:
+    """A one-document corpus has no drop-down; after a rebuild adds a second document, the page's load
+    event sends both drop-downs the new choices, visible (section 17). Unchanged, it sends nothing."""
+    import gradio as gr
+
+    from qa.ui.layout import build_demo
+
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    app.live = type(app.live)(app.live.current(), 0.0, log=lambda m: None)
+    demo = build_demo(app)
+    (refresh,) = [f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "refresh"]
+    assert refresh() == [gr.skip(), gr.skip()]
+    _rebuild(settings)
+    assert app.live.reopen_if_changed()
+    updates = refresh()
+    assert len(updates) == 2
+    for update in updates:
+        assert update.visible and ("kantor.txt", "kantor.txt") in update.choices

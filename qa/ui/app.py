@@ -1,7 +1,8 @@
 """The Gradio web UI and API (``qa serve``, ``python app.py``, Hugging Face Spaces).
 
 One :class:`~qa.assistant.Assistant` is built and warmed at start-up and shared by every request (and
-replaced by a new one when the index is rebuilt: :mod:`qa.live`); the handlers check what a request
+replaced by a new one when the index is rebuilt: :mod:`qa.live`); a question first waits for its
+visitor's turn (:mod:`qa.ui.asking`, :mod:`qa.ui.turns`), then the handlers check what a request
 carries (:mod:`qa.ui.limits`), call the assistant under the model lock (:mod:`qa.ui.scheduler`) and
 hand the result to the pure renderers (:mod:`qa.ui.render`, :mod:`qa.ui.pages`). The page itself is laid
 out in :mod:`qa.ui.layout`, the Batch tab's handlers live in :mod:`qa.ui.batch`. No retrieval logic lives
@@ -27,6 +28,7 @@ from .batch import BatchHandlers
 from .limits import DEFAULT_K, MAX_WEB_QUESTION_CHARS, check_question, is_blank, parse_k, ui_error
 from .scheduler import Admission, PriorityLock
 
+# Gradio's queue, for the events that use it (questions and uploads wait in the app instead)
 QUEUE_SIZE, CONCURRENCY = 64, 4
 # Uploads answered at once, and waiting for a turn beyond those (in the app, not in Gradio's queue:
 # see qa.ui.scheduler.Admission); any more are refused at once.
@@ -49,6 +51,8 @@ class WebApp(BatchHandlers):
         self.about = about or load_about(assistant.settings.corpus_dir, self.documents)
         # Limiting a question to one document needs the core's ``doc=`` (not in every version).
         self.supports_doc = "doc" in inspect.signature(assistant.ask_many).parameters
+        # every document a page was offered, so a choice the index no longer holds is told apart from a typo
+        self.offered: set[str] = set(self.documents)
         self.lock = PriorityLock()
         self.uploads = Admission(BATCH_CONCURRENCY, BATCH_LINE)
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="qa-web-"))
@@ -73,10 +77,22 @@ class WebApp(BatchHandlers):
     def can_limit_to_document(self) -> bool:
         return self.supports_doc and len(self.documents) > 1
 
+    def document_choices(self) -> list[str]:
+        """The drop-down's choices for a page opened now (the served index's documents)."""
+        documents = self.documents
+        self.offered.update(documents)
+        return [pages.ALL_DOCUMENTS, *documents]
+
     def check_doc(self, doc: Any) -> str | None:
-        """``None`` for every document; else a name of the corpus (checked, never echoed in full)."""
+        """``None`` for every document; else a name of the served index (checked, never echoed in full):
+        the page's choices may be older than the index, so they are not what is checked."""
         if doc is None or doc == "" or doc == pages.ALL_DOCUMENTS:
             return None
+        if isinstance(doc, str) and doc in self.offered and doc not in self.documents:
+            raise InputError(
+                f"Dokumen {doc[:80]!r} sudah tidak ada di indeks: indeks diperbarui sejak halaman dibuka.",
+                "Muat ulang halaman untuk daftar dokumen terbaru, atau pilih “Semua dokumen”.",
+            )
         if not isinstance(doc, str) or doc not in self.documents:
             raise InputError(f"Dokumen tidak dikenal: {str(doc)[:80]!r}.", "Pilih salah satu dokumen korpus.")
         if not self.supports_doc:

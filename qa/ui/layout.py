@@ -12,7 +12,9 @@ import gradio as gr
 
 from . import bars, pages, render
 from .app import WebApp
+from .asking import FairAsk
 from .batch import RUN_TTL
+from .choices import doc_choice, follow_documents
 from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
 from .refusals import CheckedBlocks
 
@@ -114,17 +116,11 @@ def THEME() -> gr.themes.Base:  # noqa: N802 - reads as the constant it stands f
     return gr.themes.Soft(primary_hue="teal", neutral_hue="slate")
 
 
-def _doc_choice(app: WebApp) -> gr.Dropdown:
-    return gr.Dropdown(
-        [pages.ALL_DOCUMENTS, *app.documents],
-        value=pages.ALL_DOCUMENTS,
-        label="Dokumen",
-        visible=app.can_limit_to_document,
-        interactive=True,
-    )
+# Questions skip Gradio's first-come, first-served queue: they wait for their visitor's turn instead.
+QUESTIONS = {"concurrency_id": "ask", "concurrency_limit": None}
 
 
-def _ask_tab(app: WebApp) -> None:
+def _ask_tab(app: WebApp, fair: FairAsk) -> gr.Dropdown:
     about = app.about
     with gr.Row():
         question = gr.Textbox(
@@ -143,7 +139,7 @@ def _ask_tab(app: WebApp) -> None:
     )
     with gr.Row(elem_id="qa-settings"):
         k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)", scale=3)
-        doc = _doc_choice(app)
+        doc = doc_choice(app)
     card = gr.HTML(render.message_card("Jawaban akan muncul di sini."), elem_id="qa-card")
     with gr.Accordion("Lihat konteks", open=False, elem_id="qa-context-box"):
         context = gr.HTML(render.context_html({}), elem_id="qa-context")
@@ -162,14 +158,20 @@ def _ask_tab(app: WebApp) -> None:
         with gr.Column(scale=2):
             plot = gr.HTML(bars.score_bars({}), elem_id="qa-plot")
     shown, asking = [card, table, plot, context], [question, k, doc]
-    asked = [gr.on([ask_btn.click, question.submit], app.ask_view, asking, shown, api_visibility="private")]
+    asked = [gr.on([ask_btn.click, question.submit], fair.ask_view, asking, shown, api_visibility="private",
+                   **QUESTIONS)]  # fmt: skip
     if examples is not None:
-        asked.append(examples.load_input_event.then(app.ask_view, asking, shown, api_visibility="private"))
+        asked.append(
+            examples.load_input_event.then(
+                fair.ask_view, asking, shown, api_visibility="private", **QUESTIONS
+            )
+        )
     for event in asked:
         event.success(None, js=SHOW_ANSWER, api_visibility="private")
+    return doc
 
 
-def _batch_tab(app: WebApp) -> None:
+def _batch_tab(app: WebApp) -> gr.Dropdown:
     gr.Markdown(pages.BATCH_INTRO)
     with gr.Row():
         # No file_types: Gradio's check of them speaks English only ("Invalid file type: x.pdf. Only .txt,
@@ -178,7 +180,7 @@ def _batch_tab(app: WebApp) -> None:
         upload = gr.File(label="Berkas pertanyaan", scale=3, elem_id="qa-upload")
         with gr.Column(scale=2):
             k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)")
-            doc = _doc_choice(app)
+            doc = doc_choice(app)
             run_btn = gr.Button("Jawab semua", variant="primary", elem_id="qa-run")
     summary = gr.Markdown(elem_id="qa-summary")
     files = gr.File(label="Unduh hasil", file_count="multiple", interactive=False, elem_id="qa-results")
@@ -204,6 +206,7 @@ def _batch_tab(app: WebApp) -> None:
         app.batch_file, api_inputs, api_file, api_name="batch",
         concurrency_id="batch", concurrency_limit=None,
     )  # fmt: skip
+    return doc
 
 
 def build_demo(app: WebApp) -> gr.Blocks:
@@ -212,14 +215,15 @@ def build_demo(app: WebApp) -> gr.Blocks:
     with CheckedBlocks(title=about.title, analytics_enabled=False, delete_cache=(RUN_TTL, RUN_TTL)) as demo:
         gr.HTML(pages.header_html(about), elem_id="qa-header")
         with gr.Tab("Tanya"):
-            _ask_tab(app)
+            ask_doc = _ask_tab(app, fair := FairAsk(app))
         with gr.Tab("Batch"):
-            _batch_tab(app)
+            batch_doc = _batch_tab(app)
         with gr.Tab("Tentang"):
             about_tab = gr.HTML(pages.about_html(app.assistant.info(), about), elem_id="qa-about")
         # read again at each page load, so an index reopened since start-up (qa.live) shows its own stamp
         demo.load(
             lambda: pages.about_html(app.assistant.info(), about), None, about_tab, api_visibility="private"
         )
-        gr.api(app.ask if app.can_limit_to_document else app.ask_api, api_name="ask")
+        follow_documents(demo, app, [ask_doc, batch_doc])
+        gr.api(fair.ask if app.can_limit_to_document else fair.ask_api, api_name="ask", **QUESTIONS)
     return demo

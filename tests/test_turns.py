@@ -1,0 +1,107 @@
+"""Fair turns for visitors' questions (qa/ui/turns.py, docs/reliability.md section 17)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from qa.ui.turns import Busy, TooMany, Turns
+
+
+async def _served_order(turns: Turns, visitors: list[tuple[str, str]]) -> list[int]:
+    """Every visitor asks one question while another holds the turn; returns who was served when."""
+    order: list[int] = []
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with turns.turn(("h", "h")):
+            await release.wait()
+
+    async def ask(n: int, visitor: tuple[str, str]) -> None:
+        async with turns.turn(visitor):
+            order.append(n)
+            await asyncio.sleep(0)
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    tasks = []
+    for n, v in enumerate(visitors):
+        tasks.append(asyncio.create_task(ask(n, v)))
+        await asyncio.sleep(0)  # queued in this order
+    release.set()
+    await asyncio.gather(first, *tasks)
+    return order
+
+
+def test_a_session_that_floods_waits_its_turn_behind_a_session_that_asks_once() -> None:
+    flood = [("127.0.0.1", "flooder")] * 8
+    order = asyncio.run(_served_order(Turns(per_session=8, line=64), [*flood, ("127.0.0.1", "visitor")]))
+    assert order.index(8) <= 1, order  # at most one of the flood's questions before it (was: all 8)
+    assert [n for n in order if n != 8] == list(range(8))  # the flooder's own questions keep their order
+
+
+def test_an_address_that_floods_with_a_new_session_each_time_waits_its_turn_too() -> None:
+    flood = [("10.0.0.1", f"s{i}") for i in range(30)]
+    order = asyncio.run(_served_order(Turns(per_session=8, line=64), [*flood, ("10.0.0.2", "visitor")]))
+    assert order.index(30) <= 1, order
+
+
+def test_one_visitor_asking_alone_is_served_in_order() -> None:
+    order = asyncio.run(_served_order(Turns(per_session=8, line=64), [("a", "s")] * 5))
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_a_session_over_its_share_and_a_full_line_are_refused_at_once() -> None:
+    async def scenario() -> tuple[type, type]:
+        turns, release = Turns(per_session=2, line=3), asyncio.Event()
+
+        async def hold(visitor: tuple[str, str]) -> None:
+            async with turns.turn(visitor):
+                await release.wait()
+
+        tasks = [asyncio.create_task(hold(v)) for v in [("a", "x"), ("a", "x"), ("a", "x"), ("a", "y")]]
+        await asyncio.sleep(0.01)  # one holds the turn, three wait: x twice (its share), y once
+        refused = []
+        for visitor in [("a", "x"), ("b", "z")]:
+            try:
+                async with turns.turn(visitor):
+                    pass
+            except (TooMany, Busy) as exc:
+                refused.append(type(exc))
+        release.set()
+        await asyncio.gather(*tasks)
+        assert turns.load == (False, 0)
+        return refused[0], refused[1]
+
+    assert asyncio.run(scenario()) == (TooMany, Busy)
+
+
+@pytest.mark.parametrize("when", ["waiting", "just granted"])
+def test_a_question_whose_client_left_does_not_keep_the_turn(when: str) -> None:
+    async def scenario() -> list[str]:
+        turns, release, served = Turns(per_session=8, line=64), asyncio.Event(), []
+
+        async def ask(name: str, wait: asyncio.Event | None = None) -> None:
+            async with turns.turn((name, name)):
+                served.append(name)
+                if wait is not None:
+                    await wait.wait()
+
+        holder = asyncio.create_task(ask("holder", release))
+        await asyncio.sleep(0)
+        leaver = asyncio.create_task(ask("leaver"))
+        await asyncio.sleep(0)
+        other = asyncio.create_task(ask("other"))
+        await asyncio.sleep(0)
+        if when == "just granted":
+            release.set()
+            await asyncio.sleep(0)  # the holder passed the turn on: the leaver's ticket is set
+        leaver.cancel()
+        release.set()
+        await asyncio.gather(holder, other)
+        assert turns.load == (False, 0)
+        return served
+
+    served = asyncio.run(scenario())
+    assert "other" in served and served[0] == "holder"
