@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import queue
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -23,24 +22,18 @@ from typing import Any
 import gradio as gr
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, run_batch
-from ..errors import InputError, OutputError, QAError, describe
+from ..errors import InputError, OutputError, QAError
 from ..live import LiveAssistant
 from ..manifest import corpus_key
 from . import pages
 from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error
 from .scheduler import Admission, Cancelled, Full
+from .visitor import BUSY, for_visitor, server_side
 
 RUN_TTL = 3600  # seconds a batch's result folder is kept for downloading
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
-SERVER_CANNOT_SAVE = "Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti."
-BUSY = (
-    "Server sedang menjawab unggahan lain dan antreannya penuh ({slots} berjalan, {line} menunggu); "
-    "coba lagi beberapa menit lagi."
-)
-
-
 class BatchCancelled(Exception):
     """The visitor left: stop answering (never shown to anyone)."""
 
@@ -57,25 +50,6 @@ def _steps(questions: list[str]) -> Iterator[list[str]]:
         size += len(q)
     if step:
         yield step
-
-
-def _for_visitor(exc: QAError, src: Path, run: Path) -> QAError:
-    """A batch error as a visitor may read it: no path of the server's, no advice meant for the CLI.
-
-    A problem with the result files (a full disk, a folder the server cannot write) is the server's:
-    the visitor reads that it could not save, the operator reads the whole message on stderr."""
-    exc.message = exc.message.replace(str(src), "berkas yang diunggah")  # users know our copy as theirs
-    if isinstance(exc, OutputError) or str(run) in exc.message:
-        return _server_side(exc)
-    said = pages.upload_error(exc.message)
-    if isinstance(exc, InputError) and said != exc.message:
-        exc.message, exc.hint = said, None  # the hint was the CLI's, in English
-    return exc
-
-
-def _server_side(exc: QAError) -> OutputError:
-    print(f"batch upload: {describe(exc)}", file=sys.stderr)
-    return OutputError(SERVER_CANNOT_SAVE)
 
 
 class BatchHandlers:
@@ -162,7 +136,7 @@ class BatchHandlers:
             )  # fmt: skip
         except QAError as exc:
             shutil.rmtree(run, ignore_errors=True)
-            raise _for_visitor(exc, src, run) from None
+            raise for_visitor(exc, src, run) from None
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
             raise
@@ -179,7 +153,7 @@ class BatchHandlers:
             if run is not None:
                 shutil.rmtree(run, ignore_errors=True)
             where = run or self.workdir
-            raise _server_side(
+            raise server_side(
                 OutputError(f"cannot copy the upload into {where} ({exc.strerror or exc})")
             ) from None
 

@@ -1,0 +1,39 @@
+"""What a visitor may read of a batch upload's error: Indonesian, with no path of the server's.
+
+The CLI's messages are written for the person who owns the files; a visitor owns only the upload, so
+a problem with the server's own folders is reported to the operator (stderr) and as "could not save"
+to the visitor.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import InputError, OutputError, QAError, describe
+from . import pages
+
+SERVER_CANNOT_SAVE = "Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti."
+BUSY = (
+    "Server sedang menjawab unggahan lain dan antreannya penuh ({slots} berjalan, {line} menunggu); "
+    "coba lagi beberapa menit lagi."
+)
+
+
+def for_visitor(exc: QAError, src: Path, run: Path) -> QAError:
+    """A batch error as a visitor may read it: no path of the server's, no advice meant for the CLI.
+
+    A problem with the result files (a full disk, a folder the server cannot write) is the server's:
+    the visitor reads that it could not save, the operator reads the whole message on stderr."""
+    exc.message = exc.message.replace(str(src), "berkas yang diunggah")  # users know our copy as theirs
+    if isinstance(exc, OutputError) or str(run) in exc.message:
+        return server_side(exc)
+    said = pages.upload_error(exc.message)
+    if isinstance(exc, InputError) and said != exc.message:
+        exc.message, exc.hint = said, None  # the hint was the CLI's, in English
+    return exc
+
+
+def server_side(exc: QAError) -> OutputError:
+    print(f"batch upload: {describe(exc)}", file=sys.stderr)
+    return OutputError(SERVER_CANNOT_SAVE)
