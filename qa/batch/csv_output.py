@@ -60,7 +60,7 @@ class CsvWriter(Writer):
                 else:
                     self.done[_uncell(row[0])] = question_key(_uncell(row[2]))
                     if row[-1] and self.found[-1] == SOURCE_FIELD:
-                        self.sources.add(row[-1])
+                        self.sources.add(_uncell(row[-1]))
                 keep = pos[0]
         except csv.Error:
             pass

@@ -25,7 +25,7 @@ class MarkdownWriter(Writer):
     """
 
     signature = b"# Hasil tanya-jawab\n"
-    marker = re.compile(rb"<!-- qa:id=(\S*)(?: q=([0-9a-f]{16}))?(?: c=([0-9a-f]{16}))? -->\r?\n")
+    marker = re.compile(rb"<!-- qa:id=(\S*)(?: q=([0-9a-f]{16}))?(?: c=(\S+))? -->\r?\n")
 
     def scan(self, f: BinaryIO) -> int:
         keep, pos = 0, 0
@@ -36,7 +36,7 @@ class MarkdownWriter(Writer):
                 key = m.group(2).decode() if m.group(2) else None
                 self.done[unquote(m.group(1).decode("ascii", "replace"))] = key
                 if m.group(3):
-                    self.sources.add(m.group(3).decode())
+                    self.sources.add(unquote(m.group(3).decode("ascii", "replace")))
                 keep, self.count = pos, self.count + 1
         return keep
 
@@ -64,7 +64,8 @@ class MarkdownWriter(Writer):
                 source = " ".join(str(location_label(ans) or "").split()).replace("`", "'")
                 out.append(f"{quoted or '>' + chr(10)}\nSumber: `{source}` · skor {_num(ans.get('score'))}")
                 out.append(f" · keyakinan {_num(res.get('confidence'))}\n")
-            source = f" c={self.source}" if self.source else ""
+            # quoted like the id: a caller's own key ("v2 corpus") must not break the marker resume reads
+            source = f" c={quote(self.source, safe='')}" if self.source else ""
             out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} q={self.key(rec)}{source} -->\n")
         return "".join(out)
 

@@ -68,7 +68,7 @@ def csv_rows(path: Path) -> list[dict]:
 
 
 def md_ids(path: Path) -> list[str]:
-    return re.findall(r"^<!-- qa:id=(\S*)(?: [qc]=[0-9a-f]+)* -->$", path.read_text(), re.M)
+    return re.findall(r"^<!-- qa:id=(\S*)(?: [qc]=\S+)* -->$", path.read_text(), re.M)
 
 
 def ids_of(path: Path) -> list[str]:

@@ -107,3 +107,19 @@ def test_qa_batch_resume_against_a_changed_corpus_is_one_line_and_exit_2(tmp_pat
 
 def _key(tmp_path: Path) -> str:
     return corpus_key(json.loads((tmp_path / "index" / "manifest.json").read_text()))
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
+def test_a_callers_own_corpus_key_resumes_and_is_still_checked(tmp_path, ext):
+    """A library caller's key need not be 16 hex digits. Before: in a report its marker no longer parsed, so
+    a resume answered every question again (duplicates); in a CSV a key starting with ``+`` came back with
+    the spreadsheet guard ``'`` and a good resume was refused as another corpus."""
+    out, mine = tmp_path / f"o.{ext}", "+v2 corpus --> x"
+    run_batch(read_questions(_questions(tmp_path, 2)), FakeAnswer(), out, k=2, corpus_key=lambda: mine)
+    fake = FakeAnswer()
+    src = _questions(tmp_path, 3)
+    s = run_batch(read_questions(src), fake, out, k=2, resume=True, corpus_key=lambda: mine)
+    assert (s.skipped, s.answered, len(fake.asked)) == (2, 1, 1) and ids_of(out) == ["1", "2", "3"]
+    with pytest.raises(InputError, match="another corpus or model"):
+        run_batch(read_questions(_questions(tmp_path, 4)), FakeAnswer(), out, k=2, resume=True,
+                  corpus_key=lambda: A)  # fmt: skip
