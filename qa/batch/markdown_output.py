@@ -25,6 +25,7 @@ class MarkdownWriter(Writer):
     """
 
     signature = b"# Hasil tanya-jawab\n"
+    sections = 0  # sections found on resume: numbering goes on after them (``count`` is this run's)
     marker = re.compile(rb"<!-- qa:id=(\S*)(?: q=([0-9a-f]{16}))?(?: c=(\S+))? -->\r?\n")
 
     def scan(self, f: BinaryIO) -> int:
@@ -37,7 +38,7 @@ class MarkdownWriter(Writer):
                 self.done[unquote(m.group(1).decode("ascii", "replace"))] = key
                 if m.group(3):
                     self.sources.add(unquote(m.group(3).decode("ascii", "replace")))
-                keep, self.count = pos, self.count + 1
+                keep, self.sections = pos, self.sections + 1
         return keep
 
     def key(self, rec: Record) -> str:
@@ -45,7 +46,7 @@ class MarkdownWriter(Writer):
 
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = [self.signature.decode()] if self.fresh else []
-        for n, (rec, result) in enumerate(items, self.count + 1):
+        for n, (rec, result) in enumerate(items, self.sections + self.count + 1):
             question = _plain(" ".join((rec.question or "(tanpa pertanyaan)").split()))
             question = question if len(question) <= 300 else question[:300] + "…"
             out.append(f"\n### {n}. {question}\n\n")

@@ -362,3 +362,26 @@ def test_force_onto_a_full_disk_leaves_the_old_output_as_it_was(tmp_path, monkey
     assert s.answered == 2 and ids_of(out) == ["1", "2"] and "precious" not in out.read_text()
     assert link.is_symlink() and (out.stat().st_mode & 0o777) == 0o640  # the file replaced, as it was
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"link.{ext}", f"o.{ext}", "q.txt"]
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
+def test_disk_full_during_a_resume_counts_the_answers_kept_once(tmp_path, monkeypatch, ext):
+    """Before: a resumed report counted the sections it found twice ("15 answers kept" for 9)."""
+    out = tmp_path / f"o.{ext}"
+    run_batch(read_questions(write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(6)))),
+              FakeAnswer(), out, chunk_size=3, k=2)  # fmt: skip
+    src = write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(12)))
+    calls, real_fsync = {"n": 0}, os.fsync
+
+    def failing(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(OutputError) as exc:
+        run_batch(read_questions(src), FakeAnswer(), out, chunk_size=3, k=2, resume=True)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert exc.value.message == f"disk full writing {out}; 9 answers kept, rerun with --resume"
+    assert len(ids_of(out)) == 9
