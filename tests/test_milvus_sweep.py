@@ -275,3 +275,27 @@ def test_a_malformed_or_miscounting_manifest_property_is_refused_in_one_line(tmp
         assert Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None).index.chunks
     finally:
         milvus_target.forget(parse_store(spec))
+
+
+def test_a_lite_database_given_as_the_index_folder_still_opens_after_calibrate_kept_a_file_aside(
+    tmp_path: Path,
+) -> None:
+    """--index x.db --store milvus:x.db: qa calibrate keeps a calibration file that is not its own aside as
+    ``<name>.kept-<time>``. Before: that name was not one of ours, and the database was then refused as
+    "a folder that is not a Milvus Lite database" at every later start."""
+    from types import SimpleNamespace
+
+    from qa.calibration import calibration_path, save_threshold
+
+    db = tmp_path / "x.db"
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=db, store=f"milvus:{db}")
+    target = parse_store(settings.store)
+    connect(target)
+    milvus_target.forget(target)
+    calibration_path(settings).write_text("not ours", encoding="utf-8")
+    index = SimpleNamespace(manifest={"encoder": {"model": "e5"}})
+    assistant = SimpleNamespace(settings=settings, index=index)
+    save_threshold({"threshold": 0.5}, assistant)  # type: ignore[arg-type]
+    assert [p.read_text(encoding="utf-8") for p in db.glob("calibration-*.json.kept-*")] == ["not ours"]
+    connect(target)
+    milvus_target.forget(target)

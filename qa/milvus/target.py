@@ -35,8 +35,8 @@ _LITE_ENTRIES = {
     "database_properties.json.tmp",
 }
 # Our calibration files (qa.calibration), there too when the index folder is the .db itself, and the
-# temporary file a killed `qa calibrate` may leave beside them.
-_OURS = re.compile(r"\.?calibration(-[0-9a-f]{12})?\.json(\.\d+\.tmp)?")
+# temporary file a killed `qa calibrate` may leave beside them, and a file of that name it kept aside.
+_OURS = re.compile(r"\.?calibration(-[0-9a-f]{12})?\.json(\.\d+\.tmp|\.kept-\d{8}T\d{6}Z)?")
 SERVER_FORM = "write it as milvus://HOST:PORT[/NAME]"
 FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
 
