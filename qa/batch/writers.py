@@ -173,8 +173,9 @@ class Writer:
             return self.path.open("wb", buffering=0)
         new = sidecar(real, "qa-new")
         f = new.open("wb", buffering=0)
-        os.fchmod(f.fileno(), stat.S_IMODE(real.stat().st_mode))
-        self.replacing = (new, real)
+        self.replacing = (new, real)  # from here a failure removes it
+        with contextlib.suppress(OSError):  # the old file's mode, where the file system keeps modes (not FAT)
+            os.fchmod(f.fileno(), stat.S_IMODE(real.stat().st_mode))
         return f
 
     def _cut_back(self) -> None:

@@ -385,3 +385,20 @@ def test_disk_full_during_a_resume_counts_the_answers_kept_once(tmp_path, monkey
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert exc.value.message == f"disk full writing {out}; 9 answers kept, rerun with --resume"
     assert len(ids_of(out)) == 9
+
+
+def test_force_where_the_file_system_refuses_chmod_still_replaces_the_output(tmp_path, monkeypatch):
+    """A FAT-formatted USB stick refuses chmod (EPERM). Before: ``--force`` failed there on every run, with
+    "0 answers kept, rerun with --resume", and left its half-made ``.qa-new`` file beside the output."""
+    import qa.batch.writers
+
+    src = write(tmp_path / "q.txt", "Apa A?\nSiapa B?\n")
+    out = write(tmp_path / "o.jsonl", "old\n")
+
+    def refused(fd: int, mode: int) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(qa.batch.writers.os, "fchmod", refused)
+    s = run_batch(read_questions(src), FakeAnswer(), out, force=True)
+    assert s.answered == 2 and ids_of(out) == ["1", "2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.jsonl", "q.txt"]
