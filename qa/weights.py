@@ -6,8 +6,8 @@ then say the index is stale, or the new query vectors are searched against passa
 weights, silently. Hashing whole weight files would cost seconds at every start for a large model, so a
 file over ``WHOLE`` bytes is hashed by its size and ``SAMPLES`` blocks spread over it (training changes
 nearly every tensor, so every block); smaller files (configurations, tokenizer, vocabulary) are hashed
-whole. Files are read through links (the hub cache's snapshots link to its blobs); documentation and
-hidden files do not count.
+whole. Files are read through links (the hub cache's snapshots link to its blobs); documentation, hidden
+files and the weights of other runtimes (ONNX, OpenVINO, TensorFlow, Flax, Rust) do not count.
 """
 
 from __future__ import annotations
@@ -18,10 +18,16 @@ from pathlib import Path
 WHOLE = 16 << 20  # files up to this size are hashed whole
 SAMPLES, BLOCK = 32, 64 << 10  # a larger file: its size and 32 blocks of 64 KiB, first and last included
 _IGNORED = (".md", ".lock")  # documentation; the hub's download locks
+# Weights of other runtimes, which sentence-transformers (on torch) never reads: a full download of the
+# repository adds them to the snapshot, and must not make every index built with the model stale.
+_OTHER_RUNTIMES = (".onnx", ".h5", ".msgpack", ".ot")
+_OTHER_FOLDERS = {"onnx", "openvino"}
 
 
 def _counts(path: Path, root: Path) -> bool:
     parts = path.relative_to(root).parts
+    if parts[0] in _OTHER_FOLDERS or path.name.lower().endswith(_OTHER_RUNTIMES):
+        return False
     return not any(p.startswith(".") for p in parts) and not path.name.lower().endswith(_IGNORED)
 
 

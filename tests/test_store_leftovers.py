@@ -310,3 +310,31 @@ def test_a_served_milvus_server_index_is_reopened_when_its_alias_moves(milvus_se
     assert live.reopen_if_changed()
     assert "kantor.txt" in live.current().documents
     assert live.current().ask("gedung Pancasila", 1).passages[0].source == "kantor.txt"
+
+
+def test_a_model_fingerprint_ignores_weights_for_other_runtimes(tmp_path) -> None:
+    """``huggingface-cli download`` of a whole model repository adds onnx/, openvino/ and the TensorFlow,
+    Flax and Rust weights to the cached snapshot. Before: that changed the fingerprint, so every index built
+    with the model was called stale and re-embedded, though sentence-transformers reads none of them."""
+    from qa.weights import fingerprint
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text('{"hidden_size": 4}', encoding="utf-8")
+    (model / "model.safetensors").write_bytes(b"torch weights")
+    first = fingerprint(model)
+    others = [
+        "onnx/model.onnx",
+        "onnx/model_qint8_avx512.onnx",
+        "openvino/openvino_model.xml",
+        "openvino/openvino_model.bin",
+        "tf_model.h5",
+        "flax_model.msgpack",
+        "rust_model.ot",
+    ]
+    for name in others:
+        (model / name).parent.mkdir(exist_ok=True)
+        (model / name).write_bytes(b"other runtime")
+    assert fingerprint(model) == first
+    (model / "model.safetensors").write_bytes(b"fine-tuned weights")
+    assert fingerprint(model) != first
