@@ -216,3 +216,19 @@ def test_a_look_whose_thread_cannot_start_serves_the_request_and_a_later_look_st
     while live.current() is first and time.monotonic() < deadline:
         time.sleep(0.05)
     assert "kantor.txt" in live.current().documents
+
+
+def test_an_assistant_replaced_by_a_reopen_is_freed(settings, tmp_path) -> None:
+    import gc
+    import weakref
+
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    app.live = type(app.live)(app.live.current(), 0.0, log=lambda m: None)
+    _rebuild(settings)
+    assert app.live.reopen_if_changed()
+    replaced = weakref.ref(app.live.current())
+    app.ask(QUESTION, 3)  # a request pinned it on a thread, then let go
+    _rebuild(settings, "Kantor asisten menteri pindah ke gedung Garuda.")
+    assert app.live.reopen_if_changed()
+    gc.collect()
+    assert replaced() is None  # a server that follows many rebuilds does not keep every index in memory
