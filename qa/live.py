@@ -99,7 +99,11 @@ class LiveAssistant:
         due = self.interval is not None and self._clock() - self._looked >= self.interval
         if due and self._reopening.acquire(blocking=False):
             self._looked = self._clock()
-            threading.Thread(target=self._reopen_locked, name="qa-reopen", daemon=True).start()
+            try:
+                threading.Thread(target=self._reopen_locked, name="qa-reopen", daemon=True).start()
+            except RuntimeError as exc:  # no thread to spare now: this request is served, a later one looks
+                self._reopening.release()
+                self.log(f"cannot look for a new index now ({exc}); serving the one open")
         return self._current
 
     @contextlib.contextmanager

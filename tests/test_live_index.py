@@ -188,3 +188,47 @@ def test_a_page_loaded_after_a_rebuild_offers_its_documents_and_shows_the_choice
     assert len(updates) == 2
     for update in updates:
         assert update.visible and ("kantor.txt", "kantor.txt") in update.choices
+
+
+def test_a_look_whose_thread_cannot_start_serves_the_request_and_a_later_look_still_runs(
+    settings, tmp_path, monkeypatch
+) -> None:
+    import threading
+
+    now, logs = [0.0], []
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    live = app.live = type(app.live)(app.live.current(), 5.0, log=logs.append, clock=lambda: now[0])
+    first = live.current()
+    _rebuild(settings)
+    start = threading.Thread.start
+
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    now[0] = 5.0
+    assert live.current() is first  # the request is answered, not failed by the look's thread
+    assert any("can't start new thread" in m for m in logs)
+    monkeypatch.setattr(threading.Thread, "start", start)
+    now[0] = 10.0
+    live.current()  # the next look is not locked out by the one that never ran
+    deadline = time.monotonic() + 60
+    while live.current() is first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "kantor.txt" in live.current().documents
+
+
+def test_an_assistant_replaced_by_a_reopen_is_freed(settings, tmp_path) -> None:
+    import gc
+    import weakref
+
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    app.live = type(app.live)(app.live.current(), 0.0, log=lambda m: None)
+    _rebuild(settings)
+    assert app.live.reopen_if_changed()
+    replaced = weakref.ref(app.live.current())
+    app.ask(QUESTION, 3)  # a request pinned it on a thread, then let go
+    _rebuild(settings, "Kantor asisten menteri pindah ke gedung Garuda.")
+    assert app.live.reopen_if_changed()
+    gc.collect()
+    assert replaced() is None  # a server that follows many rebuilds does not keep every index in memory

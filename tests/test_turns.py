@@ -105,3 +105,39 @@ def test_a_question_whose_client_left_does_not_keep_the_turn(when: str) -> None:
 
     served = asyncio.run(scenario())
     assert "other" in served and served[0] == "holder"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_cancellations_and_failures_never_leak_a_turn_or_a_place_in_line(seed: int) -> None:
+    import random
+
+    async def scenario() -> None:
+        rnd, turns, holding = random.Random(seed), Turns(per_session=3, line=10), [0]
+
+        async def ask(visitor: tuple[str, str]) -> None:
+            try:
+                async with turns.turn(visitor):
+                    holding[0] += 1
+                    assert holding[0] == 1  # one question at the model at a time
+                    try:
+                        for _ in range(rnd.randint(0, 3)):
+                            await asyncio.sleep(0)
+                        if rnd.random() < 0.2:
+                            raise ValueError("the answer failed")
+                    finally:
+                        holding[0] -= 1
+            except (TooMany, Busy, ValueError, asyncio.CancelledError):
+                pass
+
+        tasks: list[asyncio.Task[None]] = []
+        for _ in range(300):
+            tasks.append(asyncio.create_task(ask((str(rnd.randint(0, 3)), str(rnd.randint(0, 4))))))
+            for _ in range(rnd.randint(0, 2)):
+                await asyncio.sleep(0)
+            if rnd.random() < 0.3:  # a client leaves: waiting, just granted, or holding the turn
+                rnd.choice(tasks).cancel()
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 10)
+        assert turns.load == (False, 0)
+        assert not turns._waiting and not turns._of_session  # nothing kept for visitors who are gone
+
+    asyncio.run(scenario())

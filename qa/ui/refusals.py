@@ -80,5 +80,7 @@ class CheckedBlocks(gr.Blocks):
             return await super().preprocess_data(block_fn, inputs, state, *args, **kwargs)
         except Error:
             raise
+        except OSError as exc:  # the server's side: the operator's log keeps the cause (the visitor does not)
+            raise refusal(block_fn, inputs, exc) from exc
         except Exception as exc:  # noqa: BLE001 - every failed check of a value, whatever Gradio raised
             raise refusal(block_fn, inputs, exc) from None
