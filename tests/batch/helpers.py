@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import re
 from pathlib import Path
 
@@ -77,3 +79,16 @@ def ids_of(path: Path) -> list[str]:
     if path.suffix == ".csv":
         return [r["id"] for r in csv_rows(path)]
     return md_ids(path)
+
+
+def disk_full_at(monkeypatch, call: int) -> None:  # noqa: ANN001 - pytest's fixture
+    """Make the ``call``-th ``os.fsync`` fail as a full disk does (the others sync as usual)."""
+    calls, real_fsync = [0], os.fsync
+
+    def fsync(fd: int) -> None:
+        calls[0] += 1
+        if calls[0] == call:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)

@@ -17,7 +17,7 @@ from qa.batch import read_questions, run_batch
 from qa.batch.writers import CSV_COLUMNS
 from qa.errors import InputError, OutputError
 
-from .helpers import FakeAnswer, csv_rows, ids_of, jsonl, md_ids, write
+from .helpers import FakeAnswer, csv_rows, disk_full_at, ids_of, jsonl, md_ids, write
 
 
 def test_extra_fields_colliding_with_output_fields_are_prefixed(tmp_path):
@@ -254,19 +254,10 @@ def test_disk_full_is_one_clear_error_and_the_output_stays_resumable(tmp_path, m
     for ext in ("jsonl", "csv", "md"):
         ref, out = tmp_path / f"ref.{ext}", tmp_path / f"o.{ext}"
         run_batch(read_questions(src), FakeAnswer(), ref, chunk_size=3, k=2)
-        calls = {"n": 0}
-        real_fsync = os.fsync
-
-        def failing(fd: int, calls: dict = calls, real_fsync=real_fsync) -> None:  # noqa: ANN001
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            real_fsync(fd)
-
-        monkeypatch.setattr(os, "fsync", failing)
-        with pytest.raises(OutputError) as exc:
-            run_batch(read_questions(src), FakeAnswer(), out, chunk_size=3, k=2)
-        monkeypatch.setattr(os, "fsync", real_fsync)
+        with monkeypatch.context() as m:
+            disk_full_at(m, 3)
+            with pytest.raises(OutputError) as exc:
+                run_batch(read_questions(src), FakeAnswer(), out, chunk_size=3, k=2)
         assert exc.value.message == f"disk full writing {out}; 6 answers kept, rerun with --resume"
         assert exc.value.exit_code == 6
         assert ids_of(out) == [str(i) for i in range(1, 7)]  # the failed chunk was cut back off
@@ -371,18 +362,10 @@ def test_disk_full_during_a_resume_counts_the_answers_kept_once(tmp_path, monkey
     run_batch(read_questions(write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(6)))),
               FakeAnswer(), out, chunk_size=3, k=2)  # fmt: skip
     src = write(tmp_path / "q.txt", "".join(f"Q{i}?\n" for i in range(12)))
-    calls, real_fsync = {"n": 0}, os.fsync
-
-    def failing(fd: int) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", failing)
-    with pytest.raises(OutputError) as exc:
-        run_batch(read_questions(src), FakeAnswer(), out, chunk_size=3, k=2, resume=True)
-    monkeypatch.setattr(os, "fsync", real_fsync)
+    with monkeypatch.context() as m:
+        disk_full_at(m, 2)
+        with pytest.raises(OutputError) as exc:
+            run_batch(read_questions(src), FakeAnswer(), out, chunk_size=3, k=2, resume=True)
     assert exc.value.message == f"disk full writing {out}; 9 answers kept, rerun with --resume"
     assert len(ids_of(out)) == 9
 
