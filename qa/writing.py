@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import fcntl
 import json
 import os
 import shutil
@@ -22,7 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import locking
 from .errors import IndexError_, IndexLockedError
+from .locking import LockBusy, LockRaced, LocksUnsupported
 from .manifest import MANIFEST, UNWRITABLE_HINT, read_manifest, sha256_file
 from .ownership import (
     MARKER,
@@ -164,48 +165,39 @@ def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
 
 
 def _take_lock(index_dir: Path, wait: bool) -> int:
-    """An open descriptor that holds the lock."""
-    target, flags = index_dir, os.O_RDONLY | os.O_DIRECTORY
-    for _ in range(_LOCK_ATTEMPTS):
+    """An open descriptor holding the lock: the folder's, or ``.lock``'s where folders cannot be locked."""
+    try:
+        return _hold(index_dir, index_dir, os.O_RDONLY | os.O_DIRECTORY, wait)
+    except LocksUnsupported as exc:
+        if exc.error.errno not in (errno.EBADF, errno.EINVAL):  # no locks at all, not just on folders
+            raise _no_locks(index_dir, exc.error) from None
+    try:
+        return _hold(index_dir, index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, wait)
+    except LocksUnsupported as exc:
+        raise _no_locks(index_dir, exc.error) from None
+
+
+def _hold(index_dir: Path, target: Path, flags: int, wait: bool) -> int:
+    def open_fd() -> int:
         try:
             index_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(target, flags, 0o644)
+            return os.open(target, flags, 0o644)
         except OSError as exc:
             raise _unwritable(index_dir, exc) from None
-        try:
-            locked = _flock(fd, index_dir, wait, folder=target == index_dir)
-        except BaseException:
-            os.close(fd)
-            raise
-        if locked and _same_file(fd, target):
-            return fd
-        os.close(fd)
-        if not locked:  # this file system locks files only
-            target, flags = index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT
-    raise IndexLockedError(f"the index folder {index_dir} kept being replaced while it was locked")
 
-
-def _flock(fd: int, index_dir: Path, wait: bool, folder: bool) -> bool:
-    """Lock ``fd``; False when it is a folder and the file system cannot lock folders."""
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        return locking.hold(target, open_fd, wait=wait, attempts=_LOCK_ATTEMPTS)
+    except LockBusy:
+        raise IndexLockedError(f"another process is building the index in {index_dir}") from None
+    except LockRaced:
+        replaced = f"the index folder {index_dir} kept being replaced while it was locked"
+        raise IndexLockedError(replaced) from None
     except OSError as exc:
-        if exc.errno in (errno.EAGAIN, errno.EACCES):
-            raise IndexLockedError(f"another process is building the index in {index_dir}") from None
-        if folder and exc.errno in (errno.EBADF, errno.EINVAL):
-            return False
-        raise IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
-            f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
-            "choose an index folder on a local disk with --index / QA_INDEX",
-        ) from None
-    return True
+        raise _no_locks(index_dir, exc) from None
 
 
-def _same_file(fd: int, path: Path) -> bool:
-    """True while ``path`` still names the file or folder open as ``fd``."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    held = os.fstat(fd)
-    return (st.st_dev, st.st_ino) == (held.st_dev, held.st_ino)
+def _no_locks(index_dir: Path, exc: OSError) -> IndexError_:
+    return IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
+        f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
+        "choose an index folder on a local disk with --index / QA_INDEX",
+    )

@@ -5,19 +5,22 @@ and appended their chunks into one file, interleaved. The lock is an OS lock (``
 sidecar next to the output, ``.<name>.qa-lock``, taken before the output is checked for content or
 scanned for a resume and held until the run ends. The kernel drops it when the process dies (SIGKILL,
 a crash), so a sidecar left behind never blocks anyone: the next run takes it and removes it. The output
-is named by its real path (symbolic links resolved), so two names of one file share one lock.
+is named by its real path (symbolic links resolved), so two names of one file share one lock; an
+existing output is locked itself as well, so a hard link (a second name, with its own sidecar) is refused
+too. The mechanism (lock, then check the path still names what was locked) is :mod:`qa.locking`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import os
 from pathlib import Path
 
+from .. import locking
 from ..errors import InputError
+from ..locking import LockBusy, LocksUnsupported
 
 
 class OutputBusyError(InputError):
@@ -39,12 +42,20 @@ def _digest(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
+_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+
+
+class _Unlocked(Exception):
+    """The sidecar cannot be made beside an output that exists (a writable link into /dev): run unlocked."""
+
+
 class OutputLock:
     """Held while a run may write ``output``; :meth:`release` (idempotent) removes the sidecar."""
 
     def __init__(self, output: Path) -> None:
         self.output, self.path = output, lock_path(output)
-        self.fd: int | None = None
+        self.fd: int | None = None  # the sidecar's
+        self.file_fd: int | None = None  # the output's own, when it exists (see _lock_the_file)
         self.made: list[Path] = []  # folders created for the sidecar, removed again if left empty
 
     def acquire(self) -> OutputLock:
@@ -57,38 +68,52 @@ class OutputLock:
         if self.output.exists() and not self.output.is_file():
             return self  # a device (a link to /dev/null): no file of the user's to interleave into
         self._make_parents()
-        while True:
-            try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-            except OSError as exc:
-                if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and self.output.exists():
-                    return self  # a writable file in a folder we may not add to (a link into /dev)
-                if exc.errno in (errno.EISDIR, errno.ELOOP):  # not a file this tool made: never followed
-                    raise InputError(
-                        f"{self.output}: its lock file {self.path} is a folder or a symbolic link",
-                        f"remove {self.path} (qa batch makes it a plain file, and removes it after each run)",
-                    ) from None
-                raise
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                os.close(fd)
-                if exc.errno in (errno.EAGAIN, errno.EACCES):
-                    raise self._busy() from None
-                if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP):
-                    self.path.unlink(missing_ok=True)
-                    return self
-                raise
-            try:  # the holder may have removed the sidecar between our open and our lock: lock the new one
-                if os.fstat(fd).st_ino == os.stat(self.path, follow_symlinks=False).st_ino:
-                    break
-            except FileNotFoundError:
-                pass
-            os.close(fd)
-        self.fd = fd
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:
+            self.fd = locking.hold(self.path, self._open, wait=False)
+        except LockBusy:
+            raise self._busy() from None
+        except _Unlocked:
+            return self
+        except LocksUnsupported:
+            self.path.unlink(missing_ok=True)
+            return self
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, f"{os.getpid()}\n".encode())
+        try:
+            self.file_fd = self._lock_the_file()
+        except BaseException:
+            self.release()
+            raise
         return self
+
+    def _lock_the_file(self) -> int | None:
+        """The output file itself, locked too: another name of it (a hard link) has another sidecar.
+
+        Best effort beside the sidecar: an output not there yet, unreadable, or on a file system that
+        cannot lock a file open read-only runs on the sidecar lock alone."""
+        real = self.output.resolve()
+        try:
+            return locking.hold(real, lambda: os.open(real, _READ_FLAGS), wait=False, attempts=3)
+        except LockBusy:
+            raise OutputBusyError(
+                f"{self.output} is being written by another qa batch, under another name of the same file",
+                "wait for it to finish, or write to another output file (a hard link is the same file)",
+            ) from None
+        except (OSError, LocksUnsupported, locking.LockRaced):
+            return None
+
+    def _open(self) -> int:
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and self.output.exists():
+                raise _Unlocked() from None  # a writable file in a folder we may not add to (/dev)
+            if exc.errno in (errno.EISDIR, errno.ELOOP):  # not a file this tool made: never followed
+                raise InputError(
+                    f"{self.output}: its lock file {self.path} is a folder or a symbolic link",
+                    f"remove {self.path} (qa batch makes it a plain file, and removes it after each run)",
+                ) from None
+            raise
 
     def _make_parents(self) -> None:
         missing = [p for p in (self.path.parent, *self.path.parent.parents) if not p.exists()]
@@ -110,6 +135,9 @@ class OutputLock:
 
     def release(self) -> None:
         """Remove the sidecar while still holding the lock, so no one locks a file about to vanish."""
+        if self.file_fd is not None:
+            os.close(self.file_fd)
+            self.file_fd = None
         if self.fd is not None:
             with contextlib.suppress(OSError):
                 self.path.unlink()

@@ -165,3 +165,45 @@ def test_a_lock_path_taken_by_something_else_is_named_never_followed(tmp_path: P
     with pytest.raises(InputError, match=f"its lock file {lock_path(out)} is a folder or a symbolic link"):
         run_batch(read_questions(src), FakeAnswer(), out)
     assert victim.read_text() == "keep" and not out.exists()
+
+
+def test_two_hard_links_of_one_output_share_one_lock(tmp_path: Path) -> None:
+    """A hard link is a second name with its own sidecar: before, both names could be written at once.
+    The existing output file is now locked itself too, and the refused run leaves no sidecar behind."""
+    out, alias = tmp_path / "o.jsonl", tmp_path / "alias.jsonl"
+    out.write_text('{"id": "0"}\n')
+    os.link(out, alias)
+    held = OutputLock(out).acquire()
+    try:
+        with pytest.raises(OutputBusyError, match="under another name of the same file"):
+            OutputLock(alias).acquire()
+        assert not lock_path(alias).exists()
+        src = write(tmp_path / "q.txt", "Apa?\n")
+        with pytest.raises(OutputBusyError):
+            run_batch(read_questions(src), FakeAnswer(), alias, resume=True)
+        assert out.read_text() == '{"id": "0"}\n'
+    finally:
+        held.release()
+    OutputLock(alias).acquire().release()  # free again once the first holder is done
+
+
+def test_a_real_run_through_a_hard_link_is_refused_while_the_other_name_is_written(tmp_path: Path) -> None:
+    out, alias = tmp_path / "o.jsonl", tmp_path / "alias.jsonl"
+    first = _batch(tmp_path, out, slow="0.05")
+    _wait_for_records(first, out, 8)
+    first.send_signal(signal.SIGINT)
+    assert _finish(first)[0] == 130
+    os.link(out, alias)
+    resumed = _batch(tmp_path, out, "--resume", slow="0.05")
+    try:
+        _wait_for_records(resumed, out, 24)
+        rc, err = _finish(_batch(tmp_path, alias, "--resume"))
+        assert rc == 2 and "Traceback" not in err, err
+        assert [line for line in err.splitlines() if line.startswith("error: ")] == [
+            f"error: {alias} is being written by another qa batch, under another name of the same file"
+        ]
+    finally:
+        rc, err = _finish(resumed)
+    assert rc == 0, err
+    assert [r["question"] for r in map(json.loads, out.read_text().splitlines())] == QUESTIONS
+    assert not lock_path(alias).exists()
