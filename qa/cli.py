@@ -1,6 +1,8 @@
 """The ``qa`` command line: argparse with lazy imports, so ``qa --help`` answers at once.
 
-Errors of the core (``QAError``) become one-line messages and exit codes here, never tracebacks.
+Errors of the core (``QAError``) become one-line messages and exit codes here, never tracebacks. The
+grammar is ``cli_args``; how results reach the terminal (escaped, flushed, a failing stdout one error)
+is ``printable``; each command here opens what it needs and prints through it.
 """
 
 from __future__ import annotations
@@ -12,36 +14,8 @@ from collections.abc import Sequence
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
-from .errors import OutputError, QAError, describe
-from .printable import for_terminal, json_for_terminal
-
-
-def emit(text: str, is_json: bool = False) -> None:
-    """Print ``text`` on stdout, flushed, so a full disk or a failing device is an ``OutputError`` here
-    (exit 6, one line) rather than a traceback, or an "Exception ignored" when Python exits.
-
-    Control characters from documents or questions are printed as escapes (qa/printable.py).
-    """
-    try:
-        print(json_for_terminal(text) if is_json else for_terminal(text))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        _discard_stdout()
-        raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
-
-
-def _discard_stdout() -> None:
-    """Point stdout at the null device, so the text still buffered is not flushed (and failing) at exit."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
+from .errors import QAError, describe
+from .printable import discard_stdout, emit, for_terminal, format_result
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -75,30 +49,6 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"in {where} ({info['encoder']['runtime']}, built {created})"
     )
     return 0
-
-
-def format_result(result, verbose: bool = False) -> str:
-    """The human-readable answer: the passage, its source and scores, then the runners-up."""
-    lines = []
-    if result.notice:
-        lines.append(f"note: {result.notice}")
-    if result.answer is None:
-        lines.append(result.message)
-        if result.passages:
-            lines.append(f"(confidence {result.confidence:.2f}; nearest passages, for the curious:)")
-    else:
-        a = result.answer
-        lines += [
-            a.text,
-            f"  — {a.location_label}  [{a.chunk_id}]  score {a.score:.3f}  confidence {result.confidence:.2f}"
-            f"  ({a.matched_by})",
-        ]
-        if len(result.passages) > 1:
-            lines.append("\nother passages:")
-    for p in result.passages[0 if result.answer is None else 1 :]:
-        where = f"{p.location_label}  [{p.chunk_id}]"
-        lines.append(f"{p.rank}. {p.text}\n   — {where}  score {p.score:.3f}  ({p.matched_by})")
-    return "\n".join(lines)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -247,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. qa info | head -1: the reader has what it wanted
-        _discard_stdout()
+        discard_stdout()
         return 0
 
 

@@ -1,4 +1,5 @@
-"""Text from documents and question files made safe to print on a terminal.
+"""What the CLI prints, and how: text from documents and question files made safe for a terminal,
+written so that a failing standard output is one error, and the answer laid out for a person.
 
 A corpus document (a web page saved as text) or a question file can hold control characters: ESC
 sequences that clear the screen, retitle the window or rewrite what was printed, a carriage return
@@ -8,7 +9,15 @@ prints stays JSON with the same content.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from typing import TYPE_CHECKING
+
+from .errors import OutputError
+
+if TYPE_CHECKING:
+    from .answer import Result
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all C0 but tab and newline, DEL, all C1
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # the controls json.dumps leaves raw (it escapes the C0 ones)
@@ -22,3 +31,53 @@ def for_terminal(text: str) -> str:
 def json_for_terminal(text: str) -> str:
     """JSON text with DEL and the C1 controls written as ``\\u00NN`` escapes: the same JSON value."""
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def emit(text: str, is_json: bool = False) -> None:
+    """Print ``text`` on stdout, flushed, so a full disk or a failing device is an ``OutputError`` here
+    (exit 6, one line) rather than a traceback, or an "Exception ignored" when Python exits.
+
+    Control characters from documents or questions are printed as escapes (above).
+    """
+    try:
+        print(json_for_terminal(text) if is_json else for_terminal(text))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        discard_stdout()
+        raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
+
+
+def discard_stdout() -> None:
+    """Point stdout at the null device, so the text still buffered is not flushed (and failing) at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def format_result(result: Result) -> str:
+    """The human-readable answer: the passage, its source and scores, then the runners-up."""
+    lines = []
+    if result.notice:
+        lines.append(f"note: {result.notice}")
+    if result.answer is None:
+        lines.append(result.message)
+        if result.passages:
+            lines.append(f"(confidence {result.confidence:.2f}; nearest passages, for the curious:)")
+    else:
+        a = result.answer
+        lines += [
+            a.text,
+            f"  — {a.location_label}  [{a.chunk_id}]  score {a.score:.3f}  confidence {result.confidence:.2f}"
+            f"  ({a.matched_by})",
+        ]
+        if len(result.passages) > 1:
+            lines.append("\nother passages:")
+    for p in result.passages[0 if result.answer is None else 1 :]:
+        where = f"{p.location_label}  [{p.chunk_id}]"
+        lines.append(f"{p.rank}. {p.text}\n   — {where}  score {p.score:.3f}  ({p.matched_by})")
+    return "\n".join(lines)
