@@ -8,14 +8,13 @@ is ``printable``; each command here opens what it needs and prints through it.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
 from .errors import QAError, describe
-from .printable import discard_stdout, emit, for_terminal, format_result
+from .printable import discard_stdout, emit, emit_json, for_terminal, format_result
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -59,14 +58,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
     result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
     if args.json:
-        emit(json.dumps(result.to_dict(), ensure_ascii=False), is_json=True)
+        emit_json(result.to_dict(), indent=None)
     else:
         emit(format_result(result))
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    emit(json.dumps(open_assistant(args, build="never").info(), ensure_ascii=False, indent=2), is_json=True)
+    emit_json(open_assistant(args, build="never").info())
     return 0
 
 
@@ -146,7 +145,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     }
     report = evaluate(open_assistant(args), labelled, k=args.k, worst=args.worst, **others)
     if args.json:
-        emit(json.dumps(report, ensure_ascii=False, indent=2), is_json=True)
+        emit_json(report)
     else:
         emit(format_report(report))
     return 0
@@ -163,7 +162,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     assistant = open_assistant(args)
     result = calibrate(assistant, labelled, offtopic)
     path = save_threshold(result, assistant)
-    emit(json.dumps(result, indent=2), is_json=True)
+    emit_json(result)
     print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
     return 0
 

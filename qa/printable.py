@@ -9,6 +9,7 @@ prints stays JSON with the same content.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -47,6 +48,11 @@ def emit(text: str, is_json: bool = False) -> None:
     except OSError as exc:
         discard_stdout()
         raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
+
+
+def emit_json(value: object, indent: int | None = 2) -> None:
+    """``value`` as JSON (UTF-8 text as it is, controls escaped) through :func:`emit`."""
+    emit(json.dumps(value, ensure_ascii=False, indent=indent), is_json=True)
 
 
 def discard_stdout() -> None:
