@@ -38,7 +38,11 @@ class Assistant:
         encoder: Encoder | None = None,
         threshold: float | None = None,
         log: Callable[[str], None] | None = None,
+        read_only: bool = False,
     ) -> None:
+        """``build``: whether a missing or stale index is built (``BUILD_POLICIES``). ``read_only``
+        (``qa info``; with ``build="never"``) writes nothing at all, not even the passage-table cache a
+        Milvus store keeps in the index folder: an information command leaves the disk as it was."""
         from .calibration import load_threshold, store_key
         from .corpus import load_corpus
         from .embedding import make_encoder
@@ -48,6 +52,9 @@ class Assistant:
 
         if build not in BUILD_POLICIES:
             raise ValueError(f"build must be one of {BUILD_POLICIES}")
+        if read_only and build != "never":
+            raise ValueError('read_only opens with build="never"')
+        self.read_only = read_only
         self.settings = settings or Settings.from_env()
         self.log = log or (lambda msg: print(msg, file=sys.stderr))
         self.encoder = encoder or make_encoder(self.settings, self.log)
@@ -82,7 +89,8 @@ class Assistant:
         if target.kind != "local":  # a Milvus collection instead of the index folder
             from .milvus.store import open_index
 
-            return open_index(target, self.settings, self.encoder, docs, build, self.log)
+            cache = not self.read_only
+            return open_index(target, self.settings, self.encoder, docs, build, self.log, cache=cache)
         expected = expected_manifest(self.settings, self.encoder, docs)
         # Files that are intact but do not belong together or to this corpus are rebuilt like a stale index
         # under "auto" (lending the rebuild no vectors); a file whose checksum fails is refused everywhere:

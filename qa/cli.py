@@ -30,10 +30,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-def open_assistant(args: argparse.Namespace, build: str = "auto"):
+def open_assistant(args: argparse.Namespace, build: str = "auto", read_only: bool = False):
     from .assistant import Assistant
 
-    return Assistant(settings_from(args), build=build)
+    return Assistant(settings_from(args), build=build, read_only=read_only)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -65,7 +65,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    emit_json(open_assistant(args, build="never").info())
+    emit_json(open_assistant(args, build="never", read_only=True).info())
     return 0
 
 

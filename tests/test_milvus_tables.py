@@ -5,6 +5,7 @@ with the fake encoder, hence `slow`)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -136,3 +137,37 @@ def test_an_unwritable_index_folder_only_costs_the_cache(setup: Settings, monkey
     assert a.ask(QUESTIONS[0]).passages
     assert _folders(setup) == []
     assert not [p for p in (setup.index_dir / tables.FOLDER).iterdir()]  # no temporary folder left
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
+
+
+def test_qa_info_on_a_store_without_its_cache_writes_nothing(setup: Settings) -> None:
+    """`qa info` on an existing Milvus store computed the passage table the cache lacked (a copied
+    database, a cleaned index folder) and wrote `milvus-tables/` into the index folder: an information
+    command changed the disk. Real `qa index` and `qa info` processes (fake encoder) on Milvus Lite."""
+    import subprocess
+
+    from scripts.trials import qa_command, qa_env
+
+    from .conftest import ROOT
+
+    def qa(*args: str) -> subprocess.CompletedProcess:
+        env = qa_env(setup.corpus_dir, setup.index_dir, QA_STORE=setup.store)
+        return subprocess.run([*qa_command(real=False), *args], env=env, cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+
+    built = qa("index")
+    assert built.returncode == 0, built.stderr
+    [folder] = _folders(setup)
+    shutil.rmtree(setup.index_dir / tables.FOLDER)  # as on another machine, or after a tidy-up
+    before = _tree(setup.index_dir)
+    shown = qa("info")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["passages"] > 0
+    assert _tree(setup.index_dir) == before and not (setup.index_dir / tables.FOLDER).exists()
+    with pytest.raises(ValueError, match="read_only"):
+        Assistant(setup, encoder=FakeEncoder(), build="auto", read_only=True)
+    _open(setup, build="never")  # any other open still fills the cache
+    assert [p.name for p in _folders(setup)] == [folder.name]

@@ -194,8 +194,10 @@ def open_index(
     documents: Sequence[Document],
     build: str,
     log: Callable[[str], None],
+    cache: bool = True,
 ) -> StoredIndex:
-    """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force)."""
+    """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force).
+    ``cache=False`` (``qa info``) computes a passage table the cache lacks without writing it."""
     require_pymilvus(target)
     from pymilvus.exceptions import MilvusException
 
@@ -228,5 +230,5 @@ def open_index(
             if target.kind == "server"
             else "the database may be damaged: build at a new path with qa index --store milvus:NEW.db",
         ) from None
-    index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, by_id)
+    index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, by_id, write=cache)
     return index

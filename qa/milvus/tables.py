@@ -62,10 +62,11 @@ def cached_table(
     manifest: dict,
     chunks: Sequence[Chunk],
     documents: dict[str, Document],
+    write: bool = True,
 ) -> dict:
     """The passage table of the collection ``manifest`` describes: read from the cache when its stamp
-    matches, else computed from the passages of ``documents`` and (best effort: a read-only folder only
-    costs the next open) cached."""
+    matches, else computed from the passages of ``documents`` and, when ``write`` (not for ``qa info``),
+    cached (best effort: a read-only folder only costs the next open)."""
     stamp = _stamp(target, manifest, len(chunks))
     root = index_dir / FOLDER
     store_key = hashlib.sha256(target.uri.encode("utf-8")).hexdigest()[:8]
@@ -76,8 +77,9 @@ def cached_table(
         except _UNREADABLE:
             pass
     table = table_arrays(chunks, [passage_text(c, documents) for c in chunks])
-    with contextlib.suppress(OSError):
-        _write(root, folder, stamp, table)
+    if write:
+        with contextlib.suppress(OSError):
+            _write(root, folder, stamp, table)
     return table
 
 
