@@ -39,6 +39,17 @@ def fake_encoder() -> FakeEncoder:
     return FakeEncoder()
 
 
+def seed_and_synthetic(folder: Path, *, seed: int, passages: int, per_doc: int) -> Path:
+    """``folder`` (made here) holding the real document and generated ones (benchmarks/synth.py)."""
+    from benchmarks.synth import Generator
+
+    folder.mkdir(parents=True)
+    shutil.copy(CORPUS / DOC, folder / DOC)
+    for name, text in Generator(seed=seed).corpus(passages, per_doc=per_doc):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     """A private copy of the real corpus, so tests may edit it."""

@@ -18,7 +18,7 @@ from qa.corpus import load_corpus
 from qa.indexing import build_index
 from qa.manifest import MANIFEST, read_manifest
 
-from .conftest import CORPUS, DOC, EVAL, CountingEncoder, FakeEncoder
+from .conftest import CORPUS, DOC, EVAL, CountingEncoder, FakeEncoder, seed_and_synthetic
 
 QUESTIONS = [
     "apakah asisten menteri bisa memutuskan kebijakan?",
@@ -30,12 +30,7 @@ QUESTIONS = [
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """The real document plus three small generated ones."""
-    d = tmp_path / "corpus"
-    d.mkdir()
-    (d / DOC).write_text((CORPUS / DOC).read_text(encoding="utf-8"), encoding="utf-8")
-    for name, text in Generator(seed=1).corpus(60, per_doc=20):
-        (d / name).write_text(text, encoding="utf-8")
-    return d
+    return seed_and_synthetic(tmp_path / "corpus", seed=1, passages=60, per_doc=20)
 
 
 def _build(settings: Settings, encoder, **kw):

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.synth import Generator
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import IndexError_, IndexStaleError, InputError
@@ -22,7 +21,7 @@ from qa.milvus import target as milvus_target
 from qa.milvus.schema import P_MANIFEST, engine_text, text_terms
 from qa.milvus.target import connect, parse_store
 
-from .conftest import CORPUS, DOC, ROOT, CountingEncoder, FakeEncoder
+from .conftest import CORPUS, DOC, ROOT, CountingEncoder, FakeEncoder, seed_and_synthetic
 
 pytest.importorskip("milvus_lite")
 
@@ -44,12 +43,7 @@ class FailingEncoder(FakeEncoder):
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    d = tmp_path / "corpus"
-    d.mkdir()
-    (d / DOC).write_text((CORPUS / DOC).read_text(encoding="utf-8"), encoding="utf-8")
-    for name, text in Generator(seed=1).corpus(600, per_doc=200):
-        (d / name).write_text(text, encoding="utf-8")
-    return d
+    return seed_and_synthetic(tmp_path / "corpus", seed=1, passages=600, per_doc=200)
 
 
 @pytest.fixture

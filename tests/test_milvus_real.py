@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synth import Generator
-
-from .conftest import CORPUS, DOC, EVAL, MISSION, ROOT
+from .conftest import CORPUS, DOC, EVAL, MISSION, ROOT, seed_and_synthetic
 from .milvus_helpers import assert_same, build_seed_store, eval_questions, read_csv, read_jsonl
 from .milvus_helpers import run_qa as _qa
 
@@ -94,12 +92,9 @@ def test_qa_ask_limited_to_one_document_on_milvus_matches_the_local_store(tmp_pa
 
 
 def test_sigkilled_build_leaves_the_previous_collection_serving(tmp_path: Path) -> None:
-    old, new = tmp_path / "old", tmp_path / "new"
-    for d in (old, new):
-        d.mkdir()
-        shutil.copy(CORPUS / DOC, d / DOC)
-    for name, text in Generator(seed=2).corpus(150, per_doc=150):
-        (new / name).write_text(text, encoding="utf-8")
+    old, new = tmp_path / "old", seed_and_synthetic(tmp_path / "new", seed=2, passages=150, per_doc=150)
+    old.mkdir()
+    shutil.copy(CORPUS / DOC, old / DOC)
     db = tmp_path / "kill.db"
     store = f"milvus:{db}"
     assert _qa("index", "--corpus", str(old), "--store", store).returncode == 0
