@@ -7,7 +7,8 @@ scanned for a resume and held until the run ends. The kernel drops it when the p
 a crash), so a sidecar left behind never blocks anyone: the next run takes it and removes it. The output
 is named by its real path (symbolic links resolved), so two names of one file share one lock; an
 existing output is locked itself as well, so a hard link (a second name, with its own sidecar) is refused
-too. The mechanism (lock, then check the path still names what was locked) is :mod:`qa.locking`.
+too; the lock moves to the file the run creates or renames over the output (``--force``): :meth:`follow`.
+The mechanism (lock, then check the path still names what was locked) is :mod:`qa.locking`.
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ class OutputLock:
         os.write(self.fd, f"{os.getpid()}\n".encode())
         try:
             self.file_fd = self._lock_the_file()
+        except LockBusy:
+            self.release()
+            raise OutputBusyError(
+                f"{self.output} is being written by another qa batch, under another name of the same file",
+                "wait for it to finish, or write to another output file (a hard link is the same file)",
+            ) from None
         except BaseException:
             self.release()
             raise
@@ -90,17 +97,26 @@ class OutputLock:
         """The output file itself, locked too: another name of it (a hard link) has another sidecar.
 
         Best effort beside the sidecar: an output not there yet, unreadable, or on a file system that
-        cannot lock a file open read-only runs on the sidecar lock alone."""
+        cannot lock a file open read-only runs on the sidecar lock alone. Held: :class:`LockBusy`."""
         real = self.output.resolve()
         try:
             return locking.hold(real, lambda: os.open(real, _READ_FLAGS), wait=False, attempts=3)
-        except LockBusy:
-            raise OutputBusyError(
-                f"{self.output} is being written by another qa batch, under another name of the same file",
-                "wait for it to finish, or write to another output file (a hard link is the same file)",
-            ) from None
         except (OSError, LocksUnsupported, locking.LockRaced):
             return None
+
+    def follow(self) -> None:
+        """The writer made the output another file (created it, or renamed ``--force``'s new file over
+        it): lock that one instead. Else a hard link made to it would run unrefused, and the old file,
+        which another name may still hold, would stay refused as if it were this run's."""
+        if self.fd is None or (self.file_fd is not None and locking.names(self.file_fd, self.output)):
+            return  # a run without a lock, or still the file locked at the start
+        try:
+            new = self._lock_the_file()
+        except LockBusy:  # a hard link made and taken by another run in that instant: too late to refuse
+            new = None
+        if self.file_fd is not None:
+            os.close(self.file_fd)
+        self.file_fd = new
 
     def _open(self) -> int:
         try:

@@ -137,6 +137,7 @@ class Writer:
             if self.f is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.f = self._open()
+                self._follow()  # a file just created is locked too
             while payload:
                 payload = payload[self.f.write(payload) :]
             _fsync(self.f)
@@ -144,6 +145,7 @@ class Writer:
                 os.replace(*self.replacing)
                 self.replacing = None
                 _fsync_dir(self.path.resolve().parent)
+                self._follow()
         except OSError as exc:
             replacing, kept = self.replacing is not None, len(self.done) + self.count
             self._cut_back()
@@ -177,6 +179,10 @@ class Writer:
         with contextlib.suppress(OSError):  # the old file's mode, where the file system keeps modes (not FAT)
             os.fchmod(f.fileno(), stat.S_IMODE(real.stat().st_mode))
         return f
+
+    def _follow(self) -> None:
+        if self.lock is not None:
+            self.lock.follow()
 
     def _cut_back(self) -> None:
         if self.replacing is not None:  # the old file was never touched: drop the new one

@@ -207,3 +207,32 @@ def test_a_real_run_through_a_hard_link_is_refused_while_the_other_name_is_writt
     assert rc == 0, err
     assert [r["question"] for r in map(json.loads, out.read_text().splitlines())] == QUESTIONS
     assert not lock_path(alias).exists()
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["force-replaced", "created"])
+def test_the_file_a_run_writes_is_the_file_it_locks(tmp_path: Path, existing: bool) -> None:
+    """``--force`` writes its first chunk beside the output and renames it over it; a new output is
+    created by the run. Before, the lock stayed on the file found at the start (or on none): a hard link
+    made to the file being written let a second run append into it, while a name of the replaced old
+    file (no longer this run's) stayed refused. Checked from inside the run, after its first chunk."""
+    out, old, new = tmp_path / "o.jsonl", tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+    if existing:
+        out.write_text('{"id": "0"}\n')
+        os.link(out, old)
+    seen: list[str] = []
+
+    def answer(questions: list[str]) -> list[dict]:
+        if len(seen) == 1:  # the first chunk is written (and renamed over the old file)
+            os.link(out, new)
+            with pytest.raises(OutputBusyError, match="under another name of the same file"):
+                OutputLock(new).acquire()
+            if existing:
+                OutputLock(old).acquire().release()  # the old file is another file now, and free
+        seen.extend(questions)
+        return FakeAnswer()(questions)
+
+    src = write(tmp_path / "q.txt", "Apa satu?\nApa dua?\n")
+    run_batch(read_questions(src), answer, out, force=True, chunk_size=1)
+    assert seen == ["Apa satu?", "Apa dua?"] and len(out.read_text().splitlines()) == 2
+    assert old.read_text() == '{"id": "0"}\n' if existing else not old.exists()
+    OutputLock(new).acquire().release()  # free once the run is done
