@@ -150,13 +150,15 @@ class OutputLock:
         )
 
     def release(self) -> None:
-        """Remove the sidecar while still holding the lock, so no one locks a file about to vanish."""
+        """Remove the sidecar while still holding the lock, so no one locks a file about to vanish; only
+        the one locked: deleted under the run, the name may now be another run's sidecar, in use."""
         if self.file_fd is not None:
             os.close(self.file_fd)
             self.file_fd = None
         if self.fd is not None:
-            with contextlib.suppress(OSError):
-                self.path.unlink()
+            if locking.names(self.fd, self.path):
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
             os.close(self.fd)
             self.fd = None
         for folder in reversed(self.made):

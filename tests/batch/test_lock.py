@@ -236,3 +236,21 @@ def test_the_file_a_run_writes_is_the_file_it_locks(tmp_path: Path, existing: bo
     assert seen == ["Apa satu?", "Apa dua?"] and len(out.read_text().splitlines()) == 2
     assert old.read_text() == '{"id": "0"}\n' if existing else not old.exists()
     OutputLock(new).acquire().release()  # free once the run is done
+
+
+def test_a_run_ending_leaves_a_sidecar_made_after_its_own_was_deleted(tmp_path: Path) -> None:
+    """A sidecar deleted while its run goes on (a user tidying hidden files) lets a second run make and
+    lock a new one. Before, the first run removed that new sidecar when it ended, by name: a third run then
+    made another and wrote beside the second, interleaved. A run removes only the sidecar it locked."""
+    out = tmp_path / "o.jsonl"
+    first = OutputLock(out).acquire()
+    lock_path(out).unlink()
+    second = OutputLock(out).acquire()
+    try:
+        first.release()
+        assert lock_path(out).read_text() == f"{os.getpid()}\n"
+        with pytest.raises(OutputBusyError):
+            OutputLock(out).acquire()
+    finally:
+        second.release()
+    assert not lock_path(out).exists()
