@@ -104,7 +104,8 @@ class Assistant:
                 if build == "never":
                     raise
                 self.log(f"{exc.message}; building it now")
-        with build_lock(self.settings.index_dir):
+        waiting = f"another process is building the index in {self.settings.index_dir}; waiting for it"
+        with build_lock(self.settings.index_dir, waiting=lambda: self.log(waiting)):
             if build != "force":  # another process may have built it while we waited for the lock
                 try:
                     return load_index(self.settings.index_dir, expected, self.documents)

@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,8 +148,12 @@ def _previous_manifest(index_dir: Path) -> dict | None:
 
 
 @contextlib.contextmanager
-def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
+def build_lock(
+    index_dir: Path, wait: bool = True, waiting: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Hold an exclusive lock on the index folder while building, so two builds never interleave.
+    ``waiting`` is called once when another process holds it and we are about to wait (a build of a big
+    corpus takes minutes: a command silent all that time looks hung).
 
     The lock is on the folder itself, not on a file in it: a lock file deleted during a build (by a user
     tidying up) let the next build create a new one and lock that, beside the running build. Where a
@@ -157,7 +161,14 @@ def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
     writing) a ``.lock`` file is locked instead, as before. Either is taken again when what it names was
     replaced or deleted while we waited for it.
     """
-    fd = _take_lock(index_dir, wait)
+    try:
+        fd = _take_lock(index_dir, wait=False)
+    except _Held:
+        if not wait:
+            raise
+        if waiting is not None:
+            waiting()
+        fd = _take_lock(index_dir, wait=True)
     try:
         yield
     finally:
@@ -188,12 +199,16 @@ def _hold(index_dir: Path, target: Path, flags: int, wait: bool) -> int:
     try:
         return locking.hold(target, open_fd, wait=wait, attempts=_LOCK_ATTEMPTS)
     except LockBusy:
-        raise IndexLockedError(f"another process is building the index in {index_dir}") from None
+        raise _Held(f"another process is building the index in {index_dir}") from None
     except LockRaced:
         replaced = f"the index folder {index_dir} kept being replaced while it was locked"
         raise IndexLockedError(replaced) from None
     except OSError as exc:
         raise _no_locks(index_dir, exc) from None
+
+
+class _Held(IndexLockedError):
+    """Busy, as opposed to replaced under every attempt."""
 
 
 def _no_locks(index_dir: Path, exc: OSError) -> IndexError_:

@@ -64,6 +64,39 @@ def test_deleting_files_in_the_index_folder_during_a_build_does_not_let_a_second
     assert list(index_dir.iterdir()) == []  # the lock leaves nothing behind in the user's folder
 
 
+def test_a_build_waiting_for_another_says_so_then_builds_when_it_is_done(tmp_path) -> None:
+    """A real ``qa index`` while another process holds the build lock (the web app rebuilding a big
+    corpus): before, it waited in silence, for minutes, and looked hung; now it says once that it waits
+    and whom for, then builds when the holder is done."""
+    import time
+
+    from scripts.trials import qa_command, qa_env
+
+    from .conftest import CORPUS
+
+    index_dir = tmp_path / "index"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(index_dir)], cwd=ROOT, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    err = tmp_path / "err.txt"
+    with err.open("w") as sink:
+        build = subprocess.Popen([*qa_command(real=False), "index"], env=qa_env(CORPUS, index_dir), cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=sink)  # fmt: skip
+    try:
+        said = f"another process is building the index in {index_dir}; waiting for it"
+        deadline = time.monotonic() + 60
+        while said not in err.read_text() and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert said in err.read_text() and build.poll() is None, err.read_text()
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert build.wait(timeout=120) == 0, err.read_text()
+    assert err.read_text().count(said) == 1 and (index_dir / "manifest.json").exists()
+
+
 def test_a_model_fingerprint_follows_the_weights_not_the_folder_or_its_readme(tmp_path) -> None:
     """Contents count (sampled in a large file), names count; a copy elsewhere, a touched file or an
     edited README do not (they would re-embed a whole corpus for nothing)."""
