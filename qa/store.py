@@ -175,7 +175,8 @@ def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
     import faiss
 
     try:
-        vectors = faiss.read_index(str(build / "vectors.faiss"))
+        with (build / "vectors.faiss").open("rb") as fh:  # a path faiss cannot take (not UTF-8) opens too
+            vectors = faiss.read_index(faiss.PyCallbackIOReader(fh.read))  # type: ignore[attr-defined]
         with (build / "chunks.jsonl").open(encoding="utf-8") as fh:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
     except (RuntimeError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
