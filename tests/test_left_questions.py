@@ -19,10 +19,9 @@ from collections.abc import Iterator
 import pytest
 
 from scripts.fakes import FakeEncoder
-from scripts.webserver import free_port
 
 from .conftest import ROOT
-from .ui_helpers import make_app
+from .ui_helpers import make_app, serving
 
 HOLD = "tahan giliran ini: apa tugas asisten menteri?"
 
@@ -43,22 +42,15 @@ class _GatedEncoder(FakeEncoder):
 
 @pytest.fixture
 def server(settings, tmp_path) -> Iterator[tuple[int, _GatedEncoder, object, object]]:
-    from qa.ui.app import CONCURRENCY, QUEUE_SIZE
-    from qa.ui.layout import build_demo
-
     encoder = _GatedEncoder()
     app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
     encoder.queries.clear()  # the index's passages
-    demo = build_demo(app)
-    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    (ask,) = [f.fn for f in demo.fns.values() if f.api_name == "ask"]
-    try:
-        yield port, encoder, ask.__self__.turns, demo  # type: ignore[attr-defined]
-    finally:
-        encoder.gate.set()
-        demo.close()
+    with serving(app) as (url, demo):
+        (ask,) = [f.fn for f in demo.fns.values() if f.api_name == "ask"]  # type: ignore[attr-defined]
+        try:
+            yield int(url.rsplit(":", 1)[1].strip("/")), encoder, ask.__self__.turns, demo
+        finally:
+            encoder.gate.set()  # a failed test leaves no handler waiting in the encoder
 
 
 def _submit(port: int, question: str) -> str:

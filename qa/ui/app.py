@@ -119,10 +119,6 @@ class WebApp(BatchHandlers):
         except QAError as exc:
             raise ui_error(exc) from None
 
-    def ask_api(self, question: str, k: int = DEFAULT_K) -> dict:
-        """/ask for a corpus whose questions cannot be limited to one document: question and k only."""
-        return self.ask(question, k)
-
     def ask_view(self, question: str | None, k: float, doc: str | None = None) -> tuple[str, Any, str, str]:
         """The Tanya tab: answer card, supporting passages, score bars, context (empty question: a hint)."""
         text = "" if question is None else question

@@ -76,12 +76,9 @@ class FairAsk:
     async def ask(
         self, question: str, k: int = DEFAULT_K, doc: str | None = None, request: gr.Request | None = None
     ) -> dict:
-        """Answer one question: the same JSON object as ``qa ask --json``."""
+        """/ask: one question, the same JSON object as ``qa ask --json``. ``doc`` (optional: a document's
+        name) limits it to that document, checked against the index that answers."""
         return await self._in_turn(request, self.app.ask, question, k, doc)
-
-    async def ask_api(self, question: str, k: int = DEFAULT_K, request: gr.Request | None = None) -> dict:
-        """/ask for a corpus whose questions cannot be limited to one document: question and k only."""
-        return await self._in_turn(request, self.app.ask, question, k)
 
     async def ask_view(
         self, question: str | None, k: float, doc: str | None = None, request: gr.Request | None = None

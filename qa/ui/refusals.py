@@ -26,7 +26,8 @@ HOW_TO_SEND_A_FILE = (
     "unggah dulu lewat handle_file(...) di gradio_client, atau POST /gradio_api/upload, lalu kirim path "
     'yang dijawabnya sebagai {"path": ..., "meta": {"_type": "gradio.FileData"}}'
 )
-FILE, KINDS = "berkas", {"str": "teks", "int": "bilangan bulat", "float": "bilangan", "textbox": "teks"}
+FILE = "berkas"
+KINDS = {"str": "teks", "str | None": "teks", "int": "bilangan bulat", "float": "bilangan", "textbox": "teks"}
 
 
 def _kind(block: Any, annotation: Any) -> str:
@@ -40,13 +41,14 @@ def _kind(block: Any, annotation: Any) -> str:
 
 
 def expected(block_fn: Any) -> str:
-    """What an endpoint takes, in order: ``upload (berkas), k (bilangan 1-20)``."""
+    """What an endpoint takes, in order: ``upload (berkas), k (bilangan 1-20), doc (teks, opsional)``."""
     try:
         params = list(inspect.signature(block_fn.fn).parameters.values())
     except (TypeError, ValueError):
         params = []
     said = [
-        f"{params[i].name} ({_kind(block, params[i].annotation)})" if i < len(params)
+        f"{params[i].name} ({_kind(block, params[i].annotation)}"
+        f"{', opsional' if params[i].default is not inspect.Parameter.empty else ''})" if i < len(params)
         else f"nilai ke-{i + 1} ({_kind(block, None)})"
         for i, block in enumerate(block_fn.inputs)
     ]  # fmt: skip
@@ -60,7 +62,7 @@ def refusal(block_fn: Any, inputs: list[Any], exc: Exception) -> Error:
         return gr.Error("Server tidak bisa menerima berkasnya saat ini; coba lagi nanti.")
     takes = expected(block_fn)
     if len(inputs) < len(block_fn.inputs):
-        text = f"{endpoint} menerima {len(block_fn.inputs)} nilai: {takes}; yang dikirim {len(inputs)}."
+        text = f"{endpoint} menerima {takes}; yang dikirim {len(inputs)} nilai."
     elif isinstance(exc, InvalidPathError):
         text = f"Berkas itu tidak diunggah ke server ini; {HOW_TO_SEND_A_FILE}."
     else:
@@ -70,12 +72,29 @@ def refusal(block_fn: Any, inputs: list[Any], exc: Exception) -> Error:
     return gr.Error(text, title=TITLE, print_exception=False)
 
 
+def with_defaults(block_fn: Any, inputs: list[Any]) -> list[Any]:
+    """``inputs`` with the trailing values a raw call left out filled in from its handler's defaults, as
+    ``gradio_client`` fills them: ``/ask`` ``[question, k]`` (no ``doc``) is answered over every document
+    as before ``doc`` was always offered. A value left out with no default is still refused by name."""
+    missing = len(block_fn.inputs) - len(inputs)
+    if missing <= 0:
+        return inputs
+    try:
+        params = list(inspect.signature(block_fn.fn).parameters.values())[len(inputs) : len(block_fn.inputs)]
+    except (TypeError, ValueError):
+        return inputs
+    if len(params) != missing or any(p.default is inspect.Parameter.empty for p in params):
+        return inputs
+    return [*inputs, *(p.default for p in params)]
+
+
 class CheckedBlocks(gr.Blocks):
     """``gr.Blocks`` whose refusals of a request's values say why (see the module docstring)."""
 
     async def preprocess_data(
         self, block_fn: Any, inputs: list[Any], state: Any, *args: Any, **kwargs: Any
     ) -> Any:
+        inputs = with_defaults(block_fn, inputs)
         try:
             return await super().preprocess_data(block_fn, inputs, state, *args, **kwargs)
         except Error:
