@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from qa.errors import InputError
 from qa.live import LiveAssistant
 from scripts.trials import open_index
 
@@ -103,3 +104,32 @@ def test_an_unknown_document_is_one_clear_message_and_leaving_doc_out_still_answ
     assert Path(path).read_text(encoding="utf-8").count("\n") == 1
     event, data = _raw(url, "ask", [])  # a value with no default left out: still named, not null
     assert event == "error" and "/ask menerima question (teks), k (bilangan bulat, opsional)" in data["error"]  # type: ignore[index]
+
+
+def test_a_document_named_as_a_client_types_it_is_found(settings, tmp_path) -> None:
+    """A name typed in another Unicode form than the file's (a corpus copied from a Mac keeps decomposed
+    names: ``cafe`` + U+0301), with a space pasted around it, or a file name without its folder (as
+    ``qa ask --doc`` takes it) was "Dokumen tidak dikenal"; each now names its one document."""
+    decomposed = "cafe\u0301.txt"
+    (settings.corpus_dir / decomposed).write_text(
+        "Kafe di lantai dua buka pukul tujuh pagi.\n", encoding="utf-8"
+    )
+    (settings.corpus_dir / "sub").mkdir()
+    (settings.corpus_dir / "sub" / "panduan.md").write_text(
+        "# Panduan\n\nLayanan perpustakaan tersedia setiap hari kerja.\n", encoding="utf-8"
+    )
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    assert decomposed in app.documents and "sub/panduan.md" in app.documents
+    with serving(app) as (url, _demo):
+        for typed, meant in [("café.txt", decomposed), (" sub/panduan.md\n", "sub/panduan.md"),
+                             ("panduan.md", "sub/panduan.md")]:  # fmt: skip
+            event, data = _raw(url, "ask", ["kapan buka?", 3, typed])
+            assert event == "complete" and _sources(data[0]) == {meant}, (typed, data)  # type: ignore[index]
+    with pytest.raises(InputError, match="Dokumen tidak dikenal"):
+        app.check_doc("PANDUAN.MD")  # not guessed beyond that: another case is another name
+    (settings.corpus_dir / "lain").mkdir()
+    (settings.corpus_dir / "lain" / "panduan.md").write_text("Panduan kedua.\n", encoding="utf-8")
+    app = make_app(settings, FakeEncoder(), tmp_path / "web2", threshold=0.0)
+    with pytest.raises(InputError, match="Dokumen tidak dikenal"):
+        app.check_doc("panduan.md")  # two documents have that file name: neither is guessed
+    assert app.check_doc("lain/panduan.md") == "lain/panduan.md"
