@@ -236,7 +236,7 @@ def test_the_direct_routes_that_skip_the_queue_are_closed(server, route):
         ("batch", '["x"]', "/batch menerima upload (berkas), k (bilangan 1-20), doc (teks, opsional); "
                            "yang dikirim 1 nilai"),
         ("batch", '["pertanyaan.txt", 3]', "Berkas: unggah dulu lewat handle_file"),
-        ("batch", '[null, "tiga"]', "/batch menerima upload (berkas), k (bilangan 1-20)"),
+        ("batch", '[null, "tiga"]', "k harus bilangan bulat antara 1 dan 20, bukan 'tiga'."),
         ("batch", '[{"path": "x.txt", "meta": {"_type": "gradio.FileData"}}, 3]', "tidak diunggah ke server"),
     ],
     ids=["ask-without-values", "batch-without-k", "batch-file-as-text", "batch-k-word", "batch-not-uploaded"],

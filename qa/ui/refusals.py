@@ -55,13 +55,34 @@ def expected(block_fn: Any) -> str:
     return ", ".join(said)
 
 
+def _off_slider(block_fn: Any, inputs: list[Any]) -> str | None:
+    """What is wrong with a value a slider cannot hold (``k`` of 100, ``"3"``, ``Infinity``), in the words
+    ``/ask`` uses for its own ``k``; None when every slider's value is a number in its range."""
+    try:
+        names = [p.name for p in inspect.signature(block_fn.fn).parameters.values()]
+    except (TypeError, ValueError):
+        names = []
+    for i, block in enumerate(block_fn.inputs[: len(inputs)]):
+        if _kind(block, None).startswith("bilangan "):
+            value, low, high = inputs[i], block.minimum, block.maximum
+            if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
+                continue
+            name = names[i] if i < len(names) else f"nilai ke-{i + 1}"
+            whole = " bulat" if block.step == 1 else ""
+            return f"{name} harus bilangan{whole} antara {low:g} dan {high:g}, bukan {str(value)[:20]!r}."
+    return None
+
+
 def refusal(block_fn: Any, inputs: list[Any], exc: Exception) -> Error:
     """Gradio's failed check ``exc`` as one clear error for the client."""
     endpoint = f"/{block_fn.api_name}" if isinstance(block_fn.api_name, str) else "Permintaan ini"
     if isinstance(exc, OSError):  # the server's side (a full disk while caching an upload): logged
         return gr.Error("Server tidak bisa menerima berkasnya saat ini; coba lagi nanti.")
     takes = expected(block_fn)
-    if len(inputs) < len(block_fn.inputs):
+    off = None if len(inputs) < len(block_fn.inputs) else _off_slider(block_fn, inputs)
+    if off is not None:
+        text = off
+    elif len(inputs) < len(block_fn.inputs):
         text = f"{endpoint} menerima {takes}; yang dikirim {len(inputs)} nilai."
     elif isinstance(exc, InvalidPathError):
         text = f"Berkas itu tidak diunggah ke server ini; {HOW_TO_SEND_A_FILE}."
@@ -97,8 +118,8 @@ class CheckedBlocks(gr.Blocks):
         inputs = with_defaults(block_fn, inputs)
         try:
             return await super().preprocess_data(block_fn, inputs, state, *args, **kwargs)
-        except Error:
-            raise
+        except Error as exc:  # Gradio's own (a slider's range, a file outside its cache): English, and logged
+            raise refusal(block_fn, inputs, exc) from None
         except OSError as exc:  # the server's side: the operator's log keeps the cause (the visitor does not)
             raise refusal(block_fn, inputs, exc) from exc
         except Exception as exc:  # noqa: BLE001 - every failed check of a value, whatever Gradio raised
