@@ -95,8 +95,15 @@ def test_an_unknown_document_is_one_clear_message_and_leaving_doc_out_still_answ
     event, data = _raw(url, "ask", [QUESTION, 3, {"nama": "x"}])  # not a name at all
     assert event == "error" and "Dokumen tidak dikenal" in data["error"]  # type: ignore[index]
 
-    # a client written before doc was always offered: [question, k], or the question alone
-    for sent in ([QUESTION, 3], [QUESTION]):
+    # a client written before doc was always offered: [question, k], or the question alone; a blank
+    # field of a form (spaces, a newline) means every document, as an empty one does
+    for sent in (
+        [QUESTION, 3],
+        [QUESTION],
+        [QUESTION, 3, " "],
+        [QUESTION, 3, "\n"],
+        [QUESTION, 3, " Semua dokumen"],
+    ):
         event, data = _raw(url, "ask", sent)
         assert event == "complete" and _sources(data[0]) == {DOC}, (sent, data)  # type: ignore[index]
     assert _sources(client.predict(QUESTION, 3, api_name="/ask")) == {DOC}

@@ -106,7 +106,7 @@ class WebApp(BatchHandlers):
     def check_doc(self, doc: Any) -> str | None:
         """``None`` for every document; else a name of the served index (checked, never echoed in full):
         the page's choices may be older than the index, so they are not what is checked."""
-        if doc is None or doc == "" or doc == pages.ALL_DOCUMENTS:
+        if doc is None or (isinstance(doc, str) and doc.strip() in ("", pages.ALL_DOCUMENTS)):
             return None
         name = find_document(doc, self.documents) if isinstance(doc, str) else None
         gone = sorted(self.offered.difference(self.documents))
