@@ -4,9 +4,12 @@ Gradio checks and converts every value before a handler runs (enough values sent
 uploaded to this server, a FileData shaped as it expects, a number a slider can hold). When one of those
 checks fails it answers ``{"error": null}``: the client learns nothing, unless the app launches with
 ``show_error=True``, which would send Gradio's own text: object reprs, pydantic dumps and the server's
-working folder ("Cannot move /srv/app/x to the gradio cache dir"). :class:`CheckedBlocks` turns these
-failures into one :class:`gradio.Error` in the page's language that names what the endpoint takes, and
-no traceback is logged for them (a stranger's malformed request is not the server's fault).
+working folder ("Cannot move /srv/app/x to the gradio cache dir"); a few checks raise their own English
+``gradio.Error`` ("Value 100 is greater than maximum value 20."), logged with a traceback.
+:class:`CheckedBlocks` turns these failures into one :class:`gradio.Error` in the page's language that
+names what the endpoint takes (or the value a slider cannot hold), and no traceback is logged for them (a
+stranger's malformed request is not the server's fault). Trailing values a raw call leaves out are
+taken from the handler's defaults first, as ``gradio_client`` does (:func:`with_defaults`).
 
 Gradio has no public hook for this; ``Blocks.preprocess_data`` (stable since Gradio 4) is the one
 place every queued call's values pass through. ``tests/test_ui_server.py`` checks it through a real
