@@ -201,3 +201,35 @@ def test_a_utf8_page_with_one_stray_latin1_byte_keeps_its_utf8_letters() -> None
     raw = page.replace("Señor".encode(), b"Se\xf1or")
     line = READERS[".html"].read(raw, "a.html").text.splitlines()[0]
     assert line == EXPECTED.replace("Señor", "Se\ufffdor")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("head", ["", '<meta charset="utf-16">'], ids=["undeclared", "declared"])
+def test_a_utf16_page_without_a_byte_order_mark_keeps_its_letters(head: str, encoding: str) -> None:
+    """Without a mark, a UTF-16 page's ASCII letters and NULs are valid UTF-8: it was read as UTF-8 and
+    every letter beyond ASCII was lost ("São Tomé" became "So Tom", the dashes and quotes went)."""
+    page = f"<html><head>{head}<title>K</title></head><body>{KUNJUNGAN}</body></html>"
+    assert READERS[".html"].read(page.encode(encoding), "a.html").text.splitlines()[0] == EXPECTED
+
+
+def test_a_utf16_page_without_a_mark_nested_past_the_parsers_depth_is_refused() -> None:
+    """libxml2 reads no UTF-16 without a mark, so the depth check passed such a page whatever its depth
+    (and trafilatura then found "no main text"): the check runs on the decoded page."""
+    deep = "<div>" * 300 + "<p>Terdalam.</p>" + "</div>" * 300
+    page = f"<html><body><article><p>{EXPECTED}</p>{deep}<p>Penutup.</p></article></body></html>"
+    with pytest.raises(CorpusError, match=r"dalam\.html is beyond what the HTML parser reads whole"):
+        READERS[".html"].read(page.encode("utf-16-le"), "dalam.html")
+
+
+def test_utf16_without_a_mark_is_recognised_only_by_its_pattern() -> None:
+    from qa.readers._charset import utf16_without_bom
+
+    text = "Uang harian ke São Tomé – tiga ratus dolar."
+    assert utf16_without_bom(text.encode("utf-16-le")) == text
+    assert utf16_without_bom(text.encode("utf-16-be")) == text
+    assert utf16_without_bom(text.encode("utf-8")) is None  # no NUL: not UTF-16
+    assert utf16_without_bom(text.encode("utf-32-le")) is None  # NUL units: UTF-32 (or binary)
+    assert utf16_without_bom(text.encode("utf-16-le") + b"x") is None  # odd length
+    assert utf16_without_bom(text.encode("utf-16-le") + b"\x00\x00") is None  # a NUL character
+    assert utf16_without_bom("Министр принял делегацию".encode("utf-16-le")) is None  # mostly not Latin
+    assert utf16_without_bom(b"\x00\xd8" + text.encode("utf-16-le")) is None  # a lone surrogate

@@ -237,6 +237,21 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path, encodin
         load_corpus(tmp_path)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_utf16_without_a_byte_order_mark_is_read_as_html_is(
+    tmp_path: Path, encoding: str, suffix: str
+) -> None:
+    """Refused as "binary (NUL bytes)"; recognised now by the same rule as an HTML page's bytes."""
+    text = "Uang harian ke São Tomé – tiga ratus dolar.\r\nCuti dua belas hari."
+    (tmp_path / f"catatan{suffix}").write_bytes(text.encode(encoding))
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text.split() == text.split()
+    (tmp_path / f"catatan{suffix}").write_bytes(text.encode(encoding) + b"\x00")  # odd: still refused
+    with pytest.raises(CorpusError, match=f"catatan\\{suffix} looks binary"):
+        load_corpus(tmp_path)
+
+
 def test_markdown_line_break_tags_separate_words_inline_tags_do_not() -> None:
     source = (
         "# Jadwal<br>Rapat\n\nRapat pertama<br>pukul sembilan<br/>pagi, <b>ruang</b> <span>dua</span>.\n\n"

@@ -87,8 +87,8 @@ READERS: dict[str, Reader] = {
     ".markdown": Reader("markdown", "markdown-it-py", "v3"),
     ".pdf": Reader("pdf", "pypdf", "v3"),
     ".docx": Reader("docx", "python-docx", "v2"),
-    ".html": Reader("html", "trafilatura", "v3"),
-    ".htm": Reader("html", "trafilatura", "v3"),
+    ".html": Reader("html", "trafilatura", "v4"),
+    ".htm": Reader("html", "trafilatura", "v4"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -63,20 +63,14 @@ def read(raw: bytes, name: str) -> Extracted:
 
 
 def check_limits(raw: bytes, name: str) -> None:
-    """Refuse a page libxml2 would cut short. Past 255 nested elements (or a 10 MB text node) its HTML
-    parser stops and drops the rest of the page, the end of the article included, without an error
-    that trafilatura passes on. Refuse too a page too large for trafilatura to finish soon: its time
-    grows faster than the size (4 MB took 14 s, 25 MB 275 s)."""
+    """Refuse a page libxml2 would cut short, or trafilatura take minutes on (``check_size``). Past 255
+    nested elements (or a 10 MB text node) its HTML parser stops and drops the rest of the page, the
+    end of the article included, without an error that trafilatura passes on. ``raw``: UTF-8 bytes
+    (libxml2 sees no UTF-16 without a byte order mark: such a page passed whatever its depth)."""
     from lxml import etree  # type: ignore[import-untyped]
 
-    if len(raw) > MAX_HTML_BYTES:
-        raise CorpusError(
-            f"corpus file {name} is {len(raw) / 2**20:.0f} MB of HTML (at most "
-            f"{MAX_HTML_BYTES / 2**20:.0f} MB are read): too slow to find its main text",
-            "save the page's article as .txt or .md instead",
-        )
-
-    parser = etree.HTMLParser(collect_ids=False)
+    check_size(len(raw), name)
+    parser = etree.HTMLParser(encoding="utf-8", collect_ids=False)
     try:
         etree.fromstring(raw, parser)
     except etree.LxmlError:
@@ -89,12 +83,24 @@ def check_limits(raw: bytes, name: str) -> None:
         )
 
 
+def check_size(size: int, name: str) -> None:
+    """Refuse a page too large for trafilatura to finish soon: its time grows faster than the size (4 MB
+    took 14 s, 25 MB 275 s)."""
+    if size > MAX_HTML_BYTES:
+        raise CorpusError(
+            f"corpus file {name} is {size / 2**20:.0f} MB of HTML (at most "
+            f"{MAX_HTML_BYTES / 2**20:.0f} MB are read): too slow to find its main text",
+            "save the page's article as .txt or .md instead",
+        )
+
+
 def _read(raw: bytes, name: str) -> Extracted:
     import trafilatura
     from lxml import etree
 
-    check_limits(raw, name)
+    check_size(len(raw), name)  # before decoding: refused at once
     page = decode_html(raw)
+    check_limits(page.encode("utf-8"), name)
     xml = trafilatura.extract(
         page,
         output_format="xml",
