@@ -362,6 +362,30 @@ def test_pdf_a_word_hyphenated_across_a_page_break_is_joined_as_within_a_page(tm
     assert_blocks_are_lines(e)
 
 
+def test_pdf_a_capitalised_compound_split_by_a_page_break_is_joined_with_its_hyphen(tmp_path: Path) -> None:
+    """ "Asia-" ending a page and "Pasifik" opening the next stayed "Asia-" / "Pasifik" (only a lower-case
+    rest was joined), so neither matched "Asia-Pasifik"; a heading opening the next page stays apart."""
+    forum = "di Jakarta bersama para menteri luar negeri dari sembilan negara anggota forum kerja sama itu."
+    pages = [
+        ["Delegasi menghadiri forum kerja sama kawasan Asia-"],
+        [f"Pasifik {forum}", "Jalur kereta baru menghubungkan Jawa-"],
+        ["Bali.", REPORT],  # a short line, but a sentence's end: text, not a heading
+        ["Rapat berikutnya membahas Kerja-"],
+        ["Kerja Bakti pegawai di halaman kantor kementerian setiap hari Jumat pagi, mulai pukul tujuh."],
+        ["Bahan rapat disiapkan untuk Eropa-"],
+        ["Bab 3 Pelaksanaan", REPORT],  # a capitalised heading: not the word's rest
+    ]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", pages).read_bytes())
+    lines = e.text.splitlines()
+    assert lines[0] == "Delegasi menghadiri forum kerja sama kawasan Asia-Pasifik"
+    assert lines[1] == forum
+    assert "Jalur kereta baru menghubungkan Jawa-Bali." in lines
+    assert "Rapat berikutnya membahas Kerja-Kerja" in lines  # a reduplication keeps its hyphen too
+    assert lines[-3:] == ["Bahan rapat disiapkan untuk Eropa-", "Bab 3 Pelaksanaan", REPORT]
+    assert section_of(e, "Asia-Pasifik").page == 1 and section_of(e, forum).page == 2
+    assert_blocks_are_lines(e)
+
+
 def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
     from qa.readers.pdf import join_across_pages
 

@@ -2,8 +2,9 @@
 
 A PDF stores lines, not paragraphs, and the chunker ends a sentence at every line break, so lines
 are joined back into paragraphs (a word hyphenated at a line end, or at a page's end, is joined; a
-reduplication such as "anak-anak" keeps its hyphen). A short line without a full stop before a capital
-is a heading or a list entry ("BAB I PENDAHULUAN", "Pasal 3") and stays a line of its own. Lines
+reduplication such as "anak-anak" or a compound such as "Asia-Pasifik" keeps its hyphen). A short
+line without a full stop before a capital is a heading or a list entry ("BAB I PENDAHULUAN",
+"Pasal 3") and stays a line of its own. Lines
 repeated at the top or bottom of most pages (running headers and footers, page numbers) are dropped.
 A page is a section: its number is the passage's location.
 """
@@ -32,6 +33,7 @@ SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_l
             "heading_line": HEADING_LINE}  # fmt: skip
 _PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|dari|of)\s*#)?[\W_]*")
 _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+_CLAUSE_END = re.compile(r"[.!?,;…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
 _HYPHENATED = re.compile(r"(\w+)[-\u00ad]$")
 _WORD = re.compile(r"\w+")
@@ -84,8 +86,9 @@ def _join(para: str, line: str) -> str:
 
 def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
     """A word hyphenated at the end of a page joined as at a line end: the rest of it moves up from the
-    next page's first line ("kerja-" + "sama," -> "kerjasama,"; "sehari-" + "hari" keeps its hyphen).
-    Run after the running lines are dropped, so the page's last line is its text, not its footer."""
+    next page's first line ("kerja-" + "sama," -> "kerjasama,"; "sehari-" + "hari" keeps its hyphen, and
+    so does a capitalised compound, "Asia-" + "Pasifik", see ``_compound``). Run after the running
+    lines are dropped, so the page's last line is its text, not its footer."""
     out = [list(lines) for lines in pages]
     for page, following in zip(out, out[1:], strict=False):
         last = max((i for i, line in enumerate(page) if line), default=None)
@@ -93,14 +96,33 @@ def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
         if last is None or first is None or not _HYPHENATED.search(page[last]):
             continue
         word, *rest = following[first].split(maxsplit=1)
-        # Only a lower-case rest continues a word: a capital opens a heading or a running header the
-        # pages do not share ("Bab 3 Pelaksanaan"), which must not be glued on ("Asia-" + "Pasifik"
-        # across a page stays apart); a list item opens with its bullet.
-        if not (page[last].endswith("\u00ad") or word[:1].islower()):
-            continue
+        soft = page[last].endswith("\u00ad")
+        if not (soft or word[:1].islower() or _compound(page[last], following, first)):
+            continue  # a list item opens with its bullet, a heading with a capital
         page[last] = _join(page[last], word)
         following[first] = rest[0] if rest else ""
     return out
+
+
+def _compound(last: str, following: list[str], first: int) -> bool:
+    """A capitalised word hyphenated at a page's end whose rest opens the next page with a capital:
+    "Asia-" + "Pasifik", "Jawa-" + "Bali", "Sabang-" + "Merauke". Unless the next page opens with a
+    heading or a running header the pages do not share ("Asia-" + "Bab 3 Pelaksanaan"): a line too
+    short for the page's text before a capital or a digit, as ``paragraphs`` ends a heading; a line
+    ending a clause or a sentence ("Pasifik." before the next paragraph) is text, not a heading."""
+    m = _HYPHENATED.search(last)
+    line = following[first]
+    if m is None or not m.group(1)[:1].isupper() or not line[:1].isupper():
+        return False
+    after = next((text for text in following[first + 1 :] if text), "")
+    width = max(len(text) for text in following)
+    return _CLAUSE_END.search(line) is not None or not _is_heading(line, after, width)
+
+
+def _is_heading(line: str, after: str, width: int) -> bool:
+    """``line`` shorter than ``HEADING_LINE`` of ``width`` (the page's widest line), ``after`` it a line
+    opening with a capital or a digit."""
+    return len(line) < HEADING_LINE * width and (after[:1].isupper() or after[:1].isdigit())
 
 
 def paragraphs(lines: list[str]) -> list[str]:
@@ -117,10 +139,9 @@ def paragraphs(lines: list[str]) -> list[str]:
             if not line:
                 continue
         para = _join(para, line) if para else line
-        after = lines[i + 1][:1] if i + 1 < len(lines) else ""
         ends = _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width
-        heading = len(line) < HEADING_LINE * width and (after.isupper() or after.isdigit())
-        if ends or (heading and not _HYPHENATED.search(line)):
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        if ends or (_is_heading(line, after, width) and not _HYPHENATED.search(line)):
             out.append(para)
             para = ""
     if para:
