@@ -233,3 +233,32 @@ def test_utf16_without_a_mark_is_recognised_only_by_its_pattern() -> None:
     assert utf16_without_bom(text.encode("utf-16-le") + b"\x00\x00") is None  # a NUL character
     assert utf16_without_bom("Министр принял делегацию".encode("utf-16-le")) is None  # mostly not Latin
     assert utf16_without_bom(b"\x00\xd8" + text.encode("utf-16-le")) is None  # a lone surrogate
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_text_a_browser_never_shows_is_dropped_text_it_shows_is_kept(filler: int) -> None:
+    """A <template>'s content and an element with the ``hidden`` attribute (trafilatura kept both; the
+    short-page reading also kept inline display:none), while text inside ``overflow: hidden``, a plain
+    layout wrapper, was dropped by trafilatura for the word "hidden" in its style."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<div style='overflow: hidden'><p>Cuti bersama ditetapkan oleh menteri setiap tahun</p></div>"
+        + "<template><p>Templat kosong untuk skrip</p></template>"
+        + "<p hidden>Pesan galat formulir</p><div style='color: red; DISPLAY:none'>Menu lipat</div>"
+        + "<p style='visibility: hidden'>Penanda tata letak</p>"
+        + "<p style='content-visibility: hidden'>Cuti sakit dengan surat dokter</p>"
+        + "<div hidden='until-found'><p>Cuti besar setelah enam tahun bekerja</p></div>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Cuti bersama ditetapkan oleh menteri setiap tahun",
+        "Cuti sakit dengan surat dokter",  # only rendered lazily: still shown
+        "Cuti besar setelah enam tahun bekerja",  # collapsed, found by the browser's search
+    ]
+    assert section_of_first(e) == ("Cuti",)
+
+
+def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
+    source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
+    assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]

@@ -83,8 +83,8 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v3"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v3"),
+    ".md": Reader("markdown", "markdown-it-py", "v4"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v4"),
     ".pdf": Reader("pdf", "pypdf", "v4"),
     ".docx": Reader("docx", "python-docx", "v2"),
     ".html": Reader("html", "trafilatura", "v4"),

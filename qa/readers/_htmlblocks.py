@@ -8,6 +8,7 @@ directly is both safe and exact; ``qa.readers.html`` decides when.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ._blocks import Blocks, definition_sentences, table_sentences
@@ -23,6 +24,31 @@ _BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd",
           "dt", "fieldset", "figcaption", "figure", "hr", "html", "li", "main", "ol", "p", "pre", "section",
           "summary", "ul", "legend", "menu", "hgroup", "table", "thead", "tbody", "tfoot", "tr", "td",
           "th"}  # fmt: skip
+
+
+# An inline style that hides the element (a property of its own: "content-visibility: hidden" is not it).
+_INVISIBLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\b", re.I)
+
+
+def drop_hidden(root) -> None:
+    """Remove what a browser never shows: ``<template>`` contents, elements with the ``hidden`` attribute
+    (not ``hidden="until-found"``: collapsed text a reader can find and open), and elements an inline
+    style hides (``display: none``, ``visibility: hidden``). trafilatura kept the first two; then the
+    remaining ``style`` attributes go, since trafilatura drops any element whose style mentions
+    "hidden": ``overflow: hidden`` is a layout wrapper around text a reader sees, and was lost.
+    The text after a removed element (its tail) stays."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        hidden = element.get("hidden")
+        if (hidden is not None and hidden.strip().lower() != "until-found") or _INVISIBLE.search(
+            element.get("style", "")
+        ):
+            element.tag = "template"
+        element.attrib.pop("style", None)
+    etree.strip_elements(root, "template", with_tail=False)
 
 
 def _words(text: str) -> str:
@@ -53,8 +79,9 @@ Path = Sequence[tuple[int, str]]  # (level, heading text), outermost first
 def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]]:
     """Every block of ``root`` (an lxml.html tree) in order, under its heading path (starting from
     ``around``, the headings around it); returns the heading path in force after it."""
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
+    drop_hidden(root)
     for code in root.iter("code"):
         block = code.getparent()
         if block is not None and block.tag == "pre":

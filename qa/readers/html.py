@@ -5,7 +5,8 @@ the public main-content benchmarks and is actively maintained) and hands back it
 headings (``<head rend="h2">``), paragraphs, list items, quotes, tables. Code is left out like in
 Markdown; table rows become sentences naming their columns. A short page that trafilatura returns as
 one flattened paragraph is read block by block instead (qa/readers/_htmlblocks.py). The bytes are
-decoded first as a browser decodes a saved page (qa/readers/_charset.py), not guessed.
+decoded first as a browser decodes a saved page (qa/readers/_charset.py), not guessed, and what a
+browser never shows is removed before trafilatura looks (``drop_hidden``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, definition_sentences, table_sentences
 from ._charset import decode_html
-from ._htmlblocks import read_blocks
+from ._htmlblocks import drop_hidden, read_blocks
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
 MAX_HTML_BYTES = 20 * 2**20  # trafilatura's own limit for the pages it downloads (MAX_FILE_SIZE)
@@ -97,12 +98,16 @@ def check_size(size: int, name: str) -> None:
 def _read(raw: bytes, name: str) -> Extracted:
     import trafilatura
     from lxml import etree
+    from trafilatura.utils import load_html
 
     check_size(len(raw), name)  # before decoding: refused at once
     page = decode_html(raw)
     check_limits(page.encode("utf-8"), name)
-    xml = trafilatura.extract(
-        page,
+    tree = load_html(page)  # as trafilatura loads it, without what a browser hides
+    if tree is not None:
+        drop_hidden(tree)
+    xml = tree is not None and trafilatura.extract(
+        tree,
         output_format="xml",
         include_tables=SETTINGS["include_tables"],
         include_comments=SETTINGS["include_comments"],
