@@ -148,6 +148,26 @@ def test_pdf_line_joining_rules() -> None:
     ]
 
 
+def test_pdf_typographic_hyphens_at_a_line_or_page_end_join_as_a_hyphen_minus_does() -> None:
+    """A PDF typeset with the Unicode hyphen (U+2010, or U+2011) kept "kerja\u2010 sama" apart."""
+    from qa.readers.pdf import join_across_pages, paragraphs
+
+    for hyphen in ("\u2010", "\u2011"):
+        lines = [
+            f"Asisten menteri menyiapkan bahan rapat kerja{hyphen}",
+            f"sama dengan anak{hyphen}",
+            "anak.",
+        ]
+        assert paragraphs(lines) == [
+            f"Asisten menteri menyiapkan bahan rapat kerjasama dengan anak{hyphen}anak."
+        ]
+        pages = [[f"Delegasi dari kawasan Asia{hyphen}"], ["Pasifik dan Eropa datang."]]
+        assert join_across_pages(pages) == [
+            [f"Delegasi dari kawasan Asia{hyphen}Pasifik"],
+            ["dan Eropa datang."],
+        ]
+
+
 def test_docx_headings_paragraphs_and_tables(tmp_path: Path) -> None:
     path = write_docx(
         tmp_path / "d.docx",

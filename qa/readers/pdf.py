@@ -35,7 +35,8 @@ _PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|d
 _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[.!?,;…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
-_HYPHENATED = re.compile(r"(\w+)[-\u00ad]$")
+# hyphen-minus, the typographic hyphens (U+2010, and U+2011 that NFKC makes one) and the soft hyphen
+_HYPHENATED = re.compile(r"(\w+)[-\u2010\u2011\u00ad]$")
 _WORD = re.compile(r"\w+")
 
 
