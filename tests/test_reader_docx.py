@@ -186,3 +186,30 @@ def test_a_table_of_contents_is_not_read_twice(tmp_path: Path) -> None:
     document.paragraphs[0].insert_paragraph_before("BAB I Ketentuan Umum 1", style="TOC 1")
     document.save(str(tmp_path / "b.docx"))
     assert read(tmp_path / "b.docx").text == "Pegawai berhak atas cuti."
+
+
+MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+
+def test_equations_are_read_and_hidden_text_is_not(tmp_path: Path) -> None:
+    """An equation (OMML: ``m:t``, not ``w:t``) was lost, a whole display equation with it; text formatted
+    as hidden (Font > Hidden, which Word neither shows nor prints) was read as if shown."""
+    fraction = (
+        "<m:f><m:num><m:r><m:t>tarif</m:t></m:r></m:num><m:den><m:r><m:t>hari</m:t></m:r></m:den></m:f>"
+    )
+    body = (
+        f"<w:p>{run('Uang harian dihitung ')}<m:oMath {MATH}><m:r><m:t>U=t×h</m:t></m:r></m:oMath>"
+        f"{run(' untuk setiap perjalanan.')}</w:p>"
+        f"<w:p><m:oMathPara {MATH}><m:oMath>{fraction}<m:r><m:t>=</m:t></m:r><m:sSup><m:e><m:r><m:t>m</m:t>"
+        "</m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath></m:oMathPara></w:p>"
+        f"<w:p>{run('Catatan ')}<w:r><w:rPr><w:vanish/></w:rPr><w:t>petunjuk: hapus ini </w:t></w:r>"
+        f"<w:r><w:rPr><w:vanish w:val='0'/></w:rPr><w:t>untuk pegawai.</w:t></w:r></w:p>"
+        f"<w:p><w:r><w:rPr><w:webHidden/></w:rPr><w:t>Tampil saat dicetak.</w:t></w:r></w:p>"
+    )
+    e = read(write_docx_xml(tmp_path / "rumus.docx", body))
+    assert e.text.splitlines() == [
+        "Uang harian dihitung U=t×h untuk setiap perjalanan.",
+        "tarif hari=m 2",  # a denominator or an exponent is a word of its own
+        "Catatan untuk pegawai.",
+        "Tampil saat dicetak.",
+    ]

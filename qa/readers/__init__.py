@@ -86,7 +86,7 @@ READERS: dict[str, Reader] = {
     ".md": Reader("markdown", "markdown-it-py", "v4"),
     ".markdown": Reader("markdown", "markdown-it-py", "v4"),
     ".pdf": Reader("pdf", "pypdf", "v4"),
-    ".docx": Reader("docx", "python-docx", "v2"),
+    ".docx": Reader("docx", "python-docx", "v3"),
     ".html": Reader("html", "trafilatura", "v4"),
     ".htm": Reader("html", "trafilatura", "v4"),
 }

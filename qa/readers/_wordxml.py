@@ -4,8 +4,9 @@ python-docx's ``Paragraph.text`` sees only runs and hyperlinks directly under a 
 ``iter_inner_content`` only paragraphs and tables directly under the body, so text Word shows was
 lost without a word: content controls (``w:sdt``, what forms and templates are made of), tracked
 insertions (``w:ins``), simple fields, smart tags and custom XML, text boxes, tables inside table
-cells and footnotes. Here every ``w:t`` a reader sees counts, in document order, except deleted or
-moved-away text and the VML copy of a text box that Word writes beside the modern one.
+cells and footnotes. Here every ``w:t`` a reader sees counts, in document order (and the text of
+equations), except deleted or moved-away text, hidden text and the VML copy of a text box that Word
+writes beside the modern one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"  # equations (OMML)
 P, TBL, TR, TC = W + "p", W + "tbl", W + "tr", W + "tc"
+_TEXT = {W + "t", _M + "t"}
+# The parts of an equation after its first (a denominator, an exponent, an index, a root's degree): a
+# space keeps "p/l" or "m²" from running into one word ("pl", "m2").
+_MATH_PARTS = {_M + "den", _M + "sup", _M + "sub", _M + "deg", _M + "lim"}
 _SPACES = {W + "tab", W + "ptab", W + "br", W + "cr"}  # a line or page break is a space, not nothing
 _SKIPPED = {
     W + "del",  # tracked deletion: no longer part of the text
@@ -47,8 +53,13 @@ def inline(element, into: Inline | None = None) -> Inline:
     out = into if into is not None else Inline()
     for child in element:
         tag = child.tag
-        if tag == W + "t":
+        if tag in _TEXT:
             out.parts.append(child.text or "")
+        elif tag == W + "r" and _is_hidden(child):
+            continue  # hidden text (Font > Hidden): Word neither shows nor prints it
+        elif tag in _MATH_PARTS:
+            out.parts.append(" ")
+            inline(child, out)
         elif tag in _SPACES:
             out.parts.append(" ")
         elif tag == W + "noBreakHyphen":
@@ -60,6 +71,12 @@ def inline(element, into: Inline | None = None) -> Inline:
         elif tag not in _SKIPPED and isinstance(tag, str) and not _is_placeholder(child):
             inline(child, out)  # (comments and processing instructions have no str tag)
     return out
+
+
+def _is_hidden(run) -> bool:
+    """A run formatted as hidden text (``w:vanish``; ``w:webHidden`` is shown when printed, so it stays)."""
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(W + "val", "true").lower() not in ("0", "false", "off")
 
 
 def blocks(container) -> Iterator:

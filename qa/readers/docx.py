@@ -4,8 +4,9 @@ A heading is recognised by its style ("Heading 1".."Heading 9", "Title") or, for
 styles are renamed or localised, by the paragraph's outline level; like in Markdown it locates the
 paragraphs under it instead of being a passage. Table rows become sentences naming their columns.
 The text itself is read from the XML (qa/readers/_wordxml.py): content controls, tracked insertions,
-text boxes, nested tables and footnotes are part of the document; headers and footers are not (like a
-PDF's running lines). Any failure on a malformed file is the file's error, named.
+text boxes, nested tables, footnotes and equations are part of the document; headers and footers are
+not (like a PDF's running lines), nor is text formatted as hidden. Any failure on a malformed file is
+the file's error, named.
 """
 
 from __future__ import annotations
