@@ -110,3 +110,27 @@ def write_docx_xml(path: Path, body: str, footnotes: str | None = None) -> Path:
         document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
     document.save(str(path))
     return path
+
+
+def write_docx_chunk(path: Path, chunk: bytes, content_type: str, before: str = "", after: str = "") -> Path:
+    """A .docx whose body is the paragraph ``before``, an embedded document (``w:altChunk``: ``chunk``
+    of ``content_type``, as html-docx-js writes one) and the paragraph ``after``."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    body = document.element.body
+    for child in list(body)[:-1]:  # keep the final w:sectPr
+        body.remove(child)
+    part = Part(PackURI("/word/afchunk.mht"), content_type, chunk, document.part.package)
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.A_F_CHUNK)
+    r_ns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    xml = word_paragraph(before) if before else ""
+    xml += f'<w:altChunk {r_ns} r:id="{rid}"/>' + (word_paragraph(after) if after else "")
+    for child in parse_xml(f"<w:body {WORD_NS}>{xml}</w:body>"):
+        body[-1].addprevious(child)
+    document.save(str(path))
+    return path

@@ -11,7 +11,7 @@ from qa.errors import CorpusError
 from qa.readers import READERS, Extracted
 
 from .documents import word_paragraph as para
-from .documents import write_docx_xml
+from .documents import write_docx_chunk, write_docx_xml
 
 
 def read(path: Path) -> Extracted:
@@ -213,3 +213,58 @@ def test_equations_are_read_and_hidden_text_is_not(tmp_path: Path) -> None:
         "Catatan untuk pegawai.",
         "Tampil saat dicetak.",
     ]
+
+
+# What html-docx-js writes: the document as a web archive, its HTML quoted-printable.
+MHT = b"""MIME-Version: 1.0
+Content-Type: multipart/related;
+    type="text/html";
+    boundary="----=mhtDocumentPart"
+
+
+------=mhtDocumentPart
+Content-Type: text/html;
+    charset="utf-8"
+Content-Transfer-Encoding: quoted-printable
+Content-Location: file:///C:/fake/document.html
+
+<!DOCTYPE html><html><head><meta charset=3D"utf-8"><title>Ekspor</title></head><body>
+<h1>Cuti</h1><p>Pegawai berhak atas cuti tahunan selama dua belas hari kerja.</p>
+<h2>Uang harian</h2><table><tr><th>Negara</th><th>Tarif</th></tr><tr><td>Jep=
+ang</td><td>US$ 300</td></tr></table><p style=3D"display:none">Tersembunyi</p>
+<script>var x =3D 1;</script><p>S=C3=A3o Tom=C3=A9 ditangani KBRI Luanda.</p>
+</body></html>
+
+------=mhtDocumentPart--
+"""
+
+
+@pytest.mark.parametrize("kind", ["message/rfc822", "text/html", "text/plain"])
+def test_an_embedded_html_or_text_document_is_read(tmp_path: Path, kind: str) -> None:
+    """A .docx exported from a web page (html-docx-js) is one ``w:altChunk``: python-docx saw an empty
+    body, so the file was refused as holding no text; a chunk between paragraphs was lost silently."""
+    from email import message_from_bytes
+
+    page = message_from_bytes(MHT).get_payload()[0].get_payload(decode=True)
+    chunk = {"message/rfc822": MHT, "text/html": page, "text/plain": b"Baris satu.\nBaris dua."}
+    path = write_docx_chunk(tmp_path / "ekspor.docx", chunk[kind], kind, "Pengantar.", "Penutup.")
+    e = read(path)
+    if kind == "text/plain":
+        assert e.text.splitlines() == ["Pengantar.", "Baris satu.", "Baris dua.", "Penutup."]
+        return
+    assert e.text.splitlines() == [
+        "Pengantar.",
+        "Pegawai berhak atas cuti tahunan selama dua belas hari kerja.",
+        "Negara: Jepang; Tarif: US$ 300.",
+        "São Tomé ditangani KBRI Luanda.",
+        "Penutup.",
+    ]
+    located = {e.text[s.start : s.end].splitlines()[0]: s.headings for s in e.sections}
+    assert located["Negara: Jepang; Tarif: US$ 300."] == ("Cuti", "Uang harian")
+    assert located["Pengantar."] == ()
+
+
+def test_an_embedded_document_of_another_kind_is_refused_by_name(tmp_path: Path) -> None:
+    write_docx_chunk(tmp_path / "rtf.docx", rb"{\rtf1 Teks}", "application/rtf", "Pengantar.")
+    with pytest.raises(CorpusError, match=r"rtf\.docx embeds a document of type application/rtf"):
+        load_corpus(tmp_path)

@@ -18,6 +18,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"  # equations (OMML)
 P, TBL, TR, TC = W + "p", W + "tbl", W + "tr", W + "tc"
+ALT_CHUNK = W + "altChunk"  # an embedded HTML or text document (qa/readers/_altchunk.py)
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _TEXT = {W + "t", _M + "t"}
 # The parts of an equation after its first (a denominator, an exponent, an index, a root's degree): a
 # space keeps "p/l" or "m²" from running into one word ("pl", "m2").
@@ -80,10 +82,10 @@ def _is_hidden(run) -> bool:
 
 
 def blocks(container) -> Iterator:
-    """The paragraphs and tables of a body, cell, text box or note, content controls opened (except a
-    table of contents: its entries repeat the headings, page numbers attached)."""
+    """The paragraphs, tables and embedded documents of a body, cell, text box or note, content controls
+    opened (except a table of contents: its entries repeat the headings, page numbers attached)."""
     for child in container:
-        if child.tag in (P, TBL):
+        if child.tag in (P, TBL, ALT_CHUNK):
             yield child
         elif child.tag in _CONTAINERS and not _is_contents(child) and not _is_placeholder(child):
             yield from blocks(child)

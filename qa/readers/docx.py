@@ -4,9 +4,9 @@ A heading is recognised by its style ("Heading 1".."Heading 9", "Title") or, for
 styles are renamed or localised, by the paragraph's outline level; like in Markdown it locates the
 paragraphs under it instead of being a passage. Table rows become sentences naming their columns.
 The text itself is read from the XML (qa/readers/_wordxml.py): content controls, tracked insertions,
-text boxes, nested tables, footnotes and equations are part of the document; headers and footers are
-not (like a PDF's running lines), nor is text formatted as hidden. Any failure on a malformed file is
-the file's error, named.
+text boxes, nested tables, footnotes, equations and embedded HTML (``w:altChunk``, read by
+qa/readers/_altchunk.py) are part of the document; headers and footers are not (like a PDF's running
+lines), nor is text formatted as hidden. Any failure on a malformed file is the file's error, named.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 from ..errors import CorpusError
 from . import Extracted
 from . import _wordxml as wordxml
+from ._altchunk import read_chunk
 from ._blocks import Blocks, table_sentences
 
 # A .docx is a zip: a few kilobytes can inflate to gigabytes of XML that python-docx and lxml would hold
@@ -161,6 +162,9 @@ def _extract(document, name: str) -> Extracted:
 
     for item in wordxml.blocks(document.element.body):
         headings = [h for _, h in path]
+        if item.tag == wordxml.ALT_CHUNK:
+            path = read_chunk(document.part.related_parts[item.get(wordxml.R_ID)], blocks, path, name)
+            continue
         if item.tag == wordxml.TBL:
             rows, refs = wordxml.table_rows(item)
             for sentence in table_sentences(rows, has_header=True):
