@@ -295,6 +295,14 @@ def test_markdown_front_matter_yaml_toml_or_empty_is_metadata(front: str) -> Non
     assert e.text == "Cuti dua belas hari." and section_of(e, "Cuti dua").headings == ("Cuti",)
 
 
+@pytest.mark.parametrize("front", ["---\rjudul: rahasia\rpenulis: a\r---\r", '+++\rjudul = "rahasia"\r+++\r'])
+def test_markdown_front_matter_with_classic_mac_line_ends_is_metadata(front: str) -> None:
+    """Lines ending in a lone \r (CommonMark line ends): the YAML became the heading of the whole file
+    ("judul: rahasia penulis: a", a setext heading), the TOML a passage ("+++ judul = ... +++ Cuti ...")."""
+    e = extract(".md", f"{front}Cuti dua belas hari.\r".encode())
+    assert e.text == "Cuti dua belas hari." and e.sections[0].headings == ()
+
+
 def test_markdown_nested_deeper_than_the_parser_reads_is_refused_not_cut(tmp_path: Path) -> None:
     # markdown-it stops at its nesting limit and drops the rest of the document, "Penutup." included
     ten_levels = "".join("  " * i + f"- butir {i}\n" for i in range(12)) + "\nPenutup.\n"
