@@ -9,15 +9,21 @@ HEADER = "Pedoman Perjalanan Dinas Luar Negeri"
 
 
 def write_pdf(
-    path: Path, pages: Sequence[Sequence[str]], header: str = HEADER, password: str | None = None
+    path: Path,
+    pages: Sequence[Sequence[str]],
+    header: str | tuple[str, str] = HEADER,
+    password: str | None = None,
 ) -> Path:
-    """A PDF with one page per item (each a list of paragraphs), a running header and "Halaman N" footer."""
+    """A PDF with one page per item (each a list of paragraphs), a running header (or a pair: odd pages,
+    even pages) and "Halaman N" footer."""
     from fpdf import FPDF
+
+    odd, even = (header, header) if isinstance(header, str) else header
 
     class Doc(FPDF):
         def header(self) -> None:
             self.set_font("helvetica", size=9)
-            self.cell(0, 8, header, new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 8, odd if self.page_no() % 2 else even, new_x="LMARGIN", new_y="NEXT")
 
         def footer(self) -> None:
             self.set_y(-15)

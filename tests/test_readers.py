@@ -414,6 +414,27 @@ def test_pdf_a_capitalised_compound_split_by_a_page_break_is_joined_with_its_hyp
     assert_blocks_are_lines(e)
 
 
+def test_pdf_alternating_running_headers_are_dropped_with_an_odd_number_of_pages(tmp_path: Path) -> None:
+    """A report printed on both sides alternates its headers; with 5 pages the even pages' header was on
+    2 of them, under half, and became a passage twice."""
+    from qa.readers.pdf import drop_running_lines
+
+    bodies = [f"Bagian {n}: {text}" for n, text in enumerate(REPORT.split(" ", 4)[:4] + [REPORT], 1)]
+    headers = ("Laporan Tahunan Kementerian 2024", "Direktorat Jenderal Protokol dan Konsuler")
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", [[b] for b in bodies], header=headers).read_bytes())
+    assert e.text.splitlines() == bodies
+    assert [s.page for s in e.sections] == [1, 2, 3, 4, 5]
+    # one side's repeated line without a pair on the other side is body text: kept
+    pages = [
+        ["Pembukaan.", "Tanda tangan."],
+        ["Isi dua."],
+        ["Isi tiga.", "Tanda tangan."],
+        ["Isi empat."],
+        ["x"],
+    ]
+    assert drop_running_lines(pages) == pages
+
+
 def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
     from qa.readers.pdf import join_across_pages
 

@@ -59,13 +59,25 @@ def _running(lines: list[str], repeated: set[str]) -> set[int]:
 
 
 def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Remove page numbers and the lines repeated at the top or bottom of most pages."""
-    counts: Counter[str] = Counter()
-    for lines in pages:
+    """Remove page numbers and the lines repeated at the top or bottom of most pages, or of most odd or
+    most even pages: a report printed on both sides alternates its headers (the report's title on the
+    left pages, the chapter's or the unit's on the right), so with an odd number of pages one of them
+    is on fewer than half the pages and was kept, a passage on every other page. Lines count by side
+    only as such a pair: each side has a line repeated on most of its pages and at no edge of the other
+    side's (a sentence twice at the foot of odd pages is body text)."""
+    sides: list[Counter[str]] = [Counter(), Counter()]  # odd pages (1, 3, ...), even pages
+    for number, lines in enumerate(pages):
         filled = [line for line in lines if line]
-        counts.update({_key(line) for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:]})
+        sides[number % 2].update({_key(line) for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:]})
+    counts = sides[0] + sides[1]
     least = max(2, REPEATED_SHARE * len(pages))
     repeated = {k for k, n in counts.items() if n >= least}
+    alternating = [
+        {k for k, n in sides[side].items() if n >= max(2, REPEATED_SHARE * size) and k not in sides[1 - side]}
+        for side, size in ((0, (len(pages) + 1) // 2), (1, len(pages) // 2))
+    ]
+    if all(alternating):  # a pair: each side has a line of its own
+        repeated |= alternating[0] | alternating[1]
     out = []
     for lines in pages:
         drop = _running(lines, repeated)
