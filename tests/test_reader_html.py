@@ -259,6 +259,20 @@ def test_text_a_browser_never_shows_is_dropped_text_it_shows_is_kept(filler: int
     assert section_of_first(e) == ("Cuti",)
 
 
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_declarative_shadow_root_is_shown_text(filler: int) -> None:
+    """A server-rendered web component puts its text in ``<template shadowrootmode>``, which a browser
+    shows in place: read like any other element (the block reading dropped it with other templates)."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<kartu-info><template shadowrootmode='open'><p>Cuti bersama ditetapkan menteri</p></template>"
+        + "</kartu-info><template><p>Templat kosong</p></template>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == ["Cuti bersama ditetapkan menteri"]
+
+
 def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
     source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
     assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]

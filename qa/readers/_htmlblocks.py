@@ -28,20 +28,23 @@ _BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd",
 
 # An inline style that hides the element (a property of its own: "content-visibility: hidden" is not it).
 _INVISIBLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\b", re.I)
+_SHADOW_ROOT = {"shadowrootmode", "shadowroot"}  # the attribute (and its pre-2023 name) of a shadow root
 
 
 def drop_hidden(root) -> None:
-    """Remove what a browser never shows: ``<template>`` contents, elements with the ``hidden`` attribute
-    (not ``hidden="until-found"``: collapsed text a reader can find and open), and elements an inline
-    style hides (``display: none``, ``visibility: hidden``). trafilatura kept the first two; then the
-    remaining ``style`` attributes go, since trafilatura drops any element whose style mentions
-    "hidden": ``overflow: hidden`` is a layout wrapper around text a reader sees, and was lost.
-    The text after a removed element (its tail) stays."""
+    """Remove what a browser never shows: ``<template>`` contents (not a declarative shadow root's,
+    which server-rendered web components are made of), elements with the ``hidden`` attribute (not
+    ``hidden="until-found"``: collapsed text a reader can find and open), and elements an inline style
+    hides (``display: none``, ``visibility: hidden``); trafilatura kept the first two. Then the other
+    ``style`` attributes go: trafilatura drops any element whose style mentions "hidden", and
+    ``overflow: hidden`` is a layout wrapper around text a reader sees. A removed element's tail stays."""
     from lxml import etree  # type: ignore[import-untyped]
 
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
+        if element.tag == "template" and _SHADOW_ROOT.intersection(element.attrib):
+            element.tag = "div"  # declarative shadow DOM: the browser shows it in place
         hidden = element.get("hidden")
         if (hidden is not None and hidden.strip().lower() != "until-found") or _INVISIBLE.search(
             element.get("style", "")
