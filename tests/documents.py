@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HEADER = "Pedoman Perjalanan Dinas Luar Negeri"
@@ -13,9 +13,10 @@ def write_pdf(
     pages: Sequence[Sequence[str]],
     header: str | tuple[str, str] = HEADER,
     password: str | None = None,
+    footer: Callable[[int], str] = "Halaman {}".format,
 ) -> Path:
     """A PDF with one page per item (each a list of paragraphs), a running header (or a pair: odd pages,
-    even pages) and "Halaman N" footer."""
+    even pages) and a footer by page number ("Halaman N")."""
     from fpdf import FPDF
 
     odd, even = (header, header) if isinstance(header, str) else header
@@ -28,7 +29,7 @@ def write_pdf(
         def footer(self) -> None:
             self.set_y(-15)
             self.set_font("helvetica", size=9)
-            self.cell(0, 8, f"Halaman {self.page_no()}", align="C")
+            self.cell(0, 8, footer(self.page_no()), align="C")
 
     pdf = Doc()
     for paragraphs in pages:

@@ -430,9 +430,23 @@ def test_pdf_alternating_running_headers_are_dropped_with_an_odd_number_of_pages
         ["Isi dua."],
         ["Isi tiga.", "Tanda tangan."],
         ["Isi empat."],
-        ["x"],
+        ["Isi lima."],
     ]
     assert drop_running_lines(pages) == pages
+
+
+def test_pdf_roman_page_numbers_of_a_front_matter_are_dropped(tmp_path: Path) -> None:
+    """A foreword and contents numbered i, ii, iii: each numeral is on one page only, so it was kept,
+    glued to the end of the page's last sentence ("... sekretariat. ii")."""
+    roman = ["i", "- ii -", "Halaman iii", "iv"]
+    bodies = [f"Bagian {n}: {text}" for n, text in enumerate(REPORT.split(" ", 5)[:5], 1)]
+    pages = [[b] for b in bodies]
+    path = write_pdf(tmp_path / "p.pdf", pages, footer=lambda n: roman[n - 1] if n <= 4 else str(n - 4))
+    assert extract(".pdf", path.read_bytes()).text.splitlines() == bodies
+    from qa.readers.pdf import drop_running_lines
+
+    kept = [["Pembukaan.", "II"], ["Isi.", "c."], ["TINJAUAN PUSTAKA", "Isi tiga."]]
+    assert drop_running_lines(kept) == kept  # a chapter's "II", a list's "c.": not page numbers
 
 
 def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:

@@ -32,6 +32,12 @@ MAX_DOCUMENT_CONTENT = 128 * 2**20  # and per document (a 1,000-page report has 
 SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE,
             "heading_line": HEADING_LINE}  # fmt: skip
 _PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|dari|of)\s*#)?[\W_]*")
+# A front matter's page number (foreword, contents): a lower-case roman numeral, 1-399, on the line as
+# printed (an upper-case "II" alone may be a chapter's number), between dashes at most ("c." or "(iv)"
+# alone may be a list's marker).
+_ROMAN_PAGE = re.compile(
+    r"[\s\-–—|]*(?:(?i:halaman|hal|page|p)\.?\s*)?(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})[\s\-–—|]*"
+)
 _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[.!?,;…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
@@ -46,13 +52,18 @@ def _key(line: str) -> str:
 
 def _running(lines: list[str], repeated: set[str]) -> set[int]:
     """Indices of a page's running lines: from each end inwards, up to ``EDGE_LINES`` lines in a row
-    that are repeated on other pages or are a page number (a body line is never skipped over)."""
+    that are repeated on other pages or are a page number, arabic or roman (a body line is never
+    skipped over)."""
     filled = [i for i, line in enumerate(lines) if line]
     drop: set[int] = set()
     for side in (filled[:EDGE_LINES], filled[::-1][:EDGE_LINES]):
         for i in side:
             key = _key(lines[i])
-            if key not in repeated and not _PAGE_NUMBER.fullmatch(key):
+            if (
+                key not in repeated
+                and not _PAGE_NUMBER.fullmatch(key)
+                and not _ROMAN_PAGE.fullmatch(lines[i])
+            ):
                 break
             drop.add(i)
     return drop
