@@ -273,6 +273,27 @@ def test_a_declarative_shadow_root_is_shown_text(filler: int) -> None:
     assert e.text.splitlines()[filler:] == ["Cuti bersama ditetapkan menteri"]
 
 
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_note_marker_does_not_change_the_number_before_it(filler: int) -> None:
+    """A superscript link to a note, glued to the word before it, changed it: "pasal 5¹" read "pasal 51",
+    "catatan 9⁴" "catatan 94". A superscript that is not only such a link (m²) stays; so does the note."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Tarif</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + '<p>Menurut pasal 5<sup><a href="#fn1">1</a></sup>, ruang 20 m<sup>2</sup> naik 3'
+        + '<sup class="reference"><a href="#cite-2">[2]</a></sup> kali.</p>'
+        + '<p>Lihat catatan 9<a href="#fn4" class="footnote-ref"><sup>4</sup></a> dan situs'
+        + '<sup><a href="https://kemlu.go.id">5</a></sup> ini.</p>'
+        + '<ol><li id="fn1">Catatan kaki pertama tentang tarif.</li></ol>'
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Menurut pasal 5, ruang 20 m2 naik 3 kali.",
+        "Lihat catatan 9 dan situs5 ini.",  # a link elsewhere is no note marker
+        "Catatan kaki pertama tentang tarif.",
+    ]
+
+
 def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
     source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
     assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]

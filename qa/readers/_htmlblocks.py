@@ -54,6 +54,31 @@ def drop_hidden(root) -> None:
     etree.strip_elements(root, "template", with_tail=False)
 
 
+def drop_note_markers(root) -> None:
+    """Remove the superscript markers that link to a note on the page (``5<sup><a href="#fn1">1</a>
+    </sup>``, or the link around the ``<sup>``; Wikipedia's "[2]"): glued to the word before them they
+    changed it, "pasal 5¹" read "pasal 51". A superscript that is not only such a link (m², x²) stays,
+    and so does the note itself."""
+    from lxml import etree
+
+    markers = []
+    for sup in root.iter("sup"):
+        text = _words(sup.text_content())
+        links = [a for a in sup.iter("a") if _in_page(a)]
+        holder = sup.getparent()
+        if text and links and text == _words("".join(a.text_content() for a in links)):
+            markers.append(sup)
+        elif text and holder is not None and _in_page(holder) and _words(holder.text_content()) == text:
+            markers.append(holder)
+    for marker in markers:
+        marker.tag = "template"
+    etree.strip_elements(root, "template", with_tail=False)
+
+
+def _in_page(element) -> bool:
+    return element.tag == "a" and element.get("href", "").startswith("#")
+
+
 def _words(text: str) -> str:
     return " ".join(text.split())
 
@@ -85,6 +110,7 @@ def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]
     from lxml import etree
 
     drop_hidden(root)
+    drop_note_markers(root)
     for code in root.iter("code"):
         block = code.getparent()
         if block is not None and block.tag == "pre":

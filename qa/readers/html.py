@@ -6,7 +6,8 @@ headings (``<head rend="h2">``), paragraphs, list items, quotes, tables. Code is
 Markdown; table rows become sentences naming their columns. A short page that trafilatura returns as
 one flattened paragraph is read block by block instead (qa/readers/_htmlblocks.py). The bytes are
 decoded first as a browser decodes a saved page (qa/readers/_charset.py), not guessed, and what a
-browser never shows is removed before trafilatura looks (``drop_hidden``).
+browser never shows is removed before trafilatura looks (``drop_hidden``), with the note markers
+that would change the word they follow (``drop_note_markers``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, definition_sentences, table_sentences
 from ._charset import decode_html
-from ._htmlblocks import drop_hidden, read_blocks
+from ._htmlblocks import drop_hidden, drop_note_markers, read_blocks
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
 MAX_HTML_BYTES = 20 * 2**20  # trafilatura's own limit for the pages it downloads (MAX_FILE_SIZE)
@@ -106,6 +107,7 @@ def _read(raw: bytes, name: str) -> Extracted:
     tree = load_html(page)  # as trafilatura loads it, without what a browser hides
     if tree is not None:
         drop_hidden(tree)
+        drop_note_markers(tree)
     xml = tree is not None and trafilatura.extract(
         tree,
         output_format="xml",
