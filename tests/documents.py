@@ -88,9 +88,17 @@ def word_paragraph(text: str, style: str | None = None) -> str:
     return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
-def write_docx_xml(path: Path, body: str, footnotes: str | None = None) -> Path:
+def write_docx_xml(
+    path: Path,
+    body: str,
+    footnotes: str | None = None,
+    numbering: str = "",
+    style_lists: dict[str, str] | None = None,
+) -> Path:
     """A .docx whose body is the WordprocessingML ``body`` (the namespaces ``w``, ``mc``, ``wps``,
-    ``v`` are declared), with a footnotes part holding the ``w:footnote`` elements ``footnotes``."""
+    ``v`` are declared), with a footnotes part holding the ``w:footnote`` elements ``footnotes``, the
+    list definitions ``numbering`` (``w:abstractNum`` and ``w:num`` elements) added to the numbering
+    part, and paragraph styles tied to lists (``style_lists``: style id -> numId)."""
     import docx
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
@@ -115,8 +123,20 @@ def write_docx_xml(path: Path, body: str, footnotes: str | None = None) -> Path:
         blob = f"<w:footnotes {WORD_NS}>{footnotes}</w:footnotes>".encode()
         part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, document.part.package)
         document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    lists = document.part.numbering_part.element
+    for child in parse_xml(f"<w:numbering {WORD_NS}>{numbering}</w:numbering>"):
+        lists.append(child)
+    for style_id, num_id in (style_lists or {}).items():
+        style = document.styles.element.get_by_id(style_id)
+        style.get_or_add_pPr().append(parse_xml(f'<w:numPr {WORD_NS}><w:numId w:val="{num_id}"/></w:numPr>'))
     document.save(str(path))
     return path
+
+
+def numbered_paragraph(text: str, num_id: str, level: int = 0) -> str:
+    """The XML of a Word paragraph in list ``num_id`` at ``level`` (for ``write_docx_xml``)."""
+    props = f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'
+    return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
 def write_docx_chunk(path: Path, chunk: bytes, content_type: str, before: str = "", after: str = "") -> Path:

@@ -10,6 +10,7 @@ from qa.corpus import load_corpus
 from qa.errors import CorpusError
 from qa.readers import READERS, Extracted
 
+from .documents import numbered_paragraph as numbered
 from .documents import word_paragraph as para
 from .documents import write_docx_chunk, write_docx_xml
 
@@ -268,3 +269,67 @@ def test_an_embedded_document_of_another_kind_is_refused_by_name(tmp_path: Path)
     write_docx_chunk(tmp_path / "rtf.docx", rb"{\rtf1 Teks}", "application/rtf", "Pengantar.")
     with pytest.raises(CorpusError, match=r"rtf\.docx embeds a document of type application/rtf"):
         load_corpus(tmp_path)
+
+
+def _level(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+    )
+
+
+# A regulation's outline: "BAB I" chapters (Heading 1) and "Pasal 1" articles (Heading 2) that run on
+# across chapters (w:lvlRestart 0); lists "a." with sub-items "1)"; a second list instance restarting.
+NUMBERING = (
+    '<w:abstractNum w:abstractNumId="90">'
+    + _level(0, "upperRoman", "BAB %1", '<w:pStyle w:val="Heading1"/>')
+    + _level(1, "decimal", "Pasal %2", '<w:lvlRestart w:val="0"/><w:pStyle w:val="Heading2"/>')
+    + '</w:abstractNum><w:abstractNum w:abstractNumId="91">'
+    + _level(0, "lowerLetter", "%1.") + _level(1, "decimal", "%2)") + _level(2, "bullet", "•")
+    + '</w:abstractNum><w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+    + '<w:num w:numId="91"><w:abstractNumId w:val="91"/></w:num>'
+    + '<w:num w:numId="92"><w:abstractNumId w:val="91"/>'
+    + '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+)  # fmt: skip
+
+
+def test_word_numbering_is_read_as_word_shows_it(tmp_path: Path) -> None:
+    """Word draws a list's numbers, they are not in the text: "BAB I", "Pasal 2", "b." were lost (a
+    heading that is only "Pasal 1" vanished from the heading path), so "pasal 2" matched nothing."""
+    body = "".join(
+        (
+            para("KETENTUAN UMUM", "Heading1"),
+            para("", "Heading2"),  # "Pasal 1": the number is the whole heading
+            para("Dalam peraturan ini yang dimaksud dengan:"),
+            numbered("Pegawai adalah aparatur sipil negara.", "91"),
+            numbered("tetap;", "91", 1),
+            numbered("kontrak.", "91", 1),
+            numbered("Catatan tanpa nomor.", "91", 2),  # a bullet
+            numbered("Cuti adalah keadaan tidak masuk kerja.", "91"),
+            para("CUTI", "Heading1"),
+            para("Hak cuti", "Heading2"),
+            numbered("Cuti tahunan.", "92"),  # a new list: restarts at "a."
+            f"<w:tbl><w:tr><w:tc>{numbered('Cuti besar.', '92')}</w:tc></w:tr></w:tbl>",  # counted: "b."
+            numbered("Cuti sakit.", "92"),
+        )
+    )
+    path = write_docx_xml(
+        tmp_path / "pp.docx", body, numbering=NUMBERING, style_lists={"Heading1": "90", "Heading2": "90"}
+    )
+    e = read(path)
+    assert e.text.splitlines() == [
+        "Dalam peraturan ini yang dimaksud dengan:",
+        "a. Pegawai adalah aparatur sipil negara.",
+        "1) tetap;",
+        "2) kontrak.",
+        "Catatan tanpa nomor.",
+        "b. Cuti adalah keadaan tidak masuk kerja.",
+        "a. Cuti tahunan.",
+        "Cuti besar.",
+        "c. Cuti sakit.",
+    ]
+    located = {e.text[s.start : s.end].splitlines()[0]: s.headings for s in e.sections}
+    assert located == {
+        "Dalam peraturan ini yang dimaksud dengan:": ("BAB I KETENTUAN UMUM", "Pasal 1"),
+        "a. Cuti tahunan.": ("BAB II CUTI", "Pasal 2 Hak cuti"),
+    }

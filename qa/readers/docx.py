@@ -19,6 +19,7 @@ from . import Extracted
 from . import _wordxml as wordxml
 from ._altchunk import read_chunk
 from ._blocks import Blocks, table_sentences
+from ._numbering import Numbering
 
 # A .docx is a zip: a few kilobytes can inflate to gigabytes of XML that python-docx and lxml would hold
 # in memory (1 MB of zipped blanks took 2 GB and 13 s before lxml gave up). The sizes the zip declares
@@ -98,6 +99,32 @@ def _all_notes(document) -> dict[tuple[str, str], list]:
     return found
 
 
+def numbering(document) -> Numbering:
+    """The document's list definitions, and the paragraph style each list is tied to (a style's own
+    ``w:numPr`` or the nearest one up its chain of base styles: numbered heading styles)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
+    root = next(
+        (parse_xml(rel.target_part.blob) for rel in document.part.rels.values()
+         if rel.reltype == RT.NUMBERING and not rel.is_external),
+        None,
+    )  # fmt: skip
+    styles: dict[str, object] = {}
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        base, seen = style, 0
+        while base is not None and seen < 20:  # a cycle of base styles must not hang us
+            ppr = base.element.pPr
+            if ppr is not None and ppr.find(_qn("w:numPr")) is not None:
+                styles[style.style_id] = ppr
+                break
+            base, seen = base.base_style, seen + 1
+    return Numbering(root, styles)
+
+
 def check_sizes(raw: bytes, name: str) -> None:
     """Refuse a zip bomb by the sizes its directory declares (a zip that lies fails its CRC instead)."""
     import zipfile
@@ -144,6 +171,7 @@ def _extract(document, name: str) -> Extracted:
     levels = style_levels(document)
     contents = {s.style_id for s in document.styles if _TOC_STYLE.fullmatch((s.name or "").strip())}
     notes, noted = _all_notes(document), set()
+    numbers = numbering(document).labels(document.element.body)
 
     def add_notes(refs: list[tuple[str, str]], headings: list[str]) -> None:
         for ref in refs:  # a note's text follows the paragraph that refers to it, once
@@ -175,10 +203,11 @@ def _extract(document, name: str) -> Extracted:
             continue  # a table of contents outside a content control: its entries repeat the headings
         level = heading_level(item, levels)
         content = wordxml.inline(item)
+        text = f"{numbers[item]} {content.text}".strip() if item in numbers else content.text
         if level is None:
-            blocks.add(content.text, headings=headings)
-        elif content.text:
-            path = [(lv, h) for lv, h in path if lv < level] + [(level, content.text)]
+            blocks.add(text if content.text else "", headings=headings)  # a number alone says nothing
+        elif text:
+            path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
             headings = [h for _, h in path]
         add_boxes(content.boxes, headings)
         add_notes(content.notes, headings)
