@@ -449,6 +449,27 @@ def test_pdf_roman_page_numbers_of_a_front_matter_are_dropped(tmp_path: Path) ->
     assert drop_running_lines(kept) == kept  # a chapter's "II", a list's "c.": not page numbers
 
 
+def test_pdf_table_of_contents_entries_are_not_passages(tmp_path: Path) -> None:
+    """A "Daftar Isi" page became passages of headings, dot leaders and page numbers ("BAB I
+    PENDAHULUAN .... 1 1.1 Latar Belakang .... 1"), which matched questions better than the chapters."""
+    contents = [
+        "Daftar Isi",
+        "BAB I PENDAHULUAN " + "." * 60 + " 1",
+        "1.1 Latar Belakang " + ". " * 30 + "1",
+        "Kata Pengantar " + "." * 50 + " iii",
+        "Lampiran " + "." * 40 + " 12",
+    ]
+    form = ["Nama pegawai: ....................", "Biaya naik .... 5 persen setiap tahun anggaran."]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", [contents, [REPORT, *form]]).read_bytes())
+    assert e.text.splitlines()[0] == "Daftar Isi" and section_of(e, REPORT).page == 2
+    for gone in ("PENDAHULUAN", "Latar Belakang", "Pengantar", "Lampiran"):
+        assert gone not in e.text
+    assert all(line in e.text for line in form)  # dots that lead to no page number are text
+    from qa.readers.pdf import _unless_contents
+
+    assert _unless_contents("Kata Pengantar ………… iii") == ""  # Word's ellipsis leader
+
+
 def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
     from qa.readers.pdf import join_across_pages
 

@@ -38,6 +38,8 @@ _PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|d
 _ROMAN_PAGE = re.compile(
     r"[\s\-–—|]*(?:(?i:halaman|hal|page|p)\.?\s*)?(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})[\s\-–—|]*"
 )
+# An entry of a table of contents: a title, a dot leader, a page number ("2.1 Latar Belakang ..... 4").
+_CONTENTS_ENTRY = re.compile(r"(?:[.·…]\s*){4,}(?:\d{1,4}|[ivxlcIVXLC]{1,7})")
 _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[.!?,;…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
@@ -48,6 +50,13 @@ _WORD = re.compile(r"\w+")
 
 def _key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def _unless_contents(line: str) -> str:
+    """``line``, or nothing for an entry of a table of contents ("Daftar Isi"): its headings and page
+    numbers, read as passages, matched questions better than the chapters they name."""
+    found = _CONTENTS_ENTRY.search(line)
+    return "" if found is not None and found.end() == len(line) else line
 
 
 def _running(lines: list[str], repeated: set[str]) -> set[int]:
@@ -249,7 +258,9 @@ def _read(raw: bytes, name: str) -> Extracted:
                     f"instructions by page {len(pages) + 1}: too slow to extract text from",
                     "split it into smaller PDFs, or export its text as .txt",
                 )
-            pages.append([line.strip() for line in (page.extract_text() or "").splitlines()])
+            pages.append(
+                [_unless_contents(line.strip()) for line in (page.extract_text() or "").splitlines()]
+            )
     except CorpusError:
         raise
     except Exception as exc:
