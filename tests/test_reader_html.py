@@ -294,6 +294,29 @@ def test_a_note_marker_does_not_change_the_number_before_it(filler: int) -> None
     ]
 
 
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_paragraphs_made_with_double_line_breaks_stay_apart(filler: int) -> None:
+    """An editor that makes paragraphs with <br><br> (old sites, many CMS articles): trafilatura merges
+    the breaks into one, a single break is a space, so a heading and the paragraphs around it became
+    one unpunctuated "sentence": "Syarat cuti Pegawai berhak ... penuh Prosedur pengajuan ..."."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<div>Syarat cuti<br><br>Pegawai berhak atas cuti setelah bekerja satu tahun penuh<br>\n <br/>"
+        + "<br><b>Prosedur</b> pengajuan<br>kepada atasan langsung</div>"
+        + "<p>Alamat kantor<br><br>Jalan Pejambon nomor enam</p>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Syarat cuti",
+        "Pegawai berhak atas cuti setelah bekerja satu tahun penuh",
+        "Prosedur pengajuan kepada atasan langsung",  # one break: the same paragraph
+        "Alamat kantor",
+        "Jalan Pejambon nomor enam",
+    ]
+    assert all(s.headings == ("Cuti",) for s in e.sections)
+
+
 def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
     source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
     assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]

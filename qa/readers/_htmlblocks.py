@@ -8,7 +8,6 @@ directly is both safe and exact; ``qa.readers.html`` decides when.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from ._blocks import Blocks, definition_sentences, table_sentences
@@ -18,65 +17,12 @@ from ._blocks import Blocks, definition_sentences, table_sentences
 DROPPED = ("script", "style", "noscript", "template", "head", "title", "nav", "header", "footer", "aside",
            "form", "button", "select", "textarea", "iframe", "svg", "math", "object", "embed", "canvas",
            "audio", "video", "dialog")  # fmt: skip
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Blocks: each starts a line of its own (table parts only matter in a layout table, which is walked).
-_BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
+BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "hr", "html", "li", "main", "ol", "p", "pre", "section",
           "summary", "ul", "legend", "menu", "hgroup", "table", "thead", "tbody", "tfoot", "tr", "td",
           "th"}  # fmt: skip
-
-
-# An inline style that hides the element (a property of its own: "content-visibility: hidden" is not it).
-_INVISIBLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\b", re.I)
-_SHADOW_ROOT = {"shadowrootmode", "shadowroot"}  # the attribute (and its pre-2023 name) of a shadow root
-
-
-def drop_hidden(root) -> None:
-    """Remove what a browser never shows: ``<template>`` contents (not a declarative shadow root's,
-    which server-rendered web components are made of), elements with the ``hidden`` attribute (not
-    ``hidden="until-found"``: collapsed text a reader can find and open), and elements an inline style
-    hides (``display: none``, ``visibility: hidden``); trafilatura kept the first two. Then the other
-    ``style`` attributes go: trafilatura drops any element whose style mentions "hidden", and
-    ``overflow: hidden`` is a layout wrapper around text a reader sees. A removed element's tail stays."""
-    from lxml import etree  # type: ignore[import-untyped]
-
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag == "template" and _SHADOW_ROOT.intersection(element.attrib):
-            element.tag = "div"  # declarative shadow DOM: the browser shows it in place
-        hidden = element.get("hidden")
-        if (hidden is not None and hidden.strip().lower() != "until-found") or _INVISIBLE.search(
-            element.get("style", "")
-        ):
-            element.tag = "template"
-        element.attrib.pop("style", None)
-    etree.strip_elements(root, "template", with_tail=False)
-
-
-def drop_note_markers(root) -> None:
-    """Remove the superscript markers that link to a note on the page (``5<sup><a href="#fn1">1</a>
-    </sup>``, or the link around the ``<sup>``; Wikipedia's "[2]"): glued to the word before them they
-    changed it, "pasal 5¹" read "pasal 51". A superscript that is not only such a link (m², x²) stays,
-    and so does the note itself."""
-    from lxml import etree
-
-    markers = []
-    for sup in root.iter("sup"):
-        text = _words(sup.text_content())
-        links = [a for a in sup.iter("a") if _in_page(a)]
-        holder = sup.getparent()
-        if text and links and text == _words("".join(a.text_content() for a in links)):
-            markers.append(sup)
-        elif text and holder is not None and _in_page(holder) and _words(holder.text_content()) == text:
-            markers.append(holder)
-    for marker in markers:
-        marker.tag = "template"
-    etree.strip_elements(root, "template", with_tail=False)
-
-
-def _in_page(element) -> bool:
-    return element.tag == "a" and element.get("href", "").startswith("#")
 
 
 def _words(text: str) -> str:
@@ -85,7 +31,7 @@ def _words(text: str) -> str:
 
 def _is_layout(table) -> bool:
     """A table used for layout (a cell holds a heading), to be read as blocks; see qa.readers.html."""
-    return any(next(cell.iter(*_HEADINGS), None) is not None for cell in table.iter("td", "th"))
+    return any(next(cell.iter(*HEADINGS), None) is not None for cell in table.iter("td", "th"))
 
 
 def _rows(table) -> tuple[list[list[str]], bool]:
@@ -107,10 +53,11 @@ Path = Sequence[tuple[int, str]]  # (level, heading text), outermost first
 def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]]:
     """Every block of ``root`` (an lxml.html tree) in order, under its heading path (starting from
     ``around``, the headings around it); returns the heading path in force after it."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
-    drop_hidden(root)
-    drop_note_markers(root)
+    from ._htmlprep import prepare
+
+    prepare(root)
     for code in root.iter("code"):
         block = code.getparent()
         if block is not None and block.tag == "pre":
@@ -131,7 +78,7 @@ def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]
         line.append(element.text or "")
         for child in element:
             tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            if tag in _HEADINGS:
+            if tag in HEADINGS:
                 flush()
                 text = _words(child.text_content())
                 if text:
@@ -145,7 +92,7 @@ def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]
                 flush()
                 for sentence in table_sentences(*_rows(child)):
                     blocks.add(sentence, headings=[h for _, h in path])
-            elif tag in _BLOCK:
+            elif tag in BLOCK:
                 flush()
                 walk(child)
                 flush()

@@ -6,8 +6,8 @@ headings (``<head rend="h2">``), paragraphs, list items, quotes, tables. Code is
 Markdown; table rows become sentences naming their columns. A short page that trafilatura returns as
 one flattened paragraph is read block by block instead (qa/readers/_htmlblocks.py). The bytes are
 decoded first as a browser decodes a saved page (qa/readers/_charset.py), not guessed, and what a
-browser never shows is removed before trafilatura looks (``drop_hidden``), with the note markers
-that would change the word they follow (``drop_note_markers``).
+browser never shows is removed before trafilatura looks, note markers are taken off the words they
+follow and paragraphs made of double line breaks are set apart (qa/readers/_htmlprep.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, definition_sentences, table_sentences
 from ._charset import decode_html
-from ._htmlblocks import drop_hidden, drop_note_markers, read_blocks
+from ._htmlblocks import read_blocks
+from ._htmlprep import prepare
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
 MAX_HTML_BYTES = 20 * 2**20  # trafilatura's own limit for the pages it downloads (MAX_FILE_SIZE)
@@ -104,10 +105,9 @@ def _read(raw: bytes, name: str) -> Extracted:
     check_size(len(raw), name)  # before decoding: refused at once
     page = decode_html(raw)
     check_limits(page.encode("utf-8"), name)
-    tree = load_html(page)  # as trafilatura loads it, without what a browser hides
+    tree = load_html(page)  # as trafilatura loads it, then made to read as a browser shows it
     if tree is not None:
-        drop_hidden(tree)
-        drop_note_markers(tree)
+        prepare(tree)
     xml = tree is not None and trafilatura.extract(
         tree,
         output_format="xml",
