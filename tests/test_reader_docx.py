@@ -306,6 +306,11 @@ def test_word_numbering_is_read_as_word_shows_it(tmp_path: Path) -> None:
             numbered("kontrak.", "91", 1),
             numbered("Catatan tanpa nomor.", "91", 2),  # a bullet
             numbered("Cuti adalah keadaan tidak masuk kerja.", "91"),
+            # a list item deleted as a tracked change (its mark and its text): not counted
+            '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="91"/></w:numPr><w:rPr>'
+            '<w:del w:id="7" w:author="a"/></w:rPr></w:pPr><w:del w:id="8" w:author="a"><w:r>'
+            "<w:delText>Butir dihapus.</w:delText></w:r></w:del></w:p>",
+            numbered("Izin adalah keadaan lain.", "91"),
             para("CUTI", "Heading1"),
             para("Hak cuti", "Heading2"),
             numbered("Cuti tahunan.", "92"),  # a new list: restarts at "a."
@@ -324,6 +329,7 @@ def test_word_numbering_is_read_as_word_shows_it(tmp_path: Path) -> None:
         "2) kontrak.",
         "Catatan tanpa nomor.",
         "b. Cuti adalah keadaan tidak masuk kerja.",
+        "c. Izin adalah keadaan lain.",
         "a. Cuti tahunan.",
         "Cuti besar.",
         "c. Cuti sakit.",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ._wordxml import P, W
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_DELETED_MARK = f"{W}pPr/{W}rPr/{W}del"
 _ROMAN = (
     (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
     (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
@@ -104,8 +105,8 @@ class Numbering:
         numbered paragraph of ``body`` (the VML copy of a text box is not counted twice)."""
         out = {}
         for p in body.iter(P):
-            if next(p.iterancestors(_MC_FALLBACK), None) is not None:
-                continue
+            if next(p.iterancestors(_MC_FALLBACK), None) is not None or p.find(_DELETED_MARK) is not None:
+                continue  # a paragraph deleted with its mark (tracked) is no longer a list item
             label = self._next(p)
             if label:
                 out[p] = label
