@@ -454,9 +454,9 @@ def test_pdf_table_of_contents_entries_are_not_passages(tmp_path: Path) -> None:
     PENDAHULUAN .... 1 1.1 Latar Belakang .... 1"), which matched questions better than the chapters."""
     contents = [
         "Daftar Isi",
+        "Kata Pengantar " + "." * 50 + " iii",
         "BAB I PENDAHULUAN " + "." * 60 + " 1",
         "1.1 Latar Belakang " + ". " * 30 + "1",
-        "Kata Pengantar " + "." * 50 + " iii",
         "Lampiran " + "." * 40 + " 12",
     ]
     form = ["Nama pegawai: ....................", "Biaya naik .... 5 persen setiap tahun anggaran."]
@@ -465,9 +465,17 @@ def test_pdf_table_of_contents_entries_are_not_passages(tmp_path: Path) -> None:
     for gone in ("PENDAHULUAN", "Latar Belakang", "Pengantar", "Lampiran"):
         assert gone not in e.text
     assert all(line in e.text for line in form)  # dots that lead to no page number are text
-    from qa.readers.pdf import _unless_contents
+    from qa.readers.pdf import drop_contents
 
-    assert _unless_contents("Kata Pengantar ………… iii") == ""  # Word's ellipsis leader
+    entries = ["Kata Pengantar ………… iii", "BAB I ………… 1", "BAB II ………… 4"]  # Word's ellipsis leader
+    assert drop_contents(entries) == ["", "", ""]
+    prices = [
+        "Tarif uang harian",
+        "Jepang " + "." * 20 + " 300",
+        "Korea " + "." * 20 + " 250",
+        "Cina .... 200",
+    ]
+    assert drop_contents(prices) == prices  # a price list with leaders: amounts that go down
 
 
 def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:

@@ -39,7 +39,7 @@ _ROMAN_PAGE = re.compile(
     r"[\s\-–—|]*(?:(?i:halaman|hal|page|p)\.?\s*)?(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})[\s\-–—|]*"
 )
 # An entry of a table of contents: a title, a dot leader, a page number ("2.1 Latar Belakang ..... 4").
-_CONTENTS_ENTRY = re.compile(r"(?:[.·…]\s*){4,}(?:\d{1,4}|[ivxlcIVXLC]{1,7})")
+_CONTENTS_ENTRY = re.compile(r"(?:[.·…]\s*){4,}(\d{1,4}|[ivxlcIVXLC]{1,7})")
 _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[.!?,;…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
@@ -52,11 +52,23 @@ def _key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
 
 
-def _unless_contents(line: str) -> str:
-    """``line``, or nothing for an entry of a table of contents ("Daftar Isi"): its headings and page
-    numbers, read as passages, matched questions better than the chapters they name."""
-    found = _CONTENTS_ENTRY.search(line)
-    return "" if found is not None and found.end() == len(line) else line
+def drop_contents(lines: list[str]) -> list[str]:
+    """A page's lines without the entries of a table of contents ("Daftar Isi") or an index: their
+    headings and page numbers, read as passages, matched questions better than the chapters they name.
+    Entries end in a dot leader and a page number; they are dropped only where they make up the page
+    (3 or more, or half its lines) with page numbers that never go down (roman ones first), so a price
+    list with leaders ("Jepang ........ 300", "Korea ........ 250") stays text."""
+    entries: dict[int, int] = {}  # line index -> page number (0 for a roman one)
+    for i, line in enumerate(lines):
+        found = _CONTENTS_ENTRY.search(line)
+        if found is not None and found.end() == len(line):
+            number = found.group(1)
+            entries[i] = int(number) if number.isdigit() else 0
+    filled = sum(1 for line in lines if line)
+    numbers = list(entries.values())
+    if not entries or (len(entries) < 3 and 2 * len(entries) < filled) or numbers != sorted(numbers):
+        return lines
+    return ["" if i in entries else line for i, line in enumerate(lines)]
 
 
 def _running(lines: list[str], repeated: set[str]) -> set[int]:
@@ -258,9 +270,7 @@ def _read(raw: bytes, name: str) -> Extracted:
                     f"instructions by page {len(pages) + 1}: too slow to extract text from",
                     "split it into smaller PDFs, or export its text as .txt",
                 )
-            pages.append(
-                [_unless_contents(line.strip()) for line in (page.extract_text() or "").splitlines()]
-            )
+            pages.append([line.strip() for line in (page.extract_text() or "").splitlines()])
     except CorpusError:
         raise
     except Exception as exc:
@@ -273,7 +283,8 @@ def _read(raw: bytes, name: str) -> Extracted:
             "run OCR on it first, e.g. ocrmypdf scan.pdf text.pdf",
         )
     blocks = Blocks()
-    for number, lines in enumerate(join_across_pages(drop_running_lines(pages)), start=1):
+    texts = [drop_contents(lines) for lines in drop_running_lines(pages)]
+    for number, lines in enumerate(join_across_pages(texts), start=1):
         for para in paragraphs(lines):
             blocks.add(para, page=number)
     return blocks.build(name, "holds only running headers, footers and page numbers")
