@@ -492,6 +492,16 @@ def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
     assert join_across_pages(pages) == pages  # a bullet, a dash after a space, a last page: untouched
     assert join_across_pages([["perjalan-", ""], ["", "an dinas"]]) == [["perjalanan", ""], ["", "dinas"]]
     assert join_across_pages([["kawasan Asia\u00ad"], ["Pasifik."]]) == [["kawasan AsiaPasifik."], [""]]
+    # a number goes on any hyphenated word, not a numbered list item or heading
+    assert join_across_pages([["pandemi COVID-"], ["19 melanda dunia sejak awal tahun itu."]]) == [
+        ["pandemi COVID-19"],
+        ["melanda dunia sejak awal tahun itu."],
+    ]
+    numbered = (
+        [["dokumen kerja-"], ["1. Paspor dinas"]],
+        [["dokumen kerja-"], ["2.1 Latar Belakang", REPORT]],
+    )
+    assert all(join_across_pages([list(p) for p in pages]) == list(pages) for pages in numbered)
 
 
 def test_markdown_keeps_the_text_of_raw_html_blocks_never_their_markup() -> None:

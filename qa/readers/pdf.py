@@ -70,15 +70,18 @@ def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
 
 
 def _compound(last: str, following: list[str], first: int) -> bool:
-    """A capitalised word hyphenated at a page's end whose rest opens the next page with a capital:
-    "Asia-" + "Pasifik", "Jawa-" + "Bali", "Sabang-" + "Merauke". Unless the next page opens with a
-    heading or a running header the pages do not share ("Asia-" + "Bab 3 Pelaksanaan"): a line too
-    short for the page's text before a capital or a digit, as ``paragraphs`` ends a heading; a line
-    ending a clause or a sentence ("Pasifik." before the next paragraph) is text, not a heading."""
+    """A capitalised word hyphenated at a page's end whose rest opens the next page with a capital
+    ("Asia-" + "Pasifik", "Jawa-" + "Bali"), or any word whose rest is a number ("COVID-" + "19").
+    Unless the next page opens with a list item, a heading or a running header the pages do not share
+    ("Asia-" + "Bab 3 Pelaksanaan"): a line too short for the page's text before a capital or a digit,
+    as ``paragraphs`` ends a heading; a line ending a clause or a sentence ("Pasifik." before the next
+    paragraph) is text, not a heading."""
     m = _HYPHENATED.search(last)
     line = following[first]
-    if m is None or not m.group(1)[:1].isupper() or not line[:1].isupper():
+    if m is None or _LIST_ITEM.match(line):
         return False
+    if not (line[:1].isdigit() or (line[:1].isupper() and m.group(1)[:1].isupper())):
+        return False  # a digit goes on any word: "COVID-" + "19", "H-" + "30", "2020-" + "2021"
     after = next((text for text in following[first + 1 :] if text), "")
     width = max(len(text) for text in following)
     return _CLAUSE_END.search(line) is not None or not _is_heading(line, after, width)
