@@ -53,5 +53,8 @@ def _archived_html(raw: bytes, name: str) -> str:
             payload = item.get_payload(decode=True)
             charset = item.get_content_charset()
             if isinstance(payload, bytes):
-                return payload.decode(charset, "replace") if charset else decode_html(payload)
+                try:
+                    return payload.decode(charset or "", "replace")
+                except LookupError:  # no charset, or one Python does not know: as a saved page
+                    return decode_html(payload)
     raise CorpusError(f"corpus file {name} embeds a web archive (w:altChunk) without an HTML page")
