@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -476,6 +477,25 @@ def test_pdf_table_of_contents_entries_are_not_passages(tmp_path: Path) -> None:
         "Cina .... 200",
     ]
     assert drop_contents(prices) == prices  # a price list with leaders: amounts that go down
+
+
+def test_pdf_repairs_pypdf_logs_as_errors_stay_off_the_terminal(tmp_path: Path, caplog) -> None:
+    """An unknown font encoding is repaired by pypdf, which logs it at ERROR with the whole substitute
+    table: a 3 kB line on the terminal of ``qa index`` for each font of each page, the text read fine."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(write_pdf(tmp_path / "p.pdf", [[REPORT]])))
+    for font in writer.pages[0]["/Resources"]["/Font"].values():
+        font.get_object()[NameObject("/Encoding")] = NameObject("/TidakDikenalEncoding")
+    out = io.BytesIO()
+    writer.write(out)
+    with caplog.at_level(logging.DEBUG):
+        e = extract(".pdf", out.getvalue())
+    assert REPORT in e.text
+    assert [r.getMessage()[:60] for r in caplog.records if r.name.startswith("pypdf")] == []
 
 
 def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:

@@ -119,10 +119,12 @@ def paragraphs(lines: list[str]) -> list[str]:
 
 @contextmanager
 def _quiet_pypdf():
-    """pypdf logs every repair it makes to a broken file; our error (or success) says what matters."""
+    """pypdf logs every repair it makes to a broken file; our error (or success) says what matters.
+    Its "errors" are repairs too (an unknown font encoding: a 3 kB line with the whole substitute table,
+    once per font and page, on the terminal of ``qa index``); a failure it cannot repair is raised."""
     logger = logging.getLogger("pypdf")
     level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
