@@ -317,6 +317,22 @@ def test_paragraphs_made_with_double_line_breaks_stay_apart(filler: int) -> None
     assert all(s.headings == ("Cuti",) for s in e.sections)
 
 
+def test_a_line_break_or_block_inside_a_cell_or_heading_separates_words() -> None:
+    """Read block by block (a short page, a Markdown file's raw HTML), a cell's, heading's or term's
+    words were glued across a <br> or a block inside it: "Tarif hariantiga ratusBerlaku"."""
+    table = (
+        "<table><tr><th>Negara</th><th>Catatan</th></tr><tr><td>Jepang</td>"
+        "<td>Tarif harian<br>tiga ratus<p>Berlaku</p><div>sejak 2024</div></td></tr></table>"
+    )
+    source = f"<h2>Tarif<br>Harian</h2>\n\n{table}\n\n<dl><dt>Uang<br>harian</dt><dd>Biaya hidup.</dd></dl>\n"
+    e = READERS[".md"].read(source.encode(), "a.md")
+    assert e.text.splitlines() == [
+        "Negara: Jepang; Catatan: Tarif harian tiga ratus Berlaku sejak 2024.",
+        "Uang harian: Biaya hidup.",
+    ]
+    assert e.sections[0].headings == ("Tarif Harian",)
+
+
 def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
     source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
     assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]
