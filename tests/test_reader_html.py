@@ -45,6 +45,20 @@ def test_a_short_page_keeps_its_blocks_and_heading_path(body: str) -> None:
         assert gone not in e.text
 
 
+def test_a_short_page_of_a_heading_and_a_table_keeps_its_rows() -> None:
+    """trafilatura dumped such a page as one paragraph, "Tarif Negara Tarif Jepang 300 dolar Korea ...":
+    the rows lost their column names and the heading its place. A table's rows are sentences of our own,
+    never in that dump, so the dump is recognised as the page's whole text instead."""
+    rows = "".join(f"<tr><td>{n}</td><td>{v} dolar</td></tr>" for n, v in [("Jepang", 300), ("Korea", 250)])
+    e = read(
+        f"<html><body><h1>Tarif</h1><table><tr><th>Negara</th><th>Tarif</th></tr>{rows}</table></body></html>"
+    )
+    assert located(e) == [
+        (("Tarif",), "Negara: Jepang; Tarif: 300 dolar."),
+        (("Tarif",), "Negara: Korea; Tarif: 250 dolar."),
+    ]
+
+
 def test_a_one_paragraph_article_stays_trafilaturas_reading() -> None:
     text = " ".join(["Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan."] * 4)
     e = read(f"<html><body><div class='menu'><a href='/'>Beranda</a></div><article><p>{text}</p></article>"

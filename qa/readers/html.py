@@ -162,7 +162,7 @@ def _read(raw: bytes, name: str) -> Extracted:
 
 def _unflattened(page: str, extracted: Extracted) -> Extracted | None:
     """The page read block by block when trafilatura returned it as one paragraph made of several of
-    its blocks (its fallback for short pages), else None."""
+    its blocks (its fallback for short pages, a heading and a table among them), else None."""
     if len(extracted.sections) != 1 or extracted.sections[0].headings or "\n" in extracted.text:
         return None
     from trafilatura.utils import load_html
@@ -176,4 +176,9 @@ def _unflattened(page: str, extracted: Extracted) -> Extracted | None:
         return None
     result = own.build("")
     pieces = set(result.text.splitlines()) | {h for s in result.sections for h in s.headings}
-    return result if sum(piece in extracted.text for piece in pieces) >= 2 else None
+    if sum(piece in extracted.text for piece in pieces) >= 2:
+        return result
+    # A table's rows are sentences of our own, never in trafilatura's dump: the dump is then known by
+    # being the page's whole text (what the block reading kept), white space aside.
+    dump = "".join("".join(tree.itertext()).split())
+    return result if len(own.parts) >= 2 and dump == "".join(extracted.text.split()) else None
