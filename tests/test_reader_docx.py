@@ -318,7 +318,8 @@ def test_word_numbering_is_read_as_word_shows_it(tmp_path: Path) -> None:
             para("CUTI", "Heading1"),
             para("Hak cuti", "Heading2"),
             numbered("Cuti tahunan.", "92"),  # a new list: restarts at "a."
-            f"<w:tbl><w:tr><w:tc>{numbered('Cuti besar.', '92')}</w:tc></w:tr></w:tbl>",  # counted: "b."
+            f"<w:tbl><w:tr><w:tc>{numbered('', '92')}</w:tc><w:tc>{para('Cuti besar.')}</w:tc></w:tr>"
+            "</w:tbl>",
             numbered("Cuti sakit.", "92"),
         )
     )
@@ -335,7 +336,7 @@ def test_word_numbering_is_read_as_word_shows_it(tmp_path: Path) -> None:
         "b. Cuti adalah keadaan tidak masuk kerja.",
         "c. Izin adalah keadaan lain.",
         "a. Cuti tahunan.",
-        "Cuti besar.",
+        "b; Cuti besar.",  # an auto-numbered "No." column of a table (a cell's final "." goes)
         "c. Cuti sakit.",
     ]
     located = {e.text[s.start : s.end].splitlines()[0]: s.headings for s in e.sections}

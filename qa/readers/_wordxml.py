@@ -119,17 +119,20 @@ def _cells(tr) -> Iterator:
     return _within(tr, TC)
 
 
-def cell_inline(tc) -> Inline:
-    """All the text of a cell on one line: its paragraphs, nested tables and text boxes included."""
+def cell_inline(tc, numbers: dict | None = None) -> Inline:
+    """All the text of a cell on one line: its paragraphs (after their list numbers, ``numbers``: see
+    qa/readers/_numbering.py), nested tables and text boxes included."""
     out = Inline()
     for block in blocks(tc):
         if block.tag == TBL:
             for tr in _rows(block):
                 for inner in _cells(tr):
-                    nested = cell_inline(inner)
+                    nested = cell_inline(inner, numbers)
                     out.parts.append(" " + nested.text)
                     out.notes.extend(nested.notes)
         else:
+            if numbers and block in numbers:
+                out.parts.append(numbers[block] + " ")  # an auto-numbered "No." column
             inline(block, out)
             out.parts.append(" ")
     for box in out.boxes:
@@ -145,7 +148,7 @@ def _number(parent, tag: str, default: int) -> int:
     return int(value) if value.isdigit() and int(value) < 1000 else default
 
 
-def table_rows(tbl) -> tuple[list[list[str]], list[tuple[str, str]]]:
+def table_rows(tbl, numbers: dict | None = None) -> tuple[list[list[str]], list[tuple[str, str]]]:
     """Cell texts per row (rows and cells inside content controls included) and the notes the cells
     refer to. A cell merged with the one above it (``w:vMerge``) repeats that cell's text, so every
     row reads whole, as Word shows it."""
@@ -162,7 +165,7 @@ def table_rows(tbl) -> tuple[list[list[str]], list[tuple[str, str]]]:
             if merge is not None and merge.get(W + "val", "continue") == "continue":
                 text = above.get(column, "")
             else:
-                content = cell_inline(tc)
+                content = cell_inline(tc, numbers)
                 text = content.text
                 refs.extend(content.notes)
             here[column] = text

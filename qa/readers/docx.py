@@ -194,7 +194,7 @@ def _extract(document, name: str) -> Extracted:
             path = read_chunk(document.part.related_parts[item.get(wordxml.R_ID)], blocks, path, name)
             continue
         if item.tag == wordxml.TBL:
-            rows, refs = wordxml.table_rows(item)
+            rows, refs = wordxml.table_rows(item, numbers)
             for sentence in table_sentences(rows, has_header=True):
                 blocks.add(sentence, headings=headings)
             add_notes(refs, headings)
