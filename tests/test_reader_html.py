@@ -319,6 +319,8 @@ def test_paragraphs_made_with_double_line_breaks_stay_apart(filler: int) -> None
         + "<div>Syarat cuti<br><br>Pegawai berhak atas cuti setelah bekerja satu tahun penuh<br>\n <br/>"
         + "<br><b>Prosedur</b> pengajuan<br>kepada atasan langsung</div>"
         + "<p>Alamat kantor<br><br>Jalan Pejambon nomor enam</p>"
+        + "<div>Catatan penting<br><br>Berkas diserahkan ke sekretariat<p>Paragraf di dalamnya.</p>"
+        + "Teks sesudahnya</div>"  # blocks among the lines: they stay, the lines around them split
     )  # fmt: skip
     e = read(f"<html><body><article>{body}</article></body></html>")
     assert e.text.splitlines()[filler:] == [
@@ -327,6 +329,10 @@ def test_paragraphs_made_with_double_line_breaks_stay_apart(filler: int) -> None
         "Prosedur pengajuan kepada atasan langsung",  # one break: the same paragraph
         "Alamat kantor",
         "Jalan Pejambon nomor enam",
+        "Catatan penting",
+        "Berkas diserahkan ke sekretariat",
+        "Paragraf di dalamnya.",
+        "Teks sesudahnya",
     ]
     assert all(s.headings == ("Cuti",) for s in e.sections)
 

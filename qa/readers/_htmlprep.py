@@ -82,8 +82,8 @@ def split_at_double_breaks(root) -> None:
     into one and a single break is a space. A single ``<br>`` stays a space within its paragraph."""
     for parent in [e for e in root.iter(*_BREAKABLE) if e.find("br") is not None]:
         children = list(parent)
-        if any(not isinstance(c.tag, str) or c.tag in BLOCK or c.tag in HEADINGS for c in children):
-            continue  # comments or blocks inside: left as they are
+        if any(not isinstance(c.tag, str) for c in children):
+            continue  # comments inside: left as they are
         runs: dict[int, int] = {}  # first -> last index of each run of 2+ breaks with no text between
         first = None
         for i, child in enumerate(children):
@@ -100,29 +100,39 @@ def split_at_double_breaks(root) -> None:
 
 
 def _split(parent, children: list, runs: dict[int, int]) -> None:
-    """``parent``'s content as paragraphs, one per piece between the runs of breaks."""
-    pieces = [parent.makeelement("p", {})]
-    pieces[0].text = parent.text
+    """``parent``'s content as paragraphs, one per piece between the runs of breaks; a block or a
+    heading among them stays itself, between the pieces before and after it."""
+    out: list = []
+    piece = parent.makeelement("p", {})
+    piece.text = parent.text
     skip_to = -1
     for i, child in enumerate(children):
         if i <= skip_to:
             continue
-        if i in runs:
-            skip_to = runs[i]
-            pieces.append(parent.makeelement("p", {}))
-            pieces[-1].text = children[skip_to].tail
+        if i in runs or child.tag in BLOCK or child.tag in HEADINGS:
+            out.append(piece)
+            piece = parent.makeelement("p", {})
+            if i in runs:
+                skip_to = runs[i]
+                piece.text = children[skip_to].tail
+            else:
+                piece.text, child.tail = child.tail, None
+                out.append(child)
         else:
-            pieces[-1].append(child)  # moves it, with its tail
+            piece.append(child)  # moves it, with its tail
+    out.append(piece)
+    out = [e for e in out if e.tag != "p" or len(e) or (e.text or "").strip() or e in children]
     if parent.tag == "p" and parent.getparent() is not None:  # no paragraph in a paragraph: its
-        pieces[-1].tail = parent.tail  # pieces take its place
-        for piece in pieces:
-            parent.addprevious(piece)
+        if out:  # pieces take its place
+            out[-1].tail = parent.tail
+        for element in out:
+            parent.addprevious(element)
         parent.getparent().remove(parent)
         return
     parent.text = None
     for child in list(parent):
         parent.remove(child)
-    parent.extend(pieces)
+    parent.extend(out)
 
 
 def _in_page(element) -> bool:
