@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from scripts.trials import answers, open_index, qa_command, qa_env
 
@@ -33,3 +36,37 @@ def test_an_index_folder_whose_name_is_not_utf8_is_read_back(settings, tmp_path:
                            timeout=120)  # fmt: skip
         assert r.returncode == 0, r.stderr.decode(errors="replace")
     assert json.loads(r.stdout)["passages"]
+
+
+def _held_build(settings, hold: str = "30", **popen) -> subprocess.Popen:
+    """``qa index --force`` through the fake harness, paused with its temporary build folder written."""
+    env = {**qa_env(settings.corpus_dir, settings.index_dir), "QA_TEST_HOLD_WRITE": hold}
+    proc = subprocess.Popen([*qa_command(real=False), "index", "--force"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline() == "writing\n"
+    return proc
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_build_terminated_part_way_removes_its_half_written_folder(settings, signum: int) -> None:
+    """SIGTERM (``kill``, a container stopped) or SIGHUP (the SSH session closed) during ``qa index`` ended
+    it at once: its half-written ``.qa-tmp-…`` folder stayed in the user's index folder until a later
+    build, and only ``qa batch`` unwound on SIGTERM. Now every command unwinds, exit 128 + the signal."""
+    before = answers(open_index(settings, build="auto"))
+    kept = {p.name for p in settings.index_dir.iterdir()}
+    proc = _held_build(settings)
+    assert any(p.name.startswith(".qa-tmp-") for p in settings.index_dir.iterdir())
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum and "Traceback" not in err, err
+    assert {p.name for p in settings.index_dir.iterdir()} == kept
+    assert answers(open_index(settings)) == before
+
+
+def test_a_hangup_ignored_by_nohup_stays_ignored(settings) -> None:
+    """A build started under ``nohup`` (SIGHUP ignored, which exec keeps) runs on when the terminal closes."""
+    open_index(settings, build="auto")
+    proc = _held_build(settings, "1", preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    proc.send_signal(signal.SIGHUP)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "index ready" in out, err
