@@ -250,15 +250,17 @@ GOOD = '{"question": "apa tugas asisten?", "expected": ["tugas"]}'
         (GOOD + "\n").encode("utf-16-le"),  # UTF-16 without one
         # CR alone ends a line; a raw U+2028 inside a string does not
         GOOD.encode() + b"\r" + GOOD.replace("asisten", "asisten\u2028menteri").encode(),
+        # two files joined with cat, each with its BOM (the second was "not valid JSON", exit 2)
+        b"\xef\xbb\xbf" + GOOD.encode() + b"\n\xef\xbb\xbf" + GOOD.replace("tugas", "peran").encode() + b"\n",
     ],
-    ids=["utf8-bom", "utf16", "utf16le-no-bom", "cr-and-u2028"],
+    ids=["utf8-bom", "utf16", "utf16le-no-bom", "cr-and-u2028", "joined-with-cat"],
 )
 def test_labelled_files_in_other_encodings_and_line_endings_are_read(tmp_path: Path, data: bytes) -> None:
     f = tmp_path / "q.jsonl"
     f.write_bytes(data)
     items = read_jsonl(f, need_expected=True)
     assert items[0] == Labelled("apa tugas asisten?", ["tugas"])
-    assert len(items) == (2 if b"\r{" in data else 1)  # none merged, none split
+    assert len(items) == (2 if b"\r{" in data or b"\n\xef" in data else 1)  # none merged, none split
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,9 @@ def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | 
     except UnicodeDecodeError as exc:
         error = f"line {line} is not valid {encoding} ({exc.reason} at byte {exc.start})"
         return raw.decode("utf-8", "replace"), error
-    return (text[1:] if line == 1 and text.startswith("\ufeff") else text), None
+    # Any line's: files joined with ``cat`` (or appended by tools that write one each time) carry one
+    # per part; mid-file it made a JSONL line "not valid JSON" and a CSV id start with U+FEFF.
+    return (text[1:] if text.startswith("\ufeff") else text), None
 
 
 def _ignore(message: str) -> None:

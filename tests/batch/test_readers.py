@@ -505,3 +505,24 @@ def test_an_unclosed_quote_does_not_merge_the_following_questions(tmp_path, data
 def test_a_question_the_assistant_would_find_empty_is_an_empty_question_row(tmp_path):
     src = write(tmp_path / "q.txt", "-\n?\n\u200b\u200b\n…!\nApa itu A?\n")
     assert [r.error for r in read_questions(src)] == ["empty question"] * 4 + [None]
+
+
+@pytest.mark.parametrize("ext", ["txt", "jsonl", "csv", "tsv"])
+def test_files_joined_with_cat_read_like_one_file(tmp_path, ext):
+    """``cat a.csv b.csv > all.csv`` (or appending exports, each with its BOM and header): the second
+    part's BOM made its JSONL line "not valid JSON" (an error row) and its CSV id start with U+FEFF, and
+    its header row was asked as a question ("question", id "id"). Each part now reads as if alone."""
+    bom = "\ufeff"
+    part = {
+        "txt": lambda qs: "".join(f"{q}\n" for _, q in qs),
+        "jsonl": lambda qs: "".join(json.dumps({"id": i, "question": q}) + "\n" for i, q in qs),
+        "csv": lambda qs: "id,question\n" + "".join(f"{i},{q}\n" for i, q in qs),
+        "tsv": lambda qs: "id\tquestion\n" + "".join(f"{i}\t{q}\n" for i, q in qs),
+    }[ext]
+    a, b = [("a1", "Apa tugas asisten?")], [("b1", "Siapa menterinya?"), ("b2", "Kapan rapatnya?")]
+    joined = write(tmp_path / f"all.{ext}", bom + part(a) + bom + part(b))
+    recs = list(read_questions(joined))
+    assert [(r.question, r.error) for r in recs] == [(q, None) for _, q in a + b]
+    if ext != "txt":
+        assert [r.id for r in recs] == ["a1", "b1", "b2"]
+    assert count_questions(joined) == 3
