@@ -70,3 +70,39 @@ def test_a_hangup_ignored_by_nohup_stays_ignored(settings) -> None:
     proc.send_signal(signal.SIGHUP)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and "index ready" in out, err
+
+
+LONG = "n" * 300  # one name over the 255 bytes a Linux file system allows
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "says"),
+    [
+        (["batch", f"{LONG}.txt", "-o", "out.jsonl"], 2, "cannot read question file (File name too long)"),
+        (["batch", "q.txt", "-o", f"{LONG}.jsonl"], 2, "cannot write output (File name too long)"),
+        (["batch", "q.txt", "-o", "loop/out.jsonl"], 2, "cannot write output (Too many levels of symbolic"),
+        (["batch", "looped.txt", "-o", "out.jsonl"], 2, "cannot read question file (Too many levels"),
+        (["ask", "--corpus", LONG, "apa tugasnya?"], 3, "cannot be used: File name too long"),
+        (["ask", "--corpus", "loop", "apa tugasnya?"], 3, "cannot be used: Too many levels of symbolic"),
+        (["info", "--index", LONG], 5, "the index path"),
+        (["index", "--index", "loop"], 5, "cannot be used: Too many levels of symbolic links"),
+    ],
+    ids=["input-too-long", "output-too-long", "output-in-a-loop", "input-a-loop", "corpus-too-long",
+         "corpus-a-loop", "index-too-long", "index-a-loop"],
+)  # fmt: skip
+def test_a_path_the_os_refuses_is_one_line_and_its_exit_status(settings, tmp_path, args, status, says):
+    """A name over the file system's limit or a loop of symbolic links, where a file or folder is given:
+    ``Path.exists()``/``is_dir()`` raise OSError for the first and ``resolve()`` RuntimeError for the
+    second, so ``qa batch`` ended in a traceback (exit 1); ``--index`` was called a damaged index whose
+    fix was ``qa index --force``. Now each is one line naming the path and the reason, with the
+    documented status: 2 for a batch file, 3 for the corpus, 5 for the index folder."""
+    (tmp_path / "q.txt").write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    (tmp_path / "loop").symlink_to("loop2")
+    (tmp_path / "loop2").symlink_to("loop")
+    (tmp_path / "looped.txt").symlink_to("loop/q.txt")
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    r = subprocess.run([*qa_command(real=False), *args], env=env, cwd=tmp_path, capture_output=True,
+                       text=True, timeout=120)  # fmt: skip
+    assert r.returncode == status and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("error: ") and says in r.stderr
+    assert not (tmp_path / "out.jsonl").exists()

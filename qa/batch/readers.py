@@ -19,6 +19,7 @@ from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
+from ..paths import refusal
 from .sources import as_utf8, file_lines, read_head, split_lines
 from .tables import QUESTION_KEYS, table_layout
 
@@ -99,6 +100,9 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         return _read_stdin()
     path = Path(source)
     kind = path.suffix.lower()
+    refused = refusal(path)
+    if refused:
+        raise InputError(f"{path}: cannot read question file ({refused})")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected a question file")
     if not path.exists():
