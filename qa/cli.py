@@ -223,6 +223,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .ui.start import check_server_env
+
+    check_server_env()  # before Gradio is imported: it reads GRADIO_SERVER_PORT with int() then
     from .ui.app import launch
 
     launch(settings_from(args))

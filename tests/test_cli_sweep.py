@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -106,3 +107,24 @@ def test_a_path_the_os_refuses_is_one_line_and_its_exit_status(settings, tmp_pat
     assert r.returncode == status and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.startswith("error: ") and says in r.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("entry", ["qa serve", "python app.py"])
+@pytest.mark.parametrize(("name", "value"), [("GRADIO_SERVER_PORT", "abc"), ("GRADIO_NUM_PORTS", "x")])
+def test_a_bad_gradio_variable_is_one_line_before_gradio_reads_it(tmp_path, entry, name, value) -> None:
+    """Gradio parses these with int() while it is imported, before our port check ran: a ValueError
+    traceback (exit 1) from ``qa serve`` and ``python app.py`` alike. Now one line, exit 2."""
+    command = [*qa_command(real=True), "serve"] if entry == "qa serve" else [sys.executable, "app.py"]
+    env = {**qa_env(tmp_path / "corpus", tmp_path / "index"), name: value}
+    r = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith(f"error: {name} must be") and not (tmp_path / "index").exists()
+
+
+def test_a_port_variable_set_but_empty_counts_as_unset() -> None:
+    """``GRADIO_SERVER_PORT= qa serve``: Gradio's int("") crashed at import; ours took it for 7860."""
+    from qa.ui.start import check_server_env
+
+    env = {"GRADIO_SERVER_PORT": "", "GRADIO_DEBUG": "1"}
+    check_server_env(env)
+    assert env == {"GRADIO_DEBUG": "1"}
