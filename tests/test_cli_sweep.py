@@ -3,6 +3,7 @@ signals. Each test failed on the code before its fix."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.errors import IndexError_
 from scripts.trials import answers, open_index, qa_command, qa_env
 
 from .conftest import ROOT
@@ -128,3 +130,25 @@ def test_a_port_variable_set_but_empty_counts_as_unset() -> None:
     env = {"GRADIO_SERVER_PORT": "", "GRADIO_DEBUG": "1"}
     check_server_env(env)
     assert env == {"GRADIO_DEBUG": "1"}
+
+
+def test_a_file_system_that_cannot_sync_folders_still_builds(settings, monkeypatch) -> None:
+    """fsync of a folder is EINVAL on some network and FUSE mounts: every build there failed ("cannot
+    write the index folder …: Invalid argument", exit 5), once the commit had happened too."""
+    import stat as stat_
+
+    import qa.writing
+
+    real_fsync = os.fsync
+
+    def no_folder_sync(fd: int) -> None:
+        if stat_.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        real_fsync(fd)
+
+    monkeypatch.setattr(qa.writing.os, "fsync", no_folder_sync)
+    built = open_index(settings, build="auto")
+    assert answers(open_index(settings)) == answers(built)
+    monkeypatch.setattr(qa.writing.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "I/O")))
+    with pytest.raises(IndexError_, match="I/O"):  # a file that cannot be synced still fails the build
+        open_index(settings, build="force")
