@@ -152,3 +152,14 @@ def test_a_file_system_that_cannot_sync_folders_still_builds(settings, monkeypat
     monkeypatch.setattr(qa.writing.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "I/O")))
     with pytest.raises(IndexError_, match="I/O"):  # a file that cannot be synced still fails the build
         open_index(settings, build="force")
+
+
+def test_a_milvus_lite_path_that_is_not_utf8_is_refused_before_anything_is_made(settings, tmp_path) -> None:
+    """Milvus Lite takes its path as UTF-8 text: ``--store milvus:m\\xff/q.db`` created ``q.db`` there, then
+    failed with "the database may be damaged: build at a new path" (exit 5), the folder left behind."""
+    odd = _odd(tmp_path, b"m\xff")
+    env = {**qa_env(settings.corpus_dir, settings.index_dir), "QA_STORE": f"milvus:{odd}/q.db"}
+    r = subprocess.run([*qa_command(real=False), "index"], env=env, cwd=ROOT, capture_output=True, text=True,
+                       timeout=120)  # fmt: skip
+    assert r.returncode == 2 and r.stderr.startswith("error: Milvus Lite cannot use the path"), r.stderr
+    assert not odd.exists() and not settings.index_dir.exists()
