@@ -112,6 +112,11 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
             f"{path}: unsupported question file type {kind or '(no extension)'!r}",
             f"use one of: {', '.join(INPUT_EXTENSIONS)} (or '-' for stdin)",
         )
+    if not path.is_file():  # a FIFO: opening it waits for a writer forever, and it cannot be read twice
+        raise InputError(
+            f"{path}: is a pipe or device, not a question file",
+            f"pipe the questions in on standard input instead: qa batch - -o OUTPUT < {path}",
+        )
     try:
         head, whole, encoding = read_head(path)
     except OSError as exc:

@@ -526,3 +526,30 @@ def test_files_joined_with_cat_read_like_one_file(tmp_path, ext):
     if ext != "txt":
         assert [r.id for r in recs] == ["a1", "b1", "b2"]
     assert count_questions(joined) == 3
+
+
+def test_a_fifo_named_like_a_question_file_is_refused_at_once(tmp_path):
+    """``mkfifo q.txt``: with no writer, opening it waited forever; with one, its lines were read by the
+    first pass (the layout) and the batch then failed "File or stream is not seekable"."""
+    import os
+    import threading
+
+    fifo = tmp_path / "q.txt"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_questions(fifo)
+        except BaseException as exc:  # noqa: BLE001 - what it raised is the result
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # blocked in open(): a writer end releases it
+        os.close(os.open(fifo, os.O_RDWR))
+        pytest.fail("reading a FIFO question file blocked")
+    (exc,) = outcome
+    assert isinstance(exc, InputError) and "is a pipe or device, not a question file" in exc.message
+    assert "qa batch -" in (exc.hint or "")
