@@ -13,17 +13,21 @@ from collections.abc import Sequence
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
 from .errors import OutputError, QAError, describe
-from .printable import for_terminal, json_for_terminal
+from .printable import encodable, for_terminal, json_for_terminal
 
 
 def emit(text: str, is_json: bool = False) -> None:
     """Print ``text`` on stdout, flushed, so a full disk or a failing device is an ``OutputError`` here
     (exit 6, one line) rather than a traceback, or an "Exception ignored" when Python exits.
 
-    Control characters from documents or questions are printed as escapes (qa/printable.py).
+    Control characters from documents or questions are printed as escapes (qa/printable.py), and so is
+    any character the terminal's encoding cannot take (a Latin-1 locale, a strict UTF-8 one facing a file
+    name that is not UTF-8): a UnicodeEncodeError traceback before, after the work was done.
     """
+    out = json_for_terminal(text) if is_json else for_terminal(text)
+    out = encodable(out, getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None), is_json)
     try:
-        print(json_for_terminal(text) if is_json else for_terminal(text))
+        print(out)
         sys.stdout.flush()
     except BrokenPipeError:
         raise

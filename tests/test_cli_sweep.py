@@ -163,3 +163,25 @@ def test_a_milvus_lite_path_that_is_not_utf8_is_refused_before_anything_is_made(
                        timeout=120)  # fmt: skip
     assert r.returncode == 2 and r.stderr.startswith("error: Milvus Lite cannot use the path"), r.stderr
     assert not odd.exists() and not settings.index_dir.exists()
+
+
+def test_results_reach_a_terminal_that_cannot_encode_them(settings, tmp_path) -> None:
+    """A Latin-1 or ASCII terminal (an old server's locale) got a UnicodeEncodeError traceback for the em
+    dash of every answer, and a strict UTF-8 locale for an index folder whose name is not UTF-8, after
+    the work was done. What it cannot take is escaped; ``--json`` stays the same JSON value."""
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    question = "apa tugas asisten menteri? 😀"
+
+    def qa(*args: str, encoding: str, index: Path = settings.index_dir) -> subprocess.CompletedProcess:
+        run_env = {**env, "QA_INDEX": str(index), "PYTHONIOENCODING": encoding}
+        r = subprocess.run([*qa_command(real=False), *args], env=run_env, cwd=ROOT, capture_output=True,
+                           timeout=120)  # fmt: skip
+        assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr.decode(errors="replace")
+        return r
+
+    utf8 = json.loads(qa("ask", "--json", question, encoding="utf-8").stdout)
+    for encoding in ("ascii", "latin-1"):
+        assert json.loads(qa("ask", "--json", question, encoding=encoding).stdout) == utf8
+        assert "\\u2014 " in qa("ask", question, encoding=encoding).stdout.decode(encoding)
+    odd = qa("index", encoding="utf-8:strict", index=_odd(tmp_path, b"indeks-\xff"))
+    assert b"indeks-\\udcff" in odd.stdout
