@@ -345,3 +345,20 @@ def test_cli_calibrate_with_the_same_file_twice_saves_nothing(tmp_path: Path) ->
     )
     assert r.returncode == 2 and "both answerable and off-topic" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "i").exists()  # refused before the model or the index
+
+
+def test_a_threshold_between_confidences_closer_than_its_rounding_keeps_its_cut() -> None:
+    """Confidences 0.00003 (answerable) and 0.00001 (off-topic), as a small or odd corpus gives: the cut
+    between them was rounded to 4 decimals, 0.0, and saved as "abstained 1.0" while it answered both."""
+    from types import SimpleNamespace
+
+    on, off = [Labelled("apa tugas asisten?", ["tugas"])], [Labelled("resep nasi goreng?")]
+
+    def stub(confidences: tuple[float, float]) -> SimpleNamespace:
+        given = dict(zip(("apa tugas asisten?", "resep nasi goreng?"), confidences))
+        return SimpleNamespace(ask=lambda q: SimpleNamespace(confidence=given[q]))
+
+    result = calibrate(stub((0.00003, 0.00001)), on, off)
+    assert 0.00001 < result["threshold"] <= 0.00003
+    assert result["answered"] == result["abstained"] == result["balanced_accuracy"] == 1.0
+    assert calibrate(stub((0.8, 0.1)), on, off)["threshold"] == 0.45  # the usual case: 4 decimals, as before
