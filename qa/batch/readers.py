@@ -28,7 +28,7 @@ TOO_LONG_KEPT = 200  # characters of an over-long question kept in its error rec
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
 MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+_BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]*")
 _ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 
 
@@ -52,7 +52,7 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             error = "no question field/column"
         elif not isinstance(question, str):
             error, question = "question is not a string", json.dumps(question, ensure_ascii=False)
-        elif not _BLANK.sub("", question) or _empty_like(question):
+        elif _BLANK.fullmatch(question) or _empty_like(question):  # stops at the first visible character
             # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
             # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
             error = "empty question"

@@ -553,3 +553,16 @@ def test_a_fifo_named_like_a_question_file_is_refused_at_once(tmp_path):
     (exc,) = outcome
     assert isinstance(exc, InputError) and "is a pipe or device, not a question file" in exc.message
     assert "qa batch -" in (exc.hint or "")
+
+
+def test_a_huge_row_costs_one_pass_not_one_substitution_per_blank(tmp_path):
+    """A 40 MB JSONL question ("apa apa …") took 34 s and 1 GB in ``qa batch``: the emptiness test
+    deleted every blank (10M substitutions) in each of the file's three passes. It now stops at the
+    first visible character (CPU seconds, so loaded cores do not fail it)."""
+    import time
+
+    src = write(tmp_path / "q.jsonl", json.dumps({"question": "apa " * 5_000_000}) + "\n")
+    start = time.process_time()
+    (rec,) = read_questions(src)
+    assert time.process_time() - start < 1.5  # 2.5 s before, 0.35 s after, on this machine
+    assert rec.error == f"question too long (19999999 characters, limit {MAX_QUESTION_CHARS})"  # stripped
