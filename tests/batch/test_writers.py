@@ -385,3 +385,30 @@ def test_force_where_the_file_system_refuses_chmod_still_replaces_the_output(tmp
     s = run_batch(read_questions(src), FakeAnswer(), out, force=True)
     assert s.answered == 2 and ids_of(out) == ["1", "2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.jsonl", "q.txt"]
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
+def test_an_interrupt_just_after_force_replaced_the_output_keeps_the_new_first_chunk(tmp_path, monkeypatch,
+                                                                                     ext):
+    """``--force``'s first chunk is written beside the old output and renamed over it. Ctrl-C or SIGTERM
+    landing just after the rename, before the writer noted it, made the clean-up "drop the unfinished new
+    file": it truncated the file now at the output's name to 0 bytes, so the old answers and the new were
+    both gone. The output now holds the whole first chunk, which ``--resume`` continues."""
+    import qa.batch.writers
+
+    src = write(tmp_path / "q.txt", "Apa A?\nSiapa B?\nKapan C?\nDi mana D?\n")
+    out = tmp_path / f"o.{ext}"
+    run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2)
+    real_replace = os.replace
+
+    def replaced_then_interrupted(src_path, dst_path) -> None:
+        real_replace(src_path, dst_path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(qa.batch.writers.os, "replace", replaced_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2, force=True)
+    monkeypatch.undo()
+    assert out.stat().st_size > 0 and {p.name for p in tmp_path.iterdir()} == {out.name, "q.txt"}
+    s = run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2, resume=True)
+    assert s.skipped == 2 and s.answered == 2
