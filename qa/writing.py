@@ -116,6 +116,7 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         committed = True
         _fsync_one(index_dir)  # the folder itself: the user's files in it are none of our business
     except BaseException as exc:  # disk full, I/O error, Ctrl-C: the half-written build goes, now
+        committed = committed or _names(index_dir, build_id)  # interrupted just after the switch: it stays
         for path in (tmp, index_dir / build_id):
             if is_marked(path) and not committed:
                 remove_marked(path)
@@ -143,6 +144,14 @@ def _clear_leftovers(index_dir: Path, previous: dict | None) -> None:
     Only when the current manifest is known, so that its build is never the one removed."""
     if previous is not None or not (index_dir / MANIFEST).exists():
         remove_old_builds(index_dir, keep=(previous or {}).get("build", {}).get("id", ""))
+
+
+def _names(index_dir: Path, build_id: str) -> bool:
+    """True when ``manifest.json`` already points at ``build_id`` (the commit happened)."""
+    try:
+        return (read_manifest(index_dir) or {}).get("build", {}).get("id") == build_id
+    except (IndexError_, OSError):
+        return False
 
 
 def _previous_manifest(index_dir: Path) -> dict | None:

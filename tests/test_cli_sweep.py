@@ -185,3 +185,23 @@ def test_results_reach_a_terminal_that_cannot_encode_them(settings, tmp_path) ->
         assert "\\u2014 " in qa("ask", question, encoding=encoding).stdout.decode(encoding)
     odd = qa("index", encoding="utf-8:strict", index=_odd(tmp_path, b"indeks-\xff"))
     assert b"indeks-\\udcff" in odd.stdout
+
+
+def test_an_interrupt_just_after_the_manifest_switched_keeps_the_committed_build(settings, monkeypatch):
+    """Ctrl-C or SIGTERM landing just after ``manifest.json`` was replaced, before the build noted its
+    commit, made the clean-up remove "the half-written build", the one the new manifest names: every
+    later open found "names no valid build folder" (exit 5 under ``qa info``) until a rebuild."""
+    import qa.writing
+
+    before = answers(open_index(settings, build="auto"))
+    real_replace = os.replace
+
+    def switched_then_interrupted(src, dst) -> None:
+        real_replace(src, dst)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(qa.writing.os, "replace", switched_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        open_index(settings, build="force")
+    monkeypatch.undo()
+    assert answers(open_index(settings)) == before
