@@ -205,3 +205,22 @@ def test_an_interrupt_just_after_the_manifest_switched_keeps_the_committed_build
         open_index(settings, build="force")
     monkeypatch.undo()
     assert answers(open_index(settings)) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["index", "--index", ""], ["index", "--corpus", ""], ["batch", "", "-o", "out.jsonl"],
+     ["batch", "q.txt", "-o", ""], ["eval", ""], ["calibrate", "q.jsonl", "--offtopic", ""]],
+    ids=["index", "corpus", "batch-input", "batch-output", "eval", "calibrate"],
+)  # fmt: skip
+def test_an_empty_path_argument_is_refused_not_taken_for_the_working_folder(settings, tmp_path, args) -> None:
+    """``Path("")`` is ``.``: ``qa index --index "$DIR"`` with ``DIR`` unset built the index into the folder
+    the shell was in (a home folder, a project's root), and ``qa batch "$Q" …`` said ".: is a directory"."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "q.txt").write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    r = subprocess.run([*qa_command(real=False), *args], env=env, cwd=work, capture_output=True, text=True,
+                       timeout=120)  # fmt: skip
+    assert r.returncode == 2 and "is empty (an unset shell variable?)" in r.stderr, r.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["q.txt"] and not settings.index_dir.exists()
