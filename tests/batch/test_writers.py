@@ -412,3 +412,22 @@ def test_an_interrupt_just_after_force_replaced_the_output_keeps_the_new_first_c
     assert out.stat().st_size > 0 and {p.name for p in tmp_path.iterdir()} == {out.name, "q.txt"}
     s = run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2, resume=True)
     assert s.skipped == 2 and s.answered == 2
+
+
+def test_resume_refuses_a_jsonl_of_someone_elses_records_and_leaves_it_whole(tmp_path):
+    """A JSONL of the user's own (a question file: ``{"id", "question"}`` per line) given as the output of
+    a ``--resume``: its lines were taken for answers an older qa wrote, "1 already done", the answers
+    appended to it, and a line without an id further down was "a torn tail": everything from there cut."""
+    src = write(tmp_path / "q.txt", "Apa itu A?\nSiapa B?\n")
+    theirs = '{"id": "1", "question": "Apa itu A?"}\n{"note": "my own notes"}\n{"id": "9", "question": "x"}\n'
+    out = write(tmp_path / "mine.jsonl", theirs)
+    with pytest.raises(InputError, match="line 1 is not an answer qa wrote"):
+        run_batch(read_questions(src), FakeAnswer(), out, resume=True)
+    assert out.read_text() == theirs
+    ours = tmp_path / "o.jsonl"  # answers of ours with a line of the user's appended: refused, not cut
+    run_batch(read_questions(src), FakeAnswer(), ours)
+    before = ours.read_text() + '{"note": "checked by Ani"}\n'
+    ours.write_text(before)
+    with pytest.raises(InputError, match="line 3 is not an answer qa wrote"):
+        run_batch(read_questions(src), FakeAnswer(), ours, resume=True)
+    assert ours.read_text() == before
