@@ -431,3 +431,21 @@ def test_resume_refuses_a_jsonl_of_someone_elses_records_and_leaves_it_whole(tmp
     with pytest.raises(InputError, match="line 3 is not an answer qa wrote"):
         run_batch(read_questions(src), FakeAnswer(), ours, resume=True)
     assert ours.read_text() == before
+
+
+def test_resume_refuses_a_csv_with_rows_of_someone_elses_and_leaves_it_whole(tmp_path):
+    """A row the user added under our header (``x,y,z``, another width) was cut as a torn tail by
+    ``--resume``: a torn write leaves its last row unfinished, never a whole row of another width."""
+    src = write(tmp_path / "q.txt", "Apa itu A?\nSiapa B?\n")
+    out = tmp_path / "o.csv"
+    run_batch(read_questions(src), FakeAnswer(), out, k=2)
+    with out.open("a", encoding="utf-8", newline="") as fh:
+        fh.write("\r\n")  # a blank line is nothing to keep or lose: the resume goes on past it
+    three = write(tmp_path / "q3.txt", "Apa itu A?\nSiapa B?\nKapan C?\n")
+    s = run_batch(read_questions(three), FakeAnswer(), out, k=2, resume=True)
+    assert s.skipped == 2 and s.answered == 1 and ids_of(out) == ["1", "2", "3"]
+    before = out.read_bytes() + b"x,y,z\r\n"
+    out.write_bytes(before)
+    with pytest.raises(InputError, match="a row of 3 cells under its header"):
+        run_batch(read_questions(three), FakeAnswer(), out, k=2, resume=True)
+    assert out.read_bytes() == before
