@@ -21,6 +21,7 @@ from .about import ABOUT_FILE
 from .corpusfiles import visible_files
 from .errors import CorpusError
 from .normalize import normalize_sections, normalize_text
+from .paths import refusal
 from .readers import SUFFIXES, Location, Section, reader_for
 
 # Files in the corpus folder that describe it rather than being documents (the corpus description of
@@ -51,6 +52,10 @@ def _supported() -> str:
 
 def find_documents(corpus_dir: Path) -> list[Path]:
     """All document files below ``corpus_dir``, sorted; a visible file of another type is refused."""
+    refused = refusal(corpus_dir)
+    if refused:
+        hint = "check the path given with --corpus / QA_CORPUS"
+        raise CorpusError(f"corpus folder {corpus_dir} cannot be used: {refused}", hint)
     if not corpus_dir.exists():
         raise CorpusError(
             f"corpus folder {corpus_dir} does not exist",

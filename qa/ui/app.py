@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import inspect
 import shutil
-import sys
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -191,11 +190,7 @@ def launch(settings: Settings | None = None) -> None:
 
 
 def main() -> None:
-    """``python app.py`` (and Spaces): like ``qa serve``, core errors as one line and an exit code."""
-    try:
-        launch()
-    except QAError as exc:
-        from ..errors import describe
+    """``python app.py``: kept importable from here; :func:`qa.ui.start.main` checks the environment first."""
+    from .start import main as start
 
-        print(f"error: {describe(exc)}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+    start()
