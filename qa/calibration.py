@@ -97,14 +97,19 @@ def save_threshold(result: dict, assistant: Assistant) -> Path:
     data = {**result, "confidence": CONFIDENCE, "encoder": encoder, "store": store}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # never a name a user's file may have
     try:
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as fh:  # on disk before it replaces the old one: a crash
+            fh.write(json.dumps(data, indent=2) + "\n")  # right after leaves the old or the new, never empty
+            fh.flush()
+            os.fsync(fh.fileno())
         if not _ours(path):  # a user's file of that name in the folder chosen as index: kept aside
             stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             os.rename(path, path.with_name(f"{path.name}.kept-{stamp}"))
         os.replace(tmp, path)
-    except OSError as exc:  # a read-only or full index folder, a folder in the way: one line, exit 6
+    except BaseException as exc:  # Ctrl-C or SIGTERM too: the temporary file is never left behind
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if not isinstance(exc, OSError):
+            raise
         raise OutputError(
             f"cannot write the calibration {path} ({exc.strerror or exc}); the threshold was not saved",
             "make the index folder writable (and free some space), then run qa calibrate again",

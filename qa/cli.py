@@ -69,11 +69,16 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _exit_cleanly_on_sigterm() -> None:
-    """SIGTERM (``kill``, a stopped container) unwinds like Ctrl-C: the output closed, its lock removed."""
+def _unwind_on_termination() -> None:
+    """SIGTERM (``kill``, a stopped container) and SIGHUP (a closed terminal or SSH session) unwind like
+    Ctrl-C, with exit status 128 + the signal: a batch's output closed and its lock removed, a build's
+    half-written folder removed at once (it stayed in the user's index folder until the next build).
+    A signal the caller ignores (``nohup``) stays ignored."""
     import signal
 
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, lambda signum, frame: sys.exit(128 + signum))
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -85,7 +90,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .manifest import corpus_key
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
-    _exit_cleanly_on_sigterm()
     if in_corpus(settings.corpus_dir, args.output):  # the next index would read the answers as a document
         raise InputError(
             f"{args.output} is inside the corpus folder {settings.corpus_dir}: the next index would take the "
@@ -168,6 +172,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .ui.start import check_server_env
+
+    check_server_env()  # before Gradio is imported: it reads GRADIO_SERVER_PORT with int() then
     from .ui.app import launch
 
     launch(settings_from(args))
@@ -187,6 +194,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _unwind_on_termination()
     try:
         return COMMANDS[args.command](args)
     except QAError as exc:

@@ -24,9 +24,10 @@ def _common() -> argparse.ArgumentParser:
     g.add_argument(
         "--corpus",
         metavar="DIR",
+        type=_named,
         help="folder of documents: .txt .md .markdown .pdf .docx .html .htm (env QA_CORPUS; default corpus/)",
     )
-    g.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX; default index/)")
+    g.add_argument("--index", metavar="DIR", type=_named, help="index folder (env QA_INDEX; default index/)")
     g.add_argument(
         "--store",
         metavar="STORE",
@@ -48,6 +49,18 @@ def _common() -> argparse.ArgumentParser:
         help="neighbour sentences on each side indexed with a sentence, 0-10 (env QA_WINDOW; default 1)",
     )
     return p
+
+
+def _named(text: str) -> str:
+    """A file or folder argument: an empty one is refused. ``Path("")`` is ``.``, the working folder, so
+    ``qa index --index "$DIR"`` with ``DIR`` unset built the index into whatever folder the shell was in."""
+    if not text:
+        raise argparse.ArgumentTypeError("is empty (an unset shell variable?)")
+    return text
+
+
+def _named_path(text: str) -> Path:
+    return Path(_named(text))
 
 
 def _k(text: str) -> int:
@@ -94,9 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")
     p.add_argument(
-        "input", help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin"
+        "input",
+        type=_named,
+        help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin",
     )
-    p.add_argument("-o", "--output", required=True, type=Path, help="answers: .jsonl, .csv or .md")
+    p.add_argument("-o", "--output", required=True, type=_named_path, help="answers: .jsonl, .csv or .md")
     p.add_argument(
         "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
     )
@@ -109,14 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "eval", parents=[common], help="measure answers, abstentions, AUROC and latency by kind of question"
     )
-    p.add_argument("labelled", help="JSONL of {question, expected: [phrases]}")
-    p.add_argument("--offtopic", help="JSONL of {question} off the documents' topic (should abstain)")
+    p.add_argument("labelled", type=_named, help="JSONL of {question, expected: [phrases]}")
+    p.add_argument(
+        "--offtopic", type=_named, help="JSONL of {question} off the documents' topic (should abstain)"
+    )
     p.add_argument(
         "--unanswerable",
+        type=_named,
         help="JSONL of {question} on the topic that the documents never answer (should abstain)",
     )
     p.add_argument(
-        "--content-free", help='JSONL of {question} with no content ("-", "apa itu?"): never answered'
+        "--content-free",
+        type=_named,
+        help='JSONL of {question} with no content ("-", "apa itu?"): never answered',
     )
     p.add_argument(
         "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
@@ -127,8 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "calibrate", parents=[common], help="choose this index's abstention threshold from labelled data"
     )
-    p.add_argument("labelled", help="JSONL of answerable questions {question, expected}")
-    p.add_argument("--offtopic", required=True, help="JSONL of questions the documents do not answer")
+    p.add_argument("labelled", type=_named, help="JSONL of answerable questions {question, expected}")
+    p.add_argument(
+        "--offtopic", required=True, type=_named, help="JSONL of questions the documents do not answer"
+    )
 
     p = sub.add_parser("info", parents=[common], help="show what the index holds and how it was built")
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .about import ABOUT_FILE
 from .corpusfiles import visible_files
 from .errors import CorpusError
-from .normalize import normalize_sections
+from .normalize import normalize_sections, normalize_text
+from .paths import refusal
 from .readers import SUFFIXES, Location, Section, reader_for
 
 # Files in the corpus folder that describe it rather than being documents (the corpus description of
@@ -51,6 +52,10 @@ def _supported() -> str:
 
 def find_documents(corpus_dir: Path) -> list[Path]:
     """All document files below ``corpus_dir``, sorted; a visible file of another type is refused."""
+    refused = refusal(corpus_dir)
+    if refused:
+        hint = "check the path given with --corpus / QA_CORPUS"
+        raise CorpusError(f"corpus folder {corpus_dir} cannot be used: {refused}", hint)
     if not corpus_dir.exists():
         raise CorpusError(
             f"corpus folder {corpus_dir} does not exist",
@@ -96,9 +101,18 @@ def read_document(path: Path, doc_id: str) -> Document:
         ) from None
     # Offsets (chunks, sections) point into the normalised text; the hash stays of the raw bytes.
     text, sections = normalize_sections(extracted.text, extracted.sections)
+    sections = tuple(replace(s, headings=_headings(s.headings)) if s.headings else s for s in sections)
     if not text.strip():
         raise CorpusError(f"corpus file {doc_id} is empty", "add text to it or remove it from the corpus")
     return Document(doc_id, text, "sha256:" + hashlib.sha256(raw).hexdigest(), sections)
+
+
+def _headings(headings: tuple[str, ...]) -> tuple[str, ...]:
+    """A heading path normalised as the text is: a heading is printed under every answer it locates, so
+    an escape sequence in it (a Markdown or Word heading keeps it) must not reach the terminal, nor a
+    zero-width character split its words."""
+    cleaned = (" ".join(normalize_text(h).split()) for h in headings)
+    return tuple(h for h in cleaned if h)
 
 
 def iter_corpus(corpus_dir: Path) -> Iterator[Document]:

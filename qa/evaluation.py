@@ -173,8 +173,13 @@ def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Lab
     threshold = (good[0] + good[-1]) / 2
     if balanced(threshold) != best:
         threshold = good[len(good) // 2]
+    # Saved to 4 decimals where that still makes the same cut: confidences closer than that (a small or
+    # odd corpus) were rounded to a threshold of 0.0, saved as "abstains on every off-topic question"
+    # while it answered them all.
+    rounded = (round(threshold, digits) for digits in range(4, 16))
+    threshold = next((t for t in rounded if balanced(t) == best), threshold)
     return {
-        "threshold": round(threshold, 4),
+        "threshold": threshold,
         "balanced_accuracy": round(best, 4),
         "answered": round(sum(c >= threshold for c in on) / len(on), 4),
         "abstained": round(sum(c < threshold for c in off) / len(off), 4),

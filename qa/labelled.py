@@ -58,6 +58,7 @@ def read_jsonl(path: Path, need_expected: bool, allow_empty: bool = False) -> li
 
     items = []
     for n, line in enumerate(_LINE_END.split(_text(path)), 1):
+        line = line.removeprefix("\ufeff")  # files joined with cat: each part's BOM, as in qa batch
         if not line.strip():
             continue
         try:

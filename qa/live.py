@@ -7,7 +7,9 @@ manifest and calibration, the collection a Milvus server alias points at); when 
 :class:`~qa.assistant.Assistant` is opened in the background, with ``build="never"`` and the warm
 encoder, and swapped in as one reference. Requests in flight keep the assistant they started with (a
 batch pins it for the whole upload), so no answer mixes two indexes. A new index that cannot be opened
-(stale against the corpus read now, damaged, half-copied) is logged once and the previous one served.
+(stale against the corpus read now, damaged, half-copied) is logged once and the previous one served; it
+is tried again after 2 s, 4 s, ... at most every minute while it fails (a copy still arriving, a Milvus
+server briefly away), so a failure the stamp does not see end is not served around for good.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from .errors import QAError
 
 REOPEN_SECONDS = 2.0  # how stale a served index may be after a rebuild committed, at most (plus its load)
+RETRY_FIRST, RETRY_MAX = 2.0, 60.0  # seconds before a failed reopen is tried again, doubling up to the max
 Stamp = tuple[Any, ...]
 
 
@@ -87,6 +90,10 @@ class LiveAssistant:
         if interval is not None and _rebuilt_since(assistant):
             self._stamp = ("rebuilt while it opened",)  # the first look reopens
         self._looked = clock()
+        # a changed index that failed to open: its stamp, when to try it again, the delay after that
+        self._failing: Stamp | None = None
+        self._retry_at, self._retry_in = 0.0, RETRY_FIRST
+        self._logged: str | None = None  # the failure last logged (each distinct one is logged once)
         self._reopening = threading.Lock()
         self._pinned = threading.local()
 
@@ -132,20 +139,31 @@ class LiveAssistant:
         stamp = index_stamp(old.settings)
         if stamp is None or stamp == self._stamp:
             return False
-        self._stamp = stamp  # one try per change: a bad index is not reopened at every request
-        from .assistant import Assistant
-
-        try:
-            fresh = Assistant(old.settings, build="never", encoder=old.encoder, log=self.log)
-        except QAError as exc:
-            self.log(f"the index changed but cannot be opened ({exc.message}); "
-                     "still serving the previous one")  # fmt: skip
+        if stamp == self._failing and self._clock() < self._retry_at:
+            return False  # failed before, unchanged since: tried again only after its delay
+        failure, fresh = self._open(old)
+        if failure is not None:
+            again = stamp == self._failing
+            self._retry_in = min(self._retry_in * 2, RETRY_MAX) if again else RETRY_FIRST
+            self._failing, self._retry_at = stamp, self._clock() + self._retry_in
+            if not again or failure != self._logged:  # each change, and each distinct failure, once
+                self._logged = failure
+                self.log(f"{failure}; still serving the previous one (trying again in {RETRY_FIRST:.0f} s, "
+                         f"then less often, every {RETRY_MAX:.0f} s at most, while it fails)")  # fmt: skip
             return False
-        except Exception as exc:  # noqa: BLE001 - a bug must not take down a server that answers
-            self.log(f"the index changed but reopening it failed ({type(exc).__name__}: {exc}); "
-                     "still serving the previous one")  # fmt: skip
-            return False
+        self._stamp, self._failing, self._logged, self._retry_in = stamp, None, None, RETRY_FIRST
         self._current = fresh
         built = fresh.index.manifest.get("build", {}).get("created", "at an unrecorded time")
         self.log(f"index reopened: {len(fresh.index.chunks)} passages, built {built}")
         return True
+
+    def _open(self, old: Any) -> tuple[str | None, Any]:
+        """(None, the new assistant), or (what failed, None)."""
+        from .assistant import Assistant
+
+        try:
+            return None, Assistant(old.settings, build="never", encoder=old.encoder, log=self.log)
+        except QAError as exc:
+            return f"the index changed but cannot be opened ({exc.message})", None
+        except Exception as exc:  # noqa: BLE001 - a bug must not take down a server that answers
+            return f"the index changed but reopening it failed ({type(exc).__name__}: {exc})", None

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import IndexCorruptError, IndexError_
+from .paths import refusal
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -53,6 +54,9 @@ def corpus_key(manifest: dict) -> str:
 def read_manifest(index_dir: Path) -> dict | None:
     """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
     path = index_dir / MANIFEST
+    refused = refusal(index_dir)
+    if refused:  # not a damaged index: the folder itself cannot be reached (a name too long, a link loop)
+        raise IndexError_(f"the index path {index_dir} cannot be used: {refused}", UNWRITABLE_HINT)
     try:
         raw = read_regular(path)
     except FileNotFoundError:

@@ -34,14 +34,47 @@ def json_for_terminal(text: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def encodable(text: str, encoding: str | None, errors: str | None = "strict", is_json: bool = False) -> str:
+    """``text`` as a stream of ``encoding`` can take it: each character it cannot (an em dash on a Latin-1
+    or ASCII terminal, a lone surrogate from a file name that is not UTF-8 under a strict UTF-8 locale)
+    written as an escape. In JSON that is ``\\uXXXX`` (a pair beyond the BMP): the same JSON value."""
+    try:
+        text.encode(encoding or "utf-8", errors or "strict")
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+
+    def fits(ch: str) -> bool:
+        try:
+            ch.encode(encoding or "utf-8", "strict")
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
+
+    def escape(ch: str) -> str:
+        code = ord(ch)
+        if not is_json:
+            return ch.encode("ascii", "backslashreplace").decode("ascii")  # \xNN, \uNNNN or \UNNNNNNNN
+        if code < 0x10000:
+            return f"\\u{code:04x}"
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+    return "".join(ch if ch.isascii() or fits(ch) else escape(ch) for ch in text)
+
+
 def emit(text: str, is_json: bool = False) -> None:
     """Print ``text`` on stdout, flushed, so a full disk or a failing device is an ``OutputError`` here
     (exit 6, one line) rather than a traceback, or an "Exception ignored" when Python exits.
 
-    Control characters from documents or questions are printed as escapes (above).
+    Control characters from documents or questions are printed as escapes (above), and so is any
+    character the terminal's encoding cannot take (a Latin-1 locale, a strict UTF-8 one facing a file name
+    that is not UTF-8): a UnicodeEncodeError traceback before, after the work was done.
     """
+    out = json_for_terminal(text) if is_json else for_terminal(text)
+    out = encodable(out, getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None), is_json)
     try:
-        print(json_for_terminal(text) if is_json else for_terminal(text))
+        print(out)
         sys.stdout.flush()
     except BrokenPipeError:
         raise

@@ -175,12 +175,14 @@ def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
     import faiss
 
     try:
-        with (build / "vectors.faiss").open("rb") as fh:  # a path faiss cannot take (not UTF-8) opens too
+        # Through a Python file, as it is written: faiss takes a path only as UTF-8 text, so an index
+        # folder whose name is not (bytes a shell or an old archive left) was written and never read.
+        with (build / "vectors.faiss").open("rb") as fh:
             vectors = faiss.read_index(faiss.PyCallbackIOReader(fh.read))  # type: ignore[attr-defined]
         with (build / "chunks.jsonl").open(encoding="utf-8") as fh:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
-    except (RuntimeError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        detail = str(exc)[:200] if not isinstance(exc, RecursionError) else "nested too deeply"
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).partition("\n")[0][:200]
         raise IndexCorruptError(f"index in {build} cannot be read: {detail}", REBUILD_HINT) from None
     return vectors, chunks
 

@@ -16,6 +16,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,6 +59,12 @@ def _fsync_one(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as exc:
+        # Some file systems (network and FUSE mounts, WSL's drvfs) cannot sync a folder: EINVAL or EBADF.
+        # As PostgreSQL does, that is no failure; the files in it were synced one by one. It failed
+        # every build there, and after the commit it called a committed build "cannot write".
+        if not (stat.S_ISDIR(os.fstat(fd).st_mode) and exc.errno in (errno.EINVAL, errno.EBADF)):
+            raise
     finally:
         os.close(fd)
 
@@ -110,6 +117,7 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         committed = True
         _fsync_one(index_dir)  # the folder itself: the user's files in it are none of our business
     except BaseException as exc:  # disk full, I/O error, Ctrl-C: the half-written build goes, now
+        committed = committed or _names(index_dir, build_id)  # interrupted just after the switch: it stays
         for path in (tmp, index_dir / build_id):
             if is_marked(path) and not committed:
                 remove_marked(path)
@@ -137,6 +145,14 @@ def _clear_leftovers(index_dir: Path, previous: dict | None) -> None:
     Only when the current manifest is known, so that its build is never the one removed."""
     if previous is not None or not (index_dir / MANIFEST).exists():
         remove_old_builds(index_dir, keep=(previous or {}).get("build", {}).get("id", ""))
+
+
+def _names(index_dir: Path, build_id: str) -> bool:
+    """True when ``manifest.json`` already points at ``build_id`` (the commit happened)."""
+    try:
+        return (read_manifest(index_dir) or {}).get("build", {}).get("id") == build_id
+    except (IndexError_, OSError):
+        return False
 
 
 def _previous_manifest(index_dir: Path) -> dict | None:

@@ -31,6 +31,7 @@ QUIET: Callable[[str], None] = lambda m: None  # noqa: E731
 PROBES = ["apa tugas asisten menteri?", "siapa yang mengatur pertemuan bilateral?", "laporan harian menteri"]
 
 # QA_TEST_HOLD_BUILD=<s> makes the build sleep while holding the lock, after printing "encoding";
+# QA_TEST_HOLD_WRITE=<s> makes it sleep once its temporary build folder exists, after printing "writing";
 # QA_TEST_SLOW_CHUNK=<s> makes each batch chunk take that much longer (so a test can kill a batch part-way).
 HARNESS = textwrap.dedent(
     """
@@ -46,6 +47,14 @@ HARNESS = textwrap.dedent(
             time.sleep(float(os.environ["QA_TEST_HOLD_BUILD"]))
             return real_encode_all(*args, **kwargs)
         qa.indexing.encode_all = held
+    if os.environ.get("QA_TEST_HOLD_WRITE"):
+        import qa.writing
+        real_write_faiss = qa.writing._write_faiss
+        def held_write(*args, **kwargs):
+            print("writing", flush=True)
+            time.sleep(float(os.environ["QA_TEST_HOLD_WRITE"]))
+            return real_write_faiss(*args, **kwargs)
+        qa.writing._write_faiss = held_write
     if os.environ.get("QA_TEST_SLOW_CHUNK"):
         import qa.assistant
         real_ask_many = qa.assistant.Assistant.ask_many

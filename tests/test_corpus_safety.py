@@ -141,3 +141,14 @@ def test_control_characters_in_a_document_become_spaces(tmp_path: Path) -> None:
     assert controls == []
     assert doc.text.split() == "Uang harian [2J ]0;judul tiga ratus dolar. Tab tetap. Halaman baru.".split()
     assert normalize_text("apa\x1b[31m uang harian") == "apa [31m uang harian"  # questions alike
+
+
+def test_a_heading_is_normalised_as_the_text_is(tmp_path: Path) -> None:
+    """A Markdown heading kept its control characters: the location printed under every answer it
+    locates carried an escape sequence that retitled the terminal (and a zero-width space split a word
+    that the text itself had whole)."""
+    raw = "# Cuti\x1b]0;judul-jendela\x07 \x1b[31mmerah\n\n## Vi\u200bsa\x9b \x07\n\nPegawai berhak cuti.\n"
+    (tmp_path / "judul.md").write_text(raw, encoding="utf-8")
+    (doc,) = load_corpus(tmp_path)
+    label = doc.locate(0).label
+    assert label == "judul.md › Cuti ]0;judul-jendela [31mmerah › Visa"

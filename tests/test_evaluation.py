@@ -250,15 +250,17 @@ GOOD = '{"question": "apa tugas asisten?", "expected": ["tugas"]}'
         (GOOD + "\n").encode("utf-16-le"),  # UTF-16 without one
         # CR alone ends a line; a raw U+2028 inside a string does not
         GOOD.encode() + b"\r" + GOOD.replace("asisten", "asisten\u2028menteri").encode(),
+        # two files joined with cat, each with its BOM (the second was "not valid JSON", exit 2)
+        b"\xef\xbb\xbf" + GOOD.encode() + b"\n\xef\xbb\xbf" + GOOD.replace("tugas", "peran").encode() + b"\n",
     ],
-    ids=["utf8-bom", "utf16", "utf16le-no-bom", "cr-and-u2028"],
+    ids=["utf8-bom", "utf16", "utf16le-no-bom", "cr-and-u2028", "joined-with-cat"],
 )
 def test_labelled_files_in_other_encodings_and_line_endings_are_read(tmp_path: Path, data: bytes) -> None:
     f = tmp_path / "q.jsonl"
     f.write_bytes(data)
     items = read_jsonl(f, need_expected=True)
     assert items[0] == Labelled("apa tugas asisten?", ["tugas"])
-    assert len(items) == (2 if b"\r{" in data else 1)  # none merged, none split
+    assert len(items) == (2 if b"\r{" in data or b"\n\xef" in data else 1)  # none merged, none split
 
 
 @pytest.mark.parametrize(
@@ -343,3 +345,20 @@ def test_cli_calibrate_with_the_same_file_twice_saves_nothing(tmp_path: Path) ->
     )
     assert r.returncode == 2 and "both answerable and off-topic" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "i").exists()  # refused before the model or the index
+
+
+def test_a_threshold_between_confidences_closer_than_its_rounding_keeps_its_cut() -> None:
+    """Confidences 0.00003 (answerable) and 0.00001 (off-topic), as a small or odd corpus gives: the cut
+    between them was rounded to 4 decimals, 0.0, and saved as "abstained 1.0" while it answered both."""
+    from types import SimpleNamespace
+
+    on, off = [Labelled("apa tugas asisten?", ["tugas"])], [Labelled("resep nasi goreng?")]
+
+    def stub(confidences: tuple[float, float]) -> SimpleNamespace:
+        given = dict(zip(("apa tugas asisten?", "resep nasi goreng?"), confidences))
+        return SimpleNamespace(ask=lambda q: SimpleNamespace(confidence=given[q]))
+
+    result = calibrate(stub((0.00003, 0.00001)), on, off)
+    assert 0.00001 < result["threshold"] <= 0.00003
+    assert result["answered"] == result["abstained"] == result["balanced_accuracy"] == 1.0
+    assert calibrate(stub((0.8, 0.1)), on, off)["threshold"] == 0.45  # the usual case: 4 decimals, as before

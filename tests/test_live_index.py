@@ -52,7 +52,7 @@ def test_a_rebuilt_index_that_cannot_be_opened_is_logged_and_the_previous_one_ke
     assert not app.live.reopen_if_changed()
     assert app.ask(QUESTION, 3) == before
     assert any("cannot be opened" in m and "still serving the previous one" in m for m in logs)
-    assert not app.live.reopen_if_changed()  # tried once per change, not at every request
+    assert not app.live.reopen_if_changed()  # not tried again at every request: after a delay (section 21)
 
 
 def test_a_request_in_flight_keeps_the_index_it_started_with(settings, tmp_path) -> None:

@@ -10,8 +10,9 @@ from qa.corpus import load_corpus
 from qa.errors import CorpusError
 from qa.readers import READERS, Extracted
 
+from .documents import numbered_paragraph as numbered
 from .documents import word_paragraph as para
-from .documents import write_docx_xml
+from .documents import write_docx_chunk, write_docx_xml
 
 
 def read(path: Path) -> Extracted:
@@ -186,3 +187,160 @@ def test_a_table_of_contents_is_not_read_twice(tmp_path: Path) -> None:
     document.paragraphs[0].insert_paragraph_before("BAB I Ketentuan Umum 1", style="TOC 1")
     document.save(str(tmp_path / "b.docx"))
     assert read(tmp_path / "b.docx").text == "Pegawai berhak atas cuti."
+
+
+MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+
+def test_equations_are_read_and_hidden_text_is_not(tmp_path: Path) -> None:
+    """An equation (OMML: ``m:t``, not ``w:t``) was lost, a whole display equation with it; text formatted
+    as hidden (Font > Hidden, which Word neither shows nor prints) was read as if shown."""
+    fraction = (
+        "<m:f><m:num><m:r><m:t>tarif</m:t></m:r></m:num><m:den><m:r><m:t>hari</m:t></m:r></m:den></m:f>"
+    )
+    body = (
+        f"<w:p>{run('Uang harian dihitung ')}<m:oMath {MATH}><m:r><m:t>U=t×h</m:t></m:r></m:oMath>"
+        f"{run(' untuk setiap perjalanan.')}</w:p>"
+        f"<w:p><m:oMathPara {MATH}><m:oMath>{fraction}<m:r><m:t>=</m:t></m:r><m:sSup><m:e><m:r><m:t>m</m:t>"
+        "</m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath></m:oMathPara></w:p>"
+        f"<w:p>{run('Catatan ')}<w:r><w:rPr><w:vanish/></w:rPr><w:t>petunjuk: hapus ini </w:t></w:r>"
+        f"<w:r><w:rPr><w:vanish w:val='0'/></w:rPr><w:t>untuk pegawai.</w:t></w:r></w:p>"
+        f"<w:p><w:r><w:rPr><w:webHidden/></w:rPr><w:t>Tampil saat dicetak.</w:t></w:r></w:p>"
+    )
+    e = read(write_docx_xml(tmp_path / "rumus.docx", body))
+    assert e.text.splitlines() == [
+        "Uang harian dihitung U=t×h untuk setiap perjalanan.",
+        "tarif hari=m 2",  # a denominator or an exponent is a word of its own
+        "Catatan untuk pegawai.",
+        "Tampil saat dicetak.",
+    ]
+
+
+# What html-docx-js writes: the document as a web archive, its HTML quoted-printable.
+MHT = b"""MIME-Version: 1.0
+Content-Type: multipart/related;
+    type="text/html";
+    boundary="----=mhtDocumentPart"
+
+
+------=mhtDocumentPart
+Content-Type: text/html;
+    charset="utf-8"
+Content-Transfer-Encoding: quoted-printable
+Content-Location: file:///C:/fake/document.html
+
+<!DOCTYPE html><html><head><meta charset=3D"utf-8"><title>Ekspor</title></head><body>
+<h1>Cuti</h1><p>Pegawai berhak atas cuti tahunan selama dua belas hari kerja.</p>
+<h2>Uang harian</h2><table><tr><th>Negara</th><th>Tarif</th></tr><tr><td>Jep=
+ang</td><td>US$ 300</td></tr></table><p style=3D"display:none">Tersembunyi</p>
+<script>var x =3D 1;</script><p>S=C3=A3o Tom=C3=A9 ditangani KBRI Luanda.</p>
+</body></html>
+
+------=mhtDocumentPart--
+"""
+
+
+@pytest.mark.parametrize("kind", ["message/rfc822", "text/html", "text/plain"])
+def test_an_embedded_html_or_text_document_is_read(tmp_path: Path, kind: str) -> None:
+    """A .docx exported from a web page (html-docx-js) is one ``w:altChunk``: python-docx saw an empty
+    body, so the file was refused as holding no text; a chunk between paragraphs was lost silently."""
+    from email import message_from_bytes
+
+    page = message_from_bytes(MHT).get_payload()[0].get_payload(decode=True)
+    chunk = {"message/rfc822": MHT, "text/html": page, "text/plain": b"Baris satu.\nBaris dua."}
+    path = write_docx_chunk(tmp_path / "ekspor.docx", chunk[kind], kind, "Pengantar.", "Penutup.")
+    e = read(path)
+    if kind == "text/plain":
+        assert e.text.splitlines() == ["Pengantar.", "Baris satu.", "Baris dua.", "Penutup."]
+        return
+    assert e.text.splitlines() == [
+        "Pengantar.",
+        "Pegawai berhak atas cuti tahunan selama dua belas hari kerja.",
+        "Negara: Jepang; Tarif: US$ 300.",
+        "São Tomé ditangani KBRI Luanda.",
+        "Penutup.",
+    ]
+    located = {e.text[s.start : s.end].splitlines()[0]: s.headings for s in e.sections}
+    assert located["Negara: Jepang; Tarif: US$ 300."] == ("Cuti", "Uang harian")
+    assert located["Pengantar."] == ()
+    if kind == "message/rfc822":  # a charset Python does not know: the page is decoded as a saved page
+        unknown = MHT.replace(b'charset="utf-8"', b'charset="x-tidak-dikenal"')
+        other = write_docx_chunk(tmp_path / "lain.docx", unknown, kind, "Pengantar.", "Penutup.")
+        assert read(other).text == e.text
+
+
+def test_an_embedded_document_of_another_kind_is_refused_by_name(tmp_path: Path) -> None:
+    write_docx_chunk(tmp_path / "rtf.docx", rb"{\rtf1 Teks}", "application/rtf", "Pengantar.")
+    with pytest.raises(CorpusError, match=r"rtf\.docx embeds a document of type application/rtf"):
+        load_corpus(tmp_path)
+
+
+def _level(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+    )
+
+
+# A regulation's outline: "BAB I" chapters (Heading 1) and "Pasal 1" articles (Heading 2) that run on
+# across chapters (w:lvlRestart 0); lists "a." with sub-items "1)"; a second list instance restarting.
+NUMBERING = (
+    '<w:abstractNum w:abstractNumId="90">'
+    + _level(0, "upperRoman", "BAB %1", '<w:pStyle w:val="Heading1"/>')
+    + _level(1, "decimal", "Pasal %2", '<w:lvlRestart w:val="0"/><w:pStyle w:val="Heading2"/>')
+    + '</w:abstractNum><w:abstractNum w:abstractNumId="91">'
+    + _level(0, "lowerLetter", "%1.") + _level(1, "decimal", "%2)") + _level(2, "bullet", "•")
+    + '</w:abstractNum><w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+    + '<w:num w:numId="91"><w:abstractNumId w:val="91"/></w:num>'
+    + '<w:num w:numId="92"><w:abstractNumId w:val="91"/>'
+    + '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+)  # fmt: skip
+
+
+def test_word_numbering_is_read_as_word_shows_it(tmp_path: Path) -> None:
+    """Word draws a list's numbers, they are not in the text: "BAB I", "Pasal 2", "b." were lost (a
+    heading that is only "Pasal 1" vanished from the heading path), so "pasal 2" matched nothing."""
+    body = "".join(
+        (
+            para("KETENTUAN UMUM", "Heading1"),
+            para("", "Heading2"),  # "Pasal 1": the number is the whole heading
+            para("Dalam peraturan ini yang dimaksud dengan:"),
+            numbered("Pegawai adalah aparatur sipil negara.", "91"),
+            numbered("tetap;", "91", 1),
+            numbered("kontrak.", "91", 1),
+            numbered("Catatan tanpa nomor.", "91", 2),  # a bullet
+            numbered("Cuti adalah keadaan tidak masuk kerja.", "91"),
+            # a list item deleted as a tracked change (its mark and its text): not counted
+            '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="91"/></w:numPr><w:rPr>'
+            '<w:del w:id="7" w:author="a"/></w:rPr></w:pPr><w:del w:id="8" w:author="a"><w:r>'
+            "<w:delText>Butir dihapus.</w:delText></w:r></w:del></w:p>",
+            numbered("Izin adalah keadaan lain.", "91"),
+            para("CUTI", "Heading1"),
+            para("Hak cuti", "Heading2"),
+            numbered("Cuti tahunan.", "92"),  # a new list: restarts at "a."
+            f"<w:tbl><w:tr><w:tc>{numbered('', '92')}</w:tc><w:tc>{para('Cuti besar.')}</w:tc></w:tr>"
+            "</w:tbl>",
+            numbered("Cuti sakit.", "92"),
+        )
+    )
+    path = write_docx_xml(
+        tmp_path / "pp.docx", body, numbering=NUMBERING, style_lists={"Heading1": "90", "Heading2": "90"}
+    )
+    e = read(path)
+    assert e.text.splitlines() == [
+        "Dalam peraturan ini yang dimaksud dengan:",
+        "a. Pegawai adalah aparatur sipil negara.",
+        "1) tetap;",
+        "2) kontrak.",
+        "Catatan tanpa nomor.",
+        "b. Cuti adalah keadaan tidak masuk kerja.",
+        "c. Izin adalah keadaan lain.",
+        "a. Cuti tahunan.",
+        "b; Cuti besar.",  # an auto-numbered "No." column of a table (a cell's final "." goes)
+        "c. Cuti sakit.",
+    ]
+    located = {e.text[s.start : s.end].splitlines()[0]: s.headings for s in e.sections}
+    assert located == {
+        "Dalam peraturan ini yang dimaksud dengan:": ("BAB I KETENTUAN UMUM", "Pasal 1"),
+        "a. Cuti tahunan.": ("BAB II CUTI", "Pasal 2 Hak cuti"),
+    }

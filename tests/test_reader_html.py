@@ -45,6 +45,20 @@ def test_a_short_page_keeps_its_blocks_and_heading_path(body: str) -> None:
         assert gone not in e.text
 
 
+def test_a_short_page_of_a_heading_and_a_table_keeps_its_rows() -> None:
+    """trafilatura dumped such a page as one paragraph, "Tarif Negara Tarif Jepang 300 dolar Korea ...":
+    the rows lost their column names and the heading its place. A table's rows are sentences of our own,
+    never in that dump, so the dump is recognised as the page's whole text instead."""
+    rows = "".join(f"<tr><td>{n}</td><td>{v} dolar</td></tr>" for n, v in [("Jepang", 300), ("Korea", 250)])
+    e = read(
+        f"<html><body><h1>Tarif</h1><table><tr><th>Negara</th><th>Tarif</th></tr>{rows}</table></body></html>"
+    )
+    assert located(e) == [
+        (("Tarif",), "Negara: Jepang; Tarif: 300 dolar."),
+        (("Tarif",), "Negara: Korea; Tarif: 250 dolar."),
+    ]
+
+
 def test_a_one_paragraph_article_stays_trafilaturas_reading() -> None:
     text = " ".join(["Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan."] * 4)
     e = read(f"<html><body><div class='menu'><a href='/'>Beranda</a></div><article><p>{text}</p></article>"
@@ -201,3 +215,144 @@ def test_a_utf8_page_with_one_stray_latin1_byte_keeps_its_utf8_letters() -> None
     raw = page.replace("Señor".encode(), b"Se\xf1or")
     line = READERS[".html"].read(raw, "a.html").text.splitlines()[0]
     assert line == EXPECTED.replace("Señor", "Se\ufffdor")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("head", ["", '<meta charset="utf-16">'], ids=["undeclared", "declared"])
+def test_a_utf16_page_without_a_byte_order_mark_keeps_its_letters(head: str, encoding: str) -> None:
+    """Without a mark, a UTF-16 page's ASCII letters and NULs are valid UTF-8: it was read as UTF-8 and
+    every letter beyond ASCII was lost ("São Tomé" became "So Tom", the dashes and quotes went)."""
+    page = f"<html><head>{head}<title>K</title></head><body>{KUNJUNGAN}</body></html>"
+    assert READERS[".html"].read(page.encode(encoding), "a.html").text.splitlines()[0] == EXPECTED
+
+
+def test_a_utf16_page_without_a_mark_nested_past_the_parsers_depth_is_refused() -> None:
+    """libxml2 reads no UTF-16 without a mark, so the depth check passed such a page whatever its depth
+    (and trafilatura then found "no main text"): the check runs on the decoded page."""
+    deep = "<div>" * 300 + "<p>Terdalam.</p>" + "</div>" * 300
+    page = f"<html><body><article><p>{EXPECTED}</p>{deep}<p>Penutup.</p></article></body></html>"
+    with pytest.raises(CorpusError, match=r"dalam\.html is beyond what the HTML parser reads whole"):
+        READERS[".html"].read(page.encode("utf-16-le"), "dalam.html")
+
+
+def test_utf16_without_a_mark_is_recognised_only_by_its_pattern() -> None:
+    from qa.readers._charset import utf16_without_bom
+
+    text = "Uang harian ke São Tomé – tiga ratus dolar."
+    assert utf16_without_bom(text.encode("utf-16-le")) == text
+    assert utf16_without_bom(text.encode("utf-16-be")) == text
+    assert utf16_without_bom(text.encode("utf-8")) is None  # no NUL: not UTF-16
+    assert utf16_without_bom(text.encode("utf-32-le")) is None  # NUL units: UTF-32 (or binary)
+    assert utf16_without_bom(text.encode("utf-16-le") + b"x") is None  # odd length
+    assert utf16_without_bom(text.encode("utf-16-le") + b"\x00\x00") is None  # a NUL character
+    assert utf16_without_bom("Министр принял делегацию".encode("utf-16-le")) is None  # mostly not Latin
+    assert utf16_without_bom(b"\x00\xd8" + text.encode("utf-16-le")) is None  # a lone surrogate
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_text_a_browser_never_shows_is_dropped_text_it_shows_is_kept(filler: int) -> None:
+    """A <template>'s content and an element with the ``hidden`` attribute (trafilatura kept both; the
+    short-page reading also kept inline display:none), while text inside ``overflow: hidden``, a plain
+    layout wrapper, was dropped by trafilatura for the word "hidden" in its style."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<div style='overflow: hidden'><p>Cuti bersama ditetapkan oleh menteri setiap tahun</p></div>"
+        + "<template><p>Templat kosong untuk skrip</p></template>"
+        + "<p hidden>Pesan galat formulir</p><div style='color: red; DISPLAY:none'>Menu lipat</div>"
+        + "<p style='visibility: hidden'>Penanda tata letak</p>"
+        + "<p style='content-visibility: hidden'>Cuti sakit dengan surat dokter</p>"
+        + "<div hidden='until-found'><p>Cuti besar setelah enam tahun bekerja</p></div>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Cuti bersama ditetapkan oleh menteri setiap tahun",
+        "Cuti sakit dengan surat dokter",  # only rendered lazily: still shown
+        "Cuti besar setelah enam tahun bekerja",  # collapsed, found by the browser's search
+    ]
+    assert section_of_first(e) == ("Cuti",)
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_declarative_shadow_root_is_shown_text(filler: int) -> None:
+    """A server-rendered web component puts its text in ``<template shadowrootmode>``, which a browser
+    shows in place: read like any other element (the block reading dropped it with other templates)."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<kartu-info><template shadowrootmode='open'><p>Cuti bersama ditetapkan menteri</p></template>"
+        + "</kartu-info><template><p>Templat kosong</p></template>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == ["Cuti bersama ditetapkan menteri"]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_note_marker_does_not_change_the_number_before_it(filler: int) -> None:
+    """A superscript link to a note, glued to the word before it, changed it: "pasal 5¹" read "pasal 51",
+    "catatan 9⁴" "catatan 94". A superscript that is not only such a link (m²) stays; so does the note."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Tarif</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + '<p>Menurut pasal 5<sup><a href="#fn1">1</a></sup>, ruang 20 m<sup>2</sup> naik 3'
+        + '<sup class="reference"><a href="#cite-2">[2]</a></sup> kali.</p>'
+        + '<p>Lihat catatan 9<a href="#fn4" class="footnote-ref"><sup>4</sup></a> dan situs'
+        + '<sup><a href="https://kemlu.go.id">5</a></sup> ini.</p>'
+        + '<ol><li id="fn1">Catatan kaki pertama tentang tarif.</li></ol>'
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Menurut pasal 5, ruang 20 m2 naik 3 kali.",
+        "Lihat catatan 9 dan situs5 ini.",  # a link elsewhere is no note marker
+        "Catatan kaki pertama tentang tarif.",
+    ]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_paragraphs_made_with_double_line_breaks_stay_apart(filler: int) -> None:
+    """An editor that makes paragraphs with <br><br> (old sites, many CMS articles): trafilatura merges
+    the breaks into one, a single break is a space, so a heading and the paragraphs around it became
+    one unpunctuated "sentence": "Syarat cuti Pegawai berhak ... penuh Prosedur pengajuan ..."."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<div>Syarat cuti<br><br>Pegawai berhak atas cuti setelah bekerja satu tahun penuh<br>\n <br/>"
+        + "<br><b>Prosedur</b> pengajuan<br>kepada atasan langsung</div>"
+        + "<p>Alamat kantor<br><br>Jalan Pejambon nomor enam</p>"
+        + "<div>Catatan penting<br><br>Berkas diserahkan ke sekretariat<p>Paragraf di dalamnya.</p>"
+        + "Teks sesudahnya</div>"  # blocks among the lines: they stay, the lines around them split
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Syarat cuti",
+        "Pegawai berhak atas cuti setelah bekerja satu tahun penuh",
+        "Prosedur pengajuan kepada atasan langsung",  # one break: the same paragraph
+        "Alamat kantor",
+        "Jalan Pejambon nomor enam",
+        "Catatan penting",
+        "Berkas diserahkan ke sekretariat",
+        "Paragraf di dalamnya.",
+        "Teks sesudahnya",
+    ]
+    assert all(s.headings == ("Cuti",) for s in e.sections)
+
+
+def test_a_line_break_or_block_inside_a_cell_or_heading_separates_words() -> None:
+    """Read block by block (a short page, a Markdown file's raw HTML), a cell's, heading's or term's
+    words were glued across a <br> or a block inside it: "Tarif hariantiga ratusBerlaku"."""
+    table = (
+        "<table><tr><th>Negara</th><th>Catatan</th></tr><tr><td>Jepang</td>"
+        "<td>Tarif harian<br>tiga ratus<p>Berlaku</p><div>sejak 2024</div></td></tr></table>"
+    )
+    source = f"<h2>Tarif<br>Harian</h2>\n\n{table}\n\n<dl><dt>Uang<br>harian</dt><dd>Biaya hidup.</dd></dl>\n"
+    e = READERS[".md"].read(source.encode(), "a.md")
+    assert e.text.splitlines() == [
+        "Negara: Jepang; Catatan: Tarif harian tiga ratus Berlaku sejak 2024.",
+        "Uang harian: Biaya hidup.",
+    ]
+    assert e.sections[0].headings == ("Tarif Harian",)
+
+
+def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
+    source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
+    assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,26 @@ def test_pdf_line_joining_rules() -> None:
     ]
 
 
+def test_pdf_typographic_hyphens_at_a_line_or_page_end_join_as_a_hyphen_minus_does() -> None:
+    """A PDF typeset with the Unicode hyphen (U+2010, or U+2011) kept "kerja\u2010 sama" apart."""
+    from qa.readers.pdf import join_across_pages, paragraphs
+
+    for hyphen in ("\u2010", "\u2011"):
+        lines = [
+            f"Asisten menteri menyiapkan bahan rapat kerja{hyphen}",
+            f"sama dengan anak{hyphen}",
+            "anak.",
+        ]
+        assert paragraphs(lines) == [
+            f"Asisten menteri menyiapkan bahan rapat kerjasama dengan anak{hyphen}anak."
+        ]
+        pages = [[f"Delegasi dari kawasan Asia{hyphen}"], ["Pasifik dan Eropa datang."]]
+        assert join_across_pages(pages) == [
+            [f"Delegasi dari kawasan Asia{hyphen}Pasifik"],
+            ["dan Eropa datang."],
+        ]
+
+
 def test_docx_headings_paragraphs_and_tables(tmp_path: Path) -> None:
     path = write_docx(
         tmp_path / "d.docx",
@@ -237,6 +258,21 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path, encodin
         load_corpus(tmp_path)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_utf16_without_a_byte_order_mark_is_read_as_html_is(
+    tmp_path: Path, encoding: str, suffix: str
+) -> None:
+    """Refused as "binary (NUL bytes)"; recognised now by the same rule as an HTML page's bytes."""
+    text = "Uang harian ke São Tomé – tiga ratus dolar.\r\nCuti dua belas hari."
+    (tmp_path / f"catatan{suffix}").write_bytes(text.encode(encoding))
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text.split() == text.split()
+    (tmp_path / f"catatan{suffix}").write_bytes(text.encode(encoding) + b"\x00")  # odd: still refused
+    with pytest.raises(CorpusError, match=f"catatan\\{suffix} looks binary"):
+        load_corpus(tmp_path)
+
+
 def test_markdown_line_break_tags_separate_words_inline_tags_do_not() -> None:
     source = (
         "# Jadwal<br>Rapat\n\nRapat pertama<br>pukul sembilan<br/>pagi, <b>ruang</b> <span>dua</span>.\n\n"
@@ -258,6 +294,14 @@ def test_markdown_line_break_tags_separate_words_inline_tags_do_not() -> None:
 def test_markdown_front_matter_yaml_toml_or_empty_is_metadata(front: str) -> None:
     e = extract(".md", f"{front}# Cuti\n\nCuti dua belas hari.\n".encode())
     assert e.text == "Cuti dua belas hari." and section_of(e, "Cuti dua").headings == ("Cuti",)
+
+
+@pytest.mark.parametrize("front", ["---\rjudul: rahasia\rpenulis: a\r---\r", '+++\rjudul = "rahasia"\r+++\r'])
+def test_markdown_front_matter_with_classic_mac_line_ends_is_metadata(front: str) -> None:
+    """Lines ending in a lone \r (CommonMark line ends): the YAML became the heading of the whole file
+    ("judul: rahasia penulis: a", a setext heading), the TOML a passage ("+++ judul = ... +++ Cuti ...")."""
+    e = extract(".md", f"{front}Cuti dua belas hari.\r".encode())
+    assert e.text == "Cuti dua belas hari." and e.sections[0].headings == ()
 
 
 def test_markdown_nested_deeper_than_the_parser_reads_is_refused_not_cut(tmp_path: Path) -> None:
@@ -347,6 +391,113 @@ def test_pdf_a_word_hyphenated_across_a_page_break_is_joined_as_within_a_page(tm
     assert_blocks_are_lines(e)
 
 
+def test_pdf_a_capitalised_compound_split_by_a_page_break_is_joined_with_its_hyphen(tmp_path: Path) -> None:
+    """ "Asia-" ending a page and "Pasifik" opening the next stayed "Asia-" / "Pasifik" (only a lower-case
+    rest was joined), so neither matched "Asia-Pasifik"; a heading opening the next page stays apart."""
+    forum = "di Jakarta bersama para menteri luar negeri dari sembilan negara anggota forum kerja sama itu."
+    pages = [
+        ["Delegasi menghadiri forum kerja sama kawasan Asia-"],
+        [f"Pasifik {forum}", "Jalur kereta baru menghubungkan Jawa-"],
+        ["Bali.", REPORT],  # a short line, but a sentence's end: text, not a heading
+        ["Rapat berikutnya membahas Kerja-"],
+        ["Kerja Bakti pegawai di halaman kantor kementerian setiap hari Jumat pagi, mulai pukul tujuh."],
+        ["Bahan rapat disiapkan untuk Eropa-"],
+        ["Bab 3 Pelaksanaan", REPORT],  # a capitalised heading: not the word's rest
+    ]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", pages).read_bytes())
+    lines = e.text.splitlines()
+    assert lines[0] == "Delegasi menghadiri forum kerja sama kawasan Asia-Pasifik"
+    assert lines[1] == forum
+    assert "Jalur kereta baru menghubungkan Jawa-Bali." in lines
+    assert "Rapat berikutnya membahas Kerja-Kerja" in lines  # a reduplication keeps its hyphen too
+    assert lines[-3:] == ["Bahan rapat disiapkan untuk Eropa-", "Bab 3 Pelaksanaan", REPORT]
+    assert section_of(e, "Asia-Pasifik").page == 1 and section_of(e, forum).page == 2
+    assert_blocks_are_lines(e)
+
+
+def test_pdf_alternating_running_headers_are_dropped_with_an_odd_number_of_pages(tmp_path: Path) -> None:
+    """A report printed on both sides alternates its headers; with 5 pages the even pages' header was on
+    2 of them, under half, and became a passage twice."""
+    from qa.readers.pdf import drop_running_lines
+
+    bodies = [f"Bagian {n}: {text}" for n, text in enumerate(REPORT.split(" ", 4)[:4] + [REPORT], 1)]
+    headers = ("Laporan Tahunan Kementerian 2024", "Direktorat Jenderal Protokol dan Konsuler")
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", [[b] for b in bodies], header=headers).read_bytes())
+    assert e.text.splitlines() == bodies
+    assert [s.page for s in e.sections] == [1, 2, 3, 4, 5]
+    # one side's repeated line without a pair on the other side is body text: kept
+    pages = [
+        ["Pembukaan.", "Tanda tangan."],
+        ["Isi dua."],
+        ["Isi tiga.", "Tanda tangan."],
+        ["Isi empat."],
+        ["Isi lima."],
+    ]
+    assert drop_running_lines(pages) == pages
+
+
+def test_pdf_roman_page_numbers_of_a_front_matter_are_dropped(tmp_path: Path) -> None:
+    """A foreword and contents numbered i, ii, iii: each numeral is on one page only, so it was kept,
+    glued to the end of the page's last sentence ("... sekretariat. ii")."""
+    roman = ["i", "- ii -", "Halaman iii", "iv"]
+    bodies = [f"Bagian {n}: {text}" for n, text in enumerate(REPORT.split(" ", 5)[:5], 1)]
+    pages = [[b] for b in bodies]
+    path = write_pdf(tmp_path / "p.pdf", pages, footer=lambda n: roman[n - 1] if n <= 4 else str(n - 4))
+    assert extract(".pdf", path.read_bytes()).text.splitlines() == bodies
+    from qa.readers.pdf import drop_running_lines
+
+    kept = [["Pembukaan.", "II"], ["Isi.", "c."], ["TINJAUAN PUSTAKA", "Isi tiga."]]
+    assert drop_running_lines(kept) == kept  # a chapter's "II", a list's "c.": not page numbers
+
+
+def test_pdf_table_of_contents_entries_are_not_passages(tmp_path: Path) -> None:
+    """A "Daftar Isi" page became passages of headings, dot leaders and page numbers ("BAB I
+    PENDAHULUAN .... 1 1.1 Latar Belakang .... 1"), which matched questions better than the chapters."""
+    contents = [
+        "Daftar Isi",
+        "Kata Pengantar " + "." * 50 + " iii",
+        "BAB I PENDAHULUAN " + "." * 60 + " 1",
+        "1.1 Latar Belakang " + ". " * 30 + "1",
+        "Lampiran " + "." * 40 + " 12",
+    ]
+    form = ["Nama pegawai: ....................", "Biaya naik .... 5 persen setiap tahun anggaran."]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", [contents, [REPORT, *form]]).read_bytes())
+    assert e.text.splitlines()[0] == "Daftar Isi" and section_of(e, REPORT).page == 2
+    for gone in ("PENDAHULUAN", "Latar Belakang", "Pengantar", "Lampiran"):
+        assert gone not in e.text
+    assert all(line in e.text for line in form)  # dots that lead to no page number are text
+    from qa.readers.pdf import drop_contents
+
+    entries = ["Kata Pengantar ………… iii", "BAB I ………… 1", "BAB II ………… 4"]  # Word's ellipsis leader
+    assert drop_contents(entries) == ["", "", ""]
+    prices = [
+        "Tarif uang harian",
+        "Jepang " + "." * 20 + " 300",
+        "Korea " + "." * 20 + " 250",
+        "Cina .... 200",
+    ]
+    assert drop_contents(prices) == prices  # a price list with leaders: amounts that go down
+
+
+def test_pdf_repairs_pypdf_logs_as_errors_stay_off_the_terminal(tmp_path: Path, caplog) -> None:
+    """An unknown font encoding is repaired by pypdf, which logs it at ERROR with the whole substitute
+    table: a 3 kB line on the terminal of ``qa index`` for each font of each page, the text read fine."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(write_pdf(tmp_path / "p.pdf", [[REPORT]])))
+    for font in writer.pages[0]["/Resources"]["/Font"].values():
+        font.get_object()[NameObject("/Encoding")] = NameObject("/TidakDikenalEncoding")
+    out = io.BytesIO()
+    writer.write(out)
+    with caplog.at_level(logging.DEBUG):
+        e = extract(".pdf", out.getvalue())
+    assert REPORT in e.text
+    assert [r.getMessage()[:60] for r in caplog.records if r.name.startswith("pypdf")] == []
+
+
 def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
     from qa.readers.pdf import join_across_pages
 
@@ -361,6 +512,16 @@ def test_pdf_page_joining_leaves_list_items_and_whole_words_alone() -> None:
     assert join_across_pages(pages) == pages  # a bullet, a dash after a space, a last page: untouched
     assert join_across_pages([["perjalan-", ""], ["", "an dinas"]]) == [["perjalanan", ""], ["", "dinas"]]
     assert join_across_pages([["kawasan Asia\u00ad"], ["Pasifik."]]) == [["kawasan AsiaPasifik."], [""]]
+    # a number goes on any hyphenated word, not a numbered list item or heading
+    assert join_across_pages([["pandemi COVID-"], ["19 melanda dunia sejak awal tahun itu."]]) == [
+        ["pandemi COVID-19"],
+        ["melanda dunia sejak awal tahun itu."],
+    ]
+    numbered = (
+        [["dokumen kerja-"], ["1. Paspor dinas"]],
+        [["dokumen kerja-"], ["2.1 Latar Belakang", REPORT]],
+    )
+    assert all(join_across_pages([list(p) for p in pages]) == list(pages) for pages in numbered)
 
 
 def test_markdown_keeps_the_text_of_raw_html_blocks_never_their_markup() -> None:

@@ -111,5 +111,5 @@ def test_torch_is_the_cpu_build_from_the_cpu_index():
 def test_app_file_only_starts_the_web_ui():
     tree = ast.parse((ROOT / front_matter()["app_file"]).read_text(encoding="utf-8"))
     imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-    assert [(i.module, [a.name for a in i.names]) for i in imports] == [("qa.ui.app", ["main"])]
+    assert [(i.module, [a.name for a in i.names]) for i in imports] == [("qa.ui.start", ["main"])]
     assert "main()" in ast.unparse(tree.body[-1])

@@ -161,18 +161,3 @@ def test_build_killed_halfway_leaves_the_old_index_usable(fake_assistant, settin
     assert read_manifest(settings.index_dir) == before
     a = Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
     assert len(a.index.chunks) == 10
-
-
-def test_an_index_in_a_folder_whose_name_is_not_utf8_opens_again(tmp_path: Path, corpus_dir: Path) -> None:
-    """Linux names are bytes: a folder made on a Latin-1 system (``arsip-\\xe9``) reaches Python as a lone
-    surrogate. The build wrote through a Python file and succeeded; faiss's own reader takes only a name it
-    can encode, so every later open called the index damaged and "rebuild it with --force" never helped.
-    Real FAISS files on disk, written and read back."""
-    from qa.config import Settings
-
-    index_dir = Path(os.fsdecode(bytes(tmp_path) + b"/arsip-\xe9")) / "index"
-    settings = Settings(corpus_dir=corpus_dir, index_dir=index_dir)
-    built = Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
-    reopened = Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
-    question = "apa tugas asisten menteri?"
-    assert reopened.ask(question).to_dict() == built.ask(question).to_dict()

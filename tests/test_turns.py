@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from qa.ui.turns import Busy, TooMany, Turns
+from qa.ui.turns import Busy, Left, TooMany, Turns
 
 
 async def _served_order(turns: Turns, visitors: list[tuple[str, str]]) -> list[int]:
@@ -112,11 +112,11 @@ def test_random_cancellations_and_failures_never_leak_a_turn_or_a_place_in_line(
     import random
 
     async def scenario() -> None:
-        rnd, turns, holding = random.Random(seed), Turns(per_session=3, line=10), [0]
+        rnd, turns, holding, left = random.Random(seed), Turns(per_session=3, line=10), [0], set()
 
-        async def ask(visitor: tuple[str, str]) -> None:
+        async def ask(visitor: tuple[str, str], n: int) -> None:
             try:
-                async with turns.turn(visitor):
+                async with turns.turn(visitor, lambda: n in left):
                     holding[0] += 1
                     assert holding[0] == 1  # one question at the model at a time
                     try:
@@ -126,18 +126,80 @@ def test_random_cancellations_and_failures_never_leak_a_turn_or_a_place_in_line(
                             raise ValueError("the answer failed")
                     finally:
                         holding[0] -= 1
-            except (TooMany, Busy, ValueError, asyncio.CancelledError):
+            except (TooMany, Busy, Left, ValueError, asyncio.CancelledError):
                 pass
 
         tasks: list[asyncio.Task[None]] = []
-        for _ in range(300):
-            tasks.append(asyncio.create_task(ask((str(rnd.randint(0, 3)), str(rnd.randint(0, 4))))))
+        for n in range(300):
+            tasks.append(asyncio.create_task(ask((str(rnd.randint(0, 3)), str(rnd.randint(0, 4))), n)))
             for _ in range(rnd.randint(0, 2)):
                 await asyncio.sleep(0)
             if rnd.random() < 0.3:  # a client leaves: waiting, just granted, or holding the turn
                 rnd.choice(tasks).cancel()
+            if rnd.random() < 0.2:  # a client leaves unnoticed: only its gone check tells
+                left.add(rnd.randrange(len(tasks)))
         await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 10)
         assert turns.load == (False, 0)
-        assert not turns._waiting and not turns._of_session  # nothing kept for visitors who are gone
+        assert not turns._waiting and not turns._of_session and not turns._gone  # nothing kept
 
     asyncio.run(scenario())
+
+
+def test_a_question_whose_visitor_left_while_it_waited_is_dropped_when_its_turn_comes() -> None:
+    """Gradio does not cancel a handler whose client left, it marks the event dead (section 21): the
+    question, checked when its turn comes, is dropped unanswered and the next visitor served."""
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        turns, release, served, failed, left = Turns(per_session=8, line=64), asyncio.Event(), [], [], set()
+
+        async def ask(name: str, wait: asyncio.Event | None = None) -> None:
+            try:
+                async with turns.turn((name, name), lambda: name in left):
+                    served.append(name)
+                    if wait is not None:
+                        await wait.wait()
+            except Left:
+                failed.append(name)
+
+        tasks = [asyncio.create_task(ask("holder", release))]
+        for name in ["leaver", "other"]:
+            await asyncio.sleep(0)
+            tasks.append(asyncio.create_task(ask(name)))
+        await asyncio.sleep(0)
+        left.add("leaver")  # the tab closed: nothing is cancelled, the check now says so
+        release.set()
+        await asyncio.gather(*tasks)
+        assert turns.load == (False, 0) and turns.dropped == 1 and not turns._gone
+        return served, failed
+
+    assert asyncio.run(scenario()) == (["holder", "other"], ["leaver"])
+
+
+def test_places_held_by_visitors_who_left_do_not_turn_others_away() -> None:
+    """A full line whose waiting questions' visitors left: a new question (of that session, which had
+    used its share, and of another address) is let in, not refused as TooMany or Busy."""
+
+    async def scenario() -> list[str]:
+        turns, release, left, outcome = Turns(per_session=2, line=3), asyncio.Event(), set(), []
+
+        async def ask(visitor: tuple[str, str], tag: str) -> None:
+            try:
+                async with turns.turn(visitor, lambda: tag in left):
+                    await release.wait()
+                outcome.append(f"{tag} served")
+            except (Left, TooMany, Busy) as exc:
+                outcome.append(f"{tag} {type(exc).__name__}")
+
+        visitors = [(("a", "h"), "holder"), (("a", "x"), "x1"), (("a", "x"), "x2"), (("a", "y"), "y")]
+        tasks = [asyncio.create_task(ask(v, tag)) for v, tag in visitors]
+        await asyncio.sleep(0.01)  # the line is full: x twice (its share), y once
+        left.update({"x1", "x2"})
+        tasks += [asyncio.create_task(ask(("a", "x"), "x3")), asyncio.create_task(ask(("b", "z"), "z"))]
+        await asyncio.sleep(0.01)
+        release.set()
+        await asyncio.gather(*tasks)
+        assert turns.load == (False, 0) and not turns._of_session and turns.dropped == 2
+        return outcome
+
+    outcome = asyncio.run(scenario())
+    assert sorted(outcome) == ["holder served", "x1 Left", "x2 Left", "x3 served", "y served", "z served"]

@@ -231,13 +231,15 @@ def test_the_direct_routes_that_skip_the_queue_are_closed(server, route):
 @pytest.mark.parametrize(
     ("api", "body", "said"),
     [
-        ("ask", '["apa tugas asisten?"]', "/ask menerima 2 nilai: question (teks), k (bilangan bulat); "),
-        ("batch", "[]", "/batch menerima 2 nilai: upload (berkas), k (bilangan 1-20); yang dikirim 0"),
+        ("ask", "[]", "/ask menerima question (teks), k (bilangan bulat, opsional), doc (teks, opsional); "
+                      "yang dikirim 0 nilai"),
+        ("batch", '["x"]', "/batch menerima upload (berkas), k (bilangan 1-20), doc (teks, opsional); "
+                           "yang dikirim 1 nilai"),
         ("batch", '["pertanyaan.txt", 3]', "Berkas: unggah dulu lewat handle_file"),
-        ("batch", '[null, "tiga"]', "/batch menerima upload (berkas), k (bilangan 1-20)"),
+        ("batch", '[null, "tiga"]', "k harus bilangan bulat antara 1 dan 20, bukan 'tiga'."),
         ("batch", '[{"path": "x.txt", "meta": {"_type": "gradio.FileData"}}, 3]', "tidak diunggah ke server"),
     ],
-    ids=["ask-without-k", "batch-without-values", "batch-file-as-text", "batch-k-word", "batch-not-uploaded"],
+    ids=["ask-without-values", "batch-without-k", "batch-file-as-text", "batch-k-word", "batch-not-uploaded"],
 )  # fmt: skip
 def test_values_gradio_refuses_get_a_clear_message_not_a_null_error(server, api, body, said):
     """Gradio's own checks (too few values, a file not uploaded here, a value its component cannot take)

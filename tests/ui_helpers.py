@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,3 +62,20 @@ def bar_rows(chart: str) -> list[tuple[str, str, float]]:
 
 def bar_values(chart: str, channel: str) -> list[float]:
     return [v for _, c, v in bar_rows(chart) if c == channel]
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[tuple[str, object]]:  # type: ignore[no-untyped-def]
+    """``app``'s page on a free loopback port in this process (a real Gradio server, so a test can watch
+    the encoder or the turns): (its URL, the demo). Queued as ``qa serve`` queues it."""
+    from qa.ui.app import CONCURRENCY, QUEUE_SIZE
+    from qa.ui.layout import build_demo
+
+    demo = build_demo(app)
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/", demo
+    finally:
+        demo.close()

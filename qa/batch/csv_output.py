@@ -51,8 +51,16 @@ class CsvWriter(Writer):
 
         try:
             for row in csv.reader(decoded(), strict=True):
-                if not pos[1] or (self.found is not None and len(row) != len(self.found)):
+                if not pos[1]:  # a torn write: its last row unfinished
                     break
+                if not row:
+                    continue  # a blank line: nothing to keep or lose
+                if self.found is not None and len(row) != len(self.found):  # whole, so someone else's row
+                    raise InputError(
+                        f"{self.path} does not look like a qa batch output (a row of {len(row)} cells under "
+                        f"its header of {len(self.found)}); refusing to resume into it",
+                        "write the answers to a new file, or move the added rows out of this one",
+                    )
                 if self.found is None:
                     self.found = row
                     if row[: len(CSV_COLUMNS)] != CSV_COLUMNS:

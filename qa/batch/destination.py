@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..paths import refusal
 from .cells import OUTPUT_EXTENSIONS
 from .lock import OutputLock, sidecar
 from .outputs import WRITERS
@@ -52,6 +53,9 @@ def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | 
             f"{path}: unsupported output type {kind or '(no extension)'!r}",
             f"use one of: {', '.join(OUTPUT_EXTENSIONS)}",
         )
+    refused = refusal(path)
+    if refused:
+        raise InputError(f"{path}: cannot write output ({refused})", "choose another output path with -o")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected an output file")
     if path.is_fifo() or path.is_socket():  # opening a FIFO blocks the run until a reader comes

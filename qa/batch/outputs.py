@@ -8,7 +8,7 @@ does the durable appending.
 from __future__ import annotations
 
 import json
-from typing import BinaryIO
+from typing import BinaryIO, TypeGuard
 
 from ..errors import InputError
 from .cells import SOURCE_FIELD, question_key, safe_extra, to_json
@@ -34,12 +34,18 @@ class JsonlWriter(Writer):
     def scan(self, f: BinaryIO) -> int:
         keep = 0
         self.found_k: set[int] = set()  # the k of the records already there (older files: none)
-        for raw in f:
+        for n, raw in enumerate(f, 1):
             try:
                 obj = json.loads(raw) if raw.endswith(b"\n") else None
             except (ValueError, RecursionError):
                 obj = None
-            if not isinstance(obj, dict) or "id" not in obj:
+            if not _ours(obj):
+                if isinstance(obj, dict):  # a whole JSON object, not a torn write: someone else's line
+                    raise InputError(
+                        f"{self.path} does not look like a qa batch output (line {n} is not an answer qa "
+                        "wrote); refusing to resume into it",
+                        "write the answers to a new file (a question file is never an output)",
+                    )
                 break
             key = obj.get(KEY_FIELD)
             self.done[str(obj["id"])] = (
@@ -78,6 +84,13 @@ class JsonlWriter(Writer):
             obj[KEY_FIELD] = self.key(rec)
             out.append(to_json(obj) + "\n")
         return "".join(out)
+
+
+def _ours(obj: object) -> TypeGuard[dict]:
+    """A record this writer wrote: an id and either an answer (``abstained``) or an ``error`` row. A user's
+    JSONL of questions (``{"id": …, "question": …}``) was taken for answers of an older qa: ``--resume``
+    counted them done and appended to it, and cut it at its first line without an id."""
+    return isinstance(obj, dict) and "id" in obj and ("abstained" in obj or "error" in obj)
 
 
 def _text(value: object) -> str | None:

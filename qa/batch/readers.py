@@ -19,6 +19,7 @@ from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
+from ..paths import refusal
 from .sources import as_utf8, file_lines, read_head, split_lines
 from .tables import QUESTION_KEYS, table_layout
 
@@ -27,7 +28,7 @@ TOO_LONG_KEPT = 200  # characters of an over-long question kept in its error rec
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
 MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+_BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]*")
 _ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 
 
@@ -51,7 +52,7 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             error = "no question field/column"
         elif not isinstance(question, str):
             error, question = "question is not a string", json.dumps(question, ensure_ascii=False)
-        elif not _BLANK.sub("", question) or _empty_like(question):
+        elif _BLANK.fullmatch(question) or _empty_like(question):  # stops at the first visible character
             # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
             # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
             error = "empty question"
@@ -80,7 +81,9 @@ def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | 
     except UnicodeDecodeError as exc:
         error = f"line {line} is not valid {encoding} ({exc.reason} at byte {exc.start})"
         return raw.decode("utf-8", "replace"), error
-    return (text[1:] if line == 1 and text.startswith("\ufeff") else text), None
+    # Any line's: files joined with ``cat`` (or appended by tools that write one each time) carry one
+    # per part; mid-file it made a JSONL line "not valid JSON" and a CSV id start with U+FEFF.
+    return (text[1:] if text.startswith("\ufeff") else text), None
 
 
 def _ignore(message: str) -> None:
@@ -97,6 +100,9 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         return _read_stdin()
     path = Path(source)
     kind = path.suffix.lower()
+    refused = refusal(path)
+    if refused:
+        raise InputError(f"{path}: cannot read question file ({refused})")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected a question file")
     if not path.exists():
@@ -105,6 +111,11 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         raise InputError(
             f"{path}: unsupported question file type {kind or '(no extension)'!r}",
             f"use one of: {', '.join(INPUT_EXTENSIONS)} (or '-' for stdin)",
+        )
+    if not path.is_file():  # a FIFO: opening it waits for a writer forever, and it cannot be read twice
+        raise InputError(
+            f"{path}: is a pipe or device, not a question file",
+            f"pipe the questions in on standard input instead: qa batch - -o OUTPUT < {path}",
         )
     try:
         head, whole, encoding = read_head(path)

@@ -37,6 +37,7 @@ def table_records(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8
     reader = csv.reader(decoded(), delimiter=layout.delimiter, strict=True)
     qcol, idcol = layout.qcol, layout.idcol
     names: list[str] | None = None if layout.has_header else []
+    header: list[str] = []
 
     def record(start: int, row: list[str], errors: list[str]) -> Record | None:
         nonlocal names
@@ -47,6 +48,9 @@ def table_records(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8
             for i, c in enumerate(row):
                 name = c.strip() or f"column_{i + 1}"
                 names.append(name if name not in names else f"{name}_{i + 1}")
+            header.extend(c.strip() for c in row)
+            return None
+        if [c.strip() for c in row] == header:  # the header again: files joined with cat, not a question
             return None
         row, misfit = _fit(row, len(names), qcol, layout.delimiter) if names else (row, None)
         extra = {

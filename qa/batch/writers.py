@@ -186,16 +186,25 @@ class Writer:
 
     def _cut_back(self) -> None:
         if self.replacing is not None:  # the old file was never touched: drop the new one
-            with contextlib.suppress(OSError):
-                self.replacing[0].unlink()
-            self.replacing = None
+            new, self.replacing = self.replacing[0], None
+            try:
+                new.unlink()
+            except FileNotFoundError:  # already renamed over the old one (interrupted just after): it holds
+                self._close()  # a whole first chunk, which is now the output; cutting it would lose both
+                return
+            except OSError:
+                pass
         if self.f is None:
             return
         with contextlib.suppress(OSError):
             self.f.truncate(self.offset)
-        with contextlib.suppress(OSError):
-            self.f.close()
-        self.f = None
+        self._close()
+
+    def _close(self) -> None:
+        if self.f is not None:
+            with contextlib.suppress(OSError):
+                self.f.close()
+            self.f = None
 
     def finish(self) -> None:
         """After a successful run: an empty input still gets a valid (header-only) file."""

@@ -90,6 +90,13 @@ def parse_store(spec: str | None) -> StoreTarget:
         path = spec[len("milvus:") :]
         if not path.endswith(".db") or path == ".db":
             raise InputError(f"bad Milvus Lite path {path!r}", "a Milvus Lite store is a path ending in .db")
+        try:  # Milvus Lite takes its path as UTF-8 text: it created the folder, then failed as "damaged"
+            os.path.abspath(path).encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                f"Milvus Lite cannot use the path {path!r}: it is not valid UTF-8",
+                "choose a path whose folder and file names are UTF-8 (or rename them)",
+            ) from None
         return StoreTarget("lite", os.path.abspath(path), DEFAULT_NAME)
     raise InputError(f"unknown store {spec!r}", f"choose {FORMS}")
 

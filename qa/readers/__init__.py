@@ -83,12 +83,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v3"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v3"),
-    ".pdf": Reader("pdf", "pypdf", "v3"),
-    ".docx": Reader("docx", "python-docx", "v2"),
-    ".html": Reader("html", "trafilatura", "v3"),
-    ".htm": Reader("html", "trafilatura", "v3"),
+    ".md": Reader("markdown", "markdown-it-py", "v4"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v4"),
+    ".pdf": Reader("pdf", "pypdf", "v4"),
+    ".docx": Reader("docx", "python-docx", "v3"),
+    ".html": Reader("html", "trafilatura", "v4"),
+    ".htm": Reader("html", "trafilatura", "v4"),
 }
 SUFFIXES = tuple(READERS)
 

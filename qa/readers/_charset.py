@@ -1,12 +1,15 @@
-"""The text of an HTML file's bytes, decoded as a browser decodes a saved page.
+"""The text of an HTML file's bytes, decoded as a browser decodes a saved page (and UTF-16 without a
+byte order mark, which the plain text and Markdown readers recognise too).
 
 Left to guess, trafilatura asks charset-normalizer, which on a short Latin-1 / Windows-1252 page picks
 Windows-1250 ("Săo Tomé", "Seńor") and ignores a declared charset. The order here is the HTML
 standard's, for a file with no HTTP header: a byte order mark; the charset the page declares in its
 first 1,024 bytes (``<meta charset>``, ``<meta http-equiv="Content-Type">``, an XML declaration);
-else UTF-8 when the bytes are UTF-8 (a stray invalid byte among UTF-8 letters becomes U+FFFD); else
-Windows-1252, the standard's default for Western and Indonesian locales (the labels ``latin1`` and
-``iso-8859-1`` mean it too). Deterministic: the same bytes always give the same text.
+else UTF-16 without a mark, by the NUL bytes of its Latin letters (the standard leaves detection at
+this step to the browser; see ``utf16_without_bom``); else UTF-8 when the bytes are UTF-8 (a stray
+invalid byte among UTF-8 letters becomes U+FFFD); else Windows-1252, the standard's default for
+Western and Indonesian locales (the labels ``latin1`` and ``iso-8859-1`` mean it too).
+Deterministic: the same bytes always give the same text.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ _MEANS = {
     "utf-16": "utf-8",
 }
 FALLBACK = "cp1252"
+SNIFF = 1024  # bytes in which UTF-16 without a byte order mark is recognised
 
 
 def declared(raw: bytes) -> str | None:
@@ -55,12 +59,41 @@ def decode_html(raw: bytes) -> str:
     return _XML_DECLARATION.sub("", text, count=1)
 
 
+def utf16_without_bom(raw: bytes) -> str | None:
+    """``raw`` as text when it is UTF-16 without a byte order mark, else None. Such a file (saved by a
+    tool that writes no mark, or with its mark cut off) is valid UTF-8 when its letters are ASCII, with
+    a NUL beside each: read so, a page lost every other letter ("São Tomé" became "So Tom"), a .txt
+    was "binary". Recognised by the pattern encoding detectors look for: in the first 1,024 bytes at
+    least half the 2-byte units are a letter and a NUL (NUL second: little-endian; first: big-endian)
+    and none is two NULs (UTF-32, or binary); then the whole file must decode, to no NUL character."""
+    sample = raw[: min(len(raw), SNIFF) & ~1]
+    units = len(sample) // 2
+    if units < 2:
+        return None
+    for encoding, letters, zeros in (("utf-16-le", sample[0::2], sample[1::2]),
+                                     ("utf-16-be", sample[1::2], sample[0::2])):  # fmt: skip
+        units_seen = list(zip(letters, zeros, strict=True))
+        if any(unit == (0, 0) for unit in units_seen):
+            return None
+        if 2 * sum(1 for letter, zero in units_seen if zero == 0) < units:
+            continue
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:  # an odd length, a lone surrogate: not UTF-16 after all
+            return None
+        return None if "\x00" in text else text
+    return None
+
+
 def _decode(raw: bytes, encoding: str | None) -> str:
     if encoding is not None:
         try:
             return raw.decode(encoding)
         except (UnicodeDecodeError, LookupError):  # LookupError: a codec that is no text encoding (hex)
             pass  # declared wrong (a page re-saved as another encoding): what the bytes are, below
+    utf16 = utf16_without_bom(raw)  # before UTF-8, which its ASCII letters and NULs also are
+    if utf16 is not None:
+        return utf16
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -17,9 +17,9 @@ from ._blocks import Blocks, definition_sentences, table_sentences
 DROPPED = ("script", "style", "noscript", "template", "head", "title", "nav", "header", "footer", "aside",
            "form", "button", "select", "textarea", "iframe", "svg", "math", "object", "embed", "canvas",
            "audio", "video", "dialog")  # fmt: skip
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Blocks: each starts a line of its own (table parts only matter in a layout table, which is walked).
-_BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
+BLOCK = {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "hr", "html", "li", "main", "ol", "p", "pre", "section",
           "summary", "ul", "legend", "menu", "hgroup", "table", "thead", "tbody", "tfoot", "tr", "td",
           "th"}  # fmt: skip
@@ -29,9 +29,29 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+def _text_of(element) -> str:
+    """An element's words on one line (a cell, a heading, a term): a line break or a block inside it
+    separates words, which ``text_content`` glued ("Tarif harian<br>tiga ratus" read "hariantiga")."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            apart = tag == "br" or tag in BLOCK or tag in HEADINGS
+            parts.append(" " if apart else "")
+            if tag:
+                walk(child)
+            parts.append(" " if apart else "")
+            parts.append(child.tail or "")
+
+    walk(element)
+    return _words("".join(parts))
+
+
 def _is_layout(table) -> bool:
     """A table used for layout (a cell holds a heading), to be read as blocks; see qa.readers.html."""
-    return any(next(cell.iter(*_HEADINGS), None) is not None for cell in table.iter("td", "th"))
+    return any(next(cell.iter(*HEADINGS), None) is not None for cell in table.iter("td", "th"))
 
 
 def _rows(table) -> tuple[list[list[str]], bool]:
@@ -43,7 +63,7 @@ def _rows(table) -> tuple[list[list[str]], bool]:
             continue
         cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
         has_header = has_header or (not rows and bool(cells) and all(c.tag == "th" for c in cells))
-        rows.append([_words(c.text_content()) for c in cells])
+        rows.append([_text_of(c) for c in cells])
     return rows, has_header
 
 
@@ -55,6 +75,9 @@ def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]
     ``around``, the headings around it); returns the heading path in force after it."""
     from lxml import etree  # type: ignore[import-untyped]
 
+    from ._htmlprep import prepare
+
+    prepare(root)
     for code in root.iter("code"):
         block = code.getparent()
         if block is not None and block.tag == "pre":
@@ -75,21 +98,21 @@ def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]
         line.append(element.text or "")
         for child in element:
             tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            if tag in _HEADINGS:
+            if tag in HEADINGS:
                 flush()
-                text = _words(child.text_content())
+                text = _text_of(child)
                 if text:
                     path = [(lv, h) for lv, h in path if lv < int(tag[1])] + [(int(tag[1]), text)]
             elif tag == "dl":
                 flush()
-                entries = [(c.tag == "dt", _words(c.text_content())) for c in child.iter("dt", "dd")]
+                entries = [(c.tag == "dt", _text_of(c)) for c in child.iter("dt", "dd")]
                 for sentence in definition_sentences(entries):
                     blocks.add(sentence, headings=[h for _, h in path])
             elif tag == "table" and not _is_layout(child):
                 flush()
                 for sentence in table_sentences(*_rows(child)):
                     blocks.add(sentence, headings=[h for _, h in path])
-            elif tag in _BLOCK:
+            elif tag in BLOCK:
                 flush()
                 walk(child)
                 flush()

@@ -4,8 +4,9 @@ python-docx's ``Paragraph.text`` sees only runs and hyperlinks directly under a 
 ``iter_inner_content`` only paragraphs and tables directly under the body, so text Word shows was
 lost without a word: content controls (``w:sdt``, what forms and templates are made of), tracked
 insertions (``w:ins``), simple fields, smart tags and custom XML, text boxes, tables inside table
-cells and footnotes. Here every ``w:t`` a reader sees counts, in document order, except deleted or
-moved-away text and the VML copy of a text box that Word writes beside the modern one.
+cells and footnotes. Here every ``w:t`` a reader sees counts, in document order (and the text of
+equations), except deleted or moved-away text, hidden text and the VML copy of a text box that Word
+writes beside the modern one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"  # equations (OMML)
 P, TBL, TR, TC = W + "p", W + "tbl", W + "tr", W + "tc"
+ALT_CHUNK = W + "altChunk"  # an embedded HTML or text document (qa/readers/_altchunk.py)
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_TEXT = {W + "t", _M + "t"}
+# The parts of an equation after its first (a denominator, an exponent, an index, a root's degree): a
+# space keeps "p/l" or "m²" from running into one word ("pl", "m2").
+_MATH_PARTS = {_M + "den", _M + "sup", _M + "sub", _M + "deg", _M + "lim"}
 _SPACES = {W + "tab", W + "ptab", W + "br", W + "cr"}  # a line or page break is a space, not nothing
 _SKIPPED = {
     W + "del",  # tracked deletion: no longer part of the text
@@ -47,8 +55,13 @@ def inline(element, into: Inline | None = None) -> Inline:
     out = into if into is not None else Inline()
     for child in element:
         tag = child.tag
-        if tag == W + "t":
+        if tag in _TEXT:
             out.parts.append(child.text or "")
+        elif tag == W + "r" and _is_hidden(child):
+            continue  # hidden text (Font > Hidden): Word neither shows nor prints it
+        elif tag in _MATH_PARTS:
+            out.parts.append(" ")
+            inline(child, out)
         elif tag in _SPACES:
             out.parts.append(" ")
         elif tag == W + "noBreakHyphen":
@@ -62,11 +75,17 @@ def inline(element, into: Inline | None = None) -> Inline:
     return out
 
 
+def _is_hidden(run) -> bool:
+    """A run formatted as hidden text (``w:vanish``; ``w:webHidden`` is shown when printed, so it stays)."""
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(W + "val", "true").lower() not in ("0", "false", "off")
+
+
 def blocks(container) -> Iterator:
-    """The paragraphs and tables of a body, cell, text box or note, content controls opened (except a
-    table of contents: its entries repeat the headings, page numbers attached)."""
+    """The paragraphs, tables and embedded documents of a body, cell, text box or note, content controls
+    opened (except a table of contents: its entries repeat the headings, page numbers attached)."""
     for child in container:
-        if child.tag in (P, TBL):
+        if child.tag in (P, TBL, ALT_CHUNK):
             yield child
         elif child.tag in _CONTAINERS and not _is_contents(child) and not _is_placeholder(child):
             yield from blocks(child)
@@ -100,17 +119,20 @@ def _cells(tr) -> Iterator:
     return _within(tr, TC)
 
 
-def cell_inline(tc) -> Inline:
-    """All the text of a cell on one line: its paragraphs, nested tables and text boxes included."""
+def cell_inline(tc, numbers: dict | None = None) -> Inline:
+    """All the text of a cell on one line: its paragraphs (after their list numbers, ``numbers``: see
+    qa/readers/_numbering.py), nested tables and text boxes included."""
     out = Inline()
     for block in blocks(tc):
         if block.tag == TBL:
             for tr in _rows(block):
                 for inner in _cells(tr):
-                    nested = cell_inline(inner)
+                    nested = cell_inline(inner, numbers)
                     out.parts.append(" " + nested.text)
                     out.notes.extend(nested.notes)
         else:
+            if numbers and block in numbers:
+                out.parts.append(numbers[block] + " ")  # an auto-numbered "No." column
             inline(block, out)
             out.parts.append(" ")
     for box in out.boxes:
@@ -126,7 +148,7 @@ def _number(parent, tag: str, default: int) -> int:
     return int(value) if value.isdigit() and int(value) < 1000 else default
 
 
-def table_rows(tbl) -> tuple[list[list[str]], list[tuple[str, str]]]:
+def table_rows(tbl, numbers: dict | None = None) -> tuple[list[list[str]], list[tuple[str, str]]]:
     """Cell texts per row (rows and cells inside content controls included) and the notes the cells
     refer to. A cell merged with the one above it (``w:vMerge``) repeats that cell's text, so every
     row reads whole, as Word shows it."""
@@ -143,7 +165,7 @@ def table_rows(tbl) -> tuple[list[list[str]], list[tuple[str, str]]]:
             if merge is not None and merge.get(W + "val", "continue") == "continue":
                 text = above.get(column, "")
             else:
-                content = cell_inline(tc)
+                content = cell_inline(tc, numbers)
                 text = content.text
                 refs.extend(content.notes)
             here[column] = text

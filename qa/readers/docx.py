@@ -4,8 +4,9 @@ A heading is recognised by its style ("Heading 1".."Heading 9", "Title") or, for
 styles are renamed or localised, by the paragraph's outline level; like in Markdown it locates the
 paragraphs under it instead of being a passage. Table rows become sentences naming their columns.
 The text itself is read from the XML (qa/readers/_wordxml.py): content controls, tracked insertions,
-text boxes, nested tables and footnotes are part of the document; headers and footers are not (like a
-PDF's running lines). Any failure on a malformed file is the file's error, named.
+text boxes, nested tables, footnotes, equations and embedded HTML (``w:altChunk``, read by
+qa/readers/_altchunk.py) are part of the document; headers and footers are not (like a PDF's running
+lines), nor is text formatted as hidden. Any failure on a malformed file is the file's error, named.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import re
 from ..errors import CorpusError
 from . import Extracted
 from . import _wordxml as wordxml
+from ._altchunk import read_chunk
 from ._blocks import Blocks, table_sentences
+from ._numbering import Numbering
 
 # A .docx is a zip: a few kilobytes can inflate to gigabytes of XML that python-docx and lxml would hold
 # in memory (1 MB of zipped blanks took 2 GB and 13 s before lxml gave up). The sizes the zip declares
@@ -96,6 +99,32 @@ def _all_notes(document) -> dict[tuple[str, str], list]:
     return found
 
 
+def numbering(document) -> Numbering:
+    """The document's list definitions, and the paragraph style each list is tied to (a style's own
+    ``w:numPr`` or the nearest one up its chain of base styles: numbered heading styles)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
+    root = next(
+        (parse_xml(rel.target_part.blob) for rel in document.part.rels.values()
+         if rel.reltype == RT.NUMBERING and not rel.is_external),
+        None,
+    )  # fmt: skip
+    styles: dict[str, object] = {}
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        base, seen = style, 0
+        while base is not None and seen < 20:  # a cycle of base styles must not hang us
+            ppr = base.element.pPr
+            if ppr is not None and ppr.find(_qn("w:numPr")) is not None:
+                styles[style.style_id] = ppr
+                break
+            base, seen = base.base_style, seen + 1
+    return Numbering(root, styles)
+
+
 def check_sizes(raw: bytes, name: str) -> None:
     """Refuse a zip bomb by the sizes its directory declares (a zip that lies fails its CRC instead)."""
     import zipfile
@@ -142,6 +171,7 @@ def _extract(document, name: str) -> Extracted:
     levels = style_levels(document)
     contents = {s.style_id for s in document.styles if _TOC_STYLE.fullmatch((s.name or "").strip())}
     notes, noted = _all_notes(document), set()
+    numbers = numbering(document).labels(document.element.body)
 
     def add_notes(refs: list[tuple[str, str]], headings: list[str]) -> None:
         for ref in refs:  # a note's text follows the paragraph that refers to it, once
@@ -160,8 +190,11 @@ def _extract(document, name: str) -> Extracted:
 
     for item in wordxml.blocks(document.element.body):
         headings = [h for _, h in path]
+        if item.tag == wordxml.ALT_CHUNK:
+            path = read_chunk(document.part.related_parts[item.get(wordxml.R_ID)], blocks, path, name)
+            continue
         if item.tag == wordxml.TBL:
-            rows, refs = wordxml.table_rows(item)
+            rows, refs = wordxml.table_rows(item, numbers)
             for sentence in table_sentences(rows, has_header=True):
                 blocks.add(sentence, headings=headings)
             add_notes(refs, headings)
@@ -170,10 +203,11 @@ def _extract(document, name: str) -> Extracted:
             continue  # a table of contents outside a content control: its entries repeat the headings
         level = heading_level(item, levels)
         content = wordxml.inline(item)
+        text = f"{numbers[item]} {content.text}".strip() if item in numbers else content.text
         if level is None:
-            blocks.add(content.text, headings=headings)
-        elif content.text:
-            path = [(lv, h) for lv, h in path if lv < level] + [(level, content.text)]
+            blocks.add(text if content.text else "", headings=headings)  # a number alone says nothing
+        elif text:
+            path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
             headings = [h for _, h in path]
         add_boxes(content.boxes, headings)
         add_notes(content.notes, headings)

@@ -5,7 +5,9 @@ the public main-content benchmarks and is actively maintained) and hands back it
 headings (``<head rend="h2">``), paragraphs, list items, quotes, tables. Code is left out like in
 Markdown; table rows become sentences naming their columns. A short page that trafilatura returns as
 one flattened paragraph is read block by block instead (qa/readers/_htmlblocks.py). The bytes are
-decoded first as a browser decodes a saved page (qa/readers/_charset.py), not guessed.
+decoded first as a browser decodes a saved page (qa/readers/_charset.py), not guessed, and what a
+browser never shows is removed before trafilatura looks, note markers are taken off the words they
+follow and paragraphs made of double line breaks are set apart (qa/readers/_htmlprep.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from . import Extracted
 from ._blocks import Blocks, definition_sentences, table_sentences
 from ._charset import decode_html
 from ._htmlblocks import read_blocks
+from ._htmlprep import prepare
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
 MAX_HTML_BYTES = 20 * 2**20  # trafilatura's own limit for the pages it downloads (MAX_FILE_SIZE)
@@ -63,20 +66,14 @@ def read(raw: bytes, name: str) -> Extracted:
 
 
 def check_limits(raw: bytes, name: str) -> None:
-    """Refuse a page libxml2 would cut short. Past 255 nested elements (or a 10 MB text node) its HTML
-    parser stops and drops the rest of the page, the end of the article included, without an error
-    that trafilatura passes on. Refuse too a page too large for trafilatura to finish soon: its time
-    grows faster than the size (4 MB took 14 s, 25 MB 275 s)."""
+    """Refuse a page libxml2 would cut short, or trafilatura take minutes on (``check_size``). Past 255
+    nested elements (or a 10 MB text node) its HTML parser stops and drops the rest of the page, the
+    end of the article included, without an error that trafilatura passes on. ``raw``: UTF-8 bytes
+    (libxml2 sees no UTF-16 without a byte order mark: such a page passed whatever its depth)."""
     from lxml import etree  # type: ignore[import-untyped]
 
-    if len(raw) > MAX_HTML_BYTES:
-        raise CorpusError(
-            f"corpus file {name} is {len(raw) / 2**20:.0f} MB of HTML (at most "
-            f"{MAX_HTML_BYTES / 2**20:.0f} MB are read): too slow to find its main text",
-            "save the page's article as .txt or .md instead",
-        )
-
-    parser = etree.HTMLParser(collect_ids=False)
+    check_size(len(raw), name)
+    parser = etree.HTMLParser(encoding="utf-8", collect_ids=False)
     try:
         etree.fromstring(raw, parser)
     except etree.LxmlError:
@@ -89,14 +86,30 @@ def check_limits(raw: bytes, name: str) -> None:
         )
 
 
+def check_size(size: int, name: str) -> None:
+    """Refuse a page too large for trafilatura to finish soon: its time grows faster than the size (4 MB
+    took 14 s, 25 MB 275 s)."""
+    if size > MAX_HTML_BYTES:
+        raise CorpusError(
+            f"corpus file {name} is {size / 2**20:.0f} MB of HTML (at most "
+            f"{MAX_HTML_BYTES / 2**20:.0f} MB are read): too slow to find its main text",
+            "save the page's article as .txt or .md instead",
+        )
+
+
 def _read(raw: bytes, name: str) -> Extracted:
     import trafilatura
     from lxml import etree
+    from trafilatura.utils import load_html
 
-    check_limits(raw, name)
+    check_size(len(raw), name)  # before decoding: refused at once
     page = decode_html(raw)
-    xml = trafilatura.extract(
-        page,
+    check_limits(page.encode("utf-8"), name)
+    tree = load_html(page)  # as trafilatura loads it, then made to read as a browser shows it
+    if tree is not None:
+        prepare(tree)
+    xml = tree is not None and trafilatura.extract(
+        tree,
         output_format="xml",
         include_tables=SETTINGS["include_tables"],
         include_comments=SETTINGS["include_comments"],
@@ -149,7 +162,7 @@ def _read(raw: bytes, name: str) -> Extracted:
 
 def _unflattened(page: str, extracted: Extracted) -> Extracted | None:
     """The page read block by block when trafilatura returned it as one paragraph made of several of
-    its blocks (its fallback for short pages), else None."""
+    its blocks (its fallback for short pages, a heading and a table among them), else None."""
     if len(extracted.sections) != 1 or extracted.sections[0].headings or "\n" in extracted.text:
         return None
     from trafilatura.utils import load_html
@@ -163,4 +176,9 @@ def _unflattened(page: str, extracted: Extracted) -> Extracted | None:
         return None
     result = own.build("")
     pieces = set(result.text.splitlines()) | {h for s in result.sections for h in s.headings}
-    return result if sum(piece in extracted.text for piece in pieces) >= 2 else None
+    if sum(piece in extracted.text for piece in pieces) >= 2:
+        return result
+    # A table's rows are sentences of our own, never in trafilatura's dump: the dump is then known by
+    # being the page's whole text (what the block reading kept), white space aside.
+    dump = "".join("".join(tree.itertext()).split())
+    return result if len(own.parts) >= 2 and dump == "".join(extracted.text.split()) else None

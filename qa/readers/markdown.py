@@ -18,10 +18,12 @@ from ._htmlblocks import read_fragment
 from .html import check_limits
 from .text import decode_utf8
 
-# YAML (---, as Jekyll and Obsidian write it; possibly empty) or TOML (+++, as Hugo writes it).
+# YAML (---, as Jekyll and Obsidian write it; possibly empty) or TOML (+++, as Hugo writes it); lines
+# may end as CommonMark's do, in \n, \r\n or a lone \r (classic Mac).
 _FRONT_MATTER = re.compile(
-    r"\A(?:---[ \t]*\r?\n(?:.*?\r?\n)??(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n(?:.*?\r?\n)??\+\+\+)"
-    r"[ \t]*(?:\r?\n|\Z)",
+    r"\A(?:---[ \t]*(?:\r\n?|\n)(?:.*?(?:\r\n?|\n))??(?:---|\.\.\.)"
+    r"|\+\+\+[ \t]*(?:\r\n?|\n)(?:.*?(?:\r\n?|\n))??\+\+\+)"
+    r"[ \t]*(?:\r\n?|\n|\Z)",
     re.DOTALL,
 )
 _SKIPPED_INLINE = {"html_inline", "image"}

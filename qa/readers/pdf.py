@@ -2,10 +2,11 @@
 
 A PDF stores lines, not paragraphs, and the chunker ends a sentence at every line break, so lines
 are joined back into paragraphs (a word hyphenated at a line end, or at a page's end, is joined; a
-reduplication such as "anak-anak" keeps its hyphen). A short line without a full stop before a capital
-is a heading or a list entry ("BAB I PENDAHULUAN", "Pasal 3") and stays a line of its own. Lines
-repeated at the top or bottom of most pages (running headers and footers, page numbers) are dropped.
-A page is a section: its number is the passage's location.
+reduplication such as "anak-anak" or a compound such as "Asia-Pasifik" keeps its hyphen). A short
+line without a full stop before a capital is a heading or a list entry ("BAB I PENDAHULUAN",
+"Pasal 3") and stays a line of its own. Running headers and footers, printed page numbers and the
+entries of a table of contents are dropped first (qa/readers/_pdfpages.py). A page is a section: its
+number is the passage's location.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections import Counter
 from contextlib import contextmanager
 
 from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks
+from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines
 
-EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be running headers or footers
-REPEATED_SHARE = 0.5  # an edge line on at least this share of the pages (and on 2+) is a header/footer
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
 HEADING_LINE = 0.6  # a line shorter than this share that is followed by a capital or a digit ends its
@@ -30,44 +29,12 @@ MAX_PAGE_CONTENT = 4 * 2**20  # bytes of (inflated) drawing instructions per pag
 MAX_DOCUMENT_CONTENT = 128 * 2**20  # and per document (a 1,000-page report has ~50 MB)
 SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE,
             "heading_line": HEADING_LINE}  # fmt: skip
-_PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|dari|of)\s*#)?[\W_]*")
 _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+_CLAUSE_END = re.compile(r"[.!?,;…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
-_HYPHENATED = re.compile(r"(\w+)[-\u00ad]$")
+# hyphen-minus, the typographic hyphens (U+2010, and U+2011 that NFKC makes one) and the soft hyphen
+_HYPHENATED = re.compile(r"(\w+)[-\u2010\u2011\u00ad]$")
 _WORD = re.compile(r"\w+")
-
-
-def _key(line: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
-
-
-def _running(lines: list[str], repeated: set[str]) -> set[int]:
-    """Indices of a page's running lines: from each end inwards, up to ``EDGE_LINES`` lines in a row
-    that are repeated on other pages or are a page number (a body line is never skipped over)."""
-    filled = [i for i, line in enumerate(lines) if line]
-    drop: set[int] = set()
-    for side in (filled[:EDGE_LINES], filled[::-1][:EDGE_LINES]):
-        for i in side:
-            key = _key(lines[i])
-            if key not in repeated and not _PAGE_NUMBER.fullmatch(key):
-                break
-            drop.add(i)
-    return drop
-
-
-def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Remove page numbers and the lines repeated at the top or bottom of most pages."""
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        filled = [line for line in lines if line]
-        counts.update({_key(line) for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:]})
-    least = max(2, REPEATED_SHARE * len(pages))
-    repeated = {k for k, n in counts.items() if n >= least}
-    out = []
-    for lines in pages:
-        drop = _running(lines, repeated)
-        out.append([line for i, line in enumerate(lines) if i not in drop])
-    return out
 
 
 def _join(para: str, line: str) -> str:
@@ -84,8 +51,9 @@ def _join(para: str, line: str) -> str:
 
 def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
     """A word hyphenated at the end of a page joined as at a line end: the rest of it moves up from the
-    next page's first line ("kerja-" + "sama," -> "kerjasama,"; "sehari-" + "hari" keeps its hyphen).
-    Run after the running lines are dropped, so the page's last line is its text, not its footer."""
+    next page's first line ("kerja-" + "sama," -> "kerjasama,"; "sehari-" + "hari" keeps its hyphen, and
+    so does a capitalised compound, "Asia-" + "Pasifik", see ``_compound``). Run after the running
+    lines are dropped, so the page's last line is its text, not its footer."""
     out = [list(lines) for lines in pages]
     for page, following in zip(out, out[1:], strict=False):
         last = max((i for i, line in enumerate(page) if line), default=None)
@@ -93,14 +61,36 @@ def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
         if last is None or first is None or not _HYPHENATED.search(page[last]):
             continue
         word, *rest = following[first].split(maxsplit=1)
-        # Only a lower-case rest continues a word: a capital opens a heading or a running header the
-        # pages do not share ("Bab 3 Pelaksanaan"), which must not be glued on ("Asia-" + "Pasifik"
-        # across a page stays apart); a list item opens with its bullet.
-        if not (page[last].endswith("\u00ad") or word[:1].islower()):
-            continue
+        soft = page[last].endswith("\u00ad")
+        if not (soft or word[:1].islower() or _compound(page[last], following, first)):
+            continue  # a list item opens with its bullet, a heading with a capital
         page[last] = _join(page[last], word)
         following[first] = rest[0] if rest else ""
     return out
+
+
+def _compound(last: str, following: list[str], first: int) -> bool:
+    """A capitalised word hyphenated at a page's end whose rest opens the next page with a capital
+    ("Asia-" + "Pasifik", "Jawa-" + "Bali"), or any word whose rest is a number ("COVID-" + "19").
+    Unless the next page opens with a list item, a heading or a running header the pages do not share
+    ("Asia-" + "Bab 3 Pelaksanaan"): a line too short for the page's text before a capital or a digit,
+    as ``paragraphs`` ends a heading; a line ending a clause or a sentence ("Pasifik." before the next
+    paragraph) is text, not a heading."""
+    m = _HYPHENATED.search(last)
+    line = following[first]
+    if m is None or _LIST_ITEM.match(line):
+        return False
+    if not (line[:1].isdigit() or (line[:1].isupper() and m.group(1)[:1].isupper())):
+        return False  # a digit goes on any word: "COVID-" + "19", "H-" + "30", "2020-" + "2021"
+    after = next((text for text in following[first + 1 :] if text), "")
+    width = max(len(text) for text in following)
+    return _CLAUSE_END.search(line) is not None or not _is_heading(line, after, width)
+
+
+def _is_heading(line: str, after: str, width: int) -> bool:
+    """``line`` shorter than ``HEADING_LINE`` of ``width`` (the page's widest line), ``after`` it a line
+    opening with a capital or a digit."""
+    return len(line) < HEADING_LINE * width and (after[:1].isupper() or after[:1].isdigit())
 
 
 def paragraphs(lines: list[str]) -> list[str]:
@@ -117,10 +107,9 @@ def paragraphs(lines: list[str]) -> list[str]:
             if not line:
                 continue
         para = _join(para, line) if para else line
-        after = lines[i + 1][:1] if i + 1 < len(lines) else ""
         ends = _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width
-        heading = len(line) < HEADING_LINE * width and (after.isupper() or after.isdigit())
-        if ends or (heading and not _HYPHENATED.search(line)):
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        if ends or (_is_heading(line, after, width) and not _HYPHENATED.search(line)):
             out.append(para)
             para = ""
     if para:
@@ -130,10 +119,12 @@ def paragraphs(lines: list[str]) -> list[str]:
 
 @contextmanager
 def _quiet_pypdf():
-    """pypdf logs every repair it makes to a broken file; our error (or success) says what matters."""
+    """pypdf logs every repair it makes to a broken file; our error (or success) says what matters.
+    Its "errors" are repairs too (an unknown font encoding: a 3 kB line with the whole substitute table,
+    once per font and page, on the terminal of ``qa index``); a failure it cannot repair is raised."""
     logger = logging.getLogger("pypdf")
     level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
@@ -217,7 +208,8 @@ def _read(raw: bytes, name: str) -> Extracted:
             "run OCR on it first, e.g. ocrmypdf scan.pdf text.pdf",
         )
     blocks = Blocks()
-    for number, lines in enumerate(join_across_pages(drop_running_lines(pages)), start=1):
+    texts = [drop_contents(lines) for lines in drop_running_lines(pages)]
+    for number, lines in enumerate(join_across_pages(texts), start=1):
         for para in paragraphs(lines):
             blocks.add(para, page=number)
     return blocks.build(name, "holds only running headers, footers and page numbers")

@@ -1,5 +1,5 @@
 """Plain text: the file's characters as they are (offsets identical to earlier versions); UTF-8, or
-UTF-16/32 with a byte order mark."""
+UTF-16/32 with a byte order mark, or UTF-16 without one (recognised as the HTML reader does)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import codecs
 
 from ..errors import CorpusError
 from . import Extracted
+from ._charset import utf16_without_bom
 
 # Text editors on Windows save "Unicode" as UTF-16 with a byte order mark; the mark makes the encoding
 # certain, so such a file is read, not refused as binary for the NUL bytes of its ASCII letters.
@@ -19,7 +20,8 @@ _BOMS = (
 
 
 def decode_utf8(raw: bytes, name: str) -> str:
-    """UTF-8 text without a BOM (or UTF-16/32 with one); binary and other bytes are refused by name."""
+    """UTF-8 text (or UTF-16/32 with a BOM, or UTF-16 without); binary and other bytes are refused by
+    name."""
     encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), None)
     if encoding is not None:
         try:
@@ -29,6 +31,9 @@ def decode_utf8(raw: bytes, name: str) -> str:
         # 8-bit text read as UTF-16 pairs its bytes into CJK-looking characters, never into ASCII ones
         if "\x00" not in text and any(ch < "\x80" for ch in text):
             return text
+    utf16 = utf16_without_bom(raw) if b"\x00" in raw else None
+    if utf16 is not None:
+        return utf16
     if b"\x00" in raw:
         raise CorpusError(
             f"corpus file {name} looks binary (it contains NUL bytes)",

@@ -14,8 +14,8 @@ from __future__ import annotations
 import atexit
 import inspect
 import shutil
-import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,25 @@ QUEUE_SIZE, CONCURRENCY = 64, 4
 # see qa.ui.scheduler.Admission); any more are refused at once.
 BATCH_CONCURRENCY, BATCH_LINE = 2, 4
 WARM_UP = "apa isi dokumen ini?"
+
+
+def find_document(name: str, documents: list[str]) -> str | None:
+    """The document ``name`` names, as an API client types it: its id; else, when only one document
+    matches, the same text in another Unicode form or with spaces around it (a name copied from a Mac's
+    Finder is decomposed, ``cafe\u0301.txt``), or its file name alone (``panduan.md`` for
+    ``sub/panduan.md``, as ``qa ask --doc`` takes it)."""
+    if name in documents:
+        return name
+
+    def key(text: str) -> str:
+        return unicodedata.normalize("NFC", text).strip()
+
+    wanted = key(name)
+    for same in (lambda d: key(d) == wanted, lambda d: key(d.rsplit("/", 1)[-1]) == wanted):
+        matches = [d for d in documents if same(d)]
+        if matches:
+            return matches[0] if len(matches) == 1 else None
+    return None
 
 
 class WebApp(BatchHandlers):
@@ -86,18 +105,20 @@ class WebApp(BatchHandlers):
     def check_doc(self, doc: Any) -> str | None:
         """``None`` for every document; else a name of the served index (checked, never echoed in full):
         the page's choices may be older than the index, so they are not what is checked."""
-        if doc is None or doc == "" or doc == pages.ALL_DOCUMENTS:
+        if doc is None or (isinstance(doc, str) and doc.strip() in ("", pages.ALL_DOCUMENTS)):
             return None
-        if isinstance(doc, str) and doc in self.offered and doc not in self.documents:
+        name = find_document(doc, self.documents) if isinstance(doc, str) else None
+        gone = sorted(self.offered.difference(self.documents))
+        if name is None and isinstance(doc, str) and find_document(doc, gone) is not None:
             raise InputError(
                 f"Dokumen {doc[:80]!r} sudah tidak ada di indeks: indeks diperbarui sejak halaman dibuka.",
                 "Muat ulang halaman untuk daftar dokumen terbaru, atau pilih “Semua dokumen”.",
             )
-        if not isinstance(doc, str) or doc not in self.documents:
+        if name is None:
             raise InputError(f"Dokumen tidak dikenal: {str(doc)[:80]!r}.", "Pilih salah satu dokumen korpus.")
         if not self.supports_doc:
             raise InputError("Versi ini belum bisa membatasi pertanyaan ke satu dokumen.")
-        return doc
+        return name
 
     def _call(self, questions: list[str], k: int, doc: str | None) -> list[dict]:
         extra = {"doc": doc} if doc is not None else {}
@@ -118,10 +139,6 @@ class WebApp(BatchHandlers):
                     return self._call([question], k, doc)[0]
         except QAError as exc:
             raise ui_error(exc) from None
-
-    def ask_api(self, question: str, k: int = DEFAULT_K) -> dict:
-        """/ask for a corpus whose questions cannot be limited to one document: question and k only."""
-        return self.ask(question, k)
 
     def ask_view(self, question: str | None, k: float, doc: str | None = None) -> tuple[str, Any, str, str]:
         """The Tanya tab: answer card, supporting passages, score bars, context (empty question: a hint)."""
@@ -173,11 +190,7 @@ def launch(settings: Settings | None = None) -> None:
 
 
 def main() -> None:
-    """``python app.py`` (and Spaces): like ``qa serve``, core errors as one line and an exit code."""
-    try:
-        launch()
-    except QAError as exc:
-        from ..errors import describe
+    """``python app.py``: kept importable from here; :func:`qa.ui.start.main` checks the environment first."""
+    from .start import main as start
 
-        print(f"error: {describe(exc)}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+    start()

@@ -193,7 +193,10 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
         elem_classes="qa-table",
         elem_id="qa-preview",
     )
+    # /batch's own inputs: ``doc`` is a name checked against the served index when a request comes
+    # (WebApp.check_doc), not a choice among the documents of start-up (a rebuild may add some)
     api_file, api_btn = gr.File(visible=False), gr.Button(visible=False)
+    api_doc = gr.Textbox(visible=False, label="Dokumen (nama, opsional)")
     # No concurrency limit here: a limit would park extra uploads in Gradio's queue, which every event
     # shares (max_size), so a visitor's question could be refused as "Queue is full". The app bounds the
     # uploads itself (WebApp.uploads): a few answered at once, a few waiting, the rest refused at once.
@@ -201,9 +204,8 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
         app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
         concurrency_id="batch", concurrency_limit=None,
     )  # fmt: skip
-    api_inputs = [upload, k, doc] if app.can_limit_to_document else [upload, k]  # raw calls send them all
     api_btn.click(
-        app.batch_file, api_inputs, api_file, api_name="batch",
+        app.batch_file, [upload, k, api_doc], api_file, api_name="batch",
         concurrency_id="batch", concurrency_limit=None,
     )  # fmt: skip
     return doc
@@ -225,5 +227,5 @@ def build_demo(app: WebApp) -> gr.Blocks:
             lambda: pages.about_html(app.assistant.info(), about), None, about_tab, api_visibility="private"
         )
         follow_documents(demo, app, [ask_doc, batch_doc])
-        gr.api(fair.ask if app.can_limit_to_document else fair.ask_api, api_name="ask", **QUESTIONS)
+        gr.api(fair.ask, api_name="ask", **QUESTIONS)  # doc always offered, and checked when asked
     return demo

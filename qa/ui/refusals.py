@@ -4,9 +4,12 @@ Gradio checks and converts every value before a handler runs (enough values sent
 uploaded to this server, a FileData shaped as it expects, a number a slider can hold). When one of those
 checks fails it answers ``{"error": null}``: the client learns nothing, unless the app launches with
 ``show_error=True``, which would send Gradio's own text: object reprs, pydantic dumps and the server's
-working folder ("Cannot move /srv/app/x to the gradio cache dir"). :class:`CheckedBlocks` turns these
-failures into one :class:`gradio.Error` in the page's language that names what the endpoint takes, and
-no traceback is logged for them (a stranger's malformed request is not the server's fault).
+working folder ("Cannot move /srv/app/x to the gradio cache dir"); a few checks raise their own English
+``gradio.Error`` ("Value 100 is greater than maximum value 20."), logged with a traceback.
+:class:`CheckedBlocks` turns these failures into one :class:`gradio.Error` in the page's language that
+names what the endpoint takes (or the value a slider cannot hold), and no traceback is logged for them (a
+stranger's malformed request is not the server's fault). Trailing values a raw call leaves out are
+taken from the handler's defaults first, as ``gradio_client`` does (:func:`with_defaults`).
 
 Gradio has no public hook for this; ``Blocks.preprocess_data`` (stable since Gradio 4) is the one
 place every queued call's values pass through. ``tests/test_ui_server.py`` checks it through a real
@@ -26,7 +29,8 @@ HOW_TO_SEND_A_FILE = (
     "unggah dulu lewat handle_file(...) di gradio_client, atau POST /gradio_api/upload, lalu kirim path "
     'yang dijawabnya sebagai {"path": ..., "meta": {"_type": "gradio.FileData"}}'
 )
-FILE, KINDS = "berkas", {"str": "teks", "int": "bilangan bulat", "float": "bilangan", "textbox": "teks"}
+FILE = "berkas"
+KINDS = {"str": "teks", "str | None": "teks", "int": "bilangan bulat", "float": "bilangan", "textbox": "teks"}
 
 
 def _kind(block: Any, annotation: Any) -> str:
@@ -40,17 +44,36 @@ def _kind(block: Any, annotation: Any) -> str:
 
 
 def expected(block_fn: Any) -> str:
-    """What an endpoint takes, in order: ``upload (berkas), k (bilangan 1-20)``."""
+    """What an endpoint takes, in order: ``upload (berkas), k (bilangan 1-20), doc (teks, opsional)``."""
     try:
         params = list(inspect.signature(block_fn.fn).parameters.values())
     except (TypeError, ValueError):
         params = []
     said = [
-        f"{params[i].name} ({_kind(block, params[i].annotation)})" if i < len(params)
+        f"{params[i].name} ({_kind(block, params[i].annotation)}"
+        f"{', opsional' if params[i].default is not inspect.Parameter.empty else ''})" if i < len(params)
         else f"nilai ke-{i + 1} ({_kind(block, None)})"
         for i, block in enumerate(block_fn.inputs)
     ]  # fmt: skip
     return ", ".join(said)
+
+
+def _off_slider(block_fn: Any, inputs: list[Any]) -> str | None:
+    """What is wrong with a value a slider cannot hold (``k`` of 100, ``"3"``, ``Infinity``), in the words
+    ``/ask`` uses for its own ``k``; None when every slider's value is a number in its range."""
+    try:
+        names = [p.name for p in inspect.signature(block_fn.fn).parameters.values()]
+    except (TypeError, ValueError):
+        names = []
+    for i, block in enumerate(block_fn.inputs[: len(inputs)]):
+        if _kind(block, None).startswith("bilangan "):
+            value, low, high = inputs[i], block.minimum, block.maximum
+            if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
+                continue
+            name = names[i] if i < len(names) else f"nilai ke-{i + 1}"
+            whole = " bulat" if block.step == 1 else ""
+            return f"{name} harus bilangan{whole} antara {low:g} dan {high:g}, bukan {str(value)[:20]!r}."
+    return None
 
 
 def refusal(block_fn: Any, inputs: list[Any], exc: Exception) -> Error:
@@ -59,8 +82,11 @@ def refusal(block_fn: Any, inputs: list[Any], exc: Exception) -> Error:
     if isinstance(exc, OSError):  # the server's side (a full disk while caching an upload): logged
         return gr.Error("Server tidak bisa menerima berkasnya saat ini; coba lagi nanti.")
     takes = expected(block_fn)
-    if len(inputs) < len(block_fn.inputs):
-        text = f"{endpoint} menerima {len(block_fn.inputs)} nilai: {takes}; yang dikirim {len(inputs)}."
+    off = None if len(inputs) < len(block_fn.inputs) else _off_slider(block_fn, inputs)
+    if off is not None:
+        text = off
+    elif len(inputs) < len(block_fn.inputs):
+        text = f"{endpoint} menerima {takes}; yang dikirim {len(inputs)} nilai."
     elif isinstance(exc, InvalidPathError):
         text = f"Berkas itu tidak diunggah ke server ini; {HOW_TO_SEND_A_FILE}."
     else:
@@ -70,16 +96,33 @@ def refusal(block_fn: Any, inputs: list[Any], exc: Exception) -> Error:
     return gr.Error(text, title=TITLE, print_exception=False)
 
 
+def with_defaults(block_fn: Any, inputs: list[Any]) -> list[Any]:
+    """``inputs`` with the trailing values a raw call left out filled in from its handler's defaults, as
+    ``gradio_client`` fills them: ``/ask`` ``[question, k]`` (no ``doc``) is answered over every document
+    as before ``doc`` was always offered. A value left out with no default is still refused by name."""
+    missing = len(block_fn.inputs) - len(inputs)
+    if missing <= 0:
+        return inputs
+    try:
+        params = list(inspect.signature(block_fn.fn).parameters.values())[len(inputs) : len(block_fn.inputs)]
+    except (TypeError, ValueError):
+        return inputs
+    if len(params) != missing or any(p.default is inspect.Parameter.empty for p in params):
+        return inputs
+    return [*inputs, *(p.default for p in params)]
+
+
 class CheckedBlocks(gr.Blocks):
     """``gr.Blocks`` whose refusals of a request's values say why (see the module docstring)."""
 
     async def preprocess_data(
         self, block_fn: Any, inputs: list[Any], state: Any, *args: Any, **kwargs: Any
     ) -> Any:
+        inputs = with_defaults(block_fn, inputs)
         try:
             return await super().preprocess_data(block_fn, inputs, state, *args, **kwargs)
-        except Error:
-            raise
+        except Error as exc:  # Gradio's own (a slider's range, a file outside its cache): English, and logged
+            raise refusal(block_fn, inputs, exc) from None
         except OSError as exc:  # the server's side: the operator's log keeps the cause (the visitor does not)
             raise refusal(block_fn, inputs, exc) from exc
         except Exception as exc:  # noqa: BLE001 - every failed check of a value, whatever Gradio raised

@@ -13,16 +13,22 @@ per page load, one per ``gradio_client.Client``, a new one for each raw ``/call/
 session may hold only ``per_session`` questions waiting, and the line ``line`` in all; more are
 refused at once. Nothing is capped per address: behind a remote proxy (Hugging Face Spaces) every
 visitor may share one, and a cap would turn them all away together.
+
+A visitor may leave while their question waits (a closed tab, a dropped connection): Gradio does not
+cancel the handler, it only marks the event dead. Each question may therefore bring a ``gone`` check;
+a question whose visitor is gone is dropped when its turn comes, before it costs the model anything, and
+the waiting questions of visitors gone free their places before anyone is refused for want of one.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter, OrderedDict, deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 Visitor = tuple[str, str]  # (network address, session)
+Gone = Callable[[], bool]  # True once the visitor who asked has left
 
 
 class TooMany(Exception):
@@ -31,6 +37,10 @@ class TooMany(Exception):
 
 class Busy(Exception):
     """``line`` questions are waiting in all."""
+
+
+class Left(Exception):
+    """The visitor left while the question waited: it was dropped, unanswered (never shown)."""
 
 
 class Turns:
@@ -45,12 +55,15 @@ class Turns:
         self._waiting: OrderedDict[str, OrderedDict[str, deque[asyncio.Future[None]]]] = OrderedDict()
         self._count = 0
         self._of_session: Counter[Visitor] = Counter()
+        self._gone: dict[asyncio.Future[None], Gone] = {}
+        self.dropped = 0  # questions dropped because their visitor left, for tests and logs
 
     @asynccontextmanager
-    async def turn(self, visitor: Visitor) -> AsyncIterator[None]:
-        """Hold the turn for the ``async with`` body; raises :class:`TooMany` or :class:`Busy` at once."""
+    async def turn(self, visitor: Visitor, gone: Gone | None = None) -> AsyncIterator[None]:
+        """Hold the turn for the ``async with`` body; raises :class:`TooMany` or :class:`Busy` at once,
+        :class:`Left` when ``gone()`` turned true while it waited."""
         if self._busy or self._count:
-            await self._wait(visitor)
+            await self._wait(visitor, gone)
         else:
             self._busy = True
         try:
@@ -58,7 +71,9 @@ class Turns:
         finally:
             self._pass_on()
 
-    async def _wait(self, visitor: Visitor) -> None:
+    async def _wait(self, visitor: Visitor, gone: Gone | None) -> None:
+        if self._of_session[visitor] >= self.per_session or self._count >= self.line:
+            self._drop_gone()  # places held by visitors who left are not a reason to refuse
         if self._of_session[visitor] >= self.per_session:
             raise TooMany
         if self._count >= self.line:
@@ -68,6 +83,8 @@ class Turns:
         self._waiting.setdefault(address, OrderedDict()).setdefault(session, deque()).append(ticket)
         self._count += 1
         self._of_session[visitor] += 1
+        if gone is not None:
+            self._gone[ticket] = gone
         try:
             await ticket
         except asyncio.CancelledError:  # the client left while waiting
@@ -76,6 +93,8 @@ class Turns:
             else:
                 self._forget(visitor, ticket)
             raise
+        finally:
+            self._gone.pop(ticket, None)
 
     def _pass_on(self) -> None:
         """End the current turn: give it to the next visitor in rotation, or free it."""
@@ -93,7 +112,7 @@ class Turns:
             self._waiting.move_to_end(address)
             if not sessions:
                 del self._waiting[address]
-            if not ticket.done():  # a cancelled one is skipped
+            if not ticket.done() and not self._left(ticket):  # a cancelled or a left one is skipped
                 ticket.set_result(None)
                 return
         self._busy = False
@@ -113,6 +132,26 @@ class Turns:
             del self._waiting[address][session]
             if not self._waiting[address]:
                 del self._waiting[address]
+
+    def _drop_gone(self) -> None:
+        """Drop every waiting question whose visitor has left (each of them raises :class:`Left`)."""
+        for address, sessions in list(self._waiting.items()):
+            for session, tickets in list(sessions.items()):
+                for ticket in list(tickets):
+                    if self._left(ticket):
+                        self._forget((address, session), ticket)
+
+    def _left(self, ticket: asyncio.Future[None]) -> bool:
+        """True (and the question dropped) when the visitor who is waiting on ``ticket`` has left."""
+        gone = self._gone.get(ticket)
+        try:
+            if ticket.done() or gone is None or not gone():
+                return False
+        except Exception:  # noqa: BLE001 - a check that fails cannot tell: the visitor is served
+            return False
+        ticket.set_exception(Left())
+        self.dropped += 1
+        return True
 
     @property
     def load(self) -> tuple[bool, int]:

@@ -505,3 +505,64 @@ def test_an_unclosed_quote_does_not_merge_the_following_questions(tmp_path, data
 def test_a_question_the_assistant_would_find_empty_is_an_empty_question_row(tmp_path):
     src = write(tmp_path / "q.txt", "-\n?\n\u200b\u200b\n…!\nApa itu A?\n")
     assert [r.error for r in read_questions(src)] == ["empty question"] * 4 + [None]
+
+
+@pytest.mark.parametrize("ext", ["txt", "jsonl", "csv", "tsv"])
+def test_files_joined_with_cat_read_like_one_file(tmp_path, ext):
+    """``cat a.csv b.csv > all.csv`` (or appending exports, each with its BOM and header): the second
+    part's BOM made its JSONL line "not valid JSON" (an error row) and its CSV id start with U+FEFF, and
+    its header row was asked as a question ("question", id "id"). Each part now reads as if alone."""
+    bom = "\ufeff"
+    part = {
+        "txt": lambda qs: "".join(f"{q}\n" for _, q in qs),
+        "jsonl": lambda qs: "".join(json.dumps({"id": i, "question": q}) + "\n" for i, q in qs),
+        "csv": lambda qs: "id,question\n" + "".join(f"{i},{q}\n" for i, q in qs),
+        "tsv": lambda qs: "id\tquestion\n" + "".join(f"{i}\t{q}\n" for i, q in qs),
+    }[ext]
+    a, b = [("a1", "Apa tugas asisten?")], [("b1", "Siapa menterinya?"), ("b2", "Kapan rapatnya?")]
+    joined = write(tmp_path / f"all.{ext}", bom + part(a) + bom + part(b))
+    recs = list(read_questions(joined))
+    assert [(r.question, r.error) for r in recs] == [(q, None) for _, q in a + b]
+    if ext != "txt":
+        assert [r.id for r in recs] == ["a1", "b1", "b2"]
+    assert count_questions(joined) == 3
+
+
+def test_a_fifo_named_like_a_question_file_is_refused_at_once(tmp_path):
+    """``mkfifo q.txt``: with no writer, opening it waited forever; with one, its lines were read by the
+    first pass (the layout) and the batch then failed "File or stream is not seekable"."""
+    import os
+    import threading
+
+    fifo = tmp_path / "q.txt"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_questions(fifo)
+        except BaseException as exc:  # noqa: BLE001 - what it raised is the result
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # blocked in open(): a writer end releases it
+        os.close(os.open(fifo, os.O_RDWR))
+        pytest.fail("reading a FIFO question file blocked")
+    (exc,) = outcome
+    assert isinstance(exc, InputError) and "is a pipe or device, not a question file" in exc.message
+    assert "qa batch -" in (exc.hint or "")
+
+
+def test_a_huge_row_costs_one_pass_not_one_substitution_per_blank(tmp_path):
+    """A 40 MB JSONL question ("apa apa …") took 34 s and 1 GB in ``qa batch``: the emptiness test
+    deleted every blank (10M substitutions) in each of the file's three passes. It now stops at the
+    first visible character (CPU seconds, so loaded cores do not fail it)."""
+    import time
+
+    src = write(tmp_path / "q.jsonl", json.dumps({"question": "apa " * 5_000_000}) + "\n")
+    start = time.process_time()
+    (rec,) = read_questions(src)
+    assert time.process_time() - start < 1.5  # 2.5 s before, 0.35 s after, on this machine
+    assert rec.error == f"question too long (19999999 characters, limit {MAX_QUESTION_CHARS})"  # stripped

@@ -385,3 +385,67 @@ def test_force_where_the_file_system_refuses_chmod_still_replaces_the_output(tmp
     s = run_batch(read_questions(src), FakeAnswer(), out, force=True)
     assert s.answered == 2 and ids_of(out) == ["1", "2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.jsonl", "q.txt"]
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
+def test_an_interrupt_just_after_force_replaced_the_output_keeps_the_new_first_chunk(tmp_path, monkeypatch,
+                                                                                     ext):
+    """``--force``'s first chunk is written beside the old output and renamed over it. Ctrl-C or SIGTERM
+    landing just after the rename, before the writer noted it, made the clean-up "drop the unfinished new
+    file": it truncated the file now at the output's name to 0 bytes, so the old answers and the new were
+    both gone. The output now holds the whole first chunk, which ``--resume`` continues."""
+    import qa.batch.writers
+
+    src = write(tmp_path / "q.txt", "Apa A?\nSiapa B?\nKapan C?\nDi mana D?\n")
+    out = tmp_path / f"o.{ext}"
+    run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2)
+    real_replace = os.replace
+
+    def replaced_then_interrupted(src_path, dst_path) -> None:
+        real_replace(src_path, dst_path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(qa.batch.writers.os, "replace", replaced_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2, force=True)
+    monkeypatch.undo()
+    assert out.stat().st_size > 0 and {p.name for p in tmp_path.iterdir()} == {out.name, "q.txt"}
+    s = run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2, resume=True)
+    assert s.skipped == 2 and s.answered == 2
+
+
+def test_resume_refuses_a_jsonl_of_someone_elses_records_and_leaves_it_whole(tmp_path):
+    """A JSONL of the user's own (a question file: ``{"id", "question"}`` per line) given as the output of
+    a ``--resume``: its lines were taken for answers an older qa wrote, "1 already done", the answers
+    appended to it, and a line without an id further down was "a torn tail": everything from there cut."""
+    src = write(tmp_path / "q.txt", "Apa itu A?\nSiapa B?\n")
+    theirs = '{"id": "1", "question": "Apa itu A?"}\n{"note": "my own notes"}\n{"id": "9", "question": "x"}\n'
+    out = write(tmp_path / "mine.jsonl", theirs)
+    with pytest.raises(InputError, match="line 1 is not an answer qa wrote"):
+        run_batch(read_questions(src), FakeAnswer(), out, resume=True)
+    assert out.read_text() == theirs
+    ours = tmp_path / "o.jsonl"  # answers of ours with a line of the user's appended: refused, not cut
+    run_batch(read_questions(src), FakeAnswer(), ours)
+    before = ours.read_text() + '{"note": "checked by Ani"}\n'
+    ours.write_text(before)
+    with pytest.raises(InputError, match="line 3 is not an answer qa wrote"):
+        run_batch(read_questions(src), FakeAnswer(), ours, resume=True)
+    assert ours.read_text() == before
+
+
+def test_resume_refuses_a_csv_with_rows_of_someone_elses_and_leaves_it_whole(tmp_path):
+    """A row the user added under our header (``x,y,z``, another width) was cut as a torn tail by
+    ``--resume``: a torn write leaves its last row unfinished, never a whole row of another width."""
+    src = write(tmp_path / "q.txt", "Apa itu A?\nSiapa B?\n")
+    out = tmp_path / "o.csv"
+    run_batch(read_questions(src), FakeAnswer(), out, k=2)
+    with out.open("a", encoding="utf-8", newline="") as fh:
+        fh.write("\r\n")  # a blank line is nothing to keep or lose: the resume goes on past it
+    three = write(tmp_path / "q3.txt", "Apa itu A?\nSiapa B?\nKapan C?\n")
+    s = run_batch(read_questions(three), FakeAnswer(), out, k=2, resume=True)
+    assert s.skipped == 2 and s.answered == 1 and ids_of(out) == ["1", "2", "3"]
+    before = out.read_bytes() + b"x,y,z\r\n"
+    out.write_bytes(before)
+    with pytest.raises(InputError, match="a row of 3 cells under its header"):
+        run_batch(read_questions(three), FakeAnswer(), out, k=2, resume=True)
+    assert out.read_bytes() == before

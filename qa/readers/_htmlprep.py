@@ -1,0 +1,143 @@
+"""An HTML tree made to read as a browser shows it, before trafilatura or the block reading sees it.
+
+Three things a browser's reader sees differently from the markup: what is never shown (templates,
+``hidden`` elements, inline ``display: none``), a note marker glued to the word before it, and
+paragraphs made with two line breaks instead of ``<p>``. ``prepare`` changes the tree in place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._htmlblocks import BLOCK, HEADINGS
+
+
+def prepare(root) -> None:
+    """``root`` (an lxml.html tree) without what is not shown, paragraphs apart (see the functions)."""
+    drop_hidden(root)
+    drop_note_markers(root)
+    split_at_double_breaks(root)
+
+
+# An inline style that hides the element (a property of its own: "content-visibility: hidden" is not it).
+_INVISIBLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\b", re.I)
+_SHADOW_ROOT = {"shadowrootmode", "shadowroot"}  # the attribute (and its pre-2023 name) of a shadow root
+
+
+def drop_hidden(root) -> None:
+    """Remove what a browser never shows: ``<template>`` contents (not a declarative shadow root's,
+    which server-rendered web components are made of), elements with the ``hidden`` attribute (not
+    ``hidden="until-found"``: collapsed text a reader can find and open), and elements an inline style
+    hides (``display: none``, ``visibility: hidden``); trafilatura kept the first two. Then the other
+    ``style`` attributes go: trafilatura drops any element whose style mentions "hidden", and
+    ``overflow: hidden`` is a layout wrapper around text a reader sees. A removed element's tail stays."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "template" and _SHADOW_ROOT.intersection(element.attrib):
+            element.tag = "div"  # declarative shadow DOM: the browser shows it in place
+        hidden = element.get("hidden")
+        if (hidden is not None and hidden.strip().lower() != "until-found") or _INVISIBLE.search(
+            element.get("style", "")
+        ):
+            element.tag = "template"
+        element.attrib.pop("style", None)
+    etree.strip_elements(root, "template", with_tail=False)
+
+
+def drop_note_markers(root) -> None:
+    """Remove the superscript markers that link to a note on the page (``5<sup><a href="#fn1">1</a>
+    </sup>``, or the link around the ``<sup>``; Wikipedia's "[2]"): glued to the word before them they
+    changed it, "pasal 5¹" read "pasal 51". A superscript that is not only such a link (m², x²) stays,
+    and so does the note itself."""
+    from lxml import etree
+
+    markers = []
+    for sup in root.iter("sup"):
+        text = _words(sup.text_content())
+        links = [a for a in sup.iter("a") if _in_page(a)]
+        holder = sup.getparent()
+        if text and links and text == _words("".join(a.text_content() for a in links)):
+            markers.append(sup)
+        elif text and holder is not None and _in_page(holder) and _words(holder.text_content()) == text:
+            markers.append(holder)
+    for marker in markers:
+        marker.tag = "template"
+    etree.strip_elements(root, "template", with_tail=False)
+
+
+# Elements whose lines a double line break splits into paragraphs (not an inline element, nor one
+# holding blocks of its own: those are already paragraphs).
+_BREAKABLE = {"p", "div", "td", "th", "li", "dd", "section", "article", "main", "body", "blockquote",
+              "center", "font"}  # fmt: skip
+
+
+def split_at_double_breaks(root) -> None:
+    """Make each run of text that two or more ``<br>`` in a row close a paragraph of its own, as the
+    browser shows it: a page written in an editor that makes paragraphs with ``<br><br>`` (old sites,
+    many CMS articles) had its headings and paragraphs read as one unpunctuated "sentence" ("Syarat
+    cuti Pegawai berhak ... Prosedur pengajuan Permohonan ..."), since trafilatura merges the breaks
+    into one and a single break is a space. A single ``<br>`` stays a space within its paragraph."""
+    for parent in [e for e in root.iter(*_BREAKABLE) if e.find("br") is not None]:
+        children = list(parent)
+        if any(not isinstance(c.tag, str) for c in children):
+            continue  # comments inside: left as they are
+        runs: dict[int, int] = {}  # first -> last index of each run of 2+ breaks with no text between
+        first = None
+        for i, child in enumerate(children):
+            if child.tag != "br":
+                first = None
+                continue
+            first = i if first is None else first
+            if (child.tail or "").strip() or i + 1 == len(children) or children[i + 1].tag != "br":
+                if i > first:
+                    runs[first] = i
+                first = None
+        if runs:
+            _split(parent, children, runs)
+
+
+def _split(parent, children: list, runs: dict[int, int]) -> None:
+    """``parent``'s content as paragraphs, one per piece between the runs of breaks; a block or a
+    heading among them stays itself, between the pieces before and after it."""
+    out: list = []
+    piece = parent.makeelement("p", {})
+    piece.text = parent.text
+    skip_to = -1
+    for i, child in enumerate(children):
+        if i <= skip_to:
+            continue
+        if i in runs or child.tag in BLOCK or child.tag in HEADINGS:
+            out.append(piece)
+            piece = parent.makeelement("p", {})
+            if i in runs:
+                skip_to = runs[i]
+                piece.text = children[skip_to].tail
+            else:
+                piece.text, child.tail = child.tail, None
+                out.append(child)
+        else:
+            piece.append(child)  # moves it, with its tail
+    out.append(piece)
+    out = [e for e in out if e.tag != "p" or len(e) or (e.text or "").strip() or e in children]
+    if parent.tag == "p" and parent.getparent() is not None:  # no paragraph in a paragraph: its
+        if out:  # pieces take its place
+            out[-1].tail = parent.tail
+        for element in out:
+            parent.addprevious(element)
+        parent.getparent().remove(parent)
+        return
+    parent.text = None
+    for child in list(parent):
+        parent.remove(child)
+    parent.extend(out)
+
+
+def _in_page(element) -> bool:
+    return element.tag == "a" and element.get("href", "").startswith("#")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())

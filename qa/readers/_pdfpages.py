@@ -1,0 +1,92 @@
+"""What a PDF's pages hold besides their text: running headers and footers, page numbers, contents.
+
+A PDF has no notion of them: they are lines like any other, and read as text they became passages (a
+report's title on every page, a roman "ii", a contents entry "BAB I PENDAHULUAN ..... 1") or were glued
+to the first or last sentence of a page. ``qa.readers.pdf`` drops them before joining lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be running headers or footers
+REPEATED_SHARE = 0.5  # an edge line on at least this share of the pages (and on 2+) is a header/footer
+_PAGE_NUMBER = re.compile(r"[\W_]*(?:(?:halaman|hal|page|p)\.?\s*)?#(?:\s*(?:/|dari|of)\s*#)?[\W_]*")
+# A front matter's page number (foreword, contents): a lower-case roman numeral, 1-399, on the line as
+# printed (an upper-case "II" alone may be a chapter's number), between dashes at most ("c." or "(iv)"
+# alone may be a list's marker).
+_ROMAN_PAGE = re.compile(
+    r"[\s\-–—|]*(?:(?i:halaman|hal|page|p)\.?\s*)?(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})[\s\-–—|]*"
+)
+# An entry of a table of contents: a title, a dot leader, a page number ("2.1 Latar Belakang ..... 4").
+_CONTENTS_ENTRY = re.compile(r"(?:[.·…]\s*){4,}(\d{1,4}|[ivxlcIVXLC]{1,7})")
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def drop_contents(lines: list[str]) -> list[str]:
+    """A page's lines without the entries of a table of contents ("Daftar Isi") or an index: their
+    headings and page numbers, read as passages, matched questions better than the chapters they name.
+    Entries end in a dot leader and a page number; they are dropped only where they make up the page
+    (3 or more, or half its lines) with page numbers that never go down (roman ones first), so a price
+    list with leaders ("Jepang ........ 300", "Korea ........ 250") stays text."""
+    entries: dict[int, int] = {}  # line index -> page number (0 for a roman one)
+    for i, line in enumerate(lines):
+        found = _CONTENTS_ENTRY.search(line)
+        if found is not None and found.end() == len(line):
+            number = found.group(1)
+            entries[i] = int(number) if number.isdigit() else 0
+    filled = sum(1 for line in lines if line)
+    numbers = list(entries.values())
+    if not entries or (len(entries) < 3 and 2 * len(entries) < filled) or numbers != sorted(numbers):
+        return lines
+    return ["" if i in entries else line for i, line in enumerate(lines)]
+
+
+def _running(lines: list[str], repeated: set[str]) -> set[int]:
+    """Indices of a page's running lines: from each end inwards, up to ``EDGE_LINES`` lines in a row
+    that are repeated on other pages or are a page number, arabic or roman (a body line is never
+    skipped over)."""
+    filled = [i for i, line in enumerate(lines) if line]
+    drop: set[int] = set()
+    for side in (filled[:EDGE_LINES], filled[::-1][:EDGE_LINES]):
+        for i in side:
+            key = _key(lines[i])
+            if (
+                key not in repeated
+                and not _PAGE_NUMBER.fullmatch(key)
+                and not _ROMAN_PAGE.fullmatch(lines[i])
+            ):
+                break
+            drop.add(i)
+    return drop
+
+
+def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Remove page numbers and the lines repeated at the top or bottom of most pages, or of most odd or
+    most even pages: a report printed on both sides alternates its headers (the report's title on the
+    left pages, the chapter's or the unit's on the right), so with an odd number of pages one of them
+    is on fewer than half the pages and was kept, a passage on every other page. Lines count by side
+    only as such a pair: each side has a line repeated on most of its pages and at no edge of the other
+    side's (a sentence twice at the foot of odd pages is body text)."""
+    sides: list[Counter[str]] = [Counter(), Counter()]  # odd pages (1, 3, ...), even pages
+    for number, lines in enumerate(pages):
+        filled = [line for line in lines if line]
+        sides[number % 2].update({_key(line) for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:]})
+    counts = sides[0] + sides[1]
+    least = max(2, REPEATED_SHARE * len(pages))
+    repeated = {k for k, n in counts.items() if n >= least}
+    alternating = [
+        {k for k, n in sides[side].items() if n >= max(2, REPEATED_SHARE * size) and k not in sides[1 - side]}
+        for side, size in ((0, (len(pages) + 1) // 2), (1, len(pages) // 2))
+    ]
+    if all(alternating):  # a pair: each side has a line of its own
+        repeated |= alternating[0] | alternating[1]
+    out = []
+    for lines in pages:
+        drop = _running(lines, repeated)
+        out.append([line for i, line in enumerate(lines) if i not in drop])
+    return out
