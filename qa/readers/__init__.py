@@ -85,7 +85,7 @@ READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
     ".md": Reader("markdown", "markdown-it-py", "v4"),
     ".markdown": Reader("markdown", "markdown-it-py", "v4"),
-    ".pdf": Reader("pdf", "pypdf", "v4"),
+    ".pdf": Reader("pdf", "pypdf", "v5"),
     ".docx": Reader("docx", "python-docx", "v3"),
     ".html": Reader("html", "trafilatura", "v4"),
     ".htm": Reader("html", "trafilatura", "v4"),
