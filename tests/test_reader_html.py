@@ -356,3 +356,23 @@ def test_a_line_break_or_block_inside_a_cell_or_heading_separates_words() -> Non
 def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
     source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
     assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+@pytest.mark.parametrize(
+    "hiding",
+    ["<body style='display: none'>", "<body><div id='app' hidden>", "<body style='visibility:hidden'>"],
+)
+def test_a_page_hidden_whole_until_its_script_runs_is_read(filler: int, hiding: str) -> None:
+    """A page hidden whole by an inline style or ``hidden`` that its script removes once loaded (against
+    a flash of unstyled content) was read as hidden: "no main text", the file refused. Its outermost
+    hiding element is shown; a dialog hidden inside it stays dropped."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<p>Cuti bersama ditetapkan oleh menteri setiap tahun</p>"
+        + "<div style='display:none'><p>Sesi Anda berakhir, muat ulang halaman</p></div>"
+    )  # fmt: skip
+    e = read(f"<html>{hiding}<article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == ["Cuti bersama ditetapkan oleh menteri setiap tahun"]
+    assert section_of_first(e) == ("Cuti",)
