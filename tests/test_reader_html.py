@@ -376,3 +376,22 @@ def test_a_page_hidden_whole_until_its_script_runs_is_read(filler: int, hiding: 
     e = read(f"<html>{hiding}<article>{body}</article></body></html>")
     assert e.text.splitlines()[filler:] == ["Cuti bersama ditetapkan oleh menteri setiap tahun"]
     assert section_of_first(e) == ("Cuti",)
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_paragraph_of_line_breaks_only_keeps_the_text_after_it(filler: int) -> None:
+    """A spacer paragraph of two breaks (``<p><br><br></p>``, as WYSIWYG editors leave them) with text
+    after it in the same element: the double-break split removed the empty paragraph and the text after
+    it went with it."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<div><p>Syarat cuti</p><p><br><br></p>Pegawai berhak atas cuti setelah bekerja satu tahun"
+        + "<p><br/>\n<br/></p>Permohonan diajukan kepada atasan langsung</div>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Syarat cuti",
+        "Pegawai berhak atas cuti setelah bekerja satu tahun",
+        "Permohonan diajukan kepada atasan langsung",
+    ]

@@ -145,9 +145,13 @@ def _split(parent, children: list, runs: dict[int, int]) -> None:
             piece.append(child)  # moves it, with its tail
     out.append(piece)
     out = [e for e in out if e.tag != "p" or len(e) or (e.text or "").strip() or e in children]
+    if parent.tag == "p" and parent.getparent() is not None and not out:  # breaks only: the text
+        for child in children:  # after it (removed with it before) becomes its paragraph, as shown
+            parent.remove(child)
+        parent.text, parent.tail = parent.tail, None
+        return
     if parent.tag == "p" and parent.getparent() is not None:  # no paragraph in a paragraph: its
-        if out:  # pieces take its place
-            out[-1].tail = parent.tail
+        out[-1].tail = parent.tail  # pieces take its place
         for element in out:
             parent.addprevious(element)
         parent.getparent().remove(parent)
