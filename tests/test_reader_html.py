@@ -395,3 +395,24 @@ def test_a_paragraph_of_line_breaks_only_keeps_the_text_after_it(filler: int) ->
         "Pegawai berhak atas cuti setelah bekerja satu tahun",
         "Permohonan diajukan kepada atasan langsung",
     ]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_text_between_blocks_without_a_paragraph_of_its_own_is_read(filler: int) -> None:
+    """Text written straight into a ``<div>`` after a heading or a paragraph (old CMS pages, many blogs)
+    is in trafilatura's output as the tail of the block before it, which the reading of that output
+    skipped: the answer under "Syarat cuti" was lost."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<div><p>Syarat cuti</p>Pegawai berhak atas cuti setelah bekerja satu tahun penuh.</div>"
+        + "<div><h2>Prosedur</h2>Permohonan diajukan kepada atasan langsung.</div><p>Akhir.</p>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Syarat cuti",
+        "Pegawai berhak atas cuti setelah bekerja satu tahun penuh.",
+        "Permohonan diajukan kepada atasan langsung.",
+        "Akhir.",
+    ]
+    assert (("Cuti", "Prosedur"), "Permohonan diajukan kepada atasan langsung.") in located(e)
