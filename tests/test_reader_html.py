@@ -356,3 +356,63 @@ def test_a_line_break_or_block_inside_a_cell_or_heading_separates_words() -> Non
 def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
     source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
     assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+@pytest.mark.parametrize(
+    "hiding",
+    ["<body style='display: none'>", "<body><div id='app' hidden>", "<body style='visibility:hidden'>"],
+)
+def test_a_page_hidden_whole_until_its_script_runs_is_read(filler: int, hiding: str) -> None:
+    """A page hidden whole by an inline style or ``hidden`` that its script removes once loaded (against
+    a flash of unstyled content) was read as hidden: "no main text", the file refused. Its outermost
+    hiding element is shown; a dialog hidden inside it stays dropped."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<p>Cuti bersama ditetapkan oleh menteri setiap tahun</p>"
+        + "<div style='display:none'><p>Sesi Anda berakhir, muat ulang halaman</p></div>"
+    )  # fmt: skip
+    e = read(f"<html>{hiding}<article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == ["Cuti bersama ditetapkan oleh menteri setiap tahun"]
+    assert section_of_first(e) == ("Cuti",)
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_paragraph_of_line_breaks_only_keeps_the_text_after_it(filler: int) -> None:
+    """A spacer paragraph of two breaks (``<p><br><br></p>``, as WYSIWYG editors leave them) with text
+    after it in the same element: the double-break split removed the empty paragraph and the text after
+    it went with it."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<div><p>Syarat cuti</p><p><br><br></p>Pegawai berhak atas cuti setelah bekerja satu tahun"
+        + "<p><br/>\n<br/></p>Permohonan diajukan kepada atasan langsung</div>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Syarat cuti",
+        "Pegawai berhak atas cuti setelah bekerja satu tahun",
+        "Permohonan diajukan kepada atasan langsung",
+    ]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_text_between_blocks_without_a_paragraph_of_its_own_is_read(filler: int) -> None:
+    """Text written straight into a ``<div>`` after a heading or a paragraph (old CMS pages, many blogs)
+    is in trafilatura's output as the tail of the block before it, which the reading of that output
+    skipped: the answer under "Syarat cuti" was lost."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<div><p>Syarat cuti</p>Pegawai berhak atas cuti setelah bekerja satu tahun penuh.</div>"
+        + "<div><h2>Prosedur</h2>Permohonan diajukan kepada atasan langsung.</div><p>Akhir.</p>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert e.text.splitlines()[filler:] == [
+        "Syarat cuti",
+        "Pegawai berhak atas cuti setelah bekerja satu tahun penuh.",
+        "Permohonan diajukan kepada atasan langsung.",
+        "Akhir.",
+    ]
+    assert (("Cuti", "Prosedur"), "Permohonan diajukan kepada atasan langsung.") in located(e)

@@ -458,7 +458,7 @@ def test_pdf_table_of_contents_entries_are_not_passages(tmp_path: Path) -> None:
         "Kata Pengantar " + "." * 50 + " iii",
         "BAB I PENDAHULUAN " + "." * 60 + " 1",
         "1.1 Latar Belakang " + ". " * 30 + "1",
-        "Lampiran " + "." * 40 + " 12",
+        "Lampiran " + "." * 40 + " 2",  # a contents page names no page past the document's end
     ]
     form = ["Nama pegawai: ....................", "Biaya naik .... 5 persen setiap tahun anggaran."]
     e = extract(".pdf", write_pdf(tmp_path / "p.pdf", [contents, [REPORT, *form]]).read_bytes())
@@ -469,14 +469,33 @@ def test_pdf_table_of_contents_entries_are_not_passages(tmp_path: Path) -> None:
     from qa.readers.pdf import drop_contents
 
     entries = ["Kata Pengantar ………… iii", "BAB I ………… 1", "BAB II ………… 4"]  # Word's ellipsis leader
-    assert drop_contents(entries) == ["", "", ""]
+    assert drop_contents(entries, last_page=4) == ["", "", ""]
     prices = [
         "Tarif uang harian",
         "Jepang " + "." * 20 + " 300",
         "Korea " + "." * 20 + " 250",
         "Cina .... 200",
     ]
-    assert drop_contents(prices) == prices  # a price list with leaders: amounts that go down
+    assert drop_contents(prices, last_page=400) == prices  # a price list with leaders: amounts go down
+
+
+def test_pdf_a_list_with_leaders_and_rising_numbers_is_not_a_contents_page(tmp_path: Path) -> None:
+    """A fee or quota list with dot leaders whose amounts go up ("Pendaftaran ..... 100", "Ujian
+    ..... 250", "Wisuda ..... 500") was taken for a table of contents and lost: a contents page names
+    no page past the document's end, and this document has 2."""
+    fees = [
+        "Biaya layanan akademik",
+        "Pendaftaran " + "." * 30 + " 100",
+        "Ujian ulang " + "." * 30 + " 250",
+        "Wisuda " + "." * 30 + " 500",
+    ]
+    e = extract(".pdf", write_pdf(tmp_path / "p.pdf", [fees, [REPORT]]).read_bytes())
+    for line in fees[1:]:
+        assert line.split(" .")[0] in e.text and line.rsplit(" ", 1)[1] in e.text
+    from qa.readers.pdf import drop_contents
+
+    assert drop_contents(fees, last_page=2) == fees
+    assert drop_contents(fees, last_page=600) == ["Biaya layanan akademik", "", "", ""]  # as a contents page
 
 
 def test_pdf_repairs_pypdf_logs_as_errors_stay_off_the_terminal(tmp_path: Path, caplog) -> None:

@@ -85,10 +85,10 @@ READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
     ".md": Reader("markdown", "markdown-it-py", "v4"),
     ".markdown": Reader("markdown", "markdown-it-py", "v4"),
-    ".pdf": Reader("pdf", "pypdf", "v4"),
+    ".pdf": Reader("pdf", "pypdf", "v5"),
     ".docx": Reader("docx", "python-docx", "v3"),
-    ".html": Reader("html", "trafilatura", "v4"),
-    ".htm": Reader("html", "trafilatura", "v4"),
+    ".html": Reader("html", "trafilatura", "v5"),
+    ".htm": Reader("html", "trafilatura", "v5"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -12,9 +12,10 @@ import re
 from ._htmlblocks import BLOCK, HEADINGS
 
 
-def prepare(root) -> None:
-    """``root`` (an lxml.html tree) without what is not shown, paragraphs apart (see the functions)."""
-    drop_hidden(root)
+def prepare(root, page: bool = True) -> None:
+    """``root`` (an lxml.html tree: a page, or with ``page`` false a piece of one) without what is not
+    shown, paragraphs apart (see the functions)."""
+    drop_hidden(root, page)
     drop_note_markers(root)
     split_at_double_breaks(root)
 
@@ -24,15 +25,20 @@ _INVISIBLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hi
 _SHADOW_ROOT = {"shadowrootmode", "shadowroot"}  # the attribute (and its pre-2023 name) of a shadow root
 
 
-def drop_hidden(root) -> None:
+def drop_hidden(root, page: bool = True) -> None:
     """Remove what a browser never shows: ``<template>`` contents (not a declarative shadow root's,
     which server-rendered web components are made of), elements with the ``hidden`` attribute (not
     ``hidden="until-found"``: collapsed text a reader can find and open), and elements an inline style
     hides (``display: none``, ``visibility: hidden``); trafilatura kept the first two. Then the other
     ``style`` attributes go: trafilatura drops any element whose style mentions "hidden", and
-    ``overflow: hidden`` is a layout wrapper around text a reader sees. A removed element's tail stays."""
+    ``overflow: hidden`` is a layout wrapper around text a reader sees. A removed element's tail stays.
+    A ``page`` whose every word is hidden is shown by its script once loaded (``<body style="display:
+    none">`` against a flash of unstyled content, an app's wrapper): the outermost such element is
+    shown, what it hides within (a dialog, a collapsed menu) is still dropped. Not so a piece of a
+    page (a Markdown file's raw HTML block): its hidden element is hidden among text shown around it."""
     from lxml import etree  # type: ignore[import-untyped]
 
+    hidden_elements = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -42,9 +48,26 @@ def drop_hidden(root) -> None:
         if (hidden is not None and hidden.strip().lower() != "until-found") or _INVISIBLE.search(
             element.get("style", "")
         ):
+            hidden_elements.append((element, element.tag))
             element.tag = "template"
         element.attrib.pop("style", None)
+    if page and hidden_elements and not _shows_text(root):  # hidden whole: its script shows it
+        hidden_elements.sort(key=lambda pair: -len(pair[0].text_content()))  # outermost first
+        for element, tag in hidden_elements:
+            element.tag = tag
+            if _shows_text(root):
+                break
     etree.strip_elements(root, "template", with_tail=False)
+
+
+def _shows_text(root) -> bool:
+    """Whether any text of the page's body is outside templates (hidden ones included) and scripts."""
+    return any(
+        text.strip()
+        for text in root.xpath(
+            "//body//text()[not(ancestor::template or ancestor::script or ancestor::style)]"
+        )
+    )
 
 
 def drop_note_markers(root) -> None:
@@ -122,9 +145,13 @@ def _split(parent, children: list, runs: dict[int, int]) -> None:
             piece.append(child)  # moves it, with its tail
     out.append(piece)
     out = [e for e in out if e.tag != "p" or len(e) or (e.text or "").strip() or e in children]
+    if parent.tag == "p" and parent.getparent() is not None and not out:  # breaks only: the text
+        for child in children:  # after it (removed with it before) becomes its paragraph, as shown
+            parent.remove(child)
+        parent.text, parent.tail = parent.tail, None
+        return
     if parent.tag == "p" and parent.getparent() is not None:  # no paragraph in a paragraph: its
-        if out:  # pieces take its place
-            out[-1].tail = parent.tail
+        out[-1].tail = parent.tail  # pieces take its place
         for element in out:
             parent.addprevious(element)
         parent.getparent().remove(parent)

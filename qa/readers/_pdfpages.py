@@ -27,12 +27,14 @@ def _key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
 
 
-def drop_contents(lines: list[str]) -> list[str]:
+def drop_contents(lines: list[str], last_page: int) -> list[str]:
     """A page's lines without the entries of a table of contents ("Daftar Isi") or an index: their
     headings and page numbers, read as passages, matched questions better than the chapters they name.
     Entries end in a dot leader and a page number; they are dropped only where they make up the page
-    (3 or more, or half its lines) with page numbers that never go down (roman ones first), so a price
-    list with leaders ("Jepang ........ 300", "Korea ........ 250") stays text."""
+    (3 or more, or half its lines) with page numbers that never go down (roman ones first) and never
+    pass ``last_page`` (the document's page count: a contents page names none beyond its end), so a
+    price list with leaders stays text, its amounts going down ("Jepang ........ 300", "Korea
+    ........ 250") or up ("Pendaftaran ........ 100", "Ujian ........ 250") alike."""
     entries: dict[int, int] = {}  # line index -> page number (0 for a roman one)
     for i, line in enumerate(lines):
         found = _CONTENTS_ENTRY.search(line)
@@ -42,6 +44,8 @@ def drop_contents(lines: list[str]) -> list[str]:
     filled = sum(1 for line in lines if line)
     numbers = list(entries.values())
     if not entries or (len(entries) < 3 and 2 * len(entries) < filled) or numbers != sorted(numbers):
+        return lines
+    if numbers[-1] > last_page:
         return lines
     return ["" if i in entries else line for i, line in enumerate(lines)]
 

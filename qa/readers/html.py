@@ -125,13 +125,20 @@ def _read(raw: bytes, name: str) -> Extracted:
     blocks = Blocks()
     path: list[tuple[int, str]] = []
 
+    def loose(text: str | None) -> None:
+        """Text between blocks (after a heading or a paragraph in a ``<div>``, in no ``<p>`` of its
+        own), which trafilatura writes as the tail of the block before it: a paragraph."""
+        words = " ".join((text or "").split())
+        if words:
+            blocks.add(words, headings=[h for _, h in path])
+
     def walk(element) -> None:
         nonlocal path
         for child in element:
             tag = child.tag
             if tag in _SKIPPED:
-                continue
-            if tag == "head":
+                pass
+            elif tag == "head":
                 rend = child.get("rend", "h2")
                 level = int(rend[1:]) if rend[1:].isdigit() else 2
                 text = _text(child)
@@ -153,6 +160,7 @@ def _read(raw: bytes, name: str) -> Extracted:
                 if tag in _TEXT_BLOCKS:  # a list item holding a nested list: its own words first
                     blocks.add(" ".join((child.text or "").split()), headings=[h for _, h in path])
                 walk(child)
+            loose(child.tail)
 
     main = root.find("main")
     walk(main if main is not None else root)

@@ -208,7 +208,7 @@ def _read(raw: bytes, name: str) -> Extracted:
             "run OCR on it first, e.g. ocrmypdf scan.pdf text.pdf",
         )
     blocks = Blocks()
-    texts = [drop_contents(lines) for lines in drop_running_lines(pages)]
+    texts = [drop_contents(lines, len(pages)) for lines in drop_running_lines(pages)]
     for number, lines in enumerate(join_across_pages(texts), start=1):
         for para in paragraphs(lines):
             blocks.add(para, page=number)
