@@ -250,27 +250,49 @@ def test_utf16_without_a_mark_is_recognised_only_by_its_pattern() -> None:
 
 
 @pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
-def test_text_a_browser_never_shows_is_dropped_text_it_shows_is_kept(filler: int) -> None:
-    """A <template>'s content and an element with the ``hidden`` attribute (trafilatura kept both; the
-    short-page reading also kept inline display:none), while text inside ``overflow: hidden``, a plain
-    layout wrapper, was dropped by trafilatura for the word "hidden" in its style."""
+def test_templates_are_dropped_collapsed_and_hidden_text_is_kept(filler: int) -> None:
+    """A <template>'s content is never shown (trafilatura kept it). Text hidden until the reader acts
+    (an FAQ's collapsed answer, an inactive tab: ``hidden``, inline display:none or visibility:hidden) is
+    the page's content and stays; and trafilatura dropped text inside ``overflow: hidden``, a plain
+    layout wrapper, for the word "hidden" in its style."""
     text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
         "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
         + "<div style='overflow: hidden'><p>Cuti bersama ditetapkan oleh menteri setiap tahun</p></div>"
         + "<template><p>Templat kosong untuk skrip</p></template>"
-        + "<p hidden>Pesan galat formulir</p><div style='color: red; DISPLAY:none'>Menu lipat</div>"
-        + "<p style='visibility: hidden'>Penanda tata letak</p>"
+        + "<p hidden>Cuti melahirkan diberikan selama tiga bulan</p>"
+        + "<div style='color: red; DISPLAY:none'>Cuti alasan penting paling lama satu bulan</div>"
+        + "<p style='visibility: hidden'>Cuti di luar tanggungan negara paling lama tiga tahun</p>"
         + "<p style='content-visibility: hidden'>Cuti sakit dengan surat dokter</p>"
         + "<div hidden='until-found'><p>Cuti besar setelah enam tahun bekerja</p></div>"
     )  # fmt: skip
     e = read(f"<html><body><article>{body}</article></body></html>")
     assert e.text.splitlines()[filler:] == [
         "Cuti bersama ditetapkan oleh menteri setiap tahun",
-        "Cuti sakit dengan surat dokter",  # only rendered lazily: still shown
-        "Cuti besar setelah enam tahun bekerja",  # collapsed, found by the browser's search
+        "Cuti melahirkan diberikan selama tiga bulan",
+        "Cuti alasan penting paling lama satu bulan",
+        "Cuti di luar tanggungan negara paling lama tiga tahun",
+        "Cuti sakit dengan surat dokter",
+        "Cuti besar setelah enam tahun bekerja",
     ]
     assert section_of_first(e) == ("Cuti",)
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_an_faqs_collapsed_answers_are_read(filler: int) -> None:
+    """A saved FAQ page whose answers are collapsed by an inline style until clicked (jQuery's toggle):
+    the answers are what a question is about."""
+    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+    body = (
+        "<h1>Tanya jawab</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
+        + "<h3 class='q'>Berapa lama masa berlaku paspor?</h3>"
+        + "<div class='a' style='display:none'><p>Paspor berlaku selama sepuluh tahun.</p></div>"
+        + "<h3 class='q'>Di mana paspor diambil?</h3>"
+        + "<div class='a' hidden><p>Paspor diambil di kantor imigrasi tempat permohonan.</p></div>"
+    )  # fmt: skip
+    e = read(f"<html><body><article>{body}</article></body></html>")
+    assert "Paspor berlaku selama sepuluh tahun." in e.text
+    assert "Paspor diambil di kantor imigrasi tempat permohonan." in e.text
 
 
 @pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
@@ -353,9 +375,16 @@ def test_a_line_break_or_block_inside_a_cell_or_heading_separates_words() -> Non
     assert e.sections[0].headings == ("Tarif Harian",)
 
 
-def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
-    source = "Teks pembuka.\n\n<div hidden>\nCatatan tersembunyi\n</div>\n\n<p>Teks tampil.</p>\n"
-    assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == ["Teks pembuka.", "Teks tampil."]
+def test_a_markdown_files_raw_html_keeps_collapsed_text_and_drops_templates() -> None:
+    source = (
+        "Teks pembuka.\n\n<div hidden>\nJawaban yang dilipat\n</div>\n\n"
+        "<div>\n<template><p>Templat</p></template>\n</div>\n\n<p>Teks tampil.</p>\n"
+    )
+    assert READERS[".md"].read(source.encode(), "a.md").text.splitlines() == [
+        "Teks pembuka.",
+        "Jawaban yang dilipat",
+        "Teks tampil.",
+    ]
 
 
 @pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
@@ -365,8 +394,7 @@ def test_a_markdown_files_raw_html_drops_hidden_elements_too() -> None:
 )
 def test_a_page_hidden_whole_until_its_script_runs_is_read(filler: int, hiding: str) -> None:
     """A page hidden whole by an inline style or ``hidden`` that its script removes once loaded (against
-    a flash of unstyled content) was read as hidden: "no main text", the file refused. Its outermost
-    hiding element is shown; a dialog hidden inside it stays dropped."""
+    a flash of unstyled content) is read; hidden text is kept (see above), a hidden message with it."""
     text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
         "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
@@ -374,7 +402,10 @@ def test_a_page_hidden_whole_until_its_script_runs_is_read(filler: int, hiding: 
         + "<div style='display:none'><p>Sesi Anda berakhir, muat ulang halaman</p></div>"
     )  # fmt: skip
     e = read(f"<html>{hiding}<article>{body}</article></body></html>")
-    assert e.text.splitlines()[filler:] == ["Cuti bersama ditetapkan oleh menteri setiap tahun"]
+    assert e.text.splitlines()[filler:] == [
+        "Cuti bersama ditetapkan oleh menteri setiap tahun",
+        "Sesi Anda berakhir, muat ulang halaman",
+    ]
     assert section_of_first(e) == ("Cuti",)
 
 

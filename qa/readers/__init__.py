@@ -83,12 +83,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v4"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v4"),
+    ".md": Reader("markdown", "markdown-it-py", "v5"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v5"),
     ".pdf": Reader("pdf", "pypdf", "v5"),
     ".docx": Reader("docx", "python-docx", "v3"),
-    ".html": Reader("html", "trafilatura", "v5"),
-    ".htm": Reader("html", "trafilatura", "v5"),
+    ".html": Reader("html", "trafilatura", "v6"),
+    ".htm": Reader("html", "trafilatura", "v6"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -1,73 +1,45 @@
 """An HTML tree made to read as a browser shows it, before trafilatura or the block reading sees it.
 
-Three things a browser's reader sees differently from the markup: what is never shown (templates,
-``hidden`` elements, inline ``display: none``), a note marker glued to the word before it, and
-paragraphs made with two line breaks instead of ``<p>``. ``prepare`` changes the tree in place.
+Three things read differently from the markup: templates, which are never shown (collapsed and hidden
+text is kept: see ``drop_templates``), a note marker glued to the word before it, and paragraphs made
+with two line breaks instead of ``<p>``. ``prepare`` changes the tree in place.
 """
 
 from __future__ import annotations
-
-import re
 
 from ._htmlblocks import BLOCK, HEADINGS
 
 
 def prepare(root, page: bool = True) -> None:
-    """``root`` (an lxml.html tree: a page, or with ``page`` false a piece of one) without what is not
-    shown, paragraphs apart (see the functions)."""
-    drop_hidden(root, page)
+    """``root`` (an lxml.html tree: a page, or with ``page`` false a piece of one) without templates and
+    note markers, paragraphs apart (see the functions). ``page`` is kept for the callers' symmetry."""
+    drop_templates(root)
     drop_note_markers(root)
     split_at_double_breaks(root)
 
 
-# An inline style that hides the element (a property of its own: "content-visibility: hidden" is not it).
-_INVISIBLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\b", re.I)
 _SHADOW_ROOT = {"shadowrootmode", "shadowroot"}  # the attribute (and its pre-2023 name) of a shadow root
 
 
-def drop_hidden(root, page: bool = True) -> None:
-    """Remove what a browser never shows: ``<template>`` contents (not a declarative shadow root's,
-    which server-rendered web components are made of), elements with the ``hidden`` attribute (not
-    ``hidden="until-found"``: collapsed text a reader can find and open), and elements an inline style
-    hides (``display: none``, ``visibility: hidden``); trafilatura kept the first two. Then the other
-    ``style`` attributes go: trafilatura drops any element whose style mentions "hidden", and
-    ``overflow: hidden`` is a layout wrapper around text a reader sees. A removed element's tail stays.
-    A ``page`` whose every word is hidden is shown by its script once loaded (``<body style="display:
-    none">`` against a flash of unstyled content, an app's wrapper): the outermost such element is
-    shown, what it hides within (a dialog, a collapsed menu) is still dropped. Not so a piece of a
-    page (a Markdown file's raw HTML block): its hidden element is hidden among text shown around it."""
+def drop_templates(root) -> None:
+    """Remove ``<template>`` contents, which a browser never renders (a script clones them), but not a
+    declarative shadow root's, which server-rendered web components are made of. Then every ``style``
+    attribute goes: trafilatura drops any element whose style mentions "hidden" or "display: none".
+
+    Text hidden until the reader acts on it (``hidden`` elements, inline ``display: none`` or
+    ``visibility: hidden``: an FAQ's collapsed answers, a page's inactive tabs, jQuery's toggled
+    panels) is kept: it is the page's content, what a question to this assistant is about, and search
+    engines index it as well. A stray dialog or form message read along costs one passage; an FAQ read
+    without its answers would make the assistant say the document is silent."""
     from lxml import etree  # type: ignore[import-untyped]
 
-    hidden_elements = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         if element.tag == "template" and _SHADOW_ROOT.intersection(element.attrib):
             element.tag = "div"  # declarative shadow DOM: the browser shows it in place
-        hidden = element.get("hidden")
-        if (hidden is not None and hidden.strip().lower() != "until-found") or _INVISIBLE.search(
-            element.get("style", "")
-        ):
-            hidden_elements.append((element, element.tag))
-            element.tag = "template"
         element.attrib.pop("style", None)
-    if page and hidden_elements and not _shows_text(root):  # hidden whole: its script shows it
-        hidden_elements.sort(key=lambda pair: -len(pair[0].text_content()))  # outermost first
-        for element, tag in hidden_elements:
-            element.tag = tag
-            if _shows_text(root):
-                break
     etree.strip_elements(root, "template", with_tail=False)
-
-
-def _shows_text(root) -> bool:
-    """Whether any text of the page's body is outside templates (hidden ones included) and scripts."""
-    return any(
-        text.strip()
-        for text in root.xpath(
-            "//body//text()[not(ancestor::template or ancestor::script or ancestor::style)]"
-        )
-    )
 
 
 def drop_note_markers(root) -> None:
