@@ -74,6 +74,9 @@ def test_a_document_added_by_a_rebuild_can_be_named_through_the_api(one_document
     for api in ["/ask", "/batch"]:
         (doc,) = [p for p in endpoints[api]["parameters"] if p["parameter_name"] == "doc"]
         assert "enum" not in json.dumps(doc["type"]) and DOC not in json.dumps(doc), doc
+    # and what /batch gives back is named on the API page (it read 'the "value_31" File component')
+    (returned,) = endpoints["/batch"]["returns"]
+    assert returned["label"] == "Hasil (JSONL, satu objek per pertanyaan)", returned
 
 
 def test_an_unknown_document_is_one_clear_message_and_leaving_doc_out_still_answers(
