@@ -148,7 +148,8 @@ class LiveAssistant:
             self._failing, self._retry_at = stamp, self._clock() + self._retry_in
             if not again or failure != self._logged:  # each change, and each distinct failure, once
                 self._logged = failure
-                self.log(f"{failure}; still serving the previous one (trying again in {RETRY_FIRST:.0f} s, "
+                delay = self._retry_in
+                self.log(f"{failure}; still serving the previous one (trying again in {delay:.0f} s, "
                          f"then less often, every {RETRY_MAX:.0f} s at most, while it fails)")  # fmt: skip
             return False
         self._stamp, self._failing, self._logged, self._retry_in = stamp, None, None, RETRY_FIRST

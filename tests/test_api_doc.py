@@ -74,6 +74,9 @@ def test_a_document_added_by_a_rebuild_can_be_named_through_the_api(one_document
     for api in ["/ask", "/batch"]:
         (doc,) = [p for p in endpoints[api]["parameters"] if p["parameter_name"] == "doc"]
         assert "enum" not in json.dumps(doc["type"]) and DOC not in json.dumps(doc), doc
+    # and what /batch gives back is named on the API page (it read 'the "value_31" File component')
+    (returned,) = endpoints["/batch"]["returns"]
+    assert returned["label"] == "Hasil (JSONL, satu objek per pertanyaan)", returned
 
 
 def test_an_unknown_document_is_one_clear_message_and_leaving_doc_out_still_answers(
@@ -137,6 +140,26 @@ def test_a_document_named_as_a_client_types_it_is_found(settings, tmp_path) -> N
     (settings.corpus_dir / "lain").mkdir()
     (settings.corpus_dir / "lain" / "panduan.md").write_text("Panduan kedua.\n", encoding="utf-8")
     app = make_app(settings, FakeEncoder(), tmp_path / "web2", threshold=0.0)
-    with pytest.raises(InputError, match="Dokumen tidak dikenal"):
+    with pytest.raises(InputError, match="cocok dengan 2 dokumen"):
         app.check_doc("panduan.md")  # two documents have that file name: neither is guessed
     assert app.check_doc("lain/panduan.md") == "lain/panduan.md"
+
+
+def test_a_name_two_documents_share_is_told_as_such_not_as_unknown(settings, tmp_path) -> None:
+    """A file name two folders share (``panduan.md`` in ``sub/`` and ``lain/``), or a name two files
+    share once normalised: before, "Dokumen tidak dikenal", untrue, and silent on the way out (the
+    path). Names that only look like paths are still refused, never resolved against the disk."""
+    for folder in ("sub", "lain"):
+        (settings.corpus_dir / folder).mkdir()
+        (settings.corpus_dir / folder / "panduan.md").write_text(f"Panduan {folder}.\n", encoding="utf-8")
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, _demo):
+        event, data = _raw(url, "ask", ["apa isi panduan?", 3, "panduan.md"])
+        assert event == "error" and "tidak dikenal" not in data["error"], data  # type: ignore[index]
+        assert "cocok dengan 2 dokumen: 'lain/panduan.md', 'sub/panduan.md'" in data["error"], data  # type: ignore[index]
+        event, data = _raw(url, "ask", ["apa isi panduan?", 3, "sub/panduan.md"])
+        assert event == "complete" and _sources(data[0]) == {"sub/panduan.md"}, data  # type: ignore[index]
+    for hostile in ("../sub/panduan.md", str(settings.corpus_dir / "sub" / "panduan.md"), "sub/panduan.md\0",
+                    "./sub/panduan.md", "sub//panduan.md", "/panduan.md"):  # fmt: skip
+        with pytest.raises(InputError, match="Dokumen tidak dikenal"):
+            app.check_doc(hostile)

@@ -137,3 +137,43 @@ def test_a_gradio_client_that_stops_while_its_question_waits_costs_no_encoding(s
         time.sleep(0.05)
     assert not any("ditinggalkan" in q for q in encoder.queries), encoder.queries
     assert turns.dropped == 1 and turns.load == (False, 0)
+
+
+def _submit_upload(port: int, tmp_path, name: str, text: str) -> str:  # type: ignore[no-untyped-def]
+    import httpx
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    base = f"http://127.0.0.1:{port}/gradio_api"
+    with path.open("rb") as f:
+        (served,) = httpx.post(f"{base}/upload", files={"files": (name, f, "text/plain")}).json()
+    data = [{"path": served, "meta": {"_type": "gradio.FileData"}}, 3, ""]
+    return str(httpx.post(f"{base}/call/batch", json={"data": data}).json()["event_id"])
+
+
+def test_an_upload_whose_client_hangs_up_while_it_waits_frees_its_place_and_costs_no_encoding(
+    server, tmp_path
+) -> None:
+    """Uploads wait in the app's own line (two answered, four waiting). Before, one whose client left
+    kept its place until a slot came to it (a new upload refused as busy meanwhile) and its first
+    step was then encoded for nobody: nothing asked Gradio's event until the upload yielded."""
+    port, encoder, _turns, demo = server
+    uploads = next(f.fn for f in demo.fns.values() if f.api_name == "batch").__self__.uploads  # type: ignore[attr-defined]
+    holders = [_submit_upload(port, tmp_path, f"tahan{i}.txt", f"{HOLD} {i}\n") for i in range(2)]
+    with _listening(port, holders[0]) as first, _listening(port, holders[1]) as second:
+        deadline = time.monotonic() + 30
+        while uploads.load != (2, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert uploads.load == (2, 0)
+        leaver = _submit_upload(port, tmp_path, "pergi.txt", "pertanyaan yang ditinggalkan: apa tugasnya?\n")
+        with _listening(port, leaver):
+            while uploads.load != (2, 1) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert uploads.load == (2, 1)
+        _until_gone(demo, leaver)
+        while uploads.load != (2, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert uploads.load == (2, 0), "the place of an upload whose client left is still held"
+        encoder.gate.set()
+        assert "event: complete" in first.read().decode() and "event: complete" in second.read().decode()
+    assert not any("ditinggalkan" in q for q in encoder.queries), encoder.queries

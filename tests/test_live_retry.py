@@ -56,6 +56,8 @@ def test_a_reopen_that_fails_a_few_times_is_retried_with_a_growing_delay_and_log
     failed = [m for m in logs if "cannot be opened" in m]
     assert len(failed) == 2 and "disk busy" in failed[0] and "a file is missing" in failed[1], failed
     assert all("still serving the previous one" in m for m in failed)
+    # the delay it says is the one it keeps: 2 s after the first failure, 16 s after the fourth
+    assert "trying again in 2 s" in failed[0] and "trying again in 16 s" in failed[1], failed
     assert "index reopened" in logs[-1]
 
 

@@ -203,3 +203,51 @@ def test_places_held_by_visitors_who_left_do_not_turn_others_away() -> None:
 
     outcome = asyncio.run(scenario())
     assert sorted(outcome) == ["holder served", "x1 Left", "x2 Left", "x3 served", "y served", "z served"]
+
+
+@pytest.mark.parametrize("dropped_by", ["its turn coming", "a newcomer finding the line full"])
+def test_a_dropped_question_cancelled_before_it_wakes_does_not_hand_on_a_turn_it_never_had(
+    dropped_by: str,
+) -> None:
+    """A waiting question is dropped (its visitor left) and, before its task wakes to hear so, Gradio
+    cancels it too (a /cancel, a shutdown). Before, the cancelled task took the dropped ticket for a
+    turn just given to it and passed the turn on: two questions at the model at once."""
+
+    async def scenario() -> None:
+        turns, left, holding, most = Turns(per_session=1, line=2), set(), [0], [0]
+        release = asyncio.Event()
+
+        async def ask(name: str, wait: asyncio.Event | None = None) -> None:
+            async with turns.turn((name, name), lambda: name in left):
+                holding[0] += 1
+                most[0] = max(most[0], holding[0])
+                try:
+                    await (wait.wait() if wait is not None else asyncio.sleep(0.01))
+                finally:
+                    holding[0] -= 1
+
+        tasks = {"holder": asyncio.create_task(ask("holder", release))}
+        for name in ["leaver", "second"]:
+            await asyncio.sleep(0)
+            tasks[name] = asyncio.create_task(ask(name))
+        await asyncio.sleep(0)
+        assert turns.load == (True, 2)
+        left.add("leaver")
+        if dropped_by == "its turn coming":
+            release.set()
+            while turns.dropped == 0:  # the holder passes on: the leaver dropped, "second" served
+                await asyncio.sleep(0)
+        else:
+            tasks["third"] = asyncio.create_task(ask("third"))
+            while turns.dropped == 0:  # the line is full: the newcomer drops the leaver's place
+                await asyncio.sleep(0)
+        tasks["leaver"].cancel()  # before the leaver's task has woken
+        if dropped_by == "its turn coming":  # (else the line is full again)
+            tasks["fourth"] = asyncio.create_task(ask("fourth"))
+        release.set()
+        results = await asyncio.gather(*tasks.values(), return_exceptions=True)
+        assert most[0] == 1, "two questions held the turn at once"
+        assert turns.load == (False, 0) and not turns._waiting and not turns._of_session
+        assert all(r is None or isinstance(r, asyncio.CancelledError) for r in results), results
+
+    asyncio.run(scenario())

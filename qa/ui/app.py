@@ -36,13 +36,14 @@ BATCH_CONCURRENCY, BATCH_LINE = 2, 4
 WARM_UP = "apa isi dokumen ini?"
 
 
-def find_document(name: str, documents: list[str]) -> str | None:
-    """The document ``name`` names, as an API client types it: its id; else, when only one document
-    matches, the same text in another Unicode form or with spaces around it (a name copied from a Mac's
-    Finder is decomposed, ``cafe\u0301.txt``), or its file name alone (``panduan.md`` for
-    ``sub/panduan.md``, as ``qa ask --doc`` takes it)."""
+def documents_named(name: str, documents: list[str]) -> list[str]:
+    """The documents ``name`` may name, as an API client types it: its id; else those whose name is the
+    same text in another Unicode form or with spaces around it (a name copied from a Mac's Finder is
+    decomposed, ``cafe\u0301.txt``); else those whose file name alone it is (``panduan.md`` for
+    ``sub/panduan.md``, as ``qa ask --doc`` takes it). One is the document; several are not guessed
+    between. Only names of ``documents`` come back, whatever ``name`` holds (``../x``, a NUL)."""
     if name in documents:
-        return name
+        return [name]
 
     def key(text: str) -> str:
         return unicodedata.normalize("NFC", text).strip()
@@ -51,8 +52,8 @@ def find_document(name: str, documents: list[str]) -> str | None:
     for same in (lambda d: key(d) == wanted, lambda d: key(d.rsplit("/", 1)[-1]) == wanted):
         matches = [d for d in documents if same(d)]
         if matches:
-            return matches[0] if len(matches) == 1 else None
-    return None
+            return matches
+    return []
 
 
 class WebApp(BatchHandlers):
@@ -107,18 +108,22 @@ class WebApp(BatchHandlers):
         the page's choices may be older than the index, so they are not what is checked."""
         if doc is None or (isinstance(doc, str) and doc.strip() in ("", pages.ALL_DOCUMENTS)):
             return None
-        name = find_document(doc, self.documents) if isinstance(doc, str) else None
+        named = documents_named(doc, self.documents) if isinstance(doc, str) else []
+        if len(named) > 1:  # "tidak dikenal" would be untrue, and hide the way out: its path
+            shown = ", ".join(repr(d[:80]) for d in named[:4]) + (", …" if len(named) > 4 else "")
+            raise InputError(f"Nama {doc[:80]!r} cocok dengan {len(named)} dokumen: {shown}.",
+                             "Tulis nama lengkapnya, dengan foldernya.")  # fmt: skip
         gone = sorted(self.offered.difference(self.documents))
-        if name is None and isinstance(doc, str) and find_document(doc, gone) is not None:
+        if not named and isinstance(doc, str) and documents_named(doc, gone):
             raise InputError(
                 f"Dokumen {doc[:80]!r} sudah tidak ada di indeks: indeks diperbarui sejak halaman dibuka.",
                 "Muat ulang halaman untuk daftar dokumen terbaru, atau pilih “Semua dokumen”.",
             )
-        if name is None:
+        if not named:
             raise InputError(f"Dokumen tidak dikenal: {str(doc)[:80]!r}.", "Pilih salah satu dokumen korpus.")
         if not self.supports_doc:
             raise InputError("Versi ini belum bisa membatasi pertanyaan ke satu dokumen.")
-        return name
+        return named[0]
 
     def _call(self, questions: list[str], k: int, doc: str | None) -> list[dict]:
         extra = {"doc": doc} if doc is not None else {}

@@ -52,6 +52,18 @@ def _steps(questions: list[str]) -> Iterator[list[str]]:
         yield step
 
 
+class _Cancel(threading.Event):
+    """Set when the generator is closed, or read as set once ``gone()`` says the client left (polled by
+    the line every 0.5 s and before each step)."""
+
+    def __init__(self, gone: Callable[[], bool] | None) -> None:
+        super().__init__()
+        self._gone = gone
+
+    def is_set(self) -> bool:
+        return super().is_set() or (self._gone is not None and self._gone())
+
+
 class BatchHandlers:
     """Mixed into :class:`qa.ui.app.WebApp`, which provides ``workdir`` and ``answer_batch``."""
 
@@ -162,9 +174,12 @@ class BatchHandlers:
     ) -> Iterator[int | tuple[int, int] | tuple[BatchSummary, Path, Path]]:
         """``run_file`` in a worker thread: yields its place in line while it waits, (done, total) as it
         goes, then its result. Closing the
-        generator (Gradio does when the client has gone) cancels the work after the step in flight."""
+        generator (Gradio does when the client has gone) cancels the work after the step in flight; so
+        does Gradio marking the client gone while the upload waits in line, where nothing is yielded."""
+        from .asking import client_gone  # (asking imports app, which imports this module)
+
         events: queue.Queue = queue.Queue()
-        cancel = threading.Event()
+        cancel = _Cancel(client_gone())
 
         def work() -> None:
             try:

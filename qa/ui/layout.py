@@ -195,7 +195,8 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     )
     # /batch's own inputs: ``doc`` is a name checked against the served index when a request comes
     # (WebApp.check_doc), not a choice among the documents of start-up (a rebuild may add some)
-    api_file, api_btn = gr.File(visible=False), gr.Button(visible=False)
+    api_file = gr.File(visible=False, label="Hasil (JSONL, satu objek per pertanyaan)")  # the API page
+    api_btn = gr.Button(visible=False)
     api_doc = gr.Textbox(visible=False, label="Dokumen (nama, opsional)")
     # No concurrency limit here: a limit would park extra uploads in Gradio's queue, which every event
     # shares (max_size), so a visitor's question could be refused as "Queue is full". The app bounds the

@@ -88,9 +88,9 @@ class Turns:
         try:
             await ticket
         except asyncio.CancelledError:  # the client left while waiting
-            if ticket.done() and not ticket.cancelled():
+            if ticket.done() and not ticket.cancelled() and ticket.exception() is None:
                 self._pass_on()  # the turn had just been given to it: hand it on
-            else:
+            else:  # still waiting, or dropped (Left) and out of the line already: no turn to hand on
                 self._forget(visitor, ticket)
             raise
         finally:
