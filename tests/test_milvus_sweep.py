@@ -277,6 +277,29 @@ def test_a_malformed_or_miscounting_manifest_property_is_refused_in_one_line(tmp
         milvus_target.forget(parse_store(spec))
 
 
+@pytest.mark.slow
+def test_a_manifest_from_an_older_version_is_stale_not_unreadable(tmp_path: Path) -> None:
+    """A store built before the manifest gained its ``text`` and ``extraction`` sections (format 1 all
+    along) was refused as "the manifest ... is unreadable, rebuild it with --force" by every command, while
+    the local store calls such an index stale and rebuilds it under ``auto``."""
+    from qa.errors import IndexStaleError
+
+    spec = f"milvus:{tmp_path / 'store.db'}"
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store=spec)
+    try:
+        first = Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+        client, name = connect(parse_store(spec)), first.index.vectors.collection
+        older = {k: v for k, v in first.index.manifest.items() if k not in ("text", "extraction")}
+        client.alter_collection_properties(name, properties={P_MANIFEST: json.dumps(older)})
+        with pytest.raises(IndexStaleError, match="stale: text"):
+            Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
+        rebuilt = Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+        assert rebuilt.index.vectors.collection != name
+        assert "text" in rebuilt.index.manifest and rebuilt.index.chunks == first.index.chunks
+    finally:
+        milvus_target.forget(parse_store(spec))
+
+
 def test_a_lite_database_given_as_the_index_folder_still_opens_after_calibrate_kept_a_file_aside(
     tmp_path: Path,
 ) -> None:

@@ -89,13 +89,15 @@ def current_name(target: StoreTarget) -> str | None:
 
 def _well_formed(manifest: Any, collection: str) -> bool:
     """The shape the readers rely on, a passage count, and this collection's own name: a manifest copied
-    from another collection would name that one's passage-table cache."""
-    if not isinstance(manifest, dict):
+    from another collection would name that one's passage-table cache. A section an older version did
+    not write yet (``text``, ``extraction``) is absent, not malformed: the manifest is then stale, and
+    rebuilt under ``auto`` as the local store's is, rather than refused as unreadable."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("store"), dict):
         return False
-    sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss", "store")
+    sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss")
     n = manifest.get("chunks")
     return (
-        all(isinstance(manifest.get(name), dict) for name in sections)
+        all(isinstance(manifest.get(name, {}), dict) for name in sections)
         and isinstance(n, int)
         and not isinstance(n, bool)
         and n > 0
