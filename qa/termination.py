@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 
 
 def unwind_on_termination() -> None:
-    """Turn SIGTERM and SIGHUP into ``SystemExit`` (exit 143 / 129) unless the caller ignores them."""
+    """Turn SIGTERM and SIGHUP into ``SystemExit`` (exit 143 / 129) unless the caller ignores them.
+
+    Only the main thread can set a handler (``qa.cli.main`` run in a caller's thread raised ValueError
+    before doing anything); elsewhere the signals stay as the program running us set them."""
+    if threading.current_thread() is not threading.main_thread():
+        return
     for signum in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) == signal.SIG_DFL:
             signal.signal(signum, _exit)

