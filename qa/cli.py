@@ -15,6 +15,7 @@ from .cli_args import EXAMPLE, build_parser
 from .config import Settings
 from .errors import QAError, describe
 from .printable import discard_stdout, emit, emit_json, for_terminal, format_result
+from .termination import unwind_on_termination
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -67,18 +68,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     emit_json(open_assistant(args, build="never", read_only=True).info())
     return 0
-
-
-def _unwind_on_termination() -> None:
-    """SIGTERM (``kill``, a stopped container) and SIGHUP (a closed terminal or SSH session) unwind like
-    Ctrl-C, with exit status 128 + the signal: a batch's output closed and its lock removed, a build's
-    half-written folder removed at once (it stayed in the user's index folder until the next build).
-    A signal the caller ignores (``nohup``) stays ignored."""
-    import signal
-
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) == signal.SIG_DFL:
-            signal.signal(signum, lambda signum, frame: sys.exit(128 + signum))
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -194,7 +183,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _unwind_on_termination()
+    unwind_on_termination()
     try:
         return COMMANDS[args.command](args)
     except QAError as exc:

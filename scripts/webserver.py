@@ -66,12 +66,18 @@ def _wait_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> 
 
 @contextlib.contextmanager
 def running_app(
-    index_dir: Path, workdir: Path, timeout: float = 300, corpus: Path = CORPUS, store: str = "local"
+    index_dir: Path,
+    workdir: Path,
+    timeout: float = 300,
+    corpus: Path = CORPUS,
+    store: str = "local",
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """``python app.py`` on a free loopback port with the bundled model (builds the index when missing);
-    ``store`` as ``QA_STORE`` (a Milvus Lite file is then held by the app until it stops)."""
+    ``store`` as ``QA_STORE`` (a Milvus Lite file is then held by the app until it stops), ``extra_env``
+    over the rest (``TMPDIR``: where its folder of uploads goes)."""
     port = free_port()
-    env = app_env(index_dir, corpus, port, workdir, store)
+    env = {**app_env(index_dir, corpus, port, workdir, store), **(extra_env or {})}
     log = workdir / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -140,6 +141,27 @@ def raw_ask_json(url: str, question: str) -> dict:
     status, event, data = raw_ask(url, json.dumps({"data": [question, 3]}))
     assert (status, event) == (200, "complete"), (status, event, data[:300])
     return json.loads(data)[0]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_an_app_stopped_by_a_signal_removes_its_folder_of_uploads_and_answers(
+    real_index_dir, tmp_path, signum
+) -> None:
+    """``python app.py`` (``make run``, a Space) stopped with SIGTERM (a stopped container or Space) or
+    SIGHUP (its terminal closed) died at once: its ``qa-web-…`` folder, holding each visitor's uploaded
+    questions and their answers, stayed in the temporary folder for good. Only ``qa serve`` unwound."""
+    from gradio_client import handle_file
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    upload = tmp_path / "pertanyaan.txt"
+    upload.write_text(f"{MISSION}\n", encoding="utf-8")
+    with running_app(real_index_dir, tmp_path, extra_env={"TMPDIR": str(temp)}) as (url, proc):
+        client(url, tmp_path / "downloads").predict(handle_file(str(upload)), 2, api_name="/batch")
+        assert list(temp.glob("qa-web-*/batch-*/jawaban.jsonl"))  # the visitor's answers, kept for download
+        proc.send_signal(signum)
+        assert proc.wait(timeout=30) == -signum  # unwound, then ended by the signal (143 / 129 in a shell)
+    assert not list(temp.glob("qa-web-*"))
 
 
 def test_a_port_in_use_is_one_line_and_exit_code_2(tmp_path):

@@ -473,12 +473,12 @@ def _unwritable_results(monkeypatch) -> None:
 def _copy_fails(monkeypatch) -> None:
     import errno
 
-    import qa.ui.batch
+    import qa.ui.runs
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(qa.ui.batch.shutil, "copyfile", full)
+    monkeypatch.setattr(qa.ui.runs.shutil, "copyfile", full)
 
 
 @pytest.mark.parametrize(

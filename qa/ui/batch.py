@@ -1,8 +1,8 @@
 """The Batch tab and the /batch API: an uploaded question file in, ``jawaban.jsonl`` and ``jawaban.csv`` out.
 
-An upload is copied once into a fresh folder and parsed once; its size, question count and total
-characters are checked before the model sees anything. The model answers each question once, in small
-steps that give way to interactive questions (:class:`~qa.ui.scheduler.PriorityLock`), and
+An upload is copied once into a fresh folder (:mod:`qa.ui.runs`) and parsed once; its size, question
+count and total characters are checked before the model sees anything. The model answers each question
+once, in small steps that give way to interactive questions (:class:`~qa.ui.scheduler.PriorityLock`), and
 :func:`qa.batch.run_batch` writes each answered chunk to both the JSONL and the CSV.
 The handlers are generators: when the visitor leaves, Gradio closes them and the work stops after the
 step in flight, and its folder is removed.
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import queue
 import shutil
-import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,18 +20,20 @@ from typing import Any
 import gradio as gr
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, run_batch
-from ..errors import InputError, OutputError, QAError
+from ..errors import InputError, QAError
 from ..live import LiveAssistant
 from ..manifest import corpus_key
 from . import pages
 from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error
+from .runs import copy_in, prune
 from .scheduler import Admission, Cancelled, Full
-from .visitor import BUSY, for_visitor, server_side
+from .visitor import BUSY, for_visitor
 
-RUN_TTL = 3600  # seconds a batch's result folder is kept for downloading
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
+
+
 class BatchCancelled(Exception):
     """The visitor left: stop answering (never shown to anyone)."""
 
@@ -116,8 +116,8 @@ class BatchHandlers:
         self, path: Path, ext: str, k: int, doc: str | None, on_progress: Progress | None,
         cancel: threading.Event | None,
     ) -> tuple[BatchSummary, Path, Path]:  # fmt: skip
-        self._prune()
-        run = self._copy_in(path, ext)
+        prune(self.workdir)
+        run = copy_in(self.workdir, path, ext)
         src = run / f"pertanyaan{ext}"
         try:
             records = read_upload(src)
@@ -153,21 +153,6 @@ class BatchHandlers:
             shutil.rmtree(run, ignore_errors=True)
             raise
         return summary, run / "jawaban.csv", run / "jawaban.jsonl"
-
-    def _copy_in(self, path: Path, ext: str) -> Path:
-        """A fresh folder holding a copy of the upload (a full disk here is the server's problem)."""
-        run: Path | None = None
-        try:
-            run = Path(tempfile.mkdtemp(prefix="batch-", dir=self.workdir))
-            shutil.copyfile(path, run / f"pertanyaan{ext}")
-            return run
-        except OSError as exc:
-            if run is not None:
-                shutil.rmtree(run, ignore_errors=True)
-            where = run or self.workdir
-            raise server_side(
-                OutputError(f"cannot copy the upload into {where} ({exc.strerror or exc})")
-            ) from None
 
     def _stream(
         self, upload: Any, k: Any, doc: Any
@@ -240,16 +225,3 @@ class BatchHandlers:
                     yield gr.skip()
         except QAError as exc:
             raise ui_error(exc) from None
-
-    def _prune(self) -> None:
-        """Drop result folders older than RUN_TTL, so a long-running Space does not fill its disk. Another
-        upload may remove a folder between the listing and its ``stat`` (its own failed run, or the same
-        prune): that is skipped, never the end of this visitor's upload."""
-        cutoff = time.time() - RUN_TTL
-        for d in self.workdir.glob("batch-*"):
-            try:
-                old = d.lstat().st_mtime < cutoff
-            except OSError:
-                continue
-            if old:
-                shutil.rmtree(d, ignore_errors=True)

@@ -13,10 +13,10 @@ import gradio as gr
 from . import bars, pages, render
 from .app import WebApp
 from .asking import FairAsk
-from .batch import RUN_TTL
 from .choices import doc_choice, follow_documents
 from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
 from .refusals import CheckedBlocks
+from .runs import RUN_TTL
 
 # Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
 ID_STRINGS = {

@@ -12,6 +12,7 @@ import sys
 from collections.abc import MutableMapping
 
 from ..errors import InputError, QAError, describe
+from ..termination import unwind_on_termination
 from .limits import server_address
 
 # Whole numbers Gradio parses at import or launch (gradio 6.31: http_server, node_server, queueing, blocks)
@@ -31,7 +32,10 @@ def check_server_env(env: MutableMapping[str, str] | None = None) -> None:
 
 
 def main() -> None:
-    """``python app.py`` (and Spaces): like ``qa serve``, core errors as one line and an exit code."""
+    """``python app.py`` (and Spaces): like ``qa serve``, core errors as one line and an exit code, and
+    SIGTERM/SIGHUP unwinding (a stopped Space or ``make run``'s terminal closed left the folder of visitors'
+    uploads and answers in the temporary folder)."""
+    unwind_on_termination()
     try:
         check_server_env()
         from .app import launch  # imports Gradio

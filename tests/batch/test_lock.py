@@ -82,7 +82,7 @@ def test_the_lock_never_outlives_its_run(tmp_path: Path, how: signal.Signals) ->
     _wait_for_records(proc, out, 8)
     proc.send_signal(how)
     rc, err = _finish(proc)
-    assert rc == {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -9}[how], err
+    assert rc == {signal.SIGINT: 130, signal.SIGTERM: -signal.SIGTERM, signal.SIGKILL: -9}[how], err
     assert "Traceback" not in err
     assert lock_path(out).exists() == (how == signal.SIGKILL)
     rc, err = _finish(_batch(tmp_path, out, "--resume"))
