@@ -68,6 +68,14 @@ HARNESS = textwrap.dedent(
 ).format(root=str(ROOT))
 
 
+def as_from_a_terminal() -> None:
+    """``preexec_fn`` for a command a test interrupts: SIGINT and SIGHUP back to their defaults. A shell
+    that starts the tests in the background (``make test &``, ``nohup``) leaves both ignored, and exec
+    keeps an ignored signal, so the command would run on through the Ctrl-C or hang-up the test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def qa_command(real: bool) -> list[str]:
     """``qa`` with the bundled model (real) or through the fake-encoder harness."""
     return [sys.executable, "-m", "qa.cli"] if real else [sys.executable, "-c", HARNESS]

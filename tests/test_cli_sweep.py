@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import IndexError_
-from scripts.trials import answers, open_index, qa_command, qa_env
+from scripts.trials import answers, as_from_a_terminal, open_index, qa_command, qa_env
 
 from .conftest import ROOT
 
@@ -45,6 +45,7 @@ def test_an_index_folder_whose_name_is_not_utf8_is_read_back(settings, tmp_path:
 def _held_build(settings, hold: str = "30", **popen) -> subprocess.Popen:
     """``qa index --force`` through the fake harness, paused with its temporary build folder written."""
     env = {**qa_env(settings.corpus_dir, settings.index_dir), "QA_TEST_HOLD_WRITE": hold}
+    popen.setdefault("preexec_fn", as_from_a_terminal)
     proc = subprocess.Popen([*qa_command(real=False), "index", "--force"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)  # fmt: skip
     assert proc.stdout is not None and proc.stdout.readline() == "writing\n"
