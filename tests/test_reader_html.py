@@ -16,6 +16,16 @@ def located(e: Extracted) -> list[tuple[tuple[str, ...], str]]:
     return [(s.headings, line) for s in e.sections for line in e.text[s.start : s.end].splitlines()]
 
 
+FILLER = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
+
+
+def page(heading: str, filler: int, body: str) -> str:
+    """A page of a heading, ``filler`` numbered paragraphs, then ``body``: at 0 a short page (read block by
+    block), at 4 a long one (read by trafilatura); the tests run both readings."""
+    fill = "".join(f"<p>{i}. {FILLER}</p>" for i in range(filler))
+    return f"<html><body><article><h1>{heading}</h1>{fill}{body}</article></body></html>"
+
+
 # Each of these short pages came back from trafilatura as one paragraph "Cuti Cuti tahunan ... Visa Visa
 # diurus ...": headings inside the passage, blocks merged, no heading path.
 SHORT_PAGES = {
@@ -91,13 +101,11 @@ def test_a_page_nested_past_the_parsers_depth_is_refused_not_cut() -> None:
 
 @pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
 def test_inline_code_is_a_word_of_its_sentence_a_code_block_is_dropped(filler: int) -> None:
-    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
-        "<h1>Formulir</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
-        + "<p>Isi formulir <code>F-7</code> sebelum berangkat</p><pre><code>print('rahasia')</code></pre>"
+        "<p>Isi formulir <code>F-7</code> sebelum berangkat</p><pre><code>print('rahasia')</code></pre>"
         + "<ul><li>Unduh <code>F-8</code> dari portal</li></ul>"
     )  # fmt: skip
-    e = read(f"<html><body><article>{body}</article></body></html>")
+    e = read(page("Formulir", filler, body))
     assert e.text.splitlines()[filler:] == ["Isi formulir F-7 sebelum berangkat", "Unduh F-8 dari portal"]
     assert "rahasia" not in e.text and section_of_first(e) == ("Formulir",)
 
@@ -255,10 +263,8 @@ def test_templates_are_dropped_collapsed_and_hidden_text_is_kept(filler: int) ->
     (an FAQ's collapsed answer, an inactive tab: ``hidden``, inline display:none or visibility:hidden) is
     the page's content and stays; and trafilatura dropped text inside ``overflow: hidden``, a plain
     layout wrapper, for the word "hidden" in its style."""
-    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
-        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
-        + "<div style='overflow: hidden'><p>Cuti bersama ditetapkan oleh menteri setiap tahun</p></div>"
+        "<div style='overflow: hidden'><p>Cuti bersama ditetapkan oleh menteri setiap tahun</p></div>"
         + "<template><p>Templat kosong untuk skrip</p></template>"
         + "<p hidden>Cuti melahirkan diberikan selama tiga bulan</p>"
         + "<div style='color: red; DISPLAY:none'>Cuti alasan penting paling lama satu bulan</div>"
@@ -266,7 +272,7 @@ def test_templates_are_dropped_collapsed_and_hidden_text_is_kept(filler: int) ->
         + "<p style='content-visibility: hidden'>Cuti sakit dengan surat dokter</p>"
         + "<div hidden='until-found'><p>Cuti besar setelah enam tahun bekerja</p></div>"
     )  # fmt: skip
-    e = read(f"<html><body><article>{body}</article></body></html>")
+    e = read(page("Cuti", filler, body))
     assert e.text.splitlines()[filler:] == [
         "Cuti bersama ditetapkan oleh menteri setiap tahun",
         "Cuti melahirkan diberikan selama tiga bulan",
@@ -282,15 +288,13 @@ def test_templates_are_dropped_collapsed_and_hidden_text_is_kept(filler: int) ->
 def test_an_faqs_collapsed_answers_are_read(filler: int) -> None:
     """A saved FAQ page whose answers are collapsed by an inline style until clicked (jQuery's toggle):
     the answers are what a question is about."""
-    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
-        "<h1>Tanya jawab</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
-        + "<h3 class='q'>Berapa lama masa berlaku paspor?</h3>"
+        "<h3 class='q'>Berapa lama masa berlaku paspor?</h3>"
         + "<div class='a' style='display:none'><p>Paspor berlaku selama sepuluh tahun.</p></div>"
         + "<h3 class='q'>Di mana paspor diambil?</h3>"
         + "<div class='a' hidden><p>Paspor diambil di kantor imigrasi tempat permohonan.</p></div>"
     )  # fmt: skip
-    e = read(f"<html><body><article>{body}</article></body></html>")
+    e = read(page("Tanya jawab", filler, body))
     assert "Paspor berlaku selama sepuluh tahun." in e.text
     assert "Paspor diambil di kantor imigrasi tempat permohonan." in e.text
 
@@ -299,13 +303,11 @@ def test_an_faqs_collapsed_answers_are_read(filler: int) -> None:
 def test_a_declarative_shadow_root_is_shown_text(filler: int) -> None:
     """A server-rendered web component puts its text in ``<template shadowrootmode>``, which a browser
     shows in place: read like any other element (the block reading dropped it with other templates)."""
-    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
-        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
-        + "<kartu-info><template shadowrootmode='open'><p>Cuti bersama ditetapkan menteri</p></template>"
+        "<kartu-info><template shadowrootmode='open'><p>Cuti bersama ditetapkan menteri</p></template>"
         + "</kartu-info><template><p>Templat kosong</p></template>"
     )  # fmt: skip
-    e = read(f"<html><body><article>{body}</article></body></html>")
+    e = read(page("Cuti", filler, body))
     assert e.text.splitlines()[filler:] == ["Cuti bersama ditetapkan menteri"]
 
 
@@ -313,16 +315,14 @@ def test_a_declarative_shadow_root_is_shown_text(filler: int) -> None:
 def test_a_note_marker_does_not_change_the_number_before_it(filler: int) -> None:
     """A superscript link to a note, glued to the word before it, changed it: "pasal 5¹" read "pasal 51",
     "catatan 9⁴" "catatan 94". A superscript that is not only such a link (m²) stays; so does the note."""
-    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
-        "<h1>Tarif</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
-        + '<p>Menurut pasal 5<sup><a href="#fn1">1</a></sup>, ruang 20 m<sup>2</sup> naik 3'
+        '<p>Menurut pasal 5<sup><a href="#fn1">1</a></sup>, ruang 20 m<sup>2</sup> naik 3'
         + '<sup class="reference"><a href="#cite-2">[2]</a></sup> kali.</p>'
         + '<p>Lihat catatan 9<a href="#fn4" class="footnote-ref"><sup>4</sup></a> dan situs'
         + '<sup><a href="https://kemlu.go.id">5</a></sup> ini.</p>'
         + '<ol><li id="fn1">Catatan kaki pertama tentang tarif.</li></ol>'
     )  # fmt: skip
-    e = read(f"<html><body><article>{body}</article></body></html>")
+    e = read(page("Tarif", filler, body))
     assert e.text.splitlines()[filler:] == [
         "Menurut pasal 5, ruang 20 m2 naik 3 kali.",
         "Lihat catatan 9 dan situs5 ini.",  # a link elsewhere is no note marker
@@ -335,16 +335,14 @@ def test_paragraphs_made_with_double_line_breaks_stay_apart(filler: int) -> None
     """An editor that makes paragraphs with <br><br> (old sites, many CMS articles): trafilatura merges
     the breaks into one, a single break is a space, so a heading and the paragraphs around it became
     one unpunctuated "sentence": "Syarat cuti Pegawai berhak ... penuh Prosedur pengajuan ..."."""
-    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
-        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
-        + "<div>Syarat cuti<br><br>Pegawai berhak atas cuti setelah bekerja satu tahun penuh<br>\n <br/>"
+        "<div>Syarat cuti<br><br>Pegawai berhak atas cuti setelah bekerja satu tahun penuh<br>\n <br/>"
         + "<br><b>Prosedur</b> pengajuan<br>kepada atasan langsung</div>"
         + "<p>Alamat kantor<br><br>Jalan Pejambon nomor enam</p>"
         + "<div>Catatan penting<br><br>Berkas diserahkan ke sekretariat<p>Paragraf di dalamnya.</p>"
         + "Teks sesudahnya</div>"  # blocks among the lines: they stay, the lines around them split
     )  # fmt: skip
-    e = read(f"<html><body><article>{body}</article></body></html>")
+    e = read(page("Cuti", filler, body))
     assert e.text.splitlines()[filler:] == [
         "Syarat cuti",
         "Pegawai berhak atas cuti setelah bekerja satu tahun penuh",
@@ -414,13 +412,11 @@ def test_a_paragraph_of_line_breaks_only_keeps_the_text_after_it(filler: int) ->
     """A spacer paragraph of two breaks (``<p><br><br></p>``, as WYSIWYG editors leave them) with text
     after it in the same element: the double-break split removed the empty paragraph and the text after
     it went with it."""
-    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
-        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
-        + "<div><p>Syarat cuti</p><p><br><br></p>Pegawai berhak atas cuti setelah bekerja satu tahun"
+        "<div><p>Syarat cuti</p><p><br><br></p>Pegawai berhak atas cuti setelah bekerja satu tahun"
         + "<p><br/>\n<br/></p>Permohonan diajukan kepada atasan langsung</div>"
     )  # fmt: skip
-    e = read(f"<html><body><article>{body}</article></body></html>")
+    e = read(page("Cuti", filler, body))
     assert e.text.splitlines()[filler:] == [
         "Syarat cuti",
         "Pegawai berhak atas cuti setelah bekerja satu tahun",
@@ -433,13 +429,11 @@ def test_text_between_blocks_without_a_paragraph_of_its_own_is_read(filler: int)
     """Text written straight into a ``<div>`` after a heading or a paragraph (old CMS pages, many blogs)
     is in trafilatura's output as the tail of the block before it, which the reading of that output
     skipped: the answer under "Syarat cuti" was lost."""
-    text = "Pegawai berhak atas cuti tahunan selama dua belas hari kerja menurut peraturan kepegawaian."
     body = (
-        "<h1>Cuti</h1>" + "".join(f"<p>{i}. {text}</p>" for i in range(filler))
-        + "<div><p>Syarat cuti</p>Pegawai berhak atas cuti setelah bekerja satu tahun penuh.</div>"
+        "<div><p>Syarat cuti</p>Pegawai berhak atas cuti setelah bekerja satu tahun penuh.</div>"
         + "<div><h2>Prosedur</h2>Permohonan diajukan kepada atasan langsung.</div><p>Akhir.</p>"
     )  # fmt: skip
-    e = read(f"<html><body><article>{body}</article></body></html>")
+    e = read(page("Cuti", filler, body))
     assert e.text.splitlines()[filler:] == [
         "Syarat cuti",
         "Pegawai berhak atas cuti setelah bekerja satu tahun penuh.",
