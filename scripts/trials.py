@@ -35,26 +35,23 @@ PROBES = ["apa tugas asisten menteri?", "siapa yang mengatur pertemuan bilateral
 # QA_TEST_SLOW_CHUNK=<s> makes each batch chunk take that much longer (so a test can kill a batch part-way).
 HARNESS = textwrap.dedent(
     """
-    import os, sys, time
+    import importlib, os, sys, time
     sys.path[:0] = [{root!r}]
     import qa.embedding, qa.indexing
     from scripts.fakes import FakeEncoder
     qa.embedding.make_encoder = lambda settings, log=None: FakeEncoder()
-    if os.environ.get("QA_TEST_HOLD_BUILD"):
-        real_encode_all = qa.indexing.encode_all
+    def hold(variable, module, name, word):
+        if not os.environ.get(variable):
+            return
+        owner = importlib.import_module(module)
+        real = getattr(owner, name)
         def held(*args, **kwargs):
-            print("encoding", flush=True)
-            time.sleep(float(os.environ["QA_TEST_HOLD_BUILD"]))
-            return real_encode_all(*args, **kwargs)
-        qa.indexing.encode_all = held
-    if os.environ.get("QA_TEST_HOLD_WRITE"):
-        import qa.writing
-        real_write_faiss = qa.writing._write_faiss
-        def held_write(*args, **kwargs):
-            print("writing", flush=True)
-            time.sleep(float(os.environ["QA_TEST_HOLD_WRITE"]))
-            return real_write_faiss(*args, **kwargs)
-        qa.writing._write_faiss = held_write
+            print(word, flush=True)
+            time.sleep(float(os.environ[variable]))
+            return real(*args, **kwargs)
+        setattr(owner, name, held)
+    hold("QA_TEST_HOLD_BUILD", "qa.indexing", "encode_all", "encoding")
+    hold("QA_TEST_HOLD_WRITE", "qa.writing", "_write_faiss", "writing")
     if os.environ.get("QA_TEST_SLOW_CHUNK"):
         import qa.assistant
         real_ask_many = qa.assistant.Assistant.ask_many
