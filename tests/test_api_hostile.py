@@ -44,3 +44,61 @@ def test_a_k_the_batch_slider_cannot_hold_is_named_in_indonesian(served) -> None
             error,
         )
         assert "Value" not in error and "Berkas" not in error
+
+
+def _fn_index(url: str, api_name: str) -> int:
+    deps = httpx.get(f"{url}config").json()["dependencies"]
+    return next(i for i, d in enumerate(deps) if d.get("api_name") == api_name)
+
+
+COMPONENT_CALL = {"session_hash": "s", "component_id": 99999, "fn_name": "x", "data": 1}
+NAMED_WHAT_THE_PAGE_LACKS = [
+    ("queue/join", {"data": ["apa?"], "fn_index": 999, "session_hash": "s"}, 404, "fungsi nomor 999"),
+    ("queue/join", {"data": [], "fn_index": "js_fn", "session_hash": "s"}, 404, "fungsi nomor"),  # JS only
+    ("call/nope", {"data": []}, 404, "Endpoint /nope tidak ada"),
+    ("call/js_fn", {"data": []}, 404, "Endpoint /js_fn tidak ada"),
+    ("run/nope", {"data": []}, 404, "Endpoint /nope tidak ada"),
+    ("api/nope", {"data": []}, 404, "Endpoint /nope tidak ada"),
+    ("call/v2/nope", {}, 404, "Endpoint /nope tidak ada"),
+    ("call/v2/ask", {"pertanyaan": "apa?"}, 422, "/ask tidak menerima 'pertanyaan'; /ask menerima question"),
+    ("call/v2/ask", {"k": 3}, 422, "/ask perlu question"),
+    ("component_server", COMPONENT_CALL, 404, "Halaman ini tidak punya fungsi komponen"),
+]
+
+
+@pytest.mark.parametrize(("route", "body", "status", "said"), NAMED_WHAT_THE_PAGE_LACKS)
+def test_a_request_naming_what_the_page_lacks_is_refused_at_the_door(served, route, body, status, said):
+    """Gradio looked these names up unchecked: a 500 (KeyError, FnIndexInferError, TypeError) or, for a
+    JavaScript-only event, ``{"error": null}``, each with a traceback in the server's log (checked by the
+    fixture). Now one Indonesian line naming the endpoints, before Gradio sees the request."""
+    url, _upload = served
+    if body.get("fn_index") == "js_fn":
+        body = {**body, "fn_index": _fn_index(url, "js_fn")}
+    reply = httpx.post(f"{url}gradio_api/{route}", json=body, timeout=30)
+    assert reply.status_code == status and said in reply.json()["error"], reply.text
+    if status == 404 and route != "component_server":
+        assert "API-nya: /batch, /ask" in reply.json()["error"]
+    asked = httpx.post(f"{url}gradio_api/call/v2/ask", json={"question": "apa tugas asisten?"})
+    assert asked.status_code == 200  # what exists still passes
+
+
+def test_a_message_stream_for_a_session_the_queue_does_not_hold_ends_cleanly(served) -> None:
+    """Gradio told the client "404" inside the stream, then raised into the started response: a logged
+    ``RuntimeError`` and a stream cut without its end (httpx: "incomplete chunked read")."""
+    url, _upload = served
+    for path in ["queue/data?session_hash=nobody", "call/ask/no-such-event"]:
+        with httpx.stream("GET", f"{url}gradio_api/{path}", timeout=30) as reply:
+            text = reply.read().decode()  # raised RemoteProtocolError before
+        assert reply.status_code == 200 and "404" in text, text
+
+
+def test_an_examples_click_without_an_example_is_a_clear_refusal(served) -> None:
+    """The examples' loader with null (the page sends the index of the example clicked): a ``TypeError``
+    traceback in Gradio's loader, ``{"error": null}`` to the client."""
+    import json
+
+    url, _upload = served
+    event, data = _call(url, "load_example", '{"data": [null]}')
+    assert event == "error" and json.loads(data)["error"].startswith("Nilai yang dikirim tidak sah"), data
+    event, _data = _call(url, "load_example", '{"data": [0]}')
+    assert event == "complete"

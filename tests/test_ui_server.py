@@ -27,8 +27,14 @@ REQUEST_TIMEOUT, HANG = 300.0, 1800.0
 
 
 @pytest.fixture(scope="module")
-def server(real_index_dir, tmp_path_factory):
-    with running_app(real_index_dir, tmp_path_factory.mktemp("ui-server")) as (url, proc):
+def server_dir(tmp_path_factory) -> Path:
+    """The server's working folder (its log: ``server.log``)."""
+    return tmp_path_factory.mktemp("ui-server")
+
+
+@pytest.fixture(scope="module")
+def server(real_index_dir, server_dir):
+    with running_app(real_index_dir, server_dir) as (url, proc):
         yield url, proc
 
 
@@ -248,6 +254,23 @@ def test_the_direct_routes_that_skip_the_queue_are_closed(server, route):
         urllib.request.urlopen(request, timeout=60)
     assert info.value.code == 404 and "join the queue" in info.value.read().decode()
     assert correct(raw_ask_json(server[0], MISSION), MISSION_EXPECTED)
+
+
+def test_names_the_page_lacks_are_refused_by_the_real_app_without_a_traceback(server, server_dir):
+    """``python app.py`` puts qa.ui.routecheck before Gradio's routes (docs/reliability.md section 31): an
+    unknown ``fn_index`` or endpoint was a 500 with a traceback in the operator's log."""
+    import httpx
+
+    url, log = server[0], server_dir / "server.log"
+    logged = log.stat().st_size
+    join = {"data": [MISSION], "fn_index": 999, "session_hash": "s"}
+    for route, body in [("queue/join", join), ("call/nope", {"data": []}), ("call/v2/ask", {"vraag": "x"})]:
+        reply = httpx.post(f"{url}gradio_api/{route}", json=body, timeout=60)
+        assert reply.status_code in (404, 422) and "/ask" in reply.json()["error"], reply.text
+    with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=nobody", timeout=60) as stream:
+        assert "404" in stream.read().decode()
+    assert correct(raw_ask_json(url, MISSION), MISSION_EXPECTED)
+    assert "Traceback" not in log.read_bytes()[logged:].decode(errors="replace")
 
 
 @pytest.mark.parametrize(

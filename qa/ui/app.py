@@ -169,11 +169,19 @@ def create_app(settings: Settings | None = None) -> WebApp:
     return app
 
 
-def launch(settings: Settings | None = None) -> None:
-    """Serve the app until interrupted (host/port from GRADIO_SERVER_NAME / GRADIO_SERVER_PORT)."""
+def middleware(demo: Any) -> list[Any]:
+    """What stands before Gradio's routes (``launch(app_kwargs={"middleware": ...})``, outermost first):
+    every body bounded, then requests naming what the page lacks refused."""
     from starlette.middleware import Middleware
 
     from .bodylimit import BodyLimit
+    from .routecheck import RouteCheck
+
+    return [Middleware(BodyLimit), Middleware(RouteCheck, blocks=demo)]
+
+
+def launch(settings: Settings | None = None) -> None:
+    """Serve the app until interrupted (host/port from GRADIO_SERVER_NAME / GRADIO_SERVER_PORT)."""
     from .layout import CSS, I18N, PAGE_JS, THEME, build_demo
     from .limits import MAX_FILE_SIZE, check_port_free, port_in_use, server_address
 
@@ -186,7 +194,7 @@ def launch(settings: Settings | None = None) -> None:
     try:
         demo.launch(
             server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, js=PAGE_JS,
-            theme=THEME(), i18n=I18N, app_kwargs={"middleware": [Middleware(BodyLimit)]},  # to FastAPI(...)
+            theme=THEME(), i18n=I18N, app_kwargs={"middleware": middleware(demo)},  # to FastAPI(...)
         )  # fmt: skip
     except OSError as exc:  # taken between our check and Gradio's bind
         if "port" in str(exc).lower():

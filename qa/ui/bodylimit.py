@@ -125,8 +125,8 @@ class BodyLimit:
             except OSError:
                 full = False  # cannot tell: Gradio's own write will say
             if full:
-                await _drain(receive)
-                await _refuse(send, 507, DISK_FULL_MESSAGE)
+                await drain(receive)
+                await refuse(send, 507, DISK_FULL_MESSAGE)
                 return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         declared = headers.get(b"content-length", b"").strip()
@@ -135,30 +135,21 @@ class BodyLimit:
             if size is None or size > limit:
                 continue_expected = headers.get(b"expect", b"").lower() == b"100-continue"
                 if not continue_expected and size is not None and size <= DRAIN_BYTES:
-                    await _drain(receive)
-                await _refuse(send, 413, too_large_message(size, limit))
+                    await drain(receive)
+                await refuse(send, 413, too_large_message(size, limit))
                 return
             await self.app(scope, receive, send)  # the server delivers no more than declared
             return
-        body, too_big, over = await _read_up_to(receive, limit)  # chunked or none: count as it comes
+        body, too_big, over = await read_up_to(receive, limit)  # chunked or none: count as it comes
         if too_big:
             if not over:
-                await _drain(receive)
-            await _refuse(send, 413, too_large_message(None, limit))
+                await drain(receive)
+            await refuse(send, 413, too_large_message(None, limit))
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # later calls: disconnect notices, as the server sends them
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
 
-async def _read_up_to(receive: Receive, limit: int) -> tuple[bytes, bool, bool]:
+async def read_up_to(receive: Receive, limit: int) -> tuple[bytes, bool, bool]:
     """At most ``limit`` bytes of body; then whether more than that was sent and whether the body is over
     (a later ``receive`` would wait for the client to leave)."""
     chunks: list[bytes] = []
@@ -176,7 +167,21 @@ async def _read_up_to(receive: Receive, limit: int) -> tuple[bytes, bool, bool]:
             return b"".join(chunks), False, True
 
 
-async def _drain(receive: Receive, budget: int = DRAIN_BYTES) -> None:
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives ``body`` (already read) once, then what the server sends (disconnects)."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def drain(receive: Receive, budget: int = DRAIN_BYTES) -> None:
     """Read and forget the rest of the body (up to ``budget`` bytes): nothing is kept or parsed."""
     while budget > 0:
         message = await receive()
@@ -185,7 +190,7 @@ async def _drain(receive: Receive, budget: int = DRAIN_BYTES) -> None:
         budget -= len(message.get("body", b""))
 
 
-async def _refuse(send: Send, status: int, message: str) -> None:
+async def refuse(send: Send, status: int, message: str) -> None:
     body = json.dumps({"error": message}, ensure_ascii=False).encode()
     await send({
         "type": "http.response.start",

@@ -112,6 +112,12 @@ def with_defaults(block_fn: Any, inputs: list[Any]) -> list[Any]:
     return [*inputs, *(p.default for p in params)]
 
 
+def _no_example(block: Any, value: Any) -> bool:
+    """An examples table (``gr.Dataset``) sent no example: the page sends the index of the one clicked,
+    and Gradio's loader failed on null with a logged ``TypeError`` (``{"error": null}`` to the client)."""
+    return value is None and hasattr(block, "get_block_name") and block.get_block_name() == "dataset"
+
+
 class CheckedBlocks(gr.Blocks):
     """``gr.Blocks`` whose refusals of a request's values say why (see the module docstring)."""
 
@@ -120,6 +126,8 @@ class CheckedBlocks(gr.Blocks):
     ) -> Any:
         inputs = with_defaults(block_fn, inputs)
         try:
+            if any(_no_example(block, value) for block, value in zip(block_fn.inputs, inputs, strict=False)):
+                raise ValueError("no example chosen")
             return await super().preprocess_data(block_fn, inputs, state, *args, **kwargs)
         except Error as exc:  # Gradio's own (a slider's range, a file outside its cache): English, and logged
             raise refusal(block_fn, inputs, exc) from None
