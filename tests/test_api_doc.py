@@ -163,3 +163,17 @@ def test_a_name_two_documents_share_is_told_as_such_not_as_unknown(settings, tmp
                     "./sub/panduan.md", "sub//panduan.md", "/panduan.md"):  # fmt: skip
         with pytest.raises(InputError, match="Dokumen tidak dikenal"):
             app.check_doc(hostile)
+
+
+def test_the_api_page_names_asks_values_not_1st_2nd_3rd(one_document_server) -> None:
+    """``gr.api`` labelled /ask's values "1st", "2nd", "3rd" (and its result "1st") on the API page; they
+    carry the Batch tab's words for the same values now, and the parameter names stay as they were."""
+    from gradio_client import Client
+
+    url, _app, _settings = one_document_server
+    client = Client(url, verbose=False, analytics_enabled=False)
+    ask = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/ask"]
+    labels = [(p["label"], p["parameter_name"]) for p in ask["parameters"]]
+    assert labels == [("Pertanyaan", "question"), ("Jumlah kutipan (k)", "k"),
+                      ("Dokumen (nama, opsional)", "doc")]  # fmt: skip
+    assert [r["label"] for r in ask["returns"]] == ["Jawaban (objek JSON, seperti qa ask --json)"]

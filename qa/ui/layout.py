@@ -228,5 +228,22 @@ def build_demo(app: WebApp) -> gr.Blocks:
             lambda: pages.about_html(app.assistant.info(), about), None, about_tab, api_visibility="private"
         )
         follow_documents(demo, app, [ask_doc, batch_doc])
-        gr.api(fair.ask, api_name="ask", **QUESTIONS)  # doc always offered, and checked when asked
+        ask_api = gr.api(fair.ask, api_name="ask", **QUESTIONS)  # doc always offered, and checked when asked
+        label_api_values(demo, ask_api, ASK_LABELS, ASK_RETURNS)
     return demo
+
+
+# /ask's values as the API page names them (the Batch tab's own labels where they are the same value)
+ASK_LABELS = ("Pertanyaan", "Jumlah kutipan (k)", "Dokumen (nama, opsional)")
+ASK_RETURNS = ("Jawaban (objek JSON, seperti qa ask --json)",)
+
+
+def label_api_values(demo: gr.Blocks, api: dict, inputs: tuple[str, ...], outputs: tuple[str, ...]) -> None:
+    """``gr.api`` labels an endpoint's values "1st", "2nd", "3rd" on the API page (the labels of the
+    placeholder components it makes for them) and takes no labels; they are given here, before the
+    page's configuration is built when the ``Blocks`` context closes."""
+    for key, labels in (("inputs", inputs), ("outputs", outputs)):
+        for block_id, label in zip(api[key], labels, strict=True):
+            block = demo.blocks[block_id]
+            if isinstance(block, gr.components.Component):  # gr.api's placeholders (gr.components.Api) are
+                block.label = label
