@@ -102,3 +102,17 @@ def test_an_examples_click_without_an_example_is_a_clear_refusal(served) -> None
     assert event == "error" and json.loads(data)["error"].startswith("Nilai yang dikirim tidak sah"), data
     event, _data = _call(url, "load_example", '{"data": [0]}')
     assert event == "complete"
+
+
+def test_an_upload_whose_files_part_is_not_a_file_is_a_clear_400(served) -> None:
+    """A ``files`` part without a file name (an empty one, or ``curl -F files=text``) is a plain form field:
+    Gradio's upload raised ``TypeError: File is not an instance of GradioUploadFile`` (500, a traceback)."""
+    url, _upload = served
+    for sent in [
+        {"files": {"files": ("", b"apa tugas asisten?\n")}},
+        {"files": {"lain": ("q.txt", b"x\n")}, "data": {"files": "apa tugas asisten?"}},
+    ]:
+        reply = httpx.post(f"{url}gradio_api/upload", timeout=30, **sent)  # type: ignore[arg-type]
+        assert reply.status_code == 400 and "bagian 'files' harus berupa berkas" in reply.json()["error"]
+    kept = httpx.post(f"{url}gradio_api/upload", files={"files": ("q.txt", b"apa?\n")}, timeout=30)
+    assert kept.status_code == 200 and kept.json()[0].endswith("q.txt")

@@ -11,10 +11,12 @@ those few routes (it sits inside :class:`~qa.ui.bodylimit.BodyLimit`, so the bod
 name against the page's own events and answers 404 or 422 with one Indonesian line; every other request,
 and every request naming what exists, passes untouched to Gradio, whose own checks follow.
 
-A message stream opened for a session or an event the queue does not hold (``/queue/data?session_hash=…``,
-``/call/ask/<unknown id>``) is told so inside the stream by Gradio, which then raises its 404 into the
-response it already started (``RuntimeError: Caught handled exception, but response already started``,
-logged, and the client's stream cut without its end). That stream is ended here, quietly.
+An upload whose ``files`` part is a plain field, not a file, is a 400 with one line too (Gradio raised a
+``TypeError``: 500). A message stream opened for a session or an event the queue does not hold
+(``/queue/data?session_hash=…``, ``/call/ask/<unknown id>``) is told so inside the stream by Gradio, which
+then raises its 404 into the response it already started (``RuntimeError: Caught handled exception, but
+response already started``, logged, and the client's stream cut without its end). That stream is ended
+here, quietly.
 
 Only Gradio's public names are read: ``Blocks.fns`` (``fn``, ``api_name``, ``api_visibility``),
 ``Blocks.blocks``, ``Blocks.get_api_info`` and ``PredictBody``, the queue's own model of a body.
@@ -38,6 +40,11 @@ NAMED = re.compile(
     r"(?:(?P<join>queue/join)|call/v2/(?P<v2>[^/]+)|(?:call|run|api)/(?P<name>[^/]+)|(?P<component>component_server))/?"
 )
 STREAMS = re.compile(r"(?:queue/data|call/[^/]+/[^/]+)/?")
+UPLOAD = re.compile(r"upload/?")
+NOT_A_FILE = (
+    "Unggahan tidak sah: bagian 'files' harus berupa berkas (multipart/form-data dengan nama berkas), "
+    "misalnya curl -F 'files=@pertanyaan.txt'."
+)
 
 
 def _route(path: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
@@ -70,6 +77,8 @@ class RouteCheck:
             await self.app(scope, receive, send)
         elif method == "GET" and _route(path, STREAMS):
             await self._stream(scope, receive, send)
+        elif method == "POST" and _route(path, UPLOAD):
+            await self._upload(scope, receive, send)
         elif method == "POST" and (named := _route(path, NAMED)):
             body, too_big, _ = await read_up_to(receive, MAX_REQUEST_BYTES)
             problem = (413, "Permintaan terlalu besar.") if too_big else self.problem(named, body)
@@ -139,19 +148,38 @@ class RouteCheck:
         return fn is not None and getattr(fn, "fn", None) is not None
 
     async def _stream(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        started = Started(send)
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receive, started)
         except RuntimeError as exc:
             # Gradio's "no such session" 404, raised after the stream told the client so: end it there
             cause = exc.__cause__
-            if not (started and isinstance(cause, HTTPException) and cause.status_code == 404):
+            if not (started.yes and isinstance(cause, HTTPException) and cause.status_code == 404):
                 raise
             with contextlib.suppress(OSError):
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A ``files`` part that is a plain form field (no file name: ``-F files=x``, or an empty name)
+        raised ``TypeError: File is not an instance of GradioUploadFile`` in Gradio's upload: a 500 and a
+        logged traceback. It is a 400 with one line; file parts written before it are Gradio's ``tmp…``
+        files, which ``BodyLimit`` removes once abandoned."""
+        started = Started(send)
+        try:
+            await self.app(scope, receive, started)
+        except TypeError as exc:
+            if started.yes or "GradioUploadFile" not in str(exc):
+                raise
+            await refuse(send, 400, NOT_A_FILE)
+
+
+class Started:
+    """A ``send`` that remembers whether the response has started (an error after that cannot be
+    answered with a response of its own)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send, self.yes = send, False
+
+    async def __call__(self, message: Message) -> None:
+        self.yes = self.yes or message["type"] == "http.response.start"
+        await self.send(message)
