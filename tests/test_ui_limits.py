@@ -31,6 +31,18 @@ def test_a_bad_k_is_one_clear_input_error(value):
 
 
 @pytest.mark.parametrize(
+    ("value", "said"),
+    [(10**30, "bukan '1000000000000000000…'"), (-(10**25), "bukan '-100000000000000000…'"),
+     ("9" * 40, "bukan '9999999999999999999…'"), (21, "bukan '21'"), ("x" * 20, f"bukan '{'x' * 20}'")],
+)  # fmt: skip
+def test_a_k_too_long_to_quote_whole_is_cut_visibly_not_turned_into_another_number(value, said):
+    """10**30 was quoted as '10000000000000000000' (10**19): a cut number read as another number."""
+    with pytest.raises(InputError) as refused:
+        parse_k(value)
+    assert str(refused.value).endswith(said), refused.value
+
+
+@pytest.mark.parametrize(
     ("value", "k"), [(1, 1), (3.0, 3), ("7", 7), (" 4 ", 4), (MAX_K, MAX_K), ("20.0", 20)]
 )
 def test_good_k_values_from_sliders_and_raw_calls(value, k):

@@ -25,7 +25,7 @@ from ..errors import InputError, QAError
 from ..live import REOPEN_SECONDS, LiveAssistant
 from . import bars, pages, render
 from .batch import BatchHandlers
-from .limits import DEFAULT_K, MAX_WEB_QUESTION_CHARS, check_question, is_blank, parse_k, ui_error
+from .limits import DEFAULT_K, MAX_WEB_QUESTION_CHARS, check_question, is_blank, parse_k, quoted, ui_error
 from .scheduler import Admission, PriorityLock
 
 # Gradio's queue, for the events that use it (questions and uploads wait in the app instead)
@@ -110,17 +110,18 @@ class WebApp(BatchHandlers):
             return None
         named = documents_named(doc, self.documents) if isinstance(doc, str) else []
         if len(named) > 1:  # "tidak dikenal" would be untrue, and hide the way out: its path
-            shown = ", ".join(repr(d[:80]) for d in named[:4]) + (", …" if len(named) > 4 else "")
-            raise InputError(f"Nama {doc[:80]!r} cocok dengan {len(named)} dokumen: {shown}.",
+            shown = ", ".join(quoted(d, 80) for d in named[:4]) + (", …" if len(named) > 4 else "")
+            raise InputError(f"Nama {quoted(doc, 80)} cocok dengan {len(named)} dokumen: {shown}.",
                              "Tulis nama lengkapnya, dengan foldernya.")  # fmt: skip
         gone = sorted(self.offered.difference(self.documents))
         if not named and isinstance(doc, str) and documents_named(doc, gone):
             raise InputError(
-                f"Dokumen {doc[:80]!r} sudah tidak ada di indeks: indeks diperbarui sejak halaman dibuka.",
+                f"Dokumen {quoted(doc, 80)} sudah tidak ada di indeks: "
+                "indeks diperbarui sejak halaman dibuka.",
                 "Muat ulang halaman untuk daftar dokumen terbaru, atau pilih “Semua dokumen”.",
             )
         if not named:
-            raise InputError(f"Dokumen tidak dikenal: {str(doc)[:80]!r}.", "Pilih salah satu dokumen korpus.")
+            raise InputError(f"Dokumen tidak dikenal: {quoted(doc, 80)}.", "Pilih salah satu dokumen korpus.")
         if not self.supports_doc:
             raise InputError("Versi ini belum bisa membatasi pertanyaan ke satu dokumen.")
         return named[0]

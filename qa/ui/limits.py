@@ -44,9 +44,16 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def quoted(value: object, limit: int = 20) -> str:
+    """``value`` quoted for a message, cut to ``limit`` characters with an ellipsis: a cut number must not
+    read as another number (``10**30`` was quoted as ``'10000000000000000000'``, 10**19)."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def parse_k(value: object) -> int:
     """``k`` from a slider or a raw API call: a whole number in 1..MAX_K, else one clear InputError."""
-    wrong = InputError(f"k harus bilangan bulat antara 1 dan {MAX_K}, bukan {str(value)[:20]!r}")
+    wrong = InputError(f"k harus bilangan bulat antara 1 dan {MAX_K}, bukan {quoted(value)}")
     if isinstance(value, bool):
         raise wrong
     if isinstance(value, str):

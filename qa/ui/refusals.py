@@ -24,6 +24,8 @@ from typing import Any
 import gradio as gr
 from gradio.exceptions import Error, InvalidPathError
 
+from .limits import quoted
+
 TITLE = "Permintaan tidak sah"
 HOW_TO_SEND_A_FILE = (
     "unggah dulu lewat handle_file(...) di gradio_client, atau POST /gradio_api/upload, lalu kirim path "
@@ -72,7 +74,7 @@ def _off_slider(block_fn: Any, inputs: list[Any]) -> str | None:
                 continue
             name = names[i] if i < len(names) else f"nilai ke-{i + 1}"
             whole = " bulat" if block.step == 1 else ""
-            return f"{name} harus bilangan{whole} antara {low:g} dan {high:g}, bukan {str(value)[:20]!r}."
+            return f"{name} harus bilangan{whole} antara {low:g} dan {high:g}, bukan {quoted(value)}."
     return None
 
 
