@@ -351,3 +351,23 @@ def test_the_page_says_it_is_indonesian_whatever_the_browsers_language(browser, 
         assert page.evaluate("() => document.documentElement.lang") == "id"
     finally:
         context.close()
+
+
+def test_markup_in_a_question_and_in_an_uploads_name_and_rows_stays_text(page, tmp_path):
+    """A hostile visitor's markup, in the question (echoed by the card: "Dokumen tidak menyebut …") and in
+    an uploaded file's name and rows (shown by the upload box and the preview), is shown as text: no
+    element is made from it and none of its handlers runs."""
+    page.evaluate("() => { window.__hit = 0; }")
+    _ask(page, '<img src=x onerror="window.__hit=1"><script>window.__hit=2</script> apa tugas asisten?')
+    upload = tmp_path / "<img src=x onerror=window.__hit=3>.csv"
+    upload.write_text('id,question\n1,<img src=x onerror="window.__hit=4"> apa tugas?\n', encoding="utf-8")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text(".csv").first.wait_for(timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-run").click()
+    page.locator('#qa-results a[download="jawaban.csv"]').wait_for()
+    assert '<img src=x onerror="window.__hit=4">' in page.locator("#qa-preview").inner_text()
+    made = "#qa-card img, #qa-card script, #qa-passages img, #qa-upload img, #qa-preview img, #qa-summary img"
+    assert page.locator(made).count() == 0
+    assert page.evaluate("() => window.__hit") == 0
