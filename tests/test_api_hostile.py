@@ -117,3 +117,22 @@ def test_an_upload_whose_files_part_is_not_a_file_is_a_clear_400(served) -> None
         assert reply.status_code == 400 and "bagian 'files' harus berupa berkas" in reply.json()["error"]
     kept = httpx.post(f"{url}gradio_api/upload", files={"files": ("q.txt", b"apa?\n")}, timeout=30)
     assert kept.status_code == 200 and kept.json()[0].endswith("q.txt")
+
+
+def test_sessions_a_client_makes_up_are_kept_up_to_a_bound(settings, tmp_path, monkeypatch) -> None:
+    """Every request with a new ``session_hash`` made Gradio keep a session (a copy of the page's component
+    configuration, about 50 KB) until 10,000 of them, about 500 MB; the server keeps ``SESSIONS`` now,
+    least recently used dropped first, and still answers."""
+    import uuid
+
+    from qa.ui import app as web
+
+    monkeypatch.setattr(web, "SESSIONS", 20)
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, demo):
+        index = _fn_index(url, "ask")
+        for _ in range(45):
+            body = {"data": ["apa tugas?", 3, None], "fn_index": index, "session_hash": uuid.uuid4().hex}
+            assert httpx.post(f"{url}gradio_api/queue/join", json=body, timeout=30).status_code == 200
+        event, _data = _call(url, "ask", '{"data": ["apa tugas asisten?"]}')
+        assert event == "complete" and len(demo.state_holder.session_data) <= 20  # type: ignore[attr-defined]

@@ -33,6 +33,11 @@ QUEUE_SIZE, CONCURRENCY = 64, 4
 # Uploads answered at once, and waiting for a turn beyond those (in the app, not in Gradio's queue:
 # see qa.ui.scheduler.Admission); any more are refused at once.
 BATCH_CONCURRENCY, BATCH_LINE = 2, 4
+# Sessions Gradio keeps state for (``state_session_capacity``; 10,000 by default), least recently used
+# dropped first. Each is a copy of the page's component configuration, about 50 KB, and a client makes
+# one per request by sending a new ``session_hash``: 10,000 of them held about 500 MB. The page keeps no
+# ``gr.State``, so a session dropped here loses nothing a visitor sees.
+SESSIONS = 1000
 WARM_UP = "apa isi dokumen ini?"
 
 
@@ -170,6 +175,11 @@ def create_app(settings: Settings | None = None) -> WebApp:
     return app
 
 
+def server_options(demo: Any) -> dict[str, Any]:
+    """``launch`` options of the served page that the tests' in-process server shares."""
+    return {"app_kwargs": {"middleware": middleware(demo)}, "state_session_capacity": SESSIONS}
+
+
 def middleware(demo: Any) -> list[Any]:
     """What stands before Gradio's routes (``launch(app_kwargs={"middleware": ...})``, outermost first):
     every body bounded, then requests naming what the page lacks refused."""
@@ -195,7 +205,7 @@ def launch(settings: Settings | None = None) -> None:
     try:
         demo.launch(
             server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, js=PAGE_JS,
-            theme=THEME(), i18n=I18N, app_kwargs={"middleware": middleware(demo)},  # to FastAPI(...)
+            theme=THEME(), i18n=I18N, **server_options(demo),
         )  # fmt: skip
     except OSError as exc:  # taken between our check and Gradio's bind
         if "port" in str(exc).lower():
