@@ -54,13 +54,13 @@ def _fn_index(url: str, api_name: str) -> int:
 
 COMPONENT_CALL = {"session_hash": "s", "component_id": 99999, "fn_name": "x", "data": 1}
 NAMED_WHAT_THE_PAGE_LACKS = [
-    ("queue/join", {"data": ["apa?"], "fn_index": 999, "session_hash": "s"}, 404, "fungsi nomor 999"),
+    ("queue/join", {"data": ["apa?"], "fn_index": 999, "session_hash": "s"}, 404, "fungsi nomor '999'"),
     ("queue/join", {"data": [], "fn_index": "js_fn", "session_hash": "s"}, 404, "fungsi nomor"),  # JS only
-    ("call/nope", {"data": []}, 404, "Endpoint /nope tidak ada"),
-    ("call/js_fn", {"data": []}, 404, "Endpoint /js_fn tidak ada"),
-    ("run/nope", {"data": []}, 404, "Endpoint /nope tidak ada"),
-    ("api/nope", {"data": []}, 404, "Endpoint /nope tidak ada"),
-    ("call/v2/nope", {}, 404, "Endpoint /nope tidak ada"),
+    ("call/nope", {"data": []}, 404, "Endpoint '/nope' tidak ada"),
+    ("call/js_fn", {"data": []}, 404, "Endpoint '/js_fn' tidak ada"),
+    ("run/nope", {"data": []}, 404, "Endpoint '/nope' tidak ada"),
+    ("api/nope", {"data": []}, 404, "Endpoint '/nope' tidak ada"),
+    ("call/v2/nope", {}, 404, "Endpoint '/nope' tidak ada"),
     ("call/v2/ask", {"pertanyaan": "apa?"}, 422, "/ask tidak menerima 'pertanyaan'; /ask menerima question"),
     ("call/v2/ask", {"k": 3}, 422, "/ask perlu question"),
     ("component_server", COMPONENT_CALL, 404, "Halaman ini tidak punya fungsi komponen"),

@@ -33,6 +33,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .bodylimit import MAX_REQUEST_BYTES, read_up_to, refuse, replaying
+from .limits import quoted
 from .refusals import expected
 
 API = "/gradio_api/"  # gradio.route_utils.API_PREFIX
@@ -101,13 +102,13 @@ class RouteCheck:
                 return None  # Gradio's own 422 names the field
             if index is None or self._runs(self.blocks.fns.get(index)):
                 return None
-            return 404, f"Tidak ada fungsi nomor {index} di server ini; {self.endpoints()}"
+            return 404, f"Tidak ada fungsi nomor {quoted(index)} di server ini; {self.endpoints()}"
         if named["component"]:
             return None if self.component_functions else (404, "Halaman ini tidak punya fungsi komponen.")
         name = named["v2"] or named["name"]
         fn: Any = next((f for f in self.blocks.fns.values() if f.api_name == name), None)
         if not self._runs(fn) or (named["v2"] and fn.api_visibility != "public"):
-            return 404, f"Endpoint /{name[:80]} tidak ada di server ini; {self.endpoints()}"
+            return 404, f"Endpoint {quoted('/' + name, 80)} tidak ada di server ini; {self.endpoints()}"
         return self._keywords(fn, name, body) if named["v2"] else None
 
     def endpoints(self) -> str:
@@ -126,12 +127,12 @@ class RouteCheck:
             return None
         params = self.parameters().get(name, [])
         names = [p.get("parameter_name") for p in params]
-        unknown = [str(k)[:40] for k in sent if k not in names and k != "oauth_token"]
+        unknown = [quoted(k, 40) for k in sent if k not in names and k != "oauth_token"]
         missing = [str(p.get("parameter_name") or f"nilai ke-{i + 1}") for i, p in enumerate(params)
                    if not p.get("parameter_has_default") and p.get("parameter_name") not in sent]  # fmt: skip
         takes = f"/{name} menerima {expected(fn)}."
         if unknown:
-            return 422, f"/{name} tidak menerima {', '.join(map(repr, unknown[:5]))}; {takes}"
+            return 422, f"/{name} tidak menerima {', '.join(unknown[:5])}; {takes}"
         if missing:
             return 422, f"/{name} perlu {', '.join(missing)}; {takes}"
         return None
