@@ -5,6 +5,8 @@ Through a real Gradio server on 127.0.0.1 (in this process, over the fake encode
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -33,8 +35,6 @@ def _call(url: str, api: str, body: str) -> tuple[str, str]:
 def test_a_k_the_batch_slider_cannot_hold_is_named_in_indonesian(served) -> None:
     """/batch's k is a slider: Gradio refused 100 in English ("Value 100 is greater than maximum value
     20.", titled "Error") and logged a traceback for every such request; "3" was blamed on the file."""
-    import json
-
     url, upload = served
     for k in ["100", "0", "-1", "Infinity", '"3"', "[3]", "1" + "0" * 30]:
         event, data = _call(url, "batch", f'{{"data": [{json.dumps(upload)}, {k}]}}')
@@ -83,6 +83,17 @@ def test_a_request_naming_what_the_page_lacks_is_refused_at_the_door(served, rou
     assert asked.status_code == 200  # what exists still passes
 
 
+def test_the_pages_own_unqueued_call_by_fn_index_passes_the_door(served) -> None:
+    """An example clicked in the page posts ``/run/predict`` with the loader's ``fn_index`` ("predict" is
+    a placeholder: the index names the event); refused as an unknown endpoint, the examples did nothing."""
+    url, _upload = served
+    body = {"data": [0], "fn_index": _fn_index(url, "load_example"), "trigger_id": 7, "session_hash": "s"}
+    loaded = httpx.post(f"{url}gradio_api/run/predict", json=body, timeout=30)
+    assert loaded.status_code == 200 and "apa" in json.dumps(loaded.json()["data"]), loaded.text
+    unknown = httpx.post(f"{url}gradio_api/run/predict", json={**body, "fn_index": 999}, timeout=30)
+    assert unknown.status_code == 404 and "fungsi nomor '999'" in unknown.json()["error"]
+
+
 def test_a_message_stream_for_a_session_the_queue_does_not_hold_ends_cleanly(served) -> None:
     """Gradio told the client "404" inside the stream, then raised into the started response: a logged
     ``RuntimeError`` and a stream cut without its end (httpx: "incomplete chunked read")."""
@@ -96,8 +107,6 @@ def test_a_message_stream_for_a_session_the_queue_does_not_hold_ends_cleanly(ser
 def test_an_examples_click_without_an_example_is_a_clear_refusal(served) -> None:
     """The examples' loader with null (the page sends the index of the example clicked): a ``TypeError``
     traceback in Gradio's loader, ``{"error": null}`` to the client."""
-    import json
-
     url, _upload = served
     event, data = _call(url, "load_example", '{"data": [null]}')
     assert event == "error" and json.loads(data)["error"].startswith("Nilai yang dikirim tidak sah"), data

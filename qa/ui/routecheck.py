@@ -38,7 +38,8 @@ from .refusals import expected
 
 API = "/gradio_api/"  # gradio.route_utils.API_PREFIX
 NAMED = re.compile(
-    r"(?:(?P<join>queue/join)|call/v2/(?P<v2>[^/]+)|(?:call|run|api)/(?P<name>[^/]+)|(?P<component>component_server))/?"
+    r"(?:(?P<join>queue/join)|call/v2/(?P<v2>[^/]+)|call/(?P<name>[^/]+)|(?:run|api)/(?P<direct>[^/]+)"
+    r"|(?P<component>component_server))/?"
 )
 STREAMS = re.compile(r"(?:queue/data|call/[^/]+/[^/]+)/?")
 UPLOAD = re.compile(r"upload/?")
@@ -92,7 +93,7 @@ class RouteCheck:
 
     def problem(self, named: re.Match[str], body: bytes) -> tuple[int, str] | None:
         """(status, message) for a request naming what the page lacks; None to let Gradio answer it."""
-        if named["join"]:
+        if named["join"] or named["direct"]:
             from gradio.data_classes import PredictBody
             from pydantic import ValidationError
 
@@ -100,12 +101,15 @@ class RouteCheck:
                 index = PredictBody.model_validate_json(body).fn_index
             except ValidationError:
                 return None  # Gradio's own 422 names the field
-            if index is None or self._runs(self.blocks.fns.get(index)):
-                return None
-            return 404, f"Tidak ada fungsi nomor {quoted(index)} di server ini; {self.endpoints()}"
+            if index is not None:  # names the event; a direct route's name is then a placeholder
+                if self._runs(self.blocks.fns.get(index)):  # ("/run/predict": the page's unqueued events)
+                    return None
+                return 404, f"Tidak ada fungsi nomor {quoted(index)} di server ini; {self.endpoints()}"
+            if named["join"]:
+                return None  # Gradio's own 400: "No function index provided."
         if named["component"]:
             return None if self.component_functions else (404, "Halaman ini tidak punya fungsi komponen.")
-        name = named["v2"] or named["name"]
+        name = named["v2"] or named["name"] or named["direct"]
         fn: Any = next((f for f in self.blocks.fns.values() if f.api_name == name), None)
         if not self._runs(fn) or (named["v2"] and fn.api_visibility != "public"):
             return 404, f"Endpoint {quoted('/' + name, 80)} tidak ada di server ini; {self.endpoints()}"
