@@ -245,5 +245,5 @@ def label_api_values(demo: gr.Blocks, api: dict, inputs: tuple[str, ...], output
     for key, labels in (("inputs", inputs), ("outputs", outputs)):
         for block_id, label in zip(api[key], labels, strict=True):
             block = demo.blocks[block_id]
-            if isinstance(block, gr.components.Component):  # gr.api's placeholders (gr.components.Api) are
+            if isinstance(block, gr.components.Component):  # gr.api makes gr.components.Api ones
                 block.label = label
