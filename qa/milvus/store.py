@@ -12,6 +12,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from ..errors import (
 )
 from ..manifest import build_stamp, stale_reasons
 from ..store import StoredIndex, check_chunks
-from .adapters import MilvusLexical, MilvusVectors, postings, read_chunks, read_rows
+from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
 from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
 from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
@@ -37,7 +38,7 @@ _build_lock = threading.Lock()
 
 
 def load_index(
-    target: StoreTarget, expected: dict, documents: dict[str, Document] | None = None
+    target: StoreTarget, expected: dict, documents: dict[str, Document] | None = None, warm: bool = True
 ) -> StoredIndex:
     """The index the alias points at; never one that differs from ``expected``. With ``documents``
     every passage is checked against its document, as the local store does: a manifest that matches
@@ -79,7 +80,7 @@ def load_index(
     chunks = read_chunks(rows)
     if documents is not None:
         check_chunks(chunks, documents, f"{where} ({collection})")
-    return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]))
+    return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]), warm)
 
 
 def current_name(target: StoreTarget) -> str | None:
@@ -106,22 +107,28 @@ def _well_formed(manifest: Any, collection: str) -> bool:
 
 
 def _assemble(
-    client: Any, collection: str, manifest: dict, chunks: list[Chunk], texts: dict[str, list[str]], dim: int
+    client: Any,
+    collection: str,
+    manifest: dict,
+    chunks: list[Chunk],
+    texts: dict[str, list[str]],
+    dim: int,
+    warm: bool = True,
 ) -> StoredIndex:
     """The adapters over a loaded collection whose chunks and BM25 texts are in hand (read, or just
-    written)."""
+    written); ``warm``: one search per channel now."""
     n = len(chunks)
-    terms = {f: postings(texts[f]) for f in ("sentence", "window")}
     k1 = float(manifest["lexical"]["k1"])
     _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
-    sentences = MilvusLexical(client, collection, "sentence", n, terms["sentence"], k1)
-    windows = MilvusLexical(client, collection, "window", n, terms["window"], k1)
+    sentences = MilvusLexical(client, collection, "sentence", texts["sentence"], k1)
+    windows = MilvusLexical(client, collection, "window", texts["window"], k1)
     vectors = MilvusVectors(client, collection, n, dim, search_params)
     # The engine builds its search structures on first use (about a second at 10k passages on Milvus
     # Lite): one search per channel now, so the first question is not the one that waits.
-    vectors.search(np.ones((1, dim), dtype=np.float32), 1)
-    sentences.warm()
-    windows.warm()
+    if warm:
+        vectors.search(np.ones((1, dim), dtype=np.float32), 1)
+        sentences.warm()
+        windows.warm()
     # The adapters answer every call the Retriever and the reranker make of a LexicalIndex (duck-typed).
     return StoredIndex(manifest, vectors, chunks, sentences, windows)  # type: ignore[arg-type]
 
@@ -196,10 +203,11 @@ def open_index(
     documents: Sequence[Document],
     build: str,
     log: Callable[[str], None],
-    cache: bool = True,
+    read_only: bool = False,
 ) -> StoredIndex:
     """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force).
-    ``cache=False`` (``qa info``) computes a passage table the cache lacks without writing it."""
+    ``read_only`` (``qa info``, with ``never``) writes nothing and leaves the passage table (read from
+    the cache, or computed: 30 s at 100k passages) and the warm-up searches to the first question."""
     require_pymilvus(target)
     from pymilvus.exceptions import MilvusException
 
@@ -215,7 +223,8 @@ def open_index(
     try:
         if not force:
             try:
-                index = load_index(target, expected_manifest(settings, encoder, documents), by_id)
+                expected = expected_manifest(settings, encoder, documents)
+                index = load_index(target, expected, by_id, warm=not read_only)
             except (IndexMissingError, IndexStaleError, IndexMismatchError) as exc:
                 if build == "never":
                     raise
@@ -232,5 +241,9 @@ def open_index(
             if target.kind == "server"
             else "the database may be damaged: build at a new path with qa index --store milvus:NEW.db",
         ) from None
-    index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, by_id, write=cache)
+    table = partial(cached_table, settings.index_dir, target, index.manifest, index.chunks, by_id)
+    if read_only:
+        index.table_source = partial(table, write=False)
+    else:
+        index.table = table()
     return index
