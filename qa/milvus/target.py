@@ -17,26 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import IndexError_, IndexLockedError, InputError
+from ..errors import IndexError_, InputError
+from .lite import Failure, check_folder, open_error
 
 DEFAULT_NAME = "qa_passages"  # the alias readers open; each build is a collection named after it
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
-# What Milvus Lite keeps at the top of its folder (milvus_lite.db); ``LOCK`` is there from the first open.
-# Also our passage-table cache (qa.milvus.tables.FOLDER), there when the index folder is the .db itself.
-_LITE_ENTRIES = {
-    "milvus-tables",
-    "LOCK",
-    "collections",
-    "databases",
-    "aliases.json",
-    "database_properties.json",
-    ".database-staging",
-    "aliases.json.tmp",  # left by Lite when killed while it rewrote the file
-    "database_properties.json.tmp",
-}
-# Our calibration files (qa.calibration), there too when the index folder is the .db itself, and the
-# temporary file a killed `qa calibrate` may leave beside them, and a file of that name it kept aside.
-_OURS = re.compile(r"\.?calibration(-[0-9a-f]{12})?\.json(\.\d+\.tmp|\.kept-\d{8}T\d{6}Z)?")
 SERVER_FORM = "write it as milvus://HOST:PORT[/NAME]"
 FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
 
@@ -113,61 +98,6 @@ _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
 
 
-class _Failure(logging.Handler):
-    """Keeps the exception Milvus Lite logs when it cannot open a file (pymilvus then reports only
-    "Open local milvus failed"), so the user is told which of the possible causes it was."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.exc: BaseException | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info and record.exc_info[1] is not None:
-            self.exc = record.exc_info[1]
-
-
-def _lite_error(target: StoreTarget, exc: BaseException | None, message: str) -> IndexError_:
-    """Why a Milvus Lite file did not open: held by another process, not a database, or unreadable."""
-    where = f"cannot open the Milvus Lite database {target.uri}"
-    if type(exc).__name__ == "DataDirLockedError":
-        return IndexLockedError(
-            f"{where}: another process has it open",
-            "Milvus Lite serves one process per .db file (a running qa serve, app.py or qa batch, say): "
-            "stop that process first, or run a Milvus server and use --store milvus://HOST:PORT",
-        )
-    if os.path.exists(target.uri) and not os.path.isdir(target.uri):
-        return IndexError_(
-            f"{where}: it is a file, not a Milvus Lite database (which is a folder)",
-            "choose a new path ending in .db; qa creates it",
-        )
-    if isinstance(exc, OSError):
-        return IndexError_(f"{where}: {exc.strerror or exc}", "choose a path in a folder you can write")
-    detail = f"{type(exc).__name__}: {exc}" if exc is not None else message
-    return IndexError_(f"{where}: {detail}", "rebuild it at a new path with: qa index --store milvus:NEW.db")
-
-
-def _check_lite_folder(target: StoreTarget) -> None:
-    """A folder at a Lite path must be empty or Milvus Lite's own: Lite opens any folder, rewrites its
-    ``aliases.json`` and empties its ``.database-staging``, so a user's folder named ``x.db`` would be
-    written into."""
-    if not os.path.isdir(target.uri):
-        return
-    try:
-        entries = set(os.listdir(target.uri))
-    except OSError as exc:
-        raise IndexError_(
-            f"cannot open the Milvus Lite database {target.uri}: {exc.strerror or exc}",
-            "choose a path in a folder you can read and write",
-        ) from None
-    theirs = {e for e in entries if not _OURS.fullmatch(e)}
-    if entries and ("LOCK" not in entries or not theirs <= _LITE_ENTRIES):
-        raise IndexError_(
-            f"cannot open the Milvus Lite database {target.uri}: it is a folder that is not a Milvus Lite "
-            "database (it holds " + ", ".join(sorted(theirs - _LITE_ENTRIES or entries)[:3]) + ")",
-            "choose a new path ending in .db; qa creates it and never writes into your folder",
-        )
-
-
 def _credentials() -> dict[str, str]:
     if os.environ.get("MILVUS_TOKEN"):
         return {"token": os.environ["MILVUS_TOKEN"]}
@@ -211,11 +141,11 @@ def connect(target: StoreTarget) -> Any:
                 "create it first (mkdir -p), or choose a path in an existing folder",
             )
         if target.kind == "lite":
-            _check_lite_folder(target)
+            check_folder(target)
         # Milvus Lite logs a traceback when it cannot open a file; we keep its exception and say it in
         # one line instead (and its other log lines stay out of the user's terminal, as before).
         logging.getLogger("milvus_lite").addHandler(logging.NullHandler())
-        failure, log = _Failure(), logging.getLogger("milvus_lite.server_manager")
+        failure, log = Failure(), logging.getLogger("milvus_lite.server_manager")
         log.addHandler(failure)
         propagate, log.propagate = log.propagate, False
         try:
@@ -223,7 +153,7 @@ def connect(target: StoreTarget) -> Any:
         except (MilvusException, ValueError) as exc:  # ValueError: an address pymilvus cannot parse
             message = str(getattr(exc, "message", exc))
             if target.kind == "lite":
-                raise _lite_error(target, failure.exc, message) from None
+                raise open_error(target, failure.exc, message) from None
             raise IndexError_(
                 f"cannot reach the Milvus server at {target.uri}: {message}",
                 "pymilvus cannot reach an IPv6 address: give the server's host name"
