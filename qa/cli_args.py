@@ -32,7 +32,8 @@ def _common() -> argparse.ArgumentParser:
         "--store",
         metavar="STORE",
         help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
-        "milvus://HOST:PORT[/NAME] (a Milvus server; credentials from MILVUS_TOKEN, or MILVUS_USER and "
+        "milvus://HOST:PORT[/NAME] or milvus:http://HOST:PORT[/NAME] (a Milvus server; credentials from "
+        "MILVUS_TOKEN, or MILVUS_USER and "
         "MILVUS_PASSWORD) (env QA_STORE)",
     )
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")

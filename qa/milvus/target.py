@@ -1,9 +1,10 @@
 """Where the index lives: ``local`` (FAISS + bm25s in the index folder) or a Milvus URI.
 
 ``milvus:PATH.db`` is Milvus Lite, embedded in this process; ``milvus://HOST:PORT[/NAME]`` (or
-``milvus+https://``) is a Milvus server. Credentials come from the environment (``MILVUS_TOKEN``, or
-``MILVUS_USER`` and ``MILVUS_PASSWORD``) and never from the URI, so they reach neither the manifest,
-the logs nor the process list. This module imports nothing heavy: ``Settings`` validates with it.
+``milvus+https://``, or ``milvus:`` before pymilvus's own ``http[s]://HOST:PORT``) is a Milvus server.
+Credentials come from the environment (``MILVUS_TOKEN``, or ``MILVUS_USER`` and ``MILVUS_PASSWORD``)
+and never from the URI, so they reach neither the manifest, the logs nor the process list, and a
+refused URI is quoted without them. This module imports nothing heavy: ``Settings`` validates with it.
 """
 
 from __future__ import annotations
@@ -46,35 +47,14 @@ def parse_store(spec: str | None) -> StoreTarget:
     spec = (spec or "local").strip()
     if spec == "local":
         return StoreTarget("local")
-    if spec.startswith(("milvus://", "milvus+https://")):
-        try:
-            parts = urlsplit(spec)
-        except ValueError:  # an unbalanced IPv6 bracket
-            raise InputError(f"bad Milvus server URI {spec!r}", SERVER_FORM) from None
-        if parts.query or parts.fragment:  # ?token=... would be dropped silently (and shown by qa info)
-            raise InputError(
-                f"bad Milvus server URI {spec!r}: it takes no ?query or #fragment",
-                "write it as milvus://HOST:PORT[/NAME]; credentials go in MILVUS_TOKEN",
-            )
-        if parts.username or parts.password:
-            raise InputError(
-                "the Milvus URI must not contain credentials",
-                "set MILVUS_TOKEN (or MILVUS_USER and MILVUS_PASSWORD) in the environment instead",
-            )
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        if not parts.hostname or port is None or not 0 < port < 65536:
-            raise InputError(f"bad Milvus server URI {spec!r}", SERVER_FORM)
-        name = parts.path.strip("/") or DEFAULT_NAME
-        scheme = "https" if parts.scheme == "milvus+https" else "http"
-        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
-        return StoreTarget("server", f"{scheme}://{host}:{port}", _checked_name(name))
+    if spec.startswith(("milvus://", "milvus+https://", "milvus:http://", "milvus:https://")):
+        return _server(spec)
     if spec.startswith("milvus:"):
         path = spec[len("milvus:") :]
         if not path.endswith(".db") or path == ".db":
-            raise InputError(f"bad Milvus Lite path {path!r}", "a Milvus Lite store is a path ending in .db")
+            raise InputError(
+                f"bad Milvus Lite path {_shown(path)!r}", "a Milvus Lite store is a path ending in .db"
+            )
         try:  # Milvus Lite takes its path as UTF-8 text: it created the folder, then failed as "damaged"
             os.path.abspath(path).encode("utf-8")
         except UnicodeEncodeError:
@@ -84,6 +64,41 @@ def parse_store(spec: str | None) -> StoreTarget:
             ) from None
         return StoreTarget("lite", os.path.abspath(path), DEFAULT_NAME)
     raise InputError(f"unknown store {spec!r}", f"choose {FORMS}")
+
+
+def _server(spec: str) -> StoreTarget:
+    """``milvus[+https]://HOST:PORT[/NAME]``, or ``milvus:`` before the URI pymilvus itself takes
+    (``http[s]://HOST:PORT``, with ``/NAME``): nothing more, and no credentials."""
+    uri = spec[len("milvus:") :] if spec.startswith("milvus:http") else spec
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # an unbalanced IPv6 bracket
+        raise InputError(f"bad Milvus server URI {_shown(spec)!r}", SERVER_FORM) from None
+    if parts.username or parts.password:
+        raise InputError(
+            "the Milvus URI must not contain credentials",
+            "set MILVUS_TOKEN (or MILVUS_USER and MILVUS_PASSWORD) in the environment instead",
+        )
+    if parts.query or parts.fragment:  # ?token=... would be dropped silently (and shown by qa info)
+        raise InputError(
+            f"bad Milvus server URI {_shown(spec)!r}: it takes no ?query or #fragment",
+            "write it as milvus://HOST:PORT[/NAME]; credentials go in MILVUS_TOKEN",
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if not parts.hostname or port is None or not 0 < port < 65536:
+        raise InputError(f"bad Milvus server URI {_shown(spec)!r}", SERVER_FORM)
+    name = parts.path.strip("/") or DEFAULT_NAME
+    scheme = "https" if parts.scheme in ("https", "milvus+https") else "http"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
+    return StoreTarget("server", f"{scheme}://{host}:{port}", _checked_name(name))
+
+
+def _shown(spec: str) -> str:
+    """A spec as a refusal quotes it: without a user, password, ?query or #fragment (a token there)."""
+    return re.split(r"[?#]", re.sub(r"//[^/?#]*@", "//", spec), maxsplit=1)[0]
 
 
 def _checked_name(name: str) -> str:

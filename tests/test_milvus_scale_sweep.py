@@ -1,0 +1,77 @@
+"""The Milvus store swept again as a host meets it (reliability.md section 33): store specs written the
+way pymilvus writes a server's URI, credentials in refused specs, a store inside the corpus folder, a
+collection whose vectors are not its manifest's, builds interrupted mid-insert."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.errors import InputError
+from qa.milvus.target import parse_store
+from scripts.trials import qa_command, qa_env
+
+from .conftest import CORPUS, ROOT
+
+SECRET = "s3cret-T0ken"
+
+
+def _qa(corpus: Path, index: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``qa ARGS`` in a real process with the fake encoder (scripts/trials.py's harness)."""
+    return subprocess.run([*qa_command(real=False), *args], env=qa_env(corpus, index, **env), cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def _one_error_line(proc: subprocess.CompletedProcess) -> str:
+    lines = proc.stderr.strip().splitlines()
+    assert "Traceback" not in proc.stderr and lines and lines[0].startswith("error: "), proc.stderr
+    assert all(line.startswith(("error: ", "hint: ")) for line in lines), proc.stderr
+    return lines[0]
+
+
+def test_milvus_colon_before_a_servers_http_uri_names_that_server() -> None:
+    """``milvus:http://HOST:PORT`` (``milvus:`` before the URI pymilvus takes, as ``milvus:PATH.db`` is
+    before a path) was refused as "bad Milvus Lite path": the server form was ``milvus://`` only."""
+    assert parse_store("milvus:http://10.0.0.5:19530") == parse_store("milvus://10.0.0.5:19530")
+    assert parse_store("milvus:https://milvus.internal:443/kb_hr") == parse_store(
+        "milvus+https://milvus.internal:443/kb_hr"
+    )
+    assert parse_store("milvus:http.db").kind == "lite"  # a file named so is still a path
+
+
+def test_an_unreachable_server_fails_fast_with_one_line(tmp_path: Path) -> None:
+    """Nothing listens on port 1: one line, exit 5, in seconds (not pymilvus's retries)."""
+    started = time.monotonic()
+    proc = _qa(
+        CORPUS, tmp_path / "index", "ask", "apa tugas asisten?", "--store", "milvus:http://127.0.0.1:1"
+    )
+    assert proc.returncode == 5 and time.monotonic() - started < 30
+    assert "cannot reach the Milvus server at http://127.0.0.1:1" in _one_error_line(proc)
+    assert not (tmp_path / "index").exists()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        f"milvus://user:{SECRET}@[::1",  # refused as unparsable before the credentials were looked at
+        f"milvus://user:{SECRET}@h:19530/kb?x=1",  # refused for its query, the whole spec quoted
+        f"milvus://h:19530/kb?token={SECRET}",
+        f"milvus://h:19530/kb#{SECRET}",
+        f"milvus://user:{SECRET}@h:notaport",
+        f"milvus:http://root:{SECRET}@127.0.0.1:1",
+        f"milvus:ftp://root:{SECRET}@host/x",  # read as a Lite path, quoted as one
+    ],
+)
+def test_a_refused_store_spec_never_quotes_its_credentials(spec: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_store(spec)
+    assert SECRET not in refused.value.message and SECRET not in (refused.value.hint or "")
+
+
+def test_the_cli_refusing_a_uri_with_a_password_does_not_print_it(tmp_path: Path) -> None:
+    proc = _qa(CORPUS, tmp_path / "index", "info", QA_STORE=f"milvus://admin:{SECRET}@[::1")
+    assert proc.returncode == 2 and SECRET not in proc.stderr + proc.stdout
+    _one_error_line(proc)
