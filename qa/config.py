@@ -53,7 +53,9 @@ class Settings:
             raise InputError(f"window must be between 0 and 10, got {self.window}")
         from .milvus.target import parse_store
 
-        parse_store(self.store)  # a bad --store / QA_STORE fails here, before any model is loaded
+        target = parse_store(self.store)  # a bad --store / QA_STORE fails here, before any model is loaded
+        if target.kind == "lite":  # a folder of Lite's files, read as documents just as an index folder's
+            _check_index_outside_corpus(self.corpus_dir, Path(target.uri), "Milvus Lite database")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -94,8 +96,9 @@ def in_corpus(corpus_dir: Path, path: Path) -> bool:
     return not any(part.startswith(".") for part in rel.parts)
 
 
-def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path) -> None:
-    """Refuse an index folder that is the corpus folder or a visible folder inside it (InputError).
+def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path, what: str = "index folder") -> None:
+    """Refuse an index folder (or a Milvus Lite database, also a folder) that is the corpus folder or a
+    visible folder inside it (InputError).
 
     Its build folders and ``manifest.json`` would be read as corpus files of a type that cannot be read:
     the first build succeeds, and every later command fails on them. A hidden folder (``corpus/.index``)
@@ -103,10 +106,11 @@ def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path) -> None:
     """
     from .errors import InputError
 
-    if in_corpus(corpus_dir, index_dir):
-        raise InputError(
-            f"the index folder {index_dir} is inside the corpus folder {corpus_dir}: "
-            "its files would be read as documents",
-            "choose an index folder outside the corpus (--index / QA_INDEX), or a hidden one such as "
-            f"{corpus_dir / '.index'}",
-        )
+    if not in_corpus(corpus_dir, index_dir):
+        return
+    where, hidden = ("--index / QA_INDEX", ".index") if what == "index folder" else ("--store", ".index.db")
+    raise InputError(
+        f"the {what} {index_dir} is inside the corpus folder {corpus_dir}: its files would be read as "
+        "documents",
+        f"choose a {what} outside the corpus ({where}), or a hidden one such as {corpus_dir / hidden}",
+    )

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from qa.config import Settings
 from qa.errors import InputError
 from qa.milvus.target import parse_store
 from scripts.trials import qa_command, qa_env
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, DOC, ROOT
 
 SECRET = "s3cret-T0ken"
 
@@ -75,3 +76,20 @@ def test_the_cli_refusing_a_uri_with_a_password_does_not_print_it(tmp_path: Path
     proc = _qa(CORPUS, tmp_path / "index", "info", QA_STORE=f"milvus://admin:{SECRET}@[::1")
     assert proc.returncode == 2 and SECRET not in proc.stderr + proc.stdout
     _one_error_line(proc)
+
+
+def test_a_lite_database_inside_the_corpus_folder_is_refused_before_it_is_made(tmp_path: Path) -> None:
+    """``--store milvus:corpus/kb.db``: the build succeeded, then every command failed on the corpus
+    ("corpus file kb.db/LOCK is of a type that cannot be read", exit 3), as an index folder there would
+    have, which is refused. Now refused the same way, before anything is created; a hidden name is fine."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text((CORPUS / DOC).read_text(encoding="utf-8"), encoding="utf-8")
+    for inside in (corpus / "kb.db", corpus / "sub" / "kb.db"):
+        with pytest.raises(InputError, match="Milvus Lite database .* is inside the corpus folder"):
+            Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=f"milvus:{inside}")
+    Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=f"milvus:{corpus / '.kb.db'}")
+    proc = _qa(corpus, tmp_path / "index", "index", "--store", f"milvus:{corpus / 'kb.db'}")
+    assert proc.returncode == 2 and "hidden one such as" in proc.stderr
+    _one_error_line(proc)
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"] and not (tmp_path / "index").exists()
