@@ -4,18 +4,20 @@ collection whose vectors are not its manifest's, builds interrupted mid-insert."
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import InputError
 from qa.milvus.target import parse_store
 from scripts.trials import qa_command, qa_env
 
-from .conftest import CORPUS, DOC, ROOT
+from .conftest import CORPUS, DOC, ROOT, FakeEncoder
 
 SECRET = "s3cret-T0ken"
 
@@ -93,3 +95,45 @@ def test_a_lite_database_inside_the_corpus_folder_is_refused_before_it_is_made(t
     assert proc.returncode == 2 and "hidden one such as" in proc.stderr
     _one_error_line(proc)
     assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"] and not (tmp_path / "index").exists()
+
+
+class _WideEncoder(FakeEncoder):
+    """Another model, of another dimension."""
+
+    model, dim = "fake-wide", 96
+
+
+@pytest.mark.slow
+def test_a_collection_not_its_manifests_is_refused_or_rebuilt_not_answered_from(
+    tmp_path: Path,
+) -> None:
+    """Vectors of 96 dimensions under a manifest naming a 64-dimension encoder (a manifest restored or
+    copied from another build): `qa info` said all was well and every question failed in the engine
+    ("matmul: ... size 96 is different from 64", hint "ask again"). A collection renamed behind the alias:
+    "the manifest ... is unreadable", hint `--force`, under `auto` too. Both are now a mismatch: one line
+    under `never`, rebuilt without the collection's vectors under `auto`."""
+    from qa.embedding import describe
+    from qa.errors import IndexMismatchError
+    from qa.milvus.schema import P_MANIFEST
+    from qa.milvus.target import connect, forget
+
+    spec = f"milvus:{tmp_path / 'store.db'}"
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store=spec)
+    quiet = {"log": lambda m: None}
+    try:
+        wide = Assistant(settings, encoder=_WideEncoder(), **quiet)
+        client, name = connect(parse_store(spec)), wide.index.vectors.collection
+        forged = {**wide.index.manifest, "encoder": describe(FakeEncoder())}
+        client.alter_collection_properties(name, properties={P_MANIFEST: json.dumps(forged)})
+        with pytest.raises(IndexMismatchError, match="vectors of dimension 96, its manifest's encoder 64"):
+            Assistant(settings, encoder=FakeEncoder(), build="never", **quiet)
+        rebuilt = Assistant(settings, encoder=FakeEncoder(), **quiet)
+        assert rebuilt.index.vectors.collection != name and rebuilt.ask("apa tugas asisten?").passages
+
+        client.rename_collection(rebuilt.index.vectors.collection, "moved_by_hand")
+        with pytest.raises(IndexMismatchError, match="moved_by_hand was renamed"):
+            Assistant(settings, encoder=FakeEncoder(), build="never", **quiet)
+        again = Assistant(settings, encoder=FakeEncoder(), **quiet)
+        assert again.ask("apa tugas asisten?").passages and "moved_by_hand" in client.list_collections()
+    finally:
+        forget(parse_store(spec))

@@ -1,9 +1,10 @@
 """Open, verify and (re)build the index in Milvus with the guarantees of the local store.
 
 The manifest (encoder, chunker, lexical settings, corpus hashes) is a property of each collection and is
-checked on open exactly as ``manifest.json`` is: a stale collection is rebuilt or refused, a collection
-this package did not write (no ``qa.owner``, or not ``complete``) is refused. Builds within one process
-are serialised; Milvus Lite allows one process per ``.db`` file, so it has no other writer.
+checked on open exactly as ``manifest.json`` is (``checks.py``): a stale collection is rebuilt or
+refused, a collection this package did not write (no ``qa.owner``, or not ``complete``) is refused.
+Builds within one process are serialised; Milvus Lite allows one process per ``.db`` file, so it has no
+other writer.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from ..errors import (
     IndexMissingError,
     IndexStaleError,
 )
-from ..manifest import build_stamp, stale_reasons
+from ..manifest import build_stamp
 from ..store import StoredIndex, check_chunks
 from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
-from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
-from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, vector_index
+from .build import current_collection, previous_vectors, switch_alias, write_collection
+from .checks import checked_manifest
+from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
 _build_lock = threading.Lock()
@@ -48,25 +50,8 @@ def load_index(
     where = target.display
     if collection is None:
         raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
-    props = properties(client, collection)
-    if props.get(P_OWNER) != OWNER or props.get(P_STATE) != "complete":
-        raise IndexCorruptError(
-            f"the collection {collection} behind {target.name} is not a complete index of this assistant",
-            "rebuild it with: qa index --force, or choose another name",
-        )
-    try:
-        manifest = json.loads(props[P_MANIFEST])
-        if not _well_formed(manifest, collection):
-            raise ValueError("not a manifest")
-    except (KeyError, ValueError, RecursionError):
-        raise IndexCorruptError(
-            f"the manifest of {collection} is unreadable", "rebuild it with: qa index --force"
-        ) from None
-    reasons = stale_reasons(manifest, expected)
-    if reasons:
-        raise IndexStaleError(
-            f"the index in {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
-        )
+    description = client.describe_collection(collection)
+    manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
     held = int(client.get_collection_stats(collection).get("row_count", -1))
@@ -86,24 +71,6 @@ def load_index(
 def current_name(target: StoreTarget) -> str | None:
     """The collection the alias points at now: what a running assistant watches for a rebuild."""
     return current_collection(connect(target), target)
-
-
-def _well_formed(manifest: Any, collection: str) -> bool:
-    """The shape the readers rely on, a passage count, and this collection's own name: a manifest copied
-    from another collection would name that one's passage-table cache. A section an older version did
-    not write yet (``text``, ``extraction``) is absent, not malformed: the manifest is then stale, and
-    rebuilt under ``auto`` as the local store's is, rather than refused as unreadable."""
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("store"), dict):
-        return False
-    sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss")
-    n = manifest.get("chunks")
-    return (
-        all(isinstance(manifest.get(name, {}), dict) for name in sections)
-        and isinstance(n, int)
-        and not isinstance(n, bool)
-        and n > 0
-        and manifest["store"].get("collection") == collection
-    )
 
 
 def _assemble(
