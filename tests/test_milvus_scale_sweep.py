@@ -5,6 +5,7 @@ collection whose vectors are not its manifest's, builds interrupted mid-insert."
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -137,3 +138,51 @@ def test_a_collection_not_its_manifests_is_refused_or_rebuilt_not_answered_from(
         assert again.ask("apa tugas asisten?").passages and "moved_by_hand" in client.list_collections()
     finally:
         forget(parse_store(spec))
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory) -> tuple[Path, Path, str]:
+    """A corpus of three insert batches (1,100+ passages), built once into Milvus Lite."""
+    from .conftest import seed_and_synthetic
+
+    root = tmp_path_factory.mktemp("big")
+    corpus = seed_and_synthetic(root / "corpus", seed=11, passages=1100, per_doc=275)
+    spec = f"milvus:{root / 'kb.db'}"
+    built = _qa(corpus, root / "index", "index", "--store", spec)
+    assert built.returncode == 0, built.stderr
+    return corpus, root / "index", spec
+
+
+def _collections(spec: str) -> list[str]:
+    from qa.milvus.target import connect, forget
+
+    target = parse_store(spec)
+    try:
+        return sorted(connect(target).list_collections())
+    finally:
+        forget(target)  # the file is free again for the next qa process
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_build_interrupted_mid_insert_drops_its_half_written_collection(big_store, sig) -> None:
+    """Ctrl-C or SIGTERM after the first batch was inserted left the half-written collection (`building`)
+    on disk until the next build; the local store removes its half-written folder on the way out. The
+    previous build answers throughout, and the next build starts clean."""
+    from scripts.trials import as_from_a_terminal
+
+    corpus, index, spec = big_store
+    before = _collections(spec)
+    env = qa_env(corpus, index, QA_TEST_HOLD_BUILD="2")
+    proc = subprocess.Popen([*qa_command(real=False), "index", "--force", "--store", spec], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_from_a_terminal)  # fmt: skip
+    assert proc.stdout is not None
+    for _ in range(2):  # the first batch embedded and inserted, the second one being embedded
+        assert proc.stdout.readline().strip() == "encoding"
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode in (128 + sig, -sig) and "Traceback" not in err, err
+    assert _collections(spec) == before
+    asked = _qa(corpus, index, "ask", "apa tugas asisten menteri?", "--store", spec)
+    assert asked.returncode == 0 and "asisten" in asked.stdout, asked.stderr
