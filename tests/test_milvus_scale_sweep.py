@@ -186,3 +186,21 @@ def test_a_build_interrupted_mid_insert_drops_its_half_written_collection(big_st
     assert _collections(spec) == before
     asked = _qa(corpus, index, "ask", "apa tugas asisten menteri?", "--store", spec)
     assert asked.returncode == 0 and "asisten" in asked.stdout, asked.stderr
+
+
+def test_a_lite_path_starting_with_a_tilde_is_in_the_home_folder(tmp_path: Path, monkeypatch) -> None:
+    """No shell expands ``~`` after ``milvus:`` (nor in a service's environment file): the store was
+    ``./~/kb.db``, refused as "the folder ./~ does not exist", hint "create it first (mkdir -p)", which
+    would have made a folder named ``~``."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert parse_store("milvus:~/kb.db").uri == str(tmp_path / "kb.db")
+
+
+def test_a_lite_path_that_is_a_broken_link_is_named_as_such(tmp_path: Path) -> None:
+    """A link left pointing at a moved database: Lite's own mkdir failed, "File exists", hint "choose a
+    path in a folder you can write"; nothing is created at the link's target."""
+    (tmp_path / "kb.db").symlink_to(tmp_path / "gone" / "kb.db")
+    for command in (["info"], ["ask", "apa tugas asisten?"]):
+        proc = _qa(CORPUS, tmp_path / "index", *command, "--store", f"milvus:{tmp_path / 'kb.db'}")
+        assert proc.returncode == 5 and "symbolic link to" in _one_error_line(proc), proc.stderr
+    assert not (tmp_path / "gone").exists() and not (tmp_path / "index").exists()

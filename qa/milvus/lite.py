@@ -66,22 +66,33 @@ def open_error(target: StoreTarget, exc: BaseException | None, message: str) -> 
 
 
 def check_folder(target: StoreTarget) -> None:
-    """A folder at a Lite path must be empty or Milvus Lite's own: Lite opens any folder, rewrites its
-    ``aliases.json`` and empties its ``.database-staging``, so a user's folder named ``x.db`` would be
-    written into."""
+    """A Lite path's folder must exist, and a folder at the path must be empty or Milvus Lite's own: Lite
+    opens any folder, rewrites its ``aliases.json`` and empties its ``.database-staging``, so a user's
+    folder named ``x.db`` would be written into."""
+    where = f"cannot open the Milvus Lite database {target.uri}"
+    folder = os.path.dirname(target.uri)
+    if not os.path.isdir(folder):
+        raise IndexError_(
+            f"{where}: the folder {folder} does not exist",
+            "create it first (mkdir -p), or choose a path in an existing folder",
+        )
+    if os.path.islink(target.uri) and not os.path.exists(target.uri):  # Lite's mkdir: "File exists"
+        raise IndexError_(
+            f"{where}: it is a symbolic link to {os.readlink(target.uri)}, which does not exist",
+            "create the folder it points to, remove the link, or choose a new path ending in .db",
+        )
     if not os.path.isdir(target.uri):
         return
     try:
         entries = set(os.listdir(target.uri))
     except OSError as exc:
         raise IndexError_(
-            f"cannot open the Milvus Lite database {target.uri}: {exc.strerror or exc}",
-            "choose a path in a folder you can read and write",
+            f"{where}: {exc.strerror or exc}", "choose a path in a folder you can read and write"
         ) from None
     theirs = {e for e in entries if not _OURS.fullmatch(e)}
     if entries and ("LOCK" not in entries or not theirs <= _LITE_ENTRIES):
+        held = ", ".join(sorted(theirs - _LITE_ENTRIES or entries)[:3])
         raise IndexError_(
-            f"cannot open the Milvus Lite database {target.uri}: it is a folder that is not a Milvus Lite "
-            "database (it holds " + ", ".join(sorted(theirs - _LITE_ENTRIES or entries)[:3]) + ")",
+            f"{where}: it is a folder that is not a Milvus Lite database (it holds {held})",
             "choose a new path ending in .db; qa creates it and never writes into your folder",
         )

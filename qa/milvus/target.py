@@ -50,7 +50,7 @@ def parse_store(spec: str | None) -> StoreTarget:
     if spec.startswith(("milvus://", "milvus+https://", "milvus:http://", "milvus:https://")):
         return _server(spec)
     if spec.startswith("milvus:"):
-        path = spec[len("milvus:") :]
+        path = os.path.expanduser(spec[len("milvus:") :])  # no shell expands ~ after "milvus:"
         if not path.endswith(".db") or path == ".db":
             raise InputError(
                 f"bad Milvus Lite path {_shown(path)!r}", "a Milvus Lite store is a path ending in .db"
@@ -149,12 +149,6 @@ def connect(target: StoreTarget) -> Any:
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException
 
-        folder = os.path.dirname(target.uri)
-        if target.kind == "lite" and not os.path.isdir(folder):
-            raise IndexError_(
-                f"cannot open the Milvus Lite database {target.uri}: the folder {folder} does not exist",
-                "create it first (mkdir -p), or choose a path in an existing folder",
-            )
         if target.kind == "lite":
             check_folder(target)
         # Milvus Lite logs a traceback when it cannot open a file; we keep its exception and say it in
