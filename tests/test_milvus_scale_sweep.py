@@ -204,3 +204,38 @@ def test_a_lite_path_that_is_a_broken_link_is_named_as_such(tmp_path: Path) -> N
         proc = _qa(CORPUS, tmp_path / "index", *command, "--store", f"milvus:{tmp_path / 'kb.db'}")
         assert proc.returncode == 5 and "symbolic link to" in _one_error_line(proc), proc.stderr
     assert not (tmp_path / "gone").exists() and not (tmp_path / "index").exists()
+
+
+def _as_a_user_bound_by_permissions(command: list[str]) -> list[str]:
+    """``command`` as run by a user whom file permissions bind: root without its override capabilities."""
+    import os
+    import shlex
+    import shutil
+
+    if os.geteuid() != 0:
+        return command
+    if not shutil.which("capsh"):
+        pytest.skip("root, and no capsh to drop the permission override")
+    drop = "--drop=cap_dac_override,cap_dac_read_search,cap_fowner"
+    return ["capsh", drop, "--", "-c", shlex.join(command)]
+
+
+@pytest.mark.slow
+def test_a_database_the_user_may_only_read_says_lite_must_write_to_it(tmp_path: Path) -> None:
+    """A database in a read-only folder (another user's, a read-only mount): "Permission denied", hint
+    "choose a path in a folder you can write", which leads to building a second database beside it.
+    Milvus Lite writes its LOCK even to answer; the hint now says so, and the database is untouched."""
+    spec = f"milvus:{tmp_path / 'shared' / 'kb.db'}"
+    (tmp_path / "shared").mkdir()
+    assert _qa(CORPUS, tmp_path / "index", "index", "--store", spec).returncode == 0
+    before = sorted(str(p) for p in (tmp_path / "shared").rglob("*"))
+    for path in [tmp_path / "shared", *(tmp_path / "shared").rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    command = [*qa_command(real=False), "ask", "apa tugas asisten?", "--store", spec]
+    proc = subprocess.run(_as_a_user_bound_by_permissions(command), env=qa_env(CORPUS, tmp_path / "index"),
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 5 and "Permission denied" in _one_error_line(proc)
+    assert "let this user write to it" in proc.stderr
+    assert sorted(str(p) for p in (tmp_path / "shared").rglob("*")) == before
+    for path in [tmp_path / "shared", *(tmp_path / "shared").rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)  # so pytest can remove it

@@ -59,6 +59,12 @@ def open_error(target: StoreTarget, exc: BaseException | None, message: str) -> 
             f"{where}: it is a file, not a Milvus Lite database (which is a folder)",
             "choose a new path ending in .db; qa creates it",
         )
+    if isinstance(exc, OSError) and os.path.isdir(target.uri):  # a database this user may only read
+        return IndexError_(
+            f"{where}: {exc.strerror or exc}",
+            "Milvus Lite writes into its folder even to answer (its LOCK file): let this user write to "
+            "it, or copy it to a folder you can write",
+        )
     if isinstance(exc, OSError):
         return IndexError_(f"{where}: {exc.strerror or exc}", "choose a path in a folder you can write")
     detail = f"{type(exc).__name__}: {exc}" if exc is not None else message
