@@ -239,3 +239,16 @@ def test_a_database_the_user_may_only_read_says_lite_must_write_to_it(tmp_path: 
     assert sorted(str(p) for p in (tmp_path / "shared").rglob("*")) == before
     for path in [tmp_path / "shared", *(tmp_path / "shared").rglob("*")]:
         path.chmod(path.stat().st_mode | 0o200)  # so pytest can remove it
+
+
+def test_a_lite_path_under_a_file_is_told_as_such(tmp_path: Path) -> None:
+    """``milvus:notes.txt/kb.db``: "the folder notes.txt does not exist", hint ``mkdir -p``, which fails
+    on the file there; nothing of it is touched."""
+    from qa.errors import IndexError_
+    from qa.milvus.lite import check_folder
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(IndexError_, match="notes.txt is a file, not a folder") as refused:
+        check_folder(parse_store(f"milvus:{tmp_path / 'notes.txt' / 'kb.db'}"))
+    assert "mkdir" not in (refused.value.hint or "")
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"

@@ -77,6 +77,8 @@ def check_folder(target: StoreTarget) -> None:
     folder named ``x.db`` would be written into."""
     where = f"cannot open the Milvus Lite database {target.uri}"
     folder = os.path.dirname(target.uri)
+    if os.path.lexists(folder) and not os.path.isdir(folder):
+        raise IndexError_(f"{where}: {folder} is a file, not a folder", "choose a path in a folder")
     if not os.path.isdir(folder):
         raise IndexError_(
             f"{where}: the folder {folder} does not exist",
