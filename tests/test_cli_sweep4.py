@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,59 @@ def test_eval_and_calibrate_refuse_a_question_file_that_is_not_a_regular_file(
     lines = r.stderr.splitlines()
     assert r.returncode == 2 and lines[0].startswith(f"error: {odd}: is a "), r.stderr
     assert len(lines) <= 2 and "Traceback" not in r.stderr and not settings.index_dir.exists()
+
+
+def _first_build(settings, index_dir: Path, hold: str = "30") -> subprocess.Popen:
+    """``qa index`` into ``index_dir`` through the fake harness, paused with its temporary build written."""
+    env = {**qa_env(settings.corpus_dir, index_dir), "QA_TEST_HOLD_WRITE": hold}
+    proc = subprocess.Popen([*qa_command(real=False), "index"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline() == "writing\n"
+    return proc
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_first_build_interrupted_removes_the_folders_it_created_and_only_those(settings, tmp_path, signum):
+    """A first ``qa index`` stopped by Ctrl-C or SIGTERM removed its half-written build but left the index
+    folder it had created, empty (and every missing parent of it). The folders it made go; the parent
+    that was there, with the user's file in it, stays."""
+    home = tmp_path / "proyek"
+    home.mkdir()
+    (home / "catatan.txt").write_text("milik pengguna", encoding="utf-8")
+    proc = _first_build(settings, home / "data" / "indeks" / "baru")
+    assert (home / "data" / "indeks" / "baru").is_dir()
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (130, -signum) and "Traceback" not in err, err
+    assert sorted(p.name for p in home.iterdir()) == ["catatan.txt"]
+
+
+def test_a_failed_build_never_removes_a_folder_that_was_there(settings, tmp_path, monkeypatch) -> None:
+    """The same on a full disk, from the library; an index folder (or a parent) that existed before the
+    build, even empty, is kept, and so is a folder the build made if someone else put a file in it."""
+    import errno
+
+    import qa.writing
+    from qa.errors import IndexError_
+    from scripts.trials import open_index
+
+    def full(vectors, path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(qa.writing, "_write_faiss", full)
+    fresh = tmp_path / "a" / "b" / "index"
+    existing = tmp_path / "kosong"
+    existing.mkdir()
+    for index_dir in (fresh, existing):
+        with pytest.raises(IndexError_, match="disk is full|No space left"):
+            open_index(replace(settings, index_dir=index_dir), build="auto")
+    assert not (tmp_path / "a").exists() and existing.is_dir() and not list(existing.iterdir())
+
+    def full_after_a_visitor(vectors, path) -> None:  # a file someone else puts beside the build meanwhile
+        (fresh.parent / "punya-orang.txt").write_text("x", encoding="utf-8")
+        full(vectors, path)
+
+    monkeypatch.setattr(qa.writing, "_write_faiss", full_after_a_visitor)
+    with pytest.raises(IndexError_):
+        open_index(replace(settings, index_dir=fresh), build="auto")
+    assert not fresh.exists() and (fresh.parent / "punya-orang.txt").is_file()
