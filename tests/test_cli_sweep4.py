@@ -126,3 +126,42 @@ def test_a_failed_build_never_removes_a_folder_that_was_there(settings, tmp_path
     with pytest.raises(IndexError_):
         open_index(replace(settings, index_dir=fresh), build="auto")
     assert not fresh.exists() and (fresh.parent / "punya-orang.txt").is_file()
+
+
+def test_resume_of_a_report_with_the_users_notes_after_it_refuses_and_cuts_nothing(tmp_path) -> None:
+    """``--resume`` of a ``.md`` report cut everything after its last section as a torn write: notes the
+    user had written at its end were lost (section 11 left it). Markdown has no row shape, but a torn
+    write has one: the start of the next numbered section. Anything else is refused, by line, and the
+    file left whole; a real torn write, blank lines and notes between sections still resume."""
+    from qa.batch import read_questions, run_batch
+    from qa.errors import InputError
+
+    from .batch.helpers import FakeAnswer, md_ids, write
+
+    two = write(tmp_path / "q2.txt", "Apa itu A?\nSiapa B?\n")
+    three = write(tmp_path / "q3.txt", "Apa itu A?\nSiapa B?\nKapan C?\n")
+    out = tmp_path / "laporan.md"
+    run_batch(read_questions(two), FakeAnswer(), out)
+    whole = out.read_bytes()
+    for notes in ("\n## Catatan saya\n\nJawaban 2 perlu dicek.\n", "Catatan tanpa judul", "\n### Catatan\n"):
+        out.write_bytes(whole + notes.encode())
+        with pytest.raises(InputError, match=r"laporan\.md: line \d+ is not part of an answer qa wrote"):
+            run_batch(read_questions(three), FakeAnswer(), out, resume=True)
+        assert out.read_bytes() == whole + notes.encode()
+
+    empty = write(tmp_path / "kosong.txt", "")  # a report of no answers yet: its title only, then notes
+    run_batch(read_questions(empty), FakeAnswer(), tmp_path / "judul.md")
+    (tmp_path / "judul.md").write_bytes((tmp_path / "judul.md").read_bytes() + b"catatan\n")
+    with pytest.raises(InputError, match="line 2 is not part of an answer"):
+        run_batch(read_questions(three), FakeAnswer(), tmp_path / "judul.md", resume=True)
+
+    for tail in ("\n### 3. Kapan C?\n\n> jawab", "\n### 3", "\n\n\n"):  # torn writes, blank lines: resumed
+        out.write_bytes(whole + tail.encode())
+        s = run_batch(read_questions(three), FakeAnswer(), out, resume=True)
+        assert s.skipped == 2 and md_ids(out) == ["1", "2", "3"]
+        assert out.read_bytes().startswith(whole) and out.read_text().count("### 3. Kapan C?") == 1
+
+    middle = whole.replace(b"\n### 2.", b"\nCatatan di tengah.\n\n### 2.")  # between sections: kept
+    out.write_bytes(middle)
+    run_batch(read_questions(three), FakeAnswer(), out, resume=True)
+    assert out.read_bytes().startswith(middle) and md_ids(out) == ["1", "2", "3"]
