@@ -165,3 +165,24 @@ def test_resume_of_a_report_with_the_users_notes_after_it_refuses_and_cuts_nothi
     out.write_bytes(middle)
     run_batch(read_questions(three), FakeAnswer(), out, resume=True)
     assert out.read_bytes().startswith(middle) and md_ids(out) == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [("QA_INDEX", "/", "the index folder / is the root"), ("QA_INDEX", "/tmp/..", "the index folder /tmp/.."),
+     ("QA_CORPUS", "/", "the corpus folder / is the root")],
+    ids=["index", "index-spelled-otherwise", "corpus"],
+)  # fmt: skip
+def test_the_root_of_the_file_system_is_refused_as_the_index_or_corpus_folder(
+    settings, variable, value, says
+) -> None:
+    """``QA_INDEX="$BASE/"`` with ``BASE`` unset is ``/``: the first ``qa ask`` built its index there, a
+    build folder and ``manifest.json`` among the system's folders (as root; exit 5 elsewhere, as a folder
+    it could not write). ``QA_CORPUS=/`` is the same mistake. Refused first: one line, exit 2."""
+    before = sorted(os.listdir("/"))
+    env = {**qa_env(settings.corpus_dir, settings.index_dir), variable: value}
+    for args in (["ask", "apa tugas asisten menteri?"], ["info"]):
+        r = subprocess.run([*qa_command(real=False), *args], env=env, cwd=ROOT, capture_output=True,
+                           text=True, timeout=60)  # fmt: skip
+        assert r.returncode == 2 and r.stderr.startswith(f"error: {says}") and "Traceback" not in r.stderr
+    assert sorted(os.listdir("/")) == before and not settings.index_dir.exists()
