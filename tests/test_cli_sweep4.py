@@ -186,3 +186,40 @@ def test_the_root_of_the_file_system_is_refused_as_the_index_or_corpus_folder(
                            text=True, timeout=60)  # fmt: skip
         assert r.returncode == 2 and r.stderr.startswith(f"error: {says}") and "Traceback" not in r.stderr
     assert sorted(os.listdir("/")) == before and not settings.index_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "extra"),
+    [("Nama,Pertanyaan Saya,Kategori\nBudi,Apa tugas asisten?,umum\nAni,Siapa atasannya?,umum\n",
+      ["Apa tugas asisten?", "Siapa atasannya?"], {"Nama": "Budi", "Kategori": "umum"}),
+     ("Pertanyaan Saya\nApa tugas asisten?\nSiapa atasannya?\n",
+      ["Apa tugas asisten?", "Siapa atasannya?"], {}),
+     ("No;Daftar pertanyaan;Catatan\n1;Apa tugas asisten?;x\n2;Siapa atasannya?;y\n",
+      ["Apa tugas asisten?", "Siapa atasannya?"], {"No": "1", "Catatan": "x"}),
+     ("Questions\nApa tugas asisten?\nSiapa atasannya?\n", ["Apa tugas asisten?", "Siapa atasannya?"], {})],
+    ids=["three-columns", "one-column", "semicolons-and-a-number-column", "english-plural"],
+)  # fmt: skip
+def test_a_question_column_named_loosely_is_the_header_with_a_warning(tmp_path, text, asked, extra) -> None:
+    """A CSV whose question column is named otherwise than ``question``/``pertanyaan`` ("Pertanyaan Saya",
+    "Questions", as people name it): its header was asked as a question, silently, and a table without an
+    id or number column was read as one question per line, "Budi,Apa tugas asisten?,umum" asked whole."""
+    from qa.batch import read_questions
+
+    src = tmp_path / "soal.csv"
+    src.write_text(text, encoding="utf-8")
+    notes: list[str] = []
+    records = list(read_questions(src, warn=notes.append))
+    assert [r.question for r in records] == asked and all(r.error is None for r in records)
+    assert records[0].extra == extra
+    assert len(notes) == 1 and "asking column" in notes[0] and "the one named so" in notes[0]
+
+
+def test_a_first_question_that_merely_mentions_questions_is_still_asked(tmp_path) -> None:
+    """The loose header rule wants a short label without a question mark: real first questions stay."""
+    from qa.batch import read_questions
+
+    long = "Jelaskan pertanyaan wawancara untuk posisi asisten"
+    for first in ("Apa pertanyaan yang sering diajukan?", long):
+        src = tmp_path / "soal.csv"
+        src.write_text(f"{first}\nSiapa atasannya?\n", encoding="utf-8")
+        assert [r.question for r in read_questions(src)] == [first, "Siapa atasannya?"]
