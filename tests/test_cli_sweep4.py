@@ -223,3 +223,23 @@ def test_a_first_question_that_merely_mentions_questions_is_still_asked(tmp_path
         src = tmp_path / "soal.csv"
         src.write_text(f"{first}\nSiapa atasannya?\n", encoding="utf-8")
         assert [r.question for r in read_questions(src)] == [first, "Siapa atasannya?"]
+
+
+@pytest.mark.parametrize(
+    ("output", "says"),
+    [("-", "error: the answers go to a file, not to standard output (-o -)"),
+     ("antwoorden", "error: antwoorden: is a directory, expected an output file"),
+     ("map.jsonl", "error: map.jsonl: is a directory, expected an output file")],
+    ids=["stdout", "folder", "folder-with-an-extension"],
+)  # fmt: skip
+def test_an_output_that_is_stdout_or_a_folder_is_named_as_such(settings, tmp_path, output, says) -> None:
+    """``-o -`` (answers to a pipe, as ``-`` reads questions from one) and ``-o FOLDER`` were both
+    "unsupported output type '(no extension)'": true, and no help to see the mistake."""
+    (tmp_path / "antwoorden").mkdir()
+    (tmp_path / "map.jsonl").mkdir()
+    (tmp_path / "q.txt").write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    r = subprocess.run([*qa_command(real=False), "batch", "q.txt", "-o", output], cwd=tmp_path,
+                       env=qa_env(settings.corpus_dir, settings.index_dir), capture_output=True, text=True,
+                       timeout=60)  # fmt: skip
+    assert r.returncode == 2 and r.stderr.startswith(says + "\nhint: ") and len(r.stderr.splitlines()) == 2
+    assert r.stdout == "" and not settings.index_dir.exists()
