@@ -89,6 +89,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     def warn(note: str) -> None:
         print(f"warning: {for_terminal(note)}", file=sys.stderr)
 
+    if args.input == "-" and sys.stdin is not None and sys.stdin.isatty():  # else it looks hung
+        print("reading questions from the terminal, one per line; end with Ctrl-D", file=sys.stderr)
     records = read_questions(args.input, warn=warn)
     columns = input_columns(args.input)
     if columns is not None and len(columns) > MAX_INPUT_COLUMNS and args.output.suffix.lower() == ".csv":

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -243,3 +245,28 @@ def test_an_output_that_is_stdout_or_a_folder_is_named_as_such(settings, tmp_pat
                        timeout=60)  # fmt: skip
     assert r.returncode == 2 and r.stderr.startswith(says + "\nhint: ") and len(r.stderr.splitlines()) == 2
     assert r.stdout == "" and not settings.index_dir.exists()
+
+
+def test_batch_reading_questions_from_a_terminal_says_so(settings, tmp_path) -> None:
+    """``qa batch - -o OUT`` typed without a pipe read the terminal in silence: it looked hung. It now
+    says how to end the questions, and answers what was typed."""
+    import pty
+
+    parent, child = pty.openpty()
+    proc = subprocess.Popen([*qa_command(real=False), "batch", "-", "-o", "out.jsonl"], stdin=child,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, text=True,
+                            env=qa_env(settings.corpus_dir, settings.index_dir))  # fmt: skip
+    os.close(child)
+    try:
+        assert proc.stderr is not None and select.select([proc.stderr], [], [], 30)[0], "silent"
+        said = proc.stderr.readline()
+        assert said == "reading questions from the terminal, one per line; end with Ctrl-D\n"
+        os.write(parent, b"apa tugas asisten menteri?\n\x04")
+        _, err = proc.communicate(timeout=60)
+    finally:
+        os.close(parent)
+        if proc.poll() is None:  # a failed check above: never leave it waiting on the terminal
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0 and "1 question" in err, err
+    assert json.loads((tmp_path / "out.jsonl").read_text())["question"] == "apa tugas asisten menteri?"
