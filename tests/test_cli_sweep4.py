@@ -270,3 +270,25 @@ def test_batch_reading_questions_from_a_terminal_says_so(settings, tmp_path) -> 
             proc.wait()
     assert proc.returncode == 0 and "1 question" in err, err
     assert json.loads((tmp_path / "out.jsonl").read_text())["question"] == "apa tugas asisten menteri?"
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
+def test_a_full_disk_before_anything_was_written_says_so_and_leaves_no_file(tmp_path, monkeypatch, ext):
+    """A full disk at a new output's first chunk said "0 answers kept, rerun with --resume" and left an
+    empty file behind (section 23 left it): true, and it sent the user the long way round. Now it says
+    nothing was written and removes the file it had just created; the folders made for it go too."""
+    from qa.batch import read_questions, run_batch
+    from qa.errors import OutputError
+
+    from .batch.helpers import FakeAnswer, disk_full_at, write
+
+    src = write(tmp_path / "q.txt", "Apa itu A?\nSiapa B?\n")
+    out = tmp_path / "baru" / f"jawaban.{ext}"
+    with monkeypatch.context() as m:
+        disk_full_at(m, 1)
+        with pytest.raises(OutputError) as exc:
+            run_batch(read_questions(src), FakeAnswer(), out)
+    assert exc.value.message == f"disk full writing {out}; nothing was written"
+    assert "run the same command again" in (exc.value.hint or "") and exc.value.exit_code == 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.txt"]
+    run_batch(read_questions(src), FakeAnswer(), out)  # the same command again just works
