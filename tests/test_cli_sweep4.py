@@ -8,6 +8,7 @@ import json
 import os
 import select
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +140,18 @@ def test_a_full_disk_before_anything_was_written_says_so_and_leaves_no_file(tmp_
     assert "run the same command again" in (exc.value.hint or "") and exc.value.exit_code == 6
     assert sorted(p.name for p in tmp_path.iterdir()) == ["q.txt"]
     run_batch(read_questions(src), FakeAnswer(), out)  # the same command again just works
+
+
+@pytest.mark.parametrize("where", ["a-file", "a-file/index", "/dev/null"])
+def test_an_index_path_that_is_not_a_folder_gets_a_hint_that_fits(settings, tmp_path, where) -> None:
+    """``QA_INDEX`` naming a file, a path under one, or a device: "not a folder", whose hint was "make
+    it writable or choose another": no chmod helps a file."""
+    (tmp_path / "a-file").write_text("milik pengguna", encoding="utf-8")
+    index = Path(where) if where.startswith("/") else tmp_path / where
+    r = subprocess.run([*qa_command(real=False), "ask", "apa tugas asisten menteri?"], cwd=ROOT,
+                       env=qa_env(settings.corpus_dir, index), capture_output=True, text=True,
+                       timeout=60)  # fmt: skip
+    assert r.returncode == 5 and r.stderr == (
+        f"error: the index path {index} is not a folder\nhint: choose a folder with --index / QA_INDEX\n"
+    )
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "milik pengguna"
