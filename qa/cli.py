@@ -9,8 +9,11 @@ was running yet. Here only ``sys`` is imported before :func:`main` can catch it:
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported either (mypy reads the names below)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 
 def main(argv: Sequence[str] | None = None) -> int:
