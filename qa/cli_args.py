@@ -1,6 +1,6 @@
 """The command line's grammar: subcommands, options and their checks (``qa --help``).
 
-Apart from the handlers in ``qa.cli`` so each file has one job; nothing here loads numpy, the model or
+Apart from the handlers in ``qa.commands`` so each file has one job; nothing here loads numpy, the model or
 the index, so ``qa --help`` stays instant. Values that can be checked without work (k, chunk size) are
 checked here, before any file is read or model loaded.
 """

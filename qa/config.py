@@ -48,6 +48,8 @@ class Settings:
             object.__setattr__(self, name, Path(getattr(self, name)))
         if self.encoder not in ENCODERS:
             raise InputError(f"unknown encoder {self.encoder!r}", f"choose one of: {', '.join(ENCODERS)}")
+        _check_not_the_root(self.corpus_dir, "corpus")
+        _check_not_the_root(self.index_dir, "index")
         _check_index_outside_corpus(self.corpus_dir, self.index_dir)
         if not 0 <= self.window <= 10:
             raise InputError(f"window must be between 0 and 10, got {self.window}")
@@ -94,6 +96,28 @@ def in_corpus(corpus_dir: Path, path: Path) -> bool:
     except (ValueError, OSError, RuntimeError):  # outside the corpus (or a path that cannot be resolved)
         return False
     return not any(part.startswith(".") for part in rel.parts)
+
+
+_AT_THE_ROOT = {
+    "corpus": "every file on the system would be read as a document",
+    "index": "its build folder and manifest.json would be written among the system's folders",
+}
+
+
+def _check_not_the_root(folder: Path, what: str) -> None:
+    """Refuse ``/`` as the corpus or index folder (InputError): ``QA_INDEX="$BASE/"`` with ``BASE`` unset
+    is ``/``, and the first ``qa ask`` then built its index there, among the system's folders."""
+    from .errors import InputError
+
+    try:
+        root = folder.resolve() == Path(folder.resolve().anchor)
+    except (OSError, RuntimeError):  # a link loop or a name too long: the edges name it (qa.paths)
+        return
+    if root:
+        raise InputError(
+            f"the {what} folder {folder} is the root of the file system: {_AT_THE_ROOT[what]}",
+            f"choose a folder of its own (--{what} / {ENV[what + '_dir']}; an unset variable in \"$DIR/\"?)",
+        )
 
 
 def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path, what: str = "index folder") -> None:
