@@ -19,6 +19,12 @@ INDONESIAN_QUESTION_WORDS = frozenset(
     "apa apakah siapa kapan mana manakah berapa bagaimana mengapa kenapa bilamana".split()
 )
 QUESTION_WORDS = INDONESIAN_QUESTION_WORDS | frozenset("what who whom whose which when where why how".split())
+# A long question word typed with one letter left out inside it ("apkah", "brapa", "bagaimna"): read as
+# that word, not as a content word the document "does not state". Only words of six letters or more, whose
+# such forms are no Indonesian word ("siapa" without its last "a" would be "siap", ready).
+for _word in sorted(w for w in INDONESIAN_QUESTION_WORDS if len(w) >= 6):
+    for _i in range(1, len(_word) - 1):
+        _QWORD_INFORMAL.setdefault(_word[:_i] + _word[_i + 1 :], _word)
 WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 

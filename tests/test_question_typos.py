@@ -1,0 +1,60 @@
+"""Question words typed with a letter left out, and the words an abstention names (docs/reliability.md
+section 32): "apkah" and "brapa" are question words, never what the document "does not state"."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.abstention import missing_message
+from qa.analysis import tokenize
+from qa.question import analyze
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("apkah pustakawan harus sarjana?", "apakah pustakawan harus sarjana?"),
+        ("brapa gaji pustakawan?", "berapa gaji pustakawan?"),
+        ("brapakah gaji pustakawan?", "berapa gaji pustakawan?"),
+        ("bagaimna cara merawat buku rusak?", "bagaimana cara merawat buku rusak?"),
+        ("mengpa pustakawan harus sabar?", "mengapa pustakawan harus sabar?"),
+    ],
+)
+def test_a_question_word_missing_a_letter_is_still_a_question_word(typed: str, meant: str) -> None:
+    got, want = analyze(typed), analyze(meant)
+    assert (got.answer_type, got.terms, got.focus_words) == (want.answer_type, want.terms, want.focus_words)
+
+
+def test_short_question_words_are_not_guessed_from_other_words() -> None:
+    # "siap" (ready) is "siapa" without its last letter; "kapal" (a ship) is one letter from "kapan"
+    assert "siap" in analyze("apakah pustakawan siap bekerja malam?").focus_words
+    assert analyze("kapal apa yang dipakai?").answer_type != "time"
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("acara apa yg dibikin pustakawan buat remaja?", "Dokumen tidak menyebut acara dibikin remaja."),
+        ("apa kata orang soal gaji pustakawan?", "Dokumen tidak menyebut kata gaji."),
+        ("apakah pustakawan punya banyak rapat?", "Dokumen tidak menyebut punya rapat."),
+    ],
+)
+def test_an_abstention_names_no_function_word(question: str, message: str) -> None:
+    known = set(tokenize("pustakawan orang"))  # the words the document has
+    info = analyze(question)
+    assert missing_message(info, [s for s in info.focus_stems if s not in known]) == message
+
+
+def test_a_spelled_number_alone_missing_names_the_rest_of_the_question() -> None:
+    info = analyze("berapa rak yang dirawat satu pustakawan?")
+    assert missing_message(info, {"satu"}) == "Dokumen tidak menyebut jumlah rak dirawat pustakawan."
+
+
+@pytest.mark.slow
+def test_real_model_names_what_is_missing_not_the_typo(pustakawan_assistant) -> None:
+    for question, message in (
+        ("apkah pustakawan wajib bergelar sarjana?", "Dokumen tidak menyebut bergelar sarjana."),
+        ("brapa gaji pustakawan?", "Dokumen tidak menyebut jumlah gaji."),
+    ):
+        result = pustakawan_assistant.ask(question)
+        assert result.abstained and result.message == message, (question, result.message)
