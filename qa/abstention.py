@@ -11,12 +11,15 @@ from collections.abc import Iterable
 
 from .answer import written_in_another_language
 from .question import QuestionInfo, analyze
+from .question_names import NUMBER_WORDS
 
 VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
 _MAX_MESSAGE_WORDS = 8
-# Linking verbs name nothing the document could lack ("syarat menjadi asisten"): left out of the message
-# only; the models still read them as focus words.
-_MESSAGE_SKIP = frozenset("menjadi jadi".split())
+# Words that name nothing the document could lack, left out of the message only (the models still read
+# them as focus words): linking verbs ("syarat menjadi asisten"), quantifiers ("banyak urusan"), chat
+# prepositions ("buat anak", "soal gaji": for, about) and spelled numbers, which there mostly stand for an
+# article ("satu pustakawan": "jumlah satu" says nothing).
+_MESSAGE_SKIP = frozenset("menjadi jadi banyak sedikit buat soal".split()) | NUMBER_WORDS
 _LEAD = {
     "place": "lokasi",
     "time": "waktu",
