@@ -28,6 +28,11 @@ from qa.question_chat import question_clauses, without_chat
         "Selamat pagi, min",
         "thanks!",
         "pertanyaan",
+        "yang lain?",
+        "contohnya?",
+        "minta infonya dong kak",
+        "help me please",
+        "serius?",
     ],
 )
 def test_a_message_of_chat_only_asks_nothing(question: str) -> None:
@@ -51,6 +56,7 @@ def test_chat_words_that_name_something_stay() -> None:
     assert "Halo" in analyze("kapan gim Halo dirilis?").focus_words  # a name, capitalised mid-sentence
     assert "tes" in analyze("kapan tes CPNS diadakan?").focus_words  # a test is a thing beside other words
     assert "bantuan" in analyze("bantuan apa yang diberikan pustakawan?").focus_words
+    assert "contoh" in analyze("contoh kegiatan literasi apa saja?").focus_words
     assert analyze("katak berukuran 9,5 mm").terms == analyze("katak berukuran 9,5 mm ").terms
     assert "mm" in without_chat("katak berukuran 9,5 mm")  # a unit, not a hum
 
@@ -90,8 +96,9 @@ def test_a_chat_only_message_is_not_searched(fake_assistant) -> None:
 
 @pytest.mark.slow
 def test_real_model_chat_only_messages_are_never_answered(pustakawan_assistant) -> None:
-    # "jadi gimana?" was answered with confidence 0.91 and "bisa tolong bantu?" with 0.65 on this document
-    for question in ("jadi gimana?", "bisa tolong bantu?", "halo kak", "oke makasih"):
+    # "jadi gimana?" was answered with confidence 0.91, "yang lain?" with 0.94, "bisa tolong bantu?" with
+    # 0.65 and "help me please" with 0.51 on this document
+    for question in ("jadi gimana?", "yang lain?", "bisa tolong bantu?", "help me please", "oke makasih"):
         result = pustakawan_assistant.ask(question)
         assert result.abstained and result.reason == VAGUE_TEXT, (question, result.confidence)
 
