@@ -20,7 +20,7 @@ from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
 from .question_chat import EMPTY_ALONE, question_clauses, without_chat
 from .question_names import names_in, numbers_in, spelled_like_words
-from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words
+from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words, without_clitic
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
@@ -182,7 +182,7 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
     for start, end, stem in token_spans(visible):
         raw = visible[start:end]
         low = raw.lower()
-        if (is_question_word(low) or low in ENGLISH_FUNCTION_WORDS) and raw not in acronyms:
+        if (is_question_word(low) or without_clitic(low) in ENGLISH_FUNCTION_WORDS) and raw not in acronyms:
             continue
         if len(stem) < 2 and not stem.isdigit():  # a lone letter names nothing
             continue

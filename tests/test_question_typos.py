@@ -58,3 +58,16 @@ def test_real_model_names_what_is_missing_not_the_typo(pustakawan_assistant) -> 
     ):
         result = pustakawan_assistant.ask(question)
         assert result.abstained and result.message == message, (question, result.message)
+
+
+def test_a_question_word_in_an_english_contraction_is_a_question_word() -> None:
+    assert analyze("what's this?").vague
+    assert analyze("who's in charge of the catalogue?").answer_type == "person"
+    assert analyze("where's the reading room?").focus_words == ("reading", "room")
+    assert "jum'at" in analyze("Jum'at jam berapa perpustakaan buka?").focus_words  # not a contraction
+
+
+@pytest.mark.slow
+def test_real_model_does_not_answer_whats_this(pustakawan_assistant) -> None:
+    result = pustakawan_assistant.ask("what's this?")  # answered with confidence 0.55 before
+    assert result.abstained and result.passages == []
