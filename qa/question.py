@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
-from .question_chat import EMPTY_ALONE, question_clauses, without_chat
+from .question_chat import EMPTY_ALONE, question_clauses, unstretched, without_chat
 from .question_names import names_in, numbers_in, spelled_like_words
 from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words, without_clitic
 
@@ -128,7 +128,10 @@ def _answer_type(words: list[str]) -> tuple[str, set[str]]:
         return "reason", bound | (_REASON_NOUNS & ws)
     if ws & {"bagaimana", "how"}:
         return "manner", bound
-    definition = ("apa" in ws and ws & {"itu", "dimaksud", "arti", "artinya", "pengertian", "definisi"}) or (
+    # "apa itu X?", "apa arti X?"; not "itu" as a demonstrative or topic marker ("asisten itu ngurus apa?")
+    apa_itu = any(a == "apa" and b == "itu" for a, b in zip(words, words[1:]))
+    naming = ws & {"dimaksud", "arti", "artinya", "pengertian", "definisi"}
+    definition = ("apa" in ws and (apa_itu or naming)) or (
         first == "what" and len(words) > 1 and words[1] in {"is", "are", "does"}
     )
     if first == "apakah" and len(words) > 1 and (words[1] in _ATTRIBUTE_NOUNS or words[1] == "yang"):
@@ -165,7 +168,7 @@ def analyze(question: str) -> QuestionInfo:
     visible = _visible(str(question))
     if _no_letter_or_digit(visible):
         return _read(visible, empty_like=True)
-    chatless = without_chat(visible)
+    chatless = without_chat(unstretched(visible))
     asked = question_clauses(chatless, lambda clause: not _read(clause, empty_like=False).vague)
     info = _read(asked, empty_like=False)
     return _read(chatless, empty_like=False) if info.vague and asked != chatless else info

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .analysis import INFORMAL
+from .analysis import INFORMAL, STOPWORDS
+from .question_words import is_question_word
 
 # Words that are never what a question asks about: greetings, thanks, ways of addressing the reader, talk
 # about asking itself, a test message. Matched as whole words, in any case; a capitalised one inside a
@@ -46,7 +47,29 @@ EMPTY_ALONE = frozenset(
 # they follow a lower-case word (not "PT. Pupuk", "Sony D. Kuncoro", "Prof. Djoko": abbreviations).
 _CLAUSE_END = re.compile(r"([^\W\d_]*)(?:[?!]+|[.;:]+(?=\s))")
 _FIRST_PERSON = frozenset("saya aku kami i my me we our".split())  # chat forms (gue, gw, aq) map to these
+_STRETCHED = re.compile(r"(?<![^\W_])([^\W\d_]*?)(([^\W\d_])\3+)(?![^\W_])")
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
+
+
+def unstretched(text: str) -> str:
+    """``text`` with chat's stretched word endings undone: a last letter typed three times or more
+    ("apaaa", "bangettt", "yaaa") once; typed twice, once when that gives a function or chat word ("yaa",
+    "dongg", "kakk"): "saat", "maaf" stretch nothing, and English "too", "all", "free" stay as typed."""
+
+    def shorten(m: re.Match[str]) -> str:
+        word, run = m.group(1), m.group(2)
+        short = word + run[0]
+        if not run.islower():  # "XXIII", "III": Roman numerals and acronyms are no stretching
+            return m.group()
+        if len(run) >= 3 or _is_function_or_chat(short.lower()):
+            return short
+        return m.group()
+
+    return _STRETCHED.sub(shorten, text)
+
+
+def _is_function_or_chat(low: str) -> bool:
+    return low in STOPWORDS or low in INFORMAL or is_question_word(low) or bool(_CHAT_RE.fullmatch(low))
 
 
 def without_chat(text: str) -> str:

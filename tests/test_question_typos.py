@@ -8,6 +8,7 @@ import pytest
 from qa.abstention import missing_message
 from qa.analysis import tokenize
 from qa.question import analyze
+from qa.question_chat import unstretched
 
 
 @pytest.mark.parametrize(
@@ -71,3 +72,42 @@ def test_a_question_word_in_an_english_contraction_is_a_question_word() -> None:
 def test_real_model_does_not_answer_whats_this(pustakawan_assistant) -> None:
     result = pustakawan_assistant.ask("what's this?")  # answered with confidence 0.55 before
     assert result.abstained and result.passages == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("asisten menteri tugasnya ngapain aja yaa", "asisten menteri tugasnya ngapain aja ya"),
+        ("pustakawan tugasnya apaaa", "pustakawan tugasnya apa"),
+        ("gimanaaa cara jadi pustakawan dongg kakk", "gimana cara jadi pustakawan"),
+        ("pustakawan sabar bangettt ya", "pustakawan sabar banget ya"),
+    ],
+)
+def test_a_stretched_word_ending_is_the_word(typed: str, meant: str) -> None:
+    got, want = analyze(typed), analyze(meant)
+    assert (got.answer_type, got.terms, got.focus_words) == (want.answer_type, want.terms, want.focus_words)
+
+
+def test_doubled_letters_of_words_numerals_and_units_stay() -> None:
+    assert unstretched("saat maaf too all free 9,5 mm") == "saat maaf too all free 9,5 mm"
+    assert analyze("Kapan SEA Games XXIII diadakan?").names == ("SEA", "XXIII")  # a Roman numeral
+
+
+def test_itu_as_a_topic_marker_does_not_make_a_definition_question() -> None:
+    assert analyze("pustakawan itu harus menguasai apa?").answer_type == "other"
+    assert analyze("organisasi itu bernama apa?").answer_type == "other"
+    for question in ("apa itu literasi informasi?", "literasi informasi itu apa?", "apa arti katalog?"):
+        assert analyze(question).answer_type == "definition", question
+
+
+@pytest.mark.slow
+def test_real_model_answers_chat_stretched_and_topic_marked_questions(pustakawan_assistant) -> None:
+    # "… apa ajaa sihh" was read with "ajaa" and "sihh" as words the document lacks; "X itu … apa?" as a
+    # request for a definition the document never gives (confidence 0.14)
+    for question, opening in (
+        ("pustakawan tuh tugasnya apa ajaa sihh", "Tugas utama seorang pustakawan"),
+        ("pustakawan itu harus menguasai apa?", "Orang yang cocok juga sebaiknya menguasai teknologi"),
+    ):
+        result = pustakawan_assistant.ask(question)
+        assert not result.abstained, (question, result.confidence)
+        assert result.passages[0].text.startswith(opening), (question, result.message)
