@@ -59,6 +59,6 @@ def missing_reason(question: str, known: set[str]) -> str | None:
     (its words say nothing about the document): the generic sentence fits those."""
     info = analyze(question)
     missing = [s for s in info.focus if s not in known]
-    if len(missing) == len(info.focus) or written_in_another_language(question):
+    if len(missing) == len(info.focus) or written_in_another_language(question, known):
         return None
     return missing_message(info, missing)
