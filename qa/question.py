@@ -49,6 +49,7 @@ _ATTRIBUTE_NOUNS = frozenset(
     "nama judul jenis macam kepanjangan singkatan arti julukan gelar sebutan istilah merek tema bentuk "
     "isi tujuan jabatan pekerjaan profesi status bahasa warna agama".split()
 )
+ASKED_SCAN = 16_384  # twice the characters the model's 512-token window can hold
 _YESNO_EN = frozenset(
     "is are was were do does did can could should would will shall may might must has have".split()
 )
@@ -169,9 +170,29 @@ def analyze(question: str) -> QuestionInfo:
     if _no_letter_or_digit(visible):
         return _read(visible, empty_like=True)
     chatless = without_chat(unstretched(visible))
-    asked = question_clauses(chatless, lambda clause: not _read(clause, empty_like=False).vague)
+    asked = question_clauses(chatless, _names_something)
     info = _read(asked, empty_like=False)
     return _read(chatless, empty_like=False) if info.vague and asked != chatless else info
+
+
+def asked_part(question: str) -> str:
+    """What the models should read of a message of several sentences: the sentences ``analyze`` takes for
+    its question (greetings and thanks left out, spaces collapsed); ``question`` itself whenever nothing
+    is left out that way, so a one-sentence question reaches the models exactly as typed. Messages over
+    ``ASKED_SCAN`` characters are read whole (and cut to the model's window): weighing each of a thousand
+    sentences costs half a second."""
+    visible = _visible(str(question))
+    if len(visible) > ASKED_SCAN or _no_letter_or_digit(visible):
+        return question
+    chatless = without_chat(unstretched(visible))
+    asked = question_clauses(chatless, _names_something)
+    if asked == chatless or _read(asked, empty_like=False).vague:
+        return question
+    return " ".join(asked.split())
+
+
+def _names_something(clause: str) -> bool:
+    return not _read(clause, empty_like=False).vague
 
 
 def _read(visible: str, empty_like: bool) -> QuestionInfo:

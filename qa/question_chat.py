@@ -99,11 +99,11 @@ def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:
         if mark[0] in "?!" or (len(word) >= 2 and word.islower()):
             clauses.append(text[start : m.end()].strip())
             start = m.end()
-    clauses = [c for c in [*clauses, text[start:].strip()] if c]
+    clauses = [c for c in [*clauses, text[start:].strip()] if any(ch.isalnum() for ch in c)]  # not "?."
     if not any(c.endswith("?") for c in clauses):
         return text
     kept = [c for c in clauses if c.endswith("?") or (not _FIRST_PERSON & _words(c) and names_something(c))]
-    return " ".join(kept)
+    return text if len(kept) == len(clauses) else " ".join(kept)
 
 
 def _words(text: str) -> set[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from qa.abstention import VAGUE_TEXT
-from qa.question import analyze
+from qa.question import analyze, asked_part
 from qa.question_chat import question_clauses, without_chat
 
 
@@ -114,3 +114,36 @@ def test_real_model_answers_the_question_inside_a_chatty_message(pustakawan_assi
         result = pustakawan_assistant.ask(question)
         assert not result.abstained, (question, result.confidence, result.message)
         assert result.passages[0].text.startswith("Tugas utama seorang pustakawan"), result.passages[0].text
+
+
+PREAMBLE = (
+    "Saya sedang menyusun tugas akhir tentang layanan publik dan sudah membaca banyak buku tentang "
+    "kearsipan, sejarah perpustakaan daerah, serta pengelolaan museum di beberapa kota besar. "
+)
+
+
+def test_the_models_read_the_question_of_a_long_message() -> None:
+    message = f"Halo kak. {PREAMBLE * 3}Jadi pertanyaan saya: apa tugas utama pustakawan? Terima kasih."
+    assert asked_part(message) == "apa tugas utama pustakawan?"
+    for as_typed in ("apa tugas utama pustakawan?", "Berapa persen kenaikan tahun 2010?.", "halo"):
+        assert asked_part(as_typed) == as_typed  # nothing left out: exactly as typed
+
+
+def test_the_result_shows_the_message_as_asked(fake_assistant) -> None:
+    message = f"{PREAMBLE}Apa tugas utama asisten menteri?"
+    result = fake_assistant.ask(message)
+    assert result.question == message and result.notice is None
+
+
+@pytest.mark.slow
+def test_real_model_answers_the_question_after_a_long_preamble(pustakawan_assistant) -> None:
+    # a preamble of 100 words drew the search to other sentences; one of 600 words pushed the question
+    # out of the model's 512-token window ("Pertanyaan terlalu panjang"), and the answer named the
+    # preamble's words as what the document does not state
+    for repeat in (4, 24):
+        message = (
+            f"Halo kak. {PREAMBLE * repeat}Jadi pertanyaan saya: apa tugas utama pustakawan? Terima kasih."
+        )
+        result = pustakawan_assistant.ask(message)
+        assert not result.abstained and result.notice is None, (repeat, result.confidence, result.message)
+        assert result.passages[0].text.startswith("Tugas utama seorang pustakawan"), repeat
