@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
-from .question_chat import EMPTY_ALONE, question_clauses, unstretched, without_chat
+from .question_chat import EMPTY_ALONE, question_clauses, question_words_of
 from .question_names import names_in, numbers_in, spelled_like_words
 from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words, without_clitic
 
@@ -169,7 +169,7 @@ def analyze(question: str) -> QuestionInfo:
     visible = _visible(str(question))
     if _no_letter_or_digit(visible):
         return _read(visible, empty_like=True)
-    chatless = without_chat(unstretched(visible))
+    chatless = question_words_of(visible)
     asked = question_clauses(chatless, _names_something)
     info = _read(asked, empty_like=False)
     return _read(chatless, empty_like=False) if info.vague and asked != chatless else info
@@ -184,7 +184,7 @@ def asked_part(question: str) -> str:
     visible = _visible(str(question))
     if len(visible) > ASKED_SCAN or _no_letter_or_digit(visible):
         return question
-    chatless = without_chat(unstretched(visible))
+    chatless = question_words_of(visible)
     asked = question_clauses(chatless, _names_something)
     if asked == chatless or _read(asked, empty_like=False).vague:
         return question
@@ -221,11 +221,17 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
         names=names,
         numbers=numbers_in(visible),
         empty_like=empty_like,
-        vague=not empty_like and all(word in EMPTY_ALONE for word in focus.values()),
+        vague=not empty_like and all(_empty_alone(word) for word in focus.values()),
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
         lead=_duration_lead(words) if answer_type == "time" else "",
     )
+
+
+def _empty_alone(word: str) -> bool:
+    """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE``, or a bare number
+    ("12345", "2024?": a figure is looked for beside what it counts, never alone)."""
+    return word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit()
 
 
 def _duration_lead(words: list[str]) -> str:

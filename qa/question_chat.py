@@ -47,6 +47,8 @@ EMPTY_ALONE = frozenset(
 # they follow a lower-case word (not "PT. Pupuk", "Sony D. Kuncoro", "Prof. Djoko": abbreviations).
 _CLAUSE_END = re.compile(r"([^\W\d_]*)(?:[?!]+|[.;:]+(?=\s))")
 _FIRST_PERSON = frozenset("saya aku kami i my me we our".split())  # chat forms (gue, gw, aq) map to these
+# A web address pasted into the message: where something is, not words to look for ("https", "com").
+_ADDRESS_RE = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+", re.IGNORECASE)
 _STRETCHED = re.compile(r"(?<![^\W_])([^\W\d_]*?)(([^\W\d_])\3+)(?![^\W_])")
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
 
@@ -70,6 +72,12 @@ def unstretched(text: str) -> str:
 
 def _is_function_or_chat(low: str) -> bool:
     return low in STOPWORDS or low in INFORMAL or is_question_word(low) or bool(_CHAT_RE.fullmatch(low))
+
+
+def question_words_of(text: str) -> str:
+    """The words of a typed message that may be its question's: web addresses and chat words blanked
+    out, stretched endings undone."""
+    return without_chat(unstretched(_ADDRESS_RE.sub(lambda m: " " * len(m.group()), text)))
 
 
 def without_chat(text: str) -> str:

@@ -147,3 +147,22 @@ def test_real_model_answers_the_question_after_a_long_preamble(pustakawan_assist
         result = pustakawan_assistant.ask(message)
         assert not result.abstained and result.notice is None, (repeat, result.confidence, result.message)
         assert result.passages[0].text.startswith("Tugas utama seorang pustakawan"), repeat
+
+
+@pytest.mark.parametrize(
+    "question", ["12345", "2024?", "1.000.000", "①", "https://contoh.go.id/layanan", "www.contoh.id"]
+)
+def test_a_bare_number_or_web_address_asks_nothing(question: str) -> None:
+    assert analyze(question).vague, question
+
+
+def test_numbers_and_addresses_beside_words_stay_or_go_as_they_should() -> None:
+    assert analyze("berapa koleksi tahun 2024?").focus_words == ("koleksi", "tahun", "2024")
+    assert analyze("apa isi halaman https://contoh.go.id/jam-buka?").focus_words == ("isi", "halaman")
+
+
+@pytest.mark.slow
+def test_real_model_asks_for_more_than_a_number_or_an_address(pustakawan_assistant) -> None:
+    for question in ("2024", "https://contoh.go.id/layanan"):  # refused as off-topic before, never vague
+        result = pustakawan_assistant.ask(question)
+        assert result.abstained and result.reason == VAGUE_TEXT, question
