@@ -31,16 +31,18 @@ _CHAT_PHRASES = sorted((w.replace("_", r"\s+") for w in _CHAT_SPEC.split()), key
 _INTERJECTION = r"h+m+|e+h+|a+h+|o+h+|u+h+|w+k+(?:w+k+)*w*|(?:h+[aei]+)+h*|x+d+"
 _CHAT_RE = re.compile(rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION})(?![^\W_])", re.IGNORECASE)
 # Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
-# a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?"), a bare plea
-# for help or information ("bisa bantu?", "minta info"), disbelief ("serius?"), a test message. A question
+# a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
+# more", "how come?"), a bare plea for help or information ("bisa bantu?", "minta info"), small talk
+# ("apa kabar?"), disbelief ("serius?"), a test message. A question
 # of these alone names nothing and is vague; beside other words they stay (they can be what is asked:
 # "bantuan apa?", "kapan tes CPNS?", "contoh kegiatan literasi?").
 EMPTY_ALONE = frozenset(
     """
-    jadi terus lalu lanjut lanjutkan selanjutnya lain lainnya lagi contoh misal lengkap selengkap
-    bantu bantuan help minta info informasi jelasin ceritain cerita penasaran
-    ok oke okay okey sip iya beneran serius masa salam pertanyaan question test tes testing
-    anything something
+    jadi terus lalu lanjut lanjutkan selanjutnya lain lainnya lagi tadi contoh misal lengkap selengkap
+    detail detil rinci bantu bantuan help minta info informasi jelasin dijelasin ceritain cerita
+    penasaran kabar kabarmu kabarnya ok oke okay okey sip iya beneran serius masa salam pertanyaan
+    question test tes testing anything something then so more else further again elaborate details
+    come
     """.split()
 )
 # Where a sentence ends: after ? or ! (spaces or not: "menteri?saya"), after . ; : before white space when

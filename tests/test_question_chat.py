@@ -33,6 +33,12 @@ from qa.question_chat import question_clauses, without_chat
         "minta infonya dong kak",
         "help me please",
         "serius?",
+        "tell me more",
+        "how come?",
+        "why so?",
+        "can you elaborate?",
+        "apa kabar?",
+        "bisa dijelasin lebih detail?",
     ],
 )
 def test_a_message_of_chat_only_asks_nothing(question: str) -> None:
@@ -96,9 +102,17 @@ def test_a_chat_only_message_is_not_searched(fake_assistant) -> None:
 
 @pytest.mark.slow
 def test_real_model_chat_only_messages_are_never_answered(pustakawan_assistant) -> None:
-    # "jadi gimana?" was answered with confidence 0.91, "yang lain?" with 0.94, "bisa tolong bantu?" with
-    # 0.65 and "help me please" with 0.51 on this document
-    for question in ("jadi gimana?", "yang lain?", "bisa tolong bantu?", "help me please", "oke makasih"):
+    # "jadi gimana?" was answered with confidence 0.91, "yang lain?" with 0.94, "why so?" with 0.69,
+    # "tell me more" with 0.67, "bisa tolong bantu?" with 0.65 and "help me please" with 0.51
+    questions = (
+        "jadi gimana?",
+        "yang lain?",
+        "why so?",
+        "tell me more",
+        "bisa tolong bantu?",
+        "help me please",
+    )
+    for question in (*questions, "oke makasih"):
         result = pustakawan_assistant.ask(question)
         assert result.abstained and result.reason == VAGUE_TEXT, (question, result.confidence)
 
