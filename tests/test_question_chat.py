@@ -47,15 +47,15 @@ def test_a_message_of_chat_only_asks_nothing(question: str) -> None:
 
 
 def test_greetings_and_thanks_are_not_what_is_asked_about() -> None:
-    plain = analyze("apa tugas pustakawan?")
+    plain = analyze("apa peran pustakawan?")
     for chatty in (
-        "Halo kak, apa tugas pustakawan? Makasih ya",
-        "hai min, mau tanya apa tugas pustakawan",
-        "apa tugas pustakawan? terima kasih banyak",
+        "Halo kak, apa peran pustakawan? Makasih ya",
+        "hai min, mau tanya apa peran pustakawan",
+        "apa peran pustakawan? terima kasih banyak",
     ):
         info = analyze(chatty)
         assert info.focus == plain.focus and info.answer_type == plain.answer_type, chatty
-    assert "banyak" not in analyze("apa tugas pustakawan? terima kasih banyak").focus_words
+    assert "banyak" not in analyze("apa peran pustakawan? terima kasih banyak").focus_words
 
 
 def test_chat_words_that_name_something_stay() -> None:
@@ -70,12 +70,15 @@ def test_chat_words_that_name_something_stay() -> None:
 def test_the_question_of_a_message_is_its_sentence_ending_with_a_question_mark() -> None:
     long = (
         "Halo kak, saya mahasiswi sastra semester tiga dan sedang menimbang pekerjaan di perpustakaan, "
-        "jadi yang ingin saya ketahui cukup sederhana: apa saja tugas utama seorang pustakawan? "
+        "jadi yang ingin saya ketahui cukup sederhana: bahan apa yang dikatalogkan pustakawan? "
         "Terima kasih sebelumnya atas penjelasannya."
     )
     info = analyze(long)
-    assert info.focus_words == ("tugas", "utama", "pustakawan")
-    assert analyze("apa tugas pustakawan?saya penasaran.terima kasih").focus_words == ("tugas", "pustakawan")
+    assert info.focus_words == ("bahan", "dikatalogkan", "pustakawan")
+    assert analyze("apa peran pustakawan?saya penasaran.terima kasih").focus_words == (
+        "peran",
+        "pustakawan",
+    )
     # a sentence about the asker is not part of the question; one naming the topic is
     only = "Cocokkah saya jadi pustakawan?"
     assert question_clauses(f"Saya suka buku. {only}", bool) == only
@@ -122,8 +125,8 @@ def test_real_model_answers_the_question_inside_a_chatty_message(pustakawan_assi
     # read whole, the greeting and the thanks were words the document "does not state": abstained
     for question in (
         "Halo kak, saya mahasiswi sastra yang sedang menimbang kerja di perpustakaan kampus, jadi yang ingin "
-        "saya ketahui sederhana: apa saja tugas utama seorang pustakawan? Terima kasih atas penjelasannya.",
-        "apa tugas utama pustakawan?aku penasaran.makasih",
+        "saya ketahui sederhana: bahan apa yang dikatalogkan pustakawan? Terima kasih atas penjelasannya.",
+        "bahan apa yg dikatalogkan pustakawan?aku penasaran.makasih",
     ):
         result = pustakawan_assistant.ask(question)
         assert not result.abstained, (question, result.confidence, result.message)
@@ -137,9 +140,15 @@ PREAMBLE = (
 
 
 def test_the_models_read_the_question_of_a_long_message() -> None:
-    message = f"Halo kak. {PREAMBLE * 3}Jadi pertanyaan saya: apa tugas utama pustakawan? Terima kasih."
-    assert asked_part(message) == "apa tugas utama pustakawan?"
-    for as_typed in ("apa tugas utama pustakawan?", "Berapa persen kenaikan tahun 2010?.", "halo"):
+    message = (
+        f"Halo kak. {PREAMBLE * 3}Jadi pertanyaan saya: bahan apa yang dikatalogkan pustakawan? Terima kasih."
+    )
+    assert asked_part(message) == "bahan apa yang dikatalogkan pustakawan?"
+    for as_typed in (
+        "bahan apa yang dikatalogkan pustakawan?",
+        "Berapa persen kenaikan tahun 2010?.",
+        "halo",
+    ):
         assert asked_part(as_typed) == as_typed  # nothing left out: exactly as typed
 
 
@@ -155,9 +164,8 @@ def test_real_model_answers_the_question_after_a_long_preamble(pustakawan_assist
     # out of the model's 512-token window ("Pertanyaan terlalu panjang"), and the answer named the
     # preamble's words as what the document does not state
     for repeat in (4, 24):
-        message = (
-            f"Halo kak. {PREAMBLE * repeat}Jadi pertanyaan saya: apa tugas utama pustakawan? Terima kasih."
-        )
+        asked = "bahan apa yang dikatalogkan pustakawan?"
+        message = f"Halo kak. {PREAMBLE * repeat}Jadi pertanyaan saya: {asked} Terima kasih."
         result = pustakawan_assistant.ask(message)
         assert not result.abstained and result.notice is None, (repeat, result.confidence, result.message)
         assert result.passages[0].text.startswith("Tugas utama seorang pustakawan"), repeat
