@@ -20,6 +20,8 @@ _MAX_MESSAGE_WORDS = 8
 # prepositions ("buat anak", "soal gaji": for, about) and spelled numbers, which there mostly stand for an
 # article ("satu pustakawan": "jumlah satu" says nothing).
 _MESSAGE_SKIP = frozenset("menjadi jadi banyak sedikit buat soal".split()) | NUMBER_WORDS
+# Nouns that are a measure themselves: a quantity question about them needs no "jumlah".
+_MEASURES = frozenset("umur usia tinggi berat luas jarak suhu lama durasi ukuran nomor panjang lebar".split())
 _LEAD = {
     "place": "lokasi",
     "time": "waktu",
@@ -39,6 +41,8 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in _MESSAGE_SKIP]
     words = [w for w, s in nameable if wanted is None or s in wanted]
     lead = info.lead or _LEAD.get(info.answer_type)
+    if info.answer_type == "quantity" and [w for w, _ in nameable][:1] and nameable[0][0] in _MEASURES:
+        lead = None  # "umur maksimal …" is a measure already: "jumlah umur" is wrong
     if not words and lead:  # every word is there, but not the place / time / person / figure asked for
         words = [w for w, _ in nameable]
     if not words:

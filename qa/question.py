@@ -39,6 +39,15 @@ _GENERIC_WORDS = frozenset(w.replace("_", " ") for w in _GENERIC_SPEC.split())
 _PLACE_NOUNS = frozenset("kota negara provinsi daerah wilayah tempat lokasi benua pulau kabupaten".split())
 _TIME_NOUNS = frozenset("tahun tanggal bulan hari jam pukul waktu abad minggu".split())
 _MEASURE_WORDS = frozenset("jumlah banyak besar lama kali persen tinggi luas jauh".split())
+# What "berapa" + a measure asks for, in a message ("Dokumen tidak menyebut lama masa jabatan.").
+_MEASURE_LEADS = {
+    "lama": "lama",
+    "besar": "besar",
+    "tinggi": "tinggi",
+    "luas": "luas",
+    "jauh": "jarak",
+    "persen": "persentase",
+}
 _PLACE_VERBS = frozenset("berada terletak letak lokasi bertempat".split())
 _PLACE_NOUNS_EN = frozenset("city country province place building region state town island".split())
 _TIME_NOUNS_EN = frozenset("year month day date time century week".split())
@@ -224,7 +233,7 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
         vague=not empty_like and all(_empty_alone(word) for word in focus.values()),
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
-        lead=_duration_lead(words) if answer_type == "time" else "",
+        lead=_LEADS.get(answer_type, _no_lead)(words),
     )
 
 
@@ -232,6 +241,20 @@ def _empty_alone(word: str) -> bool:
     """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE``, or a bare number
     ("12345", "2024?": a figure is looked for beside what it counts, never alone)."""
     return word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit()
+
+
+def _measure_lead(words: list[str]) -> str:
+    """ "lama" for "berapa lama", "jarak" for "berapa jauh": what a measure after *berapa* asks for, which
+    the quantity type's "jumlah" names wrongly ("jumlah masa jabatan" for "berapa lama masa jabatan?");
+    "" for a count (berapa banyak, berapa kali: "jumlah" is right)."""
+    for i, w in enumerate(words[:-1]):
+        if w == "berapa" and words[i + 1] in _MEASURE_LEADS:
+            return _MEASURE_LEADS[words[i + 1]]
+    return ""
+
+
+def _no_lead(words: list[str]) -> str:
+    return ""
 
 
 def _duration_lead(words: list[str]) -> str:
@@ -242,3 +265,6 @@ def _duration_lead(words: list[str]) -> str:
         if w == "berapa" and words[i + 1] in _TIME_NOUNS:
             return f"jumlah {words[i + 1]}"
     return ""
+
+
+_LEADS = {"time": _duration_lead, "quantity": _measure_lead}

@@ -17,7 +17,7 @@ from qa.question_chat import unstretched
         ("apkah pustakawan harus sarjana?", "apakah pustakawan harus sarjana?"),
         ("brapa gaji pustakawan?", "berapa gaji pustakawan?"),
         ("brapakah gaji pustakawan?", "berapa gaji pustakawan?"),
-        ("bagaimna cara merawat buku rusak?", "bagaimana cara merawat buku rusak?"),
+        ("bagaimna cara menyampul buku baru?", "bagaimana cara menyampul buku baru?"),
         ("mengpa pustakawan harus sabar?", "mengapa pustakawan harus sabar?"),
     ],
 )
@@ -90,7 +90,7 @@ def test_a_stretched_word_ending_is_the_word(typed: str, meant: str) -> None:
 
 def test_doubled_letters_of_words_numerals_and_units_stay() -> None:
     assert unstretched("saat maaf too all free 9,5 mm") == "saat maaf too all free 9,5 mm"
-    assert analyze("Kapan SEA Games XXIII diadakan?").names == ("SEA", "XXIII")  # a Roman numeral
+    assert "XXIII" in analyze("kapan pekan olahraga XXIII dibuka?").names  # a Roman numeral
 
 
 def test_itu_as_a_topic_marker_does_not_make_a_definition_question() -> None:
@@ -102,12 +102,33 @@ def test_itu_as_a_topic_marker_does_not_make_a_definition_question() -> None:
 
 @pytest.mark.slow
 def test_real_model_answers_chat_stretched_and_topic_marked_questions(pustakawan_assistant) -> None:
-    # "… apa ajaa sihh" was read with "ajaa" and "sihh" as words the document lacks; "X itu … apa?" as a
+    # "bahan apaaa … sihh" was read with "apaaa" and "sihh" as words the document lacks; "X itu … apa?" as a
     # request for a definition the document never gives (confidence 0.14)
     for question, opening in (
-        ("pustakawan tuh tugasnya apa ajaa sihh", "Tugas utama seorang pustakawan"),
+        ("bahan apaaa yg dikatalogkan pustakawan sihh", "Tugas utama seorang pustakawan"),
         ("pustakawan itu harus menguasai apa?", "Orang yang cocok juga sebaiknya menguasai teknologi"),
     ):
         result = pustakawan_assistant.ask(question)
         assert not result.abstained, (question, result.confidence)
         assert result.passages[0].text.startswith(opening), (question, result.message)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("berapa lama masa bakti pustakawan?", "Dokumen tidak menyebut lama masa bakti pustakawan."),
+        ("berapa jauh rak dari pintu masuk?", "Dokumen tidak menyebut jarak rak pintu masuk."),
+        ("berapa persen koleksi yang sudah digital?", "Dokumen tidak menyebut persentase koleksi digital."),
+        ("usia minimal pustakawan berapa?", "Dokumen tidak menyebut usia minimal pustakawan."),
+        ("berapa banyak rak di ruang baca?", "Dokumen tidak menyebut jumlah rak ruang baca."),
+    ],
+)
+def test_a_measure_is_named_as_what_it_measures(question: str, message: str) -> None:
+    # "jumlah masa bakti", "jumlah usia" named a count where a length of time or an age was asked
+    assert missing_message(analyze(question)) == message
+
+
+@pytest.mark.slow
+def test_real_model_names_a_duration_as_a_duration(pustakawan_assistant) -> None:
+    result = pustakawan_assistant.ask("berapa lama masa bakti pustakawan?")
+    assert result.abstained and result.message == "Dokumen tidak menyebut lama masa bakti.", result.message
