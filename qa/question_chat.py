@@ -33,9 +33,9 @@ _CHAT_RE = re.compile(rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION}
 # Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
 # a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
 # more", "how come?"), a bare plea for help or information ("bisa bantu?", "minta info"), small talk
-# ("apa kabar?"), disbelief ("serius?"), a test message. A question
-# of these alone names nothing and is vague; beside other words they stay (they can be what is asked:
-# "bantuan apa?", "kapan tes CPNS?", "contoh kegiatan literasi?").
+# ("apa kabar?"), disbelief ("serius?"), a test message. A question of these alone names nothing and is
+# vague; beside other words they stay (they can be what is asked: "bantuan apa?", "kapan tes CPNS?",
+# "contoh kegiatan literasi?").
 EMPTY_ALONE = frozenset(
     """
     jadi terus lalu lanjut lanjutkan selanjutnya lain lainnya lagi tadi contoh misal lengkap selengkap
@@ -47,11 +47,12 @@ EMPTY_ALONE = frozenset(
 )
 # Where a sentence ends: after ? or ! (spaces or not: "menteri?saya"), after . ; : before white space when
 # they follow a lower-case word (not "PT. Pupuk", "Sony D. Kuncoro", "Prof. Djoko": abbreviations).
-_CLAUSE_END = re.compile(r"([^\W\d_]*)(?:[?!]+|[.;:]+(?=\s))")
+_CLAUSE_END = re.compile(r"[?!]+|[.;:]+(?=\s)")
+_LAST_WORD = re.compile(r"[^\W\d_]*$")
 _FIRST_PERSON = frozenset("saya aku kami i my me we our".split())  # chat forms (gue, gw, aq) map to these
 # A web address pasted into the message: where something is, not words to look for ("https", "com").
 _ADDRESS_RE = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+", re.IGNORECASE)
-_STRETCHED = re.compile(r"(?<![^\W_])([^\W\d_]*?)(([^\W\d_])\3+)(?![^\W_])")
+_WORD = re.compile(r"[^\W_]+")
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
 
 
@@ -61,15 +62,17 @@ def unstretched(text: str) -> str:
     "dongg", "kakk"): "saat", "maaf" stretch nothing, and English "too", "all", "free" stay as typed."""
 
     def shorten(m: re.Match[str]) -> str:
-        word, run = m.group(1), m.group(2)
-        short = word + run[0]
-        if not run.islower():  # "XXIII", "III": Roman numerals and acronyms are no stretching
-            return m.group()
-        if len(run) >= 3 or _is_function_or_chat(short.lower()):
-            return short
-        return m.group()
+        word = m.group()
+        last = word[-1]
+        stem = word.rstrip(last)  # the word before its last letter's run
+        run = len(word) - len(stem)
+        if run < 2 or not last.isalpha() or not last.islower():  # "XXIII": Roman numerals, acronyms
+            return word
+        if run >= 3 or _is_function_or_chat(stem.lower() + last):
+            return stem + last
+        return word
 
-    return _STRETCHED.sub(shorten, text)
+    return _WORD.sub(shorten, text)
 
 
 def _is_function_or_chat(low: str) -> bool:
@@ -87,7 +90,7 @@ def without_chat(text: str) -> str:
     words left are the question's. A capitalised word after another word is a name and stays."""
 
     def blank(m: re.Match[str]) -> str:
-        before = text[: m.start()].rstrip()
+        before = text[max(0, m.start() - 80) : m.start()].rstrip()  # bounded: a match per word is linear
         if m.group()[:1].isupper() and before[-1:].isalnum():
             return m.group()
         return " " * len(m.group())
@@ -105,8 +108,9 @@ def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:
         return text
     clauses, start = [], 0
     for m in _CLAUSE_END.finditer(text):
-        word, mark = m.group(1), text[m.end(1) : m.end()]
-        if mark[0] in "?!" or (len(word) >= 2 and word.islower()):
+        found = _LAST_WORD.search(text, max(start, m.start() - 80), m.start())  # the word it follows
+        word = found.group() if found else ""
+        if m.group()[0] in "?!" or (len(word) >= 2 and word.islower()):
             clauses.append(text[start : m.end()].strip())
             start = m.end()
     clauses = [c for c in [*clauses, text[start:].strip()] if any(ch.isalnum() for ch in c)]  # not "?."

@@ -4,6 +4,8 @@ one ending with "?" (docs/reliability.md section 32)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from qa.abstention import VAGUE_TEXT
@@ -188,3 +190,16 @@ def test_real_model_asks_for_more_than_a_number_or_an_address(pustakawan_assista
     for question in ("2024", "https://contoh.go.id/layanan"):  # refused as off-topic before, never vague
         result = pustakawan_assistant.ask(question)
         assert result.abstained and result.reason == VAGUE_TEXT, question
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 16_000 + "b", "ab" * 8_000, "halo " * 3_000, "x. " * 5_000 + "apa?", "a?" * 8_000],
+)
+def test_a_long_hostile_message_is_read_in_linear_time(text: str) -> None:
+    # the first sentence and stretched-ending patterns backtracked over each word: "a" * 16,000 + "b"
+    # took 57 s in asked_part, "ab" * 8,000 25 s
+    t = time.process_time()
+    asked_part(text)
+    analyze(text)
+    assert time.process_time() - t < 2.0
