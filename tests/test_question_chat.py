@@ -7,10 +7,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.abstention import VAGUE_TEXT
 from qa.question import analyze, asked_part
-from qa.question_chat import question_clauses, without_chat
+from qa.question_chat import question_clauses, unstretched, without_chat
 
 
 @pytest.mark.parametrize(
@@ -203,3 +205,11 @@ def test_a_long_hostile_message_is_read_in_linear_time(text: str) -> None:
     asked_part(text)
     analyze(text)
     assert time.process_time() - t < 2.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab hkwy.?!:;,\"'XI0\u200b")) | st.characters(), max_size=200))
+def test_reading_a_message_never_raises(text: str) -> None:
+    part = asked_part(text)
+    assert isinstance(part, str) and isinstance(unstretched(text), str)
+    assert part == text or len(part) <= len(text)
