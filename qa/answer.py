@@ -118,6 +118,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 # A content word the corpus knows is half the evidence of a function word: loanwords and names are shared
 # by both languages ("diplomat", "data"), function words are not.
 _KNOWN_WORD_WEIGHT = 0.5
+# More English function words, for telling the language only (the question analysis keeps the list above):
+# with the corpus's words counted, "what sets them apart?" needs "them" to stay English.
+_ENGLISH_MARKERS = ENGLISH_FUNCTION_WORDS | frozenset(
+    "them him us than as at if up out over under between after before all any some most very also just "
+    "only ever".split()
+)
 _TITLE_GAP = 3  # at most this many lower-case function words inside a name ("The Lord of the Rings")
 
 
@@ -153,7 +159,7 @@ def written_in_another_language(question: str, known: Collection[str] = frozense
         if named:
             continue
         low = word.lower()
-        if low in ENGLISH_FUNCTION_WORDS:
+        if low in _ENGLISH_MARKERS:
             english += 1
         elif low in STOPWORDS or is_question_word(low, INDONESIAN_QUESTION_WORDS):
             indonesian += 1

@@ -33,6 +33,7 @@ def test_an_english_frame_around_the_corpus_words_is_the_corpus_language(questio
         "What does a diplomat prepare for the minister?",
         "Is the assistant minister older than a diplomat?",
         "what sets a diplomat apart from an asisten menteri?",
+        "asisten menteri vs diplomat: what sets them apart?",  # "them": an English word beyond the analysis's
     ],
 )
 def test_english_stays_english_beside_a_few_shared_words(question: str) -> None:
