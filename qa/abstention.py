@@ -41,7 +41,7 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in _MESSAGE_SKIP]
     words = [w for w, s in nameable if wanted is None or s in wanted]
     lead = info.lead or _LEAD.get(info.answer_type)
-    if info.answer_type == "quantity" and [w for w, _ in nameable][:1] and nameable[0][0] in _MEASURES:
+    if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:
         lead = None  # "umur maksimal …" is a measure already: "jumlah umur" is wrong
     if not words and lead:  # every word is there, but not the place / time / person / figure asked for
         words = [w for w, _ in nameable]

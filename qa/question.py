@@ -40,14 +40,9 @@ _PLACE_NOUNS = frozenset("kota negara provinsi daerah wilayah tempat lokasi benu
 _TIME_NOUNS = frozenset("tahun tanggal bulan hari jam pukul waktu abad minggu".split())
 _MEASURE_WORDS = frozenset("jumlah banyak besar lama kali persen tinggi luas jauh".split())
 # What "berapa" + a measure asks for, in a message ("Dokumen tidak menyebut lama masa jabatan.").
-_MEASURE_LEADS = {
-    "lama": "lama",
-    "besar": "besar",
-    "tinggi": "tinggi",
-    "luas": "luas",
-    "jauh": "jarak",
-    "persen": "persentase",
-}
+_MEASURE_LEADS = dict(
+    p.split("=") for p in "lama=lama besar=besar tinggi=tinggi luas=luas jauh=jarak persen=persentase".split()
+)
 _PLACE_VERBS = frozenset("berada terletak letak lokasi bertempat".split())
 _PLACE_NOUNS_EN = frozenset("city country province place building region state town island".split())
 _TIME_NOUNS_EN = frozenset("year month day date time century week".split())
@@ -178,10 +173,7 @@ def analyze(question: str) -> QuestionInfo:
     visible = _visible(str(question))
     if _no_letter_or_digit(visible):
         return _read(visible, empty_like=True)
-    chatless = question_words_of(visible)
-    asked = question_clauses(chatless, _names_something)
-    info = _read(asked, empty_like=False)
-    return _read(chatless, empty_like=False) if info.vague and asked != chatless else info
+    return _read(_asked(visible)[1], empty_like=False)
 
 
 def asked_part(question: str) -> str:
@@ -193,11 +185,16 @@ def asked_part(question: str) -> str:
     visible = _visible(str(question))
     if len(visible) > ASKED_SCAN or _no_letter_or_digit(visible):
         return question
+    chatless, asked = _asked(visible)
+    return question if asked == chatless else " ".join(asked.split())
+
+
+def _asked(visible: str) -> tuple[str, str]:
+    """The message without chat words, and the part of it that is the question (the same text when no
+    sentence is left out, or when the question sentences alone name nothing)."""
     chatless = question_words_of(visible)
     asked = question_clauses(chatless, _names_something)
-    if asked == chatless or _read(asked, empty_like=False).vague:
-        return question
-    return " ".join(asked.split())
+    return chatless, chatless if asked == chatless or not _names_something(asked) else asked
 
 
 def _names_something(clause: str) -> bool:
@@ -233,7 +230,7 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
         vague=not empty_like and all(_empty_alone(word) for word in focus.values()),
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
-        lead=_LEADS.get(answer_type, _no_lead)(words),
+        lead=_lead(answer_type, words),
     )
 
 
@@ -243,28 +240,14 @@ def _empty_alone(word: str) -> bool:
     return word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit()
 
 
-def _measure_lead(words: list[str]) -> str:
-    """ "lama" for "berapa lama", "jarak" for "berapa jauh": what a measure after *berapa* asks for, which
-    the quantity type's "jumlah" names wrongly ("jumlah masa jabatan" for "berapa lama masa jabatan?");
-    "" for a count (berapa banyak, berapa kali: "jumlah" is right)."""
+def _lead(answer_type: str, words: list[str]) -> str:
+    """How a message names what *berapa* + a unit or a measure asks for, where the answer type's own word
+    names it badly: "jumlah hari" for "cuti berapa hari?" (a duration; "waktu" fits "tahun berapa", a
+    point in time), "lama" for "berapa lama", "jarak" for "berapa jauh" ("jumlah" fits counts only)."""
     for i, w in enumerate(words[:-1]):
-        if w == "berapa" and words[i + 1] in _MEASURE_LEADS:
-            return _MEASURE_LEADS[words[i + 1]]
+        unit = words[i + 1]
+        if w == "berapa" and answer_type == "time" and unit in _TIME_NOUNS:
+            return f"jumlah {unit}"
+        if w == "berapa" and answer_type == "quantity" and unit in _MEASURE_LEADS:
+            return _MEASURE_LEADS[unit]
     return ""
-
-
-def _no_lead(words: list[str]) -> str:
-    return ""
-
-
-def _duration_lead(words: list[str]) -> str:
-    """ "jumlah hari" for "berapa hari": a count of a time unit (a duration, "cuti berapa hari?"), which
-    the time type's "waktu" names badly; a unit before the question word ("tahun berapa") asks for a
-    point in time, which "waktu" names well."""
-    for i, w in enumerate(words[:-1]):
-        if w == "berapa" and words[i + 1] in _TIME_NOUNS:
-            return f"jumlah {words[i + 1]}"
-    return ""
-
-
-_LEADS = {"time": _duration_lead, "quantity": _measure_lead}
