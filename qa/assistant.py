@@ -15,7 +15,7 @@ from .abstention import VAGUE_TEXT, missing_reason
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
-from .question import analyze, is_empty_like
+from .question import analyze, asked_part, is_empty_like
 from .question_text import SCAN_CHARS, clean_question, whole_words
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
@@ -164,7 +164,7 @@ class Assistant:
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
         rows = None if doc is None else self.rows[self.document_id(doc)]
-        cleaned, notices, vague = [], [], []
+        cleaned, searched, notices, vague = [], [], [], []
         for raw in questions:
             q = clean_question(raw)
             # A dash or zero-width characters are as empty as nothing; a question with nothing specific
@@ -173,21 +173,27 @@ class Assistant:
                 raise InputError(
                     "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
                 )
-            short, cut = self.encoder.truncate(q)
-            short = whole_words(short, q) if cut else short
-            cleaned.append(short)
+            # In a message of several sentences the models read its question, not the asker's preamble
+            # ("Saya mahasiswa … Apa tugas …? Terima kasih."), which would blur the search and be cut first.
+            part = asked_part(q)
+            short, cut = self.encoder.truncate(part)
+            short = whole_words(short, part) if cut else short
+            cleaned.append(short if cut or part == q else q)
+            searched.append(short)
             cut = cut or len(str(raw)) > SCAN_CHARS
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
             vague.append(analyze(short).vague)
-        asked = [q for q, v in zip(cleaned, vague) if not v]
+        asked = [s for s, v in zip(searched, vague) if not v]
         found = self.search.search(asked, self.encoder.encode_queries(asked), k, rows) if asked else []
         rankings = iter(found)
         return [
-            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, next(rankings), n)
-            for q, n, v in zip(cleaned, notices, vague)
+            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, s, next(rankings), n)
+            for q, s, n, v in zip(cleaned, searched, notices, vague)
         ]
 
-    def _result(self, question: str, found: tuple, notice: str | None) -> Result:
+    def _result(self, shown: str, question: str, found: tuple, notice: str | None) -> Result:
+        """The result for ``shown`` (what the user asked) from the search of ``question`` (its part the
+        models read: highlights and what is missing come from it)."""
         ranking, conf = found  # the reranked hits and the answerability probability
         passages = []
         for rank, hit in enumerate(ranking.hits, start=1):
@@ -217,11 +223,11 @@ class Assistant:
                 )
             )
         if not passages:
-            return Result(question, True, 0.0, passages, notice)
+            return Result(shown, True, 0.0, passages, notice)
         abstained = conf < self.threshold
         known = set(self.index.lexical.query_terms(question)) if abstained else set()
         reason = missing_reason(question, known) if abstained else None
-        return Result(question, abstained, conf, passages, notice, reason=reason)
+        return Result(shown, abstained, conf, passages, notice, reason=reason)
 
     def context_span(self, row: int, n: int = DISPLAY_WINDOW) -> tuple[int, int]:
         """Offsets of a passage with ``n`` neighbour sentences each side, across lines, same document."""

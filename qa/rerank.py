@@ -102,7 +102,8 @@ class TrustedSearch:
             if len(pool.rows) == 0:
                 out.append((self.retriever.select(pool, pool.fused, k), 0.0))
                 continue
-            foreign = written_in_another_language(question)
+            known = self.retriever.index.lexical.query_terms(question)  # the corpus's words in it
+            foreign = written_in_another_language(question, known)
             facts = analyze(question)
             ranked = self.reranker.rerank(question, pool, qvec, facts, foreign)
             # Candidates beyond the reranked pool keep their fused order, below every reranked one.
