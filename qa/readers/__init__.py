@@ -87,8 +87,8 @@ READERS: dict[str, Reader] = {
     ".markdown": Reader("markdown", "markdown-it-py", "v5"),
     ".pdf": Reader("pdf", "pypdf", "v5"),
     ".docx": Reader("docx", "python-docx", "v3"),
-    ".html": Reader("html", "trafilatura", "v6"),
-    ".htm": Reader("html", "trafilatura", "v6"),
+    ".html": Reader("html", "trafilatura", "v7"),
+    ".htm": Reader("html", "trafilatura", "v7"),
 }
 SUFFIXES = tuple(READERS)
 
