@@ -85,7 +85,7 @@ READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
     ".md": Reader("markdown", "markdown-it-py", "v5"),
     ".markdown": Reader("markdown", "markdown-it-py", "v5"),
-    ".pdf": Reader("pdf", "pypdf", "v5"),
+    ".pdf": Reader("pdf", "pypdf", "v6"),
     ".docx": Reader("docx", "python-docx", "v3"),
     ".html": Reader("html", "trafilatura", "v7"),
     ".htm": Reader("html", "trafilatura", "v7"),

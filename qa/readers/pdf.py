@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks
-from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines
+from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines, is_leader_row
 
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
@@ -95,7 +95,7 @@ def _is_heading(line: str, after: str, width: int) -> bool:
 
 def paragraphs(lines: list[str]) -> list[str]:
     """Join a page's lines into paragraphs: a blank line, a list item, a short line ending a sentence,
-    or a shorter one before a capital (a heading) ends one."""
+    a shorter one before a capital (a heading), or a row ending in a dot leader and a number ends one."""
     width = max((len(line) for line in lines), default=0)
     out: list[str] = []
     para = ""
@@ -107,7 +107,7 @@ def paragraphs(lines: list[str]) -> list[str]:
             if not line:
                 continue
         para = _join(para, line) if para else line
-        ends = _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width
+        ends = (_PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width) or is_leader_row(line)
         after = lines[i + 1] if i + 1 < len(lines) else ""
         if ends or (_is_heading(line, after, width) and not _HYPHENATED.search(line)):
             out.append(para)
