@@ -83,8 +83,8 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v5"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v5"),
+    ".md": Reader("markdown", "markdown-it-py", "v6"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v6"),
     ".pdf": Reader("pdf", "pypdf", "v6"),
     ".docx": Reader("docx", "python-docx", "v3"),
     ".html": Reader("html", "trafilatura", "v7"),
