@@ -34,3 +34,41 @@ def test_a_roster_with_leaders_and_roman_numbers_is_not_a_contents_page(tmp_path
     assert drop_contents(contents, last_page=9) == ["", "", "", ""]  # roman, then arabic: contents
     backwards = ["Kata Pengantar ..... v", "Daftar Isi ..... iii", "BAB I ..... 1", "BAB II ..... 7"]
     assert drop_contents(backwards, last_page=9) == backwards  # roman numbers that go down: not one
+
+
+def write_noted_pdf(path: Path, runs: list[tuple[str, bool]], notes: list[str]) -> Path:
+    """A page of text ``runs`` (text, superscript?) and, below, ``notes`` set small, as a word
+    processor sets footnotes."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    for text, superscript in runs:
+        pdf.char_vpos = "SUP" if superscript else "LINE"
+        pdf.write(6, text)
+    pdf.char_vpos = "LINE"
+    pdf.ln(12)
+    pdf.set_font("helvetica", size=9)
+    for note in notes:
+        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_superscript_note_marker_does_not_change_the_word_before_it(tmp_path: Path) -> None:
+    """A note number set as a superscript was glued to the word before it: "pasal 5¹" read "pasal 51",
+    "kontrak¹" "kontrak1" (left in section 22; fixed for HTML there). An exponent with no note ("m²")
+    stays as it was."""
+    runs = [
+        ("Honor penerjemah diatur dalam pasal 5", False), ("1", True),
+        (" dan dibayar setelah kontrak", False), ("2", True),
+        (" selesai. Ruang kerja paling sedikit 9 m", False), ("3", True), (" per orang.", False),
+    ]  # fmt: skip
+    notes = ["1 Peraturan Asosiasi Penerjemah Nomor 2 Tahun 2021.", "2 Kontrak tertulis, bukan lisan."]
+    e = read_pdf(write_noted_pdf(tmp_path / "honor.pdf", runs, notes))
+    assert e.text.splitlines() == [
+        "Honor penerjemah diatur dalam pasal 5 dan dibayar setelah kontrak selesai. Ruang kerja paling "
+        "sedikit 9 m3 per orang.",
+        *notes,
+    ]

@@ -4,7 +4,8 @@ A PDF stores lines, not paragraphs, and the chunker ends a sentence at every lin
 are joined back into paragraphs (a word hyphenated at a line end, or at a page's end, is joined; a
 reduplication such as "anak-anak" or a compound such as "Asia-Pasifik" keeps its hyphen). A short
 line without a full stop before a capital is a heading or a list entry ("BAB I PENDAHULUAN",
-"Pasal 3") and stays a line of its own. Running headers and footers, printed page numbers and the
+"Pasal 3") and stays a line of its own. Note markers set as superscripts are taken off the words
+they follow (qa/readers/_pdftext.py); running headers and footers, printed page numbers and the
 entries of a table of contents are dropped first (qa/readers/_pdfpages.py). A page is a section: its
 number is the passage's location.
 """
@@ -20,6 +21,7 @@ from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks
 from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines, is_leader_row
+from ._pdftext import page_text
 
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
@@ -195,7 +197,7 @@ def _read(raw: bytes, name: str) -> Extracted:
                     f"instructions by page {len(pages) + 1}: too slow to extract text from",
                     "split it into smaller PDFs, or export its text as .txt",
                 )
-            pages.append([line.strip() for line in (page.extract_text() or "").splitlines()])
+            pages.append([line.strip() for line in page_text(page).splitlines()])
     except CorpusError:
         raise
     except Exception as exc:
