@@ -72,3 +72,68 @@ def test_a_superscript_note_marker_does_not_change_the_word_before_it(tmp_path: 
         "sedikit 9 m3 per orang.",
         *notes,
     ]
+
+
+def write_form_pdf(path: Path, labels: list[str], fields: list[dict[str, object]]) -> Path:
+    """A page of ``labels`` with a form (AcroForm) of text ``fields``: each a dict of the field's
+    entries (``/T``, ``/TU``, ``/V``, ``/F``; ``kid``: the value sits on a parent field, as forms made
+    of several widgets of one field have it)."""
+    import io
+
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    for label in labels:
+        pdf.cell(0, 10, label, new_x="LMARGIN", new_y="NEXT")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
+    annots, roots = ArrayObject(), ArrayObject()
+    for i, entries in enumerate(fields):
+        field = DictionaryObject({NameObject("/FT"): NameObject("/Tx")})
+        for key, value in entries.items():
+            if key.startswith("/"):
+                field[NameObject(key)] = NumberObject(value) if key == "/F" else TextStringObject(str(value))
+        rect = ArrayObject(FloatObject(v) for v in (150, 770 - 28 * i, 400, 785 - 28 * i))
+        widget = DictionaryObject({NameObject("/Subtype"): NameObject("/Widget"), NameObject("/Rect"): rect})
+        if entries.get("kid"):
+            parent = writer._add_object(field)
+            widget[NameObject("/Parent")] = parent
+            widget_ref = writer._add_object(widget)
+            field[NameObject("/Kids")] = ArrayObject([widget_ref])
+            roots.append(parent)
+        else:
+            widget.update(field)
+            widget_ref = writer._add_object(widget)
+            roots.append(widget_ref)
+        annots.append(widget_ref)
+    writer.pages[0][NameObject("/Annots")] = annots
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): roots})
+    writer.write(path)
+    return path
+
+
+def test_a_filled_forms_answers_are_read(tmp_path: Path) -> None:
+    """A filled PDF form's answers are its fields' values, drawn by the viewer and never in the page's
+    text: "Nama pemohon: Sari Wulandari" was lost without a word, and a form with no other text was
+    refused as having "no text layer" (left in section 22: not tried)."""
+    fields: list[dict[str, object]] = [
+        {"/T": "nama", "/TU": "Nama pemohon", "/V": "Sari Wulandari"},
+        {"/T": "bahasa_sumber", "/V": "Jepang", "kid": True},  # no description: its name, on its parent
+        {"/T": "catatan", "/V": ""},  # empty: nothing
+        {"/T": "kode", "/V": "rahasia-internal", "/F": 2},  # hidden: neither shown nor printed
+    ]
+    e = read_pdf(write_form_pdf(tmp_path / "form.pdf", ["Permohonan penerjemah.", "Nama pemohon:"], fields))
+    assert e.text.splitlines()[-2:] == ["Nama pemohon: Sari Wulandari", "bahasa sumber: Jepang"]
+    assert "rahasia" not in e.text and all(s.page == 1 for s in e.sections)
+    only = read_pdf(write_form_pdf(tmp_path / "isian.pdf", [], fields[:1]))
+    assert only.text == "Nama pemohon: Sari Wulandari"

@@ -3,7 +3,8 @@
 pypdf's text gives no sign of a superscript: a note number set small after a word was glued to it, so
 "pasal 5¹" read "pasal 51" and "cuti¹" "cuti1" (a wrong number in a passage and in an answer). pypdf
 does hand each run of text to a visitor with its font size and matrices, and the runs make up its text
-exactly, so the page is rebuilt from them without such markers.
+exactly, so the page is rebuilt from them without such markers. A filled form's answers are not in the
+page's text at all (they are the fields' values, drawn by the viewer): ``form_lines`` reads them.
 """
 
 from __future__ import annotations
@@ -49,3 +50,41 @@ def _scale(matrix) -> float:
         return math.hypot(float(matrix[2]), float(matrix[3])) or 1.0
     except (TypeError, IndexError, ValueError):
         return 1.0
+
+
+_HIDDEN = 2  # the annotation flag of a field the viewer neither shows nor prints
+
+
+def form_lines(page) -> list[str]:
+    """The filled text and choice fields of ``page``'s form (AcroForm), one line each, "label: value",
+    in the order the page lists them: a form's answers ("Nama pemohon: Sari Wulandari") are the
+    fields' values, which text extraction never sees. The label is the field's description for
+    screen readers (``/TU``), else its name; empty, hidden, button and signature fields give none."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    for ref in page.get("/Annots") or ():
+        widget = ref.get_object()
+        if widget.get("/Subtype") != "/Widget" or int(widget.get("/F", 0)) & _HIDDEN:
+            continue
+        field = widget if "/T" in widget or "/Parent" not in widget else widget["/Parent"].get_object()
+        kind, value = _inherited(field, "/FT"), _inherited(field, "/V")
+        if kind not in ("/Tx", "/Ch") or id(field) in seen:
+            continue
+        seen.add(id(field))
+        values = value if isinstance(value, list) else [value]
+        answer = " ".join(" ".join(str(v).split()) for v in values if v is not None)
+        if answer:
+            label = " ".join(str(field.get("/TU") or field.get("/T") or "").replace("_", " ").split())
+            lines.append(f"{label}: {answer}" if label else answer)
+    return lines
+
+
+def _inherited(field, key: str):
+    """A field's entry, or the nearest parent's (a form's fields inherit their type and value)."""
+    for _ in range(32):  # a parent chain is short; a loop in a broken file is cut
+        if key in field:
+            return field[key]
+        if "/Parent" not in field:
+            return None
+        field = field["/Parent"].get_object()
+    return None

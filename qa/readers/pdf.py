@@ -21,7 +21,7 @@ from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks
 from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines, is_leader_row
-from ._pdftext import page_text
+from ._pdftext import form_lines, page_text
 
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
@@ -187,6 +187,7 @@ def read(raw: bytes, name: str) -> Extracted:
 def _read(raw: bytes, name: str) -> Extracted:
     reader = _open(raw, name)
     pages: list[list[str]] = []
+    forms: list[list[str]] = []  # each page's filled form fields, "label: value"
     total = 0
     try:
         for page in reader.pages:
@@ -198,20 +199,21 @@ def _read(raw: bytes, name: str) -> Extracted:
                     "split it into smaller PDFs, or export its text as .txt",
                 )
             pages.append([line.strip() for line in page_text(page).splitlines()])
+            forms.append(form_lines(page))
     except CorpusError:
         raise
     except Exception as exc:
         raise CorpusError(f"corpus file {name}: page {len(pages) + 1} cannot be read ({exc})") from None
     if not pages:
         raise CorpusError(f"corpus file {name} is a PDF without pages", "export the document to PDF again")
-    if not any(line for lines in pages for line in lines):
+    if not any(line for lines in pages + forms for line in lines):
         raise CorpusError(
             f"corpus file {name} has no text layer ({len(pages)} page(s) of images or nothing)",
             "run OCR on it first, e.g. ocrmypdf scan.pdf text.pdf",
         )
     blocks = Blocks()
     texts = [drop_contents(lines, len(pages)) for lines in drop_running_lines(pages)]
-    for number, lines in enumerate(join_across_pages(texts), start=1):
-        for para in paragraphs(lines):
+    for number, (lines, answers) in enumerate(zip(join_across_pages(texts), forms, strict=True), start=1):
+        for para in paragraphs(lines) + answers:  # a form's answers after the page's text, one a line
             blocks.add(para, page=number)
     return blocks.build(name, "holds only running headers, footers and page numbers")
