@@ -1,6 +1,6 @@
-"""Pages saved by office tools and widget libraries (section 30 of docs/reliability.md): Word's "Save
-as Web Page" notes and comments, and ``aria-hidden`` text, each on a short page (read block by block)
-and a long one (read by trafilatura)."""
+"""Pages of the fourth sweep (section 30 of docs/reliability.md): Word's "Save as Web Page" notes and
+comments, ``aria-hidden`` text and preformatted text, each on a short page (read block by block) and a
+long one (read by trafilatura)."""
 
 from __future__ import annotations
 
@@ -98,3 +98,30 @@ def test_aria_hidden_text_reads_alike_on_short_and_long_pages(filler: int) -> No
         "Kontrak penerjemah berlaku dua tahun dan dapat diperpanjang.",
         "Honor dibayar per halaman.",
     ]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_preformatted_text_keeps_its_lines_and_code_without_code_tags_is_dropped(filler: int) -> None:
+    """A ``<pre>`` address ran together as one "sentence" ("... Indonesia Jl. Merdeka Barat No. 10
+    Jakarta Pusat"); a code block marked by its class only (``<pre class="language-python">``, a
+    highlighter's ``<div class="highlight"><pre>``) or by its text (a bare ``<pre>`` of C) was read as
+    text ("tarif = 2_000_000"). Prose wrapped at a fixed width stays one sentence."""
+    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
+    page = (
+        f"<html><body><article><h1>Lamaran</h1>{fill}<pre>Asosiasi Juru Bahasa Indonesia\n"
+        "Jl. Merdeka Barat <b>No. 10</b>\nJakarta Pusat\n\nSurat lamaran memuat riwayat kerja dan\ncontoh "
+        "terjemahan.</pre><p>Kirim lamaran ke alamat itu.</p><pre>int tarif = 2000000;\nkirim(tarif);</pre>"
+        '<pre class="language-python">tarif = 2_000_000</pre><div class="highlight"><pre>cetak(tarif)</pre>'
+        "</div><pre><samp>$ kirim --lamaran</samp></pre></article></body></html>"
+    )
+    lines = READERS[".html"].read(page.encode(), "lamaran.html").text.splitlines()
+    assert lines[filler:] == [
+        "Asosiasi Juru Bahasa Indonesia",
+        "Jl. Merdeka Barat No. 10",
+        "Jakarta Pusat",
+        "Surat lamaran memuat riwayat kerja dan contoh terjemahan.",  # wrapped prose: one sentence
+        "Kirim lamaran ke alamat itu.",
+    ]
+    markdown = "# Lamaran\n\n<pre>Asosiasi Juru Bahasa\nJakarta Pusat</pre>\n\nKirim lamaran.\n"
+    text = READERS[".md"].read(markdown.encode(), "lamaran.md").text
+    assert text.splitlines() == ["Asosiasi Juru Bahasa", "Jakarta Pusat", "Kirim lamaran."]

@@ -1,9 +1,9 @@
 """An HTML tree made to read as a browser shows it, before trafilatura or the block reading sees it.
 
-Four things read differently from the markup: templates, which are never shown (collapsed and hidden
+Five things read differently from the markup: templates, which are never shown (collapsed and hidden
 text is kept: see ``drop_templates``), the notes and comments of a page Word saved as HTML, a note
-marker glued to the word before it, and paragraphs made with two line breaks instead of ``<p>``.
-``prepare`` changes the tree in place.
+marker glued to the word before it, paragraphs made with two line breaks instead of ``<p>``, and
+preformatted text, whose lines are lines (or code). ``prepare`` changes the tree in place.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ._htmlblocks import BLOCK, HEADINGS
+from ._htmlpre import read_preformatted
 
 
 def prepare(root, page: bool = True) -> None:
@@ -20,6 +21,7 @@ def prepare(root, page: bool = True) -> None:
     drop_templates(root)
     settle_aria_hidden(root)
     drop_note_markers(root)
+    read_preformatted(root)  # before the split, which makes its lines paragraphs
     split_at_double_breaks(root)
 
 
