@@ -161,3 +161,71 @@ def write_docx_chunk(path: Path, chunk: bytes, content_type: str, before: str = 
         body[-1].addprevious(child)
     document.save(str(path))
     return path
+
+
+def write_noted_pdf(path: Path, runs: list[tuple[str, bool]], notes: list[str]) -> Path:
+    """A page of text ``runs`` (text, superscript?) and, below, ``notes`` set small, as a word
+    processor sets footnotes."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    for text, superscript in runs:
+        pdf.char_vpos = "SUP" if superscript else "LINE"
+        pdf.write(6, text)
+    pdf.char_vpos = "LINE"
+    pdf.ln(12)
+    pdf.set_font("helvetica", size=9)
+    for note in notes:
+        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def write_form_pdf(path: Path, labels: list[str], fields: list[dict[str, object]]) -> Path:
+    """A page of ``labels`` with a form (AcroForm) of text ``fields``: each a dict of the field's
+    entries (``/T``, ``/TU``, ``/V``, ``/F``; ``kid``: the value sits on a parent field, as forms made
+    of several widgets of one field have it)."""
+    import io
+
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    for label in labels:
+        pdf.cell(0, 10, label, new_x="LMARGIN", new_y="NEXT")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
+    annots, roots = ArrayObject(), ArrayObject()
+    for i, entries in enumerate(fields):
+        field = DictionaryObject({NameObject("/FT"): NameObject("/Tx")})
+        for key, value in entries.items():
+            if key.startswith("/"):
+                field[NameObject(key)] = NumberObject(value) if key == "/F" else TextStringObject(str(value))
+        rect = ArrayObject(FloatObject(v) for v in (150, 770 - 28 * i, 400, 785 - 28 * i))
+        widget = DictionaryObject({NameObject("/Subtype"): NameObject("/Widget"), NameObject("/Rect"): rect})
+        if entries.get("kid"):
+            parent = writer._add_object(field)
+            widget[NameObject("/Parent")] = parent
+            widget_ref = writer._add_object(widget)
+            field[NameObject("/Kids")] = ArrayObject([widget_ref])
+            roots.append(parent)
+        else:
+            widget.update(field)
+            widget_ref = writer._add_object(widget)
+            roots.append(widget_ref)
+        annots.append(widget_ref)
+    writer.pages[0][NameObject("/Annots")] = annots
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): roots})
+    writer.write(path)
+    return path
