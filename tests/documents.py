@@ -229,3 +229,44 @@ def write_form_pdf(path: Path, labels: list[str], fields: list[dict[str, object]
     writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): roots})
     writer.write(path)
     return path
+
+
+DIAGRAM_NS = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"'
+DRAWING_NS = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+
+
+def write_docx_smartart(path: Path, before: str, nodes: list[tuple[str, str]], after: str) -> Path:
+    """A .docx of the paragraph ``before`` holding a SmartArt diagram (an organisation chart) whose
+    points are ``nodes`` (type, text: "doc" for the diagram itself, "node" for a box, "parTrans" for a
+    connector), then the paragraph ``after``, as Word writes one: the text in a diagram data part."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    points = "".join(
+        f'<dgm:pt modelId="{{{i}}}" type="{kind}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/>'
+        + "".join(f"<a:p><a:r><a:t>{line}</a:t></a:r></a:p>" for line in text.split("\n"))
+        + "</dgm:t></dgm:pt>"
+        for i, (kind, text) in enumerate(nodes)
+    )
+    data = f"<dgm:dataModel {DIAGRAM_NS} {DRAWING_NS}><dgm:ptLst>{points}</dgm:ptLst></dgm:dataModel>"
+    document = docx.Document()
+    uri = PackURI("/word/diagrams/data1.xml")
+    part = Part(uri, CONTENT_TYPE.DML_DIAGRAM_DATA, data.encode(), document.part.package)
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.DIAGRAM_DATA)
+    r_ns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    wp_ns = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    drawing = (
+        f'<w:p {WORD_NS}><w:r><w:t xml:space="preserve">{before}</w:t></w:r><w:r><w:drawing>'
+        f'<wp:inline {wp_ns}><wp:extent cx="5486400" cy="3200400"/><wp:docPr id="1" name="Diagram 1"/>'
+        f'<a:graphic {DRAWING_NS}><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+        f'<dgm:relIds {DIAGRAM_NS} {r_ns} r:dm="{rid}" r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic>'
+        "</wp:inline></w:drawing></w:r></w:p>"
+    )
+    body = document.element.body
+    body[-1].addprevious(parse_xml(drawing))
+    body[-1].addprevious(parse_xml(word_paragraph(after).replace("<w:p>", f"<w:p {WORD_NS}>", 1)))
+    document.save(str(path))
+    return path

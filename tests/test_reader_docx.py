@@ -12,7 +12,7 @@ from qa.readers import READERS, Extracted
 
 from .documents import numbered_paragraph as numbered
 from .documents import word_paragraph as para
-from .documents import write_docx_chunk, write_docx_xml
+from .documents import write_docx_chunk, write_docx_smartart, write_docx_xml
 
 
 def read(path: Path) -> Extracted:
@@ -345,3 +345,16 @@ def test_word_numbering_is_read_as_word_shows_it(tmp_path: Path) -> None:
         "Dalam peraturan ini yang dimaksud dengan:": ("BAB I KETENTUAN UMUM", "Pasal 1"),
         "a. Cuti tahunan.": ("BAB II CUTI", "Pasal 2 Hak cuti"),
     }
+
+
+def test_a_smartart_diagrams_boxes_are_read_after_its_paragraph(tmp_path: Path) -> None:
+    """An organisation chart drawn as SmartArt keeps its text in a diagram data part, outside the
+    document's XML: "Kepala Biro", "Penerjemah Senior" were lost without a word (section 30)."""
+    nodes = [("doc", ""), ("node", "Kepala Biro"), ("parTrans", ""),
+             ("node", "Penerjemah Senior\nBahasa Arab"), ("sibTrans", ""), ("asst", "Sekretaris"),
+             ("node", "Juru Bahasa")]  # fmt: skip
+    before, after = "Struktur organisasi biro penerjemahan:", "Setiap penerjemah melapor kepada kepala biro."
+    e = read(write_docx_smartart(tmp_path / "biro.docx", before, nodes, after))
+    assert e.text.splitlines() == [
+        before, "Kepala Biro", "Penerjemah Senior Bahasa Arab", "Sekretaris", "Juru Bahasa", after
+    ]

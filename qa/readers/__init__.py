@@ -86,7 +86,7 @@ READERS: dict[str, Reader] = {
     ".md": Reader("markdown", "markdown-it-py", "v6"),
     ".markdown": Reader("markdown", "markdown-it-py", "v6"),
     ".pdf": Reader("pdf", "pypdf", "v6"),
-    ".docx": Reader("docx", "python-docx", "v3"),
+    ".docx": Reader("docx", "python-docx", "v4"),
     ".html": Reader("html", "trafilatura", "v7"),
     ".htm": Reader("html", "trafilatura", "v7"),
 }
