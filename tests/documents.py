@@ -270,3 +270,25 @@ def write_docx_smartart(path: Path, before: str, nodes: list[tuple[str, str]], a
     body[-1].addprevious(parse_xml(word_paragraph(after).replace("<w:p>", f"<w:p {WORD_NS}>", 1)))
     document.save(str(path))
     return path
+
+
+def write_scanned_pdf(path: Path, pages: Sequence[str | None]) -> Path:
+    """A PDF of one page per item: a typed paragraph, or (None) a picture and no text, as a scanner
+    without OCR makes a page."""
+    import io
+
+    from fpdf import FPDF
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("L", (120, 160), color=235).save(picture, format="PNG")
+    pdf = FPDF()
+    for text in pages:
+        pdf.add_page()
+        if text is None:
+            pdf.image(io.BytesIO(picture.getvalue()), x=10, y=10, w=190)
+        else:
+            pdf.set_font("helvetica", size=12)
+            pdf.multi_cell(0, 6, text)
+    pdf.output(str(path))
+    return path

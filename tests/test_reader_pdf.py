@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa.readers import READERS, Extracted
 from qa.readers._pdfpages import drop_contents
 
@@ -69,3 +71,20 @@ def test_a_filled_forms_answers_are_read(tmp_path: Path) -> None:
     assert "rahasia" not in e.text and all(s.page == 1 for s in e.sections)
     only = read_pdf(write_form_pdf(tmp_path / "isian.pdf", [], fields[:1]))
     assert only.text == "Nama pemohon: Sari Wulandari"
+
+
+def test_a_pdf_scanned_but_for_a_typed_page_says_its_pages_have_no_text(tmp_path: Path) -> None:
+    """A scan with one typed page (a cover, a form filled in by computer) was read as that page alone:
+    the scanned pages were lost without a word, and the document seemed read. Most pages pictures with
+    no text: refused by name, pages listed; a report with a photograph among typed pages is read."""
+    from qa.corpus import load_corpus
+    from qa.errors import CorpusError
+
+    from .documents import write_scanned_pdf
+
+    write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, None])
+    with pytest.raises(CorpusError, match=r"kontrak\.pdf: 2 of its 3 pages are images with no text .* 2, 3"):
+        load_corpus(tmp_path)
+    write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, DUTY.replace("direktur", "wakil direktur")])
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text.splitlines() == [DUTY, DUTY.replace("direktur", "wakil direktur")]

@@ -88,3 +88,22 @@ def _inherited(field, key: str):
             return None
         field = field["/Parent"].get_object()
     return None
+
+
+def draws_images(page) -> bool:
+    """Whether ``page`` draws a picture (an image XObject, directly or in a form it draws): what a
+    scanned page is, to a text extractor, when it has no text."""
+    stack, seen = [page.get("/Resources")], 0
+    try:
+        while stack and seen < 64:  # forms nest a few levels; a loop in a broken file is cut
+            resources, seen = stack.pop(), seen + 1
+            found = resources.get_object().get("/XObject") if resources is not None else None
+            for ref in found.get_object().values() if found is not None else ():
+                xobject = ref.get_object()
+                if xobject.get("/Subtype") == "/Image":
+                    return True
+                if xobject.get("/Subtype") == "/Form":
+                    stack.append(xobject.get("/Resources"))
+    except (AttributeError, KeyError, TypeError, ValueError):  # a malformed dictionary: no picture known
+        return False
+    return False

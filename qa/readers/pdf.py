@@ -21,7 +21,7 @@ from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks
 from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines, is_leader_row
-from ._pdftext import form_lines, page_text
+from ._pdftext import draws_images, form_lines, page_text
 
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
@@ -188,6 +188,7 @@ def _read(raw: bytes, name: str) -> Extracted:
     reader = _open(raw, name)
     pages: list[list[str]] = []
     forms: list[list[str]] = []  # each page's filled form fields, "label: value"
+    scanned: list[int] = []  # pages that are pictures without text: scans
     total = 0
     try:
         for page in reader.pages:
@@ -200,6 +201,8 @@ def _read(raw: bytes, name: str) -> Extracted:
                 )
             pages.append([line.strip() for line in page_text(page).splitlines()])
             forms.append(form_lines(page))
+            if not any(pages[-1] + forms[-1]) and draws_images(page):
+                scanned.append(len(pages))
     except CorpusError:
         raise
     except Exception as exc:
@@ -211,9 +214,20 @@ def _read(raw: bytes, name: str) -> Extracted:
             f"corpus file {name} has no text layer ({len(pages)} page(s) of images or nothing)",
             "run OCR on it first, e.g. ocrmypdf scan.pdf text.pdf",
         )
+    if 2 * len(scanned) > len(pages):  # mostly a scan: the few typed pages would pass for the whole
+        raise CorpusError(
+            f"corpus file {name}: {len(scanned)} of its {len(pages)} pages are images with no text "
+            f"(a scan? pages {_pages(scanned)})",
+            "run OCR on it first, e.g. ocrmypdf --skip-text scan.pdf text.pdf",
+        )
     blocks = Blocks()
     texts = [drop_contents(lines, len(pages)) for lines in drop_running_lines(pages)]
     for number, (lines, answers) in enumerate(zip(join_across_pages(texts), forms, strict=True), start=1):
         for para in paragraphs(lines) + answers:  # a form's answers after the page's text, one a line
             blocks.add(para, page=number)
     return blocks.build(name, "holds only running headers, footers and page numbers")
+
+
+def _pages(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5]))
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
