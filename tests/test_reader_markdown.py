@@ -30,3 +30,23 @@ def test_footnotes_are_read_as_github_shows_them() -> None:
         (("Penerjemah",), "Dokumen resmi meliputi akta, ijazah, dan putusan pengadilan."),
         (("Penerjemah",), "Terutama bahasa Inggris dan Arab."),
     ]  # fmt: skip
+
+
+def test_a_footnotes_further_paragraphs_are_read() -> None:
+    """A note's second paragraph, indented by four spaces as GitHub wants it, was a code block and
+    dropped without a word."""
+    source = (
+        "Honor dibayar per halaman[^honor].\n\n[^honor]: Satu halaman berisi 250 kata.\n\n"
+        "    Halaman yang kurang dari itu dihitung penuh.\n\n\tTabel tarif dilampirkan.\n\n"
+        "    kode = 1\n\nPenutup dokumen.\n"
+    )
+    assert read_md(source).text.splitlines() == [
+        "Honor dibayar per halaman.",
+        "Satu halaman berisi 250 kata.",
+        "Halaman yang kurang dari itu dihitung penuh.",
+        "Tabel tarif dilampirkan.",
+        "kode = 1",
+        "Penutup dokumen.",
+    ]
+    code = "Teks biasa.\n\n    kode_rahasia = 1\n"  # an indented code block outside a note stays code
+    assert read_md(code).text == "Teks biasa."

@@ -66,6 +66,24 @@ def _parser():
     return md
 
 
+def _notes_apart(source: str) -> str:
+    """Each footnote a paragraph of its own without its label, its further paragraphs (indented by four
+    spaces or a tab, as GitHub reads them) unindented: left indented they were a code block, dropped."""
+    out: list[str] = []
+    in_note = False
+    for line in source.splitlines(keepends=True):
+        definition = _NOTE_DEFINITION.match(line)
+        if definition is not None:
+            out.append("\n" + line[definition.end() :])
+            in_note = True
+        elif in_note and line.startswith(("    ", "\t")):
+            out.append(line[4:] if line.startswith("    ") else line[1:])
+        else:
+            in_note = in_note and not line.strip()
+            out.append(line)
+    return "".join(out)
+
+
 def _inline_text(token) -> str:
     out = []
     for child in token.children or ():
@@ -84,7 +102,7 @@ def read(raw: bytes, name: str) -> Extracted:
     source = _FRONT_MATTER.sub("", decode_utf8(raw, name), count=1)  # front matter is metadata
     labels = {m.group(1) for m in _NOTE_DEFINITION.finditer(source)}
     notes = re.compile("|".join(rf"\[\^{re.escape(label)}\]" for label in labels)) if labels else None
-    source = _NOTE_DEFINITION.sub("\n", source)  # each note a paragraph of its own, without its label
+    source = _notes_apart(source) if labels else source
     blocks = Blocks()
     path: list[tuple[int, str]] = []  # (level, heading text), outermost first
     level: int | None = None  # set while inside a heading
