@@ -125,3 +125,25 @@ def test_preformatted_text_keeps_its_lines_and_code_without_code_tags_is_dropped
     markdown = "# Lamaran\n\n<pre>Asosiasi Juru Bahasa\nJakarta Pusat</pre>\n\nKirim lamaran.\n"
     text = READERS[".md"].read(markdown.encode(), "lamaran.md").text
     assert text.splitlines() == ["Asosiasi Juru Bahasa", "Jakarta Pusat", "Kirim lamaran."]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_tables_bold_first_row_names_its_columns(filler: int) -> None:
+    """A table whose header is a first row of bold cells (Word's "Save as Web Page", many editors) or a
+    ``<thead>`` of ``<td>``: its rows named no column ("Simultan; Rp2.000.000.", left in section 8).
+    A first row with one plain cell is data, and stays a row."""
+    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
+    page = (
+        f"<html><body><article><h1>Tarif</h1>{fill}<table><tr><td><p><b>Jenis</b></p></td><td><strong>"
+        "Tarif <b>per</b> hari</strong></td></tr><tr><td>Simultan</td><td>Rp2.000.000</td></tr></table>"
+        "<table><thead><tr><td>Bahasa</td><td>Penerjemah</td></tr></thead><tr><td>Arab</td><td>Dua orang</td>"
+        "</tr></table><table><tr><td><b>Konsekutif</b></td><td>Rp1.500.000</td></tr><tr><td>Bisik</td>"
+        "<td>Rp1.000.000</td></tr></table></article></body></html>"
+    )
+    lines = READERS[".html"].read(page.encode(), "tarif.html").text.splitlines()
+    assert lines[filler:] == [
+        "Jenis: Simultan; Tarif per hari: Rp2.000.000.",
+        "Bahasa: Arab; Penerjemah: Dua orang.",
+        "Konsekutif; Rp1.500.000.",
+        "Bisik; Rp1.000.000.",
+    ]

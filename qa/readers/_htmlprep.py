@@ -1,9 +1,10 @@
 """An HTML tree made to read as a browser shows it, before trafilatura or the block reading sees it.
 
-Five things read differently from the markup: templates, which are never shown (collapsed and hidden
+Six things read differently from the markup: templates, which are never shown (collapsed and hidden
 text is kept: see ``drop_templates``), the notes and comments of a page Word saved as HTML, a note
-marker glued to the word before it, paragraphs made with two line breaks instead of ``<p>``, and
-preformatted text, whose lines are lines (or code). ``prepare`` changes the tree in place.
+marker glued to the word before it, paragraphs made with two line breaks instead of ``<p>``,
+preformatted text, whose lines are lines (or code), and a table's header row written in bold cells
+rather than ``<th>``. ``prepare`` changes the tree in place.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def prepare(root, page: bool = True) -> None:
     drop_note_markers(root)
     read_preformatted(root)  # before the split, which makes its lines paragraphs
     split_at_double_breaks(root)
+    mark_header_rows(root)
 
 
 # Word's "Save as Web Page": a note's marker and its back-link carry mso-footnote-id (or -endnote-id)
@@ -186,6 +188,45 @@ def _split(parent, children: list, runs: dict[int, int]) -> None:
     for child in list(parent):
         parent.remove(child)
     parent.extend(out)
+
+
+def mark_header_rows(root) -> None:
+    """A table without ``<th>`` whose first row is a header all the same makes its cells ``<th>``: a
+    row in ``<thead>``, or a first row of two or more cells each wholly bold (``<b>``, ``<strong>``,
+    as Word's "Save as Web Page" and many editors write a header). Read without it, the rows named no
+    column ("Simultan; Rp2.000.000." rather than "Jenis: Simultan; Tarif: Rp2.000.000.")."""
+    for table in root.iter("table"):
+        if next(table.iter("th"), None) is not None:
+            continue
+        rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
+        if len(rows) < 2:
+            continue
+        cells = [c for c in rows[0] if c.tag == "td"]
+        in_head = rows[0].getparent() is not None and rows[0].getparent().tag == "thead"
+        texts = [_words(c.text_content()) for c in cells]
+        if in_head or (len(cells) >= 2 and any(texts) and texts == [_bold_text(c) for c in cells]):
+            for cell in cells:
+                cell.tag = "th"
+
+
+def _nearest_table(element):
+    parent = element.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _bold_text(cell) -> str:
+    """The words of ``cell`` set in bold, each ``<b>`` or ``<strong>`` counted once (not again inside
+    another)."""
+    outermost = []
+    for bold in cell.iter("b", "strong"):
+        above = bold.getparent()
+        while above is not None and above is not cell and above.tag not in ("b", "strong"):
+            above = above.getparent()
+        if above is cell:
+            outermost.append(bold)
+    return _words(" ".join(b.text_content() for b in outermost))
 
 
 def _in_page(element) -> bool:
