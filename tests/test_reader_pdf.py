@@ -71,6 +71,9 @@ def test_a_filled_forms_answers_are_read(tmp_path: Path) -> None:
     assert "rahasia" not in e.text and all(s.page == 1 for s in e.sections)
     only = read_pdf(write_form_pdf(tmp_path / "isian.pdf", [], fields[:1]))
     assert only.text == "Nama pemohon: Sari Wulandari"
+    from qa.readers._pdftext import form_lines
+
+    assert form_lines({"/Annots": [None]}) == []  # a malformed form: the page is read, not refused
 
 
 def test_a_pdf_scanned_but_for_a_typed_page_says_its_pages_have_no_text(tmp_path: Path) -> None:

@@ -60,6 +60,13 @@ def form_lines(page) -> list[str]:
     in the order the page lists them: a form's answers ("Nama pemohon: Sari Wulandari") are the
     fields' values, which text extraction never sees. The label is the field's description for
     screen readers (``/TU``), else its name; empty, hidden, button and signature fields give none."""
+    try:
+        return _form_lines(page)
+    except (AttributeError, KeyError, TypeError, ValueError):  # a malformed form: the page's text is read
+        return []
+
+
+def _form_lines(page) -> list[str]:
     lines: list[str] = []
     seen: set[int] = set()
     for ref in page.get("/Annots") or ():
