@@ -358,3 +358,19 @@ def test_a_smartart_diagrams_boxes_are_read_after_its_paragraph(tmp_path: Path) 
     assert e.text.splitlines() == [
         before, "Kepala Biro", "Penerjemah Senior Bahasa Arab", "Sekretaris", "Juru Bahasa", after
     ]
+
+
+def test_a_numbered_list_inside_a_text_box_keeps_its_numbers(tmp_path: Path) -> None:
+    """Word counts a list inside a text box with the rest, and the reader counted it too, but wrote the
+    items without their numbers ("Paspor dinas", not "a. Paspor dinas"), left in section 22."""
+    items = numbered("Paspor dinas.", "91") + numbered("Surat tugas.", "91")
+    box = f"<w:txbxContent>{items}</w:txbxContent>"
+    body = (
+        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wps:txbx>"
+        f"{box}</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+        f"{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        f"{run('Syarat penerjemah dinas:')}</w:p>" + numbered("Ijazah.", "91")
+    )
+    e = read(write_docx_xml(tmp_path / "syarat.docx", body, numbering=NUMBERING))
+    lines = ["Syarat penerjemah dinas:", "a. Paspor dinas.", "b. Surat tugas.", "c. Ijazah."]
+    assert e.text.splitlines() == lines

@@ -185,7 +185,8 @@ def _extract(document, name: str) -> Extracted:
             for block in wordxml.blocks(box):
                 if block.tag == wordxml.P:
                     content = wordxml.inline(block)
-                    blocks.add(content.text, headings=headings)
+                    number = numbers.get(block) if content.text else None  # a list inside the box
+                    blocks.add(f"{number} {content.text}" if number else content.text, headings=headings)
                     add_notes(content.notes, headings)
 
     def add_diagrams(ids: list[str], headings: list[str]) -> None:
