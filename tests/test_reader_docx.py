@@ -374,3 +374,22 @@ def test_a_numbered_list_inside_a_text_box_keeps_its_numbers(tmp_path: Path) -> 
     e = read(write_docx_xml(tmp_path / "syarat.docx", body, numbering=NUMBERING))
     lines = ["Syarat penerjemah dinas:", "a. Paspor dinas.", "b. Surat tugas.", "c. Ijazah."]
     assert e.text.splitlines() == lines
+
+
+def test_a_legal_level_writes_every_number_in_arabic(tmp_path: Path) -> None:
+    """A level marked legal (``w:isLgl``, Word's "Legal style numbering") shows the chapter's roman
+    number in arabic: "2.1 Tarif" under "BAB II", not "II.1 Tarif" (left in section 22)."""
+    numbering = (
+        '<w:abstractNum w:abstractNumId="95">'
+        + _level(0, "upperRoman", "BAB %1", '<w:pStyle w:val="Heading1"/>')
+        + _level(1, "decimal", "%1.%2", '<w:isLgl/><w:pStyle w:val="Heading2"/>')
+        + '</w:abstractNum><w:num w:numId="95"><w:abstractNumId w:val="95"/></w:num>'
+    )
+    body = "".join(
+        para(text, style)
+        for text, style in [("UMUM", "Heading1"), ("Tugas", "Heading2"), ("Penerjemah menerjemahkan.", None),
+                            ("HONOR", "Heading1"), ("Tarif", "Heading2"), ("Dibayar per halaman.", None)]
+    )  # fmt: skip
+    e = read(write_docx_xml(tmp_path / "honor.docx", body, numbering=numbering,
+                            style_lists={"Heading1": "95", "Heading2": "95"}))  # fmt: skip
+    assert [s.headings for s in e.sections] == [("BAB I UMUM", "1.1 Tugas"), ("BAB II HONOR", "2.1 Tarif")]
