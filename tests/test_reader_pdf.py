@@ -22,7 +22,7 @@ def test_a_roster_with_leaders_and_roman_numbers_is_not_a_contents_page(tmp_path
     """A homeroom roster ("Ibu Sari ........ VII", "........ VIII", "........ IX") was taken for a
     contents page and lost: any roman number counted as a front matter's page. A contents page names
     the body's pages in arabic numbers after its roman ones. Each row is a line of its own (they ran
-    together as one paragraph, having no full stop)."""
+    together as one paragraph, having no full stop, and a row ran on from a long last line before it)."""
     roster = [
         "Wali kelas tahun ajaran ini",
         "Ibu Sari Wulandari " + "." * 30 + " VII",
@@ -31,6 +31,9 @@ def test_a_roster_with_leaders_and_roman_numbers_is_not_a_contents_page(tmp_path
     ]
     e = read_pdf(write_pdf(tmp_path / "wali.pdf", [roster, [DUTY]]))
     assert e.text.splitlines()[:4] == [" ".join(line.split()) for line in roster]
+    fee = "Tarif Jepang " + "." * 30 + " 300"
+    e = read_pdf(write_pdf(tmp_path / "tarif.pdf", [[f"{DUTY} {DUTY}", fee]]))
+    assert e.text.splitlines()[-1] == fee  # not the end of the paragraph before it
     assert drop_contents(roster, last_page=400) == roster
     contents = ["Kata Pengantar ..... iii", "Daftar Isi ..... iv", "BAB I ..... 1", "BAB II ..... 7"]
     assert drop_contents(contents, last_page=9) == ["", "", "", ""]  # roman, then arabic: contents

@@ -97,12 +97,13 @@ def _is_heading(line: str, after: str, width: int) -> bool:
 
 def paragraphs(lines: list[str]) -> list[str]:
     """Join a page's lines into paragraphs: a blank line, a list item, a short line ending a sentence,
-    a shorter one before a capital (a heading), or a row ending in a dot leader and a number ends one."""
+    a shorter one before a capital (a heading) ends one; a row ending in a dot leader and a number is
+    one of its own."""
     width = max((len(line) for line in lines), default=0)
     out: list[str] = []
     para = ""
     for i, line in enumerate(lines):
-        if not line or (para and _LIST_ITEM.match(line)):
+        if not line or (para and (_LIST_ITEM.match(line) or is_leader_row(line))):
             if para:
                 out.append(para)
             para = ""
