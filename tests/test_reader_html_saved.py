@@ -109,7 +109,8 @@ def test_preformatted_text_keeps_its_lines_and_code_without_code_tags_is_dropped
     fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
     page = (
         f"<html><body><article><h1>Lamaran</h1>{fill}<pre>Asosiasi Juru Bahasa Indonesia\n"
-        "Jl. Merdeka Barat <b>No. 10</b>\nJakarta Pusat\n\nSurat lamaran memuat riwayat kerja dan\ncontoh "
+        "Jl. Merdeka Barat <b>No. 10</b>\nJakarta Pusat\nhttps://ajbi.or.id/lamaran_kerja\n\n"
+        "Surat lamaran memuat riwayat kerja dan\ncontoh "
         "terjemahan.</pre><p>Kirim lamaran ke alamat itu.</p><pre>int tarif = 2000000;\nkirim(tarif);</pre>"
         '<pre class="language-python">tarif = 2_000_000</pre><div class="highlight"><pre>cetak(tarif)</pre>'
         "</div><pre><samp>$ kirim --lamaran</samp></pre></article></body></html>"
@@ -119,6 +120,7 @@ def test_preformatted_text_keeps_its_lines_and_code_without_code_tags_is_dropped
         "Asosiasi Juru Bahasa Indonesia",
         "Jl. Merdeka Barat No. 10",
         "Jakarta Pusat",
+        "https://ajbi.or.id/lamaran_kerja",  # an address with slashes is no code
         "Surat lamaran memuat riwayat kerja dan contoh terjemahan.",  # wrapped prose: one sentence
         "Kirim lamaran ke alamat itu.",
     ]

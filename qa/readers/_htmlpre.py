@@ -43,7 +43,7 @@ def read_preformatted(root) -> None:
         _break_lines(pre)
 
 
-_CODE_SIGNS = frozenset("{}[]()<>;=#$\\&*/_")
+_CODE_SIGNS = frozenset("{}[]()<>;=#$\\&*")  # not "/", "_", "@": a web or mail address has them
 _CODE_LINE_END = ("{", "}", ";", "*/", "\\")
 
 
@@ -58,25 +58,31 @@ def _reads_as_code(text: str) -> bool:
     return bool(visible) and (signs > 0.06 * len(visible) or 3 * ending >= len(lines))
 
 
+WRAPPED = 0.6  # a line at least this share of the widest line, the next going on in lower case: wrapped
+
+
 def _break_lines(element) -> None:
     """Each line of ``element``'s own text and its children's tails ends its paragraph (two ``<br>``,
-    which ``split_at_double_breaks`` reads so), unless the next line goes on in lower case: that is
-    prose wrapped at a fixed width (a licence, a plain-text letter), whose sentence goes on."""
+    which ``split_at_double_breaks`` reads so), unless it is prose wrapped at a fixed width (a licence,
+    a plain-text letter): a line near the widest one, the next going on in lower case, is joined to it,
+    as the PDF reader joins lines. A short line (an address's, a schedule's) ends, whatever follows."""
+    width = max(len(line.strip()) for line in element.text_content().split("\n"))
 
     def breaks_in(text: str | None) -> tuple[str | None, list]:
         lines = (text or "").split("\n")
         made: list = []
-        kept = lines[0]
+        kept, before = lines[0], lines[0]
         for line in lines[1:]:
-            if line.strip()[:1].islower():  # a wrapped line: the sentence goes on
+            if line.strip()[:1].islower() and len(before.strip()) >= WRAPPED * width:  # the sentence goes on
                 if made:
                     made[-1].tail += " " + line
                 else:
                     kept += " " + line
-                continue
-            first, second = element.makeelement("br", {}), element.makeelement("br", {})
-            second.tail = line
-            made += [first, second]
+            else:
+                first, second = element.makeelement("br", {}), element.makeelement("br", {})
+                second.tail = line
+                made += [first, second]
+            before = line
         return kept, made
 
     element.text, made = breaks_in(element.text)
