@@ -7,6 +7,7 @@ encoder warm, and answers questions one at a time or in batches.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from .question_text import SCAN_CHARS, clean_question, whole_words
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
+    from .rerank import TrustedSearch
     from .store import StoredIndex
 
 DEFAULT_K = 3
@@ -42,12 +44,14 @@ class Assistant:
     ) -> None:
         """``build``: whether a missing or stale index is built (``BUILD_POLICIES``). ``read_only``
         (``qa info``; with ``build="never"``) writes nothing at all, not even the passage-table cache a
-        Milvus store keeps in the index folder: an information command leaves the disk as it was."""
+        Milvus store keeps in the index folder: an information command leaves the disk as it was. It
+        also defers the reranker (its passage table: 30 s at 100k Milvus passages without the cache)
+        to the first question, which ``qa info`` never asks."""
+        from .answerability import Answerability
         from .calibration import load_threshold, store_key
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
-        from .rerank import TrustedSearch
         from .retrieval import Retriever
 
         if build not in BUILD_POLICIES:
@@ -65,18 +69,33 @@ class Assistant:
         for row, chunk in enumerate(self.index.chunks):
             self.rows[chunk.doc] = (self.rows.get(chunk.doc, (row, row))[0], row + 1)
         self.retriever = Retriever(self.index, texts)
-        # Reranks the fused candidates and gives the probability that the corpus answers (the confidence).
-        self.search = TrustedSearch(self.retriever)
+        self.answerability = Answerability()  # the confidence of an answer, and its default threshold
+        self._search_lock = threading.Lock()
+        self._search: TrustedSearch | None = None if read_only else self._reranker()
         self.threshold = (
             load_threshold(
                 self.settings.index_dir,
                 self.index.manifest["encoder"],
-                default=self.search.answerability.threshold,
+                default=self.answerability.threshold,
                 store=store_key(self.settings),
             )
             if threshold is None
             else threshold
         )
+
+    @property
+    def search(self) -> TrustedSearch:
+        """Reranks the fused candidates and gives the probability that the corpus answers (the
+        confidence); built at the open, or at the first question of a read-only assistant."""
+        with self._search_lock:
+            if self._search is None:
+                self._search = self._reranker()
+            return self._search
+
+    def _reranker(self) -> TrustedSearch:
+        from .rerank import TrustedSearch
+
+        return TrustedSearch(self.retriever, answerability=self.answerability)
 
     def _open(self, build: str) -> StoredIndex:
         from .indexing import build_index, expected_manifest
@@ -89,8 +108,9 @@ class Assistant:
         if target.kind != "local":  # a Milvus collection instead of the index folder
             from .milvus.store import open_index
 
-            cache = not self.read_only
-            return open_index(target, self.settings, self.encoder, docs, build, self.log, cache=cache)
+            return open_index(
+                target, self.settings, self.encoder, docs, build, self.log, read_only=self.read_only
+            )
         expected = expected_manifest(self.settings, self.encoder, docs)
         # Files that are intact but do not belong together or to this corpus are rebuilt like a stale index
         # under "auto" (lending the rebuild no vectors); a file whose checksum fails is refused everywhere:
