@@ -11,12 +11,17 @@ from collections.abc import Iterable
 
 from .answer import written_in_another_language
 from .question import QuestionInfo, analyze
+from .question_names import NUMBER_WORDS
 
 VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
 _MAX_MESSAGE_WORDS = 8
-# Linking verbs name nothing the document could lack ("syarat menjadi asisten"): left out of the message
-# only; the models still read them as focus words.
-_MESSAGE_SKIP = frozenset("menjadi jadi".split())
+# Words that name nothing the document could lack, left out of the message only (the models still read
+# them as focus words): linking verbs ("syarat menjadi asisten"), quantifiers ("banyak urusan"), chat
+# prepositions ("buat anak", "soal gaji": for, about) and spelled numbers, which there mostly stand for an
+# article ("satu pustakawan": "jumlah satu" says nothing).
+_MESSAGE_SKIP = frozenset("menjadi jadi banyak sedikit buat soal".split()) | NUMBER_WORDS
+# Nouns that are a measure themselves: a quantity question about them needs no "jumlah".
+_MEASURES = frozenset("umur usia tinggi berat luas jarak suhu lama durasi ukuran nomor panjang lebar".split())
 _LEAD = {
     "place": "lokasi",
     "time": "waktu",
@@ -36,6 +41,8 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in _MESSAGE_SKIP]
     words = [w for w, s in nameable if wanted is None or s in wanted]
     lead = info.lead or _LEAD.get(info.answer_type)
+    if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:
+        lead = None  # "umur maksimal …" is a measure already: "jumlah umur" is wrong
     if not words and lead:  # every word is there, but not the place / time / person / figure asked for
         words = [w for w, _ in nameable]
     if not words:
@@ -56,6 +63,6 @@ def missing_reason(question: str, known: set[str]) -> str | None:
     (its words say nothing about the document): the generic sentence fits those."""
     info = analyze(question)
     missing = [s for s in info.focus if s not in known]
-    if len(missing) == len(info.focus) or written_in_another_language(question):
+    if len(missing) == len(info.focus) or written_in_another_language(question, known):
         return None
     return missing_message(info, missing)

@@ -7,6 +7,7 @@ web API: later versions add keys, never rename them.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 
 from .analysis import STOPWORDS, token_spans, tokenize
@@ -114,6 +115,15 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+# A content word the corpus knows is half the evidence of a function word: loanwords and names are shared
+# by both languages ("diplomat", "data"), function words are not.
+_KNOWN_WORD_WEIGHT = 0.5
+# More English function words, for telling the language only (the question analysis keeps the list above):
+# with the corpus's words counted, "what sets them apart?" needs "them" to stay English.
+_ENGLISH_MARKERS = ENGLISH_FUNCTION_WORDS | frozenset(
+    "them him us than as at if up out over under between after before all any some most very also just "
+    "only ever".split()
+)
 _TITLE_GAP = 3  # at most this many lower-case function words inside a name ("The Lord of the Rings")
 
 
@@ -136,17 +146,23 @@ def _in_names(words: list[str]) -> list[bool]:
     return out
 
 
-def written_in_another_language(question: str) -> bool:
+def written_in_another_language(question: str, known: Collection[str] = frozenset()) -> bool:
     """True for a question that reads as English rather than Indonesian: more English function words than
-    Indonesian stopwords and question words, not counting the words of names and titles (an Indonesian
-    question about "Director of Cancer Division WHO" or "The Eyes in the Sky" stays Indonesian)."""
+    Indonesian stopwords, question words and words the corpus knows (``known``: stems of its index), not
+    counting the words of names and titles (an Indonesian question about "Director of Cancer Division WHO"
+    or "The Eyes in the Sky" stays Indonesian). A question framed in English around the corpus's own words
+    ("how much gaji asisten menteri?", "who is atasan asisten menteri?") is in the corpus's language: those
+    words are looked for in it, and what it lacks ("gaji") must be seen as lacking."""
     words = _WORD.findall(question)
-    english = indonesian = 0
+    english = indonesian = 0.0
     for word, named in zip(words, _in_names(words)):
         if named:
             continue
         low = word.lower()
-        english += low in ENGLISH_FUNCTION_WORDS
-        indonesian += low in STOPWORDS or is_question_word(low, INDONESIAN_QUESTION_WORDS)
+        if low in _ENGLISH_MARKERS:
+            english += 1
+        elif low in STOPWORDS or is_question_word(low, INDONESIAN_QUESTION_WORDS):
+            indonesian += 1
+        elif known and any(stem in known for stem in tokenize(low)):
+            indonesian += _KNOWN_WORD_WEIGHT
     return english > 0 and english > indonesian
-

@@ -7,6 +7,7 @@ encoder warm, and answers questions one at a time or in batches.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,12 @@ from .abstention import VAGUE_TEXT, missing_reason
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
-from .question import analyze, is_empty_like
+from .question import analyze, asked_part, is_empty_like
 from .question_text import SCAN_CHARS, clean_question, whole_words
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
+    from .rerank import TrustedSearch
     from .store import StoredIndex
 
 DEFAULT_K = 3
@@ -42,12 +44,14 @@ class Assistant:
     ) -> None:
         """``build``: whether a missing or stale index is built (``BUILD_POLICIES``). ``read_only``
         (``qa info``; with ``build="never"``) writes nothing at all, not even the passage-table cache a
-        Milvus store keeps in the index folder: an information command leaves the disk as it was."""
+        Milvus store keeps in the index folder: an information command leaves the disk as it was. It
+        also defers the reranker (its passage table: 30 s at 100k Milvus passages without the cache)
+        to the first question, which ``qa info`` never asks."""
+        from .answerability import Answerability
         from .calibration import load_threshold, store_key
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
-        from .rerank import TrustedSearch
         from .retrieval import Retriever
 
         if build not in BUILD_POLICIES:
@@ -65,18 +69,33 @@ class Assistant:
         for row, chunk in enumerate(self.index.chunks):
             self.rows[chunk.doc] = (self.rows.get(chunk.doc, (row, row))[0], row + 1)
         self.retriever = Retriever(self.index, texts)
-        # Reranks the fused candidates and gives the probability that the corpus answers (the confidence).
-        self.search = TrustedSearch(self.retriever)
+        self.answerability = Answerability()  # the confidence of an answer, and its default threshold
+        self._search_lock = threading.Lock()
+        self._search: TrustedSearch | None = None if read_only else self._reranker()
         self.threshold = (
             load_threshold(
                 self.settings.index_dir,
                 self.index.manifest["encoder"],
-                default=self.search.answerability.threshold,
+                default=self.answerability.threshold,
                 store=store_key(self.settings),
             )
             if threshold is None
             else threshold
         )
+
+    @property
+    def search(self) -> TrustedSearch:
+        """Reranks the fused candidates and gives the probability that the corpus answers (the
+        confidence); built at the open, or at the first question of a read-only assistant."""
+        with self._search_lock:
+            if self._search is None:
+                self._search = self._reranker()
+            return self._search
+
+    def _reranker(self) -> TrustedSearch:
+        from .rerank import TrustedSearch
+
+        return TrustedSearch(self.retriever, answerability=self.answerability)
 
     def _open(self, build: str) -> StoredIndex:
         from .indexing import build_index, expected_manifest
@@ -89,8 +108,9 @@ class Assistant:
         if target.kind != "local":  # a Milvus collection instead of the index folder
             from .milvus.store import open_index
 
-            cache = not self.read_only
-            return open_index(target, self.settings, self.encoder, docs, build, self.log, cache=cache)
+            return open_index(
+                target, self.settings, self.encoder, docs, build, self.log, read_only=self.read_only
+            )
         expected = expected_manifest(self.settings, self.encoder, docs)
         # Files that are intact but do not belong together or to this corpus are rebuilt like a stale index
         # under "auto" (lending the rebuild no vectors); a file whose checksum fails is refused everywhere:
@@ -144,7 +164,7 @@ class Assistant:
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
         rows = None if doc is None else self.rows[self.document_id(doc)]
-        cleaned, notices, vague = [], [], []
+        cleaned, searched, notices, vague = [], [], [], []
         for raw in questions:
             q = clean_question(raw)
             # A dash or zero-width characters are as empty as nothing; a question with nothing specific
@@ -153,21 +173,27 @@ class Assistant:
                 raise InputError(
                     "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
                 )
-            short, cut = self.encoder.truncate(q)
-            short = whole_words(short, q) if cut else short
-            cleaned.append(short)
+            # In a message of several sentences the models read its question, not the asker's preamble
+            # ("Saya mahasiswa … Apa tugas …? Terima kasih."), which would blur the search and be cut first.
+            part = asked_part(q)
+            short, cut = self.encoder.truncate(part)
+            short = whole_words(short, part) if cut else short
+            cleaned.append(short if cut or part == q else q)
+            searched.append(short)
             cut = cut or len(str(raw)) > SCAN_CHARS
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
             vague.append(analyze(short).vague)
-        asked = [q for q, v in zip(cleaned, vague) if not v]
+        asked = [s for s, v in zip(searched, vague) if not v]
         found = self.search.search(asked, self.encoder.encode_queries(asked), k, rows) if asked else []
         rankings = iter(found)
         return [
-            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, next(rankings), n)
-            for q, n, v in zip(cleaned, notices, vague)
+            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, s, next(rankings), n)
+            for q, s, n, v in zip(cleaned, searched, notices, vague)
         ]
 
-    def _result(self, question: str, found: tuple, notice: str | None) -> Result:
+    def _result(self, shown: str, question: str, found: tuple, notice: str | None) -> Result:
+        """The result for ``shown`` (what the user asked) from the search of ``question`` (its part the
+        models read: highlights and what is missing come from it)."""
         ranking, conf = found  # the reranked hits and the answerability probability
         passages = []
         for rank, hit in enumerate(ranking.hits, start=1):
@@ -197,11 +223,11 @@ class Assistant:
                 )
             )
         if not passages:
-            return Result(question, True, 0.0, passages, notice)
+            return Result(shown, True, 0.0, passages, notice)
         abstained = conf < self.threshold
         known = set(self.index.lexical.query_terms(question)) if abstained else set()
         reason = missing_reason(question, known) if abstained else None
-        return Result(question, abstained, conf, passages, notice, reason=reason)
+        return Result(shown, abstained, conf, passages, notice, reason=reason)
 
     def context_span(self, row: int, n: int = DISPLAY_WINDOW) -> tuple[int, int]:
         """Offsets of a passage with ``n`` neighbour sentences each side, across lines, same document."""

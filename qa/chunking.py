@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-SPLITTER = "sentences-id-v3"  # name recorded in the index manifest; bump if behaviour changes
+SPLITTER = "sentences-id-v4"  # name recorded in the index manifest; bump if behaviour changes
 # Longest passage sentence, in characters: a longer "sentence" (a line without punctuation, a table dump)
 # is cut at word boundaries into pieces of at most this size, so a passage stays readable and within the
 # encoder's 512 tokens (about 4 characters a token). No sentence of the shipped or FacQA corpora is longer
@@ -47,6 +47,9 @@ _OPENERS = "\"'“‘«([{"
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # J, B.J, S.H, a.n
 _TRAILING_TAG = re.compile(r"\s*\([^()]{1,30}\)\.?\s*")  # reporter sign-off "(OSA / MAR)" ending a line
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[IVXLCivxlc]{1,6}|[^\W\d_])[.)]")  # "1." "II." "a." list markers
+# A dot leader before the number it leads to, ending its line ("Tarif ........ 300", ". . . . 4", "…… VII")
+_LEADER = re.compile(r"(?:(?:[.·] ?){4,}|(?:… ?){2,})$")
+_LED_TO = re.compile(r"\s*[\dIVXLCivxlc][\d.,IVXLCivxlc]{0,11}\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,8 @@ def _is_boundary(line: str, sent_start: int, m: re.Match[str], quotes: _Quotes) 
         return False  # inside quoted speech: the quote is kept as one sentence
     if nxt == "(" and _TRAILING_TAG.fullmatch(line, m.end()):
         return False  # a short parenthetical closing the line belongs to the last sentence
+    if _LEADER.search(line, max(0, m.start() - 16), m.end()) and _LED_TO.fullmatch(line, m.end()):
+        return False  # a list row's leader before its number ends no sentence
     if m.group() != ".":
         return True  # "!", "?", "...", or a period followed by a closing quote/bracket
     j = m.start()

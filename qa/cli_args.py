@@ -1,6 +1,6 @@
 """The command line's grammar: subcommands, options and their checks (``qa --help``).
 
-Apart from the handlers in ``qa.cli`` so each file has one job; nothing here loads numpy, the model or
+Apart from the handlers in ``qa.commands`` so each file has one job; nothing here loads numpy, the model or
 the index, so ``qa --help`` stays instant. Values that can be checked without work (k, chunk size) are
 checked here, before any file is read or model loaded.
 """
@@ -32,7 +32,8 @@ def _common() -> argparse.ArgumentParser:
         "--store",
         metavar="STORE",
         help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
-        "milvus://HOST:PORT[/NAME] (a Milvus server; credentials from MILVUS_TOKEN, or MILVUS_USER and "
+        "milvus://HOST:PORT[/NAME] or milvus:http://HOST:PORT[/NAME] (a Milvus server; credentials from "
+        "MILVUS_TOKEN, or MILVUS_USER and "
         "MILVUS_PASSWORD) (env QA_STORE)",
     )
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")

@@ -48,12 +48,16 @@ class Settings:
             object.__setattr__(self, name, Path(getattr(self, name)))
         if self.encoder not in ENCODERS:
             raise InputError(f"unknown encoder {self.encoder!r}", f"choose one of: {', '.join(ENCODERS)}")
+        _check_not_the_root(self.corpus_dir, "corpus")
+        _check_not_the_root(self.index_dir, "index")
         _check_index_outside_corpus(self.corpus_dir, self.index_dir)
         if not 0 <= self.window <= 10:
             raise InputError(f"window must be between 0 and 10, got {self.window}")
         from .milvus.target import parse_store
 
-        parse_store(self.store)  # a bad --store / QA_STORE fails here, before any model is loaded
+        target = parse_store(self.store)  # a bad --store / QA_STORE fails here, before any model is loaded
+        if target.kind == "lite":  # a folder of Lite's files, read as documents just as an index folder's
+            _check_index_outside_corpus(self.corpus_dir, Path(target.uri), "Milvus Lite database")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -94,8 +98,31 @@ def in_corpus(corpus_dir: Path, path: Path) -> bool:
     return not any(part.startswith(".") for part in rel.parts)
 
 
-def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path) -> None:
-    """Refuse an index folder that is the corpus folder or a visible folder inside it (InputError).
+_AT_THE_ROOT = {
+    "corpus": "every file on the system would be read as a document",
+    "index": "its build folder and manifest.json would be written among the system's folders",
+}
+
+
+def _check_not_the_root(folder: Path, what: str) -> None:
+    """Refuse ``/`` as the corpus or index folder (InputError): ``QA_INDEX="$BASE/"`` with ``BASE`` unset
+    is ``/``, and the first ``qa ask`` then built its index there, among the system's folders."""
+    from .errors import InputError
+
+    try:
+        root = folder.resolve() == Path(folder.resolve().anchor)
+    except (OSError, RuntimeError):  # a link loop or a name too long: the edges name it (qa.paths)
+        return
+    if root:
+        raise InputError(
+            f"the {what} folder {folder} is the root of the file system: {_AT_THE_ROOT[what]}",
+            f"choose a folder of its own (--{what} / {ENV[what + '_dir']}; an unset variable in \"$DIR/\"?)",
+        )
+
+
+def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path, what: str = "index folder") -> None:
+    """Refuse an index folder (or a Milvus Lite database, also a folder) that is the corpus folder or a
+    visible folder inside it (InputError).
 
     Its build folders and ``manifest.json`` would be read as corpus files of a type that cannot be read:
     the first build succeeds, and every later command fails on them. A hidden folder (``corpus/.index``)
@@ -103,10 +130,11 @@ def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path) -> None:
     """
     from .errors import InputError
 
-    if in_corpus(corpus_dir, index_dir):
-        raise InputError(
-            f"the index folder {index_dir} is inside the corpus folder {corpus_dir}: "
-            "its files would be read as documents",
-            "choose an index folder outside the corpus (--index / QA_INDEX), or a hidden one such as "
-            f"{corpus_dir / '.index'}",
-        )
+    if not in_corpus(corpus_dir, index_dir):
+        return
+    where, hidden = ("--index / QA_INDEX", ".index") if what == "index folder" else ("--store", ".index.db")
+    raise InputError(
+        f"the {what} {index_dir} is inside the corpus folder {corpus_dir}: its files would be read as "
+        "documents",
+        f"choose a {what} outside the corpus ({where}), or a hidden one such as {corpus_dir / hidden}",
+    )

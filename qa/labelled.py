@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch.sources import detect_encoding
+from .batch.sources import check_question_file, detect_encoding
 from .errors import InputError
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -29,6 +29,7 @@ class Labelled:
 
 def _text(path: Path) -> str:
     """The file decoded: UTF-8 (a BOM dropped) or UTF-16 by its BOM or NUL pattern."""
+    check_question_file(Path(path), f"save the questions to a file first (cat {path} > questions.jsonl)")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

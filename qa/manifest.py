@@ -62,7 +62,8 @@ def read_manifest(index_dir: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except NotADirectoryError:
-        raise IndexError_(f"the index path {index_dir} is not a folder", UNWRITABLE_HINT) from None
+        hint = "choose a folder with --index / QA_INDEX"  # "make it writable" fits no file
+        raise IndexError_(f"the index path {index_dir} is not a folder", hint) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise IndexCorruptError(f"cannot read {path}: {reason}", REBUILD_HINT) from None

@@ -177,7 +177,9 @@ class PassageTable:
     """Arrays indexed by passage row: position, length, answer-type cues, term postings."""
 
     def __init__(self, index, passage_texts: Sequence[str]) -> None:
-        """``index.table`` (``load_table``), when the index stores one, spares the slow part."""
+        """``index.table`` (``load_table``), when the index stores one, spares the slow part, and so
+        does ``index.table_source`` (a Milvus store's cache, read at the first question of ``qa info``'s
+        read-only open)."""
         chunks = index.chunks
         n = len(chunks)
         docs: dict[str, int] = {}
@@ -190,7 +192,10 @@ class PassageTable:
         self.position = (np.arange(n) - start).astype(np.float32)  # sentence number within its paragraph
         self.paragraph_size = counts[inverse].astype(np.float32) if n else np.zeros(0, np.float32)
         self.length = np.array([len(c.text.split()) for c in chunks], dtype=np.float32)
-        stored = index.table or table_arrays(chunks, passage_texts)
+        stored = index.table
+        if stored is None:  # read when first needed (a read-only Milvus open), else computed here
+            source = index.table_source
+            stored = source() if source else table_arrays(chunks, passage_texts)
         self.cues_sentence = stored["cues_sentence"]
         self.cues_window = stored["cues_window"]
         self.sentence_bigrams, self.window_bigrams = stored["sentence_bigrams"], stored["window_bigrams"]

@@ -18,8 +18,9 @@ from functools import lru_cache
 
 from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
+from .question_chat import EMPTY_ALONE, question_clauses, question_words_of
 from .question_names import names_in, numbers_in, spelled_like_words
-from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words
+from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words, without_clitic
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
@@ -38,6 +39,10 @@ _GENERIC_WORDS = frozenset(w.replace("_", " ") for w in _GENERIC_SPEC.split())
 _PLACE_NOUNS = frozenset("kota negara provinsi daerah wilayah tempat lokasi benua pulau kabupaten".split())
 _TIME_NOUNS = frozenset("tahun tanggal bulan hari jam pukul waktu abad minggu".split())
 _MEASURE_WORDS = frozenset("jumlah banyak besar lama kali persen tinggi luas jauh".split())
+# What "berapa" + a measure asks for, in a message ("Dokumen tidak menyebut lama masa jabatan.").
+_MEASURE_LEADS = dict(
+    p.split("=") for p in "lama=lama besar=besar tinggi=tinggi luas=luas jauh=jarak persen=persentase".split()
+)
 _PLACE_VERBS = frozenset("berada terletak letak lokasi bertempat".split())
 _PLACE_NOUNS_EN = frozenset("city country province place building region state town island".split())
 _TIME_NOUNS_EN = frozenset("year month day date time century week".split())
@@ -48,6 +53,7 @@ _ATTRIBUTE_NOUNS = frozenset(
     "nama judul jenis macam kepanjangan singkatan arti julukan gelar sebutan istilah merek tema bentuk "
     "isi tujuan jabatan pekerjaan profesi status bahasa warna agama".split()
 )
+ASKED_SCAN = 16_384  # twice the characters the model's 512-token window can hold
 _YESNO_EN = frozenset(
     "is are was were do does did can could should would will shall may might must has have".split()
 )
@@ -127,7 +133,10 @@ def _answer_type(words: list[str]) -> tuple[str, set[str]]:
         return "reason", bound | (_REASON_NOUNS & ws)
     if ws & {"bagaimana", "how"}:
         return "manner", bound
-    definition = ("apa" in ws and ws & {"itu", "dimaksud", "arti", "artinya", "pengertian", "definisi"}) or (
+    # "apa itu X?", "apa arti X?"; not "itu" as a demonstrative or topic marker ("asisten itu ngurus apa?")
+    apa_itu = any(a == "apa" and b == "itu" for a, b in zip(words, words[1:]))
+    naming = ws & {"dimaksud", "arti", "artinya", "pengertian", "definisi"}
+    definition = ("apa" in ws and (apa_itu or naming)) or (
         first == "what" and len(words) > 1 and words[1] in {"is", "are", "does"}
     )
     if first == "apakah" and len(words) > 1 and (words[1] in _ATTRIBUTE_NOUNS or words[1] == "yang"):
@@ -157,10 +166,42 @@ def _generic_stems() -> set[str]:
 
 @lru_cache(maxsize=4096)
 def analyze(question: str) -> QuestionInfo:
-    """Read a question (pure, cached); never raises on any string."""
-    question = str(question)
-    visible = _visible(question)
-    empty_like = _no_letter_or_digit(visible)
+    """Read a question (pure, cached); never raises on any string. Greetings, thanks and the like are
+    not part of it, and in a message of several sentences the question is the one ending with "?" with
+    those around it that say what it is about (qa/question_chat.py); the whole message when that
+    leaves nothing specific."""
+    visible = _visible(str(question))
+    if _no_letter_or_digit(visible):
+        return _read(visible, empty_like=True)
+    return _read(_asked(visible)[1], empty_like=False)
+
+
+def asked_part(question: str) -> str:
+    """What the models should read of a message of several sentences: the sentences ``analyze`` takes for
+    its question (greetings and thanks left out, spaces collapsed); ``question`` itself whenever nothing
+    is left out that way, so a one-sentence question reaches the models exactly as typed. Messages over
+    ``ASKED_SCAN`` characters are read whole (and cut to the model's window): weighing each of a thousand
+    sentences costs half a second."""
+    visible = _visible(str(question))
+    if len(visible) > ASKED_SCAN or _no_letter_or_digit(visible):
+        return question
+    chatless, asked = _asked(visible)
+    return question if asked == chatless else " ".join(asked.split())
+
+
+def _asked(visible: str) -> tuple[str, str]:
+    """The message without chat words, and the part of it that is the question (the same text when no
+    sentence is left out, or when the question sentences alone name nothing)."""
+    chatless = question_words_of(visible)
+    asked = question_clauses(chatless, _names_something)
+    return chatless, chatless if asked == chatless or not _names_something(asked) else asked
+
+
+def _names_something(clause: str) -> bool:
+    return not _read(clause, empty_like=False).vague
+
+
+def _read(visible: str, empty_like: bool) -> QuestionInfo:
     names = () if empty_like else names_in(visible)
     acronyms = spelled_like_words(visible, names)
     words = standard_words(WORD_RE.sub(lambda m: " " if m.group() in acronyms else m.group(), visible))
@@ -171,7 +212,7 @@ def analyze(question: str) -> QuestionInfo:
     for start, end, stem in token_spans(visible):
         raw = visible[start:end]
         low = raw.lower()
-        if (is_question_word(low) or low in ENGLISH_FUNCTION_WORDS) and raw not in acronyms:
+        if (is_question_word(low) or without_clitic(low) in ENGLISH_FUNCTION_WORDS) and raw not in acronyms:
             continue
         if len(stem) < 2 and not stem.isdigit():  # a lone letter names nothing
             continue
@@ -186,18 +227,27 @@ def analyze(question: str) -> QuestionInfo:
         names=names,
         numbers=numbers_in(visible),
         empty_like=empty_like,
-        vague=not empty_like and not focus,
+        vague=not empty_like and all(_empty_alone(word) for word in focus.values()),
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
-        lead=_duration_lead(words) if answer_type == "time" else "",
+        lead=_lead(answer_type, words),
     )
 
 
-def _duration_lead(words: list[str]) -> str:
-    """ "jumlah hari" for "berapa hari": a count of a time unit (a duration, "cuti berapa hari?"), which
-    the time type's "waktu" names badly; a unit before the question word ("tahun berapa") asks for a
-    point in time, which "waktu" names well."""
+def _empty_alone(word: str) -> bool:
+    """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE``, or a bare number
+    ("12345", "2024?": a figure is looked for beside what it counts, never alone)."""
+    return word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit()
+
+
+def _lead(answer_type: str, words: list[str]) -> str:
+    """How a message names what *berapa* + a unit or a measure asks for, where the answer type's own word
+    names it badly: "jumlah hari" for "cuti berapa hari?" (a duration; "waktu" fits "tahun berapa", a
+    point in time), "lama" for "berapa lama", "jarak" for "berapa jauh" ("jumlah" fits counts only)."""
     for i, w in enumerate(words[:-1]):
-        if w == "berapa" and words[i + 1] in _TIME_NOUNS:
-            return f"jumlah {words[i + 1]}"
+        unit = words[i + 1]
+        if w == "berapa" and answer_type == "time" and unit in _TIME_NOUNS:
+            return f"jumlah {unit}"
+        if w == "berapa" and answer_type == "quantity" and unit in _MEASURE_LEADS:
+            return _MEASURE_LEADS[unit]
     return ""

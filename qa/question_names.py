@@ -13,7 +13,7 @@ from .analysis import STOPWORDS
 from .answer import ENGLISH_FUNCTION_WORDS
 from .question_words import INDONESIAN_QUESTION_WORDS, QUESTION_WORDS, WORD_RE
 
-_NUMBER_WORDS = frozenset(
+NUMBER_WORDS = frozenset(
     """
     nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas seratus seribu sejuta
     belas puluh ratus ribu juta miliar milyar triliun setengah separuh
@@ -58,7 +58,7 @@ def _is_function(low: str) -> bool:
 def numbers_in(question: str) -> tuple[str, ...]:
     """Digits (1.000, 2,5) and number words, in order, once each."""
     words = WORD_RE.findall(question.lower())
-    found = _DIGITS_RE.findall(question) + [w for w in words if w in _NUMBER_WORDS]
+    found = _DIGITS_RE.findall(question) + [w for w in words if w in NUMBER_WORDS]
     return tuple(dict.fromkeys(found))
 
 

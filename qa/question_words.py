@@ -19,13 +19,29 @@ INDONESIAN_QUESTION_WORDS = frozenset(
     "apa apakah siapa kapan mana manakah berapa bagaimana mengapa kenapa bilamana".split()
 )
 QUESTION_WORDS = INDONESIAN_QUESTION_WORDS | frozenset("what who whom whose which when where why how".split())
+# A long question word typed with one letter left out inside it ("apkah", "brapa", "bagaimna"): read as
+# that word, not as a content word the document "does not state". Only words of six letters or more, whose
+# such forms are no Indonesian word ("siapa" without its last "a" would be "siap", ready).
+for _word in sorted(w for w in INDONESIAN_QUESTION_WORDS if len(w) >= 6):
+    for _i in range(1, len(_word) - 1):
+        _QWORD_INFORMAL.setdefault(_word[:_i] + _word[_i + 1 :], _word)
 WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
+_ENGLISH_CLITIC = re.compile(r"['\u2019](?:s|re|ll|ve|d|m)$")
+
+
+def without_clitic(low: str) -> str:
+    """An English contraction's first word: "what's" → "what", "who're" → "who" (a question word hidden
+    in a contraction was read as a content word, and "what's this?" was answered)."""
+    return _ENGLISH_CLITIC.sub("", low)
 
 
 def standard_words(text: str) -> list[str]:
     """Lower-case words, chat spellings mapped to standard ones, -kah/-lah split off question words."""
     out: list[str] = []
     for w in WORD_RE.findall(normalize(text)):
+        w = without_clitic(w)
         w = _QWORD_INFORMAL.get(w, w)
         if w != "apakah" and w.endswith(("kah", "lah")) and len(w) > 5:
             base = w[:-3]
@@ -37,7 +53,8 @@ def standard_words(text: str) -> list[str]:
 
 
 def is_question_word(low: str, words: frozenset[str] = QUESTION_WORDS) -> bool:
-    """A question word (of ``words``) in any spelling: kpn, dimanakah, siapakah, gimana."""
+    """A question word (of ``words``) in any spelling: kpn, dimanakah, siapakah, gimana, what's."""
+    low = without_clitic(low)
     if low.endswith(("kah", "lah")) and len(low) > 5:
         low = low[:-3]
     std = _QWORD_INFORMAL.get(low) or INFORMAL.get(low) or low

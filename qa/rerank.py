@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from .features import FEATURE_SET, NAMES, POOL, Candidates, QuestionFacts, candi
 from .passage_table import PassageTable
 from .retrieval import Pool, Ranking
 from .trees import TreeEnsemble, load_model
+
+if TYPE_CHECKING:
+    from .answerability import Answerability
 
 MODEL_FILE = Path(__file__).parent / "models" / "reranker.json"
 
@@ -64,7 +68,13 @@ class Reranker:
 class TrustedSearch:
     """Fused retrieval, then the reranker's order and the answerability probability per question."""
 
-    def __init__(self, retriever, rerank_path: Path = MODEL_FILE, answer_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        retriever,
+        rerank_path: Path = MODEL_FILE,
+        answer_path: Path | None = None,
+        answerability: Answerability | None = None,
+    ) -> None:
         from .answerability import MODEL_FILE as ANSWER_FILE
         from .answerability import Answerability
         from .qpp import corpus_centroid
@@ -73,7 +83,7 @@ class TrustedSearch:
         self.table = PassageTable(retriever.index, retriever.passage_texts)
         self.centroid = corpus_centroid(retriever.index.vectors)  # for the answerability's WIG
         self.reranker = Reranker(self.table, retriever.index.vectors, rerank_path)
-        self.answerability = Answerability(answer_path or ANSWER_FILE)
+        self.answerability = answerability or Answerability(answer_path or ANSWER_FILE)
 
     def search(
         self, questions, qvecs: np.ndarray, k: int, rows: tuple[int, int] | None = None
@@ -92,7 +102,8 @@ class TrustedSearch:
             if len(pool.rows) == 0:
                 out.append((self.retriever.select(pool, pool.fused, k), 0.0))
                 continue
-            foreign = written_in_another_language(question)
+            known = self.retriever.index.lexical.query_terms(question)  # the corpus's words in it
+            foreign = written_in_another_language(question, known)
             facts = analyze(question)
             ranked = self.reranker.rerank(question, pool, qvec, facts, foreign)
             # Candidates beyond the reranked pool keep their fused order, below every reranked one.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,8 @@ class StoredIndex:
     lexical: LexicalIndex  # BM25 over each chunk's sentence
     lexical_window: LexicalIndex  # BM25 over each chunk's neighbour window
     table: dict | None = None  # the reranker's stored passage table (qa.passage_table), if the build has one
+    # Or where it is read when the reranker first needs it (a read-only Milvus open: ``qa info`` never asks).
+    table_source: Callable[[], dict] | None = None
 
 
 def load_index(

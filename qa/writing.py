@@ -1,16 +1,15 @@
-"""Writing a build of the local index, and the lock that keeps two builds from interleaving.
+"""Writing a build of the local index.
 
 A build is written into a temporary folder (marked as ours from its first moment), fsynced, renamed to
 its build id, and only then does ``manifest.json`` (replaced atomically) point at it; older builds are
 removed afterwards. A crash, a full disk or Ctrl-C at any moment therefore leaves the old or the new
 index whole, and what a failed build wrote is removed at once, or by the next build when it was killed.
-Callers hold ``build_lock`` (a lock on the index folder itself) around ``write_index``.
+Callers hold ``build_lock`` (``qa/buildlock.py``, re-exported here) around ``write_index``.
 Reading and verifying an index is ``qa/store.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import json
@@ -18,14 +17,12 @@ import os
 import shutil
 import stat
 import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import locking
-from .errors import IndexError_, IndexLockedError
-from .locking import LockBusy, LockRaced, LocksUnsupported
-from .manifest import MANIFEST, UNWRITABLE_HINT, read_manifest, sha256_file
+from .buildlock import LOCK_FILE, build_lock, unwritable
+from .errors import IndexError_
+from .manifest import MANIFEST, read_manifest, sha256_file
 from .ownership import (
     MARKER,
     STAGED,
@@ -38,21 +35,6 @@ from .ownership import (
 
 if TYPE_CHECKING:
     from .store import StoredIndex
-
-_LOCK_ATTEMPTS = 5  # a folder replaced this many times while we wait for its lock is given up on
-LOCK_FILE = ".lock"  # locked instead of the folder where a file system cannot lock folders (NFS)
-
-def _unwritable(index_dir: Path, exc: OSError) -> IndexError_:
-    reason = exc.strerror or str(exc)
-    full = exc.errno == errno.ENOSPC
-    if exc.errno is None:  # numpy reports a short write as "N requested and M written", without an errno
-        with contextlib.suppress(OSError):
-            full = shutil.disk_usage(index_dir).free < 1 << 20
-            reason = "the disk is full" if full else reason
-    if full:
-        hint = "free some disk space (any previous index is unchanged), or choose another folder with --index"
-        return IndexError_(f"cannot write the index folder {index_dir}: {reason}", hint)
-    return IndexError_(f"cannot write the index folder {index_dir}: {reason}", UNWRITABLE_HINT)
 
 
 def _fsync_one(path: Path) -> None:
@@ -86,12 +68,12 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         _clear_leftovers(index_dir, previous)
         tmp.mkdir()
     except OSError as exc:
-        raise _unwritable(index_dir, exc) from None
+        raise unwritable(index_dir, exc) from None
     try:
         (tmp / MARKER).write_text(build_id + "\n", encoding="utf-8")  # ours from its first moment
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)  # made just above; unmarked, nothing else would remove it
-        raise _unwritable(index_dir, exc) from None
+        raise unwritable(index_dir, exc) from None
     try:
         _write_faiss(index.vectors, tmp / "vectors.faiss")
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
@@ -122,7 +104,7 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
             if is_marked(path) and not committed:
                 remove_marked(path)
         if isinstance(exc, OSError):
-            raise _unwritable(index_dir, exc) from None
+            raise unwritable(index_dir, exc) from None
         raise
     remove_old_builds(index_dir, keep=build_id, previous=previous)
     index.manifest = manifest
@@ -163,72 +145,4 @@ def _previous_manifest(index_dir: Path) -> dict | None:
         return None
 
 
-@contextlib.contextmanager
-def build_lock(
-    index_dir: Path, wait: bool = True, waiting: Callable[[], None] | None = None
-) -> Iterator[None]:
-    """Hold an exclusive lock on the index folder while building, so two builds never interleave.
-    ``waiting`` is called once when another process holds it and we are about to wait (a build of a big
-    corpus takes minutes: a command silent all that time looks hung).
-
-    The lock is on the folder itself, not on a file in it: a lock file deleted during a build (by a user
-    tidying up) let the next build create a new one and lock that, beside the running build. Where a
-    folder cannot be locked (NFS emulates ``flock`` with byte-range locks, which need a file open for
-    writing) a ``.lock`` file is locked instead, as before. Either is taken again when what it names was
-    replaced or deleted while we waited for it.
-    """
-    try:
-        fd = _take_lock(index_dir, wait=False)
-    except _Held:
-        if not wait:
-            raise
-        if waiting is not None:
-            waiting()
-        fd = _take_lock(index_dir, wait=True)
-    try:
-        yield
-    finally:
-        os.close(fd)
-
-
-def _take_lock(index_dir: Path, wait: bool) -> int:
-    """An open descriptor holding the lock: the folder's, or ``.lock``'s where folders cannot be locked."""
-    try:
-        return _hold(index_dir, index_dir, os.O_RDONLY | os.O_DIRECTORY, wait)
-    except LocksUnsupported as exc:
-        if exc.error.errno not in (errno.EBADF, errno.EINVAL):  # no locks at all, not just on folders
-            raise _no_locks(index_dir, exc.error) from None
-    try:
-        return _hold(index_dir, index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, wait)
-    except LocksUnsupported as exc:
-        raise _no_locks(index_dir, exc.error) from None
-
-
-def _hold(index_dir: Path, target: Path, flags: int, wait: bool) -> int:
-    def open_fd() -> int:
-        try:
-            index_dir.mkdir(parents=True, exist_ok=True)
-            return os.open(target, flags, 0o644)
-        except OSError as exc:
-            raise _unwritable(index_dir, exc) from None
-
-    try:
-        return locking.hold(target, open_fd, wait=wait, attempts=_LOCK_ATTEMPTS)
-    except LockBusy:
-        raise _Held(f"another process is building the index in {index_dir}") from None
-    except LockRaced:
-        replaced = f"the index folder {index_dir} kept being replaced while it was locked"
-        raise IndexLockedError(replaced) from None
-    except OSError as exc:
-        raise _no_locks(index_dir, exc) from None
-
-
-class _Held(IndexLockedError):
-    """Busy, as opposed to replaced under every attempt."""
-
-
-def _no_locks(index_dir: Path, exc: OSError) -> IndexError_:
-    return IndexError_(  # ENOLCK, EOPNOTSUPP: a network or FUSE file system without locks
-        f"cannot lock the index folder {index_dir}: {exc.strerror or exc}",
-        "choose an index folder on a local disk with --index / QA_INDEX",
-    )
+__all__ = ["LOCK_FILE", "build_lock", "write_index"]  # the lock's names stay importable from here

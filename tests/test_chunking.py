@@ -30,7 +30,7 @@ def sentences(text: str) -> list[str]:
 
 
 def test_splitter_name() -> None:
-    assert SPLITTER == "sentences-id-v3"
+    assert SPLITTER == "sentences-id-v4"
 
 
 @pytest.mark.parametrize(
@@ -312,3 +312,23 @@ def test_pathological_lines_split_in_linear_time(text: str) -> None:
     spans = split_sentences(text)
     assert time.perf_counter() - start < 2.0
     assert spans and all(0 <= s < e <= len(text) for s, e in spans)
+
+
+def test_a_dot_leader_before_its_number_ends_no_sentence() -> None:
+    """A fee list or a roster row with a dot leader ("Tarif Jepang ........ 300", as PDFs and Word
+    files lay them out) was two "sentences", the second a bare "300" (section 30). A leader or an
+    ellipsis before more words still ends its sentence as before."""
+    text = (
+        "Tarif Jepang ........ 300\nTarif Korea . . . . . 250\nKata Pengantar …… iii\nIbu Sari ........ VII\n"
+        "Ia lelah.... Besok libur. Jadwal.... 5 hari."
+    )
+    assert [text[c.start : c.end] for c in chunk_document("d", text)] == [
+        "Tarif Jepang ........ 300",
+        "Tarif Korea . . . . . 250",
+        "Kata Pengantar …… iii",
+        "Ibu Sari ........ VII",
+        "Ia lelah....",
+        "Besok libur.",
+        "Jadwal....",
+        "5 hari.",
+    ]

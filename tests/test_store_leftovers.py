@@ -275,7 +275,8 @@ def test_a_calibrated_lite_database_that_is_also_the_index_folder_opens_again(se
     from qa.assistant import Assistant
     from qa.calibration import save_threshold
     from qa.errors import IndexError_
-    from qa.milvus.target import _check_lite_folder, forget, parse_store
+    from qa.milvus.lite import check_folder
+    from qa.milvus.target import forget, parse_store
 
     from .conftest import FakeEncoder
 
@@ -292,7 +293,7 @@ def test_a_calibrated_lite_database_that_is_also_the_index_folder_opens_again(se
     mine.mkdir()
     (mine / "calibration.json").write_text("{}", encoding="utf-8")
     with pytest.raises(IndexError_, match="not a Milvus Lite database"):
-        _check_lite_folder(parse_store(f"milvus:{mine}"))
+        check_folder(parse_store(f"milvus:{mine}"))
 
 
 def test_where_folders_cannot_be_locked_a_lock_file_is_used_and_still_excludes(tmp_path, monkeypatch) -> None:

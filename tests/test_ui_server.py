@@ -149,25 +149,35 @@ def raw_ask_json(url: str, question: str) -> dict:
     return json.loads(data)[0]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize(
+    ("signum", "entry"),
+    [(signal.SIGTERM, "app.py"), (signal.SIGHUP, "app.py"), (signal.SIGINT, "app.py"),
+     (signal.SIGINT, "qa serve")],
+    ids=["SIGTERM", "SIGHUP", "SIGINT", "SIGINT-qa-serve"],
+)  # fmt: skip
 def test_an_app_stopped_by_a_signal_removes_its_folder_of_uploads_and_answers(
-    real_index_dir, tmp_path, signum
+    real_index_dir, tmp_path, signum, entry
 ) -> None:
     """``python app.py`` (``make run``, a Space) stopped with SIGTERM (a stopped container or Space) or
     SIGHUP (its terminal closed) died at once: its ``qa-web-…`` folder, holding each visitor's uploaded
-    questions and their answers, stayed in the temporary folder for good. Only ``qa serve`` unwound."""
+    questions and their answers, stayed in the temporary folder for good. Only ``qa serve`` unwound.
+    Ctrl-C (SIGINT) ended both with 0, Gradio's wait having caught it: now 130, as every command."""
     from gradio_client import handle_file
 
     temp = tmp_path / "tmp"
     temp.mkdir()
     upload = tmp_path / "pertanyaan.txt"
     upload.write_text(f"{MISSION}\n", encoding="utf-8")
-    with running_app(real_index_dir, tmp_path, extra_env={"TMPDIR": str(temp)}) as (url, proc):
+    command = (sys.executable, "app.py") if entry == "app.py" else (sys.executable, "-m", "qa.cli", "serve")
+    with running_app(real_index_dir, tmp_path, extra_env={"TMPDIR": str(temp)}, command=command) as running:
+        url, proc = running
         client(url, tmp_path / "downloads").predict(handle_file(str(upload)), 2, api_name="/batch")
         assert list(temp.glob("qa-web-*/batch-*/jawaban.jsonl"))  # the visitor's answers, kept for download
         proc.send_signal(signum)
-        assert proc.wait(timeout=30) == -signum  # unwound, then ended by the signal (143 / 129 in a shell)
+        # unwound, then ended by the signal (143 / 129 in a shell); Ctrl-C: 130, as every command
+        assert proc.wait(timeout=30) == (130 if signum == signal.SIGINT else -signum)
     assert not list(temp.glob("qa-web-*"))
+    assert "Traceback" not in (tmp_path / "server.log").read_text()
 
 
 def test_a_port_in_use_is_one_line_and_exit_code_2(tmp_path):

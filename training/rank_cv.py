@@ -88,6 +88,12 @@ def train_reranker(
     return cv, fold_models, weight
 
 
+def _foreign(sc: Collected, question: str) -> bool:
+    """``qa.rerank``'s language check, with the words ``sc``'s corpus knows."""
+    known = sc.assistant.index.lexical.query_terms(question)  # type: ignore[attr-defined]
+    return written_in_another_language(question, known)
+
+
 def seed_ranking(sc: Collected, model, weight: float) -> dict:
     """Ranking of the seed document's answerable training questions by ``model`` blended at ``weight``
     (a question in another language keeps the fused order, as in ``qa.rerank``)."""
@@ -96,7 +102,7 @@ def seed_ranking(sc: Collected, model, weight: float) -> dict:
         rank_model.blend(
             model.predict(sc.x[i]),
             sc.fused[i],
-            0.0 if written_in_another_language(sc.questions[i].question) else weight,
+            0.0 if _foreign(sc, sc.questions[i].question) else weight,
         )
         for i in keep
     ]

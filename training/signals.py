@@ -45,5 +45,6 @@ def signal_rows(col: Collected, qvecs: np.ndarray, raws: list[np.ndarray], weigh
             at = {int(r): k for k, r in enumerate(pool.rows.tolist())}
             best = np.array([at[int(r)] for r in col.rows[i][ranked.order[:3]]], dtype=np.int64)
             context = pool_signals(table, centroid, pool, qvecs[i], analyze(q.question), best)
-            out.append(signals(ranked, written_in_another_language(q.question), context))
+            known = assistant.index.lexical.query_terms(q.question)  # type: ignore[attr-defined]
+            out.append(signals(ranked, written_in_another_language(q.question, known), context))
     return np.array(out)

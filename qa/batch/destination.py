@@ -48,16 +48,22 @@ def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | 
     from it): ``--force`` would empty it before the first question is read.
     """
     kind = path.suffix.lower()
+    if str(path) == "-":  # "unsupported output type '(no extension)'" said nothing to someone piping
+        raise InputError(
+            "the answers go to a file, not to standard output (-o -)",
+            f"name one ending in {', '.join(OUTPUT_EXTENSIONS)}: -o answers.jsonl, then cat answers.jsonl",
+        )
+    refused = refusal(path)
+    if refused:
+        raise InputError(f"{path}: cannot write output ({refused})", "choose another output path with -o")
+    if path.is_dir():  # before the extension: a folder has none, and "unsupported type" hid the mistake
+        hint = f"e.g. -o {path / 'answers.jsonl'}"
+        raise InputError(f"{path}: is a directory, expected an output file", hint)
     if kind not in WRITERS:
         raise InputError(
             f"{path}: unsupported output type {kind or '(no extension)'!r}",
             f"use one of: {', '.join(OUTPUT_EXTENSIONS)}",
         )
-    refused = refusal(path)
-    if refused:
-        raise InputError(f"{path}: cannot write output ({refused})", "choose another output path with -o")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected an output file")
     if path.is_fifo() or path.is_socket():  # opening a FIFO blocks the run until a reader comes
         raise InputError(f"{path}: is a pipe or socket, expected an output file")
     if source is not None and (_is_stdin(path) if str(source) == "-" else same_file(Path(source), path)):

@@ -11,6 +11,7 @@ from typing import BinaryIO
 from urllib.parse import quote, unquote
 
 from ..answer import ABSTAIN_TEXT
+from ..errors import InputError
 from ..printable import for_terminal
 from .cells import location_label, question_key
 from .readers import Record
@@ -29,8 +30,8 @@ class MarkdownWriter(Writer):
     marker = re.compile(rb"<!-- qa:id=(\S*)(?: q=([0-9a-f]{16}))?(?: c=(\S+))? -->\r?\n")
 
     def scan(self, f: BinaryIO) -> int:
-        keep, pos = 0, 0
-        for raw in f:
+        keep, pos, tail, titled = 0, 0, _Tail(1), False
+        for n, raw in enumerate(f, 1):
             pos += len(raw)
             m = self.marker.fullmatch(raw)
             if m:
@@ -38,8 +39,30 @@ class MarkdownWriter(Writer):
                 self.done[unquote(m.group(1).decode("ascii", "replace"))] = key
                 if m.group(3):
                     self.sources.add(unquote(m.group(3).decode("ascii", "replace")))
-                keep, self.sections = pos, self.sections + 1
+                keep, self.sections, tail = pos, self.sections + 1, _Tail(n + 1)
+            elif n == 1 and raw == self.signature:
+                titled, tail = True, _Tail(2)
+            else:
+                tail.add(n, raw)
+        if keep or titled:  # else a title cut short, or not a report at all: the base class tells which
+            self._check_tail(tail)
         return keep
+
+    def _check_tail(self, tail: _Tail) -> None:
+        """``--resume`` cuts what follows the last section (or the title); refuse unless that is a torn
+        write of ours, the start of the next section (``\\n### N. …``, N its number) or blank lines.
+
+        Notes a user appended after the last answer were cut with it: now they are refused, by line, and
+        the file is left whole. Notes between sections are kept, as before (only the tail is cut)."""
+        start = f"\n### {self.sections + 1}. ".encode()
+        if tail.blank or tail.head.startswith(start) or start.startswith(tail.head):
+            return
+        raise InputError(
+            f"{self.path}: line {tail.first_text} is not part of an answer qa wrote (notes added after the "
+            "last answer?); refusing to resume into it, which would cut them",
+            "move the notes to another file, then run the same command again; or write the answers to a "
+            "new file",
+        )
 
     def key(self, rec: Record) -> str:
         return question_key(rec.question)[:16]
@@ -69,6 +92,20 @@ class MarkdownWriter(Writer):
             source = f" c={quote(self.source, safe='')}" if self.source else ""
             out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} q={self.key(rec)}{source} -->\n")
         return "".join(out)
+
+
+class _Tail:
+    """What follows the last section marker: its start (enough to tell a torn section) and its first
+    line holding text, read line by line without keeping a long tail in memory."""
+
+    def __init__(self, line: int) -> None:
+        self.head, self.blank, self.first_text = b"", True, line
+
+    def add(self, n: int, raw: bytes) -> None:
+        if len(self.head) < 4096:
+            self.head += raw[:4096]
+        if self.blank and raw.strip():
+            self.blank, self.first_text = False, n
 
 
 def _plain(text: str) -> str:

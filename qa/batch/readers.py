@@ -19,8 +19,7 @@ from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
-from ..paths import refusal
-from .sources import as_utf8, file_lines, read_head, split_lines
+from .sources import as_utf8, check_question_file, file_lines, read_head, split_lines
 from .tables import QUESTION_KEYS, table_layout
 
 MAX_QUESTION_CHARS = 2000
@@ -100,22 +99,12 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         return _read_stdin()
     path = Path(source)
     kind = path.suffix.lower()
-    refused = refusal(path)
-    if refused:
-        raise InputError(f"{path}: cannot read question file ({refused})")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a question file")
-    if not path.exists():
-        raise InputError(f"{path}: question file not found")
+    piped = f"pipe the questions in on standard input instead: qa batch - -o OUTPUT < {path}"
+    check_question_file(path, piped)
     if kind not in INPUT_EXTENSIONS:
         raise InputError(
             f"{path}: unsupported question file type {kind or '(no extension)'!r}",
             f"use one of: {', '.join(INPUT_EXTENSIONS)} (or '-' for stdin)",
-        )
-    if not path.is_file():  # a FIFO: opening it waits for a writer forever, and it cannot be read twice
-        raise InputError(
-            f"{path}: is a pipe or device, not a question file",
-            f"pipe the questions in on standard input instead: qa batch - -o OUTPUT < {path}",
         )
     try:
         head, whole, encoding = read_head(path)

@@ -5,6 +5,7 @@ once and a guess is announced (``warn``) instead of silently asking the wrong co
 
 * A first row naming a ``question``/``pertanyaan`` column (any case) is the header; its delimiter is
   the one splitting that row into the most cells (none: the file has one column, commas and all).
+  A short label holding the word (``Pertanyaan Saya``, ``Questions``) names it too, with a warning.
 * A first row with an ``id`` cell, or with a cell above a column of plain numbers, is a header
   without a question column: the one remaining text column is used (with a warning), several are
   refused as ambiguous.
@@ -70,6 +71,12 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     qkey = next((k for k in keys if k in QUESTION_KEYS), None)
     if qkey is not None:
         return Layout("", True, keys.index(qkey), idcol)
+    columns = ", ".join(repr(c.strip()) for c in row)
+    named = [i for i, k in enumerate(keys) if names_questions(k)]
+    if len(named) == 1:  # "Pertanyaan Saya", "Questions", "question_text": asked, and said so
+        warn(f"{name}: no 'question' column; asking column {row[named[0]].strip()!r}, the one named so "
+             f"({columns})")  # fmt: skip
+        return Layout("", True, named[0], idcol)
 
     def numeric(i: int) -> bool:
         cells = [r[i] for r in data if i < len(r) and r[i].strip()]
@@ -79,7 +86,6 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     if idcol is None and not labels:
         return None
     text_cols = [i for i in range(len(row)) if i != idcol and i not in labels]
-    columns = ", ".join(repr(c.strip()) for c in row)
     if len(text_cols) != 1:
         raise InputError(
             f"{name}: no question column among the header's columns ({columns})",
@@ -87,6 +93,14 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
         )
     warn(f"{name}: no 'question' column; asking column {row[text_cols[0]].strip()!r} ({columns})")
     return Layout("", True, text_cols[0], idcol)
+
+
+def names_questions(cell: str) -> bool:
+    """True for a header cell that names the question column loosely: a short label without a question
+    mark holding the word (``Pertanyaan Saya``, ``Daftar pertanyaan``, ``Questions``, ``question_text``).
+    Such a header was asked as a question, and in a table the whole row with it, commas and all."""
+    words = re.findall(r"[^\W\d_]+", cell.lower())
+    return "?" not in cell and 0 < len(words) <= 4 and any(w.startswith(QUESTION_KEYS) for w in words)
 
 
 def table_layout(text: list[str], prefer: str, name: str, warn: Callable[[str], None]) -> Layout:
@@ -117,7 +131,7 @@ def _guessed(text: list[str], prefer: str, name: str, warn: Callable[[str], None
     delimiter, rows = _widest(text, prefer)
     if not rows:
         return Layout(ONE_COLUMN)
-    if len(rows[0]) > 1 or any(c.strip().lower() in QUESTION_KEYS for c in rows[0]):
+    if len(rows[0]) > 1 or any(names_questions(c) for c in rows[0]):
         found = _header(rows[0], rows[1:], name, warn)
         if found is not None:
             return Layout(delimiter, True, found.qcol, found.idcol)

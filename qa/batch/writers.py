@@ -59,6 +59,7 @@ class Writer:
     signature = b""  # how our files start: resume refuses to cut a file that is not one of ours
     lock: OutputLock | None = None  # held from open_writer until close
     keyed = False  # the run records a corpus key (set by run_batch before expect: the CSV header holds it)
+    created = False  # the first write created the file (removed again if nothing could be written)
 
     def __init__(self, path: Path, resume: bool) -> None:
         self.path, self.count = path, 0
@@ -153,6 +154,12 @@ class Writer:
             if replacing:
                 hint = "free some space (or choose another output folder), then run it again"
                 raise OutputError(f"{what} writing {self.path}; the file was left as it was", hint) from None
+            if kept == 0:  # "0 answers kept, rerun with --resume" was true, and sent the user the long way
+                if self.created:
+                    with contextlib.suppress(OSError):
+                        self.path.unlink()
+                hint = "free some space (or choose another output folder), then run the same command again"
+                raise OutputError(f"{what} writing {self.path}; nothing was written", hint) from None
             raise OutputError(
                 f"{what} writing {self.path}; {kept} answer{'s' * (kept != 1)} kept, rerun with --resume",
                 "free some space (or choose another output folder), then run the same command with --resume",
@@ -172,6 +179,7 @@ class Writer:
             return f
         real = self.path.resolve()
         if not (real.is_file() and real.stat().st_size > 0):
+            self.created = not os.path.lexists(self.path)  # a failed first write removes it again
             return self.path.open("wb", buffering=0)
         new = sidecar(real, "qa-new")
         f = new.open("wb", buffering=0)

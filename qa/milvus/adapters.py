@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -158,14 +159,22 @@ class MilvusLexical:
         client: Any,
         collection: str,
         field: str,
-        num_docs: int,
-        postings: tuple[dict[str, int], np.ndarray, np.ndarray],
+        texts: Sequence[str],
         k1: float,
     ) -> None:
+        """``texts``: the engine texts of rows 0..n-1, read at open (or just written by a build)."""
         self.client, self.collection, self.field = client, collection, field
-        self._num_docs, self.k1 = num_docs, k1
-        self._postings = postings
-        self._vocab_set = postings[0]  # term -> id; only membership is asked of it here
+        self._num_docs, self.k1 = len(texts), k1
+        self._texts = texts
+
+    @cached_property
+    def _postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        """Made at the first search (``warm`` at open; ``qa info``'s read-only open never searches)."""
+        return postings(self._texts)
+
+    @property
+    def _vocab_set(self) -> dict[str, int]:
+        return self._postings[0]  # term -> id; only membership is asked of it here
 
     def __len__(self) -> int:
         return self._num_docs
@@ -216,8 +225,8 @@ class MilvusLexical:
         return ids, scores
 
     def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-        """(vocabulary, row ids, term pointers), as ``LexicalIndex.term_postings``: made at open from the
-        texts read then, so the reranker's tables cost no second pass over the collection."""
+        """(vocabulary, row ids, term pointers), as ``LexicalIndex.term_postings``: made from the texts
+        read at open, so the reranker's tables cost no second pass over the collection."""
         return self._postings
 
 

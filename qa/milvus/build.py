@@ -11,6 +11,7 @@ the replaced one stays until the next build, so a reader that opened it keeps an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -125,7 +126,9 @@ def write_collection(
     b: float,
 ) -> tuple[str, int, dict[str, list[str]]]:
     """Create, fill and commit a collection for ``chunks``; returns its name, the texts embedded and the
-    engine texts of its two BM25 fields (what opening it would read back)."""
+    engine texts of its two BM25 fields (what opening it would read back). A build that fails or is
+    interrupted (Ctrl-C, SIGTERM) part-way drops its collection on the way out, as the local store
+    removes its half-written folder; only a SIGKILLed one leaves it, for the next build to drop."""
     name = new_name(target)
     client.create_collection(
         name,
@@ -133,6 +136,25 @@ def write_collection(
         index_params=make_index_params(client, len(chunks), manifest["faiss"]["policy"], k1, b),
         properties={P_OWNER: OWNER, P_STATE: "building", P_BEAT: str(int(time.time()))},
     )
+    try:
+        embedded, texts = _fill(client, name, manifest, chunks, windows, reuse, encode)
+    except BaseException:
+        with contextlib.suppress(Exception):  # a server gone away: the next build drops it
+            client.drop_collection(name)
+        raise
+    return name, embedded, texts
+
+
+def _fill(
+    client: Any,
+    name: str,
+    manifest: dict,
+    chunks: Sequence[Chunk],
+    windows: Sequence[str],
+    reuse: dict[str, list[float]],
+    encode: Callable[[list[str]], np.ndarray],
+) -> tuple[int, dict[str, list[str]]]:
+    """Insert every row batch by batch, flush, store the manifest and mark the collection complete."""
     embedded = 0
     fresh: dict[str, list[float]] = {}
     texts: dict[str, list[str]] = {"sentence": [], "window": []}
@@ -155,7 +177,6 @@ def write_collection(
                 "window": engine_text(windows[lo + i]),
             }
             if max(len(row[f].encode("utf-8")) for f in ("chunk", "sentence", "window")) > MAX_TEXT:
-                client.drop_collection(name)
                 raise IndexError_(
                     f"passage {c.chunk_id} is longer than Milvus allows ({MAX_TEXT} bytes)",
                     "split the paragraph into sentences, or use the local store",
@@ -173,7 +194,7 @@ def write_collection(
     client.alter_collection_properties(
         name, properties={P_MANIFEST: json.dumps(manifest, ensure_ascii=False), P_STATE: "complete"}
     )
-    return name, embedded, texts
+    return embedded, texts
 
 
 def switch_alias(client: Any, target: StoreTarget, name: str) -> None:

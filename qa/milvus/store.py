@@ -1,9 +1,10 @@
 """Open, verify and (re)build the index in Milvus with the guarantees of the local store.
 
 The manifest (encoder, chunker, lexical settings, corpus hashes) is a property of each collection and is
-checked on open exactly as ``manifest.json`` is: a stale collection is rebuilt or refused, a collection
-this package did not write (no ``qa.owner``, or not ``complete``) is refused. Builds within one process
-are serialised; Milvus Lite allows one process per ``.db`` file, so it has no other writer.
+checked on open exactly as ``manifest.json`` is (``checks.py``): a stale collection is rebuilt or
+refused, a collection this package did not write (no ``qa.owner``, or not ``complete``) is refused.
+Builds within one process are serialised; Milvus Lite allows one process per ``.db`` file, so it has no
+other writer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -26,18 +28,19 @@ from ..errors import (
     IndexMissingError,
     IndexStaleError,
 )
-from ..manifest import build_stamp, stale_reasons
+from ..manifest import build_stamp
 from ..store import StoredIndex, check_chunks
-from .adapters import MilvusLexical, MilvusVectors, postings, read_chunks, read_rows
-from .build import current_collection, previous_vectors, properties, switch_alias, write_collection
-from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE, sentence_key, vector_index
+from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
+from .build import current_collection, previous_vectors, switch_alias, write_collection
+from .checks import checked_manifest
+from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
 _build_lock = threading.Lock()
 
 
 def load_index(
-    target: StoreTarget, expected: dict, documents: dict[str, Document] | None = None
+    target: StoreTarget, expected: dict, documents: dict[str, Document] | None = None, warm: bool = True
 ) -> StoredIndex:
     """The index the alias points at; never one that differs from ``expected``. With ``documents``
     every passage is checked against its document, as the local store does: a manifest that matches
@@ -47,25 +50,8 @@ def load_index(
     where = target.display
     if collection is None:
         raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
-    props = properties(client, collection)
-    if props.get(P_OWNER) != OWNER or props.get(P_STATE) != "complete":
-        raise IndexCorruptError(
-            f"the collection {collection} behind {target.name} is not a complete index of this assistant",
-            "rebuild it with: qa index --force, or choose another name",
-        )
-    try:
-        manifest = json.loads(props[P_MANIFEST])
-        if not _well_formed(manifest, collection):
-            raise ValueError("not a manifest")
-    except (KeyError, ValueError, RecursionError):
-        raise IndexCorruptError(
-            f"the manifest of {collection} is unreadable", "rebuild it with: qa index --force"
-        ) from None
-    reasons = stale_reasons(manifest, expected)
-    if reasons:
-        raise IndexStaleError(
-            f"the index in {where} is stale: " + "; ".join(reasons), "rebuild it with: qa index"
-        )
+    description = client.describe_collection(collection)
+    manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
     held = int(client.get_collection_stats(collection).get("row_count", -1))
@@ -79,7 +65,7 @@ def load_index(
     chunks = read_chunks(rows)
     if documents is not None:
         check_chunks(chunks, documents, f"{where} ({collection})")
-    return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]))
+    return _assemble(client, collection, manifest, chunks, texts, int(expected["encoder"]["dim"]), warm)
 
 
 def current_name(target: StoreTarget) -> str | None:
@@ -87,41 +73,29 @@ def current_name(target: StoreTarget) -> str | None:
     return current_collection(connect(target), target)
 
 
-def _well_formed(manifest: Any, collection: str) -> bool:
-    """The shape the readers rely on, a passage count, and this collection's own name: a manifest copied
-    from another collection would name that one's passage-table cache. A section an older version did
-    not write yet (``text``, ``extraction``) is absent, not malformed: the manifest is then stale, and
-    rebuilt under ``auto`` as the local store's is, rather than refused as unreadable."""
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("store"), dict):
-        return False
-    sections = ("encoder", "chunking", "text", "lexical", "extraction", "corpus", "build", "faiss")
-    n = manifest.get("chunks")
-    return (
-        all(isinstance(manifest.get(name, {}), dict) for name in sections)
-        and isinstance(n, int)
-        and not isinstance(n, bool)
-        and n > 0
-        and manifest["store"].get("collection") == collection
-    )
-
-
 def _assemble(
-    client: Any, collection: str, manifest: dict, chunks: list[Chunk], texts: dict[str, list[str]], dim: int
+    client: Any,
+    collection: str,
+    manifest: dict,
+    chunks: list[Chunk],
+    texts: dict[str, list[str]],
+    dim: int,
+    warm: bool = True,
 ) -> StoredIndex:
     """The adapters over a loaded collection whose chunks and BM25 texts are in hand (read, or just
-    written)."""
+    written); ``warm``: one search per channel now."""
     n = len(chunks)
-    terms = {f: postings(texts[f]) for f in ("sentence", "window")}
     k1 = float(manifest["lexical"]["k1"])
     _, _, search_params = vector_index(n, manifest["faiss"]["policy"])
-    sentences = MilvusLexical(client, collection, "sentence", n, terms["sentence"], k1)
-    windows = MilvusLexical(client, collection, "window", n, terms["window"], k1)
+    sentences = MilvusLexical(client, collection, "sentence", texts["sentence"], k1)
+    windows = MilvusLexical(client, collection, "window", texts["window"], k1)
     vectors = MilvusVectors(client, collection, n, dim, search_params)
     # The engine builds its search structures on first use (about a second at 10k passages on Milvus
     # Lite): one search per channel now, so the first question is not the one that waits.
-    vectors.search(np.ones((1, dim), dtype=np.float32), 1)
-    sentences.warm()
-    windows.warm()
+    if warm:
+        vectors.search(np.ones((1, dim), dtype=np.float32), 1)
+        sentences.warm()
+        windows.warm()
     # The adapters answer every call the Retriever and the reranker make of a LexicalIndex (duck-typed).
     return StoredIndex(manifest, vectors, chunks, sentences, windows)  # type: ignore[arg-type]
 
@@ -196,10 +170,11 @@ def open_index(
     documents: Sequence[Document],
     build: str,
     log: Callable[[str], None],
-    cache: bool = True,
+    read_only: bool = False,
 ) -> StoredIndex:
     """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force).
-    ``cache=False`` (``qa info``) computes a passage table the cache lacks without writing it."""
+    ``read_only`` (``qa info``, with ``never``) writes nothing and leaves the passage table (read from
+    the cache, or computed: 30 s at 100k passages) and the warm-up searches to the first question."""
     require_pymilvus(target)
     from pymilvus.exceptions import MilvusException
 
@@ -215,7 +190,8 @@ def open_index(
     try:
         if not force:
             try:
-                index = load_index(target, expected_manifest(settings, encoder, documents), by_id)
+                expected = expected_manifest(settings, encoder, documents)
+                index = load_index(target, expected, by_id, warm=not read_only)
             except (IndexMissingError, IndexStaleError, IndexMismatchError) as exc:
                 if build == "never":
                     raise
@@ -232,5 +208,9 @@ def open_index(
             if target.kind == "server"
             else "the database may be damaged: build at a new path with qa index --store milvus:NEW.db",
         ) from None
-    index.table = cached_table(settings.index_dir, target, index.manifest, index.chunks, by_id, write=cache)
+    table = partial(cached_table, settings.index_dir, target, index.manifest, index.chunks, by_id)
+    if read_only:
+        index.table_source = partial(table, write=False)
+    else:
+        index.table = table()
     return index

@@ -1,9 +1,10 @@
 """Where the index lives: ``local`` (FAISS + bm25s in the index folder) or a Milvus URI.
 
 ``milvus:PATH.db`` is Milvus Lite, embedded in this process; ``milvus://HOST:PORT[/NAME]`` (or
-``milvus+https://``) is a Milvus server. Credentials come from the environment (``MILVUS_TOKEN``, or
-``MILVUS_USER`` and ``MILVUS_PASSWORD``) and never from the URI, so they reach neither the manifest,
-the logs nor the process list. This module imports nothing heavy: ``Settings`` validates with it.
+``milvus+https://``, or ``milvus:`` before pymilvus's own ``http[s]://HOST:PORT``) is a Milvus server.
+Credentials come from the environment (``MILVUS_TOKEN``, or ``MILVUS_USER`` and ``MILVUS_PASSWORD``)
+and never from the URI, so they reach neither the manifest, the logs nor the process list, and a
+refused URI is quoted without them. This module imports nothing heavy: ``Settings`` validates with it.
 """
 
 from __future__ import annotations
@@ -17,26 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import IndexError_, IndexLockedError, InputError
+from ..errors import IndexError_, InputError
+from .lite import Failure, check_folder, open_error
 
 DEFAULT_NAME = "qa_passages"  # the alias readers open; each build is a collection named after it
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
-# What Milvus Lite keeps at the top of its folder (milvus_lite.db); ``LOCK`` is there from the first open.
-# Also our passage-table cache (qa.milvus.tables.FOLDER), there when the index folder is the .db itself.
-_LITE_ENTRIES = {
-    "milvus-tables",
-    "LOCK",
-    "collections",
-    "databases",
-    "aliases.json",
-    "database_properties.json",
-    ".database-staging",
-    "aliases.json.tmp",  # left by Lite when killed while it rewrote the file
-    "database_properties.json.tmp",
-}
-# Our calibration files (qa.calibration), there too when the index folder is the .db itself, and the
-# temporary file a killed `qa calibrate` may leave beside them, and a file of that name it kept aside.
-_OURS = re.compile(r"\.?calibration(-[0-9a-f]{12})?\.json(\.\d+\.tmp|\.kept-\d{8}T\d{6}Z)?")
 SERVER_FORM = "write it as milvus://HOST:PORT[/NAME]"
 FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Milvus server)"
 
@@ -61,35 +47,14 @@ def parse_store(spec: str | None) -> StoreTarget:
     spec = (spec or "local").strip()
     if spec == "local":
         return StoreTarget("local")
-    if spec.startswith(("milvus://", "milvus+https://")):
-        try:
-            parts = urlsplit(spec)
-        except ValueError:  # an unbalanced IPv6 bracket
-            raise InputError(f"bad Milvus server URI {spec!r}", SERVER_FORM) from None
-        if parts.query or parts.fragment:  # ?token=... would be dropped silently (and shown by qa info)
-            raise InputError(
-                f"bad Milvus server URI {spec!r}: it takes no ?query or #fragment",
-                "write it as milvus://HOST:PORT[/NAME]; credentials go in MILVUS_TOKEN",
-            )
-        if parts.username or parts.password:
-            raise InputError(
-                "the Milvus URI must not contain credentials",
-                "set MILVUS_TOKEN (or MILVUS_USER and MILVUS_PASSWORD) in the environment instead",
-            )
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        if not parts.hostname or port is None or not 0 < port < 65536:
-            raise InputError(f"bad Milvus server URI {spec!r}", SERVER_FORM)
-        name = parts.path.strip("/") or DEFAULT_NAME
-        scheme = "https" if parts.scheme == "milvus+https" else "http"
-        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
-        return StoreTarget("server", f"{scheme}://{host}:{port}", _checked_name(name))
+    if spec.startswith(("milvus://", "milvus+https://", "milvus:http://", "milvus:https://")):
+        return _server(spec)
     if spec.startswith("milvus:"):
-        path = spec[len("milvus:") :]
+        path = os.path.expanduser(spec[len("milvus:") :])  # no shell expands ~ after "milvus:"
         if not path.endswith(".db") or path == ".db":
-            raise InputError(f"bad Milvus Lite path {path!r}", "a Milvus Lite store is a path ending in .db")
+            raise InputError(
+                f"bad Milvus Lite path {_shown(path)!r}", "a Milvus Lite store is a path ending in .db"
+            )
         try:  # Milvus Lite takes its path as UTF-8 text: it created the folder, then failed as "damaged"
             os.path.abspath(path).encode("utf-8")
         except UnicodeEncodeError:
@@ -99,6 +64,41 @@ def parse_store(spec: str | None) -> StoreTarget:
             ) from None
         return StoreTarget("lite", os.path.abspath(path), DEFAULT_NAME)
     raise InputError(f"unknown store {spec!r}", f"choose {FORMS}")
+
+
+def _server(spec: str) -> StoreTarget:
+    """``milvus[+https]://HOST:PORT[/NAME]``, or ``milvus:`` before the URI pymilvus itself takes
+    (``http[s]://HOST:PORT``, with ``/NAME``): nothing more, and no credentials."""
+    uri = spec[len("milvus:") :] if spec.startswith("milvus:http") else spec
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # an unbalanced IPv6 bracket
+        raise InputError(f"bad Milvus server URI {_shown(spec)!r}", SERVER_FORM) from None
+    if parts.username or parts.password:
+        raise InputError(
+            "the Milvus URI must not contain credentials",
+            "set MILVUS_TOKEN (or MILVUS_USER and MILVUS_PASSWORD) in the environment instead",
+        )
+    if parts.query or parts.fragment:  # ?token=... would be dropped silently (and shown by qa info)
+        raise InputError(
+            f"bad Milvus server URI {_shown(spec)!r}: it takes no ?query or #fragment",
+            "write it as milvus://HOST:PORT[/NAME]; credentials go in MILVUS_TOKEN",
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if not parts.hostname or port is None or not 0 < port < 65536:
+        raise InputError(f"bad Milvus server URI {_shown(spec)!r}", SERVER_FORM)
+    name = parts.path.strip("/") or DEFAULT_NAME
+    scheme = "https" if parts.scheme in ("https", "milvus+https") else "http"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
+    return StoreTarget("server", f"{scheme}://{host}:{port}", _checked_name(name))
+
+
+def _shown(spec: str) -> str:
+    """A spec as a refusal quotes it: without a user, password, ?query or #fragment (a token there)."""
+    return re.split(r"[?#]", re.sub(r"//[^/?#]*@", "//", spec), maxsplit=1)[0]
 
 
 def _checked_name(name: str) -> str:
@@ -111,61 +111,6 @@ def _checked_name(name: str) -> str:
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
-
-
-class _Failure(logging.Handler):
-    """Keeps the exception Milvus Lite logs when it cannot open a file (pymilvus then reports only
-    "Open local milvus failed"), so the user is told which of the possible causes it was."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.exc: BaseException | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info and record.exc_info[1] is not None:
-            self.exc = record.exc_info[1]
-
-
-def _lite_error(target: StoreTarget, exc: BaseException | None, message: str) -> IndexError_:
-    """Why a Milvus Lite file did not open: held by another process, not a database, or unreadable."""
-    where = f"cannot open the Milvus Lite database {target.uri}"
-    if type(exc).__name__ == "DataDirLockedError":
-        return IndexLockedError(
-            f"{where}: another process has it open",
-            "Milvus Lite serves one process per .db file (a running qa serve, app.py or qa batch, say): "
-            "stop that process first, or run a Milvus server and use --store milvus://HOST:PORT",
-        )
-    if os.path.exists(target.uri) and not os.path.isdir(target.uri):
-        return IndexError_(
-            f"{where}: it is a file, not a Milvus Lite database (which is a folder)",
-            "choose a new path ending in .db; qa creates it",
-        )
-    if isinstance(exc, OSError):
-        return IndexError_(f"{where}: {exc.strerror or exc}", "choose a path in a folder you can write")
-    detail = f"{type(exc).__name__}: {exc}" if exc is not None else message
-    return IndexError_(f"{where}: {detail}", "rebuild it at a new path with: qa index --store milvus:NEW.db")
-
-
-def _check_lite_folder(target: StoreTarget) -> None:
-    """A folder at a Lite path must be empty or Milvus Lite's own: Lite opens any folder, rewrites its
-    ``aliases.json`` and empties its ``.database-staging``, so a user's folder named ``x.db`` would be
-    written into."""
-    if not os.path.isdir(target.uri):
-        return
-    try:
-        entries = set(os.listdir(target.uri))
-    except OSError as exc:
-        raise IndexError_(
-            f"cannot open the Milvus Lite database {target.uri}: {exc.strerror or exc}",
-            "choose a path in a folder you can read and write",
-        ) from None
-    theirs = {e for e in entries if not _OURS.fullmatch(e)}
-    if entries and ("LOCK" not in entries or not theirs <= _LITE_ENTRIES):
-        raise IndexError_(
-            f"cannot open the Milvus Lite database {target.uri}: it is a folder that is not a Milvus Lite "
-            "database (it holds " + ", ".join(sorted(theirs - _LITE_ENTRIES or entries)[:3]) + ")",
-            "choose a new path ending in .db; qa creates it and never writes into your folder",
-        )
 
 
 def _credentials() -> dict[str, str]:
@@ -204,18 +149,12 @@ def connect(target: StoreTarget) -> Any:
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException
 
-        folder = os.path.dirname(target.uri)
-        if target.kind == "lite" and not os.path.isdir(folder):
-            raise IndexError_(
-                f"cannot open the Milvus Lite database {target.uri}: the folder {folder} does not exist",
-                "create it first (mkdir -p), or choose a path in an existing folder",
-            )
         if target.kind == "lite":
-            _check_lite_folder(target)
+            check_folder(target)
         # Milvus Lite logs a traceback when it cannot open a file; we keep its exception and say it in
         # one line instead (and its other log lines stay out of the user's terminal, as before).
         logging.getLogger("milvus_lite").addHandler(logging.NullHandler())
-        failure, log = _Failure(), logging.getLogger("milvus_lite.server_manager")
+        failure, log = Failure(), logging.getLogger("milvus_lite.server_manager")
         log.addHandler(failure)
         propagate, log.propagate = log.propagate, False
         try:
@@ -223,7 +162,7 @@ def connect(target: StoreTarget) -> Any:
         except (MilvusException, ValueError) as exc:  # ValueError: an address pymilvus cannot parse
             message = str(getattr(exc, "message", exc))
             if target.kind == "lite":
-                raise _lite_error(target, failure.exc, message) from None
+                raise open_error(target, failure.exc, message) from None
             raise IndexError_(
                 f"cannot reach the Milvus server at {target.uri}: {message}",
                 "pymilvus cannot reach an IPv6 address: give the server's host name"

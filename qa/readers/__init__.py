@@ -83,12 +83,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v5"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v5"),
-    ".pdf": Reader("pdf", "pypdf", "v5"),
-    ".docx": Reader("docx", "python-docx", "v3"),
-    ".html": Reader("html", "trafilatura", "v6"),
-    ".htm": Reader("html", "trafilatura", "v6"),
+    ".md": Reader("markdown", "markdown-it-py", "v6"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v6"),
+    ".pdf": Reader("pdf", "pypdf", "v6"),
+    ".docx": Reader("docx", "python-docx", "v4"),
+    ".html": Reader("html", "trafilatura", "v7"),
+    ".htm": Reader("html", "trafilatura", "v7"),
 }
 SUFFIXES = tuple(READERS)
 

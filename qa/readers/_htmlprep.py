@@ -1,23 +1,61 @@
 """An HTML tree made to read as a browser shows it, before trafilatura or the block reading sees it.
 
-Three things read differently from the markup: templates, which are never shown (collapsed and hidden
-text is kept: see ``drop_templates``), a note marker glued to the word before it, and paragraphs made
-with two line breaks instead of ``<p>``. ``prepare`` changes the tree in place.
+Six things read differently from the markup: templates, which are never shown (collapsed and hidden
+text is kept: see ``drop_templates``), the notes and comments of a page Word saved as HTML, a note
+marker glued to the word before it, paragraphs made with two line breaks instead of ``<p>``,
+preformatted text, whose lines are lines (or code), and a table's header row written in bold cells
+rather than ``<th>``. ``prepare`` changes the tree in place.
 """
 
 from __future__ import annotations
 
+import re
+
 from ._htmlblocks import BLOCK, HEADINGS
+from ._htmlpre import read_preformatted
 
 
 def prepare(root, page: bool = True) -> None:
     """``root`` (an lxml.html tree: a page, or with ``page`` false a piece of one) without templates and
     note markers, paragraphs apart (see the functions). ``page`` is kept for the callers' symmetry."""
+    read_word_notes(root)  # before drop_templates takes the styles that mark them
     drop_templates(root)
+    settle_aria_hidden(root)
     drop_note_markers(root)
+    read_preformatted(root)  # before the split, which makes its lines paragraphs
     split_at_double_breaks(root)
+    mark_header_rows(root)
 
 
+# Word's "Save as Web Page": a note's marker and its back-link carry mso-footnote-id (or -endnote-id)
+# in their style, the notes sit in a div styled mso-element:footnote-list (endnote-list) behind an
+# <hr>, and a reviewer's comments in one styled mso-element:comment-list, anchored by a.msocomanchor.
+_WORD_NOTE_LINK = re.compile(r"mso-(?:footnote|endnote)-id", re.IGNORECASE)
+_WORD_LIST = re.compile(r"mso-element:\s*(footnote|endnote|comment)-list", re.IGNORECASE)
+
+
+def read_word_notes(root) -> None:
+    """A page Word saved as HTML read as the document reads: each note marker ("pasal 5[1]") taken off
+    the word before it, the notes themselves read (the ``<hr>`` above them made trafilatura take them
+    for the page's footer and drop them), a reviewer's comments and their anchors ("[RA1]") dropped,
+    as the Word reader drops them."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        style = element.get("style") or ""
+        listed = _WORD_LIST.search(style)
+        anchor = _WORD_NOTE_LINK.search(style) or "msocomanchor" in element.get("class", "")
+        if (element.tag == "a" and anchor) or (listed and listed.group(1).lower() == "comment"):
+            element.tag = _DROPPED
+        elif listed:
+            for rule in element.findall("hr") + element.findall("br"):
+                rule.tag = _DROPPED  # the separator line above the notes (its tail text stays)
+    etree.strip_elements(root, _DROPPED, with_tail=False)
+
+
+_DROPPED = "qa-dropped"  # a tag no page uses: what is marked so is removed (a <template> may be read)
 _SHADOW_ROOT = {"shadowrootmode", "shadowroot"}  # the attribute (and its pre-2023 name) of a shadow root
 
 
@@ -31,7 +69,7 @@ def drop_templates(root) -> None:
     panels) is kept: it is the page's content, what a question to this assistant is about, and search
     engines index it as well. A stray dialog or form message read along costs one passage; an FAQ read
     without its answers would make the assistant say the document is silent."""
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -40,6 +78,24 @@ def drop_templates(root) -> None:
             element.tag = "div"  # declarative shadow DOM: the browser shows it in place
         element.attrib.pop("style", None)
     etree.strip_elements(root, "template", with_tail=False)
+
+
+def settle_aria_hidden(root) -> None:
+    """Read ``aria-hidden="true"`` text the same way on long pages and short ones: trafilatura dropped
+    all of it, the block reading none. What it hides from screen readers is shown on screen, and in a
+    block (a collapsed accordion panel, a carousel's other slides, as older widgets mark them) it is the
+    page's content, kept like any collapsed text; inline (an icon font's ligature "expand_more", a
+    decorative "×", a figure repeated for the eye beside its spoken form) it is not, and is dropped."""
+    from lxml import etree
+
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.get("aria-hidden", "").strip().lower() != "true":
+            continue
+        if any(isinstance(e.tag, str) and e.tag in BLOCK | HEADINGS for e in element.iter()):
+            del element.attrib["aria-hidden"]
+        else:
+            element.tag = _DROPPED
+    etree.strip_elements(root, _DROPPED, with_tail=False)
 
 
 def drop_note_markers(root) -> None:
@@ -132,6 +188,45 @@ def _split(parent, children: list, runs: dict[int, int]) -> None:
     for child in list(parent):
         parent.remove(child)
     parent.extend(out)
+
+
+def mark_header_rows(root) -> None:
+    """A table without ``<th>`` whose first row is a header all the same makes its cells ``<th>``: a
+    row in ``<thead>``, or a first row of two or more cells each wholly bold (``<b>``, ``<strong>``,
+    as Word's "Save as Web Page" and many editors write a header). Read without it, the rows named no
+    column ("Simultan; Rp2.000.000." rather than "Jenis: Simultan; Tarif: Rp2.000.000.")."""
+    for table in root.iter("table"):
+        if next(table.iter("th"), None) is not None:
+            continue
+        rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
+        if len(rows) < 2:
+            continue
+        cells = [c for c in rows[0] if c.tag == "td"]
+        in_head = rows[0].getparent() is not None and rows[0].getparent().tag == "thead"
+        texts = [_words(c.text_content()) for c in cells]
+        if in_head or (len(cells) >= 2 and any(texts) and texts == [_bold_text(c) for c in cells]):
+            for cell in cells:
+                cell.tag = "th"
+
+
+def _nearest_table(element):
+    parent = element.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _bold_text(cell) -> str:
+    """The words of ``cell`` set in bold, each ``<b>`` or ``<strong>`` counted once (not again inside
+    another)."""
+    outermost = []
+    for bold in cell.iter("b", "strong"):
+        above = bold.getparent()
+        while above is not None and above is not cell and above.tag not in ("b", "strong"):
+            above = above.getparent()
+        if above is cell:
+            outermost.append(bold)
+    return _words(" ".join(b.text_content() for b in outermost))
 
 
 def _in_page(element) -> bool:

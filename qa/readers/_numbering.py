@@ -6,8 +6,9 @@ all for a heading that is only "Pasal 3") and so did a list item ("Paspor dinas.
 dinas."): a question about "pasal 3" or "syarat b" had nothing to match. Here the numbers are counted
 in document order over every paragraph, tables included, as Word counts them: one counter per list
 definition (``w:abstractNum``), a level restarting when a level above it advances (or only the levels
-its ``w:lvlRestart`` names), a list instance's ``w:startOverride`` restarting it. Bullets add
-nothing (a bullet is no word).
+its ``w:lvlRestart`` names), a list instance's ``w:startOverride`` restarting it, a legal level
+(``w:isLgl``) writing every level's number in arabic ("2.1" under "BAB II"). Bullets add nothing (a
+bullet is no word).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class _Level:
     text: str  # w:lvlText: "%1.%2." (the counters of levels 1 and 2), "Pasal %1"
     style: str | None  # w:pStyle: the paragraph style this level belongs to (numbered headings)
     restart: int | None  # w:lvlRestart: restart after levels 1..n only; 0 never ("Pasal" across "BAB")
+    legal: bool = False  # w:isLgl: every level's number in arabic ("2.1", not "II.1")
 
 
 def _val(element, path: str, default: str | None = None) -> str | None:
@@ -40,6 +42,11 @@ def _val(element, path: str, default: str | None = None) -> str | None:
 
 def _int(value: str | None, default: int) -> int:
     return int(value) if value is not None and value.isdigit() and int(value) < 100_000 else default
+
+
+def _on(flag) -> bool:
+    """A flag element such as ``w:isLgl``: on when present, unless its value says otherwise."""
+    return flag is not None and flag.get(W + "val", "true").lower() not in ("0", "false", "off")
 
 
 def _restart(value: str | None) -> int | None:
@@ -79,6 +86,7 @@ class Numbering:
                     _val(lvl, W + "lvlText", "") or "",
                     _val(lvl, W + "pStyle"),
                     _restart(_val(lvl, W + "lvlRestart")),
+                    _on(lvl.find(W + "isLgl")),
                 )
                 for lvl in definition.iter(W + "lvl")
             }
@@ -154,5 +162,6 @@ class Numbering:
         for lvl, definition in levels.items():
             if f"%{lvl + 1}" in text:
                 value = counters.get(lvl, definition.start)
-                text = text.replace(f"%{lvl + 1}", number(value, definition.fmt))
+                fmt = "decimal" if levels[level].legal else definition.fmt
+                text = text.replace(f"%{lvl + 1}", number(value, fmt))
         return " ".join(text.split())

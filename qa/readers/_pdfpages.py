@@ -27,27 +27,45 @@ def _key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
 
 
+def is_leader_row(line: str) -> bool:
+    """A line ending in a dot leader and a number: a row of a list (a fee, a roster, a contents entry),
+    never continued by the next line."""
+    found = _CONTENTS_ENTRY.search(line)
+    return found is not None and found.end() == len(line)
+
+
 def drop_contents(lines: list[str], last_page: int) -> list[str]:
     """A page's lines without the entries of a table of contents ("Daftar Isi") or an index: their
     headings and page numbers, read as passages, matched questions better than the chapters they name.
     Entries end in a dot leader and a page number; they are dropped only where they make up the page
-    (3 or more, or half its lines) with page numbers that never go down (roman ones first) and never
-    pass ``last_page`` (the document's page count: a contents page names none beyond its end), so a
-    price list with leaders stays text, its amounts going down ("Jepang ........ 300", "Korea
-    ........ 250") or up ("Pendaftaran ........ 100", "Ujian ........ 250") alike."""
-    entries: dict[int, int] = {}  # line index -> page number (0 for a roman one)
+    (3 or more, or half its lines) with page numbers that never go down and never pass ``last_page``
+    (the document's page count: a contents page names none beyond its end), so a price list with
+    leaders stays text, its amounts going down ("Jepang ........ 300", "Korea ........ 250") or up
+    ("Pendaftaran ........ 100", "Ujian ........ 250") alike. Roman page numbers are a front matter's,
+    before the arabic ones of the body, which a contents page always names: a list of roman numbers only
+    (a roster, "Kelas ........ VII", "........ IX") is text."""
+    entries: dict[int, tuple[bool, int]] = {}  # line index -> (arabic, page number)
     for i, line in enumerate(lines):
         found = _CONTENTS_ENTRY.search(line)
         if found is not None and found.end() == len(line):
             number = found.group(1)
-            entries[i] = int(number) if number.isdigit() else 0
+            entries[i] = (True, int(number)) if number.isdigit() else (False, _roman(number))
     filled = sum(1 for line in lines if line)
-    numbers = list(entries.values())
+    numbers = list(entries.values())  # (False, n) sorts before (True, n): roman ones first
     if not entries or (len(entries) < 3 and 2 * len(entries) < filled) or numbers != sorted(numbers):
         return lines
-    if numbers[-1] > last_page:
+    if not numbers[-1][0] or numbers[-1][1] > last_page:
         return lines
     return ["" if i in entries else line for i, line in enumerate(lines)]
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def _roman(numeral: str) -> int:
+    """The value of a roman numeral of ``_CONTENTS_ENTRY`` ("iv" 4, "XII" 12)."""
+    values = [_ROMAN[c] for c in numeral.lower()]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
 
 
 def _running(lines: list[str], repeated: set[str]) -> set[int]:

@@ -5,8 +5,8 @@ python-docx's ``Paragraph.text`` sees only runs and hyperlinks directly under a 
 lost without a word: content controls (``w:sdt``, what forms and templates are made of), tracked
 insertions (``w:ins``), simple fields, smart tags and custom XML, text boxes, tables inside table
 cells and footnotes. Here every ``w:t`` a reader sees counts, in document order (and the text of
-equations), except deleted or moved-away text, hidden text and the VML copy of a text box that Word
-writes beside the modern one.
+equations and of SmartArt diagrams), except deleted or moved-away text, hidden text and the VML copy
+of a text box that Word writes beside the modern one.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"  # equations (OMML)
 P, TBL, TR, TC = W + "p", W + "tbl", W + "tr", W + "tc"
 ALT_CHUNK = W + "altChunk"  # an embedded HTML or text document (qa/readers/_altchunk.py)
-R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+R_ID = _R + "id"
+_DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"  # SmartArt
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _TEXT = {W + "t", _M + "t"}
 # The parts of an equation after its first (a denominator, an exponent, an index, a root's degree): a
 # space keeps "p/l" or "m²" from running into one word ("pl", "m2").
@@ -44,6 +47,7 @@ class Inline:
     parts: list[str] = field(default_factory=list)
     boxes: list = field(default_factory=list)  # w:txbxContent elements: their paragraphs come after
     notes: list[tuple[str, str]] = field(default_factory=list)  # ("footnotes", id)
+    diagrams: list[str] = field(default_factory=list)  # relationship ids of SmartArt diagrams' data
 
     @property
     def text(self) -> str:
@@ -70,6 +74,8 @@ def inline(element, into: Inline | None = None) -> Inline:
             out.boxes.append(child)
         elif tag in _NOTE_REFS:
             out.notes.append((_NOTE_REFS[tag], child.get(W + "id", "")))
+        elif tag == _DGM + "relIds":
+            out.diagrams.append(child.get(_R + "dm", ""))
         elif tag not in _SKIPPED and isinstance(tag, str) and not _is_placeholder(child):
             inline(child, out)  # (comments and processing instructions have no str tag)
     return out
@@ -183,3 +189,20 @@ def notes(root) -> dict[str, list]:
         if note.get(W + "type") in (None, "normal"):
             found[note.get(W + "id", "")] = [b for b in blocks(note) if b.tag == P]
     return found
+
+
+def diagram_boxes(root) -> list[str]:
+    """The text of a SmartArt diagram's boxes (its data part, ``dgm:dataModel``), one line each, in
+    the order Word lists them: an organisation chart, a process, a cycle. Word keeps that text out of
+    the document's XML, so it was lost without a word. Connectors and the diagram's own point hold no
+    text a reader sees."""
+    lines: list[str] = []
+    for point in root.iter(_DGM + "pt"):
+        body = point.find(_DGM + "t")
+        if point.get("type", "node") not in ("node", "asst") or body is None:
+            continue
+        paragraphs = ("".join(t.text or "" for t in p.iter(_A + "t")) for p in body.iter(_A + "p"))
+        text = " ".join(" ".join(paragraphs).split())
+        if text:
+            lines.append(text)
+    return lines

@@ -4,8 +4,8 @@ A heading is recognised by its style ("Heading 1".."Heading 9", "Title") or, for
 styles are renamed or localised, by the paragraph's outline level; like in Markdown it locates the
 paragraphs under it instead of being a passage. Table rows become sentences naming their columns.
 The text itself is read from the XML (qa/readers/_wordxml.py): content controls, tracked insertions,
-text boxes, nested tables, footnotes, equations and embedded HTML (``w:altChunk``, read by
-qa/readers/_altchunk.py) are part of the document; headers and footers are not (like a PDF's running
+text boxes, nested tables, footnotes, equations, SmartArt diagrams and embedded HTML (``w:altChunk``,
+read by qa/readers/_altchunk.py) are part of the document; headers and footers are not (like a PDF's running
 lines), nor is text formatted as hidden. Any failure on a malformed file is the file's error, named.
 """
 
@@ -185,8 +185,17 @@ def _extract(document, name: str) -> Extracted:
             for block in wordxml.blocks(box):
                 if block.tag == wordxml.P:
                     content = wordxml.inline(block)
-                    blocks.add(content.text, headings=headings)
+                    number = numbers.get(block) if content.text else None  # a list inside the box
+                    blocks.add(f"{number} {content.text}" if number else content.text, headings=headings)
                     add_notes(content.notes, headings)
+
+    def add_diagrams(ids: list[str], headings: list[str]) -> None:
+        from docx.oxml import parse_xml
+
+        for rid in ids:  # a diagram's boxes follow the paragraph that holds it
+            part = document.part.related_parts.get(rid)
+            for line in wordxml.diagram_boxes(parse_xml(part.blob)) if part is not None else ():
+                blocks.add(line, headings=headings)
 
     for item in wordxml.blocks(document.element.body):
         headings = [h for _, h in path]
@@ -210,5 +219,6 @@ def _extract(document, name: str) -> Extracted:
             path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
             headings = [h for _, h in path]
         add_boxes(content.boxes, headings)
+        add_diagrams(content.diagrams, headings)
         add_notes(content.notes, headings)
     return blocks.build(name, "holds no text outside headings")

@@ -4,7 +4,9 @@ Headings become the location of the blocks under them instead of passages of the
 becomes a sentence naming its columns; fenced and indented code and HTML tags are left out (a code
 line or a ``<details>`` tag is never an answer). Text inside inline code, links and emphasis stays,
 as it is part of its sentence, and so does the text of a raw HTML block (``<div>``, ``<details>``, a
-README's ``<p align="center">``), read as the HTML reader reads a page's blocks.
+README's ``<p align="center">``), read as the HTML reader reads a page's blocks. Footnotes (GitHub's
+and Pandoc's ``[^1]``, not CommonMark) are read as GitHub shows them: the marker off its word, the note
+a paragraph of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ _FRONT_MATTER = re.compile(
     re.DOTALL,
 )
 _SKIPPED_INLINE = {"html_inline", "image"}
+# A footnote's definition ("[^1]: text", up to 3 spaces in) and its references ("resmi[^1]"); only labels
+# the document defines are markers, as GitHub reads them (an undefined "[^x]" is text).
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*", re.MULTILINE)
 # An inline tag that breaks the line or opens a block separates the words around it ("satu<br>dua" is
 # two words, also in a table cell); other tags (<b>, <span>, <a>) sit inside words and leave nothing.
 _BREAKING_TAG = re.compile(
@@ -61,6 +66,24 @@ def _parser():
     return md
 
 
+def _notes_apart(source: str) -> str:
+    """Each footnote a paragraph of its own without its label, its further paragraphs (indented by four
+    spaces or a tab, as GitHub reads them) unindented: left indented they were a code block, dropped."""
+    out: list[str] = []
+    in_note = False
+    for line in source.splitlines(keepends=True):
+        definition = _NOTE_DEFINITION.match(line)
+        if definition is not None:
+            out.append("\n" + line[definition.end() :])
+            in_note = True
+        elif in_note and line.startswith(("    ", "\t")):
+            out.append(line[4:] if line.startswith("    ") else line[1:])
+        else:
+            in_note = in_note and not line.strip()
+            out.append(line)
+    return "".join(out)
+
+
 def _inline_text(token) -> str:
     out = []
     for child in token.children or ():
@@ -77,6 +100,9 @@ def _inline_text(token) -> str:
 
 def read(raw: bytes, name: str) -> Extracted:
     source = _FRONT_MATTER.sub("", decode_utf8(raw, name), count=1)  # front matter is metadata
+    labels = {m.group(1) for m in _NOTE_DEFINITION.finditer(source)}
+    notes = re.compile("|".join(rf"\[\^{re.escape(label)}\]" for label in labels)) if labels else None
+    source = _notes_apart(source) if labels else source
     blocks = Blocks()
     path: list[tuple[int, str]] = []  # (level, heading text), outermost first
     level: int | None = None  # set while inside a heading
@@ -106,7 +132,10 @@ def read(raw: bytes, name: str) -> Extracted:
                 blocks.add(sentence, headings=[h for _, h in path])
             rows = None
         elif tok.type == "inline":
-            text = " ".join(_inline_text(tok).split())
+            text = _inline_text(tok)
+            if notes is not None:  # a marker off its word
+                text = notes.sub("", text)
+            text = " ".join(text.split())
             if level is not None:
                 path = [(lv, h) for lv, h in path if lv < level]
                 if text:

@@ -4,7 +4,8 @@ A PDF stores lines, not paragraphs, and the chunker ends a sentence at every lin
 are joined back into paragraphs (a word hyphenated at a line end, or at a page's end, is joined; a
 reduplication such as "anak-anak" or a compound such as "Asia-Pasifik" keeps its hyphen). A short
 line without a full stop before a capital is a heading or a list entry ("BAB I PENDAHULUAN",
-"Pasal 3") and stays a line of its own. Running headers and footers, printed page numbers and the
+"Pasal 3") and stays a line of its own. Note markers set as superscripts are taken off the words
+they follow (qa/readers/_pdftext.py); running headers and footers, printed page numbers and the
 entries of a table of contents are dropped first (qa/readers/_pdfpages.py). A page is a section: its
 number is the passage's location.
 """
@@ -19,7 +20,8 @@ from contextlib import contextmanager
 from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks
-from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines
+from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines, is_leader_row
+from ._pdftext import draws_images, form_lines, page_text
 
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
@@ -95,19 +97,20 @@ def _is_heading(line: str, after: str, width: int) -> bool:
 
 def paragraphs(lines: list[str]) -> list[str]:
     """Join a page's lines into paragraphs: a blank line, a list item, a short line ending a sentence,
-    or a shorter one before a capital (a heading) ends one."""
+    a shorter one before a capital (a heading) ends one; a row ending in a dot leader and a number is
+    one of its own."""
     width = max((len(line) for line in lines), default=0)
     out: list[str] = []
     para = ""
     for i, line in enumerate(lines):
-        if not line or (para and _LIST_ITEM.match(line)):
+        if not line or (para and (_LIST_ITEM.match(line) or is_leader_row(line))):
             if para:
                 out.append(para)
             para = ""
             if not line:
                 continue
         para = _join(para, line) if para else line
-        ends = _PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width
+        ends = (_PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width) or is_leader_row(line)
         after = lines[i + 1] if i + 1 < len(lines) else ""
         if ends or (_is_heading(line, after, width) and not _HYPHENATED.search(line)):
             out.append(para)
@@ -185,6 +188,8 @@ def read(raw: bytes, name: str) -> Extracted:
 def _read(raw: bytes, name: str) -> Extracted:
     reader = _open(raw, name)
     pages: list[list[str]] = []
+    forms: list[list[str]] = []  # each page's filled form fields, "label: value"
+    scanned: list[int] = []  # pages that are pictures without text: scans
     total = 0
     try:
         for page in reader.pages:
@@ -195,21 +200,35 @@ def _read(raw: bytes, name: str) -> Extracted:
                     f"instructions by page {len(pages) + 1}: too slow to extract text from",
                     "split it into smaller PDFs, or export its text as .txt",
                 )
-            pages.append([line.strip() for line in (page.extract_text() or "").splitlines()])
+            pages.append([line.strip() for line in page_text(page).splitlines()])
+            forms.append(form_lines(page))
+            if not any(pages[-1] + forms[-1]) and draws_images(page):
+                scanned.append(len(pages))
     except CorpusError:
         raise
     except Exception as exc:
         raise CorpusError(f"corpus file {name}: page {len(pages) + 1} cannot be read ({exc})") from None
     if not pages:
         raise CorpusError(f"corpus file {name} is a PDF without pages", "export the document to PDF again")
-    if not any(line for lines in pages for line in lines):
+    if not any(line for lines in pages + forms for line in lines):
         raise CorpusError(
             f"corpus file {name} has no text layer ({len(pages)} page(s) of images or nothing)",
             "run OCR on it first, e.g. ocrmypdf scan.pdf text.pdf",
         )
+    if 2 * len(scanned) > len(pages):  # mostly a scan: the few typed pages would pass for the whole
+        raise CorpusError(
+            f"corpus file {name}: {len(scanned)} of its {len(pages)} pages are images with no text "
+            f"(a scan? pages {_pages(scanned)})",
+            "run OCR on it first, e.g. ocrmypdf --skip-text scan.pdf text.pdf",
+        )
     blocks = Blocks()
     texts = [drop_contents(lines, len(pages)) for lines in drop_running_lines(pages)]
-    for number, lines in enumerate(join_across_pages(texts), start=1):
-        for para in paragraphs(lines):
+    for number, (lines, answers) in enumerate(zip(join_across_pages(texts), forms, strict=True), start=1):
+        for para in paragraphs(lines) + answers:  # a form's answers after the page's text, one a line
             blocks.add(para, page=number)
     return blocks.build(name, "holds only running headers, footers and page numbers")
+
+
+def _pages(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5]))
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")

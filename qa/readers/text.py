@@ -1,5 +1,5 @@
 """Plain text: the file's characters as they are (offsets identical to earlier versions); UTF-8, or
-UTF-16/32 with a byte order mark, or UTF-16 without one (recognised as the HTML reader does)."""
+UTF-16/32 with a byte order mark or without one (recognised as the HTML reader does)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import codecs
 
 from ..errors import CorpusError
 from . import Extracted
-from ._charset import utf16_without_bom
+from ._charset import wide, without_bom
 
 # Text editors on Windows save "Unicode" as UTF-16 with a byte order mark; the mark makes the encoding
 # certain, so such a file is read, not refused as binary for the NUL bytes of its ASCII letters.
@@ -20,20 +20,19 @@ _BOMS = (
 
 
 def decode_utf8(raw: bytes, name: str) -> str:
-    """UTF-8 text (or UTF-16/32 with a BOM, or UTF-16 without); binary and other bytes are refused by
-    name."""
+    """UTF-8 text (or UTF-16/32, with a BOM or without); binary and other bytes are refused by name."""
     encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), None)
     if encoding is not None:
         try:
-            text = raw.decode(encoding).removeprefix("\ufeff")
+            text = wide(raw, encoding).removeprefix("\ufeff")
         except UnicodeDecodeError:
             text = "\x00"  # not UTF-16/32 after all: judged as UTF-8 below
         # 8-bit text read as UTF-16 pairs its bytes into CJK-looking characters, never into ASCII ones
         if "\x00" not in text and any(ch < "\x80" for ch in text):
             return text
-    utf16 = utf16_without_bom(raw) if b"\x00" in raw else None
-    if utf16 is not None:
-        return utf16
+    unmarked = without_bom(raw) if b"\x00" in raw else None
+    if unmarked is not None:
+        return unmarked
     if b"\x00" in raw:
         raise CorpusError(
             f"corpus file {name} looks binary (it contains NUL bytes)",

@@ -206,11 +206,13 @@ def launch(settings: Settings | None = None) -> None:
         demo.launch(
             server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, js=PAGE_JS,
             theme=THEME(), i18n=I18N, **server_options(demo),
+            prevent_thread_lock=True,  # we wait ourselves: serve_until_interrupted
         )  # fmt: skip
     except OSError as exc:  # taken between our check and Gradio's bind
         if "port" in str(exc).lower():
             raise port_in_use(host, port) from None
         raise
+    serve_until_interrupted(demo)
 
 
 def main() -> None:
@@ -218,3 +220,21 @@ def main() -> None:
     from .start import main as start
 
     start()
+
+
+def serve_until_interrupted(demo: Any) -> None:
+    """Wait while the server runs, and let Ctrl-C through: ``qa serve`` and ``python app.py`` then end
+    with 130 as every other command does (Gradio's own wait, ``block_thread``, caught it and returned, so
+    they ended 0). The server is closed on the way out, SIGTERM and SIGHUP included; the folder of
+    uploads and answers goes with the exit handlers. ``GRADIO_DEBUG=1`` still makes Gradio wait inside
+    ``launch`` and swallow the Ctrl-C there: it is raised again here."""
+    import os
+    import time
+
+    try:
+        if int(os.environ.get("GRADIO_DEBUG", "0")) == 1:  # the condition Gradio 6 blocks on
+            raise KeyboardInterrupt
+        while demo.is_running:
+            time.sleep(0.1)
+    finally:
+        demo.close(verbose=False)

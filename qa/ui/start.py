@@ -44,3 +44,6 @@ def main() -> None:
     except QAError as exc:
         print(f"error: {describe(exc)}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:  # as ``qa serve`` and every command: 130, after the server closed
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,202 @@
+"""The ``qa`` commands: argparse with lazy imports, so ``qa --help`` answers at once.
+
+Errors of the core (``QAError``) become one-line messages and exit codes here, never tracebacks. The
+grammar is ``cli_args``; how results reach the terminal (escaped, flushed, a failing stdout one error)
+is ``printable``; each command here opens what it needs and prints through it. The console entry point
+is ``qa.cli.main``, which imports this module only once it can catch a Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .cli_args import EXAMPLE, build_parser
+from .config import Settings
+from .errors import QAError, describe
+from .printable import discard_stdout, emit, emit_json, for_terminal, format_result
+from .termination import unwind_on_termination
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        corpus_dir=args.corpus,
+        index_dir=args.index,
+        encoder=args.encoder,
+        model=args.model,
+        query_prefix=args.query_prefix,
+        passage_prefix=args.passage_prefix,
+        window=args.window,
+        store=args.store,
+    )
+
+
+def open_assistant(args: argparse.Namespace, build: str = "auto", read_only: bool = False):
+    from .assistant import Assistant
+
+    return Assistant(settings_from(args), build=build, read_only=read_only)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    assistant = Assistant(settings_from(args), build="force" if args.force else "auto")
+    info = assistant.info()
+    where = info["index_dir"] or info["store"]
+    created = info["build"].get("created", "at an unrecorded time")  # the manifest is not checksummed
+    emit(
+        f"index ready: {info['passages']} passages from {len(info['documents'])} document(s) "
+        f"in {where} ({info['encoder']['runtime']}, built {created})"
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .errors import InputError
+
+    question = " ".join(args.question).strip()
+    if not question:
+        raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
+    result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
+    if args.json:
+        emit_json(result.to_dict(), indent=None)
+    else:
+        emit(format_result(result))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    emit_json(open_assistant(args, build="never", read_only=True).info())
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .batch import count_questions, format_summary, read_questions, run_batch
+    from .batch.survey import MAX_INPUT_COLUMNS, input_columns
+    from .config import in_corpus
+    from .errors import InputError
+    from .manifest import corpus_key
+
+    settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
+    if in_corpus(settings.corpus_dir, args.output):  # the next index would read the answers as a document
+        raise InputError(
+            f"{args.output} is inside the corpus folder {settings.corpus_dir}: the next index would take the "
+            "answers for a document (or refuse the corpus)",
+            "write the answers outside the corpus folder",
+        )
+    def warn(note: str) -> None:
+        print(f"warning: {for_terminal(note)}", file=sys.stderr)
+
+    if args.input == "-" and sys.stdin is not None and sys.stdin.isatty():  # else it looks hung
+        print("reading questions from the terminal, one per line; end with Ctrl-D", file=sys.stderr)
+    records = read_questions(args.input, warn=warn)
+    columns = input_columns(args.input)
+    if columns is not None and len(columns) > MAX_INPUT_COLUMNS and args.output.suffix.lower() == ".csv":
+        warn(f"{args.input}: over {MAX_INPUT_COLUMNS} different input fields; the CSV has the first ones")
+    loaded: list[Assistant] = []
+
+    def prepare() -> None:
+        # Once the input and output are known good, so a refused output costs no model load or index
+        # build; and before anything is written, so a missing corpus leaves no half-made output.
+        loaded.append(Assistant(settings))
+
+    def answer(questions: list[str]) -> list[dict]:
+        return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k)]
+
+    summary = run_batch(
+        records,
+        answer,
+        args.output,
+        resume=args.resume,
+        force=args.force,
+        chunk_size=args.chunk_size,
+        total=count_questions(args.input),
+        columns=columns,
+        k=args.k,
+        source=args.input,
+        prepare=prepare,
+        corpus_key=lambda: corpus_key(loaded[0].index.manifest),
+        warn=warn,
+    )
+    print(for_terminal(format_summary(summary)), file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .evaluation import evaluate, format_report, read_jsonl
+
+    if args.worst < 0:
+        raise InputError(f"--worst must be 0 or more, got {args.worst}")
+    labelled = read_jsonl(args.labelled, need_expected=True)
+    others = {
+        kind: read_jsonl(path, need_expected=False, allow_empty=kind == "content_free") if path else None
+        for kind, path in (
+            ("offtopic", args.offtopic),
+            ("unanswerable", args.unanswerable),
+            ("content_free", args.content_free),
+        )
+    }
+    report = evaluate(open_assistant(args), labelled, k=args.k, worst=args.worst, **others)
+    if args.json:
+        emit_json(report)
+    else:
+        emit(format_report(report))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import save_threshold
+    from .evaluation import calibrate, check_disjoint, read_jsonl
+
+    # The files first: a bad line is refused before the model loads or an index is built.
+    labelled = read_jsonl(args.labelled, need_expected=True)
+    offtopic = read_jsonl(args.offtopic, need_expected=False)
+    check_disjoint(labelled, offtopic)
+    assistant = open_assistant(args)
+    result = calibrate(assistant, labelled, offtopic)
+    path = save_threshold(result, assistant)
+    emit_json(result)
+    print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .ui.start import check_server_env
+
+    check_server_env()  # before Gradio is imported: it reads GRADIO_SERVER_PORT with int() then
+    from .ui.app import launch
+
+    launch(settings_from(args))
+    return 0
+
+
+COMMANDS = {
+    "index": cmd_index,
+    "ask": cmd_ask,
+    "batch": cmd_batch,
+    "eval": cmd_eval,
+    "calibrate": cmd_calibrate,
+    "info": cmd_info,
+    "serve": cmd_serve,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run its command; the exit status (errors as one line on stderr)."""
+    try:
+        args = build_parser().parse_args(argv)
+        unwind_on_termination()
+        return COMMANDS[args.command](args)
+    except QAError as exc:
+        print(f"error: {for_terminal(describe(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. qa info | head -1: the reader has what it wanted
+        discard_stdout()
+        return 0
+

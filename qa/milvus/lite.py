@@ -1,0 +1,106 @@
+"""Milvus Lite's side of opening a ``.db`` path: what its folder may hold before we let Lite write into
+it, and which of the possible causes made an open fail (Lite logs the exception, pymilvus reports only
+"Open local milvus failed")."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import TYPE_CHECKING
+
+from ..errors import IndexError_, IndexLockedError
+
+if TYPE_CHECKING:
+    from .target import StoreTarget
+
+# What Milvus Lite keeps at the top of its folder (milvus_lite.db); ``LOCK`` is there from the first open.
+# Also our passage-table cache (qa.milvus.tables.FOLDER), there when the index folder is the .db itself.
+_LITE_ENTRIES = {
+    "milvus-tables",
+    "LOCK",
+    "collections",
+    "databases",
+    "aliases.json",
+    "database_properties.json",
+    ".database-staging",
+    "aliases.json.tmp",  # left by Lite when killed while it rewrote the file
+    "database_properties.json.tmp",
+}
+# Our calibration files (qa.calibration), there too when the index folder is the .db itself, and the
+# temporary file a killed `qa calibrate` may leave beside them, and a file of that name it kept aside.
+_OURS = re.compile(r"\.?calibration(-[0-9a-f]{12})?\.json(\.\d+\.tmp|\.kept-\d{8}T\d{6}Z)?")
+
+
+class Failure(logging.Handler):
+    """Keeps the exception Milvus Lite logs when it cannot open a file (pymilvus then reports only
+    "Open local milvus failed"), so the user is told which of the possible causes it was."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.exc: BaseException | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.exc = record.exc_info[1]
+
+
+def open_error(target: StoreTarget, exc: BaseException | None, message: str) -> IndexError_:
+    """Why a Milvus Lite file did not open: held by another process, not a database, or unreadable."""
+    where = f"cannot open the Milvus Lite database {target.uri}"
+    if type(exc).__name__ == "DataDirLockedError":
+        return IndexLockedError(
+            f"{where}: another process has it open",
+            "Milvus Lite serves one process per .db file (a running qa serve, app.py or qa batch, say): "
+            "stop that process first, or run a Milvus server and use --store milvus://HOST:PORT",
+        )
+    if os.path.exists(target.uri) and not os.path.isdir(target.uri):
+        return IndexError_(
+            f"{where}: it is a file, not a Milvus Lite database (which is a folder)",
+            "choose a new path ending in .db; qa creates it",
+        )
+    if isinstance(exc, OSError) and os.path.isdir(target.uri):  # a database this user may only read
+        return IndexError_(
+            f"{where}: {exc.strerror or exc}",
+            "Milvus Lite writes into its folder even to answer (its LOCK file): let this user write to "
+            "it, or copy it to a folder you can write",
+        )
+    if isinstance(exc, OSError):
+        return IndexError_(f"{where}: {exc.strerror or exc}", "choose a path in a folder you can write")
+    detail = f"{type(exc).__name__}: {exc}" if exc is not None else message
+    return IndexError_(f"{where}: {detail}", "rebuild it at a new path with: qa index --store milvus:NEW.db")
+
+
+def check_folder(target: StoreTarget) -> None:
+    """A Lite path's folder must exist, and a folder at the path must be empty or Milvus Lite's own: Lite
+    opens any folder, rewrites its ``aliases.json`` and empties its ``.database-staging``, so a user's
+    folder named ``x.db`` would be written into."""
+    where = f"cannot open the Milvus Lite database {target.uri}"
+    folder = os.path.dirname(target.uri)
+    if os.path.lexists(folder) and not os.path.isdir(folder):
+        raise IndexError_(f"{where}: {folder} is a file, not a folder", "choose a path in a folder")
+    if not os.path.isdir(folder):
+        raise IndexError_(
+            f"{where}: the folder {folder} does not exist",
+            "create it first (mkdir -p), or choose a path in an existing folder",
+        )
+    if os.path.islink(target.uri) and not os.path.exists(target.uri):  # Lite's mkdir: "File exists"
+        raise IndexError_(
+            f"{where}: it is a symbolic link to {os.readlink(target.uri)}, which does not exist",
+            "create the folder it points to, remove the link, or choose a new path ending in .db",
+        )
+    if not os.path.isdir(target.uri):
+        return
+    try:
+        entries = set(os.listdir(target.uri))
+    except OSError as exc:
+        raise IndexError_(
+            f"{where}: {exc.strerror or exc}", "choose a path in a folder you can read and write"
+        ) from None
+    theirs = {e for e in entries if not _OURS.fullmatch(e)}
+    if entries and ("LOCK" not in entries or not theirs <= _LITE_ENTRIES):
+        held = ", ".join(sorted(theirs - _LITE_ENTRIES or entries)[:3])
+        raise IndexError_(
+            f"{where}: it is a folder that is not a Milvus Lite database (it holds {held})",
+            "choose a new path ending in .db; qa creates it and never writes into your folder",
+        )

@@ -1,0 +1,124 @@
+"""What a typed message holds besides its question: greetings, thanks, ways of addressing, interjections,
+talk about asking, and the sentences around the question itself.
+
+People type questions as they chat: "Halo kak, mau tanya dong: apa tugas pustakawan? Makasih." Only
+"apa tugas pustakawan" says what to look for; read whole, the greeting and the thanks became words the
+document "does not state", and an answerable question was abstained on ("Dokumen tidak menyebut halo
+kak."), while "halo" or "jadi gimana?" alone, asking nothing, was searched and could be answered. The
+vocabulary is general chat usage, never words of a corpus; used by qa/question.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .analysis import INFORMAL, STOPWORDS
+from .question_words import is_question_word
+
+# Words that are never what a question asks about: greetings, thanks, ways of addressing the reader, talk
+# about asking itself, a test message. Matched as whole words, in any case; a capitalised one inside a
+# sentence is kept (a name: "kapan Halo dirilis?").
+_CHAT_SPEC = """
+halo hallo helo hai hay hi hello hey hei permisi assalamualaikum selamat_pagi selamat_siang
+selamat_sore selamat_malam good_morning good_afternoon good_evening
+terima_kasih_banyak terima_kasih_sebelumnya makasih_banyak makasih_sebelumnya terima_kasih terimakasih
+makasih mksh trims thanks thank_you thx tq
+kak min gan sis bro mbak sob tanya bertanya nanya nanyain
+"""
+_CHAT_PHRASES = sorted((w.replace("_", r"\s+") for w in _CHAT_SPEC.split()), key=len, reverse=True)
+# An interjection: a hum, a sigh, laughter ("hmm", "ehh", "wkwk", "hahaha", "hehe").
+_INTERJECTION = r"h+m+|e+h+|a+h+|o+h+|u+h+|w+k+(?:w+k+)*w*|(?:h+[aei]+)+h*|x+d+"
+_CHAT_RE = re.compile(rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION})(?![^\W_])", re.IGNORECASE)
+# Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
+# a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
+# more", "how come?"), a bare plea for help or information ("bisa bantu?", "minta info"), small talk
+# ("apa kabar?"), disbelief ("serius?"), a test message. A question of these alone names nothing and is
+# vague; beside other words they stay (they can be what is asked: "bantuan apa?", "kapan tes CPNS?",
+# "contoh kegiatan literasi?").
+EMPTY_ALONE = frozenset(
+    """
+    jadi terus lalu lanjut lanjutkan selanjutnya lain lainnya lagi tadi contoh misal lengkap selengkap
+    detail detil rinci bantu bantuan help minta info informasi jelasin dijelasin ceritain cerita
+    penasaran kabar kabarmu kabarnya ok oke okay okey sip iya beneran serius masa salam pertanyaan
+    question test tes testing anything something then so more else further again elaborate details
+    come
+    """.split()
+)
+# Where a sentence ends: after ? or ! (spaces or not: "menteri?saya"), after . ; : before white space when
+# they follow a lower-case word (not "PT. Pupuk", "Sony D. Kuncoro", "Prof. Djoko": abbreviations).
+_CLAUSE_END = re.compile(r"[?!]+|[.;:]+(?=\s)")
+_LAST_WORD = re.compile(r"[^\W\d_]*$")
+_FIRST_PERSON = frozenset("saya aku kami i my me we our".split())  # chat forms (gue, gw, aq) map to these
+# A web address pasted into the message: where something is, not words to look for ("https", "com").
+_ADDRESS_RE = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
+_QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
+
+
+def unstretched(text: str) -> str:
+    """``text`` with chat's stretched word endings undone: a last letter typed three times or more
+    ("apaaa", "bangettt", "yaaa") once; typed twice, once when that gives a function or chat word ("yaa",
+    "dongg", "kakk"): "saat", "maaf" stretch nothing, and English "too", "all", "free" stay as typed."""
+
+    def shorten(m: re.Match[str]) -> str:
+        word = m.group()
+        last = word[-1]
+        stem = word.rstrip(last)  # the word before its last letter's run
+        run = len(word) - len(stem)
+        if run < 2 or not last.isalpha() or not last.islower():  # "XXIII": Roman numerals, acronyms
+            return word
+        if run >= 3 or _is_function_or_chat(stem.lower() + last):
+            return stem + last
+        return word
+
+    return _WORD.sub(shorten, text)
+
+
+def _is_function_or_chat(low: str) -> bool:
+    return low in STOPWORDS or low in INFORMAL or is_question_word(low) or bool(_CHAT_RE.fullmatch(low))
+
+
+def question_words_of(text: str) -> str:
+    """The words of a typed message that may be its question's: web addresses and chat words blanked
+    out, stretched endings undone."""
+    return without_chat(unstretched(_ADDRESS_RE.sub(lambda m: " " * len(m.group()), text)))
+
+
+def without_chat(text: str) -> str:
+    """``text`` with its greetings, thanks, address terms and interjections blanked out (spaces), so the
+    words left are the question's. A capitalised word after another word is a name and stays."""
+
+    def blank(m: re.Match[str]) -> str:
+        before = text[max(0, m.start() - 80) : m.start()].rstrip()  # bounded: a match per word is linear
+        if m.group()[:1].isupper() and before[-1:].isalnum():
+            return m.group()
+        return " " * len(m.group())
+
+    return _CHAT_RE.sub(blank, text)
+
+
+def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:
+    """The question of a message of several sentences: its sentences ending with "?", and those of the
+    others that say what it is about ("Soal cuti tahunan. Berapa harinya?"), not those about the asker
+    (first person: "Saya mahasiswa HI.") nor those that name nothing (``names_something`` false:
+    "Terima kasih sebelumnya."). ``text`` itself when no sentence ends with "?", and always for a text
+    quoting something (a title, a saying: its sentences belong to the question)."""
+    if _QUOTES & set(text):
+        return text
+    clauses, start = [], 0
+    for m in _CLAUSE_END.finditer(text):
+        found = _LAST_WORD.search(text, max(start, m.start() - 80), m.start())  # the word it follows
+        word = found.group() if found else ""
+        if m.group()[0] in "?!" or (len(word) >= 2 and word.islower()):
+            clauses.append(text[start : m.end()].strip())
+            start = m.end()
+    clauses = [c for c in [*clauses, text[start:].strip()] if any(ch.isalnum() for ch in c)]  # not "?."
+    if not any(c.endswith("?") for c in clauses):
+        return text
+    kept = [c for c in clauses if c.endswith("?") or (not _FIRST_PERSON & _words(c) and names_something(c))]
+    return text if len(kept) == len(clauses) else " ".join(kept)
+
+
+def _words(text: str) -> set[str]:
+    return {INFORMAL.get(w, w) for w in re.findall(r"[^\W\d_]+", text.lower())}

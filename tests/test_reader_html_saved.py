@@ -1,0 +1,151 @@
+"""Pages of the fourth sweep (section 30 of docs/reliability.md): Word's "Save as Web Page" notes and
+comments, ``aria-hidden`` text and preformatted text, each on a short page (read block by block) and a
+long one (read by trafilatura)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.readers import READERS
+
+DUTY = "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur utama."
+
+
+def word_page(filler: int, body: str, after: str = "") -> bytes:
+    """A page as Word saves it: the document in ``div.WordSection1`` (``filler`` paragraphs, then
+    ``body``), then ``after`` (Word's lists of notes or comments), in Windows-1252."""
+    fill = "".join(f"<p class=MsoNormal>{i}. {DUTY}</p>" for i in range(filler))
+    return (
+        '<html xmlns:w="urn:schemas-microsoft-com:office:word"><head><meta http-equiv=Content-Type '
+        'content="text/html; charset=windows-1252"><meta name=Generator content="Microsoft Word 15"></head>'
+        f"<body lang=IN><div class=WordSection1><h1>Tugas penerjemah</h1>{fill}{body}</div>{after}"
+        "</body></html>"
+    ).encode("cp1252")
+
+
+def marker(kind: str, n: int, back: bool = False) -> str:
+    """Word's marker of note ``n`` ("ftn" or "edn"), or the note's link back to it."""
+    href, name = (f"_{kind}ref{n}", f"_{kind}{n}") if back else (f"_{kind}{n}", f"_{kind}ref{n}")
+    return (
+        f"<a style='mso-{'footnote' if kind == 'ftn' else 'endnote'}-id:{kind}{n}' href=\"#{href}\" "
+        f'name="{name}" title=""><span class=MsoFootnoteReference><span style=\'mso-special-character:'
+        "footnote'><![if !supportFootnotes]><span class=MsoFootnoteReference><span style='font-size:11.0pt'>"
+        f"[{n}]</span></span><![endif]></span></span></a>"
+    )
+
+
+def notes(kind: str, texts: list[str]) -> str:
+    listed = "footnote" if kind == "ftn" else "endnote"
+    items = "".join(
+        f"<div style='mso-element:{listed}' id={kind}{n}><p class=MsoFootnoteText>{marker(kind, n, True)} "
+        f"{text}</p></div>"
+        for n, text in enumerate(texts, 1)
+    )
+    return (
+        f"<div style='mso-element:{listed}-list'><![if !supportFootnotes]><br clear=all>"
+        f'<hr align=left size=1 width="33%"><![endif]>{items}</div>'
+    )
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+@pytest.mark.parametrize("kind", ["ftn", "edn"], ids=["footnotes", "endnotes"])
+def test_a_word_saved_pages_notes_are_read_and_their_markers_leave_the_words(filler: int, kind: str) -> None:
+    """The marker "[1]" was glued to the word before it ("pasal 5[1]"), and on a long page the notes
+    were dropped whole: the <hr> above them made trafilatura take them for the page's footer."""
+    body = f"<p class=MsoNormal>Tarif penerjemahan diatur dalam pasal 5{marker(kind, 1)} peraturan asosiasi."
+    note = "Peraturan Asosiasi Penerjemah Nomor 2 Tahun 2021 tentang tarif jasa."
+    raw = word_page(filler, body + "</p>", notes(kind, [note]))
+    lines = READERS[".html"].read(raw, "tarif.html").text.splitlines()
+    assert lines[filler:] == ["Tarif penerjemahan diatur dalam pasal 5 peraturan asosiasi.", note]
+
+
+COMMENT = (
+    "<div style='mso-element:comment-list'><![if !supportAnnotations]><hr class=msocomoff align=left "
+    "size=1 width=\"33%\"><![endif]><div style='mso-element:comment'><![if !supportAnnotations]><div "
+    'id="_com_1" class=msocomtxt><![endif]><div><p class=MsoCommentText><span class=MsoCommentReference>'
+    "<a name=\"_msocom_1\"></a>[RA1]</span>Ganti dengan istilah yang lebih baku, ya.</p></div>"
+    "<![if !supportAnnotations]></div><![endif]></div></div>"
+)
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_word_saved_pages_comments_are_dropped(filler: int) -> None:
+    """A reviewer's comment was a passage of a short page, and its anchor "[RA1]" a word of the
+    sentence it marks; the Word reader drops both."""
+    body = (
+        '<p class=MsoNormal>Penerjemah wajib hadir<span class=MsoCommentReference><a class=msocomanchor '
+        'id="_anchor_1" href="#_msocom_1" name="_msoanchor_1">[RA1]</a>&nbsp;</span> tepat waktu di '
+        "ruang sidang.</p>"
+    )
+    text = READERS[".html"].read(word_page(filler, body, COMMENT), "hadir.html").text
+    assert text.splitlines()[filler:] == ["Penerjemah wajib hadir tepat waktu di ruang sidang."]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_aria_hidden_text_reads_alike_on_short_and_long_pages(filler: int) -> None:
+    """trafilatura dropped every ``aria-hidden`` element (an accordion's collapsed answer with it), the
+    block reading of a short page none (an icon's ligature "expand_more" became a word)."""
+    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
+    page = (
+        f"<html><body><article><h1>Tanya jawab</h1>{fill}"
+        '<h2><button>Berapa lama masa kontrak? <span class="material-icons" aria-hidden="true">expand_more'
+        '</span></button></h2><div class="panel" aria-hidden="true"><p>Kontrak penerjemah berlaku dua '
+        'tahun dan dapat diperpanjang.</p></div><p>Honor dibayar per halaman<i aria-hidden="true">★</i>.'
+        "</p></article></body></html>"
+    )
+    lines = READERS[".html"].read(page.encode(), "faq.html").text.splitlines()
+    assert lines[filler:] == [
+        "Kontrak penerjemah berlaku dua tahun dan dapat diperpanjang.",
+        "Honor dibayar per halaman.",
+    ]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_preformatted_text_keeps_its_lines_and_code_without_code_tags_is_dropped(filler: int) -> None:
+    """A ``<pre>`` address ran together as one "sentence" ("... Indonesia Jl. Merdeka Barat No. 10
+    Jakarta Pusat"); a code block marked by its class only (``<pre class="language-python">``, a
+    highlighter's ``<div class="highlight"><pre>``) or by its text (a bare ``<pre>`` of C) was read as
+    text ("tarif = 2_000_000"). Prose wrapped at a fixed width stays one sentence."""
+    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
+    page = (
+        f"<html><body><article><h1>Lamaran</h1>{fill}<pre>Asosiasi Juru Bahasa Indonesia\n"
+        "Jl. Merdeka Barat <b>No. 10</b>\nJakarta Pusat\nhttps://ajbi.or.id/lamaran_kerja\n\n"
+        "Surat lamaran memuat riwayat kerja dan\ncontoh "
+        "terjemahan.</pre><p>Kirim lamaran ke alamat itu.</p><pre>int tarif = 2000000;\nkirim(tarif);</pre>"
+        '<pre class="language-python">tarif = 2_000_000</pre><div class="highlight"><pre>cetak(tarif)</pre>'
+        "</div><pre><samp>$ kirim --lamaran</samp></pre></article></body></html>"
+    )
+    lines = READERS[".html"].read(page.encode(), "lamaran.html").text.splitlines()
+    assert lines[filler:] == [
+        "Asosiasi Juru Bahasa Indonesia",
+        "Jl. Merdeka Barat No. 10",
+        "Jakarta Pusat",
+        "https://ajbi.or.id/lamaran_kerja",  # an address with slashes is no code
+        "Surat lamaran memuat riwayat kerja dan contoh terjemahan.",  # wrapped prose: one sentence
+        "Kirim lamaran ke alamat itu.",
+    ]
+    markdown = "# Lamaran\n\n<pre>Asosiasi Juru Bahasa\nJakarta Pusat</pre>\n\nKirim lamaran.\n"
+    text = READERS[".md"].read(markdown.encode(), "lamaran.md").text
+    assert text.splitlines() == ["Asosiasi Juru Bahasa", "Jakarta Pusat", "Kirim lamaran."]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_tables_bold_first_row_names_its_columns(filler: int) -> None:
+    """A table whose header is a first row of bold cells (Word's "Save as Web Page", many editors) or a
+    ``<thead>`` of ``<td>``: its rows named no column ("Simultan; Rp2.000.000.", left in section 8).
+    A first row with one plain cell is data, and stays a row."""
+    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
+    page = (
+        f"<html><body><article><h1>Tarif</h1>{fill}<table><tr><td><p><b>Jenis</b></p></td><td><strong>"
+        "Tarif <b>per</b> hari</strong></td></tr><tr><td>Simultan</td><td>Rp2.000.000</td></tr></table>"
+        "<table><thead><tr><td>Bahasa</td><td>Penerjemah</td></tr></thead><tr><td>Arab</td><td>Dua orang</td>"
+        "</tr></table><table><tr><td><b>Konsekutif</b></td><td>Rp1.500.000</td></tr><tr><td>Bisik</td>"
+        "<td>Rp1.000.000</td></tr></table></article></body></html>"
+    )
+    lines = READERS[".html"].read(page.encode(), "tarif.html").text.splitlines()
+    assert lines[filler:] == [
+        "Jenis: Simultan; Tarif per hari: Rp2.000.000.",
+        "Bahasa: Arab; Penerjemah: Dua orang.",
+        "Konsekutif; Rp1.500.000.",
+        "Bisik; Rp1.000.000.",
+    ]

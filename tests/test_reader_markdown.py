@@ -1,0 +1,52 @@
+"""The Markdown reader on a host's notes of the fourth sweep (section 30 of docs/reliability.md)."""
+
+from __future__ import annotations
+
+from qa.readers import READERS, Extracted
+
+
+def read_md(source: str) -> Extracted:
+    return READERS[".md"].read(source.encode(), "penerjemah.md")
+
+
+def located(e: Extracted) -> list[tuple[tuple[str, ...], str]]:
+    return [(s.headings, line) for s in e.sections for line in e.text[s.start : s.end].splitlines()]
+
+
+def test_footnotes_are_read_as_github_shows_them() -> None:
+    """A footnote's marker stayed in its sentence ("resmi[^1] dari") and its note began with the
+    label ("[^1]: Dokumen resmi ..."), as CommonMark, which has no footnotes, reads them (left in
+    section 22); GitHub and Pandoc show the marker as a small link and each note apart."""
+    source = (
+        "Penerjemah\n==========\n\nPenerjemah tersumpah menerjemahkan dokumen resmi[^1] dari bahasa "
+        "asing[^asing]. Nilai [^x] bukan catatan.\n\n| Dokumen | Tarif |\n|---|---|\n| Akta[^1] | "
+        "Rp150.000 |\n\n[^1]: Dokumen resmi meliputi akta, ijazah, dan putusan pengadilan.\n"
+        "[^asing]:   Terutama bahasa Inggris dan Arab.\n"
+    )
+    assert located(read_md(source)) == [
+        (("Penerjemah",), "Penerjemah tersumpah menerjemahkan dokumen resmi dari bahasa asing. Nilai [^x] "
+                          "bukan catatan."),
+        (("Penerjemah",), "Dokumen: Akta; Tarif: Rp150.000."),
+        (("Penerjemah",), "Dokumen resmi meliputi akta, ijazah, dan putusan pengadilan."),
+        (("Penerjemah",), "Terutama bahasa Inggris dan Arab."),
+    ]  # fmt: skip
+
+
+def test_a_footnotes_further_paragraphs_are_read() -> None:
+    """A note's second paragraph, indented by four spaces as GitHub wants it, was a code block and
+    dropped without a word."""
+    source = (
+        "Honor dibayar per halaman[^honor].\n\n[^honor]: Satu halaman berisi 250 kata.\n\n"
+        "    Halaman yang kurang dari itu dihitung penuh.\n\n\tTabel tarif dilampirkan.\n\n"
+        "    kode = 1\n\nPenutup dokumen.\n"
+    )
+    assert read_md(source).text.splitlines() == [
+        "Honor dibayar per halaman.",
+        "Satu halaman berisi 250 kata.",
+        "Halaman yang kurang dari itu dihitung penuh.",
+        "Tabel tarif dilampirkan.",
+        "kode = 1",
+        "Penutup dokumen.",
+    ]
+    code = "Teks biasa.\n\n    kode_rahasia = 1\n"  # an indented code block outside a note stays code
+    assert read_md(code).text == "Teks biasa."

@@ -1,0 +1,96 @@
+"""The PDF reader on files of the fourth sweep (section 30 of docs/reliability.md), each written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.readers import READERS, Extracted
+from qa.readers._pdfpages import drop_contents
+
+from .documents import write_form_pdf, write_noted_pdf, write_pdf
+
+DUTY = "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur."
+
+
+def read_pdf(path: Path) -> Extracted:
+    return READERS[".pdf"].read(path.read_bytes(), path.name)
+
+
+def test_a_roster_with_leaders_and_roman_numbers_is_not_a_contents_page(tmp_path: Path) -> None:
+    """A homeroom roster ("Ibu Sari ........ VII", "........ VIII", "........ IX") was taken for a
+    contents page and lost: any roman number counted as a front matter's page. A contents page names
+    the body's pages in arabic numbers after its roman ones. Each row is a line of its own (they ran
+    together as one paragraph, having no full stop, and a row ran on from a long last line before it)."""
+    roster = [
+        "Wali kelas tahun ajaran ini",
+        "Ibu Sari Wulandari " + "." * 30 + " VII",
+        "Bapak Hadi Santoso " + "." * 30 + " VIII",
+        "Ibu Rina Marlina " + "." * 30 + " IX",
+    ]
+    e = read_pdf(write_pdf(tmp_path / "wali.pdf", [roster, [DUTY]]))
+    assert e.text.splitlines()[:4] == [" ".join(line.split()) for line in roster]
+    fee = "Tarif Jepang " + "." * 30 + " 300"
+    e = read_pdf(write_pdf(tmp_path / "tarif.pdf", [[f"{DUTY} {DUTY}", fee]]))
+    assert e.text.splitlines()[-1] == fee  # not the end of the paragraph before it
+    assert drop_contents(roster, last_page=400) == roster
+    contents = ["Kata Pengantar ..... iii", "Daftar Isi ..... iv", "BAB I ..... 1", "BAB II ..... 7"]
+    assert drop_contents(contents, last_page=9) == ["", "", "", ""]  # roman, then arabic: contents
+    backwards = ["Kata Pengantar ..... v", "Daftar Isi ..... iii", "BAB I ..... 1", "BAB II ..... 7"]
+    assert drop_contents(backwards, last_page=9) == backwards  # roman numbers that go down: not one
+
+
+def test_a_superscript_note_marker_does_not_change_the_word_before_it(tmp_path: Path) -> None:
+    """A note number set as a superscript was glued to the word before it: "pasal 5¹" read "pasal 51",
+    "kontrak¹" "kontrak1" (left in section 22; fixed for HTML there). An exponent with no note ("m²")
+    stays as it was."""
+    runs = [
+        ("Honor penerjemah diatur dalam pasal 5", False), ("1", True),
+        (" dan dibayar setelah kontrak", False), ("2", True),
+        (" selesai. Ruang kerja paling sedikit 9 m", False), ("3", True), (" per orang.", False),
+    ]  # fmt: skip
+    notes = ["1 Peraturan Asosiasi Penerjemah Nomor 2 Tahun 2021.", "2 Kontrak tertulis, bukan lisan."]
+    e = read_pdf(write_noted_pdf(tmp_path / "honor.pdf", runs, notes))
+    assert e.text.splitlines() == [
+        "Honor penerjemah diatur dalam pasal 5 dan dibayar setelah kontrak selesai. Ruang kerja paling "
+        "sedikit 9 m3 per orang.",
+        *notes,
+    ]
+
+
+def test_a_filled_forms_answers_are_read(tmp_path: Path) -> None:
+    """A filled PDF form's answers are its fields' values, drawn by the viewer and never in the page's
+    text: "Nama pemohon: Sari Wulandari" was lost without a word, and a form with no other text was
+    refused as having "no text layer" (left in section 22: not tried)."""
+    fields: list[dict[str, object]] = [
+        {"/T": "nama", "/TU": "Nama pemohon", "/V": "Sari Wulandari"},
+        {"/T": "bahasa_sumber", "/V": "Jepang", "kid": True},  # no description: its name, on its parent
+        {"/T": "catatan", "/V": ""},  # empty: nothing
+        {"/T": "kode", "/V": "rahasia-internal", "/F": 2},  # hidden: neither shown nor printed
+    ]
+    e = read_pdf(write_form_pdf(tmp_path / "form.pdf", ["Permohonan penerjemah.", "Nama pemohon:"], fields))
+    assert e.text.splitlines()[-2:] == ["Nama pemohon: Sari Wulandari", "bahasa sumber: Jepang"]
+    assert "rahasia" not in e.text and all(s.page == 1 for s in e.sections)
+    only = read_pdf(write_form_pdf(tmp_path / "isian.pdf", [], fields[:1]))
+    assert only.text == "Nama pemohon: Sari Wulandari"
+    from qa.readers._pdftext import form_lines
+
+    assert form_lines({"/Annots": [None]}) == []  # a malformed form: the page is read, not refused
+
+
+def test_a_pdf_scanned_but_for_a_typed_page_says_its_pages_have_no_text(tmp_path: Path) -> None:
+    """A scan with one typed page (a cover, a form filled in by computer) was read as that page alone:
+    the scanned pages were lost without a word, and the document seemed read. Most pages pictures with
+    no text: refused by name, pages listed; a report with a photograph among typed pages is read."""
+    from qa.corpus import load_corpus
+    from qa.errors import CorpusError
+
+    from .documents import write_scanned_pdf
+
+    write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, None])
+    with pytest.raises(CorpusError, match=r"kontrak\.pdf: 2 of its 3 pages are images with no text .* 2, 3"):
+        load_corpus(tmp_path)
+    write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, DUTY.replace("direktur", "wakil direktur")])
+    (doc,) = load_corpus(tmp_path)
+    assert doc.text.splitlines() == [DUTY, DUTY.replace("direktur", "wakil direktur")]
