@@ -120,3 +120,27 @@ def test_a_collection_dropped_by_another_process_after_listing_does_not_fail_the
         assert second.ask("Apa tugas asisten?").to_dict()
     finally:
         milvus_target.forget(parse_store(spec))
+
+
+def test_a_lite_folder_that_is_a_broken_link_or_under_a_file_is_named_as_such(tmp_path: Path) -> None:
+    """Section 33 told a file at the database's own folder; its folder a link to an unmounted volume was
+    "a file, not a folder", and a file or such a link further up was "does not exist", hint ``mkdir -p``
+    (which fails on it)."""
+    from qa.errors import IndexError_
+    from qa.milvus.lite import check_folder
+
+    (tmp_path / "data").symlink_to(tmp_path / "unmounted")
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    cases = {
+        "data/kb.db": "data is a symbolic link to .*unmounted, which does not exist",
+        "data/sub/kb.db": "data is a symbolic link to .*unmounted, which does not exist",
+        "notes.txt/sub/kb.db": "notes.txt is a file, not a folder",
+    }
+    for path, told in cases.items():
+        with pytest.raises(IndexError_, match=told) as refused:
+            check_folder(parse_store(f"milvus:{tmp_path / path}"))
+        assert "mkdir" not in (refused.value.hint or ""), path
+    with pytest.raises(IndexError_, match="the folder .*/no/such does not exist") as missing:
+        check_folder(parse_store(f"milvus:{tmp_path / 'no' / 'such' / 'kb.db'}"))
+    assert "mkdir -p" in (missing.value.hint or "")
+    assert not (tmp_path / "unmounted").exists() and (tmp_path / "notes.txt").read_text() == "mine"
