@@ -144,3 +144,24 @@ def test_a_lite_folder_that_is_a_broken_link_or_under_a_file_is_named_as_such(tm
         check_folder(parse_store(f"milvus:{tmp_path / 'no' / 'such' / 'kb.db'}"))
     assert "mkdir -p" in (missing.value.hint or "")
     assert not (tmp_path / "unmounted").exists() and (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_qa_info_on_a_lite_path_that_cannot_be_a_database_says_why_not_build_it(tmp_path: Path) -> None:
+    """``qa info`` (build never) on a new path checks nothing before saying "no index", hint ``qa index
+    --store …``, which then failed on the file or broken link in the way; the folder is checked first."""
+    from qa.errors import IndexError_
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "data").symlink_to(tmp_path / "unmounted")
+
+    def info(path: str) -> None:
+        store = f"milvus:{tmp_path / path}"
+        settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store=store)
+        Assistant(settings, encoder=FakeEncoder(), build="never", read_only=True, log=lambda m: None)
+
+    for path, told in (("notes.txt/kb.db", "is a file, not a folder"), ("data/kb.db", "symbolic link")):
+        with pytest.raises(IndexError_, match=told):
+            info(path)
+    with pytest.raises(IndexError_, match="no index in Milvus Lite"):  # a path that can be one: build it
+        info("kb.db")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "notes.txt"]
