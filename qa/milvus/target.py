@@ -76,8 +76,8 @@ def _lite(written: str) -> StoreTarget:
         )
     if os.sep == "/" and ("\\" in path or re.match(r"[A-Za-z]:[\\/]", path)):  # else made as one name, here
         raise InputError(
-            f"bad Milvus Lite path {path!r}: it is written as a Windows path",
-            "write a path of this machine, folders separated by / (milvus:/data/kb.db, milvus:./kb.db)",
+            f"bad Milvus Lite path {path!r}: it is written as a Windows path (or holds a \\ no shell read)",
+            "write a path of this machine, folders separated by / and unescaped (milvus:/data/my docs/kb.db)",
         )
     try:  # Milvus Lite takes its path as UTF-8 text: it created the folder, then failed as "damaged"
         os.path.abspath(path).encode("utf-8")
