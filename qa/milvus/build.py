@@ -207,17 +207,22 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
         client.create_alias(name, target.name)
     else:
         client.alter_alias(name, target.name)
+    from pymilvus.exceptions import MilvusException
+
     aliases = client.list_aliases().get("aliases", [])
     aliased = {client.describe_alias(a)["collection_name"] for a in aliases}  # in use: never dropped
     for other in client.list_collections():
         if other in (name, replaced) or other in aliased or not is_build_of(target, other):
             continue
-        props = properties(client, other)
-        if props.get(P_OWNER) != OWNER:
-            continue  # not ours: never touched
-        if props.get(P_STATE) == "building" and _running(target, props, newer=other > name):
-            continue
-        client.drop_collection(other)
+        # Committed already: a collection another process dropped since the listing (its build
+        # interrupted, or its own clean-up) is gone as wanted, and does not fail this build.
+        with contextlib.suppress(MilvusException):
+            props = properties(client, other)
+            if props.get(P_OWNER) != OWNER:
+                continue  # not ours: never touched
+            if props.get(P_STATE) == "building" and _running(target, props, newer=other > name):
+                continue
+            client.drop_collection(other)
 
 
 def _running(target: StoreTarget, props: dict, newer: bool) -> bool:

@@ -76,14 +76,8 @@ def check_folder(target: StoreTarget) -> None:
     opens any folder, rewrites its ``aliases.json`` and empties its ``.database-staging``, so a user's
     folder named ``x.db`` would be written into."""
     where = f"cannot open the Milvus Lite database {target.uri}"
-    folder = os.path.dirname(target.uri)
-    if os.path.lexists(folder) and not os.path.isdir(folder):
-        raise IndexError_(f"{where}: {folder} is a file, not a folder", "choose a path in a folder")
-    if not os.path.isdir(folder):
-        raise IndexError_(
-            f"{where}: the folder {folder} does not exist",
-            "create it first (mkdir -p), or choose a path in an existing folder",
-        )
+    if not os.path.isdir(os.path.dirname(target.uri)):
+        _missing_folder(where, os.path.dirname(target.uri))
     if os.path.islink(target.uri) and not os.path.exists(target.uri):  # Lite's mkdir: "File exists"
         raise IndexError_(
             f"{where}: it is a symbolic link to {os.readlink(target.uri)}, which does not exist",
@@ -104,3 +98,22 @@ def check_folder(target: StoreTarget) -> None:
             f"{where}: it is a folder that is not a Milvus Lite database (it holds {held})",
             "choose a new path ending in .db; qa creates it and never writes into your folder",
         )
+
+
+def _missing_folder(where: str, folder: str) -> None:
+    """Why the database's folder is not one, told by what stands nearest to it: ``mkdir -p`` helps
+    only when nothing does (it fails on a file or a broken link, an unmounted volume's say)."""
+    found = folder
+    while not os.path.lexists(found) and os.path.dirname(found) != found:
+        found = os.path.dirname(found)
+    if os.path.islink(found) and not os.path.exists(found):
+        raise IndexError_(
+            f"{where}: {found} is a symbolic link to {os.readlink(found)}, which does not exist",
+            "create (or mount) the folder it points to, or choose a path in an existing folder",
+        )
+    if not os.path.isdir(found):
+        raise IndexError_(f"{where}: {found} is a file, not a folder", "choose a path in a folder")
+    raise IndexError_(
+        f"{where}: the folder {folder} does not exist",
+        "create it first (mkdir -p), or choose a path in an existing folder",
+    )

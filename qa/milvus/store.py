@@ -33,6 +33,7 @@ from ..store import StoredIndex, check_chunks
 from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
 from .build import current_collection, previous_vectors, switch_alias, write_collection
 from .checks import checked_manifest
+from .lite import check_folder
 from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -184,7 +185,9 @@ def open_index(
     index, force = None, build == "force"
     by_id = {doc.id: doc for doc in documents}
     if build == "never" and target.kind == "lite" and not os.path.lexists(target.uri):
-        # before connecting: Milvus Lite would create an empty database there (qa info creates nothing)
+        # before connecting: Milvus Lite would create an empty database there (qa info creates nothing);
+        # a folder that cannot hold one is told first, as "qa index" would fail on it
+        check_folder(target)
         hint = f"build it with: qa index --store milvus:{target.uri}"
         raise IndexMissingError(f"no index in {target.display}", hint)
     try:

@@ -47,23 +47,46 @@ def parse_store(spec: str | None) -> StoreTarget:
     spec = (spec or "local").strip()
     if spec == "local":
         return StoreTarget("local")
-    if spec.startswith(("milvus://", "milvus+https://", "milvus:http://", "milvus:https://")):
+    if spec.startswith(("milvus://", "milvus+https://")):
         return _server(spec)
     if spec.startswith("milvus:"):
-        path = os.path.expanduser(spec[len("milvus:") :])  # no shell expands ~ after "milvus:"
-        if not path.endswith(".db") or path == ".db":
-            raise InputError(
-                f"bad Milvus Lite path {_shown(path)!r}", "a Milvus Lite store is a path ending in .db"
-            )
-        try:  # Milvus Lite takes its path as UTF-8 text: it created the folder, then failed as "damaged"
-            os.path.abspath(path).encode("utf-8")
-        except UnicodeEncodeError:
-            raise InputError(
-                f"Milvus Lite cannot use the path {path!r}: it is not valid UTF-8",
-                "choose a path whose folder and file names are UTF-8 (or rename them)",
-            ) from None
-        return StoreTarget("lite", os.path.abspath(path), DEFAULT_NAME)
-    raise InputError(f"unknown store {spec!r}", f"choose {FORMS}")
+        written = spec[len("milvus:") :].strip()  # "milvus: /data/kb.db" in an environment file
+        return _server(f"milvus:{written}") if written.startswith(("http://", "https://")) else _lite(written)
+    raise InputError(f"unknown store {_shown(spec)!r}", f"choose {FORMS}")
+
+
+def _lite(written: str) -> StoreTarget:
+    """``milvus:PATH.db``: a path of this machine, ``~`` expanded as a shell would (no shell does after
+    ``milvus:``), refused where it would quietly make a database other than the one meant."""
+    path = os.path.expanduser(written)
+    if not path.endswith(".db") or path == ".db":
+        raise InputError(
+            f"bad Milvus Lite path {_shown(path)!r}", "a Milvus Lite store is a path ending in .db"
+        )
+    if "://" in path:  # a URI of another scheme: as a path, a folder "tcp:" here (its credentials shown)
+        raise InputError(
+            f"bad Milvus Lite path {_shown(path)!r}: it is written as a URI",
+            f"choose {FORMS}",
+        )
+    if path.startswith("~"):  # ~NAME of no user, left as written: it would be a folder named so, here
+        user = path[1:].split("/", 1)[0]
+        raise InputError(
+            f"bad Milvus Lite path {path!r}: ~{user} names no home folder here (no such user)",
+            f"write the folder out, or ./{path} for a folder of that name here",
+        )
+    if os.sep == "/" and ("\\" in path or re.match(r"[A-Za-z]:[\\/]", path)):  # else made as one name, here
+        raise InputError(
+            f"bad Milvus Lite path {path!r}: it is written as a Windows path (or holds a \\ no shell read)",
+            "write a path of this machine, folders separated by / and unescaped (milvus:/data/my docs/kb.db)",
+        )
+    try:  # Milvus Lite takes its path as UTF-8 text: it created the folder, then failed as "damaged"
+        os.path.abspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"Milvus Lite cannot use the path {path!r}: it is not valid UTF-8",
+            "choose a path whose folder and file names are UTF-8 (or rename them)",
+        ) from None
+    return StoreTarget("lite", os.path.abspath(path), DEFAULT_NAME)
 
 
 def _server(spec: str) -> StoreTarget:
@@ -89,7 +112,8 @@ def _server(spec: str) -> StoreTarget:
     except ValueError:
         port = None
     if not parts.hostname or port is None or not 0 < port < 65536:
-        raise InputError(f"bad Milvus server URI {_shown(spec)!r}", SERVER_FORM)
+        lite = "; a Milvus Lite database is milvus:PATH.db (one colon, no //)" if uri.endswith(".db") else ""
+        raise InputError(f"bad Milvus server URI {_shown(spec)!r}", SERVER_FORM + lite)
     name = parts.path.strip("/") or DEFAULT_NAME
     scheme = "https" if parts.scheme in ("https", "milvus+https") else "http"
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
@@ -97,8 +121,15 @@ def _server(spec: str) -> StoreTarget:
 
 
 def _shown(spec: str) -> str:
-    """A spec as a refusal quotes it: without a user, password, ?query or #fragment (a token there)."""
-    return re.split(r"[?#]", re.sub(r"//[^/?#]*@", "//", spec), maxsplit=1)[0]
+    """A spec as a refusal quotes it: without a ``user:password@`` (all before the last ``@`` of what
+    follows ``//``, as a password may hold / ? #), ``?query`` or ``#fragment`` (a token there)."""
+    head, sep, rest = spec.partition("//")
+    if not sep:  # "milvus:" before user:password@host without "//"; a path's "kb@v2" is no password
+        return re.split(r"[?#]", re.sub(r"^[^/@]*:[^/]*@", "…@", spec), maxsplit=1)[0]
+    if "@" in rest:
+        end = rest.find("/", rest.rindex("@"))
+        rest = "…" + (rest[end:] if end >= 0 else "")
+    return head + sep + re.split(r"[?#]", rest, maxsplit=1)[0]
 
 
 def _checked_name(name: str) -> str:
