@@ -1,0 +1,32 @@
+"""A second reading of the fourth CLI sweep (docs/reliability.md section 35): what section 29 changed,
+met in ordinary use. Each test failed on the code before its fix."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("1,Pertanyaan tentang gaji asisten\n2,Cuti hamil berapa lama\n", ["1", "2"]),
+     ("Pertanyaan soal cuti;3\nGaji asisten;4\n", ["Pertanyaan soal cuti", "Gaji asisten"]),
+     ("Questionnaire deadline\nCuti hamil\n", ["Questionnaire deadline", "Cuti hamil"])],
+    ids=["numbered-table", "number-after", "a-longer-word"],
+)  # fmt: skip
+def test_a_first_question_is_not_taken_for_a_loose_header(tmp_path, text, asked) -> None:
+    """Section 29's loose header rule ("Pertanyaan Saya" names the question column) took the first row of
+    a numbered table without a header ("1,Pertanyaan tentang gaji asisten") for the header, and a first
+    question holding a longer word ("Questionnaire …"): that question was dropped, with only a warning.
+    A header holds no plain number where the rows below hold theirs, and it names the word itself."""
+    from qa.batch import read_questions
+
+    src = tmp_path / "soal.csv"
+    src.write_text(text, encoding="utf-8")
+    notes: list[str] = []
+    records = list(read_questions(src, warn=notes.append))
+    assert [r.question for r in records] == asked  # every row kept (a numbered table asks column 1, as ever)
+    rows = [re.split("[,;]", line) for line in text.splitlines()]
+    assert all(cell in str(vars(r)) for row, r in zip(rows, records) for cell in row)
+    assert not any("the one named so" in n for n in notes)
