@@ -4,6 +4,7 @@ met in ordinary use. Each test failed on the code before its fix."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -30,3 +31,32 @@ def test_a_first_question_is_not_taken_for_a_loose_header(tmp_path, text, asked)
     rows = [re.split("[,;]", line) for line in text.splitlines()]
     assert all(cell in str(vars(r)) for row, r in zip(rows, records) for cell in row)
     assert not any("the one named so" in n for n in notes)
+
+
+def test_a_build_whose_parent_folder_another_failed_build_removes_meanwhile_makes_it_again(
+    settings, tmp_path, monkeypatch
+) -> None:
+    """Section 29: a failed first build removes the folders it made. A second build of another index under
+    the same new parent (``kb/a`` failing while ``kb/b`` starts) could find ``kb`` there, see it removed,
+    and fail on its own ``mkdir`` or ``open``: "cannot write the index folder kb/b: No such file or
+    directory", hint "make it writable", for a folder nothing was wrong with. Its folders are made again."""
+    import pathlib
+
+    from scripts.trials import open_index
+
+    parent = tmp_path / "kb"
+    parent.mkdir()  # made by the other build, which is failing
+    real_mkdir = pathlib.Path.mkdir
+    removed: list[pathlib.Path] = []
+
+    def mkdir_after_the_other_build_cleaned_up(self, *args, **kwargs) -> None:
+        if self.parent == parent and not removed:  # between our look at kb and our mkdir of kb/b
+            parent.rmdir()
+            removed.append(parent)
+        real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "mkdir", mkdir_after_the_other_build_cleaned_up)
+    index_dir = parent / "b"
+    open_index(replace(settings, index_dir=index_dir), build="auto")
+    open_index(replace(settings, index_dir=index_dir), build="never")  # built whole: it opens as it is
+    assert removed and (index_dir / "manifest.json").is_file()
