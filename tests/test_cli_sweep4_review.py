@@ -3,6 +3,7 @@ met in ordinary use. Each test failed on the code before its fix."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 
@@ -60,3 +61,21 @@ def test_a_build_whose_parent_folder_another_failed_build_removes_meanwhile_make
     open_index(replace(settings, index_dir=index_dir), build="auto")
     open_index(replace(settings, index_dir=index_dir), build="never")  # built whole: it opens as it is
     assert removed and (index_dir / "manifest.json").is_file()
+
+
+def test_batch_from_a_closed_standard_input_is_one_line_and_exit_2(settings, tmp_path) -> None:
+    """Section 29 told a terminal on standard input how to end the questions. A closed standard input
+    (``qa batch - -o OUT <&-``, a job started without one) ended in a ``TypeError`` traceback, exit 1:
+    Python has no ``sys.stdin`` then. One line, exit 2, nothing written."""
+    import subprocess
+
+    from scripts.trials import qa_command, qa_env
+
+    from .conftest import ROOT
+
+    out = tmp_path / "jawaban.jsonl"
+    r = subprocess.run([*qa_command(real=False), "batch", "-", "-o", str(out)], stdin=subprocess.DEVNULL,
+                       env=qa_env(settings.corpus_dir, settings.index_dir), cwd=ROOT, capture_output=True,
+                       text=True, timeout=60, preexec_fn=lambda: os.close(0))  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("error: no standard input to read the questions from") and not out.exists()
