@@ -79,3 +79,25 @@ def test_batch_from_a_closed_standard_input_is_one_line_and_exit_2(settings, tmp
                        text=True, timeout=60, preexec_fn=lambda: os.close(0))  # fmt: skip
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.startswith("error: no standard input to read the questions from") and not out.exists()
+
+
+def test_an_output_named_as_a_folder_that_does_not_exist_yet_says_so(settings, tmp_path) -> None:
+    """Section 29 named ``-o FOLDER`` for a folder that exists; ``-o hasil/`` for one not made yet still
+    said "unsupported output type '(no extension)'" (the slash is gone once the name is a path). It is
+    named a folder, with a file in it to use; exit 2, nothing made."""
+    import subprocess
+
+    from scripts.trials import qa_command, qa_env
+
+    from .conftest import ROOT
+
+    work = tmp_path / "kerja"
+    work.mkdir()
+    src = work / "soal.txt"
+    src.write_text("Apa tugas asisten?\n", encoding="utf-8")
+    r = subprocess.run([*qa_command(real=False), "batch", str(src), "-o", "hasil/"], cwd=work,
+                       env={**qa_env(settings.corpus_dir, settings.index_dir), "PYTHONPATH": str(ROOT)},
+                       capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "hasil/ names a folder" in r.stderr and "hasil/answers.jsonl" in r.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["soal.txt"]
