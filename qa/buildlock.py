@@ -82,21 +82,19 @@ def _take_lock(index_dir: Path, made: list[Path], wait: bool) -> int:
         raise _no_locks(index_dir, exc.error) from None
 
 
-def _make_folders(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; those this call created, outermost first (one made by
-    another process meanwhile is not ours)."""
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Create ``folder`` and its missing parents, adding those this call created to ``made``, outermost
+    first, as each is made (one made by another process meanwhile is not ours)."""
     missing = []
     while not os.path.lexists(folder) and folder != folder.parent:
         missing.append(folder)
         folder = folder.parent
-    made = []
     for path in reversed(missing):
         try:
             path.mkdir()
         except FileExistsError:
             continue
         made.append(path)
-    return made
 
 
 def _remove_made(index_dir: Path, made: list[Path]) -> None:
@@ -115,11 +113,17 @@ def _remove_made(index_dir: Path, made: list[Path]) -> None:
 
 def _hold(index_dir: Path, target: Path, flags: int, wait: bool, made: list[Path]) -> int:
     def open_fd() -> int:
-        try:
-            made.extend(_make_folders(index_dir))
-            return os.open(target, flags, 0o644)
-        except OSError as exc:
-            raise unwritable(index_dir, exc) from None
+        tries = _LOCK_ATTEMPTS
+        while True:
+            try:
+                _make_folders(index_dir, made)
+                return os.open(target, flags, 0o644)
+            except FileNotFoundError as exc:  # a folder found was removed meanwhile: a failed first build
+                tries -= 1  # beside us, under the same new parent, took back its own; made again
+                if not tries:
+                    raise unwritable(index_dir, exc) from None
+            except OSError as exc:
+                raise unwritable(index_dir, exc) from None
 
     try:
         return locking.hold(target, open_fd, wait=wait, attempts=_LOCK_ATTEMPTS)

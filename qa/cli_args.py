@@ -8,6 +8,7 @@ checked here, before any file is read or model loaded.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from . import __version__
@@ -64,6 +65,15 @@ def _named_path(text: str) -> Path:
     return Path(_named(text))
 
 
+def _output_path(text: str) -> Path:
+    """``-o``: a name ending in a slash is a folder, made or not (``Path`` drops the slash, and a folder
+    not made yet was "unsupported output type '(no extension)'")."""
+    if text.endswith(("/", os.sep)):
+        named = f"{text} names a folder; the answers go to a file: -o {text}answers.jsonl"
+        raise argparse.ArgumentTypeError(named)
+    return _named_path(text)
+
+
 def _k(text: str) -> int:
     """``-k``: checked here, before any file is read or model loaded."""
     try:
@@ -112,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_named,
         help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin",
     )
-    p.add_argument("-o", "--output", required=True, type=_named_path, help="answers: .jsonl, .csv or .md")
+    p.add_argument("-o", "--output", required=True, type=_output_path, help="answers: .jsonl, .csv or .md")
     p.add_argument(
         "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
     )

@@ -96,6 +96,11 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
     before the first record; the CLI prints it on stderr.
     """
     if str(source) == "-":
+        if sys.stdin is None:  # closed (``<&-``, a job started without one): Python has no sys.stdin
+            raise InputError(
+                "no standard input to read the questions from (it is closed)",
+                "name the file: qa batch questions.txt -o OUTPUT (or pipe it: qa batch - -o OUTPUT < FILE)",
+            )
         return _read_stdin()
     path = Path(source)
     kind = path.suffix.lower()

@@ -28,6 +28,8 @@ from ..errors import InputError
 QUESTION_KEYS = ("question", "pertanyaan")
 DELIMITERS = (",", ";", "\t", "|")
 ONE_COLUMN = "\x1f"  # a delimiter no question contains: the whole row is the question
+# The words a loose header holds, whole: "Questionnaire deadline" is a first question, not a header
+_LOOSE_WORDS = frozenset({"question", "questions", "pertanyaan", "pertanyaannya"})
 _NUMBER = re.compile(r"\s*[+-]?\d+([.,]\d+)?\s*")
 
 
@@ -73,7 +75,8 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
         return Layout("", True, keys.index(qkey), idcol)
     columns = ", ".join(repr(c.strip()) for c in row)
     named = [i for i, k in enumerate(keys) if names_questions(k)]
-    if len(named) == 1:  # "Pertanyaan Saya", "Questions", "question_text": asked, and said so
+    # "Pertanyaan Saya", "Questions", "question_text": asked, and said so; "1,Pertanyaan tentang …" is data
+    if len(named) == 1 and not any(_NUMBER.fullmatch(c) for c in row):
         warn(f"{name}: no 'question' column; asking column {row[named[0]].strip()!r}, the one named so "
              f"({columns})")  # fmt: skip
         return Layout("", True, named[0], idcol)
@@ -100,7 +103,7 @@ def names_questions(cell: str) -> bool:
     mark holding the word (``Pertanyaan Saya``, ``Daftar pertanyaan``, ``Questions``, ``question_text``).
     Such a header was asked as a question, and in a table the whole row with it, commas and all."""
     words = re.findall(r"[^\W\d_]+", cell.lower())
-    return "?" not in cell and 0 < len(words) <= 4 and any(w.startswith(QUESTION_KEYS) for w in words)
+    return "?" not in cell and 0 < len(words) <= 4 and any(w in _LOOSE_WORDS for w in words)
 
 
 def table_layout(text: list[str], prefer: str, name: str, warn: Callable[[str], None]) -> Layout:
