@@ -85,7 +85,7 @@ READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
     ".md": Reader("markdown", "markdown-it-py", "v6"),
     ".markdown": Reader("markdown", "markdown-it-py", "v6"),
-    ".pdf": Reader("pdf", "pypdf", "v6"),
+    ".pdf": Reader("pdf", "pypdf", "v7"),
     ".docx": Reader("docx", "python-docx", "v4"),
     ".html": Reader("html", "trafilatura", "v7"),
     ".htm": Reader("html", "trafilatura", "v7"),
