@@ -103,8 +103,11 @@ def test_a_pdf_scanned_but_for_a_typed_page_says_its_pages_have_no_text(tmp_path
     from .documents import write_scanned_pdf
 
     write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, None])
-    with pytest.raises(CorpusError, match=r"kontrak\.pdf: 2 of its 3 pages are images with no text .* 2, 3"):
+    refusal = r"kontrak\.pdf: 2 of its 3 pages are images with no text .* 2, 3"
+    with pytest.raises(CorpusError, match=refusal) as refused:
         load_corpus(tmp_path)
+    hint = str(refused.value.hint)
+    assert "ocrmypdf" in hint and "photographs" in hint and "qpdf" in hint  # a brochure's way out too
     write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, DUTY.replace("direktur", "wakil direktur")])
     (doc,) = load_corpus(tmp_path)
     assert doc.text.splitlines() == [DUTY, DUTY.replace("direktur", "wakil direktur")]
