@@ -87,8 +87,8 @@ READERS: dict[str, Reader] = {
     ".markdown": Reader("markdown", "markdown-it-py", "v7"),
     ".pdf": Reader("pdf", "pypdf", "v7"),
     ".docx": Reader("docx", "python-docx", "v4"),
-    ".html": Reader("html", "trafilatura", "v7"),
-    ".htm": Reader("html", "trafilatura", "v7"),
+    ".html": Reader("html", "trafilatura", "v8"),
+    ".htm": Reader("html", "trafilatura", "v8"),
 }
 SUFFIXES = tuple(READERS)
 
