@@ -149,3 +149,16 @@ def test_a_tables_bold_first_row_names_its_columns(filler: int) -> None:
         "Konsekutif; Rp1.500.000.",
         "Bisik; Rp1.000.000.",
     ]
+
+
+def test_a_bold_first_row_holding_an_amount_is_data() -> None:
+    """Section 37: a first row set in bold to mark the top entry ("Budi", "30") was taken for a header:
+    every row below read "Budi: Sari; 30: 25.", Sari's age filed under Budi. A cell that is an amount
+    (not a year: "2023" heads a report's column) makes the bold row data."""
+    page = (
+        "<html><body><article><h1>Peserta</h1><table><tr><td><b>Budi</b></td><td><b>30</b></td></tr>"
+        "<tr><td>Sari</td><td>25</td></tr></table><table><tr><td><b>Uraian</b></td><td><b>2023</b></td>"
+        "</tr><tr><td>Honor</td><td>Rp1.500.000</td></tr></table></article></body></html>"
+    )
+    lines = READERS[".html"].read(page.encode(), "peserta.html").text.splitlines()
+    assert lines == ["Budi; 30.", "Sari; 25.", "Uraian: Honor; 2023: Rp1.500.000."]

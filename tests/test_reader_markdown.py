@@ -50,3 +50,13 @@ def test_a_footnotes_further_paragraphs_are_read() -> None:
     ]
     code = "Teks biasa.\n\n    kode_rahasia = 1\n"  # an indented code block outside a note stays code
     assert read_md(code).text == "Teks biasa."
+
+
+def test_a_code_span_keeps_what_looks_like_a_note_marker() -> None:
+    """Section 37: a footnote's marker was taken out of code spans too: "`arr[^1]`" read "arr" (code
+    is literal, GitHub shows it as written); markers in the text around it still go."""
+    source = "Pola `x[^1]` cocok dengan huruf selain 1 dan pasal 5[^1] berlaku.\n\n[^1]: Peraturan Nomor 2.\n"
+    assert read_md(source).text.splitlines() == [
+        "Pola x[^1] cocok dengan huruf selain 1 dan pasal 5 berlaku.",
+        "Peraturan Nomor 2.",
+    ]

@@ -59,6 +59,20 @@ def test_a_superscript_note_marker_does_not_change_the_word_before_it(tmp_path: 
     ]
 
 
+def test_an_exponent_stays_when_a_line_opens_with_its_number(tmp_path: Path) -> None:
+    """Section 37: a line opening with a number and a word ("2 Januari 2024 rapat ...") made every small
+    2 glued to a word on the page a note marker: "120 m²" read "120 m", "x²" "x", "CO₂" "CO". A number
+    after a word of one or two letters is an exponent or a formula's index; a note after a word is
+    still dropped."""
+    runs = [
+        ("Luas tanah 120 m", False), ("2", True), (" dan nilai x", False), ("2", True),
+        (" naik; gas CO", False), ("2", True), (" diatur pasal", False), ("2", True), (".", False),
+    ]  # fmt: skip
+    notes = ["2 Januari 2024 rapat warga memutuskan harga."]
+    e = read_pdf(write_noted_pdf(tmp_path / "luas.pdf", runs, notes))
+    assert e.text.startswith("Luas tanah 120 m2 dan nilai x2 naik; gas CO2 diatur pasal. 2 Januari")
+
+
 def test_a_filled_forms_answers_are_read(tmp_path: Path) -> None:
     """A filled PDF form's answers are its fields' values, drawn by the viewer and never in the page's
     text: "Nama pemohon: Sari Wulandari" was lost without a word, and a form with no other text was
@@ -89,8 +103,11 @@ def test_a_pdf_scanned_but_for_a_typed_page_says_its_pages_have_no_text(tmp_path
     from .documents import write_scanned_pdf
 
     write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, None])
-    with pytest.raises(CorpusError, match=r"kontrak\.pdf: 2 of its 3 pages are images with no text .* 2, 3"):
+    refusal = r"kontrak\.pdf: 2 of its 3 pages are images with no text .* 2, 3"
+    with pytest.raises(CorpusError, match=refusal) as refused:
         load_corpus(tmp_path)
+    hint = str(refused.value.hint)
+    assert "ocrmypdf" in hint and "photographs" in hint and "qpdf" in hint  # a brochure's way out too
     write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, DUTY.replace("direktur", "wakil direktur")])
     (doc,) = load_corpus(tmp_path)
     assert doc.text.splitlines() == [DUTY, DUTY.replace("direktur", "wakil direktur")]

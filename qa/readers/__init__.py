@@ -83,12 +83,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v6"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v6"),
-    ".pdf": Reader("pdf", "pypdf", "v6"),
+    ".md": Reader("markdown", "markdown-it-py", "v7"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v7"),
+    ".pdf": Reader("pdf", "pypdf", "v7"),
     ".docx": Reader("docx", "python-docx", "v4"),
-    ".html": Reader("html", "trafilatura", "v7"),
-    ".htm": Reader("html", "trafilatura", "v7"),
+    ".html": Reader("html", "trafilatura", "v8"),
+    ".htm": Reader("html", "trafilatura", "v8"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -15,13 +15,16 @@ import re
 SUPERSCRIPT = 0.8  # a run at most this share of the size of the run before it is set as a superscript
 _MARKER = re.compile(r"\d{1,3}")
 _GLUED = re.compile(r"[\w.,;:)\]’”]$")  # a marker follows a word or its punctuation, with no space
+_SYMBOL = re.compile(r"(?<!\w)[^\W\d_]{1,2}$")  # a unit, a variable, an element: m², x², H₂O, CO₂
 
 
 def page_text(page) -> str:
     """The page's text as ``page.extract_text()`` gives it, less the note markers: a run of one to
     three digits, set at most ``SUPERSCRIPT`` of the size of the text it is glued to, whose note is on
     the page (a line opening with its number and then a word, "1 Peraturan Menteri ..."). An exponent
-    ("20 m²") has no such note and stays; notes gathered at the document's end are not looked for."""
+    ("20 m²") has no such note and stays, and so does a number after a word of one or two letters, even
+    when a line of the page opens with that number ("2 Januari 2024"): it is an exponent or a formula's
+    index (m², cm³, x², H₂O, CO₂), not a note. Notes gathered at the document's end are not looked for."""
     runs: list[tuple[str, float]] = []
 
     def visit(text: str, cm, tm, font, size: float) -> None:
@@ -37,7 +40,8 @@ def page_text(page) -> str:
         if not run.strip():
             kept.append(run)
             continue
-        marker = _MARKER.fullmatch(run) and run in notes and _GLUED.search(before[0])
+        glued = _GLUED.search(before[0]) and not _SYMBOL.search(before[0])
+        marker = _MARKER.fullmatch(run) and run in notes and glued
         if not (marker and 0 < size <= SUPERSCRIPT * before[1]):
             kept.append(run)
             before = (run, size)

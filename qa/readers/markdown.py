@@ -84,10 +84,14 @@ def _notes_apart(source: str) -> str:
     return "".join(out)
 
 
-def _inline_text(token) -> str:
+def _inline_text(token, notes: re.Pattern[str] | None = None) -> str:
+    """The inline's text, the ``notes`` markers off its words but never out of a code span (``arr[^1]``
+    is code, kept as written)."""
     out = []
     for child in token.children or ():
-        if child.type in ("text", "code_inline"):
+        if child.type == "text":
+            out.append(notes.sub("", child.content) if notes is not None else child.content)
+        elif child.type == "code_inline":
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak") or (
             child.type == "html_inline" and _BREAKING_TAG.match(child.content)
@@ -132,10 +136,7 @@ def read(raw: bytes, name: str) -> Extracted:
                 blocks.add(sentence, headings=[h for _, h in path])
             rows = None
         elif tok.type == "inline":
-            text = _inline_text(tok)
-            if notes is not None:  # a marker off its word
-                text = notes.sub("", text)
-            text = " ".join(text.split())
+            text = " ".join(_inline_text(tok, notes).split())  # a note's marker off its word
             if level is not None:
                 path = [(lv, h) for lv, h in path if lv < level]
                 if text:

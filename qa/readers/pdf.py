@@ -219,8 +219,9 @@ def _read(raw: bytes, name: str) -> Extracted:
         raise CorpusError(
             f"corpus file {name}: {len(scanned)} of its {len(pages)} pages are images with no text "
             f"(a scan? pages {_pages(scanned)})",
-            "run OCR on it first, e.g. ocrmypdf --skip-text scan.pdf text.pdf",
-        )
+            "run OCR on it first, e.g. ocrmypdf --skip-text scan.pdf text.pdf; if those pages are photographs"
+            " without words (a brochure), keep its pages with text: qpdf in.pdf --pages . 1,4 -- out.pdf",
+        )  # OCR finds no words in a photograph: naming only OCR left such a file refused after it
     blocks = Blocks()
     texts = [drop_contents(lines, len(pages)) for lines in drop_running_lines(pages)]
     for number, (lines, answers) in enumerate(zip(join_across_pages(texts), forms, strict=True), start=1):
