@@ -213,8 +213,8 @@ def test_admission_holds_slots_keeps_a_line_in_order_and_refuses_beyond_it():
     with pytest.raises(Full), gate.enter():  # one holding, two in line: the next is turned away at once
         pass
     leaving.set()  # "b" leaves the line (its visitor went away); "c" moves up
-    while gate.load != (1, 1) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    while (gate.load != (1, 1) or places[-1] != 1) and time.monotonic() < deadline:
+        time.sleep(0.01)  # "c" is told its new place before "a" lets go (else it may go straight in)
     release.set()
     for t in [first, *waiting]:
         t.join(10)
