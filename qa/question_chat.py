@@ -28,7 +28,7 @@ kak min gan sis bro mbak sob tanya bertanya nanya nanyain
 """
 _CHAT_PHRASES = sorted((w.replace("_", r"\s+") for w in _CHAT_SPEC.split()), key=len, reverse=True)
 # An interjection: a hum, a sigh, laughter ("hmm", "ehh", "wkwk", "hahaha", "hehe").
-_INTERJECTION = r"h+m+|e+h+|a+h+|o+h+|u+h+|w+k+(?:w+k+)*w*|(?:h+[aei]+)+h*|x+d+"
+_INTERJECTION = r"h+m+|m{3,}|e+h+|a+h+|o+h+|u+h+|w+k+(?:w+k+)*w*|(?:h+[aei]+)+h*|x+d+"
 _CHAT_RE = re.compile(rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION})(?![^\W_])", re.IGNORECASE)
 # Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
 # a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
@@ -54,12 +54,15 @@ _FIRST_PERSON = frozenset("saya aku kami i my me we our".split())  # chat forms 
 _ADDRESS_RE = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
+# A Roman numeral typed in lower case ("golongan iii", "abad xviii", "pasal xxx"): a number, not a stretch.
+_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 
 
 def unstretched(text: str) -> str:
     """``text`` with chat's stretched word endings undone: a last letter typed three times or more
     ("apaaa", "bangettt", "yaaa") once; typed twice, once when that gives a function or chat word ("yaa",
-    "dongg", "kakk"): "saat", "maaf" stretch nothing, and English "too", "all", "free" stay as typed."""
+    "dongg", "kakk"): "saat", "maaf" stretch nothing, and English "too", "all", "free" stay as typed, as do
+    Roman numerals in lower case ("golongan iii" is not "golongan i")."""
 
     def shorten(m: re.Match[str]) -> str:
         word = m.group()
@@ -67,6 +70,8 @@ def unstretched(text: str) -> str:
         stem = word.rstrip(last)  # the word before its last letter's run
         run = len(word) - len(stem)
         if run < 2 or not last.isalpha() or not last.islower():  # "XXIII": Roman numerals, acronyms
+            return word
+        if _ROMAN.fullmatch(word):
             return word
         if run >= 3 or _is_function_or_chat(stem.lower() + last):
             return stem + last

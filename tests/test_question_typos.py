@@ -93,6 +93,17 @@ def test_doubled_letters_of_words_numerals_and_units_stay() -> None:
     assert "XXIII" in analyze("kapan pekan olahraga XXIII dibuka?").names  # a Roman numeral
 
 
+def test_a_lower_case_roman_numeral_is_a_number_not_a_stretched_letter() -> None:
+    # "iii" was read as a stretched "i" (then dropped as a lone letter): "golongan iii" asked about "golongan"
+    # only, "abad xviii" became "abad xvi", another century
+    typed = "gaji golongan iii berapa? abad xviii, pasal xxx"
+    assert unstretched(typed) == typed
+    assert "iii" in analyze("berapa gaji pns golongan iii?").focus_words
+    assert "xviii" in analyze("siapa raja abad xviii?").focus_words
+    assert unstretched("apaaa sihh, hmm") == "apa sih, hm"  # stretched words still undone
+    assert analyze("mmm").vague  # a hum, not the Roman 3000
+
+
 def test_itu_as_a_topic_marker_does_not_make_a_definition_question() -> None:
     assert analyze("pustakawan itu harus menguasai apa?").answer_type == "other"
     assert analyze("organisasi itu bernama apa?").answer_type == "other"
