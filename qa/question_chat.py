@@ -92,12 +92,17 @@ def question_words_of(text: str) -> str:
 
 def without_chat(text: str) -> str:
     """``text`` with its greetings, thanks, address terms and interjections blanked out (spaces), so the
-    words left are the question's. A capitalised word after another word is a name and stays."""
+    words left are the question's. A capitalised word after another word is a name and stays, unless that
+    word is chat too ("Halo Kak", "Selamat Pagi Kak": greetings typed in title case)."""
+    blanked_end = -1
 
     def blank(m: re.Match[str]) -> str:
-        before = text[max(0, m.start() - 80) : m.start()].rstrip()  # bounded: a match per word is linear
+        nonlocal blanked_end
+        start = max(0, m.start() - 80, blanked_end)  # bounded: a match per word is linear
+        before = text[start : m.start()].rstrip()
         if m.group()[:1].isupper() and before[-1:].isalnum():
             return m.group()
+        blanked_end = m.end()
         return " " * len(m.group())
 
     return _CHAT_RE.sub(blank, text)

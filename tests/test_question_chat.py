@@ -71,6 +71,14 @@ def test_chat_words_that_name_something_stay() -> None:
     assert "mm" in without_chat("katak berukuran 9,5 mm")  # a unit, not a hum
 
 
+def test_a_greeting_typed_in_title_case_is_chat_not_a_name() -> None:
+    # "Kak" after "Permisi" was kept as a name, and the seed document abstained: "Dokumen tidak menyebut kak."
+    assert analyze("Permisi Kak, apa tugas asisten menteri?").focus_words == ("tugas", "asisten", "menteri")
+    for message in ("Hai Kak", "Halo Kak Min.", "Selamat Pagi Kak", "Terima Kasih Banyak Kak!"):
+        assert analyze(message).vague, message
+    assert "Halo" in analyze("Halo, kapan gim Halo dirilis?").focus_words  # a name after a content word
+
+
 def test_the_question_of_a_message_is_its_sentence_ending_with_a_question_mark() -> None:
     long = (
         "Halo kak, saya mahasiswi sastra semester tiga dan sedang menimbang pekerjaan di perpustakaan, "
@@ -160,6 +168,16 @@ def test_the_result_shows_the_message_as_asked(fake_assistant) -> None:
     message = f"{PREAMBLE}Apa tugas utama asisten menteri?"
     result = fake_assistant.ask(message)
     assert result.question == message and result.notice is None
+
+
+@pytest.mark.slow
+def test_real_model_answers_behind_a_title_case_greeting(real_assistant) -> None:
+    # abstained with confidence 0.22, "Dokumen tidak menyebut kak."; "Hai Kak" was searched (off-topic)
+    result = real_assistant.ask("Permisi Kak, apa tugas asisten menteri?")
+    assert not result.abstained, (result.confidence, result.message)
+    assert result.passages[0].text.startswith("Tugas utama sebagai asisten"), result.passages[0].text
+    greeting = real_assistant.ask("Hai Kak")
+    assert greeting.abstained and greeting.reason == VAGUE_TEXT, greeting.confidence
 
 
 @pytest.mark.slow
