@@ -49,6 +49,7 @@ EMPTY_ALONE = frozenset(
 # they follow a lower-case word (not "PT. Pupuk", "Sony D. Kuncoro", "Prof. Djoko": abbreviations).
 _CLAUSE_END = re.compile(r"[?!]+|[.;:]+(?=\s)")
 _LAST_WORD = re.compile(r"[^\W\d_]*$")
+_TOPIC = frozenset("tentang soal mengenai terkait perihal seputar about regarding".split())  # "about"
 _FIRST_PERSON = frozenset("saya aku kami i my me we our".split())  # chat forms (gue, gw, aq) map to these
 # A web address pasted into the message: where something is, not words to look for ("https", "com").
 _ADDRESS_RE = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -111,9 +112,10 @@ def without_chat(text: str) -> str:
 def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:
     """The question of a message of several sentences: its sentences ending with "?", and those of the
     others that say what it is about ("Soal cuti tahunan. Berapa harinya?"), not those about the asker
-    (first person: "Saya mahasiswa HI.") nor those that name nothing (``names_something`` false:
-    "Terima kasih sebelumnya."). ``text`` itself when no sentence ends with "?", and always for a text
-    quoting something (a title, a saying: its sentences belong to the question)."""
+    (first person: "Saya mahasiswa HI.", unless it gives the topic of the question after it) nor those
+    that name nothing (``names_something`` false: "Terima kasih sebelumnya."). ``text`` itself when no
+    sentence ends with "?", and always for a text quoting something (a title, a saying: its sentences
+    belong to the question)."""
     if _QUOTES & set(text):
         return text
     clauses, start = [], 0
@@ -126,8 +128,24 @@ def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:
     clauses = [c for c in [*clauses, text[start:].strip()] if any(ch.isalnum() for ch in c)]  # not "?."
     if not any(c.endswith("?") for c in clauses):
         return text
-    kept = [c for c in clauses if c.endswith("?") or (not _FIRST_PERSON & _words(c) and names_something(c))]
+    kept = [
+        c
+        for c, after in zip(clauses, [*clauses[1:], ""])
+        if c.endswith("?")
+        or ((not _FIRST_PERSON & _words(c) or _leads_to(c, after)) and names_something(c))
+    ]
     return text if len(kept) == len(clauses) else " ".join(kept)
+
+
+def _leads_to(clause: str, question: str) -> bool:
+    """A sentence about the asker that holds the topic of the question right after it: it says what the
+    asking is about ("Saya ingin tahu tentang cuti pustakawan. Berapa hari per tahun?"), or the question
+    points back at it ("Aku tertarik jadi asisten menteri. Apa syaratnya?": -nya, its)."""
+    if not question.endswith("?"):
+        return False
+    return bool(_TOPIC & _words(clause)) or any(
+        len(w) > 5 and w.endswith("nya") and w not in STOPWORDS for w in _words(question)
+    )
 
 
 def _words(text: str) -> set[str]:
