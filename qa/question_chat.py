@@ -63,7 +63,8 @@ def unstretched(text: str) -> str:
     """``text`` with chat's stretched word endings undone: a last letter typed three times or more
     ("apaaa", "bangettt", "yaaa") once; typed twice, once when that gives a function or chat word ("yaa",
     "dongg", "kakk"): "saat", "maaf" stretch nothing, and English "too", "all", "free" stay as typed, as do
-    Roman numerals in lower case ("golongan iii" is not "golongan i")."""
+    Roman numerals in lower case ("golongan iii" is not "golongan i") and capitalised words, names ("Roh
+    Moo-hyun" is not "mau")."""
 
     def shorten(m: re.Match[str]) -> str:
         word = m.group()
@@ -74,7 +75,7 @@ def unstretched(text: str) -> str:
             return word
         if _ROMAN.fullmatch(word):
             return word
-        if run >= 3 or _is_function_or_chat(stem.lower() + last):
+        if run >= 3 or (word.islower() and _is_function_or_chat(stem + last)):  # not a name: "Moo-hyun"
             return stem + last
         return word
 

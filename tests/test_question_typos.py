@@ -104,6 +104,14 @@ def test_a_lower_case_roman_numeral_is_a_number_not_a_stretched_letter() -> None
     assert analyze("mmm").vague  # a hum, not the Roman 3000
 
 
+def test_a_name_with_a_doubled_last_letter_is_not_stretched() -> None:
+    # "Moo" was a stretched "mo" (chat for "mau", want): "Roh Moo-hyun" was looked for as "roh mau hyun"
+    assert unstretched("kapan Roh Moo-hyun menjabat presiden?") == "kapan Roh Moo-hyun menjabat presiden?"
+    assert "mau" not in analyze("kapan Roh Moo-hyun menjabat presiden?").terms
+    assert "Yaa" in analyze("kapan album Yaa Kun dirilis?").focus_words
+    assert unstretched("tugasnya apa yaa, kakk") == "tugasnya apa ya, kak"  # chat stretches still undone
+
+
 def test_itu_as_a_topic_marker_does_not_make_a_definition_question() -> None:
     assert analyze("pustakawan itu harus menguasai apa?").answer_type == "other"
     assert analyze("organisasi itu bernama apa?").answer_type == "other"
