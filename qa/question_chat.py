@@ -16,20 +16,25 @@ from collections.abc import Callable
 from .analysis import INFORMAL, STOPWORDS
 from .question_words import is_question_word
 
-# Words that are never what a question asks about: greetings, thanks, ways of addressing the reader, talk
-# about asking itself, a test message. Matched as whole words, in any case; a capitalised one inside a
-# sentence is kept (a name: "kapan Halo dirilis?").
+# Words that are never what a question asks about: greetings, thanks, apologies for asking, ways of
+# addressing the reader, talk about asking itself, a test message. Matched as whole words, in any case; a
+# capitalised one inside a sentence is kept (a name: "kapan Halo dirilis?").
 _CHAT_SPEC = """
 halo hallo helo hai hay hi hello hey hei permisi assalamualaikum selamat_pagi selamat_siang
 selamat_sore selamat_malam good_morning good_afternoon good_evening
 terima_kasih_banyak terima_kasih_sebelumnya makasih_banyak makasih_sebelumnya terima_kasih terimakasih
 makasih mksh trims thanks thank_you thx tq
+mohon_maaf_mengganggu mohon_maaf maaf_mengganggu maaf_sebelumnya maaf_ya sorry
 kak min gan sis bro mbak sob tanya bertanya nanya nanyain
 """
 _CHAT_PHRASES = sorted((w.replace("_", r"\s+") for w in _CHAT_SPEC.split()), key=len, reverse=True)
 # An interjection: a hum, a sigh, laughter ("hmm", "ehh", "wkwk", "hahaha", "hehe").
 _INTERJECTION = r"h+m+|m{3,}|e+h+|a+h+|o+h+|u+h+|w+k+(?:w+k+)*w*|(?:h+[aei]+)+h*|x+d+"
-_CHAT_RE = re.compile(rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION})(?![^\W_])", re.IGNORECASE)
+# "maaf" opening a message is an apology for asking ("maaf, apa …?"); elsewhere it may be asked about
+# ("bagaimana cara meminta maaf?").
+_CHAT_RE = re.compile(
+    rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION}|(?<![\s\S])maaf)(?![^\W_])", re.IGNORECASE
+)
 # Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
 # a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
 # more", "how come?"), a bare plea for help or information ("bisa bantu?", "minta info"), small talk

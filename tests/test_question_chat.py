@@ -79,6 +79,15 @@ def test_a_greeting_typed_in_title_case_is_chat_not_a_name() -> None:
     assert "Halo" in analyze("Halo, kapan gim Halo dirilis?").focus_words  # a name after a content word
 
 
+def test_an_apology_for_asking_is_not_what_is_asked_about() -> None:
+    # "maaf mengganggu, apa tugas asisten menteri?" abstained: "Dokumen tidak menyebut maaf mengganggu."
+    for message in ("maaf mengganggu, apa tugas asisten menteri?", "Mohon maaf kak, apa tugas asisten?"):
+        assert analyze(message).focus_words[:2] == ("tugas", "asisten"), message
+        assert not {"maaf", "mengganggu", "mohon"} & set(analyze(message).focus_words), message
+    assert analyze("maaf").vague
+    assert "maaf" in analyze("bagaimana cara meminta maaf?").focus_words  # asked about, not said
+
+
 def test_the_question_of_a_message_is_its_sentence_ending_with_a_question_mark() -> None:
     long = (
         "Halo kak, saya mahasiswi sastra semester tiga dan sedang menimbang pekerjaan di perpustakaan, "
@@ -194,6 +203,14 @@ def test_real_model_keeps_the_topic_given_in_a_sentence_about_the_asker(real_ass
     assert tasks.passages[0].text.startswith("Tugas utama sebagai asisten"), tasks.passages[0].text
     salary = real_assistant.ask("Saya mau tanya soal gaji asisten menteri. Berapa besarnya per bulan?")
     assert salary.abstained and "gaji" in salary.message, salary.message
+
+
+@pytest.mark.slow
+def test_real_model_answers_behind_an_apology(real_assistant) -> None:
+    # abstained with confidence 0.18, "Dokumen tidak menyebut maaf mengganggu."
+    result = real_assistant.ask("maaf mengganggu, apa tugas asisten menteri?")
+    assert not result.abstained, (result.confidence, result.message)
+    assert result.passages[0].text.startswith("Tugas utama sebagai asisten"), result.passages[0].text
 
 
 @pytest.mark.slow
