@@ -51,6 +51,24 @@ def test_a_spelled_number_alone_missing_names_the_rest_of_the_question() -> None
     assert missing_message(info, {"satu"}) == "Dokumen tidak menyebut jumlah rak dirawat pustakawan."
 
 
+def test_an_abstention_names_no_connective_or_follow_up_word() -> None:
+    # "Dokumen tidak menyebut terus pilot." for "Terus, apa bedanya asisten menteri dengan pilot?"
+    known = set(tokenize("asisten menteri beda"))
+    for question in (
+        "Terus, apa bedanya asisten menteri dengan pilot?",
+        "Oke. Lalu apa bedanya asisten menteri dengan pilot?",
+    ):
+        info = analyze(question)
+        missing = [s for s in info.focus_stems if s not in known]
+        assert missing_message(info, missing) == "Dokumen tidak menyebut pilot.", question
+
+
+@pytest.mark.slow
+def test_real_model_names_only_what_is_missing_after_a_connective(real_assistant) -> None:
+    result = real_assistant.ask("Terus, apa bedanya asisten menteri dengan pilot?")
+    assert result.abstained and result.message == "Dokumen tidak menyebut pilot.", result.message
+
+
 @pytest.mark.slow
 def test_real_model_names_what_is_missing_not_the_typo(pustakawan_assistant) -> None:
     for question, message in (
