@@ -19,7 +19,10 @@ _MAX_MESSAGE_WORDS = 8
 # them as focus words): linking verbs ("syarat menjadi asisten"), quantifiers ("banyak urusan"), chat
 # prepositions ("buat anak", "soal gaji": for, about) and spelled numbers, which there mostly stand for an
 # article ("satu pustakawan": "jumlah satu" says nothing).
-_MESSAGE_SKIP = frozenset("menjadi jadi banyak sedikit buat soal".split()) | NUMBER_WORDS
+# Connectives and assent ("Terus, apa bedanya …?", "Oke. Lalu …") name nothing either; not every
+# vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti").
+_CONNECTIVES = frozenset("terus lalu lanjut selanjutnya oke ok okay okey sip iya then so".split())
+MESSAGE_SKIP = frozenset("menjadi jadi banyak sedikit buat soal".split()) | NUMBER_WORDS | _CONNECTIVES
 # Nouns that are a measure themselves: a quantity question about them needs no "jumlah".
 _MEASURES = frozenset("umur usia tinggi berat luas jarak suhu lama durasi ukuran nomor panjang lebar".split())
 _LEAD = {
@@ -38,7 +41,7 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     (no focus; or every focus word is present and the question wants no typed answer such as a place or
     a time: then the gap is not something we can name)."""
     wanted = set(missing) if missing is not None else None
-    nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in _MESSAGE_SKIP]
+    nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in MESSAGE_SKIP]
     words = [w for w, s in nameable if wanted is None or s in wanted]
     lead = info.lead or _LEAD.get(info.answer_type)
     if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:

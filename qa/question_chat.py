@@ -16,20 +16,25 @@ from collections.abc import Callable
 from .analysis import INFORMAL, STOPWORDS
 from .question_words import is_question_word
 
-# Words that are never what a question asks about: greetings, thanks, ways of addressing the reader, talk
-# about asking itself, a test message. Matched as whole words, in any case; a capitalised one inside a
-# sentence is kept (a name: "kapan Halo dirilis?").
+# Words that are never what a question asks about: greetings, thanks, apologies for asking, ways of
+# addressing the reader, talk about asking itself, a test message. Matched as whole words, in any case; a
+# capitalised one inside a sentence is kept (a name: "kapan Halo dirilis?").
 _CHAT_SPEC = """
 halo hallo helo hai hay hi hello hey hei permisi assalamualaikum selamat_pagi selamat_siang
 selamat_sore selamat_malam good_morning good_afternoon good_evening
 terima_kasih_banyak terima_kasih_sebelumnya makasih_banyak makasih_sebelumnya terima_kasih terimakasih
 makasih mksh trims thanks thank_you thx tq
+mohon_maaf_mengganggu mohon_maaf maaf_mengganggu maaf_sebelumnya maaf_ya sorry
 kak min gan sis bro mbak sob tanya bertanya nanya nanyain
 """
 _CHAT_PHRASES = sorted((w.replace("_", r"\s+") for w in _CHAT_SPEC.split()), key=len, reverse=True)
 # An interjection: a hum, a sigh, laughter ("hmm", "ehh", "wkwk", "hahaha", "hehe").
-_INTERJECTION = r"h+m+|e+h+|a+h+|o+h+|u+h+|w+k+(?:w+k+)*w*|(?:h+[aei]+)+h*|x+d+"
-_CHAT_RE = re.compile(rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION})(?![^\W_])", re.IGNORECASE)
+_INTERJECTION = r"h+m+|m{3,}|e+h+|a+h+|o+h+|u+h+|w+k+(?:w+k+)*w*|(?:h+[aei]+)+h*|x+d+"
+# "maaf" opening a message is an apology for asking ("maaf, apa …?"); elsewhere it may be asked about
+# ("bagaimana cara meminta maaf?").
+_CHAT_RE = re.compile(
+    rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION}|(?<![\s\S])maaf)(?![^\W_])", re.IGNORECASE
+)
 # Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
 # a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
 # more", "how come?"), a bare plea for help or information ("bisa bantu?", "minta info"), small talk
@@ -49,17 +54,22 @@ EMPTY_ALONE = frozenset(
 # they follow a lower-case word (not "PT. Pupuk", "Sony D. Kuncoro", "Prof. Djoko": abbreviations).
 _CLAUSE_END = re.compile(r"[?!]+|[.;:]+(?=\s)")
 _LAST_WORD = re.compile(r"[^\W\d_]*$")
+_TOPIC = frozenset("tentang soal mengenai terkait perihal seputar about regarding".split())  # "about"
 _FIRST_PERSON = frozenset("saya aku kami i my me we our".split())  # chat forms (gue, gw, aq) map to these
 # A web address pasted into the message: where something is, not words to look for ("https", "com").
 _ADDRESS_RE = re.compile(r"(?<![^\W_])(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
+# A Roman numeral typed in lower case ("golongan iii", "abad xviii", "pasal xxx"): a number, not a stretch.
+_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 
 
 def unstretched(text: str) -> str:
     """``text`` with chat's stretched word endings undone: a last letter typed three times or more
     ("apaaa", "bangettt", "yaaa") once; typed twice, once when that gives a function or chat word ("yaa",
-    "dongg", "kakk"): "saat", "maaf" stretch nothing, and English "too", "all", "free" stay as typed."""
+    "dongg", "kakk"): "saat", "maaf" stretch nothing, and English "too", "all", "free" stay as typed, as do
+    Roman numerals in lower case ("golongan iii" is not "golongan i") and capitalised words, names ("Roh
+    Moo-hyun" is not "mau")."""
 
     def shorten(m: re.Match[str]) -> str:
         word = m.group()
@@ -68,7 +78,9 @@ def unstretched(text: str) -> str:
         run = len(word) - len(stem)
         if run < 2 or not last.isalpha() or not last.islower():  # "XXIII": Roman numerals, acronyms
             return word
-        if run >= 3 or _is_function_or_chat(stem.lower() + last):
+        if _ROMAN.fullmatch(word):
+            return word
+        if run >= 3 or (word.islower() and _is_function_or_chat(stem + last)):  # not a name: "Moo-hyun"
             return stem + last
         return word
 
@@ -87,12 +99,17 @@ def question_words_of(text: str) -> str:
 
 def without_chat(text: str) -> str:
     """``text`` with its greetings, thanks, address terms and interjections blanked out (spaces), so the
-    words left are the question's. A capitalised word after another word is a name and stays."""
+    words left are the question's. A capitalised word after another word is a name and stays, unless that
+    word is chat too ("Halo Kak", "Selamat Pagi Kak": greetings typed in title case)."""
+    blanked_end = -1
 
     def blank(m: re.Match[str]) -> str:
-        before = text[max(0, m.start() - 80) : m.start()].rstrip()  # bounded: a match per word is linear
+        nonlocal blanked_end
+        start = max(0, m.start() - 80, blanked_end)  # bounded: a match per word is linear
+        before = text[start : m.start()].rstrip()
         if m.group()[:1].isupper() and before[-1:].isalnum():
             return m.group()
+        blanked_end = m.end()
         return " " * len(m.group())
 
     return _CHAT_RE.sub(blank, text)
@@ -101,9 +118,10 @@ def without_chat(text: str) -> str:
 def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:
     """The question of a message of several sentences: its sentences ending with "?", and those of the
     others that say what it is about ("Soal cuti tahunan. Berapa harinya?"), not those about the asker
-    (first person: "Saya mahasiswa HI.") nor those that name nothing (``names_something`` false:
-    "Terima kasih sebelumnya."). ``text`` itself when no sentence ends with "?", and always for a text
-    quoting something (a title, a saying: its sentences belong to the question)."""
+    (first person: "Saya mahasiswa HI.", unless it gives the topic of the question after it) nor those
+    that name nothing (``names_something`` false: "Terima kasih sebelumnya."). ``text`` itself when no
+    sentence ends with "?", and always for a text quoting something (a title, a saying: its sentences
+    belong to the question)."""
     if _QUOTES & set(text):
         return text
     clauses, start = [], 0
@@ -116,8 +134,24 @@ def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:
     clauses = [c for c in [*clauses, text[start:].strip()] if any(ch.isalnum() for ch in c)]  # not "?."
     if not any(c.endswith("?") for c in clauses):
         return text
-    kept = [c for c in clauses if c.endswith("?") or (not _FIRST_PERSON & _words(c) and names_something(c))]
+    kept = [
+        c
+        for c, after in zip(clauses, [*clauses[1:], ""])
+        if c.endswith("?")
+        or ((not _FIRST_PERSON & _words(c) or _leads_to(c, after)) and names_something(c))
+    ]
     return text if len(kept) == len(clauses) else " ".join(kept)
+
+
+def _leads_to(clause: str, question: str) -> bool:
+    """A sentence about the asker that holds the topic of the question right after it: it says what the
+    asking is about ("Saya ingin tahu tentang cuti pustakawan. Berapa hari per tahun?"), or the question
+    points back at it ("Aku tertarik jadi asisten menteri. Apa syaratnya?": -nya, its)."""
+    if not question.endswith("?"):
+        return False
+    return bool(_TOPIC & _words(clause)) or any(
+        len(w) > 5 and w.endswith("nya") and w not in STOPWORDS for w in _words(question)
+    )
 
 
 def _words(text: str) -> set[str]:

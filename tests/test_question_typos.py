@@ -51,6 +51,24 @@ def test_a_spelled_number_alone_missing_names_the_rest_of_the_question() -> None
     assert missing_message(info, {"satu"}) == "Dokumen tidak menyebut jumlah rak dirawat pustakawan."
 
 
+def test_an_abstention_names_no_connective_or_follow_up_word() -> None:
+    # "Dokumen tidak menyebut terus pilot." for "Terus, apa bedanya asisten menteri dengan pilot?"
+    known = set(tokenize("asisten menteri beda"))
+    for question in (
+        "Terus, apa bedanya asisten menteri dengan pilot?",
+        "Oke. Lalu apa bedanya asisten menteri dengan pilot?",
+    ):
+        info = analyze(question)
+        missing = [s for s in info.focus_stems if s not in known]
+        assert missing_message(info, missing) == "Dokumen tidak menyebut pilot.", question
+
+
+@pytest.mark.slow
+def test_real_model_names_only_what_is_missing_after_a_connective(real_assistant) -> None:
+    result = real_assistant.ask("Terus, apa bedanya asisten menteri dengan pilot?")
+    assert result.abstained and result.message == "Dokumen tidak menyebut pilot.", result.message
+
+
 @pytest.mark.slow
 def test_real_model_names_what_is_missing_not_the_typo(pustakawan_assistant) -> None:
     for question, message in (
@@ -91,6 +109,25 @@ def test_a_stretched_word_ending_is_the_word(typed: str, meant: str) -> None:
 def test_doubled_letters_of_words_numerals_and_units_stay() -> None:
     assert unstretched("saat maaf too all free 9,5 mm") == "saat maaf too all free 9,5 mm"
     assert "XXIII" in analyze("kapan pekan olahraga XXIII dibuka?").names  # a Roman numeral
+
+
+def test_a_lower_case_roman_numeral_is_a_number_not_a_stretched_letter() -> None:
+    # "iii" was read as a stretched "i" (then dropped as a lone letter): "golongan iii" asked about "golongan"
+    # only, "abad xviii" became "abad xvi", another century
+    typed = "gaji golongan iii berapa? abad xviii, pasal xxx"
+    assert unstretched(typed) == typed
+    assert "iii" in analyze("berapa gaji pns golongan iii?").focus_words
+    assert "xviii" in analyze("siapa raja abad xviii?").focus_words
+    assert unstretched("apaaa sihh, hmm") == "apa sih, hm"  # stretched words still undone
+    assert analyze("mmm").vague  # a hum, not the Roman 3000
+
+
+def test_a_name_with_a_doubled_last_letter_is_not_stretched() -> None:
+    # "Moo" was a stretched "mo" (chat for "mau", want): "Roh Moo-hyun" was looked for as "roh mau hyun"
+    assert unstretched("kapan Roh Moo-hyun menjabat presiden?") == "kapan Roh Moo-hyun menjabat presiden?"
+    assert "mau" not in analyze("kapan Roh Moo-hyun menjabat presiden?").terms
+    assert "Yaa" in analyze("kapan album Yaa Kun dirilis?").focus_words
+    assert unstretched("tugasnya apa yaa, kakk") == "tugasnya apa ya, kak"  # chat stretches still undone
 
 
 def test_itu_as_a_topic_marker_does_not_make_a_definition_question() -> None:
