@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .abstention import VAGUE_TEXT, missing_reason
@@ -21,6 +22,7 @@ from .question_text import SCAN_CHARS, clean_question, whole_words
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
     from .rerank import TrustedSearch
+    from .spelling import Speller
     from .store import StoredIndex
 
 DEFAULT_K = 3
@@ -179,7 +181,7 @@ class Assistant:
             short, cut = self.encoder.truncate(part)
             short = whole_words(short, part) if cut else short
             cleaned.append(short if cut or part == q else q)
-            searched.append(short)
+            searched.append(self.speller.correct(short))  # "mentri" is read as the corpus's "menteri"
             cut = cut or len(str(raw)) > SCAN_CHARS
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
             vague.append(analyze(short).vague)
@@ -190,6 +192,14 @@ class Assistant:
             Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, s, next(rankings), n)
             for q, s, n, v in zip(cleaned, searched, notices, vague)
         ]
+
+    @cached_property
+    def speller(self) -> Speller:
+        """The corpus's words, for reading a misspelt question word as one of them (built on first use)."""
+        from .spelling import Speller
+
+        texts = (doc.text for doc in self.documents.values())
+        return Speller(texts, self.index.lexical.term_postings()[0])
 
     def _result(self, shown: str, question: str, found: tuple, notice: str | None) -> Result:
         """The result for ``shown`` (what the user asked) from the search of ``question`` (its part the

@@ -1,0 +1,125 @@
+"""Misspelt content words read as the corpus word they are one typo away from (docs/reliability.md
+section 39): "mentri" is the document's "menteri", never a word it "does not state"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.analysis import tokenize
+from qa.question_text import clean_question
+from qa.spelling import Speller
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = (ROOT / "corpus" / "asisten-menteri-kerjasama-luar-negeri.txt").read_text(encoding="utf-8")
+
+
+def speller(*texts: str) -> Speller:
+    return Speller(texts, {s for t in texts for s in tokenize(t)})
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("asisten mentri harus bisa negosiasi ga?", "asisten menteri harus bisa negosiasi ga?"),
+        ("apa beda asisten menteri dan diplmat?", "apa beda asisten menteri dan diplomat?"),
+        ("urusan luar negri apa saja?", "urusan luar negeri apa saja?"),
+        ("Mentri butuh asisten apa?", "menteri butuh asisten apa?"),  # opening the question
+        (
+            "kapan asisten menteri mengkoordinasikan pertmeuan?",
+            "kapan asisten menteri mengkoordinasikan pertemuan?",
+        ),
+    ],
+)
+def test_a_content_word_one_typo_from_a_corpus_word_is_that_word(typed: str, meant: str) -> None:
+    assert speller(SEED).correct(typed) == meant
+
+
+def test_known_short_capitalised_numeric_and_function_words_stay() -> None:
+    sp = speller(SEED, "Menteri Sukarno bekerja di Jakarta pada 2019. Jenis tenis apa?")
+    for question in (
+        "apakah asisten menteri sering rapat?",  # "rapat" is no typo of anything the corpus has
+        "siapa Mentri di kabinet?",  # capitalised inside the question: a name
+        "apa itu MNTRI?",  # an acronym
+        "gaji asisten 20199?",  # a number
+        "negr apa?",  # four letters: too short to guess
+        "tolong jelaskan tugas asisten menteri",  # the corpus knows every word
+    ):
+        assert sp.correct(question) == question
+
+
+def test_letters_added_or_replaced_are_not_guessed() -> None:
+    # Without a dictionary of the language these are real words one edit from a corpus word: "makan"
+    # (eat) is "akan" plus a letter, "malam" (night) "dalam" with one replaced, "tenis" "jenis".
+    sp = speller("akan dalam jenis jenis bahan dapat")
+    for question in ("kapan makan malam?", "pelatih tenis siapa?", "badan apa?", "kapan rapat?"):
+        assert sp.correct(question) == question
+
+
+def test_an_ambiguous_typo_takes_only_a_clearly_more_frequent_word() -> None:
+    assert speller("bahan bahun").correct("apa bahn nya?") == "apa bahn nya?"  # bahan or bahun: no guess
+    assert speller("bahan " * 5 + "bahun").correct("ada bahnnya?") == "ada bahnnya?"  # -nya: unknown form
+    assert speller("kantor " * 6 + "kantur").correct("alamat kntor?") == "alamat kantor?"
+
+
+def test_an_english_question_is_left_as_typed() -> None:
+    sp = speller(SEED)
+    assert sp.correct("what does the mentri assistant do?") == "what does the mentri assistant do?"
+
+
+def test_no_stored_question_is_read_differently() -> None:
+    """The models were trained on these questions as typed: the runtime must read them alike (or retrain)."""
+    sets = {
+        ROOT / "corpus": [
+            "eval/dev_questions",
+            "eval/dev_offtopic",
+            "eval/dev_unanswerable",
+            "train/offtopic",
+            "train/seed_answerable",
+            "train/seed_unanswerable",
+            "eval/own/seed_unanswerable",
+            "eval/own/content_free",
+        ],
+        ROOT / "data/eval/facqa/corpus": ["eval/facqa/questions_train", "eval/facqa/questions_valid"],
+        ROOT / "data/eval/facqa_unanswerable/corpus": [
+            "eval/facqa_unanswerable/answerable_valid",
+            "eval/facqa_unanswerable/unanswerable_valid",
+        ],
+        ROOT / "data/eval/pustakawan/corpus": ["eval/pustakawan/questions", "eval/pustakawan/unanswerable"],
+    }
+    for profile in sorted((ROOT / "data/train/profiles").glob("*.jsonl")):
+        sets[profile.with_suffix("")] = [f"train/profiles/{profile.stem}"]
+    changed, seen = [], 0
+    for corpus, files in sets.items():
+        sp = speller(*(p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))))
+        for name in files:
+            for line in (ROOT / "data" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    q = clean_question(json.loads(line)["question"])
+                    seen += 1
+                    if sp.correct(q) != q:
+                        changed.append(q)
+    assert seen > 3000 and changed == []
+
+
+def test_the_assistant_searches_the_corrected_question(fake_assistant) -> None:
+    typed = fake_assistant.ask("urusan luar negri apa saja yg dipegang asisten mentri?")
+    meant = fake_assistant.ask("urusan luar negeri apa saja yg dipegang asisten menteri?")
+    assert typed.question == "urusan luar negri apa saja yg dipegang asisten mentri?"  # shown as typed
+    assert [(p.chunk_id, p.lexical_score) for p in typed.passages] == [
+        (p.chunk_id, p.lexical_score) for p in meant.passages
+    ]
+    assert (typed.confidence, typed.message) == (meant.confidence, meant.message)
+    assert typed.passages[0].lexical_score > 0
+
+
+@pytest.mark.slow
+def test_real_model_answers_a_typod_question_and_names_no_typo(real_assistant) -> None:
+    answered = real_assistant.ask("asisten mentri harus bisa negosiasi ga?")
+    assert not answered.abstained, answered.message
+    assert "bernegosiasi" in answered.passages[0].text
+    unanswerable = real_assistant.ask("berapa gaji asisten mentri?")
+    assert unanswerable.abstained
+    assert unanswerable.message == "Dokumen tidak menyebut jumlah gaji."
