@@ -5,12 +5,14 @@ keyword channel missed it and the abstention named the typo. The only dictionary
 own: a question word the corpus does not know (as typed nor by stem), of at least ``MIN_LETTERS``
 letters, that is a corpus word with one vowel left out (chat spelling drops vowels: mentri, negri,
 diplmat) or with two neighbouring letters swapped (thaun), both after the first letter, is read as that
-word when exactly one corpus word fits, or one clearly more frequent than the others. A letter added or
-replaced is not guessed: without a dictionary of the language, "makan" (eat) would become the corpus's
-"akan", "malam" (night) "dalam", "tenis" "jenis" (measured on the stored questions, docs/reliability.md
-section 39). Numbers, names (capitalised inside the question), acronyms, function, question and chat
-words, and English questions stay as typed. The corpus words are indexed once per index, lazily, by
-their vowel-less forms: a question costs a set lookup per word, and a few more for an unknown one.
+word when exactly one corpus word fits, or one clearly more frequent than the others, and that word is no
+function word ("merek", brand, is not "mereka") and the typed one does not open with ng-/ny- as chat
+words do ("ngeri", scary, is not "negeri"; section 40). A letter added or replaced is not guessed:
+without a dictionary of the language, "makan" (eat) would become the corpus's "akan", "malam" (night)
+"dalam", "tenis" "jenis" (measured on the stored questions, docs/reliability.md section 39). Numbers,
+names (capitalised inside the question), acronyms, function, question and chat words, and English
+questions stay as typed. The corpus words are indexed once per index, lazily, by their vowel-less forms:
+a question costs a set lookup per word, and a few more for an unknown one.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .question_words import WORD_RE, is_question_word
 MIN_LETTERS = 5  # shorter words have too many neighbours one typo away ("bank", "bang", "bagi")
 CLEAR_MARGIN = 3  # a candidate "clearly most frequent": at least this many times the next one's count
 VOWELS = frozenset("aeiou")
+CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
 # Typos of stored training questions (FacQA's) the shipped models learnt as typed: read as typed, so the
 # runtime reads every stored question as training did (tests/test_spelling.py checks the list is whole).
 # They go when the models are retrained with the correction.
@@ -82,8 +85,12 @@ class Speller:
         if self.knows(low):
             return None
         found = self._by_dropped_vowel.get(low, set()) | {w for w in _swapped(low) if w in self.counts}
+        if low[:2] in CHAT_ONSETS:  # "ngeri" (scary) is no "negeri": chat verbs open so (ngopi, nyari)
+            found = {w for w in found if w[:1] + w[2:] != low}
         ranked = sorted(found, key=lambda w: (-self.counts[w], w))
         if not ranked:
+            return None
+        if ranked[0] in _LEAVE:  # "merek" (brand) is no "mereka": a content word never turns a function word
             return None
         if len(ranked) == 1 or self.counts[ranked[0]] >= CLEAR_MARGIN * self.counts[ranked[1]]:
             return ranked[0]
