@@ -28,6 +28,7 @@ from .question_names import NUMBER_WORDS
 from .question_words import WORD_RE, is_question_word
 
 MIN_LETTERS = 5  # shorter words have too many neighbours one typo away ("bank", "bang", "bagi")
+LONG_WORD = 7  # a vowel left out at the end or beside another vowel is guessed from this many letters on
 CLEAR_MARGIN = 3  # a candidate "clearly most frequent": at least this many times the next one's count
 VOWELS = frozenset("aeiou")
 CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
@@ -47,8 +48,19 @@ _LEAVE = (
 
 
 def _vowel_dropped(word: str) -> set[str]:
-    """``word`` with one vowel after its first letter left out: "menteri" → "mentri", "mnteri", …"""
-    return {word[:i] + word[i + 1 :] for i, c in enumerate(word) if i and c in VOWELS}
+    """``word`` with one vowel after its first letter left out: "menteri" → "mentri", "mnteri", …
+
+    A vowel at the end or next to another vowel is only taken as left out of a long word: in a short one
+    that is mostly a real word ("merek" of "mereka", "sukar" "sukara", "darah" "daerah", "panti" "pantai",
+    "bagan" "bagian", "being" "boeing"). One of a double vowel is a typo ("perusahan")."""
+    found = set()
+    for i, c in enumerate(word):
+        if i and c in VOWELS:
+            key, before, after = word[:i] + word[i + 1 :], word[i - 1], word[i + 1 : i + 2]
+            risky = not after or (before in VOWELS and before != c) or (after in VOWELS and after != c)
+            if not risky or len(key) >= LONG_WORD:
+                found.add(key)
+    return found
 
 
 def _swapped(word: str) -> set[str]:

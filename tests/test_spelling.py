@@ -79,6 +79,26 @@ def test_a_word_opening_with_ng_or_ny_is_no_dropped_vowel() -> None:
     assert sp.correct("nyanyin luar negri?") == "nyanyian luar negeri?"  # a vowel dropped further on is
 
 
+def test_a_short_word_short_of_a_final_or_paired_vowel_is_a_real_word() -> None:
+    # On FacQA's news corpus every one of these real words (difficult, urban, terrace, chart, orphanage,
+    # capture, being, angry) was read as the corpus word it is with a vowel added at its end or beside one.
+    news = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data/eval/facqa/corpus").rglob("*.txt"))]
+    sp = speller(*news)
+    for question in (
+        "mengapa sukar mendapat beasiswa?",  # sukara
+        "kawasan urban mana yang banjir?",  # urbana
+        "siapa duduk di teras rumah?",  # terasa
+        "bagan organisasi partai seperti apa?",  # bagian
+        "panti asuhan mana yang dibantu?",  # pantai
+        "siapa yang mereka tawan?",  # taiwan
+        "apa kata human being dalam pidato itu?",  # boeing: an English word in an Indonesian question
+        "siapa yang berang dengan keputusan itu?",  # beruang
+    ):
+        assert sp.correct(question) == question
+    # A long word may still miss such a vowel, and a double vowel is still one too many.
+    assert sp.correct("apa kegitan perusahan itu?") == "apa kegiatan perusahaan itu?"
+
+
 def test_an_ambiguous_typo_takes_only_a_clearly_more_frequent_word() -> None:
     assert speller("bahan bahun").correct("apa bahn nya?") == "apa bahn nya?"  # bahan or bahun: no guess
     assert speller("bahan " * 5 + "bahun").correct("ada bahnnya?") == "ada bahnnya?"  # -nya: unknown form
