@@ -146,6 +146,17 @@ def test_no_stored_question_is_read_differently() -> None:
     assert seen > 3000 and changed == []
 
 
+def test_every_word_trained_as_typed_would_be_read_otherwise(monkeypatch) -> None:
+    """The list holds no word the speller leaves anyway ("mlalui": "melalui" is a function word)."""
+    import qa.spelling
+
+    news = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data/eval/facqa/corpus").rglob("*.txt"))]
+    sp = speller(*news)
+    for word in qa.spelling.TRAINED_AS_TYPED:
+        monkeypatch.setattr(qa.spelling, "_LEAVE", qa.spelling._LEAVE - {word})
+        assert sp.suggest(word), word
+
+
 def test_the_assistant_searches_the_corrected_question(fake_assistant) -> None:
     typed = fake_assistant.ask("urusan luar negri apa saja yg dipegang asisten mentri?")
     meant = fake_assistant.ask("urusan luar negeri apa saja yg dipegang asisten menteri?")
