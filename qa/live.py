@@ -163,7 +163,9 @@ class LiveAssistant:
         from .assistant import Assistant
 
         try:
-            return None, Assistant(old.settings, build="never", encoder=old.encoder, log=self.log)
+            fresh = Assistant(old.settings, build="never", encoder=old.encoder, log=self.log)
+            fresh.speller  # noqa: B018 - the new corpus's words, read here and not by the next visitor
+            return None, fresh
         except QAError as exc:
             return f"the index changed but cannot be opened ({exc.message})", None
         except Exception as exc:  # noqa: BLE001 - a bug must not take down a server that answers

@@ -5,12 +5,14 @@ keyword channel missed it and the abstention named the typo. The only dictionary
 own: a question word the corpus does not know (as typed nor by stem), of at least ``MIN_LETTERS``
 letters, that is a corpus word with one vowel left out (chat spelling drops vowels: mentri, negri,
 diplmat) or with two neighbouring letters swapped (thaun), both after the first letter, is read as that
-word when exactly one corpus word fits, or one clearly more frequent than the others. A letter added or
-replaced is not guessed: without a dictionary of the language, "makan" (eat) would become the corpus's
-"akan", "malam" (night) "dalam", "tenis" "jenis" (measured on the stored questions, docs/reliability.md
-section 39). Numbers, names (capitalised inside the question), acronyms, function, question and chat
-words, and English questions stay as typed. The corpus words are indexed once per index, lazily, by
-their vowel-less forms: a question costs a set lookup per word, and a few more for an unknown one.
+word when exactly one corpus word fits, or one clearly more frequent than the others, and that word is no
+function word ("merek", brand, is not "mereka") and the typed one does not open with ng-/ny- as chat
+words do ("ngeri", scary, is not "negeri"; section 40). A letter added or replaced is not guessed:
+without a dictionary of the language, "makan" (eat) would become the corpus's "akan", "malam" (night)
+"dalam", "tenis" "jenis" (measured on the stored questions, docs/reliability.md section 39). Numbers,
+names (capitalised inside the question), acronyms, function, question and chat words, and English
+questions stay as typed. The corpus words are indexed once per index, lazily, by their vowel-less forms:
+a question costs a set lookup per word, and a few more for an unknown one.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from .question_names import NUMBER_WORDS
 from .question_words import WORD_RE, is_question_word
 
 MIN_LETTERS = 5  # shorter words have too many neighbours one typo away ("bank", "bang", "bagi")
+LONG_WORD = 7  # a vowel left out at the end or beside another vowel is guessed from this many letters on
 CLEAR_MARGIN = 3  # a candidate "clearly most frequent": at least this many times the next one's count
 VOWELS = frozenset("aeiou")
+CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
 # Typos of stored training questions (FacQA's) the shipped models learnt as typed: read as typed, so the
 # runtime reads every stored question as training did (tests/test_spelling.py checks the list is whole).
 # They go when the models are retrained with the correction.
-TRAINED_AS_TYPED = frozenset("karirnya mlalui penyelenggaran thaun".split())
+TRAINED_AS_TYPED = frozenset("karirnya penyelenggaran thaun".split())
 _LEAVE = (
     TRAINED_AS_TYPED
     | STOPWORDS
@@ -44,8 +48,19 @@ _LEAVE = (
 
 
 def _vowel_dropped(word: str) -> set[str]:
-    """``word`` with one vowel after its first letter left out: "menteri" → "mentri", "mnteri", …"""
-    return {word[:i] + word[i + 1 :] for i, c in enumerate(word) if i and c in VOWELS}
+    """``word`` with one vowel after its first letter left out: "menteri" → "mentri", "mnteri", …
+
+    A vowel at the end or next to another vowel is only taken as left out of a long word: in a short one
+    that is mostly a real word ("merek" of "mereka", "sukar" "sukara", "darah" "daerah", "panti" "pantai",
+    "bagan" "bagian", "being" "boeing"). One of a double vowel is a typo ("perusahan")."""
+    found = set()
+    for i, c in enumerate(word):
+        if i and c in VOWELS:
+            key, before, after = word[:i] + word[i + 1 :], word[i - 1], word[i + 1 : i + 2]
+            risky = not after or (before in VOWELS and before != c) or (after in VOWELS and after != c)
+            if not risky or len(key) >= LONG_WORD:
+                found.add(key)
+    return found
 
 
 def _swapped(word: str) -> set[str]:
@@ -82,8 +97,12 @@ class Speller:
         if self.knows(low):
             return None
         found = self._by_dropped_vowel.get(low, set()) | {w for w in _swapped(low) if w in self.counts}
+        if low[:2] in CHAT_ONSETS:  # "ngeri" (scary) is no "negeri": chat verbs open so (ngopi, nyari)
+            found = {w for w in found if w[:1] + w[2:] != low}
         ranked = sorted(found, key=lambda w: (-self.counts[w], w))
         if not ranked:
+            return None
+        if ranked[0] in _LEAVE:  # "merek" (brand) is no "mereka": a content word never turns a function word
             return None
         if len(ranked) == 1 or self.counts[ranked[0]] >= CLEAR_MARGIN * self.counts[ranked[1]]:
             return ranked[0]

@@ -232,3 +232,19 @@ def test_an_assistant_replaced_by_a_reopen_is_freed(settings, tmp_path) -> None:
     assert app.live.reopen_if_changed()
     gc.collect()
     assert replaced() is None  # a server that follows many rebuilds does not keep every index in memory
+
+
+def test_a_reopened_index_comes_with_its_own_words_read_before_it_serves(settings, tmp_path) -> None:
+    """The speller follows the index (docs/reliability.md section 40): the rebuilt corpus's words are
+    read in the background reopen (seconds for 10 MB of text), not by the first visitor after it."""
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    app.live = type(app.live)(app.live.current(), 0.0, log=lambda m: None)
+    old = app.live.current()
+    typed = "kantor di gedung pancsila?"
+    assert old.speller.correct(typed) == typed  # the corpus has no "Pancasila" yet
+    _rebuild(settings)
+    assert app.live.reopen_if_changed()
+    fresh = app.live.current()
+    assert "speller" in vars(fresh)  # built by the reopen, before any question
+    assert fresh.speller.correct(typed) == "kantor di gedung pancasila?"
+    assert old.speller.correct(typed) == typed  # a request pinned to the old index reads it as before
