@@ -11,6 +11,14 @@ from qa.readers import READERS
 DUTY = "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur utama."
 
 
+def article_lines(heading: str, filler: int, body: str, name: str) -> list[str]:
+    """The lines read from a page of a heading, ``filler`` numbered paragraphs, then ``body``: at 0 a short
+    page (read block by block), at 4 a long one (read by trafilatura); the tests run both readings."""
+    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
+    page = f"<html><body><article><h1>{heading}</h1>{fill}{body}</article></body></html>"
+    return READERS[".html"].read(page.encode(), name).text.splitlines()
+
+
 def word_page(filler: int, body: str, after: str = "") -> bytes:
     """A page as Word saves it: the document in ``div.WordSection1`` (``filler`` paragraphs, then
     ``body``), then ``after`` (Word's lists of notes or comments), in Windows-1252."""
@@ -85,15 +93,12 @@ def test_a_word_saved_pages_comments_are_dropped(filler: int) -> None:
 def test_aria_hidden_text_reads_alike_on_short_and_long_pages(filler: int) -> None:
     """trafilatura dropped every ``aria-hidden`` element (an accordion's collapsed answer with it), the
     block reading of a short page none (an icon's ligature "expand_more" became a word)."""
-    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
-    page = (
-        f"<html><body><article><h1>Tanya jawab</h1>{fill}"
+    body = (
         '<h2><button>Berapa lama masa kontrak? <span class="material-icons" aria-hidden="true">expand_more'
         '</span></button></h2><div class="panel" aria-hidden="true"><p>Kontrak penerjemah berlaku dua '
-        'tahun dan dapat diperpanjang.</p></div><p>Honor dibayar per halaman<i aria-hidden="true">★</i>.'
-        "</p></article></body></html>"
+        'tahun dan dapat diperpanjang.</p></div><p>Honor dibayar per halaman<i aria-hidden="true">★</i>.</p>'
     )
-    lines = READERS[".html"].read(page.encode(), "faq.html").text.splitlines()
+    lines = article_lines("Tanya jawab", filler, body, "faq.html")
     assert lines[filler:] == [
         "Kontrak penerjemah berlaku dua tahun dan dapat diperpanjang.",
         "Honor dibayar per halaman.",
@@ -106,16 +111,15 @@ def test_preformatted_text_keeps_its_lines_and_code_without_code_tags_is_dropped
     Jakarta Pusat"); a code block marked by its class only (``<pre class="language-python">``, a
     highlighter's ``<div class="highlight"><pre>``) or by its text (a bare ``<pre>`` of C) was read as
     text ("tarif = 2_000_000"). Prose wrapped at a fixed width stays one sentence."""
-    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
-    page = (
-        f"<html><body><article><h1>Lamaran</h1>{fill}<pre>Asosiasi Juru Bahasa Indonesia\n"
+    body = (
+        "<pre>Asosiasi Juru Bahasa Indonesia\n"
         "Jl. Merdeka Barat <b>No. 10</b>\nJakarta Pusat\nhttps://ajbi.or.id/lamaran_kerja\n\n"
         "Surat lamaran memuat riwayat kerja dan\ncontoh "
         "terjemahan.</pre><p>Kirim lamaran ke alamat itu.</p><pre>int tarif = 2000000;\nkirim(tarif);</pre>"
         '<pre class="language-python">tarif = 2_000_000</pre><div class="highlight"><pre>cetak(tarif)</pre>'
-        "</div><pre><samp>$ kirim --lamaran</samp></pre></article></body></html>"
+        "</div><pre><samp>$ kirim --lamaran</samp></pre>"
     )
-    lines = READERS[".html"].read(page.encode(), "lamaran.html").text.splitlines()
+    lines = article_lines("Lamaran", filler, body, "lamaran.html")
     assert lines[filler:] == [
         "Asosiasi Juru Bahasa Indonesia",
         "Jl. Merdeka Barat No. 10",
@@ -134,15 +138,14 @@ def test_a_tables_bold_first_row_names_its_columns(filler: int) -> None:
     """A table whose header is a first row of bold cells (Word's "Save as Web Page", many editors) or a
     ``<thead>`` of ``<td>``: its rows named no column ("Simultan; Rp2.000.000.", left in section 8).
     A first row with one plain cell is data, and stays a row."""
-    fill = "".join(f"<p>{i}. {DUTY}</p>" for i in range(filler))
-    page = (
-        f"<html><body><article><h1>Tarif</h1>{fill}<table><tr><td><p><b>Jenis</b></p></td><td><strong>"
+    body = (
+        "<table><tr><td><p><b>Jenis</b></p></td><td><strong>"
         "Tarif <b>per</b> hari</strong></td></tr><tr><td>Simultan</td><td>Rp2.000.000</td></tr></table>"
         "<table><thead><tr><td>Bahasa</td><td>Penerjemah</td></tr></thead><tr><td>Arab</td><td>Dua orang</td>"
         "</tr></table><table><tr><td><b>Konsekutif</b></td><td>Rp1.500.000</td></tr><tr><td>Bisik</td>"
-        "<td>Rp1.000.000</td></tr></table></article></body></html>"
+        "<td>Rp1.000.000</td></tr></table>"
     )
-    lines = READERS[".html"].read(page.encode(), "tarif.html").text.splitlines()
+    lines = article_lines("Tarif", filler, body, "tarif.html")
     assert lines[filler:] == [
         "Jenis: Simultan; Tarif per hari: Rp2.000.000.",
         "Bahasa: Arab; Penerjemah: Dua orang.",
@@ -155,10 +158,10 @@ def test_a_bold_first_row_holding_an_amount_is_data() -> None:
     """Section 37: a first row set in bold to mark the top entry ("Budi", "30") was taken for a header:
     every row below read "Budi: Sari; 30: 25.", Sari's age filed under Budi. A cell that is an amount
     (not a year: "2023" heads a report's column) makes the bold row data."""
-    page = (
-        "<html><body><article><h1>Peserta</h1><table><tr><td><b>Budi</b></td><td><b>30</b></td></tr>"
+    body = (
+        "<table><tr><td><b>Budi</b></td><td><b>30</b></td></tr>"
         "<tr><td>Sari</td><td>25</td></tr></table><table><tr><td><b>Uraian</b></td><td><b>2023</b></td>"
-        "</tr><tr><td>Honor</td><td>Rp1.500.000</td></tr></table></article></body></html>"
+        "</tr><tr><td>Honor</td><td>Rp1.500.000</td></tr></table>"
     )
-    lines = READERS[".html"].read(page.encode(), "peserta.html").text.splitlines()
+    lines = article_lines("Peserta", 0, body, "peserta.html")
     assert lines == ["Budi; 30.", "Sari; 25.", "Uraian: Honor; 2023: Rp1.500.000."]
