@@ -11,6 +11,12 @@ from qa.question import analyze
 from qa.question_chat import unstretched
 
 
+def read_as(question: str) -> tuple:
+    """What the models take from ``question``: its answer type, its search terms, its focus words."""
+    info = analyze(question)
+    return info.answer_type, info.terms, info.focus_words
+
+
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
@@ -22,8 +28,7 @@ from qa.question_chat import unstretched
     ],
 )
 def test_a_question_word_missing_a_letter_is_still_a_question_word(typed: str, meant: str) -> None:
-    got, want = analyze(typed), analyze(meant)
-    assert (got.answer_type, got.terms, got.focus_words) == (want.answer_type, want.terms, want.focus_words)
+    assert read_as(typed) == read_as(meant)
 
 
 def test_short_question_words_are_not_guessed_from_other_words() -> None:
@@ -102,8 +107,7 @@ def test_real_model_does_not_answer_whats_this(pustakawan_assistant) -> None:
     ],
 )
 def test_a_stretched_word_ending_is_the_word(typed: str, meant: str) -> None:
-    got, want = analyze(typed), analyze(meant)
-    assert (got.answer_type, got.terms, got.focus_words) == (want.answer_type, want.terms, want.focus_words)
+    assert read_as(typed) == read_as(meant)
 
 
 def test_doubled_letters_of_words_numerals_and_units_stay() -> None:
