@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.chunking import ABBREVIATIONS
+from qa.boundaries import ABBREVIATIONS
 
 SEED = 6  # the issue number; any fixed value would do
 SENTENCES_PER_DOC = 500

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .boundaries import sentence_ends  # where a sentence ends inside a line
+
 SPLITTER = "sentences-id-v4"  # name recorded in the index manifest; bump if behaviour changes
 # Longest passage sentence, in characters: a longer "sentence" (a line without punctuation, a table dump)
 # is cut at word boundaries into pieces of at most this size, so a passage stays readable and within the
@@ -19,37 +21,7 @@ SPLITTER = "sentences-id-v4"  # name recorded in the index manifest; bump if beh
 # than 560 characters.
 MAX_SENTENCE_CHARS = 1000
 
-# Abbreviations after which a period never ends a sentence (without the final dot; lower-cased unless the
-# word is all caps, since "ke BPK. Uang" is an acronym ending a sentence, not "Bpk.").
-# Conservative on purpose: merging two sentences costs less than cutting one in half. "Ibu" and "hal"
-# are words ("dalam banyak hal."), so they are not listed. Single letters and dotted initials (J., B.J.,
-# S.H., S.E., a.n.) are recognised by pattern instead of being listed.
-_ABBREVIATION_GROUPS = (
-    "yth bpk bp sdr sdri tn ny mr mrs ms dr drs dra prof ir hj moh muh abd ust jr sr",  # titles, names
-    "s.kom m.kom s.pd m.pd s.sos s.ag m.ag s.psi s.ip m.hum m.kes m.si m.sc ph.d",  # academic degrees
-    "jl gg kec kab kel prov ds kp st",  # addresses
-    "no hlm vol rp tgl thn bln pt cv tbk PT CV",  # numbers, money, dates, companies
-    "jan feb apr agt agu sept okt nop nov des",  # months (not mar/jun/jul: also names)
-    "tsb dkk a.n u.p a.l s.d e.g i.e vs",  # running text
-    "YTH JL NO KEC KAB PROV PROF DRS",  # all-caps forms that are not also common acronyms (unlike BPK, BP)
-)
-ABBREVIATIONS: frozenset[str] = frozenset(" ".join(_ABBREVIATION_GROUPS).split())
-# Abbreviations that commonly end a list and therefore a sentence: split after them, but only when the
-# next word starts with an uppercase letter (a digit or quote after them is not taken as a boundary).
-TERMINAL_ABBREVIATIONS: frozenset[str] = frozenset({"dll", "dsb", "dst", "etc"})
-
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # same set as str.splitlines
-# Terminal punctuation, closing quotes/brackets that belong to the sentence, then whitespace + next char.
-# The lookbehind lets a match start only at the beginning of a punctuation run: without it a long run
-# not followed by whitespace ("....", 100k characters) is retried from every position (quadratic time).
-_CANDIDATE = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’»)\]}]*(?=\s+(\S))")
-_OPENERS = "\"'“‘«([{"
-_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # J, B.J, S.H, a.n
-_TRAILING_TAG = re.compile(r"\s*\([^()]{1,30}\)\.?\s*")  # reporter sign-off "(OSA / MAR)" ending a line
-_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[IVXLCivxlc]{1,6}|[^\W\d_])[.)]")  # "1." "II." "a." list markers
-# A dot leader before the number it leads to, ending its line ("Tarif ........ 300", ". . . . 4", "…… VII")
-_LEADER = re.compile(r"(?:(?:[.·] ?){4,}|(?:… ?){2,})$")
-_LED_TO = re.compile(r"\s*[\dIVXLCivxlc][\d.,IVXLCivxlc]{0,11}\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,69 +85,6 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in (_trim(text, *span) for span in _lines(text)) if s < e]
 
 
-def _quoted(line: str) -> list[tuple[int, int]]:
-    """(open, close) indices of paired quotes in a line; an unpaired quote is ignored."""
-    pairs: list[tuple[int, int]] = []
-    straight = [i for i, ch in enumerate(line) if ch == '"']
-    pairs += list(zip(straight[::2], straight[1::2], strict=False))
-    opened: int | None = None
-    for i, ch in enumerate(line):
-        if ch == "“":
-            opened = i if opened is None else opened
-        elif ch == "”" and opened is not None:
-            pairs.append((opened, i))
-            opened = None
-    return pairs
-
-
-class _Quotes:
-    """Answers "is this span inside a pair of quotes?" in O(log n), not by scanning every pair.
-
-    A line with thousands of quote pairs and candidate boundaries made the scan quadratic (140k
-    characters of ``"a" B. `` took 20 s); sorted opening indices plus a running maximum of the
-    closing ones give the same answer with one bisection.
-    """
-
-    def __init__(self, pairs: list[tuple[int, int]]) -> None:
-        pairs = sorted(pairs)
-        self.opens = [o for o, _ in pairs]
-        self.reach: list[int] = []  # reach[i] = the furthest close among pairs[0..i]
-        for _, c in pairs:
-            self.reach.append(max(c, self.reach[-1]) if self.reach else c)
-
-    def cover(self, start: int, end: int) -> bool:
-        """True when some pair opens before ``start`` and closes at or after ``end``."""
-        i = bisect.bisect_left(self.opens, start)
-        return i > 0 and self.reach[i - 1] >= end
-
-
-def _is_boundary(line: str, sent_start: int, m: re.Match[str], quotes: _Quotes) -> bool:
-    """Decide whether the candidate ``m`` (punctuation + closers, next char known) ends a sentence."""
-    nxt = m.group(1)[0]
-    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
-        return False
-    if quotes.cover(m.start(), m.end()):
-        return False  # inside quoted speech: the quote is kept as one sentence
-    if nxt == "(" and _TRAILING_TAG.fullmatch(line, m.end()):
-        return False  # a short parenthetical closing the line belongs to the last sentence
-    if _LEADER.search(line, max(0, m.start() - 16), m.end()) and _LED_TO.fullmatch(line, m.end()):
-        return False  # a list row's leader before its number ends no sentence
-    if m.group() != ".":
-        return True  # "!", "?", "...", or a period followed by a closing quote/bracket
-    j = m.start()
-    while j > 0 and not line[j - 1].isspace():
-        j -= 1
-    word = line[j : m.start()].lstrip(_OPENERS)
-    key = word if word.isupper() and len(word) > 1 and "." not in word else word.lower()
-    if key in TERMINAL_ABBREVIATIONS:
-        return nxt.isupper()
-    if key in ABBREVIATIONS or (word and _INITIALS.fullmatch(word)):
-        return False
-    if nxt.isdigit() and word[-1:].isdigit():
-        return False  # a number broken by a space ("Rp 913.179. 000.000"), not two sentences
-    return not _ENUMERATOR.fullmatch(line[sent_start : m.end()].strip())
-
-
 def _cut(text: str, pos: int, end: int, limit: int) -> int:
     """Where to end the piece starting at ``pos``: pieces of a long span come out about equally long,
     each cut at the last white space before its share (or the first after it), hard at ``limit``."""
@@ -217,18 +126,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     as one sentence, and a short parenthetical ending a line (a sign-off like "(OSA / MAR)") stays with
     the sentence before it. The price of being conservative: a sentence that really ends with a listed
     abbreviation ("... Budi, S.H. Dia ...") is merged with the next one. A sentence longer than
-    ``MAX_SENTENCE_CHARS`` is cut into pieces at word boundaries (see ``bound_spans``).
+    ``MAX_SENTENCE_CHARS`` is cut into pieces at word boundaries (see ``bound_spans``). The rules that
+    decide where a sentence ends inside a line are ``qa.boundaries``.
     """
     spans: list[tuple[int, int]] = []
     for line_start, line_end in _lines(text):
-        line = text[line_start:line_end]
-        quotes = _Quotes(_quoted(line))
-        sent_start = 0
-        for m in _CANDIDATE.finditer(line):
-            if _is_boundary(line, sent_start, m, quotes):
-                spans.append((line_start + sent_start, line_start + m.end()))
-                sent_start = m.end()
-        spans.append((line_start + sent_start, line_end))
+        sent_start = line_start
+        for end in sentence_ends(text[line_start:line_end]):
+            spans.append((sent_start, line_start + end))
+            sent_start = line_start + end
+        spans.append((sent_start, line_end))
     trimmed = (_trim(text, s, e) for s, e in spans)
     return bound_spans(text, [(s, e) for s, e in trimmed if s < e])
 
