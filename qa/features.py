@@ -15,12 +15,12 @@ from typing import Protocol
 import numpy as np
 
 from .analysis import tokenize
+from .answer_type import ANSWER_TYPES
 from .passage_table import ANSWER_TYPE_CUES, CUE_NAMES, PassageTable
 from .retrieval import Pool
 
 FEATURE_SET = "trust-features-v3"  # bump when a feature's meaning or order changes (checked on model load)
 POOL = 30  # fused candidates the reranker scores
-ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
 
 class QuestionFacts(Protocol):

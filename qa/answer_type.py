@@ -1,0 +1,102 @@
+"""What kind of answer a question asks for (its answer type), read from its standard words.
+
+``qa.question.analyze`` reads it for three uses: a feature of the reranker and the answerability model
+(a "kapan" question wants a passage with a date), the nouns that only restate it ("kota" of "kota mana",
+"tahun" of "tahun berapa") kept out of the question's focus, and the ``lead`` an abstention message
+names ("jumlah hari" for "cuti berapa hari?"). Only question words and the general nouns bound to them
+are read, Indonesian and English; never a corpus's topic words.
+"""
+
+from __future__ import annotations
+
+from .question_words import QUESTION_WORDS
+
+ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
+
+# Nouns that, bound to a question word, only restate the answer type ("kota mana", "tahun berapa").
+_PLACE_NOUNS = frozenset("kota negara provinsi daerah wilayah tempat lokasi benua pulau kabupaten".split())
+_TIME_NOUNS = frozenset("tahun tanggal bulan hari jam pukul waktu abad minggu".split())
+_MEASURE_WORDS = frozenset("jumlah banyak besar lama kali persen tinggi luas jauh".split())
+# What "berapa" + a measure asks for, in a message ("Dokumen tidak menyebut lama masa jabatan.").
+_MEASURE_LEADS = dict(
+    p.split("=") for p in "lama=lama besar=besar tinggi=tinggi luas=luas jauh=jarak persen=persentase".split()
+)
+_PLACE_VERBS = frozenset("berada terletak letak lokasi bertempat".split())
+_PLACE_NOUNS_EN = frozenset("city country province place building region state town island".split())
+_TIME_NOUNS_EN = frozenset("year month day date time century week".split())
+_MEASURE_EN = frozenset("many much long old often far big large".split())
+_REASON_NOUNS = frozenset("sebab alasan alasannya penyebab".split())
+# Formal "Apakah nama ...?" asks *what* the name is, not yes or no: apakah + a noun naming an attribute.
+_ATTRIBUTE_NOUNS = frozenset(
+    "nama judul jenis macam kepanjangan singkatan arti julukan gelar sebutan istilah merek tema bentuk "
+    "isi tujuan jabatan pekerjaan profesi status bahasa warna agama".split()
+)
+_YESNO_EN = frozenset(
+    "is are was were do does did can could should would will shall may might must has have".split()
+)
+
+
+def answer_type(words: list[str]) -> tuple[str, set[str]]:
+    """The kind of answer wanted, and the nouns bound to the question word ("kota" of "kota mana")."""
+    ws = set(words)
+    bound: set[str] = set()
+    first = words[0] if words else ""
+    for i, w in enumerate(words):
+        prev = words[i - 1] if i else ""
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w == "berapa" and (prev in _TIME_NOUNS or nxt in _TIME_NOUNS):
+            bound |= {prev, nxt} & _TIME_NOUNS
+            return "time", bound
+        if w == "mana" and (prev in {"di", "ke", "dari"} or prev in _PLACE_NOUNS):
+            bound |= {prev} & _PLACE_NOUNS | (_PLACE_VERBS & ws)
+            return "place", bound
+        # "negara apa", "bulan apa"; "which city", "what year"
+        noun = prev if w == "apa" else nxt if w in {"which", "what"} else ""
+        if noun in _PLACE_NOUNS or noun in _PLACE_NOUNS_EN:
+            return "place", bound | {noun} | (_PLACE_VERBS & ws)
+        if noun in _TIME_NOUNS or noun in _TIME_NOUNS_EN:
+            return "time", bound | {noun}
+    if ws & {"siapa", "who", "whom", "whose"}:
+        return "person", bound
+    if ws & {"kapan", "bilamana", "when"}:
+        return "time", bound
+    if "where" in ws:
+        return "place", bound | (_PLACE_VERBS & ws)
+    if "berapa" in ws or ("how" in ws and ws & _MEASURE_EN):
+        i = words.index("berapa") if "berapa" in ws else -1
+        if 0 <= i < len(words) - 1 and words[i + 1] in _MEASURE_WORDS:
+            bound.add(words[i + 1])
+        return "quantity", bound | (_MEASURE_EN & ws)
+    if ws & {"mengapa", "kenapa", "why"} or ("apa" in ws and ws & _REASON_NOUNS):
+        return "reason", bound | (_REASON_NOUNS & ws)
+    if ws & {"bagaimana", "how"}:
+        return "manner", bound
+    # "apa itu X?", "apa arti X?"; not "itu" as a demonstrative or topic marker ("asisten itu ngurus apa?")
+    apa_itu = any(a == "apa" and b == "itu" for a, b in zip(words, words[1:]))
+    naming = ws & {"dimaksud", "arti", "artinya", "pengertian", "definisi"}
+    definition = ("apa" in ws and (apa_itu or naming)) or (
+        first == "what" and len(words) > 1 and words[1] in {"is", "are", "does"}
+    )
+    if first == "apakah" and len(words) > 1 and (words[1] in _ATTRIBUTE_NOUNS or words[1] == "yang"):
+        return "other", bound
+    if first == "apakah" and words[-1:] == ["itu"]:  # "apakah diplomasi itu?": the formal "what is"
+        return "definition", bound
+    kah = first.endswith("kah") and first[:-3] not in QUESTION_WORDS  # bisakah, bolehkah, adakah
+    if first == "apakah" or first in _YESNO_EN or kah:
+        return "yesno", bound
+    if definition or (len(words) >= 2 and words[-2:] == ["itu", "apa"]):
+        return "definition", bound
+    return "other", bound
+
+
+def lead(answer_type: str, words: list[str]) -> str:
+    """How a message names what *berapa* + a unit or a measure asks for, where the answer type's own word
+    names it badly: "jumlah hari" for "cuti berapa hari?" (a duration; "waktu" fits "tahun berapa", a
+    point in time), "lama" for "berapa lama", "jarak" for "berapa jauh" ("jumlah" fits counts only)."""
+    for i, w in enumerate(words[:-1]):
+        unit = words[i + 1]
+        if w == "berapa" and answer_type == "time" and unit in _TIME_NOUNS:
+            return f"jumlah {unit}"
+        if w == "berapa" and answer_type == "quantity" and unit in _MEASURE_LEADS:
+            return _MEASURE_LEADS[unit]
+    return ""
