@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .abstention import VAGUE_TEXT, missing_reason
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
-from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
+from .errors import InputError
 from .question import analyze, asked_part, is_empty_like
 from .question_text import SCAN_CHARS, clean_question, whole_words
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
     from .rerank import TrustedSearch
     from .spelling import Speller
-    from .store import StoredIndex
 
 DEFAULT_K = 3
 DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
@@ -54,6 +53,7 @@ class Assistant:
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
+        from .opening import open_or_build
         from .retrieval import Retriever
 
         if build not in BUILD_POLICIES:
@@ -65,7 +65,7 @@ class Assistant:
         self.log = log or (lambda msg: print(msg, file=sys.stderr))
         self.encoder = encoder or make_encoder(self.settings, self.log)
         self.documents = {doc.id: doc for doc in load_corpus(self.settings.corpus_dir)}
-        self.index = self._open(build)
+        self.index = open_or_build(self.settings, self.encoder, self.documents, build, self.log, read_only)
         texts = [passage_text(c, self.documents) for c in self.index.chunks]
         self.rows: dict[str, tuple[int, int]] = {}  # each document's passages are consecutive rows
         for row, chunk in enumerate(self.index.chunks):
@@ -98,46 +98,6 @@ class Assistant:
         from .rerank import TrustedSearch
 
         return TrustedSearch(self.retriever, answerability=self.answerability)
-
-    def _open(self, build: str) -> StoredIndex:
-        from .indexing import build_index, expected_manifest
-        from .milvus.target import parse_store
-        from .store import load_index
-        from .writing import build_lock
-
-        docs = list(self.documents.values())
-        target = parse_store(self.settings.store)
-        if target.kind != "local":  # a Milvus collection instead of the index folder
-            from .milvus.store import open_index
-
-            return open_index(
-                target, self.settings, self.encoder, docs, build, self.log, read_only=self.read_only
-            )
-        expected = expected_manifest(self.settings, self.encoder, docs)
-        # Files that are intact but do not belong together or to this corpus are rebuilt like a stale index
-        # under "auto" (lending the rebuild no vectors); a file whose checksum fails is refused everywhere:
-        # damage on disk is never papered over. A rebuild deletes only what this tool made (qa/ownership.py).
-        rebuildable = (IndexMissingError, IndexStaleError, IndexMismatchError)
-        reuse = None
-        if build != "force":
-            try:
-                return load_index(self.settings.index_dir, expected, self.documents)
-            except rebuildable as exc:
-                if build == "never":
-                    raise
-                self.log(f"{exc.message}; building it now")
-        waiting = f"another process is building the index in {self.settings.index_dir}; waiting for it"
-        with build_lock(self.settings.index_dir, waiting=lambda: self.log(waiting)):
-            if build != "force":  # another process may have built it while we waited for the lock
-                try:
-                    return load_index(self.settings.index_dir, expected, self.documents)
-                except rebuildable as exc:
-                    reuse = False if isinstance(exc, IndexMismatchError) else None
-            index = build_index(self.settings, self.encoder, docs, log=self.log, reuse=reuse)
-        self.log(
-            f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {self.settings.index_dir}"
-        )
-        return index
 
     def ask(self, question: str, k: int = DEFAULT_K, doc: str | None = None) -> Result:
         """Answer one question with its top-``k`` passages (abstaining when the document is silent)."""

@@ -81,6 +81,7 @@ def open_assistant(corpus: Path, index: Path, encoder, seed_from: Path | None = 
     from qa.config import Settings
     from qa.corpus import load_corpus
     from qa.indexing import passage_text
+    from qa.opening import open_or_build
     from qa.retrieval import Retriever
 
     if seed_from is not None and seed_from.exists() and not index.exists():
@@ -91,7 +92,7 @@ def open_assistant(corpus: Path, index: Path, encoder, seed_from: Path | None = 
     a = Assistant.__new__(Assistant)  # the same index loading, without the models
     a.settings, a.encoder, a.log = settings, encoder, (lambda m: None)
     a.documents = {doc.id: doc for doc in load_corpus(corpus)}
-    a.index = a._open("auto")
+    a.index = open_or_build(settings, encoder, a.documents, "auto", a.log)
     a.retriever = Retriever(a.index, [passage_text(c, a.documents) for c in a.index.chunks])
     return a
 

@@ -1,0 +1,65 @@
+"""Opening a corpus's index for an ``Assistant``: load it, or build it when the policy allows.
+
+One policy for every caller (``build``: ``auto`` builds a missing, stale or mismatched index, ``never``
+refuses with the reason, ``force`` rebuilds), one lock so two processes never build the same folder at
+once, and the Milvus store behind the same call. Kept apart from ``qa.assistant`` because training opens
+indexes this way too, without the models an ``Assistant`` loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .config import Settings
+from .errors import IndexMismatchError, IndexMissingError, IndexStaleError
+
+if TYPE_CHECKING:
+    from .corpus import Document
+    from .embedding import Encoder
+    from .store import StoredIndex
+
+
+def open_or_build(
+    settings: Settings,
+    encoder: Encoder,
+    documents: dict[str, Document],
+    build: str,
+    log: Callable[[str], None],
+    read_only: bool = False,
+) -> StoredIndex:
+    """The index of ``documents`` under ``settings`` (an index folder, or a Milvus store)."""
+    from .indexing import build_index, expected_manifest
+    from .milvus.target import parse_store
+    from .store import load_index
+    from .writing import build_lock
+
+    docs = list(documents.values())
+    target = parse_store(settings.store)
+    if target.kind != "local":  # a Milvus collection instead of the index folder
+        from .milvus.store import open_index
+
+        return open_index(target, settings, encoder, docs, build, log, read_only=read_only)
+    expected = expected_manifest(settings, encoder, docs)
+    # Files that are intact but do not belong together or to this corpus are rebuilt like a stale index
+    # under "auto" (lending the rebuild no vectors); a file whose checksum fails is refused everywhere:
+    # damage on disk is never papered over. A rebuild deletes only what this tool made (qa/ownership.py).
+    rebuildable = (IndexMissingError, IndexStaleError, IndexMismatchError)
+    reuse = None
+    if build != "force":
+        try:
+            return load_index(settings.index_dir, expected, documents)
+        except rebuildable as exc:
+            if build == "never":
+                raise
+            log(f"{exc.message}; building it now")
+    waiting = f"another process is building the index in {settings.index_dir}; waiting for it"
+    with build_lock(settings.index_dir, waiting=lambda: log(waiting)):
+        if build != "force":  # another process may have built it while we waited for the lock
+            try:
+                return load_index(settings.index_dir, expected, documents)
+            except rebuildable as exc:
+                reuse = False if isinstance(exc, IndexMismatchError) else None
+        index = build_index(settings, encoder, docs, log=log, reuse=reuse)
+    log(f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {settings.index_dir}")
+    return index
