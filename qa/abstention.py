@@ -56,15 +56,16 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."
 
 
-def missing_reason(question: str, known: set[str]) -> str | None:
+def missing_reason(question: str, known: set[str], info: QuestionInfo | None = None) -> str | None:
     """What the document does not state, for an on-topic question: its focus words that no passage
     contains (`known`: the question stems found in the index), or the place / time / figure it asks for.
 
     On topic means sharing at least one focus word with the document: a question about the job's details
     (CPNS, cuti, biaya kursus) often has more unknown words than known ones and still deserves to hear
     what is missing. None for a question without any (off-topic) or in another language than the corpus
-    (its words say nothing about the document): the generic sentence fits those."""
-    info = analyze(question)
+    (its words say nothing about the document): the generic sentence fits those. ``info``: the question's
+    analysis, when the caller has read it already."""
+    info = info or analyze(question)
     missing = [s for s in info.focus if s not in known]
     if len(missing) == len(info.focus) or written_in_another_language(question, known):
         return None

@@ -21,6 +21,7 @@ from .question_text import SCAN_CHARS, clean_question, whole_words
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
+    from .question import QuestionInfo
     from .rerank import TrustedSearch
     from .spelling import Speller
 
@@ -126,7 +127,7 @@ class Assistant:
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
         rows = None if doc is None else self.rows[self.document_id(doc)]
-        cleaned, searched, notices, vague = [], [], [], []
+        cleaned, searched, notices, infos = [], [], [], []
         for raw in questions:
             q = clean_question(raw)
             # A dash or zero-width characters are as empty as nothing; a question with nothing specific
@@ -144,13 +145,18 @@ class Assistant:
             searched.append(self.speller.correct(short))  # "mentri" is read as the corpus's "menteri"
             cut = cut or len(str(raw)) > SCAN_CHARS
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
-            vague.append(analyze(short).vague)
-        asked = [s for s, v in zip(searched, vague) if not v]
-        found = self.search.search(asked, self.encoder.encode_queries(asked), k, rows) if asked else []
+            # The one reading of what the models read: the vague check, the reranker's and answerability's
+            # features and the abstention's message all take it from here.
+            infos.append(analyze(searched[-1]))
+        asked = [i for i, info in enumerate(infos) if not info.vague]
+        texts, facts = [searched[i] for i in asked], [infos[i] for i in asked]
+        found = self.search.search(texts, self.encoder.encode_queries(texts), k, rows, facts) if asked else []
         rankings = iter(found)
         return [
-            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, s, next(rankings), n)
-            for q, s, n, v in zip(cleaned, searched, notices, vague)
+            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT)
+            if info.vague
+            else self._result(q, s, next(rankings), n, info)
+            for q, s, n, info in zip(cleaned, searched, notices, infos)
         ]
 
     @cached_property
@@ -161,9 +167,11 @@ class Assistant:
         texts = (doc.text for doc in self.documents.values())
         return Speller(texts, self.index.lexical.term_postings()[0])
 
-    def _result(self, shown: str, question: str, found: tuple, notice: str | None) -> Result:
+    def _result(
+        self, shown: str, question: str, found: tuple, notice: str | None, info: QuestionInfo
+    ) -> Result:
         """The result for ``shown`` (what the user asked) from the search of ``question`` (its part the
-        models read: highlights and what is missing come from it)."""
+        models read, and ``info`` its analysis: highlights and what is missing come from them)."""
         ranking, conf = found  # the reranked hits and the answerability probability
         passages = []
         for rank, hit in enumerate(ranking.hits, start=1):
@@ -196,7 +204,7 @@ class Assistant:
             return Result(shown, True, 0.0, passages, notice)
         abstained = conf < self.threshold
         known = set(self.index.lexical.query_terms(question)) if abstained else set()
-        reason = missing_reason(question, known) if abstained else None
+        reason = missing_reason(question, known, info) if abstained else None
         return Result(shown, abstained, conf, passages, notice, reason=reason)
 
     def context_span(self, row: int, n: int = DISPLAY_WINDOW) -> tuple[int, int]:

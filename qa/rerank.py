@@ -8,6 +8,7 @@ order. One model and one blend weight serve every corpus: the features are corpu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,11 +87,17 @@ class TrustedSearch:
         self.answerability = answerability or Answerability(answer_path or ANSWER_FILE)
 
     def search(
-        self, questions, qvecs: np.ndarray, k: int, rows: tuple[int, int] | None = None
+        self,
+        questions: Sequence[str],
+        qvecs: np.ndarray,
+        k: int,
+        rows: tuple[int, int] | None = None,
+        facts: Sequence[QuestionFacts] | None = None,
     ) -> list[tuple[Ranking, float]]:
         """Top-``k`` hits per question (reranked first, then the rest of the pool by fused score)
         with the probability that the corpus answers the question; ``rows`` limits the search to one
-        document's passages (see ``Retriever.pools``)."""
+        document's passages (see ``Retriever.pools``). ``facts``: each question's ``analyze``, when the
+        caller has read them already (else read here)."""
         from .answer import written_in_another_language
         from .answerability import signals
         from .qpp import pool_signals
@@ -98,14 +105,15 @@ class TrustedSearch:
 
         pools = self.retriever.pools(questions, qvecs, max(self.retriever.candidates, 3 * k), rows)
         out = []
-        for question, qvec, pool in zip(questions, qvecs, pools):
+        if facts is None:
+            facts = [analyze(question) for question in questions]
+        for question, qvec, pool, fact in zip(questions, qvecs, pools, facts, strict=True):
             if len(pool.rows) == 0:
                 out.append((self.retriever.select(pool, pool.fused, k), 0.0))
                 continue
             known = self.retriever.index.lexical.query_terms(question)  # the corpus's words in it
             foreign = written_in_another_language(question, known)
-            facts = analyze(question)
-            ranked = self.reranker.rerank(question, pool, qvec, facts, foreign)
+            ranked = self.reranker.rerank(question, pool, qvec, fact, foreign)
             # Candidates beyond the reranked pool keep their fused order, below every reranked one.
             floor = float(ranked.score.min())
             scores = pool.fused * floor
@@ -114,7 +122,7 @@ class TrustedSearch:
             order[ranked.candidates.pool_index] = ranked.score
             ranking = self.retriever.select(pool, order, k, scores)
             best = ranked.candidates.pool_index[ranked.order[:3]]
-            context = pool_signals(self.table, self.centroid, pool, qvec, facts, best)
+            context = pool_signals(self.table, self.centroid, pool, qvec, fact, best)
             p = self.answerability.probability(signals(ranked, foreign, context))
             out.append((ranking, p))
         return out

@@ -112,3 +112,28 @@ def test_only_the_cut_of_an_overlong_question_is_analysed(fake_assistant, monkey
     assert seen and max(seen) <= len(result.question) < 5_000
     with pytest.raises(InputError, match="empty"):
         fake_assistant.ask("\u200b" * 70_000 + "?!")  # still refused when nothing in it is a letter
+
+
+def test_a_question_is_analysed_once_from_the_vague_check_to_the_message(fake_assistant, monkeypatch) -> None:
+    """The vague check read the question as cut (before the speller), the search read the corrected text
+    again, and an abstention's message a third time: each question's text the models read is analysed
+    once now, and that one reading reaches the reranker, the answerability model and the message."""
+    import qa.abstention
+    import qa.assistant
+    import qa.question
+
+    real = qa.question.analyze
+    seen: list[str] = []
+
+    def counting(text: str):
+        seen.append(text)
+        return real(text)
+
+    for module in (qa.question, qa.assistant, qa.abstention):
+        monkeypatch.setattr(module, "analyze", counting)
+    typos = "berapa gaji asisten mentri?"  # read as "menteri"; the document never names a salary
+    results = fake_assistant.ask_many([typos, "apa itu?", "tugas asisten menteri luar negri"])
+    assert seen == ["berapa gaji asisten menteri?", "apa itu?", "tugas asisten menteri luar negeri"]
+    gaji, vague, tugas = results
+    assert gaji.abstained and gaji.reason == "Dokumen tidak menyebut jumlah gaji."
+    assert vague.abstained and vague.passages == [] and tugas.passages
