@@ -17,7 +17,7 @@ import numpy as np
 from .features import FEATURE_SET, NAMES
 from .qpp import NAMES as POOL_SIGNALS
 from .rerank import Reranked
-from .trees import ModelError, TreeEnsemble, load_model
+from .trees import HINT, ModelError, load_model, load_trees
 
 MODEL_FILE = Path(__file__).parent / "models" / "answerability.json"
 _COL = {name: j for j, name in enumerate(NAMES)}
@@ -106,9 +106,10 @@ class Answerability:
     """Logistic regression over standardised signals (plus, optionally, boosted trees on the same
     signals whose sum joins the logit), with the shipped abstention threshold."""
 
-    def __init__(self, path: Path = MODEL_FILE) -> None:
+    def __init__(self, path: Path | None = None) -> None:
+        path = MODEL_FILE if path is None else path  # read when called: tests point it at a copy
         model = load_model(path, "answerability", SIGNAL_SET, SIGNALS)
-        self.trees = TreeEnsemble(model["trees"], len(SIGNALS)) if model.get("trees") else None
+        self.trees = load_trees(model["trees"], len(SIGNALS), path) if model.get("trees") else None
         try:
             self.mean = np.asarray(model["mean"], dtype=np.float64)
             self.scale = np.asarray(model["scale"], dtype=np.float64)
@@ -117,12 +118,12 @@ class Answerability:
             self.threshold = float(model["threshold"])
             self.neutral = np.asarray(model["neutral"], dtype=np.float64)
         except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"malformed answerability model {path} ({exc})") from None
+            raise ModelError(f"malformed answerability model {path} ({exc})", HINT) from None
         weights = (self.mean, self.scale, self.coef, self.neutral)
         if any(w.shape != (len(SIGNALS),) for w in weights):
-            raise ModelError(f"malformed answerability model {path}: weights do not match its signals")
+            raise ModelError(f"malformed answerability model {path}: weights do not match its signals", HINT)
         if not 0.0 <= self.threshold <= 1.0 or np.any(self.scale <= 0):
-            raise ModelError(f"malformed answerability model {path}: threshold or scale out of range")
+            raise ModelError(f"malformed answerability model {path}: threshold or scale out of range", HINT)
         self.model = model
 
     def probability(self, s: np.ndarray) -> float:

@@ -47,14 +47,15 @@ class Assistant:
         """``build``: whether a missing or stale index is built (``BUILD_POLICIES``). ``read_only``
         (``qa info``; with ``build="never"``) writes nothing at all, not even the passage-table cache a
         Milvus store keeps in the index folder: an information command leaves the disk as it was. It
-        also defers the reranker (its passage table: 30 s at 100k Milvus passages without the cache)
-        to the first question, which ``qa info`` never asks."""
+        also defers the reranker's passage table (30 s at 100k Milvus passages without the cache) to the
+        first question, which ``qa info`` never asks; the model files are read and checked at every open."""
         from .answerability import Answerability
         from .calibration import load_threshold, store_key
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
         from .opening import open_or_build
+        from .rerank import RerankModel
         from .retrieval import Retriever
 
         if build not in BUILD_POLICIES:
@@ -64,6 +65,10 @@ class Assistant:
         self.read_only = read_only
         self.settings = settings or Settings.from_env()
         self.log = log or (lambda msg: print(msg, file=sys.stderr))
+        # The shipped models first (a few milliseconds): a damaged or mismatched file is refused before the
+        # encoder loads or an index is built, and by every open, ``qa info``'s read-only one included.
+        self.answerability = Answerability()  # the confidence of an answer, and its default threshold
+        self.rerank_model = RerankModel.load()
         self.encoder = encoder or make_encoder(self.settings, self.log)
         self.documents = {doc.id: doc for doc in load_corpus(self.settings.corpus_dir)}
         self.index = open_or_build(self.settings, self.encoder, self.documents, build, self.log, read_only)
@@ -72,7 +77,6 @@ class Assistant:
         for row, chunk in enumerate(self.index.chunks):
             self.rows[chunk.doc] = (self.rows.get(chunk.doc, (row, row))[0], row + 1)
         self.retriever = Retriever(self.index, texts)
-        self.answerability = Answerability()  # the confidence of an answer, and its default threshold
         self._search_lock = threading.Lock()
         self._search: TrustedSearch | None = None if read_only else self._reranker()
         self.threshold = (
@@ -98,7 +102,7 @@ class Assistant:
     def _reranker(self) -> TrustedSearch:
         from .rerank import TrustedSearch
 
-        return TrustedSearch(self.retriever, answerability=self.answerability)
+        return TrustedSearch(self.retriever, answerability=self.answerability, rerank_model=self.rerank_model)
 
     def ask(self, question: str, k: int = DEFAULT_K, doc: str | None = None) -> Result:
         """Answer one question with its top-``k`` passages (abstaining when the document is silent)."""

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .features import FEATURE_SET, NAMES, POOL, Candidates, QuestionFacts, candidate_features
 from .passage_table import PassageTable
 from .retrieval import Pool, Ranking
-from .trees import TreeEnsemble, load_model
+from .trees import HINT, ModelError, TreeEnsemble, load_model, load_trees
 
 if TYPE_CHECKING:
     from .answerability import Answerability
@@ -41,15 +41,41 @@ def minmax(x: np.ndarray) -> np.ndarray:
     return (x - x.min()) / spread if spread > 1e-9 else np.ones_like(x)
 
 
+@dataclass(frozen=True)
+class RerankModel:
+    """The shipped reranker as its file holds it, read and checked: the trees (compiled, so a damaged
+    node is found here), the blend weight and the pool size. ``Assistant`` loads it at the open, before
+    anything slow, so a damaged or mismatched file is one error at once, ``qa info`` included."""
+
+    trees: TreeEnsemble
+    blend: float  # weight of the reranker against the fused score
+    pool_size: int  # fused candidates it scores
+    model: dict[str, Any]  # the file as read (training metadata for the curious)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> RerankModel:
+        path = MODEL_FILE if path is None else path  # read when called: tests point it at a copy
+        model = load_model(path, "reranker", FEATURE_SET, NAMES)
+        if not isinstance(model.get("trees"), dict):
+            raise ModelError(f"malformed reranker model {path}: it holds no trees", HINT)
+        try:
+            blend, pool = float(model["blend"]), int(model.get("pool", POOL))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"malformed reranker model {path} ({type(exc).__name__}: {exc})", HINT) from None
+        if not 0.0 <= blend <= 1.0 or pool < 1:
+            raise ModelError(f"malformed reranker model {path}: blend or pool out of range", HINT)
+        return cls(load_trees(model["trees"], len(NAMES), path), blend, pool, model)
+
+
 class Reranker:
     """Scores the top ``POOL`` fused candidates of a question with the shipped tree ensemble."""
 
-    def __init__(self, table: PassageTable, vectors, path: Path = MODEL_FILE) -> None:
-        model = load_model(path, "reranker", FEATURE_SET, NAMES)
-        self.model = model
-        self.trees = TreeEnsemble(model["trees"], len(NAMES))
-        self.blend = float(model["blend"])  # weight of the reranker against the fused score
-        self.pool_size = int(model.get("pool", POOL))
+    def __init__(
+        self, table: PassageTable, vectors, path: Path | None = None, model: RerankModel | None = None
+    ) -> None:
+        loaded = model or RerankModel.load(path)
+        self.model, self.trees = loaded.model, loaded.trees
+        self.blend, self.pool_size = loaded.blend, loaded.pool_size
         self.table, self.vectors = table, vectors
 
     def rerank(
@@ -72,19 +98,21 @@ class TrustedSearch:
     def __init__(
         self,
         retriever,
-        rerank_path: Path = MODEL_FILE,
+        rerank_path: Path | None = None,
         answer_path: Path | None = None,
         answerability: Answerability | None = None,
+        rerank_model: RerankModel | None = None,
     ) -> None:
-        from .answerability import MODEL_FILE as ANSWER_FILE
+        """The models from ``rerank_path`` and ``answer_path`` (the shipped files by default), unless
+        given already loaded (``rerank_model``, ``answerability``)."""
         from .answerability import Answerability
         from .qpp import corpus_centroid
 
         self.retriever = retriever
         self.table = PassageTable(retriever.index, retriever.passage_texts)
         self.centroid = corpus_centroid(retriever.index.vectors)  # for the answerability's WIG
-        self.reranker = Reranker(self.table, retriever.index.vectors, rerank_path)
-        self.answerability = answerability or Answerability(answer_path or ANSWER_FILE)
+        self.reranker = Reranker(self.table, retriever.index.vectors, rerank_path, rerank_model)
+        self.answerability = answerability or Answerability(answer_path)
 
     def search(
         self,

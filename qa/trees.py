@@ -23,6 +23,7 @@ import numpy as np
 from .errors import QAError
 
 FORMAT_VERSION = 1
+HINT = "reinstall the package or re-run `make train`"
 
 
 class ModelError(QAError):
@@ -31,7 +32,7 @@ class ModelError(QAError):
 
 def load_model(path: Path, kind: str, feature_set: str, names: tuple[str, ...]) -> dict[str, Any]:
     """The JSON model at ``path`` after checking its kind, format and feature set against this code."""
-    hint = "reinstall the package or re-run `make train`"
+    hint = HINT
     try:
         model = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -50,6 +51,14 @@ def load_model(path: Path, kind: str, feature_set: str, names: tuple[str, ...]) 
             hint,
         )
     return model
+
+
+def load_trees(spec: Any, n_features: int, path: Path) -> TreeEnsemble:
+    """The ensemble ``spec`` of the model file ``path``, compiled; its damage named with the file."""
+    try:
+        return TreeEnsemble(spec, n_features)
+    except ModelError as exc:
+        raise ModelError(f"{path}: {exc.message}", HINT) from None
 
 
 class TreeEnsemble:
