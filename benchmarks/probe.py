@@ -14,6 +14,14 @@ from typing import Any
 import numpy as np
 
 
+def recall_at_k(found: np.ndarray, exact: np.ndarray, k: int = 10) -> float:
+    """Mean share of the exact top-``k`` rows that ``found`` (rows, best first) also has in its top-``k``."""
+    if len(exact) == 0:
+        return 1.0
+    hits = [len(set(f[:k].tolist()) & set(e[:k].tolist())) / min(k, len(e)) for f, e in zip(found, exact)]
+    return float(np.mean(hits))
+
+
 def _p50(xs: list[float]) -> float:
     return float(np.median(xs)) if xs else float("nan")
 
@@ -100,7 +108,7 @@ def _sweep(x: np.ndarray, queries: np.ndarray, efs: list[int], k: int = 50) -> d
     """Exact vs HNSW (the production parameters, several efSearch) over ``x``."""
     import faiss
 
-    from qa.ann import HNSW_PARAMS, build_vector_index, recall_at_k
+    from qa.ann import HNSW_PARAMS, build_vector_index
 
     flat = faiss.IndexFlatIP(x.shape[1])
     flat.add(x)
@@ -123,8 +131,6 @@ def _sweep(x: np.ndarray, queries: np.ndarray, efs: list[int], k: int = 50) -> d
 def _weak_recall(x: np.ndarray, queries: np.ndarray) -> float:
     """recall@10 of HNSW M=8, efSearch=16, k=10: low enough that differences between data sets show."""
     import faiss
-
-    from qa.ann import recall_at_k
 
     flat = faiss.IndexFlatIP(x.shape[1])
     flat.add(x)

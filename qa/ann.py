@@ -60,11 +60,3 @@ def all_vectors(index: Any) -> np.ndarray:
     if index.ntotal == 0:
         return np.zeros((0, index.d), dtype=np.float32)
     return np.ascontiguousarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
-
-
-def recall_at_k(found: np.ndarray, exact: np.ndarray, k: int = 10) -> float:
-    """Mean share of the exact top-``k`` rows that ``found`` (rows, best first) also has in its top-``k``."""
-    if len(exact) == 0:
-        return 1.0
-    hits = [len(set(f[:k].tolist()) & set(e[:k].tolist())) / min(k, len(e)) for f, e in zip(found, exact)]
-    return float(np.mean(hits))

@@ -8,9 +8,10 @@ import faiss
 import numpy as np
 import pytest
 
+from benchmarks.probe import recall_at_k
 from benchmarks.synth import Generator, StandInEncoder
 from qa import ann
-from qa.ann import HNSW_PARAMS, POLICY, all_vectors, build_vector_index, recall_at_k
+from qa.ann import HNSW_PARAMS, POLICY, all_vectors, build_vector_index
 from qa.assistant import Assistant
 from qa.chunking import chunk_document
 from qa.manifest import read_manifest
