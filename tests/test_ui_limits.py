@@ -13,7 +13,7 @@ from qa.errors import InputError
 from qa.ui import pages
 from qa.ui.limits import MAX_K, MAX_WEB_QUESTION_CHARS, check_port_free, check_question, parse_k
 from qa.ui.scheduler import PriorityLock
-from tests.ui_helpers import make_app, run_to_end
+from tests.ui_helpers import make_app, run_to_end, serving
 
 BAD_K = [0, -1, MAX_K + 1, 10**400, float("inf"), float("-inf"), float("nan"), 1e400, 2.5, "Infinity",
          "1e400", "NaN", "tiga", "", None, True, [3], {"k": 3}]  # fmt: skip
@@ -260,3 +260,18 @@ def test_the_tanya_tab_refuses_an_over_long_question_before_reading_it(app, monk
     assert seen == []
     app.ask_view("-", 3)
     assert seen == [1]
+
+
+def test_a_page_slow_to_answer_at_start_does_not_end_the_start(app, monkeypatch):
+    """On a loaded machine Gradio's "is localhost reachable?" HEAD timed out (3 s) and the start ended in
+    "a shareable link must be created" (seen on CI at load 14): the served page must start anyway."""
+    import httpx
+    from gradio import networking
+
+    def timed_out(*args, **kwargs):
+        raise httpx.TimeoutException("timed out")
+
+    monkeypatch.setattr(networking.httpx, "head", timed_out)
+    with serving(app) as (url, _demo):
+        monkeypatch.undo()
+        assert httpx.get(url, timeout=60).status_code == 200
