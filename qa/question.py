@@ -19,8 +19,16 @@ from functools import lru_cache
 from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
 from .question_chat import EMPTY_ALONE, question_clauses, question_words_of
+from .question_markup import plain_message
 from .question_names import names_in, numbers_in, spelled_like_words
-from .question_words import QUESTION_WORDS, WORD_RE, is_question_word, standard_words, without_clitic
+from .question_words import (
+    QUESTION_WORDS,
+    WORD_RE,
+    is_question_word,
+    standard_words,
+    without_clitic,
+    without_negation,
+)
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
@@ -173,20 +181,26 @@ def analyze(question: str) -> QuestionInfo:
     visible = _visible(str(question))
     if _no_letter_or_digit(visible):
         return _read(visible, empty_like=True)
-    return _read(_asked(visible)[1], empty_like=False)
+    return _read(_asked(plain_message(visible))[1], empty_like=False)
 
 
 def asked_part(question: str) -> str:
     """What the models should read of a message of several sentences: the sentences ``analyze`` takes for
-    its question (greetings and thanks left out, spaces collapsed); ``question`` itself whenever nothing
-    is left out that way, so a one-sentence question reaches the models exactly as typed. Messages over
-    ``ASKED_SCAN`` characters are read whole (and cut to the model's window): weighing each of a thousand
-    sentences costs half a second."""
+    its question (greetings and thanks left out, spaces collapsed), without the list number, label,
+    mentions and closing hashtags around it and in lower case when shouted (qa/question_markup.py);
+    ``question`` itself whenever nothing is left out that way, so a one-sentence question reaches the
+    models exactly as typed. Messages over ``ASKED_SCAN`` characters are read whole (and cut to the
+    model's window): weighing each of a thousand sentences costs half a second."""
     visible = _visible(str(question))
     if len(visible) > ASKED_SCAN or _no_letter_or_digit(visible):
         return question
-    chatless, asked = _asked(visible)
-    return question if asked == chatless else " ".join(asked.split())
+    plain = plain_message(visible)
+    if _no_letter_or_digit(plain):  # "@admin" alone: nothing to read, and analyze() finds it vague
+        return question
+    chatless, asked = _asked(plain)
+    if asked != chatless:
+        return " ".join(asked.split())
+    return question if plain == visible else " ".join(plain.split())
 
 
 def _asked(visible: str) -> tuple[str, str]:
@@ -212,7 +226,7 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
     for start, end, stem in token_spans(visible):
         raw = visible[start:end]
         low = raw.lower()
-        if (is_question_word(low) or without_clitic(low) in ENGLISH_FUNCTION_WORDS) and raw not in acronyms:
+        if (is_question_word(low) or _english_function(raw, low, names)) and raw not in acronyms:
             continue
         if len(stem) < 2 and not stem.isdigit():  # a lone letter names nothing
             continue
@@ -232,6 +246,14 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
         focus_stems=tuple(focus),
         lead=_lead(answer_type, words),
     )
+
+
+def _english_function(raw: str, low: str, names: tuple[str, ...]) -> bool:
+    """An English function word, also in a contraction ("what's") or negated ("shouldn't", "don't");
+    not a negation inside a name ("Fish Don't Cry", a title)."""
+    if without_clitic(low) in ENGLISH_FUNCTION_WORDS:
+        return True
+    return raw not in names and without_negation(low) in ENGLISH_FUNCTION_WORDS
 
 
 def _empty_alone(word: str) -> bool:
