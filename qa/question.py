@@ -257,9 +257,18 @@ def _english_function(raw: str, low: str, names: tuple[str, ...]) -> bool:
 
 
 def _empty_alone(word: str) -> bool:
-    """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE``, or a bare number
-    ("12345", "2024?": a figure is looked for beside what it counts, never alone)."""
-    return word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit()
+    """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE`` in any of its forms
+    ("bisa dibantu?", "membantu" as "bantu"), or a bare number ("12345", "2024?": a figure is looked for
+    beside what it counts, never alone)."""
+    if word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit():
+        return True
+    stems = tokenize(word)
+    return bool(stems) and all(s in _empty_alone_stems() for s in stems)
+
+
+@lru_cache(maxsize=1)
+def _empty_alone_stems() -> frozenset[str]:
+    return frozenset(_stems(EMPTY_ALONE))
 
 
 def _lead(answer_type: str, words: list[str]) -> str:
