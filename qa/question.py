@@ -101,7 +101,7 @@ def is_empty_like(question: str) -> bool:
 
 def _plain(low: str) -> str:
     """The word to show in a message: chat spelling made formal, the possessive -nya dropped."""
-    if low.endswith("nya") and len(low) >= 7:
+    if low.endswith("nya") and len(low) >= 6:  # "bosnya" → "bos"; "punya" stays
         low = low[:-3]
     return INFORMAL.get(low) or low
 

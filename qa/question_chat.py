@@ -24,7 +24,7 @@ halo hallo helo hai hay hi hello hey hei permisi assalamualaikum selamat_pagi se
 selamat_sore selamat_malam good_morning good_afternoon good_evening
 terima_kasih_banyak terima_kasih_sebelumnya makasih_banyak makasih_sebelumnya terima_kasih terimakasih
 makasih mksh trims thanks thank_you thx tq
-mohon_maaf_mengganggu mohon_maaf maaf_mengganggu maaf_sebelumnya maaf_ya sorry
+mohon_maaf_mengganggu mohon_maaf maaf_mengganggu maaf_sebelumnya maaf_ya sorry pls plz plis pliss
 kak min gan sis bro mbak sob tanya bertanya nanya nanyain
 """
 _CHAT_PHRASES = sorted((w.replace("_", r"\s+") for w in _CHAT_SPEC.split()), key=len, reverse=True)
@@ -38,7 +38,8 @@ _CHAT_RE = re.compile(
 # Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
 # a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
 # more", "how come?"), a bare plea for help or information ("bisa bantu?", "minta info"), small talk
-# ("apa kabar?"), disbelief ("serius?"), a test message. A question of these alone names nothing and is
+# ("apa kabar?"), disbelief ("serius?"), a test message, a plea to answer ("pls jawab", "tolong dijawab").
+# A question of these alone names nothing and is
 # vague; beside other words they stay (they can be what is asked: "bantuan apa?", "kapan tes CPNS?",
 # "contoh kegiatan literasi?").
 EMPTY_ALONE = frozenset(
@@ -47,7 +48,7 @@ EMPTY_ALONE = frozenset(
     detail detil rinci bantu bantuan help minta info informasi jelasin dijelasin ceritain cerita
     penasaran kabar kabarmu kabarnya ok oke okay okey sip iya beneran serius masa salam pertanyaan
     question test tes testing anything something then so more else further again elaborate details
-    come
+    come jawab answer reply
     """.split()
 )
 # Where a sentence ends: after ? or ! (spaces or not: "menteri?saya"), after . ; : before white space when

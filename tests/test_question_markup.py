@@ -119,6 +119,20 @@ def test_a_message_names_no_nya_adverb() -> None:
     assert kata and "kata" in kata  # "katanya" cut is a word that may be missing
 
 
+def test_a_plea_to_answer_is_not_what_is_asked() -> None:
+    # "pls jawab" after the question was a sentence naming something: "Dokumen tidak menyebut pls."
+    assert asked_part("apa aja tugas asisten menteri?? pls jawab") == "apa aja tugas asisten menteri??"
+    for question in ("jawab dong", "tolong dijawab ya kak", "plis bantu"):
+        assert analyze(question).vague, question
+    assert "jawab" in analyze("apa tanggung jawab utama asisten?").focus_words  # beside other words it stays
+
+
+def test_a_message_shows_a_short_word_without_its_nya() -> None:
+    info = analyze("asisten menteri itu bos nya menteri?")  # "bosnya" was shown whole
+    assert "bos" in info.focus_words and "bosnya" not in info.focus_words
+    assert "punya" in analyze("asisten menteri punya mobil?").focus_words
+
+
 @pytest.mark.slow
 def test_real_model_answers_through_markup_and_asks_for_more_when_vague(real_assistant) -> None:
     tasks = "Tugas utama sebagai asisten meliputi"
@@ -129,6 +143,8 @@ def test_real_model_answers_through_markup_and_asks_for_more_when_vague(real_ass
     assert listed.abstained and listed.message == "Dokumen tidak menyebut jumlah bahasa asing."
     assert real_assistant.ask("APA SAJA KEAHLIAN YANG DIBUTUHKAN ASISTEN MENTERI?").confidence > 0.4  # 0.30
     assert real_assistant.ask("bisa dibantu kak?").message == VAGUE_TEXT  # was refused as off-topic
+    pleading = real_assistant.ask("apa aja tugas asisten menteri?? pls jawab")  # 0.29, "… menyebut pls."
+    assert not pleading.abstained and pleading.passages[0].text.startswith(tasks)
 
 
 @pytest.mark.slow
