@@ -200,7 +200,8 @@ def asked_part(question: str) -> str:
     chatless, asked = _asked(plain)
     if asked != chatless:
         return " ".join(asked.split())
-    return question if plain == visible else " ".join(plain.split())
+    # NFKC may expand a character ("¼" is "1⁄4"): the part read is never longer than the question typed
+    return question if plain == visible or len(plain) > len(question) else " ".join(plain.split())
 
 
 def _asked(visible: str) -> tuple[str, str]:

@@ -31,7 +31,7 @@ _HASHTAG = re.compile(r"(?<![^\s(\[])#(?=[^\W_])")
 _TRAILING_TAGS = re.compile(r"(?:\s*(?<![^\s(\[])#[^\W_][\w]*)+\s*$")
 # Chat writes the possessive apart ("org nya", "bos nya"): read as the word's own -nya, not a word.
 _DETACHED_NYA = re.compile(r"(?<=[^\W\d_])\s+nya(?![^\W_-])")
-_SHOUTED_WORDS = 2  # a message of at least this many words in capitals only is shouted, not acronyms
+_SHOUTED_WORDS = 2  # a message of this many words (2+ letters) in capitals only is shouted, not one acronym
 
 
 def plain_message(text: str) -> str:
@@ -45,11 +45,11 @@ def plain_message(text: str) -> str:
         plain = untagged
     plain = _HASHTAG.sub("", plain)
     plain = _DETACHED_NYA.sub("nya", plain)
-    if _shouted(plain):
-        plain = plain.lower()
+    if _shouted(plain):  # one character for one ("İ".lower() is two): the text never grows
+        plain = "".join(c.lower() if len(c.lower()) == 1 else c for c in plain)
     return text if plain == text else plain.strip()
 
 
 def _shouted(text: str) -> bool:
-    words = re.findall(r"[^\W\d_]+", text)
+    words = re.findall(r"[^\W\d_]{2,}", text)
     return len(words) >= _SHOUTED_WORDS and not any(c.islower() for c in text)

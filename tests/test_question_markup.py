@@ -1,6 +1,6 @@
 """What a typed message holds around its question: list numbers, labels, mentions, hashtags, a detached
-"nya", shouting (qa/question_markup.py); English negations, inflected vague-alone words and -nya adverbs
-(docs/reliability.md section 45)."""
+"nya", shouting (qa/question_markup.py), vocatives and pleas to answer (qa/question_chat.py); English
+negations, inflected vague-alone words and -nya adverbs (docs/reliability.md section 45)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from qa.abstention import VAGUE_TEXT, missing_message
 from qa.question import analyze, asked_part
+from qa.question_chat import without_chat
 from qa.question_markup import plain_message
 from qa.question_text import clean_question
 
@@ -131,6 +132,37 @@ def test_a_message_shows_a_short_word_without_its_nya() -> None:
     info = analyze("asisten menteri itu bos nya menteri?")  # "bosnya" was shown whole
     assert "bos" in info.focus_words and "bosnya" not in info.focus_words
     assert "punya" in analyze("asisten menteri punya mobil?").focus_words
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("Pak, apa tugas asisten menteri?", "apa tugas asisten menteri?"),
+        ("bu mau tanya, asisten menteri harus bisa negosiasi?", "asisten menteri harus bisa negosiasi?"),
+        ("halo bund, pustakawan harus sabar ya?", "pustakawan harus sabar ya?"),
+        ("Pak Budi, apa tugas asisten menteri?", "apa tugas asisten menteri?"),
+        ("Halo pak apa tugas asisten?", "apa tugas asisten?"),
+        ("apa tugas asisten menteri, pak?", "apa tugas asisten menteri, ?"),
+    ],
+)
+def test_a_vocative_is_not_what_is_asked(message: str, question: str) -> None:
+    # "Pak, apa tugas asisten menteri?" abstained on the seed document: "Dokumen tidak menyebut pak."
+    assert " ".join(without_chat(message).split()).lstrip(", ") == question
+
+
+@pytest.mark.parametrize(
+    "question", ["Pak RT tugasnya apa?", "harga mas hari ini?", "mas kawin berapa?", "Ibu hamil boleh kerja?"]
+)
+def test_an_address_word_that_is_the_subject_stays(question: str) -> None:
+    assert without_chat(question) == question
+
+
+@pytest.mark.slow
+def test_real_model_answers_behind_a_vocative(real_assistant) -> None:
+    for question in ("Pak, apa tugas asisten menteri?", "Pak Budi, apa tugas asisten menteri?"):
+        result = real_assistant.ask(question)  # 0.31 and 0.20 before, "Dokumen tidak menyebut pak (Budi)."
+        assert not result.abstained and result.passages[0].text.startswith("Tugas utama"), question
+    assert not real_assistant.ask("mas, asisten menteri ngapain aja?").abstained  # 0.12 before
 
 
 @pytest.mark.slow
