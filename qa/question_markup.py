@@ -15,15 +15,26 @@ from __future__ import annotations
 
 import re
 
-# A list number or letter ("1.", "2)", "(3)", "a.") or a label saying "question" ("Q:", "Tanya:",
-# "Pertanyaan saya:", "Question 2:") opening the message or a sentence after "?" / "!": followed by a space,
-# so "1.000 buku" and "2,5 juta" stay. "Soal" is left alone: "Soal cuti: berapa harinya?" names the topic.
+# A list number or letter ("1.", "2)", "(3)", "a.", "#1"), an exercise's number ("Soal 3:", "No. 4"), a
+# label saying "question" ("Q:", "Tanya:", "Pertanyaan saya:", "Question 2:") or an e-mail's ("RE:",
+# "Fwd:") opening the message or a sentence after "?" / "!": followed by a space, so "1.000 buku" and
+# "2,5 juta" stay. "Soal" without a number is left alone: "Soal cuti: berapa harinya?" names the topic.
 # A capital with a full stop is a name's initial ("M. Nuh menjabat …?"), not a list letter.
 _MARKER = re.compile(
     r"(?:(?<![\s\S])|(?<=[?!]\s))\s*"
-    r"(?:\(?(?:\d{1,2}|[a-z])[.)]|\(?[A-Z]\)"
-    r"|(?i:q|t|tanya|pertanyaan(?:\s+(?:saya|ku|\d{1,2}))?|pertanyaanku|question(?:\s+\d{1,2})?)\s*[:.)])"
+    r"(?:\(?(?:\d{1,2}|[a-z])[.)]|\(?[A-Z]\)|#\d{1,2}"
+    r"|(?i:soal|nomor|no\.?)\s*(?i:no\.?\s*)?\d{1,2}[:.)]?"
+    r"|(?i:q|t|tanya|pertanyaan(?:\s+(?:saya|ku|\d{1,2}))?|pertanyaanku|question(?:\s+\d{1,2})?)\s*[:.)]"
+    r"|(?i:re|fw|fwd)\s*:)"
     r"(?=\s)"
+)
+# A signature closing the message after its question: "… ? Salam, Budi", "… ? -Budi", "… ? Regards, Ani S."
+_SIGN_OFF = (
+    r"salam|regards|best\s+regards|hormat\s+saya|wassalam|cheers|terima\s+kasih|makasih|thanks|thank\s+you"
+)
+_SIGNATURE = re.compile(
+    rf"(?<=[?!])\s*(?:[-\u2013\u2014~]+\s*|(?i:{_SIGN_OFF})\W*)"
+    r"(?:[A-Z][^\W\d_]*\.?\s*){0,3}$"
 )
 # "@admin", "@bot_kantor": whom the message is addressed to (an e-mail address has a word before its "@").
 _MENTION = re.compile(r"(?<![^\s(\[])@[^\W_][\w.]*")
@@ -35,10 +46,11 @@ _SHOUTED_WORDS = 2  # a message of this many words (2+ letters) in capitals only
 
 
 def plain_message(text: str) -> str:
-    """``text`` without list numbers and question labels, mentions and a closing run of hashtags (an
-    inner hashtag keeps its word), with a detached "nya" joined to its word and a shouted message in lower
-    case; ``text`` itself when it has none of these."""
+    """``text`` without list numbers and question labels, a signature, mentions and a closing run of
+    hashtags (an inner hashtag keeps its word), with a detached "nya" joined to its word and a shouted
+    message in lower case; ``text`` itself when it has none of these."""
     plain = _MARKER.sub(" ", text)
+    plain = _SIGNATURE.sub("", plain)
     plain = _MENTION.sub(" ", plain)
     untagged = _TRAILING_TAGS.sub("", plain)
     if any(c.isalnum() for c in untagged):  # "#pustakawan #tugas" alone keeps its words

@@ -35,6 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
         ("aku org nya ga sabaran", "aku orgnya ga sabaran"),
         ("APA SAJA KEAHLIAN ASISTEN MENTERI?", "apa saja keahlian asisten menteri?"),
         ("Apa tugas asisten? 2. Siapa atasannya?", "Apa tugas asisten?   Siapa atasannya?"),
+        ("#1 apa tugas asisten?", "apa tugas asisten?"),
+        ("Soal 3: apa tugas asisten?", "apa tugas asisten?"),
+        ("No. 4 apa tugas asisten?", "apa tugas asisten?"),
+        ("RE: apa tugas asisten?", "apa tugas asisten?"),
+        ("Fwd: apa tugas asisten?", "apa tugas asisten?"),
+        ("apa tugas asisten menteri? Salam, Budi", "apa tugas asisten menteri?"),
+        ("apa tugas asisten menteri? -Budi", "apa tugas asisten menteri?"),
+        ("apa tugas asisten menteri? Terima kasih, Ani S.", "apa tugas asisten menteri?"),
     ],
 )
 def test_list_numbers_labels_mentions_tags_and_shouting_are_not_the_question(typed: str, plain: str) -> None:
@@ -51,6 +59,8 @@ def test_list_numbers_labels_mentions_tags_and_shouting_are_not_the_question(typ
         "kirim ke admin@contoh.id kapan?",  # an e-mail address
         'Negara manakah yang menjadi " Arab Saudi " - nya Etanol?',  # a stored question: "- nya" stays
         "SIM?",  # one word in capitals is an acronym
+        "apa tugas asisten? - dan diplomat?",  # a dash before a question is no signature
+        "Budi Santoso - apa tugas pustakawan?",
         "apa tugas pustakawan?",
     ],
 )
@@ -69,6 +79,9 @@ def test_the_analysis_reads_the_question_without_its_markup() -> None:
     assert "karier" not in analyze("Apa tugas asisten menteri? #karier").focus_words
     assert "nya" not in analyze("asisten menteri itu bos nya menteri?").focus_words
     assert analyze("@admin").vague and analyze("#halo #kak").vague
+    assert analyze("RE: apa tugas asisten menteri?").names == ()  # "RE" was a name the document lacked
+    assert "Budi" not in analyze("apa tugas asisten menteri? Salam, Budi").focus_words
+    assert analyze("Soal 3: apa tugas asisten?").focus_words == ("tugas", "asisten")
 
 
 def test_the_models_read_the_question_without_its_markup() -> None:
