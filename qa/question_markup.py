@@ -39,7 +39,8 @@ _SIGNATURE = re.compile(
 # "@admin", "@bot_kantor": whom the message is addressed to (an e-mail address has a word before its "@").
 _MENTION = re.compile(r"(?<![^\s(\[])@[^\W_][\w.]*")
 _HASHTAG = re.compile(r"(?<![^\s(\[])#(?=[^\W_])")
-_TRAILING_TAGS = re.compile(r"(?:\s*(?<![^\s(\[])#[^\W_][\w]*)+\s*$")
+_TAG = re.compile(r"#[^\W_]\w*")
+_TOKEN = re.compile(r"\S+")
 # Chat writes the possessive apart ("org nya", "bos nya"): read as the word's own -nya, not a word.
 _DETACHED_NYA = re.compile(r"(?<=[^\W\d_])\s+nya(?![^\W_-])")
 _SHOUTED_WORDS = 2  # a message of this many words (2+ letters) in capitals only is shouted, not one acronym
@@ -52,7 +53,7 @@ def plain_message(text: str) -> str:
     plain = _MARKER.sub(" ", text)
     plain = _SIGNATURE.sub("", plain)
     plain = _MENTION.sub(" ", plain)
-    untagged = _TRAILING_TAGS.sub("", plain)
+    untagged = _without_closing_tags(plain)
     if any(c.isalnum() for c in untagged):  # "#pustakawan #tugas" alone keeps its words
         plain = untagged
     plain = _HASHTAG.sub("", plain)
@@ -60,6 +61,17 @@ def plain_message(text: str) -> str:
     if _shouted(plain):  # one character for one ("İ".lower() is two): the text never grows
         plain = "".join(c.lower() if len(c.lower()) == 1 else c for c in plain)
     return text if plain == text else plain.strip()
+
+
+def _without_closing_tags(text: str) -> str:
+    """``text`` without the run of hashtags closing it (read token by token: a regular expression anchored
+    at the end was tried from every position, quadratic in a message of 16,000 characters)."""
+    cut = len(text)
+    for token in reversed(list(_TOKEN.finditer(text))):
+        if not _TAG.fullmatch(token.group()):
+            break
+        cut = token.start()
+    return text if cut == len(text) else text[:cut].rstrip()
 
 
 def _shouted(text: str) -> bool:
