@@ -23,6 +23,10 @@ _MAX_MESSAGE_WORDS = 8
 # vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti").
 _CONNECTIVES = frozenset("terus lalu lanjut selanjutnya oke ok okay okey sip iya then so".split())
 MESSAGE_SKIP = frozenset("menjadi jadi banyak sedikit buat soal".split()) | NUMBER_WORDS | _CONNECTIVES
+# Sentence adverbs in -nya (should, apparently, they say), which a message showed cut to a non-word:
+# "Dokumen tidak menyebut siapa sebaik melamar." for "siapa yang sebaiknya tidak melamar …?".
+# Only those whose cut form is no word of its own ("katanya" cut is "kata", a word that may be missing).
+_NYA_ADVERBS = frozenset("sebaiknya seharusnya semestinya sepatutnya selayaknya sepertinya".split())
 # Nouns that are a measure themselves: a quantity question about them needs no "jumlah".
 _MEASURES = frozenset("umur usia tinggi berat luas jarak suhu lama durasi ukuran nomor panjang lebar".split())
 _LEAD = {
@@ -41,7 +45,7 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     (no focus; or every focus word is present and the question wants no typed answer such as a place or
     a time: then the gap is not something we can name)."""
     wanted = set(missing) if missing is not None else None
-    nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if w not in MESSAGE_SKIP]
+    nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if not left_out_of_message(w)]
     words = [w for w, s in nameable if wanted is None or s in wanted]
     lead = info.lead or _LEAD.get(info.answer_type)
     if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:
@@ -54,6 +58,11 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
         words = words[1:] or words
     phrase = " ".join(dict.fromkeys(words[:_MAX_MESSAGE_WORDS]))  # kerjasama gives two stems, one word
     return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."
+
+
+def left_out_of_message(word: str) -> bool:
+    """A word a message leaves out; a focus word is shown without its -nya, so "sebaik" is "sebaiknya"."""
+    return word in MESSAGE_SKIP or word in _NYA_ADVERBS or word + "nya" in _NYA_ADVERBS
 
 
 def missing_reason(question: str, known: set[str], info: QuestionInfo | None = None) -> str | None:

@@ -21,8 +21,15 @@ from .answer import ENGLISH_FUNCTION_WORDS
 from .answer_type import ANSWER_TYPES as ANSWER_TYPES  # one of them is each question's answer_type
 from .answer_type import answer_type, lead
 from .question_chat import EMPTY_ALONE, question_clauses, question_words_of
+from .question_markup import plain_message
 from .question_names import names_in, numbers_in, spelled_like_words
-from .question_words import WORD_RE, is_question_word, standard_words, without_clitic
+from .question_words import (
+    WORD_RE,
+    is_question_word,
+    standard_words,
+    without_clitic,
+    without_negation,
+)
 
 # Words that frame a question rather than name what it is about: auxiliaries and modals, request verbs,
 # hedges, negations, "cara"/"arti" of manner and definition questions. General usage only.
@@ -72,7 +79,7 @@ def is_empty_like(question: str) -> bool:
 
 def _plain(low: str) -> str:
     """The word to show in a message: chat spelling made formal, the possessive -nya dropped."""
-    if low.endswith("nya") and len(low) >= 7:
+    if low.endswith("nya") and len(low) >= 6:  # "bosnya" → "bos"; "punya" stays
         low = low[:-3]
     return INFORMAL.get(low) or low
 
@@ -99,20 +106,27 @@ def analyze(question: str) -> QuestionInfo:
     visible = _visible(str(question))
     if _no_letter_or_digit(visible):
         return _read(visible, empty_like=True)
-    return _read(_asked(visible)[1], empty_like=False)
+    return _read(_asked(plain_message(visible))[1], empty_like=False)
 
 
 def asked_part(question: str) -> str:
     """What the models should read of a message of several sentences: the sentences ``analyze`` takes for
-    its question (greetings and thanks left out, spaces collapsed); ``question`` itself whenever nothing
-    is left out that way, so a one-sentence question reaches the models exactly as typed. Messages over
-    ``ASKED_SCAN`` characters are read whole (and cut to the model's window): weighing each of a thousand
-    sentences costs half a second."""
+    its question (greetings and thanks left out, spaces collapsed), without the list number, label,
+    mentions and closing hashtags around it and in lower case when shouted (qa/question_markup.py);
+    ``question`` itself whenever nothing is left out that way, so a one-sentence question reaches the
+    models exactly as typed. Messages over ``ASKED_SCAN`` characters are read whole (and cut to the
+    model's window): weighing each of a thousand sentences costs half a second."""
     visible = _visible(str(question))
     if len(visible) > ASKED_SCAN or _no_letter_or_digit(visible):
         return question
-    chatless, asked = _asked(visible)
-    return question if asked == chatless else " ".join(asked.split())
+    plain = plain_message(visible)
+    if _no_letter_or_digit(plain):  # "@admin" alone: nothing to read, and analyze() finds it vague
+        return question
+    chatless, asked = _asked(plain)
+    if asked != chatless:
+        return " ".join(asked.split())
+    # NFKC may expand a character ("¼" is "1⁄4"): the part read is never longer than the question typed
+    return question if plain == visible or len(plain) > len(question) else " ".join(plain.split())
 
 
 def _asked(visible: str) -> tuple[str, str]:
@@ -138,7 +152,7 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
     for start, end, stem in token_spans(visible):
         raw = visible[start:end]
         low = raw.lower()
-        if (is_question_word(low) or without_clitic(low) in ENGLISH_FUNCTION_WORDS) and raw not in acronyms:
+        if (is_question_word(low) or _english_function(raw, low, names)) and raw not in acronyms:
             continue
         if len(stem) < 2 and not stem.isdigit():  # a lone letter names nothing
             continue
@@ -160,7 +174,25 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
     )
 
 
+def _english_function(raw: str, low: str, names: tuple[str, ...]) -> bool:
+    """An English function word, also in a contraction ("what's") or negated ("shouldn't", "don't");
+    not a negation inside a name ("Fish Don't Cry", a title)."""
+    if without_clitic(low) in ENGLISH_FUNCTION_WORDS:
+        return True
+    return raw not in names and without_negation(low) in ENGLISH_FUNCTION_WORDS
+
+
 def _empty_alone(word: str) -> bool:
-    """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE``, or a bare number
-    ("12345", "2024?": a figure is looked for beside what it counts, never alone)."""
-    return word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit()
+    """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE`` in any of its forms
+    ("bisa dibantu?", "membantu" as "bantu"), or a bare number ("12345", "2024?": a figure is looked for
+    beside what it counts, never alone)."""
+    if word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit():
+        return True
+    stems = tokenize(word)
+    return bool(stems) and all(s in _empty_alone_stems() for s in stems)
+
+
+@lru_cache(maxsize=1)
+def _empty_alone_stems() -> frozenset[str]:
+    return frozenset(_stems(EMPTY_ALONE))
+

@@ -24,7 +24,7 @@ halo hallo helo hai hay hi hello hey hei permisi assalamualaikum selamat_pagi se
 selamat_sore selamat_malam good_morning good_afternoon good_evening
 terima_kasih_banyak terima_kasih_sebelumnya makasih_banyak makasih_sebelumnya terima_kasih terimakasih
 makasih mksh trims thanks thank_you thx tq
-mohon_maaf_mengganggu mohon_maaf maaf_mengganggu maaf_sebelumnya maaf_ya sorry
+mohon_maaf_mengganggu mohon_maaf maaf_mengganggu maaf_sebelumnya maaf_ya sorry pls plz plis pliss
 kak min gan sis bro mbak sob tanya bertanya nanya nanyain
 """
 _CHAT_PHRASES = sorted((w.replace("_", r"\s+") for w in _CHAT_SPEC.split()), key=len, reverse=True)
@@ -35,10 +35,21 @@ _INTERJECTION = r"h+m+|m{3,}|e+h+|a+h+|o+h+|u+h+|w+k+(?:w+k+)*w*|(?:h+[aei]+)+h*
 _CHAT_RE = re.compile(
     rf"(?<![^\W_])(?:{'|'.join(_CHAT_PHRASES)}|{_INTERJECTION}|(?<![\s\S])maaf)(?![^\W_])", re.IGNORECASE
 )
+# Ways of addressing someone that are also words ("pak" sir, "mas" also gold, "om" uncle, "bang" brother):
+# an address only as a vocative (``_without_vocatives``), with the addressee's name if any.
+_ADDRESS = (
+    "pak|bapak|bu|ibu|mas|bang|abang|om|tante|dek|adek|bund|bunda|kang|teh|neng|bos|gaes|guys|admin|kakak"
+)
+_NAMED = rf"(?i:{_ADDRESS})(?:\s+[A-Z][^\W\d_]*)?"
+_OPENING_VOCATIVE = re.compile(
+    rf"\W*(?P<term>{_NAMED}(?:\s+(?i:mau|boleh|numpang))?)(?![^\W_])\s*(?P<set_off>[,!:])?"
+)
+_CLOSING_VOCATIVE = re.compile(rf",\s*(?P<term>{_NAMED})\W*$")
 # Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
 # a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
 # more", "how come?"), a bare plea for help or information ("bisa bantu?", "minta info"), small talk
-# ("apa kabar?"), disbelief ("serius?"), a test message. A question of these alone names nothing and is
+# ("apa kabar?"), disbelief ("serius?"), a test message, a plea to answer ("pls jawab", "tolong dijawab").
+# A question of these alone names nothing and is
 # vague; beside other words they stay (they can be what is asked: "bantuan apa?", "kapan tes CPNS?",
 # "contoh kegiatan literasi?").
 EMPTY_ALONE = frozenset(
@@ -47,7 +58,7 @@ EMPTY_ALONE = frozenset(
     detail detil rinci bantu bantuan help minta info informasi jelasin dijelasin ceritain cerita
     penasaran kabar kabarmu kabarnya ok oke okay okey sip iya beneran serius masa salam pertanyaan
     question test tes testing anything something then so more else further again elaborate details
-    come
+    come jawab answer reply
     """.split()
 )
 # Where a sentence ends: after ? or ! (spaces or not: "menteri?saya"), after . ; : before white space when
@@ -112,7 +123,25 @@ def without_chat(text: str) -> str:
         blanked_end = m.end()
         return " " * len(m.group())
 
-    return _CHAT_RE.sub(blank, text)
+    return _without_vocatives(text, _CHAT_RE.sub(blank, text))
+
+
+def _without_vocatives(typed: str, chatless: str) -> str:
+    """``chatless`` with the words addressing someone blanked where they stand as a vocative: opening the
+    message set off by a comma ("Pak, apa …?", "bu mau tanya, …", "Pak Budi, …") or right after a
+    greeting ("Halo pak apa …?"), or closing it after a comma ("…, bu?"). Elsewhere they are words
+    ("Pak RT tugasnya apa?", "harga mas", "mas kawin")."""
+    opening = _OPENING_VOCATIVE.match(chatless)
+    if opening and (opening.group("set_off") or any(c.isalnum() for c in typed[: opening.start("term")])):
+        chatless = _blank_words(chatless, opening)
+    closing = _CLOSING_VOCATIVE.search(chatless)
+    return _blank_words(chatless, closing) if closing else chatless
+
+
+def _blank_words(text: str, m: re.Match[str]) -> str:
+    """``text`` with the letters and digits of ``m``'s term blanked (same length, punctuation kept)."""
+    start, end = m.span("term")
+    return text[:start] + re.sub(r"[^\W_]", " ", text[start:end]) + text[end:]
 
 
 def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:

@@ -37,6 +37,19 @@ def without_clitic(low: str) -> str:
     return _ENGLISH_CLITIC.sub("", low)
 
 
+_NEGATION = re.compile(r"n['\u2019]t$")
+_IRREGULAR_NEGATION = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}  # can't, won't, shan't, ain't
+
+
+def without_negation(low: str) -> str:
+    """An English negated auxiliary's own word: "shouldn't" → "should", "can't" → "can", "doesn't" →
+    "does" (a function word, where it was read as a content word the document "does not state")."""
+    if not _NEGATION.search(low):
+        return low
+    base = _NEGATION.sub("", low)
+    return _IRREGULAR_NEGATION.get(base, base)
+
+
 def standard_words(text: str) -> list[str]:
     """Lower-case words, chat spellings mapped to standard ones, -kah/-lah split off question words."""
     out: list[str] = []

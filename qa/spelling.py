@@ -31,6 +31,14 @@ MIN_LETTERS = 5  # shorter words have too many neighbours one typo away ("bank",
 LONG_WORD = 7  # a vowel left out at the end or beside another vowel is guessed from this many letters on
 CLEAR_MARGIN = 3  # a candidate "clearly most frequent": at least this many times the next one's count
 VOWELS = frozenset("aeiou")
+CHAT_SUFFIX = "in"  # chat's verb suffix for formal -kan / -i ("dikatalogin", "ngurusin", "bantuin")
+FORMAL_SUFFIXES = ("kan", "i")
+CHAT_VERB_PREFIXES = ("di", "ng", "ny")
+# A chat verb of a stored training question (guru-sd's) the shipped models learnt as typed: kept apart from
+# TRAINED_AS_TYPED (typos) and gone, like it, when the models are retrained reading it formally.
+TRAINED_CHAT_VERBS = frozenset({"dibutuhin"})
+CHAT_VERB_LETTERS = 8  # "dijamin", "dingin" are shorter
+CHAT_VERB_STEM = 4  # letters of the stem a chat verb must have for its formal form to be guessed
 CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
 # Typos of stored training questions (FacQA's) the shipped models learnt as typed: read as typed, so the
 # runtime reads every stored question as training did (tests/test_spelling.py checks the list is whole).
@@ -96,6 +104,8 @@ class Speller:
             return None
         if self.knows(low):
             return None
+        if formal := self._chat_verb(low):
+            return formal
         found = self._by_dropped_vowel.get(low, set()) | {w for w in _swapped(low) if w in self.counts}
         if low[:2] in CHAT_ONSETS:  # "ngeri" (scary) is no "negeri": chat verbs open so (ngopi, nyari)
             found = {w for w in found if w[:1] + w[2:] != low}
@@ -106,6 +116,23 @@ class Speller:
             return None
         if len(ranked) == 1 or self.counts[ranked[0]] >= CLEAR_MARGIN * self.counts[ranked[1]]:
             return ranked[0]
+        return None
+
+    def _chat_verb(self, low: str) -> str | None:
+        """A chat verb in -in read as its formal -kan or -i form when the corpus knows that verb by its
+        stem ("dikatalogin" → "dikatalogkan" over a text saying "mengkatalogkan", "dibutuhin" →
+        "dibutuhkan"). Only a verb with a passive di- or a chat nasal ng-/ny- in front, of
+        ``CHAT_VERB_LETTERS`` or more, whose stem has ``CHAT_VERB_STEM`` letters or more: "bermain" is
+        no "bermakan", "pengantin" no "penganti", and names in -in ("Muslimin") stay."""
+        chat_verb = low.endswith(CHAT_SUFFIX) and low.startswith(CHAT_VERB_PREFIXES)
+        if not chat_verb or len(low) < CHAT_VERB_LETTERS or low in TRAINED_CHAT_VERBS:
+            return None
+        base = low[: -len(CHAT_SUFFIX)]
+        base = INFORMAL.get(base, base) if INFORMAL.get(base, base).isalpha() else base  # ngurus → mengurus
+        for suffix in FORMAL_SUFFIXES:
+            stems = tokenize(base + suffix)
+            if len(stems) == 1 and len(stems[0]) >= CHAT_VERB_STEM and stems[0] in self.stems:
+                return base + suffix
         return None
 
     def correct(self, question: str) -> str:

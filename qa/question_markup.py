@@ -1,0 +1,79 @@
+"""What a typed message holds around its words: list numbers, labels, mentions, hashtags, shouting.
+
+People paste questions from a numbered list ("3. Apakah penyuluh …?"), label them ("Q: …", "Pertanyaan:
+…"), address a bot ("@admin …"), tag them ("… ? #karier") and type them in capitals. None of that is what
+the question asks about, yet read as words it was: "1. Berapa banyak bahasa …?" made the abstention say
+"Dokumen tidak menyebut jumlah 1 bahasa asing.", the number in front hid the "apakah" of a yes/no
+question, "@bot" and "#karier" were content words the document "does not state" (and tipped an answerable
+question into an abstention), and a shouted question met the encoder in a case it was never trained on.
+``plain_message`` takes them away before the question is analysed and before the models read it; a
+message with none of them comes back unchanged, character for character. General typing habits, no words
+of a corpus; used by qa/question.py (docs/reliability.md section 45).
+"""
+
+from __future__ import annotations
+
+import re
+
+# A list number or letter ("1.", "2)", "(3)", "a.", "#1"), an exercise's number ("Soal 3:", "No. 4"), a
+# label saying "question" ("Q:", "Tanya:", "Pertanyaan saya:", "Question 2:") or an e-mail's ("RE:",
+# "Fwd:") opening the message or a sentence after "?" / "!": followed by a space, so "1.000 buku" and
+# "2,5 juta" stay. "Soal" without a number is left alone: "Soal cuti: berapa harinya?" names the topic.
+# A capital with a full stop is a name's initial ("M. Nuh menjabat …?"), not a list letter.
+_MARKER = re.compile(
+    r"(?:(?<![\s\S])|(?<=[?!]\s))\s*"
+    r"(?:\(?(?:\d{1,2}|[a-z])[.)]|\(?[A-Z]\)|#\d{1,2}"
+    r"|(?i:soal|nomor|no\.?)\s*(?i:no\.?\s*)?\d{1,2}[:.)]?"
+    r"|(?i:q|t|tanya|pertanyaan(?:\s+(?:saya|ku|\d{1,2}))?|pertanyaanku|question(?:\s+\d{1,2})?)\s*[:.)]"
+    r"|(?i:re|fw|fwd)\s*:)"
+    r"(?=\s)"
+)
+# A signature closing the message after its question: "… ? Salam, Budi", "… ? -Budi", "… ? Regards, Ani S."
+_SIGN_OFF = (
+    r"salam|regards|best\s+regards|hormat\s+saya|wassalam|cheers|terima\s+kasih|makasih|thanks|thank\s+you"
+)
+_SIGNATURE = re.compile(
+    rf"(?<=[?!])\s*(?:[-\u2013\u2014~]+\s*|(?i:{_SIGN_OFF})\W*)"
+    r"(?:[A-Z][^\W\d_]*\.?\s*){0,3}$"
+)
+# "@admin", "@bot_kantor": whom the message is addressed to (an e-mail address has a word before its "@").
+_MENTION = re.compile(r"(?<![^\s(\[])@[^\W_][\w.]*")
+_HASHTAG = re.compile(r"(?<![^\s(\[])#(?=[^\W_])")
+_TAG = re.compile(r"#[^\W_]\w*")
+_TOKEN = re.compile(r"\S+")
+# Chat writes the possessive apart ("org nya", "bos nya"): read as the word's own -nya, not a word.
+_DETACHED_NYA = re.compile(r"(?<=[^\W\d_])\s+nya(?![^\W_-])")
+_SHOUTED_WORDS = 2  # a message of this many words (2+ letters) in capitals only is shouted, not one acronym
+
+
+def plain_message(text: str) -> str:
+    """``text`` without list numbers and question labels, a signature, mentions and a closing run of
+    hashtags (an inner hashtag keeps its word), with a detached "nya" joined to its word and a shouted
+    message in lower case; ``text`` itself when it has none of these."""
+    plain = _MARKER.sub(" ", text)
+    plain = _SIGNATURE.sub("", plain)
+    plain = _MENTION.sub(" ", plain)
+    untagged = _without_closing_tags(plain)
+    if any(c.isalnum() for c in untagged):  # "#pustakawan #tugas" alone keeps its words
+        plain = untagged
+    plain = _HASHTAG.sub("", plain)
+    plain = _DETACHED_NYA.sub("nya", plain)
+    if _shouted(plain):  # one character for one ("İ".lower() is two): the text never grows
+        plain = "".join(c.lower() if len(c.lower()) == 1 else c for c in plain)
+    return text if plain == text else plain.strip()
+
+
+def _without_closing_tags(text: str) -> str:
+    """``text`` without the run of hashtags closing it (read token by token: a regular expression anchored
+    at the end was tried from every position, quadratic in a message of 16,000 characters)."""
+    cut = len(text)
+    for token in reversed(list(_TOKEN.finditer(text))):
+        if not _TAG.fullmatch(token.group()):
+            break
+        cut = token.start()
+    return text if cut == len(text) else text[:cut].rstrip()
+
+
+def _shouted(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    return len(words) >= _SHOUTED_WORDS and not any(c.islower() for c in text)

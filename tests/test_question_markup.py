@@ -1,0 +1,218 @@
+"""What a typed message holds around its question: list numbers, labels, mentions, hashtags, a detached
+"nya", shouting (qa/question_markup.py), vocatives and pleas to answer (qa/question_chat.py); English
+negations, inflected vague-alone words and -nya adverbs (docs/reliability.md section 45)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.abstention import VAGUE_TEXT, missing_message
+from qa.question import analyze, asked_part
+from qa.question_chat import without_chat
+from qa.question_markup import plain_message
+from qa.question_text import clean_question
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("1. Berapa banyak bahasa asing yang dikuasai?", "Berapa banyak bahasa asing yang dikuasai?"),
+        ("3. Apakah penyuluh ikut merancang program?", "Apakah penyuluh ikut merancang program?"),
+        ("(2) apa tujuan pustakawan?", "apa tujuan pustakawan?"),
+        ("b) apa tugas pustakawan?", "apa tugas pustakawan?"),
+        ("Q: apakah asisten perlu bernegosiasi?", "apakah asisten perlu bernegosiasi?"),
+        ("Pertanyaan saya: apakah pustakawan membantu?", "apakah pustakawan membantu?"),
+        ("Tanya: apa tugas asisten?", "apa tugas asisten?"),
+        ("@bot asisten menteri memantau apa saja?", "asisten menteri memantau apa saja?"),
+        ("Apa tugas asisten menteri? #karier #kerja", "Apa tugas asisten menteri?"),
+        ("apa #tugas pustakawan?", "apa tugas pustakawan?"),  # an inner hashtag is a word of the question
+        ("#pustakawan #tugas", "pustakawan tugas"),  # tags alone keep their words
+        ("aku org nya ga sabaran", "aku orgnya ga sabaran"),
+        ("APA SAJA KEAHLIAN ASISTEN MENTERI?", "apa saja keahlian asisten menteri?"),
+        ("Apa tugas asisten? 2. Siapa atasannya?", "Apa tugas asisten?   Siapa atasannya?"),
+        ("#1 apa tugas asisten?", "apa tugas asisten?"),
+        ("Soal 3: apa tugas asisten?", "apa tugas asisten?"),
+        ("No. 4 apa tugas asisten?", "apa tugas asisten?"),
+        ("RE: apa tugas asisten?", "apa tugas asisten?"),
+        ("Fwd: apa tugas asisten?", "apa tugas asisten?"),
+        ("apa tugas asisten menteri? Salam, Budi", "apa tugas asisten menteri?"),
+        ("apa tugas asisten menteri? -Budi", "apa tugas asisten menteri?"),
+        ("apa tugas asisten menteri? Terima kasih, Ani S.", "apa tugas asisten menteri?"),
+    ],
+)
+def test_list_numbers_labels_mentions_tags_and_shouting_are_not_the_question(typed: str, plain: str) -> None:
+    assert plain_message(typed) == plain
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "M. Nuh menjabat sebagai apa?",  # a name's initial
+        "1.000 buku dikelola siapa?",
+        "2,5 juta untuk apa?",
+        "Soal cuti tahunan: berapa harinya?",  # "soal" names the topic
+        "kirim ke admin@contoh.id kapan?",  # an e-mail address
+        'Negara manakah yang menjadi " Arab Saudi " - nya Etanol?',  # a stored question: "- nya" stays
+        "SIM?",  # one word in capitals is an acronym
+        "apa tugas asisten? - dan diplomat?",  # a dash before a question is no signature
+        "Budi Santoso - apa tugas pustakawan?",
+        "apa tugas pustakawan?",
+    ],
+)
+def test_what_is_no_markup_stays_as_typed(question: str) -> None:
+    assert plain_message(question) == question
+    assert asked_part(question) == question
+
+
+def test_the_analysis_reads_the_question_without_its_markup() -> None:
+    listed = analyze("1. Berapa banyak bahasa asing yang dikuasai asisten menteri?")
+    assert "1" not in listed.focus_words and listed.numbers == ()
+    assert missing_message(listed) == "Dokumen tidak menyebut jumlah bahasa asing dikuasai asisten menteri."
+    assert analyze("3. Apakah penyuluh ikut merancang program?").answer_type == "yesno"  # was "other"
+    assert analyze("Q: apakah asisten perlu bernegosiasi?").answer_type == "yesno"
+    assert "bot" not in analyze("@bot asisten menteri memantau apa saja?").focus_words
+    assert "karier" not in analyze("Apa tugas asisten menteri? #karier").focus_words
+    assert "nya" not in analyze("asisten menteri itu bos nya menteri?").focus_words
+    assert analyze("@admin").vague and analyze("#halo #kak").vague
+    assert analyze("RE: apa tugas asisten menteri?").names == ()  # "RE" was a name the document lacked
+    assert "Budi" not in analyze("apa tugas asisten menteri? Salam, Budi").focus_words
+    assert analyze("Soal 3: apa tugas asisten?").focus_words == ("tugas", "asisten")
+
+
+def test_the_models_read_the_question_without_its_markup() -> None:
+    assert asked_part("@bot asisten menteri memantau apa saja?") == "asisten menteri memantau apa saja?"
+    assert asked_part("2) Apa tujuan pustakawan?") == "Apa tujuan pustakawan?"
+    assert asked_part("APA TUGAS ASISTEN MENTERI?") == "apa tugas asisten menteri?"
+    assert asked_part("@admin") == "@admin"  # nothing left: the message is read as typed, and is vague
+
+
+def test_the_assistant_searches_the_question_without_its_markup(fake_assistant) -> None:
+    marked = fake_assistant.ask("@bot apa tugas asisten menteri? #karier")
+    plain = fake_assistant.ask("apa tugas asisten menteri?")
+    assert marked.question == "@bot apa tugas asisten menteri? #karier"  # shown as typed
+    assert [p.chunk_id for p in marked.passages] == [p.chunk_id for p in plain.passages]
+    assert (marked.confidence, marked.message) == (plain.confidence, plain.message)
+
+
+def test_no_stored_question_holds_markup() -> None:
+    """The models were trained on the stored questions as typed: none of them may read differently."""
+    seen = 0
+    for path in sorted((ROOT / "data").rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            question = json.loads(line).get("question") if line.strip() else None
+            if question:
+                seen += 1
+                assert plain_message(clean_question(question)) == clean_question(question), question
+    assert seen > 3000
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "#a " * 8000 + "x",
+        " #a" * 8000,
+        "@a " * 8000 + "x",
+        "?" + "#ab " * 5000 + ". x",
+        "? 1. " * 4000,
+        "a nya " * 4000,
+    ],
+)
+def test_a_long_hostile_message_is_read_in_linear_time(message: str) -> None:
+    # the closing-hashtag rule was first a regular expression anchored at the end: 37 s on the first input
+    start = time.perf_counter()
+    plain_message(message), analyze(message), asked_part(message)
+    assert time.perf_counter() - start < 2
+
+
+def test_an_english_negation_is_a_function_word() -> None:
+    # "shouldn't" was a content word: the focus of "who shouldn't become a librarian" held it
+    assert analyze("who shouldn't become a librarian").focus_words == ("become", "librarian")
+    assert analyze("why don't librarians earn more?").focus_words == ("librarians", "earn", "more")
+    assert analyze("can't the assistant decide?").focus_words == ("assistant", "decide")
+    assert "dont" in analyze("kapan band itu merilis lagu Don't Stop?").terms  # a title keeps it
+
+
+def test_a_vague_alone_word_in_another_form_is_still_vague() -> None:
+    for question in ("bisa dibantu kak?", "tolong bantuin dong", "bisa diceritakan?"):
+        assert analyze(question).vague, question
+    for question in ("membantu pustakawan apa?", "contoh kegiatan literasi?", "kapan tes CPNS dibuka?"):
+        assert not analyze(question).vague, question
+
+
+def test_a_message_names_no_nya_adverb() -> None:
+    info = analyze("Siapa yang sebaiknya tidak melamar sebagai asisten menteri?")
+    assert missing_message(info) == "Dokumen tidak menyebut siapa melamar asisten menteri."  # was "sebaik"
+    kata = missing_message(analyze("apa kata orang soal gaji pustakawan?"))
+    assert kata and "kata" in kata  # "katanya" cut is a word that may be missing
+
+
+def test_a_plea_to_answer_is_not_what_is_asked() -> None:
+    # "pls jawab" after the question was a sentence naming something: "Dokumen tidak menyebut pls."
+    assert asked_part("apa aja tugas asisten menteri?? pls jawab") == "apa aja tugas asisten menteri??"
+    for question in ("jawab dong", "tolong dijawab ya kak", "plis bantu"):
+        assert analyze(question).vague, question
+    assert "jawab" in analyze("apa tanggung jawab utama asisten?").focus_words  # beside other words it stays
+
+
+def test_a_message_shows_a_short_word_without_its_nya() -> None:
+    info = analyze("asisten menteri itu bos nya menteri?")  # "bosnya" was shown whole
+    assert "bos" in info.focus_words and "bosnya" not in info.focus_words
+    assert "punya" in analyze("asisten menteri punya mobil?").focus_words
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("Pak, apa tugas asisten menteri?", "apa tugas asisten menteri?"),
+        ("bu mau tanya, asisten menteri harus bisa negosiasi?", "asisten menteri harus bisa negosiasi?"),
+        ("halo bund, pustakawan harus sabar ya?", "pustakawan harus sabar ya?"),
+        ("Pak Budi, apa tugas asisten menteri?", "apa tugas asisten menteri?"),
+        ("Halo pak apa tugas asisten?", "apa tugas asisten?"),
+        ("apa tugas asisten menteri, pak?", "apa tugas asisten menteri, ?"),
+    ],
+)
+def test_a_vocative_is_not_what_is_asked(message: str, question: str) -> None:
+    # "Pak, apa tugas asisten menteri?" abstained on the seed document: "Dokumen tidak menyebut pak."
+    assert " ".join(without_chat(message).split()).lstrip(", ") == question
+
+
+@pytest.mark.parametrize(
+    "question", ["Pak RT tugasnya apa?", "harga mas hari ini?", "mas kawin berapa?", "Ibu hamil boleh kerja?"]
+)
+def test_an_address_word_that_is_the_subject_stays(question: str) -> None:
+    assert without_chat(question) == question
+
+
+@pytest.mark.slow
+def test_real_model_answers_behind_a_vocative(real_assistant) -> None:
+    for question in ("Pak, apa tugas asisten menteri?", "Pak Budi, apa tugas asisten menteri?"):
+        result = real_assistant.ask(question)  # 0.31 and 0.20 before, "Dokumen tidak menyebut pak (Budi)."
+        assert not result.abstained and result.passages[0].text.startswith("Tugas utama"), question
+    assert not real_assistant.ask("mas, asisten menteri ngapain aja?").abstained  # 0.12 before
+
+
+@pytest.mark.slow
+def test_real_model_answers_through_markup_and_asks_for_more_when_vague(real_assistant) -> None:
+    tasks = "Tugas utama sebagai asisten meliputi"
+    for question in ("@bot asisten menteri memantau apa saja?", "Apa tugas asisten menteri? #karier"):
+        result = real_assistant.ask(question)  # abstained before: "Dokumen tidak menyebut bot." / "… karier."
+        assert not result.abstained and result.passages[0].text.startswith(tasks), question
+    listed = real_assistant.ask("1. Berapa banyak bahasa asing yang dikuasai asisten menteri?")
+    assert listed.abstained and listed.message == "Dokumen tidak menyebut jumlah bahasa asing."
+    assert real_assistant.ask("APA SAJA KEAHLIAN YANG DIBUTUHKAN ASISTEN MENTERI?").confidence > 0.4  # 0.30
+    assert real_assistant.ask("bisa dibantu kak?").message == VAGUE_TEXT  # was refused as off-topic
+    pleading = real_assistant.ask("apa aja tugas asisten menteri?? pls jawab")  # 0.29, "… menyebut pls."
+    assert not pleading.abstained and pleading.passages[0].text.startswith(tasks)
+
+
+@pytest.mark.slow
+def test_real_model_joins_a_detached_nya(pustakawan_assistant) -> None:
+    result = pustakawan_assistant.ask("aku org nya ga sabaran, cocok ga jd pustakawan?")
+    # before: abstained (0.31), "Dokumen tidak menyebut nya."
+    assert not result.abstained and "tidak suka berinteraksi" in result.passages[0].text
