@@ -142,3 +142,22 @@ def test_real_search_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> No
     keys = _keys_shown(assistant, r.passages)
     assert len(r.passages) == 3 and len(keys) == len(set(keys)), "a sentence is on screen twice"
     assert sum(reading_key(QUESTION) in key for key in keys) == 1
+
+
+@pytest.mark.slow
+def test_a_milvus_store_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> None:
+    """The same rule on the Milvus path (Milvus Lite, the real ``qa`` and e5): one copy on screen."""
+    pytest.importorskip("milvus_lite")
+    import json
+
+    from .milvus_helpers import build_seed_store, run_qa
+
+    _write_respaced_copy(corpus_dir)
+    (tmp_path / "milvus").mkdir()
+    store = build_seed_store(tmp_path / "milvus", corpus=corpus_dir, passages=12)
+    proc = run_qa("ask", "apa yang menjadi fokus seorang diplomat?", "--json", "-k", "3",
+                  "--corpus", str(corpus_dir), "--store", store)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    passages = json.loads(proc.stdout)["passages"]
+    assert len(passages) == 3
+    assert sum(reading_key(QUESTION) in reading_key(p["text"]) for p in passages) == 1
