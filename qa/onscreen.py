@@ -56,7 +56,8 @@ def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) 
     """Indices (into ``rows``, taken in ``order``) of the first ``k`` passages worth showing: a candidate
     whose sentence a better passage already shows is left out, whether it sits inside that passage's
     window or is the same sentence elsewhere (a paragraph repeated in another document or place), up to
-    case, spacing and punctuation. Only the candidates visited until ``k`` are shown pay for a key.
+    case, spacing and punctuation; so is one whose sentence, or whole window, stands inside a shown window
+    (``CONTAINED``). Only the candidates visited until ``k`` are shown pay for a key.
     Training measures rankings through this too (``training/rank_model.py``): what the user sees."""
     out: list[int] = []
     on_screen: set[str] = set()  # the reading keys of the sentences of the windows already shown
@@ -78,4 +79,5 @@ def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) 
 
 
 def _inside(key: str, windows: list[str]) -> bool:
+    """A long enough key inside a shown window's keys run together: those words, in that order."""
     return len(key) >= CONTAINED and any(key in w for w in windows)
