@@ -54,6 +54,7 @@ class Assistant:
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
+        from .printable import for_terminal
         from .retrieval import Retriever
 
         if build not in BUILD_POLICIES:
@@ -64,7 +65,9 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self.log = log or (lambda msg: print(msg, file=sys.stderr))
         self.encoder = encoder or make_encoder(self.settings, self.log)
-        self.documents = {doc.id: doc for doc in load_corpus(self.settings.corpus_dir)}
+        # what a reader read a document without (a PDF's scanned pages), its file name made printable
+        documents = load_corpus(self.settings.corpus_dir, lambda n: self.log(f"warning: {for_terminal(n)}"))
+        self.documents = {doc.id: doc for doc in documents}
         self.index = self._open(build)
         texts = [passage_text(c, self.documents) for c in self.index.chunks]
         self.rows: dict[str, tuple[int, int]] = {}  # each document's passages are consecutive rows

@@ -111,3 +111,26 @@ def test_a_pdf_scanned_but_for_a_typed_page_says_its_pages_have_no_text(tmp_path
     write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, DUTY.replace("direktur", "wakil direktur")])
     (doc,) = load_corpus(tmp_path)
     assert doc.text.splitlines() == [DUTY, DUTY.replace("direktur", "wakil direktur")]
+
+
+def test_a_few_scanned_pages_among_typed_ones_are_named_in_a_warning(tmp_path: Path) -> None:
+    """Section 42: a signed page scanned into a typed report was read without, silently (refusing it
+    would block a build over a photograph). The rest is read, and the build is told which pages were
+    not, as the mostly-scanned refusal names them."""
+    from qa.corpus import load_corpus
+
+    from .documents import write_scanned_pdf
+
+    later = DUTY.replace("direktur", "wakil direktur")
+    write_scanned_pdf(tmp_path / "laporan.pdf", [DUTY, None, later, DUTY, None])
+    told: list[str] = []
+    (doc,) = load_corpus(tmp_path, told.append)
+    assert doc.text.splitlines() == [DUTY, later, DUTY]
+    assert told == list(doc.warnings) and len(told) == 1
+    assert "laporan.pdf: pages 2, 5 of its 5 hold only images, no text" in told[0] and "ocrmypdf" in told[0]
+    write_scanned_pdf(tmp_path / "laporan.pdf", [DUTY, later, None])
+    (doc,) = load_corpus(tmp_path, told.append)
+    assert "laporan.pdf: page 3 of its 3 holds only images" in told[-1]
+    write_scanned_pdf(tmp_path / "laporan.pdf", [DUTY, later])
+    told.clear()
+    assert load_corpus(tmp_path, told.append)[0].warnings == () and told == []

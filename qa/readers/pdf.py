@@ -16,6 +16,7 @@ import io
 import logging
 import re
 from contextlib import contextmanager
+from dataclasses import replace
 
 from ..errors import CorpusError
 from . import Extracted
@@ -227,7 +228,16 @@ def _read(raw: bytes, name: str) -> Extracted:
     for number, (lines, answers) in enumerate(zip(join_across_pages(texts), forms, strict=True), start=1):
         for para in paragraphs(lines) + answers:  # a form's answers after the page's text, one a line
             blocks.add(para, page=number)
-    return blocks.build(name, "holds only running headers, footers and page numbers")
+    extracted = blocks.build(name, "holds only running headers, footers and page numbers")
+    if not scanned:
+        return extracted
+    one = len(scanned) == 1
+    note = (
+        f"corpus file {name}: page{'' if one else 's'} {_pages(scanned)} of its {len(pages)} "
+        f"{'holds' if one else 'hold'} only images, no text (scanned?), and {'is' if one else 'are'} not "
+        f"read; OCR reads any words on {'it' if one else 'them'}: ocrmypdf --skip-text in.pdf out.pdf"
+    )  # a photograph or a signed page among typed ones: the rest is read, and the host told what is not
+    return replace(extracted, warnings=(note,))
 
 
 def _pages(numbers: list[int]) -> str:
