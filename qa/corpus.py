@@ -126,7 +126,7 @@ def load_corpus(corpus_dir: Path, warn: Callable[[str], None] | None = None) -> 
     """Every document of the corpus, in id order; ``warn`` is told what a reader read a document without
     (a PDF's few scanned pages), each warning once, as the documents are read."""
     documents = list(iter_corpus(corpus_dir))
-    for document in documents:
-        for note in document.warnings if warn is not None else ():
+    if warn is not None:
+        for note in (note for document in documents for note in document.warnings):
             warn(note)
     return documents

@@ -292,3 +292,49 @@ def write_scanned_pdf(path: Path, pages: Sequence[str | None]) -> Path:
             pdf.multi_cell(0, 6, text)
     pdf.output(str(path))
     return path
+
+
+def write_endnoted_pdf(
+    path: Path, pages: list[list[tuple[str, bool]]], heading: str, notes: list[str]
+) -> Path:
+    """A PDF of one page per item of text runs (text, superscript?), then a last page of endnotes: the
+    ``heading`` ("Catatan") and each note set smaller, as word processors gather them at the end."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for runs in pages:
+        pdf.add_page()
+        pdf.set_font("helvetica", size=12)
+        for text, superscript in runs:
+            pdf.char_vpos = "SUP" if superscript else "LINE"
+            pdf.write(6, text)
+        pdf.char_vpos = "LINE"
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", size=12)
+    pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    for note in notes:
+        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def write_across_pdf(path: Path, title: str, rows: Sequence[tuple[str, str]], closing: str = "") -> Path:
+    """A page whose two columns are drawn line across line (each row: the left column's line, then the
+    right one's at the same height), as some producers draw columns and every table: a ``title``
+    across the page above, a ``closing`` line across it below."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", size=12)
+    pdf.text(10, 15, title)
+    pdf.set_font("helvetica", size=10)
+    for i, (left, right) in enumerate(rows):
+        for x, text in ((10, left), (110, right)):
+            if text:
+                pdf.text(x, 25 + 5 * i, text)
+    if closing:
+        pdf.text(10, 30 + 5 * len(rows), closing)
+    pdf.output(str(path))
+    return path

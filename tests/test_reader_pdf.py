@@ -9,7 +9,7 @@ import pytest
 from qa.readers import READERS, Extracted
 from qa.readers._pdfpages import drop_contents
 
-from .documents import write_form_pdf, write_noted_pdf, write_pdf
+from .documents import write_across_pdf, write_endnoted_pdf, write_form_pdf, write_noted_pdf, write_pdf
 
 DUTY = "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur."
 
@@ -70,7 +70,7 @@ def test_an_exponent_stays_when_a_line_opens_with_its_number(tmp_path: Path) -> 
     ]  # fmt: skip
     notes = ["2 Januari 2024 rapat warga memutuskan harga."]
     e = read_pdf(write_noted_pdf(tmp_path / "luas.pdf", runs, notes))
-    assert e.text.startswith("Luas tanah 120 m2 dan nilai x2 naik; gas CO2 diatur pasal. 2 Januari")
+    assert e.text.startswith("Luas tanah 120 m2 dan nilai x2 naik; gas CO2 diatur pasal.\n2 Januari")
 
 
 def test_a_filled_forms_answers_are_read(tmp_path: Path) -> None:
@@ -134,3 +134,61 @@ def test_a_few_scanned_pages_among_typed_ones_are_named_in_a_warning(tmp_path: P
     write_scanned_pdf(tmp_path / "laporan.pdf", [DUTY, later])
     told.clear()
     assert load_corpus(tmp_path, told.append)[0].warnings == () and told == []
+
+
+def test_endnote_markers_leave_their_words_and_each_note_is_its_own_paragraph(tmp_path: Path) -> None:
+    """Section 42: notes gathered at the document's end (endnotes, left in section 30) kept their
+    markers glued ("pasal 5¹" read "pasal 51", "kedutaan³" "kedutaan3"), and the notes ran together as
+    one paragraph ("... saksi. 3 Atau konsulat ..."). A marker goes when its number opens a note on a
+    later page and it goes on the endnotes' numbering: a small number after a word out of that order
+    ("meter³" after note 3) and an exponent ("m²") stay."""
+    pages = [
+        [("Honor penerjemah diatur dalam pasal 5", False), ("1", True),
+         (" dan dibayar setelah kontrak", False), ("2", True), (" selesai.", False)],
+        [("Dokumen negara asing dilegalisasi oleh kedutaan", False), ("3", True),
+         (". Gudang arsip 40 meter", False), ("3", True), (" dan ruang kerja 9 m", False), ("2", True),
+         (" per orang.", False)],
+    ]  # fmt: skip
+    notes = [
+        "1 Peraturan Asosiasi Penerjemah Nomor 2 Tahun 2021.",
+        "2 Kontrak tertulis, bukan lisan, yang ditandatangani kedua pihak di hadapan saksi dari kantor "
+        "notaris.",
+        "3 Atau konsulat jenderal.",
+    ]
+    e = read_pdf(write_endnoted_pdf(tmp_path / "honor.pdf", pages, "Catatan", notes))
+    assert e.text.splitlines() == [
+        "Honor penerjemah diatur dalam pasal 5 dan dibayar setelah kontrak selesai.",
+        "Dokumen negara asing dilegalisasi oleh kedutaan. Gudang arsip 40 meter3 dan ruang kerja 9 m2 per "
+        "orang.",
+        "Catatan",
+        *notes,
+    ]
+
+
+def test_two_columns_drawn_line_across_line_are_read_column_by_column(tmp_path: Path) -> None:
+    """Section 42: a page in two columns whose producer draws each line across the page was read line
+    across line, every line half a sentence of each column (left in sections 22 and 30). The runs'
+    places show the gutter; both sides wrapped prose, the left column is read, then the right, the
+    title above and a line across the page below in their places. A table drawn the same way (its
+    cells open with capitals and digits) is still read row by row."""
+    import textwrap
+
+    left = (
+        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur. "
+        "Dokumen yang berasal dari negara asing harus dilegalisasi lebih dahulu oleh kedutaan besar."
+    )
+    right = (
+        "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun. Permohonan cuti "
+        "diajukan paling lambat tujuh hari sebelumnya kepada atasan langsung pegawai."
+    )
+    lines = textwrap.wrap(left, 42), textwrap.wrap(right, 42)
+    assert len(lines[0]) > len(lines[1]) >= 4  # the left column is the longer: its last lines stand alone
+    rows = [(a, lines[1][i] if i < len(lines[1]) else "") for i, a in enumerate(lines[0])]
+    closing = "Pedoman ini berlaku sejak tanggal ditetapkan oleh kepala kantor perwakilan di luar negeri."
+    e = read_pdf(write_across_pdf(tmp_path / "pedoman.pdf", "Ketentuan Pegawai", rows, closing))
+    assert e.text.splitlines() == ["Ketentuan Pegawai", left, right, closing]
+    table = [("Jenis layanan", "Tarif per hari"), ("Simultan", "Rp2.000.000"), ("Konsekutif", "Rp1.500.000"),
+             ("Bisik", "Rp1.000.000"), ("Tertulis", "Rp300.000 per halaman")]  # fmt: skip
+    e = read_pdf(write_across_pdf(tmp_path / "tarif.pdf", "Tarif", table))
+    across = "Tarif Jenis layanan Tarif per hari Simultan Rp2.000.000 Konsekutif"
+    assert e.text.replace("\n", " ").startswith(across)

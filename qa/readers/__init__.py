@@ -88,7 +88,7 @@ READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
     ".md": Reader("markdown", "markdown-it-py", "v7"),
     ".markdown": Reader("markdown", "markdown-it-py", "v7"),
-    ".pdf": Reader("pdf", "pypdf", "v7"),
+    ".pdf": Reader("pdf", "pypdf", "v8"),
     ".docx": Reader("docx", "python-docx", "v4"),
     ".html": Reader("html", "trafilatura", "v8"),
     ".htm": Reader("html", "trafilatura", "v8"),

@@ -21,8 +21,9 @@ from dataclasses import replace
 from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks
+from ._pdfcolumns import page_text
 from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines, is_leader_row
-from ._pdftext import draws_images, form_lines, page_text
+from ._pdftext import Run, draws_images, form_lines, page_runs, without_markers
 
 SHORT_LINE = 0.8  # a line ending a sentence and shorter than this share of the page's widest line ends
 #                   its paragraph
@@ -38,6 +39,7 @@ _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[
 # hyphen-minus, the typographic hyphens (U+2010, and U+2011 that NFKC makes one) and the soft hyphen
 _HYPHENATED = re.compile(r"(\w+)[-\u2010\u2011\u00ad]$")
 _WORD = re.compile(r"\w+")
+_NOTE = re.compile(r"(\d{1,3})\s*[^\W\d_]")  # a note's line: its number, then a word
 
 
 def _join(para: str, line: str) -> str:
@@ -96,15 +98,17 @@ def _is_heading(line: str, after: str, width: int) -> bool:
     return len(line) < HEADING_LINE * width and (after[:1].isupper() or after[:1].isdigit())
 
 
-def paragraphs(lines: list[str]) -> list[str]:
+def paragraphs(lines: list[str], notes: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Join a page's lines into paragraphs: a blank line, a list item, a short line ending a sentence,
     a shorter one before a capital (a heading) ends one; a row ending in a dot leader and a number is
-    one of its own."""
+    one of its own, and so is a note (a line opening with the number of a marker in ``notes``) after
+    a sentence's end (two notes ran together as one paragraph, "... saksi. 3 Atau konsulat ...")."""
     width = max((len(line) for line in lines), default=0)
     out: list[str] = []
     para = ""
     for i, line in enumerate(lines):
-        if not line or (para and (_LIST_ITEM.match(line) or is_leader_row(line))):
+        note = para and _PARAGRAPH_END.search(para) and _note_number(line) in notes
+        if not line or (para and (_LIST_ITEM.match(line) or is_leader_row(line) or note)):
             if para:
                 out.append(para)
             para = ""
@@ -119,6 +123,11 @@ def paragraphs(lines: list[str]) -> list[str]:
     if para:
         out.append(para)
     return out
+
+
+def _note_number(line: str) -> str | None:
+    found = _NOTE.match(line)
+    return found.group(1) if found else None
 
 
 @contextmanager
@@ -189,26 +198,30 @@ def read(raw: bytes, name: str) -> Extracted:
 def _read(raw: bytes, name: str) -> Extracted:
     reader = _open(raw, name)
     pages: list[list[str]] = []
+    drawn: list[tuple[str, list[Run] | None]] = []  # each page's text and its runs
     forms: list[list[str]] = []  # each page's filled form fields, "label: value"
     scanned: list[int] = []  # pages that are pictures without text: scans
     total = 0
     try:
         for page in reader.pages:
-            total += _content_size(page, name, len(pages) + 1)
+            total += _content_size(page, name, len(drawn) + 1)
             if total > MAX_DOCUMENT_CONTENT:
                 raise CorpusError(
                     f"corpus file {name} holds over {MAX_DOCUMENT_CONTENT / 2**20:.0f} MB of drawing "
-                    f"instructions by page {len(pages) + 1}: too slow to extract text from",
+                    f"instructions by page {len(drawn) + 1}: too slow to extract text from",
                     "split it into smaller PDFs, or export its text as .txt",
                 )
-            pages.append([line.strip() for line in page_text(page).splitlines()])
+            drawn.append(page_runs(page))
             forms.append(form_lines(page))
-            if not any(pages[-1] + forms[-1]) and draws_images(page):
-                scanned.append(len(pages))
+            if not drawn[-1][0].strip() and not forms[-1] and draws_images(page):
+                scanned.append(len(drawn))
     except CorpusError:
         raise
     except Exception as exc:
-        raise CorpusError(f"corpus file {name}: page {len(pages) + 1} cannot be read ({exc})") from None
+        raise CorpusError(f"corpus file {name}: page {len(drawn) + 1} cannot be read ({exc})") from None
+    kept, notes = without_markers(drawn)
+    for (text, _), runs in zip(drawn, kept, strict=True):
+        pages.append([line.strip() for line in (text if runs is None else page_text(runs)).splitlines()])
     if not pages:
         raise CorpusError(f"corpus file {name} is a PDF without pages", "export the document to PDF again")
     if not any(line for lines in pages + forms for line in lines):
@@ -225,8 +238,9 @@ def _read(raw: bytes, name: str) -> Extracted:
         )  # OCR finds no words in a photograph: naming only OCR left such a file refused after it
     blocks = Blocks()
     texts = [drop_contents(lines, len(pages)) for lines in drop_running_lines(pages)]
-    for number, (lines, answers) in enumerate(zip(join_across_pages(texts), forms, strict=True), start=1):
-        for para in paragraphs(lines) + answers:  # a form's answers after the page's text, one a line
+    joined = join_across_pages(texts)
+    for number, (lines, answers, noted) in enumerate(zip(joined, forms, notes, strict=True), start=1):
+        for para in paragraphs(lines, noted) + answers:  # a form's answers after the page's text, one a line
             blocks.add(para, page=number)
     extracted = blocks.build(name, "holds only running headers, footers and page numbers")
     if not scanned:

@@ -1,0 +1,103 @@
+"""A page set in two columns read column by column, when its producer drew them line across line.
+
+pypdf writes text in the order the page draws it. Most producers draw a column to its end before the
+next, but some draw each line across the page (a left line, then the right one at the same height),
+and pypdf then reads every line as half a sentence from each column ("memeriksa setiap Cuti tahunan
+diberikan ... dokumen kontrak sebelum"). Each run of text has its position, so such a page is told by
+a gutter: many lines with a run starting at the same place right of the line's start. A table is
+drawn the same way (a cell's run beside the row's first), and reading it column by column would
+scramble rows that read well today, so both sides must also be prose wrapped at the column's width:
+most lines go on in lower case from the line above (a table's cells open with a capital or a digit).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ._pdftext import Run
+
+MIN_LINES = 4  # lines holding text on both sides of the gutter, at least
+WRAPPED_SHARE = 0.6  # of each column's lines after its first, at least this share go on in lower case
+GLYPH = 0.5  # the average width of a glyph, in ems: how far a run reaches, roughly (pypdf gives no widths)
+
+
+def page_text(runs: list[Run]) -> str:
+    """The page's text from its runs: column by column when it is set in two columns drawn line across
+    line, else as pypdf gives it."""
+    text = "".join(run.text for run in runs)
+    lines = _lines(runs)
+    gutter = _gutter(lines) if lines is not None else None
+    if gutter is None or lines is None:
+        return text
+    two_sided = [i for i, line in enumerate(lines) if _sides(line, gutter) == (True, True)]
+    top, rest = lines[: two_sided[0]], lines[two_sided[0] :]
+    left: list[list[Run]] = []
+    right: list[list[Run]] = []
+    bottom: list[list[Run]] = []
+    for line in rest:
+        has_left, has_right = _sides(line, gutter)
+        if has_left and has_right:
+            left.append([r for r in line if r.x < gutter])
+            right.append([r for r in line if r.x >= gutter])
+        elif bottom or not (has_left or has_right):
+            bottom.append(line)
+        elif has_right:
+            right.append(line)
+        elif _reach(line) < gutter:  # the last lines of the longer left column
+            left.append(line)
+        else:  # a line across the page below the columns: a footer, a closing paragraph
+            bottom.append(line)
+    columns = [_texts(left), _texts(right)]
+    if not all(_wrapped(column) for column in columns):
+        return text  # a table: its rows read across, as before
+    return "\n".join(_texts(top) + columns[0] + columns[1] + _texts(bottom))
+
+
+def _lines(runs: list[Run]) -> list[list[Run]] | None:
+    """The runs of each line of the page's text (``None`` when a run holds a line break among its text:
+    where the next line starts is unknown)."""
+    lines: list[list[Run]] = [[]]
+    for run in runs:
+        if run.text.strip("\n") == "":
+            lines.extend([] for _ in range(run.text.count("\n")))
+        elif "\n" in run.text.strip("\n"):
+            return None
+        else:
+            lines.extend([] for _ in range(len(run.text) - len(run.text.lstrip("\n"))))
+            lines[-1].append(run._replace(text=run.text.strip("\n")))
+            lines.extend([] for _ in range(len(run.text) - len(run.text.rstrip("\n"))))
+    return [[run for run in line if run.text.strip()] for line in lines]
+
+
+def _gutter(lines: list[list[Run]]) -> float | None:
+    """The start of the right column: the place most lines have a run starting at, right of the line's
+    first run (on ``MIN_LINES`` lines at least)."""
+    starts: Counter[int] = Counter()
+    for line in lines:
+        if len(line) >= 2:
+            starts.update({round(run.x) for run in line[1:] if run.x > line[0].x + 4 * line[0].size})
+    if not starts:
+        return None
+    place, count = starts.most_common(1)[0]
+    return place - 1.0 if count >= MIN_LINES else None
+
+
+def _sides(line: list[Run], gutter: float) -> tuple[bool, bool]:
+    return any(run.x < gutter for run in line), any(run.x >= gutter for run in line)
+
+
+def _reach(line: list[Run]) -> float:
+    """Roughly where a line ends on the page."""
+    end = line[-1]
+    return end.x + GLYPH * end.size * len(end.text)
+
+
+def _texts(lines: list[list[Run]]) -> list[str]:
+    return ["".join(run.text for run in line).strip() for line in lines]
+
+
+def _wrapped(column: list[str]) -> bool:
+    """Prose wrapped at the column's width: most lines after the first go on in lower case."""
+    following = [line for line in column[1:] if line]
+    lower = sum(1 for line in following if line[:1].islower())
+    return len(following) >= MIN_LINES - 1 and lower >= WRAPPED_SHARE * len(following)
