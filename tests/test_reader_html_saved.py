@@ -165,3 +165,38 @@ def test_a_bold_first_row_holding_an_amount_is_data() -> None:
     )
     lines = article_lines("Peserta", 0, body, "peserta.html")
     assert lines == ["Budi; 30.", "Sari; 25.", "Uraian: Honor; 2023: Rp1.500.000."]
+
+
+@pytest.mark.parametrize("filler", [0, 4])
+def test_a_bold_first_row_just_like_the_rows_below_is_data(filler: int) -> None:
+    """Section 42: a bold first row of words that is data (the top entry set off: "Budi", "Jakarta"
+    above "Sari", "Bandung") was read as a header (left in section 37): "Budi: Sari; Jakarta:
+    Bandung.", Sari's city filed under Budi's. A header's cells are distinct labels, and in some
+    column unlike the cells below in kind: a word above numbers or dates, capitals above names."""
+
+    def table(first: tuple[str, str], *rows: tuple[str, str]) -> str:
+        bold = "".join(f"<td><b>{cell}</b></td>" for cell in first)
+        plain = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+        return f"<table><tr>{bold}</tr>{plain}</table>"
+
+    body = (
+        table(("Budi", "Jakarta"), ("Sari", "Bandung"), ("Wati", "Medan"))
+        + table(("Nama", "Umur"), ("Rina", "25"))
+        + table(("Tanggal", "Acara"), ("12 Januari 2024", "Rapat kerja"))
+        + table(("NAMA", "KOTA"), ("Joko", "Surabaya"))
+        + table(("Ya", "Ya"), ("Tidak", "Ya"))
+    )
+    lines = article_lines("Peserta", filler, body, "peserta.html")
+    assert lines[filler:] == [
+        "Budi; Jakarta.",
+        "Sari; Bandung.",
+        "Wati; Medan.",
+        "Nama: Rina; Umur: 25.",
+        "Tanggal: 12 Januari 2024; Acara: Rapat kerja.",
+        "NAMA: Joko; KOTA: Surabaya.",
+        "Ya; Ya.",
+        "Tidak; Ya.",
+    ]
+    body = table(("Syarat", "Keterangan"), ("Paspor", "Berlaku paling sedikit enam bulan."))
+    lines = article_lines("Syarat", filler, body, "syarat.html")
+    assert lines[filler:] == ["Syarat: Paspor; Keterangan: Berlaku paling sedikit enam bulan."]

@@ -86,12 +86,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v7"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v7"),
+    ".md": Reader("markdown", "markdown-it-py", "v8"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v8"),
     ".pdf": Reader("pdf", "pypdf", "v8"),
     ".docx": Reader("docx", "python-docx", "v4"),
-    ".html": Reader("html", "trafilatura", "v8"),
-    ".htm": Reader("html", "trafilatura", "v8"),
+    ".html": Reader("html", "trafilatura", "v9"),
+    ".htm": Reader("html", "trafilatura", "v9"),
 }
 SUFFIXES = tuple(READERS)
 
