@@ -338,3 +338,17 @@ def write_across_pdf(path: Path, title: str, rows: Sequence[tuple[str, str]], cl
         pdf.text(10, 30 + 5 * len(rows), closing)
     pdf.output(str(path))
     return path
+
+
+def write_placed_pdf(path: Path, lines: Sequence[tuple[float, str]]) -> Path:
+    """A page of ``lines``, each (its height from the top in mm, its text) at the left margin: the
+    space between paragraphs is where the page leaves it, as typesetters do, with no blank line."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for y, text in lines:
+        pdf.text(20, y, text)
+    pdf.output(str(path))
+    return path

@@ -9,7 +9,14 @@ import pytest
 from qa.readers import READERS, Extracted
 from qa.readers._pdfpages import drop_contents
 
-from .documents import write_across_pdf, write_endnoted_pdf, write_form_pdf, write_noted_pdf, write_pdf
+from .documents import (
+    write_across_pdf,
+    write_endnoted_pdf,
+    write_form_pdf,
+    write_noted_pdf,
+    write_pdf,
+    write_placed_pdf,
+)
 
 DUTY = "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur."
 
@@ -192,3 +199,30 @@ def test_two_columns_drawn_line_across_line_are_read_column_by_column(tmp_path: 
     e = read_pdf(write_across_pdf(tmp_path / "tarif.pdf", "Tarif", table))
     across = "Tarif Jenis layanan Tarif per hari Simultan Rp2.000.000 Konsekutif"
     assert e.text.replace("\n", " ").startswith(across)
+
+
+def test_the_space_between_paragraphs_ends_them(tmp_path: Path) -> None:
+    """Section 42: pypdf writes a page's lines one after the other, the space a page leaves between
+    paragraphs lost, so a paragraph whose last line filled the width ran on into the next, and a
+    heading of some length into its paragraph ("3.1 Invoking asn1Parser asn1Parser reads ...", in
+    Debian's libtasn1 manual). A step down of 1.4 times the page's usual line spacing ends a paragraph."""
+    first = [
+        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum",
+        "ditandatangani oleh direktur dan menyimpan salinannya di arsip kantor",
+        "selama lima tahun sejak tanggal kontrak tersebut ditandatangani.",
+    ]
+    second = [
+        "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun",
+        "dan diajukan kepada atasan langsung paling lambat tujuh hari sebelumnya.",
+    ]
+    heading = "Ketentuan tentang Honor bagi Penerjemah Lepas Kantor"  # over 0.6 of the width: no heading
+    third = ["Honor dibayar setelah pekerjaan selesai dan diperiksa oleh kepala bagian."]
+    assert min(len(line) for line in first + second + third) > 0.8 * max(map(len, first + second + third))
+    placed = [(30 + 5 * i, line) for i, line in enumerate(first)]
+    placed += [(50 + 5 * i, line) for i, line in enumerate(second)]
+    placed += [(70, heading), (80, third[0])]
+    e = read_pdf(write_placed_pdf(tmp_path / "pedoman.pdf", placed))
+    assert e.text.splitlines() == [" ".join(first), " ".join(second), heading, third[0]]
+    close = [(30 + 5 * i, line) for i, line in enumerate(first + second)]  # no space: one paragraph
+    e = read_pdf(write_placed_pdf(tmp_path / "rapat.pdf", close))
+    assert e.text.splitlines() == [" ".join(first + second)]

@@ -1,4 +1,9 @@
-"""A page set in two columns read column by column, when its producer drew them line across line.
+"""A page's layout from the places of its runs: the space between paragraphs, and two columns.
+
+pypdf writes a page's lines one after the other, so the space a page leaves between two paragraphs
+(or above a heading) is lost; the runs' heights give it back as a blank line.
+
+A page set in two columns is read column by column, when its producer drew them line across line.
 
 pypdf writes text in the order the page draws it. Most producers draw a column to its end before the
 next, but some draw each line across the page (a left line, then the right one at the same height),
@@ -18,6 +23,7 @@ from ._pdftext import Run
 
 MIN_LINES = 4  # lines holding text on both sides of the gutter, at least
 WRAPPED_SHARE = 0.6  # of each column's lines after its first, at least this share go on in lower case
+GAP = 1.4  # a step down to the next line this many times the page's usual one leaves a space: a paragraph
 GLYPH = 0.5  # the average width of a glyph, in ems: how far a run reaches, roughly (pypdf gives no widths)
 
 
@@ -26,9 +32,11 @@ def page_text(runs: list[Run]) -> str:
     line, else as pypdf gives it."""
     text = "".join(run.text for run in runs)
     lines = _lines(runs)
-    gutter = _gutter(lines) if lines is not None else None
-    if gutter is None or lines is None:
+    if lines is None:
         return text
+    gutter = _gutter(lines)
+    if gutter is None:
+        return _spaced(text, lines)
     two_sided = [i for i, line in enumerate(lines) if _sides(line, gutter) == (True, True)]
     top, rest = lines[: two_sided[0]], lines[two_sided[0] :]
     left: list[list[Run]] = []
@@ -51,6 +59,25 @@ def page_text(runs: list[Run]) -> str:
     if not all(_wrapped(column) for column in columns):
         return text  # a table: its rows read across, as before
     return "\n".join(_texts(top) + columns[0] + columns[1] + _texts(bottom))
+
+
+def _spaced(text: str, lines: list[list[Run]]) -> str:
+    """``text`` with a blank line where the page leaves a space between two lines (``GAP`` times its
+    usual line spacing, its most common step down, or more): pypdf writes the lines of a page one
+    after the other, the space between paragraphs (and above a heading) lost, and a paragraph whose
+    last line filled the width ran on into the next ("... oleh direktur. Cuti tahunan ..."), a
+    heading into its paragraph."""
+    placed = [(i, line[0].y) for i, line in enumerate(lines) if line]
+    steps = [(i, above - y) for (_, above), (i, y) in zip(placed, placed[1:], strict=False)]
+    usual = Counter(round(2 * step) / 2 for _, step in steps if step > 0)  # to half a point
+    if sum(usual.values()) < 3:
+        return text
+    spacing = min(usual, key=lambda step: (-usual[step], step))  # the most common step: the body's
+    gaps = {i for i, step in steps if step > GAP * spacing}
+    if not gaps:
+        return text
+    pieces = text.split("\n")
+    return "\n".join(("\n" if i in gaps else "") + piece for i, piece in enumerate(pieces))
 
 
 def _lines(runs: list[Run]) -> list[list[Run]] | None:
