@@ -340,15 +340,19 @@ def write_across_pdf(path: Path, title: str, rows: Sequence[tuple[str, str]], cl
     return path
 
 
-def write_placed_pdf(path: Path, lines: Sequence[tuple[float, str]]) -> Path:
+def write_placed_pdf(path: Path, lines: Sequence[tuple[float, str]], word_by_word: bool = False) -> Path:
     """A page of ``lines``, each (its height from the top in mm, its text) at the left margin: the
-    space between paragraphs is where the page leaves it, as typesetters do, with no blank line."""
+    space between paragraphs is where the page leaves it, as typesetters do, with no blank line. With
+    ``word_by_word`` each word is placed on its own, as some producers (browsers) draw text."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=11)
     for y, text in lines:
-        pdf.text(20, y, text)
+        x = 20.0
+        for word in text.split() if word_by_word else [text]:
+            pdf.text(x, y, word)
+            x += pdf.get_string_width(word + " ")
     pdf.output(str(path))
     return path

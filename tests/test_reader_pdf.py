@@ -199,6 +199,11 @@ def test_two_columns_drawn_line_across_line_are_read_column_by_column(tmp_path: 
     e = read_pdf(write_across_pdf(tmp_path / "tarif.pdf", "Tarif", table))
     across = "Tarif Jenis layanan Tarif per hari Simultan Rp2.000.000 Konsekutif"
     assert e.text.replace("\n", " ").startswith(across)
+    opening = "yang sudah"  # words placed one by one, each line opening alike: the third word at one place
+    prose = [f"{opening} {a.lower()}" for a in lines[0] + lines[1]]
+    placed = [(20 + 5 * i, line) for i, line in enumerate(prose)]
+    e = read_pdf(write_placed_pdf(tmp_path / "kata.pdf", placed, word_by_word=True))
+    assert e.text.replace("\n", " ") == " ".join(prose)  # read as drawn, a line at a time
 
 
 def test_the_space_between_paragraphs_ends_them(tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ from ._pdftext import Run
 
 MIN_LINES = 4  # lines holding text on both sides of the gutter, at least
 WRAPPED_SHARE = 0.6  # of each column's lines after its first, at least this share go on in lower case
+COLUMN_CHARS = 20  # a column's lines hold this many characters at least, most of them (its median)
+ALIGNED = 0.9  # of the lines with text on both sides, at least this share start a run at the gutter
 GAP = 1.4  # a step down to the next line this many times the page's usual one leaves a space: a paragraph
 GLYPH = 0.5  # the average width of a glyph, in ems: how far a run reaches, roughly (pypdf gives no widths)
 
@@ -37,8 +39,12 @@ def page_text(runs: list[Run]) -> str:
     gutter = _gutter(lines)
     if gutter is None:
         return _spaced(text, lines)
-    two_sided = [i for i, line in enumerate(lines) if _sides(line, gutter) == (True, True)]
-    top, rest = lines[: two_sided[0]], lines[two_sided[0] :]
+    two_sided = [line for line in lines if _sides(line, gutter) == (True, True)]
+    at_gutter = sum(1 for line in two_sided if any(abs(run.x - gutter - 1.0) <= 1.0 for run in line))
+    if at_gutter < ALIGNED * len(two_sided):  # words placed one by one, one of them at that place by chance
+        return _spaced(text, lines)
+    first = lines.index(two_sided[0])
+    top, rest = lines[:first], lines[first:]
     left: list[list[Run]] = []
     right: list[list[Run]] = []
     bottom: list[list[Run]] = []
@@ -124,7 +130,11 @@ def _texts(lines: list[list[Run]]) -> list[str]:
 
 
 def _wrapped(column: list[str]) -> bool:
-    """Prose wrapped at the column's width: most lines after the first go on in lower case."""
+    """Prose wrapped at the column's width: lines of ``COLUMN_CHARS`` or more (a page of words placed one
+    by one whose lines open alike, "yang sudah ...", has a "column" of those words), and most lines
+    after the first go on in lower case."""
     following = [line for line in column[1:] if line]
     lower = sum(1 for line in following if line[:1].islower())
-    return len(following) >= MIN_LINES - 1 and lower >= WRAPPED_SHARE * len(following)
+    widths = sorted(len(line) for line in column if line)
+    wide = bool(widths) and widths[len(widths) // 2] >= COLUMN_CHARS  # not the same words opening each line
+    return wide and len(following) >= MIN_LINES - 1 and lower >= WRAPPED_SHARE * len(following)
