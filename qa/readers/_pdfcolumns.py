@@ -63,7 +63,7 @@ def page_text(runs: list[Run]) -> str:
             bottom.append(line)
     columns = [_texts(left), _texts(right)]
     if not all(_wrapped(column) for column in columns):
-        return text  # a table: its rows read across, as before
+        return _spaced(text, lines)  # a table: its rows read across, as before
     return "\n".join(_texts(top) + columns[0] + columns[1] + _texts(bottom))
 
 
