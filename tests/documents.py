@@ -295,10 +295,11 @@ def write_scanned_pdf(path: Path, pages: Sequence[str | None]) -> Path:
 
 
 def write_endnoted_pdf(
-    path: Path, pages: list[list[tuple[str, bool]]], heading: str, notes: list[str]
+    path: Path, pages: list[list[tuple[str, bool]]], heading: str, notes: list[str], raised: bool = False
 ) -> Path:
     """A PDF of one page per item of text runs (text, superscript?), then a last page of endnotes: the
-    ``heading`` ("Catatan") and each note set smaller, as word processors gather them at the end."""
+    ``heading`` ("Catatan") and each note set smaller, as word processors gather them at the end; with
+    ``raised`` each note's number a superscript too, as Word sets it."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -314,7 +315,15 @@ def write_endnoted_pdf(
     pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
     for note in notes:
-        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+        if raised:
+            number, text = note.split(" ", 1)
+            pdf.char_vpos = "SUP"
+            pdf.write(5, number)
+            pdf.char_vpos = "LINE"
+            pdf.write(5, " " + text)
+            pdf.ln(6)
+        else:
+            pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return path
 

@@ -143,12 +143,14 @@ def test_a_few_scanned_pages_among_typed_ones_are_named_in_a_warning(tmp_path: P
     assert load_corpus(tmp_path, told.append)[0].warnings == () and told == []
 
 
-def test_endnote_markers_leave_their_words_and_each_note_is_its_own_paragraph(tmp_path: Path) -> None:
+@pytest.mark.parametrize("raised", [False, True], ids=["numbers inline", "numbers raised"])
+def test_endnote_markers_leave_their_words_and_each_note_is_a_paragraph(tmp_path: Path, raised: bool) -> None:
     """Section 42: notes gathered at the document's end (endnotes, left in section 30) kept their
     markers glued ("pasal 5¹" read "pasal 51", "kedutaan³" "kedutaan3"), and the notes ran together as
     one paragraph ("... saksi. 3 Atau konsulat ..."). A marker goes when its number opens a note on a
     later page and it goes on the endnotes' numbering: a small number after a word out of that order
-    ("meter³" after note 3) and an exponent ("m²") stay."""
+    ("meter³" after note 3) and an exponent ("m²") stay. A note's own number set raised, as Word sets
+    it, was taken for a marker glued to the line above and dropped: a line break glues nothing."""
     pages = [
         [("Honor penerjemah diatur dalam pasal 5", False), ("1", True),
          (" dan dibayar setelah kontrak", False), ("2", True), (" selesai.", False)],
@@ -162,7 +164,7 @@ def test_endnote_markers_leave_their_words_and_each_note_is_its_own_paragraph(tm
         "notaris.",
         "3 Atau konsulat jenderal.",
     ]
-    e = read_pdf(write_endnoted_pdf(tmp_path / "honor.pdf", pages, "Catatan", notes))
+    e = read_pdf(write_endnoted_pdf(tmp_path / "honor.pdf", pages, "Catatan", notes, raised))
     assert e.text.splitlines() == [
         "Honor penerjemah diatur dalam pasal 5 dan dibayar setelah kontrak selesai.",
         "Dokumen negara asing dilegalisasi oleh kedutaan. Gudang arsip 40 meter3 dan ruang kerja 9 m2 per "

@@ -65,7 +65,7 @@ def without_markers(pages: list[Drawn]) -> tuple[list[list[Run] | None], list[se
             kept_pages.append(None)
             continue
         kept: list[Run] = []
-        before = Run("", 0.0, 0.0, 0.0)  # the last run with text
+        before = Run("", 0.0, 0.0, 0.0)  # the last run that was not empty
         for run in runs:
             if run.text.strip() and _small_number_glued(run, before):
                 if run.text in openers[number]:
@@ -77,7 +77,7 @@ def without_markers(pages: list[Drawn]) -> tuple[list[list[Run] | None], list[se
                         notes[following].add(run.text)
                     continue
             kept.append(run)
-            if run.text.strip():
+            if run.text:  # a space or a line break too: a number after one is glued to no word
                 before = run
         kept_pages.append(kept)
     return kept_pages, notes
