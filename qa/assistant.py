@@ -55,6 +55,7 @@ class Assistant:
         from .embedding import make_encoder
         from .indexing import passage_text
         from .opening import open_or_build
+        from .printable import for_terminal
         from .rerank import RerankModel
         from .retrieval import Retriever
 
@@ -70,7 +71,9 @@ class Assistant:
         self.answerability = Answerability()  # the confidence of an answer, and its default threshold
         self.rerank_model = RerankModel.load()
         self.encoder = encoder or make_encoder(self.settings, self.log)
-        self.documents = {doc.id: doc for doc in load_corpus(self.settings.corpus_dir)}
+        # what a reader read a document without (a PDF's scanned pages), its file name made printable
+        documents = load_corpus(self.settings.corpus_dir, lambda n: self.log(f"warning: {for_terminal(n)}"))
+        self.documents = {doc.id: doc for doc in documents}
         self.index = open_or_build(self.settings, self.encoder, self.documents, build, self.log, read_only)
         texts = [passage_text(c, self.documents) for c in self.index.chunks]
         self.rows: dict[str, tuple[int, int]] = {}  # each document's passages are consecutive rows

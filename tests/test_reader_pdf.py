@@ -9,7 +9,14 @@ import pytest
 from qa.readers import READERS, Extracted
 from qa.readers._pdfpages import drop_contents
 
-from .documents import write_form_pdf, write_noted_pdf, write_pdf
+from .documents import (
+    write_across_pdf,
+    write_endnoted_pdf,
+    write_form_pdf,
+    write_noted_pdf,
+    write_pdf,
+    write_placed_pdf,
+)
 
 DUTY = "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur."
 
@@ -70,7 +77,7 @@ def test_an_exponent_stays_when_a_line_opens_with_its_number(tmp_path: Path) -> 
     ]  # fmt: skip
     notes = ["2 Januari 2024 rapat warga memutuskan harga."]
     e = read_pdf(write_noted_pdf(tmp_path / "luas.pdf", runs, notes))
-    assert e.text.startswith("Luas tanah 120 m2 dan nilai x2 naik; gas CO2 diatur pasal. 2 Januari")
+    assert e.text.startswith("Luas tanah 120 m2 dan nilai x2 naik; gas CO2 diatur pasal.\n2 Januari")
 
 
 def test_a_filled_forms_answers_are_read(tmp_path: Path) -> None:
@@ -111,3 +118,118 @@ def test_a_pdf_scanned_but_for_a_typed_page_says_its_pages_have_no_text(tmp_path
     write_scanned_pdf(tmp_path / "kontrak.pdf", [DUTY, None, DUTY.replace("direktur", "wakil direktur")])
     (doc,) = load_corpus(tmp_path)
     assert doc.text.splitlines() == [DUTY, DUTY.replace("direktur", "wakil direktur")]
+
+
+def test_a_few_scanned_pages_among_typed_ones_are_named_in_a_warning(tmp_path: Path) -> None:
+    """Section 42: a signed page scanned into a typed report was read without, silently (refusing it
+    would block a build over a photograph). The rest is read, and the build is told which pages were
+    not, as the mostly-scanned refusal names them."""
+    from qa.corpus import load_corpus
+
+    from .documents import write_scanned_pdf
+
+    later = DUTY.replace("direktur", "wakil direktur")
+    write_scanned_pdf(tmp_path / "laporan.pdf", [DUTY, None, later, DUTY, None])
+    told: list[str] = []
+    (doc,) = load_corpus(tmp_path, told.append)
+    assert doc.text.splitlines() == [DUTY, later, DUTY]
+    assert told == list(doc.warnings) and len(told) == 1
+    assert "laporan.pdf: pages 2, 5 of its 5 hold only images, no text" in told[0] and "ocrmypdf" in told[0]
+    write_scanned_pdf(tmp_path / "laporan.pdf", [DUTY, later, None])
+    (doc,) = load_corpus(tmp_path, told.append)
+    assert "laporan.pdf: page 3 of its 3 holds only images" in told[-1]
+    write_scanned_pdf(tmp_path / "laporan.pdf", [DUTY, later])
+    told.clear()
+    assert load_corpus(tmp_path, told.append)[0].warnings == () and told == []
+
+
+@pytest.mark.parametrize("raised", [False, True], ids=["numbers inline", "numbers raised"])
+def test_endnote_markers_leave_their_words_and_each_note_is_a_paragraph(tmp_path: Path, raised: bool) -> None:
+    """Section 42: notes gathered at the document's end (endnotes, left in section 30) kept their
+    markers glued ("pasal 5¹" read "pasal 51", "kedutaan³" "kedutaan3"), and the notes ran together as
+    one paragraph ("... saksi. 3 Atau konsulat ..."). A marker goes when its number opens a note on a
+    later page and it goes on the endnotes' numbering: a small number after a word out of that order
+    ("meter³" after note 3) and an exponent ("m²") stay. A note's own number set raised, as Word sets
+    it, was taken for a marker glued to the line above and dropped: a line break glues nothing."""
+    pages = [
+        [("Honor penerjemah diatur dalam pasal 5", False), ("1", True),
+         (" dan dibayar setelah kontrak", False), ("2", True), (" selesai.", False)],
+        [("Dokumen negara asing dilegalisasi oleh kedutaan", False), ("3", True),
+         (". Gudang arsip 40 meter", False), ("3", True), (" dan ruang kerja 9 m", False), ("2", True),
+         (" per orang.", False)],
+    ]  # fmt: skip
+    notes = [
+        "1 Peraturan Asosiasi Penerjemah Nomor 2 Tahun 2021.",
+        "2 Kontrak tertulis, bukan lisan, yang ditandatangani kedua pihak di hadapan saksi dari kantor "
+        "notaris.",
+        "3 Atau konsulat jenderal.",
+    ]
+    e = read_pdf(write_endnoted_pdf(tmp_path / "honor.pdf", pages, "Catatan", notes, raised))
+    assert e.text.splitlines() == [
+        "Honor penerjemah diatur dalam pasal 5 dan dibayar setelah kontrak selesai.",
+        "Dokumen negara asing dilegalisasi oleh kedutaan. Gudang arsip 40 meter3 dan ruang kerja 9 m2 per "
+        "orang.",
+        "Catatan",
+        *notes,
+    ]
+
+
+def test_two_columns_drawn_line_across_line_are_read_column_by_column(tmp_path: Path) -> None:
+    """Section 42: a page in two columns whose producer draws each line across the page was read line
+    across line, every line half a sentence of each column (left in sections 22 and 30). The runs'
+    places show the gutter; both sides wrapped prose, the left column is read, then the right, the
+    title above and a line across the page below in their places. A table drawn the same way (its
+    cells open with capitals and digits) is still read row by row."""
+    import textwrap
+
+    left = (
+        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur. "
+        "Dokumen yang berasal dari negara asing harus dilegalisasi lebih dahulu oleh kedutaan besar."
+    )
+    right = (
+        "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun. Permohonan cuti "
+        "diajukan paling lambat tujuh hari sebelumnya kepada atasan langsung pegawai."
+    )
+    lines = textwrap.wrap(left, 42), textwrap.wrap(right, 42)
+    assert len(lines[0]) > len(lines[1]) >= 4  # the left column is the longer: its last lines stand alone
+    rows = [(a, lines[1][i] if i < len(lines[1]) else "") for i, a in enumerate(lines[0])]
+    closing = "Pedoman ini berlaku sejak tanggal ditetapkan oleh kepala kantor perwakilan di luar negeri."
+    e = read_pdf(write_across_pdf(tmp_path / "pedoman.pdf", "Ketentuan Pegawai", rows, closing))
+    assert e.text.splitlines() == ["Ketentuan Pegawai", left, right, closing]
+    table = [("Jenis layanan", "Tarif per hari"), ("Simultan", "Rp2.000.000"), ("Konsekutif", "Rp1.500.000"),
+             ("Bisik", "Rp1.000.000"), ("Tertulis", "Rp300.000 per halaman")]  # fmt: skip
+    e = read_pdf(write_across_pdf(tmp_path / "tarif.pdf", "Tarif", table))
+    across = "Tarif Jenis layanan Tarif per hari Simultan Rp2.000.000 Konsekutif"
+    assert e.text.replace("\n", " ").startswith(across)
+    opening = "yang sudah"  # words placed one by one, each line opening alike: the third word at one place
+    prose = [f"{opening} {a.lower()}" for a in lines[0] + lines[1]]
+    placed = [(20 + 5 * i, line) for i, line in enumerate(prose)]
+    e = read_pdf(write_placed_pdf(tmp_path / "kata.pdf", placed, word_by_word=True))
+    assert e.text.replace("\n", " ") == " ".join(prose)  # read as drawn, a line at a time
+
+
+def test_the_space_between_paragraphs_ends_them(tmp_path: Path) -> None:
+    """Section 42: pypdf writes a page's lines one after the other, the space a page leaves between
+    paragraphs lost, so a paragraph whose last line filled the width ran on into the next, and a
+    heading of some length into its paragraph ("3.1 Invoking asn1Parser asn1Parser reads ...", in
+    Debian's libtasn1 manual). A step down of 1.4 times the page's usual line spacing ends a paragraph."""
+    first = [
+        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum",
+        "ditandatangani oleh direktur dan menyimpan salinannya di arsip kantor",
+        "selama lima tahun sejak tanggal kontrak tersebut ditandatangani.",
+    ]
+    second = [
+        "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun",
+        "dan diajukan kepada atasan langsung paling lambat tujuh hari sebelumnya.",
+    ]
+    heading = "Ketentuan tentang Honor bagi Penerjemah Lepas Kantor"  # over 0.6 of the width: no heading
+    third = ["Honor dibayar setelah pekerjaan selesai dan diperiksa oleh kepala bagian."]
+    assert min(len(line) for line in first + second + third) > 0.8 * max(map(len, first + second + third))
+    placed = [(30 + 5 * i, line) for i, line in enumerate(first)]
+    placed += [(50 + 5 * i, line) for i, line in enumerate(second)]
+    placed += [(70, heading), (80, third[0])]
+    e = read_pdf(write_placed_pdf(tmp_path / "pedoman.pdf", placed))
+    assert e.text.splitlines() == [" ".join(first), " ".join(second), heading, third[0]]
+    close = [(30 + 5 * i, line) for i, line in enumerate(first + second)]  # no space: one paragraph
+    e = read_pdf(write_placed_pdf(tmp_path / "rapat.pdf", close))
+    assert e.text.splitlines() == [" ".join(first + second)]

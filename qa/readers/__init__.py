@@ -6,6 +6,8 @@ line, so a sentence never runs from a heading into the paragraph under it, or ac
 Markdown, Word or HTML document). Offsets of passages are exact against this text, and a reader is
 deterministic for given bytes and library versions, so the text is re-derived from the file at load
 time (the manifest holds the file's hash and the readers' versions) instead of being stored twice.
+Its ``warnings`` say what a reader read the document without (a PDF's few scanned pages): refusing
+the file would block a build over a photograph, and silence would pass the rest off as the whole.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Extracted:
 
     text: str
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()  # what the reader read without (a PDF's scanned pages), for the build
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v7"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v7"),
-    ".pdf": Reader("pdf", "pypdf", "v7"),
+    ".md": Reader("markdown", "markdown-it-py", "v8"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v8"),
+    ".pdf": Reader("pdf", "pypdf", "v8"),
     ".docx": Reader("docx", "python-docx", "v4"),
-    ".html": Reader("html", "trafilatura", "v8"),
-    ".htm": Reader("html", "trafilatura", "v8"),
+    ".html": Reader("html", "trafilatura", "v9"),
+    ".htm": Reader("html", "trafilatura", "v9"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -61,19 +61,42 @@ def _reads_as_code(text: str) -> bool:
 WRAPPED = 0.6  # a line at least this share of the widest line, the next going on in lower case: wrapped
 
 
+def _wrapped_prose(lines: list[str], width: int) -> bool:
+    """Prose wrapped at a fixed width: after most lines near the widest one, the next line goes on in
+    lower case (a poem's and an address's lines open with capitals)."""
+    pairs = [
+        after.strip()[:1].islower()
+        for line, after in zip(lines, lines[1:], strict=False)
+        if len(line.strip()) >= WRAPPED * width and after.strip()
+    ]
+    return len(pairs) >= 2 and 2 * sum(pairs) > len(pairs)
+
+
 def _break_lines(element) -> None:
     """Each line of ``element``'s own text and its children's tails ends its paragraph (two ``<br>``,
     which ``split_at_double_breaks`` reads so), unless it is prose wrapped at a fixed width (a licence,
     a plain-text letter): a line near the widest one, the next going on in lower case, is joined to it,
-    as the PDF reader joins lines. A short line (an address's, a schedule's) ends, whatever follows."""
-    width = max(len(line.strip()) for line in element.text_content().split("\n"))
+    as the PDF reader joins lines, and in such prose also a line going on in capitals that was broken
+    only because its first word did not fit (a name, "Indonesia", mid-sentence). A short line (an
+    address's, a schedule's) ends, whatever follows."""
+    shown = element.text_content().split("\n")
+    width = max(len(line.strip()) for line in shown)
+    prose = _wrapped_prose(shown, width)
+
+    def goes_on(before: str, line: str) -> bool:
+        """A line near the widest one, the next going on in lower case; in wrapped prose also in capitals
+        when the next line's first word would not have fitted on it ("... the\nIndonesian ...")."""
+        if len(before.strip()) < WRAPPED * width or not line.strip():
+            return False
+        word = line.split()[0]
+        return line.strip()[:1].islower() or (prose and len(before.strip()) + 1 + len(word) > width)
 
     def breaks_in(text: str | None) -> tuple[str | None, list]:
         lines = (text or "").split("\n")
         made: list = []
         kept, before = lines[0], lines[0]
         for line in lines[1:]:
-            if line.strip()[:1].islower() and len(before.strip()) >= WRAPPED * width:  # the sentence goes on
+            if goes_on(before, line):  # the sentence goes on
                 if made:
                     made[-1].tail += " " + line
                 else:

@@ -13,6 +13,7 @@ import re
 
 from ._htmlblocks import BLOCK, HEADINGS
 from ._htmlpre import read_preformatted
+from ._htmltables import mark_header_rows
 
 
 def prepare(root, page: bool = True) -> None:
@@ -188,52 +189,6 @@ def _split(parent, children: list, runs: dict[int, int]) -> None:
     for child in list(parent):
         parent.remove(child)
     parent.extend(out)
-
-
-# A cell that is an amount ("30", "Rp1.500.000", "12,5 %") names no column: a bold first row holding one
-# is data set off (the top entry, a total). A year ("2024") heads a column of a report's figures.
-_AMOUNT = re.compile(r"(?!(?:19|20)\d\d$)(?:Rp\.? ?|\$ ?)?[-+]?\d[\d.,]*(?: ?%)?", re.IGNORECASE)
-
-
-def mark_header_rows(root) -> None:
-    """A table without ``<th>`` whose first row is a header all the same makes its cells ``<th>``: a
-    row in ``<thead>``, or a first row of two or more cells each wholly bold (``<b>``, ``<strong>``,
-    as Word's "Save as Web Page" and many editors write a header) with no cell an amount. Read without
-    it, the rows named no column ("Simultan; Rp2.000.000." rather than "Jenis: Simultan; Tarif:
-    Rp2.000.000.")."""
-    for table in root.iter("table"):
-        if next(table.iter("th"), None) is not None:
-            continue
-        rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
-        if len(rows) < 2:
-            continue
-        cells = [c for c in rows[0] if c.tag == "td"]
-        in_head = rows[0].getparent() is not None and rows[0].getparent().tag == "thead"
-        texts = [_words(c.text_content()) for c in cells]
-        bold = len(cells) >= 2 and any(texts) and texts == [_bold_text(c) for c in cells]
-        if in_head or (bold and not any(_AMOUNT.fullmatch(t) for t in texts)):
-            for cell in cells:
-                cell.tag = "th"
-
-
-def _nearest_table(element):
-    parent = element.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
-
-
-def _bold_text(cell) -> str:
-    """The words of ``cell`` set in bold, each ``<b>`` or ``<strong>`` counted once (not again inside
-    another)."""
-    outermost = []
-    for bold in cell.iter("b", "strong"):
-        above = bold.getparent()
-        while above is not None and above is not cell and above.tag not in ("b", "strong"):
-            above = above.getparent()
-        if above is cell:
-            outermost.append(bold)
-    return _words(" ".join(b.text_content() for b in outermost))
 
 
 def _in_page(element) -> bool:

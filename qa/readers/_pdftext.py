@@ -11,41 +11,91 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 SUPERSCRIPT = 0.8  # a run at most this share of the size of the run before it is set as a superscript
 _MARKER = re.compile(r"\d{1,3}")
 _GLUED = re.compile(r"[\w.,;:)\]’”]$")  # a marker follows a word or its punctuation, with no space
 _SYMBOL = re.compile(r"(?<!\w)[^\W\d_]{1,2}$")  # a unit, a variable, an element: m², x², H₂O, CO₂
+_NOTE_LINE = re.compile(r"(?m)^\s*(\d{1,3})\s*[^\W\d_]")  # a note: its number, then a word
 
 
-def page_text(page) -> str:
-    """The page's text as ``page.extract_text()`` gives it, less the note markers: a run of one to
-    three digits, set at most ``SUPERSCRIPT`` of the size of the text it is glued to, whose note is on
-    the page (a line opening with its number and then a word, "1 Peraturan Menteri ..."). An exponent
-    ("20 m²") has no such note and stays, and so does a number after a word of one or two letters, even
-    when a line of the page opens with that number ("2 Januari 2024"): it is an exponent or a formula's
-    index (m², cm³, x², H₂O, CO₂), not a note. Notes gathered at the document's end are not looked for."""
-    runs: list[tuple[str, float]] = []
+class Run(NamedTuple):
+    """A run of a page's text as pypdf draws it: its size on the page and where it starts."""
+
+    text: str
+    size: float
+    x: float
+    y: float
+
+
+def page_runs(page) -> Drawn:
+    """The page's text as ``page.extract_text()`` gives it, and the runs that make it up (``None`` when
+    they do not: the text is then read as it is)."""
+    runs: list[Run] = []
 
     def visit(text: str, cm, tm, font, size: float) -> None:
-        runs.append((text, size * _scale(tm) * _scale(cm)))
+        runs.append(Run(text, size * _scale(tm) * _scale(cm), *_origin(cm, tm)))
 
     text = page.extract_text(visitor_text=visit) or ""
-    if "".join(run for run, _ in runs) != text:  # not the runs we assume: pypdf's text as it is
-        return text
-    notes = {m.group(1) for m in re.finditer(r"(?m)^\s*(\d{1,3})\s*[^\W\d_]", text)}
-    kept: list[str] = []
-    before = ("", 0.0)  # the last run with text: its words and its size
-    for run, size in runs:
-        if not run.strip():
-            kept.append(run)
+    return text, runs if "".join(run.text for run in runs) == text else None
+
+
+Drawn = tuple[str, list[Run] | None]  # a page's text and the runs that make it up, if they do
+
+
+def without_markers(pages: list[Drawn]) -> tuple[list[list[Run] | None], list[set[str]]]:
+    """Each page's runs less its note markers, and the numbers whose notes each page holds. A marker is
+    a run of one to three digits set at most ``SUPERSCRIPT`` of the size of the word it is glued to,
+    whose note is on its page (a line opening with its number and then a word, "1 Peraturan Menteri
+    ...": a footnote) or on a later page (endnotes, gathered at a chapter's or the document's end), then
+    only if it goes on the numbering of the endnotes before it (1, or the last one plus one): an
+    exponent ("20 m²") has no note and stays, and so does a number after a word of one or two letters,
+    even when a line opens with that number ("2 Januari 2024"): it is an exponent or a formula's index
+    (m², cm³, x², H₂O, CO₂)."""
+    openers = [{m.group(1) for m in _NOTE_LINE.finditer(text)} for text, _ in pages]
+    later: list[set[str]] = [set() for _ in pages]  # numbers opening a line on a page after each
+    for number in range(len(pages) - 2, -1, -1):
+        later[number] = later[number + 1] | openers[number + 1]
+    kept_pages: list[list[Run] | None] = []
+    notes: list[set[str]] = [set() for _ in pages]
+    last = 0  # the last endnote's number
+    for number, (_, runs) in enumerate(pages):
+        if runs is None:
+            kept_pages.append(None)
             continue
-        glued = _GLUED.search(before[0]) and not _SYMBOL.search(before[0])
-        marker = _MARKER.fullmatch(run) and run in notes and glued
-        if not (marker and 0 < size <= SUPERSCRIPT * before[1]):
+        kept: list[Run] = []
+        before = Run("", 0.0, 0.0, 0.0)  # the last run that was not empty
+        for run in runs:
+            if run.text.strip() and _small_number_glued(run, before):
+                if run.text in openers[number]:
+                    notes[number].add(run.text)
+                    continue
+                if run.text in later[number] and int(run.text) in (1, last + 1):
+                    last = int(run.text)
+                    for following in range(number + 1, len(pages)):
+                        notes[following].add(run.text)
+                    continue
             kept.append(run)
-            before = (run, size)
-    return "".join(kept)
+            if run.text:  # a space or a line break too: a number after one is glued to no word
+                before = run
+        kept_pages.append(kept)
+    return kept_pages, notes
+
+
+def _small_number_glued(run: Run, before: Run) -> bool:
+    glued = _GLUED.search(before.text) and not _SYMBOL.search(before.text)
+    return bool(_MARKER.fullmatch(run.text) and glued and 0 < run.size <= SUPERSCRIPT * before.size)
+
+
+def _origin(cm, tm) -> tuple[float, float]:
+    """Where a run starts on the page: the text matrix's origin through the current matrix."""
+    try:
+        x, y = float(tm[4]), float(tm[5])
+        a, b, c, d, e, f = (float(v) for v in cm[:6])
+        return x * a + y * c + e, x * b + y * d + f
+    except (TypeError, IndexError, ValueError):
+        return 0.0, 0.0
 
 
 def _scale(matrix) -> float:

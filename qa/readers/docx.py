@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 from ..errors import CorpusError
 from . import Extracted
@@ -159,10 +160,25 @@ def read(raw: bytes, name: str) -> Extracted:
     except CorpusError:
         raise
     except Exception as exc:  # zipfile, lxml and python-docx errors all mean "not a usable .docx"
+        if _strict(raw):
+            raise CorpusError(
+                f"corpus file {name} is saved as a Strict Open XML Document, which cannot be read",
+                'open it in Word and save it as "Word Document (*.docx)", or export it to PDF',
+            ) from None
         raise CorpusError(
             f"corpus file {name} is not a readable Word document ({type(exc).__name__}: {exc})",
             "open and re-save it in Word or LibreOffice as .docx",
         ) from None
+
+
+def _strict(raw: bytes) -> bool:
+    """Whether ``raw`` is Word's "Strict Open XML Document": the same parts under other namespaces
+    (purl.oclc.org/ooxml), which python-docx does not know; its error named a missing relationship."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open("_rels/.rels") as rels:
+            return b"purl.oclc.org/ooxml/" in rels.read(64 * 1024)
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
 
 
 def _extract(document, name: str) -> Extracted:

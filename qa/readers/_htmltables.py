@@ -1,0 +1,97 @@
+"""A table's header row written in bold cells (or a ``<thead>`` of ``<td>``) read as its header.
+
+Word's "Save as Web Page" and many editors write a header so, with no ``<th>``, and its rows then
+named no column ("Simultan; Rp2.000.000." rather than "Jenis: Simultan; Tarif: Rp2.000.000."). But a
+first row is also set in bold to mark the top entry or a total, and read as a header it files every
+value below under a name that is a value ("Budi: Sari; Jakarta: Bandung."): worse than no names. So a
+bold first row is a header only when its cells read as labels of the columns below: distinct, none an
+amount, and in some column unlike the cells under it in kind (a word above numbers, dates or
+sentences, a year above amounts, capitals above mixed case). A bold row just like the rows below
+("**Budi** **Jakarta**" above "Sari Bandung") is a row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# A cell that is an amount ("30", "Rp1.500.000", "12,5 %") names no column: a bold first row holding one
+# is data set off (the top entry, a total). A year ("2024") heads a column of a report's figures.
+_AMOUNT = re.compile(r"(?!(?:19|20)\d\d$)(?:Rp\.? ?|\$ ?)?[-+]?\d[\d.,]*(?: ?%)?", re.IGNORECASE)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SENTENCE = re.compile(r"[.!?…][\"'”’)]*$")
+LONG_CELL = 5  # words: a cell this long is text (a description, a sentence), not a label
+
+
+def mark_header_rows(root) -> None:
+    """A table without ``<th>`` whose first row is a header all the same makes its cells ``<th>``: a
+    row in ``<thead>``, or a first row of two or more cells each wholly bold (``<b>``, ``<strong>``)
+    that reads as the columns' labels (``_labels``)."""
+    for table in root.iter("table"):
+        if next(table.iter("th"), None) is not None:
+            continue
+        rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
+        if len(rows) < 2:
+            continue
+        cells = [c for c in rows[0] if c.tag == "td"]
+        in_head = rows[0].getparent() is not None and rows[0].getparent().tag == "thead"
+        texts = [_words(c.text_content()) for c in cells]
+        bold = len(cells) >= 2 and any(texts) and texts == [_bold_text(c) for c in cells]
+        below = [[_words(c.text_content()) for c in row if c.tag == "td"] for row in rows[1:]]
+        if in_head or (bold and _labels(texts, below)):
+            for cell in cells:
+                cell.tag = "th"
+
+
+def _labels(first: list[str], below: list[list[str]]) -> bool:
+    """Whether a first row's cells read as labels of the columns under them: distinct, none an amount,
+    and one at least of another kind than most of the cells under it (``_kind``)."""
+    named = [t for t in first if t]
+    if len(set(named)) < len(named) or any(_AMOUNT.fullmatch(t) for t in named):
+        return False
+    for column, label in enumerate(first):
+        kinds = Counter(_kind(row[column]) for row in below if column < len(row) and row[column])
+        if label and kinds and kinds.most_common(1)[0][0] != _kind(label):
+            return True
+    return False
+
+
+def _kind(text: str) -> str:
+    """What a cell holds, as far as its surface tells: a year, an amount, words with digits (a date,
+    "Pasal 5"), a sentence or a long text, a word or two in capitals, or a few words."""
+    if _YEAR.fullmatch(text):
+        return "year"
+    if _AMOUNT.fullmatch(text):
+        return "amount"
+    if any(c.isdigit() for c in text):
+        return "numbered"
+    if len(text.split()) >= LONG_CELL or _SENTENCE.search(text):
+        return "text"
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return "capitals"
+    return "words"
+
+
+def _nearest_table(element):
+    parent = element.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _bold_text(cell) -> str:
+    """The words of ``cell`` set in bold, each ``<b>`` or ``<strong>`` counted once (not again inside
+    another)."""
+    outermost = []
+    for bold in cell.iter("b", "strong"):
+        above = bold.getparent()
+        while above is not None and above is not cell and above.tag not in ("b", "strong"):
+            above = above.getparent()
+        if above is cell:
+            outermost.append(bold)
+    return _words(" ".join(b.text_content() for b in outermost))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
