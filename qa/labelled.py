@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch.sources import check_question_file, detect_encoding
+from .batch.sources import detect_encoding
 from .errors import InputError
+from .questionfile import check_question_file
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")

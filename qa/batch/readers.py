@@ -19,7 +19,8 @@ from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
-from .sources import as_utf8, check_question_file, file_lines, read_head, split_lines
+from ..questionfile import check_question_file
+from .sources import as_utf8, file_lines, read_head, split_lines
 from .tables import QUESTION_KEYS, table_layout
 
 MAX_QUESTION_CHARS = 2000
