@@ -15,12 +15,12 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 
 from ..errors import InputError
 from ..questionfile import check_question_file
-from .sources import as_utf8, file_lines, read_head, split_lines
+from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines
 from .tables import QUESTION_KEYS, table_layout
 
 MAX_QUESTION_CHARS = 2000
@@ -76,6 +76,13 @@ def _empty_like(question: str) -> bool:
 
 
 def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | None]:
+    if isinstance(raw, LongLine):  # its start, to recognise it by, and its length; the rest was never read
+        kept = raw.decode("utf-8", "ignore")[:TOO_LONG_KEPT]
+        error = (
+            f"line {line} is too long ({raw.chars} characters; a question holds at most "
+            f"{MAX_QUESTION_CHARS}): not read past its first {len(raw)} bytes"
+        )
+        return f"{kept}… [{raw.chars - len(kept)} more characters not kept]", error
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -122,7 +129,7 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         )
     if kind == ".jsonl":
         return _jsonl(file_lines(path), encoding)
-    lines = list(split_lines(iter(head.splitlines(keepends=True))))
+    lines = list(split_lines([head]))
     if not whole and len(lines) > 1:
         lines = lines[:-1]  # the sample may end mid-line
     sample = [_decode(raw, n)[0] for n, raw in enumerate(lines[:200], 1)]
@@ -146,17 +153,20 @@ def _read_stdin() -> Iterator[Record]:
     stream = getattr(sys.stdin, "buffer", None)  # bytes, so one bad line cannot kill the whole read
     encoding = "UTF-8"
     if stream is None:
-        stream = (s.encode("utf-8", "surrogatepass") for s in sys.stdin)
-    elif hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
-        stream, encoding = as_utf8(stream, stream.peek(4096)[:4096])
-    lines: Iterator[bytes] = split_lines(iter(stream))
-    peeked = []
+        text_lines = (s.encode("utf-8", "surrogatepass") for s in sys.stdin)
+        lines = split_lines(text_lines)
+    else:
+        if hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
+            stream, encoding = as_utf8(stream, stream.peek(4096)[:4096])
+        lines = split_lines(blocks(stream))
+    blank, first = 0, b""  # blank lines before the first are counted, not kept: they may be millions
     for raw in lines:
-        peeked.append(raw)
         if raw.strip():
+            first = raw
             break
-    all_lines = chain(peeked, lines)
-    first = peeked[-1].lstrip(b"\xef\xbb\xbf \t") if peeked else b""
+        blank += 1
+    all_lines = chain(repeat(b"\n", blank), [first] if first else [], lines)
+    first = first.lstrip(b"\xef\xbb\xbf \t")
     yield from (_jsonl if first.startswith(b"{") else _txt)(all_lines, encoding)
 
 

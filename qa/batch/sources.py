@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import codecs
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
 
 BLOCK = 1 << 16
+# A physical line is read up to this, far beyond any question (MAX_QUESTION_CHARS, 2,000 characters) with
+# its row's other cells or fields; a longer line is one error row, and memory stays bounded.
+MAX_LINE_BYTES = 1 << 20
 _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -102,21 +105,71 @@ def open_utf8(path: Path) -> tuple[BinaryIO, str]:
     return as_utf8(f, head)
 
 
-def split_lines(stream: Iterator[bytes] | BinaryIO) -> Iterator[bytes]:
-    """Physical lines, each with its ending: ``\\n``, ``\\r\\n`` or a lone ``\\r``."""
-    for raw in stream:
-        if b"\r" not in raw or raw.find(b"\r") == len(raw) - 2 and raw.endswith(b"\r\n"):
-            yield raw
-            continue
-        parts = raw.split(b"\r")
-        last = parts.pop()
-        for part in parts[:-1]:
-            yield part + b"\r"
-        if last in (b"\n", b""):
-            yield parts[-1] + b"\r" + last
+class LongLine(bytes):
+    """The first ``limit`` bytes of a physical line that went on (its ending dropped), and how many
+    characters the whole line held: the rest was counted as it streamed past, never kept."""
+
+    chars: int
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 bytes that do not start a character
+
+
+def _chars(data: bytes) -> int:
+    return len(data.translate(None, _CONTINUATION))
+
+
+def blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """``stream`` in pieces of at most BLOCK bytes; ``read1`` returns what a terminal or pipe has so far,
+    so questions typed one per line are not held back until a block fills."""
+    read = getattr(stream, "read1", None) or stream.read
+    while block := read(BLOCK):
+        yield block
+
+
+def split_lines(chunks: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """Physical lines of the bytes ``chunks`` (cut anywhere), each with its ending: ``\\n``, ``\\r\\n``
+    or a lone ``\\r``.
+
+    A line is kept up to ``limit`` bytes (MAX_LINE_BYTES): beyond that it is a :class:`LongLine`, its
+    rest counted and dropped as it goes by. Python's ``readline`` keeps a whole line, however long: a
+    1 GB line (or an old-Mac file, one "line" to it) took 3.3 GB of memory to become one error row.
+    """
+    limit = MAX_LINE_BYTES if limit is None else limit
+    head, over, extra = b"", False, 0  # the line so far (at most limit bytes); past it, characters dropped
+    held = b""  # a chunk's last \r: its \n may open the next chunk
+
+    def grow(piece: bytes) -> None:
+        nonlocal head, over, extra
+        if over:
+            extra += _chars(piece)
+        elif len(head) + len(piece) <= limit:
+            head += piece
         else:
-            yield parts[-1] + b"\r"
-            yield last
+            room = limit - len(head)
+            head, over, extra = head + piece[:room], True, _chars(piece[room:])
+
+    def done(ending: bytes) -> bytes:
+        nonlocal head, over, extra
+        line = LongLine(head) if over else head + ending
+        if isinstance(line, LongLine):
+            line.chars = _chars(head) + extra
+        head, over, extra = b"", False, 0
+        return line
+
+    for chunk in chunks:
+        data = held + chunk
+        held = b"\r" if data.endswith(b"\r") else b""
+        for part in (data[:-1] if held else data).splitlines(keepends=True):
+            if not head and len(part) <= limit and part.endswith((b"\n", b"\r")):
+                yield part  # the common case: a whole short line
+                continue
+            body = part.rstrip(b"\r\n")
+            grow(body)
+            if len(body) < len(part):
+                yield done(part[len(body) :])
+    if held or head or over:
+        yield done(held)
 
 
 def file_lines(path: Path) -> Iterator[bytes]:
@@ -129,7 +182,7 @@ def file_lines(path: Path) -> Iterator[bytes]:
     try:
         stream, _ = open_utf8(path)
         with stream:
-            yield from split_lines(stream)
+            yield from split_lines(blocks(stream))
     except OSError as exc:
         raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
 

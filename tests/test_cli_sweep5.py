@@ -1,0 +1,110 @@
+"""The fourth CLI sweep's leftovers, and a fifth sweep (docs/reliability.md section 41): a line too long to
+read whole, terminal escape sequences in a question, a numbered table without a header, and what a
+hostile but ordinary user of the CLI met next. Each test failed on the code before its fix."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import tracemalloc
+
+import pytest
+
+from scripts.trials import qa_command, qa_env
+
+from .conftest import ROOT
+
+ENDINGS = [b"\n", b"\r\n", b"\r"]
+
+
+def test_lines_split_alike_wherever_the_blocks_are_cut() -> None:
+    """The bounded reader splits the bytes it is handed in blocks: a line, a ``\\r\\n`` or a multi-byte
+    character cut between two blocks reads as one, as Python's universal newlines read it."""
+    from qa.batch.sources import split_lines
+
+    rng = random.Random(7)
+    for _ in range(300):
+        lines = [rng.choice([b"", b"apa", b"gaji asisten menteri?", "é€😀".encode(), b"  "])
+                 + rng.choice(ENDINGS) for _ in range(rng.randint(0, 12))]  # fmt: skip
+        data = b"".join(lines) + rng.choice([b"", b"akhir tanpa baris"])
+        cuts = sorted(rng.sample(range(len(data) + 1), min(len(data) + 1, rng.randint(0, 6))))
+        blocks = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)])]
+        assert list(split_lines(blocks)) == data.splitlines(keepends=True), blocks
+
+
+def test_a_line_over_the_limit_is_counted_not_kept() -> None:
+    """Beyond ``limit`` bytes a line is a ``LongLine``: its first bytes and its length in characters (a
+    multi-byte character cut at the limit counted once); the lines around it are read as they are."""
+    from qa.batch.sources import LongLine, split_lines
+
+    long = "é" * 50 + "x" * 30
+    data = b"satu\r" + long.encode() + b"\r\ndua\n" + b"y" * 11
+    blocks = [data[i : i + 7] for i in range(0, len(data), 7)]
+    first, cut, second, tail = split_lines(blocks, limit=10)
+    assert (first, second) == (b"satu\r", b"dua\n")
+    assert isinstance(cut, LongLine) and cut == long.encode()[:10] and cut.chars == len(long)
+    assert isinstance(tail, LongLine) and tail.chars == 11
+
+
+@pytest.mark.parametrize("ext", ["txt", "csv", "jsonl"])
+@pytest.mark.parametrize("ending", ENDINGS, ids=["lf", "crlf", "old-mac-cr"])
+def test_a_line_too_long_is_one_error_row_naming_it_and_the_rest_is_read(tmp_path, monkeypatch, ext, ending):
+    """A 1 GB single-line question file was read whole (3.3 GB of memory) to become one error row; an
+    old-Mac file (``\\r`` endings) was one "line" to Python's reader however many questions it held. The
+    line is cut at MAX_LINE_BYTES (patched small here): an error row naming it, every other row asked."""
+    from qa.batch import read_questions, sources
+
+    monkeypatch.setattr(sources, "MAX_LINE_BYTES", 4096)
+    monkeypatch.setattr(sources, "BLOCK", 1000)
+    long_q = "gaji asisten menteri " * 1000  # 21,000 characters
+    rows = ["Apa tugas asisten?", long_q, "Siapa atasannya?"]
+    body = {"txt": rows, "csv": ["id,question", *(f'{i},"{q}"' for i, q in enumerate(rows, 1))],
+            "jsonl": [json.dumps({"id": str(i), "question": q})
+                      for i, q in enumerate(rows, 1)]}[ext]  # fmt: skip
+    src = tmp_path / f"soal.{ext}"
+    src.write_bytes(ending.join(line.encode() for line in body) + ending)
+    first, cut, last = read_questions(src)
+    assert (first.question, first.error, last.question, last.error) == (rows[0], None, rows[2], None)
+    n = 3 if ext == "csv" else 2
+    assert cut.line == n and cut.error.startswith(f"line {n} is too long (")
+    assert "a question holds at most 2000" in cut.error and "not read past its first 4096 bytes" in cut.error
+    assert "gaji asisten menteri" in cut.question and len(cut.question) < 300
+    if ext != "txt":
+        assert cut.id == "2"  # a table's or JSON line's start still gives its id where it can
+
+
+def test_a_huge_single_line_file_is_read_in_bounded_memory(tmp_path) -> None:
+    """The real size of the case, scaled: a 64 MB line cost 64 MB and more to read (1 GB cost 3.3 GB);
+    now a few blocks and the line's first MAX_LINE_BYTES, whatever its length."""
+    from qa.batch import read_questions
+
+    src = tmp_path / "satu-baris.txt"
+    with src.open("wb") as f:
+        for _ in range(64):
+            f.write(b"apa tugas asisten menteri " * 40_330)  # ~1 MB each
+        f.write(b"\nSiapa atasannya?\n")
+    tracemalloc.start()
+    try:
+        cut, ok = read_questions(src)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert cut.error.startswith(f"line 1 is too long ({64 * 26 * 40_330} characters")
+    assert ok.question == "Siapa atasannya?"
+    assert peak < 8 << 20, peak
+
+
+def test_batch_over_a_file_with_a_line_too_long_answers_the_rest(settings, tmp_path) -> None:
+    """Through the real CLI: a 3 MB line among questions is one error row naming its line, the others are
+    answered, exit 0."""
+    src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
+    src.write_bytes(b"Apa tugas asisten?\n" + b"gaji " * 600_000 + b"\nSiapa atasannya?\n")
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    r = subprocess.run([*qa_command(real=False), "batch", str(src), "-o", str(out)], capture_output=True,
+                       env=env, cwd=ROOT, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [rec.get("error") is None for rec in records] == [True, False, True]
+    assert records[1]["error"].startswith("line 2 is too long (3000000 characters")
+    assert out.stat().st_size < 50_000
