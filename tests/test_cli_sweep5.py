@@ -108,3 +108,74 @@ def test_batch_over_a_file_with_a_line_too_long_answers_the_rest(settings, tmp_p
     assert [rec.get("error") is None for rec in records] == [True, False, True]
     assert records[1]["error"].startswith("line 2 is too long (3000000 characters")
     assert out.stat().st_size < 50_000
+
+
+COLOURED = [
+    ("\x1b[1;31mgaji\x1b[0m asisten menteri?", "gaji asisten menteri?"),  # SGR, as `grep --color` leaves it
+    ("apa \x1b]0;judul jendela\x07tugas asisten?", "apa tugas asisten?"),  # OSC title, ended by BEL
+    ("\x1b]8;;https://contoh.id\x1b\\tugas\x1b]8;;\x1b\\ asisten", "tugas asisten"),  # a link, ended by ST
+    ("\x9b31mtugas\x9b0m asisten", "tugas asisten"),  # the one-byte CSI of C1
+    ("tugas\x1b(B asisten\x1b[K", "tugas asisten"),  # a charset switch, erase to the end of the line
+]
+
+
+@pytest.mark.parametrize(("typed", "read"), COLOURED)
+def test_terminal_escape_sequences_in_a_question_are_dropped_not_read_as_words(typed, read) -> None:
+    """A question pasted from a terminal with its colours ("\\x1b[31mgaji\\x1b[0m") kept the sequences'
+    letters as words: "[31mgaji", "[0m" (the ESC alone became a space). They are gone, as on the screen."""
+    from qa.question_text import clean_question
+
+    assert clean_question(typed) == read
+
+
+def test_an_unended_or_hostile_escape_costs_no_more_than_its_length() -> None:
+    """An OSC string without its end, or thousands of introducers, is read in one pass: a string stops at
+    the next control character, so no try scans past it."""
+    import time
+
+    from qa.question_text import SCAN_CHARS, clean_question
+
+    assert clean_question("tugas \x1b]0;tanpa ujung") == "tugas 0;tanpa ujung"  # the rest is still read
+    start = time.process_time()
+    n = SCAN_CHARS
+    hostile = ["\x1b]" * n, "\x9d" * n, ("\x1b]" + "a" * 200) * 400, "\x1b[" + "0" * n]
+    for text in hostile:
+        clean_question(text)
+    assert time.process_time() - start < 1.0
+
+
+def test_no_stored_question_holds_an_escape_sequence() -> None:
+    """Dropping escape sequences cannot change how any stored question (evaluation or training) reads."""
+    from qa.question_text import _ESCAPES
+
+    stored = [q for path in sorted((ROOT / "data").rglob("*.jsonl"))
+              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+              for q in [json.loads(line).get("question")] if isinstance(q, str)]  # fmt: skip
+    assert len(stored) > 3000 and not [q for q in stored if _ESCAPES.search(q)]
+
+
+def test_a_coloured_question_in_a_batch_file_and_on_the_command_line_is_read_clean(settings, tmp_path):
+    """Through the real CLI (fake encoder): the answered question carries no sequence and no "[31m" in
+    ``qa ask --json`` or in a batch's output, and a row holding only a colour code is an empty question."""
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    r = subprocess.run([*qa_command(real=False), "ask", "--json", COLOURED[0][0]], capture_output=True,
+                       env=env, cwd=ROOT, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 0 and json.loads(r.stdout)["question"] == COLOURED[0][1], r.stderr
+    src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
+    src.write_text("".join(f"{typed}\n" for typed, _ in COLOURED) + "\x1b[0m\n", encoding="utf-8")
+    r = subprocess.run([*qa_command(real=False), "batch", str(src), "-o", str(out)], capture_output=True,
+                       env=env, cwd=ROOT, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [rec["question"] for rec in records[:-1]] == [read for _, read in COLOURED]
+    assert records[-1]["error"] == "empty question"
+
+
+@pytest.mark.slow
+def test_real_model_a_coloured_question_is_answered_as_the_plain_one(real_assistant) -> None:
+    """Bundled e5, the real index: a question in terminal colours gets exactly the plain question's answer,
+    and what the document does not state names no escape residue ("Dokumen tidak menyebut 31mkota")."""
+    for plain in ("apakah asisten menteri bisa memutuskan kebijakan?", "di kota mana kantor asisten berada?"):
+        words = plain.split()
+        coloured = f"\x1b[1;31m{words[0]}\x1b[0m " + " ".join(f"\x1b[32m{w}\x1b[39m" for w in words[1:])
+        assert real_assistant.ask(coloured).to_dict() == real_assistant.ask(plain).to_dict()

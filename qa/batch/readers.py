@@ -66,8 +66,10 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
 
 def _empty_like(question: str) -> bool:
     """What the assistant refuses as an empty question (qa/assistant.py ``ask_many``)."""
-    if _ASCII_ALNUM.search(question):
-        return False  # the common case, at once: an ASCII letter or digit survives every normalisation
+    if _ASCII_ALNUM.search(question) and "\x1b" not in question and "\x9b" not in question:
+        # the common case, at once: an ASCII letter or digit survives every normalisation (one inside an
+        # escape sequence does not: "\x1b[0m" is as empty as nothing)
+        return False
     from ..assistant import clean_question
     from ..question import analyze
 
