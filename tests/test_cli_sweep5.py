@@ -179,3 +179,40 @@ def test_real_model_a_coloured_question_is_answered_as_the_plain_one(real_assist
         words = plain.split()
         coloured = f"\x1b[1;31m{words[0]}\x1b[0m " + " ".join(f"\x1b[32m{w}\x1b[39m" for w in words[1:])
         assert real_assistant.ask(coloured).to_dict() == real_assistant.ask(plain).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("1,Apa tugas asisten\n2,Berapa gaji asisten\n", ["Apa tugas asisten", "Berapa gaji asisten"]),
+     ("1,Apa tugas asisten?\n2,Berapa gaji?\n", ["Apa tugas asisten?", "Berapa gaji?"]),
+     ("sep=;\n1;Apa tugas asisten\n2;Siapa atasannya\n", ["Apa tugas asisten", "Siapa atasannya"]),
+     ("1\tApa tugas asisten\n2\tSiapa atasannya\n", ["Apa tugas asisten", "Siapa atasannya"])],
+    ids=["numbered", "numbered-with-question-marks", "excel-sep-line", "tab-separated"],
+)  # fmt: skip
+def test_a_numbered_table_without_a_header_asks_its_text_not_its_numbers(tmp_path, text, asked) -> None:
+    """Section 35 left it: a header-less numbered table ("1,Apa tugas asisten") asked column 1, the numbers
+    (each "too vague"), with a warning saying so; with its question marks the whole line "1,Apa …?" was
+    asked. A column of numbers alone is never the question column: the text beside it is asked, the
+    number carried along, and the warning says so."""
+    from qa.batch import read_questions
+
+    src = tmp_path / ("soal.tsv" if "\t" in text else "soal.csv")
+    src.write_text(text, encoding="utf-8")
+    notes: list[str] = []
+    records = list(read_questions(src, warn=notes.append))
+    assert [r.question for r in records] == asked and [r.extra for r in records] == [{"column_1": "1"},
+                                                                                       {"column_1": "2"}]
+    assert len(notes) == 1 and "column 1 holds only numbers, asking column 2" in notes[0]
+
+
+def test_a_numbered_table_with_two_text_columns_is_refused_not_guessed(tmp_path) -> None:
+    """Beside the numbers, two text columns ("1,Budi,Apa tugas asisten"): which is the question is a guess,
+    refused before any model loads, as a header naming no question column is (it asked the numbers)."""
+    from qa.batch import read_questions
+    from qa.errors import InputError
+
+    src = tmp_path / "soal.csv"
+    src.write_text("1,Budi,Apa tugas asisten\n2,Ani,Siapa atasannya\n", encoding="utf-8")
+    with pytest.raises(InputError, match="columns 2, 3 all hold text") as caught:
+        read_questions(src)
+    assert "'question'" in (caught.value.hint or "")
