@@ -8,6 +8,7 @@ import json
 import random
 import subprocess
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,48 @@ def test_a_numbered_table_with_two_text_columns_is_refused_not_guessed(tmp_path)
     with pytest.raises(InputError, match="columns 2, 3 all hold text") as caught:
         read_questions(src)
     assert "'question'" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize("feed", ["/dev/zero", "binary"])
+def test_batch_refuses_standard_input_that_is_not_text_as_it_refuses_such_a_file(settings, tmp_path, feed):
+    """A file with NUL bytes is refused ("not a text file"); standard input was not checked: ``qa batch -
+    < /dev/zero`` read NULs forever in silence, and a binary piped in became rows of errors, exit 0. Now
+    one line, exit 2, before any model loads, and no output is made."""
+    out = tmp_path / "jawaban.jsonl"
+    source = Path(feed) if feed == "/dev/zero" else tmp_path / "gambar.bin"
+    if feed == "binary":
+        source.write_bytes(bytes(range(256)) * 16)
+    with source.open("rb") as stdin:
+        r = subprocess.run([*qa_command(real=False), "batch", "-", "-o", str(out)], stdin=stdin,
+                           capture_output=True, env=qa_env(settings.corpus_dir, settings.index_dir), cwd=ROOT,
+                           text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 2 and r.stderr.startswith("error: standard input is not text"), r.stderr
+    assert not out.exists() and not settings.index_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("QA_INDEX", " {tmp}/indeks"), ("QA_INDEX", "{tmp}/indeks\r"), ("QA_CORPUS", "{tmp}/korpus\r")],
+    ids=["leading-space", "windows-line-ending", "corpus-line-ending"],
+)
+def test_a_folder_name_with_an_unseen_space_or_line_ending_is_refused(settings, tmp_path, variable, value):
+    """``QA_INDEX=/data/idx`` in an env file saved with Windows line endings is ``/data/idx\\r``, and
+    ``QA_INDEX=" /data/idx"`` a folder named " " in the current one: the first ``qa ask`` built an index
+    in a folder no one would find (``ls`` shows ``idx?``). Refused when it is not there, naming it."""
+    cwd = tmp_path / "di-sini"
+    cwd.mkdir()
+    env = {**qa_env(settings.corpus_dir, settings.index_dir), variable: value.format(tmp=tmp_path)}
+    r = subprocess.run([*qa_command(real=False), "ask", "apa tugas asisten?"], capture_output=True, env=env,
+                       cwd=cwd, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 2 and "starts or ends with white space or holds a control character" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["di-sini", settings.corpus_dir.name])
+    assert not list(cwd.iterdir())
+
+
+def test_a_folder_whose_odd_name_is_really_there_is_used(settings, tmp_path) -> None:
+    """The check is for mistakes only: an index folder that exists under a name ending in a space is used."""
+    from qa.config import Settings
+
+    odd = tmp_path / "indeks "
+    odd.mkdir()
+    assert Settings(corpus_dir=settings.corpus_dir, index_dir=odd).index_dir == odd

@@ -111,7 +111,7 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
                 "no standard input to read the questions from (it is closed)",
                 "name the file: qa batch questions.txt -o OUTPUT (or pipe it: qa batch - -o OUTPUT < FILE)",
             )
-        return _read_stdin()
+        return _read_stdin(*_stdin_lines())
     path = Path(source)
     kind = path.suffix.lower()
     piped = f"pipe the questions in on standard input instead: qa batch - -o OUTPUT < {path}"
@@ -151,16 +151,24 @@ def _tab_table(sample: list[str]) -> bool:
     return any(c in QUESTION_KEYS for c in cells)
 
 
-def _read_stdin() -> Iterator[Record]:
+def _stdin_lines() -> tuple[Iterator[bytes], str]:
+    """Standard input's lines and encoding; refused now, as a file is, when it is not text: binary piped
+    in was read as error rows, and ``< /dev/zero`` read NUL bytes forever in silence."""
     stream = getattr(sys.stdin, "buffer", None)  # bytes, so one bad line cannot kill the whole read
-    encoding = "UTF-8"
     if stream is None:
-        text_lines = (s.encode("utf-8", "surrogatepass") for s in sys.stdin)
-        lines = split_lines(text_lines)
-    else:
-        if hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
-            stream, encoding = as_utf8(stream, stream.peek(4096)[:4096])
-        lines = split_lines(blocks(stream))
+        return split_lines(s.encode("utf-8", "surrogatepass") for s in sys.stdin), "UTF-8"
+    encoding = "UTF-8"
+    if hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
+        head = stream.peek(4096)[:4096]
+        stream, encoding = as_utf8(stream, head)
+        if encoding == "UTF-8" and b"\x00" in head:
+            raise InputError(
+                "standard input is not text (it holds NUL bytes)", "pipe in questions as UTF-8 or UTF-16 text"
+            )
+    return split_lines(blocks(stream)), encoding
+
+
+def _read_stdin(lines: Iterator[bytes], encoding: str) -> Iterator[Record]:
     blank, first = 0, b""  # blank lines before the first are counted, not kept: they may be millions
     for raw in lines:
         if raw.strip():
