@@ -262,3 +262,38 @@ def test_a_folder_whose_odd_name_is_really_there_is_used(settings, tmp_path) -> 
     odd = tmp_path / "indeks "
     odd.mkdir()
     assert Settings(corpus_dir=settings.corpus_dir, index_dir=odd).index_dir == odd
+
+
+def _closing(fd: int):  # noqa: ANN202 - a preexec_fn
+    import os
+
+    return lambda: os.close(fd)
+
+
+def test_a_closed_standard_error_neither_breaks_a_build_nor_spills_into_the_json(settings, tmp_path) -> None:
+    """``qa ask --json Q 2>&-`` (a job started without standard error): Python sets ``sys.stderr`` to None,
+    so the log lines ("no index …; building it now") went to stdout, before the JSON, and the build's
+    ``sys.stderr.isatty()`` raised AttributeError: exit 1, no index, the traceback nowhere. Now the
+    closed streams get the null device: one JSON object, exit 0, the index built, a batch output whole."""
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    ask = [*qa_command(real=False), "ask", "--json", "apa tugas asisten?"]
+    r = subprocess.run(ask, stdout=subprocess.PIPE, env=env, cwd=ROOT, text=True, timeout=120,
+                       preexec_fn=_closing(2))  # fmt: skip
+    assert r.returncode == 0 and json.loads(r.stdout)["question"] == "apa tugas asisten?", r.stdout
+    assert (settings.index_dir / "manifest.json").is_file()
+    src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
+    src.write_text("apa tugas asisten?\nsiapa atasan asisten?\n", encoding="utf-8")
+    r = subprocess.run([*qa_command(real=False), "batch", str(src), "-o", str(out)], stdout=subprocess.PIPE,
+                       env=env, cwd=ROOT, text=True, timeout=120, preexec_fn=_closing(2))  # fmt: skip
+    assert r.returncode == 0 and len([json.loads(line) for line in out.read_text().splitlines()]) == 2
+
+
+def test_a_closed_standard_output_is_refused_where_the_result_is_what_is_printed(settings) -> None:
+    """``qa ask Q >&-``: the answer was computed, then ``sys.stdout.flush()`` on None raised AttributeError,
+    a traceback and exit 1. Said at once instead, exit 2, before the model loads."""
+    for args in (["ask", "apa tugas asisten?"], ["info"]):
+        r = subprocess.run([*qa_command(real=False), *args], stderr=subprocess.PIPE, cwd=ROOT, text=True,
+                           env=qa_env(settings.corpus_dir, settings.index_dir), timeout=120,
+                           preexec_fn=_closing(1))  # fmt: skip
+        assert r.returncode == 2 and r.stderr.startswith("error: standard output is closed"), r.stderr
+    assert not settings.index_dir.exists()
