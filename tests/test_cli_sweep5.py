@@ -297,3 +297,24 @@ def test_a_closed_standard_output_is_refused_where_the_result_is_what_is_printed
                            preexec_fn=_closing(1))  # fmt: skip
         assert r.returncode == 2 and r.stderr.startswith("error: standard output is closed"), r.stderr
     assert not settings.index_dir.exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be-bom"])
+@pytest.mark.parametrize("ext", ["txt", "csv", "jsonl"])
+def test_a_utf32_question_file_with_its_mark_is_read_not_taken_for_utf16(tmp_path, encoding, ext) -> None:
+    """UTF-32 (PowerShell's ``Out-File -Encoding utf32``) opens with FF FE 00 00, which was taken for
+    UTF-16 starting with a NUL: every question was asked as "a p a   t u g a s ?", silently. Its mark is
+    UTF-32's; ``qa eval`` reads such a file too."""
+    from qa.batch import read_questions
+    from qa.labelled import read_jsonl
+
+    rows = ["apa tugas asisten?", "siapa atasannya?"]
+    body = {"txt": rows, "csv": ["question", *rows], "jsonl": [json.dumps({"question": q, "expected": ["x"]})
+                                                                 for q in rows]}[ext]  # fmt: skip
+    text = "".join(f"{line}\r\n" for line in body)
+    data = text.encode("utf-32") if encoding == "utf-32" else b"\0\0\xfe\xff" + text.encode("utf-32-be")
+    src = tmp_path / f"soal.{ext}"
+    src.write_bytes(data)
+    assert [(r.question, r.error) for r in read_questions(src)] == [(q, None) for q in rows]
+    if ext == "jsonl":
+        assert [item.question for item in read_jsonl(src, need_expected=True)] == rows

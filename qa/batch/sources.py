@@ -7,7 +7,8 @@ batch.  This module makes that possible for the files people actually hand over:
   Python's universal-newline mode, but on bytes;
 * UTF-16 (Excel's "Unicode text"), with a byte-order mark or recognised by its NUL pattern, is
   transcoded to UTF-8 on the fly (a lone surrogate or a cut last byte stays invalid, so that line
-  becomes an error row); a UTF-8 byte-order mark is dropped by the readers.
+  becomes an error row), and so is UTF-32 with its byte-order mark; a UTF-8 byte-order mark is dropped
+  by the readers.
 
 Anything else with NUL bytes is not text and is refused by the caller.
 """
@@ -26,7 +27,13 @@ BLOCK = 1 << 16
 # A physical line is read up to this, far beyond any question (MAX_QUESTION_CHARS, 2,000 characters) with
 # its row's other cells or fields; a longer line is one error row, and memory stays bounded.
 MAX_LINE_BYTES = 1 << 20
-_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# UTF-32's marks first: FF FE 00 00 also opens UTF-16 LE, but only before a NUL character, never a question
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def detect_encoding(head: bytes) -> tuple[str, int]:
@@ -36,8 +43,8 @@ def detect_encoding(head: bytes) -> tuple[str, int]:
     UTF-8 text has none, so a file where at least half the odd (LE) or even (BE) bytes are NUL and
     almost none of the others is UTF-16 without a BOM.
     """
-    for bom, encoding in _UTF16_BOMS:
-        if head.startswith(bom):  # FF FE 00 00 too: UTF-16 starting with U+0000 (UTF-32 is not read)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):  # UTF-32 (PowerShell's -Encoding utf32) was read as UTF-16: "a p a ?"
             return encoding, len(bom)
     pairs = len(head) // 2
     if pairs >= 2 and b"\x00" in head:
@@ -90,7 +97,7 @@ def as_utf8(stream: BinaryIO, head: bytes) -> tuple[BinaryIO, str]:
     encoding, skip = detect_encoding(head)
     if encoding == "utf-8":
         return stream, "UTF-8"
-    return io.BufferedReader(_Transcoded(stream, encoding, skip), BLOCK), "UTF-16"
+    return io.BufferedReader(_Transcoded(stream, encoding, skip), BLOCK), encoding[:6].upper()
 
 
 def open_utf8(path: Path) -> tuple[BinaryIO, str]:
