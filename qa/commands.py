@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
 from .errors import QAError, describe
-from .printable import discard_stdout, emit, emit_json, for_terminal, format_result
+from .printable import discard_stdout, emit, emit_json, for_terminal, format_result, plug_closed_streams
 from .termination import unwind_on_termination
 
 
@@ -184,11 +184,22 @@ COMMANDS = {
 }
 
 
+PRINTED = ("ask", "eval", "info")  # commands whose result is what they print
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run its command; the exit status (errors as one line on stderr)."""
     try:
+        closed_stdout = plug_closed_streams()
         args = build_parser().parse_args(argv)
         unwind_on_termination()
+        if closed_stdout and args.command in PRINTED:
+            from .errors import InputError
+
+            raise InputError(
+                f"standard output is closed: qa {args.command} prints its result there",
+                "send it to a file instead: > result.txt (or > /dev/null to discard it)",
+            )
         return COMMANDS[args.command](args)
     except QAError as exc:
         print(f"error: {for_terminal(describe(exc))}", file=sys.stderr)

@@ -7,6 +7,7 @@ record it and a later load can tell exactly what changed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -48,8 +49,9 @@ class Settings:
             object.__setattr__(self, name, Path(getattr(self, name)))
         if self.encoder not in ENCODERS:
             raise InputError(f"unknown encoder {self.encoder!r}", f"choose one of: {', '.join(ENCODERS)}")
-        _check_not_the_root(self.corpus_dir, "corpus")
-        _check_not_the_root(self.index_dir, "index")
+        for what in ("corpus", "index"):
+            _check_not_the_root(getattr(self, f"{what}_dir"), what)
+            _check_typed_cleanly(getattr(self, f"{what}_dir"), what)
         _check_index_outside_corpus(self.corpus_dir, self.index_dir)
         if not 0 <= self.window <= 10:
             raise InputError(f"window must be between 0 and 10, got {self.window}")
@@ -118,6 +120,30 @@ def _check_not_the_root(folder: Path, what: str) -> None:
             f"the {what} folder {folder} is the root of the file system: {_AT_THE_ROOT[what]}",
             f"choose a folder of its own (--{what} / {ENV[what + '_dir']}; an unset variable in \"$DIR/\"?)",
         )
+
+
+_UNSEEN = re.compile(r"^\s|\s$|[\x00-\x1f\x7f]")  # white space at an end, or a control character
+
+
+def _check_typed_cleanly(folder: Path, what: str) -> None:
+    """Refuse a corpus or index folder that is not there and whose name starts or ends with white space or
+    holds a control character: a quoting or line-ending mistake no one sees. ``QA_INDEX=/data/idx`` in an
+    env file saved with Windows line endings is ``/data/idx\\r``, and ``QA_INDEX=" /data/idx"`` is a
+    folder named " " in the current one: the first ``qa ask`` built an index there, silently."""
+    from .errors import InputError
+
+    name = str(folder)
+    try:
+        there = os.path.lexists(name)
+    except ValueError:  # a NUL byte: the edges name it (qa.paths)
+        return
+    if there or not _UNSEEN.search(name):
+        return
+    raise InputError(
+        f"the {what} folder {name!r} is not there, and its name starts or ends with white space or holds a "
+        "control character (a stray space, or a Windows line ending in an env file?)",
+        f"name it without them (--{what} / {ENV[what + '_dir']})",
+    )
 
 
 def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path, what: str = "index folder") -> None:

@@ -75,7 +75,7 @@ def encode_all(
     """Embed passages in batches, with a progress bar on a terminal."""
     from tqdm import tqdm
 
-    show = sys.stderr.isatty() if progress is None else progress
+    show = bool(getattr(sys.stderr, "isatty", lambda: False)()) if progress is None else progress
     parts = []
     with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not show, file=sys.stderr) as bar:
         for i in range(0, len(texts), ENCODE_BATCH):

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch.sources import check_question_file, detect_encoding
+from .batch.sources import detect_encoding
 from .errors import InputError
+from .questionfile import check_question_file
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -39,7 +40,7 @@ def _text(path: Path) -> str:
         return data[skip:].decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as exc:
         where = f":{data[: exc.start].count(10) + 1}" if encoding == "utf-8" else ""
-        name = "UTF-8" if encoding == "utf-8" else "UTF-16"
+        name = encoding[:6].upper()
         raise InputError(f"{path}{where}: not valid {name} text ({exc.reason})", "save it as UTF-8") from None
 
 

@@ -88,6 +88,31 @@ def emit_json(value: object, indent: int | None = 2) -> None:
     emit(json.dumps(value, ensure_ascii=False, indent=indent), is_json=True)
 
 
+def plug_closed_streams() -> bool:
+    """Give a closed standard stream (``2>&-``, a daemon started without them) the null device; True when
+    standard output was closed.
+
+    Python sets a closed stream to None, and then ``print(..., file=sys.stderr)`` writes to stdout (the
+    log lines inside ``qa ask --json``'s one JSON object), and a build's ``sys.stderr.isatty()`` raised
+    AttributeError (exit 1, the traceback nowhere). Its descriptor was also the next file opened: what
+    a library writes to descriptor 2 would have gone into the answers file.
+    """
+    closed_stdout = sys.stdout is None
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
+    return closed_stdout
+
+
 def discard_stdout() -> None:
     """Point stdout at the null device, so the text still buffered is not flushed (and failing) at exit."""
     try:

@@ -11,17 +11,29 @@ import re
 
 SCAN_CHARS = 65_536  # characters of a question read at all (the 512-token window needs under 8,200)
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Terminal control sequences (ECMA-48), pasted with a question from a terminal or a coloured log: CSI
+# (ESC [ or U+009B, parameters, a final byte: colours, cursor moves), strings up to BEL or ST (OSC ESC ],
+# DCS, SOS, PM, APC: a window title, a hyperlink) and two-character escapes. Gone, as on the screen:
+# as spaces, "\x1b[31mgaji\x1b[0m" was read as the words "[31mgaji" and "[0m". No control is part of a
+# string, so each try stops at the next control: linear on any input.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x00-\x1f\x7f-\x9f]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]"
+)
 
 
 def clean_question(question: object) -> str:
-    """The question as the models should see it: control characters and lone surrogates (what a
-    shell hands Python for undecodable bytes) become spaces, runs of white space one space, and the
-    text is normalised as the corpus is (qa/normalize.py). Only the first SCAN_CHARS characters are
-    looked at: the encoder keeps far fewer, and a 20 MB question must cost no more than a long one."""
+    """The question as the models should see it: terminal escape sequences dropped, other control
+    characters and lone surrogates (what a shell hands Python for undecodable bytes) become spaces, runs
+    of white space one space, and the text is normalised as the corpus is (qa/normalize.py). Only the
+    first SCAN_CHARS characters are looked at: the encoder keeps far fewer, and a 20 MB question must
+    cost no more than a long one."""
     from .normalize import normalize_text
 
     # Cut again after normalising: NFKC may expand (one Arabic ligature becomes 18 characters).
-    return " ".join(normalize_text(_UNPRINTABLE.sub(" ", str(question)[:SCAN_CHARS]))[:SCAN_CHARS].split())
+    text = _UNPRINTABLE.sub(" ", _ESCAPES.sub("", str(question)[:SCAN_CHARS]))
+    return " ".join(normalize_text(text)[:SCAN_CHARS].split())
 
 
 def whole_words(short: str, full: str) -> str:

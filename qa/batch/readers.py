@@ -15,11 +15,12 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 
 from ..errors import InputError
-from .sources import as_utf8, check_question_file, file_lines, read_head, split_lines
+from ..questionfile import check_question_file
+from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines
 from .tables import QUESTION_KEYS, table_layout
 
 MAX_QUESTION_CHARS = 2000
@@ -65,8 +66,10 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
 
 def _empty_like(question: str) -> bool:
     """What the assistant refuses as an empty question (qa/assistant.py ``ask_many``)."""
-    if _ASCII_ALNUM.search(question):
-        return False  # the common case, at once: an ASCII letter or digit survives every normalisation
+    if _ASCII_ALNUM.search(question) and "\x1b" not in question and "\x9b" not in question:
+        # the common case, at once: an ASCII letter or digit survives every normalisation (one inside an
+        # escape sequence does not: "\x1b[0m" is as empty as nothing)
+        return False
     from ..assistant import clean_question
     from ..question import analyze
 
@@ -75,6 +78,13 @@ def _empty_like(question: str) -> bool:
 
 
 def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | None]:
+    if isinstance(raw, LongLine):  # its start, to recognise it by, and its length; the rest was never read
+        kept = raw.decode("utf-8", "ignore")[:TOO_LONG_KEPT]
+        error = (
+            f"line {line} is too long ({raw.chars} characters; a question holds at most "
+            f"{MAX_QUESTION_CHARS}): not read past its first {len(raw)} bytes"
+        )
+        return f"{kept}… [{raw.chars - len(kept)} more characters not kept]", error
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -101,7 +111,7 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
                 "no standard input to read the questions from (it is closed)",
                 "name the file: qa batch questions.txt -o OUTPUT (or pipe it: qa batch - -o OUTPUT < FILE)",
             )
-        return _read_stdin()
+        return _read_stdin(*_stdin_lines())
     path = Path(source)
     kind = path.suffix.lower()
     piped = f"pipe the questions in on standard input instead: qa batch - -o OUTPUT < {path}"
@@ -121,7 +131,7 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         )
     if kind == ".jsonl":
         return _jsonl(file_lines(path), encoding)
-    lines = list(split_lines(iter(head.splitlines(keepends=True))))
+    lines = list(split_lines([head]))
     if not whole and len(lines) > 1:
         lines = lines[:-1]  # the sample may end mid-line
     sample = [_decode(raw, n)[0] for n, raw in enumerate(lines[:200], 1)]
@@ -141,21 +151,32 @@ def _tab_table(sample: list[str]) -> bool:
     return any(c in QUESTION_KEYS for c in cells)
 
 
-def _read_stdin() -> Iterator[Record]:
+def _stdin_lines() -> tuple[Iterator[bytes], str]:
+    """Standard input's lines and encoding; refused now, as a file is, when it is not text: binary piped
+    in was read as error rows, and ``< /dev/zero`` read NUL bytes forever in silence."""
     stream = getattr(sys.stdin, "buffer", None)  # bytes, so one bad line cannot kill the whole read
-    encoding = "UTF-8"
     if stream is None:
-        stream = (s.encode("utf-8", "surrogatepass") for s in sys.stdin)
-    elif hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
-        stream, encoding = as_utf8(stream, stream.peek(4096)[:4096])
-    lines: Iterator[bytes] = split_lines(iter(stream))
-    peeked = []
+        return split_lines(s.encode("utf-8", "surrogatepass") for s in sys.stdin), "UTF-8"
+    encoding = "UTF-8"
+    if hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
+        head = stream.peek(4096)[:4096]
+        stream, encoding = as_utf8(stream, head)
+        if encoding == "UTF-8" and b"\x00" in head:
+            raise InputError(
+                "standard input is not text (it holds NUL bytes)", "pipe in questions as UTF-8 or UTF-16 text"
+            )
+    return split_lines(blocks(stream)), encoding
+
+
+def _read_stdin(lines: Iterator[bytes], encoding: str) -> Iterator[Record]:
+    blank, first = 0, b""  # blank lines before the first are counted, not kept: they may be millions
     for raw in lines:
-        peeked.append(raw)
         if raw.strip():
+            first = raw
             break
-    all_lines = chain(peeked, lines)
-    first = peeked[-1].lstrip(b"\xef\xbb\xbf \t") if peeked else b""
+        blank += 1
+    all_lines = chain(repeat(b"\n", blank), [first] if first else [], lines)
+    first = first.lstrip(b"\xef\xbb\xbf \t")
     yield from (_jsonl if first.startswith(b"{") else _txt)(all_lines, encoding)
 
 

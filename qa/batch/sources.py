@@ -7,7 +7,8 @@ batch.  This module makes that possible for the files people actually hand over:
   Python's universal-newline mode, but on bytes;
 * UTF-16 (Excel's "Unicode text"), with a byte-order mark or recognised by its NUL pattern, is
   transcoded to UTF-8 on the fly (a lone surrogate or a cut last byte stays invalid, so that line
-  becomes an error row); a UTF-8 byte-order mark is dropped by the readers.
+  becomes an error row), and so is UTF-32 with its byte-order mark; a UTF-8 byte-order mark is dropped
+  by the readers.
 
 Anything else with NUL bytes is not text and is refused by the caller.
 """
@@ -16,15 +17,23 @@ from __future__ import annotations
 
 import codecs
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-from ..paths import refusal
 
 BLOCK = 1 << 16
-_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# A physical line is read up to this, far beyond any question (MAX_QUESTION_CHARS, 2,000 characters) with
+# its row's other cells or fields; a longer line is one error row, and memory stays bounded.
+MAX_LINE_BYTES = 1 << 20
+# UTF-32's marks first: FF FE 00 00 also opens UTF-16 LE, but only before a NUL character, never a question
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def detect_encoding(head: bytes) -> tuple[str, int]:
@@ -34,8 +43,8 @@ def detect_encoding(head: bytes) -> tuple[str, int]:
     UTF-8 text has none, so a file where at least half the odd (LE) or even (BE) bytes are NUL and
     almost none of the others is UTF-16 without a BOM.
     """
-    for bom, encoding in _UTF16_BOMS:
-        if head.startswith(bom):  # FF FE 00 00 too: UTF-16 starting with U+0000 (UTF-32 is not read)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):  # UTF-32 (PowerShell's -Encoding utf32) was read as UTF-16: "a p a ?"
             return encoding, len(bom)
     pairs = len(head) // 2
     if pairs >= 2 and b"\x00" in head:
@@ -88,7 +97,7 @@ def as_utf8(stream: BinaryIO, head: bytes) -> tuple[BinaryIO, str]:
     encoding, skip = detect_encoding(head)
     if encoding == "utf-8":
         return stream, "UTF-8"
-    return io.BufferedReader(_Transcoded(stream, encoding, skip), BLOCK), "UTF-16"
+    return io.BufferedReader(_Transcoded(stream, encoding, skip), BLOCK), encoding[:6].upper()
 
 
 def open_utf8(path: Path) -> tuple[BinaryIO, str]:
@@ -103,38 +112,71 @@ def open_utf8(path: Path) -> tuple[BinaryIO, str]:
     return as_utf8(f, head)
 
 
-def split_lines(stream: Iterator[bytes] | BinaryIO) -> Iterator[bytes]:
-    """Physical lines, each with its ending: ``\\n``, ``\\r\\n`` or a lone ``\\r``."""
-    for raw in stream:
-        if b"\r" not in raw or raw.find(b"\r") == len(raw) - 2 and raw.endswith(b"\r\n"):
-            yield raw
-            continue
-        parts = raw.split(b"\r")
-        last = parts.pop()
-        for part in parts[:-1]:
-            yield part + b"\r"
-        if last in (b"\n", b""):
-            yield parts[-1] + b"\r" + last
+class LongLine(bytes):
+    """The first ``limit`` bytes of a physical line that went on (its ending dropped), and how many
+    characters the whole line held: the rest was counted as it streamed past, never kept."""
+
+    chars: int
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 bytes that do not start a character
+
+
+def _chars(data: bytes) -> int:
+    return len(data.translate(None, _CONTINUATION))
+
+
+def blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """``stream`` in pieces of at most BLOCK bytes; ``read1`` returns what a terminal or pipe has so far,
+    so questions typed one per line are not held back until a block fills."""
+    read = getattr(stream, "read1", None) or stream.read
+    while block := read(BLOCK):
+        yield block
+
+
+def split_lines(chunks: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """Physical lines of the bytes ``chunks`` (cut anywhere), each with its ending: ``\\n``, ``\\r\\n``
+    or a lone ``\\r``.
+
+    A line is kept up to ``limit`` bytes (MAX_LINE_BYTES): beyond that it is a :class:`LongLine`, its
+    rest counted and dropped as it goes by. Python's ``readline`` keeps a whole line, however long: a
+    1 GB line (or an old-Mac file, one "line" to it) took 3.3 GB of memory to become one error row.
+    """
+    limit = MAX_LINE_BYTES if limit is None else limit
+    head, over, extra = b"", False, 0  # the line so far (at most limit bytes); past it, characters dropped
+    held = b""  # a chunk's last \r: its \n may open the next chunk
+
+    def grow(piece: bytes) -> None:
+        nonlocal head, over, extra
+        if over:
+            extra += _chars(piece)
+        elif len(head) + len(piece) <= limit:
+            head += piece
         else:
-            yield parts[-1] + b"\r"
-            yield last
+            room = limit - len(head)
+            head, over, extra = head + piece[:room], True, _chars(piece[room:])
 
+    def done(ending: bytes) -> bytes:
+        nonlocal head, over, extra
+        line = LongLine(head) if over else head + ending
+        if isinstance(line, LongLine):
+            line.chars = _chars(head) + extra
+        head, over, extra = b"", False, 0
+        return line
 
-def check_question_file(path: Path, hint: str) -> None:
-    """Refuse, before it is opened, what cannot be a question file: a path the OS refuses, a folder,
-    nothing, or anything but a regular file. Opening a FIFO waits for a writer forever (``mkfifo
-    q.txt``; ``qa eval``/``calibrate`` hung so), a device such as ``/dev/zero`` never ends, and a file
-    read twice (the batch's layout pass, then its run) cannot be a stream. ``hint`` says what to do
-    instead, for the command at hand."""
-    refused = refusal(path)
-    if refused:
-        raise InputError(f"{path}: cannot read question file ({refused})")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a question file")
-    if not path.exists():
-        raise InputError(f"{path}: question file not found")
-    if not path.is_file():
-        raise InputError(f"{path}: is a pipe or device, not a question file", hint)
+    for chunk in chunks:
+        data = held + chunk
+        held = b"\r" if data.endswith(b"\r") else b""
+        for part in (data[:-1] if held else data).splitlines(keepends=True):
+            if not head and len(part) <= limit and part.endswith((b"\n", b"\r")):
+                yield part  # the common case: a whole short line
+                continue
+            body = part.rstrip(b"\r\n")
+            grow(body)
+            if len(body) < len(part):
+                yield done(part[len(body) :])
+    if held or head or over:
+        yield done(held)
 
 
 def file_lines(path: Path) -> Iterator[bytes]:
@@ -147,7 +189,7 @@ def file_lines(path: Path) -> Iterator[bytes]:
     try:
         stream, _ = open_utf8(path)
         with stream:
-            yield from split_lines(stream)
+            yield from split_lines(blocks(stream))
     except OSError as exc:
         raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
 

@@ -125,9 +125,39 @@ def _declared(text: list[str], delimiter: str, name: str, warn: Callable[[str], 
     found = _header(rows[0], rows[1:], name, warn) if rows else None
     if found is not None:
         return Layout(delimiter, True, found.qcol, found.idcol)
-    if any(len(r) > 1 for r in rows):
+    return _headerless(rows, delimiter, name, warn) if any(len(r) > 1 for r in rows) else Layout(delimiter)
+
+
+def _numbers_only(rows: list[list[str]], i: int) -> bool:
+    cells = [r[i] for r in rows if i < len(r) and r[i].strip()]
+    return bool(cells) and all(_NUMBER.fullmatch(c) for c in cells)
+
+
+def _asked(rows: list[list[str]]) -> int:
+    """The column a header-less table asks: column 1, unless it holds only numbers (a numbered list, "1,Apa
+    tugas asisten"): a bare number is never a question, so then the first column that holds text."""
+    if not rows or not _numbers_only(rows, 0):
+        return 0
+    return next((i for i in range(1, max(map(len, rows))) if not _numbers_only(rows, i)), 0)
+
+
+def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable[[str], None]) -> Layout:
+    """A table without a header: column 1 asked, or the one text column beside a column of numbers."""
+    qcol = _asked(rows)
+    if not qcol:
         warn(f"{name}: {NO_HEADER}")
-    return Layout(delimiter)
+        return Layout(delimiter)
+    text_cols = [i for i in range(qcol, max(map(len, rows))) if not _numbers_only(rows, i)]
+    if len(text_cols) > 1:  # "1,Budi,Apa tugas asisten": which one is the question is a guess
+        columns = ", ".join(str(i + 1) for i in text_cols)
+        raise InputError(
+            f"{name}: no header, column 1 holds only numbers and columns {columns} all hold text: which is "
+            "the question?",
+            "name the question column 'question' or 'pertanyaan' in a first row",
+        )
+    warn(f"{name}: no header naming a 'question' or 'pertanyaan' column; column 1 holds only numbers, asking "
+         f"column {qcol + 1} of every row")  # fmt: skip
+    return Layout(delimiter, qcol=qcol)
 
 
 def _guessed(text: list[str], prefer: str, name: str, warn: Callable[[str], None]) -> Layout:
@@ -149,9 +179,8 @@ def _guessed(text: list[str], prefer: str, name: str, warn: Callable[[str], None
             continue  # "Siapa, dan kapan?": a comma in prose, not a column
         if d == "," and all(a[-1:].isdigit() and b[:1].isdigit() for r in rows for a, b in zip(r, r[1:])):
             continue  # "Berapa gaji 1,5 juta?": a decimal comma, not a column
-        if any("?" not in r[0] and any("?" in c for c in r[1:]) for r in rows):
-            continue  # "Apa A,B?": column 1 (the one asked) would be a question cut off from its "?"
+        q = _asked(rows)
+        if any("?" not in r[q] and any("?" in c for c in r[:q] + r[q + 1 :]) for r in rows):
+            continue  # "Apa A,B?": the column asked would be a question cut off from its "?"
         best, best_score = d, width
-    if best != ONE_COLUMN:
-        warn(f"{name}: {NO_HEADER}")
-    return Layout(best)
+    return Layout(best) if best == ONE_COLUMN else _headerless(_rows(text, best), best, name, warn)
