@@ -3,6 +3,7 @@ answers, and the scale path as a user who scales out meets it."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import threading
@@ -120,3 +121,114 @@ def test_nothing_listening_names_the_refusal() -> None:
     with pytest.raises(IndexError_, match="Connection refused") as info:
         connect(parse_store("milvus://127.0.0.1:1"))
     assert "check that it runs" in (info.value.hint or "")
+
+
+def _left_by_another_build(client, name: str, state: str, beat: float) -> None:
+    """A collection of ours as another process's build leaves it (``state``, heartbeat ``beat``)."""
+    from pymilvus import DataType
+
+    from qa.milvus.build import P_BEAT
+    from qa.milvus.schema import OWNER, P_OWNER, P_STATE
+
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("row", DataType.INT64, is_primary=True)
+    schema.add_field("v", DataType.FLOAT_VECTOR, dim=4)
+    client.create_collection(name, schema=schema, properties={P_OWNER: OWNER, P_STATE: state,
+                                                              P_BEAT: str(int(beat))})  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_server_build_never_drops_another_builds_collection_just_committed(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Two ``qa index`` on one server alias (seen on a real ``milvus_lite server`` process): the build
+    that finished first dropped the other's collection, complete and about to take the alias or just
+    given it (Milvus Lite's server drops the alias with it), so the other build failed ("collection ...
+    does not exist", exit 5) and the next ``qa ask`` found no index and built one."""
+    pytest.importorskip("milvus_lite")
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from qa.milvus import target as milvus_target
+    from qa.milvus.build import SWITCHING
+    from qa.milvus.target import StoreTarget
+
+    from .conftest import FakeEncoder
+
+    server = StoreTarget("server", str(tmp_path / "server.db"))  # a server's rules, Milvus Lite's engine
+    monkeypatch.setattr(milvus_target, "parse_store", lambda spec: server)
+    client = connect(server)
+    try:
+        now = time.time()
+        fresh, old = "qa_passages_20990101T000000Z_aaaaaaaa", "qa_passages_20000101T000000Z_bbbbbbbb"
+        _left_by_another_build(client, fresh, "complete", now)  # committed elsewhere, switching now
+        _left_by_another_build(client, old, "complete", now - SWITCHING - 60)  # a build long replaced
+        settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+        built = Assistant(settings, encoder=FakeEncoder(), build="force", log=lambda m: None)
+        assert set(client.list_collections()) == {fresh, built.index.vectors.collection}
+    finally:
+        forget(server)
+
+
+class _BeatenToTheAlias:
+    """A client through which another process's first build creates the alias just before ours does."""
+
+    def __init__(self, client, other: str) -> None:
+        self._client, self._other = client, other
+
+    def __getattr__(self, name: str):
+        return getattr(self._client, name)
+
+    def create_alias(self, collection: str, alias: str) -> None:
+        self._client.create_alias(self._other, alias)  # the other build's switch, a moment earlier
+        self._client.create_alias(collection, alias)
+
+
+@pytest.mark.slow
+def test_two_first_builds_on_one_server_alias_both_succeed(tmp_path: Path) -> None:
+    """Two first builds of one alias (no alias yet, both saw none): the second to switch failed on
+    ``create_alias``, "alias ... already exists" (exit 5, seen on a real server process). It now moves
+    the alias as a later build would: the last switch wins, and the first build's collection is kept
+    as the one replaced."""
+    pytest.importorskip("milvus_lite")
+    from qa.milvus.build import switch_alias
+    from qa.milvus.target import StoreTarget
+
+    server = StoreTarget("server", str(tmp_path / "server.db"))
+    client = connect(server)
+    try:
+        theirs, ours = "qa_passages_20990101T000000Z_aaaaaaaa", "qa_passages_20990101T000000Z_bbbbbbbb"
+        for name in (theirs, ours):
+            _left_by_another_build(client, name, "complete", time.time())
+        switch_alias(_BeatenToTheAlias(client, theirs), server, ours)
+        assert client.describe_alias("qa_passages")["collection_name"] == ours
+        assert set(client.list_collections()) == {theirs, ours}
+    finally:
+        forget(server)
+
+
+@pytest.mark.slow
+def test_builds_racing_on_a_real_server_process_all_succeed_and_the_alias_stays(tmp_path: Path) -> None:
+    """Two ``qa index`` at once on one alias of a real server process, as two hosts of a deployment
+    would run them: before the fixes above, 3 of 5 forced pairs had one build fail (exit 5) and left no
+    alias (the next ``qa info``: "no index"), and 1 of 7 first pairs failed on "alias already exists".
+    Every build now succeeds, the alias points at one of the two, and ``qa ask`` answers from it."""
+    from .milvus_helpers import milvus_server
+
+    with milvus_server(tmp_path) as (uri, _):
+        for n in range(2):
+            store = f"{uri}/race{n}"
+            for force in ((), ("--force",)):  # two first builds of the alias, then two rebuilds
+                command = [*qa_command(real=False), "index", *force, "--store", store]
+                procs = [subprocess.Popen(command, env=qa_env(CORPUS, tmp_path / f"index{i}"), cwd=ROOT,
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         for i in range(2)]  # fmt: skip
+                errors = [p.communicate(timeout=300)[1] for p in procs]
+                assert [p.returncode for p in procs] == [0, 0], errors
+                built = {line.split()[2].rstrip(":") for e in errors for line in e.splitlines()
+                         if line.startswith("Milvus build ")}  # fmt: skip
+                asked = _qa(
+                    CORPUS, tmp_path / "reader", "ask", "apa tugas asisten?", "--json", "--store", store
+                )
+                assert asked.returncode == 0 and json.loads(asked.stdout)["passages"], asked.stderr
+                info = _qa(CORPUS, tmp_path / "reader", "info", "--store", store)
+                assert info.returncode == 0 and any(name in info.stdout for name in built), info.stdout
