@@ -232,3 +232,73 @@ def test_builds_racing_on_a_real_server_process_all_succeed_and_the_alias_stays(
                 assert asked.returncode == 0 and json.loads(asked.stdout)["passages"], asked.stderr
                 info = _qa(CORPUS, tmp_path / "reader", "info", "--store", store)
                 assert info.returncode == 0 and any(name in info.stdout for name in built), info.stdout
+
+
+def _reshaped(client, collection: str, name: str, with_window: bool) -> None:
+    """A copy of ``collection`` under ``name`` with our properties and a manifest naming it, but another
+    shape: without the window fields, or with the BM25 fields as plain sparse fields (no BM25 function)."""
+    from pymilvus import DataType
+
+    from qa.milvus.schema import P_MANIFEST
+
+    props = dict(client.describe_collection(collection)["properties"])
+    manifest = json.loads(props[P_MANIFEST])
+    manifest["store"]["collection"] = name
+    props[P_MANIFEST] = json.dumps(manifest)
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("row", DataType.INT64, is_primary=True)
+    s.add_field("sentence_key", DataType.VARCHAR, max_length=64)
+    s.add_field("chunk", DataType.VARCHAR, max_length=65535)
+    s.add_field("vector", DataType.FLOAT_VECTOR, dim=manifest["encoder"]["dim"])
+    for text in ("sentence", "window") if with_window else ("sentence",):
+        s.add_field(text, DataType.VARCHAR, max_length=65535)
+        if with_window:
+            s.add_field(f"{text}_bm25", DataType.SPARSE_FLOAT_VECTOR)
+    index = client.prepare_index_params()
+    index.add_index("vector", index_type="FLAT", metric_type="IP")
+    fields = ["row", "sentence_key", "chunk", "vector", "sentence", *(["window"] if with_window else [])]
+    rows = client.query(collection, filter="row >= 0", output_fields=fields)
+    if with_window:
+        for r in rows:
+            r["sentence_bm25"] = r["window_bm25"] = {0: 1.0}
+        for sparse in ("sentence_bm25", "window_bm25"):
+            index.add_index(sparse, index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+    client.create_collection(name, schema=s, index_params=index, properties=props)
+    client.insert(name, rows)
+    client.flush(name)
+    client.alter_alias(name, "qa_passages")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("with_window", [False, True], ids=["no-window-fields", "no-bm25-functions"])
+def test_a_collection_of_another_shape_is_refused_or_rebuilt_not_a_traceback(
+    tmp_path: Path, with_window: bool
+) -> None:
+    """A collection behind the alias with our properties and a manifest naming it, but not the fields
+    this package writes (made by hand, or by another tool from a copied manifest): ``qa ask`` ended in
+    a traceback, KeyError: 'window'. It is now a mismatch: one line under ``never``, rebuilt under
+    ``auto`` (without its vectors)."""
+    pytest.importorskip("milvus_lite")
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from qa.errors import IndexMismatchError
+
+    from .conftest import FakeEncoder
+
+    spec = f"milvus:{tmp_path / 'kb.db'}"
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store=spec)
+    target = parse_store(spec)
+    try:
+        built = Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+        odd = "qa_passages_20990101T000000Z_0dd54a9e"
+        _reshaped(connect(target), built.index.vectors.collection, odd, with_window)
+        with pytest.raises(
+            IndexMismatchError, match=f"{odd} is not shaped as this assistant's index"
+        ) as info:
+            Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
+        assert ("window" if not with_window else "no BM25 of sentence") in info.value.message
+        rebuilt = Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+        assert rebuilt.index.vectors.collection not in (odd, built.index.vectors.collection)
+        assert rebuilt.ask("apa tugas asisten menteri?").passages
+    finally:
+        forget(target)
