@@ -26,6 +26,7 @@ from ..chunking import Chunk
 from ..errors import IndexError_
 from ..incremental import VECTOR_SECTIONS
 from ..manifest import stale_reasons
+from .reach import META_TIMEOUT
 from .schema import (
     MAX_TEXT,
     OWNER,
@@ -57,13 +58,13 @@ def current_collection(client: Any, target: StoreTarget) -> str | None:
         if target.kind == "lite"
         else "choose another name: --store milvus://HOST:PORT/NAME"
     )
-    if target.name not in client.list_aliases().get("aliases", []):
-        if client.has_collection(target.name):
+    if target.name not in client.list_aliases(timeout=META_TIMEOUT).get("aliases", []):
+        if client.has_collection(target.name, timeout=META_TIMEOUT):
             raise IndexError_(
                 f"Milvus has a collection named {target.name} that is not this assistant's alias", other
             )
         return None
-    collection = client.describe_alias(target.name)["collection_name"]
+    collection = client.describe_alias(target.name, timeout=META_TIMEOUT)["collection_name"]
     if properties(client, collection).get(P_OWNER) != OWNER:
         raise IndexError_(
             f"the alias {target.name} in {target.display} points at {collection}, a collection this "
@@ -74,7 +75,7 @@ def current_collection(client: Any, target: StoreTarget) -> str | None:
 
 
 def properties(client: Any, collection: str) -> dict:
-    return dict(client.describe_collection(collection).get("properties") or {})
+    return dict(client.describe_collection(collection, timeout=META_TIMEOUT).get("properties") or {})
 
 
 def previous_vectors(

@@ -21,7 +21,22 @@ if TYPE_CHECKING:
 # server, a proxy with nothing behind it) cost gRPC's 20 s handshake wait, or the 30 s given before.
 CONNECT_TIMEOUT = 5.0
 LITE_TIMEOUT = 30.0  # Milvus Lite runs in this process: opening a large database is not a silent server
+# Seconds for a call about the collections (aliases, descriptions: milliseconds when healthy), retries
+# included. Without it a server that stopped answering after the connection held such a call for about
+# a minute in pymilvus's reconnects and retries (``qa serve``'s look for a rebuild, an open).
+META_TIMEOUT = 10.0
+_SILENT_CODES = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
 _LAST = re.compile(r"last error: (?:[A-Z_]+: )?(?:(?:ipv[46]|unix|dns):\S+: )?(.*)", re.S)
+
+
+def silent(exc: BaseException) -> tuple[bool, str]:
+    """Whether a failed call means the server did not answer (pymilvus's CONNECT_FAILED, gRPC's
+    ``UNAVAILABLE`` or ``DEADLINE_EXCEEDED``, a retry timeout), and the failure's message."""
+    message = str(getattr(exc, "message", exc))
+    code = getattr(exc, "code", None)
+    if callable(code):  # a grpc.RpcError: code() and details() are methods
+        code, message = code(), str(exc.details())  # type: ignore[attr-defined]
+    return code == 2 or getattr(code, "name", "") in _SILENT_CODES or "timeout" in message.lower(), message
 
 
 def unreachable(target: StoreTarget, message: str, cause: BaseException | None) -> IndexError_:
