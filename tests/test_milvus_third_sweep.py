@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.errors import IndexError_
+from qa.errors import IndexError_, InputError
 from qa.milvus.reach import CONNECT_TIMEOUT
 from qa.milvus.target import connect, forget, parse_store, require_pymilvus
 from scripts.trials import qa_command, qa_env
@@ -342,3 +342,13 @@ def test_a_server_frozen_after_the_connection_is_told_in_seconds_when_opening(tm
         finally:
             proc.send_signal(signal.SIGCONT)
             forget(target)
+
+
+def test_a_lite_path_completed_with_a_slash_names_the_same_database(tmp_path: Path) -> None:
+    """``--store milvus:/srv/qa/kb.db/`` (what a shell's Tab completion writes for the database, which
+    is a folder) was refused as "bad Milvus Lite path", hint "a path ending in .db"."""
+    assert parse_store(f"milvus:{tmp_path}/kb.db/") == parse_store(f"milvus:{tmp_path}/kb.db")
+    assert parse_store("milvus:kb.db//").uri.endswith("/kb.db")
+    for refused in ("milvus:/", "milvus:.db/", "milvus:/srv/kb.db/x/"):
+        with pytest.raises(InputError, match="bad Milvus Lite path"):
+            parse_store(refused)

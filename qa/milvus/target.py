@@ -60,6 +60,8 @@ def _lite(written: str) -> StoreTarget:
     """``milvus:PATH.db``: a path of this machine, ``~`` expanded as a shell would (no shell does after
     ``milvus:``), refused where it would quietly make a database other than the one meant."""
     path = os.path.expanduser(written)
+    if path.rstrip("/").endswith(".db"):  # a shell completes the database's folder with a "/"
+        path = path.rstrip("/")
     if not path.endswith(".db") or path == ".db":
         raise InputError(
             f"bad Milvus Lite path {_shown(path)!r}", "a Milvus Lite store is a path ending in .db"
