@@ -352,3 +352,12 @@ def test_a_lite_path_completed_with_a_slash_names_the_same_database(tmp_path: Pa
     for refused in ("milvus:/", "milvus:.db/", "milvus:/srv/kb.db/x/"):
         with pytest.raises(InputError, match="bad Milvus Lite path"):
             parse_store(refused)
+
+
+def test_a_failed_connection_without_any_detail_is_still_one_line() -> None:
+    """pymilvus's error with an empty message and no gRPC error under it (seen nowhere yet, but the
+    reason is taken from the first line of whatever is there): not an IndexError on an empty list."""
+    from qa.milvus.reach import unreachable
+
+    error = unreachable(parse_store("milvus://h:19530"), "", None)
+    assert error.message == "cannot reach the Milvus server at http://h:19530: no reason given"

@@ -58,7 +58,8 @@ def unreachable(target: StoreTarget, message: str, cause: BaseException | None) 
             "pymilvus cannot reach an IPv6 address: give the server's host name",
         )
     found = _LAST.search(details or "")
-    reason = (found.group(1) if found else details or message).strip().splitlines()[0][:200]
+    lines = (found.group(1) if found else details or message).strip().splitlines()
+    reason = (lines[0] if lines else "no reason given")[:200]
     hint = "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD"
     if "HTTP/2" in reason:
         hint = (
