@@ -4,11 +4,16 @@ answers."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +94,30 @@ def read_csv(path: Path) -> list[dict]:
 
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [{k: cell(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+@contextlib.contextmanager
+def milvus_server(folder: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A real Milvus gRPC server in its own process (Milvus Lite's engine, ``python -m milvus_lite
+    server``) on a free loopback port; yields (``milvus://127.0.0.1:PORT``, the process)."""
+    pytest.importorskip("milvus_lite")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(folder / "srv"),
+               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the Milvus server did not start"
+                time.sleep(0.2)
+        yield f"milvus://127.0.0.1:{port}", proc
+    finally:
+        proc.send_signal(signal.SIGCONT)
+        proc.kill()
+        proc.wait(timeout=30)

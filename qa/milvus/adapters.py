@@ -19,10 +19,9 @@ import numpy as np
 from ..analysis import tokenize
 from ..chunking import Chunk
 from ..errors import IndexCorruptError, IndexError_
+from .reach import silent
 from .schema import engine_text, text_terms
 
-# pymilvus's codes for a server that cannot be reached (2 is its CONNECT_FAILED) or did not answer in time
-_UNREACHABLE = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
 PAGE = 4096  # rows per query when reading a collection (well under Milvus's 16384 limit)
 # Seconds one call may take, retries included. Without them a server that stopped answering (a frozen
 # process, a dropped network) cost about 80 s per question in pymilvus's retries before any error.
@@ -40,11 +39,8 @@ def failures() -> tuple[type[BaseException], ...]:
 
 def _missing(collection: str, exc: BaseException) -> IndexError_:
     """Why a read failed: a server that stopped answering is not a damaged or replaced collection."""
-    message = str(getattr(exc, "message", exc))
-    code = getattr(exc, "code", None)
-    if callable(code):  # a grpc.RpcError: code() and details() are methods
-        code, message = code(), str(exc.details())  # type: ignore[attr-defined]
-    if code == 2 or getattr(code, "name", "") in _UNREACHABLE or "timeout" in message.lower():
+    unanswered, message = silent(exc)
+    if unanswered:
         return IndexError_(
             f"the Milvus server does not answer (reading {collection}): {message}",
             "check that it runs and is reachable, then ask again",

@@ -26,6 +26,7 @@ from ..chunking import Chunk
 from ..errors import IndexError_
 from ..incremental import VECTOR_SECTIONS
 from ..manifest import stale_reasons
+from .reach import META_TIMEOUT
 from .schema import (
     MAX_TEXT,
     OWNER,
@@ -44,6 +45,9 @@ INSERT_BATCH = 512
 LOOKUP_BATCH = 256
 P_BEAT = "qa.heartbeat"  # epoch seconds of a build's last batch: a running build is not an orphan
 ABANDONED = 900  # seconds without a batch after which another build may drop a building collection
+# Seconds after its commit that a complete collection no alias points at may still be about to become
+# current: its build moves the alias right after the commit, so another build must not drop it then.
+SWITCHING = 120
 
 
 def current_collection(client: Any, target: StoreTarget) -> str | None:
@@ -54,13 +58,13 @@ def current_collection(client: Any, target: StoreTarget) -> str | None:
         if target.kind == "lite"
         else "choose another name: --store milvus://HOST:PORT/NAME"
     )
-    if target.name not in client.list_aliases().get("aliases", []):
-        if client.has_collection(target.name):
+    if target.name not in client.list_aliases(timeout=META_TIMEOUT).get("aliases", []):
+        if client.has_collection(target.name, timeout=META_TIMEOUT):
             raise IndexError_(
                 f"Milvus has a collection named {target.name} that is not this assistant's alias", other
             )
         return None
-    collection = client.describe_alias(target.name)["collection_name"]
+    collection = client.describe_alias(target.name, timeout=META_TIMEOUT)["collection_name"]
     if properties(client, collection).get(P_OWNER) != OWNER:
         raise IndexError_(
             f"the alias {target.name} in {target.display} points at {collection}, a collection this "
@@ -71,7 +75,7 @@ def current_collection(client: Any, target: StoreTarget) -> str | None:
 
 
 def properties(client: Any, collection: str) -> dict:
-    return dict(client.describe_collection(collection).get("properties") or {})
+    return dict(client.describe_collection(collection, timeout=META_TIMEOUT).get("properties") or {})
 
 
 def previous_vectors(
@@ -191,8 +195,13 @@ def _fill(
     manifest["faiss"] = {**manifest["faiss"], "type": kind, "params": params, "ntotal": len(chunks)}
     manifest["store"] = {"backend": "milvus", "collection": name}
     manifest["build"] = {**manifest["build"], "id": name}  # what `qa info` and the Tentang tab show
-    client.alter_collection_properties(
-        name, properties={P_MANIFEST: json.dumps(manifest, ensure_ascii=False), P_STATE: "complete"}
+    client.alter_collection_properties(  # the heartbeat now says when it was committed (``SWITCHING``)
+        name,
+        properties={
+            P_MANIFEST: json.dumps(manifest, ensure_ascii=False),
+            P_STATE: "complete",
+            P_BEAT: str(int(time.time())),
+        },
     )
     return embedded, texts
 
@@ -200,15 +209,22 @@ def _fill(
 def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
     """Point the alias at ``name`` (the commit point), then drop our collections other than the one it
     replaced (read again now: a build elsewhere may have switched it since this one began) and the
-    builds still running: Milvus Lite has no other writer, so there a building collection is an
-    orphan; on a server it is one only after ``ABANDONED`` seconds without a batch."""
-    replaced = current_collection(client, target)
-    if replaced is None:
-        client.create_alias(name, target.name)
-    else:
-        client.alter_alias(name, target.name)
+    builds still running or just committed: Milvus Lite has no other writer, so there a building
+    collection is an orphan; on a server it is one only after ``ABANDONED`` seconds without a batch,
+    and a complete one no alias points at is left ``SWITCHING`` seconds after its commit."""
     from pymilvus.exceptions import MilvusException
 
+    replaced = current_collection(client, target)
+    if replaced is not None:
+        client.alter_alias(name, target.name)
+    else:
+        try:
+            client.create_alias(name, target.name)
+        except MilvusException:  # a first build elsewhere made the alias since: "already exists"
+            replaced = current_collection(client, target)
+            if replaced is None:
+                raise
+            client.alter_alias(name, target.name)  # the last switch wins, as for later builds
     aliases = client.list_aliases().get("aliases", [])
     aliased = {client.describe_alias(a)["collection_name"] for a in aliases}  # in use: never dropped
     for other in client.list_collections():
@@ -220,16 +236,20 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
             props = properties(client, other)
             if props.get(P_OWNER) != OWNER:
                 continue  # not ours: never touched
-            if props.get(P_STATE) == "building" and _running(target, props, newer=other > name):
+            if _running(target, props, newer=other > name):
                 continue
             client.drop_collection(other)
 
 
 def _running(target: StoreTarget, props: dict, newer: bool) -> bool:
-    """Whether a building collection may belong to a build running elsewhere (so is not dropped)."""
+    """Whether a collection no alias points at may belong to a build elsewhere (so is not dropped): one
+    still building, or one just committed whose build is about to move the alias to it (two builds on
+    one server: the first to finish dropped the other's complete collection between its commit and its
+    switch, or just after the switch, where Milvus Lite's server drops the alias with it)."""
     if target.kind == "lite":
         return False
+    building = props.get(P_STATE) == "building"
     try:
-        return time.time() - float(props[P_BEAT]) < ABANDONED
+        return time.time() - float(props[P_BEAT]) < (ABANDONED if building else SWITCHING)
     except (KeyError, ValueError):
-        return newer  # a build of a version without heartbeats: only a newer one may still run
+        return building and newer  # a build of a version without heartbeats: only a newer one may run

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import IndexCorruptError, IndexMismatchError, IndexStaleError
 from ..manifest import stale_reasons
-from .schema import OWNER, P_MANIFEST, P_OWNER, P_STATE
+from .schema import BM25_FIELDS, FIELDS, OWNER, P_MANIFEST, P_OWNER, P_STATE
 from .target import StoreTarget
 
 
@@ -70,10 +70,36 @@ def _check_belongs(collection: str, manifest: dict, description: dict) -> None:
             "rebuild it with: qa index",
         )
     fields = {f.get("name"): f for f in description.get("fields") or []}
+    _check_fields(collection, fields, description.get("functions") or [])
     dim = (fields.get("vector") or {}).get("params", {}).get("dim")
     if str(dim) != str(manifest["encoder"]["dim"]):
         raise IndexMismatchError(
             f"the collection {collection} holds vectors of dimension {dim}, its manifest's encoder "
             f"{manifest['encoder']['dim']}",
+            "rebuild it with: qa index",
+        )
+
+
+def _check_fields(collection: str, fields: dict, functions: list) -> None:
+    """The collection has the fields this package writes, of their types, ``row`` its primary key, and
+    the engine's BM25 between the text fields and their sparse ones: a collection of another shape
+    behind a manifest of ours (made by hand, or by another tool) lacked fields the readers then asked
+    for, and ``qa ask`` ended in a traceback (KeyError: 'window'). IndexMismatchError."""
+
+    def kind(field: dict) -> str:
+        return str(getattr(field.get("type"), "name", field.get("type")))
+
+    wrong = [name for name, want in FIELDS.items() if name not in fields or kind(fields[name]) != want]
+    if not (fields.get("row") or {}).get("is_primary"):
+        wrong.append("row (not the primary key)")
+    made = {
+        (tuple(f.get("input_field_names") or ()), tuple(f.get("output_field_names") or ())) for f in functions
+    }
+    wrong += [f"{sparse} (no BM25 of {text})" for text, sparse in BM25_FIELDS.items()
+              if ((text,), (sparse,)) not in made and sparse in fields]  # fmt: skip
+    if wrong:
+        raise IndexMismatchError(
+            f"the collection {collection} is not shaped as this assistant's index: missing or of another "
+            f"type: {', '.join(wrong)}",
             "rebuild it with: qa index",
         )

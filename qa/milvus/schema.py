@@ -21,6 +21,19 @@ P_OWNER, P_STATE, P_MANIFEST = "qa.owner", "qa.state", "qa.manifest"
 MAX_TEXT = 65_535  # Milvus VARCHAR limit, in bytes
 _PUNCT = str.maketrans({",": "_", ".": "__"})  # a stem has no other punctuation (qa.analysis._WORD_RE)
 ANALYZER = {"tokenizer": "standard"}
+# The fields ``make_schema`` writes, by type, and the BM25 functions between them: what a collection
+# must have to be read (``checks.py``); the readers ask for these fields by name.
+FIELDS = {
+    "row": "INT64",
+    "sentence_key": "VARCHAR",
+    "chunk": "VARCHAR",
+    "vector": "FLOAT_VECTOR",
+    "sentence": "VARCHAR",
+    "sentence_bm25": "SPARSE_FLOAT_VECTOR",
+    "window": "VARCHAR",
+    "window_bm25": "SPARSE_FLOAT_VECTOR",
+}
+BM25_FIELDS = {"sentence": "sentence_bm25", "window": "window_bm25"}
 
 
 def engine_text(text: str) -> str:
@@ -46,17 +59,17 @@ def make_schema(client: Any, dim: int) -> Any:
     s.add_field("sentence_key", DataType.VARCHAR, max_length=64)
     s.add_field("chunk", DataType.VARCHAR, max_length=MAX_TEXT)
     s.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
-    for name in ("sentence", "window"):
+    for name, sparse in BM25_FIELDS.items():
         s.add_field(
             name, DataType.VARCHAR, max_length=MAX_TEXT, enable_analyzer=True, analyzer_params=ANALYZER
         )
-        s.add_field(f"{name}_bm25", DataType.SPARSE_FLOAT_VECTOR)
+        s.add_field(sparse, DataType.SPARSE_FLOAT_VECTOR)
         s.add_function(
             Function(
                 name=f"{name}_bm25_fn",
                 function_type=FunctionType.BM25,
                 input_field_names=[name],
-                output_field_names=[f"{name}_bm25"],
+                output_field_names=[sparse],
             )
         )
     return s

@@ -30,10 +30,11 @@ from ..errors import (
 )
 from ..manifest import build_stamp
 from ..store import StoredIndex, check_chunks
-from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
+from .adapters import MilvusLexical, MilvusVectors, failures, read_chunks, read_rows
 from .build import current_collection, previous_vectors, switch_alias, write_collection
 from .checks import checked_manifest
 from .lite import check_folder
+from .reach import META_TIMEOUT, silent
 from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -51,7 +52,7 @@ def load_index(
     where = target.display
     if collection is None:
         raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
-    description = client.describe_collection(collection)
+    description = client.describe_collection(collection, timeout=META_TIMEOUT)
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
@@ -177,8 +178,6 @@ def open_index(
     ``read_only`` (``qa info``, with ``never``) writes nothing and leaves the passage table (read from
     the cache, or computed: 30 s at 100k passages) and the warm-up searches to the first question."""
     require_pymilvus(target)
-    from pymilvus.exceptions import MilvusException
-
     from ..indexing import expected_manifest
     from .tables import cached_table
 
@@ -204,9 +203,15 @@ def open_index(
         if index is None:
             index = build_index(target, settings, encoder, documents, force=force, log=log)
             log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
-    except MilvusException as exc:  # the engine refused something: one line, not a traceback
+    except failures() as exc:  # the engine refused something, or a deadline passed: one line
+        unanswered, message = silent(exc)
+        if unanswered and target.kind == "server":
+            raise IndexError_(
+                f"the Milvus server at {target.uri} does not answer: {message[:200]}",
+                "check that it runs and is reachable, then try again",
+            ) from None
         raise IndexError_(
-            f"Milvus ({target.display}): {exc.message}",
+            f"Milvus ({target.display}): {message}",
             "see the Milvus server's log"
             if target.kind == "server"
             else "the database may be damaged: build at a new path with qa index --store milvus:NEW.db",

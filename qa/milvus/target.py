@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from ..errors import IndexError_, InputError
 from .lite import Failure, check_folder, open_error
+from .reach import CONNECT_TIMEOUT, LITE_TIMEOUT, unreachable
 
 DEFAULT_NAME = "qa_passages"  # the alias readers open; each build is a collection named after it
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
@@ -59,6 +60,8 @@ def _lite(written: str) -> StoreTarget:
     """``milvus:PATH.db``: a path of this machine, ``~`` expanded as a shell would (no shell does after
     ``milvus:``), refused where it would quietly make a database other than the one meant."""
     path = os.path.expanduser(written)
+    if path.rstrip("/").endswith(".db"):  # a shell completes the database's folder with a "/"
+        path = path.rstrip("/")
     if not path.endswith(".db") or path == ".db":
         raise InputError(
             f"bad Milvus Lite path {_shown(path)!r}", "a Milvus Lite store is a path ending in .db"
@@ -189,17 +192,13 @@ def connect(target: StoreTarget) -> Any:
         log.addHandler(failure)
         propagate, log.propagate = log.propagate, False
         try:
-            client = MilvusClient(uri=target.uri, timeout=30, **_credentials())
+            wait = LITE_TIMEOUT if target.kind == "lite" else CONNECT_TIMEOUT  # the first call's wait only
+            client = MilvusClient(uri=target.uri, timeout=wait, **_credentials())
         except (MilvusException, ValueError) as exc:  # ValueError: an address pymilvus cannot parse
             message = str(getattr(exc, "message", exc))
             if target.kind == "lite":
                 raise open_error(target, failure.exc, message) from None
-            raise IndexError_(
-                f"cannot reach the Milvus server at {target.uri}: {message}",
-                "pymilvus cannot reach an IPv6 address: give the server's host name"
-                if "[" in target.uri
-                else "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD",
-            ) from None
+            raise unreachable(target, message, exc.__cause__) from None
         finally:
             log.removeHandler(failure)
             log.propagate = propagate

@@ -1,0 +1,74 @@
+"""Reaching a Milvus server: how long the first call may wait, and what a failed connection means.
+
+pymilvus reports every failed connection as "illegal connection params or server unavailable"; the gRPC
+error under it says which it was (nothing listening, a port that is not Milvus's gRPC port, TLS spoken
+to a plain server, a port that accepts and never answers), and that is what the user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..errors import IndexError_
+
+if TYPE_CHECKING:
+    from .target import StoreTarget
+
+# Seconds a server has to answer pymilvus's first call (its Connect). In pymilvus 3 the client's
+# ``timeout`` is that wait only (and a reconnect's), not the calls' deadline, which each call of ours
+# sets. A healthy server answers in milliseconds; a port that accepts and never answers (a frozen
+# server, a proxy with nothing behind it) cost gRPC's 20 s handshake wait, or the 30 s given before.
+CONNECT_TIMEOUT = 5.0
+LITE_TIMEOUT = 30.0  # Milvus Lite runs in this process: opening a large database is not a silent server
+# Seconds for a call about the collections (aliases, descriptions: milliseconds when healthy), retries
+# included. Without it a server that stopped answering after the connection held such a call for about
+# a minute in pymilvus's reconnects and retries (``qa serve``'s look for a rebuild, an open).
+META_TIMEOUT = 10.0
+_SILENT_CODES = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
+_LAST = re.compile(r"last error: (?:[A-Z_]+: )?(?:(?:ipv[46]|unix|dns):\S+: )?(.*)", re.S)
+
+
+def silent(exc: BaseException) -> tuple[bool, str]:
+    """Whether a failed call means the server did not answer (pymilvus's CONNECT_FAILED, gRPC's
+    ``UNAVAILABLE`` or ``DEADLINE_EXCEEDED``, a retry timeout), and the failure's message."""
+    message = str(getattr(exc, "message", exc))
+    code = getattr(exc, "code", None)
+    if callable(code):  # a grpc.RpcError: code() and details() are methods
+        code, message = code(), str(exc.details())  # type: ignore[attr-defined]
+    return code == 2 or getattr(code, "name", "") in _SILENT_CODES or "timeout" in message.lower(), message
+
+
+def unreachable(target: StoreTarget, message: str, cause: BaseException | None) -> IndexError_:
+    """One line saying why the server at ``target`` could not be reached, from the gRPC error under
+    pymilvus's (``cause``) when there is one."""
+    code = getattr(cause, "code", None)
+    code = code() if callable(code) else None
+    details = cause.details() if callable(getattr(cause, "details", None)) else ""  # type: ignore[union-attr]
+    where = target.uri
+    if getattr(code, "name", "") == "DEADLINE_EXCEEDED":
+        return IndexError_(
+            f"the Milvus server at {where} does not answer: no reply within {CONNECT_TIMEOUT:g} s",
+            "something accepts connections there but does not answer as Milvus: check the port (Milvus "
+            "listens on 19530 by default) and that the server is not stuck or still starting",
+        )
+    if "[" in where:
+        return IndexError_(
+            f"cannot reach the Milvus server at {where}: {message}",
+            "pymilvus cannot reach an IPv6 address: give the server's host name",
+        )
+    found = _LAST.search(details or "")
+    lines = (found.group(1) if found else details or message).strip().splitlines()
+    reason = (lines[0] if lines else "no reason given")[:200]
+    hint = "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD"
+    if "HTTP/2" in reason:
+        hint = (
+            "that port answers, but not as Milvus's gRPC port (a web server, or Milvus's HTTP port "
+            "9091?): Milvus listens on 19530 by default"
+        )
+    elif "ssl" in reason.lower() or "tls" in reason.lower():
+        hint = (
+            "TLS did not agree: milvus:// (or milvus:http://) for a server without TLS, milvus+https:// "
+            "(or milvus:https://) for one with it"
+        )
+    return IndexError_(f"cannot reach the Milvus server at {where}: {reason}", hint)
