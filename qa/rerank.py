@@ -60,7 +60,7 @@ class RerankModel:
             raise ModelError(f"malformed reranker model {path}: it holds no trees", HINT)
         try:
             blend, pool = float(model["blend"]), int(model.get("pool", POOL))
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:  # OverflowError: a pool of Infinity
             raise ModelError(f"malformed reranker model {path} ({type(exc).__name__}: {exc})", HINT) from None
         if not 0.0 <= blend <= 1.0 or pool < 1:
             raise ModelError(f"malformed reranker model {path}: blend or pool out of range", HINT)

@@ -23,6 +23,7 @@ import numpy as np
 from .errors import QAError
 
 FORMAT_VERSION = 1
+MAX_LEAVES = 64  # a tree's leaves are bits of one integer mask (uint64)
 HINT = "reinstall the package or re-run `make train`"
 
 
@@ -44,12 +45,15 @@ def load_model(path: Path, kind: str, feature_set: str, names: tuple[str, ...]) 
             f"{path} has model format {model.get('format_version')!r}, this version reads {FORMAT_VERSION}",
             hint,
         )
-    if model.get("feature_set") != feature_set or tuple(model.get("features", ())) != names:
+    if model.get("feature_set") != feature_set:
         raise ModelError(
             f"{path} was trained on feature set {model.get('feature_set')!r}, "
             f"this code computes {feature_set!r}",
             hint,
         )
+    features = model.get("features")  # a damaged file may hold anything here, not only another list
+    if not isinstance(features, list) or tuple(features) != names:
+        raise ModelError(f"{path} lists other features than feature set {feature_set!r} has here", hint)
     return model
 
 
@@ -73,13 +77,15 @@ class TreeEnsemble:
             self.value = np.asarray(spec["value"], dtype=np.float64)
             self.depth = int(spec["depth"])
             self.bias = float(spec.get("bias", 0.0))
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:  # OverflowError: 10**20, Infinity
             raise ModelError(f"malformed tree ensemble ({type(exc).__name__}: {exc})") from None
         shape = self.feature.shape
         arrays = (self.threshold, self.left, self.right, self.value)
         if len(shape) != 2 or any(a.shape != shape for a in arrays):
             raise ModelError("malformed tree ensemble: node arrays differ in shape")
         nodes = shape[1]
+        if shape[0] and nodes == 0:
+            raise ModelError("malformed tree ensemble: its trees have no nodes")
         if shape[0] and (
             self.feature.min() < 0
             or self.feature.max() >= n_features
@@ -97,8 +103,10 @@ class TreeEnsemble:
             leaves: list[int] = []  # in order, left to right
             splits: list[tuple[int, int, int]] = []  # (node, first leaf, end leaf) of the left subtree
             self._walk(t, 0, leaves, splits, 0)
-            if len(leaves) > 64:
-                raise ModelError(f"malformed tree ensemble: tree {t} has {len(leaves)} leaves (at most 64)")
+            if len(leaves) > MAX_LEAVES:
+                raise ModelError(
+                    f"malformed tree ensemble: tree {t} has {len(leaves)} leaves (at most {MAX_LEAVES})"
+                )
             full = (1 << len(leaves)) - 1
             if not splits:  # a single leaf: one split that never clears anything keeps the shapes regular
                 splits = [(0, 0, 0)]
@@ -135,7 +143,9 @@ class TreeEnsemble:
         if left == node and right == node:
             leaves.append(node)
             return
-        if level >= self.depth or left == node or right == node:
+        # A tree of at most MAX_LEAVES leaves is never deeper than that: a cycle under a depth of 10**6
+        # stops here, not at Python's recursion limit.
+        if level >= min(self.depth, MAX_LEAVES) or left == node or right == node:
             raise ModelError(f"malformed tree ensemble: tree {t} is deeper than {self.depth} or cyclic")
         first = len(leaves)
         self._walk(t, left, leaves, splits, level + 1)

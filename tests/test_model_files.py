@@ -32,6 +32,21 @@ def _tree_outside(model: dict) -> None:
     model["trees"]["left"][0][0] = 10**6  # the first tree's root points outside its tree
 
 
+def _empty_tree(model: dict) -> None:
+    for key in ("feature", "threshold", "left", "right", "value"):
+        model["trees"][key] = [[]]  # one tree of no nodes
+
+
+def _cyclic_and_deep(model: dict) -> None:
+    model["trees"]["left"][0][model["trees"]["left"][0][0]] = 0  # the root's left child leads back to it
+    model["trees"]["depth"] = 10**6  # and the depth that bounded the walk is no bound
+
+
+def _directory(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
 def _truncate(path: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -65,6 +80,28 @@ DAMAGE = {
         "malformed reranker model",
     ),
     "reranker blend out of range": ("reranker.json", _edit(lambda m: m.update(blend=7)), "out of range"),
+    "reranker without its feature list": (
+        "reranker.json",
+        _edit(lambda m: m.update(features=None)),
+        "lists other features than feature set",
+    ),
+    "reranker pool of Infinity": (
+        "reranker.json",
+        _edit(lambda m: m.update(pool=float("inf"))),
+        "malformed reranker model",
+    ),
+    "reranker with an empty tree": ("reranker.json", _edit(_empty_tree), "malformed tree ensemble"),
+    "reranker tree cyclic, its depth no bound": (
+        "reranker.json",
+        _edit(_cyclic_and_deep),
+        "malformed tree ensemble",
+    ),
+    "reranker file a directory": ("reranker.json", _directory, "cannot read the reranker model"),
+    "answerability features of a number": (
+        "answerability.json",
+        _edit(lambda m: m.update(features=3)),
+        "lists other features than feature set",
+    ),
     "answerability cut in half": ("answerability.json", _truncate, "cannot read the answerability model"),
     "answerability scale of zero": (
         "answerability.json",

@@ -105,6 +105,9 @@ def test_the_bit_vector_evaluation_equals_walking_each_tree(splits: int) -> None
         {"feature": [[0, 7, 0, 0, 0], [1, 0, 0, 0, 0]]},
         {"value": [[0, 0, 1.0], [0, 0, 0]]},
         {"depth": "deep"},
+        {"left": [[10**20, 2, 2, 3, 4], [1, 1, 2, 3, 4]]},  # past int64: an OverflowError, not a ValueError
+        {"depth": float("inf")},
+        {"feature": [[], []], "threshold": [[], []], "left": [[], []], "right": [[], []], "value": [[], []]},
     ],
 )
 def test_malformed_trees_are_a_model_error(change: dict) -> None:
