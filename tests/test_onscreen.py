@@ -39,6 +39,47 @@ def test_reading_key_keeps_different_numbers_and_words_apart() -> None:
         assert reading_key(a) != reading_key(b), (a, b)
 
 
+def test_reading_key_keeps_a_sign_a_figures_symbol_and_a_letters_marks() -> None:
+    """A minus sign, a percent, a degree or a currency sign is part of a figure, and a vowel sign is part
+    of a letter: sentences differing only by one are different sentences (section 48)."""
+    apart = [
+        ("Suhu turun ke -5 derajat.", "Suhu turun ke 5 derajat."),
+        ("Ekonomi tumbuh (-2,1 persen).", "Ekonomi tumbuh (2,1 persen)."),
+        ("Suhu turun ke \u22125 derajat.", "Suhu turun ke 5 derajat."),
+        ("Harga naik 50% tahun ini.", "Harga naik 50 tahun ini."),
+        ("Harganya $5 juta.", "Harganya 5 juta."),
+        ("Suhu 30\u00b0 siang ini.", "Suhu 30 siang ini."),
+        ("\u0909\u0938\u0928\u0947 \u0915\u093f\u0924\u093e\u092c \u092a\u0922\u093c\u0940",
+         "\u0909\u0938\u0928\u0947 \u0915\u093f\u0924\u093e\u092c \u092a\u0922\u093c\u093e"),  # Hindi
+    ]  # fmt: skip
+    for a, b in apart:
+        assert reading_key(a) != reading_key(b), (a, b)
+    same = [
+        ("Perang (1820 -1825) usai.", "Perang (1820-1825) usai."),  # a range, not a sign
+        ("Juara ke-5 tahun ini.", "Juara ke 5 tahun ini."),
+        ("Naik 50 % tahun ini.", "Naik 50% tahun ini."),
+        ("Suhu -5 derajat.", "suhu - 5derajat ."),  # a dash before a space is no sign
+    ]
+    assert reading_key(same[-1][0]) != reading_key(same[-1][1])
+    for a, b in same[:-1]:
+        assert reading_key(a) == reading_key(b), (a, b)
+
+
+def test_the_keys_need_no_regular_expression_syntax_newer_than_python_3_10() -> None:
+    """pyproject says Python 3.10+; possessive quantifiers and atomic groups came in 3.11, and a pattern
+    using them fails at import on 3.10 ("multiple repeat"), taking every search down with it."""
+    import ast
+    from pathlib import Path
+
+    newer = re.compile(r"(?<!\\)[+*?}]\+|\(\?>")
+    for path in sorted((Path(__file__).resolve().parent.parent / "qa").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "compile" and node.args:
+                pattern = node.args[0]
+                if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
+                    assert not newer.search(pattern.value), (path.name, pattern.value)
+
+
 def _chunk(doc: str, index: int, text: str, start: int) -> Chunk:
     """A one-sentence paragraph (its window is itself)."""
     return Chunk(doc, index, index, start, start + len(text), text, start, start + len(text))
@@ -69,6 +110,22 @@ def test_a_sentence_whose_words_stand_in_a_shown_sentence_is_not_shown_again() -
     assert shown(chunks, np.arange(5), np.array([0, 2, 3, 4]), 3) == [0, 3, 4]  # b: its words are shown
     merged = _chunk("e.txt", 0, body.replace(". Menurut", " . menurut"), 0)  # one sentence to the splitter
     assert shown([merged, *chunks[:2]], np.arange(3), np.array([0, 2, 1]), 2) == [0]
+
+
+def test_a_sentence_is_not_inside_the_tail_or_head_of_a_longer_number() -> None:
+    """Containment is of words: "mencapai 150" does not stand inside "mencapai 1500 orang", nor "5 persen"
+    inside "15 persen" (section 48)."""
+    shown_first = [
+        _chunk("a.txt", 0, "Jumlah peserta seleksi tahun ini mencapai 1500 orang dari seluruh provinsi.", 0),
+        _chunk("b.txt", 0, "Harga beras naik 15 persen menjadi Rp 10.000 per kilogram minggu ini.", 0),
+    ]
+    others = [
+        _chunk("c.txt", 0, "Jumlah peserta seleksi tahun ini mencapai 150", 0),
+        _chunk("d.txt", 0, "5 persen menjadi Rp 10.000 per kilogram minggu ini", 0),
+        _chunk("e.txt", 0, "peserta seleksi tahun ini mencapai 1500 orang", 0),  # the same words: inside
+    ]
+    chunks = shown_first + others
+    assert shown(chunks, np.arange(5), np.arange(5), 5) == [0, 1, 2, 3]
 
 
 def _respaced(line: str) -> str:
@@ -122,6 +179,18 @@ def test_a_copy_that_changes_a_number_is_still_shown(corpus_dir, settings, fake_
         (corpus_dir / name).write_text(line, encoding="utf-8")
     assistant = Assistant(settings, encoder=fake_encoder, log=lambda m: None)
     r = assistant.ask("berapa anggaran kerjasama tahun ini?", k=3)
+    assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
+
+
+def test_a_copy_that_changes_a_sign_is_still_shown(corpus_dir, settings, fake_encoder) -> None:
+    """Not a copy: -5 and 5 degrees are different answers, so both passages are shown (section 48)."""
+    from qa.assistant import Assistant
+
+    for name, figure in (("a.txt", "-5"), ("b.txt", "5")):
+        line = f"Suhu ruang arsip kerjasama dijaga pada {figure} derajat sepanjang tahun.\n"
+        (corpus_dir / name).write_text(line, encoding="utf-8")
+    assistant = Assistant(settings, encoder=fake_encoder, log=lambda m: None)
+    r = assistant.ask("berapa suhu ruang arsip kerjasama?", k=3)
     assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
 
 
