@@ -121,6 +121,7 @@ def test_no_stored_question_holds_markup() -> None:
         "?" + "#ab " * 5000 + ". x",
         "? 1. " * 4000,
         "a nya " * 4000,
+        "itu " + "#ab " * 4090,  # closing tags weighed against the rest (section 48)
     ],
 )
 def test_a_long_hostile_message_is_read_in_linear_time(message: str) -> None:
@@ -216,3 +217,24 @@ def test_real_model_joins_a_detached_nya(pustakawan_assistant) -> None:
     result = pustakawan_assistant.ask("aku org nya ga sabaran, cocok ga jd pustakawan?")
     # before: abstained (0.31), "Dokumen tidak menyebut nya."
     assert not result.abstained and "tidak suka berinteraksi" in result.passages[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Nomor 3 itu apa?", "3"),  # a number not set off by a mark is what is asked about
+        ("Soal 3 tentang apa?", "3"),
+        ("No 4 itu nomor apa?", "4"),
+        ("Apa itu #MeToo", "metoo"),  # a closing hashtag that is all the message names
+        ("apa arti #MeToo", "metoo"),
+    ],
+)
+def test_a_number_or_tag_that_is_the_topic_stays(question: str, topic: str) -> None:
+    """Section 48: "Nomor 3 itu apa?" was read as "itu apa?" and "Apa itu #MeToo" as "Apa itu", both
+    called too general; a label is set off by a mark ("Soal 3:", "No. 4"), and a closing tag is left out
+    only when the question still names something without it."""
+    info = analyze(question)
+    assert not info.vague and topic in [w.lower() for w in info.focus_words], info
+    assert topic in asked_part(question).lower()
+    assert analyze("Soal 3: apa tugas asisten?").focus_words == ("tugas", "asisten")  # still a label
+    assert "karier" not in asked_part("Apa tugas asisten menteri? #karier")
