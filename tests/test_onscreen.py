@@ -230,3 +230,15 @@ def test_a_milvus_store_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) ->
     passages = json.loads(proc.stdout)["passages"]
     assert len(passages) == 3
     assert sum(reading_key(QUESTION) in reading_key(p["text"]) for p in passages) == 1
+
+
+def test_a_pool_of_20000_candidates_cutting_a_long_number_is_cheap() -> None:
+    """Section 48: containment looks at a few places of a key, not at every place of a run of digits
+    (a key that would cut the number at each of them is shown)."""
+    import time
+
+    big = _chunk("tabel.txt", 0, "7" * 60_000, 0)
+    chunks = [big] + [_chunk(f"d{i}.txt", 0, "7" * (40 + i % 50), 0) for i in range(20_000)]
+    start = time.perf_counter()
+    assert shown(chunks, np.arange(len(chunks)), np.arange(len(chunks)), 20) == list(range(20))
+    assert time.perf_counter() - start < 1
