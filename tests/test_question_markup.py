@@ -238,3 +238,13 @@ def test_a_number_or_tag_that_is_the_topic_stays(question: str, topic: str) -> N
     assert topic in asked_part(question).lower()
     assert analyze("Soal 3: apa tugas asisten?").focus_words == ("tugas", "asisten")  # still a label
     assert "karier" not in asked_part("Apa tugas asisten menteri? #karier")
+
+
+@pytest.mark.slow
+def test_real_model_answers_a_tag_that_is_the_topic(pustakawan_assistant) -> None:
+    """Section 48: "Apa itu #literasi" was told it is too general; it is read as "Apa itu literasi"."""
+    tagged = pustakawan_assistant.ask("Apa itu #literasi")
+    plain = pustakawan_assistant.ask("Apa itu literasi")
+    assert tagged.message != VAGUE_TEXT and not tagged.abstained
+    assert (tagged.confidence, tagged.passages[0].chunk_id) == (plain.confidence, plain.passages[0].chunk_id)
+    assert "literasi" in tagged.passages[0].text
