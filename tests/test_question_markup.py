@@ -54,6 +54,8 @@ def test_list_numbers_labels_mentions_tags_and_shouting_are_not_the_question(typ
     "question",
     [
         "M. Nuh menjabat sebagai apa?",  # a name's initial
+        "T. B. Simatupang menjabat sebagai apa?",  # "T." is an initial too, not a label (section 48)
+        "Q. Adams menjabat sebagai apa?",
         "1.000 buku dikelola siapa?",
         "2,5 juta untuk apa?",
         "Soal cuti tahunan: berapa harinya?",  # "soal" names the topic
@@ -248,3 +250,11 @@ def test_real_model_answers_a_tag_that_is_the_topic(pustakawan_assistant) -> Non
     assert tagged.message != VAGUE_TEXT and not tagged.abstained
     assert (tagged.confidence, tagged.passages[0].chunk_id) == (plain.confidence, plain.passages[0].chunk_id)
     assert "literasi" in tagged.passages[0].text
+
+
+def test_a_detached_nya_after_an_acronym_is_left_out() -> None:
+    """Section 48: "KTP nya" was joined into "KTPnya", a word no index holds (the keyword channel lost
+    "KTP", which "KTP nya" had found before section 45); a lower-case word still takes its -nya."""
+    assert plain_message("apa syarat KTP nya?") == "apa syarat KTP?"
+    assert analyze("Berapa nomor WA nya?").names == ("WA",)
+    assert plain_message("aku org nya ga sabaran") == "aku orgnya ga sabaran"
