@@ -123,8 +123,11 @@ def _contains(window: str, key: str) -> bool:
         if start < 0:
             break
         end = start + len(key)
-        cuts_before = key[0].isdigit() and start > 0 and not window[start - 1].isalpha()
-        cuts_after = key[-1].isdigit() and end < len(window) and not window[end].isalpha()
+        # digits right next to it: another number ("150" of "1500"); past a separator it is FacQA's number
+        # cut by the splitter ("21.740." then "501 anak"), a copy, and contained
+        before = window[start - 1] if start > 0 else ""
+        cuts_before = key[0].isdigit() and (before.isdigit() or before == _MINUS)
+        cuts_after = key[-1].isdigit() and end < len(window) and window[end].isdigit()
         if not (cuts_before or cuts_after):
             return True
         start = window.find(key, start + 1)

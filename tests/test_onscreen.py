@@ -126,6 +126,13 @@ def test_a_sentence_is_not_inside_the_tail_or_head_of_a_longer_number() -> None:
     ]
     chunks = shown_first + others
     assert shown(chunks, np.arange(5), np.arange(5), 5) == [0, 1, 2, 3]
+    # a number the splitter cut after a separator (FacQA's "21.740. 501") is the same text: contained
+    cut = [
+        _chunk("f.txt", 0, "Jumlah anak balita yang tercatat 21.740. 501 anak di seluruh provinsi.", 0),
+        _chunk("g.txt", 0, "Jumlah anak balita yang tercatat 21.740.", 0),
+        _chunk("h.txt", 0, "501 anak di seluruh provinsi, kata menteri kesehatan.", 0),
+    ]
+    assert shown(cut, np.arange(3), np.arange(3), 3) == [0, 2]
 
 
 def _respaced(line: str) -> str:
