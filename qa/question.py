@@ -191,13 +191,11 @@ def _english_function(raw: str, low: str, names: tuple[str, ...]) -> bool:
 
 
 def _empty_alone(word: str) -> bool:
-    """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE`` in any of its verb
-    forms ("bisa dibantu?", "membantu" as "bantu"; a noun made of one is a word of its own: "kejadian",
-    "permintaan"), or a bare number ("12345", "2024?": a figure is looked for beside what it counts)."""
+    """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE`` in any of its forms
+    ("bisa dibantu?", "membantu" as "bantu"), or a bare number ("12345", "2024?": a figure is looked for
+    beside what it counts, never alone)."""
     if word in EMPTY_ALONE or word.replace(".", "").replace(",", "").isdigit():
         return True
-    if word.endswith("an") and not word.endswith("kan"):  # a noun of its own: kejadian, permintaan, rincian
-        return False
     stems = tokenize(word)
     return bool(stems) and all(s in _empty_alone_stems() for s in stems)
 

@@ -258,15 +258,3 @@ def test_a_detached_nya_after_an_acronym_is_left_out() -> None:
     assert plain_message("apa syarat KTP nya?") == "apa syarat KTP?"
     assert analyze("Berapa nomor WA nya?").names == ("WA",)
     assert plain_message("aku org nya ga sabaran") == "aku orgnya ga sabaran"
-
-
-@pytest.mark.parametrize(
-    "question",
-    ["apa itu permintaan?", "kapan kejadiannya?", "perlengkapan apa saja?", "apa itu kelainan?", "rincian?"],
-)
-def test_a_noun_made_of_a_vague_alone_word_is_a_word_of_its_own(question: str) -> None:
-    """Section 48: section 45 read every form of a vague-alone word as vague, the nouns made of it too:
-    "apa itu permintaan?" (demand; of "minta") and "kapan kejadiannya?" (of "jadi") were told they are
-    too general. Its verb forms still are ("bisa dibantu?")."""
-    assert not analyze(question).vague
-    assert analyze("bisa dibantu?").vague and analyze("tolong bantuin dong").vague
