@@ -258,3 +258,10 @@ def test_a_detached_nya_after_an_acronym_is_left_out() -> None:
     assert plain_message("apa syarat KTP nya?") == "apa syarat KTP?"
     assert analyze("Berapa nomor WA nya?").names == ("WA",)
     assert plain_message("aku org nya ga sabaran") == "aku orgnya ga sabaran"
+
+
+def test_a_noun_read_by_a_vague_alone_stem_stays_vague() -> None:
+    """Section 48 tried reading "kelainan" (of "lain") or "kejadian" (of "jadi") as words of their own:
+    the index reads them by those stems, and searched, "apa itu kelainan?" was answered at 0.93 on the
+    pustakawan document (its "orang lain"). Asking for more is the safe reply."""
+    assert analyze("apa itu kelainan?").vague and analyze("kapan kejadiannya?").vague
