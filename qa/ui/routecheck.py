@@ -44,6 +44,9 @@ NAMED = re.compile(
 )
 STREAMS = re.compile(r"(?:queue/data|call/[^/]+/[^/]+)/?")
 UPLOAD = re.compile(r"upload/?")
+HEARTBEAT = re.compile(r"heartbeat/(?P<session>[^/]*)/?")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # what no URL may hold (Gradio puts the session back into one)
+BAD_SESSION = "Sesi tidak sah: session_hash tidak boleh berisi karakter kendali."
 NOT_A_FILE = (
     "Unggahan tidak sah: bagian 'files' harus berupa berkas (multipart/form-data dengan nama berkas), "
     "misalnya curl -F 'files=@pertanyaan.txt'."
@@ -89,6 +92,8 @@ class RouteCheck:
         path, method = str(scope.get("path", "")), scope.get("method")
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+        elif method == "GET" and (beat := _route(path, HEARTBEAT)) and CONTROL.search(beat["session"]):
+            await refuse(send, 400, BAD_SESSION)  # Gradio's clean-up at its end: httpx.InvalidURL, logged
         elif method == "GET" and _route(path, STREAMS):
             await self._stream(scope, receive, send)
         elif method == "POST" and _route(path, UPLOAD):
