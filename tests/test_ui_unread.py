@@ -72,7 +72,7 @@ def test_answers_nobody_reads_across_sessions_are_kept_up_to_a_bound(served) -> 
         if i % 2:
             assert _join(url, index, uuid.uuid4().hex).status_code == 200
         else:
-            posted = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas?", 3, None]}, timeout=30)
+            posted = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa?", 3, None]}, timeout=30)
             assert posted.status_code == 200
         _settled(demo)
     queue = demo._queue
@@ -102,3 +102,25 @@ def test_an_inbox_left_idle_goes_and_its_late_reader_is_told_so(idle_soon, serve
     with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-late", timeout=30) as stream:
         text = stream.read().decode()
     assert stream.status_code == 200 and '"session_not_found":true' in text.replace(" ", ""), text
+
+
+def test_no_monitoring_summary_is_rebuilt_per_question_and_no_stranger_prints_its_url(served, capfd) -> None:
+    """Gradio rebuilt a pandas summary of its last 10,000 events twice per question, for a ``/monitoring``
+    dashboard the page does not use (a question took 62 ms here fresh, 110 ms with 10,000 events held),
+    and any visitor's ``GET /monitoring`` printed the dashboard's secret URL, built from the visitor's own
+    ``X-Forwarded-Host``, into the operator's log. Now the dashboard is off and the summary never built."""
+    from unittest import mock
+
+    from gradio.queueing import Queue
+
+    url, demo, _index = served
+    with mock.patch.object(Queue, "_get_df", autospec=True, side_effect=Queue._get_df) as summaries:
+        for _ in range(3):
+            event = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas asisten?"]}, timeout=30)
+            text = httpx.get(f"{url}gradio_api/call/ask/{event.json()['event_id']}", timeout=30).text
+            assert "event: complete" in text
+    assert summaries.call_count == 0
+    assert demo._queue.ANALYTICS_MAX_EVENTS <= 1000
+    shown = httpx.get(f"{url}monitoring", headers={"X-Forwarded-Host": "evil.example"}, timeout=30)
+    assert shown.status_code == 403
+    assert "evil.example" not in capfd.readouterr().out

@@ -38,6 +38,13 @@ BATCH_CONCURRENCY, BATCH_LINE = 2, 4
 # one per request by sending a new ``session_hash``: 10,000 of them held about 500 MB. The page keeps no
 # ``gr.State``, so a session dropped here loses nothing a visitor sees.
 SESSIONS = 1000
+# Gradio records every event for its ``/monitoring`` dashboard and, after each one, rebuilds a pandas
+# summary of the last 10,000 (twice per question): 50 ms more per question once they are held, on a
+# two-core Space. The dashboard is switched off (``enable_monitoring=False``; left on, any visitor's
+# GET /monitoring printed its secret URL, built from the visitor's own Host header, into the log), so
+# the summary is never read: it is rebuilt never, and fewer events are kept. Gradio's own settings, read
+# when the queue is made; an operator's value wins.
+ANALYTICS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": str(2**62), "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
 WARM_UP = "apa isi dokumen ini?"
 
 
@@ -175,9 +182,22 @@ def create_app(settings: Settings | None = None) -> WebApp:
     return app
 
 
+def queue(demo: Any) -> None:
+    """Gradio's queue for the served page (and the tests' in-process server).
+
+    ``api_open=False``: Gradio's direct routes (/run/ask, /api/batch, ...) skip the queue, its size and
+    every concurrency limit; Gradio closes them on Spaces only, so they are closed here everywhere."""
+    import os
+
+    for name, value in ANALYTICS.items():
+        os.environ.setdefault(name, value)
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
+
+
 def server_options(demo: Any) -> dict[str, Any]:
     """``launch`` options of the served page that the tests' in-process server shares."""
-    return {"app_kwargs": {"middleware": middleware(demo)}, "state_session_capacity": SESSIONS}
+    return {"app_kwargs": {"middleware": middleware(demo)}, "state_session_capacity": SESSIONS,
+            "enable_monitoring": False}  # fmt: skip
 
 
 def middleware(demo: Any) -> list[Any]:
@@ -199,9 +219,7 @@ def launch(settings: Settings | None = None) -> None:
     host, port = server_address()
     check_port_free(host, port)  # before minutes of loading, and without Gradio's traceback
     demo = build_demo(create_app(settings))
-    # api_open=False: Gradio's direct routes (/run/ask, /api/batch, ...) skip the queue, its size and
-    # every concurrency limit; Gradio closes them on Spaces only, so they are closed here everywhere.
-    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
+    queue(demo)
     try:
         demo.launch(
             server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, js=PAGE_JS,
