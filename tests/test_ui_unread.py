@@ -124,3 +124,14 @@ def test_no_monitoring_summary_is_rebuilt_per_question_and_no_stranger_prints_it
     shown = httpx.get(f"{url}monitoring", headers={"X-Forwarded-Host": "evil.example"}, timeout=30)
     assert shown.status_code == 403
     assert "evil.example" not in capfd.readouterr().out
+
+
+def test_a_bad_analytics_setting_is_one_line_before_gradio_reads_it() -> None:
+    """Gradio reads ``GRADIO_ANALYTICS_CACHE_FREQUENCY`` with int() when the queue is made (a ValueError
+    traceback from ``python app.py``); it is checked with Gradio's other whole numbers now."""
+    from qa.errors import InputError
+    from qa.ui.start import check_server_env
+
+    with pytest.raises(InputError, match="GRADIO_ANALYTICS_CACHE_FREQUENCY must be a whole number"):
+        check_server_env({"GRADIO_ANALYTICS_CACHE_FREQUENCY": "often"})
+    check_server_env({"GRADIO_ANALYTICS_CACHE_FREQUENCY": "5"})
