@@ -98,7 +98,7 @@ def test_a_message_stream_for_a_session_the_queue_does_not_hold_ends_cleanly(ser
     """Gradio told the client "404" inside the stream, then raised into the started response: a logged
     ``RuntimeError`` and a stream cut without its end (httpx: "incomplete chunked read")."""
     url, _upload = served
-    for path in ["queue/data?session_hash=nobody", "call/ask/no-such-event"]:
+    for path in ["queue/data?session_hash=nobody", "call/ask/no-such-event", "call/v2/ask/no-such-event"]:
         with httpx.stream("GET", f"{url}gradio_api/{path}", timeout=30) as reply:
             text = reply.read().decode()  # raised RemoteProtocolError before
         assert reply.status_code == 200 and "404" in text, text

@@ -42,7 +42,7 @@ NAMED = re.compile(
     r"(?:(?P<join>queue/join)|call/v2/(?P<v2>[^/]+)|call/(?P<name>[^/]+)|(?:run|api)/(?P<direct>[^/]+)"
     r"|(?P<component>component_server))/?"
 )
-STREAMS = re.compile(r"(?:queue/data|call/[^/]+/[^/]+)/?")
+STREAMS = re.compile(r"(?:queue/data|call/(?:v2/)?[^/]+/[^/]+)/?")
 UPLOAD = re.compile(r"upload/?")
 HEARTBEAT = re.compile(r"heartbeat/(?P<session>[^/]*)/?")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # what no URL may hold (Gradio puts the session back into one)
