@@ -98,7 +98,7 @@ def test_a_message_stream_for_a_session_the_queue_does_not_hold_ends_cleanly(ser
     """Gradio told the client "404" inside the stream, then raised into the started response: a logged
     ``RuntimeError`` and a stream cut without its end (httpx: "incomplete chunked read")."""
     url, _upload = served
-    for path in ["queue/data?session_hash=nobody", "call/ask/no-such-event"]:
+    for path in ["queue/data?session_hash=nobody", "call/ask/no-such-event", "call/v2/ask/no-such-event"]:
         with httpx.stream("GET", f"{url}gradio_api/{path}", timeout=30) as reply:
             text = reply.read().decode()  # raised RemoteProtocolError before
         assert reply.status_code == 200 and "404" in text, text
@@ -145,3 +145,20 @@ def test_sessions_a_client_makes_up_are_kept_up_to_a_bound(settings, tmp_path, m
             assert httpx.post(f"{url}gradio_api/queue/join", json=body, timeout=30).status_code == 200
         event, _data = _call(url, "ask", '{"data": ["apa tugas asisten?"]}')
         assert event == "complete" and len(demo.state_holder.session_data) <= 20  # type: ignore[attr-defined]
+
+
+def test_a_heartbeat_for_a_session_with_control_characters_is_refused_not_a_traceback(served) -> None:
+    """``/heartbeat/<session>`` with a NUL, a newline or DEL in the session: Gradio answered, and when the
+    client left, its clean-up put the session back into a URL: ``httpx.InvalidURL``, a full traceback in
+    the operator's log for each such visit (checked by the fixture). Now a 400 with one line; an ordinary
+    session's heartbeat is untouched."""
+    import time
+
+    url, _upload = served
+    for session in ["a%00b", "a%0Ab", "a%7Fb"]:
+        with httpx.stream("GET", f"{url}gradio_api/heartbeat/{session}", timeout=10) as reply:
+            said = reply.read().decode()
+        assert reply.status_code == 400 and "karakter kendali" in said, said
+    with httpx.stream("GET", f"{url}gradio_api/heartbeat/abc123", timeout=10) as reply:
+        assert reply.status_code == 200 and "ALIVE" in next(reply.iter_text())
+    time.sleep(0.5)  # the clean-up of the closed heartbeat runs (and would log)

@@ -371,3 +371,25 @@ def test_markup_in_a_question_and_in_an_uploads_name_and_rows_stays_text(page, t
     made = "#qa-card img, #qa-card script, #qa-passages img, #qa-upload img, #qa-preview img, #qa-summary img"
     assert page.locator(made).count() == 0
     assert page.evaluate("() => window.__hit") == 0
+
+
+def test_a_question_sent_while_another_is_pending_is_answered_not_dropped(page):
+    """Enter pressed again while the previous question was still being answered: Gradio's default
+    ("once") dropped the second event, so the box showed the new question and the card kept the answer
+    to the old one, a mismatch a reader trusts. Each round's card must end on the second question's
+    answer (here an abstention), whichever of the two was still pending."""
+    ours = "document.querySelector('#qa-card .qa-card')"
+    box = page.get_by_label("Pertanyaan")
+    for first in ["apa tugas utama asisten menteri?", "siapa yang cocok jadi asisten menteri?"] * 2:
+        box.fill(first)
+        box.press("Enter")
+        box.fill("resep nasi goreng yang enak")
+        box.press("Enter")
+        page.wait_for_function(f"() => ({ours}?.innerText || '').includes('Maaf, dokumen tidak memuat')")
+        time.sleep(1.5)  # a later card for the first question would replace it
+        card = page.evaluate(f"() => {ours}.innerText")
+        assert card.startswith("Maaf, dokumen tidak memuat"), card
+        assert box.input_value() == "resep nasi goreng yang enak"
+        box.fill("apa ekspektasi orang terhadap asisten menteri?")
+        box.press("Enter")
+        page.wait_for_function(f"() => ({ours}?.innerText || '').includes('Sumber')")

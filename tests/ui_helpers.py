@@ -69,11 +69,11 @@ def serving(app) -> Iterator[tuple[str, object]]:  # type: ignore[no-untyped-def
     """``app``'s page on a free loopback port in this process (a real Gradio server, so a test can watch
     the encoder or the turns): (its URL, the demo). Queued, and launched with the same options, as in
     ``qa serve``."""
-    from qa.ui.app import CONCURRENCY, QUEUE_SIZE, server_options
+    from qa.ui.app import queue, server_options
     from qa.ui.layout import build_demo
 
     demo = build_demo(app)
-    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
+    queue(demo)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
                 **server_options(demo))  # fmt: skip

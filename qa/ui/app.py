@@ -195,9 +195,14 @@ def queue(demo: Any) -> None:
 
 
 def server_options(demo: Any) -> dict[str, Any]:
-    """``launch`` options of the served page that the tests' in-process server shares."""
+    """``launch`` options of the served page that the tests' in-process server shares.
+
+    ``_frontend=False`` skips Gradio's "is localhost reachable?" probe: one HEAD of the page with a 3 s
+    timeout that, on a loaded machine (a busy two-core Space, CI), times out and ends the start with "a
+    shareable link must be created" for a server that is up. The port was checked before loading
+    (``check_port_free``); Gradio 6.31 (pinned) uses the flag for nothing else."""
     return {"app_kwargs": {"middleware": middleware(demo)}, "state_session_capacity": SESSIONS,
-            "enable_monitoring": False}  # fmt: skip
+            "enable_monitoring": False, "_frontend": False}  # fmt: skip
 
 
 def middleware(demo: Any) -> list[Any]:

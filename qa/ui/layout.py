@@ -158,8 +158,10 @@ def _ask_tab(app: WebApp, fair: FairAsk) -> gr.Dropdown:
         with gr.Column(scale=2):
             plot = gr.HTML(bars.score_bars({}), elem_id="qa-plot")
     shown, asking = [card, table, plot, context], [question, k, doc]
+    # "always_last": a question sent while the previous one is pending is asked once that one is done.
+    # Gradio's default ("once") dropped it: the box showed the new question, the card the old answer.
     asked = [gr.on([ask_btn.click, question.submit], fair.ask_view, asking, shown, api_visibility="private",
-                   **QUESTIONS)]  # fmt: skip
+                   trigger_mode="always_last", **QUESTIONS)]  # fmt: skip
     if examples is not None:
         asked.append(
             examples.load_input_event.then(

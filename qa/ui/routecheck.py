@@ -35,14 +35,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .bodylimit import MAX_REQUEST_BYTES, read_up_to, refuse, replaying
 from .limits import quoted
 from .refusals import expected
+from .unread import Unread
 
 API = "/gradio_api/"  # gradio.route_utils.API_PREFIX
 NAMED = re.compile(
     r"(?:(?P<join>queue/join)|call/v2/(?P<v2>[^/]+)|call/(?P<name>[^/]+)|(?:run|api)/(?P<direct>[^/]+)"
     r"|(?P<component>component_server))/?"
 )
-STREAMS = re.compile(r"(?:queue/data|call/[^/]+/[^/]+)/?")
+STREAMS = re.compile(r"(?:queue/data|call/(?:v2/)?[^/]+/[^/]+)/?")
 UPLOAD = re.compile(r"upload/?")
+HEARTBEAT = re.compile(r"heartbeat/(?P<session>[^/]*)/?")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # what no URL may hold (Gradio puts the session back into one)
+BAD_SESSION = "Sesi tidak sah: session_hash tidak boleh berisi karakter kendali."
 NOT_A_FILE = (
     "Unggahan tidak sah: bagian 'files' harus berupa berkas (multipart/form-data dengan nama berkas), "
     "misalnya curl -F 'files=@pertanyaan.txt'."
@@ -52,6 +56,16 @@ NOT_A_FILE = (
 def _route(path: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
     at = path.rfind(API)
     return pattern.fullmatch(path, at + len(API)) if at >= 0 else None
+
+
+def _session(body: bytes) -> str | None:
+    """The ``session_hash`` a join or ``/call`` body names (none: Gradio makes one)."""
+    try:
+        sent = json.loads(body)
+    except ValueError:
+        return None
+    session = sent.get("session_hash") if isinstance(sent, dict) else None
+    return session if isinstance(session, str) else None
 
 
 def _has_component_functions(blocks: Any) -> bool:
@@ -72,11 +86,14 @@ class RouteCheck:
         self.app, self.blocks = app, blocks
         self.component_functions = _has_component_functions(blocks)
         self._parameters: dict[str, list[dict[str, Any]]] | None = None
+        self.unread = Unread(blocks)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, method = str(scope.get("path", "")), scope.get("method")
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+        elif method == "GET" and (beat := _route(path, HEARTBEAT)) and CONTROL.search(beat["session"]):
+            await refuse(send, 400, BAD_SESSION)  # Gradio's clean-up at its end: httpx.InvalidURL, logged
         elif method == "GET" and _route(path, STREAMS):
             await self._stream(scope, receive, send)
         elif method == "POST" and _route(path, UPLOAD):
@@ -84,6 +101,9 @@ class RouteCheck:
         elif method == "POST" and (named := _route(path, NAMED)):
             body, too_big, _ = await read_up_to(receive, MAX_REQUEST_BYTES)
             problem = (413, "Permintaan terlalu besar.") if too_big else self.problem(named, body)
+            if problem is None and (named["join"] or named["name"] or named["v2"]):
+                refused = self.unread.join(None if named["v2"] else _session(body))
+                problem = (429, refused) if refused else None
             if problem is not None:
                 await refuse(send, *problem)
             else:
@@ -153,6 +173,24 @@ class RouteCheck:
         return fn is not None and getattr(fn, "fn", None) is not None
 
     async def _stream(self, scope: Scope, receive: Receive, send: Send) -> None:
+        session = self._stream_session(scope)
+        self.unread.opened(session)
+        try:
+            await self._streaming(scope, receive, send)
+        finally:
+            self.unread.closed(session)
+
+    def _stream_session(self, scope: Scope) -> str | None:
+        """The session whose inbox a stream reads: ``?session_hash=`` or the session of ``/call``'s event."""
+        path = str(scope.get("path", ""))
+        if path.rstrip("/").endswith("queue/data"):
+            from urllib.parse import parse_qs
+
+            query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
+            return query.get("session_hash", [None])[-1]
+        return self.unread.session_of(path.rstrip("/").rsplit("/", 1)[-1])
+
+    async def _streaming(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = Started(send)
         try:
             await self.app(scope, receive, started)

@@ -16,7 +16,8 @@ from ..termination import unwind_on_termination
 from .limits import server_address
 
 # Whole numbers Gradio parses at import or launch (gradio 6.31: http_server, node_server, queueing, blocks)
-GRADIO_INTEGERS = ("GRADIO_NUM_PORTS", "GRADIO_NODE_NUM_PORTS", "GRADIO_ANALYTICS_MAX_EVENTS", "GRADIO_DEBUG")
+GRADIO_INTEGERS = ("GRADIO_NUM_PORTS", "GRADIO_NODE_NUM_PORTS", "GRADIO_ANALYTICS_MAX_EVENTS",
+                   "GRADIO_ANALYTICS_CACHE_FREQUENCY", "GRADIO_DEBUG")  # fmt: skip
 
 
 def check_server_env(env: MutableMapping[str, str] | None = None) -> None:

@@ -1,0 +1,137 @@
+"""Answers nobody reads (docs/reliability.md section 44): Gradio kept every message of a session whose
+stream is never opened, about 10 KB a request with no bound. Through a real Gradio server on 127.0.0.1
+(in this process, over the fake encoder), as a raw HTTP client sends the requests."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import pytest
+
+from .conftest import FakeEncoder
+from .ui_helpers import make_app, serving
+
+
+@pytest.fixture
+def served(settings, tmp_path, capfd, monkeypatch):
+    from qa.ui import unread
+
+    monkeypatch.setattr(unread, "PER_SESSION", 4)
+    monkeypatch.setattr(unread, "TOTAL", 10)
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, demo):
+        deps = httpx.get(f"{url}config").json()["dependencies"]
+        index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        yield url, demo, index
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def _settled(demo) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every question joined so far is answered (its messages are in the inbox)."""
+    deadline = time.monotonic() + 30
+    while demo._queue.event_ids_to_events and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _join(url: str, index: int, session: str) -> httpx.Response:
+    body = {"data": ["apa tugas asisten?", 3, None], "fn_index": index, "session_hash": session}
+    return httpx.post(f"{url}gradio_api/queue/join", json=body, timeout=30)
+
+
+def _unread_messages(demo) -> int:  # type: ignore[no-untyped-def]
+    return sum(inbox.qsize() for inbox in demo._queue.pending_messages_per_session.values())
+
+
+def test_one_session_that_never_reads_is_refused_beyond_a_bound_until_it_reads(served) -> None:
+    """One session joining again and again without opening its stream: every answer stayed in its inbox
+    (1,950 messages for 650 joins, about 10 KB each). Now a join is refused (429, one line saying what to
+    read) once 4 answers wait; reading the stream empties the inbox and the next join is answered."""
+    url, demo, index = served
+    statuses = []
+    for _ in range(12):
+        reply = _join(url, index, "s-never-reads")
+        statuses.append(reply.status_code)
+        _settled(demo)
+    assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {429}, statuses
+    assert "belum diambil" in reply.json()["error"] and "queue/data?session_hash" in reply.json()["error"]
+    assert _unread_messages(demo) <= 4 * 3  # estimation, start and answer of each of the 4
+    with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-never-reads", timeout=30) as stream:
+        text = stream.read().decode()
+    assert text.count('"process_completed"') == 4
+    assert _join(url, index, "s-never-reads").status_code == 200
+
+
+def test_answers_nobody_reads_across_sessions_are_kept_up_to_a_bound(served) -> None:
+    """A new session with each join, or a ``/call/`` POST whose result is never fetched: every inbox and
+    its event ids stayed (the ids in a plain dict, never trimmed). Now at most 10 answers wait unread, the
+    oldest sessions going first, and a client that reads its answer is still answered."""
+    url, demo, index = served
+    for i in range(30):
+        if i % 2:
+            assert _join(url, index, uuid.uuid4().hex).status_code == 200
+        else:
+            posted = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa?", 3, None]}, timeout=30)
+            assert posted.status_code == 200
+        _settled(demo)
+    queue = demo._queue
+    assert len(queue.pending_event_ids_session) <= 11 and _unread_messages(demo) <= 11 * 3
+    event = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas asisten?"]}, timeout=30)
+    text = httpx.get(f"{url}gradio_api/call/ask/{event.json()['event_id']}", timeout=30).text
+    assert "event: complete" in text, text
+
+
+@pytest.fixture
+def idle_soon(monkeypatch):
+    from qa.ui import unread
+
+    monkeypatch.setattr(unread, "IDLE_SECONDS", 0.3)
+
+
+def test_an_inbox_left_idle_goes_and_its_late_reader_is_told_so(idle_soon, served) -> None:
+    """Below the bounds an unread answer still goes once its session has been idle for ``IDLE_SECONDS``;
+    a reader who comes back after that gets the stream's own "session not found", cleanly ended."""
+    url, demo, index = served
+    assert _join(url, index, "s-late").status_code == 200
+    _settled(demo)
+    time.sleep(0.5)
+    assert _join(url, index, "s-other").status_code == 200  # a join sweeps
+    assert "s-late" not in demo._queue.pending_messages_per_session
+    assert "s-late" not in demo._queue.pending_event_ids_session
+    with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-late", timeout=30) as stream:
+        text = stream.read().decode()
+    assert stream.status_code == 200 and '"session_not_found":true' in text.replace(" ", ""), text
+
+
+def test_no_monitoring_summary_is_rebuilt_per_question_and_no_stranger_prints_its_url(served, capfd) -> None:
+    """Gradio rebuilt a pandas summary of its last 10,000 events twice per question, for a ``/monitoring``
+    dashboard the page does not use (a question took 62 ms here fresh, 110 ms with 10,000 events held),
+    and any visitor's ``GET /monitoring`` printed the dashboard's secret URL, built from the visitor's own
+    ``X-Forwarded-Host``, into the operator's log. Now the dashboard is off and the summary never built."""
+    from unittest import mock
+
+    from gradio.queueing import Queue
+
+    url, demo, _index = served
+    with mock.patch.object(Queue, "_get_df", autospec=True, side_effect=Queue._get_df) as summaries:
+        for _ in range(3):
+            event = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas asisten?"]}, timeout=30)
+            text = httpx.get(f"{url}gradio_api/call/ask/{event.json()['event_id']}", timeout=30).text
+            assert "event: complete" in text
+    assert summaries.call_count == 0
+    assert demo._queue.ANALYTICS_MAX_EVENTS <= 1000
+    shown = httpx.get(f"{url}monitoring", headers={"X-Forwarded-Host": "evil.example"}, timeout=30)
+    assert shown.status_code == 403
+    assert "evil.example" not in capfd.readouterr().out
+
+
+def test_a_bad_analytics_setting_is_one_line_before_gradio_reads_it() -> None:
+    """Gradio reads ``GRADIO_ANALYTICS_CACHE_FREQUENCY`` with int() when the queue is made (a ValueError
+    traceback from ``python app.py``); it is checked with Gradio's other whole numbers now."""
+    from qa.errors import InputError
+    from qa.ui.start import check_server_env
+
+    with pytest.raises(InputError, match="GRADIO_ANALYTICS_CACHE_FREQUENCY must be a whole number"):
+        check_server_env({"GRADIO_ANALYTICS_CACHE_FREQUENCY": "often"})
+    check_server_env({"GRADIO_ANALYTICS_CACHE_FREQUENCY": "5"})
