@@ -11,6 +11,8 @@ import textwrap
 import time
 import urllib.request
 
+import pytest
+
 from scripts.trials import qa_env
 from scripts.webserver import free_port
 
@@ -59,3 +61,25 @@ def test_python_app_py_with_standard_output_closed_serves(settings, tmp_path) ->
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
     assert "Traceback" not in err.read_text()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1,Apa tugas asisten,\n2,Siapa atasannya,\n",  # the trailing delimiter many exports write
+     "1,,Apa tugas asisten\n2,,Siapa atasannya\n",  # an empty column between
+     "1;Apa tugas asisten;;\n2;Siapa atasannya;;\n"],
+    ids=["trailing-comma", "empty-column-between", "two-trailing-semicolons"],
+)  # fmt: skip
+def test_an_empty_column_beside_a_numbered_table_is_not_a_text_column(tmp_path, text) -> None:
+    """Section 41 asks the text column beside a column of numbers, and refuses two text columns there. An
+    empty column counted as text: "1,Apa tugas asisten," (a trailing comma, as Excel writes a formatted
+    empty column) was refused as "columns 2, 3 all hold text", and "1,,Apa" asked the empty column (each
+    row an "empty question"). An empty column holds neither: the text is asked."""
+    from qa.batch import read_questions
+
+    src = tmp_path / "soal.csv"
+    src.write_text(text, encoding="utf-8")
+    notes: list[str] = []
+    records = list(read_questions(src, warn=notes.append))
+    assert [(r.question, r.error) for r in records] == [("Apa tugas asisten", None), ("Siapa atasannya", None)]
+    assert len(notes) == 1 and "column 1 holds only numbers, asking column" in notes[0]

@@ -138,7 +138,13 @@ def _asked(rows: list[list[str]]) -> int:
     tugas asisten"): a bare number is never a question, so then the first column that holds text."""
     if not rows or not _numbers_only(rows, 0):
         return 0
-    return next((i for i in range(1, max(map(len, rows))) if not _numbers_only(rows, i)), 0)
+    return next((i for i in range(1, max(map(len, rows))) if _holds_text(rows, i)), 0)
+
+
+def _holds_text(rows: list[list[str]], i: int) -> bool:
+    """Column ``i`` holds a cell of text. An empty column is neither text nor numbers: the trailing
+    delimiter many exports write ("1,Apa tugas asisten,") made the table "two text columns", refused."""
+    return any(i < len(r) and r[i].strip() for r in rows) and not _numbers_only(rows, i)
 
 
 def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable[[str], None]) -> Layout:
@@ -147,7 +153,7 @@ def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable
     if not qcol:
         warn(f"{name}: {NO_HEADER}")
         return Layout(delimiter)
-    text_cols = [i for i in range(qcol, max(map(len, rows))) if not _numbers_only(rows, i)]
+    text_cols = [i for i in range(qcol, max(map(len, rows))) if _holds_text(rows, i)]
     if len(text_cols) > 1:  # "1,Budi,Apa tugas asisten": which one is the question is a guess
         columns = ", ".join(str(i + 1) for i in text_cols)
         raise InputError(
