@@ -83,3 +83,20 @@ def test_an_empty_column_beside_a_numbered_table_is_not_a_text_column(tmp_path, 
     records = list(read_questions(src, warn=notes.append))
     assert [(r.question, r.error) for r in records] == [("Apa tugas asisten", None), ("Siapa atasannya", None)]
     assert len(notes) == 1 and "column 1 holds only numbers, asking column" in notes[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("Berapa gaji\x1b[0", "Berapa gaji"), ("Berapa \x1b[1;31mgaji\x1b[", "Berapa gaji"),
+     ("apa tugas \x9b38;5", "apa tugas")],
+    ids=["cut-in-reset", "cut-after-introducer", "c1-csi-cut"],
+)  # fmt: skip
+def test_a_colour_code_cut_at_the_end_of_a_question_does_not_glue_to_its_word(typed, read) -> None:
+    """``grep --color=always … | cut -c1-60 > soal.txt`` cuts a sequence before its final byte. Section 41
+    dropped only its ``ESC [`` (a two-character escape to the rule), so its parameters joined the word
+    before: "Berapa gaji0" (before section 41: the separate word "[0"). Cut at the end, it is all dropped;
+    in mid-text a malformed one is left as it was ("Rp\\x9b1.000": the C1 byte alone a space)."""
+    from qa.question_text import clean_question
+
+    assert clean_question(typed) == read
+    assert clean_question("Rp\x9b1.000") == "Rp 1.000"
