@@ -3,6 +3,7 @@ again for regressions and holes with fresh cases. Each test failed on the code b
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from scripts.trials import qa_env
+from scripts.trials import qa_command, qa_env
 from scripts.webserver import free_port
 
 from .conftest import ROOT
@@ -100,3 +101,33 @@ def test_a_colour_code_cut_at_the_end_of_a_question_does_not_glue_to_its_word(ty
 
     assert clean_question(typed) == read
     assert clean_question("Rp\x9b1.000") == "Rp 1.000"
+
+
+@pytest.mark.parametrize("feed", ["utf-16", "binary"])
+def test_standard_input_from_a_slow_writer_is_judged_on_its_head_not_its_first_byte(settings, tmp_path, feed):
+    """Section 41 refuses standard input with NUL bytes and reads UTF-16 piped in, both from ``peek``: a
+    pipe gives what its writer has written so far, so a writer whose first write was one byte (the
+    mark's FF, a binary's first byte) got it read as UTF-8: every UTF-16 line "not valid UTF-8", a binary
+    rows of errors, exit 0. Its first 4,096 bytes (or all of a shorter input) are now awaited."""
+    text = "Apa tugas asisten?\nSiapa atasannya?\n".encode("utf-16")
+    data = text if feed == "utf-16" else bytes(range(256)) * 16
+    out = tmp_path / "jawaban.jsonl"
+    proc = subprocess.Popen([*qa_command(real=False), "batch", "-", "-o", str(out)], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+                            env=qa_env(settings.corpus_dir, settings.index_dir))  # fmt: skip
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(data[:1])
+    proc.stdin.flush()
+    time.sleep(1.5)  # the process is running and has read that byte alone
+    proc.stdin.write(data[1:])
+    proc.stdin.close()
+    err = proc.stderr.read()
+    proc.wait(timeout=120)
+    if feed == "binary":
+        assert proc.returncode == 2 and err.decode().startswith("error: standard input is not text"), err
+        assert not out.exists()
+        return
+    assert proc.returncode == 0, err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["question"], r.get("error")) for r in records] == [("Apa tugas asisten?", None),
+                                                                  ("Siapa atasannya?", None)]  # fmt: skip
