@@ -131,3 +131,21 @@ def test_standard_input_from_a_slow_writer_is_judged_on_its_head_not_its_first_b
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["question"], r.get("error")) for r in records] == [("Apa tugas asisten?", None),
                                                                   ("Siapa atasannya?", None)]  # fmt: skip
+
+
+@pytest.mark.parametrize("header", ["No,Teks,", "id,Teks,", "Teks,No,"])
+def test_a_header_with_a_trailing_empty_column_still_finds_its_one_text_column(tmp_path, header) -> None:
+    """The same trailing delimiter under a header without a question column ("No,Teks," over "1,Apa tugas
+    asisten,"): the empty column counted as a second text column, so the file was refused as naming no
+    question column. The one text column is asked, with the warning saying so."""
+    from qa.batch import read_questions
+
+    cells = header.split(",")
+    rows = [",".join("1" if c == "No" else "Apa tugas asisten" if c == "Teks" else "7" if c == "id" else ""
+                     for c in cells)]  # fmt: skip
+    src = tmp_path / "soal.csv"
+    src.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    notes: list[str] = []
+    (record,) = read_questions(src, warn=notes.append)
+    assert (record.question, record.error) == ("Apa tugas asisten", None)
+    assert len(notes) == 1 and "asking column 'Teks'" in notes[0]

@@ -88,7 +88,9 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     labels = [i for i in range(len(row)) if i != idcol and numeric(i)]
     if idcol is None and not labels:
         return None
-    text_cols = [i for i in range(len(row)) if i != idcol and i not in labels]
+    # an empty column, as a trailing delimiter makes ("No,Teks,"), holds no text: it is not a candidate
+    empty = [i for i in range(len(row)) if not row[i].strip() and not _holds_text([row, *data], i)]
+    text_cols = [i for i in range(len(row)) if i != idcol and i not in labels and i not in empty]
     if len(text_cols) != 1:
         raise InputError(
             f"{name}: no question column among the header's columns ({columns})",
