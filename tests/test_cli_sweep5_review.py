@@ -82,7 +82,8 @@ def test_an_empty_column_beside_a_numbered_table_is_not_a_text_column(tmp_path, 
     src.write_text(text, encoding="utf-8")
     notes: list[str] = []
     records = list(read_questions(src, warn=notes.append))
-    assert [(r.question, r.error) for r in records] == [("Apa tugas asisten", None), ("Siapa atasannya", None)]
+    asked = [("Apa tugas asisten", None), ("Siapa atasannya", None)]
+    assert [(r.question, r.error) for r in records] == asked
     assert len(notes) == 1 and "column 1 holds only numbers, asking column" in notes[0]
 
 

@@ -32,12 +32,12 @@ from hypothesis import strategies as st
 
 from qa.analysis import normalize, token_spans, tokenize
 from qa.assistant import SCAN_CHARS
-from qa.question_text import _ESCAPES
 from qa.batch import MAX_QUESTION_CHARS, read_questions, run_batch
 from qa.chunking import Chunk, chunk_document, split_paragraphs, split_sentences
 from qa.errors import InputError, QAError
 from qa.lexical import LexicalIndex
 from qa.normalize import normalize_text
+from qa.question_text import _ESCAPES
 from qa.readers import SUFFIXES
 
 from .conftest import CORPUS, FakeEncoder
