@@ -150,3 +150,12 @@ def test_a_header_with_a_trailing_empty_column_still_finds_its_one_text_column(t
     (record,) = read_questions(src, warn=notes.append)
     assert (record.question, record.error) == ("Apa tugas asisten", None)
     assert len(notes) == 1 and "asking column 'Teks'" in notes[0]
+
+
+@pytest.mark.slow
+def test_real_model_a_question_with_a_cut_colour_code_is_answered_as_the_plain_one(real_assistant) -> None:
+    """Bundled e5, the real index: a question whose colour code was cut at its end gets exactly the plain
+    question's answer (it was read with "asisten0" for "asisten")."""
+    plain = "apa tugas utama asisten menteri?"
+    cut = "apa tugas utama \x1b[1;31masisten menteri?\x1b[0"
+    assert real_assistant.ask(cut).to_dict() == real_assistant.ask(plain).to_dict()
