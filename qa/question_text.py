@@ -15,9 +15,10 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # (ESC [ or U+009B, parameters, a final byte: colours, cursor moves), strings up to BEL or ST (OSC ESC ],
 # DCS, SOS, PM, APC: a window title, a hyperlink) and two-character escapes. Gone, as on the screen:
 # as spaces, "\x1b[31mgaji\x1b[0m" was read as the words "[31mgaji" and "[0m". No control is part of a
-# string, so each try stops at the next control: linear on any input.
+# string, so each try stops at the next control: linear on any input. A CSI cut before its final byte at
+# the end (a coloured line cut by ``cut -c``) loses its parameters too: "gaji\x1b[0" was "gaji0".
 _ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*(?:[@-~]|\Z)"
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x00-\x1f\x7f-\x9f]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]"
 )

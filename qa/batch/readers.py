@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..questionfile import check_question_file
-from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines
+from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
 from .tables import QUESTION_KEYS, table_layout
 
 MAX_QUESTION_CHARS = 2000
@@ -159,7 +159,7 @@ def _stdin_lines() -> tuple[Iterator[bytes], str]:
         return split_lines(s.encode("utf-8", "surrogatepass") for s in sys.stdin), "UTF-8"
     encoding = "UTF-8"
     if hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
-        head = stream.peek(4096)[:4096]
+        stream, head = stream_head(stream)
         stream, encoding = as_utf8(stream, head)
         if encoding == "UTF-8" and b"\x00" in head:
             raise InputError(

@@ -100,6 +100,38 @@ def as_utf8(stream: BinaryIO, head: bytes) -> tuple[BinaryIO, str]:
     return io.BufferedReader(_Transcoded(stream, encoding, skip), BLOCK), encoding[:6].upper()
 
 
+class _Replayed(io.RawIOBase):
+    """``head``, bytes already read from ``rest``, then ``rest``: a stream that starts over at its start."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
+        if not self.head:
+            piece = (getattr(self.rest, "read1", None) or self.rest.read)(len(buffer))
+        else:
+            piece, self.head = self.head[: len(buffer)], self.head[len(buffer) :]
+        buffer[: len(piece)] = piece
+        return len(piece)
+
+
+def stream_head(stream: BinaryIO, size: int = 4096) -> tuple[BinaryIO, bytes]:
+    """The first ``size`` bytes of a pipe (fewer only at its end) and the pipe from its start again.
+
+    A pipe gives what its writer has written so far: ``peek`` saw one byte of a slow writer's UTF-16
+    mark, so it was read as UTF-8 (every line "not valid UTF-8") and the NUL-byte check saw no NUL.
+    """
+    read = getattr(stream, "read1", None) or stream.read
+    head = b""
+    while len(head) < size and (piece := read(size - len(head))):
+        head += piece
+    return io.BufferedReader(_Replayed(head, stream), BLOCK), head
+
+
 def open_utf8(path: Path) -> tuple[BinaryIO, str]:
     """``path`` opened as a stream of UTF-8 bytes, and the name of the encoding it was written in."""
     f = path.open("rb")

@@ -88,7 +88,9 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     labels = [i for i in range(len(row)) if i != idcol and numeric(i)]
     if idcol is None and not labels:
         return None
-    text_cols = [i for i in range(len(row)) if i != idcol and i not in labels]
+    # an empty column, as a trailing delimiter makes ("No,Teks,"), holds no text: it is not a candidate
+    empty = [i for i in range(len(row)) if not row[i].strip() and not _holds_text([row, *data], i)]
+    text_cols = [i for i in range(len(row)) if i != idcol and i not in labels and i not in empty]
     if len(text_cols) != 1:
         raise InputError(
             f"{name}: no question column among the header's columns ({columns})",
@@ -138,7 +140,13 @@ def _asked(rows: list[list[str]]) -> int:
     tugas asisten"): a bare number is never a question, so then the first column that holds text."""
     if not rows or not _numbers_only(rows, 0):
         return 0
-    return next((i for i in range(1, max(map(len, rows))) if not _numbers_only(rows, i)), 0)
+    return next((i for i in range(1, max(map(len, rows))) if _holds_text(rows, i)), 0)
+
+
+def _holds_text(rows: list[list[str]], i: int) -> bool:
+    """Column ``i`` holds a cell of text. An empty column is neither text nor numbers: the trailing
+    delimiter many exports write ("1,Apa tugas asisten,") made the table "two text columns", refused."""
+    return any(i < len(r) and r[i].strip() for r in rows) and not _numbers_only(rows, i)
 
 
 def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable[[str], None]) -> Layout:
@@ -147,7 +155,7 @@ def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable
     if not qcol:
         warn(f"{name}: {NO_HEADER}")
         return Layout(delimiter)
-    text_cols = [i for i in range(qcol, max(map(len, rows))) if not _numbers_only(rows, i)]
+    text_cols = [i for i in range(qcol, max(map(len, rows))) if _holds_text(rows, i)]
     if len(text_cols) > 1:  # "1,Budi,Apa tugas asisten": which one is the question is a guess
         columns = ", ".join(str(i + 1) for i in text_cols)
         raise InputError(

@@ -35,7 +35,12 @@ def check_server_env(env: MutableMapping[str, str] | None = None) -> None:
 def main() -> None:
     """``python app.py`` (and Spaces): like ``qa serve``, core errors as one line and an exit code, and
     SIGTERM/SIGHUP unwinding (a stopped Space or ``make run``'s terminal closed left the folder of visitors'
-    uploads and answers in the temporary folder)."""
+    uploads and answers in the temporary folder). Closed standard streams get the null device first, as
+    ``qa`` gives them (``qa.commands.run``): ``python app.py >&-`` (a service started without a stdout)
+    ended in a traceback from uvicorn's logging set-up, exit 1."""
+    from ..printable import plug_closed_streams
+
+    plug_closed_streams()
     unwind_on_termination()
     try:
         check_server_env()
