@@ -251,6 +251,7 @@ def test_a_paragraph_set_larger_than_the_body_is_one_paragraph(tmp_path: Path) -
         "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun dan diajukan kepada",
         "atasan langsung paling lambat tujuh hari sebelumnya melalui bagian kepegawaian kantor.",
     ]
-    placed = [(30 + 7 * i, line) for i, line in enumerate(lead)] + [(58 + 5 * i, line) for i, line in enumerate(body)]
+    placed = [(30 + 7 * i, line) for i, line in enumerate(lead)]
+    placed += [(58 + 5 * i, line) for i, line in enumerate(body)]
     e = read_pdf(write_placed_pdf(tmp_path / "pedoman.pdf", placed, sizes=[15] * len(lead)))
     assert e.text.splitlines() == [" ".join(lead), " ".join(body)]
