@@ -252,3 +252,32 @@ def test_a_bold_first_row_of_labels_above_words_is_a_header(filler: int) -> None
         "Sari Wulandari; Staf Ahli; Protokol.",
         "Andi Wijaya; Sekretaris; Umum.",
     ]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_an_indented_line_in_wrapped_prose_is_not_joined_to_the_line_above(filler: int) -> None:
+    """Section 50: section 42's rule for prose wrapped in a ``<pre>`` (a line going on in capitals when
+    its first word did not fit above) joined an example set in below a full line, "... jalankan
+    perintah SELECT nama, jabatan FROM ...", and a title set in to the paragraph above it. A wrapped
+    line starts where the line above started; one indented further is not its continuation."""
+    pre = (
+        "<pre>Data pegawai kantor perwakilan disimpan di basis data pusat dan dapat dibaca\n"
+        "oleh setiap kepala bagian yang sudah mendapat izin dari administrator sistem;\n"
+        "untuk melihat daftar pegawai yang aktif di unit kerjanya jalankan perintah\n"
+        "    SELECT nama, jabatan FROM pegawai WHERE aktif = 1\n"
+        "Hasilnya disimpan ke berkas yang sudah disediakan oleh bagian kepegawaian\n"
+        "kantor perwakilan di luar negeri setiap akhir bulan tanpa terkecuali sama\n"
+        "sekali agar laporan bulanan dapat disusun tepat waktu oleh bagian keuangan\n"
+        "    Laporan Bulanan Pegawai\n</pre>"
+    )
+    lines = article_lines("Panduan", filler, pre, "panduan.html")
+    assert lines[filler:] == [
+        "Data pegawai kantor perwakilan disimpan di basis data pusat dan dapat dibaca oleh setiap kepala "
+        "bagian yang sudah mendapat izin dari administrator sistem; untuk melihat daftar pegawai yang aktif "
+        "di unit kerjanya jalankan perintah",
+        "SELECT nama, jabatan FROM pegawai WHERE aktif = 1",
+        "Hasilnya disimpan ke berkas yang sudah disediakan oleh bagian kepegawaian kantor perwakilan di luar "
+        "negeri setiap akhir bulan tanpa terkecuali sama sekali agar laporan bulanan dapat disusun tepat "
+        "waktu oleh bagian keuangan",
+        "Laporan Bulanan Pegawai",
+    ]
