@@ -31,6 +31,13 @@ MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
 
 
+def warning_line(note: str) -> str:
+    """A reader's warning as logged, its file name made printable."""
+    from .printable import for_terminal
+
+    return f"warning: {for_terminal(note)}"
+
+
 class Assistant:
     """Answers questions about the documents of one corpus from its index."""
 
@@ -43,19 +50,21 @@ class Assistant:
         threshold: float | None = None,
         log: Callable[[str], None] | None = None,
         read_only: bool = False,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         """``build``: whether a missing or stale index is built (``BUILD_POLICIES``). ``read_only``
         (``qa info``; with ``build="never"``) writes nothing at all, not even the passage-table cache a
         Milvus store keeps in the index folder: an information command leaves the disk as it was. It
         also defers the reranker's passage table (30 s at 100k Milvus passages without the cache) to the
-        first question, which ``qa info`` never asks; the model files are read and checked at every open."""
+        first question, which ``qa info`` never asks; the model files are read and checked at every open.
+        ``warn`` is told what a reader read a document without (a PDF's scanned pages; logged by
+        default): a server reopening its index tells each once, not at every reopen."""
         from .answerability import Answerability
         from .calibration import load_threshold, store_key
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
         from .opening import open_or_build
-        from .printable import for_terminal
         from .rerank import RerankModel
         from .retrieval import Retriever
 
@@ -72,7 +81,8 @@ class Assistant:
         self.rerank_model = RerankModel.load()
         self.encoder = encoder or make_encoder(self.settings, self.log)
         # what a reader read a document without (a PDF's scanned pages), its file name made printable
-        documents = load_corpus(self.settings.corpus_dir, lambda n: self.log(f"warning: {for_terminal(n)}"))
+        documents = load_corpus(self.settings.corpus_dir, warn or (lambda n: self.log(warning_line(n))))
+        self.warnings = tuple(note for doc in documents for note in doc.warnings)
         self.documents = {doc.id: doc for doc in documents}
         self.index = open_or_build(self.settings, self.encoder, self.documents, build, self.log, read_only)
         texts = [passage_text(c, self.documents) for c in self.index.chunks]

@@ -96,6 +96,7 @@ class LiveAssistant:
         self._logged: str | None = None  # the failure last logged (each distinct one is logged once)
         self._reopening = threading.Lock()
         self._pinned = threading.local()
+        self._told = set(getattr(assistant, "warnings", ()))  # readers' warnings logged: each once
 
     def current(self) -> Any:
         """The assistant of this thread's pinned request, else the newest one opened; starts a look for
@@ -158,12 +159,21 @@ class LiveAssistant:
         self.log(f"index reopened: {len(fresh.index.chunks)} passages, built {built}")
         return True
 
+    def _warn(self, note: str) -> None:
+        """A reader's warning (a PDF's scanned pages) logged the first time only: every reopen, and every
+        retry of a failing one (each minute), reads the corpus again and logged it again."""
+        from .assistant import warning_line
+
+        if note not in self._told:
+            self._told.add(note)
+            self.log(warning_line(note))
+
     def _open(self, old: Any) -> tuple[str | None, Any]:
         """(None, the new assistant), or (what failed, None)."""
         from .assistant import Assistant
 
         try:
-            fresh = Assistant(old.settings, build="never", encoder=old.encoder, log=self.log)
+            fresh = Assistant(old.settings, build="never", encoder=old.encoder, log=self.log, warn=self._warn)
             fresh.speller  # noqa: B018 - the new corpus's words, read here and not by the next visitor
             return None, fresh
         except QAError as exc:

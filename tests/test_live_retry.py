@@ -111,3 +111,27 @@ def test_a_served_index_whose_build_folder_arrives_after_its_manifest_is_opened_
     assert [p["source"] for p in app.ask("di gedung mana kantor asisten menteri?", 1)["passages"]] == [
         "kantor.txt"
     ]
+
+
+def test_a_documents_warning_is_logged_once_not_at_every_reopen_or_retry(settings, tmp_path) -> None:
+    """Section 50: a reader's warning (a PDF's scanned page, section 42) was logged at every reopen of
+    a served index, and at each retry of a reopen that fails (every minute, for as long as it fails):
+    the same line in the server's log again and again. It is logged once per server."""
+    from .documents import write_scanned_pdf
+
+    write_scanned_pdf(settings.corpus_dir / "surat.pdf", [NEW, None])
+    clock, logs = _Clock(), []
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    first = app.live.current()
+    assert len(first.warnings) == 1 and "surat.pdf: page 2 of its 2" in first.warnings[0]
+    live = LiveAssistant(first, BY_HAND, log=logs.append, clock=clock)
+    (settings.corpus_dir / "kantor.txt").write_text(NEW + "\n", encoding="utf-8")
+    open_index(settings, build="auto")
+    assert live.reopen_if_changed()
+    (settings.corpus_dir / "lain.txt").write_text("Rapat dimulai pukul delapan pagi.\n", encoding="utf-8")
+    manifest = settings.index_dir / MANIFEST
+    manifest.write_text(manifest.read_text(encoding="utf-8") + " ", encoding="utf-8")  # stale: not rebuilt
+    for clock.now in [0.0, 2.0, 6.0, 14.0]:
+        assert not live.reopen_if_changed()
+    assert len([m for m in logs if "cannot be opened" in m]) == 1, logs
+    assert not [m for m in logs if m.startswith("warning:")], logs

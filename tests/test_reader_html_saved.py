@@ -71,7 +71,7 @@ COMMENT = (
     "<div style='mso-element:comment-list'><![if !supportAnnotations]><hr class=msocomoff align=left "
     "size=1 width=\"33%\"><![endif]><div style='mso-element:comment'><![if !supportAnnotations]><div "
     'id="_com_1" class=msocomtxt><![endif]><div><p class=MsoCommentText><span class=MsoCommentReference>'
-    "<a name=\"_msocom_1\"></a>[RA1]</span>Ganti dengan istilah yang lebih baku, ya.</p></div>"
+    '<a name="_msocom_1"></a>[RA1]</span>Ganti dengan istilah yang lebih baku, ya.</p></div>'
     "<![if !supportAnnotations]></div><![endif]></div></div>"
 )
 
@@ -81,7 +81,7 @@ def test_a_word_saved_pages_comments_are_dropped(filler: int) -> None:
     """A reviewer's comment was a passage of a short page, and its anchor "[RA1]" a word of the
     sentence it marks; the Word reader drops both."""
     body = (
-        '<p class=MsoNormal>Penerjemah wajib hadir<span class=MsoCommentReference><a class=msocomanchor '
+        "<p class=MsoNormal>Penerjemah wajib hadir<span class=MsoCommentReference><a class=msocomanchor "
         'id="_anchor_1" href="#_msocom_1" name="_msoanchor_1">[RA1]</a>&nbsp;</span> tepat waktu di '
         "ruang sidang.</p>"
     )
@@ -223,4 +223,61 @@ def test_wrapped_prose_in_a_pre_goes_on_at_a_capital_that_did_not_fit(filler: in
         " ".join(prose[:5]),
         prose[5],  # it would have fitted after "negeri.": a new paragraph, not a wrapped line
         *poem,
+    ]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_a_bold_first_row_of_labels_above_words_is_a_header(filler: int) -> None:
+    """Section 50: section 42 read a bold first row as a header only when some column below held
+    another kind of cell (numbers, dates, sentences), so the plainest staff table, "Nama", "Jabatan",
+    "Unit" above names, posts and units (all words), lost its header: "Budi Santoso; Kepala Bagian;
+    Keuangan." named no column. A label names in a word what the cells below spell out: a first row
+    shorter in some column than every cell under it heads the table; a top entry set off, of the
+    rows' shape, is still a row."""
+
+    def table(first: tuple[str, ...], *rows: tuple[str, ...]) -> str:
+        bold = "".join(f"<td><b>{cell}</b></td>" for cell in first)
+        plain = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+        return f"<table><tr>{bold}</tr>{plain}</table>"
+
+    staff = (("Budi Santoso", "Kepala Bagian", "Keuangan"), ("Sari Wulandari", "Staf Ahli", "Protokol"))
+    body = table(("Nama", "Jabatan", "Unit"), *staff) + table(
+        staff[0], staff[1], ("Andi Wijaya", "Sekretaris", "Umum")
+    )
+    lines = article_lines("Pejabat", filler, body, "pejabat.html")
+    assert lines[filler:] == [
+        "Nama: Budi Santoso; Jabatan: Kepala Bagian; Unit: Keuangan.",
+        "Nama: Sari Wulandari; Jabatan: Staf Ahli; Unit: Protokol.",
+        "Budi Santoso; Kepala Bagian; Keuangan.",
+        "Sari Wulandari; Staf Ahli; Protokol.",
+        "Andi Wijaya; Sekretaris; Umum.",
+    ]
+
+
+@pytest.mark.parametrize("filler", [0, 4], ids=["short page", "long page"])
+def test_an_indented_line_in_wrapped_prose_is_not_joined_to_the_line_above(filler: int) -> None:
+    """Section 50: section 42's rule for prose wrapped in a ``<pre>`` (a line going on in capitals when
+    its first word did not fit above) joined an example set in below a full line, "... jalankan
+    perintah SELECT nama, jabatan FROM ...", and a title set in to the paragraph above it. A wrapped
+    line starts where the line above started; one indented further is not its continuation."""
+    pre = (
+        "<pre>Data pegawai kantor perwakilan disimpan di basis data pusat dan dapat dibaca\n"
+        "oleh setiap kepala bagian yang sudah mendapat izin dari administrator sistem;\n"
+        "untuk melihat daftar pegawai yang aktif di unit kerjanya jalankan perintah\n"
+        "    SELECT nama, jabatan FROM pegawai WHERE aktif = 1\n"
+        "Hasilnya disimpan ke berkas yang sudah disediakan oleh bagian kepegawaian\n"
+        "kantor perwakilan di luar negeri setiap akhir bulan tanpa terkecuali sama\n"
+        "sekali agar laporan bulanan dapat disusun tepat waktu oleh bagian keuangan\n"
+        "    Laporan Bulanan Pegawai\n</pre>"
+    )
+    lines = article_lines("Panduan", filler, pre, "panduan.html")
+    assert lines[filler:] == [
+        "Data pegawai kantor perwakilan disimpan di basis data pusat dan dapat dibaca oleh setiap kepala "
+        "bagian yang sudah mendapat izin dari administrator sistem; untuk melihat daftar pegawai yang aktif "
+        "di unit kerjanya jalankan perintah",
+        "SELECT nama, jabatan FROM pegawai WHERE aktif = 1",
+        "Hasilnya disimpan ke berkas yang sudah disediakan oleh bagian kepegawaian kantor perwakilan di luar "
+        "negeri setiap akhir bulan tanpa terkecuali sama sekali agar laporan bulanan dapat disusun tepat "
+        "waktu oleh bagian keuangan",
+        "Laporan Bulanan Pegawai",
     ]

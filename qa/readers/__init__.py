@@ -86,12 +86,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v8"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v8"),
-    ".pdf": Reader("pdf", "pypdf", "v8"),
+    ".md": Reader("markdown", "markdown-it-py", "v9"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v9"),
+    ".pdf": Reader("pdf", "pypdf", "v9"),
     ".docx": Reader("docx", "python-docx", "v4"),
-    ".html": Reader("html", "trafilatura", "v9"),
-    ".htm": Reader("html", "trafilatura", "v9"),
+    ".html": Reader("html", "trafilatura", "v10"),
+    ".htm": Reader("html", "trafilatura", "v10"),
 }
 SUFFIXES = tuple(READERS)
 

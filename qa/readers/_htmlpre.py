@@ -85,11 +85,16 @@ def _break_lines(element) -> None:
 
     def goes_on(before: str, line: str) -> bool:
         """A line near the widest one, the next going on in lower case; in wrapped prose also in capitals
-        when the next line's first word would not have fitted on it ("... the\nIndonesian ...")."""
+        when the next line's first word would not have fitted on it ("... the\nIndonesian ..."), unless
+        it is indented further (an example, "    SELECT nama ...", a title set in): a wrapped line
+        starts where the line before it started."""
         if len(before.strip()) < WRAPPED * width or not line.strip():
             return False
         word = line.split()[0]
-        return line.strip()[:1].islower() or (prose and len(before.strip()) + 1 + len(word) > width)
+        if line.strip()[:1].islower():
+            return True
+        indented = len(line) - len(line.lstrip()) > len(before) - len(before.lstrip())  # not wrapped there
+        return prose and not indented and len(before.strip()) + 1 + len(word) > width
 
     def breaks_in(text: str | None) -> tuple[str | None, list]:
         lines = (text or "").split("\n")

@@ -6,8 +6,9 @@ first row is also set in bold to mark the top entry or a total, and read as a he
 value below under a name that is a value ("Budi: Sari; Jakarta: Bandung."): worse than no names. So a
 bold first row is a header only when its cells read as labels of the columns below: distinct, none an
 amount, and in some column unlike the cells under it in kind (a word above numbers, dates or
-sentences, a year above amounts, capitals above mixed case). A bold row just like the rows below
-("**Budi** **Jakarta**" above "Sari Bandung") is a row.
+sentences, a year above amounts, capitals above mixed case) or shorter than each of them ("Jabatan"
+above "Kepala Bagian", "Staf Ahli"). A bold row just like the rows below ("**Budi** **Jakarta**"
+above "Sari Bandung") is a row.
 """
 
 from __future__ import annotations
@@ -45,14 +46,20 @@ def mark_header_rows(root) -> None:
 
 def _labels(first: list[str], below: list[list[str]]) -> bool:
     """Whether a first row's cells read as labels of the columns under them: distinct, none an amount,
-    and one at least of another kind than most of the cells under it (``_kind``)."""
+    and one at least of another kind than most of the cells under it (``_kind``) or of fewer words than
+    every cell under it: a label names in a word what the cells below spell out ("Nama", "Jabatan",
+    "Unit" above "Budi Santoso", "Kepala Bagian", "Keuangan"), where a top entry set off has the shape
+    of the rows below it."""
     named = [t for t in first if t]
     if len(set(named)) < len(named) or any(_AMOUNT.fullmatch(t) for t in named):
         return False
     for column, label in enumerate(first):
-        kinds = Counter(_kind(row[column]) for row in below if column < len(row) and row[column])
+        cells = [row[column] for row in below if column < len(row) and row[column]]
+        kinds = Counter(_kind(cell) for cell in cells)
         if label and kinds and kinds.most_common(1)[0][0] != _kind(label):
             return True
+        if label and cells and all(len(cell.split()) > len(label.split()) for cell in cells):
+            return True  # a label shorter than every value under it: "Jabatan" above "Kepala Bagian"
     return False
 
 

@@ -72,18 +72,33 @@ def _spaced(text: str, lines: list[list[Run]]) -> str:
     usual line spacing, its most common step down, or more): pypdf writes the lines of a page one
     after the other, the space between paragraphs (and above a heading) lost, and a paragraph whose
     last line filled the width ran on into the next ("... oleh direktur. Cuti tahunan ..."), a
-    heading into its paragraph."""
-    placed = [(i, line[0].y) for i, line in enumerate(lines) if line]
-    steps = [(i, above - y) for (_, above), (i, y) in zip(placed, placed[1:], strict=False)]
-    usual = Counter(round(2 * step) / 2 for _, step in steps if step > 0)  # to half a point
+    heading into its paragraph. Between two lines set in the same type larger than the body's (a lead
+    paragraph, a quotation set large) the usual step grows with the type: measured against the body's
+    alone, every line of such a paragraph was a paragraph of its own."""
+    placed = [(i, line[0].y, _type_size(line)) for i, line in enumerate(lines) if line]
+    steps = [
+        (i, above - y, size if size == size_above else 0.0)
+        for (_, above, size_above), (i, y, size) in zip(placed, placed[1:], strict=False)
+    ]
+    usual = Counter(round(2 * step) / 2 for _, step, _ in steps if step > 0)  # to half a point
     if sum(usual.values()) < 3:
         return text
     spacing = min(usual, key=lambda step: (-usual[step], step))  # the most common step: the body's
-    gaps = {i for i, step in steps if step > GAP * spacing}
+    body = Counter(size for _, _, size in placed).most_common(1)[0][0]  # the body's type size
+    gaps = {i for i, step, size in steps if step > GAP * spacing * max(1.0, size / body)}
     if not gaps:
         return text
     pieces = text.split("\n")
     return "\n".join(("\n" if i in gaps else "") + piece for i, piece in enumerate(pieces))
+
+
+def _type_size(line: list[Run]) -> float:
+    """The size of a line's type: the size most of its characters are set in (not a note marker's, not
+    a label's set apart, "[Function]")."""
+    sizes: Counter[float] = Counter()
+    for run in line:
+        sizes[round(run.size, 1)] += len(run.text.strip())
+    return sizes.most_common(1)[0][0]
 
 
 def _lines(runs: list[Run]) -> list[list[Run]] | None:
