@@ -26,7 +26,8 @@ from ..chunking import Chunk
 from ..errors import IndexError_
 from ..incremental import VECTOR_SECTIONS
 from ..manifest import stale_reasons
-from .reach import META_TIMEOUT
+from .adapters import failures
+from .reach import META_TIMEOUT, meta_timeout
 from .schema import (
     MAX_TEXT,
     OWNER,
@@ -58,14 +59,15 @@ def current_collection(client: Any, target: StoreTarget) -> str | None:
         if target.kind == "lite"
         else "choose another name: --store milvus://HOST:PORT/NAME"
     )
-    if target.name not in client.list_aliases(timeout=META_TIMEOUT).get("aliases", []):
-        if client.has_collection(target.name, timeout=META_TIMEOUT):
+    wait = meta_timeout(target)
+    if target.name not in client.list_aliases(timeout=wait).get("aliases", []):
+        if client.has_collection(target.name, timeout=wait):
             raise IndexError_(
                 f"Milvus has a collection named {target.name} that is not this assistant's alias", other
             )
         return None
-    collection = client.describe_alias(target.name, timeout=META_TIMEOUT)["collection_name"]
-    if properties(client, collection).get(P_OWNER) != OWNER:
+    collection = client.describe_alias(target.name, timeout=wait)["collection_name"]
+    if properties(client, collection, wait).get(P_OWNER) != OWNER:
         raise IndexError_(
             f"the alias {target.name} in {target.display} points at {collection}, a collection this "
             "assistant did not create: it is left as it is",
@@ -74,17 +76,22 @@ def current_collection(client: Any, target: StoreTarget) -> str | None:
     return collection
 
 
-def properties(client: Any, collection: str) -> dict:
-    return dict(client.describe_collection(collection, timeout=META_TIMEOUT).get("properties") or {})
+def properties(client: Any, collection: str, timeout: float | None = META_TIMEOUT) -> dict:
+    """A collection's properties; ``timeout``: ``meta_timeout`` of its store (none on Milvus Lite)."""
+    return dict(client.describe_collection(collection, timeout=timeout).get("properties") or {})
 
 
 def previous_vectors(
-    client: Any, collection: str | None, expected: dict, keys: Sequence[str]
+    client: Any,
+    collection: str | None,
+    expected: dict,
+    keys: Sequence[str],
+    timeout: float | None = META_TIMEOUT,
 ) -> tuple[dict[str, list[float]], bool, str]:
     """Vectors of the previous build by sentence key, whether that build is current, and why not reused."""
     if collection is None:
         return {}, False, "no previous index"
-    props = properties(client, collection)
+    props = properties(client, collection, timeout)
     try:
         manifest = json.loads(props.get(P_MANIFEST, ""))
     except ValueError:
@@ -231,9 +238,11 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
         if other in (name, replaced) or other in aliased or not is_build_of(target, other):
             continue
         # Committed already: a collection another process dropped since the listing (its build
-        # interrupted, or its own clean-up) is gone as wanted, and does not fail this build.
-        with contextlib.suppress(MilvusException):
-            props = properties(client, other)
+        # interrupted, or its own clean-up) is gone as wanted, and one whose description passed its
+        # deadline (gRPC's own error: a server slow now) is left for the next build; neither fails
+        # this build.
+        with contextlib.suppress(*failures()):
+            props = properties(client, other, meta_timeout(target))
             if props.get(P_OWNER) != OWNER:
                 continue  # not ours: never touched
             if _running(target, props, newer=other > name):

@@ -34,7 +34,7 @@ from .adapters import MilvusLexical, MilvusVectors, failures, read_chunks, read_
 from .build import current_collection, previous_vectors, switch_alias, write_collection
 from .checks import checked_manifest
 from .lite import check_folder
-from .reach import META_TIMEOUT, silent
+from .reach import meta_timeout, silent
 from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -52,7 +52,7 @@ def load_index(
     where = target.display
     if collection is None:
         raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
-    description = client.describe_collection(collection, timeout=META_TIMEOUT)
+    description = client.describe_collection(collection, timeout=meta_timeout(target))
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
     client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
@@ -121,7 +121,7 @@ def build_index(
     with _build_lock:
         previous = current_collection(client, target)
         reuse, current, why = previous_vectors(
-            client, previous, expected, [sentence_key(c.text) for c in chunks]
+            client, previous, expected, [sentence_key(c.text) for c in chunks], meta_timeout(target)
         )
         if current and force:
             reuse, why = {}, "the index was current, so this is a forced full rebuild"
