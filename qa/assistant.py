@@ -158,7 +158,7 @@ class Assistant:
             part = asked_part(q)
             short, cut = self.encoder.truncate(part)
             short = whole_words(short, part) if cut else short
-            cleaned.append(_as_typed(short, part, q) if cut else q)
+            cleaned.append(short if cut or part == q else q)
             searched.append(self.speller.correct(short))  # "mentri" is read as the corpus's "menteri"
             cut = cut or len(str(raw)) > SCAN_CHARS
             notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
@@ -245,11 +245,3 @@ class Assistant:
             "store": self.settings.store,
             "threshold": self.threshold,
         }
-
-
-def _as_typed(short: str, part: str, typed: str) -> str:
-    """The shown start of a question cut to the model's window: the asked part's start, in the asker's own
-    letters when that part is the whole message read in lower case (a shouted question, §45)."""
-    if part != typed and len(part) == len(typed) and part == typed.lower():
-        return typed[: len(short)]
-    return short

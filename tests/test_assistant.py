@@ -137,12 +137,3 @@ def test_a_question_is_analysed_once_from_the_vague_check_to_the_message(fake_as
     gaji, vague, tugas = results
     assert gaji.abstained and gaji.reason == "Dokumen tidak menyebut jumlah gaji."
     assert vague.abstained and vague.passages == [] and tugas.passages
-
-
-def test_a_shouted_question_cut_to_the_window_is_shown_as_typed(fake_assistant) -> None:
-    """A too-long question in capitals is read in lower case by the models (§45), but shown as typed."""
-    question = "APA TUGAS ASISTEN MENTERI? " + "SANGAT PENTING SEKALI " * 400
-    result = fake_assistant.ask(question)
-    assert result.notice and "terlalu panjang" in result.notice
-    assert result.question.startswith("APA TUGAS ASISTEN MENTERI? SANGAT")
-    assert question.startswith(result.question)
