@@ -16,8 +16,10 @@ from .abstention import VAGUE_TEXT, missing_reason
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, InputError
-from .question import analyze, asked_part, is_empty_like
-from .question_text import SCAN_CHARS, clean_question, whole_words
+from .question_text import SCAN_CHARS as SCAN_CHARS  # re-exported: the CLI, UI and batch read them here
+from .question_text import clean_question as clean_question
+from .question_text import whole_words as whole_words
+from .reading import Reading, read_question
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
@@ -29,6 +31,7 @@ DEFAULT_K = 3
 DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
 MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
+TOO_LONG = "Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai."
 
 
 class Assistant:
@@ -166,25 +169,10 @@ class Assistant:
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
         rows = None if doc is None else self.rows[self.document_id(doc)]
-        cleaned, searched, notices, vague = [], [], [], []
-        for raw in questions:
-            q = clean_question(raw)
-            # A dash or zero-width characters are as empty as nothing; a question with nothing specific
-            # in it ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
-            if not q or is_empty_like(q):
-                raise InputError(
-                    "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
-                )
-            # In a message of several sentences the models read its question, not the asker's preamble
-            # ("Saya mahasiswa … Apa tugas …? Terima kasih."), which would blur the search and be cut first.
-            part = asked_part(q)
-            short, cut = self.encoder.truncate(part)
-            short = whole_words(short, part) if cut else short
-            cleaned.append(short if cut or part == q else q)
-            searched.append(self.speller.correct(short))  # "mentri" is read as the corpus's "menteri"
-            cut = cut or len(str(raw)) > SCAN_CHARS
-            notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
-            vague.append(analyze(short).vague)
+        readings = [self.read(raw) for raw in questions]
+        cleaned, searched = [r.shown for r in readings], [r.searched for r in readings]
+        vague = [r.vague for r in readings]
+        notices = [TOO_LONG if r.cut else None for r in readings]
         asked = [s for s, v in zip(searched, vague) if not v]
         found = self.search.search(asked, self.encoder.encode_queries(asked), k, rows) if asked else []
         rankings = iter(found)
@@ -192,6 +180,11 @@ class Assistant:
             Result(q, True, 0.0, [], n, reason=VAGUE_TEXT) if v else self._result(q, s, next(rankings), n)
             for q, s, n, v in zip(cleaned, searched, notices, vague)
         ]
+
+    def read(self, question: object) -> Reading:
+        """What the models read of ``question`` over this corpus (``qa.reading``); training reads its
+        stored questions through this same call, so the models learn what they are asked."""
+        return read_question(question, self.encoder.truncate, self.speller)
 
     @cached_property
     def speller(self) -> Speller:

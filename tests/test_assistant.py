@@ -95,7 +95,7 @@ def test_only_the_cut_of_an_overlong_question_is_analysed(fake_assistant, monkey
     models read is analysed now."""
     import random
 
-    from qa import assistant as module
+    from qa import reading as module  # what Assistant.read calls
     from qa.question import analyze
 
     seen: list[int] = []
