@@ -32,13 +32,8 @@ LONG_WORD = 7  # a vowel left out at the end or beside another vowel is guessed 
 CLEAR_MARGIN = 3  # a candidate "clearly most frequent": at least this many times the next one's count
 VOWELS = frozenset("aeiou")
 CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
-# Typos of stored training questions (FacQA's) the shipped models learnt as typed: read as typed, so the
-# runtime reads every stored question as training did (tests/test_spelling.py checks the list is whole).
-# They go when the models are retrained with the correction.
-TRAINED_AS_TYPED = frozenset("karirnya penyelenggaran thaun".split())
 _LEAVE = (
-    TRAINED_AS_TYPED
-    | STOPWORDS
+    STOPWORDS
     | ENGLISH_FUNCTION_WORDS
     | NUMBER_WORDS
     | EMPTY_ALONE
