@@ -110,10 +110,10 @@ def test_an_english_question_is_left_as_typed() -> None:
 
 
 # The stored questions the runtime reads otherwise than typed (qa.reading: the asked part, typos read as
-# the corpus's words), over each corpus training or evaluation asks them of. The shipped models were
-# trained on exactly these readings (training reads through ``Assistant.read``, docs/quality.md, "Retrained
-# on questions read as the runtime reads them"). "makan" → "makna" over the translator's profile is a
-# false correction (a swap), read so at run time too: the models learnt what they are asked.
+# the corpus's words), over each corpus training or evaluation asks them of. ``make train`` trains on
+# exactly these readings (it reads through ``Assistant.read``; docs/quality.md, "Retrained on questions
+# read as the runtime reads them"). "makan" → "makna" over the translator's profile is a false correction
+# (a swap), made at run time too: training sees what the models are asked.
 PENYELENGGARAN = "Berapakah spot iklan yang telah disiapkan bagi penyelenggaran Pekan Imunisasi Nasional?"
 KARIRNYA = "Harold Pinter mengawali karirnya dengan menjadi aktor dalam kelompok apa"
 THAUN = "Partai apakah yang mencalonkan Osama Shaltout pada pemilu pertama multikandidat di Mesir thaun 2005"
@@ -141,7 +141,10 @@ def stored_question_sets(halves: Path) -> dict[tuple[str, Path], list[str]]:
     seed += ["train/seed_answerable", "train/seed_unanswerable", "eval/own/seed_unanswerable"]
     sets = {
         ("seed", ROOT / "corpus"): [*seed, "eval/own/content_free", "eval/facqa/questions_train"],
-        ("facqa", ROOT / "data/eval/facqa/corpus"): ["eval/facqa/questions_train", "eval/facqa/questions_valid"],
+        ("facqa", ROOT / "data/eval/facqa/corpus"): [
+            "eval/facqa/questions_train",
+            "eval/facqa/questions_valid",
+        ],
         ("facqa-half", ROOT / "data/eval/facqa_unanswerable/corpus"): [
             "eval/facqa_unanswerable/answerable_valid",
             "eval/facqa_unanswerable/unanswerable_valid",
@@ -159,9 +162,9 @@ def stored_question_sets(halves: Path) -> dict[tuple[str, Path], list[str]]:
 
 
 def test_no_stored_question_is_read_differently(tmp_path) -> None:
-    """The models were trained on the stored questions as the runtime reads them over each corpus: a
-    change of that reading changes what they are asked, so it comes with a retrain (make train) and this
-    list. Read by ``read_question``, the function ``Assistant.read`` and training both call."""
+    """Training reads the stored questions as the runtime does over each corpus: a change of that reading
+    changes what the models learn and are asked, so it comes with a retrain (make train) and this list.
+    Read by ``read_question``, the function ``Assistant.read`` and training both call."""
     from qa.reading import read_question
     from scripts.fakes import FakeEncoder
 
