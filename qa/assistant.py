@@ -16,8 +16,10 @@ from .abstention import VAGUE_TEXT, missing_reason
 from .answer import Passage, Result, highlight_spans
 from .config import Settings
 from .errors import InputError
-from .question import analyze, asked_part, is_empty_like
-from .question_text import SCAN_CHARS, clean_question, whole_words
+from .question_text import SCAN_CHARS as SCAN_CHARS  # re-exported: the CLI, UI and batch read them here
+from .question_text import clean_question as clean_question
+from .question_text import whole_words as whole_words
+from .reading import Reading, read_question
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
@@ -29,6 +31,7 @@ DEFAULT_K = 3
 DISPLAY_WINDOW = 2  # neighbour sentences (across lines) shown around a passage when it is expanded
 MAX_K = 20
 BUILD_POLICIES = ("auto", "never", "force")
+TOO_LONG = "Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai."
 
 
 def warning_line(note: str) -> str:
@@ -144,37 +147,22 @@ class Assistant:
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
         rows = None if doc is None else self.rows[self.document_id(doc)]
-        cleaned, searched, notices, infos = [], [], [], []
-        for raw in questions:
-            q = clean_question(raw)
-            # A dash or zero-width characters are as empty as nothing; a question with nothing specific
-            # in it ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
-            if not q or is_empty_like(q):
-                raise InputError(
-                    "the question is empty", 'type a question, e.g. "apa tugas asisten menteri?"'
-                )
-            # In a message of several sentences the models read its question, not the asker's preamble
-            # ("Saya mahasiswa … Apa tugas …? Terima kasih."), which would blur the search and be cut first.
-            part = asked_part(q)
-            short, cut = self.encoder.truncate(part)
-            short = whole_words(short, part) if cut else short
-            cleaned.append(short if cut or part == q else q)
-            searched.append(self.speller.correct(short))  # "mentri" is read as the corpus's "menteri"
-            cut = cut or len(str(raw)) > SCAN_CHARS
-            notices.append("Pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai." if cut else None)
-            # The one reading of what the models read: the vague check, the reranker's and answerability's
-            # features and the abstention's message all take it from here.
-            infos.append(analyze(searched[-1]))
-        asked = [i for i, info in enumerate(infos) if not info.vague]
-        texts, facts = [searched[i] for i in asked], [infos[i] for i in asked]
+        readings = [self.read(raw) for raw in questions]
+        asked = [r for r in readings if not r.vague]
+        texts, facts = [r.searched for r in asked], [r.info for r in asked]
         found = self.search.search(texts, self.encoder.encode_queries(texts), k, rows, facts) if asked else []
         rankings = iter(found)
         return [
-            Result(q, True, 0.0, [], n, reason=VAGUE_TEXT)
-            if info.vague
-            else self._result(q, s, next(rankings), n, info)
-            for q, s, n, info in zip(cleaned, searched, notices, infos)
+            Result(r.shown, True, 0.0, [], TOO_LONG if r.cut else None, reason=VAGUE_TEXT)
+            if r.vague
+            else self._result(r.shown, r.searched, next(rankings), TOO_LONG if r.cut else None, r.info)
+            for r in readings
         ]
+
+    def read(self, question: object) -> Reading:
+        """What the models read of ``question`` over this corpus (``qa.reading``); training reads its
+        stored questions through this same call, so the models learn what they are asked."""
+        return read_question(question, self.encoder.truncate, self.speller)
 
     @cached_property
     def speller(self) -> Speller:

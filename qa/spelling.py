@@ -40,13 +40,8 @@ TRAINED_CHAT_VERBS = frozenset({"dibutuhin"})
 CHAT_VERB_LETTERS = 8  # "dijamin", "dingin" are shorter
 CHAT_VERB_STEM = 4  # letters of the stem a chat verb must have for its formal form to be guessed
 CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
-# Typos of stored training questions (FacQA's) the shipped models learnt as typed: read as typed, so the
-# runtime reads every stored question as training did (tests/test_spelling.py checks the list is whole).
-# They go when the models are retrained with the correction.
-TRAINED_AS_TYPED = frozenset("karirnya penyelenggaran thaun".split())
 _LEAVE = (
-    TRAINED_AS_TYPED
-    | STOPWORDS
+    STOPWORDS
     | ENGLISH_FUNCTION_WORDS
     | NUMBER_WORDS
     | EMPTY_ALONE

@@ -95,7 +95,7 @@ def test_only_the_cut_of_an_overlong_question_is_analysed(fake_assistant, monkey
     models read is analysed now."""
     import random
 
-    from qa import assistant as module
+    from qa import reading as module  # what Assistant.read calls
     from qa.question import analyze
 
     seen: list[int] = []
@@ -121,6 +121,7 @@ def test_a_question_is_analysed_once_from_the_vague_check_to_the_message(fake_as
     import qa.abstention
     import qa.assistant
     import qa.question
+    import qa.reading
 
     real = qa.question.analyze
     seen: list[str] = []
@@ -129,7 +130,7 @@ def test_a_question_is_analysed_once_from_the_vague_check_to_the_message(fake_as
         seen.append(text)
         return real(text)
 
-    for module in (qa.question, qa.assistant, qa.abstention):
+    for module in (qa.question, qa.assistant, qa.abstention, qa.reading):
         monkeypatch.setattr(module, "analyze", counting)
     typos = "berapa gaji asisten mentri?"  # read as "menteri"; the document never names a salary
     results = fake_assistant.ask_many([typos, "apa itu?", "tugas asisten menteri luar negri"])

@@ -224,6 +224,7 @@ def test_profile_ranking_rows_repeat_answerable_questions_grouped_by_document() 
         col = Collected(
             "p",
             [],
+            np.zeros((n, 4)),
             x,
             y,
             [np.zeros(3)] * n,
@@ -234,7 +235,7 @@ def test_profile_ranking_rows_repeat_answerable_questions_grouped_by_document() 
             None,
             None,
         )
-        return Profile("p", col, np.zeros((n, 4)), group)
+        return Profile("p", col, group)
 
     xs, ys, fused, groups = ranking_rows([profile(7, [True, False, True]), profile(9, [False, True])], 2)
     assert [float(x[0, 0]) for x in xs] == [0, 0, 2, 2, 1, 1]  # answerable questions only, each twice

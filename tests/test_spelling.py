@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.analysis import tokenize
-from qa.question import asked_part
-from qa.question_text import clean_question
+from qa.errors import InputError
 from qa.spelling import Speller
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,51 +109,82 @@ def test_an_english_question_is_left_as_typed() -> None:
     assert sp.correct("what does the mentri assistant do?") == "what does the mentri assistant do?"
 
 
-def test_no_stored_question_is_read_differently() -> None:
-    """The models were trained on these questions as typed: the runtime must read them alike (or retrain)."""
+# The stored questions the runtime reads otherwise than typed (qa.reading: the asked part, typos read as
+# the corpus's words), over each corpus training or evaluation asks them of. ``make train`` trains on
+# exactly these readings (it reads through ``Assistant.read``; docs/quality.md, "Retrained on questions
+# read as the runtime reads them"). "makan" → "makna" over the translator's profile is a false correction
+# (a swap), made at run time too: training sees what the models are asked.
+PENYELENGGARAN = "Berapakah spot iklan yang telah disiapkan bagi penyelenggaran Pekan Imunisasi Nasional?"
+KARIRNYA = "Harold Pinter mengawali karirnya dengan menjadi aktor dalam kelompok apa"
+THAUN = "Partai apakah yang mencalonkan Osama Shaltout pada pemilu pertama multikandidat di Mesir thaun 2005"
+MAKAN = "apakah kucing boleh makan cokelat?"
+READ_OTHERWISE = {
+    **{
+        (corpus, typed): typed.replace(typo, meant)
+        for corpus in ("facqa", "half0", "half1")
+        for typed, typo, meant in (
+            (PENYELENGGARAN, "penyelenggaran", "penyelenggaraan"),
+            (KARIRNYA, "karirnya", "kariernya"),
+            (THAUN, "thaun", "tahun"),
+        )
+        if (corpus, typed) != ("half0", KARIRNYA)  # "kariernya" is in the other half only
+    },
+    ("penerjemah", MAKAN): MAKAN.replace("makan", "makna"),
+}
+
+
+def stored_question_sets(halves: Path) -> dict[tuple[str, Path], list[str]]:
+    """Each corpus training or evaluation asks stored questions of, with those question files."""
+    from training.data import write_halves
+
+    seed = ["eval/dev_questions", "eval/dev_offtopic", "eval/dev_unanswerable", "train/offtopic"]
+    seed += ["train/seed_answerable", "train/seed_unanswerable", "eval/own/seed_unanswerable"]
     sets = {
-        ROOT / "corpus": [
-            "eval/dev_questions",
-            "eval/dev_offtopic",
-            "eval/dev_unanswerable",
-            "train/offtopic",
-            "train/seed_answerable",
-            "train/seed_unanswerable",
-            "eval/own/seed_unanswerable",
-            "eval/own/content_free",
+        ("seed", ROOT / "corpus"): [*seed, "eval/own/content_free", "eval/facqa/questions_train"],
+        ("facqa", ROOT / "data/eval/facqa/corpus"): [
+            "eval/facqa/questions_train",
+            "eval/facqa/questions_valid",
         ],
-        ROOT / "data/eval/facqa/corpus": ["eval/facqa/questions_train", "eval/facqa/questions_valid"],
-        ROOT / "data/eval/facqa_unanswerable/corpus": [
+        ("facqa-half", ROOT / "data/eval/facqa_unanswerable/corpus"): [
             "eval/facqa_unanswerable/answerable_valid",
             "eval/facqa_unanswerable/unanswerable_valid",
         ],
-        ROOT / "data/eval/pustakawan/corpus": ["eval/pustakawan/questions", "eval/pustakawan/unanswerable"],
+        ("pustakawan", ROOT / "data/eval/pustakawan/corpus"): [
+            "eval/pustakawan/questions",
+            "eval/pustakawan/unanswerable",
+        ],
     }
+    for folder in write_halves(halves):  # the answerability's negatives: FacQA's train over each half
+        sets[(folder.name, folder)] = ["eval/facqa/questions_train"]
     for profile in sorted((ROOT / "data/train/profiles").glob("*.jsonl")):
-        sets[profile.with_suffix("")] = [f"train/profiles/{profile.stem}"]
-    changed, seen = [], 0
-    for corpus, files in sets.items():
+        sets[(profile.stem, profile.with_suffix(""))] = [f"train/profiles/{profile.stem}", "train/offtopic"]
+    return sets
+
+
+def test_no_stored_question_is_read_differently(tmp_path) -> None:
+    """Training reads the stored questions as the runtime does over each corpus: a change of that reading
+    changes what the models learn and are asked, so it comes with a retrain (make train) and this list.
+    Read by ``read_question``, the function ``Assistant.read`` and training both call."""
+    from qa.reading import read_question
+    from scripts.fakes import FakeEncoder
+
+    truncate = FakeEncoder().truncate  # no stored question comes near the window
+    otherwise, seen = {}, 0
+    for (name, corpus), files in stored_question_sets(tmp_path).items():
         sp = speller(*(p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))))
-        for name in files:
-            for line in (ROOT / "data" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+        for file in files:
+            for line in (ROOT / "data" / f"{file}.jsonl").read_text(encoding="utf-8").splitlines():
                 if line.strip():
-                    q = clean_question(json.loads(line)["question"])
+                    typed = json.loads(line)["question"]
                     seen += 1
-                    part = asked_part(q)  # what the assistant corrects: the part the models read
-                    if sp.correct(q) != q or sp.correct(part) != part:
-                        changed.append(q)
-    assert seen > 3000 and changed == []
-
-
-def test_every_word_trained_as_typed_would_be_read_otherwise(monkeypatch) -> None:
-    """The list holds no word the speller leaves anyway ("mlalui": "melalui" is a function word)."""
-    import qa.spelling
-
-    news = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data/eval/facqa/corpus").rglob("*.txt"))]
-    sp = speller(*news)
-    for word in qa.spelling.TRAINED_AS_TYPED:
-        monkeypatch.setattr(qa.spelling, "_LEAVE", qa.spelling._LEAVE - {word})
-        assert sp.suggest(word), word
+                    try:
+                        reading = read_question(typed, truncate, sp)
+                    except InputError:  # eval/own/content_free: "?", "apa itu?" are refused, as typed
+                        continue
+                    if reading.searched != typed:
+                        otherwise[(name, typed)] = reading.searched
+    assert seen > 10_000
+    assert otherwise == READ_OTHERWISE
 
 
 def test_the_assistant_searches_the_corrected_question(fake_assistant) -> None:

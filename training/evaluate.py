@@ -21,7 +21,7 @@ from qa.analysis import tokenize
 from qa.answer import written_in_another_language
 
 from .audit import spacing_duplicates
-from .data import FACQA, ROOT, SEED_CORPUS, Question, encode_cached, open_assistant, read_questions
+from .data import FACQA, ROOT, SEED_CORPUS, Question, as_read, encode_cached, open_assistant, read_questions
 
 EVAL = ROOT / "data/eval"
 OLD_THRESHOLD = 0.6325  # qa/calibration.json before the answerability model (similarity confidence)
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         trusted = TrustedSearch(assistant.retriever)
         res = {}
         for kind, path in files.items():
-            qs = read_questions(path)
+            qs = as_read(assistant, read_questions(path))  # what the runtime's models read of each
             res[kind] = run(
                 assistant,
                 trusted,

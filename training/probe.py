@@ -62,10 +62,11 @@ def fingerprint() -> dict[str, str]:
         retriever, vectors = assistant.retriever, assistant.index.vectors
         table = PassageTable(assistant.index, retriever.passage_texts)
         centroid = corpus_centroid(vectors)
-        qvecs = encoder.encode_queries(list(QUESTIONS))
-        pools = retriever.pools(list(QUESTIONS), qvecs, max(retriever.candidates, 3 * 3))
+        asked = [assistant.read(q).searched for q in QUESTIONS]  # as the runtime reads them
+        qvecs = encoder.encode_queries(asked)
+        pools = retriever.pools(asked, qvecs, max(retriever.candidates, 3 * 3))
         features, sigs = [], []
-        for question, qvec, pool in zip(QUESTIONS, qvecs, pools):
+        for question, qvec, pool in zip(asked, qvecs, pools):
             facts = analyze(question)
             c = candidate_features(table, vectors, question, qvec, pool, facts, POOL)
             raw = pool.fused[c.pool_index].astype(np.float64)

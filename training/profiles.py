@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import TRAIN_DIR, Question, encode_cached, open_assistant, read_questions
+from .data import TRAIN_DIR, Question, open_assistant, read_questions
 from .dataset import Collected, collect_cached
 
 PROFILES = TRAIN_DIR / "profiles"
@@ -27,7 +27,6 @@ class Profile:
 
     name: str
     col: Collected
-    qvecs: np.ndarray
     group: int
 
     @property
@@ -46,9 +45,8 @@ def load_profiles(encoder, cache: Path, offtopic: list[Question], pool: int) -> 
     for k, folder in enumerate(sorted(p for p in PROFILES.iterdir() if p.is_dir())):
         questions = read_questions(PROFILES / f"{folder.name}.jsonl") + offtopic
         assistant = open_assistant(folder, cache / f"idx-profile-{folder.name}", encoder)
-        qv = encode_cached(encoder, [q.question for q in questions], f"profile-{folder.name}", cache)
-        col = collect_cached(f"profile-{folder.name}", assistant, questions, qv, cache, pool)
-        out.append(Profile(folder.name, col, qv, GROUP_BASE + k))
+        col = collect_cached(f"profile-{folder.name}", assistant, questions, encoder, cache, pool)
+        out.append(Profile(folder.name, col, GROUP_BASE + k))
     return out
 
 

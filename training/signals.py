@@ -28,8 +28,10 @@ def reranked(col: Collected, i: int, raw: np.ndarray, weight: float) -> Reranked
     return Reranked(Candidates(np.arange(len(raw)), col.rows[i], col.x[i]), raw, score, order)
 
 
-def signal_rows(col: Collected, qvecs: np.ndarray, raws: list[np.ndarray], weight: float) -> np.ndarray:
-    """(questions, len(SIGNALS)) as ``TrustedSearch.search`` computes them over ``col``'s index."""
+def signal_rows(col: Collected, raws: list[np.ndarray], weight: float) -> np.ndarray:
+    """(questions, len(SIGNALS)) as ``TrustedSearch.search`` computes them over ``col``'s index, of its
+    questions as the runtime reads them there (``col.questions``, ``col.qvecs``)."""
+    qvecs = col.qvecs
     assistant = col.assistant
     retriever = assistant.retriever  # type: ignore[attr-defined]
     table = col.table or PassageTable(assistant.index, retriever.passage_texts)  # type: ignore[attr-defined]

