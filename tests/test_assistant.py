@@ -130,7 +130,7 @@ def test_a_question_is_analysed_once_from_the_vague_check_to_the_message(fake_as
         seen.append(text)
         return real(text)
 
-    for module in (qa.question, qa.assistant, qa.abstention, qa.reading):
+    for module in (qa.question, qa.reading, qa.abstention):
         monkeypatch.setattr(module, "analyze", counting)
     typos = "berapa gaji asisten mentri?"  # read as "menteri"; the document never names a salary
     results = fake_assistant.ask_many([typos, "apa itu?", "tugas asisten menteri luar negri"])
