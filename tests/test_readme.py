@@ -38,3 +38,37 @@ def test_the_exit_status_table_lists_every_exit_code_of_the_typed_errors() -> No
     typed = [errors.InputError, errors.CorpusError, errors.EncoderError, errors.IndexError_]
     codes = {cls.exit_code for cls in typed} | {errors.OutputError.exit_code, trees.ModelError.exit_code, 0}
     assert codes <= listed
+
+
+def _subcommand_flags() -> dict[str, list[tuple[str, ...]]]:
+    """Each command's options (the top level's as "qa"), each as the tuple of its spellings."""
+    import argparse
+
+    from qa.cli_args import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands = {"qa": parser, **subparsers.choices}
+    return {
+        name: [tuple(a.option_strings) for a in sub._actions if a.option_strings and a.dest != "help"]
+        for name, sub in commands.items()
+    }
+
+
+def test_every_flag_of_qa_help_is_documented() -> None:
+    """--window, --query-prefix, eval's -k and --worst, --version: in `qa --help`, not in the README."""
+    named = set(re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", README))
+    undocumented = sorted(
+        f"qa {name} {spellings[-1]}"
+        for name, options in _subcommand_flags().items()
+        for spellings in options
+        if not named.intersection(spellings)
+    )
+    assert undocumented == []
+
+
+def test_every_qa_environment_variable_is_documented() -> None:
+    """QA_MODEL, QA_QUERY_PREFIX, QA_PASSAGE_PREFIX and QA_WINDOW were read by qa and named nowhere here."""
+    sources = (p.read_text(encoding="utf-8") for p in (ROOT / "qa").rglob("*.py"))
+    read = {name for text in sources for name in re.findall(r"\bQA_[A-Z_]+\b", text)}
+    assert sorted(v for v in read if v not in README) == []
