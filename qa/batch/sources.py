@@ -127,7 +127,10 @@ def stream_head(stream: BinaryIO, size: int = 4096) -> tuple[BinaryIO, bytes]:
     """
     read = getattr(stream, "read1", None) or stream.read
     head = b""
-    while len(head) < size and (piece := read(size - len(head))):
+    while len(head) < size:
+        piece = read(size - len(head))
+        if not piece:  # the end, seen once: a terminal's Ctrl-D is not seen twice, so never read on
+            return io.BytesIO(head), head
         head += piece
     return io.BufferedReader(_Replayed(head, stream), BLOCK), head
 
