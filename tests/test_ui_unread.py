@@ -135,3 +135,31 @@ def test_a_bad_analytics_setting_is_one_line_before_gradio_reads_it() -> None:
     with pytest.raises(InputError, match="GRADIO_ANALYTICS_CACHE_FREQUENCY must be a whole number"):
         check_server_env({"GRADIO_ANALYTICS_CACHE_FREQUENCY": "often"})
     check_server_env({"GRADIO_ANALYTICS_CACHE_FREQUENCY": "5"})
+
+
+def _unread_of(demo):  # type: ignore[no-untyped-def]
+    """The :class:`~qa.ui.unread.Unread` of the server's ``RouteCheck``, found along its middleware."""
+    from qa.ui.routecheck import RouteCheck
+
+    layer = demo.server_app.middleware_stack
+    while not isinstance(layer, RouteCheck):
+        layer = layer.app
+    return layer.unread
+
+
+def test_streams_for_sessions_the_queue_never_held_leave_nothing_behind(served) -> None:
+    """Each stream opened for a session (or a ``/call`` event id) the queue does not hold was remembered
+    as a session last seen then, and only a later join's sweep forgot it: 600 such GETs with 5,000-character
+    sessions and no join kept 600 entries, 1.5 MB. Now a stream's end forgets a session the queue does not
+    hold; a session it holds is still remembered, and still bounded as before."""
+    url, demo, index = served
+    with httpx.Client(timeout=30) as client:
+        for _ in range(100):
+            client.get(f"{url}gradio_api/queue/data", params={"session_hash": uuid.uuid4().hex + "x" * 5000})
+            client.get(f"{url}gradio_api/call/ask/{uuid.uuid4().hex}")
+    assert len(_unread_of(demo).seen) == 0
+    assert _join(url, index, "s-held").status_code == 200
+    _settled(demo)
+    with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-held", timeout=30) as stream:
+        assert '"process_completed"' in stream.read().decode()
+    assert list(_unread_of(demo).seen) == ["s-held"]

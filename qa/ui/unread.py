@@ -88,7 +88,16 @@ class Unread:
             self.streams[session] -= 1
             if self.streams[session] <= 0:
                 del self.streams[session]
+                if not self._holds(session):  # a stream for a session the queue never held (or let go):
+                    self.seen.pop(session, None)  # kept, it grew ``seen`` with every such GET until a join
+                    return
             self.touch(session)
+
+    def _holds(self, session: str) -> bool:
+        queue = self._queue()
+        return queue is not None and (
+            session in queue.pending_messages_per_session or session in queue.pending_event_ids_session
+        )
 
     def session_of(self, event_id: str) -> str:
         """The session a ``GET /call/<api>/<event_id>`` reads, found as Gradio finds it."""
