@@ -163,3 +163,39 @@ def test_streams_for_sessions_the_queue_never_held_leave_nothing_behind(served) 
     with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-held", timeout=30) as stream:
         assert '"process_completed"' in stream.read().decode()
     assert list(_unread_of(demo).seen) == ["s-held"]
+
+
+class SlowQuestions(FakeEncoder):
+    """The fake encoder, taking ``delay`` seconds for each question (a long run, as a batch is)."""
+
+    delay = 0.0
+
+    def encode_queries(self, texts):  # type: ignore[no-untyped-def]
+        time.sleep(self.delay)
+        return super().encode_queries(texts)
+
+
+def test_a_run_longer_than_the_idle_time_keeps_its_answer(settings, tmp_path, monkeypatch) -> None:
+    """The idle time counted from when a session was first seen, not from when its answer came: a
+    ``POST /call/ask`` (or ``/call/batch``) running longer than ``IDLE_SECONDS`` lost its answer at the
+    first join anyone made after it finished, however soon its reader came for it. Now a session is idle
+    from when it was last seen with a question in flight."""
+    from qa.ui import unread
+
+    monkeypatch.setattr(unread, "IDLE_SECONDS", 0.6)
+    encoder = SlowQuestions()
+    app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, demo):
+        deps = httpx.get(f"{url}config").json()["dependencies"]
+        index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        encoder.delay = 1.5
+        event = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas asisten?"]}, timeout=30)
+        time.sleep(0.3)
+        with httpx.Client(timeout=30) as other:  # a join sweeps while the long question runs
+            other.post(f"{url}gradio_api/queue/join", json={
+                "data": ["apa?", 3, None], "fn_index": index, "session_hash": "s-other"})  # fmt: skip
+            _settled(demo)  # the long question is answered now, more than IDLE_SECONDS after it was seen
+            encoder.delay = 0.0
+            assert _join(url, index, "s-another").status_code == 200  # and a join sweeps again
+        text = httpx.get(f"{url}gradio_api/call/ask/{event.json()['event_id']}", timeout=30).text
+    assert "event: complete" in text, text
