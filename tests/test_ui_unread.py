@@ -90,13 +90,15 @@ def idle_soon(monkeypatch):
 
 
 def test_an_inbox_left_idle_goes_and_its_late_reader_is_told_so(idle_soon, served) -> None:
-    """Below the bounds an unread answer still goes once its session has been idle for ``IDLE_SECONDS``;
+    """Below the bounds an unread answer still goes once its session has been idle for ``IDLE_SECONDS``
+    (from the first sweep that saw it answered: section 52);
     a reader who comes back after that gets the stream's own "session not found", cleanly ended."""
     url, demo, index = served
     assert _join(url, index, "s-late").status_code == 200
     _settled(demo)
+    assert _join(url, index, "s-other").status_code == 200  # a join sweeps: s-late is answered, idle now
     time.sleep(0.5)
-    assert _join(url, index, "s-other").status_code == 200  # a join sweeps
+    assert _join(url, index, "s-other").status_code == 200  # and sweeps again
     assert "s-late" not in demo._queue.pending_messages_per_session
     assert "s-late" not in demo._queue.pending_event_ids_session
     with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-late", timeout=30) as stream:
@@ -199,3 +201,26 @@ def test_a_run_longer_than_the_idle_time_keeps_its_answer(settings, tmp_path, mo
             assert _join(url, index, "s-another").status_code == 200  # and a join sweeps again
         text = httpx.get(f"{url}gradio_api/call/ask/{event.json()['event_id']}", timeout=30).text
     assert "event: complete" in text, text
+
+
+def test_a_long_join_answered_with_no_sweep_during_its_run_keeps_its_answer(
+    settings, tmp_path, monkeypatch
+) -> None:
+    """As above, for a join naming its session when no other join swept while it ran: its session was
+    last seen at its join, and the first join after its answer dropped it."""
+    from qa.ui import unread
+
+    monkeypatch.setattr(unread, "IDLE_SECONDS", 0.6)
+    encoder = SlowQuestions()
+    app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, demo):
+        deps = httpx.get(f"{url}config").json()["dependencies"]
+        index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        encoder.delay = 1.5
+        assert _join(url, index, "s-long").status_code == 200
+        _settled(demo)
+        encoder.delay = 0.0
+        assert _join(url, index, "s-another").status_code == 200  # a join sweeps
+        with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-long", timeout=30) as stream:
+            text = stream.read().decode()
+    assert '"process_completed"' in text, text

@@ -77,6 +77,7 @@ class Unread:
         if not isinstance(session, str):
             return None  # /call without a session of its own: a new one, Gradio's to name
         self.touch(session)  # if Gradio refuses the join, the next sweep forgets it
+        self.busy.add(session)  # its question is in flight from now: idle only once it is answered
         count = self.unread(session)
         return TOO_MANY.format(count=count) if count >= self.per_session else None
 
