@@ -90,13 +90,15 @@ def idle_soon(monkeypatch):
 
 
 def test_an_inbox_left_idle_goes_and_its_late_reader_is_told_so(idle_soon, served) -> None:
-    """Below the bounds an unread answer still goes once its session has been idle for ``IDLE_SECONDS``;
+    """Below the bounds an unread answer still goes once its session has been idle for ``IDLE_SECONDS``
+    (from the first sweep that saw it answered: section 52);
     a reader who comes back after that gets the stream's own "session not found", cleanly ended."""
     url, demo, index = served
     assert _join(url, index, "s-late").status_code == 200
     _settled(demo)
+    assert _join(url, index, "s-other").status_code == 200  # a join sweeps: s-late is answered, idle now
     time.sleep(0.5)
-    assert _join(url, index, "s-other").status_code == 200  # a join sweeps
+    assert _join(url, index, "s-other").status_code == 200  # and sweeps again
     assert "s-late" not in demo._queue.pending_messages_per_session
     assert "s-late" not in demo._queue.pending_event_ids_session
     with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-late", timeout=30) as stream:
@@ -135,3 +137,90 @@ def test_a_bad_analytics_setting_is_one_line_before_gradio_reads_it() -> None:
     with pytest.raises(InputError, match="GRADIO_ANALYTICS_CACHE_FREQUENCY must be a whole number"):
         check_server_env({"GRADIO_ANALYTICS_CACHE_FREQUENCY": "often"})
     check_server_env({"GRADIO_ANALYTICS_CACHE_FREQUENCY": "5"})
+
+
+def _unread_of(demo):  # type: ignore[no-untyped-def]
+    """The :class:`~qa.ui.unread.Unread` of the server's ``RouteCheck``, found along its middleware."""
+    from qa.ui.routecheck import RouteCheck
+
+    layer = demo.server_app.middleware_stack
+    while not isinstance(layer, RouteCheck):
+        layer = layer.app
+    return layer.unread
+
+
+def test_streams_for_sessions_the_queue_never_held_leave_nothing_behind(served) -> None:
+    """Each stream opened for a session (or a ``/call`` event id) the queue does not hold was remembered
+    as a session last seen then, and only a later join's sweep forgot it: 600 such GETs with 5,000-character
+    sessions and no join kept 600 entries, 1.5 MB. Now a stream's end forgets a session the queue does not
+    hold; a session it holds is still remembered, and still bounded as before."""
+    url, demo, index = served
+    with httpx.Client(timeout=30) as client:
+        for _ in range(100):
+            client.get(f"{url}gradio_api/queue/data", params={"session_hash": uuid.uuid4().hex + "x" * 5000})
+            client.get(f"{url}gradio_api/call/ask/{uuid.uuid4().hex}")
+    assert len(_unread_of(demo).seen) == 0
+    assert _join(url, index, "s-held").status_code == 200
+    _settled(demo)
+    with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-held", timeout=30) as stream:
+        assert '"process_completed"' in stream.read().decode()
+    assert list(_unread_of(demo).seen) == ["s-held"]
+
+
+class SlowQuestions(FakeEncoder):
+    """The fake encoder, taking ``delay`` seconds for each question (a long run, as a batch is)."""
+
+    delay = 0.0
+
+    def encode_queries(self, texts):  # type: ignore[no-untyped-def]
+        time.sleep(self.delay)
+        return super().encode_queries(texts)
+
+
+def test_a_run_longer_than_the_idle_time_keeps_its_answer(settings, tmp_path, monkeypatch) -> None:
+    """The idle time counted from when a session was first seen, not from when its answer came: a
+    ``POST /call/ask`` (or ``/call/batch``) running longer than ``IDLE_SECONDS`` lost its answer at the
+    first join anyone made after it finished, however soon its reader came for it. Now a session is idle
+    from when it was last seen with a question in flight."""
+    from qa.ui import unread
+
+    monkeypatch.setattr(unread, "IDLE_SECONDS", 0.6)
+    encoder = SlowQuestions()
+    app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, demo):
+        deps = httpx.get(f"{url}config").json()["dependencies"]
+        index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        encoder.delay = 1.5
+        event = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas asisten?"]}, timeout=30)
+        time.sleep(0.3)
+        with httpx.Client(timeout=30) as other:  # a join sweeps while the long question runs
+            other.post(f"{url}gradio_api/queue/join", json={
+                "data": ["apa?", 3, None], "fn_index": index, "session_hash": "s-other"})  # fmt: skip
+            _settled(demo)  # the long question is answered now, more than IDLE_SECONDS after it was seen
+            encoder.delay = 0.0
+            assert _join(url, index, "s-another").status_code == 200  # and a join sweeps again
+        text = httpx.get(f"{url}gradio_api/call/ask/{event.json()['event_id']}", timeout=30).text
+    assert "event: complete" in text, text
+
+
+def test_a_long_join_answered_with_no_sweep_during_its_run_keeps_its_answer(
+    settings, tmp_path, monkeypatch
+) -> None:
+    """As above, for a join naming its session when no other join swept while it ran: its session was
+    last seen at its join, and the first join after its answer dropped it."""
+    from qa.ui import unread
+
+    monkeypatch.setattr(unread, "IDLE_SECONDS", 0.6)
+    encoder = SlowQuestions()
+    app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, demo):
+        deps = httpx.get(f"{url}config").json()["dependencies"]
+        index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        encoder.delay = 1.5
+        assert _join(url, index, "s-long").status_code == 200
+        _settled(demo)
+        encoder.delay = 0.0
+        assert _join(url, index, "s-another").status_code == 200  # a join sweeps
+        with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-long", timeout=30) as stream:
+            text = stream.read().decode()
+    assert '"process_completed"' in text, text

@@ -11,7 +11,8 @@ for one session (its inbox grows with every join) or for the event ids Gradio ke
   until its stream is read: the page and ``gradio_client`` read each answer as it comes, so they never
   reach it;
 - the inboxes of sessions that nobody reads, with no question in flight and no stream open, go after
-  ``idle`` seconds, or sooner, least recently used first, while more than ``total`` answers are unread.
+  ``idle`` seconds (counted from the sweep that first saw their last question answered: a run may take
+  longer than that), or sooner, least recently used first, while more than ``total`` answers are unread.
   A client that comes back for one later is told "session not found" in the stream, as for any
   session the queue does not hold.
 
@@ -49,6 +50,7 @@ class Unread:
         self.idle = IDLE_SECONDS if idle is None else idle
         self.seen: OrderedDict[str, float] = OrderedDict()  # session -> last join or stream, oldest first
         self.streams: Counter[str] = Counter()  # open streams per session
+        self.busy: set[str] = set()  # sessions with a question in flight at the last sweep
         self.dropped = 0  # sessions whose unread answers were dropped, for tests and logs
 
     def _queue(self) -> Any | None:
@@ -75,6 +77,7 @@ class Unread:
         if not isinstance(session, str):
             return None  # /call without a session of its own: a new one, Gradio's to name
         self.touch(session)  # if Gradio refuses the join, the next sweep forgets it
+        self.busy.add(session)  # its question is in flight from now: idle only once it is answered
         count = self.unread(session)
         return TOO_MANY.format(count=count) if count >= self.per_session else None
 
@@ -88,7 +91,16 @@ class Unread:
             self.streams[session] -= 1
             if self.streams[session] <= 0:
                 del self.streams[session]
+                if not self._holds(session):  # a stream for a session the queue never held (or let go):
+                    self.seen.pop(session, None)  # kept, it grew ``seen`` with every such GET until a join
+                    return
             self.touch(session)
+
+    def _holds(self, session: str) -> bool:
+        queue = self._queue()
+        return queue is not None and (
+            session in queue.pending_messages_per_session or session in queue.pending_event_ids_session
+        )
 
     def session_of(self, event_id: str) -> str:
         """The session a ``GET /call/<api>/<event_id>`` reads, found as Gradio finds it."""
@@ -118,6 +130,10 @@ class Unread:
         for session in set(inboxes).union(pending).difference(self.seen):
             self.touch(session)  # first seen now (made by Gradio before this ran, or by an in-process call)
         counts = {s: sum(1 for i in ids if i not in running) for s, ids in pending.items()}
+        busy = {s for s, count in counts.items() if count < len(pending[s])}
+        for session in self.busy.difference(busy).intersection(pending):
+            self.touch(session)  # answered since the last sweep: idle from now, not from its join
+        self.busy = busy
         now, waiting, dropped = self.clock(), sum(counts.values()), 0
         for session, seen in list(self.seen.items()):  # least recently used first
             if now - seen < self.idle and waiting <= self.total:
