@@ -163,6 +163,14 @@ def write_docx_chunk(path: Path, chunk: bytes, content_type: str, before: str = 
     return path
 
 
+def _write_runs(pdf, runs: list[tuple[str, bool]]) -> None:  # type: ignore[no-untyped-def]
+    """Text runs (text, superscript?) on an fpdf2 page, the position set back to the line after them."""
+    for text, superscript in runs:
+        pdf.char_vpos = "SUP" if superscript else "LINE"
+        pdf.write(6, text)
+    pdf.char_vpos = "LINE"
+
+
 def write_noted_pdf(path: Path, runs: list[tuple[str, bool]], notes: list[str]) -> Path:
     """A page of text ``runs`` (text, superscript?) and, below, ``notes`` set small, as a word
     processor sets footnotes."""
@@ -171,10 +179,7 @@ def write_noted_pdf(path: Path, runs: list[tuple[str, bool]], notes: list[str]) 
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
-    for text, superscript in runs:
-        pdf.char_vpos = "SUP" if superscript else "LINE"
-        pdf.write(6, text)
-    pdf.char_vpos = "LINE"
+    _write_runs(pdf, runs)
     pdf.ln(12)
     pdf.set_font("helvetica", size=9)
     for note in notes:
@@ -306,10 +311,7 @@ def write_endnoted_pdf(
     for runs in pages:
         pdf.add_page()
         pdf.set_font("helvetica", size=12)
-        for text, superscript in runs:
-            pdf.char_vpos = "SUP" if superscript else "LINE"
-            pdf.write(6, text)
-        pdf.char_vpos = "LINE"
+        _write_runs(pdf, runs)
     pdf.add_page()
     pdf.set_font("helvetica", "B", size=12)
     pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")

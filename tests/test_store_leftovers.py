@@ -157,33 +157,12 @@ def test_a_sentence_transformers_model_changed_in_place_makes_its_index_stale(tm
 
 @pytest.fixture
 def milvus_server(tmp_path):
-    """A real Milvus gRPC server in its own process (Milvus Lite's engine: `python -m milvus_lite
-    server`), on a free loopback port; yields (uri, process)."""
-    import signal
-    import socket
-    import time
+    """A real Milvus gRPC server in its own process (``tests.milvus_helpers.milvus_server``); yields
+    (the URI of a database ``kb`` on it, the process)."""
+    from .milvus_helpers import milvus_server
 
-    pytest.importorskip("milvus_lite")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(tmp_path / "srv"),
-               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "the Milvus server did not start"
-                time.sleep(0.2)
-        yield f"milvus://127.0.0.1:{port}/kb", proc
-    finally:
-        proc.send_signal(signal.SIGCONT)
-        proc.kill()
-        proc.wait(timeout=30)
+    with milvus_server(tmp_path) as (uri, proc):
+        yield f"{uri}/kb", proc
 
 
 @pytest.mark.slow

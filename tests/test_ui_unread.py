@@ -22,10 +22,15 @@ def served(settings, tmp_path, capfd, monkeypatch):
     monkeypatch.setattr(unread, "TOTAL", 10)
     app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
     with serving(app) as (url, demo):
-        deps = httpx.get(f"{url}config").json()["dependencies"]
-        index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        index = _ask_index(url)
         yield url, demo, index
     assert "Traceback" not in capfd.readouterr().err
+
+
+def _ask_index(url: str) -> int:
+    """The ``fn_index`` of the page's ``/ask`` event, as Gradio's page and client find it."""
+    deps = httpx.get(f"{url}config").json()["dependencies"]
+    return next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
 
 
 def _settled(demo) -> None:  # type: ignore[no-untyped-def]
@@ -188,8 +193,7 @@ def test_a_run_longer_than_the_idle_time_keeps_its_answer(settings, tmp_path, mo
     encoder = SlowQuestions()
     app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
     with serving(app) as (url, demo):
-        deps = httpx.get(f"{url}config").json()["dependencies"]
-        index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        index = _ask_index(url)
         encoder.delay = 1.5
         event = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas asisten?"]}, timeout=30)
         time.sleep(0.3)
@@ -214,8 +218,7 @@ def test_a_long_join_answered_with_no_sweep_during_its_run_keeps_its_answer(
     encoder = SlowQuestions()
     app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
     with serving(app) as (url, demo):
-        deps = httpx.get(f"{url}config").json()["dependencies"]
-        index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        index = _ask_index(url)
         encoder.delay = 1.5
         assert _join(url, index, "s-long").status_code == 200
         _settled(demo)
