@@ -9,7 +9,7 @@ for one session (its inbox grows with every join) or for the event ids Gradio ke
 
 - a session may hold at most ``per_session`` answers nobody has read; a further join is refused (429)
   until its stream is read: the page and ``gradio_client`` read each answer as it comes, so they never
-  reach it;
+  reach it (a burst of ``gradio_client`` may land before its stream opens: see ``PER_SESSION``);
 - the inboxes of sessions that nobody reads, with no question in flight and no stream open, go after
   ``idle`` seconds (counted from the sweep that first saw their last question answered: a run may take
   longer than that), or sooner, least recently used first, while more than ``total`` answers are unread.
@@ -28,7 +28,11 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-PER_SESSION = 16  # twice the questions a session may have waiting (qa.ui.asking); the page reads as it goes
+# A refusal is an answer too: gradio_client posts a burst from up to 40 threads (its default
+# ``max_workers``) and opens the session's one stream after the first join returns, so on a loaded
+# machine a burst's answers and refusals can all land before the stream reads them. Each thread waits
+# for its answer through that stream, so no more than 40 can wait unread for a client that reads.
+PER_SESSION = 64
 TOTAL = 1000  # about 10 MB of answers nobody has read, across all sessions
 IDLE_SECONDS = 5 * 60.0  # longer than a person takes to copy an event id from one curl to the next
 TOO_MANY = (
