@@ -255,3 +255,31 @@ def test_a_paragraph_set_larger_than_the_body_is_one_paragraph(tmp_path: Path) -
     placed += [(58 + 5 * i, line) for i, line in enumerate(body)]
     e = read_pdf(write_placed_pdf(tmp_path / "pedoman.pdf", placed, sizes=[15] * len(lead)))
     assert e.text.splitlines() == [" ".join(lead), " ".join(body)]
+
+
+def test_three_columns_drawn_line_across_line_are_read_column_by_column(tmp_path: Path) -> None:
+    """Section 59: a page in three columns drawn line across line read its first column whole and the
+    other two line across line, "Cuti tahunan diberikan Honor penerjemah lepas paling lama ..." (left
+    in section 50: the gutter was found once). A side holding a gutter of its own is split again, and
+    the columns' lines are joined at the columns' width, not the page's (a line across the page below
+    made every column line "short", each sentence ending at a line end a paragraph)."""
+    import textwrap
+
+    columns = [
+        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur. "
+        "Dokumen yang berasal dari negara asing harus dilegalisasi lebih dahulu oleh kedutaan besar",
+        "sebelum diserahkan. Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun bagi "
+        "setiap pegawai tetap yang sudah bekerja paling sedikit satu tahun",
+        "tanpa terputus. Honor penerjemah lepas dibayar setelah pekerjaan selesai dan diperiksa oleh "
+        "kepala bagian yang membawahi urusan bahasa di kantor perwakilan.",
+    ]
+    wrapped = [textwrap.wrap(column, 30) for column in columns]
+    rows = [tuple(w[i] if i < len(w) else "" for w in wrapped) for i in range(max(map(len, wrapped)))]
+    closing = "Pedoman ini berlaku sejak tanggal ditetapkan oleh kepala kantor perwakilan di luar negeri."
+    e = read_pdf(write_across_pdf(tmp_path / "pedoman.pdf", "Ketentuan Pegawai", rows, closing, (10, 75, 140)))
+    assert e.text.splitlines() == ["Ketentuan Pegawai", " ".join(columns), closing]
+    table = [("Jenis layanan", "Satuan", "Tarif per hari"), ("Simultan", "Hari", "Rp2.000.000"),
+             ("Konsekutif", "Hari", "Rp1.500.000"), ("Bisik", "Jam", "Rp1.000.000"),
+             ("Tertulis", "Halaman", "Rp300.000")]  # fmt: skip
+    e = read_pdf(write_across_pdf(tmp_path / "tarif.pdf", "Tarif", table, xs=(10, 75, 140)))
+    assert e.text.replace("\n", " ").startswith("Tarif Jenis layanan Satuan Tarif per hari Simultan Hari")

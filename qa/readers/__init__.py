@@ -88,7 +88,7 @@ READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
     ".md": Reader("markdown", "markdown-it-py", "v9"),
     ".markdown": Reader("markdown", "markdown-it-py", "v9"),
-    ".pdf": Reader("pdf", "pypdf", "v9"),
+    ".pdf": Reader("pdf", "pypdf", "v10"),
     ".docx": Reader("docx", "python-docx", "v4"),
     ".html": Reader("html", "trafilatura", "v10"),
     ".htm": Reader("html", "trafilatura", "v10"),
