@@ -331,7 +331,11 @@ def write_endnoted_pdf(
 
 
 def write_across_pdf(
-    path: Path, title: str, rows: Sequence[tuple[str, ...]], closing: str = "", xs: Sequence[float] = (10, 110)
+    path: Path,
+    title: str,
+    rows: Sequence[tuple[str, ...]],
+    closing: str = "",
+    xs: Sequence[float] = (10, 110),
 ) -> Path:
     """A page whose columns (two, or one per place in ``xs``) are drawn line across line (each row: the
     left column's line, then the next one's at the same height), as some producers draw columns and
