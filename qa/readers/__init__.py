@@ -89,7 +89,7 @@ READERS: dict[str, Reader] = {
     ".md": Reader("markdown", "markdown-it-py", "v9"),
     ".markdown": Reader("markdown", "markdown-it-py", "v9"),
     ".pdf": Reader("pdf", "pypdf", "v10"),
-    ".docx": Reader("docx", "python-docx", "v4"),
+    ".docx": Reader("docx", "python-docx", "v5"),
     ".html": Reader("html", "trafilatura", "v10"),
     ".htm": Reader("html", "trafilatura", "v10"),
 }
