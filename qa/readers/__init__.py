@@ -98,12 +98,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v9"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v9"),
+    ".md": Reader("markdown", "markdown-it-py", "v10"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v10"),
     ".pdf": Reader("pdf", "pypdf", "v10"),
     ".docx": Reader("docx", "python-docx", "v5"),
-    ".html": Reader("html", "trafilatura", "v10"),
-    ".htm": Reader("html", "trafilatura", "v10"),
+    ".html": Reader("html", "trafilatura", "v11"),
+    ".htm": Reader("html", "trafilatura", "v11"),
 }
 SUFFIXES = tuple(READERS)
 
