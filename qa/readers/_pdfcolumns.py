@@ -51,7 +51,8 @@ def page_text(runs: list[Run]) -> str:
 def _split(lines: list[list[Run]]) -> tuple[list[list[Run]], list[list[list[Run]]], list[list[Run]]] | None:
     """The lines above the columns, the columns' lines (left to right), and the lines below them; ``None``
     when no gutter runs down the lines. A side that holds a gutter of its own is split again (a page in
-    three columns: the gutter found first may be either of its two), when all its lines are in columns."""
+    three columns: the gutter found first may be either of its two), when all its lines are in columns
+    of prose."""
     gutter = _gutter(lines)
     if gutter is None:
         return None
@@ -78,9 +79,10 @@ def _split(lines: list[list[Run]]) -> tuple[list[list[Run]], list[list[list[Run]
         else:  # a line across the page below the columns: a footer, a closing paragraph
             bottom.append(line)
     columns: list[list[list[Run]]] = []
-    for side in (left, right):
+    for side in (left, right):  # a side split again only into columns of prose (not a table in a column)
         inner = _split(side)
-        columns.extend(inner[1] if inner is not None and not inner[0] and not inner[2] else [side])
+        whole = inner is not None and not inner[0] and not inner[2]
+        columns.extend(inner[1] if whole and all(_wrapped(_texts(c)) for c in inner[1]) else [side])
     return top, columns, bottom
 
 
