@@ -3,7 +3,7 @@
 A PDF stores lines, not paragraphs, and the chunker ends a sentence at every line break, so lines
 are joined back into paragraphs (qa/readers/_pdflines.py). Note markers set as superscripts are taken
 off the words they follow, footnotes' and endnotes' alike (qa/readers/_pdftext.py); the space a page
-leaves between paragraphs, lost in pypdf's text, and two columns drawn line across line are read from
+leaves between paragraphs, lost in pypdf's text, and columns drawn line across line are read from
 the runs' places (qa/readers/_pdfcolumns.py); running headers and footers, printed page numbers and
 the entries of a table of contents are dropped (qa/readers/_pdfpages.py). A page is a section: its
 number is the passage's location. A few scanned pages among typed ones are named in a warning.
