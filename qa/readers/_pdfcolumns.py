@@ -81,8 +81,8 @@ def _split(lines: list[list[Run]]) -> tuple[list[list[Run]], list[list[list[Run]
     columns: list[list[list[Run]]] = []
     for side in (left, right):  # a side split again only into columns of prose (not a table in a column)
         inner = _split(side)
-        whole = inner is not None and not inner[0] and not inner[2]
-        columns.extend(inner[1] if whole and all(_wrapped(_texts(c)) for c in inner[1]) else [side])
+        parts = inner[1] if inner is not None and not inner[0] and not inner[2] else [side]
+        columns.extend(parts if all(_wrapped(_texts(c)) for c in parts) else [side])
     return top, columns, bottom
 
 
