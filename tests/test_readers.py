@@ -221,7 +221,7 @@ def test_plain_text_is_unchanged(tmp_path: Path) -> None:
         ("kosong.pdf", lambda p: write_blank_pdf(p, pages=0), "PDF without pages"),
         ("rusak.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj garbage"), "not a readable PDF"),
         ("rusak.docx", lambda p: p.write_bytes(b"PK\x03\x04 bukan zip"), "not a readable Word document"),
-        ("teks.docx", lambda p: p.write_text("ini teks biasa", encoding="utf-8"), "not a readable Word"),
+        ("teks.docx", lambda p: p.write_text("ini teks biasa", encoding="utf-8"), "plain text, not a .docx"),
         ("terkunci.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600)), "password-protected"),
         ("kosong.html", lambda p: p.write_text("<html><nav>menu</nav></html>"), "no main text"),
         ("kode.md", lambda p: p.write_text("# Judul\n\n```\nkode\n```\n"), "no text outside headings"),

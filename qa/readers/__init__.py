@@ -66,8 +66,20 @@ class Reader:
     version: str  # our own extraction rules; bump when they change
 
     def read(self, raw: bytes, name: str) -> Extracted:
+        """The reader's reading; when it refuses the file and the bytes are of another kind than the
+        name says (an HTML page saved as .pdf, an .odt renamed .docx), the refusal names that kind."""
+        from ..errors import CorpusError
+
         fn: Callable[[bytes, str], Extracted] = import_module(f"{__name__}.{self.module}").read
-        return fn(raw, name)
+        try:
+            return fn(raw, name)
+        except CorpusError:
+            from ._sniff import mismatch
+
+            found = mismatch(raw, name)
+            if found is None:
+                raise
+            raise CorpusError(*found) from None
 
     def describe(self) -> dict:
         from importlib.metadata import PackageNotFoundError, version
@@ -86,12 +98,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v9"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v9"),
-    ".pdf": Reader("pdf", "pypdf", "v9"),
-    ".docx": Reader("docx", "python-docx", "v4"),
-    ".html": Reader("html", "trafilatura", "v10"),
-    ".htm": Reader("html", "trafilatura", "v10"),
+    ".md": Reader("markdown", "markdown-it-py", "v10"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v10"),
+    ".pdf": Reader("pdf", "pypdf", "v10"),
+    ".docx": Reader("docx", "python-docx", "v5"),
+    ".html": Reader("html", "trafilatura", "v11"),
+    ".htm": Reader("html", "trafilatura", "v11"),
 }
 SUFFIXES = tuple(READERS)
 

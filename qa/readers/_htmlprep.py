@@ -13,13 +13,14 @@ import re
 
 from ._htmlblocks import BLOCK, HEADINGS
 from ._htmlpre import read_preformatted
-from ._htmltables import mark_header_rows
+from ._htmltables import mark_header_rows, note_bands
 
 
 def prepare(root, page: bool = True) -> None:
     """``root`` (an lxml.html tree: a page, or with ``page`` false a piece of one) without templates and
     note markers, paragraphs apart (see the functions). ``page`` is kept for the callers' symmetry."""
     read_word_notes(root)  # before drop_templates takes the styles that mark them
+    note_bands(root)  # so do a table's header band's
     drop_templates(root)
     settle_aria_hidden(root)
     drop_note_markers(root)

@@ -8,7 +8,9 @@ bold first row is a header only when its cells read as labels of the columns bel
 amount, and in some column unlike the cells under it in kind (a word above numbers, dates or
 sentences, a year above amounts, capitals above mixed case) or shorter than each of them ("Jabatan"
 above "Kepala Bagian", "Staf Ahli"). A bold row just like the rows below ("**Budi** **Jakarta**"
-above "Sari Bandung") is a row.
+above "Sari Bandung") is a row, unless it is also set apart as a band (centred, or on a background,
+where no row below is): labels as long as the cells ("Nama", "Kota" above "Budi", "Jakarta") are
+told from a top entry by nothing else.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def mark_header_rows(root) -> None:
         texts = [_words(c.text_content()) for c in cells]
         bold = len(cells) >= 2 and any(texts) and texts == [_bold_text(c) for c in cells]
         below = [[_words(c.text_content()) for c in row if c.tag == "td"] for row in rows[1:]]
-        if in_head or (bold and _labels(texts, below)):
+        if in_head or (bold and (_labels(texts, below) or _banded(rows, texts))):
             for cell in cells:
                 cell.tag = "th"
 
@@ -61,6 +63,50 @@ def _labels(first: list[str], below: list[list[str]]) -> bool:
         if label and cells and all(len(cell.split()) > len(label.split()) for cell in cells):
             return True  # a label shorter than every value under it: "Jabatan" above "Kepala Bagian"
     return False
+
+
+def _banded(rows: list, first: list[str]) -> bool:
+    """Whether a bold first row is also set apart as a band (centred, or on a background) that no row
+    below shares, over two rows at least: a header's band, as templates and Word's table styles set
+    it. A top entry set off is set off in weight; rows striped in turn share their stripes. Distinct
+    cells, none an amount, as for ``_labels``."""
+    named = [t for t in first if t]
+    if len(rows) < 3 or len(set(named)) < len(named) or any(_AMOUNT.fullmatch(t) for t in named):
+        return False
+    band = _band(rows[0])
+    return bool(band) and all(_band(row) != band for row in rows[1:])
+
+
+def _band(row) -> tuple[str, ...]:
+    """How a row is set besides its type: centring and background, on the row or on every one of its
+    cells."""
+    cells = [c for c in row if c.tag in ("td", "th")]
+    marks = []
+    for name, test in (
+        ("centre", lambda e: (e.get("align") or "").lower() == "center" or e.get(_CENTRED) is not None),
+        ("background", lambda e: bool(e.get("bgcolor")) or e.get(_BACKGROUND) is not None),
+    ):
+        if test(row) or (cells and all(test(c) for c in cells)):
+            marks.append(name)
+    return tuple(marks)
+
+
+_CENTRED, _BACKGROUND = "qa-centred", "qa-background"  # what a row's or cell's style said, kept
+
+
+def note_bands(root) -> None:
+    """Keep what the ``style`` of rows and cells says of a band (centred text, a background) as
+    attributes of our own: the styles are dropped before the header rows are marked (see
+    qa/readers/_htmlprep.py's ``drop_templates``)."""
+    for element in root.iter("tr", "td", "th"):
+        style = {
+            key.strip().lower(): value.strip().lower()
+            for key, _, value in (d.partition(":") for d in (element.get("style") or "").split(";"))
+        }
+        if style.get("text-align") == "center":
+            element.set(_CENTRED, "")
+        if style.get("background-color") or style.get("background"):
+            element.set(_BACKGROUND, "")
 
 
 def _kind(text: str) -> str:

@@ -1,9 +1,10 @@
-"""A page's layout from the places of its runs: the space between paragraphs, and two columns.
+"""A page's layout from the places of its runs: the space between paragraphs, and columns.
 
 pypdf writes a page's lines one after the other, so the space a page leaves between two paragraphs
 (or above a heading) is lost; the runs' heights give it back as a blank line.
 
-A page set in two columns is read column by column, when its producer drew them line across line.
+A page set in two or more columns is read column by column, when its producer drew them line across
+line.
 
 pypdf writes text in the order the page draws it. Most producers draw a column to its end before the
 next, but some draw each line across the page (a left line, then the right one at the same height),
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ._pdflines import paragraphs
 from ._pdftext import Run
 
 MIN_LINES = 4  # lines holding text on both sides of the gutter, at least
@@ -30,19 +32,34 @@ GLYPH = 0.5  # the average width of a glyph, in ems: how far a run reaches, roug
 
 
 def page_text(runs: list[Run]) -> str:
-    """The page's text from its runs: column by column when it is set in two columns drawn line across
-    line, else as pypdf gives it."""
+    """The page's text from its runs: column by column when it is set in columns (two, three or more)
+    drawn line across line, else as pypdf gives it."""
     text = "".join(run.text for run in runs)
     lines = _lines(runs)
     if lines is None:
         return text
+    split = _split(lines)
+    if split is None:
+        return _spaced(text, lines)
+    top, columns, bottom = split
+    if not all(_wrapped(_texts(column)) for column in columns):
+        return _spaced(text, lines)  # a table: its rows read across, as before
+    flowing = paragraphs([line for column in columns for line in _texts(column)])
+    return "\n\n".join(["\n".join(_texts(top)), *flowing, "\n".join(_texts(bottom))]).strip("\n")
+
+
+def _split(lines: list[list[Run]]) -> tuple[list[list[Run]], list[list[list[Run]]], list[list[Run]]] | None:
+    """The lines above the columns, the columns' lines (left to right), and the lines below them; ``None``
+    when no gutter runs down the lines. A side that holds a gutter of its own is split again (a page in
+    three columns: the gutter found first may be either of its two), when all its lines are in columns
+    of prose."""
     gutter = _gutter(lines)
     if gutter is None:
-        return _spaced(text, lines)
+        return None
     two_sided = [line for line in lines if _sides(line, gutter) == (True, True)]
     at_gutter = sum(1 for line in two_sided if any(abs(run.x - gutter - 1.0) <= 1.0 for run in line))
     if at_gutter < ALIGNED * len(two_sided):  # words placed one by one, one of them at that place by chance
-        return _spaced(text, lines)
+        return None
     first = lines.index(two_sided[0])
     top, rest = lines[:first], lines[first:]
     left: list[list[Run]] = []
@@ -61,10 +78,12 @@ def page_text(runs: list[Run]) -> str:
             left.append(line)
         else:  # a line across the page below the columns: a footer, a closing paragraph
             bottom.append(line)
-    columns = [_texts(left), _texts(right)]
-    if not all(_wrapped(column) for column in columns):
-        return _spaced(text, lines)  # a table: its rows read across, as before
-    return "\n".join(_texts(top) + columns[0] + columns[1] + _texts(bottom))
+    columns: list[list[list[Run]]] = []
+    for side in (left, right):  # a side split again only into columns of prose (not a table in a column)
+        inner = _split(side)
+        parts = inner[1] if inner is not None and not inner[0] and not inner[2] else [side]
+        columns.extend(parts if all(_wrapped(_texts(c)) for c in parts) else [side])
+    return top, columns, bottom
 
 
 def _spaced(text: str, lines: list[list[Run]]) -> str:

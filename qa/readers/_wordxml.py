@@ -81,6 +81,12 @@ def inline(element, into: Inline | None = None) -> Inline:
     return out
 
 
+def mark_deleted(p) -> bool:
+    """Whether paragraph ``p``'s mark is a tracked deletion: what is left of its text runs on into the
+    next paragraph, as Word shows the document once the change is accepted."""
+    return p.find(f"{W}pPr/{W}rPr/{W}del") is not None
+
+
 def _is_hidden(run) -> bool:
     """A run formatted as hidden text (``w:vanish``; ``w:webHidden`` is shown when printed, so it stays)."""
     vanish = run.find(f"{W}rPr/{W}vanish")

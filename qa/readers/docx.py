@@ -6,7 +6,8 @@ paragraphs under it instead of being a passage. Table rows become sentences nami
 The text itself is read from the XML (qa/readers/_wordxml.py): content controls, tracked insertions,
 text boxes, nested tables, footnotes, equations, SmartArt diagrams and embedded HTML (``w:altChunk``,
 read by qa/readers/_altchunk.py) are part of the document; headers and footers are not (like a PDF's running
-lines), nor is text formatted as hidden. Any failure on a malformed file is the file's error, named.
+lines), nor is text formatted as hidden; tracked changes read as accepted (a paragraph whose mark is
+deleted runs on into the next). Any failure on a malformed file is the file's error, named.
 """
 
 from __future__ import annotations
@@ -213,8 +214,24 @@ def _extract(document, name: str) -> Extracted:
             for line in wordxml.diagram_boxes(parse_xml(part.blob)) if part is not None else ():
                 blocks.add(line, headings=headings)
 
+    carried: list[wordxml.Inline] = []  # paragraphs whose mark is a tracked deletion: they run on
+
+    def add_anchored(contents: list[wordxml.Inline], headings: list[str]) -> None:
+        for content in contents:  # what paragraphs hold besides their text, after it
+            add_boxes(content.boxes, headings)
+            add_diagrams(content.diagrams, headings)
+            add_notes(content.notes, headings)
+        carried.clear()
+
+    def flush(headings: list[str]) -> None:  # carried text before a table, or at the end: a paragraph
+        if carried:
+            blocks.add(" ".join(c.text for c in carried), headings=headings)
+            add_anchored(list(carried), headings)
+
     for item in wordxml.blocks(document.element.body):
         headings = [h for _, h in path]
+        if item.tag != wordxml.P:
+            flush(headings)
         if item.tag == wordxml.ALT_CHUNK:
             path = read_chunk(document.part.related_parts[item.get(wordxml.R_ID)], blocks, path, name)
             continue
@@ -226,15 +243,18 @@ def _extract(document, name: str) -> Extracted:
             continue
         if item.style in contents:
             continue  # a table of contents outside a content control: its entries repeat the headings
-        level = heading_level(item, levels)
         content = wordxml.inline(item)
+        if wordxml.mark_deleted(item) and content.text:
+            carried.append(content)  # Word joins it to the next paragraph, which keeps its own style
+            continue
+        content.parts[:0] = [c.text + " " for c in carried]
+        level = heading_level(item, levels)
         text = f"{numbers[item]} {content.text}".strip() if item in numbers else content.text
         if level is None:
             blocks.add(text if content.text else "", headings=headings)  # a number alone says nothing
         elif text:
             path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
             headings = [h for _, h in path]
-        add_boxes(content.boxes, headings)
-        add_diagrams(content.diagrams, headings)
-        add_notes(content.notes, headings)
+        add_anchored([*carried, content], headings)
+    flush([h for _, h in path])
     return blocks.build(name, "holds no text outside headings")

@@ -6,7 +6,7 @@ line or a ``<details>`` tag is never an answer). Text inside inline code, links 
 as it is part of its sentence, and so does the text of a raw HTML block (``<div>``, ``<details>``, a
 README's ``<p align="center">``), read as the HTML reader reads a page's blocks. Footnotes (GitHub's
 and Pandoc's ``[^1]``, not CommonMark) are read as GitHub shows them: the marker off its word, the note
-a paragraph of its own.
+a paragraph of its own; a task list's boxes and an alert's kind (GitHub's "[x]", "[!NOTE]") are marks.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ _FRONT_MATTER = re.compile(
     re.DOTALL,
 )
 _SKIPPED_INLINE = {"html_inline", "image"}
+# GitHub's marks at the start of a block, drawn as a checkbox or a title, not read: a task list item's
+# box ("- [x] Isi formulir.") and an alert's kind ("> [!NOTE]" above a quotation).
+_OPENING_MARK = {
+    "list_item_open": re.compile(r"\A\[[ xX]\]\s+(?=\S)"),
+    "blockquote_open": re.compile(r"\A\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE),
+}
 # A footnote's definition ("[^1]: text", up to 3 spaces in) and its references ("resmi[^1]"); only labels
 # the document defines are markers, as GitHub reads them (an undefined "[^x]" is text).
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*", re.MULTILINE)
@@ -112,6 +118,7 @@ def read(raw: bytes, name: str) -> Extracted:
     level: int | None = None  # set while inside a heading
     rows: list[list[str]] | None = None  # set while inside a table
     has_header = False
+    mark: re.Pattern[str] | None = None  # the mark a block just opened may start with
     try:
         tokens = _parser().parse(source)
     except _TooDeep:
@@ -121,6 +128,8 @@ def read(raw: bytes, name: str) -> Extracted:
             "flatten the nesting: the text below that depth could not be read",
         ) from None
     for tok in tokens:
+        if tok.type in _OPENING_MARK:
+            mark = _OPENING_MARK[tok.type]
         if tok.type == "heading_open":
             level = int(tok.tag[1:])
         elif tok.type == "heading_close":
@@ -137,6 +146,7 @@ def read(raw: bytes, name: str) -> Extracted:
             rows = None
         elif tok.type == "inline":
             text = " ".join(_inline_text(tok, notes).split())  # a note's marker off its word
+            text, mark = (mark.sub("", text, count=1) if mark is not None else text), None
             if level is not None:
                 path = [(lv, h) for lv, h in path if lv < level]
                 if text:

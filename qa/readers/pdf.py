@@ -3,7 +3,7 @@
 A PDF stores lines, not paragraphs, and the chunker ends a sentence at every line break, so lines
 are joined back into paragraphs (qa/readers/_pdflines.py). Note markers set as superscripts are taken
 off the words they follow, footnotes' and endnotes' alike (qa/readers/_pdftext.py); the space a page
-leaves between paragraphs, lost in pypdf's text, and two columns drawn line across line are read from
+leaves between paragraphs, lost in pypdf's text, and columns drawn line across line are read from
 the runs' places (qa/readers/_pdfcolumns.py); running headers and footers, printed page numbers and
 the entries of a table of contents are dropped (qa/readers/_pdfpages.py). A page is a section: its
 number is the passage's location. A few scanned pages among typed ones are named in a warning.
@@ -26,6 +26,10 @@ from ._pdftext import Run, draws_images, form_lines, page_runs, without_markers
 
 MAX_PAGE_CONTENT = 4 * 2**20  # bytes of (inflated) drawing instructions per page: see _content_size
 MAX_DOCUMENT_CONTENT = 128 * 2**20  # and per document (a 1,000-page report has ~50 MB)
+# Pages per document: each costs 0.5-4 ms and its runs' memory whatever it holds (20,000 pages of one
+# line sharing one content stream, a 3 MB file, took 10 s of CPU and 230 MB; the content limit above
+# let a 150 MB file of a million such pages run for minutes into gigabytes).
+MAX_PAGES = 10_000
 SETTINGS = {"edge_lines": EDGE_LINES, "repeated_share": REPEATED_SHARE, "short_line": SHORT_LINE,
             "heading_line": HEADING_LINE}  # fmt: skip
 
@@ -103,6 +107,11 @@ def _read(raw: bytes, name: str) -> Extracted:
     scanned: list[int] = []  # pages that are pictures without text: scans
     total = 0
     try:
+        if len(reader.pages) > MAX_PAGES:
+            raise CorpusError(
+                f"corpus file {name} has {len(reader.pages):,} pages (at most {MAX_PAGES:,} are read)",
+                "split it into smaller PDFs, e.g. qpdf --split-pages=1000 in.pdf part.pdf",
+            )
         for page in reader.pages:
             total += _content_size(page, name, len(drawn) + 1)
             if total > MAX_DOCUMENT_CONTENT:

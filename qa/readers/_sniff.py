@@ -1,0 +1,92 @@
+"""What a file's bytes are, whatever its name says: for a refusal that names the way out.
+
+A file whose suffix lies (an HTML page saved as ``.pdf`` by a browser's "Save as", a LibreOffice
+``.odt`` renamed to ``.docx``, a scan's ``.png`` renamed to ``.pdf``) failed in its reader with the
+library's words ("not a readable PDF (Stream has ended unexpectedly)", "There is no item named
+'[Content_Types].xml' in the archive"), the host left to guess. The first bytes tell the common
+formats apart (their signatures, and a zip's member names); only a reader's refusal asks, so a file
+that reads is read as before.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import PurePosixPath
+
+_HTML = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+_CONVERT = "open it in LibreOffice or Word and save it as .docx, or export it to PDF"
+
+
+def kind(raw: bytes) -> tuple[str, str | None, str | None]:
+    """(what the bytes are, for people; the suffix that reads them, if one does; a hint otherwise)."""
+    head = raw[:1024]
+    if b"%PDF-" in head:
+        return "a PDF", ".pdf", None
+    if raw.startswith(b"PK\x03\x04"):
+        return _zipped(raw)
+    if raw.startswith(_OLE):
+        return "an old Office file (.doc, .xls, .ppt) or a password-protected one", None, _CONVERT
+    if raw.startswith(b"{\\rtf"):
+        return "an RTF document", None, _CONVERT
+    if raw.startswith(_IMAGES):
+        return "a picture", None, "run OCR on it first, e.g. ocrmypdf --image-dpi 300 scan.png text.pdf"
+    if _HTML.match(head):
+        return "an HTML page", ".html", None
+    if b"\x00" not in head:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "plain text", ".txt", None
+    return "", None, None  # not known here (UTF-16 text, a damaged file): the reader's refusal stands
+
+
+def _zipped(raw: bytes) -> tuple[str, str | None, str | None]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = set(archive.namelist())
+            mimetype = (
+                archive.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
+            )
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, KeyError):
+        return "", None, None  # a damaged one: the reader says what failed
+    if "word/document.xml" in names:
+        return "a Word document", ".docx", None
+    if mimetype.startswith("application/vnd.oasis.opendocument"):
+        return f"an OpenDocument file ({mimetype.rsplit('.', 1)[-1]})", None, _CONVERT
+    if mimetype == "application/epub+zip":
+        return "an EPUB book", None, "convert it to PDF or .docx (e.g. with Calibre's ebook-convert)"
+    for folder, what in (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint presentation")):
+        if any(n.startswith(folder) for n in names):
+            return what, None, "save or export its text as .docx or PDF"
+    return "a zip archive", None, "unpack it and put the documents it holds in the corpus"
+
+
+def mismatch(raw: bytes, name: str) -> tuple[str, str] | None:
+    """(message, hint) when ``name``'s suffix lies about what its bytes are, else ``None`` (a text file
+    that holds HTML or plain text is what a .txt or .md may hold)."""
+    path = PurePosixPath(name)
+    suffix = path.suffix.lower()
+    if not raw.strip():
+        return (
+            f"corpus file {name} is empty ({len(raw)} bytes)",
+            "add text to it or remove it from the corpus",
+        )
+    what, reads_as, hint = kind(raw)
+    if not what or (suffix == ".docx" and raw.startswith(_OLE)):  # the Word reader names an OLE file
+        return None
+    if reads_as == suffix or (suffix in _TEXT_SUFFIXES and reads_as in (".txt", ".html")):
+        return None  # the reader's own refusal says what is wrong
+    if suffix in (".html", ".htm") and reads_as in (".txt", ".html"):
+        return None
+    if reads_as is not None:
+        hint = f"rename it to {path.stem}{reads_as}"
+    return f"corpus file {name} is {what}, not a {suffix} file as its name says", hint or _CONVERT
