@@ -42,6 +42,13 @@ _SIGNATURE = re.compile(
 )
 # "@admin", "@bot_kantor": whom the message is addressed to (an e-mail address has a word before its "@").
 _MENTION = re.compile(r"(?<![^\s(\[])@[^\W_][\w.]*")
+# A mention is an address where a vocative stands: opening the message or a sentence, set off by a comma,
+# or closing the message after its last mark ("… ? @bot") or without one. After a word of a sentence and
+# before its mark it is one of its words ("apa tugas @asisten menteri?", "apa tugas @diplomat?"): its
+# "@" goes, its word stays. Looked at in a bounded window either side (linear in the message).
+_ADDRESS_BEFORE = re.compile(r"(?:^|[?!.,;:(\[]|@[\w.]+)\s*$")
+_ADDRESS_AFTER = re.compile(r"^\s*(?:$|[,;:)\]]|@)")
+_MENTION_WINDOW = 40
 _HASHTAG = re.compile(r"(?<![^\s(\[])#(?=[^\W_])")
 _TAG = re.compile(r"#[^\W_]\w*")
 _TOKEN = re.compile(r"\S+")
@@ -59,7 +66,7 @@ def plain_message(text: str, names_something: Callable[[str], bool] | None = Non
     to its word and a shouted message in lower case; ``text`` itself when it has none of these."""
     plain = _MARKER.sub(" ", text)
     plain = _SIGNATURE.sub("", plain)
-    plain = _MENTION.sub(" ", plain)
+    plain = _MENTION.sub(_without_mention, plain)
     untagged = _without_closing_tags(plain)
     weigh = names_something if untagged != plain else None
     if any(c.isalnum() for c in untagged) and (  # "#pustakawan #tugas" alone keeps its words
@@ -71,6 +78,18 @@ def plain_message(text: str, names_something: Callable[[str], bool] | None = Non
     if _shouted(plain):  # one character for one ("İ".lower() is two): the text never grows
         plain = "".join(c.lower() if len(c.lower()) == 1 else c for c in plain)
     return text if plain == text else plain.strip()
+
+
+def _without_mention(m: re.Match[str]) -> str:
+    """An address mention left out; a mention inside a sentence kept as its word (without the "@")."""
+    text, start, end = m.string, m.start(), m.end()
+    before = text[max(0, start - _MENTION_WINDOW) : start]
+    after = text[end : end + _MENTION_WINDOW]
+    if start <= _MENTION_WINDOW and not before.strip():
+        return " "
+    if _ADDRESS_BEFORE.search(before) or _ADDRESS_AFTER.match(after):
+        return " "
+    return m.group()[1:]
 
 
 def _joined_nya(m: re.Match[str]) -> str:
