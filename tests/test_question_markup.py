@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
         ("3. Apakah penyuluh ikut merancang program?", "Apakah penyuluh ikut merancang program?"),
         ("(2) apa tujuan pustakawan?", "apa tujuan pustakawan?"),
         ("b) apa tugas pustakawan?", "apa tugas pustakawan?"),
+        ("a. apa tugas pustakawan?", "apa tugas pustakawan?"),  # a small letter before a question word
+        ("c. Siapa atasan pustakawan?", "Siapa atasan pustakawan?"),
         ("Q: apakah asisten perlu bernegosiasi?", "apakah asisten perlu bernegosiasi?"),
         ("Pertanyaan saya: apakah pustakawan membantu?", "apakah pustakawan membantu?"),
         ("Tanya: apa tugas asisten?", "apa tugas asisten?"),
@@ -69,6 +71,8 @@ def test_list_numbers_labels_mentions_tags_and_shouting_are_not_the_question(typ
         "apa tugas asisten? - dan diplomat?",  # a dash before a question is no signature
         "Budi Santoso - apa tugas pustakawan?",
         "apa tugas pustakawan?",
+        "e. coli itu bakteri apa?",  # an initial typed in lower case (section 56)
+        "s. aureus menyebabkan penyakit apa?",
     ],
 )
 def test_what_is_no_markup_stays_as_typed(question: str) -> None:
@@ -140,6 +144,9 @@ def test_a_mention_between_words_of_a_sentence_is_a_word(typed: str, plain: str)
         " #a" * 8000,
         "@a " * 8000 + "x",
         "x @a" * 8000 + "x",  # mentions between words (section 56)
+        "? a." + " " * 8000 + "b",  # the word after a small letter (section 56)
+        "? a. b " * 4000,
+        "Ibu, " + "a, " * 5000 + "dan b",  # a list after an address word (section 56)
         "?" + "#ab " * 5000 + ". x",
         "? 1. " * 4000,
         "a nya " * 4000,
@@ -198,6 +205,8 @@ def test_a_message_shows_a_short_word_without_its_nya() -> None:
         ("Pak Budi, apa tugas asisten menteri?", "apa tugas asisten menteri?"),
         ("Halo pak apa tugas asisten?", "apa tugas asisten?"),
         ("apa tugas asisten menteri, pak?", "apa tugas asisten menteri, ?"),
+        ("pak, bu, apa tugas asisten menteri?", "apa tugas asisten menteri?"),  # section 56: "bu" stayed
+        ("Pak, bu, kak, apa tugas asisten?", "apa tugas asisten?"),
     ],
 )
 def test_a_vocative_is_not_what_is_asked(message: str, question: str) -> None:
@@ -210,6 +219,15 @@ def test_a_vocative_is_not_what_is_asked(message: str, question: str) -> None:
 )
 def test_an_address_word_that_is_the_subject_stays(question: str) -> None:
     assert without_chat(question) == question
+
+
+@pytest.mark.parametrize(
+    "question", ["Ibu, bapak, dan anak tinggal di mana?", "Bos, manajer, atau staf yang menyusun laporan?"]
+)
+def test_an_address_word_opening_a_list_is_its_first_item(question: str) -> None:
+    # section 56: "Ibu," was read as a vocative, so the list lost its first item
+    assert without_chat(question) == question
+    assert analyze(question).focus_words[0] in {"ibu", "bos"}
 
 
 @pytest.mark.slow
