@@ -313,3 +313,11 @@ def test_real_model_reads_a_mention_inside_the_question_as_its_word(pustakawan_a
     assert not result.abstained and result.passages[0].text.startswith("Tugas utama seorang pustakawan")
     unanswerable = pustakawan_assistant.ask("berapa gaji @pustakawan senior?")
     assert unanswerable.abstained and "gaji" in unanswerable.message
+
+
+@pytest.mark.slow
+def test_real_model_answers_behind_vocatives_in_a_row(real_assistant) -> None:
+    # "bu" was read as a word the document lacks: abstained at 0.32, "Dokumen tidak menyebut bu."
+    result = real_assistant.ask("pak, bu, apa tugas asisten menteri?")
+    assert not result.abstained, (result.confidence, result.message)
+    assert result.passages[0].text.startswith("Tugas utama")
