@@ -45,6 +45,9 @@ _OPENING_VOCATIVE = re.compile(
     rf"\W*(?P<term>{_NAMED}(?:\s+(?i:mau|boleh|numpang))?)(?![^\W_])\s*(?P<set_off>[,!:])?"
 )
 _CLOSING_VOCATIVE = re.compile(rf",\s*(?P<term>{_NAMED})\W*$")
+_VOCATIVES_IN_A_ROW = 3
+# After an opening address word and its comma: more words set off by commas closed by a conjunction.
+_ENUMERATION = re.compile(r"\s*[^\W\d_]+\s*,\s*(?:[^\W\d_]+\s*,\s*){0,8}(?i:dan|atau|serta|and|or)\s")
 # Words that carry a question only together with something else: a connective ("jadi gimana?", "terus?"),
 # a follow-up to a previous answer the assistant does not keep ("yang lain?", "contohnya?", "tell me
 # more", "how come?"), a bare plea for help or information ("bisa bantu?", "minta info"), small talk
@@ -129,11 +132,20 @@ def without_chat(text: str) -> str:
 def _without_vocatives(typed: str, chatless: str) -> str:
     """``chatless`` with the words addressing someone blanked where they stand as a vocative: opening the
     message set off by a comma ("Pak, apa …?", "bu mau tanya, …", "Pak Budi, …") or right after a
-    greeting ("Halo pak apa …?"), or closing it after a comma ("…, bu?"). Elsewhere they are words
-    ("Pak RT tugasnya apa?", "harga mas", "mas kawin")."""
-    opening = _OPENING_VOCATIVE.match(chatless)
-    if opening and (opening.group("set_off") or any(c.isalnum() for c in typed[: opening.start("term")])):
-        chatless = _blank_words(chatless, opening)
+    greeting ("Halo pak apa …?"), a few in a row ("pak, bu, …"), or closing it after a comma ("…, bu?").
+    Elsewhere they are words ("Pak RT tugasnya apa?", "harga mas", "mas kawin"), and so is the first of
+    a list ("Ibu, bapak, dan anak …"; section 56)."""
+    pos = 0
+    for turn in range(_VOCATIVES_IN_A_ROW):  # "pak, bu, apa …?": each set off by a comma
+        opening = _OPENING_VOCATIVE.match(chatless, pos)
+        greeted = not turn and opening and any(c.isalnum() for c in typed[: opening.start("term")])
+        if not opening or not (opening.group("set_off") or greeted):
+            break
+        if opening.group("set_off") == "," and _ENUMERATION.match(chatless, opening.end()):
+            break  # "Ibu, bapak, dan anak tinggal di mana?": the first of a list, not an address
+        chatless, pos = _blank_words(chatless, opening), opening.end()
+        if not opening.group("set_off"):
+            break
     closing = _CLOSING_VOCATIVE.search(chatless)
     return _blank_words(chatless, closing) if closing else chatless
 

@@ -16,13 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .question_words import is_question_word
+
 # A list number or letter ("1.", "2)", "(3)", "a.", "#1"), an exercise's number ("Soal 3:", "No. 4"), a
 # label saying "question" ("Q:", "Tanya:", "Pertanyaan saya:", "Question 2:") or an e-mail's ("RE:",
 # "Fwd:") opening the message or a sentence after "?" / "!": followed by a space, so "1.000 buku" and
 # "2,5 juta" stay. "Soal" without a number is left alone: "Soal cuti: berapa harinya?" names the topic, and
 # so is a number not set off by a mark ("Nomor 3 itu apa?", "Soal 3 tentang apa?"; "No. 4" is a label).
 # A capital with a full stop is a name's initial ("M. Nuh menjabat …?", "T. B. Simatupang …"), not a list
-# letter nor a label ("Q:", "T)", "q." are).
+# letter nor a label ("Q:", "T)", "q." are). A small letter with a full stop is a list letter before what
+# opens a sentence (a capital, a question word: "a. apa tugas …?"); before another small word it is an
+# initial typed in lower case ("e. coli itu bakteri apa?", "s. aureus"), see ``_marker_or_initial``.
 _MARKER = re.compile(
     r"(?:(?<![\s\S])|(?<=[?!]\s))\s*"
     r"(?:\(?(?:\d{1,2}|[a-z])[.)]|\(?[A-Z]\)|#\d{1,2}"
@@ -42,9 +46,18 @@ _SIGNATURE = re.compile(
 )
 # "@admin", "@bot_kantor": whom the message is addressed to (an e-mail address has a word before its "@").
 _MENTION = re.compile(r"(?<![^\s(\[])@[^\W_][\w.]*")
+# A mention is an address where a vocative stands: opening the message or a sentence, set off by a comma,
+# or closing the message after its last mark ("… ? @bot") or without one. After a word of a sentence and
+# before its mark it is one of its words ("apa tugas @asisten menteri?", "apa tugas @diplomat?"): its
+# "@" goes, its word stays. Looked at in a bounded window either side (linear in the message).
+_ADDRESS_BEFORE = re.compile(r"(?:^|[?!.,;:(\[]|@[\w.]+)\s*$")
+_ADDRESS_AFTER = re.compile(r"^\s*(?:$|[,;:)\]]|@)")
+_MENTION_WINDOW = 40
 _HASHTAG = re.compile(r"(?<![^\s(\[])#(?=[^\W_])")
 _TAG = re.compile(r"#[^\W_]\w*")
 _TOKEN = re.compile(r"\S+")
+_SMALL_INITIAL = re.compile(r"\s*[a-z]\.")
+_NEXT_WORD = re.compile(r"\s+([^\W_]+)")
 # Chat writes the possessive apart ("org nya", "bos nya"): read as the word's own -nya, not a word.
 # After an acronym it is left out: "KTPnya" is no word the index holds ("KTP nya" is "KTP").
 _DETACHED_NYA = re.compile(r"(?<=[^\W\d_])\s+nya(?![^\W_-])")
@@ -57,9 +70,9 @@ def plain_message(text: str, names_something: Callable[[str], bool] | None = Non
     hashtags (an inner hashtag keeps its word; the closing ones too when, ``names_something`` says, the
     message names nothing without them: "Apa itu #MeToo" asks about the tag), with a detached "nya" joined
     to its word and a shouted message in lower case; ``text`` itself when it has none of these."""
-    plain = _MARKER.sub(" ", text)
+    plain = _MARKER.sub(_marker_or_initial, text)
     plain = _SIGNATURE.sub("", plain)
-    plain = _MENTION.sub(" ", plain)
+    plain = _MENTION.sub(_without_mention, plain)
     untagged = _without_closing_tags(plain)
     weigh = names_something if untagged != plain else None
     if any(c.isalnum() for c in untagged) and (  # "#pustakawan #tugas" alone keeps its words
@@ -71,6 +84,30 @@ def plain_message(text: str, names_something: Callable[[str], bool] | None = Non
     if _shouted(plain):  # one character for one ("İ".lower() is two): the text never grows
         plain = "".join(c.lower() if len(c.lower()) == 1 else c for c in plain)
     return text if plain == text else plain.strip()
+
+
+def _marker_or_initial(m: re.Match[str]) -> str:
+    """A list number, letter or label taken away; a small letter with a full stop kept when the word after
+    it does not open a sentence (an initial: "e. coli")."""
+    marker = m.group()
+    if _SMALL_INITIAL.fullmatch(marker):
+        after = _NEXT_WORD.match(m.string, m.end())
+        word = after.group(1) if after else ""
+        if word[:1].islower() and not is_question_word(word.lower()):
+            return marker
+    return " "
+
+
+def _without_mention(m: re.Match[str]) -> str:
+    """An address mention left out; a mention inside a sentence kept as its word (without the "@")."""
+    text, start, end = m.string, m.start(), m.end()
+    before = text[max(0, start - _MENTION_WINDOW) : start]
+    after = text[end : end + _MENTION_WINDOW]
+    if start <= _MENTION_WINDOW and not before.strip():
+        return " "
+    if _ADDRESS_BEFORE.search(before) or _ADDRESS_AFTER.match(after):
+        return " "
+    return m.group()[1:]
 
 
 def _joined_nya(m: re.Match[str]) -> str:

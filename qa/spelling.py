@@ -7,7 +7,9 @@ letters, that is a corpus word with one vowel left out (chat spelling drops vowe
 diplmat) or with two neighbouring letters swapped (thaun), both after the first letter, is read as that
 word when exactly one corpus word fits, or one clearly more frequent than the others, and that word is no
 function word ("merek", brand, is not "mereka") and the typed one does not open with ng-/ny- as chat
-words do ("ngeri", scary, is not "negeri"; section 40). A letter added or replaced is not guessed:
+words do ("ngeri", scary, is not "negeri"; section 40), and the typed word is no word of the dictionary
+(``qa.wordlist``: "makan", eat, is not the corpus's "makna"; "darma" not "drama"; section 56). A letter
+added or replaced is not guessed:
 without a dictionary of the language, "makan" (eat) would become the corpus's "akan", "malam" (night)
 "dalam", "tenis" "jenis" (measured on the stored questions, docs/reliability.md section 39). Numbers,
 names (capitalised inside the question), acronyms, function, question and chat words, and English
@@ -26,6 +28,7 @@ from .question import _GENERIC_WORDS
 from .question_chat import EMPTY_ALONE
 from .question_names import NUMBER_WORDS
 from .question_words import WORD_RE, is_question_word
+from .wordlist import is_indonesian_word
 
 MIN_LETTERS = 5  # shorter words have too many neighbours one typo away ("bank", "bang", "bagi")
 LONG_WORD = 7  # a vowel left out at the end or beside another vowel is guessed from this many letters on
@@ -37,6 +40,9 @@ CHAT_VERB_PREFIXES = ("di", "ng", "ny")
 # A chat verb of a stored training question (guru-sd's) the shipped models learnt as typed: kept apart from
 # TRAINED_AS_TYPED (typos) and gone, like it, when the models are retrained reading it formally.
 TRAINED_CHAT_VERBS = frozenset({"dibutuhin"})
+# Real words the shipped models learnt read as a corpus word (penerjemah's off-topic "kucing boleh makan
+# cokelat?" as "makna"), before the dictionary kept real words: still read so until they are retrained.
+TRAINED_AS_CORRECTED = frozenset({"makan"})
 CHAT_VERB_LETTERS = 8  # "dijamin", "dingin" are shorter
 CHAT_VERB_STEM = 4  # letters of the stem a chat verb must have for its formal form to be guessed
 CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
@@ -97,7 +103,7 @@ class Speller:
         """The corpus word ``low`` is one typo away from, or None (known, too short, none or ambiguous)."""
         if len(low) < MIN_LETTERS or not low.isalpha() or low in _LEAVE or is_question_word(low):
             return None
-        if self.knows(low):
+        if self.knows(low) or (low not in TRAINED_AS_CORRECTED and is_indonesian_word(low)):
             return None
         if formal := self._chat_verb(low):
             return formal
