@@ -71,3 +71,56 @@ def test_eval_and_calibrate_refuse_a_line_too_long_with_one_line_and_exit_2(sett
                        cwd=ROOT, text=True, timeout=120)  # fmt: skip
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert f"{f}:2: line is too long (3000000 characters)" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [("A1,Apa tugas asisten\nA2,Berapa gaji asisten\n", ["A1", "A2"]),
+     ("Q-01,Apa tugas asisten?\nQ-02,Berapa gaji asisten?\n", ["Q-01", "Q-02"]),
+     ("1.,Apa tugas asisten\n2.,Berapa gaji asisten\n", ["1.", "2."]),
+     ("No.1\tApa tugas asisten\nNo.2\tBerapa gaji asisten\n", ["No.1", "No.2"])],
+    ids=["letter-digit", "code-with-question-marks", "list-number-with-dot", "tab-separated"],
+)  # fmt: skip
+def test_an_id_column_of_codes_in_a_headerless_table_is_not_the_question(tmp_path, text, ids) -> None:
+    """Section 49 left it: ids such as "A1" or "Q-01" in column 1 of a header-less table were asked (each
+    "too vague"), and with question marks the whole line "Q-01,Apa …?" was. An id is one short word with a
+    digit and no "?", as a number is one: a column of nothing else labels the rows, the text is asked."""
+    from qa.batch import read_questions
+
+    src = tmp_path / ("soal.tsv" if "\t" in text else "soal.csv")
+    src.write_text(text, encoding="utf-8")
+    notes: list[str] = []
+    records = list(read_questions(src, warn=notes.append))
+    assert [r.question.rstrip("?") for r in records] == ["Apa tugas asisten", "Berapa gaji asisten"]
+    assert [r.extra for r in records] == [{"column_1": i} for i in ids]
+    assert len(notes) == 1 and "column 1 holds only ids (one word with a digit each" in notes[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("K3?,keselamatan kerja\nCOVID-19?,penyakit\n", ["K3?", "COVID-19?"]),  # a "?": a question
+     ("Apa itu K3,A1\nApa tugas asisten,A2\n", ["Apa itu K3", "Apa tugas asisten"]),  # ids after the text
+     ("A1,Apa tugas asisten\nApa itu K3,Berapa gaji\n", ["A1", "Apa itu K3"])],
+    ids=["one-word-questions", "ids-in-column-2", "not-every-row-a-code"],
+)  # fmt: skip
+def test_text_is_never_taken_for_an_id(tmp_path, text, asked) -> None:
+    """The other way round: one-word questions with their "?", a column of words beside ids, a column
+    where some cell is words: column 1 is asked as before, with the warning "asking column 1"."""
+    from qa.batch import read_questions
+
+    src = tmp_path / "soal.csv"
+    src.write_text(text, encoding="utf-8")
+    assert [r.question for r in read_questions(src)][:2] == asked
+
+
+def test_a_header_over_a_column_of_ids_is_a_header(tmp_path) -> None:
+    """"Kode,Teks" over "A1,Apa tugas asisten": the header names an id column (a label over codes, as "No"
+    over numbers), so the one text column is asked; it was all asked as data, "Kode" the first question."""
+    from qa.batch import read_questions
+
+    src = tmp_path / "soal.csv"
+    src.write_text("Kode,Teks\nA1,Apa tugas asisten\nA2,Berapa gaji asisten\n", encoding="utf-8")
+    notes: list[str] = []
+    asked = [r.question for r in read_questions(src, warn=notes.append)]
+    assert asked == ["Apa tugas asisten", "Berapa gaji asisten"]
+    assert len(notes) == 1 and "asking column 'Teks'" in notes[0]
