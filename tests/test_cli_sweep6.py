@@ -124,3 +124,30 @@ def test_a_header_over_a_column_of_ids_is_a_header(tmp_path) -> None:
     asked = [r.question for r in read_questions(src, warn=notes.append)]
     assert asked == ["Apa tugas asisten", "Berapa gaji asisten"]
     assert len(notes) == 1 and "asking column 'Teks'" in notes[0]
+
+
+def _qa(settings, *args: str, **kw) -> subprocess.CompletedProcess:  # noqa: ANN003 - subprocess.run's
+    env = qa_env(settings.corpus_dir, settings.index_dir, **kw.pop("env", {}))
+    return subprocess.run([*qa_command(real=False), *args], capture_output=True, env=env, cwd=ROOT, text=True,
+                          timeout=kw.pop("timeout", 120), **kw)  # fmt: skip
+
+
+def test_an_output_inside_an_index_build_folder_is_refused_before_it_breaks_the_index(settings, tmp_path):
+    """``-o index/<build>/answers.jsonl``: the batch wrote its lock there, the index's own check then
+    refused the index ("the files … are not the ones its manifest lists", exit 5, hint: rebuild), and the
+    rebuild it advised removes the folder with whatever the user put in it. A folder qa made (marked as
+    its own) is no place for an output: refused before anything, exit 2; the index still answers."""
+    src = tmp_path / "soal.txt"
+    src.write_text("apa tugas asisten?\n", encoding="utf-8")
+    assert _qa(settings, "index").returncode == 0
+    build = next(p for p in settings.index_dir.iterdir() if p.is_dir())
+    for out in (build / "jawaban.jsonl", build / "lexical" / "baru" / "jawaban.csv"):
+        r = _qa(settings, "batch", str(src), "-o", str(out))
+        assert r.returncode == 2 and "a folder qa made for an index: the next build removes it" in r.stderr
+        assert "Traceback" not in r.stderr and not out.exists() and not out.parent.with_name("baru").exists()
+    r = _qa(settings, "ask", "--json", "apa tugas asisten?")
+    assert r.returncode == 0, r.stderr
+    r = _qa(settings, "batch", str(src), "-o", str(settings.index_dir / "jawaban.jsonl"))
+    assert r.returncode == 0, r.stderr  # beside the builds, in the index folder itself: kept by rebuilds
+    assert _qa(settings, "index", "--force").returncode == 0
+    assert (settings.index_dir / "jawaban.jsonl").exists()
