@@ -151,3 +151,25 @@ def test_an_output_inside_an_index_build_folder_is_refused_before_it_breaks_the_
     assert r.returncode == 0, r.stderr  # beside the builds, in the index folder itself: kept by rebuilds
     assert _qa(settings, "index", "--force").returncode == 0
     assert (settings.index_dir / "jawaban.jsonl").exists()
+
+
+def test_resume_never_cuts_a_whole_line_someone_else_added_to_a_jsonl_output(settings, tmp_path) -> None:
+    """A note typed into an output ("cek lagi besok") between its records was taken for a torn write:
+    ``--resume`` cut the file there, the note and every record after it gone (answered again). A torn
+    write of ours is only the last line, unended, or a crash's zero-filled block; a whole line that is
+    neither is refused by number, the file left whole, as a foreign JSON object already was. A blank line
+    between records is kept, a torn tail still cut (real CLI)."""
+    src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
+    src.write_text("apa tugas asisten?\nsiapa atasannya?\nberapa gaji asisten?\n", encoding="utf-8")
+    assert _qa(settings, "batch", str(src), "-o", str(out)).returncode == 0
+    whole = out.read_bytes()
+    first, second, third = whole.splitlines(keepends=True)
+    out.write_bytes(first + b"cek lagi besok\n" + second + third)
+    r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+    assert r.returncode == 2 and "(line 2 is not an answer qa wrote)" in r.stderr, r.stderr
+    assert out.read_bytes() == first + b"cek lagi besok\n" + second + third
+    for damaged in (first + b"\n" + second + third[:40], first + second + b"\0" * 4096 + b"\n"):
+        out.write_bytes(damaged)
+        r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+        assert r.returncode == 0, r.stderr
+        assert [json.loads(x)["id"] for x in out.read_bytes().splitlines() if x.strip()] == ["1", "2", "3"]
