@@ -173,3 +173,17 @@ def test_resume_never_cuts_a_whole_line_someone_else_added_to_a_jsonl_output(set
         r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
         assert r.returncode == 0, r.stderr
         assert [json.loads(x)["id"] for x in out.read_bytes().splitlines() if x.strip()] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("below", [False, True], ids=["the-link", "a-folder-below-it"])
+def test_an_index_folder_through_a_dangling_link_says_so(settings, tmp_path, below) -> None:
+    """``QA_INDEX`` a symbolic link to a folder not there (a moved or unmounted disk): the build said
+    "cannot write the index folder …: No such file or directory", hint "make it writable", which fits
+    nothing. It names the link and where it points; nothing is made, the link is left as it was."""
+    link = tmp_path / "idx"
+    link.symlink_to(tmp_path / "disk" / "qa-index")
+    index = link / "sub" if below else link
+    r = _qa(settings, "index", env={"QA_INDEX": str(index)})
+    assert r.returncode == 5 and "Traceback" not in r.stderr, r.stderr
+    assert f"a symbolic link to {tmp_path / 'disk' / 'qa-index'}, which is not there" in r.stderr
+    assert "create the folder it points to" in r.stderr and not (tmp_path / "disk").exists()
