@@ -5,9 +5,11 @@ and ``qa build`` met next. Each test failed on the code before its fix."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tracemalloc
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -187,3 +189,35 @@ def test_an_index_folder_through_a_dangling_link_says_so(settings, tmp_path, bel
     assert r.returncode == 5 and "Traceback" not in r.stderr, r.stderr
     assert f"a symbolic link to {tmp_path / 'disk' / 'qa-index'}, which is not there" in r.stderr
     assert "create the folder it points to" in r.stderr and not (tmp_path / "disk").exists()
+
+
+def test_an_output_on_a_read_only_file_system_says_so(tmp_path, monkeypatch) -> None:
+    """An output folder on a read-only mount (a write-protected USB stick, a container's read-only
+    layer) was refused as "Permission denied", which sends a user to ``chmod``, which cannot help."""
+    from qa.batch import destination
+    from qa.errors import InputError
+
+    real = os.statvfs
+    monkeypatch.setattr(os, "access", lambda p, mode: False)
+    monkeypatch.setattr(os, "statvfs", lambda p: SimpleNamespace(f_flag=real(p).f_flag | os.ST_RDONLY))
+    with pytest.raises(InputError, match=r"cannot write output \(Read-only file system\)") as caught:
+        destination.open_writer(tmp_path / "sub" / "jawaban.jsonl", resume=False, force=False)
+    assert caught.value.hint == "choose another output path with -o"
+
+
+def test_a_real_read_only_mount_is_named_for_an_output_and_an_index(settings, tmp_path) -> None:
+    """The same on a real read-only tmpfs (needs the right to mount: root in a container, else skipped)."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)],
+                      capture_output=True).returncode != 0:  # fmt: skip
+        pytest.skip("cannot mount a file system here")
+    try:
+        src = tmp_path / "soal.txt"
+        src.write_text("apa tugas asisten?\n", encoding="utf-8")
+        r = _qa(settings, "batch", str(src), "-o", str(ro / "jawaban.jsonl"))
+        assert r.returncode == 2 and "cannot write output (Read-only file system)" in r.stderr, r.stderr
+        r = _qa(settings, "index", env={"QA_INDEX": str(ro / "idx")})
+        assert r.returncode == 5 and "Read-only file system" in r.stderr and "Traceback" not in r.stderr
+    finally:
+        subprocess.run(["umount", str(ro)], check=True)
