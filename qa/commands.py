@@ -136,9 +136,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .errors import InputError
     from .evaluation import evaluate, format_report, read_jsonl
+    from .labelled import refuse_one_file_in_two_roles
 
     if args.worst < 0:
         raise InputError(f"--worst must be 0 or more, got {args.worst}")
+    # one file in two roles (``qa eval /dev/stdin --offtopic /dev/stdin < f``): each question scored as both
+    kinds = [("FILE", args.labelled), ("--offtopic", args.offtopic), ("--unanswerable", args.unanswerable)]
+    refuse_one_file_in_two_roles([*kinds, ("--content-free", args.content_free)])
     labelled = read_jsonl(args.labelled, need_expected=True)
     others = {
         kind: read_jsonl(path, need_expected=False, allow_empty=kind == "content_free") if path else None

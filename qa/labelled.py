@@ -11,6 +11,7 @@ file is (``qa.batch.sources``: blocks, each line kept up to MAX_LINE_BYTES): it 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -56,6 +57,20 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 def _check_text(value: str, path: Path, n: int, what: str) -> None:
     if _SURROGATE.search(value):
         raise InputError(f"{path}:{n}: {what} holds an invalid Unicode escape (lone surrogate)")
+
+
+def refuse_one_file_in_two_roles(roles: list[tuple[str, Path | None]]) -> None:
+    """Refuse one file named for two kinds of question (by any name: ``/dev/stdin`` twice, a link): every
+    question was scored as answerable and as off-topic at once, and the report said nothing."""
+    named = [(flag, Path(path)) for flag, path in roles if path is not None]
+    for i, (flag, path) in enumerate(named):
+        for other, earlier in named[:i]:
+            with contextlib.suppress(OSError):
+                if path.samefile(earlier):
+                    raise InputError(
+                        f"{flag} {path} is the same file as {other} {earlier}: a question is of one kind",
+                        "give each kind of question its own file",
+                    )
 
 
 def read_jsonl(path: Path, need_expected: bool, allow_empty: bool = False) -> list[Labelled]:

@@ -221,3 +221,22 @@ def test_a_real_read_only_mount_is_named_for_an_output_and_an_index(settings, tm
         assert r.returncode == 5 and "Read-only file system" in r.stderr and "Traceback" not in r.stderr
     finally:
         subprocess.run(["umount", str(ro)], check=True)
+
+
+@pytest.mark.parametrize("how", ["stdin-twice", "a-link"])
+def test_eval_refuses_one_file_named_for_two_kinds_of_question(settings, tmp_path, how) -> None:
+    """``qa eval /dev/stdin --offtopic /dev/stdin < set.jsonl`` (or the set and a link to it): every question
+    was scored as answerable and as off-topic at once, the report's off-topic worst cases the answerable
+    questions, exit 0. One file is one kind of question: refused before the model loads, exit 2
+    (``qa calibrate`` already refused the shared questions). Two files sharing a question stay allowed:
+    the FacQA half-corpus sets ask one question of two passages."""
+    f = tmp_path / "set.jsonl"
+    f.write_text(GOOD + "\n", encoding="utf-8")
+    if how == "a-link":
+        (tmp_path / "off.jsonl").symlink_to(f)
+        r = _qa(settings, "eval", str(f), "--unanswerable", str(tmp_path / "off.jsonl"))
+    else:
+        with f.open("rb") as stdin:
+            r = _qa(settings, "eval", "/dev/stdin", "--offtopic", "/dev/stdin", stdin=stdin)
+    assert r.returncode == 2 and "is the same file as FILE" in r.stderr, r.stderr
+    assert not settings.index_dir.exists()  # refused before any index is built
