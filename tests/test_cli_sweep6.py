@@ -240,3 +240,39 @@ def test_eval_refuses_one_file_named_for_two_kinds_of_question(settings, tmp_pat
             r = _qa(settings, "eval", "/dev/stdin", "--offtopic", "/dev/stdin", stdin=stdin)
     assert r.returncode == 2 and "is the same file as FILE" in r.stderr, r.stderr
     assert not settings.index_dir.exists()  # refused before any index is built
+
+
+def test_resume_refuses_a_foreign_output_with_a_huge_line_in_bounded_memory(tmp_path, monkeypatch) -> None:
+    """Section 41 left it: ``--resume`` scanned the output with Python's line reader, so a foreign file
+    named as the output (a 1 GB log line) was read whole before it was refused. Lines are read in blocks,
+    kept up to SCAN_LINE_BYTES (patched small here; 32 MiB, far above any record of ours): one longer is
+    someone else's, refused by number, the file left whole."""
+    from qa.batch import outputs
+    from qa.errors import InputError
+
+    monkeypatch.setattr(outputs, "SCAN_LINE_BYTES", 1 << 20)
+    out = tmp_path / "jawaban.jsonl"
+    with out.open("wb") as fh:
+        fh.write(b"x" * (64 << 20) + b"\n")
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match=r"line 1 is longer than any answer qa writes"):
+            outputs.JsonlWriter(out, resume=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000, peak
+    assert out.stat().st_size == (64 << 20) + 1
+
+
+def test_a_long_line_is_gathered_in_linear_time() -> None:
+    """A line of many blocks was gathered by copying the line so far at each block (``head += piece`` on
+    bytes): 64 MiB took over a minute to read; now in place."""
+    import time
+
+    from qa.batch.sources import LongLine, split_lines
+
+    start = time.process_time()
+    line, = split_lines((b"x" * (1 << 16) for _ in range(512)), limit=64 << 20)  # 32 MiB, never ended
+    assert not isinstance(line, LongLine) and len(line) == 32 << 20
+    assert time.process_time() - start < 2.0

@@ -15,8 +15,11 @@ from .cells import SOURCE_FIELD, question_key, safe_extra, to_json
 from .csv_output import CsvWriter
 from .markdown_output import MarkdownWriter
 from .readers import Record
+from .sources import LongLine, blocks, split_lines
 from .writers import Writer
 
+# A record holds at most 20 passages of 21 sentences of 1,000 characters, with their context: far below
+SCAN_LINE_BYTES = 32 << 20
 KEY_FIELD = "question_sha256"  # in each JSONL record: the key of the input question it answers
 
 
@@ -34,7 +37,14 @@ class JsonlWriter(Writer):
     def scan(self, f: BinaryIO) -> int:
         keep = end = 0  # where the last record ends; where this line ends
         self.found_k: set[int] = set()  # the k of the records already there (older files: none)
-        for n, raw in enumerate(f, 1):
+        # In blocks, a line kept up to SCAN_LINE_BYTES: a foreign file's 1 GB line was read whole to refuse it
+        for n, raw in enumerate(split_lines(blocks(f), SCAN_LINE_BYTES), 1):
+            if isinstance(raw, LongLine):  # longer than any record of ours: someone else's
+                raise InputError(
+                    f"{self.path} does not look like a qa batch output (line {n} is longer than any answer "
+                    "qa writes); refusing to resume into it",
+                    "write the answers to a new file",
+                )
             end += len(raw)
             try:
                 obj = json.loads(raw) if raw.endswith(b"\n") else None
