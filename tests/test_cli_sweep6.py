@@ -276,3 +276,32 @@ def test_a_long_line_is_gathered_in_linear_time() -> None:
     line, = split_lines((b"x" * (1 << 16) for _ in range(512)), limit=64 << 20)  # 32 MiB, never ended
     assert not isinstance(line, LongLine) and len(line) == 32 << 20
     assert time.process_time() - start < 2.0
+
+
+@pytest.mark.parametrize("ext", ["csv", "md"])
+def test_ctrl_c_mid_batch_leaves_a_readable_output_that_resumes_to_the_whole_run(tmp_path, ext) -> None:
+    """Ctrl-C part-way through a CSV or Markdown batch (the JSONL case is tests/batch/test_lock.py's): exit
+    130, no traceback, the output readable as it is (whole rows, whole sections), and ``--resume`` ends
+    with exactly what an uninterrupted run writes (held: no fix needed)."""
+    import signal
+
+    from tests.batch.test_lock import _batch, _finish, _wait_for_records
+
+    out, whole = tmp_path / f"jawaban.{ext}", tmp_path / f"utuh.{ext}"
+    proc = _batch(tmp_path, out, slow="0.05")
+    _wait_for_records(proc, out, 20)
+    proc.send_signal(signal.SIGINT)
+    rc, err = _finish(proc)
+    assert rc == 130 and "Traceback" not in err, err
+    cut = out.read_text(encoding="utf-8-sig")
+    if ext == "csv":
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(cut)))
+        assert 1 < len(rows) < 201 and len({len(r) for r in rows}) == 1
+    else:
+        assert cut.rstrip().endswith("-->")  # the marker that closes a whole section
+    assert _finish(_batch(tmp_path, out, "--resume"))[0] == 0
+    assert _finish(_batch(tmp_path, whole))[0] == 0
+    assert out.read_bytes() == whole.read_bytes()
