@@ -78,6 +78,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .config import in_corpus
     from .errors import InputError
     from .manifest import corpus_key
+    from .ownership import marked_folder_of
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
     if in_corpus(settings.corpus_dir, args.output):  # the next index would read the answers as a document
@@ -86,6 +87,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
             "answers for a document (or refuse the corpus)",
             "write the answers outside the corpus folder",
         )
+    built = marked_folder_of(args.output)
+    if built is not None:  # a rebuild removes the folder, answers and all; the index check refused it
+        raise InputError(
+            f"{args.output} is inside {built}, a folder qa made for an index: the next build removes it, "
+            "answers and all",
+            "write the answers outside the index folder",
+        )
+
     def warn(note: str) -> None:
         print(f"warning: {for_terminal(note)}", file=sys.stderr)
 
@@ -127,9 +136,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .errors import InputError
     from .evaluation import evaluate, format_report, read_jsonl
+    from .labelled import refuse_one_file_in_two_roles
 
     if args.worst < 0:
         raise InputError(f"--worst must be 0 or more, got {args.worst}")
+    # one file in two roles (``qa eval /dev/stdin --offtopic /dev/stdin < f``): each question scored as both
+    kinds = [("FILE", args.labelled), ("--offtopic", args.offtopic), ("--unanswerable", args.unanswerable)]
+    refuse_one_file_in_two_roles([*kinds, ("--content-free", args.content_free)])
     labelled = read_jsonl(args.labelled, need_expected=True)
     others = {
         kind: read_jsonl(path, need_expected=False, allow_empty=kind == "content_free") if path else None

@@ -1,24 +1,27 @@
-"""The question files of ``qa eval`` and ``qa calibrate``: JSONL of ``{question, expected}``, read whole.
+"""The question files of ``qa eval`` and ``qa calibrate``: JSONL of ``{question, expected}``.
 
 Unlike a batch file, one bad line refuses the whole file (a metric over a silently shortened set would
 be wrong), but always as an :class:`~qa.errors.InputError` naming the line, never a traceback: a UTF-8
 byte-order mark or UTF-16 (Excel's "Unicode text") is decoded, lines end at ``\\n``, ``\\r\\n`` or ``\\r``
 only (a raw U+2028 is legal inside a JSON string), JSON nested too deeply, a lone surrogate escape
-(which no report could print) and an empty question are refused by line.
+(which no report could print) and an empty question are refused by line. The file is read as a batch
+file is (``qa.batch.sources``: blocks, each line kept up to MAX_LINE_BYTES): it was read whole, so a
+1 GB file, or a 1 GB line, cost its size in memory (three times over: bytes, text, lines).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch.sources import detect_encoding
+from .batch.sources import MAX_LINE_BYTES, LongLine, blocks, open_utf8, split_lines
 from .errors import InputError
 from .questionfile import check_question_file
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -28,25 +31,46 @@ class Labelled:
     expected: list[str] = field(default_factory=list)
 
 
-def _text(path: Path) -> str:
-    """The file decoded: UTF-8 (a BOM dropped) or UTF-16 by its BOM or NUL pattern."""
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(number, text)`` of each line, decoded line by line, a line over MAX_LINE_BYTES refused unread."""
     check_question_file(Path(path), f"save the questions to a file first (cat {path} > questions.jsonl)")
     try:
-        data = Path(path).read_bytes()
+        stream, encoding = open_utf8(Path(path))
+        with stream:
+            for n, raw in enumerate(split_lines(blocks(stream)), 1):
+                if isinstance(raw, LongLine):
+                    raise InputError(
+                        f"{path}:{n}: line is too long ({raw.chars} characters): "
+                        f"not read past its first {MAX_LINE_BYTES} bytes",
+                        "a labelled question is one short JSON object per line",
+                    )
+                try:
+                    yield n, raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise InputError(
+                        f"{path}:{n}: not valid {encoding} text ({exc.reason})", "save it as UTF-8"
+                    ) from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    encoding, skip = detect_encoding(data[:4096])
-    try:
-        return data[skip:].decode("utf-8-sig" if encoding == "utf-8" else encoding)
-    except UnicodeDecodeError as exc:
-        where = f":{data[: exc.start].count(10) + 1}" if encoding == "utf-8" else ""
-        name = encoding[:6].upper()
-        raise InputError(f"{path}{where}: not valid {name} text ({exc.reason})", "save it as UTF-8") from None
 
 
 def _check_text(value: str, path: Path, n: int, what: str) -> None:
     if _SURROGATE.search(value):
         raise InputError(f"{path}:{n}: {what} holds an invalid Unicode escape (lone surrogate)")
+
+
+def refuse_one_file_in_two_roles(roles: list[tuple[str, Path | None]]) -> None:
+    """Refuse one file named for two kinds of question (by any name: ``/dev/stdin`` twice, a link): every
+    question was scored as answerable and as off-topic at once, and the report said nothing."""
+    named = [(flag, Path(path)) for flag, path in roles if path is not None]
+    for i, (flag, path) in enumerate(named):
+        for other, earlier in named[:i]:
+            with contextlib.suppress(OSError):
+                if path.samefile(earlier):
+                    raise InputError(
+                        f"{flag} {path} is the same file as {other} {earlier}: a question is of one kind",
+                        "give each kind of question its own file",
+                    )
 
 
 def read_jsonl(path: Path, need_expected: bool, allow_empty: bool = False) -> list[Labelled]:
@@ -59,7 +83,7 @@ def read_jsonl(path: Path, need_expected: bool, allow_empty: bool = False) -> li
     from .question import analyze
 
     items = []
-    for n, line in enumerate(_LINE_END.split(_text(path)), 1):
+    for n, line in _lines(path):
         line = line.removeprefix("\ufeff")  # files joined with cat: each part's BOM, as in qa batch
         if not line.strip():
             continue

@@ -51,6 +51,20 @@ def corpus_key(manifest: dict) -> str:
     return hashlib.sha256(json.dumps(source, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _check_no_dangling_link(index_dir: Path) -> None:
+    """Refuse an index path through a symbolic link to nothing (a moved or unmounted disk): the build
+    failed on it with "cannot write the index folder …: No such file or directory", hint "make it
+    writable", which fits nothing there. Not made: the link's target may be a disk not mounted yet."""
+    for path in (index_dir, *index_dir.parents):
+        if path.is_symlink() and not path.exists():
+            where = "is" if path == index_dir else f"goes through {path},"
+            target = os.readlink(path)
+            raise IndexError_(
+                f"the index path {index_dir} {where} a symbolic link to {target}, which is not there",
+                "create the folder it points to (or mount its disk), or choose another with --index",
+            )
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     """The manifest, or None when no index was built here; garbage raises IndexCorruptError."""
     path = index_dir / MANIFEST
@@ -60,6 +74,7 @@ def read_manifest(index_dir: Path) -> dict | None:
     try:
         raw = read_regular(path)
     except FileNotFoundError:
+        _check_no_dangling_link(index_dir)
         return None
     except NotADirectoryError:
         hint = "choose a folder with --index / QA_INDEX"  # "make it writable" fits no file

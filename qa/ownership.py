@@ -38,6 +38,16 @@ def is_marked(path: Path) -> bool:
     return is_build_id(build_id) and path.name in (build_id, TMP_PREFIX + build_id)
 
 
+def marked_folder_of(path: Path) -> Path | None:
+    """The folder this tool made (a build or temporary folder) that ``path`` lies in, if any: whatever a
+    user puts there goes with it at the next build, and the build's own check refuses a stranger's file."""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return next((p for p in resolved.parents if is_marked(p)), None)
+
+
 def remove_marked(path: Path) -> None:
     """Delete a folder this tool made, its marker last: a kill or an undeletable file part-way leaves
     the rest still marked, so the next build removes it (``shutil.rmtree`` takes the marker whenever

@@ -91,7 +91,9 @@ def open_writer(path: Path, *, resume: bool, force: bool, source: str | Path | N
         existing = path if path.exists() else next(p for p in path.parents if p.exists())
         if not existing.is_dir() and existing != path:
             raise NotADirectoryError(errno.ENOTDIR, f"{existing} is not a folder")
-        if not os.access(existing, os.W_OK):
+        if not os.access(existing, os.W_OK):  # a read-only mount was "Permission denied": no chmod helps
+            if os.statvfs(existing).f_flag & os.ST_RDONLY:
+                raise OSError(errno.EROFS, "Read-only file system")
             raise PermissionError(errno.EACCES, "Permission denied")
         lock.acquire()
         sidecar(path, "qa-new").unlink(missing_ok=True)  # left by a --force run killed mid-first-chunk
@@ -99,7 +101,8 @@ def open_writer(path: Path, *, resume: bool, force: bool, source: str | Path | N
         writer = WRITERS[path.suffix.lower()](path, resume and exists)
     except OSError as exc:
         lock.release()
-        raise InputError(f"{path}: cannot write output ({exc.strerror or exc})") from None
+        hint = "choose another output path with -o"
+        raise InputError(f"{path}: cannot write output ({exc.strerror or exc})", hint) from None
     except BaseException:
         lock.release()
         raise

@@ -15,8 +15,11 @@ from .cells import SOURCE_FIELD, question_key, safe_extra, to_json
 from .csv_output import CsvWriter
 from .markdown_output import MarkdownWriter
 from .readers import Record
+from .sources import LongLine, blocks, split_lines
 from .writers import Writer
 
+# A record holds at most 20 passages of 21 sentences of 1,000 characters, with their context: far below
+SCAN_LINE_BYTES = 32 << 20
 KEY_FIELD = "question_sha256"  # in each JSONL record: the key of the input question it answers
 
 
@@ -32,19 +35,31 @@ class JsonlWriter(Writer):
     k: int | None = None  # this run's passages per question, written into each record when known
 
     def scan(self, f: BinaryIO) -> int:
-        keep = 0
+        keep = end = 0  # where the last record ends; where this line ends
         self.found_k: set[int] = set()  # the k of the records already there (older files: none)
-        for n, raw in enumerate(f, 1):
+        # In blocks, a line kept up to SCAN_LINE_BYTES: a foreign file's 1 GB line was read whole to refuse it
+        for n, raw in enumerate(split_lines(blocks(f), SCAN_LINE_BYTES), 1):
+            if isinstance(raw, LongLine):  # longer than any record of ours: someone else's
+                raise InputError(
+                    f"{self.path} does not look like a qa batch output (line {n} is longer than any answer "
+                    "qa writes); refusing to resume into it",
+                    "write the answers to a new file",
+                )
+            end += len(raw)
             try:
                 obj = json.loads(raw) if raw.endswith(b"\n") else None
             except (ValueError, RecursionError):
                 obj = None
             if not _ours(obj):
-                if isinstance(obj, dict):  # a whole JSON object, not a torn write: someone else's line
+                if obj is None and not raw.strip():
+                    continue  # a blank line between records: nothing to keep or lose (cut if last)
+                # A torn write of ours is the file's last line, unended, or a crash's zero-filled block;
+                # a whole line that is neither, JSON or not, is someone else's: it was cut, with all after it
+                if isinstance(obj, dict) or (raw.endswith(b"\n") and b"\0" not in raw):
                     raise InputError(
                         f"{self.path} does not look like a qa batch output (line {n} is not an answer qa "
                         "wrote); refusing to resume into it",
-                        "write the answers to a new file (a question file is never an output)",
+                        "write the answers to a new file, or move the added lines out of this one",
                     )
                 break
             key = obj.get(KEY_FIELD)
@@ -55,7 +70,7 @@ class JsonlWriter(Writer):
                 self.sources.add(obj[SOURCE_FIELD])
             if isinstance(obj.get("k"), int) and not isinstance(obj["k"], bool):
                 self.found_k.add(obj["k"])
-            keep += len(raw)
+            keep = end
         return keep
 
     def expect(self, k: int | None, first: Record) -> None:

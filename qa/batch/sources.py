@@ -178,7 +178,7 @@ def split_lines(chunks: Iterable[bytes], limit: int | None = None) -> Iterator[b
     1 GB line (or an old-Mac file, one "line" to it) took 3.3 GB of memory to become one error row.
     """
     limit = MAX_LINE_BYTES if limit is None else limit
-    head, over, extra = b"", False, 0  # the line so far (at most limit bytes); past it, characters dropped
+    head, over, extra = bytearray(), False, 0  # the line so far (at most limit bytes); past it, chars dropped
     held = b""  # a chunk's last \r: its \n may open the next chunk
 
     def grow(piece: bytes) -> None:
@@ -186,17 +186,17 @@ def split_lines(chunks: Iterable[bytes], limit: int | None = None) -> Iterator[b
         if over:
             extra += _chars(piece)
         elif len(head) + len(piece) <= limit:
-            head += piece
+            head += piece  # in place: a long line's blocks are not copied again at each one
         else:
             room = limit - len(head)
             head, over, extra = head + piece[:room], True, _chars(piece[room:])
 
     def done(ending: bytes) -> bytes:
         nonlocal head, over, extra
-        line = LongLine(head) if over else head + ending
+        line = LongLine(head) if over else bytes(head) + ending
         if isinstance(line, LongLine):
-            line.chars = _chars(head) + extra
-        head, over, extra = b"", False, 0
+            line.chars = _chars(line) + extra
+        head, over, extra = bytearray(), False, 0
         return line
 
     for chunk in chunks:

@@ -31,6 +31,9 @@ ONE_COLUMN = "\x1f"  # a delimiter no question contains: the whole row is the qu
 # The words a loose header holds, whole: "Questionnaire deadline" is a first question, not a header
 _LOOSE_WORDS = frozenset({"question", "questions", "pertanyaan", "pertanyaannya"})
 _NUMBER = re.compile(r"\s*[+-]?\d+([.,]\d+)?\s*")
+# An id as people number rows: one short word holding a digit and no "?" ("A1", "Q-01", "1.", "No.3"). A
+# column of nothing else labels its rows, as plain numbers do; a question is words ("K3?" has its "?")
+_CODE = re.compile(r"\s*(?=[^\s?]{1,16}\s*$)[^\s?\d]*\d[^\s?]*\s*")
 
 
 NO_HEADER = "no header naming a 'question' or 'pertanyaan' column; asking column 1 of every row"
@@ -76,14 +79,13 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     columns = ", ".join(repr(c.strip()) for c in row)
     named = [i for i, k in enumerate(keys) if names_questions(k)]
     # "Pertanyaan Saya", "Questions", "question_text": asked, and said so; "1,Pertanyaan tentang …" is data
-    if len(named) == 1 and not any(_NUMBER.fullmatch(c) for c in row):
+    if len(named) == 1 and not any(_CODE.fullmatch(c) for c in row):
         warn(f"{name}: no 'question' column; asking column {row[named[0]].strip()!r}, the one named so "
              f"({columns})")  # fmt: skip
         return Layout("", True, named[0], idcol)
 
-    def numeric(i: int) -> bool:
-        cells = [r[i] for r in data if i < len(r) and r[i].strip()]
-        return bool(cells) and all(_NUMBER.fullmatch(c) for c in cells) and not _NUMBER.fullmatch(row[i])
+    def numeric(i: int) -> bool:  # a label column ("No", "Kode") over numbers or ids such as "A1"
+        return _labels_only(data, i) and not _CODE.fullmatch(row[i])
 
     labels = [i for i in range(len(row)) if i != idcol and numeric(i)]
     if idcol is None and not labels:
@@ -135,10 +137,17 @@ def _numbers_only(rows: list[list[str]], i: int) -> bool:
     return bool(cells) and all(_NUMBER.fullmatch(c) for c in cells)
 
 
+def _labels_only(rows: list[list[str]], i: int) -> bool:
+    """Column ``i`` holds only numbers or ids ("A1", "Q-01", "1."): it labels the rows, asks nothing."""
+    cells = [r[i] for r in rows if i < len(r) and r[i].strip()]
+    return bool(cells) and all(_CODE.fullmatch(c) for c in cells)
+
+
 def _asked(rows: list[list[str]]) -> int:
     """The column a header-less table asks: column 1, unless it holds only numbers (a numbered list, "1,Apa
-    tugas asisten"): a bare number is never a question, so then the first column that holds text."""
-    if not rows or not _numbers_only(rows, 0):
+    tugas asisten") or ids ("A1,Apa tugas asisten", "Q-01,…"): a bare number or code is never a
+    question, so then the first column that holds text."""
+    if not rows or not _labels_only(rows, 0):
         return 0
     return next((i for i in range(1, max(map(len, rows))) if _holds_text(rows, i)), 0)
 
@@ -146,7 +155,7 @@ def _asked(rows: list[list[str]]) -> int:
 def _holds_text(rows: list[list[str]], i: int) -> bool:
     """Column ``i`` holds a cell of text. An empty column is neither text nor numbers: the trailing
     delimiter many exports write ("1,Apa tugas asisten,") made the table "two text columns", refused."""
-    return any(i < len(r) and r[i].strip() for r in rows) and not _numbers_only(rows, i)
+    return any(i < len(r) and r[i].strip() for r in rows) and not _labels_only(rows, i)
 
 
 def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable[[str], None]) -> Layout:
@@ -156,14 +165,15 @@ def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable
         warn(f"{name}: {NO_HEADER}")
         return Layout(delimiter)
     text_cols = [i for i in range(qcol, max(map(len, rows))) if _holds_text(rows, i)]
+    what = "numbers" if _numbers_only(rows, 0) else "ids (one word with a digit each, such as 'A1')"
     if len(text_cols) > 1:  # "1,Budi,Apa tugas asisten": which one is the question is a guess
         columns = ", ".join(str(i + 1) for i in text_cols)
         raise InputError(
-            f"{name}: no header, column 1 holds only numbers and columns {columns} all hold text: which is "
+            f"{name}: no header, column 1 holds only {what} and columns {columns} all hold text: which is "
             "the question?",
             "name the question column 'question' or 'pertanyaan' in a first row",
         )
-    warn(f"{name}: no header naming a 'question' or 'pertanyaan' column; column 1 holds only numbers, asking "
+    warn(f"{name}: no header naming a 'question' or 'pertanyaan' column; column 1 holds only {what}, asking "
          f"column {qcol + 1} of every row")  # fmt: skip
     return Layout(delimiter, qcol=qcol)
 
