@@ -48,3 +48,13 @@ def test_a_stray_escape_on_the_command_line_and_in_a_batch_file_is_read_as_a_spa
     assert r.returncode == 0, r.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [rec["question"] for rec in records] == [read for _, read in STRAY]
+
+
+@pytest.mark.slow
+def test_real_model_a_question_with_a_stray_escape_is_answered_as_the_plain_one(real_assistant) -> None:
+    """Bundled e5, the real index: a stray ESC before a word or a space gets exactly the plain question's
+    answer (it was read "sisten menteri", the "a" eaten)."""
+    plain = "apakah asisten menteri bisa memutuskan kebijakan?"
+    for stray in ("apakah \x1basisten menteri bisa memutuskan kebijakan?",
+                  "apakah \x1b asisten menteri bisa memutuskan kebijakan?"):  # fmt: skip
+        assert real_assistant.ask(stray).to_dict() == real_assistant.ask(plain).to_dict()
