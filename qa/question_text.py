@@ -17,10 +17,14 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # as spaces, "\x1b[31mgaji\x1b[0m" was read as the words "[31mgaji" and "[0m". No control is part of a
 # string, so each try stops at the next control: linear on any input. A CSI cut before its final byte at
 # the end (a coloured line cut by ``cut -c``) loses its parameters too: "gaji\x1b[0" was "gaji0".
+# A stray ESC typed into a file is no sequence a program writes, and must not eat what follows it: an
+# ESC before a space ("ESC SP" announces code extensions, which no terminal output uses), before a "?"
+# (no sequence ends so), or before a word (a letter final glued to more letters: "\x1bgaji" lost its
+# "g") is a space, the character kept; "\x1b7", "\x1bc", "\x1b(B" are still dropped.
 _ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*(?:[@-~]|\Z)"
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x00-\x1f\x7f-\x9f]*(?:\x07|\x1b\\|\x9c)"
-    r"|\x1b[ -/]*[0-~]"
+    r"|\x1b[!-/]+[0-~]|\x1b[0->@\[-`{-~]|\x1b[A-Za-z](?![^\W\d_])"
 )
 
 
