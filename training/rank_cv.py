@@ -51,7 +51,8 @@ def paired_z(per_question: dict[float, np.ndarray], prior: float) -> dict[float,
     for w, q in per_question.items():
         d = q - per_question[prior]
         se = float(d.std(ddof=1)) / np.sqrt(len(d)) if len(d) > 1 else 0.0
-        out[w] = float(d.mean()) / se if se > 0 else float(np.sign(d.mean())) * np.inf
+        gain = float(d.mean())
+        out[w] = float(gain / se) if se > 0 else (0.0 if gain == 0 else float(np.sign(gain)) * np.inf)
     return out
 
 
