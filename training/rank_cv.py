@@ -94,12 +94,11 @@ def train_reranker(
     blend: float | None = None,
 ) -> tuple[dict, list, float]:
     """Grouped CV on FacQA train (plus the profile documents' answerable questions, ``repeat`` times each,
-    one fold group per document), and the blend weight: the best FacQA CV objective (see below) among the
-    weights that lose no top answer out of domain (``guard``: the final model on the seed document's
-    ``guard_questions`` training questions, a corpus it never saw; the issue's guard against a reranker
-    that only knows FacQA). Only the first passage counts there: on 37
-    questions a rank-2-to-3 move is noise. The rule is ``choose_blend``'s. The profiles' out-of-fold ranking
-    is reported next to it."""
+    one fold group per document), and the blend weight (``choose_blend``): FacQA's per-question CV
+    objective, checked out of domain by ``guard`` (the final model on the seed document's
+    ``guard_questions`` training questions, a corpus it never saw; the issue's guard against a reranker that
+    only knows FacQA; only the first passage counts there, a rank-2-to-3 move is noise). The profiles'
+    out-of-fold ranking is reported next to it."""
     px, py, pf, pg = ranking_rows(profiles, repeat)
     n = len(col.x)
     oof, fold_models = rank_model.cross_validate(
