@@ -43,7 +43,8 @@ lint: setup typecheck
 typecheck: setup
 	$(BIN)/mypy
 
-# The reranker and answerability models (qa/models/*.json), deterministic; indexes cached in /tmp/trust-cache.
+# The reranker and answerability models (qa/models/*.json), deterministic on one machine; indexes cached in
+# /tmp/trust-cache. Another CPU chooses the same blend and threshold but writes other trees (docs/quality.md).
 train: setup
 	$(BIN)/python -m pip install --quiet -e ".[train]"
 	$(BIN)/python -m training.train

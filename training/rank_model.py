@@ -49,15 +49,17 @@ def folds(groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     return list(GroupKFold(n_splits=FOLDS).split(np.zeros(len(groups)), groups=groups))
 
 
-def metrics(
+def outcomes(
     ys: list[np.ndarray], scores: list[np.ndarray], rows: list[np.ndarray] | None = None, chunks=None
-) -> dict[str, float]:
-    """hit@1 (window), hit@3, MRR@5, best-sentence hit@1 of rankings by ``scores``. With the candidates'
-    ``rows`` and the index's ``chunks``: of the passages the assistant shows (``qa.retrieval.shown``, a
-    sentence already on screen is not shown again), ties broken by row as there."""
+) -> np.ndarray:
+    """Per question: hit@1 (window), hit@3, reciprocal rank within 5, best-sentence hit@1 (rows of a
+    ``(questions, 4)`` array) of rankings by ``scores``. With the candidates' ``rows`` and the index's
+    ``chunks``: of the passages the assistant shows (``qa.retrieval.shown``, a sentence already on screen
+    is not shown again), ties broken by row as there. Kept per question so a choice between two rankings
+    can be judged by the paired spread of their differences (``rank_cv.choose_blend``)."""
     from qa.retrieval import shown
 
-    h1 = h3 = mrr = s1 = 0.0
+    out = np.zeros((len(ys), 4))
     for q, (y, s) in enumerate(zip(ys, scores)):
         if rows is None:
             order = np.argsort(-s, kind="stable")
@@ -65,13 +67,27 @@ def metrics(
             order = np.lexsort((rows[q], -s))
             order = np.array(shown(chunks, rows[q], order, 5), dtype=np.int64)
         rel = y[order] >= 1
-        h1 += rel[:1].any()
-        h3 += rel[:3].any()
         first = np.flatnonzero(rel[:5])
-        mrr += 1.0 / (first[0] + 1) if len(first) else 0.0
-        s1 += y[order[0]] == 2 if len(order) else 0
-    n = max(len(ys), 1)
-    return {"hit@1": h1 / n, "hit@3": h3 / n, "mrr@5": mrr / n, "sentence_hit@1": s1 / n}
+        out[q] = (
+            rel[:1].any(),
+            rel[:3].any(),
+            1.0 / (first[0] + 1) if len(first) else 0.0,
+            y[order[0]] == 2 if len(order) else 0,
+        )
+    return out
+
+
+def summary(per_question: np.ndarray) -> dict[str, float]:
+    """hit@1, hit@3, MRR@5 and sentence hit@1 of ``outcomes``' rows."""
+    mean = per_question.sum(axis=0) / max(len(per_question), 1)
+    return dict(zip(("hit@1", "hit@3", "mrr@5", "sentence_hit@1"), map(float, mean)))
+
+
+def metrics(
+    ys: list[np.ndarray], scores: list[np.ndarray], rows: list[np.ndarray] | None = None, chunks=None
+) -> dict[str, float]:
+    """hit@1 (window), hit@3, MRR@5, best-sentence hit@1 of rankings by ``scores`` (``outcomes``)."""
+    return summary(outcomes(ys, scores, rows, chunks))
 
 
 def blend(raw: np.ndarray, fused: np.ndarray, weight: float) -> np.ndarray:

@@ -94,7 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     ]
     sc = collect_cached("seed", seed, seed_q, encoder, cache, POOL)
     cv, fold_models, weight = train_reranker(
-        col, lambda w: seed_ranking(sc, final, w), profiles, args.profile_repeat, args.blend
+        col,
+        lambda w: seed_ranking(sc, final, w),
+        int(sc.answerable.sum()),
+        profiles,
+        args.profile_repeat,
+        args.blend,
     )
     abl = ablation(col, weight) if args.ablation else {}
 
