@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .answer_type import YESNO_EN
 from .question_words import is_question_word
 
 # A list number or letter ("1.", "2)", "(3)", "a.", "#1"), an exercise's number ("Soal 3:", "No. 4"), a
@@ -25,8 +26,10 @@ from .question_words import is_question_word
 # so is a number not set off by a mark ("Nomor 3 itu apa?", "Soal 3 tentang apa?"; "No. 4" is a label).
 # A capital with a full stop is a name's initial ("M. Nuh menjabat …?", "T. B. Simatupang …"), not a list
 # letter nor a label ("Q:", "T)", "q." are). A small letter with a full stop is a list letter before what
-# opens a sentence (a capital, a question word: "a. apa tugas …?"); before another small word it is an
-# initial typed in lower case ("e. coli itu bakteri apa?", "s. aureus"), see ``_marker_or_initial``.
+# opens a question (a capital, a question word: "a. apa tugas …?"; a word with the question particle -kah,
+# an English auxiliary: "a. bisakah …?", "b. is …?", which say it asks yes or no, section 62); before
+# another small word it is an initial typed in lower case ("e. coli itu bakteri apa?", "s. aureus"), see
+# ``_marker_or_initial``.
 _MARKER = re.compile(
     r"(?:(?<![\s\S])|(?<=[?!]\s))\s*"
     r"(?:\(?(?:\d{1,2}|[a-z])[.)]|\(?[A-Z]\)|#\d{1,2}"
@@ -58,6 +61,7 @@ _TAG = re.compile(r"#[^\W_]\w*")
 _TOKEN = re.compile(r"\S+")
 _SMALL_INITIAL = re.compile(r"\s*[a-z]\.")
 _NEXT_WORD = re.compile(r"\s+([^\W_]+)")
+_QUESTION_PARTICLE = "kah"  # "bisakah", "benarkah": a word asking, opening a yes/no question
 # Chat writes the possessive apart ("org nya", "bos nya"): read as the word's own -nya, not a word.
 # After an acronym it is left out: "KTPnya" is no word the index holds ("KTP nya" is "KTP").
 _DETACHED_NYA = re.compile(r"(?<=[^\W\d_])\s+nya(?![^\W_-])")
@@ -93,9 +97,17 @@ def _marker_or_initial(m: re.Match[str]) -> str:
     if _SMALL_INITIAL.fullmatch(marker):
         after = _NEXT_WORD.match(m.string, m.end())
         word = after.group(1) if after else ""
-        if word[:1].islower() and not is_question_word(word.lower()):
+        if word[:1].islower() and not _opens_a_question(word):
             return marker
     return " "
+
+
+def _opens_a_question(word: str) -> bool:
+    """``word`` (lower case) says a question opens: a question word, a word asking with -kah, an English
+    auxiliary ("bisakah", "is", "does"): the answer type is read from the question's first word."""
+    low = word.lower()
+    asking = low.endswith(_QUESTION_PARTICLE) and len(low) > len(_QUESTION_PARTICLE) + 1
+    return is_question_word(low) or asking or low in YESNO_EN
 
 
 def _without_mention(m: re.Match[str]) -> str:

@@ -95,6 +95,22 @@ def test_the_analysis_reads_the_question_without_its_markup() -> None:
     assert analyze("Soal 3: apa tugas asisten?").focus_words == ("tugas", "asisten")
 
 
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("a. bisakah asisten menteri memutuskan kebijakan?", "bisakah asisten menteri memutuskan kebijakan?"),
+        ("b. benarkah asisten menteri seorang diplomat?", "benarkah asisten menteri seorang diplomat?"),
+        ("c. is an assistant minister a diplomat?", "is an assistant minister a diplomat?"),
+        ("d. does the assistant travel abroad?", "does the assistant travel abroad?"),
+    ],
+)
+def test_a_list_letter_before_a_yes_no_opening_is_a_list_letter(typed: str, plain: str) -> None:
+    # section 62: "a." before a small word was kept as an initial ("e. coli"), so the question opened with
+    # "a" and lost its yes/no type (answer type "other"); -kah and an English auxiliary open a question
+    assert plain_message(typed) == plain
+    assert analyze(typed).answer_type == "yesno"
+
+
 def test_the_models_read_the_question_without_its_markup() -> None:
     assert asked_part("@bot asisten menteri memantau apa saja?") == "asisten menteri memantau apa saja?"
     assert asked_part("2) Apa tujuan pustakawan?") == "Apa tujuan pustakawan?"
