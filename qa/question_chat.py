@@ -40,7 +40,8 @@ _CHAT_RE = re.compile(
 _ADDRESS = (
     "pak|bapak|bu|ibu|mas|bang|abang|om|tante|dek|adek|bund|bunda|kang|teh|neng|bos|gaes|guys|admin|kakak"
 )
-_NAMED = rf"(?i:{_ADDRESS})(?:\s+[A-Z][^\W\d_]*)?"
+# Two typed as one with a slash address either reader, as letters and forms do: "Bapak/Ibu", "Pak/Bu".
+_NAMED = rf"(?i:{_ADDRESS})(?:\s*/\s*(?i:{_ADDRESS}))?(?:\s+[A-Z][^\W\d_]*)?"
 _OPENING_VOCATIVE = re.compile(
     rf"\W*(?P<term>{_NAMED}(?:\s+(?i:mau|boleh|numpang))?)(?![^\W_])\s*(?P<set_off>[,!:])?"
 )
@@ -131,8 +132,9 @@ def without_chat(text: str) -> str:
 
 def _without_vocatives(typed: str, chatless: str) -> str:
     """``chatless`` with the words addressing someone blanked where they stand as a vocative: opening the
-    message set off by a comma ("Pak, apa …?", "bu mau tanya, …", "Pak Budi, …") or right after a
-    greeting ("Halo pak apa …?"), a few in a row ("pak, bu, …"), or closing it after a comma ("…, bu?").
+    message set off by a comma ("Pak, apa …?", "bu mau tanya, …", "Pak Budi, …", "Bapak/Ibu, …") or right
+    after a greeting ("Halo pak apa …?"), a few in a row ("pak, bu, …"), or closing it after a comma
+    ("…, bu?", "…, pak, bu?"; section 62).
     Elsewhere they are words ("Pak RT tugasnya apa?", "harga mas", "mas kawin"), and so is the first of
     a list ("Ibu, bapak, dan anak …"; section 56)."""
     pos = 0
@@ -146,8 +148,12 @@ def _without_vocatives(typed: str, chatless: str) -> str:
         chatless, pos = _blank_words(chatless, opening), opening.end()
         if not opening.group("set_off"):
             break
-    closing = _CLOSING_VOCATIVE.search(chatless)
-    return _blank_words(chatless, closing) if closing else chatless
+    for _ in range(_VOCATIVES_IN_A_ROW):  # "…, pak, bu?": each set off by a comma
+        closing = _CLOSING_VOCATIVE.search(chatless)
+        if not closing:
+            break
+        chatless = _blank_words(chatless, closing)
+    return chatless
 
 
 def _blank_words(text: str, m: re.Match[str]) -> str:

@@ -19,20 +19,23 @@ from collections.abc import Callable
 from .answer_type import YESNO_EN
 from .question_words import is_question_word
 
-# A list number or letter ("1.", "2)", "(3)", "a.", "#1"), an exercise's number ("Soal 3:", "No. 4"), a
-# label saying "question" ("Q:", "Tanya:", "Pertanyaan saya:", "Question 2:") or an e-mail's ("RE:",
-# "Fwd:") opening the message or a sentence after "?" / "!": followed by a space, so "1.000 buku" and
-# "2,5 juta" stay. "Soal" without a number is left alone: "Soal cuti: berapa harinya?" names the topic, and
-# so is a number not set off by a mark ("Nomor 3 itu apa?", "Soal 3 tentang apa?"; "No. 4" is a label).
+# A list number, letter or Roman numeral ("1.", "2)", "(3)", "a.", "ii.", "#1"), an exercise's number
+# ("Soal 3:", "No. 4"), a label saying "question" ("Q:", "Tanya:", "Pertanyaan saya:", "Question 2:") or
+# an e-mail's ("RE:", "Fwd:") opening the message or a sentence after "?" / "!": followed by a space, so
+# "1.000 buku" and "2,5 juta" stay. "Soal" without a number is left alone: "Soal cuti: berapa harinya?"
+# names the topic, and so is a number not set off by a mark ("Nomor 3 itu apa?", "Soal 3 tentang apa?";
+# "No. 4" is a label).
 # A capital with a full stop is a name's initial ("M. Nuh menjabat …?", "T. B. Simatupang …"), not a list
 # letter nor a label ("Q:", "T)", "q." are). A small letter with a full stop is a list letter before what
 # opens a question (a capital, a question word: "a. apa tugas …?"; a word with the question particle -kah,
 # an English auxiliary: "a. bisakah …?", "b. is …?", which say it asks yes or no, section 62); before
 # another small word it is an initial typed in lower case ("e. coli itu bakteri apa?", "s. aureus"), see
 # ``_marker_or_initial``.
+# A list's Roman numeral of two letters or more ("ii.", "iv)", "III."): no initial is two letters.
+_ROMAN = r"(?:i{2,3}|iv|vi{1,3}|ix|xi{1,3}|I{2,3}|IV|VI{1,3}|IX|XI{1,3})"
 _MARKER = re.compile(
     r"(?:(?<![\s\S])|(?<=[?!]\s))\s*"
-    r"(?:\(?(?:\d{1,2}|[a-z])[.)]|\(?[A-Z]\)|#\d{1,2}"
+    rf"(?:\(?(?:\d{{1,2}}|[a-z]|{_ROMAN})[.)]|\(?[A-Z]\)|#\d{{1,2}}"
     r"|(?i:soal|nomor|no)\s*(?i:no\.?\s*)?\d{1,2}[:.)]|(?i:no)\.\s*\d{1,2}[:.)]?"
     r"|(?:[qt]\s*[:.)]|[QT]\s*[:)])"
     r"|(?i:tanya|pertanyaan(?:\s+(?:saya|ku|\d{1,2}))?|pertanyaanku|question(?:\s+\d{1,2})?)\s*[:.)]"
