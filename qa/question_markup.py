@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from .answer_type import YESNO_EN
+from .question_chat import addresses_next
 from .question_words import is_question_word
 
 # A list number, letter or Roman numeral ("1.", "2)", "(3)", "a.", "ii.", "#1"), an exercise's number
@@ -55,10 +56,13 @@ _MENTION = re.compile(r"(?<![^\s(\[])@[^\W_][\w.]*")
 # A mention is an address where a vocative stands: opening the message or a sentence, set off by a comma,
 # or closing the message after its last mark ("… ? @bot") or without one. After a word of a sentence and
 # before its mark it is one of its words ("apa tugas @asisten menteri?", "apa tugas @diplomat?"): its
-# "@" goes, its word stays. Looked at in a bounded window either side (linear in the message).
+# "@" goes, its word stays; after a word that greets, pleads or addresses ("tolong @admin jelaskan …", "kak
+# @budi apa …?", "… ya @admin?") it is an address again (section 62). Looked at in a bounded window either
+# side (linear in the message).
 _ADDRESS_BEFORE = re.compile(r"(?:^|[?!.,;:(\[]|@[\w.]+)\s*$")
 _ADDRESS_AFTER = re.compile(r"^\s*(?:$|[,;:)\]]|@)")
 _MENTION_WINDOW = 40
+_BEFORE_MENTION = re.compile(r"([^\W\d_]+)\s+$")
 _HASHTAG = re.compile(r"(?<![^\s(\[])#(?=[^\W_])")
 _TAG = re.compile(r"#[^\W_]\w*")
 _TOKEN = re.compile(r"\S+")
@@ -121,6 +125,9 @@ def _without_mention(m: re.Match[str]) -> str:
     if start <= _MENTION_WINDOW and not before.strip():
         return " "
     if _ADDRESS_BEFORE.search(before) or _ADDRESS_AFTER.match(after):
+        return " "
+    word = _BEFORE_MENTION.search(before)
+    if word and addresses_next(word.group(1).lower()):
         return " "
     return m.group()[1:]
 

@@ -152,6 +152,22 @@ def test_no_stored_question_holds_markup() -> None:
 @pytest.mark.parametrize(
     ("typed", "plain"),
     [
+        ("tolong @admin jelaskan tugas asisten menteri", "tolong   jelaskan tugas asisten menteri"),
+        ("kak @budi apa tugas asisten?", "kak   apa tugas asisten?"),
+        ("mohon @admin, apa tugas asisten?", "mohon  , apa tugas asisten?"),
+        ("apa tugas asisten menteri ya @admin?", "apa tugas asisten menteri ya  ?"),
+    ],
+)
+def test_a_mention_after_a_plea_greeting_or_address_is_an_address(typed: str, plain: str) -> None:
+    # section 62: read as a word of the sentence since section 56, "admin" and "budi" became words the
+    # document "does not state"; after "tolong", "kak", "ya" a name is whom the message asks
+    assert plain_message(typed) == plain
+    assert not {"admin", "budi"} & set(analyze(typed).focus_words)
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
         ("apa tugas @asisten menteri?", "apa tugas asisten menteri?"),
         ("Kirim ke @kemlu ya, berapa lama balasannya?", "Kirim ke kemlu ya, berapa lama balasannya?"),
         ("apa kata @pustakawan_senior soal katalog?", "apa kata pustakawan_senior soal katalog?"),
@@ -364,4 +380,13 @@ def test_real_model_answers_behind_a_slashed_address_closing_vocatives_a_numeral
     ):
         result = real_assistant.ask(question)
         assert not result.abstained and result.confidence > 0.6, (question, result.confidence, result.message)
+        assert result.passages[0].text.startswith("Tugas utama"), question
+
+
+@pytest.mark.slow
+def test_real_model_answers_past_a_mention_after_a_plea_or_address(real_assistant) -> None:
+    # section 62: since section 56 read as words, "Dokumen tidak menyebut admin." (0.19) / "… budi." (0.29)
+    for question in ("tolong @admin jelaskan tugas asisten menteri", "kak @budi apa tugas asisten menteri?"):
+        result = real_assistant.ask(question)
+        assert not result.abstained, (question, result.confidence, result.message)
         assert result.passages[0].text.startswith("Tugas utama"), question
