@@ -27,7 +27,8 @@ from .question_words import is_question_word
 # names the topic, and so is a number not set off by a mark ("Nomor 3 itu apa?", "Soal 3 tentang apa?";
 # "No. 4" is a label).
 # A capital with a full stop is a name's initial ("M. Nuh menjabat …?", "T. B. Simatupang …"), not a list
-# letter nor a label ("Q:", "T)", "q." are). A small letter with a full stop is a list letter before what
+# letter nor a label ("Q:", "T)", "q." are), unless a question opens after it ("A. Apakah …?", "B. apa
+# …?": no name is a question word; section 62). A small letter with a full stop is a list letter before what
 # opens a question (a capital, a question word: "a. apa tugas …?"; a word with the question particle -kah,
 # an English auxiliary: "a. bisakah …?", "b. is …?", which say it asks yes or no, section 62); before
 # another small word it is an initial typed in lower case ("e. coli itu bakteri apa?", "s. aureus"), see
@@ -36,7 +37,7 @@ from .question_words import is_question_word
 _ROMAN = r"(?:i{2,3}|iv|vi{1,3}|ix|xi{1,3}|I{2,3}|IV|VI{1,3}|IX|XI{1,3})"
 _MARKER = re.compile(
     r"(?:(?<![\s\S])|(?<=[?!]\s))\s*"
-    rf"(?:\(?(?:\d{{1,2}}|[a-z]|{_ROMAN})[.)]|\(?[A-Z]\)|#\d{{1,2}}"
+    rf"(?:\(?(?:\d{{1,2}}|[a-z]|{_ROMAN})[.)]|\(?[A-Z]\)|[A-Z]\.|#\d{{1,2}}"
     r"|(?i:soal|nomor|no)\s*(?i:no\.?\s*)?\d{1,2}[:.)]|(?i:no)\.\s*\d{1,2}[:.)]?"
     r"|(?:[qt]\s*[:.)]|[QT]\s*[:)])"
     r"|(?i:tanya|pertanyaan(?:\s+(?:saya|ku|\d{1,2}))?|pertanyaanku|question(?:\s+\d{1,2})?)\s*[:.)]"
@@ -67,6 +68,7 @@ _HASHTAG = re.compile(r"(?<![^\s(\[])#(?=[^\W_])")
 _TAG = re.compile(r"#[^\W_]\w*")
 _TOKEN = re.compile(r"\S+")
 _SMALL_INITIAL = re.compile(r"\s*[a-z]\.")
+_CAPITAL_INITIAL = re.compile(r"\s*[A-Z]\.")
 _NEXT_WORD = re.compile(r"\s+([^\W_]+)")
 _QUESTION_PARTICLE = "kah"  # "bisakah", "benarkah": a word asking, opening a yes/no question
 # Chat writes the possessive apart ("org nya", "bos nya"): read as the word's own -nya, not a word.
@@ -98,13 +100,13 @@ def plain_message(text: str, names_something: Callable[[str], bool] | None = Non
 
 
 def _marker_or_initial(m: re.Match[str]) -> str:
-    """A list number, letter or label taken away; a small letter with a full stop kept when the word after
-    it does not open a sentence (an initial: "e. coli")."""
+    """A list number, letter or label taken away; a letter with a full stop kept when the word after it
+    does not open a question (an initial: "e. coli", "M. Nuh"), a small one before a capital aside."""
     marker = m.group()
-    if _SMALL_INITIAL.fullmatch(marker):
+    if _SMALL_INITIAL.fullmatch(marker) or _CAPITAL_INITIAL.fullmatch(marker):
         after = _NEXT_WORD.match(m.string, m.end())
         word = after.group(1) if after else ""
-        if word[:1].islower() and not _opens_a_question(word):
+        if (word[:1].islower() or marker.strip()[0].isupper()) and not _opens_a_question(word):
             return marker
     return " "
 

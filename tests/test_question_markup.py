@@ -102,13 +102,19 @@ def test_the_analysis_reads_the_question_without_its_markup() -> None:
         ("b. benarkah asisten menteri seorang diplomat?", "benarkah asisten menteri seorang diplomat?"),
         ("c. is an assistant minister a diplomat?", "is an assistant minister a diplomat?"),
         ("d. does the assistant travel abroad?", "does the assistant travel abroad?"),
+        ("A. Apakah asisten menteri boleh menolak tugas?", "Apakah asisten menteri boleh menolak tugas?"),
+        ("B. Bisakah asisten menteri memutuskan kebijakan?", "Bisakah asisten menteri memutuskan kebijakan?"),
+        ("C. Is an assistant minister a diplomat?", "Is an assistant minister a diplomat?"),
     ],
 )
-def test_a_list_letter_before_a_yes_no_opening_is_a_list_letter(typed: str, plain: str) -> None:
-    # section 62: "a." before a small word was kept as an initial ("e. coli"), so the question opened with
-    # "a" and lost its yes/no type (answer type "other"); -kah and an English auxiliary open a question
+def test_a_list_letter_before_a_question_opening_is_a_list_letter(typed: str, plain: str) -> None:
+    # section 62: "a." before a small word was kept as an initial ("e. coli"), and a capital's "A." always
+    # ("M. Nuh"), so the question opened with "a" and lost its yes/no type (answer type "other"); "apakah",
+    # -kah and an English auxiliary open a question, no name is one ("M. Nuh", "Q. Adams" stay)
     assert plain_message(typed) == plain
     assert analyze(typed).answer_type == "yesno"
+    assert plain_message("A. Tugas asisten apa?") == "A. Tugas asisten apa?"  # an initial's form
+    assert plain_message("Apa tugas? B. Siapa atasannya?") == "Apa tugas?   Siapa atasannya?"
 
 
 def test_a_lists_roman_numeral_is_markup() -> None:
