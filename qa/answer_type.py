@@ -31,7 +31,7 @@ _ATTRIBUTE_NOUNS = frozenset(
     "nama judul jenis macam kepanjangan singkatan arti julukan gelar sebutan istilah merek tema bentuk "
     "isi tujuan jabatan pekerjaan profesi status bahasa warna agama".split()
 )
-_YESNO_EN = frozenset(
+YESNO_EN = frozenset(  # English auxiliaries opening a yes/no question
     "is are was were do does did can could should would will shall may might must has have".split()
 )
 
@@ -82,7 +82,7 @@ def answer_type(words: list[str]) -> tuple[str, set[str]]:
     if first == "apakah" and words[-1:] == ["itu"]:  # "apakah diplomasi itu?": the formal "what is"
         return "definition", bound
     kah = first.endswith("kah") and first[:-3] not in QUESTION_WORDS  # bisakah, bolehkah, adakah
-    if first == "apakah" or first in _YESNO_EN or kah:
+    if first == "apakah" or first in YESNO_EN or kah:
         return "yesno", bound
     if definition or (len(words) >= 2 and words[-2:] == ["itu", "apa"]):
         return "definition", bound

@@ -40,7 +40,12 @@ _CHAT_RE = re.compile(
 _ADDRESS = (
     "pak|bapak|bu|ibu|mas|bang|abang|om|tante|dek|adek|bund|bunda|kang|teh|neng|bos|gaes|guys|admin|kakak"
 )
-_NAMED = rf"(?i:{_ADDRESS})(?:\s+[A-Z][^\W\d_]*)?"
+# Two typed as one with a slash address either reader, as letters and forms do: "Bapak/Ibu", "Pak/Bu".
+_ADDRESS_WORD = re.compile(rf"(?i:{_ADDRESS})")
+# Words after which a name is whom the message is addressed to: a plea ("tolong @admin jelaskan …"), a
+# salutation ("dear @budi"), a sentence particle ("… ya @admin?"); greetings and address terms too.
+_BEFORE_AN_ADDRESSEE = frozenset("tolong mohon please dear yth ya dong deh sih nih yah".split())
+_NAMED = rf"(?i:{_ADDRESS})(?:\s*/\s*(?i:{_ADDRESS}))?(?:\s+[A-Z][^\W\d_]*)?"
 _OPENING_VOCATIVE = re.compile(
     rf"\W*(?P<term>{_NAMED}(?:\s+(?i:mau|boleh|numpang))?)(?![^\W_])\s*(?P<set_off>[,!:])?"
 )
@@ -76,6 +81,12 @@ _WORD = re.compile(r"[^\W_]+")
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
 # A Roman numeral typed in lower case ("golongan iii", "abad xviii", "pasal xxx"): a number, not a stretch.
 _ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+
+
+def addresses_next(low: str) -> bool:
+    """A name right after ``low`` (lower case) is an addressee: ``low`` greets, thanks, pleads, addresses
+    or is a sentence particle ("halo", "tolong", "kak", "dear", "ya"); used for "@" mentions."""
+    return low in _BEFORE_AN_ADDRESSEE or bool(_CHAT_RE.fullmatch(low) or _ADDRESS_WORD.fullmatch(low))
 
 
 def unstretched(text: str) -> str:
@@ -131,8 +142,9 @@ def without_chat(text: str) -> str:
 
 def _without_vocatives(typed: str, chatless: str) -> str:
     """``chatless`` with the words addressing someone blanked where they stand as a vocative: opening the
-    message set off by a comma ("Pak, apa …?", "bu mau tanya, …", "Pak Budi, …") or right after a
-    greeting ("Halo pak apa …?"), a few in a row ("pak, bu, …"), or closing it after a comma ("…, bu?").
+    message set off by a comma ("Pak, apa …?", "bu mau tanya, …", "Pak Budi, …", "Bapak/Ibu, …") or right
+    after a greeting ("Halo pak apa …?"), a few in a row ("pak, bu, …"), or closing it after a comma
+    ("…, bu?", "…, pak, bu?"; section 62).
     Elsewhere they are words ("Pak RT tugasnya apa?", "harga mas", "mas kawin"), and so is the first of
     a list ("Ibu, bapak, dan anak …"; section 56)."""
     pos = 0
@@ -146,8 +158,12 @@ def _without_vocatives(typed: str, chatless: str) -> str:
         chatless, pos = _blank_words(chatless, opening), opening.end()
         if not opening.group("set_off"):
             break
-    closing = _CLOSING_VOCATIVE.search(chatless)
-    return _blank_words(chatless, closing) if closing else chatless
+    for _ in range(_VOCATIVES_IN_A_ROW):  # "…, pak, bu?": each set off by a comma
+        closing = _CLOSING_VOCATIVE.search(chatless)
+        if not closing:
+            break
+        chatless = _blank_words(chatless, closing)
+    return chatless
 
 
 def _blank_words(text: str, m: re.Match[str]) -> str:

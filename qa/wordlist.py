@@ -4,10 +4,13 @@ The speller corrects against the corpus's own words, so without a dictionary a r
 was read as a corpus word one swap away ("makan", eat, as "makna", meaning; "darma" as "drama"; "akses" as
 the name "askes"). ``qa/data/id_words.txt`` holds the ~28,700 words of the LibreOffice Indonesian
 Hunspell dictionary (LGPL-3, vendored by ``scripts/id_words.py``; Sastrawi's KBBI list is CC-BY-NC-SA,
-which a public Space may not ship); a typed word that is one of them, or one with a clitic (-nya, -ku,
--mu, -lah, -kah, -pun), is a real word. Affixed forms are not guessed by stripping affixes: a short root
-hides in most typos ("mentri" → "tri", "pengetahun" → "tahun"), so a stem is no evidence. Loaded once, on
-the first doubt (a question with no unknown word never reads it).
+which a public Space may not ship) and, with their clitics (-nya, -ku, -mu, -lah, -kah), the ~1,300 of
+them the dictionary says take one ("makannya", "dialah"): a typed word that is one of these is a real
+word. No clitic is split off a typed word to find a root, nor an affix: a short root hides in typos of
+words that end or open so ("maslah", masalah, is "mas" + "-lah"; "seklah" "sek" + "-lah"; "kemampun"
+"kemam" + "-pun"; "mentri" hides "tri", "pengetahun" "tahun"), so a part is no evidence (docs/
+reliability.md sections 56 and 62). Loaded once, on the first doubt (a question with no unknown word
+never reads it).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
 MIN_ROOT = 3  # the dictionary's one- and two-letter entries ("a", "ab") are no evidence
 WORDS_FILE = "id_words.txt"  # "#" lines: its source, version, licence and copyright
 
@@ -32,8 +34,5 @@ def root_words() -> frozenset[str]:
 
 
 def is_indonesian_word(low: str) -> bool:
-    """``low`` (lower case) is a word of the dictionary, or one with a clitic ("makannya")."""
-    words = root_words()
-    if low in words:
-        return True
-    return any(low.endswith(c) and low[: -len(c)] in words for c in CLITICS if len(low) - len(c) >= MIN_ROOT)
+    """``low`` (lower case) is a word of the dictionary, or one with a clitic it takes ("makannya")."""
+    return low in root_words()
