@@ -72,3 +72,18 @@ def test_every_qa_environment_variable_is_documented() -> None:
     sources = (p.read_text(encoding="utf-8") for p in (ROOT / "qa").rglob("*.py"))
     read = {name for text in sources for name in re.findall(r"\bQA_[A-Z_]+\b", text)}
     assert sorted(v for v in read if v not in README) == []
+
+
+def test_nothing_a_user_reads_or_runs_points_outside_the_repository_for_data() -> None:
+    """A fresh clone has no ``../shared`` (the developers' evaluation folder): ``data/eval/README.md``
+    told a user to pass ``--corpus ../shared/eval/facqa/corpus``, and docs/benchmarks.md named it as the
+    bench's FacQA corpus, while both read ``data/eval/facqa/corpus``. The history (reliability.md) may."""
+    files = [*ROOT.glob("*.*"), ROOT / "Makefile", ROOT / ".ci" / "run"]
+    for folder in ("qa", "docs", "data", "benchmarks", "scripts", "training"):
+        files += [p for p in (ROOT / folder).rglob("*") if p.suffix in (".md", ".py", ".txt", ".toml")]
+    said = {p: p.read_text(encoding="utf-8", errors="replace") for p in files if p.is_file()}
+    assert [
+        str(p.relative_to(ROOT))
+        for p, text in said.items()
+        if "../shared" in text and p.name != "reliability.md"
+    ] == []
