@@ -165,9 +165,9 @@ class _BeatenToTheAlias:
     def __getattr__(self, name: str):
         return getattr(self._client, name)
 
-    def create_alias(self, collection: str, alias: str) -> None:
+    def create_alias(self, collection: str, alias: str, timeout: float | None = None) -> None:
         self._client.create_alias(self._other, alias)  # the other build's switch, a moment earlier
-        self._client.create_alias(collection, alias)
+        self._client.create_alias(collection, alias, timeout=timeout)
 
 
 @pytest.mark.slow
