@@ -160,6 +160,33 @@ def test_a_server_that_stalls_mid_build_is_one_line_naming_the_step(
 
 
 @pytest.mark.slow
+def test_a_server_that_stalls_while_an_open_loads_the_collection_says_so_and_to_try_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: int, short: tuple[float, float]
+) -> None:
+    """An open (``qa ask``, ``qa serve``'s reopen) loads the collection too, which had no deadline: a
+    server stalled then held it for ever. It now ends after the load's deadline, and the hint is to try
+    again, not to rebuild."""
+    from qa.config import Settings
+    from qa.milvus.target import parse_store
+
+    proxy = StallingProxy(server)
+    target = parse_store(f"milvus://127.0.0.1:{proxy.port}/kb_open")
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    try:
+        client = Recording(connect(target))
+        _assistant(settings, target, client, monkeypatch, "auto")
+        client.before["load_collection"] = proxy.stall
+        started = time.monotonic()
+        with pytest.raises(IndexError_, match="stopped answering while loading kb_open_") as info:
+            _assistant(settings, target, client, monkeypatch, "never")
+        assert time.monotonic() - started < short[0] + 10
+        assert (info.value.hint or "").endswith("then try again")
+    finally:
+        proxy.close()
+        forget(target)
+
+
+@pytest.mark.slow
 def test_a_real_qa_index_against_a_server_stalled_mid_build_exits_5_with_one_line(
     tmp_path: Path, server: int
 ) -> None:

@@ -7,9 +7,8 @@ to a plain server, a port that accepts and never answers), and that is what the 
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import IndexError_
@@ -34,6 +33,7 @@ META_TIMEOUT = 10.0
 # deadline lets a healthy server load 100k passages (260 s) and still tells a stalled one at 10 in 60 s.
 BUILD_TIMEOUT = 60.0
 BUILD_PER_ROW = 0.002
+REBUILD = "then run qa index again (a build left unfinished is dropped by the next one)"
 
 T = TypeVar("T")
 
@@ -61,28 +61,20 @@ def failures() -> tuple[type[BaseException], ...]:
 
 
 def timed(target: StoreTarget, doing: str, seconds: float | None, call: Callable[..., T], *args: Any,
-          **kwargs: Any) -> T:  # fmt: skip
-    """``call(*args, timeout=seconds, **kwargs)``; a server that does not answer within ``seconds`` is
-    one line naming what was being done (``doing``), not gRPC's "Deadline Exceeded"."""
-    with stalled_while(target, doing, seconds):
-        return call(*args, timeout=seconds, **kwargs)
-
-
-@contextlib.contextmanager
-def stalled_while(target: StoreTarget, doing: str, seconds: float | None) -> Iterator[None]:
-    """Turn a server's silence within the block (a deadline passed, pymilvus's retries run out) into
-    ``IndexError_`` saying what it stopped answering in; other failures pass as they are."""
+          then: str = REBUILD, **kwargs: Any) -> T:  # fmt: skip
+    """``call(*args, timeout=seconds, **kwargs)``; a server's silence (the deadline passed, pymilvus's
+    retries run out) is one line naming what was being done (``doing``) and what to do ``then``, not
+    gRPC's "Deadline Exceeded". Other failures pass as they are."""
     try:
-        yield
+        return call(*args, timeout=seconds, **kwargs)
     except failures() as exc:
         unanswered, message = silent(exc)
         if not unanswered or target.kind != "server":
             raise
-        waited = f"no reply within {seconds:g} s" if seconds is not None else message[:200]
+        waited = f"no reply within {seconds:.0f} s" if seconds is not None else message[:200]
         raise IndexError_(
             f"the Milvus server at {target.uri} stopped answering while {doing}: {waited}",
-            "check that the server runs and is reachable, then run qa index again (a build left "
-            "unfinished is dropped by the next one)",
+            f"check that the server runs and is reachable, {then}",
         ) from None
 
 

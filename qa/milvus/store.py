@@ -57,7 +57,8 @@ def load_index(
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
     # a collection is searchable once loaded (no-op when it is)
-    timed(target, f"loading {collection}", build_timeout(target, n), client.load_collection, collection)
+    timed(target, f"loading {collection}", build_timeout(target, n), client.load_collection, collection,
+          then="then try again")  # fmt: skip
     held = int(client.get_collection_stats(collection, timeout=meta_timeout(target)).get("row_count", -1))
     if held != n:  # a manifest that counts fewer rows would open part of the index, silently
         raise IndexCorruptError(
