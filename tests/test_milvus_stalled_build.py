@@ -87,6 +87,44 @@ def test_every_call_of_a_build_and_an_open_has_a_deadline_on_a_server_only(
         assert {timeout for name, timeout in client.calls if name not in ("search", "query", "get")} == {None}
 
 
+@pytest.mark.parametrize("hung", ["Flush", "LoadCollection"])
+def test_a_server_whose_call_hangs_behind_a_live_connection_is_told_after_the_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short: tuple[float, float], hung: str
+) -> None:
+    """A server that keeps its connection alive (gRPC's keepalive pings answered, so the client never
+    gives up on the connection) while one call never completes: a Milvus proxy waiting on a data node or
+    query node that is gone. Without a deadline the build waited for ever; now it ends after that call's
+    deadline, naming the step. Milvus Lite's gRPC server in this process, under a server's rules, with
+    the handler of ``hung`` held until the test ends."""
+    import threading
+
+    from milvus_lite.adapter.grpc.servicer import MilvusServicer
+
+    from qa.config import Settings
+
+    released = threading.Event()
+    real = getattr(MilvusServicer, hung)
+
+    def held(self: Any, request: Any, context: Any) -> Any:
+        released.wait(120)
+        return real(self, request, context)
+
+    monkeypatch.setattr(MilvusServicer, hung, held)  # before the connection: Lite's server takes it then
+    target = StoreTarget("server", str(tmp_path / "kb.db"))
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    # pymilvus loads a collection it creates with an index: a hung load is met there first
+    doing = {"Flush": "flushing qa_passages_", "LoadCollection": "creating the collection qa_passages_"}[hung]
+    try:
+        client = connect(target)
+        started = time.monotonic()
+        with pytest.raises(IndexError_, match=f"stopped answering while {doing}"):
+            _assistant(settings, target, client, monkeypatch, "auto")
+        assert time.monotonic() - started < short[0] + short[1] + 15
+    finally:
+        released.set()
+        forget(target)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A real Milvus server process (Milvus Lite's engine behind Milvus's gRPC API): its port."""
