@@ -145,7 +145,7 @@ METHOD = [
     "## How it was measured",
     "",
     "- **Scale points.** *real*: `corpus/` (one document). *facqa*: the FacQA corpus "
-    "(`../shared/eval/facqa/corpus`), its lines split into files of 100 so that incremental updates have "
+    "(`data/eval/facqa/corpus`), its lines split into files of 100 so that incremental updates have "
     "files to touch (a line is a paragraph, so the passages are the same). *10k* / *100k*: text from "
     "`benchmarks.synth` (fixed seed; the 10k corpus is the first 20 files of the 100k one).",
     "- **Stand-in vectors.** Embedding 100k passages with the 4-bit encoder takes about an hour here, so at "

@@ -180,7 +180,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .ui.start import check_server_env
 
     check_server_env()  # before Gradio is imported: it reads GRADIO_SERVER_PORT with int() then
-    from .ui.app import launch
+    from .ui.serving import launch
 
     launch(settings_from(args))
     return 0

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,3 +138,59 @@ def milvus_server(folder: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         proc.send_signal(signal.SIGCONT)
         proc.kill()
         proc.wait(timeout=30)
+
+
+class StallingProxy:
+    """A TCP relay on 127.0.0.1 in front of a server's port that forwards both ways until ``stall()``.
+    Stalled, it keeps every connection open and accepts new ones, but forwards nothing that came since
+    (it holds it): a server that accepted the connection and then stopped answering
+    (frozen, or its network dropped). ``resume()`` forwards again, everything held included."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.flowing, self.closed = threading.Event(), threading.Event()
+        self.flowing.set()
+        self.sockets: list[socket.socket] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def stall(self) -> None:
+        self.flowing.clear()
+
+    def resume(self) -> None:
+        self.flowing.set()
+
+    def close(self) -> None:
+        self.closed.set()
+        self.flowing.set()
+        for s in [self.listener, *self.sockets]:
+            with contextlib.suppress(OSError):
+                s.close()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                client, _ = self.listener.accept()
+                server = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                return
+            self.sockets += [client, server]
+            for src, dst in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        import select
+
+        while not self.closed.is_set():
+            try:
+                if not select.select([src], [], [], 0.05)[0]:
+                    continue
+                data = src.recv(65536)
+                if not data:
+                    return
+                self.flowing.wait()  # stalled: what came since stall() is held (not forwarded) until resume()
+                if not self.closed.is_set():
+                    dst.sendall(data)
+            except (OSError, ValueError):  # closed under select
+                return

@@ -134,7 +134,7 @@ def test_sessions_a_client_makes_up_are_kept_up_to_a_bound(settings, tmp_path, m
     least recently used dropped first, and still answers."""
     import uuid
 
-    from qa.ui import app as web
+    from qa.ui import serving as web
 
     monkeypatch.setattr(web, "SESSIONS", 20)
     app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)

@@ -113,7 +113,7 @@ def test_a_collection_dropped_by_another_process_after_listing_does_not_fail_the
         client = connect(parse_store(spec))
         listed = client.list_collections
         gone = "qa_passages_20260101T000000Z_deadbeef"  # named as our builds; dropped since listed
-        monkeypatch.setattr(client, "list_collections", lambda: [*listed(), gone])
+        monkeypatch.setattr(client, "list_collections", lambda **kw: [*listed(**kw), gone])
         second = Assistant(settings, encoder=FakeEncoder(), build="force", log=lambda m: None)
         assert second.index.vectors.collection != first.index.vectors.collection
         assert client.describe_alias("qa_passages")["collection_name"] == second.index.vectors.collection

@@ -16,8 +16,8 @@ from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexError_, IndexMismatchError, InputError
 from qa.milvus import target as milvus_target
 from qa.milvus.adapters import MilvusVectors, read_rows
-from qa.milvus.build import ABANDONED, P_BEAT, properties
-from qa.milvus.schema import OWNER, P_MANIFEST, P_OWNER, P_STATE
+from qa.milvus.alias import ABANDONED, properties
+from qa.milvus.schema import OWNER, P_BEAT, P_MANIFEST, P_OWNER, P_STATE
 from qa.milvus.tables import FOLDER
 from qa.milvus.target import StoreTarget, connect, parse_store
 
@@ -118,7 +118,7 @@ def test_a_server_build_never_drops_a_build_running_elsewhere(tmp_path: Path, mo
         built = Assistant(settings, encoder=FakeEncoder(), build="force", log=lambda m: None)
         left = set(client.list_collections())
         assert left == {"qa_passages_20000101T000000Z_aaaaaaaa", built.index.vectors.collection}
-        assert properties(client, built.index.vectors.collection)[P_BEAT]  # its own heartbeat
+        assert properties(client, built.index.vectors.collection, None)[P_BEAT]  # its own heartbeat
     finally:
         milvus_target.forget(StoreTarget("lite", server.uri))
 

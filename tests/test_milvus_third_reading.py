@@ -33,9 +33,9 @@ def _slow_to_describe(monkeypatch: pytest.MonkeyPatch, slow: str, seconds: float
 def _deadline(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     """Section 46's 10 s deadline on the calls about collections, shortened for a test (wherever the
     code under test reads it)."""
-    from qa.milvus import build, reach, store
+    from qa.milvus import alias, reach, store
 
-    for module in (reach, build, store):
+    for module in (reach, alias, store):
         monkeypatch.setattr(module, "META_TIMEOUT", seconds, raising=False)
 
 
@@ -50,23 +50,23 @@ def test_a_stale_collection_slow_to_describe_after_the_commit_does_not_fail_the_
     pytest.importorskip("milvus_lite")
     import grpc  # type: ignore[import-untyped]
 
-    from qa.milvus import build
+    from qa.milvus import alias
 
     stale, ours = "qa_passages_20000101T000000Z_aaaaaaaa", "qa_passages_20990101T000000Z_bbbbbbbb"
     _slow_to_describe(monkeypatch, stale, 1.0)
     server = StoreTarget("server", str(tmp_path / "server.db"))  # a server's rules, Milvus Lite's engine
     client = connect(server)
     try:
-        _left_by_another_build(client, stale, "complete", time.time() - build.SWITCHING - 60)
+        _left_by_another_build(client, stale, "complete", time.time() - alias.SWITCHING - 60)
         _left_by_another_build(client, ours, "complete", time.time())
         _deadline(monkeypatch, 0.3)
         with pytest.raises(grpc.RpcError):  # what the clean-up meets: gRPC's own error, not pymilvus's
             client.describe_collection(stale, timeout=0.3)
-        build.switch_alias(client, server, ours)
+        alias.switch_alias(client, server, ours)
         assert client.describe_alias("qa_passages")["collection_name"] == ours
         assert set(client.list_collections()) == {stale, ours}  # left for the next build
         _deadline(monkeypatch, 10.0)
-        build.switch_alias(client, server, ours)  # the next clean-up that can describe it drops it
+        alias.switch_alias(client, server, ours)  # the next clean-up that can describe it drops it
         assert client.list_collections() == [ours]
     finally:
         forget(server)

@@ -115,8 +115,7 @@ def _left_by_another_build(client, name: str, state: str, beat: float) -> None:
     """A collection of ours as another process's build leaves it (``state``, heartbeat ``beat``)."""
     from pymilvus import DataType
 
-    from qa.milvus.build import P_BEAT
-    from qa.milvus.schema import OWNER, P_OWNER, P_STATE
+    from qa.milvus.schema import OWNER, P_BEAT, P_OWNER, P_STATE
 
     schema = client.create_schema(auto_id=False)
     schema.add_field("row", DataType.INT64, is_primary=True)
@@ -137,7 +136,7 @@ def test_a_server_build_never_drops_another_builds_collection_just_committed(
     from qa.assistant import Assistant
     from qa.config import Settings
     from qa.milvus import target as milvus_target
-    from qa.milvus.build import SWITCHING
+    from qa.milvus.alias import SWITCHING
     from qa.milvus.target import StoreTarget
 
     from .conftest import FakeEncoder
@@ -166,9 +165,9 @@ class _BeatenToTheAlias:
     def __getattr__(self, name: str):
         return getattr(self._client, name)
 
-    def create_alias(self, collection: str, alias: str) -> None:
+    def create_alias(self, collection: str, alias: str, timeout: float | None = None) -> None:
         self._client.create_alias(self._other, alias)  # the other build's switch, a moment earlier
-        self._client.create_alias(collection, alias)
+        self._client.create_alias(collection, alias, timeout=timeout)
 
 
 @pytest.mark.slow
@@ -178,7 +177,7 @@ def test_two_first_builds_on_one_server_alias_both_succeed(tmp_path: Path) -> No
     the alias as a later build would: the last switch wins, and the first build's collection is kept
     as the one replaced."""
     pytest.importorskip("milvus_lite")
-    from qa.milvus.build import switch_alias
+    from qa.milvus.alias import switch_alias
     from qa.milvus.target import StoreTarget
 
     server = StoreTarget("server", str(tmp_path / "server.db"))

@@ -72,3 +72,40 @@ def test_every_qa_environment_variable_is_documented() -> None:
     sources = (p.read_text(encoding="utf-8") for p in (ROOT / "qa").rglob("*.py"))
     read = {name for text in sources for name in re.findall(r"\bQA_[A-Z_]+\b", text)}
     assert sorted(v for v in read if v not in README) == []
+
+
+def test_nothing_a_user_reads_or_runs_points_outside_the_repository_for_data() -> None:
+    """A fresh clone has no ``../shared`` (the developers' evaluation folder): ``data/eval/README.md``
+    told a user to pass ``--corpus ../shared/eval/facqa/corpus``, and docs/benchmarks.md named it as the
+    bench's FacQA corpus, while both read ``data/eval/facqa/corpus``. The history (reliability.md) may."""
+    files = [*ROOT.glob("*.*"), ROOT / "Makefile", ROOT / ".ci" / "run"]
+    for folder in ("qa", "docs", "data", "benchmarks", "scripts", "training"):
+        files += [p for p in (ROOT / folder).rglob("*") if p.suffix in (".md", ".py", ".txt", ".toml")]
+    said = {p: p.read_text(encoding="utf-8", errors="replace") for p in files if p.is_file()}
+    assert [
+        str(p.relative_to(ROOT))
+        for p, text in said.items()
+        if "../shared" in text and p.name != "reliability.md"
+    ] == []
+
+
+def test_the_web_apps_bounds_are_the_ones_the_readme_states() -> None:
+    """Section 55 raised the unread answers a session may hold from 16 to 64; the README still said 16.
+    Each bound of the "Fair sharing" paragraph, as the code has it."""
+    from qa.ui import asking, bodylimit, limits, serving, unread
+    from qa.ui.app import BATCH_CONCURRENCY, BATCH_LINE
+
+    text = " ".join(README.split())
+    words = {2: "Two", 4: "four"}
+    stated = [
+        f"capped at {limits.MAX_WEB_QUESTION_CHARS} characters",
+        f"a request body over {bodylimit.MAX_REQUEST_BYTES // 1024} KB is refused",
+        f"{words[BATCH_CONCURRENCY]} uploads are answered at once and {words[BATCH_LINE]} more wait",
+        f"at most {asking.PER_SESSION} waiting per session, {asking.LINE} in all",
+        f"for the {serving.SESSIONS:,} most recent sessions",
+        f"are bounded: {unread.PER_SESSION} per session",
+        f"go after {unread.IDLE_SECONDS / 60:g} minutes",
+        f"while more than {unread.TOTAL:,} wait in all",
+        f"a bounded queue ({serving.QUEUE_SIZE} waiting",
+    ]
+    assert [s for s in stated if s not in text] == []

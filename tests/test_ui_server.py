@@ -236,7 +236,7 @@ def test_a_flood_of_uploads_never_fills_the_queue_that_visitors_questions_share(
     still answered (before: the 65th call and every visitor got 503 "Queue is full" for minutes)."""
     import httpx
 
-    from qa.ui.app import QUEUE_SIZE
+    from qa.ui.serving import QUEUE_SIZE
 
     url = server[0]
     questions = "".join(f"apa tugas asisten menteri nomor {i}?\n" for i in range(100)).encode()

@@ -69,8 +69,8 @@ def serving(app) -> Iterator[tuple[str, object]]:  # type: ignore[no-untyped-def
     """``app``'s page on a free loopback port in this process (a real Gradio server, so a test can watch
     the encoder or the turns): (its URL, the demo). Queued, and launched with the same options, as in
     ``qa serve``."""
-    from qa.ui.app import queue, server_options
     from qa.ui.layout import build_demo
+    from qa.ui.serving import queue, server_options
 
     demo = build_demo(app)
     queue(demo)

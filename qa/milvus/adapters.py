@@ -19,7 +19,7 @@ import numpy as np
 from ..analysis import tokenize
 from ..chunking import Chunk
 from ..errors import IndexCorruptError, IndexError_
-from .reach import silent
+from .reach import failures, silent
 from .schema import engine_text, text_terms
 
 PAGE = 4096  # rows per query when reading a collection (well under Milvus's 16384 limit)
@@ -27,14 +27,6 @@ PAGE = 4096  # rows per query when reading a collection (well under Milvus's 163
 # process, a dropped network) cost about 80 s per question in pymilvus's retries before any error.
 QUESTION_TIMEOUT = 10.0  # a search or a fetch for one question's candidates: milliseconds when healthy
 READ_TIMEOUT = 60.0  # one page of rows read when the index opens
-
-
-def failures() -> tuple[type[BaseException], ...]:
-    """What a failed call raises: pymilvus's own error, or gRPC's when a call's deadline passed."""
-    import grpc  # type: ignore[import-untyped]
-    from pymilvus.exceptions import MilvusException
-
-    return (MilvusException, grpc.RpcError)
 
 
 def _missing(collection: str, exc: BaseException) -> IndexError_:

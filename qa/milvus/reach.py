@@ -8,7 +8,8 @@ to a plain server, a port that accepts and never answers), and that is what the 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import IndexError_
 
@@ -25,6 +26,16 @@ LITE_TIMEOUT = 30.0  # Milvus Lite runs in this process: opening a large databas
 # included. Without it a server that stopped answering after the connection held such a call for about
 # a minute in pymilvus's reconnects and retries (``qa serve``'s look for a rebuild, an open).
 META_TIMEOUT = 10.0
+# Seconds a server has for one call of a build that moves a bounded amount (creating the collection with
+# its index, one insert of ``INSERT_BATCH`` rows, one lookup of the previous build's vectors), plus
+# ``BUILD_PER_ROW`` for each row of a call over the whole collection (its flush, its load): without them
+# a server that accepted the connection and then stalled held a build for ever. Scaled by the rows, the
+# deadline lets a healthy server load 100k passages (260 s) and still tells a stalled one at 10 in 60 s.
+BUILD_TIMEOUT = 60.0
+BUILD_PER_ROW = 0.002
+REBUILD = "then run qa index again (a build left unfinished is dropped by the next one)"
+
+T = TypeVar("T")
 
 
 def meta_timeout(target: StoreTarget) -> float | None:
@@ -33,6 +44,38 @@ def meta_timeout(target: StoreTarget) -> float | None:
     since the open (4.4 s for 100k rows, 409 MB, here; 6.9 s from a cold disk): a deadline only told a
     big database on a slow disk that it "may be damaged"."""
     return None if target.kind == "lite" else META_TIMEOUT
+
+
+def build_timeout(target: StoreTarget, rows: int = 0) -> float | None:
+    """The deadline of one build call over ``rows`` rows (0: a bounded call) on ``target``'s server;
+    none on Milvus Lite, which runs in this process (as ``meta_timeout``)."""
+    return None if target.kind == "lite" else BUILD_TIMEOUT + BUILD_PER_ROW * rows
+
+
+def failures() -> tuple[type[BaseException], ...]:
+    """What a failed call raises: pymilvus's own error, or gRPC's when a call's deadline passed."""
+    import grpc  # type: ignore[import-untyped]
+    from pymilvus.exceptions import MilvusException
+
+    return (MilvusException, grpc.RpcError)
+
+
+def timed(target: StoreTarget, doing: str, seconds: float | None, call: Callable[..., T], *args: Any,
+          then: str = REBUILD, **kwargs: Any) -> T:  # fmt: skip
+    """``call(*args, timeout=seconds, **kwargs)``; a server's silence (the deadline passed, pymilvus's
+    retries run out) is one line naming what was being done (``doing``) and what to do ``then``, not
+    gRPC's "Deadline Exceeded". Other failures pass as they are."""
+    try:
+        return call(*args, timeout=seconds, **kwargs)
+    except failures() as exc:
+        unanswered, message = silent(exc)
+        if not unanswered or target.kind != "server":
+            raise
+        waited = f"no reply within {seconds:.0f} s" if seconds is not None else message[:200]
+        raise IndexError_(
+            f"the Milvus server at {target.uri} stopped answering while {doing}: {waited}",
+            f"check that the server runs and is reachable, {then}",
+        ) from None
 
 
 _SILENT_CODES = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}

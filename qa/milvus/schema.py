@@ -18,6 +18,7 @@ from ..analysis import tokenize
 
 OWNER = "qa-asisten-menteri"  # property marking the collections this package created (and may drop)
 P_OWNER, P_STATE, P_MANIFEST = "qa.owner", "qa.state", "qa.manifest"
+P_BEAT = "qa.heartbeat"  # epoch seconds of a build's last batch: a running build is not an orphan
 MAX_TEXT = 65_535  # Milvus VARCHAR limit, in bytes
 _PUNCT = str.maketrans({",": "_", ".": "__"})  # a stem has no other punctuation (qa.analysis._WORD_RE)
 ANALYZER = {"tokenizer": "standard"}

@@ -30,11 +30,12 @@ from ..errors import (
 )
 from ..manifest import build_stamp
 from ..store import StoredIndex, check_chunks
-from .adapters import MilvusLexical, MilvusVectors, failures, read_chunks, read_rows
-from .build import current_collection, previous_vectors, switch_alias, write_collection
+from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
+from .alias import current_collection, switch_alias
+from .build import Plan, previous_vectors, write_collection
 from .checks import checked_manifest
 from .lite import check_folder
-from .reach import meta_timeout, silent
+from .reach import build_timeout, failures, meta_timeout, silent, timed
 from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -55,8 +56,10 @@ def load_index(
     description = client.describe_collection(collection, timeout=meta_timeout(target))
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
-    client.load_collection(collection)  # a collection is searchable once loaded (no-op when it is)
-    held = int(client.get_collection_stats(collection).get("row_count", -1))
+    # a collection is searchable once loaded (no-op when it is)
+    timed(target, f"loading {collection}", build_timeout(target, n), client.load_collection, collection,
+          then="then try again")  # fmt: skip
+    held = int(client.get_collection_stats(collection, timeout=meta_timeout(target)).get("row_count", -1))
     if held != n:  # a manifest that counts fewer rows would open part of the index, silently
         raise IndexCorruptError(
             f"the collection {collection} holds {held} rows, its manifest {n}",
@@ -121,7 +124,7 @@ def build_index(
     with _build_lock:
         previous = current_collection(client, target)
         reuse, current, why = previous_vectors(
-            client, previous, expected, [sentence_key(c.text) for c in chunks], meta_timeout(target)
+            client, target, previous, expected, [sentence_key(c.text) for c in chunks]
         )
         if current and force:
             reuse, why = {}, "the index was current, so this is a forced full rebuild"
@@ -130,17 +133,10 @@ def build_index(
             why = f"vectors of the local index in {settings.index_dir}" if reuse else why
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
         manifest["lexical_stats"] = {**LEXICAL}
+        windows = [passage_text(c, by_id) for c in chunks]
+        plan = Plan(manifest, chunks, windows, reuse, lambda texts: encode_all(encoder, texts, None))
         name, embedded, texts = write_collection(
-            client,
-            target,
-            manifest,
-            chunks,
-            [passage_text(c, by_id) for c in chunks],
-            reuse,
-            lambda texts: encode_all(encoder, texts, None),
-            encoder.dim,
-            float(LEXICAL["k1"]),
-            float(LEXICAL["b"]),
+            client, target, plan, encoder.dim, float(LEXICAL["k1"]), float(LEXICAL["b"])
         )
         switch_alias(client, target, name)
     if embedded < len(chunks):
@@ -151,7 +147,7 @@ def build_index(
     # What was just written, without reading 100k rows back (30 s at that size on Milvus Lite); the
     # manifest as a reader parses it from the collection.
     stored = json.loads(json.dumps(manifest, ensure_ascii=False))
-    client.load_collection(name)
+    timed(target, f"loading {name}", build_timeout(target, len(chunks)), client.load_collection, name)
     return _assemble(client, name, stored, chunks, texts, encoder.dim)
 
 
@@ -174,7 +170,7 @@ def open_index(
     log: Callable[[str], None],
     read_only: bool = False,
 ) -> StoredIndex:
-    """``Assistant._open`` for Milvus: load, else build when allowed (build is auto, never or force).
+    """``qa.opening.open_or_build`` for Milvus: load, else build when allowed (build is auto, never or force).
     ``read_only`` (``qa info``, with ``never``) writes nothing and leaves the passage table (read from
     the cache, or computed: 30 s at 100k passages) and the warm-up searches to the first question."""
     require_pymilvus(target)

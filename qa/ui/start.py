@@ -44,7 +44,7 @@ def main() -> None:
     unwind_on_termination()
     try:
         check_server_env()
-        from .app import launch  # imports Gradio
+        from .serving import launch  # imports Gradio
 
         launch()
     except QAError as exc:

@@ -1,0 +1,124 @@
+"""The alias readers resolve, and the builds behind it: which collection is current, how a build is
+named, and the commit (moving the alias) with the clean-up of the builds it leaves behind.
+
+Collections we created (``qa.owner``) that are neither current nor the one just replaced are dropped
+after a switch; the replaced one stays until the next build, so a reader that opened it keeps
+answering. On a server other processes may be building beside this one: their collections are left
+while they may still be in use (``ABANDONED``, ``SWITCHING``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import time
+import uuid
+from typing import Any
+
+from ..errors import IndexError_
+from .reach import failures, meta_timeout, timed
+from .schema import OWNER, P_BEAT, P_OWNER, P_STATE
+from .target import StoreTarget
+
+ABANDONED = 900  # seconds without a batch after which another build may drop a building collection
+# Seconds after its commit that a complete collection no alias points at may still be about to become
+# current: its build moves the alias right after the commit, so another build must not drop it then.
+SWITCHING = 120
+
+
+def current_collection(client: Any, target: StoreTarget) -> str | None:
+    """The collection the alias points at, None when there is no alias yet. A name or alias that is
+    another application's is refused here, before any build: ``--force`` never moves it."""
+    other = (
+        "choose another path: --store milvus:OTHER.db"
+        if target.kind == "lite"
+        else "choose another name: --store milvus://HOST:PORT/NAME"
+    )
+    wait = meta_timeout(target)
+    if target.name not in client.list_aliases(timeout=wait).get("aliases", []):
+        if client.has_collection(target.name, timeout=wait):
+            raise IndexError_(
+                f"Milvus has a collection named {target.name} that is not this assistant's alias", other
+            )
+        return None
+    collection = client.describe_alias(target.name, timeout=wait)["collection_name"]
+    if properties(client, collection, wait).get(P_OWNER) != OWNER:
+        raise IndexError_(
+            f"the alias {target.name} in {target.display} points at {collection}, a collection this "
+            "assistant did not create: it is left as it is",
+            other,
+        )
+    return collection
+
+
+def properties(client: Any, collection: str, timeout: float | None) -> dict:
+    """A collection's properties; ``timeout``: ``meta_timeout`` of its store (none on Milvus Lite)."""
+    return dict(client.describe_collection(collection, timeout=timeout).get("properties") or {})
+
+
+def is_build_of(target: StoreTarget, collection: str) -> bool:
+    """Whether ``collection`` is named as ``new_name`` names this alias's builds: exactly, since alias
+    ``kb``'s prefix ``kb_`` also begins alias ``kb_hr``'s builds (which a build of ``kb`` dropped)."""
+    return re.fullmatch(re.escape(target.name) + r"_\d{8}T\d{6}Z_[0-9a-f]{8}", collection) is not None
+
+
+def new_name(target: StoreTarget) -> str:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"{target.name}_{stamp}_{uuid.uuid4().hex[:8]}"
+
+
+def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
+    """Point the alias at ``name`` (the commit point), then drop our collections other than the one it
+    replaced (read again now: a build elsewhere may have switched it since this one began) and the
+    builds still running or just committed: Milvus Lite has no other writer, so there a building
+    collection is an orphan; on a server it is one only after ``ABANDONED`` seconds without a batch,
+    and a complete one no alias points at is left ``SWITCHING`` seconds after its commit."""
+    from pymilvus.exceptions import MilvusException
+
+    wait, moving = meta_timeout(target), f"moving the alias {target.name} to {name}"
+    replaced = current_collection(client, target)
+    if replaced is not None:
+        timed(target, moving, wait, client.alter_alias, name, target.name)
+    else:
+        try:
+            timed(target, moving, wait, client.create_alias, name, target.name)
+        except MilvusException:  # a first build elsewhere made the alias since: "already exists"
+            replaced = current_collection(client, target)
+            if replaced is None:
+                raise
+            timed(target, moving, wait, client.alter_alias, name, target.name)  # the last switch wins
+    # Committed already: a server that stops answering now leaves the clean-up to the next build.
+    aliased: set[str] = set()  # in use: never dropped
+    others: list[str] = []
+    with contextlib.suppress(*failures()):
+        aliases = client.list_aliases(timeout=wait).get("aliases", [])
+        aliased = {client.describe_alias(a, timeout=wait)["collection_name"] for a in aliases}
+        others = client.list_collections(timeout=wait)
+    for other in others:
+        if other in (name, replaced) or other in aliased or not is_build_of(target, other):
+            continue
+        # A collection another process dropped since the listing (its build interrupted, or its own
+        # clean-up) is gone as wanted, and one whose description passed its deadline (gRPC's own
+        # error: a server slow now) is left for the next build; neither fails this build.
+        with contextlib.suppress(*failures()):
+            props = properties(client, other, wait)
+            if props.get(P_OWNER) != OWNER:
+                continue  # not ours: never touched
+            if _running(target, props, newer=other > name):
+                continue
+            client.drop_collection(other, timeout=wait)
+
+
+def _running(target: StoreTarget, props: dict, newer: bool) -> bool:
+    """Whether a collection no alias points at may belong to a build elsewhere (so is not dropped): one
+    still building, or one just committed whose build is about to move the alias to it (two builds on
+    one server: the first to finish dropped the other's complete collection between its commit and its
+    switch, or just after the switch, where Milvus Lite's server drops the alias with it)."""
+    if target.kind == "lite":
+        return False
+    building = props.get(P_STATE) == "building"
+    try:
+        return time.time() - float(props[P_BEAT]) < (ABANDONED if building else SWITCHING)
+    except (KeyError, ValueError):
+        return building and newer  # a build of a version without heartbeats: only a newer one may run

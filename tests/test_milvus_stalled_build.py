@@ -1,0 +1,252 @@
+"""A Milvus server that accepts the connection and then stalls during a build (reliability.md section
+60): every call a build makes has a deadline, and passing it is one line naming the step."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa.errors import IndexError_
+from qa.milvus.target import StoreTarget, connect, forget
+from scripts.trials import HARNESS, qa_env
+
+from .conftest import CORPUS, ROOT, FakeEncoder
+from .milvus_helpers import StallingProxy, milvus_server
+
+pytest.importorskip("milvus_lite")
+
+LOCAL = {"create_schema", "prepare_index_params", "close"}  # made in this process: no call to a server
+
+
+class Recording:
+    """A client that records the ``timeout`` of every call it passes on (``LOCAL`` ones aside), and
+    runs ``before[name]()`` before a call of that name whose arguments ``when`` accepts."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.calls: list[tuple[str, float | None]] = []
+        self.before: dict[str, Callable[[], None]] = {}
+        self.when: Callable[[str, tuple, dict], bool] = lambda name, args, kwargs: True
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(self._client, name)
+        if name in LOCAL or not callable(real):
+            return real
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append((name, kwargs.get("timeout")))
+            if name in self.before and self.when(name, args, kwargs):
+                self.before.pop(name)()
+            return real(*args, **kwargs)
+
+        return call
+
+
+def _assistant(settings: Any, target: StoreTarget, client: Any, monkeypatch: pytest.MonkeyPatch, build: str):
+    """An assistant on ``target`` through ``client`` (Lite's engine may stand behind a server's rules)."""
+    from qa.assistant import Assistant
+    from qa.milvus import store
+    from qa.milvus import target as milvus_target
+
+    monkeypatch.setattr(milvus_target, "parse_store", lambda spec: target)
+    monkeypatch.setattr(store, "connect", lambda t: client)
+    return Assistant(settings, encoder=FakeEncoder(), build=build, log=lambda m: None)
+
+
+@pytest.mark.parametrize("kind", ["server", "lite"])
+def test_every_call_of_a_build_and_an_open_has_a_deadline_on_a_server_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A build's own calls (``create_collection``, ``insert``, ``flush``, ``load_collection``, the
+    alias's move, the previous build's lookup) had no deadline: a server that accepted the connection
+    and then stalled held ``qa index`` (or the first ``qa serve``) for ever. On a server each now has
+    one; Milvus Lite, which runs in this process, has none, as before (section 51)."""
+    from qa.config import Settings
+
+    target = StoreTarget(kind, str(tmp_path / "kb.db"))  # Milvus Lite's engine, a server's rules or its own
+    client = Recording(connect(target))
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    try:
+        _assistant(settings, target, client, monkeypatch, "auto")  # a first build
+        _assistant(settings, target, client, monkeypatch, "force")  # a rebuild: the previous vectors read
+        _assistant(settings, target, client, monkeypatch, "never")  # an open
+    finally:
+        forget(target)
+    called = {name for name, _ in client.calls}
+    assert {"create_collection", "insert", "flush", "load_collection", "query", "alter_alias",
+            "create_alias", "alter_collection_properties", "get_collection_stats"} <= called  # fmt: skip
+    if kind == "server":
+        assert [name for name, timeout in client.calls if timeout is None] == []
+    else:  # the searches and reads of a question (section 33) keep their deadlines on Lite too
+        assert {timeout for name, timeout in client.calls if name not in ("search", "query", "get")} == {None}
+
+
+@pytest.mark.parametrize("hung", ["Flush", "LoadCollection"])
+def test_a_server_whose_call_hangs_behind_a_live_connection_is_told_after_the_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short: tuple[float, float], hung: str
+) -> None:
+    """A server that keeps its connection alive (gRPC's keepalive pings answered, so the client never
+    gives up on the connection) while one call never completes: a Milvus proxy waiting on a data node or
+    query node that is gone. Without a deadline the build waited for ever; now it ends after that call's
+    deadline, naming the step. Milvus Lite's gRPC server in this process, under a server's rules, with
+    the handler of ``hung`` held until the test ends."""
+    import threading
+
+    from milvus_lite.adapter.grpc.servicer import MilvusServicer
+
+    from qa.config import Settings
+
+    released = threading.Event()
+    real = getattr(MilvusServicer, hung)
+
+    def held(self: Any, request: Any, context: Any) -> Any:
+        released.wait(120)
+        return real(self, request, context)
+
+    monkeypatch.setattr(MilvusServicer, hung, held)  # before the connection: Lite's server takes it then
+    target = StoreTarget("server", str(tmp_path / "kb.db"))
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    # pymilvus loads a collection it creates with an index: a hung load is met there first
+    doing = {"Flush": "flushing qa_passages_", "LoadCollection": "creating the collection qa_passages_"}[hung]
+    try:
+        client = connect(target)
+        started = time.monotonic()
+        with pytest.raises(IndexError_, match=f"stopped answering while {doing}"):
+            _assistant(settings, target, client, monkeypatch, "auto")
+        assert time.monotonic() - started < short[0] + short[1] + 15
+    finally:
+        released.set()
+        forget(target)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A real Milvus server process (Milvus Lite's engine behind Milvus's gRPC API): its port."""
+    with milvus_server(tmp_path_factory.mktemp("srv")) as (uri, _proc):
+        yield int(uri.rsplit(":", 1)[1])
+
+
+@pytest.fixture
+def short(monkeypatch: pytest.MonkeyPatch) -> tuple[float, float]:
+    """The build's and the collection calls' deadlines shortened for a test: (build, meta) seconds."""
+    from qa.milvus import reach
+
+    monkeypatch.setattr(reach, "BUILD_TIMEOUT", 3.0)
+    monkeypatch.setattr(reach, "BUILD_PER_ROW", 0.0)
+    monkeypatch.setattr(reach, "META_TIMEOUT", 2.0)
+    return 3.0, 2.0
+
+
+def _committing(name: str, args: tuple, kwargs: dict) -> bool:
+    return "qa.state" in (kwargs.get("properties") or {}) and kwargs["properties"]["qa.state"] == "complete"
+
+
+STEPS = {  # the call before which the server stalls -> what the message says it stopped answering in
+    "create_collection": "creating the collection",
+    "insert": "inserting passages 1-10 of 10 into",
+    "flush": "flushing",
+    "alter_collection_properties": "committing",
+    "create_alias": "moving the alias",
+    "load_collection": "loading",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", list(STEPS))
+def test_a_server_that_stalls_mid_build_is_one_line_naming_the_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: int, short: tuple[float, float], step: str
+) -> None:
+    """A real server process behind a relay that, just before one of the build's calls, stops
+    forwarding while holding the connection (a frozen server, a dropped network): the build waited
+    for ever. It now ends after that call's deadline (and the drop of its unfinished collection, which
+    meets the same silence) as ``IndexError_`` (exit 5) naming the step; once the server answers again,
+    the next open answers from a complete collection."""
+    from qa.config import Settings
+    from qa.milvus.target import parse_store
+
+    proxy = StallingProxy(server)
+    alias = f"kb_{step}"
+    target = parse_store(f"milvus://127.0.0.1:{proxy.port}/{alias}")
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    try:
+        client = Recording(connect(target))
+        client.before[step] = proxy.stall
+        if step == "alter_collection_properties":
+            client.when = _committing
+        started = time.monotonic()
+        with pytest.raises(IndexError_) as info:
+            _assistant(settings, target, client, monkeypatch, "auto")
+        waited = time.monotonic() - started
+        build, meta = short
+        said = info.value.message
+        assert f"the Milvus server at {target.uri} stopped answering while {STEPS[step]}" in said, said
+        assert "\n" not in info.value.message and "qa index" in (info.value.hint or "")
+        assert waited < 2 * build + meta + 10, waited  # create_collection: its steps, one deadline each
+        proxy.resume()
+        client.before.clear()
+        again = _assistant(settings, target, client, monkeypatch, "auto")
+        assert again.ask("apa tugas asisten menteri?").passages
+    finally:
+        proxy.close()
+        forget(target)
+
+
+@pytest.mark.slow
+def test_a_server_that_stalls_while_an_open_loads_the_collection_says_so_and_to_try_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: int, short: tuple[float, float]
+) -> None:
+    """An open (``qa ask``, ``qa serve``'s reopen) loads the collection too, which had no deadline: a
+    server stalled then held it for ever. It now ends after the load's deadline, and the hint is to try
+    again, not to rebuild."""
+    from qa.config import Settings
+    from qa.milvus.target import parse_store
+
+    proxy = StallingProxy(server)
+    target = parse_store(f"milvus://127.0.0.1:{proxy.port}/kb_open")
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    try:
+        client = Recording(connect(target))
+        _assistant(settings, target, client, monkeypatch, "auto")
+        client.before["load_collection"] = proxy.stall
+        started = time.monotonic()
+        with pytest.raises(IndexError_, match="stopped answering while loading kb_open_") as info:
+            _assistant(settings, target, client, monkeypatch, "never")
+        assert time.monotonic() - started < short[0] + 10
+        assert (info.value.hint or "").endswith("then try again")
+    finally:
+        proxy.close()
+        forget(target)
+
+
+@pytest.mark.slow
+def test_a_real_qa_index_against_a_server_stalled_mid_build_exits_5_with_one_line(
+    tmp_path: Path, server: int
+) -> None:
+    """The same through a real ``qa index`` process (the fake encoder, the deadlines shortened): the
+    relay stalls while the first passages are embedded, after the collection was created."""
+    proxy = StallingProxy(server)
+    shorten = "import qa.milvus.reach as r; r.BUILD_TIMEOUT = 3.0; r.META_TIMEOUT = 2.0\n"
+    env = qa_env(CORPUS, tmp_path / "index", QA_TEST_HOLD_BUILD="1")
+    store = f"milvus://127.0.0.1:{proxy.port}/kb_cli"
+    try:
+        command = [sys.executable, "-c", shorten + HARNESS, "index", "--store", store]
+        proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)  # fmt: skip
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "encoding"
+        proxy.stall()
+        started = time.monotonic()
+        out, err = proc.communicate(timeout=120)
+        waited = time.monotonic() - started
+        assert proc.returncode == 5 and "Traceback" not in err, err
+        said = err.strip().splitlines()  # the build's own log line ("building it now"), then the error
+        assert said[-2].startswith("error: ") and said[-1].startswith("hint: ") and said[:-2] == said[:1], err
+        assert "stopped answering while inserting passages 1-10 of 10 into kb_cli_" in said[-2], err
+        assert waited < 3.0 + 2.0 + 10, waited
+    finally:
+        proxy.close()
