@@ -30,7 +30,8 @@ _FRONT_MATTER = re.compile(
 )
 _SKIPPED_INLINE = {"html_inline", "image"}
 # GitHub's marks at the start of a block, drawn as a checkbox or a title, not read: a task list item's
-# box ("- [x] Isi formulir.") and an alert's kind ("> [!NOTE]" above a quotation).
+# box ("- [x] Isi formulir.") and an alert's kind ("> [!NOTE]" above a quotation), as written in the
+# source at the start of the block's first paragraph (in a code span or escaped, it is text).
 _OPENING_MARK = {
     "list_item_open": re.compile(r"\A\[[ xX]\]\s+(?=\S)"),
     "blockquote_open": re.compile(r"\A\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE),
@@ -130,6 +131,8 @@ def read(raw: bytes, name: str) -> Extracted:
     for tok in tokens:
         if tok.type in _OPENING_MARK:
             mark = _OPENING_MARK[tok.type]
+        elif tok.type not in ("paragraph_open", "inline"):
+            mark = None  # a mark opens the block's first paragraph, not a code block or text after it
         if tok.type == "heading_open":
             level = int(tok.tag[1:])
         elif tok.type == "heading_close":
@@ -146,7 +149,9 @@ def read(raw: bytes, name: str) -> Extracted:
             rows = None
         elif tok.type == "inline":
             text = " ".join(_inline_text(tok, notes).split())  # a note's marker off its word
-            text, mark = (mark.sub("", text, count=1) if mark is not None else text), None
+            if mark is not None and mark.match(tok.content):  # as written: "`[ ]`" and "\[x]" are text
+                text = mark.sub("", text, count=1)
+            mark = None
             if level is not None:
                 path = [(lv, h) for lv, h in path if lv < level]
                 if text:
