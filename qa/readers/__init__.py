@@ -101,7 +101,7 @@ READERS: dict[str, Reader] = {
     ".md": Reader("markdown", "markdown-it-py", "v11"),
     ".markdown": Reader("markdown", "markdown-it-py", "v11"),
     ".pdf": Reader("pdf", "pypdf", "v10"),
-    ".docx": Reader("docx", "python-docx", "v5"),
+    ".docx": Reader("docx", "python-docx", "v6"),
     ".html": Reader("html", "trafilatura", "v11"),
     ".htm": Reader("html", "trafilatura", "v11"),
 }
