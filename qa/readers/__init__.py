@@ -102,8 +102,8 @@ READERS: dict[str, Reader] = {
     ".markdown": Reader("markdown", "markdown-it-py", "v11"),
     ".pdf": Reader("pdf", "pypdf", "v10"),
     ".docx": Reader("docx", "python-docx", "v6"),
-    ".html": Reader("html", "trafilatura", "v11"),
-    ".htm": Reader("html", "trafilatura", "v11"),
+    ".html": Reader("html", "trafilatura", "v12"),
+    ".htm": Reader("html", "trafilatura", "v12"),
 }
 SUFFIXES = tuple(READERS)
 
