@@ -113,10 +113,11 @@ def test_a_pdf_of_too_many_pages_is_refused_before_it_is_read(
 def test_what_a_refused_file_is_is_asked_of_its_first_bytes_only(tmp_path: Path) -> None:
     """Section 61: the sniffer read an OpenDocument's whole ``mimetype`` member to learn its kind, so a
     zip bomb named .pdf (a member of zeros) was inflated whole, 1.9 GB for a 1 MB file; a member whose
-    data is broken leaked zlib's error as a traceback; and "%PDF-" anywhere in the first kilobyte named
-    a file a PDF, so a Latin-1 note about PDFs, named .txt and refused as not UTF-8, was told to be
+    data is broken raised zlib's error out of the sniffer, the PDF reader's refusal lost for "could not
+    be read (Error -3 while decompressing data ...)"; and "%PDF-" anywhere in the first kilobyte named a
+    file a PDF, so a Latin-1 note about PDFs, named .txt and refused as not UTF-8, was told to be
     renamed .pdf. A kind is read from its first bytes, a damaged file keeps its reader's words, and a
-    PDF's header opens a line with objects after it."""
+    PDF's header opens the file, or a line with objects after it."""
     import tracemalloc
 
     bomb = io.BytesIO()
@@ -143,3 +144,5 @@ def test_what_a_refused_file_is_is_asked_of_its_first_bytes_only(tmp_path: Path)
     note = "Catatan berkas:\n%PDF-1.4 membuka setiap berkas PDF, kata Andr\xe9.\n".encode("latin-1")
     shown = _refusal(tmp_path, "catatan.txt", note)
     assert "catatan.txt is not valid UTF-8" in shown and "iconv" in shown and "PDF, not" not in shown, shown
+    cut = _refusal(tmp_path, "terpotong.pdf", b"%PDF-1.4\nterpotong")  # cut short after its header
+    assert "not a readable PDF" in cut and "plain text" not in cut, cut

@@ -21,8 +21,8 @@ _HTML = re.compile(
 )
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# A PDF's header opens a line of its first 1,024 bytes (readers allow junk before it) and its objects
-# follow: "%PDF-" in a text's sentence, or in a page's <pre>, is no PDF.
+# A PDF's header opens the file (a damaged one too), or a line of its first 1,024 bytes with objects
+# after it (readers allow junk before it): "%PDF-" in a text's sentence, or in a page's <pre>, is no PDF.
 _PDF_HEADER = re.compile(rb"(?:\A|[\r\n])%PDF-\d\.\d")
 _PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 _ZIP_ERRORS = (OSError, EOFError, zipfile.BadZipFile, RuntimeError, ValueError, KeyError, NotImplementedError)
@@ -33,7 +33,7 @@ _CONVERT = "open it in LibreOffice or Word and save it as .docx, or export it to
 def kind(raw: bytes) -> tuple[str, str | None, str | None]:
     """(what the bytes are, for people; the suffix that reads them, if one does; a hint otherwise)."""
     head = raw[:1024]
-    if _PDF_HEADER.search(head) and _PDF_OBJECT.search(raw):
+    if raw.startswith(b"%PDF-") or (_PDF_HEADER.search(head) and _PDF_OBJECT.search(raw)):
         return "a PDF", ".pdf", None
     if raw.startswith(b"PK\x03\x04"):
         return _zipped(raw)
