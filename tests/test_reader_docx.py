@@ -478,3 +478,28 @@ def test_tracked_changes_read_as_the_document_reads_once_they_are_accepted(tmp_p
         "Dipindah.",
     ]
     assert e.sections[1].headings == ("Ketentuan Visa",)
+
+
+def test_a_deletion_across_paragraphs_joins_what_is_left_on_both_sides(tmp_path: Path) -> None:
+    """Section 61: a reviewer who deletes from the middle of one paragraph to the middle of the one
+    after next takes a whole paragraph with it, text and mark; the first paragraph ran on only into a
+    next paragraph holding text, so the paragraph deleted whole stopped it: "Cuti tahunan diberikan" and
+    "dua belas hari kerja." were two passages again. Word, once the change is accepted, shows one."""
+
+    def deleted(text: str) -> str:
+        deleted_run = f"<w:r><w:delText xml:space='preserve'>{text}</w:delText></w:r>"
+        return f"<w:del w:id='9' w:author='a'>{deleted_run}</w:del>"
+
+    def joined(inner: str) -> str:
+        return f"<w:p><w:pPr><w:rPr><w:del w:id='3' w:author='a'/></w:rPr></w:pPr>{inner}</w:p>"
+
+    body = (
+        joined(run("Cuti tahunan diberikan ") + deleted("selama"))
+        + joined(deleted("Paragraf yang dihapus seluruhnya."))
+        + f"<w:p>{deleted('sebulan, ')}{run('paling lama dua belas hari kerja.')}</w:p>"
+        + para("Cuti sakit diatur tersendiri.")
+    )
+    assert read(write_docx_xml(tmp_path / "revisi.docx", body)).text.splitlines() == [
+        "Cuti tahunan diberikan paling lama dua belas hari kerja.",
+        "Cuti sakit diatur tersendiri.",
+    ]

@@ -81,3 +81,25 @@ def test_a_task_lists_boxes_and_an_alerts_kind_are_marks_not_text() -> None:
         "Paspor harus berlaku paling sedikit enam bulan.",
         "[!catatan] Kutipan biasa tetap terbaca.",
     ]
+
+
+def test_a_box_or_an_alerts_kind_in_a_code_span_or_after_its_block_is_text() -> None:
+    """Section 61: the marks of section 59 were taken off the text as read, so a box in a code span
+    ("- `[ ]` berarti ...") lost its brackets, which GitHub shows; and a list item opening with a code
+    block left its mark to the next paragraph read, after the list ("[x] Kotak ..."). A mark is one
+    only as written at the start of its block's first paragraph; escaped ("\\[!TIP]", "\\[ ]", as
+    Node.js's guides write them) it is still one."""
+    source = (
+        "# Tanda\n\n- `[ ]` berarti belum dikerjakan.\n- \\[x] Isi formulir.\n"
+        "- ```\n  kode\n  ```\n\n[x] Kotak bertanda silang di formulir berarti setuju.\n\n"
+        "> `[!NOTE]` adalah penanda peringatan di GitHub.\n\n- [ ] Siapkan paspor.\n\n"
+        "> \\[!TIP]\n> Ajukan visa lebih awal.\n"
+    )
+    assert read_md(source).text.splitlines() == [
+        "[ ] berarti belum dikerjakan.",
+        "Isi formulir.",
+        "[x] Kotak bertanda silang di formulir berarti setuju.",
+        "[!NOTE] adalah penanda peringatan di GitHub.",
+        "Siapkan paspor.",
+        "Ajukan visa lebih awal.",
+    ]

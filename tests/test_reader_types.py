@@ -108,3 +108,41 @@ def test_a_pdf_of_too_many_pages_is_refused_before_it_is_read(
     with pytest.raises(CorpusError, match=r"besar\.pdf has 51 pages \(at most 50 are read\)\nhint: split it"):
         load_corpus(corpus)
     assert time.process_time() - started < 2
+
+
+def test_what_a_refused_file_is_is_asked_of_its_first_bytes_only(tmp_path: Path) -> None:
+    """Section 61: the sniffer read an OpenDocument's whole ``mimetype`` member to learn its kind, so a
+    zip bomb named .pdf (a member of zeros) was inflated whole, 1.9 GB for a 1 MB file; a member whose
+    data is broken raised zlib's error out of the sniffer, the PDF reader's refusal lost for "could not
+    be read (Error -3 while decompressing data ...)"; and "%PDF-" anywhere in the first kilobyte named a
+    file a PDF, so a Latin-1 note about PDFs, named .txt and refused as not UTF-8, was told to be
+    renamed .pdf. A kind is read from its first bytes, a damaged file keeps its reader's words, and a
+    PDF's header opens the file, or a line with objects after it."""
+    import tracemalloc
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w") as member:
+            member.write(b"application/vnd.oasis.opendocument.text")
+            for _ in range(64):
+                member.write(bytes(2**20))  # 64 MB of zeros, 64 kB packed
+        archive.writestr("content.xml", "<office/>")
+    tracemalloc.start()
+    try:
+        shown = _refusal(tmp_path, "bom.pdf", bomb.getvalue())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "bom.pdf is an OpenDocument file (text), not a .pdf" in shown, shown
+    assert peak < 16 * 2**20, peak
+
+    broken = bytearray(_zip({"mimetype": "application/vnd.oasis.opendocument.text" * 40, "b.xml": "<b/>"}))
+    broken[broken.index(b"mimetype") + 12 : broken.index(b"mimetype") + 40] = b"\xff" * 28
+    shown = _refusal(tmp_path, "rusak.pdf", bytes(broken))
+    assert "not a readable PDF" in shown and "rename" not in shown and "Error -3" not in shown, shown
+
+    note = "Catatan berkas:\n%PDF-1.4 membuka setiap berkas PDF, kata Andr\xe9.\n".encode("latin-1")
+    shown = _refusal(tmp_path, "catatan.txt", note)
+    assert "catatan.txt is not valid UTF-8" in shown and "iconv" in shown and "PDF, not" not in shown, shown
+    cut = _refusal(tmp_path, "terpotong.pdf", b"%PDF-1.4\nterpotong")  # cut short after its header
+    assert "not a readable PDF" in cut and "plain text" not in cut, cut

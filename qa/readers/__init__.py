@@ -98,12 +98,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v10"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v10"),
+    ".md": Reader("markdown", "markdown-it-py", "v11"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v11"),
     ".pdf": Reader("pdf", "pypdf", "v10"),
-    ".docx": Reader("docx", "python-docx", "v5"),
-    ".html": Reader("html", "trafilatura", "v11"),
-    ".htm": Reader("html", "trafilatura", "v11"),
+    ".docx": Reader("docx", "python-docx", "v6"),
+    ".html": Reader("html", "trafilatura", "v12"),
+    ".htm": Reader("html", "trafilatura", "v12"),
 }
 SUFFIXES = tuple(READERS)
 

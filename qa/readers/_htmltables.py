@@ -77,26 +77,37 @@ def _banded(rows: list, first: list[str]) -> bool:
     return bool(band) and all(_band(row) != band for row in rows[1:])
 
 
-def _band(row) -> tuple[str, ...]:
-    """How a row is set besides its type: centring and background, on the row or on every one of its
-    cells."""
+def _band(row) -> tuple[tuple[str, str], ...]:
+    """How a row is set besides its type: centring and its background's colour, on the row or alike on
+    every one of its cells. The colour itself counts: Word's banded table styles shade the header in
+    one colour and every other row below in another, and a transparent background is none."""
     cells = [c for c in row if c.tag in ("td", "th")]
     marks = []
-    for name, test in (
-        ("centre", lambda e: (e.get("align") or "").lower() == "center" or e.get(_CENTRED) is not None),
-        ("background", lambda e: bool(e.get("bgcolor")) or e.get(_BACKGROUND) is not None),
-    ):
-        if test(row) or (cells and all(test(c) for c in cells)):
-            marks.append(name)
+    for name, value in (("centre", _centred), ("background", _background)):
+        found = value(row) or (value(cells[0]) if cells and len({value(c) for c in cells}) == 1 else "")
+        if found:
+            marks.append((name, found))
     return tuple(marks)
 
 
+def _centred(element) -> str:
+    centred = (element.get("align") or "").lower() == "center" or element.get(_CENTRED) is not None
+    return "center" if centred else ""
+
+
+def _background(element) -> str:
+    """The colour of an element's background ("transparent none repeat", a shorthand's, is none)."""
+    colour = " ".join((element.get("bgcolor") or element.get(_BACKGROUND) or "").lower().split())
+    return "" if colour.split(" ", 1)[0] in _NO_COLOUR else colour
+
+
 _CENTRED, _BACKGROUND = "qa-centred", "qa-background"  # what a row's or cell's style said, kept
+_NO_COLOUR = {"", "transparent", "none", "inherit", "initial", "unset", "auto"}
 
 
 def note_bands(root) -> None:
-    """Keep what the ``style`` of rows and cells says of a band (centred text, a background) as
-    attributes of our own: the styles are dropped before the header rows are marked (see
+    """Keep what the ``style`` of rows and cells says of a band (centred text, a background's colour)
+    as attributes of our own: the styles are dropped before the header rows are marked (see
     qa/readers/_htmlprep.py's ``drop_templates``)."""
     for element in root.iter("tr", "td", "th"):
         style = {
@@ -105,8 +116,9 @@ def note_bands(root) -> None:
         }
         if style.get("text-align") == "center":
             element.set(_CENTRED, "")
-        if style.get("background-color") or style.get("background"):
-            element.set(_BACKGROUND, "")
+        colour = style.get("background-color") or style.get("background")
+        if colour:
+            element.set(_BACKGROUND, colour)
 
 
 def _kind(text: str) -> str:

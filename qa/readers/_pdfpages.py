@@ -87,30 +87,42 @@ def _running(lines: list[str], repeated: set[str]) -> set[int]:
     return drop
 
 
-def _numbers_run_with_pages(key: str, pages: list[list[str]]) -> bool:
+def _numbers_run_with_pages(key: str, edges: list[list[tuple[str, str]]], pages: list[list[str]]) -> bool:
     """Whether the numbers of the edge lines read as ``key`` (their digits masked) are a running line's:
     most numbers repeated on several pages ("Peraturan No. 123", "2024", a chapter's "Bab 2" over its
     pages), or the page's own number, going up with the pages ("Hal 4" on the fourth page, "Hal 5" on
     the fifth, or offset alike: a printed number after a cover). A heading that opens a page or two has
     its own number there, once ("Pasal 2" on the second page, "Pasal 5" on the third): counted as one
     line by its masked key, it is not a running one; nor is a line numbered with the pages whose kind
-    the pages' bodies hold too ("Pasal 1" and "Pasal 2" opening the first two pages, "Pasal 3" below)."""
+    the pages' bodies hold too ("Pasal 1" and "Pasal 2" opening the first two pages, "Pasal 3" below).
+    ``edges`` holds each page's edge lines with their keys, read once for all keys (a 10,000-page
+    report's lines masked again for every key took seconds)."""
     seen: list[tuple[int, list[int]]] = []  # (page, the line's numbers), a line once per page
-    in_body = False  # a line read so away from the pages' edges: the document's own kind of line
-    for number, lines in enumerate(pages):
-        filled = [line for line in lines if line]
-        edges = {line for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:] if _key(line) == key}
-        seen.extend((number, [int(n) for n in re.findall(r"\d+", line)]) for line in sorted(edges))
-        in_body = in_body or any(_key(line) == key for line in filled[EDGE_LINES:-EDGE_LINES])
+    for number, keyed in enumerate(edges):
+        lines = sorted({line for k, line in keyed if k == key})
+        seen.extend((number, [int(n) for n in re.findall(r"\d+", line)]) for line in lines)
     for slot in range(key.count("#")):
         values = [(page, found[slot]) for page, found in seen if slot < len(found)]
         pages_of = Counter(value for _, value in values)
         if 2 * sum(1 for _, value in values if pages_of[value] > 1) > len(values):
             continue  # each number on several pages: a document's number, a year, a chapter's
         offsets = Counter(value - page for page, value in values)
-        if in_body or 2 * offsets.most_common(1)[0][1] <= len(values):
+        if 2 * offsets.most_common(1)[0][1] <= len(values) or _in_body(key, pages):
             return False
     return True
+
+
+def _in_body(key: str, pages: list[list[str]]) -> bool:
+    """Whether a line read as ``key`` is found away from the pages' edges: the document's own kind of
+    line. Only lines holding the key's longest word are masked to be compared."""
+    words = [word for word in key.split() if "#" not in word]
+    anchor = max(words, key=len) if words else ""
+    for lines in pages:
+        filled = [line for line in lines if line]
+        body = filled[EDGE_LINES:-EDGE_LINES]
+        if any(anchor in line.lower() and _key(line) == key for line in body):
+            return True
+    return False
 
 
 def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
@@ -121,9 +133,11 @@ def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     only as such a pair: each side has a line repeated on most of its pages and at no edge of the other
     side's (a sentence twice at the foot of odd pages is body text)."""
     sides: list[Counter[str]] = [Counter(), Counter()]  # odd pages (1, 3, ...), even pages
+    edges: list[list[tuple[str, str]]] = []  # each page's edge lines, (key, line)
     for number, lines in enumerate(pages):
         filled = [line for line in lines if line]
-        sides[number % 2].update({_key(line) for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:]})
+        edges.append([(_key(line), line) for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:]])
+        sides[number % 2].update({key for key, _ in edges[-1]})
     counts = sides[0] + sides[1]
     least = max(2, REPEATED_SHARE * len(pages))
     repeated = {k for k, n in counts.items() if n >= least}
@@ -133,7 +147,7 @@ def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     ]
     if all(alternating):  # a pair: each side has a line of its own
         repeated |= alternating[0] | alternating[1]
-    repeated = {key for key in repeated if _numbers_run_with_pages(key, pages)}
+    repeated = {key for key in repeated if _numbers_run_with_pages(key, edges, pages)}
     out = []
     for lines in pages:
         drop = _running(lines, repeated)

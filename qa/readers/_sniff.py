@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 _HTML = re.compile(
@@ -20,6 +21,11 @@ _HTML = re.compile(
 )
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A PDF's header opens the file (a damaged one too), or a line of its first 1,024 bytes with objects
+# after it (readers allow junk before it): "%PDF-" in a text's sentence, or in a page's <pre>, is no PDF.
+_PDF_HEADER = re.compile(rb"(?:\A|[\r\n])%PDF-\d\.\d")
+_PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+_ZIP_ERRORS = (OSError, EOFError, zipfile.BadZipFile, RuntimeError, ValueError, KeyError, NotImplementedError)
 _TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 _CONVERT = "open it in LibreOffice or Word and save it as .docx, or export it to PDF"
 
@@ -27,7 +33,7 @@ _CONVERT = "open it in LibreOffice or Word and save it as .docx, or export it to
 def kind(raw: bytes) -> tuple[str, str | None, str | None]:
     """(what the bytes are, for people; the suffix that reads them, if one does; a hint otherwise)."""
     head = raw[:1024]
-    if b"%PDF-" in head:
+    if raw.startswith(b"%PDF-") or (_PDF_HEADER.search(head) and _PDF_OBJECT.search(raw)):
         return "a PDF", ".pdf", None
     if raw.startswith(b"PK\x03\x04"):
         return _zipped(raw)
@@ -53,11 +59,9 @@ def _zipped(raw: bytes) -> tuple[str, str | None, str | None]:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = set(archive.namelist())
-            mimetype = (
-                archive.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
-            )
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, KeyError):
-        return "", None, None  # a damaged one: the reader says what failed
+            mimetype = _mimetype(archive) if "mimetype" in names else ""
+    except (*_ZIP_ERRORS, zlib.error):
+        return "", None, None  # a damaged one (a member's data broken too): the reader says what failed
     if "word/document.xml" in names:
         return "a Word document", ".docx", None
     if mimetype.startswith("application/vnd.oasis.opendocument"):
@@ -68,6 +72,14 @@ def _zipped(raw: bytes) -> tuple[str, str | None, str | None]:
         if any(n.startswith(folder) for n in names):
             return what, None, "save or export its text as .docx or PDF"
     return "a zip archive", None, "unpack it and put the documents it holds in the corpus"
+
+
+def _mimetype(archive: zipfile.ZipFile) -> str:
+    """An OpenDocument or EPUB's ``mimetype`` member, its first bytes only: the member may inflate to
+    gigabytes (a zip bomb named .pdf), where its kind takes a few dozen."""
+    with archive.open("mimetype") as member:
+        head = member.read(100)
+    return head.decode("ascii", "replace").strip(" \t\r\n\x00")
 
 
 def mismatch(raw: bytes, name: str) -> tuple[str, str] | None:

@@ -244,8 +244,8 @@ def _extract(document, name: str) -> Extracted:
         if item.style in contents:
             continue  # a table of contents outside a content control: its entries repeat the headings
         content = wordxml.inline(item)
-        if wordxml.mark_deleted(item) and content.text:
-            carried.append(content)  # Word joins it to the next paragraph, which keeps its own style
+        if wordxml.mark_deleted(item):  # Word joins it to the next paragraph, which keeps its own style;
+            carried.append(content)  # one deleted whole on the way (text and mark) leaves nothing between
             continue
         content.parts[:0] = [c.text + " " for c in carried]
         level = heading_level(item, levels)

@@ -29,8 +29,11 @@ _FRONT_MATTER = re.compile(
     re.DOTALL,
 )
 _SKIPPED_INLINE = {"html_inline", "image"}
+_UNESCAPED = re.compile(r"\\([\[\]])")  # an escaped bracket, "\[", read as the bracket
 # GitHub's marks at the start of a block, drawn as a checkbox or a title, not read: a task list item's
-# box ("- [x] Isi formulir.") and an alert's kind ("> [!NOTE]" above a quotation).
+# box ("- [x] Isi formulir.") and an alert's kind ("> [!NOTE]" above a quotation), as written at the
+# start of the block's first paragraph ("`[ ]`", a code span, is text; Node.js's guides escape the
+# brackets, "\[!TIP]", and GitHub draws them all the same).
 _OPENING_MARK = {
     "list_item_open": re.compile(r"\A\[[ xX]\]\s+(?=\S)"),
     "blockquote_open": re.compile(r"\A\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE),
@@ -130,6 +133,8 @@ def read(raw: bytes, name: str) -> Extracted:
     for tok in tokens:
         if tok.type in _OPENING_MARK:
             mark = _OPENING_MARK[tok.type]
+        elif tok.type not in ("paragraph_open", "inline"):
+            mark = None  # a mark opens the block's first paragraph, not a code block or text after it
         if tok.type == "heading_open":
             level = int(tok.tag[1:])
         elif tok.type == "heading_close":
@@ -146,7 +151,9 @@ def read(raw: bytes, name: str) -> Extracted:
             rows = None
         elif tok.type == "inline":
             text = " ".join(_inline_text(tok, notes).split())  # a note's marker off its word
-            text, mark = (mark.sub("", text, count=1) if mark is not None else text), None
+            if mark is not None and mark.match(_UNESCAPED.sub(r"\1", tok.content[:32])):  # as written
+                text = mark.sub("", text, count=1)
+            mark = None
             if level is not None:
                 path = [(lv, h) for lv, h in path if lv < level]
                 if text:
