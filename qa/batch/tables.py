@@ -84,15 +84,16 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
              f"({columns})")  # fmt: skip
         return Layout("", True, named[0], idcol)
 
-    def numeric(i: int) -> bool:  # a label column ("No", "Kode") over numbers or ids such as "A1"
-        return _labels_only(data, i) and not _CODE.fullmatch(row[i])
-
-    labels = [i for i in range(len(row)) if i != idcol and numeric(i)]
+    labels = [i for i in range(len(row)) if i != idcol and _labels_below(row, data, i)]
     if idcol is None and not labels:
         return None
     # an empty column, as a trailing delimiter makes ("No,Teks,"), holds no text: it is not a candidate
     empty = [i for i in range(len(row)) if not row[i].strip() and not _holds_text([row, *data], i)]
     text_cols = [i for i in range(len(row)) if i != idcol and i not in labels and i not in empty]
+    # Without an "id" cell the row is a header only by its labels, over a column that holds text: one of
+    # ids top to bottom ("A1" over "A2") asks nothing ("Gaji,A1" over "NIP1,A2" asked "A2" alone)
+    if idcol is None and not any(_holds_text(data, i) for i in text_cols):
+        return None
     if len(text_cols) != 1:
         raise InputError(
             f"{name}: no question column among the header's columns ({columns})",
@@ -135,6 +136,17 @@ def _declared(text: list[str], delimiter: str, name: str, warn: Callable[[str], 
 def _numbers_only(rows: list[list[str]], i: int) -> bool:
     cells = [r[i] for r in rows if i < len(r) and r[i].strip()]
     return bool(cells) and all(_NUMBER.fullmatch(c) for c in cells)
+
+
+def _labels_below(row: list[str], data: list[list[str]], i: int) -> bool:
+    """``row[i]`` is a label ("No", "Kode", Power Query's "Column1") over a column of numbers or ids: a
+    word, no question ("Gaji?" over "NIP1" is two questions), and not of the kind of the cells below it
+    (a number over numbers, or an id over ids, is one more row). "Column1" is an id, but over numbers it
+    is their label: taken for a row, the header "Column2" was asked as the first question."""
+    top = row[i]
+    if "?" in top or not _labels_only(data, i):
+        return False
+    return not (_NUMBER if _numbers_only(data, i) else _CODE).fullmatch(top)
 
 
 def _labels_only(rows: list[list[str]], i: int) -> bool:
