@@ -47,3 +47,40 @@ def test_the_id_rule_neither_asks_a_header_nor_eats_a_one_word_question(settings
     r = _qa(settings, "batch", str(src), "-o", str(out))
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     assert _asked(out) == asked
+
+
+def _ids(out: Path) -> list[str]:
+    return [json.loads(x)["id"] for x in out.read_bytes().splitlines() if x.strip()]
+
+
+def test_resume_finds_its_own_records_after_an_editor_or_a_line_end_conversion(settings, tmp_path) -> None:
+    """Section 58 made every whole line that is not a record refused, so a torn write an editor ended (vim,
+    nano and Notepad add the last line's end on save) was "line 2 is not an answer qa wrote": the user
+    was sent to cut our own half record by hand. A file converted to old-Mac line ends (a lone \\r) was
+    read as one torn line: resumed from nothing, every answer asked again. A torn write is the start of
+    a record of ours, ended or not, on the last line; a lone \\r ends a line (real CLI)."""
+    src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
+    src.write_text("apa tugas asisten?\nsiapa atasannya?\nberapa gaji asisten?\n", encoding="utf-8")
+    assert _qa(settings, "batch", str(src), "-o", str(out)).returncode == 0
+    whole = out.read_bytes()
+    first, second, third = whole.splitlines(keepends=True)
+    damaged = {  # the file as found, and how many of its records are whole
+        "torn, then ended by an editor": (first + second[:50] + b"\n", 1),
+        "torn and CRLF, then ended": ((first + second[:50] + b"\n").replace(b"\n", b"\r\n"), 1),
+        "torn within the signature, ended": (first + second + b'{"id\n\n', 2),
+        "old-Mac line ends": ((first + second).replace(b"\n", b"\r"), 2),
+        "a BOM, CRLF, a torn tail": (
+            b"\xef\xbb\xbf" + (first + second).replace(b"\n", b"\r\n") + third[:9],
+            2,
+        ),
+    }
+    for what, (data, done) in damaged.items():
+        out.write_bytes(data)
+        r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+        assert r.returncode == 0 and f"{done} already done" in r.stderr, (what, r.stderr)
+        assert _ids(out) == ["1", "2", "3"], what
+    for foreign in (first + second[:50] + b"\n" + third, first + second[:50] + b"\ncek lagi besok\n"):
+        out.write_bytes(foreign)  # a torn start with lines after it is no torn write: refused, left whole
+        r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+        assert r.returncode == 2 and "(line 2 is not an answer qa wrote)" in r.stderr, r.stderr
+        assert out.read_bytes() == foreign
