@@ -58,10 +58,11 @@ class JsonlWriter(Writer):
             if b"\0" in raw and not isinstance(obj, dict):
                 break  # a crash's zero-filled block: cut from there
             if torn or not _ours(obj):
-                # A torn write of ours is the file's last line: unended, or the start of a record that an
-                # editor or a line-end conversion ended; a whole line that is neither (JSON or not), or any
-                # line after one, is someone else's: it was cut, with all after it
-                if torn or isinstance(obj, dict) or (ended and not self._started(raw, n)):
+                # A torn write of ours is the file's last line and the start of a record, ended or not (an
+                # editor or a line-end conversion may end it); a line that is not (JSON or not, a note
+                # left unended by an editor that adds no last line end), or any line after one, is someone
+                # else's: it was cut, with all after it
+                if torn or isinstance(obj, dict) or not self._started(raw, n):
                     raise InputError(
                         f"{self.path} does not look like a qa batch output (line {torn or n} is not an "
                         "answer qa wrote); refusing to resume into it",
