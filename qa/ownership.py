@@ -43,9 +43,11 @@ def marked_folder_of(path: Path) -> Path | None:
     user puts there goes with it at the next build, and the build's own check refuses a stranger's file."""
     try:
         resolved = path.resolve()
+        # a folder on the way that cannot be looked into (EACCES) raised a traceback: not ours by what we
+        # can see, and writing there fails with its own message
+        return next((p for p in resolved.parents if is_marked(p)), None)
     except (OSError, RuntimeError):
         return None
-    return next((p for p in resolved.parents if is_marked(p)), None)
 
 
 def remove_marked(path: Path) -> None:

@@ -4,6 +4,8 @@ misread a batch user's files or lost their data. Each test failed on the code be
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -57,8 +59,9 @@ def test_resume_finds_its_own_records_after_an_editor_or_a_line_end_conversion(s
     """Section 58 made every whole line that is not a record refused, so a torn write an editor ended (vim,
     nano and Notepad add the last line's end on save) was "line 2 is not an answer qa wrote": the user
     was sent to cut our own half record by hand. A file converted to old-Mac line ends (a lone \\r) was
-    read as one torn line: resumed from nothing, every answer asked again. A torn write is the start of
-    a record of ours, ended or not, on the last line; a lone \\r ends a line (real CLI)."""
+    read as one torn line: resumed from nothing, every answer asked again. And a note left unended at the
+    end (VS Code adds no last line end) was cut as a torn write, before section 58 and after. A torn write
+    is the start of a record of ours, ended or not, on the last line; a lone \\r ends a line (real CLI)."""
     src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
     src.write_text("apa tugas asisten?\nsiapa atasannya?\nberapa gaji asisten?\n", encoding="utf-8")
     assert _qa(settings, "batch", str(src), "-o", str(out)).returncode == 0
@@ -79,8 +82,48 @@ def test_resume_finds_its_own_records_after_an_editor_or_a_line_end_conversion(s
         r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
         assert r.returncode == 0 and f"{done} already done" in r.stderr, (what, r.stderr)
         assert _ids(out) == ["1", "2", "3"], what
-    for foreign in (first + second[:50] + b"\n" + third, first + second[:50] + b"\ncek lagi besok\n"):
-        out.write_bytes(foreign)  # a torn start with lines after it is no torn write: refused, left whole
+    foreign = {  # a torn start with lines after it, or a note left unended (VS Code adds no last line end)
+        "a torn start, then a record": first + second[:50] + b"\n" + third,
+        "a torn start, then a note": first + second[:50] + b"\ncek lagi besok\n",
+        "an unended note last": first + b"cek lagi besok",
+    }
+    for what, data in foreign.items():
+        out.write_bytes(data)  # refused, left whole (the unended note was cut as a torn write)
         r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
-        assert r.returncode == 2 and "(line 2 is not an answer qa wrote)" in r.stderr, r.stderr
-        assert out.read_bytes() == foreign
+        assert r.returncode == 2 and "(line 2 is not an answer qa wrote)" in r.stderr, (what, r.stderr)
+        assert out.read_bytes() == data, what
+
+
+def _without_privileges() -> list[str]:
+    """A prefix that makes root obey file modes (no capabilities), as every other user does; [] for them."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("root ignores file modes and setpriv is not here to drop that")
+    return ["setpriv", "--bounding-set=-all", "--inh-caps=-all"]
+
+
+def test_an_output_below_a_folder_one_cannot_look_into_is_a_message_not_a_traceback(settings, tmp_path):
+    """The index-folder check looked at each folder above the output: one the user may not search (mode
+    0700, another user's) raised PermissionError from ``is_marked``, a traceback, where the writer said
+    "cannot write output (Permission denied)" before. A folder that cannot be seen into is not known to be
+    ours: the writer's message, exit 2 (real CLI, without root's capabilities)."""
+    src, locked = tmp_path / "soal.txt", tmp_path / "rahasia"
+    src.write_text("apa tugas asisten?\n", encoding="utf-8")
+    (locked / "x").mkdir(parents=True)
+    locked.chmod(0)
+    try:
+        env = qa_env(settings.corpus_dir, settings.index_dir)
+        command = [
+            *_without_privileges(),
+            *qa_command(real=False),
+            "batch",
+            str(src),
+            "-o",
+            str(locked / "x" / "a.jsonl"),
+        ]
+        r = subprocess.run(command, capture_output=True, env=env, cwd=ROOT, text=True, timeout=120)
+    finally:
+        locked.chmod(0o700)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "cannot write output (Permission denied)" in r.stderr
