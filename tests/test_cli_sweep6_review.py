@@ -127,3 +127,23 @@ def test_an_output_below_a_folder_one_cannot_look_into_is_a_message_not_a_traceb
         locked.chmod(0o700)
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "cannot write output (Permission denied)" in r.stderr
+
+
+def test_resume_of_a_report_converted_to_windows_line_ends_cuts_only_its_torn_section(settings, tmp_path):
+    """A Markdown report cut mid-section by a crash, then converted to CRLF (git's autocrlf, an editor):
+    the torn section's start "\\r\\n### 3. " was not the "\\n### 3. " the check expects, so ``--resume``
+    refused it as notes a user added. Line ends are compared as written; a note is still refused."""
+    src, out = tmp_path / "soal.txt", tmp_path / "laporan.md"
+    src.write_text("apa tugas asisten?\nsiapa atasannya?\nberapa gaji asisten?\n", encoding="utf-8")
+    assert _qa(settings, "batch", str(src), "-o", str(out)).returncode == 0
+    whole = out.read_bytes()
+    end = whole.index(b"\n", whole.index(b"<!-- qa:id=2 ")) + 1
+    out.write_bytes((whole[:end] + whole[end : end + 40]).replace(b"\n", b"\r\n"))
+    r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+    assert r.returncode == 0 and "2 already done" in r.stderr, r.stderr
+    assert out.read_bytes().count(b"<!-- qa:id=") == 3
+    noted = (whole[:end] + b"\ncek lagi besok\n").replace(b"\n", b"\r\n")
+    out.write_bytes(noted)
+    r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+    assert r.returncode == 2 and "is not part of an answer qa wrote" in r.stderr, r.stderr
+    assert out.read_bytes() == noted
