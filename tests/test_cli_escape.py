@@ -61,3 +61,6 @@ def test_real_model_a_question_with_a_stray_escape_is_answered_as_the_plain_one(
     for stray in ("apakah \x1basisten menteri bisa memutuskan kebijakan?",
                   "apakah \x1b asisten menteri bisa memutuskan kebijakan?"):  # fmt: skip
         assert real_assistant.ask(stray).to_dict() == real_assistant.ask(plain).to_dict()
+    plain = "berapa gaji asisten menteri tahun 2024?"  # a number after the ESC keeps its first digit (§63)
+    stray = "berapa gaji asisten menteri tahun \x1b2024?"
+    assert real_assistant.ask(stray).to_dict() == real_assistant.ask(plain).to_dict()
