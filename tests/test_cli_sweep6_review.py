@@ -147,3 +147,23 @@ def test_resume_of_a_report_converted_to_windows_line_ends_cuts_only_its_torn_se
     r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
     assert r.returncode == 2 and "is not part of an answer qa wrote" in r.stderr, r.stderr
     assert out.read_bytes() == noted
+
+
+def test_a_build_folder_copied_out_of_its_index_folder_may_hold_an_output(settings, tmp_path) -> None:
+    """Section 58 refused any output inside a folder carrying qa's build marker, so a build copied aside
+    (``cp -r index/<build> backup/``) was refused with "the next build removes it", which no build does:
+    a build removes only the marked folders of the index folder it builds. Refused still: a build in the
+    configured index folder, and in any folder holding a manifest (a copied index, usable with --index)."""
+    src = tmp_path / "soal.txt"
+    src.write_text("apa tugas asisten?\n", encoding="utf-8")
+    assert _qa(settings, "index").returncode == 0
+    build = next(p for p in settings.index_dir.iterdir() if p.is_dir())
+    backup, copied = tmp_path / "cadangan" / build.name, tmp_path / "salinan-indeks"
+    shutil.copytree(build, backup)
+    shutil.copytree(settings.index_dir, copied)
+    r = _qa(settings, "batch", str(src), "-o", str(backup / "jawaban.jsonl"))
+    assert r.returncode == 0 and len(_ids(backup / "jawaban.jsonl")) == 1, r.stderr
+    for out in (build / "jawaban.jsonl", copied / build.name / "jawaban.jsonl"):
+        r = _qa(settings, "batch", str(src), "-o", str(out), cwd=tmp_path)
+        assert r.returncode == 2 and "a folder qa made for an index" in r.stderr, r.stderr
+        assert not out.exists()
