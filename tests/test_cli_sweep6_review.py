@@ -35,15 +35,19 @@ def _asked(out: Path) -> list[tuple[str, dict]]:
       [("Apa tugas asisten?", {"Column1": "1"}), ("Berapa gaji asisten?", {"Column1": "2"})]),
      ("Gaji,A1\nNIP1,A2\n", [("Gaji", {"column_2": "A1"}), ("NIP1", {"column_2": "A2"})]),
      ("Gaji?,catatan\nNIP1,catatan2\n",
-      [("Gaji?", {"column_2": "catatan"}), ("NIP1", {"column_2": "catatan2"})])],
-    ids=["power-query-header-over-numbers", "one-word-questions-beside-ids", "a-question-is-no-label"],
+      [("Gaji?", {"column_2": "catatan"}), ("NIP1", {"column_2": "catatan2"})]),
+     ("No,Teks\n1,A1\n2,K3\n", [("A1", {}), ("K3", {})])],
+    ids=["power-query-header-over-numbers", "one-word-questions-beside-ids", "a-question-is-no-label",
+         "one-word-questions-under-a-header"],
 )  # fmt: skip
 def test_the_id_rule_neither_asks_a_header_nor_eats_a_one_word_question(settings, tmp_path, text, asked):
     """The id rule (one word with a digit labels a row) read Power Query's header "Column1,Column2" over
     numbers as a row ("Column2" asked as the first question; it was a header before), took one-word
     questions over ids for a header ("Gaji,A1" over "NIP1,A2": "A2" alone asked, "Gaji" and "NIP1" lost
-    into a label column), and a question with its "?" for a label ("Gaji?" over "NIP1"). A label over
-    numbers is not a number, over ids not an id, and never a question; a header asks a column of text."""
+    into a label column), a question with its "?" for a label ("Gaji?" over "NIP1"), and refused "No,Teks"
+    over one-word questions ("A1", "K3": every column a label). A label over numbers is not a number, over
+    ids not an id, and never a question; labels over ids make a header only beside a column of text, and
+    are the questions when nothing else is."""
     src, out = tmp_path / "soal.csv", tmp_path / "jawaban.jsonl"
     src.write_text(text, encoding="utf-8")
     r = _qa(settings, "batch", str(src), "-o", str(out))

@@ -87,12 +87,17 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     labels = [i for i in range(len(row)) if i != idcol and _labels_below(row, data, i)]
     if idcol is None and not labels:
         return None
+    numbered = [i for i in labels if _numbers_only(data, i)]  # "No" over 1, 2: labels for sure
     # an empty column, as a trailing delimiter makes ("No,Teks,"), holds no text: it is not a candidate
     empty = [i for i in range(len(row)) if not row[i].strip() and not _holds_text([row, *data], i)]
-    text_cols = [i for i in range(len(row)) if i != idcol and i not in labels and i not in empty]
-    # Without an "id" cell the row is a header only by its labels, over a column that holds text: one of
-    # ids top to bottom ("A1" over "A2") asks nothing ("Gaji,A1" over "NIP1,A2" asked "A2" alone)
-    if idcol is None and not any(_holds_text(data, i) for i in text_cols):
+    rest = [i for i in range(len(row)) if i != idcol and i not in numbered and i not in empty]
+    # A label over ids labels the rows only beside a column of text; else the ids are the questions asked
+    # under a header ("No,Teks" over "1,A1": "A1" asked, as before ids were labels; it was refused)
+    text_cols = [i for i in rest if i not in labels and _holds_text(data, i)]
+    text_cols = text_cols or [i for i in rest if i in labels]
+    # Without an "id" cell or a label over plain numbers, labels over ids make a header only beside text:
+    # "Gaji,A1" over "NIP1,A2" asked "A2" alone, two questions lost
+    if idcol is None and not numbered and not any(_holds_text(data, i) for i in text_cols):
         return None
     if len(text_cols) != 1:
         raise InputError(
