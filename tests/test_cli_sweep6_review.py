@@ -36,18 +36,19 @@ def _asked(out: Path) -> list[tuple[str, dict]]:
      ("Gaji,A1\nNIP1,A2\n", [("Gaji", {"column_2": "A1"}), ("NIP1", {"column_2": "A2"})]),
      ("Gaji?,catatan\nNIP1,catatan2\n",
       [("Gaji?", {"column_2": "catatan"}), ("NIP1", {"column_2": "catatan2"})]),
-     ("No,Teks\n1,A1\n2,K3\n", [("A1", {}), ("K3", {})])],
+     ("No,Teks\n1,A1\n2,K3\n", [("A1", {}), ("K3", {})]),
+     ("1,COVID-19\n2,NIP1\n", [("COVID-19", {"column_1": "1"}), ("NIP1", {"column_1": "2"})])],
     ids=["power-query-header-over-numbers", "one-word-questions-beside-ids", "a-question-is-no-label",
-         "one-word-questions-under-a-header"],
+         "one-word-questions-under-a-header", "numbered-one-word-questions"],
 )  # fmt: skip
 def test_the_id_rule_neither_asks_a_header_nor_eats_a_one_word_question(settings, tmp_path, text, asked):
     """The id rule (one word with a digit labels a row) read Power Query's header "Column1,Column2" over
     numbers as a row ("Column2" asked as the first question; it was a header before), took one-word
     questions over ids for a header ("Gaji,A1" over "NIP1,A2": "A2" alone asked, "Gaji" and "NIP1" lost
     into a label column), a question with its "?" for a label ("Gaji?" over "NIP1"), and refused "No,Teks"
-    over one-word questions ("A1", "K3": every column a label). A label over numbers is not a number, over
-    ids not an id, and never a question; labels over ids make a header only beside a column of text, and
-    are the questions when nothing else is."""
+    over one-word questions ("A1", "K3": every column a label); and in a numbered list of one-word
+    questions ("1,COVID-19") the numbers were asked. A label over numbers is not a number, over ids not an
+    id, and never a question; ids are labels only beside a column of text, else they are the questions."""
     src, out = tmp_path / "soal.csv", tmp_path / "jawaban.jsonl"
     src.write_text(text, encoding="utf-8")
     r = _qa(settings, "batch", str(src), "-o", str(out))

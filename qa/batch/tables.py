@@ -166,7 +166,19 @@ def _asked(rows: list[list[str]]) -> int:
     question, so then the first column that holds text."""
     if not rows or not _labels_only(rows, 0):
         return 0
-    return next((i for i in range(1, max(map(len, rows))) if _holds_text(rows, i)), 0)
+    return next(iter(_beside(rows)), 0)
+
+
+def _beside(rows: list[list[str]]) -> list[int]:
+    """The columns after a column 1 of labels that could be the question: those holding text; when none
+    does and column 1 holds numbers, those holding ids, one-word questions numbered ("1,COVID-19",
+    "2,NIP1": taken for ids, the numbers were asked)."""
+    width = max(map(len, rows))
+    text = [i for i in range(1, width) if _holds_text(rows, i)]
+    if not text and _numbers_only(rows, 0):
+        text = [i for i in range(1, width) if any(i < len(r) and r[i].strip() for r in rows)]
+        text = [i for i in text if not _numbers_only(rows, i)]
+    return text
 
 
 def _holds_text(rows: list[list[str]], i: int) -> bool:
@@ -181,7 +193,7 @@ def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable
     if not qcol:
         warn(f"{name}: {NO_HEADER}")
         return Layout(delimiter)
-    text_cols = [i for i in range(qcol, max(map(len, rows))) if _holds_text(rows, i)]
+    text_cols = _beside(rows)
     what = "numbers" if _numbers_only(rows, 0) else "ids (one word with a digit each, such as 'A1')"
     if len(text_cols) > 1:  # "1,Budi,Apa tugas asisten": which one is the question is a guess
         columns = ", ".join(str(i + 1) for i in text_cols)
