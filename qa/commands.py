@@ -87,7 +87,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             "answers for a document (or refuse the corpus)",
             "write the answers outside the corpus folder",
         )
-    built = marked_folder_of(args.output)
+    built = marked_folder_of(args.output, settings.index_dir)
     if built is not None:  # a rebuild removes the folder, answers and all; the index check refused it
         raise InputError(
             f"{args.output} is inside {built}, a folder qa made for an index: the next build removes it, "

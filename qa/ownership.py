@@ -38,14 +38,22 @@ def is_marked(path: Path) -> bool:
     return is_build_id(build_id) and path.name in (build_id, TMP_PREFIX + build_id)
 
 
-def marked_folder_of(path: Path) -> Path | None:
-    """The folder this tool made (a build or temporary folder) that ``path`` lies in, if any: whatever a
-    user puts there goes with it at the next build, and the build's own check refuses a stranger's file."""
+def marked_folder_of(path: Path, index_dir: Path) -> Path | None:
+    """The folder this tool made (a build or temporary folder) in an index folder that ``path`` lies in,
+    if any: whatever a user puts there goes with it at the next build, and the build's own check refuses
+    a stranger's file. An index folder is ``index_dir`` or one holding a manifest; a build folder copied
+    elsewhere (``cp -r index/<build> backup/``) is removed by no build, and an output may go there."""
     try:
-        resolved = path.resolve()
+        resolved, index = path.resolve(), index_dir.resolve()
+
+        def in_an_index(folder: Path) -> bool:
+            return folder.parent == index or os.path.lexists(folder.parent / MANIFEST)
+
+        # a folder on the way that cannot be looked into (EACCES) raised a traceback: not ours by what we
+        # can see, and writing there fails with its own message
+        return next((p for p in resolved.parents if is_marked(p) and in_an_index(p)), None)
     except (OSError, RuntimeError):
         return None
-    return next((p for p in resolved.parents if is_marked(p)), None)
 
 
 def remove_marked(path: Path) -> None:

@@ -20,11 +20,13 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # A stray ESC typed into a file is no sequence a program writes, and must not eat what follows it: an
 # ESC before a space ("ESC SP" announces code extensions, which no terminal output uses), before a "?"
 # (no sequence ends so), or before a word (a letter final glued to more letters: "\x1bgaji" lost its
-# "g") is a space, the character kept; "\x1b7", "\x1bc", "\x1b(B" are still dropped.
+# "g") is a space, the character kept; "\x1b7", "\x1bc", "\x1b(B" are still dropped. Of the digit finals
+# only DEC's 6-9 (back index, save and restore the cursor, forward index) are sequences, and only when no
+# digit follows: "tahun \x1b2024" was "tahun 024", "gaji \x1b5 juta" was "gaji juta".
 _ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*(?:[@-~]|\Z)"
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x00-\x1f\x7f-\x9f]*(?:\x07|\x1b\\|\x9c)"
-    r"|\x1b[!-/]+[0-~]|\x1b[0->@\[-`{-~]|\x1b[A-Za-z](?![^\W\d_])"
+    r"|\x1b[!-/]+[0-~]|\x1b[:->@\[-`{-~]|\x1b[6-9](?!\d)|\x1b[A-Za-z](?![^\W\d_])"
 )
 
 

@@ -18,9 +18,12 @@ STRAY = [
     ("\x1bgaji asisten menteri", "gaji asisten menteri"),  # before a word: "ESC g" ate the "g"
     ("apa\x1bMenteri", "apa Menteri"),  # an upper-case letter too ("ESC M" is reverse index, alone)
     ("apa tugas asisten\x1b?", "apa tugas asisten ?"),  # before the final "?": no sequence ends so
+    ("gaji tahun \x1b2024?", "gaji tahun 2024?"),  # before a number: "ESC 2" ate the "2" (section 63)
+    ("gaji \x1b5 juta", "gaji 5 juta"),  # a digit no terminal reads after ESC (only DEC's 6-9)
 ]
 STILL_DROPPED = [
     ("\x1b7tugas asisten\x1b8", "tugas asisten"),  # save and restore the cursor
+    ("tugas\x1b7 50%\x1b8", "tugas 50%"),  # the same around a number: no digit glued to the 7
     ("tugas \x1bc asisten", "tugas asisten"),  # reset, on its own
     ("tugas\x1b(B asisten", "tugas asisten"),  # a charset switch, as tput sgr0 writes it
     ("\x1b=tugas\x1b>", "tugas"),  # keypad modes
@@ -58,3 +61,6 @@ def test_real_model_a_question_with_a_stray_escape_is_answered_as_the_plain_one(
     for stray in ("apakah \x1basisten menteri bisa memutuskan kebijakan?",
                   "apakah \x1b asisten menteri bisa memutuskan kebijakan?"):  # fmt: skip
         assert real_assistant.ask(stray).to_dict() == real_assistant.ask(plain).to_dict()
+    plain = "berapa gaji asisten menteri tahun 2024?"  # a number after the ESC keeps its first digit (§63)
+    stray = "berapa gaji asisten menteri tahun \x1b2024?"
+    assert real_assistant.ask(stray).to_dict() == real_assistant.ask(plain).to_dict()

@@ -102,8 +102,8 @@ class _Tail:
         self.head, self.blank, self.first_text = b"", True, line
 
     def add(self, n: int, raw: bytes) -> None:
-        if len(self.head) < 4096:
-            self.head += raw[:4096]
+        if len(self.head) < 4096:  # line ends as written: a report converted to CRLF (git, an editor) too
+            self.head += raw[:4096].replace(b"\r\n", b"\n")
         if self.blank and raw.strip():
             self.blank, self.first_text = False, n
 

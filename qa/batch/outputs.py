@@ -7,6 +7,7 @@ does the durable appending.
 
 from __future__ import annotations
 
+import codecs
 import json
 from typing import BinaryIO, TypeGuard
 
@@ -36,6 +37,7 @@ class JsonlWriter(Writer):
 
     def scan(self, f: BinaryIO) -> int:
         keep = end = 0  # where the last record ends; where this line ends
+        torn = 0  # the line of a torn write of ours: only blank lines may follow it
         self.found_k: set[int] = set()  # the k of the records already there (older files: none)
         # In blocks, a line kept up to SCAN_LINE_BYTES: a foreign file's 1 GB line was read whole to refuse it
         for n, raw in enumerate(split_lines(blocks(f), SCAN_LINE_BYTES), 1):
@@ -46,22 +48,28 @@ class JsonlWriter(Writer):
                     "write the answers to a new file",
                 )
             end += len(raw)
+            ended = raw.endswith((b"\n", b"\r"))  # a lone \r too: a file converted to old-Mac endings
             try:
-                obj = json.loads(raw) if raw.endswith(b"\n") else None
+                obj = json.loads(raw) if ended else None
             except (ValueError, RecursionError):
                 obj = None
-            if not _ours(obj):
-                if obj is None and not raw.strip():
-                    continue  # a blank line between records: nothing to keep or lose (cut if last)
-                # A torn write of ours is the file's last line, unended, or a crash's zero-filled block;
-                # a whole line that is neither, JSON or not, is someone else's: it was cut, with all after it
-                if isinstance(obj, dict) or (raw.endswith(b"\n") and b"\0" not in raw):
+            if obj is None and not raw.strip():
+                continue  # a blank line between records: nothing to keep or lose (cut if last)
+            if b"\0" in raw and not isinstance(obj, dict):
+                break  # a crash's zero-filled block: cut from there
+            if torn or not _ours(obj):
+                # A torn write of ours is the file's last line and the start of a record, ended or not (an
+                # editor or a line-end conversion may end it); a line that is not (JSON or not, a note
+                # left unended by an editor that adds no last line end), or any line after one, is someone
+                # else's: it was cut, with all after it
+                if torn or isinstance(obj, dict) or not self._started(raw, n):
                     raise InputError(
-                        f"{self.path} does not look like a qa batch output (line {n} is not an answer qa "
-                        "wrote); refusing to resume into it",
+                        f"{self.path} does not look like a qa batch output (line {torn or n} is not an "
+                        "answer qa wrote); refusing to resume into it",
                         "write the answers to a new file, or move the added lines out of this one",
                     )
-                break
+                torn = n
+                continue
             key = obj.get(KEY_FIELD)
             self.done[str(obj["id"])] = (
                 key if isinstance(key, str) else question_key(_text(obj.get("question")))
@@ -72,6 +80,11 @@ class JsonlWriter(Writer):
                 self.found_k.add(obj["k"])
             keep = end
         return keep
+
+    def _started(self, raw: bytes, n: int) -> bool:
+        """``raw`` opens as a record of ours does, and is no whole one: a torn write's start."""
+        head = raw.rstrip(b"\r\n").removeprefix(codecs.BOM_UTF8 if n == 1 else b"")
+        return bool(head) and (head.startswith(self.signature) or self.signature.startswith(head))
 
     def expect(self, k: int | None, first: Record) -> None:
         self.k = k

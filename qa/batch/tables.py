@@ -84,15 +84,21 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
              f"({columns})")  # fmt: skip
         return Layout("", True, named[0], idcol)
 
-    def numeric(i: int) -> bool:  # a label column ("No", "Kode") over numbers or ids such as "A1"
-        return _labels_only(data, i) and not _CODE.fullmatch(row[i])
-
-    labels = [i for i in range(len(row)) if i != idcol and numeric(i)]
+    labels = [i for i in range(len(row)) if i != idcol and _labels_below(row, data, i)]
     if idcol is None and not labels:
         return None
+    numbered = [i for i in labels if _numbers_only(data, i)]  # "No" over 1, 2: labels for sure
     # an empty column, as a trailing delimiter makes ("No,Teks,"), holds no text: it is not a candidate
     empty = [i for i in range(len(row)) if not row[i].strip() and not _holds_text([row, *data], i)]
-    text_cols = [i for i in range(len(row)) if i != idcol and i not in labels and i not in empty]
+    rest = [i for i in range(len(row)) if i != idcol and i not in numbered and i not in empty]
+    # A label over ids labels the rows only beside a column of text; else the ids are the questions asked
+    # under a header ("No,Teks" over "1,A1": "A1" asked, as before ids were labels; it was refused)
+    text_cols = [i for i in rest if i not in labels and _holds_text(data, i)]
+    text_cols = text_cols or [i for i in rest if i in labels]
+    # Without an "id" cell or a label over plain numbers, labels over ids make a header only beside text:
+    # "Gaji,A1" over "NIP1,A2" asked "A2" alone, two questions lost
+    if idcol is None and not numbered and not any(_holds_text(data, i) for i in text_cols):
+        return None
     if len(text_cols) != 1:
         raise InputError(
             f"{name}: no question column among the header's columns ({columns})",
@@ -137,6 +143,17 @@ def _numbers_only(rows: list[list[str]], i: int) -> bool:
     return bool(cells) and all(_NUMBER.fullmatch(c) for c in cells)
 
 
+def _labels_below(row: list[str], data: list[list[str]], i: int) -> bool:
+    """``row[i]`` is a label ("No", "Kode", Power Query's "Column1") over a column of numbers or ids: a
+    word, no question ("Gaji?" over "NIP1" is two questions), and not of the kind of the cells below it
+    (a number over numbers, or an id over ids, is one more row). "Column1" is an id, but over numbers it
+    is their label: taken for a row, the header "Column2" was asked as the first question."""
+    top = row[i]
+    if "?" in top or not _labels_only(data, i):
+        return False
+    return not (_NUMBER if _numbers_only(data, i) else _CODE).fullmatch(top)
+
+
 def _labels_only(rows: list[list[str]], i: int) -> bool:
     """Column ``i`` holds only numbers or ids ("A1", "Q-01", "1."): it labels the rows, asks nothing."""
     cells = [r[i] for r in rows if i < len(r) and r[i].strip()]
@@ -149,7 +166,19 @@ def _asked(rows: list[list[str]]) -> int:
     question, so then the first column that holds text."""
     if not rows or not _labels_only(rows, 0):
         return 0
-    return next((i for i in range(1, max(map(len, rows))) if _holds_text(rows, i)), 0)
+    return next(iter(_beside(rows)), 0)
+
+
+def _beside(rows: list[list[str]]) -> list[int]:
+    """The columns after a column 1 of labels that could be the question: those holding text; when none
+    does and column 1 holds numbers, those holding ids, one-word questions numbered ("1,COVID-19",
+    "2,NIP1": taken for ids, the numbers were asked)."""
+    width = max(map(len, rows))
+    text = [i for i in range(1, width) if _holds_text(rows, i)]
+    if not text and _numbers_only(rows, 0):
+        text = [i for i in range(1, width) if any(i < len(r) and r[i].strip() for r in rows)]
+        text = [i for i in text if not _numbers_only(rows, i)]
+    return text
 
 
 def _holds_text(rows: list[list[str]], i: int) -> bool:
@@ -164,7 +193,7 @@ def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable
     if not qcol:
         warn(f"{name}: {NO_HEADER}")
         return Layout(delimiter)
-    text_cols = [i for i in range(qcol, max(map(len, rows))) if _holds_text(rows, i)]
+    text_cols = _beside(rows)
     what = "numbers" if _numbers_only(rows, 0) else "ids (one word with a digit each, such as 'A1')"
     if len(text_cols) > 1:  # "1,Budi,Apa tugas asisten": which one is the question is a guess
         columns = ", ".join(str(i + 1) for i in text_cols)
