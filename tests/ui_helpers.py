@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from scripts.webserver import app_env, free_port, running_app  # noqa: F401 - the real server, shared
+from scripts.webserver import app_env, call_result, free_port, running_app  # noqa: F401 - the real server, shared
 from tests.conftest import CORPUS, MISSION, MISSION_EXPECTED, ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
