@@ -7,25 +7,17 @@ this process, over the fake encoder), with the interval shortened below one ques
 from __future__ import annotations
 
 import json
-import time
 
 from scripts.webserver import raw_ask
 
-from .conftest import FakeEncoder
-from .ui_helpers import correct, make_app, serving
-
-
-class SlowQuestions(FakeEncoder):
-    """The fake encoder, a question taking longer than the heartbeat interval set below."""
-
-    def encode_queries(self, texts):  # type: ignore[no-untyped-def]
-        time.sleep(1.0)
-        return super().encode_queries(texts)
+from .ui_helpers import SlowQuestions, correct, make_app, serving
 
 
 def test_a_question_outlasting_the_heartbeat_is_read_from_its_last_message(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("GRADIO_HEARTBEAT_INTERVAL", "0.2")  # read by Gradio as each stream opens
-    app = make_app(settings, SlowQuestions(), tmp_path / "web", threshold=0.0)
+    encoder = SlowQuestions()
+    encoder.delay = 1.0  # a question outlasts five heartbeats
+    app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
     with serving(app) as (url, _demo):
         status, event, data = raw_ask(url, json.dumps({"data": ["apa tugas asisten menteri?", 3]}))
     assert (status, event) == (200, "complete"), (event, data[:200])
