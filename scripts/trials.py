@@ -31,6 +31,8 @@ QUIET: Callable[[str], None] = lambda m: None  # noqa: E731
 PROBES = ["apa tugas asisten menteri?", "siapa yang mengatur pertemuan bilateral?", "laporan harian menteri"]
 
 # QA_TEST_HOLD_BUILD=<s> makes the build sleep while holding the lock, after printing "encoding";
+# QA_TEST_HOLD_BUILD_UNTIL=<path> makes it wait there until that file exists instead (at most 5 minutes):
+# an order a test sets, not seconds a loaded machine may outlast;
 # QA_TEST_HOLD_WRITE=<s> makes it sleep once its temporary build folder exists, after printing "writing";
 # QA_TEST_SLOW_CHUNK=<s> makes each batch chunk take that much longer (so a test can kill a batch part-way).
 HARNESS = textwrap.dedent(
@@ -41,13 +43,16 @@ HARNESS = textwrap.dedent(
     from scripts.fakes import FakeEncoder
     qa.embedding.make_encoder = lambda settings, log=None: FakeEncoder()
     def hold(variable, module, name, word):
-        if not os.environ.get(variable):
+        if not (os.environ.get(variable) or os.environ.get(variable + "_UNTIL")):
             return
         owner = importlib.import_module(module)
         real = getattr(owner, name)
         def held(*args, **kwargs):
             print(word, flush=True)
-            time.sleep(float(os.environ[variable]))
+            until, deadline = os.environ.get(variable + "_UNTIL"), time.monotonic() + 300
+            while until and not os.path.exists(until) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(float(os.environ.get(variable) or 0))
             return real(*args, **kwargs)
         setattr(owner, name, held)
     hold("QA_TEST_HOLD_BUILD", "qa.indexing", "encode_all", "encoding")

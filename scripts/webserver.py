@@ -112,9 +112,15 @@ def raw_ask(url: str, body: str | bytes, timeout: float = 120, api: str = "ask")
     except urllib.error.HTTPError as exc:
         return exc.code, "refused", exc.read().decode(errors="replace")
     with urllib.request.urlopen(f"{url}gradio_api/call/{api}/{event_id}", timeout=timeout) as r:
-        text = r.read().decode()
-    event = text.split("event: ", 1)[1].split("\n", 1)[0]
-    return 200, event, text.split("data: ", 1)[1].strip()
+        return 200, *call_result(r.read().decode())
+
+
+def call_result(text: str) -> tuple[str, str]:
+    """(event, data) of a whole ``/call/<api>/<id>`` stream: its last message. A question that waits
+    longer than Gradio's heartbeat interval (15 s, ``GRADIO_HEARTBEAT_INTERVAL``) is sent ``heartbeat``
+    messages first, so the first message is not the result on a loaded machine."""
+    last = text.strip().split("\n\n")[-1]
+    return last.split("event: ", 1)[1].split("\n", 1)[0], last.split("data: ", 1)[1].strip()
 
 
 def huge_body() -> bytes:

@@ -19,7 +19,7 @@ from qa.live import LiveAssistant
 from scripts.trials import open_index
 
 from .conftest import DOC, FakeEncoder
-from .ui_helpers import make_app, serving
+from .ui_helpers import call_result, make_app, serving
 
 NEW = "kantor.txt"
 QUESTION = "di gedung mana kantor asisten menteri berada?"
@@ -28,10 +28,8 @@ QUESTION = "di gedung mana kantor asisten menteri berada?"
 def _raw(url: str, api: str, data: list) -> tuple[str, object]:
     """(event, data) of a /call/ request, as curl sends it."""
     event_id = httpx.post(f"{url}gradio_api/call/{api}", json={"data": data}).json()["event_id"]
-    text = httpx.get(f"{url}gradio_api/call/{api}/{event_id}", timeout=60).text
-    last = text.strip().split("\n\n")[-1]
-    event = last.split("event: ", 1)[1].split("\n", 1)[0]
-    return event, json.loads(last.split("data: ", 1)[1])
+    event, data = call_result(httpx.get(f"{url}gradio_api/call/{api}/{event_id}", timeout=60).text)
+    return event, json.loads(data)
 
 
 def _sources(result: dict) -> set[str]:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from .conftest import FakeEncoder
-from .ui_helpers import make_app, serving
+from .ui_helpers import call_result, make_app, serving
 
 
 @pytest.fixture
@@ -27,9 +27,8 @@ def _call(url: str, api: str, body: str) -> tuple[str, str]:
     event_id = httpx.post(
         f"{url}gradio_api/call/{api}", content=body, headers={"Content-Type": "application/json"}
     )
-    text = httpx.get(f"{url}gradio_api/call/{api}/{event_id.json()['event_id']}", timeout=60).text
-    last = text.strip().split("\n\n")[-1]
-    return last.split("event: ", 1)[1].split("\n", 1)[0], last.split("data: ", 1)[1]
+    stream = httpx.get(f"{url}gradio_api/call/{api}/{event_id.json()['event_id']}", timeout=60)
+    return call_result(stream.text)
 
 
 def test_a_k_the_batch_slider_cannot_hold_is_named_in_indonesian(served) -> None:

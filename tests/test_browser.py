@@ -24,6 +24,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 TIMEOUT_MS = 30_000
+# A page's first mount (Gradio's scripts fetched, parsed and run) took 29-31 s with chromium and the
+# server on one busy core (section 57): that wait alone is wider. A page that never mounts still fails.
+LOAD_TIMEOUT_MS = 4 * TIMEOUT_MS
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +55,14 @@ def _open(browser, url: str):
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    page.goto(url, wait_until="domcontentloaded")
-    page.get_by_role("button", name="Tanya", exact=True).wait_for()
+    _load(page, url)
     return context, page
+
+
+def _load(page, url: str) -> None:
+    """Open the page and wait until it has mounted (its Tanya button shows)."""
+    page.goto(url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+    page.get_by_role("button", name="Tanya", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
 
 
 @pytest.fixture
@@ -267,7 +275,7 @@ def test_table_cells_never_break_inside_a_word(browser, url, width):
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        page.goto(url, wait_until="domcontentloaded")
+        _load(page, url)
         _ask(page, MISSION)
         _wait_count(page, "#qa-passages .virtual-row", 3)
         page.screenshot(path=ARTIFACTS / f"08-table-{width}.png", full_page=True)
@@ -300,8 +308,7 @@ def test_on_a_phone_the_answer_is_on_screen_after_asking(browser, url, how):
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_role("button", name="Tanya", exact=True).wait_for()
+        _load(page, url)
         if how == "typed":
             _ask(page, MISSION)
         else:
@@ -344,8 +351,7 @@ def test_the_page_says_it_is_indonesian_whatever_the_browsers_language(browser, 
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_role("button", name="Tanya", exact=True).wait_for()
+        _load(page, url)
         page.wait_for_function("() => document.documentElement.lang === 'id'")
         _ask(page, MISSION)  # and it stays so
         assert page.evaluate("() => document.documentElement.lang") == "id"

@@ -42,9 +42,12 @@ def test_an_index_folder_whose_name_is_not_utf8_is_read_back(settings, tmp_path:
     assert json.loads(r.stdout)["passages"]
 
 
-def _held_build(settings, hold: str = "30", **popen) -> subprocess.Popen:
-    """``qa index --force`` through the fake harness, paused with its temporary build folder written."""
+def _held_build(settings, hold: str = "30", until: Path | None = None, **popen) -> subprocess.Popen:
+    """``qa index --force`` through the fake harness, paused with its temporary build folder written
+    (for ``hold`` seconds, or until the file ``until`` exists)."""
     env = {**qa_env(settings.corpus_dir, settings.index_dir), "QA_TEST_HOLD_WRITE": hold}
+    if until is not None:
+        env.update(QA_TEST_HOLD_WRITE="0", QA_TEST_HOLD_WRITE_UNTIL=str(until))
     popen.setdefault("preexec_fn", as_from_a_terminal)
     proc = subprocess.Popen([*qa_command(real=False), "index", "--force"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)  # fmt: skip
@@ -84,11 +87,14 @@ def test_the_cli_run_in_a_callers_thread_still_works(settings, capsys) -> None:
     assert out.startswith("index ready: ") and (settings.index_dir / "manifest.json").is_file()
 
 
-def test_a_hangup_ignored_by_nohup_stays_ignored(settings) -> None:
-    """A build started under ``nohup`` (SIGHUP ignored, which exec keeps) runs on when the terminal closes."""
+def test_a_hangup_ignored_by_nohup_stays_ignored(settings, tmp_path) -> None:
+    """A build started under ``nohup`` (SIGHUP ignored, which exec keeps) runs on when the terminal closes.
+    Held until the hang-up is sent (a 1 s hold could end first on a loaded machine: nothing tested)."""
     open_index(settings, build="auto")
-    proc = _held_build(settings, "1", preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    go = tmp_path / "go"
+    proc = _held_build(settings, until=go, preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
     proc.send_signal(signal.SIGHUP)
+    go.touch()
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and "index ready" in out, err
 

@@ -454,9 +454,9 @@ def test_a_huge_line_without_end_is_one_error_row_in_bounded_time(tmp_path: Path
     for ext, data in ((".txt", b"x" * 5_000_000), (".jsonl", b'{"question": "' + b"y" * 5_000_000 + b'"}')):
         src = tmp_path / f"huge{ext}"
         src.write_bytes(data)  # no trailing newline
-        start = time.perf_counter()
+        start = time.process_time()  # CPU seconds: wall time on shared cores measures the neighbours
         (record,) = read_questions(src)
-        assert time.perf_counter() - start < 5
+        assert time.process_time() - start < 5
         assert record.error and "too long" in record.error
 
 

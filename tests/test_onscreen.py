@@ -261,6 +261,6 @@ def test_a_pool_of_20000_candidates_cutting_a_long_number_is_cheap() -> None:
 
     big = _chunk("tabel.txt", 0, "7" * 60_000, 0)
     chunks = [big] + [_chunk(f"d{i}.txt", 0, "7" * (40 + i % 50), 0) for i in range(20_000)]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds: wall time on shared cores measures the neighbours
     assert shown(chunks, np.arange(len(chunks)), np.arange(len(chunks)), 20) == list(range(20))
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1

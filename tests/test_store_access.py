@@ -7,7 +7,6 @@ import contextlib
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -95,25 +94,35 @@ def test_an_index_path_under_a_file_is_a_clear_error(settings, tmp_path: Path) -
         assert "--index" in (info.value.hint or "")
 
 
-def test_two_builds_at_once_serialise_on_the_lock(built) -> None:
-    """`qa index --force` twice at once: the second waits for the first; both succeed; the result loads."""
+def test_two_builds_at_once_serialise_on_the_lock(built, tmp_path: Path) -> None:
+    """`qa index --force` twice at once: the second waits for the first; both succeed; the result loads.
+    An order, not seconds: the first holds the lock until the second has said it waits (a first build
+    held 1.5 s was over before a second process started at load 12, and "it waited 1 s" held anyway)."""
     settings, _, reference = built
     env = qa_env(settings.corpus_dir, settings.index_dir)
-    first = subprocess.Popen([*qa_command(real=False), "index", "--force"],
-                             env={**env, "QA_TEST_HOLD_BUILD": "1.5"},
+    go = tmp_path / "go"
+    command = [*qa_command(real=False), "index", "--force"]
+    first = subprocess.Popen(command, env={**env, "QA_TEST_HOLD_BUILD_UNTIL": str(go)},
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    second = None
     try:
         assert first.stdout.readline().strip() == "encoding"  # the first now holds the lock
-        started = time.monotonic()
-        second = subprocess.run([*qa_command(real=False), "index", "--force"], env=env, capture_output=True,
-                                text=True, timeout=60)  # fmt: skip
-        waited = time.monotonic() - started
+        second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        said = []
+        for line in second.stderr:  # to its end if it never waits
+            said.append(line)
+            if "another process is building the index" in line:
+                break
+        go.touch()  # the first may finish now
         first_out, first_err = first.communicate(timeout=60)
+        second_out, second_err = second.communicate(timeout=60)
     finally:
-        first.kill()
-        first.wait()
-    assert first.returncode == 0 and second.returncode == 0, (first_err, second.stderr)
-    assert waited > 1.0  # it waited for the lock instead of interleaving
+        for proc in (first, second):
+            if proc is not None:
+                proc.kill()
+                proc.wait()
+    assert first.returncode == 0 and second.returncode == 0, (first_err, second_err)
+    assert "waiting for it" in said[-1], said  # it waited for the lock instead of interleaving
     builds = [p for p in settings.index_dir.iterdir() if p.is_dir()]
     assert [p.name for p in builds] == [read_manifest(settings.index_dir)["build"]["id"]]  # one, the last
     assert answers(open_index(settings)) == reference

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from .conftest import FakeEncoder
-from .ui_helpers import make_app, serving
+from .ui_helpers import SlowQuestions, make_app, serving
 
 
 @pytest.fixture
@@ -194,16 +194,6 @@ def test_streams_for_sessions_the_queue_never_held_leave_nothing_behind(served) 
     with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-held", timeout=30) as stream:
         assert '"process_completed"' in stream.read().decode()
     assert list(_unread_of(demo).seen) == ["s-held"]
-
-
-class SlowQuestions(FakeEncoder):
-    """The fake encoder, taking ``delay`` seconds for each question (a long run, as a batch is)."""
-
-    delay = 0.0
-
-    def encode_queries(self, texts):  # type: ignore[no-untyped-def]
-        time.sleep(self.delay)
-        return super().encode_queries(texts)
 
 
 def test_a_run_longer_than_the_idle_time_keeps_its_answer(settings, tmp_path, monkeypatch) -> None:

@@ -274,13 +274,16 @@ def test_batch_refuses_oversized_and_missing_uploads(app, tmp_path):
 def test_closing_the_batch_generator_stops_the_work_and_removes_its_folder(app, tmp_path, monkeypatch):
     """What Gradio does when the visitor has gone: it closes the handler's generator."""
     import threading
-    import time
 
-    real, steps = app.answer_batch, []
+    # Orders, not seconds: the second step is in flight when the visitor goes, and stays so until then
+    # (a fixed 0.05 s a step let a test paused for 0.1 s on a loaded machine see a fourth step).
+    real, steps, in_flight, closed = app.answer_batch, [], threading.Event(), threading.Event()
 
     def slow(questions, k, doc):
         steps.append(len(questions))
-        time.sleep(0.05)
+        if len(steps) > 1:
+            in_flight.set()
+            assert closed.wait(60)
         return real(questions, k, doc)
 
     monkeypatch.setattr(app, "answer_batch", slow)
@@ -289,10 +292,14 @@ def test_closing_the_batch_generator_stops_the_work_and_removes_its_folder(app, 
     gen = app.batch_view(str(upload), 1)
     assert next(gen)[0] == pages.BATCH_CHECKING
     assert next(gen)[0] == pages.batch_progress(8, 200)  # the first step of 8 questions
+    assert in_flight.wait(60)
     gen.close()
-    for t in [t for t in threading.enumerate() if t.name == "qa-batch"]:
-        t.join(5)
-    assert 1 <= len(steps) <= 3  # of 25: stopped after the step in flight
+    closed.set()
+    workers = [t for t in threading.enumerate() if t.name == "qa-batch"]
+    for t in workers:
+        t.join(60)
+    assert not any(t.is_alive() for t in workers)
+    assert steps == [8, 8]  # of 25: stopped after the step in flight
     assert list(app.workdir.glob("batch-*")) == []
 
 

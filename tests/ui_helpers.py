@@ -7,8 +7,8 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from scripts.webserver import app_env, free_port, running_app  # noqa: F401 - the real server, shared
-from tests.conftest import CORPUS, MISSION, MISSION_EXPECTED, ROOT
+from scripts.webserver import app_env, call_result, free_port, running_app  # noqa: F401 - the real server, shared
+from tests.conftest import CORPUS, MISSION, MISSION_EXPECTED, ROOT, FakeEncoder
 
 ARTIFACTS = ROOT / "test-artifacts"
 # Questions whose right passage the bundled model finds (checked with `qa ask`), and what it contains;
@@ -45,6 +45,18 @@ def make_app(settings, encoder, workdir: Path, threshold: float, about: bool = T
 
     assistant = Assistant(settings, encoder=encoder, threshold=threshold, log=lambda m: None)
     return WebApp(assistant, workdir=workdir)
+
+
+class SlowQuestions(FakeEncoder):
+    """The fake encoder, taking ``delay`` seconds for each question (a long run, as a batch is)."""
+
+    delay = 0.0
+
+    def encode_queries(self, texts):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(self.delay)
+        return super().encode_queries(texts)
 
 
 def run_to_end(updates: Iterator):
