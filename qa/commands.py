@@ -223,4 +223,3 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. qa info | head -1: the reader has what it wanted
         discard_stdout()
         return 0
-
