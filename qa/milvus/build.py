@@ -89,21 +89,18 @@ def write_collection(
 ) -> tuple[str, int, dict[str, list[str]]]:
     """Create, fill and commit a collection for ``plan``; returns its name, the texts embedded and the
     engine texts of its two BM25 fields (what opening it would read back). A build that fails or is
-    interrupted (Ctrl-C, SIGTERM) part-way drops its collection on the way out, as the local store
-    removes its half-written folder; only a SIGKILLed one (or a server that stopped answering) leaves
-    it, for the next build to drop."""
+    interrupted (Ctrl-C, SIGTERM) part-way, its creation included, drops its collection on the way out,
+    as the local store removes its half-written folder; only a SIGKILLed one (or a server that stopped
+    answering) leaves it, for the next build to drop."""
     name = new_name(target)
-    timed(
-        target,
-        f"creating the collection {name}",
-        build_timeout(target),  # pymilvus gives it to each step: the collection, its index, its load
-        client.create_collection,
-        name,
-        schema=make_schema(client, dim),
-        index_params=make_index_params(client, len(plan.chunks), plan.manifest["faiss"]["policy"], k1, b),
-        properties={P_OWNER: OWNER, P_STATE: "building", P_BEAT: str(int(time.time()))},
-    )
+    schema = make_schema(client, dim)
+    index_params = make_index_params(client, len(plan.chunks), plan.manifest["faiss"]["policy"], k1, b)
     try:
+        # pymilvus gives the deadline to each step: the collection, its index, its load. A step after the
+        # first that fails (its deadline passed, Ctrl-C) leaves the collection made: dropped below too.
+        timed(target, f"creating the collection {name}", build_timeout(target), client.create_collection,
+              name, schema=schema, index_params=index_params,
+              properties={P_OWNER: OWNER, P_STATE: "building", P_BEAT: str(int(time.time()))})  # fmt: skip
         embedded, texts = _fill(client, target, name, plan)
     except BaseException:
         with contextlib.suppress(Exception):  # a server gone away: the next build drops it
