@@ -147,7 +147,9 @@ def build_index(
     # What was just written, without reading 100k rows back (30 s at that size on Milvus Lite); the
     # manifest as a reader parses it from the collection.
     stored = json.loads(json.dumps(manifest, ensure_ascii=False))
-    timed(target, f"loading {name}", build_timeout(target, len(chunks)), client.load_collection, name)
+    committed = f"then try again: the build {name} is committed and current, only its load did not finish"
+    timed(target, f"loading {name}", build_timeout(target, len(chunks)), client.load_collection, name,
+          then=committed)  # fmt: skip
     return _assemble(client, name, stored, chunks, texts, encoder.dim)
 
 
