@@ -67,14 +67,21 @@ def test_every_call_of_a_build_and_an_open_has_a_deadline_on_a_server_only(
     alias's move, the previous build's lookup) had no deadline: a server that accepted the connection
     and then stalled held ``qa index`` (or the first ``qa serve``) for ever. On a server each now has
     one; Milvus Lite, which runs in this process, has none, as before (section 51)."""
+    import shutil
+
     from qa.config import Settings
 
     target = StoreTarget(kind, str(tmp_path / "kb.db"))  # Milvus Lite's engine, a server's rules or its own
     client = Recording(connect(target))
-    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store="milvus:unused.db")
     try:
         _assistant(settings, target, client, monkeypatch, "auto")  # a first build
-        _assistant(settings, target, client, monkeypatch, "force")  # a rebuild: the previous vectors read
+        with (corpus / "tambahan.txt").open("w", encoding="utf-8") as added:
+            added.write("Asisten menteri juga menyusun laporan tahunan.\n")
+        marked = len(client.calls)
+        _assistant(settings, target, client, monkeypatch, "auto")  # a rebuild: the previous vectors read
+        assert {"load_collection", "query"} <= {name for name, _ in client.calls[marked:]}
         _assistant(settings, target, client, monkeypatch, "never")  # an open
     finally:
         forget(target)
