@@ -67,14 +67,21 @@ def test_every_call_of_a_build_and_an_open_has_a_deadline_on_a_server_only(
     alias's move, the previous build's lookup) had no deadline: a server that accepted the connection
     and then stalled held ``qa index`` (or the first ``qa serve``) for ever. On a server each now has
     one; Milvus Lite, which runs in this process, has none, as before (section 51)."""
+    import shutil
+
     from qa.config import Settings
 
     target = StoreTarget(kind, str(tmp_path / "kb.db"))  # Milvus Lite's engine, a server's rules or its own
     client = Recording(connect(target))
-    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    corpus = Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store="milvus:unused.db")
     try:
         _assistant(settings, target, client, monkeypatch, "auto")  # a first build
-        _assistant(settings, target, client, monkeypatch, "force")  # a rebuild: the previous vectors read
+        with (corpus / "tambahan.txt").open("w", encoding="utf-8") as added:
+            added.write("Asisten menteri juga menyusun laporan tahunan.\n")
+        marked = len(client.calls)
+        _assistant(settings, target, client, monkeypatch, "auto")  # a rebuild: the previous vectors read
+        assert {"load_collection", "query"} <= {name for name, _ in client.calls[marked:]}
         _assistant(settings, target, client, monkeypatch, "never")  # an open
     finally:
         forget(target)
@@ -94,8 +101,9 @@ def test_a_server_whose_call_hangs_behind_a_live_connection_is_told_after_the_de
     """A server that keeps its connection alive (gRPC's keepalive pings answered, so the client never
     gives up on the connection) while one call never completes: a Milvus proxy waiting on a data node or
     query node that is gone. Without a deadline the build waited for ever; now it ends after that call's
-    deadline, naming the step. Milvus Lite's gRPC server in this process, under a server's rules, with
-    the handler of ``hung`` held until the test ends."""
+    deadline, naming the step, and its collection is dropped (the load is a step of its creation, which
+    left it: reliability section 64). Milvus Lite's gRPC server in this process, under a server's rules,
+    with the handler of ``hung`` held until the test ends."""
     import threading
 
     from milvus_lite.adapter.grpc.servicer import MilvusServicer
@@ -120,6 +128,49 @@ def test_a_server_whose_call_hangs_behind_a_live_connection_is_told_after_the_de
         with pytest.raises(IndexError_, match=f"stopped answering while {doing}"):
             _assistant(settings, target, client, monkeypatch, "auto")
         assert time.monotonic() - started < short[0] + short[1] + 15
+        assert client.list_collections() == []  # the handler still held: the build's own clean-up
+    finally:
+        released.set()
+        forget(target)
+
+
+def test_an_alias_move_the_server_applies_after_its_deadline_leaves_a_current_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short: tuple[float, float]
+) -> None:
+    """The alias's move (the commit) held by the server past its deadline, then applied: the build was
+    told to have failed with "run qa index again (a build left unfinished is dropped by the next one)",
+    and the next open found it current. The hint now says the build is complete and the server may
+    still make it current; it does, and the next open answers from it, built once."""
+    import threading
+
+    from milvus_lite.adapter.grpc.servicer import MilvusServicer
+
+    from qa.config import Settings
+
+    released, real = threading.Event(), MilvusServicer.CreateAlias
+
+    def held(self: Any, request: Any, context: Any) -> Any:
+        released.wait(60)
+        return real(self, request, context)
+
+    monkeypatch.setattr(MilvusServicer, "CreateAlias", held)  # before the connection
+    target = StoreTarget("server", str(tmp_path / "kb.db"))
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    try:
+        client = Recording(connect(target))
+        with pytest.raises(IndexError_, match="stopped answering while moving the alias qa_passages") as info:
+            _assistant(settings, target, client, monkeypatch, "auto")
+        [built] = client.list_collections()  # complete, kept: the move may still come
+        complete = f"({built} is complete: the server may still make it current)"
+        assert (info.value.hint or "").endswith(complete), info.value.hint
+        released.set()
+        deadline = time.monotonic() + 30
+        while "qa_passages" not in client.list_aliases()["aliases"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        client.calls.clear()
+        again = _assistant(settings, target, client, monkeypatch, "auto")
+        assert again.index.manifest["build"]["id"] == built and "create_collection" not in dict(client.calls)
+        assert again.ask("apa tugas asisten menteri?").passages
     finally:
         released.set()
         forget(target)
@@ -186,7 +237,9 @@ def test_a_server_that_stalls_mid_build_is_one_line_naming_the_step(
         build, meta = short
         said = info.value.message
         assert f"the Milvus server at {target.uri} stopped answering while {STEPS[step]}" in said, said
-        assert "\n" not in info.value.message and "qa index" in (info.value.hint or "")
+        hints = {"load_collection": "is committed and current", "create_alias": "may still make it current"}
+        then = hints.get(step, "qa index")  # the load after the commit; the move, which the server may apply
+        assert "\n" not in info.value.message and then in (info.value.hint or ""), info.value.hint
         assert waited < 2 * build + meta + 10, waited  # create_collection: its steps, one deadline each
         proxy.resume()
         client.before.clear()

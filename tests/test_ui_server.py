@@ -152,8 +152,8 @@ def raw_ask_json(url: str, question: str) -> dict:
 @pytest.mark.parametrize(
     ("signum", "entry"),
     [(signal.SIGTERM, "app.py"), (signal.SIGHUP, "app.py"), (signal.SIGINT, "app.py"),
-     (signal.SIGINT, "qa serve")],
-    ids=["SIGTERM", "SIGHUP", "SIGINT", "SIGINT-qa-serve"],
+     (signal.SIGINT, "qa serve"), (signal.SIGTERM, "qa serve")],
+    ids=["SIGTERM", "SIGHUP", "SIGINT", "SIGINT-qa-serve", "SIGTERM-qa-serve"],
 )  # fmt: skip
 def test_an_app_stopped_by_a_signal_removes_its_folder_of_uploads_and_answers(
     real_index_dir, tmp_path, signum, entry

@@ -77,17 +77,20 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
     from pymilvus.exceptions import MilvusException
 
     wait, moving = meta_timeout(target), f"moving the alias {target.name} to {name}"
+    # a request held on the way (a network that stalled) may still reach the server and move the alias:
+    # the next qa index then finds this build current; else this build is dropped and the next one made
+    then = f"then run qa index again ({name} is complete: the server may still make it current)"
     replaced = current_collection(client, target)
     if replaced is not None:
-        timed(target, moving, wait, client.alter_alias, name, target.name)
+        timed(target, moving, wait, client.alter_alias, name, target.name, then=then)
     else:
         try:
-            timed(target, moving, wait, client.create_alias, name, target.name)
+            timed(target, moving, wait, client.create_alias, name, target.name, then=then)
         except MilvusException:  # a first build elsewhere made the alias since: "already exists"
             replaced = current_collection(client, target)
             if replaced is None:
                 raise
-            timed(target, moving, wait, client.alter_alias, name, target.name)  # the last switch wins
+            timed(target, moving, wait, client.alter_alias, name, target.name, then=then)  # the last wins
     # Committed already: a server that stops answering now leaves the clean-up to the next build.
     aliased: set[str] = set()  # in use: never dropped
     others: list[str] = []

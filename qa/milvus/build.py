@@ -57,19 +57,24 @@ class Plan:
 
 
 def previous_vectors(
-    client: Any, target: StoreTarget, collection: str | None, expected: dict, keys: Sequence[str]
-) -> tuple[dict[str, list[float]], bool, str]:
-    """Vectors of the previous build by sentence key, whether that build is current, and why not reused."""
+    client: Any, target: StoreTarget, collection: str | None, expected: dict, keys: Sequence[str],
+    force: bool = False,
+) -> tuple[dict[str, list[float]], str]:  # fmt: skip
+    """Vectors of the previous build by sentence key, and why none were reused ("ok" when they may be).
+    ``force``: a current build lends none, and is not read (loaded, looked up) for them: a forced rebuild
+    is how a build that cannot be read any more is replaced."""
     if collection is None:
-        return {}, False, "no previous index"
+        return {}, "no previous index"
     props = properties(client, collection, meta_timeout(target))
     try:
         manifest = json.loads(props.get(P_MANIFEST, ""))
     except ValueError:
-        return {}, False, "previous collection has no manifest"
+        return {}, "previous collection has no manifest"
     for section in VECTOR_SECTIONS:
         if manifest.get(section) != expected[section]:
-            return {}, False, f"previous index has another {section.replace('_', ' ')}"
+            return {}, f"previous index has another {section.replace('_', ' ')}"
+    if force and not stale_reasons(manifest, expected):
+        return {}, "the index was current, so this is a forced full rebuild"
     found: dict[str, list[float]] = {}
     wanted = sorted(set(keys))
     held = int(manifest.get("chunks") or 0)
@@ -81,7 +86,7 @@ def previous_vectors(
                        filter=f"sentence_key in {json.dumps(batch)}",
                        output_fields=["sentence_key", "vector"]):  # fmt: skip
             found[r["sentence_key"]] = r["vector"]
-    return found, not stale_reasons(manifest, expected), "ok"
+    return found, "ok"
 
 
 def write_collection(
@@ -89,21 +94,18 @@ def write_collection(
 ) -> tuple[str, int, dict[str, list[str]]]:
     """Create, fill and commit a collection for ``plan``; returns its name, the texts embedded and the
     engine texts of its two BM25 fields (what opening it would read back). A build that fails or is
-    interrupted (Ctrl-C, SIGTERM) part-way drops its collection on the way out, as the local store
-    removes its half-written folder; only a SIGKILLed one (or a server that stopped answering) leaves
-    it, for the next build to drop."""
+    interrupted (Ctrl-C, SIGTERM) part-way, its creation included, drops its collection on the way out,
+    as the local store removes its half-written folder; only a SIGKILLed one (or a server that stopped
+    answering) leaves it, for the next build to drop."""
     name = new_name(target)
-    timed(
-        target,
-        f"creating the collection {name}",
-        build_timeout(target),  # pymilvus gives it to each step: the collection, its index, its load
-        client.create_collection,
-        name,
-        schema=make_schema(client, dim),
-        index_params=make_index_params(client, len(plan.chunks), plan.manifest["faiss"]["policy"], k1, b),
-        properties={P_OWNER: OWNER, P_STATE: "building", P_BEAT: str(int(time.time()))},
-    )
+    schema = make_schema(client, dim)
+    index_params = make_index_params(client, len(plan.chunks), plan.manifest["faiss"]["policy"], k1, b)
     try:
+        # pymilvus gives the deadline to each step: the collection, its index, its load. A step after the
+        # first that fails (its deadline passed, Ctrl-C) leaves the collection made: dropped below too.
+        timed(target, f"creating the collection {name}", build_timeout(target), client.create_collection,
+              name, schema=schema, index_params=index_params,
+              properties={P_OWNER: OWNER, P_STATE: "building", P_BEAT: str(int(time.time()))})  # fmt: skip
         embedded, texts = _fill(client, target, name, plan)
     except BaseException:
         with contextlib.suppress(Exception):  # a server gone away: the next build drops it

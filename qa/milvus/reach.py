@@ -64,18 +64,31 @@ def timed(target: StoreTarget, doing: str, seconds: float | None, call: Callable
           then: str = REBUILD, **kwargs: Any) -> T:  # fmt: skip
     """``call(*args, timeout=seconds, **kwargs)``; a server's silence (the deadline passed, pymilvus's
     retries run out) is one line naming what was being done (``doing``) and what to do ``then``, not
-    gRPC's "Deadline Exceeded". Other failures pass as they are."""
+    gRPC's "Deadline Exceeded"; a server that answered but did not finish the work in time is told so
+    (its remedy is not the network). Other failures pass as they are."""
     try:
         return call(*args, timeout=seconds, **kwargs)
     except failures() as exc:
         unanswered, message = silent(exc)
         if not unanswered or target.kind != "server":
             raise
-        waited = f"no reply within {seconds:.0f} s" if seconds is not None else message[:200]
+        within = f"within {seconds:.0f} s" if seconds is not None else ""
+        if _UNFINISHED.search(message):  # it answered every poll: slow or stuck, not silent
+            raise IndexError_(
+                f"the Milvus server at {target.uri} did not finish {doing} {within}: it answers, but "
+                "the work was still under way",
+                f"the server is busy or short of resources (see its log, its query and data nodes), {then}",
+            ) from None
         raise IndexError_(
-            f"the Milvus server at {target.uri} stopped answering while {doing}: {waited}",
+            f"the Milvus server at {target.uri} stopped answering while {doing}: "
+            + (f"no reply {within}" if within else message[:200]),
             f"check that the server runs and is reachable, {then}",
         ) from None
+
+
+# pymilvus's own wait for a flush, a load or an index, which polls the server until the deadline: each
+# poll answered, the work not done (a server that is silent fails the poll itself, gRPC's error)
+_UNFINISHED = re.compile(r"wait for (?:loading|flush)\b.*\btimeout|create index .* timeout in", re.S)
 
 
 _SILENT_CODES = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}

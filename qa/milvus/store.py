@@ -123,12 +123,10 @@ def build_index(
     chunks = chunk_corpus(documents, settings.window)
     with _build_lock:
         previous = current_collection(client, target)
-        reuse, current, why = previous_vectors(
-            client, target, previous, expected, [sentence_key(c.text) for c in chunks]
+        reuse, why = previous_vectors(
+            client, target, previous, expected, [sentence_key(c.text) for c in chunks], force
         )
-        if current and force:
-            reuse, why = {}, "the index was current, so this is a forced full rebuild"
-        elif previous is None:  # moving from the local store: its vectors are as good as re-embedding
+        if previous is None:  # moving from the local store: its vectors are as good as re-embedding
             reuse = _local_vectors(settings, expected)
             why = f"vectors of the local index in {settings.index_dir}" if reuse else why
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
@@ -147,7 +145,9 @@ def build_index(
     # What was just written, without reading 100k rows back (30 s at that size on Milvus Lite); the
     # manifest as a reader parses it from the collection.
     stored = json.loads(json.dumps(manifest, ensure_ascii=False))
-    timed(target, f"loading {name}", build_timeout(target, len(chunks)), client.load_collection, name)
+    committed = f"then try again: the build {name} is committed and current, only its load did not finish"
+    timed(target, f"loading {name}", build_timeout(target, len(chunks)), client.load_collection, name,
+          then=committed)  # fmt: skip
     return _assemble(client, name, stored, chunks, texts, encoder.dim)
 
 
