@@ -204,9 +204,9 @@ def test_a_mention_between_words_of_a_sentence_is_a_word(typed: str, plain: str)
 )
 def test_a_long_hostile_message_is_read_in_linear_time(message: str) -> None:
     # the closing-hashtag rule was first a regular expression anchored at the end: 37 s on the first input
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded CI machine took 2.6 s of wall time for 0.1 s of work
     plain_message(message), analyze(message), asked_part(message)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_an_english_negation_is_a_function_word() -> None:
