@@ -142,3 +142,12 @@ def test_what_abandoned_uploads_leave_is_removed_before_the_disk_is_judged(tmp_p
     for _ in range(3):
         assert client.post("/gradio_api/upload", files=[("files", ("q.txt", b"apa?"))]).status_code == 200
     assert tidied == [1]  # at most once a minute, not on every upload
+
+
+def test_the_depth_of_a_json_body_is_counted_without_parsing_and_brackets_in_strings_do_not_count() -> None:
+    from qa.ui.bodylimit import depth
+
+    assert depth(b'{"data": ["apa?", 3]}') == 2
+    assert depth(b'{"a": "[[[[\\"[[{", "b": [{}]}') == 3  # brackets and an escaped quote inside a string
+    assert depth(b"[" * 100_000) == 100_000  # no recursion, whatever the depth
+    assert depth(b"") == 0

@@ -36,6 +36,11 @@ UPLOAD_SUFFIXES = ("/upload", "/upload/")  # Gradio's file upload
 # of files older than an hour, qa.ui.layout), so a flood of uploads cannot fill the server's disk.
 MAX_UPLOAD_REQUEST_BYTES = MAX_FILE_BYTES + 64 * 1024
 MIN_FREE_BYTES = 1024**3
+# JSON a route parses is bounded in depth too: 1,000 brackets fit in 4 KB and end any recursive parser
+# (Python's json: RecursionError). The deepest legitimate body (a /batch FileData in data) is 4 levels.
+MAX_DEPTH = 32
+STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')  # JSON strings, whose brackets are text, not nesting
+TOO_DEEP = f"Permintaan tidak sah: JSON-nya bersarang lebih dari {MAX_DEPTH} tingkat."
 
 
 def too_large_message(size: int | None, limit: int = MAX_REQUEST_BYTES) -> str:
@@ -147,6 +152,18 @@ class BodyLimit:
             await refuse(send, 413, too_large_message(None, limit))
             return
         await self.app(scope, replaying(body, receive), send)
+
+
+def depth(body: bytes) -> int:
+    """How deeply a JSON body nests arrays and objects, counted without parsing (no recursion)."""
+    deepest = level = 0
+    for byte in STRINGS.sub(b"", body):
+        if byte in b"[{":
+            level += 1
+            deepest = max(deepest, level)
+        elif byte in b"]}":
+            level -= 1
+    return deepest
 
 
 async def read_up_to(receive: Receive, limit: int) -> tuple[bytes, bool, bool]:
