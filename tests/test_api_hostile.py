@@ -161,3 +161,46 @@ def test_a_heartbeat_for_a_session_with_control_characters_is_refused_not_a_trac
     with httpx.stream("GET", f"{url}gradio_api/heartbeat/abc123", timeout=10) as reply:
         assert reply.status_code == 200 and "ALIVE" in next(reply.iter_text())
     time.sleep(0.5)  # the clean-up of the closed heartbeat runs (and would log)
+
+
+@pytest.mark.parametrize(
+    ("route", "template"),
+    [
+        ("call/ask", '{"data": ["apa tugas asisten?", %s]}'),
+        ("call/v2/ask", '{"question": "apa tugas asisten?", "k": %s}'),
+        ("queue/join", '{"data": ["apa?", 3, null], "fn_index": 0, "session_hash": %s}'),
+        ("run/predict", '{"data": %s, "fn_index": 0}'),
+    ],
+)
+def test_json_nested_thousands_deep_is_a_clear_400_and_the_next_visitor_is_answered(served, route, template):
+    """1,000 brackets (4 KB, well under the body bound) ended Python's JSON parser in ``RouteCheck`` with a
+    ``RecursionError``: a 500 and a traceback in the log for each (checked by the fixture). Now one line,
+    before any parser; an ordinary body nested a few levels still passes, and a question is answered."""
+    from qa.ui.bodylimit import MAX_DEPTH
+
+    url, _upload = served
+    for n in [1000, 5000, MAX_DEPTH + 1]:
+        body = template % ("[" * n + "3" + "]" * n)
+        reply = httpx.post(f"{url}gradio_api/{route}", content=body, timeout=30,
+                           headers={"Content-Type": "application/json"})  # fmt: skip
+        said = reply.json().get("error", "") if reply.status_code == 400 else reply.text
+        assert reply.status_code == 400 and f"bersarang lebih dari {MAX_DEPTH} tingkat" in said, said
+    event, data = _call(url, "ask", '{"data": ["apa tugas asisten?", [[[3]]]]}')  # deep enough, k refused
+    assert event == "error" and json.loads(data)["error"].startswith("k harus bilangan bulat"), data
+    event, _data = _call(url, "ask", '{"data": ["apa tugas asisten?", 3]}')
+    assert event == "complete"
+
+
+def test_an_upload_with_a_boundary_the_parser_refuses_is_a_clear_400(served) -> None:
+    """A multipart boundary longer than python-multipart's 256 characters (RFC 2046 allows 70) raised
+    ``FormParserError`` where Gradio's upload makes its parser, outside its own handling: a 500 and a
+    traceback (checked by the fixture). Now a 400 with one line; an ordinary upload is kept."""
+    url, _upload = served
+    boundary = "B" * 300
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="q.txt"\r\n\r\n'
+            f"apa?\r\n--{boundary}--\r\n").encode()  # fmt: skip
+    reply = httpx.post(f"{url}gradio_api/upload", content=body, timeout=30,
+                       headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+    assert reply.status_code == 400 and "boundary" in reply.json()["error"], reply.text
+    kept = httpx.post(f"{url}gradio_api/upload", files={"files": ("q.txt", b"apa?\n")}, timeout=30)
+    assert kept.status_code == 200 and kept.json()[0].endswith("q.txt")

@@ -142,3 +142,26 @@ def test_what_abandoned_uploads_leave_is_removed_before_the_disk_is_judged(tmp_p
     for _ in range(3):
         assert client.post("/gradio_api/upload", files=[("files", ("q.txt", b"apa?"))]).status_code == 200
     assert tidied == [1]  # at most once a minute, not on every upload
+
+
+def test_the_depth_of_a_json_body_is_counted_without_parsing_and_brackets_in_strings_do_not_count() -> None:
+    from qa.ui.bodylimit import depth
+
+    assert depth(b'{"data": ["apa?", 3]}') == 2
+    assert depth(b'{"a": "[[[[\\"[[{", "b": [{}]}') == 3  # brackets and an escaped quote inside a string
+    assert depth(b"[" * 100_000) == 100_000  # no recursion, whatever the depth
+    assert depth(b"") == 0
+    assert depth(b'["]", "\\\\"]') == 1  # a closing bracket in a string; an escaped backslash ends a string
+
+
+def test_the_depth_of_a_body_full_of_unended_strings_is_counted_in_one_pass() -> None:
+    """A string pattern that must find its closing quote is retried from every later quote when there is
+    none: a body at the bound made of ``\\"`` took 12 s, the whole server's event loop held. Now one pass."""
+    import time
+
+    from qa.ui.bodylimit import MAX_REQUEST_BYTES, depth
+
+    body = b'"' + b'\\"' * (MAX_REQUEST_BYTES // 2 - 1)
+    started = time.perf_counter()
+    assert depth(body) == 0 and depth(b"[" + body) == 1
+    assert time.perf_counter() - started < 1.0

@@ -36,6 +36,14 @@ UPLOAD_SUFFIXES = ("/upload", "/upload/")  # Gradio's file upload
 # of files older than an hour, qa.ui.layout), so a flood of uploads cannot fill the server's disk.
 MAX_UPLOAD_REQUEST_BYTES = MAX_FILE_BYTES + 64 * 1024
 MIN_FREE_BYTES = 1024**3
+# JSON a route parses is bounded in depth too: 1,000 brackets fit in 4 KB and end any recursive parser
+# (Python's json: RecursionError). The deepest legitimate body (a /batch FileData in data) is 4 levels.
+MAX_DEPTH = 32
+# A JSON string (its brackets are text, not nesting; one left open runs to the end), or a bracket. One pass:
+# a string pattern that had to find its closing quote was retried from every quote after a failed match,
+# 12 s for 64 KB of \" with no quote to end them.
+TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[][{}]')
+TOO_DEEP = f"Permintaan tidak sah: JSON-nya bersarang lebih dari {MAX_DEPTH} tingkat."
 
 
 def too_large_message(size: int | None, limit: int = MAX_REQUEST_BYTES) -> str:
@@ -147,6 +155,18 @@ class BodyLimit:
             await refuse(send, 413, too_large_message(None, limit))
             return
         await self.app(scope, replaying(body, receive), send)
+
+
+def depth(body: bytes) -> int:
+    """How deeply a JSON body nests arrays and objects, counted without parsing (no recursion)."""
+    deepest = level = 0
+    for token in TOKENS.finditer(body):
+        if token[0] in (b"[", b"{"):
+            level += 1
+            deepest = max(deepest, level)
+        elif token[0] in (b"]", b"}"):
+            level -= 1
+    return deepest
 
 
 async def read_up_to(receive: Receive, limit: int) -> tuple[bytes, bool, bool]:

@@ -12,11 +12,15 @@ name against the page's own events and answers 404 or 422 with one Indonesian li
 and every request naming what exists, passes untouched to Gradio, whose own checks follow.
 
 An upload whose ``files`` part is a plain field, not a file, is a 400 with one line too (Gradio raised a
-``TypeError``: 500). A message stream opened for a session or an event the queue does not hold
-(``/queue/data?session_hash=…``, ``/call/ask/<unknown id>``) is told so inside the stream by Gradio, which
-then raises its 404 into the response it already started (``RuntimeError: Caught handled exception, but
-response already started``, logged, and the client's stream cut without its end). That stream is ended
-here, quietly.
+``TypeError``: 500), and so is one whose multipart boundary the parser refuses to start on (longer than
+its 256 characters: ``FormParserError``, 500). A body of those routes nested deeper than MAX_DEPTH is a
+400 before any JSON parser sees it: 1,000 brackets in 4 KB were a ``RecursionError`` here (500).
+
+A message stream opened for a session or an event the queue does not hold
+(``/queue/data?session_hash=…``, ``/call/ask/<unknown id>``) is told so inside the stream by Gradio,
+which then raises its 404 into the response it already started (``RuntimeError: Caught handled
+exception, but response already started``, logged, and the client's stream cut without its end). That
+stream is ended here, quietly.
 
 Only Gradio's public names are read: ``Blocks.fns`` (``fn``, ``api_name``, ``api_visibility``),
 ``Blocks.blocks``, ``Blocks.get_api_info`` and ``PredictBody``, the queue's own model of a body.
@@ -29,10 +33,11 @@ import json
 import re
 from typing import Any
 
+from python_multipart.exceptions import FormParserError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .bodylimit import MAX_REQUEST_BYTES, read_up_to, refuse, replaying
+from .bodylimit import MAX_DEPTH, MAX_REQUEST_BYTES, TOO_DEEP, depth, read_up_to, refuse, replaying
 from .limits import quoted
 from .refusals import expected
 from .unread import Unread
@@ -46,6 +51,7 @@ STREAMS = re.compile(r"(?:queue/data|call/(?:v2/)?[^/]+/[^/]+)/?")
 UPLOAD = re.compile(r"upload/?")
 HEARTBEAT = re.compile(r"heartbeat/(?P<session>[^/]*)/?")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # what no URL may hold (Gradio puts the session back into one)
+BAD_FORM = "Unggahan tidak sah: batas (boundary) multipart/form-data-nya rusak atau terlalu panjang."
 BAD_SESSION = "Sesi tidak sah: session_hash tidak boleh berisi karakter kendali."
 NOT_A_FILE = (
     "Unggahan tidak sah: bagian 'files' harus berupa berkas (multipart/form-data dengan nama berkas), "
@@ -100,7 +106,10 @@ class RouteCheck:
             await self._upload(scope, receive, send)
         elif method == "POST" and (named := _route(path, NAMED)):
             body, too_big, _ = await read_up_to(receive, MAX_REQUEST_BYTES)
-            problem = (413, "Permintaan terlalu besar.") if too_big else self.problem(named, body)
+            if too_big:
+                problem: tuple[int, str] | None = (413, "Permintaan terlalu besar.")
+            else:
+                problem = (400, TOO_DEEP) if depth(body) > MAX_DEPTH else self.problem(named, body)
             if problem is None and (named["join"] or named["name"] or named["v2"]):
                 refused = self.unread.join(None if named["v2"] else _session(body))
                 problem = (429, refused) if refused else None
@@ -214,6 +223,10 @@ class RouteCheck:
             if started.yes or "GradioUploadFile" not in str(exc):
                 raise
             await refuse(send, 400, NOT_A_FILE)
+        except FormParserError:  # raised where the parser is made, before Gradio's own 400s
+            if started.yes:
+                raise
+            await refuse(send, 400, BAD_FORM)
 
 
 class Started:
