@@ -359,6 +359,30 @@ def test_the_page_says_it_is_indonesian_whatever_the_browsers_language(browser, 
         context.close()
 
 
+def test_gradios_hard_coded_labels_are_read_in_indonesian(page, tmp_path):
+    """Gradio writes some labels in English into its components, out of reach of its translations: a
+    screen reader read the slider as "range slider for Jumlah kutipan (k)", its button as "Reset to
+    default value", the table's as "Copy table data", in the middle of an Indonesian page."""
+    from qa.ui.language import LABEL_PREFIXES, LABELS
+
+    labels = """() => [...document.querySelectorAll('[aria-label], [title]')]
+        .flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title')]).filter((t) => t)"""
+    _ask(page, MISSION)  # the passage table, with its buttons
+    page.get_by_label("Penggeser Jumlah kutipan (k)").first.wait_for(state="attached")
+    shown = set(page.evaluate(labels))
+    upload = tmp_path / "pertanyaan.txt"
+    upload.write_text(MISSION + "\n", encoding="utf-8")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("pertanyaan.txt").wait_for(timeout=3 * TIMEOUT_MS)
+    page.get_by_label("Unggah berkas").first.wait_for(state="attached")
+    shown |= set(page.evaluate(labels))
+    english = sorted(t for t in shown if t in LABELS or t.startswith(tuple(LABEL_PREFIXES)))
+    assert not english, english
+    assert {"Kembalikan ke nilai bawaan", "Salin isi tabel", "Layar penuh"} <= shown, sorted(shown)
+
+
 def test_markup_in_a_question_and_in_an_uploads_name_and_rows_stays_text(page, tmp_path):
     """A hostile visitor's markup, in the question (echoed by the card: "Dokumen tidak menyebut …") and in
     an uploaded file's name and rows (shown by the upload box and the preview), is shown as text: no
