@@ -383,6 +383,29 @@ def test_gradios_hard_coded_labels_are_read_in_indonesian(page, tmp_path):
     assert {"Kembalikan ke nilai bawaan", "Salin isi tabel", "Layar penuh"} <= shown, sorted(shown)
 
 
+def test_a_long_upload_is_stopped_by_its_page_and_says_so(page, tmp_path):
+    """A visitor who sent a long file by mistake could only close the tab to stop it: no button did,
+    and the model stayed busy with it. Hentikan stops it after the step in flight, the page says so
+    (no stale "Menjawab…" line, no files passing for the whole run: "Dihentikan" is shown only once the
+    work has ended), and the next question is answered."""
+    upload = tmp_path / "panjang.txt"
+    upload.write_text("".join(f"apa tugas asisten menteri ke-{i}?\n" for i in range(1500)), encoding="utf-8")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("panjang.txt").wait_for(timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Menjawab…").wait_for()
+    page.locator("#qa-stop").click()
+    page.locator("#qa-summary").get_by_text("Dihentikan setelah").wait_for()
+    shown = page.locator("#qa-summary").inner_text()
+    assert "dari 1500 pertanyaan" in shown and "Menjawab" not in shown, shown
+    assert page.locator("#qa-results a[download]").count() == 0
+    page.get_by_role("tab", name="Tanya").click()
+    assert any(e in _ask(page, MISSION) for e in MISSION_EXPECTED)
+    page.screenshot(path=ARTIFACTS / "14-batch-stopped.png", full_page=True)
+
+
 def test_markup_in_a_question_and_in_an_uploads_name_and_rows_stays_text(page, tmp_path):
     """A hostile visitor's markup, in the question (echoed by the card: "Dokumen tidak menyebut …") and in
     an uploaded file's name and rows (shown by the upload box and the preview), is shown as text: no

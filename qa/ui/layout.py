@@ -135,7 +135,9 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
         with gr.Column(scale=2):
             k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)")
             doc = doc_choice(app)
-            run_btn = gr.Button("Jawab semua", variant="primary", elem_id="qa-run")
+            with gr.Row():
+                run_btn = gr.Button("Jawab semua", variant="primary", elem_id="qa-run", scale=2)
+                stop_btn = gr.Button("Hentikan", variant="stop", elem_id="qa-stop", scale=1)
     summary = gr.Markdown(elem_id="qa-summary")
     files = gr.File(label="Unduh hasil", file_count="multiple", interactive=False, elem_id="qa-results")
     preview = gr.Dataframe(
@@ -159,6 +161,9 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
         app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
         concurrency_id="batch", concurrency_limit=None,
     )  # fmt: skip
+    # this page's run stops after the step in flight and says so (a closed tab stopped it already)
+    stop_btn.click(app.stop_batch, None, None, api_visibility="private", concurrency_id="stop",
+                   concurrency_limit=None)  # fmt: skip
     api_btn.click(
         app.batch_file, [upload, k, api_doc], api_file, api_name="batch",
         concurrency_id="batch", concurrency_limit=None,
