@@ -406,6 +406,28 @@ def test_a_long_upload_is_stopped_by_its_page_and_says_so(page, tmp_path):
     page.screenshot(path=ARTIFACTS / "14-batch-stopped.png", full_page=True)
 
 
+def test_a_slow_upload_says_it_is_uploading_in_indonesian_and_then_is_answered(page, tmp_path):
+    """On a slow connection the upload box said "Uploading 1 file..." for seconds (a Gradio sentence no
+    translation reaches); Jawab semua pressed meanwhile waits for the file, then answers all of it."""
+    upload = tmp_path / "lambat.txt"
+    upload.write_text("".join(f"apa tugas asisten menteri ke-{i}?\n" for i in range(1500)), encoding="utf-8")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")  # about 50 KB at 10 KB/s: five seconds on the way
+    slow = {"offline": False, "latency": 200, "downloadThroughput": 50_000, "uploadThroughput": 10_000}
+    cdp.send("Network.emulateNetworkConditions", slow)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("Mengunggah 1 berkas…").wait_for()
+    assert "Uploading" not in page.locator("#qa-upload").inner_text()
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("1500 pertanyaan").wait_for(timeout=4 * TIMEOUT_MS)
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {**slow, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
 def test_markup_in_a_question_and_in_an_uploads_name_and_rows_stays_text(page, tmp_path):
     """A hostile visitor's markup, in the question (echoed by the card: "Dokumen tidak menyebut …") and in
     an uploaded file's name and rows (shown by the upload box and the preview), is shown as text: no

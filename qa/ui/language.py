@@ -59,7 +59,8 @@ I18N = gr.I18n(**{locale: ID_STRINGS for locale in GRADIO_LOCALES})
 # slider's "Reset to default value", "number input for …", the table's "Copy table data", the
 # "Fullscreen" button), not looked up in its translations, so ``I18N`` cannot reach them. A screen
 # reader reads them aloud and a mouse shows them as tooltips; the page puts them in Indonesian as they
-# are made or changed (a component's labels change with its state: "Copied to clipboard").
+# are made or changed (a component's labels change with its state: "Copied to clipboard"), and the
+# few English sentences Gradio writes on screen the same way (``TEXTS``).
 LABELS = {
     "Reset to default value": "Kembalikan ke nilai bawaan",
     "Fullscreen": "Layar penuh",
@@ -85,7 +86,12 @@ LABELS = {
 }
 # labels Gradio makes from a component's own label: English words before it
 LABEL_PREFIXES = {"number input for ": "Isian angka ", "range slider for ": "Penggeser "}
-PAGE_JS = """() => {
+# Gradio's hard-coded English text on screen (a JS pattern matched against the whole text, and its
+# Indonesian; spaces and line breaks count as one space): the upload box while a file is still on its
+# way, seconds on a slow connection
+TEXTS = [[r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"]]
+PAGE_JS = (
+    r"""() => {
   const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };
   new MutationObserver(keep).observe(html, {attributes: true, attributeFilter: ['lang']});
   keep();
@@ -101,12 +107,27 @@ PAGE_JS = """() => {
       if (text !== null && say(text) !== text) el.setAttribute(name, say(text));
     }
   };
-  const sweep = (root) => { if (root.nodeType !== 1) return; fix(root);
-    root.querySelectorAll('[aria-label], [title]').forEach(fix); };
-  new MutationObserver((changes) => changes.forEach((c) =>
-    c.type === 'attributes' ? fix(c.target) : c.addedNodes.forEach(sweep)
-  )).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: names});
+  const texts = TEXTS.map(([en, id]) => [new RegExp(en), id]);
+  const retext = (node) => {
+    const text = node.nodeValue.replace(/\s+/g, ' ').trim();  // Svelte keeps the template's line breaks
+    for (const [en, id] of texts) if (en.test(text)) { node.nodeValue = text.replace(en, id); return; }
+  };
+  const sweep = (root) => {
+    if (root.nodeType === 3) return retext(root);
+    if (root.nodeType !== 1) return;
+    fix(root);
+    root.querySelectorAll('[aria-label], [title]').forEach(fix);
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) retext(walk.currentNode);
+  };
+  new MutationObserver((changes) => changes.forEach((c) => {
+    if (c.type === 'attributes') fix(c.target);
+    else if (c.type === 'characterData') retext(c.target);
+    else c.addedNodes.forEach(sweep);
+  })).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: names});
   sweep(document.body);
-}""".replace("LABELS", json.dumps(LABELS, ensure_ascii=False)).replace(
-    "PREFIXES", json.dumps(LABEL_PREFIXES, ensure_ascii=False)
+}""".replace("LABELS", json.dumps(LABELS, ensure_ascii=False))
+    .replace("PREFIXES", json.dumps(LABEL_PREFIXES, ensure_ascii=False))
+    .replace("TEXTS", json.dumps(TEXTS, ensure_ascii=False))
 )
