@@ -185,7 +185,7 @@ def test_score_bars_are_drawn_for_english_then_indonesian_then_off_topic(page):
 
 def test_supporting_passages_table_shows_five_rows_without_scrolling(page):
     page.locator("#qa-plot").scroll_into_view_if_needed()
-    box = page.locator("input[aria-label='number input for Jumlah kutipan (k)']").first  # the Tanya tab's
+    box = page.locator("input[aria-label='Isian angka Jumlah kutipan (k)']").first  # the Tanya tab's
     box.fill("5")
     box.press("Tab")  # commits the number; then wait until the slider itself shows it
     page.wait_for_function("() => document.querySelector('input[data-testid=range-input]').value === '5'")
