@@ -185,7 +185,7 @@ def test_score_bars_are_drawn_for_english_then_indonesian_then_off_topic(page):
 
 def test_supporting_passages_table_shows_five_rows_without_scrolling(page):
     page.locator("#qa-plot").scroll_into_view_if_needed()
-    box = page.locator("input[aria-label='number input for Jumlah kutipan (k)']").first  # the Tanya tab's
+    box = page.locator("input[aria-label='Isian angka Jumlah kutipan (k)']").first  # the Tanya tab's
     box.fill("5")
     box.press("Tab")  # commits the number; then wait until the slider itself shows it
     page.wait_for_function("() => document.querySelector('input[data-testid=range-input]').value === '5'")
@@ -357,6 +357,75 @@ def test_the_page_says_it_is_indonesian_whatever_the_browsers_language(browser, 
         assert page.evaluate("() => document.documentElement.lang") == "id"
     finally:
         context.close()
+
+
+def test_gradios_hard_coded_labels_are_read_in_indonesian(page, tmp_path):
+    """Gradio writes some labels in English into its components, out of reach of its translations: a
+    screen reader read the slider as "range slider for Jumlah kutipan (k)", its button as "Reset to
+    default value", the table's as "Copy table data", in the middle of an Indonesian page."""
+    from qa.ui.language import LABEL_PREFIXES, LABELS
+
+    labels = """() => [...document.querySelectorAll('[aria-label], [title]')]
+        .flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title')]).filter((t) => t)"""
+    _ask(page, MISSION)  # the passage table, with its buttons
+    page.get_by_label("Penggeser Jumlah kutipan (k)").first.wait_for(state="attached")
+    shown = set(page.evaluate(labels))
+    upload = tmp_path / "pertanyaan.txt"
+    upload.write_text(MISSION + "\n", encoding="utf-8")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("pertanyaan.txt").wait_for(timeout=3 * TIMEOUT_MS)
+    page.get_by_label("Unggah berkas").first.wait_for(state="attached")
+    shown |= set(page.evaluate(labels))
+    english = sorted(t for t in shown if t in LABELS or t.startswith(tuple(LABEL_PREFIXES)))
+    assert not english, english
+    assert {"Kembalikan ke nilai bawaan", "Salin isi tabel", "Layar penuh"} <= shown, sorted(shown)
+
+
+def test_a_long_upload_is_stopped_by_its_page_and_says_so(page, tmp_path):
+    """A visitor who sent a long file by mistake could only close the tab to stop it: no button did,
+    and the model stayed busy with it. Hentikan stops it after the step in flight, the page says so
+    (no stale "Menjawab…" line, no files passing for the whole run: "Dihentikan" is shown only once the
+    work has ended), and the next question is answered."""
+    upload = tmp_path / "panjang.txt"
+    upload.write_text("".join(f"apa tugas asisten menteri ke-{i}?\n" for i in range(1500)), encoding="utf-8")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("panjang.txt").wait_for(timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Menjawab…").wait_for()
+    page.locator("#qa-stop").click()
+    page.locator("#qa-summary").get_by_text("Dihentikan setelah").wait_for()
+    shown = page.locator("#qa-summary").inner_text()
+    assert "dari 1500 pertanyaan" in shown and "Menjawab" not in shown, shown
+    assert page.locator("#qa-results a[download]").count() == 0
+    page.get_by_role("tab", name="Tanya").click()
+    assert any(e in _ask(page, MISSION) for e in MISSION_EXPECTED)
+    page.screenshot(path=ARTIFACTS / "14-batch-stopped.png", full_page=True)
+
+
+def test_a_slow_upload_says_it_is_uploading_in_indonesian_and_then_is_answered(page, tmp_path):
+    """On a slow connection the upload box said "Uploading 1 file..." for seconds (a Gradio sentence no
+    translation reaches); Jawab semua pressed meanwhile waits for the file, then answers all of it."""
+    upload = tmp_path / "lambat.txt"
+    upload.write_text("".join(f"apa tugas asisten menteri ke-{i}?\n" for i in range(1500)), encoding="utf-8")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")  # about 50 KB at 10 KB/s: five seconds on the way
+    slow = {"offline": False, "latency": 200, "downloadThroughput": 50_000, "uploadThroughput": 10_000}
+    cdp.send("Network.emulateNetworkConditions", slow)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("Mengunggah 1 berkas…").wait_for()
+    assert "Uploading" not in page.locator("#qa-upload").inner_text()
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("1500 pertanyaan").wait_for(timeout=4 * TIMEOUT_MS)
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {**slow, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
 
 
 def test_markup_in_a_question_and_in_an_uploads_name_and_rows_stays_text(page, tmp_path):

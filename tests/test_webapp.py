@@ -529,3 +529,40 @@ def test_rare_file_errors_of_an_upload_are_indonesian_and_name_no_server_path(
     server_side = said.startswith("Server")
     assert (str(app.workdir) in capsys.readouterr().err) is server_side  # the operator reads where
     assert list(app.workdir.glob("batch-*")) == []
+
+
+def test_hentikan_stops_its_own_pages_upload_only_and_says_so(app, tmp_path, monkeypatch):
+    """The Batch tab's Hentikan: the run of the page that pressed it (its session) stops after the step
+    in flight, its folder is removed and the page says how far it got; another page's run goes on."""
+    import threading
+    from types import SimpleNamespace
+
+    # Orders, not seconds: both runs are in the middle of their files when Hentikan is pressed
+    real, steps, gate = app.answer_batch, [], threading.Event()
+
+    def held(questions, k, doc):  # each run's second step waits for the button
+        steps.append(threading.get_ident())
+        if steps.count(threading.get_ident()) == 2:
+            assert gate.wait(60)
+        return real(questions, k, doc)
+
+    monkeypatch.setattr(app, "answer_batch", held)
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n" * 200, encoding="utf-8")
+    mine, other = SimpleNamespace(session_hash="a"), SimpleNamespace(session_hash="b")
+    gen, theirs = app.batch_view(str(upload), 1, None, mine), app.batch_view(str(upload), 1, None, other)
+    assert next(gen)[0] == next(theirs)[0] == pages.BATCH_CHECKING
+    assert next(gen)[0] == next(theirs)[0] == pages.batch_progress(8, 200)  # the first step of each
+    app.stop_batch(mine)
+    gate.set()
+    shown = run_to_end(gen)
+    assert shown[0].startswith("Dihentikan setelah ") and "dari 200 pertanyaan" in shown[0], shown[0]
+    assert shown[2] is None and len(shown[1]) == 0
+    assert "a" not in app.running
+    summary, _, files = run_to_end(theirs)  # the other page's run went on to the end
+    assert summary.startswith("**200 pertanyaan**: 200 terjawab") and len(files) == 2, summary
+    assert len(steps) == 25 + 2  # the stopped run answered its first step and the one in flight
+    for t in [t for t in threading.enumerate() if t.name == "qa-batch"]:
+        t.join(60)
+    assert len(list(app.workdir.glob("batch-*"))) == 1  # the finished run's folder only
+    app.stop_batch(mine)  # nothing running for this page: nothing happens

@@ -70,6 +70,7 @@ class BatchHandlers:
     workdir: Path
     live: LiveAssistant  # the assistant to answer with (pinned for a whole upload)
     uploads: Admission  # uploads answered at once, and waiting in line, across every visitor
+    running: dict[str, threading.Event]  # each page's run in flight, by session: its Hentikan stops it
     answer_batch: Callable[[list[str], int, str | None], list[dict]]
     check_doc: Callable[[Any], str | None]
 
@@ -154,8 +155,15 @@ class BatchHandlers:
             raise
         return summary, run / "jawaban.csv", run / "jawaban.jsonl"
 
+    def stop_batch(self, request: gr.Request) -> None:
+        """The Hentikan button: the run of this page (its session) stops after the step in flight, or
+        leaves the line; nothing runs, nothing happens."""
+        stop = self.running.get(getattr(request, "session_hash", None) or "")
+        if stop is not None:
+            stop.set()
+
     def _stream(
-        self, upload: Any, k: Any, doc: Any
+        self, upload: Any, k: Any, doc: Any, session: str | None = None
     ) -> Iterator[int | tuple[int, int] | tuple[BatchSummary, Path, Path]]:
         """``run_file`` in a worker thread: yields its place in line while it waits, (done, total) as it
         goes, then its result. Closing the
@@ -165,6 +173,8 @@ class BatchHandlers:
 
         events: queue.Queue = queue.Queue()
         cancel = _Cancel(client_gone())
+        if session:
+            self.running[session] = cancel
 
         def work() -> None:
             try:
@@ -189,27 +199,34 @@ class BatchHandlers:
                     return
         finally:
             cancel.set()
+            if session and self.running.get(session) is cancel:
+                del self.running[session]
 
     def batch_view(
-        self, upload: str | None, k: float, doc: str | None = None
+        self, upload: str | None, k: float, doc: str | None = None, request: gr.Request | None = None
     ) -> Iterator[tuple[str, Any, Any]]:
         """The Batch tab: progress lines, then the summary, preview table and both result files.
 
         The first update clears the previous run's table and files: kept on screen while this run
-        waits or works (or after it fails), they would be downloaded as this run's answers."""
+        waits or works (or after it fails), they would be downloaded as this run's answers. A run its
+        page stopped (:meth:`stop_batch`) ends by saying so, not on its last progress line."""
         yield pages.BATCH_CHECKING, pages.preview_table(None), None
+        done, total = 0, 0
         try:
-            for item in self._stream(upload, k, doc):
+            for item in self._stream(upload, k, doc, getattr(request, "session_hash", None)):
                 if isinstance(item, int):
                     yield pages.batch_waiting(item), gr.skip(), gr.skip()
                     continue
                 if isinstance(item[0], int):
-                    yield pages.batch_progress(*item), gr.skip(), gr.skip()
+                    done, total = item
+                    yield pages.batch_progress(done, total), gr.skip(), gr.skip()
                     continue
                 summary, csv_path, jsonl_path = item
                 table = pages.preview_table(jsonl_path)
                 counts = (summary.total, summary.answered, summary.abstained, summary.errors)
                 yield pages.batch_summary(*counts, len(table)), table, [str(csv_path), str(jsonl_path)]
+                return
+            yield pages.batch_stopped(done, total), pages.preview_table(None), None
         except InputError as exc:
             yield f"⚠️ {pages.markdown_text(exc.message)}", pages.preview_table(None), None
         except QAError as exc:

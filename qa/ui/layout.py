@@ -1,8 +1,7 @@
 """The page: header, Tanya / Batch / Tentang tabs, the /ask and /batch endpoints, style and language.
 
-Gradio's own strings (upload area, footer, table menus) are Indonesian for every visitor: Gradio picks
-its language from the browser, so the same Indonesian wording is registered under each language it
-ships (``gr.I18n``); app strings are Indonesian already. The passage scores are HTML bars rebuilt
+Gradio's own strings (upload area, footer, table menus) are Indonesian for every visitor, app strings
+are Indonesian already (:mod:`qa.ui.language`). The passage scores are HTML bars rebuilt
 for every answer (:mod:`qa.ui.bars`), never a plot that can keep an earlier answer's categories.
 """
 
@@ -14,49 +13,10 @@ from . import bars, pages, render
 from .app import WebApp
 from .asking import FairAsk
 from .choices import doc_choice, follow_documents
+from .language import I18N, PAGE_JS  # noqa: F401 - launched with the page (qa.ui.serving)
 from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
 from .refusals import CheckedBlocks
 from .runs import RUN_TTL
-
-# Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
-ID_STRINGS = {
-    "upload_text.drop_file": "Letakkan Berkas di Sini",
-    "upload_text.click_to_upload": "Klik untuk Mengunggah",
-    "upload_text.drop_csv": "Letakkan CSV di Sini",
-    "upload_text.paste_clipboard": "Tempel dari Papan Klip",
-    "common.or": "atau",
-    "common.clear": "Bersihkan",
-    "common.download": "Unduh",
-    "common.download_all": "Unduh semua",
-    "common.remove": "Hapus",
-    "common.undo": "Urungkan",
-    "common.edit": "Ubah",
-    "common.error": "Galat",
-    "common.loading": "Memuat",
-    "common.upload": "Unggah",
-    "common.settings": "Pengaturan",
-    "common.language": "Bahasa",
-    "common.display_theme": "Tema tampilan",
-    "common.built_with": "dibuat dengan",
-    "common.built_with_gradio": "Dibuat dengan Gradio",
-    "common.hosted_on": "Di-hosting di",
-    "common.progress": "Kemajuan",
-    "common.complete": "selesai",
-    "errors.use_via_api": "Pakai lewat API",
-    "file.uploading": "Mengunggah...",
-    "dataframe.sort_column": "Urutkan kolom",
-    "dataframe.sort_ascending": "Urutkan naik",
-    "dataframe.sort_descending": "Urutkan turun",
-    "dataframe.clear_sort": "Hapus urutan",
-    "blocks.lost_connection": "Koneksi terputus karena halaman ditinggalkan. Masuk kembali ke antrean...",
-    "blocks.waiting_for_inputs": "Menunggu berkas selesai diunggah, coba lagi sebentar.",
-}
-# The languages Gradio 6 ships translations for; a browser asking for another one gets "en".
-GRADIO_LOCALES = (
-    "ar ca ckb de en es et eu fa fi fr he hi id ja ko lt nb nl pl pt pt-BR ro ru sv ta th tr uk ur uz "
-    "zh-CN zh-TW"
-).split()
-I18N = gr.I18n(**{locale: ID_STRINGS for locale in GRADIO_LOCALES})
 
 CSS = (
     """
@@ -93,14 +53,6 @@ CSS = (
 """
     + bars.CSS
 )
-# Every string of the page is Indonesian (Gradio's own too, see I18N), but Gradio sets <html lang> to the
-# browser's language, again whenever it changes: a screen reader then reads the page with an English or
-# French voice, and the browser offers to translate it "from English". The page says what it is.
-PAGE_JS = """() => {
-  const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };
-  new MutationObserver(keep).observe(html, {attributes: true, attributeFilter: ['lang']});
-  keep();
-}"""
 # On a phone the answer card may be below the screen (a short screen, the keyboard open) or above it (the
 # visitor scrolled down to an example): it is brought to the top. Desktops show it where it is.
 SHOW_ANSWER = """() => {
@@ -183,7 +135,9 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
         with gr.Column(scale=2):
             k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)")
             doc = doc_choice(app)
-            run_btn = gr.Button("Jawab semua", variant="primary", elem_id="qa-run")
+            with gr.Row():
+                run_btn = gr.Button("Jawab semua", variant="primary", elem_id="qa-run", scale=2)
+                stop_btn = gr.Button("Hentikan", variant="stop", elem_id="qa-stop", scale=1)
     summary = gr.Markdown(elem_id="qa-summary")
     files = gr.File(label="Unduh hasil", file_count="multiple", interactive=False, elem_id="qa-results")
     preview = gr.Dataframe(
@@ -207,6 +161,9 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
         app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
         concurrency_id="batch", concurrency_limit=None,
     )  # fmt: skip
+    # this page's run stops after the step in flight and says so (a closed tab stopped it already)
+    stop_btn.click(app.stop_batch, None, None, api_visibility="private", concurrency_id="stop",
+                   concurrency_limit=None)  # fmt: skip
     api_btn.click(
         app.batch_file, [upload, k, api_doc], api_file, api_name="batch",
         concurrency_id="batch", concurrency_limit=None,

@@ -192,3 +192,12 @@ def batch_waiting(place: int) -> str:
 
 def batch_progress(done: int, total: int) -> str:
     return f"Menjawab… {done} dari {total} pertanyaan."
+
+
+def batch_stopped(done: int, total: int) -> str:
+    """The visitor pressed Hentikan: what became of the run (its partial files are not offered: a file
+    missing most of its answers, downloaded later, would pass for the whole)."""
+    if not total:  # stopped while it waited for its turn
+        return "Dihentikan sebelum mulai menjawab."
+    return (f"Dihentikan setelah {done} dari {total} pertanyaan; hasilnya tidak disimpan. "
+            "Jalankan lagi untuk menjawab semuanya.")  # fmt: skip

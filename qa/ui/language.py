@@ -1,0 +1,133 @@
+"""The page's language: Indonesian for every visitor, in Gradio's own strings and labels too.
+
+Gradio picks its language from the browser, so the same Indonesian wording is registered under each
+language it ships (``gr.I18n``); the strings it hard-codes in English, and ``<html lang>``, are set by
+the page's script (``PAGE_JS``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import gradio as gr
+
+# Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
+ID_STRINGS = {
+    "upload_text.drop_file": "Letakkan Berkas di Sini",
+    "upload_text.click_to_upload": "Klik untuk Mengunggah",
+    "upload_text.drop_csv": "Letakkan CSV di Sini",
+    "upload_text.paste_clipboard": "Tempel dari Papan Klip",
+    "common.or": "atau",
+    "common.clear": "Bersihkan",
+    "common.download": "Unduh",
+    "common.download_all": "Unduh semua",
+    "common.remove": "Hapus",
+    "common.undo": "Urungkan",
+    "common.edit": "Ubah",
+    "common.error": "Galat",
+    "common.loading": "Memuat",
+    "common.upload": "Unggah",
+    "common.settings": "Pengaturan",
+    "common.language": "Bahasa",
+    "common.display_theme": "Tema tampilan",
+    "common.built_with": "dibuat dengan",
+    "common.built_with_gradio": "Dibuat dengan Gradio",
+    "common.hosted_on": "Di-hosting di",
+    "common.progress": "Kemajuan",
+    "common.complete": "selesai",
+    "errors.use_via_api": "Pakai lewat API",
+    "file.uploading": "Mengunggah...",
+    "dataframe.sort_column": "Urutkan kolom",
+    "dataframe.sort_ascending": "Urutkan naik",
+    "dataframe.sort_descending": "Urutkan turun",
+    "dataframe.clear_sort": "Hapus urutan",
+    "blocks.lost_connection": "Koneksi terputus karena halaman ditinggalkan. Masuk kembali ke antrean...",
+    "blocks.waiting_for_inputs": "Menunggu berkas selesai diunggah, coba lagi sebentar.",
+}
+# The languages Gradio 6 ships translations for; a browser asking for another one gets "en".
+GRADIO_LOCALES = (
+    "ar ca ckb de en es et eu fa fi fr he hi id ja ko lt nb nl pl pt pt-BR ro ru sv ta th tr uk ur uz "
+    "zh-CN zh-TW"
+).split()
+I18N = gr.I18n(**{locale: ID_STRINGS for locale in GRADIO_LOCALES})
+
+# Every string of the page is Indonesian (Gradio's own too, see I18N), but Gradio sets <html lang> to the
+# browser's language, again whenever it changes: a screen reader then reads the page with an English or
+# French voice, and the browser offers to translate it "from English". The page says what it is.
+#
+# Some of Gradio's own labels are English whatever the language: written into its components (the
+# slider's "Reset to default value", "number input for …", the table's "Copy table data", the
+# "Fullscreen" button), not looked up in its translations, so ``I18N`` cannot reach them. A screen
+# reader reads them aloud and a mouse shows them as tooltips; the page puts them in Indonesian as they
+# are made or changed (a component's labels change with its state: "Copied to clipboard"), and the
+# few English sentences Gradio writes on screen the same way (``TEXTS``).
+LABELS = {
+    "Reset to default value": "Kembalikan ke nilai bawaan",
+    "Fullscreen": "Layar penuh",
+    "Exit fullscreen": "Keluar dari layar penuh",
+    "Exit fullscreen mode": "Keluar dari layar penuh",
+    "Gradio footer navigation": "Navigasi kaki halaman",
+    "More tabs": "Tab lainnya",
+    "Open cell menu": "Buka menu sel",
+    "Table actions": "Tindakan tabel",
+    "Copy table data": "Salin isi tabel",
+    "Copied to clipboard": "Tersalin ke papan klip",
+    "Remove this file": "Hapus berkas ini",
+    "Remove file": "Hapus berkas",
+    "Upload file": "Unggah berkas",
+    "Upload a file": "Unggah berkas",
+    "Uploaded files": "Berkas yang diunggah",
+    "Uploading": "Mengunggah",
+    "File upload": "Unggah berkas",
+    "Empty value": "Nilai kosong",
+    "Close": "Tutup",
+    "Clear": "Bersihkan",
+    "Download": "Unduh",
+}
+# labels Gradio makes from a component's own label: English words before it
+LABEL_PREFIXES = {"number input for ": "Isian angka ", "range slider for ": "Penggeser "}
+# Gradio's hard-coded English text on screen (a JS pattern matched against the whole text, and its
+# Indonesian; spaces and line breaks count as one space): the upload box while a file is still on its
+# way, seconds on a slow connection
+TEXTS = [[r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"]]
+PAGE_JS = (
+    r"""() => {
+  const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };
+  new MutationObserver(keep).observe(html, {attributes: true, attributeFilter: ['lang']});
+  keep();
+  const labels = LABELS, prefixes = Object.entries(PREFIXES), names = ['aria-label', 'title'];
+  const say = (text) => {
+    if (Object.hasOwn(labels, text)) return labels[text];
+    for (const [en, id] of prefixes) if (text.startsWith(en)) return id + text.slice(en.length);
+    return text;
+  };
+  const fix = (el) => {
+    for (const name of names) {
+      const text = el.getAttribute(name);
+      if (text !== null && say(text) !== text) el.setAttribute(name, say(text));
+    }
+  };
+  const texts = TEXTS.map(([en, id]) => [new RegExp(en), id]);
+  const retext = (node) => {
+    const text = node.nodeValue.replace(/\s+/g, ' ').trim();  // Svelte keeps the template's line breaks
+    for (const [en, id] of texts) if (en.test(text)) { node.nodeValue = text.replace(en, id); return; }
+  };
+  const sweep = (root) => {
+    if (root.nodeType === 3) return retext(root);
+    if (root.nodeType !== 1) return;
+    fix(root);
+    root.querySelectorAll('[aria-label], [title]').forEach(fix);
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) retext(walk.currentNode);
+  };
+  new MutationObserver((changes) => changes.forEach((c) => {
+    if (c.type === 'attributes') fix(c.target);
+    else if (c.type === 'characterData') retext(c.target);
+    else c.addedNodes.forEach(sweep);
+  })).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: names});
+  sweep(document.body);
+}""".replace("LABELS", json.dumps(LABELS, ensure_ascii=False))
+    .replace("PREFIXES", json.dumps(LABEL_PREFIXES, ensure_ascii=False))
+    .replace("TEXTS", json.dumps(TEXTS, ensure_ascii=False))
+)
