@@ -204,3 +204,25 @@ def test_an_upload_with_a_boundary_the_parser_refuses_is_a_clear_400(served) -> 
     assert reply.status_code == 400 and "boundary" in reply.json()["error"], reply.text
     kept = httpx.post(f"{url}gradio_api/upload", files={"files": ("q.txt", b"apa?\n")}, timeout=30)
     assert kept.status_code == 200 and kept.json()[0].endswith("q.txt")
+
+
+@pytest.mark.parametrize(("route", "encoding"), [("call/ask", "utf-16-le"), ("queue/join", "utf-16-be"),
+                                                 ("call/ask", "utf-32")])  # fmt: skip
+def test_json_nested_deep_in_utf_16_or_32_is_the_same_clear_400(served, route, encoding) -> None:
+    """Python's ``json.loads`` reads UTF-16 and UTF-32 bodies. A character whose bytes there hold a quote
+    (U+0122: ``22 01``) hid the 5,000 brackets after it from the depth count of the raw bytes, and
+    ``RouteCheck``'s own parser recursed: a 500 and a traceback (checked by the fixture). Now the same
+    400 as for UTF-8; a shallow UTF-16 body still reaches Gradio."""
+    from qa.ui.bodylimit import MAX_DEPTH
+
+    url, _upload = served
+    deep = "[" * 5000 + "3" + "]" * 5000
+    body = '{"data": ["\u0122", ' + deep + '], "fn_index": 0, "session_hash": "s"}'
+    reply = httpx.post(f"{url}gradio_api/{route}", content=body.encode(encoding), timeout=30,
+                       headers={"Content-Type": "application/json"})  # fmt: skip
+    said = reply.json().get("error", "") if reply.status_code == 400 else reply.text
+    assert reply.status_code == 400 and f"bersarang lebih dari {MAX_DEPTH} tingkat" in said, said
+    shallow = '{"data": ["apa tugas asisten?", 3]}'.encode(encoding)
+    event_id = httpx.post(f"{url}gradio_api/call/ask", content=shallow, timeout=30,
+                          headers={"Content-Type": "application/json"})  # fmt: skip
+    assert event_id.status_code == 200 and "event_id" in event_id.json(), event_id.text

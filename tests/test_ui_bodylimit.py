@@ -165,3 +165,73 @@ def test_the_depth_of_a_body_full_of_unended_strings_is_counted_in_one_pass() ->
     started = time.perf_counter()
     assert depth(body) == 0 and depth(b"[" + body) == 1
     assert time.perf_counter() - started < 1.0
+
+
+def _parsed_depth(value: object) -> int:
+    """The nesting Python's parser builds (iteratively, for the oracle)."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level + 1)
+            todo.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "utf-16", "utf-32"])
+def test_the_depth_counted_is_the_depth_the_parser_builds_in_every_encoding_it_reads(encoding) -> None:
+    """``json.loads`` reads UTF-16 and UTF-32 bodies too. Counted in their raw bytes, a character whose code
+    unit holds a quote byte (U+0122 is ``22 01`` in UTF-16-LE, U+2200 ``22 22`` either way) opened a
+    "string" that hid every bracket after it: 5,000 levels counted as 2, and the parser recursed to a 500.
+    Now counted in the text the parser reads: the same depth as the parser's own, whatever the encoding."""
+    from qa.ui.bodylimit import depth
+
+    deep = "[" * 40 + "3" + "]" * 40
+    texts = [
+        '{"data": ["\u0122", ' + deep + "]}", '{"data": ["\u2200\u225b\u5b5b\u7b7b", ' + deep + "]}",
+        '{"a": "\\\\", "b": [["\\\\\\""]], "c": "]]}}[{"}', '["\\"[[[", {"x": ["\\u005b"]}]',
+        '{"data": ["apa tugas asisten?", 3], "fn_index": 0, "session_hash": "s"}', "[]", "3",
+    ]  # fmt: skip
+    for text in texts:
+        body = text.encode(encoding)
+        assert depth(body) == _parsed_depth(json.loads(body)), (encoding, text[:40])
+
+
+def test_an_escape_before_a_line_feed_does_not_end_the_string_early() -> None:
+    """``\\.`` without DOTALL stopped at a backslash before a line feed, and the next quote then opened a
+    string of its own: the brackets after it went uncounted. (Python's parser refuses a raw line feed in a
+    string, so it never recursed through them; the count is now exact regardless.)"""
+    from qa.ui.bodylimit import depth
+
+    assert depth(b'["\\\n", [[[[]]]]]') == 5
+    assert depth(b'["\\\n" "' + b"[" * 100 + b'"]') == 1  # the brackets sit inside the second string
+
+
+SHAPES = {  # the shapes a one-pass count must not be quadratic in, each at the body bound
+    "brackets": b"[" * MAX_REQUEST_BYTES,
+    "closing": b"]" * MAX_REQUEST_BYTES,
+    "quotes": b'"' * MAX_REQUEST_BYTES,
+    "escaped quotes": b'"' + b'\\"' * (MAX_REQUEST_BYTES // 2 - 1),
+    "backslashes": b"\\" * MAX_REQUEST_BYTES,
+    "quote backslash": b'"\\' * (MAX_REQUEST_BYTES // 2),
+    "unended strings": b'["' * (MAX_REQUEST_BYTES // 2),
+    "utf-16": ('["\u0122' * (MAX_REQUEST_BYTES // 6)).encode("utf-16-le"),
+    "utf-16 escapes": ('"' + '\\"' * (MAX_REQUEST_BYTES // 4 - 1)).encode("utf-16-le"),
+    "binary": bytes(range(256)) * (MAX_REQUEST_BYTES // 256),
+    "form": b"a=%5B&" * (MAX_REQUEST_BYTES // 6),
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_the_depth_of_any_body_at_the_bound_costs_one_pass_of_cpu(shape) -> None:
+    """The count runs in the server's event loop: every shape of body at the bound, JSON or not, in any
+    encoding, costs milliseconds of CPU (process time, so other work on the machine does not count)."""
+    import time
+
+    from qa.ui.bodylimit import depth
+
+    body = SHAPES[shape]
+    started = time.process_time()
+    for _ in range(5):
+        depth(body)
+    assert (time.process_time() - started) / 5 < 0.1, shape

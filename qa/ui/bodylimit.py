@@ -12,6 +12,7 @@ connection; a client that asked ``Expect: 100-continue`` never sends the body at
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -41,8 +42,9 @@ MIN_FREE_BYTES = 1024**3
 MAX_DEPTH = 32
 # A JSON string (its brackets are text, not nesting; one left open runs to the end), or a bracket. One pass:
 # a string pattern that had to find its closing quote was retried from every quote after a failed match,
-# 12 s for 64 KB of \" with no quote to end them.
-TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[][{}]')
+# 12 s for 64 KB of \" with no quote to end them. DOTALL: an escape's second byte may be any byte, a line
+# feed too (without it the string ended at that backslash and the next quote opened one the parser never saw).
+TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[][{}]', re.DOTALL)
 TOO_DEEP = f"Permintaan tidak sah: JSON-nya bersarang lebih dari {MAX_DEPTH} tingkat."
 
 
@@ -158,8 +160,16 @@ class BodyLimit:
 
 
 def depth(body: bytes) -> int:
-    """How deeply a JSON body nests arrays and objects, counted without parsing (no recursion)."""
+    """How deeply a JSON body nests arrays and objects, counted without parsing (no recursion).
+
+    Counted in the text Python's ``json.loads`` reads, which takes UTF-16 and UTF-32 bodies too: there a
+    character's bytes may hold a quote (U+0122 is ``22 01``), which hid every bracket after it from a
+    count of the raw bytes while the parser recursed through them."""
     deepest = level = 0
+    encoding = json.detect_encoding(body)
+    if not encoding.startswith("utf-8"):
+        with contextlib.suppress(UnicodeDecodeError):  # undecodable: json.loads stops before any bracket
+            body = body.decode(encoding, "surrogatepass").encode("utf-8", "surrogatepass")
     for token in TOKENS.finditer(body):
         if token[0] in (b"[", b"{"):
             level += 1
