@@ -468,3 +468,24 @@ def test_a_question_sent_while_another_is_pending_is_answered_not_dropped(page):
         box.fill("apa ekspektasi orang terhadap asisten menteri?")
         box.press("Enter")
         page.wait_for_function(f"() => ({ours}?.innerText || '').includes('Sumber')")
+
+
+def test_a_question_that_reads_like_gradios_english_is_shown_as_written(page, tmp_path):
+    """The page's script puts Gradio's own English in Indonesian; a visitor's question that happens to
+    read like it ("Uploading 1 file...", "Fullscreen") is content, and the preview showed the first one
+    rewritten as "Mengunggah 1 berkas…": a question the visitor never asked."""
+    upload = tmp_path / "mirip.csv"
+    upload.write_text("id,question\n1,Uploading 1 file...\n2,Fullscreen\n", encoding="utf-8")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("mirip.csv").wait_for(timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-run").click()
+    page.locator('#qa-results a[download="jawaban.csv"]').wait_for()
+    shown = page.locator("#qa-preview").inner_text()
+    assert "Uploading 1 file..." in shown and "Fullscreen" in shown, shown
+    assert "Mengunggah" not in shown and "Layar penuh" not in shown, shown
+    cells = "#qa-preview td, #qa-preview td *"
+    said = page.evaluate(f"""() => [...document.querySelectorAll('{cells}')]
+        .flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title')])""")
+    assert "Layar penuh" not in said and "Mengunggah 1 berkas…" not in said, said

@@ -566,3 +566,36 @@ def test_hentikan_stops_its_own_pages_upload_only_and_says_so(app, tmp_path, mon
         t.join(60)
     assert len(list(app.workdir.glob("batch-*"))) == 1  # the finished run's folder only
     app.stop_batch(mine)  # nothing running for this page: nothing happens
+
+
+def test_hentikan_stops_every_run_of_its_session(app, tmp_path, monkeypatch):
+    """Two runs sent under one session (a hand-made client: the page's button sends one at a time):
+    Hentikan stopped only the later one, the first went on to the end out of the page's reach; both
+    stop now, and the session leaves nothing behind in ``running``."""
+    import threading
+    from types import SimpleNamespace
+
+    real, steps, gate = app.answer_batch, [], threading.Event()
+
+    def held(questions, k, doc):  # each run's second step waits for the button
+        steps.append(threading.get_ident())
+        if steps.count(threading.get_ident()) == 2:
+            assert gate.wait(60)
+        return real(questions, k, doc)
+
+    monkeypatch.setattr(app, "answer_batch", held)
+    upload = tmp_path / "q.txt"
+    upload.write_text("kontrol keputusan\n" * 200, encoding="utf-8")
+    mine = SimpleNamespace(session_hash="a")
+    first, second = app.batch_view(str(upload), 1, None, mine), app.batch_view(str(upload), 1, None, mine)
+    assert next(first)[0] == next(second)[0] == pages.BATCH_CHECKING
+    assert next(first)[0] == next(second)[0] == pages.batch_progress(8, 200)
+    app.stop_batch(mine)
+    gate.set()
+    for gen in (first, second):
+        shown = run_to_end(gen)
+        assert shown[0].startswith("Dihentikan setelah ") and shown[2] is None, shown[0]
+    assert app.running == {}
+    for t in [t for t in threading.enumerate() if t.name == "qa-batch"]:
+        t.join(60)
+    assert list(app.workdir.glob("batch-*")) == []

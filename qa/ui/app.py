@@ -73,7 +73,7 @@ class WebApp(BatchHandlers):
         self.offered: set[str] = set(self.documents)
         self.lock = PriorityLock()
         self.uploads = Admission(BATCH_CONCURRENCY, BATCH_LINE)
-        self.running: dict[str, Any] = {}  # qa.ui.batch: each page's upload in flight, by session
+        self.running: dict[str, Any] = {}  # qa.ui.batch: each page's uploads in flight, by session
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="qa-web-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         if workdir is None:

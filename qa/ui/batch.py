@@ -32,6 +32,7 @@ from .visitor import BUSY, for_visitor
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
+_RUNNING = threading.Lock()  # guards ``BatchHandlers.running`` (handlers run on Gradio's worker threads)
 
 
 class BatchCancelled(Exception):
@@ -70,7 +71,7 @@ class BatchHandlers:
     workdir: Path
     live: LiveAssistant  # the assistant to answer with (pinned for a whole upload)
     uploads: Admission  # uploads answered at once, and waiting in line, across every visitor
-    running: dict[str, threading.Event]  # each page's run in flight, by session: its Hentikan stops it
+    running: dict[str, set[threading.Event]]  # each page's runs in flight, by session: Hentikan stops them
     answer_batch: Callable[[list[str], int, str | None], list[dict]]
     check_doc: Callable[[Any], str | None]
 
@@ -156,10 +157,12 @@ class BatchHandlers:
         return summary, run / "jawaban.csv", run / "jawaban.jsonl"
 
     def stop_batch(self, request: gr.Request) -> None:
-        """The Hentikan button: the run of this page (its session) stops after the step in flight, or
-        leaves the line; nothing runs, nothing happens."""
-        stop = self.running.get(getattr(request, "session_hash", None) or "")
-        if stop is not None:
+        """The Hentikan button: the runs of this page (its session) stop after the step in flight, or
+        leave the line; nothing runs, nothing happens. Every run of the session, not the latest only: a
+        client that sent two under one session could otherwise stop only the second."""
+        with _RUNNING:
+            stops = list(self.running.get(getattr(request, "session_hash", None) or "", ()))
+        for stop in stops:
             stop.set()
 
     def _stream(
@@ -174,7 +177,8 @@ class BatchHandlers:
         events: queue.Queue = queue.Queue()
         cancel = _Cancel(client_gone())
         if session:
-            self.running[session] = cancel
+            with _RUNNING:
+                self.running.setdefault(session, set()).add(cancel)
 
         def work() -> None:
             try:
@@ -199,8 +203,12 @@ class BatchHandlers:
                     return
         finally:
             cancel.set()
-            if session and self.running.get(session) is cancel:
-                del self.running[session]
+            if session:
+                with _RUNNING:
+                    runs = self.running.get(session, set())
+                    runs.discard(cancel)
+                    if not runs:
+                        self.running.pop(session, None)
 
     def batch_view(
         self, upload: str | None, k: float, doc: str | None = None, request: gr.Request | None = None

@@ -86,10 +86,12 @@ LABELS = {
 }
 # labels Gradio makes from a component's own label: English words before it
 LABEL_PREFIXES = {"number input for ": "Isian angka ", "range slider for ": "Penggeser "}
-# Gradio's hard-coded English text on screen (a JS pattern matched against the whole text, and its
-# Indonesian; spaces and line breaks count as one space): the upload box while a file is still on its
-# way, seconds on a slow connection
-TEXTS = [[r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"]]
+# Gradio's hard-coded English text on screen (the CSS selector of Gradio's own element that holds it, a
+# JS pattern matched against the whole text, and its Indonesian; spaces and line breaks count as one
+# space): the upload box while a file is still on its way, seconds on a slow connection. Only inside
+# that element: the same words elsewhere are a visitor's (a question "Uploading 1 file..." in the
+# preview table was shown rewritten, section 68).
+TEXTS = [["span.uploading", r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"]]
 PAGE_JS = (
     r"""() => {
   const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };
@@ -107,18 +109,25 @@ PAGE_JS = (
       if (text !== null && say(text) !== text) el.setAttribute(name, say(text));
     }
   };
-  const texts = TEXTS.map(([en, id]) => [new RegExp(en), id]);
+  const texts = TEXTS.map(([where, en, id]) => [where, new RegExp(en), id]);
   const retext = (node) => {
+    const parent = node.parentElement;
+    if (parent === null) return;
     const text = node.nodeValue.replace(/\s+/g, ' ').trim();  // Svelte keeps the template's line breaks
-    for (const [en, id] of texts) if (en.test(text)) { node.nodeValue = text.replace(en, id); return; }
+    for (const [where, en, id] of texts) {
+      if (parent.matches(where) && en.test(text)) { node.nodeValue = text.replace(en, id); return; }
+    }
   };
   const sweep = (root) => {
     if (root.nodeType === 3) return retext(root);
     if (root.nodeType !== 1) return;
     fix(root);
     root.querySelectorAll('[aria-label], [title]').forEach(fix);
-    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    while (walk.nextNode()) retext(walk.currentNode);
+    for (const [where] of texts) {  // only Gradio's own elements: no walk over a long table's text
+      const found = [...root.querySelectorAll(where)];
+      if (root.matches(where)) found.push(root);
+      for (const el of found) el.childNodes.forEach((n) => { if (n.nodeType === 3) retext(n); });
+    }
   };
   new MutationObserver((changes) => changes.forEach((c) => {
     if (c.type === 'attributes') fix(c.target);
