@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -315,6 +319,28 @@ def test_the_second_reading_of_the_fifth_sweep_answers_through_the_real_model(tm
     assert top.source == "pedoman.pdf" and top.text == " ".join(LEAD)
 
 
+def _qa_cli(corpus: Path, index: Path) -> Callable[..., subprocess.CompletedProcess]:
+    """``qa`` with the real model as a user runs it, over ``corpus`` with its index in ``index``."""
+    from scripts.trials import qa_command, qa_env
+
+    from .conftest import ROOT
+
+    env = qa_env(corpus, index)
+
+    def qa(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*qa_command(real=True), *args], env=env, cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+
+    return qa
+
+
+def _top_passage(qa: Callable[..., subprocess.CompletedProcess], question: str) -> dict:
+    """The first passage ``qa ask --json`` gives for ``question``."""
+    asked = qa("ask", "--json", question)
+    assert asked.returncode == 0, asked.stderr
+    return dict(json.loads(asked.stdout)["passages"][0])
+
+
 def _sixth_sweep_corpus(corpus: Path) -> None:
     """Files of the sixth readers' sweep (docs/reliability.md section 59), each holding one fact."""
     import textwrap
@@ -359,23 +385,12 @@ def test_the_sixth_sweeps_files_answer_through_qa_index_and_qa_ask(tmp_path: Pat
     header), a Word paragraph joined by a tracked deletion of its mark (one sentence), a table whose
     header is a band ("Nama: Sari; Kota: Ternate."), and an HTML page saved as .pdf: ``qa index``
     refuses it by what it is and how to read it, and builds once it is renamed as told."""
-    import json
-    import subprocess
-
-    from scripts.trials import qa_command, qa_env
-
-    from .conftest import ROOT
-
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _sixth_sweep_corpus(corpus)
     page = "<!DOCTYPE html><html><body><h1>Visa</h1><p>Visa dinas diurus biro protokol.</p></body></html>"
     (corpus / "visa.pdf").write_text(page, encoding="utf-8")
-    env = qa_env(corpus, tmp_path / "index")
-
-    def qa(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*qa_command(real=True), *args], env=env, cwd=ROOT, capture_output=True,
-                              text=True, timeout=300)  # fmt: skip
+    qa = _qa_cli(corpus, tmp_path / "index")
 
     refused = qa("index")
     assert refused.returncode == 3 and "Traceback" not in refused.stderr, refused.stderr
@@ -385,10 +400,7 @@ def test_the_sixth_sweeps_files_answer_through_qa_index_and_qa_ask(tmp_path: Pat
     built = qa("index")
     assert built.returncode == 0, built.stderr
 
-    def top(question: str) -> dict:
-        asked = qa("ask", "--json", question)
-        assert asked.returncode == 0, asked.stderr
-        return json.loads(asked.stdout)["passages"][0]
+    top = functools.partial(_top_passage, qa)
 
     found = top("kapan honor penerjemah lepas dibayar?")
     assert found["source"] == "kolom.pdf"
@@ -412,13 +424,7 @@ def test_the_second_reading_of_the_sixth_sweep_through_qa_index_and_qa_ask(tmp_p
     sentence a reviewer's deletion across three paragraphs joined answers whole, and a table in Word's
     banded style (header and every other row shaded) answers by its header's labels."""
     import io
-    import json
-    import subprocess
     import zipfile
-
-    from scripts.trials import qa_command, qa_env
-
-    from .conftest import ROOT
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -440,11 +446,7 @@ def test_the_second_reading_of_the_sixth_sweep_through_qa_index_and_qa_ask(tmp_p
     table = "".join(f"<tr>{cell.format(c, a)}{cell.format(c, b)}</tr>" for c, a, b in rows)
     page = f"<html><body><h1>Penerjemah kantor perwakilan</h1><table>{table}</table></body></html>"
     (corpus / "penerjemah.html").write_text(page, encoding="utf-8")
-    env = qa_env(corpus, tmp_path / "index")
-
-    def qa(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*qa_command(real=True), *args], env=env, cwd=ROOT, capture_output=True,
-                              text=True, timeout=300)  # fmt: skip
+    qa = _qa_cli(corpus, tmp_path / "index")
 
     refused = qa("index")
     assert refused.returncode == 3 and "Traceback" not in refused.stderr, refused.stderr
@@ -453,10 +455,7 @@ def test_the_second_reading_of_the_sixth_sweep_through_qa_index_and_qa_ask(tmp_p
     built = qa("index")
     assert built.returncode == 0, built.stderr
 
-    def top(question: str) -> dict:
-        asked = qa("ask", "--json", question)
-        assert asked.returncode == 0, asked.stderr
-        return json.loads(asked.stdout)["passages"][0]
+    top = functools.partial(_top_passage, qa)
 
     found = top("berapa uang harian perjalanan dinas ke Korea?")
     assert found["source"] == "revisi.docx"

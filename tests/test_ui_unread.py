@@ -209,48 +209,46 @@ def _streams_ended(demo) -> None:  # type: ignore[no-untyped-def]
     assert not unread.streams, dict(unread.streams)
 
 
-def test_a_run_longer_than_the_idle_time_keeps_its_answer(settings, tmp_path, monkeypatch) -> None:
+@pytest.fixture
+def slow_and_soon_idle(settings, tmp_path, monkeypatch):
+    """A served app whose questions take ``encoder.delay`` seconds and whose sessions go idle after 0.6 s."""
+    from qa.ui import unread
+
+    monkeypatch.setattr(unread, "IDLE_SECONDS", 0.6)
+    encoder = SlowQuestions()
+    app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, demo):
+        yield url, demo, _ask_index(url), encoder
+
+
+def test_a_run_longer_than_the_idle_time_keeps_its_answer(slow_and_soon_idle) -> None:
     """The idle time counted from when a session was first seen, not from when its answer came: a
     ``POST /call/ask`` (or ``/call/batch``) running longer than ``IDLE_SECONDS`` lost its answer at the
     first join anyone made after it finished, however soon its reader came for it. Now a session is idle
     from when it was last seen with a question in flight."""
-    from qa.ui import unread
-
-    monkeypatch.setattr(unread, "IDLE_SECONDS", 0.6)
-    encoder = SlowQuestions()
-    app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
-    with serving(app) as (url, demo):
-        index = _ask_index(url)
-        encoder.delay = 1.5
-        event = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas asisten?"]}, timeout=30)
-        time.sleep(0.3)
-        with httpx.Client(timeout=30) as other:  # a join sweeps while the long question runs
-            other.post(f"{url}gradio_api/queue/join", json={
-                "data": ["apa?", 3, None], "fn_index": index, "session_hash": "s-other"})  # fmt: skip
-            _settled(demo)  # the long question is answered now, more than IDLE_SECONDS after it was seen
-            encoder.delay = 0.0
-            assert _join(url, index, "s-another").status_code == 200  # and a join sweeps again
-        text = httpx.get(f"{url}gradio_api/call/ask/{event.json()['event_id']}", timeout=30).text
+    url, demo, index, encoder = slow_and_soon_idle
+    encoder.delay = 1.5
+    event = httpx.post(f"{url}gradio_api/call/ask", json={"data": ["apa tugas asisten?"]}, timeout=30)
+    time.sleep(0.3)
+    with httpx.Client(timeout=30) as other:  # a join sweeps while the long question runs
+        other.post(f"{url}gradio_api/queue/join", json={
+            "data": ["apa?", 3, None], "fn_index": index, "session_hash": "s-other"})  # fmt: skip
+        _settled(demo)  # the long question is answered now, more than IDLE_SECONDS after it was seen
+        encoder.delay = 0.0
+        assert _join(url, index, "s-another").status_code == 200  # and a join sweeps again
+    text = httpx.get(f"{url}gradio_api/call/ask/{event.json()['event_id']}", timeout=30).text
     assert "event: complete" in text, text
 
 
-def test_a_long_join_answered_with_no_sweep_during_its_run_keeps_its_answer(
-    settings, tmp_path, monkeypatch
-) -> None:
+def test_a_long_join_answered_with_no_sweep_during_its_run_keeps_its_answer(slow_and_soon_idle) -> None:
     """As above, for a join naming its session when no other join swept while it ran: its session was
     last seen at its join, and the first join after its answer dropped it."""
-    from qa.ui import unread
-
-    monkeypatch.setattr(unread, "IDLE_SECONDS", 0.6)
-    encoder = SlowQuestions()
-    app = make_app(settings, encoder, tmp_path / "web", threshold=0.0)
-    with serving(app) as (url, demo):
-        index = _ask_index(url)
-        encoder.delay = 1.5
-        assert _join(url, index, "s-long").status_code == 200
-        _settled(demo)
-        encoder.delay = 0.0
-        assert _join(url, index, "s-another").status_code == 200  # a join sweeps
-        with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-long", timeout=30) as stream:
-            text = stream.read().decode()
+    url, demo, index, encoder = slow_and_soon_idle
+    encoder.delay = 1.5
+    assert _join(url, index, "s-long").status_code == 200
+    _settled(demo)
+    encoder.delay = 0.0
+    assert _join(url, index, "s-another").status_code == 200  # a join sweeps
+    with httpx.stream("GET", f"{url}gradio_api/queue/data?session_hash=s-long", timeout=30) as stream:
+        text = stream.read().decode()
     assert '"process_completed"' in text, text

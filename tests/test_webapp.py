@@ -531,16 +531,14 @@ def test_rare_file_errors_of_an_upload_are_indonesian_and_name_no_server_path(
     assert list(app.workdir.glob("batch-*")) == []
 
 
-def test_hentikan_stops_its_own_pages_upload_only_and_says_so(app, tmp_path, monkeypatch):
-    """The Batch tab's Hentikan: the run of the page that pressed it (its session) stops after the step
-    in flight, its folder is removed and the page says how far it got; another page's run goes on."""
+def _second_steps_held(app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A 200-question upload, and the batch answering held at each run's second step until ``gate`` is
+    set (orders, not seconds): the threads' idents of every step taken are in ``steps``."""
     import threading
-    from types import SimpleNamespace
 
-    # Orders, not seconds: both runs are in the middle of their files when Hentikan is pressed
     real, steps, gate = app.answer_batch, [], threading.Event()
 
-    def held(questions, k, doc):  # each run's second step waits for the button
+    def held(questions, k, doc):  # type: ignore[no-untyped-def]
         steps.append(threading.get_ident())
         if steps.count(threading.get_ident()) == 2:
             assert gate.wait(60)
@@ -549,6 +547,17 @@ def test_hentikan_stops_its_own_pages_upload_only_and_says_so(app, tmp_path, mon
     monkeypatch.setattr(app, "answer_batch", held)
     upload = tmp_path / "q.txt"
     upload.write_text("kontrol keputusan\n" * 200, encoding="utf-8")
+    return steps, gate, upload
+
+
+def test_hentikan_stops_its_own_pages_upload_only_and_says_so(app, tmp_path, monkeypatch):
+    """The Batch tab's Hentikan: the run of the page that pressed it (its session) stops after the step
+    in flight, its folder is removed and the page says how far it got; another page's run goes on."""
+    import threading
+    from types import SimpleNamespace
+
+    # Orders, not seconds: both runs are in the middle of their files when Hentikan is pressed
+    steps, gate, upload = _second_steps_held(app, tmp_path, monkeypatch)
     mine, other = SimpleNamespace(session_hash="a"), SimpleNamespace(session_hash="b")
     gen, theirs = app.batch_view(str(upload), 1, None, mine), app.batch_view(str(upload), 1, None, other)
     assert next(gen)[0] == next(theirs)[0] == pages.BATCH_CHECKING
@@ -575,17 +584,7 @@ def test_hentikan_stops_every_run_of_its_session(app, tmp_path, monkeypatch):
     import threading
     from types import SimpleNamespace
 
-    real, steps, gate = app.answer_batch, [], threading.Event()
-
-    def held(questions, k, doc):  # each run's second step waits for the button
-        steps.append(threading.get_ident())
-        if steps.count(threading.get_ident()) == 2:
-            assert gate.wait(60)
-        return real(questions, k, doc)
-
-    monkeypatch.setattr(app, "answer_batch", held)
-    upload = tmp_path / "q.txt"
-    upload.write_text("kontrol keputusan\n" * 200, encoding="utf-8")
+    steps, gate, upload = _second_steps_held(app, tmp_path, monkeypatch)
     mine = SimpleNamespace(session_hash="a")
     first, second = app.batch_view(str(upload), 1, None, mine), app.batch_view(str(upload), 1, None, mine)
     assert next(first)[0] == next(second)[0] == pages.BATCH_CHECKING
