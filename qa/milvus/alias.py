@@ -25,6 +25,7 @@ ABANDONED = 900  # seconds without a batch after which another build may drop a 
 # Seconds after its commit that a complete collection no alias points at may still be about to become
 # current: its build moves the alias right after the commit, so another build must not drop it then.
 SWITCHING = 120
+MOVE_ATTEMPTS = 3  # moves of the alias refused by a server that may have done them (switch_alias)
 
 
 def current_collection(client: Any, target: StoreTarget) -> str | None:
@@ -36,12 +37,15 @@ def current_collection(client: Any, target: StoreTarget) -> str | None:
         else "choose another name: --store milvus://HOST:PORT/NAME"
     )
     wait = meta_timeout(target)
+    # Milvus resolves an alias in has_collection: a name that became an alias since the listing (a
+    # first build elsewhere) is told from a collection of that name by listing the aliases again
     if target.name not in client.list_aliases(timeout=wait).get("aliases", []):
-        if client.has_collection(target.name, timeout=wait):
+        if not client.has_collection(target.name, timeout=wait):
+            return None
+        if target.name not in client.list_aliases(timeout=wait).get("aliases", []):
             raise IndexError_(
                 f"Milvus has a collection named {target.name} that is not this assistant's alias", other
             )
-        return None
     collection = client.describe_alias(target.name, timeout=wait)["collection_name"]
     if properties(client, collection, wait).get(P_OWNER) != OWNER:
         raise IndexError_(
@@ -81,16 +85,22 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
     # the next qa index then finds this build current; else this build is dropped and the next one made
     then = f"then run qa index again ({name} is complete: the server may still make it current)"
     replaced = current_collection(client, target)
-    if replaced is not None:
-        timed(target, moving, wait, client.alter_alias, name, target.name, then=then)
-    else:
+    for attempt in range(MOVE_ATTEMPTS):
         try:
-            timed(target, moving, wait, client.create_alias, name, target.name, then=then)
-        except MilvusException:  # a first build elsewhere made the alias since: "already exists"
-            replaced = current_collection(client, target)
-            if replaced is None:
+            move = client.create_alias if replaced is None else client.alter_alias
+            timed(target, moving, wait, move, name, target.name, then=then)
+            break
+        except MilvusException:
+            # Refused, yet maybe done: a first build elsewhere made the alias since ("already exists"),
+            # or the server moved it and then failed (Milvus Lite's server writes its alias file without
+            # a lock: of two moves at once, one fails on "No such file or directory"). Read it again:
+            # ours already is the commit; else move it from what it points at now (the last wins).
+            now = current_collection(client, target)
+            if now == name:
+                break
+            if attempt == MOVE_ATTEMPTS - 1:
                 raise
-            timed(target, moving, wait, client.alter_alias, name, target.name, then=then)  # the last wins
+            replaced = now
     # Committed already: a server that stops answering now leaves the clean-up to the next build.
     aliased: set[str] = set()  # in use: never dropped
     others: list[str] = []
