@@ -23,7 +23,7 @@ WORDS_FILE = "id_words.txt"  # "#" lines: its source, version, licence and copyr
 
 
 @cache
-def root_words() -> frozenset[str]:
+def dictionary_words() -> frozenset[str]:
     """The vendored dictionary's words, lower case; empty (no evidence) if a broken install lost it."""
     try:
         text = resources.files("qa").joinpath("data").joinpath(WORDS_FILE).read_text("utf-8")
@@ -35,4 +35,4 @@ def root_words() -> frozenset[str]:
 
 def is_indonesian_word(low: str) -> bool:
     """``low`` (lower case) is a word of the dictionary, or one with a clitic it takes ("makannya")."""
-    return low in root_words()
+    return low in dictionary_words()

@@ -11,7 +11,7 @@ import pytest
 
 import qa.spelling
 from qa.spelling import TRAINED_AS_CORRECTED, Speller
-from qa.wordlist import is_indonesian_word, root_words
+from qa.wordlist import is_indonesian_word, dictionary_words
 from scripts.id_words import clitic_flags, words_of
 from tests.conftest import ROOT as REPO
 from tests.test_spelling import speller
@@ -43,7 +43,7 @@ def test_typos_no_dictionary_holds_are_still_corrected(typed: str, meant: str) -
 
 
 def test_the_dictionary_holds_roots_and_roots_with_a_clitic_only() -> None:
-    assert len(root_words()) > 25_000
+    assert len(dictionary_words()) > 25_000
     assert all(is_indonesian_word(w) for w in ("makan", "makannya", "rapat", "ngeri", "merek", "utangnya"))
     # affixed forms are not stemmed into evidence: a stemmer finds "tri" in "mentri", "tahun" in "pengetahun"
     assert not any(is_indonesian_word(w) for w in ("mentri", "pengetahun", "sebagan", "diplmat"))
@@ -98,7 +98,7 @@ def test_the_vendored_list_names_its_source_licence_and_copyright() -> None:
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in (data / "LGPL-3.txt").read_text("utf-8")
     assert "GNU GENERAL PUBLIC LICENSE" in (data / "GPL-3.txt").read_text("utf-8")
     assert '"data/*"' in (REPO / "pyproject.toml").read_text("utf-8")  # in the wheel and the sdist
-    assert not {"indonesian", "regenerate", "brevoort"} & root_words()  # the header is no word
+    assert not {"indonesian", "regenerate", "brevoort"} & dictionary_words()  # the header is no word
 
 
 def test_the_runtime_never_imports_sastrawi() -> None:
@@ -130,7 +130,7 @@ def test_the_regeneration_keeps_words_of_letters_without_their_flags() -> None:
     assert words_of(dic, clitic_flags(aff)) == ["makan", "makanku", "makannya", "mas", "senang"]
     vendored = (REPO / "qa" / "data" / "id_words.txt").read_text("utf-8").splitlines()
     words = [line for line in vendored if not line.startswith("#")]
-    assert words == sorted(set(words)) and len(words) == len(root_words())
+    assert words == sorted(set(words)) and len(words) == len(dictionary_words())
 
 
 @pytest.fixture(scope="module")
