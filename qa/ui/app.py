@@ -15,6 +15,7 @@ import atexit
 import inspect
 import shutil
 import tempfile
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,7 @@ class WebApp(BatchHandlers):
         self.lock = PriorityLock()
         self.uploads = Admission(BATCH_CONCURRENCY, BATCH_LINE)
         self.running: dict[str, Any] = {}  # qa.ui.batch: each page's uploads in flight, by session
+        self.running_lock = threading.Lock()  # guards it: handlers run on Gradio's worker threads
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="qa-web-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         if workdir is None:

@@ -32,7 +32,6 @@ from .visitor import BUSY, for_visitor
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
-_RUNNING = threading.Lock()  # guards ``BatchHandlers.running`` (handlers run on Gradio's worker threads)
 
 
 class BatchCancelled(Exception):
@@ -72,6 +71,7 @@ class BatchHandlers:
     live: LiveAssistant  # the assistant to answer with (pinned for a whole upload)
     uploads: Admission  # uploads answered at once, and waiting in line, across every visitor
     running: dict[str, set[threading.Event]]  # each page's runs in flight, by session: Hentikan stops them
+    running_lock: threading.Lock  # guards ``running``
     answer_batch: Callable[[list[str], int, str | None], list[dict]]
     check_doc: Callable[[Any], str | None]
 
@@ -160,7 +160,7 @@ class BatchHandlers:
         """The Hentikan button: the runs of this page (its session) stop after the step in flight, or
         leave the line; nothing runs, nothing happens. Every run of the session, not the latest only: a
         client that sent two under one session could otherwise stop only the second."""
-        with _RUNNING:
+        with self.running_lock:
             stops = list(self.running.get(getattr(request, "session_hash", None) or "", ()))
         for stop in stops:
             stop.set()
@@ -177,7 +177,7 @@ class BatchHandlers:
         events: queue.Queue = queue.Queue()
         cancel = _Cancel(client_gone())
         if session:
-            with _RUNNING:
+            with self.running_lock:
                 self.running.setdefault(session, set()).add(cancel)
 
         def work() -> None:
@@ -204,7 +204,7 @@ class BatchHandlers:
         finally:
             cancel.set()
             if session:
-                with _RUNNING:
+                with self.running_lock:
                     runs = self.running.get(session, set())
                     runs.discard(cancel)
                     if not runs:
