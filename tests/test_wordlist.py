@@ -11,7 +11,7 @@ import pytest
 
 import qa.spelling
 from qa.spelling import TRAINED_AS_CORRECTED, Speller
-from qa.wordlist import is_indonesian_word, dictionary_words
+from qa.wordlist import dictionary_words, is_indonesian_word
 from scripts.id_words import clitic_flags, words_of
 from tests.conftest import ROOT as REPO
 from tests.test_spelling import speller
