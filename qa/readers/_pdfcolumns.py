@@ -38,6 +38,8 @@ def page_text(runs: list[Run]) -> str:
     lines = _lines(runs)
     if lines is None:
         return text
+    if _drawn_upward(lines):  # the last line first: read from the top, as the page shows it
+        lines, text = lines[::-1], "\n".join(text.split("\n")[::-1])
     split = _split(lines)
     if split is None:
         return _spaced(text, lines)
@@ -46,6 +48,15 @@ def page_text(runs: list[Run]) -> str:
         return _spaced(text, lines)  # a table: its rows read across, as before
     flowing = paragraphs([line for column in columns for line in _texts(column)])
     return "\n\n".join(["\n".join(_texts(top)), *flowing, "\n".join(_texts(bottom))]).strip("\n")
+
+
+def _drawn_upward(lines: list[list[Run]]) -> bool:
+    """Whether every line of the page is drawn above the one before (2+ lines): a producer that writes
+    a page from its foot up, which pypdf reads last sentence first. Any line drawn lower than the one
+    before (columns, a header drawn last, a table) leaves the page as drawn."""
+    heights = [line[0].y for line in lines if line]
+    pairs = zip(heights, heights[1:], strict=False)
+    return len(heights) >= 2 and all(below < above for below, above in pairs)
 
 
 def _split(lines: list[list[Run]]) -> tuple[list[list[Run]], list[list[list[Run]]], list[list[Run]]] | None:
