@@ -37,6 +37,7 @@ _SKIPPED = {
 }
 _CONTAINERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", _MC + "AlternateContent",
                _MC + "Choice"}  # fmt: skip
+_BLOCK_MATH = {_M + "oMathPara", _M + "oMath"}
 _NOTE_REFS = {W + "footnoteReference": "footnotes", W + "endnoteReference": "endnotes"}
 
 
@@ -68,6 +69,10 @@ def inline(element, into: Inline | None = None) -> Inline:
             inline(child, out)
         elif tag in _SPACES:
             out.parts.append(" ")
+        elif tag == W + "ruby":  # a phonetic guide over its base: the base, then the guide in brackets,
+            base, guide = child.find(W + "rubyBase"), child.find(W + "rt")  # as a browser without ruby
+            inline(base if base is not None else [], out)
+            out.parts.append(f"({inline(guide).text})" if guide is not None else "")
         elif tag == W + "noBreakHyphen":
             out.parts.append("-")
         elif tag == W + "txbxContent":
@@ -95,12 +100,26 @@ def _is_hidden(run) -> bool:
 
 def blocks(container) -> Iterator:
     """The paragraphs, tables and embedded documents of a body, cell, text box or note, content controls
-    opened (except a table of contents: its entries repeat the headings, page numbers attached)."""
+    opened (except a table of contents: its entries repeat the headings, page numbers attached). An
+    equation set as a block of its own, outside any paragraph (the body may hold one), is a paragraph."""
     for child in container:
         if child.tag in (P, TBL, ALT_CHUNK):
             yield child
+        elif child.tag in _BLOCK_MATH:
+            yield _paragraph_of(child)
         elif child.tag in _CONTAINERS and not _is_contents(child) and not _is_placeholder(child):
             yield from blocks(child)
+
+
+def _paragraph_of(math):
+    """A ``w:p`` holding a copy of a block-level equation (the copy leaves the document's tree whole)."""
+    from copy import deepcopy
+
+    from docx.oxml import OxmlElement
+
+    paragraph = OxmlElement("w:p")
+    paragraph.append(deepcopy(math))
+    return paragraph
 
 
 def _is_contents(element) -> bool:
