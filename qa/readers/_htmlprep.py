@@ -1,10 +1,10 @@
 """An HTML tree made to read as a browser shows it, before trafilatura or the block reading sees it.
 
-Six things read differently from the markup: templates, which are never shown (collapsed and hidden
-text is kept: see ``drop_templates``), the notes and comments of a page Word saved as HTML, a note
-marker glued to the word before it, paragraphs made with two line breaks instead of ``<p>``,
-preformatted text, whose lines are lines (or code), and a table's header row written in bold cells
-rather than ``<th>``. ``prepare`` changes the tree in place.
+Seven things read differently from the markup: templates and ``<noscript>``, which are never shown
+(collapsed and hidden text is kept: see ``drop_templates``), the notes and comments of a page Word
+saved as HTML, a note marker glued to the word before it, paragraphs made with two line breaks
+instead of ``<p>``, preformatted text, whose lines are lines (or code), a ``<details>``'s summary,
+and a table's header row written in bold cells rather than ``<th>``. ``prepare`` changes the tree in place.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ def prepare(root, page: bool = True) -> None:
     read_word_notes(root)  # before drop_templates takes the styles that mark them
     note_bands(root)  # so do a table's header band's
     drop_templates(root)
+    settle_disclosures(root)
     settle_aria_hidden(root)
     drop_note_markers(root)
     read_preformatted(root)  # before the split, which makes its lines paragraphs
@@ -80,6 +81,18 @@ def drop_templates(root) -> None:
             element.tag = "div"  # declarative shadow DOM: the browser shows it in place
         element.attrib.pop("style", None)
     etree.strip_elements(root, "template", with_tail=False)
+
+
+def settle_disclosures(root) -> None:
+    """A ``<details>``'s ``<summary>`` read as a paragraph, and ``<noscript>`` left out. trafilatura made
+    the summary a heading that went on heading the page's paragraphs after the ``<details>`` (an FAQ's
+    question became the place of every answer below it), and it read a ``<noscript>`` on short pages
+    ("Aktifkan JavaScript …"), which the browser that saved the page, scripts on, never showed."""
+    from lxml import etree
+
+    for summary in root.iter("summary"):
+        summary.tag = "p"
+    etree.strip_elements(root, "noscript", with_tail=False)
 
 
 def settle_aria_hidden(root) -> None:
