@@ -38,6 +38,20 @@ _OPENING_MARK = {
     "list_item_open": re.compile(r"\A\[[ xX]\]\s+(?=\S)"),
     "blockquote_open": re.compile(r"\A\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE),
 }
+# What static sites and note vaults render from Markdown's text, replaced by what they show: an
+# Obsidian (or wiki) link "[[Visa Kerja|halaman visa kerja]]" by its title, "[[Paspor]]" by its target
+# ("Catatan#Bagian" as "Catatan > Bagian"), an embed "![[gambar.png]]" by nothing; a highlight "==x=="
+# by x; an Obsidian comment "%%…%%", a Liquid (Jekyll) tag "{% … %}" or output "{{ … }}", a Hugo
+# shortcode "{{< … >}}"/"{{% … %}}" and a kramdown attribute list "{: .note}" by nothing (the text
+# between a shortcode's tags stays).
+_SITE_MARKUP = [
+    (re.compile(r"!\[\[[^\[\]\n]*\]\]"), ""),
+    (re.compile(r"\[\[([^\[\]|\n]*)\|([^\[\]\n]+)\]\]"), r"\2"),
+    (re.compile(r"\[\[([^\[\]|#\n]*)#\^?([^\[\]|\n]+)\]\]"), r"\1 > \2"),
+    (re.compile(r"\[\[([^\[\]|\n]+)\]\]"), r"\1"),
+    (re.compile(r"==(?=\S)([^=\n]+?)(?<=\S)=="), r"\1"),
+    (re.compile(r"%%.*?%%|\{%.*?%\}|\{\{.*?\}\}|\{:[^{}\n]*\}"), ""),
+]
 # A footnote's definition ("[^1]: text", up to 3 spaces in) and its references ("resmi[^1]"); only labels
 # the document defines are markers, as GitHub reads them (an undefined "[^x]" is text).
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*", re.MULTILINE)
@@ -93,14 +107,27 @@ def _notes_apart(source: str) -> str:
     return "".join(out)
 
 
+def _plain(text: str, notes: re.Pattern[str] | None) -> str:
+    """Prose as the site or the vault shows it: note markers off, wiki links as their titles, template
+    tags and comments out (see ``_SITE_MARKUP``)."""
+    text = notes.sub("", text) if notes is not None else text
+    for pattern, replacement in _SITE_MARKUP:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _inline_text(token, notes: re.Pattern[str] | None = None) -> str:
-    """The inline's text, the ``notes`` markers off its words but never out of a code span (``arr[^1]``
-    is code, kept as written)."""
-    out = []
+    """The inline's text, the ``notes`` markers and site markup off its words but never out of a code
+    span (``arr[^1]``, ``{{ .Title }}`` are code, kept as written)."""
+    out: list[str] = []
+    pending: list[str] = []  # consecutive text pieces: markdown-it splits "[[a|b]]" at its brackets
     for child in token.children or ():
         if child.type == "text":
-            out.append(notes.sub("", child.content) if notes is not None else child.content)
-        elif child.type == "code_inline":
+            pending.append(child.content)
+            continue
+        out.append(_plain("".join(pending), notes))
+        pending.clear()
+        if child.type == "code_inline":
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak") or (
             child.type == "html_inline" and _BREAKING_TAG.match(child.content)
@@ -108,7 +135,7 @@ def _inline_text(token, notes: re.Pattern[str] | None = None) -> str:
             out.append(" ")
         elif child.type in _SKIPPED_INLINE:
             continue
-    return "".join(out)
+    return "".join(out) + _plain("".join(pending), notes)
 
 
 def read(raw: bytes, name: str) -> Extracted:
