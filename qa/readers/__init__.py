@@ -98,12 +98,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v11"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v11"),
-    ".pdf": Reader("pdf", "pypdf", "v10"),
-    ".docx": Reader("docx", "python-docx", "v6"),
-    ".html": Reader("html", "trafilatura", "v12"),
-    ".htm": Reader("html", "trafilatura", "v12"),
+    ".md": Reader("markdown", "markdown-it-py", "v12"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v12"),
+    ".pdf": Reader("pdf", "pypdf", "v11"),
+    ".docx": Reader("docx", "python-docx", "v7"),
+    ".html": Reader("html", "trafilatura", "v13"),
+    ".htm": Reader("html", "trafilatura", "v13"),
 }
 SUFFIXES = tuple(READERS)
 

