@@ -46,6 +46,74 @@ def test_a_page_drawn_from_its_foot_up_reads_from_the_top() -> None:
     assert mixed.startswith("kedatangan")
 
 
+def _glyph_pdf(pages: list[bytes]) -> bytes:
+    """A PDF whose pages draw ``pages`` (content streams) with /F1, a CID font subset without a ToUnicode
+    map (its codes are glyph numbers), and /F2, Helvetica (letters)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+
+    writer = PdfWriter()
+    name = NameObject
+    cid = DictionaryObject(
+        {
+            name("/Type"): name("/Font"),
+            name("/Subtype"): name("/CIDFontType2"),
+            name("/BaseFont"): name("/AB+Sans"),
+        }
+    )
+    glyphs = DictionaryObject(
+        {
+            name("/Type"): name("/Font"),
+            name("/Subtype"): name("/Type0"),
+            name("/BaseFont"): name("/AB+Sans"),
+            name("/Encoding"): name("/Identity-H"),
+            name("/DescendantFonts"): ArrayObject([writer._add_object(cid)]),
+        }
+    )
+    letters = DictionaryObject(
+        {
+            name("/Type"): name("/Font"),
+            name("/Subtype"): name("/Type1"),
+            name("/BaseFont"): name("/Helvetica"),
+        }
+    )
+    fonts = DictionaryObject(
+        {name("/F1"): writer._add_object(glyphs), name("/F2"): writer._add_object(letters)}
+    )
+    for content in pages:
+        page = writer.add_blank_page(595, 842)
+        page[name("/Resources")] = DictionaryObject({name("/Font"): fonts})
+        stream = StreamObject()
+        stream.set_data(content)
+        page[name("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+_CODES = "".join(f"{code:04x}" for code in [2, 8, 4, 2, 3, 14, 15, 3, 16, 17, 14, 2, 18, 8, 2, 14, 3, 19, 2])
+GLYPHS = f"BT /F1 11 Tf 72 700 Td <{_CODES}> Tj 0 -14 Td <{_CODES}> Tj ET".encode()
+TYPED = f"BT /F2 11 Tf 72 700 Td ({LINES[2]}) Tj ET".encode()
+
+
+def test_text_in_fonts_that_map_no_letters_is_not_read_as_text() -> None:
+    """A PDF whose fonts have no ToUnicode map (a CID font subset; Type3 fonts likewise) gives pypdf glyph
+    numbers, which it reads as control characters: "\\x02 \\x08 \\x04 …" was indexed as passages of
+    noise. Such a page is read like a scanned one: named in a warning among typed pages, the file refused
+    with the way out (OCR, or a new export) when most pages are so."""
+    from qa.errors import CorpusError
+
+    e = read("campur.pdf", _glyph_pdf([TYPED, GLYPHS, TYPED.replace(b"Biaya", b"Tarif")]))
+    assert e.text.splitlines() == [LINES[2], LINES[2].replace("Biaya", "Tarif")]
+    assert [s.page for s in e.sections] == [1, 3]
+    assert len(e.warnings) == 1 and "page 2 of its 3 holds text in fonts that map no letters" in e.warnings[0]
+    assert "--force-ocr" in e.warnings[0]
+    with pytest.raises(CorpusError) as refused:
+        read("kode.pdf", _glyph_pdf([GLYPHS, GLYPHS]))
+    assert "the text of 2 of its 2 pages cannot be read" in str(refused.value)
+    assert "ocrmypdf --force-ocr" in str(refused.value.hint)
+
+
 def _docx(body: str) -> bytes:
     """A .docx (python-docx's template) whose body is ``body``, WordprocessingML as a producer wrote it."""
     import docx
@@ -194,7 +262,13 @@ def test_the_seventh_sweeps_files_answer_through_qa_index_and_qa_ask(tmp_path: P
     (corpus / "catatan.md").write_text(
         "# Catatan\n\nKantor imigrasi [[Imigrasi|Kantor Imigrasi Kelas I]] buka pukul delapan pagi.\n"
     )
+    (corpus / "kode.pdf").write_bytes(_glyph_pdf([GLYPHS, GLYPHS]))
     qa = _qa_cli(corpus, tmp_path / "index")
+    refused = qa("index")  # a file we cannot read: one message, the exit code of a corpus error, no index
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr, refused.stderr
+    assert "kode.pdf: the text of 2 of its 2 pages cannot be read" in refused.stderr
+    assert not (tmp_path / "index").exists() or not any((tmp_path / "index").iterdir())
+    (corpus / "kode.pdf").unlink()
     built = qa("index")
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
 

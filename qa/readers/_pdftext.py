@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import NamedTuple
 
 SUPERSCRIPT = 0.8  # a run at most this share of the size of the run before it is set as a superscript
@@ -39,6 +40,15 @@ def page_runs(page) -> Drawn:
 
     text = page.extract_text(visitor_text=visit) or ""
     return text, runs if "".join(run.text for run in runs) == text else None
+
+
+def unmapped(text: str) -> bool:
+    """Whether a page's text is mostly glyph numbers rather than letters: a font with no ToUnicode map
+    (a CID font subset, a Type3 font) gives pypdf codes it reads as control characters ("\\x02 \\x08"),
+    which were indexed as passages of noise."""
+    chars = [c for c in text if not c.isspace()]
+    odd = sum(1 for c in chars if c == "\ufffd" or unicodedata.category(c) in ("Cc", "Co", "Cs"))
+    return 2 * odd > len(chars) > 0
 
 
 Drawn = tuple[str, list[Run] | None]  # a page's text and the runs that make it up, if they do

@@ -22,7 +22,7 @@ from ._blocks import Blocks
 from ._pdfcolumns import page_text
 from ._pdflines import HEADING_LINE, SHORT_LINE, join_across_pages, paragraphs
 from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines
-from ._pdftext import Run, draws_images, form_lines, page_runs, without_markers
+from ._pdftext import Run, draws_images, form_lines, page_runs, unmapped, without_markers
 
 MAX_PAGE_CONTENT = 4 * 2**20  # bytes of (inflated) drawing instructions per page: see _content_size
 MAX_DOCUMENT_CONTENT = 128 * 2**20  # and per document (a 1,000-page report has ~50 MB)
@@ -105,6 +105,7 @@ def _read(raw: bytes, name: str) -> Extracted:
     drawn: list[tuple[str, list[Run] | None]] = []  # each page's text and its runs
     forms: list[list[str]] = []  # each page's filled form fields, "label: value"
     scanned: list[int] = []  # pages that are pictures without text: scans
+    garbled: list[int] = []  # pages whose fonts map their glyphs to no letters
     total = 0
     try:
         if len(reader.pages) > MAX_PAGES:
@@ -121,6 +122,8 @@ def _read(raw: bytes, name: str) -> Extracted:
                     "split it into smaller PDFs, or export its text as .txt",
                 )
             drawn.append(page_runs(page))
+            if unmapped(drawn[-1][0]):  # glyph numbers, not letters: nothing of it can be read
+                drawn[-1], garbled = ("", None), [*garbled, len(drawn)]
             forms.append(form_lines(page))
             if not drawn[-1][0].strip() and not forms[-1] and draws_images(page):
                 scanned.append(len(drawn))
@@ -133,6 +136,12 @@ def _read(raw: bytes, name: str) -> Extracted:
         pages.append([line.strip() for line in (text if runs is None else page_text(runs)).splitlines()])
     if not pages:
         raise CorpusError(f"corpus file {name} is a PDF without pages", "export the document to PDF again")
+    if 2 * len(garbled) > len(pages):  # its text is glyph numbers: read, it would be passages of noise
+        raise CorpusError(
+            f"corpus file {name}: the text of {len(garbled)} of its {len(pages)} pages cannot be read (its "
+            f"fonts map their glyphs to no letters: no ToUnicode map; pages {_pages(garbled)})",
+            "export it to PDF again from its source, or run OCR on it: ocrmypdf --force-ocr in.pdf out.pdf",
+        )
     if not any(line for lines in pages + forms for line in lines):
         raise CorpusError(
             f"corpus file {name} has no text layer ({len(pages)} page(s) of images or nothing)",
@@ -152,15 +161,22 @@ def _read(raw: bytes, name: str) -> Extracted:
         for para in paragraphs(lines, noted) + answers:  # a form's answers after the page's text, one a line
             blocks.add(para, page=number)
     extracted = blocks.build(name, "holds only running headers, footers and page numbers")
-    if not scanned:
-        return extracted
-    one = len(scanned) == 1
-    note = (
-        f"corpus file {name}: page{'' if one else 's'} {_pages(scanned)} of its {len(pages)} "
-        f"{'holds' if one else 'hold'} only images, no text (scanned?), and {'is' if one else 'are'} not "
-        f"read; OCR reads any words on {'it' if one else 'them'}: ocrmypdf --skip-text in.pdf out.pdf"
-    )  # a photograph or a signed page among typed ones: the rest is read, and the host told what is not
-    return replace(extracted, warnings=(note,))
+    warnings = [] if not scanned else [_unread(name, scanned, len(pages), "only images, no text (scanned?)")]
+    if garbled:
+        held = "text in fonts that map no letters"
+        warnings.append(_unread(name, garbled, len(pages), held, "--force-ocr"))
+    return replace(extracted, warnings=tuple(warnings)) if warnings else extracted
+
+
+def _unread(name: str, numbers: list[int], count: int, held: str, ocr: str = "--skip-text") -> str:
+    """The warning for pages read without their text (a photograph or a signed page among typed ones, a
+    page whose fonts map no letters): the rest is read, and the host told what is not."""
+    one = len(numbers) == 1
+    return (
+        f"corpus file {name}: page{'' if one else 's'} {_pages(numbers)} of its {count} "
+        f"{'holds' if one else 'hold'} {held}, and {'is' if one else 'are'} not read; OCR reads any words "
+        f"on {'it' if one else 'them'}: ocrmypdf {ocr} in.pdf out.pdf"
+    )
 
 
 def _pages(numbers: list[int]) -> str:
