@@ -91,6 +91,60 @@ def _glyph_pdf(pages: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+def _type3_pdf(glyphs: list[str]) -> bytes:
+    """A one-page PDF drawn in a Type3 font (the font's glyphs are its own drawings) with no ToUnicode
+    map, whose codes 65 on are the glyphs named ``glyphs``."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        StreamObject,
+    )
+
+    writer, name = PdfWriter(), NameObject
+    procs = DictionaryObject()
+    for glyph in glyphs:
+        drawing = StreamObject()
+        drawing.set_data(b"500 0 d0")
+        procs[name("/" + glyph)] = writer._add_object(drawing)
+    scale = [
+        FloatObject(0.001),
+        NumberObject(0),
+        NumberObject(0),
+        FloatObject(0.001),
+        NumberObject(0),
+        NumberObject(0),
+    ]
+    font = DictionaryObject(
+        {
+            name("/Type"): name("/Font"),
+            name("/Subtype"): name("/Type3"),
+            name("/FontBBox"): ArrayObject([NumberObject(0)] * 4),
+            name("/FontMatrix"): ArrayObject(scale),
+            name("/CharProcs"): procs,
+            name("/Encoding"): DictionaryObject(
+                {name("/Differences"): ArrayObject([NumberObject(65)] + [name("/" + g) for g in glyphs])}
+            ),
+            name("/FirstChar"): NumberObject(65),
+            name("/LastChar"): NumberObject(64 + len(glyphs)),
+            name("/Widths"): ArrayObject([NumberObject(500)] * len(glyphs)),
+        }
+    )
+    page = writer.add_blank_page(595, 842)
+    page[name("/Resources")] = DictionaryObject(
+        {name("/Font"): DictionaryObject({name("/F1"): writer._add_object(font)})}
+    )
+    stream = StreamObject()
+    stream.set_data(b"BT /F1 11 Tf 72 700 Td (ABCDEF) Tj 0 -14 Td (FEDCBA) Tj ET")
+    page[name("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 _CODES = "".join(f"{code:04x}" for code in [2, 8, 4, 2, 3, 14, 15, 3, 16, 17, 14, 2, 18, 8, 2, 14, 3, 19, 2])
 GLYPHS = f"BT /F1 11 Tf 72 700 Td <{_CODES}> Tj 0 -14 Td <{_CODES}> Tj ET".encode()
 TYPED = f"BT /F2 11 Tf 72 700 Td ({LINES[2]}) Tj ET".encode()
@@ -99,8 +153,9 @@ TYPED = f"BT /F2 11 Tf 72 700 Td ({LINES[2]}) Tj ET".encode()
 def test_text_in_fonts_that_map_no_letters_is_not_read_as_text() -> None:
     """A PDF whose fonts have no ToUnicode map (a CID font subset; Type3 fonts likewise) gives pypdf glyph
     numbers, which it reads as control characters: "\\x02 \\x08 \\x04 …" was indexed as passages of
-    noise. Such a page is read like a scanned one: named in a warning among typed pages, the file refused
-    with the way out (OCR, or a new export) when most pages are so."""
+    noise, and a Type3 font's glyph names as "/g1/g2/g3 …". Such a page is read like a scanned one: named
+    in a warning among typed pages, the file refused with the way out (OCR, or a new export) when most
+    pages are so."""
     from qa.errors import CorpusError
 
     e = read("campur.pdf", _glyph_pdf([TYPED, GLYPHS, TYPED.replace(b"Biaya", b"Tarif")]))
@@ -112,6 +167,10 @@ def test_text_in_fonts_that_map_no_letters_is_not_read_as_text() -> None:
         read("kode.pdf", _glyph_pdf([GLYPHS, GLYPHS]))
     assert "the text of 2 of its 2 pages cannot be read" in str(refused.value)
     assert "ocrmypdf --force-ocr" in str(refused.value.hint)
+    with pytest.raises(CorpusError):  # a Type3 font's own glyph names, read as "/g1/g2/g3/g4/g5/g6"
+        read("tipe3.pdf", _type3_pdf(["g1", "g2", "g3", "g4", "g5", "g6"]))
+    named = read("nama.pdf", _type3_pdf(["p", "a", "s", "p", "o", "r"]))  # standard names map to letters
+    assert named.text.split() == ["paspor", "ropsap"]
 
 
 def _docx(body: str) -> bytes:

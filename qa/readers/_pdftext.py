@@ -43,12 +43,16 @@ def page_runs(page) -> Drawn:
 
 
 def unmapped(text: str) -> bool:
-    """Whether a page's text is mostly glyph numbers rather than letters: a font with no ToUnicode map
-    (a CID font subset, a Type3 font) gives pypdf codes it reads as control characters ("\\x02 \\x08"),
-    which were indexed as passages of noise."""
+    """Whether a page's text is mostly glyphs rather than letters: a font with no ToUnicode map gives
+    pypdf codes it reads as control characters (a CID font subset: "\\x02 \\x08"), or the names of its
+    glyphs (a Type3 font's own: "/g1/g2/g3"), which were indexed as passages of noise."""
     chars = [c for c in text if not c.isspace()]
     odd = sum(1 for c in chars if c == "\ufffd" or unicodedata.category(c) in ("Cc", "Co", "Cs"))
+    odd += sum(len(m.group()) for m in _GLYPH_NAMES.finditer(text))
     return 2 * odd > len(chars) > 0
+
+
+_GLYPH_NAMES = re.compile(r"(?:/[\w.]+){3,}")  # three glued at least: "dan/atau" is a word
 
 
 Drawn = tuple[str, list[Run] | None]  # a page's text and the runs that make it up, if they do
