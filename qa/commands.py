@@ -56,6 +56,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from .errors import InputError
 
     question = " ".join(args.question).strip()
+    if args.question == ["-"]:  # was "the question is empty", the user's '-' nowhere in it
+        raise InputError(
+            "qa ask takes its question as words on the command line; '-' (standard input) is for qa batch",
+            'qa ask "apa tugas asisten?"; questions from standard input: qa batch - -o answers.jsonl < FILE',
+        )
     if not question:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
     result = open_assistant(args).ask(question, k=args.k, doc=args.doc)

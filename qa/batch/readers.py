@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..questionfile import check_question_file
+from .binary import binary_kind
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
 from .tables import QUESTION_KEYS, table_layout
 
@@ -44,7 +46,9 @@ class Record:
 
 
 def _record(line: int, rid: object, question: object, extra: dict, error: str | None = None) -> Record:
-    rid = str(rid).strip() if rid is not None and str(rid).strip() else str(line)
+    if rid is not None and not isinstance(rid, str):  # a JSON id as JSON writes it: true, {"a": 1}, [1]
+        rid = json.dumps(rid, ensure_ascii=False)  # (Python's words were "True", "{'a': 1}")
+    rid = rid.strip() if rid is not None and rid.strip() else str(line)
     if isinstance(question, str):
         question = question.strip()
     if error is None:
@@ -125,6 +129,10 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         head, whole, encoding = read_head(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
+    known = binary_kind(head) if encoding == "UTF-8" else None
+    if known:
+        way_out = known[1].replace("FILE", shlex.quote(str(path)))
+        raise InputError(f"{path}: not a text file: it is {known[0]}", way_out)
     if encoding == "UTF-8" and b"\x00" in head:  # UTF-16 is text by its BOM or pattern: a NUL is a blank
         raise InputError(
             f"{path}: not a text file (contains NUL bytes)", "save the questions as UTF-8 or UTF-16 text"
@@ -161,6 +169,9 @@ def _stdin_lines() -> tuple[Iterator[bytes], str]:
     if hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
         stream, head = stream_head(stream)
         stream, encoding = as_utf8(stream, head)
+        known = binary_kind(head) if encoding == "UTF-8" else None
+        if known:
+            raise InputError(f"standard input is not text: it is {known[0]}", known[1])
         if encoding == "UTF-8" and b"\x00" in head:
             raise InputError(
                 "standard input is not text (it holds NUL bytes)", "pipe in questions as UTF-8 or UTF-16 text"
@@ -197,7 +208,10 @@ def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
             yield _record(n, None, text.strip(), {}, error)
             continue
         try:
-            obj = json.loads(text)
+            obj = json.loads(text, object_pairs_hook=_unique_keys)
+        except _NameTwice as exc:
+            yield _record(n, None, text.strip(), {}, f"line {n} {exc}")
+            continue
         except ValueError as exc:
             yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON ({exc})")
             continue
@@ -205,16 +219,38 @@ def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
             yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON (nested too deeply)")
             continue
         if not isinstance(obj, dict):
-            kind = type(obj).__name__
+            kind = _JSON_KINDS.get(type(obj), "value")  # JSON's words: Python's were "NoneType", "int", "str"
             yield _record(n, None, text.strip(), {}, f"line {n} is a JSON {kind}, not an object")
             continue
         problem = _unwritable(obj)
+        qkeys = [k for k in obj if k.lower() in QUESTION_KEYS]
+        if len(qkeys) > 1 and not problem:  # {"question": …, "Pertanyaan": …}: which one is asked is a guess
+            problem = f"has {len(qkeys)} question fields ({', '.join(map(repr, qkeys))}): keep one"
         if problem:
             yield _record(n, None, text.strip(), {}, f"line {n} {problem}")
             continue
-        qkey = next((k for k in obj if k.lower() in QUESTION_KEYS), None)
+        qkey = qkeys[0] if qkeys else None
         extra = {k: v for k, v in obj.items() if k not in (qkey, "id")}
         yield _record(n, obj.get("id"), obj.get(qkey) if qkey else None, extra)
+
+
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+               type(None): "null"}  # fmt: skip
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """An object as ``json.loads`` builds it, refused when a name repeats: ``{"question": "a", "question":
+    "b"}`` kept the last value and dropped the first in silence (one question never asked, nor said so)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _NameTwice(f"names {twice!r} twice in one object (JSON keeps one value, the other is dropped)")
+    return obj
+
+
+class _NameTwice(ValueError):
+    """A JSON object naming one field twice: legal JSON, but one of the two values would be lost."""
 
 
 def _unwritable(obj: object) -> str | None:
