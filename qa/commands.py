@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
+from .diagnostics import quiet_on_failure
 from .errors import QAError, describe
 from .printable import discard_stdout, emit, emit_json, for_terminal, format_result, plug_closed_streams
 from .termination import unwind_on_termination
@@ -207,8 +208,11 @@ PRINTED = ("ask", "eval", "info")  # commands whose result is what they print
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run its command; the exit status (errors as one line on stderr)."""
+    stderr = sys.stderr
     try:
         closed_stdout = plug_closed_streams()
+        stderr = sys.stderr
+        sys.stderr = quiet_on_failure(stderr)  # a message that cannot be written never stops the work
         args = build_parser().parse_args(argv)
         unwind_on_termination()
         if closed_stdout and args.command in PRINTED:
@@ -228,3 +232,5 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. qa info | head -1: the reader has what it wanted
         discard_stdout()
         return 0
+    finally:
+        sys.stderr = stderr  # for a caller in the same process (the tests): its own stream back

@@ -7,6 +7,8 @@ import bz2
 import gzip
 import json
 import lzma
+import os
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -151,3 +153,36 @@ def test_ask_dash_says_where_standard_input_is_read(settings) -> None:
     assert not settings.index_dir.exists()  # refused before the index is built
     r = _qa(settings, "ask", "--json", "-", "apa tugas asisten?")  # a dash among words is a word
     assert r.returncode == 0 and json.loads(r.stdout)["question"] == "- apa tugas asisten?", r.stderr
+
+
+def _with_stderr_broken(settings, how: str, *args: str) -> int:  # noqa: ANN001 - the settings fixture
+    """The exit status of ``qa ARGS`` whose standard error is a pipe no one reads any more (its reader
+    gone, as after ``2>&1 | head -1``) or ``/dev/full``: every message it writes fails."""
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    if how == "broken-pipe":
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader is gone before the first message: EPIPE on each write
+        stderr = os.fdopen(write_end, "wb")
+    else:
+        stderr = open("/dev/full", "wb")  # noqa: SIM115 - closed below
+    with stderr:
+        return subprocess.run([*qa_command(real=False), *args], stdout=subprocess.DEVNULL, stderr=stderr,
+                              env=env, cwd=ROOT, timeout=120).returncode  # fmt: skip
+
+
+@pytest.mark.parametrize("how", ["broken-pipe", "dev-full"])
+def test_a_message_that_cannot_be_written_never_stops_the_work(settings, tmp_path, how) -> None:
+    """``qa index 2>&1 | head -1``: head took "no index …; building it now" and left, the next message
+    raised BrokenPipeError, read as "the reader has what it wanted": exit 0, no index built, no answers
+    written, nothing said. ``2>/dev/full`` ended the batch with a traceback no one saw (exit 1). Messages
+    are dropped now; the index is built, the answers written, and a refusal keeps its exit status."""
+    src = tmp_path / "soal.csv"  # no header: a warning is printed before the first answer
+    src.write_text("1,Apa tugas asisten\n2,Berapa gaji asisten\n", encoding="utf-8")
+    out = tmp_path / "jawaban.jsonl"
+    assert _with_stderr_broken(settings, how, "batch", str(src), "-o", str(out)) == 0
+    assert [r["question"] for r in _records(out)] == ["Apa tugas asisten", "Berapa gaji asisten"]
+    assert (settings.index_dir / "manifest.json").is_file()  # built on the way, its log lines dropped
+    shutil.rmtree(settings.index_dir)
+    assert _with_stderr_broken(settings, how, "index") == 0
+    assert (settings.index_dir / "manifest.json").is_file()
+    assert _with_stderr_broken(settings, how, "batch", str(tmp_path / "tidak-ada.csv"), "-o", "x.jsonl") == 2
