@@ -10,7 +10,6 @@ problems (missing, a directory, binary, wrong type, a table with no clear questi
 from __future__ import annotations
 
 import json
-import math
 import re
 import shlex
 import sys
@@ -22,14 +21,13 @@ from pathlib import Path
 from ..errors import InputError
 from ..questionfile import check_question_file
 from .binary import binary_kind
+from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
 from .tables import QUESTION_KEYS, table_layout
 
 MAX_QUESTION_CHARS = 2000
 TOO_LONG_KEPT = 200  # characters of an over-long question kept in its error record, to recognise it
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
-MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]*")
 _ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 
@@ -208,8 +206,8 @@ def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
             yield _record(n, None, text.strip(), {}, error)
             continue
         try:
-            obj = json.loads(text, object_pairs_hook=_unique_keys)
-        except _NameTwice as exc:
+            obj = json.loads(text, object_pairs_hook=unique_keys)
+        except NameTwice as exc:
             yield _record(n, None, text.strip(), {}, f"line {n} {exc}")
             continue
         except ValueError as exc:
@@ -219,10 +217,10 @@ def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
             yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON (nested too deeply)")
             continue
         if not isinstance(obj, dict):
-            kind = _JSON_KINDS.get(type(obj), "value")  # JSON's words: Python's were "NoneType", "int", "str"
+            kind = JSON_KINDS.get(type(obj), "value")  # JSON's words: Python's were "NoneType", "int", "str"
             yield _record(n, None, text.strip(), {}, f"line {n} is a JSON {kind}, not an object")
             continue
-        problem = _unwritable(obj)
+        problem = unwritable(obj)
         qkeys = [k for k in obj if k.lower() in QUESTION_KEYS]
         if len(qkeys) > 1 and not problem:  # {"question": …, "Pertanyaan": …}: which one is asked is a guess
             problem = f"has {len(qkeys)} question fields ({', '.join(map(repr, qkeys))}): keep one"
@@ -232,46 +230,3 @@ def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
         qkey = qkeys[0] if qkeys else None
         extra = {k: v for k, v in obj.items() if k not in (qkey, "id")}
         yield _record(n, obj.get("id"), obj.get(qkey) if qkey else None, extra)
-
-
-_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
-               type(None): "null"}  # fmt: skip
-
-
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
-    """An object as ``json.loads`` builds it, refused when a name repeats: ``{"question": "a", "question":
-    "b"}`` kept the last value and dropped the first in silence (one question never asked, nor said so)."""
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise _NameTwice(f"names {twice!r} twice in one object (JSON keeps one value, the other is dropped)")
-    return obj
-
-
-class _NameTwice(ValueError):
-    """A JSON object naming one field twice: legal JSON, but one of the two values would be lost."""
-
-
-def _unwritable(obj: object) -> str | None:
-    """Why a parsed JSON value cannot be answered or written back as UTF-8 JSON, if it cannot.
-
-    ``json.loads`` accepts lone surrogate escapes (``"\\ud800"``), which no UTF-8 writer and no
-    encoder can take, and nesting that ``json.dumps`` may later refuse with a RecursionError;
-    both would otherwise crash the whole batch in the writer.  It also accepts ``NaN``, ``Infinity``
-    and ``1e999``, which would be written back as invalid JSON.  Iterative, so depth costs nothing.
-    """
-    stack: list[tuple[object, int]] = [(obj, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                return "has an invalid Unicode escape (a lone surrogate such as \\ud800)"
-        elif isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity, 1e999: not JSON
-            return "has a number JSON cannot hold (NaN or infinite)"
-        elif isinstance(value, (dict, list)):
-            if depth > MAX_JSON_DEPTH:
-                return f"is nested deeper than {MAX_JSON_DEPTH} levels"
-            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
-    return None
