@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
+from .diagnostics import quiet_on_failure
 from .errors import QAError, describe
 from .printable import discard_stdout, emit, emit_json, for_terminal, format_result, plug_closed_streams
 from .termination import unwind_on_termination
@@ -56,6 +57,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from .errors import InputError
 
     question = " ".join(args.question).strip()
+    if args.question == ["-"]:  # was "the question is empty", the user's '-' nowhere in it
+        raise InputError(
+            "qa ask takes its question as words on the command line; '-' (standard input) is for qa batch",
+            'qa ask "apa tugas asisten?"; questions from standard input: qa batch - -o answers.jsonl < FILE',
+        )
     if not question:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
     result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
@@ -202,8 +208,11 @@ PRINTED = ("ask", "eval", "info")  # commands whose result is what they print
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run its command; the exit status (errors as one line on stderr)."""
+    stderr = sys.stderr
     try:
         closed_stdout = plug_closed_streams()
+        stderr = sys.stderr
+        sys.stderr = quiet_on_failure(stderr)  # a message that cannot be written never stops the work
         args = build_parser().parse_args(argv)
         unwind_on_termination()
         if closed_stdout and args.command in PRINTED:
@@ -223,3 +232,5 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. qa info | head -1: the reader has what it wanted
         discard_stdout()
         return 0
+    finally:
+        sys.stderr = stderr  # for a caller in the same process (the tests): its own stream back

@@ -10,8 +10,8 @@ problems (missing, a directory, binary, wrong type, a table with no clear questi
 from __future__ import annotations
 
 import json
-import math
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,14 +20,14 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..questionfile import check_question_file
+from .binary import binary_kind
+from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
 from .tables import QUESTION_KEYS, table_layout
 
 MAX_QUESTION_CHARS = 2000
 TOO_LONG_KEPT = 200  # characters of an over-long question kept in its error record, to recognise it
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
-MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]*")
 _ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 
@@ -44,7 +44,9 @@ class Record:
 
 
 def _record(line: int, rid: object, question: object, extra: dict, error: str | None = None) -> Record:
-    rid = str(rid).strip() if rid is not None and str(rid).strip() else str(line)
+    if rid is not None and not isinstance(rid, str):  # a JSON id as JSON writes it: true, {"a": 1}, [1]
+        rid = json.dumps(rid, ensure_ascii=False)  # (Python's words were "True", "{'a': 1}")
+    rid = rid.strip() if rid is not None and rid.strip() else str(line)
     if isinstance(question, str):
         question = question.strip()
     if error is None:
@@ -125,6 +127,10 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
         head, whole, encoding = read_head(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
+    known = binary_kind(head) if encoding == "UTF-8" else None
+    if known:
+        way_out = known[1].replace("FILE", shlex.quote(str(path)))
+        raise InputError(f"{path}: not a text file: it is {known[0]}", way_out)
     if encoding == "UTF-8" and b"\x00" in head:  # UTF-16 is text by its BOM or pattern: a NUL is a blank
         raise InputError(
             f"{path}: not a text file (contains NUL bytes)", "save the questions as UTF-8 or UTF-16 text"
@@ -161,6 +167,9 @@ def _stdin_lines() -> tuple[Iterator[bytes], str]:
     if hasattr(stream, "peek"):  # UTF-16 piped in (iconv, PowerShell) is decoded as a file would be
         stream, head = stream_head(stream)
         stream, encoding = as_utf8(stream, head)
+        known = binary_kind(head) if encoding == "UTF-8" else None
+        if known:
+            raise InputError(f"standard input is not text: it is {known[0]}", known[1])
         if encoding == "UTF-8" and b"\x00" in head:
             raise InputError(
                 "standard input is not text (it holds NUL bytes)", "pipe in questions as UTF-8 or UTF-16 text"
@@ -197,7 +206,10 @@ def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
             yield _record(n, None, text.strip(), {}, error)
             continue
         try:
-            obj = json.loads(text)
+            obj = json.loads(text, object_pairs_hook=unique_keys)
+        except NameTwice as exc:
+            yield _record(n, None, text.strip(), {}, f"line {n} {exc}")
+            continue
         except ValueError as exc:
             yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON ({exc})")
             continue
@@ -205,37 +217,16 @@ def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
             yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON (nested too deeply)")
             continue
         if not isinstance(obj, dict):
-            kind = type(obj).__name__
+            kind = JSON_KINDS.get(type(obj), "value")  # JSON's words: Python's were "NoneType", "int", "str"
             yield _record(n, None, text.strip(), {}, f"line {n} is a JSON {kind}, not an object")
             continue
-        problem = _unwritable(obj)
+        problem = unwritable(obj)
+        qkeys = [k for k in obj if k.lower() in QUESTION_KEYS]
+        if len(qkeys) > 1 and not problem:  # {"question": …, "Pertanyaan": …}: which one is asked is a guess
+            problem = f"has {len(qkeys)} question fields ({', '.join(map(repr, qkeys))}): keep one"
         if problem:
             yield _record(n, None, text.strip(), {}, f"line {n} {problem}")
             continue
-        qkey = next((k for k in obj if k.lower() in QUESTION_KEYS), None)
+        qkey = qkeys[0] if qkeys else None
         extra = {k: v for k, v in obj.items() if k not in (qkey, "id")}
         yield _record(n, obj.get("id"), obj.get(qkey) if qkey else None, extra)
-
-
-def _unwritable(obj: object) -> str | None:
-    """Why a parsed JSON value cannot be answered or written back as UTF-8 JSON, if it cannot.
-
-    ``json.loads`` accepts lone surrogate escapes (``"\\ud800"``), which no UTF-8 writer and no
-    encoder can take, and nesting that ``json.dumps`` may later refuse with a RecursionError;
-    both would otherwise crash the whole batch in the writer.  It also accepts ``NaN``, ``Infinity``
-    and ``1e999``, which would be written back as invalid JSON.  Iterative, so depth costs nothing.
-    """
-    stack: list[tuple[object, int]] = [(obj, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                return "has an invalid Unicode escape (a lone surrogate such as \\ud800)"
-        elif isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity, 1e999: not JSON
-            return "has a number JSON cannot hold (NaN or infinite)"
-        elif isinstance(value, (dict, list)):
-            if depth > MAX_JSON_DEPTH:
-                return f"is nested deeper than {MAX_JSON_DEPTH} levels"
-            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
-    return None

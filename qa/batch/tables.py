@@ -73,9 +73,15 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     """The layout when ``row`` is a header (None when it is not one)."""
     keys = [c.strip().lower() for c in row]
     idcol = keys.index("id") if "id" in keys else None
-    qkey = next((k for k in keys if k in QUESTION_KEYS), None)
-    if qkey is not None:
-        return Layout("", True, keys.index(qkey), idcol)
+    named_q = [i for i, k in enumerate(keys) if k in QUESTION_KEYS]
+    if len(named_q) > 1:  # "question,question" asked column 1 and carried the other unasked, in silence
+        found = ", ".join(f"column {i + 1} {row[i].strip()!r}" for i in named_q)
+        raise InputError(
+            f"{name}: the header names {len(named_q)} question columns ({found}): which to ask is a guess",
+            "keep one column named 'question' or 'pertanyaan' (rename the others), or split the file",
+        )
+    if named_q:
+        return Layout("", True, named_q[0], idcol)
     columns = ", ".join(repr(c.strip()) for c in row)
     named = [i for i, k in enumerate(keys) if names_questions(k)]
     # "Pertanyaan Saya", "Questions", "question_text": asked, and said so; "1,Pertanyaan tentang …" is data

@@ -109,7 +109,7 @@ def test_md_report(tmp_path):
     assert "### 1. Apa itu A?\n\n> Jawaban untuk Apa itu A?\n" in text
     assert "Sumber: `doc.txt` · skor -0.250 · keyakinan" in text
     assert "### 2. zzz?\n\nMaaf, dokumen tidak memuat jawaban untuk pertanyaan ini." in text
-    assert "### 3. [1]\n\n**Galat** (baris 3): line 3 is a JSON list, not an object" in text
+    assert "### 3. [1]\n\n**Galat** (baris 3): line 3 is a JSON array, not an object" in text
     assert "### 4. Siapa B?\n" in text
     assert md_ids(tmp_path / "o.md") == ["1", "2", "3", "4"]
 

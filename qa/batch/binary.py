@@ -1,0 +1,37 @@
+"""What a question file (or standard input) is when it is not text: for a refusal that names the way out.
+
+An Excel workbook renamed ``.csv``, a ``.csv.gz`` renamed or piped in without ``zcat``: each was "not a
+text file (contains NUL bytes)" with the hint to save it as text, which leaves the user to guess what it
+was; a small gzip stream without a NUL in its head was read as rows of "not valid UTF-8". The first bytes
+tell these apart by their signatures, which no text starts with (each holds a control byte).
+"""
+
+from __future__ import annotations
+
+
+def _unpack(cat: str) -> str:
+    return f"decompress it first: {cat} FILE > questions.txt (or {cat} FILE | qa batch - -o OUTPUT)"
+
+
+_SAVE_CSV = "open it in its spreadsheet program and save it as CSV (UTF-8), then give that file"
+_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx or OpenDocument .ods workbook saved under another name?)",
+     _SAVE_CSV),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (an Excel .xls workbook?)", _SAVE_CSV),
+    (b"\x1f\x8b", "gzip-compressed", _unpack("zcat")),
+    (b"\xfd7zXZ\x00", "xz-compressed", _unpack("xzcat")),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed", _unpack("zstdcat")),
+    (b"%PDF-", "a PDF", "copy its questions into a .txt file, one per line"),
+)  # fmt: skip
+_BZIP2_BLOCK = b"\x31\x41\x59\x26\x53\x59"  # after "BZh" and the level digit ("BZh" alone may start a word)
+
+
+def binary_kind(head: bytes) -> tuple[str, str] | None:
+    """(what the bytes are, the way out) when ``head`` starts as a known binary format; else None. The
+    way out names the file ``FILE``, for the caller to fill in."""
+    if head.startswith(b"BZh") and head[4:10] == _BZIP2_BLOCK:
+        return "bzip2-compressed", _unpack("bzcat")
+    for signature, what, hint in _SIGNATURES:
+        if head.startswith(signature):
+            return what, hint
+    return None
