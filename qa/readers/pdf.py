@@ -121,8 +121,9 @@ def _read(raw: bytes, name: str) -> Extracted:
                     f"instructions by page {len(drawn) + 1}: too slow to extract text from",
                     "split it into smaller PDFs, or export its text as .txt",
                 )
-            drawn.append(page_runs(page))
-            if unmapped(drawn[-1][0]):  # glyph numbers, not letters: nothing of it can be read
+            glyphs: list[str] = []  # glyph names written as text by fonts that map no letters
+            drawn.append(page_runs(page, glyphs))
+            if unmapped(drawn[-1][0], glyphs):  # glyph numbers, not letters: nothing of it can be read
                 drawn[-1], garbled = ("", None), [*garbled, len(drawn)]
             forms.append(form_lines(page))
             if not drawn[-1][0].strip() and not forms[-1] and draws_images(page):
