@@ -32,3 +32,49 @@ def test_paths_urls_and_letter_numbers_in_a_font_that_maps_letters_are_text() ->
         doc.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     e = read("tautan.pdf", bytes(doc.output()))
     assert e.text.split() == " ".join(SLASHED).split() and e.warnings == ()
+
+
+def test_text_after_a_contents_fields_end_in_its_paragraph_is_the_documents() -> None:
+    """Section 71 left out every paragraph a ``TOC`` field was open in: a producer that ends the field at
+    the start of the next paragraph (the first heading, or the first paragraph of text) lost it, the
+    heading "Ketentuan Visa" gone from the passage's place, a paragraph gone from the text (a file of
+    one such paragraph refused as holding nothing). Field codes are read in any case, as Word reads
+    them: a lower-case "toc" field's entries were passages ("Ketentuan Visa 1", "Biaya 2")."""
+    from .test_reader_sweep7 import _FIELD, _TOC, _docx, _p
+
+    heading = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>' + _FIELD.format("end")
+    heading += "<w:r><w:t>Ketentuan Visa</w:t></w:r></w:p>"
+    e = read("judul.docx", _docx(_TOC + heading + _p("Paspor berlaku enam bulan.")))
+    assert e.text == "Paspor berlaku enam bulan." and [s.headings for s in e.sections] == [
+        ("Ketentuan Visa",)
+    ]
+    ended = "<w:p>" + _FIELD.format("end") + "<w:r><w:t>Paspor berlaku enam bulan.</w:t></w:r></w:p>"
+    assert read("akhir.docx", _docx(_TOC + ended)).text == "Paspor berlaku enam bulan."
+    lower = _TOC.replace(" TOC ", " toc ") + "<w:p>" + _FIELD.format("end") + "</w:p>"
+    assert (
+        read("kecil.docx", _docx(lower + _p("Paspor berlaku enam bulan."))).text
+        == "Paspor berlaku enam bulan."
+    )
+
+
+ARTICLE = (
+    "<h1>Visa Kunjungan</h1><p>Paspor harus berlaku paling sedikit enam bulan sejak tanggal kedatangan di"
+    " Indonesia.</p><p>Biaya visa kunjungan adalah lima puluh dolar Amerika.</p>"
+)
+
+
+def test_a_page_whose_only_text_is_in_noscript_is_read() -> None:
+    """Section 71 took ``<noscript>`` off every page: a page whose scripts draw everything (an app's
+    shell, saved without them running) and which holds its article in ``<noscript>`` for readers
+    without scripts was refused, "has no main text". Such a page is read; a page with text of its own
+    still leaves its ``<noscript>`` out."""
+    shell = "<!DOCTYPE html><html><head><title>Visa</title><script>render()</script></head><body>"
+    shell += f"<div id='app'></div><noscript>{ARTICLE}</noscript></body></html>"
+    assert read("app.html", shell.encode()).text.splitlines() == [
+        "Paspor harus berlaku paling sedikit enam bulan sejak tanggal kedatangan di Indonesia.",
+        "Biaya visa kunjungan adalah lima puluh dolar Amerika.",
+    ]
+    hint = "<noscript><p>Aktifkan JavaScript untuk melihat halaman ini.</p></noscript>"
+    own = "<!DOCTYPE html><html><head><title>Visa</title></head>"
+    own += f"<body><main>{ARTICLE}{hint}</main></body></html>"
+    assert "JavaScript" not in read("isi.html", own.encode()).text

@@ -101,9 +101,9 @@ READERS: dict[str, Reader] = {
     ".md": Reader("markdown", "markdown-it-py", "v12"),
     ".markdown": Reader("markdown", "markdown-it-py", "v12"),
     ".pdf": Reader("pdf", "pypdf", "v12"),
-    ".docx": Reader("docx", "python-docx", "v7"),
-    ".html": Reader("html", "trafilatura", "v13"),
-    ".htm": Reader("html", "trafilatura", "v13"),
+    ".docx": Reader("docx", "python-docx", "v8"),
+    ".html": Reader("html", "trafilatura", "v14"),
+    ".htm": Reader("html", "trafilatura", "v14"),
 }
 SUFFIXES = tuple(READERS)
 

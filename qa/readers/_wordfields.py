@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ._wordxml import W
 
-_CHAR, _INSTRUCTION = W + "fldChar", W + "instrText"
+_CHAR, _INSTRUCTION, _TEXT = W + "fldChar", W + "instrText", W + "t"
 
 
 def balanced(body) -> bool:
@@ -22,20 +22,25 @@ def balanced(body) -> bool:
 
 
 def in_contents_field(p, fields: list[str]) -> bool:
-    """Whether paragraph ``p`` is part of a ``TOC`` field. ``fields``, the instructions of the fields
-    open before ``p`` (outermost first), is carried from paragraph to paragraph."""
-    inside = any(_is_toc(f) for f in fields)
-    for element in p.iter(_CHAR, _INSTRUCTION):
-        if element.tag == _INSTRUCTION:
+    """Whether paragraph ``p`` is part of a ``TOC`` field: the field is open in it and none of its text
+    is drawn outside the field (the heading after the contents may hold the field's end before its own
+    text, and stays). ``fields``, the instructions of the fields open before ``p`` (outermost first), is
+    carried from paragraph to paragraph."""
+    touched = any(_is_toc(f) for f in fields)
+    outside = False
+    for element in p.iter(_CHAR, _INSTRUCTION, _TEXT):
+        if element.tag == _TEXT:
+            outside = outside or (bool((element.text or "").strip()) and not any(_is_toc(f) for f in fields))
+        elif element.tag == _INSTRUCTION:
             if fields:
                 fields[-1] += element.text or ""
         elif element.get(W + "fldCharType") == "begin":
             fields.append("")
         elif element.get(W + "fldCharType") == "end" and fields:
             fields.pop()
-        inside = inside or any(_is_toc(f) for f in fields)
-    return inside
+        touched = touched or any(_is_toc(f) for f in fields)
+    return touched and not outside
 
 
 def _is_toc(instruction: str) -> bool:
-    return instruction.split()[:1] == ["TOC"]
+    return instruction.upper().split()[:1] == ["TOC"]  # Word reads field codes in any case
