@@ -78,3 +78,26 @@ def test_a_page_whose_only_text_is_in_noscript_is_read() -> None:
     own = "<!DOCTYPE html><html><head><title>Visa</title></head>"
     own += f"<body><main>{ARTICLE}{hint}</main></body></html>"
     assert "JavaScript" not in read("isi.html", own.encode()).text
+
+
+def test_comparisons_percents_and_escaped_markup_in_markdown_stay_as_written() -> None:
+    """Section 71's vault and site markup was found anywhere in a paragraph's text: "a==b dan c==d" read
+    "ab dan cd" (a highlight), "naik 10%% … turun 5%%" lost the words between (a comment), "{: di awal}"
+    after a word and a space was taken for an attribute list, and what the writer escaped
+    ("\\[\\[Paspor\\]\\]", "\\=\\=penting\\=\\=") was read as markup. A highlight or comment opens and
+    closes at a word's edge, an attribute list stands on its own line or glued to what it marks, an
+    escape is text; a Liquid tag or an Obsidian comment running over lines of its paragraph goes whole."""
+    source = (
+        "Operator a==b dan c==d dipakai di kode; 1==2==3 tidak.\n\n"
+        "Harga naik 10%% tahun ini dan turun 5%% tahun lalu.\n\n"
+        "Tulis {: di awal} untuk atribut.\n\n"
+        "Tulis \\[\\[Paspor\\]\\] dan \\=\\=penting\\=\\= apa adanya.\n\n"
+        "Teks ==penting== di sini.%%komentar\npanjang%% {% if\nsite.x %}Ya{% endif %}\n{: .note}\n"
+    )
+    assert read("catatan.md", source.encode()).text.splitlines() == [
+        "Operator a==b dan c==d dipakai di kode; 1==2==3 tidak.",
+        "Harga naik 10%% tahun ini dan turun 5%% tahun lalu.",
+        "Tulis {: di awal} untuk atribut.",
+        "Tulis [[Paspor]] dan ==penting== apa adanya.",
+        "Teks penting di sini. Ya",
+    ]
