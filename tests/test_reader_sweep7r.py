@@ -34,6 +34,37 @@ def test_paths_urls_and_letter_numbers_in_a_font_that_maps_letters_are_text() ->
     assert e.text.split() == " ".join(SLASHED).split() and e.warnings == ()
 
 
+def test_a_page_in_fonts_that_map_no_letters_beside_a_picture_is_named_once() -> None:
+    """Section 71 named a page whose fonts map no letters and which also draws a picture (a logo, a
+    stamp) twice: as "holds only images, no text (scanned?)" with ``ocrmypdf --skip-text``, which skips
+    a page that has text, and as "holds text in fonts that map no letters" with ``--force-ocr``. It is
+    named once, for what it holds."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
+
+    from .test_reader_sweep7 import GLYPHS, TYPED, _glyph_pdf
+
+    writer = PdfWriter(
+        clone_from=PdfReader(io.BytesIO(_glyph_pdf([TYPED, GLYPHS, TYPED.replace(b"Biaya", b"Tarif")])))
+    )
+    picture = StreamObject()
+    picture.set_data(b"\x00")
+    for key, value in (("/Type", "/XObject"), ("/Subtype", "/Image"), ("/ColorSpace", "/DeviceGray")):
+        picture[NameObject(key)] = NameObject(value)
+    for key in ("/Width", "/Height"):
+        picture[NameObject(key)] = NumberObject(1)
+    picture[NameObject("/BitsPerComponent")] = NumberObject(8)
+    resources = writer.pages[1]["/Resources"]
+    resources[NameObject("/XObject")] = DictionaryObject({NameObject("/Im1"): writer._add_object(picture)})
+    out = io.BytesIO()
+    writer.write(out)
+    warnings = read("logo.pdf", out.getvalue()).warnings
+    assert len(warnings) == 1 and "page 2 of its 3 holds text in fonts that map no letters" in warnings[0]
+    assert "--force-ocr" in warnings[0] and "--skip-text" not in warnings[0]
+
+
 def test_text_after_a_contents_fields_end_in_its_paragraph_is_the_documents() -> None:
     """Section 71 left out every paragraph a ``TOC`` field was open in: a producer that ends the field at
     the start of the next paragraph (the first heading, or the first paragraph of text) lost it, the

@@ -123,10 +123,10 @@ def _read(raw: bytes, name: str) -> Extracted:
                 )
             glyphs: list[str] = []  # glyph names written as text by fonts that map no letters
             drawn.append(page_runs(page, glyphs))
-            if unmapped(drawn[-1][0], glyphs):  # glyph numbers, not letters: nothing of it can be read
-                drawn[-1], garbled = ("", None), [*garbled, len(drawn)]
             forms.append(form_lines(page))
-            if not drawn[-1][0].strip() and not forms[-1] and draws_images(page):
+            if unmapped(drawn[-1][0], glyphs):  # glyph numbers, not letters: nothing of it can be read
+                drawn[-1], garbled = ("", None), [*garbled, len(drawn)]  # (text, not a scan: --force-ocr)
+            elif not drawn[-1][0].strip() and not forms[-1] and draws_images(page):
                 scanned.append(len(drawn))
     except CorpusError:
         raise
