@@ -70,7 +70,8 @@ def test_text_after_a_contents_fields_end_in_its_paragraph_is_the_documents() ->
     the start of the next paragraph (the first heading, or the first paragraph of text) lost it, the
     heading "Ketentuan Visa" gone from the passage's place, a paragraph gone from the text (a file of
     one such paragraph refused as holding nothing). Field codes are read in any case, as Word reads
-    them: a lower-case "toc" field's entries were passages ("Ketentuan Visa 1", "Biaya 2")."""
+    them: a lower-case "toc" field's entries were passages ("Ketentuan Visa 1", "Biaya 2"). A field that
+    ends in a table hid the rest of the document."""
     from .test_reader_sweep7 import _FIELD, _TOC, _docx, _p
 
     heading = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>' + _FIELD.format("end")
@@ -81,6 +82,14 @@ def test_text_after_a_contents_fields_end_in_its_paragraph_is_the_documents() ->
     ]
     ended = "<w:p>" + _FIELD.format("end") + "<w:r><w:t>Paspor berlaku enam bulan.</w:t></w:r></w:p>"
     assert read("akhir.docx", _docx(_TOC + ended)).text == "Paspor berlaku enam bulan."
+    in_table = (
+        "<w:tbl><w:tr><w:tc><w:p>"
+        + _FIELD.format("end")
+        + "<w:r><w:t>Sel</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    )
+    assert read("tabel.docx", _docx(_TOC + in_table + _p("Paspor berlaku enam bulan."))).text.endswith(
+        "Paspor berlaku enam bulan."
+    )  # a field that ends in a table (which the paragraphs' reading skips) ends there
     lower = _TOC.replace(" TOC ", " toc ") + "<w:p>" + _FIELD.format("end") + "</w:p>"
     assert (
         read("kecil.docx", _docx(lower + _p("Paspor berlaku enam bulan."))).text
