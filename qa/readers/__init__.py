@@ -98,12 +98,12 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v12"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v12"),
-    ".pdf": Reader("pdf", "pypdf", "v11"),
-    ".docx": Reader("docx", "python-docx", "v7"),
-    ".html": Reader("html", "trafilatura", "v13"),
-    ".htm": Reader("html", "trafilatura", "v13"),
+    ".md": Reader("markdown", "markdown-it-py", "v13"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v13"),
+    ".pdf": Reader("pdf", "pypdf", "v12"),
+    ".docx": Reader("docx", "python-docx", "v8"),
+    ".html": Reader("html", "trafilatura", "v14"),
+    ".htm": Reader("html", "trafilatura", "v14"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -87,12 +87,24 @@ def settle_disclosures(root) -> None:
     """A ``<details>``'s ``<summary>`` read as a paragraph, and ``<noscript>`` left out. trafilatura made
     the summary a heading that went on heading the page's paragraphs after the ``<details>`` (an FAQ's
     question became the place of every answer below it), and it read a ``<noscript>`` on short pages
-    ("Aktifkan JavaScript …"), which the browser that saved the page, scripts on, never showed."""
+    ("Aktifkan JavaScript …"), which the browser that saved the page, scripts on, never showed. A page
+    with no text outside its ``<noscript>`` keeps it: it is all the file holds."""
     from lxml import etree
 
     for summary in root.iter("summary"):
         summary.tag = "p"
-    etree.strip_elements(root, "noscript", with_tail=False)
+    if root.xpath(_SHOWN_TEXT):
+        etree.strip_elements(root, "noscript", with_tail=False)
+    else:  # the page's only text is for readers without scripts: what the file holds, it is read
+        etree.strip_tags(root, "noscript")
+
+
+# Text a page shows outside ``<noscript>``: a page whose scripts draw all of it (an app's shell, saved
+# before they ran or without them) holds its article in ``<noscript>`` alone.
+_SHOWN_TEXT = (
+    "//text()[normalize-space()][not(ancestor::noscript or ancestor::script or ancestor::style"
+    " or ancestor::template or ancestor::head)]"
+)
 
 
 def settle_aria_hidden(root) -> None:

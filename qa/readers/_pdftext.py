@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import NamedTuple
 
 SUPERSCRIPT = 0.8  # a run at most this share of the size of the run before it is set as a superscript
@@ -30,29 +31,56 @@ class Run(NamedTuple):
     y: float
 
 
-def page_runs(page) -> Drawn:
+def page_runs(page, glyphs: list[str] | None = None) -> Drawn:
     """The page's text as ``page.extract_text()`` gives it, and the runs that make it up (``None`` when
-    they do not: the text is then read as it is)."""
+    they do not: the text is then read as it is). ``glyphs``, when given, gets the glyph names pypdf
+    wrote as text (see ``_named_glyphs``)."""
     runs: list[Run] = []
+    names: dict[int, tuple[object, re.Pattern[str] | None]] = {}  # per font (held): its unmapped names
 
     def visit(text: str, cm, tm, font, size: float) -> None:
         runs.append(Run(text, size * _scale(tm) * _scale(cm), *_origin(cm, tm)))
+        if glyphs is not None and text.strip():
+            if id(font) not in names:
+                names[id(font)] = (font, _named_glyphs(font))
+            pattern = names[id(font)][1]
+            glyphs.extend(pattern.findall(text) if pattern is not None else ())
 
     text = page.extract_text(visitor_text=visit) or ""
     return text, runs if "".join(run.text for run in runs) == text else None
 
 
-def unmapped(text: str) -> bool:
+def unmapped(text: str, glyphs: Sequence[str] = ()) -> bool:
     """Whether a page's text is mostly glyphs rather than letters: a font with no ToUnicode map gives
     pypdf codes it reads as control characters (a CID font subset: "\\x02 \\x08"), or the names of its
-    glyphs (a Type3 font's own: "/g1/g2/g3"), which were indexed as passages of noise."""
+    glyphs (``glyphs``: a Type3 font's own, "/g1/g2/g3"), which were indexed as passages of noise."""
     chars = [c for c in text if not c.isspace()]
     odd = sum(1 for c in chars if c == "\ufffd" or unicodedata.category(c) in ("Cc", "Co", "Cs"))
-    odd += sum(len(m.group()) for m in _GLYPH_NAMES.finditer(text))
+    odd += sum(len(name) for name in glyphs)
     return 2 * odd > len(chars) > 0
 
 
-_GLYPH_NAMES = re.compile(r"(?:/[\w.]+){3,}")  # three glued at least: "dan/atau" is a word
+def _named_glyphs(font) -> re.Pattern[str] | None:
+    """The glyph names of a font without a ToUnicode map that pypdf writes as they are ("/g1"), found by
+    the font's structure, not the text's look: a path, a URL or a letter's number ("001/KEP/DIR/2024")
+    drawn in a font that maps its letters is text. pypdf maps a name of Adobe's glyph list ("/a") or a
+    "uniXXXX" name to its letter; any other name of the encoding's ``/Differences`` is written as is."""
+    try:
+        if font is None or "/ToUnicode" in font:
+            return None
+        encoding = font.get("/Encoding")
+        encoding = encoding.get_object() if encoding is not None else None
+        if not isinstance(encoding, dict):  # a named encoding (WinAnsi…): every name is a letter's
+            return None
+        differences = encoding.get("/Differences")
+        differences = differences.get_object() if differences is not None else []
+        from pypdf._cmap import _glyph_name_to_unicode
+
+        unmapped = {str(n) for n in differences if isinstance(n, str) and _glyph_name_to_unicode(n) is None}
+    except Exception:  # a damaged font dictionary (or pypdf without that helper): text as pypdf gives it
+        return None
+    ordered = sorted(unmapped, key=len, reverse=True)
+    return re.compile("|".join(re.escape(name) for name in ordered)) if ordered else None
 
 
 Drawn = tuple[str, list[Run] | None]  # a page's text and the runs that make it up, if they do

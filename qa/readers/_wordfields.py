@@ -9,33 +9,42 @@ read as passages of their own.
 
 from __future__ import annotations
 
-from ._wordxml import W
+from ._wordxml import P, W
 
-_CHAR, _INSTRUCTION = W + "fldChar", W + "instrText"
+_CHAR, _INSTRUCTION, _TEXT = W + "fldChar", W + "instrText", W + "t"
 
 
-def balanced(body) -> bool:
-    """Whether every complex field below ``body`` that begins also ends: a field left open by a broken
-    file would otherwise hide the rest of the document."""
+def contents_paragraphs(body) -> set:
+    """The paragraphs below ``body`` that are part of a ``TOC`` field: the field is open in them and none
+    of their text is drawn outside it (the heading after the contents may hold the field's end before
+    its own text, and stays). The fields are followed through the whole body in document order, tables
+    and content controls the reading skips included, so a field that ends in one still ends. None are
+    when a field that begins does not end (a broken file): an open field would hide the rest."""
     kinds = [e.get(W + "fldCharType") for e in body.iter(_CHAR)]
-    return kinds.count("begin") == kinds.count("end")
-
-
-def in_contents_field(p, fields: list[str]) -> bool:
-    """Whether paragraph ``p`` is part of a ``TOC`` field. ``fields``, the instructions of the fields
-    open before ``p`` (outermost first), is carried from paragraph to paragraph."""
-    inside = any(_is_toc(f) for f in fields)
-    for element in p.iter(_CHAR, _INSTRUCTION):
-        if element.tag == _INSTRUCTION:
+    if kinds.count("begin") != kinds.count("end"):
+        return set()
+    fields: list[str] = []  # the instructions of the fields open here, outermost first
+    touched: dict = {}  # paragraph -> whether a TOC field is open in it
+    outside: set = set()  # paragraphs with text drawn outside any TOC field
+    for element in body.iter(P, _CHAR, _INSTRUCTION, _TEXT):
+        if element.tag == P:
+            touched[element] = _in_toc(fields)
+            continue
+        paragraph = next(element.iterancestors(P), None)
+        if element.tag == _TEXT:
+            if (element.text or "").strip() and not _in_toc(fields):
+                outside.add(paragraph)
+        elif element.tag == _INSTRUCTION:
             if fields:
                 fields[-1] += element.text or ""
         elif element.get(W + "fldCharType") == "begin":
             fields.append("")
         elif element.get(W + "fldCharType") == "end" and fields:
             fields.pop()
-        inside = inside or any(_is_toc(f) for f in fields)
-    return inside
+        if paragraph is not None and _in_toc(fields):
+            touched[paragraph] = True
+    return {p for p, inside in touched.items() if inside and p not in outside}
 
 
-def _is_toc(instruction: str) -> bool:
-    return instruction.split()[:1] == ["TOC"]
+def _in_toc(fields: list[str]) -> bool:
+    return any(f.upper().split()[:1] == ["TOC"] for f in fields)  # Word reads field codes in any case

@@ -22,7 +22,7 @@ from . import _wordxml as wordxml
 from ._altchunk import read_chunk
 from ._blocks import Blocks, table_sentences
 from ._numbering import Numbering
-from ._wordfields import balanced, in_contents_field
+from ._wordfields import contents_paragraphs
 
 # A .docx is a zip: a few kilobytes can inflate to gigabytes of XML that python-docx and lxml would hold
 # in memory (1 MB of zipped blanks took 2 GB and 13 s before lxml gave up). The sizes the zip declares
@@ -216,7 +216,7 @@ def _extract(document, name: str) -> Extracted:
                 blocks.add(line, headings=headings)
 
     carried: list[wordxml.Inline] = []  # paragraphs whose mark is a tracked deletion: they run on
-    fields: list[str] | None = [] if balanced(document.element.body) else None  # open fields (a TOC)
+    in_contents = contents_paragraphs(document.element.body)  # a field-built table of contents
 
     def add_anchored(contents: list[wordxml.Inline], headings: list[str]) -> None:
         for content in contents:  # what paragraphs hold besides their text, after it
@@ -243,7 +243,7 @@ def _extract(document, name: str) -> Extracted:
                 blocks.add(sentence, headings=headings)
             add_notes(refs, headings)
             continue
-        if (fields is not None and in_contents_field(item, fields)) or item.style in contents:
+        if item in in_contents or item.style in contents:
             continue  # a table of contents outside a content control: its entries repeat the headings
         content = wordxml.inline(item)
         if wordxml.mark_deleted(item):  # Word joins it to the next paragraph, which keeps its own style;

@@ -43,15 +43,20 @@ _OPENING_MARK = {
 # ("Catatan#Bagian" as "Catatan > Bagian"), an embed "![[gambar.png]]" by nothing; a highlight "==x=="
 # by x; an Obsidian comment "%%…%%", a Liquid (Jekyll) tag "{% … %}" or output "{{ … }}", a Hugo
 # shortcode "{{< … >}}"/"{{% … %}}" and a kramdown attribute list "{: .note}" by nothing (the text
-# between a shortcode's tags stays).
+# between a shortcode's tags stays). A highlight or a comment opens and closes at a word's edge: "a==b
+# dan c==d" and "naik 10%% … 5%%" are text. A tag, output or comment may run over lines of its
+# paragraph. An attribute list is a line of its own or glued to what it marks ("*merah*{: .x}"): "{: "
+# in prose after a space is text. What the writer escaped ("\[\[", "\=\=") is text, as written.
 _SITE_MARKUP = [
     (re.compile(r"!\[\[[^\[\]\n]*\]\]"), ""),
     (re.compile(r"\[\[([^\[\]|\n]*)\|([^\[\]\n]+)\]\]"), r"\2"),
     (re.compile(r"\[\[([^\[\]|#\n]*)#\^?([^\[\]|\n]+)\]\]"), r"\1 > \2"),
     (re.compile(r"\[\[([^\[\]|\n]+)\]\]"), r"\1"),
-    (re.compile(r"==(?=\S)([^=\n]+?)(?<=\S)=="), r"\1"),
-    (re.compile(r"%%.*?%%|\{%.*?%\}|\{\{.*?\}\}|\{:[^{}\n]*\}"), ""),
+    (re.compile(r"(?<![\w=])==(?=[^\s=])([^=\n]+?)(?<=[^\s=])==(?![\w=])"), r"\1"),
+    (re.compile(r"(?<!\w)%%.*?%%(?!\w)|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL), ""),
+    (re.compile(r"(?:^|(?<=\S))\{:[^{}\n]*\}", re.MULTILINE), ""),
 ]
+_SITE_CHARS = "[]=%{}!"  # the characters of that markup: one escaped is text
 # A footnote's definition ("[^1]: text", up to 3 spaces in) and its references ("resmi[^1]"); only labels
 # the document defines are markers, as GitHub reads them (an undefined "[^x]" is text).
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*", re.MULTILINE)
@@ -78,6 +83,7 @@ def _parser():
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    md.disable("text_join")  # an escape stays a token of its own: see _inline_text
     tokenize = md.block.tokenize
 
     def guarded(state, start: int, end: int, *args, **kwargs) -> None:
@@ -122,16 +128,18 @@ def _inline_text(token, notes: re.Pattern[str] | None = None) -> str:
     out: list[str] = []
     pending: list[str] = []  # consecutive text pieces: markdown-it splits "[[a|b]]" at its brackets
     for child in token.children or ():
-        if child.type == "text":
-            pending.append(child.content)
+        if child.type == "text_special" and child.info == "escape" and child.content in _SITE_CHARS:
+            out.append(_plain("".join(pending), notes) + child.content)  # escaped: text, never markup
+            pending.clear()
+            continue
+        if child.type in ("text", "text_special", "softbreak", "hardbreak"):  # a tag may span lines
+            pending.append(child.content if child.type.startswith("text") else "\n")
             continue
         out.append(_plain("".join(pending), notes))
         pending.clear()
         if child.type == "code_inline":
             out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak") or (
-            child.type == "html_inline" and _BREAKING_TAG.match(child.content)
-        ):
+        elif child.type == "html_inline" and _BREAKING_TAG.match(child.content):
             out.append(" ")
         elif child.type in _SKIPPED_INLINE:
             continue

@@ -121,11 +121,12 @@ def _read(raw: bytes, name: str) -> Extracted:
                     f"instructions by page {len(drawn) + 1}: too slow to extract text from",
                     "split it into smaller PDFs, or export its text as .txt",
                 )
-            drawn.append(page_runs(page))
-            if unmapped(drawn[-1][0]):  # glyph numbers, not letters: nothing of it can be read
-                drawn[-1], garbled = ("", None), [*garbled, len(drawn)]
+            glyphs: list[str] = []  # glyph names written as text by fonts that map no letters
+            drawn.append(page_runs(page, glyphs))
             forms.append(form_lines(page))
-            if not drawn[-1][0].strip() and not forms[-1] and draws_images(page):
+            if unmapped(drawn[-1][0], glyphs):  # glyph numbers, not letters: nothing of it can be read
+                drawn[-1], garbled = ("", None), [*garbled, len(drawn)]  # (text, not a scan: --force-ocr)
+            elif not drawn[-1][0].strip() and not forms[-1] and draws_images(page):
                 scanned.append(len(drawn))
     except CorpusError:
         raise
