@@ -72,6 +72,14 @@ def page(browser, url):
     context.close()
 
 
+def _wait_uploaded(page, name: str) -> None:
+    """Wait until the upload box lists ``name`` as uploaded. Gradio shows the whole name only while the
+    file is on its way, then its stem and extension in two spans of one cell (whose aria-label is the
+    whole name): a wait for the text "NAME" passed only when it caught the upload under way, and failed
+    once it finished first (1 run in 6 on a loaded machine, and in CI)."""
+    page.locator(f'#qa-upload td.filename[aria-label="{name}"]').wait_for(timeout=3 * TIMEOUT_MS)
+
+
 def _ask(page, question: str) -> str:
     """Type a question, press Enter and wait until the card shows a new answer; returns its text."""
     # Our rendered card only (Gradio's pending overlay inside the component changes its text too, which
@@ -149,7 +157,7 @@ def test_batch_tab_answers_an_upload_and_offers_downloads(page, tmp_path):
     page.locator("#qa-upload").wait_for(state="visible", timeout=3 * TIMEOUT_MS)  # mounts late under load
     page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
     page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#qa-upload").get_by_text("pertanyaan.txt").wait_for(timeout=3 * TIMEOUT_MS)
+    _wait_uploaded(page, "pertanyaan.txt")
     page.locator("#qa-run").click()
     link = page.locator('#qa-results a[download="jawaban.csv"]')
     link.wait_for()
@@ -337,7 +345,7 @@ def test_a_file_of_another_type_is_refused_in_indonesian_on_the_page(page, tmp_p
     page.get_by_role("tab", name="Batch").click()
     page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
     page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#qa-upload").get_by_text("pertanyaan.pdf").wait_for(timeout=3 * TIMEOUT_MS)
+    _wait_uploaded(page, "pertanyaan.pdf")
     page.locator("#qa-run").click()
     page.locator("#qa-summary").get_by_text("Jenis berkas .pdf tidak didukung").wait_for()
     page.screenshot(path=ARTIFACTS / "12-batch-wrong-type.png", full_page=True)
@@ -375,7 +383,7 @@ def test_gradios_hard_coded_labels_are_read_in_indonesian(page, tmp_path):
     page.get_by_role("tab", name="Batch").click()
     page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
     page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#qa-upload").get_by_text("pertanyaan.txt").wait_for(timeout=3 * TIMEOUT_MS)
+    _wait_uploaded(page, "pertanyaan.txt")
     page.get_by_label("Unggah berkas").first.wait_for(state="attached")
     shown |= set(page.evaluate(labels))
     english = sorted(t for t in shown if t in LABELS or t.startswith(tuple(LABEL_PREFIXES)))
@@ -393,7 +401,7 @@ def test_a_long_upload_is_stopped_by_its_page_and_says_so(page, tmp_path):
     page.get_by_role("tab", name="Batch").click()
     page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
     page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#qa-upload").get_by_text("panjang.txt").wait_for(timeout=3 * TIMEOUT_MS)
+    _wait_uploaded(page, "panjang.txt")
     page.locator("#qa-run").click()
     page.locator("#qa-summary").get_by_text("Menjawab…").wait_for()
     page.locator("#qa-stop").click()
@@ -479,7 +487,7 @@ def test_a_question_that_reads_like_gradios_english_is_shown_as_written(page, tm
     page.get_by_role("tab", name="Batch").click()
     page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
     page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#qa-upload").get_by_text("mirip.csv").wait_for(timeout=3 * TIMEOUT_MS)
+    _wait_uploaded(page, "mirip.csv")
     page.locator("#qa-run").click()
     page.locator('#qa-results a[download="jawaban.csv"]').wait_for()
     shown = page.locator("#qa-preview").inner_text()
