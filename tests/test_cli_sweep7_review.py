@@ -3,6 +3,7 @@ broke what worked. Each test failed on the code before its fix."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 
@@ -47,3 +48,18 @@ def test_a_pdf_renamed_is_still_named_a_pdf(head) -> None:
     from qa.batch.binary import binary_kind
 
     assert binary_kind(head) == ("a PDF", "copy its questions into a .txt file, one per line")
+
+
+def test_a_message_the_stream_cannot_encode_is_escaped_not_the_end_of_every_message() -> None:
+    """A UnicodeEncodeError is a ValueError: section 72's wrapper took one message it could not encode
+    (standard error set to ``ascii:strict``, a library's warning with an accent) for a broken stream and
+    pointed it at the null device: that message and every later one, the final error line included, gone."""
+    from qa.diagnostics import quiet_on_failure
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii", errors="strict", write_through=True)
+    wrapped = quiet_on_failure(stream)
+    print("warning: kolom 'Pertanyaan Saya é' ditanya", file=wrapped)
+    print("error: the question file is empty", file=wrapped)
+    assert raw.getvalue().decode("ascii").splitlines() == [
+        "warning: kolom 'Pertanyaan Saya \\xe9' ditanya", "error: the question file is empty"]  # fmt: skip
