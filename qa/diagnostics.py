@@ -23,7 +23,19 @@ class Diagnostics:
     def write(self, text: str) -> int:
         try:
             return self.wrapped.write(text)
+        except UnicodeEncodeError:  # the stream is fine, the text is not in its encoding (``ascii:strict``)
+            return self._write_escaped(text)
         except (OSError, ValueError):  # a broken pipe, a full device, a stream closed under us
+            self._fall_silent()
+            return len(text)
+
+    def _write_escaped(self, text: str) -> int:
+        """``text`` with what the stream's encoding cannot take escaped (``caf\\xe9``): a UnicodeEncodeError
+        (a ValueError) was taken for a broken stream, silencing every later message of the run."""
+        encoding = getattr(self.wrapped, "encoding", None) or "utf-8"
+        try:
+            return self.wrapped.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        except (OSError, ValueError, LookupError):
             self._fall_silent()
             return len(text)
 

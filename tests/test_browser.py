@@ -497,3 +497,23 @@ def test_a_question_that_reads_like_gradios_english_is_shown_as_written(page, tm
     said = page.evaluate(f"""() => [...document.querySelectorAll('{cells}')]
         .flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title')])""")
     assert "Layar penuh" not in said and "Mengunggah 1 berkas…" not in said, said
+
+
+def test_the_jsonl_row_errors_of_section_72_are_indonesian_in_the_preview(page, tmp_path):
+    """A JSON line naming its question twice, one with two question fields and one that is no object were
+    error rows whose Status the page showed in qa.batch's English ("line 2 names 'question' twice …")."""
+    upload = tmp_path / "ganda.jsonl"
+    upload.write_text('{"question": "apa tugas asisten menteri?"}\n{"question": "a", "question": "b"}\n'
+                      '{"question": "a", "Pertanyaan": "b"}\n["apa tugas?"]\n', encoding="utf-8")  # fmt: skip
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#qa-upload").get_by_text("ganda.jsonl").wait_for(timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-run").click()
+    page.locator('#qa-results a[download="jawaban.csv"]').wait_for()
+    shown = page.locator("#qa-preview").inner_text()
+    page.screenshot(path=ARTIFACTS / "21-batch-json-row-errors.png", full_page=True)
+    assert "baris 2 menyebut 'question' dua kali dalam satu objek" in shown, shown
+    assert "baris 3 punya 2 kolom pertanyaan ('question', 'Pertanyaan'); sisakan satu" in shown, shown
+    assert "baris 4 berisi array (daftar) JSON, bukan objek {...}" in shown, shown
+    assert "twice" not in shown and "question fields" not in shown and "not an object" not in shown, shown

@@ -598,3 +598,70 @@ def test_hentikan_stops_every_run_of_its_session(app, tmp_path, monkeypatch):
     for t in [t for t in threading.enumerate() if t.name == "qa-batch"]:
         t.join(60)
     assert list(app.workdir.glob("batch-*")) == []
+
+
+def test_batch_preview_says_the_json_and_csv_row_errors_in_indonesian(app, tmp_path):
+    """Section 72's row errors (a field named twice, two question fields, a line that is no object) and the
+    older JSON ones reached the page's Status column in English, the only English on an Indonesian page."""
+    upload = tmp_path / "q.jsonl"
+    deep = '{"question": "profil", "m": ' + "[" * 70 + "]" * 70 + "}"
+    lines = ['{"question": "kontrol keputusan"}', '{"question": "a", "question": "b"}',
+             '{"question": "a", "Pertanyaan": "b"}', '["kontrol keputusan"]', "null", '"kontrol"',
+             '{"question": "profil", "n": NaN}', '{"question": "\\ud800"}', deep,
+             '{"question": "profil", "' + "k" * 300 + '": 1, "' + "k" * 300 + '": 2}']  # fmt: skip
+    upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary, preview, _ = run_to_end(app.batch_view(str(upload), 3))
+    assert list(preview["Status"][1:]) == [
+        "galat: baris 2 menyebut 'question' dua kali dalam satu objek (JSON hanya menyimpan satu nilainya)",
+        "galat: baris 3 punya 2 kolom pertanyaan ('question', 'Pertanyaan'); sisakan satu",
+        "galat: baris 4 berisi array (daftar) JSON, bukan objek {...}",
+        "galat: baris 5 berisi null JSON, bukan objek {...}",
+        "galat: baris 6 berisi teks JSON, bukan objek {...}",
+        "galat: baris 7 memuat angka yang tidak bisa disimpan JSON",
+        "galat: baris 8 memuat escape Unicode yang tidak sah",
+        "galat: baris 9 bersarang lebih dari 64 tingkat",
+        f"galat: baris 10 menyebut '{'k' * 78}… dua kali dalam satu objek"
+        " (JSON hanya menyimpan satu nilainya)",
+    ], summary
+    table = tmp_path / "q.csv"
+    table.write_text("question,id,catatan\nkontrol keputusan,a,x\nApa tugas, dan gaji?,b,y\n",
+                     encoding="utf-8")  # fmt: skip
+    _, preview, _ = run_to_end(app.batch_view(str(table), 3))
+    assert list(preview["Status"][1:]) == [
+        "galat: baris 3: 4 sel, padahal baris judul punya 3 (ada ',' di dalam sel tanpa tanda kutip?)"
+    ]
+
+
+def _gzip(path: Path) -> None:
+    import gzip
+
+    path.write_bytes(gzip.compress(b"Apa tugas asisten?\n"))
+
+
+def _xlsx(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [("q.csv", lambda p: p.write_text("question,Pertanyaan\nApa tugas?,Apa gaji?\n"),
+      "Baris pertama menamai 2 kolom pertanyaan (kolom 1 'question', kolom 2 'Pertanyaan'); sisakan satu"),
+     ("q.txt", _gzip, "Berkas yang diunggah terkompresi gzip; ekstrak dulu"),
+     ("q.csv", _xlsx, "Berkas yang diunggah adalah arsip zip (buku kerja Excel atau OpenDocument"),
+     ("q.txt", lambda p: p.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), "adalah PDF")],
+    ids=["two-question-columns", "gzip-as-txt", "xlsx-as-csv", "pdf-as-txt"],
+)  # fmt: skip
+def test_section_72s_file_refusals_are_said_in_indonesian(app, fake_encoder, tmp_path, name, make, message):
+    """Two question columns in a header was the CLI's English on the page ("the header names 2 question
+    columns (column 1 …)"); a workbook or a gzip file renamed was "not text; save it as UTF-8 text", what
+    it is (which section 72 names) not said."""
+    upload = tmp_path / name
+    make(upload)
+    fake_encoder.calls.clear()
+    summary, preview, files = run_to_end(app.batch_view(str(upload), 3))
+    assert summary.startswith("⚠️") and message in summary.replace("\\", ""), summary  # Markdown's escapes
+    assert "column" not in summary and "zcat" not in summary and str(upload.parent) not in summary
+    assert files is None and len(preview) == 0 and fake_encoder.calls == []

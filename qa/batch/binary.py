@@ -3,10 +3,14 @@
 An Excel workbook renamed ``.csv``, a ``.csv.gz`` renamed or piped in without ``zcat``: each was "not a
 text file (contains NUL bytes)" with the hint to save it as text, which leaves the user to guess what it
 was; a small gzip stream without a NUL in its head was read as rows of "not valid UTF-8". The first bytes
-tell these apart by their signatures, which no text starts with (each holds a control byte).
+tell these apart by their signatures, which no text starts with (each holds a control byte, or is a
+PDF's whole header line).
 """
 
 from __future__ import annotations
+
+import codecs
+import re
 
 
 def _unpack(cat: str) -> str:
@@ -21,9 +25,21 @@ _SIGNATURES = (
     (b"\x1f\x8b", "gzip-compressed", _unpack("zcat")),
     (b"\xfd7zXZ\x00", "xz-compressed", _unpack("xzcat")),
     (b"\x28\xb5\x2f\xfd", "zstd-compressed", _unpack("zstdcat")),
-    (b"%PDF-", "a PDF", "copy its questions into a .txt file, one per line"),
 )  # fmt: skip
 _BZIP2_BLOCK = b"\x31\x41\x59\x26\x53\x59"  # after "BZh" and the level digit ("BZh" alone may start a word)
+# A PDF's first line is its version alone ("%PDF-1.7"), or the bytes after it are binary; text may start
+# with the same five printable bytes ("%PDF-1.7 itu format apa?" was refused as a PDF).
+_PDF_HEADER = re.compile(rb"%PDF-\d\.\d[ \t]*(\r|\n|\Z)")
+_PDF = ("a PDF", "copy its questions into a .txt file, one per line")
+
+
+def _utf8(head: bytes) -> bool:
+    """Whether ``head`` reads as UTF-8 (a character cut at its end allowed: the head is cut anywhere)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def binary_kind(head: bytes) -> tuple[str, str] | None:
@@ -31,6 +47,8 @@ def binary_kind(head: bytes) -> tuple[str, str] | None:
     way out names the file ``FILE``, for the caller to fill in."""
     if head.startswith(b"BZh") and head[4:10] == _BZIP2_BLOCK:
         return "bzip2-compressed", _unpack("bzcat")
+    if _PDF_HEADER.match(head) or (head.startswith(b"%PDF-") and not _utf8(head)):
+        return _PDF
     for signature, what, hint in _SIGNATURES:
         if head.startswith(signature):
             return what, hint

@@ -122,7 +122,21 @@ ROW_ERRORS = [
      "pertanyaan terlalu panjang ({0} karakter, batasnya {1})"),
     (r"line (\d+) is not valid JSON.*", "baris {0} bukan JSON yang sah"),
     (r"line (\d+) is not valid ([\w-]+) .*", "baris {0} bukan teks {1} yang sah"),
+    (r"line (\d+) is a JSON (\w+), not an object", "baris {0} berisi {1} JSON, bukan objek {{...}}"),
+    (r"line (\d+) names (.+) twice in one object .*",
+     "baris {0} menyebut {1} dua kali dalam satu objek (JSON hanya menyimpan satu nilainya)"),
+    (r"line (\d+) has (\d+) question fields \((.*)\): keep one",
+     "baris {0} punya {1} kolom pertanyaan ({2}); sisakan satu"),
+    (r"line (\d+) has an invalid Unicode escape.*", "baris {0} memuat escape Unicode yang tidak sah"),
+    (r"line (\d+) has a number JSON cannot hold.*", "baris {0} memuat angka yang tidak bisa disimpan JSON"),
+    (r"line (\d+) is nested deeper than (\d+) levels", "baris {0} bersarang lebih dari {1} tingkat"),
+    (r"line (\d+): (\d+) cells but the header has (\d+) \(a (.+) inside an unquoted cell\?\)",
+     "baris {0}: {1} sel, padahal baris judul punya {2} (ada {3} di dalam sel tanpa tanda kutip?)"),
+    (r"line (\d+): malformed CSV .*", "baris {0}: CSV yang rusak"),
 ]  # fmt: skip
+# JSON's kinds as the rows above name them (qa.batch.jsonvalues.JSON_KINDS), in the page's words
+JSON_KIND_WORDS = {"array": "array (daftar)", "string": "teks", "number": "angka", "boolean": "boolean",
+                   "null": "null", "value": "nilai"}  # fmt: skip
 
 
 def _status(rec: dict[str, Any]) -> str:
@@ -131,7 +145,8 @@ def _status(rec: dict[str, Any]) -> str:
         for pattern, text in ROW_ERRORS:
             found = re.fullmatch(pattern, error, re.S)
             if found:
-                return f"galat: {text.format(*found.groups())}"
+                said = (JSON_KIND_WORDS.get(g, g if len(g) <= 80 else g[:79] + "…") for g in found.groups())
+                return f"galat: {text.format(*said)}"  # a field's name quoted, cut short as the page's
         return f"galat: {error}"
     return "tidak terjawab" if rec.get("abstained") else "terjawab"
 
@@ -163,15 +178,32 @@ def batch_summary(total: int, answered: int, abstained: int, errors: int, shown:
 
 FOLDER_UPLOAD = "Yang diunggah adalah folder, bukan berkas; unggah satu berkas pertanyaan."
 MISSING_UPLOAD = "Berkas yang diunggah tidak ditemukan; unggah ulang."
+_WORKBOOK = (
+    "(buku kerja Excel atau OpenDocument yang diganti namanya?); buka di program spreadsheet-nya, "
+    "simpan sebagai CSV (UTF-8), lalu unggah berkas itu."
+)
 # The upload problems qa.batch words in English for the terminal, as the page says them ({0}: the quote).
 UPLOAD_ERRORS = [
     (r"is a directory, expected a question file", FOLDER_UPLOAD),
     (r"question file not found", MISSING_UPLOAD),
+    (r"not a text file: it is a zip archive", f"Berkas yang diunggah adalah arsip zip {_WORKBOOK}"),
+    (r"not a text file: it is an old Office file",
+     f"Berkas yang diunggah adalah berkas Office lama {_WORKBOOK}"),
+    (r"not a text file: it is (\w+)-compressed",
+     "Berkas yang diunggah terkompresi {0}; ekstrak dulu, lalu unggah berkas teks di dalamnya."),
+    (r"not a text file: it is a PDF",
+     "Berkas yang diunggah adalah PDF; salin pertanyaannya ke berkas .txt, satu per baris."),
     (r"not a text file", "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8."),
+    (r"the header names (\d+) question columns \((.*)\): which to ask is a guess\Z",
+     "Baris pertama menamai {0} kolom pertanyaan ({1}); sisakan satu kolom bernama question atau pertanyaan "
+     "(ganti nama yang lain)."),
     (r"no question column among the header's columns \((.*)\)\Z",
      "Kolom pertanyaan tidak ditemukan di baris pertama ({0}); namai kolomnya question atau pertanyaan."),
     (r"cannot read question file", "Berkas yang diunggah tidak bisa dibaca; unggah ulang."),
 ]  # fmt: skip
+
+
+_COLUMN = re.compile(r"\bcolumn (\d+) ")
 
 
 def upload_error(message: str) -> str:
@@ -179,7 +211,8 @@ def upload_error(message: str) -> str:
     for pattern, text in UPLOAD_ERRORS:
         found = re.search(pattern, message, re.S)
         if found:
-            return text.format(*(g if len(g) <= 200 else g[:199] + "…" for g in found.groups()))
+            said = (_COLUMN.sub(r"kolom \1 ", g) for g in found.groups())  # "column 2 'question'"
+            return text.format(*(g if len(g) <= 200 else g[:199] + "…" for g in said))
     return message
 
 
