@@ -508,7 +508,7 @@ def test_the_jsonl_row_errors_of_section_72_are_indonesian_in_the_preview(page, 
     page.get_by_role("tab", name="Batch").click()
     page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
     page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#qa-upload").get_by_text("ganda.jsonl").wait_for(timeout=3 * TIMEOUT_MS)
+    _wait_uploaded(page, "ganda.jsonl")
     page.locator("#qa-run").click()
     page.locator('#qa-results a[download="jawaban.csv"]').wait_for()
     shown = page.locator("#qa-preview").inner_text()
