@@ -72,6 +72,15 @@ def page(browser, url):
     context.close()
 
 
+def _upload(page, path: Path) -> None:
+    """Open the Batch tab, choose ``path`` in its upload box and wait until it is uploaded."""
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload").wait_for(state="visible", timeout=3 * TIMEOUT_MS)  # mounts late under load
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(path))
+    _wait_uploaded(page, path.name)
+
+
 def _wait_uploaded(page, name: str) -> None:
     """Wait until the upload box lists ``name`` as uploaded. Gradio shows the whole name only while the
     file is on its way, then its stem and extension in two spans of one cell (whose aria-label is the
@@ -153,11 +162,7 @@ def test_batch_tab_answers_an_upload_and_offers_downloads(page, tmp_path):
     questions = [q for q, _ in KNOWN]
     upload = tmp_path / "pertanyaan.txt"
     upload.write_text("\n".join(questions) + "\n", encoding="utf-8")
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#qa-upload").wait_for(state="visible", timeout=3 * TIMEOUT_MS)  # mounts late under load
-    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
-    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    _wait_uploaded(page, "pertanyaan.txt")
+    _upload(page, upload)
     page.locator("#qa-run").click()
     link = page.locator('#qa-results a[download="jawaban.csv"]')
     link.wait_for()
@@ -342,10 +347,7 @@ def test_a_file_of_another_type_is_refused_in_indonesian_on_the_page(page, tmp_p
     .jsonl allowed." in English and left the upload box in an error state."""
     upload = tmp_path / "pertanyaan.pdf"
     upload.write_bytes(b"%PDF-1.4 bukan pertanyaan")
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
-    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    _wait_uploaded(page, "pertanyaan.pdf")
+    _upload(page, upload)
     page.locator("#qa-run").click()
     page.locator("#qa-summary").get_by_text("Jenis berkas .pdf tidak didukung").wait_for()
     page.screenshot(path=ARTIFACTS / "12-batch-wrong-type.png", full_page=True)
@@ -380,10 +382,7 @@ def test_gradios_hard_coded_labels_are_read_in_indonesian(page, tmp_path):
     shown = set(page.evaluate(labels))
     upload = tmp_path / "pertanyaan.txt"
     upload.write_text(MISSION + "\n", encoding="utf-8")
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
-    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    _wait_uploaded(page, "pertanyaan.txt")
+    _upload(page, upload)
     page.get_by_label("Unggah berkas").first.wait_for(state="attached")
     shown |= set(page.evaluate(labels))
     english = sorted(t for t in shown if t in LABELS or t.startswith(tuple(LABEL_PREFIXES)))
@@ -398,10 +397,7 @@ def test_a_long_upload_is_stopped_by_its_page_and_says_so(page, tmp_path):
     work has ended), and the next question is answered."""
     upload = tmp_path / "panjang.txt"
     upload.write_text("".join(f"apa tugas asisten menteri ke-{i}?\n" for i in range(1500)), encoding="utf-8")
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
-    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    _wait_uploaded(page, "panjang.txt")
+    _upload(page, upload)
     page.locator("#qa-run").click()
     page.locator("#qa-summary").get_by_text("Menjawab…").wait_for()
     page.locator("#qa-stop").click()
@@ -484,10 +480,7 @@ def test_a_question_that_reads_like_gradios_english_is_shown_as_written(page, tm
     rewritten as "Mengunggah 1 berkas…": a question the visitor never asked."""
     upload = tmp_path / "mirip.csv"
     upload.write_text("id,question\n1,Uploading 1 file...\n2,Fullscreen\n", encoding="utf-8")
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
-    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    _wait_uploaded(page, "mirip.csv")
+    _upload(page, upload)
     page.locator("#qa-run").click()
     page.locator('#qa-results a[download="jawaban.csv"]').wait_for()
     shown = page.locator("#qa-preview").inner_text()
@@ -505,10 +498,7 @@ def test_the_jsonl_row_errors_of_section_72_are_indonesian_in_the_preview(page, 
     upload = tmp_path / "ganda.jsonl"
     upload.write_text('{"question": "apa tugas asisten menteri?"}\n{"question": "a", "question": "b"}\n'
                       '{"question": "a", "Pertanyaan": "b"}\n["apa tugas?"]\n', encoding="utf-8")  # fmt: skip
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
-    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    _wait_uploaded(page, "ganda.jsonl")
+    _upload(page, upload)
     page.locator("#qa-run").click()
     page.locator('#qa-results a[download="jawaban.csv"]').wait_for()
     shown = page.locator("#qa-preview").inner_text()
