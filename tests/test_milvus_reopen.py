@@ -95,3 +95,39 @@ def test_a_failed_open_of_the_collection_the_alias_still_names_is_not_tried_agai
     with pytest.raises(MilvusException, match="cannot be loaded"):
         store.load_index(server, older.manifest)
     assert racing.loads == [older.vectors.collection]
+
+
+class _SilentOnCount:
+    """A client whose server stops answering when the rows are counted, just as the alias moves on."""
+
+    def __init__(self, client, newer: str) -> None:
+        self._client, self._newer, self.counts = client, newer, []
+
+    def __getattr__(self, name: str):
+        return getattr(self._client, name)
+
+    def get_collection_stats(self, collection: str, timeout: float | None = None) -> dict:
+        from pymilvus.exceptions import MilvusException
+
+        self.counts.append(collection)
+        self._client.alter_alias(self._newer, ALIAS)
+        raise MilvusException(message="Deadline Exceeded: rpc timeout")
+
+
+@pytest.mark.slow
+def test_a_server_that_does_not_answer_the_open_is_told_at_once_not_read_again(
+    two_builds, monkeypatch
+) -> None:
+    """Silence (a deadline passed) is not a collection gone, though the alias moved meanwhile: the open
+    fails at once with it, as before, rather than wait as long again for the alias and the next open
+    (``qa serve``'s reopen, ``qa ask`` on a server that froze after the connection)."""
+    from pymilvus.exceptions import MilvusException
+
+    from qa.milvus import store
+
+    server, client, older, newer = two_builds
+    silent = _SilentOnCount(client, newer.vectors.collection)
+    monkeypatch.setattr(store, "connect", lambda target: silent)
+    with pytest.raises(MilvusException, match="Deadline Exceeded"):
+        store.load_index(server, older.manifest)
+    assert silent.counts == [older.vectors.collection]

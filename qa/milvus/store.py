@@ -63,8 +63,9 @@ def load_index(
             raise IndexMissingError(f"no index in {target.display}", "build it with: qa index --store ...")
         try:
             return _open_collection(client, target, collection, expected, documents, warm)
-        except retried:
-            if attempt == REOPEN_ATTEMPTS - 1:
+        except retried as exc:
+            # a server that does not answer is told at once (reading the alias again would wait as long)
+            if attempt == REOPEN_ATTEMPTS - 1 or (not isinstance(exc, IndexError_) and silent(exc)[0]):
                 raise
             try:
                 now = current_collection(client, target)
