@@ -40,6 +40,8 @@ from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
 _build_lock = threading.Lock()
+# opens of a collection that failed while the alias moved on (builds elsewhere): ``load_index``
+REOPEN_ATTEMPTS = 3
 
 
 def load_index(
@@ -47,12 +49,40 @@ def load_index(
 ) -> StoredIndex:
     """The index the alias points at; never one that differs from ``expected``. With ``documents``
     every passage is checked against its document, as the local store does: a manifest that matches
-    proves nothing about the rows beside it."""
+    proves nothing about the rows beside it.
+
+    A collection that fails to open is not yet a failed open: builds elsewhere may have moved the alias
+    on and dropped the collection it named when it was read (two switches: the second drops what the
+    first replaced). The alias is read again, and a collection it names now is opened instead, at most
+    ``REOPEN_ATTEMPTS`` times; still the same collection, the failure is the open's."""
     client = connect(target)
     collection = current_collection(client, target)
+    retried: tuple[type[BaseException], ...] = (*failures(), IndexCorruptError)
+    for attempt in range(REOPEN_ATTEMPTS):
+        if collection is None:
+            raise IndexMissingError(f"no index in {target.display}", "build it with: qa index --store ...")
+        try:
+            return _open_collection(client, target, collection, expected, documents, warm)
+        except retried as exc:
+            # a server that does not answer is told at once (reading the alias again would wait as long)
+            if attempt == REOPEN_ATTEMPTS - 1 or (not isinstance(exc, IndexError_) and silent(exc)[0]):
+                raise
+            try:
+                now = current_collection(client, target)
+            except retried + (IndexError_,):
+                now = collection  # the alias cannot be read again: the open's own failure is the news
+            if now == collection:
+                raise
+            collection = now
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _open_collection(
+    client: Any, target: StoreTarget, collection: str, expected: dict,
+    documents: dict[str, Document] | None, warm: bool,
+) -> StoredIndex:  # fmt: skip
+    """Open one collection: its manifest checked, loaded, its rows counted, read and checked."""
     where = target.display
-    if collection is None:
-        raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
     description = client.describe_collection(collection, timeout=meta_timeout(target))
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]

@@ -1,0 +1,133 @@
+"""Opening the index while builds elsewhere move the alias on (reliability.md section 70): the collection
+read from the alias may be dropped before it is opened, and the alias then names a newer build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import CORPUS
+
+ALIAS = "qa_passages"
+
+
+class _SwitchedOnOpen:
+    """A client through which, just as we load the collection the alias named, builds elsewhere move the
+    alias to ``newer`` and drop the one we read (``moved=False``: the load fails, the alias stays)."""
+
+    def __init__(self, client, newer: str, moved: bool = True) -> None:
+        self._client, self._newer, self._moved, self.loads = client, newer, moved, []
+
+    def __getattr__(self, name: str):
+        return getattr(self._client, name)
+
+    def load_collection(self, collection: str, timeout: float | None = None) -> None:
+        from pymilvus.exceptions import MilvusException
+
+        self.loads.append(collection)
+        if len(self.loads) == 1:
+            if not self._moved:
+                raise MilvusException(message=f"collection '{collection}' cannot be loaded")
+            self._client.alter_alias(self._newer, ALIAS)
+            self._client.drop_collection(collection)
+        self._client.load_collection(collection, timeout=timeout)
+
+
+@pytest.fixture
+def two_builds(tmp_path: Path, monkeypatch):
+    """A server-kind target (Milvus Lite's engine) holding two builds; the alias points at the older."""
+    pytest.importorskip("milvus_lite")
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from qa.milvus import target as milvus_target
+    from qa.milvus.target import StoreTarget, connect, forget
+
+    from .conftest import FakeEncoder
+
+    server = StoreTarget("server", str(tmp_path / "server.db"))
+    monkeypatch.setattr(milvus_target, "parse_store", lambda spec: server)
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    try:
+        older, newer = (
+            Assistant(settings, encoder=FakeEncoder(), build="force", log=lambda m: None).index
+            for _ in range(2)
+        )
+        client = connect(server)
+        client.alter_alias(older.vectors.collection, ALIAS)  # what a reader read a moment ago
+        yield server, client, older, newer
+    finally:
+        forget(server)
+
+
+@pytest.mark.slow
+def test_a_collection_dropped_as_the_alias_moved_on_is_opened_from_the_alias_again(
+    two_builds, monkeypatch
+) -> None:
+    """Two builds elsewhere switched the alias while this process opened the index: the first kept the
+    collection it replaced, the second dropped it (seen as "collection ... does not exist", exit 5 from
+    a reader between two forced builds). The alias is read again and the collection it names now opens."""
+    from qa.milvus import store
+
+    server, client, older, newer = two_builds
+    racing = _SwitchedOnOpen(client, newer.vectors.collection)
+    monkeypatch.setattr(store, "connect", lambda target: racing)
+    opened = store.load_index(server, newer.manifest)
+    assert opened.vectors.collection == newer.vectors.collection
+    assert opened.chunks == newer.chunks
+    assert racing.loads == [older.vectors.collection, newer.vectors.collection]
+    assert older.vectors.collection not in client.list_collections()
+
+
+@pytest.mark.slow
+def test_a_failed_open_of_the_collection_the_alias_still_names_is_not_tried_again(
+    two_builds, monkeypatch
+) -> None:
+    """Read again, the alias names the same collection: the failure is the open's, raised as it was
+    (``open_index`` makes it one line at the edge), after one load: no loop over a collection that fails."""
+    from pymilvus.exceptions import MilvusException
+
+    from qa.milvus import store
+
+    server, client, older, newer = two_builds
+    racing = _SwitchedOnOpen(client, newer.vectors.collection, moved=False)
+    monkeypatch.setattr(store, "connect", lambda target: racing)
+    with pytest.raises(MilvusException, match="cannot be loaded"):
+        store.load_index(server, older.manifest)
+    assert racing.loads == [older.vectors.collection]
+
+
+class _SilentOnCount:
+    """A client whose server stops answering when the rows are counted, just as the alias moves on."""
+
+    def __init__(self, client, newer: str) -> None:
+        self._client, self._newer, self.counts = client, newer, []
+
+    def __getattr__(self, name: str):
+        return getattr(self._client, name)
+
+    def get_collection_stats(self, collection: str, timeout: float | None = None) -> dict:
+        from pymilvus.exceptions import MilvusException
+
+        self.counts.append(collection)
+        self._client.alter_alias(self._newer, ALIAS)
+        raise MilvusException(message="Deadline Exceeded: rpc timeout")
+
+
+@pytest.mark.slow
+def test_a_server_that_does_not_answer_the_open_is_told_at_once_not_read_again(
+    two_builds, monkeypatch
+) -> None:
+    """Silence (a deadline passed) is not a collection gone, though the alias moved meanwhile: the open
+    fails at once with it, as before, rather than wait as long again for the alias and the next open
+    (``qa serve``'s reopen, ``qa ask`` on a server that froze after the connection)."""
+    from pymilvus.exceptions import MilvusException
+
+    from qa.milvus import store
+
+    server, client, older, newer = two_builds
+    silent = _SilentOnCount(client, newer.vectors.collection)
+    monkeypatch.setattr(store, "connect", lambda target: silent)
+    with pytest.raises(MilvusException, match="Deadline Exceeded"):
+        store.load_index(server, older.manifest)
+    assert silent.counts == [older.vectors.collection]
