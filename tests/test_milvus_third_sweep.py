@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,36 +134,45 @@ def _left_by_another_build(client, name: str, state: str, beat: float) -> None:
                                                               P_BEAT: str(int(beat))})  # fmt: skip
 
 
+@pytest.fixture
+def under_server_rules(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    """(a ``server`` StoreTarget on Milvus Lite's engine in this process, its client): a server's rules
+    (deadlines, builds elsewhere respected) without a server process; forgotten afterwards."""
+    pytest.importorskip("milvus_lite")
+    from qa.milvus.target import StoreTarget
+
+    server = StoreTarget("server", str(tmp_path / "server.db"))
+    client = connect(server)
+    try:
+        yield server, client
+    finally:
+        forget(server)
+
+
 @pytest.mark.slow
 def test_a_server_build_never_drops_another_builds_collection_just_committed(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, under_server_rules
 ) -> None:
     """Two ``qa index`` on one server alias (seen on a real ``milvus_lite server`` process): the build
     that finished first dropped the other's collection, complete and about to take the alias or just
     given it (Milvus Lite's server drops the alias with it), so the other build failed ("collection ...
     does not exist", exit 5) and the next ``qa ask`` found no index and built one."""
-    pytest.importorskip("milvus_lite")
     from qa.assistant import Assistant
     from qa.config import Settings
     from qa.milvus import target as milvus_target
     from qa.milvus.alias import SWITCHING
-    from qa.milvus.target import StoreTarget
 
     from .conftest import FakeEncoder
 
-    server = StoreTarget("server", str(tmp_path / "server.db"))  # a server's rules, Milvus Lite's engine
+    server, client = under_server_rules
     monkeypatch.setattr(milvus_target, "parse_store", lambda spec: server)
-    client = connect(server)
-    try:
-        now = time.time()
-        fresh, old = "qa_passages_20990101T000000Z_aaaaaaaa", "qa_passages_20000101T000000Z_bbbbbbbb"
-        _left_by_another_build(client, fresh, "complete", now)  # committed elsewhere, switching now
-        _left_by_another_build(client, old, "complete", now - SWITCHING - 60)  # a build long replaced
-        settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
-        built = Assistant(settings, encoder=FakeEncoder(), build="force", log=lambda m: None)
-        assert set(client.list_collections()) == {fresh, built.index.vectors.collection}
-    finally:
-        forget(server)
+    now = time.time()
+    fresh, old = "qa_passages_20990101T000000Z_aaaaaaaa", "qa_passages_20000101T000000Z_bbbbbbbb"
+    _left_by_another_build(client, fresh, "complete", now)  # committed elsewhere, switching now
+    _left_by_another_build(client, old, "complete", now - SWITCHING - 60)  # a build long replaced
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
+    built = Assistant(settings, encoder=FakeEncoder(), build="force", log=lambda m: None)
+    assert set(client.list_collections()) == {fresh, built.index.vectors.collection}
 
 
 class _BeatenToTheAlias:
@@ -180,26 +190,20 @@ class _BeatenToTheAlias:
 
 
 @pytest.mark.slow
-def test_two_first_builds_on_one_server_alias_both_succeed(tmp_path: Path) -> None:
+def test_two_first_builds_on_one_server_alias_both_succeed(under_server_rules) -> None:
     """Two first builds of one alias (no alias yet, both saw none): the second to switch failed on
     ``create_alias``, "alias ... already exists" (exit 5, seen on a real server process). It now moves
     the alias as a later build would: the last switch wins, and the first build's collection is kept
     as the one replaced."""
-    pytest.importorskip("milvus_lite")
     from qa.milvus.alias import switch_alias
-    from qa.milvus.target import StoreTarget
 
-    server = StoreTarget("server", str(tmp_path / "server.db"))
-    client = connect(server)
-    try:
-        theirs, ours = "qa_passages_20990101T000000Z_aaaaaaaa", "qa_passages_20990101T000000Z_bbbbbbbb"
-        for name in (theirs, ours):
-            _left_by_another_build(client, name, "complete", time.time())
-        switch_alias(_BeatenToTheAlias(client, theirs), server, ours)
-        assert client.describe_alias("qa_passages")["collection_name"] == ours
-        assert set(client.list_collections()) == {theirs, ours}
-    finally:
-        forget(server)
+    server, client = under_server_rules
+    theirs, ours = "qa_passages_20990101T000000Z_aaaaaaaa", "qa_passages_20990101T000000Z_bbbbbbbb"
+    for name in (theirs, ours):
+        _left_by_another_build(client, name, "complete", time.time())
+    switch_alias(_BeatenToTheAlias(client, theirs), server, ours)
+    assert client.describe_alias("qa_passages")["collection_name"] == ours
+    assert set(client.list_collections()) == {theirs, ours}
 
 
 class _MovesThenFails:
@@ -218,13 +222,13 @@ class _MovesThenFails:
         from pymilvus.exceptions import MilvusException
 
         self.calls += 1
-        if self.left and not self.done:
-            self.left -= 1
-            raise MilvusException(message="[Errno 2] No such file or directory: 'aliases.json.tmp'")
-        call(collection, alias, timeout=timeout)
+        if self.done:
+            call(collection, alias, timeout=timeout)
         if self.left:
             self.left -= 1
             raise MilvusException(message="[Errno 2] No such file or directory: 'aliases.json.tmp'")
+        if not self.done:
+            call(collection, alias, timeout=timeout)
 
     def create_alias(self, collection: str, alias: str, timeout: float | None = None) -> None:
         self._move(self._client.create_alias, collection, alias, timeout)
@@ -237,37 +241,31 @@ class _MovesThenFails:
 @pytest.mark.parametrize("first", [True, False], ids=["first-build", "rebuild"])
 @pytest.mark.parametrize("done", [True, False], ids=["moved-then-failed", "refused"])
 def test_a_move_of_the_alias_the_server_reports_failed_is_read_again(
-    tmp_path: Path, first: bool, done: bool
+    under_server_rules, first: bool, done: bool
 ) -> None:
     """A move of the alias that the server reports failed is read again, not taken for a failed build:
     done, it is the commit (no second move); not done, it is tried again. Refused every time, the build
     fails, after a bounded number of tries."""
-    pytest.importorskip("milvus_lite")
     from pymilvus.exceptions import MilvusException
 
     from qa.milvus.alias import MOVE_ATTEMPTS, switch_alias
-    from qa.milvus.target import StoreTarget
 
-    server = StoreTarget("server", str(tmp_path / "server.db"))
-    client = connect(server)
-    try:
-        old, ours = "qa_passages_20990101T000000Z_aaaaaaaa", "qa_passages_20990101T000000Z_bbbbbbbb"
-        for name in (old, ours):
-            _left_by_another_build(client, name, "complete", time.time())
-        if not first:
-            client.create_alias(old, "qa_passages")
-        flaky = _MovesThenFails(client, done=done)
-        switch_alias(flaky, server, ours)
-        assert client.describe_alias("qa_passages")["collection_name"] == ours
-        assert flaky.calls == (1 if done else 2)
-        assert set(client.list_collections()) == {old, ours}  # the replaced one (or the other build's) kept
-        never = _MovesThenFails(client, times=MOVE_ATTEMPTS, done=False)
-        with pytest.raises(MilvusException):
-            switch_alias(never, server, old)
-        assert never.calls == MOVE_ATTEMPTS
-        assert client.describe_alias("qa_passages")["collection_name"] == ours
-    finally:
-        forget(server)
+    server, client = under_server_rules
+    old, ours = "qa_passages_20990101T000000Z_aaaaaaaa", "qa_passages_20990101T000000Z_bbbbbbbb"
+    for name in (old, ours):
+        _left_by_another_build(client, name, "complete", time.time())
+    if not first:
+        client.create_alias(old, "qa_passages")
+    flaky = _MovesThenFails(client, done=done)
+    switch_alias(flaky, server, ours)
+    assert client.describe_alias("qa_passages")["collection_name"] == ours
+    assert flaky.calls == (1 if done else 2)
+    assert set(client.list_collections()) == {old, ours}  # the replaced one (or the other build's) kept
+    never = _MovesThenFails(client, times=MOVE_ATTEMPTS, done=False)
+    with pytest.raises(MilvusException):
+        switch_alias(never, server, old)
+    assert never.calls == MOVE_ATTEMPTS
+    assert client.describe_alias("qa_passages")["collection_name"] == ours
 
 
 class _AliasMadeAfterListing:
@@ -290,22 +288,17 @@ class _AliasMadeAfterListing:
 
 
 @pytest.mark.slow
-def test_an_alias_made_between_listing_and_lookup_is_read_as_the_alias(tmp_path: Path) -> None:
-    pytest.importorskip("milvus_lite")
+def test_an_alias_made_between_listing_and_lookup_is_read_as_the_alias(under_server_rules) -> None:
     from qa.milvus.alias import current_collection
     from qa.milvus.target import StoreTarget
 
-    server = StoreTarget("server", str(tmp_path / "server.db"))
-    client = connect(server)
-    try:
-        theirs = "qa_passages_20990101T000000Z_aaaaaaaa"
-        _left_by_another_build(client, theirs, "complete", time.time())
-        assert current_collection(_AliasMadeAfterListing(client, theirs), server) == theirs
-        client.create_collection("qa_other", dimension=4)  # a real collection of that name is still refused
-        with pytest.raises(IndexError_, match="not this assistant's alias"):
-            current_collection(client, StoreTarget("server", server.uri, "qa_other"))
-    finally:
-        forget(server)
+    server, client = under_server_rules
+    theirs = "qa_passages_20990101T000000Z_aaaaaaaa"
+    _left_by_another_build(client, theirs, "complete", time.time())
+    assert current_collection(_AliasMadeAfterListing(client, theirs), server) == theirs
+    client.create_collection("qa_other", dimension=4)  # a real collection of that name is still refused
+    with pytest.raises(IndexError_, match="not this assistant's alias"):
+        current_collection(client, StoreTarget("server", server.uri, "qa_other"))
 
 
 @pytest.mark.slow
