@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from qa.readers import Extracted, reader_for
+
 HEADER = "Pedoman Perjalanan Dinas Luar Negeri"
 
 
@@ -330,6 +332,15 @@ def write_endnoted_pdf(
     return path
 
 
+def column_rows(columns: Sequence[str], width: int = 30) -> list[tuple[str, ...]]:
+    """Each column's text wrapped at ``width``, as rows across the columns (a shorter column's rows
+    empty): what ``write_across_pdf`` draws line across line."""
+    import textwrap
+
+    wrapped = [textwrap.wrap(column, width) for column in columns]
+    return [tuple(w[i] if i < len(w) else "" for w in wrapped) for i in range(max(map(len, wrapped)))]
+
+
 def write_across_pdf(
     path: Path,
     title: str,
@@ -376,3 +387,10 @@ def write_placed_pdf(
             x += pdf.get_string_width(word + " ")
     pdf.output(str(path))
     return path
+
+
+def read_named(name: str, raw: bytes) -> Extracted:
+    """``raw`` read by the reader ``name``'s suffix picks, as the corpus reads a file of that name."""
+    reader = reader_for(name)
+    assert reader is not None, f"no reader for {name}"
+    return reader.read(raw, name)

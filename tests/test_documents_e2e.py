@@ -16,6 +16,7 @@ from qa.config import Settings
 
 from .conftest import CORPUS, DOC
 from .documents import (
+    column_rows,
     word_paragraph,
     write_across_pdf,
     write_docx,
@@ -343,8 +344,6 @@ def _top_passage(qa: Callable[..., subprocess.CompletedProcess], question: str) 
 
 def _sixth_sweep_corpus(corpus: Path) -> None:
     """Files of the sixth readers' sweep (docs/reliability.md section 59), each holding one fact."""
-    import textwrap
-
     columns = [
         "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur. "
         "Dokumen dari negara asing dilegalisasi lebih dahulu oleh kedutaan besar.",
@@ -353,8 +352,7 @@ def _sixth_sweep_corpus(corpus: Path) -> None:
         "Honor penerjemah lepas dibayar setelah pekerjaan selesai dan diperiksa oleh kepala bagian "
         "bahasa di kantor perwakilan.",
     ]
-    wrapped = [textwrap.wrap(column, 30) for column in columns]
-    rows = [tuple(w[i] if i < len(w) else "" for w in wrapped) for i in range(max(map(len, wrapped)))]
+    rows = column_rows(columns)
     write_across_pdf(corpus / "kolom.pdf", "Ketentuan Pegawai", rows, xs=(10, 75, 140))
     pages = [
         [

@@ -10,6 +10,7 @@ from qa.readers import READERS, Extracted
 from qa.readers._pdfpages import drop_contents
 
 from .documents import (
+    column_rows,
     write_across_pdf,
     write_endnoted_pdf,
     write_form_pdf,
@@ -263,8 +264,6 @@ def test_three_columns_drawn_line_across_line_are_read_column_by_column(tmp_path
     in section 50: the gutter was found once). A side holding a gutter of its own is split again, and
     the columns' lines are joined at the columns' width, not the page's (a line across the page below
     made every column line "short", each sentence ending at a line end a paragraph)."""
-    import textwrap
-
     columns = [
         "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur. "
         "Dokumen yang berasal dari negara asing harus dilegalisasi lebih dahulu oleh kedutaan besar",
@@ -273,8 +272,7 @@ def test_three_columns_drawn_line_across_line_are_read_column_by_column(tmp_path
         "tanpa terputus. Honor penerjemah lepas dibayar setelah pekerjaan selesai dan diperiksa oleh "
         "kepala bagian yang membawahi urusan bahasa di kantor perwakilan.",
     ]
-    wrapped = [textwrap.wrap(column, 30) for column in columns]
-    rows = [tuple(w[i] if i < len(w) else "" for w in wrapped) for i in range(max(map(len, wrapped)))]
+    rows = column_rows(columns)
     closing = "Pedoman ini berlaku sejak tanggal ditetapkan oleh kepala kantor perwakilan di luar negeri."
     e = read_pdf(
         write_across_pdf(tmp_path / "pedoman.pdf", "Ketentuan Pegawai", rows, closing, (10, 75, 140))

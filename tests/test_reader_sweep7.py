@@ -10,12 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.readers import READERS, Extracted
-
-
-def read(name: str, raw: bytes) -> Extracted:
-    return READERS["." + name.rsplit(".", 1)[1]].read(raw, name)
-
+from .documents import read_named as read
 
 LINES = [
     "Paspor harus berlaku paling sedikit enam bulan sejak tanggal",
