@@ -342,6 +342,16 @@ def _top_passage(qa: Callable[..., subprocess.CompletedProcess], question: str) 
     return dict(json.loads(asked.stdout)["passages"][0])
 
 
+def _assert_word_and_table_answer(top: Callable[[str], dict]) -> None:
+    """The Word sentence joined across a tracked deletion answers whole (revisi.docx), and the table's
+    row answers by its header's labels (penerjemah.html): both sweeps' corpora hold these two facts."""
+    found = top("berapa uang harian perjalanan dinas ke Korea?")
+    assert found["source"] == "revisi.docx"
+    assert "ke Korea ditetapkan sebesar dua ratus delapan puluh dolar" in found["text"]
+    found = top("di kota mana Sari bertugas sebagai penerjemah?")
+    assert found["source"] == "penerjemah.html" and found["text"] == "Nama: Sari; Kota: Ternate."
+
+
 def _sixth_sweep_corpus(corpus: Path) -> None:
     """Files of the sixth readers' sweep (docs/reliability.md section 59), each holding one fact."""
     columns = [
@@ -406,11 +416,7 @@ def test_the_sixth_sweeps_files_answer_through_qa_index_and_qa_ask(tmp_path: Pat
     found = top("berapa uang lembur pegawai per jam?")
     assert found["source"] == "aturan.pdf" and "lima puluh ribu" in found["text"]
     assert "Pasal 2" in found["context"]  # dropped as a running header before
-    found = top("berapa uang harian perjalanan dinas ke Korea?")
-    assert found["source"] == "revisi.docx"
-    assert "ke Korea ditetapkan sebesar dua ratus delapan puluh dolar" in found["text"]
-    found = top("di kota mana Sari bertugas sebagai penerjemah?")
-    assert found["source"] == "penerjemah.html" and found["text"] == "Nama: Sari; Kota: Ternate."
+    _assert_word_and_table_answer(top)
     assert top("siapa yang mengurus visa dinas?")["source"] == "visa.html"
 
 
@@ -455,8 +461,4 @@ def test_the_second_reading_of_the_sixth_sweep_through_qa_index_and_qa_ask(tmp_p
 
     top = functools.partial(_top_passage, qa)
 
-    found = top("berapa uang harian perjalanan dinas ke Korea?")
-    assert found["source"] == "revisi.docx"
-    assert "ke Korea ditetapkan sebesar dua ratus delapan puluh dolar" in found["text"]
-    found = top("di kota mana Sari bertugas sebagai penerjemah?")
-    assert found["source"] == "penerjemah.html" and found["text"] == "Nama: Sari; Kota: Ternate."
+    _assert_word_and_table_answer(top)
