@@ -82,7 +82,10 @@ def _share(presence: np.ndarray, weights: np.ndarray | None = None, empty: float
     if presence.shape[1] == 0:
         return np.full(presence.shape[0], empty, dtype=np.float32)
     w = np.ones(presence.shape[1], np.float32) if weights is None else weights
-    return (presence @ w / max(float(w.sum()), 1e-9)).astype(np.float32)
+    # presence is 0/1 and the weights finite: an "invalid value" flag OpenBLAS's kernels sometimes leave
+    # (numpy#24067; seen in CI, the same figures) is no NaN, and is not printed on a user's terminal
+    with np.errstate(invalid="ignore"):
+        return (presence @ w / max(float(w.sum()), 1e-9)).astype(np.float32)
 
 
 def question_terms(facts: QuestionFacts) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
