@@ -14,7 +14,7 @@ from .app import WebApp
 from .asking import FairAsk
 from .choices import doc_choice, follow_documents
 from .language import I18N, PAGE_JS  # noqa: F401 - launched with the page (qa.ui.serving)
-from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
+from .limits import DEFAULT_K, MAX_K, PAGE_QUESTION_CHARS
 from .refusals import CheckedBlocks
 from .runs import RUN_TTL
 
@@ -79,7 +79,7 @@ def _ask_tab(app: WebApp, fair: FairAsk) -> gr.Dropdown:
             label="Pertanyaan",
             placeholder=pages.placeholder(about),
             scale=5,
-            max_length=MAX_WEB_QUESTION_CHARS,
+            max_length=PAGE_QUESTION_CHARS,  # over the cap: refused with its length, never cut
         )
         ask_btn = gr.Button("Tanya", variant="primary", scale=1, elem_id="qa-ask")
     examples = (
