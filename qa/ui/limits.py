@@ -127,16 +127,18 @@ def read_upload(src: Path) -> list[Record]:
     return records
 
 
+# ``errors.describe``'s "hint: " is the CLI's English; the page's pop-up (and /ask's message) is Indonesian
+HINT = "Saran: "
+
+
 def ui_error(exc: QAError, limit: int = 600) -> Exception:
-    """A core error as a clear pop-up (message, then the hint), without a server-side traceback.
+    """A core error as a clear pop-up (message, then the hint as "Saran: …"), without a server-side traceback.
 
     Gradio shows the text as HTML: it is escaped (a message may quote an upload's header cells) and cut
     to ``limit`` characters (such a quote can be megabytes long)."""
     import gradio as gr
 
-    from ..errors import describe
-
-    text = describe(exc)
+    text = f"{exc.message}\n{HINT}{exc.hint}" if exc.hint else exc.message
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return gr.Error(html.escape(text, quote=False), title="Tidak bisa menjawab", print_exception=False)
 
