@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from qa.ui.limits import MAX_WEB_QUESTION_CHARS
-from tests.test_browser import _ask, _open, browser, url  # noqa: F401 - the shared Chromium and server
+from tests.test_browser import _ask, _open, _upload, browser, url  # noqa: F401 - the shared Chromium and server
 from tests.ui_helpers import ARTIFACTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -107,3 +107,16 @@ def test_the_answer_is_told_to_a_screen_reader(visitor):
     page.wait_for_function("(t) => document.getElementById('qa-said').textContent !== t", arg=told)
     told = page.evaluate("() => document.getElementById('qa-said').textContent")
     assert told.startswith(off.splitlines()[0].strip()) and "Keyakinan: rendah" in told, told
+
+
+def test_the_end_of_an_uploads_run_is_told_to_a_screen_reader(visitor, tmp_path):
+    """The summary of a Batch run (or its refusal) goes to the same status region when the run ends: a
+    screen reader heard nothing after "Jawab semua", however long the run took."""
+    page = visitor
+    src = tmp_path / "pertanyaan-saya.txt"
+    src.write_text("apa tugas pokok asisten menteri?\nbagaimana jenjang kariernya?\n", encoding="utf-8")
+    _upload(page, src)
+    page.locator("#qa-run").click()
+    page.wait_for_function("() => document.getElementById('qa-said').textContent.includes('2 pertanyaan')")
+    told = page.evaluate("() => document.getElementById('qa-said').textContent")
+    assert told.startswith("2 pertanyaan: ") and "terjawab" in told and "Menjawab" not in told, told

@@ -74,6 +74,12 @@ SHOW_ANSWER = """() => {
   const top = card.getBoundingClientRect().top;
   if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
 }"""
+# and the end of an upload's run: its summary, a stop or a refusal (not each "Menjawab… N dari M")
+TELL_SUMMARY = """() => {
+  const summary = document.getElementById('qa-summary'), said = document.getElementById('qa-said');
+  const text = summary ? summary.innerText.trim() : '';
+  if (said && text) said.textContent = text;
+}"""
 SAID = '<div id="qa-said" class="qa-sr-only" role="status" aria-live="polite" aria-atomic="true"></div>'
 TABLE_MAX_HEIGHT = 2400  # px: five passages with neighbours fit without a scroll bar inside the table
 
@@ -174,7 +180,7 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     run_btn.click(
         app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
         concurrency_id="batch", concurrency_limit=None,
-    )  # fmt: skip
+    ).success(None, js=TELL_SUMMARY, api_visibility="private")  # fmt: skip
     # this page's run stops after the step in flight and says so (a closed tab stopped it already)
     stop_btn.click(app.stop_batch, None, None, api_visibility="private", concurrency_id="stop",
                    concurrency_limit=None)  # fmt: skip
