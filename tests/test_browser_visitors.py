@@ -120,3 +120,15 @@ def test_the_end_of_an_uploads_run_is_told_to_a_screen_reader(visitor, tmp_path)
     page.wait_for_function("() => document.getElementById('qa-said').textContent.includes('2 pertanyaan')")
     told = page.evaluate("() => document.getElementById('qa-said').textContent")
     assert told.startswith("2 pertanyaan: ") and "terjawab" in told and "Menjawab" not in told, told
+
+
+def test_the_empty_upload_box_is_read_in_indonesian(visitor):
+    """The Batch tab's upload box, before any file, is a button Gradio labels "Click to upload or drop
+    files": the label a screen reader reads on reaching it by Tab, in English (section 66's sweep looked
+    at the box once a file was in it)."""
+    page = visitor
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload").wait_for(state="visible")
+    _tab_to(page, "#qa-upload button")
+    label = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    assert label == "Klik untuk mengunggah, atau letakkan berkas di sini", label

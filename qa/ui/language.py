@@ -79,6 +79,8 @@ LABELS = {
     "Uploaded files": "Berkas yang diunggah",
     "Uploading": "Mengunggah",
     "File upload": "Unggah berkas",
+    "Click to upload or drop files": "Klik untuk mengunggah, atau letakkan berkas di sini",  # no file yet
+    "Language": "Bahasa",
     "Empty value": "Nilai kosong",
     "Close": "Tutup",
     "Clear": "Bersihkan",
