@@ -6,6 +6,7 @@ Through a real Gradio server on 127.0.0.1 (in this process, over the fake encode
 from __future__ import annotations
 
 import json
+import re
 
 import httpx
 import pytest
@@ -80,6 +81,16 @@ def test_a_request_naming_what_the_page_lacks_is_refused_at_the_door(served, rou
         assert "API-nya: /batch, /ask" in reply.json()["error"]
     asked = httpx.post(f"{url}gradio_api/call/v2/ask", json={"question": "apa tugas asisten?"})
     assert asked.status_code == 200  # what exists still passes
+
+
+def test_the_list_a_refusal_points_to_lists_the_endpoints(served) -> None:
+    """A refusal named "/?view=api" for the endpoints' list: Gradio 6.31 serves the ordinary page there (its
+    API page does not open from that address), so a client following it found no list (section 76)."""
+    url, _upload = served
+    said = httpx.post(f"{url}gradio_api/call/nope", json={"data": []}, timeout=30).json()["error"]
+    (where,) = re.findall(r"daftar lengkapnya: (\S+)\)", said)
+    listed = httpx.get(url.rstrip("/") + where, timeout=30).json()["named_endpoints"]
+    assert {"/ask", "/batch"} <= set(listed) and "question" in json.dumps(listed["/ask"])
 
 
 def test_the_pages_own_unqueued_call_by_fn_index_passes_the_door(served) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
+import shutil
+import subprocess
 import sys
 
 import gradio
@@ -113,3 +116,31 @@ def test_app_file_only_starts_the_web_ui():
     imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert [(i.module, [a.name for a in i.names]) for i in imports] == [("qa.ui.start", ["main"])]
     assert "main()" in ast.unparse(tree.body[-1])
+
+
+HUB_FILE_BYTES = 10 * 1024 * 1024  # the Hub refuses a larger file outside LFS/Xet
+
+
+def test_the_snapshot_a_space_gets_is_text_files_the_hub_accepts():
+    """Every tracked file but the one the README's deployment removes is text (no NUL byte) under the Hub's
+    bound: a binary file committed anywhere would make the documented push refused (section 76; the
+    README said "its largest file is 0.4 MB" after it had grown past 0.5)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    removed = set(re.findall(r"git rm -q --cached (\S+)", readme))
+    assert removed == {"docs/benchmarks.png"}, removed
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    files = [name for name in listed.decode().split("\0") if name and name not in removed]
+    assert "app.py" in files and "requirements.txt" in files
+    sizes = {}
+    for name in files:
+        path = ROOT / name
+        if path.is_symlink() or not path.is_file():  # deleted in the working tree: not this check's business
+            continue
+        data = path.read_bytes()
+        assert b"\0" not in data, f"{name} is binary: the Hub refuses it outside LFS"
+        sizes[name] = len(data)
+    largest = max(sizes, key=sizes.__getitem__)
+    assert sizes[largest] < HUB_FILE_BYTES, (largest, sizes[largest])
+    assert f"the largest, `{largest}`" in readme, largest

@@ -80,6 +80,23 @@ def test_a_5_mb_question_is_refused_at_once_without_the_model(app, fake_encoder)
     assert "kontrol keputusan kontrol" not in str(info.value)  # the question is never echoed back
 
 
+def test_an_errors_hint_is_given_in_indonesian_not_as_the_clis_hint(app):
+    """The page's pop-up and /ask's message read "Saran: …"; they read "… hint: Persingkat pertanyaannya.",
+    the CLI's English label in an Indonesian sentence (section 76)."""
+    with pytest.raises(gr.Error) as info:
+        app.ask("x" * (MAX_WEB_QUESTION_CHARS + 1), 3)
+    said = info.value.message
+    assert said == (
+        "Pertanyaan terlalu panjang (501 karakter); batasnya 500 karakter.\nSaran: Persingkat pertanyaannya."
+    )
+    with pytest.raises(gr.Error) as info:
+        app.ask("apa tugasnya?", 3, "tidak-ada.txt")
+    assert info.value.message.endswith("\nSaran: Pilih salah satu dokumen korpus.")
+    with pytest.raises(gr.Error) as info:
+        app.ask("apa tugasnya?", 0)
+    assert "\n" not in info.value.message  # no hint, no label
+
+
 def test_document_choice_is_checked(app):
     assert app.check_doc(None) is None and app.check_doc(pages.ALL_DOCUMENTS) is None
     with pytest.raises(InputError, match="Dokumen tidak dikenal"):

@@ -79,6 +79,8 @@ LABELS = {
     "Uploaded files": "Berkas yang diunggah",
     "Uploading": "Mengunggah",
     "File upload": "Unggah berkas",
+    "Click to upload or drop files": "Klik untuk mengunggah, atau letakkan berkas di sini",  # no file yet
+    "Language": "Bahasa",
     "Empty value": "Nilai kosong",
     "Close": "Tutup",
     "Clear": "Bersihkan",
@@ -91,7 +93,10 @@ LABEL_PREFIXES = {"number input for ": "Isian angka ", "range slider for ": "Pen
 # space): the upload box while a file is still on its way, seconds on a slow connection. Only inside
 # that element: the same words elsewhere are a visitor's (a question "Uploading 1 file..." in the
 # preview table was shown rewritten, section 68).
-TEXTS = [["span.uploading", r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"]]
+# A pop-up's title too: Gradio 6.31 shows its type, capitalised ("Error"), not the title a ``gr.Error`` gives
+# (the trailing space keeps the "(2)" of repeated pop-ups apart).
+TEXTS = [["span.uploading", r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"],
+         ["span.toast-title", r"^Error$", "Galat "], ["span.toast-title", r"^Warning$", "Peringatan "]]
 PAGE_JS = (
     r"""() => {
   const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };

@@ -14,7 +14,7 @@ from .app import WebApp
 from .asking import FairAsk
 from .choices import doc_choice, follow_documents
 from .language import I18N, PAGE_JS  # noqa: F401 - launched with the page (qa.ui.serving)
-from .limits import DEFAULT_K, MAX_K, MAX_WEB_QUESTION_CHARS
+from .limits import DEFAULT_K, MAX_K, PAGE_QUESTION_CHARS
 from .refusals import CheckedBlocks
 from .runs import RUN_TTL
 
@@ -47,6 +47,12 @@ CSS = (
   #qa-examples, #qa-settings {order: 2}
   #qa-support {order: 3}
 }
+/* keyboard focus shows on every field: the theme draws none on the question box and the slider, so a
+  visitor moving by Tab could not see where typing would go */
+.gradio-container textarea:focus-visible, .gradio-container input:focus-visible {
+  outline: 2px solid var(--color-accent) !important; outline-offset: 2px}
+.qa-sr-only {position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap}
 .qa-context {line-height: 1.7; white-space: pre-wrap}
 .qa-context .qa-passage {background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px;
   font-weight: 600}
@@ -55,12 +61,26 @@ CSS = (
 )
 # On a phone the answer card may be below the screen (a short screen, the keyboard open) or above it (the
 # visitor scrolled down to an example): it is brought to the top. Desktops show it where it is.
+# A screen reader is told the answer too (the card is not a live region: Gradio redraws it, and its
+# pending timer would be read out): its notice, source, answer and confidence go to #qa-said, a
+# status region that is on the page from the start and never redrawn.
 SHOW_ANSWER = """() => {
-  const card = document.getElementById('qa-card');
+  const card = document.getElementById('qa-card'), said = document.getElementById('qa-said');
+  const told = '.qa-notice, .qa-source, .qa-answer, .qa-meta .qa-pill:first-child';
+  const parts = card ? card.querySelectorAll(told) : [];
+  const text = [...parts].map((e) => e.innerText.trim()).join(' ');
+  if (said && text) said.textContent = text;
   if (!card || !matchMedia('(max-width: 640px)').matches) return;
   const top = card.getBoundingClientRect().top;
   if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
 }"""
+# and the end of an upload's run: its summary, a stop or a refusal (not each "Menjawab… N dari M")
+TELL_SUMMARY = """() => {
+  const summary = document.getElementById('qa-summary'), said = document.getElementById('qa-said');
+  const text = summary ? summary.innerText.trim() : '';
+  if (said && text) said.textContent = text;
+}"""
+SAID = '<div id="qa-said" class="qa-sr-only" role="status" aria-live="polite" aria-atomic="true"></div>'
 TABLE_MAX_HEIGHT = 2400  # px: five passages with neighbours fit without a scroll bar inside the table
 
 
@@ -74,12 +94,12 @@ QUESTIONS = {"concurrency_id": "ask", "concurrency_limit": None}
 
 def _ask_tab(app: WebApp, fair: FairAsk) -> gr.Dropdown:
     about = app.about
-    with gr.Row():
+    with gr.Row(elem_id="qa-ask-row"):
         question = gr.Textbox(
             label="Pertanyaan",
             placeholder=pages.placeholder(about),
             scale=5,
-            max_length=MAX_WEB_QUESTION_CHARS,
+            max_length=PAGE_QUESTION_CHARS,  # over the cap: refused with its length, never cut
         )
         ask_btn = gr.Button("Tanya", variant="primary", scale=1, elem_id="qa-ask")
     examples = (
@@ -160,7 +180,7 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     run_btn.click(
         app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
         concurrency_id="batch", concurrency_limit=None,
-    )  # fmt: skip
+    ).success(None, js=TELL_SUMMARY, api_visibility="private")  # fmt: skip
     # this page's run stops after the step in flight and says so (a closed tab stopped it already)
     stop_btn.click(app.stop_batch, None, None, api_visibility="private", concurrency_id="stop",
                    concurrency_limit=None)  # fmt: skip
@@ -175,7 +195,7 @@ def build_demo(app: WebApp) -> gr.Blocks:
     """The page for ``app``'s corpus: its own title, description and examples (see :mod:`qa.about`)."""
     about = app.about
     with CheckedBlocks(title=about.title, analytics_enabled=False, delete_cache=(RUN_TTL, RUN_TTL)) as demo:
-        gr.HTML(pages.header_html(about), elem_id="qa-header")
+        gr.HTML(pages.header_html(about) + SAID, elem_id="qa-header")  # never redrawn: SAID stays live
         with gr.Tab("Tanya"):
             ask_doc = _ask_tab(app, fair := FairAsk(app))
         with gr.Tab("Batch"):

@@ -33,6 +33,12 @@ __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 #   (qa.ui.scheduler), so a file of longer questions belongs to the CLI. Bodies above 64 KB never get
 #   this far (qa.ui.bodylimit).
 MAX_WEB_QUESTION_CHARS = 500
+# The Tanya box's own bound (the browser's maxlength) is looser than the cap: at exactly the cap, a pasted
+# message over 500 characters was cut there by the browser, silently, and the cut text asked (its question,
+# at the end, lost: "Dokumen tidak menyebut … panjan."). Now it reaches check_question and is refused with
+# its length; a longer paste still is cut at this bound and refused the same way. 2,000 UTF-16 units are
+# at most 12 KB of JSON (\u escapes), far under qa.ui.bodylimit's 64 KB.
+PAGE_QUESTION_CHARS = 4 * MAX_WEB_QUESTION_CHARS
 MAX_FILE_SIZE, MAX_FILE_BYTES = "5mb", 5 * 1024 * 1024  # the server refuses bigger uploads; we check too
 # Work per upload is bounded by count and by characters (the model's cost grows with length), so one
 # upload holds the shared model for a few minutes at most.
@@ -121,16 +127,18 @@ def read_upload(src: Path) -> list[Record]:
     return records
 
 
+# ``errors.describe``'s "hint: " is the CLI's English; the page's pop-up (and /ask's message) is Indonesian
+HINT = "Saran: "
+
+
 def ui_error(exc: QAError, limit: int = 600) -> Exception:
-    """A core error as a clear pop-up (message, then the hint), without a server-side traceback.
+    """A core error as a clear pop-up (message, then the hint as "Saran: …"), without a server-side traceback.
 
     Gradio shows the text as HTML: it is escaped (a message may quote an upload's header cells) and cut
     to ``limit`` characters (such a quote can be megabytes long)."""
     import gradio as gr
 
-    from ..errors import describe
-
-    text = describe(exc)
+    text = f"{exc.message}\n{HINT}{exc.hint}" if exc.hint else exc.message
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return gr.Error(html.escape(text, quote=False), title="Tidak bisa menjawab", print_exception=False)
 
