@@ -58,14 +58,12 @@ def load_index(
     client = connect(target)
     collection = current_collection(client, target)
     retried: tuple[type[BaseException], ...] = (*failures(), IndexCorruptError)
-    for attempt in range(REOPEN_ATTEMPTS):
-        if collection is None:
-            raise IndexMissingError(f"no index in {target.display}", "build it with: qa index --store ...")
+    for _ in range(REOPEN_ATTEMPTS - 1):
         try:
             return _open_collection(client, target, collection, expected, documents, warm)
         except retried as exc:
             # a server that does not answer is told at once (reading the alias again would wait as long)
-            if attempt == REOPEN_ATTEMPTS - 1 or (not isinstance(exc, IndexError_) and silent(exc)[0]):
+            if not isinstance(exc, IndexError_) and silent(exc)[0]:
                 raise
             try:
                 now = current_collection(client, target)
@@ -74,15 +72,17 @@ def load_index(
             if now == collection:
                 raise
             collection = now
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    return _open_collection(client, target, collection, expected, documents, warm)  # the last attempt
 
 
 def _open_collection(
-    client: Any, target: StoreTarget, collection: str, expected: dict,
+    client: Any, target: StoreTarget, collection: str | None, expected: dict,
     documents: dict[str, Document] | None, warm: bool,
 ) -> StoredIndex:  # fmt: skip
-    """Open one collection: its manifest checked, loaded, its rows counted, read and checked."""
+    """Open one collection (None: the alias names none): manifest checked, loaded, rows counted, checked."""
     where = target.display
+    if collection is None:
+        raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
     description = client.describe_collection(collection, timeout=meta_timeout(target))
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
