@@ -17,6 +17,7 @@ import io
 import zipfile
 
 from ..errors import CorpusError
+from ..signatures import OLE
 from . import Extracted
 from . import _wordxml as wordxml
 from ._altchunk import read_chunk
@@ -29,7 +30,6 @@ from ._wordstyles import contents_styles, heading_level, numbering, style_levels
 # bound what zipfile will inflate, so they are checked first. A 1,000-page report has ~20 MB of XML.
 MAX_XML_BYTES = 128 * 2**20
 MAX_UNPACKED_BYTES = 1024 * 2**20  # pictures included
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an OLE compound file (what .doc and encrypted Office files are)
 
 
 def check_sizes(raw: bytes, name: str) -> None:
@@ -52,7 +52,7 @@ def check_sizes(raw: bytes, name: str) -> None:
 def read(raw: bytes, name: str) -> Extracted:
     import docx
 
-    if raw.startswith(_OLE_MAGIC):  # Word writes a password-protected .docx as an encrypted OLE file
+    if raw.startswith(OLE):  # Word writes a password-protected .docx as an encrypted OLE file
         raise CorpusError(
             f"corpus file {name} is password-protected (or an old .doc renamed to .docx)",
             "put an unprotected copy saved as .docx in the corpus",
