@@ -183,3 +183,18 @@ def test_the_alias_is_read_again_at_most_reopen_attempts_times(
     with pytest.raises((MilvusException, QAError), match=raised):
         store.load_index(StoreTarget("server", "http://127.0.0.1:1"), {})
     assert race.opened == opened
+
+
+def test_no_index_behind_the_alias_names_the_store_to_build_it_in(monkeypatch) -> None:
+    """The hint said "build it with: qa index --store ..." (the "..." left for the user to guess) where the
+    alias of a server, or of a Milvus Lite database that exists, names no collection."""
+    pytest.importorskip("pymilvus")
+    from qa.errors import IndexMissingError
+    from qa.milvus import store
+    from qa.milvus.target import parse_store
+
+    monkeypatch.setattr(store, "connect", lambda target: object())
+    monkeypatch.setattr(store, "current_collection", lambda client, target: None)
+    with pytest.raises(IndexMissingError, match="no index in Milvus at http://h:1, alias kb_hr") as info:
+        store.load_index(parse_store("milvus://h:1/kb_hr"), {})
+    assert info.value.hint == "build it with: qa index --store milvus:http://h:1/kb_hr"

@@ -82,7 +82,7 @@ def _open_collection(
     """Open one collection (None: the alias names none): manifest checked, loaded, rows counted, checked."""
     where = target.display
     if collection is None:
-        raise IndexMissingError(f"no index in {where}", "build it with: qa index --store ...")
+        raise IndexMissingError(f"no index in {where}", f"build it with: qa index --store {target.spec}")
     description = client.describe_collection(collection, timeout=meta_timeout(target))
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
@@ -213,7 +213,7 @@ def open_index(
         # before connecting: Milvus Lite would create an empty database there (qa info creates nothing);
         # a folder that cannot hold one is told first, as "qa index" would fail on it
         check_folder(target)
-        hint = f"build it with: qa index --store milvus:{target.uri}"
+        hint = f"build it with: qa index --store {target.spec}"
         raise IndexMissingError(f"no index in {target.display}", hint)
     try:
         if not force:

@@ -42,6 +42,14 @@ class StoreTarget:
             return f"Milvus Lite {self.uri}"
         return f"Milvus at {self.uri}, alias {self.name}"
 
+    @property
+    def spec(self) -> str:
+        """The ``--store`` value that names this target again: what a hint tells the user to type."""
+        if self.kind == "local":
+            return "local"
+        alias = "" if self.kind == "lite" or self.name == DEFAULT_NAME else f"/{self.name}"
+        return f"milvus:{self.uri}{alias}"
+
 
 def parse_store(spec: str | None) -> StoreTarget:
     """The store a ``--store`` / ``QA_STORE`` value names; InputError for anything else."""
