@@ -240,7 +240,7 @@ def open_index(
             f"Milvus ({target.display}): {message}",
             "see the Milvus server's log"
             if target.kind == "server"
-            else "the database may be damaged: build at a new path with qa index --store milvus:NEW.db",
+            else "the database may be damaged: rebuild it at a new path with: qa index --store milvus:NEW.db",
         ) from None
     table = partial(cached_table, settings.index_dir, target, index.manifest, index.chunks, by_id)
     if read_only:
