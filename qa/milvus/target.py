@@ -30,6 +30,9 @@ FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Mil
 
 @dataclass(frozen=True)
 class StoreTarget:
+    """Where the index lives, parsed once from ``--store`` / ``QA_STORE``: every Milvus call and every
+    message about the store starts from it, so a spec is checked before anything connects."""
+
     kind: str  # "local", "lite" or "server"
     uri: str = ""  # what pymilvus connects to (no credentials)
     name: str = DEFAULT_NAME  # the alias that points at the current build
