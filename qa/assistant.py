@@ -142,7 +142,8 @@ class Assistant:
     def ask_many(self, questions: Sequence[str], k: int = DEFAULT_K, doc: str | None = None) -> list[Result]:
         """Answer several questions with one encoder call and one search per channel.
 
-        ``doc`` limits the answers to one document (its id, or its file name when that is unique).
+        ``doc`` limits the answers to one document (any name ``document_id`` takes: its id, its path, or
+        its file name when that is unique).
         """
         if not 1 <= k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {k}")

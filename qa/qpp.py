@@ -39,15 +39,12 @@ def corpus_centroid(vectors) -> np.ndarray:
     return total / len(rows)
 
 
-def paragraph_coverage(table: PassageTable, terms: list[str], idf: np.ndarray, row: int) -> float:
-    """IDF-weighted share of the question's stems found anywhere in ``row``'s paragraph."""
-    return best_paragraph_coverage(table, terms, idf, np.array([row], dtype=np.int64))
-
-
 def best_paragraph_coverage(
     table: PassageTable, terms: list[str], idf: np.ndarray, rows: np.ndarray
 ) -> float:
-    """The highest ``paragraph_coverage`` among the paragraphs of ``rows``, read in one presence call."""
+    """The highest IDF-weighted share of the question's stems found anywhere in one paragraph, among the
+    paragraphs of ``rows``: a passage's window may miss what its paragraph states a few sentences on.
+    Read in one presence call."""
     if not terms or float(idf.sum()) <= 0 or len(rows) == 0:
         return 0.0
     starts = rows - table.position[rows].astype(np.int64)

@@ -54,6 +54,8 @@ class RerankModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> RerankModel:
+        """The shipped model, checked whole before any index opens: a damaged or mismatched file is one
+        ``ModelError`` (exit 1), never a wrong ranking."""
         path = MODEL_FILE if path is None else path  # read when called: tests point it at a copy
         model = load_model(path, "reranker", FEATURE_SET, NAMES)
         if not isinstance(model.get("trees"), dict):

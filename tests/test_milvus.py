@@ -73,6 +73,10 @@ def test_store_specs_parse_and_bad_ones_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         Settings(store="milvus://u:secret@h:19530")
     assert Settings.from_env({"QA_STORE": "milvus:a.db"}).store == "milvus:a.db"
+    # a hint's --store value names the same target again ("qa index --store ..." when the alias named none)
+    for spec in ("local", "milvus:x/y.db", "milvus://h:1", "milvus://h:1/kb_hr", "milvus+https://h:443/kb"):
+        assert parse_store(parse_store(spec).spec) == parse_store(spec)
+    assert server.spec == "milvus:http://milvus.internal:19530/kb_hr" and lite.spec == f"milvus:{lite.uri}"
 
 
 def test_engine_text_keeps_our_terms_through_the_standard_tokenizer() -> None:

@@ -131,3 +131,70 @@ def test_a_server_that_does_not_answer_the_open_is_told_at_once_not_read_again(
     with pytest.raises(MilvusException, match="Deadline Exceeded"):
         store.load_index(server, older.manifest)
     assert silent.counts == [older.vectors.collection]
+
+
+class _AliasRace:
+    """Builds elsewhere that move the alias on at every failed open: each read names the next build."""
+
+    def __init__(self, names: list[str | None]) -> None:
+        self.names, self.read, self.opened = names, 0, []
+
+    def current(self, client, target) -> str | None:
+        self.read += 1
+        return self.names[min(self.read - 1, len(self.names) - 1)]
+
+    def open(self, client, target, collection, *args) -> None:
+        from pymilvus.exceptions import MilvusException
+
+        from qa.errors import IndexMissingError
+
+        if collection is None:
+            raise IndexMissingError("no index", "build it")
+        self.opened.append(collection)
+        raise MilvusException(message=f"collection '{collection}' does not exist")
+
+
+@pytest.mark.parametrize(
+    ("names", "opened", "raised"),
+    [
+        (["a", "b", "c", "d", "e"], ["a", "b", "c"], "'c' does not exist"),  # bounded: the last failure
+        (["a", "b", "b"], ["a", "b"], "'b' does not exist"),  # the same collection again: its failure
+        (["a", None], ["a"], "no index"),  # the alias was removed meanwhile: no index, as on a first read
+    ],
+    ids=["a race that never settles", "the alias settles", "the alias is gone"],
+)
+def test_the_alias_is_read_again_at_most_reopen_attempts_times(
+    monkeypatch, names: list[str | None], opened: list[str], raised: str
+) -> None:
+    """``load_index``'s loop without a server: each open fails as a dropped collection does, and the
+    alias names another build each time it is read, or the same one, or none."""
+    pytest.importorskip("pymilvus")
+    from pymilvus.exceptions import MilvusException
+
+    from qa.errors import QAError
+    from qa.milvus import store
+    from qa.milvus.target import StoreTarget
+
+    race = _AliasRace(names)
+    monkeypatch.setattr(store, "connect", lambda target: object())
+    monkeypatch.setattr(store, "current_collection", race.current)
+    monkeypatch.setattr(store, "_open_collection", race.open)
+    assert store.REOPEN_ATTEMPTS == 3
+    with pytest.raises((MilvusException, QAError), match=raised):
+        store.load_index(StoreTarget("server", "http://127.0.0.1:1"), {})
+    assert race.opened == opened
+
+
+def test_no_index_behind_the_alias_names_the_store_to_build_it_in(monkeypatch) -> None:
+    """The hint said "build it with: qa index --store ..." (the "..." left for the user to guess) where the
+    alias of a server, or of a Milvus Lite database that exists, names no collection."""
+    pytest.importorskip("pymilvus")
+    from qa.errors import IndexMissingError
+    from qa.milvus import store
+    from qa.milvus.target import parse_store
+
+    monkeypatch.setattr(store, "connect", lambda target: object())
+    monkeypatch.setattr(store, "current_collection", lambda client, target: None)
+    with pytest.raises(IndexMissingError, match="no index in Milvus at http://h:1, alias kb_hr") as info:
+        store.load_index(parse_store("milvus://h:1/kb_hr"), {})
+    assert info.value.hint == "build it with: qa index --store milvus:http://h:1/kb_hr"

@@ -177,27 +177,27 @@ def test_a_respaced_copy_of_a_paragraph_is_shown_once(corpus_dir, settings, fake
     assert sum(reading_key(QUESTION) in key for key in keys) == 1
 
 
-def test_a_copy_that_changes_a_number_is_still_shown(corpus_dir, settings, fake_encoder) -> None:
-    """Not a copy: "2,4" and "24" are different figures, so both passages are answers to look at."""
+@pytest.mark.parametrize(
+    ("figures", "line", "question"),
+    [
+        (("2,4", "24"), "Anggaran kerjasama naik menjadi Rp {} triliun tahun ini.",
+         "berapa anggaran kerjasama tahun ini?"),
+        (("-5", "5"), "Suhu ruang arsip kerjasama dijaga pada {} derajat sepanjang tahun.",
+         "berapa suhu ruang arsip kerjasama?"),
+    ],
+    ids=["a number", "a sign (section 48)"],
+)  # fmt: skip
+def test_a_copy_that_changes_a_figure_is_still_shown(
+    corpus_dir, settings, fake_encoder, figures: tuple[str, str], line: str, question: str
+) -> None:
+    """Not a copy: "2,4" and "24" are different figures, -5 and 5 degrees different answers, so both
+    passages are answers to look at."""
     from qa.assistant import Assistant
 
-    for name, figure in (("a.txt", "2,4"), ("b.txt", "24")):
-        line = f"Anggaran kerjasama naik menjadi Rp {figure} triliun tahun ini.\n"
-        (corpus_dir / name).write_text(line, encoding="utf-8")
+    for name, figure in zip(("a.txt", "b.txt"), figures):
+        (corpus_dir / name).write_text(line.format(figure) + "\n", encoding="utf-8")
     assistant = Assistant(settings, encoder=fake_encoder, log=lambda m: None)
-    r = assistant.ask("berapa anggaran kerjasama tahun ini?", k=3)
-    assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
-
-
-def test_a_copy_that_changes_a_sign_is_still_shown(corpus_dir, settings, fake_encoder) -> None:
-    """Not a copy: -5 and 5 degrees are different answers, so both passages are shown (section 48)."""
-    from qa.assistant import Assistant
-
-    for name, figure in (("a.txt", "-5"), ("b.txt", "5")):
-        line = f"Suhu ruang arsip kerjasama dijaga pada {figure} derajat sepanjang tahun.\n"
-        (corpus_dir / name).write_text(line, encoding="utf-8")
-    assistant = Assistant(settings, encoder=fake_encoder, log=lambda m: None)
-    r = assistant.ask("berapa suhu ruang arsip kerjasama?", k=3)
+    r = assistant.ask(question, k=3)
     assert {p.source for p in r.passages[:2]} == {"a.txt", "b.txt"}
 
 

@@ -10,10 +10,13 @@ from qa.readers import READERS, Extracted
 from qa.readers._pdfpages import drop_contents
 
 from .documents import (
+    BODY,
+    LEAD,
     column_rows,
     write_across_pdf,
     write_endnoted_pdf,
     write_form_pdf,
+    write_lead_pdf,
     write_noted_pdf,
     write_pdf,
     write_placed_pdf,
@@ -241,21 +244,8 @@ def test_a_paragraph_set_larger_than_the_body_is_one_paragraph(tmp_path: Path) -
     than the body does, and section 42's paragraph space (1.4 times the body's step) split it at every
     line: three paragraphs of half sentences. Between two lines of the same larger type the step is
     measured against the body's scaled to that type; the space below the lead still ends it."""
-    lead = [
-        "Asisten menteri membantu menteri menyiapkan perundingan",
-        "bilateral dengan negara mitra, menyusun bahan rapat, dan",
-        "memantau pelaksanaan perjanjian yang sudah ditandatangani.",
-    ]
-    body = [
-        "Penerjemah tersumpah memeriksa setiap dokumen kontrak sebelum ditandatangani oleh direktur",
-        "dan menyimpan salinannya di arsip kantor selama lima tahun sejak kontrak ditandatangani.",
-        "Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun dan diajukan kepada",
-        "atasan langsung paling lambat tujuh hari sebelumnya melalui bagian kepegawaian kantor.",
-    ]
-    placed = [(30 + 7 * i, line) for i, line in enumerate(lead)]
-    placed += [(58 + 5 * i, line) for i, line in enumerate(body)]
-    e = read_pdf(write_placed_pdf(tmp_path / "pedoman.pdf", placed, sizes=[15] * len(lead)))
-    assert e.text.splitlines() == [" ".join(lead), " ".join(body)]
+    e = read_pdf(write_lead_pdf(tmp_path / "pedoman.pdf"))
+    assert e.text.splitlines() == [" ".join(LEAD), " ".join(BODY)]
 
 
 def test_three_columns_drawn_line_across_line_are_read_column_by_column(tmp_path: Path) -> None:

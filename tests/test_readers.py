@@ -213,6 +213,9 @@ def test_plain_text_is_unchanged(tmp_path: Path) -> None:
     assert doc.locate(5).label == "a.txt"
 
 
+OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # all 8 bytes, as every OLE file (an encrypted .docx)
+
+
 @pytest.mark.parametrize(
     ("name", "make", "reason"),
     [
@@ -222,7 +225,7 @@ def test_plain_text_is_unchanged(tmp_path: Path) -> None:
         ("rusak.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj garbage"), "not a readable PDF"),
         ("rusak.docx", lambda p: p.write_bytes(b"PK\x03\x04 bukan zip"), "not a readable Word document"),
         ("teks.docx", lambda p: p.write_text("ini teks biasa", encoding="utf-8"), "plain text, not a .docx"),
-        ("terkunci.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600)), "password-protected"),
+        ("terkunci.docx", lambda p: p.write_bytes(OLE_HEADER + bytes(600)), "password-protected"),
         ("kosong.html", lambda p: p.write_text("<html><nav>menu</nav></html>"), "no main text"),
         ("kode.md", lambda p: p.write_text("# Judul\n\n```\nkode\n```\n"), "no text outside headings"),
         ("gambar.png", lambda p: p.write_bytes(b"\x89PNG"), "type that cannot be read"),

@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..signatures import OLE, PDF, ZIP
+
 
 def _unpack(cat: str) -> str:
     return f"decompress it first: {cat} FILE > questions.txt (or {cat} FILE | qa batch - -o OUTPUT)"
@@ -19,9 +21,9 @@ def _unpack(cat: str) -> str:
 
 _SAVE_CSV = "open it in its spreadsheet program and save it as CSV (UTF-8), then give that file"
 _SIGNATURES = (
-    (b"PK\x03\x04", "a zip archive (an Excel .xlsx or OpenDocument .ods workbook saved under another name?)",
+    (ZIP, "a zip archive (an Excel .xlsx or OpenDocument .ods workbook saved under another name?)",
      _SAVE_CSV),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (an Excel .xls workbook?)", _SAVE_CSV),
+    (OLE, "an old Office file (an Excel .xls workbook?)", _SAVE_CSV),
     (b"\x1f\x8b", "gzip-compressed", _unpack("zcat")),
     (b"\xfd7zXZ\x00", "xz-compressed", _unpack("xzcat")),
     (b"\x28\xb5\x2f\xfd", "zstd-compressed", _unpack("zstdcat")),
@@ -47,7 +49,7 @@ def binary_kind(head: bytes) -> tuple[str, str] | None:
     way out names the file ``FILE``, for the caller to fill in."""
     if head.startswith(b"BZh") and head[4:10] == _BZIP2_BLOCK:
         return "bzip2-compressed", _unpack("bzcat")
-    if _PDF_HEADER.match(head) or (head.startswith(b"%PDF-") and not _utf8(head)):
+    if _PDF_HEADER.match(head) or (head.startswith(PDF) and not _utf8(head)):
         return _PDF
     for signature, what, hint in _SIGNATURES:
         if head.startswith(signature):

@@ -58,14 +58,12 @@ def load_index(
     client = connect(target)
     collection = current_collection(client, target)
     retried: tuple[type[BaseException], ...] = (*failures(), IndexCorruptError)
-    for attempt in range(REOPEN_ATTEMPTS):
-        if collection is None:
-            raise IndexMissingError(f"no index in {target.display}", "build it with: qa index --store ...")
+    for _ in range(REOPEN_ATTEMPTS - 1):
         try:
             return _open_collection(client, target, collection, expected, documents, warm)
         except retried as exc:
             # a server that does not answer is told at once (reading the alias again would wait as long)
-            if attempt == REOPEN_ATTEMPTS - 1 or (not isinstance(exc, IndexError_) and silent(exc)[0]):
+            if not isinstance(exc, IndexError_) and silent(exc)[0]:
                 raise
             try:
                 now = current_collection(client, target)
@@ -74,15 +72,17 @@ def load_index(
             if now == collection:
                 raise
             collection = now
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    return _open_collection(client, target, collection, expected, documents, warm)  # the last attempt
 
 
 def _open_collection(
-    client: Any, target: StoreTarget, collection: str, expected: dict,
+    client: Any, target: StoreTarget, collection: str | None, expected: dict,
     documents: dict[str, Document] | None, warm: bool,
 ) -> StoredIndex:  # fmt: skip
-    """Open one collection: its manifest checked, loaded, its rows counted, read and checked."""
+    """Open one collection (None: the alias names none): manifest checked, loaded, rows counted, checked."""
     where = target.display
+    if collection is None:
+        raise IndexMissingError(f"no index in {where}", f"build it with: qa index --store {target.spec}")
     description = client.describe_collection(collection, timeout=meta_timeout(target))
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
@@ -213,7 +213,7 @@ def open_index(
         # before connecting: Milvus Lite would create an empty database there (qa info creates nothing);
         # a folder that cannot hold one is told first, as "qa index" would fail on it
         check_folder(target)
-        hint = f"build it with: qa index --store milvus:{target.uri}"
+        hint = f"build it with: qa index --store {target.spec}"
         raise IndexMissingError(f"no index in {target.display}", hint)
     try:
         if not force:
@@ -240,7 +240,7 @@ def open_index(
             f"Milvus ({target.display}): {message}",
             "see the Milvus server's log"
             if target.kind == "server"
-            else "the database may be damaged: build at a new path with qa index --store milvus:NEW.db",
+            else "the database may be damaged: rebuild it at a new path with: qa index --store milvus:NEW.db",
         ) from None
     table = partial(cached_table, settings.index_dir, target, index.manifest, index.chunks, by_id)
     if read_only:

@@ -30,6 +30,9 @@ FORMS = "local, milvus:PATH.db (Milvus Lite) or milvus://HOST:PORT[/NAME] (a Mil
 
 @dataclass(frozen=True)
 class StoreTarget:
+    """Where the index lives, parsed once from ``--store`` / ``QA_STORE``: every Milvus call and every
+    message about the store starts from it, so a spec is checked before anything connects."""
+
     kind: str  # "local", "lite" or "server"
     uri: str = ""  # what pymilvus connects to (no credentials)
     name: str = DEFAULT_NAME  # the alias that points at the current build
@@ -41,6 +44,14 @@ class StoreTarget:
         if self.kind == "lite":
             return f"Milvus Lite {self.uri}"
         return f"Milvus at {self.uri}, alias {self.name}"
+
+    @property
+    def spec(self) -> str:
+        """The ``--store`` value that names this target again: what a hint tells the user to type."""
+        if self.kind == "local":
+            return "local"
+        alias = "" if self.kind == "lite" or self.name == DEFAULT_NAME else f"/{self.name}"
+        return f"milvus:{self.uri}{alias}"
 
 
 def parse_store(spec: str | None) -> StoreTarget:

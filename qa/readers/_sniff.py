@@ -16,11 +16,12 @@ import zipfile
 import zlib
 from pathlib import PurePosixPath
 
+from ..signatures import OLE, PDF, ZIP
+
 _HTML = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A PDF's header opens the file (a damaged one too), or a line of its first 1,024 bytes with objects
 # after it (readers allow junk before it): "%PDF-" in a text's sentence, or in a page's <pre>, is no PDF.
 _PDF_HEADER = re.compile(rb"(?:\A|[\r\n])%PDF-\d\.\d")
@@ -33,11 +34,11 @@ _CONVERT = "open it in LibreOffice or Word and save it as .docx, or export it to
 def kind(raw: bytes) -> tuple[str, str | None, str | None]:
     """(what the bytes are, for people; the suffix that reads them, if one does; a hint otherwise)."""
     head = raw[:1024]
-    if raw.startswith(b"%PDF-") or (_PDF_HEADER.search(head) and _PDF_OBJECT.search(raw)):
+    if raw.startswith(PDF) or (_PDF_HEADER.search(head) and _PDF_OBJECT.search(raw)):
         return "a PDF", ".pdf", None
-    if raw.startswith(b"PK\x03\x04"):
+    if raw.startswith(ZIP):
         return _zipped(raw)
-    if raw.startswith(_OLE):
+    if raw.startswith(OLE):
         return "an old Office file (.doc, .xls, .ppt) or a password-protected one", None, _CONVERT
     if raw.startswith(b"{\\rtf"):
         return "an RTF document", None, _CONVERT
@@ -93,7 +94,7 @@ def mismatch(raw: bytes, name: str) -> tuple[str, str] | None:
             "add text to it or remove it from the corpus",
         )
     what, reads_as, hint = kind(raw)
-    if not what or (suffix == ".docx" and raw.startswith(_OLE)):  # the Word reader names an OLE file
+    if not what or (suffix == ".docx" and raw.startswith(OLE)):  # the Word reader names an OLE file
         return None
     if reads_as == suffix or (suffix in _TEXT_SUFFIXES and reads_as in (".txt", ".html")):
         return None  # the reader's own refusal says what is wrong

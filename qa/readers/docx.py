@@ -1,137 +1,39 @@
 """Word (.docx) via python-docx (MIT): paragraphs in order, headings as the path, tables as sentences.
 
 A heading is recognised by its style ("Heading 1".."Heading 9", "Title") or, for documents whose
-styles are renamed or localised, by the paragraph's outline level; like in Markdown it locates the
-paragraphs under it instead of being a passage. Table rows become sentences naming their columns.
-The text itself is read from the XML (qa/readers/_wordxml.py): content controls, tracked insertions,
-text boxes, nested tables, footnotes, equations, SmartArt diagrams and embedded HTML (``w:altChunk``,
-read by qa/readers/_altchunk.py) are part of the document; headers and footers are not (like a PDF's running
-lines), nor is text formatted as hidden; tracked changes read as accepted (a paragraph whose mark is
-deleted runs on into the next). Any failure on a malformed file is the file's error, named.
+styles are renamed or localised, by the paragraph's outline level (qa/readers/_wordstyles.py); like
+in Markdown it locates the paragraphs under it instead of being a passage. Table rows become sentences
+naming their columns. The text itself is read from the XML (qa/readers/_wordxml.py): content controls,
+tracked insertions, text boxes, nested tables, footnotes, equations, SmartArt diagrams and embedded HTML
+(``w:altChunk``, read by qa/readers/_altchunk.py) are part of the document; headers and footers are not
+(like a PDF's running lines), nor is text formatted as hidden; tracked changes read as accepted (a
+paragraph whose mark is deleted runs on into the next). Any failure on a malformed file is the file's
+error, named.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
 from ..errors import CorpusError
+from ..signatures import OLE
 from . import Extracted
 from . import _wordxml as wordxml
 from ._altchunk import read_chunk
 from ._blocks import Blocks, table_sentences
-from ._numbering import Numbering
 from ._wordfields import contents_paragraphs
+from ._wordstyles import contents_styles, heading_level, numbering, style_levels
 
 # A .docx is a zip: a few kilobytes can inflate to gigabytes of XML that python-docx and lxml would hold
 # in memory (1 MB of zipped blanks took 2 GB and 13 s before lxml gave up). The sizes the zip declares
 # bound what zipfile will inflate, so they are checked first. A 1,000-page report has ~20 MB of XML.
 MAX_XML_BYTES = 128 * 2**20
 MAX_UNPACKED_BYTES = 1024 * 2**20  # pictures included
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an OLE compound file (what .doc and encrypted Office files are)
-_TOC_STYLE = re.compile(r"toc \d", re.IGNORECASE)  # the entries of a table of contents ("TOC 1")
-_HEADING_STYLE = re.compile(r"(?:heading|judul)\s*(\d)", re.IGNORECASE)
-
-
-def _style_level(style) -> int | None:
-    """1-9 for a heading style (or one based on a heading style, or a custom style with an outline
-    level such as "Bab" or "Pasal"), None for others."""
-    seen = 0
-    while style is not None and seen < 20:  # base-style chains are short; a cycle must not hang us
-        name = (style.name or "").strip()
-        if name.lower() == "title":
-            return 1
-        m = _HEADING_STYLE.fullmatch(name)
-        if m:
-            return int(m.group(1))
-        level = _outline_level(style.element.pPr)
-        if level is not None:
-            return level
-        style, seen = style.base_style, seen + 1
-    return None
-
-
-def _outline_level(ppr) -> int | None:
-    """1-9 from a ``w:pPr``'s outline level (9, "body text", and bad values are None)."""
-    outline = ppr.find(_qn("w:outlineLvl")) if ppr is not None else None
-    value = outline.get(_qn("w:val"), "9") if outline is not None else "9"
-    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
-
-
-def style_levels(document) -> dict[str | None, int | None]:
-    """Heading level per paragraph style id, computed once: python-docx resolves a paragraph's style
-    by scanning every style (a 400-paragraph file took 5 s when asked per paragraph)."""
-    from docx.enum.style import WD_STYLE_TYPE
-
-    levels: dict[str | None, int | None] = {}
-    for style in document.styles:
-        if style.type == WD_STYLE_TYPE.PARAGRAPH:
-            levels[style.style_id] = _style_level(style)
-            if style.element.default:
-                levels[None] = levels[style.style_id]
-    return levels
-
-
-def heading_level(p, levels: dict[str | None, int | None]) -> int | None:
-    """1-9 for a heading paragraph ``w:p`` (by style, else by its own outline level), None for body
-    text."""
-    level = levels.get(p.style)
-    if level is not None:
-        return level
-    return _outline_level(p.pPr)
-
-
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return qn(tag)
-
-
-def _all_notes(document) -> dict[tuple[str, str], list]:
-    """("footnotes" | "endnotes", id) -> the note's paragraphs."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml import parse_xml
-
-    found: dict[tuple[str, str], list] = {}
-    for rel in document.part.rels.values():
-        kind = {RT.FOOTNOTES: "footnotes", RT.ENDNOTES: "endnotes"}.get(rel.reltype)
-        if kind and not rel.is_external:
-            for key, paragraphs in wordxml.notes(parse_xml(rel.target_part.blob)).items():
-                found[(kind, key)] = paragraphs
-    return found
-
-
-def numbering(document) -> Numbering:
-    """The document's list definitions, and the paragraph style each list is tied to (a style's own
-    ``w:numPr`` or the nearest one up its chain of base styles: numbered heading styles)."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml import parse_xml
-
-    root = next(
-        (parse_xml(rel.target_part.blob) for rel in document.part.rels.values()
-         if rel.reltype == RT.NUMBERING and not rel.is_external),
-        None,
-    )  # fmt: skip
-    styles: dict[str, object] = {}
-    for style in document.styles:
-        if style.type != WD_STYLE_TYPE.PARAGRAPH:
-            continue
-        base, seen = style, 0
-        while base is not None and seen < 20:  # a cycle of base styles must not hang us
-            ppr = base.element.pPr
-            if ppr is not None and ppr.find(_qn("w:numPr")) is not None:
-                styles[style.style_id] = ppr
-                break
-            base, seen = base.base_style, seen + 1
-    return Numbering(root, styles)
 
 
 def check_sizes(raw: bytes, name: str) -> None:
     """Refuse a zip bomb by the sizes its directory declares (a zip that lies fails its CRC instead)."""
-    import zipfile
-
     try:
         entries = zipfile.ZipFile(io.BytesIO(raw)).infolist()
     except Exception:
@@ -150,7 +52,7 @@ def check_sizes(raw: bytes, name: str) -> None:
 def read(raw: bytes, name: str) -> Extracted:
     import docx
 
-    if raw.startswith(_OLE_MAGIC):  # Word writes a password-protected .docx as an encrypted OLE file
+    if raw.startswith(OLE):  # Word writes a password-protected .docx as an encrypted OLE file
         raise CorpusError(
             f"corpus file {name} is password-protected (or an old .doc renamed to .docx)",
             "put an unprotected copy saved as .docx in the corpus",
@@ -183,11 +85,25 @@ def _strict(raw: bytes) -> bool:
         return False
 
 
+def _all_notes(document) -> dict[tuple[str, str], list]:
+    """("footnotes" | "endnotes", id) -> the note's paragraphs."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
+    found: dict[tuple[str, str], list] = {}
+    for rel in document.part.rels.values():
+        kind = {RT.FOOTNOTES: "footnotes", RT.ENDNOTES: "endnotes"}.get(rel.reltype)
+        if kind and not rel.is_external:
+            for key, paragraphs in wordxml.notes(parse_xml(rel.target_part.blob)).items():
+                found[(kind, key)] = paragraphs
+    return found
+
+
 def _extract(document, name: str) -> Extracted:
     blocks = Blocks()
     path: list[tuple[int, str]] = []
     levels = style_levels(document)
-    contents = {s.style_id for s in document.styles if _TOC_STYLE.fullmatch((s.name or "").strip())}
+    toc_styles = contents_styles(document)  # a table of contents' entries repeat the headings
     notes, noted = _all_notes(document), set()
     numbers = numbering(document).labels(document.element.body)
 
@@ -216,7 +132,7 @@ def _extract(document, name: str) -> Extracted:
                 blocks.add(line, headings=headings)
 
     carried: list[wordxml.Inline] = []  # paragraphs whose mark is a tracked deletion: they run on
-    in_contents = contents_paragraphs(document.element.body)  # a field-built table of contents
+    toc_paragraphs = contents_paragraphs(document.element.body)  # a field-built table of contents
 
     def add_anchored(contents: list[wordxml.Inline], headings: list[str]) -> None:
         for content in contents:  # what paragraphs hold besides their text, after it
@@ -243,7 +159,7 @@ def _extract(document, name: str) -> Extracted:
                 blocks.add(sentence, headings=headings)
             add_notes(refs, headings)
             continue
-        if item in in_contents or item.style in contents:
+        if item in toc_paragraphs or item.style in toc_styles:
             continue  # a table of contents outside a content control: its entries repeat the headings
         content = wordxml.inline(item)
         if wordxml.mark_deleted(item):  # Word joins it to the next paragraph, which keeps its own style;
