@@ -92,3 +92,64 @@ def test_a_waiting_build_names_the_build_it_waits_for_and_ctrl_c_ends_only_the_w
         holder.stdin.write("\n")
         holder.stdin.close()
         holder.wait(timeout=60)
+
+
+@pytest.mark.parametrize("where", ["question", "expected", "offtopic"])
+def test_eval_and_calibrate_refuse_a_json_line_naming_a_field_twice_as_batch_does(
+    settings, tmp_path, where
+) -> None:
+    """``{"question": "a", "question": "b"}``: JSON keeps the last value. Since section 72 ``qa batch``
+    makes such a line an error row; ``qa eval`` and ``qa calibrate`` scored the last question (or the
+    last list of expected phrases) and said nothing. Now refused by line, in the batch's words, before any
+    model or index (one bad line refuses a labelled file, as any other bad line does)."""
+    good = '{"question": "apa tugas asisten menteri?", "expected": ["Tugas utama"]}\n'
+    twice = {
+        "question": '{"question": "apa tugasnya?", "question": "siapa bosnya?", "expected": ["Tugas"]}\n',
+        "expected": '{"question": "apa tugas asisten?", "expected": ["Tugas"], "expected": ["gaji"]}\n',
+        "offtopic": '{"question": "resep rendang?", "question": "harga tiket kereta?"}\n',
+    }[where]
+    name = "question" if where == "offtopic" else where
+    labelled, offtopic = tmp_path / "lab.jsonl", tmp_path / "off.jsonl"
+    labelled.write_text(good + (twice if where != "offtopic" else ""), encoding="utf-8")
+    offtopic.write_text(
+        '{"question": "resep rendang?"}\n' + (twice if where == "offtopic" else ""), encoding="utf-8"
+    )
+    bad = offtopic if where == "offtopic" else labelled
+    refusal = (
+        f"error: {bad}:2: names {name!r} twice in one object (JSON keeps one value, the other is dropped)"
+    )
+    runs = [_qa(settings, "calibrate", str(labelled), "--offtopic", str(offtopic))]
+    runs.append(_qa(settings, "eval", str(labelled), "--offtopic", str(offtopic)))
+    for run in runs:
+        assert run.returncode == 2 and refusal in run.stderr.splitlines(), run.stderr
+        assert "Traceback" not in run.stderr and run.stdout == ""
+    assert not settings.index_dir.exists()  # refused before any index was built
+    out = tmp_path / "answers.jsonl"
+    assert _qa(settings, "batch", str(bad), "-o", str(out)).returncode == 0
+    assert _records(out)[1]["error"] == refusal.removeprefix(f"error: {bad}:").replace("2:", "line 2", 1)
+
+
+def test_eval_dash_says_standard_input_is_for_batch(settings, tmp_path) -> None:
+    """``cat labelled.jsonl | qa eval -``: "-: question file not found", though '-' means standard input
+    to ``qa batch`` beside it. Now said as what it is, with the way out; a file named '-' is still read."""
+    run = _qa(settings, "eval", "-")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines() == [
+        "error: -: qa eval and qa calibrate read labelled questions from a file, not from standard input "
+        "('-' is for qa batch)",
+        "hint: save them to a file first (cat > labelled.jsonl), then name that file",
+    ]
+    (tmp_path / "-").write_text('{"question": "apa tugas asisten menteri?", "expected": ["Tugas utama"]}\n')
+    assert _qa(settings, "eval", "-", cwd=tmp_path).returncode == 0
+
+
+def test_a_labelled_line_that_is_no_object_is_named_in_json_words(settings, tmp_path) -> None:
+    """``[...]`` or ``"..."`` as a line of a labelled file: "expected a JSON object with a "question"", what
+    the line was not said; ``qa batch`` names it in JSON's words (section 72), and so does eval now."""
+    labelled = tmp_path / "lab.jsonl"
+    labelled.write_text(
+        '{"question": "apa tugas asisten menteri?", "expected": ["Tugas"]}\n["apa gajinya?"]\n'
+    )
+    run = _qa(settings, "eval", str(labelled))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert f'error: {labelled}:2: expected a JSON object with a "question", got a JSON array' in run.stderr
