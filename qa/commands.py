@@ -80,6 +80,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
+    from .batch.report import file_state, format_interrupted
     from .batch.survey import MAX_INPUT_COLUMNS, input_columns
     from .config import in_corpus
     from .errors import InputError
@@ -120,21 +121,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
     def answer(questions: list[str]) -> list[dict]:
         return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k)]
 
-    summary = run_batch(
-        records,
-        answer,
-        args.output,
-        resume=args.resume,
-        force=args.force,
-        chunk_size=args.chunk_size,
-        total=count_questions(args.input),
-        columns=columns,
-        k=args.k,
-        source=args.input,
-        prepare=prepare,
-        corpus_key=lambda: corpus_key(loaded[0].index.manifest),
-        warn=warn,
-    )
+    total, before = count_questions(args.input), file_state(args.output)
+    try:
+        summary = run_batch(
+            records,
+            answer,
+            args.output,
+            resume=args.resume,
+            force=args.force,
+            chunk_size=args.chunk_size,
+            total=total,
+            columns=columns,
+            k=args.k,
+            source=args.input,
+            prepare=prepare,
+            corpus_key=lambda: corpus_key(loaded[0].index.manifest),
+            warn=warn,
+        )
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C; SIGTERM / SIGHUP unwind as SystemExit (termination)
+        print(for_terminal(format_interrupted(args.output, before, total)), file=sys.stderr)
+        raise
     print(for_terminal(format_summary(summary)), file=sys.stderr)
     return 0
 

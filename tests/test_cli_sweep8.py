@@ -143,6 +143,124 @@ def test_eval_dash_says_standard_input_is_for_batch(settings, tmp_path) -> None:
     assert _qa(settings, "eval", "-", cwd=tmp_path).returncode == 0
 
 
+def _batch(tmp_path: Path, out: Path, *extra: str, slow: str) -> subprocess.Popen:
+    src = tmp_path / "q.txt"
+    if not src.exists():
+        src.write_text("".join(f"apa tugas asisten nomor {i}?\n" for i in range(200)), encoding="utf-8")
+    env = {**qa_env(CORPUS, tmp_path / "index"), "QA_TEST_SLOW_CHUNK": slow}
+    return subprocess.Popen(
+        [*qa_command(real=False), "batch", str(src), "-o", str(out), "--chunk-size", "8", *extra],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=as_from_a_terminal,
+    )
+
+
+def _wait_until(proc: subprocess.Popen, ready, what: str) -> None:  # noqa: ANN001 - a predicate
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
+        if ready():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the batch ended (rc={proc.poll()}) or stalled before {what}")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_batch_says_what_it_kept_and_how_to_go_on(tmp_path, signum) -> None:
+    """Ctrl-C (or SIGTERM) mid-batch printed "interrupted", nothing more: whether the answers so far were
+    lost, and that ``--resume`` goes on (a rerun without it is refused: the output exists), left to guess.
+    Now it says how many answers the output holds (read from the file: a signal between a chunk's write and
+    its tally made a count kept in memory one chunk short), of how many, and the command that goes on."""
+    out = tmp_path / "answers.jsonl"
+    proc = _batch(tmp_path, out, slow="0.1")
+    _wait_until(proc, lambda: out.exists() and out.read_bytes().count(b"\n") >= 16, "16 records")
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode in (130, -signal.SIGTERM) and "Traceback" not in err, err
+    kept = len(_records(out))
+    said = f"{out} keeps the answers to {kept} of 200 questions; run the same command with --resume to answer"
+    said += " the rest"
+    assert said in err.splitlines(), err
+    resumed = _batch(tmp_path, out, "--resume", slow="0")
+    assert resumed.wait(timeout=120) == 0
+    assert [r["line"] for r in _records(out)] == list(range(1, 201))
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["force-over-a-file", "new-file"])
+def test_a_batch_interrupted_before_its_first_answers_says_nothing_was_written(tmp_path, existing) -> None:
+    """Interrupted before its first chunk, a run writes nothing (an old file under ``--force`` stays as it
+    was); saying "--resume" there would send the user onto the old answers, so it says what holds."""
+    out = tmp_path / "answers.jsonl"
+    if existing:
+        out.write_text('{"kept": "the old answers"}\n', encoding="utf-8")
+    proc = _batch(tmp_path, out, "--force", slow="60")
+    lock = out.with_name(f".{out.name}.qa-lock")
+    _wait_until(proc, lock.exists, "taking its output's lock")
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    if existing:
+        assert f"no answer was written in this run ({out} is as it was)" in err.splitlines(), err
+        assert out.read_text(encoding="utf-8") == '{"kept": "the old answers"}\n'
+    else:
+        assert f"no answer was written ({out} was not created)" in err.splitlines(), err
+        assert not out.exists()
+    assert "--resume" not in err
+
+
+@pytest.mark.slow
+def test_a_real_batch_interrupted_then_resumed_answers_every_question_once(real_index_dir, tmp_path) -> None:
+    """The real model and index: Ctrl-C mid-run, the message names what the file holds, and the command it
+    gives (the same one with --resume) completes it: the same records as an uninterrupted run."""
+    questions = [
+        f"{q} (versi {i})"
+        for i in range(60)
+        for q in (
+            "apa tugas utama asisten menteri kerjasama luar negeri?",
+            "what does the minister's assistant do?",
+            "gmn sih bedanya asisten menteri sama diplomat?",
+        )
+    ]
+    src, out, whole = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl", tmp_path / "utuh.jsonl"
+    src.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    env = qa_env(CORPUS, real_index_dir)
+    command = [*qa_command(real=True), "batch", str(src), "-o", str(out), "--chunk-size", "4"]
+    proc = subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=as_from_a_terminal,
+    )
+    _wait_until(proc, lambda: out.exists() and out.read_bytes().count(b"\n") >= 8, "8 records")
+    proc.send_signal(signal.SIGINT)
+    stdout, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130 and stdout == "", err
+    kept = len(_records(out))
+    assert kept < len(questions), "the run ended before the interrupt: nothing was tried"
+    said = (
+        f"{out} keeps the answers to {kept} of {len(questions)} questions; run the same command with --resume"
+    )
+    assert any(line.startswith(said) for line in err.splitlines()), err
+    assert (
+        subprocess.run([*command, "--resume"], env=env, cwd=ROOT, capture_output=True, timeout=300).returncode
+        == 0
+    )
+    full = subprocess.run(
+        [*command[:-4], "-o", str(whole)], env=env, cwd=ROOT, capture_output=True, timeout=300
+    )
+    assert full.returncode == 0
+    assert [r["id"] for r in _records(out)] == [r["id"] for r in _records(whole)]
+    assert [r["answer"] for r in _records(out)] == [r["answer"] for r in _records(whole)]
+    assert DOC in out.read_text(encoding="utf-8")
+
+
 def test_a_labelled_line_that_is_no_object_is_named_in_json_words(settings, tmp_path) -> None:
     """``[...]`` or ``"..."`` as a line of a labelled file: "expected a JSON object with a "question"", what
     the line was not said; ``qa batch`` names it in JSON's words (section 72), and so does eval now."""

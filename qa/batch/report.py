@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,36 @@ def format_summary(s: BatchSummary) -> str:
         parts.append(f"{s.skipped} already done")
     outputs = ", ".join(str(p) for p in (s.output, *s.also))
     return f"{s.total} question{'s' * (s.total != 1)}: {', '.join(parts)} → {outputs}"
+
+
+def file_state(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file changed (inode, size, modification time), None when it is not there."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def format_interrupted(output: Path, before: tuple[int, int, int] | None, total: int | None) -> str:
+    """What an interrupted run (Ctrl-C, SIGTERM) kept and how to go on, said before "interrupted": it
+    said only that, and a user stopping a long run did not know whether the answers so far were lost,
+    nor that ``--resume`` goes on (a rerun without it is refused: the output exists). Read from the
+    output as the run left it (``before``: :func:`file_state` at the start), not from counts the signal
+    may have cut between a chunk's write and its tally."""
+    from .destination import records_in
+
+    if file_state(output) == before:
+        if before is None:
+            return f"no answer was written ({output} was not created)"
+        return f"no answer was written in this run ({output} is as it was)"
+    kept = records_in(output)
+    if kept is None:
+        held = "the answers written so far"
+    else:
+        of = f" of {total:,}" if total is not None and total >= kept else ""
+        held = f"the answers to {kept:,}{of} question{'s' * (kept != 1 or bool(of))}"
+    return f"{output} keeps {held}; run the same command with --resume to answer the rest"
 
 
 def progress_bar(progress: bool | None, total: int | None):  # noqa: ANN201 - tqdm or None
