@@ -235,6 +235,18 @@ def test_a_batch_interrupted_before_its_first_answers_says_nothing_was_written(t
     assert "--resume" not in err
 
 
+def test_a_missing_relative_corpus_names_the_folder_it_was_looked_for_in(settings, tmp_path) -> None:
+    """``qa ask`` from another folder: "corpus folder corpus does not exist", and which folder that
+    "corpus" was looked for in was not said. Now it is; an absolute path is named as it was."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = _qa(settings, "ask", "apa tugas asisten menteri?", cwd=elsewhere, QA_CORPUS="")
+    assert run.returncode == 3 and "Traceback" not in run.stderr
+    assert f"error: corpus folder corpus does not exist in {elsewhere} (the current folder)" in run.stderr
+    run = _qa(settings, "ask", "apa tugas asisten menteri?", QA_CORPUS=str(tmp_path / "nope"))
+    assert run.returncode == 3 and f"error: corpus folder {tmp_path / 'nope'} does not exist\n" in run.stderr
+
+
 @pytest.mark.parametrize(
     ("var", "value", "said"),
     [
