@@ -183,8 +183,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     assistant = open_assistant(args)
     result = calibrate(assistant, labelled, offtopic)
     path = save_threshold(result, assistant)
+    # said before the report: a report that cannot be written (a full disk) exits 6, and the threshold,
+    # saved and in use, went unmentioned
+    print(for_terminal(f"threshold {result['threshold']} saved to {path}"), file=sys.stderr)
     emit_json(result)
-    print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
     return 0
 
 

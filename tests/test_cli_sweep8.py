@@ -272,6 +272,22 @@ def test_a_bad_setting_from_the_environment_names_its_variable(settings, var, va
     assert run.returncode == 0, run.stderr
 
 
+def test_calibrate_says_its_threshold_was_saved_when_its_report_cannot_be_written(settings, tmp_path) -> None:
+    """``qa calibrate … > /dev/full``: the threshold was saved and in use, then "cannot write to standard
+    output", exit 6, and the line saying it was saved never came. It comes first now."""
+    labelled, offtopic = tmp_path / "lab.jsonl", tmp_path / "off.jsonl"
+    labelled.write_text(
+        '{"question": "apa tugas asisten menteri?", "expected": ["Tugas utama"]}\n'
+        '{"question": "apa bedanya dengan diplomat?", "expected": ["Diplomat"]}\n'
+    )
+    offtopic.write_text('{"question": "resep rendang padang?"}\n{"question": "harga tiket kereta?"}\n')
+    with open("/dev/full", "w") as full:
+        run = _qa(settings, "calibrate", str(labelled), "--offtopic", str(offtopic), stdout=full)
+    saved = settings.index_dir / "calibration.json"
+    assert run.returncode == 6 and saved.exists(), run.stderr
+    assert f"saved to {saved}" in run.stderr and "cannot write to standard output" in run.stderr
+
+
 @pytest.mark.slow
 def test_a_real_batch_interrupted_then_resumed_answers_every_question_once(real_index_dir, tmp_path) -> None:
     """The real model and index: Ctrl-C mid-run, the message names what the file holds, and the command it
