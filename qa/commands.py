@@ -142,6 +142,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(for_terminal(format_interrupted(args.output, before, total)), file=sys.stderr)
         raise
     print(for_terminal(format_summary(summary)), file=sys.stderr)
+    if summary.first_error:  # "5 errors" alone sent the user into the file to learn why (a Latin-1 line?)
+        first = f"first error: {summary.first_error}; each error row of {summary.output} says why"
+        print(for_terminal(first), file=sys.stderr)
     return 0
 
 

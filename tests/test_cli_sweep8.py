@@ -347,3 +347,20 @@ def test_a_labelled_line_that_is_no_object_is_named_in_json_words(settings, tmp_
     run = _qa(settings, "eval", str(labelled))
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert f'error: {labelled}:2: expected a JSON object with a "question", got a JSON array' in run.stderr
+
+
+def test_a_batch_with_error_rows_says_the_first_one_on_the_terminal(settings, tmp_path) -> None:
+    """A Windows-1252 line (Word's curly quote) and a 3,000-character paste among good questions: the
+    summary said "2 errors", and why only inside the output file. The first error row's words follow it."""
+    src = tmp_path / "soal.txt"
+    src.write_bytes(b"apa tugas asisten menteri?\napa itu \x93protokol\x94?\n" + b"apa " * 750 + b"\n")
+    out = tmp_path / "jawaban.csv"
+    run = _qa(settings, "batch", str(src), "-o", str(out))
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    lines = run.stderr.splitlines()
+    assert lines[-2].startswith("3 questions: ") and lines[-2].endswith(f", 2 errors → {out}"), run.stderr
+    assert lines[-1].startswith("first error: line 2 is not valid UTF-8 (invalid start byte at byte 8)")
+    assert lines[-1].endswith(f"; each error row of {out} says why")
+    (tmp_path / "bersih.txt").write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    clean = _qa(settings, "batch", str(tmp_path / "bersih.txt"), "-o", str(tmp_path / "bersih.jsonl"))
+    assert clean.returncode == 0 and "first error" not in clean.stderr, clean.stderr

@@ -19,6 +19,7 @@ class BatchSummary:
     skipped: int
     output: Path
     also: tuple[Path, ...] = ()  # further outputs written in the same run
+    first_error: str | None = None  # what the first error row says, for a terminal that sees only counts
 
 
 def format_summary(s: BatchSummary) -> str:
