@@ -9,8 +9,9 @@ is ``qa.cli.main``, which imports this module only once it can catch a Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
@@ -167,7 +168,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             ("content_free", args.content_free),
         )
     }
-    report = evaluate(open_assistant(args), labelled, k=args.k, worst=args.worst, **others)
+    assistant = open_assistant(args)
+    with _progress("qa eval", len(labelled) + sum(len(items) for items in others.values() if items)) as asked:
+        report = evaluate(assistant, labelled, k=args.k, worst=args.worst, asked=asked, **others)
     if args.json:
         emit_json(report)
     else:
@@ -184,13 +187,28 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     offtopic = read_jsonl(args.offtopic, need_expected=False)
     check_disjoint(labelled, offtopic)
     assistant = open_assistant(args)
-    result = calibrate(assistant, labelled, offtopic)
+    with _progress("qa calibrate", len(labelled) + len(offtopic)) as asked:
+        result = calibrate(assistant, labelled, offtopic, asked=asked)
     path = save_threshold(result, assistant)
     # said before the report: a report that cannot be written (a full disk) exits 6, and the threshold,
     # saved and in use, went unmentioned
     print(for_terminal(f"threshold {result['threshold']} saved to {path}"), file=sys.stderr)
     emit_json(result)
     return 0
+
+
+@contextlib.contextmanager
+def _progress(desc: str, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal (as ``qa batch`` and ``qa index`` draw): ``qa eval``
+    and ``qa calibrate`` asked a set of thousands one by one for minutes without a sign of life."""
+    from .batch.report import progress_bar
+
+    bar = progress_bar(None, total, desc=desc)
+    try:
+        yield (lambda: bar.update()) if bar is not None else (lambda: None)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

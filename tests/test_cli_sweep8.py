@@ -364,3 +364,56 @@ def test_a_batch_with_error_rows_says_the_first_one_on_the_terminal(settings, tm
     (tmp_path / "bersih.txt").write_text("apa tugas asisten menteri?\n", encoding="utf-8")
     clean = _qa(settings, "batch", str(tmp_path / "bersih.txt"), "-o", str(tmp_path / "bersih.jsonl"))
     assert clean.returncode == 0 and "first error" not in clean.stderr, clean.stderr
+
+
+def _on_a_terminal(settings, *args: str) -> tuple[int, str, str]:  # noqa: ANN001
+    """``qa ARGS`` with standard error a terminal of 120 columns (a pty), standard output a pipe."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    parent, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = qa_env(settings.corpus_dir, settings.index_dir)
+    proc = subprocess.Popen([*qa_command(real=False), *args], stdout=subprocess.PIPE, stderr=child, env=env,
+                            cwd=ROOT, text=True)  # fmt: skip
+    os.close(child)
+    shown = b""
+    try:
+        while True:
+            if select.select([parent], [], [], 60)[0]:
+                try:
+                    chunk = os.read(parent, 65536)
+                except OSError:  # EIO: the terminal's last writer has gone
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            elif proc.poll() is not None:
+                break
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        os.close(parent)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, out, shown.decode("utf-8", "replace")
+
+
+def test_eval_and_calibrate_draw_a_progress_bar_on_a_terminal(settings, tmp_path) -> None:
+    """``qa batch`` and ``qa index`` draw a progress bar on a terminal; ``qa eval`` and ``qa calibrate``
+    asked their questions one by one in silence (a set of thousands: minutes without a sign of life).
+    They draw one now, on standard error only: the report on standard output is unchanged."""
+    labelled, offtopic = tmp_path / "lab.jsonl", tmp_path / "off.jsonl"
+    labelled.write_text('{"question": "apa tugas asisten menteri?", "expected": ["Tugas utama"]}\n'
+                        '{"question": "bedanya dengan diplomat?", "expected": ["Diplomat"]}\n')  # fmt: skip
+    offtopic.write_text('{"question": "resep rendang padang?"}\n{"question": "harga tiket kereta?"}\n')
+    rc, out, shown = _on_a_terminal(settings, "eval", str(labelled), "--offtopic", str(offtopic), "--json")
+    assert rc == 0 and "qa eval: 100%" in shown and "4/4" in shown, shown
+    assert json.loads(out)["questions"] == 2 and "qa eval" not in out
+    rc, out, shown = _on_a_terminal(settings, "calibrate", str(labelled), "--offtopic", str(offtopic))
+    assert rc in (0, 2) and "qa calibrate: 100%" in shown and "4/4" in shown, shown
+    piped = _qa(settings, "eval", str(labelled))  # not a terminal: no bar in a log file
+    assert piped.returncode == 0 and "qa eval" not in piped.stderr and "%|" not in piped.stderr

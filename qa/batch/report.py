@@ -61,7 +61,7 @@ def format_interrupted(output: Path, before: tuple[int, int, int] | None, total:
     return f"{output} keeps {held}; run the same command with --resume to answer the rest"
 
 
-def progress_bar(progress: bool | None, total: int | None):  # noqa: ANN201 - tqdm or None
+def progress_bar(progress: bool | None, total: int | None, desc: str = "qa batch"):  # noqa: ANN201 - tqdm or None
     """A tqdm bar on stderr when ``progress`` (None: when stderr is a terminal), else None."""
     if progress is None:
         progress = bool(getattr(sys.stderr, "isatty", lambda: False)())
@@ -69,4 +69,4 @@ def progress_bar(progress: bool | None, total: int | None):  # noqa: ANN201 - tq
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="qa batch", unit="q", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit="q", file=sys.stderr, dynamic_ncols=True)
