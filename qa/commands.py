@@ -144,7 +144,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise
     print(for_terminal(format_summary(summary)), file=sys.stderr)
     if summary.first_error:  # "5 errors" alone sent the user into the file to learn why (a Latin-1 line?)
-        first = f"first error: {summary.first_error}; each error row of {summary.output} says why"
+        said = summary.first_error if len(summary.first_error) <= 300 else summary.first_error[:300] + "…"
+        first = f"first error: {said}; each error row of {summary.output} says why"  # a 1 MB field name: cut
         print(for_terminal(first), file=sys.stderr)
     return 0
 

@@ -361,6 +361,11 @@ def test_a_batch_with_error_rows_says_the_first_one_on_the_terminal(settings, tm
     assert lines[-2].startswith("3 questions: ") and lines[-2].endswith(f", 2 errors → {out}"), run.stderr
     assert lines[-1].startswith("first error: line 2 is not valid UTF-8 (invalid start byte at byte 8)")
     assert lines[-1].endswith(f"; each error row of {out} says why")
+    named = tmp_path / "nama.jsonl"  # an error row quoting a field name of 5,000 characters: cut here
+    long = "x" * 5000
+    named.write_text(f'{{"question": "apa tugas?", "{long}": 1, "{long}": 2}}\n', encoding="utf-8")
+    said = _qa(settings, "batch", str(named), "-o", str(tmp_path / "nama.out.jsonl")).stderr.splitlines()[-1]
+    assert said.startswith("first error: line 1 names 'xxx") and 300 < len(said) < 500 and "…; each" in said
     (tmp_path / "bersih.txt").write_text("apa tugas asisten menteri?\n", encoding="utf-8")
     clean = _qa(settings, "batch", str(tmp_path / "bersih.txt"), "-o", str(tmp_path / "bersih.jsonl"))
     assert clean.returncode == 0 and "first error" not in clean.stderr, clean.stderr
