@@ -39,11 +39,12 @@ def unwritable(index_dir: Path, exc: OSError) -> IndexError_:
 
 @contextlib.contextmanager
 def build_lock(
-    index_dir: Path, wait: bool = True, waiting: Callable[[], None] | None = None
+    index_dir: Path, wait: bool = True, waiting: Callable[[int | None], None] | None = None
 ) -> Iterator[None]:
     """Hold an exclusive lock on the index folder while building, so two builds never interleave.
-    ``waiting`` is called once when another process holds it and we are about to wait (a build of a big
-    corpus takes minutes: a command silent all that time looks hung).
+    ``waiting`` is called once when another process holds it and we are about to wait, with that process's
+    id when the system names it (a build of a big corpus takes minutes: a command silent all that time
+    looks hung, and one that says only "waiting" leaves the user to hunt for what it waits on).
 
     The lock is on the folder itself, not on a file in it: a lock file deleted during a build (by a user
     tidying up) let the next build create a new one and lock that, beside the running build. Where a
@@ -54,11 +55,11 @@ def build_lock(
     made: list[Path] = []  # the folders of index_dir's path this lock created (a first build's)
     try:
         fd = _take_lock(index_dir, made, wait=False)
-    except _Held:
+    except _Held as busy:
         if not wait:
             raise
         if waiting is not None:
-            waiting()
+            waiting(busy.pid)
         fd = _take_lock(index_dir, made, wait=True)
     try:
         yield
@@ -128,7 +129,7 @@ def _hold(index_dir: Path, target: Path, flags: int, wait: bool, made: list[Path
     try:
         return locking.hold(target, open_fd, wait=wait, attempts=_LOCK_ATTEMPTS)
     except LockBusy:
-        raise _Held(f"another process is building the index in {index_dir}") from None
+        raise _Held(f"another process is building the index in {index_dir}", locking.holder(target)) from None
     except LockRaced:
         replaced = f"the index folder {index_dir} kept being replaced while it was locked"
         raise IndexLockedError(replaced) from None
@@ -137,7 +138,11 @@ def _hold(index_dir: Path, target: Path, flags: int, wait: bool, made: list[Path
 
 
 class _Held(IndexLockedError):
-    """Busy, as opposed to replaced under every attempt."""
+    """Busy, as opposed to replaced under every attempt; ``pid``: the holder, when the system says."""
+
+    def __init__(self, message: str, pid: int | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid
 
 
 def _no_locks(index_dir: Path, exc: OSError) -> IndexError_:

@@ -21,7 +21,13 @@ EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
 def _common() -> argparse.ArgumentParser:
     """Options every subcommand accepts, so one installation serves several corpora."""
     p = argparse.ArgumentParser(add_help=False)
-    g = p.add_argument_group("corpus and index")
+    g = p.add_argument_group(
+        "corpus and index",
+        # QA_INDEX= (an env file's blank line, "$BASE" unset) is the default folder, where --index "" is
+        # refused: said here, so a user who meant to clear a setting knows it fell back to the default
+        "Each option may be set by its QA_* variable instead; an option wins over its variable, and a "
+        "variable set to nothing (QA_INDEX=) counts as unset: the default applies.",
+    )
     g.add_argument(
         "--corpus",
         metavar="DIR",

@@ -9,8 +9,9 @@ is ``qa.cli.main``, which imports this module only once it can catch a Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
@@ -80,6 +81,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
+    from .batch.report import file_state, format_interrupted
     from .batch.survey import MAX_INPUT_COLUMNS, input_columns
     from .config import in_corpus
     from .errors import InputError
@@ -120,22 +122,31 @@ def cmd_batch(args: argparse.Namespace) -> int:
     def answer(questions: list[str]) -> list[dict]:
         return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k)]
 
-    summary = run_batch(
-        records,
-        answer,
-        args.output,
-        resume=args.resume,
-        force=args.force,
-        chunk_size=args.chunk_size,
-        total=count_questions(args.input),
-        columns=columns,
-        k=args.k,
-        source=args.input,
-        prepare=prepare,
-        corpus_key=lambda: corpus_key(loaded[0].index.manifest),
-        warn=warn,
-    )
+    total, before = count_questions(args.input), file_state(args.output)
+    try:
+        summary = run_batch(
+            records,
+            answer,
+            args.output,
+            resume=args.resume,
+            force=args.force,
+            chunk_size=args.chunk_size,
+            total=total,
+            columns=columns,
+            k=args.k,
+            source=args.input,
+            prepare=prepare,
+            corpus_key=lambda: corpus_key(loaded[0].index.manifest),
+            warn=warn,
+        )
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C; SIGTERM / SIGHUP unwind as SystemExit (termination)
+        print(for_terminal(format_interrupted(args.output, before, total)), file=sys.stderr)
+        raise
     print(for_terminal(format_summary(summary)), file=sys.stderr)
+    if summary.first_error:  # "5 errors" alone sent the user into the file to learn why (a Latin-1 line?)
+        said = summary.first_error if len(summary.first_error) <= 300 else summary.first_error[:300] + "…"
+        first = f"first error: {said}; each error row of {summary.output} says why"  # a 1 MB field name: cut
+        print(for_terminal(first), file=sys.stderr)
     return 0
 
 
@@ -158,7 +169,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             ("content_free", args.content_free),
         )
     }
-    report = evaluate(open_assistant(args), labelled, k=args.k, worst=args.worst, **others)
+    assistant = open_assistant(args)
+    with _progress("qa eval", len(labelled) + sum(len(items) for items in others.values() if items)) as asked:
+        report = evaluate(assistant, labelled, k=args.k, worst=args.worst, asked=asked, **others)
     if args.json:
         emit_json(report)
     else:
@@ -175,11 +188,28 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     offtopic = read_jsonl(args.offtopic, need_expected=False)
     check_disjoint(labelled, offtopic)
     assistant = open_assistant(args)
-    result = calibrate(assistant, labelled, offtopic)
+    with _progress("qa calibrate", len(labelled) + len(offtopic)) as asked:
+        result = calibrate(assistant, labelled, offtopic, asked=asked)
     path = save_threshold(result, assistant)
+    # said before the report: a report that cannot be written (a full disk) exits 6, and the threshold,
+    # saved and in use, went unmentioned
+    print(for_terminal(f"threshold {result['threshold']} saved to {path}"), file=sys.stderr)
     emit_json(result)
-    print(f"threshold {result['threshold']} saved to {path}", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _progress(desc: str, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal (as ``qa batch`` and ``qa index`` draw): ``qa eval``
+    and ``qa calibrate`` asked a set of thousands one by one for minutes without a sign of life."""
+    from .batch.report import progress_bar
+
+    bar = progress_bar(None, total, desc=desc)
+    try:
+        yield (lambda: bar.update()) if bar is not None else (lambda: None)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -82,10 +82,32 @@ class Settings:
                 values[name] = Path(raw)
             else:
                 values[name] = raw
+        for name in ("encoder", "store", "window"):  # a bad value from the environment: say which variable
+            if name in values and overrides.get(name) is None:
+                _check_from_env(name, values[name])
         for name, value in overrides.items():
             if value is not None:
                 values[name] = Path(value) if name in ("corpus_dir", "index_dir") else value
         return cls(**values)
+
+
+def _check_from_env(name: str, value: Any) -> None:
+    """Refuse a bad encoder, store or window set by its variable, naming it: "unknown encoder 'onnx'"
+    sent a user who never typed "onnx" (an env file, a shell profile) looking for it on the command line."""
+    from .errors import InputError
+    from .milvus.target import parse_store
+
+    var = ENV[name]
+    try:
+        if name == "encoder" and value not in ENCODERS:
+            raise InputError(f"unknown encoder {value!r}", f"choose one of: {', '.join(ENCODERS)}")
+        if name == "store":
+            parse_store(value)
+        if name == "window" and not 0 <= value <= 10:
+            raise InputError(f"window must be between 0 and 10, got {value}", "a whole number from 0 to 10")
+    except InputError as exc:
+        hint = f"{exc.hint}; or unset {var}" if exc.hint else f"set {var} right, or unset it"
+        raise InputError(f"{exc.message} (set by {var})", hint) from None
 
 
 def in_corpus(corpus_dir: Path, path: Path) -> bool:

@@ -21,7 +21,7 @@ from .about import ABOUT_FILE
 from .corpusfiles import visible_files
 from .errors import CorpusError
 from .normalize import normalize_sections, normalize_text
-from .paths import refusal
+from .paths import in_working_folder, refusal
 from .readers import SUFFIXES, Location, Section, reader_for
 
 # Files in the corpus folder that describe it rather than being documents (the corpus description of
@@ -59,7 +59,7 @@ def find_documents(corpus_dir: Path) -> list[Path]:
         raise CorpusError(f"corpus folder {corpus_dir} cannot be used: {refused}", hint)
     if not corpus_dir.exists():
         raise CorpusError(
-            f"corpus folder {corpus_dir} does not exist",
+            f"corpus folder {corpus_dir} does not exist{in_working_folder(corpus_dir)}",
             f"create it and put documents ({_supported()}) in it, or point --corpus / QA_CORPUS elsewhere",
         )
     if not corpus_dir.is_dir():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
@@ -71,12 +72,15 @@ def auroc(positives: list[float], negatives: list[float]) -> float | None:
     return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
 
 
-def _timed_ask(assistant: Assistant, question: str, k: int, latencies: list[float]) -> Result:
+def _timed_ask(
+    assistant: Assistant, question: str, k: int, latencies: list[float], asked: Callable[[], None]
+) -> Result:
     t = time.perf_counter()
     try:
         return assistant.ask(question, k=k)
     finally:
         latencies.append(time.perf_counter() - t)
+        asked()  # outside the timing: a progress bar's drawing is no part of a question's latency
 
 
 def _case(item: Labelled, result: Result, **extra: Any) -> dict[str, Any]:
@@ -97,14 +101,16 @@ def evaluate(
     unanswerable: list[Labelled] | None = None,
     content_free: list[Labelled] | None = None,
     worst: int = 5,
+    asked: Callable[[], None] = lambda: None,
 ) -> dict:
-    """All figures of one run; questions are asked one by one so latency is per question."""
+    """All figures of one run; questions are asked one by one so latency is per question. ``asked`` is
+    called after each (the CLI's progress bar: a set of thousands took minutes in silence)."""
     if labelled:  # one untimed question first: latency is that of a warm assistant (lazy loads done)
         assistant.ask(labelled[0].question, k=k)
     latencies: list[float] = []
     answerable: list[dict[str, Any]] = []
     for item in labelled:
-        result = _timed_ask(assistant, item.question, k, latencies)
+        result = _timed_ask(assistant, item.question, k, latencies, asked)
         rank = first_hit(result, item.expected)
         answerable.append(
             _case(
@@ -119,13 +125,15 @@ def evaluate(
     negatives: dict[str, list[dict[str, Any]]] = {}
     for kind, items in zip(KINDS, (offtopic, unanswerable)):
         if items:
-            negatives[kind] = [_case(i, _timed_ask(assistant, i.question, k, latencies)) for i in items]
+            negatives[kind] = [
+                _case(i, _timed_ask(assistant, i.question, k, latencies, asked)) for i in items
+            ]
     refused: list[dict[str, Any]] | None = None
     if content_free:
         refused = []
         for item in content_free:
             try:
-                result = _timed_ask(assistant, item.question, k, latencies)
+                result = _timed_ask(assistant, item.question, k, latencies, asked)
             except InputError:  # the empty-question hint: not answered
                 refused.append({"question": item.question, "abstained": True, "refused": True})
                 continue
@@ -145,7 +153,12 @@ def check_disjoint(labelled: list[Labelled], offtopic: list[Labelled]) -> None:
         )
 
 
-def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Labelled]) -> dict:
+def calibrate(
+    assistant: Assistant,
+    labelled: list[Labelled],
+    offtopic: list[Labelled],
+    asked: Callable[[], None] = lambda: None,
+) -> dict:
     """The threshold maximising balanced accuracy of answer (labelled) vs abstain (off-topic).
 
     Refused (InputError) when a question is in both sets (the same file twice, say) or when no
@@ -153,8 +166,13 @@ def calibrate(assistant: Assistant, labelled: list[Labelled], offtopic: list[Lab
     arbitrary, and saving it would silently change every later answer.
     """
     check_disjoint(labelled, offtopic)
-    on = [assistant.ask(i.question).confidence for i in labelled]
-    off = [assistant.ask(i.question).confidence for i in offtopic]
+    def confidence(item: Labelled) -> float:
+        value = assistant.ask(item.question).confidence
+        asked()
+        return value
+
+    on = [confidence(i) for i in labelled]
+    off = [confidence(i) for i in offtopic]
     candidates = sorted(set(on + off))
     cuts = [0.0] + [(a + b) / 2 for a, b in zip(candidates, candidates[1:])] + [1.0]
 

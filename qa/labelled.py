@@ -4,7 +4,9 @@ Unlike a batch file, one bad line refuses the whole file (a metric over a silent
 be wrong), but always as an :class:`~qa.errors.InputError` naming the line, never a traceback: a UTF-8
 byte-order mark or UTF-16 (Excel's "Unicode text") is decoded, lines end at ``\\n``, ``\\r\\n`` or ``\\r``
 only (a raw U+2028 is legal inside a JSON string), JSON nested too deeply, a lone surrogate escape
-(which no report could print) and an empty question are refused by line. The file is read as a batch
+(which no report could print), a name given twice (JSON keeps one value: a question or its expected
+phrases dropped unsaid; ``qa.batch.jsonvalues``, as a batch refuses it) and an empty question are refused
+by line. The file is read as a batch
 file is (``qa.batch.sources``: blocks, each line kept up to MAX_LINE_BYTES): it was read whole, so a
 1 GB file, or a 1 GB line, cost its size in memory (three times over: bytes, text, lines).
 """
@@ -13,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .batch.jsonvalues import JSON_KINDS, NameTwice, unique_keys
 from .batch.sources import MAX_LINE_BYTES, LongLine, blocks, open_utf8, split_lines
 from .errors import InputError
 from .questionfile import check_question_file
@@ -33,6 +37,12 @@ class Labelled:
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
     """``(number, text)`` of each line, decoded line by line, a line over MAX_LINE_BYTES refused unread."""
+    if str(path) == "-" and not os.path.lexists(path):  # qa batch's stdin; here a file named '-' or nothing
+        raise InputError(
+            "-: qa eval and qa calibrate read labelled questions from a file, not from standard input "
+            "('-' is for qa batch)",
+            "save them to a file first (cat > labelled.jsonl), then name that file",
+        )
     check_question_file(Path(path), f"save the questions to a file first (cat {path} > questions.jsonl)")
     try:
         stream, encoding = open_utf8(Path(path))
@@ -88,12 +98,17 @@ def read_jsonl(path: Path, need_expected: bool, allow_empty: bool = False) -> li
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, object_pairs_hook=unique_keys)
+        except NameTwice as exc:  # {"question": "a", "question": "b"}: one of them silently never scored
+            raise InputError(f"{path}:{n}: {exc}", "keep one of the two") from None
         except ValueError as exc:
             raise InputError(f"{path}:{n}: not valid JSON ({exc})") from None
         except RecursionError:
             raise InputError(f"{path}:{n}: not valid JSON (nested too deeply)") from None
-        if not isinstance(obj, dict) or "question" not in obj:
+        if not isinstance(obj, dict):
+            kind = JSON_KINDS.get(type(obj), "value")  # JSON's words, as qa batch says it
+            raise InputError(f'{path}:{n}: expected a JSON object with a "question", got a JSON {kind}')
+        if "question" not in obj:
             raise InputError(f'{path}:{n}: expected a JSON object with a "question"')
         q, expected = obj["question"], obj.get("expected", [])
         if not isinstance(q, str):

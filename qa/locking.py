@@ -58,6 +58,26 @@ def _open_for_writing(fd: int) -> bool:
     return fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
 
 
+def holder(path: Path) -> int | None:
+    """The process holding an ``flock`` on what ``path`` names, when the system says (Linux's
+    ``/proc/locks``, which lists each lock's process and file): a command waiting on a lock can then say
+    whose it waits for. None when unknown (another system, a holder in another PID namespace, gone)."""
+    try:
+        st = os.stat(path)
+        with open("/proc/locks", encoding="ascii", errors="replace") as listing:
+            lines = listing.read().splitlines()
+    except OSError:
+        return None
+    key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in lines:  # "1: FLOCK  ADVISORY  WRITE 4242 fe:00:2451896 0 EOF"; "1: -> FLOCK ..." waits
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == key and fields[4].isdigit():
+            pid = int(fields[4])
+            if pid > 0 and pid != os.getpid():
+                return pid
+    return None
+
+
 def names(fd: int, path: Path) -> bool:
     """True while ``path`` still names the file or folder open as ``fd`` (same device and inode)."""
     try:

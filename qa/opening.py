@@ -9,6 +9,7 @@ indexes this way too, without the models an ``Assistant`` loads.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings
@@ -53,8 +54,7 @@ def open_or_build(
             if build == "never":
                 raise
             log(f"{exc.message}; building it now")
-    waiting = f"another process is building the index in {settings.index_dir}; waiting for it"
-    with build_lock(settings.index_dir, waiting=lambda: log(waiting)):
+    with build_lock(settings.index_dir, waiting=lambda pid: log(waiting_for(settings.index_dir, pid))):
         if build != "force":  # another process may have built it while we waited for the lock
             try:
                 return load_index(settings.index_dir, expected, documents)
@@ -63,3 +63,13 @@ def open_or_build(
         index = build_index(settings, encoder, docs, log=log, reuse=reuse)
     log(f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {settings.index_dir}")
     return index
+
+
+def waiting_for(index_dir: Path, pid: int | None) -> str:
+    """What a command says, at once, when another build holds the index folder: whose build (the waits
+    have no limit, as a big corpus builds for minutes) and how to stop waiting without harming it."""
+    who = f"process {pid}" if pid else "another process"
+    return (
+        f"{who} is building the index in {index_dir}; waiting for it to finish "
+        "(Ctrl-C stops waiting; that build goes on)"
+    )

@@ -25,3 +25,14 @@ def refusal(path: Path) -> str | None:
     except ValueError as exc:  # a NUL byte in the name (a library caller's string)
         return str(exc)
     return None
+
+
+def in_working_folder(path: Path) -> str:
+    """Where a relative path was looked for, for a message: ``qa`` run from another folder looked for the
+    default ``corpus`` there, and "corpus folder corpus does not exist" did not say which folder that was."""
+    if path.is_absolute():
+        return ""
+    try:
+        return f" in {Path.cwd()} (the current folder)"
+    except OSError:  # the current folder was removed under the shell
+        return ""

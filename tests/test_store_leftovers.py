@@ -66,8 +66,9 @@ def test_deleting_files_in_the_index_folder_during_a_build_does_not_let_a_second
 
 def test_a_build_waiting_for_another_says_so_then_builds_when_it_is_done(tmp_path) -> None:
     """A real ``qa index`` while another process holds the build lock (the web app rebuilding a big
-    corpus): before, it waited in silence, for minutes, and looked hung; now it says once that it waits
-    and whom for, then builds when the holder is done."""
+    corpus): before, it waited in silence, for minutes, and looked hung; now it says once, at once, that
+    it waits, for which process (``/proc/locks``) and how to stop waiting, then builds when the holder is
+    done."""
     import time
 
     from scripts.trials import qa_command, qa_env
@@ -83,7 +84,8 @@ def test_a_build_waiting_for_another_says_so_then_builds_when_it_is_done(tmp_pat
         build = subprocess.Popen([*qa_command(real=False), "index"], env=qa_env(CORPUS, index_dir), cwd=ROOT,
                                  stdout=subprocess.DEVNULL, stderr=sink)  # fmt: skip
     try:
-        said = f"another process is building the index in {index_dir}; waiting for it"
+        said = (f"process {holder.pid} is building the index in {index_dir}; waiting for it to finish "
+                "(Ctrl-C stops waiting; that build goes on)")  # whose build, and the way out (section 77)
         deadline = time.monotonic() + 60
         while said not in err.read_text() and build.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)

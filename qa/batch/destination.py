@@ -108,3 +108,12 @@ def open_writer(path: Path, *, resume: bool, force: bool, source: str | Path | N
         raise
     writer.lock = lock
     return writer
+
+
+def records_in(path: Path) -> int | None:
+    """How many whole records an output holds (what ``--resume`` would skip; a torn last one is not
+    counted), or None when it cannot be read as an output of ours."""
+    try:
+        return len(WRITERS[path.suffix.lower()](path, resume=True).done)
+    except (KeyError, OSError, ValueError, InputError):
+        return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ class BatchSummary:
     skipped: int
     output: Path
     also: tuple[Path, ...] = ()  # further outputs written in the same run
+    first_error: str | None = None  # what the first error row says, for a terminal that sees only counts
 
 
 def format_summary(s: BatchSummary) -> str:
@@ -29,7 +31,37 @@ def format_summary(s: BatchSummary) -> str:
     return f"{s.total} question{'s' * (s.total != 1)}: {', '.join(parts)} → {outputs}"
 
 
-def progress_bar(progress: bool | None, total: int | None):  # noqa: ANN201 - tqdm or None
+def file_state(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file changed (inode, size, modification time), None when it is not there."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def format_interrupted(output: Path, before: tuple[int, int, int] | None, total: int | None) -> str:
+    """What an interrupted run (Ctrl-C, SIGTERM) kept and how to go on, said before "interrupted": it
+    said only that, and a user stopping a long run did not know whether the answers so far were lost,
+    nor that ``--resume`` goes on (a rerun without it is refused: the output exists). Read from the
+    output as the run left it (``before``: :func:`file_state` at the start), not from counts the signal
+    may have cut between a chunk's write and its tally."""
+    from .destination import records_in
+
+    if file_state(output) == before:
+        if before is None:
+            return f"no answer was written ({output} was not created)"
+        return f"no answer was written in this run ({output} is as it was)"
+    kept = records_in(output)
+    if kept is None:
+        held = "the answers written so far"
+    else:
+        of = f" of {total:,}" if total is not None and total >= kept else ""
+        held = f"the answers to {kept:,}{of} question{'s' * (kept != 1 or bool(of))}"
+    return f"{output} keeps {held}; run the same command with --resume to answer the rest"
+
+
+def progress_bar(progress: bool | None, total: int | None, desc: str = "qa batch"):  # noqa: ANN201 - tqdm or None
     """A tqdm bar on stderr when ``progress`` (None: when stderr is a terminal), else None."""
     if progress is None:
         progress = bool(getattr(sys.stderr, "isatty", lambda: False)())
@@ -37,4 +69,4 @@ def progress_bar(progress: bool | None, total: int | None):  # noqa: ANN201 - tq
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="qa batch", unit="q", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit="q", file=sys.stderr, dynamic_ncols=True)

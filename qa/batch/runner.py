@@ -44,6 +44,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from .destination import open_writer, same_file
@@ -159,10 +160,10 @@ def _run(
     chunk_size: int,
     bar,  # noqa: ANN001 - tqdm or None
     on_progress: Callable[[int], None] | None,
-) -> dict[str, int]:
-    """Answer and append chunk by chunk; the counts of :class:`BatchSummary`."""
+) -> dict[str, Any]:
+    """Answer and append chunk by chunk; the counts of :class:`BatchSummary`, and its first error."""
     seen: set[str] = set()
-    counts = {"total": 0, "answered": 0, "abstained": 0, "errors": 0, "skipped": 0}
+    counts: dict[str, Any] = {"total": 0, "answered": 0, "abstained": 0, "errors": 0, "skipped": 0}
     pending: list[Record] = []
     valid = 0
     reported = [0]
@@ -196,9 +197,10 @@ def _run(
             todo = [item for item in items if item[0].id not in w.done]
             if todo:
                 w.write(todo)
-        for _, result in items:
+        for rec, result in items:
             if result is None or result.get("error"):
                 counts["errors"] += 1
+                counts.setdefault("first_error", rec.error or (result or {}).get("error"))
             elif result.get("abstained"):
                 counts["abstained"] += 1
             else:
