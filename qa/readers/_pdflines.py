@@ -23,7 +23,7 @@ _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[
 # hyphen-minus, the typographic hyphens (U+2010, and U+2011 that NFKC makes one) and the soft hyphen
 _HYPHENATED = re.compile(r"(\w+)[-\u2010\u2011\u00ad]$")
 _WORD = re.compile(r"\w+")
-_NOTE = re.compile(r"(\d{1,3})\s*[^\W\d_]")  # a note's line: its number, then a word
+_NOTE = re.compile(r"(\d{1,3})[.)]?\s*[^\W\d_]")  # a note's line: its number ("1", "1."), a word
 
 
 def _join(para: str, line: str) -> str:
