@@ -200,6 +200,31 @@ def test_a_google_docs_tables_bold_first_row_names_its_columns() -> None:
     assert "Hari; 30." in read("jadwal.html", page).text.split("\n")
 
 
+def test_a_style_sheets_classes_carry_only_weight_alignment_and_background() -> None:
+    """The style-sheet rule gives an element only what the table rules read (a page repeating a rule
+    thousands of times gives each element a few words), its own ``style`` winning; an unclosed comment
+    runs to the sheet's end, and the sheet is read in one pass (a long tail without a brace took the
+    rules' pattern 20 s)."""
+    import time
+
+    from lxml import html as lxml_html
+
+    from qa.readers._htmlexports import styles_from_classes
+
+    sheet = ".c9{font-weight:700;display:none} .c9{color:red}" * 1000 + ".c3{text-align:center}"
+    sheet += "/*" * 200_000 + "x" * 200_000  # and a tail with no brace: a rule's pattern backtracked on it
+    root = lxml_html.fromstring(
+        f'<html><head><style>{sheet}</style></head><body><table><tr class="c3" style="text-align:left">'
+        '<td><span class="c9">Hari</span></td></tr></table></body></html>'
+    )
+    started = time.monotonic()
+    styles_from_classes(root)
+    assert time.monotonic() - started < 2.0
+    span = next(root.iter("b"))  # bold by its class
+    assert span.get("style") == "font-weight:700;"
+    assert next(root.iter("tr")).get("style") == "text-align:center;text-align:left"  # its own wins
+
+
 MARKDOWN = (
     "# Peraturan Perpustakaan\n\n## Keanggotaan\n\n"
     "Anggota baru membayar biaya pendaftaran sebesar Rp25.000.[^pelajar]\n\n"

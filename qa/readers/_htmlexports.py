@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 
 _DROPPED = "qa-dropped"  # a tag no page uses: what is marked so is removed
-_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
 _BOLD = re.compile(r"bold(?:er)?|[6-9]00")
+_CARRIED = {"font-weight", "text-align", "background-color", "background"}  # what the table rules read
 
 
 def drop_back_links(root) -> None:
@@ -53,25 +53,51 @@ def free_header_rows(root) -> None:
 
 
 def styles_from_classes(root) -> None:
-    """Give each element the declarations its classes carry in the page's ``<style>`` sheets (simple
-    ``.name`` selectors, as Google Docs and LibreOffice write them), before its own ``style``, which
-    wins; then a ``<span>`` whose style makes it bold is a ``<b>``. The header-row and band rules read
-    bold type and a row's look from the markup (``qa/readers/_htmltables.py``)."""
-    rules: dict[str, str] = {}
+    """Give each element what its classes say in the page's ``<style>`` sheets of weight, alignment and
+    background (simple ``.name`` selectors, as Google Docs and LibreOffice write them), before its own
+    ``style``, which wins; then a ``<span>`` whose style makes it bold is a ``<b>``. The header-row and
+    band rules read bold type and a row's look from the markup (``qa/readers/_htmltables.py``). Only
+    those declarations are carried, the last one of each kind a class sets: a page repeating a rule
+    thousands of times gives each element a few words, not the whole sheet."""
+    rules: dict[str, dict[str, str]] = {}
     for sheet in root.iter("style"):
-        for selectors, body in _RULE.findall(re.sub(r"/\*.*?\*/", "", sheet.text or "", flags=re.S)):
-            for selector in selectors.split(","):
+        for rule in _without_comments(sheet.text or "").split("}"):  # no pattern: linear whatever it holds
+            selectors, brace, body = rule.rpartition("{")
+            if not brace:
+                continue
+            carried = {}
+            for declaration in body.split(";"):
+                key, _, value = declaration.partition(":")
+                if key.strip().lower() in _CARRIED:
+                    carried[key.strip().lower()] = value.strip()
+            for selector in selectors.split(",") if carried else ():
                 name = _CLASS.fullmatch(selector.strip())
                 if name:
-                    rules[name.group(1)] = rules.get(name.group(1), "") + ";" + body
+                    rules.setdefault(name.group(1), {}).update(carried)
+    if not rules:
+        return
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        carried = ";".join(rules[c] for c in (element.get("class") or "").split() if c in rules)
-        if carried:
-            element.set("style", carried + ";" + (element.get("style") or ""))
+        merged: dict[str, str] = {}
+        for word in (element.get("class") or "").split():
+            merged.update(rules.get(word, {}))
+        if merged:
+            own = element.get("style") or ""
+            element.set("style", ";".join(f"{key}:{value}" for key, value in merged.items()) + ";" + own)
         if element.tag == "span" and _bold(element.get("style") or ""):
             element.tag = "b"
+
+
+def _without_comments(css: str) -> str:
+    """A style sheet without its ``/* … */`` comments (an unclosed one runs to the end), in one pass."""
+    out, at = [], 0
+    while (start := css.find("/*", at)) != -1:
+        out.append(css[at:start])
+        end = css.find("*/", start + 2)
+        at = len(css) if end == -1 else end + 2
+    out.append(css[at:])
+    return "".join(out)
 
 
 def _bold(style: str) -> bool:
