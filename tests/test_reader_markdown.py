@@ -16,7 +16,8 @@ def located(e: Extracted) -> list[tuple[tuple[str, ...], str]]:
 def test_footnotes_are_read_as_github_shows_them() -> None:
     """A footnote's marker stayed in its sentence ("resmi[^1] dari") and its note began with the
     label ("[^1]: Dokumen resmi ..."), as CommonMark, which has no footnotes, reads them (left in
-    section 22); GitHub and Pandoc show the marker as a small link and each note apart."""
+    section 22); GitHub and Pandoc show the marker as a small link and each note apart. Each note is
+    read after the first block that cites it (section 78), as the Word reader reads a footnote."""
     source = (
         "Penerjemah\n==========\n\nPenerjemah tersumpah menerjemahkan dokumen resmi[^1] dari bahasa "
         "asing[^asing]. Nilai [^x] bukan catatan.\n\n| Dokumen | Tarif |\n|---|---|\n| Akta[^1] | "
@@ -26,9 +27,9 @@ def test_footnotes_are_read_as_github_shows_them() -> None:
     assert located(read_md(source)) == [
         (("Penerjemah",), "Penerjemah tersumpah menerjemahkan dokumen resmi dari bahasa asing. Nilai [^x] "
                           "bukan catatan."),
-        (("Penerjemah",), "Dokumen: Akta; Tarif: Rp150.000."),
         (("Penerjemah",), "Dokumen resmi meliputi akta, ijazah, dan putusan pengadilan."),
         (("Penerjemah",), "Terutama bahasa Inggris dan Arab."),
+        (("Penerjemah",), "Dokumen: Akta; Tarif: Rp150.000."),
     ]  # fmt: skip
 
 

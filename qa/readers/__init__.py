@@ -97,13 +97,13 @@ class Reader:
 
 
 READERS: dict[str, Reader] = {
-    ".txt": Reader("text", None, "v1"),
-    ".md": Reader("markdown", "markdown-it-py", "v13"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v13"),
-    ".pdf": Reader("pdf", "pypdf", "v12"),
+    ".txt": Reader("text", None, "v2"),
+    ".md": Reader("markdown", "markdown-it-py", "v14"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v14"),
+    ".pdf": Reader("pdf", "pypdf", "v13"),
     ".docx": Reader("docx", "python-docx", "v8"),
-    ".html": Reader("html", "trafilatura", "v14"),
-    ".htm": Reader("html", "trafilatura", "v14"),
+    ".html": Reader("html", "trafilatura", "v15"),
+    ".htm": Reader("html", "trafilatura", "v15"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -33,7 +33,7 @@ def read_preformatted(root) -> None:
         if "code" in inside:
             continue  # already a code block: the readers drop it
         code_like = _CODE_CLASS.search(classes) or pre.get("data-lang") or inside & {"kbd", "samp"}
-        if code_like or _reads_as_code(pre.text_content()):
+        if code_like or reads_as_code(pre.text_content()):
             code = pre.makeelement("code", {})
             code.text, pre.text = pre.text, None
             code.extend(list(pre))
@@ -47,7 +47,7 @@ _CODE_SIGNS = frozenset("{}[]()<>;=#$\\&*")  # not "/", "_", "@": a web or mail 
 _CODE_LINE_END = ("{", "}", ";", "*/", "\\")
 
 
-def _reads_as_code(text: str) -> bool:
+def reads_as_code(text: str) -> bool:
     """A bare ``<pre>`` of code (old documentation writes C, shell or Python so): over 6 % of its
     visible characters are programming signs, or a third of its lines end as code lines do. An
     address, a schedule or a poem has almost none ("Jl. Merdeka Barat No. 10", "08.00 - 09.00")."""
@@ -61,7 +61,7 @@ def _reads_as_code(text: str) -> bool:
 WRAPPED = 0.6  # a line at least this share of the widest line, the next going on in lower case: wrapped
 
 
-def _wrapped_prose(lines: list[str], width: int) -> bool:
+def wrapped_prose(lines: list[str], width: int) -> bool:
     """Prose wrapped at a fixed width: after most lines near the widest one, the next line goes on in
     lower case (a poem's and an address's lines open with capitals)."""
     pairs = [
@@ -81,7 +81,7 @@ def _break_lines(element) -> None:
     address's, a schedule's) ends, whatever follows."""
     shown = element.text_content().split("\n")
     width = max(len(line.strip()) for line in shown)
-    prose = _wrapped_prose(shown, width)
+    prose = wrapped_prose(shown, width)
 
     def goes_on(before: str, line: str) -> bool:
         """A line near the widest one, the next going on in lower case; in wrapped prose also in capitals

@@ -4,7 +4,8 @@ Seven things read differently from the markup: templates and ``<noscript>``, whi
 (collapsed and hidden text is kept: see ``drop_templates``), the notes and comments of a page Word
 saved as HTML, a note marker glued to the word before it, paragraphs made with two line breaks
 instead of ``<p>``, preformatted text, whose lines are lines (or code), a ``<details>``'s summary,
-and a table's header row written in bold cells rather than ``<th>``. ``prepare`` changes the tree in place.
+and a table's header row written in bold cells rather than ``<th>``; and what editors' and
+converters' exports write (``qa/readers/_htmlexports.py``). ``prepare`` changes the tree in place.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ._htmlblocks import BLOCK, HEADINGS
+from ._htmlexports import drop_back_links, free_header_rows, styles_from_classes
 from ._htmlpre import read_preformatted
 from ._htmltables import mark_header_rows, note_bands
 
@@ -19,12 +21,15 @@ from ._htmltables import mark_header_rows, note_bands
 def prepare(root, page: bool = True) -> None:
     """``root`` (an lxml.html tree: a page, or with ``page`` false a piece of one) without templates and
     note markers, paragraphs apart (see the functions). ``page`` is kept for the callers' symmetry."""
+    styles_from_classes(root)  # a style sheet's bold and bands, for the header rows below
     read_word_notes(root)  # before drop_templates takes the styles that mark them
     note_bands(root)  # so do a table's header band's
     drop_templates(root)
     settle_disclosures(root)
     settle_aria_hidden(root)
     drop_note_markers(root)
+    drop_back_links(root)
+    free_header_rows(root)
     read_preformatted(root)  # before the split, which makes its lines paragraphs
     split_at_double_breaks(root)
     mark_header_rows(root)

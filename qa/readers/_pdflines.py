@@ -21,21 +21,34 @@ _PARAGRAPH_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[.!?,;…][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
 # hyphen-minus, the typographic hyphens (U+2010, and U+2011 that NFKC makes one) and the soft hyphen
-_HYPHENATED = re.compile(r"(\w+)[-\u2010\u2011\u00ad]$")
+_HYPHENS = "-\u2010\u2011\u00ad"
+_HYPHENATED = re.compile(rf"(\w+)[{_HYPHENS}]$")
 _WORD = re.compile(r"\w+")
-_NOTE = re.compile(r"(\d{1,3})\s*[^\W\d_]")  # a note's line: its number, then a word
+_NOTE = re.compile(r"(\d{1,3})[.)]?\s*[^\W\d_]")  # a note's line: its number ("1", "1."), a word
+
+
+_TAIL = 1000  # characters of a paragraph's end that decide how the next line joins it
+_CLOSE = 64  # of them, those that say whether it ends a sentence
 
 
 def _join(para: str, line: str) -> str:
-    m = _HYPHENATED.search(para)
+    cut, added = _joint(para[-_TAIL:], line)
+    return para[: len(para) - cut] + added
+
+
+def _joint(end: str, line: str) -> tuple[int, str]:
+    """How ``line`` joins a paragraph ending in ``end``: the characters to take off its end (a hyphen)
+    and what follows them. Only the paragraph's end is looked at: a paragraph of thousands of lines
+    (a long text wrapped at a fixed width with no full stop) was searched whole for every line."""
+    m = _HYPHENATED.search(end) if end[-1:] in _HYPHENS else None
     if m is None:
-        return f"{para} {line}"
+        return 0, f" {line}"
     head, nxt = m.group(1), _WORD.match(line)
     tail = nxt.group() if nxt else ""
     reduplication = tail == head or (len(tail) >= 3 and head.endswith(tail))  # "berlari-" + "lari"
-    if para.endswith("\u00ad") or (line[:1].islower() and not reduplication):
-        return para[:-1] + line  # hyphenated at the line end: "perjalan-" + "an" -> "perjalanan"
-    return para + line  # a compound or a reduplication: "Asia-" + "Pasifik", "anak-" + "anak"
+    if end.endswith("\u00ad") or (line[:1].islower() and not reduplication):
+        return 1, line  # hyphenated at the line end: "perjalan-" + "an" -> "perjalanan"
+    return 0, line  # a compound or a reduplication: "Asia-" + "Pasifik", "anak-" + "anak"
 
 
 def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
@@ -89,23 +102,32 @@ def paragraphs(lines: list[str], notes: frozenset[str] | set[str] = frozenset())
     a sentence's end (two notes ran together as one paragraph, "... saksi. 3 Atau konsulat ...")."""
     width = max((len(line) for line in lines), default=0)
     out: list[str] = []
-    para = ""
+    para: list[str] = []  # the paragraph's pieces, joined once at its end
+    end = ""  # its last ``_TAIL`` characters
+
+    def close() -> None:
+        nonlocal end
+        if para:
+            out.append("".join(para))
+        para.clear()
+        end = ""
+
     for i, line in enumerate(lines):
-        note = para and _PARAGRAPH_END.search(para) and _note_number(line) in notes
+        note = para and _PARAGRAPH_END.search(end[-_CLOSE:]) and _note_number(line) in notes
         if not line or (para and (_LIST_ITEM.match(line) or is_leader_row(line) or note)):
-            if para:
-                out.append(para)
-            para = ""
+            close()
             if not line:
                 continue
-        para = _join(para, line) if para else line
+        cut, added = _joint(end, line) if para else (0, line)
+        if cut:
+            para[-1] = para[-1][: len(para[-1]) - cut]
+        para.append(added)
+        end = (end[: len(end) - cut] + added)[-_TAIL:]
         ends = (_PARAGRAPH_END.search(line) and len(line) < SHORT_LINE * width) or is_leader_row(line)
         after = lines[i + 1] if i + 1 < len(lines) else ""
         if ends or (_is_heading(line, after, width) and not _HYPHENATED.search(line)):
-            out.append(para)
-            para = ""
-    if para:
-        out.append(para)
+            close()
+    close()
     return out
 
 

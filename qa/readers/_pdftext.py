@@ -15,11 +15,11 @@ import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
-SUPERSCRIPT = 0.8  # a run at most this share of the size of the run before it is set as a superscript
+SUPERSCRIPT = 0.85  # a run at most this share of the size of the run before it is set as a superscript
 _MARKER = re.compile(r"\d{1,3}")
 _GLUED = re.compile(r"[\w.,;:)\]’”]$")  # a marker follows a word or its punctuation, with no space
 _SYMBOL = re.compile(r"(?<!\w)[^\W\d_]{1,2}$")  # a unit, a variable, an element: m², x², H₂O, CO₂
-_NOTE_LINE = re.compile(r"(?m)^\s*(\d{1,3})\s*[^\W\d_]")  # a note: its number, then a word
+_NOTE_LINE = re.compile(r"(?m)^\s*(\d{1,3})[.)]?\s*[^\W\d_]")  # a note: its number ("1", "1."), a word
 
 
 class Run(NamedTuple):

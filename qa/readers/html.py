@@ -16,7 +16,7 @@ from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, definition_sentences, table_sentences
 from ._charset import decode_html
-from ._htmlblocks import read_blocks
+from ._htmlblocks import HEADINGS, read_blocks
 from ._htmlprep import prepare
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
@@ -165,7 +165,41 @@ def _read(raw: bytes, name: str) -> Extracted:
     main = root.find("main")
     walk(main if main is not None else root)
     extracted = blocks.build(name, "has no main text besides headings")
-    return _unflattened(page, extracted) or extracted
+    return _unflattened(page, extracted) or _headed(page, extracted) or extracted
+
+
+def _headed(page: str, extracted: Extracted) -> Extracted | None:
+    """trafilatura's text with the headings the page shows above each line, when it kept none, else
+    None. On a page with no ``<article>`` or ``<main>`` (what LibreOffice, pandoc and other editors
+    export) it may gather the text element by element and leave every heading out: no passage knew its
+    section. The block reading places each line under its headings; a line of trafilatura's found there
+    (in order) takes that place, one not found the place of the line before. The text stays as
+    trafilatura chose it, word for word."""
+    if any(section.headings for section in extracted.sections):
+        return None
+    from trafilatura.utils import load_html
+
+    tree = load_html(page)
+    if tree is None or next(tree.iter(*HEADINGS), None) is None:
+        return None
+    own = Blocks()
+    read_blocks(tree, own)
+    if not own.parts:
+        return None
+    shown = own.build("")
+    places: dict[str, list[tuple[int, tuple[str, ...]]]] = {}  # a line -> (its rank, its headings)
+    placed = [(line, s.headings) for s in shown.sections for line in shown.text[s.start : s.end].split("\n")]
+    for i, (line, headings) in enumerate(placed):
+        places.setdefault(line, []).append((i, headings))
+    blocks, found = Blocks(), 0
+    path: tuple[str, ...] = ()
+    for line in extracted.text.split("\n"):
+        at = next(((i, h) for i, h in places.get(line, ()) if i >= found), None)
+        if at is not None:
+            (found, path) = (at[0] + 1, at[1])
+        blocks.add(line, headings=path)
+    result = blocks.build("")
+    return result if any(section.headings for section in result.sections) else None
 
 
 def _unflattened(page: str, extracted: Extracted) -> Extracted | None:

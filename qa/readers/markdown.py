@@ -6,7 +6,8 @@ line or a ``<details>`` tag is never an answer). Text inside inline code, links 
 as it is part of its sentence, and so does the text of a raw HTML block (``<div>``, ``<details>``, a
 README's ``<p align="center">``), read as the HTML reader reads a page's blocks. Footnotes (GitHub's
 and Pandoc's ``[^1]``, not CommonMark) are read as GitHub shows them: the marker off its word, the note
-a paragraph of its own; a task list's boxes and an alert's kind (GitHub's "[x]", "[!NOTE]") are marks.
+a paragraph of its own, read after the block citing it (qa/readers/_mdnotes.py); a task list's boxes
+and an alert's kind (GitHub's "[x]", "[!NOTE]") are marks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..errors import CorpusError
 from . import Extracted
 from ._blocks import Blocks, table_sentences
 from ._htmlblocks import read_fragment
+from ._mdnotes import Notes, notes_apart
 from .html import check_limits
 from .text import decode_utf8
 
@@ -57,9 +59,6 @@ _SITE_MARKUP = [
     (re.compile(r"(?:^|(?<=\S))\{:[^{}\n]*\}", re.MULTILINE), ""),
 ]
 _SITE_CHARS = "[]=%{}!"  # the characters of that markup: one escaped is text
-# A footnote's definition ("[^1]: text", up to 3 spaces in) and its references ("resmi[^1]"); only labels
-# the document defines are markers, as GitHub reads them (an undefined "[^x]" is text).
-_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*", re.MULTILINE)
 # An inline tag that breaks the line or opens a block separates the words around it ("satu<br>dua" is
 # two words, also in a table cell); other tags (<b>, <span>, <a>) sit inside words and leave nothing.
 _BREAKING_TAG = re.compile(
@@ -93,24 +92,6 @@ def _parser():
 
     md.block.tokenize = guarded  # nested blocks call it through md.block, so they are guarded too
     return md
-
-
-def _notes_apart(source: str) -> str:
-    """Each footnote a paragraph of its own without its label, its further paragraphs (indented by four
-    spaces or a tab, as GitHub reads them) unindented: left indented they were a code block, dropped."""
-    out: list[str] = []
-    in_note = False
-    for line in source.splitlines(keepends=True):
-        definition = _NOTE_DEFINITION.match(line)
-        if definition is not None:
-            out.append("\n" + line[definition.end() :])
-            in_note = True
-        elif in_note and line.startswith(("    ", "\t")):
-            out.append(line[4:] if line.startswith("    ") else line[1:])
-        else:
-            in_note = in_note and not line.strip()
-            out.append(line)
-    return "".join(out)
 
 
 def _plain(text: str, notes: re.Pattern[str] | None) -> str:
@@ -148,14 +129,14 @@ def _inline_text(token, notes: re.Pattern[str] | None = None) -> str:
 
 def read(raw: bytes, name: str) -> Extracted:
     source = _FRONT_MATTER.sub("", decode_utf8(raw, name), count=1)  # front matter is metadata
-    labels = {m.group(1) for m in _NOTE_DEFINITION.finditer(source)}
-    notes = re.compile("|".join(rf"\[\^{re.escape(label)}\]" for label in labels)) if labels else None
-    source = _notes_apart(source) if labels else source
+    source, noted = notes_apart(source)
+    notes = noted.markers
     blocks = Blocks()
     path: list[tuple[int, str]] = []  # (level, heading text), outermost first
     level: int | None = None  # set while inside a heading
     rows: list[list[str]] | None = None  # set while inside a table
     has_header = False
+    cited: list[str] = []  # notes cited by the block just read, to be read after it
     mark: re.Pattern[str] | None = None  # the mark a block just opened may start with
     try:
         tokens = _parser().parse(source)
@@ -165,7 +146,10 @@ def read(raw: bytes, name: str) -> Extracted:
             f"(over {MAX_NESTING} levels, a list level counts 2)",
             "flatten the nesting: the text below that depth could not be read",
         ) from None
-    for tok in tokens:
+    in_notes = _gather_notes(tokens, noted)
+    for number, tok in enumerate(tokens):
+        if number in in_notes:
+            continue  # read after the block that cites it
         if tok.type in _OPENING_MARK:
             mark = _OPENING_MARK[tok.type]
         elif tok.type not in ("paragraph_open", "inline"):
@@ -184,6 +168,7 @@ def read(raw: bytes, name: str) -> Extracted:
             for sentence in table_sentences(rows, has_header):
                 blocks.add(sentence, headings=[h for _, h in path])
             rows = None
+            _read_notes(blocks, noted, cited, path)
         elif tok.type == "inline":
             text = " ".join(_inline_text(tok, notes).split())  # a note's marker off its word
             if mark is not None and mark.match(_UNESCAPED.sub(r"\1", tok.content[:32])):  # as written
@@ -197,8 +182,35 @@ def read(raw: bytes, name: str) -> Extracted:
                 rows[-1].append(text)
             else:
                 blocks.add(text, headings=[h for _, h in path])
+            cited.extend(noted.cited(tok.content))
+            if rows is None:
+                _read_notes(blocks, noted, cited, path)
         elif tok.type == "html_block" and rows is None:
             check_limits(tok.content.encode("utf-8"), name)  # nested past what lxml reads whole: refused
             path = read_fragment(tok.content, blocks, path)
         # fence and code_block carry no inline token: they are left out by construction
+    _read_notes(blocks, noted, [label for label in noted.texts if label not in noted.placed], path)
     return blocks.build(name, "holds no text outside headings, code and HTML tags")
+
+
+def _gather_notes(tokens: list, noted: Notes) -> set[int]:
+    """The numbers of the tokens that make up the notes' paragraphs, each note's text gathered in
+    ``noted.texts`` (its marks and markup off, as any paragraph's)."""
+    numbers: set[int] = set()
+    for number, tok in enumerate(tokens):
+        label = noted.lines.get(tok.map[0]) if tok.map else None
+        if label is not None and tok.type == "inline":
+            noted.texts.setdefault(label, []).append(" ".join(_inline_text(tok, noted.markers).split()))
+        if label is not None:
+            numbers.add(number)
+    return numbers
+
+
+def _read_notes(blocks: Blocks, noted: Notes, cited: list[str], path: list[tuple[int, str]]) -> None:
+    """The notes ``cited`` (not read yet) as paragraphs under ``path``, in the order they were cited."""
+    for label in dict.fromkeys(cited):
+        if label not in noted.placed:
+            noted.placed.add(label)
+            for text in noted.texts.get(label, ()):
+                blocks.add(text, headings=[h for _, h in path])
+    cited.clear()

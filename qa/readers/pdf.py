@@ -21,6 +21,7 @@ from . import Extracted
 from ._blocks import Blocks
 from ._pdfcolumns import page_text
 from ._pdflines import HEADING_LINE, SHORT_LINE, join_across_pages, paragraphs
+from ._pdflinks import without_back_links
 from ._pdfpages import EDGE_LINES, REPEATED_SHARE, drop_contents, drop_running_lines
 from ._pdftext import Run, draws_images, form_lines, page_runs, unmapped, without_markers
 
@@ -122,7 +123,7 @@ def _read(raw: bytes, name: str) -> Extracted:
                     "split it into smaller PDFs, or export its text as .txt",
                 )
             glyphs: list[str] = []  # glyph names written as text by fonts that map no letters
-            drawn.append(page_runs(page, glyphs))
+            drawn.append(without_back_links(page, page_runs(page, glyphs)))
             forms.append(form_lines(page))
             if unmapped(drawn[-1][0], glyphs):  # glyph numbers, not letters: nothing of it can be read
                 drawn[-1], garbled = ("", None), [*garbled, len(drawn)]  # (text, not a scan: --force-ocr)

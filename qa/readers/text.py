@@ -1,9 +1,16 @@
-"""Plain text: the file's characters as they are (offsets identical to earlier versions); UTF-8, or
-UTF-16/32 with a byte order mark or without one (recognised as the HTML reader does)."""
+"""Plain text: the file's characters as they are, one statement or paragraph per line; UTF-8, or
+UTF-16/32 with a byte order mark or without one (recognised as the HTML reader does).
+
+A text wrapped at a fixed width (what ``pdftotext``, ``fold``, a mail program or an old editor writes:
+every line near the widest one, the next going on in lower case) is read as the PDF reader reads a
+page's lines: its lines joined back into paragraphs. Read line by line, its sentences were cut at
+every line end, "… paling lambat tanggal 30 April" a passage and "2026 melalui surel …" the next.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from ..errors import CorpusError
 from . import Extracted
@@ -48,8 +55,30 @@ def decode_utf8(raw: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+WRAP_WIDTHS = (40, 160)  # characters: a text wrapped at a fixed width is wrapped within these
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_RULE = re.compile(r"[^\w\s]+")  # a line of signs alone
+
+
 def read(raw: bytes, name: str) -> Extracted:
     text = decode_utf8(raw, name)
     if not text.strip():
         raise CorpusError(f"corpus file {name} is empty", "add text to it or remove it from the corpus")
-    return Extracted(text)
+    return Extracted(_unwrapped(text) or text)
+
+
+def _unwrapped(text: str) -> str | None:
+    """The paragraphs of a text wrapped at a fixed width, each on one line, else None (a text of one
+    statement or paragraph per line, a list, a table, code: read as it is). A line of signs alone (a
+    heading's underline, "=====", a rule) stays a line of its own."""
+    from ._htmlpre import reads_as_code, wrapped_prose
+    from ._pdflines import paragraphs
+
+    lines = [line.strip() for line in _LINE_END.split(text)]
+    width = max(len(line) for line in lines)
+    if not WRAP_WIDTHS[0] <= width <= WRAP_WIDTHS[1] or not wrapped_prose(lines, width):
+        return None
+    if reads_as_code(text):
+        return None
+    apart = [part for line in lines for part in (["", line, ""] if _RULE.fullmatch(line) else [line])]
+    return "\n".join(paragraphs(apart))
