@@ -405,6 +405,8 @@ def test_a_long_upload_is_stopped_by_its_page_and_says_so(page, tmp_path):
     shown = page.locator("#qa-summary").inner_text()
     assert "dari 1500 pertanyaan" in shown and "Menjawab" not in shown, shown
     assert page.locator("#qa-results a[download]").count() == 0
+    # and a screen reader is told so, as at the end of any run (#qa-said, section 81)
+    page.wait_for_function("(t) => document.getElementById('qa-said').textContent === t", arg=shown.strip())
     page.get_by_role("tab", name="Tanya").click()
     assert any(e in _ask(page, MISSION) for e in MISSION_EXPECTED)
     page.screenshot(path=ARTIFACTS / "14-batch-stopped.png", full_page=True)

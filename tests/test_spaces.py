@@ -122,14 +122,15 @@ HUB_FILE_BYTES = 10 * 1024 * 1024  # the Hub refuses a larger file outside LFS/X
 
 
 def test_the_snapshot_a_space_gets_is_text_files_the_hub_accepts():
-    """Every tracked file but the one the README's deployment removes is text (no NUL byte) under the Hub's
-    bound: a binary file committed anywhere would make the documented push refused (section 76; the
-    README said "its largest file is 0.4 MB" after it had grown past 0.5)."""
+    """Every tracked file but those the README's deployment removes is text (no NUL byte) under the Hub's
+    bound: a binary file committed anywhere would make the documented push refused (section 76). What
+    the README claims is what is checked: it named the largest file and its size, unchecked, which went
+    stale as the file grew (0.4 MB, then "about 0.5 MB" when it was 0.54; section 81)."""
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     removed = set(re.findall(r"git rm -q --cached (\S+)", readme))
-    assert removed == {"docs/benchmarks.png"}, removed
+    assert removed, "the README's deployment command no longer reads as this test expects: update the pattern"
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     files = [name for name in listed.decode().split("\0") if name and name not in removed]
     assert "app.py" in files and "requirements.txt" in files
@@ -143,4 +144,4 @@ def test_the_snapshot_a_space_gets_is_text_files_the_hub_accepts():
         sizes[name] = len(data)
     largest = max(sizes, key=sizes.__getitem__)
     assert sizes[largest] < HUB_FILE_BYTES, (largest, sizes[largest])
-    assert f"the largest, `{largest}`" in readme, largest
+    assert "under the Hub's 10 MB bound" in " ".join(readme.split())

@@ -97,6 +97,33 @@ def test_an_errors_hint_is_given_in_indonesian_not_as_the_clis_hint(app):
     assert "\n" not in info.value.message  # no hint, no label
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("x" * 1_998, "(1.998 karakter)"), ("x" * 1_999, "(setidaknya 1.999 karakter)"),
+     ("x" * 2_000, "(setidaknya 2.000 karakter)"), ("😀" * 999, "(999 karakter)"),
+     ("a" + "😀" * 999, "(setidaknya 1.000 karakter)"), ("😀" * 1_000, "(setidaknya 1.000 karakter)")],
+)  # fmt: skip
+def test_a_question_filling_the_box_is_refused_as_at_least_its_length(app, fake_encoder, question, said):
+    """The browser cuts a paste at the box's bound (2,000 UTF-16 units: an emoji is two), silently: a
+    70,000-character paste was refused as "2.000 karakter". A question that leaves no room in the box for
+    one more character is said to be "at least" that long; the count itself is the visitor's (an emoji is
+    one character, section 81)."""
+    fake_encoder.calls.clear()
+    with pytest.raises(gr.Error) as info:
+        app.ask_view(question, 3)
+    said = f"Pertanyaan terlalu panjang {said}; batasnya 500 karakter."
+    assert info.value.message.startswith(said), info.value
+    assert fake_encoder.calls == []
+
+
+def test_the_api_has_no_box_and_says_the_length_it_got(app):
+    """/ask's question is never cut by a browser: its length is the true one, whatever it is."""
+    for n, said in ((70_000, "70.000"), (2_000, "2.000")):
+        with pytest.raises(gr.Error) as info:
+            app.ask("x" * n, 3)
+        assert info.value.message.startswith(f"Pertanyaan terlalu panjang ({said} karakter);"), info.value
+
+
 def test_document_choice_is_checked(app):
     assert app.check_doc(None) is None and app.check_doc(pages.ALL_DOCUMENTS) is None
     with pytest.raises(InputError, match="Dokumen tidak dikenal"):

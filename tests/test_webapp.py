@@ -272,6 +272,18 @@ def test_batch_refuses_oversized_and_missing_uploads(app, tmp_path):
     assert "Pilih berkas" in run_to_end(app.batch_view(None, 3))[0]
 
 
+def test_a_batch_refusal_gives_its_hint_as_the_tanya_tabs_pop_up_does(app, tmp_path):
+    """The Batch tab showed a refusal's message without its hint: "Dokumen tidak dikenal: 'x.txt'." and not
+    what to do, which the Tanya tab's pop-up says ("Saran: Pilih salah satu dokumen korpus.", section 81)."""
+    upload = tmp_path / "q.txt"
+    upload.write_text("apa tugas asisten?\n")
+    summary, _, files = run_to_end(app.batch_view(str(upload), 3, "tidak-ada.txt"))
+    shown = summary.replace("\\", "")  # Markdown's escapes
+    assert shown == "⚠️ Dokumen tidak dikenal: 'tidak-ada.txt'.\n\nSaran: Pilih salah satu dokumen korpus."
+    assert files is None
+    assert "Saran" not in run_to_end(app.batch_view(None, 3))[0]  # a refusal without a hint: none shown
+
+
 def test_closing_the_batch_generator_stops_the_work_and_removes_its_folder(app, tmp_path, monkeypatch):
     """What Gradio does when the visitor has gone: it closes the handler's generator."""
     import threading

@@ -26,7 +26,17 @@ from ..errors import InputError, QAError
 from ..live import REOPEN_SECONDS, LiveAssistant
 from . import bars, pages, render
 from .batch import BatchHandlers
-from .limits import DEFAULT_K, MAX_WEB_QUESTION_CHARS, check_question, is_blank, parse_k, quoted, ui_error
+from .limits import (
+    DEFAULT_K,
+    MAX_WEB_QUESTION_CHARS,
+    PAGE_QUESTION_CHARS,
+    check_question,
+    is_blank,
+    parse_k,
+    quoted,
+    too_long,
+    ui_error,
+)
 from .scheduler import Admission, PriorityLock
 
 # Uploads answered at once, and waiting for a turn beyond those (in the app, not in Gradio's queue:
@@ -150,8 +160,10 @@ class WebApp(BatchHandlers):
     def ask_view(self, question: str | None, k: float, doc: str | None = None) -> tuple[str, Any, str, str]:
         """The Tanya tab: answer card, supporting passages, score bars, context (empty question: a hint)."""
         text = "" if question is None else question
-        # the length first: an over-long question is refused by ``ask`` before anything reads it
-        if isinstance(text, str) and len(text) <= MAX_WEB_QUESTION_CHARS and is_blank(text):
+        # the length first, before anything reads the question; as the page's box may have cut it
+        if isinstance(text, str) and len(text) > MAX_WEB_QUESTION_CHARS:
+            raise ui_error(too_long(text, PAGE_QUESTION_CHARS))
+        if isinstance(text, str) and is_blank(text):
             result: dict = {}
             card = render.message_card(pages.empty_text(self.about))
         else:

@@ -24,7 +24,7 @@ from ..errors import InputError, QAError
 from ..live import LiveAssistant
 from ..manifest import corpus_key
 from . import pages
-from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error
+from .limits import MAX_FILE_BYTES, parse_k, read_upload, ui_error, with_hint
 from .runs import copy_in, prune
 from .scheduler import Admission, Cancelled, Full
 from .visitor import BUSY, for_visitor
@@ -235,8 +235,9 @@ class BatchHandlers:
                 yield pages.batch_summary(*counts, len(table)), table, [str(csv_path), str(jsonl_path)]
                 return
             yield pages.batch_stopped(done, total), pages.preview_table(None), None
-        except InputError as exc:
-            yield f"⚠️ {pages.markdown_text(exc.message)}", pages.preview_table(None), None
+        except InputError as exc:  # with its hint, as the Tanya tab's pop-up gives it ("Saran: …")
+            said = pages.markdown_text(with_hint(exc, between="\n\n"))
+            yield f"⚠️ {said}", pages.preview_table(None), None
         except QAError as exc:
             raise ui_error(exc) from None
 

@@ -48,9 +48,12 @@ CSS = (
   #qa-support {order: 3}
 }
 /* keyboard focus shows on every field: the theme draws none on the question box and the slider, so a
-  visitor moving by Tab could not see where typing would go */
+  visitor moving by Tab could not see where typing would go. The accent (teal 500) is 2.5:1 on the light
+  theme's white, under WCAG 1.4.11's 3:1 (section 81): a darker shade there, the accent on the dark one */
 .gradio-container textarea:focus-visible, .gradio-container input:focus-visible {
-  outline: 2px solid var(--color-accent) !important; outline-offset: 2px}
+  outline: 2px solid var(--primary-700) !important; outline-offset: 2px}
+.dark .gradio-container textarea:focus-visible, .dark .gradio-container input:focus-visible {
+  outline-color: var(--color-accent) !important}
 .qa-sr-only {position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
   white-space: nowrap}
 .qa-context {line-height: 1.7; white-space: pre-wrap}
@@ -59,27 +62,38 @@ CSS = (
 """
     + bars.CSS
 )
-# On a phone the answer card may be below the screen (a short screen, the keyboard open) or above it (the
-# visitor scrolled down to an example): it is brought to the top. Desktops show it where it is.
-# A screen reader is told the answer too (the card is not a live region: Gradio redraws it, and its
-# pending timer would be read out): its notice, source, answer and confidence go to #qa-said, a
-# status region that is on the page from the start and never redrawn.
+# A screen reader is told each answer (the card is not a live region: Gradio redraws it, and its pending
+# timer would be read out), and the end of each Batch run, in #qa-said: a status region on the page from
+# the start, never redrawn. It is emptied, then given the new text a moment later: an answer the same as
+# the last one (asked again, a second abstention) is then a change, told again. It is emptied alone when
+# a question or a run is refused (its pop-up says why): no earlier answer stays to be read as this one's.
+TELL = """const tell = (text) => {
+    const said = document.getElementById('qa-said');
+    if (!said) return;
+    clearTimeout(said.qaPending);  // an earlier answer's text, not yet shown, never follows this one
+    said.textContent = '';
+    if (text) said.qaPending = setTimeout(() => { said.textContent = text; }, 100);
+  };"""
+CLEAR_SAID = "() => { " + TELL + " tell(''); }"
+# After an answer: its notice, source, answer and confidence are told (not the nearest passages or the
+# scores). On a phone the card may be below the screen (a short screen, the keyboard open) or above it
+# (the visitor scrolled down to an example): it is brought to the top. Desktops show it where it is.
 SHOW_ANSWER = """() => {
-  const card = document.getElementById('qa-card'), said = document.getElementById('qa-said');
+  TELL
+  const card = document.getElementById('qa-card');
   const told = '.qa-notice, .qa-source, .qa-answer, .qa-meta .qa-pill:first-child';
   const parts = card ? card.querySelectorAll(told) : [];
-  const text = [...parts].map((e) => e.innerText.trim()).join(' ');
-  if (said && text) said.textContent = text;
+  tell([...parts].map((e) => e.innerText.trim()).join(' '));
   if (!card || !matchMedia('(max-width: 640px)').matches) return;
   const top = card.getBoundingClientRect().top;
   if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
-}"""
+}""".replace("TELL", TELL)
 # and the end of an upload's run: its summary, a stop or a refusal (not each "Menjawab… N dari M")
 TELL_SUMMARY = """() => {
-  const summary = document.getElementById('qa-summary'), said = document.getElementById('qa-said');
-  const text = summary ? summary.innerText.trim() : '';
-  if (said && text) said.textContent = text;
-}"""
+  TELL
+  const summary = document.getElementById('qa-summary');
+  tell(summary ? summary.innerText.trim() : '');
+}""".replace("TELL", TELL)
 SAID = '<div id="qa-said" class="qa-sr-only" role="status" aria-live="polite" aria-atomic="true"></div>'
 TABLE_MAX_HEIGHT = 2400  # px: five passages with neighbours fit without a scroll bar inside the table
 
@@ -142,6 +156,7 @@ def _ask_tab(app: WebApp, fair: FairAsk) -> gr.Dropdown:
         )
     for event in asked:
         event.success(None, js=SHOW_ANSWER, api_visibility="private")
+        event.failure(None, js=CLEAR_SAID, api_visibility="private")
     return doc
 
 
@@ -177,10 +192,12 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     # No concurrency limit here: a limit would park extra uploads in Gradio's queue, which every event
     # shares (max_size), so a visitor's question could be refused as "Queue is full". The app bounds the
     # uploads itself (WebApp.uploads): a few answered at once, a few waiting, the rest refused at once.
-    run_btn.click(
+    ran = run_btn.click(
         app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
         concurrency_id="batch", concurrency_limit=None,
-    ).success(None, js=TELL_SUMMARY, api_visibility="private")  # fmt: skip
+    )  # fmt: skip
+    ran.success(None, js=TELL_SUMMARY, api_visibility="private")
+    ran.failure(None, js=CLEAR_SAID, api_visibility="private")
     # this page's run stops after the step in flight and says so (a closed tab stopped it already)
     stop_btn.click(app.stop_batch, None, None, api_visibility="private", concurrency_id="stop",
                    concurrency_limit=None)  # fmt: skip

@@ -36,8 +36,9 @@ MAX_WEB_QUESTION_CHARS = 500
 # The Tanya box's own bound (the browser's maxlength) is looser than the cap: at exactly the cap, a pasted
 # message over 500 characters was cut there by the browser, silently, and the cut text asked (its question,
 # at the end, lost: "Dokumen tidak menyebut … panjan."). Now it reaches check_question and is refused with
-# its length; a longer paste still is cut at this bound and refused the same way. 2,000 UTF-16 units are
-# at most 12 KB of JSON (\u escapes), far under qa.ui.bodylimit's 64 KB.
+# its length; a longer paste is cut at this bound, so a question that fills the box is refused as "at
+# least" its length (section 81: "2.000 karakter" was said of a 70,000-character paste). 2,000 UTF-16
+# units are at most 12 KB of JSON (\u escapes), far under qa.ui.bodylimit's 64 KB.
 PAGE_QUESTION_CHARS = 4 * MAX_WEB_QUESTION_CHARS
 MAX_FILE_SIZE, MAX_FILE_BYTES = "5mb", 5 * 1024 * 1024  # the server refuses bigger uploads; we check too
 # Work per upload is bounded by count and by characters (the model's cost grows with length), so one
@@ -86,14 +87,24 @@ def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
     if not isinstance(question, str):
         raise InputError("Pertanyaan harus berupa teks.")
     if len(question) > MAX_WEB_QUESTION_CHARS:
-        raise InputError(
-            f"Pertanyaan terlalu panjang ({_number(len(question))} karakter); "
-            f"batasnya {_number(MAX_WEB_QUESTION_CHARS)} karakter.",
-            "Persingkat pertanyaannya.",
-        )
+        raise too_long(question)
     if is_blank(question):
         raise InputError(empty)
     return question
+
+
+def too_long(question: str, box: int | None = None) -> InputError:
+    """The refusal of an over-long question, its length counted in characters (code points: an emoji is
+    one, as the visitor counts it). ``box``: the page's box's bound, which the browser counts in UTF-16
+    units and cuts a paste at, silently; a question that leaves no room for one more character there may
+    have been longer, so it is said to be "at least" its length."""
+    said = _number(len(question))
+    if box is not None and sum(2 if ord(c) > 0xFFFF else 1 for c in question) >= box - 1:
+        said = f"setidaknya {said}"
+    return InputError(
+        f"Pertanyaan terlalu panjang ({said} karakter); batasnya {_number(MAX_WEB_QUESTION_CHARS)} karakter.",
+        "Persingkat pertanyaannya.",
+    )
 
 
 def is_blank(question: str) -> bool:
@@ -110,8 +121,8 @@ def read_upload(src: Path) -> list[Record]:
     chars = 0
     for r in read_questions(src):
         if r.error is None and r.question is not None and len(r.question) > MAX_WEB_QUESTION_CHARS:
-            too_long = f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
-            r = dataclasses.replace(r, error=too_long)
+            refused = f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
+            r = dataclasses.replace(r, error=refused)
         records.append(r)
         chars += len(r.question or "") if r.error is None else 0
         if len(records) > MAX_BATCH_QUESTIONS:
@@ -131,6 +142,11 @@ def read_upload(src: Path) -> list[Record]:
 HINT = "Saran: "
 
 
+def with_hint(exc: QAError, between: str = "\n") -> str:
+    """An error's message and its hint, as the page and the API say them ("Saran: …")."""
+    return f"{exc.message}{between}{HINT}{exc.hint}" if exc.hint else exc.message
+
+
 def ui_error(exc: QAError, limit: int = 600) -> Exception:
     """A core error as a clear pop-up (message, then the hint as "Saran: …"), without a server-side traceback.
 
@@ -138,7 +154,7 @@ def ui_error(exc: QAError, limit: int = 600) -> Exception:
     to ``limit`` characters (such a quote can be megabytes long)."""
     import gradio as gr
 
-    text = f"{exc.message}\n{HINT}{exc.hint}" if exc.hint else exc.message
+    text = with_hint(exc)
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return gr.Error(html.escape(text, quote=False), title="Tidak bisa menjawab", print_exception=False)
 
