@@ -35,7 +35,7 @@ from .alias import current_collection, switch_alias
 from .build import Plan, previous_vectors, write_collection
 from .checks import checked_manifest
 from .lite import check_folder
-from .reach import build_timeout, failures, meta_timeout, silent, timed
+from .reach import build_timeout, failures, meta_timeout, refused, silent, timed
 from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -230,6 +230,9 @@ def open_index(
             index = build_index(target, settings, encoder, documents, force=force, log=log)
             log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
     except failures() as exc:  # the engine refused something, or a deadline passed: one line
+        said = refused(exc, f"the Milvus server at {target.uri}")  # this user: credentials, privileges
+        if said is not None:
+            raise said from None
         unanswered, message = silent(exc)
         if unanswered and target.kind == "server":
             raise IndexError_(
