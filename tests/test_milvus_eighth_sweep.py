@@ -257,3 +257,44 @@ def test_a_real_qa_against_a_server_with_authentication(tmp_path: Path, auth_ser
         assert token not in built.stderr + forced.stderr
     finally:
         client.close()
+
+
+def test_a_rebuild_takes_the_local_indexs_vectors_beside_the_previous_builds(tmp_path: Path) -> None:
+    """A corpus switched between the stores: served on Milvus, edited and served locally for a while
+    (its local index embedding the new file), then back on Milvus. The docs say a Milvus build takes the
+    local index's vectors; it did only when the alias had no build yet, so this one embedded the new
+    file's passages again ("embedded 1 of 11 … reused 10 from the previous build"). Now it takes both."""
+    import shutil
+
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    from .conftest import FakeEncoder
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    milvus = f"milvus:{tmp_path / 'kb.db'}"
+    logged: list[str] = []
+
+    def open_(store: str, build: str = "auto") -> Assistant:
+        settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=store)
+        return Assistant(settings, encoder=FakeEncoder(), build=build, log=logged.append)
+
+    try:
+        open_(milvus)
+        forget(StoreTarget("lite", str(tmp_path / "kb.db")))
+        (corpus / "baru.txt").write_text("Kantor imigrasi buka setiap hari kerja pukul delapan.\n", "utf-8")
+        local = open_("local")
+        assert any("embedded 11 of 11" in line for line in logged), logged  # its first build here
+        logged.clear()
+        back = open_(milvus)
+        said = [line for line in logged if line.startswith("Milvus build")]
+        assert said and "embedded 0 of 11 passages" in said[0], said
+        assert f"the previous build and vectors of the local index in {tmp_path / 'index'}" in said[0]
+        question = "kapan kantor imigrasi buka?"
+        assert back.ask(question).passages[0].chunk_id == local.ask(question).passages[0].chunk_id
+        logged.clear()
+        open_(milvus, "force")  # a forced rebuild over this alias's build lends nothing
+        assert any("embedded 11 of 11" in line for line in logged), logged
+    finally:
+        forget(StoreTarget("lite", str(tmp_path / "kb.db")))
