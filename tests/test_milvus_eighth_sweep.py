@@ -157,7 +157,7 @@ def test_a_privilege_the_users_role_lacks_is_told_as_such_when_asking_and_buildi
         forget(target)
     for info, privilege in ((asked, "PrivilegeSearch"), (built, "PrivilegeCreateCollection")):
         message, advice = info.value.message, info.value.hint or ""
-        assert "refused the user 'reader' (MILVUS_USER) a privilege" in message and privilege in message
+        assert "refused a privilege to the user 'reader' (MILVUS_USER)" in message and privilege in message
         assert advice.startswith("grant that user's role the privilege named"), advice
         assert "replaced" not in advice and "log" not in advice
 
@@ -235,8 +235,9 @@ def test_a_real_qa_against_a_server_with_authentication(tmp_path: Path, auth_ser
     reader = {"MILVUS_USER": "reader", "MILVUS_PASSWORD": "r3ad"}
     forced = fake_qa(CORPUS, index, "index", "--force", "--store", store, **reader)
     assert forced.returncode == 5, forced.stderr
-    assert "refused the user 'reader' (MILVUS_USER) a privilege: PrivilegeCreateCollection" in one_error_line(
-        forced
+    assert (
+        "refused a privilege to the user 'reader' (MILVUS_USER): PrivilegeCreateCollection"
+        in one_error_line(forced)
     )
     assert "hint: grant that user's role the privilege named" in forced.stderr
     asked = fake_qa(CORPUS, index, "ask", "apa tugas asisten menteri?", "--json", "--store", store, **reader)

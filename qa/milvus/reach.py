@@ -107,7 +107,8 @@ def silent(exc: BaseException) -> tuple[bool, str]:
 
 
 _AUTH = re.compile(r"auth check failure|missing authorization|(?:not|n't) authenticated", re.I)
-_PRIVILEGE = re.compile(r"permission den(?:y|ied)|privilege not permitted", re.I)
+# Milvus's words (not an OSError's "Permission denied", which a file of Milvus Lite's may raise)
+_PRIVILEGE = re.compile(r"permission deny\b|privilege not permitted", re.I)
 PRIVILEGES = (
     "grant that user's role the privilege named (qa index creates, fills, aliases and drops collections; "
     "qa ask, qa batch and qa serve describe, load, query and search them), or use a user who has it"
@@ -160,7 +161,7 @@ def refused(exc: BaseException | None, where: str, message: str = "") -> IndexEr
             else "check MILVUS_USER and MILVUS_PASSWORD: the server did not accept them"
         )
         return IndexError_(f"{where} refused {who}: {reason}", none or check)
-    return IndexError_(f"{where} refused {who} a privilege: {reason}", none or PRIVILEGES)
+    return IndexError_(f"{where} refused a privilege to {who}: {reason}", none or PRIVILEGES)
 
 
 def unreachable(target: StoreTarget, message: str, cause: BaseException | None) -> IndexError_:

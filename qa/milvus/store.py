@@ -228,7 +228,7 @@ def open_index(
             log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
     except failures() as exc:  # the engine refused something, or a deadline passed: one line
         said = refused(exc, f"the Milvus server at {target.uri}")  # this user: credentials, privileges
-        if said is not None:
+        if said is not None and target.kind == "server":
             raise said from None
         unanswered, message = silent(exc)
         if unanswered and target.kind == "server":
