@@ -19,7 +19,7 @@ import numpy as np
 from ..analysis import tokenize
 from ..chunking import Chunk
 from ..errors import IndexCorruptError, IndexError_
-from .reach import failures, silent
+from .reach import failures, refused, silent
 from .schema import engine_text, text_terms
 
 PAGE = 4096  # rows per query when reading a collection (well under Milvus's 16384 limit)
@@ -30,7 +30,11 @@ READ_TIMEOUT = 60.0  # one page of rows read when the index opens
 
 
 def _missing(collection: str, exc: BaseException) -> IndexError_:
-    """Why a read failed: a server that stopped answering is not a damaged or replaced collection."""
+    """Why a read failed: a server that stopped answering, or refused this user, is not a damaged or
+    replaced collection."""
+    said = refused(exc, "the Milvus server")
+    if said is not None:
+        return said
     unanswered, message = silent(exc)
     if unanswered:
         return IndexError_(

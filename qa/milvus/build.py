@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,17 @@ def previous_vectors(
                        output_fields=["sentence_key", "vector"]):  # fmt: skip
             found[r["sentence_key"]] = r["vector"]
     return found, "ok"
+
+
+def local_vectors(index_dir: Path, expected: dict, wanted: set[str]) -> dict[str, list[float]]:
+    """The ``wanted`` sentence keys' vectors in a local index of the same encoder in ``index_dir``."""
+    from ..incremental import load_previous
+
+    local, _ = load_previous(index_dir, expected)
+    if local is None:
+        return {}
+    keys = (sentence_key(c.text) for c in local.chunks)
+    return {k: v.tolist() for k, v in zip(keys, local.vectors) if k in wanted}
 
 
 def write_collection(

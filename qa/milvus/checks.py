@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..errors import IndexCorruptError, IndexMismatchError, IndexStaleError
+from ..errors import IndexCorruptError, IndexMismatchError, IndexNewerError, IndexStaleError
 from ..manifest import stale_reasons
 from .schema import BM25_FIELDS, FIELDS, OWNER, P_MANIFEST, P_OWNER, P_STATE
 from .target import StoreTarget
@@ -26,6 +26,8 @@ def checked_manifest(target: StoreTarget, collection: str, description: dict, ex
         )
     try:
         manifest = json.loads(props[P_MANIFEST])
+        if isinstance(manifest, dict):  # a later format may be shaped otherwise: said before its shape
+            _check_not_newer(target, collection, manifest, expected)
         if not _well_formed(manifest):
             raise ValueError("not a manifest")
     except (KeyError, ValueError, RecursionError):
@@ -39,6 +41,23 @@ def checked_manifest(target: StoreTarget, collection: str, description: dict, ex
         )
     _check_belongs(collection, manifest, description)
     return manifest
+
+
+def _check_not_newer(target: StoreTarget, collection: str, manifest: dict, expected: dict) -> None:
+    """A collection a newer release of this assistant wrote (a later index format) is refused, never
+    rebuilt over unasked, as the local store refuses such a folder: on a server several hosts share, an
+    older ``qa ask`` or ``qa serve`` replaced a newer host's build, which then rebuilt it back."""
+    version, supported = manifest.get("format_version"), expected["format_version"]
+    if isinstance(version, int) and not isinstance(version, bool) and version > supported:
+        lite = target.kind == "lite"
+        elsewhere = (
+            "another path (--store milvus:OTHER.db)" if lite else "another name (milvus://HOST:PORT/NAME)"
+        )
+        raise IndexNewerError(
+            f"the index in {target.display} ({collection}) was built by a newer release of qa (index "
+            f"format {version}; this one reads format {supported})",
+            f"upgrade qa, use {elsewhere}, or replace it with: qa index --force",
+        )
 
 
 def _well_formed(manifest: Any) -> bool:

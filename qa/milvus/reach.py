@@ -7,6 +7,7 @@ to a plain server, a port that accepts and never answers), and that is what the 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -105,9 +106,70 @@ def silent(exc: BaseException) -> tuple[bool, str]:
     return code == 2 or getattr(code, "name", "") in _SILENT_CODES or "timeout" in message.lower(), message
 
 
+_AUTH = re.compile(r"auth check failure|missing authorization|(?:not|n't) authenticated", re.I)
+# Milvus's words (not an OSError's "Permission denied", which a file of Milvus Lite's may raise)
+_PRIVILEGE = re.compile(r"permission deny\b|privilege not permitted", re.I)
+PRIVILEGES = (
+    "grant that user's role the privilege named (qa index creates, fills, aliases and drops collections; "
+    "qa ask, qa batch and qa serve describe, load, query and search them), or use a user who has it"
+)
+
+
+def _sent() -> tuple[str, str]:
+    """Which credentials this process sends (never a secret), and why none when none are."""
+    if os.environ.get("MILVUS_TOKEN"):
+        return "the token in MILVUS_TOKEN", ""
+    if os.environ.get("MILVUS_USER"):
+        return f"the user {os.environ['MILVUS_USER'][:80]!r} (MILVUS_USER)", ""
+    if os.environ.get("MILVUS_PASSWORD"):
+        return "a connection without credentials", (
+            "MILVUS_PASSWORD is set but MILVUS_USER is not, so no credentials were sent: set MILVUS_USER "
+            "too (or MILVUS_TOKEN=USER:PASSWORD)"
+        )
+    return "a connection without credentials", (
+        "the server requires them: set MILVUS_TOKEN (USER:PASSWORD, or an API key), or MILVUS_USER and "
+        "MILVUS_PASSWORD, in the environment"
+    )
+
+
+def refused(exc: BaseException | None, where: str, message: str = "") -> IndexError_ | None:
+    """The error a server's refusal of this user is told as: its credentials (gRPC's ``UNAUTHENTICATED``:
+    a wrong token or password, none sent) or a privilege its role lacks (``PERMISSION_DENIED``); else
+    None. Told as "cannot reach" or "may have been replaced by a newer build", either sent the user to
+    the network or to ask again; ``where`` names the server ("the Milvus server at URI")."""
+    codes, texts, seen = set(), [message], set()
+    while exc is not None and id(exc) not in seen:  # pymilvus's, and gRPC's under it (pymilvus raises
+        seen.add(id(exc))  # some "from" themselves)
+        code = getattr(exc, "code", None)
+        if callable(code):
+            codes.add(getattr(code(), "name", ""))
+            texts.append(str(exc.details()))  # type: ignore[attr-defined]
+        else:
+            texts.append(str(getattr(exc, "message", exc)))
+        exc = exc.__cause__
+    text = " ".join(t for t in texts if t)
+    auth = "UNAUTHENTICATED" in codes or _AUTH.search(text)
+    if not auth and not ("PERMISSION_DENIED" in codes or _PRIVILEGE.search(text)):
+        return None
+    said = [t.strip().splitlines()[0][:200] for t in texts if t.strip()]  # the server's own words first
+    reason = next((t for t in said if _AUTH.search(t) or _PRIVILEGE.search(t)), said[-1] if said else "")
+    who, none = _sent()
+    if auth:
+        check = (
+            "check MILVUS_TOKEN (USER:PASSWORD, or an API key): the server did not accept it"
+            if "TOKEN" in who
+            else "check MILVUS_USER and MILVUS_PASSWORD: the server did not accept them"
+        )
+        return IndexError_(f"{where} refused {who}: {reason}", none or check)
+    return IndexError_(f"{where} refused a privilege to {who}: {reason}", none or PRIVILEGES)
+
+
 def unreachable(target: StoreTarget, message: str, cause: BaseException | None) -> IndexError_:
     """One line saying why the server at ``target`` could not be reached, from the gRPC error under
-    pymilvus's (``cause``) when there is one."""
+    pymilvus's (``cause``) when there is one; a refusal of the credentials is told as one."""
+    said = refused(cause, f"the Milvus server at {target.uri}", message)
+    if said is not None:
+        return said
     code = getattr(cause, "code", None)
     code = code() if callable(code) else None
     details = cause.details() if callable(getattr(cause, "details", None)) else ""  # type: ignore[union-attr]

@@ -32,10 +32,10 @@ from ..manifest import build_stamp
 from ..store import StoredIndex, check_chunks
 from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
 from .alias import current_collection, switch_alias
-from .build import Plan, previous_vectors, write_collection
+from .build import Plan, local_vectors, previous_vectors, write_collection
 from .checks import checked_manifest
 from .lite import check_folder
-from .reach import build_timeout, failures, meta_timeout, silent, timed
+from .reach import build_timeout, failures, meta_timeout, refused, silent, timed
 from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -156,9 +156,16 @@ def build_index(
         reuse, why = previous_vectors(
             client, target, previous, expected, [sentence_key(c.text) for c in chunks], force
         )
-        if previous is None:  # moving from the local store: its vectors are as good as re-embedding
-            reuse = _local_vectors(settings, expected)
-            why = f"vectors of the local index in {settings.index_dir}" if reuse else why
+        # Moving from the local store: its vectors are as good as re-embedding, beside the previous
+        # build's too (a corpus edited while served locally, then back on Milvus). A forced rebuild over
+        # a build of this alias lends nothing.
+        if previous is None or not force:
+            wanted = {sentence_key(c.text) for c in chunks} - set(reuse)
+            local = local_vectors(settings.index_dir, expected, wanted)
+            if local:
+                where = f"vectors of the local index in {settings.index_dir}"
+                why = f"the previous build and {where}" if reuse else where
+                reuse = {**reuse, **local}
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
         manifest["lexical_stats"] = {**LEXICAL}
         windows = [passage_text(c, by_id) for c in chunks]
@@ -179,16 +186,6 @@ def build_index(
     timed(target, f"loading {name}", build_timeout(target, len(chunks)), client.load_collection, name,
           then=committed)  # fmt: skip
     return _assemble(client, name, stored, chunks, texts, encoder.dim)
-
-
-def _local_vectors(settings: Any, expected: dict) -> dict[str, list[float]]:
-    """Vectors of a current-encoder local index in ``settings.index_dir``, by sentence key (else none)."""
-    from ..incremental import load_previous
-
-    local, _ = load_previous(settings.index_dir, expected)
-    if local is None:
-        return {}
-    return {sentence_key(c.text): v.tolist() for c, v in zip(local.chunks, local.vectors)}
 
 
 def open_index(
@@ -230,6 +227,9 @@ def open_index(
             index = build_index(target, settings, encoder, documents, force=force, log=log)
             log(f"index: {len(index.chunks)} passages from {len(documents)} document(s) in {target.display}")
     except failures() as exc:  # the engine refused something, or a deadline passed: one line
+        said = refused(exc, f"the Milvus server at {target.uri}")  # this user: credentials, privileges
+        if said is not None and target.kind == "server":
+            raise said from None
         unanswered, message = silent(exc)
         if unanswered and target.kind == "server":
             raise IndexError_(
