@@ -13,6 +13,7 @@ import io
 import os
 import stat
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -31,6 +32,18 @@ def same_file(a: Path, b: Path) -> bool:
     except (OSError, RuntimeError):
         return False
     return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def output_paths(output: str | Path | Sequence[str | Path]) -> list[Path]:
+    """``run_batch``'s output or outputs as paths; one file named twice (again, or by a link to it) is
+    refused: two writers would append to it."""
+    outputs = [Path(output)] if isinstance(output, (str, Path)) else [Path(o) for o in output]
+    if not outputs:
+        raise ValueError("run_batch needs at least one output")
+    for i, a in enumerate(outputs):
+        if any(same_file(a, b) or a == b for b in outputs[:i]):
+            raise InputError(f"{a} is given twice as an output")
+    return outputs
 
 
 def _is_stdin(path: Path) -> bool:

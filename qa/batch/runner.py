@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .destination import open_writer, same_file
+from .destination import open_writer, output_paths
 from .readers import Record
 from .report import BatchSummary, format_summary, progress_bar
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
@@ -63,16 +63,6 @@ __all__ = [
     "input_columns",
     "run_batch",
 ]
-
-
-def _outputs(output: str | Path | Sequence[str | Path]) -> list[Path]:
-    outputs = [Path(output)] if isinstance(output, (str, Path)) else [Path(o) for o in output]
-    if not outputs:
-        raise ValueError("run_batch needs at least one output")
-    for i, a in enumerate(outputs):
-        if any(same_file(a, b) or a == b for b in outputs[:i]):
-            raise InputError(f"{a} is given twice as an output")
-    return outputs
 
 
 def run_batch(
@@ -115,7 +105,7 @@ def run_batch(
         raise InputError(f"chunk size must be at least 1, got {chunk_size}")
     if k is not None and not 1 <= k <= MAX_K:
         raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
-    outputs = _outputs(output)
+    outputs = output_paths(output)
     with contextlib.ExitStack() as stack:  # each output's lock is released however the run ends
         writers: list[Writer] = []
         for o in outputs:
