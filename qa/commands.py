@@ -81,27 +81,13 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .batch import count_questions, format_summary, read_questions, run_batch
+    from .batch.destination import check_place
     from .batch.report import file_state, format_interrupted
     from .batch.survey import MAX_INPUT_COLUMNS, input_columns
-    from .config import in_corpus
-    from .errors import InputError
     from .manifest import corpus_key
-    from .ownership import marked_folder_of
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
-    if in_corpus(settings.corpus_dir, args.output):  # the next index would read the answers as a document
-        raise InputError(
-            f"{args.output} is inside the corpus folder {settings.corpus_dir}: the next index would take the "
-            "answers for a document (or refuse the corpus)",
-            "write the answers outside the corpus folder",
-        )
-    built = marked_folder_of(args.output, settings.index_dir)
-    if built is not None:  # a rebuild removes the folder, answers and all; the index check refused it
-        raise InputError(
-            f"{args.output} is inside {built}, a folder qa made for an index: the next build removes it, "
-            "answers and all",
-            "write the answers outside the index folder",
-        )
+    check_place(args.output, settings.corpus_dir, settings.index_dir)
 
     def warn(note: str) -> None:
         print(f"warning: {for_terminal(note)}", file=sys.stderr)

@@ -155,19 +155,20 @@ class _AliasRace:
 
 
 @pytest.mark.parametrize(
-    ("names", "opened", "raised"),
+    ("names", "opened", "reads", "raised"),
     [
-        (["a", "b", "c", "d", "e"], ["a", "b", "c"], "'c' does not exist"),  # bounded: the last failure
-        (["a", "b", "b"], ["a", "b"], "'b' does not exist"),  # the same collection again: its failure
-        (["a", None], ["a"], "no index"),  # the alias was removed meanwhile: no index, as on a first read
+        (["a", "b", "c", "d", "e"], ["a", "b", "c"], 3, "'c' does not exist"),  # bounded: the last failure
+        (["a", "b", "b"], ["a", "b"], 3, "'b' does not exist"),  # the same collection again: its failure
+        (["a", None], ["a"], 2, "no index"),  # the alias was removed meanwhile: no index, as on a first read
     ],
     ids=["a race that never settles", "the alias settles", "the alias is gone"],
 )
-def test_the_alias_is_read_again_at_most_reopen_attempts_times(
-    monkeypatch, names: list[str | None], opened: list[str], raised: str
+def test_the_index_is_opened_at_most_reopen_attempts_times(
+    monkeypatch, names: list[str | None], opened: list[str], reads: int, raised: str
 ) -> None:
     """``load_index``'s loop without a server: each open fails as a dropped collection does, and the
-    alias names another build each time it is read, or the same one, or none."""
+    alias names another build each time it is read, or the same one, or none. The alias is read once
+    per open at most (none after the last: its failure is the one raised)."""
     pytest.importorskip("pymilvus")
     from pymilvus.exceptions import MilvusException
 
@@ -182,7 +183,7 @@ def test_the_alias_is_read_again_at_most_reopen_attempts_times(
     assert store.REOPEN_ATTEMPTS == 3
     with pytest.raises((MilvusException, QAError), match=raised):
         store.load_index(StoreTarget("server", "http://127.0.0.1:1"), {})
-    assert race.opened == opened
+    assert race.opened == opened and race.read == reads
 
 
 def test_no_index_behind_the_alias_names_the_store_to_build_it_in(monkeypatch) -> None:
@@ -198,3 +199,34 @@ def test_no_index_behind_the_alias_names_the_store_to_build_it_in(monkeypatch) -
     with pytest.raises(IndexMissingError, match="no index in Milvus at http://h:1, alias kb_hr") as info:
         store.load_index(parse_store("milvus://h:1/kb_hr"), {})
     assert info.value.hint == "build it with: qa index --store milvus:http://h:1/kb_hr"
+
+
+def test_a_build_hint_reads_back_in_a_shell_as_the_same_store(tmp_path: Path, monkeypatch) -> None:
+    """A Milvus Lite path holding a space ("my docs") was written bare in "build it with: qa index --store
+    milvus:/…/my docs/kb.db": pasted into a shell, ``--store`` got "milvus:/…/my" and "docs/kb.db" was a
+    stray argument. Both places that say it (``qa info`` on a database not made yet, a database whose
+    alias names no collection) quote it as a shell reads it."""
+    pytest.importorskip("pymilvus")
+    import shlex
+
+    from qa.errors import IndexMissingError
+    from qa.milvus import store
+    from qa.milvus.target import parse_store
+
+    (tmp_path / "my docs").mkdir()
+    target = parse_store(f"milvus:{tmp_path / 'my docs' / 'kb.db'}")
+
+    def typed(hint: str):
+        command = hint.removeprefix("build it with: ")
+        argv = shlex.split(command)
+        assert argv[:3] == ["qa", "index", "--store"] and len(argv) == 4, command
+        return parse_store(argv[3])
+
+    with pytest.raises(IndexMissingError) as before_connecting:
+        store.open_index(target, None, None, [], "never", lambda m: None, read_only=True)
+    monkeypatch.setattr(store, "connect", lambda target: object())
+    monkeypatch.setattr(store, "current_collection", lambda client, target: None)
+    with pytest.raises(IndexMissingError) as no_alias:
+        store.load_index(target, {})
+    for said in (before_connecting.value, no_alias.value):
+        assert typed(said.hint) == target

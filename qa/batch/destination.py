@@ -2,7 +2,8 @@
 
 An output is refused before any work when the run must not write it: the question file itself under any
 name (``--force`` would empty it before the first question is read), a folder, a FIFO or socket (opening
-a FIFO blocks), an unknown extension, or an existing file without ``--resume``/``--force``.
+a FIFO blocks), an unknown extension, or an existing file without ``--resume``/``--force``; and, for the
+command line, a place where the next index would read or remove it (``check_place``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 import os
 import stat
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -32,6 +34,18 @@ def same_file(a: Path, b: Path) -> bool:
     return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
+def output_paths(output: str | Path | Sequence[str | Path]) -> list[Path]:
+    """``run_batch``'s output or outputs as paths; one file named twice (again, or by a link to it) is
+    refused: two writers would append to it."""
+    outputs = [Path(output)] if isinstance(output, (str, Path)) else [Path(o) for o in output]
+    if not outputs:
+        raise ValueError("run_batch needs at least one output")
+    for i, a in enumerate(outputs):
+        if any(same_file(a, b) or a == b for b in outputs[:i]):
+            raise InputError(f"{a} is given twice as an output")
+    return outputs
+
+
 def _is_stdin(path: Path) -> bool:
     """Whether ``path`` is the file standard input reads (``qa batch - -o same.jsonl < same.jsonl``)."""
     try:
@@ -39,6 +53,27 @@ def _is_stdin(path: Path) -> bool:
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         return False
     return stat.S_ISREG(si.st_mode) and (si.st_dev, si.st_ino) == (so.st_dev, so.st_ino)
+
+
+def check_place(path: Path, corpus_dir: Path, index_dir: Path) -> None:
+    """Refuse an output inside the corpus folder (the next index would take the answers for a document,
+    or refuse the corpus) or inside a folder qa made for an index (the next build removes it)."""
+    from ..config import in_corpus
+    from ..ownership import marked_folder_of
+
+    if in_corpus(corpus_dir, path):
+        raise InputError(
+            f"{path} is inside the corpus folder {corpus_dir}: the next index would take the answers for a "
+            "document (or refuse the corpus)",
+            "write the answers outside the corpus folder",
+        )
+    built = marked_folder_of(path, index_dir)
+    if built is not None:  # the index's own check would refuse the answers as a stranger's file
+        raise InputError(
+            f"{path} is inside {built}, a folder qa made for an index: the next build removes it, answers "
+            "and all",
+            "write the answers outside the index folder",
+        )
 
 
 def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | None = None) -> bool:

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .destination import open_writer, same_file
+from .destination import open_writer, output_paths
 from .readers import Record
 from .report import BatchSummary, format_summary, progress_bar
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
@@ -63,27 +63,6 @@ __all__ = [
     "input_columns",
     "run_batch",
 ]
-
-
-def _answer_each(answer: AnswerFn, questions: list[str]) -> list[dict]:
-    """Answer one question at a time; a question the answerer refuses becomes an ``error`` result."""
-    results: list[dict] = []
-    for question in questions:
-        try:
-            results.extend(answer([question]))
-        except InputError as exc:
-            results.append({"question": question, "error": exc.message})
-    return results
-
-
-def _outputs(output: str | Path | Sequence[str | Path]) -> list[Path]:
-    outputs = [Path(output)] if isinstance(output, (str, Path)) else [Path(o) for o in output]
-    if not outputs:
-        raise ValueError("run_batch needs at least one output")
-    for i, a in enumerate(outputs):
-        if any(same_file(a, b) or a == b for b in outputs[:i]):
-            raise InputError(f"{a} is given twice as an output")
-    return outputs
 
 
 def run_batch(
@@ -126,7 +105,7 @@ def run_batch(
         raise InputError(f"chunk size must be at least 1, got {chunk_size}")
     if k is not None and not 1 <= k <= MAX_K:
         raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
-    outputs = _outputs(output)
+    outputs = output_paths(output)
     with contextlib.ExitStack() as stack:  # each output's lock is released however the run ends
         writers: list[Writer] = []
         for o in outputs:
@@ -180,56 +159,33 @@ def _run(
             on_progress(handled)
 
     def flush() -> None:
-        questions = [r.question for r in pending if r.error is None]
-        try:
-            # ignored for mypy below: a record without an error always has a str question (readers.py)
-            results = list(answer(questions)) if questions else []  # type: ignore[arg-type]
-        except InputError as exc:  # one question the answerer refuses must not sink the chunk or the batch
-            results = _answer_each(answer, questions)  # type: ignore[arg-type]
-            refusals = {r.get("error") for r in results}
-            if len(results) > 1 and len(refusals) == 1 and None not in refusals:
-                raise exc  # all refused alike: the answerer itself is unusable (e.g. bad settings)
-        if len(results) != len(questions):
-            raise ValueError(f"answer() returned {len(results)} results for {len(questions)} questions")
-        it = iter(results)
-        items = [(r, None if r.error is not None else next(it)) for r in pending]
+        counts["total"] += len(pending)
+        questions = [r.question for r in pending if r.error is None]  # each a str (readers.py)
+        results = iter(_answer_chunk(answer, questions))  # type: ignore[arg-type]
+        items = [(r, None if r.error is not None else next(results)) for r in pending]
         for w in writers:
             todo = [item for item in items if item[0].id not in w.done]
             if todo:
                 w.write(todo)
-        for rec, result in items:
-            if result is None or result.get("error"):
-                counts["errors"] += 1
-                counts.setdefault("first_error", rec.error or (result or {}).get("error"))
-            elif result.get("abstained"):
-                counts["abstained"] += 1
-            else:
-                counts["answered"] += 1
+        _tally(counts, items)
         pending.clear()
         report()
 
     try:
         for rec in records:
-            rid = rec.id
-            while rid in seen:
-                rid = f"{rid}#{rec.line}"
-            seen.add(rid)
-            if rid != rec.id:
-                rec = dataclasses.replace(rec, id=rid)
+            rec = _unique(rec, seen)
             for w in writers:
                 w.check(rec)
-            if all(rid in w.done for w in writers):
+            if all(rec.id in w.done for w in writers):
                 counts["skipped"] += 1
                 counts["total"] += 1
                 continue
             pending.append(rec)
             valid += rec.error is None
             if valid >= chunk_size or len(pending) >= max_pending:
-                counts["total"] += len(pending)
                 flush()
                 valid = 0
         if pending:
-            counts["total"] += len(pending)
             flush()
         for w in writers:
             w.finish()
@@ -238,3 +194,53 @@ def _run(
         if bar is not None:
             bar.close()
     return counts
+
+
+def _unique(rec: Record, seen: set[str]) -> Record:
+    """``rec`` under an id no earlier record has: a later duplicate becomes ``"<id>#<line>"`` (the same
+    on a resumed run, so its answer is found there)."""
+    rid = rec.id
+    while rid in seen:
+        rid = f"{rid}#{rec.line}"
+    seen.add(rid)
+    return rec if rid == rec.id else dataclasses.replace(rec, id=rid)
+
+
+def _answer_chunk(answer: AnswerFn, questions: list[str]) -> list[dict]:
+    """One result per question. A chunk the answerer refuses is asked again one question at a time, so
+    one question it refuses does not sink the chunk or the batch; all refused alike, the answerer itself
+    is unusable (bad settings, say), and that error ends the batch."""
+    try:
+        results = list(answer(questions)) if questions else []
+    except InputError as exc:
+        results = _answer_each(answer, questions)
+        refusals = {r.get("error") for r in results}
+        if len(results) > 1 and len(refusals) == 1 and None not in refusals:
+            raise exc
+    if len(results) != len(questions):
+        raise ValueError(f"answer() returned {len(results)} results for {len(questions)} questions")
+    return results
+
+
+def _answer_each(answer: AnswerFn, questions: list[str]) -> list[dict]:
+    """Answer one question at a time; a question the answerer refuses becomes an ``error`` result."""
+    results: list[dict] = []
+    for question in questions:
+        try:
+            results.extend(answer([question]))
+        except InputError as exc:
+            results.append({"question": question, "error": exc.message})
+    return results
+
+
+def _tally(counts: dict[str, Any], items: list[tuple[Record, dict | None]]) -> None:
+    """Count a written chunk's answers, abstentions and errors (an error row, or an answer's error);
+    the first error is kept for the summary."""
+    for rec, result in items:
+        if result is None or result.get("error"):
+            counts["errors"] += 1
+            counts.setdefault("first_error", rec.error or (result or {}).get("error"))
+        elif result.get("abstained"):
+            counts["abstained"] += 1
+        else:
+            counts["answered"] += 1

@@ -18,44 +18,93 @@ from .tables import Layout
 
 def table_records(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> Iterator[Record]:
     """The records of a CSV/TSV whose layout is decided (:mod:`qa.batch.tables`), one per row."""
-    bad: dict[int, str] = {}
-    texts: dict[int, str] = {}  # the decoded lines of the row being read
-    state = {"n": 0}
+    return _Table(layout, encoding).records(lines)
 
-    def decoded() -> Iterator[str]:
+
+class _Table:
+    """One pass over a table's lines, and what it holds between rows: the decoded lines of the row being
+    read (read again line by line when its quotes are malformed), the lines that did not decode, and the
+    header's names once read."""
+
+    def __init__(self, layout: Layout, encoding: str) -> None:
+        self.layout, self.encoding = layout, encoding
+        self.bad: dict[int, str] = {}  # line number -> why it did not decode
+        self.texts: dict[int, str] = {}  # the decoded lines of the row being read
+        self.read = 0  # physical lines read so far
+        self.names: list[str] | None = None if layout.has_header else []
+        self.header: list[str] = []
+
+    def records(self, lines: Iterable[bytes]) -> Iterator[Record]:
+        # Strict, so a stray or unclosed quote is an error here (the lines are then read one by one)
+        # instead of a quoted field silently swallowing the next lines: questions merged into one.
+        reader = csv.reader(self._decoded(lines), delimiter=self.layout.delimiter, strict=True)
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield from self._reread(range(start, reader.line_num + 1), exc)
+                continue
+            span = range(start, reader.line_num + 1)
+            self.texts.clear()
+            rec = self._record(start, row, [self.bad.pop(n) for n in span if n in self.bad])
+            if rec is not None:
+                yield rec
+
+    def _decoded(self, lines: Iterable[bytes]) -> Iterator[str]:
         for raw in lines:
-            state["n"] += 1
-            text, error = _decode(raw, state["n"], encoding)
+            self.read += 1
+            n = self.read
+            text, error = _decode(raw, n, self.encoding)
             if isinstance(raw, LongLine):  # its start only: a quote there could open a cell nothing closes
                 text = text.replace('"', "") + "\n"
             if error:
-                bad[state["n"]] = error
-            if state["n"] == 1 and layout.sep_line:
+                self.bad[n] = error
+            if n == 1 and self.layout.sep_line:
                 text = "\n"  # a blank row: skipped, still counted
-            texts[state["n"]] = text
+            self.texts[n] = text
             yield text
 
-    # Strict, so a stray or unclosed quote is an error here (the lines are then read one by one below)
-    # instead of a quoted field silently swallowing the next lines: questions merged into one.
-    reader = csv.reader(decoded(), delimiter=layout.delimiter, strict=True)
-    qcol, idcol = layout.qcol, layout.idcol
-    names: list[str] | None = None if layout.has_header else []
-    header: list[str] = []
+    def _reread(self, span: range, exc: csv.Error) -> Iterator[Record]:
+        """The lines of a row the strict reader refused, each a row of its own, its quotes as text; a
+        field over the csv module's own cap, or lines no reader takes (a NUL byte), one error row."""
+        start = span.start
+        raw = [self.texts.pop(n, "") for n in span]
+        if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
+            self.bad.clear()
+            limit = csv.field_size_limit()
+            too_long = f"question too long (over {limit} characters, limit {MAX_QUESTION_CHARS})"
+            yield _record(start, None, None, {}, too_long)
+            return
+        try:
+            plain = csv.reader(raw, delimiter=self.layout.delimiter, quoting=csv.QUOTE_NONE)
+            rows = [next(plain, []) for _ in raw]
+        except csv.Error:  # e.g. a NUL byte
+            self.bad.clear()
+            yield _record(start, None, None, {}, f"line {start}: malformed CSV ({exc})")
+            return
+        for n, one in zip(span, rows):
+            rec = self._record(n, one, [self.bad.pop(n)] if n in self.bad else [])
+            if rec is not None:
+                yield rec
 
-    def record(start: int, row: list[str], errors: list[str]) -> Record | None:
-        nonlocal names
+    def _record(self, start: int, row: list[str], errors: list[str]) -> Record | None:
+        """The record of a row starting on line ``start``; None for a blank row or a header."""
         if not any(c.strip() for c in row):
             return None
-        if names is None:  # the header row
-            names = []
+        if self.names is None:  # the header row
+            self.names = []
             for i, c in enumerate(row):
                 name = c.strip() or f"column_{i + 1}"
-                names.append(name if name not in names else f"{name}_{i + 1}")
-            header.extend(c.strip() for c in row)
+                self.names.append(name if name not in self.names else f"{name}_{i + 1}")
+            self.header.extend(c.strip() for c in row)
             return None
-        if [c.strip() for c in row] == header:  # the header again: files joined with cat, not a question
+        if [c.strip() for c in row] == self.header:  # the header again: files joined with cat, not a question
             return None
-        row, misfit = _fit(row, len(names), qcol, layout.delimiter) if names else (row, None)
+        names, qcol, idcol = self.names, self.layout.qcol, self.layout.idcol
+        row, misfit = _fit(row, len(names), qcol, self.layout.delimiter) if names else (row, None)
         extra = {
             names[i] if i < len(names) else f"column_{i + 1}": c
             for i, c in enumerate(row)
@@ -65,39 +114,6 @@ def table_records(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8
         question = row[qcol] if qcol < len(row) else None
         error = errors[0] if errors else f"line {start}: {misfit}" if misfit else None
         return _record(start, rid, question, extra, error)
-
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            span = range(start, reader.line_num + 1)
-            raw = [texts.pop(n, "") for n in span]
-            if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
-                bad.clear()
-                limit = csv.field_size_limit()
-                too_long = f"question too long (over {limit} characters, limit {MAX_QUESTION_CHARS})"
-                yield _record(start, None, None, {}, too_long)
-                continue
-            try:  # each line a row of its own, its quotes as text
-                plain = csv.reader(raw, delimiter=layout.delimiter, quoting=csv.QUOTE_NONE)
-                rows = [next(plain, []) for _ in raw]
-            except csv.Error:  # e.g. a NUL byte
-                bad.clear()
-                yield _record(start, None, None, {}, f"line {start}: malformed CSV ({exc})")
-                continue
-            for n, one in zip(span, rows):
-                rec = record(n, one, [bad.pop(n)] if n in bad else [])
-                if rec is not None:
-                    yield rec
-            continue
-        span = range(start, reader.line_num + 1)
-        texts.clear()
-        rec = record(start, row, [bad.pop(n) for n in span if n in bad])
-        if rec is not None:
-            yield rec
 
 
 def _fit(row: list[str], width: int, qcol: int, delimiter: str) -> tuple[list[str], str | None]:

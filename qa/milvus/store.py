@@ -40,7 +40,7 @@ from .schema import sentence_key, vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
 _build_lock = threading.Lock()
-# opens of a collection that failed while the alias moved on (builds elsewhere): ``load_index``
+# ``load_index``'s opens in all, the first included, while builds elsewhere move the alias on
 REOPEN_ATTEMPTS = 3
 
 
@@ -53,8 +53,9 @@ def load_index(
 
     A collection that fails to open is not yet a failed open: builds elsewhere may have moved the alias
     on and dropped the collection it named when it was read (two switches: the second drops what the
-    first replaced). The alias is read again, and a collection it names now is opened instead, at most
-    ``REOPEN_ATTEMPTS`` times; still the same collection, the failure is the open's."""
+    first replaced). The alias is read again, and a collection it names now is opened instead: at most
+    ``REOPEN_ATTEMPTS`` opens in all. The failure raised is the open's: the last one's, or the one after
+    which the alias still named the same collection."""
     client = connect(target)
     collection = current_collection(client, target)
     retried: tuple[type[BaseException], ...] = (*failures(), IndexCorruptError)
@@ -82,7 +83,7 @@ def _open_collection(
     """Open one collection (None: the alias names none): manifest checked, loaded, rows counted, checked."""
     where = target.display
     if collection is None:
-        raise IndexMissingError(f"no index in {where}", f"build it with: qa index --store {target.spec}")
+        raise IndexMissingError(f"no index in {where}", target.build_hint)
     description = client.describe_collection(collection, timeout=meta_timeout(target))
     manifest = checked_manifest(target, collection, description, expected)
     n = manifest["chunks"]
@@ -210,8 +211,7 @@ def open_index(
         # before connecting: Milvus Lite would create an empty database there (qa info creates nothing);
         # a folder that cannot hold one is told first, as "qa index" would fail on it
         check_folder(target)
-        hint = f"build it with: qa index --store {target.spec}"
-        raise IndexMissingError(f"no index in {target.display}", hint)
+        raise IndexMissingError(f"no index in {target.display}", target.build_hint)
     try:
         if not force:
             try:

@@ -13,6 +13,7 @@ import importlib
 import logging
 import os
 import re
+import shlex
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,12 @@ class StoreTarget:
             return "local"
         alias = "" if self.kind == "lite" or self.name == DEFAULT_NAME else f"/{self.name}"
         return f"milvus:{self.uri}{alias}"
+
+    @property
+    def build_hint(self) -> str:
+        """Where the store holds no index: the command that builds one there, as a shell reads it (a
+        Milvus Lite path with a space in it is quoted)."""
+        return f"build it with: qa index --store {shlex.quote(self.spec)}"
 
 
 def parse_store(spec: str | None) -> StoreTarget:

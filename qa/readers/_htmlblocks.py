@@ -70,15 +70,15 @@ def _rows(table) -> tuple[list[list[str]], bool]:
 Path = Sequence[tuple[int, str]]  # (level, heading text), outermost first
 
 
-def read_blocks(root, blocks: Blocks, around: Path = (), page: bool = True) -> list[tuple[int, str]]:
-    """Every block of ``root`` (an lxml.html tree: a page, or with ``page`` false a piece of one) in
-    order, under its heading path (starting from ``around``, the headings around it); returns the
-    heading path in force after it."""
+def read_blocks(root, blocks: Blocks, around: Path = ()) -> list[tuple[int, str]]:
+    """Every block of ``root`` (an lxml.html tree: a page, or a piece of one) in order, under its
+    heading path (starting from ``around``, the headings around it); returns the heading path in force
+    after it."""
     from lxml import etree  # type: ignore[import-untyped]
 
     from ._htmlprep import prepare
 
-    prepare(root, page)
+    prepare(root)
     for code in root.iter("code"):
         block = code.getparent()
         if block is not None and block.tag == "pre":
@@ -137,4 +137,4 @@ def read_fragment(html: str, blocks: Blocks, path: Path) -> list[tuple[int, str]
 
     # bytes with their encoding named: a fragment declaring another charset is not decoded twice
     root = etree.fromstring(html.encode("utf-8"), HTMLParser(encoding="utf-8", collect_ids=False))
-    return list(path) if root is None else read_blocks(root, blocks, path, page=False)
+    return list(path) if root is None else read_blocks(root, blocks, path)

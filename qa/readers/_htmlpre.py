@@ -3,7 +3,7 @@
 The readers leave out a code block (``<pre><code>``), as Markdown's fences, and read a ``<pre>``'s
 text as one paragraph. But code is often marked only by a class, or not at all (old documentation
 writes C in a bare ``<pre>``), and a ``<pre>`` of text is laid out in lines (an address, a schedule)
-that ran together as one "sentence". ``read_preformatted`` settles each ``<pre>`` before the readers
+that ran together as one "sentence". ``settle_preformatted`` settles each ``<pre>`` before the readers
 see it; ``qa.readers._htmlprep`` calls it before it splits paragraphs at double line breaks.
 """
 
@@ -20,7 +20,7 @@ _CODE_CLASS = re.compile(
 )
 
 
-def read_preformatted(root) -> None:
+def settle_preformatted(root) -> None:
     """A ``<pre>`` that is code by its class or its text but holds no ``<code>`` (``<pre
     class="language-python">``, ``<div class="highlight"><pre>``, a bare ``<pre>`` of C) is a code
     block, left out as ``<pre><code>`` is (its lines were read as text, "x = 1"); any other ``<pre>``

@@ -14,15 +14,15 @@ import re
 
 from ._htmlblocks import BLOCK, HEADINGS
 from ._htmlexports import drop_back_links, free_header_rows, styles_from_classes
-from ._htmlpre import read_preformatted
+from ._htmlpre import settle_preformatted
 from ._htmltables import mark_header_rows, note_bands
 
 
-def prepare(root, page: bool = True) -> None:
-    """``root`` (an lxml.html tree: a page, or with ``page`` false a piece of one) without templates and
-    note markers, paragraphs apart (see the functions). ``page`` is kept for the callers' symmetry."""
+def prepare(root) -> None:
+    """``root`` (an lxml.html tree: a page, or a piece of one) without templates and note markers,
+    paragraphs apart (see the functions)."""
     styles_from_classes(root)  # a style sheet's bold and bands, for the header rows below
-    read_word_notes(root)  # before drop_templates takes the styles that mark them
+    settle_word_notes(root)  # before drop_templates takes the styles that mark them
     note_bands(root)  # so do a table's header band's
     drop_templates(root)
     settle_disclosures(root)
@@ -30,7 +30,7 @@ def prepare(root, page: bool = True) -> None:
     drop_note_markers(root)
     drop_back_links(root)
     free_header_rows(root)
-    read_preformatted(root)  # before the split, which makes its lines paragraphs
+    settle_preformatted(root)  # before the split, which makes its lines paragraphs
     split_at_double_breaks(root)
     mark_header_rows(root)
 
@@ -42,7 +42,7 @@ _WORD_NOTE_LINK = re.compile(r"mso-(?:footnote|endnote)-id", re.IGNORECASE)
 _WORD_LIST = re.compile(r"mso-element:\s*(footnote|endnote|comment)-list", re.IGNORECASE)
 
 
-def read_word_notes(root) -> None:
+def settle_word_notes(root) -> None:
     """A page Word saved as HTML read as the document reads: each note marker ("pasal 5[1]") taken off
     the word before it, the notes themselves read (the ``<hr>`` above them made trafilatura take them
     for the page's footer and drop them), a reviewer's comments and their anchors ("[RA1]") dropped,

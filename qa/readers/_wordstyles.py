@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ._numbering import Numbering
+from ._wordxml import W
 
 _TOC_STYLE = re.compile(r"toc \d", re.IGNORECASE)  # the entries of a table of contents ("TOC 1")
 _HEADING_STYLE = re.compile(r"(?:heading|judul)\s*(\d)", re.IGNORECASE)
@@ -37,8 +38,8 @@ def _style_level(style) -> int | None:
 
 def _outline_level(ppr) -> int | None:
     """1-9 from a ``w:pPr``'s outline level (9, "body text", and bad values are None)."""
-    outline = ppr.find(_qn("w:outlineLvl")) if ppr is not None else None
-    value = outline.get(_qn("w:val"), "9") if outline is not None else "9"
+    outline = ppr.find(W + "outlineLvl") if ppr is not None else None
+    value = outline.get(W + "val", "9") if outline is not None else "9"
     return int(value) + 1 if value.isdigit() and int(value) < 9 else None
 
 
@@ -65,12 +66,6 @@ def heading_level(p, levels: dict[str | None, int | None]) -> int | None:
     return _outline_level(p.pPr)
 
 
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return qn(tag)
-
-
 def numbering(document) -> Numbering:
     """The document's list definitions, and the paragraph style each list is tied to (a style's own
     ``w:numPr`` or the nearest one up its chain of base styles: numbered heading styles)."""
@@ -90,7 +85,7 @@ def numbering(document) -> Numbering:
         base, seen = style, 0
         while base is not None and seen < 20:  # a cycle of base styles must not hang us
             ppr = base.element.pPr
-            if ppr is not None and ppr.find(_qn("w:numPr")) is not None:
+            if ppr is not None and ppr.find(W + "numPr") is not None:
                 styles[style.style_id] = ppr
                 break
             base, seen = base.base_style, seen + 1

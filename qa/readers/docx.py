@@ -60,7 +60,7 @@ def read(raw: bytes, name: str) -> Extracted:
     check_sizes(raw, name)
     try:
         document = docx.Document(io.BytesIO(raw))
-        return _extract(document, name)
+        return _Body(document).read(name)
     except CorpusError:
         raise
     except Exception as exc:  # zipfile, lxml and python-docx errors all mean "not a usable .docx"
@@ -99,80 +99,99 @@ def _all_notes(document) -> dict[tuple[str, str], list]:
     return found
 
 
-def _extract(document, name: str) -> Extracted:
-    blocks = Blocks()
-    path: list[tuple[int, str]] = []
-    levels = style_levels(document)
-    toc_styles = contents_styles(document)  # a table of contents' entries repeat the headings
-    notes, noted = _all_notes(document), set()
-    numbers = numbering(document).labels(document.element.body)
+class _Body:
+    """One walk over a document's body, in order. What the styles, the numbering and the notes say is
+    read once before it; what the walk holds between paragraphs is here: the blocks so far, the heading
+    path in force, the notes already added (a note is read once, after its first reference) and the
+    paragraphs whose mark is a tracked deletion (they run on into the next)."""
 
-    def add_notes(refs: list[tuple[str, str]], headings: list[str]) -> None:
+    def __init__(self, document) -> None:
+        body = document.element.body
+        self.document = document
+        self.blocks = Blocks()
+        self.path: list[tuple[int, str]] = []
+        self.levels = style_levels(document)
+        self.toc_styles = contents_styles(document)  # a table of contents' entries repeat the headings
+        self.toc_paragraphs = contents_paragraphs(body)  # a field-built table of contents
+        self.notes = _all_notes(document)
+        self.noted: set[tuple[str, str]] = set()
+        self.numbers = numbering(document).labels(body)
+        self.carried: list[wordxml.Inline] = []
+
+    @property
+    def headings(self) -> list[str]:
+        return [h for _, h in self.path]
+
+    def read(self, name: str) -> Extracted:
+        for item in wordxml.blocks(self.document.element.body):
+            if item.tag != wordxml.P:
+                self.flush()
+            if item.tag == wordxml.ALT_CHUNK:
+                part = self.document.part.related_parts[item.get(wordxml.R_ID)]
+                self.path = read_chunk(part, self.blocks, self.path, name)
+            elif item.tag == wordxml.TBL:
+                self.table(item)
+            elif item not in self.toc_paragraphs and item.style not in self.toc_styles:
+                self.paragraph(item)  # a table of contents outside a content control is not read
+        self.flush()
+        return self.blocks.build(name, "holds no text outside headings")
+
+    def table(self, tbl) -> None:
+        rows, refs = wordxml.table_rows(tbl, self.numbers)
+        for sentence in table_sentences(rows, has_header=True):
+            self.blocks.add(sentence, headings=self.headings)
+        self.add_notes(refs)
+
+    def paragraph(self, p) -> None:
+        """A paragraph of text (a block), or a heading (the path); what is anchored in it after it."""
+        content = wordxml.inline(p)
+        if wordxml.mark_deleted(p):  # Word joins it to the next paragraph, which keeps its own style;
+            self.carried.append(content)  # one deleted whole on the way (text and mark) leaves nothing
+            return
+        content.parts[:0] = [c.text + " " for c in self.carried]
+        level = heading_level(p, self.levels)
+        text = f"{self.numbers[p]} {content.text}".strip() if p in self.numbers else content.text
+        if level is None:
+            self.blocks.add(text if content.text else "", headings=self.headings)  # a number alone: nothing
+        elif text:
+            self.path = [(lv, h) for lv, h in self.path if lv < level] + [(level, text)]
+        self.add_anchored([*self.carried, content])
+
+    def flush(self) -> None:
+        """Carried text before a table or an embedded document, or at the end: a paragraph of its own."""
+        if self.carried:
+            self.blocks.add(" ".join(c.text for c in self.carried), headings=self.headings)
+            self.add_anchored(list(self.carried))
+
+    def add_anchored(self, contents: list[wordxml.Inline]) -> None:
+        """What paragraphs hold besides their text, after it: text boxes, diagrams, notes."""
+        for content in contents:
+            self.add_boxes(content.boxes)
+            self.add_diagrams(content.diagrams)
+            self.add_notes(content.notes)
+        self.carried.clear()
+
+    def add_notes(self, refs: list[tuple[str, str]]) -> None:
         for ref in refs:  # a note's text follows the paragraph that refers to it, once
-            if ref in notes and ref not in noted:
-                noted.add(ref)
-                for paragraph in notes[ref]:
-                    blocks.add(wordxml.inline(paragraph).text, headings=headings)
+            if ref in self.notes and ref not in self.noted:
+                self.noted.add(ref)
+                for paragraph in self.notes[ref]:
+                    self.blocks.add(wordxml.inline(paragraph).text, headings=self.headings)
 
-    def add_boxes(boxes: list, headings: list[str]) -> None:
+    def add_boxes(self, boxes: list) -> None:
         for box in boxes:  # a text box's paragraphs follow the paragraph it is anchored in
             for block in wordxml.blocks(box):
                 if block.tag == wordxml.P:
                     content = wordxml.inline(block)
-                    number = numbers.get(block) if content.text else None  # a list inside the box
-                    blocks.add(f"{number} {content.text}" if number else content.text, headings=headings)
-                    add_notes(content.notes, headings)
+                    number = self.numbers.get(block) if content.text else None  # a list inside the box
+                    text = f"{number} {content.text}" if number else content.text
+                    self.blocks.add(text, headings=self.headings)
+                    self.add_notes(content.notes)
 
-    def add_diagrams(ids: list[str], headings: list[str]) -> None:
+    def add_diagrams(self, ids: list[str]) -> None:
         from docx.oxml import parse_xml
 
         for rid in ids:  # a diagram's boxes follow the paragraph that holds it
-            part = document.part.related_parts.get(rid)
+            part = self.document.part.related_parts.get(rid)
             for line in wordxml.diagram_boxes(parse_xml(part.blob)) if part is not None else ():
-                blocks.add(line, headings=headings)
-
-    carried: list[wordxml.Inline] = []  # paragraphs whose mark is a tracked deletion: they run on
-    toc_paragraphs = contents_paragraphs(document.element.body)  # a field-built table of contents
-
-    def add_anchored(contents: list[wordxml.Inline], headings: list[str]) -> None:
-        for content in contents:  # what paragraphs hold besides their text, after it
-            add_boxes(content.boxes, headings)
-            add_diagrams(content.diagrams, headings)
-            add_notes(content.notes, headings)
-        carried.clear()
-
-    def flush(headings: list[str]) -> None:  # carried text before a table, or at the end: a paragraph
-        if carried:
-            blocks.add(" ".join(c.text for c in carried), headings=headings)
-            add_anchored(list(carried), headings)
-
-    for item in wordxml.blocks(document.element.body):
-        headings = [h for _, h in path]
-        if item.tag != wordxml.P:
-            flush(headings)
-        if item.tag == wordxml.ALT_CHUNK:
-            path = read_chunk(document.part.related_parts[item.get(wordxml.R_ID)], blocks, path, name)
-            continue
-        if item.tag == wordxml.TBL:
-            rows, refs = wordxml.table_rows(item, numbers)
-            for sentence in table_sentences(rows, has_header=True):
-                blocks.add(sentence, headings=headings)
-            add_notes(refs, headings)
-            continue
-        if item in toc_paragraphs or item.style in toc_styles:
-            continue  # a table of contents outside a content control: its entries repeat the headings
-        content = wordxml.inline(item)
-        if wordxml.mark_deleted(item):  # Word joins it to the next paragraph, which keeps its own style;
-            carried.append(content)  # one deleted whole on the way (text and mark) leaves nothing between
-            continue
-        content.parts[:0] = [c.text + " " for c in carried]
-        level = heading_level(item, levels)
-        text = f"{numbers[item]} {content.text}".strip() if item in numbers else content.text
-        if level is None:
-            blocks.add(text if content.text else "", headings=headings)  # a number alone says nothing
-        elif text:
-            path = [(lv, h) for lv, h in path if lv < level] + [(level, text)]
-            headings = [h for _, h in path]
-        add_anchored([*carried, content], headings)
-    flush([h for _, h in path])
-    return blocks.build(name, "holds no text outside headings")
+                self.blocks.add(line, headings=self.headings)
