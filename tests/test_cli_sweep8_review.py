@@ -14,6 +14,7 @@ from qa.batch import read_questions, run_batch
 from qa.batch.report import file_state, format_interrupted
 
 from .batch.helpers import FakeAnswer, write
+from .cli_helpers import qa_run
 
 
 def _interrupted_as_it_ends(tmp_path: Path, monkeypatch, ext: str) -> tuple[Path, tuple | None]:  # noqa: ANN001
@@ -60,3 +61,16 @@ def test_a_second_ctrl_c_while_the_output_is_counted_still_says_how_to_go_on(tmp
     monkeypatch.setattr(qa.batch.destination, "records_in", counting)
     said = f"{out} keeps the answers written so far; run the same command with --resume to answer the rest"
     assert format_interrupted(out, None, 10) == said
+
+
+@pytest.mark.parametrize("flag", ["--store", "--model"])
+def test_an_empty_store_or_model_flag_is_refused_as_an_empty_index_is(settings, flag) -> None:
+    """Section 77 says an empty flag is a mistake (``--index ""``, an unset shell variable) where an empty
+    variable is a convention. ``--store "$STORE"`` with STORE unset built a local index where Milvus was
+    meant; ``--model "$MODEL"`` said "cannot load sentence-transformers model '': 'NoneType' object has no
+    attribute 'parameters'" (exit 4). Both are refused as ``--index ""`` is, before anything is built."""
+    run = qa_run(settings, "index", flag, "")
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    said = f"qa index: error: argument {flag}: is empty (an unset shell variable?)"
+    assert run.stderr.splitlines()[-1] == said
+    assert not settings.index_dir.exists()
