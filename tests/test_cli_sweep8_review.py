@@ -74,3 +74,18 @@ def test_an_empty_store_or_model_flag_is_refused_as_an_empty_index_is(settings, 
     said = f"qa index: error: argument {flag}: is empty (an unset shell variable?)"
     assert run.stderr.splitlines()[-1] == said
     assert not settings.index_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("store", "said"), [("local", "an index folder"), ("milvus:corpus/x.db", "a Milvus Lite database")]
+)
+def test_an_index_inside_the_corpus_is_named_in_plain_english(tmp_path, monkeypatch, store, said) -> None:
+    """Tried with ``QA_INDEX=corpus/idx`` (section 77's variables): its hint said "choose a index folder"."""
+    from qa.config import Settings
+    from qa.errors import InputError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as refused:
+        inside = Path("corpus/idx") if store == "local" else Path("index")  # Lite: corpus/x.db is inside
+        Settings(corpus_dir=Path("corpus"), index_dir=inside, store=store)
+    assert (refused.value.hint or "").startswith(f"choose {said} outside the corpus")
