@@ -1,6 +1,6 @@
-"""Section 77 read again (docs/reliability.md section 82): the waiting build's holder, the interrupted
-batch's message and the first error line, tried as users meet them. Each test failed on the code before
-its fix."""
+"""Section 77 read again (docs/reliability.md section 82): the interrupted batch's message, the empty
+flags and a hint, tried as users meet them (the waiting build's holder: tests/test_locking.py). Each test
+failed on the code before its fix."""
 
 from __future__ import annotations
 
