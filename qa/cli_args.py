@@ -38,13 +38,16 @@ def _common() -> argparse.ArgumentParser:
     g.add_argument(
         "--store",
         metavar="STORE",
+        type=_named,  # --store "$STORE" with STORE unset built a local index where Milvus was meant
         help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
         "milvus://HOST:PORT[/NAME] or milvus:http://HOST:PORT[/NAME] (a Milvus server; credentials from "
         "MILVUS_TOKEN, or MILVUS_USER and "
         "MILVUS_PASSWORD) (env QA_STORE)",
     )
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
-    g.add_argument("--model", help="sentence-transformers model id or path (env QA_MODEL)")
+    g.add_argument(  # --model "$MODEL" unset: "cannot load … model '': 'NoneType' object has no attribute …"
+        "--model", type=_named, help="sentence-transformers model id or path (env QA_MODEL)"
+    )
     g.add_argument(
         "--query-prefix", help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')"
     )
@@ -60,8 +63,9 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _named(text: str) -> str:
-    """A file or folder argument: an empty one is refused. ``Path("")`` is ``.``, the working folder, so
-    ``qa index --index "$DIR"`` with ``DIR`` unset built the index into whatever folder the shell was in."""
+    """A file or folder argument (a store, a model): an empty one is refused. ``Path("")`` is ``.``, the
+    working folder, so ``qa index --index "$DIR"`` with ``DIR`` unset built the index into whatever folder
+    the shell was in."""
     if not text:
         raise argparse.ArgumentTypeError("is empty (an unset shell variable?)")
     return text

@@ -184,5 +184,6 @@ def _check_index_outside_corpus(corpus_dir: Path, index_dir: Path, what: str = "
     raise InputError(
         f"the {what} {index_dir} is inside the corpus folder {corpus_dir}: its files would be read as "
         "documents",
-        f"choose a {what} outside the corpus ({where}), or a hidden one such as {corpus_dir / hidden}",
+        f"choose {'an' if what[0] in 'aeiou' else 'a'} {what} outside the corpus ({where}), or a hidden one "
+        f"such as {corpus_dir / hidden}",
     )

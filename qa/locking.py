@@ -58,24 +58,53 @@ def _open_for_writing(fd: int) -> bool:
     return fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
 
 
+LOCKS = "/proc/locks"  # Linux: "1: FLOCK  ADVISORY  WRITE 4242 fe:00:2451896 0 EOF" for each lock held
+
+
 def holder(path: Path) -> int | None:
     """The process holding an ``flock`` on what ``path`` names, when the system says (Linux's
     ``/proc/locks``, which lists each lock's process and file): a command waiting on a lock can then say
-    whose it waits for. None when unknown (another system, a holder in another PID namespace, gone)."""
+    whose it waits for. None when unknown (another system, a holder in another PID namespace, gone).
+
+    ``/proc/locks`` names the process that took the lock, which may have exited since, leaving it to a
+    child that inherited the descriptor (a fork): that number may be no process, or by now another one,
+    and a user told "process N" may kill it. So N is named only while it still holds the lock itself."""
     try:
         st = os.stat(path)
-        with open("/proc/locks", encoding="ascii", errors="replace") as listing:
+        with open(LOCKS, encoding="ascii", errors="replace") as listing:
             lines = listing.read().splitlines()
     except OSError:
         return None
     key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
-    for line in lines:  # "1: FLOCK  ADVISORY  WRITE 4242 fe:00:2451896 0 EOF"; "1: -> FLOCK ..." waits
+    for line in lines:  # "1: -> FLOCK ..." is a process waiting for it: skipped
         fields = line.split()
         if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == key and fields[4].isdigit():
             pid = int(fields[4])
-            if pid > 0 and pid != os.getpid():
+            if pid > 0 and pid != os.getpid() and _holds(pid, key):
                 return pid
     return None
+
+
+def _holds(pid: int, key: str) -> bool:
+    """Whether process ``pid`` holds the lock on ``key`` (device:inode) through a descriptor of its own:
+    ``/proc/PID/fdinfo`` lists each descriptor's locks, read from the kernel without touching the file
+    (a stat of a file on a hung network mount would hang). True when its descriptors cannot be read
+    (another user's process, which still exists: ``/proc/locks`` is taken at its word); False when gone."""
+    folder = f"/proc/{pid}/fdinfo"
+    try:
+        fds = os.listdir(folder)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return os.path.exists(f"/proc/{pid}")
+    for fd in fds:
+        try:
+            with open(f"{folder}/{fd}", encoding="ascii", errors="replace") as info:
+                if any(line.startswith("lock:") and f" {key} " in line for line in info):
+                    return True
+        except OSError:  # closed meanwhile
+            continue
+    return False
 
 
 def names(fd: int, path: Path) -> bool:

@@ -15,6 +15,7 @@ import pytest
 
 from scripts.trials import qa_command, qa_env
 
+from .cli_helpers import qa_run
 from .conftest import ROOT
 
 GOOD = '{"question": "apa tugas asisten?", "expected": ["tugas"]}'
@@ -128,12 +129,6 @@ def test_a_header_over_a_column_of_ids_is_a_header(tmp_path) -> None:
     assert len(notes) == 1 and "asking column 'Teks'" in notes[0]
 
 
-def _qa(settings, *args: str, **kw) -> subprocess.CompletedProcess:  # noqa: ANN003 - subprocess.run's
-    env = qa_env(settings.corpus_dir, settings.index_dir, **kw.pop("env", {}))
-    return subprocess.run([*qa_command(real=False), *args], capture_output=True, env=env, cwd=ROOT, text=True,
-                          timeout=kw.pop("timeout", 120), **kw)  # fmt: skip
-
-
 def test_an_output_inside_an_index_build_folder_is_refused_before_it_breaks_the_index(settings, tmp_path):
     """``-o index/<build>/answers.jsonl``: the batch wrote its lock there, the index's own check then
     refused the index ("the files … are not the ones its manifest lists", exit 5, hint: rebuild), and the
@@ -141,17 +136,17 @@ def test_an_output_inside_an_index_build_folder_is_refused_before_it_breaks_the_
     its own) is no place for an output: refused before anything, exit 2; the index still answers."""
     src = tmp_path / "soal.txt"
     src.write_text("apa tugas asisten?\n", encoding="utf-8")
-    assert _qa(settings, "index").returncode == 0
+    assert qa_run(settings, "index").returncode == 0
     build = next(p for p in settings.index_dir.iterdir() if p.is_dir())
     for out in (build / "jawaban.jsonl", build / "lexical" / "baru" / "jawaban.csv"):
-        r = _qa(settings, "batch", str(src), "-o", str(out))
+        r = qa_run(settings, "batch", str(src), "-o", str(out))
         assert r.returncode == 2 and "a folder qa made for an index: the next build removes it" in r.stderr
         assert "Traceback" not in r.stderr and not out.exists() and not out.parent.with_name("baru").exists()
-    r = _qa(settings, "ask", "--json", "apa tugas asisten?")
+    r = qa_run(settings, "ask", "--json", "apa tugas asisten?")
     assert r.returncode == 0, r.stderr
-    r = _qa(settings, "batch", str(src), "-o", str(settings.index_dir / "jawaban.jsonl"))
+    r = qa_run(settings, "batch", str(src), "-o", str(settings.index_dir / "jawaban.jsonl"))
     assert r.returncode == 0, r.stderr  # beside the builds, in the index folder itself: kept by rebuilds
-    assert _qa(settings, "index", "--force").returncode == 0
+    assert qa_run(settings, "index", "--force").returncode == 0
     assert (settings.index_dir / "jawaban.jsonl").exists()
 
 
@@ -163,16 +158,16 @@ def test_resume_never_cuts_a_whole_line_someone_else_added_to_a_jsonl_output(set
     between records is kept, a torn tail still cut (real CLI)."""
     src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
     src.write_text("apa tugas asisten?\nsiapa atasannya?\nberapa gaji asisten?\n", encoding="utf-8")
-    assert _qa(settings, "batch", str(src), "-o", str(out)).returncode == 0
+    assert qa_run(settings, "batch", str(src), "-o", str(out)).returncode == 0
     whole = out.read_bytes()
     first, second, third = whole.splitlines(keepends=True)
     out.write_bytes(first + b"cek lagi besok\n" + second + third)
-    r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+    r = qa_run(settings, "batch", str(src), "-o", str(out), "--resume")
     assert r.returncode == 2 and "(line 2 is not an answer qa wrote)" in r.stderr, r.stderr
     assert out.read_bytes() == first + b"cek lagi besok\n" + second + third
     for damaged in (first + b"\n" + second + third[:40], first + second + b"\0" * 4096 + b"\n"):
         out.write_bytes(damaged)
-        r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+        r = qa_run(settings, "batch", str(src), "-o", str(out), "--resume")
         assert r.returncode == 0, r.stderr
         assert [json.loads(x)["id"] for x in out.read_bytes().splitlines() if x.strip()] == ["1", "2", "3"]
 
@@ -185,7 +180,7 @@ def test_an_index_folder_through_a_dangling_link_says_so(settings, tmp_path, bel
     link = tmp_path / "idx"
     link.symlink_to(tmp_path / "disk" / "qa-index")
     index = link / "sub" if below else link
-    r = _qa(settings, "index", env={"QA_INDEX": str(index)})
+    r = qa_run(settings, "index", env={"QA_INDEX": str(index)})
     assert r.returncode == 5 and "Traceback" not in r.stderr, r.stderr
     assert f"a symbolic link to {tmp_path / 'disk' / 'qa-index'}, which is not there" in r.stderr
     assert "create the folder it points to" in r.stderr and not (tmp_path / "disk").exists()
@@ -215,9 +210,9 @@ def test_a_real_read_only_mount_is_named_for_an_output_and_an_index(settings, tm
     try:
         src = tmp_path / "soal.txt"
         src.write_text("apa tugas asisten?\n", encoding="utf-8")
-        r = _qa(settings, "batch", str(src), "-o", str(ro / "jawaban.jsonl"))
+        r = qa_run(settings, "batch", str(src), "-o", str(ro / "jawaban.jsonl"))
         assert r.returncode == 2 and "cannot write output (Read-only file system)" in r.stderr, r.stderr
-        r = _qa(settings, "index", env={"QA_INDEX": str(ro / "idx")})
+        r = qa_run(settings, "index", env={"QA_INDEX": str(ro / "idx")})
         assert r.returncode == 5 and "Read-only file system" in r.stderr and "Traceback" not in r.stderr
     finally:
         subprocess.run(["umount", str(ro)], check=True)
@@ -234,10 +229,10 @@ def test_eval_refuses_one_file_named_for_two_kinds_of_question(settings, tmp_pat
     f.write_text(GOOD + "\n", encoding="utf-8")
     if how == "a-link":
         (tmp_path / "off.jsonl").symlink_to(f)
-        r = _qa(settings, "eval", str(f), "--unanswerable", str(tmp_path / "off.jsonl"))
+        r = qa_run(settings, "eval", str(f), "--unanswerable", str(tmp_path / "off.jsonl"))
     else:
         with f.open("rb") as stdin:
-            r = _qa(settings, "eval", "/dev/stdin", "--offtopic", "/dev/stdin", stdin=stdin)
+            r = qa_run(settings, "eval", "/dev/stdin", "--offtopic", "/dev/stdin", stdin=stdin)
     assert r.returncode == 2 and "is the same file as FILE" in r.stderr, r.stderr
     assert not settings.index_dir.exists()  # refused before any index is built
 

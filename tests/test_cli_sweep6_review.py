@@ -13,14 +13,8 @@ import pytest
 
 from scripts.trials import qa_command, qa_env
 
+from .cli_helpers import qa_run
 from .conftest import ROOT
-
-
-def _qa(settings, *args: str, **kw) -> subprocess.CompletedProcess:  # noqa: ANN003 - subprocess.run's
-    env = qa_env(settings.corpus_dir, settings.index_dir, **kw.pop("env", {}))
-    kw.setdefault("cwd", ROOT)
-    return subprocess.run([*qa_command(real=False), *args], capture_output=True, env=env, text=True,
-                          timeout=kw.pop("timeout", 120), **kw)  # fmt: skip
 
 
 def _asked(out: Path) -> list[tuple[str, dict]]:
@@ -51,7 +45,7 @@ def test_the_id_rule_neither_asks_a_header_nor_eats_a_one_word_question(settings
     id, and never a question; ids are labels only beside a column of text, else they are the questions."""
     src, out = tmp_path / "soal.csv", tmp_path / "jawaban.jsonl"
     src.write_text(text, encoding="utf-8")
-    r = _qa(settings, "batch", str(src), "-o", str(out))
+    r = qa_run(settings, "batch", str(src), "-o", str(out))
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     assert _asked(out) == asked
 
@@ -69,7 +63,7 @@ def test_resume_finds_its_own_records_after_an_editor_or_a_line_end_conversion(s
     is the start of a record of ours, ended or not, on the last line; a lone \\r ends a line (real CLI)."""
     src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
     src.write_text("apa tugas asisten?\nsiapa atasannya?\nberapa gaji asisten?\n", encoding="utf-8")
-    assert _qa(settings, "batch", str(src), "-o", str(out)).returncode == 0
+    assert qa_run(settings, "batch", str(src), "-o", str(out)).returncode == 0
     whole = out.read_bytes()
     first, second, third = whole.splitlines(keepends=True)
     damaged = {  # the file as found, and how many of its records are whole
@@ -84,7 +78,7 @@ def test_resume_finds_its_own_records_after_an_editor_or_a_line_end_conversion(s
     }
     for what, (data, done) in damaged.items():
         out.write_bytes(data)
-        r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+        r = qa_run(settings, "batch", str(src), "-o", str(out), "--resume")
         assert r.returncode == 0 and f"{done} already done" in r.stderr, (what, r.stderr)
         assert _ids(out) == ["1", "2", "3"], what
     foreign = {  # a torn start with lines after it, or a note left unended (VS Code adds no last line end)
@@ -94,7 +88,7 @@ def test_resume_finds_its_own_records_after_an_editor_or_a_line_end_conversion(s
     }
     for what, data in foreign.items():
         out.write_bytes(data)  # refused, left whole (the unended note was cut as a torn write)
-        r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+        r = qa_run(settings, "batch", str(src), "-o", str(out), "--resume")
         assert r.returncode == 2 and "(line 2 is not an answer qa wrote)" in r.stderr, (what, r.stderr)
         assert out.read_bytes() == data, what
 
@@ -140,16 +134,16 @@ def test_resume_of_a_report_converted_to_windows_line_ends_cuts_only_its_torn_se
     refused it as notes a user added. Line ends are compared as written; a note is still refused."""
     src, out = tmp_path / "soal.txt", tmp_path / "laporan.md"
     src.write_text("apa tugas asisten?\nsiapa atasannya?\nberapa gaji asisten?\n", encoding="utf-8")
-    assert _qa(settings, "batch", str(src), "-o", str(out)).returncode == 0
+    assert qa_run(settings, "batch", str(src), "-o", str(out)).returncode == 0
     whole = out.read_bytes()
     end = whole.index(b"\n", whole.index(b"<!-- qa:id=2 ")) + 1
     out.write_bytes((whole[:end] + whole[end : end + 40]).replace(b"\n", b"\r\n"))
-    r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+    r = qa_run(settings, "batch", str(src), "-o", str(out), "--resume")
     assert r.returncode == 0 and "2 already done" in r.stderr, r.stderr
     assert out.read_bytes().count(b"<!-- qa:id=") == 3
     noted = (whole[:end] + b"\ncek lagi besok\n").replace(b"\n", b"\r\n")
     out.write_bytes(noted)
-    r = _qa(settings, "batch", str(src), "-o", str(out), "--resume")
+    r = qa_run(settings, "batch", str(src), "-o", str(out), "--resume")
     assert r.returncode == 2 and "is not part of an answer qa wrote" in r.stderr, r.stderr
     assert out.read_bytes() == noted
 
@@ -161,14 +155,14 @@ def test_a_build_folder_copied_out_of_its_index_folder_may_hold_an_output(settin
     configured index folder, and in any folder holding a manifest (a copied index, usable with --index)."""
     src = tmp_path / "soal.txt"
     src.write_text("apa tugas asisten?\n", encoding="utf-8")
-    assert _qa(settings, "index").returncode == 0
+    assert qa_run(settings, "index").returncode == 0
     build = next(p for p in settings.index_dir.iterdir() if p.is_dir())
     backup, copied = tmp_path / "cadangan" / build.name, tmp_path / "salinan-indeks"
     shutil.copytree(build, backup)
     shutil.copytree(settings.index_dir, copied)
-    r = _qa(settings, "batch", str(src), "-o", str(backup / "jawaban.jsonl"))
+    r = qa_run(settings, "batch", str(src), "-o", str(backup / "jawaban.jsonl"))
     assert r.returncode == 0 and len(_ids(backup / "jawaban.jsonl")) == 1, r.stderr
     for out in (build / "jawaban.jsonl", copied / build.name / "jawaban.jsonl"):
-        r = _qa(settings, "batch", str(src), "-o", str(out), cwd=tmp_path)
+        r = qa_run(settings, "batch", str(src), "-o", str(out), cwd=tmp_path)
         assert r.returncode == 2 and "a folder qa made for an index" in r.stderr, r.stderr
         assert not out.exists()

@@ -17,17 +17,9 @@ import pytest
 
 from scripts.trials import qa_command, qa_env
 
+from .batch.helpers import jsonl
+from .cli_helpers import qa_run
 from .conftest import ROOT
-
-
-def _qa(settings, *args: str, stdin=None) -> subprocess.CompletedProcess:  # noqa: ANN001 - a file or None
-    env = qa_env(settings.corpus_dir, settings.index_dir)
-    return subprocess.run([*qa_command(real=False), *args], capture_output=True, env=env, cwd=ROOT, text=True,
-                          stdin=stdin, timeout=120)  # fmt: skip
-
-
-def _records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +38,7 @@ def test_a_header_naming_two_question_columns_is_refused_not_guessed(settings, t
     src = tmp_path / ("soal.tsv" if "\t" in text else "soal.csv")
     src.write_text(text, encoding="utf-8")
     out = tmp_path / "jawaban.jsonl"
-    r = _qa(settings, "batch", str(src), "-o", str(out))
+    r = qa_run(settings, "batch", str(src), "-o", str(out))
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert f"the header names 2 question columns ({found})" in r.stderr
     assert not out.exists() and not settings.index_dir.exists()
@@ -64,9 +56,9 @@ def test_a_jsonl_line_with_two_questions_is_an_error_row_the_rest_answered(setti
                    '{"id": "e", "question": "Siapa atasannya?", "Question_2": "Berapa gaji?"}\n',
                    encoding="utf-8")  # fmt: skip
     out = tmp_path / "jawaban.jsonl"
-    r = _qa(settings, "batch", str(src), "-o", str(out))
+    r = qa_run(settings, "batch", str(src), "-o", str(out))
     assert r.returncode == 0, r.stderr
-    errors = {rec["line"]: rec.get("error") for rec in _records(out)}
+    errors = {rec["line"]: rec.get("error") for rec in jsonl(out)}
     assert errors == {
         1: None,
         2: "line 2 names 'question' twice in one object (JSON keeps one value, the other is dropped)",
@@ -123,13 +115,13 @@ def test_a_workbook_or_compressed_question_file_is_named_for_what_it_is(settings
     src.parent.mkdir()
     make(src)
     out = tmp_path / "jawaban.jsonl"
-    r = _qa(settings, "batch", str(src), "-o", str(out))
+    r = qa_run(settings, "batch", str(src), "-o", str(out))
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.startswith(f"error: {src}: not a text file: it is {what}"), r.stderr
     if "compressed" in what:
         assert f"cat '{src}' > questions.txt" in r.stderr  # quoted: the folder's name holds a space
     with src.open("rb") as stdin:  # the same bytes piped in
-        r = _qa(settings, "batch", "-", "-o", str(out), stdin=stdin)
+        r = qa_run(settings, "batch", "-", "-o", str(out), stdin=stdin)
     assert r.returncode == 2 and r.stderr.startswith(f"error: standard input is not text: it is {what}")
     assert not out.exists() and not settings.index_dir.exists()
 
@@ -151,7 +143,7 @@ def test_ask_dash_says_where_standard_input_is_read(settings) -> None:
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "'-' (standard input) is for qa batch" in r.stderr and "qa batch - -o" in r.stderr
     assert not settings.index_dir.exists()  # refused before the index is built
-    r = _qa(settings, "ask", "--json", "-", "apa tugas asisten?")  # a dash among words is a word
+    r = qa_run(settings, "ask", "--json", "-", "apa tugas asisten?")  # a dash among words is a word
     assert r.returncode == 0 and json.loads(r.stdout)["question"] == "- apa tugas asisten?", r.stderr
 
 
@@ -180,7 +172,7 @@ def test_a_message_that_cannot_be_written_never_stops_the_work(settings, tmp_pat
     src.write_text("1,Apa tugas asisten\n2,Berapa gaji asisten\n", encoding="utf-8")
     out = tmp_path / "jawaban.jsonl"
     assert _with_stderr_broken(settings, how, "batch", str(src), "-o", str(out)) == 0
-    assert [r["question"] for r in _records(out)] == ["Apa tugas asisten", "Berapa gaji asisten"]
+    assert [r["question"] for r in jsonl(out)] == ["Apa tugas asisten", "Berapa gaji asisten"]
     assert (settings.index_dir / "manifest.json").is_file()  # built on the way, its log lines dropped
     shutil.rmtree(settings.index_dir)
     assert _with_stderr_broken(settings, how, "index") == 0

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 
 import pytest
 
-from scripts.trials import qa_command, qa_env
-
-from .conftest import ROOT
-
-
-def _qa(settings, *args: str) -> subprocess.CompletedProcess:  # noqa: ANN001 - the settings fixture
-    env = qa_env(settings.corpus_dir, settings.index_dir)
-    return subprocess.run([*qa_command(real=False), *args], capture_output=True, env=env, cwd=ROOT, text=True,
-                          timeout=120)  # fmt: skip
+from .cli_helpers import qa_run
 
 
 @pytest.mark.parametrize(
@@ -32,7 +23,7 @@ def test_a_question_file_whose_first_question_names_a_pdf_version_is_read(settin
     src = tmp_path / "soal.txt"
     src.write_text(f"{first}\nApa tugas asisten?\n", encoding="utf-8")
     out = tmp_path / "jawaban.jsonl"
-    r = _qa(settings, "batch", str(src), "-o", str(out))
+    r = qa_run(settings, "batch", str(src), "-o", str(out))
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [rec["question"] for rec in records] == [first, "Apa tugas asisten?"]

@@ -17,26 +17,9 @@ import pytest
 
 from scripts.trials import as_from_a_terminal, qa_command, qa_env
 
+from .batch.helpers import jsonl
+from .cli_helpers import build_lock_held, qa_run, waiting_build
 from .conftest import CORPUS, DOC, ROOT
-
-
-def _qa(
-    settings, *args: str, cwd: Path = ROOT, stdout=subprocess.PIPE, **env: str
-) -> subprocess.CompletedProcess:  # noqa: ANN001
-    environment = {**qa_env(settings.corpus_dir, settings.index_dir), **env}
-    return subprocess.run(
-        [*qa_command(real=False), *args],
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-        env=environment,
-        cwd=cwd,
-        text=True,
-        timeout=120,
-    )
-
-
-def _records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_an_empty_qa_index_is_the_default_folder_and_the_help_says_so(tmp_path) -> None:
@@ -62,59 +45,19 @@ def test_an_empty_qa_index_is_the_default_folder_and_the_help_says_so(tmp_path) 
         assert said in shown.stdout, (command, shown.stdout)
 
 
-_HOLD = """
-import sys
-from pathlib import Path
-from qa.writing import build_lock
-with build_lock(Path(sys.argv[1])):
-    print("locked", flush=True)
-    sys.stdin.readline()
-"""
-
-
 def test_a_waiting_build_names_the_build_it_waits_for_and_ctrl_c_ends_only_the_wait(tmp_path) -> None:
     """A second ``qa index`` on one folder waits without a limit (a big corpus builds for minutes). It said
     "another process is building the index in DIR; waiting for it": not which process, nor how to stop.
     Now it names the holder (``/proc/locks``) and the way out, at once; Ctrl-C ends the wait (130) and
     leaves the holder's folder alone."""
-    index_dir = tmp_path / "index"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD, str(index_dir)],
-        cwd=ROOT,
-        text=True,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    index_dir, err = tmp_path / "index", tmp_path / "err.txt"
+    with build_lock_held(index_dir) as holder:
         before = sorted(p.name for p in index_dir.iterdir())
-        err = tmp_path / "err.txt"
-        with err.open("w") as sink:
-            build = subprocess.Popen(
-                [*qa_command(real=False), "index"],
-                env=qa_env(CORPUS, index_dir),
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=sink,
-                preexec_fn=as_from_a_terminal,
-            )
-        said = (
-            f"process {holder.pid} is building the index in {index_dir}; waiting for it to finish "
-            "(Ctrl-C stops waiting; that build goes on)"
-        )
-        deadline = time.monotonic() + 60
-        while said not in err.read_text() and build.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert said in err.read_text() and build.poll() is None, err.read_text()
+        build, _ = waiting_build(index_dir, holder, err, preexec_fn=as_from_a_terminal)
         build.send_signal(signal.SIGINT)
         assert build.wait(timeout=60) == 130, err.read_text()
         assert err.read_text().rstrip().endswith("interrupted") and "Traceback" not in err.read_text()
         assert holder.poll() is None and sorted(p.name for p in index_dir.iterdir()) == before
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        holder.wait(timeout=60)
 
 
 @pytest.mark.parametrize("where", ["question", "expected", "offtopic"])
@@ -141,21 +84,21 @@ def test_eval_and_calibrate_refuse_a_json_line_naming_a_field_twice_as_batch_doe
     refusal = (
         f"error: {bad}:2: names {name!r} twice in one object (JSON keeps one value, the other is dropped)"
     )
-    runs = [_qa(settings, "calibrate", str(labelled), "--offtopic", str(offtopic))]
-    runs.append(_qa(settings, "eval", str(labelled), "--offtopic", str(offtopic)))
+    runs = [qa_run(settings, "calibrate", str(labelled), "--offtopic", str(offtopic))]
+    runs.append(qa_run(settings, "eval", str(labelled), "--offtopic", str(offtopic)))
     for run in runs:
         assert run.returncode == 2 and refusal in run.stderr.splitlines(), run.stderr
         assert "Traceback" not in run.stderr and run.stdout == ""
     assert not settings.index_dir.exists()  # refused before any index was built
     out = tmp_path / "answers.jsonl"
-    assert _qa(settings, "batch", str(bad), "-o", str(out)).returncode == 0
-    assert _records(out)[1]["error"] == refusal.removeprefix(f"error: {bad}:").replace("2:", "line 2", 1)
+    assert qa_run(settings, "batch", str(bad), "-o", str(out)).returncode == 0
+    assert jsonl(out)[1]["error"] == refusal.removeprefix(f"error: {bad}:").replace("2:", "line 2", 1)
 
 
 def test_eval_dash_says_standard_input_is_for_batch(settings, tmp_path) -> None:
     """``cat labelled.jsonl | qa eval -``: "-: question file not found", though '-' means standard input
     to ``qa batch`` beside it. Now said as what it is, with the way out; a file named '-' is still read."""
-    run = _qa(settings, "eval", "-")
+    run = qa_run(settings, "eval", "-")
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.splitlines() == [
         "error: -: qa eval and qa calibrate read labelled questions from a file, not from standard input "
@@ -163,7 +106,7 @@ def test_eval_dash_says_standard_input_is_for_batch(settings, tmp_path) -> None:
         "hint: save them to a file first (cat > labelled.jsonl), then name that file",
     ]
     (tmp_path / "-").write_text('{"question": "apa tugas asisten menteri?", "expected": ["Tugas utama"]}\n')
-    assert _qa(settings, "eval", "-", cwd=tmp_path).returncode == 0
+    assert qa_run(settings, "eval", "-", cwd=tmp_path).returncode == 0
 
 
 def _batch(tmp_path: Path, out: Path, *extra: str, slow: str) -> subprocess.Popen:
@@ -203,13 +146,13 @@ def test_an_interrupted_batch_says_what_it_kept_and_how_to_go_on(tmp_path, signu
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode in (130, -signal.SIGTERM) and "Traceback" not in err, err
-    kept = len(_records(out))
+    kept = len(jsonl(out))
     said = f"{out} keeps the answers to {kept} of 200 questions; run the same command with --resume to answer"
     said += " the rest"
     assert said in err.splitlines(), err
     resumed = _batch(tmp_path, out, "--resume", slow="0")
     assert resumed.wait(timeout=120) == 0
-    assert [r["line"] for r in _records(out)] == list(range(1, 201))
+    assert [r["line"] for r in jsonl(out)] == list(range(1, 201))
 
 
 @pytest.mark.parametrize("existing", [True, False], ids=["force-over-a-file", "new-file"])
@@ -240,10 +183,10 @@ def test_a_missing_relative_corpus_names_the_folder_it_was_looked_for_in(setting
     "corpus" was looked for in was not said. Now it is; an absolute path is named as it was."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = _qa(settings, "ask", "apa tugas asisten menteri?", cwd=elsewhere, QA_CORPUS="")
+    run = qa_run(settings, "ask", "apa tugas asisten menteri?", cwd=elsewhere, env={"QA_CORPUS": ""})
     assert run.returncode == 3 and "Traceback" not in run.stderr
     assert f"error: corpus folder corpus does not exist in {elsewhere} (the current folder)" in run.stderr
-    run = _qa(settings, "ask", "apa tugas asisten menteri?", QA_CORPUS=str(tmp_path / "nope"))
+    run = qa_run(settings, "ask", "apa tugas asisten menteri?", env={"QA_CORPUS": str(tmp_path / "nope")})
     assert run.returncode == 3 and f"error: corpus folder {tmp_path / 'nope'} does not exist\n" in run.stderr
 
 
@@ -259,7 +202,7 @@ def test_a_bad_setting_from_the_environment_names_its_variable(settings, var, va
     """``QA_ENCODER=onnx`` in an env file or a shell profile: "unknown encoder 'onnx'", and the user, who
     typed no "onnx", looked for it on the command line. The variable is named, with unsetting it as a way
     out; the flag still wins over it."""
-    run = _qa(settings, "info", **{var: value})
+    run = qa_run(settings, "info", env={var: value})
     assert run.returncode == 2 and said in run.stderr.splitlines() and f"unset {var}" in run.stderr, (
         run.stderr
     )
@@ -268,7 +211,7 @@ def test_a_bad_setting_from_the_environment_names_its_variable(settings, var, va
         "QA_STORE": ["--store", "local"],
         "QA_WINDOW": ["--window", "1"],
     }
-    run = _qa(settings, "index", *flag[var], **{var: value})
+    run = qa_run(settings, "index", *flag[var], env={var: value})
     assert run.returncode == 0, run.stderr
 
 
@@ -282,7 +225,7 @@ def test_calibrate_says_its_threshold_was_saved_when_its_report_cannot_be_writte
     )
     offtopic.write_text('{"question": "resep rendang padang?"}\n{"question": "harga tiket kereta?"}\n')
     with open("/dev/full", "w") as full:
-        run = _qa(settings, "calibrate", str(labelled), "--offtopic", str(offtopic), stdout=full)
+        run = qa_run(settings, "calibrate", str(labelled), "--offtopic", str(offtopic), stdout=full)
     saved = settings.index_dir / "calibration.json"
     assert run.returncode == 6 and saved.exists(), run.stderr
     assert f"saved to {saved}" in run.stderr and "cannot write to standard output" in run.stderr
@@ -318,7 +261,7 @@ def test_a_real_batch_interrupted_then_resumed_answers_every_question_once(real_
     proc.send_signal(signal.SIGINT)
     stdout, err = proc.communicate(timeout=300)
     assert proc.returncode == 130 and stdout == "", err
-    kept = len(_records(out))
+    kept = len(jsonl(out))
     assert kept < len(questions), "the run ended before the interrupt: nothing was tried"
     said = (
         f"{out} keeps the answers to {kept} of {len(questions)} questions; run the same command with --resume"
@@ -332,8 +275,8 @@ def test_a_real_batch_interrupted_then_resumed_answers_every_question_once(real_
         [*command[:-4], "-o", str(whole)], env=env, cwd=ROOT, capture_output=True, timeout=300
     )
     assert full.returncode == 0
-    assert [r["id"] for r in _records(out)] == [r["id"] for r in _records(whole)]
-    assert [r["answer"] for r in _records(out)] == [r["answer"] for r in _records(whole)]
+    assert [r["id"] for r in jsonl(out)] == [r["id"] for r in jsonl(whole)]
+    assert [r["answer"] for r in jsonl(out)] == [r["answer"] for r in jsonl(whole)]
     assert DOC in out.read_text(encoding="utf-8")
 
 
@@ -344,7 +287,7 @@ def test_a_labelled_line_that_is_no_object_is_named_in_json_words(settings, tmp_
     labelled.write_text(
         '{"question": "apa tugas asisten menteri?", "expected": ["Tugas"]}\n["apa gajinya?"]\n'
     )
-    run = _qa(settings, "eval", str(labelled))
+    run = qa_run(settings, "eval", str(labelled))
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert f'error: {labelled}:2: expected a JSON object with a "question", got a JSON array' in run.stderr
 
@@ -355,7 +298,7 @@ def test_a_batch_with_error_rows_says_the_first_one_on_the_terminal(settings, tm
     src = tmp_path / "soal.txt"
     src.write_bytes(b"apa tugas asisten menteri?\napa itu \x93protokol\x94?\n" + b"apa " * 750 + b"\n")
     out = tmp_path / "jawaban.csv"
-    run = _qa(settings, "batch", str(src), "-o", str(out))
+    run = qa_run(settings, "batch", str(src), "-o", str(out))
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
     lines = run.stderr.splitlines()
     assert lines[-2].startswith("3 questions: ") and lines[-2].endswith(f", 2 errors → {out}"), run.stderr
@@ -364,10 +307,11 @@ def test_a_batch_with_error_rows_says_the_first_one_on_the_terminal(settings, tm
     named = tmp_path / "nama.jsonl"  # an error row quoting a field name of 5,000 characters: cut here
     long = "x" * 5000
     named.write_text(f'{{"question": "apa tugas?", "{long}": 1, "{long}": 2}}\n', encoding="utf-8")
-    said = _qa(settings, "batch", str(named), "-o", str(tmp_path / "nama.out.jsonl")).stderr.splitlines()[-1]
+    said = qa_run(settings, "batch", str(named), "-o", str(tmp_path / "nama.out.jsonl")).stderr.rstrip()
+    said = said.splitlines()[-1]
     assert said.startswith("first error: line 1 names 'xxx") and 300 < len(said) < 500 and "…; each" in said
     (tmp_path / "bersih.txt").write_text("apa tugas asisten menteri?\n", encoding="utf-8")
-    clean = _qa(settings, "batch", str(tmp_path / "bersih.txt"), "-o", str(tmp_path / "bersih.jsonl"))
+    clean = qa_run(settings, "batch", str(tmp_path / "bersih.txt"), "-o", str(tmp_path / "bersih.jsonl"))
     assert clean.returncode == 0 and "first error" not in clean.stderr, clean.stderr
 
 
@@ -420,5 +364,5 @@ def test_eval_and_calibrate_draw_a_progress_bar_on_a_terminal(settings, tmp_path
     assert json.loads(out)["questions"] == 2 and "qa eval" not in out
     rc, out, shown = _on_a_terminal(settings, "calibrate", str(labelled), "--offtopic", str(offtopic))
     assert rc in (0, 2) and "qa calibrate: 100%" in shown and "4/4" in shown, shown
-    piped = _qa(settings, "eval", str(labelled))  # not a terminal: no bar in a log file
+    piped = qa_run(settings, "eval", str(labelled))  # not a terminal: no bar in a log file
     assert piped.returncode == 0 and "qa eval" not in piped.stderr and "%|" not in piped.stderr

@@ -10,6 +10,8 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -133,3 +135,68 @@ def test_lock_errors_tell_a_file_system_without_locks_from_other_failures(
             assert info.value.errno == code
     finally:
         os.close(fd)
+
+
+_TAKE = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+if sys.argv[2] == "leave" and os.fork():  # the process that took the lock exits, its child keeps it
+    os._exit(0)
+print(os.getpid(), flush=True)
+sys.stdin.readline()
+"""
+
+
+def _taken(folder: Path, how: str) -> subprocess.Popen:
+    """A real process holding an ``flock`` on ``folder`` (``leave``: left to a child by the process that
+    took it, which exited) until a line comes on its standard input."""
+    return subprocess.Popen([sys.executable, "-c", _TAKE, str(folder), how], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def _release(proc: subprocess.Popen, folder: Path) -> None:
+    assert proc.stdin is not None
+    proc.stdin.write("\n")
+    proc.stdin.close()
+    proc.wait(timeout=60)
+    fd = hold(folder, _opener(folder, os.O_RDONLY | os.O_DIRECTORY), wait=True)  # the child's too, then
+    os.close(fd)
+
+
+def test_the_holder_of_a_lock_is_the_process_that_holds_it(tmp_path: Path) -> None:
+    """``qa index`` waiting on another build names it (section 77) from ``/proc/locks``."""
+    proc = _taken(tmp_path, "keep")
+    try:
+        assert proc.stdout is not None and int(proc.stdout.readline()) == proc.pid
+        assert locking.holder(tmp_path) == proc.pid
+    finally:
+        _release(proc, tmp_path)
+    assert locking.holder(tmp_path) is None  # free: no one named
+
+
+def test_a_lock_left_to_a_child_names_no_process(tmp_path: Path) -> None:
+    """``/proc/locks`` keeps the number of the process that took a lock after it exits, its child (a fork)
+    holding the lock on: "process N is building the index" named a process that was gone, or whose number
+    another had taken (killed by a user who believed it). Now no process is named ("another process")."""
+    proc = _taken(tmp_path, "leave")
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip()  # the child holds it now
+        taker = proc.pid  # the process that took it
+        assert proc.wait(timeout=60) == 0 and f" {taker} " in Path(locking.LOCKS).read_text()
+        with pytest.raises(LockBusy):
+            hold(tmp_path, _opener(tmp_path, os.O_RDONLY | os.O_DIRECTORY), wait=False)
+        assert locking.holder(tmp_path) is None
+    finally:
+        _release(proc, tmp_path)
+
+
+def test_no_list_of_locks_names_no_process(tmp_path: Path, monkeypatch) -> None:
+    """Another system (macOS, BSD: no ``/proc/locks``), or one that hides it: "another process"."""
+    proc = _taken(tmp_path, "keep")
+    try:
+        assert proc.stdout is not None and proc.stdout.readline()
+        monkeypatch.setattr(locking, "LOCKS", str(tmp_path / "no-such-list"))
+        assert locking.holder(tmp_path) is None
+    finally:
+        _release(proc, tmp_path)

@@ -10,18 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from .cli_helpers import build_lock_held, waiting_build
 from .conftest import ROOT
 
-_HOLD = """
-import sys
-from pathlib import Path
-
-import pytest
-from qa.writing import build_lock
-with build_lock(Path(sys.argv[1])):
-    print("locked", flush=True)
-    sys.stdin.readline()
-"""
 _TRY = """
 import sys
 from pathlib import Path
@@ -48,18 +39,10 @@ def test_deleting_files_in_the_index_folder_during_a_build_does_not_let_a_second
     """Two real processes: the first holds the build lock; a user then deletes every file of the index
     folder (a `.lock` among them, before the fix); the second must still be locked out."""
     index_dir = tmp_path / "index"
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(index_dir)], cwd=ROOT, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with build_lock_held(index_dir):
         for path in index_dir.iterdir():  # a user tidying the folder
             path.unlink()
         assert _try_lock(index_dir) == "locked out"
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        holder.wait(timeout=60)
     assert _try_lock(index_dir) == "acquired"
     assert list(index_dir.iterdir()) == []  # the lock leaves nothing behind in the user's folder
 
@@ -69,32 +52,9 @@ def test_a_build_waiting_for_another_says_so_then_builds_when_it_is_done(tmp_pat
     corpus): before, it waited in silence, for minutes, and looked hung; now it says once, at once, that
     it waits, for which process (``/proc/locks``) and how to stop waiting, then builds when the holder is
     done."""
-    import time
-
-    from scripts.trials import qa_command, qa_env
-
-    from .conftest import CORPUS
-
-    index_dir = tmp_path / "index"
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(index_dir)], cwd=ROOT, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    err = tmp_path / "err.txt"
-    with err.open("w") as sink:
-        build = subprocess.Popen([*qa_command(real=False), "index"], env=qa_env(CORPUS, index_dir), cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=sink)  # fmt: skip
-    try:
-        said = (f"process {holder.pid} is building the index in {index_dir}; waiting for it to finish "
-                "(Ctrl-C stops waiting; that build goes on)")  # whose build, and the way out (section 77)
-        deadline = time.monotonic() + 60
-        while said not in err.read_text() and build.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert said in err.read_text() and build.poll() is None, err.read_text()
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        holder.wait(timeout=60)
+    index_dir, err = tmp_path / "index", tmp_path / "err.txt"
+    with build_lock_held(index_dir) as holder:
+        build, said = waiting_build(index_dir, holder, err)  # whose build, and the way out (section 77)
     assert build.wait(timeout=120) == 0, err.read_text()
     assert err.read_text().count(said) == 1 and (index_dir / "manifest.json").exists()
 

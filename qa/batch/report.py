@@ -52,7 +52,14 @@ def format_interrupted(output: Path, before: tuple[int, int, int] | None, total:
         if before is None:
             return f"no answer was written ({output} was not created)"
         return f"no answer was written in this run ({output} is as it was)"
-    kept = records_in(output)
+    try:
+        kept = records_in(output)
+    except (KeyboardInterrupt, SystemExit):  # a second Ctrl-C while a big output is read (3 s at 200 MB):
+        kept = None  # said at once, uncounted, rather than not at all
+    if kept and kept == total:  # stopped as it finished: there is no rest to answer
+        return f"{output} keeps the answers to all {kept:,} question{'s' * (kept != 1)}"
+    if kept == 0:  # a torn first record: a rerun without --resume is refused (the file is not empty)
+        return f"{output} holds no whole answer yet; run the same command with --resume to answer them"
     if kept is None:
         held = "the answers written so far"
     else:
