@@ -1,6 +1,6 @@
 """The eighth reader sweep read again (section 83 of docs/reliability.md): a plain-text file wrapped as a
 whole keeps the line ends its writer made (a table's rows, a list's items, a poem's lines, a heading in
-capitals)."""
+capitals), and a Markdown note nothing cites stays where it is written."""
 
 from __future__ import annotations
 
@@ -86,6 +86,35 @@ def test_a_wrap_is_measured_by_its_lines_not_by_its_widest() -> None:
     command = "git config --global url.https://github.com/.insteadOf git://github.com/ --replace-all"
     lines = read("catatan.txt", _file(_wrapped(INTRO), command, _wrapped(SIGN_UP)).encode()).text.split("\n")
     assert lines == [INTRO, command, SIGN_UP]
+
+
+MARKDOWN = """# Aturan
+
+## Keanggotaan
+
+Anggota membayar biaya pendaftaran.[^a] Kartu berlaku dua tahun.[^a]
+
+[^u]: Kartu yang hilang diganti dengan biaya sepuluh ribu rupiah.
+
+## Tata Tertib
+
+Dilarang makan di ruang baca.
+
+[^a]: Pelajar dibebaskan dari biaya pendaftaran.
+"""
+
+
+def test_a_markdown_note_nothing_cites_stays_where_it_is_written() -> None:
+    """A note is read after the block citing it (section 78); a note nothing cites was read at the end
+    of the file, under its last heading ("› Tata Tertib", a section about something else), where the
+    section says it stays where it is written."""
+    e = read("aturan.md", MARKDOWN.encode())
+    placed = {e.text[s.start : s.end]: s.headings for s in e.sections}
+    where = {line: headings for text, headings in placed.items() for line in text.split("\n")}
+    assert where["Kartu yang hilang diganti dengan biaya sepuluh ribu rupiah."] == ("Aturan", "Keanggotaan")
+    assert where["Pelajar dibebaskan dari biaya pendaftaran."] == ("Aturan", "Keanggotaan")
+    lines = e.text.split("\n")
+    assert lines.count("Pelajar dibebaskan dari biaya pendaftaran.") == 1  # cited twice, read once
 
 
 @pytest.mark.slow

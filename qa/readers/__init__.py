@@ -98,8 +98,8 @@ class Reader:
 
 READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v3"),
-    ".md": Reader("markdown", "markdown-it-py", "v14"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v14"),
+    ".md": Reader("markdown", "markdown-it-py", "v15"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v15"),
     ".pdf": Reader("pdf", "pypdf", "v13"),
     ".docx": Reader("docx", "python-docx", "v8"),
     ".html": Reader("html", "trafilatura", "v15"),
