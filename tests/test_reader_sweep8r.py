@@ -1,6 +1,7 @@
 """The eighth reader sweep read again (section 83 of docs/reliability.md): a plain-text file wrapped as a
 whole keeps the line ends its writer made (a table's rows, a list's items, a poem's lines, a heading in
-capitals), and a Markdown note nothing cites stays where it is written."""
+capitals), a Markdown note nothing cites stays where it is written, and a sign inside a PDF's link
+with words stays."""
 
 from __future__ import annotations
 
@@ -133,3 +134,28 @@ def test_a_wrapped_texts_table_row_answers_through_qa_index_and_qa_ask(tmp_path:
     found = _top_passage(qa, "jam berapa ruang baca anak buka pada hari Sabtu?")
     assert "Sabtu" in found["text"] and "08.00 - 14.00" in found["text"]
     assert "Senin" not in found["text"] and "Minggu" not in found["text"]
+
+
+def test_a_sign_inside_a_link_with_words_stays() -> None:
+    """pdf-v13 leaves out a run of signs inside a link to a place in the document (a note's way back,
+    "↩"). A browser draws a sign its font lacks in a fallback font, a run of its own: inside a linked
+    phrase ("biaya ★ khusus", "± 18 tahun") it was left out too, a word of the text lost. Only a link
+    whose text is signs alone is navigation; a back-link alone still goes."""
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.set_font("helvetica", size=12)
+    doc.add_page()
+    doc.set_xy(10, 10)
+    doc.write(6, "Pendaftar berusia ")
+    x, target = doc.get_x(), doc.add_link(page=1)
+    for text in ("\u00b1", " 18 tahun"):  # two runs, one link over both, as a browser prints it
+        doc.write(6, text)
+    doc.link(x, 10, doc.get_x() - x, 6, target)
+    doc.write(6, " saat mendaftar.")
+    doc.ln(10)
+    doc.write(6, "Pelajar dibebaskan dari biaya pendaftaran.")
+    doc.write(6, "\u00b6", link=target)
+    text = read("syarat.pdf", bytes(doc.output())).text
+    assert text.startswith("Pendaftar berusia \u00b1 18 tahun saat mendaftar. ")
+    assert text.endswith("Pelajar dibebaskan dari biaya pendaftaran.")

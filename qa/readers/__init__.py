@@ -100,7 +100,7 @@ READERS: dict[str, Reader] = {
     ".txt": Reader("text", None, "v3"),
     ".md": Reader("markdown", "markdown-it-py", "v15"),
     ".markdown": Reader("markdown", "markdown-it-py", "v15"),
-    ".pdf": Reader("pdf", "pypdf", "v13"),
+    ".pdf": Reader("pdf", "pypdf", "v14"),
     ".docx": Reader("docx", "python-docx", "v8"),
     ".html": Reader("html", "trafilatura", "v15"),
     ".htm": Reader("html", "trafilatura", "v15"),
