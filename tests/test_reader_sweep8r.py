@@ -1,7 +1,7 @@
 """The eighth reader sweep read again (section 83 of docs/reliability.md): a plain-text file wrapped as a
 whole keeps the line ends its writer made (a table's rows, a list's items, a poem's lines, a heading in
-capitals), a Markdown note nothing cites stays where it is written, and a sign inside a PDF's link
-with words stays."""
+capitals), a Markdown note nothing cites stays where it is written, a menu's heading on a page
+without ``<article>`` is not the page's section, and a sign inside a PDF's link with words stays."""
 
 from __future__ import annotations
 
@@ -116,6 +116,32 @@ def test_a_markdown_note_nothing_cites_stays_where_it_is_written() -> None:
     assert where["Pelajar dibebaskan dari biaya pendaftaran."] == ("Aturan", "Keanggotaan")
     lines = e.text.split("\n")
     assert lines.count("Pelajar dibebaskan dari biaya pendaftaran.") == 1  # cited twice, read once
+
+
+SIDEBAR_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Dinas Perpustakaan</title></head>
+<body>
+<div id="menu"><h3>Tautan Cepat</h3>
+<ul><li><a href="/">Beranda</a></li><li><a href="/profil">Profil Dinas</a></li>
+<li><a href="/kontak">Kontak</a></li></ul>
+</div>
+<div class="isi">
+<p>Perpustakaan Kota Lestari membuka layanan baru bagi warga yang ingin belajar membaca dan menulis.</p>
+<p>Layanan ini diberikan tanpa biaya kepada semua warga yang terdaftar sebagai anggota perpustakaan.</p>
+<p>Pendaftaran dilakukan di meja layanan utama dengan membawa kartu tanda penduduk yang masih berlaku.</p>
+</div>
+</body></html>"""
+
+
+def test_a_menus_heading_is_not_the_section_of_the_text_after_it() -> None:
+    """On a page without ``<article>`` whose headings trafilatura left out all, each line takes the headings
+    the block reading shows above it (section 78). A menu outside ``<nav>`` (a ``<div>`` of a heading
+    and a list of links) stood above the page's first paragraphs: they were placed in "Tautan Cepat",
+    whose links trafilatura dropped. A heading over links alone is left out of the placing."""
+    e = read("dinas.html", SIDEBAR_PAGE.encode())
+    where = {line: s.headings for s in e.sections for line in e.text[s.start : s.end].split("\n")}
+    # (the pandoc and LibreOffice pages of section 78 keep their headings: tests/test_reader_sweep8.py)
+    assert len(where) == 3 and set(where.values()) == {()}
+    assert "Tautan Cepat" not in e.text
 
 
 @pytest.mark.slow

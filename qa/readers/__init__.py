@@ -102,8 +102,8 @@ READERS: dict[str, Reader] = {
     ".markdown": Reader("markdown", "markdown-it-py", "v15"),
     ".pdf": Reader("pdf", "pypdf", "v14"),
     ".docx": Reader("docx", "python-docx", "v8"),
-    ".html": Reader("html", "trafilatura", "v15"),
-    ".htm": Reader("html", "trafilatura", "v15"),
+    ".html": Reader("html", "trafilatura", "v16"),
+    ".htm": Reader("html", "trafilatura", "v16"),
 }
 SUFFIXES = tuple(READERS)
 
