@@ -17,6 +17,7 @@ from . import Extracted
 from ._blocks import Blocks, definition_sentences, table_sentences
 from ._charset import decode_html
 from ._htmlblocks import HEADINGS, read_blocks
+from ._htmlexports import drop_menu_headings
 from ._htmlprep import prepare
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
@@ -182,7 +183,7 @@ def _headed(page: str, extracted: Extracted) -> Extracted | None:
     tree = load_html(page)
     if tree is None or next(tree.iter(*HEADINGS), None) is None:
         return None
-    _drop_menu_headings(tree)
+    drop_menu_headings(tree)
     own = Blocks()
     read_blocks(tree, own)
     if not own.parts:
@@ -201,25 +202,6 @@ def _headed(page: str, extracted: Extracted) -> Extracted | None:
         blocks.add(line, headings=path)
     result = blocks.build("")
     return result if any(section.headings for section in result.sections) else None
-
-
-MENU_LINKS = 0.8  # a heading whose container's other text is this share links or more heads a menu
-
-
-def _drop_menu_headings(tree) -> None:
-    """Take out the headings of menus and link lists outside ``<nav>`` (``<div id="menu"><h3>Tautan
-    Cepat</h3><ul>`` of links): trafilatura leaves their links out, and the page's text after them, with
-    no heading between, was placed in "Tautan Cepat"."""
-    for heading in list(tree.iter(*HEADINGS)):
-        container = heading.getparent()
-        if container is None:
-            continue
-        own = len("".join(heading.text_content().split()))
-        rest = len("".join(container.text_content().split())) - own
-        links = sum(len("".join(a.text_content().split())) for a in container.iter("a") if a.get("href"))
-        links -= sum(len("".join(a.text_content().split())) for a in heading.iter("a") if a.get("href"))
-        if rest > 0 and links >= MENU_LINKS * rest:
-            heading.drop_tree()
 
 
 def _unflattened(page: str, extracted: Extracted) -> Extracted | None:
