@@ -97,13 +97,13 @@ class Reader:
 
 
 READERS: dict[str, Reader] = {
-    ".txt": Reader("text", None, "v2"),
-    ".md": Reader("markdown", "markdown-it-py", "v14"),
-    ".markdown": Reader("markdown", "markdown-it-py", "v14"),
-    ".pdf": Reader("pdf", "pypdf", "v13"),
+    ".txt": Reader("text", None, "v3"),
+    ".md": Reader("markdown", "markdown-it-py", "v15"),
+    ".markdown": Reader("markdown", "markdown-it-py", "v15"),
+    ".pdf": Reader("pdf", "pypdf", "v14"),
     ".docx": Reader("docx", "python-docx", "v8"),
-    ".html": Reader("html", "trafilatura", "v15"),
-    ".htm": Reader("html", "trafilatura", "v15"),
+    ".html": Reader("html", "trafilatura", "v16"),
+    ".htm": Reader("html", "trafilatura", "v16"),
 }
 SUFFIXES = tuple(READERS)
 

@@ -10,12 +10,16 @@ Hosts bring pages made by a tool rather than a site: pandoc, a static site's Mar
   fallback trafilatura may prefer drops any element whose class says "header", and the table's columns
   lost their names;
 - bold written as a class of the page's style sheet (Google Docs: ``.c9{font-weight:700}``) rather than
-  ``<b>``: a table's bold header row was not seen as one.
+  ``<b>``: a table's bold header row was not seen as one;
+- and on such a page without ``<article>``, a menu's heading placed the text after it (see
+  ``drop_menu_headings``, which ``qa.readers.html`` calls before placing a page's lines).
 """
 
 from __future__ import annotations
 
 import re
+
+from ._htmlblocks import HEADINGS
 
 _DROPPED = "qa-dropped"  # a tag no page uses: what is marked so is removed
 _CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
@@ -105,3 +109,33 @@ def _bold(style: str) -> bool:
     weights = [v.strip().lower() for k, _, v in (d.partition(":") for d in style.split(";"))
                if k.strip().lower() == "font-weight"]  # fmt: skip
     return bool(weights) and _BOLD.fullmatch(weights[-1].replace("!important", "").strip()) is not None
+
+
+MENU_LINKS = 0.8  # a heading whose container's other text is this share links or more heads a menu
+
+
+def drop_menu_headings(tree) -> None:
+    """Take out the headings of menus and link lists outside ``<nav>`` (``<div id="menu"><h3>Tautan
+    Cepat</h3><ul>`` of links): trafilatura leaves their links out, and the page's text after them, with
+    no heading between, was placed in "Tautan Cepat". Each container is measured once (a page of
+    40,000 headings in ``<body>`` would otherwise measure the whole page for each)."""
+    measured: dict = {}  # a container -> (its text's length, its links' text's length)
+    for heading in list(tree.iter(*HEADINGS)):
+        container = heading.getparent()
+        if container is None:
+            continue
+        if container not in measured:
+            measured[container] = (_length(container), sum(_length(a) for a in _links(container)))
+        text, links = measured[container]
+        rest = text - _length(heading)
+        links -= sum(_length(a) for a in _links(heading))
+        if rest > 0 and links >= MENU_LINKS * rest:
+            heading.drop_tree()
+
+
+def _length(element) -> int:
+    return len("".join(element.text_content().split()))
+
+
+def _links(element) -> list:
+    return [a for a in element.iter("a") if a.get("href")]

@@ -5,7 +5,7 @@ marker, "↩" (a heading of printed documentation has a "¶" or "#" linking to i
 a run of text like any other, read glued to the note's last word ("… kartu pelajar.↩"). The link
 itself is kept beside the page, as an annotation with a destination in the document: a run inside
 one whose text holds no letter or digit is navigation, and is left out. A marker ("1") and a link
-with words stay.
+with words stay, signs and all.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ def without_back_links(page, drawn: Drawn) -> Drawn:
     text, runs = drawn
     if runs is None:
         return drawn
-    rects = _internal_links(page)
+    # a link whose runs hold a letter or a digit is a link with words: its signs are words of it
+    # ("biaya ★ khusus", a star drawn in a fallback font, is a run of its own)
+    worded = [run for run in runs if any(c.isalnum() for c in run.text)]
+    rects = [rect for rect in _internal_links(page) if not any(_inside(run, [rect]) for run in worded)]
     if not rects:
         return drawn
     kept = [run._replace(text="") if _signs(run.text) and _inside(run, rects) else run for run in runs]

@@ -17,6 +17,7 @@ from . import Extracted
 from ._blocks import Blocks, definition_sentences, table_sentences
 from ._charset import decode_html
 from ._htmlblocks import HEADINGS, read_blocks
+from ._htmlexports import drop_menu_headings
 from ._htmlprep import prepare
 
 SETTINGS = {"include_tables": True, "include_comments": False, "include_images": False, "favor_recall": True}
@@ -182,6 +183,7 @@ def _headed(page: str, extracted: Extracted) -> Extracted | None:
     tree = load_html(page)
     if tree is None or next(tree.iter(*HEADINGS), None) is None:
         return None
+    drop_menu_headings(tree)
     own = Blocks()
     read_blocks(tree, own)
     if not own.parts:

@@ -147,8 +147,12 @@ def read(raw: bytes, name: str) -> Extracted:
             "flatten the nesting: the text below that depth could not be read",
         ) from None
     in_notes = _gather_notes(tokens, noted)
+    body = [tok for number, tok in enumerate(tokens) if tok.type == "inline" and number not in in_notes]
+    uncited = set(noted.texts) - {label for tok in body for label in noted.cited(tok.content)}
     for number, tok in enumerate(tokens):
         if number in in_notes:
+            if in_notes[number] in uncited:  # a note nothing cites is read where it is written
+                _read_notes(blocks, noted, [in_notes[number]], path)
             continue  # read after the block that cites it
         if tok.type in _OPENING_MARK:
             mark = _OPENING_MARK[tok.type]
@@ -193,16 +197,16 @@ def read(raw: bytes, name: str) -> Extracted:
     return blocks.build(name, "holds no text outside headings, code and HTML tags")
 
 
-def _gather_notes(tokens: list, noted: Notes) -> set[int]:
-    """The numbers of the tokens that make up the notes' paragraphs, each note's text gathered in
-    ``noted.texts`` (its marks and markup off, as any paragraph's)."""
-    numbers: set[int] = set()
+def _gather_notes(tokens: list, noted: Notes) -> dict[int, str]:
+    """The numbers of the tokens that make up the notes' paragraphs, with their notes' labels, each
+    note's text gathered in ``noted.texts`` (its marks and markup off, as any paragraph's)."""
+    numbers: dict[int, str] = {}
     for number, tok in enumerate(tokens):
         label = noted.lines.get(tok.map[0]) if tok.map else None
         if label is not None and tok.type == "inline":
             noted.texts.setdefault(label, []).append(" ".join(_inline_text(tok, noted.markers).split()))
         if label is not None:
-            numbers.add(number)
+            numbers[number] = label
     return numbers
 
 

@@ -57,7 +57,6 @@ def decode_utf8(raw: bytes, name: str) -> str:
 
 WRAP_WIDTHS = (40, 160)  # characters: a text wrapped at a fixed width is wrapped within these
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_RULE = re.compile(r"[^\w\s]+")  # a line of signs alone
 
 
 def read(raw: bytes, name: str) -> Extracted:
@@ -69,16 +68,18 @@ def read(raw: bytes, name: str) -> Extracted:
 
 def _unwrapped(text: str) -> str | None:
     """The paragraphs of a text wrapped at a fixed width, each on one line, else None (a text of one
-    statement or paragraph per line, a list, a table, code: read as it is). A line of signs alone (a
-    heading's underline, "=====", a rule) stays a line of its own."""
+    statement or paragraph per line, a list, a table, code: read as it is). Only the wrap's line ends
+    are joined; those its writer made (a table's rows, a list's items, a heading, a rule, a poem's
+    lines) stay (``qa/readers/_textlines.py``)."""
     from ._htmlpre import reads_as_code, wrapped_prose
     from ._pdflines import paragraphs
+    from ._textlines import writers_line_ends
 
-    lines = [line.strip() for line in _LINE_END.split(text)]
+    written = _LINE_END.split(text)
+    lines = [line.strip() for line in written]
     width = max(len(line) for line in lines)
     if not WRAP_WIDTHS[0] <= width <= WRAP_WIDTHS[1] or not wrapped_prose(lines, width):
         return None
     if reads_as_code(text):
         return None
-    apart = [part for line in lines for part in (["", line, ""] if _RULE.fullmatch(line) else [line])]
-    return "\n".join(paragraphs(apart))
+    return "\n".join(paragraphs(writers_line_ends(written)))
