@@ -70,12 +70,23 @@ HARNESS = textwrap.dedent(
 ).format(root=str(ROOT))
 
 
-def as_from_a_terminal() -> None:
-    """``preexec_fn`` for a command a test interrupts: SIGINT and SIGHUP back to their defaults. A shell
-    that starts the tests in the background (``make test &``, ``nohup``) leaves both ignored, and exec
-    keeps an ignored signal, so the command would run on through the Ctrl-C or hang-up the test sends."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+def _ignored(signum: int, frame: object) -> None:
+    """Stands in for an inherited SIG_IGN in this process (see :func:`children_take_default_signals`)."""
+
+
+def children_take_default_signals() -> None:
+    """Commands this process starts get Ctrl-C and hang-ups as from a terminal; call once, in the parent.
+
+    A shell that starts the tests in the background (``make test &``, ``nohup``) leaves SIGINT and SIGHUP
+    ignored, and exec keeps an ignored signal, so a command would run on through the Ctrl-C or hang-up a
+    test sends. A handler, unlike SIG_IGN, is reset to the default by exec: this process goes on ignoring
+    them in effect, its children do not. This was a ``preexec_fn`` per child, which makes subprocess
+    fork() instead of vfork(): after pymilvus has started gRPC's threads in the test process, gRPC's fork
+    handlers aborted such a child now and then (SIGABRT, "epoll_wait error: Bad file descriptor", 6 in
+    200 here), and Python's docs call ``preexec_fn`` unsafe in a process with threads."""
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        if signal.getsignal(signum) == signal.SIG_IGN:
+            signal.signal(signum, _ignored)
 
 
 def qa_command(real: bool) -> list[str]:

@@ -19,8 +19,6 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from .trials import as_from_a_terminal
-
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 # Gradio prints this once its own start-up check of the local URL has passed; hammering the server
@@ -85,7 +83,6 @@ def running_app(
     with log.open("w") as out:
         proc = subprocess.Popen(
             list(command), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            preexec_fn=as_from_a_terminal,
         )
     url = f"http://127.0.0.1:{port}/"
     try:

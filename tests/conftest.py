@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts.fakes import FakeEncoder  # also the tests' import: from .conftest import FakeEncoder
+from scripts.trials import children_take_default_signals
 
 
 class CountingEncoder(FakeEncoder):
@@ -33,6 +34,11 @@ MISSION = "apakah asisten menteri bisa memutuskan kebijakan?"
 MISSION_EXPECTED = ("pemegang informasi bagi menteri", "kontrol penuh dalam pengambilan keputusan")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# A few tests start a command through a preexec_fn (closing its stdout, ignoring a signal), so subprocess
+# fork()s; once the Milvus tests have started gRPC's threads in this process, gRPC's fork handlers aborted
+# such a child now and then (SIGABRT, 6 in 200). Our children exec at once and never use the parent's gRPC.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")  # read as gRPC starts: before any test imports it
+children_take_default_signals()  # the interrupt tests' Ctrl-C reaches their commands under `make test &`
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.trials import as_from_a_terminal, qa_command, qa_env
+from scripts.trials import qa_command, qa_env
 
 from .conftest import ROOT
 
@@ -42,7 +42,7 @@ def test_ctrl_c_while_the_cli_is_still_imported_ends_quietly_with_130() -> None:
     """A Ctrl-C in the first tenth of a second of ``qa …``, while ``qa.cli`` imported the grammar and the
     core's names, printed Python's ``KeyboardInterrupt`` traceback: no handler was running yet."""
     r = subprocess.run([sys.executable, "-c", INTERRUPTED_IMPORT], cwd=ROOT, capture_output=True, text=True,
-                       timeout=60, preexec_fn=as_from_a_terminal)  # fmt: skip
+                       timeout=60)  # fmt: skip
     assert (r.returncode, r.stderr, r.stdout) == (130, "interrupted\n", "")
 
 
@@ -77,7 +77,7 @@ def _first_build(settings, index_dir: Path, hold: str = "30") -> subprocess.Pope
     """``qa index`` into ``index_dir`` through the fake harness, paused with its temporary build written."""
     env = {**qa_env(settings.corpus_dir, index_dir), "QA_TEST_HOLD_WRITE": hold}
     proc = subprocess.Popen([*qa_command(real=False), "index"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)  # fmt: skip
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
     assert proc.stdout is not None and proc.stdout.readline() == "writing\n"
     return proc
 

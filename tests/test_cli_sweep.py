@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import IndexError_
-from scripts.trials import answers, as_from_a_terminal, open_index, qa_command, qa_env
+from scripts.trials import answers, open_index, qa_command, qa_env
 
 from .conftest import ROOT
 
@@ -48,7 +48,6 @@ def _held_build(settings, hold: str = "30", until: Path | None = None, **popen) 
     env = {**qa_env(settings.corpus_dir, settings.index_dir), "QA_TEST_HOLD_WRITE": hold}
     if until is not None:
         env.update(QA_TEST_HOLD_WRITE="0", QA_TEST_HOLD_WRITE_UNTIL=str(until))
-    popen.setdefault("preexec_fn", as_from_a_terminal)
     proc = subprocess.Popen([*qa_command(real=False), "index", "--force"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)  # fmt: skip
     assert proc.stdout is not None and proc.stdout.readline() == "writing\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.trials import as_from_a_terminal, qa_command, qa_env
+from scripts.trials import qa_command, qa_env
 
 from .batch.helpers import jsonl
 from .cli_helpers import build_lock_held, qa_run, waiting_build
@@ -53,7 +53,7 @@ def test_a_waiting_build_names_the_build_it_waits_for_and_ctrl_c_ends_only_the_w
     index_dir, err = tmp_path / "index", tmp_path / "err.txt"
     with build_lock_held(index_dir) as holder:
         before = sorted(p.name for p in index_dir.iterdir())
-        build, _ = waiting_build(index_dir, holder, err, preexec_fn=as_from_a_terminal)
+        build, _ = waiting_build(index_dir, holder, err)
         build.send_signal(signal.SIGINT)
         assert build.wait(timeout=60) == 130, err.read_text()
         assert err.read_text().rstrip().endswith("interrupted") and "Traceback" not in err.read_text()
@@ -121,7 +121,6 @@ def _batch(tmp_path: Path, out: Path, *extra: str, slow: str) -> subprocess.Pope
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=as_from_a_terminal,
     )
 
 
@@ -255,7 +254,6 @@ def test_a_real_batch_interrupted_then_resumed_answers_every_question_once(real_
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=as_from_a_terminal,
     )
     _wait_until(proc, lambda: out.exists() and out.read_bytes().count(b"\n") >= 8, "8 records")
     proc.send_signal(signal.SIGINT)

@@ -157,14 +157,11 @@ def test_a_build_interrupted_mid_insert_drops_its_half_written_collection(big_st
     """Ctrl-C or SIGTERM after the first batch was inserted left the half-written collection (`building`)
     on disk until the next build; the local store removes its half-written folder on the way out. The
     previous build answers throughout, and the next build starts clean."""
-    from scripts.trials import as_from_a_terminal
-
     corpus, index, spec = big_store
     before = _collections(spec)
     env = qa_env(corpus, index, QA_TEST_HOLD_BUILD="2")
     proc = subprocess.Popen([*qa_command(real=False), "index", "--force", "--store", spec], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=as_from_a_terminal)  # fmt: skip
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     assert proc.stdout is not None
     for _ in range(2):  # the first batch embedded and inserted, the second one being embedded
         assert proc.stdout.readline().strip() == "encoding"

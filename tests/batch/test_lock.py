@@ -25,7 +25,7 @@ QUESTIONS = [f"apa tugas asisten nomor {i}?" for i in range(200)]
 
 
 def _batch(tmp_path: Path, out: Path, *extra: str, slow: str | None = None) -> subprocess.Popen:
-    from scripts.trials import as_from_a_terminal, qa_command
+    from scripts.trials import qa_command
     from scripts.trials import qa_env as harness_env
 
     src = tmp_path / "q.txt"
@@ -36,7 +36,7 @@ def _batch(tmp_path: Path, out: Path, *extra: str, slow: str | None = None) -> s
         env["QA_TEST_SLOW_CHUNK"] = slow
     cmd = [*qa_command(real=False), "batch", str(src), "-o", str(out), "--chunk-size", "8", *extra]
     return subprocess.Popen(
-        cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=as_from_a_terminal
+        cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
 
 
