@@ -96,6 +96,12 @@ AUTH = "auth check failure, please check username and password are correct"
         ({"MILVUS_USER": "bob", "MILVUS_PASSWORD": "s3cret"}, "refused the user 'bob' (MILVUS_USER)",
          "check MILVUS_USER and MILVUS_PASSWORD"),
         ({"MILVUS_TOKEN": "bob:s3cret"}, "refused the token in MILVUS_TOKEN", "check MILVUS_TOKEN"),
+        # reliability §85: a user alone sends nothing too (pymilvus sends a user only with a password),
+        # and a MILVUS_USER in the token's form is not quoted (it holds the password)
+        ({"MILVUS_USER": "bob"}, "refused a connection without credentials",
+         "MILVUS_USER is set but MILVUS_PASSWORD is not"),
+        ({"MILVUS_USER": "bob:s3cret", "MILVUS_PASSWORD": "x"},
+         "refused the user in MILVUS_USER (not shown: it is not a user name)", "check MILVUS_USER"),
     ],
 )  # fmt: skip
 def test_credentials_the_server_refuses_are_told_as_such_not_as_an_unreachable_server(
@@ -134,6 +140,7 @@ def test_a_privilege_the_users_role_lacks_is_told_as_such_when_asking_and_buildi
     from qa.config import Settings
 
     monkeypatch.setenv("MILVUS_USER", "reader")
+    monkeypatch.setenv("MILVUS_PASSWORD", "r3ad")  # pymilvus sends a user only with a password
     target = StoreTarget("server", str(tmp_path / "kb.db"))
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
     try:
