@@ -304,5 +304,14 @@ def test_a_rebuild_takes_the_local_indexs_vectors_beside_the_previous_builds(tmp
         logged.clear()
         open_(milvus, "force")  # a forced rebuild over this alias's build lends nothing
         assert any("embedded 11 of 11" in line for line in logged), logged
+        # over a stale build (§85), as the local store's qa index --force: both lend (it took the
+        # previous build's only, and embedded the new file's passage again: "embedded 1 of 12")
+        forget(StoreTarget("lite", str(tmp_path / "kb.db")))
+        (corpus / "lagi.txt").write_text("Paspor baru selesai dalam empat hari kerja.\n", "utf-8")
+        open_("local")
+        logged.clear()
+        open_(milvus, "force")
+        said = [line for line in logged if line.startswith("Milvus build")]
+        assert said and "embedded 0 of 12 passages (reused 12 from the previous build and" in said[0], said
     finally:
         forget(StoreTarget("lite", str(tmp_path / "kb.db")))
