@@ -57,7 +57,8 @@ def test_a_collection_a_newer_release_wrote_is_refused_never_rebuilt_over(
         for build in ("auto", "never"):
             with pytest.raises(IndexNewerError, match="built by a newer release of qa") as info:
                 _assistant(settings, target, client, monkeypatch, build)
-            assert "upgrade qa" in (info.value.hint or "") and "qa index --force" in (info.value.hint or "")
+            hint = info.value.hint or ""  # the store named: qa index --force alone is the local one's (§85)
+            assert "upgrade qa" in hint and f"qa index --force --store {target.spec}" in hint, hint
         assert client.list_collections() == [first]
         assert client.describe_alias(ALIAS)["collection_name"] == first
         forced = _assistant(settings, target, client, monkeypatch, "force")
