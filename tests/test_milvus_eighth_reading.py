@@ -16,6 +16,7 @@ from qa.errors import IndexError_, IndexStaleError
 from qa.milvus.target import StoreTarget, connect, forget
 
 from .conftest import CORPUS, FakeEncoder
+from .milvus_helpers import edit_manifest
 from .test_milvus_stalled_build import _assistant
 
 pytest.importorskip("milvus_lite")
@@ -70,22 +71,16 @@ def test_a_newer_release_is_decided_by_the_index_format_alone(
     target = StoreTarget("lite", str(tmp_path / "kb.db"))
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
 
-    def rewrite(client: Any, collection: str, **changes: Any) -> None:
-        props = client.describe_collection(collection)["properties"]
-        manifest = json.loads(props["qa.manifest"])
-        manifest.update(changes)
-        client.alter_collection_properties(collection, properties={"qa.manifest": json.dumps(manifest)})
-
     try:
         client = connect(target)
         _assistant(settings, target, client, monkeypatch, "auto")
         first = client.describe_alias(ALIAS)["collection_name"]
-        rewrite(client, first, build={**json.loads(client.describe_collection(first)["properties"][
-            "qa.manifest"])["build"], "qa_version": "99.0.0"})  # fmt: skip
+        stamp = json.loads(client.describe_collection(first)["properties"]["qa.manifest"])["build"]
+        edit_manifest(client, first, build={**stamp, "qa_version": "99.0.0"})
         assert _assistant(settings, target, client, monkeypatch, "never").ask(QUESTION).passages
         assert client.describe_alias(ALIAS)["collection_name"] == first
         for older in (0, "2"):
-            rewrite(client, client.describe_alias(ALIAS)["collection_name"], format_version=older)
+            edit_manifest(client, client.describe_alias(ALIAS)["collection_name"], format_version=older)
             with pytest.raises(IndexStaleError, match=f"index format {older} != supported 1"):
                 _assistant(settings, target, client, monkeypatch, "never")
             before = client.describe_alias(ALIAS)["collection_name"]

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from qa.errors import IndexError_, IndexNewerError
+from qa.manifest import FORMAT_VERSION
 from qa.milvus.target import StoreTarget, connect, forget
 
 from .conftest import CORPUS
-from .milvus_helpers import fake_qa, milvus_server, one_error_line
+from .milvus_helpers import edit_manifest, fake_qa, milvus_server, one_error_line
 from .test_milvus_stalled_build import _assistant
 
 pytest.importorskip("milvus_lite")
@@ -28,12 +29,9 @@ ALIAS = "qa_passages"
 
 
 def _newer(client: Any, collection: str) -> None:
-    """Make ``collection``'s manifest one a later release wrote: a later format, a section unknown here."""
-    props = client.describe_collection(collection)["properties"]
-    manifest = json.loads(props["qa.manifest"])
-    manifest["format_version"] += 1
-    manifest["store"] = ["shaped", "otherwise"]  # a later format need not keep this one's shape
-    client.alter_collection_properties(collection, properties={"qa.manifest": json.dumps(manifest)})
+    """Make ``collection``'s manifest one a later release wrote: a later format, a section unknown here
+    (a later format need not keep this one's shape)."""
+    edit_manifest(client, collection, format_version=FORMAT_VERSION + 1, store=["shaped", "otherwise"])
 
 
 @pytest.mark.parametrize("kind", ["lite", "server"])
@@ -234,6 +232,11 @@ def test_a_real_qa_against_a_server_with_authentication(tmp_path: Path, auth_ser
          "MILVUS_PASSWORD is set but MILVUS_USER is not"),
         ({"MILVUS_USER": "root", "MILVUS_PASSWORD": "wrong"},
          f"refused the user 'root' (MILVUS_USER): {AUTH}", "check MILVUS_USER and MILVUS_PASSWORD"),
+        # §85: a user alone sends nothing; the token's form in MILVUS_USER is not quoted (its password)
+        ({"MILVUS_USER": "root"}, "refused a connection without credentials: missing authorization",
+         "MILVUS_USER is set but MILVUS_PASSWORD is not"),
+        ({"MILVUS_USER": "root:wrong", "MILVUS_PASSWORD": "wrong"},
+         f"refused the user in MILVUS_USER (not shown: it is not a user name): {AUTH}", "check MILVUS_USER"),
     ]  # fmt: skip
     for env, said, hint in cases:
         unset = {"MILVUS_TOKEN": "", "MILVUS_USER": "", "MILVUS_PASSWORD": ""}
