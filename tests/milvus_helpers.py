@@ -35,6 +35,14 @@ def fake_qa(corpus: Path, index: Path, *args: str, **env: str) -> subprocess.Com
                           capture_output=True, text=True, timeout=300)  # fmt: skip
 
 
+def edit_manifest(client: Any, collection: str, **changes: Any) -> dict:
+    """Store ``collection``'s manifest with ``changes`` (each a section replaced), as another release
+    leaves it; returns the manifest stored."""
+    manifest = json.loads(client.describe_collection(collection)["properties"]["qa.manifest"]) | changes
+    client.alter_collection_properties(collection, properties={"qa.manifest": json.dumps(manifest)})
+    return manifest
+
+
 def one_error_line(proc: subprocess.CompletedProcess) -> str:
     """The ``error:`` line of a refusal that printed only ``error:``/``hint:`` lines, no traceback."""
     lines = proc.stderr.strip().splitlines()

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from qa.errors import IndexError_, IndexNewerError
+from qa.manifest import FORMAT_VERSION
 from qa.milvus.target import StoreTarget, connect, forget
 
 from .conftest import CORPUS
-from .milvus_helpers import fake_qa, milvus_server, one_error_line
+from .milvus_helpers import edit_manifest, fake_qa, milvus_server, one_error_line
 from .test_milvus_stalled_build import _assistant
 
 pytest.importorskip("milvus_lite")
@@ -28,12 +29,9 @@ ALIAS = "qa_passages"
 
 
 def _newer(client: Any, collection: str) -> None:
-    """Make ``collection``'s manifest one a later release wrote: a later format, a section unknown here."""
-    props = client.describe_collection(collection)["properties"]
-    manifest = json.loads(props["qa.manifest"])
-    manifest["format_version"] += 1
-    manifest["store"] = ["shaped", "otherwise"]  # a later format need not keep this one's shape
-    client.alter_collection_properties(collection, properties={"qa.manifest": json.dumps(manifest)})
+    """Make ``collection``'s manifest one a later release wrote: a later format, a section unknown here
+    (a later format need not keep this one's shape)."""
+    edit_manifest(client, collection, format_version=FORMAT_VERSION + 1, store=["shaped", "otherwise"])
 
 
 @pytest.mark.parametrize("kind", ["lite", "server"])
@@ -57,7 +55,8 @@ def test_a_collection_a_newer_release_wrote_is_refused_never_rebuilt_over(
         for build in ("auto", "never"):
             with pytest.raises(IndexNewerError, match="built by a newer release of qa") as info:
                 _assistant(settings, target, client, monkeypatch, build)
-            assert "upgrade qa" in (info.value.hint or "") and "qa index --force" in (info.value.hint or "")
+            hint = info.value.hint or ""  # the store named: qa index --force alone is the local one's (§85)
+            assert "upgrade qa" in hint and f"qa index --force --store {target.spec}" in hint, hint
         assert client.list_collections() == [first]
         assert client.describe_alias(ALIAS)["collection_name"] == first
         forced = _assistant(settings, target, client, monkeypatch, "force")
@@ -96,6 +95,12 @@ AUTH = "auth check failure, please check username and password are correct"
         ({"MILVUS_USER": "bob", "MILVUS_PASSWORD": "s3cret"}, "refused the user 'bob' (MILVUS_USER)",
          "check MILVUS_USER and MILVUS_PASSWORD"),
         ({"MILVUS_TOKEN": "bob:s3cret"}, "refused the token in MILVUS_TOKEN", "check MILVUS_TOKEN"),
+        # reliability §85: a user alone sends nothing too (pymilvus sends a user only with a password),
+        # and a MILVUS_USER in the token's form is not quoted (it holds the password)
+        ({"MILVUS_USER": "bob"}, "refused a connection without credentials",
+         "MILVUS_USER is set but MILVUS_PASSWORD is not"),
+        ({"MILVUS_USER": "bob:s3cret", "MILVUS_PASSWORD": "x"},
+         "refused the user in MILVUS_USER (not shown: it is not a user name)", "check MILVUS_USER"),
     ],
 )  # fmt: skip
 def test_credentials_the_server_refuses_are_told_as_such_not_as_an_unreachable_server(
@@ -134,6 +139,7 @@ def test_a_privilege_the_users_role_lacks_is_told_as_such_when_asking_and_buildi
     from qa.config import Settings
 
     monkeypatch.setenv("MILVUS_USER", "reader")
+    monkeypatch.setenv("MILVUS_PASSWORD", "r3ad")  # pymilvus sends a user only with a password
     target = StoreTarget("server", str(tmp_path / "kb.db"))
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", store="milvus:unused.db")
     try:
@@ -226,6 +232,11 @@ def test_a_real_qa_against_a_server_with_authentication(tmp_path: Path, auth_ser
          "MILVUS_PASSWORD is set but MILVUS_USER is not"),
         ({"MILVUS_USER": "root", "MILVUS_PASSWORD": "wrong"},
          f"refused the user 'root' (MILVUS_USER): {AUTH}", "check MILVUS_USER and MILVUS_PASSWORD"),
+        # §85: a user alone sends nothing; the token's form in MILVUS_USER is not quoted (its password)
+        ({"MILVUS_USER": "root"}, "refused a connection without credentials: missing authorization",
+         "MILVUS_USER is set but MILVUS_PASSWORD is not"),
+        ({"MILVUS_USER": "root:wrong", "MILVUS_PASSWORD": "wrong"},
+         f"refused the user in MILVUS_USER (not shown: it is not a user name): {AUTH}", "check MILVUS_USER"),
     ]  # fmt: skip
     for env, said, hint in cases:
         unset = {"MILVUS_TOKEN": "", "MILVUS_USER": "", "MILVUS_PASSWORD": ""}
@@ -297,5 +308,14 @@ def test_a_rebuild_takes_the_local_indexs_vectors_beside_the_previous_builds(tmp
         logged.clear()
         open_(milvus, "force")  # a forced rebuild over this alias's build lends nothing
         assert any("embedded 11 of 11" in line for line in logged), logged
+        # over a stale build (§85), as the local store's qa index --force: both lend (it took the
+        # previous build's only, and embedded the new file's passage again: "embedded 1 of 12")
+        forget(StoreTarget("lite", str(tmp_path / "kb.db")))
+        (corpus / "lagi.txt").write_text("Paspor baru selesai dalam empat hari kerja.\n", "utf-8")
+        open_("local")
+        logged.clear()
+        open_(milvus, "force")
+        said = [line for line in logged if line.startswith("Milvus build")]
+        assert said and "embedded 0 of 12 passages (reused 12 from the previous build and" in said[0], said
     finally:
         forget(StoreTarget("lite", str(tmp_path / "kb.db")))

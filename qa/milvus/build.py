@@ -42,6 +42,7 @@ from .schema import (
 from .target import StoreTarget
 
 INSERT_BATCH = 512
+FORCED = "the index was current, so this is a forced full rebuild"
 LOOKUP_BATCH = 256
 
 
@@ -75,7 +76,7 @@ def previous_vectors(
         if manifest.get(section) != expected[section]:
             return {}, f"previous index has another {section.replace('_', ' ')}"
     if force and not stale_reasons(manifest, expected):
-        return {}, "the index was current, so this is a forced full rebuild"
+        return {}, FORCED
     found: dict[str, list[float]] = {}
     wanted = sorted(set(keys))
     held = int(manifest.get("chunks") or 0)
@@ -90,15 +91,27 @@ def previous_vectors(
     return found, "ok"
 
 
-def local_vectors(index_dir: Path, expected: dict, wanted: set[str]) -> dict[str, list[float]]:
-    """The ``wanted`` sentence keys' vectors in a local index of the same encoder in ``index_dir``."""
+def lent_vectors(
+    client: Any, target: StoreTarget, previous: str | None, expected: dict, keys: Sequence[str], force: bool,
+    index_dir: Path,
+) -> tuple[dict[str, list[float]], str]:  # fmt: skip
+    """The vectors a build takes by sentence key, and from where: the previous build's (``previous_vectors``)
+    and, for the sentences it lacks, a local index's of the same encoder in ``index_dir`` (moving from
+    the local store, or back to Milvus after serving an edited corpus locally). A forced rebuild of a
+    current build takes none, as the local store's ``qa index --force``; of a stale one, both lend."""
+    reuse, why = previous_vectors(client, target, previous, expected, keys, force)
+    wanted = set(keys) - set(reuse)
+    if why == FORCED or not wanted:  # nothing to look up: the local index is not read (150 MB at 100k)
+        return reuse, why
     from ..incremental import load_previous
 
-    local, _ = load_previous(index_dir, expected)
-    if local is None:
-        return {}
-    keys = (sentence_key(c.text) for c in local.chunks)
-    return {k: v.tolist() for k, v in zip(keys, local.vectors) if k in wanted}
+    local, _ = load_previous(index_dir, expected)  # checksummed; the encoder's and chunking's as ours
+    held = zip((sentence_key(c.text) for c in local.chunks), local.vectors) if local is not None else ()
+    found = {k: v.tolist() for k, v in held if k in wanted}
+    if not found:
+        return reuse, why
+    where = f"vectors of the local index in {index_dir}"
+    return {**reuse, **found}, f"the previous build and {where}" if reuse else where
 
 
 def write_collection(

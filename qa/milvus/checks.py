@@ -46,7 +46,8 @@ def checked_manifest(target: StoreTarget, collection: str, description: dict, ex
 def _check_not_newer(target: StoreTarget, collection: str, manifest: dict, expected: dict) -> None:
     """A collection a newer release of this assistant wrote (a later index format) is refused, never
     rebuilt over unasked, as the local store refuses such a folder: on a server several hosts share, an
-    older ``qa ask`` or ``qa serve`` replaced a newer host's build, which then rebuilt it back."""
+    older ``qa ask`` or ``qa serve`` replaced a newer host's build, which then rebuilt it back. The hint
+    names the store: ``qa index --force`` alone replaces the local index, not this collection."""
     version, supported = manifest.get("format_version"), expected["format_version"]
     if isinstance(version, int) and not isinstance(version, bool) and version > supported:
         lite = target.kind == "lite"
@@ -56,7 +57,7 @@ def _check_not_newer(target: StoreTarget, collection: str, manifest: dict, expec
         raise IndexNewerError(
             f"the index in {target.display} ({collection}) was built by a newer release of qa (index "
             f"format {version}; this one reads format {supported})",
-            f"upgrade qa, use {elsewhere}, or replace it with: qa index --force",
+            f"upgrade qa, use {elsewhere}, or replace it with: qa index --force --store {target.spec}",
         )
 
 

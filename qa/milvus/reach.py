@@ -106,9 +106,16 @@ def silent(exc: BaseException) -> tuple[bool, str]:
     return code == 2 or getattr(code, "name", "") in _SILENT_CODES or "timeout" in message.lower(), message
 
 
-_AUTH = re.compile(r"auth check failure|missing authorization|(?:not|n't) authenticated", re.I)
-# Milvus's words (not an OSError's "Permission denied", which a file of Milvus Lite's may raise)
-_PRIVILEGE = re.compile(r"permission deny\b|privilege not permitted", re.I)
+# A refusal of this user, by Milvus's codes (never its English words, which a release may reword): gRPC's
+# status code (the proxy's authentication and privilege interceptors), else the code of a response's
+# status (merr: 1400 "not authenticated", 1800 "user hasn't authenticated", 1401 "privilege not
+# permitted"; the deprecated ErrorCode PermissionDenied, 3, as compatible_code).
+_AUTH_CODES = {"UNAUTHENTICATED", 1400, 1800}
+_PRIVILEGE_CODES = {"PERMISSION_DENIED", 1401}
+_LEGACY_PERMISSION_DENIED = 3
+# What a MILVUS_USER is quoted as only when it looks like one (Milvus's names: a letter, then letters,
+# digits, _ . - @): "root:Milvus", the token's form in the wrong variable, would print the password.
+_USER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.@-]{0,63}")
 PRIVILEGES = (
     "grant that user's role the privilege named (qa index creates, fills, aliases and drops collections; "
     "qa ask, qa batch and qa serve describe, load, query and search them), or use a user who has it"
@@ -116,15 +123,20 @@ PRIVILEGES = (
 
 
 def _sent() -> tuple[str, str]:
-    """Which credentials this process sends (never a secret), and why none when none are."""
-    if os.environ.get("MILVUS_TOKEN"):
+    """Which credentials this process sends (never a secret), and why none when none are: pymilvus sends
+    a user only with a password, so either alone sends nothing."""
+    token, user, password = (os.environ.get(f"MILVUS_{n}", "") for n in ("TOKEN", "USER", "PASSWORD"))
+    if token:
         return "the token in MILVUS_TOKEN", ""
-    if os.environ.get("MILVUS_USER"):
-        return f"the user {os.environ['MILVUS_USER'][:80]!r} (MILVUS_USER)", ""
-    if os.environ.get("MILVUS_PASSWORD"):
+    if user and password:
+        if _USER_NAME.fullmatch(user):
+            return f"the user {user!r} (MILVUS_USER)", ""
+        return "the user in MILVUS_USER (not shown: it is not a user name)", ""
+    if user or password:
+        have, lack = ("MILVUS_USER", "MILVUS_PASSWORD") if user else ("MILVUS_PASSWORD", "MILVUS_USER")
         return "a connection without credentials", (
-            "MILVUS_PASSWORD is set but MILVUS_USER is not, so no credentials were sent: set MILVUS_USER "
-            "too (or MILVUS_TOKEN=USER:PASSWORD)"
+            f"{have} is set but {lack} is not, so no credentials were sent: set {lack} too (or "
+            "MILVUS_TOKEN=USER:PASSWORD)"
         )
     return "a connection without credentials", (
         "the server requires them: set MILVUS_TOKEN (USER:PASSWORD, or an API key), or MILVUS_USER and "
@@ -132,29 +144,38 @@ def _sent() -> tuple[str, str]:
     )
 
 
+def _refusal(exc: BaseException) -> tuple[str, str]:
+    """("auth", "privilege" or "", the error's own words) of one error: a grpc.RpcError (code() and
+    details() are methods) or pymilvus's MilvusException (a status's code, or gRPC's, as attributes)."""
+    code = getattr(exc, "code", None)
+    if callable(code):
+        codes, text = {getattr(code(), "name", "")}, str(exc.details())  # type: ignore[attr-defined]
+    else:
+        codes, text = {getattr(code, "name", code)}, str(getattr(exc, "message", exc))
+        if getattr(exc, "compatible_code", None) == _LEGACY_PERMISSION_DENIED:
+            codes.add("PERMISSION_DENIED")
+    kind = "auth" if codes & _AUTH_CODES else "privilege" if codes & _PRIVILEGE_CODES else ""
+    return kind, text
+
+
 def refused(exc: BaseException | None, where: str, message: str = "") -> IndexError_ | None:
     """The error a server's refusal of this user is told as: its credentials (gRPC's ``UNAUTHENTICATED``:
     a wrong token or password, none sent) or a privilege its role lacks (``PERMISSION_DENIED``); else
     None. Told as "cannot reach" or "may have been replaced by a newer build", either sent the user to
     the network or to ask again; ``where`` names the server ("the Milvus server at URI")."""
-    codes, texts, seen = set(), [message], set()
+    seen: set[int] = set()
     while exc is not None and id(exc) not in seen:  # pymilvus's, and gRPC's under it (pymilvus raises
         seen.add(id(exc))  # some "from" themselves)
-        code = getattr(exc, "code", None)
-        if callable(code):
-            codes.add(getattr(code(), "name", ""))
-            texts.append(str(exc.details()))  # type: ignore[attr-defined]
-        else:
-            texts.append(str(getattr(exc, "message", exc)))
+        kind, text = _refusal(exc)
+        if kind:
+            break
         exc = exc.__cause__
-    text = " ".join(t for t in texts if t)
-    auth = "UNAUTHENTICATED" in codes or _AUTH.search(text)
-    if not auth and not ("PERMISSION_DENIED" in codes or _PRIVILEGE.search(text)):
+    else:
         return None
-    said = [t.strip().splitlines()[0][:200] for t in texts if t.strip()]  # the server's own words first
-    reason = next((t for t in said if _AUTH.search(t) or _PRIVILEGE.search(t)), said[-1] if said else "")
+    lines = (text.strip() or message.strip()).splitlines()  # the server's own words
+    reason = lines[0][:200] if lines else "no reason given"
     who, none = _sent()
-    if auth:
+    if kind == "auth":
         check = (
             "check MILVUS_TOKEN (USER:PASSWORD, or an API key): the server did not accept it"
             if "TOKEN" in who
@@ -188,7 +209,8 @@ def unreachable(target: StoreTarget, message: str, cause: BaseException | None) 
     found = _LAST.search(details or "")
     lines = (found.group(1) if found else details or message).strip().splitlines()
     reason = (lines[0] if lines else "no reason given")[:200]
-    hint = "check that it runs, the address, and MILVUS_TOKEN / MILVUS_USER / MILVUS_PASSWORD"
+    # credentials are never the cause here: a server that refuses them answers, and is told by ``refused``
+    hint = "check that the server runs and the address (host and port: Milvus listens on 19530 by default)"
     if "HTTP/2" in reason:
         hint = (
             "that port answers, but not as Milvus's gRPC port (a web server, or Milvus's HTTP port "

@@ -32,7 +32,7 @@ from ..manifest import build_stamp
 from ..store import StoredIndex, check_chunks
 from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
 from .alias import current_collection, switch_alias
-from .build import Plan, local_vectors, previous_vectors, write_collection
+from .build import Plan, lent_vectors, write_collection
 from .checks import checked_manifest
 from .lite import check_folder
 from .reach import build_timeout, failures, meta_timeout, refused, silent, timed
@@ -154,19 +154,8 @@ def build_index(
     chunks = chunk_corpus(documents, settings.window)
     with _build_lock:
         previous = current_collection(client, target)
-        reuse, why = previous_vectors(
-            client, target, previous, expected, [sentence_key(c.text) for c in chunks], force
-        )
-        # Moving from the local store: its vectors are as good as re-embedding, beside the previous
-        # build's too (a corpus edited while served locally, then back on Milvus). A forced rebuild over
-        # a build of this alias lends nothing.
-        if previous is None or not force:
-            wanted = {sentence_key(c.text) for c in chunks} - set(reuse)
-            local = local_vectors(settings.index_dir, expected, wanted)
-            if local:
-                where = f"vectors of the local index in {settings.index_dir}"
-                why = f"the previous build and {where}" if reuse else where
-                reuse = {**reuse, **local}
+        keys = [sentence_key(c.text) for c in chunks]
+        reuse, why = lent_vectors(client, target, previous, expected, keys, force, settings.index_dir)
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
         manifest["lexical_stats"] = {**LEXICAL}
         windows = [passage_text(c, by_id) for c in chunks]
