@@ -43,18 +43,15 @@ class Settings:
     store: str = "local"  # "local" (FAISS + bm25s in index_dir) or a Milvus URI (qa.milvus.target)
 
     def __post_init__(self) -> None:
-        from .errors import InputError
 
         for name in ("corpus_dir", "index_dir"):  # accept str from library callers
             object.__setattr__(self, name, Path(getattr(self, name)))
-        if self.encoder not in ENCODERS:
-            raise InputError(f"unknown encoder {self.encoder!r}", f"choose one of: {', '.join(ENCODERS)}")
+        _check_value("encoder", self.encoder)
         for what in ("corpus", "index"):
             _check_not_the_root(getattr(self, f"{what}_dir"), what)
             _check_typed_cleanly(getattr(self, f"{what}_dir"), what)
         _check_index_outside_corpus(self.corpus_dir, self.index_dir)
-        if not 0 <= self.window <= 10:
-            raise InputError(f"window must be between 0 and 10, got {self.window}")
+        _check_value("window", self.window)
         from .milvus.target import parse_store
 
         target = parse_store(self.store)  # a bad --store / QA_STORE fails here, before any model is loaded
@@ -91,20 +88,29 @@ class Settings:
         return cls(**values)
 
 
+def _check_value(name: str, value: Any) -> None:
+    """The encoder, window and store checks, one wording whether a value came from a flag, a library
+    caller or a variable (which :func:`_check_from_env` then names)."""
+    from .errors import InputError
+
+    if name == "encoder" and value not in ENCODERS:
+        raise InputError(f"unknown encoder {value!r}", f"choose one of: {', '.join(ENCODERS)}")
+    if name == "window" and not 0 <= value <= 10:
+        raise InputError(f"window must be between 0 and 10, got {value}", "a whole number from 0 to 10")
+    if name == "store":
+        from .milvus.target import parse_store
+
+        parse_store(value)
+
+
 def _check_from_env(name: str, value: Any) -> None:
     """Refuse a bad encoder, store or window set by its variable, naming it: "unknown encoder 'onnx'"
     sent a user who never typed "onnx" (an env file, a shell profile) looking for it on the command line."""
     from .errors import InputError
-    from .milvus.target import parse_store
 
     var = ENV[name]
     try:
-        if name == "encoder" and value not in ENCODERS:
-            raise InputError(f"unknown encoder {value!r}", f"choose one of: {', '.join(ENCODERS)}")
-        if name == "store":
-            parse_store(value)
-        if name == "window" and not 0 <= value <= 10:
-            raise InputError(f"window must be between 0 and 10, got {value}", "a whole number from 0 to 10")
+        _check_value(name, value)
     except InputError as exc:
         hint = f"{exc.hint}; or unset {var}" if exc.hint else f"set {var} right, or unset it"
         raise InputError(f"{exc.message} (set by {var})", hint) from None
