@@ -44,22 +44,6 @@ def test_commands_started_by_a_backgrounded_suite_take_ctrl_c_and_hang_ups() -> 
     assert run.stdout.splitlines() == ["True True", "parent alive"]
 
 
-def test_without_it_an_ignored_signal_reaches_the_command_ignored() -> None:
-    """The hazard the helper exists for, shown: exec keeps an ignored SIGINT, and Python then installs no
-    KeyboardInterrupt handler (a test's Ctrl-C would do nothing)."""
-    parent = textwrap.dedent(
-        f"""
-        import signal, subprocess, sys
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-        child = subprocess.run([sys.executable, "-c", {REPORT!r}], capture_output=True, text=True)
-        print(child.stdout.strip())
-        """
-    )
-    run = subprocess.run([sys.executable, "-c", parent], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert run.stdout.strip() == "False False", run.stderr
-
-
 @pytest.mark.slow
 def test_commands_forked_while_grpc_runs_in_the_test_process_are_not_aborted(tmp_path) -> None:
     """With Milvus Lite open (gRPC's poller threads running), 200 commands started through a
