@@ -10,11 +10,17 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 setup: $(STAMP)
 
-# torch goes first and pinned: 2.13.0 is the CPU build; an unpinned torch pulls a multi-GB CUDA build.
+# torch goes first, as requirements.txt has it: PyPI's torch for Linux is the CUDA build (its cuda-toolkit and
+# nvidia-* dependencies are gigabytes a CPU machine never uses); the CPU build, 2.13.0+cpu, comes from
+# PyTorch's CPU index. --retries 1: where that index cannot be reached but the wheel is at hand (a local
+# --find-links), pip moves on in seconds instead of retrying every page for a minute. macOS has no +cpu
+# build: PyPI's torch is the CPU one there.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH := $(if $(filter Linux,$(shell uname -s)),torch==2.13.0+cpu,torch==2.13.0)
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet --retries 1 --extra-index-url $(TORCH_INDEX) $(TORCH)
 	$(BIN)/python -m pip install --quiet -e ".[ui,dev,bench,milvus]"
 	touch $(STAMP)
 

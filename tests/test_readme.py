@@ -109,3 +109,36 @@ def test_the_web_apps_bounds_are_the_ones_the_readme_states() -> None:
         f"a bounded queue ({serving.QUEUE_SIZE} waiting",
     ]
     assert [s for s in stated if s not in text] == []
+
+
+def _make_commands(target: str) -> list[str]:
+    """What ``make TARGET`` would run here, as make itself expands it (``-n``: nothing is run)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("make") is None:
+        pytest.skip("no make on this machine")
+    out = subprocess.run(
+        ["make", "-n", "-W", "pyproject.toml", "-C", str(ROOT), target],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    return out.stdout.splitlines()
+
+
+def test_make_installs_the_cpu_build_of_torch_the_readme_promises() -> None:
+    """The README said `make` installs torch 2.13.0, "the CPU build"; it ran ``pip install torch==2.13.0``,
+    which takes PyPI's Linux wheel: the CUDA build, whose cuda-toolkit and nvidia-* dependencies are
+    gigabytes. It now installs what requirements.txt gives a Space: the +cpu pin from PyTorch's CPU index."""
+    import platform
+
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    index = re.search(r"^--extra-index-url (\S+)$", requirements, flags=re.M)
+    pin = re.search(r"^(torch==\S+)$", requirements, flags=re.M)
+    assert index and pin and pin.group(1).endswith("+cpu")
+    (torch,) = [c for c in _make_commands("setup") if re.search(r"pip install .*\btorch\b", c)]
+    assert f"--extra-index-url {index.group(1)}" in torch
+    wanted = pin.group(1) if platform.system() == "Linux" else pin.group(1).removesuffix("+cpu")
+    assert torch.split()[-1] == wanted
+    assert f"`{pin.group(1).removesuffix('+cpu')}`" in README and "the CPU build" in README
