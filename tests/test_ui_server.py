@@ -322,3 +322,21 @@ def test_a_file_of_another_type_through_the_api_is_refused_in_indonesian(server,
         AppError, match=r"Jenis berkas \.pdf tidak didukung; pakai \.txt, \.csv, \.tsv, \.jsonl"
     ):
         client(server[0]).predict(handle_file(str(upload)), 3, api_name="/batch")
+
+
+def test_the_readmes_api_example_runs_as_written_against_the_real_app(server, tmp_path, monkeypatch, capsys):
+    """The README's Python example, run as a reader would (only the address changed): its last call
+    named a document "kantor.txt" the shipped corpus does not hold, and the server refused it
+    ("Dokumen tidak dikenal") with AppError, so the example a Space host copies stopped at its last line."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = readme.split("\n### The API\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert 'Client("http://127.0.0.1:7860/")' in code
+    code = code.replace("http://127.0.0.1:7860/", server[0])
+    (tmp_path / "pertanyaan.txt").write_text(f"{MISSION}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # handle_file("pertanyaan.txt"): the reader's own file, in their folder
+    scope: dict = {}
+    exec(compile(code, "README.md (The API)", "exec"), scope)  # noqa: S102 - our own README's example
+    assert scope["result"]["passages"] and "asisten" in capsys.readouterr().out
+    records = [json.loads(line) for line in Path(scope["path"]).read_text(encoding="utf-8").splitlines()]
+    assert [r["question"] for r in records] == [MISSION]
+    assert {p["source"] for p in scope["only"]["passages"]} == {scope["doc"]}
