@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from qa import errors, trees
 
 from .conftest import ROOT
@@ -116,8 +118,6 @@ def _make_commands(target: str) -> list[str]:
     import shutil
     import subprocess
 
-    import pytest
-
     if shutil.which("make") is None:
         pytest.skip("no make on this machine")
     out = subprocess.run(
@@ -142,3 +142,83 @@ def test_make_installs_the_cpu_build_of_torch_the_readme_promises() -> None:
     wanted = pin.group(1) if platform.system() == "Linux" else pin.group(1).removesuffix("+cpu")
     assert torch.split()[-1] == wanted
     assert f"`{pin.group(1).removesuffix('+cpu')}`" in README and "the CPU build" in README
+
+
+def test_every_flag_the_readme_gives_a_qa_command_is_one_it_takes() -> None:
+    """The other direction of the test above: a flag written after ``qa COMMAND`` anywhere in the README
+    (tables, examples, prose) must be in that command's ``--help``, so a renamed or dropped flag cannot
+    live on in the front door."""
+    flags = _subcommand_flags()
+    text = re.sub(r"\\\n\s*", " ", README).replace("\\|", " ")  # continued lines; a table's escaped |
+    wrong = []
+    for command, rest in re.findall(r"\bqa (index|ask|batch|eval|calibrate|info|serve)\b([^`|\n#]*)", text):
+        known = {s for spellings in flags[command] for s in spellings}
+        named = re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", rest)
+        wrong += [f"qa {command} {f}" for f in named if f not in known]
+    assert sorted(set(wrong)) == []
+
+
+def test_every_link_to_a_section_of_the_readme_finds_it() -> None:
+    """Links such as ``[The corpus](#the-corpus)`` resolve to a heading (GitHub's anchors: lower case,
+    punctuation dropped, spaces as hyphens)."""
+    headings = re.findall(r"^#{1,6} (.+)$", README, flags=re.M)
+    anchors = {re.sub(r"[^\w\- ]", "", h).strip().lower().replace(" ", "-") for h in headings}
+    assert sorted(set(re.findall(r"\]\(#([\w-]+)\)", README)) - anchors) == []
+
+
+def _transcript() -> list[tuple[list[str], list[str]]]:
+    """The ``$ .venv/bin/qa ...`` commands of the README's first console example, each with the lines
+    the README shows it printing."""
+    import shlex
+
+    block = README.split("```console\n", 1)[1].split("```", 1)[0]
+    runs: list[tuple[list[str], list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ .venv/bin/qa "):
+            runs.append((shlex.split(line.removeprefix("$ .venv/bin/qa ")), []))
+        elif line.strip():
+            runs[-1][1].append(line)
+    return runs
+
+
+def _same_line(shown: str, printed: str) -> bool:
+    """``printed`` as the README shows it: a line cut with " ..." is a prefix, and figures may differ
+    in the last digit (another CPU's float kernels), words and everything else may not."""
+    if shown.endswith(" ..."):
+        shown, printed = shown[:-4], printed[: len(shown) - 4]
+    a, b = shown.split(), printed.split()
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        try:
+            if abs(float(x.strip("();")) - float(y.strip("();"))) > 0.011:
+                return False
+        except ValueError:
+            if x != y:
+                return False
+    return True
+
+
+@pytest.mark.slow
+def test_the_readmes_qa_ask_transcript_is_what_qa_prints(real_index_dir) -> None:
+    """The front door's first example, run with the bundled model over the shipped corpus: each line the
+    README shows is a line ``qa ask`` prints, in order (answers, sources, scores, confidences, the
+    abstention messages), and the ``encoder:`` line is on standard error as the README says."""
+    import subprocess
+
+    from scripts.trials import qa_command, qa_env
+
+    from .conftest import CORPUS
+
+    runs = _transcript()
+    assert len(runs) == 3
+    for args, shown in runs:
+        proc = subprocess.run([*qa_command(real=True), *args], env=qa_env(CORPUS, real_index_dir), cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        printed = [line for line in proc.stdout.splitlines() if line.strip()]
+        expected = [line for line in shown if not line.startswith("encoder: ")]
+        assert len(printed) >= len(expected), (args, proc.stdout)
+        wrong = [(s, p) for s, p in zip(expected, printed) if not _same_line(s, p)]
+        assert wrong == [], args
+        assert all(line in proc.stderr.splitlines() for line in shown if line.startswith("encoder: "))
