@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .assistant import DEFAULT_K, MAX_K
-from .config import ENCODERS
+from .config import DEFAULT_MODEL, ENCODERS
 
 EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
 
@@ -46,7 +46,9 @@ def _common() -> argparse.ArgumentParser:
     )
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
     g.add_argument(  # --model "$MODEL" unset: "cannot load … model '': 'NoneType' object has no attribute …"
-        "--model", type=_named, help="sentence-transformers model id or path (env QA_MODEL)"
+        "--model",
+        type=_named,
+        help=f"sentence-transformers model id or path (env QA_MODEL; default {DEFAULT_MODEL})",
     )
     g.add_argument(
         "--query-prefix", help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')"

@@ -230,3 +230,26 @@ def test_the_readmes_qa_ask_transcript_is_what_qa_prints(real_index_dir) -> None
         wrong = [(s, p) for s, p in zip(expected, printed) if not _same_line(s, p)]
         assert wrong == [], args
         assert all(line in proc.stderr.splitlines() for line in shown if line.startswith("encoder: "))
+
+
+def test_the_settings_table_says_what_each_flags_help_says() -> None:
+    """Each row of the README's "Settings every command takes" names the variable and the default that
+    the flag's own ``--help`` line names (``--model``'s help named no default; it names it now)."""
+    import argparse
+
+    from qa.cli_args import build_parser
+
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {s: a.help or "" for a in subparsers.choices["ask"]._actions for s in a.option_strings}
+    table = README.split("| flag | variable | default | what it sets |", 1)[1].split("\n\n", 1)[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    assert len(rows) == 7
+    wrong = []
+    for flags, variables, defaults, _ in rows:
+        named = zip(re.findall(r"`(--[\w-]+)", flags), re.findall(r"`(QA_\w+)`", variables),
+                    re.findall(r"`([^`]*)`|(\d+)", defaults), strict=True)  # fmt: skip
+        for flag, variable, (quoted, number) in named:
+            default = (quoted or number).rstrip("/")
+            if variable not in helps[flag] or default not in helps[flag]:
+                wrong.append((flag, variable, default, helps[flag]))
+    assert wrong == []
