@@ -22,7 +22,10 @@ _MAX_MESSAGE_WORDS = 8
 # Connectives and assent ("Terus, apa bedanya …?", "Oke. Lalu …") name nothing either; not every
 # vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti").
 _CONNECTIVES = frozenset("terus lalu lanjut selanjutnya oke ok okay okey sip iya then so".split())
-MESSAGE_SKIP = frozenset("menjadi jadi banyak sedikit buat soal".split()) | NUMBER_WORDS | _CONNECTIVES
+_LINKING = frozenset("menjadi jadi".split())
+MESSAGE_SKIP = _LINKING | frozenset("banyak sedikit buat soal".split()) | NUMBER_WORDS | _CONNECTIVES
+# Leads a linking verb may follow ("cara menjadi", "waktu menjadi"); "lokasi menjadi" reads as nonsense.
+_VERB_LEADS = frozenset("cara waktu siapa alasan".split())
 # Sentence adverbs in -nya (should, apparently, they say), which a message showed cut to a non-word:
 # "Dokumen tidak menyebut siapa sebaik melamar." for "siapa yang sebaiknya tidak melamar …?".
 # Only those whose cut form is no word of its own ("katanya" cut is "kata", a word that may be missing).
@@ -50,14 +53,44 @@ def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) ->
     lead = info.lead or _LEAD.get(info.answer_type)
     if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:
         lead = None  # "umur maksimal …" is a measure already: "jumlah umur" is wrong
-    if not words and lead:  # every word is there, but not the place / time / person / figure asked for
-        words = [w for w, _ in nameable]
+    if not words and lead and nameable:  # every word is there, but not the place / time / figure asked for
+        words = _whole_phrase(info.focus_words, lead)
     if not words:
         return None
     if lead and words[0] == lead.split()[-1]:
         words = words[1:] or words
-    phrase = " ".join(dict.fromkeys(words[:_MAX_MESSAGE_WORDS]))  # kerjasama gives two stems, one word
+    phrase = " ".join(dict.fromkeys(_first_named(words)))  # kerjasama gives two stems, one word
     return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."
+
+
+def _whole_phrase(focus_words: tuple[str, ...], lead: str) -> list[str]:
+    """The question's nameable words, a linking verb kept where it joins two of them or follows a lead
+    that takes a verb: "cara menjadi asisten menteri", not "cara asisten menteri", which reads as the
+    job's own manner."""
+    words: list[str] = []
+    for i, w in enumerate(focus_words):
+        if w in _LINKING:
+            joins = i + 1 < len(focus_words) and not left_out_of_message(focus_words[i + 1])
+            if joins and (words or lead in _VERB_LEADS):
+                words.append(w)
+        elif not left_out_of_message(w):
+            words.append(w)
+    return words
+
+
+def _first_named(words: list[str]) -> list[str]:
+    """The first _MAX_MESSAGE_WORDS words that name something; a linking verb between them is free."""
+    kept: list[str] = []
+    named = 0
+    for w in words:
+        if w not in _LINKING:
+            if named == _MAX_MESSAGE_WORDS:
+                break
+            named += 1
+        kept.append(w)
+    while kept and kept[-1] in _LINKING:
+        kept.pop()
+    return kept
 
 
 def left_out_of_message(word: str) -> bool:

@@ -202,6 +202,14 @@ def test_missing_message_names_what_is_missing() -> None:
         "Dokumen tidak menyebut syarat pendidikan."
     )
     assert missing_message(analyze("menjadi apa?"), tokenize("menjadi")) is None
+    # ...but when the whole phrase names the gap (every word is there, the manner is not), it keeps the
+    # verb: "cara asisten menteri" would read as the job's own manner
+    assert missing_message(analyze("gimana caranya jadi asisten menteri?"), []) == (
+        "Dokumen tidak menyebut cara jadi asisten menteri."
+    )
+    assert missing_message(analyze("bagaimana cara menjadi asisten menteri?"), []) == (
+        "Dokumen tidak menyebut cara menjadi asisten menteri."
+    )
 
 
 def test_fast_and_cached() -> None:
