@@ -358,8 +358,9 @@ HOSTILE_HEADER = (
 
 def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app, tmp_path):
     """The reader's "no question column" message quotes the header cells; the Batch tab shows it in
-    Markdown (html.escape alone left links, images and headings live) and /batch in a pop-up that
-    Gradio renders as HTML. Both show the cells as characters, cut short (a header can be megabytes)."""
+    Markdown (html.escape alone left links, images and headings live), /batch in its error's text, which
+    an API client reads as written. Both show the cells as characters, cut short (a header can be
+    megabytes)."""
     from markdown_it import MarkdownIt
 
     upload = tmp_path / "q.csv"
@@ -374,7 +375,8 @@ def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app,
         assert "[Klik untuk hasil](https://evil.example/x)" in shown.replace("&amp;", "&")
         with pytest.raises(gr.Error) as info:
             run_to_end(app.batch_file(str(upload), 3))
-        assert "&lt;b&gt;x&lt;/b&gt;" in info.value.message and "<b>" not in info.value.message
+        # plain text for the API client (the page's events escape it: tests/test_ui_error_text.py)
+        assert "<b>x</b>" in info.value.message and "&lt;" not in info.value.message
         assert len(info.value.message) < 1000
 
 

@@ -150,13 +150,28 @@ def with_hint(exc: QAError, between: str = "\n") -> str:
 def ui_error(exc: QAError, limit: int = 600) -> Exception:
     """A core error as a clear pop-up (message, then the hint as "Saran: …"), without a server-side traceback.
 
-    Gradio shows the text as HTML: it is escaped (a message may quote an upload's header cells) and cut
-    to ``limit`` characters (such a quote can be megabytes long)."""
+    The text is plain, as an API client (``gradio_client``, ``curl``) reads it; the page's pop-up escapes
+    it (:func:`for_page`). It is cut to ``limit`` characters (a message may quote an upload's header
+    cells, and such a quote can be megabytes long)."""
     import gradio as gr
 
     text = with_hint(exc)
     text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return gr.Error(html.escape(text, quote=False), title="Tidak bisa menjawab", print_exception=False)
+    return gr.Error(text, title="Tidak bisa menjawab", print_exception=False)
+
+
+def for_page(error: Exception) -> Exception:
+    """``error`` as the page's pop-up shows it: Gradio's page renders an Error's message as HTML (sanitised:
+    no script runs, but ``<img>`` or ``<b>`` in a quoted name become elements), so its text is escaped
+    here, for the page's own events only; an API client of the same message reads it unescaped."""
+    import gradio as gr
+
+    if not isinstance(error, gr.Error):
+        return error
+    return gr.Error(
+        html.escape(str(error.message), quote=False), duration=error.duration, visible=error.visible,
+        title=error.title, print_exception=error.print_exception,
+    )  # fmt: skip
 
 
 def server_address(env: Mapping[str, str] | None = None) -> tuple[str, int]:
