@@ -18,12 +18,22 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``qa ARGV``: the exit status (0 done, 2 bad input, … 130 interrupted: README's table)."""
+    if argv is None:  # the process's own command line (``qa``, ``python -m qa``)
+        from .termination import interrupt_once
+
+        interrupt_once()
     try:
-        from .commands import run
-    except KeyboardInterrupt:  # while the commands are still being imported
-        print("interrupted", file=sys.stderr)
-        return 130
-    return run(argv)
+        try:
+            from .commands import run
+        except KeyboardInterrupt:  # while the commands are still being imported
+            print("interrupted", file=sys.stderr)
+            return 130
+        return run(argv)
+    finally:
+        if argv is None:  # only the process's exit is left
+            from .termination import leave_quietly
+
+            leave_quietly()
 
 
 def __getattr__(name: str) -> Any:  # qa.cli.build_parser, COMMANDS, settings_from, … as before the split

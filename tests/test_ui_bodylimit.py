@@ -237,3 +237,26 @@ def test_the_depth_of_any_body_at_the_bound_costs_one_pass_of_cpu(shape) -> None
     for _ in range(5):
         depth(body)
     assert (time.process_time() - started) / 5 < 0.1, shape
+
+
+def test_gradio_clients_call_is_refused_in_the_shape_it_shows_and_curl_keeps_the_413(served):
+    """``gradio_client`` raised httpx's "Client error '413 Request Entity Too Large' for url …" for a body
+    over the bound: it reads a refused call's body only from a 422's ``detail``. Its calls (``x-gradio-user:
+    api``) get that shape, with the size, the bound and what to do; curl and the page keep the 413."""
+    from gradio_client.utils import extract_validation_message
+    from httpx import Response
+
+    client, calls = served
+    body = json.dumps({"data": ["apa tugas asisten menteri? " * 4000, 3]}).encode()  # 108 KB
+    for headers in ({"x-gradio-user": "api"}, {"x-gradio-user": "api", "transfer-encoding": "chunked"}):
+        sent = body if "transfer-encoding" not in headers else iter([body])
+        response = client.post("/gradio_api/queue/join", content=sent, headers=headers)
+        assert response.status_code == 422 and calls == []
+        shown = extract_validation_message(Response(422, content=response.content)) or ""
+        assert "Permintaan terlalu besar" in shown and "batasnya 64 KB" in shown, shown
+        assert "qa batch" in shown
+        assert shown.split("\n", 1)[1].startswith("- data: ") and response.json()["error"] in shown
+    for headers in ({}, {"x-gradio-user": "app"}):
+        refused = client.post("/gradio_api/queue/join", content=body, headers=headers)
+        assert refused.status_code == 413 and "qa batch" in refused.json()["error"]
+        assert "detail" not in refused.json()

@@ -143,6 +143,33 @@ def test_a_question_over_the_web_cap_but_under_the_body_bound_is_refused_by_the_
     assert "kata kata" not in data
 
 
+def test_gradio_client_reads_why_a_body_over_the_bound_is_refused(server):
+    """gradio_client raised httpx's "Client error '413 Request Entity Too Large' for url …" and nothing more
+    (docs/reliability.md section 88): it now reads the size, the bound and what to do instead."""
+    from gradio_client.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        client(server[0]).predict("apa tugas asisten? " * 5000, 3, api_name="/ask")
+    said = str(info.value)
+    assert "Permintaan terlalu besar (93 KB); batasnya 64 KB" in said and "qa batch" in said, said
+    assert "apa tugas asisten" not in said
+
+
+HOSTILE = '<img src=x onerror="alert(1)"> & "b"'
+
+
+def test_an_api_client_reads_an_errors_quote_as_sent_not_html_escaped(server):
+    """/ask's refusal quotes the document asked for; gradio_client and curl read "&lt;img …&gt; &amp;" before
+    (the page's pop-up escapes it: tests/test_browser_fixes.py)."""
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as info:
+        client(server[0]).predict(MISSION, 3, HOSTILE, api_name="/ask")
+    assert f"Dokumen tidak dikenal: '{HOSTILE}'." in str(info.value), str(info.value)
+    status, event, data = raw_ask(server[0], json.dumps({"data": [MISSION, 3, HOSTILE]}))
+    assert (status, event) == (200, "error") and HOSTILE in json.loads(data)["error"], data
+
+
 def raw_ask_json(url: str, question: str) -> dict:
     status, event, data = raw_ask(url, json.dumps({"data": [question, 3]}))
     assert (status, event) == (200, "complete"), (status, event, data[:300])

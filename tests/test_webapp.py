@@ -358,8 +358,9 @@ HOSTILE_HEADER = (
 
 def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app, tmp_path):
     """The reader's "no question column" message quotes the header cells; the Batch tab shows it in
-    Markdown (html.escape alone left links, images and headings live) and /batch in a pop-up that
-    Gradio renders as HTML. Both show the cells as characters, cut short (a header can be megabytes)."""
+    Markdown (html.escape alone left links, images and headings live), /batch in its error's text, which
+    an API client reads as written. Both show the cells as characters, cut short (a header can be
+    megabytes)."""
     from markdown_it import MarkdownIt
 
     upload = tmp_path / "q.csv"
@@ -374,7 +375,8 @@ def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app,
         assert "[Klik untuk hasil](https://evil.example/x)" in shown.replace("&amp;", "&")
         with pytest.raises(gr.Error) as info:
             run_to_end(app.batch_file(str(upload), 3))
-        assert "&lt;b&gt;x&lt;/b&gt;" in info.value.message and "<b>" not in info.value.message
+        # plain text for the API client (the page's events escape it: tests/test_ui_error_text.py)
+        assert "<b>x</b>" in info.value.message and "&lt;" not in info.value.message
         assert len(info.value.message) < 1000
 
 
@@ -575,7 +577,7 @@ def test_hentikan_stops_its_own_pages_upload_only_and_says_so(app, tmp_path, mon
     # Orders, not seconds: both runs are in the middle of their files when Hentikan is pressed
     steps, gate, upload = _second_steps_held(app, tmp_path, monkeypatch)
     mine, other = SimpleNamespace(session_hash="a"), SimpleNamespace(session_hash="b")
-    gen, theirs = app.batch_view(str(upload), 1, None, mine), app.batch_view(str(upload), 1, None, other)
+    gen, theirs = app.batch_view(str(upload), 1, request=mine), app.batch_view(str(upload), 1, request=other)
     assert next(gen)[0] == next(theirs)[0] == pages.BATCH_CHECKING
     assert next(gen)[0] == next(theirs)[0] == pages.batch_progress(8, 200)  # the first step of each
     app.stop_batch(mine)
@@ -602,7 +604,7 @@ def test_hentikan_stops_every_run_of_its_session(app, tmp_path, monkeypatch):
 
     steps, gate, upload = _second_steps_held(app, tmp_path, monkeypatch)
     mine = SimpleNamespace(session_hash="a")
-    first, second = app.batch_view(str(upload), 1, None, mine), app.batch_view(str(upload), 1, None, mine)
+    first, second = app.batch_view(str(upload), 1, request=mine), app.batch_view(str(upload), 1, request=mine)
     assert next(first)[0] == next(second)[0] == pages.BATCH_CHECKING
     assert next(first)[0] == next(second)[0] == pages.batch_progress(8, 200)
     app.stop_batch(mine)
@@ -681,3 +683,15 @@ def test_section_72s_file_refusals_are_said_in_indonesian(app, fake_encoder, tmp
     assert summary.startswith("⚠️") and message in summary.replace("\\", ""), summary  # Markdown's escapes
     assert "column" not in summary and "zcat" not in summary and str(upload.parent) not in summary
     assert files is None and len(preview) == 0 and fake_encoder.calls == []
+
+
+def test_a_run_its_page_stopped_before_it_was_sent_answers_nothing_and_says_so(app, tmp_path, monkeypatch):
+    """Hentikan pressed while the file was still uploading: the page sends the run as stopped
+    (layout.STOP_BEFORE_SENT, checked in a browser by tests/test_browser_fixes.py); nothing is read or
+    answered, no folder is made, and the page says so."""
+    upload = tmp_path / "q.txt"
+    upload.write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    monkeypatch.setattr(app, "answer_batch", lambda *a: pytest.fail("a stopped run was answered"))
+    ((said, table, files),) = list(app.batch_view(str(upload), 3, None, True))
+    assert said == pages.batch_stopped(0, 0) and len(table) == 0 and files is None
+    assert not list(app.workdir.glob("batch-*"))

@@ -19,6 +19,7 @@ from itertools import chain, repeat
 from pathlib import Path
 
 from ..errors import InputError
+from ..question_text import chars
 from ..questionfile import check_question_file
 from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
@@ -58,11 +59,11 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
             # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
             error = "empty question"
-    if isinstance(question, str) and len(question) > MAX_QUESTION_CHARS:
+    if isinstance(question, str) and chars(question) > MAX_QUESTION_CHARS:  # as the user counts them
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
-        size = len(question)
+        size = chars(question)
         error = error or f"question too long ({size} characters, limit {MAX_QUESTION_CHARS})"
-        question = f"{question[:TOO_LONG_KEPT]}… [{size - TOO_LONG_KEPT} more characters not kept]"
+        question = f"{question[:TOO_LONG_KEPT]}… [{chars(question[TOO_LONG_KEPT:])} more characters not kept]"
     return Record(line, rid, question if isinstance(question, str) else None, extra, error)
 
 

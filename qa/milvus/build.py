@@ -58,25 +58,36 @@ class Plan:
     encode: Callable[[list[str]], np.ndarray]
 
 
+@dataclass(frozen=True)
+class Lent:
+    """What the previous build lends: its vectors by sentence key, why none were ("ok" when they may be,
+    for the build's log line), and whether this is a forced rebuild of a current build, which takes
+    none from anywhere (told by this flag, not by comparing the log text)."""
+
+    vectors: dict[str, list[float]]
+    why: str
+    forced: bool = False
+
+
 def previous_vectors(
     client: Any, target: StoreTarget, collection: str | None, expected: dict, keys: Sequence[str],
     force: bool = False,
-) -> tuple[dict[str, list[float]], str]:  # fmt: skip
-    """Vectors of the previous build by sentence key, and why none were reused ("ok" when they may be).
+) -> Lent:  # fmt: skip
+    """Vectors of the previous build by sentence key, and why none were reused.
     ``force``: a current build lends none, and is not read (loaded, looked up) for them: a forced rebuild
     is how a build that cannot be read any more is replaced."""
     if collection is None:
-        return {}, "no previous index"
+        return Lent({}, "no previous index")
     props = properties(client, collection, meta_timeout(target))
     try:
         manifest = json.loads(props.get(P_MANIFEST, ""))
     except ValueError:
-        return {}, "previous collection has no manifest"
+        return Lent({}, "previous collection has no manifest")
     for section in VECTOR_SECTIONS:
         if manifest.get(section) != expected[section]:
-            return {}, f"previous index has another {section.replace('_', ' ')}"
+            return Lent({}, f"previous index has another {section.replace('_', ' ')}")
     if force and not stale_reasons(manifest, expected):
-        return {}, FORCED
+        return Lent({}, FORCED, forced=True)
     found: dict[str, list[float]] = {}
     wanted = sorted(set(keys))
     held = int(manifest.get("chunks") or 0)
@@ -88,7 +99,7 @@ def previous_vectors(
                        filter=f"sentence_key in {json.dumps(batch)}",
                        output_fields=["sentence_key", "vector"]):  # fmt: skip
             found[r["sentence_key"]] = r["vector"]
-    return found, "ok"
+    return Lent(found, "ok")
 
 
 def lent_vectors(
@@ -99,9 +110,10 @@ def lent_vectors(
     and, for the sentences it lacks, a local index's of the same encoder in ``index_dir`` (moving from
     the local store, or back to Milvus after serving an edited corpus locally). A forced rebuild of a
     current build takes none, as the local store's ``qa index --force``; of a stale one, both lend."""
-    reuse, why = previous_vectors(client, target, previous, expected, keys, force)
+    lent = previous_vectors(client, target, previous, expected, keys, force)
+    reuse, why = lent.vectors, lent.why
     wanted = set(keys) - set(reuse)
-    if why == FORCED or not wanted:  # nothing to look up: the local index is not read (150 MB at 100k)
+    if lent.forced or not wanted:  # nothing to look up: the local index is not read (150 MB at 100k)
         return reuse, why
     from ..incremental import load_previous
 

@@ -24,11 +24,11 @@ _MARKER = re.compile(r"(?:[•●▪◦■\-–—*]|\(?(?:\d{1,3}|[a-zA-Z])[.)]
 _HYPHENS = "-\u2010\u2011\u00ad"  # a word split at the line end: the PDF rules mend or keep it
 
 
-def writers_line_ends(lines: list[str]) -> list[str]:
-    """``lines`` (as written, without their line ends) stripped, with an empty line after each one whose
-    end its writer made rather than the wrap, which ``paragraphs`` reads as a paragraph's end."""
+def writers_line_ends(lines: list[str], stripped: list[str]) -> list[str]:
+    """``stripped`` (``lines`` as written, without their line ends, each stripped: the caller's, already
+    made) with an empty line after each one whose end its writer made rather than the wrap, which
+    ``paragraphs`` reads as a paragraph's end."""
     shown = [line.expandtabs(8).rstrip() for line in lines]  # where each character is shown
-    stripped = [line.strip() for line in lines]
     width = _reach(stripped)
     # a line without closing punctuation before one opening with a capital: a proper noun wrapped to
     # the next line ("… Kota" + "Lestari …"), or the end of an item of a list without markers

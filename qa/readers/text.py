@@ -82,4 +82,4 @@ def _unwrapped(text: str) -> str | None:
         return None
     if reads_as_code(text):
         return None
-    return "\n".join(paragraphs(writers_line_ends(written)))
+    return "\n".join(paragraphs(writers_line_ends(written, lines)))

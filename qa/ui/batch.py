@@ -211,13 +211,19 @@ class BatchHandlers:
                         self.running.pop(session, None)
 
     def batch_view(
-        self, upload: str | None, k: float, doc: str | None = None, request: gr.Request | None = None
-    ) -> Iterator[tuple[str, Any, Any]]:
+        self, upload: str | None, k: float, doc: str | None = None, stopped: bool = False,
+        request: gr.Request | None = None,
+    ) -> Iterator[tuple[str, Any, Any]]:  # fmt: skip
         """The Batch tab: progress lines, then the summary, preview table and both result files.
 
         The first update clears the previous run's table and files: kept on screen while this run
         waits or works (or after it fails), they would be downloaded as this run's answers. A run its
-        page stopped (:meth:`stop_batch`) ends by saying so, not on its last progress line."""
+        page stopped (:meth:`stop_batch`) ends by saying so, not on its last progress line. ``stopped``:
+        the page's Hentikan was pressed while this run waited in the browser for its file to finish
+        uploading (``layout.STOP_BEFORE_SENT``); it is not started."""
+        if stopped is True:
+            yield pages.batch_stopped(0, 0), pages.preview_table(None), None
+            return
         yield pages.BATCH_CHECKING, pages.preview_table(None), None
         done, total = 0, 0
         try:

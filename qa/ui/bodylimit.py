@@ -25,7 +25,7 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .limits import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES, MAX_WEB_QUESTION_CHARS
 
 MAX_REQUEST_BYTES = 64 * 1024  # 500 characters as \uXXXX escapes are 3 KB: room to spare, nothing more
 DRAIN_BYTES = 8 * 1024 * 1024  # discarded at most before answering; beyond it the connection just closes
@@ -53,10 +53,18 @@ def too_large_message(size: int | None, limit: int = MAX_REQUEST_BYTES) -> str:
     if limit != MAX_REQUEST_BYTES:
         return f"Berkas terlalu besar{got}; batasnya {MAX_FILE_BYTES // 2**20} MB, satu berkas sekali unggah."
     return (
-        f"Permintaan terlalu besar{got}; batasnya {MAX_REQUEST_BYTES // 1024} KB. "
-        "Pertanyaan terlalu panjang: persingkat pertanyaannya."
+        f"Permintaan terlalu besar{got}; batasnya {MAX_REQUEST_BYTES // 1024} KB. Satu pertanyaan paling "
+        f"panjang {MAX_WEB_QUESTION_CHARS} karakter: persingkat pertanyaannya. Banyak pertanyaan sekaligus: "
+        "kirim sebagai berkas ke /batch, atau jawab berkas besar dengan `qa batch` di komputer sendiri."
     )
 
+
+# Gradio's Python client (``x-gradio-user: api`` on its calls) shows a refused call's body only for a 422
+# whose ``detail`` lists failed checks (``gradio_client.utils.extract_validation_message``); any other
+# status, a 413 too, is raised as httpx's "Client error '413 Request Entity Too Large' for url …", and the
+# user never reads why. Its calls are refused as such a 422 (``error`` kept, as every other client reads
+# it); curl, a browser and the page keep the 413.
+API_CLIENT = (b"x-gradio-user", b"api")
 
 DISK_FULL_MESSAGE = "Penyimpanan server hampir penuh; unggahan ditolak untuk sementara. Coba lagi nanti."
 
@@ -125,6 +133,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limit
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        api = headers.get(API_CLIENT[0]) == API_CLIENT[1]
         if str(scope.get("path", "")).endswith(UPLOAD_SUFFIXES) and scope.get("method") == "POST":
             limit = self.upload_limit
             if time.monotonic() - self.tidied_at >= TIDY_EVERY:  # before the disk is judged full
@@ -138,7 +148,6 @@ class BodyLimit:
                 await drain(receive)
                 await refuse(send, 507, DISK_FULL_MESSAGE)
                 return
-        headers = {k.lower(): v for k, v in scope.get("headers", [])}
         declared = headers.get(b"content-length", b"").strip()
         if declared:
             size = int(declared) if declared.isdigit() else None
@@ -146,7 +155,7 @@ class BodyLimit:
                 continue_expected = headers.get(b"expect", b"").lower() == b"100-continue"
                 if not continue_expected and size is not None and size <= DRAIN_BYTES:
                     await drain(receive)
-                await refuse(send, 413, too_large_message(size, limit))
+                await refuse(send, 413, too_large_message(size, limit), api)
                 return
             await self.app(scope, receive, send)  # the server delivers no more than declared
             return
@@ -154,7 +163,7 @@ class BodyLimit:
         if too_big:
             if not over:
                 await drain(receive)
-            await refuse(send, 413, too_large_message(None, limit))
+            await refuse(send, 413, too_large_message(None, limit), api)
             return
         await self.app(scope, replaying(body, receive), send)
 
@@ -220,8 +229,15 @@ async def drain(receive: Receive, budget: int = DRAIN_BYTES) -> None:
         budget -= len(message.get("body", b""))
 
 
-async def refuse(send: Send, status: int, message: str) -> None:
-    body = json.dumps({"error": message}, ensure_ascii=False).encode()
+async def refuse(send: Send, status: int, message: str, api: bool = False) -> None:
+    """Answer ``status`` with ``{"error": message}``; to Gradio's Python client (``api``) a 413 is a 422
+    whose ``detail`` it shows (API_CLIENT)."""
+    content: dict[str, object] = {"error": message}
+    if api and status == 413:
+        status = 422
+        check = {"__type__": "validate", "is_valid": False, "parameter_name": "data", "message": message}
+        content["detail"] = [check]
+    body = json.dumps(content, ensure_ascii=False).encode()
     await send({
         "type": "http.response.start",
         "status": status,

@@ -94,6 +94,19 @@ TELL_SUMMARY = """() => {
   const summary = document.getElementById('qa-summary');
   tell(summary ? summary.innerText.trim() : '');
 }""".replace("TELL", TELL)
+# Jawab semua pressed while the file is still uploading waits in the browser (Gradio sends the run once
+# the file is there), so Hentikan pressed meanwhile found nothing running on the server: the run started
+# anyway when the upload ended. The page notes when each button was last pressed (CLICKS, with the page's
+# script) and a run whose Hentikan came after its own click, before it could be sent, is sent as stopped
+# (batch_view then says so and answers nothing). Gradio runs an event's ``js`` after its inputs are ready.
+CLICKS = """() => {
+  document.addEventListener('click', (e) => {
+    const at = performance.now();
+    if (e.target.closest?.('#qa-run')) window.qaRunAt = at;
+    if (e.target.closest?.('#qa-stop')) window.qaStopAt = at;
+  }, true);
+}"""
+STOP_BEFORE_SENT = "(upload, k, doc) => [upload, k, doc, (window.qaStopAt ?? -1) > (window.qaRunAt ?? -1)]"
 SAID = '<div id="qa-said" class="qa-sr-only" role="status" aria-live="polite" aria-atomic="true"></div>'
 TABLE_MAX_HEIGHT = 2400  # px: five passages with neighbours fit without a scroll bar inside the table
 
@@ -192,9 +205,10 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     # No concurrency limit here: a limit would park extra uploads in Gradio's queue, which every event
     # shares (max_size), so a visitor's question could be refused as "Queue is full". The app bounds the
     # uploads itself (WebApp.uploads): a few answered at once, a few waiting, the rest refused at once.
+    stopped = gr.Checkbox(False, visible=False)  # set by STOP_BEFORE_SENT only
     ran = run_btn.click(
-        app.batch_view, [upload, k, doc], [summary, preview, files], api_visibility="private",
-        concurrency_id="batch", concurrency_limit=None,
+        app.batch_view, [upload, k, doc, stopped], [summary, preview, files], api_visibility="private",
+        concurrency_id="batch", concurrency_limit=None, js=STOP_BEFORE_SENT,
     )  # fmt: skip
     ran.success(None, js=TELL_SUMMARY, api_visibility="private")
     ran.failure(None, js=CLEAR_SAID, api_visibility="private")
@@ -223,6 +237,7 @@ def build_demo(app: WebApp) -> gr.Blocks:
         demo.load(
             lambda: pages.about_html(app.assistant.info(), about), None, about_tab, api_visibility="private"
         )
+        demo.load(None, js=CLICKS, api_visibility="private")  # the Batch tab's Hentikan (STOP_BEFORE_SENT)
         follow_documents(demo, app, [ask_doc, batch_doc])
         ask_api = gr.api(fair.ask, api_name="ask", **QUESTIONS)  # doc always offered, and checked when asked
         label_api_values(demo, ask_api, ASK_LABELS, ASK_RETURNS)

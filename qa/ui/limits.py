@@ -22,6 +22,7 @@ from ..assistant import DEFAULT_K, MAX_K, clean_question
 from ..batch import MAX_QUESTION_CHARS, Record, read_questions
 from ..errors import InputError, QAError
 from ..question import analyze
+from ..question_text import chars
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -81,12 +82,12 @@ def parse_k(value: object) -> int:
 
 def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
     """The question as text, refused when empty (with the ``empty`` hint), not text, or longer than
-    MAX_WEB_QUESTION_CHARS (counted before anything else touches it)."""
+    MAX_WEB_QUESTION_CHARS (counted before anything else touches it, as the visitor counts: ``chars``)."""
     if question is None:
         question = ""
     if not isinstance(question, str):
         raise InputError("Pertanyaan harus berupa teks.")
-    if len(question) > MAX_WEB_QUESTION_CHARS:
+    if chars(question) > MAX_WEB_QUESTION_CHARS:
         raise too_long(question)
     if is_blank(question):
         raise InputError(empty)
@@ -94,11 +95,11 @@ def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
 
 
 def too_long(question: str, box: int | None = None) -> InputError:
-    """The refusal of an over-long question, its length counted in characters (code points: an emoji is
-    one, as the visitor counts it). ``box``: the page's box's bound, which the browser counts in UTF-16
-    units and cuts a paste at, silently; a question that leaves no room for one more character there may
-    have been longer, so it is said to be "at least" its length."""
-    said = _number(len(question))
+    """The refusal of an over-long question, its length counted in characters as the visitor counts them
+    (:func:`~qa.question_text.chars`: an emoji is one, a decomposed "é" too). ``box``: the page's box's
+    bound, which the browser counts in UTF-16 units and cuts a paste at, silently; a question that leaves
+    no room for one more character there may have been longer, so it is said to be "at least" its length."""
+    said = _number(chars(question))
     if box is not None and sum(2 if ord(c) > 0xFFFF else 1 for c in question) >= box - 1:
         said = f"setidaknya {said}"
     return InputError(
@@ -118,17 +119,18 @@ def read_upload(src: Path) -> list[Record]:
     """Every record of the upload, the web's question cap applied; the work bounds checked as it is read
     (a 5 MB file of 1.7 million ``{}`` lines took 20 s of CPU to parse before the count refused it)."""
     records: list[Record] = []
-    chars = 0
+    total = 0
     for r in read_questions(src):
-        if r.error is None and r.question is not None and len(r.question) > MAX_WEB_QUESTION_CHARS:
-            refused = f"question too long ({len(r.question)} characters, limit {MAX_WEB_QUESTION_CHARS})"
+        size = chars(r.question) if r.error is None and r.question is not None else 0
+        if size > MAX_WEB_QUESTION_CHARS:
+            refused = f"question too long ({size} characters, limit {MAX_WEB_QUESTION_CHARS})"
             r = dataclasses.replace(r, error=refused)
         records.append(r)
-        chars += len(r.question or "") if r.error is None else 0
+        total += size if r.error is None else 0
         if len(records) > MAX_BATCH_QUESTIONS:
             raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
                              f"{MAX_BATCH_QUESTIONS} sekali unggah.")  # fmt: skip
-        if chars > MAX_BATCH_CHARS:
+        if total > MAX_BATCH_CHARS:
             raise InputError(
                 f"Pertanyaan di berkas ini berjumlah lebih dari {MAX_BATCH_CHARS} karakter; batasnya "
                 f"{MAX_BATCH_CHARS} sekali unggah. Bagi berkasnya menjadi beberapa unggahan."
@@ -150,13 +152,28 @@ def with_hint(exc: QAError, between: str = "\n") -> str:
 def ui_error(exc: QAError, limit: int = 600) -> Exception:
     """A core error as a clear pop-up (message, then the hint as "Saran: …"), without a server-side traceback.
 
-    Gradio shows the text as HTML: it is escaped (a message may quote an upload's header cells) and cut
-    to ``limit`` characters (such a quote can be megabytes long)."""
+    The text is plain, as an API client (``gradio_client``, ``curl``) reads it; the page's pop-up escapes
+    it (:func:`for_page`). It is cut to ``limit`` characters (a message may quote an upload's header
+    cells, and such a quote can be megabytes long)."""
     import gradio as gr
 
     text = with_hint(exc)
     text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return gr.Error(html.escape(text, quote=False), title="Tidak bisa menjawab", print_exception=False)
+    return gr.Error(text, title="Tidak bisa menjawab", print_exception=False)
+
+
+def for_page(error: Exception) -> Exception:
+    """``error`` as the page's pop-up shows it: Gradio's page renders an Error's message as HTML (sanitised:
+    no script runs, but ``<img>`` or ``<b>`` in a quoted name become elements), so its text is escaped
+    here, for the page's own events only; an API client of the same message reads it unescaped."""
+    import gradio as gr
+
+    if not isinstance(error, gr.Error):
+        return error
+    return gr.Error(
+        html.escape(str(error.message), quote=False), duration=error.duration, visible=error.visible,
+        title=error.title, print_exception=error.print_exception,
+    )  # fmt: skip
 
 
 def server_address(env: Mapping[str, str] | None = None) -> tuple[str, int]:

@@ -24,7 +24,7 @@ from typing import Any
 import gradio as gr
 from gradio.exceptions import Error, InvalidPathError
 
-from .limits import quoted
+from .limits import for_page, quoted
 
 TITLE = "Permintaan tidak sah"
 HOW_TO_SEND_A_FILE = (
@@ -132,8 +132,25 @@ class CheckedBlocks(gr.Blocks):
                 raise ValueError("no example chosen")
             return await super().preprocess_data(block_fn, inputs, state, *args, **kwargs)
         except Error as exc:  # Gradio's own (a slider's range, a file outside its cache): English, and logged
-            raise refusal(block_fn, inputs, exc) from None
+            raise _said(block_fn, refusal(block_fn, inputs, exc)) from None
         except OSError as exc:  # the server's side: the operator's log keeps the cause (the visitor does not)
-            raise refusal(block_fn, inputs, exc) from exc
+            raise _said(block_fn, refusal(block_fn, inputs, exc)) from exc
         except Exception as exc:  # noqa: BLE001 - every failed check of a value, whatever Gradio raised
-            raise refusal(block_fn, inputs, exc) from None
+            raise _said(block_fn, refusal(block_fn, inputs, exc)) from None
+
+    async def call_function(self, block_fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """The handler's own errors: plain text for API clients, escaped for the page (see :func:`_said`).
+        A generator's every step comes through here too."""
+        try:
+            return await super().call_function(block_fn, *args, **kwargs)
+        except Error as exc:
+            raise _said(self.fns[block_fn] if isinstance(block_fn, int) else block_fn, exc) from None
+
+
+def _said(block_fn: Any, error: Error) -> Error:
+    """``error`` as its client reads it. The page's events are the private ones (no API page or client
+    library offers them), and Gradio's page renders an Error's message as HTML: those are escaped
+    (:func:`for_page`).
+    A public endpoint's client (``gradio_client``, ``curl``) gets the plain text: "&lt;b&gt;" is no name."""
+    private = getattr(block_fn, "api_visibility", "public") == "private"
+    return for_page(error) if private else error  # type: ignore[return-value]

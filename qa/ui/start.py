@@ -12,7 +12,7 @@ import sys
 from collections.abc import MutableMapping
 
 from ..errors import InputError, QAError, describe
-from ..termination import unwind_on_termination
+from ..termination import interrupt_once, leave_quietly, unwind_on_termination
 from .limits import server_address
 
 # Whole numbers Gradio parses at import or launch (gradio 6.31: http_server, node_server, queueing, blocks)
@@ -42,6 +42,7 @@ def main() -> None:
 
     plug_closed_streams()
     unwind_on_termination()
+    interrupt_once()
     try:
         check_server_env()
         from .serving import launch  # imports Gradio
@@ -53,3 +54,5 @@ def main() -> None:
     except KeyboardInterrupt:  # as ``qa serve`` and every command: 130, after the server closed
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    finally:
+        leave_quietly()  # the process's exit is all that is left (qa.termination)
