@@ -49,8 +49,8 @@ lint: setup typecheck
 typecheck: setup
 	$(BIN)/mypy
 
-# The reranker and answerability models (qa/models/*.json), deterministic on one machine; indexes cached in
-# /tmp/trust-cache. Another CPU chooses the same blend and threshold but writes other trees (docs/quality.md).
+# The reranker and answerability models (qa/models/*.json); indexes cached in /tmp/trust-cache. The same
+# bytes on every CPU kernel tried (AVX-512, AVX2: qa/exact.py, docs/quality.md "Fifteenth round").
 train: setup
 	$(BIN)/python -m pip install --quiet -e ".[train]"
 	$(BIN)/python -m training.train

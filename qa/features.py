@@ -16,6 +16,7 @@ import numpy as np
 
 from .analysis import tokenize
 from .answer_type import ANSWER_TYPES
+from .exact import dots, weighted_share
 from .passage_table import ANSWER_TYPE_CUES, CUE_NAMES, PassageTable
 from .retrieval import Pool
 
@@ -82,10 +83,7 @@ def _share(presence: np.ndarray, weights: np.ndarray | None = None, empty: float
     if presence.shape[1] == 0:
         return np.full(presence.shape[0], empty, dtype=np.float32)
     w = np.ones(presence.shape[1], np.float32) if weights is None else weights
-    # presence is 0/1 and the weights finite: an "invalid value" flag OpenBLAS's kernels sometimes leave
-    # (numpy#24067; seen in CI, the same figures) is no NaN, and is not printed on a user's terminal
-    with np.errstate(invalid="ignore"):
-        return (presence @ w / max(float(w.sum()), 1e-9)).astype(np.float32)
+    return weighted_share(presence, w)  # not ``presence @ w``: that sum follows the CPU's BLAS kernel
 
 
 def question_terms(facts: QuestionFacts) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -167,7 +165,7 @@ def _score_columns(
     spread = top - float(cos.min()) if n else 0.0
     cols["cos_minmax"] = (cos - cos.min()) / spread if spread > 1e-6 else np.ones(n, np.float32)
     nb = np.concatenate([table.prev[rows], table.next[rows]])
-    nb_cos = vectors.reconstruct_batch(nb) @ qvec if n else np.zeros(0, np.float32)
+    nb_cos = dots(vectors.reconstruct_batch(nb), qvec) if n else np.zeros(0, np.float32)
     prev_cos, next_cos = nb_cos[:n], nb_cos[n:]
     cols["cos_neighbour_max"] = np.maximum(prev_cos, next_cos)
     cols["cos_window_mean"] = (prev_cos + cos + next_cos) / 3

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .exact import weighted_share
 from .features import QuestionFacts, question_terms
 from .passage_table import PassageTable
 from .retrieval import Pool
@@ -52,7 +53,7 @@ def best_paragraph_coverage(
     members = np.concatenate([np.arange(a, a + n, dtype=np.int64) for a, n in zip(starts, sizes)])
     presence, _ = table.sentence_terms.presence(terms, members)
     found = np.maximum.reduceat(presence, np.r_[0, np.cumsum(sizes)[:-1]], axis=0)  # per paragraph
-    return max(float(f @ idf / idf.sum()) for f in found)  # row by row: the same float sums as one
+    return float(weighted_share(found, idf).max())  # not ``f @ idf``: that follows the CPU's BLAS
 
 
 def pool_signals(
@@ -67,7 +68,8 @@ def pool_signals(
     if len(pool.rows) == 0:
         return np.zeros(len(NAMES), dtype=np.float64)
     top = np.sort(pool.dense.astype(np.float64))[::-1][:K]
-    wig = float(top.mean()) - float(np.asarray(qvec, np.float64) @ centroid)
+    q = np.asarray(qvec, np.float64)
+    wig = float(top.mean()) - float((q * centroid).sum())  # numpy's own sum, not BLAS's kernel-chosen one
     terms, *_ = question_terms(facts)
     mass = float(table.window_terms.idf_of(terms).sum())
     bm25 = float(pool.window.max()) / mass if mass > 0 else 0.0

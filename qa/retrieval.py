@@ -18,11 +18,13 @@ import numpy as np
 
 from .analysis import tokenize
 from .embedding import check_finite
+from .exact import dots
 from .fusion import FusionSettings, min_max
 from .onscreen import shown
 from .store import StoredIndex
 
 CANDIDATES = 50  # per channel; fusion re-scores the union
+_NONE = np.zeros(0, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -126,17 +128,17 @@ class Retriever:
         """
         check_finite(qvecs, questions)
         index = self.index
-        d_scores, d_ids = self._dense(qvecs, n, rows)
+        _, d_ids = self._dense(qvecs, n, rows)  # which rows; their scores are recomputed below
         s_ids, s_scores = index.lexical.search(questions, n, rows)
         w_ids, w_scores = index.lexical_window.search(questions, n, rows)
         pools = []
         for qi, question in enumerate(questions):
             found = np.unique(np.concatenate([d_ids[qi], s_ids[qi], w_ids[qi]]))
             found = found[found >= 0].astype(np.int64)
-            dense, seen = _gather(found, d_ids[qi], d_scores[qi])
-            missing = found[~seen]
-            if len(missing):  # cosine for candidates only the keyword channels found
-                dense[~seen] = index.vectors.reconstruct_batch(missing) @ qvecs[qi]
+            # every candidate's cosine from its stored vector (``qa.exact.dots``), the dense channel's
+            # own hits included: FAISS's score of a hit follows the CPU's kernels and whether questions
+            # came in a batch, and the reranker trained on these values must see the same ones here
+            dense = dots(index.vectors.reconstruct_batch(found), qvecs[qi]) if len(found) else _NONE
             sent, _ = _gather(found, s_ids[qi], s_scores[qi])
             win, _ = _gather(found, w_ids[qi], w_scores[qi])
             pools.append(self._fuse(question, found, dense, sent, win))
