@@ -96,8 +96,11 @@ def kept_by_hand(output: Path) -> list[str]:
     if not output.is_file():
         return []
     sections: list[list[str]] = []
+    fenced = False  # inside a code block a "#" line is a shell comment, not a heading
     for line in output.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
+        if line.startswith("```"):
+            fenced = not fenced
+        if line.startswith("#") and not fenced:
             sections.append([line])
         elif sections:
             sections[-1].append(line)

@@ -1,4 +1,4 @@
-"""The ``qa`` console entry point (``qa = "qa.cli:main"``), light on purpose.
+"""The ``qa`` console entry point (``qa = "qa.cli:command"``), light on purpose.
 
 The commands (``qa.commands``) import the grammar, the core's names and the printing helpers: a tenth
 of a second in which a Ctrl-C used to print Python's ``KeyboardInterrupt`` traceback, since no handler
@@ -17,23 +17,28 @@ if TYPE_CHECKING:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``qa ARGV``: the exit status (0 done, 2 bad input, … 130 interrupted: README's table)."""
-    if argv is None:  # the process's own command line (``qa``, ``python -m qa``)
-        from .termination import interrupt_once
-
-        interrupt_once()
+    """Run ``qa ARGV``: the exit status (0 done, 2 bad input, … 130 interrupted: README's table).
+    The caller's Ctrl-C stays the caller's: a program that runs ``main()`` and goes on keeps its handler."""
     try:
-        try:
-            from .commands import run
-        except KeyboardInterrupt:  # while the commands are still being imported
-            print("interrupted", file=sys.stderr)
-            return 130
-        return run(argv)
-    finally:
-        if argv is None:  # only the process's exit is left
-            from .termination import leave_quietly
+        from .commands import run
+    except KeyboardInterrupt:  # while the commands are still being imported
+        print("interrupted", file=sys.stderr)
+        return 130
+    return run(argv)
 
-            leave_quietly()
+
+def command() -> int:
+    """The process's own ``qa`` (the ``qa`` script, ``python -m qa``): :func:`main` on its command line,
+    then nothing but the process's exit. Only here does a Ctrl-C pressed again while ``qa`` stops leave the
+    stop to finish (:mod:`qa.termination`); judged by ``argv is None`` in ``main``, a program calling
+    ``main()`` lost its next Ctrl-C and was ended by the one after, its own clean-up skipped."""
+    from .termination import interrupt_once, leave_quietly
+
+    interrupt_once()
+    try:
+        return main()
+    finally:
+        leave_quietly()
 
 
 def __getattr__(name: str) -> Any:  # qa.cli.build_parser, COMMANDS, settings_from, … as before the split
@@ -45,4 +50,4 @@ def __getattr__(name: str) -> Any:  # qa.cli.build_parser, COMMANDS, settings_fr
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

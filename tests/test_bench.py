@@ -194,6 +194,23 @@ def test_a_rewritten_report_keeps_the_sections_written_by_hand(tmp_path: Path) -
     assert out.read_text(encoding="utf-8") == text
 
 
+def test_a_comment_in_a_hand_written_sections_code_block_is_not_a_heading(tmp_path: Path) -> None:
+    """Section 90: the sections were split at every line starting with "#", so a shell comment in a kept
+    section's code block ("# on quiet cores:") began a section of its own, without the mark: everything
+    after it in the block and below was dropped at the next rerun."""
+    from benchmarks.report import write
+
+    out = tmp_path / "b.md"
+    text = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    run = "PYTHONPATH=. .venv/bin/python benchmarks/extraction.py\n"
+    assert text.count(run) == 1
+    out.write_text(text.replace(run, run + "# on quiet cores, pin the encoder to one thread:\nQA_X=1 make\n"))
+    write(_fake_results(), out, tmp_path / "b.png")
+    kept = out.read_text(encoding="utf-8")
+    assert "# on quiet cores, pin the encoder to one thread:\nQA_X=1 make\n```" in kept
+    assert "| .pdf | 0.09 MB (35 pages) |" in kept
+
+
 def test_report_can_be_rewritten_from_a_previous_runs_results(tmp_path: Path) -> None:
     import json
 

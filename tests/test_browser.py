@@ -412,26 +412,37 @@ def test_a_long_upload_is_stopped_by_its_page_and_says_so(page, tmp_path):
     page.screenshot(path=ARTIFACTS / "14-batch-stopped.png", full_page=True)
 
 
-def test_a_slow_upload_says_it_is_uploading_in_indonesian_and_then_is_answered(page, tmp_path):
-    """On a slow connection the upload box said "Uploading 1 file..." for seconds (a Gradio sentence no
-    translation reaches); Jawab semua pressed meanwhile waits for the file, then answers all of it."""
+SLOW = {"offline": False, "latency": 200, "downloadThroughput": 50_000, "uploadThroughput": 10_000}
+
+
+def _slow_upload(page, tmp_path: Path):  # noqa: ANN202 - Playwright's CDPSession
+    """A file of 1,500 questions (about 50 KB) given to the Batch tab's upload at 10 KB/s: five seconds on
+    the way, waited for until the box says it is uploading. Returns the CDP session (:func:`_full_speed`)."""
     upload = tmp_path / "lambat.txt"
     upload.write_text("".join(f"apa tugas asisten menteri ke-{i}?\n" for i in range(1500)), encoding="utf-8")
     page.get_by_role("tab", name="Batch").click()
     page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
     cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")  # about 50 KB at 10 KB/s: five seconds on the way
-    slow = {"offline": False, "latency": 200, "downloadThroughput": 50_000, "uploadThroughput": 10_000}
-    cdp.send("Network.emulateNetworkConditions", slow)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW)
     page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
     page.locator("#qa-upload").get_by_text("Mengunggah 1 berkas…").wait_for()
+    return cdp
+
+
+def _full_speed(cdp) -> None:  # noqa: ANN001
+    cdp.send("Network.emulateNetworkConditions", {**SLOW, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})  # fmt: skip
+
+
+def test_a_slow_upload_says_it_is_uploading_in_indonesian_and_then_is_answered(page, tmp_path):
+    """On a slow connection the upload box said "Uploading 1 file..." for seconds (a Gradio sentence no
+    translation reaches); Jawab semua pressed meanwhile waits for the file, then answers all of it."""
+    cdp = _slow_upload(page, tmp_path)
     assert "Uploading" not in page.locator("#qa-upload").inner_text()
     page.locator("#qa-run").click()
     page.locator("#qa-summary").get_by_text("1500 pertanyaan").wait_for(timeout=4 * TIMEOUT_MS)
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {**slow, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
+    _full_speed(cdp)
 
 
 def test_markup_in_a_question_and_in_an_uploads_name_and_rows_stays_text(page, tmp_path):

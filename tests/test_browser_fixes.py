@@ -8,21 +8,14 @@ import json
 
 import pytest
 
-from tests.test_browser import TIMEOUT_MS, _open, browser, url  # noqa: F401 - the shared Chromium and server
+from tests.test_browser import TIMEOUT_MS, _full_speed, _slow_upload, browser, url  # noqa: F401 - the shared Chromium and server
+from tests.test_browser_visitors import TOAST, visitor  # noqa: F401 - the page fixture, each test its own
 from tests.ui_helpers import ARTIFACTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 QUESTION = "apa tugas asisten menteri?"
 HOSTILE = "<b>x</b><img src=x>"  # within the 20 characters a refusal quotes of a value (limits.quoted)
-TOAST = "[data-testid=toast-body]"
-
-
-@pytest.fixture(name="page")
-def visitor(browser, url):  # noqa: F811 - test_browser's ``page`` (imported, it would shadow every test's)
-    context, page = _open(browser, url)
-    yield page
-    context.close()
 
 
 def test_markup_quoted_by_an_error_pop_up_stays_text_on_the_page(page):
@@ -55,25 +48,13 @@ def test_stop_pressed_while_the_file_uploads_stops_the_run_waiting_for_it(page, 
     """Jawab semua pressed while the file was on its way waits in the browser; Hentikan pressed meanwhile
     found nothing running on the server, and the run started anyway when the upload ended (1,500 questions
     answered to the end). Now that run is not started and the page says so; Jawab semua pressed again runs."""
-    upload = tmp_path / "lambat.txt"
-    upload.write_text("".join(f"apa tugas asisten menteri ke-{i}?\n" for i in range(1500)), encoding="utf-8")
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")  # about 50 KB at 10 KB/s: five seconds on the way
-    slow = {"offline": False, "latency": 200, "downloadThroughput": 50_000, "uploadThroughput": 10_000}
-    cdp.send("Network.emulateNetworkConditions", slow)
-    page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#qa-upload").get_by_text("Mengunggah 1 berkas…").wait_for()
+    cdp = _slow_upload(page, tmp_path)
     page.locator("#qa-run").click()
     page.locator("#qa-stop").click()
     assert page.locator("#qa-upload").get_by_text("Mengunggah 1 berkas…").is_visible()  # still on its way
     stopped = page.locator("#qa-summary").get_by_text("Dihentikan sebelum mulai menjawab.")
     stopped.wait_for(timeout=4 * TIMEOUT_MS)
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {**slow, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
+    _full_speed(cdp)
     page.wait_for_timeout(1500)  # a run started after all would be answering by now
     assert "Menjawab" not in page.locator("#qa-summary").inner_text()
     assert page.locator("#qa-results a[download]").count() == 0

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
+import time
 import unicodedata
 
 import pytest
@@ -72,3 +74,40 @@ def test_qa_batch_answers_a_question_of_decomposed_letters_under_its_cap(tmp_pat
     assert done.returncode == 0, done.stderr
     (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert "error" not in row or not row["error"], row
+
+
+# Combining marks whose classes fall (230, then 220): out of canonical order, which NFC sorts by insertion
+MARKS_OUT_OF_ORDER = "\u0301\u0316"
+
+
+@pytest.mark.parametrize("where", ["count", "web-upload", "batch-row"])
+def test_a_row_of_marks_out_of_canonical_order_costs_one_pass(tmp_path, where):
+    """Section 90: ``chars`` normalised the whole text at once, and Python orders a run of combining marks
+    by insertion, quadratic in its length: 32,000 marks took 1.2 s of CPU (a 60 KB /ask body), a 200 KB
+    upload row 25 s, the web server's interpreter held meanwhile. Counted a piece at a time: linear."""
+    text = "apa " + MARKS_OUT_OF_ORDER * 16_000  # marks on a space: nothing composes
+    rows = tmp_path / "q.txt"
+    rows.write_text(text + "\n", encoding="utf-8")
+    started = time.process_time()
+    if where == "count":
+        assert chars(text) == 32_004
+    elif where == "web-upload":
+        (row,) = read_upload(rows)
+        assert row.error == f"question too long (32004 characters, limit {MAX_QUESTION_CHARS})"
+    else:
+        (row,) = read_questions(rows)
+        assert row.error == f"question too long (32004 characters, limit {MAX_QUESTION_CHARS})"
+    assert time.process_time() - started < 0.3
+
+
+def test_counted_a_piece_at_a_time_the_count_is_the_whole_texts():
+    """The pieces end only where NFC joins nothing across: a mark is never cut from its letter, nor a
+    Hangul syllable's jamo apart (a leading + vowel composes, and the result with a trailing one)."""
+    pool = ["e\u0301", "a", " ", "😀", "\u1100\u1161", "\u1100\u1161\u11a8", "\uac00\u11a8", "o\u0308\u0304",
+            "\u0344", "x\u0316\u0301", "\u0b47\u0b3e", "\u1100", "\u1161", "\u11a8", "\u0301"]  # fmt: skip
+    rng = random.Random(90)
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 900)))
+        assert chars(text) == len(unicodedata.normalize("NFC", text)), ascii(text)
+    straddling = "x" * 255 + "\u1100\u1161\u11a8" * 3  # a syllable's jamo across the first piece's end
+    assert chars(straddling) == 258

@@ -49,9 +49,13 @@ def test_through_the_app_the_page_event_escapes_and_the_public_endpoint_does_not
 
 
 def test_a_refused_value_is_quoted_plain_to_the_api_and_escaped_on_the_page(app):
-    """Gradio's own checks (CheckedBlocks.preprocess_data) quote the value they refuse: a slider's ``k``."""
+    """A value refused by its check is quoted: on the page by Gradio's own checks (a slider's ``k``,
+    CheckedBlocks.preprocess_data), escaped; sent to /ask, by the handler, plain (this test asserted the
+    page's half only)."""
     demo = build_demo(app)
-    page_fn = _handler(demo, "ask_view")
     with pytest.raises(gr.Error) as info:
-        asyncio.run(demo.preprocess_data(page_fn, [MISSION, "<b>3</b>", None], None))
+        asyncio.run(demo.preprocess_data(_handler(demo, "ask_view"), [MISSION, "<b>3</b>", None], None))
     assert "&lt;b&gt;3" in info.value.message and "<b>" not in info.value.message
+    with pytest.raises(gr.Error) as info:
+        asyncio.run(demo.call_function(_handler(demo, "ask"), [MISSION, "<b>3</b>", None]))
+    assert "bukan '<b>3</b>'" in info.value.message and "&lt;" not in info.value.message

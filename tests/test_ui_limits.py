@@ -193,7 +193,7 @@ def test_a_port_in_use_is_one_clear_error():
 
 def test_a_question_asked_during_an_upload_goes_before_the_uploads_remaining_steps(app, tmp_path):
     """Issue 12 (ordering, not seconds): a visitor waits for the batch step in flight, never for the rest."""
-    from qa.ui.batch import STEP_QUESTIONS
+    from qa.ui.uploadrun import STEP_QUESTIONS
 
     upload = tmp_path / "pertanyaan.txt"
     upload.write_text("".join(f"kontrol keputusan nomor {i}\n" for i in range(5 * STEP_QUESTIONS)), "utf-8")

@@ -367,3 +367,21 @@ def test_the_readmes_api_example_runs_as_written_against_the_real_app(server, tm
     records = [json.loads(line) for line in Path(scope["path"]).read_text(encoding="utf-8").splitlines()]
     assert [r["question"] for r in records] == [MISSION]
     assert {p["source"] for p in scope["only"]["passages"]} == {scope["doc"]}
+
+
+def test_an_upload_of_combining_marks_out_of_order_is_refused_row_by_row_in_seconds(server, tmp_path):
+    """Section 90: counting a row's characters (NFC, section 88) sorted each row's run of marks by
+    insertion, in one piece: two 200 KB rows of marks out of canonical order held the server's interpreter
+    for over 50 s of CPU, every visitor waiting. Now the rows are refused as too long at once."""
+    from gradio_client import handle_file
+
+    upload = tmp_path / "tanda.txt"
+    row = "apa " + "\u0301\u0316" * 100_000
+    upload.write_text(f"{row}\n{row}\n{MISSION}\n", encoding="utf-8")
+    started = time.monotonic()
+    out = client(server[0], tmp_path / "downloads").predict(handle_file(str(upload)), 2, api_name="/batch")
+    assert time.monotonic() - started < 20
+    records = [json.loads(line) for line in Path(out).read_text(encoding="utf-8").splitlines()]
+    too_long = "question too long (200004 characters, limit 2000)"
+    assert [r.get("error") for r in records] == [too_long, too_long, None]
+    assert correct(records[2], MISSION_EXPECTED), records[2]

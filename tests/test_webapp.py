@@ -474,9 +474,9 @@ def test_a_result_folder_that_vanishes_while_pruning_does_not_fail_the_upload(ap
 
 def _upload_vanishes(monkeypatch, then_a_folder: bool) -> None:
     """Our copy of the upload removed (or replaced by a folder) just before it is read."""
-    import qa.ui.batch
+    import qa.ui.uploadrun
 
-    read = qa.ui.batch.read_upload
+    read = qa.ui.uploadrun.read_upload
 
     def vanished(src: Path):
         src.unlink()
@@ -484,7 +484,7 @@ def _upload_vanishes(monkeypatch, then_a_folder: bool) -> None:
             src.mkdir()
         return read(src)
 
-    monkeypatch.setattr(qa.ui.batch, "read_upload", vanished)
+    monkeypatch.setattr(qa.ui.uploadrun, "read_upload", vanished)
 
 
 def _unwritable_results(monkeypatch) -> None:
@@ -687,7 +687,7 @@ def test_section_72s_file_refusals_are_said_in_indonesian(app, fake_encoder, tmp
 
 def test_a_run_its_page_stopped_before_it_was_sent_answers_nothing_and_says_so(app, tmp_path, monkeypatch):
     """Hentikan pressed while the file was still uploading: the page sends the run as stopped
-    (layout.STOP_BEFORE_SENT, checked in a browser by tests/test_browser_fixes.py); nothing is read or
+    (eventjs.STOP_BEFORE_SENT, checked in a browser by tests/test_browser_fixes.py); nothing is read or
     answered, no folder is made, and the page says so."""
     upload = tmp_path / "q.txt"
     upload.write_text("apa tugas asisten menteri?\n", encoding="utf-8")

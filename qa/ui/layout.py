@@ -13,6 +13,7 @@ from . import bars, pages, render
 from .app import WebApp
 from .asking import FairAsk
 from .choices import doc_choice, follow_documents
+from .eventjs import CLEAR_SAID, CLICKS, SAID, SHOW_ANSWER, STOP_BEFORE_SENT, TELL_SUMMARY
 from .language import I18N, PAGE_JS  # noqa: F401 - launched with the page (qa.ui.serving)
 from .limits import DEFAULT_K, MAX_K, PAGE_QUESTION_CHARS
 from .refusals import CheckedBlocks
@@ -62,52 +63,6 @@ CSS = (
 """
     + bars.CSS
 )
-# A screen reader is told each answer (the card is not a live region: Gradio redraws it, and its pending
-# timer would be read out), and the end of each Batch run, in #qa-said: a status region on the page from
-# the start, never redrawn. It is emptied, then given the new text a moment later: an answer the same as
-# the last one (asked again, a second abstention) is then a change, told again. It is emptied alone when
-# a question or a run is refused (its pop-up says why): no earlier answer stays to be read as this one's.
-TELL = """const tell = (text) => {
-    const said = document.getElementById('qa-said');
-    if (!said) return;
-    clearTimeout(said.qaPending);  // an earlier answer's text, not yet shown, never follows this one
-    said.textContent = '';
-    if (text) said.qaPending = setTimeout(() => { said.textContent = text; }, 100);
-  };"""
-CLEAR_SAID = "() => { " + TELL + " tell(''); }"
-# After an answer: its notice, source, answer and confidence are told (not the nearest passages or the
-# scores). On a phone the card may be below the screen (a short screen, the keyboard open) or above it
-# (the visitor scrolled down to an example): it is brought to the top. Desktops show it where it is.
-SHOW_ANSWER = """() => {
-  TELL
-  const card = document.getElementById('qa-card');
-  const told = '.qa-notice, .qa-source, .qa-answer, .qa-meta .qa-pill:first-child';
-  const parts = card ? card.querySelectorAll(told) : [];
-  tell([...parts].map((e) => e.innerText.trim()).join(' '));
-  if (!card || !matchMedia('(max-width: 640px)').matches) return;
-  const top = card.getBoundingClientRect().top;
-  if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
-}""".replace("TELL", TELL)
-# and the end of an upload's run: its summary, a stop or a refusal (not each "Menjawab… N dari M")
-TELL_SUMMARY = """() => {
-  TELL
-  const summary = document.getElementById('qa-summary');
-  tell(summary ? summary.innerText.trim() : '');
-}""".replace("TELL", TELL)
-# Jawab semua pressed while the file is still uploading waits in the browser (Gradio sends the run once
-# the file is there), so Hentikan pressed meanwhile found nothing running on the server: the run started
-# anyway when the upload ended. The page notes when each button was last pressed (CLICKS, with the page's
-# script) and a run whose Hentikan came after its own click, before it could be sent, is sent as stopped
-# (batch_view then says so and answers nothing). Gradio runs an event's ``js`` after its inputs are ready.
-CLICKS = """() => {
-  document.addEventListener('click', (e) => {
-    const at = performance.now();
-    if (e.target.closest?.('#qa-run')) window.qaRunAt = at;
-    if (e.target.closest?.('#qa-stop')) window.qaStopAt = at;
-  }, true);
-}"""
-STOP_BEFORE_SENT = "(upload, k, doc) => [upload, k, doc, (window.qaStopAt ?? -1) > (window.qaRunAt ?? -1)]"
-SAID = '<div id="qa-said" class="qa-sr-only" role="status" aria-live="polite" aria-atomic="true"></div>'
 TABLE_MAX_HEIGHT = 2400  # px: five passages with neighbours fit without a scroll bar inside the table
 
 
@@ -178,7 +133,7 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     with gr.Row():
         # No file_types: Gradio's check of them speaks English only ("Invalid file type: x.pdf. Only .txt,
         # ... allowed." in the page, another sentence to API clients). The handler checks the extension
-        # first, in Indonesian (qa.ui.batch.BatchHandlers.run_file); BATCH_INTRO names the formats.
+        # first, in Indonesian (qa.ui.uploadrun.UploadAnswering.run_file); BATCH_INTRO names the formats.
         upload = gr.File(label="Berkas pertanyaan", scale=3, elem_id="qa-upload")
         with gr.Column(scale=2):
             k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Jumlah kutipan (k)")

@@ -1,0 +1,54 @@
+"""The scripts the page's events run in the browser (an event's ``js=``), beside the Python handlers they
+go with: what a screen reader is told, and the Batch tab's Hentikan pressed before its run was sent.
+
+Plain strings, no Gradio: :mod:`qa.ui.layout` wires them to its events.
+"""
+
+from __future__ import annotations
+
+# A screen reader is told each answer (the card is not a live region: Gradio redraws it, and its pending
+# timer would be read out), and the end of each Batch run, in #qa-said: a status region on the page from
+# the start, never redrawn. It is emptied, then given the new text a moment later: an answer the same as
+# the last one (asked again, a second abstention) is then a change, told again. It is emptied alone when
+# a question or a run is refused (its pop-up says why): no earlier answer stays to be read as this one's.
+TELL = """const tell = (text) => {
+    const said = document.getElementById('qa-said');
+    if (!said) return;
+    clearTimeout(said.qaPending);  // an earlier answer's text, not yet shown, never follows this one
+    said.textContent = '';
+    if (text) said.qaPending = setTimeout(() => { said.textContent = text; }, 100);
+  };"""
+CLEAR_SAID = "() => { " + TELL + " tell(''); }"
+# After an answer: its notice, source, answer and confidence are told (not the nearest passages or the
+# scores). On a phone the card may be below the screen (a short screen, the keyboard open) or above it
+# (the visitor scrolled down to an example): it is brought to the top. Desktops show it where it is.
+SHOW_ANSWER = """() => {
+  TELL
+  const card = document.getElementById('qa-card');
+  const told = '.qa-notice, .qa-source, .qa-answer, .qa-meta .qa-pill:first-child';
+  const parts = card ? card.querySelectorAll(told) : [];
+  tell([...parts].map((e) => e.innerText.trim()).join(' '));
+  if (!card || !matchMedia('(max-width: 640px)').matches) return;
+  const top = card.getBoundingClientRect().top;
+  if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
+}""".replace("TELL", TELL)
+# and the end of an upload's run: its summary, a stop or a refusal (not each "Menjawab… N dari M")
+TELL_SUMMARY = """() => {
+  TELL
+  const summary = document.getElementById('qa-summary');
+  tell(summary ? summary.innerText.trim() : '');
+}""".replace("TELL", TELL)
+# Jawab semua pressed while the file is still uploading waits in the browser (Gradio sends the run once
+# the file is there), so Hentikan pressed meanwhile found nothing running on the server: the run started
+# anyway when the upload ended. The page notes when each button was last pressed (CLICKS, with the page's
+# script) and a run whose Hentikan came after its own click, before it could be sent, is sent as stopped
+# (batch_view then says so and answers nothing). Gradio runs an event's ``js`` after its inputs are ready.
+CLICKS = """() => {
+  document.addEventListener('click', (e) => {
+    const at = performance.now();
+    if (e.target.closest?.('#qa-run')) window.qaRunAt = at;
+    if (e.target.closest?.('#qa-stop')) window.qaStopAt = at;
+  }, true);
+}"""
+STOP_BEFORE_SENT = "(upload, k, doc) => [upload, k, doc, (window.qaStopAt ?? -1) > (window.qaRunAt ?? -1)]"
+SAID = '<div id="qa-said" class="qa-sr-only" role="status" aria-live="polite" aria-atomic="true"></div>'
