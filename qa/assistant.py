@@ -63,7 +63,7 @@ class Assistant:
         ``warn`` is told what a reader read a document without (a PDF's scanned pages; logged by
         default): a server reopening its index tells each once, not at every reopen."""
         from .answerability import Answerability
-        from .calibration import load_threshold, store_key
+        from .calibration import load_threshold, models_key, store_key
         from .corpus import load_corpus
         from .embedding import make_encoder
         from .indexing import passage_text
@@ -101,6 +101,8 @@ class Assistant:
                 self.index.manifest["encoder"],
                 default=self.answerability.threshold,
                 store=store_key(self.settings),
+                models=lambda: models_key(self.answerability.model, self.rerank_model.model),
+                note=lambda msg: self.log(warning_line(msg)),
             )
             if threshold is None
             else threshold

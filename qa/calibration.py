@@ -4,8 +4,9 @@ The shipped threshold is part of ``qa/models/answerability.json`` (chosen by cro
 training data by ``make train``), so one setting serves every corpus without labels. Whoever has
 labelled questions for their corpus can run ``qa calibrate``: the threshold it chooses is stored beside
 that index and used only for the same store and while the index was built with the same encoder
-(runtime, model, dimension, weights) and the confidence is on the same scale (``CONFIDENCE``); anything
-else falls back to the model's. Several Milvus stores may share one ``--index`` folder: each keeps its
+(runtime, model, dimension, weights), the confidence is on the same scale (``CONFIDENCE``) and comes from
+the same shipped models (``models_key``: a retrain moves each question's probability); anything else falls
+back to the model's. Several Milvus stores may share one ``--index`` folder: each keeps its
 calibration in a file of its own, which records the store it was made for.
 """
 
@@ -16,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +33,20 @@ CONFIDENCE = "answerability-v1"  # what the confidence is; bump with a new answe
 ENCODER_KEYS = ("runtime", "model", "dim")  # a threshold fits the scores of this encoder only
 
 
-def _read(path: Path, encoder: dict | None, store: str) -> float | None:
-    """The threshold stored at ``path`` if it is well formed and made for ``encoder`` and ``store``."""
+def models_key(answerability: dict, reranker: dict) -> str:
+    """Which shipped models a confidence comes from: both files as read, hashed (13 ms, only when a
+    calibration is there). The probability is the answerability model's over the reranked top, so a
+    retrain of either moves it: session fifteen's moved questions from 0.305 to 0.319 and 0.326 to 0.294,
+    and a threshold chosen on the old probabilities would then abstain, or answer, for the wrong ones."""
+    text = json.dumps([answerability, reranker], sort_keys=True, separators=(",", ":"), allow_nan=True)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read(
+    path: Path, encoder: dict | None, store: str, models: Callable[[], str] | None = None
+) -> float | None:
+    """The threshold stored at ``path`` if it is well formed and made for ``encoder``, ``store`` and, when
+    given, the models ``models()`` names (a file without that record predates it: other models)."""
     try:
         data = json.loads(read_regular(path))  # a FIFO named like it would block every start
         threshold = float(data["threshold"])
@@ -47,7 +61,15 @@ def _read(path: Path, encoder: dict | None, store: str) -> float | None:
         return None
     if encoder is not None and "weights" in made_for and made_for["weights"] != encoder.get("weights"):
         return None  # other weights under the same name score otherwise (older files did not record them)
-    return threshold if 0.0 <= threshold <= 1.0 else None
+    if not 0.0 <= threshold <= 1.0:
+        return None
+    if models is not None and data.get("models") != models():
+        raise _OtherModels(threshold)
+    return threshold
+
+
+class _OtherModels(Exception):
+    """A calibration fit for this store and encoder, but chosen on other models' probabilities."""
 
 
 LOCAL = "local"
@@ -72,10 +94,28 @@ def calibration_path(settings: Settings) -> Path:
     return settings.index_dir / _file_name(store_key(settings))
 
 
-def load_threshold(index_dir: Path, encoder: dict | None, default: float, store: str = LOCAL) -> float:
-    """The index's own calibrated threshold if it fits the store, the encoder and the confidence scale,
-    else ``default`` (the answerability model's threshold)."""
-    value = _read(index_dir / _file_name(store), encoder, store)
+def load_threshold(
+    index_dir: Path,
+    encoder: dict | None,
+    default: float,
+    store: str = LOCAL,
+    models: Callable[[], str] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> float:
+    """The index's own calibrated threshold if it fits the store, the encoder, the confidence scale and
+    (``models``) the shipped models, else ``default`` (the answerability model's threshold). ``note`` is
+    told when a calibration is set aside for other models: an upgrade that silently dropped the
+    threshold a user chose would look like a change of behaviour with no cause."""
+    path = index_dir / _file_name(store)
+    try:
+        value = _read(path, encoder, store, models)
+    except _OtherModels as other:
+        if note is not None:
+            note(
+                f"the calibration {path} (threshold {other.args[0]}) was chosen with other answerability or "
+                f"reranker models than these: their threshold {default} is used; run qa calibrate again"
+            )
+        return default
     return default if value is None else value
 
 
@@ -94,7 +134,8 @@ def save_threshold(result: dict, assistant: Assistant) -> Path:
     """Write the calibration next to the index, atomically; the running assistant uses it at once."""
     path, store = calibration_path(assistant.settings), store_key(assistant.settings)
     encoder = assistant.index.manifest["encoder"]
-    data = {**result, "confidence": CONFIDENCE, "encoder": encoder, "store": store}
+    models = models_key(assistant.answerability.model, assistant.rerank_model.model)
+    data = {**result, "confidence": CONFIDENCE, "encoder": encoder, "store": store, "models": models}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # never a name a user's file may have
     try:
         with tmp.open("w", encoding="utf-8") as fh:  # on disk before it replaces the old one: a crash

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.assistant import Assistant
-from qa.calibration import CONFIDENCE, INDEX_FILE, load_threshold, save_threshold
+from qa.calibration import CONFIDENCE, INDEX_FILE, load_threshold, models_key, save_threshold
 
 from .conftest import FakeEncoder
 
@@ -37,7 +37,14 @@ def test_save_then_load_round_trips_next_to_the_index(fake_assistant) -> None:
     assert path == fake_assistant.settings.index_dir / INDEX_FILE
     saved = json.loads(path.read_text(encoding="utf-8"))
     encoder = fake_assistant.index.manifest["encoder"]
-    assert saved == {**result, "confidence": CONFIDENCE, "encoder": encoder, "store": "local"}
+    models = models_key(fake_assistant.answerability.model, fake_assistant.rerank_model.model)
+    assert saved == {
+        **result,
+        "confidence": CONFIDENCE,
+        "encoder": encoder,
+        "store": "local",
+        "models": models,
+    }
     assert fake_assistant.threshold == 0.4242  # the running assistant uses it at once
     assert load_threshold(path.parent, fake_assistant.index.manifest["encoder"], DEFAULT) == 0.4242
     assert not list(path.parent.glob("*.tmp"))  # written atomically, nothing left beside it
@@ -140,3 +147,45 @@ def test_a_calibrate_interrupted_while_saving_leaves_the_old_file_and_no_tempora
     assert events == ["fsync", "replace"]
     assert (index_dir / INDEX_FILE).read_bytes() == before
     assert sorted(p.name for p in index_dir.iterdir() if "calibration" in p.name) == [INDEX_FILE]
+
+
+def _retrained(folder: Path, monkeypatch, change: dict) -> None:
+    """The shipped answerability model as a retrain would leave it: ``change`` over a copy, used from now."""
+    import qa.answerability
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "answerability.json").write_text(json.dumps({**MODEL, **change}), encoding="utf-8")
+    monkeypatch.setattr(qa.answerability, "MODEL_FILE", folder / "answerability.json")
+
+
+def test_a_calibration_chosen_with_other_models_is_set_aside_and_said(
+    fake_assistant, tmp_path, monkeypatch
+) -> None:
+    """Session fifteen shipped retrained models: every question's probability moved (0.326 -> 0.294 on one),
+    and a threshold ``qa calibrate`` chose on the old probabilities kept being applied to the new ones,
+    silently. Now the calibration records the models it was chosen with, and another model's opening
+    uses the model's own threshold and says why."""
+    save_threshold({"threshold": 0.4242}, fake_assistant)
+    settings = fake_assistant.settings
+    saved = json.loads((settings.index_dir / INDEX_FILE).read_text(encoding="utf-8"))
+    assert saved["models"].startswith("sha256:")
+    said: list[str] = []
+    same = Assistant(settings, encoder=FakeEncoder(), build="never", log=said.append)
+    assert same.threshold == 0.4242 and said == []  # the models it was chosen with: used, nothing said
+    _retrained(tmp_path / "models", monkeypatch, {"intercept": MODEL["intercept"] + 0.5, "threshold": 0.31})
+    other = Assistant(settings, encoder=FakeEncoder(), build="never", log=said.append)
+    assert other.threshold == 0.31  # the retrained model's own, not 0.4242
+    assert len(said) == 1 and "other answerability or reranker models" in said[0] and "0.4242" in said[0]
+    assert "qa calibrate" in said[0]
+    save_threshold({"threshold": 0.45}, other)  # calibrated again for these models: used again
+    assert Assistant(settings, encoder=FakeEncoder(), build="never", log=said.append).threshold == 0.45
+    assert len(said) == 1
+
+
+def test_a_calibration_saved_before_models_were_recorded_is_set_aside(fake_assistant) -> None:
+    """A file without the record was chosen with models that no longer ship (session nine's or older)."""
+    encoder = fake_assistant.index.manifest["encoder"]
+    _write(fake_assistant.settings.index_dir, 0.4242, encoder)
+    said: list[str] = []
+    reopened = Assistant(fake_assistant.settings, encoder=FakeEncoder(), build="never", log=said.append)
+    assert reopened.threshold == MODEL["threshold"] and len(said) == 1

@@ -236,6 +236,7 @@ def test_a_build_never_drops_the_builds_of_an_alias_that_extends_its_name(
     targets = {spec: StoreTarget("server", uri, spec.rsplit("/", 1)[1]) for spec in ("s/kb_hr", "s/kb")}
     monkeypatch.setattr(milvus_target, "parse_store", lambda spec: targets[spec])
     try:
+
         def open_(spec: str, build: str = "auto") -> Assistant:
             s = Settings(corpus_dir=CORPUS, index_dir=tmp_path / spec, store=spec)
             return Assistant(s, encoder=FakeEncoder(), build=build, log=lambda m: None)
@@ -319,7 +320,8 @@ def test_a_lite_database_given_as_the_index_folder_still_opens_after_calibrate_k
     milvus_target.forget(target)
     calibration_path(settings).write_text("not ours", encoding="utf-8")
     index = SimpleNamespace(manifest={"encoder": {"model": "e5"}})
-    assistant = SimpleNamespace(settings=settings, index=index)
+    model = SimpleNamespace(model={})
+    assistant = SimpleNamespace(settings=settings, index=index, answerability=model, rerank_model=model)
     save_threshold({"threshold": 0.5}, assistant)  # type: ignore[arg-type]
     assert [p.read_text(encoding="utf-8") for p in db.glob("calibration-*.json.kept-*")] == ["not ours"]
     connect(target)
