@@ -10,12 +10,15 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 setup: $(STAMP)
 
-# torch goes first and pinned: 2.13.0 is the CPU build; an unpinned torch pulls a multi-GB CUDA build.
+# torch goes first and pinned, through pip (its index settings find the CPU build; an unpinned torch pulls a
+# multi-GB CUDA build). uv installs the rest: the same packages and versions as pip, faster (docs/reliability.md
+# section 87), compiled to bytecode as pip does. uv keeps an installed torch that satisfies the pin; the pin
+# repeated makes a resolution that wanted another torch fail rather than download the CUDA build.
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e ".[ui,dev,bench,milvus]"
+	$(BIN)/python -m pip install --quiet torch==2.13.0 "uv>=0.13.9,<0.14"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[ui,dev,bench,milvus]" torch==2.13.0
 	touch $(STAMP)
 
 index: setup
