@@ -319,3 +319,32 @@ def test_a_rebuild_takes_the_local_indexs_vectors_beside_the_previous_builds(tmp
         assert said and "embedded 0 of 12 passages (reused 12 from the previous build and" in said[0], said
     finally:
         forget(StoreTarget("lite", str(tmp_path / "kb.db")))
+
+
+def test_a_connection_another_client_left_open_does_not_stand_in_for_a_new_servers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pymilvus shares one connection per address and token. A client left open to a server that has since
+    stopped (a caller's, an earlier test's) was reused for a new server on the same port: no Connect was
+    sent, so a server refusing the credentials was never asked (the credentials test above failed so in a
+    full run, "DID NOT RAISE"). ``connect`` now opens a dedicated connection."""
+    from milvus_lite.adapter.grpc.server import start_server_in_thread
+    from pymilvus import MilvusClient
+
+    for name in ("MILVUS_TOKEN", "MILVUS_USER", "MILVUS_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    server, db, port = start_server_in_thread(data_dir=str(tmp_path / "a.db"), host="127.0.0.1", port=0)
+    left_open = MilvusClient(uri=f"http://127.0.0.1:{port}", timeout=5)
+    server.stop(grace=0)
+    db.close()
+    _refusing(monkeypatch, "Connect", "UNAUTHENTICATED", AUTH)
+    server, db, _ = start_server_in_thread(data_dir=str(tmp_path / "b.db"), host="127.0.0.1", port=port)
+    target = StoreTarget("server", f"http://127.0.0.1:{port}")
+    try:
+        with pytest.raises(IndexError_, match="refused a connection without credentials"):
+            connect(target)
+    finally:
+        forget(target)
+        server.stop(grace=0)
+        db.close()
+        left_open.close()

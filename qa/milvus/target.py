@@ -211,7 +211,9 @@ def connect(target: StoreTarget) -> Any:
         propagate, log.propagate = log.propagate, False
         try:
             wait = LITE_TIMEOUT if target.kind == "lite" else CONNECT_TIMEOUT  # the first call's wait only
-            client = MilvusClient(uri=target.uri, timeout=wait, **_credentials())
+            # dedicated: pymilvus shares a connection per address and token, and one another client left
+            # open to a server since stopped would stand in for a new server on that port, never asking it
+            client = MilvusClient(uri=target.uri, timeout=wait, dedicated=True, **_credentials())
         except (MilvusException, ValueError) as exc:  # ValueError: an address pymilvus cannot parse
             message = str(getattr(exc, "message", exc))
             if target.kind == "lite":
