@@ -12,9 +12,10 @@ setup: $(STAMP)
 
 # torch goes first, with pip, as requirements.txt has it: PyPI's torch for Linux is the CUDA build (its
 # cuda-toolkit and nvidia-* dependencies are gigabytes a CPU machine never uses); the CPU build, 2.13.0+cpu,
-# comes from PyTorch's CPU index or a local wheel (pip's --find-links). --retries 1: where that index cannot
-# be reached but the wheel is at hand, pip moves on in seconds instead of retrying every page for a minute.
-# Where neither is (PyPI alone), PyPI's torch==2.13.0 is taken, with a note: it works, gigabytes larger.
+# comes from a local wheel (pip's own settings, e.g. --find-links) or else PyTorch's CPU index: tried in that
+# order, so a machine with the wheel at hand never asks an index it may not reach (one warning per package,
+# "Failed to resolve download.pytorch.org"); --retries 1 keeps a failing index to seconds. Where neither has
+# it (PyPI alone), PyPI's torch==2.13.0 is taken, with a note: it works, gigabytes larger.
 # macOS has no +cpu build: PyPI's torch is the CPU one there.
 # uv installs the rest: the same packages and versions as pip, faster (docs/reliability.md section 87),
 # compiled to bytecode as pip does. uv reads no pip settings; it keeps the installed torch, which its pin
@@ -26,7 +27,7 @@ UV := "uv>=0.13.9,<0.14"
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --retries 1 --extra-index-url $(TORCH_INDEX) $(TORCH) $(UV) || { echo "note: no CPU build of torch reachable; PyPI's torch instead (the CUDA build, gigabytes larger)" >&2; $(BIN)/python -m pip install --quiet torch==2.13.0 $(UV); }
+	$(BIN)/python -m pip install --quiet $(TORCH) $(UV) 2>/dev/null || $(BIN)/python -m pip install --quiet --retries 1 --extra-index-url $(TORCH_INDEX) $(TORCH) $(UV) || { echo "note: no CPU build of torch reachable; PyPI's torch instead (the CUDA build, gigabytes larger)" >&2; $(BIN)/python -m pip install --quiet torch==2.13.0 $(UV); }
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[ui,dev,bench,milvus]" torch==2.13.0
 	touch $(STAMP)
 
