@@ -50,7 +50,6 @@ class Settings:
     origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-
         for name in ("corpus_dir", "index_dir"):  # accept str from library callers
             object.__setattr__(self, name, Path(getattr(self, name)))
         _check_value("encoder", self.encoder)
