@@ -63,10 +63,11 @@ def _assert_independent_of_k(assistant: Assistant, questions: list[str], doc: st
             assert (conf < assistant.threshold) == (conf_50 < assistant.threshold)
             assert rows == rows_50[:k] and scores == scores_50[:k], (question, k)
         assert all(a >= b for a, b in zip(scores_50, scores_50[1:])), question  # never rising down the list
-        lo, hi = (None, None) if doc is None else assistant.rows[doc]
-        qvec = assistant.encoder.encode_queries([assistant.read(question).searched])
-        scored = assistant.retriever.pools([assistant.read(question).searched], qvec, CANDIDATES,
-                                           None if doc is None else (lo, hi))[0]  # fmt: skip
+        text = assistant.read(question).searched
+        qvec = assistant.encoder.encode_queries([text])
+        scored = assistant.retriever.pools(
+            [text], qvec, CANDIDATES, None if doc is None else assistant.rows[doc]
+        )[0]
         beyond = [j for j, r in enumerate(rows_50) if r not in set(scored.rows.tolist())]
         assert beyond == list(range(len(rows_50) - len(beyond), len(rows_50))), question  # all below
         deeper += len(beyond)
@@ -108,7 +109,8 @@ def test_one_document_and_a_graph_index_keep_it_too(large, tmp_path, monkeypatch
     HNSW index (above ``FLAT_MAX``) take the same path."""
     settings, questions = large
     monkeypatch.setitem(ann.POLICY, "flat_max", 1000)  # 1,510 passages now count as large
-    graph = Assistant(replace(settings, index_dir=tmp_path / "hnsw"), encoder=FakeEncoder(), log=lambda m: None)
+    hnsw = replace(settings, index_dir=tmp_path / "hnsw")
+    graph = Assistant(hnsw, encoder=FakeEncoder(), log=lambda m: None)
     assert json.loads((tmp_path / "hnsw" / "manifest.json").read_text())["faiss"]["type"] == "IndexHNSWFlat"
     _assert_independent_of_k(graph, questions[:12])
     one = next(d for d in graph.rows if d.startswith("synth"))
