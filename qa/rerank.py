@@ -136,24 +136,25 @@ class TrustedSearch:
 
         # Scored on the pool training used whatever k is; more passages to show come from deeper tiers.
         pools = self.retriever.pools(questions, qvecs, self.retriever.candidates, rows)
-        scored, confidence = [], []
+        scored: list[list[Tier]] = []
+        confidence: list[float] = []
         if facts is None:
             facts = [analyze(question) for question in questions]
         for question, qvec, pool, fact in zip(questions, qvecs, pools, facts, strict=True):
             if len(pool.rows) == 0:
-                scored.append(Tier(pool, pool.fused, pool.fused))
+                scored.append([Tier(pool, pool.fused, pool.fused)])
                 confidence.append(0.0)
                 continue
             known = self.retriever.index.lexical.query_terms(question)  # the corpus's words in it
             foreign = written_in_another_language(question, known)
             ranked = self.reranker.rerank(question, pool, qvec, fact, foreign)
-            # Candidates beyond the reranked pool keep their fused order, below every reranked one.
-            floor = float(ranked.score.min())
-            scores = pool.fused * floor
-            scores[ranked.candidates.pool_index] = ranked.score
-            order = pool.fused - 2.0
-            order[ranked.candidates.pool_index] = ranked.score
-            scored.append(Tier(pool, order, scores))
+            # The reranked candidates by their score; the rest of the pool keeps its fused order below them
+            # (two tiers: one order of scores and offsets lost the float32 fused score's last digits).
+            top, score = ranked.candidates.pool_index, np.zeros(len(pool.rows), np.float32)
+            score[top] = ranked.score
+            rest = np.setdiff1d(np.arange(len(pool.rows)), top)
+            below = pool.fused * ranked.score.min()
+            scored.append([Tier(pool, score, score, top), Tier(pool, pool.fused, below, rest)])
             best = ranked.candidates.pool_index[ranked.order[:3]]
             context = pool_signals(self.table, self.centroid, pool, qvec, fact, best)
             confidence.append(self.answerability.probability(signals(ranked, foreign, context)))

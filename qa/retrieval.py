@@ -137,21 +137,21 @@ class Retriever:
     ) -> list[Ranking]:
         """Top-``k`` fused hits per question, no hit inside a better hit's window."""
         pools = self.pools(questions, qvecs, self.candidates, rows)
-        return self.rank(questions, qvecs, [Tier(p, p.fused, p.fused) for p in pools], k, rows)
+        return self.rank(questions, qvecs, [[Tier(p, p.fused, p.fused)] for p in pools], k, rows)
 
     def rank(
         self,
         questions: Sequence[str],
         qvecs: np.ndarray,
-        scored: Sequence[Tier],
+        scored: Sequence[Sequence[Tier]],
         k: int,
         rows: tuple[int, int] | None = None,
     ) -> list[Ranking]:
-        """Each question's ``k`` hits: its ``scored`` tier (the pool every score was computed on) first;
+        """Each question's ``k`` hits: its ``scored`` tiers (of the pool every score was computed on) first;
         when hiding repeated sentences leaves fewer than ``k``, the new passages of retrievals twice as
         deep each time, one tier each, below every scored one. Each tier depends on the question alone,
         so a larger ``k`` shows the same first hits with the same scores, and more after them."""
-        tiers = [[tier] for tier in scored]
+        tiers = [list(t) for t in scored]
         out = [self.select(t, k) for t in tiers]
         depth, total = self.candidates, rows[1] - rows[0] if rows else int(self.index.vectors.ntotal)
         while depth < min(total, DEEPEST):

@@ -54,6 +54,10 @@ def _assert_independent_of_k(assistant: Assistant, questions: list[str], doc: st
     are the first of a larger one's. Returns how many passages the largest ``k`` showed beyond what the
     scored pool alone could give (the deeper tiers)."""
     by_k = {k: _digest(assistant, questions, k, doc) for k in KS}
+    texts = [assistant.read(q).searched for q in questions]
+    rows = None if doc is None else assistant.rows[doc]
+    # in one batch, as searched (Milvus may break a tie of equal cosines otherwise for a lone question)
+    pools = assistant.retriever.pools(texts, assistant.encoder.encode_queries(texts), CANDIDATES, rows)
     deeper = 0
     for i, question in enumerate(questions):
         rows_50, scores_50, conf_50 = by_k[50][i]
@@ -63,12 +67,7 @@ def _assert_independent_of_k(assistant: Assistant, questions: list[str], doc: st
             assert (conf < assistant.threshold) == (conf_50 < assistant.threshold)
             assert rows == rows_50[:k] and scores == scores_50[:k], (question, k)
         assert all(a >= b for a, b in zip(scores_50, scores_50[1:])), question  # never rising down the list
-        text = assistant.read(question).searched
-        qvec = assistant.encoder.encode_queries([text])
-        scored = assistant.retriever.pools(
-            [text], qvec, CANDIDATES, None if doc is None else assistant.rows[doc]
-        )[0]
-        beyond = [j for j, r in enumerate(rows_50) if r not in set(scored.rows.tolist())]
+        beyond = [j for j, r in enumerate(rows_50) if r not in set(pools[i].rows.tolist())]
         assert beyond == list(range(len(rows_50) - len(beyond), len(rows_50))), question  # all below
         deeper += len(beyond)
     return deeper
@@ -164,3 +163,36 @@ def test_real_model_over_news_keeps_rank_and_confidence_for_every_k(tmp_path: Pa
     _assert_independent_of_k(a, questions)
     results = a.ask_many(questions, k=3)
     assert {r.abstained for r in results} == {True, False}  # both decisions were compared
+
+
+@pytest.mark.slow
+def test_milvus_store_keeps_rank_and_confidence_for_every_k(tmp_path: Path) -> None:
+    """The Milvus store (Milvus Lite) takes the same path, deeper tiers and ``--doc`` included, and shows
+    what the local store shows at every ``k``."""
+    pytest.importorskip("milvus_lite")
+    from benchmarks.synth import Generator
+    from qa.milvus import target
+    from qa.milvus.target import parse_store
+
+    corpus = seed_and_synthetic(tmp_path / "corpus", seed=1, passages=600, per_doc=200)
+    local = Assistant(
+        Settings(corpus_dir=corpus, index_dir=tmp_path / "local"), encoder=FakeEncoder(), log=print
+    )
+    spec = f"milvus:{tmp_path / 'store.db'}"
+    try:
+        milvus = Assistant(
+            Settings(corpus_dir=corpus, index_dir=tmp_path / "local", store=spec),
+            encoder=FakeEncoder(),
+            log=lambda m: None,
+        )
+        questions = Generator(seed=1).questions(10) + OWN[:2]
+        assert _assert_independent_of_k(milvus, questions) > 0
+        one = next(d for d in milvus.rows if d.startswith("synth"))
+        _assert_independent_of_k(milvus, questions[:6], one)
+        for k in (5, 20):
+            for a, b in zip(milvus.ask_many(questions, k=k), local.ask_many(questions, k=k)):
+                assert [p.chunk_id for p in a.passages] == [p.chunk_id for p in b.passages]
+                assert [round(p.score, 4) for p in a.passages] == [round(p.score, 4) for p in b.passages]
+                assert round(a.confidence, 4) == round(b.confidence, 4)
+    finally:
+        target.forget(parse_store(spec))
