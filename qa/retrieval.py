@@ -6,6 +6,8 @@ by both before fusing. The unit is a sentence; its neighbour window (within the 
 adds keyword evidence, because a factoid's answer often sits one sentence away from
 the words the question repeats. docs/quality.md has the measurements behind each choice;
 qa/fusion.py has the arithmetic of the fusion, qa/onscreen.py the choice of what is shown.
+Every score is computed on one pool (``CANDIDATES`` per channel) whatever ``k`` is; more passages to
+show come from deeper retrievals, below it (``Retriever.rank``, docs/cli.md).
 """
 
 from __future__ import annotations
