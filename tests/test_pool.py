@@ -90,6 +90,20 @@ def test_rank_confidence_and_decision_are_the_same_for_every_k(large) -> None:
             assert one.confidence == full.confidence and one.abstained == full.abstained
 
 
+def test_scores_never_rise_down_the_list(tmp_path) -> None:
+    """The pool's candidates beyond the reranked ones are shown in their exact fused order: ordered by their
+    fused score minus 2 in float32 (one order for both), ties of the last digits were broken by row, and a
+    shown score could rise by 1e-10 from one passage to the next (4 of 40 questions here at k = 50)."""
+    from benchmarks.synth import Generator
+
+    corpus = seed_and_synthetic(tmp_path / "corpus", seed=1, passages=600, per_doc=200)
+    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=FakeEncoder(), log=print)
+    texts = [a.read(q).searched for q in Generator(seed=1).questions(40)]
+    for ranking, _ in a.search.search(texts, a.encoder.encode_queries(texts), 50):
+        scores = [h.score for h in ranking.hits]
+        assert len(scores) == 50 and all(x >= y for x, y in zip(scores, scores[1:]))
+
+
 def test_the_fused_ranking_keeps_its_order_for_every_k(large) -> None:
     """``Retriever.search`` (the fused order the evaluation reports as "before") the same way."""
     settings, questions = large
