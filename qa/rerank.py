@@ -17,7 +17,7 @@ import numpy as np
 
 from .features import FEATURE_SET, NAMES, POOL, Candidates, QuestionFacts, candidate_features
 from .passage_table import PassageTable
-from .retrieval import Pool, Ranking
+from .retrieval import Pool, Ranking, Tier
 from .trees import HINT, ModelError, TreeEnsemble, load_model, load_trees
 
 if TYPE_CHECKING:
@@ -124,35 +124,39 @@ class TrustedSearch:
         rows: tuple[int, int] | None = None,
         facts: Sequence[QuestionFacts] | None = None,
     ) -> list[tuple[Ranking, float]]:
-        """Top-``k`` hits per question (reranked first, then the rest of the pool by fused score)
-        with the probability that the corpus answers the question; ``rows`` limits the search to one
-        document's passages (see ``Retriever.pools``). ``facts``: each question's ``analyze``, when the
-        caller has read them already (else read here)."""
+        """Top-``k`` hits per question (reranked first, then the rest of the pool by fused score, then
+        deeper tiers when more are needed: ``Retriever.rank``) with the probability that the corpus
+        answers the question, both computed on the pool training used, whatever ``k`` is; ``rows``
+        limits the search to one document's passages (see ``Retriever.pools``). ``facts``: each
+        question's ``analyze``, when the caller has read them already (else read here)."""
         from .answer import written_in_another_language
         from .answerability import signals
         from .qpp import pool_signals
         from .question import analyze
 
-        pools = self.retriever.pools(questions, qvecs, max(self.retriever.candidates, 3 * k), rows)
-        out = []
+        # Scored on the pool training used whatever k is; more passages to show come from deeper tiers.
+        pools = self.retriever.pools(questions, qvecs, self.retriever.candidates, rows)
+        scored: list[list[Tier]] = []
+        confidence: list[float] = []
         if facts is None:
             facts = [analyze(question) for question in questions]
         for question, qvec, pool, fact in zip(questions, qvecs, pools, facts, strict=True):
             if len(pool.rows) == 0:
-                out.append((self.retriever.select(pool, pool.fused, k), 0.0))
+                scored.append([Tier(pool, pool.fused, pool.fused)])
+                confidence.append(0.0)
                 continue
             known = self.retriever.index.lexical.query_terms(question)  # the corpus's words in it
             foreign = written_in_another_language(question, known)
             ranked = self.reranker.rerank(question, pool, qvec, fact, foreign)
-            # Candidates beyond the reranked pool keep their fused order, below every reranked one.
-            floor = float(ranked.score.min())
-            scores = pool.fused * floor
-            scores[ranked.candidates.pool_index] = ranked.score
-            order = pool.fused - 2.0
-            order[ranked.candidates.pool_index] = ranked.score
-            ranking = self.retriever.select(pool, order, k, scores)
+            # The reranked candidates by their score; the rest of the pool keeps its fused order below them
+            # (two tiers: one order of scores and offsets lost the float32 fused score's last digits).
+            top, score = ranked.candidates.pool_index, np.zeros(len(pool.rows), np.float32)
+            score[top] = ranked.score
+            rest = np.setdiff1d(np.arange(len(pool.rows)), top)
+            below = pool.fused * ranked.score.min()
+            scored.append([Tier(pool, score, score, top), Tier(pool, pool.fused, below, rest)])
             best = ranked.candidates.pool_index[ranked.order[:3]]
             context = pool_signals(self.table, self.centroid, pool, qvec, fact, best)
-            p = self.answerability.probability(signals(ranked, foreign, context))
-            out.append((ranking, p))
-        return out
+            confidence.append(self.answerability.probability(signals(ranked, foreign, context)))
+        rankings = self.retriever.rank(questions, qvecs, scored, k, rows)
+        return list(zip(rankings, confidence, strict=True))

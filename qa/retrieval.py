@@ -6,6 +6,8 @@ by both before fusing. The unit is a sentence; its neighbour window (within the 
 adds keyword evidence, because a factoid's answer often sits one sentence away from
 the words the question repeats. docs/quality.md has the measurements behind each choice;
 qa/fusion.py has the arithmetic of the fusion, qa/onscreen.py the choice of what is shown.
+Every score is computed on one pool (``CANDIDATES`` per channel) whatever ``k`` is; more passages to
+show come from deeper retrievals, below it (``Retriever.rank``, docs/cli.md).
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ from .fusion import FusionSettings, min_max
 from .onscreen import shown
 from .store import StoredIndex
 
-CANDIDATES = 50  # per channel; fusion re-scores the union
+# Per channel: fusion re-scores the union. Every score of a question (fused, reranked, its confidence) is
+# computed over the pool this deep whatever ``k`` is, because the models' training rows were collected at
+# it (training/dataset.py reads ``Retriever.candidates``, which defaults to this): a change is a retrain.
+CANDIDATES = 50
+DEEPEST = 16 * CANDIDATES  # the deepest retrieval asked for passages to show below the scored pool
 _NONE = np.zeros(0, dtype=np.float32)
 
 
@@ -56,6 +62,23 @@ class Pool:
     window: np.ndarray  # BM25 of the neighbour window
     fused: np.ndarray  # the fused score in [0, 1]
     coverage: float  # share of the question's content words the corpus knows
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Candidates shown only after every candidate of the tiers above: those at ``keep`` (pool positions;
+    all when None) in ``order`` (higher first), each reporting its ``scores``, times the score of the last
+    hit shown above the tier when ``scaled`` (so a score never rises down the list)."""
+
+    pool: Pool
+    order: np.ndarray
+    scores: np.ndarray
+    keep: np.ndarray | None = None
+    scaled: bool = False
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.pool.rows if self.keep is None else self.pool.rows[self.keep]
 
 
 def _gather(rows: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -115,8 +138,35 @@ class Retriever:
         self, questions: Sequence[str], qvecs: np.ndarray, k: int, rows: tuple[int, int] | None = None
     ) -> list[Ranking]:
         """Top-``k`` fused hits per question, no hit inside a better hit's window."""
-        pools = self.pools(questions, qvecs, max(self.candidates, 3 * k), rows)
-        return [self.select(p, p.fused, k) for p in pools]
+        pools = self.pools(questions, qvecs, self.candidates, rows)
+        return self.rank(questions, qvecs, [[Tier(p, p.fused, p.fused)] for p in pools], k, rows)
+
+    def rank(
+        self,
+        questions: Sequence[str],
+        qvecs: np.ndarray,
+        scored: Sequence[Sequence[Tier]],
+        k: int,
+        rows: tuple[int, int] | None = None,
+    ) -> list[Ranking]:
+        """Each question's ``k`` hits: its ``scored`` tiers (of the pool every score was computed on) first;
+        when hiding repeated sentences leaves fewer than ``k``, the new passages of retrievals twice as
+        deep each time, one tier each, below every scored one. Each tier depends on the question alone,
+        so a larger ``k`` shows the same first hits with the same scores, and more after them."""
+        tiers = [list(t) for t in scored]
+        out = [self.select(t, k) for t in tiers]
+        depth, total = self.candidates, rows[1] - rows[0] if rows else int(self.index.vectors.ntotal)
+        while depth < min(total, DEEPEST):
+            short = [i for i, r in enumerate(out) if len(r.hits) < k and len(tiers[i][0].pool.rows)]
+            if not short:
+                break
+            depth *= 2
+            for i, pool in zip(short, self.pools([questions[i] for i in short], qvecs[short], depth, rows)):
+                new = np.flatnonzero(~np.isin(pool.rows, np.concatenate([t.rows for t in tiers[i]])))
+                if len(new):
+                    tiers[i].append(Tier(pool, pool.fused, pool.fused, new, scaled=True))
+                    out[i] = self.select(tiers[i], k)
+        return out
 
     def pools(
         self, questions: Sequence[str], qvecs: np.ndarray, n: int, rows: tuple[int, int] | None = None
@@ -150,28 +200,36 @@ class Retriever:
             return Pool(rows, d, s, w, d, coverage)
         return Pool(rows, d, s, w, self.fusion.fuse(d, s, w, coverage), coverage)
 
-    def select(self, pool: Pool, order: np.ndarray, k: int, scores: np.ndarray | None = None) -> Ranking:
-        """The ``k`` best of a pool by ``order``, none repeating a sentence a better hit already shows.
-
-        ``scores`` (default ``pool.fused``) is what each hit reports as its score.
-        """
-        if len(pool.rows) == 0:
+    def select(self, tiers: Sequence[Tier], k: int) -> Ranking:
+        """The ``k`` best candidates, tier after tier, none repeating a sentence a better hit already shows;
+        how each matched is read against its own tier's pool."""
+        if len(tiers[0].pool.rows) == 0:
             return Ranking([], 0.0)
-        scores = pool.fused if scores is None else scores
-        d_norm = min_max(pool.dense)
-        r = pool.rows.tolist()
+        ranked = []
+        for tier in tiers:
+            at = np.arange(len(tier.pool.rows)) if tier.keep is None else tier.keep
+            ranked.append(at[np.lexsort((tier.pool.rows[at], -tier.order[at]))])
+        of_tier = np.repeat(np.arange(len(tiers)), [len(r) for r in ranked])
+        at = np.concatenate(ranked)
+        rows = np.concatenate([t.pool.rows[r] for t, r in zip(tiers, ranked)])
+        d_norm = [min_max(t.pool.dense) for t in tiers]
         hits: list[Hit] = []
-        for i in shown(self.index.chunks, pool.rows, np.lexsort((pool.rows, -order)), k):
-            by_meaning, by_keywords = d_norm[i] >= 0.5, pool.window[i] > 0
+        current, ceiling = 0, 1.0
+        for j in shown(self.index.chunks, rows, np.arange(len(rows)), k):
+            t, i = int(of_tier[j]), int(at[j])
+            tier, pool = tiers[t], tiers[t].pool
+            if t != current:  # the first hit of a lower tier (tier 0 always shows the first one)
+                current, ceiling = t, hits[-1].score
+            by_meaning, by_keywords = d_norm[t][i] >= 0.5, pool.window[i] > 0
             matched_by = "both" if by_meaning and by_keywords else "keywords" if by_keywords else "meaning"
             hits.append(
                 Hit(
-                    r[i],
-                    float(scores[i]),
+                    int(rows[j]),
+                    float(tier.scores[i]) * (ceiling if tier.scaled else 1.0),
                     float(pool.dense[i]),
                     float(pool.sentence[i]),
                     float(pool.window[i]),
                     matched_by,
                 )
             )
-        return Ranking(hits, float(pool.dense.max()))
+        return Ranking(hits, float(tiers[0].pool.dense.max()))

@@ -47,7 +47,7 @@ def main(encoder_name: str, index_dir: Path) -> dict[str, str]:
     asked = [assistant.read(q).searched for q in stored]
     qvecs = encoder.encode_queries(asked)
     # in a batch, as training collects them (FAISS answers a batch through BLAS, one question without)
-    pools = retriever.pools(asked, qvecs, max(retriever.candidates, 3 * 3))
+    pools = retriever.pools(asked, qvecs, retriever.candidates)
     features, sigs, dense = [], [], []
     for question, qvec, pool in zip(asked, qvecs, pools):
         facts = analyze(question)

@@ -131,7 +131,7 @@ def pool_only(qa: np.ndarray, v: np.ndarray, rows: list, ys: list, idx: np.ndarr
 def fused_metrics(assistant, questions, qa, pos, chunks) -> dict:
     """The shipped fusion with ``qa`` as the dense channel's query vectors, top POOL by fused score."""
     retriever = assistant.retriever
-    n = max(retriever.candidates, 9)
+    n = retriever.candidates
     ys, scores, rows, recall = [], [], [], 0
     for start in range(0, len(questions), 64):
         texts = [q.question for q in questions[start : start + 64]]

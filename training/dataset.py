@@ -80,7 +80,7 @@ def collect(
         table,
         assistant,
     )
-    n = max(retriever.candidates, 3 * 3)
+    n = retriever.candidates  # the depth the runtime scores on, whatever k (qa.retrieval.CANDIDATES)
     for start in range(0, len(questions), 64):
         batch = questions[start : start + 64]
         pools = retriever.pools([q.question for q in batch], qvecs[start : start + 64], n)

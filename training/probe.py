@@ -64,7 +64,7 @@ def fingerprint() -> dict[str, str]:
         centroid = corpus_centroid(vectors)
         asked = [assistant.read(q).searched for q in QUESTIONS]  # as the runtime reads them
         qvecs = encoder.encode_queries(asked)
-        pools = retriever.pools(asked, qvecs, max(retriever.candidates, 3 * 3))
+        pools = retriever.pools(asked, qvecs, retriever.candidates)
         features, sigs = [], []
         for question, qvec, pool in zip(asked, qvecs, pools):
             facts = analyze(question)

@@ -36,7 +36,7 @@ def signal_rows(col: Collected, raws: list[np.ndarray], weight: float) -> np.nda
     retriever = assistant.retriever  # type: ignore[attr-defined]
     table = col.table or PassageTable(assistant.index, retriever.passage_texts)  # type: ignore[attr-defined]
     centroid = corpus_centroid(assistant.index.vectors)  # type: ignore[attr-defined]
-    n = max(retriever.candidates, 3 * 3)  # the pool depth ``collect`` used
+    n = retriever.candidates  # the pool depth ``collect`` used and the runtime scores on
     out = []
     for start in range(0, len(col.questions), 64):
         batch = col.questions[start : start + 64]
