@@ -24,15 +24,14 @@ from ..about import About, load_about
 from ..config import Settings
 from ..errors import InputError, QAError
 from ..live import REOPEN_SECONDS, LiveAssistant
-from ..question_text import chars
 from . import bars, pages, render
 from .batch import BatchHandlers
 from .limits import (
     DEFAULT_K,
-    MAX_WEB_QUESTION_CHARS,
     PAGE_QUESTION_CHARS,
     check_question,
     is_blank,
+    over_cap,
     parse_k,
     quoted,
     too_long,
@@ -162,7 +161,7 @@ class WebApp(BatchHandlers):
         """The Tanya tab: answer card, supporting passages, score bars, context (empty question: a hint)."""
         text = "" if question is None else question
         # the length first, before anything reads the question; as the page's box may have cut it
-        if isinstance(text, str) and chars(text) > MAX_WEB_QUESTION_CHARS:
+        if isinstance(text, str) and over_cap(text):
             raise ui_error(too_long(text, PAGE_QUESTION_CHARS))
         if isinstance(text, str) and is_blank(text):
             result: dict = {}

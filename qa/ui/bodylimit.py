@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .limits import MAX_FILE_BYTES, MAX_WEB_QUESTION_CHARS
 
-MAX_REQUEST_BYTES = 64 * 1024  # 500 characters as \uXXXX escapes are 3 KB: room to spare, nothing more
+MAX_REQUEST_BYTES = 64 * 1024  # a question (2,000 code points at most) in \uXXXX escapes: 24 KB
 DRAIN_BYTES = 8 * 1024 * 1024  # discarded at most before answering; beyond it the connection just closes
 UPLOAD_SUFFIXES = ("/upload", "/upload/")  # Gradio's file upload
 # Gradio bounds each uploaded file (launch(max_file_size=...)) but not how many one request carries:
