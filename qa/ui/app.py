@@ -12,6 +12,7 @@ launch and the wait in :mod:`qa.ui.serving`. No retrieval logic lives here.
 from __future__ import annotations
 
 import atexit
+import functools
 import inspect
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from ..about import About, load_about
 from ..config import Settings
 from ..errors import InputError, QAError
 from ..live import REOPEN_SECONDS, LiveAssistant
+from ..termination import on_forced_stop
 from . import bars, pages, render
 from .batch import BatchHandlers
 from .limits import (
@@ -90,6 +92,7 @@ class WebApp(BatchHandlers):
         self.workdir.mkdir(parents=True, exist_ok=True)
         if workdir is None:
             atexit.register(shutil.rmtree, self.workdir, True)
+            on_forced_stop(functools.partial(shutil.rmtree, self.workdir, True))  # Ctrl-C thrice too
 
     @property
     def assistant(self) -> Any:
