@@ -19,6 +19,7 @@ from . import locking
 from .errors import IndexError_, IndexLockedError
 from .locking import LockBusy, LockRaced, LocksUnsupported
 from .manifest import UNWRITABLE_HINT
+from .termination import finishing
 
 _LOCK_ATTEMPTS = 5  # a folder replaced this many times while we wait for its lock is given up on
 LOCK_FILE = ".lock"  # locked instead of the folder where a file system cannot lock folders (NFS)
@@ -62,7 +63,8 @@ def build_lock(
             waiting(busy.pid)
         fd = _take_lock(index_dir, made, wait=True)
     try:
-        yield
+        with finishing(lambda: _remove_made(index_dir, made)):  # a forced stop too (only empty folders)
+            yield
     except BaseException:  # a failed build (disk full, Ctrl-C, SIGTERM) takes back the folders it made
         _remove_made(index_dir, made)  # still locked: no other build is in them
         raise

@@ -7,8 +7,9 @@ window cuts it, cut at a word.
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
+from typing import Any
 
 SCAN_CHARS = 65_536  # characters of a question read at all (the 512-token window needs under 8,200)
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -56,41 +57,42 @@ def whole_words(short: str, full: str) -> str:
     return head.rstrip() if space and head.strip() else short
 
 
+# Two counts of a question's length, each guarding its own thing:
+# - ``chars``, user-perceived characters (extended grapheme clusters, UAX #29): every limit a person is told
+#   of ("N karakter", "N characters") and judged by. A decomposed "é", a flag (🇮🇩), a family (👨‍👩‍👧) or a
+#   thumb with its skin tone (👍🏽) is one, as on screen.
+# - code points (``len``): the work. One grapheme may hold any number of combining marks (10,000 are one
+#   "character" and still 10,000 code points to clean, tokenise and embed), so each limit of N characters
+#   also refuses more than CODE_POINTS_PER_CHAR * N code points (``code_point_cap``), with a message of its
+#   own. Real text stays far under it: a decomposed letter is 2, a Devanagari conjunct 3 to 4, a family 5
+#   to 7 code points, and a question is mostly letters of one.
+CODE_POINTS_PER_CHAR = 4
+
+
+def code_point_cap(limit: int) -> int:
+    """How many code points a text held to ``limit`` characters may have (the work bound)."""
+    return CODE_POINTS_PER_CHAR * limit
+
+
 def chars(text: str) -> int:
-    """How many characters a person counts in ``text``, as every question limit counts them: code points
-    after NFC composition. A decomposed "é" (e + U+0301, as macOS names and some keyboards write it) is
-    one character on screen and was counted as two, so a question of 300 such letters was refused as
-    over 500. (A base letter with several marks composing to none, a flag or a family emoji, still counts
-    more than one: no grapheme library is a dependency for this.)
+    """How many characters a person counts in ``text``, as every question limit counts them: extended
+    grapheme clusters (UAX #29, the ``regex`` module's ``\\X``, kept current with Unicode; it is already
+    installed with ``transformers``). Code points after NFC composition (section 88) counted a flag as 2,
+    a family emoji as 5, a base letter with marks that compose to nothing as several.
 
-    Normalised a piece at a time (:data:`_PIECE`): Python puts a run of combining marks in canonical
-    order by insertion, quadratic in the run's length, so a 200 KB upload row of marks out of order took
-    25 s of CPU, the web server's whole interpreter held, before any limit refused it."""
-    if text.isascii() or unicodedata.is_normalized("NFC", text):  # the check stops at a mark out of order
-        return len(text)
-    count, start = 0, 0
-    while start < len(text):
-        end = _cut(text, start + _PIECE)
-        count += len(unicodedata.normalize("NFC", text[start:end]))
-        start = end
-    return count
+    Linear in ``text``: ``regex`` counts the regional indicators before each one to pair them into flags,
+    quadratic in a run of them (100,000 flags, a 400 KB row, took 150 s of CPU). Each pair, taken from the
+    start of its run as UAX #29 pairs them, is first replaced by one private-use character (grapheme
+    class Other, as a flag is: marks and ZWJ still attach to it, no emoji joins it), so no run is left."""
+    if text.isascii():
+        return len(text) - text.count("\r\n")  # CR LF is one grapheme
+    flag_pairs, grapheme = _patterns()
+    return sum(1 for _ in grapheme.finditer(flag_pairs.sub("\ue000", text)))
 
 
-_PIECE = 256  # code points normalised at once: a run of marks costs at most this squared
-_REACH = 32  # a place NFC does not join across is looked for this far on (real text: under 30 marks in a row)
+@functools.cache
+def _patterns() -> tuple[Any, Any]:
+    """Regional-indicator pairs and one grapheme, compiled once (``regex`` imported lazily: ``qa --help``)."""
+    import regex
 
-
-def _cut(text: str, end: int) -> int:
-    """Where a piece ending near ``end`` may end without changing the count: before a character of
-    combining class 0 that does not compose with what comes before it, composed (a starter composes only
-    with its neighbour, which may be a composition itself: "e" + U+0301 is never split, nor a Hangul
-    syllable's leading, vowel and trailing jamo). Past :data:`_REACH` characters that offer no such place,
-    a run of marks no language writes, at ``end`` itself."""
-    if end >= len(text):
-        return len(text)
-    for at in range(end, min(end + _REACH, len(text))):
-        before, here = unicodedata.normalize("NFC", text[at - 4 : at]), text[at]
-        apart = len(before) + len(unicodedata.normalize("NFC", here))
-        if unicodedata.combining(here) == 0 and len(unicodedata.normalize("NFC", before + here)) == apart:
-            return at
-    return end if end + _REACH < len(text) else len(text)  # the text's end: the rest, whole
+    return regex.compile("[\U0001F1E6-\U0001F1FF]{2}"), regex.compile(r"\X")

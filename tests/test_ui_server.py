@@ -375,7 +375,8 @@ def test_the_readmes_api_example_runs_as_written_against_the_real_app(server, tm
 def test_an_upload_of_combining_marks_out_of_order_is_refused_row_by_row_in_seconds(server, tmp_path):
     """Section 90: counting a row's characters (NFC, section 88) sorted each row's run of marks by
     insertion, in one piece: two 200 KB rows of marks out of canonical order held the server's interpreter
-    for over 50 s of CPU, every visitor waiting. Now the rows are refused as too long at once."""
+    for over 50 s of CPU, every visitor waiting. Now the rows are refused as too long at once (section 95:
+    by their code points, the work bound; four characters as a person counts them)."""
     from gradio_client import handle_file
 
     upload = tmp_path / "tanda.txt"
@@ -385,6 +386,6 @@ def test_an_upload_of_combining_marks_out_of_order_is_refused_row_by_row_in_seco
     out = client(server[0], tmp_path / "downloads").predict(handle_file(str(upload)), 2, api_name="/batch")
     assert time.monotonic() - started < 20
     records = [json.loads(line) for line in Path(out).read_text(encoding="utf-8").splitlines()]
-    too_long = "question too long (200004 characters, limit 2000)"
+    too_long = "question too long (200004 code points, limit 8000)"
     assert [r.get("error") for r in records] == [too_long, too_long, None]
     assert correct(records[2], MISSION_EXPECTED), records[2]

@@ -11,7 +11,7 @@ went, and ``runner`` drives them; the CLI's ``qa batch`` and the UI's Batch tab 
 from .cells import OUTPUT_EXTENSIONS, csv_cell, question_key
 from .destination import check_output
 from .lock import OutputBusyError
-from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions
+from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions, row_too_long
 from .report import BatchSummary, format_summary
 from .runner import run_batch
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
@@ -31,5 +31,6 @@ __all__ = [
     "input_columns",
     "question_key",
     "read_questions",
+    "row_too_long",
     "run_batch",
 ]

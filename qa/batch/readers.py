@@ -19,7 +19,7 @@ from itertools import chain, repeat
 from pathlib import Path
 
 from ..errors import InputError
-from ..question_text import chars
+from ..question_text import chars, code_point_cap
 from ..questionfile import check_question_file
 from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
@@ -59,12 +59,23 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
             # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
             error = "empty question"
-    if isinstance(question, str) and chars(question) > MAX_QUESTION_CHARS:  # as the user counts them
+    too_long = isinstance(question, str) and (  # as the user counts them, and the work (qa.question_text)
+        len(question) > code_point_cap(MAX_QUESTION_CHARS) or chars(question) > MAX_QUESTION_CHARS
+    )
+    if too_long and isinstance(question, str):
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
-        size = chars(question)
-        error = error or f"question too long ({size} characters, limit {MAX_QUESTION_CHARS})"
+        error = error or row_too_long(question, MAX_QUESTION_CHARS)
         question = f"{question[:TOO_LONG_KEPT]}… [{chars(question[TOO_LONG_KEPT:])} more characters not kept]"
     return Record(line, rid, question if isinstance(question, str) else None, extra, error)
+
+
+def row_too_long(question: str, limit: int) -> str:
+    """A row's error for a question over ``limit`` characters, or, under it, over the work bound in code
+    points (a few letters carrying thousands of combining marks)."""
+    size = chars(question)
+    if size > limit:
+        return f"question too long ({size} characters, limit {limit})"
+    return f"question too long ({len(question)} code points, limit {code_point_cap(limit)})"
 
 
 def _empty_like(question: str) -> bool:

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..termination import finishing
 from .destination import open_writer, output_paths
 from .readers import Record
 from .report import BatchSummary, format_summary, progress_bar
@@ -110,6 +111,7 @@ def run_batch(
         writers: list[Writer] = []
         for o in outputs:
             writers.append(open_writer(o, resume=resume, force=force, source=source))
+            stack.enter_context(finishing(writers[-1].close))  # a forced stop too
             stack.callback(writers[-1].close)
             writers[-1].keyed = corpus_key is not None  # the CSV header holds it
         rows = iter(records)

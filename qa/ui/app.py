@@ -12,6 +12,7 @@ launch and the wait in :mod:`qa.ui.serving`. No retrieval logic lives here.
 from __future__ import annotations
 
 import atexit
+import functools
 import inspect
 import shutil
 import tempfile
@@ -24,15 +25,15 @@ from ..about import About, load_about
 from ..config import Settings
 from ..errors import InputError, QAError
 from ..live import REOPEN_SECONDS, LiveAssistant
-from ..question_text import chars
+from ..termination import on_forced_stop
 from . import bars, pages, render
 from .batch import BatchHandlers
 from .limits import (
     DEFAULT_K,
-    MAX_WEB_QUESTION_CHARS,
     PAGE_QUESTION_CHARS,
     check_question,
     is_blank,
+    over_cap,
     parse_k,
     quoted,
     too_long,
@@ -91,6 +92,7 @@ class WebApp(BatchHandlers):
         self.workdir.mkdir(parents=True, exist_ok=True)
         if workdir is None:
             atexit.register(shutil.rmtree, self.workdir, True)
+            on_forced_stop(functools.partial(shutil.rmtree, self.workdir, True))  # Ctrl-C thrice too
 
     @property
     def assistant(self) -> Any:
@@ -162,7 +164,7 @@ class WebApp(BatchHandlers):
         """The Tanya tab: answer card, supporting passages, score bars, context (empty question: a hint)."""
         text = "" if question is None else question
         # the length first, before anything reads the question; as the page's box may have cut it
-        if isinstance(text, str) and chars(text) > MAX_WEB_QUESTION_CHARS:
+        if isinstance(text, str) and over_cap(text):
             raise ui_error(too_long(text, PAGE_QUESTION_CHARS))
         if isinstance(text, str) and is_blank(text):
             result: dict = {}

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .limits import MAX_FILE_BYTES, MAX_WEB_QUESTION_CHARS
 
-MAX_REQUEST_BYTES = 64 * 1024  # 500 characters as \uXXXX escapes are 3 KB: room to spare, nothing more
+MAX_REQUEST_BYTES = 64 * 1024  # a question (2,000 code points at most) in \uXXXX escapes: 24 KB
 DRAIN_BYTES = 8 * 1024 * 1024  # discarded at most before answering; beyond it the connection just closes
 UPLOAD_SUFFIXES = ("/upload", "/upload/")  # Gradio's file upload
 # Gradio bounds each uploaded file (launch(max_file_size=...)) but not how many one request carries:
@@ -61,10 +61,16 @@ def too_large_message(size: int | None, limit: int = MAX_REQUEST_BYTES) -> str:
 
 # Gradio's Python client (``x-gradio-user: api`` on its calls) shows a refused call's body only for a 422
 # whose ``detail`` lists failed checks (``gradio_client.utils.extract_validation_message``); any other
-# status, a 413 too, is raised as httpx's "Client error '413 Request Entity Too Large' for url …", and the
-# user never reads why. Its calls are refused as such a 422 (``error`` kept, as every other client reads
-# it); curl, a browser and the page keep the 413.
+# status, a 413, a 400 (JSON too deep) or a 429 (answers left unread) too, is raised as httpx's "Client
+# error '413 Request Entity Too Large' for url …", and the user never reads why. Its calls are refused as
+# such a 422 (``error`` kept, as every other client reads it); curl, a browser and the page keep the
+# status. (Its uploads carry no such header and it reads no body of a refused upload: see section 95.)
 API_CLIENT = (b"x-gradio-user", b"api")
+
+
+def api_call(scope: Scope) -> bool:
+    """Whether a request is a call of Gradio's Python client (API_CLIENT)."""
+    return any(k.lower() == API_CLIENT[0] and v == API_CLIENT[1] for k, v in scope.get("headers", []))
 
 DISK_FULL_MESSAGE = "Penyimpanan server hampir penuh; unggahan ditolak untuk sementara. Coba lagi nanti."
 
@@ -134,7 +140,7 @@ class BodyLimit:
             return
         limit = self.limit
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
-        api = headers.get(API_CLIENT[0]) == API_CLIENT[1]
+        api = api_call(scope)
         if str(scope.get("path", "")).endswith(UPLOAD_SUFFIXES) and scope.get("method") == "POST":
             limit = self.upload_limit
             if time.monotonic() - self.tidied_at >= TIDY_EVERY:  # before the disk is judged full
@@ -230,10 +236,10 @@ async def drain(receive: Receive, budget: int = DRAIN_BYTES) -> None:
 
 
 async def refuse(send: Send, status: int, message: str, api: bool = False) -> None:
-    """Answer ``status`` with ``{"error": message}``; to Gradio's Python client (``api``) a 413 is a 422
-    whose ``detail`` it shows (API_CLIENT)."""
+    """Answer ``status`` with ``{"error": message}``; to Gradio's Python client (``api``) any refusal of
+    the request (4xx) is a 422 whose ``detail`` it shows (API_CLIENT)."""
     content: dict[str, object] = {"error": message}
-    if api and status == 413:
+    if api and 400 <= status < 500:
         status = 422
         check = {"__type__": "validate", "is_valid": False, "parameter_name": "data", "message": message}
         content["detail"] = [check]

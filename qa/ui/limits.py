@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..assistant import DEFAULT_K, MAX_K, clean_question
-from ..batch import MAX_QUESTION_CHARS, Record, read_questions
+from ..batch import MAX_QUESTION_CHARS, Record, read_questions, row_too_long
 from ..errors import InputError, QAError
 from ..question import analyze
-from ..question_text import chars
+from ..question_text import chars, code_point_cap
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -87,19 +87,34 @@ def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
         question = ""
     if not isinstance(question, str):
         raise InputError("Pertanyaan harus berupa teks.")
-    if chars(question) > MAX_WEB_QUESTION_CHARS:
+    if over_cap(question):
         raise too_long(question)
     if is_blank(question):
         raise InputError(empty)
     return question
 
 
+def over_cap(question: str, limit: int = MAX_WEB_QUESTION_CHARS) -> bool:
+    """Over ``limit`` characters as the visitor counts them, or over the work bound in code points
+    (qa.question_text: which count guards what); the code points first, at no cost."""
+    return len(question) > code_point_cap(limit) or chars(question) > limit
+
+
 def too_long(question: str, box: int | None = None) -> InputError:
     """The refusal of an over-long question, its length counted in characters as the visitor counts them
-    (:func:`~qa.question_text.chars`: an emoji is one, a decomposed "é" too). ``box``: the page's box's
-    bound, which the browser counts in UTF-16 units and cuts a paste at, silently; a question that leaves
-    no room for one more character there may have been longer, so it is said to be "at least" its length."""
-    said = _number(chars(question))
+    (:func:`~qa.question_text.chars`: an emoji is one, a flag, a decomposed "é" too). ``box``: the page's
+    box's bound, which the browser counts in UTF-16 units and cuts a paste at, silently; a question that
+    leaves no room for one more character there may have been longer, so it is said to be "at least" its
+    length. Under the cap in characters, it was over the work bound: said so, in code points."""
+    count = chars(question)
+    if count <= MAX_WEB_QUESTION_CHARS:
+        cap = _number(code_point_cap(MAX_WEB_QUESTION_CHARS))
+        return InputError(
+            f"Pertanyaan terlalu panjang: {_number(count)} karakter, tetapi {_number(len(question))} titik "
+            f"kode Unicode (tanda diakritik bertumpuk); batasnya {cap} titik kode.",
+            "Hapus tanda yang bertumpuk, atau persingkat pertanyaannya.",
+        )
+    said = _number(count)
     if box is not None and sum(2 if ord(c) > 0xFFFF else 1 for c in question) >= box - 1:
         said = f"setidaknya {said}"
     return InputError(
@@ -119,21 +134,24 @@ def read_upload(src: Path) -> list[Record]:
     """Every record of the upload, the web's question cap applied; the work bounds checked as it is read
     (a 5 MB file of 1.7 million ``{}`` lines took 20 s of CPU to parse before the count refused it)."""
     records: list[Record] = []
-    total = 0
+    total = total_code_points = 0
     for r in read_questions(src):
         size = chars(r.question) if r.error is None and r.question is not None else 0
-        if size > MAX_WEB_QUESTION_CHARS:
-            refused = f"question too long ({size} characters, limit {MAX_WEB_QUESTION_CHARS})"
-            r = dataclasses.replace(r, error=refused)
+        if r.error is None and r.question is not None and over_cap(r.question):
+            r = dataclasses.replace(r, error=row_too_long(r.question, MAX_WEB_QUESTION_CHARS))
         records.append(r)
-        total += size if r.error is None else 0
+        if r.error is None:
+            total += size
+            total_code_points += len(r.question or "")
         if len(records) > MAX_BATCH_QUESTIONS:
             raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
                              f"{MAX_BATCH_QUESTIONS} sekali unggah.")  # fmt: skip
-        if total > MAX_BATCH_CHARS:
+        if total > MAX_BATCH_CHARS or total_code_points > code_point_cap(MAX_BATCH_CHARS):
+            over = (f"{MAX_BATCH_CHARS} karakter" if total > MAX_BATCH_CHARS
+                    else f"{code_point_cap(MAX_BATCH_CHARS)} titik kode Unicode")  # fmt: skip
             raise InputError(
-                f"Pertanyaan di berkas ini berjumlah lebih dari {MAX_BATCH_CHARS} karakter; batasnya "
-                f"{MAX_BATCH_CHARS} sekali unggah. Bagi berkasnya menjadi beberapa unggahan."
+                f"Pertanyaan di berkas ini berjumlah lebih dari {over}; batasnya {over} sekali unggah. "
+                "Bagi berkasnya menjadi beberapa unggahan."
             )
     if not records:
         raise InputError("Berkas tidak berisi satu pun pertanyaan.")

@@ -120,6 +120,8 @@ ROW_ERRORS = [
     (r"question is not a string", "pertanyaan bukan teks"),
     (r"question too long \((\d+) characters, limit (\d+)\)",
      "pertanyaan terlalu panjang ({0} karakter, batasnya {1})"),
+    (r"question too long \((\d+) code points, limit (\d+)\)",
+     "pertanyaan terlalu panjang ({0} titik kode Unicode, batasnya {1})"),
     (r"line (\d+) is not valid JSON.*", "baris {0} bukan JSON yang sah"),
     (r"line (\d+) is not valid ([\w-]+) .*", "baris {0} bukan teks {1} yang sah"),
     (r"line (\d+) is a JSON (\w+), not an object", "baris {0} berisi {1} JSON, bukan objek {{...}}"),

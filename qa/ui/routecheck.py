@@ -9,7 +9,9 @@ page has no component functions: ``KeyError``, 500). Each logged a full tracebac
 the operator's log with them, and learned nothing from the answer. :class:`RouteCheck` reads the body of
 those few routes (it sits inside :class:`~qa.ui.bodylimit.BodyLimit`, so the body is bounded), checks the
 name against the page's own events and answers 404 or 422 with one Indonesian line; every other request,
-and every request naming what exists, passes untouched to Gradio, whose own checks follow.
+and every request naming what exists, passes untouched to Gradio, whose own checks follow. A call of
+Gradio's Python client is refused as a 422 whose ``detail`` holds that line, the one body it shows
+(:func:`~qa.ui.bodylimit.refuse`).
 
 An upload whose ``files`` part is a plain field, not a file, is a 400 with one line too (Gradio raised a
 ``TypeError``: 500), and so is one whose multipart boundary the parser refuses to start on (longer than
@@ -37,7 +39,7 @@ from python_multipart.exceptions import FormParserError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .bodylimit import MAX_DEPTH, MAX_REQUEST_BYTES, TOO_DEEP, depth, read_up_to, refuse, replaying
+from .bodylimit import MAX_DEPTH, MAX_REQUEST_BYTES, TOO_DEEP, api_call, depth, read_up_to, refuse, replaying
 from .limits import quoted
 from .refusals import expected
 from .unread import Unread
@@ -115,7 +117,7 @@ class RouteCheck:
                 refused = self.unread.join(None if named["v2"] else _session(body))
                 problem = (429, refused) if refused else None
             if problem is not None:
-                await refuse(send, *problem)
+                await refuse(send, *problem, api_call(scope))  # gradio_client reads a 422's detail
             else:
                 await self.app(scope, replaying(body, receive), send)
         else:

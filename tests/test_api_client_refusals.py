@@ -1,0 +1,80 @@
+"""Every refusal at the door that a ``gradio_client`` caller can trigger reaches them as a readable line
+(docs/reliability.md section 95), while curl keeps the status that names the kind of refusal.
+
+``gradio_client`` 2.x reads the body of a refused join only from a 422 whose ``detail`` lists failed checks;
+a 400 (JSON nested too deep) or a 429 (answers left unread) was an ``httpx.HTTPStatusError`` naming the
+status and the URL, nothing more. Through a real Gradio server on 127.0.0.1 (in this process, over the
+fake encoder) and a real ``gradio_client.Client``."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from qa.ui.bodylimit import MAX_DEPTH, MAX_REQUEST_BYTES
+
+from .conftest import FakeEncoder
+from .ui_helpers import make_app, serving
+
+
+@pytest.fixture
+def served(settings, tmp_path, capfd):
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, _demo):
+        yield url
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def _client(url: str):
+    from gradio_client import Client
+
+    return Client(url, verbose=False, analytics_enabled=False, download_files=False)
+
+
+def _join(url: str, data: list) -> httpx.Response:
+    """The join curl sends (no ``x-gradio-user`` header): the status it reads is kept."""
+    deps = httpx.get(f"{url}config").json()["dependencies"]
+    index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+    body = {"data": data, "fn_index": index, "session_hash": "curl"}
+    return httpx.post(f"{url}gradio_api/queue/join", json=body, timeout=30)
+
+
+def _nested(levels: int) -> object:
+    value: object = "apa tugas asisten?"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_json_nested_too_deep_is_read_by_gradio_client_and_curl_keeps_the_400(served) -> None:
+    from gradio_client.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match=f"bersarang lebih dari {MAX_DEPTH} tingkat"):
+        _client(served).predict(_nested(MAX_DEPTH + 5), 3, api_name="/ask")
+    refused = _join(served, [_nested(MAX_DEPTH + 5), 3])
+    assert refused.status_code == 400 and "bersarang" in refused.json()["error"]
+    assert "detail" not in refused.json()  # curl's body is as before
+    assert _client(served).predict("apa tugas asisten?", 3, api_name="/ask")["answer"]  # the next call
+
+
+def test_a_question_over_the_body_bound_is_read_by_gradio_client(served) -> None:
+    from gradio_client.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Permintaan terlalu besar"):
+        _client(served).predict("a" * (MAX_REQUEST_BYTES + 1), 3, api_name="/ask")
+
+
+def test_a_join_refused_for_unread_answers_is_read_by_gradio_client_and_curl_keeps_the_429(
+    settings, tmp_path, monkeypatch, capfd
+) -> None:
+    """A session holding too many unread answers (qa.ui.unread) is refused; bound 0: the first join."""
+    from gradio_client.exceptions import ValidationError
+
+    monkeypatch.setattr("qa.ui.unread.PER_SESSION", 0)
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, _demo):
+        with pytest.raises(ValidationError, match="Terlalu banyak jawaban sesi ini yang belum diambil"):
+            _client(url).predict("apa tugas asisten?", 3, api_name="/ask")
+        refused = _join(url, ["apa tugas asisten?", 3])
+        assert refused.status_code == 429 and "Terlalu banyak" in refused.json()["error"]
+    assert "Traceback" not in capfd.readouterr().err

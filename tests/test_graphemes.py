@@ -1,0 +1,107 @@
+"""Characters counted as a person sees them: extended grapheme clusters (UAX #29), in every limit and count
+a user is told of; the work each limit bounds is bounded in code points too (docs/reliability.md
+section 95). Counted by the ``regex`` module's ``\\X``, in linear time."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from qa.batch import MAX_QUESTION_CHARS, read_questions
+from qa.errors import InputError
+from qa.question_text import chars, code_point_cap
+from qa.ui.limits import MAX_WEB_QUESTION_CHARS, check_question, read_upload, too_long
+
+FLAG = "\U0001f1ee\U0001f1e9"  # 🇮🇩: two regional indicators
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # 👨‍👩‍👧: five code points
+THUMB = "\U0001f44d\U0001f3fd"  # 👍🏽: a skin-tone modifier
+KEYCAP = "1\ufe0f\u20e3"  # 1️⃣
+E = "e\u0301"  # é, decomposed
+
+
+def test_a_flag_a_family_a_skin_tone_and_a_keycap_count_once():
+    for shown in (FLAG, FAMILY, THUMB, KEYCAP, E, "\u1100\u1161\u11a8", "\u0915\u094d\u0937\u093f"):
+        assert chars(shown) == 1, ascii(shown)
+    assert chars(FLAG * 3 + "\U0001f1ee") == 4  # flags pair from the start of a run; the odd one is alone
+    assert chars(f"apa {FLAG}?") == 6 and chars("a\r\nb") == 3 and chars("") == 0
+
+
+def test_a_web_question_of_flags_under_the_cap_as_seen_is_asked_and_the_refusal_counts_them():
+    question = "bendera " + FLAG * 400  # 808 code points, 408 characters: refused as 808 before
+    assert check_question(question) == question
+    with pytest.raises(InputError) as info:
+        check_question(FAMILY * 501)
+    assert "(501 karakter)" in info.value.message and "2.505" not in info.value.message
+
+
+def test_one_character_of_ten_thousand_marks_is_still_refused_by_the_work_bound():
+    """One grapheme, 10,001 code points: under 500 characters, over the code-point bound of the web cap."""
+    question = "a" + "\u0301" * 10_000
+    assert chars(question) == 1
+    with pytest.raises(InputError) as info:
+        check_question(question)
+    said = info.value.message
+    assert "1 karakter" in said and "10.001 titik kode" in said, said
+    assert f"{code_point_cap(MAX_WEB_QUESTION_CHARS):,}".replace(",", ".") in said
+    assert too_long(question).message == said
+
+
+def test_batch_rows_and_an_upload_count_graphemes_and_bound_code_points(tmp_path):
+    rows = tmp_path / "q.txt"
+    rows.write_text(f"apa {FAMILY * 1499}\na{FLAG * 2000}\n{'a' + chr(0x301) * 9000}\n", encoding="utf-8")
+    families, flags, marks = read_questions(rows)
+    assert families.error is None and families.question == f"apa {FAMILY * 1499}"  # 7,499 code points
+    assert flags.error == f"question too long (2001 characters, limit {MAX_QUESTION_CHARS})"
+    assert marks.error == f"question too long (9001 code points, limit {code_point_cap(MAX_QUESTION_CHARS)})"
+    upload = tmp_path / "web.txt"
+    upload.write_text(f"a{THUMB * 500}\napa {THUMB * 400}\n", encoding="utf-8")
+    over, fine = read_upload(upload)
+    assert over.error == f"question too long (501 characters, limit {MAX_WEB_QUESTION_CHARS})"
+    assert fine.error is None
+
+
+def test_the_count_is_the_libraries_on_any_mix_of_what_joins():
+    """The flag pairs replaced before counting (for speed) change no count: against ``\\X`` itself."""
+    import regex
+
+    pool = [FLAG, "\U0001f1ee", "\U0001f1e9", "\u200d", "\U0001f468", "\U0001f3fd", "\u0301", "a", " ",
+            "\u0600", "\r", "\n", "\u1100", "\u1161", "\u11a8", "\u0915", "\u094d", "\ufe0f", "\ue000"]
+    rng = random.Random(95)
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))
+        assert chars(text) == len(regex.findall(r"\X", text)), ascii(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [FLAG * 30_000, "\U0001f1ee" * 60_001, ("\U0001f1ee" + "\u0301") * 30_000, "a" + "\u0301" * 200_000,
+     ("\U0001f468" + "\u200d") * 50_000, ("\u0915\u094d") * 50_000, E * 100_000],
+    ids=["flags", "lone-indicators", "indicator-marks", "marks", "zwj", "conjuncts", "decomposed"],
+)  # fmt: skip
+def test_counting_costs_one_pass_of_any_input(text):
+    """``regex`` pairs regional indicators by counting those before each: 100,000 flags took 150 s of CPU
+    (30,000: 13 s). Every shape here is counted in well under a second."""
+    started = time.process_time()
+    chars(text)
+    assert time.process_time() - started < 0.3
+
+
+def test_a_flag_question_through_the_real_server_and_gradio_client(settings, tmp_path, capfd):
+    """/ask over a real Gradio server on 127.0.0.1: 300 flags are asked; one letter under 10,000 marks
+    is refused with the code-point message, as the client shows it."""
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    from .conftest import FakeEncoder
+    from .ui_helpers import make_app, serving
+
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    with serving(app) as (url, _demo):
+        client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+        asked = client.predict("apa tugas asisten? " + FLAG * 300, 3, api_name="/ask")
+        assert asked["question"].startswith("apa tugas asisten?")
+        with pytest.raises(AppError, match="titik kode Unicode"):
+            client.predict("a" + "\u0301" * 10_000, 3, api_name="/ask")
+    assert "Traceback" not in capfd.readouterr().err
