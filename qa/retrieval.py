@@ -21,7 +21,7 @@ import numpy as np
 from .analysis import tokenize
 from .embedding import check_finite
 from .exact import dots
-from .fusion import FusionSettings, min_max
+from .fusion import FusionSettings
 from .onscreen import shown
 from .store import StoredIndex
 
@@ -92,6 +92,14 @@ def _gather(rows: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> tuple[np.n
     out[at] = np.asarray(scores)[keep]
     seen[at] = True
     return out, seen
+
+
+def _by_meaning(dense: np.ndarray, scored: np.ndarray) -> np.ndarray:
+    """Which cosines ``dense`` sit in the upper half of the scored pool's cosines (all of them when those
+    are equal). One scale for every tier: a deeper retrieval's lowest cosine is lower, so read against its
+    own range a passage said "both" under one with a higher cosine that said "keywords"."""
+    lo, spread = scored.min(), scored.max() - scored.min()
+    return (dense - lo) / spread >= 0.5 if spread > 1e-6 else dense >= lo
 
 
 class Retriever:
@@ -202,7 +210,7 @@ class Retriever:
 
     def select(self, tiers: Sequence[Tier], k: int) -> Ranking:
         """The ``k`` best candidates, tier after tier, none repeating a sentence a better hit already shows;
-        how each matched is read against its own tier's pool."""
+        "meaning" is read against the scored pool in every tier (``_by_meaning``)."""
         if len(tiers[0].pool.rows) == 0:
             return Ranking([], 0.0)
         ranked = []
@@ -212,7 +220,7 @@ class Retriever:
         of_tier = np.repeat(np.arange(len(tiers)), [len(r) for r in ranked])
         at = np.concatenate(ranked)
         rows = np.concatenate([t.pool.rows[r] for t, r in zip(tiers, ranked)])
-        d_norm = [min_max(t.pool.dense) for t in tiers]
+        meaning = [_by_meaning(t.pool.dense, tiers[0].pool.dense) for t in tiers]
         hits: list[Hit] = []
         current, ceiling = 0, 1.0
         for j in shown(self.index.chunks, rows, np.arange(len(rows)), k):
@@ -220,7 +228,7 @@ class Retriever:
             tier, pool = tiers[t], tiers[t].pool
             if t != current:  # the first hit of a lower tier (tier 0 always shows the first one)
                 current, ceiling = t, hits[-1].score
-            by_meaning, by_keywords = d_norm[t][i] >= 0.5, pool.window[i] > 0
+            by_meaning, by_keywords = meaning[t][i], pool.window[i] > 0
             matched_by = "both" if by_meaning and by_keywords else "keywords" if by_keywords else "meaning"
             hits.append(
                 Hit(
