@@ -117,37 +117,6 @@ def test_the_fused_ranking_keeps_its_order_for_every_k(large) -> None:
             assert [(h.row, h.score) for h in by_k[k][i].hits] == full[:k]
 
 
-def test_how_a_passage_matched_agrees_with_its_cosine_down_the_list(tmp_path) -> None:
-    """A passage from a deeper retrieval says "both" (meaning and keywords) only if its cosine would say so
-    among the scored candidates: read against its own, wider retrieval (whose lowest cosine is lower), one
-    at 0.328 said "both" under one at 0.343 that said "keywords" (the bundled e5: 0.832 under 0.834)."""
-    import random
-
-    lines = (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()[:300]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for c in range(5):  # the same news five times: hiding the copies leaves the scored pool short at k = 20
-        random.Random(c).shuffle(lines)
-        (corpus / f"copy{c}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=FakeEncoder(), log=print)
-    text = "\n".join(lines).lower()
-    valid = [json.loads(line) for line in (EVAL / "facqa" / "questions_valid.jsonl").open(encoding="utf-8")]
-    asked = [q["question"] for q in valid if any(e.lower() in text for e in q["expected"])][:30]
-    texts = [a.read(q).searched for q in asked]
-    qvecs = a.encoder.encode_queries(texts)
-    pools = a.retriever.pools(texts, qvecs, CANDIDATES)
-    deeper = 0
-    for (ranking, _), pool in zip(a.search.search(texts, qvecs, 20), pools):
-        deeper += sum(h.row not in set(pool.rows.tolist()) for h in ranking.hits)
-        by_words = [h for h in ranking.hits if h.window_score > 0]  # "both" or "keywords": meaning decides
-        both = [h.dense_score for h in by_words if h.matched_by == "both"]
-        words = [h.dense_score for h in by_words if h.matched_by == "keywords"]
-        assert not both or not words or max(words) < min(both), [
-            (h.dense_score, h.matched_by) for h in by_words
-        ]
-    assert deeper > 20  # the deeper tiers were shown and read
-
-
 def test_one_document_and_a_graph_index_keep_it_too(large, tmp_path, monkeypatch) -> None:
     """``--doc`` (the rows of one document: a generated one of 300 passages, the real one of 10) and an
     HNSW index (above ``FLAT_MAX``) take the same path."""
