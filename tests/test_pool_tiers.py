@@ -17,7 +17,7 @@ from qa.retrieval import CANDIDATES
 from scripts.fakes import FakeEncoder
 
 from .conftest import EVAL
-from .test_pool import _assert_independent_of_k
+from .test_pool import _assert_independent_of_k, labels_agree
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +47,8 @@ def test_how_a_passage_matched_agrees_with_its_cosine_down_the_list(copies) -> N
     deeper = 0
     for (ranking, _), pool in zip(a.search.search(texts, qvecs, 20), pools):
         deeper += sum(h.row not in set(pool.rows.tolist()) for h in ranking.hits)
-        by_words = [h for h in ranking.hits if h.window_score > 0]  # "both" or "keywords": meaning decides
-        both = [h.dense_score for h in by_words if h.matched_by == "both"]
-        words = [h.dense_score for h in by_words if h.matched_by == "keywords"]
-        assert not both or not words or max(words) < min(both), [
-            (h.dense_score, h.matched_by) for h in by_words
-        ]
+        matched = [(h.dense_score, h.window_score, h.matched_by) for h in ranking.hits]
+        assert labels_agree(matched), matched
     assert deeper > 20  # the deeper tiers were shown and read
 
 
