@@ -39,10 +39,12 @@ class Hit:
     reranker's features read them."""
 
     row: int
-    score: float  # fused, in [0, 1]
+    score: float  # what the answer shows (fused, or reranked), in [0, 1], never rising down the list
     dense_score: float  # cosine similarity of question and sentence
-    lexical_score: float  # BM25 of the sentence (0 when no question term occurs in it)
-    window_score: float  # BM25 of the sentence's neighbour window
+    # BM25 of the sentence and of its neighbour window; 0 when that channel did not rank the passage in its
+    # top n (no question term in it, or others scored higher): the models were trained on these values
+    lexical_score: float
+    window_score: float
     matched_by: str  # "meaning", "keywords" or "both"
 
 
@@ -58,8 +60,8 @@ class Pool:
 
     rows: np.ndarray  # int64 passage rows, ascending
     dense: np.ndarray  # cosine of question and sentence
-    sentence: np.ndarray  # BM25 of the sentence (0 when it holds no question term)
-    window: np.ndarray  # BM25 of the neighbour window
+    sentence: np.ndarray  # BM25 of the sentence (0 outside the channel's top n: see ``Hit``)
+    window: np.ndarray  # BM25 of the neighbour window (the same)
     fused: np.ndarray  # the fused score in [0, 1]
     coverage: float  # share of the question's content words the corpus knows
 
