@@ -21,7 +21,7 @@ import numpy as np
 from .analysis import tokenize
 from .embedding import check_finite
 from .exact import dots
-from .fusion import FusionSettings, min_max
+from .fusion import FusionSettings
 from .onscreen import shown
 from .store import StoredIndex
 
@@ -39,10 +39,12 @@ class Hit:
     reranker's features read them."""
 
     row: int
-    score: float  # fused, in [0, 1]
+    score: float  # what the answer shows (fused, or reranked), in [0, 1], never rising down the list
     dense_score: float  # cosine similarity of question and sentence
-    lexical_score: float  # BM25 of the sentence (0 when no question term occurs in it)
-    window_score: float  # BM25 of the sentence's neighbour window
+    # BM25 of the sentence and of its neighbour window; 0 when that channel did not rank the passage in its
+    # top n (no question term in it, or others scored higher): the models were trained on these values
+    lexical_score: float
+    window_score: float
     matched_by: str  # "meaning", "keywords" or "both"
 
 
@@ -58,8 +60,8 @@ class Pool:
 
     rows: np.ndarray  # int64 passage rows, ascending
     dense: np.ndarray  # cosine of question and sentence
-    sentence: np.ndarray  # BM25 of the sentence (0 when it holds no question term)
-    window: np.ndarray  # BM25 of the neighbour window
+    sentence: np.ndarray  # BM25 of the sentence (0 outside the channel's top n: see ``Hit``)
+    window: np.ndarray  # BM25 of the neighbour window (the same)
     fused: np.ndarray  # the fused score in [0, 1]
     coverage: float  # share of the question's content words the corpus knows
 
@@ -92,6 +94,14 @@ def _gather(rows: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> tuple[np.n
     out[at] = np.asarray(scores)[keep]
     seen[at] = True
     return out, seen
+
+
+def _by_meaning(dense: np.ndarray, scored: np.ndarray) -> np.ndarray:
+    """Which cosines ``dense`` sit in the upper half of the scored pool's cosines (all of them when those
+    are equal). One scale for every tier: a deeper retrieval's lowest cosine is lower, so read against its
+    own range a passage said "both" under one with a higher cosine that said "keywords"."""
+    lo, spread = scored.min(), scored.max() - scored.min()
+    return (dense - lo) / spread >= 0.5 if spread > 1e-6 else dense >= lo
 
 
 class Retriever:
@@ -202,7 +212,7 @@ class Retriever:
 
     def select(self, tiers: Sequence[Tier], k: int) -> Ranking:
         """The ``k`` best candidates, tier after tier, none repeating a sentence a better hit already shows;
-        how each matched is read against its own tier's pool."""
+        "meaning" is read against the scored pool in every tier (``_by_meaning``)."""
         if len(tiers[0].pool.rows) == 0:
             return Ranking([], 0.0)
         ranked = []
@@ -212,7 +222,7 @@ class Retriever:
         of_tier = np.repeat(np.arange(len(tiers)), [len(r) for r in ranked])
         at = np.concatenate(ranked)
         rows = np.concatenate([t.pool.rows[r] for t, r in zip(tiers, ranked)])
-        d_norm = [min_max(t.pool.dense) for t in tiers]
+        meaning = [_by_meaning(t.pool.dense, tiers[0].pool.dense) for t in tiers]
         hits: list[Hit] = []
         current, ceiling = 0, 1.0
         for j in shown(self.index.chunks, rows, np.arange(len(rows)), k):
@@ -220,7 +230,7 @@ class Retriever:
             tier, pool = tiers[t], tiers[t].pool
             if t != current:  # the first hit of a lower tier (tier 0 always shows the first one)
                 current, ceiling = t, hits[-1].score
-            by_meaning, by_keywords = d_norm[t][i] >= 0.5, pool.window[i] > 0
+            by_meaning, by_keywords = meaning[t][i], pool.window[i] > 0
             matched_by = "both" if by_meaning and by_keywords else "keywords" if by_keywords else "meaning"
             hits.append(
                 Hit(
