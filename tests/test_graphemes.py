@@ -28,6 +28,22 @@ def test_a_flag_a_family_a_skin_tone_and_a_keycap_count_once():
     assert chars(f"apa {FLAG}?") == 6 and chars("a\r\nb") == 3 and chars("") == 0
 
 
+def test_the_regex_declared_counts_a_conjunct_once_as_the_tests_here_do():
+    """UAX #29's rule for Indic conjuncts (GB9c, Unicode 15.1) came to ``regex`` in 2024.7.24 (its issue 535);
+    2024.5.15, which the floor of 2023.0 let pip install, counted "क्षि" as 2 characters and a Hindi question
+    of 8 as 14, so a question's length, and whether it was refused, hung on the install."""
+    import tomllib
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    from tests.conftest import ROOT
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    (regex,) = [Requirement(d) for d in declared if Requirement(d).name == "regex"]
+    floors = [Version(s.version) for s in regex.specifier if s.operator in (">=", "==", "~=")]
+    assert floors and max(floors) >= Version("2024.7.24"), regex
+    assert chars("\u0915\u094d\u0937\u093f") == 1 and chars("क्या राष्ट्रीय स्वास्थ्य") == 8
+
 def test_a_web_question_of_flags_under_the_cap_as_seen_is_asked_and_the_refusal_counts_them():
     question = "bendera " + FLAG * 400  # 808 code points, 408 characters: refused as 808 before
     assert check_question(question) == question
