@@ -71,11 +71,13 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
 
 def row_too_long(question: str, limit: int) -> str:
     """A row's error for a question over ``limit`` characters, or, under it, over the work bound in code
-    points (a few letters carrying thousands of combining marks)."""
+    points (a few letters carrying thousands of combining marks): then its characters are said too, or
+    "too long" of a row of 4 characters reads as a mistake."""
     size = chars(question)
     if size > limit:
         return f"question too long ({size} characters, limit {limit})"
-    return f"question too long ({len(question)} code points, limit {code_point_cap(limit)})"
+    return (f"question too long ({size} character{'s' * (size != 1)} but {len(question)} code points, "
+            f"limit {code_point_cap(limit)} code points)")  # fmt: skip
 
 
 def _empty_like(question: str) -> bool:
