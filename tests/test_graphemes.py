@@ -72,6 +72,7 @@ def test_batch_rows_and_an_upload_count_graphemes_and_bound_code_points(tmp_path
     assert flags.error == f"question too long (2001 characters, limit {MAX_QUESTION_CHARS})"
     cap = code_point_cap(MAX_QUESTION_CHARS)  # a row "too long" at 1 character says why: its code points
     assert marks.error == f"question too long (1 character but 9001 code points, limit {cap} code points)"
+    assert marks.question == "a" + "\u0301" * 199 + "… [8801 more code points not kept]"  # not "[1 more …"
     upload = tmp_path / "web.txt"
     upload.write_text(f"a{THUMB * 500}\napa {THUMB * 400}\n", encoding="utf-8")
     over, fine = read_upload(upload)
