@@ -104,3 +104,27 @@ def test_a_forced_stop_just_after_force_replaced_the_output_keeps_the_new_answer
         run_batch(read_questions(src), FakeAnswer(), out, force=True, chunk_size=2)
     assert seen["files"] == ["jawaban.jsonl", "q.txt"], seen
     assert seen["ids"] == ["1", "2"], seen
+
+
+def test_a_forced_stop_while_a_failed_first_build_takes_its_folders_back_removes_them_all(
+    tmp_path, monkeypatch, forced_stop
+):
+    """A first build made ``new/deeper/index``; stopped, its lock takes the three back, innermost first.
+    The third Ctrl-C after the first was gone found nothing registered (the lock forgot its clean-up
+    before running it) and left ``new/deeper``; run again, the clean-up stopped at the folder already
+    gone. Now the lock's clean-up stays registered while it runs, and goes on past a folder gone."""
+    from qa.buildlock import build_lock
+
+    index, seen = tmp_path / "new" / "deeper" / "index", {}
+    real_rmdir = Path.rmdir
+
+    def rmdir_then_stopped(self: Path) -> None:
+        real_rmdir(self)
+        if self == index:  # the first removed; the third press lands here
+            forced_stop(lambda: seen.update(left=sorted(p.name for p in tmp_path.iterdir())))
+
+    monkeypatch.setattr(Path, "rmdir", rmdir_then_stopped)
+    with pytest.raises(Ended), build_lock(index):
+        assert index.is_dir()
+        raise KeyboardInterrupt  # the first Ctrl-C, during the build
+    assert seen == {"left": []}, seen
