@@ -8,9 +8,11 @@ run: in a real process nothing does."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,6 +29,15 @@ from .batch.helpers import FakeAnswer
 
 class Ended(BaseException):
     """The process ended by the forced stop (``os._exit``)."""
+
+
+@contextlib.contextmanager
+def _stopped_before_the_end() -> Iterator[None]:
+    """The first Ctrl-C these tests raise must not reach pytest (it would end the whole session)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        pytest.fail("the forced stop never came: the first Ctrl-C ended the run")
 
 
 @pytest.fixture
@@ -124,7 +135,40 @@ def test_a_forced_stop_while_a_failed_first_build_takes_its_folders_back_removes
             forced_stop(lambda: seen.update(left=sorted(p.name for p in tmp_path.iterdir())))
 
     monkeypatch.setattr(Path, "rmdir", rmdir_then_stopped)
-    with pytest.raises(Ended), build_lock(index):
+    with pytest.raises(Ended), _stopped_before_the_end(), build_lock(index):
         assert index.is_dir()
         raise KeyboardInterrupt  # the first Ctrl-C, during the build
     assert seen == {"left": []}, seen
+
+
+def test_a_forced_stop_right_after_the_output_lock_closed_its_file_still_removes_the_sidecar(
+    tmp_path, monkeypatch, forced_stop
+):
+    """A batch stopped by Ctrl-C releases its output's lock: the output's own descriptor closed, then the
+    sidecar removed. A third Ctrl-C landing as that close returned (a slow network disk) ran the release
+    again, which closed the same descriptor twice (EBADF) and ended before the sidecar went."""
+    import qa.batch.lock
+
+    src, out = tmp_path / "q.txt", tmp_path / "jawaban.jsonl"
+    src.write_text("".join(f"pertanyaan ke-{i}?\n" for i in range(6)), encoding="utf-8")
+    seen: dict[str, list[str]] = {}
+    real_close = os.close
+
+    def close(fd: int) -> None:
+        real_close(fd)
+        if sys._getframe(1).f_code.co_name == "release" and not seen:  # the lock's first close, returned
+            forced_stop(lambda: seen.update(files=sorted(p.name for p in tmp_path.iterdir())))
+
+    asked = FakeAnswer()
+
+    def answer(questions: list[str]) -> list[dict]:
+        if asked.calls:
+            raise KeyboardInterrupt  # the first Ctrl-C, on the second chunk
+        return asked(questions)
+
+    monkeypatch.setattr(qa.batch.lock.os, "close", close)
+    with pytest.raises(Ended), _stopped_before_the_end():
+        run_batch(read_questions(src), answer, out, chunk_size=2)
+    monkeypatch.undo()
+    assert seen == {"files": ["jawaban.jsonl", "q.txt"]}, seen
+    assert [r["id"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())] == ["1", "2"]
