@@ -62,14 +62,15 @@ def build_lock(
         if waiting is not None:
             waiting(busy.pid)
         fd = _take_lock(index_dir, made, wait=True)
-    try:
-        with finishing(lambda: _remove_made(index_dir, made)):  # a forced stop too (only empty folders)
+    # a forced stop too (only empty folders), while the build runs and while this takes them back
+    with finishing(lambda: _remove_made(index_dir, made)):
+        try:
             yield
-    except BaseException:  # a failed build (disk full, Ctrl-C, SIGTERM) takes back the folders it made
-        _remove_made(index_dir, made)  # still locked: no other build is in them
-        raise
-    finally:
-        os.close(fd)
+        except BaseException:  # a failed build (disk full, Ctrl-C, SIGTERM) takes back the folders it made
+            _remove_made(index_dir, made)  # still locked: no other build is in them
+            raise
+        finally:
+            os.close(fd)
 
 
 def _take_lock(index_dir: Path, made: list[Path], wait: bool) -> int:
@@ -110,6 +111,8 @@ def _remove_made(index_dir: Path, made: list[Path]) -> None:
     for folder in reversed(made):
         try:
             folder.rmdir()
+        except FileNotFoundError:  # already removed: by this, run again by a forced stop (Ctrl-C thrice)
+            continue
         except OSError:
             return
 

@@ -31,12 +31,13 @@ def _client(url: str):
     return Client(url, verbose=False, analytics_enabled=False, download_files=False)
 
 
-def _join(url: str, data: list) -> httpx.Response:
-    """The join curl sends (no ``x-gradio-user`` header): the status it reads is kept."""
+def _join(url: str, data: list, headers: dict[str, str] | None = None) -> httpx.Response:
+    """The join curl sends (no ``x-gradio-user`` header), or the page (``headers``: ``app``, its own mark):
+    the status it reads is kept."""
     deps = httpx.get(f"{url}config").json()["dependencies"]
     index = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
     body = {"data": data, "fn_index": index, "session_hash": "curl"}
-    return httpx.post(f"{url}gradio_api/queue/join", json=body, timeout=30)
+    return httpx.post(f"{url}gradio_api/queue/join", json=body, headers=headers, timeout=30)
 
 
 def _nested(levels: int) -> object:
@@ -75,6 +76,8 @@ def test_a_join_refused_for_unread_answers_is_read_by_gradio_client_and_curl_kee
     with serving(app) as (url, _demo):
         with pytest.raises(ValidationError, match="Terlalu banyak jawaban sesi ini yang belum diambil"):
             _client(url).predict("apa tugas asisten?", 3, api_name="/ask")
-        refused = _join(url, ["apa tugas asisten?", 3])
-        assert refused.status_code == 429 and "Terlalu banyak" in refused.json()["error"]
+        for headers in (None, {"x-gradio-user": "app"}):  # curl; the page, whose script reads "error"
+            refused = _join(url, ["apa tugas asisten?", 3], headers)
+            assert refused.status_code == 429 and "Terlalu banyak" in refused.json()["error"], headers
+            assert "detail" not in refused.json()
     assert "Traceback" not in capfd.readouterr().err

@@ -90,7 +90,8 @@ def test_a_row_of_marks_out_of_canonical_order_costs_one_pass(tmp_path, where):
     rows = tmp_path / "q.txt"
     rows.write_text(text + "\n", encoding="utf-8")
     started = time.process_time()
-    refused = f"question too long (32004 code points, limit {code_point_cap(MAX_QUESTION_CHARS)})"
+    cap = code_point_cap(MAX_QUESTION_CHARS)
+    refused = f"question too long (4 characters but 32004 code points, limit {cap} code points)"
     if where == "count":
         assert chars(text) == 4
     elif where == "web-upload":

@@ -28,6 +28,22 @@ def test_a_flag_a_family_a_skin_tone_and_a_keycap_count_once():
     assert chars(f"apa {FLAG}?") == 6 and chars("a\r\nb") == 3 and chars("") == 0
 
 
+def test_the_regex_declared_counts_a_conjunct_once_as_the_tests_here_do():
+    """UAX #29's rule for Indic conjuncts (GB9c, Unicode 15.1) came to ``regex`` in 2024.7.24 (its issue 535);
+    2024.5.15, which the floor of 2023.0 let pip install, counted "क्षि" as 2 characters and a Hindi question
+    of 8 as 14, so a question's length, and whether it was refused, hung on the install."""
+    import tomllib
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    from tests.conftest import ROOT
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    (regex,) = [Requirement(d) for d in declared if Requirement(d).name == "regex"]
+    floors = [Version(s.version) for s in regex.specifier if s.operator in (">=", "==", "~=")]
+    assert floors and max(floors) >= Version("2024.7.24"), regex
+    assert chars("\u0915\u094d\u0937\u093f") == 1 and chars("क्या राष्ट्रीय स्वास्थ्य") == 8
+
 def test_a_web_question_of_flags_under_the_cap_as_seen_is_asked_and_the_refusal_counts_them():
     question = "bendera " + FLAG * 400  # 808 code points, 408 characters: refused as 808 before
     assert check_question(question) == question
@@ -54,12 +70,49 @@ def test_batch_rows_and_an_upload_count_graphemes_and_bound_code_points(tmp_path
     families, flags, marks = read_questions(rows)
     assert families.error is None and families.question == f"apa {FAMILY * 1499}"  # 7,499 code points
     assert flags.error == f"question too long (2001 characters, limit {MAX_QUESTION_CHARS})"
-    assert marks.error == f"question too long (9001 code points, limit {code_point_cap(MAX_QUESTION_CHARS)})"
+    cap = code_point_cap(MAX_QUESTION_CHARS)  # a row "too long" at 1 character says why: its code points
+    assert marks.error == f"question too long (1 character but 9001 code points, limit {cap} code points)"
+    assert marks.question == "a" + "\u0301" * 199 + "… [8801 more code points not kept]"  # not "[1 more …"
     upload = tmp_path / "web.txt"
     upload.write_text(f"a{THUMB * 500}\napa {THUMB * 400}\n", encoding="utf-8")
     over, fine = read_upload(upload)
     assert over.error == f"question too long (501 characters, limit {MAX_WEB_QUESTION_CHARS})"
     assert fine.error is None
+
+
+def test_a_row_refused_by_its_code_points_says_its_characters_too_in_both_languages(tmp_path):
+    """"question too long (9001 code points, limit 8000)" of a row showing one letter read as a mistake
+    (the page: "pertanyaan terlalu panjang (9001 titik kode Unicode, batasnya 8000)"): the characters a
+    person counts are said beside the code points, as the web's own refusal says them."""
+    from qa.ui.pages import _status
+
+    upload = tmp_path / "web.txt"
+    upload.write_text("apa" + "\u0301" * 2000 + "\n", encoding="utf-8")
+    (row,) = read_upload(upload)
+    assert row.error == "question too long (3 characters but 2003 code points, limit 2000 code points)"
+    assert _status({"error": row.error}) == ("galat: pertanyaan terlalu panjang (3 karakter, tetapi 2003 "
+                                             "titik kode Unicode; batasnya 2000 titik kode)")
+
+
+def test_a_question_of_joined_emoji_is_not_told_it_holds_stacked_diacritics():
+    """300 kisses with skin tones (10 code points each) are 300 characters and 3,000 code points: the web's
+    refusal named "tanda diakritik bertumpuk" alone, of a question holding none."""
+    kiss = "\U0001f469\U0001f3fd\u200d\u2764\ufe0f\u200d\U0001f48b\u200d\U0001f468\U0001f3fb"
+    with pytest.raises(InputError) as info:
+        check_question("apa " + kiss * 300)
+    said = f"{info.value.message} {info.value.hint}"
+    assert "304 karakter, tetapi 3.004 titik kode" in said and "emoji" in said, said
+
+
+def test_an_upload_over_the_code_point_total_says_its_bound_as_the_page_writes_numbers(tmp_path, monkeypatch):
+    """The upload's total was said "lebih dari 800000 titik kode Unicode" (and "200000 karakter") where every
+    other number the page shows is written "800.000"."""
+    monkeypatch.setattr("qa.ui.limits.MAX_BATCH_CHARS", 1_000)  # 4,000 code points
+    upload = tmp_path / "web.txt"
+    upload.write_text(("a" + "\u0301" * 1_900 + "\n") * 3, encoding="utf-8")  # 3 characters, 5,703 points
+    with pytest.raises(InputError) as info:
+        read_upload(upload)
+    assert "lebih dari 4.000 titik kode Unicode; batasnya 4.000 titik kode Unicode" in info.value.message
 
 
 def test_the_count_is_the_libraries_on_any_mix_of_what_joins():

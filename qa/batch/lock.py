@@ -151,16 +151,20 @@ class OutputLock:
 
     def release(self) -> None:
         """Remove the sidecar while still holding the lock, so no one locks a file about to vanish; only
-        the one locked: deleted under the run, the name may now be another run's sidecar, in use."""
+        the one locked: deleted under the run, the name may now be another run's sidecar, in use.
+
+        Each descriptor is let go of before it is closed: a forced stop (Ctrl-C thrice) landing after a
+        slow close runs this again, and closed it twice (EBADF, or another thread's newly opened file),
+        which ended that run before the sidecar went."""
         if self.file_fd is not None:
-            os.close(self.file_fd)
-            self.file_fd = None
+            fd, self.file_fd = self.file_fd, None
+            os.close(fd)
         if self.fd is not None:
             if locking.names(self.fd, self.path):
                 with contextlib.suppress(OSError):
                     self.path.unlink()
-            os.close(self.fd)
-            self.fd = None
+            fd, self.fd = self.fd, None
+            os.close(fd)
         for folder in reversed(self.made):
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only when empty: a folder the run wrote into stays

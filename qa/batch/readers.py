@@ -65,17 +65,23 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
     if too_long and isinstance(question, str):
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
         error = error or row_too_long(question, MAX_QUESTION_CHARS)
-        question = f"{question[:TOO_LONG_KEPT]}… [{chars(question[TOO_LONG_KEPT:])} more characters not kept]"
+        # what is dropped, in the count the row was refused by: one letter's 8,800 marks are not "1 more"
+        rest = question[TOO_LONG_KEPT:]
+        dropped = (f"{chars(rest)} more characters" if chars(question) > MAX_QUESTION_CHARS
+                   else f"{len(rest)} more code points")  # fmt: skip
+        question = f"{question[:TOO_LONG_KEPT]}… [{dropped} not kept]"
     return Record(line, rid, question if isinstance(question, str) else None, extra, error)
 
 
 def row_too_long(question: str, limit: int) -> str:
     """A row's error for a question over ``limit`` characters, or, under it, over the work bound in code
-    points (a few letters carrying thousands of combining marks)."""
+    points (a few letters carrying thousands of combining marks): then its characters are said too, or
+    "too long" of a row of 4 characters reads as a mistake."""
     size = chars(question)
     if size > limit:
         return f"question too long ({size} characters, limit {limit})"
-    return f"question too long ({len(question)} code points, limit {code_point_cap(limit)})"
+    return (f"question too long ({size} character{'s' * (size != 1)} but {len(question)} code points, "
+            f"limit {code_point_cap(limit)} code points)")  # fmt: skip
 
 
 def _empty_like(question: str) -> bool:

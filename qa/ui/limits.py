@@ -111,8 +111,8 @@ def too_long(question: str, box: int | None = None) -> InputError:
         cap = _number(code_point_cap(MAX_WEB_QUESTION_CHARS))
         return InputError(
             f"Pertanyaan terlalu panjang: {_number(count)} karakter, tetapi {_number(len(question))} titik "
-            f"kode Unicode (tanda diakritik bertumpuk); batasnya {cap} titik kode.",
-            "Hapus tanda yang bertumpuk, atau persingkat pertanyaannya.",
+            f"kode Unicode (tanda diakritik bertumpuk atau emoji gabungan); batasnya {cap} titik kode.",
+            "Hapus tanda diakritik atau emoji yang berlebihan, atau persingkat pertanyaannya.",
         )
     said = _number(count)
     if box is not None and sum(2 if ord(c) > 0xFFFF else 1 for c in question) >= box - 1:
@@ -147,8 +147,8 @@ def read_upload(src: Path) -> list[Record]:
             raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
                              f"{MAX_BATCH_QUESTIONS} sekali unggah.")  # fmt: skip
         if total > MAX_BATCH_CHARS or total_code_points > code_point_cap(MAX_BATCH_CHARS):
-            over = (f"{MAX_BATCH_CHARS} karakter" if total > MAX_BATCH_CHARS
-                    else f"{code_point_cap(MAX_BATCH_CHARS)} titik kode Unicode")  # fmt: skip
+            over = (f"{_number(MAX_BATCH_CHARS)} karakter" if total > MAX_BATCH_CHARS
+                    else f"{_number(code_point_cap(MAX_BATCH_CHARS))} titik kode Unicode")  # fmt: skip
             raise InputError(
                 f"Pertanyaan di berkas ini berjumlah lebih dari {over}; batasnya {over} sekali unggah. "
                 "Bagi berkasnya menjadi beberapa unggahan."
