@@ -4,12 +4,15 @@ The index folder is the user's choice and may hold anything (a backup named ``20
 ``.tmp-mine`` folder). A build or temporary folder is ours only when it carries the marker file we
 write into it the moment we create it, holding its build id; the previous build named by a valid
 manifest (built before markers existed) is ours only file by file, as its manifest lists them.
-Folder names alone never decide what is deleted.
+Folder names alone never decide what is deleted, with one exception that holds nothing: an *empty*
+``.qa-tmp-<build id>`` (or one holding only its marker, part-written), what a stop between a folder's
+creation and its marker, or between its marker's removal and its own, leaves (``is_remnant``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -59,8 +62,13 @@ def marked_folder_of(path: Path, index_dir: Path) -> Path | None:
 def remove_marked(path: Path) -> None:
     """Delete a folder this tool made, its marker last: a kill or an undeletable file part-way leaves
     the rest still marked, so the next build removes it (``shutil.rmtree`` takes the marker whenever
-    the directory order puts it, leaving an unmarked remnant that nothing would ever remove)."""
+    the directory order puts it, leaving an unmarked remnant that nothing would ever remove).
+
+    The marker's removal and the folder's are two system calls: a stop between them (a kill, a third
+    Ctrl-C) left an empty, unmarked folder. A build folder is therefore renamed to its temporary name
+    first (still marked), so what such a stop leaves is an empty ``.qa-tmp-<id>``: ``is_remnant``."""
     with contextlib.suppress(OSError):  # never fails a build: what cannot go now goes next time
+        path = _as_temporary(path)
         for child in path.iterdir():
             if child.name != MARKER:
                 if child.is_dir() and not child.is_symlink():
@@ -73,15 +81,63 @@ def remove_marked(path: Path) -> None:
             path.rmdir()
 
 
+def _as_temporary(path: Path) -> Path:
+    """A marked build folder ``<id>`` renamed ``.qa-tmp-<id>`` (one step: marked under either name);
+    left where it is when that name is taken or the rename fails."""
+    if path.name.startswith(TMP_PREFIX):
+        return path
+    temporary = path.with_name(TMP_PREFIX + path.name)
+    if os.path.lexists(temporary):
+        return path
+    try:
+        os.rename(path, temporary)
+    except OSError:
+        return path
+    return temporary
+
+
+def is_remnant(path: Path) -> bool:
+    """True for what a stop leaves of a temporary folder of ours between two system calls: a folder named
+    ``.qa-tmp-<build id>`` (as only this tool names one) holding nothing, or nothing but its marker
+    part-written (a prefix of its build id: stopped while writing it). Nothing in it is anyone's, and
+    without its marker no other rule would ever remove it."""
+    build_id = path.name[len(TMP_PREFIX) :] if path.name.startswith(TMP_PREFIX) else ""
+    if not is_build_id(build_id) or path.is_symlink() or not path.is_dir():
+        return False
+    marker = path / MARKER
+    try:
+        inside = [c.name for c in itertools.islice(path.iterdir(), 2)]
+        if not inside:
+            return True
+        if inside != [MARKER] or marker.is_symlink() or not marker.is_file():
+            return False
+        with marker.open("rb") as fh:
+            return f"{build_id}\n".encode().startswith(fh.read(64))
+    except OSError:
+        return False
+
+
+def remove_ours(path: Path) -> None:
+    """Remove ``path`` if this tool made it: a marked folder whole (``remove_marked``), a remnant of one
+    (``is_remnant``) by ``rmdir``, which removes nothing anyone put there since."""
+    if is_marked(path):
+        remove_marked(path)
+    elif is_remnant(path):
+        with contextlib.suppress(OSError):
+            (path / MARKER).unlink(missing_ok=True)
+            path.rmdir()
+
+
 def remove_old_builds(index_dir: Path, keep: str, previous: dict | None = None) -> None:
     """Delete the builds and temporary folders this tool made that the manifest no longer points at.
 
-    Marked folders go whole; the previous build, when it predates the markers, loses only the files
-    its manifest lists (and the folders they leave empty). Nothing else in the folder is touched.
+    Marked folders go whole, and so do the remnants a stop left of one (``is_remnant``); the previous
+    build, when it predates the markers, loses only the files its manifest lists (and the folders they
+    leave empty). Nothing else in the folder is touched.
     """
-    for path in index_dir.iterdir():
-        if path.name != keep and is_marked(path):
-            remove_marked(path)
+    for path in list(index_dir.iterdir()):  # listed first: a build folder is renamed as it goes
+        if path.name != keep:
+            remove_ours(path)
     old = (previous or {}).get("build", {}).get("id")
     if previous is None or not is_build_id(old) or old == keep or is_marked(index_dir / old):
         return

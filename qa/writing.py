@@ -27,10 +27,9 @@ from .ownership import (
     MARKER,
     STAGED,
     TMP_PREFIX,
-    is_marked,
     keep_foreign_manifest,
-    remove_marked,
     remove_old_builds,
+    remove_ours,
 )
 from .termination import on_forced_stop
 
@@ -103,8 +102,8 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
     except BaseException as exc:  # disk full, I/O error, Ctrl-C: the half-written build goes, now
         committed = committed or _names(index_dir, build_id)  # interrupted just after the switch: it stays
         for path in (tmp, index_dir / build_id):
-            if is_marked(path) and not committed:
-                remove_marked(path)
+            if not committed:
+                remove_ours(path)
         if isinstance(exc, OSError):
             raise unwritable(index_dir, exc) from None
         raise
@@ -118,9 +117,8 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
 def _drop_uncommitted(index_dir: Path, build_id: str, tmp: Path) -> None:
     """What a forced stop removes of a build no manifest names yet (as the build's own error handling)."""
     if not _names(index_dir, build_id):
-        for path in (tmp, index_dir / build_id):
-            if is_marked(path):
-                remove_marked(path)
+        for path in (tmp, index_dir / build_id):  # marked, or what a stop left inside ``remove_marked``
+            remove_ours(path)
 
 
 def _write_faiss(vectors: Any, path: Path) -> None:

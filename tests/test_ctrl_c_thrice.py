@@ -39,7 +39,7 @@ step = sys.argv.pop(1)
 if step == "build":  # the sync before the commit, then the removal of what was written
     import qa.writing as writing
     writing._fsync_tree = slow(writing._fsync_tree, 30, "syncing")
-    writing.remove_marked = slow(writing.remove_marked, 1.5)
+    writing.remove_ours = slow(writing.remove_ours, 1.5)
 elif step == "batch":  # the output's close (its lock released, its sidecar removed)
     from qa.batch import writers
     writers.Writer.close = slow(writers.Writer.close, 1.5)

@@ -172,3 +172,34 @@ def test_a_forced_stop_right_after_the_output_lock_closed_its_file_still_removes
     monkeypatch.undo()
     assert seen == {"files": ["jawaban.jsonl", "q.txt"]}, seen
     assert [r["id"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())] == ["1", "2"]
+
+
+def test_a_forced_stop_between_a_folders_marker_and_the_folder_leaves_no_unmarked_folder(
+    built, monkeypatch, forced_stop
+):
+    """A build stopped by Ctrl-C takes its temporary folder back, marker last: the marker removed, then the
+    folder (two system calls). A third Ctrl-C landing between them found the folder no longer marked, so
+    neither the forced stop nor any later build removed the empty ``.qa-tmp-<id>`` left."""
+    import qa.passage_table
+
+    settings, manifest, reference = built
+    seen: dict[str, list[str]] = {}
+    real_rmdir, pressed = Path.rmdir, []
+
+    def stopped_before_rmdir(self: Path) -> None:
+        if self.name.startswith(".qa-tmp-") and not pressed:  # its marker just removed
+            assert not (self / ".qa-build").exists() and not any(self.iterdir())
+            pressed.append(self)
+            forced_stop(lambda: seen.update(left=sorted(p.name for p in settings.index_dir.iterdir())))
+        real_rmdir(self)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # the first Ctrl-C, during the build
+
+    monkeypatch.setattr(qa.passage_table, "save_table", interrupted)
+    monkeypatch.setattr(Path, "rmdir", stopped_before_rmdir)
+    with pytest.raises(Ended), _stopped_before_the_end():
+        open_index(settings, build="force")
+    monkeypatch.undo()
+    assert seen == {"left": sorted([MANIFEST, manifest["build"]["id"]])}, seen
+    assert answers(open_index(settings)) == reference

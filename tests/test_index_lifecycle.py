@@ -329,9 +329,10 @@ def test_a_manifest_naming_a_file_outside_its_build_is_refused_unread(built, tmp
 
 def test_an_old_build_not_removed_whole_stays_marked_and_goes_next_time(built, monkeypatch) -> None:
     """rmtree took the marker whenever the directory order put it: a file it could not delete (or a kill
-    part-way) left an unmarked remnant that no later build would ever remove. The marker now goes last."""
+    part-way) left an unmarked remnant that no later build would ever remove. The marker now goes last
+    (the folder renamed to its temporary name first: ``qa.ownership.remove_marked``)."""
     settings, manifest, _ = built
-    old = settings.index_dir / manifest["build"]["id"]
+    old = settings.index_dir / f".qa-tmp-{manifest['build']['id']}"
     real = os.unlink
 
     def stuck(path, *args, **kwargs):
@@ -368,3 +369,60 @@ def test_removing_a_folder_that_vanished_meanwhile_never_fails_the_build(tmp_pat
     from qa.ownership import remove_marked
 
     remove_marked(tmp_path / "20250101T000000Z-0123abcd")  # gone already: nothing raised
+
+
+def test_what_a_stop_leaves_between_a_markers_removal_and_its_folders_goes_with_the_next_build(
+    built, monkeypatch
+) -> None:
+    """``remove_marked`` removes a folder's marker, then the folder: a kill (or a third Ctrl-C) between the
+    two left an empty, unmarked folder, named like the build, that no build removed. A build folder is now
+    renamed to its temporary name first, and an empty ``.qa-tmp-<id>`` is a remnant the next build sweeps."""
+    settings, manifest, reference = built
+    old = manifest["build"]["id"]
+    files = plant_user_files(settings.index_dir)
+
+    class Killed(BaseException):
+        pass
+
+    real_rmdir = Path.rmdir
+
+    def killed_before_rmdir(self: Path) -> None:
+        if self.name.endswith(old):
+            raise Killed  # the marker is gone, the folder not yet
+        real_rmdir(self)
+
+    monkeypatch.setattr(Path, "rmdir", killed_before_rmdir)
+    with pytest.raises(Killed):
+        open_index(settings, build="force")  # committed; the old build's removal is killed half-way
+    monkeypatch.undo()
+    left = _ours(settings.index_dir) - {MANIFEST, read_manifest(settings.index_dir)["build"]["id"]}
+    assert [list((settings.index_dir / name).iterdir()) for name in left] == [[]], left  # one empty folder
+    assert answers(open_index(settings, build="force")) == reference
+    assert _ours(settings.index_dir) == {MANIFEST, read_manifest(settings.index_dir)["build"]["id"]}
+    assert not lost_user_files(settings.index_dir, files)
+
+
+def test_only_an_empty_or_barely_marked_temporary_folder_of_ours_is_swept_unmarked(built) -> None:
+    """What a stop leaves between a temporary folder's creation and its marker (nothing, or the marker
+    part-written) goes with the next build; a folder of that name holding anything else, an empty folder
+    named like a build (it may be a user's), another name or a link to an empty folder stay."""
+    settings, _, reference = built
+    index = settings.index_dir
+    swept = {".qa-tmp-20250101T000000Z-0123abcd": None, ".qa-tmp-20250101T000000Z-1123abcd": b"",
+             ".qa-tmp-20250101T000000Z-2123abcd": b"20250101T0"}  # fmt: skip
+    kept = {".qa-tmp-20250101T000000Z-3123abcd": b"20250101T000000Z-0123abcd\n",  # another id: not its own
+            ".qa-tmp-20250101T000000Z-4123abcd": b"tulisan saya", "20250101T000000Z-5123abcd": None,
+            ".qa-tmp-20250101T00": None}  # fmt: skip
+    for name, marker in {**swept, **kept}.items():
+        (index / name).mkdir()
+        if marker is not None:
+            (index / name / ".qa-build").write_bytes(marker)
+    (index / "kosong").mkdir()
+    (index / ".qa-tmp-20250101T000000Z-6123abcd").symlink_to(index / "kosong", target_is_directory=True)
+    (index / ".qa-tmp-20250101T000000Z-4123abcd" / "catatan.txt").write_text("milik saya")
+    (index / ".qa-tmp-20250101T000000Z-4123abcd" / ".qa-build").unlink()
+    assert answers(open_index(settings, build="force")) == reference
+    names = {p.name for p in index.iterdir()}
+    assert not names & set(swept), names
+    assert set(kept) | {"kosong", ".qa-tmp-20250101T000000Z-6123abcd"} <= names, names
+    assert (index / ".qa-tmp-20250101T000000Z-4123abcd" / "catatan.txt").read_text() == "milik saya"
