@@ -90,6 +90,24 @@ def chars(text: str) -> int:
     return sum(1 for _ in grapheme.finditer(flag_pairs.sub("\ue000", text)))
 
 
+def whole_chars(text: str, most: int) -> str:
+    """The longest start of ``text`` of at most ``most`` code points that ends between two characters
+    (graphemes, as ``chars`` counts them): a cut at a code point could keep half a flag, a letter
+    without its marks or half a family. Only ``most + 1`` code points are looked at, whatever the text's
+    length: a boundary depends on the characters before it and the one after it, never on more."""
+    if len(text) <= most:
+        return text
+    head = text[: most + 1]
+    if head.isascii():
+        return head[: most - (head[most - 1 :] == "\r\n")]  # CR LF is one grapheme
+    end = 0
+    for grapheme in _patterns()[1].finditer(head):  # at most most + 1 code points: bounded however paired
+        if grapheme.end() > most:
+            break
+        end = grapheme.end()
+    return head[:end]
+
+
 @functools.cache
 def _patterns() -> tuple[Any, Any]:
     """Regional-indicator pairs and one grapheme, compiled once (``regex`` imported lazily: ``qa --help``)."""

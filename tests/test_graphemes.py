@@ -72,12 +72,49 @@ def test_batch_rows_and_an_upload_count_graphemes_and_bound_code_points(tmp_path
     assert flags.error == f"question too long (2001 characters, limit {MAX_QUESTION_CHARS})"
     cap = code_point_cap(MAX_QUESTION_CHARS)  # a row "too long" at 1 character says why: its code points
     assert marks.error == f"question too long (1 character but 9001 code points, limit {cap} code points)"
-    assert marks.question == "a" + "\u0301" * 199 + "… [8801 more code points not kept]"  # not "[1 more …"
+    # not "[1 more …", and not the letter with 199 of its marks: one character longer than all it may keep
+    assert marks.question == "… [9001 more code points not kept]"
     upload = tmp_path / "web.txt"
     upload.write_text(f"a{THUMB * 500}\napa {THUMB * 400}\n", encoding="utf-8")
     over, fine = read_upload(upload)
     assert over.error == f"question too long (501 characters, limit {MAX_WEB_QUESTION_CHARS})"
     assert fine.error is None
+
+
+def test_an_over_long_row_keeps_whole_characters_and_says_what_it_dropped(tmp_path):
+    """An over-long row kept its first 200 code points, which could end inside a character: half a flag
+    (a lone regional indicator, shown as a letter), half a family, a letter without its accent. It keeps
+    the whole characters within 200 code points, and the note counts exactly what is not kept."""
+    from qa.batch.readers import TOO_LONG_KEPT
+
+    rows = tmp_path / "q.txt"
+    rows.write_text(f"a{FLAG * 2000}\napa {FAMILY * 2000}\nx{E * 2100}\n{'b' * 199}{THUMB}{'c' * 7999}\n",
+                    encoding="utf-8")  # fmt: skip
+    flags, families, accents, thumb = read_questions(rows)
+    assert flags.question == f"a{FLAG * 99}… [1901 more characters not kept]", flags.question[-60:]
+    assert families.question == f"apa {FAMILY * 39}… [1961 more characters not kept]"  # not 1 man of 40
+    assert accents.question == f"x{E * 99}… [2001 more characters not kept]"  # not an "e" without its mark
+    assert thumb.question == f"{'b' * 199}… [8000 more characters not kept]"  # not a thumb without its tone
+    lines = rows.read_text(encoding="utf-8").splitlines()
+    for row, question in zip((flags, families, accents, thumb), lines, strict=True):
+        kept = row.question.partition("… [")[0]
+        assert len(kept) <= TOO_LONG_KEPT and question.startswith(kept)
+        assert chars(kept) + int(row.question.split("[")[1].split()[0]) == chars(question)
+
+
+def test_keeping_whole_characters_looks_at_the_start_only():
+    """``whole_chars`` reads ``most + 1`` code points, whatever follows: 5 MB of flags, of marks or of
+    one family after another cost nothing, and the cut is where the whole text's count puts it."""
+    from qa.question_text import whole_chars
+
+    for shape in (FLAG * 1_250_000, "a" + "\u0301" * 5_000_000, FAMILY * 1_000_000, "x\r\n" * 1_700_000):
+        start = time.perf_counter()
+        kept = whole_chars(shape, 200)
+        assert time.perf_counter() - start < 0.05, ascii(shape[:8])
+        assert shape.startswith(kept) and len(kept) <= 200
+        assert chars(kept) + chars(shape[len(kept) : 4000]) == chars(shape[:4000]), ascii(shape[:8])
+    assert whole_chars("a" * 199 + "\r\n", 200) == "a" * 199 and whole_chars("abc", 200) == "abc"
+    assert whole_chars("\u0301" * 300, 200) == ""  # no character ends within 200 code points
 
 
 def test_a_row_refused_by_its_code_points_says_its_characters_too_in_both_languages(tmp_path):

@@ -25,9 +25,9 @@ from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
 from .tables import QUESTION_KEYS, table_layout
+from .too_long import TOO_LONG_KEPT, kept_start, row_too_long
 
 MAX_QUESTION_CHARS = 2000
-TOO_LONG_KEPT = 200  # characters of an over-long question kept in its error record, to recognise it
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
 _BLANK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]*")
 _ASCII_ALNUM = re.compile("[0-9A-Za-z]")
@@ -65,23 +65,8 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
     if too_long and isinstance(question, str):
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
         error = error or row_too_long(question, MAX_QUESTION_CHARS)
-        # what is dropped, in the count the row was refused by: one letter's 8,800 marks are not "1 more"
-        rest = question[TOO_LONG_KEPT:]
-        dropped = (f"{chars(rest)} more characters" if chars(question) > MAX_QUESTION_CHARS
-                   else f"{len(rest)} more code points")  # fmt: skip
-        question = f"{question[:TOO_LONG_KEPT]}… [{dropped} not kept]"
+        question = kept_start(question, MAX_QUESTION_CHARS)
     return Record(line, rid, question if isinstance(question, str) else None, extra, error)
-
-
-def row_too_long(question: str, limit: int) -> str:
-    """A row's error for a question over ``limit`` characters, or, under it, over the work bound in code
-    points (a few letters carrying thousands of combining marks): then its characters are said too, or
-    "too long" of a row of 4 characters reads as a mistake."""
-    size = chars(question)
-    if size > limit:
-        return f"question too long ({size} characters, limit {limit})"
-    return (f"question too long ({size} character{'s' * (size != 1)} but {len(question)} code points, "
-            f"limit {code_point_cap(limit)} code points)")  # fmt: skip
 
 
 def _empty_like(question: str) -> bool:

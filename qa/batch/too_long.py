@@ -1,0 +1,34 @@
+"""What a batch row refused as too long says, and keeps of its question.
+
+Two counts, as ``qa.question_text`` explains: characters (graphemes) are the limit a person is told of,
+code points the work; a row is said in the count it was refused by.
+"""
+
+from __future__ import annotations
+
+from ..question_text import chars, code_point_cap, whole_chars
+
+TOO_LONG_KEPT = 200  # code points of an over-long question kept in its error record (whole characters)
+
+
+def kept_start(question: str, limit: int) -> str:
+    """What an error record keeps of a ``question`` refused as too long, to recognise it by: its start,
+    whole characters only (a cut at a code point kept half a flag, a letter without its marks), and what
+    is dropped, in the count the row was refused by (one letter's 8,800 marks are not "1 more")."""
+    kept = whole_chars(question, TOO_LONG_KEPT)
+    if (total := chars(question)) > limit:
+        dropped, unit = total - chars(kept), "character"  # kept ends between two: the rest counts alike
+    else:
+        dropped, unit = len(question) - len(kept), "code point"
+    return f"{kept}… [{dropped} more {unit}{'s' * (dropped != 1)} not kept]"
+
+
+def row_too_long(question: str, limit: int) -> str:
+    """A row's error for a question over ``limit`` characters, or, under it, over the work bound in code
+    points (a few letters carrying thousands of combining marks): then its characters are said too, or
+    "too long" of a row of 4 characters reads as a mistake."""
+    size = chars(question)
+    if size > limit:
+        return f"question too long ({size} characters, limit {limit})"
+    return (f"question too long ({size} character{'s' * (size != 1)} but {len(question)} code points, "
+            f"limit {code_point_cap(limit)} code points)")  # fmt: skip
