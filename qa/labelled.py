@@ -50,7 +50,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             for n, raw in enumerate(split_lines(blocks(stream)), 1):
                 if isinstance(raw, LongLine):
                     raise InputError(
-                        f"{path}:{n}: line is too long ({raw.chars} characters): "
+                        f"{path}:{n}: line is too long ({raw.code_points} code points): "
                         f"not read past its first {MAX_LINE_BYTES} bytes",
                         "a labelled question is one short JSON object per line",
                     )

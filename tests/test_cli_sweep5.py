@@ -35,7 +35,7 @@ def test_lines_split_alike_wherever_the_blocks_are_cut() -> None:
 
 
 def test_a_line_over_the_limit_is_counted_not_kept() -> None:
-    """Beyond ``limit`` bytes a line is a ``LongLine``: its first bytes and its length in characters (a
+    """Beyond ``limit`` bytes a line is a ``LongLine``: its first bytes and its length in code points (a
     multi-byte character cut at the limit counted once); the lines around it are read as they are."""
     from qa.batch.sources import LongLine, split_lines
 
@@ -44,8 +44,8 @@ def test_a_line_over_the_limit_is_counted_not_kept() -> None:
     blocks = [data[i : i + 7] for i in range(0, len(data), 7)]
     first, cut, second, tail = split_lines(blocks, limit=10)
     assert (first, second) == (b"satu\r", b"dua\n")
-    assert isinstance(cut, LongLine) and cut == long.encode()[:10] and cut.chars == len(long)
-    assert isinstance(tail, LongLine) and tail.chars == 11
+    assert isinstance(cut, LongLine) and cut == long.encode()[:10] and cut.code_points == len(long)
+    assert isinstance(tail, LongLine) and tail.code_points == 11
 
 
 @pytest.mark.parametrize("ext", ["txt", "csv", "jsonl"])
@@ -91,7 +91,7 @@ def test_a_huge_single_line_file_is_read_in_bounded_memory(tmp_path) -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert cut.error.startswith(f"line 1 is too long ({64 * 26 * 40_330} characters")
+    assert cut.error.startswith(f"line 1 is too long ({64 * 26 * 40_330} code points")
     assert ok.question == "Siapa atasannya?"
     assert peak < 8 << 20, peak
 
@@ -107,7 +107,7 @@ def test_batch_over_a_file_with_a_line_too_long_answers_the_rest(settings, tmp_p
     assert r.returncode == 0, r.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [rec.get("error") is None for rec in records] == [True, False, True]
-    assert records[1]["error"].startswith("line 2 is too long (3000000 characters")
+    assert records[1]["error"].startswith("line 2 is too long (3000000 code points")
     assert out.stat().st_size < 50_000
 
 

@@ -40,7 +40,7 @@ def test_a_labelled_file_with_a_huge_line_is_refused_in_bounded_memory(tmp_path:
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert exc.value.message.startswith(f"{f}:2: line is too long (67108864 characters)")
+    assert exc.value.message.startswith(f"{f}:2: line is too long (67108864 code points)")
     assert "not read past its first 1048576 bytes" in exc.value.message
     assert peak < 8_000_000, peak
 
@@ -73,7 +73,7 @@ def test_eval_and_calibrate_refuse_a_line_too_long_with_one_line_and_exit_2(sett
     r = subprocess.run([*qa_command(real=False), command, str(f), *extra], capture_output=True, env=env,
                        cwd=ROOT, text=True, timeout=120)  # fmt: skip
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
-    assert f"{f}:2: line is too long (3000000 characters)" in r.stderr
+    assert f"{f}:2: line is too long (3000000 code points)" in r.stderr
 
 
 @pytest.mark.parametrize(

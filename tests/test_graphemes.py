@@ -117,6 +117,38 @@ def test_keeping_whole_characters_looks_at_the_start_only():
     assert whole_chars("\u0301" * 300, 200) == ""  # no character ends within 200 code points
 
 
+def test_a_line_over_a_mebibyte_says_it_counted_code_points_and_keeps_whole_characters(tmp_path):
+    """A line over 1 MiB is counted as it streams past, in code points (a character's end may lie any
+    distance on), and its error called them "characters": 600,001 of them for a line of 300,001 flags.
+    It says code points now, of the line and of what is not kept, and keeps whole flags."""
+    from qa.labelled import read_jsonl
+
+    line = "a" + FLAG * 300_000  # 2.4 MB, 600,001 code points, 300,001 characters
+    rows = tmp_path / "q.txt"
+    rows.write_text(f"{line}\napa?\n", encoding="utf-8")
+    cut, fine = read_questions(rows)
+    assert cut.error == ("line 1 is too long (600001 code points; a question holds at most 2000 characters): "
+                         "not read past its first 1048576 bytes")  # fmt: skip
+    assert cut.question == f"a{FLAG * 99}… [599802 more code points not kept]" and fine.error is None
+    labelled = tmp_path / "q.jsonl"
+    labelled.write_text(f"{line}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"q.jsonl:1: line is too long \(600001 code points\)"):
+        list(read_jsonl(labelled, need_expected=True))
+
+
+def test_a_csv_field_over_the_csv_modules_cap_says_it_counted_code_points(tmp_path):
+    """The csv module refuses a field over its cap (131,072 code points, under our 1 MiB line): the row
+    said "over 131072 characters" of a field that may hold far fewer characters."""
+    import csv
+
+    rows = tmp_path / "q.csv"
+    marks = "\u0301" * (csv.field_size_limit() + 5)  # one character, over the cap in code points
+    rows.write_text(f'id,question\n1,"a{marks}"\n', encoding="utf-8")
+    (row,) = read_questions(rows)
+    assert row.error == (f"question too long (over {csv.field_size_limit()} code points, "
+                         f"limit {MAX_QUESTION_CHARS} characters)")  # fmt: skip
+
+
 def test_a_row_refused_by_its_code_points_says_its_characters_too_in_both_languages(tmp_path):
     """"question too long (9001 code points, limit 8000)" of a row showing one letter read as a mistake
     (the page: "pertanyaan terlalu panjang (9001 titik kode Unicode, batasnya 8000)"): the characters a

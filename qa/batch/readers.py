@@ -19,7 +19,7 @@ from itertools import chain, repeat
 from pathlib import Path
 
 from ..errors import InputError
-from ..question_text import chars, code_point_cap
+from ..question_text import chars, code_point_cap, whole_chars
 from ..questionfile import check_question_file
 from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
@@ -84,12 +84,12 @@ def _empty_like(question: str) -> bool:
 
 def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | None]:
     if isinstance(raw, LongLine):  # its start, to recognise it by, and its length; the rest was never read
-        kept = raw.decode("utf-8", "ignore")[:TOO_LONG_KEPT]
-        error = (
-            f"line {line} is too long ({raw.chars} characters; a question holds at most "
-            f"{MAX_QUESTION_CHARS}): not read past its first {len(raw)} bytes"
+        kept = whole_chars(raw.decode("utf-8", "ignore"), TOO_LONG_KEPT)
+        error = (  # counted in code points as it streamed past (LongLine), and said so
+            f"line {line} is too long ({raw.code_points} code points; a question holds at most "
+            f"{MAX_QUESTION_CHARS} characters): not read past its first {len(raw)} bytes"
         )
-        return f"{kept}… [{raw.chars - len(kept)} more characters not kept]", error
+        return f"{kept}… [{raw.code_points - len(kept)} more code points not kept]", error
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -148,16 +148,18 @@ def open_utf8(path: Path) -> tuple[BinaryIO, str]:
 
 
 class LongLine(bytes):
-    """The first ``limit`` bytes of a physical line that went on (its ending dropped), and how many
-    characters the whole line held: the rest was counted as it streamed past, never kept."""
+    """The first ``limit`` bytes of a physical line that went on (its ending dropped), and how many code
+    points the whole line held: the rest was counted as it streamed past, never kept. Code points, not
+    the characters a person counts (graphemes): a grapheme's end may lie any distance on (one letter may
+    carry a million marks), so counting them as the bytes stream past is not bounded by a block."""
 
-    chars: int
+    code_points: int
 
 
 _CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 bytes that do not start a character
 
 
-def _chars(data: bytes) -> int:
+def _code_points(data: bytes) -> int:
     return len(data.translate(None, _CONTINUATION))
 
 
@@ -178,24 +180,24 @@ def split_lines(chunks: Iterable[bytes], limit: int | None = None) -> Iterator[b
     1 GB line (or an old-Mac file, one "line" to it) took 3.3 GB of memory to become one error row.
     """
     limit = MAX_LINE_BYTES if limit is None else limit
-    head, over, extra = bytearray(), False, 0  # the line so far (at most limit bytes); past it, chars dropped
+    head, over, extra = bytearray(), False, 0  # the line so far (at most limit bytes); past it, code points
     held = b""  # a chunk's last \r: its \n may open the next chunk
 
     def grow(piece: bytes) -> None:
         nonlocal head, over, extra
         if over:
-            extra += _chars(piece)
+            extra += _code_points(piece)
         elif len(head) + len(piece) <= limit:
             head += piece  # in place: a long line's blocks are not copied again at each one
         else:
             room = limit - len(head)
-            head, over, extra = head + piece[:room], True, _chars(piece[room:])
+            head, over, extra = head + piece[:room], True, _code_points(piece[room:])
 
     def done(ending: bytes) -> bytes:
         nonlocal head, over, extra
         line = LongLine(head) if over else bytes(head) + ending
         if isinstance(line, LongLine):
-            line.chars = _chars(line) + extra
+            line.code_points = _code_points(line) + extra
         head, over, extra = bytearray(), False, 0
         return line
 

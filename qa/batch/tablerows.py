@@ -75,7 +75,7 @@ class _Table:
         if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
             self.bad.clear()
             limit = csv.field_size_limit()
-            too_long = f"question too long (over {limit} characters, limit {MAX_QUESTION_CHARS})"
+            too_long = f"question too long (over {limit} code points, limit {MAX_QUESTION_CHARS} characters)"
             yield _record(start, None, None, {}, too_long)
             return
         try:

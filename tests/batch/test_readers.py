@@ -572,4 +572,4 @@ def test_a_huge_row_costs_one_pass_not_one_substitution_per_blank(tmp_path):
     (rec,) = read_questions(src)
     assert time.process_time() - start < 1.5  # 2.5 s before, 0.35 s after, on this machine
     line = len(json.dumps({"question": "apa " * 5_000_000}))  # counted as it streamed by, never kept
-    assert rec.error.startswith(f"line 1 is too long ({line} characters; a question holds at most")
+    assert rec.error.startswith(f"line 1 is too long ({line} code points; a question holds at most")
