@@ -11,6 +11,7 @@ already shown. docs/quality.md ("Ninth round") has the measurements.
 
 from __future__ import annotations
 
+import numbers
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from .chunking import Chunk
+from .errors import InputError
 
 _SPACE = re.compile(r"\s+")
 # A minus sign: a dash right before a number and not right after a word or a number ("suhu -5 derajat",
@@ -83,6 +85,14 @@ def window_rows(chunks: Sequence[Chunk], row: int) -> range:
     return range(lo, hi + 1)
 
 
+def check_k(k: object) -> None:
+    """Refuse a ``k`` that names no number of passages: ``shown`` stops at the ``k``-th, so 0, -1 or 2.5
+    never stopped it and every candidate came back. Every edge refuses them before (1..MAX_K); a library
+    caller gets the same typed error here."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise InputError(f"k must be a whole number of passages, at least 1, got {k!r}")
+
+
 def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) -> list[int]:
     """Indices (into ``rows``, taken in ``order``) of the first ``k`` passages worth showing: a candidate
     whose sentence a better passage already shows is left out, whether it sits inside that passage's
@@ -90,6 +100,7 @@ def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) 
     case, spacing and punctuation; so is one whose sentence, or whole window, stands inside a shown window
     (``CONTAINED``). Only the candidates visited until ``k`` are shown pay for a key.
     Training measures rankings through this too (``training/rank_model.py``): what the user sees."""
+    check_k(k)
     out: list[int] = []
     on_screen: set[str] = set()  # the reading keys of the sentences of the windows already shown
     windows: list[str] = []  # each shown window's keys run together

@@ -22,7 +22,7 @@ from .analysis import tokenize
 from .embedding import check_finite
 from .exact import dots
 from .fusion import FusionSettings
-from .onscreen import shown
+from .onscreen import check_k, shown
 from .store import StoredIndex
 
 # Per channel: fusion re-scores the union. Every score of a question (fused, reranked, its confidence) is
@@ -163,6 +163,7 @@ class Retriever:
         when hiding repeated sentences leaves fewer than ``k``, the new passages of retrievals twice as
         deep each time, one tier each, below every scored one. Each tier depends on the question alone,
         so a larger ``k`` shows the same first hits with the same scores, and more after them."""
+        check_k(k)  # before any tier is read: an empty pool answered k=0 with nothing, a full one with all
         tiers = [list(t) for t in scored]
         out = [self.select(t, k) for t in tiers]
         depth, total = self.candidates, rows[1] - rows[0] if rows else int(self.index.vectors.ntotal)

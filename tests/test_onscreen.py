@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from qa.chunking import Chunk
+from qa.errors import InputError
 from qa.onscreen import reading_key, shown, window_rows
 
 from .conftest import DOC
@@ -264,3 +265,27 @@ def test_a_pool_of_20000_candidates_cutting_a_long_number_is_cheap() -> None:
     start = time.process_time()  # CPU seconds: wall time on shared cores measures the neighbours
     assert shown(chunks, np.arange(len(chunks)), np.arange(len(chunks)), 20) == list(range(20))
     assert time.process_time() - start < 1
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, True, None])
+def test_a_k_naming_no_number_of_passages_is_refused_not_answered_with_every_candidate(k) -> None:
+    """``shown`` stops at the ``k``-th passage: 0, -1 or 2.5 never stopped it, and every candidate came
+    back (every edge refuses such a ``k`` first; a library call did not). Now the core's typed error."""
+    chunks = [_chunk("a.txt", i, f"Kalimat nomor {i} berbeda.", 30 * i) for i in range(5)]
+    with pytest.raises(InputError, match="k must be a whole number of passages, at least 1"):
+        shown(chunks, np.arange(5), np.arange(5), k)  # type: ignore[arg-type]
+    assert shown(chunks, np.arange(5), np.arange(5), np.int64(2)) == [0, 1]
+
+
+def test_a_search_with_k_below_one_is_refused_on_a_real_index(fake_assistant) -> None:
+    """Through a real FAISS index on disk, both rankings (fused and reranked): k=0 returned every
+    candidate of the pool (over 50 passages); it is refused before any deeper retrieval now."""
+    a = fake_assistant
+    texts = ["apa tugas asisten menteri?"]
+    qvecs = a.encoder.encode_queries(texts)
+    for search in (a.retriever.search, a.search.search):
+        for k in (0, -3):
+            with pytest.raises(InputError, match=f"at least 1, got {k}"):
+                search(texts, qvecs, k)
+    (ranking, _), = a.search.search(texts, qvecs, 1)
+    assert len(ranking.hits) == 1
