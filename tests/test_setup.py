@@ -69,3 +69,16 @@ def test_uv_takes_the_installed_torch_as_the_pinned_one_without_fetching(tmp_pat
     assert done.returncode == 0 and "Would make no changes" in done.stderr, done.stderr
     other = subprocess.run([*command, "torch==2.0.0"], capture_output=True, text=True, env=env, timeout=120)
     assert other.returncode != 0 and "network was disabled" in other.stderr, other.stderr  # it would fetch
+
+
+def test_make_test_runs_the_whole_suite_on_two_workers_one_file_each() -> None:
+    """``make test`` and ``make test-fast`` run pytest-xdist (in the dev extra ``make setup`` installs)
+    with each file on one worker, so a module's server, index or browser starts once (section 93); what
+    each selects is unchanged: everything, and everything but ``slow``."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    dev = re.search(r"^dev = \[\n(.*?)^\]", pyproject, re.M | re.S)
+    assert dev and "pytest-xdist" in {Requirement(r).name for r in re.findall(r'^ +"([^"]+)"', dev[1], re.M)}
+    assert re.search(r"^TEST_WORKERS \?= 2$", MAKEFILE, re.M)
+    assert "PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile\n" in MAKEFILE
+    recipes = {m[1]: m[2] for m in re.finditer(r"^([\w-]+):.*\n\t(.*)$", MAKEFILE, re.M)}
+    assert recipes["test"] == "$(PYTEST)" and recipes["test-fast"] == '$(PYTEST) -m "not slow"'
