@@ -216,6 +216,33 @@ class MilvusLexical:
                 ids[qi, j], scores[qi, j] = r, s
         return ids, scores
 
+    def score_rows(self, queries: Sequence[str], rows: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Each query's BM25 of the rows ``rows[i]`` (float32, 0 where none of its terms is), as
+        ``LexicalIndex.score_rows``: the engine's own scores (its statistics live in the collection), from
+        one search limited to the rows asked about, all questions at once."""
+        texts = [engine_text(q) for q in queries]
+        asked = [i for i, t in enumerate(texts) if any(w in self._vocab_set for w in text_terms(t))]
+        wanted = sorted({int(r) for i in asked for r in rows[i]})
+        scores: list[dict[int, float]] = [{} for _ in rows]
+        for lo in range(0, len(wanted), PAGE):
+            part = wanted[lo : lo + PAGE]
+            try:
+                hits = self.client.search(
+                    self.collection,
+                    data=[texts[i] for i in asked],
+                    anns_field=f"{self.field}_bm25",
+                    filter=f"row in {part}",
+                    limit=len(part),
+                    search_params={"metric_type": "BM25"},
+                    output_fields=["row"],
+                    timeout=QUESTION_TIMEOUT,
+                )
+            except failures() as exc:
+                raise _missing(self.collection, exc) from None
+            for i, found in zip(asked, hits):
+                scores[i].update((int(h["row"]), abs(float(h["distance"])) / (self.k1 + 1)) for h in found)
+        return [np.array([s.get(int(r), 0.0) for r in rs], dtype=np.float32) for s, rs in zip(scores, rows)]
+
     def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
         """(vocabulary, row ids, term pointers), as ``LexicalIndex.term_postings``: made from the texts
         read at open, so the reranker's tables cost no second pass over the collection."""
