@@ -109,12 +109,14 @@ class LexicalIndex:
         for query, wanted in zip(queries, rows, strict=True):
             wanted = np.asarray(wanted, dtype=np.int64)
             score = np.zeros(len(wanted), dtype=np.float32)
-            for term in (self._vocab[t] for t in tokenize(query) if t in self._vocab):
-                lo, hi = int(indptr[term]), int(indptr[term + 1])
-                at = lo + np.searchsorted(indices[lo:hi], wanted)
-                held = at < hi
-                held[held] = indices[at[held]] == wanted[held]
-                score[held] += data[at[held]]
+            terms = [self._vocab[t] for t in tokenize(query) if t in self._vocab]
+            if terms and len(wanted):
+                lo, hi = indptr[terms][:, None], indptr[np.asarray(terms) + 1][:, None]
+                at = lo + np.stack([indices[indptr[t] : indptr[t + 1]].searchsorted(wanted) for t in terms])
+                at = np.minimum(at, hi - 1)  # past a term's last passage: any of its own, told apart below
+                held = (at >= lo) & (indices[at] == wanted)
+                for part in np.where(held, data[at], 0).astype(np.float32):  # term by term, as bm25s adds
+                    score += part
             out.append(score)
         return out
 

@@ -1,19 +1,20 @@
 """How each shown passage matched its question: by meaning, by keywords, or both.
 
 What the user sees is read from the passage itself, the same way wherever it was found. Its BM25 values
-are its true scores against the question, summed from the stored indexes for the shown rows only. The
-pool's BM25 values, which the reranker and the answerability model read, are 0 outside a channel's top
-50 even when the words match (206 of 273 such passages held a question word, FacQA at ``-k 20``), and a
-deeper retrieval's are from its own, wider top n; they stay the models' inputs, untouched.
-``matched_by`` follows from these values: "keywords" when the passage's window holds a word of the
-question (its BM25 above 0, the words its highlights mark), "meaning" when its cosine is in the upper
-half of the scored pool's cosines (``by_meaning``).
+are its true scores against the question. The pool's values, which the reranker and the answerability
+model read (and must keep reading: they were trained on them), are 0 for a passage outside a keyword
+channel's top 50 even when its words match: at ``-k 20`` 206 of the 273 such passages of 60 FacQA
+questions held a question word, and said "meaning". A value the pool holds is the passage's true score
+already (the same sum); a 0 is read again from the stored index, for the shown rows only.
+``matched_by`` follows from what is shown: "keywords" when the passage's window holds a word of the
+question (its BM25 above 0; the words its highlights mark), "meaning" when its cosine is in the upper
+half of the scored pool's cosines (``by_meaning``), "both" when both hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,10 +31,10 @@ class Hit:
     score: float  # what the answer shows (fused, or reranked), in [0, 1], never rising down the list
     dense_score: float  # cosine similarity of question and sentence
     by_meaning: bool  # its cosine is in the upper half of the scored pool's (``by_meaning``)
-    # BM25 of the sentence and of its neighbour window against the question, from the stored indexes
-    # (``keyword_scores``; 0 means no word of the question is in it)
-    lexical_score: float = 0.0
-    window_score: float = 0.0
+    # BM25 of the sentence and of its neighbour window against the question: the pool's value, a 0 read
+    # again from the stored index (``keyword_scores``), so 0 means no word of the question is in it
+    lexical_score: float
+    window_score: float
 
     @property
     def matched_by(self) -> str:
@@ -57,15 +58,24 @@ def by_meaning(dense: np.ndarray, scored: np.ndarray) -> np.ndarray:
 
 
 def keyword_scores(index: StoredIndex, questions: Sequence[str], rankings: list[Ranking]) -> list[Ranking]:
-    """The rankings with each hit's true BM25 (sentence and window) against its question: one call per
-    channel for every question (one engine search each on Milvus), a few sums per shown passage."""
-    rows = [np.array([h.row for h in r.hits], dtype=np.int64) for r in rankings]
-    sentence = index.lexical.score_rows(questions, rows)
-    window = index.lexical_window.score_rows(questions, rows)
-    return [
-        Ranking(
-            [replace(h, lexical_score=float(s), window_score=float(w)) for h, s, w in zip(r.hits, ss, ws)],
-            r.best_dense,
-        )
-        for r, ss, ws in zip(rankings, sentence, window, strict=True)
-    ]
+    """The rankings with each hit's BM25 (sentence and window) against its question: a 0 the pool gave
+    (the channel did not return that passage) is read from the stored index. One call per channel for
+    all the questions (on Milvus one engine search, and none when no such passage holds a question word),
+    a few sums per passage."""
+    values = {
+        field: [np.array([getattr(h, field) for h in r.hits], dtype=np.float64) for r in rankings]
+        for field in ("lexical_score", "window_score")
+    }
+    for field, lexical in (("lexical_score", index.lexical), ("window_score", index.lexical_window)):
+        unread = [np.flatnonzero(v == 0) for v in values[field]]
+        rows = [np.array([r.hits[j].row for j in at], dtype=np.int64) for r, at in zip(rankings, unread)]
+        for v, at, read in zip(values[field], unread, lexical.score_rows(questions, rows), strict=True):
+            v[at] = read
+    out = []
+    for r, sentence, window in zip(rankings, values["lexical_score"], values["window_score"], strict=True):
+        hits = [
+            Hit(h.row, h.score, h.dense_score, h.by_meaning, float(s), float(w))
+            for h, s, w in zip(r.hits, sentence, window, strict=True)
+        ]
+        out.append(Ranking(hits, r.best_dense))
+    return out

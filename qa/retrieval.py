@@ -189,7 +189,7 @@ class Retriever:
 
     def select(self, tiers: Sequence[Tier], k: int) -> Ranking:
         """The ``k`` best candidates, tier after tier, none repeating a sentence a better hit already shows;
-        "meaning" is read against the scored pool in every tier (``by_meaning``), BM25 left to ``rank``."""
+        "meaning" is read against the scored pool in every tier (``by_meaning``)."""
         if len(tiers[0].pool.rows) == 0:
             return Ranking([], 0.0)
         ranked = []
@@ -208,5 +208,6 @@ class Retriever:
             if t != current:  # the first hit of a lower tier (tier 0 always shows the first one)
                 current, ceiling = t, hits[-1].score
             score = float(tier.scores[i]) * (ceiling if tier.scaled else 1.0)
-            hits.append(Hit(int(rows[j]), score, float(pool.dense[i]), bool(meaning[t][i])))
+            keywords = float(pool.sentence[i]), float(pool.window[i])  # 0s read again by ``keyword_scores``
+            hits.append(Hit(int(rows[j]), score, float(pool.dense[i]), bool(meaning[t][i]), *keywords))
         return Ranking(hits, float(tiers[0].pool.dense.max()))

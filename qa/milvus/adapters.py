@@ -219,10 +219,12 @@ class MilvusLexical:
     def score_rows(self, queries: Sequence[str], rows: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Each query's BM25 of the rows ``rows[i]`` (float32, 0 where none of its terms is), as
         ``LexicalIndex.score_rows``: the engine's own scores (its statistics live in the collection), from
-        one search limited to the rows asked about, all questions at once."""
+        one search for all the questions limited to the rows that hold one of their terms (the postings
+        read at open tell which: none, no search)."""
         texts = [engine_text(q) for q in queries]
-        asked = [i for i, t in enumerate(texts) if any(w in self._vocab_set for w in text_terms(t))]
-        wanted = sorted({int(r) for i in asked for r in rows[i]})
+        holding = [self._holding(text, np.asarray(r, dtype=np.int64)) for text, r in zip(texts, rows)]
+        asked = [i for i, held in enumerate(holding) if len(held)]
+        wanted = sorted({int(r) for i in asked for r in holding[i]})
         scores: list[dict[int, float]] = [{} for _ in rows]
         for lo in range(0, len(wanted), PAGE):
             part = wanted[lo : lo + PAGE]
@@ -242,6 +244,15 @@ class MilvusLexical:
             for i, found in zip(asked, hits):
                 scores[i].update((int(h["row"]), abs(float(h["distance"])) / (self.k1 + 1)) for h in found)
         return [np.array([s.get(int(r), 0.0) for r in rs], dtype=np.float32) for s, rs in zip(scores, rows)]
+
+    def _holding(self, text: str, rows: np.ndarray) -> np.ndarray:
+        """Those of ``rows`` whose text holds a term of the engine text ``text``."""
+        vocab, ids, ptr = self._postings
+        held = np.zeros(len(rows), dtype=bool)
+        for t in (vocab[w] for w in dict.fromkeys(text_terms(text)) if w in vocab):
+            docs = ids[ptr[t] : ptr[t + 1]]  # ascending
+            held |= docs.take(docs.searchsorted(rows), mode="clip") == rows
+        return rows[held]
 
     def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
         """(vocabulary, row ids, term pointers), as ``LexicalIndex.term_postings``: made from the texts
