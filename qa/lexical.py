@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,6 +97,37 @@ class LexicalIndex:
             ids[row, : len(hit)], scores[row, : len(hit)] = hit, s[hit]
         return ids, scores
 
+    def score_rows(self, queries: Sequence[str], rows: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Each query's BM25 of the passages ``rows[i]`` (float32, 0 where none of its terms is), as
+        ``search`` scores every passage: the stored entries summed over the query's stems, repeats
+        included, in the same order, so a passage ``search`` returns gets its value to the bit. A binary
+        search per stem and passage: the shown passages' true scores cost microseconds."""
+        import numpy as np
+
+        data, indices, indptr = self._ascending
+        out = []
+        for query, wanted in zip(queries, rows, strict=True):
+            wanted = np.asarray(wanted, dtype=np.int64)
+            score = np.zeros(len(wanted), dtype=np.float32)
+            terms = [self._vocab[t] for t in tokenize(query) if t in self._vocab]
+            if terms and len(wanted):
+                lo, hi = indptr[terms][:, None], indptr[np.asarray(terms) + 1][:, None]
+                at = lo + np.stack([indices[indptr[t] : indptr[t + 1]].searchsorted(wanted) for t in terms])
+                at = np.minimum(at, hi - 1)  # past a term's last passage: any of its own, told apart below
+                held = (at >= lo) & (indices[at] == wanted)
+                for part in np.where(held, data[at], 0).astype(np.float32):  # term by term, as bm25s adds
+                    score += part
+            out.append(score)
+        return out
+
+    @cached_property
+    def _ascending(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(data, indices, indptr) with each term's passages ascending, as bm25s writes them (checked on
+        first use, sorted here if not)."""
+        data, indices, indptr = (self._arrays[key] for key in ("data", "indices", "indptr"))
+        order = column_order(indptr, indices)
+        return (data, indices, indptr) if order is None else (data[order], indices[order], indptr)
+
     def settings(self) -> dict:
         """What determines this index's content, for the manifest's staleness check."""
         return {
@@ -147,3 +179,15 @@ class LexicalIndex:
             msg = f"Lexical index in {directory} has text analysis {meta.get('analysis')!r}."
             raise IndexStaleError(msg, hint="Rebuild the index.")
         return cls(vocab, arrays, num_docs, k1, b)
+
+
+def column_order(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray | None:
+    """The order that puts each term's passages ascending in a term-major matrix (``indices`` sliced by
+    ``indptr``), or None when they are already, as bm25s writes them: a binary search needs it."""
+    import numpy as np
+
+    starts = np.zeros(len(indices), dtype=bool)
+    starts[indptr[:-1][np.diff(indptr) > 0]] = True
+    if not len(indices) or np.all((np.diff(indices) > 0) | starts[1:]):
+        return None
+    return np.lexsort((indices, np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, column_order
 
 _MONTHS = (
     "januari februari maret april mei juni juli agustus september oktober november desember "
@@ -89,12 +89,8 @@ class Postings:
     def __init__(self, lexical: LexicalIndex) -> None:
         self.vocab, indices, self.indptr = lexical.term_postings()
         # Each term's passages ascending, so presence is a binary search (sorted here if bm25s did not).
-        starts = np.zeros(len(indices), dtype=bool)
-        starts[self.indptr[:-1][np.diff(self.indptr) > 0]] = True
-        if len(indices) and not np.all((np.diff(indices) > 0) | starts[1:]):
-            term = np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
-            indices = indices[np.lexsort((indices, term))]
-        self.indices = indices
+        order = column_order(self.indptr, indices)
+        self.indices = indices if order is None else indices[order]
         self.n = max(len(lexical), 1)
         df = np.diff(self.indptr).astype(np.float64)
         self.idf = np.log(1.0 + (self.n - df + 0.5) / (df + 0.5)).astype(np.float32)

@@ -5,7 +5,8 @@ paraphrase and on other languages), so every candidate either channel finds is s
 by both before fusing. The unit is a sentence; its neighbour window (within the line)
 adds keyword evidence, because a factoid's answer often sits one sentence away from
 the words the question repeats. docs/quality.md has the measurements behind each choice;
-qa/fusion.py has the arithmetic of the fusion, qa/onscreen.py the choice of what is shown.
+qa/fusion.py has the arithmetic of the fusion, qa/onscreen.py the choice of what is shown, qa/matching.py
+how each shown passage matched.
 Every score is computed on one pool (``CANDIDATES`` per channel) whatever ``k`` is; more passages to
 show come from deeper retrievals, below it (``Retriever.rank``, docs/cli.md).
 """
@@ -22,6 +23,7 @@ from .analysis import tokenize
 from .embedding import check_finite
 from .exact import dots
 from .fusion import FusionSettings
+from .matching import Hit, Ranking, by_meaning, keyword_scores
 from .onscreen import check_k, shown
 from .store import StoredIndex
 
@@ -34,34 +36,16 @@ _NONE = np.zeros(0, dtype=np.float32)
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One passage of a ranking with each channel's own score: the answer shows how it matched, and the
-    reranker's features read them."""
-
-    row: int
-    score: float  # what the answer shows (fused, or reranked), in [0, 1], never rising down the list
-    dense_score: float  # cosine similarity of question and sentence
-    # BM25 of the sentence and of its neighbour window; 0 when that channel did not rank the passage in its
-    # top n (no question term in it, or others scored higher): the models were trained on these values
-    lexical_score: float
-    window_score: float
-    matched_by: str  # "meaning", "keywords" or "both"
-
-
-@dataclass(frozen=True)
-class Ranking:
-    hits: list[Hit]
-    best_dense: float  # the highest cosine of any sentence: how close the corpus comes at all
-
-
-@dataclass(frozen=True)
 class Pool:
     """The fused candidates of one question, as parallel arrays (the reranker's input)."""
 
     rows: np.ndarray  # int64 passage rows, ascending
     dense: np.ndarray  # cosine of question and sentence
-    sentence: np.ndarray  # BM25 of the sentence (0 outside the channel's top n: see ``Hit``)
-    window: np.ndarray  # BM25 of the neighbour window (the same)
+    # BM25 of the sentence and of its neighbour window: 0 outside that channel's top n (no question term in
+    # it, or others scored higher). The models were trained on these values; a shown passage shows its true
+    # BM25 instead (``qa.matching``)
+    sentence: np.ndarray
+    window: np.ndarray
     fused: np.ndarray  # the fused score in [0, 1]
     coverage: float  # share of the question's content words the corpus knows
 
@@ -94,14 +78,6 @@ def _gather(rows: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> tuple[np.n
     out[at] = np.asarray(scores)[keep]
     seen[at] = True
     return out, seen
-
-
-def _by_meaning(dense: np.ndarray, scored: np.ndarray) -> np.ndarray:
-    """Which cosines ``dense`` sit in the upper half of the scored pool's cosines (all of them when those
-    are equal). One scale for every tier: a deeper retrieval's lowest cosine is lower, so read against its
-    own range a passage said "both" under one with a higher cosine that said "keywords"."""
-    lo, spread = scored.min(), scored.max() - scored.min()
-    return (dense - lo) / spread >= 0.5 if spread > 1e-6 else dense >= lo
 
 
 class Retriever:
@@ -162,7 +138,8 @@ class Retriever:
         """Each question's ``k`` hits: its ``scored`` tiers (of the pool every score was computed on) first;
         when hiding repeated sentences leaves fewer than ``k``, the new passages of retrievals twice as
         deep each time, one tier each, below every scored one. Each tier depends on the question alone,
-        so a larger ``k`` shows the same first hits with the same scores, and more after them."""
+        so a larger ``k`` shows the same first hits with the same scores, and more after them. The shown
+        hits' BM25 values are their true scores against the question (``qa.matching``)."""
         check_k(k)  # before any tier is read: an empty pool answered k=0 with nothing, a full one with all
         tiers = [list(t) for t in scored]
         out = [self.select(t, k) for t in tiers]
@@ -177,7 +154,7 @@ class Retriever:
                 if len(new):
                     tiers[i].append(Tier(pool, pool.fused, pool.fused, new, scaled=True))
                     out[i] = self.select(tiers[i], k)
-        return out
+        return keyword_scores(self.index, questions, out)
 
     def pools(
         self, questions: Sequence[str], qvecs: np.ndarray, n: int, rows: tuple[int, int] | None = None
@@ -213,7 +190,7 @@ class Retriever:
 
     def select(self, tiers: Sequence[Tier], k: int) -> Ranking:
         """The ``k`` best candidates, tier after tier, none repeating a sentence a better hit already shows;
-        "meaning" is read against the scored pool in every tier (``_by_meaning``)."""
+        "meaning" is read against the scored pool in every tier (``by_meaning``)."""
         if len(tiers[0].pool.rows) == 0:
             return Ranking([], 0.0)
         ranked = []
@@ -223,7 +200,7 @@ class Retriever:
         of_tier = np.repeat(np.arange(len(tiers)), [len(r) for r in ranked])
         at = np.concatenate(ranked)
         rows = np.concatenate([t.pool.rows[r] for t, r in zip(tiers, ranked)])
-        meaning = [_by_meaning(t.pool.dense, tiers[0].pool.dense) for t in tiers]
+        meaning = [by_meaning(t.pool.dense, tiers[0].pool.dense) for t in tiers]
         hits: list[Hit] = []
         current, ceiling = 0, 1.0
         for j in shown(self.index.chunks, rows, np.arange(len(rows)), k):
@@ -231,16 +208,7 @@ class Retriever:
             tier, pool = tiers[t], tiers[t].pool
             if t != current:  # the first hit of a lower tier (tier 0 always shows the first one)
                 current, ceiling = t, hits[-1].score
-            by_meaning, by_keywords = meaning[t][i], pool.window[i] > 0
-            matched_by = "both" if by_meaning and by_keywords else "keywords" if by_keywords else "meaning"
-            hits.append(
-                Hit(
-                    int(rows[j]),
-                    float(tier.scores[i]) * (ceiling if tier.scaled else 1.0),
-                    float(pool.dense[i]),
-                    float(pool.sentence[i]),
-                    float(pool.window[i]),
-                    matched_by,
-                )
-            )
+            score = float(tier.scores[i]) * (ceiling if tier.scaled else 1.0)
+            keywords = float(pool.sentence[i]), float(pool.window[i])  # 0s read again by ``keyword_scores``
+            hits.append(Hit(int(rows[j]), score, float(pool.dense[i]), bool(meaning[t][i]), *keywords))
         return Ranking(hits, float(tiers[0].pool.dense.max()))

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from qa import ann
+from qa.analysis import tokenize
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.retrieval import CANDIDATES
@@ -57,6 +58,11 @@ def _digest(assistant: Assistant, questions: list[str], k: int, doc: str | None 
     ]
 
 
+def _keywords(result) -> list[tuple]:
+    """Each shown passage's BM25 values (to 4 digits: the engine sums in another order) and label."""
+    return [(round(p.lexical_score, 4), round(p.window_score, 4), p.matched_by) for p in result.passages]
+
+
 def labels_agree(matched: list[tuple[float, float, str]]) -> bool:
     """Of the passages holding question words, every "both" (meaning too) has a higher cosine than every
     "keywords": one scale of meaning down the list, deeper retrievals' passages included."""
@@ -67,7 +73,8 @@ def labels_agree(matched: list[tuple[float, float, str]]) -> bool:
 
 def _assert_independent_of_k(assistant: Assistant, questions: list[str], doc: str | None = None) -> int:
     """Rank 1, its score, the confidence and the decision agree for every ``k``; a smaller ``k``'s passages
-    are the first of a larger one's, matched the same way, their labels agreeing with their cosines.
+    are the first of a larger one's, matched the same way, their labels agreeing with their cosines and
+    with their words (a window BM25 above 0, "keywords", exactly when it holds a word of the question).
     Returns how many passages the largest ``k`` showed beyond what the scored pool alone could give (the
     deeper tiers)."""
     by_k = {k: _digest(assistant, questions, k, doc) for k in KS}
@@ -85,6 +92,10 @@ def _assert_independent_of_k(assistant: Assistant, questions: list[str], doc: st
             assert rows == rows_50[:k] and scores == scores_50[:k], (question, k)
             assert matched == matched_50[:k], (question, k)
         assert labels_agree(matched_50), (question, matched_50)
+        words = set(tokenize(texts[i]))  # keywords exactly when the window holds a word of the question
+        for row, (_, window, by) in zip(rows_50, matched_50):
+            holds = bool(words & set(tokenize(assistant.retriever.passage_texts[row])))
+            assert (window > 0) == holds == (by != "meaning"), (question, row, window, by)
         assert all(a >= b for a, b in zip(scores_50, scores_50[1:])), question  # never rising down the list
         beyond = [j for j, r in enumerate(rows_50) if r not in set(pools[i].rows.tolist())]
         assert beyond == list(range(len(rows_50) - len(beyond), len(rows_50))), question  # all below
@@ -229,5 +240,6 @@ def test_milvus_store_keeps_rank_and_confidence_for_every_k(tmp_path: Path) -> N
                 assert [p.chunk_id for p in a.passages] == [p.chunk_id for p in b.passages]
                 assert [round(p.score, 4) for p in a.passages] == [round(p.score, 4) for p in b.passages]
                 assert round(a.confidence, 4) == round(b.confidence, 4)
+                assert _keywords(a) == _keywords(b)  # the engine's BM25 of each shown passage, as ours
     finally:
         target.forget(parse_store(spec))

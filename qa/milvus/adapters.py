@@ -1,26 +1,21 @@
 """Adapters that give a Milvus collection the methods the ``Retriever`` calls on a local index.
 
-``MilvusVectors`` answers ``search`` and ``reconstruct_batch`` like a FAISS index; ``MilvusLexical``
-answers ``search``, ``query_terms`` and ``term_postings`` like ``qa.lexical.LexicalIndex``. Scores are
-the local ones: cosine for the dense channel; for BM25 the engine's score divided by ``k1 + 1``, since
-Milvus uses the textbook term weight ``tf(k1+1)/(tf+K)`` and bm25s's Lucene variant drops the
-constant factor. Ties are broken by row, as locally.
+``MilvusVectors`` answers ``search`` and ``reconstruct_batch`` like a FAISS index (cosine scores, ties
+broken by row, as locally); the keyword channels are ``qa.milvus.keywords``. Also the reads of a
+collection's rows and the errors of a read that failed.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from ..analysis import tokenize
 from ..chunking import Chunk
 from ..errors import IndexCorruptError, IndexError_
 from .reach import failures, refused, silent
-from .schema import engine_text, text_terms
 
 PAGE = 4096  # rows per query when reading a collection (well under Milvus's 16384 limit)
 # Seconds one call may take, retries included. Without them a server that stopped answering (a frozen
@@ -29,7 +24,7 @@ QUESTION_TIMEOUT = 10.0  # a search or a fetch for one question's candidates: mi
 READ_TIMEOUT = 60.0  # one page of rows read when the index opens
 
 
-def _missing(collection: str, exc: BaseException) -> IndexError_:
+def unreadable(collection: str, exc: BaseException) -> IndexError_:
     """Why a read failed: a server that stopped answering, or refused this user, is not a damaged or
     replaced collection."""
     said = refused(exc, "the Milvus server")
@@ -48,7 +43,7 @@ def _missing(collection: str, exc: BaseException) -> IndexError_:
     )
 
 
-def _row_filter(rows: tuple[int, int] | None) -> str:
+def row_filter(rows: tuple[int, int] | None) -> str:
     return "" if rows is None else f"row >= {int(rows[0])} and row < {int(rows[1])}"
 
 
@@ -67,7 +62,7 @@ def read_rows(client: Any, collection: str, n: int, fields: Sequence[str]) -> li
             )
             rows += sorted(page, key=lambda r: r["row"])
     except failures() as exc:
-        raise _missing(collection, exc) from None
+        raise unreadable(collection, exc) from None
     if [r["row"] for r in rows] != list(range(n)):
         raise IndexCorruptError(
             f"the Milvus collection {collection} does not hold rows 0..{n - 1}",
@@ -114,14 +109,14 @@ class MilvusVectors:
                 self.collection,
                 data=np.asarray(qvecs, np.float32).tolist(),
                 anns_field="vector",
-                filter=_row_filter(rows),
+                filter=row_filter(rows),
                 limit=k,
                 search_params=params,
                 output_fields=["row"],
                 timeout=QUESTION_TIMEOUT,
             )
         except failures() as exc:
-            raise _missing(self.collection, exc) from None
+            raise unreadable(self.collection, exc) from None
         for qi, found in enumerate(hits):
             for j, h in enumerate(found[:k]):
                 ids[qi, j], scores[qi, j] = int(h["row"]), float(h["distance"])
@@ -136,101 +131,8 @@ class MilvusVectors:
                 self.collection, ids=sorted(set(wanted)), output_fields=["vector"], timeout=QUESTION_TIMEOUT
             )
         except failures() as exc:
-            raise _missing(self.collection, exc) from None
+            raise unreadable(self.collection, exc) from None
         by_row = {int(g["row"]): g["vector"] for g in got}
         if len(by_row) != len(set(wanted)):
-            raise _missing(self.collection, KeyError("rows missing"))
+            raise unreadable(self.collection, KeyError("rows missing"))
         return np.asarray([by_row[r] for r in wanted], dtype=np.float32)
-
-
-class MilvusLexical:
-    """One BM25 channel (``field`` is "sentence" or "window") scored by the engine."""
-
-    def __init__(
-        self,
-        client: Any,
-        collection: str,
-        field: str,
-        texts: Sequence[str],
-        k1: float,
-    ) -> None:
-        """``texts``: the engine texts of rows 0..n-1, read at open (or just written by a build)."""
-        self.client, self.collection, self.field = client, collection, field
-        self._num_docs, self.k1 = len(texts), k1
-        self._texts = texts
-
-    @cached_property
-    def _postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-        """Made at the first search (``warm`` at open; ``qa info``'s read-only open never searches)."""
-        return postings(self._texts)
-
-    @property
-    def _vocab_set(self) -> dict[str, int]:
-        return self._postings[0]  # term -> id; only membership is asked of it here
-
-    def __len__(self) -> int:
-        return self._num_docs
-
-    def query_terms(self, query: str) -> list[str]:
-        """The query's stems that exist in the collection's vocabulary (deduplicated, in order)."""
-        return [t for t in dict.fromkeys(tokenize(query)) if t in self._vocab_set]
-
-    def warm(self) -> None:
-        """One search, so the engine builds its structures now rather than on the first question."""
-        if self._vocab_set:
-            self.search([min(self._vocab_set)], 1)
-
-    def search(
-        self, queries: Sequence[str], k: int, rows: tuple[int, int] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (ids int64, scores float32) per query, best first, padded with -1/0; among the rows
-        lo..hi-1 only when ``rows`` is given."""
-        k = max(int(k), 0)
-        ids = np.full((len(queries), k), -1, dtype=np.int64)
-        scores = np.zeros((len(queries), k), dtype=np.float32)
-        texts = [engine_text(q) for q in queries]
-        asked = [i for i, t in enumerate(texts) if t and any(w in self._vocab_set for w in text_terms(t))]
-        kk = min(k, self._num_docs if rows is None else rows[1] - rows[0])
-        if not asked or kk <= 0:
-            return ids, scores
-        try:
-            hits = self.client.search(
-                self.collection,
-                data=[texts[i] for i in asked],
-                anns_field=f"{self.field}_bm25",
-                filter=_row_filter(rows),
-                limit=kk,
-                search_params={"metric_type": "BM25"},
-                output_fields=["row"],
-                timeout=QUESTION_TIMEOUT,
-            )
-        except failures() as exc:
-            raise _missing(self.collection, exc) from None
-        for qi, found in zip(asked, hits):
-            pairs = sorted(
-                ((abs(float(h["distance"])) / (self.k1 + 1), int(h["row"])) for h in found),
-                key=lambda p: (-p[0], p[1]),
-            )
-            pairs = [p for p in pairs if p[0] > 0][:kk]
-            for j, (s, r) in enumerate(pairs):
-                ids[qi, j], scores[qi, j] = r, s
-        return ids, scores
-
-    def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-        """(vocabulary, row ids, term pointers), as ``LexicalIndex.term_postings``: made from the texts
-        read at open, so the reranker's tables cost no second pass over the collection."""
-        return self._postings
-
-
-def postings(texts: Sequence[str]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-    """(vocabulary, row ids sorted by term then row, term pointers) of the engine texts of rows 0..n-1."""
-    vocab: dict[str, int] = {}
-    pairs = [
-        (vocab.setdefault(t, len(vocab)), row)
-        for row, text in enumerate(texts)
-        for t in dict.fromkeys(text_terms(text))
-    ]
-    arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    arr = arr[np.lexsort((arr[:, 1], arr[:, 0]))]
-    indptr = np.searchsorted(arr[:, 0], np.arange(len(vocab) + 1)).astype(np.int64)
-    return vocab, arr[:, 1].astype(np.int32), indptr

