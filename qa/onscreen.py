@@ -11,6 +11,7 @@ already shown. docs/quality.md ("Ninth round") has the measurements.
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
 import unicodedata
@@ -85,12 +86,19 @@ def window_rows(chunks: Sequence[Chunk], row: int) -> range:
     return range(lo, hi + 1)
 
 
-def check_k(k: object) -> None:
-    """Refuse a ``k`` that names no number of passages: ``shown`` stops at the ``k``-th, so 0, -1 or 2.5
-    never stopped it and every candidate came back. Every edge refuses them before (1..MAX_K); a library
-    caller gets the same typed error here."""
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+def check_k(k: object) -> int:
+    """``k`` as the whole number of passages it names, else refused: ``shown`` stops at the ``k``-th, so
+    0, -1 or 2.5 never stopped it and every candidate came back. Every edge refuses them before
+    (1..MAX_K); a library caller gets the same typed error here. A whole float (3.0, numpy's float64: a
+    value read from JSON or an array) names 3 and was answered before this check: it still is."""
+    number = 0  # True is no count of passages, though Python counts it as 1
+    if isinstance(k, numbers.Integral) and not isinstance(k, bool):
+        number = int(k)
+    elif isinstance(k, numbers.Real) and not isinstance(k, bool) and math.isfinite(k):
+        number = int(float(k)) if float(k).is_integer() else 0
+    if number < 1:
         raise InputError(f"k must be a whole number of passages, at least 1, got {k!r}")
+    return number
 
 
 def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) -> list[int]:
@@ -100,7 +108,7 @@ def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) 
     case, spacing and punctuation; so is one whose sentence, or whole window, stands inside a shown window
     (``CONTAINED``). Only the candidates visited until ``k`` are shown pay for a key.
     Training measures rankings through this too (``training/rank_model.py``): what the user sees."""
-    check_k(k)
+    k = check_k(k)
     out: list[int] = []
     on_screen: set[str] = set()  # the reading keys of the sentences of the windows already shown
     windows: list[str] = []  # each shown window's keys run together

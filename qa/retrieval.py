@@ -140,7 +140,7 @@ class Retriever:
         deep each time, one tier each, below every scored one. Each tier depends on the question alone,
         so a larger ``k`` shows the same first hits with the same scores, and more after them. The shown
         hits' BM25 values are their true scores against the question (``qa.matching``)."""
-        check_k(k)  # before any tier is read: an empty pool answered k=0 with nothing, a full one with all
+        k = check_k(k)  # before any tier is read: an empty pool answered k=0 with nothing, a full one all
         tiers = [list(t) for t in scored]
         out = [self.select(t, k) for t in tiers]
         depth, total = self.candidates, rows[1] - rows[0] if rows else int(self.index.vectors.ntotal)

@@ -267,7 +267,7 @@ def test_a_pool_of_20000_candidates_cutting_a_long_number_is_cheap() -> None:
     assert time.process_time() - start < 1
 
 
-@pytest.mark.parametrize("k", [0, -1, 2.5, True, None])
+@pytest.mark.parametrize("k", [0, -1, 2.5, True, np.bool_(True), None, "3", 0.0, float("inf"), float("nan")])
 def test_a_k_naming_no_number_of_passages_is_refused_not_answered_with_every_candidate(k) -> None:
     """``shown`` stops at the ``k``-th passage: 0, -1 or 2.5 never stopped it, and every candidate came
     back (every edge refuses such a ``k`` first; a library call did not). Now the core's typed error."""
@@ -289,3 +289,20 @@ def test_a_search_with_k_below_one_is_refused_on_a_real_index(fake_assistant) ->
                 search(texts, qvecs, k)
     (ranking, _), = a.search.search(texts, qvecs, 1)
     assert len(ranking.hits) == 1
+
+
+@pytest.mark.parametrize("k", [3.0, np.float64(3.0), np.float32(3.0), np.int32(3)])
+def test_a_whole_float_k_still_names_its_number_of_passages(k, fake_assistant) -> None:
+    """``Assistant.ask(q, k=3.0)`` (a k read from JSON, or taken from an array) answered with 3 passages
+    before the core checked k; the check refused every float. Through a real FAISS index on disk."""
+    chunks = [_chunk("a.txt", i, f"Kalimat nomor {i} berbeda.", 30 * i) for i in range(5)]
+    assert shown(chunks, np.arange(5), np.arange(5), k) == [0, 1, 2]  # type: ignore[arg-type]
+    a = fake_assistant
+    asked = a.ask("apa tugas asisten menteri?", k=k)
+    assert len(asked.passages) == 3
+    texts = ["apa tugas asisten menteri?"]
+    (ranking, _), = a.search.search(texts, a.encoder.encode_queries(texts), k)
+    assert [a.index.chunks[h.row].chunk_id for h in ranking.hits] == [p.chunk_id for p in asked.passages]
+    assert [p.chunk_id for p in a.ask("apa tugas asisten menteri?", k=3).passages] == [
+        p.chunk_id for p in asked.passages
+    ]
