@@ -237,3 +237,16 @@ def test_json_nested_deep_in_utf_16_or_32_is_the_same_clear_400(served, route, e
     event_id = httpx.post(f"{url}gradio_api/call/ask", content=shallow, timeout=30,
                           headers={"Content-Type": "application/json"})  # fmt: skip
     assert event_id.status_code == 200 and "event_id" in event_id.json(), event_id.text
+
+
+def test_a_whole_float_k_as_a_slider_or_a_raw_call_sends_it_is_answered_like_the_int(served) -> None:
+    """A slider's value may arrive as 3.0 (a JavaScript number, a client's float): /ask answers it as 3,
+    the same passages, through the core's own check of k (section 101), on the real server."""
+    url, _ = served
+    answers = []
+    for k in ["3", "3.0", '"3.0"']:
+        event, data = _call(url, "ask", f'{{"data": ["apa tugas asisten?", {k}]}}')
+        assert event == "complete", (k, data)
+        answers.append(json.loads(data)[0])
+    assert len(answers[0]["passages"]) == 3
+    assert answers[1] == answers[0] == answers[2]
