@@ -412,7 +412,9 @@ def test_only_an_empty_or_barely_marked_temporary_folder_of_ours_is_swept_unmark
              ".qa-tmp-20250101T000000Z-2123abcd": b"20250101T0"}  # fmt: skip
     kept = {".qa-tmp-20250101T000000Z-3123abcd": b"20250101T000000Z-0123abcd\n",  # another id: not its own
             ".qa-tmp-20250101T000000Z-4123abcd": b"tulisan saya", "20250101T000000Z-5123abcd": None,
-            ".qa-tmp-20250101T00": None}  # fmt: skip
+            ".qa-tmp-20250101T00": None,
+            ".qa-tmp-20250101T000000Z-7123abcd": b"20250101T000000Z-7123abcd\nlagi",  # more than its id
+            ".qa-tmp-20250101T000000Z-8123abcd": b"2025"}  # a prefix of its id, and a user's file below
     for name, marker in {**swept, **kept}.items():
         (index / name).mkdir()
         if marker is not None:
@@ -421,8 +423,10 @@ def test_only_an_empty_or_barely_marked_temporary_folder_of_ours_is_swept_unmark
     (index / ".qa-tmp-20250101T000000Z-6123abcd").symlink_to(index / "kosong", target_is_directory=True)
     (index / ".qa-tmp-20250101T000000Z-4123abcd" / "catatan.txt").write_text("milik saya")
     (index / ".qa-tmp-20250101T000000Z-4123abcd" / ".qa-build").unlink()
+    (index / ".qa-tmp-20250101T000000Z-8123abcd" / "foto.jpg").write_bytes(b"\xff\xd8")
     assert answers(open_index(settings, build="force")) == reference
     names = {p.name for p in index.iterdir()}
     assert not names & set(swept), names
     assert set(kept) | {"kosong", ".qa-tmp-20250101T000000Z-6123abcd"} <= names, names
     assert (index / ".qa-tmp-20250101T000000Z-4123abcd" / "catatan.txt").read_text() == "milik saya"
+    assert (index / ".qa-tmp-20250101T000000Z-8123abcd" / "foto.jpg").read_bytes() == b"\xff\xd8"
