@@ -20,6 +20,12 @@ from .adapters import PAGE, QUESTION_TIMEOUT, row_filter, unreadable
 from .reach import failures
 from .schema import engine_text, text_terms
 
+# Questions per engine search when scoring shown rows. Each search returns, for each of its questions, every
+# row of the group's union holding its words (a filter is one per search), so one search for a batch grew
+# with its size squared; a search per question pays the engine's per-call cost (Milvus Lite walks every
+# row, docs/scaling.md) each time.
+GROUP = 16
+
 
 class MilvusLexical:
     """One BM25 channel (``field`` is "sentence" or "window") scored by the engine."""
@@ -97,31 +103,37 @@ class MilvusLexical:
     def score_rows(self, queries: Sequence[str], rows: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Each query's BM25 of the rows ``rows[i]`` (float32, 0 where none of its terms is), as
         ``LexicalIndex.score_rows``: the engine's own scores (its statistics live in the collection), from
-        one search for all the questions limited to the rows that hold one of their terms (the postings
-        read at open tell which: none, no search)."""
+        one search per ``GROUP`` questions limited to their rows that hold one of their terms (the
+        postings read at open tell which: none, no search)."""
         texts = [engine_text(q) for q in queries]
-        holding = [self._holding(text, np.asarray(r, dtype=np.int64)) for text, r in zip(texts, rows)]
+        holding = [self._holding(t, np.asarray(r, dtype=np.int64)) for t, r in zip(texts, rows, strict=True)]
         asked = [i for i, held in enumerate(holding) if len(held)]
-        wanted = sorted({int(r) for i in asked for r in holding[i]})
         scores: list[dict[int, float]] = [{} for _ in rows]
-        for lo in range(0, len(wanted), PAGE):
-            part = wanted[lo : lo + PAGE]
-            try:
-                hits = self.client.search(
-                    self.collection,
-                    data=[texts[i] for i in asked],
-                    anns_field=f"{self.field}_bm25",
-                    filter=f"row in {part}",
-                    limit=len(part),
-                    search_params={"metric_type": "BM25"},
-                    output_fields=["row"],
-                    timeout=QUESTION_TIMEOUT,
-                )
-            except failures() as exc:
-                raise unreadable(self.collection, exc) from None
-            for i, found in zip(asked, hits):
-                scores[i].update((int(h["row"]), abs(float(h["distance"])) / (self.k1 + 1)) for h in found)
+        for g in range(0, len(asked), GROUP):
+            group = asked[g : g + GROUP]
+            union = np.unique(np.concatenate([holding[i] for i in group]))
+            for lo in range(0, len(union), PAGE):
+                part = union[lo : lo + PAGE].tolist()
+                found = self._engine_search([texts[i] for i in group], part)
+                for i, hits in zip(group, found, strict=True):
+                    scores[i].update((int(h["row"]), abs(float(h["distance"])) / (self.k1 + 1)) for h in hits)
         return [np.array([s.get(int(r), 0.0) for r in rs], dtype=np.float32) for s, rs in zip(scores, rows)]
+
+    def _engine_search(self, texts: list[str], part: list[int]) -> list:
+        """Every row of ``part`` holding a word of each text, with the engine's BM25."""
+        try:
+            return self.client.search(
+                self.collection,
+                data=texts,
+                anns_field=f"{self.field}_bm25",
+                filter=f"row in {part}",
+                limit=len(part),
+                search_params={"metric_type": "BM25"},
+                output_fields=["row"],
+                timeout=QUESTION_TIMEOUT,
+            )
+        except failures() as exc:
+            raise unreadable(self.collection, exc) from None
 
     def _holding(self, text: str, rows: np.ndarray) -> np.ndarray:
         """Those of ``rows`` whose text holds a term of the engine text ``text``."""
