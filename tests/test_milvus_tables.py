@@ -178,13 +178,13 @@ def test_a_read_only_open_leaves_the_reranker_to_the_first_question(setup: Setti
     the BM25 postings and the corpus centroid, and ran the warm-up searches, for a command that asks
     nothing, then threw the table away. A read-only open now leaves them to the first question, which
     still answers as any open does and still writes nothing."""
-    from qa.milvus import adapters
+    from qa.milvus import keywords
 
     first = _open(setup)
     expected = _answers(first)
     shutil.rmtree(setup.index_dir / tables.FOLDER)
     made: list[str] = []
-    for module, name in ((tables, "table_arrays"), (adapters, "postings")):
+    for module, name in ((tables, "table_arrays"), (keywords, "postings")):
         real = getattr(module, name)
         monkeypatch.setattr(module, name, lambda *a, real=real, name=name: made.append(name) or real(*a))
     shown = Assistant(setup, encoder=FakeEncoder(), build="never", read_only=True, log=lambda m: None)
