@@ -74,6 +74,12 @@ def code_point_cap(limit: int) -> int:
     return CODE_POINTS_PER_CHAR * limit
 
 
+def over_limit(text: str, limit: int) -> bool:
+    """Over ``limit`` characters as a person counts them, or over the work bound in code points; the
+    code points first, at no cost (every question limit asks this: the web's, a batch row's)."""
+    return len(text) > code_point_cap(limit) or chars(text) > limit
+
+
 def chars(text: str) -> int:
     """How many characters a person counts in ``text``, as every question limit counts them: extended
     grapheme clusters (UAX #29, the ``regex`` module's ``\\X``, kept current with Unicode; it is already

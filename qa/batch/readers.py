@@ -19,7 +19,7 @@ from itertools import chain, repeat
 from pathlib import Path
 
 from ..errors import InputError
-from ..question_text import chars, code_point_cap, whole_chars
+from ..question_text import over_limit, whole_chars
 from ..questionfile import check_question_file
 from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
@@ -59,10 +59,7 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
             # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
             error = "empty question"
-    too_long = isinstance(question, str) and (  # as the user counts them, and the work (qa.question_text)
-        len(question) > code_point_cap(MAX_QUESTION_CHARS) or chars(question) > MAX_QUESTION_CHARS
-    )
-    if too_long and isinstance(question, str):
+    if isinstance(question, str) and over_limit(question, MAX_QUESTION_CHARS):  # qa.question_text
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
         error = error or row_too_long(question, MAX_QUESTION_CHARS)
         question = kept_start(question, MAX_QUESTION_CHARS)

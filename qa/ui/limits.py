@@ -22,7 +22,7 @@ from ..assistant import DEFAULT_K, MAX_K, clean_question
 from ..batch import MAX_QUESTION_CHARS, Record, read_questions, row_too_long
 from ..errors import InputError, QAError
 from ..question import analyze
-from ..question_text import chars, code_point_cap
+from ..question_text import chars, code_point_cap, over_limit
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -95,9 +95,8 @@ def check_question(question: object, empty: str = "Pertanyaan kosong.") -> str:
 
 
 def over_cap(question: str, limit: int = MAX_WEB_QUESTION_CHARS) -> bool:
-    """Over ``limit`` characters as the visitor counts them, or over the work bound in code points
-    (qa.question_text: which count guards what); the code points first, at no cost."""
-    return len(question) > code_point_cap(limit) or chars(question) > limit
+    """Over the web's question limit (``qa.question_text.over_limit``: characters, and code points)."""
+    return over_limit(question, limit)
 
 
 def too_long(question: str, box: int | None = None) -> InputError:
