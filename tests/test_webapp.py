@@ -44,7 +44,9 @@ def test_answer_card_names_its_document_first_and_marks_matched_words(app):
     assert set(table["Cocok lewat"]) <= {"makna", "kata kunci", "keduanya"}
     assert bar_values(plot, "score") == list(table["Skor"])  # one group of three bars per passage
     assert bar_values(plot, "dense_score") == list(table["Makna (kosinus)"])
-    assert bar_values(plot, "lexical_score") == list(table["Kata kunci (BM25)"])
+    assert bar_values(plot, "window_score") == list(table["Kata kunci (BM25)"])
+    # the column shows the BM25 the label reads: a keyword label never stands beside a 0, nor "makna" above
+    assert [v > 0 for v in table["Kata kunci (BM25)"]] == [m != "makna" for m in table["Cocok lewat"]]
     assert [r for r, _, _ in bar_rows(plot)] == ["1", "1", "1", "2", "2", "2", "3", "3", "3"]
     assert '<span class="qa-passage">Miskonsepsi tentang profesi' in context
     assert "Jika kamu tidak tertarik" in context  # the sentence before, for context

@@ -5,7 +5,8 @@ answer matched differently; bars rendered here as escaped HTML (widths in inline
 whole for every answer, so they can never go blank, and they need nothing but the browser's layout.
 
 An answer shows three channels per passage: the fused score (what ranks the passages), the meaning
-channel's cosine similarity and the keyword channel's BM25 score. BM25 has no upper bound, so its bars
+channel's cosine similarity and the keyword channel's BM25 score of the passage shown, the sentence with
+its neighbours (``keyword_score``: what its label and highlights read). BM25 has no upper bound, so its bars
 are drawn relative to the highest BM25 among the passages shown and the raw value is printed. An
 abstention shows the cosine similarity only, as its card does (a fused score normalised to 1 next to
 "Keyakinan: rendah" would read as a contradiction). Keys are read with ``.get``: a result of another
@@ -19,7 +20,7 @@ import math
 from typing import Any
 
 # channel key in a passage -> (label, colour); the colours are fixed, so the legend never changes
-FUSED, MEANING, KEYWORDS = "score", "dense_score", "lexical_score"
+FUSED, MEANING, KEYWORDS = "score", "dense_score", "window_score"
 CHANNELS = {
     FUSED: ("gabungan", "#6366f1"),
     MEANING: ("makna (kosinus)", "#0d9488"),
@@ -38,6 +39,17 @@ def number(value: Any) -> float:
     except (TypeError, ValueError):
         return 0.0
     return out if math.isfinite(out) else 0.0
+
+
+def keyword_score(passage: dict[str, Any]) -> float:
+    """The BM25 a passage shows: its window's (the text shown, whose words the highlights mark and
+    ``matched_by`` reads), so "kata kunci" never stands beside a 0 for a word in a neighbour sentence.
+    The sentence's own ``lexical_score`` only for a result without ``window_score`` (another core)."""
+    return number(passage.get(KEYWORDS, passage.get("lexical_score")))
+
+
+def _value(passage: dict[str, Any], key: str) -> float:
+    return keyword_score(passage) if key == KEYWORDS else number(passage.get(key))
 
 
 def _bar(rank: str, key: str, value: float, width: float) -> str:
@@ -68,13 +80,13 @@ def score_bars(result: dict[str, Any]) -> str:
     if not passages:
         return f'{head}<p class="qa-muted">{EMPTY_TEXT}</p></div>'
     keys = [MEANING] if result.get("abstained") else [FUSED, MEANING, KEYWORDS]
-    top_bm25 = max((number(p.get(KEYWORDS)) for p in passages), default=0.0)
+    top_bm25 = max((keyword_score(p) for p in passages), default=0.0)
     groups = []
     for i, p in enumerate(passages, start=1):
         rank = str(p.get("rank", i))
         bars = []
         for key in keys:
-            value = number(p.get(key))
+            value = _value(p, key)
             width = value / top_bm25 if key == KEYWORDS and top_bm25 > 0 else value
             bars.append(_bar(rank, key, value, width))
         groups.append(f'<div class="qa-bar-group"><span class="qa-bar-rank">#{html.escape(rank)}</span>'

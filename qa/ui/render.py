@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..answer import ABSTAIN_TEXT
-from .bars import number
+from .bars import keyword_score, number
 
 NEAREST_TEXT = "Kutipan terdekat, dengan kemiripan maknanya (kosinus), untuk yang penasaran:"
 HIGHLIGHT_LABEL = "kata kunci"
@@ -174,9 +174,10 @@ def passage_table(result: dict[str, Any]) -> pd.DataFrame:
     def score(p: dict[str, Any], key: str) -> float:
         return round(number(p.get(key)), 3)
 
+    # "Kata kunci (BM25)" is the passage's (window's) BM25, the value "Cocok lewat" reads (qa.ui.bars)
     rows = [
         [p.get("rank", i), p.get("text", ""), place(p), score(p, "score"), score(p, "dense_score"),
-         score(p, "lexical_score"), _matched(p)]
+         round(keyword_score(p), 3), _matched(p)]
         for i, p in enumerate(result.get("passages") or [], start=1)
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=PASSAGE_HEADERS)
