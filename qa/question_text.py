@@ -77,7 +77,16 @@ def code_point_cap(limit: int) -> int:
 def over_limit(text: str, limit: int) -> bool:
     """Over ``limit`` characters as a person counts them, or over the work bound in code points; the
     code points first, at no cost (every question limit asks this: the web's, a batch row's)."""
-    return len(text) > code_point_cap(limit) or chars(text) > limit
+    return chars_within(text, limit) is None
+
+
+def chars_within(text: str, limit: int) -> int | None:
+    """``chars(text)`` when ``text`` is within ``limit`` (``over_limit`` is False), else None: one count
+    for a caller that checks the limit and then adds up what it accepted (an upload's total)."""
+    if len(text) > code_point_cap(limit):
+        return None
+    count = chars(text)
+    return count if count <= limit else None
 
 
 def chars(text: str) -> int:

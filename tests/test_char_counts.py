@@ -60,6 +60,35 @@ def test_an_upload_counts_its_rows_and_total_as_seen(tmp_path, monkeypatch):
     assert [r.error for r in read_upload(tmp_path / "q.txt")][0] is None
 
 
+def test_an_uploads_accepted_row_is_counted_once_for_the_cap_and_the_total(tmp_path, monkeypatch):
+    """The web's pass over an upload counts each accepted row's characters once (``chars_within``), where
+    it counted them twice: once for its total, once again in the cap's check (a grapheme scan of up to
+    200,000 characters per upload, done twice). The batch reader's own check (its 2,000 cap) is apart."""
+    import qa.question_text
+    import qa.ui.limits
+
+    rows = tmp_path / "q.txt"
+    rows.write_text(f"apa {E * 40}?\nkapan {E * 20}?\nsiapa 😀 itu?\n", encoding="utf-8")
+    counted: list[str] = []
+
+    def counting(text: str) -> int:
+        counted.append(text)
+        return chars(text)
+
+    for where in (qa.question_text, qa.ui.limits):
+        monkeypatch.setattr(where, "chars", counting)
+    reader = len(list(read_questions(rows)))
+    by_reader, counted[:] = len(counted), []
+    records = read_upload(rows)
+    assert [r.error for r in records] == [None] * 3 == [None] * reader
+    assert len(counted) - by_reader == 3  # one count per accepted row, beyond the reader's (was 6)
+    monkeypatch.setattr("qa.ui.limits.MAX_BATCH_CHARS", 45 + 27 + 12)  # the total is still those counts
+    assert len(read_upload(rows)) == 3
+    monkeypatch.setattr("qa.ui.limits.MAX_BATCH_CHARS", 45 + 27 + 11)
+    with pytest.raises(InputError, match="lebih dari 83 karakter"):
+        read_upload(rows)
+
+
 @pytest.mark.slow
 def test_qa_batch_answers_a_question_of_decomposed_letters_under_its_cap(tmp_path, real_index_dir):
     """Through the real CLI and model: a row of 1,500 characters (3,000 code points) is answered, not

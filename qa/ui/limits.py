@@ -22,7 +22,7 @@ from ..assistant import DEFAULT_K, MAX_K, clean_question
 from ..batch import MAX_QUESTION_CHARS, Record, read_questions, row_too_long
 from ..errors import InputError, QAError
 from ..question import analyze
-from ..question_text import chars, code_point_cap, over_limit
+from ..question_text import chars, chars_within, code_point_cap, over_limit
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -135,13 +135,14 @@ def read_upload(src: Path) -> list[Record]:
     records: list[Record] = []
     total = total_code_points = 0
     for r in read_questions(src):
-        size = chars(r.question) if r.error is None and r.question is not None else 0
-        if r.error is None and r.question is not None and over_cap(r.question):
-            r = dataclasses.replace(r, error=row_too_long(r.question, MAX_WEB_QUESTION_CHARS))
+        if r.error is None and r.question is not None:
+            size = chars_within(r.question, MAX_WEB_QUESTION_CHARS)  # counted once: the cap and the total
+            if size is None:
+                r = dataclasses.replace(r, error=row_too_long(r.question, MAX_WEB_QUESTION_CHARS))
+            else:
+                total += size
+                total_code_points += len(r.question)
         records.append(r)
-        if r.error is None:
-            total += size
-            total_code_points += len(r.question or "")
         if len(records) > MAX_BATCH_QUESTIONS:
             raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
                              f"{MAX_BATCH_QUESTIONS} sekali unggah.")  # fmt: skip
