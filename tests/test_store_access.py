@@ -159,3 +159,40 @@ def test_a_load_racing_a_rebuild_retries_with_the_new_manifest(built, monkeypatc
 
     monkeypatch.setattr(store, "sha256_file", racing)
     assert answers(open_index(settings)) == reference
+
+
+def test_a_build_renamed_away_after_its_checksums_passed_is_read_again_from_the_new_manifest(
+    built, monkeypatch
+) -> None:
+    """Section 98's sweep renames an old build ``.qa-tmp-<id>`` and empties it. A one-shot reader (``qa ask``
+    opens with ``build="auto"``) that verified the old build's checksums and is about to open its files
+    when a concurrent ``qa index --force`` commits and sweeps is not told to rebuild: ``load_index``
+    re-reads the manifest, which moved, and opens the new build (no rebuild of its own). The retry is
+    only for a manifest that moved: a build folder gone under an unchanged manifest is refused at once."""
+    import qa.store as store
+
+    settings, manifest, reference = built
+    old = manifest["build"]["id"]
+    real_read, real_load = store.read_vectors_and_chunks, store._load
+    raced: list[Path] = []
+
+    def racing(build: Path):  # type: ignore[no-untyped-def]
+        if not raced:  # between the verified checksums and the first file opened
+            raced.append(build)
+            open_index(settings, build="force")
+            assert not (settings.index_dir / old).exists()  # swept (renamed, then emptied)
+        return real_read(build)
+
+    monkeypatch.setattr(store, "read_vectors_and_chunks", racing)
+    said: list[str] = []
+    reader = open_index(settings, build="auto", log=said.append)
+    assert raced == [settings.index_dir / old] and not said  # no "building it now": no rebuild of its own
+    assert reader.index.manifest["build"]["id"] == read_manifest(settings.index_dir)["build"]["id"] != old
+    assert answers(reader) == reference
+    # a real missing build (the manifest unchanged) is one attempt and the error it always was
+    loads: list[str] = []
+    monkeypatch.setattr(store, "_load", lambda *a: loads.append("load") or real_load(*a))
+    current = read_manifest(settings.index_dir)["build"]["id"]
+    shutil.rmtree(settings.index_dir / current)
+    error = refused(settings, IndexError_, "is missing", build="auto")  # a qa ask: not rebuilt either
+    assert "index --force" in str(error) and loads == ["load"]
