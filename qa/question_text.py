@@ -128,4 +128,4 @@ def _patterns() -> tuple[Any, Any]:
     """Regional-indicator pairs and one grapheme, compiled once (``regex`` imported lazily: ``qa --help``)."""
     import regex
 
-    return regex.compile("[\U0001F1E6-\U0001F1FF]{2}"), regex.compile(r"\X")
+    return regex.compile("[\U0001f1e6-\U0001f1ff]{2}"), regex.compile(r"\X")
