@@ -135,13 +135,13 @@ def read_upload(src: Path) -> list[Record]:
     records: list[Record] = []
     total = total_code_points = 0
     for r in read_questions(src):
-        if r.error is None and r.question is not None:
-            size = chars_within(r.question, MAX_WEB_QUESTION_CHARS)  # counted once: the cap and the total
+        if r.error is None and (question := r.question) is not None:
+            size = chars_within(question, MAX_WEB_QUESTION_CHARS)  # counted once: the cap and the total
             if size is None:
-                r = dataclasses.replace(r, error=row_too_long(r.question, MAX_WEB_QUESTION_CHARS))
+                r = dataclasses.replace(r, error=row_too_long(question, MAX_WEB_QUESTION_CHARS))
             else:
                 total += size
-                total_code_points += len(r.question)
+                total_code_points += len(question)
         records.append(r)
         if len(records) > MAX_BATCH_QUESTIONS:
             raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
