@@ -17,6 +17,7 @@ import numpy as np
 from .features import FEATURE_SET, NAMES
 from .qpp import NAMES as POOL_SIGNALS
 from .rerank import Reranked
+from .translation import FOREIGN_SIGNALS
 from .trees import HINT, ModelError, load_model, load_trees
 
 MODEL_FILE = Path(__file__).parent / "models" / "answerability.json"
@@ -46,7 +47,10 @@ LEXICAL = frozenset(
 UNOBSERVABLE = LEXICAL | {"raw_top", "raw_margin", "raw_spread"}
 _UNOBSERVABLE = np.array([name in UNOBSERVABLE for name in SIGNALS])
 ENGLISH = SIGNALS.index("english")  # the column that marks a question in another language
-SIGNAL_SET = f"{FEATURE_SET}+answerability-v5"
+# v9: plus the foreign stack (``Answerability.foreign``); v6 to v8 were unshipped rounds' patches
+SIGNAL_SET = f"{FEATURE_SET}+answerability-v9"
+# What the foreign stack reads: the model's own logit, then the question's words read in Indonesian.
+FOREIGN_INPUTS = ("logit", *FOREIGN_SIGNALS)
 
 
 def neutralised(x: np.ndarray, neutral: np.ndarray) -> np.ndarray:
@@ -54,6 +58,17 @@ def neutralised(x: np.ndarray, neutral: np.ndarray) -> np.ndarray:
     another language (the ``english`` signal set) replaced by ``neutral``."""
     foreign = x[:, ENGLISH] > 0.5
     return np.where(foreign[:, None] & _UNOBSERVABLE, neutral, x)
+
+
+def unobserved_as_neutral(read: np.ndarray, neutral: np.ndarray) -> np.ndarray:
+    """The foreign signals (``qa.translation.foreign_signals``) with an unobserved one (NaN: no word of the
+    question could be read; any value that is not a finite share) at the stack's ``neutral`` value, as
+    training fills them (``training.answer_model.fit_foreign``); a vector of another length is a caller's
+    mistake, refused rather than broadcast."""
+    read = np.asarray(read, dtype=np.float64)
+    if read.shape != (len(FOREIGN_SIGNALS),):
+        raise ValueError(f"foreign signals of shape {read.shape}, the stack reads {len(FOREIGN_SIGNALS)}")
+    return np.where(np.isfinite(read), read, neutral)
 
 
 def signals(ranked: Reranked, english: bool, pool_signals: np.ndarray) -> np.ndarray:
@@ -117,23 +132,42 @@ class Answerability:
             self.intercept = float(model["intercept"])
             self.threshold = float(model["threshold"])
             self.neutral = np.asarray(model["neutral"], dtype=np.float64)
+            stack = model["foreign"]
+            if tuple(stack["inputs"]) != FOREIGN_INPUTS:
+                raise ValueError(f"foreign inputs {stack['inputs']!r}, this code reads {FOREIGN_INPUTS!r}")
+            self.foreign = tuple(
+                np.asarray(stack[key], dtype=np.float64) for key in ("mean", "scale", "coef", "intercept")
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"malformed answerability model {path} ({exc})", HINT) from None
         weights = (self.mean, self.scale, self.coef, self.neutral)
-        if any(w.shape != (len(SIGNALS),) for w in weights):
+        if any(w.shape != (len(SIGNALS),) for w in weights) or any(
+            w.shape != shape for w, shape in zip(self.foreign, [(len(FOREIGN_INPUTS),)] * 3 + [()])
+        ):
             raise ModelError(f"malformed answerability model {path}: weights do not match its signals", HINT)
-        if not 0.0 <= self.threshold <= 1.0 or np.any(self.scale <= 0):
+        if not 0.0 <= self.threshold <= 1.0 or np.any(self.scale <= 0) or np.any(self.foreign[1] <= 0):
             raise ModelError(f"malformed answerability model {path}: threshold or scale out of range", HINT)
+        # JSON as Python reads it takes NaN and Infinity: a weight of either gave 0.0 to every question
+        # (or to every English one, in the foreign block), a silent refusal instead of a damaged file
+        if not all(np.isfinite(w).all() for w in (*weights, *self.foreign, np.float64(self.intercept))):
+            raise ModelError(f"malformed answerability model {path}: a weight is not a finite number", HINT)
         self.model = model
 
-    def probability(self, s: np.ndarray) -> float:
+    def probability(self, s: np.ndarray, foreign: np.ndarray | None = None) -> float:
         """P(the corpus answers) from one signal vector. When its ``english`` signal marks a question in
-        another language, whose words cannot be looked for in the corpus, the signals that read them take
-        the neutral values they had in training (``neutralised``)."""
+        another language, whose words cannot be looked for in the corpus as written, the signals that
+        read them take the neutral values they had in training (``neutralised``), and its words read
+        through the dictionary (``foreign``: ``qa.translation.foreign_signals``) correct the logit by
+        the foreign stack, a second logistic model fitted on such questions alone: a question in the
+        corpus's language gets the same probability as without it."""
         s = neutralised(np.asarray(s, dtype=np.float64)[None, :], self.neutral)[0]
         z = float(((s - self.mean) / self.scale) @ self.coef + self.intercept)
         if self.trees is not None:
             z += float(self.trees.predict(s[None, :].astype(np.float32))[0])
+        if foreign is not None and s[ENGLISH] > 0.5 and np.isfinite(z):
+            mean, scale, coef, intercept = self.foreign
+            inputs = np.r_[max(-50.0, min(50.0, z)), unobserved_as_neutral(foreign, mean[1:])]
+            z = float(((inputs - mean) / scale) @ coef + intercept)
         if not np.isfinite(z):  # clamped below, a NaN became 50: certainty from nothing
             return 0.0
         return float(1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z)))))

@@ -133,6 +133,7 @@ class TrustedSearch:
         from .answerability import signals
         from .qpp import pool_signals
         from .question import analyze
+        from .translation import foreign_signals
 
         # Scored on the pool training used whatever k is; more passages to show come from deeper tiers.
         pools = self.retriever.pools(questions, qvecs, self.retriever.candidates, rows)
@@ -157,6 +158,7 @@ class TrustedSearch:
             scored.append([Tier(pool, score, score, top), Tier(pool, pool.fused, below, rest)])
             best = ranked.candidates.pool_index[ranked.order[:3]]
             context = pool_signals(self.table, self.centroid, pool, qvec, fact, best)
-            confidence.append(self.answerability.probability(signals(ranked, foreign, context)))
+            read = foreign_signals(self.table, question, fact, pool.rows[best]) if foreign else None
+            confidence.append(self.answerability.probability(signals(ranked, foreign, context), read))
         rankings = self.retriever.rank(questions, qvecs, scored, k, rows)
         return list(zip(rankings, confidence, strict=True))

@@ -30,7 +30,13 @@ x[:, answer_model.ENGLISH] = (rng.random(n) < 0.1).astype(float)
 z = 1.5 * base[:, 0] - base[:, 1] + 0.5 * base[:, 2] + rng.standard_normal(n)
 y = (z > 0.3).astype(int)
 w = np.where(rng.random(n) < 0.2, 3.0, 1.0)
-print(json.dumps(answer_model.fit(x, y, w)))
+model = answer_model.fit(x, y, w)
+# the foreign stack reads the model's logits, a BLAS product whose last bit follows the kernel
+foreign = x[:, answer_model.ENGLISH] > 0.5
+f = rng.random((n, 2))
+f[::7] = np.nan  # no word it could read
+stack = answer_model.fit_foreign(answer_model.logits(model, x)[foreign], f[foreign], y[foreign], w[foreign])
+print(json.dumps({"base": model, "foreign": stack}))
 """
 
 
@@ -48,9 +54,11 @@ def _fits() -> list[str]:
 
 def test_the_answerability_fit_is_the_same_under_every_blas_kernel() -> None:
     fits = _fits()
-    assert all(f == fits[0] for f in fits[1:]), [json.loads(f)["coef"][:3] for f in fits]
-    model = json.loads(fits[0])
+    assert all(f == fits[0] for f in fits[1:]), [json.loads(f)["base"]["coef"][:3] for f in fits]
+    model, stack = json.loads(fits[0])["base"], json.loads(fits[0])["foreign"]
     assert all(c == float(f"{c:.{answer_model.DIGITS}g}") for c in [*model["coef"], model["intercept"]])
+    stored = [*stack["coef"], stack["intercept"], *stack["mean"], *stack["scale"]]
+    assert all(c == float(f"{c:.{answer_model.DIGITS}g}") for c in stored)
 
 
 def test_the_stored_coefficients_are_the_optimum_to_their_digits() -> None:

@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
-from qa.answerability import ENGLISH, neutralised
+from qa.answerability import ENGLISH, FOREIGN_INPUTS, neutralised
 
 C = 1.0
 FOLDS = 5
@@ -48,18 +48,67 @@ def _stored(value: float) -> float:
     return float(f"{float(value):.{DIGITS}g}")
 
 
-def predict(model: dict, x: np.ndarray) -> np.ndarray:
+def logits(model: dict, x: np.ndarray) -> np.ndarray:
     x = neutralised(x, np.asarray(model["neutral"]))
-    z = ((x - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["coef"]) + model[
+    return ((x - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["coef"]) + model[
         "intercept"
     ]
+
+
+def predict(model: dict, x: np.ndarray) -> np.ndarray:
+    return sigmoid(logits(model, x))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
-def oof(x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray) -> np.ndarray:
+def oof(x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray, link=predict) -> np.ndarray:
+    """Out-of-fold ``link`` (probabilities, or ``logits``) of every row, folds grouped by ``groups``."""
     out = np.zeros(len(y))
     for tr, te in GroupKFold(n_splits=FOLDS).split(x, groups=groups):
-        out[te] = predict(fit(x[tr], y[tr], w[tr]), x[te])
+        out[te] = link(fit(x[tr], y[tr], w[tr]), x[te])
+    return out
+
+
+def fit_foreign(z: np.ndarray, f: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict:
+    """The foreign stack (``qa.answerability.FOREIGN_INPUTS``): a logistic model of a question in another
+    language over the base model's logit ``z`` (out of fold) and its words read through the dictionary
+    ``f``, fitted on such questions alone, so no question in the corpus's language moves. A question
+    with no word to read (NaN) takes the mean of those with one, the neutral value the runtime uses."""
+    observed = np.isfinite(f)  # as ``qa.answerability.unobserved_as_neutral`` reads them
+    f = np.where(observed, f, np.nanmean(np.where(observed, f, np.nan), axis=0))
+    x = np.c_[np.clip(z, -50, 50), f]
+    # ``z`` went through a BLAS product, whose last bit follows the CPU's kernel: the standardisation is
+    # stored to ``DIGITS`` like the coefficients, so the file is the same bytes on every CPU
+    mean = np.array([_stored(v) for v in x.mean(axis=0)])
+    scale = np.array([_stored(v) if v > 1e-9 else 1.0 for v in x.std(axis=0)])
+    lr = LogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=100)
+    lr.fit((x - mean) / scale, y, sample_weight=w)
+    return {
+        "inputs": list(FOREIGN_INPUTS),
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "coef": [_stored(c) for c in lr.coef_[0]],
+        "intercept": _stored(lr.intercept_[0]),
+        "rows": len(y),
+    }
+
+
+def predict_foreign(stack: dict, z: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """The stack's probabilities of rows of base logits ``z`` and foreign signals ``f``, as the runtime's
+    ``Answerability.probability`` computes them (an unobserved signal at the stack's neutral value)."""
+    mean = np.array(stack["mean"])
+    f = np.where(np.isfinite(f), f, mean[1:])
+    x = (np.c_[np.clip(z, -50, 50), f] - mean) / np.array(stack["scale"])
+    return sigmoid(x @ np.array(stack["coef"]) + stack["intercept"])
+
+
+def oof_foreign(z: np.ndarray, f: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Out-of-fold probabilities of the foreign stack (``z`` already out of fold)."""
+    out = np.zeros(len(y))
+    for tr, te in GroupKFold(n_splits=FOLDS).split(f, groups=groups):
+        out[te] = predict_foreign(fit_foreign(z[tr], f[tr], y[tr], w[tr]), z[te], f[te])
     return out
 
 

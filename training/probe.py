@@ -49,6 +49,7 @@ def fingerprint() -> dict[str, str]:
     from qa.qpp import corpus_centroid, pool_signals
     from qa.question import analyze
     from qa.rerank import Reranked
+    from qa.translation import FOREIGN_SIGNALS, foreign_signals
     from scripts.fakes import FakeEncoder
 
     from .data import open_assistant
@@ -75,5 +76,8 @@ def fingerprint() -> dict[str, str]:
             context = pool_signals(table, centroid, pool, qvec, facts, best)
             features.append(c.x)
             known = assistant.index.lexical.query_terms(question)
-            sigs.append(signals(ranked, written_in_another_language(question, known), context))
+            foreign = written_in_another_language(question, known)
+            none = np.zeros(len(FOREIGN_SIGNALS))  # never read for a question in the corpus's language
+            read = foreign_signals(table, question, facts, pool.rows[best]) if foreign else none
+            sigs.append(np.r_[signals(ranked, foreign, context), read])
     return {"features": _digest(np.concatenate(features)), "signals": _digest(np.array(sigs))}

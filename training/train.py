@@ -35,6 +35,7 @@ from .data import (
 )
 from .dataset import collect_cached
 from .export import export_trees
+from .foreign import train_stack
 from .probe import fingerprint
 from .profiles import load_profiles, profile_files, ranking_rows
 from .rank_cv import ablation, log, seed_ranking, train_reranker
@@ -120,18 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     for model, held in fold_models:
         for i in held:
             fold_of[int(all_groups[i])] = model
-    xs, ys, ws, gs, doms = [], [], [], [], []
+    xs, fs, ys, ws, gs, doms = [], [], [], [], [], []
     for h, assistant in enumerate(halves):
         log(f"collecting FacQA train over half {h}")
         hc = collect_cached(f"half{h}", assistant, train_q, encoder, cache, POOL, vectors="train")
         raws = [fold_of[int(col.group[i])].predict(hc.x[i]) for i in range(len(train_q))]
-        xs.append(signal_rows(hc, raws, weight))
+        _append(xs, fs, signal_rows(hc, raws, weight))
         ys.append(hc.answerable.astype(int))
         ws.append(np.ones(len(train_q)))
         gs.append(col.group)
         doms.append(np.array(["facqa-half"] * len(train_q)))
     # ... and the seed document (its rows collected above).
-    xs.append(signal_rows(sc, [final.predict(x) for x in sc.x], weight))
+    _append(xs, fs, signal_rows(sc, [final.predict(x) for x in sc.x], weight))
     ys.append(sc.answerable.astype(int))
     ws.append(np.full(len(seed_q), SEED_WEIGHT * 2 * len(train_q) / len(seed_q)))
     gs.append(np.arange(len(seed_q)) + 10_000_000)
@@ -140,30 +141,34 @@ def main(argv: list[str] | None = None) -> int:
     # Weight 0: not in the fit at all (nor in its standardisation); scored by the final model, which never
     # saw them, so the figures are held out as the other domains' out-of-fold ones.
     rows = sum(len(p.col.questions) for p in profiles)
-    px_, py_ = [], []
+    px_, pf_, py_ = [], [], []
     for pr in profiles:
         model = fold_of.get(pr.group, final)
-        px_.append(signal_rows(pr.col, [model.predict(x) for x in pr.col.x], weight))
+        _append(px_, pf_, signal_rows(pr.col, [model.predict(x) for x in pr.col.x], weight))
         py_.append(pr.col.answerable.astype(int))
         if args.profile_weight > 0:
             xs.append(px_[-1])
+            fs.append(pf_[-1])
             ys.append(py_[-1])
             ws.append(np.full(len(pr.col.questions), args.profile_weight * 2 * len(train_q) / rows))
             gs.append(np.full(len(pr.col.questions), pr.group))
             doms.append(np.array(["profiles"] * len(pr.col.questions)))
-    x, y, w, g, dom = (np.concatenate(a) for a in (xs, ys, ws, gs, doms))
+    x, f, y, w, g, dom = (np.concatenate(a) for a in (xs, fs, ys, ws, gs, doms))
     np.savez(  # for experiments on the signals: the fitted rows, and the profile documents' apart
         cache / "answerability-rows.npz",
         x=x,
+        f=f,
         y=y,
         w=w,
         g=g,
         dom=dom,
         profile_x=np.concatenate(px_),
+        profile_f=np.concatenate(pf_),
         profile_y=np.concatenate(py_),
         profile_g=np.concatenate([np.full(len(p.col.questions), p.group) for p in profiles]),
     )
-    p = answer_model.oof(x, y, w, g)
+    z = answer_model.oof(x, y, w, g, link=answer_model.logits)
+    p = answer_model.sigmoid(z)
     ans = answer_model.fit(x, y, w)
     if args.profile_weight == 0:
         x_p, y_p = np.concatenate(px_), np.concatenate(py_)
@@ -177,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     threshold, _ = answer_model.choose_threshold(p[base], y[base], dom[base])
     ans_cv = answer_model.report(p, y, dom, threshold)
     log(f"answerability threshold {threshold}: {json.dumps(ans_cv)}")
+    n = len(z)  # the fitted rows; ``y`` and ``dom`` may go on with the profiles' (reported only)
+    held = (answer_model.logits(ans, np.concatenate(px_)), np.concatenate(pf_), np.concatenate(px_))
+    stack = train_stack(z, f, x, y[:n], w, g, dom[:n], threshold, (*held, np.concatenate(py_)))
+    log(f"foreign stack ({stack['rows']} questions): {json.dumps(stack['cv'])}")
 
     files = [
         FACQA / "questions_train.jsonl",
@@ -219,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         "profile_weight": args.profile_weight,
         "cv": ans_cv,
         **ans,
+        "foreign": stack,
     }
     if kept is not None:  # the reranker as given, byte for byte; only the answerability model is new
         (args.out / "answerability.json").write_text(json.dumps(answer, indent=1) + "\n", encoding="utf-8")
@@ -237,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("exported trees disagree with LightGBM")
     log(f"wrote {args.out}/reranker.json and answerability.json")
     return 0
+
+
+def _append(signals: list, foreign: list, rows: tuple[np.ndarray, np.ndarray]) -> None:
+    signals.append(rows[0])
+    foreign.append(rows[1])
 
 
 def _kept_reranker(path: Path) -> dict:
