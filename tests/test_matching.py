@@ -222,3 +222,29 @@ def test_the_page_shows_the_keyword_score_its_label_reads_for_a_word_in_a_neighb
     assert bar_values(plot, "window_score") == column
     assert [v > 0 for v in column] == [m != "makna" for m in table["Cocok lewat"]]  # one rule, every row
     assert list(table.columns) == render.PASSAGE_HEADERS
+
+
+def test_a_word_in_every_passage_of_a_large_corpus_is_never_shown_as_a_0(tmp_path: Path) -> None:
+    """A real index on disk (FAISS, bm25s) of 9,000 passages, each holding "warga": its BM25 (idf about
+    0.5 / passages) is about 2e-05, above 0, so every passage says it matched by keywords. The JSON (``/ask``,
+    ``qa ask --json``, a batch's JSONL) printed 0.0 beside it, and the page's column 0.0, against their
+    own documented rule (0: no word of the question in it); now the first two digits of the value."""
+    from tests.ui_helpers import bar_values, make_app
+
+    (tmp_path / "corpus").mkdir()
+    places = "rumah jalan pasar sungai gunung kota hutan ladang sawah pantai".split()
+    lines = [f"Warga {places[i % 10]} {places[i // 10 % 10]} nomor {i}." for i in range(9000)]
+    (tmp_path / "corpus" / "warga.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0, about=False)
+    question = "berapa warga kelurahan?"
+    result = app.ask(question, 5, None)
+    assert (tmp_path / "index" / "manifest.json").is_file() and not result["abstained"]
+    values = [p["window_score"] for p in result["passages"]]
+    assert all(0 < v < 5e-05 for v in values) and {p["matched_by"] for p in result["passages"]} <= {
+        "keywords", "both"
+    }  # fmt: skip
+    assert json.loads(json.dumps(result))["passages"][0]["window_score"] == values[0]
+    _, table, plot, _ = app.ask_view(question, 5)
+    assert list(table["Kata kunci (BM25)"]) == values == bar_values(plot, "window_score")
+    assert "makna" not in set(table["Cocok lewat"]) and plot.count('qa-bar-value">&lt;0.01<') == 5

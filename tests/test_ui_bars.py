@@ -81,3 +81,29 @@ def test_the_keyword_bar_and_column_show_the_bm25_the_match_label_reads():
     older = {"passages": [{"rank": 1, "score": 1.0, "dense_score": 0.5, "lexical_score": 3.0}]}
     assert list(passage_table(older)[PASSAGE_HEADERS[5]]) == [3.0]
     assert bar_rows(score_bars(older))[2] == ("1", "window_score", 3.0)
+
+
+def test_a_bm25_above_0_is_never_shown_as_0_beside_its_keyword_label():
+    """A word in every passage of a large corpus scores about 0.5 / passages: ``matched_by`` reads it as
+    above 0 ("kata kunci"), while the JSON rounded it to 0.0 (4 decimals), the column to 0.0 (3) and the
+    bar printed 0.00. Now it keeps two significant digits and the bar says "<0.01"; a true 0 and every
+    ordinary value are shown as before."""
+    from qa.answer import Passage, bm25_rounded
+    from qa.ui.render import PASSAGE_HEADERS, passage_table
+
+    assert [bm25_rounded(v, 4) for v in (2.2e-05, 0.0, 1.23456, 0.00005, 0.00004999)] == [
+        2.2e-05, 0.0, 1.2346, 0.0001, 5e-05
+    ]  # fmt: skip
+    fields = dict(rank=1, chunk_id="d#0", source="d", text="t", score=0.5, start=0, end=1, sentence_start=0,
+                  sentence_end=1, dense_score=0.00001, matched_by="keywords", context="t", context_start=0,
+                  context_end=1)  # fmt: skip
+    shown = Passage(**fields, lexical_score=0.0, window_score=2.2e-05).to_dict()
+    assert (shown["window_score"], shown["lexical_score"], shown["dense_score"]) == (2.2e-05, 0.0, 0.0)
+    tiny = _passage(1, 1.0, 0.8, 0.00022, matched_by="keywords")
+    result = {"abstained": False, "passages": [tiny, _passage(2, 0.5, 0.7, 7.5, matched_by="both"),
+                                               _passage(3, 0.2, 0.9, 0.0, matched_by="meaning")]}  # fmt: skip
+    assert list(passage_table(result)[PASSAGE_HEADERS[5]]) == [0.00022, 7.5, 0.0]
+    chart = score_bars(result)
+    assert [v for _, c, v in bar_rows(chart) if c == "window_score"] == [0.00022, 7.5, 0.0]
+    assert re.findall(r'qa-bar-value">([^<]*)', chart)[2::3] == ["&lt;0.01", "7.50", "0.00"]
+    assert 'title="kata kunci (BM25): 0.00022"' in chart and 'title="kata kunci (BM25): 7.500"' in chart

@@ -19,6 +19,8 @@ import html
 import math
 from typing import Any
 
+from ..answer import bm25_rounded
+
 # channel key in a passage -> (label, colour); the colours are fixed, so the legend never changes
 FUSED, MEANING, KEYWORDS = "score", "dense_score", "window_score"
 CHANNELS = {
@@ -52,15 +54,26 @@ def _value(passage: dict[str, Any], key: str) -> float:
     return keyword_score(passage) if key == KEYWORDS else number(passage.get(key))
 
 
+def _printed(key: str, value: float) -> tuple[str, str]:
+    """The value as the bar's title and data (3 decimals) and as its text (2): a BM25 above 0 is never
+    printed as 0 beside "kata kunci" (its label reads above 0): its first digits in the title, "<0.01"
+    in the text (as wide as "10.00")."""
+    exact, text = f"{value:.3f}", f"{value:.2f}"
+    if key != KEYWORDS or not value > 0:
+        return exact, text
+    return exact if float(exact) else f"{bm25_rounded(value, 3):g}", text if float(text) else "<0.01"
+
+
 def _bar(rank: str, key: str, value: float, width: float) -> str:
     label, colour = CHANNELS[key]
     pct = f"{100 * min(1.0, max(0.0, width)):.1f}%"
+    exact, text = _printed(key, value)
     return (
         f'<div class="qa-bar-row" data-rank="{html.escape(rank)}" data-channel="{key}" '
-        f'data-value="{value:.3f}" title="{html.escape(label)}: {value:.3f}">'
+        f'data-value="{exact}" title="{html.escape(label)}: {exact}">'
         f'<span class="qa-bar-name">{html.escape(label)}</span>'
         f'<span class="qa-bar-track"><span class="qa-bar" style="width:{pct};background:{colour}">'
-        f'</span></span><span class="qa-bar-value">{value:.2f}</span></div>'
+        f'</span></span><span class="qa-bar-value">{html.escape(text)}</span></div>'
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..answer import ABSTAIN_TEXT
+from ..answer import ABSTAIN_TEXT, bm25_rounded
 from .bars import keyword_score, number
 
 NEAREST_TEXT = "Kutipan terdekat, dengan kemiripan maknanya (kosinus), untuk yang penasaran:"
@@ -174,10 +174,11 @@ def passage_table(result: dict[str, Any]) -> pd.DataFrame:
     def score(p: dict[str, Any], key: str) -> float:
         return round(number(p.get(key)), 3)
 
-    # "Kata kunci (BM25)" is the passage's (window's) BM25, the value "Cocok lewat" reads (qa.ui.bars)
+    # "Kata kunci (BM25)" is the passage's (window's) BM25, the value "Cocok lewat" reads (qa.ui.bars);
+    # one above 0 never shows 0 (``bm25_rounded``)
     rows = [
         [p.get("rank", i), p.get("text", ""), place(p), score(p, "score"), score(p, "dense_score"),
-         round(keyword_score(p), 3), _matched(p)]
+         bm25_rounded(keyword_score(p), 3), _matched(p)]
         for i, p in enumerate(result.get("passages") or [], start=1)
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=PASSAGE_HEADERS)
