@@ -7,7 +7,7 @@ Read from the question alone (qa/question.py) and the stems the index knows; no 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from .answer import written_in_another_language
 from .question import QuestionInfo, analyze
@@ -32,6 +32,15 @@ _VERB_LEADS = frozenset("cara waktu siapa alasan".split())
 _NYA_ADVERBS = frozenset("sebaiknya seharusnya semestinya sepatutnya selayaknya sepertinya".split())
 # Nouns that are a measure themselves: a quantity question about them needs no "jumlah".
 _MEASURES = frozenset("umur usia tinggi berat luas jarak suhu lama durasi ukuran nomor panjang lebar".split())
+# English words that name no thing a document could lack: light verbs ("make a mistake", "get a car",
+# "take a trip") and prepositions the question analysis keeps ("work under the assistant"). An
+# abstention names what the document does not state, and "make" or "under" is not that.
+UNNAMED_ENGLISH = frozenset(
+    "make makes made making do does did doing get gets got getting take takes took taking have has had "
+    "having give gives gave giving go goes went going keep keeps kept put puts let lets come comes came "
+    "become becomes became under over above below during before after between among within without "
+    "across through toward towards against behind beside near around".split()
+)
 _LEAD = {
     "place": "lokasi",
     "time": "waktu",
@@ -98,17 +107,45 @@ def left_out_of_message(word: str) -> bool:
     return word in MESSAGE_SKIP or word in _NYA_ADVERBS or word + "nya" in _NYA_ADVERBS
 
 
-def missing_reason(question: str, known: set[str], info: QuestionInfo | None = None) -> str | None:
+def missing_reason(
+    question: str, known: set[str], info: QuestionInfo | None = None, vocab: Container[str] | None = None
+) -> str | None:
     """What the document does not state, for an on-topic question: its focus words that no passage
     contains (`known`: the question stems found in the index), or the place / time / figure it asks for.
 
     On topic means sharing at least one focus word with the document: a question about the job's details
     (CPNS, cuti, biaya kursus) often has more unknown words than known ones and still deserves to hear
-    what is missing. None for a question without any (off-topic) or in another language than the corpus
-    (its words say nothing about the document): the generic sentence fits those. ``info``: the question's
-    analysis, when the caller has read it already."""
+    what is missing. None for a question without any (off-topic). A question in another language than the
+    corpus is read through the dictionary when ``vocab`` (the corpus's stems) is given (``_foreign_reason``),
+    else None: its words as written say nothing about the document. ``info``: the question's analysis,
+    when the caller has read it already."""
     info = info or analyze(question)
+    if written_in_another_language(question, known):
+        return None if vocab is None else _foreign_reason(question, info, vocab)
     missing = [s for s in info.focus if s not in known]
-    if len(missing) == len(info.focus) or written_in_another_language(question, known):
+    if len(missing) == len(info.focus):
         return None
     return missing_message(info, missing)
+
+
+def _foreign_reason(question: str, info: QuestionInfo, vocab: Container[str]) -> str | None:
+    """``missing_reason`` of a question in another language, its words read through the dictionary
+    (``qa.translation``): the focus words the dictionary translates and whose every translation the
+    corpus lacks, named as the question wrote them, when another focus word is there in translation (on
+    topic). A word the dictionary cannot read is never named (the document may say it otherwise), nor
+    one that names no thing (``UNNAMED_ENGLISH``)."""
+    from .translation import term_renderings
+
+    groups = term_renderings(question)
+
+    def held(stem: str) -> bool:
+        return any(all(s in vocab for s in r) for r in groups.get(stem, ((stem,),)))
+
+    missing = {s for s in info.focus if len(groups.get(s, ())) > 1 and not held(s)}
+    if not missing or not any(held(s) for s in info.focus):
+        return None
+    words = [
+        w for w, s in zip(info.focus_words, info.focus_stems)
+        if s in missing and w.lower() not in UNNAMED_ENGLISH and not left_out_of_message(w)
+    ]
+    return f"Dokumen tidak menyebut {' '.join(_first_named(list(dict.fromkeys(words))))}." if words else None

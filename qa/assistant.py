@@ -212,7 +212,8 @@ class Assistant:
             return Result(shown, True, 0.0, passages, notice)
         abstained = conf < self.threshold
         known = set(self.index.lexical.query_terms(question)) if abstained else set()
-        reason = missing_reason(question, known, info) if abstained else None
+        vocab = self.index.lexical.term_postings()[0] if abstained else None
+        reason = missing_reason(question, known, info, vocab) if abstained else None
         return Result(shown, abstained, conf, passages, notice, reason=reason)
 
     def context_span(self, row: int, n: int = DISPLAY_WINDOW) -> tuple[int, int]:

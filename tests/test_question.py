@@ -306,15 +306,36 @@ def test_real_assistant_gates_content_free_questions(real_assistant) -> None:
     assert r.abstained and r.message == "Dokumen tidak menyebut lulus tes CPNS."
     r = real_assistant.ask("bagaimana cara membuat nasi goreng?")
     assert r.abstained and r.reason is None
+    # in English, read through the dictionary: refused by the foreign stack, the missing word named
+    r = real_assistant.ask("What is the assistant minister's salary?")
+    assert r.abstained and r.message == r.reason == "Dokumen tidak menyebut salary."
 
 
 def test_an_offtopic_abstention_keeps_the_generic_sentence(fake_assistant) -> None:
     from qa.answer import ABSTAIN_TEXT
 
     fake_assistant.threshold = 1.01
-    for q in ("bagaimana cara membuat nasi goreng?", "Does the minister get a diplomatic passport?"):
+    for q in ("bagaimana cara membuat nasi goreng?", "How do I cook rice?"):
         d = fake_assistant.ask(q).to_dict()
         assert d["abstained"] and d["reason"] is None and d["message"] == ABSTAIN_TEXT, q
+
+
+def test_an_english_on_topic_abstention_names_what_its_words_read_in_indonesian_miss(fake_assistant) -> None:
+    """An English question's focus words are read through the dictionary (``qa.translation``): on topic
+    when one is in the document in translation (*minister*, *menteri*), it hears which the document lacks,
+    as it wrote them; a word the dictionary cannot read is not named (*zzqx*), nor a light verb or a
+    preposition (*get*, *under*). Before, every English abstention got the generic sentence."""
+    fake_assistant.threshold = 1.01
+    cases = {
+        "Does the minister get a diplomatic passport?": "Dokumen tidak menyebut diplomatic passport.",
+        "What is the assistant minister's salary?": "Dokumen tidak menyebut salary.",
+        "Does the minister get a zzqx salary?": "Dokumen tidak menyebut salary.",
+        "Who works under the minister?": None,  # "work" is there (kerja), "under" names nothing
+        "How do I cook rice?": None,  # off topic: no focus word is in the document
+    }
+    for q, reason in cases.items():
+        d = fake_assistant.ask(q).to_dict()
+        assert d["abstained"] and d["reason"] == reason, q
 
 
 def test_an_ontopic_question_mostly_in_new_words_still_hears_what_is_missing(fake_assistant) -> None:
