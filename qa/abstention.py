@@ -7,6 +7,7 @@ Read from the question alone (qa/question.py) and the stems the index knows; no 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable
 
 from .answer import written_in_another_language
@@ -41,6 +42,7 @@ UNNAMED_ENGLISH = frozenset(
     "become becomes became under over above below during before after between among within without "
     "across through toward towards against behind beside near around".split()
 )
+_POSSESSIVE = re.compile(r"['\u2019]s?$")  # "minister's" is named "minister"
 _LEAD = {
     "place": "lokasi",
     "time": "waktu",
@@ -121,31 +123,51 @@ def missing_reason(
     when the caller has read it already."""
     info = info or analyze(question)
     if written_in_another_language(question, known):
-        return None if vocab is None else _foreign_reason(question, info, vocab)
+        return None if vocab is None else _foreign_reason(info, vocab)
     missing = [s for s in info.focus if s not in known]
     if len(missing) == len(info.focus):
         return None
     return missing_message(info, missing)
 
 
-def _foreign_reason(question: str, info: QuestionInfo, vocab: Container[str]) -> str | None:
-    """``missing_reason`` of a question in another language, its words read through the dictionary
-    (``qa.translation``): the focus words the dictionary translates and whose every translation the
-    corpus lacks, named as the question wrote them, when another focus word is there in translation (on
-    topic). A word the dictionary cannot read is never named (the document may say it otherwise), nor
-    one that names no thing (``UNNAMED_ENGLISH``)."""
-    from .translation import term_renderings
+def _foreign_reason(info: QuestionInfo, vocab: Container[str]) -> str | None:
+    """``missing_reason`` of a question in another language, each focus word read on its own (two words
+    may share a stem: "permission" and "mission" are both "mission"): through the dictionary
+    (``qa.translation``), or as itself when it is a word of the corpus's language (a mixed question's
+    "gaji"). On topic when one of them is in the document so read; then those readable and absent in every
+    reading are named as the question wrote them, once per reading ("salary salaries" is one gap). A word
+    nothing reads is never named (the document may say it otherwise), nor one that names no thing
+    (``UNNAMED_ENGLISH``) or is a spelled number ("seventeen" as "satu pustakawan" is skipped)."""
+    read = [(w, _readings(w, s)) for w, s in zip(info.focus_words, info.focus_stems)]
 
-    groups = term_renderings(question)
+    def held(stem: str, found: tuple[tuple[str, ...], ...]) -> bool:
+        return stem in vocab or any(all(s in vocab for s in r) for r in found)
 
-    def held(stem: str) -> bool:
-        return any(all(s in vocab for s in r) for r in groups.get(stem, ((stem,),)))
-
-    missing = {s for s in info.focus if len(groups.get(s, ())) > 1 and not held(s)}
-    if not missing or not any(held(s) for s in info.focus):
+    if not any(held(s, found) for s, (_, found) in zip(info.focus_stems, read)):
         return None
-    words = [
-        w for w, s in zip(info.focus_words, info.focus_stems)
-        if s in missing and w.lower() not in UNNAMED_ENGLISH and not left_out_of_message(w)
-    ]
-    return f"Dokumen tidak menyebut {' '.join(_first_named(list(dict.fromkeys(words))))}." if words else None
+    named: dict[tuple[tuple[str, ...], ...], str] = {}
+    for s, (w, found) in zip(info.focus_stems, read):
+        bare = _POSSESSIVE.sub("", w)
+        if found and not held(s, found) and not _unnamed(bare.lower(), found):
+            named.setdefault(found, bare)
+    words = _first_named(list(named.values()))
+    return f"Dokumen tidak menyebut {' '.join(words)}." if words else None
+
+
+def _readings(word: str, stem: str) -> tuple[tuple[str, ...], ...]:
+    """How the document would hold ``word`` of a foreign question: the dictionary's renderings, else its
+    own stem when it is a word of the corpus's language; () when nothing reads it."""
+    from .translation import renderings
+    from .wordlist import dictionary_words
+
+    found = renderings(word)
+    if found:
+        return found
+    return ((stem,),) if _POSSESSIVE.sub("", word).lower() in dictionary_words() else ()
+
+
+def _unnamed(word: str, found: tuple[tuple[str, ...], ...]) -> bool:
+    """A light verb or preposition, a word a message skips, or a number the dictionary spells (its first
+    translation, the main sense, all number words: "seventeen" is "tujuh belas", "first" is not)."""
+    number = all(s in NUMBER_WORDS for s in found[0])
+    return word in UNNAMED_ENGLISH or left_out_of_message(word) or number

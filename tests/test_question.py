@@ -338,6 +338,54 @@ def test_an_english_on_topic_abstention_names_what_its_words_read_in_indonesian_
         assert d["abstained"] and d["reason"] == reason, q
 
 
+def test_an_english_abstention_reads_each_word_on_its_own_and_names_each_gap_once(fake_assistant) -> None:
+    """Second reading (reliability 105). Each focus word is read by itself, not by the stem it shares:
+    "permission" and "mission" are both "mission" to the stemmer, and the mission's *tugas* hid the
+    missing *izin*. A gap is named once whatever its inflection ("salary salaries"), a possessive without
+    its 's ("pilot's"), a loanword the dictionary gives unchanged is read (*visa*: was never named), a
+    number it spells is skipped as the Indonesian ones are ("seventeen cars"), and a mixed question's
+    word of the corpus's language the document lacks is named (*gaji*: was left out, being unreadable)."""
+    fake_assistant.threshold = 1.01
+    cases = {
+        "What is the minister's salary and salaries?": "Dokumen tidak menyebut salary.",
+        "Does the assistant minister need a passport and passports?": "Dokumen tidak menyebut passport.",
+        "Does the minister need permission for a mission?": "Dokumen tidak menyebut permission.",
+        "What is the pilot's salary of the minister?": "Dokumen tidak menyebut pilot salary.",
+        "Does the minister need a visa?": "Dokumen tidak menyebut visa.",
+        "Does the minister have seventeen cars?": "Dokumen tidak menyebut cars.",
+        "Does the minister get a gaji and pension?": "Dokumen tidak menyebut gaji pension.",
+        "Does the minister get a gaji and salary?": "Dokumen tidak menyebut gaji.",
+    }
+    for q, reason in cases.items():
+        d = fake_assistant.ask(q).to_dict()
+        assert d["abstained"] and d["reason"] == d["message"] == reason, q
+
+
+def test_an_indonesian_abstention_never_reads_the_english_dictionary(
+    fake_assistant, tmp_path, monkeypatch
+) -> None:
+    """The corpus's stems are handed to every abstention, but only a question read as foreign goes
+    through the dictionary: over a damaged one, an Indonesian abstention still names what is missing;
+    an English one is the dictionary's ``ModelError`` (a clear message at the edges), no traceback."""
+    from qa import translation
+    from qa.trees import ModelError
+
+    (tmp_path / "broken.json").write_text("{entries", encoding="utf-8")
+    monkeypatch.setattr(translation, "DATA", tmp_path / "broken.json")
+    for cached in (translation._entries, translation.renderings, translation.term_renderings):
+        cached.cache_clear()
+    fake_assistant.threshold = 1.01
+    try:
+        r = fake_assistant.ask("berapa gaji asisten menteri?")
+        assert r.abstained and r.reason == "Dokumen tidak menyebut jumlah gaji."
+        with pytest.raises(ModelError):
+            fake_assistant.ask("What is the assistant minister's salary?")
+    finally:
+        monkeypatch.undo()
+        for cached in (translation._entries, translation.renderings, translation.term_renderings):
+            cached.cache_clear()
+
+
 def test_an_ontopic_question_mostly_in_new_words_still_hears_what_is_missing(fake_assistant) -> None:
     """One focus word the document knows (asisten) is enough to be on topic: the details it asks about
     (biaya kursus) are named even when they outnumber the known words."""
