@@ -2,7 +2,9 @@
 
 For an on-topic question, what the document does not state, in the question's own words ("Dokumen tidak
 menyebut lokasi kantor."); for a question with nothing specific in it, that it is too vague to search.
-Read from the question alone (qa/question.py) and the stems the index knows; no models.
+Read from the question alone (qa/question.py) and the stems the index knows; no models. A question in
+English is read through the vendored dictionaries (qa/translation.py, qa/wordlist.py), which a question in
+the corpus's language never loads.
 """
 
 from __future__ import annotations
