@@ -29,8 +29,10 @@ import numpy as np
 from .analysis import token_spans, tokenize
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .features import QuestionFacts
-    from .passage_table import PassageTable, RenderedPostings
+    from .passage_table import PassageTable, Postings
 
 DATA = Path(__file__).parent / "data" / "eng_ind.json"
 # What the answerability model reads of an English question through the dictionary (``foreign_signals``).
@@ -116,7 +118,6 @@ def foreign_signals(table: PassageTable, question: str, facts: QuestionFacts, ro
     lacks and the corpus does not hold counts neither way (``readable_terms``); with no word left to read
     both are NaN, unobserved."""
     from .exact import weighted_share
-    from .passage_table import RenderedPostings
 
     windows = RenderedPostings(table.window_terms, term_renderings(question))
     terms, focus = readable_terms(windows, facts)
@@ -138,3 +139,38 @@ def readable_terms(postings: RenderedPostings, facts: QuestionFacts) -> tuple[li
     terms, focus, names, numbers = question_terms(facts)
     keep = names | numbers | np.array([postings.readable(t) for t in terms], dtype=bool)
     return [t for t, k in zip(terms, keep, strict=True) if k], focus[keep]
+
+
+class RenderedPostings:
+    """``Postings`` read through each term's renderings (``qa.translation``: an English question's words
+    in Indonesian): a term is present where one of its renderings is (a rendering of several stems, a
+    phrase, where all of them are), and as rare as its most common rendering the corpus knows."""
+
+    def __init__(self, base: Postings, groups: dict[str, tuple[tuple[str, ...], ...]]) -> None:
+        self.base, self.groups = base, groups
+
+    def _renderings(self, term: str) -> tuple[tuple[str, ...], ...]:
+        return self.groups.get(term, ((term,),))
+
+    def readable(self, term: str) -> bool:
+        """A word the corpus holds as written, or one the dictionary translates (present or not)."""
+        return term in self.base.vocab or len(self._renderings(term)) > 1
+
+    def idf_of(self, terms: Sequence[str]) -> np.ndarray:
+        out = []
+        for term in terms:
+            known = [r for r in self._renderings(term) if all(s in self.base.vocab for s in r)]
+            out.append(min((float(self.base.idf_of(r).max()) for r in known), default=self.base.unknown_idf))
+        return np.array(out, dtype=np.float32)
+
+    def presence(self, terms: Sequence[str], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """As ``Postings.presence``, a term present where any of its renderings is."""
+        groups = [self._renderings(term) for term in terms]
+        stems = list(dict.fromkeys(s for g in groups for r in g for s in r))
+        base, _ = self.base.presence(stems, rows)
+        col = {s: j for j, s in enumerate(stems)}
+        out = np.zeros((len(rows), len(terms)), dtype=np.float32)
+        for j, group in enumerate(groups):  # the question's few terms
+            for r in group:
+                out[:, j] = np.maximum(out[:, j], base[:, [col[s] for s in r]].min(axis=1))
+        return out, self.idf_of(terms)

@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 from qa.analysis import tokenize
-from qa.passage_table import Postings, RenderedPostings
-from qa.translation import DATA, FOREIGN_SIGNALS, foreign_signals, renderings, term_renderings
+from qa.passage_table import Postings
+from qa.translation import (
+    DATA,
+    FOREIGN_SIGNALS,
+    RenderedPostings,
+    foreign_signals,
+    renderings,
+    term_renderings,
+)
 from scripts import eng_ind_dictionary
 
 # A dictd database as the Debian package ships it: an index of base64 offsets, the entries' texts.
