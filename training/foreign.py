@@ -10,7 +10,6 @@ corpus's language are what they are without the stack.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 from qa.answerability import ENGLISH
 
@@ -39,20 +38,7 @@ def train_stack(
 
 
 def figures(before: np.ndarray, after: np.ndarray, y: np.ndarray, dom: np.ndarray, threshold: float) -> dict:
-    """Per domain, answered / abstained / AUROC of the foreign rows with the base model and the stack."""
-    out = {}
-    for d in sorted(set(dom.tolist())):
-        m = dom == d
-        out[d] = {name: _report(p[m], y[m], threshold) for name, p in (("before", before), ("after", after))}
-    return out
-
-
-def _report(p: np.ndarray, y: np.ndarray, threshold: float) -> dict:
-    pos, neg = y == 1, y == 0
-    return {
-        "answerable": int(pos.sum()),
-        "unanswerable": int(neg.sum()),
-        "answered": round(float((p[pos] >= threshold).mean()), 4) if pos.any() else None,
-        "abstained": round(float((p[neg] < threshold).mean()), 4) if neg.any() else None,
-        "auroc": round(float(roc_auc_score(y, p)), 4) if pos.any() and neg.any() else None,
-    }
+    """Per domain, answered / abstained / AUROC of the foreign rows with the base model and the stack
+    (``answer_model.report`` of each)."""
+    was, now = (answer_model.report(p, y, dom, threshold) for p in (before, after))
+    return {d: {"before": was[d], "after": now[d]} for d in was}
