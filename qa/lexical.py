@@ -59,8 +59,10 @@ class LexicalIndex:
 
     def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
         """(vocabulary, document ids, term pointers): the passages holding term t are
-        ``ids[ptr[t]:ptr[t + 1]]`` (the scored matrix is term-major; read-only views)."""
-        return self._vocab, self._arrays["indices"], self._arrays["indptr"]
+        ``ids[ptr[t]:ptr[t + 1]]``, ascending (the scored matrix is term-major; read-only views, put in
+        order once, here, for this and ``score_rows``)."""
+        _, indices, indptr = self._ascending
+        return self._vocab, indices, indptr
 
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the index vocabulary (deduplicated, in order)."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexical import LexicalIndex, column_order
+from .lexical import LexicalIndex
 
 _MONTHS = (
     "januari februari maret april mei juni juli agustus september oktober november desember "
@@ -87,10 +87,8 @@ class Postings:
     """Which passages contain a stem, and its IDF, read from a BM25 index's term-major matrix."""
 
     def __init__(self, lexical: LexicalIndex) -> None:
-        self.vocab, indices, self.indptr = lexical.term_postings()
-        # Each term's passages ascending, so presence is a binary search (sorted here if bm25s did not).
-        order = column_order(self.indptr, indices)
-        self.indices = indices if order is None else indices[order]
+        # Each term's passages ascending, as ``term_postings`` gives them: presence is a binary search.
+        self.vocab, self.indices, self.indptr = lexical.term_postings()
         self.n = max(len(lexical), 1)
         df = np.diff(self.indptr).astype(np.float64)
         self.idf = np.log(1.0 + (self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
@@ -108,7 +106,7 @@ class Postings:
             t = self.vocab.get(term)
             if t is None:
                 continue
-            docs = self.indices[self.indptr[t] : self.indptr[t + 1]]  # ascending (checked at load)
+            docs = self.indices[self.indptr[t] : self.indptr[t + 1]]  # ascending (``term_postings``)
             out[:, j] = docs.take(docs.searchsorted(rows), mode="clip") == rows
         return out, self.idf_of(terms)
 

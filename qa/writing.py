@@ -100,10 +100,8 @@ def write_index(index_dir: Path, manifest: dict, index: StoredIndex) -> dict:
         committed = True
         _fsync_one(index_dir)  # the folder itself: the user's files in it are none of our business
     except BaseException as exc:  # disk full, I/O error, Ctrl-C: the half-written build goes, now
-        committed = committed or _names(index_dir, build_id)  # interrupted just after the switch: it stays
-        for path in (tmp, index_dir / build_id):
-            if not committed:
-                remove_ours(path)
+        if not committed:  # interrupted just after the switch, the manifest names it: it stays
+            _drop_uncommitted(index_dir, build_id, tmp)
         if isinstance(exc, OSError):
             raise unwritable(index_dir, exc) from None
         raise

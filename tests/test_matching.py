@@ -15,6 +15,7 @@ from qa.analysis import tokenize
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.lexical import LexicalIndex, column_order
+from qa.passage_table import Postings
 from qa.retrieval import CANDIDATES
 from scripts.fakes import FakeEncoder
 
@@ -95,6 +96,11 @@ def test_an_index_whose_passages_are_not_ascending_is_read_the_same() -> None:
     assert [s.tolist() for s in other.score_rows(["kapal", "pelabuhan kapal"], rows)] == [
         s.tolist() for s in index.score_rows(["kapal", "pelabuhan kapal"], rows)
     ]
+    # the passage table reads the same ordered copy: put in order once, not once per reader
+    table, own = Postings(other), Postings(index)
+    assert table.indices is other.term_postings()[1] is other._ascending[1]
+    terms = list(vocab)
+    assert table.presence(terms, np.arange(4))[0].tolist() == own.presence(terms, np.arange(4))[0].tolist()
 
 
 @pytest.mark.slow
