@@ -111,7 +111,6 @@ class Postings:
         return out, self.idf_of(terms)
 
 
-
 class Bigrams:
     """Which passages contain each pair of consecutive content stems (a phrase the question repeats).
 
