@@ -8,7 +8,8 @@ import json
 import re
 
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
-CSV_COLUMNS = "id line question answer source location score confidence abstained error".split()
+# ``message`` says why a question was not answered (section 108); outputs from before it lack the column
+CSV_COLUMNS = "id line question answer source location score confidence abstained message error".split()
 PASSAGE_COLUMNS = ("text", "source", "location", "score")
 # Every top-level field of a ``qa ask --json`` result (qa/answer.py Result.to_dict), and ours.
 RESULT_FIELDS = ("question", "abstained", "confidence", "answer", "message", "reason", "passages", "notice")

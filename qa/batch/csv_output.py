@@ -2,7 +2,15 @@
 
 The header is fixed by ``k`` (passages 1..k flattened into columns) and the input's extra fields, and
 ends with ``corpus_key`` when the run knows it; a resume must find exactly the header this run would
-write (a file from before the corpus key is resumed without it), or the new rows would not fit it.
+write, or the new rows would not fit it.
+
+Files written by an older qa are resumed in their own layout: one from before the corpus key without
+it, one from before the ``message`` column without that. Every row is written by column name under the
+file's header, so a new row never shifts a cell; the new rows lack the column as the old rows do (a
+warning says so), since refusing would strand the answers already there (a long run would be answered
+again from the start) and rewriting the old rows would mean a second copy of the file. A header-only
+file holds nothing to keep and is started over with the full header. A file under our ``id,line,question``
+header whose columns are none qa writes (a newer qa's) is refused when it holds rows, never replaced.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from ..answer import ABSTAIN_TEXT
 from ..errors import InputError
 from .cells import (
     CSV_COLUMNS,
@@ -63,8 +72,8 @@ class CsvWriter(Writer):
                     )
                 if self.found is None:
                     self.found = row
-                    if row[: len(CSV_COLUMNS)] != CSV_COLUMNS:
-                        break
+                    if not _ours(row) and row[:3] != CSV_COLUMNS[:3]:
+                        break  # not a batch output: the base class refuses it (or it is empty)
                 else:
                     self.done[_uncell(row[0])] = question_key(_uncell(row[2]))
                     if row[-1] and self.found[-1] == SOURCE_FIELD:
@@ -72,8 +81,14 @@ class CsvWriter(Writer):
                 keep = pos[0]
         except csv.Error:
             pass
-        if self.found is None or self.found[: len(CSV_COLUMNS)] != CSV_COLUMNS:
-            self.found, self.done = None, {}
+        if self.found is not None and not _ours(self.found) and self.done:  # was replaced by the resume
+            raise InputError(
+                f"{self.path}: its columns are not ones this qa writes (a newer qa's output?); refusing to "
+                f"resume into it, which would replace its {len(self.done)} rows",
+                "write the answers to a new file, or resume it with the qa that wrote it",
+            )
+        if self.found is None or not _ours(self.found):
+            self.found, self.done, self.sources = None, {}, set()
             return 0
         return keep
 
@@ -84,11 +99,14 @@ class CsvWriter(Writer):
         if k is None:
             return  # decided by the first chunk
         header = _header(k, first.extra, self.keyed)
-        if self.found is not None and _unkeyed(self.found) == [str(csv_cell(c)) for c in _unkeyed(header)]:
-            header = [_uncell(c) for c in self.found]  # written with(out) the corpus key: rows as they are
-        if self.found is not None and [str(csv_cell(c)) for c in header] != self.found:
+        if self.found is not None and self.done:  # rows to keep: an older qa's layout goes on as it is
+            header = next((h for h in _layouts(header) if _cells(h) == self.found), header)
+            if "message" not in header:
+                self.note = (f"{self.path}: written by an older qa, without the message column; its new rows "
+                             "keep that layout (--force or a new file has the column)")  # fmt: skip
+        if self.found is not None and _cells(header) != self.found:
             if self.done:
-                have, want = set(self.found), {str(csv_cell(c)) for c in header}
+                have, want = set(self.found), set(_cells(header))
                 diff = [f"missing {', '.join(sorted(want - have))}" if want - have else "",
                         f"unexpected {', '.join(sorted(have - want))}" if have - want else ""]  # fmt: skip
                 raise InputError(
@@ -117,6 +135,7 @@ class CsvWriter(Writer):
                 row.update(answer=ans.get("text"), source=ans.get("source"), score=ans.get("score"))
                 row["location"] = location_label(ans)
                 row.update(confidence=result.get("confidence"), abstained=result.get("abstained"))
+                row["message"] = _message(result, ans)
                 row["error"] = result.get("error") or rec.error
                 for i, p in enumerate(result.get("passages") or [], 1):
                     row.update({f"passage_{i}_{f}": p.get(f) for f in PASSAGE_COLUMNS})
@@ -132,9 +151,43 @@ def _header(k: int, extra: dict, keyed: bool) -> list[str]:
     return CSV_COLUMNS + passages + list(safe_extra(extra)) + [SOURCE_FIELD] * keyed
 
 
+def _message(result: dict, ans: dict) -> str | None:
+    """Why the answer cell is empty ("Dokumen tidak menyebut lokasi kantor.", a question too vague), as
+    the JSONL and the report say it; an answered row's message is its answer, not repeated. A result
+    without one (an older or a library caller's answerer) gets the report's generic sentence."""
+    if result.get("error"):
+        return None  # the error column says why
+    message = result.get("message")
+    if result.get("abstained") or not ans:
+        return message or ABSTAIN_TEXT
+    return None if message == ans.get("text") else message
+
+
+def _ours(header: list[str]) -> bool:
+    """The header starts with the columns of this qa, or of one from before the ``message`` column."""
+    return any(header[: len(base)] == base for base in (CSV_COLUMNS, _unmessaged(CSV_COLUMNS)))
+
+
+def _layouts(header: list[str]) -> list[list[str]]:
+    """``header`` as this run writes it, then as older qa wrote it for the same run: without the corpus
+    key (a run that did not record it), without ``message``, without both."""
+    return [header, _unkeyed(header), _unmessaged(header), _unmessaged(_unkeyed(header))]
+
+
 def _unkeyed(header: list[str]) -> list[str]:
     """The header without its last column when that is the corpus key (older files have none)."""
     return header[:-1] if header[-1:] == [SOURCE_FIELD] else header
+
+
+def _unmessaged(header: list[str]) -> list[str]:
+    """The header without our ``message`` column (an input's own "message" is ``input_message``)."""
+    at = CSV_COLUMNS.index("message")
+    return header[:at] + header[at + 1 :] if header[at : at + 1] == ["message"] else header
+
+
+def _cells(header: list[str]) -> list[str]:
+    """The header as written (each name through :func:`csv_cell`), to compare with a file's."""
+    return [str(csv_cell(c)) for c in header]
 
 
 def _uncell(cell: str) -> str:

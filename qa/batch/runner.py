@@ -98,7 +98,7 @@ def run_batch(
     the CSV header holds, when known up front; else those of the first record.  ``corpus_key``
     (called after ``prepare``: :func:`qa.manifest.corpus_key` of the open index) is recorded with
     every answer, and a resume onto answers of another key is refused; ``warn`` hears of an output
-    too old to carry one.
+    too old to carry one, or a CSV too old for the ``message`` column (resumed in its own layout).
     """
     from ..assistant import MAX_K
 
@@ -123,6 +123,8 @@ def run_batch(
                 shape = dataclasses.replace(first, extra={**extra, **first.extra})
             for w in writers:
                 w.expect(k, shape)  # e.g. a CSV resumed with another -k: refused before any work
+                if w.note and warn is not None:
+                    warn(w.note)
         if prepare is not None:
             prepare()
         if corpus_key is not None:

@@ -60,6 +60,7 @@ class Writer:
     lock: OutputLock | None = None  # held from open_writer until close
     keyed = False  # the run records a corpus key (set by run_batch before expect: the CSV header holds it)
     created = False  # the first write created the file (removed again if nothing could be written)
+    note: str | None = None  # what expect() found worth a warning (a CSV resumed in an older layout)
 
     def __init__(self, path: Path, resume: bool) -> None:
         self.path, self.count = path, 0
