@@ -1,13 +1,15 @@
 """An English abstention's named reason on every face that shows an Indonesian one (reliability 105).
 
 The reason is computed once, in ``Assistant._result``; these tests hold that each face carries it under the
-same field name as the Indonesian one: ``qa ask`` (text and ``--json``), ``qa batch`` (.jsonl, .md; its
-.csv has no message column, in either language), the page and ``/ask``, and the Milvus store, whose
+same field name as the Indonesian one: ``qa ask`` (text and ``--json``), ``qa batch`` (.jsonl, .md, and
+the .csv's ``message`` column since section 108), the page and ``/ask``, and the Milvus store, whose
 ``term_postings`` is the vocabulary it is read against.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -43,13 +45,16 @@ def test_qa_ask_and_batch_carry_an_english_reason_as_an_indonesian_one(
         d = json.loads(capsys.readouterr().out)
         assert d["abstained"] and d["reason"] == d["message"] == reason, question
     (tmp_path / "q.txt").write_text("\n".join(REASONS) + "\n", encoding="utf-8")
-    for suffix in (".jsonl", ".md"):  # the CSV has no message column, for either language
+    for suffix in (".jsonl", ".md", ".csv"):
         out = tmp_path / f"answers{suffix}"
         assert run(["batch", str(tmp_path / "q.txt"), "-o", str(out), *where]) == 0
         text = out.read_text(encoding="utf-8")
         if suffix == ".jsonl":
             rows = [json.loads(x) for x in text.splitlines()]
             assert {r["question"]: r["reason"] for r in rows} == REASONS
+        elif suffix == ".csv":
+            rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+            assert {r["question"]: r["message"] for r in rows} == REASONS
         else:
             assert all(text.count(reason) == 1 for reason in REASONS.values()), text
     capsys.readouterr()
