@@ -83,8 +83,8 @@ class CsvWriter(Writer):
             pass
         if self.found is not None and not _ours(self.found) and self.done:  # was replaced by the resume
             raise InputError(
-                f"{self.path}: its columns are not ones this qa writes (a newer qa's output?); refusing to "
-                f"resume into it, which would replace its {len(self.done)} rows",
+                f"{self.path}: its columns are not ones this qa writes (a newer qa's, or edited?); refusing "
+                f"to resume into it, which would replace its {len(self.done)} rows",
                 "write the answers to a new file, or resume it with the qa that wrote it",
             )
         if self.found is None or not _ours(self.found):
