@@ -5,12 +5,13 @@ ends with ``corpus_key`` when the run knows it; a resume must find exactly the h
 write, or the new rows would not fit it.
 
 Files written by an older qa are resumed in their own layout: one from before the corpus key without
-it, one from before the ``message`` column without that. Every row is written by column name under the
-file's header, so a new row never shifts a cell; the new rows lack the column as the old rows do (a
-warning says so), since refusing would strand the answers already there (a long run would be answered
-again from the start) and rewriting the old rows would mean a second copy of the file. A header-only
-file holds nothing to keep and is started over with the full header. A file under our ``id,line,question``
-header whose columns are none qa writes (a newer qa's) is refused when it holds rows, never replaced.
+it (and one with it by a library caller passing none), one from before the ``message`` column without
+that. Every row is written by column name under the file's header, so a new row never shifts a cell; the
+new rows lack the column as the old rows do (a warning says so), since refusing would strand the answers
+already there (a long run would be answered again from the start) and rewriting the old rows would mean
+a second copy of the file. A header-only file holds nothing to keep and is started over with the full
+header. A file under our ``id,line,question`` header whose columns are none qa writes (a newer qa's) is
+refused when it holds rows, never replaced.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ class CsvWriter(Writer):
                 self.note = (f"{self.path}: written by an older qa, without the message column; its new rows "
                              "keep that layout (--force or a new file has the column)")  # fmt: skip
         if self.found is not None and _cells(header) != self.found:
-            if self.done:
-                have, want = set(self.found), set(_cells(header))
+            if self.done:  # named against the layout of the file's own qa: "missing message" misled
+                have = set(self.found)
+                want = min((set(_cells(h)) for h in _layouts(header)), key=lambda w: len(w ^ have))
                 diff = [f"missing {', '.join(sorted(want - have))}" if want - have else "",
                         f"unexpected {', '.join(sorted(have - want))}" if have - want else ""]  # fmt: skip
                 raise InputError(
@@ -169,9 +171,11 @@ def _ours(header: list[str]) -> bool:
 
 
 def _layouts(header: list[str]) -> list[list[str]]:
-    """``header`` as this run writes it, then as older qa wrote it for the same run: without the corpus
-    key (a run that did not record it), without ``message``, without both."""
-    return [header, _unkeyed(header), _unmessaged(header), _unmessaged(_unkeyed(header))]
+    """``header`` as this run writes it, then as other runs wrote it for the same questions: without the
+    corpus key (a run that did not record it), with it (a run that did, resumed by a library caller that
+    passes none: its rows leave the cell empty), and each of these without ``message`` (an older qa)."""
+    unkeyed = _unkeyed(header)
+    return [h for base in (header, unkeyed, unkeyed + [SOURCE_FIELD]) for h in (base, _unmessaged(base))]
 
 
 def _unkeyed(header: list[str]) -> list[str]:

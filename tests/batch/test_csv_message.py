@@ -175,3 +175,35 @@ def test_the_bundled_model_says_why_in_the_csv(real_index_dir: Path, tmp_path: P
     assert got["abstained"] == "false" and got["answer"] and got["message"] == ""
     assert lacking["abstained"] == "true" and lacking["answer"] == ""
     assert lacking["message"].startswith("Dokumen tidak menyebut"), lacking["message"]
+
+
+def test_a_keyed_csv_resumed_without_a_corpus_key_keeps_its_layout(tmp_path: Path) -> None:
+    """A library caller passing no ``corpus_key`` resumed a CLI-written file (its header ends with
+    ``corpus_key``) in that layout until section 108 listed only layouts without the key; then it was
+    refused ("unexpected corpus_key"). Its rows go on under the file's header, the key cell empty."""
+    out = tmp_path / "o.csv"
+    first = read_questions(write(tmp_path / "a.txt", "Apa A?\n"))
+    run_batch(first, FakeAnswer(), out, k=1, corpus_key=lambda: A)
+    ask = FakeAnswer()
+    s = run_batch(read_questions(write(tmp_path / "q.txt", "Apa A?\nzzz B?\n")), ask, out, k=1, resume=True)
+    assert (s.skipped, s.answered, s.abstained) == (1, 0, 1) and ask.asked == ["zzz B?"]
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    assert header[-1] == "corpus_key" and "message" in header and all(len(r) == len(header) for r in rows)
+    assert [dict(zip(header, r, strict=True))["corpus_key"] for r in rows] == [A, ""]
+    assert dict(zip(header, rows[1], strict=True))["message"] == ABSTAIN_TEXT
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["keyed", "before-corpus-key"])
+def test_an_older_csv_of_another_k_is_refused_naming_only_the_passages(tmp_path: Path, keyed: bool) -> None:
+    """The refusal of a file written with another ``-k`` named what the file's own qa never wrote:
+    "missing message" (and, unkeyed, "corpus_key"), which no ``-k`` can fix, beside the passages that
+    were the real difference. It names the passages alone now; the file is left as it was."""
+    out = tmp_path / "o.csv"
+    before = _old_csv(out, ["apa tugas A?"], keyed)
+    with pytest.raises(InputError) as exc:
+        run_batch(read_questions(write(tmp_path / "q.txt", "apa tugas A?\napa B?\n")), FakeAnswer(), out, k=2,
+                  resume=True, corpus_key=lambda: A)  # fmt: skip
+    passages = "passage_2_location, passage_2_score, passage_2_source, passage_2_text"
+    assert f"(missing {passages})" in exc.value.message, exc.value.message
+    assert out.read_bytes() == before
