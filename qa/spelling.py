@@ -14,16 +14,19 @@ without a dictionary of the language, "makan" (eat) would become the corpus's "a
 "dalam", "tenis" "jenis" (measured on the stored questions, docs/reliability.md section 39). Numbers,
 names (capitalised inside the question), acronyms, function, question and chat words, and English
 questions stay as typed. The corpus words are indexed once per index, lazily, by their vowel-less forms:
-a question costs a set lookup per word, and a few more for an unknown one.
+a question costs a set lookup per word, and a few more for an unknown one. Before any typo, such a word
+is tried as a chat verb form of a corpus verb ("mutusin", memutuskan; "dikatalogin"; ``qa.chat_verbs``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import cached_property
 
 from .analysis import INFORMAL, STOPWORDS, normalize, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS, written_in_another_language
+from .chat_verbs import chat_verb, rooted_vowel_stems
 from .question import _GENERIC_WORDS
 from .question_chat import EMPTY_ALONE
 from .question_names import NUMBER_WORDS
@@ -34,17 +37,6 @@ MIN_LETTERS = 5  # shorter words have too many neighbours one typo away ("bank",
 LONG_WORD = 7  # a vowel left out at the end or beside another vowel is guessed from this many letters on
 CLEAR_MARGIN = 3  # a candidate "clearly most frequent": at least this many times the next one's count
 VOWELS = frozenset("aeiou")
-CHAT_SUFFIX = "in"  # chat's verb suffix for formal -kan / -i ("dikatalogin", "ngurusin", "bantuin")
-FORMAL_SUFFIXES = ("kan", "i")
-CHAT_VERB_PREFIXES = ("di", "ng", "ny")
-# A chat verb of a stored training question (guru-sd's) the shipped models learnt as typed: kept apart from
-# TRAINED_AS_TYPED (typos) and gone, like it, when the models are retrained reading it formally.
-TRAINED_CHAT_VERBS = frozenset({"dibutuhin"})
-# Real words the shipped models learnt read as a corpus word (penerjemah's off-topic "kucing boleh makan
-# cokelat?" as "makna"), before the dictionary kept real words: still read so until they are retrained.
-TRAINED_AS_CORRECTED = frozenset({"makan"})
-CHAT_VERB_LETTERS = 8  # "dijamin", "dingin" are shorter
-CHAT_VERB_STEM = 4  # letters of the stem a chat verb must have for its formal form to be guessed
 CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
 _LEAVE = (
     STOPWORDS
@@ -96,6 +88,11 @@ class Speller:
                 for key in _vowel_dropped(word):
                     self._by_dropped_vowel.setdefault(key, set()).add(word)
 
+    @cached_property
+    def _rooted(self) -> frozenset[str]:
+        """The corpus's vowel-initial stems a chat nasal may share (made on the first chat verb only)."""
+        return rooted_vowel_stems(self.counts)
+
     def knows(self, low: str) -> bool:
         return low in self.counts or any(s in self.stems for s in tokenize(low))
 
@@ -103,37 +100,18 @@ class Speller:
         """The corpus word ``low`` is one typo away from, or None (known, too short, none or ambiguous)."""
         if len(low) < MIN_LETTERS or not low.isalpha() or low in _LEAVE or is_question_word(low):
             return None
-        if self.knows(low) or (low not in TRAINED_AS_CORRECTED and is_indonesian_word(low)):
+        if self.knows(low) or is_indonesian_word(low):
             return None
-        if formal := self._chat_verb(low):
-            return formal
         found = self._by_dropped_vowel.get(low, set()) | {w for w in _swapped(low) if w in self.counts}
         if low[:2] in CHAT_ONSETS:  # "ngeri" (scary) is no "negeri": chat verbs open so (ngopi, nyari)
             found = {w for w in found if w[:1] + w[2:] != low}
         ranked = sorted(found, key=lambda w: (-self.counts[w], w))
-        if not ranked:
-            return None
+        if not ranked:  # one typo from no corpus word: a chat verb form of one? ("mutusin", memutuskan)
+            return chat_verb(low, self.stems, lambda: self._rooted)
         if ranked[0] in _LEAVE:  # "merek" (brand) is no "mereka": a content word never turns a function word
             return None
         if len(ranked) == 1 or self.counts[ranked[0]] >= CLEAR_MARGIN * self.counts[ranked[1]]:
             return ranked[0]
-        return None
-
-    def _chat_verb(self, low: str) -> str | None:
-        """A chat verb in -in read as its formal -kan or -i form when the corpus knows that verb by its
-        stem ("dikatalogin" → "dikatalogkan" over a text saying "mengkatalogkan", "dibutuhin" →
-        "dibutuhkan"). Only a verb with a passive di- or a chat nasal ng-/ny- in front, of
-        ``CHAT_VERB_LETTERS`` or more, whose stem has ``CHAT_VERB_STEM`` letters or more: "bermain" is
-        no "bermakan", "pengantin" no "penganti", and names in -in ("Muslimin") stay."""
-        chat_verb = low.endswith(CHAT_SUFFIX) and low.startswith(CHAT_VERB_PREFIXES)
-        if not chat_verb or len(low) < CHAT_VERB_LETTERS or low in TRAINED_CHAT_VERBS:
-            return None
-        base = low[: -len(CHAT_SUFFIX)]
-        base = INFORMAL.get(base, base) if INFORMAL.get(base, base).isalpha() else base  # ngurus → mengurus
-        for suffix in FORMAL_SUFFIXES:
-            stems = tokenize(base + suffix)
-            if len(stems) == 1 and len(stems[0]) >= CHAT_VERB_STEM and stems[0] in self.stems:
-                return base + suffix
         return None
 
     def correct(self, question: str) -> str:

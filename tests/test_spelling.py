@@ -112,12 +112,12 @@ def test_an_english_question_is_left_as_typed() -> None:
 # The stored questions the runtime reads otherwise than typed (qa.reading: the asked part, typos read as
 # the corpus's words), over each corpus training or evaluation asks them of. ``make train`` trains on
 # exactly these readings (it reads through ``Assistant.read``; docs/quality.md, "Retrained on questions
-# read as the runtime reads them"). "makan" → "makna" over the translator's profile is a false correction
-# (a swap), made at run time too: training sees what the models are asked.
+# read as the runtime reads them"). guru-sd's "dibutuhin" is its chat verb's formal "dibutuhkan"
+# (qa.chat_verbs); "makan" (a dictionary word) stays as typed over the translator's profile.
 PENYELENGGARAN = "Berapakah spot iklan yang telah disiapkan bagi penyelenggaran Pekan Imunisasi Nasional?"
 KARIRNYA = "Harold Pinter mengawali karirnya dengan menjadi aktor dalam kelompok apa"
 THAUN = "Partai apakah yang mencalonkan Osama Shaltout pada pemilu pertama multikandidat di Mesir thaun 2005"
-MAKAN = "apakah kucing boleh makan cokelat?"
+DIBUTUHIN = "kemampuan apa yg dibutuhin buat jelasin pelajaran ke anak?"
 READ_OTHERWISE = {
     **{
         (corpus, typed): typed.replace(typo, meant)
@@ -129,7 +129,7 @@ READ_OTHERWISE = {
         )
         if (corpus, typed) != ("half0", KARIRNYA)  # "kariernya" is in the other half only
     },
-    ("penerjemah", MAKAN): MAKAN.replace("makan", "makna"),
+    ("guru-sd", DIBUTUHIN): DIBUTUHIN.replace("dibutuhin", "dibutuhkan"),
 }
 
 

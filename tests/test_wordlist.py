@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import qa.spelling
-from qa.spelling import TRAINED_AS_CORRECTED, Speller
+from qa.spelling import Speller
 from qa.wordlist import dictionary_words, is_indonesian_word
 from scripts.id_words import clitic_flags, words_of
 from tests.conftest import ROOT as REPO
@@ -70,11 +70,11 @@ def test_a_typo_splitting_into_a_root_and_a_clitic_is_corrected(typed: str, mean
     assert all(is_indonesian_word(w) for w in ("masalahnya", "dialah", "apakah", "tugasmu", "rumahku"))
 
 
-def test_a_word_the_models_learnt_corrected_is_still_read_so() -> None:
-    # penerjemah's off-topic "apakah kucing boleh makan cokelat?" was learnt as "… makna …" (a stored
-    # reading): kept until the models are retrained, and only a word the dictionary would otherwise keep.
-    assert all(is_indonesian_word(w) for w in TRAINED_AS_CORRECTED)
-    assert speller(CORPUS).suggest("makan") == "makna"
+def test_a_word_the_models_once_learnt_corrected_is_kept_as_typed() -> None:
+    # penerjemah's off-topic "apakah kucing boleh makan cokelat?" was learnt as "… makna …" and kept so
+    # (TRAINED_AS_CORRECTED) until the retrain that follows section 106: a dictionary word now stays
+    assert is_indonesian_word("makan")
+    assert speller(CORPUS).suggest("makan") is None
 
 
 def test_the_dictionary_is_read_only_on_a_doubt(monkeypatch) -> None:
