@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from qa.rerank import MODEL_FILE as RERANKER_FILE
-from training.train import _kept_reranker, main
+from training.model_files import kept_reranker
+from training.train import main
 
 
 def test_the_shipped_reranker_can_be_kept_since_it_reads_todays_features() -> None:
     """Kept, its trees and blend score the answerability rows; the probe proves its inputs are today's."""
-    model = _kept_reranker(RERANKER_FILE)
+    model = kept_reranker(RERANKER_FILE)
     assert model["blend"] == json.loads(RERANKER_FILE.read_text(encoding="utf-8"))["blend"]
 
 
@@ -36,4 +37,4 @@ def test_a_reranker_reading_other_features_is_refused_not_kept(tmp_path: Path, c
 
 def test_an_unreadable_reranker_is_named(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="cannot read the reranker to keep"):
-        _kept_reranker(tmp_path / "missing.json")
+        kept_reranker(tmp_path / "missing.json")

