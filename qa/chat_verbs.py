@@ -37,6 +37,7 @@ CHAT_VERB_STEM = 4  # letters of the stem a chat verb must have for its formal f
 VOWELS = "aeiou"
 NASAL_PREFIX_RE = re.compile(r"[mp]e(?:ng|n)")  # men-/meng-, pen-/peng-: what Snowball cuts off a vowel root
 POSSESSIVE = "nya"  # "nyamannya" is the dictionary's "nyaman" + -nya, no chat "menyamannya" (stem "saman")
+NOUN_SUFFIX = "an"  # "masukan" (input) is the dictionary's "masuk" + -an, no chat "memasukan" (stem "pasu")
 
 
 def _informal(word: str) -> str | None:
@@ -89,8 +90,14 @@ def chat_verb(low: str, stems: Collection[str], rooted: Callable[[], Collection[
     """The first formal form of ``low`` that is one word with a stem of ``stems`` (the corpus's) of
     ``CHAT_VERB_STEM`` letters or more, or None: "mutusin" → "memutuskan" over a text with "keputusan".
     A vowel-initial stem must also be one of ``rooted()`` (``rooted_vowel_stems`` of the corpus's words).
-    A dictionary word with its -nya is that word ("meriahnya" is no "memeriahnya", stemmed "periah")."""
+    A dictionary word with its -nya is that word ("meriahnya" is no "memeriahnya", stemmed "periah"), and
+    one of ``CHAT_VERB_STEM`` letters or more with -an is its noun ("masukan", input, is no "memasukan",
+    stemmed "pasu" as "pasukan", troops, is); a shorter one is no evidence ("nahan" is chat for menahan).
+    The word list holds roots, not their -an nouns, and a chat verb takes -kan or -in, never -an."""
     if low.endswith(POSSESSIVE) and is_indonesian_word(low[: -len(POSSESSIVE)]):
+        return None
+    noun_root = low[: -len(NOUN_SUFFIX)]
+    if low.endswith(NOUN_SUFFIX) and len(noun_root) >= CHAT_VERB_STEM and is_indonesian_word(noun_root):
         return None
     for formal in formal_forms(low):
         found = tokenize(formal)

@@ -103,6 +103,16 @@ def test_real_words_names_and_fragments_are_no_chat_verbs(word: str, why: str) -
     assert speller(TEMPTING).suggest(word) is None, why
 
 
+def test_a_dictionary_word_with_the_noun_suffix_an_is_that_noun_not_a_chat_verb() -> None:
+    # "masukan" (input) is "masuk" + -an, not in the word list; read as a chat "memasukan" its stem was
+    # Snowball's "pasu", so over a text on troops ("pasukan") the question asked about the troops
+    sp = speller("Pasukan perdamaian dikirim ke Lebanon. Menteri memberi saran.")
+    question = "apa masukan menteri untuk pasukan?"
+    assert sp.correct(question) == question
+    # a chat verb whose root less -an is a short word is still read ("nahan": menahan, not "nah" + -an)
+    assert speller("Petugas menahan tamu di pintu.").suggest("nahan") == "menahan"
+
+
 def test_kucing_boleh_makan_stays_over_the_translator_profile() -> None:
     # the models learnt it as "makna" (TRAINED_AS_CORRECTED) until the retrain: now a dictionary word stays
     text = (ROOT / "data/train/profiles/penerjemah/penerjemah.txt").read_text(encoding="utf-8")
