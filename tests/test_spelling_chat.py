@@ -113,6 +113,19 @@ def test_a_dictionary_word_with_the_noun_suffix_an_is_that_noun_not_a_chat_verb(
     assert speller("Petugas menahan tamu di pintu.").suggest("nahan") == "menahan"
 
 
+def test_an_n_chat_verb_shares_a_t_root_the_corpus_has_after_men_not_a_vowel_word() -> None:
+    # a chat n- before a vowel stands for men- of a t-root ("nentuin", menentukan): Snowball leaves its
+    # fragment ("entu"), which a text has after men-/pen-; "angin" (wind) or the name "Irina" as written is
+    # no such root: "nangin" (chat for menangin, win) was "menangin" (stem angin), "nirina" "menirina"
+    sp = speller("Angin kencang di pantai. Irina Shayk tampil. Oval itu menentukan hasil penerimaan.")
+    for word in ("nangin", "nirina", "noval"):
+        assert sp.suggest(word) is None, word
+    assert sp.suggest("nentuin") == "menentukan"  # "entu" after men-
+    assert sp.suggest("nerima") == "menerima"  # "erima" after pen- ("penerimaan")
+    # ng- before a vowel is meng- of a vowel root: as written counts ("ambil")
+    assert speller("Ambil surat di kantor.").suggest("ngambil") == "mengambil"
+
+
 def test_kucing_boleh_makan_stays_over_the_translator_profile() -> None:
     # the models learnt it as "makna" (TRAINED_AS_CORRECTED) until the retrain: now a dictionary word stays
     text = (ROOT / "data/train/profiles/penerjemah/penerjemah.txt").read_text(encoding="utf-8")
