@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import NamedTuple
 
 from .analysis import INFORMAL, tokenize
 from .wordlist import is_indonesian_word
@@ -36,7 +37,9 @@ CHAT_VERB_LETTERS = 7  # of a verb in -in: "dingin" is shorter ("dijamin" is a w
 CHAT_VERB_STEM = 4  # letters of the stem a chat verb must have for its formal form to be guessed
 VOWELS = "aeiou"
 NASAL_PREFIX_RE = re.compile(r"[mp]e(?:ng|n)")  # men-/meng-, pen-/peng-: what Snowball cuts off a vowel root
+T_ROOT_PREFIX_RE = re.compile(r"[mp]en[aeiou]")  # men-/pen- before a vowel: a t-root's ("menentukan", tentu)
 POSSESSIVE = "nya"  # "nyamannya" is the dictionary's "nyaman" + -nya, no chat "menyamannya" (stem "saman")
+NOUN_SUFFIX = "an"  # "masukan" (input) is the dictionary's "masuk" + -an, no chat "memasukan" (stem "pasu")
 
 
 def _informal(word: str) -> str | None:
@@ -69,32 +72,59 @@ def formal_forms(low: str) -> Iterator[str]:
             yield root
 
 
-def rooted_vowel_stems(words: Iterable[str]) -> frozenset[str]:
+class RootedStems(NamedTuple):
+    """The corpus's vowel-initial stems a chat nasal's formal form may share (``rooted_vowel_stems``)."""
+
+    vowel: frozenset[str]  # as written or after any nasal: "urus" of "urusan", "ambil" of "pengambilan"
+    t_root: frozenset[str]  # after men-/pen- (a vowel next): "entu" of "menentukan", "erima" of "penerimaan"
+
+
+def rooted_vowel_stems(words: Iterable[str]) -> RootedStems:
     """The vowel-initial stems of ``words`` that stand at a word's start or after a nasal prefix ("urus" of
     "urusan", "entu" of "menentukan", "ambil" of "pengambilan"). Snowball cuts men-/meng- off a vowel and
     restores no t- or k-, so a chat nasal's formal stem may be such a fragment, and so may what it leaves
     of per-/ber-/ter- ("periode" → "iode"): only a fragment the corpus has after a nasal, or as written,
-    is a root a chat nasal can share ("niode", a name, is no "meniode")."""
-    found = set()
+    is a root a chat nasal can share ("niode", a name, is no "meniode"). A vowel root takes meng-, so men-
+    before a vowel is a t-root's ("menentukan", tentu): its fragment is kept apart, found after men-/pen-."""
+    vowel, t_root = set(), set()
     for word in words:
         stems = tokenize(word)
         if len(stems) == 1 and stems[0][:1] in VOWELS:
             stem, nasal = stems[0], NASAL_PREFIX_RE.match(word)
-            if word.startswith(stem) or (nasal and word[nasal.end() :].startswith(stem)):
-                found.add(stem)
-    return frozenset(found)
+            after = nasal is not None and word[nasal.end() :].startswith(stem)
+            if word.startswith(stem) or after:
+                vowel.add(stem)
+            if after and T_ROOT_PREFIX_RE.match(word):
+                t_root.add(stem)
+    return RootedStems(frozenset(vowel), frozenset(t_root))
 
 
-def chat_verb(low: str, stems: Collection[str], rooted: Callable[[], Collection[str]]) -> str | None:
+def chat_verb(low: str, stems: Collection[str], rooted: Callable[[], RootedStems]) -> str | None:
     """The first formal form of ``low`` that is one word with a stem of ``stems`` (the corpus's) of
     ``CHAT_VERB_STEM`` letters or more, or None: "mutusin" → "memutuskan" over a text with "keputusan".
-    A vowel-initial stem must also be one of ``rooted()`` (``rooted_vowel_stems`` of the corpus's words).
-    A dictionary word with its -nya is that word ("meriahnya" is no "memeriahnya", stemmed "periah")."""
+    A vowel-initial stem must also be one of ``rooted()`` (``rooted_vowel_stems`` of the corpus's words),
+    after men-/pen- for a formal men- before a vowel ("nangin" is no "menangin" of the word "angin").
+    A dictionary word with its -nya is that word ("meriahnya" is no "memeriahnya", stemmed "periah"), and
+    one of ``CHAT_VERB_STEM`` letters or more with -an is its noun ("masukan", input, is no "memasukan",
+    stemmed "pasu" as "pasukan", troops, is); a shorter one is no evidence ("nahan" is chat for menahan).
+    The word list holds roots, not their -an nouns, and a chat verb takes -kan or -in, never -an."""
     if low.endswith(POSSESSIVE) and is_indonesian_word(low[: -len(POSSESSIVE)]):
+        return None
+    noun_root = low[: -len(NOUN_SUFFIX)]
+    if low.endswith(NOUN_SUFFIX) and len(noun_root) >= CHAT_VERB_STEM and is_indonesian_word(noun_root):
         return None
     for formal in formal_forms(low):
         found = tokenize(formal)
         stem = found[0] if len(found) == 1 else ""
-        if len(stem) >= CHAT_VERB_STEM and stem in stems and (stem[:1] not in VOWELS or stem in rooted()):
+        if (
+            len(stem) >= CHAT_VERB_STEM
+            and stem in stems
+            and (stem[:1] not in VOWELS or _rooted(formal, stem, rooted()))
+        ):
             return formal
     return None
+
+
+def _rooted(formal: str, stem: str, rooted: RootedStems) -> bool:
+    """A vowel-initial ``stem`` of ``formal`` is a root the corpus has: a t-root's fragment for men-."""
+    return stem in (rooted.t_root if T_ROOT_PREFIX_RE.match(formal) else rooted.vowel)

@@ -26,7 +26,7 @@ from functools import cached_property
 
 from .analysis import INFORMAL, STOPWORDS, normalize, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS, written_in_another_language
-from .chat_verbs import chat_verb, rooted_vowel_stems
+from .chat_verbs import RootedStems, chat_verb, rooted_vowel_stems
 from .question import _GENERIC_WORDS
 from .question_chat import EMPTY_ALONE
 from .question_names import NUMBER_WORDS
@@ -89,7 +89,7 @@ class Speller:
                     self._by_dropped_vowel.setdefault(key, set()).add(word)
 
     @cached_property
-    def _rooted(self) -> frozenset[str]:
+    def _rooted(self) -> RootedStems:
         """The corpus's vowel-initial stems a chat nasal may share (made on the first chat verb only)."""
         return rooted_vowel_stems(self.counts)
 

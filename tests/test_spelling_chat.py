@@ -103,6 +103,29 @@ def test_real_words_names_and_fragments_are_no_chat_verbs(word: str, why: str) -
     assert speller(TEMPTING).suggest(word) is None, why
 
 
+def test_a_dictionary_word_with_the_noun_suffix_an_is_that_noun_not_a_chat_verb() -> None:
+    # "masukan" (input) is "masuk" + -an, not in the word list; read as a chat "memasukan" its stem was
+    # Snowball's "pasu", so over a text on troops ("pasukan") the question asked about the troops
+    sp = speller("Pasukan perdamaian dikirim ke Lebanon. Menteri memberi saran.")
+    question = "apa masukan menteri untuk pasukan?"
+    assert sp.correct(question) == question
+    # a chat verb whose root less -an is a short word is still read ("nahan": menahan, not "nah" + -an)
+    assert speller("Petugas menahan tamu di pintu.").suggest("nahan") == "menahan"
+
+
+def test_an_n_chat_verb_shares_a_t_root_the_corpus_has_after_men_not_a_vowel_word() -> None:
+    # a chat n- before a vowel stands for men- of a t-root ("nentuin", menentukan): Snowball leaves its
+    # fragment ("entu"), which a text has after men-/pen-; "angin" (wind) or the name "Irina" as written is
+    # no such root: "nangin" (chat for menangin, win) was "menangin" (stem angin), "nirina" "menirina"
+    sp = speller("Angin kencang di pantai. Irina Shayk tampil. Oval itu menentukan hasil penerimaan.")
+    for word in ("nangin", "nirina", "noval"):
+        assert sp.suggest(word) is None, word
+    assert sp.suggest("nentuin") == "menentukan"  # "entu" after men-
+    assert sp.suggest("nerima") == "menerima"  # "erima" after pen- ("penerimaan")
+    # ng- before a vowel is meng- of a vowel root: as written counts ("ambil")
+    assert speller("Ambil surat di kantor.").suggest("ngambil") == "mengambil"
+
+
 def test_kucing_boleh_makan_stays_over_the_translator_profile() -> None:
     # the models learnt it as "makna" (TRAINED_AS_CORRECTED) until the retrain: now a dictionary word stays
     text = (ROOT / "data/train/profiles/penerjemah/penerjemah.txt").read_text(encoding="utf-8")
