@@ -44,6 +44,7 @@ UNNAMED_ENGLISH = frozenset(
     "become becomes became under over above below during before after between among within without "
     "across through toward towards against behind beside near around".split()
 )
+_CHAT_DIGIT = re.compile(r"[^\W\d_]{2,}2[^\W\d_]*")  # "tanda2", "kontak2an": chat shorthand, no code
 _POSSESSIVE = re.compile(r"['\u2019]s?$")  # "minister's" is named "minister"
 _LEAD = {
     "place": "lokasi",
@@ -55,13 +56,20 @@ _LEAD = {
 }
 
 
-def missing_message(info: QuestionInfo, missing: Iterable[str] | None = None) -> str | None:
+def missing_message(
+    info: QuestionInfo, missing: Iterable[str] | None = None, unread: Container[str] = ()
+) -> str | None:
     """What the document does not state, in the question's own words: "Dokumen tidak menyebut lokasi
-    kantor." `missing` (stems) narrows the words to those the passage lacks; None when nothing to name
-    (no focus; or every focus word is present and the question wants no typed answer such as a place or
-    a time: then the gap is not something we can name)."""
+    kantor." `missing` (stems) narrows the words to those the passage lacks; `unread`: focus words never
+    named (``unreadable_words``). None when nothing to name (no focus; or every focus word is present and
+    the question wants no typed answer such as a place or a time: then the gap is not something we can
+    name)."""
     wanted = set(missing) if missing is not None else None
-    nameable = [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if not left_out_of_message(w)]
+    nameable = [
+        (w, s)
+        for w, s in zip(info.focus_words, info.focus_stems)
+        if not left_out_of_message(w) and w not in unread
+    ]
     words = [w for w, s in nameable if wanted is None or s in wanted]
     lead = info.lead or _LEAD.get(info.answer_type)
     if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:
@@ -129,7 +137,38 @@ def missing_reason(
     missing = [s for s in info.focus if s not in known]
     if len(missing) == len(info.focus):
         return None
-    return missing_message(info, missing)
+    absent = [
+        w for w, s in zip(info.focus_words, info.focus_stems) if s in missing and not left_out_of_message(w)
+    ]
+    unread = unreadable_words(question, absent)
+    if absent and all(w in unread for w in absent):
+        return None  # what is missing is only words nothing reads: the document may say it otherwise
+    return missing_message(info, missing, unread)
+
+
+def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
+    """Those of ``words`` (focus words the document lacks) an abstention never names: chat slang, typos,
+    foreign words, which a message would show as if they were facts the document lacks ("Dokumen tidak
+    menyebut nyuruh2.") and a user reads as not being understood. A word of Indonesian is named
+    (``qa.wordlist.is_readable_word``, loaded only here, on an abstention), and so is a name (typed with
+    a capital anywhere in the question: "HI", "Kemlu") and a figure or code ("2024", "d3"); the chat
+    reduplication "info2" is read as "info-info"."""
+    from .wordlist import is_readable_word
+
+    return {
+        w for w in words if not (is_readable_word(w) or _typed_capitalised(question, w) or _code_or_number(w))
+    }
+
+
+def _typed_capitalised(question: str, word: str) -> bool:
+    return any(
+        not m.group().islower() for m in re.finditer(rf"(?<!\w){re.escape(word)}", question, re.IGNORECASE)
+    )
+
+
+def _code_or_number(word: str) -> bool:
+    """A word with a digit that is no chat reduplication ("kontak2an", "nyuruh2"): "2024", "d3", "s2"."""
+    return any(c.isdigit() for c in word) and not _CHAT_DIGIT.fullmatch(word)
 
 
 def _foreign_reason(info: QuestionInfo, vocab: Container[str]) -> str | None:

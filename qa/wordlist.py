@@ -15,6 +15,7 @@ never reads it).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -36,3 +37,119 @@ def dictionary_words() -> frozenset[str]:
 def is_indonesian_word(low: str) -> bool:
     """``low`` (lower case) is a word of the dictionary, or one with a clitic it takes ("makannya")."""
     return low in dictionary_words()
+
+
+# Regular Indonesian affixes, for ``is_readable_word``. A prefix as typed -> the letters a root may open
+# with after it ("" any, None never as typed) and, for a nasal, the voiceless letter it swallowed, restored
+# before a vowel ("menulis" is "tulis", "memilih" "pilih", "menyusun" "susun", "mengelola" "kelola").
+# me-/pe- join roots in l r w y m n ("melihat", "merasa"), mem- b f v p, men- d c j z t, meng- g h k and
+# vowels, menge- one-syllable roots ("mengecat"); be-/te- roots in r or with a first syllable in -er
+# ("bekerja", "terasa"); pe- also any root, as per- ("petani", "pekerja"); bel-/pel- "ajar".
+_VOWELS = "aeiou"
+_PREFIXES: dict[str, tuple[str | None, str]] = {
+    "me": ("lrwymn", ""),
+    "mem": ("bfvp", "p"),
+    "men": ("dcjzt", "t"),
+    "meny": (None, "s"),
+    "meng": ("ghk" + _VOWELS, "k"),
+    "menge": ("", ""),
+    "pe": ("", ""),
+    "pem": ("bfvp", "p"),
+    "pen": ("dcjzt", "t"),
+    "peny": (None, "s"),
+    "peng": ("ghk" + _VOWELS, "k"),
+    "penge": ("", ""),
+    "ber": ("", ""),
+    "be": ("r", ""),
+    "bel": (_VOWELS, ""),
+    "ter": ("", ""),
+    "te": ("r", ""),
+    "per": ("", ""),
+    "pel": (_VOWELS, ""),
+    "di": ("", ""),
+    "ke": ("", ""),
+    "se": ("", ""),
+}
+# Bound forms EYD writes joined to a word ("antarnegara", "pascasarjana", "nonaktif"): outermost, once,
+# before a word of four letters or more ("nonton", chat for "menonton", is no "non" + "ton").
+_BOUND_FORMS = tuple("antar anti non pasca pra multi semi sub swa maha ekstra".split())
+_ER_SYLLABLE = re.compile(r"^[^aeiou]er")  # "kerja", "ternak": be-/te- drop the r of ber-/ter- before them
+_SUFFIXES = ("kan", "an", "i", "wan", "wati")  # derivational, innermost ("wartawan", "ilmuwan")
+_POSSESSIVES = ("nya", "ku", "mu")
+_PARTICLES = ("lah", "kah")  # "pun" is written apart (EYD); "walaupun" is a word of its own
+_SHORT_CLITICS = frozenset(("ku", "mu") + _PARTICLES)  # cut alone only off a root of four letters or more
+_MAX_PREFIXES = 3  # "ke-pe-ngurus-an", "di-per-tanggung jawab-kan" (+ "memper-ke-…" never needs more)
+_CHAT_REDUPLICATION = re.compile(r"([^\W\d_]{2,})2")  # "tanda2" = "tanda-tanda", as qa.analysis reads it
+
+
+def is_readable_word(low: str) -> bool:
+    """``low`` (lower case) is a word of Indonesian: a dictionary root, or one with the regular affixes
+    (meN-/peN- with the nasal's dropped k/t/p/s restored, ber-, per-, ter-, di-, ke-, se- and their
+    combinations; -kan, -i, -an, -nya, -ku, -mu, -lah, -kah), or a reduplication of such words
+    ("tawar-menawar", "tanda2"), or one behind a bound form ("antarnegara"). The list holds roots only
+    and the stemmer's output often is none ("dipengaruhi" stems to "ngaruh"), so each way of cutting the
+    word is tested against the roots.
+    Chat forms (nasal ng-/ny- verbs, -in), slang, typos and foreign words are not read. A clitic alone is
+    split off a root of four letters or more: "maslah", a typo of "masalah", is no "mas" + "-lah"."""
+    if m := _CHAT_REDUPLICATION.fullmatch(low):
+        low = f"{m.group(1)}-{m.group(1)}"
+    parts = low.replace("-", " ").split()  # "kerja sama": a chat word's formal form may be two words
+    return bool(parts) and all(p.isascii() and p.isalpha() and _bound_or_reads(p) for p in parts)
+
+
+def _bound_or_reads(word: str) -> bool:
+    return _reads(word) or any(
+        word.startswith(b) and len(word) - len(b) > MIN_ROOT and _reads(word[len(b) :]) for b in _BOUND_FORMS
+    )
+
+
+@cache
+def _reads(word: str) -> bool:
+    roots = dictionary_words()
+    if word in roots:
+        return True
+    for stem, weak in _without_suffixes(word):
+        if stem in roots and not (weak and len(stem) == MIN_ROOT):
+            return True
+        if _prefixed(stem, roots, _MAX_PREFIXES):
+            return True
+    return False
+
+
+def _without_suffixes(word: str) -> list[tuple[str, bool]]:
+    """Each way to cut a particle, a possessive and a derivational suffix off ``word`` (outermost first),
+    with whether only a short clitic was cut ("-lah", "-ku": weak evidence on a short root)."""
+    cuts = [(word, False)]
+    for group in (_PARTICLES, _POSSESSIVES, _SUFFIXES):
+        cuts += [
+            (w[: -len(s)], (w == word or weak) and s in _SHORT_CLITICS)
+            for w, weak in list(cuts)
+            for s in group
+            if w.endswith(s) and len(w) - len(s) >= MIN_ROOT
+        ]
+    return cuts
+
+
+def _prefixed(stem: str, roots: frozenset[str], depth: int) -> bool:
+    """``stem`` is a root behind up to ``depth`` prefixes, each allowed before what follows it."""
+    if depth == 0:
+        return False
+    for prefix, (starts, swallowed) in _PREFIXES.items():
+        if not stem.startswith(prefix):
+            continue
+        rest = stem[len(prefix) :]
+        if len(rest) < MIN_ROOT:
+            continue
+        candidates = [rest] if starts is not None and _joins(prefix, starts, rest) else []
+        if swallowed and rest[0] in _VOWELS:
+            candidates.append(swallowed + rest)
+        for root in candidates:
+            if root in roots or _prefixed(root, roots, depth - 1):
+                return True
+    return False
+
+
+def _joins(prefix: str, starts: str, rest: str) -> bool:
+    if prefix in ("be", "te"):
+        return rest.startswith("r") or bool(_ER_SYLLABLE.match(rest))
+    return not starts or rest[0] in starts
