@@ -9,12 +9,15 @@ are read, Indonesian and English; never a corpus's topic words.
 
 from __future__ import annotations
 
+from .analysis import STOPWORDS
 from .question_words import QUESTION_WORDS
 
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
 # Nouns that, bound to a question word, only restate the answer type ("kota mana", "tahun berapa").
-_PLACE_NOUNS = frozenset("kota negara provinsi daerah wilayah tempat lokasi benua pulau kabupaten".split())
+_PLACE_NOUNS = frozenset(
+    "kota negara provinsi daerah wilayah tempat lokasi benua pulau kabupaten sebelah".split()
+)
 _TIME_NOUNS = frozenset("tahun tanggal bulan hari jam pukul waktu abad minggu".split())
 _MEASURE_WORDS = frozenset("jumlah banyak besar lama kali persen tinggi luas jauh".split())
 # What "berapa" + a measure asks for, in a message ("Dokumen tidak menyebut lama masa jabatan.").
@@ -31,9 +34,35 @@ _ATTRIBUTE_NOUNS = frozenset(
     "nama judul jenis macam kepanjangan singkatan arti julukan gelar sebutan istilah merek tema bentuk "
     "isi tujuan jabatan pekerjaan profesi status bahasa warna agama".split()
 )
+# "mana" after these is no "which": "mana mungkin" / "mana bisa" (how could), "mana ada" (no way), "mana
+# tahu" (who knows); and a modal or negation before it selects nothing ("tidak mana").
+_RHETORICAL = frozenset("mungkin bisa boleh tahu ada".split())
+_NOT_HEADS = STOPWORDS | frozenset(
+    "bisa dapat boleh harus perlu wajib mau ingin tidak tak bukan belum".split()
+)
 YESNO_EN = frozenset(  # English auxiliaries opening a yes/no question
     "is are was were do does did can could should would will shall may might must has have".split()
 )
+
+
+def wh_head(words: list[str]) -> tuple[str, str]:
+    """The noun a "mana" (which) selects, and the word before it: ("pihak", "dengan") of "dengan pihak
+    mana …", ("lembaga", "") of "lembaga yang mana …". The noun names the category of the answer, which
+    the answering passage names by itself ("perwakilan negara lain", not "pihak"). ("", "") when "mana"
+    selects nothing: where-is ("mana laporannya?"), "mana yang …" (which one), "mana mungkin" (how
+    could), "di mana" (where)."""
+    for i, w in enumerate(words):
+        if w != "mana" or i == 0 or (words[i + 1 : i + 2] and words[i + 1] in _RHETORICAL):
+            continue
+        j = i - 2 if words[i - 1] == "yang" else i - 1
+        head = words[j] if j >= 0 else ""
+        # The phrase's head is its first word ("surat kabar mana", "sekolah masak mana": the words after
+        # it say which kind, and the answer must match them), so only a one-word phrase is read: one
+        # opening the question or after a function word (di, dengan, yang).
+        alone = j == 0 or (j > 0 and (words[j - 1] in STOPWORDS or words[j - 1] in QUESTION_WORDS))
+        if alone and head.isalpha() and head not in _NOT_HEADS and head not in QUESTION_WORDS:
+            return head, words[j - 1] if j else ""
+    return "", ""
 
 
 def answer_type(words: list[str]) -> tuple[str, set[str]]:
@@ -41,6 +70,7 @@ def answer_type(words: list[str]) -> tuple[str, set[str]]:
     ws = set(words)
     bound: set[str] = set()
     first = words[0] if words else ""
+    head, before = wh_head(words)
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -56,6 +86,11 @@ def answer_type(words: list[str]) -> tuple[str, set[str]]:
             return "place", bound | {noun} | (_PLACE_VERBS & ws)
         if noun in _TIME_NOUNS or noun in _TIME_NOUNS_EN:
             return "time", bound | {noun}
+    if head:  # "lembaga mana", "kota yang mana": the category only (docs/reliability.md section 107)
+        # "di gedung mana" asks where, as "di mana" does; "ke" / "dari" also lead to a party ("dari pihak
+        # mana"), and "place" wants a passage naming a place or a name (qa/passage_table.py)
+        place = head in _PLACE_NOUNS or before == "di"
+        return "place" if place else "other", bound | {head} | (_PLACE_VERBS & ws if place else set())
     if ws & {"siapa", "who", "whom", "whose"}:
         return "person", bound
     if ws & {"kapan", "bilamana", "when"}:
