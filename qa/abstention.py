@@ -148,16 +148,33 @@ def missing_reason(
 
 def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
     """Those of ``words`` (focus words the document lacks) an abstention never names: chat slang, typos,
-    foreign words, which a message would show as if they were facts the document lacks ("Dokumen tidak
-    menyebut nyuruh2.") and a user reads as not being understood. A word of Indonesian is named
-    (``qa.wordlist.is_readable_word``, loaded only here, on an abstention), and so is a name (typed with
-    a capital anywhere in the question: "HI", "Kemlu") and a figure or code ("2024", "d3"); the chat
-    reduplication "info2" is read as "info-info"."""
+    words of no language we read, which a message would show as if they were facts the document lacks
+    ("Dokumen tidak menyebut nyuruh2.") and a user reads as not being understood. A word of Indonesian is
+    named (``qa.wordlist.is_readable_word``, loaded only here, on an abstention), and so is an English
+    word the bilingual dictionary holds as typed ("software", "weekend": an English question's is named
+    too, ``_foreign_reason``), a name (typed with a capital anywhere in the question: "HI", "Kemlu") and
+    a figure or code ("2024", "d3"); the chat reduplication "info2" is read as "info-info"."""
     from .wordlist import is_readable_word
 
     return {
-        w for w in words if not (is_readable_word(w) or _typed_capitalised(question, w) or _code_or_number(w))
+        w
+        for w in words
+        if not (
+            is_readable_word(w) or _english_word(w) or _typed_capitalised(question, w) or _code_or_number(w)
+        )
     }
+
+
+def _english_word(word: str) -> bool:
+    """A headword of the English-Indonesian dictionary as typed, no function word ("the", "with"): not
+    an inflection guessed (the chat "males", lazy, is no "male" + "-s")."""
+    from .translation import is_headword
+    from .trees import ModelError
+
+    try:
+        return word not in UNNAMED_ENGLISH and is_headword(word)
+    except ModelError:  # a damaged dictionary file: the message is no reason to fail
+        return False
 
 
 def _typed_capitalised(question: str, word: str) -> bool:

@@ -85,6 +85,20 @@ def _inflected_bases(word: str) -> list[str]:
     return out
 
 
+def is_headword(word: str) -> bool:
+    """``word`` (lower case) is an English word as typed, a headword of the dictionary ("software",
+    "weekend"): a mixed Indonesian question's English word is one its reader reads, not slang."""
+    return word in _entries()
+
+
+@lru_cache(maxsize=1)
+def translated_words() -> frozenset[str]:
+    """The dictionary's Indonesian side: its one-word translations, lower case ("kupu-kupu", "kerjasama",
+    "utang", "dulu"), words of Indonesian the vendored Hunspell root list lacks (``qa.wordlist``)."""
+    found = (t.strip().lower() for ts in _entries().values() for t in ts)
+    return frozenset(t for t in found if t.replace("-", "").isalpha() and t.isascii())
+
+
 @lru_cache(maxsize=8192)
 def renderings(word: str) -> tuple[Rendering, ...]:
     """The Indonesian renderings of one English word (lower-cased), stemmed as the corpus is: the

@@ -10,13 +10,14 @@ word. No clitic is split off a typed word to find a root, nor an affix: a short 
 words that end or open so ("maslah", masalah, is "mas" + "-lah"; "seklah" "sek" + "-lah"; "kemampun"
 "kemam" + "-pun"; "mentri" hides "tri", "pengetahun" "tahun"), so a part is no evidence (docs/
 reliability.md sections 56 and 62). Loaded once, on the first doubt (a question with no unknown word
-never reads it).
+never reads it). ``is_readable_word`` does strip affixes, for one use only where a wrong "yes" costs
+little: whether an abstention may name a word (qa.abstention; docs/reliability.md sections 111, 112).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 MIN_ROOT = 3  # the dictionary's one- and two-letter entries ("a", "ab") are no evidence
@@ -65,6 +66,7 @@ _PREFIXES: dict[str, tuple[str | None, str]] = {
     "ter": ("", ""),
     "te": ("r", ""),
     "per": ("", ""),
+    "ketidak": ("", ""),  # ke-…-an of a negation: "ketidakpastian", "ketidaksetaraan"
     "pel": (_VOWELS, ""),
     "di": ("", ""),
     "ke": ("", ""),
@@ -83,9 +85,10 @@ _CHAT_REDUPLICATION = re.compile(r"([^\W\d_]{2,})2")  # "tanda2" = "tanda-tanda"
 
 
 def is_readable_word(low: str) -> bool:
-    """``low`` (lower case) is a word of Indonesian: a dictionary root, or one with the regular affixes
-    (meN-/peN- with the nasal's dropped k/t/p/s restored, ber-, per-, ter-, di-, ke-, se- and their
-    combinations; -kan, -i, -an, -nya, -ku, -mu, -lah, -kah), or a reduplication of such words
+    """``low`` (lower case) is a word of Indonesian: a root (``_roots``: the Hunspell list and the
+    bilingual dictionary's Indonesian words), or one with the regular affixes
+    (meN-/peN- with the nasal's dropped k/t/p/s restored, ber-, per-, ter-, di-, ke-, se-, ketidak- and
+    their combinations; -kan, -i, -an, -nya, -ku, -mu, -lah, -kah), or a reduplication of such words
     ("tawar-menawar", "tanda2"), or one behind a bound form ("antarnegara"). The list holds roots only
     and the stemmer's output often is none ("dipengaruhi" stems to "ngaruh"), so each way of cutting the
     word is tested against the roots.
@@ -93,8 +96,26 @@ def is_readable_word(low: str) -> bool:
     split off a root of four letters or more: "maslah", a typo of "masalah", is no "mas" + "-lah"."""
     if m := _CHAT_REDUPLICATION.fullmatch(low):
         low = f"{m.group(1)}-{m.group(1)}"
+    if low.isascii() and low.replace("-", "").isalpha() and _reads(low):
+        return True  # whole, as a word of the translations: "kupu-kupu", "ubur-ubur"
     parts = low.replace("-", " ").split()  # "kerja sama": a chat word's formal form may be two words
     return bool(parts) and all(p.isascii() and p.isalpha() and _bound_or_reads(p) for p in parts)
+
+
+@cache
+def _roots() -> frozenset[str]:
+    """The Hunspell roots and the Indonesian words of the vendored English-Indonesian dictionary
+    (``qa.translation.translated_words``: reduplications, closed compounds and loans the root list lacks:
+    "kupu-kupu", "kerjasama", "dulu"); the roots alone if that file is damaged (a message is no reason to
+    fail)."""
+    from .translation import translated_words
+    from .trees import ModelError
+
+    try:
+        extra = {w for w in translated_words() if len(w) >= MIN_ROOT}
+    except ModelError:
+        extra = set()
+    return dictionary_words() | extra
 
 
 def _bound_or_reads(word: str) -> bool:
@@ -103,9 +124,9 @@ def _bound_or_reads(word: str) -> bool:
     )
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: a server reads its users' words for as long as it runs
 def _reads(word: str) -> bool:
-    roots = dictionary_words()
+    roots = _roots()
     if word in roots:
         return True
     for stem, weak in _without_suffixes(word):
@@ -152,4 +173,6 @@ def _prefixed(stem: str, roots: frozenset[str], depth: int) -> bool:
 def _joins(prefix: str, starts: str, rest: str) -> bool:
     if prefix in ("be", "te"):
         return rest.startswith("r") or bool(_ER_SYLLABLE.match(rest))
+    if prefix in ("men", "pen") and rest.startswith("sy"):
+        return True  # sy- keeps its s: "mensyaratkan", "mensyukuri", "pensyarah"
     return not starts or rest[0] in starts

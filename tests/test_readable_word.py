@@ -157,3 +157,65 @@ def test_real_assistant_does_not_name_the_slang_of_an_informal_question(real_ass
     ):
         result = real_assistant.ask(question)
         assert result.abstained and result.message == message, (question, result.message)
+
+
+# Second reading (docs/reliability.md section 112).
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "kupu-kupu",  # a reduplication whose half is no word: the bilingual dictionary's Indonesian side
+        "ubur-ubur",
+        "kerjasama",  # a closed compound as commonly written
+        "bekerjasama",  # ... under an affix
+        "dulu",  # a common word the Hunspell list lacks
+        "narkoba",
+        "ketidakpastian",  # ke-tidak-…-an
+        "ketidaksetaraan",
+        "mensyaratkan",  # men- before sy keeps the s
+        "mensyukuri",
+    ],
+)
+def test_a_standard_word_the_root_list_lacks_is_read(word: str) -> None:
+    assert word not in dictionary_words()
+    assert is_readable_word(word)
+
+
+def test_an_english_word_of_a_mixed_question_is_named_as_an_english_question_s_is() -> None:
+    """The bilingual dictionary reads it (section 105 names it in an English question): a true gap."""
+    q = "software apa yang dipakai analis data?"
+    assert missing_reason(q, _known(q, "analis data dipakai")) == "Dokumen tidak menyebut software."
+    q = "pustakawan kerja pas weekend juga ga?"
+    assert missing_reason(q, _known(q, "pustakawan kerja")) == "Dokumen tidak menyebut pas weekend."
+
+
+def test_a_chat_word_that_looks_like_an_english_inflection_is_not_named() -> None:
+    """Only a headword as typed: "males" (chat for malas) is no "male" + "-s"."""
+    assert unreadable_words("aku males pakai software", ["males", "software"]) == {"males"}
+
+
+def test_the_word_cache_is_bounded() -> None:
+    """A server reads its users' words for as long as it runs."""
+    from qa import wordlist
+
+    assert wordlist._reads.cache_info().maxsize is not None
+
+
+def test_a_damaged_bilingual_dictionary_leaves_the_roots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message is no reason to fail: the Hunspell roots still read, English is not named."""
+    from qa import translation, wordlist
+    from qa.trees import ModelError
+
+    def damaged() -> dict[str, list[str]]:
+        raise ModelError("damaged", "reinstall")
+
+    for cached in (wordlist._roots, wordlist._reads, translation.translated_words):
+        cached.cache_clear()
+    monkeypatch.setattr(translation, "_entries", damaged)
+    try:
+        assert is_readable_word("mengelola") and not is_readable_word("kupu-kupu")
+        assert unreadable_words("software apa?", ["software"]) == {"software"}
+    finally:
+        for cached in (wordlist._roots, wordlist._reads, translation.translated_words):
+            cached.cache_clear()
