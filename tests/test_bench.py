@@ -277,3 +277,23 @@ def test_a_rerun_in_the_same_workdir_starts_from_the_generated_corpus(tmp_path: 
     (corpus / ADDED_FILE).write_text("baris baru\n", encoding="utf-8")
     prepare("sample", tmp_path)
     assert {p.name: p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")} == pristine
+
+
+@pytest.mark.slow
+def test_the_real_size_edits_a_copy_never_the_projects_corpus(tmp_path: Path) -> None:
+    """The incremental step adds and removes a file in the corpus it runs on: at the real size that was
+    the project's own corpus/, which a test on the other worker (or a running ``qa serve``) read at that
+    moment, finding ``bench-new.txt`` in it and the index stale."""
+    from benchmarks.common import ADDED_FILE, prepare
+    from benchmarks.tasks import task_incremental
+
+    project = {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir()}
+    spec = prepare("real", tmp_path)
+    assert spec is not None and Path(spec["corpus"]).is_relative_to(tmp_path)
+    assert {p.name: p.read_bytes() for p in Path(spec["corpus"]).iterdir()} == project
+    (Path(spec["corpus"]) / ADDED_FILE).write_text("baris baru\n", encoding="utf-8")
+    assert prepare("real", tmp_path) == spec  # a rerun starts from the project's corpus again
+    assert not (Path(spec["corpus"]) / ADDED_FILE).exists()
+    edits = [{"op": "add", "file": ADDED_FILE, "lines": 2}, {"op": "remove", "file": ADDED_FILE}]
+    task_incremental({**spec, "edits": edits})  # the real encoder: ten passages
+    assert {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir()} == project
