@@ -4,6 +4,7 @@ it, with the tool's own markup (no article or main element, classes for looks, a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -404,7 +405,13 @@ def test_the_eighth_sweeps_pages_answer_through_qa_index_and_qa_ask(tmp_path: Pa
 
     found = _top_passage(qa, "apakah pelajar harus membayar biaya pendaftaran?")
     assert found["source"] == "peraturan.html" and found["text"] == NOTE_1
-    found = _top_passage(qa, "berapa lama masa pinjam majalah?")
+    # Two documents answer this one: the pandoc page's row and aturan.md's ("Koleksi: Majalah; Masa pinjam:
+    # 3 hari."), which a retrained reranker may rank first; the page's row is one of the two, whole.
+    asked = qa("ask", "--json", "-k", "2", "berapa lama masa pinjam majalah?")
+    assert asked.returncode == 0, asked.stderr
+    two = json.loads(asked.stdout)["passages"]
+    assert all("Masa pinjam: 3 hari." in p["text"] for p in two), two
+    (found,) = [p for p in two if p["source"] == "peraturan.html"]
     assert found["text"] == "Jenis koleksi: Majalah; Batas pinjam: 2 eksemplar; Masa pinjam: 3 hari."
     assert found["location"]["headings"] == ["Peraturan Perpustakaan", "Peminjaman Koleksi"]
     found = _top_passage(qa, "jam berapa pustakawan bekerja pada hari Sabtu?")
