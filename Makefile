@@ -56,9 +56,11 @@ test: setup browser
 test-fast: setup
 	$(PYTEST) -m "not slow"
 
-# lint = ruff + mypy (settings in pyproject.toml: [tool.mypy] checks the qa package); CI runs it before the tests.
+# lint = ruff check, ruff format --check and mypy (settings in pyproject.toml: [tool.mypy] checks the qa
+# package); CI runs it before the tests.
 lint: setup typecheck
 	$(BIN)/ruff check qa tests app.py scripts benchmarks training
+	$(BIN)/ruff format --check qa tests app.py scripts benchmarks training
 
 typecheck: setup
 	$(BIN)/mypy

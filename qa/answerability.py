@@ -25,12 +25,34 @@ _COL = {name: j for j, name in enumerate(NAMES)}
 
 # Question-level signals; the names are recorded in the model file and checked on load.
 SIGNALS = (
-    "raw_top", "raw_margin", "raw_spread", "cos_top", "cos_best", "cos_window_top",
-    "idf_cov_sent_top", "idf_cov_win_top", "focus_sent_top", "focus_win_top", "focus_win_best3",
-    "idf_cov_win_best3", "names_win_top", "numbers_win_top", "type_sent_top", "type_win_top",
-    "type_win_best3", "q_known", "q_unknown_idf", "q_terms", "english", "pool_size",
-    "missing_idf_sent_top", "missing_idf_win_top", "missing_idf_win_best3",
-    "bigram_sent_top", "bigram_win_top", "bigram_win_best3",
+    "raw_top",
+    "raw_margin",
+    "raw_spread",
+    "cos_top",
+    "cos_best",
+    "cos_window_top",
+    "idf_cov_sent_top",
+    "idf_cov_win_top",
+    "focus_sent_top",
+    "focus_win_top",
+    "focus_win_best3",
+    "idf_cov_win_best3",
+    "names_win_top",
+    "numbers_win_top",
+    "type_sent_top",
+    "type_win_top",
+    "type_win_best3",
+    "q_known",
+    "q_unknown_idf",
+    "q_terms",
+    "english",
+    "pool_size",
+    "missing_idf_sent_top",
+    "missing_idf_win_top",
+    "missing_idf_win_best3",
+    "bigram_sent_top",
+    "bigram_win_top",
+    "bigram_win_best3",
     *POOL_SIGNALS,  # from the whole pool and the best candidates' paragraphs (qa.qpp)
 )
 # Signals read from the question's words in the passages, and the reranker's raw scores (its trees read
@@ -38,7 +60,8 @@ SIGNALS = (
 # question they take the model's neutral values (their mean over the training questions in the corpus's
 # language), in training and when answering alike.
 LEXICAL = frozenset(
-    name for name in SIGNALS
+    name
+    for name in SIGNALS
     if name.startswith(
         ("idf_cov", "focus", "names", "numbers", "missing_idf", "bigram", "q_", "bm25", "paragraph")
     )

@@ -96,7 +96,7 @@ class Settings:
         return cls(**values, origin=origin)
 
     def given_by(self, name: str) -> str:
-        """" (set by QA_MODEL)" or " (from --model)" when ``name`` was given by a variable or a flag; ""."""
+        """ " (set by QA_MODEL)" or " (from --model)" when ``name`` was given by a variable or a flag; ""."""
         said = self.origin.get(name, "")
         return f" (from {said})" if said.startswith("-") else f" (set by {said})" if said else ""
 
@@ -159,7 +159,7 @@ def _check_not_the_root(folder: Path, what: str) -> None:
     if root:
         raise InputError(
             f"the {what} folder {folder} is the root of the file system: {_AT_THE_ROOT[what]}",
-            f"choose a folder of its own (--{what} / {ENV[what + '_dir']}; an unset variable in \"$DIR/\"?)",
+            f'choose a folder of its own (--{what} / {ENV[what + "_dir"]}; an unset variable in "$DIR/"?)',
         )
 
 

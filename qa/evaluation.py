@@ -166,6 +166,7 @@ def calibrate(
     arbitrary, and saving it would silently change every later answer.
     """
     check_disjoint(labelled, offtopic)
+
     def confidence(item: Labelled) -> float:
         value = assistant.ask(item.question).confidence
         asked()

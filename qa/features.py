@@ -45,14 +45,31 @@ RELATIVE = ("idf_cov_sent", "idf_cov_win", "focus_sent", "focus_win", "cos_windo
 GROUPS: dict[str, tuple[str, ...]] = {
     "dense": ("cos", "cos_gap", "cos_rank", "cos_minmax", "cos_neighbour_max", "cos_window_mean"),
     "bm25": ("bm25_sent", "bm25_sent_rank", "bm25_win", "bm25_win_rank", "fused", "fused_rank"),
-    "coverage": ("idf_cov_sent", "idf_cov_win", "share_sent", "share_win", "focus_sent", "focus_win",
-                 "missing_idf_sent", "missing_idf_win", "bigram_sent", "bigram_win"),
+    "coverage": (
+        "idf_cov_sent",
+        "idf_cov_win",
+        "share_sent",
+        "share_win",
+        "focus_sent",
+        "focus_win",
+        "missing_idf_sent",
+        "missing_idf_win",
+        "bigram_sent",
+        "bigram_win",
+    ),
     "relative": tuple(f"{n}_vs_best" for n in RELATIVE),
     "entities": ("names_sent", "names_win", "numbers_sent", "numbers_win"),
     "answer_type": ("type_sent", "type_win", *(f"cue_{c}" for c in CUE_NAMES)),
     "position": ("position", "first_in_paragraph", "paragraph_size", "length"),
-    "question": ("q_terms", "q_names", "q_numbers", "q_known", "q_unknown_idf", "pool_size",
-                 *(f"type_{t}" for t in ANSWER_TYPES)),
+    "question": (
+        "q_terms",
+        "q_names",
+        "q_numbers",
+        "q_known",
+        "q_unknown_idf",
+        "pool_size",
+        *(f"type_{t}" for t in ANSWER_TYPES),
+    ),
 }
 NAMES: tuple[str, ...] = tuple(name for group in GROUPS.values() for name in group)
 

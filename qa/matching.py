@@ -38,7 +38,7 @@ class Hit:
 
     @property
     def matched_by(self) -> str:
-        """"meaning", "keywords" or "both", read from the values the passage shows."""
+        """ "meaning", "keywords" or "both", read from the values the passage shows."""
         words = self.window_score > 0
         return "both" if self.by_meaning and words else "keywords" if words else "meaning"
 

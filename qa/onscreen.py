@@ -75,8 +75,12 @@ def window_rows(chunks: Sequence[Chunk], row: int) -> range:
     c = chunks[row]
 
     def inside(j: int) -> bool:
-        return 0 <= j < len(chunks) and chunks[j].doc == c.doc and c.context_start <= chunks[j].start \
+        return (
+            0 <= j < len(chunks)
+            and chunks[j].doc == c.doc
+            and c.context_start <= chunks[j].start
             and chunks[j].end <= c.context_end
+        )
 
     lo, hi = row, row
     while inside(lo - 1):

@@ -203,4 +203,3 @@ def _empty_alone(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _empty_alone_stems() -> frozenset[str]:
     return frozenset(_stems(EMPTY_ALONE))
-

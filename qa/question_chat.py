@@ -194,8 +194,7 @@ def question_clauses(text: str, names_something: Callable[[str], bool]) -> str:
     kept = [
         c
         for c, after in zip(clauses, [*clauses[1:], ""])
-        if c.endswith("?")
-        or ((not _FIRST_PERSON & _words(c) or _leads_to(c, after)) and names_something(c))
+        if c.endswith("?") or ((not _FIRST_PERSON & _words(c) or _leads_to(c, after)) and names_something(c))
     ]
     return text if len(kept) == len(clauses) else " ".join(kept)
 

@@ -38,14 +38,7 @@ LONG_WORD = 7  # a vowel left out at the end or beside another vowel is guessed 
 CLEAR_MARGIN = 3  # a candidate "clearly most frequent": at least this many times the next one's count
 VOWELS = frozenset("aeiou")
 CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
-_LEAVE = (
-    STOPWORDS
-    | ENGLISH_FUNCTION_WORDS
-    | NUMBER_WORDS
-    | EMPTY_ALONE
-    | _GENERIC_WORDS
-    | set(INFORMAL)
-)
+_LEAVE = STOPWORDS | ENGLISH_FUNCTION_WORDS | NUMBER_WORDS | EMPTY_ALONE | _GENERIC_WORDS | set(INFORMAL)
 
 
 def _vowel_dropped(word: str) -> set[str]:

@@ -72,8 +72,16 @@ def _inflected_bases(word: str) -> list[str]:
     """Base forms an English inflection may come from ("universities" → "university", "trained" →
     "train", "negotiating" → "negotiate", "running" → "run"): candidates only; the dictionary decides."""
     out = [word]
-    rules = (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-             ("ing", "e"))
+    rules = (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    )
     for suffix, repl in rules:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             stem = word[: len(word) - len(suffix)] + repl

@@ -79,4 +79,3 @@ def model_weights(model: str) -> str | None:
         return fingerprint(folder)
     except OSError:
         return None
-

@@ -54,8 +54,9 @@ def main() -> None:
     args = ap.parse_args()
     results = {}
     dev = Assistant(Settings(corpus_dir=ROOT / "corpus", index_dir=Path(args.dev_index)))
-    results["dev"] = run(dev, read_jsonl(EVAL / "dev_questions.jsonl", True),
-                         read_jsonl(EVAL / "dev_offtopic.jsonl", False))
+    results["dev"] = run(
+        dev, read_jsonl(EVAL / "dev_questions.jsonl", True), read_jsonl(EVAL / "dev_offtopic.jsonl", False)
+    )
     facqa = Assistant(Settings(corpus_dir=EVAL / "facqa" / "corpus", index_dir=Path(args.facqa_index)))
     results["facqa"] = run(facqa, read_jsonl(EVAL / "facqa" / "questions_valid.jsonl", True), None)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

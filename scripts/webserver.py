@@ -82,7 +82,11 @@ def running_app(
     log = workdir / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            list(command), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            list(command),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -201,8 +201,10 @@ def test_a_numbered_table_without_a_header_asks_its_text_not_its_numbers(tmp_pat
     src.write_text(text, encoding="utf-8")
     notes: list[str] = []
     records = list(read_questions(src, warn=notes.append))
-    assert [r.question for r in records] == asked and [r.extra for r in records] == [{"column_1": "1"},
-                                                                                       {"column_1": "2"}]
+    assert [r.question for r in records] == asked and [r.extra for r in records] == [
+        {"column_1": "1"},
+        {"column_1": "2"},
+    ]
     assert len(notes) == 1 and "column 1 holds only numbers, asking column 2" in notes[0]
 
 

@@ -117,7 +117,7 @@ def test_text_is_never_taken_for_an_id(tmp_path, text, asked) -> None:
 
 
 def test_a_header_over_a_column_of_ids_is_a_header(tmp_path) -> None:
-    """"Kode,Teks" over "A1,Apa tugas asisten": the header names an id column (a label over codes, as "No"
+    """ "Kode,Teks" over "A1,Apa tugas asisten": the header names an id column (a label over codes, as "No"
     over numbers), so the one text column is asked; it was all asked as data, "Kode" the first question."""
     from qa.batch import read_questions
 
@@ -268,7 +268,7 @@ def test_a_long_line_is_gathered_in_linear_time() -> None:
     from qa.batch.sources import LongLine, split_lines
 
     start = time.process_time()
-    line, = split_lines((b"x" * (1 << 16) for _ in range(512)), limit=64 << 20)  # 32 MiB, never ended
+    (line,) = split_lines((b"x" * (1 << 16) for _ in range(512)), limit=64 << 20)  # 32 MiB, never ended
     assert not isinstance(line, LongLine) and len(line) == 32 << 20
     assert time.process_time() - start < 2.0
 

@@ -24,7 +24,7 @@ from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
 
-LAUNCHER = '''
+LAUNCHER = """
 import shutil, sys, time
 
 def slow(fn, seconds, note=None):
@@ -53,7 +53,7 @@ elif step == "serve":  # the removal of the web app's folder at exit
 from qa.cli import command
 sys.argv[0] = "qa"
 sys.exit(command())
-'''
+"""
 
 
 def _start(tmp: Path, step: str, *args: str, index: Path, port: int = 0) -> subprocess.Popen:

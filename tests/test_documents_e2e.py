@@ -175,11 +175,11 @@ def test_the_third_sweeps_files_answer_through_the_real_model(sweep_assistant: A
 WORD_PAGE = (
     '<html><head><meta http-equiv=Content-Type content="text/html; charset=windows-1252"></head><body>'
     "<div class=WordSection1><h1>Tarif penerjemah</h1><p class=MsoNormal>Tarif penerjemahan dokumen "
-    "hukum ditetapkan per halaman<a style='mso-footnote-id:ftn1' href=\"#_ftn1\" name=\"_ftnref1\">"
+    'hukum ditetapkan per halaman<a style=\'mso-footnote-id:ftn1\' href="#_ftn1" name="_ftnref1">'
     "<span class=MsoFootnoteReference>[1]</span></a> dan dibayar setelah terjemahan diperiksa.</p></div>"
     "<div style='mso-element:footnote-list'><br clear=all><hr align=left size=1 width=\"33%\">"
     "<div style='mso-element:footnote' id=ftn1><p class=MsoFootnoteText><a style='mso-footnote-id:ftn1' "
-    "href=\"#_ftnref1\" name=\"_ftn1\">[1]</a> Besaran tarif diatur Peraturan Asosiasi Penerjemah "
+    'href="#_ftnref1" name="_ftn1">[1]</a> Besaran tarif diatur Peraturan Asosiasi Penerjemah '
     "Nomor 7 Tahun 2024.</p></div></div></body></html>"
 )
 NOTES_MD = (

@@ -77,7 +77,11 @@ def _rows_under_each_kernel(encoder: str, index_dir: Path) -> list[dict]:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_CORETYPE": kernel}
         done = subprocess.run(
             [sys.executable, "-m", "tests.kernel_rows", encoder, str(index_dir)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert done.returncode == 0, done.stderr[-2000:]
         out.append(json.loads(done.stdout.strip().splitlines()[-1]))

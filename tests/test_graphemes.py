@@ -44,6 +44,7 @@ def test_the_regex_declared_counts_a_conjunct_once_as_the_tests_here_do():
     assert floors and max(floors) >= Version("2024.7.24"), regex
     assert chars("\u0915\u094d\u0937\u093f") == 1 and chars("क्या राष्ट्रीय स्वास्थ्य") == 8
 
+
 def test_a_web_question_of_flags_under_the_cap_as_seen_is_asked_and_the_refusal_counts_them():
     question = "bendera " + FLAG * 400  # 808 code points, 408 characters: refused as 808 before
     assert check_question(question) == question
@@ -150,7 +151,7 @@ def test_a_csv_field_over_the_csv_modules_cap_says_it_counted_code_points(tmp_pa
 
 
 def test_a_row_refused_by_its_code_points_says_its_characters_too_in_both_languages(tmp_path):
-    """"question too long (9001 code points, limit 8000)" of a row showing one letter read as a mistake
+    """ "question too long (9001 code points, limit 8000)" of a row showing one letter read as a mistake
     (the page: "pertanyaan terlalu panjang (9001 titik kode Unicode, batasnya 8000)"): the characters a
     person counts are said beside the code points, as the web's own refusal says them."""
     from qa.ui.pages import _status
@@ -159,8 +160,10 @@ def test_a_row_refused_by_its_code_points_says_its_characters_too_in_both_langua
     upload.write_text("apa" + "\u0301" * 2000 + "\n", encoding="utf-8")
     (row,) = read_upload(upload)
     assert row.error == "question too long (3 characters but 2003 code points, limit 2000 code points)"
-    assert _status({"error": row.error}) == ("galat: pertanyaan terlalu panjang (3 karakter, tetapi 2003 "
-                                             "titik kode Unicode; batasnya 2000 titik kode)")
+    assert _status({"error": row.error}) == (
+        "galat: pertanyaan terlalu panjang (3 karakter, tetapi 2003 "
+        "titik kode Unicode; batasnya 2000 titik kode)"
+    )
 
 
 def test_a_question_of_joined_emoji_is_not_told_it_holds_stacked_diacritics():
@@ -188,8 +191,27 @@ def test_the_count_is_the_libraries_on_any_mix_of_what_joins():
     """The flag pairs replaced before counting (for speed) change no count: against ``\\X`` itself."""
     import regex
 
-    pool = [FLAG, "\U0001f1ee", "\U0001f1e9", "\u200d", "\U0001f468", "\U0001f3fd", "\u0301", "a", " ",
-            "\u0600", "\r", "\n", "\u1100", "\u1161", "\u11a8", "\u0915", "\u094d", "\ufe0f", "\ue000"]
+    pool = [
+        FLAG,
+        "\U0001f1ee",
+        "\U0001f1e9",
+        "\u200d",
+        "\U0001f468",
+        "\U0001f3fd",
+        "\u0301",
+        "a",
+        " ",
+        "\u0600",
+        "\r",
+        "\n",
+        "\u1100",
+        "\u1161",
+        "\u11a8",
+        "\u0915",
+        "\u094d",
+        "\ufe0f",
+        "\ue000",
+    ]
     rng = random.Random(95)
     for _ in range(3000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))

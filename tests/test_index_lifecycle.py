@@ -410,11 +410,14 @@ def test_only_an_empty_or_barely_marked_temporary_folder_of_ours_is_swept_unmark
     index = settings.index_dir
     swept = {".qa-tmp-20250101T000000Z-0123abcd": None, ".qa-tmp-20250101T000000Z-1123abcd": b"",
              ".qa-tmp-20250101T000000Z-2123abcd": b"20250101T0"}  # fmt: skip
-    kept = {".qa-tmp-20250101T000000Z-3123abcd": b"20250101T000000Z-0123abcd\n",  # another id: not its own
-            ".qa-tmp-20250101T000000Z-4123abcd": b"tulisan saya", "20250101T000000Z-5123abcd": None,
-            ".qa-tmp-20250101T00": None,
-            ".qa-tmp-20250101T000000Z-7123abcd": b"20250101T000000Z-7123abcd\nlagi",  # more than its id
-            ".qa-tmp-20250101T000000Z-8123abcd": b"2025"}  # a prefix of its id, and a user's file below
+    kept = {
+        ".qa-tmp-20250101T000000Z-3123abcd": b"20250101T000000Z-0123abcd\n",  # another id: not its own
+        ".qa-tmp-20250101T000000Z-4123abcd": b"tulisan saya",
+        "20250101T000000Z-5123abcd": None,
+        ".qa-tmp-20250101T00": None,
+        ".qa-tmp-20250101T000000Z-7123abcd": b"20250101T000000Z-7123abcd\nlagi",  # more than its id
+        ".qa-tmp-20250101T000000Z-8123abcd": b"2025",
+    }  # a prefix of its id, and a user's file below
     for name, marker in {**swept, **kept}.items():
         (index / name).mkdir()
         if marker is not None:

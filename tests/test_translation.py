@@ -139,8 +139,9 @@ def _signals(assistant, question: str, row_text: str) -> tuple[np.ndarray, np.nd
 def test_english_words_are_found_in_indonesian_where_the_passage_says_them(fake_assistant) -> None:
     """The passage saying *administrasi perjalanan menteri* holds "travel", "administration" and
     "minister" read in Indonesian; a passage elsewhere in the document holds less of them."""
-    here, elsewhere = _signals(fake_assistant, "Who handles the minister's travel administration?",
-                               "administrasi perjalanan menteri")
+    here, elsewhere = _signals(
+        fake_assistant, "Who handles the minister's travel administration?", "administrasi perjalanan menteri"
+    )
     assert len(here) == len(FOREIGN_SIGNALS) and here.tolist() == pytest.approx([1.0, 1.0])
     assert elsewhere[1] < here[1]
 
@@ -148,7 +149,7 @@ def test_english_words_are_found_in_indonesian_where_the_passage_says_them(fake_
 def test_a_word_nobody_can_read_counts_neither_way_and_a_translated_absent_word_counts_missing(
     fake_assistant,
 ) -> None:
-    """"zzqx" is neither in the dictionary nor in the document: it could be there in other words, so it
+    """ "zzqx" is neither in the dictionary nor in the document: it could be there in other words, so it
     does not lower the coverage; "salary" is translated (*gaji*) and the passage lacks it: it does."""
     text = "administrasi perjalanan menteri"
     base, _ = _signals(fake_assistant, "Who handles the minister's travel administration?", text)

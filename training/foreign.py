@@ -17,8 +17,15 @@ from . import answer_model
 
 
 def train_stack(
-    z: np.ndarray, f: np.ndarray, x: np.ndarray, y: np.ndarray, w: np.ndarray, g: np.ndarray, dom: np.ndarray,
-    threshold: float, profiles: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    z: np.ndarray,
+    f: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    g: np.ndarray,
+    dom: np.ndarray,
+    threshold: float,
+    profiles: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> dict:
     """The stack fitted on the foreign rows of ``x`` outside the profile documents, with its figures
     before (the base model alone) and after (the stack, out of fold) at ``threshold`` per domain, and on

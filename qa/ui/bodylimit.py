@@ -72,6 +72,7 @@ def api_call(scope: Scope) -> bool:
     """Whether a request is a call of Gradio's Python client (API_CLIENT)."""
     return any(k.lower() == API_CLIENT[0] and v == API_CLIENT[1] for k, v in scope.get("headers", []))
 
+
 DISK_FULL_MESSAGE = "Penyimpanan server hampir penuh; unggahan ditolak untuk sementara. Coba lagi nanti."
 
 

@@ -95,8 +95,11 @@ LABEL_PREFIXES = {"number input for ": "Isian angka ", "range slider for ": "Pen
 # preview table was shown rewritten, section 68).
 # A pop-up's title too: Gradio 6.31 shows its type, capitalised ("Error"), not the title a ``gr.Error`` gives
 # (the trailing space keeps the "(2)" of repeated pop-ups apart).
-TEXTS = [["span.uploading", r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"],
-         ["span.toast-title", r"^Error$", "Galat "], ["span.toast-title", r"^Warning$", "Peringatan "]]
+TEXTS = [
+    ["span.uploading", r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"],
+    ["span.toast-title", r"^Error$", "Galat "],
+    ["span.toast-title", r"^Warning$", "Peringatan "],
+]
 PAGE_JS = (
     r"""() => {
   const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };

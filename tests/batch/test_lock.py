@@ -35,9 +35,7 @@ def _batch(tmp_path: Path, out: Path, *extra: str, slow: str | None = None) -> s
     if slow:
         env["QA_TEST_SLOW_CHUNK"] = slow
     cmd = [*qa_command(real=False), "batch", str(src), "-o", str(out), "--chunk-size", "8", *extra]
-    return subprocess.Popen(
-        cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str]:

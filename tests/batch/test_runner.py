@@ -64,7 +64,12 @@ def test_jsonl_output_order_ids_extras_and_chunked_calls(tmp_path):
         "question_sha256": key(""),
     }
     assert s == BatchSummary(
-        total=12, answered=10, abstained=0, errors=2, skipped=0, output=tmp_path / "out.jsonl",
+        total=12,
+        answered=10,
+        abstained=0,
+        errors=2,
+        skipped=0,
+        output=tmp_path / "out.jsonl",
         first_error=out[3]["error"],  # the first error row's own words (section 77)
     )
     assert seen[-1] == 12 and seen == sorted(seen)

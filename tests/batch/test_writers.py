@@ -389,8 +389,9 @@ def test_force_where_the_file_system_refuses_chmod_still_replaces_the_output(tmp
 
 
 @pytest.mark.parametrize("ext", ["jsonl", "csv", "md"])
-def test_an_interrupt_just_after_force_replaced_the_output_keeps_the_new_first_chunk(tmp_path, monkeypatch,
-                                                                                     ext):
+def test_an_interrupt_just_after_force_replaced_the_output_keeps_the_new_first_chunk(
+    tmp_path, monkeypatch, ext
+):
     """``--force``'s first chunk is written beside the old output and renamed over it. Ctrl-C or SIGTERM
     landing just after the rename, before the writer noted it, made the clean-up "drop the unfinished new
     file": it truncated the file now at the output's name to 0 bytes, so the old answers and the new were
