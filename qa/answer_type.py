@@ -45,12 +45,13 @@ YESNO_EN = frozenset(  # English auxiliaries opening a yes/no question
 )
 
 
-def wh_head(words: list[str]) -> tuple[str, str]:
-    """The noun a "mana" (which) selects, and the word before it: ("pihak", "dengan") of "dengan pihak
+def wh_heads(words: list[str]) -> list[tuple[str, str]]:
+    """The noun each "mana" (which) selects, and the word before it: ("pihak", "dengan") of "dengan pihak
     mana …", ("lembaga", "") of "lembaga yang mana …". The noun names the category of the answer, which
-    the answering passage names by itself ("perwakilan negara lain", not "pihak"). ("", "") when "mana"
+    the answering passage names by itself ("perwakilan negara lain", not "pihak"). None for a "mana" that
     selects nothing: where-is ("mana laporannya?"), "mana yang …" (which one), "mana mungkin" (how
     could), "di mana" (where)."""
+    heads = []
     for i, w in enumerate(words):
         if w != "mana" or i == 0 or (words[i + 1 : i + 2] and words[i + 1] in _RHETORICAL):
             continue
@@ -61,8 +62,14 @@ def wh_head(words: list[str]) -> tuple[str, str]:
         # opening the question or after a function word (di, dengan, yang).
         alone = j == 0 or (j > 0 and (words[j - 1] in STOPWORDS or words[j - 1] in QUESTION_WORDS))
         if alone and head.isalpha() and head not in _NOT_HEADS and head not in QUESTION_WORDS:
-            return head, words[j - 1] if j else ""
-    return "", ""
+            heads.append((head, words[j - 1] if j else ""))
+    return heads
+
+
+def wh_head(words: list[str]) -> tuple[str, str]:
+    """The first of ``wh_heads``, which decides the answer type; ("", "") when no "mana" selects a noun."""
+    heads = wh_heads(words)
+    return heads[0] if heads else ("", "")
 
 
 def answer_type(words: list[str]) -> tuple[str, set[str]]:
@@ -70,7 +77,8 @@ def answer_type(words: list[str]) -> tuple[str, set[str]]:
     ws = set(words)
     bound: set[str] = set()
     first = words[0] if words else ""
-    head, before = wh_head(words)
+    heads = wh_heads(words)  # "laporan yang mana …, dan ke pejabat mana …?": both only say a category
+    head, before = heads[0] if heads else ("", "")
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -90,7 +98,8 @@ def answer_type(words: list[str]) -> tuple[str, set[str]]:
         # "di gedung mana" asks where, as "di mana" does; "ke" / "dari" also lead to a party ("dari pihak
         # mana"), and "place" wants a passage naming a place or a name (qa/passage_table.py)
         place = head in _PLACE_NOUNS or before == "di"
-        return "place" if place else "other", bound | {head} | (_PLACE_VERBS & ws if place else set())
+        selected = {noun for noun, _ in heads}
+        return "place" if place else "other", bound | selected | (_PLACE_VERBS & ws if place else set())
     if ws & {"siapa", "who", "whom", "whose"}:
         return "person", bound
     if ws & {"kapan", "bilamana", "when"}:

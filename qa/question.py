@@ -18,8 +18,8 @@ from functools import lru_cache
 
 from .analysis import INFORMAL, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
+from .answer_type import _PLACE_NOUNS, answer_type, lead, wh_head
 from .answer_type import ANSWER_TYPES as ANSWER_TYPES  # one of them is each question's answer_type
-from .answer_type import answer_type, lead
 from .question_chat import EMPTY_ALONE, question_clauses, question_words_of
 from .question_markup import plain_message
 from .question_names import names_in, numbers_in, spelled_like_words
@@ -154,6 +154,32 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
     acronyms = spelled_like_words(visible, names)
     words = standard_words(WORD_RE.sub(lambda m: " " if m.group() in acronyms else m.group(), visible))
     kind, bound = answer_type(words) if words else ("other", set())
+    terms, focus = _terms_and_focus(visible, names, acronyms, bound)
+    # The noun a "which" selects leaves the focus only when the question names something else: in
+    # "laporannya mana?" / "Budi mana?" (where is it) it is all that is asked about (reliability 114).
+    # "kota mana?" alone stays vague, as before section 107.
+    head = wh_head(words)[0] if words else ""
+    if not focus and head in bound and head not in _PLACE_NOUNS:
+        terms, focus = _terms_and_focus(visible, names, acronyms, bound - {head})
+    return QuestionInfo(
+        terms=tuple(terms),
+        focus=tuple(focus),
+        answer_type=kind,
+        names=names,
+        numbers=numbers_in(visible),
+        empty_like=empty_like,
+        vague=not empty_like and all(_empty_alone(word) for word in focus.values()),
+        focus_words=tuple(focus.values()),
+        focus_stems=tuple(focus),
+        lead=lead(kind, words),
+    )
+
+
+def _terms_and_focus(
+    visible: str, names: tuple[str, ...], acronyms: Iterable[str], bound: set[str]
+) -> tuple[list[str], dict[str, str]]:
+    """The question's stems, and its focus: the stems an answer must hold (not generic, not ``bound``),
+    each with the word a message shows for it."""
     generic = _generic_stems() | _stems(bound)
     terms: list[str] = []
     focus: dict[str, str] = {}
@@ -167,19 +193,7 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
         terms.append(stem)
         if stem not in generic and low not in _GENERIC_WORDS and stem not in focus:
             focus[stem] = raw if raw in names else _plain(low)
-    terms = list(dict.fromkeys(terms))
-    return QuestionInfo(
-        terms=tuple(terms),
-        focus=tuple(focus),
-        answer_type=kind,
-        names=names,
-        numbers=numbers_in(visible),
-        empty_like=empty_like,
-        vague=not empty_like and all(_empty_alone(word) for word in focus.values()),
-        focus_words=tuple(focus.values()),
-        focus_stems=tuple(focus),
-        lead=lead(kind, words),
-    )
+    return list(dict.fromkeys(terms)), focus
 
 
 def _english_function(raw: str, low: str, names: tuple[str, ...]) -> bool:

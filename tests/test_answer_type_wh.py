@@ -11,7 +11,7 @@ import pytest
 
 from qa.abstention import missing_message
 from qa.analysis import tokenize
-from qa.answer_type import _PLACE_NOUNS, wh_head
+from qa.answer_type import _PLACE_NOUNS, wh_head, wh_heads
 from qa.question import analyze
 from qa.question_words import standard_words
 
@@ -77,6 +77,43 @@ def test_real_model_which_party_is_not_a_word_the_document_lacks(real_assistant)
     assert "pihak" not in analyze(result.question).focus_words
     assert "pihak" not in (result.message or ""), result.message
     assert "perwakilan negara lain" in result.passages[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("laporannya mana?", "laporan"),  # where is the report: the noun is all that is asked about
+        ("Budi mana?", "budi"),
+        ("tugasnya yang mana?", "tugas"),
+        ("pihak mana aja?", "pihak"),
+        ("di gedung mana?", "gedung"),
+    ],
+)
+def test_a_noun_asked_about_alone_stays_in_the_focus(question: str, kept: str) -> None:
+    """Section 114: binding the only noun of "N mana?" left an empty focus, "Pertanyaan terlalu umum"."""
+    info = analyze(question)
+    assert wh_head(standard_words(question))[0]  # still read as the noun a "mana" selects ...
+    assert tokenize(kept)[0] in info.focus and not info.vague  # ... but kept: nothing else names the topic
+    assert kept in (missing_message(info, list(info.focus)) or "")
+    assert analyze("negara mana?").vague  # a place noun alone was vague before section 107 too
+
+
+def test_each_which_noun_of_a_question_leaves_the_focus() -> None:
+    question = "laporan yang mana yang dibuat asisten menteri, dan ke pejabat mana dikirim?"
+    assert wh_heads(standard_words(question)) == [("laporan", ""), ("pejabat", "ke")]
+    assert wh_head(standard_words(question)) == ("laporan", "")  # the first decides the answer type
+    info = analyze(question)
+    assert {"laporan", "pejabat"}.isdisjoint(info.focus_words)
+    assert "pejabat" not in (missing_message(info, list(info.focus)) or "")
+
+
+@pytest.mark.slow
+def test_real_model_a_noun_asked_about_alone_is_searched(real_assistant) -> None:
+    from qa.abstention import VAGUE_TEXT
+
+    result = real_assistant.ask("tugasnya yang mana?")
+    assert result.message != VAGUE_TEXT and result.passages
+    assert "Tugas utama" in result.passages[0].text
 
 
 # Every stored question (data/**/*.jsonl) the "which N" reading decides, by its first 56 characters, grouped
