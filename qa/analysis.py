@@ -146,15 +146,19 @@ def _reduplication(x: str, y: str) -> list[str]:
     return [s for p, s in ((x, sx), (y, sy)) if not _is_stop(p)]
 
 
+def chat_reduplication(word: str) -> str:
+    """Chat's shorthand for a reduplicated word written out: "isu2" is "isu-isu"; any other word as it is."""
+    m = _CHAT_REDUP_RE.fullmatch(word)
+    return f"{m.group(1)}-{m.group(1)}" if m else word
+
+
 def _analyze_word(w: str) -> list[str]:
     """Stems of one normalized word (number, plain or hyphenated)."""
     if _NUMBER_RE.fullmatch(w):
         groups = re.split(r"[.,]", w)
         sep_ok = len(set(re.findall(r"[.,]", w))) == 1 and all(len(g) == 3 for g in groups[1:])
         return ["".join(groups)] if sep_ok else [w]  # 1.000.000 -> 1000000; 2,5 stays 2,5
-    w = w.replace("'", "").replace("\u2019", "")
-    if m := _CHAT_REDUP_RE.fullmatch(w):
-        w = f"{m.group(1)}-{m.group(1)}"
+    w = chat_reduplication(w.replace("'", "").replace("\u2019", ""))
     if _is_stop(w):
         return []
     parts = [p for p in _HYPHEN_RE.split(w) if p]

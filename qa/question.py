@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .analysis import INFORMAL, token_spans, tokenize
+from .analysis import INFORMAL, chat_reduplication, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
 from .answer_type import _PLACE_NOUNS, answer_type, lead, wh_head
 from .answer_type import ANSWER_TYPES as ANSWER_TYPES  # one of them is each question's answer_type
@@ -78,10 +78,11 @@ def is_empty_like(question: str) -> bool:
 
 
 def _plain(low: str) -> str:
-    """The word to show in a message: chat spelling made formal, the possessive -nya dropped."""
+    """The word to show in a message: chat spelling made formal, the possessive -nya dropped, a chat
+    reduplication written out."""
     if low.endswith("nya") and len(low) >= 6:  # "bosnya" → "bos"; "punya" stays
         low = low[:-3]
-    return INFORMAL.get(low) or low
+    return INFORMAL.get(low) or chat_reduplication(low)  # "repot2" is shown "repot-repot"
 
 
 def _stems(words: Iterable[str]) -> set[str]:

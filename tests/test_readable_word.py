@@ -139,7 +139,7 @@ def test_every_focus_word_held_keeps_the_whole_phrase() -> None:
 def test_the_analysis_is_unchanged() -> None:
     """Only the message leaves slang out: the models still read it as a focus word."""
     info = analyze("asisten menteri bisa nyuruh2 ga?")
-    assert "nyuruh2" in info.focus_words
+    assert "nyuruh" in info.focus and "nyuruh-nyuruh" in info.focus_words  # shown written out
 
 
 @pytest.mark.slow
@@ -219,3 +219,11 @@ def test_a_damaged_bilingual_dictionary_leaves_the_roots(monkeypatch: pytest.Mon
     finally:
         for cached in (wordlist._roots, wordlist._reads, translation.translated_words):
             cached.cache_clear()
+
+
+def test_a_chat_reduplication_is_named_written_out() -> None:
+    """"repot2" is chat for "repot-repot" (the analysis reads it so): a message named it as typed."""
+    q = "ngapain repot2 jalin relasi sama perwakilan negara lain?"
+    said = missing_reason(q, _known(q, "perwakilan negara lain sama"))
+    assert said == "Dokumen tidak menyebut repot-repot jalin relasi.", said
+    assert analyze("isu2 internasional apa aja?").focus_words == ("isu-isu", "internasional")
