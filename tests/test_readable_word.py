@@ -222,7 +222,7 @@ def test_a_damaged_bilingual_dictionary_leaves_the_roots(monkeypatch: pytest.Mon
 
 
 def test_a_chat_reduplication_is_named_written_out() -> None:
-    """"repot2" is chat for "repot-repot" (the analysis reads it so): a message named it as typed."""
+    """Chat writes "repot2" for "repot-repot" (the analysis reads it so): a message named it as typed."""
     q = "ngapain repot2 jalin relasi sama perwakilan negara lain?"
     said = missing_reason(q, _known(q, "perwakilan negara lain sama"))
     assert said == "Dokumen tidak menyebut repot-repot jalin relasi.", said
