@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shutil
 import subprocess
@@ -297,3 +298,16 @@ def test_the_real_size_edits_a_copy_never_the_projects_corpus(tmp_path: Path) ->
     edits = [{"op": "add", "file": ADDED_FILE, "lines": 2}, {"op": "remove", "file": ADDED_FILE}]
     task_incremental({**spec, "edits": edits})  # the real encoder: ten passages
     assert {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir()} == project
+
+
+@pytest.mark.slow
+def test_question_sets_time_ask_against_the_bare_encoding(tmp_path: Path, capsys) -> None:
+    """``python -m benchmarks.question_sets``: one line per file, its questions counted, both medians."""
+    from benchmarks.question_sets import main
+
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"question": "asisten bisa mutusin kebijakan ga?"}\n\n{"question": "gaji asisten?"}\n')
+    assert main([str(path)]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["set"] == "set.jsonl" and row["questions"] == 2
+    assert row["bare_p50_ms"] > 0 and row["ask_p50_ms"] > 0 and row["ratio_p50"] > 0
