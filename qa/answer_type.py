@@ -45,6 +45,11 @@ YESNO_EN = frozenset(  # English auxiliaries opening a yes/no question
 )
 
 
+# Chat's prepositions the stopword list keeps as words ("sama" is also "same", "kerja sama"): before
+# "N mana" they are "dengan" ("koordinasi sama pihak mana?").
+_CHAT_PREPOSITIONS = frozenset({"sama"})
+
+
 def wh_heads(words: list[str]) -> list[tuple[str, str]]:
     """The noun each "mana" (which) selects, and the word before it: ("pihak", "dengan") of "dengan pihak
     mana …", ("lembaga", "") of "lembaga yang mana …". The noun names the category of the answer, which
@@ -59,8 +64,9 @@ def wh_heads(words: list[str]) -> list[tuple[str, str]]:
         head = words[j] if j >= 0 else ""
         # The phrase's head is its first word ("surat kabar mana", "sekolah masak mana": the words after
         # it say which kind, and the answer must match them), so only a one-word phrase is read: one
-        # opening the question or after a function word (di, dengan, yang).
-        alone = j == 0 or (j > 0 and (words[j - 1] in STOPWORDS or words[j - 1] in QUESTION_WORDS))
+        # opening the question or after a function word (di, dengan, yang; chat "sama").
+        before = words[j - 1] if j > 0 else ""
+        alone = j == 0 or before in STOPWORDS or before in QUESTION_WORDS or before in _CHAT_PREPOSITIONS
         if alone and head.isalpha() and head not in _NOT_HEADS and head not in QUESTION_WORDS:
             heads.append((head, words[j - 1] if j else ""))
     return heads

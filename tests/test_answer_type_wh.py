@@ -32,6 +32,7 @@ PIHAK = "dengan pihak mana asisten harus menjalin komunikasi?"
         ("di gedung mana asisten menteri bekerja?", "place", "gedung"),  # "di N mana" asks where
         ("sebelah mana kantor asisten menteri?", "place", "sebelah"),
         ("kota yang mana jadi tujuan kunjungan?", "place", "kota"),
+        ("asisten koordinasi sama pihak mana aja?", "other", "pihak"),  # chat "sama" for "dengan"
     ],
 )
 def test_the_noun_a_which_selects_leaves_the_focus(question: str, kind: str, head: str) -> None:
