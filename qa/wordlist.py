@@ -20,6 +20,8 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
+from .analysis import chat_reduplication
+
 MIN_ROOT = 3  # the dictionary's one- and two-letter entries ("a", "ab") are no evidence
 WORDS_FILE = "id_words.txt"  # "#" lines: its source, version, licence and copyright
 
@@ -81,7 +83,6 @@ _POSSESSIVES = ("nya", "ku", "mu")
 _PARTICLES = ("lah", "kah")  # "pun" is written apart (EYD); "walaupun" is a word of its own
 _SHORT_CLITICS = frozenset(("ku", "mu") + _PARTICLES)  # cut alone only off a root of four letters or more
 _MAX_PREFIXES = 3  # "ke-pe-ngurus-an", "di-per-tanggung jawab-kan" (+ "memper-ke-…" never needs more)
-_CHAT_REDUPLICATION = re.compile(r"([^\W\d_]{2,})2")  # "tanda2" = "tanda-tanda", as qa.analysis reads it
 
 
 def is_readable_word(low: str) -> bool:
@@ -94,8 +95,7 @@ def is_readable_word(low: str) -> bool:
     word is tested against the roots.
     Chat forms (nasal ng-/ny- verbs, -in), slang, typos and foreign words are not read. A clitic alone is
     split off a root of four letters or more: "maslah", a typo of "masalah", is no "mas" + "-lah"."""
-    if m := _CHAT_REDUPLICATION.fullmatch(low):
-        low = f"{m.group(1)}-{m.group(1)}"
+    low = chat_reduplication(low)
     if low.isascii() and low.replace("-", "").isalpha() and _reads(low):
         return True  # whole, as a word of the translations: "kupu-kupu", "ubur-ubur"
     parts = low.replace("-", " ").split()  # "kerja sama": a chat word's formal form may be two words
