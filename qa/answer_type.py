@@ -40,6 +40,11 @@ _RHETORICAL = frozenset("mungkin bisa boleh tahu ada".split())
 _NOT_HEADS = STOPWORDS | frozenset(
     "bisa dapat boleh harus perlu wajib mau ingin tidak tak bukan belum".split()
 )
+# Question words that ask for a type of their own: a "which N" beside one ("kapan … ke pejabat mana?",
+# "berapa gaji … di kementerian mana?") binds its noun but leaves the type to that word (reliability 117).
+_OWN_TYPE_WORDS = frozenset(
+    "siapa kapan bilamana berapa mengapa kenapa bagaimana who whom whose when why how".split()
+)
 YESNO_EN = frozenset(  # English auxiliaries opening a yes/no question
     "is are was were do does did can could should would will shall may might must has have".split()
 )
@@ -100,12 +105,13 @@ def answer_type(words: list[str]) -> tuple[str, set[str]]:
             return "place", bound | {noun} | (_PLACE_VERBS & ws)
         if noun in _TIME_NOUNS or noun in _TIME_NOUNS_EN:
             return "time", bound | {noun}
-    if head:  # "lembaga mana", "kota yang mana": the category only (docs/reliability.md section 107)
+    selected = {noun for noun, _ in heads}
+    if head and not ws & _OWN_TYPE_WORDS:  # "lembaga mana": the category only (reliability 107)
         # "di gedung mana" asks where, as "di mana" does; "ke" / "dari" also lead to a party ("dari pihak
         # mana"), and "place" wants a passage naming a place or a name (qa/passage_table.py)
         place = head in _PLACE_NOUNS or before == "di"
-        selected = {noun for noun, _ in heads}
         return "place" if place else "other", bound | selected | (_PLACE_VERBS & ws if place else set())
+    bound |= selected  # "kapan laporan dikirim ke pejabat mana?": a time is asked; "pejabat" a category
     if ws & {"siapa", "who", "whom", "whose"}:
         return "person", bound
     if ws & {"kapan", "bilamana", "when"}:

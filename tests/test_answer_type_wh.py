@@ -43,6 +43,27 @@ def test_the_noun_a_which_selects_leaves_the_focus(question: str, kind: str, hea
 
 
 @pytest.mark.parametrize(
+    ("question", "kind", "head"),
+    [
+        ("kapan laporan dikirim ke pejabat mana?", "time", "pejabat"),
+        ("berapa gaji asisten menteri di kementerian mana?", "quantity", "kementerian"),
+        ("siapa yang memutuskan gaji asisten menteri di kementerian mana?", "person", "kementerian"),
+        ("bagaimana cara melamar di kantor mana?", "manner", "kantor"),
+        ("when is the report sent to which official?", "time", ""),  # English "which N": as before
+    ],
+)
+def test_another_question_word_decides_the_type_beside_a_which_noun(
+    question: str, kind: str, head: str
+) -> None:
+    """A "which N" beside a question word of its own asks a second, lesser thing: "kapan" still asks
+    for a time ("other" before), "berapa" for a figure ("place" before); the noun only says a category."""
+    info = analyze(question)
+    assert info.answer_type == kind
+    if head:
+        assert tokenize(head)[0] in info.terms and tokenize(head)[0] not in info.focus
+
+
+@pytest.mark.parametrize(
     ("question", "kept"),
     [
         ("mana laporan asisten menteri?", "laporan"),  # where is
