@@ -14,8 +14,9 @@ without a dictionary of the language, "makan" (eat) would become the corpus's "a
 "dalam", "tenis" "jenis" (measured on the stored questions, docs/reliability.md section 39). Numbers,
 names (capitalised inside the question), acronyms, function, question and chat words, and English
 questions stay as typed. The corpus words are indexed once per index, lazily, by their vowel-less forms:
-a question costs a set lookup per word, and a few more for an unknown one. Before any typo, such a word
-is tried as a chat verb form of a corpus verb ("mutusin", memutuskan; "dikatalogin"; ``qa.chat_verbs``).
+a question costs a set lookup per word, and a few more for an unknown one. Typos first: only a word one
+typo from no corpus word is tried as a chat verb form of a corpus verb ("mutusin", memutuskan;
+"dikatalogin"; ``qa.chat_verbs``), so "nayman" stays a typo of "nyaman" (docs/reliability.md section 106).
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ class Speller:
         return low in self.counts or any(s in self.stems for s in tokenize(low))
 
     def suggest(self, low: str) -> str | None:
-        """The corpus word ``low`` is one typo away from, or None (known, too short, none or ambiguous)."""
+        """The corpus word ``low`` is one typo away from; else, when it is one typo from none, the formal
+        form of a chat verb of the corpus (``chat_verb``); or None (known, too short, none or ambiguous)."""
         if len(low) < MIN_LETTERS or not low.isalpha() or low in _LEAVE or is_question_word(low):
             return None
         if self.knows(low) or is_indonesian_word(low):
