@@ -45,6 +45,7 @@ UNNAMED_ENGLISH = frozenset(
     "across through toward towards against behind beside near around".split()
 )
 _CHAT_DIGIT = re.compile(r"[^\W\d_]{2,}2[^\W\d_]*")  # "tanda2", "kontak2an": chat shorthand, no code
+_SENTENCE_START = re.compile(r"(?:^|[.!?])[\W_]*$")  # what precedes a sentence's first word
 _POSSESSIVE = re.compile(r"['\u2019]s?$")  # "minister's" is named "minister"
 _LEAD = {
     "place": "lokasi",
@@ -178,9 +179,15 @@ def _english_word(word: str) -> bool:
 
 
 def _typed_capitalised(question: str, word: str) -> bool:
-    return any(
-        not m.group().islower() for m in re.finditer(rf"(?<!\w){re.escape(word)}", question, re.IGNORECASE)
-    )
+    """``word`` is typed as a name somewhere: with a capital inside a sentence ("di Kemlu"), or with one
+    past its first letter anywhere ("HI", "KemLu"). A sentence's first capital is no evidence: a phone
+    writes "Nulis laporan pake apa?" for "nulis" (section 117)."""
+    for m in re.finditer(rf"(?<!\w){re.escape(word)}", question, re.IGNORECASE):
+        typed = m.group()
+        inside = not _SENTENCE_START.search(question[: m.start()])
+        if typed[1:] != typed[1:].lower() or (inside and typed[:1].isupper()):
+            return True
+    return False
 
 
 def _code_or_number(word: str) -> bool:

@@ -227,3 +227,14 @@ def test_a_chat_reduplication_is_named_written_out() -> None:
     said = missing_reason(q, _known(q, "perwakilan negara lain sama"))
     assert said == "Dokumen tidak menyebut repot-repot jalin relasi.", said
     assert analyze("isu2 internasional apa aja?").focus_words == ("isu-isu", "internasional")
+
+
+def test_a_sentence_s_first_capital_is_no_name() -> None:
+    """Phones capitalise a question's first letter: "Nulis" there is the slang "nulis", not a name, and
+    is not named (section 117); a capital inside a sentence, or past a word's first letter, still is."""
+    q = "Nulis laporan asisten menteri pake aplikasi apa?"
+    assert "ulis" not in (missing_reason(q, _known(q, "laporan asisten menteri")) or "")
+    assert unreadable_words("Oke. Nongkrong di mana?", ["nongkrong"]) == {"nongkrong"}
+    assert unreadable_words("Kemlu punya berapa asisten, kalau di Kemlu?", ["kemlu"]) == set()
+    assert unreadable_words("KemLu punya berapa asisten?", ["kemlu"]) == set()
+    assert unreadable_words("HI itu apa?", ["hi"]) == set()
