@@ -26,7 +26,12 @@ _MAX_MESSAGE_WORDS = 8
 # vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti").
 _CONNECTIVES = frozenset("terus lalu lanjut selanjutnya oke ok okay okey sip iya then so".split())
 _LINKING = frozenset("menjadi jadi".split())
-MESSAGE_SKIP = _LINKING | frozenset("banyak sedikit buat soal".split()) | NUMBER_WORDS | _CONNECTIVES
+# Verbs of having name nothing the document could lack, as English "have" does (``UNNAMED_ENGLISH``): in
+# "apakah asisten menteri punya paspor diplomatik?" what is missing is the passport.
+_HAVING = frozenset("punya mempunyai memiliki".split())
+MESSAGE_SKIP = (
+    _LINKING | _HAVING | frozenset("banyak sedikit buat soal".split()) | NUMBER_WORDS | _CONNECTIVES
+)
 # Leads a linking verb may follow ("cara menjadi", "waktu menjadi"); "lokasi menjadi" reads as nonsense.
 _VERB_LEADS = frozenset("cara waktu siapa alasan".split())
 # Sentence adverbs in -nya (should, apparently, they say), which a message showed cut to a non-word:

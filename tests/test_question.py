@@ -202,6 +202,14 @@ def test_missing_message_names_what_is_missing() -> None:
         "Dokumen tidak menyebut syarat pendidikan."
     )
     assert missing_message(analyze("menjadi apa?"), tokenize("menjadi")) is None
+    # a verb of having names nothing either: what is missing is what is had
+    passport = analyze("apakah asisten menteri punya paspor diplomatik?")
+    assert missing_message(passport, tokenize("punya paspor diplomatik")) == (
+        "Dokumen tidak menyebut paspor diplomatik."
+    )
+    assert missing_message(analyze("siapa yang memiliki wewenang itu?"), tokenize("memiliki wewenang")) == (
+        "Dokumen tidak menyebut siapa wewenang."
+    )
     # ...but when the whole phrase names the gap (every word is there, the manner is not), it keeps the
     # verb: "cara asisten menteri" would read as the job's own manner
     assert missing_message(analyze("gimana caranya jadi asisten menteri?"), []) == (
