@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from qa.labelled import read_jsonl
+
 from .common import ROOT
 
 PASSES = 5
@@ -51,8 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         for path in args.files:
-            lines = path.read_text(encoding="utf-8").splitlines()
-            questions = [json.loads(line)["question"] for line in lines if line.strip()]
+            questions = [q.question for q in read_jsonl(path, need_expected=False)]  # as qa eval reads it
             print(json.dumps({"set": path.name, **measure(questions, Path(tmp) / "index")}), flush=True)
     return 0
 

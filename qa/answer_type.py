@@ -15,7 +15,7 @@ from .question_words import QUESTION_WORDS
 ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
 
 # Nouns that, bound to a question word, only restate the answer type ("kota mana", "tahun berapa").
-_PLACE_NOUNS = frozenset(
+PLACE_NOUNS = frozenset(
     "kota negara provinsi daerah wilayah tempat lokasi benua pulau kabupaten sebelah".split()
 )
 _TIME_NOUNS = frozenset("tahun tanggal bulan hari jam pukul waktu abad minggu".split())
@@ -96,12 +96,12 @@ def answer_type(words: list[str]) -> tuple[str, set[str]]:
         if w == "berapa" and (prev in _TIME_NOUNS or nxt in _TIME_NOUNS):
             bound |= {prev, nxt} & _TIME_NOUNS
             return "time", bound
-        if w == "mana" and (prev in {"di", "ke", "dari"} or prev in _PLACE_NOUNS):
-            bound |= {prev} & _PLACE_NOUNS | (_PLACE_VERBS & ws)
+        if w == "mana" and (prev in {"di", "ke", "dari"} or prev in PLACE_NOUNS):
+            bound |= {prev} & PLACE_NOUNS | (_PLACE_VERBS & ws)
             return "place", bound
         # "negara apa", "bulan apa"; "which city", "what year"
         noun = prev if w == "apa" else nxt if w in {"which", "what"} else ""
-        if noun in _PLACE_NOUNS or noun in _PLACE_NOUNS_EN:
+        if noun in PLACE_NOUNS or noun in _PLACE_NOUNS_EN:
             return "place", bound | {noun} | (_PLACE_VERBS & ws)
         if noun in _TIME_NOUNS or noun in _TIME_NOUNS_EN:
             return "time", bound | {noun}
@@ -109,7 +109,7 @@ def answer_type(words: list[str]) -> tuple[str, set[str]]:
     if head and not ws & _OWN_TYPE_WORDS:  # "lembaga mana": the category only (reliability 107)
         # "di gedung mana" asks where, as "di mana" does; "ke" / "dari" also lead to a party ("dari pihak
         # mana"), and "place" wants a passage naming a place or a name (qa/passage_table.py)
-        place = head in _PLACE_NOUNS or before == "di"
+        place = head in PLACE_NOUNS or before == "di"
         return "place" if place else "other", bound | selected | (_PLACE_VERBS & ws if place else set())
     bound |= selected  # "kapan laporan dikirim ke pejabat mana?": a time is asked; "pejabat" a category
     if ws & {"siapa", "who", "whom", "whose"}:

@@ -18,8 +18,8 @@ from functools import lru_cache
 
 from .analysis import INFORMAL, chat_reduplication, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
-from .answer_type import _PLACE_NOUNS, answer_type, lead, wh_head
 from .answer_type import ANSWER_TYPES as ANSWER_TYPES  # one of them is each question's answer_type
+from .answer_type import PLACE_NOUNS, answer_type, lead, wh_head
 from .question_chat import EMPTY_ALONE, question_clauses, question_words_of
 from .question_markup import plain_message
 from .question_names import names_in, numbers_in, spelled_like_words
@@ -160,7 +160,7 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
     # "laporannya mana?" / "Budi mana?" (where is it) it is all that is asked about (reliability 114).
     # "kota mana?" alone stays vague, as before section 107.
     head = wh_head(words)[0] if words else ""
-    if not focus and head in bound and head not in _PLACE_NOUNS:
+    if not focus and head in bound and head not in PLACE_NOUNS:
         terms, focus = _terms_and_focus(visible, names, acronyms, bound - {head})
     return QuestionInfo(
         terms=tuple(terms),

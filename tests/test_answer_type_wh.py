@@ -11,7 +11,7 @@ import pytest
 
 from qa.abstention import missing_message
 from qa.analysis import tokenize
-from qa.answer_type import _PLACE_NOUNS, wh_head, wh_heads
+from qa.answer_type import PLACE_NOUNS, wh_head, wh_heads
 from qa.question import analyze
 from qa.question_words import standard_words
 
@@ -251,7 +251,7 @@ def test_the_stored_questions_these_readings_decide_are_these() -> None:
             seen += 1
             words = standard_words(question)
             head = wh_head(words)[0]
-            head = "" if head in _PLACE_NOUNS else head  # "kota mana" was read so before section 107
+            head = "" if head in PLACE_NOUNS else head  # "kota mana" was read so before section 107
             if head:
                 group = decided.setdefault((analyze(question).answer_type, head), [])
                 if question[:56] not in group:
