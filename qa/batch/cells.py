@@ -8,8 +8,11 @@ import json
 import re
 
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
-# ``message`` says why a question was not answered (section 108); outputs from before it lack the column
-CSV_COLUMNS = "id line question answer source location score confidence abstained message error".split()
+# ``message`` says why a question was not answered (section 108), ``notice`` that it was cut to the model's
+# window (section 120); outputs from before them lack the columns
+CSV_COLUMNS = ["id", "line", "question", "answer", "source", "location", "score", "confidence", "abstained",
+               "message", "notice", "error"]  # fmt: skip
+LATER_COLUMNS = ("message", "notice")  # in the order qa added them: an older CSV lacks a tail of these
 PASSAGE_COLUMNS = ("text", "source", "location", "score")
 # Every top-level field of a ``qa ask --json`` result (qa/answer.py Result.to_dict), and ours.
 RESULT_FIELDS = ("question", "abstained", "confidence", "answer", "message", "reason", "passages", "notice")

@@ -5,11 +5,12 @@ ends with ``corpus_key`` when the run knows it; a resume must find exactly the h
 write, or the new rows would not fit it.
 
 Files written by an older qa are resumed in their own layout: one from before the corpus key without
-it (and one with it by a library caller passing none), one from before the ``message`` column without
-that. Every row is written by column name under the file's header, so a new row never shifts a cell; the
-new rows lack the column as the old rows do (a warning says so), since refusing would strand the answers
-already there (a long run would be answered again from the start) and rewriting the old rows would mean
-a second copy of the file. A header-only file holds nothing to keep and is started over with the full
+it (and one with it by a library caller passing none), one from before the ``notice`` column (a question
+cut to the model's window) without that, one from before the ``message`` column without either. Every row
+is written by column name under the file's header, so a new row never shifts a cell; the new rows lack
+the columns as the old rows do (a warning names them), since refusing would strand the answers already
+there (a long run would be answered again from the start) and rewriting the old rows would mean a second
+copy of the file. A header-only file holds nothing to keep and is started over with the full
 header. A file under our ``id,line,question`` header whose columns are none qa writes (a newer qa's) is
 refused when it holds rows, never replaced.
 """
@@ -26,6 +27,7 @@ from ..answer import ABSTAIN_TEXT
 from ..errors import InputError
 from .cells import (
     CSV_COLUMNS,
+    LATER_COLUMNS,
     PASSAGE_COLUMNS,
     SOURCE_FIELD,
     csv_cell,
@@ -102,9 +104,8 @@ class CsvWriter(Writer):
         header = _header(k, first.extra, self.keyed)
         if self.found is not None and self.done:  # rows to keep: an older qa's layout goes on as it is
             header = next((h for h in _layouts(header) if _cells(h) == self.found), header)
-            if "message" not in header:
-                self.note = (f"{self.path}: written by an older qa, without the message column; its new rows "
-                             "keep that layout (--force or a new file has the column)")  # fmt: skip
+            if lacking := [c for c in LATER_COLUMNS if c not in header]:
+                self.note = _older_note(self.path, lacking)
         if self.found is not None and _cells(header) != self.found:
             if self.done:  # named against the layout of the file's own qa: "missing message" misled
                 have = set(self.found)
@@ -138,6 +139,7 @@ class CsvWriter(Writer):
                 row["location"] = location_label(ans)
                 row.update(confidence=result.get("confidence"), abstained=result.get("abstained"))
                 row["message"] = _message(result, ans)
+                row["notice"] = result.get("notice")  # the question was cut to the model's window
                 row["error"] = result.get("error") or rec.error
                 for i, p in enumerate(result.get("passages") or [], 1):
                     row.update({f"passage_{i}_{f}": p.get(f) for f in PASSAGE_COLUMNS})
@@ -165,17 +167,24 @@ def _message(result: dict, ans: dict) -> str | None:
     return None if message == ans.get("text") else message
 
 
+def _older_note(path: object, lacking: list[str]) -> str:
+    """The warning of a CSV resumed in an older qa's layout, naming the columns its new rows lack."""
+    names, many = " and ".join(lacking), len(lacking) > 1
+    return (f"{path}: written by an older qa, without the {names} column{'s' * many}; its new rows keep that "
+            f"layout (--force or a new file has {'them' if many else 'the column'})")  # fmt: skip
+
+
 def _ours(header: list[str]) -> bool:
-    """The header starts with the columns of this qa, or of one from before the ``message`` column."""
-    return any(header[: len(base)] == base for base in (CSV_COLUMNS, _unmessaged(CSV_COLUMNS)))
+    """The header starts with the columns of this qa, or of one from before ``notice`` or ``message``."""
+    return any(header[: len(base)] == base for base in _releases(CSV_COLUMNS))
 
 
 def _layouts(header: list[str]) -> list[list[str]]:
     """``header`` as this run writes it, then as other runs wrote it for the same questions: without the
     corpus key (a run that did not record it), with it (a run that did, resumed by a library caller that
-    passes none: its rows leave the cell empty), and each of these without ``message`` (an older qa)."""
+    passes none: its rows leave the cell empty), and each of these as an older qa wrote it."""
     unkeyed = _unkeyed(header)
-    return [h for base in (header, unkeyed, unkeyed + [SOURCE_FIELD]) for h in (base, _unmessaged(base))]
+    return [h for base in (header, unkeyed, unkeyed + [SOURCE_FIELD]) for h in _releases(base)]
 
 
 def _unkeyed(header: list[str]) -> list[str]:
@@ -183,10 +192,15 @@ def _unkeyed(header: list[str]) -> list[str]:
     return header[:-1] if header[-1:] == [SOURCE_FIELD] else header
 
 
-def _unmessaged(header: list[str]) -> list[str]:
-    """The header without our ``message`` column (an input's own "message" is ``input_message``)."""
-    at = CSV_COLUMNS.index("message")
-    return header[:at] + header[at + 1 :] if header[at : at + 1] == ["message"] else header
+def _releases(header: list[str]) -> list[list[str]]:
+    """``header`` as this qa writes it, then as each older one did: without ``notice`` (sections 108 to
+    119), without ``message`` too (before 108). Only our own columns go (an input's own "notice" is
+    ``input_notice``), so a header not starting with ours has no older form."""
+    n = len(CSV_COLUMNS)
+    if header[:n] != CSV_COLUMNS:
+        return [header]
+    gone = [LATER_COLUMNS[i:] for i in range(len(LATER_COLUMNS), -1, -1)]  # (), ("notice",), (both)
+    return [[c for c in CSV_COLUMNS if c not in drop] + header[n:] for drop in gone]
 
 
 def _cells(header: list[str]) -> list[str]:

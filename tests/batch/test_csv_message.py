@@ -25,7 +25,7 @@ from .helpers import FakeAnswer, csv_rows, fake_result, write
 
 A = "a" * 16
 MISSING = "Dokumen tidak menyebut lokasi kantor."
-OLD_COLUMNS = [c for c in CSV_COLUMNS if c != "message"]  # the header of every qa before the column
+OLD_COLUMNS = [c for c in CSV_COLUMNS if c not in ("message", "notice")]  # every qa before the column
 
 
 def _passage(text: str) -> Passage:
@@ -55,7 +55,7 @@ def test_a_fresh_csv_says_why_each_question_was_not_answered(tmp_path: Path) -> 
     out = tmp_path / "o.csv"
     run_batch(read_questions(src), _answer, out, k=1)
     rows = csv_rows(out)
-    assert list(rows[0])[8:11] == ["abstained", "message", "error"]
+    assert list(rows[0])[8:12] == ["abstained", "message", "notice", "error"]
     assert [(r["abstained"], r["message"]) for r in rows] == [
         ("true", MISSING),  # on topic: what the document does not state
         ("true", VAGUE_TEXT),  # too vague to search
@@ -127,7 +127,7 @@ def test_an_output_from_before_the_column_resumes_in_its_layout_and_no_row_shift
         assert cell["abstained"] == str("zzz" in q).lower()
         assert cell["passage_1_source"] == "doc.txt" and float(cell["passage_1_score"]) == 0.8
         assert cell.get("corpus_key", A) == A
-    assert any("without the message column" in n for n in notes), notes
+    assert any("without the message and notice columns" in n for n in notes), notes
 
 
 def test_a_header_only_old_file_is_started_over_with_the_column(tmp_path: Path) -> None:

@@ -78,9 +78,10 @@ def test_csv_output_header_values_and_injection_neutralised(tmp_path):
     raw = (tmp_path / "o.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
     rows = csv_rows(tmp_path / "o.csv")
-    assert list(rows[0])[:15] == [
+    assert list(rows[0])[:16] == [
         "id", "line", "question", "answer", "source", "location", "score", "confidence", "abstained",
-        "message", "error", "passage_1_text", "passage_1_source", "passage_1_location", "passage_1_score",
+        "message", "notice", "error", "passage_1_text", "passage_1_source", "passage_1_location",
+        "passage_1_score",
     ]  # fmt: skip
     # an answer without a location (results of older versions) is located by its document
     assert rows[0]["location"] == "doc.txt" and rows[0]["passage_2_location"] == "doc.txt › Bab 2"
