@@ -98,7 +98,7 @@ def run_batch(
     the CSV header holds, when known up front; else those of the first record.  ``corpus_key``
     (called after ``prepare``: :func:`qa.manifest.corpus_key` of the open index) is recorded with
     every answer, and a resume onto answers of another key is refused; ``warn`` hears of an output
-    too old to carry one, or a CSV too old for the ``message`` column (resumed in its own layout).
+    too old to carry one, or a CSV too old for the ``message`` or ``notice`` column (resumed in its layout).
     """
     from ..assistant import MAX_K
 
