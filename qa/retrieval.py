@@ -24,7 +24,7 @@ from .embedding import check_finite
 from .exact import dots
 from .fusion import FusionSettings
 from .matching import Hit, Ranking, by_meaning, keyword_scores
-from .onscreen import check_k, shown
+from .onscreen import Screen, check_k
 from .store import StoredIndex
 
 # Per channel: fusion re-scores the union. Every score of a question (fused, reranked, its confidence) is
@@ -142,7 +142,7 @@ class Retriever:
         hits' BM25 values are their true scores against the question (``qa.matching``)."""
         k = check_k(k)  # before any tier is read: an empty pool answered k=0 with nothing, a full one all
         tiers = [list(t) for t in scored]
-        out = [self.select(t, k) for t in tiers]
+        out = [self._select(t, k) for t in tiers]
         depth, total = self.candidates, rows[1] - rows[0] if rows else int(self.index.vectors.ntotal)
         while depth < min(total, DEEPEST):
             short = [i for i, r in enumerate(out) if len(r.hits) < k and len(tiers[i][0].pool.rows)]
@@ -153,7 +153,7 @@ class Retriever:
                 new = np.flatnonzero(~np.isin(pool.rows, np.concatenate([t.rows for t in tiers[i]])))
                 if len(new):
                     tiers[i].append(Tier(pool, pool.fused, pool.fused, new, scaled=True))
-                    out[i] = self.select(tiers[i], k)
+                    out[i] = self._select(tiers[i], k)
         return keyword_scores(self.index, questions, out)
 
     def pools(
@@ -188,9 +188,10 @@ class Retriever:
             return Pool(rows, d, s, w, d, coverage)
         return Pool(rows, d, s, w, self.fusion.fuse(d, s, w, coverage), coverage)
 
-    def select(self, tiers: Sequence[Tier], k: int) -> Ranking:
-        """The ``k`` best candidates, tier after tier, none repeating a sentence a better hit already shows;
-        "meaning" is read against the scored pool in every tier (``by_meaning``)."""
+    def _select(self, tiers: Sequence[Tier], k: int) -> Ranking:
+        """The ``k`` best candidates, tier after tier, none repeating a sentence a better hit already shows
+        (``onscreen.Screen``; ``k`` is ``rank``'s, checked there once); "meaning" is read against the scored
+        pool in every tier (``by_meaning``)."""
         if len(tiers[0].pool.rows) == 0:
             return Ranking([], 0.0)
         ranked = []
@@ -203,7 +204,12 @@ class Retriever:
         meaning = [by_meaning(t.pool.dense, tiers[0].pool.dense) for t in tiers]
         hits: list[Hit] = []
         current, ceiling = 0, 1.0
-        for j in shown(self.index.chunks, rows, np.arange(len(rows)), k):
+        screen = Screen(self.index.chunks)
+        for j in range(len(rows)):
+            if len(hits) == k:
+                break
+            if not screen.show(int(rows[j])):
+                continue
             t, i = int(of_tier[j]), int(at[j])
             tier, pool = tiers[t], tiers[t].pool
             if t != current:  # the first hit of a lower tier (tier 0 always shows the first one)
