@@ -70,12 +70,16 @@ def missing_message(
     named (``unreadable_words``). None when nothing to name (no focus; or every focus word is present and
     the question wants no typed answer such as a place or a time: then the gap is not something we can
     name)."""
+    return _message(info, _nameable(info), missing, unread)
+
+
+def _message(
+    info: QuestionInfo, named: list[tuple[str, str]], missing: Iterable[str] | None, unread: Container[str]
+) -> str | None:
+    """``missing_message`` given the question's ``_nameable`` words, so that a caller which has them
+    already (``missing_reason``) does not filter them again."""
     wanted = set(missing) if missing is not None else None
-    nameable = [
-        (w, s)
-        for w, s in zip(info.focus_words, info.focus_stems)
-        if not left_out_of_message(w) and w not in unread
-    ]
+    nameable = [(w, s) for w, s in named if w not in unread]
     words = [w for w, s in nameable if wanted is None or s in wanted]
     lead = info.lead or _LEAD.get(info.answer_type)
     if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:
@@ -88,6 +92,12 @@ def missing_message(
         words = words[1:] or words
     phrase = " ".join(dict.fromkeys(_first_named(words)))  # kerjasama gives two stems, one word
     return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."
+
+
+def _nameable(info: QuestionInfo) -> list[tuple[str, str]]:
+    """The question's focus words a message may name, each with its stem: the one filter of what a
+    message leaves out, shared by ``missing_message`` and ``missing_reason``."""
+    return [(w, s) for w, s in zip(info.focus_words, info.focus_stems) if not left_out_of_message(w)]
 
 
 def _whole_phrase(focus_words: tuple[str, ...], lead: str) -> list[str]:
@@ -143,13 +153,12 @@ def missing_reason(
     missing = [s for s in info.focus if s not in known]
     if len(missing) == len(info.focus):
         return None
-    absent = [
-        w for w, s in zip(info.focus_words, info.focus_stems) if s in missing and not left_out_of_message(w)
-    ]
+    named = _nameable(info)
+    absent = [w for w, s in named if s in missing]
     unread = unreadable_words(question, absent)
     if absent and all(w in unread for w in absent):
         return None  # what is missing is only words nothing reads: the document may say it otherwise
-    return missing_message(info, missing, unread)
+    return _message(info, named, missing, unread)
 
 
 def unreadable_words(question: str, words: Iterable[str]) -> set[str]:

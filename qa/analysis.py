@@ -64,6 +64,9 @@ telah sedang masih akan pernah lagi juga pula saja hanya cuma sangat amat sekali
 lebih agak cukup lah kah pun ya yah nah wah toh
 """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_SPEC.split())
+# The vowel letters, one definition for every word rule that asks of one letter (affixes, spelling, stems);
+# a string, so it also joins other letters ("ghk" + VOWELS): test a single letter, never a longer slice.
+VOWELS = "aeiou"
 
 _L = r"(?:[^\W_]|[\u0300-\u036f])"  # a letter or digit, or a combining accent (\w misses those)
 _WORD_RE = re.compile(rf"\d+(?:[.,]\d+)+|{_L}+(?:[-\u2010\u2011'\u2019]{_L}+)*")

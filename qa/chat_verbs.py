@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import NamedTuple
 
-from .analysis import INFORMAL, tokenize
+from .analysis import INFORMAL, VOWELS, tokenize
 from .wordlist import is_indonesian_word
 
 CHAT_SUFFIX = "in"  # chat's verb suffix for formal -kan / -i ("dikatalogin", "ngurusin", "bantuin")
@@ -35,7 +35,6 @@ ACCIDENTAL = "ke"  # chat's ke- for ter- ("kepilih", "kepake")
 CHAT_NASAL_RE = re.compile(r"(?!me)(?:ng|ny|m|n)[aeiou]")
 CHAT_VERB_LETTERS = 7  # of a verb in -in: "dingin" is shorter ("dijamin" is a word, its stem "jam" short)
 CHAT_VERB_STEM = 4  # letters of the stem a chat verb must have for its formal form to be guessed
-VOWELS = "aeiou"
 NASAL_PREFIX_RE = re.compile(r"[mp]e(?:ng|n)")  # men-/meng-, pen-/peng-: what Snowball cuts off a vowel root
 T_ROOT_PREFIX_RE = re.compile(r"[mp]en[aeiou]")  # men-/pen- before a vowel: a t-root's ("menentukan", tentu)
 POSSESSIVE = "nya"  # "nyamannya" is the dictionary's "nyaman" + -nya, no chat "menyamannya" (stem "saman")

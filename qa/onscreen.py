@@ -114,22 +114,36 @@ def shown(chunks: Sequence[Chunk], rows: np.ndarray, order: np.ndarray, k: int) 
     Training measures rankings through this too (``training/rank_model.py``): what the user sees."""
     k = check_k(k)
     out: list[int] = []
-    on_screen: set[str] = set()  # the reading keys of the sentences of the windows already shown
-    windows: list[str] = []  # each shown window's keys run together
+    screen = Screen(chunks)
     r = rows.tolist()
     for i in order.tolist():
-        key = reading_key(chunks[r[i]].text)
-        if key in on_screen or _inside(key, windows):
-            continue
-        keys = [reading_key(chunks[j].text) for j in window_rows(chunks, r[i])]
-        if _inside("".join(keys), windows):  # nothing in its window is new (a copy split otherwise)
-            continue
-        out.append(i)
-        if len(out) == k:
-            break
-        on_screen.update(keys)
-        windows.append("".join(keys))
+        if screen.show(r[i]):
+            out.append(i)
+            if len(out) == k:
+                break
     return out
+
+
+class Screen:
+    """The passages shown so far (``shown``'s rule), kept so that a list can go on past them: a caller
+    that has checked its ``k`` once (``Retriever.rank``) offers candidates one at a time."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = chunks
+        self.on_screen: set[str] = set()  # the reading keys of the sentences of the windows already shown
+        self.windows: list[str] = []  # each shown window's keys run together
+
+    def show(self, row: int) -> bool:
+        """Whether ``row``'s passage is worth showing below those shown; if so it is now on screen."""
+        key = reading_key(self.chunks[row].text)
+        if key in self.on_screen or _inside(key, self.windows):
+            return False
+        keys = [reading_key(self.chunks[j].text) for j in window_rows(self.chunks, row)]
+        if _inside("".join(keys), self.windows):  # nothing in its window is new (a copy split otherwise)
+            return False
+        self.on_screen.update(keys)
+        self.windows.append("".join(keys))
+        return True
 
 
 def _inside(key: str, windows: list[str]) -> bool:

@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 
 from .analysis import tokenize
+from .chunking import Chunk
 from .embedding import check_finite
 from .exact import dots
 from .fusion import FusionSettings
 from .matching import Hit, Ranking, by_meaning, keyword_scores
-from .onscreen import check_k, shown
+from .onscreen import Screen, check_k
 from .store import StoredIndex
 
 # Per channel: fusion re-scores the union. Every score of a question (fused, reranked, its confidence) is
@@ -141,20 +142,18 @@ class Retriever:
         so a larger ``k`` shows the same first hits with the same scores, and more after them. The shown
         hits' BM25 values are their true scores against the question (``qa.matching``)."""
         k = check_k(k)  # before any tier is read: an empty pool answered k=0 with nothing, a full one all
-        tiers = [list(t) for t in scored]
-        out = [self.select(t, k) for t in tiers]
+        lists = [_Listing(self.index.chunks, list(t), k) for t in scored]
         depth, total = self.candidates, rows[1] - rows[0] if rows else int(self.index.vectors.ntotal)
         while depth < min(total, DEEPEST):
-            short = [i for i, r in enumerate(out) if len(r.hits) < k and len(tiers[i][0].pool.rows)]
+            short = [i for i, listing in enumerate(lists) if listing.short]
             if not short:
                 break
             depth *= 2
             for i, pool in zip(short, self.pools([questions[i] for i in short], qvecs[short], depth, rows)):
-                new = np.flatnonzero(~np.isin(pool.rows, np.concatenate([t.rows for t in tiers[i]])))
+                new = np.flatnonzero(~np.isin(pool.rows, np.concatenate([t.rows for t in lists[i].tiers])))
                 if len(new):
-                    tiers[i].append(Tier(pool, pool.fused, pool.fused, new, scaled=True))
-                    out[i] = self.select(tiers[i], k)
-        return keyword_scores(self.index, questions, out)
+                    lists[i].add(Tier(pool, pool.fused, pool.fused, new, scaled=True))
+        return keyword_scores(self.index, questions, [listing.ranking() for listing in lists])
 
     def pools(
         self, questions: Sequence[str], qvecs: np.ndarray, n: int, rows: tuple[int, int] | None = None
@@ -188,27 +187,46 @@ class Retriever:
             return Pool(rows, d, s, w, d, coverage)
         return Pool(rows, d, s, w, self.fusion.fuse(d, s, w, coverage), coverage)
 
-    def select(self, tiers: Sequence[Tier], k: int) -> Ranking:
-        """The ``k`` best candidates, tier after tier, none repeating a sentence a better hit already shows;
-        "meaning" is read against the scored pool in every tier (``by_meaning``)."""
-        if len(tiers[0].pool.rows) == 0:
-            return Ranking([], 0.0)
-        ranked = []
+
+class _Listing:
+    """One question's hits, tier after tier, none repeating a sentence a better hit already shows
+    (``onscreen.Screen``): a deeper tier goes on where the list stopped, so no tier is selected twice.
+    "Meaning" is read against the scored pool in every tier (``by_meaning``)."""
+
+    def __init__(self, chunks: Sequence[Chunk], tiers: list[Tier], k: int) -> None:
+        self.screen, self.k = Screen(chunks), k  # k as ``Retriever.rank`` checked it
+        self.first = tiers[0].pool  # the scored pool
+        self.tiers: list[Tier] = []
+        self.hits: list[Hit] = []
         for tier in tiers:
-            at = np.arange(len(tier.pool.rows)) if tier.keep is None else tier.keep
-            ranked.append(at[np.lexsort((tier.pool.rows[at], -tier.order[at]))])
-        of_tier = np.repeat(np.arange(len(tiers)), [len(r) for r in ranked])
-        at = np.concatenate(ranked)
-        rows = np.concatenate([t.pool.rows[r] for t, r in zip(tiers, ranked)])
-        meaning = [by_meaning(t.pool.dense, tiers[0].pool.dense) for t in tiers]
-        hits: list[Hit] = []
-        current, ceiling = 0, 1.0
-        for j in shown(self.index.chunks, rows, np.arange(len(rows)), k):
-            t, i = int(of_tier[j]), int(at[j])
-            tier, pool = tiers[t], tiers[t].pool
-            if t != current:  # the first hit of a lower tier (tier 0 always shows the first one)
-                current, ceiling = t, hits[-1].score
-            score = float(tier.scores[i]) * (ceiling if tier.scaled else 1.0)
+            self.add(tier)
+
+    @property
+    def short(self) -> bool:
+        """Fewer than ``k`` hits from a pool that had candidates: a deeper retrieval may add some."""
+        return len(self.hits) < self.k and len(self.first.rows) > 0
+
+    def add(self, tier: Tier) -> None:
+        """Show ``tier``'s candidates below the hits so far, best first, until there are ``k``."""
+        self.tiers.append(tier)
+        if len(self.hits) == self.k or len(self.first.rows) == 0:
+            return
+        pool = tier.pool
+        at = np.arange(len(pool.rows)) if tier.keep is None else tier.keep
+        at = at[np.lexsort((pool.rows[at], -tier.order[at]))]
+        meaning = by_meaning(pool.dense, self.first.dense)
+        # the score of the last hit above the tier (tier 0 always shows the first one)
+        ceiling = self.hits[-1].score if tier.scaled and self.hits else 1.0
+        for i in at.tolist():
+            row = int(pool.rows[i])
+            if not self.screen.show(row):
+                continue
             keywords = float(pool.sentence[i]), float(pool.window[i])  # 0s read again by ``keyword_scores``
-            hits.append(Hit(int(rows[j]), score, float(pool.dense[i]), bool(meaning[t][i]), *keywords))
-        return Ranking(hits, float(tiers[0].pool.dense.max()))
+            self.hits.append(
+                Hit(row, float(tier.scores[i]) * ceiling, float(pool.dense[i]), bool(meaning[i]), *keywords)
+            )
+            if len(self.hits) == self.k:
+                break
+
+    def ranking(self) -> Ranking:
+        return Ranking(self.hits, float(self.first.dense.max()) if len(self.first.rows) else 0.0)

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property
 
-from .analysis import INFORMAL, STOPWORDS, normalize, tokenize
+from .analysis import INFORMAL, STOPWORDS, VOWELS, normalize, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS, written_in_another_language
 from .chat_verbs import RootedStems, chat_verb, rooted_vowel_stems
 from .question import _GENERIC_WORDS
@@ -37,7 +37,6 @@ from .wordlist import is_indonesian_word
 MIN_LETTERS = 5  # shorter words have too many neighbours one typo away ("bank", "bang", "bagi")
 LONG_WORD = 7  # a vowel left out at the end or beside another vowel is guessed from this many letters on
 CLEAR_MARGIN = 3  # a candidate "clearly most frequent": at least this many times the next one's count
-VOWELS = frozenset("aeiou")
 CHAT_ONSETS = ("ng", "ny")  # a word opening so is not read as a vowel dropped after its first letter
 _LEAVE = STOPWORDS | ENGLISH_FUNCTION_WORDS | NUMBER_WORDS | EMPTY_ALONE | _GENERIC_WORDS | set(INFORMAL)
 

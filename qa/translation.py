@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .analysis import token_spans, tokenize
+from .analysis import VOWELS, token_spans, tokenize
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -38,7 +38,6 @@ DATA = Path(__file__).parent / "data" / "eng_ind.json"
 # What the answerability model reads of an English question through the dictionary (``foreign_signals``).
 FOREIGN_SIGNALS = ("foreign_focus_win_top", "foreign_idf_cov_win_best3")
 Rendering = tuple[str, ...]
-_VOWELS = frozenset("aeiou")
 
 
 HINT = "reinstall the package, or regenerate the file: python scripts/eng_ind_dictionary.py"
@@ -87,7 +86,7 @@ def _inflected_bases(word: str) -> list[str]:
             stem = word[: len(word) - len(suffix)] + repl
             out.append(stem)
             # "planned", "running": a doubled consonant before -ed/-ing
-            doubled = len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS
+            doubled = len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in VOWELS
             if suffix in ("ed", "ing") and not repl and doubled:
                 out.append(stem[:-1])
     return out

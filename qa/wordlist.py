@@ -20,7 +20,7 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
-from .analysis import chat_reduplication
+from .analysis import VOWELS, chat_reduplication
 
 MIN_ROOT = 3  # the dictionary's one- and two-letter entries ("a", "ab") are no evidence
 WORDS_FILE = "id_words.txt"  # "#" lines: its source, version, licence and copyright
@@ -48,28 +48,27 @@ def is_indonesian_word(low: str) -> bool:
 # me-/pe- join roots in l r w y m n ("melihat", "merasa"), mem- b f v p, men- d c j z t, meng- g h k and
 # vowels, menge- one-syllable roots ("mengecat"); be-/te- roots in r or with a first syllable in -er
 # ("bekerja", "terasa"); pe- also any root, as per- ("petani", "pekerja"); bel-/pel- "ajar".
-_VOWELS = "aeiou"
 _PREFIXES: dict[str, tuple[str | None, str]] = {
     "me": ("lrwymn", ""),
     "mem": ("bfvp", "p"),
     "men": ("dcjzt", "t"),
     "meny": (None, "s"),
-    "meng": ("ghk" + _VOWELS, "k"),
+    "meng": ("ghk" + VOWELS, "k"),
     "menge": ("", ""),
     "pe": ("", ""),
     "pem": ("bfvp", "p"),
     "pen": ("dcjzt", "t"),
     "peny": (None, "s"),
-    "peng": ("ghk" + _VOWELS, "k"),
+    "peng": ("ghk" + VOWELS, "k"),
     "penge": ("", ""),
     "ber": ("", ""),
     "be": ("r", ""),
-    "bel": (_VOWELS, ""),
+    "bel": (VOWELS, ""),
     "ter": ("", ""),
     "te": ("r", ""),
     "per": ("", ""),
     "ketidak": ("", ""),  # ke-…-an of a negation: "ketidakpastian", "ketidaksetaraan"
-    "pel": (_VOWELS, ""),
+    "pel": (VOWELS, ""),
     "di": ("", ""),
     "ke": ("", ""),
     "se": ("", ""),
@@ -162,7 +161,7 @@ def _prefixed(stem: str, roots: frozenset[str], depth: int) -> bool:
         if len(rest) < MIN_ROOT:
             continue
         candidates = [rest] if starts is not None and _joins(prefix, starts, rest) else []
-        if swallowed and rest[0] in _VOWELS:
+        if swallowed and rest[0] in VOWELS:
             candidates.append(swallowed + rest)
         for root in candidates:
             if root in roots or _prefixed(root, roots, depth - 1):

@@ -171,7 +171,7 @@ def test_shipped_models_were_trained_on_the_repository_training_files(name: str)
 
 
 def test_cv_metrics_count_only_the_passages_the_assistant_shows(fake_assistant) -> None:
-    """Training scores a ranking by what ``Retriever.select`` returns: a sentence already on screen (inside
+    """Training scores a ranking by what ``onscreen.shown`` returns: a sentence already on screen (inside
     a better passage's window) takes no rank, so a relevant passage below it moves up."""
     from training import rank_model
 

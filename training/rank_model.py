@@ -54,10 +54,10 @@ def outcomes(
 ) -> np.ndarray:
     """Per question: hit@1 (window), hit@3, reciprocal rank within 5, best-sentence hit@1 (rows of a
     ``(questions, 4)`` array) of rankings by ``scores``. With the candidates' ``rows`` and the index's
-    ``chunks``: of the passages the assistant shows (``qa.retrieval.shown``, a sentence already on screen
+    ``chunks``: of the passages the assistant shows (``qa.onscreen.shown``, a sentence already on screen
     is not shown again), ties broken by row as there. Kept per question so a choice between two rankings
     can be judged by the paired spread of their differences (``rank_cv.choose_blend``)."""
-    from qa.retrieval import shown
+    from qa.onscreen import shown
 
     out = np.zeros((len(ys), 4))
     for q, (y, s) in enumerate(zip(ys, scores)):

@@ -11,10 +11,11 @@ went, and ``runner`` drives them; the CLI's ``qa batch`` and the UI's Batch tab 
 from .cells import OUTPUT_EXTENSIONS, csv_cell, question_key
 from .destination import check_output
 from .lock import OutputBusyError
-from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions, row_too_long
+from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions
 from .report import BatchSummary, format_summary
 from .runner import run_batch
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
+from .too_long import row_too_long
 
 __all__ = [
     "INPUT_EXTENSIONS",

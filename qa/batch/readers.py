@@ -19,13 +19,13 @@ from itertools import chain, repeat
 from pathlib import Path
 
 from ..errors import InputError
-from ..question_text import over_limit, whole_chars
+from ..question_text import whole_chars
 from ..questionfile import check_question_file
 from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
 from .tables import QUESTION_KEYS, table_layout
-from .too_long import TOO_LONG_KEPT, kept_start, row_too_long
+from .too_long import TOO_LONG_KEPT, refused_row
 
 MAX_QUESTION_CHARS = 2000
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
@@ -59,10 +59,9 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
             # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
             error = "empty question"
-    if isinstance(question, str) and over_limit(question, MAX_QUESTION_CHARS):  # qa.question_text
+    if isinstance(question, str) and (refused := refused_row(question, MAX_QUESTION_CHARS)):
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
-        error = error or row_too_long(question, MAX_QUESTION_CHARS)
-        question = kept_start(question, MAX_QUESTION_CHARS)
+        error, question = error or refused[0], refused[1]
     return Record(line, rid, question if isinstance(question, str) else None, extra, error)
 
 

@@ -10,6 +10,7 @@ factor. Ties are broken by row, as locally.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import cached_property
 from typing import Any
 
@@ -49,8 +50,10 @@ class MilvusLexical:
         return postings(self._texts)
 
     @property
-    def _vocab_set(self) -> dict[str, int]:
-        return self._postings[0]  # term -> id; only membership is asked of it here
+    def _vocab_set(self) -> AbstractSet[str]:
+        """The vocabulary's terms, asked only whether a term is in it: a view of the postings' keys (no
+        copy), where the term -> id dict itself was handed out."""
+        return self._postings[0].keys()
 
     def __len__(self) -> int:
         return self._num_docs

@@ -486,3 +486,51 @@ def test_rows_of_punctuation_are_error_rows_not_the_end_of_the_batch(tmp_path: P
     assert r.returncode == 0, stderr(r)
     out = jsonl(tmp_path / "o.jsonl")
     assert [o.get("error") for o in out] == ["empty question"] * 3 + [None]
+
+
+# A prefix to the fake-encoder harness: every count of a text of more than 2,000 code points (a question,
+# not the 200 code points an error record keeps) is written to standard error as the process ends.
+_COUNTING = """
+import atexit, sys
+sys.path[:0] = [{root!r}]
+import qa.question_text
+_real, _long = qa.question_text.chars, []
+def _counting(text):
+    if len(text) > 2000:
+        _long.append(len(text))
+    return _real(text)
+qa.question_text.chars = _counting  # before any module imports it by name
+atexit.register(lambda: print("counted:", sorted(_long), file=sys.stderr))
+"""
+
+
+def test_a_refused_over_long_row_is_counted_once_each_time_the_file_is_read(tmp_path: Path) -> None:
+    """A batch row refused as too long had its characters (a grapheme scan, of up to a MiB) counted up to
+    three times each time the file was read: for the limit, for its error, for the note of what is
+    dropped; twice when refused by its code points. Now once, as an accepted long row is."""
+    from scripts.trials import HARNESS
+    from scripts.trials import qa_env as harness_env
+
+    accepted = "apa " + "e\u0301" * 1200  # 1,204 characters, 2,404 code points: within the limit
+    over_chars = "\u00e9" * 3000  # 3,000 characters
+    over_code_points = "a" + "\u0301" * 9000  # one character, over the 8,000 code points of the work
+    src = tmp_path / "q.jsonl"
+    rows = (accepted, over_chars, over_code_points)
+    src.write_text("".join(json.dumps({"question": q}) + "\n" for q in rows))
+    out = tmp_path / "o.jsonl"
+    r = subprocess.run(
+        [sys.executable, "-c", _COUNTING.format(root=str(ROOT)) + HARNESS, "batch", str(src), "-o", str(out)],
+        env=harness_env(CORPUS, tmp_path / "index"), cwd=ROOT, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0, stderr(r)
+    assert "3 questions: 0 answered, 1 abstained, 2 errors" in stderr(r)
+    assert [o.get("error") for o in jsonl(out)] == [
+        None,
+        "question too long (3000 characters, limit 2000)",
+        "question too long (1 character but 9001 code points, limit 8000 code points)",
+    ]
+    counted = [int(n) for n in re.findall(r"\d+", stderr(r).rsplit("counted:", 1)[1])]
+    reads = counted.count(len(accepted))  # the progress bar's count, the JSONL's columns, the run
+    assert reads >= 1
+    assert counted.count(len(over_chars)) == reads  # was 3 * reads
+    assert counted.count(len(over_code_points)) == reads  # was 2 * reads
