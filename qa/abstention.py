@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 
+from .analysis import tokenize
 from .answer import written_in_another_language
 from .question import QuestionInfo, analyze
 from .question_names import NUMBER_WORDS
@@ -135,12 +136,16 @@ def missing_reason(
     (CPNS, cuti, biaya kursus) often has more unknown words than known ones and still deserves to hear
     what is missing. None for a question without any (off-topic). A question in another language than the
     corpus is read through the dictionary when ``vocab`` (the corpus's stems) is given (``_foreign_reason``),
-    else None: its words as written say nothing about the document. ``info``: the question's analysis,
-    when the caller has read it already."""
+    else None: its words as written say nothing about the document. A word the index holds as the message
+    would name it is not missing (``_holds``; with no ``vocab``, what ``known`` tells). ``info``: the
+    question's analysis, when the caller has read it already."""
     info = info or analyze(question)
     if written_in_another_language(question, known):
         return None if vocab is None else _foreign_reason(info, vocab)
-    missing = [s for s in info.focus if s not in known]
+    held = known if vocab is None else vocab
+    missing = [
+        s for w, s in zip(info.focus_words, info.focus_stems) if s not in known and not _holds(held, w)
+    ]
     if len(missing) == len(info.focus):
         return None
     absent = [
@@ -150,6 +155,15 @@ def missing_reason(
     if absent and all(w in unread for w in absent):
         return None  # what is missing is only words nothing reads: the document may say it otherwise
     return missing_message(info, missing, unread)
+
+
+def _holds(vocab: Container[str], word: str) -> bool:
+    """The index holds ``word`` as a message would name it: its every stem, by the index's own analysis.
+    The word named is the question's word made plain ("kerjasamanya" is named "kerja sama", ``_plain``
+    of qa/question.py), whose stems may differ from the word's as typed (the analysis stems
+    "kerjasamanya" whole, to *rjasama*), and a message must never say a document lacks what it holds."""
+    stems = tokenize(word)
+    return bool(stems) and all(s in vocab for s in stems)
 
 
 def unreadable_words(question: str, words: Iterable[str]) -> set[str]:

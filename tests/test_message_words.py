@@ -1,0 +1,39 @@
+"""What an abstention names, for questions typed as chat (docs/reliability.md section 121).
+
+A message names the question's words the document lacks. It must never name one the document holds
+(checked by the index's own analysis of the word it names), a chat preposition, or a clipped word read as
+a prefixed root; an initialism typed in lower case ("hp") is named as one typed in capitals ("HP") is.
+Only the message changes: what the models read of a question is pinned by tests/test_question*.py.
+"""
+
+from __future__ import annotations
+
+from qa.abstention import missing_reason
+from qa.analysis import tokenize
+from qa.question import analyze
+
+# A few of the seed document's words, as its passages hold them ("kerjasama" is read as "kerja sama").
+SEED_TEXT = "kegiatan kerjasama antara Indonesia dengan negara lain, asisten menteri, nomor, laporan"
+
+
+def _reason(question: str, text: str) -> str | None:
+    """The message over an index of ``text``, as the assistant asks for it (its stems as the vocabulary)."""
+    vocab = set(tokenize(text))
+    known = {s for s in tokenize(question) if s in vocab}
+    return missing_reason(question, known, analyze(question), vocab)
+
+
+def test_a_word_the_document_holds_is_never_named_missing() -> None:
+    """ "kerjasamanya" is stemmed whole (*rjasama*), but named "kerja sama", which the document holds."""
+    assert analyze("kerjasamanya sama siapa?").focus_stems[0] == "rjasama"  # the models' reading, as before
+    q = "kerjasamanya cuma sama negara tetangga atau semua negara?"
+    assert _reason(q, SEED_TEXT) == "Dokumen tidak menyebut tetangga."
+    # The same for any word named without its -nya: "gasnya" is stemmed whole, "gas" is held.
+    q = "kapan harga gasnya naik?"
+    assert _reason(q, "harga gas naik") == "Dokumen tidak menyebut waktu harga gas naik."
+
+
+def test_a_word_the_document_lacks_as_named_is_still_named() -> None:
+    q = "kerjasamanya cuma sama negara tetangga atau semua negara?"
+    said = _reason(q, "kerja negara lain")
+    assert said is not None and "kerja sama" in said and "tetangga" in said, said
