@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 
-from .analysis import tokenize
+from .analysis import INFORMAL, tokenize
 from .answer import written_in_another_language
+from .answer_type import CHAT_PREPOSITIONS
 from .question import QuestionInfo, analyze
 from .question_names import NUMBER_WORDS
+from .question_words import WORD_RE
 
 VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
 _MAX_MESSAGE_WORDS = 8
@@ -68,9 +70,9 @@ def missing_message(
 ) -> str | None:
     """What the document does not state, in the question's own words: "Dokumen tidak menyebut lokasi
     kantor." `missing` (stems) narrows the words to those the passage lacks; `unread`: focus words never
-    named (``unreadable_words``). None when nothing to name (no focus; or every focus word is present and
-    the question wants no typed answer such as a place or a time: then the gap is not something we can
-    name)."""
+    named (``unreadable_words``, ``chat_prepositions``). None when nothing to name (no focus; or every
+    focus word is present and the question wants no typed answer such as a place or a time: then the gap
+    is not something we can name)."""
     wanted = set(missing) if missing is not None else None
     nameable = [
         (w, s)
@@ -82,7 +84,7 @@ def missing_message(
     if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:
         lead = None  # "umur maksimal …" is a measure already: "jumlah umur" is wrong
     if not words and lead and nameable:  # every word is there, but not the place / time / figure asked for
-        words = _whole_phrase(info.focus_words, lead)
+        words = [w for w in _whole_phrase(info.focus_words, lead) if w not in unread]
     if not words:
         return None
     if lead and words[0] == lead.split()[-1]:
@@ -148,13 +150,43 @@ def missing_reason(
     ]
     if len(missing) == len(info.focus):
         return None
+    prepositions, compounds = chat_prepositions(question)
+    for stems in map(tokenize, compounds):  # half of a compound missing: the compound is ("kerja sama")
+        if set(stems) & set(missing):
+            missing += [s for s in stems if s in info.focus and s not in missing]
     absent = [
-        w for w, s in zip(info.focus_words, info.focus_stems) if s in missing and not left_out_of_message(w)
+        w
+        for w, s in zip(info.focus_words, info.focus_stems)
+        if s in missing and not left_out_of_message(w) and w not in prepositions
     ]
     unread = unreadable_words(question, absent)
     if absent and all(w in unread for w in absent):
         return None  # what is missing is only words nothing reads: the document may say it otherwise
-    return missing_message(info, missing, unread)
+    return missing_message(info, missing, unread | prepositions)
+
+
+def chat_prepositions(question: str) -> tuple[set[str], list[str]]:
+    """The chat prepositions ``question`` holds (``CHAT_PREPOSITIONS``, as the "which N" reading takes
+    them): "diajarin … sama pustakawan" (by), "beda ga sama yg diurus" (from). A message names none, as
+    it names no "buat" or "soal" (nor "sama" as "same": no fact a document lacks either). A "sama"
+    closing a compound the dictionaries hold written as one word ("kerja sama" is "kerjasama", "bekerja
+    sama" "bekerjasama") is half of a word: it is named, and the compounds' halves ("kerja sama") are
+    returned too, missing together (a message naming "sama" alone reads as nonsense)."""
+    from .wordlist import is_readable_word
+
+    words = [INFORMAL.get(w, w) for w in WORD_RE.findall(question.lower())]  # "sm", "ama": "sama"
+    prepositions: set[str] = set()
+    compounds: list[str] = []
+    for p in CHAT_PREPOSITIONS & set(words):
+        closed = [
+            f"{words[i - 1]} {p}"
+            for i, w in enumerate(words)
+            if w == p and i and is_readable_word(words[i - 1] + p)
+        ]
+        compounds += closed
+        if not closed:
+            prepositions.add(p)
+    return prepositions, compounds
 
 
 def _holds(vocab: Container[str], word: str) -> bool:

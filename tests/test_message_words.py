@@ -37,3 +37,33 @@ def test_a_word_the_document_lacks_as_named_is_still_named() -> None:
     q = "kerjasamanya cuma sama negara tetangga atau semua negara?"
     said = _reason(q, "kerja negara lain")
     assert said is not None and "kerja sama" in said and "tetangga" in said, said
+
+
+PUSTAKAWAN_TEXT = "pustakawan membantu mahasiswa mencari informasi; arsiparis mengelola dokumen"
+
+
+def test_chat_sama_as_a_preposition_is_never_named() -> None:
+    """Chat "sama" is "dengan" / "oleh" (the "which N" reading's CHAT_PREPOSITIONS): it names nothing."""
+    q = "mahasiswa bisa diajarin cara nyari referensi ga sama pustakawan"
+    assert _reason(q, PUSTAKAWAN_TEXT) == "Dokumen tidak menyebut referensi."
+    q = "arsiparis ngurus dokumen apa, beda ga sama yg diurus pustakawan?"
+    assert _reason(q, PUSTAKAWAN_TEXT) == "Dokumen tidak menyebut mengurus beda."
+    q = "buku lapuk diapain sm pustakawan?"  # chat "sm" is "sama"
+    assert _reason(q, PUSTAKAWAN_TEXT) == "Dokumen tidak menyebut buku lapuk."
+    assert "sama" in analyze(q).focus_words  # the models still read it
+
+
+def test_sama_closing_a_compound_is_named_with_its_first_half() -> None:
+    """ "kerja sama" typed apart is "kerjasama", a word of the dictionaries: not a preposition, and named
+    whole when the document lacks either half."""
+    assert (
+        _reason("pustakawan kerja sama siapa?", "pustakawan kerja")
+        == "Dokumen tidak menyebut siapa kerja sama."
+    )
+    q = "pustakawan sering bekerja sama dengan museum?"
+    assert _reason(q, "pustakawan bekerja") == "Dokumen tidak menyebut bekerja sama museum."
+    q = "kapan China bekerja sama dengan Rusia?"  # every word held: the lead's whole phrase keeps "sama"
+    assert (
+        _reason(q, "China bekerja sama dengan Rusia")
+        == "Dokumen tidak menyebut waktu China bekerja sama Rusia."
+    )
