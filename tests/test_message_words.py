@@ -8,9 +8,12 @@ Only the message changes: what the models read of a question is pinned by tests/
 
 from __future__ import annotations
 
+import pytest
+
 from qa.abstention import missing_reason
 from qa.analysis import tokenize
 from qa.question import analyze
+from qa.wordlist import dictionary_words, is_readable_word
 
 # A few of the seed document's words, as its passages hold them ("kerjasama" is read as "kerja sama").
 SEED_TEXT = "kegiatan kerjasama antara Indonesia dengan negara lain, asisten menteri, nomor, laporan"
@@ -67,3 +70,34 @@ def test_sama_closing_a_compound_is_named_with_its_first_half() -> None:
         _reason(q, "China bekerja sama dengan Rusia")
         == "Dokumen tidak menyebut waktu China bekerja sama Rusia."
     )
+
+
+def test_a_clipped_word_is_no_prefixed_root() -> None:
+    """ "perpus" (perpustakaan, clipped) was read as per- + "pus" (pus, a root of the list): per- takes a
+    root of one syllable only in the confix per-…-an, so it is not read, and not named as a fact."""
+    assert "pus" in dictionary_words() and not is_readable_word("perpus")
+    assert not is_readable_word("perpusnya")
+    q = "apakah pustakawan perpus sekolah harus sarjana?"
+    assert _reason(q, "pustakawan bekerja di perpustakaan") == "Dokumen tidak menyebut sekolah sarjana."
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "perbankan",  # per-…-an before a root of one syllable
+        "perfilman",
+        "perbankannya",
+        "perbesar",  # bare per- before roots of two syllables
+        "perluas",
+        "perdua",
+        "memperbaiki",
+        "diperpanjang",
+        "perkebunan",
+        "dibom",  # other prefixes before one syllable, as before
+        "dicat",
+        "berhak",
+        "mengecat",
+    ],
+)
+def test_real_derived_words_with_per_and_short_roots_are_still_read(word: str) -> None:
+    assert word not in dictionary_words() and is_readable_word(word)
