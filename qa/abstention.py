@@ -55,6 +55,8 @@ UNNAMED_ENGLISH = frozenset(
 _CHAT_DIGIT = re.compile(r"[^\W\d_]{2,}2[^\W\d_]*")  # "tanda2", "kontak2an": chat shorthand, no code
 _SENTENCE_START = re.compile(r"(?:^|[.!?])[\W_]*$")  # what precedes a sentence's first word
 _POSSESSIVE = re.compile(r"['\u2019]s?$")  # "minister's" is named "minister"
+_VOWELS = frozenset("aeiou")
+_AFTER_A_FIGURE = re.compile(r"\d\s*$")
 _LEAD = {
     "place": "lokasi",
     "time": "waktu",
@@ -204,15 +206,20 @@ def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
     ("Dokumen tidak menyebut nyuruh2.") and a user reads as not being understood. A word of Indonesian is
     named (``qa.wordlist.is_readable_word``, loaded only here, on an abstention), and so is an English
     word the bilingual dictionary holds as typed ("software", "weekend": an English question's is named
-    too, ``_foreign_reason``), a name (typed with a capital anywhere in the question: "HI", "Kemlu") and
-    a figure or code ("2024", "d3"); the chat reduplication "info2" is read as "info-info"."""
+    too, ``_foreign_reason``), a name (typed with a capital anywhere in the question: "HI", "Kemlu"), an
+    initialism in any case ("hp" as "HP", ``_initialism``) and a figure or code ("2024", "d3"); the chat
+    reduplication "info2" is read as "info-info"."""
     from .wordlist import is_readable_word
 
     return {
         w
         for w in words
         if not (
-            is_readable_word(w) or _english_word(w) or _typed_capitalised(question, w) or _code_or_number(w)
+            is_readable_word(w)
+            or _english_word(w)
+            or _typed_capitalised(question, w)
+            or _code_or_number(w)
+            or _initialism(question, w)
         )
     }
 
@@ -239,6 +246,17 @@ def _typed_capitalised(question: str, word: str) -> bool:
         if typed[1:] != typed[1:].lower() or (inside and typed[:1].isupper()):
             return True
     return False
+
+
+def _initialism(question: str, word: str) -> bool:
+    """Letters without a vowel: no syllable of Indonesian (nor of English, but for its "y"), so read
+    letter by letter, an initialism as one typed in capitals is ("hp" as "HP", "ktp", "pns"). Not a
+    figure's unit ("362 kg"), which a document may write out ("362 kilogram"): the figure is what it
+    would lack."""
+    if not (len(word) >= 2 and word.isascii() and word.isalpha()) or _VOWELS.intersection(word.lower()):
+        return False
+    typed = re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.IGNORECASE)
+    return any(not _AFTER_A_FIGURE.search(question, 0, m.start()) for m in typed)
 
 
 def _code_or_number(word: str) -> bool:

@@ -101,3 +101,32 @@ def test_a_clipped_word_is_no_prefixed_root() -> None:
 )
 def test_real_derived_words_with_per_and_short_roots_are_still_read(word: str) -> None:
     assert word not in dictionary_words() and is_readable_word(word)
+
+
+SEED_WORDS = "asisten menteri kerja kantor diplomatik"
+
+
+def test_a_lower_case_initialism_is_named_as_a_capital_one_is() -> None:
+    """ "hp" is no syllable of any language we read: letters, an initialism as "HP" is, and named."""
+    assert _reason("nomor hp asisten menteri berapa?", SEED_WORDS) == "Dokumen tidak menyebut nomor hp."
+    assert _reason("nomor HP asisten menteri berapa?", SEED_WORDS) == "Dokumen tidak menyebut nomor HP."
+    assert _reason("asisten menteri kerja di LN?", SEED_WORDS) == "Dokumen tidak menyebut LN."
+    assert _reason("asisten menteri kerja di ln?", SEED_WORDS) == "Dokumen tidak menyebut ln."
+    assert (
+        _reason("apakah asisten menteri perlu ktp diplomatik?", SEED_WORDS) == "Dokumen tidak menyebut ktp."
+    )
+
+
+def test_a_figure_s_unit_is_no_initialism() -> None:
+    """ "362 kg" over a document saying "362 kilogram": the unit may be written out, so it is not named."""
+    q = "impaktor berbobot 362 kg dipakai misi apa?"
+    assert _reason(q, "impaktor berbobot 362 kilogram dipakai misi") is None
+    q = "jarak kantor asisten menteri ke bandara berapa km?"  # no figure before it: named
+    assert _reason(q, SEED_WORDS) == "Dokumen tidak menyebut jarak bandara km."
+
+
+def test_syllabic_clippings_stay_unnamed_as_slang_does() -> None:
+    """ "ortu", "asmen" are pronounceable like slang ("bocil", "jadul"): nothing on the surface tells
+    them apart, so none is named (section 111's rule; docs/reliability.md section 121, Left)."""
+    assert _reason("ortu asisten menteri boleh ikut ke kantor?", SEED_WORDS) == "Dokumen tidak menyebut ikut."
+    assert _reason("asmen kerja di kantor mana?", SEED_WORDS) is None
