@@ -51,7 +51,7 @@ YESNO_EN = frozenset(  # English auxiliaries opening a yes/no question
 
 
 # Chat's prepositions the stopword list keeps as words ("sama" is also "same", "kerja sama"): before
-# "N mana" they are "dengan" ("koordinasi sama pihak mana?"); an abstention never names one (qa.abstention).
+# "N mana" they are "dengan" ("koordinasi sama pihak mana?"); an abstention never names one (qa.named_words).
 CHAT_PREPOSITIONS = frozenset({"sama"})
 
 

@@ -11,7 +11,7 @@ words that end or open so ("maslah", masalah, is "mas" + "-lah"; "seklah" "sek" 
 "kemam" + "-pun"; "mentri" hides "tri", "pengetahun" "tahun"), so a part is no evidence (docs/
 reliability.md sections 56 and 62). Loaded once, on the first doubt (a question with no unknown word
 never reads it). ``is_readable_word`` does strip affixes, for one use only where a wrong "yes" costs
-little: whether an abstention may name a word (qa.abstention; docs/reliability.md sections 111, 112).
+little: whether an abstention may name a word (qa.named_words; docs/reliability.md sections 111, 112).
 """
 
 from __future__ import annotations
