@@ -32,6 +32,11 @@ def test_a_word_the_document_holds_is_never_named_missing() -> None:
     assert analyze("kerjasamanya sama siapa?").focus_stems[0] == "rjasama"  # the models' reading, as before
     q = "kerjasamanya sampai ke negara tetangga juga ga?"
     assert _reason(q, SEED_TEXT) == "Dokumen tidak menyebut tetangga."
+    # "kerjasama2nya" (stemmed whole) is named "kerjasama-kerjasama": held too (section 117's note)
+    assert (
+        _reason("kerjasama2nya sampai ke negara tetangga ga?", SEED_TEXT)
+        == "Dokumen tidak menyebut tetangga."
+    )
     # The same for any word named without its -nya: "gasnya" is stemmed whole, "gas" is held.
     q = "kapan harga gasnya naik?"
     assert _reason(q, "harga gas naik") == "Dokumen tidak menyebut waktu harga gas naik."
