@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 
+from .analysis import tokenize
 from .answer import written_in_another_language
+from .named_words import UNNAMED_ENGLISH, chat_prepositions, unreadable_words
 from .question import QuestionInfo, analyze
 from .question_names import NUMBER_WORDS
 
@@ -40,17 +42,6 @@ _VERB_LEADS = frozenset("cara waktu siapa alasan".split())
 _NYA_ADVERBS = frozenset("sebaiknya seharusnya semestinya sepatutnya selayaknya sepertinya".split())
 # Nouns that are a measure themselves: a quantity question about them needs no "jumlah".
 _MEASURES = frozenset("umur usia tinggi berat luas jarak suhu lama durasi ukuran nomor panjang lebar".split())
-# English words that name no thing a document could lack: light verbs ("make a mistake", "get a car",
-# "take a trip") and prepositions the question analysis keeps ("work under the assistant"). An
-# abstention names what the document does not state, and "make" or "under" is not that.
-UNNAMED_ENGLISH = frozenset(
-    "make makes made making do does did doing get gets got getting take takes took taking have has had "
-    "having give gives gave giving go goes went going keep keeps kept put puts let lets come comes came "
-    "become becomes became under over above below during before after between among within without "
-    "across through toward towards against behind beside near around".split()
-)
-_CHAT_DIGIT = re.compile(r"[^\W\d_]{2,}2[^\W\d_]*")  # "tanda2", "kontak2an": chat shorthand, no code
-_SENTENCE_START = re.compile(r"(?:^|[.!?])[\W_]*$")  # what precedes a sentence's first word
 _POSSESSIVE = re.compile(r"['\u2019]s?$")  # "minister's" is named "minister"
 _LEAD = {
     "place": "lokasi",
@@ -67,9 +58,9 @@ def missing_message(
 ) -> str | None:
     """What the document does not state, in the question's own words: "Dokumen tidak menyebut lokasi
     kantor." `missing` (stems) narrows the words to those the passage lacks; `unread`: focus words never
-    named (``unreadable_words``). None when nothing to name (no focus; or every focus word is present and
-    the question wants no typed answer such as a place or a time: then the gap is not something we can
-    name)."""
+    named (``unreadable_words``, ``chat_prepositions``). None when nothing to name (no focus; or every
+    focus word is present and the question wants no typed answer such as a place or a time: then the gap
+    is not something we can name)."""
     return _message(info, _nameable(info), missing, unread)
 
 
@@ -85,7 +76,7 @@ def _message(
     if info.answer_type == "quantity" and nameable and nameable[0][0] in _MEASURES:
         lead = None  # "umur maksimal …" is a measure already: "jumlah umur" is wrong
     if not words and lead and nameable:  # every word is there, but not the place / time / figure asked for
-        words = _whole_phrase(info.focus_words, lead)
+        words = [w for w in _whole_phrase(info.focus_words, lead) if w not in unread]
     if not words:
         return None
     if lead and words[0] == lead.split()[-1]:
@@ -145,68 +136,37 @@ def missing_reason(
     (CPNS, cuti, biaya kursus) often has more unknown words than known ones and still deserves to hear
     what is missing. None for a question without any (off-topic). A question in another language than the
     corpus is read through the dictionary when ``vocab`` (the corpus's stems) is given (``_foreign_reason``),
-    else None: its words as written say nothing about the document. ``info``: the question's analysis,
-    when the caller has read it already."""
+    else None: its words as written say nothing about the document. A word the index holds as the message
+    would name it is not missing (``_holds``; with no ``vocab``, what ``known`` tells). ``info``: the
+    question's analysis, when the caller has read it already."""
     info = info or analyze(question)
     if written_in_another_language(question, known):
         return None if vocab is None else _foreign_reason(info, vocab)
-    missing = [s for s in info.focus if s not in known]
+    held = known if vocab is None else vocab
+    missing = [
+        s for w, s in zip(info.focus_words, info.focus_stems) if s not in known and not _holds(held, w)
+    ]
     if len(missing) == len(info.focus):
         return None
+    prepositions, compounds = chat_prepositions(question)
+    for stems in map(tokenize, compounds):  # half of a compound missing: the compound is ("kerja sama")
+        if set(stems) & set(missing):
+            missing += [s for s in stems if s in info.focus and s not in missing]
     named = _nameable(info)
-    absent = [w for w, s in named if s in missing]
+    absent = [w for w, s in named if s in missing and w not in prepositions]
     unread = unreadable_words(question, absent)
     if absent and all(w in unread for w in absent):
         return None  # what is missing is only words nothing reads: the document may say it otherwise
-    return _message(info, named, missing, unread)
+    return _message(info, named, missing, unread | prepositions)
 
 
-def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
-    """Those of ``words`` (focus words the document lacks) an abstention never names: chat slang, typos,
-    words of no language we read, which a message would show as if they were facts the document lacks
-    ("Dokumen tidak menyebut nyuruh2.") and a user reads as not being understood. A word of Indonesian is
-    named (``qa.wordlist.is_readable_word``, loaded only here, on an abstention), and so is an English
-    word the bilingual dictionary holds as typed ("software", "weekend": an English question's is named
-    too, ``_foreign_reason``), a name (typed with a capital anywhere in the question: "HI", "Kemlu") and
-    a figure or code ("2024", "d3"); the chat reduplication "info2" is read as "info-info"."""
-    from .wordlist import is_readable_word
-
-    return {
-        w
-        for w in words
-        if not (
-            is_readable_word(w) or _english_word(w) or _typed_capitalised(question, w) or _code_or_number(w)
-        )
-    }
-
-
-def _english_word(word: str) -> bool:
-    """A headword of the English-Indonesian dictionary as typed, no function word ("the", "with"): not
-    an inflection guessed (the chat "males", lazy, is no "male" + "-s")."""
-    from .translation import is_headword
-    from .trees import ModelError
-
-    try:
-        return word not in UNNAMED_ENGLISH and is_headword(word)
-    except ModelError:  # a damaged dictionary file: the message is no reason to fail
-        return False
-
-
-def _typed_capitalised(question: str, word: str) -> bool:
-    """``word`` is typed as a name somewhere: with a capital inside a sentence ("di Kemlu"), or with one
-    past its first letter anywhere ("HI", "KemLu"). A sentence's first capital is no evidence: a phone
-    writes "Nulis laporan pake apa?" for "nulis" (section 117)."""
-    for m in re.finditer(rf"(?<!\w){re.escape(word)}", question, re.IGNORECASE):
-        typed = m.group()
-        inside = not _SENTENCE_START.search(question[: m.start()])
-        if typed[1:] != typed[1:].lower() or (inside and typed[:1].isupper()):
-            return True
-    return False
-
-
-def _code_or_number(word: str) -> bool:
-    """A word with a digit that is no chat reduplication ("kontak2an", "nyuruh2"): "2024", "d3", "s2"."""
-    return any(c.isdigit() for c in word) and not _CHAT_DIGIT.fullmatch(word)
+def _holds(vocab: Container[str], word: str) -> bool:
+    """The index holds ``word`` as a message would name it: its every stem, by the index's own analysis.
+    The word named is the question's word made plain ("kerjasamanya" is named "kerja sama", ``_plain``
+    of qa/question.py), whose stems may differ from the word's as typed (the analysis stems
+    "kerjasamanya" whole, to *rjasama*), and a message must never say a document lacks what it holds."""
+    stems = tokenize(word)
+    return bool(stems) and all(s in vocab for s in stems)
 
 
 def _foreign_reason(info: QuestionInfo, vocab: Container[str]) -> str | None:

@@ -51,8 +51,8 @@ YESNO_EN = frozenset(  # English auxiliaries opening a yes/no question
 
 
 # Chat's prepositions the stopword list keeps as words ("sama" is also "same", "kerja sama"): before
-# "N mana" they are "dengan" ("koordinasi sama pihak mana?").
-_CHAT_PREPOSITIONS = frozenset({"sama"})
+# "N mana" they are "dengan" ("koordinasi sama pihak mana?"); an abstention never names one (qa.named_words).
+CHAT_PREPOSITIONS = frozenset({"sama"})
 
 
 def wh_heads(words: list[str]) -> list[tuple[str, str]]:
@@ -71,7 +71,7 @@ def wh_heads(words: list[str]) -> list[tuple[str, str]]:
         # it say which kind, and the answer must match them), so only a one-word phrase is read: one
         # opening the question or after a function word (di, dengan, yang; chat "sama").
         before = words[j - 1] if j > 0 else ""
-        alone = j == 0 or before in STOPWORDS or before in QUESTION_WORDS or before in _CHAT_PREPOSITIONS
+        alone = j == 0 or before in STOPWORDS or before in QUESTION_WORDS or before in CHAT_PREPOSITIONS
         if alone and head.isalpha() and head not in _NOT_HEADS and head not in QUESTION_WORDS:
             heads.append((head, words[j - 1] if j else ""))
     return heads

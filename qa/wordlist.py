@@ -11,7 +11,7 @@ words that end or open so ("maslah", masalah, is "mas" + "-lah"; "seklah" "sek" 
 "kemam" + "-pun"; "mentri" hides "tri", "pengetahun" "tahun"), so a part is no evidence (docs/
 reliability.md sections 56 and 62). Loaded once, on the first doubt (a question with no unknown word
 never reads it). ``is_readable_word`` does strip affixes, for one use only where a wrong "yes" costs
-little: whether an abstention may name a word (qa.abstention; docs/reliability.md sections 111, 112).
+little: whether an abstention may name a word (qa.named_words; docs/reliability.md sections 111, 112).
 """
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ def is_indonesian_word(low: str) -> bool:
 # me-/pe- join roots in l r w y m n ("melihat", "merasa"), mem- b f v p, men- d c j z t, meng- g h k and
 # vowels, menge- one-syllable roots ("mengecat"); be-/te- roots in r or with a first syllable in -er
 # ("bekerja", "terasa"); pe- also any root, as per- ("petani", "pekerja"); bel-/pel- "ajar".
+# per- makes verbs of adjectives and numerals ("perbesar", "perdua") and, in per-…-an, nouns of a domain
+# ("perkebunan"); a root of one syllable, a loan noun ("bank", "film"), takes it only in the confix
+# ("perbankan", "perfilman"): a word read as bare per- + such a root is a clipping ("perpus", perpustakaan).
 _PREFIXES: dict[str, tuple[str | None, str]] = {
     "me": ("lrwymn", ""),
     "mem": ("bfvp", "p"),
@@ -128,30 +131,32 @@ def _reads(word: str) -> bool:
     roots = _roots()
     if word in roots:
         return True
-    for stem, weak in _without_suffixes(word):
+    for stem, weak, derived in _without_suffixes(word):
         if stem in roots and not (weak and len(stem) == MIN_ROOT):
             return True
-        if _prefixed(stem, roots, _MAX_PREFIXES):
+        if _prefixed(stem, roots, _MAX_PREFIXES, derived):
             return True
     return False
 
 
-def _without_suffixes(word: str) -> list[tuple[str, bool]]:
+def _without_suffixes(word: str) -> list[tuple[str, bool, bool]]:
     """Each way to cut a particle, a possessive and a derivational suffix off ``word`` (outermost first),
-    with whether only a short clitic was cut ("-lah", "-ku": weak evidence on a short root)."""
-    cuts = [(word, False)]
+    with whether only a short clitic was cut ("-lah", "-ku": weak evidence on a short root) and whether a
+    derivational suffix was (the -an of a confix: "per-bank-an")."""
+    cuts = [(word, False, False)]
     for group in (_PARTICLES, _POSSESSIVES, _SUFFIXES):
         cuts += [
-            (w[: -len(s)], (w == word or weak) and s in _SHORT_CLITICS)
-            for w, weak in list(cuts)
+            (w[: -len(s)], (w == word or weak) and s in _SHORT_CLITICS, derived or group is _SUFFIXES)
+            for w, weak, derived in list(cuts)
             for s in group
             if w.endswith(s) and len(w) - len(s) >= MIN_ROOT
         ]
     return cuts
 
 
-def _prefixed(stem: str, roots: frozenset[str], depth: int) -> bool:
-    """``stem`` is a root behind up to ``depth`` prefixes, each allowed before what follows it."""
+def _prefixed(stem: str, roots: frozenset[str], depth: int, derived: bool = False) -> bool:
+    """``stem`` is a root behind up to ``depth`` prefixes, each allowed before what follows it;
+    ``derived``: a derivational suffix was cut off the word (per- and a root of one syllable)."""
     if depth == 0:
         return False
     for prefix, (starts, swallowed) in _PREFIXES.items():
@@ -164,9 +169,15 @@ def _prefixed(stem: str, roots: frozenset[str], depth: int) -> bool:
         if swallowed and rest[0] in VOWELS:
             candidates.append(swallowed + rest)
         for root in candidates:
-            if root in roots or _prefixed(root, roots, depth - 1):
+            if prefix == "per" and not derived and _one_syllable(root):
+                continue  # "perpus" (perpustakaan, clipped) is no per- + "pus"
+            if root in roots or _prefixed(root, roots, depth - 1, derived):
                 return True
     return False
+
+
+def _one_syllable(root: str) -> bool:
+    return sum(c in VOWELS for c in root) == 1
 
 
 def _joins(prefix: str, starts: str, rest: str) -> bool:
