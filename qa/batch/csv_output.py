@@ -12,7 +12,8 @@ the columns as the old rows do (a warning names them), since refusing would stra
 there (a long run would be answered again from the start) and rewriting the old rows would mean a second
 copy of the file. A header-only file holds nothing to keep and is started over with the full
 header. A file under our ``id,line,question`` header whose columns are none qa writes (a newer qa's) is
-refused when it holds rows, never replaced.
+refused when it holds rows, never replaced; so is one the CSV reader fails on other than by its end inside
+a quoted cell (a quote typed into a cell, old-Mac line ends), as a torn write never leaves it.
 """
 
 from __future__ import annotations
@@ -61,8 +62,9 @@ class CsvWriter(Writer):
                 pos[0], pos[1] = pos[0] + len(raw), raw.endswith(b"\n")
                 yield text
 
+        reader = csv.reader(decoded(), strict=True)
         try:
-            for row in csv.reader(decoded(), strict=True):
+            for row in reader:
                 if not pos[1]:  # a torn write: its last row unfinished
                     break
                 if not row:
@@ -82,8 +84,13 @@ class CsvWriter(Writer):
                     if row[-1] and self.found[-1] == SOURCE_FIELD:
                         self.sources.add(_uncell(row[-1]))
                 keep = pos[0]
-        except csv.Error:
-            pass
+        except csv.Error as exc:
+            if not _torn(exc):  # whole rows may follow: cutting here rewrote them, or replaced the file
+                raise InputError(
+                    f"{self.path} does not look like a qa batch output (line {reader.line_num} is not CSV as "
+                    f"qa writes it: {_unreadable(exc)}); refusing to resume into it",
+                    f"write the answers to a new file, or mend line {reader.line_num} of this one",
+                ) from None
         if self.found is not None and not _ours(self.found) and self.done:  # was replaced by the resume
             raise InputError(
                 f"{self.path}: its columns are not ones this qa writes (a newer qa's, or edited?); refusing "
@@ -201,6 +208,27 @@ def _releases(header: list[str]) -> list[list[str]]:
         return [header]
     gone = [LATER_COLUMNS[i:] for i in range(len(LATER_COLUMNS), -1, -1)]  # (), ("notice",), (both)
     return [[c for c in CSV_COLUMNS if c not in drop] + header[n:] for drop in gone]
+
+
+# The reader's errors a file of ours may hold: it ends inside a quoted cell (a torn write: a prefix of whole
+# CSV never holds a stray quote or a bare line end), a crash's zero-filled block (Python 3.10's reader
+# refuses NUL), a cell over the csv module's own cap (an input's long column, copied). Each is cut there.
+_TORN = ("unexpected end of data", "line contains NUL", "field larger than field limit")
+
+
+def _torn(exc: csv.Error) -> bool:
+    """The reader stopped where a file of ours may stop (``_TORN``), not at a row an edit broke."""
+    return any(m in str(exc) for m in _TORN)
+
+
+def _unreadable(exc: csv.Error) -> str:
+    """The csv module's error in a user's words ("',' expected after '\"'" is a stray quote)."""
+    text = str(exc)
+    if "expected after" in text:
+        return "a quote inside a quoted cell that is not doubled"
+    if "new-line character" in text:
+        return "a bare line end inside a cell without quotes, as old Mac line ends leave"
+    return text
 
 
 def _cells(header: list[str]) -> list[str]:
