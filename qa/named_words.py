@@ -15,9 +15,11 @@ from .answer_type import CHAT_PREPOSITIONS
 from .question_words import WORD_RE
 
 # English words that name no thing a document could lack: light verbs ("make a mistake", "get a car",
-# "take a trip") and prepositions the question analysis keeps ("work under the assistant"). An
-# abstention names what the document does not state, and "make" or "under" is not that.
+# "take a trip"), the copula's forms the question analysis keeps ("being a librarian") and prepositions it
+# keeps ("work under the assistant"). An abstention names what the document does not state, and "make",
+# "being" or "under" is not that.
 UNNAMED_ENGLISH = frozenset(
+    "be being been "
     "make makes made making do does did doing get gets got getting take takes took taking have has had "
     "having give gives gave giving go goes went going keep keeps kept put puts let lets come comes came "
     "become becomes became under over above below during before after between among within without "

@@ -3,8 +3,9 @@
 A unit typed after a figure is read with it: named with the figure when the document lacks both ("lari
 5 km" is named "5 km", never "5", which the next word would read as its unit), not named when the
 document holds the figure (it may write the unit out). An English word whose main sense is a word an
-Indonesian message never names ("same" is "sama") is not named either. Only the message changes. The
-questions are written for these tests, not taken from the evaluation files.
+Indonesian message never names ("same" is "sama"), or a form of the copula ("being"), is not named
+either. Only the message changes. The questions are written for these tests, not taken from the
+evaluation files.
 """
 
 from __future__ import annotations
@@ -73,6 +74,13 @@ def test_a_figure_is_looked_for_in_a_bounded_tail() -> None:
         ("Is a librarian the same as an archivist?", LIBRARIAN_WORDS, None),
         ("does a librarian earn the same as a teacher?", LIBRARIAN_WORDS, "Dokumen tidak menyebut teacher."),
         ("is the librarian's salary the same?", LIBRARIAN_WORDS, "Dokumen tidak menyebut salary."),
+        # "being" of the copula (the dictionary's first sense is "makhluk", creature) is a light verb
+        (
+            "is being a librarian the same as being a teacher?",
+            LIBRARIAN_WORDS,
+            "Dokumen tidak menyebut teacher.",
+        ),
+        ("is it hard being a librarian?", LIBRARIAN_WORDS, "Dokumen tidak menyebut hard."),
         # a word whose main sense a message names is still named ("together" is first "bareng")
         ("do librarians read together with visitors?", LIBRARIAN_WORDS, "Dokumen tidak menyebut together."),
     ],
