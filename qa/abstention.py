@@ -14,6 +14,7 @@ from collections.abc import Container, Iterable
 
 from .analysis import tokenize
 from .answer import written_in_another_language
+from .answer_type import CHAT_PREPOSITIONS
 from .named_words import UNNAMED_ENGLISH, chat_prepositions, unreadable_words
 from .question import QuestionInfo, analyze
 from .question_names import NUMBER_WORDS
@@ -206,7 +207,9 @@ def _readings(word: str, stem: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _unnamed(word: str, found: tuple[tuple[str, ...], ...]) -> bool:
-    """A light verb or preposition, a word a message skips, or a number the dictionary spells (its first
-    translation, the main sense, all number words: "seventeen" is "tujuh belas", "first" is not)."""
-    number = all(s in NUMBER_WORDS for s in found[0])
-    return word in UNNAMED_ENGLISH or left_out_of_message(word) or number
+    """A light verb or preposition, a word a message skips, or one whose main sense (the dictionary's first
+    translation) is all words an Indonesian message skips: a spelled number ("seventeen" is "tujuh belas",
+    "first" is not), "many" ("banyak"), "same" ("sama", which a message names in no sense: "Is a translator
+    the same as an interpreter?" said "Dokumen tidak menyebut same.")."""
+    unnamed = all(left_out_of_message(s) or s in CHAT_PREPOSITIONS for s in found[0])
+    return word in UNNAMED_ENGLISH or left_out_of_message(word) or unnamed

@@ -8,16 +8,18 @@ an abstention only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from .analysis import INFORMAL, VOWELS
 from .answer_type import CHAT_PREPOSITIONS
 from .question_words import WORD_RE
 
 # English words that name no thing a document could lack: light verbs ("make a mistake", "get a car",
-# "take a trip") and prepositions the question analysis keeps ("work under the assistant"). An
-# abstention names what the document does not state, and "make" or "under" is not that.
+# "take a trip"), the copula's forms the question analysis keeps ("being a librarian") and prepositions it
+# keeps ("work under the assistant"). An abstention names what the document does not state, and "make",
+# "being" or "under" is not that.
 UNNAMED_ENGLISH = frozenset(
+    "be being been "
     "make makes made making do does did doing get gets got getting take takes took taking have has had "
     "having give gives gave giving go goes went going keep keeps kept put puts let lets come comes came "
     "become becomes became under over above below during before after between among within without "
@@ -26,7 +28,11 @@ UNNAMED_ENGLISH = frozenset(
 _CHAT_DIGIT = re.compile(r"[^\W\d_]{2,}2[^\W\d_]*")  # "tanda2", "kontak2an": chat shorthand, no code
 _SENTENCE_START = re.compile(r"(?:^|[.!?])[\W_]*$")  # what precedes a sentence's first word
 
-_AFTER_A_FIGURE = re.compile(r"\d\s*$")
+# The word a unit follows, when it is a figure or a code ending in one ("10 km", "1,5 km", "Rp10 jt"),
+# searched for in the last _FIGURE_REACH characters only (a search up to the end of a long text is
+# quadratic in it; a longer figure is read as none named, the unit unnamed as before).
+_FIGURE_BEFORE = re.compile(r"((?:[^\W_]+[.,-])*[^\W_]*\d)\s*$")
+_FIGURE_REACH = 48
 
 
 def chat_prepositions(question: str) -> tuple[set[str], list[str]]:
@@ -64,6 +70,8 @@ def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
     reduplication "info2" is read as "info-info"."""
     from .wordlist import is_readable_word
 
+    words = list(words)
+    named = {w.lower() for w in words}
     return {
         w
         for w in words
@@ -72,7 +80,7 @@ def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
             or _english_word(w)
             or _typed_capitalised(question, w)
             or _code_or_number(w)
-            or _initialism(question, w)
+            or _initialism(question, w, named)
         )
     }
 
@@ -101,15 +109,24 @@ def _typed_capitalised(question: str, word: str) -> bool:
     return False
 
 
-def _initialism(question: str, word: str) -> bool:
+def _initialism(question: str, word: str, named: Container[str] = ()) -> bool:
     """Letters without a vowel: no syllable of Indonesian (nor of English, but for its "y"), so read
-    letter by letter, an initialism as one typed in capitals is ("hp" as "HP", "ktp", "pns"). Not a
-    figure's unit ("362 kg"), which a document may write out ("362 kilogram"): the figure is what it
-    would lack."""
+    letter by letter, an initialism as one typed in capitals is ("hp" as "HP", "ktp", "pns"). After a
+    figure, a unit is read with it (``_with_its_figure``): named with a figure the document lacks too."""
     if not (len(word) >= 2 and word.isascii() and word.isalpha()) or any(c in VOWELS for c in word.lower()):
         return False
-    typed = re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.IGNORECASE)
-    return any(not _AFTER_A_FIGURE.search(question, 0, m.start()) for m in typed)
+    typed = re.finditer(rf"(?<![^\W\d_]){re.escape(word)}(?!\w)", question, re.IGNORECASE)
+    return any(_with_its_figure(question[: m.start()], named) for m in typed)
+
+
+def _with_its_figure(before: str, named: Container[str]) -> bool:
+    """A unit typed after ``before`` is named: it follows no figure, or one named too (``named``: the
+    lower-case words the message may name). "5 km" missing is named "5 km", not "5", which the next word
+    would read as its unit ("lari 5 km tiap hari" said "5 hari"); but after a figure the document holds
+    ("362 kg" over "362 kilogram") the unit is not named: the document may write it out, and the figure
+    is what it would lack."""
+    figure = _FIGURE_BEFORE.search(before[-_FIGURE_REACH:])
+    return figure is None or figure.group(1).lower() in named
 
 
 def _code_or_number(word: str) -> bool:
