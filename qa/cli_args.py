@@ -30,13 +30,21 @@ def _common() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--corpus",
+        action=_Once,
         metavar="DIR",
         type=_named,
         help="folder of documents: .txt .md .markdown .pdf .docx .html .htm (env QA_CORPUS; default corpus/)",
     )
-    g.add_argument("--index", metavar="DIR", type=_named, help="index folder (env QA_INDEX; default index/)")
+    g.add_argument(
+        "--index",
+        action=_Once,
+        metavar="DIR",
+        type=_named,
+        help="index folder (env QA_INDEX; default index/)",
+    )
     g.add_argument(
         "--store",
+        action=_Once,
         metavar="STORE",
         type=_named,  # --store "$STORE" with STORE unset built a local index where Milvus was meant
         help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
@@ -47,6 +55,7 @@ def _common() -> argparse.ArgumentParser:
     g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
     g.add_argument(  # --model "$MODEL" unset: "cannot load … model '': 'NoneType' object has no attribute …"
         "--model",
+        action=_Once,
         type=_named,
         help=f"sentence-transformers model id or path (env QA_MODEL; default {DEFAULT_MODEL})",
     )
@@ -62,6 +71,26 @@ def _common() -> argparse.ArgumentParser:
         help="neighbour sentences on each side indexed with a sentence, 0-10 (env QA_WINDOW; default 1)",
     )
     return p
+
+
+class _Once(argparse.Action):
+    """An option that names one file, folder or store, refused when given again with another value:
+    argparse keeps the last, so ``qa batch q.txt -o a.csv -o b.jsonl`` wrote b.jsonl only and never said
+    a.csv was dropped (``--offtopic`` twice scored one set, ``--index`` twice built one index). The same
+    value twice drops nothing and is taken."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        before = getattr(namespace, self.dest, None)
+        if before is not None and before != values:
+            said = f"{str(before)!r} and {str(values)!r}"
+            raise argparse.ArgumentError(self, f"given twice ({said}): only one would be used; give it once")
+        setattr(namespace, self.dest, values)
 
 
 def _named(text: str) -> str:
@@ -126,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-k", type=_k, default=DEFAULT_K, help=f"how many passages to return (1-{MAX_K}, default {DEFAULT_K})"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--doc", metavar="NAME", help="answer from this document only (its name or its path)")
+    p.add_argument(
+        "--doc", action=_Once, metavar="NAME", help="answer from this document only (its name or its path)"
+    )
 
     p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")
     p.add_argument(
@@ -134,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_named,
         help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin",
     )
-    p.add_argument("-o", "--output", required=True, type=_output_path, help="answers: .jsonl, .csv or .md")
+    p.add_argument(
+        "-o", "--output", action=_Once, required=True, type=_output_path, help="answers: .jsonl, .csv or .md"
+    )
     p.add_argument(
         "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
     )
@@ -149,15 +182,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("labelled", type=_named, help="JSONL of {question, expected: [phrases]}")
     p.add_argument(
-        "--offtopic", type=_named, help="JSONL of {question} off the documents' topic (should abstain)"
+        "--offtopic",
+        action=_Once,
+        type=_named,
+        help="JSONL of {question} off the documents' topic (should abstain)",
     )
     p.add_argument(
         "--unanswerable",
+        action=_Once,
         type=_named,
         help="JSONL of {question} on the topic that the documents never answer (should abstain)",
     )
     p.add_argument(
         "--content-free",
+        action=_Once,
         type=_named,
         help='JSONL of {question} with no content ("-", "apa itu?"): never answered',
     )
@@ -172,7 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("labelled", type=_named, help="JSONL of answerable questions {question, expected}")
     p.add_argument(
-        "--offtopic", required=True, type=_named, help="JSONL of questions the documents do not answer"
+        "--offtopic",
+        action=_Once,
+        required=True,
+        type=_named,
+        help="JSONL of questions the documents do not answer",
     )
 
     p = sub.add_parser("info", parents=[common], help="show what the index holds and how it was built")

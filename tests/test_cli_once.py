@@ -1,0 +1,97 @@
+"""An option naming one file, folder or store given twice with two values (docs/reliability.md section 123):
+argparse keeps the last, so ``qa batch q.txt -o a.csv -o b.jsonl`` wrote b.jsonl only and never said that
+a.csv was dropped. Refused now as the other usage errors are (exit 2, one line naming both values)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.cli_args import _named, _Once, _output_path, build_parser
+
+from .conftest import ROOT
+
+COMMON = ("--corpus", "--index", "--store", "--model")  # every command's
+# (command, its arguments before the option, the option)
+ONCE = [
+    *((command, before, option) for command, before in (
+        ("index", ()), ("ask", ("apa?",)), ("batch", ("q.txt", "-o", "o.jsonl")), ("info", ()), ("serve", ()),
+        ("eval", ("l.jsonl",)), ("calibrate", ("l.jsonl", "--offtopic", "x.jsonl")),
+    ) for option in COMMON),
+    ("batch", ("q.txt",), "-o"),
+    ("batch", ("q.txt",), "--output"),
+    ("ask", ("apa?",), "--doc"),
+    ("eval", ("l.jsonl",), "--offtopic"),
+    ("eval", ("l.jsonl",), "--unanswerable"),
+    ("eval", ("l.jsonl",), "--content-free"),
+    ("calibrate", ("l.jsonl",), "--offtopic"),
+]  # fmt: skip
+
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+def _values(option: str) -> tuple[str, str]:
+    """Two different values the option's own check accepts (an output needs a known extension)."""
+    return ("a.csv", "b.jsonl") if option in ("-o", "--output") else ("a", "b")
+
+
+@pytest.mark.parametrize(("command", "before", "option"), ONCE, ids=lambda v: v if isinstance(v, str) else "")
+def test_an_option_naming_one_path_given_twice_is_refused(command, before, option, capsys) -> None:
+    """Every such option of every command: exit 2 with the usage, the option and both values named, as
+    argparse says any other bad option; the same option with one value still parses."""
+    first, second = _values(option)
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args([command, *before, option, first, option, second])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert f"qa {command}: error: argument " in err and option in err
+    assert f"given twice ('{first}' and '{second}')" in err and "give it once" in err
+    args = build_parser().parse_args([command, *before, option, second])
+    dest = next(a.dest for a in _subparsers()[command]._actions if option in a.option_strings)
+    assert str(getattr(args, dest)) == second
+
+
+def test_the_same_value_twice_drops_nothing_and_is_taken() -> None:
+    """``-o a.csv -o ./a.csv`` names one file (as a path): nothing would be lost, so nothing is refused."""
+    args = build_parser().parse_args(["batch", "q.txt", "-o", "a.csv", "--output", "./a.csv", "--index", "i"])
+    assert args.output == Path("a.csv") and args.index == "i"
+    args = build_parser().parse_args(["eval", "l.jsonl", "--offtopic", "x", "--offtopic", "x"])
+    assert args.offtopic == "x"
+
+
+def test_every_option_naming_a_file_or_folder_is_given_once() -> None:
+    """A path option added later is covered too: every option read as a path or a name (``_named``,
+    ``_output_path``), and ``--doc``, refuses a second value; positionals are argparse's (a second one is
+    already an error)."""
+    checked = 0
+    for command, sub in _subparsers().items():
+        for action in sub._actions:
+            if action.option_strings and (action.type in (_named, _output_path) or action.dest == "doc"):
+                assert isinstance(action, _Once), (command, action.option_strings)
+                checked += 1
+    assert checked == 7 * len(COMMON) + 6  # the ONCE cases above, each option of each command
+
+
+def test_qa_batch_with_two_outputs_writes_neither_and_says_so(tmp_path: Path) -> None:
+    """The real ``python -m qa``: the refusal comes before the input is read, a model loaded or an index
+    built; no output file is made (it wrote only the last before)."""
+    src = tmp_path / "q.txt"
+    src.write_text("Apa tugas asisten menteri?\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_CORPUS": str(tmp_path / "none"),
+           "QA_INDEX": str(tmp_path / "index")}  # fmt: skip
+    r = subprocess.run([sys.executable, "-m", "qa", "batch", "q.txt", "-o", "a.csv", "-o", "b.jsonl"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == (
+        "qa batch: error: argument -o/--output: given twice ('a.csv' and 'b.jsonl'): only one would be used;"
+        " give it once"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.txt"]
