@@ -528,7 +528,7 @@ def test_a_cut_question_is_said_in_the_preview_the_summary_and_the_downloaded_cs
     Status read *terjawab*, as for a question read whole). Section 125."""
     from qa.assistant import TOO_LONG
 
-    cut = "apa tugas utama asisten menteri? " + "\U0001f1ee\U0001f1e9" * 300  # 333 characters, 630 tokens
+    cut = "apa tugas utama asisten menteri? " + "\U0001f1ee\U0001f1e9" * 300  # 333 characters, 612 tokens
     upload = tmp_path / "bendera.txt"
     upload.write_text(f"apa tugas utama asisten menteri?\n{cut}\n", encoding="utf-8")
     _upload(page, upload)
