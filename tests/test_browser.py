@@ -520,3 +520,29 @@ def test_the_jsonl_row_errors_of_section_72_are_indonesian_in_the_preview(page, 
     assert "baris 3 punya 2 kolom pertanyaan ('question', 'Pertanyaan'); sisakan satu" in shown, shown
     assert "baris 4 berisi array (daftar) JSON, bukan objek {...}" in shown, shown
     assert "twice" not in shown and "question fields" not in shown and "not an object" not in shown, shown
+
+
+def test_a_cut_question_is_said_in_the_preview_the_summary_and_the_downloaded_csv(page, tmp_path):
+    """A question within the web's 500 characters can still overflow the model's 512 tokens (a flag is two
+    tokens): it is answered from its start, which the JSONL and the CSV said and the page did not (its
+    Status read *terjawab*, as for a question read whole). Section 125."""
+    from qa.assistant import TOO_LONG
+
+    cut = "apa tugas utama asisten menteri? " + "\U0001f1ee\U0001f1e9" * 300  # 333 characters, 612 tokens
+    upload = tmp_path / "bendera.txt"
+    upload.write_text(f"apa tugas utama asisten menteri?\n{cut}\n", encoding="utf-8")
+    _upload(page, upload)
+    page.locator("#qa-run").click()
+    link = page.locator('#qa-results a[download="jawaban.csv"]')
+    link.wait_for()
+    said = "terjawab (pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai)"
+    shown = page.locator("#qa-preview").inner_text()
+    assert shown.count(said) == 1 and shown.count("terjawab") == 2, shown  # the short question's: no notice
+    summary = page.locator("#qa-summary").inner_text()
+    assert "1 pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai" in summary, summary
+    page.screenshot(path=ARTIFACTS / "22-batch-cut-question.png", full_page=True)
+    with page.expect_download() as info:
+        link.click()
+    body = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    rows = [(r["notice"], r["error"]) for r in csv.DictReader(io.StringIO(body))]
+    assert rows == [("", ""), (TOO_LONG, "")]

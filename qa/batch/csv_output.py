@@ -175,10 +175,13 @@ def _message(result: dict, ans: dict) -> str | None:
 
 
 def _older_note(path: object, lacking: list[str]) -> str:
-    """The warning of a CSV resumed in an older qa's layout, naming the columns its new rows lack."""
+    """The warning of a CSV resumed in an older qa's layout, naming the columns its new rows lack. How to
+    have them is said to whoever typed ``--resume`` (with ``--force`` too: resume wins, section 122), so
+    "--force" alone read as the flag already given: it is ``--force`` instead of ``--resume``."""
     names, many = " and ".join(lacking), len(lacking) > 1
     return (f"{path}: written by an older qa, without the {names} column{'s' * many}; its new rows keep that "
-            f"layout (--force or a new file has {'them' if many else 'the column'})")  # fmt: skip
+            f"layout (to have {'them' if many else 'the column'}, start the file over with --force instead "
+            "of --resume, or write to a new file)")  # fmt: skip
 
 
 def _ours(header: list[str]) -> bool:

@@ -76,6 +76,9 @@ class MarkdownWriter(Writer):
             res = result or {}
             error = rec.error or res.get("error")
             ans = res.get("answer")
+            if res.get("notice") and not error:  # first, as the page's card puts it: what follows answers
+                # only the question's start (cut to the model's window), as the JSONL and the CSV say
+                out.append(f"Catatan: {_plain(' '.join(str(res['notice']).split()))}\n\n")
             if error:
                 out.append(f"**Galat** (baris {rec.line}): {_plain(' '.join(str(error).split()))}\n")
             elif res.get("abstained") or not ans:

@@ -20,6 +20,7 @@ class BatchSummary:
     output: Path
     also: tuple[Path, ...] = ()  # further outputs written in the same run
     first_error: str | None = None  # what the first error row says, for a terminal that sees only counts
+    cut: int = 0  # answered (or abstained) with a notice: the question was cut to the model's window
 
 
 def format_summary(s: BatchSummary) -> str:

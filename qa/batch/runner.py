@@ -146,7 +146,7 @@ def _run(
 ) -> dict[str, Any]:
     """Answer and append chunk by chunk; the counts of :class:`BatchSummary`, and its first error."""
     seen: set[str] = set()
-    counts: dict[str, Any] = {"total": 0, "answered": 0, "abstained": 0, "errors": 0, "skipped": 0}
+    counts: dict[str, Any] = {"total": 0, "answered": 0, "abstained": 0, "errors": 0, "skipped": 0, "cut": 0}
     pending: list[Record] = []
     valid = 0
     reported = [0]
@@ -244,7 +244,6 @@ def _tally(counts: dict[str, Any], items: list[tuple[Record, dict | None]]) -> N
         if result is None or result.get("error"):
             counts["errors"] += 1
             counts.setdefault("first_error", rec.error or (result or {}).get("error"))
-        elif result.get("abstained"):
-            counts["abstained"] += 1
         else:
-            counts["answered"] += 1
+            counts["abstained" if result.get("abstained") else "answered"] += 1
+            counts["cut"] += bool(result.get("notice"))  # read from its start only: the notice says so

@@ -15,10 +15,18 @@ def refused_row(question: str, limit: int) -> tuple[str, str] | None:
     """The error of a row whose ``question`` is over ``limit`` (``question_text.over_limit``'s rule) and
     what its record keeps of it (``row_too_long``, ``kept_start``), or None within the limit. Its
     characters are counted once for the three (a grapheme scan of up to a MiB: it was three scans)."""
+    size, error = counted_row(question, limit)
+    return None if error is None else (error, kept_start(question, limit, size))
+
+
+def counted_row(question: str, limit: int) -> tuple[int, str | None]:
+    """``chars(question)`` and the row's error when it is over ``limit`` (None within it): one count for
+    the check, the error's words and what a caller adds up of the rows it accepts (the web's upload
+    total), where ``chars_within`` and then ``row_too_long`` counted a refused row twice."""
     size = chars(question)
     if size <= limit and len(question) <= code_point_cap(limit):
-        return None
-    return row_too_long(question, limit, size), kept_start(question, limit, size)
+        return size, None
+    return size, row_too_long(question, limit, size)
 
 
 def kept_start(question: str, limit: int, size: int | None = None) -> str:

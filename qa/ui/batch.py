@@ -124,7 +124,8 @@ class BatchHandlers(UploadAnswering):
                 summary, csv_path, jsonl_path = item
                 table = pages.preview_table(jsonl_path)
                 counts = (summary.total, summary.answered, summary.abstained, summary.errors)
-                yield pages.batch_summary(*counts, len(table)), table, [str(csv_path), str(jsonl_path)]
+                said = pages.batch_summary(*counts, len(table), summary.cut)
+                yield said, table, [str(csv_path), str(jsonl_path)]
                 return
             yield pages.batch_stopped(done, total), pages.preview_table(None), None
         except InputError as exc:  # with its hint, as the Tanya tab's pop-up gives it ("Saran: …")

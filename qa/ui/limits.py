@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..assistant import DEFAULT_K, MAX_K, clean_question
-from ..batch import MAX_QUESTION_CHARS, Record, read_questions, row_too_long
+from ..batch import MAX_QUESTION_CHARS, Record, counted_row, read_questions
 from ..errors import InputError, QAError
 from ..question import analyze
-from ..question_text import chars, chars_within, code_point_cap, over_limit
+from ..question_text import chars, code_point_cap, over_limit
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -136,9 +136,10 @@ def read_upload(src: Path) -> list[Record]:
     total = total_code_points = 0
     for r in read_questions(src):
         if r.error is None and (question := r.question) is not None:
-            size = chars_within(question, MAX_WEB_QUESTION_CHARS)  # counted once: the cap and the total
-            if size is None:
-                r = dataclasses.replace(r, error=row_too_long(question, MAX_WEB_QUESTION_CHARS))
+            # counted once: the cap, a refused row's message, the total (a refused row was counted twice)
+            size, error = counted_row(question, MAX_WEB_QUESTION_CHARS)
+            if error is not None:
+                r = dataclasses.replace(r, error=error)
             else:
                 total += size
                 total_code_points += len(question)

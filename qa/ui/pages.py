@@ -150,7 +150,12 @@ def _status(rec: dict[str, Any]) -> str:
                 said = (JSON_KIND_WORDS.get(g, g if len(g) <= 80 else g[:79] + "…") for g in found.groups())
                 return f"galat: {text.format(*said)}"  # a field's name quoted, cut short as the page's
         return f"galat: {error}"
-    return "tidak terjawab" if rec.get("abstained") else "terjawab"
+    outcome = "tidak terjawab" if rec.get("abstained") else "terjawab"
+    if not rec.get("notice"):
+        return outcome
+    # the question was cut to the model's window: said beside the outcome, which is to its start only
+    notice = " ".join(str(rec["notice"]).split()).rstrip(".")
+    return f"{outcome} ({notice[:1].lower()}{notice[1:]})"
 
 
 def preview_table(jsonl: Path | None, limit: int = PREVIEW_ROWS) -> pd.DataFrame:
@@ -169,11 +174,14 @@ def preview_table(jsonl: Path | None, limit: int = PREVIEW_ROWS) -> pd.DataFrame
     return pd.DataFrame(rows, columns=PREVIEW_HEADERS)
 
 
-def batch_summary(total: int, answered: int, abstained: int, errors: int, shown: int) -> str:
-    """One Markdown line in Indonesian (``qa.batch.format_summary`` speaks English to the terminal)."""
+def batch_summary(total: int, answered: int, abstained: int, errors: int, shown: int, cut: int = 0) -> str:
+    """One Markdown line in Indonesian (``qa.batch.format_summary`` speaks English to the terminal).
+    ``cut``: questions answered from their start only; counted here, as the preview shows 50 rows."""
     more = f" Pratinjau menampilkan {shown} baris pertama." if shown < total else ""
+    cuts = (f" {cut} pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai (lihat kolom Status dan "
+            "kolom notice di CSV)." if cut else "")  # fmt: skip
     return (
-        f"**{total} pertanyaan**: {answered} terjawab, {abstained} tidak terjawab, {errors} galat."
+        f"**{total} pertanyaan**: {answered} terjawab, {abstained} tidak terjawab, {errors} galat.{cuts}"
         f"{more} Unduh hasil lengkapnya di bawah (CSV untuk spreadsheet, JSONL untuk program)."
     )
 

@@ -115,7 +115,8 @@ def test_a_csv_of_every_earlier_layout_resumes_in_it_and_no_row_shifts(tmp_path,
     lacking = {"before-message": "the message and notice columns", "before-notice": "the notice column"}
     assert [n for n in notes if "written by an older qa" in n] == [
         f"{out}: written by an older qa, without {lacking[layout]}; its new rows keep that layout "
-        f"(--force or a new file has {'them' if layout == 'before-message' else 'the column'})"
+        f"(to have {'them' if layout == 'before-message' else 'the column'}, start the file over with "
+        "--force instead of --resume, or write to a new file)"
     ]
 
 
