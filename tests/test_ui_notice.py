@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ from tests.ui_helpers import make_app, run_to_end
 
 WINDOW = 60  # the fake model's window, in characters: a longer question is cut, as e5's 512 tokens cut one
 SAID = "pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai"
+CUT_SAID = (  # the summary's count of the cut questions (section 128)
+    "Di antara yang terjawab dan tidak terjawab, {} pertanyaan dipotong karena terlalu panjang bagi model"
+)
 
 
 class SmallWindow(FakeEncoder):
@@ -45,11 +49,27 @@ def test_the_preview_and_the_summary_say_which_questions_were_cut(app, tmp_path:
     upload.write_text(f"apa tugas asisten?\n{long}\n\n", encoding="utf-8")
     summary, preview, files = run_to_end(app.batch_view(str(upload), 2))
     assert list(preview["Status"]) == ["terjawab", f"terjawab ({SAID})"]
-    assert "1 pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai" in summary, summary
+    assert CUT_SAID.format(1) in summary, summary
     with open(files[0], encoding="utf-8-sig", newline="") as f:  # the downloads say it too
         assert [r["notice"] for r in csv.DictReader(f)] == ["", TOO_LONG]
     records = [json.loads(line) for line in Path(files[1]).read_text(encoding="utf-8").splitlines()]
     assert [r.get("notice") for r in records] == [None, TOO_LONG]
+
+
+def test_the_summary_counts_the_cut_questions_apart_from_the_refused_long_ones(app, tmp_path: Path) -> None:
+    """A file of mixed rows: one question cut to the model's window, two refused as over the page's cap
+    (their Status: *galat: pertanyaan terlalu panjang (…)*). The summary said "1 pertanyaan terlalu
+    panjang; …" beside three rows saying *terlalu panjang*: read as the count of long questions, it was
+    wrong. It counts the cut ones among the answered and unanswered (section 128)."""
+    long = "apa tugas utama asisten menteri dalam " + "kerja sama luar negeri dan " * 4 + "protokol?"
+    upload = tmp_path / "q.txt"
+    upload.write_text(f"apa tugas asisten?\n{long}\n{'x' * 600}\n{'e' * 700}\n", encoding="utf-8")
+    summary, preview, _ = run_to_end(app.batch_view(str(upload), 2))
+    statuses = list(preview["Status"])
+    assert sum("terlalu panjang" in s for s in statuses) == 3 and sum(SAID in s for s in statuses) == 1
+    assert summary.startswith("**4 pertanyaan**: 2 terjawab, 0 tidak terjawab, 2 galat. ")
+    assert CUT_SAID.format(1) in summary, summary
+    assert re.findall(r"(\d+) pertanyaan terlalu panjang", summary) in ([], ["3"]), summary
 
 
 def test_an_upload_with_no_cut_question_is_summed_up_as_before(app, tmp_path: Path) -> None:
@@ -77,7 +97,8 @@ def test_a_rows_status_names_its_notice_beside_the_outcome(tmp_path: Path, recor
 
 def test_a_summary_counts_the_cut_questions_beyond_the_preview() -> None:
     said = pages.batch_summary(200, 190, 8, 2, 50, cut=3)
-    assert said.startswith("**200 pertanyaan**: 190 terjawab, 8 tidak terjawab, 2 galat. 3 pertanyaan ")
+    counts = "**200 pertanyaan**: 190 terjawab, 8 tidak terjawab, 2 galat. "
+    assert said.startswith(f"{counts}{CUT_SAID.format(3)}:")
     assert "Pratinjau menampilkan 50 baris pertama." in said
 
 

@@ -23,6 +23,7 @@ from ..batch import MAX_QUESTION_CHARS, Record, counted_row, read_questions
 from ..errors import InputError, QAError
 from ..question import analyze
 from ..question_text import chars, code_point_cap, over_limit
+from .reader_refusals import at_web_cap
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -143,6 +144,8 @@ def read_upload(src: Path) -> list[Record]:
             else:
                 total += size
                 total_code_points += len(question)
+        elif r.error is not None:  # over the reader's own bounds, so over the page's: said at its cap
+            r = dataclasses.replace(r, error=at_web_cap(r.error, MAX_WEB_QUESTION_CHARS))
         records.append(r)
         if len(records) > MAX_BATCH_QUESTIONS:
             raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "

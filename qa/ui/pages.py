@@ -122,6 +122,10 @@ ROW_ERRORS = [
      "pertanyaan terlalu panjang ({0} karakter, batasnya {1})"),
     (r"question too long \((\d+) characters? but (\d+) code points, limit (\d+) code points\)",
      "pertanyaan terlalu panjang ({0} karakter, tetapi {1} titik kode Unicode; batasnya {2} titik kode)"),
+    (r"question too long \((\d+) code points, limit (\d+) code points\)",
+     "pertanyaan terlalu panjang ({0} titik kode Unicode; batasnya {1} titik kode)"),
+    (r"question too long \(over (\d+) code points, limit (\d+) code points\)",
+     "pertanyaan terlalu panjang (lebih dari {0} titik kode Unicode; batasnya {1} titik kode)"),
     (r"line (\d+) is not valid JSON.*", "baris {0} bukan JSON yang sah"),
     (r"line (\d+) is not valid ([\w-]+) .*", "baris {0} bukan teks {1} yang sah"),
     (r"line (\d+) is a JSON (\w+), not an object", "baris {0} berisi {1} JSON, bukan objek {{...}}"),
@@ -176,10 +180,13 @@ def preview_table(jsonl: Path | None, limit: int = PREVIEW_ROWS) -> pd.DataFrame
 
 def batch_summary(total: int, answered: int, abstained: int, errors: int, shown: int, cut: int = 0) -> str:
     """One Markdown line in Indonesian (``qa.batch.format_summary`` speaks English to the terminal).
-    ``cut``: questions answered from their start only; counted here, as the preview shows 50 rows."""
+    ``cut``: questions answered from their start only; counted here, as the preview shows 50 rows. Said
+    as some of the answered and unanswered, cut for the model: "N pertanyaan terlalu panjang" read as the
+    count of every long question, and rows refused over the page's cap say *terlalu panjang* too."""
     more = f" Pratinjau menampilkan {shown} baris pertama." if shown < total else ""
-    cuts = (f" {cut} pertanyaan terlalu panjang; hanya bagian awalnya yang dipakai (lihat kolom Status dan "
-            "kolom notice di CSV)." if cut else "")  # fmt: skip
+    cuts = (f" Di antara yang terjawab dan tidak terjawab, {cut} pertanyaan dipotong karena terlalu panjang "
+            "bagi model: hanya bagian awalnya yang dipakai (lihat kolom Status dan kolom notice di CSV)."
+            if cut else "")  # fmt: skip
     return (
         f"**{total} pertanyaan**: {answered} terjawab, {abstained} tidak terjawab, {errors} galat.{cuts}"
         f"{more} Unduh hasil lengkapnya di bawah (CSV untuk spreadsheet, JSONL untuk program)."
