@@ -32,11 +32,11 @@ from .data import (
 )
 from .dataset import collect_cached
 from .export import export_trees
-from .foreign import train_stack
 from .model_files import check_trees, kept_reranker, kept_trees, stamp, write_models
 from .probe import fingerprint
 from .profiles import load_profiles, ranking_rows
 from .rank_cv import ablation, log, seed_ranking, train_reranker
+from .runtime_cv import answerability_cv
 from .signals import signal_rows
 
 OFFTOPIC_SAMPLE = 300  # FacQA questions asked of the seed document: off-topic negatives
@@ -165,24 +165,12 @@ def main(argv: list[str] | None = None) -> int:
         profile_y=np.concatenate(py_),
         profile_g=np.concatenate([np.full(len(p.col.questions), p.group) for p in profiles]),
     )
-    z = answer_model.oof(x, y, w, g, link=answer_model.logits)
-    p = answer_model.sigmoid(z)
-    ans = answer_model.fit(x, y, w)
-    if args.profile_weight == 0:
-        x_p, y_p = np.concatenate(px_), np.concatenate(py_)
-        p, y, dom = (
-            np.r_[p, answer_model.predict(ans, x_p)],
-            np.r_[y, y_p],
-            np.r_[dom, ["profiles"] * len(y_p)],
-        )
-    # the threshold rule is unchanged (FacQA halves and the seed document); the profiles are reported
-    base = dom != "profiles"
-    threshold, _ = answer_model.choose_threshold(p[base], y[base], dom[base])
-    ans_cv = answer_model.report(p, y, dom, threshold)
+    # the threshold is chosen on each row's out-of-fold probability as the runtime reads it: an English
+    # row through the foreign stack (``runtime_cv``); the profiles are reported, not chosen on
+    profile_rows = (np.concatenate(px_), np.concatenate(pf_), np.concatenate(py_))
+    fitted = answerability_cv(x, f, y, w, g, dom, profile_rows, report_profiles=args.profile_weight == 0)
+    ans, stack, threshold, ans_cv = fitted.model, fitted.stack, fitted.threshold, fitted.cv
     log(f"answerability threshold {threshold}: {json.dumps(ans_cv)}")
-    n = len(z)  # the fitted rows; ``y`` and ``dom`` may go on with the profiles' (reported only)
-    held = (answer_model.logits(ans, np.concatenate(px_)), np.concatenate(pf_), np.concatenate(px_))
-    stack = train_stack(z, f, x, y[:n], w, g, dom[:n], threshold, (*held, np.concatenate(py_)))
     log(f"foreign stack ({stack['rows']} questions): {json.dumps(stack['cv'])}")
 
     common = stamp(bool(args.profile_repeat or args.profile_weight))
