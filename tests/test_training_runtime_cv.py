@@ -16,7 +16,9 @@ ENGLISH = answer_model.ENGLISH
 def _rows(seed: int = 3) -> tuple[np.ndarray, ...]:
     """Rows like the trainer's: Indonesian FacQA-half and seed rows whose signals tell the label, and
     English seed rows whose signals the base model can hardly use (the label shows in the words read
-    through the dictionary, ``f``, which only the stack reads)."""
+    through the dictionary, ``f``, which only the stack reads). Grouped as the trainer groups them: a
+    FacQA question is asked of both halves, and its group holds its article's other questions (rows of
+    one group share no fold); a seed question is a group of its own."""
     rng = np.random.default_rng(seed)
     n_id, n_seed, n_en = 600, 120, 90
     n = n_id + n_seed + n_en
@@ -32,7 +34,7 @@ def _rows(seed: int = 3) -> tuple[np.ndarray, ...]:
     f[en] = np.c_[y[en] + 0.35 * rng.standard_normal(n_en), y[en] + 0.5 * rng.standard_normal(n_en)]
     f[n - 5 :, 0] = np.nan  # no word to read: the stack's neutral value
     w = np.ones(n)
-    g = np.arange(n)
+    g = np.r_[(np.arange(n_id) % (n_id // 2)) // 3, 10_000 + np.arange(n_seed + n_en)]
     dom = np.array(["facqa-half"] * n_id + ["seed"] * (n_seed + n_en))
     return x, f, y, w, g, dom
 
@@ -99,6 +101,21 @@ def test_no_rows_own_label_reaches_its_probability() -> None:
     assert not np.array_equal(p2, p)  # the others' probabilities do move: the labels are read
     # the base logits are ``answer_model.oof``'s, so the shipped stack is fitted on the same numbers
     assert np.array_equal(z, answer_model.oof(x, y, w, g, link=answer_model.logits))
+
+
+def test_no_groups_labels_reach_its_probabilities() -> None:
+    """The folds are the trainer's grouped ones, outside and inside: flipping every label of one fold
+    (a FacQA question over both halves, its article's other questions) moves none of that fold's
+    probabilities. Folds that split a group would let a question's label in through its twin."""
+    x, f, y, w, g, dom = _rows()
+    _, p = runtime_oof(x, f, y, w, g, dom)
+    _, te = next(iter(GroupKFold(n_splits=answer_model.FOLDS).split(x, groups=g)))
+    assert len(set(g[te].tolist())) < len(te)  # the fold holds groups of several rows
+    flipped = y.copy()
+    flipped[te] = 1 - flipped[te]
+    _, p2 = runtime_oof(x, f, flipped, w, g, dom)
+    assert np.array_equal(p2[te], p[te])
+    assert not np.array_equal(p2, p)
 
 
 def test_profile_rows_read_as_english_are_scored_by_the_stack() -> None:
