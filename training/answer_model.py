@@ -104,14 +104,6 @@ def predict_foreign(stack: dict, z: np.ndarray, f: np.ndarray) -> np.ndarray:
     return sigmoid(x @ np.array(stack["coef"]) + stack["intercept"])
 
 
-def oof_foreign(z: np.ndarray, f: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Out-of-fold probabilities of the foreign stack (``z`` already out of fold)."""
-    out = np.zeros(len(y))
-    for tr, te in GroupKFold(n_splits=FOLDS).split(f, groups=groups):
-        out[te] = predict_foreign(fit_foreign(z[tr], f[tr], y[tr], w[tr]), z[te], f[te])
-    return out
-
-
 def balanced(p: np.ndarray, y: np.ndarray, t: float) -> float:
     pos, neg = y == 1, y == 0
     answered = (p[pos] >= t).mean() if pos.any() else 1.0
