@@ -2,18 +2,21 @@
 
 The page says a question holds 500 characters; a row over the reader's own 2,000 said "batasnya 2000", a
 line over 1 MiB and a CSV field over the csv module's cap were shown in English ("galat: line 2 is too
-long (…; a question holds at most 2000 characters) …"). Read through the real reader, so a change of the
-reader's words fails here rather than leaving the page to show them.
+long (…; a question holds at most 2000 characters) …"). Read through the real reader; the page says
+such a row from the counts the record carries (section 129), whatever the reader's words.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from qa.ui import pages
+from qa.batch import Record
+from qa.ui import limits, pages
 from qa.ui.limits import MAX_WEB_QUESTION_CHARS, read_upload
 from scripts.fakes import FakeEncoder
 from tests.ui_helpers import make_app, run_to_end
@@ -57,6 +60,35 @@ def test_a_csv_field_over_the_csv_modules_cap_is_said_in_the_pages_words(tmp_pat
         f"galat: pertanyaan terlalu panjang (lebih dari {csv.field_size_limit()} titik kode Unicode; "
         "batasnya 2000 titik kode)"
     )
+
+
+def test_the_pages_words_do_not_depend_on_the_readers(tmp_path: Path, monkeypatch) -> None:
+    """Section 129: the page matched the reader's English sentences with four regular expressions, so a
+    reworded refusal reached the page as the reader said it (here "ROW REFUSED: …", in the reader's
+    limit). Said from the counts the record carries, the page's words hold whatever the reader's are."""
+    real = limits.read_questions
+
+    def reworded(source: Path) -> Iterator[Record]:
+        for r in real(source):
+            yield dataclasses.replace(r, error=r.error and f"ROW REFUSED: {r.error.upper()}")
+
+    monkeypatch.setattr(limits, "read_questions", reworded)
+    upload = tmp_path / "q.txt"
+    rows = ["apa tugas?", "y" * 2100, ("e" + MARK * 14) * 600, "a" + MARK * 8001, "x" * 1_100_000, "-"]
+    upload.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert _errors(upload) == [
+        None,
+        "question too long (2100 characters, limit 500)",
+        "question too long (600 characters, limit 500)",
+        "question too long (1 character but 8002 code points, limit 2000 code points)",
+        "question too long (1100000 code points, limit 2000 code points)",
+        "ROW REFUSED: EMPTY QUESTION",  # not a length refusal: as the reader says it
+    ]
+    table = tmp_path / "q.csv"
+    table.write_text(f'id,question\n1,"a{MARK * (csv.field_size_limit() + 5)}"\n', encoding="utf-8")
+    assert _errors(table) == [
+        f"question too long (over {csv.field_size_limit()} code points, limit 2000 code points)"
+    ]
 
 
 @pytest.fixture

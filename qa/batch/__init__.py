@@ -15,7 +15,7 @@ from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_question
 from .report import BatchSummary, format_summary
 from .runner import run_batch
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
-from .too_long import counted_row, row_too_long
+from .too_long import TooLong, counted_row, row_too_long
 
 __all__ = [
     "INPUT_EXTENSIONS",
@@ -25,6 +25,7 @@ __all__ = [
     "BatchSummary",
     "OutputBusyError",
     "Record",
+    "TooLong",
     "check_output",
     "count_questions",
     "counted_row",

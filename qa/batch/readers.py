@@ -25,7 +25,7 @@ from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
 from .tables import QUESTION_KEYS, table_layout
-from .too_long import TOO_LONG_KEPT, refused_row
+from .too_long import TOO_LONG_KEPT, TooLong, refused_row
 
 MAX_QUESTION_CHARS = 2000
 INPUT_EXTENSIONS = (".txt", ".csv", ".tsv", ".jsonl")
@@ -35,16 +35,20 @@ _ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 
 @dataclass
 class Record:
-    """One input row; ``error`` says why it cannot be answered (the batch writes it and moves on)."""
+    """One input row; ``error`` says why it cannot be answered (the batch writes it and moves on).
+    ``too_long``: when ``error`` is a refusal of the row for its length, what was counted, as data, for a
+    caller that says it in its own words or at its own cap (the web page); no writer reads it."""
 
     line: int
     id: str
     question: str | None
     extra: dict = field(default_factory=dict)
     error: str | None = None
+    too_long: TooLong | None = None
 
 
-def _record(line: int, rid: object, question: object, extra: dict, error: str | None = None) -> Record:
+def _record(line: int, rid: object, question: object, extra: dict, error: str | None = None,
+            too_long: TooLong | None = None) -> Record:  # fmt: skip
     if rid is not None and not isinstance(rid, str):  # a JSON id as JSON writes it: true, {"a": 1}, [1]
         rid = json.dumps(rid, ensure_ascii=False)  # (Python's words were "True", "{'a': 1}")
     rid = rid.strip() if rid is not None and rid.strip() else str(line)
@@ -61,8 +65,10 @@ def _record(line: int, rid: object, question: object, extra: dict, error: str | 
             error = "empty question"
     if isinstance(question, str) and (refused := refused_row(question, MAX_QUESTION_CHARS)):
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
-        error, question = error or refused[0], refused[1]
-    return Record(line, rid, question if isinstance(question, str) else None, extra, error)
+        if error is None:
+            error, too_long = refused[0].said(), refused[0]
+        question = refused[1]
+    return Record(line, rid, question if isinstance(question, str) else None, extra, error, too_long)
 
 
 def _empty_like(question: str) -> bool:
@@ -78,22 +84,26 @@ def _empty_like(question: str) -> bool:
     return not cleaned or analyze(cleaned).empty_like
 
 
-def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, str | None]:
+Decoded = tuple[str, str | None, TooLong | None]  # a line's text, why it is refused, and if for its length
+
+
+def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> Decoded:
     if isinstance(raw, LongLine):  # its start, to recognise it by, and its length; the rest was never read
         kept = whole_chars(raw.decode("utf-8", "ignore"), TOO_LONG_KEPT)
         error = (  # counted in code points as it streamed past (LongLine), and said so
             f"line {line} is too long ({raw.code_points} code points; a question holds at most "
             f"{MAX_QUESTION_CHARS} characters): not read past its first {len(raw)} bytes"
         )
-        return f"{kept}… [{raw.code_points - len(kept)} more code points not kept]", error
+        text = f"{kept}… [{raw.code_points - len(kept)} more code points not kept]"
+        return text, error, TooLong(raw.code_points, MAX_QUESTION_CHARS)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         error = f"line {line} is not valid {encoding} ({exc.reason} at byte {exc.start})"
-        return raw.decode("utf-8", "replace"), error
+        return raw.decode("utf-8", "replace"), error, None
     # Any line's: files joined with ``cat`` (or appended by tools that write one each time) carry one
     # per part; mid-file it made a JSONL line "not valid JSON" and a CSV id start with U+FEFF.
-    return (text[1:] if text.startswith("\ufeff") else text), None
+    return (text[1:] if text.startswith("\ufeff") else text), None, None
 
 
 def _ignore(message: str) -> None:
@@ -190,19 +200,19 @@ def _read_stdin(lines: Iterator[bytes], encoding: str) -> Iterator[Record]:
 
 def _txt(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
     for n, raw in enumerate(lines, 1):
-        text, error = _decode(raw, n, encoding)
+        text, error, too_long = _decode(raw, n, encoding)
         text = text.strip()
         if text and not text.startswith("#"):
-            yield _record(n, None, text, {}, error)
+            yield _record(n, None, text, {}, error, too_long)
 
 
 def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
     for n, raw in enumerate(lines, 1):
-        text, error = _decode(raw, n, encoding)
+        text, error, too_long = _decode(raw, n, encoding)
         if not text.strip():
             continue
         if error:
-            yield _record(n, None, text.strip(), {}, error)
+            yield _record(n, None, text.strip(), {}, error, too_long)
             continue
         try:
             obj = json.loads(text, object_pairs_hook=unique_keys)

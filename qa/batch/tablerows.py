@@ -14,6 +14,9 @@ from collections.abc import Iterable, Iterator
 from .readers import MAX_QUESTION_CHARS, Record, _decode, _record
 from .sources import LongLine
 from .tables import Layout
+from .too_long import TooLong
+
+Refusal = tuple[str, TooLong | None]  # why a line is refused, and what was counted when for its length
 
 
 def table_records(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> Iterator[Record]:
@@ -28,7 +31,7 @@ class _Table:
 
     def __init__(self, layout: Layout, encoding: str) -> None:
         self.layout, self.encoding = layout, encoding
-        self.bad: dict[int, str] = {}  # line number -> why it did not decode
+        self.bad: dict[int, Refusal] = {}  # line number -> why it did not decode
         self.texts: dict[int, str] = {}  # the decoded lines of the row being read
         self.read = 0  # physical lines read so far
         self.names: list[str] | None = None if layout.has_header else []
@@ -57,11 +60,11 @@ class _Table:
         for raw in lines:
             self.read += 1
             n = self.read
-            text, error = _decode(raw, n, self.encoding)
+            text, error, too_long = _decode(raw, n, self.encoding)
             if isinstance(raw, LongLine):  # its start only: a quote there could open a cell nothing closes
                 text = text.replace('"', "") + "\n"
             if error:
-                self.bad[n] = error
+                self.bad[n] = error, too_long
             if n == 1 and self.layout.sep_line:
                 text = "\n"  # a blank row: skipped, still counted
             self.texts[n] = text
@@ -76,7 +79,7 @@ class _Table:
             self.bad.clear()
             limit = csv.field_size_limit()
             too_long = f"question too long (over {limit} code points, limit {MAX_QUESTION_CHARS} characters)"
-            yield _record(start, None, None, {}, too_long)
+            yield _record(start, None, None, {}, too_long, TooLong(limit, MAX_QUESTION_CHARS, over=True))
             return
         try:
             plain = csv.reader(raw, delimiter=self.layout.delimiter, quoting=csv.QUOTE_NONE)
@@ -90,7 +93,7 @@ class _Table:
             if rec is not None:
                 yield rec
 
-    def _record(self, start: int, row: list[str], errors: list[str]) -> Record | None:
+    def _record(self, start: int, row: list[str], errors: list[Refusal]) -> Record | None:
         """The record of a row starting on line ``start``; None for a blank row or a header."""
         if not any(c.strip() for c in row):
             return None
@@ -112,8 +115,8 @@ class _Table:
         }
         rid = row[idcol] if idcol is not None and idcol < len(row) else None
         question = row[qcol] if qcol < len(row) else None
-        error = errors[0] if errors else f"line {start}: {misfit}" if misfit else None
-        return _record(start, rid, question, extra, error)
+        error, too_long = errors[0] if errors else (f"line {start}: {misfit}" if misfit else None, None)
+        return _record(start, rid, question, extra, error, too_long)
 
 
 def _fit(row: list[str], width: int, qcol: int, delimiter: str) -> tuple[list[str], str | None]:

@@ -1,32 +1,75 @@
 """What a batch row refused as too long says, and keeps of its question.
 
 Two counts, as ``qa.question_text`` explains: characters (graphemes) are the limit a person is told of,
-code points the work; a row is said in the count it was refused by.
+code points the work; a row is said in the count it was refused by. The counts travel as data
+(:class:`TooLong`, on the record), so a caller holding a row to a cap of its own (the web page, at 500)
+says it from the numbers instead of parsing the reader's sentence back (reliability 129).
 """
 
 from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
 
 from ..question_text import chars, code_point_cap, whole_chars
 
 TOO_LONG_KEPT = 200  # code points of an over-long question kept in its error record (whole characters)
 
 
-def refused_row(question: str, limit: int) -> tuple[str, str] | None:
-    """The error of a row whose ``question`` is over ``limit`` (``question_text.over_limit``'s rule) and
-    what its record keeps of it (``row_too_long``, ``kept_start``), or None within the limit. Its
-    characters are counted once for the three (a grapheme scan of up to a MiB: it was three scans)."""
-    size, error = counted_row(question, limit)
-    return None if error is None else (error, kept_start(question, limit, size))
+@dataclass(frozen=True)
+class TooLong:
+    """What a row refused for its length was counted at, against a ``limit`` of characters (and its
+    ``code_point_cap`` of work). ``characters``: its graphemes, or None where only code points were
+    counted (a line counted as it streamed past, a field the csv module stopped reading); ``over``: the
+    count of ``code_points`` is a lower bound ("over N")."""
+
+    code_points: int
+    limit: int
+    characters: int | None = None
+    over: bool = False
+
+    @property
+    def unit(self) -> Literal["characters", "code points"]:
+        """The count the row is refused by: its characters when over ``limit``, else its code points."""
+        over_chars = self.characters is not None and self.characters > self.limit
+        return "characters" if over_chars else "code points"
+
+    def at(self, limit: int) -> TooLong:
+        """The same counts held to another cap (a stricter one: the row is over it too)."""
+        return dataclasses.replace(self, limit=limit)
+
+    def said(self) -> str:
+        """The row's error in the words of ``row_too_long``: a refusal in code points under the limit
+        in characters says its characters too, or "too long" of a row of 4 characters reads as a
+        mistake."""
+        size = self.characters
+        if self.unit == "characters":
+            return f"question too long ({size} characters, limit {self.limit})"
+        cap = code_point_cap(self.limit)
+        if size is None:
+            points = f"{'over ' * self.over}{self.code_points}"
+            return f"question too long ({points} code points, limit {cap} code points)"
+        return (f"question too long ({size} character{'s' * (size != 1)} but {self.code_points} code points, "
+                f"limit {cap} code points)")  # fmt: skip
 
 
-def counted_row(question: str, limit: int) -> tuple[int, str | None]:
-    """``chars(question)`` and the row's error when it is over ``limit`` (None within it): one count for
+def refused_row(question: str, limit: int) -> tuple[TooLong, str] | None:
+    """How a row whose ``question`` is over ``limit`` (``question_text.over_limit``'s rule) was counted
+    and what its record keeps of it (``kept_start``), or None within the limit. Its characters are
+    counted once for the three (a grapheme scan of up to a MiB: it was three scans)."""
+    size, refused = counted_row(question, limit)
+    return None if refused is None else (refused, kept_start(question, limit, size))
+
+
+def counted_row(question: str, limit: int) -> tuple[int, TooLong | None]:
+    """``chars(question)`` and, when it is over ``limit``, its counts (None within it): one count for
     the check, the error's words and what a caller adds up of the rows it accepts (the web's upload
     total), where ``chars_within`` and then ``row_too_long`` counted a refused row twice."""
     size = chars(question)
     if size <= limit and len(question) <= code_point_cap(limit):
         return size, None
-    return size, row_too_long(question, limit, size)
+    return size, TooLong(len(question), limit, size)
 
 
 def kept_start(question: str, limit: int, size: int | None = None) -> str:
@@ -44,10 +87,5 @@ def kept_start(question: str, limit: int, size: int | None = None) -> str:
 
 def row_too_long(question: str, limit: int, size: int | None = None) -> str:
     """A row's error for a question over ``limit`` characters, or, under it, over the work bound in code
-    points (a few letters carrying thousands of combining marks): then its characters are said too, or
-    "too long" of a row of 4 characters reads as a mistake. ``size``: ``chars(question)``, if counted."""
-    size = chars(question) if size is None else size
-    if size > limit:
-        return f"question too long ({size} characters, limit {limit})"
-    return (f"question too long ({size} character{'s' * (size != 1)} but {len(question)} code points, "
-            f"limit {code_point_cap(limit)} code points)")  # fmt: skip
+    points (:meth:`TooLong.said`). ``size``: ``chars(question)``, if counted."""
+    return TooLong(len(question), limit, chars(question) if size is None else size).said()

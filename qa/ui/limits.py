@@ -23,7 +23,6 @@ from ..batch import MAX_QUESTION_CHARS, Record, counted_row, read_questions
 from ..errors import InputError, QAError
 from ..question import analyze
 from ..question_text import chars, code_point_cap, over_limit
-from .reader_refusals import at_web_cap
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -138,14 +137,16 @@ def read_upload(src: Path) -> list[Record]:
     for r in read_questions(src):
         if r.error is None and (question := r.question) is not None:
             # counted once: the cap, a refused row's message, the total (a refused row was counted twice)
-            size, error = counted_row(question, MAX_WEB_QUESTION_CHARS)
-            if error is not None:
-                r = dataclasses.replace(r, error=error)
+            size, refused = counted_row(question, MAX_WEB_QUESTION_CHARS)
+            if refused is not None:
+                r = dataclasses.replace(r, error=refused.said(), too_long=refused)
             else:
                 total += size
                 total_code_points += len(question)
-        elif r.error is not None:  # over the reader's own bounds, so over the page's: said at its cap
-            r = dataclasses.replace(r, error=at_web_cap(r.error, MAX_WEB_QUESTION_CHARS))
+        elif r.too_long is not None:  # over the reader's own bounds, so over the page's: said at its cap,
+            # from the reader's counts (section 129: its English sentence was parsed back)
+            refused = r.too_long.at(MAX_WEB_QUESTION_CHARS)
+            r = dataclasses.replace(r, error=refused.said(), too_long=refused)
         records.append(r)
         if len(records) > MAX_BATCH_QUESTIONS:
             raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
