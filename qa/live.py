@@ -1,9 +1,12 @@
 """A long-running assistant that follows its index: a rebuild (``qa index``, ``qa calibrate``) is served
 without a restart.
 
-``qa serve`` opens the index once; without this, a rebuild was not seen until the server restarted. At
-most every ``interval`` seconds a request looks at a cheap stamp of the index (a ``stat`` of the local
-manifest and calibration, the collection a Milvus server alias points at); when it changed, a new
+``qa serve`` opens the index once; without this, a rebuild was not seen until the server restarted. Every
+``interval`` seconds a watcher thread (:meth:`LiveAssistant.watch`, started by the server), and at most as
+often a request, looks at a cheap stamp of the index (a ``stat`` of the local manifest and calibration,
+the collection a Milvus server alias points at): the request's look runs in the background and answers
+with the index open, so without the watcher the first question after a quiet spell was answered from the
+index replaced minutes before (section 126). When the stamp changed, a new
 :class:`~qa.assistant.Assistant` is opened in the background, with ``build="never"`` and the warm
 encoder, and swapped in as one reference. Requests in flight keep the assistant they started with (a
 batch pins it for the whole upload), so no answer mixes two indexes. A new index that cannot be opened
@@ -97,6 +100,35 @@ class LiveAssistant:
         self._reopening = threading.Lock()
         self._pinned = threading.local()
         self._told = set(getattr(assistant, "warnings", ()))  # readers' warnings logged: each once
+        self._stop = threading.Event()
+
+    def watch(self) -> None:
+        """Look for a rebuilt index every ``interval`` seconds whether or not anyone asks, so a rebuild is
+        served within seconds of its commit, not after a request that still got the old one. A daemon
+        thread (it ends with the process, or at :meth:`stop`); one that cannot start is logged, and
+        requests still look."""
+        if self.interval is None:
+            return
+        try:
+            threading.Thread(target=self._watch, name="qa-watch", daemon=True).start()
+        except RuntimeError as exc:
+            self.log(f"cannot watch the index for rebuilds ({exc}); a request will look for one")
+
+    def stop(self) -> None:
+        """End the watcher (tests, a library that serves one app after another)."""
+        self._stop.set()
+
+    def _watch(self) -> None:
+        interval = max(float(self.interval or 0.0), 0.1)
+        while not self._stop.wait(interval):
+            if self._reopening.acquire(blocking=False):  # a look under way (a request's) is not doubled
+                self._looked = self._clock()
+                try:
+                    self._reopen()
+                except Exception as exc:  # noqa: BLE001 - the watcher outlives any one failed look
+                    self.log(f"looking for a rebuilt index failed ({exc}); serving the one open")
+                finally:
+                    self._reopening.release()
 
     def current(self) -> Any:
         """The assistant of this thread's pinned request, else the newest one opened; starts a look for

@@ -183,6 +183,7 @@ def create_app(settings: Settings | None = None) -> WebApp:
     assistant = Assistant(settings or Settings.from_env(), build="auto")
     app = WebApp(assistant, follow=True)  # reads the corpus's about.json: a bad one stops here, by name
     assistant.ask(WARM_UP, DEFAULT_K)
+    app.live.watch()  # a rebuild is served within seconds even when no one is asking (section 126)
     return app
 
 
