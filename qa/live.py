@@ -21,6 +21,7 @@ import contextlib
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -101,34 +102,46 @@ class LiveAssistant:
         self._pinned = threading.local()
         self._told = set(getattr(assistant, "warnings", ()))  # readers' warnings logged: each once
         self._stop = threading.Event()
+        self._watching = threading.Lock()  # guards _watcher: one watcher thread at a time
+        self._watcher: threading.Thread | None = None
 
     def watch(self) -> None:
         """Look for a rebuilt index every ``interval`` seconds whether or not anyone asks, so a rebuild is
-        served within seconds of its commit, not after a request that still got the old one. A daemon
-        thread (it ends with the process, or at :meth:`stop`); one that cannot start is logged, and
-        requests still look."""
+        served within seconds of its commit, not after a request that still got the old one. One daemon
+        thread per assistant however often this is called; it ends with the process, at :meth:`stop`, or
+        when nothing else holds this assistant (it holds it weakly: an app dropped or replaced in the same
+        process, as a second ``create_app``, no longer kept its whole index alive and looked for it every
+        2 s, for good). One that cannot start is logged, and requests still look."""
         if self.interval is None:
             return
-        try:
-            threading.Thread(target=self._watch, name="qa-watch", daemon=True).start()
-        except RuntimeError as exc:
-            self.log(f"cannot watch the index for rebuilds ({exc}); a request will look for one")
+        with self._watching:
+            if self._watcher is not None and self._watcher.is_alive() and not self._stop.is_set():
+                return
+            self._stop = threading.Event()  # a thread stopped before (still in its wait) keeps its own
+            ref, interval = weakref.ref(self), max(float(self.interval), 0.1)
+            thread = threading.Thread(target=_watch, args=(ref, self._stop, interval), name="qa-watch",
+                                      daemon=True)  # fmt: skip
+            try:
+                thread.start()
+            except RuntimeError as exc:
+                self.log(f"cannot watch the index for rebuilds ({exc}); a request will look for one")
+                return
+            self._watcher = thread
 
     def stop(self) -> None:
-        """End the watcher (tests, a library that serves one app after another)."""
+        """End the watcher (the server closing, tests, a library that serves one app after another)."""
         self._stop.set()
 
-    def _watch(self) -> None:
-        interval = max(float(self.interval or 0.0), 0.1)
-        while not self._stop.wait(interval):
-            if self._reopening.acquire(blocking=False):  # a look under way (a request's) is not doubled
-                self._looked = self._clock()
-                try:
-                    self._reopen()
-                except Exception as exc:  # noqa: BLE001 - the watcher outlives any one failed look
-                    self.log(f"looking for a rebuilt index failed ({exc}); serving the one open")
-                finally:
-                    self._reopening.release()
+    def _look(self) -> None:
+        """One look of the watcher, unless one (a request's) is under way."""
+        if self._reopening.acquire(blocking=False):  # a look under way (a request's) is not doubled
+            self._looked = self._clock()
+            try:
+                self._reopen()
+            except Exception as exc:  # noqa: BLE001 - the watcher outlives any one failed look
+                self.log(f"looking for a rebuilt index failed ({exc}); serving the one open")
+            finally:
+                self._reopening.release()
 
     def current(self) -> Any:
         """The assistant of this thread's pinned request, else the newest one opened; starts a look for
@@ -212,3 +225,13 @@ class LiveAssistant:
             return f"the index changed but cannot be opened ({exc.message})", None
         except Exception as exc:  # noqa: BLE001 - a bug must not take down a server that answers
             return f"the index changed but reopening it failed ({type(exc).__name__}: {exc})", None
+
+
+def _watch(live: weakref.ref[LiveAssistant], stop: threading.Event, interval: float) -> None:
+    """The watcher thread: holds its assistant only while looking, so the thread never keeps it alive."""
+    while not stop.wait(interval):
+        assistant = live()
+        if assistant is None:
+            return
+        assistant._look()
+        del assistant

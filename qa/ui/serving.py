@@ -69,19 +69,23 @@ def launch(settings: Settings | None = None) -> None:
 
     host, port = server_address()
     check_port_free(host, port)  # before minutes of loading, and without Gradio's traceback
-    demo = build_demo(create_app(settings))
-    queue(demo)
+    app = create_app(settings)
     try:
-        demo.launch(
-            server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, js=PAGE_JS,
-            theme=THEME(), i18n=I18N, **server_options(demo),
-            prevent_thread_lock=True,  # we wait ourselves: serve_until_interrupted
-        )  # fmt: skip
-    except OSError as exc:  # taken between our check and Gradio's bind
-        if "port" in str(exc).lower():
-            raise port_in_use(host, port) from None
-        raise
-    serve_until_interrupted(demo)
+        demo = build_demo(app)
+        queue(demo)
+        try:
+            demo.launch(
+                server_name=host, server_port=port, max_file_size=MAX_FILE_SIZE, css=CSS, js=PAGE_JS,
+                theme=THEME(), i18n=I18N, **server_options(demo),
+                prevent_thread_lock=True,  # we wait ourselves: serve_until_interrupted
+            )  # fmt: skip
+        except OSError as exc:  # taken between our check and Gradio's bind
+            if "port" in str(exc).lower():
+                raise port_in_use(host, port) from None
+            raise
+        serve_until_interrupted(demo)
+    finally:  # the server is closed: its index is looked at no more (a caller in this process goes on)
+        app.live.stop()
 
 
 def serve_until_interrupted(demo: Any) -> None:
