@@ -183,6 +183,10 @@ class LiveAssistant:
     def _reopen(self) -> bool:
         old = self._current
         stamp = index_stamp(old.settings)
+        if stamp is not None and stamp == self._stamp:
+            # the served index is back as it was (moved away and back, a mount that came back): a failure
+            # after this is a new one, logged and tried at once (it was silent, as the first one's repeat)
+            self._failing, self._logged, self._retry_in = None, None, RETRY_FIRST
         if stamp is None or stamp == self._stamp:
             return False
         if stamp == self._failing and self._clock() < self._retry_at:

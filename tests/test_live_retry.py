@@ -135,3 +135,26 @@ def test_a_documents_warning_is_logged_once_not_at_every_reopen_or_retry(setting
         assert not live.reopen_if_changed()
     assert len([m for m in logs if "cannot be opened" in m]) == 1, logs
     assert not [m for m in logs if m.startswith("warning:")], logs
+
+
+def test_a_failure_after_the_served_index_came_back_is_logged_again_and_tried_at_once(
+    settings, tmp_path
+) -> None:
+    """Section 130: the index folder moved away (logged: "cannot be opened"), then back as it was (the
+    same stamp as the one served: nothing to reopen), then away again, a mount that flaps. The second
+    outage was silent, its failure taken for a repeat of the first, and not even tried while the first
+    one's delay ran."""
+    clock, logs = _Clock(), []
+    app = make_app(settings, FakeEncoder(), tmp_path / "web", threshold=0.0)
+    live = LiveAssistant(app.live.current(), BY_HAND, log=logs.append, clock=clock)
+    first = live.current()
+    index, away = settings.index_dir, tmp_path / "away"
+    for clock.now in (0.0, 1.5):  # the second outage within the first one's 2 s delay
+        index.rename(away)
+        assert not live.reopen_if_changed()
+        away.rename(index)
+        clock.now += 0.5
+        assert not live.reopen_if_changed()  # the served index itself: nothing to reopen
+    failed = [m for m in logs if "cannot be opened" in m]
+    assert len(failed) == 2 and all("trying again in 2 s" in m for m in failed), logs
+    assert live.current() is first and not any("index reopened" in m for m in logs)
