@@ -22,8 +22,8 @@ the question's candidate matrix, no extra encoding):
 
 Run after ``python -m training.train --cache DIR`` (it reads DIR/answerability-rows.npz and the same cached
 rows): ``python -m training.signal_cv --cache DIR``. Prints, per variant, the criterion train.py's threshold
-rule maximises and each domain's answered / abstained / AUROC, out of fold (profiles: scored by the model
-fitted on all rows, which never saw them, as train.py reports them).
+rule maximises and each domain's answered / abstained / AUROC, out of fold, every row read by the base
+model alone (``evaluate``; profiles: scored by the model fitted on all rows, which never saw them).
 """
 
 from __future__ import annotations
@@ -117,8 +117,11 @@ def _neutralised(x: np.ndarray, neutral: np.ndarray) -> np.ndarray:
 
 
 def evaluate(x, y, w, g, dom, px, py, ontopic: np.ndarray) -> dict:
-    """train.py's answerability CV and report on these signal columns; ``ontopic`` marks the seed
-    document's own questions (answerable and on-topic unanswerable, not the off-topic ones)."""
+    """train.py's answerability CV and report on these signal columns, as train.py ran it before session
+    nineteen: every row by the base model's out-of-fold probability (train.py now reads an English row
+    through the foreign stack, ``training.runtime_cv``), so the variants compare with each other, not with
+    the figures the shipped file records. ``ontopic`` marks the seed document's own questions (answerable
+    and on-topic unanswerable, not the off-topic ones)."""
     from sklearn.metrics import roc_auc_score
 
     answer_model.neutralised = _neutralised  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_question
 from .report import BatchSummary, format_summary
 from .runner import run_batch
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
-from .too_long import TooLong, counted_row, row_too_long
+from .too_long import TooLong, counted_row
 
 __all__ = [
     "INPUT_EXTENSIONS",
@@ -34,6 +34,5 @@ __all__ = [
     "input_columns",
     "question_key",
     "read_questions",
-    "row_too_long",
     "run_batch",
 ]

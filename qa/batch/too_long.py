@@ -40,8 +40,9 @@ class TooLong:
         return dataclasses.replace(self, limit=limit)
 
     def said(self) -> str:
-        """The row's error in the words of ``row_too_long``: a refusal in code points under the limit
-        in characters says its characters too, or "too long" of a row of 4 characters reads as a
+        """The row's error (the CLI's words): over ``limit`` characters, or over the work bound in code
+        points (a few letters carrying thousands of combining marks); a row refused in code points says
+        its characters too when they were counted, or "too long" of a row of 4 characters reads as a
         mistake."""
         size = self.characters
         if self.unit == "characters":
@@ -65,7 +66,7 @@ def refused_row(question: str, limit: int) -> tuple[TooLong, str] | None:
 def counted_row(question: str, limit: int) -> tuple[int, TooLong | None]:
     """``chars(question)`` and, when it is over ``limit``, its counts (None within it): one count for
     the check, the error's words and what a caller adds up of the rows it accepts (the web's upload
-    total), where ``chars_within`` and then ``row_too_long`` counted a refused row twice."""
+    total), where the cap and then the error's words counted a refused row twice (section 125)."""
     size = chars(question)
     if size <= limit and len(question) <= code_point_cap(limit):
         return size, None
@@ -83,9 +84,3 @@ def kept_start(question: str, limit: int, size: int | None = None) -> str:
     else:
         dropped, unit = len(question) - len(kept), "code point"
     return f"{kept}… [{dropped} more {unit}{'s' * (dropped != 1)} not kept]"
-
-
-def row_too_long(question: str, limit: int, size: int | None = None) -> str:
-    """A row's error for a question over ``limit`` characters, or, under it, over the work bound in code
-    points (:meth:`TooLong.said`). ``size``: ``chars(question)``, if counted."""
-    return TooLong(len(question), limit, chars(question) if size is None else size).said()
