@@ -1,7 +1,7 @@
 """Which of a question's words an abstention may name (qa/abstention.py): no chat preposition, and no
 word nobody can read (chat slang, typos, words of no language we read), which a message would show as if
 it were a fact the document lacks; a word of Indonesian or English, a name, an initialism, a figure or a
-code is named (docs/reliability.md sections 111, 112, 121). The vendored dictionaries are loaded here, on
+code is named (docs/reliability.md sections 111, 112, 121, 124). The vendored dictionaries are loaded here, on
 an abstention only.
 """
 
