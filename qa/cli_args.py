@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import weakref
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .assistant import DEFAULT_K, MAX_K
@@ -52,7 +54,9 @@ def _common() -> argparse.ArgumentParser:
         "MILVUS_TOKEN, or MILVUS_USER and "
         "MILVUS_PASSWORD) (env QA_STORE)",
     )
-    g.add_argument("--encoder", choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)")
+    g.add_argument(
+        "--encoder", action=_Once, choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)"
+    )
     g.add_argument(  # --model "$MODEL" unset: "cannot load … model '': 'NoneType' object has no attribute …"
         "--model",
         action=_Once,
@@ -60,13 +64,18 @@ def _common() -> argparse.ArgumentParser:
         help=f"sentence-transformers model id or path (env QA_MODEL; default {DEFAULT_MODEL})",
     )
     g.add_argument(
-        "--query-prefix", help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')"
+        "--query-prefix",
+        action=_Once,
+        help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')",
     )
     g.add_argument(
-        "--passage-prefix", help="text put before passages (env QA_PASSAGE_PREFIX; default 'passage: ')"
+        "--passage-prefix",
+        action=_Once,
+        help="text put before passages (env QA_PASSAGE_PREFIX; default 'passage: ')",
     )
     g.add_argument(
         "--window",
+        action=_Once,
         type=int,
         help="neighbour sentences on each side indexed with a sentence, 0-10 (env QA_WINDOW; default 1)",
     )
@@ -74,10 +83,18 @@ def _common() -> argparse.ArgumentParser:
 
 
 class _Once(argparse.Action):
-    """An option that names one file, folder or store, refused when given again with another value:
-    argparse keeps the last, so ``qa batch q.txt -o a.csv -o b.jsonl`` wrote b.jsonl only and never said
-    a.csv was dropped (``--offtopic`` twice scored one set, ``--index`` twice built one index). The same
-    value twice drops nothing and is taken."""
+    """A single-valued option, refused when given again with another value: argparse keeps the last, so
+    ``qa batch q.txt -o a.csv -o b.jsonl`` wrote b.jsonl only and never said a.csv was dropped
+    (``--offtopic`` twice scored one set, ``--index`` twice built one index), and ``-k 3 -k 5`` or
+    ``--window 1 --window 3`` used the last in silence. The same value twice drops nothing and is taken.
+
+    Whether the option was given already is kept per namespace being filled, not read from its value:
+    an option with a default (``-k``) holds that default before it is given at all."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the namespaces this option was given in (by id; weak, so a parse leaves nothing behind)
+        self._given: weakref.WeakValueDictionary[int, argparse.Namespace] = weakref.WeakValueDictionary()
 
     def __call__(
         self,
@@ -87,9 +104,10 @@ class _Once(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         before = getattr(namespace, self.dest, None)
-        if before is not None and before != values:
+        if self._given.get(id(namespace)) is namespace and before != values:
             said = f"{str(before)!r} and {str(values)!r}"
             raise argparse.ArgumentError(self, f"given twice ({said}): only one would be used; give it once")
+        self._given[id(namespace)] = namespace
         setattr(namespace, self.dest, values)
 
 
@@ -152,7 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", parents=[common], help="answer one question")
     p.add_argument("question", nargs="+", help="the question (quote it)")
     p.add_argument(
-        "-k", type=_k, default=DEFAULT_K, help=f"how many passages to return (1-{MAX_K}, default {DEFAULT_K})"
+        "-k",
+        action=_Once,
+        type=_k,
+        default=DEFAULT_K,
+        help=f"how many passages to return (1-{MAX_K}, default {DEFAULT_K})",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
@@ -169,12 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", action=_Once, required=True, type=_output_path, help="answers: .jsonl, .csv or .md"
     )
     p.add_argument(
-        "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
+        "-k",
+        action=_Once,
+        type=_k,
+        default=DEFAULT_K,
+        help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})",
     )
     p.add_argument("--resume", action="store_true", help="continue an interrupted output file")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     p.add_argument(
-        "--chunk-size", type=_positive, default=32, help="questions encoded and written together (default 32)"
+        "--chunk-size",
+        action=_Once,
+        type=_positive,
+        default=32,
+        help="questions encoded and written together (default 32)",
     )
 
     p = sub.add_parser(
@@ -200,9 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
         help='JSONL of {question} with no content ("-", "apa itu?"): never answered',
     )
     p.add_argument(
-        "-k", type=_k, default=DEFAULT_K, help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})"
+        "-k",
+        action=_Once,
+        type=_k,
+        default=DEFAULT_K,
+        help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})",
     )
-    p.add_argument("--worst", type=int, default=5, help="worst cases shown per kind (default 5)")
+    p.add_argument(
+        "--worst", action=_Once, type=int, default=5, help="worst cases shown per kind (default 5)"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
     p = sub.add_parser(

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 from .cli_args import EXAMPLE, build_parser
 from .config import Settings
@@ -133,7 +134,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
         said = summary.first_error if len(summary.first_error) <= 300 else summary.first_error[:300] + "…"
         first = f"first error: {said}; each error row of {summary.output} says why"  # a 1 MB field name: cut
         print(for_terminal(first), file=sys.stderr)
+    if summary.total == 0:  # a header-only CSV (the wrong sheet exported), an empty .txt: said, exit 0
+        warn(_nothing_asked(args.input))
     return 0
+
+
+def _nothing_asked(source: str) -> str:
+    """Why a batch asked nothing: the run did what it was told (exit 0, an empty output, as for any file
+    processed), but "0 questions" alone did not tell a user who exported the wrong sheet that it was so."""
+    if source == "-":
+        return "standard input held no question: nothing was asked"
+    kind = Path(source).suffix.lower()
+    if kind in (".csv", ".tsv"):
+        return f"{source} has no question rows, a header at most (the wrong sheet?): nothing was asked"
+    lines = "blank or # lines" if kind == ".txt" else "blank lines"
+    return f"{source} holds no question (it is empty, or {lines} only): nothing was asked"
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -8,10 +8,14 @@ fake encoder) and a real ``gradio_client.Client``."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import httpx
 import pytest
 
 from qa.ui.bodylimit import MAX_DEPTH, MAX_REQUEST_BYTES
+from scripts.webserver import raw_ask
 
 from .conftest import FakeEncoder
 from .ui_helpers import make_app, serving
@@ -81,3 +85,22 @@ def test_a_join_refused_for_unread_answers_is_read_by_gradio_client_and_curl_kee
             assert refused.status_code == 429 and "Terlalu banyak" in refused.json()["error"], headers
             assert "detail" not in refused.json()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_value_more_than_an_endpoint_takes_is_refused_by_name(served) -> None:
+    """``gradio_client`` sent a fourth value to ``/ask`` (or a fourth to ``/batch``) and Gradio dropped it in
+    silence (docs/reliability.md section 131): refused now, naming what the endpoint takes and how many
+    values came, through the client and through curl's join; three values (or fewer) answer as before."""
+    from gradio_client.exceptions import AppError
+
+    takes = "/ask menerima question (teks), k (bilangan bulat, opsional), doc (teks, opsional)"
+    with pytest.raises(AppError, match=re.escape(f"{takes}; yang dikirim 4 nilai.")):
+        _client(served).predict("apa tugas asisten?", 3, None, "lagi", api_name="/ask")
+    status, event, data = raw_ask(served, json.dumps({"data": ["apa tugas asisten?", 3, None, "lagi", 5]}))
+    assert (status, event) == (200, "error") and json.loads(data)[
+        "error"
+    ] == f"{takes}; yang dikirim 5 nilai."
+    assert _client(served).predict("apa tugas asisten?", 3, None, api_name="/ask")["answer"]
+    assert _client(served).predict("apa tugas asisten?", api_name="/ask")["answer"]
+    with pytest.raises(AppError, match=r"/batch menerima upload \(berkas\), .*; yang dikirim 4 nilai\."):
+        _client(served).predict(None, 3, None, "x", api_name="/batch")

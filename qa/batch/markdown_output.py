@@ -70,8 +70,8 @@ class MarkdownWriter(Writer):
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = [self.signature.decode()] if self.fresh else []
         for n, (rec, result) in enumerate(items, self.sections + self.count + 1):
-            question = _plain(" ".join((rec.question or "(tanpa pertanyaan)").split()))
-            question = question if len(question) <= 300 else question[:300] + "…"
+            question = " ".join((rec.question or "(tanpa pertanyaan)").split())
+            question = _shown(question if len(question) <= 300 else question[:300] + "…")  # cut, then escaped
             out.append(f"\n### {n}. {question}\n\n")
             res = result or {}
             error = rec.error or res.get("error")
@@ -80,10 +80,10 @@ class MarkdownWriter(Writer):
                 # only the question's start (cut to the model's window), as the JSONL and the CSV say
                 out.append(f"Catatan: {_plain(' '.join(str(res['notice']).split()))}\n\n")
             if error:
-                out.append(f"**Galat** (baris {rec.line}): {_plain(' '.join(str(error).split()))}\n")
+                out.append(f"**Galat** (baris {rec.line}): {_shown(' '.join(str(error).split()))}\n")
             elif res.get("abstained") or not ans:
                 # the result's message says why (e.g. "Dokumen tidak menyebut lokasi kantor.")
-                message = _plain(" ".join(str(res.get("message") or ABSTAIN_TEXT).split()))
+                message = _shown(" ".join(str(res.get("message") or ABSTAIN_TEXT).split()))
                 out.append(f"{message}\n\nKeyakinan: {_num(res.get('confidence'))}\n")
             else:
                 lines = _plain(str(ans.get("text", ""))).splitlines()
@@ -116,6 +116,20 @@ def _plain(text: str) -> str:
     the rest of the rendered report, nor ``<img onerror=...>`` become live HTML in a Markdown viewer;
     control characters as ``\\xNN``, so ``cat report.md`` cannot run terminal escape sequences."""
     return for_terminal(text.replace("&", "&amp;").replace("<", "&lt;"))
+
+
+# What makes inline Markdown of a line of text: emphasis, code, links and images, strikethrough, a table
+# cell, an ATX heading's closing run, the escape itself. Block markers (a leading "#", ">", "-", "1.")
+# are inert where the text is shown: after "### N. " or "(baris N): ", and a message opens with fixed words.
+_MARKUP = re.compile(r"([\\`*_\[\]#~|])")
+
+
+def _shown(text: str) -> str:
+    """A user's text on one line of the report (a question in its heading, an error quoting it, a message
+    naming its words): :func:`_plain`, and its Markdown punctuation backslash-escaped (CommonMark's escape
+    of ASCII punctuation), so ``**kapan**``, `` `kode` ``, ``[tautan](…)`` or ``# judul`` show as typed
+    instead of rendering as bold, code or a link. Resume reads only the markers, never these lines."""
+    return _plain(_MARKUP.sub(r"\\\1", text))
 
 
 def _num(value: object) -> str:

@@ -9,7 +9,8 @@ working folder ("Cannot move /srv/app/x to the gradio cache dir"); a few checks 
 :class:`CheckedBlocks` turns these failures into one :class:`gradio.Error` in the page's language that
 names what the endpoint takes (or the value a slider cannot hold), and no traceback is logged for them (a
 stranger's malformed request is not the server's fault). Trailing values a raw call leaves out are
-taken from the handler's defaults first, as ``gradio_client`` does (:func:`with_defaults`).
+taken from the handler's defaults first, as ``gradio_client`` does (:func:`with_defaults`); values a call
+of a public endpoint sends beyond those it takes are refused (:func:`too_many`), where Gradio drops them.
 
 Gradio has no public hook for this; ``Blocks.preprocess_data`` (stable since Gradio 4) is the one
 place every queued call's values pass through. ``tests/test_ui_server.py`` checks it through a real
@@ -98,6 +99,19 @@ def refusal(block_fn: Any, inputs: list[Any], exc: Exception) -> Error:
     return gr.Error(text, title=TITLE, print_exception=False)
 
 
+def too_many(block_fn: Any, inputs: list[Any]) -> Error | None:
+    """A call of a public endpoint with more values than it takes (``gradio_client``'s
+    ``predict(q, 3, None, "x", api_name="/ask")``): Gradio drops the extra ones in silence, so a caller who
+    meant the fourth value for something never learns it was not read. Refused, naming what it takes.
+    The page's own events (private) are left to Gradio: a ``js=`` step may hand them more values, which is
+    why Gradio ignores extras at all."""
+    if len(inputs) <= len(block_fn.inputs) or getattr(block_fn, "api_visibility", "public") != "public":
+        return None
+    endpoint = f"/{block_fn.api_name}" if isinstance(block_fn.api_name, str) else "Permintaan ini"
+    text = f"{endpoint} menerima {expected(block_fn)}; yang dikirim {len(inputs)} nilai."
+    return gr.Error(text, title=TITLE, print_exception=False)
+
+
 def with_defaults(block_fn: Any, inputs: list[Any]) -> list[Any]:
     """``inputs`` with the trailing values a raw call left out filled in from its handler's defaults, as
     ``gradio_client`` fills them: ``/ask`` ``[question, k]`` (no ``doc``) is answered over every document
@@ -126,6 +140,9 @@ class CheckedBlocks(gr.Blocks):
     async def preprocess_data(
         self, block_fn: Any, inputs: list[Any], state: Any, *args: Any, **kwargs: Any
     ) -> Any:
+        extra = too_many(block_fn, inputs)
+        if extra is not None:
+            raise extra
         inputs = with_defaults(block_fn, inputs)
         try:
             if any(_no_example(block, value) for block, value in zip(block_fn.inputs, inputs, strict=False)):

@@ -110,7 +110,7 @@ def test_md_report(tmp_path):
     assert "### 1. Apa itu A?\n\n> Jawaban untuk Apa itu A?\n" in text
     assert "Sumber: `doc.txt` · skor -0.250 · keyakinan" in text
     assert "### 2. zzz?\n\nMaaf, dokumen tidak memuat jawaban untuk pertanyaan ini." in text
-    assert "### 3. [1]\n\n**Galat** (baris 3): line 3 is a JSON array, not an object" in text
+    assert "### 3. \\[1\\]\n\n**Galat** (baris 3): line 3 is a JSON array, not an object" in text
     assert "### 4. Siapa B?\n" in text
     assert md_ids(tmp_path / "o.md") == ["1", "2", "3", "4"]
 
@@ -303,7 +303,7 @@ def test_md_report_shows_control_characters_as_escapes(tmp_path):
     run_batch(read_questions(src), FakeAnswer(), tmp_path / "o.md")
     text = (tmp_path / "o.md").read_text()
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
-    assert "### 1. Apa \\x1b[2J itu\\x9b?\n" in text and "> Jawaban untuk Apa \\x1b[2J itu\\x9b?" in text
+    assert "### 1. Apa \\x1b\\[2J itu\\x9b?\n" in text and "> Jawaban untuk Apa \\x1b[2J itu\\x9b?" in text
 
 
 def test_input_fields_named_like_result_fields_are_kept_apart(tmp_path):
