@@ -32,14 +32,14 @@ def _common() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--corpus",
-        action=_Once,
+        action=_OncePath,
         metavar="DIR",
         type=_named,
         help="folder of documents: .txt .md .markdown .pdf .docx .html .htm (env QA_CORPUS; default corpus/)",
     )
     g.add_argument(
         "--index",
-        action=_Once,
+        action=_OncePath,
         metavar="DIR",
         type=_named,
         help="index folder (env QA_INDEX; default index/)",
@@ -59,7 +59,7 @@ def _common() -> argparse.ArgumentParser:
     )
     g.add_argument(  # --model "$MODEL" unset: "cannot load … model '': 'NoneType' object has no attribute …"
         "--model",
-        action=_Once,
+        action=_OncePath,
         type=_named,
         help=f"sentence-transformers model id or path (env QA_MODEL; default {DEFAULT_MODEL})",
     )
@@ -104,11 +104,33 @@ class _Once(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         before = getattr(namespace, self.dest, None)
-        if self._given.get(id(namespace)) is namespace and before != values:
+        if self._given.get(id(namespace)) is namespace and not self._same(before, values):
             said = f"{str(before)!r} and {str(values)!r}"
             raise argparse.ArgumentError(self, f"given twice ({said}): only one would be used; give it once")
         self._given[id(namespace)] = namespace
         setattr(namespace, self.dest, values)
+
+    def _same(self, before: object, values: object) -> bool:
+        return before == values
+
+
+class _OncePath(_Once):
+    """A file or folder given once: ``--index idx --index idx/`` or ``-o a.md -o /here/a.md`` name one
+    path, so nothing would be lost; taken. Compared as written (``.``, doubled and trailing slashes
+    dropped, made absolute against the working folder), then, if both exist, as files on disk (a link
+    and its target). ``..`` is not folded without the disk (``a/../b`` is not ``b`` when ``a`` is a
+    link), and a file not made yet is never resolved: two different spellings of it are still refused."""
+
+    def _same(self, before: object, values: object) -> bool:
+        if before is None or values is None:
+            return before == values
+        first, second = (Path(str(v)).absolute() for v in (before, values))
+        if first == second:
+            return True
+        try:
+            return os.path.samefile(first, second)
+        except OSError:  # one of them does not exist (yet): two names, two paths
+            return False
 
 
 def _named(text: str) -> str:
@@ -188,7 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="questions: .txt (one per line), .csv/.tsv (a question column), .jsonl, or - for stdin",
     )
     p.add_argument(
-        "-o", "--output", action=_Once, required=True, type=_output_path, help="answers: .jsonl, .csv or .md"
+        "-o",
+        "--output",
+        action=_OncePath,
+        required=True,
+        type=_output_path,
+        help="answers: .jsonl, .csv or .md",
     )
     p.add_argument(
         "-k",
@@ -213,19 +240,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("labelled", type=_named, help="JSONL of {question, expected: [phrases]}")
     p.add_argument(
         "--offtopic",
-        action=_Once,
+        action=_OncePath,
         type=_named,
         help="JSONL of {question} off the documents' topic (should abstain)",
     )
     p.add_argument(
         "--unanswerable",
-        action=_Once,
+        action=_OncePath,
         type=_named,
         help="JSONL of {question} on the topic that the documents never answer (should abstain)",
     )
     p.add_argument(
         "--content-free",
-        action=_Once,
+        action=_OncePath,
         type=_named,
         help='JSONL of {question} with no content ("-", "apa itu?"): never answered',
     )
@@ -247,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("labelled", type=_named, help="JSONL of answerable questions {question, expected}")
     p.add_argument(
         "--offtopic",
-        action=_Once,
+        action=_OncePath,
         required=True,
         type=_named,
         help="JSONL of questions the documents do not answer",

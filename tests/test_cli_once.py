@@ -67,6 +67,54 @@ def test_the_same_value_twice_drops_nothing_and_is_taken() -> None:
     assert args.offtopic == "x"
 
 
+PATH_OPTIONS = [  # (command, its arguments before the option, the option): each names a file or folder
+    *(("index", (), option) for option in ("--corpus", "--index", "--model")),
+    ("batch", ("q.txt",), "-o"),
+    ("eval", ("l.jsonl",), "--offtopic"),
+    ("eval", ("l.jsonl",), "--unanswerable"),
+    ("eval", ("l.jsonl",), "--content-free"),
+    ("calibrate", ("l.jsonl",), "--offtopic"),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "before", "option"), PATH_OPTIONS, ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_one_path_named_two_ways_is_taken(command, before, option, tmp_path, monkeypatch) -> None:
+    """``--index idx --index idx/``, ``./idx``, the absolute path, ``idx//``, and a link to an existing
+    file or folder: one path, nothing lost, so not refused (it was: the strings differ)."""
+    monkeypatch.chdir(tmp_path)
+    name = "a.md" if option == "-o" else "idx"
+    spellings = [f"./{name}", str(tmp_path / name), f"{tmp_path}//{name}"]
+    if option != "-o":
+        spellings += [f"{name}/", f"./{name}//"]
+    for other in spellings:
+        args = build_parser().parse_args([command, *before, option, name, option, other])
+        dest = next(a.dest for a in _subparsers()[command]._actions if option in a.option_strings)
+        assert os.path.abspath(str(getattr(args, dest))) == str(tmp_path / name), other
+    (tmp_path / name).mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / name)
+    build_parser().parse_args([command, *before, option, name, option, "link"])
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["other", "idx2", "sub/idx", "../idx", "link", "a/../idx"],
+)
+def test_two_different_paths_are_still_refused(second, tmp_path, monkeypatch, capsys) -> None:
+    """Two paths, or two spellings the disk may tell apart: ``a/../idx`` is not ``idx`` when ``a`` is a
+    link, and a link to a file not made yet is not resolved, so both are refused, as before."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")  # dangling: its target does not exist yet
+    for option in ("--index", "-o"):
+        first, other = ("idx", second) if option == "--index" else ("idx.md", f"{second}.md")
+        before = ("q.txt",) if option == "-o" else ()
+        with pytest.raises(SystemExit) as stop:
+            build_parser().parse_args(["batch" if before else "index", *before, option, first, option, other])
+        assert stop.value.code == 2
+        assert f"given twice ('{first}' and '{other}')" in capsys.readouterr().err
+
+
 def test_every_option_naming_a_file_or_folder_is_given_once() -> None:
     """A path option added later is covered too: every option read as a path or a name (``_named``,
     ``_output_path``), and ``--doc``, refuses a second value; positionals are argparse's (a second one is
