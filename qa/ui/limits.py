@@ -159,8 +159,20 @@ def read_upload(src: Path) -> list[Record]:
                 "Bagi berkasnya menjadi beberapa unggahan."
             )
     if not records:
-        raise InputError("Berkas tidak berisi satu pun pertanyaan.")
+        raise InputError(nothing_asked(src.suffix))
     return records
+
+
+def nothing_asked(ext: str) -> str:
+    """Why an upload holds no question, as ``qa batch`` warns (``commands._nothing_asked``): "no question"
+    alone did not tell a visitor who exported the wrong sheet, or the header only, that it was so."""
+    said = "Berkas tidak berisi satu pun pertanyaan"
+    if ext.lower() in (".csv", ".tsv"):
+        return (f"{said}: paling banyak baris judulnya saja (lembar yang salah?). Unggah tabel dengan satu "
+                "pertanyaan per baris di bawah judulnya.")  # fmt: skip
+    if ext.lower() == ".jsonl":
+        return f'{said}: kosong, atau hanya baris kosong. Tulis {{"question": "…"}}, satu per baris.'
+    return f"{said}: kosong, atau hanya baris kosong dan baris berawalan #. Tulis satu pertanyaan per baris."
 
 
 # ``errors.describe``'s "hint: " is the CLI's English; the page's pop-up (and /ask's message) is Indonesian
