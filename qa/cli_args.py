@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import weakref
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .assistant import DEFAULT_K, MAX_K
+from .cli_once import Once, OncePath
 from .config import DEFAULT_MODEL, ENCODERS
 
 EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
@@ -32,21 +31,21 @@ def _common() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--corpus",
-        action=_OncePath,
+        action=OncePath,
         metavar="DIR",
         type=_named,
         help="folder of documents: .txt .md .markdown .pdf .docx .html .htm (env QA_CORPUS; default corpus/)",
     )
     g.add_argument(
         "--index",
-        action=_OncePath,
+        action=OncePath,
         metavar="DIR",
         type=_named,
         help="index folder (env QA_INDEX; default index/)",
     )
     g.add_argument(
         "--store",
-        action=_Once,
+        action=Once,
         metavar="STORE",
         type=_named,  # --store "$STORE" with STORE unset built a local index where Milvus was meant
         help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
@@ -55,82 +54,31 @@ def _common() -> argparse.ArgumentParser:
         "MILVUS_PASSWORD) (env QA_STORE)",
     )
     g.add_argument(
-        "--encoder", action=_Once, choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)"
+        "--encoder", action=Once, choices=ENCODERS, help="embedding runtime (env QA_ENCODER; default auto)"
     )
     g.add_argument(  # --model "$MODEL" unset: "cannot load … model '': 'NoneType' object has no attribute …"
         "--model",
-        action=_OncePath,
+        action=OncePath,
         type=_named,
         help=f"sentence-transformers model id or path (env QA_MODEL; default {DEFAULT_MODEL})",
     )
     g.add_argument(
         "--query-prefix",
-        action=_Once,
+        action=Once,
         help="text put before questions (env QA_QUERY_PREFIX; default 'query: ')",
     )
     g.add_argument(
         "--passage-prefix",
-        action=_Once,
+        action=Once,
         help="text put before passages (env QA_PASSAGE_PREFIX; default 'passage: ')",
     )
     g.add_argument(
         "--window",
-        action=_Once,
+        action=Once,
         type=int,
         help="neighbour sentences on each side indexed with a sentence, 0-10 (env QA_WINDOW; default 1)",
     )
     return p
-
-
-class _Once(argparse.Action):
-    """A single-valued option, refused when given again with another value: argparse keeps the last, so
-    ``qa batch q.txt -o a.csv -o b.jsonl`` wrote b.jsonl only and never said a.csv was dropped
-    (``--offtopic`` twice scored one set, ``--index`` twice built one index), and ``-k 3 -k 5`` or
-    ``--window 1 --window 3`` used the last in silence. The same value twice drops nothing and is taken.
-
-    Whether the option was given already is kept per namespace being filled, not read from its value:
-    an option with a default (``-k``) holds that default before it is given at all."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # the namespaces this option was given in (by id; weak, so a parse leaves nothing behind)
-        self._given: weakref.WeakValueDictionary[int, argparse.Namespace] = weakref.WeakValueDictionary()
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: object,
-        option_string: str | None = None,
-    ) -> None:
-        before = getattr(namespace, self.dest, None)
-        if self._given.get(id(namespace)) is namespace and not self._same(before, values):
-            said = f"{str(before)!r} and {str(values)!r}"
-            raise argparse.ArgumentError(self, f"given twice ({said}): only one would be used; give it once")
-        self._given[id(namespace)] = namespace
-        setattr(namespace, self.dest, values)
-
-    def _same(self, before: object, values: object) -> bool:
-        return before == values
-
-
-class _OncePath(_Once):
-    """A file or folder given once: ``--index idx --index idx/`` or ``-o a.md -o /here/a.md`` name one
-    path, so nothing would be lost; taken. Compared as written (``.``, doubled and trailing slashes
-    dropped, made absolute against the working folder), then, if both exist, as files on disk (a link
-    and its target). ``..`` is not folded without the disk (``a/../b`` is not ``b`` when ``a`` is a
-    link), and a file not made yet is never resolved: two different spellings of it are still refused."""
-
-    def _same(self, before: object, values: object) -> bool:
-        if before is None or values is None:
-            return before == values
-        first, second = (Path(str(v)).absolute() for v in (before, values))
-        if first == second:
-            return True
-        try:
-            return os.path.samefile(first, second)
-        except OSError:  # one of them does not exist (yet): two names, two paths
-            return False
 
 
 def _named(text: str) -> str:
@@ -193,14 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="+", help="the question (quote it)")
     p.add_argument(
         "-k",
-        action=_Once,
+        action=Once,
         type=_k,
         default=DEFAULT_K,
         help=f"how many passages to return (1-{MAX_K}, default {DEFAULT_K})",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
-        "--doc", action=_Once, metavar="NAME", help="answer from this document only (its name or its path)"
+        "--doc", action=Once, metavar="NAME", help="answer from this document only (its name or its path)"
     )
 
     p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")
@@ -212,14 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o",
         "--output",
-        action=_OncePath,
+        action=OncePath,
         required=True,
         type=_output_path,
         help="answers: .jsonl, .csv or .md",
     )
     p.add_argument(
         "-k",
-        action=_Once,
+        action=Once,
         type=_k,
         default=DEFAULT_K,
         help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})",
@@ -228,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     p.add_argument(
         "--chunk-size",
-        action=_Once,
+        action=Once,
         type=_positive,
         default=32,
         help="questions encoded and written together (default 32)",
@@ -240,32 +188,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("labelled", type=_named, help="JSONL of {question, expected: [phrases]}")
     p.add_argument(
         "--offtopic",
-        action=_OncePath,
+        action=OncePath,
         type=_named,
         help="JSONL of {question} off the documents' topic (should abstain)",
     )
     p.add_argument(
         "--unanswerable",
-        action=_OncePath,
+        action=OncePath,
         type=_named,
         help="JSONL of {question} on the topic that the documents never answer (should abstain)",
     )
     p.add_argument(
         "--content-free",
-        action=_OncePath,
+        action=OncePath,
         type=_named,
         help='JSONL of {question} with no content ("-", "apa itu?"): never answered',
     )
     p.add_argument(
         "-k",
-        action=_Once,
+        action=Once,
         type=_k,
         default=DEFAULT_K,
         help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})",
     )
-    p.add_argument(
-        "--worst", action=_Once, type=int, default=5, help="worst cases shown per kind (default 5)"
-    )
+    p.add_argument("--worst", action=Once, type=int, default=5, help="worst cases shown per kind (default 5)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
     p = sub.add_parser(
@@ -274,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("labelled", type=_named, help="JSONL of answerable questions {question, expected}")
     p.add_argument(
         "--offtopic",
-        action=_OncePath,
+        action=OncePath,
         required=True,
         type=_named,
         help="JSONL of questions the documents do not answer",

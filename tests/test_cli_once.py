@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.cli_args import _named, _Once, _output_path, build_parser
+from qa.cli_args import _named, _output_path, build_parser
+from qa.cli_once import Once
 
 from .conftest import ROOT
 
@@ -123,7 +124,7 @@ def test_every_option_naming_a_file_or_folder_is_given_once() -> None:
     for command, sub in _subparsers().items():
         for action in sub._actions:
             if action.option_strings and (action.type in (_named, _output_path) or action.dest == "doc"):
-                assert isinstance(action, _Once), (command, action.option_strings)
+                assert isinstance(action, Once), (command, action.option_strings)
                 checked += 1
     assert checked == 7 * len(COMMON) + 6  # the ONCE cases above, each option of each command
 
@@ -198,7 +199,7 @@ def test_every_single_valued_option_of_every_command_is_given_once() -> None:
     for command, sub in _subparsers().items():
         for action in sub._actions:
             if action.option_strings and action.nargs != 0:  # a flag takes no value (nargs 0)
-                assert isinstance(action, _Once), (command, action.option_strings)
+                assert isinstance(action, Once), (command, action.option_strings)
                 checked += 1
     # ask -k --doc; batch -o -k --chunk-size; eval three files, -k, --worst; calibrate --offtopic
     assert checked == 7 * (len(COMMON) + 4) + 2 + 3 + 5 + 1
