@@ -124,6 +124,12 @@ def _positive(text: str) -> int:
     return n
 
 
+def _add_k(p: argparse.ArgumentParser, what: str) -> None:
+    """The ``-k`` of ask, batch and eval: one definition, so its range and default are said alike."""
+    said = f"{what} (1-{MAX_K}, default {DEFAULT_K})"
+    p.add_argument("-k", action=Once, type=_k, default=DEFAULT_K, help=said)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -139,13 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", parents=[common], help="answer one question")
     p.add_argument("question", nargs="+", help="the question (quote it)")
-    p.add_argument(
-        "-k",
-        action=Once,
-        type=_k,
-        default=DEFAULT_K,
-        help=f"how many passages to return (1-{MAX_K}, default {DEFAULT_K})",
-    )
+    _add_k(p, "how many passages to return")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--doc", action=Once, metavar="NAME", help="answer from this document only (its name or its path)"
@@ -165,13 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_output_path,
         help="answers: .jsonl, .csv or .md",
     )
-    p.add_argument(
-        "-k",
-        action=Once,
-        type=_k,
-        default=DEFAULT_K,
-        help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})",
-    )
+    _add_k(p, "passages per question")
     p.add_argument("--resume", action="store_true", help="continue an interrupted output file")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     p.add_argument(
@@ -204,13 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_named,
         help='JSONL of {question} with no content ("-", "apa itu?"): never answered',
     )
-    p.add_argument(
-        "-k",
-        action=Once,
-        type=_k,
-        default=DEFAULT_K,
-        help=f"passages per question (1-{MAX_K}, default {DEFAULT_K})",
-    )
+    _add_k(p, "passages per question")
     p.add_argument("--worst", action=Once, type=int, default=5, help="worst cases shown per kind (default 5)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
