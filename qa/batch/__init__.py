@@ -2,10 +2,10 @@
 
 ``sources`` turn files into lines (any line ending, UTF-8 or UTF-16), ``tables`` decide a CSV's
 layout (``tablerows`` read its rows), ``readers`` turn .txt/.csv/.tsv/.jsonl (or standard input) into
-records, ``writers`` and ``outputs`` append .jsonl/.csv/.md results durably, ``destination`` and
-``lock`` guard the output file, ``survey`` reads the input once up front, ``report`` says how a run
-went, and ``runner`` drives them; the CLI's ``qa batch`` and the UI's Batch tab both call
-:func:`run_batch`.
+records (a refused row's reason as data: ``row_errors``, ``too_long``), ``writers`` and ``outputs``
+append .jsonl/.csv/.md results durably, ``destination`` and ``lock`` guard the output file, ``survey``
+reads the input once up front, ``report`` says how a run went, and ``runner`` drives them; the CLI's
+``qa batch`` and the UI's Batch tab both call :func:`run_batch`.
 """
 
 from .cells import OUTPUT_EXTENSIONS, csv_cell, question_key
@@ -13,6 +13,7 @@ from .destination import check_output
 from .lock import OutputBusyError
 from .readers import INPUT_EXTENSIONS, MAX_QUESTION_CHARS, Record, read_questions
 from .report import BatchSummary, format_summary
+from .row_errors import RowError
 from .runner import run_batch
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
 from .too_long import TooLong, counted_row
@@ -25,6 +26,7 @@ __all__ = [
     "BatchSummary",
     "OutputBusyError",
     "Record",
+    "RowError",
     "TooLong",
     "check_output",
     "count_questions",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from .row_errors import RowError
+
 MAX_JSON_DEPTH = 64  # deeper JSON lines are error rows: json.dumps would hit the recursion limit
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -24,16 +26,21 @@ def unique_keys(pairs: list[tuple[str, object]]) -> dict:
     if len(obj) != len(pairs):
         seen: set[str] = set()
         twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise NameTwice(f"names {twice!r} twice in one object (JSON keeps one value, the other is dropped)")
+        raise NameTwice(twice)
     return obj
 
 
 class NameTwice(ValueError):
     """A JSON object naming one field twice: legal JSON, but one of the two values would be lost."""
 
+    def __init__(self, name: str) -> None:
+        super().__init__(f"names {name!r} twice in one object (JSON keeps one value, the other is dropped)")
+        self.name = name
 
-def unwritable(obj: object) -> str | None:
-    """Why a parsed JSON value cannot be answered or written back as UTF-8 JSON, if it cannot.
+
+def unwritable(obj: object) -> RowError | None:
+    """Why a parsed JSON value cannot be answered or written back as UTF-8 JSON, if it cannot (the
+    error names no line: the caller knows it, :meth:`RowError.on`).
 
     ``json.loads`` accepts lone surrogate escapes (``"\\ud800"``), which no UTF-8 writer and no
     encoder can take, and nesting that ``json.dumps`` may later refuse with a RecursionError;
@@ -45,12 +52,12 @@ def unwritable(obj: object) -> str | None:
         value, depth = stack.pop()
         if isinstance(value, str):
             if _SURROGATE.search(value):
-                return "has an invalid Unicode escape (a lone surrogate such as \\ud800)"
+                return RowError("bad_escape")
         elif isinstance(value, float) and not math.isfinite(value):  # NaN, Infinity, 1e999: not JSON
-            return "has a number JSON cannot hold (NaN or infinite)"
+            return RowError("bad_number")
         elif isinstance(value, (dict, list)):
             if depth > MAX_JSON_DEPTH:
-                return f"is nested deeper than {MAX_JSON_DEPTH} levels"
+                return RowError("too_deep", args=(MAX_JSON_DEPTH,))
             items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
             stack.extend((item, depth + 1) for item in items)
     return None

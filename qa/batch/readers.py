@@ -23,6 +23,7 @@ from ..question_text import whole_chars
 from ..questionfile import check_question_file
 from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
+from .row_errors import RowError
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
 from .tables import QUESTION_KEYS, table_layout
 from .too_long import TOO_LONG_KEPT, TooLong, refused_row
@@ -36,39 +37,44 @@ _ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 @dataclass
 class Record:
     """One input row; ``error`` says why it cannot be answered (the batch writes it and moves on).
-    ``too_long``: when ``error`` is a refusal of the row for its length, what was counted, as data, for a
-    caller that says it in its own words or at its own cap (the web page); no writer reads it."""
+    ``why``: the same as data (:class:`~qa.batch.row_errors.RowError`, its code and values), for a caller
+    that says it in its own words or at its own cap (the web page); no writer reads it."""
 
     line: int
     id: str
     question: str | None
     extra: dict = field(default_factory=dict)
     error: str | None = None
-    too_long: TooLong | None = None
+    why: RowError | None = None
+
+    @property
+    def too_long(self) -> TooLong | None:
+        """When the row was refused for its length, what was counted (section 129)."""
+        return None if self.why is None else self.why.counts
 
 
-def _record(line: int, rid: object, question: object, extra: dict, error: str | None = None,
-            too_long: TooLong | None = None) -> Record:  # fmt: skip
+def _record(line: int, rid: object, question: object, extra: dict, why: RowError | None = None) -> Record:
     if rid is not None and not isinstance(rid, str):  # a JSON id as JSON writes it: true, {"a": 1}, [1]
         rid = json.dumps(rid, ensure_ascii=False)  # (Python's words were "True", "{'a': 1}")
     rid = rid.strip() if rid is not None and rid.strip() else str(line)
     if isinstance(question, str):
         question = question.strip()
-    if error is None:
+    if why is None:
         if question is None:
-            error = "no question field/column"
+            why = RowError("no_question")
         elif not isinstance(question, str):
-            error, question = "question is not a string", json.dumps(question, ensure_ascii=False)
+            why, question = RowError("not_text"), json.dumps(question, ensure_ascii=False)
         elif _BLANK.fullmatch(question) or _empty_like(question):  # stops at the first visible character
             # Control characters count as blank, and a row of punctuation ("-", "?", ",,") is as empty, as
             # they are for the assistant: a chunk of such rows, all refused alike, ended the whole batch.
-            error = "empty question"
+            why = RowError("empty")
     if isinstance(question, str) and (refused := refused_row(question, MAX_QUESTION_CHARS)):
         # Never carried whole into an output: a 5 MB row would be a 5 MB cell in every result file.
-        if error is None:
-            error, too_long = refused[0].said(), refused[0]
+        if why is None:
+            why = RowError.length(refused[0])
         question = refused[1]
-    return Record(line, rid, question if isinstance(question, str) else None, extra, error, too_long)
+    kept = question if isinstance(question, str) else None
+    return Record(line, rid, kept, extra, None if why is None else why.said(), why)
 
 
 def _empty_like(question: str) -> bool:
@@ -84,26 +90,22 @@ def _empty_like(question: str) -> bool:
     return not cleaned or analyze(cleaned).empty_like
 
 
-Decoded = tuple[str, str | None, TooLong | None]  # a line's text, why it is refused, and if for its length
-
-
-def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> Decoded:
+def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, RowError | None]:
+    """A line's text, and why it is refused when it is (too long to read, not valid text)."""
     if isinstance(raw, LongLine):  # its start, to recognise it by, and its length; the rest was never read
         kept = whole_chars(raw.decode("utf-8", "ignore"), TOO_LONG_KEPT)
-        error = (  # counted in code points as it streamed past (LongLine), and said so
-            f"line {line} is too long ({raw.code_points} code points; a question holds at most "
-            f"{MAX_QUESTION_CHARS} characters): not read past its first {len(raw)} bytes"
-        )
-        text = f"{kept}… [{raw.code_points - len(kept)} more code points not kept]"
-        return text, error, TooLong(raw.code_points, MAX_QUESTION_CHARS)
+        # counted in code points as it streamed past (LongLine), and said so
+        counts = TooLong(raw.code_points, MAX_QUESTION_CHARS)
+        why = RowError("long_line", line, (raw.code_points, MAX_QUESTION_CHARS, len(raw)), counts=counts)
+        return f"{kept}… [{raw.code_points - len(kept)} more code points not kept]", why
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        error = f"line {line} is not valid {encoding} ({exc.reason} at byte {exc.start})"
-        return raw.decode("utf-8", "replace"), error, None
+        why = RowError("undecodable", line, (encoding,), f"{exc.reason} at byte {exc.start}")
+        return raw.decode("utf-8", "replace"), why
     # Any line's: files joined with ``cat`` (or appended by tools that write one each time) carry one
     # per part; mid-file it made a JSONL line "not valid JSON" and a CSV id start with U+FEFF.
-    return (text[1:] if text.startswith("\ufeff") else text), None, None
+    return (text[1:] if text.startswith("\ufeff") else text), None
 
 
 def _ignore(message: str) -> None:
@@ -200,41 +202,41 @@ def _read_stdin(lines: Iterator[bytes], encoding: str) -> Iterator[Record]:
 
 def _txt(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
     for n, raw in enumerate(lines, 1):
-        text, error, too_long = _decode(raw, n, encoding)
+        text, why = _decode(raw, n, encoding)
         text = text.strip()
         if text and not text.startswith("#"):
-            yield _record(n, None, text, {}, error, too_long)
+            yield _record(n, None, text, {}, why)
 
 
 def _jsonl(lines: Iterable[bytes], encoding: str = "UTF-8") -> Iterator[Record]:
     for n, raw in enumerate(lines, 1):
-        text, error, too_long = _decode(raw, n, encoding)
+        text, why = _decode(raw, n, encoding)
         if not text.strip():
             continue
-        if error:
-            yield _record(n, None, text.strip(), {}, error, too_long)
+        if why:
+            yield _record(n, None, text.strip(), {}, why)
             continue
         try:
             obj = json.loads(text, object_pairs_hook=unique_keys)
         except NameTwice as exc:
-            yield _record(n, None, text.strip(), {}, f"line {n} {exc}")
+            yield _record(n, None, text.strip(), {}, RowError("name_twice", n, (repr(exc.name),)))
             continue
         except ValueError as exc:
-            yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON ({exc})")
+            yield _record(n, None, text.strip(), {}, RowError("not_json", n, detail=str(exc)))
             continue
         except RecursionError:
-            yield _record(n, None, text.strip(), {}, f"line {n} is not valid JSON (nested too deeply)")
+            yield _record(n, None, text.strip(), {}, RowError("not_json", n, detail="nested too deeply"))
             continue
         if not isinstance(obj, dict):
             kind = JSON_KINDS.get(type(obj), "value")  # JSON's words: Python's were "NoneType", "int", "str"
-            yield _record(n, None, text.strip(), {}, f"line {n} is a JSON {kind}, not an object")
+            yield _record(n, None, text.strip(), {}, RowError("not_object", n, (kind,)))
             continue
         problem = unwritable(obj)
         qkeys = [k for k in obj if k.lower() in QUESTION_KEYS]
         if len(qkeys) > 1 and not problem:  # {"question": …, "Pertanyaan": …}: which one is asked is a guess
-            problem = f"has {len(qkeys)} question fields ({', '.join(map(repr, qkeys))}): keep one"
+            problem = RowError("question_fields", args=(len(qkeys), ", ".join(map(repr, qkeys))))
         if problem:
-            yield _record(n, None, text.strip(), {}, f"line {n} {problem}")
+            yield _record(n, None, text.strip(), {}, problem.on(n))
             continue
         qkey = qkeys[0] if qkeys else None
         extra = {k: v for k, v in obj.items() if k not in (qkey, "id")}

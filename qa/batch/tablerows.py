@@ -12,11 +12,10 @@ import csv
 from collections.abc import Iterable, Iterator
 
 from .readers import MAX_QUESTION_CHARS, Record, _decode, _record
+from .row_errors import RowError
 from .sources import LongLine
 from .tables import Layout
 from .too_long import TooLong
-
-Refusal = tuple[str, TooLong | None]  # why a line is refused, and what was counted when for its length
 
 
 def table_records(lines: Iterable[bytes], layout: Layout, encoding: str = "UTF-8") -> Iterator[Record]:
@@ -31,7 +30,7 @@ class _Table:
 
     def __init__(self, layout: Layout, encoding: str) -> None:
         self.layout, self.encoding = layout, encoding
-        self.bad: dict[int, Refusal] = {}  # line number -> why it did not decode
+        self.bad: dict[int, RowError] = {}  # line number -> why it did not decode
         self.texts: dict[int, str] = {}  # the decoded lines of the row being read
         self.read = 0  # physical lines read so far
         self.names: list[str] | None = None if layout.has_header else []
@@ -60,11 +59,11 @@ class _Table:
         for raw in lines:
             self.read += 1
             n = self.read
-            text, error, too_long = _decode(raw, n, self.encoding)
+            text, why = _decode(raw, n, self.encoding)
             if isinstance(raw, LongLine):  # its start only: a quote there could open a cell nothing closes
                 text = text.replace('"', "") + "\n"
-            if error:
-                self.bad[n] = error, too_long
+            if why:
+                self.bad[n] = why
             if n == 1 and self.layout.sep_line:
                 text = "\n"  # a blank row: skipped, still counted
             self.texts[n] = text
@@ -78,22 +77,23 @@ class _Table:
         if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
             self.bad.clear()
             limit = csv.field_size_limit()
-            too_long = f"question too long (over {limit} code points, limit {MAX_QUESTION_CHARS} characters)"
-            yield _record(start, None, None, {}, too_long, TooLong(limit, MAX_QUESTION_CHARS, over=True))
+            counts = TooLong(limit, MAX_QUESTION_CHARS, over=True)  # a lower bound: the rest was never read
+            why = RowError("long_field", args=(limit, MAX_QUESTION_CHARS), counts=counts)
+            yield _record(start, None, None, {}, why)
             return
         try:
             plain = csv.reader(raw, delimiter=self.layout.delimiter, quoting=csv.QUOTE_NONE)
             rows = [next(plain, []) for _ in raw]
         except csv.Error:  # e.g. a NUL byte
             self.bad.clear()
-            yield _record(start, None, None, {}, f"line {start}: malformed CSV ({exc})")
+            yield _record(start, None, None, {}, RowError("malformed_csv", start, detail=str(exc)))
             return
         for n, one in zip(span, rows):
             rec = self._record(n, one, [self.bad.pop(n)] if n in self.bad else [])
             if rec is not None:
                 yield rec
 
-    def _record(self, start: int, row: list[str], errors: list[Refusal]) -> Record | None:
+    def _record(self, start: int, row: list[str], errors: list[RowError]) -> Record | None:
         """The record of a row starting on line ``start``; None for a blank row or a header."""
         if not any(c.strip() for c in row):
             return None
@@ -115,11 +115,10 @@ class _Table:
         }
         rid = row[idcol] if idcol is not None and idcol < len(row) else None
         question = row[qcol] if qcol < len(row) else None
-        error, too_long = errors[0] if errors else (f"line {start}: {misfit}" if misfit else None, None)
-        return _record(start, rid, question, extra, error, too_long)
+        return _record(start, rid, question, extra, errors[0] if errors else misfit and misfit.on(start))
 
 
-def _fit(row: list[str], width: int, qcol: int, delimiter: str) -> tuple[list[str], str | None]:
+def _fit(row: list[str], width: int, qcol: int, delimiter: str) -> tuple[list[str], RowError | None]:
     """A data row with more cells than its header has a delimiter inside an unquoted cell (a comma in
     a question, or a decimal comma): in the last column, the question, its cells are joined back;
     elsewhere the question may have shifted, so the row is an error (the reason) instead of a guess."""
@@ -129,4 +128,4 @@ def _fit(row: list[str], width: int, qcol: int, delimiter: str) -> tuple[list[st
         return row, None
     if qcol == width - 1:
         return [*row[:qcol], delimiter.join(row[qcol:])], None
-    return row, f"{len(row)} cells but the header has {width} (a {delimiter!r} inside an unquoted cell?)"
+    return row, RowError("misfit", args=(len(row), width, repr(delimiter)))

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..assistant import DEFAULT_K, MAX_K, clean_question
-from ..batch import MAX_QUESTION_CHARS, Record, counted_row, read_questions
+from ..batch import MAX_QUESTION_CHARS, Record, RowError, TooLong, counted_row, read_questions
 from ..errors import InputError, QAError
 from ..question import analyze
 from ..question_text import chars, code_point_cap, over_limit
@@ -139,14 +139,13 @@ def read_upload(src: Path) -> list[Record]:
             # counted once: the cap, a refused row's message, the total (a refused row was counted twice)
             size, refused = counted_row(question, MAX_WEB_QUESTION_CHARS)
             if refused is not None:
-                r = dataclasses.replace(r, error=refused.said(), too_long=refused)
+                r = _refused(r, refused)
             else:
                 total += size
                 total_code_points += len(question)
         elif r.too_long is not None:  # over the reader's own bounds, so over the page's: said at its cap,
             # from the reader's counts (section 129: its English sentence was parsed back)
-            refused = r.too_long.at(MAX_WEB_QUESTION_CHARS)
-            r = dataclasses.replace(r, error=refused.said(), too_long=refused)
+            r = _refused(r, r.too_long.at(MAX_WEB_QUESTION_CHARS))
         records.append(r)
         if len(records) > MAX_BATCH_QUESTIONS:
             raise InputError(f"Berkas berisi lebih dari {MAX_BATCH_QUESTIONS} pertanyaan; batasnya "
@@ -161,6 +160,12 @@ def read_upload(src: Path) -> list[Record]:
     if not records:
         raise InputError(nothing_asked(src.suffix))
     return records
+
+
+def _refused(r: Record, counts: TooLong) -> Record:
+    """``r`` refused for its length at the page's cap: its error in words and as data, from one count."""
+    why = RowError.length(counts)
+    return dataclasses.replace(r, error=why.said(), why=why)
 
 
 def nothing_asked(ext: str) -> str:
