@@ -160,7 +160,7 @@ def test_a_row_refused_by_its_code_points_says_its_characters_too_in_both_langua
     upload.write_text("apa" + "\u0301" * 2000 + "\n", encoding="utf-8")
     (row,) = read_upload(upload)
     assert row.error == "question too long (3 characters but 2003 code points, limit 2000 code points)"
-    assert _status({"error": row.error}) == (
+    assert _status({"error": row.error}, row.why) == (  # said from the row's code (section 133)
         "galat: pertanyaan terlalu panjang (3 karakter, tetapi 2003 "
         "titik kode Unicode; batasnya 2000 titik kode)"
     )

@@ -84,7 +84,7 @@ def test_an_uploaded_file_name_is_never_used_as_a_path(settings, fake_encoder, t
     hostile.parent.mkdir()
     hostile.write_text("question\napa tugas asisten menteri?\n", encoding="utf-8")
     before = sorted(p for p in tmp_path.rglob("*") if "web" not in p.parts)
-    summary, csv_path, jsonl_path = app.run_file(str(hostile), 3)
+    summary, csv_path, jsonl_path, _ = app.run_file(str(hostile), 3)
     assert summary.answered == 1
     for out in (csv_path, jsonl_path):
         assert out.resolve().is_relative_to((tmp_path / "web").resolve())

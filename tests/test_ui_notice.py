@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from qa.assistant import TOO_LONG
+from qa.batch import RowError
 from qa.question_text import code_point_cap
 from qa.ui import pages
 from qa.ui.limits import MAX_WEB_QUESTION_CHARS, read_upload
@@ -91,8 +92,9 @@ def test_an_upload_with_no_cut_question_is_summed_up_as_before(app, tmp_path: Pa
 )
 def test_a_rows_status_names_its_notice_beside_the_outcome(tmp_path: Path, record: dict, status: str) -> None:
     out = tmp_path / "jawaban.jsonl"
-    out.write_text(json.dumps({"id": "1", "question": "q", **record}) + "\n", encoding="utf-8")
-    assert list(pages.preview_table(out)["Status"]) == [status]
+    out.write_text(json.dumps({"id": "1", "line": 1, "question": "q", **record}) + "\n", encoding="utf-8")
+    codes = {1: RowError("empty")}  # what the reader made of line 1, when it is an error row (section 133)
+    assert list(pages.preview_table(out, codes)["Status"]) == [status]
 
 
 def test_a_summary_counts_the_cut_questions_beyond_the_preview() -> None:

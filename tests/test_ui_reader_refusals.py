@@ -44,9 +44,10 @@ def test_a_row_over_the_readers_characters_says_the_pages_cap(tmp_path: Path) ->
 def test_a_line_over_a_mebibyte_is_said_in_the_pages_words(tmp_path: Path) -> None:
     upload = tmp_path / "q.txt"
     upload.write_text("apa tugas?\n" + "x" * 1_100_000 + "\n", encoding="utf-8")
-    error = _errors(upload)[1]
+    row = read_upload(upload)[1]
+    error = row.error
     assert error == "question too long (1100000 code points, limit 2000 code points)", error
-    assert pages._status({"error": error}) == (
+    assert pages._status({"error": error}, row.why) == (  # said from the row's code (section 133)
         "galat: pertanyaan terlalu panjang (1100000 titik kode Unicode; batasnya 2000 titik kode)"
     )
 
@@ -54,9 +55,10 @@ def test_a_line_over_a_mebibyte_is_said_in_the_pages_words(tmp_path: Path) -> No
 def test_a_csv_field_over_the_csv_modules_cap_is_said_in_the_pages_words(tmp_path: Path) -> None:
     upload = tmp_path / "q.csv"
     upload.write_text(f'id,question\n1,"a{MARK * (csv.field_size_limit() + 5)}"\n', encoding="utf-8")
-    (error,) = _errors(upload)
+    (row,) = read_upload(upload)
+    error = row.error
     assert error == f"question too long (over {csv.field_size_limit()} code points, limit 2000 code points)"
-    assert pages._status({"error": error}) == (
+    assert pages._status({"error": error}, row.why) == (
         f"galat: pertanyaan terlalu panjang (lebih dari {csv.field_size_limit()} titik kode Unicode; "
         "batasnya 2000 titik kode)"
     )

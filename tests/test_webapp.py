@@ -173,7 +173,7 @@ def test_batch_reads_the_upload_once(app, tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "read_questions", lambda src: reads.append(src) or real(src))
     upload = tmp_path / "q.csv"
     upload.write_text("id,question\na,kontrol keputusan\nb,\nc,profil\n", encoding="utf-8")
-    summary, _, _ = app.run_file(str(upload), 3)
+    summary, _, _, _ = app.run_file(str(upload), 3)
     assert len(reads) == 1 and (summary.total, summary.answered, summary.errors) == (3, 2, 1)
 
 
@@ -194,7 +194,7 @@ def test_batch_keeps_csv_rows_with_their_error_and_duplicate_ids(app, tmp_path):
     lines = ['{"id": "a", "question": "kontrol keputusan"}', '{"id": "b", "question": ""}',
              '{"id": "a", "question": "profil"}', '{"id": "c", "question": "' + long + '"}']  # fmt: skip
     upload.write_text("\n".join(lines) + "\n")
-    _, csv_path, jsonl_path = app.run_file(str(upload), 3)
+    _, csv_path, jsonl_path, _ = app.run_file(str(upload), 3)
     records = [json.loads(line) for line in jsonl_path.read_text().splitlines()]
     with open(csv_path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -20,7 +19,7 @@ from ..batch import BatchSummary
 from ..errors import InputError, QAError
 from . import pages
 from .limits import ui_error, with_hint
-from .uploadrun import BatchCancelled, UploadAnswering
+from .uploadrun import Answered, BatchCancelled, UploadAnswering
 
 
 class _Cancel(threading.Event):
@@ -53,7 +52,7 @@ class BatchHandlers(UploadAnswering):
 
     def _stream(
         self, upload: Any, k: Any, doc: Any, session: str | None = None
-    ) -> Iterator[int | tuple[int, int] | tuple[BatchSummary, Path, Path]]:
+    ) -> Iterator[int | tuple[int, int] | Answered]:
         """``run_file`` in a worker thread: yields its place in line while it waits, (done, total) as it
         goes, then its result. Closing the
         generator (Gradio does when the client has gone) cancels the work after the step in flight; so
@@ -121,8 +120,8 @@ class BatchHandlers(UploadAnswering):
                     done, total = item
                     yield pages.batch_progress(done, total), gr.skip(), gr.skip()
                     continue
-                summary, csv_path, jsonl_path = item
-                table = pages.preview_table(jsonl_path)
+                summary, csv_path, jsonl_path, errors = item
+                table = pages.preview_table(jsonl_path, errors)
                 counts = (summary.total, summary.answered, summary.abstained, summary.errors)
                 said = pages.batch_summary(*counts, len(table), summary.cut)
                 yield said, table, [str(csv_path), str(jsonl_path)]

@@ -10,14 +10,17 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..about import About
+from ..batch import RowError
 from ..milvus.target import parse_store
 from .limits import MAX_BATCH_CHARS, MAX_BATCH_QUESTIONS, MAX_WEB_QUESTION_CHARS
+from .row_words import row_error
 
 PREVIEW_HEADERS = ["id", "Pertanyaan", "Jawaban", "Sumber", "Keyakinan", "Status"]
 PREVIEW_ROWS = 50
@@ -113,47 +116,12 @@ halaman menampilkan contoh pemanggilannya (Gradio tidak menampilkannya di ponsel
 </div>"""
 
 
-# A row's error as qa.batch writes it (English, for programs) and as the preview says it.
-ROW_ERRORS = [
-    (r"empty question", "pertanyaan kosong"),
-    (r"no question field/column", "tidak ada kolom pertanyaan"),
-    (r"question is not a string", "pertanyaan bukan teks"),
-    (r"question too long \((\d+) characters, limit (\d+)\)",
-     "pertanyaan terlalu panjang ({0} karakter, batasnya {1})"),
-    (r"question too long \((\d+) characters? but (\d+) code points, limit (\d+) code points\)",
-     "pertanyaan terlalu panjang ({0} karakter, tetapi {1} titik kode Unicode; batasnya {2} titik kode)"),
-    (r"question too long \((\d+) code points, limit (\d+) code points\)",
-     "pertanyaan terlalu panjang ({0} titik kode Unicode; batasnya {1} titik kode)"),
-    (r"question too long \(over (\d+) code points, limit (\d+) code points\)",
-     "pertanyaan terlalu panjang (lebih dari {0} titik kode Unicode; batasnya {1} titik kode)"),
-    (r"line (\d+) is not valid JSON.*", "baris {0} bukan JSON yang sah"),
-    (r"line (\d+) is not valid ([\w-]+) .*", "baris {0} bukan teks {1} yang sah"),
-    (r"line (\d+) is a JSON (\w+), not an object", "baris {0} berisi {1} JSON, bukan objek {{...}}"),
-    (r"line (\d+) names (.+) twice in one object .*",
-     "baris {0} menyebut {1} dua kali dalam satu objek (JSON hanya menyimpan satu nilainya)"),
-    (r"line (\d+) has (\d+) question fields \((.*)\): keep one",
-     "baris {0} punya {1} kolom pertanyaan ({2}); sisakan satu"),
-    (r"line (\d+) has an invalid Unicode escape.*", "baris {0} memuat escape Unicode yang tidak sah"),
-    (r"line (\d+) has a number JSON cannot hold.*", "baris {0} memuat angka yang tidak bisa disimpan JSON"),
-    (r"line (\d+) is nested deeper than (\d+) levels", "baris {0} bersarang lebih dari {1} tingkat"),
-    (r"line (\d+): (\d+) cells but the header has (\d+) \(a (.+) inside an unquoted cell\?\)",
-     "baris {0}: {1} sel, padahal baris judul punya {2} (ada {3} di dalam sel tanpa tanda kutip?)"),
-    (r"line (\d+): malformed CSV .*", "baris {0}: CSV yang rusak"),
-]  # fmt: skip
-# JSON's kinds as the rows above name them (qa.batch.jsonvalues.JSON_KINDS), in the page's words
-JSON_KIND_WORDS = {"array": "array (daftar)", "string": "teks", "number": "angka", "boolean": "boolean",
-                   "null": "null", "value": "nilai"}  # fmt: skip
-
-
-def _status(rec: dict[str, Any]) -> str:
+def _status(rec: dict[str, Any], why: RowError | None = None) -> str:
+    """A row's Status. An error row is said from ``why``, the reader's :class:`~qa.batch.RowError` (its
+    code and values); a row without one (an error the answerer gave, a file from before codes were
+    kept) shows its ``error`` as written, never parsed back from its English (reliability 133)."""
     if rec.get("error"):
-        error = str(rec["error"])
-        for pattern, text in ROW_ERRORS:
-            found = re.fullmatch(pattern, error, re.S)
-            if found:
-                said = (JSON_KIND_WORDS.get(g, g if len(g) <= 80 else g[:79] + "…") for g in found.groups())
-                return f"galat: {text.format(*said)}"  # a field's name quoted, cut short as the page's
-        return f"galat: {error}"
+        return f"galat: {row_error(why) if why is not None else rec['error']}"
     outcome = "tidak terjawab" if rec.get("abstained") else "terjawab"
     if not rec.get("notice"):
         return outcome
@@ -162,8 +130,12 @@ def _status(rec: dict[str, Any]) -> str:
     return f"{outcome} ({notice[:1].lower()}{notice[1:]})"
 
 
-def preview_table(jsonl: Path | None, limit: int = PREVIEW_ROWS) -> pd.DataFrame:
-    """The first ``limit`` records of a batch JSONL output (None: an empty table)."""
+def preview_table(
+    jsonl: Path | None, errors: Mapping[int, RowError] | None = None, limit: int = PREVIEW_ROWS
+) -> pd.DataFrame:
+    """The first ``limit`` records of a batch JSONL output (None: an empty table). ``errors``: the
+    upload's refused rows by input line (the JSONL's ``line``), as the reader made them: the file holds
+    only their English."""
     rows: list[list[Any]] = []
     if jsonl is None:
         return pd.DataFrame(rows, columns=PREVIEW_HEADERS)
@@ -172,9 +144,10 @@ def preview_table(jsonl: Path | None, limit: int = PREVIEW_ROWS) -> pd.DataFrame
             if len(rows) >= limit:
                 break
             rec = json.loads(line)
+            why = (errors or {}).get(rec.get("line")) if rec.get("error") else None
             conf, ans = rec.get("confidence"), rec.get("answer") or {}
             rows.append([rec.get("id"), rec.get("question") or "", ans.get("text", ""), ans.get("source", ""),
-                         "" if conf is None else f"{float(conf):.2f}", _status(rec)])  # fmt: skip
+                         "" if conf is None else f"{float(conf):.2f}", _status(rec, why)])  # fmt: skip
     return pd.DataFrame(rows, columns=PREVIEW_HEADERS)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..batch import INPUT_EXTENSIONS, BatchSummary, run_batch
+from ..batch import INPUT_EXTENSIONS, BatchSummary, RowError, run_batch
 from ..errors import InputError, QAError
 from ..live import LiveAssistant
 from ..manifest import corpus_key
@@ -28,6 +28,9 @@ from .visitor import BUSY, for_visitor
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
+# What an answered upload gives back: its summary, the CSV and the JSONL, and its refused rows by input line
+# as the reader made them (codes and values: the files hold only their English, which the page does not parse)
+Answered = tuple[BatchSummary, Path, Path, dict[int, RowError]]
 
 
 class BatchCancelled(Exception):
@@ -66,8 +69,9 @@ class UploadAnswering:
         cancel: threading.Event | None = None,
         doc: Any = None,
         on_wait: Callable[[int], None] | None = None,
-    ) -> tuple[BatchSummary, Path, Path]:
-        """Answer an upload into a fresh folder; returns the summary, the CSV and the JSONL paths.
+    ) -> Answered:
+        """Answer an upload into a fresh folder; returns the summary, the CSV and the JSONL paths, and the
+        refused rows' errors by line (what the page says of them).
 
         The upload's name is untrusted: only its extension is used, after checking it. Checked, it waits
         for a slot in ``uploads`` (``on_wait`` hears its place in line), or is refused when the line is full.
@@ -100,7 +104,7 @@ class UploadAnswering:
     def _answer_file(
         self, path: Path, ext: str, k: int, doc: str | None, on_progress: Progress | None,
         cancel: threading.Event | None,
-    ) -> tuple[BatchSummary, Path, Path]:  # fmt: skip
+    ) -> Answered:  # fmt: skip
         prune(self.workdir)
         run = copy_in(self.workdir, path, ext)
         src = run / f"pertanyaan{ext}"
@@ -137,4 +141,5 @@ class UploadAnswering:
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
             raise
-        return summary, run / "jawaban.csv", run / "jawaban.jsonl"
+        errors = {r.line: r.why for r in records if r.why is not None}
+        return summary, run / "jawaban.csv", run / "jawaban.jsonl", errors
