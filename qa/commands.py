@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .cli_args import EXAMPLE, build_parser
+from .cli_once import one_document
 from .config import Settings
 from .diagnostics import quiet_on_failure
 from .errors import QAError, describe
@@ -66,7 +67,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         )
     if not question:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
-    result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
+    assistant = open_assistant(args)
+    result = assistant.ask(question, k=args.k, doc=one_document(args.doc, assistant.document_id))
     if args.json:
         emit_json(result.to_dict(), indent=None)
     else:
