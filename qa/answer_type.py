@@ -83,12 +83,14 @@ def wh_head(words: list[str]) -> tuple[str, str]:
     return heads[0] if heads else ("", "")
 
 
-def answer_type(words: list[str]) -> tuple[str, set[str]]:
-    """The kind of answer wanted, and the nouns bound to the question word ("kota" of "kota mana")."""
+def answer_type(words: list[str], heads: list[tuple[str, str]] | None = None) -> tuple[str, set[str]]:
+    """The kind of answer wanted, and the nouns bound to the question word ("kota" of "kota mana");
+    ``heads`` is ``wh_heads(words)`` when the caller has read it already."""
     ws = set(words)
     bound: set[str] = set()
     first = words[0] if words else ""
-    heads = wh_heads(words)  # "laporan yang mana …, dan ke pejabat mana …?": both only say a category
+    if heads is None:  # "laporan yang mana …, dan ke pejabat mana …?": both only say a category
+        heads = wh_heads(words)
     head, before = heads[0] if heads else ("", "")
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .assistant import DEFAULT_K, MAX_K
-from .cli_once import Once, OncePath
+from .cli_once import Once, OnceDocument, OncePath, OnceStore
 from .config import DEFAULT_MODEL, ENCODERS
 
 EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
@@ -45,7 +45,7 @@ def _common() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--store",
-        action=Once,
+        action=OnceStore,
         metavar="STORE",
         type=_named,  # --store "$STORE" with STORE unset built a local index where Milvus was meant
         help="where the index lives: local (default), milvus:PATH.db (Milvus Lite) or "
@@ -148,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_k(p, "how many passages to return")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
-        "--doc", action=Once, metavar="NAME", help="answer from this document only (its name or its path)"
+        "--doc",
+        action=OnceDocument,
+        metavar="NAME",
+        help="answer from this document only (its name or its path)",
     )
 
     p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")

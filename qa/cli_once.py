@@ -1,12 +1,13 @@
 """Options given once: argparse keeps the last of an option given twice, and says nothing of the first
-(docs/reliability.md sections 123, 131, 132). The actions here refuse a second, different value and take
-the same value, or the same path written two ways, again."""
+(docs/reliability.md sections 123, 131, 132, 134). The actions here refuse a second, different value and
+take the same value again, or one written two ways: a path, a store, a document."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +34,33 @@ class Once(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         before = getattr(namespace, self.dest, None)
-        if self._given.get(id(namespace)) is namespace and not self._same(before, values):
-            said = f"{str(before)!r} and {str(values)!r}"
+        given = self._given.get(id(namespace)) is namespace
+        if given and not self._same(before, values):
+            last = before[-1] if isinstance(before, tuple) else before  # OnceDocument keeps several
+            said = f"{str(last)!r} and {str(values)!r}"
             raise argparse.ArgumentError(self, f"given twice ({said}): only one would be used; give it once")
         self._given[id(namespace)] = namespace
-        setattr(namespace, self.dest, values)
+        setattr(namespace, self.dest, self._kept(before, values) if given else values)
 
     def _same(self, before: object, values: object) -> bool:
         return before == values
+
+    def _kept(self, before: object, values: object) -> object:
+        """What the option holds once given again with a value ``_same`` takes."""
+        return values
+
+
+def same_path(before: object, values: object) -> bool:
+    """Whether two paths name one file or folder (``OncePath``)."""
+    if before is None or values is None:
+        return before == values
+    first, second = (Path(str(v)).absolute() for v in (before, values))
+    if first == second:
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one of them does not exist (yet): two names, two paths
+        return False
 
 
 class OncePath(Once):
@@ -51,12 +71,67 @@ class OncePath(Once):
     link), and a file not made yet is never resolved: two different spellings of it are still refused."""
 
     def _same(self, before: object, values: object) -> bool:
-        if before is None or values is None:
-            return before == values
-        first, second = (Path(str(v)).absolute() for v in (before, values))
-        if first == second:
+        return same_path(before, values)
+
+
+class OnceStore(Once):
+    """``--store`` given once: two specs ``parse_store`` reads as one store are taken, as every command
+    would open that store from either. ``milvus:kb.db``, ``milvus:./kb.db/``, ``milvus: ~/kb.db`` (one
+    Milvus Lite path, compared as ``OncePath`` compares paths) or ``milvus://Host:19530``,
+    ``milvus:http://host:19530/qa_passages`` (one server and collection name). A spec it refuses is
+    compared as written; given alone, its own refusal says why."""
+
+    def _same(self, before: object, values: object) -> bool:
+        from .errors import InputError
+        from .milvus.target import parse_store
+
+        if before == values:
             return True
         try:
-            return os.path.samefile(first, second)
-        except OSError:  # one of them does not exist (yet): two names, two paths
+            first, second = parse_store(str(before)), parse_store(str(values))
+        except InputError:
             return False
+        if first.kind == second.kind == "lite":
+            return same_path(first.uri, second.uri)
+        return first == second
+
+
+def _file_name(name: object) -> str | None:
+    """The file name a ``--doc`` name ends in; None when it ends in no name (``sub/..``, ``/``)."""
+    last = os.path.basename(os.path.normpath(str(name)))
+    return None if last in ("", ".", "..") else last
+
+
+class OnceDocument(Once):
+    """``--doc`` given once. A document is named by its id, its path on disk or its file name when no
+    other has it (``Assistant.document_id``): ``--doc sub/a.md --doc corpus/sub/a.md --doc a.md`` may
+    name one document, and only the corpus tells. Every way ends in the document's file name, so two
+    names ending in two file names name two documents: refused here, before any work. Names ending in
+    one are all kept (a tuple) for :func:`one_document` to resolve once the index is open."""
+
+    def _same(self, before: object, values: object) -> bool:
+        names = before if isinstance(before, tuple) else (before,)
+        wanted = _file_name(values)
+        return all(n == values or None in (wanted, _file_name(n)) or _file_name(n) == wanted for n in names)
+
+    def _kept(self, before: object, values: object) -> object:
+        names = before if isinstance(before, tuple) else (before,)
+        return names if values in names else (*names, values)
+
+
+def one_document(doc: str | tuple[str, ...] | None, document_id: Callable[[str], str]) -> str | None:
+    """The document ``--doc`` names (``OnceDocument``): several names are taken when ``document_id``
+    reads them as one document, and refused (InputError, exit 2) when they name two."""
+    from .errors import InputError
+
+    if not isinstance(doc, tuple):
+        return doc
+    ids = {document_id(name): name for name in doc}  # an unknown name: its own "no document named …"
+    if len(ids) > 1:
+        (first, a), (second, b) = list(ids.items())[:2]
+        raise InputError(
+            f"--doc given twice ({a!r} and {b!r}) names two documents, {first} and {second}: only one "
+            "would be used",
+            "give it once",
+        )
+    return next(iter(ids))

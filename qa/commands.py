@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .cli_args import EXAMPLE, build_parser
+from .cli_once import one_document
 from .config import Settings
 from .diagnostics import quiet_on_failure
 from .errors import QAError, describe
@@ -66,7 +67,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         )
     if not question:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
-    result = open_assistant(args).ask(question, k=args.k, doc=args.doc)
+    assistant = open_assistant(args)
+    result = assistant.ask(question, k=args.k, doc=one_document(args.doc, assistant.document_id))
     if args.json:
         emit_json(result.to_dict(), indent=None)
     else:
@@ -86,6 +88,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch.report import file_state, format_interrupted
     from .batch.survey import MAX_INPUT_COLUMNS, input_columns
     from .manifest import corpus_key
+    from .reading import is_cut
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
     check_place(args.output, settings.corpus_dir, settings.index_dir)
@@ -125,6 +128,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             prepare=prepare,
             corpus_key=lambda: corpus_key(loaded[0].index.manifest),
             warn=warn,
+            is_cut=lambda question: is_cut(question, loaded[0].encoder.truncate),  # older .md sections
         )
     except (KeyboardInterrupt, SystemExit):  # Ctrl-C; SIGTERM / SIGHUP unwind as SystemExit (termination)
         print(for_terminal(format_interrupted(args.output, before, total)), file=sys.stderr)

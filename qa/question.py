@@ -19,7 +19,7 @@ from functools import lru_cache
 from .analysis import INFORMAL, chat_reduplication, token_spans, tokenize
 from .answer import ENGLISH_FUNCTION_WORDS
 from .answer_type import ANSWER_TYPES as ANSWER_TYPES  # one of them is each question's answer_type
-from .answer_type import PLACE_NOUNS, answer_type, lead, wh_head
+from .answer_type import PLACE_NOUNS, answer_type, lead, wh_heads
 from .question_chat import EMPTY_ALONE, question_clauses, question_words_of
 from .question_markup import plain_message
 from .question_names import names_in, numbers_in, spelled_like_words
@@ -154,12 +154,13 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
     names = () if empty_like else names_in(visible)
     acronyms = spelled_like_words(visible, names)
     words = standard_words(WORD_RE.sub(lambda m: " " if m.group() in acronyms else m.group(), visible))
-    kind, bound = answer_type(words) if words else ("other", set())
+    heads = wh_heads(words)  # read once: the answer type and the focus below both need the first
+    kind, bound = answer_type(words, heads) if words else ("other", set())
     terms, focus = _terms_and_focus(visible, names, acronyms, bound)
     # The noun a "which" selects leaves the focus only when the question names something else: in
     # "laporannya mana?" / "Budi mana?" (where is it) it is all that is asked about (reliability 114).
     # "kota mana?" alone stays vague, as before section 107.
-    head = wh_head(words)[0] if words else ""
+    head = heads[0][0] if heads else ""
     if not focus and head in bound and head not in PLACE_NOUNS:
         terms, focus = _terms_and_focus(visible, names, acronyms, bound - {head})
     return QuestionInfo(

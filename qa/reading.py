@@ -40,6 +40,25 @@ class Reading:
 def read_question(raw: object, truncate: Callable[[str], tuple[str, bool]], speller: Corrects) -> Reading:
     """``raw`` as the models read it over one corpus (``truncate``: the encoder's window; ``speller``: the
     corpus's words). An empty question, or one with nothing in it ("apa itu?"), is an ``InputError``."""
+    q, part, short, cut = _windowed(raw, truncate)
+    searched = speller.correct(short)  # "mentri" is read as the corpus's "menteri"
+    return Reading(
+        shown=short if cut or part == q else q,
+        searched=searched,
+        cut=cut or len(str(raw)) > SCAN_CHARS,
+        info=analyze(searched),
+    )
+
+
+def is_cut(raw: object, truncate: Callable[[str], tuple[str, bool]]) -> bool:
+    """``read_question(raw, …).cut`` without the speller and the analysis, most of a reading's cost: a
+    resumed report asks it of every older section (qa.batch.markdown_output)."""
+    return _windowed(raw, truncate)[3] or len(str(raw)) > SCAN_CHARS
+
+
+def _windowed(raw: object, truncate: Callable[[str], tuple[str, bool]]) -> tuple[str, str, str, bool]:
+    """The cleaned question, the part of it asked, what of that the window keeps (whole words), and
+    whether the window cut it."""
     q = clean_question(raw)
     # A dash or zero-width characters are as empty as nothing; a question with nothing specific in it
     # ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
@@ -49,11 +68,4 @@ def read_question(raw: object, truncate: Callable[[str], tuple[str, bool]], spel
     # ("Saya mahasiswa … Apa tugas …? Terima kasih."), which would blur the search and be cut first.
     part = asked_part(q)
     short, cut = truncate(part)
-    short = whole_words(short, part) if cut else short
-    searched = speller.correct(short)  # "mentri" is read as the corpus's "menteri"
-    return Reading(
-        shown=short if cut or part == q else q,
-        searched=searched,
-        cut=cut or len(str(raw)) > SCAN_CHARS,
-        info=analyze(searched),
-    )
+    return q, part, whole_words(short, part) if cut else short, cut

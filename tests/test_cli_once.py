@@ -8,6 +8,7 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -116,16 +117,23 @@ def test_two_different_paths_are_still_refused(second, tmp_path, monkeypatch, ca
         assert f"given twice ('{first}' and '{other}')" in capsys.readouterr().err
 
 
-def test_every_option_naming_a_file_or_folder_is_given_once() -> None:
-    """A path option added later is covered too: every option read as a path or a name (``_named``,
-    ``_output_path``), and ``--doc``, refuses a second value; positionals are argparse's (a second one is
-    already an error)."""
+def _given_once(chosen: Callable[[argparse.Action], bool]) -> int:
+    """Check that every option of every command ``chosen`` picks refuses a second value (is a ``Once``);
+    how many were checked, so a walk that picks nothing fails too. Positionals are argparse's (a second
+    one is already an error)."""
     checked = 0
     for command, sub in _subparsers().items():
         for action in sub._actions:
-            if action.option_strings and (action.type in (_named, _output_path) or action.dest == "doc"):
+            if action.option_strings and chosen(action):
                 assert isinstance(action, Once), (command, action.option_strings)
                 checked += 1
+    return checked
+
+
+def test_every_option_naming_a_file_or_folder_is_given_once() -> None:
+    """A path option added later is covered too: every option read as a path or a name (``_named``,
+    ``_output_path``), and ``--doc``, refuses a second value."""
+    checked = _given_once(lambda action: action.type in (_named, _output_path) or action.dest == "doc")
     assert checked == 7 * len(COMMON) + 6  # the ONCE cases above, each option of each command
 
 
@@ -195,12 +203,7 @@ def test_one_parser_parses_twice_and_each_parse_starts_afresh() -> None:
 def test_every_single_valued_option_of_every_command_is_given_once() -> None:
     """An option added later is covered too: every option that stores one value (not a flag, ``--help`` or
     ``--version``) refuses a second, different one."""
-    checked = 0
-    for command, sub in _subparsers().items():
-        for action in sub._actions:
-            if action.option_strings and action.nargs != 0:  # a flag takes no value (nargs 0)
-                assert isinstance(action, Once), (command, action.option_strings)
-                checked += 1
+    checked = _given_once(lambda action: action.nargs != 0)  # a flag takes no value (nargs 0)
     # ask -k --doc; batch -o -k --chunk-size; eval three files, -k, --worst; calibrate --offtopic
     assert checked == 7 * (len(COMMON) + 4) + 2 + 3 + 5 + 1
 

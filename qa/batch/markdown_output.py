@@ -6,7 +6,9 @@ terminal escape sequence survives into the report.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, unquote
 
@@ -29,21 +31,33 @@ class MarkdownWriter(Writer):
     sections = 0  # sections found on resume: numbering goes on after them (``count`` is this run's)
     marker = re.compile(rb"<!-- qa:id=(\S*)(?: q=([0-9a-f]{16}))?(?: c=(\S+))? -->\r?\n")
 
+    def __init__(self, path: Path, resume: bool) -> None:
+        self.unsaid: dict[str, int] = {}  # id -> number of a section found with no notice and no error
+        self.cut_before: list[int] = []  # the numbers of those whose question ``is_cut`` reads as cut
+        super().__init__(path, resume)
+
     def scan(self, f: BinaryIO) -> int:
-        keep, pos, tail, titled = 0, 0, _Tail(1), False
+        keep, pos, tail, titled, bare = 0, 0, _Tail(1), False, True
         for n, raw in enumerate(f, 1):
             pos += len(raw)
             m = self.marker.fullmatch(raw)
             if m:
-                key = m.group(2).decode() if m.group(2) else None
-                self.done[unquote(m.group(1).decode("ascii", "replace"))] = key
+                rid, key = unquote(m.group(1).decode("ascii", "replace")), m.group(2)
+                self.done[rid] = key.decode() if key else None
                 if m.group(3):
                     self.sources.add(unquote(m.group(3).decode("ascii", "replace")))
                 keep, self.sections, tail = pos, self.sections + 1, _Tail(n + 1)
+                if bare:  # neither a notice nor an error: its question may have been cut unsaid (check)
+                    self.unsaid[rid] = self.sections
+                bare = True
+            elif raw.rstrip(b"\r\n") == NOTED:  # an earlier resume's note: the sections above are said
+                keep, tail, bare = pos, _Tail(n + 1), True
+                self.unsaid.clear()
             elif n == 1 and raw == self.signature:
                 titled, tail = True, _Tail(2)
             else:
                 tail.add(n, raw)
+                bare = bare and not raw.startswith((b"Catatan: ", b"**Galat** "))
         if keep or titled:  # else a title cut short, or not a report at all: the base class tells which
             self._check_tail(tail)
         return keep
@@ -55,7 +69,7 @@ class MarkdownWriter(Writer):
         Notes a user appended after the last answer were cut with it: now they are refused, by line, and
         the file is left whole. Notes between sections are kept, as before (only the tail is cut)."""
         start = f"\n### {self.sections + 1}. ".encode()
-        if tail.blank or tail.head.startswith(start) or start.startswith(tail.head):
+        if tail.blank or any(tail.head.startswith(s) or s.startswith(tail.head) for s in (start, NOTE_START)):
             return
         raise InputError(
             f"{self.path}: line {tail.first_text} is not part of an answer qa wrote (notes added after the "
@@ -67,8 +81,27 @@ class MarkdownWriter(Writer):
     def key(self, rec: Record) -> str:
         return question_key(rec.question)[:16]
 
+    def check(self, rec: Record) -> None:
+        """Also note a kept section with no notice and no error whose question ``is_cut`` reads as cut: a
+        report written before section 125 never said so, and the question is the input's (key checked)."""
+        super().check(rec)
+        number = self.unsaid.pop(rec.id, None)
+        if number is not None and rec.error is None and self.is_cut is not None:
+            with contextlib.suppress(InputError):  # refused: an error row, nothing was read
+                if self.is_cut(str(rec.question)):
+                    self.cut_before.append(number)
+
+    def finish(self) -> None:
+        """After the run: the note on older sections whose question was cut, once, after the last section."""
+        if self.cut_before:
+            self.write([])  # render() of no record: the note alone
+            self.cut_before = []
+        super().finish()
+
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = [self.signature.decode()] if self.fresh else []
+        if not items and self.cut_before:
+            out.append(_cut_before_note(self.cut_before))
         for n, (rec, result) in enumerate(items, self.sections + self.count + 1):
             question = " ".join((rec.question or "(tanpa pertanyaan)").split())
             question = _shown(question if len(question) <= 300 else question[:300] + "…")  # cut, then escaped
@@ -95,6 +128,22 @@ class MarkdownWriter(Writer):
             source = f" c={quote(self.source, safe='')}" if self.source else ""
             out.append(f"\n<!-- qa:id={quote(rec.id, safe='')} q={self.key(rec)}{source} -->\n")
         return "".join(out)
+
+
+# A report resumed from one written before section 125: which of its sections answered a cut question,
+# said once after the last section, with a marker of its own so a later resume neither cuts nor repeats it.
+NOTE_START = b"\nCatatan tentang bagian sebelumnya: "
+NOTED = b"<!-- qa:noted -->"
+
+
+def _cut_before_note(numbers: list[int]) -> str:
+    said = [str(n) for n in sorted(numbers)]
+    listed = said[0] if len(said) == 1 else f"{', '.join(said[:-1])}{',' * (len(said) > 2)} dan {said[-1]}"
+    return (
+        f"{NOTE_START.decode()}pertanyaan bagian {listed} terlalu panjang; hanya bagian awalnya yang "
+        "dipakai. Bagian itu ditulis oleh qa versi lama, yang belum mencatatnya di bawah judulnya.\n\n"
+        f"{NOTED.decode()}\n"
+    )
 
 
 class _Tail:

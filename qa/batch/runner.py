@@ -56,14 +56,8 @@ from .writers import Writer
 
 AnswerFn = Callable[[list[str]], list[dict]]
 # the summary and survey names stay importable from here (older imports)
-__all__ = [
-    "MAX_INPUT_COLUMNS",
-    "BatchSummary",
-    "count_questions",
-    "format_summary",
-    "input_columns",
-    "run_batch",
-]
+__all__ = ["MAX_INPUT_COLUMNS", "BatchSummary", "count_questions", "format_summary", "input_columns",
+           "run_batch"]  # fmt: skip
 
 
 def run_batch(
@@ -83,6 +77,7 @@ def run_batch(
     columns: Sequence[str] | None = None,
     corpus_key: Callable[[], str] | None = None,
     warn: Callable[[str], None] | None = None,
+    is_cut: Callable[[str], bool] | None = None,
 ) -> BatchSummary:
     """Answer ``records`` chunk by chunk into ``output`` (.jsonl, .csv or .md by extension).
 
@@ -99,6 +94,8 @@ def run_batch(
     (called after ``prepare``: :func:`qa.manifest.corpus_key` of the open index) is recorded with
     every answer, and a resume onto answers of another key is refused; ``warn`` hears of an output
     too old to carry one, or a CSV too old for the ``message`` or ``notice`` column (resumed in its layout).
+    ``is_cut`` reads a question as the answerer does (cut to the model's window?) for a .md report's
+    sections written before it said so (:meth:`~qa.batch.markdown_output.MarkdownWriter.check`).
     """
     from ..assistant import MAX_K
 
@@ -114,6 +111,7 @@ def run_batch(
             stack.enter_context(finishing(writers[-1].close))  # a forced stop too
             stack.callback(writers[-1].close)
             writers[-1].keyed = corpus_key is not None  # the CSV header holds it
+            writers[-1].is_cut = is_cut
         rows = iter(records)
         first = next(rows, None)
         if first is not None:

@@ -33,19 +33,9 @@ from .cells import (
 from .lock import OutputLock, sidecar
 from .readers import Record
 
-__all__ = [  # the cell rules stay importable from here
-    "CSV_COLUMNS",
-    "OUTPUT_EXTENSIONS",
-    "PASSAGE_COLUMNS",
-    "RESERVED",
-    "SOURCE_FIELD",
-    "Writer",
-    "csv_cell",
-    "location_label",
-    "question_key",
-    "safe_extra",
-    "to_json",
-]
+# the cell rules stay importable from here
+__all__ = ["CSV_COLUMNS", "OUTPUT_EXTENSIONS", "PASSAGE_COLUMNS", "RESERVED", "SOURCE_FIELD", "Writer",
+           "csv_cell", "location_label", "question_key", "safe_extra", "to_json"]  # fmt: skip
 
 
 class Writer:
@@ -61,6 +51,7 @@ class Writer:
     keyed = False  # the run records a corpus key (set by run_batch before expect: the CSV header holds it)
     created = False  # the first write created the file (removed again if nothing could be written)
     note: str | None = None  # what expect() found worth a warning (a CSV resumed in an older layout)
+    is_cut: Callable[[str], bool] | None = None  # whether a question is read from its start only (run_batch)
 
     def __init__(self, path: Path, resume: bool) -> None:
         self.path, self.count = path, 0
