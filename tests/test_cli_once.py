@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.cli_args import _named, _output_path, build_parser
+import qa.cli_args
+from qa.cli_args import build_parser
 from qa.cli_once import Once
 
 from .conftest import ROOT
@@ -133,7 +134,9 @@ def _given_once(chosen: Callable[[argparse.Action], bool]) -> int:
 def test_every_option_naming_a_file_or_folder_is_given_once() -> None:
     """A path option added later is covered too: every option read as a path or a name (``_named``,
     ``_output_path``), and ``--doc``, refuses a second value."""
-    checked = _given_once(lambda action: action.type in (_named, _output_path) or action.dest == "doc")
+    # the types are read now, not at import: tests/batch/test_cli.py reloads qa.cli_args
+    paths = (qa.cli_args._named, qa.cli_args._output_path)
+    checked = _given_once(lambda action: action.type in paths or action.dest == "doc")
     assert checked == 7 * len(COMMON) + 6  # the ONCE cases above, each option of each command
 
 
