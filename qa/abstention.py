@@ -15,7 +15,7 @@ from collections.abc import Container, Iterable
 from .analysis import tokenize
 from .answer import written_in_another_language
 from .answer_type import CHAT_PREPOSITIONS
-from .named_words import UNNAMED_ENGLISH, chat_prepositions, unreadable_words
+from .named_words import UNNAMED_CHAT, UNNAMED_ENGLISH, chat_prepositions, unreadable_words
 from .question import QuestionInfo, analyze
 from .question_names import NUMBER_WORDS
 
@@ -26,14 +26,20 @@ _MAX_MESSAGE_WORDS = 8
 # prepositions ("buat anak", "soal gaji": for, about) and spelled numbers, which there mostly stand for an
 # article ("satu pustakawan": "jumlah satu" says nothing).
 # Connectives and assent ("Terus, apa bedanya …?", "Oke. Lalu …") name nothing either; not every
-# vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti").
+# vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti"). Nor do chat's
+# function words the informal table leaves as words ("pas", "abis": ``UNNAMED_CHAT``).
 _CONNECTIVES = frozenset("terus lalu lanjut selanjutnya oke ok okay okey sip iya then so".split())
 _LINKING = frozenset("menjadi jadi".split())
 # Verbs of having name nothing the document could lack, as English "have" does (``UNNAMED_ENGLISH``): in
 # "apakah asisten menteri punya paspor diplomatik?" what is missing is the passport.
 _HAVING = frozenset("punya mempunyai memiliki".split())
 MESSAGE_SKIP = (
-    _LINKING | _HAVING | frozenset("banyak sedikit buat soal".split()) | NUMBER_WORDS | _CONNECTIVES
+    _LINKING
+    | _HAVING
+    | frozenset("banyak sedikit buat soal".split())
+    | NUMBER_WORDS
+    | _CONNECTIVES
+    | UNNAMED_CHAT
 )
 # Leads a linking verb may follow ("cara menjadi", "waktu menjadi"); "lokasi menjadi" reads as nonsense.
 _VERB_LEADS = frozenset("cara waktu siapa alasan".split())
