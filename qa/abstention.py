@@ -15,7 +15,8 @@ from collections.abc import Container, Iterable
 from .analysis import tokenize
 from .answer import written_in_another_language
 from .answer_type import CHAT_PREPOSITIONS
-from .named_words import UNNAMED_CHAT, UNNAMED_ENGLISH, chat_prepositions, unreadable_words
+from .chat_words import UNNAMED_CHAT
+from .named_words import UNNAMED_ENGLISH, chat_prepositions, unreadable_words
 from .question import QuestionInfo, analyze
 from .question_names import NUMBER_WORDS
 
@@ -27,7 +28,7 @@ _MAX_MESSAGE_WORDS = 8
 # article ("satu pustakawan": "jumlah satu" says nothing).
 # Connectives and assent ("Terus, apa bedanya …?", "Oke. Lalu …") name nothing either; not every
 # vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti"). Nor do chat's
-# function words the informal table leaves as words ("pas", "abis": ``UNNAMED_CHAT``).
+# function words ("bakal", "jgn", "pas": ``UNNAMED_CHAT`` of qa/chat_words.py, section 135).
 _CONNECTIVES = frozenset("terus lalu lanjut selanjutnya oke ok okay okey sip iya then so".split())
 _LINKING = frozenset("menjadi jadi".split())
 # Verbs of having name nothing the document could lack, as English "have" does (``UNNAMED_ENGLISH``): in

@@ -19,11 +19,7 @@ LEXICAL_VERSION = "id-v2"  # bump when the rules below change (the tables are ha
 # tuned on evaluation questions. "_" in a value is a space; an empty value drops the word (discourse
 # particles). Nasal chat verbs (nyari, ngurus) are listed one by one: a generic rule is ambiguous (nyanyi,
 # ngeri are base words). "buat" is left alone (it also means "make"). Closed compounds KBBI writes apart are
-# split (the stemmer turns "kerjasama" into "rjasama"). The function words' chat forms (the last lines) come
-# from the closed classes of colloquial Jakarta Indonesian (Sneddon 2006) and the vowel-dropped shorthand of
-# the function words above or in STOPWORDS; a form that is also a word a document may need ("pas" exact
-# or a permit, "abis" run out, "gua" cave, "mw" megawatt, "lbh" the legal-aid LBH, "Ni" of Balinese names:
-# the table reads documents too) is left out (docs/quality.md, "Twenty-first round").
+# split (the stemmer turns "kerjasama" into "rjasama").
 _INFORMAL_SPEC = """
 yg=yang sbg=sebagai dgn=dengan dg=dengan utk=untuk krn=karena karna=karena dr=dari pd=pada kpd=kepada
 dlm=dalam ttg=tentang thd=terhadap tsb=tersebut spt=seperti kyk=seperti kayak=seperti tp=tetapi tapi=tetapi
@@ -45,14 +41,6 @@ ngasih=memberi dikasih=diberi nyiapin=menyiapkan ngelakuin=melakukan ngerti=meng
 ngadepin=menghadapi ngebantu=membantu bantuin=membantu nemuin=menemui ngomongin=membicarakan
 sih= dong= deh= kok= kan= nih= tuh= lho= loh= yah= kerjasama=kerja_sama bekerjasama=bekerja_sama
 tanggungjawab=tanggung_jawab bertanggungjawab=bertanggung_jawab
-bakal=akan akn=akan tlh=telah prnh=pernah masi=masih lgi=lagi jga=juga lom=belum blum=belum mmg=memang
-ndak=tidak kaga=tidak ngak=tidak gabisa=tidak_bisa gaboleh=tidak_boleh gaperlu=tidak_perlu gaada=tidak_ada
-gatau=tidak_tahu gamau=tidak_mau jgn=jangan blh=boleh bole=boleh bsa=bisa kepengen=ingin kepingin=ingin
-mksd=maksud mhn=mohon tau=tahu mending=sebaiknya mendingan=sebaiknya biar=agar shg=sehingga bhw=bahwa
-sprti=seperti scr=secara thdp=terhadap untk=untuk tuk=untuk dngn=dengan bareng=dengan krna=karena yng=yang
-dri=dari dalem=dalam drpd=daripada sjk=sejak ssdh=sesudah mnrt=menurut ampe=sampai adlh=adalah hny=hanya
-sja=saja smua=semua stiap=setiap byk=banyak kdg=kadang disini=di_sini disitu=di_situ disana=di_sana
-kesini=ke_sini kesana=ke_sana kesitu=ke_situ sya=saya ane=saya ente=kamu elu=kamu loe=kamu donk=
 """
 INFORMAL: dict[str, str] = {
     k: v.replace("_", " ") for k, v in (item.split("=") for item in _INFORMAL_SPEC.split())

@@ -1,8 +1,9 @@
-"""Which of a question's words an abstention may name (qa/abstention.py): no chat preposition, and no
-word nobody can read (chat slang, typos, words of no language we read), which a message would show as if
-it were a fact the document lacks; a word of Indonesian or English, a name, an initialism, a figure or a
-code is named (docs/reliability.md sections 111, 112, 121, 124). The vendored dictionaries are loaded here, on
-an abstention only.
+"""Which of a question's words an abstention may name (qa/abstention.py): no chat preposition (nor any
+chat function word: qa/chat_words.py, which qa/abstention.py skips), and no word nobody can read (chat
+slang, typos, words of no language we read), which a message would show as if it were a fact the
+document lacks; a word of Indonesian or English, a name, an initialism, a figure or a code is named
+(docs/reliability.md sections 111, 112, 121, 124, 135). The vendored dictionaries are loaded here, on an
+abstention only.
 """
 
 from __future__ import annotations
@@ -25,15 +26,6 @@ UNNAMED_ENGLISH = frozenset(
     "become becomes became under over above below during before after between among within without "
     "across through toward towards against behind beside near around".split()
 )
-# Chat's function words the informal table (qa.analysis) leaves as words, each being also a word a
-# document may need: "pas" (when; also exact, a permit), "abis" (after; also run out), "kaya" and "kek"
-# (like; also rich, grandpa), "gua" (I; also a cave), "kudu" (must; also the noni tree), "mah" (a topic
-# particle; also a surname), "doi" (he, she; also a DOI), "rada" (rather; also Ukraine's parliament), "gada"
-# (there is no; also a mace). The models still read them; a message never names one, nor the time
-# adverbs "ntar" and "skrg" read as ("nanti", "sekarang": deictic, no fact a document lacks). Naming a
-# function word tells a user the question was not understood; leaving a content sense out only makes the
-# message plainer (docs/reliability.md section 135).
-UNNAMED_CHAT = frozenset("pas abis kaya kek gua kudu mah doi rada gada nanti sekarang".split())
 _CHAT_DIGIT = re.compile(r"[^\W\d_]{2,}2[^\W\d_]*")  # "tanda2", "kontak2an": chat shorthand, no code
 _SENTENCE_START = re.compile(r"(?:^|[.!?])[\W_]*$")  # what precedes a sentence's first word
 

@@ -83,7 +83,7 @@ def test_a_figure_is_looked_for_in_a_bounded_tail() -> None:
         ("is it hard being a librarian?", LIBRARIAN_WORDS, "Dokumen tidak menyebut hard."),
         # a word whose main sense a message names is still named ("little" is first "kecil", then "sedikit")
         ("do librarians help little visitors?", LIBRARIAN_WORDS, "Dokumen tidak menyebut little."),
-        # "together" is "bareng" or "sama": chat's "bareng" is read as "dengan" since the twenty-first round
+        # "together" is "bareng" or "sama", chat function words a message never names (section 135)
         ("do librarians read together with visitors?", LIBRARIAN_WORDS, None),
     ],
 )
