@@ -1,14 +1,14 @@
 """Chat's function words: the forms colloquial Indonesian types for conjunctions, prepositions, modals,
-adverbs, negations, pronouns and particles, and which of them an abstention never names.
+adverbs, negations, pronouns and particles, which an abstention never names.
 
 Taken from a general description of colloquial Jakarta Indonesian (Sneddon 2006, *Colloquial Jakartan
 Indonesian*) and the vowel-dropped shorthand chat writes for the function words of ``qa.analysis``'s
 tables (its informal words and stopwords), never from questions of a corpus (docs/quality.md,
 "Twenty-first round"). A message naming one ("Dokumen tidak menyebut bakal.") tells a user the question
-was not understood, so ``qa.named_words`` names none of them. The lexical table does not read them as
-their formal words yet: that changes ``ANALYSIS_ID`` and the features the models were trained on, and
-the retrained models lost ranking held out (training/patches/twenty-first-round-chat-function-words.patch
-reads them so).
+was not understood, so ``qa.abstention`` names none of them (nor, in a question typed as chat, their
+homographs). The lexical table does not read them as their formal words yet: that changes
+``ANALYSIS_ID`` and the features the models were trained on, and the retrained models lost ranking held
+out (training/patches/twenty-first-round-chat-function-words.patch reads them so).
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ FUNCTION_FORMS: dict[str, str] = {
 # table reads documents too): "pas" (when; also exact, a permit), "abis" (after; also run out), "kaya"
 # and "kek" (like; also rich, grandpa), "gua" (I; also a cave), "kudu" (must; also the noni tree), "mah"
 # (a topic particle; also a surname), "doi" (he, she; also a DOI), "rada" (rather; also Ukraine's
-# parliament), "gada" (there is no; also a mace). Some short forms are left out of both lists: "mw" (mau;
-# megawatt), "lbh" (lebih; the legal-aid LBH), "km" (kamu; kilometre), "ni" (ini; Ni Luh, Balinese names).
+# parliament), "gada" (there is no; also a mace). A message leaves one out only in a question typed as
+# chat (``qa.named_words.chat_homographs``): "Berapa jumlah gua …?" asks about caves. Some short forms are
+# in neither list: "mw" (mau; megawatt), "lbh" (lebih; the legal-aid LBH), "km" (kamu; kilometre), "ni"
+# (ini; Ni Luh, Balinese names).
 HOMOGRAPHS = frozenset("pas abis kaya kek gua kudu mah doi rada gada".split())
-# The time adverbs "ntar" and "skrg" are read as: deictic, they point at the moment, no fact a document lacks.
-DEICTIC_TIME = frozenset("nanti sekarang".split())
-UNNAMED_CHAT = frozenset(FUNCTION_FORMS) | HOMOGRAPHS | DEICTIC_TIME
