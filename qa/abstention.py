@@ -15,7 +15,8 @@ from collections.abc import Container, Iterable
 from .analysis import tokenize
 from .answer import written_in_another_language
 from .answer_type import CHAT_PREPOSITIONS
-from .named_words import UNNAMED_ENGLISH, chat_prepositions, unreadable_words
+from .chat_words import FUNCTION_FORMS
+from .named_words import UNNAMED_ENGLISH, chat_homographs, chat_prepositions, unreadable_words
 from .question import QuestionInfo, analyze
 from .question_names import NUMBER_WORDS
 
@@ -26,14 +27,21 @@ _MAX_MESSAGE_WORDS = 8
 # prepositions ("buat anak", "soal gaji": for, about) and spelled numbers, which there mostly stand for an
 # article ("satu pustakawan": "jumlah satu" says nothing).
 # Connectives and assent ("Terus, apa bedanya …?", "Oke. Lalu …") name nothing either; not every
-# vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti").
+# vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti"). Nor do chat's
+# function words ("bakal", "jgn": qa/chat_words.py, section 135; in a chat question their homographs,
+# "pas", "abis", neither: ``missing_reason``).
 _CONNECTIVES = frozenset("terus lalu lanjut selanjutnya oke ok okay okey sip iya then so".split())
 _LINKING = frozenset("menjadi jadi".split())
 # Verbs of having name nothing the document could lack, as English "have" does (``UNNAMED_ENGLISH``): in
 # "apakah asisten menteri punya paspor diplomatik?" what is missing is the passport.
 _HAVING = frozenset("punya mempunyai memiliki".split())
 MESSAGE_SKIP = (
-    _LINKING | _HAVING | frozenset("banyak sedikit buat soal".split()) | NUMBER_WORDS | _CONNECTIVES
+    _LINKING
+    | _HAVING
+    | frozenset("banyak sedikit buat soal".split())
+    | NUMBER_WORDS
+    | _CONNECTIVES
+    | frozenset(FUNCTION_FORMS)
 )
 # Leads a linking verb may follow ("cara menjadi", "waktu menjadi"); "lokasi menjadi" reads as nonsense.
 _VERB_LEADS = frozenset("cara waktu siapa alasan".split())
@@ -153,12 +161,13 @@ def missing_reason(
     for stems in map(tokenize, compounds):  # half of a compound missing: the compound is ("kerja sama")
         if set(stems) & set(missing):
             missing += [s for s in stems if s in info.focus and s not in missing]
+    unnamed = prepositions | chat_homographs(question)  # "sama", and "pas" (when) in a chat question
     named = _nameable(info)
-    absent = [w for w, s in named if s in missing and w not in prepositions]
+    absent = [w for w, s in named if s in missing and w not in unnamed]
     unread = unreadable_words(question, absent)
     if absent and all(w in unread for w in absent):
         return None  # what is missing is only words nothing reads: the document may say it otherwise
-    return _message(info, named, missing, unread | prepositions)
+    return _message(info, named, missing, unread | unnamed)
 
 
 def _holds(vocab: Container[str], word: str) -> bool:

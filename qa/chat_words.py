@@ -1,0 +1,38 @@
+"""Chat's function words: the forms colloquial Indonesian types for conjunctions, prepositions, modals,
+adverbs, negations, pronouns and particles, which an abstention never names.
+
+Taken from a general description of colloquial Jakarta Indonesian (Sneddon 2006, *Colloquial Jakartan
+Indonesian*) and the vowel-dropped shorthand chat writes for the function words of ``qa.analysis``'s
+tables (its informal words and stopwords), never from questions of a corpus (docs/quality.md,
+"Twenty-first round"). A message naming one ("Dokumen tidak menyebut bakal.") tells a user the question
+was not understood, so ``qa.abstention`` names none of them (nor, in a question typed as chat, their
+homographs). The lexical table does not read them as their formal words yet: that changes
+``ANALYSIS_ID`` and the features the models were trained on, and the retrained models lost ranking held
+out (training/patches/twenty-first-round-chat-function-words.patch reads them so).
+"""
+
+from __future__ import annotations
+
+# chat form -> the formal function word ("_" is a space; empty: a particle, dropped)
+_FUNCTION_SPEC = """
+bakal=akan akn=akan tlh=telah prnh=pernah masi=masih lgi=lagi jga=juga lom=belum blum=belum mmg=memang
+ndak=tidak kaga=tidak ngak=tidak gabisa=tidak_bisa gaboleh=tidak_boleh gaperlu=tidak_perlu gaada=tidak_ada
+gatau=tidak_tahu gamau=tidak_mau jgn=jangan blh=boleh bole=boleh bsa=bisa kepengen=ingin kepingin=ingin
+mksd=maksud mhn=mohon tau=tahu mending=sebaiknya mendingan=sebaiknya biar=agar shg=sehingga bhw=bahwa
+sprti=seperti scr=secara thdp=terhadap untk=untuk tuk=untuk dngn=dengan bareng=dengan krna=karena yng=yang
+dri=dari dalem=dalam drpd=daripada sjk=sejak ssdh=sesudah mnrt=menurut ampe=sampai adlh=adalah hny=hanya
+sja=saja smua=semua stiap=setiap byk=banyak kdg=kadang disini=di_sini disitu=di_situ disana=di_sana
+kesini=ke_sini kesana=ke_sana kesitu=ke_situ sya=saya ane=saya ente=kamu elu=kamu loe=kamu donk=
+"""
+FUNCTION_FORMS: dict[str, str] = {
+    k: v.replace("_", " ") for k, v in (item.split("=") for item in _FUNCTION_SPEC.split())
+}
+# Chat function words that are also a word a document may need, so no table may read them away (the
+# table reads documents too): "pas" (when; also exact, a permit), "abis" (after; also run out), "kaya"
+# and "kek" (like; also rich, grandpa), "gua" (I; also a cave), "kudu" (must; also the noni tree), "mah"
+# (a topic particle; also a surname), "doi" (he, she; also a DOI), "rada" (rather; also Ukraine's
+# parliament), "gada" (there is no; also a mace). A message leaves one out only in a question typed as
+# chat (``qa.named_words.chat_homographs``): "Berapa jumlah gua …?" asks about caves. Some short forms are
+# in neither list: "mw" (mau; megawatt), "lbh" (lebih; the legal-aid LBH), "km" (kamu; kilometre), "ni"
+# (ini; Ni Luh, Balinese names).
+HOMOGRAPHS = frozenset("pas abis kaya kek gua kudu mah doi rada gada".split())

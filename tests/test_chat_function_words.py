@@ -1,0 +1,86 @@
+"""Chat's function words (qa/chat_words.py; docs/reliability.md section 135): an abstention names the fact
+the document lacks, never "bakal" (akan), "jgn" (jangan), "pas" (saat) or another of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.abstention import missing_reason
+from qa.analysis import INFORMAL, STOPWORDS, tokenize
+from qa.chat_words import FUNCTION_FORMS, HOMOGRAPHS
+from qa.question import _GENERIC_WORDS
+from qa.wordlist import is_indonesian_word
+
+
+def test_each_chat_form_stands_for_a_function_word() -> None:
+    """A formal word each, all function words (stopwords, or words a question's focus leaves out), and
+    none the informal table already reads; a homograph is a word of the dictionary (a content sense)."""
+    function_words = STOPWORDS | _GENERIC_WORDS | {"sebaiknya", "banyak"}
+    for form, formal in FUNCTION_FORMS.items():
+        assert form.isalpha() and form == form.lower() and form not in INFORMAL
+        assert all(w in function_words for w in formal.split()), (form, formal)
+    assert not HOMOGRAPHS & set(FUNCTION_FORMS)
+    assert all(is_indonesian_word(w) for w in HOMOGRAPHS)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("asisten menteri bakal dapet mobil dinas ga?", "Dokumen tidak menyebut mobil dinas."),
+        ("asisten menteri bakal dapet mobil dinas donk?", "Dokumen tidak menyebut mobil dinas."),
+        ("asisten menteri blh bawa laptop ga?", "Dokumen tidak menyebut bawa laptop."),  # blh: no "BLH"
+        ("jgn sampe telat, asisten menteri bawa laptop?", "Dokumen tidak menyebut telat bawa laptop."),
+        ("mending jadi asisten menteri atau jadi dosen?", "Dokumen tidak menyebut dosen."),
+        ("asisten menteri kerja bareng dosen ga?", "Dokumen tidak menyebut kerja dosen."),
+        ("asisten menteri tau bahasa arab ga?", "Dokumen tidak menyebut bahasa arab."),
+        ("asisten menteri tinggal disini ga?", "Dokumen tidak menyebut tinggal."),
+        # homographs ("pas" is also exact or a permit, "abis" run out, "kaya" rich) in a chat question
+        ("pas rapat asisten menteri bawa apa aja?", "Dokumen tidak menyebut rapat bawa."),
+        ("abis rapat asisten menteri ngapain?", "Dokumen tidak menyebut rapat."),
+        ("kantor asisten menteri kaya apa sih?", "Dokumen tidak menyebut kantor."),
+        ("kantor asisten menteri kayanya gimana?", "Dokumen tidak menyebut cara kantor."),  # -nya
+        # a chat verb in -in ("ngikutin") says the question is chat, as a word of the table does
+        (
+            "abis perjanjian diteken, asisten menteri masih ngikutin?",
+            "Dokumen tidak menyebut perjanjian diteken.",
+        ),
+    ],
+)
+def test_a_chat_function_word_is_never_named(question: str, message: str) -> None:
+    assert missing_reason(question, set(tokenize("asisten menteri"))) == message
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("Berapa jumlah gua di kantor asisten menteri?", "Dokumen tidak menyebut jumlah gua kantor."),
+        ("kantor asisten menteri kaya apa?", "Dokumen tidak menyebut kantor kaya."),
+        ("pas rapat asisten menteri bawa apa?", "Dokumen tidak menyebut pas rapat bawa."),
+    ],
+)
+def test_a_homograph_in_a_question_typed_formally_is_named(question: str, message: str) -> None:
+    """With no other chat form beside it, "gua" is a cave, "kaya" rich, "pas" a permit: words a
+    document may lack."""
+    assert missing_reason(question, set(tokenize("asisten menteri"))) == message
+
+
+def test_a_question_missing_only_chat_function_words_names_nothing() -> None:
+    """Only "bakal" (akan) is missing: nothing a document could lack, so the general sentence."""
+    assert missing_reason("asisten menteri bakal ya?", set(tokenize("asisten menteri"))) is None
+
+
+@pytest.mark.slow
+def test_real_assistant_names_the_missing_fact_not_the_chat_function_word(real_assistant) -> None:
+    """The bundled e5 over a real index of the seed document, which states none of these facts."""
+    for question, message in (
+        ("asisten menteri bakal dapet mobil dinas ga?", "Dokumen tidak menyebut mobil dinas."),
+        (
+            "asisten menteri blh bawa keluarga pas dinas ke luar negeri?",
+            "Dokumen tidak menyebut bawa keluarga dinas.",
+        ),
+        ("mending jadi asisten menteri atau jadi dosen?", "Dokumen tidak menyebut dosen."),
+        ("abis rapat asisten menteri ngapain?", "Dokumen tidak menyebut rapat."),
+        ("asisten menteri tau bahasa arab ga?", "Dokumen tidak menyebut bahasa arab."),
+    ):
+        result = real_assistant.ask(question)
+        assert result.abstained and result.message == message, (question, result.message)
