@@ -225,7 +225,10 @@ class Assistant:
 
     def info(self) -> dict:
         """What the Tentang tab and ``qa info`` show: documents, model, runtime, build stamp."""
+        from .milvus.target import parse_store
+
         m = self.index.manifest
+        local = parse_store(self.settings.store).kind == "local"  # " local " from an env file is local too
         return {
             "documents": sorted(self.documents),
             "passages_per_document": {d: hi - lo for d, (lo, hi) in sorted(self.rows.items())},
@@ -233,7 +236,7 @@ class Assistant:
             "encoder": m["encoder"],
             "build": m["build"],
             "chunking": m["chunking"],
-            "index_dir": str(self.settings.index_dir) if self.settings.store == "local" else None,
+            "index_dir": str(self.settings.index_dir) if local else None,
             "store": self.settings.store,
             "threshold": self.threshold,
         }

@@ -18,6 +18,7 @@ from qa.cli_args import build_parser
 from qa.config import Settings
 from qa.milvus.target import parse_store
 
+from .cli_helpers import qa_run
 from .conftest import ROOT
 
 
@@ -137,3 +138,15 @@ def test_one_document_named_three_ways_is_taken_and_two_of_one_file_name_are_ref
     assert "hint: give it once" in r.stderr
     r = _ask(tmp_path, "--doc", "sub/panduan.md", "--doc", "z/panduan.md")
     assert r.returncode == 2 and "no document named 'z/panduan.md'" in r.stderr, r.stderr
+
+
+def test_one_local_store_written_two_ways_is_the_index_folder_every_command_says(settings) -> None:
+    """Section 139: ``--store local --store " local "`` is taken as one store (``parse_store`` strips the
+    spec), and ``qa info`` said ``"index_dir": null`` for it, ``qa index`` "in  local ": they compared the
+    spec with "local" as text. Both now read the kind ``parse_store`` reads, as the store is opened."""
+    twice = ("--store", "local", "--store", " local ")
+    r = qa_run(settings, "index", *twice)
+    assert r.returncode == 0, r.stderr
+    assert f"document(s) in {settings.index_dir} (fake, built " in r.stdout, r.stdout
+    r = qa_run(settings, "info", *twice)
+    assert r.returncode == 0 and json.loads(r.stdout)["index_dir"] == str(settings.index_dir), r.stderr
