@@ -19,7 +19,7 @@ from .errors import InputError
 from .question_text import SCAN_CHARS as SCAN_CHARS  # re-exported: the CLI, UI and batch read them here
 from .question_text import clean_question as clean_question
 from .question_text import whole_words as whole_words
-from .reading import Reading, read_question
+from .reading import Reading, is_cut, read_question
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
@@ -166,6 +166,11 @@ class Assistant:
         """What the models read of ``question`` over this corpus (``qa.reading``); training reads its
         stored questions through this same call, so the models learn what they are asked."""
         return read_question(question, self.encoder.truncate, self.speller)
+
+    def is_cut(self, question: object) -> bool:
+        """``read(question).cut`` without the speller and the analysis (``qa.reading.is_cut``): a resumed
+        report asks it of every older section, so it reads with this encoder's window as ``read`` does."""
+        return is_cut(question, self.encoder.truncate)
 
     @cached_property
     def speller(self) -> Speller:

@@ -88,7 +88,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch.report import file_state, format_interrupted
     from .batch.survey import MAX_INPUT_COLUMNS, input_columns
     from .manifest import corpus_key
-    from .reading import is_cut
 
     settings = settings_from(args)  # bad settings fail here (k and chunk size in argparse), before any work
     check_place(args.output, settings.corpus_dir, settings.index_dir)
@@ -128,7 +127,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             prepare=prepare,
             corpus_key=lambda: corpus_key(loaded[0].index.manifest),
             warn=warn,
-            is_cut=lambda question: is_cut(question, loaded[0].encoder.truncate),  # older .md sections
+            is_cut=lambda question: loaded[0].is_cut(question),  # older .md sections
         )
     except (KeyboardInterrupt, SystemExit):  # Ctrl-C; SIGTERM / SIGHUP unwind as SystemExit (termination)
         print(for_terminal(format_interrupted(args.output, before, total)), file=sys.stderr)
