@@ -19,7 +19,7 @@ from .errors import InputError
 from .question_text import SCAN_CHARS as SCAN_CHARS  # re-exported: the CLI, UI and batch read them here
 from .question_text import clean_question as clean_question
 from .question_text import whole_words as whole_words
-from .reading import Reading, read_question
+from .reading import Reading, is_cut, read_question
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
     from .embedding import Encoder
@@ -167,6 +167,11 @@ class Assistant:
         stored questions through this same call, so the models learn what they are asked."""
         return read_question(question, self.encoder.truncate, self.speller)
 
+    def is_cut(self, question: object) -> bool:
+        """``read(question).cut`` without the speller and the analysis (``qa.reading.is_cut``): a resumed
+        report asks it of every older section, so it reads with this encoder's window as ``read`` does."""
+        return is_cut(question, self.encoder.truncate)
+
     @cached_property
     def speller(self) -> Speller:
         """The corpus's words, for reading a misspelt question word as one of them (built on first use)."""
@@ -225,7 +230,10 @@ class Assistant:
 
     def info(self) -> dict:
         """What the Tentang tab and ``qa info`` show: documents, model, runtime, build stamp."""
+        from .milvus.target import parse_store
+
         m = self.index.manifest
+        local = parse_store(self.settings.store).kind == "local"  # " local " from an env file is local too
         return {
             "documents": sorted(self.documents),
             "passages_per_document": {d: hi - lo for d, (lo, hi) in sorted(self.rows.items())},
@@ -233,7 +241,7 @@ class Assistant:
             "encoder": m["encoder"],
             "build": m["build"],
             "chunking": m["chunking"],
-            "index_dir": str(self.settings.index_dir) if self.settings.store == "local" else None,
+            "index_dir": str(self.settings.index_dir) if local else None,
             "store": self.settings.store,
             "threshold": self.threshold,
         }

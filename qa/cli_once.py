@@ -76,10 +76,12 @@ class OncePath(Once):
 
 class OnceStore(Once):
     """``--store`` given once: two specs ``parse_store`` reads as one store are taken, as every command
-    would open that store from either. ``milvus:kb.db``, ``milvus:./kb.db/``, ``milvus: ~/kb.db`` (one
-    Milvus Lite path, compared as ``OncePath`` compares paths) or ``milvus://Host:19530``,
-    ``milvus:http://host:19530/qa_passages`` (one server and collection name). A spec it refuses is
-    compared as written; given alone, its own refusal says why."""
+    opens that store, and keys what it keeps of it (the calibration, the passage-table cache), from its
+    ``StoreTarget``: ``milvus:kb.db``, ``milvus:./kb.db/``, ``milvus: ~/kb.db`` (one absolute path) or
+    ``milvus://Host:19530``, ``milvus:http://host:19530/qa_passages`` (one server and collection name).
+    A link to a Lite database is another path there (its calibration is not the database's), so it is
+    refused as two stores, where ``OncePath`` takes a link to an index folder, which holds its own
+    calibration. A spec it refuses is compared as written; given alone, its own refusal says why."""
 
     def _same(self, before: object, values: object) -> bool:
         from .errors import InputError
@@ -88,12 +90,9 @@ class OnceStore(Once):
         if before == values:
             return True
         try:
-            first, second = parse_store(str(before)), parse_store(str(values))
+            return parse_store(str(before)) == parse_store(str(values))
         except InputError:
             return False
-        if first.kind == second.kind == "lite":
-            return same_path(first.uri, second.uri)
-        return first == second
 
 
 def _file_name(name: object) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .errors import InputError
 from .question import QuestionInfo, analyze, asked_part, is_empty_like
@@ -40,25 +40,27 @@ class Reading:
 def read_question(raw: object, truncate: Callable[[str], tuple[str, bool]], speller: Corrects) -> Reading:
     """``raw`` as the models read it over one corpus (``truncate``: the encoder's window; ``speller``: the
     corpus's words). An empty question, or one with nothing in it ("apa itu?"), is an ``InputError``."""
-    q, part, short, cut = _windowed(raw, truncate)
-    searched = speller.correct(short)  # "mentri" is read as the corpus's "menteri"
-    return Reading(
-        shown=short if cut or part == q else q,
-        searched=searched,
-        cut=cut or len(str(raw)) > SCAN_CHARS,
-        info=analyze(searched),
-    )
+    window = _windowed(raw, truncate)
+    searched = speller.correct(window.kept)  # "mentri" is read as the corpus's "menteri"
+    return Reading(shown=window.shown, searched=searched, cut=window.cut, info=analyze(searched))
 
 
 def is_cut(raw: object, truncate: Callable[[str], tuple[str, bool]]) -> bool:
-    """``read_question(raw, …).cut`` without the speller and the analysis, most of a reading's cost: a
-    resumed report asks it of every older section (qa.batch.markdown_output)."""
-    return _windowed(raw, truncate)[3] or len(str(raw)) > SCAN_CHARS
+    """``read_question(raw, …).cut``, the same value from the same code, without the speller and the
+    analysis, most of a reading's cost: a resumed report asks it of every older section
+    (qa.batch.markdown_output)."""
+    return _windowed(raw, truncate).cut
 
 
-def _windowed(raw: object, truncate: Callable[[str], tuple[str, bool]]) -> tuple[str, str, str, bool]:
-    """The cleaned question, the part of it asked, what of that the window keeps (whole words), and
-    whether the window cut it."""
+class _Window(NamedTuple):
+    shown: str  # Reading.shown
+    kept: str  # the asked part, cut at a word to the window: what the speller then reads
+    cut: bool  # Reading.cut
+
+
+def _windowed(raw: object, truncate: Callable[[str], tuple[str, bool]]) -> _Window:
+    """What of ``raw`` the window keeps, and whether it or ``SCAN_CHARS`` cut it: the one definition
+    ``read_question`` and ``is_cut`` share, so the notice and a resumed report's note cannot disagree."""
     q = clean_question(raw)
     # A dash or zero-width characters are as empty as nothing; a question with nothing specific in it
     # ("apa itu?", a lone letter) is not searched: any passage would look like an answer.
@@ -68,4 +70,5 @@ def _windowed(raw: object, truncate: Callable[[str], tuple[str, bool]]) -> tuple
     # ("Saya mahasiswa … Apa tugas …? Terima kasih."), which would blur the search and be cut first.
     part = asked_part(q)
     short, cut = truncate(part)
-    return q, part, whole_words(short, part) if cut else short, cut
+    kept = whole_words(short, part) if cut else short
+    return _Window(kept if cut or part == q else q, kept, cut or len(str(raw)) > SCAN_CHARS)

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from qa.calibration import calibration_path
 from qa.cli_args import build_parser
+from qa.config import Settings
 from qa.milvus.target import parse_store
 
+from .cli_helpers import qa_run
 from .conftest import ROOT
 
 
@@ -44,16 +47,25 @@ def test_one_store_written_two_ways_is_taken(first, second, tmp_path, monkeypatc
     assert parse_store(_store(first, second)) == parse_store(first)
 
 
-def test_a_link_to_the_same_milvus_lite_database_is_the_same_store(tmp_path, monkeypatch) -> None:
-    """As ``--index idx --index link`` (section 132): a link to an existing database is that database;
-    a link whose database is not made yet is not resolved, so it is still refused."""
+def test_a_link_to_a_milvus_lite_database_is_refused_as_another_store(tmp_path, monkeypatch, capsys) -> None:
+    """Section 139: a Lite store is what ``parse_store`` reads, its absolute path, and every command keys
+    what it keeps of the store by it (its calibration file, its passage-table cache). A link to the
+    database is another path there: ``--store milvus:kb.db --store milvus:link.db`` was taken (section
+    134 compared Lite paths on disk) and then read link.db's calibration, not the one ``qa calibrate
+    --store milvus:kb.db`` saved. Refused now, as two stores; ``--index idx --index link`` is still one
+    folder (its calibration is inside it)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "kb.db").mkdir()
     (tmp_path / "link.db").symlink_to(tmp_path / "kb.db")
-    assert _store("milvus:kb.db", "milvus:link.db") == "milvus:link.db"
-    (tmp_path / "later.db").symlink_to(tmp_path / "new.db")
-    with pytest.raises(SystemExit):
-        _store("milvus:new.db", "milvus:later.db")
+    kb, link = (
+        Settings(corpus_dir="corpus", index_dir="index", store=f"milvus:{s}") for s in ("kb.db", "link.db")
+    )
+    assert calibration_path(kb) != calibration_path(link)  # what "one store" must agree with
+    with pytest.raises(SystemExit) as stop:
+        _store("milvus:kb.db", "milvus:link.db")
+    assert stop.value.code == 2
+    said = "argument --store: given twice ('milvus:kb.db' and 'milvus:link.db'): only one would be used"
+    assert said in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -126,3 +138,15 @@ def test_one_document_named_three_ways_is_taken_and_two_of_one_file_name_are_ref
     assert "hint: give it once" in r.stderr
     r = _ask(tmp_path, "--doc", "sub/panduan.md", "--doc", "z/panduan.md")
     assert r.returncode == 2 and "no document named 'z/panduan.md'" in r.stderr, r.stderr
+
+
+def test_one_local_store_written_two_ways_is_the_index_folder_every_command_says(settings) -> None:
+    """Section 139: ``--store local --store " local "`` is taken as one store (``parse_store`` strips the
+    spec), and ``qa info`` said ``"index_dir": null`` for it, ``qa index`` "in  local ": they compared the
+    spec with "local" as text. Both now read the kind ``parse_store`` reads, as the store is opened."""
+    twice = ("--store", "local", "--store", " local ")
+    r = qa_run(settings, "index", *twice)
+    assert r.returncode == 0, r.stderr
+    assert f"document(s) in {settings.index_dir} (fake, built " in r.stdout, r.stdout
+    r = qa_run(settings, "info", *twice)
+    assert r.returncode == 0 and json.loads(r.stdout)["index_dir"] == str(settings.index_dir), r.stderr

@@ -83,10 +83,12 @@ class MarkdownWriter(Writer):
 
     def check(self, rec: Record) -> None:
         """Also note a kept section with no notice and no error whose question ``is_cut`` reads as cut: a
-        report written before section 125 never said so, and the question is the input's (key checked)."""
+        report written before section 125 never said so, and the question is the input's (key checked;
+        a section of a report too old to hold its key, ``q=``, may have answered another: not noted)."""
         super().check(rec)
         number = self.unsaid.pop(rec.id, None)
-        if number is not None and rec.error is None and self.is_cut is not None:
+        checked = self.done.get(rec.id) is not None
+        if number is not None and checked and rec.error is None and self.is_cut is not None:
             with contextlib.suppress(InputError):  # refused: an error row, nothing was read
                 if self.is_cut(str(rec.question)):
                     self.cut_before.append(number)

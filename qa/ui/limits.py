@@ -169,7 +169,7 @@ def _refused(r: Record, counts: TooLong) -> Record:
 
 
 def nothing_asked(ext: str) -> str:
-    """Why an upload holds no question, as ``qa batch`` warns (``commands._nothing_asked``): "no question"
+    """Why an upload holds no question, as ``qa batch`` warns (``cli_batch._nothing_asked``): "no question"
     alone did not tell a visitor who exported the wrong sheet, or the header only, that it was so."""
     said = "Berkas tidak berisi satu pun pertanyaan"
     if ext.lower() in (".csv", ".tsv"):

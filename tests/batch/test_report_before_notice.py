@@ -10,6 +10,7 @@ sections' questions were cut. ``before125/`` holds a report the qa of that time 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,18 @@ def test_a_note_torn_by_a_crash_is_written_again_whole(tmp_path: Path, at: int) 
     out.write_bytes(whole[: len(whole) - len(NOTE) + at])
     _resume(src, out)
     assert out.read_bytes() == whole
+
+
+def test_a_section_whose_question_no_key_checks_is_not_noted(tmp_path: Path) -> None:
+    """Section 139: a report older still, written before qa kept each question's key (markers without
+    ``q=`` and ``c=``), resumes with its questions unchecked: line 2 of the input may not be the question
+    section 2 answered, so the note, which says what the key proves, does not name it."""
+    src, out = _old(tmp_path)
+    out.write_bytes(re.sub(rb" q=[0-9a-f]{16} c=\S+ -->", b" -->", out.read_bytes()))
+    old = out.read_bytes()
+    assert md_ids(out) == ["1", "2", "3"] and b" q=" not in old
+    _resume(src, out)
+    assert out.read_bytes() == old
 
 
 class _Refusing(Cutting):
