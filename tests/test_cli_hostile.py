@@ -43,3 +43,13 @@ def test_an_output_beside_the_index_files_is_still_written(settings, tmp_path: P
     run = qa_run(settings, "batch", str(src), "-o", str(out))
     assert run.returncode == 0, run.stderr
     assert out.read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_a_binary_txt_in_the_corpus_is_told_what_a_document_may_be(settings) -> None:
+    """A binary file named ``.txt`` was refused with the hint "only UTF-8 text files (.txt, .md) can be
+    documents", though PDF, Word and HTML files are documents too and UTF-16 text is read."""
+    (settings.corpus_dir / "program.txt").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(200) + b"ld-linux")
+    run = qa_run(settings, "index")
+    assert run.returncode == 3 and "corpus file program.txt looks binary" in run.stderr, run.stderr
+    assert "only UTF-8 text files" not in run.stderr
+    assert "(UTF-8, UTF-16 or UTF-32)" in run.stderr and ".pdf, .docx, .html are read too" in run.stderr
