@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from .cli_args import EXAMPLE, build_parser
+from .cli_args import EXAMPLE, build_parser, refuse_misplaced
 from .config import Settings
 from .diagnostics import quiet_on_failure
 from .errors import QAError, describe
@@ -244,7 +244,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         closed_stdout = plug_closed_streams()
         stderr = sys.stderr
         sys.stderr = quiet_on_failure(stderr)  # a message that cannot be written never stops the work
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        refuse_misplaced(parser, argv)
+        args = parser.parse_args(argv)
         unwind_on_termination()
         if closed_stdout and args.command in PRINTED:
             from .errors import InputError

@@ -45,6 +45,28 @@ def test_an_output_beside_the_index_files_is_still_written(settings, tmp_path: P
     assert out.read_text(encoding="utf-8").count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--index", "{index}", "ask", "apa tugas asisten?"], "--index goes after the command's name"),
+        (["--index", "index", "ask", "apa tugas asisten?"], "qa ask --index …"),
+        (["-k", "3", "ask", "apa tugas asisten?"], "qa ask -k …"),
+        (["--corpus={corpus}", "index"], "qa index --corpus …"),
+        (["--force", "index"], "qa index --force …"),
+    ],
+)
+def test_an_option_before_the_command_is_named_as_misplaced(settings, argv: list[str], said: str) -> None:
+    """``qa --index idx ask …`` (the README's settings read as git's ``-C``): argparse took ``idx`` for the
+    command ("invalid choice: 'idx'"), ``-k 3`` for "invalid choice: '3'", or ``--index index`` ran the
+    index command's parser on to "unrecognized arguments: --index ask …". Now the option is named as going
+    after the command (exit 2); nothing is built."""
+    args = [a.format(index=settings.index_dir, corpus=settings.corpus_dir) for a in argv]
+    run = qa_run(settings, *args)
+    assert run.returncode == 2 and said in run.stderr, run.stderr
+    assert "invalid choice" not in run.stderr and "unrecognized" not in run.stderr
+    assert not settings.index_dir.exists()
+
+
 def test_a_binary_txt_in_the_corpus_is_told_what_a_document_may_be(settings) -> None:
     """A binary file named ``.txt`` was refused with the hint "only UTF-8 text files (.txt, .md) can be
     documents", though PDF, Word and HTML files are documents too and UTF-16 text is read."""
