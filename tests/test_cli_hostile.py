@@ -75,3 +75,42 @@ def test_a_binary_txt_in_the_corpus_is_told_what_a_document_may_be(settings) -> 
     assert run.returncode == 3 and "corpus file program.txt looks binary" in run.stderr, run.stderr
     assert "only UTF-8 text files" not in run.stderr
     assert "(UTF-8, UTF-16 or UTF-32)" in run.stderr and ".pdf, .docx, .html are read too" in run.stderr
+
+
+@pytest.mark.parametrize("ext", [".jsonl", ".csv", ".md"])
+@pytest.mark.parametrize("how", ["deleted", "moved"])
+def test_an_output_deleted_or_moved_mid_run_stops_the_run_saying_so(
+    tmp_path: Path, ext: str, how: str
+) -> None:
+    """``rm answers.jsonl`` (or of its folder) while ``qa batch`` ran: the run wrote on into the deleted
+    file and ended "200 questions: … → answers.jsonl", exit 0, with no such file and every answer lost;
+    moved away, the summary named a file holding none. Now the run stops after the chunk that finds it
+    (exit 6), saying what became of the answers written."""
+    from qa.batch import read_questions, run_batch
+    from qa.errors import OutputError
+
+    from .batch.helpers import FakeAnswer, ids_of
+
+    src = tmp_path / "soal.txt"
+    src.write_text("".join(f"pertanyaan {i}?\n" for i in range(10)), encoding="utf-8")
+    out, moved = tmp_path / f"jawaban{ext}", tmp_path / f"pindah{ext}"
+    fake = FakeAnswer()
+
+    def answer(questions: list[str]) -> list[dict]:
+        if len(fake.calls) == 2:  # two chunks written
+            out.unlink() if how == "deleted" else out.rename(moved)
+        return fake(questions)
+
+    with pytest.raises(OutputError) as refused:
+        run_batch(read_questions(src), answer, out, chunk_size=2)
+    assert refused.value.exit_code == 6 and len(fake.calls) == 3  # stopped at the chunk that found it
+    said = str(refused.value)
+    if how == "deleted":
+        assert f"{out} was deleted while this run wrote it, and the 6 answers written went with it" in said
+        assert not out.exists()
+    else:
+        assert f"{out} was moved or replaced while this run wrote it; the 6 answers written are in" in said
+        assert ids_of(moved) == [str(i) for i in range(1, 7)]
+        moved.rename(out)  # moved back, it resumes as the hint says
+        run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2, resume=True)
+        assert ids_of(out) == [str(i) for i in range(1, 11)]
