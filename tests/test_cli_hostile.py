@@ -114,3 +114,19 @@ def test_an_output_deleted_or_moved_mid_run_stops_the_run_saying_so(
         moved.rename(out)  # moved back, it resumes as the hint says
         run_batch(read_questions(src), FakeAnswer(), out, chunk_size=2, resume=True)
         assert ids_of(out) == [str(i) for i in range(1, 11)]
+
+
+def test_a_chunk_size_too_large_to_hold_is_refused_before_any_work(settings, tmp_path: Path) -> None:
+    """``--chunk-size 1000000`` (bigger is faster, a user may think) was taken: a chunk's answers are held
+    until written (about 100 KB a question with the real model), so a large file grew the process until
+    the system killed it, nothing written, and the crash guarantee ("at most the chunk in flight") was the
+    whole run. Now 1 to 1,024 (exit 2, nothing made); 1,024 itself runs."""
+    src, out = tmp_path / "soal.txt", tmp_path / "jawaban.jsonl"
+    src.write_text("apa tugas asisten?\n", encoding="utf-8")
+    for size in ("1025", "1000000"):
+        run = qa_run(settings, "batch", str(src), "-o", str(out), "--chunk-size", size)
+        assert run.returncode == 2, run.stderr
+        assert f"--chunk-size: must be a whole number from 1 to 1024, got '{size}'" in run.stderr
+        assert not out.exists() and not settings.index_dir.exists()
+    run = qa_run(settings, "batch", str(src), "-o", str(out), "--chunk-size", "1024")
+    assert run.returncode == 0 and out.read_text(encoding="utf-8").count("\n") == 1, run.stderr
