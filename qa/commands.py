@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .cli_args import EXAMPLE, build_parser
+from .cli_args import EXAMPLE, build_parser, refuse_misplaced
 from .cli_batch import cmd_batch
 from .cli_measure import cmd_calibrate, cmd_eval
 from .cli_once import one_document
@@ -94,7 +94,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         closed_stdout = plug_closed_streams()
         stderr = sys.stderr
         sys.stderr = quiet_on_failure(stderr)  # a message that cannot be written never stops the work
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        refuse_misplaced(parser, argv)
+        args = parser.parse_args(argv)
         unwind_on_termination()
         if closed_stdout and args.command in PRINTED:
             from .errors import InputError

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from .manifest import MANIFEST, is_build_id, looks_like_ours
 MARKER = ".qa-build"  # inside every build and temporary folder this tool creates; holds the build id
 TMP_PREFIX = ".qa-tmp-"
 STAGED = ".manifest.staged"  # the next manifest, written inside its build folder before the commit
+# The files an index folder holds beside its builds: the manifest, the calibrations (qa.calibration: one
+# for the local store, one a Milvus store) and the lock of a file system that cannot lock folders.
+_INDEX_FILES = re.compile(r"manifest\.json|calibration(-[0-9a-f]{12})?\.json|\.lock")
 
 
 def keep_foreign_manifest(index_dir: Path, build_id: str) -> None:
@@ -57,6 +61,20 @@ def marked_folder_of(path: Path, index_dir: Path) -> Path | None:
         return next((p for p in resolved.parents if is_marked(p) and in_an_index(p)), None)
     except (OSError, RuntimeError):
         return None
+
+
+def index_file_of(path: Path, index_dir: Path) -> Path | None:
+    """The file of an index folder this tool keeps beside its builds (manifest, calibration, lock) that
+    ``path`` is by any name, if any. Only a link reaches one with an output's extension (``-o a.jsonl``
+    naming ``index/manifest.json``), and ``--force`` then wrote the answers over the manifest: every
+    command refused the index until it was rebuilt."""
+    try:
+        resolved, index = path.resolve(), index_dir.resolve()
+    except (OSError, RuntimeError):
+        return None
+    folder = resolved.parent
+    in_an_index = folder == index or os.path.lexists(folder / MANIFEST)
+    return resolved if in_an_index and _INDEX_FILES.fullmatch(resolved.name) else None
 
 
 def remove_marked(path: Path) -> None:

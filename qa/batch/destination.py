@@ -57,9 +57,10 @@ def _is_stdin(path: Path) -> bool:
 
 def check_place(path: Path, corpus_dir: Path, index_dir: Path) -> None:
     """Refuse an output inside the corpus folder (the next index would take the answers for a document,
-    or refuse the corpus) or inside a folder qa made for an index (the next build removes it)."""
+    or refuse the corpus), inside a folder qa made for an index (the next build removes it), or that is
+    a file of the index itself, by a link (the answers would replace it)."""
     from ..config import in_corpus
-    from ..ownership import marked_folder_of
+    from ..ownership import index_file_of, marked_folder_of
 
     if in_corpus(corpus_dir, path):
         raise InputError(
@@ -73,6 +74,12 @@ def check_place(path: Path, corpus_dir: Path, index_dir: Path) -> None:
             f"{path} is inside {built}, a folder qa made for an index: the next build removes it, answers "
             "and all",
             "write the answers outside the index folder",
+        )
+    kept = index_file_of(path, index_dir)
+    if kept is not None:  # --force would write the answers over it
+        raise InputError(
+            f"{path} is {kept}, a file of the index: the answers would replace it and break the index",
+            "write the answers to a file of their own, e.g. -o answers" + path.suffix.lower(),
         )
 
 

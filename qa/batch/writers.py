@@ -30,6 +30,7 @@ from .cells import (
     safe_extra,
     to_json,
 )
+from .durable import check_still_named, fsync_file, fsync_folder
 from .lock import OutputLock, sidecar
 from .readers import Record
 
@@ -133,11 +134,11 @@ class Writer:
                 self._follow()  # a file just created is locked too
             while payload:
                 payload = payload[self.f.write(payload) :]
-            _fsync(self.f)
+            fsync_file(self.f)
             if self.replacing is not None:  # the first chunk is safe: now it replaces the old file
                 os.replace(*self.replacing)
                 self.replacing = None
-                _fsync_dir(self.path.resolve().parent)
+                fsync_folder(self.path.resolve().parent)
                 self._follow()
         except OSError as exc:
             replacing, kept = self.replacing is not None, len(self.done) + self.count
@@ -159,6 +160,7 @@ class Writer:
         self.offset += len(data.encode("utf-8"))
         self.fresh = False
         self.count += len(items)
+        check_still_named(self.path, self.f, len(self.done) + self.count)
 
     def _open(self) -> BinaryIO:
         """The file the first chunk goes to. An existing file started over (``--force``) is not emptied:
@@ -222,21 +224,3 @@ class Writer:
         finally:
             if self.lock is not None:
                 self.lock.release()
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (best effort: not every file system syncs a folder)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _fsync(f: BinaryIO) -> None:
-    try:
-        os.fsync(f.fileno())
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EROFS):  # a device or pipe: nothing to sync
-            raise

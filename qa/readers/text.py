@@ -43,7 +43,9 @@ def decode_utf8(raw: bytes, name: str) -> str:
     if b"\x00" in raw:
         raise CorpusError(
             f"corpus file {name} looks binary (it contains NUL bytes)",
-            "only UTF-8 text files (.txt, .md) can be documents",
+            # was "only UTF-8 text files (.txt, .md) can be documents": PDF, Word and HTML files are too
+            "a .txt or .md document must be text (UTF-8, UTF-16 or UTF-32): give a file of another kind its "
+            "own extension (.pdf, .docx, .html are read too), or move it out of the corpus folder",
         )
     try:
         text = raw.decode("utf-8")
