@@ -130,6 +130,28 @@ READ_OTHERWISE = {
         if (corpus, typed) != ("half0", KARIRNYA)  # "kariernya" is in the other half only
     },
     ("guru-sd", DIBUTUHIN): DIBUTUHIN.replace("dibutuhin", "dibutuhkan"),
+    # data/train/chat/profiles/: chat verbs read in formal spelling ("ngajar" as the document's "mengajar")
+    **{
+        (profile, typed): typed.replace(chat, formal)
+        for profile, typed, chat, formal in (
+            (
+                "guru-sd",
+                "guru sd jg ngurusin sikap sm kebiasaan anak ga, ga cuma pelajaran?",
+                "ngurusin",
+                "menguruskan",
+            ),
+            ("guru-sd", "aku gampang pusing kalo suasana berisik, cocok ga ngajar SD?", "ngajar", "mengajar"),
+            ("guru-sd", "ngajar bocil kan gampang, materinya cetek doang?", "ngajar", "mengajar"),
+            ("guru-sd", "yg nentuin jadwal ngajar tuh kepala sekolah ya?", "ngajar", "mengajar"),
+            ("juru-masak", "rasa masakannya hrs konsisten tiap kali disajiin ya?", "disajiin", "disajikan"),
+            ("penerjemah", "asal jago bhs inggris pasti bisa nerjemahin kan?", "nerjemahin", "menerjemahkan"),
+            ("penerjemah", "rate nerjemahin per kata brp skrg?", "nerjemahin", "menerjemahkan"),
+            ("penerjemah", "sehari bisa nerjemahin brp halaman?", "nerjemahin", "menerjemahkan"),
+        )
+    },
+    ("penerjemah", "gaya nulis penulis aslinya harus tetep dijaga ga pas nerjemahin?"): (
+        "gaya menulis penulis aslinya harus tetep dijaga ga pas menerjemahkan?"
+    ),
 }
 
 
@@ -157,7 +179,8 @@ def stored_question_sets(halves: Path) -> dict[tuple[str, Path], list[str]]:
     for folder in write_halves(halves):  # the answerability's negatives: FacQA's train over each half
         sets[(folder.name, folder)] = ["eval/facqa/questions_train"]
     for profile in sorted((ROOT / "data/train/profiles").glob("*.jsonl")):
-        sets[(profile.stem, profile.with_suffix(""))] = [f"train/profiles/{profile.stem}", "train/offtopic"]
+        files = [f"train/profiles/{profile.stem}", "train/offtopic", f"train/chat/profiles/{profile.stem}"]
+        sets[(profile.stem, profile.with_suffix(""))] = files
     return sets
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from qa.answerability import SIGNALS
 from training import answer_model
 from training.runtime_cv import answerability_cv, runtime_oof
 
@@ -22,7 +23,7 @@ def _rows(seed: int = 3) -> tuple[np.ndarray, ...]:
     rng = np.random.default_rng(seed)
     n_id, n_seed, n_en = 600, 120, 90
     n = n_id + n_seed + n_en
-    x = rng.standard_normal((n, 31))
+    x = rng.standard_normal((n, len(SIGNALS)))
     x[:, ENGLISH] = 0.0
     y = np.zeros(n, dtype=int)
     y[: n_id + n_seed] = (x[: n_id + n_seed, 0] + 0.8 * rng.standard_normal(n_id + n_seed) > 0).astype(int)
