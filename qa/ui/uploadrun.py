@@ -13,7 +13,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, RowError, run_batch
 from ..errors import InputError, QAError
@@ -28,9 +28,17 @@ from .visitor import BUSY, for_visitor
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
-# What an answered upload gives back: its summary, the CSV and the JSONL, and its refused rows by input line
-# as the reader made them (codes and values: the files hold only their English, which the page does not parse)
-Answered = tuple[BatchSummary, Path, Path, dict[int, RowError]]
+
+
+class Answered(NamedTuple):
+    """What an answered upload gives back, by name (a fourth value unpacked by position was easy to
+    swap): its summary, the two files, and its refused rows by input line as the reader made them (codes
+    and values: the files hold only their English, which the page does not parse)."""
+
+    summary: BatchSummary
+    csv: Path
+    jsonl: Path
+    errors: dict[int, RowError]
 
 
 class BatchCancelled(Exception):
@@ -142,4 +150,4 @@ class UploadAnswering:
             shutil.rmtree(run, ignore_errors=True)
             raise
         errors = {r.line: r.why for r in records if r.why is not None}
-        return summary, run / "jawaban.csv", run / "jawaban.jsonl", errors
+        return Answered(summary, run / "jawaban.csv", run / "jawaban.jsonl", errors)
