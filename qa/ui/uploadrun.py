@@ -17,9 +17,10 @@ from typing import Any, NamedTuple
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, RowError, run_batch
 from ..errors import InputError, QAError
+from ..file_errors import FileError
 from ..live import LiveAssistant
 from ..manifest import corpus_key
-from . import pages
+from . import file_words
 from .limits import MAX_FILE_BYTES, parse_k, read_upload
 from .runs import copy_in, prune
 from .scheduler import Admission, Cancelled, Full
@@ -89,15 +90,10 @@ class UploadAnswering:
             raise InputError("Pilih berkas pertanyaan dulu (.txt, .csv, .tsv atau .jsonl).")
         path = Path(upload)
         ext = path.suffix.lower()
-        if ext not in INPUT_EXTENSIONS:
-            raise InputError(
-                f"Jenis berkas {ext[:12] or '(tanpa ekstensi)'} tidak didukung; "
-                f"pakai {', '.join(INPUT_EXTENSIONS)}."
-            )
-        if path.is_dir():
-            raise InputError(pages.FOLDER_UPLOAD)
-        if not path.is_file():
-            raise InputError(pages.MISSING_UPLOAD)
+        if ext not in INPUT_EXTENSIONS:  # refused before it is read, in the words of qa.batch's refusals
+            raise InputError(file_words.said(FileError("unsupported", (ext,))))
+        if path.is_dir() or not path.is_file():
+            raise InputError(file_words.said(FileError("directory" if path.is_dir() else "not_found")))
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"Berkas terlalu besar ({path.stat().st_size / 2**20:.1f} MB); batasnya 5 MB.")
         try:
