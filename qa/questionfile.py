@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
+from .file_errors import FileError, FileRefused
 from .paths import refusal
 
 
@@ -17,10 +17,10 @@ def check_question_file(path: Path, hint: str) -> None:
     instead, for the command at hand."""
     refused = refusal(path)
     if refused:
-        raise InputError(f"{path}: cannot read question file ({refused})")
+        raise FileRefused(path, FileError("unreadable", detail=refused))
     if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a question file")
+        raise FileRefused(path, FileError("directory"))
     if not path.exists():
-        raise InputError(f"{path}: question file not found")
+        raise FileRefused(path, FileError("not_found"))
     if not path.is_file():
-        raise InputError(f"{path}: is a pipe or device, not a question file", hint)
+        raise FileRefused(path, FileError("device"), hint)

@@ -37,8 +37,11 @@ def test_a_question_file_whose_first_question_names_a_pdf_version_is_read(settin
 def test_a_pdf_renamed_is_still_named_a_pdf(head) -> None:
     """Its header line alone, or binary bytes after "%PDF-" (the comment PDF writers add to say so)."""
     from qa.batch.binary import binary_kind
+    from qa.file_errors import FileError
 
-    assert binary_kind(head) == ("a PDF", "copy its questions into a .txt file, one per line")
+    # the kind as data since section 138 (FileError), said "a PDF" as before
+    assert binary_kind(head) == (FileError("pdf"), "copy its questions into a .txt file, one per line")
+    assert FileError("pdf").what() == "a PDF"
 
 
 def test_a_message_the_stream_cannot_encode_is_escaped_not_the_end_of_every_message() -> None:

@@ -153,3 +153,17 @@ def test_a_quoted_name_is_cut_on_the_page() -> None:
     assert row_words.row_error(why) == (
         f"baris 4 menyebut '{'k' * 78}… dua kali dalam satu objek (JSON hanya menyimpan satu nilainya)"
     )
+
+
+def test_a_quoted_name_is_cut_between_two_characters(app, tmp_path) -> None:
+    """Cut at the 79th code point, a name ending in a flag showed half of it (a lone regional indicator,
+    another character) and a letter lost its marks; the cut now falls between two characters."""
+    flag, marked = "k" * 77 + "\U0001f1ee\U0001f1e9" + "x", "k" * 76 + "e" + MARK * 3 + "x"
+    lines = ['{"question": "apa tugas asisten?"}']
+    for name in (flag, marked):
+        quoted = json.dumps(name, ensure_ascii=False)
+        lines.append(f'{{"question": "a", {quoted}: 1, {quoted}: 2}}')
+    shown, _ = _shown(app, tmp_path, "q.jsonl", "".join(line + "\n" for line in lines).encode())
+    twice = " dua kali dalam satu objek (JSON hanya menyimpan satu nilainya)"
+    cut = [f"baris 2 menyebut '{'k' * 77}…", f"baris 3 menyebut '{'k' * 76}…"]  # the flag, the marked e: gone
+    assert shown[1:] == [G + said + twice for said in cut]

@@ -354,6 +354,30 @@ def test_a_file_of_another_type_through_the_api_is_refused_in_indonesian(server,
         client(server[0]).predict(handle_file(str(upload)), 3, api_name="/batch")
 
 
+def test_an_upload_the_readers_refuse_is_said_in_indonesian_through_the_api(server, tmp_path):
+    """A table without a header and two text columns beside its numbers: the reader refuses it, and /batch
+    said so in the CLI's English with its English hint (no regular expression of the page matched it);
+    a header cell reading "not a text file: it is a PDF" was said to be a PDF. Both from their codes now
+    (section 138), over the real app and gradio_client."""
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    uploads = [
+        ("1,Budi,Apa tugas asisten\n2,Ani,Siapa atasannya\n",
+         "Berkas tanpa baris judul: kolom 1 hanya berisi nomor, dan kolom 2, 3 semuanya berisi teks; mana "
+         "yang pertanyaan? Tambahkan baris judul yang menamai kolom pertanyaannya question atau pertanyaan."),
+        ("id,not a text file: it is a PDF,x\n1,apa,kapan\n2,siapa,mengapa\n",
+         "Kolom pertanyaan tidak ditemukan di baris pertama ('id', 'not a text file: it is a PDF', 'x'); "
+         "namai kolomnya question atau pertanyaan."),
+    ]  # fmt: skip
+    for text, said in uploads:
+        upload = tmp_path / "pertanyaan.csv"
+        upload.write_text(text, encoding="utf-8")
+        with pytest.raises(AppError) as info:
+            client(server[0]).predict(handle_file(str(upload)), 3, api_name="/batch")
+        assert str(info.value) == said, str(info.value)
+
+
 def test_the_readmes_api_example_runs_as_written_against_the_real_app(server, tmp_path, monkeypatch, capsys):
     """The README's Python example, run as a reader would (only the address changed): its last call
     named a document "kantor.txt" the shipped corpus does not hold, and the server refused it

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..file_errors import FileError
 from ..signatures import OLE, PDF, ZIP
 
 
@@ -21,18 +22,17 @@ def _unpack(cat: str) -> str:
 
 _SAVE_CSV = "open it in its spreadsheet program and save it as CSV (UTF-8), then give that file"
 _SIGNATURES = (
-    (ZIP, "a zip archive (an Excel .xlsx or OpenDocument .ods workbook saved under another name?)",
-     _SAVE_CSV),
-    (OLE, "an old Office file (an Excel .xls workbook?)", _SAVE_CSV),
-    (b"\x1f\x8b", "gzip-compressed", _unpack("zcat")),
-    (b"\xfd7zXZ\x00", "xz-compressed", _unpack("xzcat")),
-    (b"\x28\xb5\x2f\xfd", "zstd-compressed", _unpack("zstdcat")),
+    (ZIP, FileError("workbook"), _SAVE_CSV),
+    (OLE, FileError("old_office"), _SAVE_CSV),
+    (b"\x1f\x8b", FileError("compressed", ("gzip",)), _unpack("zcat")),
+    (b"\xfd7zXZ\x00", FileError("compressed", ("xz",)), _unpack("xzcat")),
+    (b"\x28\xb5\x2f\xfd", FileError("compressed", ("zstd",)), _unpack("zstdcat")),
 )  # fmt: skip
 _BZIP2_BLOCK = b"\x31\x41\x59\x26\x53\x59"  # after "BZh" and the level digit ("BZh" alone may start a word)
 # A PDF's first line is its version alone ("%PDF-1.7"), or the bytes after it are binary; text may start
 # with the same five printable bytes ("%PDF-1.7 itu format apa?" was refused as a PDF).
 _PDF_HEADER = re.compile(rb"%PDF-\d\.\d[ \t]*(\r|\n|\Z)")
-_PDF = ("a PDF", "copy its questions into a .txt file, one per line")
+_PDF = (FileError("pdf"), "copy its questions into a .txt file, one per line")
 
 
 def _utf8(head: bytes) -> bool:
@@ -44,11 +44,12 @@ def _utf8(head: bytes) -> bool:
     return True
 
 
-def binary_kind(head: bytes) -> tuple[str, str] | None:
-    """(what the bytes are, the way out) when ``head`` starts as a known binary format; else None. The
-    way out names the file ``FILE``, for the caller to fill in."""
+def binary_kind(head: bytes) -> tuple[FileError, str] | None:
+    """(what the bytes are, as a refusal's data: :meth:`FileError.what` words it; the way out) when
+    ``head`` starts as a known binary format; else None. The way out names the file ``FILE``, for the
+    caller to fill in."""
     if head.startswith(b"BZh") and head[4:10] == _BZIP2_BLOCK:
-        return "bzip2-compressed", _unpack("bzcat")
+        return FileError("compressed", ("bzip2",)), _unpack("bzcat")
     if _PDF_HEADER.match(head) or (head.startswith(PDF) and not _utf8(head)):
         return _PDF
     for signature, what, hint in _SIGNATURES:

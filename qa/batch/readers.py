@@ -19,6 +19,7 @@ from itertools import chain, repeat
 from pathlib import Path
 
 from ..errors import InputError
+from ..file_errors import FileError, FileRefused
 from ..question_text import whole_chars
 from ..questionfile import check_question_file
 from .binary import binary_kind
@@ -130,22 +131,20 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
     piped = f"pipe the questions in on standard input instead: qa batch - -o OUTPUT < {path}"
     check_question_file(path, piped)
     if kind not in INPUT_EXTENSIONS:
-        raise InputError(
-            f"{path}: unsupported question file type {kind or '(no extension)'!r}",
+        raise FileRefused(
+            path,
+            FileError("unsupported", (kind,)),
             f"use one of: {', '.join(INPUT_EXTENSIONS)} (or '-' for stdin)",
         )
     try:
         head, whole, encoding = read_head(path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
+        raise FileRefused(path, FileError("unreadable", detail=str(exc.strerror or exc))) from None
     known = binary_kind(head) if encoding == "UTF-8" else None
     if known:
-        way_out = known[1].replace("FILE", shlex.quote(str(path)))
-        raise InputError(f"{path}: not a text file: it is {known[0]}", way_out)
+        raise FileRefused(path, known[0], known[1].replace("FILE", shlex.quote(str(path))))
     if encoding == "UTF-8" and b"\x00" in head:  # UTF-16 is text by its BOM or pattern: a NUL is a blank
-        raise InputError(
-            f"{path}: not a text file (contains NUL bytes)", "save the questions as UTF-8 or UTF-16 text"
-        )
+        raise FileRefused(path, FileError("nul_bytes"), "save the questions as UTF-8 or UTF-16 text")
     if kind == ".jsonl":
         return _jsonl(file_lines(path), encoding)
     lines = list(split_lines([head]))
@@ -180,7 +179,7 @@ def _stdin_lines() -> tuple[Iterator[bytes], str]:
         stream, encoding = as_utf8(stream, head)
         known = binary_kind(head) if encoding == "UTF-8" else None
         if known:
-            raise InputError(f"standard input is not text: it is {known[0]}", known[1])
+            raise InputError(f"standard input is not text: it is {known[0].what()}", known[1])
         if encoding == "UTF-8" and b"\x00" in head:
             raise InputError(
                 "standard input is not text (it holds NUL bytes)", "pipe in questions as UTF-8 or UTF-16 text"

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import InputError
+from ..file_errors import FileError, FileRefused
 
 BLOCK = 1 << 16
 # A physical line is read up to this, far beyond any question (MAX_QUESTION_CHARS, 2,000 characters) with
@@ -220,7 +220,7 @@ def file_lines(path: Path) -> Iterator[bytes]:
     """The physical lines of ``path`` as UTF-8 bytes (see :func:`open_utf8`), opened lazily.
 
     Opened when the batch reads its first record, so the file may be gone or fail by then (removed,
-    a network share dropped, an I/O error): one :class:`~qa.errors.InputError`, the chunks already
+    a network share dropped, an I/O error): one :class:`~qa.file_errors.FileRefused`, the chunks already
     written kept for ``--resume``, never a traceback.
     """
     try:
@@ -228,7 +228,7 @@ def file_lines(path: Path) -> Iterator[bytes]:
         with stream:
             yield from split_lines(blocks(stream))
     except OSError as exc:
-        raise InputError(f"{path}: cannot read question file ({exc.strerror or exc})") from None
+        raise FileRefused(path, FileError("unreadable", detail=str(exc.strerror or exc))) from None
 
 
 def read_head(path: Path, size: int = BLOCK) -> tuple[bytes, bool, str]:

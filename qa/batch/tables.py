@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import InputError
+from ..file_errors import LABELS, FileError, FileRefused
 
 QUESTION_KEYS = ("question", "pertanyaan")
 DELIMITERS = (",", ";", "\t", "|")
@@ -75,9 +75,10 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     idcol = keys.index("id") if "id" in keys else None
     named_q = [i for i, k in enumerate(keys) if k in QUESTION_KEYS]
     if len(named_q) > 1:  # "question,question" asked column 1 and carried the other unasked, in silence
-        found = ", ".join(f"column {i + 1} {row[i].strip()!r}" for i in named_q)
-        raise InputError(
-            f"{name}: the header names {len(named_q)} question columns ({found}): which to ask is a guess",
+        cells = tuple(row[i].strip() for i in named_q)
+        raise FileRefused(
+            name,
+            FileError("question_columns", tuple(i + 1 for i in named_q), cells),
             "keep one column named 'question' or 'pertanyaan' (rename the others), or split the file",
         )
     if named_q:
@@ -106,8 +107,9 @@ def _header(row: list[str], data: list[list[str]], name: str, warn: Callable[[st
     if idcol is None and not numbered and not any(_holds_text(data, i) for i in text_cols):
         return None
     if len(text_cols) != 1:
-        raise InputError(
-            f"{name}: no question column among the header's columns ({columns})",
+        raise FileRefused(
+            name,
+            FileError("no_question_column", names=tuple(c.strip() for c in row)),
             "name the question column 'question' or 'pertanyaan' in the first row",
         )
     warn(f"{name}: no 'question' column; asking column {row[text_cols[0]].strip()!r} ({columns})")
@@ -200,14 +202,14 @@ def _headerless(rows: list[list[str]], delimiter: str, name: str, warn: Callable
         warn(f"{name}: {NO_HEADER}")
         return Layout(delimiter)
     text_cols = _beside(rows)
-    what = "numbers" if _numbers_only(rows, 0) else "ids (one word with a digit each, such as 'A1')"
+    kind = "numbers" if _numbers_only(rows, 0) else "ids"
     if len(text_cols) > 1:  # "1,Budi,Apa tugas asisten": which one is the question is a guess
-        columns = ", ".join(str(i + 1) for i in text_cols)
-        raise InputError(
-            f"{name}: no header, column 1 holds only {what} and columns {columns} all hold text: which is "
-            "the question?",
+        raise FileRefused(
+            name,
+            FileError("which_column", (kind, *(i + 1 for i in text_cols))),
             "name the question column 'question' or 'pertanyaan' in a first row",
         )
+    what = LABELS[kind]
     warn(f"{name}: no header naming a 'question' or 'pertanyaan' column; column 1 holds only {what}, asking "
          f"column {qcol + 1} of every row")  # fmt: skip
     return Layout(delimiter, qcol=qcol)

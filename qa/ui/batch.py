@@ -15,7 +15,6 @@ from typing import Any
 
 import gradio as gr
 
-from ..batch import BatchSummary
 from ..errors import InputError, QAError
 from . import pages
 from .limits import ui_error, with_hint
@@ -116,15 +115,15 @@ class BatchHandlers(UploadAnswering):
                 if isinstance(item, int):
                     yield pages.batch_waiting(item), gr.skip(), gr.skip()
                     continue
-                if isinstance(item[0], int):
+                if not isinstance(item, Answered):
                     done, total = item
                     yield pages.batch_progress(done, total), gr.skip(), gr.skip()
                     continue
-                summary, csv_path, jsonl_path, errors = item
-                table = pages.preview_table(jsonl_path, errors)
+                summary = item.summary
+                table = pages.preview_table(item.jsonl, item.errors)
                 counts = (summary.total, summary.answered, summary.abstained, summary.errors)
                 said = pages.batch_summary(*counts, len(table), summary.cut)
-                yield said, table, [str(csv_path), str(jsonl_path)]
+                yield said, table, [str(item.csv), str(item.jsonl)]
                 return
             yield pages.batch_stopped(done, total), pages.preview_table(None), None
         except InputError as exc:  # with its hint, as the Tanya tab's pop-up gives it ("Saran: …")
@@ -137,8 +136,8 @@ class BatchHandlers(UploadAnswering):
         """The /batch API: a question file in, the JSONL results file (one ``qa ask --json`` per line) out."""
         try:
             for item in self._stream(upload, k, doc):
-                if isinstance(item, tuple) and isinstance(item[0], BatchSummary):
-                    yield str(item[2])
+                if isinstance(item, Answered):
+                    yield str(item.jsonl)
                 else:
                     yield gr.skip()
         except QAError as exc:

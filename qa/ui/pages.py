@@ -166,46 +166,6 @@ def batch_summary(total: int, answered: int, abstained: int, errors: int, shown:
     )
 
 
-FOLDER_UPLOAD = "Yang diunggah adalah folder, bukan berkas; unggah satu berkas pertanyaan."
-MISSING_UPLOAD = "Berkas yang diunggah tidak ditemukan; unggah ulang."
-_WORKBOOK = (
-    "(buku kerja Excel atau OpenDocument yang diganti namanya?); buka di program spreadsheet-nya, "
-    "simpan sebagai CSV (UTF-8), lalu unggah berkas itu."
-)
-# The upload problems qa.batch words in English for the terminal, as the page says them ({0}: the quote).
-UPLOAD_ERRORS = [
-    (r"is a directory, expected a question file", FOLDER_UPLOAD),
-    (r"question file not found", MISSING_UPLOAD),
-    (r"not a text file: it is a zip archive", f"Berkas yang diunggah adalah arsip zip {_WORKBOOK}"),
-    (r"not a text file: it is an old Office file",
-     f"Berkas yang diunggah adalah berkas Office lama {_WORKBOOK}"),
-    (r"not a text file: it is (\w+)-compressed",
-     "Berkas yang diunggah terkompresi {0}; ekstrak dulu, lalu unggah berkas teks di dalamnya."),
-    (r"not a text file: it is a PDF",
-     "Berkas yang diunggah adalah PDF; salin pertanyaannya ke berkas .txt, satu per baris."),
-    (r"not a text file", "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8."),
-    (r"the header names (\d+) question columns \((.*)\): which to ask is a guess\Z",
-     "Baris pertama menamai {0} kolom pertanyaan ({1}); sisakan satu kolom bernama question atau pertanyaan "
-     "(ganti nama yang lain)."),
-    (r"no question column among the header's columns \((.*)\)\Z",
-     "Kolom pertanyaan tidak ditemukan di baris pertama ({0}); namai kolomnya question atau pertanyaan."),
-    (r"cannot read question file", "Berkas yang diunggah tidak bisa dibaca; unggah ulang."),
-]  # fmt: skip
-
-
-_COLUMN = re.compile(r"\bcolumn (\d+) ")
-
-
-def upload_error(message: str) -> str:
-    """A file-level batch error in Indonesian when it is one the page knows (the quote cut short)."""
-    for pattern, text in UPLOAD_ERRORS:
-        found = re.search(pattern, message, re.S)
-        if found:
-            said = (_COLUMN.sub(r"kolom \1 ", g) for g in found.groups())  # "column 2 'question'"
-            return text.format(*(g if len(g) <= 200 else g[:199] + "…" for g in said))
-    return message
-
-
 BATCH_CHECKING = "Memeriksa berkas…"
 
 

@@ -13,13 +13,14 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..batch import INPUT_EXTENSIONS, BatchSummary, RowError, run_batch
 from ..errors import InputError, QAError
+from ..file_errors import FileError
 from ..live import LiveAssistant
 from ..manifest import corpus_key
-from . import pages
+from . import file_words
 from .limits import MAX_FILE_BYTES, parse_k, read_upload
 from .runs import copy_in, prune
 from .scheduler import Admission, Cancelled, Full
@@ -28,9 +29,17 @@ from .visitor import BUSY, for_visitor
 WRITE_CHUNK = 32  # questions per durable write
 STEP_QUESTIONS, STEP_CHARS = 8, 600  # one hold of the model: a few short questions or one long one
 Progress = Callable[[int, int], None]
-# What an answered upload gives back: its summary, the CSV and the JSONL, and its refused rows by input line
-# as the reader made them (codes and values: the files hold only their English, which the page does not parse)
-Answered = tuple[BatchSummary, Path, Path, dict[int, RowError]]
+
+
+class Answered(NamedTuple):
+    """What an answered upload gives back, by name (a fourth value unpacked by position was easy to
+    swap): its summary, the two files, and its refused rows by input line as the reader made them (codes
+    and values: the files hold only their English, which the page does not parse)."""
+
+    summary: BatchSummary
+    csv: Path
+    jsonl: Path
+    errors: dict[int, RowError]
 
 
 class BatchCancelled(Exception):
@@ -81,15 +90,10 @@ class UploadAnswering:
             raise InputError("Pilih berkas pertanyaan dulu (.txt, .csv, .tsv atau .jsonl).")
         path = Path(upload)
         ext = path.suffix.lower()
-        if ext not in INPUT_EXTENSIONS:
-            raise InputError(
-                f"Jenis berkas {ext[:12] or '(tanpa ekstensi)'} tidak didukung; "
-                f"pakai {', '.join(INPUT_EXTENSIONS)}."
-            )
-        if path.is_dir():
-            raise InputError(pages.FOLDER_UPLOAD)
-        if not path.is_file():
-            raise InputError(pages.MISSING_UPLOAD)
+        if ext not in INPUT_EXTENSIONS:  # refused before it is read, in the words of qa.batch's refusals
+            raise InputError(file_words.said(FileError("unsupported", (ext,))))
+        if path.is_dir() or not path.is_file():
+            raise InputError(file_words.said(FileError("directory" if path.is_dir() else "not_found")))
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"Berkas terlalu besar ({path.stat().st_size / 2**20:.1f} MB); batasnya 5 MB.")
         try:
@@ -142,4 +146,4 @@ class UploadAnswering:
             shutil.rmtree(run, ignore_errors=True)
             raise
         errors = {r.line: r.why for r in records if r.why is not None}
-        return summary, run / "jawaban.csv", run / "jawaban.jsonl", errors
+        return Answered(summary, run / "jawaban.csv", run / "jawaban.jsonl", errors)

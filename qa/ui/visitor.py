@@ -10,8 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import InputError, OutputError, QAError, describe
-from . import pages
+from ..errors import OutputError, QAError, describe
+from ..file_errors import FileRefused
+from . import file_words
 
 SERVER_CANNOT_SAVE = "Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti."
 BUSY = (
@@ -23,14 +24,16 @@ BUSY = (
 def for_visitor(exc: QAError, src: Path, run: Path) -> QAError:
     """A batch error as a visitor may read it: no path of the server's, no advice meant for the CLI.
 
-    A problem with the result files (a full disk, a folder the server cannot write) is the server's:
-    the visitor reads that it could not save, the operator reads the whole message on stderr."""
+    A refused upload is said from its code and values (:mod:`qa.ui.file_words`), never from the CLI's
+    English and its hint. A problem with the result files (a full disk, a folder the server cannot write)
+    is the server's: the visitor reads that it could not save, the operator reads the whole message on
+    stderr."""
+    if isinstance(exc, FileRefused):
+        exc.message, exc.hint = file_words.said(exc.why), None
+        return exc
     exc.message = exc.message.replace(str(src), "berkas yang diunggah")  # users know our copy as theirs
     if isinstance(exc, OutputError) or str(run) in exc.message:
         return server_side(exc)
-    said = pages.upload_error(exc.message)
-    if isinstance(exc, InputError) and said != exc.message:
-        exc.message, exc.hint = said, None  # the hint was the CLI's, in English
     return exc
 
 
