@@ -39,6 +39,7 @@ def test_each_chat_form_stands_for_a_function_word() -> None:
         ("abis rapat asisten menteri ngapain?", "Dokumen tidak menyebut rapat."),
         ("kantor asisten menteri kaya apa sih?", "Dokumen tidak menyebut kantor."),
         ("kantor asisten menteri kayanya gimana?", "Dokumen tidak menyebut cara kantor."),  # -nya
+        ("asisten menteri tinggal di dalem kantor ga?", "Dokumen tidak menyebut tinggal kantor."),
         # a chat verb in -in ("ngikutin") says the question is chat, as a word of the table does
         (
             "abis perjanjian diteken, asisten menteri masih ngikutin?",
@@ -56,11 +57,16 @@ def test_a_chat_function_word_is_never_named(question: str, message: str) -> Non
         ("Berapa jumlah gua di kantor asisten menteri?", "Dokumen tidak menyebut jumlah gua kantor."),
         ("kantor asisten menteri kaya apa?", "Dokumen tidak menyebut kantor kaya."),
         ("pas rapat asisten menteri bawa apa?", "Dokumen tidak menyebut pas rapat bawa."),
+        # "abdi dalem" (palace servants): formal text never writes "dalam" as "dalem"
+        ("Apa tugas abdi dalem bagi asisten menteri?", "Dokumen tidak menyebut tugas abdi dalem."),
+        # "disini" is "di sini" written as one word, as "dimana" is: formal text writes it too, no chat
+        ("Berapa jumlah gua disini menurut asisten menteri?", "Dokumen tidak menyebut jumlah gua."),
+        ("Ada berapa gua disana menurut asisten menteri?", "Dokumen tidak menyebut jumlah gua."),
     ],
 )
 def test_a_homograph_in_a_question_typed_formally_is_named(question: str, message: str) -> None:
     """With no other chat form beside it, "gua" is a cave, "kaya" rich, "pas" a permit: words a
-    document may lack."""
+    document may lack (sections 135 and 140)."""
     assert missing_reason(question, set(tokenize("asisten menteri"))) == message
 
 
