@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa.abstention import missing_reason
+from qa.abstention import VAGUE_TEXT, missing_reason
 from qa.analysis import INFORMAL, STOPWORDS, tokenize
 from qa.chat_words import FUNCTION_FORMS, HOMOGRAPHS
-from qa.question import _GENERIC_WORDS
+from qa.question import _GENERIC_WORDS, analyze
 from qa.wordlist import is_indonesian_word
 
 
@@ -73,6 +73,48 @@ def test_a_homograph_in_a_question_typed_formally_is_named(question: str, messag
 def test_a_question_missing_only_chat_function_words_names_nothing() -> None:
     """Only "bakal" (akan) is missing: nothing a document could lack, so the general sentence."""
     assert missing_reason("asisten menteri bakal ya?", set(tokenize("asisten menteri"))) is None
+
+
+# Each chat question beside its formal wording, which names nothing and is too vague to search.
+ONLY_CHAT = [
+    ("bakal gimana dong?", "akan bagaimana?"),
+    ("mending yang mana ya", "sebaiknya yang mana ya"),
+    ("jgn gitu dong", "jangan begitu"),
+    ("bareng siapa?", "dengan siapa?"),
+    ("gua mau nanya dong", "saya mau bertanya"),  # "gua" is I: "nanya" types it as chat
+    ("abis itu gimana?", "setelah itu bagaimana?"),
+]
+
+
+@pytest.mark.parametrize(("question", "formal"), ONLY_CHAT)
+def test_a_question_of_only_chat_function_words_is_too_vague(question: str, formal: str) -> None:
+    """Told what its formal wording is told (section 140), not the general sentence, which says the
+    document does not answer a question that asks nothing."""
+    assert missing_reason(question, set()) == VAGUE_TEXT
+    assert analyze(formal).vague or formal.startswith("sebaiknya")  # sebaiknya: skipped, not vague
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "asisten menteri bakal ya?",  # names the job: the document does not answer it (general sentence)
+        "pas kapan?",  # typed formally, "pas" may be a permit
+        "gua kapan?",  # a cave
+    ],
+)
+def test_a_question_naming_something_beside_chat_words_is_not_called_vague(question: str) -> None:
+    assert missing_reason(question, set(tokenize("asisten menteri"))) != VAGUE_TEXT
+
+
+@pytest.mark.slow
+def test_real_assistant_tells_a_question_of_chat_words_it_is_too_vague(real_assistant) -> None:
+    """Searched (its words are not the analysis's stopwords) and refused; the message is its formal
+    wording's."""
+    for question, formal in ONLY_CHAT:
+        result, meant = real_assistant.ask(question), real_assistant.ask(formal)
+        assert result.abstained and result.message == VAGUE_TEXT, (question, result.message)
+        if analyze(formal).vague:
+            assert meant.message == VAGUE_TEXT
 
 
 @pytest.mark.slow
