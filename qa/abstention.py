@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
+from functools import lru_cache
 
 from .analysis import tokenize
 from .answer import written_in_another_language
@@ -173,13 +174,20 @@ def missing_reason(
 
 
 def _asks_nothing_but_chat(question: str, info: QuestionInfo) -> bool:
-    """Every focus word is a chat function word ("bakal gimana dong?", "mending mana?", "gua mau nanya
-    dong") or names nothing alone: its formal wording ("akan bagaimana?") has no focus and is told it is
-    too vague, where this one, searched, was told the document does not answer it, though it asks
-    nothing the document could answer."""
-    homographs = chat_homographs(question)
-    rest = [w for w in info.focus_words if w not in FUNCTION_FORMS and w not in homographs]
+    """Every focus word is a chat function word its formal wording has no focus for ("bakal gimana
+    dong?": "akan bagaimana?"; a homograph in a chat question, "gua mau nanya dong") or one that names
+    nothing alone. That wording is told it is too vague; this one, searched, was told the document does
+    not answer it, though it asks nothing the document could answer."""
+    unfocused = _unfocused_forms() | chat_homographs(question)
+    rest = [w for w in info.focus_words if w not in unfocused]
     return len(rest) < len(info.focus_words) and all(empty_alone(w) for w in rest)
+
+
+@lru_cache(maxsize=1)
+def _unfocused_forms() -> frozenset[str]:
+    """The chat function words whose formal word is no focus word: "bakal" (akan), not "mending"
+    (sebaiknya), which "sebaiknya mana?" keeps as its focus."""
+    return frozenset(form for form, formal in FUNCTION_FORMS.items() if not analyze(formal).focus)
 
 
 def _holds(vocab: Container[str], word: str) -> bool:
