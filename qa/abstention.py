@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
+from functools import lru_cache
 
 from .analysis import tokenize
 from .answer import written_in_another_language
 from .answer_type import CHAT_PREPOSITIONS
 from .chat_words import FUNCTION_FORMS
 from .named_words import UNNAMED_ENGLISH, chat_homographs, chat_prepositions, unreadable_words
-from .question import QuestionInfo, analyze
+from .question import QuestionInfo, analyze, empty_alone
 from .question_names import NUMBER_WORDS
 
 VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
@@ -151,6 +152,8 @@ def missing_reason(
     info = info or analyze(question)
     if written_in_another_language(question, known):
         return None if vocab is None else _foreign_reason(info, vocab)
+    if _asks_nothing_but_chat(question, info):
+        return VAGUE_TEXT
     held = known if vocab is None else vocab
     missing = [
         s for w, s in zip(info.focus_words, info.focus_stems) if s not in known and not _holds(held, w)
@@ -168,6 +171,23 @@ def missing_reason(
     if absent and all(w in unread for w in absent):
         return None  # what is missing is only words nothing reads: the document may say it otherwise
     return _message(info, named, missing, unread | unnamed)
+
+
+def _asks_nothing_but_chat(question: str, info: QuestionInfo) -> bool:
+    """Every focus word is a chat function word its formal wording has no focus for ("bakal gimana
+    dong?": "akan bagaimana?"; a homograph in a chat question, "gua mau nanya dong") or one that names
+    nothing alone. That wording is told it is too vague; this one, searched, was told the document does
+    not answer it, though it asks nothing the document could answer."""
+    unfocused = _unfocused_forms() | chat_homographs(question)
+    rest = [w for w in info.focus_words if w not in unfocused]
+    return len(rest) < len(info.focus_words) and all(empty_alone(w) for w in rest)
+
+
+@lru_cache(maxsize=1)
+def _unfocused_forms() -> frozenset[str]:
+    """The chat function words whose formal word is no focus word: "bakal" (akan), not "mending"
+    (sebaiknya), which "sebaiknya mana?" keeps as its focus."""
+    return frozenset(form for form, formal in FUNCTION_FORMS.items() if not analyze(formal).focus)
 
 
 def _holds(vocab: Container[str], word: str) -> bool:

@@ -20,7 +20,7 @@ ndak=tidak kaga=tidak ngak=tidak gabisa=tidak_bisa gaboleh=tidak_boleh gaperlu=t
 gatau=tidak_tahu gamau=tidak_mau jgn=jangan blh=boleh bole=boleh bsa=bisa kepengen=ingin kepingin=ingin
 mksd=maksud mhn=mohon tau=tahu mending=sebaiknya mendingan=sebaiknya biar=agar shg=sehingga bhw=bahwa
 sprti=seperti scr=secara thdp=terhadap untk=untuk tuk=untuk dngn=dengan bareng=dengan krna=karena yng=yang
-dri=dari dalem=dalam drpd=daripada sjk=sejak ssdh=sesudah mnrt=menurut ampe=sampai adlh=adalah hny=hanya
+dri=dari drpd=daripada sjk=sejak ssdh=sesudah mnrt=menurut ampe=sampai adlh=adalah hny=hanya
 sja=saja smua=semua stiap=setiap byk=banyak kdg=kadang disini=di_sini disitu=di_situ disana=di_sana
 kesini=ke_sini kesana=ke_sana kesitu=ke_situ sya=saya ane=saya ente=kamu elu=kamu loe=kamu donk=
 """
@@ -31,8 +31,9 @@ FUNCTION_FORMS: dict[str, str] = {
 # table reads documents too): "pas" (when; also exact, a permit), "abis" (after; also run out), "kaya"
 # and "kek" (like; also rich, grandpa), "gua" (I; also a cave), "kudu" (must; also the noni tree), "mah"
 # (a topic particle; also a surname), "doi" (he, she; also a DOI), "rada" (rather; also Ukraine's
-# parliament), "gada" (there is no; also a mace). A message leaves one out only in a question typed as
-# chat (``qa.named_words.chat_homographs``): "Berapa jumlah gua …?" asks about caves. Some short forms are
-# in neither list: "mw" (mau; megawatt), "lbh" (lebih; the legal-aid LBH), "km" (kamu; kilometre), "ni"
-# (ini; Ni Luh, Balinese names).
-HOMOGRAPHS = frozenset("pas abis kaya kek gua kudu mah doi rada gada".split())
+# parliament), "gada" (there is no; also a mace), "dalem" (in; also a noble's house: "abdi dalem", the
+# palace's servants, "Pura Dalem", a temple; formal text never writes "dalam" so). A message leaves one
+# out only in a question typed as chat (``qa.named_words.chat_homographs``): "Berapa jumlah gua …?" asks
+# about caves. Some short forms are in neither list: "mw" (mau; megawatt), "lbh" (lebih; the legal-aid
+# LBH), "km" (kamu; kilometre), "ni" (ini; Ni Luh, Balinese names).
+HOMOGRAPHS = frozenset("pas abis kaya kek gua kudu mah doi rada gada dalem".split())

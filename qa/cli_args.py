@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
@@ -136,22 +134,6 @@ def _add_k(p: argparse.ArgumentParser, what: str) -> None:
     """The ``-k`` of ask, batch and eval: one definition, so its range and default are said alike."""
     said = f"{what} (1-{MAX_K}, default {DEFAULT_K})"
     p.add_argument("-k", action=Once, type=_k, default=DEFAULT_K, help=said)
-
-
-def refuse_misplaced(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> None:
-    """An option of the commands typed before the command (``qa --index idx ask …``, as git takes ``-C``)
-    is named as misplaced (exit 2). argparse read the option's value as the command ("invalid choice:
-    'idx'"), or, a value named like a command (``--index index``), ran that command's parser on to
-    "unrecognized arguments"."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    commands = next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
-    option = argv[0].split("=", 1)[0] if argv and argv[0].startswith("-") else ""
-    takes = [name for name, p in commands.items() if option in p._option_string_actions]
-    if option in ("", "-h", "--help") or not takes:
-        return
-    valued = "=" not in argv[0] and commands[takes[0]]._option_string_actions[option].nargs != 0
-    typed = next((a for a in argv[1 + valued :] if a in takes), takes[0])
-    parser.error(f"{option} goes after the command's name, as every option does: qa {typed} {option} …")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,9 +13,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .cli_args import EXAMPLE, build_parser, refuse_misplaced
+from .cli_args import EXAMPLE, build_parser
 from .cli_batch import cmd_batch
 from .cli_measure import cmd_calibrate, cmd_eval
+from .cli_misplaced import refuse_misplaced
 from .cli_once import one_document
 from .cli_settings import open_assistant, settings_from
 from .diagnostics import quiet_on_failure

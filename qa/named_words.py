@@ -64,11 +64,11 @@ def chat_prepositions(question: str) -> tuple[set[str], list[str]]:
 
 def chat_homographs(question: str) -> set[str]:
     """The chat function words of ``HOMOGRAPHS`` ``question`` holds ("pas" when, "abis" after, "kaya"
-    like), when it is typed as chat: it holds another chat form too, a word of the informal table (not a
-    closed compound such as "kerjasama", which formal text writes too) or of ``FUNCTION_FORMS``, or a chat
-    verb in -in the dictionary lacks ("ngikutin"). A message names none of them there, as it names no chat
-    preposition; in a formal question each is the word of the dictionary it is ("Berapa jumlah gua …?"
-    asks about caves) and is named."""
+    like), when it is typed as chat: it holds another chat form too, a word of the informal table or of
+    ``FUNCTION_FORMS`` (not a closed compound, "kerjasama", "dimana", "disini", which formal text writes
+    too), or a chat verb in -in the dictionary lacks ("ngikutin"). A message names none of them there, as
+    it names no chat preposition; in a formal question each is the word of the dictionary it is ("Berapa
+    jumlah gua …?" asks about caves) and is named."""
     from .wordlist import is_indonesian_word
 
     words = [_without_nya(w) for w in WORD_RE.findall(question.lower())]
@@ -76,8 +76,7 @@ def chat_homographs(question: str) -> set[str]:
     if not found:
         return set()
     chat = any(
-        w in FUNCTION_FORMS
-        or INFORMAL.get(w, w).replace(" ", "") != w
+        FUNCTION_FORMS.get(w, INFORMAL.get(w, w)).replace(" ", "") != w
         or (w.endswith(CHAT_SUFFIX) and len(w) >= CHAT_VERB_LETTERS and not is_indonesian_word(w))
         for w in words
     )

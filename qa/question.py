@@ -170,7 +170,7 @@ def _read(visible: str, empty_like: bool) -> QuestionInfo:
         names=names,
         numbers=numbers_in(visible),
         empty_like=empty_like,
-        vague=not empty_like and all(_empty_alone(word) for word in focus.values()),
+        vague=not empty_like and all(empty_alone(word) for word in focus.values()),
         focus_words=tuple(focus.values()),
         focus_stems=tuple(focus),
         lead=lead(kind, words),
@@ -206,7 +206,7 @@ def _english_function(raw: str, low: str, names: tuple[str, ...]) -> bool:
     return raw not in names and without_negation(low) in ENGLISH_FUNCTION_WORDS
 
 
-def _empty_alone(word: str) -> bool:
+def empty_alone(word: str) -> bool:
     """A focus word that names nothing on its own: a chat word of ``EMPTY_ALONE`` in any of its forms
     ("bisa dibantu?", "membantu" as "bantu"), or a bare number ("12345", "2024?": a figure is looked for
     beside what it counts, never alone)."""

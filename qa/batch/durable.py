@@ -39,16 +39,22 @@ def fsync_file(f: BinaryIO) -> None:
 
 def check_still_named(path: Path, f: BinaryIO, kept: int) -> None:
     """Refuse to go on when ``path`` no longer names the file ``f`` writes (OutputError): it was deleted,
-    or moved away (another file, or none, in its place). ``kept``: the answers written into it so far."""
+    or moved away (another file, or none, in its place). ``kept``: the answers written into it so far.
+
+    Only sure signs stop a run, as a false alarm would stop a healthy one: the path naming nothing, or
+    naming a file of another size than the one just written and synced (``_another_file``). A path that
+    cannot be looked up for another reason (a folder made unreadable) says nothing: the writes still work."""
     try:
         ours = os.fstat(f.fileno())
     except OSError:
         return  # the write just made says what went wrong, if anything
     try:
-        named = path.stat()
-    except OSError:
+        named: os.stat_result | None = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         named = None
-    if named is not None and (named.st_dev, named.st_ino) == (ours.st_dev, ours.st_ino):
+    except OSError:
+        return
+    if named is not None and not _another_file(named, ours):
         return
     answers = f"{kept} answer{'s' * (kept != 1)}"
     if ours.st_nlink == 0:
@@ -61,3 +67,15 @@ def check_still_named(path: Path, f: BinaryIO, kept: int) -> None:
         "file; stopped",
         f"move it back to {path} and run the same command with --resume, or write to another file",
     )
+
+
+def _another_file(named: os.stat_result, ours: os.stat_result) -> bool:
+    """``named`` (what the path names) is not ``ours`` (the file written): another device and inode, and
+    another size. Device and inode alone are not trusted: overlayfs before Linux 4.19 gives an open file's
+    fstat the upper layer's device and its path's stat the overlay's (a container's every file), and a
+    client may number a network share's files itself, anew at each lookup (CIFS ``noserverino``). The
+    file just written and synced has its size under any name; a file put in its place (``mv``, an
+    editor's save) of the very same size is found at the next chunk, when ours has grown."""
+    if (named.st_dev, named.st_ino) == (ours.st_dev, ours.st_ino):
+        return False
+    return named.st_size != ours.st_size
