@@ -161,9 +161,12 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     # shares (max_size), so a visitor's question could be refused as "Queue is full". The app bounds the
     # uploads itself (WebApp.uploads): a few answered at once, a few waiting, the rest refused at once.
     stopped = gr.Checkbox(False, visible=False)  # set by STOP_BEFORE_SENT only
+    # "always_last": Jawab semua pressed while the page's run is pending (the file replaced meanwhile) runs
+    # once that one is done, with the box's file. Gradio's default ("once") dropped it: the first file's
+    # results came in under the second file's name (section 137). A double click is one click (CLICKS).
     ran = run_btn.click(
         app.batch_view, [upload, k, doc, stopped], [summary, preview, files], api_visibility="private",
-        concurrency_id="batch", concurrency_limit=None, js=STOP_BEFORE_SENT,
+        concurrency_id="batch", concurrency_limit=None, js=STOP_BEFORE_SENT, trigger_mode="always_last",
     )  # fmt: skip
     ran.success(None, js=TELL_SUMMARY, api_visibility="private")
     ran.failure(None, js=CLEAR_SAID, api_visibility="private")
