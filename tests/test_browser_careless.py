@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,63 @@ def test_a_double_click_on_jawab_semua_answers_the_file_once(page, tmp_path):
     page.wait_for_timeout(3000)  # a second run would have begun by now, and cleared the files
     assert page.evaluate("() => window.qaRuns") == 1
     assert page.locator('#qa-results a[download="jawaban.csv"]').count() == 1
+
+
+ENGLISH = ("exceed", "Connection", "server was lost", "HTTP 507", '{"error"', "Failed to fetch")
+
+
+def _said(page) -> str:
+    """The message of the first pop-up, once it is shown and its words are settled (the page's script
+    rewrites Gradio's own as it appears)."""
+    toast = page.locator("[data-testid=toast-text]").first
+    toast.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    return " ".join(toast.inner_text().split())
+
+
+def _choose(page, path: Path) -> None:
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#qa-upload input[type=file]").wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(path))
+
+
+def test_a_file_over_the_size_limit_is_refused_in_indonesian(page, tmp_path):
+    """Gradio checks the size in the browser, before any upload, and said so in its own English:
+    'File(s) exceed the maximum allowed size of 5.0 Mb: "besar.txt"'."""
+    from qa.ui.limits import MAX_FILE_BYTES
+
+    big = tmp_path / "besar.txt"
+    big.write_bytes(b"apa tugas asisten menteri?\n" * (MAX_FILE_BYTES // 27 + 1))
+    _choose(page, big)
+    said = _said(page)
+    page.screenshot(path=ARTIFACTS / "137-too-big.png")
+    assert said == 'Berkas terlalu besar: "besar.txt"; batasnya 5 MB.', said
+
+
+def test_an_upload_the_server_refuses_says_its_reason_not_its_status_and_json(page, tmp_path):
+    """The server's refusal of an upload (507 while its disk is nearly full: qa.ui.bodylimit) reached the
+    page as Gradio shows it, "HTTP 507: {"error": "Penyimpanan server …"}"."""
+    from qa.ui.bodylimit import DISK_FULL_MESSAGE
+
+    body = json.dumps({"error": DISK_FULL_MESSAGE}, ensure_ascii=False)  # as BodyLimit's refuse() sends it
+    page.route("**/gradio_api/upload*", lambda route: route.fulfill(status=507, body=body,
+               content_type="application/json; charset=utf-8"))  # fmt: skip
+    _choose(page, _file(tmp_path, "penuh.txt", SECOND))
+    said = _said(page)
+    assert said == DISK_FULL_MESSAGE, said
+
+
+@pytest.mark.parametrize("cut", ["upload", "server"])
+def test_a_connection_lost_is_said_in_indonesian(page, tmp_path, cut):
+    """An upload cut on its way said "Connection errored out. Failed to fetch"; a server gone (a Space
+    restarting) "Connection to the server was lost. Attempting reconnection...": both Gradio's own English."""
+    if cut == "upload":
+        page.route("**/gradio_api/upload*", lambda route: route.abort())
+        _choose(page, _file(tmp_path, "putus.txt", SECOND))
+    else:
+        page.route("**/gradio_api/**", lambda route: route.abort())
+        page.get_by_label("Pertanyaan").fill(SECOND[0])
+        page.get_by_label("Pertanyaan").press("Enter")
+    said = _said(page)
+    assert said.startswith("Koneksi ke server terputus"), said
+    assert not [w for w in ENGLISH if w in said], said
