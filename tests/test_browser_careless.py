@@ -11,9 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import TIMEOUT_MS, _upload, _wait_uploaded, browser, url  # noqa: F401 - the shared Chromium and server
+from tests.test_browser import (  # noqa: F401 - the shared Chromium and server
+    LOAD_TIMEOUT_MS,
+    TIMEOUT_MS,
+    _ask,
+    _upload,
+    _wait_uploaded,
+    browser,
+    url,
+)
 from tests.test_browser_visitors import visitor  # noqa: F401 - the page fixture, each test its own
-from tests.ui_helpers import ARTIFACTS
+from tests.ui_helpers import ARTIFACTS, running_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -136,3 +144,66 @@ def test_a_connection_lost_is_said_in_indonesian(page, tmp_path, cut):
     said = _said(page)
     assert said.startswith("Koneksi ke server terputus"), said
     assert not [w for w in ENGLISH if w in said], said
+
+
+# A host's documents as they come: a report named with underscores (no place to break a line), its
+# passage holding a long address; and one named with a right-to-left override (U+202E) in its name.
+LONG_NAME = (
+    "laporan_kunjungan_kerja_delegasi_kementerian_ke_negara_mitra_tahun_anggaran_2024_final_revisi.txt"
+)
+REPORT = ("Laporan kunjungan kerja disusun oleh sekretariat dalam tujuh hari setelah kunjungan. Formulirnya "
+          "diunduh dari https://portal.contoh.go.id/layanan/formulir_laporan_kunjungan_kerja_luar_negeri_"
+          "tahun_anggaran_2024.pdf setiap hari kerja.\n")  # fmt: skip
+OVERRIDE_NAME = "cuti\u202egnp.txt"
+LEAVE = "Cuti tahunan pegawai adalah dua belas hari kerja. Pengajuan cuti dilakukan lewat atasan langsung.\n"
+
+
+@pytest.fixture(scope="module")
+def odd_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("odd-corpus")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / LONG_NAME).write_text(REPORT, encoding="utf-8")
+    (corpus / OVERRIDE_NAME).write_text(LEAVE, encoding="utf-8")
+    with running_app(root / "index", root, corpus=corpus, timeout=300) as (address, _):
+        yield address
+
+
+def _phone(chromium, address: str):  # noqa: ANN202 - Playwright's BrowserContext and Page
+    context = chromium.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(address, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+    page.get_by_role("button", name="Tanya", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
+    return context, page
+
+
+# the blocks of our own markup whose text runs past their right edge (cut off: the page does not scroll)
+OVERFLOWING = """(sel) => [...document.querySelectorAll(sel)]
+  .filter((e) => e.scrollWidth > e.clientWidth + 1)
+  .map((e) => e.innerText.slice(0, 60))"""
+OURS = "#qa-card p, #qa-card li, #qa-context p, #qa-context div, #qa-about p, #qa-about li"
+
+
+def test_long_words_stay_inside_the_card_and_the_tentang_tab_on_a_phone(browser, odd_url):  # noqa: F811
+    """A file name with underscores, an address in a passage and a 120-letter word a visitor typed (named
+    back: "Dokumen tidak menyebut …") ran past the card's edge at 375 px and were cut off: nothing on the
+    page scrolls sideways, so the rest of the name and of the message could not be read."""
+    context, page = _phone(browser, odd_url)
+    try:
+        _ask(page, "kapan laporan kunjungan kerja disusun?")
+        page.locator("#qa-context-box button").first.click()
+        page.locator("#qa-context .qa-passage").wait_for(state="visible")
+        assert LONG_NAME in page.locator("#qa-card .qa-source").inner_text()
+        assert page.evaluate(OVERFLOWING, OURS) == []
+        word = "Donaudampfschifffahrtsgesellschaftskapitän" * 3
+        said = _ask(page, f"apakah laporan kunjungan harus memakai {word}?")
+        assert word in said, said  # the visitor's word, named back whole
+        page.screenshot(path=ARTIFACTS / "137-long-words-phone.png", full_page=True)
+        assert page.evaluate(OVERFLOWING, OURS) == []
+        page.get_by_role("tab", name="Tentang").click()
+        page.locator("#qa-about").get_by_text("Berkas (2)").wait_for()
+        assert page.evaluate(OVERFLOWING, OURS) == []
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    finally:
+        context.close()

@@ -57,6 +57,10 @@ CSS = (
   outline-color: var(--color-accent) !important}
 .qa-sr-only {position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
   white-space: nowrap}
+/* a word longer than the line breaks where it must: a URL or a file name with underscores in a passage, its
+  source or the Tentang tab, or a 200-letter word a visitor typed, named back ("Dokumen tidak menyebut …"),
+  ran past the card's edge and was cut off on a phone (section 137). Tables keep words whole (section 66) */
+#qa-header, #qa-card, #qa-context, #qa-about {overflow-wrap: anywhere}
 .qa-context {line-height: 1.7; white-space: pre-wrap}
 .qa-context .qa-passage {background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px;
   font-weight: 600}
