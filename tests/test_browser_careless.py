@@ -207,3 +207,41 @@ def test_long_words_stay_inside_the_card_and_the_tentang_tab_on_a_phone(browser,
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
+
+
+# The left edge of each character of ``words`` where the page draws them (its first text node holding them)
+LEFTS = """([sel, words]) => {
+  const walk = document.createTreeWalker(document.querySelector(sel), NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const at = n.nodeValue.indexOf(words);
+    if (at < 0) continue;
+    return [...words].map((_, i) => {
+      const r = document.createRange(); r.setStart(n, at + i); r.setEnd(n, at + i + 1);
+      return r.getBoundingClientRect().left;
+    });
+  }
+  return null;
+}"""
+
+
+def _reads_left_to_right(page, sel: str, words: str) -> bool:
+    lefts = page.evaluate(LEFTS, [sel, words])
+    assert lefts, f"{words!r} not in {sel}"
+    return all(a < b for a, b in zip(lefts, lefts[1:], strict=False))
+
+
+def test_a_document_name_with_a_direction_override_does_not_turn_the_pages_words_around(page, odd_url):
+    """A document named with a right-to-left override (U+202E, the trick that shows "cuti<RLO>gnp.txt" as
+    "cutitxt.png") turned the page's own words after it around: the card read "Sumber: cuti0# naigab
+    ,txt.png", and the Tentang tab every word after the name, to the end of the paragraph (". skedniret
+    (tamilak) napituk 2"). The name keeps its own direction; the sentence around it reads as written."""
+    page.goto(odd_url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+    page.get_by_role("button", name="Tanya", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
+    _ask(page, "berapa hari cuti tahunan?")
+    assert OVERRIDE_NAME in page.locator("#qa-card .qa-source").inner_text()
+    page.screenshot(path=ARTIFACTS / "137-override-card.png")
+    assert _reads_left_to_right(page, "#qa-card .qa-source", ", bagian #")
+    page.get_by_role("tab", name="Tentang").click()
+    page.locator("#qa-about").get_by_text("Berkas (2)").wait_for()
+    page.locator("#qa-about").screenshot(path=ARTIFACTS / "137-override-about.png")
+    assert _reads_left_to_right(page, "#qa-about", "(kalimat)")
