@@ -245,3 +245,15 @@ def test_a_document_name_with_a_direction_override_does_not_turn_the_pages_words
     page.locator("#qa-about").get_by_text("Berkas (2)").wait_for()
     page.locator("#qa-about").screenshot(path=ARTIFACTS / "137-override-about.png")
     assert _reads_left_to_right(page, "#qa-about", "(kalimat)")
+
+
+def test_the_results_to_download_cannot_be_removed_from_the_page(page, tmp_path):
+    """Gradio drew a × beside each result file; a tap on it, or Enter on it while tabbing to the downloads,
+    took jawaban.csv off the page with no way back but answering the file again."""
+    _upload(page, _file(tmp_path, "hasil.txt", SECOND))
+    page.locator("#qa-run").click()
+    page.locator('#qa-results a[download="jawaban.csv"]').wait_for(timeout=4 * TIMEOUT_MS)
+    assert page.locator("#qa-results button:visible").count() == 0
+    links = page.locator("#qa-results a[download]")
+    names = [links.nth(i).get_attribute("download") for i in range(links.count())]
+    assert names == ["jawaban.csv", "jawaban.jsonl"]

@@ -61,6 +61,9 @@ CSS = (
   source or the Tentang tab, or a 200-letter word a visitor typed, named back ("Dokumen tidak menyebut …"),
   ran past the card's edge and was cut off on a phone (section 137). Tables keep words whole (section 66) */
 #qa-header, #qa-card, #qa-context, #qa-about {overflow-wrap: anywhere}
+/* the results to download are not the visitor's to remove: Gradio draws a × beside each file, and a tap on it
+  (beside the download link, on a phone) took the file off the page for good, the run to be repeated */
+#qa-results .label-clear-button {display: none}
 .qa-context {line-height: 1.7; white-space: pre-wrap}
 .qa-context .qa-passage {background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px;
   font-weight: 600}
