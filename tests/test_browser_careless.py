@@ -257,3 +257,29 @@ def test_the_results_to_download_cannot_be_removed_from_the_page(page, tmp_path)
     links = page.locator("#qa-results a[download]")
     names = [links.nth(i).get_attribute("download") for i in range(links.count())]
     assert names == ["jawaban.csv", "jawaban.jsonl"]
+
+
+# Every text Gradio's progress display (over the card, the table and the plot while an answer is on its way)
+# showed, as it was drawn: it lasts a few tenths of a second here, longer on a busy server.
+WATCH_PROGRESS = """() => {
+  window.qaProgress = new Set();
+  new MutationObserver((changes) => changes.forEach((c) => {
+    const nodes = c.type === 'characterData' ? [c.target] : [...c.addedNodes];
+    for (const n of nodes) {
+      const box = n.nodeType === 1 ? n : n.parentElement;
+      const text = box?.closest?.('.progress-text') ? box.closest('.progress-text').innerText : '';
+      if (text.trim()) window.qaProgress.add(text.trim().replace(/[0-9.]+/g, 'N'));
+    }
+  })).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_the_progress_over_an_answer_on_its_way_is_indonesian(page):
+    """While a question was answered, Gradio wrote "queue: 1/1 | 0.1/0.2s", then "processing | 0.7s", over
+    the card, the passages and the plot: its own English, on every question."""
+    page.evaluate(WATCH_PROGRESS)
+    for question in SECOND:
+        _ask(page, question)
+    shown = page.evaluate("() => [...window.qaProgress]")
+    assert not [t for t in shown if "queue" in t or "processing" in t], shown
+    assert [t for t in shown if "antrean" in t or "memproses" in t], shown  # it was seen, in Indonesian

@@ -101,9 +101,13 @@ LABEL_PREFIXES = {"number input for ": "Isian angka ", "range slider for ": "Pen
 # size limit (checked in the browser, before any upload), the server gone (a restarted Space), an upload
 # that failed on the way, and one the server refused, shown as its status and raw JSON body
 # ("HTTP 507: {"error": …}": qa.ui.bodylimit's refusal, whose message is Indonesian already).
+# The progress Gradio draws over an answer's blocks while it is on its way, "queue: 1/1 | 0.1/0.2s" then
+# "processing | 0.7s" (its place in Gradio's queue, then the work), on every question and upload (137).
 TOAST = "[data-testid=toast-text]"
 TEXTS = [
     ["span.uploading", r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"],
+    [".progress-text", r"^queue: (\d+)/(\d*) \|$", "antrean: $1/$2 |"],
+    [".progress-text", r"^processing \|$", "memproses |"],
     ["span.toast-title", r"^Error$", "Galat "],
     ["span.toast-title", r"^Warning$", "Peringatan "],
     [TOAST, r"^File\(s\) exceed the maximum allowed size of [^:]*: (.*)$",
