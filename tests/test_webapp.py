@@ -36,7 +36,7 @@ def test_answer_card_names_its_document_first_and_marks_matched_words(app):
     card, table, plot, context = app.ask_view(QUESTION, 3)
     assert "padahal sebenarnya mereka berperan sebagai pendamping" in card
     assert "<mark>kontrol</mark> <mark>penuh</mark>" in card and "<mark>keputusan</mark>" in card
-    assert f'<p class="qa-source">Sumber: <b>{DOC}</b>, bagian #6</p>' in card
+    assert f'<p class="qa-source">Sumber: <b><bdi>{DOC}</bdi></b>, bagian #6</p>' in card
     assert card.index("qa-source") < card.index("qa-answer")  # the document comes before the text
     assert "Keyakinan: " in card and ABSTAIN_TEXT not in card
     assert list(table.columns) == render.PASSAGE_HEADERS and len(table) == 3
@@ -101,13 +101,13 @@ def test_keys_of_later_cores_are_shown_when_present():
         "highlights": [],
     }
     card = render.answer_card({"abstained": False, "confidence": 0.9, "answer": answer, "passages": [p]}, 0.5)
-    assert "Sumber: <b>cuti.pdf, halaman 3</b>" in card
+    assert "Sumber: <b><bdi>cuti.pdf, halaman 3</bdi></b>" in card
     assert list(render.passage_table({"passages": [p]})["Sumber"]) == ["cuti.pdf, halaman 3"]
     why = "Dokumen tidak menyebut <gaji> asisten."
     card = render.answer_card({"abstained": True, "confidence": 0.2, "message": why, "passages": [p]}, 0.5)
     assert (
         "Dokumen tidak menyebut &lt;gaji&gt; asisten." in card
-        and "(cuti.pdf, halaman 3, kemiripan 0.80)" in card
+        and "(<bdi>cuti.pdf, halaman 3</bdi>, kemiripan 0.80)" in card
     )
 
 
@@ -332,7 +332,8 @@ def test_server_address_is_loopback_unless_told_or_on_spaces():
 def test_about_tab_names_document_model_build_and_threshold(app):
     info = app.assistant.info()
     text = pages.about_html(info, app.about)
-    assert f"<code>{DOC}</code>" in text and "<b>10 kutipan</b>" in text and app.about.about in text
+    assert f"<code><bdi>{DOC}</bdi></code>" in text and "<b>10 kutipan</b>" in text
+    assert app.about.about in text
     assert info["build"]["id"] in text and info["build"]["created"] in text and "0.00" in text
     assert "fake-hash-bow" in text
     assert "Penyimpanan: lokal (FAISS + bm25s)" in text

@@ -43,10 +43,15 @@ TELL_SUMMARY = """() => {
 # anyway when the upload ended. The page notes when each button was last pressed (CLICKS, with the page's
 # script) and a run whose Hentikan came after its own click, before it could be sent, is sent as stopped
 # (batch_view then says so and answers nothing). Gradio runs an event's ``js`` after its inputs are ready.
+# Jawab semua pressed while a run is pending is run after it (``trigger_mode="always_last"``), so the second
+# click of a double click (the browser's count, ``detail``) is stopped here: it would answer the file again.
 CLICKS = """() => {
   document.addEventListener('click', (e) => {
     const at = performance.now();
-    if (e.target.closest?.('#qa-run')) window.qaRunAt = at;
+    if (e.target.closest?.('#qa-run')) {
+      if (e.detail > 1) { e.stopPropagation(); return; }
+      window.qaRunAt = at;
+    }
     if (e.target.closest?.('#qa-stop')) window.qaStopAt = at;
   }, true);
 }"""

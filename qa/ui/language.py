@@ -11,6 +11,8 @@ import json
 
 import gradio as gr
 
+from .limits import MAX_FILE_BYTES
+
 # Gradio's keys (its frontend's translation files) for the strings this page shows, in Indonesian.
 ID_STRINGS = {
     "upload_text.drop_file": "Letakkan Berkas di Sini",
@@ -95,11 +97,27 @@ LABEL_PREFIXES = {"number input for ": "Isian angka ", "range slider for ": "Pen
 # preview table was shown rewritten, section 68).
 # A pop-up's title too: Gradio 6.31 shows its type, capitalised ("Error"), not the title a ``gr.Error`` gives
 # (the trailing space keeps the "(2)" of repeated pop-ups apart).
+# And the messages of the pop-ups Gradio raises itself, written in its scripts (section 137): a file over the
+# size limit (checked in the browser, before any upload), the server gone (a restarted Space), an upload
+# that failed on the way, and one the server refused, shown as its status and raw JSON body
+# ("HTTP 507: {"error": …}": qa.ui.bodylimit's refusal, whose message is Indonesian already).
+# The progress Gradio draws over an answer's blocks while it is on its way, "queue: 1/1 | 0.1/0.2s" then
+# "processing | 0.7s" (its place in Gradio's queue, then the work), on every question and upload (137).
+TOAST = "[data-testid=toast-text]"
 TEXTS = [
     ["span.uploading", r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"],
+    [".progress-text", r"^queue: (\d+)/(\d*) \|$", "antrean: $1/$2 |"],
+    [".progress-text", r"^processing \|$", "memproses |"],
     ["span.toast-title", r"^Error$", "Galat "],
     ["span.toast-title", r"^Warning$", "Peringatan "],
-]
+    [TOAST, r"^File\(s\) exceed the maximum allowed size of [^:]*: (.*)$",
+     f"Berkas terlalu besar: $1; batasnya {MAX_FILE_BYTES // 2**20} MB."],
+    [TOAST, r"^Connection to the server was lost\. Attempting reconnection\.\.\.$",
+     "Koneksi ke server terputus; menyambung lagi… Halaman dimuat ulang begitu server kembali."],
+    [TOAST, r"^Connection errored out\..*$", "Koneksi ke server terputus; coba lagi sebentar lagi."],
+    [TOAST, r'^HTTP \d{3}: \{"error": "((?:[^"\\]|\\.)*)"\}$', "$1"],
+    [TOAST, r"^HTTP (\d{3}): .*$", "Server menolak unggahan (HTTP $1); coba lagi sebentar lagi."],
+]  # fmt: skip
 PAGE_JS = (
     r"""() => {
   const html = document.documentElement, keep = () => { if (html.lang !== 'id') html.lang = 'id'; };

@@ -57,6 +57,13 @@ CSS = (
   outline-color: var(--color-accent) !important}
 .qa-sr-only {position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
   white-space: nowrap}
+/* a word longer than the line breaks where it must: a URL or a file name with underscores in a passage, its
+  source or the Tentang tab, or a 200-letter word a visitor typed, named back ("Dokumen tidak menyebut …"),
+  ran past the card's edge and was cut off on a phone (section 137). Tables keep words whole (section 66) */
+#qa-header, #qa-card, #qa-context, #qa-about {overflow-wrap: anywhere}
+/* the results to download are not the visitor's to remove: Gradio draws a × beside each file, and a tap on it
+  (beside the download link, on a phone) took the file off the page for good, the run to be repeated */
+#qa-results .label-clear-button {display: none}
 .qa-context {line-height: 1.7; white-space: pre-wrap}
 .qa-context .qa-passage {background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px;
   font-weight: 600}
@@ -161,9 +168,12 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     # shares (max_size), so a visitor's question could be refused as "Queue is full". The app bounds the
     # uploads itself (WebApp.uploads): a few answered at once, a few waiting, the rest refused at once.
     stopped = gr.Checkbox(False, visible=False)  # set by STOP_BEFORE_SENT only
+    # "always_last": Jawab semua pressed while the page's run is pending (the file replaced meanwhile) runs
+    # once that one is done, with the box's file. Gradio's default ("once") dropped it: the first file's
+    # results came in under the second file's name (section 137). A double click is one click (CLICKS).
     ran = run_btn.click(
         app.batch_view, [upload, k, doc, stopped], [summary, preview, files], api_visibility="private",
-        concurrency_id="batch", concurrency_limit=None, js=STOP_BEFORE_SENT,
+        concurrency_id="batch", concurrency_limit=None, js=STOP_BEFORE_SENT, trigger_mode="always_last",
     )  # fmt: skip
     ran.success(None, js=TELL_SUMMARY, api_visibility="private")
     ran.failure(None, js=CLEAR_SAID, api_visibility="private")

@@ -20,6 +20,7 @@ from ..about import About
 from ..batch import RowError
 from ..milvus.target import parse_store
 from .limits import MAX_BATCH_CHARS, MAX_BATCH_QUESTIONS, MAX_WEB_QUESTION_CHARS
+from .render import name_html
 from .row_words import row_error
 
 PREVIEW_HEADERS = ["id", "Pertanyaan", "Jawaban", "Sumber", "Keyakinan", "Status"]
@@ -86,7 +87,7 @@ def about_html(info: dict[str, Any], about: About) -> str:
     """The Tentang tab: the documents, the model, the index stamp and how to use the app."""
     enc, build = info.get("encoder", {}), info.get("build", {})
     docs = info.get("documents", [])
-    names = ", ".join(f"<code>{e(d)}</code>" for d in docs) or "-"
+    names = ", ".join(f"<code>{name_html(d)}</code>" for d in docs) or "-"  # isolated: section 137
     runtime = RUNTIMES.get(enc.get("runtime", ""), enc.get("runtime", "-"))
     language = f" Bahasa dokumen: <code>{e(about.language)}</code>." if about.language else ""
     store = STORES[parse_store(info.get("store")).kind]

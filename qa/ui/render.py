@@ -70,6 +70,13 @@ def marked_html(text: str, highlights: list[list[int]], focus: tuple[int, int] |
     return "".join(out)
 
 
+def name_html(name: str) -> str:
+    """A document's name (or its place in it) inside a sentence of the page: escaped, and isolated in a
+    ``<bdi>`` so that its own direction, a right-to-left override in a file name included, never turns
+    the page's words after it around ("Sumber: cuti0# naigab ,txt.png", section 137)."""
+    return f"<bdi>{html.escape(name)}</bdi>"
+
+
 def message_card(text: str) -> str:
     return f'<div class="qa-card"><p class="qa-answer">{html.escape(text)}</p></div>'
 
@@ -102,7 +109,7 @@ def _abstention(result: dict[str, Any], passages: list[dict[str, Any]]) -> list[
     message = result.get("message") if isinstance(result.get("message"), str) else None
     parts = [f'<p class="qa-answer">{html.escape(message or ABSTAIN_TEXT)}</p>']
     items = "".join(
-        f'<li>{html.escape(p["text"])} <span class="qa-where">({html.escape(place(p))}, kemiripan '
+        f'<li>{html.escape(p["text"])} <span class="qa-where">({name_html(place(p))}, kemiripan '
         f"{float(p.get('dense_score', 0.0)):.2f})</span></li>"
         for p in passages
     )
@@ -128,7 +135,7 @@ def answer_card(result: dict[str, Any], threshold: float) -> str:
         part = str(ans.get("chunk_id", "")).rsplit("#", 1)[-1]
         where = place(top) if top.get("chunk_id") == ans.get("chunk_id") else str(ans.get("source", "-"))
         parts.append(
-            f'<p class="qa-source">Sumber: <b>{html.escape(where)}</b>, bagian #{html.escape(part)}</p>'
+            f'<p class="qa-source">Sumber: <b>{name_html(where)}</b>, bagian #{html.escape(part)}</p>'
         )
         text = marked_html(ans["text"], ans.get("highlights") or [], _focus(top, ans["text"]))
         parts.append(f'<p class="qa-answer">{text}</p>')
@@ -160,7 +167,7 @@ def context_html(result: dict[str, Any]) -> str:
     label = "Kutipan terdekat" if result.get("abstained") else "Jawaban"
     return (
         f'<p class="qa-muted">{label} (ditebalkan) di antara kalimat sekitarnya, dari '
-        f'{html.escape(place(p))}:</p><div class="qa-context">{body}</div>'
+        f'{name_html(place(p))}:</p><div class="qa-context">{body}</div>'
     )
 
 
