@@ -146,3 +146,24 @@ def test_what_a_refused_file_is_is_asked_of_its_first_bytes_only(tmp_path: Path)
     assert "catatan.txt is not valid UTF-8" in shown and "iconv" in shown and "PDF, not" not in shown, shown
     cut = _refusal(tmp_path, "terpotong.pdf", b"%PDF-1.4\nterpotong")  # cut short after its header
     assert "not a readable PDF" in cut and "plain text" not in cut, cut
+
+
+def test_a_compressed_file_is_named_as_a_question_file_names_it(tmp_path: Path) -> None:
+    """A ``.txt.gz`` renamed ``.txt`` was "looks binary (it contains NUL bytes)" in the corpus, where
+    ``qa batch`` says of the same bytes "it is gzip-compressed" and how to unpack it (reliability 141):
+    both now read the compressed formats from ``qa.signatures``."""
+    import bz2
+    import gzip
+    import lzma
+
+    from qa.batch.binary import binary_kind
+
+    text = b"Cuti tahunan diberikan paling lama dua belas hari kerja dalam setahun.\n" * 3
+    packed = [("gzip", "zcat", gzip.compress(text, mtime=0)), ("xz", "xzcat", lzma.compress(text)),
+              ("bzip2", "bzcat", bz2.compress(text))]  # fmt: skip
+    for fmt, cat, raw in packed:
+        shown = _refusal(tmp_path, f"pedoman-{fmt}.txt", raw)
+        assert f"pedoman-{fmt}.txt is a {fmt}-compressed file, not a .txt" in shown, shown
+        assert f"decompress it first ({cat})" in shown.split("\nhint: ", 1)[1], shown
+        known = binary_kind(raw)
+        assert known is not None and known[0].what() == f"{fmt}-compressed" and cat in known[1]

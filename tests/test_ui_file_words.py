@@ -24,10 +24,7 @@ from qa.ui import file_words
 from scripts.fakes import FakeEncoder
 from tests.ui_helpers import make_app, run_to_end
 
-WORKBOOK = (
-    "(buku kerja Excel atau OpenDocument yang diganti namanya?); buka di program spreadsheet-nya, simpan "
-    "sebagai CSV (UTF-8), lalu unggah berkas itu."
-)
+SAVE_CSV = "buka di program spreadsheet-nya, simpan sebagai CSV (UTF-8), lalu unggah berkas itu."
 
 
 def _xlsx(path: Path) -> None:
@@ -56,9 +53,10 @@ UPLOADS = [
      "kolom bernama question atau pertanyaan (ganti nama yang lain)."),
     ("q.txt", gzip.compress(b"Apa tugas asisten?\n"),
      "Berkas yang diunggah terkompresi gzip; ekstrak dulu, lalu unggah berkas teks di dalamnya."),
-    ("q.csv", _xlsx, f"Berkas yang diunggah adalah arsip zip {WORKBOOK}"),
+    ("q.csv", _xlsx, "Berkas yang diunggah adalah arsip zip (buku kerja Excel .xlsx atau OpenDocument .ods "
+     f"yang diganti namanya?); {SAVE_CSV}"),
     ("q.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(30),
-     f"Berkas yang diunggah adalah berkas Office lama {WORKBOOK}"),
+     f"Berkas yang diunggah adalah berkas Office lama (buku kerja Excel .xls?); {SAVE_CSV}"),
     ("q.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
      "Berkas yang diunggah adalah PDF; salin pertanyaannya ke berkas .txt, satu per baris."),
     ("q.txt", b"apa\x00tugas",
@@ -133,3 +131,14 @@ def test_the_batch_tabs_own_refusals_share_the_words(app, tmp_path) -> None:
         summary = run_to_end(app.batch_view(str(upload), 3))[0]
         assert summary.removeprefix("⚠️ ").replace("\\", "") == file_words.said(code)
     assert file_words.said(FileError("unsupported", ("",))).startswith("Jenis berkas (tanpa ekstensi) tidak")
+
+
+def test_an_old_office_file_is_not_guessed_to_be_opendocument() -> None:
+    """An OLE file is an old Office one (the CLI: "an Excel .xls workbook?"); the page shared the zip's
+    guess, "buku kerja Excel atau OpenDocument", though no OpenDocument file is an OLE file."""
+    said = file_words.said(FileError("old_office"))
+    assert (
+        "OpenDocument" not in said
+        and ".xls?" in said
+        and "OpenDocument .ods" in file_words.said(FileError("workbook"))
+    )

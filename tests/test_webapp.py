@@ -671,7 +671,7 @@ def _xlsx(path: Path) -> None:
     [("q.csv", lambda p: p.write_text("question,Pertanyaan\nApa tugas?,Apa gaji?\n"),
       "Baris pertama menamai 2 kolom pertanyaan (kolom 1 'question', kolom 2 'Pertanyaan'); sisakan satu"),
      ("q.txt", _gzip, "Berkas yang diunggah terkompresi gzip; ekstrak dulu"),
-     ("q.csv", _xlsx, "Berkas yang diunggah adalah arsip zip (buku kerja Excel atau OpenDocument"),
+     ("q.csv", _xlsx, "Berkas yang diunggah adalah arsip zip (buku kerja Excel .xlsx atau OpenDocument .ods"),
      ("q.txt", lambda p: p.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), "adalah PDF")],
     ids=["two-question-columns", "gzip-as-txt", "xlsx-as-csv", "pdf-as-txt"],
 )  # fmt: skip

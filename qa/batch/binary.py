@@ -13,7 +13,7 @@ import codecs
 import re
 
 from ..file_errors import FileError
-from ..signatures import OLE, PDF, ZIP
+from ..signatures import OLE, PDF, ZIP, compressed
 
 
 def _unpack(cat: str) -> str:
@@ -24,11 +24,7 @@ _SAVE_CSV = "open it in its spreadsheet program and save it as CSV (UTF-8), then
 _SIGNATURES = (
     (ZIP, FileError("workbook"), _SAVE_CSV),
     (OLE, FileError("old_office"), _SAVE_CSV),
-    (b"\x1f\x8b", FileError("compressed", ("gzip",)), _unpack("zcat")),
-    (b"\xfd7zXZ\x00", FileError("compressed", ("xz",)), _unpack("xzcat")),
-    (b"\x28\xb5\x2f\xfd", FileError("compressed", ("zstd",)), _unpack("zstdcat")),
 )  # fmt: skip
-_BZIP2_BLOCK = b"\x31\x41\x59\x26\x53\x59"  # after "BZh" and the level digit ("BZh" alone may start a word)
 # A PDF's first line is its version alone ("%PDF-1.7"), or the bytes after it are binary; text may start
 # with the same five printable bytes ("%PDF-1.7 itu format apa?" was refused as a PDF).
 _PDF_HEADER = re.compile(rb"%PDF-\d\.\d[ \t]*(\r|\n|\Z)")
@@ -48,8 +44,8 @@ def binary_kind(head: bytes) -> tuple[FileError, str] | None:
     """(what the bytes are, as a refusal's data: :meth:`FileError.what` words it; the way out) when
     ``head`` starts as a known binary format; else None. The way out names the file ``FILE``, for the
     caller to fill in."""
-    if head.startswith(b"BZh") and head[4:10] == _BZIP2_BLOCK:
-        return FileError("compressed", ("bzip2",)), _unpack("bzcat")
+    if packed := compressed(head):
+        return FileError("compressed", (packed[0],)), _unpack(packed[1])
     if _PDF_HEADER.match(head) or (head.startswith(PDF) and not _utf8(head)):
         return _PDF
     for signature, what, hint in _SIGNATURES:

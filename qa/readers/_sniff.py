@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from pathlib import PurePosixPath
 
-from ..signatures import OLE, PDF, ZIP
+from ..signatures import OLE, PDF, ZIP, compressed
 
 _HTML = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
@@ -42,6 +42,12 @@ def kind(raw: bytes) -> tuple[str, str | None, str | None]:
         return "an old Office file (.doc, .xls, .ppt) or a password-protected one", None, _CONVERT
     if raw.startswith(b"{\\rtf"):
         return "an RTF document", None, _CONVERT
+    if packed := compressed(head):  # a .txt.gz renamed: "looks binary", or "not valid UTF-8 … iconv"
+        return (
+            f"a {packed[0]}-compressed file",
+            None,
+            f"decompress it first ({packed[1]}) and put the text it holds in the corpus",
+        )
     if raw.startswith(_IMAGES):
         return "a picture", None, "run OCR on it first, e.g. ocrmypdf --image-dpi 300 scan.png text.pdf"
     if _HTML.match(head):

@@ -15,10 +15,8 @@ from .row_words import cut
 QUOTED_CHARS = 200  # a list of header cells quoted in a refusal is cut here (a header can be megabytes)
 EXTENSION_CHARS = 12  # an upload's extension, named when it is refused
 
-_WORKBOOK = (
-    "(buku kerja Excel atau OpenDocument yang diganti namanya?); buka di program spreadsheet-nya, "
-    "simpan sebagai CSV (UTF-8), lalu unggah berkas itu."
-)
+# An OLE file is an old .xls (qa.file_errors.WHAT), never an OpenDocument one: each kind its own guess
+_SAVE_CSV = "buka di program spreadsheet-nya, simpan sebagai CSV (UTF-8), lalu unggah berkas itu."
 # By code. {0}: the error's first value; {names}: the header's cells quoted; {numbered}: "kolom N 'cell'"
 # of each question column; {count}: how many; {kind}: column 1's labels; {numbers}: the text columns.
 WORDS: dict[FileCode, str] = {
@@ -27,8 +25,9 @@ WORDS: dict[FileCode, str] = {
     "not_found": "Berkas yang diunggah tidak ditemukan; unggah ulang.",
     "device": "Yang diunggah bukan berkas biasa (pipa atau perangkat); unggah satu berkas pertanyaan.",
     "unsupported": f"Jenis berkas {{0}} tidak didukung; pakai {', '.join(INPUT_EXTENSIONS)}.",
-    "workbook": f"Berkas yang diunggah adalah arsip zip {_WORKBOOK}",
-    "old_office": f"Berkas yang diunggah adalah berkas Office lama {_WORKBOOK}",
+    "workbook": "Berkas yang diunggah adalah arsip zip (buku kerja Excel .xlsx atau OpenDocument .ods yang "
+    f"diganti namanya?); {_SAVE_CSV}",
+    "old_office": f"Berkas yang diunggah adalah berkas Office lama (buku kerja Excel .xls?); {_SAVE_CSV}",
     "compressed": "Berkas yang diunggah terkompresi {0}; ekstrak dulu, lalu unggah berkas teks di dalamnya.",
     "pdf": "Berkas yang diunggah adalah PDF; salin pertanyaannya ke berkas .txt, satu per baris.",
     "nul_bytes": "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8.",
