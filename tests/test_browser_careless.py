@@ -100,6 +100,11 @@ def test_enter_held_on_jawab_semua_answers_the_file_once(page, tmp_path):
     page.wait_for_timeout(3000)  # a second run would have begun by now, and cleared the files
     assert page.evaluate("() => window.qaRuns") == 1
     assert page.locator('#qa-results a[download="jawaban.csv"]').count() == 1
+    page.keyboard.down("Tab")  # Tab held while focus reaches the button moves on past it: its repeats too
+    page.locator("#qa-run").focus()
+    page.keyboard.down("Tab")  # a repeat, on the button
+    page.keyboard.up("Tab")
+    assert page.evaluate("() => document.activeElement.closest('#qa-stop') !== null")
 
 
 ENGLISH = ("exceed", "Connection", "server was lost", "HTTP 507", '{"error"', "Failed to fetch")
