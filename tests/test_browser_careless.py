@@ -86,6 +86,27 @@ def test_a_double_click_on_jawab_semua_answers_the_file_once(page, tmp_path):
     assert page.locator('#qa-results a[download="jawaban.csv"]').count() == 1
 
 
+def test_enter_held_on_jawab_semua_answers_the_file_once(page, tmp_path):
+    """Enter held down on the focused button repeats, and each repeat is a click (``detail`` 0, as one press
+    is, so the double-click guard let it through): the file was answered a second time after the first."""
+    page.evaluate(COUNT_RUNS)
+    _upload(page, _file(tmp_path, "tahan.txt", SECOND))
+    page.locator("#qa-run").focus()
+    page.keyboard.down("Enter")  # the press: a run
+    page.wait_for_timeout(150)
+    page.keyboard.down("Enter")  # the key still down: the browser's repeat (``repeat``)
+    page.keyboard.up("Enter")
+    page.locator('#qa-results a[download="jawaban.csv"]').wait_for(timeout=4 * TIMEOUT_MS)
+    page.wait_for_timeout(3000)  # a second run would have begun by now, and cleared the files
+    assert page.evaluate("() => window.qaRuns") == 1
+    assert page.locator('#qa-results a[download="jawaban.csv"]').count() == 1
+    page.keyboard.down("Tab")  # Tab held while focus reaches the button moves on past it: its repeats too
+    page.locator("#qa-run").focus()
+    page.keyboard.down("Tab")  # a repeat, on the button
+    page.keyboard.up("Tab")
+    assert page.evaluate("() => document.activeElement.closest('#qa-stop') !== null")
+
+
 ENGLISH = ("exceed", "Connection", "server was lost", "HTTP 507", '{"error"', "Failed to fetch")
 
 

@@ -45,7 +45,13 @@ TELL_SUMMARY = """() => {
 # (batch_view then says so and answers nothing). Gradio runs an event's ``js`` after its inputs are ready.
 # Jawab semua pressed while a run is pending is run after it (``trigger_mode="always_last"``), so the second
 # click of a double click (the browser's count, ``detail``) is stopped here: it would answer the file again.
+# So is Enter held down on it (its repeats, each a click of ``detail`` 0 as a single press is): a keyboard
+# user's or a switch's hold ran the file twice (Enter only: Tab held moves on past it). A press, a tap and a
+# screen reader's click stay runs.
 CLICKS = """() => {
+  document.addEventListener('keydown', (e) => {
+    if (e.repeat && e.key === 'Enter' && e.target.closest?.('#qa-run')) e.preventDefault();  // Tab moves on
+  }, true);
   document.addEventListener('click', (e) => {
     const at = performance.now();
     if (e.target.closest?.('#qa-run')) {
