@@ -15,6 +15,7 @@ from . import __version__
 from .assistant import DEFAULT_K, MAX_K
 from .cli_once import Once, OnceDocument, OncePath, OnceStore
 from .config import DEFAULT_MODEL, ENCODERS
+from .question_text import whole_chars
 
 EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
 
@@ -108,9 +109,10 @@ def _k(text: str) -> int:
     try:
         k = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_K}, got {text!r}") from None
+        said = f"must be a whole number from 1 to {MAX_K}, got {_cut(text)!r}"
+        raise argparse.ArgumentTypeError(said) from None
     if not 1 <= k <= MAX_K:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_K}, got {k}")
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_K}, got {_cut(str(k))}")
     return k
 
 
@@ -126,8 +128,15 @@ def _chunk_size(text: str) -> int:
     except ValueError:
         n = 0
     if not 1 <= n <= MAX_CHUNK_SIZE:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_CHUNK_SIZE}, got {text!r}")
+        said = f"must be a whole number from 1 to {MAX_CHUNK_SIZE}, got {_cut(text)!r}"
+        raise argparse.ArgumentTypeError(said)
     return n
+
+
+def _cut(typed: str, most: int = 20) -> str:
+    """A value typed, cut to echo in a one-line message (whole characters, an ellipsis): a 5,000-digit
+    ``-k`` was repeated in full."""
+    return typed if len(typed) <= most else whole_chars(typed, most - 1) + "…"
 
 
 def _add_k(p: argparse.ArgumentParser, what: str) -> None:

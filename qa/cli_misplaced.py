@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 
 def refuse_misplaced(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> None:
     """A first argument that is an option of a command is named, with the command it goes after (exit 2):
-    the first one typed later that takes it, skipping the option's value, else the first that takes it.
+    the command typed later, skipping the option's value, when it takes the option; when it does not, or
+    none is typed, the commands that take it are named.
     ``-h``, ``--version`` and an option no command has are argparse's, as before."""
     argv = sys.argv[1:] if argv is None else list(argv)
     commands = next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
@@ -23,8 +24,17 @@ def refuse_misplaced(parser: argparse.ArgumentParser, argv: Sequence[str] | None
     if option in ("", "-h", "--help") or not takes:
         return
     valued = not attached and commands[takes[0]]._option_string_actions[option].nargs != 0
-    typed = next((a for a in argv[1 + valued :] if a in takes), takes[0])
-    parser.error(f"{option} goes after the command's name, as every option does: qa {typed} {option} …")
+    typed = next((a for a in argv[1 + valued :] if a in commands), None)
+    if typed is not None and typed not in takes:  # "qa index --force" for "qa --force ask x" misled
+        parser.error(f"qa {typed} has no {option} option; {_listed(takes)} take{'s' * (len(takes) == 1)} it")
+    said = f"{option} goes after the command's name, as every option does: qa {typed or takes[0]} {option} …"
+    parser.error(said if typed or len(takes) == 1 else f"{said} ({_listed(takes)} take it)")
+
+
+def _listed(names: Sequence[str]) -> str:
+    """``qa index and qa batch``: the commands an option belongs to, in the parser's order."""
+    said = [f"qa {n}" for n in names]
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
 
 
 def _option_typed(arg: str, commands: Mapping[str, argparse.ArgumentParser]) -> tuple[str, bool]:

@@ -130,3 +130,19 @@ def test_a_chunk_size_too_large_to_hold_is_refused_before_any_work(settings, tmp
         assert not out.exists() and not settings.index_dir.exists()
     run = qa_run(settings, "batch", str(src), "-o", str(out), "--chunk-size", "1024")
     assert run.returncode == 0 and out.read_text(encoding="utf-8").count("\n") == 1, run.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["ask", "apa?", "-k", "9" * 5000], "whole number from 1 to 20, got '" + "9" * 19 + "…'"),
+        (["ask", "apa?", "-k", "9" * 4000], "-k: must be between 1 and 20, got " + "9" * 19 + "…"),
+        (["batch", "q.txt", "-o", "o.jsonl", "--chunk-size", "7" * 5000], "got '" + "7" * 19 + "…'"),
+        (["ask", "apa?", "-k", "e\u0301" * 15], "got '" + "e\u0301" * 9 + "…'"),  # whole letters, marks kept
+    ],
+)
+def test_a_huge_k_or_chunk_size_is_cut_in_its_message(settings, argv: list[str], said: str) -> None:
+    """Before: a 5,000-digit ``-k`` or ``--chunk-size`` was echoed whole in its one-line message."""
+    run = qa_run(settings, *argv)
+    error = run.stderr.splitlines()[-1]
+    assert run.returncode == 2 and said in error and len(error) < 150, run.stderr

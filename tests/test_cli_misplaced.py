@@ -55,3 +55,21 @@ def test_an_option_written_short_or_abbreviated_before_the_command_is_named(caps
 )
 def test_a_command_line_argparse_reads_is_left_to_it(argv: list[str]) -> None:
     refuse_misplaced(build_parser(), argv)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--force", "ask", "x"], "qa ask has no --force option; qa index and qa batch take it"),
+        (["-k", "3", "index"], "qa index has no -k option; qa ask, qa batch and qa eval take it"),
+        (["--doc", "a.txt", "eval", "f"], "qa eval has no --doc option; qa ask takes it"),
+        (["--force"], "as every option does: qa index --force … (qa index and qa batch take it)"),
+        (["--force", "batch", "q.txt"], "as every option does: qa batch --force …"),
+    ],
+)
+def test_an_option_before_a_command_that_lacks_it_names_the_commands_that_take_it(capsys, argv, said) -> None:
+    """Before: ``qa --force ask x`` was told ``qa index --force …``, the first command taking ``--force``,
+    not that ``ask`` has none (section 140's Left)."""
+    with pytest.raises(SystemExit) as stopped:
+        refuse_misplaced(build_parser(), argv)
+    assert stopped.value.code == 2 and said in capsys.readouterr().err

@@ -144,18 +144,19 @@ class Writer:
             replacing, kept = self.replacing is not None, len(self.done) + self.count
             self._cut_back()
             what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else f"{exc.strerror or exc}"
+            room = _room(exc)
             if replacing:
-                hint = "free some space (or choose another output folder), then run it again"
+                hint = f"{room}, then run it again"
                 raise OutputError(f"{what} writing {self.path}; the file was left as it was", hint) from None
             if kept == 0:  # "0 answers kept, rerun with --resume" was true, and sent the user the long way
                 if self.created:
                     with contextlib.suppress(OSError):
                         self.path.unlink()
-                hint = "free some space (or choose another output folder), then run the same command again"
+                hint = f"{room}, then run the same command again"
                 raise OutputError(f"{what} writing {self.path}; nothing was written", hint) from None
             raise OutputError(
                 f"{what} writing {self.path}; {kept} answer{'s' * (kept != 1)} kept, rerun with --resume",
-                "free some space (or choose another output folder), then run the same command with --resume",
+                f"{room}, then run the same command with --resume",
             ) from None
         self.offset += len(data.encode("utf-8"))
         self.fresh = False
@@ -224,3 +225,11 @@ class Writer:
         finally:
             if self.lock is not None:
                 self.lock.release()
+
+
+def _room(exc: OSError) -> str:
+    """What makes room for the rest: a file-size limit (EFBIG: ``ulimit -f``, or the file system's largest
+    file) is not a full disk, and freeing space would not lift it."""
+    if exc.errno == errno.EFBIG:
+        return "raise the file-size limit (ulimit -f) or write to a file system that takes larger files"
+    return "free some space (or choose another output folder)"

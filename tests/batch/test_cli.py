@@ -534,3 +534,26 @@ def test_a_refused_over_long_row_is_counted_once_each_time_the_file_is_read(tmp_
     assert reads >= 1
     assert counted.count(len(over_chars)) == reads  # was 3 * reads
     assert counted.count(len(over_code_points)) == reads  # was 2 * reads
+
+
+def test_a_file_size_limit_is_told_its_own_hint_not_free_some_space(tmp_path: Path) -> None:
+    """Before: EFBIG (``ulimit -f``) was hinted "free some space", which never lifts a file-size limit."""
+    import resource
+
+    from scripts.trials import qa_command
+    from scripts.trials import qa_env as harness_env
+
+    src, out = tmp_path / "q.txt", tmp_path / "o.jsonl"
+    src.write_text("apa tugas asisten?\n")
+    assert _fake(tmp_path, "batch", str(src), "-o", str(tmp_path / "warm.jsonl")).returncode == 0  # the index
+    src.write_text("".join(f"apa tugas asisten {i}?\n" for i in range(40)))
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    r = subprocess.run([*qa_command(real=False), "batch", str(src), "-o", str(out), "--chunk-size", "1"],
+                       env=harness_env(CORPUS, tmp_path / "index"), cwd=ROOT, capture_output=True,
+                       timeout=120, preexec_fn=limit)  # fmt: skip
+    err = stderr(r)
+    assert r.returncode == 6 and "Traceback" not in err, err
+    assert "File too large writing" in err and "ulimit -f" in err and "free some space" not in err, err
