@@ -15,7 +15,7 @@ from . import __version__
 from .assistant import DEFAULT_K, MAX_K
 from .cli_once import Once, OnceDocument, OncePath, OnceStore
 from .config import DEFAULT_MODEL, ENCODERS
-from .question_text import whole_chars
+from .question_text import shortened
 
 EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
 
@@ -104,15 +104,19 @@ def _output_path(text: str) -> Path:
     return _named_path(text)
 
 
+ECHO_CHARS = 20  # a typed value is echoed in its refusal this long at most (a 5,000-digit -k was in full)
+
+
 def _k(text: str) -> int:
     """``-k``: checked here, before any file is read or model loaded."""
     try:
         k = int(text)
     except ValueError:
-        said = f"must be a whole number from 1 to {MAX_K}, got {_cut(text)!r}"
+        said = f"must be a whole number from 1 to {MAX_K}, got {shortened(text, ECHO_CHARS)!r}"
         raise argparse.ArgumentTypeError(said) from None
     if not 1 <= k <= MAX_K:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_K}, got {_cut(str(k))}")
+        said = f"must be between 1 and {MAX_K}, got {shortened(str(k), ECHO_CHARS)}"
+        raise argparse.ArgumentTypeError(said)
     return k
 
 
@@ -128,15 +132,9 @@ def _chunk_size(text: str) -> int:
     except ValueError:
         n = 0
     if not 1 <= n <= MAX_CHUNK_SIZE:
-        said = f"must be a whole number from 1 to {MAX_CHUNK_SIZE}, got {_cut(text)!r}"
+        said = f"must be a whole number from 1 to {MAX_CHUNK_SIZE}, got {shortened(text, ECHO_CHARS)!r}"
         raise argparse.ArgumentTypeError(said)
     return n
-
-
-def _cut(typed: str, most: int = 20) -> str:
-    """A value typed, cut to echo in a one-line message (whole characters, an ellipsis): a 5,000-digit
-    ``-k`` was repeated in full."""
-    return typed if len(typed) <= most else whole_chars(typed, most - 1) + "…"
 
 
 def _add_k(p: argparse.ArgumentParser, what: str) -> None:

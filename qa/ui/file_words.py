@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..batch import INPUT_EXTENSIONS
 from ..file_errors import FileCode, FileError
-from .row_words import cut
+from ..question_text import shortened
 
 QUOTED_CHARS = 200  # a list of header cells quoted in a refusal is cut here (a header can be megabytes)
 EXTENSION_CHARS = 12  # an upload's extension, named when it is refused
@@ -47,10 +47,12 @@ def said(why: FileError) -> str:
     """``why`` in the page's words."""
     first = str(why.args[0]) if why.args else ""
     if why.code == "unsupported":
-        first = cut(first, EXTENSION_CHARS) or "(tanpa ekstensi)"
+        first = shortened(first, EXTENSION_CHARS) or "(tanpa ekstensi)"
     values = {
-        "names": cut(", ".join(map(repr, why.names)), QUOTED_CHARS),
-        "numbered": cut(", ".join(f"kolom {n} {c!r}" for n, c in zip(why.args, why.names)), QUOTED_CHARS),
+        "names": shortened(", ".join(map(repr, why.names)), QUOTED_CHARS),
+        "numbered": shortened(
+            ", ".join(f"kolom {n} {c!r}" for n, c in zip(why.args, why.names)), QUOTED_CHARS
+        ),
         "count": len(why.args),
         "kind": KINDS.get(first, ""),
         "numbers": ", ".join(map(str, why.args[1:])),

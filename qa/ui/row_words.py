@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..batch import RowError, TooLong
 from ..batch.row_errors import LENGTH_CODES, RowCode
-from ..question_text import code_point_cap, whole_chars
+from ..question_text import code_point_cap, shortened
 
 QUOTED_CHARS = 80  # a field's name quoted in a row's words is cut here (a JSON name may be megabytes)
 
@@ -47,13 +47,8 @@ def row_error(why: RowError) -> str:
 def _value(code: RowCode, value: int | str) -> str:
     if code == "not_object":
         return JSON_KIND_WORDS.get(str(value), str(value))
-    return cut(str(value), QUOTED_CHARS)
+    return shortened(str(value), QUOTED_CHARS)
 
-
-def cut(text: str, most: int) -> str:
-    """``text`` in at most ``most`` code points, cut between two characters with an ellipsis: a cut at a
-    code point showed half a flag, or a letter without its marks, as another character."""
-    return text if len(text) <= most else whole_chars(text, most - 1) + "…"
 
 
 def too_long(counts: TooLong) -> str:
