@@ -145,10 +145,7 @@ def test_qa_batch_with_two_outputs_writes_neither_and_says_so(tmp_path: Path) ->
     built; no output file is made (it wrote only the last before)."""
     src = tmp_path / "q.txt"
     src.write_text("Apa tugas asisten menteri?\n", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_CORPUS": str(tmp_path / "none"),
-           "QA_INDEX": str(tmp_path / "index")}  # fmt: skip
-    r = subprocess.run([sys.executable, "-m", "qa", "batch", "q.txt", "-o", "a.csv", "-o", "b.jsonl"],
-                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    r = _python_m_qa(tmp_path, "batch", "q.txt", "-o", "a.csv", "-o", "b.jsonl")
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.strip().splitlines()[-1] == (
         "qa batch: error: argument -o/--output: given twice ('a.csv' and 'b.jsonl'): only one would be used;"
@@ -213,12 +210,17 @@ def test_every_single_valued_option_of_every_command_is_given_once() -> None:
 
 def test_qa_ask_with_two_ks_is_refused_before_any_work(tmp_path: Path) -> None:
     """The real ``python -m qa``: exit 2, one line, before a corpus is looked for (there is none)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_CORPUS": str(tmp_path / "none"),
-           "QA_INDEX": str(tmp_path / "index")}  # fmt: skip
-    r = subprocess.run([sys.executable, "-m", "qa", "ask", "apa tugas asisten?", "-k", "3", "-k", "5"],
-                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    r = _python_m_qa(tmp_path, "ask", "apa tugas asisten?", "-k", "3", "-k", "5")
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.strip().splitlines()[-1] == (
         "qa ask: error: argument -k: given twice ('3' and '5'): only one would be used; give it once"
     )
     assert not (tmp_path / "index").exists()
+
+
+def _python_m_qa(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess:
+    """The real ``python -m qa ARGV`` run in ``tmp_path``, over a corpus that does not exist there."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_CORPUS": str(tmp_path / "none"),
+           "QA_INDEX": str(tmp_path / "index")}  # fmt: skip
+    return subprocess.run([sys.executable, "-m", "qa", *argv], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
