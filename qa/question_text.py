@@ -123,11 +123,11 @@ def whole_chars(text: str, most: int) -> str:
     return head[:end]
 
 
-
 def shortened(text: str, most: int) -> str:
     """``text`` in at most ``most`` code points, cut between two characters with an ellipsis, to quote a
     user's value in a one-line message (a page's row error, a CLI option's refusal)."""
     return text if len(text) <= most else whole_chars(text, most - 1) + "…"
+
 
 @functools.cache
 def _patterns() -> tuple[Any, Any]:

@@ -50,7 +50,6 @@ def _value(code: RowCode, value: int | str) -> str:
     return shortened(str(value), QUOTED_CHARS)
 
 
-
 def too_long(counts: TooLong) -> str:
     """A length refusal in the count it was made by, as :meth:`TooLong.said` says it in English."""
     size, points = counts.characters, f"{'lebih dari ' * counts.over}{counts.code_points} titik kode Unicode"
