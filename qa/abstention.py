@@ -16,8 +16,9 @@ from functools import lru_cache
 from .analysis import tokenize
 from .answer import written_in_another_language
 from .answer_type import CHAT_PREPOSITIONS
+from .chat_senses import chat_homographs
 from .chat_words import FUNCTION_FORMS
-from .named_words import UNNAMED_ENGLISH, chat_homographs, chat_prepositions, unreadable_words
+from .named_words import UNNAMED_ENGLISH, chat_prepositions, unreadable_words
 from .question import QuestionInfo, analyze, empty_alone
 from .question_names import NUMBER_WORDS
 
@@ -185,7 +186,7 @@ def _asks_nothing_but_chat(question: str, info: QuestionInfo) -> bool:
 
 @lru_cache(maxsize=1)
 def _unfocused_forms() -> frozenset[str]:
-    """The chat function words whose formal word is no focus word: "bakal" (akan), not "mending"
+    """The chat function words whose formal word is no focus word: "jgn" (jangan), not "mending"
     (sebaiknya), which "sebaiknya mana?" keeps as its focus."""
     return frozenset(form for form, formal in FUNCTION_FORMS.items() if not analyze(formal).focus)
 

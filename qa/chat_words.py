@@ -15,10 +15,10 @@ from __future__ import annotations
 
 # chat form -> the formal function word ("_" is a space; empty: a particle, dropped)
 _FUNCTION_SPEC = """
-bakal=akan akn=akan tlh=telah prnh=pernah masi=masih lgi=lagi jga=juga lom=belum blum=belum mmg=memang
+akn=akan tlh=telah prnh=pernah masi=masih lgi=lagi jga=juga lom=belum blum=belum mmg=memang
 ndak=tidak kaga=tidak ngak=tidak gabisa=tidak_bisa gaboleh=tidak_boleh gaperlu=tidak_perlu gaada=tidak_ada
 gatau=tidak_tahu gamau=tidak_mau jgn=jangan blh=boleh bole=boleh bsa=bisa kepengen=ingin kepingin=ingin
-mksd=maksud mhn=mohon tau=tahu mending=sebaiknya mendingan=sebaiknya biar=agar shg=sehingga bhw=bahwa
+mksd=maksud mhn=mohon mending=sebaiknya mendingan=sebaiknya biar=agar shg=sehingga bhw=bahwa
 sprti=seperti scr=secara thdp=terhadap untk=untuk tuk=untuk dngn=dengan bareng=dengan krna=karena yng=yang
 dri=dari drpd=daripada sjk=sejak ssdh=sesudah mnrt=menurut ampe=sampai adlh=adalah hny=hanya
 sja=saja smua=semua stiap=setiap byk=banyak kdg=kadang disini=di_sini disitu=di_situ disana=di_sana
@@ -32,8 +32,15 @@ FUNCTION_FORMS: dict[str, str] = {
 # and "kek" (like; also rich, grandpa), "gua" (I; also a cave), "kudu" (must; also the noni tree), "mah"
 # (a topic particle; also a surname), "doi" (he, she; also a DOI), "rada" (rather; also Ukraine's
 # parliament), "gada" (there is no; also a mace), "dalem" (in; also a noble's house: "abdi dalem", the
-# palace's servants, "Pura Dalem", a temple; formal text never writes "dalam" so). A message leaves one
-# out only in a question typed as chat (``qa.named_words.chat_homographs``): "Berapa jumlah gua …?" asks
-# about caves. Some short forms are in neither list: "mw" (mau; megawatt), "lbh" (lebih; the legal-aid
-# LBH), "km" (kamu; kilometre), "ni" (ini; Ni Luh, Balinese names).
-HOMOGRAPHS = frozenset("pas abis kaya kek gua kudu mah doi rada gada dalem".split())
+# palace's servants, "Pura Dalem", a temple; formal text never writes "dalam" so), "bakal" (will; also
+# the stuff a thing is made of, "bakal calon", "bakal buah"), "tau" (know; also the Greek letter, "protein
+# tau"). A message leaves one out only in a question typed as chat (``qa.chat_senses``): "Berapa jumlah
+# gua …?" asks about caves; "bakal" before a verb is "akan" in any question. Some short forms are in
+# neither list: "mw" (mau; megawatt), "lbh" (lebih; the legal-aid LBH), "km" (kamu; kilometre), "ni"
+# (ini; Ni Luh, Balinese names).
+HOMOGRAPHS = frozenset("pas abis kaya kek gua kudu mah doi rada gada dalem bakal tau".split())
+# Forms of the informal table that standard written Indonesian uses as its own words: "tapi" (KBBI's
+# short form of "tetapi"), "kenapa" (the question word of edited prose beside "mengapa") and the
+# abbreviations "dll", "dsb", "dst", "tsb" of letters and reports. A formal question writes them, so none
+# of them says a question is typed as chat (``qa.chat_senses``).
+STANDARD_FORMS = frozenset("tapi kenapa dll dsb dst tsb".split())

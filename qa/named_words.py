@@ -13,8 +13,6 @@ from collections.abc import Container, Iterable
 
 from .analysis import INFORMAL, VOWELS
 from .answer_type import CHAT_PREPOSITIONS
-from .chat_verbs import CHAT_SUFFIX, CHAT_VERB_LETTERS, POSSESSIVE
-from .chat_words import FUNCTION_FORMS, HOMOGRAPHS
 from .question_words import WORD_RE
 
 # English words that name no thing a document could lack: light verbs ("make a mistake", "get a car",
@@ -60,32 +58,6 @@ def chat_prepositions(question: str) -> tuple[set[str], list[str]]:
         if not closed:
             prepositions.add(p)
     return prepositions, compounds
-
-
-def chat_homographs(question: str) -> set[str]:
-    """The chat function words of ``HOMOGRAPHS`` ``question`` holds ("pas" when, "abis" after, "kaya"
-    like), when it is typed as chat: it holds another chat form too, a word of the informal table or of
-    ``FUNCTION_FORMS`` (not a closed compound, "kerjasama", "dimana", "disini", which formal text writes
-    too), or a chat verb in -in the dictionary lacks ("ngikutin"). A message names none of them there, as
-    it names no chat preposition; in a formal question each is the word of the dictionary it is ("Berapa
-    jumlah gua …?" asks about caves) and is named."""
-    from .wordlist import is_indonesian_word
-
-    words = [_without_nya(w) for w in WORD_RE.findall(question.lower())]
-    found = HOMOGRAPHS.intersection(words)
-    if not found:
-        return set()
-    chat = any(
-        FUNCTION_FORMS.get(w, INFORMAL.get(w, w)).replace(" ", "") != w
-        or (w.endswith(CHAT_SUFFIX) and len(w) >= CHAT_VERB_LETTERS and not is_indonesian_word(w))
-        for w in words
-    )
-    return set(found) if chat else set()
-
-
-def _without_nya(word: str) -> str:
-    """ "kayanya" is "kaya" + -nya (apparently); a short word ending so is itself ("punya")."""
-    return word[: -len(POSSESSIVE)] if word.endswith(POSSESSIVE) and len(word) > len(POSSESSIVE) + 2 else word
 
 
 def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
