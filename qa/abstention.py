@@ -240,6 +240,11 @@ def _unnamed(word: str, found: tuple[tuple[str, ...], ...]) -> bool:
     """A light verb or preposition, a word a message skips, or one whose main sense (the dictionary's first
     translation) is all words an Indonesian message skips: a spelled number ("seventeen" is "tujuh belas",
     "first" is not), "many" ("banyak"), "same" ("sama", which a message names in no sense: "Is a translator
-    the same as an interpreter?" said "Dokumen tidak menyebut same.")."""
-    unnamed = all(left_out_of_message(s) or s in CHAT_PREPOSITIONS for s in found[0])
-    return word in UNNAMED_ENGLISH or left_out_of_message(word) or unnamed
+    the same as an interpreter?" said "Dokumen tidak menyebut same."). Chat forms are Indonesian chat's:
+    the word typed is none ("mending flags" is named), a translation into one is ("together", "bareng")."""
+
+    def skipped(w: str) -> bool:
+        return left_out_of_message(w) and not (w == word and w in FUNCTION_FORMS)
+
+    unnamed = all(skipped(s) or s in CHAT_PREPOSITIONS for s in found[0])
+    return word in UNNAMED_ENGLISH or skipped(word) or unnamed

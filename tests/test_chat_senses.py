@@ -1,7 +1,8 @@
 """How an abstention names, or skips, chat words (qa/chat_senses.py, qa/chat_words.py; docs/reliability.md
 section 146): a homograph's content sense ("kaya" rich, "bakal calon", "protein tau") is named, and a
-standard form ("tapi", "kenapa") types no question as chat. Only the message changes; the questions are
-written for these tests, not taken from the evaluation files."""
+standard form ("tapi", "kenapa") types no question as chat, and an English question's "mending" is
+English. Only the message changes; the questions are written for these tests, not taken from the
+evaluation files."""
 
 from __future__ import annotations
 
@@ -123,6 +124,19 @@ def test_bakal_before_a_verb_is_akan_in_any_question() -> None:
     assert chat_homographs("siapa bakal calon ketua sih?") == {"bakal"}  # chat uses the modal
 
 
+def test_an_english_question_s_words_are_no_chat_forms() -> None:
+    """ "mending" is English there; "together" (first sense *bareng*) still names nothing."""
+    seed = "asisten menteri kerjasama luar negeri"
+    assert (
+        _reason("Does the assistant minister do mending of flags?", seed)
+        == "Dokumen tidak menyebut mending flags."
+    )
+    assert _reason("Does the assistant minister study the tau protein?", seed) == (
+        "Dokumen tidak menyebut study tau protein."
+    )
+    assert _reason("Does the assistant minister work together?", seed) is None
+
+
 def test_the_tables_agree() -> None:
     """A standard form is a chat form of the informal table, no homograph."""
     from qa.analysis import INFORMAL
@@ -145,6 +159,7 @@ def test_real_assistant_names_chat_words_by_their_sense(real_assistant) -> None:
             "Dokumen tidak menyebut siapa bakal calon tahun depan.",
         ),
         ("Apakah asisten menteri meneliti protein tau?", "Dokumen tidak menyebut meneliti protein tau."),
+        ("Does the assistant minister do mending of flags?", "Dokumen tidak menyebut mending flags."),
     ):
         result = real_assistant.ask(question)
         assert result.abstained and result.message == message, (question, result.message)
