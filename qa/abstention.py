@@ -10,7 +10,7 @@ the corpus's language never loads.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping
 from functools import lru_cache
 
 from .analysis import tokenize
@@ -18,7 +18,7 @@ from .answer import written_in_another_language
 from .answer_type import CHAT_PREPOSITIONS
 from .chat_senses import chat_homographs
 from .chat_words import FUNCTION_FORMS
-from .named_words import UNNAMED_ENGLISH, chat_prepositions, unreadable_words
+from .named_words import UNNAMED_ENGLISH, chat_prepositions, shorthand_meant, unreadable_words
 from .question import QuestionInfo, analyze, empty_alone
 from .question_names import NUMBER_WORDS
 
@@ -76,10 +76,14 @@ def missing_message(
 
 
 def _message(
-    info: QuestionInfo, named: list[tuple[str, str]], missing: Iterable[str] | None, unread: Container[str]
+    info: QuestionInfo,
+    named: list[tuple[str, str]],
+    missing: Iterable[str] | None,
+    unread: Container[str],
+    meant: Mapping[str, str] | None = None,
 ) -> str | None:
     """``missing_message`` given the question's ``_nameable`` words, so that a caller which has them
-    already (``missing_reason``) does not filter them again."""
+    already (``missing_reason``) does not filter them again; ``meant``: a shorthand's full word."""
     wanted = set(missing) if missing is not None else None
     nameable = [(w, s) for w, s in named if w not in unread]
     words = [w for w, s in nameable if wanted is None or s in wanted]
@@ -92,7 +96,8 @@ def _message(
         return None
     if lead and words[0] == lead.split()[-1]:
         words = words[1:] or words
-    phrase = " ".join(dict.fromkeys(_first_named(words)))  # kerjasama gives two stems, one word
+    full = [(meant or {}).get(w, w) for w in _first_named(words)]  # "hr" is named "hari"
+    phrase = " ".join(dict.fromkeys(full))  # kerjasama gives two stems, one word
     return f"Dokumen tidak menyebut {lead + ' ' if lead else ''}{phrase}."
 
 
@@ -156,8 +161,11 @@ def missing_reason(
     if _asks_nothing_but_chat(question, info):
         return VAGUE_TEXT
     held = known if vocab is None else vocab
+    meant = shorthand_meant(question, info.focus_words)  # "hr": the document is searched for "hari"
     missing = [
-        s for w, s in zip(info.focus_words, info.focus_stems) if s not in known and not _holds(held, w)
+        s
+        for w, s in zip(info.focus_words, info.focus_stems)
+        if s not in known and not _holds(held, meant.get(w, w))
     ]
     if len(missing) == len(info.focus):
         return None
@@ -171,7 +179,7 @@ def missing_reason(
     unread = unreadable_words(question, absent)
     if absent and all(w in unread for w in absent):
         return None  # what is missing is only words nothing reads: the document may say it otherwise
-    return _message(info, named, missing, unread | unnamed)
+    return _message(info, named, missing, unread | unnamed, meant)
 
 
 def _asks_nothing_but_chat(question: str, info: QuestionInfo) -> bool:

@@ -44,3 +44,15 @@ HOMOGRAPHS = frozenset("pas abis kaya kek gua kudu mah doi rada gada dalem bakal
 # abbreviations "dll", "dsb", "dst", "tsb" of letters and reports. A formal question writes them, so none
 # of them says a question is typed as chat (``qa.chat_senses``).
 STANDARD_FORMS = frozenset("tapi kenapa dll dsb dst tsb".split())
+# Chat's shorthand of content words, and the word each is short for: vowel-dropped ("hr", "thn") and
+# clipped ("ortu", "perpus"), as colloquial Indonesian writes them generally, never from questions of a
+# corpus. The analysis does not read them (that would change the features the models read); an abstention
+# names the full word ("Dokumen tidak menyebut jumlah hari."), and none when the document holds it.
+_SHORTHAND_SPEC = """
+hr=hari mgg=minggu bln=bulan thn=tahun jm=jam tmpt=tempat kntr=kantor krj=kerja pkrjn=pekerjaan
+hrg=harga brg=barang ortu=orang_tua perpus=perpustakaan medsos=media_sosial ultah=ulang_tahun
+mapel=mata_pelajaran asmen=asisten_menteri wamen=wakil_menteri menlu=menteri_luar_negeri
+"""
+CONTENT_SHORTHAND: dict[str, str] = {
+    k: v.replace("_", " ") for k, v in (item.split("=") for item in _SHORTHAND_SPEC.split())
+}

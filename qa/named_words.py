@@ -13,6 +13,7 @@ from collections.abc import Container, Iterable
 
 from .analysis import INFORMAL, VOWELS
 from .answer_type import CHAT_PREPOSITIONS
+from .chat_words import CONTENT_SHORTHAND
 from .question_words import WORD_RE
 
 # English words that name no thing a document could lack: light verbs ("make a mistake", "get a car",
@@ -68,22 +69,34 @@ def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
     word the bilingual dictionary holds as typed ("software", "weekend": an English question's is named
     too, ``_foreign_reason``), a name (typed with a capital anywhere in the question: "HI", "Kemlu"), an
     initialism in any case ("hp" as "HP", ``_initialism``) and a figure or code ("2024", "d3"); the chat
-    reduplication "info2" is read as "info-info"."""
+    reduplication "info2" is read as "info-info"; a content word's shorthand the table knows ("ortu") is
+    named as its full word (``shorthand_meant``)."""
     from .wordlist import is_readable_word
 
     words = list(words)
     named = {w.lower() for w in words}
+    meant = shorthand_meant(question, words)
     return {
         w
         for w in words
         if not (
-            is_readable_word(w)
+            w in meant
+            or is_readable_word(w)
             or _english_word(w)
             or _typed_capitalised(question, w)
             or _code_or_number(w)
             or _initialism(question, w, named)
         )
     }
+
+
+def shorthand_meant(question: str, words: Iterable[str]) -> dict[str, str]:
+    """Those of ``words`` that are chat's shorthand of a content word (``CONTENT_SHORTHAND``: "hr",
+    "ortu", "perpus"), each with the word it is short for, which a message names and the document is
+    searched for: "hr" is no initialism, and "ortu" as typed is no word a reader can look up. One typed
+    as a name ("HR", human resources) is the name."""
+    known = (w for w in words if w in CONTENT_SHORTHAND)
+    return {w: CONTENT_SHORTHAND[w] for w in known if not _typed_capitalised(question, w)}
 
 
 def _english_word(word: str) -> bool:

@@ -1,8 +1,8 @@
 """How an abstention names, or skips, chat words (qa/chat_senses.py, qa/chat_words.py; docs/reliability.md
-section 146): a homograph's content sense ("kaya" rich, "bakal calon", "protein tau") is named, and a
-standard form ("tapi", "kenapa") types no question as chat, and an English question's "mending" is
-English. Only the message changes; the questions are written for these tests, not taken from the
-evaluation files."""
+section 146): a homograph's content sense ("kaya" rich, "bakal calon", "protein tau") is named, a
+standard form ("tapi", "kenapa") types no question as chat, an English question's "mending" is English,
+and a content word's shorthand ("hr", "ortu") is named as its full word. Only the message changes; the
+questions are written for these tests, not taken from the evaluation files."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 from qa.abstention import missing_reason
 from qa.analysis import tokenize
 from qa.chat_senses import chat_homographs, typed_as_chat
-from qa.chat_words import HOMOGRAPHS, STANDARD_FORMS
+from qa.chat_words import CONTENT_SHORTHAND, FUNCTION_FORMS, HOMOGRAPHS, STANDARD_FORMS
 from qa.question import analyze
+from qa.wordlist import is_readable_word
 
 JOB = set(tokenize("asisten menteri"))
 
@@ -137,10 +138,41 @@ def test_an_english_question_s_words_are_no_chat_forms() -> None:
     assert _reason("Does the assistant minister work together?", seed) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("asisten menteri kerja brp hr seminggu?", "Dokumen tidak menyebut jumlah hari seminggu."),
+        ("asisten menteri boleh ajak ortu ke luar negeri?", "Dokumen tidak menyebut ajak orang tua."),
+        ("asisten menteri sering ke perpus ga?", "Dokumen tidak menyebut perpustakaan."),
+        ("bagian HR asisten menteri ada di mana?", "Dokumen tidak menyebut lokasi bagian HR."),  # a name
+        ("asisten menteri kerja di tmpt yg jauh?", "Dokumen tidak menyebut tempat jauh."),
+    ],
+)
+def test_a_content_shorthand_is_named_as_its_full_word(question: str, message: str) -> None:
+    assert _reason(question, "asisten menteri kerja luar negeri") == message
+
+
+def test_a_shorthand_whose_full_word_the_document_holds_is_not_missing() -> None:
+    """ "hr" over a document saying "hari": told what its formal wording is told, in its own order (the
+    figure asked for is missing, not the word), where "hr" was named as an initialism the document
+    lacks."""
+    text = "asisten menteri libur hari"
+    chat, formal = (
+        _reason("asisten menteri libur brp hr?", text),
+        _reason("asisten menteri libur berapa hari?", text),
+    )
+    assert chat == "Dokumen tidak menyebut jumlah asisten menteri libur hari."
+    assert formal is not None and sorted(formal[:-1].split()) == sorted(chat[:-1].split())
+    assert _reason("asisten menteri cuti brp hr?", text) == "Dokumen tidak menyebut jumlah cuti."
+
+
 def test_the_tables_agree() -> None:
-    """A standard form is a chat form of the informal table, no homograph."""
+    """A shorthand reads as nothing else; a standard form is a chat form of the informal table, no
+    homograph; every homograph is a word of the dictionary."""
     from qa.analysis import INFORMAL
 
+    assert not CONTENT_SHORTHAND.keys() & (INFORMAL.keys() | FUNCTION_FORMS.keys() | HOMOGRAPHS)
+    assert all(not is_readable_word(w) or w in {"perpus"} for w in CONTENT_SHORTHAND)
     assert INFORMAL.keys() >= STANDARD_FORMS and not STANDARD_FORMS & HOMOGRAPHS
 
 
@@ -160,6 +192,9 @@ def test_real_assistant_names_chat_words_by_their_sense(real_assistant) -> None:
         ),
         ("Apakah asisten menteri meneliti protein tau?", "Dokumen tidak menyebut meneliti protein tau."),
         ("Does the assistant minister do mending of flags?", "Dokumen tidak menyebut mending flags."),
+        ("asisten menteri kerja brp hr seminggu?", "Dokumen tidak menyebut jumlah hari seminggu."),
+        ("asisten menteri boleh ajak ortu ke luar negeri?", "Dokumen tidak menyebut ajak orang tua."),
+        ("asmen harus lapor ke siapa?", "Dokumen tidak menyebut siapa asisten menteri lapor."),
     ):
         result = real_assistant.ask(question)
         assert result.abstained and result.message == message, (question, result.message)
