@@ -19,7 +19,8 @@ from .question_words import WORD_RE
 # degree word ("kaya gak?", "udah pas belum?", "kuotanya abis banget"), the word is the adjective or the
 # verb it also is (rich, exact, run out), and a chat question asks about that.
 _TAKES_COMPLEMENT = frozenset("pas abis kaya".split())
-_NO_COMPLEMENT = frozenset("tidak bukan belum sangat sekali amat ya kah".split())  # read through INFORMAL
+_NEGATIONS = frozenset("tidak bukan belum".split())  # read through INFORMAL: "gak", "ga", "blm"
+_NO_COMPLEMENT = _NEGATIONS | frozenset("sangat sekali amat ya kah".split())
 _CLAUSE_END = re.compile(r"[.?!;:]")
 # "bakal" is "akan" before what "akan" precedes: a verb (a derived one: a verbal prefix and no root of
 # the dictionary itself, "diadakan", "mendapat", "bekerja") or an auxiliary, a negation, an adverb of the
@@ -67,11 +68,16 @@ def _with_a_complement(homograph: str, typed: list[tuple[str, str]]) -> bool:
 
 
 def _complement(after: str) -> bool:
-    """The text ``after`` a word starts with a word of its clause that can be its complement."""
+    """The text ``after`` a word starts with a word of its clause that can be its complement: a negated
+    predicate is one ("pas gak ada sinyal", when there is no signal), a negation alone is none ("kaya
+    gak?"), nor one before what may be the inverted subject ("udah pas belum gajinya?")."""
     m = WORD_RE.search(after)
     if m is None or _CLAUSE_END.search(after[: m.start()]):
         return False
-    return _formal(m.group()) not in _NO_COMPLEMENT | {""}  # "": a particle, "sih", "dong"
+    word = _formal(m.group())
+    if word in _NEGATIONS:
+        return _before_a_predicate(after[m.end() :])
+    return word not in _NO_COMPLEMENT | {""}  # "": a particle, "sih", "dong"
 
 
 def _before_a_predicate(after: str) -> bool:

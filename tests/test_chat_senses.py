@@ -35,6 +35,7 @@ def _reason(question: str, text: str) -> str | None:
             "kalo udah jadi asisten menteri, kuota internetnya abis?",
             "Dokumen tidak menyebut kuota abis.",
         ),
+        ("udah pas belum gaji asisten menteri?", "Dokumen tidak menyebut pas gaji."),  # no predicate
     ],
 )
 def test_a_chat_homograph_with_no_complement_is_its_content_word(question: str, message: str) -> None:
@@ -51,6 +52,15 @@ def test_a_chat_homograph_with_no_complement_is_its_content_word(question: str, 
         ("pas rapat asisten menteri bawa apa aja?", "Dokumen tidak menyebut rapat bawa."),
         ("abis rapat, asisten menteri ngapain?", "Dokumen tidak menyebut rapat."),
         ("kantor asisten menteri kayanya gimana?", "Dokumen tidak menyebut cara kantor."),  # -nya: seems
+        # a negated predicate is a complement: "when there is no signal", "when one cannot get in"
+        (
+            "pas gak ada sinyal, asisten menteri kerja gimana dong?",
+            "Dokumen tidak menyebut cara sinyal kerja.",
+        ),
+        (
+            "pas ga bisa masuk kantor, asisten menteri lapor ke siapa?",
+            "Dokumen tidak menyebut siapa masuk kantor lapor.",
+        ),
     ],
 )
 def test_a_chat_homograph_before_its_complement_is_still_skipped(question: str, message: str) -> None:
