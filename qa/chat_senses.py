@@ -27,6 +27,9 @@ _CLAUSE_END = re.compile(r"[.?!;:]")
 # predicate ("bakal ada", "bakal bisa", "bakal tidak"). Before a noun it is the noun "bakal calon".
 _BAKAL = "bakal"
 _VERB_PREFIXES = ("me", "ber", "be", "di", "ter", "per")
+# per-…-an makes nouns of a domain or an event ("pertemuan", "perumahan"): "bakal pertemuan" is a
+# meeting-to-be, as "bakal calon" is a candidate-to-be ("-kan" ends verbs: "pertahankan").
+_NOUN_CONFIX = ("per", "an")
 _AUXILIARIES = frozenset("tidak bisa dapat harus jadi menjadi mau perlu boleh sudah masih tetap".split())
 
 
@@ -90,7 +93,9 @@ def _before_a_predicate(after: str) -> bool:
     word = _formal(m.group())
     if word in STOPWORDS or word in _AUXILIARIES:
         return True
-    derived = word.startswith(_VERB_PREFIXES) and not is_indonesian_word(word)
+    bare = _without_nya(word)
+    noun = bare.startswith(_NOUN_CONFIX[0]) and bare.endswith(_NOUN_CONFIX[1]) and not bare.endswith("kan")
+    derived = word.startswith(_VERB_PREFIXES) and not noun and not is_indonesian_word(word)
     return derived and is_readable_word(word)
 
 

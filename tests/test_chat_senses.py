@@ -105,6 +105,11 @@ def test_a_chat_form_beside_a_standard_one_still_types_a_question_as_chat() -> N
         ),
         ("Apa fungsi bakal buah bagi asisten menteri?", "Dokumen tidak menyebut fungsi bakal buah."),
         ("Apakah asisten menteri meneliti protein tau?", "Dokumen tidak menyebut meneliti protein tau."),
+        # per-...-an is a noun, though its prefix is per-: a housing-to-be
+        (
+            "Di mana bakal perumahan asisten menteri dibangun?",
+            "Dokumen tidak menyebut lokasi bakal perumahan dibangun.",
+        ),
     ],
 )
 def test_bakal_and_tau_are_named_where_they_are_no_function_word(question: str, message: str) -> None:
@@ -132,6 +137,8 @@ def test_bakal_before_a_verb_and_tau_in_chat_are_still_skipped(question: str, me
 def test_bakal_before_a_verb_is_akan_in_any_question() -> None:
     assert chat_homographs("Kapankah bakal diadakannya rapat?") == {"bakal"}
     assert chat_homographs("Siapa bakal calon ketua?") == set()
+    assert chat_homographs("Kapan bakal pertemuannya?") == set()  # per-...-an: a noun
+    assert chat_homographs("Apakah ia bakal perpanjang kontrak?") == {"bakal"}  # per- alone: a verb
     assert chat_homographs("siapa bakal calon ketua sih?") == {"bakal"}  # chat uses the modal
 
 
