@@ -93,10 +93,18 @@ def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
 def shorthand_meant(question: str, words: Iterable[str]) -> dict[str, str]:
     """Those of ``words`` that are chat's shorthand of a content word (``CONTENT_SHORTHAND``: "hr",
     "ortu", "perpus"), each with the word it is short for, which a message names and the document is
-    searched for: "hr" is no initialism, and "ortu" as typed is no word a reader can look up. One typed
-    as a name ("HR", human resources) is the name."""
-    known = (w for w in words if w in CONTENT_SHORTHAND)
-    return {w: CONTENT_SHORTHAND[w] for w in known if not _typed_capitalised(question, w)}
+    searched for: "hr" is no initialism, and "ortu" as typed is no word a reader can look up. A vowel-less
+    one typed as a name ("HR", human resources) is the name; a clipping is pronounced as a word, and
+    capitalised it is the same title or name ("Menlu" is the Menteri Luar Negeri)."""
+    known = (w for w in words if w.lower() in CONTENT_SHORTHAND)  # a name's focus word keeps its case
+    return {
+        w: CONTENT_SHORTHAND[w.lower()] for w in known if _clipped(w) or not _typed_capitalised(question, w)
+    }
+
+
+def _clipped(word: str) -> bool:
+    """A shorthand cut from its word's syllables ("ortu", "menlu"), not its consonants ("hr", "thn")."""
+    return any(c in VOWELS for c in word.lower())
 
 
 def _english_word(word: str) -> bool:

@@ -215,3 +215,20 @@ def test_real_assistant_names_chat_words_by_their_sense(real_assistant) -> None:
     ):
         result = real_assistant.ask(question)
         assert result.abstained and result.message == message, (question, result.message)
+
+
+def test_a_capitalised_clipping_is_its_full_word() -> None:
+    """A clipping is pronounced as a word: "Menlu", capitalised as a title is, is the Menteri Luar Negeri
+    the document holds, not a name it lacks; "Ortu" mid-sentence is "orang tua". A vowel-less one typed
+    in capitals stays the initialism ("HR")."""
+    text = "asisten menteri lapor kepada menteri luar negeri"
+    assert _reason("Apakah asisten menteri harus lapor ke Menlu tiap bulan?", text) == (
+        "Dokumen tidak menyebut bulan."
+    )
+    assert _reason("Apakah asisten menteri boleh ajak Ortu ke kantor?", text) == (
+        "Dokumen tidak menyebut ajak orang tua kantor."
+    )
+    assert (
+        _reason("asisten menteri kerja brp HR seminggu?", text)
+        == "Dokumen tidak menyebut jumlah kerja HR seminggu."
+    )
