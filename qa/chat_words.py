@@ -46,12 +46,14 @@ HOMOGRAPHS = frozenset("pas abis kaya kek gua kudu mah doi rada gada dalem bakal
 STANDARD_FORMS = frozenset("tapi kenapa dll dsb dst tsb".split())
 # Chat's shorthand of content words, and the word each is short for: vowel-dropped ("hr", "thn") and
 # clipped ("ortu", "perpus"), as colloquial Indonesian writes them generally, never from questions of a
-# corpus. The analysis does not read them (that would change the features the models read); an abstention
-# names the full word ("Dokumen tidak menyebut jumlah hari."), and none when the document holds it.
+# corpus, each with one reading ("asmen" is asisten menteri and, in companies, asisten manajer: a
+# message would name a job the question may not mean). The analysis does not read them (that would
+# change the features the models read); an abstention names the full word ("Dokumen tidak menyebut
+# jumlah hari."), and none when the document holds it.
 _SHORTHAND_SPEC = """
 hr=hari mgg=minggu bln=bulan thn=tahun jm=jam tmpt=tempat kntr=kantor krj=kerja pkrjn=pekerjaan
 hrg=harga brg=barang ortu=orang_tua perpus=perpustakaan medsos=media_sosial ultah=ulang_tahun
-mapel=mata_pelajaran asmen=asisten_menteri wamen=wakil_menteri menlu=menteri_luar_negeri
+mapel=mata_pelajaran wamen=wakil_menteri menlu=menteri_luar_negeri
 """
 CONTENT_SHORTHAND: dict[str, str] = {
     k: v.replace("_", " ") for k, v in (item.split("=") for item in _SHORTHAND_SPEC.split())

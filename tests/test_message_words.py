@@ -135,19 +135,15 @@ def test_a_figure_s_unit_is_no_initialism() -> None:
 
 def test_a_clipping_is_named_by_its_full_word_when_the_table_knows_it() -> None:
     """ "ortu", "asmen" are pronounceable like slang ("bocil", "jadul"): nothing on the surface tells
-    them apart. One the shorthand table knows is named as the word it is short for, and searched for so:
-    "asmen" is the job the document is about (docs/reliability.md section 146); slang stays unnamed
-    (section 111's rule)."""
+    them apart. One the shorthand table knows is named as the word it is short for, and searched for so
+    (docs/reliability.md section 146); slang stays unnamed (section 111's rule), and so does "asmen",
+    which has two readings (asisten menteri, asisten manajer) and is in no table (section 148)."""
     assert (
         _reason("ortu asisten menteri boleh ikut ke kantor?", SEED_WORDS)
         == "Dokumen tidak menyebut orang tua ikut."
     )
-    formal = _reason("asisten menteri kerja di kantor mana?", SEED_WORDS)
-    assert (
-        _reason("asmen kerja di kantor mana?", SEED_WORDS)
-        == formal
-        == "Dokumen tidak menyebut lokasi asisten menteri kerja."
-    )
+    assert _reason("asmen kerja di kantor mana?", SEED_WORDS) is None
+    assert _reason("asmen harus lapor ke kantor diplomatik?", SEED_WORDS) == "Dokumen tidak menyebut lapor."
     assert (
         _reason("bocil asisten menteri boleh ikut ke kantor?", SEED_WORDS) == "Dokumen tidak menyebut ikut."
     )
