@@ -20,7 +20,8 @@ from .question_words import WORD_RE
 # verb it also is (rich, exact, run out), and a chat question asks about that.
 _TAKES_COMPLEMENT = frozenset("pas abis kaya".split())
 _NEGATIONS = frozenset("tidak bukan belum".split())  # read through INFORMAL: "gak", "ga", "blm"
-_NO_COMPLEMENT = _NEGATIONS | frozenset("sangat sekali amat ya kah".split())
+# "raya" is the intensifier of "kaya raya" (very rich), no complement; "pas Hari Raya" has "hari" next.
+_NO_COMPLEMENT = _NEGATIONS | frozenset("sangat sekali amat raya ya kah".split())
 _CLAUSE_END = re.compile(r"[.?!;:]")
 # "bakal" is "akan" before what "akan" precedes: a verb (a derived one: a verbal prefix and no root of
 # the dictionary itself, "diadakan", "mendapat", "bekerja") or an auxiliary, a negation, an adverb of the

@@ -31,6 +31,7 @@ def _reason(question: str, text: str) -> str | None:
         ("asisten menteri bisa jadi kaya gak?", "Dokumen tidak menyebut kaya."),
         ("gaji asisten menteri bikin kaya ga sih?", "Dokumen tidak menyebut gaji membuat kaya."),
         ("asisten menteri bisa kaya banget?", "Dokumen tidak menyebut kaya."),
+        ("asisten menteri bisa kaya raya ga?", "Dokumen tidak menyebut kaya raya."),  # very rich
         (
             "kalo udah jadi asisten menteri, kuota internetnya abis?",
             "Dokumen tidak menyebut kuota abis.",
@@ -51,6 +52,7 @@ def test_a_chat_homograph_with_no_complement_is_its_content_word(question: str, 
         ("asisten menteri kerja kaya dosen ga?", "Dokumen tidak menyebut kerja dosen."),
         ("pas rapat asisten menteri bawa apa aja?", "Dokumen tidak menyebut rapat bawa."),
         ("abis rapat, asisten menteri ngapain?", "Dokumen tidak menyebut rapat."),
+        ("pas hari raya, asisten menteri libur ga?", "Dokumen tidak menyebut hari raya libur."),
         ("kantor asisten menteri kayanya gimana?", "Dokumen tidak menyebut cara kantor."),  # -nya: seems
         # a negated predicate is a complement: "when there is no signal", "when one cannot get in"
         (
