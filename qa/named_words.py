@@ -67,7 +67,7 @@ def unreadable_words(question: str, words: Iterable[str]) -> set[str]:
     ("Dokumen tidak menyebut nyuruh2.") and a user reads as not being understood. A word of Indonesian is
     named (``qa.wordlist.is_readable_word``, loaded only here, on an abstention), and so is an English
     word the bilingual dictionary holds as typed ("software", "weekend": an English question's is named
-    too, ``_foreign_reason``), a name (typed with a capital anywhere in the question: "HI", "Kemlu"), an
+    too, ``qa.foreign_reason``), a name (typed with a capital anywhere in the question: "HI", "Kemlu"), an
     initialism in any case ("hp" as "HP", ``_initialism``) and a figure or code ("2024", "d3"); the chat
     reduplication "info2" is read as "info-info"; a content word's shorthand the table knows ("ortu") is
     named as its full word (``shorthand_meant``)."""
