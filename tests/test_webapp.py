@@ -690,11 +690,22 @@ def test_section_72s_file_refusals_are_said_in_indonesian(app, fake_encoder, tmp
 
 def test_a_run_its_page_stopped_before_it_was_sent_answers_nothing_and_says_so(app, tmp_path, monkeypatch):
     """Hentikan pressed while the file was still uploading: the page sends the run as stopped
-    (eventjs.STOP_BEFORE_SENT, checked in a browser by tests/test_browser_fixes.py); nothing is read or
+    (eventjs.RUN_SENT, checked in a browser by tests/test_browser_fixes.py); nothing is read or
     answered, no folder is made, and the page says so."""
     upload = tmp_path / "q.txt"
     upload.write_text("apa tugas asisten menteri?\n", encoding="utf-8")
     monkeypatch.setattr(app, "answer_batch", lambda *a: pytest.fail("a stopped run was answered"))
     ((said, table, files),) = list(app.batch_view(str(upload), 3, None, True))
     assert said == pages.batch_stopped(0, 0) and len(table) == 0 and files is None
+    assert not list(app.workdir.glob("batch-*"))
+
+
+def test_a_run_the_page_asked_for_again_answers_nothing_and_leaves_the_page(app, tmp_path, monkeypatch):
+    """The same file, k and document asked for again while its run was on its way (eventjs.RUN_SENT's
+    ``again``, checked in a browser by tests/test_browser_once.py): nothing is read, answered or shown."""
+    upload = tmp_path / "q.txt"
+    upload.write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    monkeypatch.setattr(app, "answer_batch", lambda *a: pytest.fail("a repeated run was answered"))
+    updates = list(app.batch_view(str(upload), 3, None, False, True))
+    assert updates == [(gr.skip(), gr.skip(), gr.skip())]
     assert not list(app.workdir.glob("batch-*"))

@@ -96,7 +96,7 @@ class BatchHandlers(UploadAnswering):
 
     def batch_view(
         self, upload: str | None, k: float, doc: str | None = None, stopped: bool = False,
-        request: gr.Request | None = None,
+        again: bool = False, request: gr.Request | None = None,
     ) -> Iterator[tuple[str, Any, Any]]:  # fmt: skip
         """The Batch tab: progress lines, then the summary, preview table and both result files.
 
@@ -104,7 +104,11 @@ class BatchHandlers(UploadAnswering):
         waits or works (or after it fails), they would be downloaded as this run's answers. A run its
         page stopped (:meth:`stop_batch`) ends by saying so, not on its last progress line. ``stopped``:
         the page's Hentikan was pressed while this run waited in the browser for its file to finish
-        uploading (``eventjs.STOP_BEFORE_SENT``); it is not started."""
+        uploading (``eventjs.RUN_SENT``); it is not started. ``again``: the page asked for the run before
+        this one again (its file, k and document) while that one was on its way; the page stays as it is."""
+        if again is True:
+            yield gr.skip(), gr.skip(), gr.skip()
+            return
         if stopped is True:
             yield pages.batch_stopped(0, 0), pages.preview_table(None), None
             return
