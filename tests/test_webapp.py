@@ -385,7 +385,8 @@ def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app,
 
 def test_a_full_disk_during_an_upload_names_no_server_path(app, tmp_path, monkeypatch):
     """The writer's message ("disk full writing /tmp/qa-web-…/jawaban.jsonl; … rerun with --resume")
-    named the server's folder and gave advice for the CLI."""
+    named the server's folder and gave advice for the CLI; then the page only guessed "(penyimpanan
+    penuh?)" (section 145): a full disk is said, with what to do, and that nothing was kept."""
     import errno
     import os
 
@@ -395,9 +396,14 @@ def test_a_full_disk_during_an_upload_names_no_server_path(app, tmp_path, monkey
     upload = tmp_path / "q.txt"
     upload.write_text("kontrol keputusan\n", encoding="utf-8")
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(gr.Error, match="penyimpanan penuh") as info:
+    with pytest.raises(gr.Error, match="Penyimpanan server penuh") as info:
         run_to_end(app.batch_file(str(upload), 3))
     assert str(app.workdir) not in info.value.message and "--resume" not in info.value.message
+    assert "tidak ada yang tersimpan" in info.value.message and "Saran: coba lagi" in info.value.message
+    said, table, files = run_to_end(app.batch_view(str(upload), 3))  # the page: in its summary, which stays
+    said = said.replace("\\", "")  # Markdown's escapes
+    assert said.startswith("⚠️ Penyimpanan server penuh") and "Saran: coba lagi nanti" in said, said
+    assert files is None and len(table) == 0
     assert list(app.workdir.glob("batch-*")) == []
 
 
@@ -516,7 +522,7 @@ def _copy_fails(monkeypatch) -> None:
         ("copy-vanished", "Berkas yang diunggah tidak ditemukan"),
         ("copy-became-a-folder", "Yang diunggah adalah folder, bukan berkas"),
         ("results-unwritable", "Server tidak bisa menyimpan hasilnya"),
-        ("copy-fails", "Server tidak bisa menyimpan hasilnya"),
+        ("copy-fails", "Penyimpanan server penuh"),  # ENOSPC: said as such (section 145)
     ],
 )
 def test_rare_file_errors_of_an_upload_are_indonesian_and_name_no_server_path(
@@ -547,7 +553,7 @@ def test_rare_file_errors_of_an_upload_are_indonesian_and_name_no_server_path(
         assert said in text, text
         assert str(app.workdir) not in text and "/tmp" not in text and "cannot" not in text
         assert not any(english in text for english in ("directory", "not found", "question file", "output"))
-    server_side = said.startswith("Server")
+    server_side = said.startswith(("Server", "Penyimpanan server"))
     assert (str(app.workdir) in capsys.readouterr().err) is server_side  # the operator reads where
     assert list(app.workdir.glob("batch-*")) == []
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from ..errors import InputError, QAError
+from ..errors import InputError, OutputError, QAError
 from . import pages
 from .limits import ui_error, with_hint
 from .uploadrun import Answered, BatchCancelled, UploadAnswering
@@ -130,7 +130,9 @@ class BatchHandlers(UploadAnswering):
                 yield said, table, [str(item.csv), str(item.jsonl)]
                 return
             yield pages.batch_stopped(done, total), pages.preview_table(None), None
-        except InputError as exc:  # with its hint, as the Tanya tab's pop-up gives it ("Saran: …")
+        except (InputError, OutputError) as exc:  # with its hint, as the Tanya tab's pop-up gives it ("Saran:
+            # …"). Results the server could not save are said here too: a pop-up goes in seconds, and the
+            # last progress line ("Menjawab… 32 dari 60") stayed, as if the run were still going
             said = pages.markdown_text(with_hint(exc, between="\n\n"))
             yield f"⚠️ {said}", pages.preview_table(None), None
         except QAError as exc:
