@@ -33,7 +33,7 @@ SHOW_ANSWER = """() => {
   if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
 }""".replace("TELL", TELL)
 # A Batch run has ended (RUN_SENT counts the runs on their way). One that failed also ends a press that
-# waited for it: Gradio does not send that one (it sends the waiting press after a success only).
+# waited for it: Gradio does not send that one then (only after a later run succeeds: reliability 145).
 ENDED = "window.qaRunsOut = Math.max(0, (window.qaRunsOut ?? 1) - 1);"
 # and the end of an upload's run: its summary, a stop or a refusal (not each "Menjawab… N dari M")
 TELL_SUMMARY = """() => {
