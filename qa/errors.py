@@ -81,6 +81,11 @@ class IndexLockedError(IndexError_):
 
 
 class OutputError(QAError):
-    """An output file could not be written part-way (disk full, I/O error); what was written is kept."""
+    """An output file could not be written part-way (disk full, I/O error); what was written is kept.
+    ``errno``: the failed write's, when one failed (the page words a full disk and a size limit apart)."""
 
     exit_code = 6
+
+    def __init__(self, message: str, hint: str | None = None, errno: int | None = None) -> None:
+        super().__init__(message, hint)
+        self.errno = errno

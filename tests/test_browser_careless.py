@@ -319,3 +319,15 @@ def test_a_k_typed_out_of_range_shows_the_k_the_answer_used(page, typed, used):
     assert box.input_value() == str(used)
     bars = page.locator("#qa-plot .qa-bar-row").count()  # 20 asks for more passages than the corpus has
     assert bars == 3 * used if used == 1 else bars > 3 * 3, bars
+
+
+def test_a_refusal_holding_a_quote_or_a_backslash_is_shown_decoded(page, tmp_path):
+    """The pop-up's rewrite took the JSON string of "HTTP 507: {"error": …}" as it was written: a message
+    naming "a file" or a folder C:\\data showed \\"a file\\" and C:\\\\data (section 142's Left)."""
+    message = 'Berkas "laporan.txt" ditolak: folder C:\\data\\unggah penuh; tab\tdan ✓ tetap.'
+    body = json.dumps({"error": message}, ensure_ascii=False)
+    page.route("**/gradio_api/upload*", lambda route: route.fulfill(status=507, body=body,
+               content_type="application/json; charset=utf-8"))  # fmt: skip
+    _choose(page, _file(tmp_path, "kutip.txt", SECOND))
+    said = _said(page)
+    assert said == " ".join(message.split()), said

@@ -36,12 +36,12 @@ def _xlsx(path: Path) -> None:
 # and what the page says of it, whole.
 UPLOADS = [
     ("q.csv", b"1,Budi,Apa tugas asisten\n2,Ani,Siapa atasannya\n",
-     "Berkas tanpa baris judul: kolom 1 hanya berisi nomor, dan kolom 2, 3 semuanya berisi teks; mana yang "
+     "Berkas tanpa baris judul: kolom 1 hanya berisi nomor, sedangkan kolom 2 dan 3 berisi teks; mana yang "
      "pertanyaan? Tambahkan baris judul yang menamai kolom pertanyaannya question atau pertanyaan."),
-    ("q.csv", b"A1,Budi,Apa tugas asisten\nB2,Ani,Siapa atasannya\n",
-     "Berkas tanpa baris judul: kolom 1 hanya berisi ID (satu kata berangka, seperti 'A1'), dan kolom 2, 3 "
-     "semuanya berisi teks; mana yang pertanyaan? Tambahkan baris judul yang menamai kolom pertanyaannya "
-     "question atau pertanyaan."),
+    ("q.csv", b"A1,Budi,Apa tugas asisten,Kapan\nB2,Ani,Siapa atasannya,Besok\n",
+     "Berkas tanpa baris judul: kolom 1 hanya berisi ID (satu kata berangka, seperti 'A1'), sedangkan "
+     "kolom 2, 3 dan 4 berisi teks; mana yang pertanyaan? Tambahkan baris judul yang menamai kolom "
+     "pertanyaannya question atau pertanyaan."),
     ("q.csv", b"id,not a text file: it is a PDF,x\n1,apa,kapan\n2,siapa,mengapa\n",
      "Kolom pertanyaan tidak ditemukan di baris pertama ('id', 'not a text file: it is a PDF', 'x'); namai "
      "kolomnya question atau pertanyaan."),
@@ -60,7 +60,7 @@ UPLOADS = [
     ("q.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
      "Berkas yang diunggah adalah PDF; salin pertanyaannya ke berkas .txt, satu per baris."),
     ("q.txt", b"apa\x00tugas",
-     "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8."),
+     "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8 atau UTF-16."),
 ]  # fmt: skip
 IDS = ["no-header-numbers", "no-header-ids", "a-cell-reading-pdf", "a-cell-naming-a-column", "two-columns",
        "gzip", "xlsx", "xls", "pdf", "nul"]  # fmt: skip
@@ -142,3 +142,14 @@ def test_an_old_office_file_is_not_guessed_to_be_opendocument() -> None:
         and ".xls?" in said
         and "OpenDocument .ods" in file_words.said(FileError("workbook"))
     )
+
+
+LISTS = [((2,), "kolom 2"), ((2, 3), "kolom 2 dan 3"), ((2, 3, 4), "kolom 2, 3 dan 4"),
+         ((3, 5, 6, 9), "kolom 3, 5, 6 dan 9")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("numbers", "said"), LISTS)
+def test_the_text_columns_are_listed_as_indonesian_lists_them(numbers, said) -> None:
+    """ "kolom 2, 3 semuanya berisi teks" read as a list left unfinished (section 145)."""
+    words = file_words.said(FileError("which_column", ("numbers", *numbers)))
+    assert f"sedangkan {said} berisi teks;" in words, words

@@ -319,3 +319,37 @@ def test_a_page_slow_to_answer_at_start_does_not_end_the_start(app, monkeypatch)
     with serving(app) as (url, _demo):
         monkeypatch.undo()
         assert httpx.get(url, timeout=60).status_code == 200
+
+
+FLAG = "\U0001f1ee\U0001f1e9"  # 🇮🇩: two code points, one character
+
+
+def _across_the_cut(letters: int) -> str:
+    return "k" * letters + FLAG + "x" * 10
+
+
+def _quoted() -> tuple[str, str]:
+    from qa.ui.limits import quoted
+
+    return quoted(_across_the_cut(18), 20), "'" + "k" * 18 + "…'"
+
+
+def _pop_up() -> tuple[str, str]:
+    from qa.errors import QAError
+    from qa.ui.limits import ui_error
+
+    return str(ui_error(QAError(_across_the_cut(598)), 600).message), "k" * 598 + "…"
+
+
+def _summary() -> tuple[str, str]:
+    letters = pages.MESSAGE_CHARS - 2
+    return pages.markdown_text(_across_the_cut(letters)), "k" * letters + "…"
+
+
+@pytest.mark.parametrize("cut", [_quoted, _pop_up, _summary], ids=["quoted", "ui_error", "markdown_text"])
+def test_the_pages_cuts_fall_between_two_characters(cut):
+    """The page's three cuts at a code point (a quoted value, a pop-up's message, the Batch summary) kept the
+    first half of a flag (U+1F1EE alone, another character) before the ellipsis (section 145): they are
+    question_text.shortened's now, as the row and file words are."""
+    said, whole = cut()
+    assert said == whole, said[-6:]

@@ -364,7 +364,7 @@ def test_an_upload_the_readers_refuse_is_said_in_indonesian_through_the_api(serv
 
     uploads = [
         ("1,Budi,Apa tugas asisten\n2,Ani,Siapa atasannya\n",
-         "Berkas tanpa baris judul: kolom 1 hanya berisi nomor, dan kolom 2, 3 semuanya berisi teks; mana "
+         "Berkas tanpa baris judul: kolom 1 hanya berisi nomor, sedangkan kolom 2 dan 3 berisi teks; mana "
          "yang pertanyaan? Tambahkan baris judul yang menamai kolom pertanyaannya question atau pertanyaan."),
         ("id,not a text file: it is a PDF,x\n1,apa,kapan\n2,siapa,mengapa\n",
          "Kolom pertanyaan tidak ditemukan di baris pertama ('id', 'not a text file: it is a PDF', 'x'); "

@@ -385,7 +385,8 @@ def test_an_error_quoting_an_uploads_header_is_inert_text_short_and_escaped(app,
 
 def test_a_full_disk_during_an_upload_names_no_server_path(app, tmp_path, monkeypatch):
     """The writer's message ("disk full writing /tmp/qa-web-…/jawaban.jsonl; … rerun with --resume")
-    named the server's folder and gave advice for the CLI."""
+    named the server's folder and gave advice for the CLI; then the page only guessed "(penyimpanan
+    penuh?)" (section 145): a full disk is said, with what to do, and that nothing was kept."""
     import errno
     import os
 
@@ -395,9 +396,14 @@ def test_a_full_disk_during_an_upload_names_no_server_path(app, tmp_path, monkey
     upload = tmp_path / "q.txt"
     upload.write_text("kontrol keputusan\n", encoding="utf-8")
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(gr.Error, match="penyimpanan penuh") as info:
+    with pytest.raises(gr.Error, match="Penyimpanan server penuh") as info:
         run_to_end(app.batch_file(str(upload), 3))
     assert str(app.workdir) not in info.value.message and "--resume" not in info.value.message
+    assert "tidak ada yang tersimpan" in info.value.message and "Saran: coba lagi" in info.value.message
+    said, table, files = run_to_end(app.batch_view(str(upload), 3))  # the page: in its summary, which stays
+    said = said.replace("\\", "")  # Markdown's escapes
+    assert said.startswith("⚠️ Penyimpanan server penuh") and "Saran: coba lagi nanti" in said, said
+    assert files is None and len(table) == 0
     assert list(app.workdir.glob("batch-*")) == []
 
 
@@ -516,7 +522,7 @@ def _copy_fails(monkeypatch) -> None:
         ("copy-vanished", "Berkas yang diunggah tidak ditemukan"),
         ("copy-became-a-folder", "Yang diunggah adalah folder, bukan berkas"),
         ("results-unwritable", "Server tidak bisa menyimpan hasilnya"),
-        ("copy-fails", "Server tidak bisa menyimpan hasilnya"),
+        ("copy-fails", "Penyimpanan server penuh"),  # ENOSPC: said as such (section 145)
     ],
 )
 def test_rare_file_errors_of_an_upload_are_indonesian_and_name_no_server_path(
@@ -547,7 +553,7 @@ def test_rare_file_errors_of_an_upload_are_indonesian_and_name_no_server_path(
         assert said in text, text
         assert str(app.workdir) not in text and "/tmp" not in text and "cannot" not in text
         assert not any(english in text for english in ("directory", "not found", "question file", "output"))
-    server_side = said.startswith("Server")
+    server_side = said.startswith(("Server", "Penyimpanan server"))
     assert (str(app.workdir) in capsys.readouterr().err) is server_side  # the operator reads where
     assert list(app.workdir.glob("batch-*")) == []
 
@@ -690,11 +696,22 @@ def test_section_72s_file_refusals_are_said_in_indonesian(app, fake_encoder, tmp
 
 def test_a_run_its_page_stopped_before_it_was_sent_answers_nothing_and_says_so(app, tmp_path, monkeypatch):
     """Hentikan pressed while the file was still uploading: the page sends the run as stopped
-    (eventjs.STOP_BEFORE_SENT, checked in a browser by tests/test_browser_fixes.py); nothing is read or
+    (eventjs.RUN_SENT, checked in a browser by tests/test_browser_fixes.py); nothing is read or
     answered, no folder is made, and the page says so."""
     upload = tmp_path / "q.txt"
     upload.write_text("apa tugas asisten menteri?\n", encoding="utf-8")
     monkeypatch.setattr(app, "answer_batch", lambda *a: pytest.fail("a stopped run was answered"))
     ((said, table, files),) = list(app.batch_view(str(upload), 3, None, True))
     assert said == pages.batch_stopped(0, 0) and len(table) == 0 and files is None
+    assert not list(app.workdir.glob("batch-*"))
+
+
+def test_a_run_the_page_asked_for_again_answers_nothing_and_leaves_the_page(app, tmp_path, monkeypatch):
+    """The same file, k and document asked for again while its run was on its way (eventjs.RUN_SENT's
+    ``again``, checked in a browser by tests/test_browser_once.py): nothing is read, answered or shown."""
+    upload = tmp_path / "q.txt"
+    upload.write_text("apa tugas asisten menteri?\n", encoding="utf-8")
+    monkeypatch.setattr(app, "answer_batch", lambda *a: pytest.fail("a repeated run was answered"))
+    updates = list(app.batch_view(str(upload), 3, None, False, True))
+    assert updates == [(gr.skip(), gr.skip(), gr.skip())]
     assert not list(app.workdir.glob("batch-*"))

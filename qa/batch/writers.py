@@ -147,16 +147,21 @@ class Writer:
             room = _room(exc)
             if replacing:
                 hint = f"{room}, then run it again"
-                raise OutputError(f"{what} writing {self.path}; the file was left as it was", hint) from None
+                raise OutputError(
+                    f"{what} writing {self.path}; the file was left as it was", hint, exc.errno
+                ) from None
             if kept == 0:  # "0 answers kept, rerun with --resume" was true, and sent the user the long way
                 if self.created:
                     with contextlib.suppress(OSError):
                         self.path.unlink()
                 hint = f"{room}, then run the same command again"
-                raise OutputError(f"{what} writing {self.path}; nothing was written", hint) from None
+                raise OutputError(
+                    f"{what} writing {self.path}; nothing was written", hint, exc.errno
+                ) from None
             raise OutputError(
                 f"{what} writing {self.path}; {kept} answer{'s' * (kept != 1)} kept, rerun with --resume",
                 f"{room}, then run the same command with --resume",
+                exc.errno,
             ) from None
         self.offset += len(data.encode("utf-8"))
         self.fresh = False

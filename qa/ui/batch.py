@@ -15,7 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from ..errors import InputError, QAError
+from ..errors import InputError, OutputError, QAError
 from . import pages
 from .limits import ui_error, with_hint
 from .uploadrun import Answered, BatchCancelled, UploadAnswering
@@ -96,7 +96,7 @@ class BatchHandlers(UploadAnswering):
 
     def batch_view(
         self, upload: str | None, k: float, doc: str | None = None, stopped: bool = False,
-        request: gr.Request | None = None,
+        again: bool = False, request: gr.Request | None = None,
     ) -> Iterator[tuple[str, Any, Any]]:  # fmt: skip
         """The Batch tab: progress lines, then the summary, preview table and both result files.
 
@@ -104,7 +104,11 @@ class BatchHandlers(UploadAnswering):
         waits or works (or after it fails), they would be downloaded as this run's answers. A run its
         page stopped (:meth:`stop_batch`) ends by saying so, not on its last progress line. ``stopped``:
         the page's Hentikan was pressed while this run waited in the browser for its file to finish
-        uploading (``eventjs.STOP_BEFORE_SENT``); it is not started."""
+        uploading (``eventjs.RUN_SENT``); it is not started. ``again``: the page asked for the run before
+        this one again (its file, k and document) while that one was on its way; the page stays as it is."""
+        if again is True:
+            yield gr.skip(), gr.skip(), gr.skip()
+            return
         if stopped is True:
             yield pages.batch_stopped(0, 0), pages.preview_table(None), None
             return
@@ -126,7 +130,9 @@ class BatchHandlers(UploadAnswering):
                 yield said, table, [str(item.csv), str(item.jsonl)]
                 return
             yield pages.batch_stopped(done, total), pages.preview_table(None), None
-        except InputError as exc:  # with its hint, as the Tanya tab's pop-up gives it ("Saran: …")
+        except (InputError, OutputError) as exc:  # with its hint, as the Tanya tab's pop-up gives it ("Saran:
+            # …"). Results the server could not save are said here too: a pop-up goes in seconds, and the
+            # last progress line ("Menjawab… 32 dari 60") stayed, as if the run were still going
             said = pages.markdown_text(with_hint(exc, between="\n\n"))
             yield f"⚠️ {said}", pages.preview_table(None), None
         except QAError as exc:

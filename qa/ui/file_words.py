@@ -30,14 +30,15 @@ WORDS: dict[FileCode, str] = {
     "old_office": f"Berkas yang diunggah adalah berkas Office lama (buku kerja Excel .xls?); {_SAVE_CSV}",
     "compressed": "Berkas yang diunggah terkompresi {0}; ekstrak dulu, lalu unggah berkas teks di dalamnya.",
     "pdf": "Berkas yang diunggah adalah PDF; salin pertanyaannya ke berkas .txt, satu per baris.",
-    "nul_bytes": "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8.",
+    "nul_bytes": "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8 atau "
+    "UTF-16.",  # as the CLI says (qa.batch.readers): both are read
     "question_columns": "Baris pertama menamai {count} kolom pertanyaan ({numbered}); sisakan satu kolom "
     "bernama question atau pertanyaan (ganti nama yang lain).",
     "no_question_column": "Kolom pertanyaan tidak ditemukan di baris pertama ({names}); namai kolomnya "
     "question atau pertanyaan.",
-    "which_column": "Berkas tanpa baris judul: kolom 1 hanya berisi {kind}, dan kolom {numbers} semuanya "
-    "berisi teks; mana yang pertanyaan? Tambahkan baris judul yang menamai kolom pertanyaannya question "
-    "atau pertanyaan.",
+    "which_column": "Berkas tanpa baris judul: kolom 1 hanya berisi {kind}, sedangkan kolom {numbers} berisi "
+    "teks; mana yang pertanyaan? Tambahkan baris judul yang menamai kolom pertanyaannya question atau "
+    "pertanyaan.",
 }
 # Column 1's labels, as "which_column" names them (qa.file_errors.LABELS)
 KINDS = {"numbers": "nomor", "ids": "ID (satu kata berangka, seperti 'A1')"}
@@ -55,6 +56,11 @@ def said(why: FileError) -> str:
         ),
         "count": len(why.args),
         "kind": KINDS.get(first, ""),
-        "numbers": ", ".join(map(str, why.args[1:])),
+        "numbers": listed([str(n) for n in why.args[1:]]),
     }
     return WORDS[why.code].format(first, **values)
+
+
+def listed(items: list[str]) -> str:
+    """``items`` as Indonesian lists them: "2", "2 dan 3", "2, 3 dan 4" (not "2, 3", a list left open)."""
+    return " dan ".join(filter(None, (", ".join(items[:-1]), *items[-1:])))

@@ -104,6 +104,10 @@ LABEL_PREFIXES = {"number input for ": "Isian angka ", "range slider for ": "Pen
 # The progress Gradio draws over an answer's blocks while it is on its way, "queue: 1/1 | 0.1/0.2s" then
 # "processing | 0.7s" (its place in Gradio's queue, then the work), on every question and upload (137).
 TOAST = "[data-testid=toast-text]"
+# The replacement that reads the pattern's first group as the inside of a JSON string and says it decoded
+# (a refusal's message holding a quote or a backslash showed \" and \\); one that is not valid JSON is
+# left to the next pattern.
+JSON_STRING = "$json"
 TEXTS = [
     ["span.uploading", r"^Uploading (\d+) files?\.\.\.$", "Mengunggah $1 berkas…"],
     [".progress-text", r"^queue: (\d+)/(\d*) \|$", "antrean: $1/$2 |"],
@@ -115,7 +119,7 @@ TEXTS = [
     [TOAST, r"^Connection to the server was lost\. Attempting reconnection\.\.\.$",
      "Koneksi ke server terputus; menyambung lagi… Halaman dimuat ulang begitu server kembali."],
     [TOAST, r"^Connection errored out\..*$", "Koneksi ke server terputus; coba lagi sebentar lagi."],
-    [TOAST, r'^HTTP \d{3}: \{"error": "((?:[^"\\]|\\.)*)"\}$', "$1"],
+    [TOAST, r'^HTTP \d{3}: \{"error": "((?:[^"\\]|\\.)*)"\}$', JSON_STRING],
     [TOAST, r"^HTTP (\d{3}): .*$", "Server menolak unggahan (HTTP $1); coba lagi sebentar lagi."],
 ]  # fmt: skip
 PAGE_JS = (
@@ -136,12 +140,18 @@ PAGE_JS = (
     }
   };
   const texts = TEXTS.map(([where, en, id]) => [where, new RegExp(en), id]);
+  const said = (text, en, id) => {  // null: a JSON string that does not parse, for the next pattern
+    if (id !== JSON_STRING) return text.replace(en, id);
+    try { return JSON.parse('"' + text.match(en)[1] + '"'); } catch { return null; }
+  };
   const retext = (node) => {
     const parent = node.parentElement;
     if (parent === null) return;
     const text = node.nodeValue.replace(/\s+/g, ' ').trim();  // Svelte keeps the template's line breaks
     for (const [where, en, id] of texts) {
-      if (parent.matches(where) && en.test(text)) { node.nodeValue = text.replace(en, id); return; }
+      if (!parent.matches(where) || !en.test(text)) continue;
+      const now = said(text, en, id);
+      if (now !== null) { node.nodeValue = now; return; }
     }
   };
   const sweep = (root) => {
@@ -165,4 +175,5 @@ PAGE_JS = (
 }""".replace("LABELS", json.dumps(LABELS, ensure_ascii=False))
     .replace("PREFIXES", json.dumps(LABEL_PREFIXES, ensure_ascii=False))
     .replace("TEXTS", json.dumps(TEXTS, ensure_ascii=False))
+    .replace("JSON_STRING", json.dumps(JSON_STRING))
 )

@@ -13,7 +13,7 @@ from . import bars, pages, render
 from .app import WebApp
 from .asking import FairAsk
 from .choices import doc_choice, follow_documents
-from .eventjs import CLEAR_SAID, CLICKS, SAID, SHOW_ANSWER, STOP_BEFORE_SENT, TELL_SUMMARY
+from .eventjs import CLEAR_SAID, CLICKS, RUN_FAILED, RUN_SENT, SAID, SHOW_ANSWER, TELL_SUMMARY
 from .language import I18N, PAGE_JS  # noqa: F401 - launched with the page (qa.ui.serving)
 from .limits import DEFAULT_K, MAX_K, PAGE_QUESTION_CHARS
 from .refusals import CheckedBlocks
@@ -167,16 +167,18 @@ def _batch_tab(app: WebApp) -> gr.Dropdown:
     # No concurrency limit here: a limit would park extra uploads in Gradio's queue, which every event
     # shares (max_size), so a visitor's question could be refused as "Queue is full". The app bounds the
     # uploads itself (WebApp.uploads): a few answered at once, a few waiting, the rest refused at once.
-    stopped = gr.Checkbox(False, visible=False)  # set by STOP_BEFORE_SENT only
+    stopped = gr.Checkbox(False, visible=False)  # set by RUN_SENT only
+    again = gr.Checkbox(False, visible=False)  # set by RUN_SENT only: the same run asked for again
     # "always_last": Jawab semua pressed while the page's run is pending (the file replaced meanwhile) runs
     # once that one is done, with the box's file. Gradio's default ("once") dropped it: the first file's
-    # results came in under the second file's name (section 137). A double click is one click (CLICKS).
+    # results came in under the second file's name (section 137). A double click is one click (CLICKS), and
+    # the same file, k and document asked for again while its run is on its way is not run again (145).
     ran = run_btn.click(
-        app.batch_view, [upload, k, doc, stopped], [summary, preview, files], api_visibility="private",
-        concurrency_id="batch", concurrency_limit=None, js=STOP_BEFORE_SENT, trigger_mode="always_last",
+        app.batch_view, [upload, k, doc, stopped, again], [summary, preview, files], api_visibility="private",
+        concurrency_id="batch", concurrency_limit=None, js=RUN_SENT, trigger_mode="always_last",
     )  # fmt: skip
     ran.success(None, js=TELL_SUMMARY, api_visibility="private")
-    ran.failure(None, js=CLEAR_SAID, api_visibility="private")
+    ran.failure(None, js=RUN_FAILED, api_visibility="private")
     # this page's run stops after the step in flight and says so (a closed tab stopped it already)
     stop_btn.click(app.stop_batch, None, None, api_visibility="private", concurrency_id="stop",
                    concurrency_limit=None)  # fmt: skip
@@ -202,7 +204,7 @@ def build_demo(app: WebApp) -> gr.Blocks:
         demo.load(
             lambda: pages.about_html(app.assistant.info(), about), None, about_tab, api_visibility="private"
         )
-        demo.load(None, js=CLICKS, api_visibility="private")  # the Batch tab's Hentikan (STOP_BEFORE_SENT)
+        demo.load(None, js=CLICKS, api_visibility="private")  # Batch: Hentikan, repeats (RUN_SENT)
         follow_documents(demo, app, [ask_doc, batch_doc])
         ask_api = gr.api(fair.ask, api_name="ask", **QUESTIONS)  # doc always offered, and checked when asked
         label_api_values(demo, ask_api, ASK_LABELS, ASK_RETURNS)

@@ -22,7 +22,7 @@ from ..assistant import DEFAULT_K, MAX_K, clean_question
 from ..batch import MAX_QUESTION_CHARS, Record, RowError, TooLong, counted_row, read_questions
 from ..errors import InputError, QAError
 from ..question import analyze
-from ..question_text import chars, code_point_cap, over_limit
+from ..question_text import chars, code_point_cap, over_limit, shortened
 
 __all__ = ["DEFAULT_K", "MAX_K", "MAX_QUESTION_CHARS"]
 
@@ -53,10 +53,10 @@ def _number(n: int) -> str:
 
 
 def quoted(value: object, limit: int = 20) -> str:
-    """``value`` quoted for a message, cut to ``limit`` characters with an ellipsis: a cut number must not
-    read as another number (``10**30`` was quoted as ``'10000000000000000000'``, 10**19)."""
-    text = str(value)
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    """``value`` quoted for a message, cut to ``limit`` code points with an ellipsis (between two
+    characters): a cut number must not read as another number (``10**30`` was quoted as
+    ``'10000000000000000000'``, 10**19)."""
+    return repr(shortened(str(value), limit))
 
 
 def parse_k(value: object) -> int:
@@ -193,12 +193,12 @@ def ui_error(exc: QAError, limit: int = 600) -> Exception:
     """A core error as a clear pop-up (message, then the hint as "Saran: …"), without a server-side traceback.
 
     The text is plain, as an API client (``gradio_client``, ``curl``) reads it; the page's pop-up escapes
-    it (:func:`for_page`). It is cut to ``limit`` characters (a message may quote an upload's header
-    cells, and such a quote can be megabytes long)."""
+    it (:func:`for_page`). It is cut to ``limit`` code points, between two characters (a message may quote
+    an upload's header cells, and such a quote can be megabytes long)."""
     import gradio as gr
 
     text = with_hint(exc)
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    text = shortened(text, limit)
     return gr.Error(text, title="Tidak bisa menjawab", print_exception=False)
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from ..about import About
 from ..batch import RowError
 from ..milvus.target import parse_store
+from ..question_text import shortened
 from .limits import MAX_BATCH_CHARS, MAX_BATCH_QUESTIONS, MAX_WEB_QUESTION_CHARS
 from .render import name_html
 from .row_words import row_error
@@ -59,11 +60,11 @@ _MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~:$<>&]")
 
 
 def markdown_text(text: str, limit: int = MESSAGE_CHARS) -> str:
-    """``text`` as literal characters inside Markdown (gr.Markdown): cut to ``limit``, every character
-    Markdown or HTML could read as markup escaped, so a quoted header cell ``[Klik](https://…)`` or
-    ``![](https://…/t.png)`` shows as those characters, never as a link, an image or a heading."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
+    """``text`` as literal characters inside Markdown (gr.Markdown): cut to ``limit`` code points between
+    two characters, every character Markdown or HTML could read as markup escaped, so a quoted header cell
+    ``[Klik](https://…)`` or ``![](https://…/t.png)`` shows as those characters, never as a link, an
+    image or a heading."""
+    text = shortened(text, limit)
     entities = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
     return _MARKDOWN.sub(lambda m: entities.get(m.group(), "\\" + m.group()), text)
 

@@ -31,7 +31,9 @@ def copy_in(workdir: Path, path: Path, ext: str) -> Path:
             shutil.rmtree(run, ignore_errors=True)
         where = run or workdir
         detail = exc.strerror or exc
-        raise server_side(OutputError(f"cannot copy the upload into {where} ({detail})")) from None
+        raise server_side(
+            OutputError(f"cannot copy the upload into {where} ({detail})", errno=exc.errno)
+        ) from None
 
 
 def prune(workdir: Path, ttl: float = RUN_TTL) -> None:

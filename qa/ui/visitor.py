@@ -7,6 +7,7 @@ to the visitor.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -15,6 +16,20 @@ from ..file_errors import FileRefused
 from . import file_words
 
 SERVER_CANNOT_SAVE = "Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti."
+# A failed write the page can say more of, by its errno, as qa.batch.writers._room tells the CLI's user:
+# a full disk (or quota) frees up as old results are removed (qa.ui.runs.RUN_TTL), a file-size limit does
+# not (only a smaller file fits). Nothing is kept either way: the run's folder is removed.
+DISK_FULL = (
+    "Penyimpanan server penuh, jadi jawabannya tidak bisa disimpan; tidak ada yang tersimpan.",
+    "coba lagi nanti (hasil lama dihapus setelah satu jam), atau bagi berkasnya dan unggah "
+    "lebih sedikit pertanyaan sekaligus. Pengelola server: kosongkan ruang di disk server.",
+)
+FILE_TOO_BIG = (
+    "Jawabannya melebihi batas ukuran berkas di server, jadi tidak bisa disimpan; tidak ada yang tersimpan.",
+    "bagi berkasnya dan unggah lebih sedikit pertanyaan sekaligus; mengulang berkas yang sama tidak akan "
+    "berhasil. Pengelola server: naikkan batas ukuran berkas (ulimit -f).",
+)
+SAID_BY_ERRNO = {errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EFBIG: FILE_TOO_BIG}
 BUSY = (
     "Server sedang menjawab unggahan lain dan antreannya penuh ({slots} berjalan, {line} menunggu); "
     "coba lagi beberapa menit lagi."
@@ -38,5 +53,7 @@ def for_visitor(exc: QAError, src: Path, run: Path) -> QAError:
 
 
 def server_side(exc: QAError) -> OutputError:
+    """``exc`` for the operator (stderr, whole) and for the visitor: what to do when its errno says."""
     print(f"batch upload: {describe(exc)}", file=sys.stderr)
-    return OutputError(SERVER_CANNOT_SAVE)
+    said = SAID_BY_ERRNO.get(getattr(exc, "errno", None) or 0)
+    return OutputError(*said) if said else OutputError(SERVER_CANNOT_SAVE)

@@ -1,0 +1,68 @@
+"""Jawab semua asked twice for the same run, in headless Chromium on the real server with the real index
+and model (section 145): pressed again while the run is pending, or Enter pressed twice quickly, answered
+the same file twice; a new file, or the same file once the run is done, is still answered. The server and
+browser fixtures are test_browser.py's."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_browser import TIMEOUT_MS, _upload, browser, url  # noqa: F401 - the shared Chromium and server
+from tests.test_browser_careless import COUNT_RUNS, SECOND, _file
+from tests.test_browser_visitors import visitor  # noqa: F401 - the page fixture, each test its own
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+RESULTS = '#qa-results a[download="jawaban.csv"]'
+LONG = [f"apa tugas asisten menteri ke-{i}?" for i in range(40)]  # a run of a few seconds
+
+
+def _runs_after_the_results(page) -> int:
+    """How many runs began, once the results are on the page and a second run would have begun."""
+    page.locator(RESULTS).wait_for(timeout=8 * TIMEOUT_MS)
+    page.wait_for_timeout(3000)  # a second run would have begun by now, and cleared the files
+    return int(page.evaluate("() => window.qaRuns"))
+
+
+def test_jawab_semua_pressed_again_while_its_run_is_pending_answers_the_file_once(page, tmp_path):
+    """A second press after the double-click time (not a double click: ``detail`` 1 again) while the run
+    was on its way was sent once it was done (``always_last``): "Memeriksa berkas…" again, the results
+    cleared and the same file answered a second time. Pressed once the run is done, it runs again."""
+    page.evaluate(COUNT_RUNS)
+    _upload(page, _file(tmp_path, "lagi.txt", LONG))
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Menjawab…").wait_for(timeout=4 * TIMEOUT_MS)
+    page.locator("#qa-run").click()  # seconds later: a press of its own, the same file, k and document
+    assert _runs_after_the_results(page) == 1
+    assert page.locator(RESULTS).count() == 1
+    page.locator("#qa-run").click()  # the run is done: a press now is a new run, as the visitor asks
+    page.locator("#qa-summary").get_by_text("Memeriksa berkas").wait_for(timeout=4 * TIMEOUT_MS)
+    assert _runs_after_the_results(page) == 2
+
+
+def test_enter_pressed_twice_quickly_on_jawab_semua_answers_the_file_once(page, tmp_path):
+    """Two presses of Enter (each a click of ``detail`` 0, so not a double click; not a held key either)
+    made two runs of the same file, one after the other."""
+    page.evaluate(COUNT_RUNS)
+    _upload(page, _file(tmp_path, "dua-kali.txt", SECOND))
+    page.locator("#qa-run").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(120)
+    page.keyboard.press("Enter")
+    assert _runs_after_the_results(page) == 1
+    assert page.locator(RESULTS).count() == 1
+
+
+def test_a_new_k_pressed_while_the_run_is_pending_is_answered_after_it(page, tmp_path):
+    """Not the same request: the same file with another k, pressed while the first run is on its way, is
+    run once the first is done (a guard: only an identical request is dropped)."""
+    page.evaluate(COUNT_RUNS)
+    _upload(page, _file(tmp_path, "k-baru.txt", LONG))
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Menjawab…").wait_for(timeout=4 * TIMEOUT_MS)
+    k = page.locator("input[aria-label='Isian angka Jumlah kutipan (k)']").last
+    k.fill("1")
+    k.blur()
+    page.locator("#qa-run").click()
+    page.wait_for_function("() => window.qaRuns === 2", timeout=8 * TIMEOUT_MS)
+    assert _runs_after_the_results(page) == 2
