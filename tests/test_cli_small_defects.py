@@ -1,0 +1,53 @@
+"""Small CLI and batch defects left by section 143 (docs/reliability.md section 144), through the real
+``qa`` process (the fake-encoder harness): each test failed on the code before its fix."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from qa.batch.readers import read_questions
+
+from .cli_helpers import qa_run
+
+NOTE = "catatan " * 20_000  # 160,000 characters: over the csv module's default cap of 131,072
+
+
+def _ids_and_errors(out: Path) -> list[tuple[str, str | None]]:
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return [(r["id"], r.get("error")) for r in rows]
+
+
+def test_a_long_note_cell_keeps_its_rows_question_and_id(settings, tmp_path: Path) -> None:
+    """A 160,000-character note beside row 2's question made row 2 "question too long" with the line
+    number as its id, and row 3 (id 3) then "3#4". Now the note is read whole and the question answered;
+    the CSV output holding that note is resumed without answering its rows again."""
+    src, out, table = tmp_path / "q.csv", tmp_path / "out.jsonl", tmp_path / "out.csv"
+    src.write_text(
+        f'id,question,note\n1,apa tugas asisten?,a\n2,siapa mengatur pertemuan?,"{NOTE}"\n3,apa gaji?,c\n',
+        encoding="utf-8",
+    )
+    run = qa_run(settings, "batch", str(src), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert _ids_and_errors(out) == [("1", None), ("2", None), ("3", None)], run.stderr
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[1])["note"] == NOTE
+    assert qa_run(settings, "batch", str(src), "-o", str(table)).returncode == 0
+    again = qa_run(settings, "batch", str(src), "-o", str(table), "--resume")
+    assert again.returncode == 0 and "0 errors, 3 already done" in again.stderr, again.stderr
+
+
+def test_a_question_cell_over_the_cap_is_still_refused_under_its_own_id(settings, tmp_path: Path) -> None:
+    src, out = tmp_path / "q.csv", tmp_path / "out.jsonl"
+    src.write_text(f'id,question\n1,apa tugas asisten?\n2,"{NOTE}"\n3,apa gaji?\n', encoding="utf-8")
+    run = qa_run(settings, "batch", str(src), "-o", str(out))
+    long = "question too long (over 131072 code points, limit 2000 characters)"
+    assert run.returncode == 0 and _ids_and_errors(out) == [("1", None), ("2", long), ("3", None)], run.stderr
+
+
+def test_reading_a_table_leaves_the_process_wide_field_cap_as_it_was(tmp_path: Path) -> None:
+    src = tmp_path / "q.csv"
+    src.write_text(f'id,question,note\n1,apa?,"{NOTE}"\n', encoding="utf-8")
+    before = csv.field_size_limit()
+    assert [r.question for r in read_questions(src)] == ["apa?"]
+    assert csv.field_size_limit() == before
