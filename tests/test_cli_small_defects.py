@@ -7,6 +7,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from qa.batch.readers import read_questions
 
 from .cli_helpers import qa_run
@@ -51,3 +53,36 @@ def test_reading_a_table_leaves_the_process_wide_field_cap_as_it_was(tmp_path: P
     before = csv.field_size_limit()
     assert [r.question for r in read_questions(src)] == ["apa?"]
     assert csv.field_size_limit() == before
+
+
+@pytest.mark.parametrize(
+    ("head", "line"),
+    [
+        (b"id,pertanyaan,catatan\xe9\n", 1),  # a note column's name in Windows-1252: read as "catatan\ufffd"
+        (b"id,pertanyaan\xe9\n", 1),  # the question column's own name: asked with a guess and a warning
+        (b"sep=;\n\nid;pertanyaan;catatan\xe9\n", 3),  # Excel's delimiter line and a blank line before it
+    ],
+)
+def test_a_header_that_is_not_utf8_is_refused_saying_so(
+    settings, tmp_path: Path, head: bytes, line: int
+) -> None:
+    """A header not valid UTF-8 was read silently, a replacement character in a column name written into
+    every answer. Now the file is refused before anything is asked (exit 2, nothing written), naming the
+    header's line, as a row's bad bytes are told; a bad first line of a table without a header stays
+    that row's own error."""
+    src, out = tmp_path / "q.csv", tmp_path / "out.jsonl"
+    delimiter = ";" if head.startswith(b"sep") else ","
+    src.write_bytes(head + f"1{delimiter}apa tugas asisten?{delimiter}x\n".encode())
+    run = qa_run(settings, "batch", str(src), "-o", str(out))
+    assert run.returncode == 2 and not out.exists(), run.stderr
+    said = f"error: {src}: its header (line {line}) is not valid UTF-8 ("
+    assert said in run.stderr and "its column names cannot be read" in run.stderr, run.stderr
+    assert 'hint: save the file as UTF-8 (a spreadsheet\'s "CSV UTF-8")' in run.stderr
+    assert "warning" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_headerless_tables_bad_first_line_is_that_rows_error(settings, tmp_path: Path) -> None:
+    src, out = tmp_path / "q.csv", tmp_path / "out.jsonl"
+    src.write_bytes(b"apa tugas asisten\xe9?,x\napa gaji?,y\n")
+    run = qa_run(settings, "batch", str(src), "-o", str(out))
+    assert run.returncode == 0 and "first error: line 1 is not valid UTF-8" in run.stderr, run.stderr
