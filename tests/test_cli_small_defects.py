@@ -86,3 +86,32 @@ def test_a_headerless_tables_bad_first_line_is_that_rows_error(settings, tmp_pat
     src.write_bytes(b"apa tugas asisten\xe9?,x\napa gaji?,y\n")
     run = qa_run(settings, "batch", str(src), "-o", str(out))
     assert run.returncode == 0 and "first error: line 1 is not valid UTF-8" in run.stderr, run.stderr
+
+
+NINES = "9" * 300
+CUT = "9" * 19 + "…"
+
+
+@pytest.mark.parametrize(
+    ("env", "argv", "said"),
+    [
+        ({"QA_WINDOW": NINES}, [], f"error: window must be between 0 and 10, got {CUT} (set by QA_WINDOW)"),
+        ({}, ["--window", NINES], f"error: window must be between 0 and 10, got {CUT}"),
+        ({"QA_WINDOW": "x" + NINES}, [], f"error: QA_WINDOW must be a whole number, got 'x{CUT[1:]}'"),
+        ({}, ["--window", "x" + NINES], f"argument --window: must be a whole number, got 'x{CUT[1:]}'"),
+        (
+            {"QA_WINDOW": "9" * 5000},
+            [],
+            f"error: window must be between 0 and 10, got {CUT} (set by QA_WINDOW)",
+        ),
+        ({}, ["--window", "9" * 5000], f"argument --window: must be between 0 and 10, got {CUT}"),
+    ],
+    ids=["env-range", "flag-range", "env-text", "flag-text", "env-5000-digits", "flag-5000-digits"],
+)
+def test_a_huge_window_is_cut_in_its_message(settings, env: dict, argv: list[str], said: str) -> None:
+    """Before: "window must be between 0 and 10, got 999…9" with all 300 nines (and argparse's "invalid int
+    value" or "QA_WINDOW must be a whole number" with all of a 5,000-character value)."""
+    run = qa_run(settings, "info", *argv, env=env)
+    assert run.returncode == 2 and run.stdout == "", run.stderr
+    lines = [line for line in run.stderr.splitlines() if "error:" in line]
+    assert len(lines) == 1 and lines[0].endswith(said) and len(lines[0]) < 150, run.stderr
