@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import resource
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from qa.batch.readers import read_questions
+from scripts.trials import qa_command, qa_env
 
 from .cli_helpers import qa_run
+from .conftest import ROOT
 
 NOTE = "catatan " * 20_000  # 160,000 characters: over the csv module's default cap of 131,072
 
@@ -115,3 +121,77 @@ def test_a_huge_window_is_cut_in_its_message(settings, env: dict, argv: list[str
     assert run.returncode == 2 and run.stdout == "", run.stderr
     lines = [line for line in run.stderr.splitlines() if "error:" in line]
     assert len(lines) == 1 and lines[0].endswith(said) and len(lines[0]) < 150, run.stderr
+
+
+def _calibrate_files(tmp_path: Path) -> list[str]:
+    labelled, offtopic = tmp_path / "lab.jsonl", tmp_path / "off.jsonl"
+    labelled.write_text('{"question": "apa tugas asisten?", "expected": ["asisten"]}\n', encoding="utf-8")
+    offtopic.write_text('{"question": "bagaimana cara membuat nasi goreng?"}\n', encoding="utf-8")
+    return ["calibrate", str(labelled), "--offtopic", str(offtopic)]
+
+
+def _hint(run: subprocess.CompletedProcess) -> str:
+    assert run.returncode == 6 and "Traceback" not in run.stderr, run.stderr
+    assert "; the threshold was not saved" in run.stderr, run.stderr
+    return run.stderr.splitlines()[-1]
+
+
+def test_calibrate_under_a_file_size_limit_is_not_told_to_free_space(settings, tmp_path: Path) -> None:
+    """Before: "make the index folder writable (and free some space)" whatever the errno; EFBIG
+    (``ulimit -f``) is lifted by neither."""
+    assert qa_run(settings, "index").returncode == 0
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    hint = _hint(qa_run(settings, *_calibrate_files(tmp_path), preexec_fn=limit))
+    assert hint == (
+        "hint: raise the file-size limit (ulimit -f) or write to a file system that takes larger files, "
+        "then run qa calibrate again"
+    )
+
+
+def _mount_namespace() -> bool:
+    """Whether this test may mount in a private mount namespace (root, with ``unshare``)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode == 0
+
+
+# Run inside a private mount namespace: $1 the folder mounted, $2 "ro" or "full", then the qa command.
+_MOUNTED = """
+set -e
+dir=$1; how=$2; shift 2
+if [ "$how" = ro ]; then
+    mount --bind "$dir" "$dir"; mount -o remount,ro,bind "$dir"
+else
+    cp -r "$dir/index" "$dir/../kept"
+    mount -t tmpfs -o size=2m tmpfs "$dir"
+    cp -r "$dir/../kept" "$dir/index"
+    dd if=/dev/zero of="$dir/filler" bs=4k 2>/dev/null || true
+fi
+exec "$@"
+"""
+
+
+@pytest.mark.skipif(not _mount_namespace(), reason="needs root and unshare -m for a read-only or full mount")
+@pytest.mark.parametrize(
+    ("how", "hint"),
+    [
+        ("ro", "hint: make the index folder writable, then run qa calibrate again"),
+        ("full", "hint: free some space, then run qa calibrate again"),
+    ],
+)
+def test_calibrate_on_a_read_only_or_full_folder_gets_the_hint_that_fits(
+    settings, tmp_path: Path, how: str, hint: str
+) -> None:
+    """Before: both were told "make the index folder writable (and free some space)"."""
+    folder = tmp_path / "mounted"
+    index = folder / "index"
+    assert qa_run(settings, "index", env={"QA_INDEX": str(index)}).returncode == 0
+    command = [*qa_command(real=False), *_calibrate_files(tmp_path)]
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", _MOUNTED, "sh", str(folder), how, *command],
+        env=qa_env(settings.corpus_dir, index), cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert _hint(run) == hint
