@@ -279,3 +279,33 @@ def test_plain_progress_waits_ten_seconds_then_a_tenth_and_beats_every_minute() 
         "embedding: 781 of 1,000 passages (78%), 1:23",  # a minute without a line
         "embedding: done, 1,000 passages in 1:30",
     ]
+
+
+FLAG = "\U0001f1ee\U0001f1e9"  # one character, two code points (regional indicators)
+
+
+def test_the_first_errors_cut_does_not_split_a_flag(settings, tmp_path: Path) -> None:
+    """The first error is cut at 300 code points: a field name named twice, its flag at 299 and 300, left
+    half the flag (another flag to a reader, or a box) before the ellipsis. Now the flag goes whole."""
+    name = "k" * 285 + FLAG + "z" * 40  # after "line 1 names '" (14): the flag's code points 299 and 300
+    src, out = tmp_path / "q.jsonl", tmp_path / "out.jsonl"
+    pair = f'"{name}": 1, "{name}": 2'
+    src.write_text('{"question": "apa tugas?", ' + pair + "}\n", encoding="utf-8")
+    run = qa_run(settings, "batch", str(src), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert f"first error: line 1 names '{'k' * 285}…; each error row of" in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("whole", [FLAG, "e\u0301"], ids=["flag", "combining-mark"])
+def test_a_long_questions_heading_in_markdown_is_cut_between_characters(
+    settings, tmp_path: Path, whole: str
+) -> None:
+    """A question's heading in the .md report is cut at 300 code points: a flag there lost its second
+    half, an "é" (e and a combining acute) its accent. Now the cut falls before the whole character."""
+    question = "apa tugas asisten menteri " + "x" * 273 + whole + " lagi" * 20  # `whole` at 299 and 300
+    src, out = tmp_path / "q.txt", tmp_path / "out.md"
+    src.write_text(question + "\n", encoding="utf-8")
+    run = qa_run(settings, "batch", str(src), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    (heading,) = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("### ")]
+    assert heading == f"### 1. apa tugas asisten menteri {'x' * 273}…", heading
