@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import OutputError
+from .errors import OutputError, write_fix
 from .manifest import read_regular
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def save_threshold(result: dict, assistant: Assistant) -> Path:
             raise
         raise OutputError(
             f"cannot write the calibration {path} ({exc.strerror or exc}); the threshold was not saved",
-            "make the index folder writable (and free some space), then run qa calibrate again",
+            f"{write_fix(exc, 'the index folder')}, then run qa calibrate again",
         ) from None
     assistant.threshold = result["threshold"]
     return path

@@ -14,8 +14,8 @@ from pathlib import Path
 from . import __version__
 from .assistant import DEFAULT_K, MAX_K
 from .cli_once import Once, OnceDocument, OncePath, OnceStore
-from .config import DEFAULT_MODEL, ENCODERS
-from .question_text import shortened
+from .config import DEFAULT_MODEL, ENCODERS, WHOLE_NUMBER
+from .question_text import ECHO_CHARS, shortened
 
 EXAMPLE = "apakah asisten menteri bisa memutuskan kebijakan?"
 
@@ -76,7 +76,7 @@ def _common() -> argparse.ArgumentParser:
     g.add_argument(
         "--window",
         action=Once,
-        type=int,
+        type=_window,
         help="neighbour sentences on each side indexed with a sentence, 0-10 (env QA_WINDOW; default 1)",
     )
     return p
@@ -104,7 +104,16 @@ def _output_path(text: str) -> Path:
     return _named_path(text)
 
 
-ECHO_CHARS = 20  # a typed value is echoed in its refusal this long at most (a 5,000-digit -k was in full)
+def _window(text: str) -> int:
+    """``--window``: a whole number, its range checked with QA_WINDOW's (:mod:`qa.config`). argparse's own
+    ``int`` echoed a 5,000-character value whole ("invalid int value: 'x999…'")."""
+    try:
+        return int(text)
+    except ValueError:
+        echo = shortened(text, ECHO_CHARS)
+        if WHOLE_NUMBER.fullmatch(text):  # over int()'s 4,300 digits
+            raise argparse.ArgumentTypeError(f"must be between 0 and 10, got {echo}") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {echo!r}") from None
 
 
 def _k(text: str) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .cli_settings import settings_from
 from .printable import for_terminal
+from .question_text import shortened
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -65,7 +66,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise
     print(for_terminal(format_summary(summary)), file=sys.stderr)
     if summary.first_error:  # "5 errors" alone sent the user into the file to learn why (a Latin-1 line?)
-        said = summary.first_error if len(summary.first_error) <= 300 else summary.first_error[:300] + "…"
+        said = shortened(summary.first_error, 301)  # 300 and an ellipsis, cut between two characters
         first = f"first error: {said}; each error row of {summary.output} says why"  # a 1 MB field name: cut
         print(for_terminal(first), file=sys.stderr)
     if summary.total == 0:  # a header-only CSV (the wrong sheet exported), an empty .txt: said, exit 0

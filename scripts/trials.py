@@ -34,6 +34,7 @@ PROBES = ["apa tugas asisten menteri?", "siapa yang mengatur pertemuan bilateral
 # QA_TEST_HOLD_BUILD_UNTIL=<path> makes it wait there until that file exists instead (at most 5 minutes):
 # an order a test sets, not seconds a loaded machine may outlast;
 # QA_TEST_HOLD_WRITE=<s> makes it sleep once its temporary build folder exists, after printing "writing";
+# QA_TEST_PROGRESS_SECONDS=<s> sets how long plain progress lines wait (qa.plain_progress.EVERY_SECONDS);
 # QA_TEST_SLOW_CHUNK=<s> makes each batch chunk take that much longer (so a test can kill a batch part-way).
 HARNESS = textwrap.dedent(
     """
@@ -57,6 +58,9 @@ HARNESS = textwrap.dedent(
         setattr(owner, name, held)
     hold("QA_TEST_HOLD_BUILD", "qa.indexing", "encode_all", "encoding")
     hold("QA_TEST_HOLD_WRITE", "qa.writing", "_write_faiss", "writing")
+    if os.environ.get("QA_TEST_PROGRESS_SECONDS"):
+        import qa.plain_progress
+        qa.plain_progress.EVERY_SECONDS = float(os.environ["QA_TEST_PROGRESS_SECONDS"])
     if os.environ.get("QA_TEST_SLOW_CHUNK"):
         import qa.assistant
         real_ask_many = qa.assistant.Assistant.ask_many

@@ -61,9 +61,12 @@ UPLOADS = [
      "Berkas yang diunggah adalah PDF; salin pertanyaannya ke berkas .txt, satu per baris."),
     ("q.txt", b"apa\x00tugas",
      "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8 atau UTF-16."),
+    ("q.csv", b"id,pertanyaan,catatan\xe9\n1,apa tugas?,x\n",
+     "Baris judul berkas yang diunggah bukan teks UTF-8 yang sah, jadi nama kolomnya tidak terbaca; simpan "
+     "sebagai CSV (UTF-8), lalu unggah ulang."),
 ]  # fmt: skip
 IDS = ["no-header-numbers", "no-header-ids", "a-cell-reading-pdf", "a-cell-naming-a-column", "two-columns",
-       "gzip", "xlsx", "xls", "pdf", "nul"]  # fmt: skip
+       "gzip", "xlsx", "xls", "pdf", "nul", "header-not-utf8"]  # fmt: skip
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from .cells import (
     question_key,
     safe_extra,
 )
+from .csv_fields import wide_rows
 from .readers import Record
 from .writers import Writer
 
@@ -64,7 +65,7 @@ class CsvWriter(Writer):
 
         reader = csv.reader(decoded(), strict=True)
         try:
-            for row in reader:
+            for row in wide_rows(reader):  # a long note cell of the input, echoed, is read back whole
                 if not pos[1]:  # a torn write: its last row unfinished
                     break
                 if not row:

@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote
 from ..answer import ABSTAIN_TEXT
 from ..errors import InputError
 from ..printable import for_terminal
+from ..question_text import shortened
 from .cells import location_label, question_key
 from .readers import Record
 from .writers import Writer
@@ -106,7 +107,7 @@ class MarkdownWriter(Writer):
             out.append(_cut_before_note(self.cut_before))
         for n, (rec, result) in enumerate(items, self.sections + self.count + 1):
             question = " ".join((rec.question or "(tanpa pertanyaan)").split())
-            question = _shown(question if len(question) <= 300 else question[:300] + "…")  # cut, then escaped
+            question = _shown(shortened(question, 301))  # cut between two characters, then escaped
             out.append(f"\n### {n}. {question}\n\n")
             res = result or {}
             error = rec.error or res.get("error")

@@ -26,7 +26,7 @@ from .binary import binary_kind
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
 from .row_errors import RowError
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
-from .tables import QUESTION_KEYS, table_layout
+from .tables import QUESTION_KEYS
 from .too_long import TOO_LONG_KEPT, TooLong, refused_row
 
 MAX_QUESTION_CHARS = 2000
@@ -153,9 +153,12 @@ def read_questions(source: str | Path, warn: Callable[[str], None] = _ignore) ->
     sample = [_decode(raw, n)[0] for n, raw in enumerate(lines[:200], 1)]
     if kind == ".txt" and not _tab_table(sample):
         return _txt(file_lines(path), encoding)
-    layout = table_layout(sample, "\t" if kind in (".tsv", ".txt") else ",", str(path), warn)
-    from .tablerows import table_records  # it builds on this module's records
+    from .table_head import header_layout  # they build on this module's records
+    from .tablerows import table_records
 
+    layout = header_layout(
+        lines[:200], sample, "\t" if kind in (".tsv", ".txt") else ",", path, encoding, warn
+    )
     return table_records(file_lines(path), layout, encoding)
 
 

@@ -3,7 +3,9 @@
 Each row is one record numbered by the physical line it starts on. Parsing is strict: a stray or
 unclosed quote does not let one field swallow the lines after it (questions merged); those lines are
 read again one by one, quotes as text. A row wider than its header (an unquoted comma) has its
-surplus cells joined back into a last-column question, or is an error row.
+surplus cells joined back into a last-column question, or is an error row. A long cell other than the
+question (a note) is read whole (:mod:`qa.batch.csv_fields`); a question cell over the csv module's
+default cap is refused unread, as before.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
+from .csv_fields import CELL_CAP, QUESTION_FIELD_CAP, wide_cells
 from .readers import MAX_QUESTION_CHARS, Record, _decode, _record
 from .row_errors import RowError
 from .sources import LongLine
@@ -43,7 +46,8 @@ class _Table:
         while True:
             start = reader.line_num + 1
             try:
-                row = next(reader)
+                with wide_cells():
+                    row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
@@ -71,15 +75,12 @@ class _Table:
 
     def _reread(self, span: range, exc: csv.Error) -> Iterator[Record]:
         """The lines of a row the strict reader refused, each a row of its own, its quotes as text; a
-        field over the csv module's own cap, or lines no reader takes (a NUL byte), one error row."""
+        field over CELL_CAP, or lines no reader takes (a NUL byte), one error row."""
         start = span.start
         raw = [self.texts.pop(n, "") for n in span]
-        if "field larger than field limit" in str(exc):  # the csv module's own cap, far above ours
+        if "field larger than field limit" in str(exc):  # CELL_CAP: which cell is not known
             self.bad.clear()
-            limit = csv.field_size_limit()
-            counts = TooLong(limit, MAX_QUESTION_CHARS, over=True)  # a lower bound: the rest was never read
-            why = RowError("long_field", args=(limit, MAX_QUESTION_CHARS), counts=counts)
-            yield _record(start, None, None, {}, why)
+            yield _record(start, None, None, {}, _long_field(CELL_CAP))
             return
         try:
             plain = csv.reader(raw, delimiter=self.layout.delimiter, quoting=csv.QUOTE_NONE)
@@ -115,7 +116,16 @@ class _Table:
         }
         rid = row[idcol] if idcol is not None and idcol < len(row) else None
         question = row[qcol] if qcol < len(row) else None
-        return _record(start, rid, question, extra, errors[0] if errors else misfit and misfit.on(start))
+        why = errors[0] if errors else misfit and misfit.on(start)
+        if question is not None and len(question) > QUESTION_FIELD_CAP and why is None:
+            question, why = None, _long_field(QUESTION_FIELD_CAP)  # not carried, nor counted further
+        return _record(start, rid, question, extra, why)
+
+
+def _long_field(limit: int) -> RowError:
+    """A question cell over ``limit`` code points ("over": its characters are not counted)."""
+    counts = TooLong(limit, MAX_QUESTION_CHARS, over=True)
+    return RowError("long_field", args=(limit, MAX_QUESTION_CHARS), counts=counts)
 
 
 def _fit(row: list[str], width: int, qcol: int, delimiter: str) -> tuple[list[str], RowError | None]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, write_fix
 from .cells import (
     CSV_COLUMNS,
     OUTPUT_EXTENSIONS,
@@ -144,7 +144,7 @@ class Writer:
             replacing, kept = self.replacing is not None, len(self.done) + self.count
             self._cut_back()
             what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else f"{exc.strerror or exc}"
-            room = _room(exc)
+            room = write_fix(exc, "the output folder", " (or choose another output folder)")
             if replacing:
                 hint = f"{room}, then run it again"
                 raise OutputError(
@@ -230,11 +230,3 @@ class Writer:
         finally:
             if self.lock is not None:
                 self.lock.release()
-
-
-def _room(exc: OSError) -> str:
-    """What makes room for the rest: a file-size limit (EFBIG: ``ulimit -f``, or the file system's largest
-    file) is not a full disk, and freeing space would not lift it."""
-    if exc.errno == errno.EFBIG:
-        return "raise the file-size limit (ulimit -f) or write to a file system that takes larger files"
-    return "free some space (or choose another output folder)"

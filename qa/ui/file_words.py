@@ -32,6 +32,8 @@ WORDS: dict[FileCode, str] = {
     "pdf": "Berkas yang diunggah adalah PDF; salin pertanyaannya ke berkas .txt, satu per baris.",
     "nul_bytes": "Berkas yang diunggah bukan berkas teks; simpan pertanyaannya sebagai teks UTF-8 atau "
     "UTF-16.",  # as the CLI says (qa.batch.readers): both are read
+    "undecodable_header": "Baris judul berkas yang diunggah bukan teks {0} yang sah, jadi nama kolomnya "
+    "tidak terbaca; simpan sebagai CSV (UTF-8), lalu unggah ulang.",
     "question_columns": "Baris pertama menamai {count} kolom pertanyaan ({numbered}); sisakan satu kolom "
     "bernama question atau pertanyaan (ganti nama yang lain).",
     "no_question_column": "Kolom pertanyaan tidak ditemukan di baris pertama ({names}); namai kolomnya "

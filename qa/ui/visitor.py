@@ -16,7 +16,7 @@ from ..file_errors import FileRefused
 from . import file_words
 
 SERVER_CANNOT_SAVE = "Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti."
-# A failed write the page can say more of, by its errno, as qa.batch.writers._room tells the CLI's user:
+# A failed write the page can say more of, by its errno, as qa.errors.write_fix tells the CLI's user:
 # a full disk (or quota) frees up as old results are removed (qa.ui.runs.RUN_TTL), a file-size limit does
 # not (only a smaller file fits). Nothing is kept either way: the run's folder is removed.
 DISK_FULL = (

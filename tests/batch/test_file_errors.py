@@ -55,6 +55,10 @@ FILES = [
      "copy its questions into a .txt file, one per line"),
     ("nul.txt", b"apa\x00tugas", FileError("nul_bytes"), "not a text file (contains NUL bytes)",
      "save the questions as UTF-8 or UTF-16 text"),
+    ("latin.csv", b"id,pertanyaan,catatan\xe9\n1,apa,x\n",
+     FileError("undecodable_header", ("UTF-8", 1), detail="invalid continuation byte at byte 21"),
+     "its header (line 1) is not valid UTF-8 (invalid continuation byte at byte 21): its column names "
+     "cannot be read", "save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\") or as UTF-16 text"),
     ("two.csv", b"id,question,Pertanyaan \n1,a,b\n",
      FileError("question_columns", (2, 3), ("question", "Pertanyaan")),
      "the header names 2 question columns (column 2 'question', column 3 'Pertanyaan'): which to ask is a "

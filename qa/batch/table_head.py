@@ -1,0 +1,42 @@
+"""A table's layout, refused when its header is not valid text.
+
+A header line that is not valid UTF-8 (a CSV saved by a spreadsheet in its own code page, "é" one byte)
+was read with a replacement character in a column name: "catatan\ufffd" written into every answer, or a
+question column not found for a byte in its name. The rows' bad bytes are each row's own error; the
+header's would be guessed at, so the file is refused as a whole, saying why, before anything is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..file_errors import FileError, FileRefused
+from .readers import _decode
+from .tables import Layout, table_layout
+
+SAVE_UTF8 = 'save the file as UTF-8 (a spreadsheet\'s "CSV UTF-8") or as UTF-16 text'
+
+
+def header_layout(
+    lines: list[bytes], sample: list[str], prefer: str, path: Path, encoding: str, warn: Callable[[str], None]
+) -> Layout:
+    """The layout of a table whose first ``lines`` decode to ``sample``; :class:`FileRefused` when the
+    header (the first non-blank line, Excel's ``sep=`` line aside) does not decode. Headerless, a bad
+    first line is a data row and its own row error, as any other."""
+    said: list[str] = []  # its guesses, told only when the file is read
+    try:
+        layout: Layout | None = table_layout(sample, prefer, str(path), said.append)
+    except FileRefused:  # a question column not found may be a byte of its name
+        layout = None
+    skip = 1 if layout is not None and layout.sep_line else 0
+    first = next((n for n, text in enumerate(sample[skip:], skip + 1) if text.strip()), 0)
+    why = _decode(lines[first - 1], first, encoding)[1] if first else None
+    if why is not None and why.code == "undecodable" and (layout is None or layout.has_header):
+        refused = FileError("undecodable_header", (encoding, first), detail=why.detail)
+        raise FileRefused(path, refused, SAVE_UTF8)
+    if layout is None:
+        return table_layout(sample, prefer, str(path), warn)  # its own refusal, raised again
+    for line in said:
+        warn(line)
+    return layout
