@@ -76,6 +76,21 @@ VARIANTS: dict[str, dict] = {
     "smooth10": {"path_smooth": 10.0},
     "extra-trees": {"extra_trees": True},
     "slow-400": {"learning_rate": 0.025, "rounds": 400},
+    "leaves5-min200-l2-10": {"num_leaves": 5, "min_data_in_leaf": 200, "lambda_l2": 10.0},
+    "mono-advanced-leaves7-min100-l2-10": {
+        **MONO,
+        "monotone_constraints_method": "advanced",
+        "num_leaves": 7,
+        "min_data_in_leaf": 100,
+        "lambda_l2": 10.0,
+    },
+    "extra-trees-mono-advanced": {**MONO, "monotone_constraints_method": "advanced", "extra_trees": True},
+    "extra-trees-leaves7-min100-l2-10": {
+        "extra_trees": True,
+        "num_leaves": 7,
+        "min_data_in_leaf": 100,
+        "lambda_l2": 10.0,
+    },
 }
 
 
