@@ -34,14 +34,22 @@ def minmax(x: np.ndarray) -> np.ndarray:
     return (x - x.min()) / spread if spread > 1e-9 else np.ones_like(x)
 
 
-def fit(xs: list[np.ndarray], ys: list[np.ndarray], columns: list[int] | None = None, rounds: int = ROUNDS):
+def fit(
+    xs: list[np.ndarray],
+    ys: list[np.ndarray],
+    columns: list[int] | None = None,
+    rounds: int = ROUNDS,
+    params: dict | None = None,
+):
+    """The ranker on ``xs``/``ys`` (one array per question); ``params`` replaces ``PARAMS`` for an
+    experiment (``training.brittleness``)."""
     import lightgbm as lgb
 
     x = np.concatenate(xs)
     if columns is not None:
         x = x[:, columns]
     data = lgb.Dataset(x, np.concatenate(ys), group=[len(y) for y in ys], free_raw_data=False)
-    return lgb.train(PARAMS, data, num_boost_round=rounds)
+    return lgb.train(PARAMS if params is None else params, data, num_boost_round=rounds)
 
 
 def folds(groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -94,12 +102,14 @@ def blend(raw: np.ndarray, fused: np.ndarray, weight: float) -> np.ndarray:
     return weight * minmax(raw) + (1 - weight) * fused
 
 
-def cross_validate(xs, ys, fused, groups, columns=None) -> tuple[list[np.ndarray], list]:
+def cross_validate(
+    xs, ys, fused, groups, columns=None, params: dict | None = None, rounds: int = ROUNDS
+) -> tuple[list[np.ndarray], list]:
     """Out-of-fold raw scores per question, and the model of each fold (with its held-out questions)."""
     oof: list[np.ndarray] = [np.zeros(0)] * len(xs)
     models = []
     for train_idx, test_idx in folds(groups):
-        model = fit([xs[i] for i in train_idx], [ys[i] for i in train_idx], columns)
+        model = fit([xs[i] for i in train_idx], [ys[i] for i in train_idx], columns, rounds, params)
         for i in test_idx:
             x = xs[i] if columns is None else xs[i][:, columns]
             oof[i] = model.predict(x)
