@@ -62,13 +62,6 @@ def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
     return Lent(keys.tolist(), vectors), "ok"
 
 
-def remove_checkpoint(index_dir: Path) -> None:
-    """After a commit: the checkpoint and any partial one go (files only; a folder of that name stays)."""
-    for name in (CHECKPOINT, PARTIAL):
-        with contextlib.suppress(OSError):  # IsADirectoryError included: never a folder
-            (index_dir / name).unlink()
-
-
 class Checkpoint:
     """Keeps the vectors a build embeds, now and then and when it stops, with those it ``carried`` over
     from an earlier interrupted build (they are kept again: a second interruption loses neither)."""
@@ -85,9 +78,17 @@ class Checkpoint:
         self.carried = carried or Lent([], np.zeros((0, int(expected["encoder"]["dim"])), dtype=np.float32))
         self.keys: list[str] = []
         self.done = self.carried.vectors[:0]
-        self.written = 0  # rows of ``done`` in the file
+        self.written = 0  # rows of ``done`` in the file (with the carried ones); -1: no file
         self.due = clock() + INTERVAL
         self.failed = False
+
+    def remove(self) -> None:
+        """The vectors are all in hand (the commit is next): the file goes, so its space is free for the
+        commit on a nearly full disk; ``keep`` writes it again if the commit fails."""
+        for name in (CHECKPOINT, PARTIAL):
+            with contextlib.suppress(OSError):  # IsADirectoryError included: never a folder
+                (self.index_dir / name).unlink()
+        self.written = -1
 
     def begin(self, texts: list[str]) -> None:
         """The texts about to be embedded, in the order their vectors will come."""
@@ -102,7 +103,7 @@ class Checkpoint:
 
     def keep(self) -> None:
         """Write what is embedded now (a stop, a failed commit); a failure to write only says so once."""
-        if self.failed or len(self.done) == self.written:
+        if self.failed or len(self.done) == self.written or not len(self.carried.keys) + len(self.done):
             return
         start = self.clock()
         try:
@@ -134,13 +135,17 @@ class Checkpoint:
 
 def start_checkpoint(
     index_dir: Path, expected: dict, sentences: list[str], log: Callable[[str], None], forced: bool
-) -> tuple[Checkpoint, Lent]:
+) -> tuple[Checkpoint | None, Lent]:
     """The checkpoint a build writes, and what an interrupted build kept that it may use: the vectors of
-    its ``sentences`` (none on a forced full rebuild, which embeds everything on purpose)."""
-    kept, note = (None, "") if forced else read_checkpoint(index_dir, expected)
+    its ``sentences``. A full rebuild on purpose (``qa index --force`` of a current index, ``reuse=False``)
+    embeds everything again, so it neither takes nor keeps any: the next forced one would not use them."""
+    dim = int(expected["encoder"]["dim"])
+    if forced:
+        return None, Lent([], np.zeros((0, dim), dtype=np.float32))
+    kept, note = read_checkpoint(index_dir, expected)
     if kept is None:
         if note:
             log(note)
-        kept = Lent([], np.zeros((0, int(expected["encoder"]["dim"])), dtype=np.float32))
+        kept = Lent([], np.zeros((0, dim), dtype=np.float32))
     kept = kept.only({sentence_key(t) for t in sentences})
     return Checkpoint(index_dir, expected, kept, log), kept

@@ -14,13 +14,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .analysis import ANALYSIS_ID
 from .ann import POLICY, build_vector_index
-from .checkpoint import Checkpoint, remove_checkpoint, start_checkpoint
+from .checkpoint import Checkpoint, start_checkpoint
 from .chunking import SPLITTER, Chunk, chunk_document
 from .config import Settings
 from .corpus import Document
@@ -181,12 +182,7 @@ def build_index(
         "table": TABLE_ID,
     }
     index = StoredIndex(manifest, faiss_index, chunks, lexical, lexical_window, table)
-    try:
-        write_index(settings.index_dir, manifest, index)
-    except BaseException:  # a full disk, Ctrl-C: the vectors are kept for the next build
-        checkpoint.keep()
-        raise
-    remove_checkpoint(settings.index_dir)
+    _commit(settings.index_dir, manifest, index, checkpoint)
     if previous is not None:
         f = stats["files"]
         log(
@@ -196,3 +192,17 @@ def build_index(
     else:
         log(f"full build ({why}): embedded {embedded:,} of {len(chunks):,} passages")
     return index
+
+
+def _commit(index_dir: Path, manifest: dict, index: StoredIndex, checkpoint: Checkpoint | None) -> None:
+    """Write the build; its checkpoint goes first (its space free for the build on a nearly full disk)
+    and is written again, whole, when the commit fails (a full disk, Ctrl-C)."""
+    if checkpoint is None:
+        write_index(index_dir, manifest, index)
+        return
+    checkpoint.remove()
+    try:
+        write_index(index_dir, manifest, index)
+    except BaseException:
+        checkpoint.keep()
+        raise
