@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .incremental import VECTOR_SECTIONS, Lent, other_section, sentence_key
+from .termination import on_forced_stop
 
 CHECKPOINT = ".qa-embedded.npz"
 PARTIAL = ".qa-embedded.partial"  # the next checkpoint while it is written
@@ -125,6 +126,13 @@ class Checkpoint:
         partial = self.index_dir / PARTIAL
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()  # a file a killed build left; never followed if it is a link
+        forget = on_forced_stop(lambda: partial.unlink(missing_ok=True))  # a third Ctrl-C mid-write
+        try:
+            self._write_to(partial, keys, vec)
+        finally:
+            forget()
+
+    def _write_to(self, partial: Path, keys: np.ndarray, vec: np.ndarray) -> None:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, format=np.array(FORMAT), sections=np.array(self.sections), keys=keys, vectors=vec)
