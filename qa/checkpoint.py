@@ -81,6 +81,7 @@ class Checkpoint:
         self.done = self.carried.vectors[:0]
         self.written = 0  # rows of ``done`` in the file (with the carried ones); -1: no file
         self.due = clock() + INTERVAL
+        self.started = self.stepped = clock()
         self.failed = False
 
     def remove(self) -> None:
@@ -94,17 +95,22 @@ class Checkpoint:
     def begin(self, texts: list[str]) -> None:
         """The texts about to be embedded, in the order their vectors will come."""
         self.keys = [sentence_key(t) for t in texts]
-        self.due = self.clock() + INTERVAL
+        self.started = self.stepped = self.clock()
+        self.due = self.started + INTERVAL
 
     def step(self, done: np.ndarray) -> None:
         """``done``: the vectors of the first ``len(done)`` texts; written when a checkpoint is due."""
-        self.done = done
-        if self.clock() >= self.due:
+        self.done, self.stepped = done, self.clock()
+        if self.stepped >= self.due:
             self.keep()
 
     def keep(self) -> None:
-        """Write what is embedded now (a stop, a failed commit); a failure to write only says so once."""
+        """Write what is embedded now (a stop, a failed commit); a failure to write only says so once.
+        Not after less than ``INTERVAL`` of embedding (and nothing carried): that little is soon embedded
+        again, and a first build stopped then leaves no folder behind, as before (section 29)."""
         if self.failed or len(self.done) == self.written or not len(self.carried.keys) + len(self.done):
+            return
+        if not len(self.carried.keys) and self.stepped - self.started < INTERVAL:
             return
         start = self.clock()
         try:

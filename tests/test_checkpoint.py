@@ -44,6 +44,15 @@ class Stopped(CountingEncoder):
         return super().encode_passages(texts, batch_size)
 
 
+@pytest.fixture(autouse=True)
+def at_once(monkeypatch) -> None:
+    """A checkpoint is due from the first batch, and the next only in a long while: so what a stop leaves
+    beyond the first batch is what the stop itself kept. (By default a build keeps nothing before 10 s
+    of embedding: the fake encoder takes milliseconds.)"""
+    monkeypatch.setattr(checkpoint_module, "INTERVAL", 0.0)
+    monkeypatch.setattr(checkpoint_module, "COST", 1e9)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     corpus = seed_and_synthetic(tmp_path / "corpus", seed=1, passages=300, per_doc=50)
@@ -280,3 +289,11 @@ def test_a_killed_build_leaves_its_last_checkpoint_and_the_rerun_takes_exactly_i
     assert f"reusing {held:,} vectors from an interrupted build" in logs
     assert len(encoder.passages) == _distinct(index) - held
     _same_as_a_clean_build(index, settings, tmp_path)
+
+
+def test_a_build_stopped_within_its_first_seconds_of_embedding_keeps_nothing(settings, monkeypatch) -> None:
+    """Under ``INTERVAL`` of embedding a stop keeps nothing: that little is soon embedded again, and a
+    first build leaves no folder behind (section 29; ``tests/test_cli_leftovers.py``)."""
+    monkeypatch.setattr(checkpoint_module, "INTERVAL", 10.0)
+    _interrupted(settings, Stopped())
+    assert not settings.index_dir.exists()
