@@ -4,7 +4,8 @@ Embedding is the whole cost of a build (about 30 passages/s with the bundled 4-b
 2 cores), so a build reuses every vector the previous build already holds: a passage's vector
 depends only on its sentence text and the encoder, so when the encoder and chunking agree, only
 sentences that are new to the index are embedded. Editing, adding or removing one file therefore
-costs that file's new sentences plus the cheap parts (chunking, BM25, the FAISS structure).
+costs that file's new sentences plus the cheap parts (chunking, BM25, the FAISS structure). What an
+interrupted build had embedded is kept too (``qa.checkpoint``), and lent to the next build the same way.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .analysis import ANALYSIS_ID
 from .ann import POLICY, build_vector_index
+from .checkpoint import Checkpoint, start_checkpoint
 from .chunking import SPLITTER, Chunk, chunk_document
 from .config import Settings
 from .corpus import Document
@@ -71,9 +74,12 @@ def encode_all(
     encoder: Encoder,
     texts: Sequence[str],
     progress: bool | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> np.ndarray:
     """Embed passages in batches, with a progress bar on a terminal and, by default, a few plain lines
-    of progress when standard error is not one (a CI log, ``nohup``: :mod:`qa.plain_progress`)."""
+    of progress when standard error is not one (a CI log, ``nohup``: :mod:`qa.plain_progress`);
+    ``checkpoint`` keeps the vectors embedded so far now and then, and when the embedding stops part-way
+    (Ctrl-C, SIGTERM)."""
     from tqdm import tqdm
 
     from .plain_progress import PlainProgress
@@ -81,17 +87,31 @@ def encode_all(
     terminal = bool(getattr(sys.stderr, "isatty", lambda: False)())
     show = terminal if progress is None else progress
     lines = PlainProgress(len(texts)) if progress is None and not terminal else None
-    parts = []
-    with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not show, file=sys.stderr) as bar:
-        for i in range(0, len(texts), ENCODE_BATCH):
-            parts.append(encoder.encode_passages(texts[i : i + ENCODE_BATCH], batch_size=ENCODE_BATCH))
-            bar.update(len(parts[-1]))
-            if lines is not None:
-                lines.update(len(parts[-1]))
+    bar = tqdm(total=len(texts), desc="embedding", unit="passage", disable=not show, file=sys.stderr)
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    if checkpoint is not None:
+        checkpoint.begin(list(texts))
+    done = 0
+    try:
+        with bar:
+            for i in range(0, len(texts), ENCODE_BATCH):
+                batch = texts[i : i + ENCODE_BATCH]
+                part = encoder.encode_passages(batch, batch_size=ENCODE_BATCH)
+                check_finite(part, batch)  # at once: a checkpoint never keeps a NaN, nor an hour of them
+                vectors[i : i + len(part)] = part
+                done = i + len(part)
+                bar.update(len(part))
+                if lines is not None:
+                    lines.update(len(part))
+                if checkpoint is not None:
+                    checkpoint.step(vectors[:done])
+    except BaseException:
+        if checkpoint is not None:  # what is embedded is kept for the next build
+            checkpoint.step(vectors[:done])
+            checkpoint.keep()
+        raise
     if lines is not None:
         lines.close()
-    vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
-    check_finite(vectors, texts)
     return vectors
 
 
@@ -133,14 +153,23 @@ def build_index(
     previous, why = (
         (None, "reuse disabled") if reuse is False else load_previous(settings.index_dir, expected)
     )
-    if previous is not None and previous.current and reuse is None:
+    forced = reuse is False or (previous is not None and previous.current and reuse is None)
+    if forced and previous is not None:
         previous, why = None, "the index was current, so this is a forced full rebuild"
+    checkpoint, kept = start_checkpoint(settings.index_dir, expected, sentences, log, forced)
+    lenders = ([previous.lent()] if previous is not None else []) + [kept]
+    resumed: list[int] = []
+
+    def lending(counts: list[int]) -> None:
+        resumed.append(counts[-1])
+        if counts[-1]:
+            log(f"reusing {counts[-1]:,} vectors from an interrupted build")
+
     # The sentence alone is embedded: a window's vector blurs what each sentence says (measured in
     # docs/quality.md); the window enters through its own BM25 index instead, which is cheap.
     with phases("embed"):
-        vectors, embedded, reused = reuse_vectors(
-            sentences, previous, lambda texts: encode_all(encoder, texts, progress), encoder.dim
-        )
+        encode = lambda texts: encode_all(encoder, texts, progress, checkpoint)  # noqa: E731
+        vectors, embedded, reused = reuse_vectors(sentences, lenders, encode, encoder.dim, lending)
     with phases("faiss"):
         faiss_index, faiss_description = build_vector_index(vectors)
     with phases("lexical"):
@@ -151,6 +180,7 @@ def build_index(
     with phases("table"):  # the reranker's per-passage cues and bigrams, so opening does not redo them
         table = table_arrays(chunks, windows)
     stats: dict[str, Any] = {"passages": len(chunks), "embedded": embedded, "reused": reused}
+    stats["resumed"] = resumed[0]  # of the reused: vectors an interrupted build kept
     if previous is not None:
         stats["files"] = corpus_changes(previous.corpus, expected["corpus"])
     manifest = {
@@ -162,7 +192,7 @@ def build_index(
         "table": TABLE_ID,
     }
     index = StoredIndex(manifest, faiss_index, chunks, lexical, lexical_window, table)
-    write_index(settings.index_dir, manifest, index)
+    _commit(settings.index_dir, manifest, index, checkpoint)
     if previous is not None:
         f = stats["files"]
         log(
@@ -172,3 +202,17 @@ def build_index(
     else:
         log(f"full build ({why}): embedded {embedded:,} of {len(chunks):,} passages")
     return index
+
+
+def _commit(index_dir: Path, manifest: dict, index: StoredIndex, checkpoint: Checkpoint | None) -> None:
+    """Write the build; its checkpoint goes first (its space free for the build on a nearly full disk)
+    and is written again, whole, when the commit fails (a full disk, Ctrl-C)."""
+    if checkpoint is None:
+        write_index(index_dir, manifest, index)
+        return
+    checkpoint.remove()
+    try:
+        write_index(index_dir, manifest, index)
+    except BaseException:
+        checkpoint.keep()
+        raise

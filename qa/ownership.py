@@ -24,8 +24,11 @@ MARKER = ".qa-build"  # inside every build and temporary folder this tool create
 TMP_PREFIX = ".qa-tmp-"
 STAGED = ".manifest.staged"  # the next manifest, written inside its build folder before the commit
 # The files an index folder holds beside its builds: the manifest, the calibrations (qa.calibration: one
-# for the local store, one a Milvus store) and the lock of a file system that cannot lock folders.
-_INDEX_FILES = re.compile(r"manifest\.json|calibration(-[0-9a-f]{12})?\.json|\.lock")
+# for the local store, one a Milvus store), the lock of a file system that cannot lock folders and the
+# vectors an interrupted build kept (qa.checkpoint).
+_INDEX_FILES = re.compile(
+    r"manifest\.json|calibration(-[0-9a-f]{12})?\.json|\.lock|\.qa-embedded\.(npz|partial)"
+)
 
 
 def keep_foreign_manifest(index_dir: Path, build_id: str) -> None:

@@ -1,0 +1,165 @@
+"""The vectors an interrupted build had embedded, kept in the index folder for the next build.
+
+Embedding is the whole cost of a build (minutes for a big corpus on 2 cores), and a build stopped
+before its commit (Ctrl-C, a kill, a full disk) used to lose all of it. While it embeds, a build now
+writes what it has embedded so far to one file of its index folder, ``.qa-embedded.npz``: plain NumPy
+arrays (never pickle), each vector under its sentence key, with the ``VECTOR_SECTIONS`` it was embedded
+under. Written to ``.qa-embedded.partial`` and renamed over it, so a kill mid-write leaves the previous
+checkpoint whole. The next build lends these vectors through ``qa.incremental`` as it lends the previous
+build's; a checkpoint of other sections, or damaged, is ignored with one line. A committed build removes
+it. It is a file, never a folder: nothing of the user's is removed (a folder of that name stays, and no
+checkpoint is kept).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .incremental import VECTOR_SECTIONS, Lent, other_section, sentence_key
+from .termination import on_forced_stop
+
+CHECKPOINT = ".qa-embedded.npz"
+PARTIAL = ".qa-embedded.partial"  # the next checkpoint while it is written
+FORMAT = "qa-embedded-1"
+INTERVAL = 10.0  # seconds of embedding before the first checkpoint, and at least between two
+COST = 20  # and at least 20 times the last write's time: writing stays under 5% of the build
+
+
+def _sections(expected: dict) -> str:
+    return json.dumps({s: expected[s] for s in VECTOR_SECTIONS}, sort_keys=True, ensure_ascii=False)
+
+
+def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
+    """The vectors an interrupted build kept, when valid for ``expected``; else (None, a note to show,
+    empty when there is no checkpoint at all)."""
+    path = index_dir / CHECKPOINT
+    if not os.path.lexists(path):
+        return None, ""
+    ignored = f"ignoring the vectors an interrupted build kept in {path}"
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            fmt, sections = str(data["format"]), json.loads(str(data["sections"]))
+            keys, vectors = data["keys"], data["vectors"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # zip CRCs checked
+        return None, f"{ignored}: it is damaged ({str(exc)[:80] or type(exc).__name__})"
+    if fmt != FORMAT or not isinstance(sections, dict):
+        return None, f"{ignored}: it is of another format"
+    section = other_section(sections, expected)
+    if section is not None:
+        return None, f"{ignored}: they were embedded with another {section.replace('_', ' ')}"
+    dim = int(expected["encoder"]["dim"])
+    if keys.dtype.kind != "U" or vectors.dtype != np.float32 or vectors.shape != (len(keys), dim):
+        return None, f"{ignored}: it is damaged (its arrays disagree)"
+    if not np.isfinite(vectors).all():
+        return None, f"{ignored}: it holds NaN or infinite values"
+    return Lent(keys.tolist(), vectors), "ok"
+
+
+class Checkpoint:
+    """Keeps the vectors a build embeds, now and then and when it stops, with those it ``carried`` over
+    from an earlier interrupted build (they are kept again: a second interruption loses neither)."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        expected: dict,
+        carried: Lent | None,
+        log: Callable[[str], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.index_dir, self.sections, self.log, self.clock = index_dir, _sections(expected), log, clock
+        self.carried = carried or Lent([], np.zeros((0, int(expected["encoder"]["dim"])), dtype=np.float32))
+        self.keys: list[str] = []
+        self.done = self.carried.vectors[:0]
+        self.written = 0  # rows of ``done`` in the file (with the carried ones); -1: no file
+        self.due = clock() + INTERVAL
+        self.started = self.stepped = clock()
+        self.failed = False
+
+    def remove(self) -> None:
+        """The vectors are all in hand (the commit is next): the file goes, so its space is free for the
+        commit on a nearly full disk; ``keep`` writes it again if the commit fails."""
+        for name in (CHECKPOINT, PARTIAL):
+            with contextlib.suppress(OSError):  # IsADirectoryError included: never a folder
+                (self.index_dir / name).unlink()
+        self.written = -1
+
+    def begin(self, texts: list[str]) -> None:
+        """The texts about to be embedded, in the order their vectors will come."""
+        self.keys = [sentence_key(t) for t in texts]
+        self.started = self.stepped = self.clock()
+        self.due = self.started + INTERVAL
+
+    def step(self, done: np.ndarray) -> None:
+        """``done``: the vectors of the first ``len(done)`` texts; written when a checkpoint is due."""
+        self.done, self.stepped = done, self.clock()
+        if self.stepped >= self.due:
+            self.keep()
+
+    def keep(self) -> None:
+        """Write what is embedded now (a stop, a failed commit); a failure to write only says so once.
+        Not after less than ``INTERVAL`` of embedding (and nothing carried): that little is soon embedded
+        again, and a first build stopped then leaves no folder behind, as before (section 29)."""
+        if self.failed or len(self.done) == self.written or not len(self.carried.keys) + len(self.done):
+            return
+        if not len(self.carried.keys) and self.stepped - self.started < INTERVAL:
+            return
+        start = self.clock()
+        try:
+            self._write()
+        except OSError as exc:
+            self.failed = True
+            with contextlib.suppress(OSError):
+                (self.index_dir / PARTIAL).unlink()
+            self.log(f"cannot keep the vectors embedded so far in {self.index_dir}: {exc.strerror or exc}")
+            return
+        self.written = len(self.done)
+        self.due = self.clock() + max(INTERVAL, COST * (self.clock() - start))
+
+    def _write(self) -> None:
+        n = len(self.done)
+        keys = np.array(list(self.carried.keys) + self.keys[:n], dtype="<U32")
+        vec = np.concatenate([self.carried.vectors, self.done]) if len(self.carried.keys) else self.done
+        self.index_dir.mkdir(exist_ok=True)  # as write_index would at the commit; its parent never
+        partial = self.index_dir / PARTIAL
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()  # a file a killed build left; never followed if it is a link
+        forget = on_forced_stop(lambda: partial.unlink(missing_ok=True))  # a third Ctrl-C mid-write
+        try:
+            self._write_to(partial, keys, vec)
+        finally:
+            forget()
+
+    def _write_to(self, partial: Path, keys: np.ndarray, vec: np.ndarray) -> None:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, format=np.array(FORMAT), sections=np.array(self.sections), keys=keys, vectors=vec)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, self.index_dir / CHECKPOINT)
+
+
+def start_checkpoint(
+    index_dir: Path, expected: dict, sentences: list[str], log: Callable[[str], None], forced: bool
+) -> tuple[Checkpoint | None, Lent]:
+    """The checkpoint a build writes, and what an interrupted build kept that it may use: the vectors of
+    its ``sentences``. A full rebuild on purpose (``qa index --force`` of a current index, ``reuse=False``)
+    embeds everything again, so it neither takes nor keeps any: the next forced one would not use them."""
+    dim = int(expected["encoder"]["dim"])
+    if forced:
+        return None, Lent([], np.zeros((0, dim), dtype=np.float32))
+    kept, note = read_checkpoint(index_dir, expected)
+    if kept is None:
+        if note:
+            log(note)
+        kept = Lent([], np.zeros((0, dim), dtype=np.float32))
+    kept = kept.only({sentence_key(t) for t in sentences})
+    return Checkpoint(index_dir, expected, kept, log), kept

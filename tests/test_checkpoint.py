@@ -1,0 +1,299 @@
+"""An interrupted index build keeps the vectors it embedded (``qa/checkpoint.py``), and the next build
+embeds only the rest; a checkpoint of another encoder, or damaged, is ignored with one line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import checkpoint as checkpoint_module
+from qa.ann import all_vectors
+from qa.checkpoint import CHECKPOINT, PARTIAL
+from qa.config import Settings
+from qa.corpus import load_corpus
+from qa.errors import IndexError_
+from qa.indexing import ENCODE_BATCH, build_index
+from qa.manifest import read_manifest
+from qa.ownership import index_file_of
+
+from .conftest import ROOT, CountingEncoder, seed_and_synthetic
+
+STOP_AFTER = 3 * ENCODE_BATCH  # passages embedded before the stop
+
+
+class Stopped(CountingEncoder):
+    """Embeds ``after`` passages, then is stopped as Ctrl-C (or SIGTERM: ``SystemExit``) stops a build."""
+
+    def __init__(self, after: int = STOP_AFTER, stop: BaseException | None = None) -> None:
+        super().__init__()
+        self.after, self.stop = after, stop or KeyboardInterrupt()
+
+    def encode_passages(self, texts, batch_size: int = 64):
+        if len(self.passages) >= self.after:
+            raise self.stop
+        return super().encode_passages(texts, batch_size)
+
+
+@pytest.fixture(autouse=True)
+def at_once(monkeypatch) -> None:
+    """A checkpoint is due from the first batch, and the next only in a long while: so what a stop leaves
+    beyond the first batch is what the stop itself kept. (By default a build keeps nothing before 10 s
+    of embedding: the fake encoder takes milliseconds.)"""
+    monkeypatch.setattr(checkpoint_module, "INTERVAL", 0.0)
+    monkeypatch.setattr(checkpoint_module, "COST", 1e9)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    corpus = seed_and_synthetic(tmp_path / "corpus", seed=1, passages=300, per_doc=50)
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+
+def _build(settings: Settings, encoder, **kw) -> tuple[object, list[str]]:
+    logs: list[str] = []
+    return build_index(settings, encoder, load_corpus(settings.corpus_dir), log=logs.append, **kw), logs
+
+
+def _interrupted(settings: Settings, encoder: Stopped) -> list[str]:
+    logs: list[str] = []
+    with pytest.raises(type(encoder.stop)):
+        build_index(settings, encoder, load_corpus(settings.corpus_dir), log=logs.append)
+    return logs
+
+
+def _distinct(index) -> int:
+    return len({c.text for c in index.chunks})
+
+
+def _same_as_a_clean_build(index, settings: Settings, tmp_path: Path) -> None:
+    """Same chunks, bitwise the same vectors, the same manifest but for the build stamp."""
+    clean_settings = replace(settings, index_dir=tmp_path / "clean")
+    clean, _ = _build(clean_settings, CountingEncoder())
+    assert index.chunks == clean.chunks
+    assert np.array_equal(all_vectors(index.vectors), all_vectors(clean.vectors))
+    ours, theirs = (_but_the_stamp(read_manifest(i)) for i in (settings.index_dir, clean_settings.index_dir))
+    assert ours == theirs
+
+
+def _but_the_stamp(manifest: dict) -> dict:
+    """A manifest without its build stamp (and the build's marker file, which holds the build id)."""
+    files = {name: digest for name, digest in manifest["files"].items() if name != ".qa-build"}
+    return {**{k: v for k, v in manifest.items() if k != "build"}, "files": files}
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), SystemExit(143)], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_build_keeps_its_vectors_and_the_rerun_embeds_only_the_rest(settings, tmp_path, stop):
+    _interrupted(settings, Stopped(stop=stop))
+    assert (settings.index_dir / CHECKPOINT).is_file()  # the only thing left: no build was committed
+    assert read_manifest(settings.index_dir) is None
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    assert f"reusing {STOP_AFTER:,} vectors from an interrupted build" in logs
+    assert len(encoder.passages) == _distinct(index) - STOP_AFTER
+    stats = read_manifest(settings.index_dir)["build"]["incremental"]
+    assert stats["resumed"] == STOP_AFTER and stats["embedded"] == len(encoder.passages)
+    assert not (settings.index_dir / CHECKPOINT).exists()  # a committed build removes it
+    _same_as_a_clean_build(index, settings, tmp_path)
+
+
+def test_a_second_interruption_keeps_the_first_ones_vectors_too(settings, tmp_path) -> None:
+    _interrupted(settings, Stopped())
+    logs = _interrupted(settings, Stopped(after=ENCODE_BATCH))
+    assert f"reusing {STOP_AFTER:,} vectors from an interrupted build" in logs
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    kept = STOP_AFTER + ENCODE_BATCH
+    assert f"reusing {kept:,} vectors from an interrupted build" in logs
+    assert len(encoder.passages) == _distinct(index) - kept
+    _same_as_a_clean_build(index, settings, tmp_path)
+
+
+def test_a_build_whose_commit_fails_keeps_every_vector(settings, tmp_path, monkeypatch) -> None:
+    """A full disk at the commit, after the whole corpus was embedded: the rerun embeds nothing."""
+
+    def full(*args, **kwargs):
+        raise IndexError_("cannot write the index folder: No space left on device")
+
+    monkeypatch.setattr("qa.indexing.write_index", full)
+    with pytest.raises(IndexError_):
+        _build(settings, CountingEncoder())
+    monkeypatch.undo()
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    assert (
+        encoder.passages == [] and f"reusing {_distinct(index):,} vectors from an interrupted build" in logs
+    )
+    _same_as_a_clean_build(index, settings, tmp_path)
+
+
+def test_the_previous_build_lends_first_and_the_checkpoint_the_rest(settings, tmp_path) -> None:
+    first, _ = _build(settings, CountingEncoder())
+    (settings.corpus_dir / "zz-new.txt").write_text(
+        "\n".join(f"Kalimat baru nomor {i} tentang kerja sama luar negeri." for i in range(300)) + "\n",
+        "utf-8",
+    )
+    new = {f"Kalimat baru nomor {i} tentang kerja sama luar negeri." for i in range(300)}
+    _interrupted(settings, Stopped(after=ENCODE_BATCH))  # the new file's first batch kept
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    assert f"reusing {ENCODE_BATCH:,} vectors from an interrupted build" in logs
+    assert set(encoder.passages) <= set(new) and len(encoder.passages) == len(new) - ENCODE_BATCH
+    assert any(line.startswith("incremental build") for line in logs)
+    _same_as_a_clean_build(index, settings, tmp_path)
+
+
+def _other_encoder(path: Path) -> None:
+    with np.load(path) as data:
+        arrays = dict(data)
+    arrays["sections"] = np.array(str(arrays["sections"]).replace("fake", "another"))
+    np.savez(path, **arrays)
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _a_flipped_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:  # a byte inside the stored vectors, not in a header
+        info = zf.getinfo("vectors.npy")
+    at = info.header_offset
+    names, extra = (
+        int.from_bytes(data[at + 26 : at + 28], "little"),
+        int.from_bytes(data[at + 28 : at + 30], "little"),
+    )
+    data[at + 30 + names + extra + 200] ^= 0x40
+    path.write_bytes(bytes(data))
+
+
+def _pickled(path: Path) -> None:
+    np.savez(path, format=np.array(checkpoint_module.FORMAT), keys=np.array([object()], dtype=object))
+
+
+def _nan(path: Path) -> None:
+    with np.load(path) as data:
+        arrays = dict(data)
+    arrays["vectors"][3, 5] = np.nan
+    np.savez(path, **arrays)
+
+
+def _short(path: Path) -> None:
+    with np.load(path) as data:
+        arrays = dict(data)
+    arrays["keys"] = arrays["keys"][:-1]
+    np.savez(path, **arrays)
+
+
+def _text(path: Path) -> None:
+    path.write_text("not numpy at all\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "damage, said",
+    [
+        (_other_encoder, "embedded with another encoder"),
+        (_truncated, "damaged"),
+        (_a_flipped_byte, "damaged"),
+        (_pickled, "damaged"),
+        (_nan, "NaN"),
+        (_short, "arrays disagree"),
+        (_text, "damaged"),
+    ],
+    ids=["other-encoder", "truncated", "flipped-byte", "pickled", "nan", "short", "text"],
+)
+def test_a_checkpoint_of_another_encoder_or_damaged_is_ignored_in_one_line(settings, damage, said) -> None:
+    _interrupted(settings, Stopped())
+    damage(settings.index_dir / CHECKPOINT)
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    notes = [line for line in logs if "interrupted build" in line]
+    assert len(notes) == 1 and notes[0].startswith("ignoring the vectors an interrupted build kept in")
+    assert said in notes[0] and "\n" not in notes[0]
+    assert len(encoder.passages) == _distinct(index)  # none of them trusted
+    assert not (settings.index_dir / CHECKPOINT).exists()
+
+
+def test_a_forced_full_rebuild_takes_no_kept_vectors(settings) -> None:
+    _build(settings, CountingEncoder())
+    _interrupted(settings, Stopped())  # the index is current: a forced rebuild, interrupted
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)  # current, so again a forced one
+    assert len(encoder.passages) == _distinct(index) and not any("interrupted" in line for line in logs)
+
+
+def test_a_folder_in_the_checkpoints_place_is_never_removed_and_the_build_goes_on(settings) -> None:
+    settings.index_dir.mkdir()
+    (settings.index_dir / PARTIAL).mkdir()
+    (settings.index_dir / PARTIAL / "mine.txt").write_text("the user's\n", encoding="utf-8")
+    _interrupted(settings, Stopped())
+    logs = _interrupted(settings, Stopped())
+    assert any(line.startswith("cannot keep the vectors embedded so far") for line in logs)
+    assert not any("reusing" in line for line in logs)
+    index, _ = _build(settings, CountingEncoder())
+    assert (settings.index_dir / PARTIAL / "mine.txt").read_text(encoding="utf-8") == "the user's\n"
+    assert index.chunks
+
+
+def test_an_output_linked_to_the_checkpoint_is_a_file_of_the_index(settings) -> None:
+    _interrupted(settings, Stopped())
+    link = settings.index_dir.parent / "answers.jsonl"
+    link.symlink_to(settings.index_dir / CHECKPOINT)
+    assert index_file_of(link, settings.index_dir) == (settings.index_dir / CHECKPOINT).resolve()
+
+
+SLOW_BUILD = textwrap.dedent("""
+    import sys, time
+    sys.path[:0] = [{root!r}, {tests!r}]
+    import qa.checkpoint
+    from conftest import CountingEncoder
+    from qa.config import Settings
+    from qa.corpus import load_corpus
+    from qa.indexing import build_index
+    qa.checkpoint.INTERVAL = 0.05
+    class Slow(CountingEncoder):
+        def encode_passages(self, texts, batch_size=64):
+            time.sleep(0.1)
+            return super().encode_passages(texts, batch_size)
+    settings = Settings(corpus_dir=sys.argv[1], index_dir=sys.argv[2])
+    build_index(settings, Slow(), load_corpus(settings.corpus_dir), log=print)
+""")
+
+
+def test_a_killed_build_leaves_its_last_checkpoint_and_the_rerun_takes_exactly_it(settings, tmp_path) -> None:
+    """SIGKILL: no handler runs, so what the rerun takes is what the periodic checkpoints wrote."""
+    script = SLOW_BUILD.format(root=str(ROOT), tests=str(ROOT / "tests"))
+    command = [sys.executable, "-c", script, str(settings.corpus_dir), str(settings.index_dir)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, kept = time.monotonic() + 120, settings.index_dir / CHECKPOINT
+    while not kept.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    assert proc.poll() is None, "the build ended before it was killed: nothing was tested"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    with np.load(kept) as data:
+        held = len(data["keys"])
+    assert 0 < held < 300
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    assert f"reusing {held:,} vectors from an interrupted build" in logs
+    assert len(encoder.passages) == _distinct(index) - held
+    _same_as_a_clean_build(index, settings, tmp_path)
+
+
+def test_a_build_stopped_within_its_first_seconds_of_embedding_keeps_nothing(settings, monkeypatch) -> None:
+    """Under ``INTERVAL`` of embedding a stop keeps nothing: that little is soon embedded again, and a
+    first build leaves no folder behind (section 29; ``tests/test_cli_leftovers.py``)."""
+    monkeypatch.setattr(checkpoint_module, "INTERVAL", 10.0)
+    _interrupted(settings, Stopped())
+    assert not settings.index_dir.exists()
