@@ -6,7 +6,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from qa.batch.readers import read_questions
+from qa.batch.sources import BLOCK
+from qa.file_errors import FileRefused
 
 NOTE = "catatan " * 20_000  # 160,000 characters: over the csv module's default cap of 131,072
 
@@ -29,3 +33,25 @@ def test_a_long_question_read_again_is_still_refused_under_its_id(tmp_path: Path
     rows = [(r.id, r.question, r.error) for r in read_questions(src)]
     long = "question too long (over 131072 code points, limit 2000 characters)"
     assert rows == [("1", None, long), ("2", "apa lagi?", None)]
+
+
+@pytest.mark.parametrize(("char", "into"), [("é", 1), ("€", 1), ("€", 2), ("😀", 1), ("😀", 2), ("😀", 3)])
+def test_a_header_longer_than_the_sample_cut_inside_a_character_is_read(
+    tmp_path: Path, char: str, into: int
+) -> None:
+    """The layout is read from the file's first 64 KiB; a valid header longer than that, the cut falling
+    inside a character, was refused as "not valid UTF-8 (unexpected end of data)"."""
+    encoded = char.encode()
+    prefix = b"id,pertanyaan,"
+    name = b"c" * (BLOCK - len(prefix) - into) + encoded
+    src = tmp_path / "q.csv"
+    src.write_bytes(prefix + name + b"\n1,apa?,x\n")
+    rows = [(r.id, r.question, r.error, r.extra) for r in read_questions(src)]
+    assert rows == [("1", "apa?", None, {name.decode(): "x"})]
+
+
+def test_a_long_header_with_a_bad_byte_is_still_refused(tmp_path: Path) -> None:
+    src = tmp_path / "q.csv"
+    src.write_bytes(b"id,pertanyaan,cat\xe9," + b"c" * BLOCK + b"\n1,apa?,x,y\n")
+    with pytest.raises(FileRefused, match=r"its header \(line 1\) is not valid UTF-8"):
+        list(read_questions(src))

@@ -31,7 +31,7 @@ def header_layout(
         layout = None
     skip = 1 if layout is not None and layout.sep_line else 0
     first = next((n for n, text in enumerate(sample[skip:], skip + 1) if text.strip()), 0)
-    why = _decode(lines[first - 1], first, encoding)[1] if first else None
+    why = _decode(_whole(lines, first), first, encoding)[1] if first else None
     if why is not None and why.code == "undecodable" and (layout is None or layout.has_header):
         refused = FileError("undecodable_header", (encoding, first), detail=why.detail)
         raise FileRefused(path, refused, SAVE_UTF8)
@@ -40,3 +40,17 @@ def header_layout(
     for line in said:
         warn(line)
     return layout
+
+
+def _whole(lines: list[bytes], n: int) -> bytes:
+    """Line ``n`` of the sample, less a character its end cut short: a header longer than the sample (64
+    KiB, thousands of columns) is its one line, unended, and a valid file was refused for that cut."""
+    raw = lines[n - 1]
+    if n < len(lines) or raw.endswith((b"\n", b"\r")):
+        return raw
+    for back in range(1, min(4, len(raw)) + 1):
+        lead = raw[-back]
+        if lead & 0xC0 != 0x80:  # ASCII or a character's first byte: how many bytes it should have
+            size = 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            return raw[:-back] if size > back else raw
+    return raw
