@@ -55,3 +55,14 @@ def test_a_long_header_with_a_bad_byte_is_still_refused(tmp_path: Path) -> None:
     src.write_bytes(b"id,pertanyaan,cat\xe9," + b"c" * BLOCK + b"\n1,apa?,x,y\n")
     with pytest.raises(FileRefused, match=r"its header \(line 1\) is not valid UTF-8"):
         list(read_questions(src))
+
+
+def test_a_bad_byte_on_a_quoted_headers_second_line_is_refused(tmp_path: Path) -> None:
+    """A header name holding a line break (a spreadsheet's Alt+Enter) spans two lines; only the first was
+    checked, so a code-page byte on the second became "(wajib\\ufffd)" in the column's name, in silence."""
+    src = tmp_path / "q.csv"
+    src.write_bytes(b'id,pertanyaan,"catatan\n(wajib\xe9)"\n1,apa?,x\n')
+    with pytest.raises(FileRefused, match=r"its header \(line 2\) is not valid UTF-8"):
+        list(read_questions(src))
+    src.write_bytes('id,pertanyaan,"catatan\n(wajib é)"\n1,apa?,x\n'.encode())
+    assert [(r.question, r.extra) for r in read_questions(src)] == [("apa?", {"catatan\n(wajib é)": "x"})]

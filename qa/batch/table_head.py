@@ -8,6 +8,8 @@ header's would be guessed at, so the file is refused as a whole, saying why, bef
 
 from __future__ import annotations
 
+import contextlib
+import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,15 +33,30 @@ def header_layout(
         layout = None
     skip = 1 if layout is not None and layout.sep_line else 0
     first = next((n for n, text in enumerate(sample[skip:], skip + 1) if text.strip()), 0)
-    why = _decode(_whole(lines, first), first, encoding)[1] if first else None
-    if why is not None and why.code == "undecodable" and (layout is None or layout.has_header):
-        refused = FileError("undecodable_header", (encoding, first), detail=why.detail)
-        raise FileRefused(path, refused, SAVE_UTF8)
+    for n in _header_lines(sample, first, layout.delimiter if layout else None):
+        why = _decode(_whole(lines, n), n, encoding)[1]
+        if why is not None and why.code == "undecodable" and (layout is None or layout.has_header):
+            refused = FileError("undecodable_header", (encoding, n), detail=why.detail)
+            raise FileRefused(path, refused, SAVE_UTF8)
     if layout is None:
         return table_layout(sample, prefer, str(path), warn)  # its own refusal, raised again
     for line in said:
         warn(line)
     return layout
+
+
+def _header_lines(sample: list[str], first: int, delimiter: str | None) -> range:
+    """The lines the header row starting on line ``first`` spans: a quoted name holding a line break
+    ("Pertanyaan" Alt+Enter "(wajib)") goes on, and its bad byte there was read as a replacement character
+    in that column's name. Its first line alone when it cannot be parsed (no layout, a stray quote)."""
+    if not first:
+        return range(0)
+    if delimiter is not None:
+        reader = csv.reader(sample[first - 1 :], delimiter=delimiter, strict=True)
+        with contextlib.suppress(csv.Error, StopIteration):
+            next(reader)
+            return range(first, first + reader.line_num)
+    return range(first, first + 1)
 
 
 def _whole(lines: list[bytes], n: int) -> bytes:
