@@ -1,5 +1,5 @@
-"""Section 144's batch readers read a second time (docs/reliability.md section 151): each test failed on
-the code before its fix."""
+"""Section 144's batch readers and write hints read a second time (docs/reliability.md section 151):
+each test failed on the code before its fix."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import pytest
 
 from qa.batch.readers import read_questions
 from qa.batch.sources import BLOCK
+from qa.calibration import calibration_path
 from qa.file_errors import FileRefused
+
+from .cli_helpers import qa_run
 
 NOTE = "catatan " * 20_000  # 160,000 characters: over the csv module's default cap of 131,072
 
@@ -66,3 +69,23 @@ def test_a_bad_byte_on_a_quoted_headers_second_line_is_refused(tmp_path: Path) -
         list(read_questions(src))
     src.write_bytes('id,pertanyaan,"catatan\n(wajib é)"\n1,apa?,x\n'.encode())
     assert [(r.question, r.extra) for r in read_questions(src)] == [("apa?", {"catatan\n(wajib é)": "x"})]
+
+
+def test_calibrate_onto_a_folder_of_its_files_name_is_told_to_move_it(settings, tmp_path: Path) -> None:
+    """A folder named as the calibration file in the index folder: the write failed "(Is a directory)"
+    and the hint was "check that the index folder is writable and has free space", neither of which
+    helps; now it says to move that folder out of the way."""
+    assert qa_run(settings, "index").returncode == 0
+    in_the_way = calibration_path(settings)
+    in_the_way.mkdir()
+    (in_the_way / "kept.txt").write_text("a user's file\n", encoding="utf-8")
+    labelled, offtopic = tmp_path / "lab.jsonl", tmp_path / "off.jsonl"
+    labelled.write_text('{"question": "apa tugas asisten?", "expected": ["asisten"]}\n', encoding="utf-8")
+    offtopic.write_text('{"question": "bagaimana cara membuat nasi goreng?"}\n', encoding="utf-8")
+    run = qa_run(settings, "calibrate", str(labelled), "--offtopic", str(offtopic))
+    assert run.returncode == 6 and "Traceback" not in run.stderr, run.stderr
+    assert "(Is a directory); the threshold was not saved" in run.stderr, run.stderr
+    hint = "hint: move the folder of that name out of the way, then run qa calibrate again"
+    assert run.stderr.splitlines()[-1] == hint
+    assert (in_the_way / "kept.txt").read_text(encoding="utf-8") == "a user's file\n"
+    assert sorted(p.name for p in in_the_way.parent.iterdir() if p.name.endswith(".tmp")) == []
