@@ -4,15 +4,20 @@ each test failed on the code before its fix."""
 from __future__ import annotations
 
 import csv
+import errno
+import os
 from pathlib import Path
 
 import pytest
 
+from qa.batch import run_batch
 from qa.batch.readers import read_questions
 from qa.batch.sources import BLOCK
 from qa.calibration import calibration_path
+from qa.errors import OutputError
 from qa.file_errors import FileRefused
 
+from .batch.helpers import FakeAnswer
 from .cli_helpers import qa_run
 
 NOTE = "catatan " * 20_000  # 160,000 characters: over the csv module's default cap of 131,072
@@ -89,3 +94,20 @@ def test_calibrate_onto_a_folder_of_its_files_name_is_told_to_move_it(settings, 
     assert run.stderr.splitlines()[-1] == hint
     assert (in_the_way / "kept.txt").read_text(encoding="utf-8") == "a user's file\n"
     assert sorted(p.name for p in in_the_way.parent.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_a_quota_exceeded_is_said_so_not_disk_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EDQUOT was said "disk full", though the disk may have room and only the user's quota is spent."""
+    import qa.batch.writers
+
+    src, out = tmp_path / "q.txt", tmp_path / "o.jsonl"
+    src.write_text("Apa A?\nSiapa B?\n", encoding="utf-8")
+
+    def over_quota(fd: int) -> None:
+        raise OSError(errno.EDQUOT, os.strerror(errno.EDQUOT))
+
+    monkeypatch.setattr(qa.batch.writers.os, "fsync", over_quota)
+    with pytest.raises(OutputError) as raised:
+        run_batch(read_questions(src), FakeAnswer(), out)
+    hint = "hint: free some space (or choose another output folder), then run the same command again"
+    assert str(raised.value) == f"{os.strerror(errno.EDQUOT)} writing {out}; nothing was written\n{hint}"
