@@ -96,12 +96,15 @@ class OutputError(QAError):
 def write_fix(exc: OSError, folder: str, elsewhere: str = "") -> str:
     """What lets a failed write through, by its errno, for every writer's hint (batch outputs, the
     calibration): a file-size limit (EFBIG: ``ulimit -f``, or the file system's largest file) is lifted
-    by neither space nor permissions; a read-only or forbidden ``folder`` by no freed space; a full disk
-    or quota by space; anything else gets both. ``elsewhere``: the writer's other way out, bar EFBIG's."""
+    by neither space nor permissions, nor is a folder where the file goes (EISDIR); a read-only or
+    forbidden ``folder`` by no freed space; a full disk or quota by space; anything else gets both.
+    ``elsewhere``: the writer's other way out, bar EFBIG's."""
     if exc.errno == errno.EFBIG:
         return "raise the file-size limit (ulimit -f) or write to a file system that takes larger files"
+    if exc.errno == errno.EISDIR:  # a folder where the file goes: neither rights nor space move it
+        return f"move the folder of that name out of the way{elsewhere}"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"make {folder} writable{elsewhere}"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"free some space{elsewhere}"
-    return f"check that {folder} is writable and has free space{elsewhere}"  # EIO, a folder in the way...
+    return f"check that {folder} is writable and has free space{elsewhere}"  # EIO, a folder gone...

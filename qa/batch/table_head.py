@@ -8,6 +8,8 @@ header's would be guessed at, so the file is refused as a whole, saying why, bef
 
 from __future__ import annotations
 
+import contextlib
+import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,12 +33,41 @@ def header_layout(
         layout = None
     skip = 1 if layout is not None and layout.sep_line else 0
     first = next((n for n, text in enumerate(sample[skip:], skip + 1) if text.strip()), 0)
-    why = _decode(lines[first - 1], first, encoding)[1] if first else None
-    if why is not None and why.code == "undecodable" and (layout is None or layout.has_header):
-        refused = FileError("undecodable_header", (encoding, first), detail=why.detail)
-        raise FileRefused(path, refused, SAVE_UTF8)
+    for n in _header_lines(sample, first, layout.delimiter if layout else None):
+        why = _decode(_whole(lines, n), n, encoding)[1]
+        if why is not None and why.code == "undecodable" and (layout is None or layout.has_header):
+            refused = FileError("undecodable_header", (encoding, n), detail=why.detail)
+            raise FileRefused(path, refused, SAVE_UTF8)
     if layout is None:
         return table_layout(sample, prefer, str(path), warn)  # its own refusal, raised again
     for line in said:
         warn(line)
     return layout
+
+
+def _header_lines(sample: list[str], first: int, delimiter: str | None) -> range:
+    """The lines the header row starting on line ``first`` spans: a quoted name holding a line break
+    ("Pertanyaan" Alt+Enter "(wajib)") goes on, and its bad byte there was read as a replacement character
+    in that column's name. Its first line alone when it cannot be parsed (no layout, a stray quote)."""
+    if not first:
+        return range(0)
+    if delimiter is not None:
+        reader = csv.reader(sample[first - 1 :], delimiter=delimiter, strict=True)
+        with contextlib.suppress(csv.Error, StopIteration):
+            next(reader)
+            return range(first, first + reader.line_num)
+    return range(first, first + 1)
+
+
+def _whole(lines: list[bytes], n: int) -> bytes:
+    """Line ``n`` of the sample, less a character its end cut short: a header longer than the sample (64
+    KiB, thousands of columns) is its one line, unended, and a valid file was refused for that cut."""
+    raw = lines[n - 1]
+    if n < len(lines) or raw.endswith((b"\n", b"\r")):
+        return raw
+    for back in range(1, min(4, len(raw)) + 1):
+        lead = raw[-back]
+        if lead & 0xC0 != 0x80:  # ASCII or a character's first byte: how many bytes it should have
+            size = 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            return raw[:-back] if size > back else raw
+    return raw

@@ -82,9 +82,10 @@ class _Table:
             self.bad.clear()
             yield _record(start, None, None, {}, _long_field(CELL_CAP))
             return
-        try:
+        try:  # under the same cap as the strict read: a long note beside a stray quote is read, not lost
             plain = csv.reader(raw, delimiter=self.layout.delimiter, quoting=csv.QUOTE_NONE)
-            rows = [next(plain, []) for _ in raw]
+            with wide_cells():
+                rows = [next(plain, []) for _ in raw]
         except csv.Error:  # e.g. a NUL byte
             self.bad.clear()
             yield _record(start, None, None, {}, RowError("malformed_csv", start, detail=str(exc)))

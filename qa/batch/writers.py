@@ -143,7 +143,8 @@ class Writer:
         except OSError as exc:
             replacing, kept = self.replacing is not None, len(self.done) + self.count
             self._cut_back()
-            what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else f"{exc.strerror or exc}"
+            # a quota is the user's, not the disk: "disk full" sent them to a disk with room to spare
+            what = "disk full" if exc.errno == errno.ENOSPC else f"{exc.strerror or exc}"
             room = write_fix(exc, "the output folder", " (or choose another output folder)")
             if replacing:
                 hint = f"{room}, then run it again"
