@@ -6,6 +6,7 @@ encoder warm, and answers questions one at a time or in batches.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -128,12 +129,14 @@ class Assistant:
 
     def document_id(self, name: str) -> str:
         """The id of the document ``name`` names: its id, its path on disk (what a shell completes,
-        ``corpus/sub/a.md``), or a file name only one document has."""
-        import os.path
+        ``corpus/sub/a.md``), or a file name only one document has. A name written as a path into the corpus
+        (``./a.md``, ``../a.md``, ``/srv/corpus/a.md``) is that path only, not an id of the same spelling."""
+        from .paths import from_corpus, written_as_path
 
-        corpus = os.path.abspath(self.settings.corpus_dir)
-        for candidate in (name, os.path.normpath(name), os.path.relpath(os.path.abspath(name), corpus)):
-            if candidate.replace(os.sep, "/") in self.rows:
+        path = from_corpus(name, os.path.abspath(self.settings.corpus_dir))
+        as_path = written_as_path(name, path)
+        for candidate in (path,) if as_path else (name, os.path.normpath(name), path):
+            if candidate is not None and candidate.replace(os.sep, "/") in self.rows:
                 return candidate.replace(os.sep, "/")
         matches = [d for d in self.rows if d.rsplit("/", 1)[-1] == name]
         if len(matches) == 1:

@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 from .errors import CorpusError
+from .printable import shown_path
 
 
 def visible_files(corpus_dir: Path) -> list[Path]:
@@ -38,7 +39,7 @@ def _walk(folder: Path, corpus_dir: Path, above: list[tuple[int, int]], found: l
         path = Path(entry.path)
         if not _is_utf8(entry.name):  # os.scandir hands undecodable bytes over as lone surrogates
             raise CorpusError(
-                f"corpus path {_shown(_rel(path, corpus_dir))} has a name that is not valid UTF-8",
+                f"corpus path {shown_path(_rel(path, corpus_dir))} has a name that is not valid UTF-8",
                 "rename it (e.g. convmv -f latin1 -t utf-8), or move it out of the corpus folder",
             )
         try:
@@ -77,8 +78,3 @@ def _is_utf8(name: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _shown(rel: str) -> str:
-    """A path as printable text: the bytes of a name that are not UTF-8 as ``\\xNN`` escapes."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

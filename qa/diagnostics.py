@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from typing import Any, TextIO
 
+from .printable import shown_path
+
 
 class Diagnostics:
     """A text stream around ``stream`` whose failing writes fall silent instead of raising."""
@@ -21,6 +23,7 @@ class Diagnostics:
         self.wrapped = stream
 
     def write(self, text: str) -> int:
+        text = shown_path(text)  # a path that is not UTF-8 as standard output shows it, not ``\udcff``
         try:
             return self.wrapped.write(text)
         except UnicodeEncodeError:  # the stream is fine, the text is not in its encoding (``ascii:strict``)

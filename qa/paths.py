@@ -36,3 +36,21 @@ def in_working_folder(path: Path) -> str:
         return f" in {Path.cwd()} (the current folder)"
     except OSError:  # the current folder was removed under the shell
         return ""
+
+
+def written_as_path(name: str, relative: str | None) -> bool:
+    """Whether ``name`` is that path only: written as one (absolute, or starting ``./`` or ``../``) and,
+    ``relative`` to the corpus, inside it. Run from ``corpus/x``, ``--doc ./sama.md`` read as the id
+    ``sama.md``. No id is written so (ids are normalised, hidden names skipped): the page's and the
+    API's ids are unaffected; ``./a.md`` from outside the corpus is still read as the id ``a.md``."""
+    typed = os.path.isabs(name) or name.replace(os.sep, "/").split("/", 1)[0] in (".", "..")
+    return typed and relative is not None and relative != ".." and not relative.startswith("../")
+
+
+def from_corpus(name: str, corpus: str) -> str | None:
+    """The path ``name`` names, relative to the (absolute) ``corpus`` folder, ``/``-separated; None when
+    the current folder was removed under the shell, so a relative path names nothing."""
+    try:
+        return os.path.relpath(os.path.abspath(name), corpus).replace(os.sep, "/")
+    except OSError:
+        return None

@@ -22,11 +22,19 @@ if TYPE_CHECKING:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all C0 but tab and newline, DEL, all C1
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # the controls json.dumps leaves raw (it escapes the C0 ones)
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as os.fsdecode gives it
 
 
 def for_terminal(text: str) -> str:
     """``text`` with each control character shown as ``\\xNN`` (tab and newline kept)."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shown_path(text: str) -> str:
+    """``text`` (a path, or a line naming one) with each byte of a name that is not UTF-8 shown as ``\\xNN``:
+    the one way the CLI shows such a path. Standard error showed ``idx\\udcff`` and standard output the
+    raw byte (``idx`` and U+FFFD on a terminal) in two lines of one ``qa index``."""
+    return _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
 
 
 def json_for_terminal(text: str) -> str:
@@ -71,7 +79,7 @@ def emit(text: str, is_json: bool = False) -> None:
     character the terminal's encoding cannot take (a Latin-1 locale, a strict UTF-8 one facing a file name
     that is not UTF-8): a UnicodeEncodeError traceback before, after the work was done.
     """
-    out = json_for_terminal(text) if is_json else for_terminal(text)
+    out = json_for_terminal(text) if is_json else shown_path(for_terminal(text))
     out = encodable(out, getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None), is_json)
     try:
         print(out)

@@ -207,7 +207,7 @@ def test_results_reach_a_terminal_that_cannot_encode_them(settings, tmp_path) ->
         assert json.loads(qa("ask", "--json", question, encoding=encoding).stdout) == utf8
         assert "\\u2014 " in qa("ask", question, encoding=encoding).stdout.decode(encoding)
     odd = qa("index", encoding="utf-8:strict", index=_odd(tmp_path, b"indeks-\xff"))
-    assert b"indeks-\\udcff" in odd.stdout
+    assert b"indeks-\\xff" in odd.stdout  # as standard error and a corpus error show it
 
 
 def test_an_interrupt_just_after_the_manifest_switched_keeps_the_committed_build(settings, monkeypatch):

@@ -100,12 +100,13 @@ def test_each_row_error_kind_reaches_the_page_in_indonesian(app, tmp_path, name,
 
 def test_the_uploads_above_hold_every_kind_the_readers_make(tmp_path) -> None:
     """A code added to qa.batch without a row above (and words on the page) fails here. malformed_csv
-    alone comes from no real file on this Python (3.11's csv reads a NUL byte), so it is said directly."""
+    comes from no real file on this Python (3.11's csv reads a NUL byte), so it is said directly;
+    ``refused`` is the answerer's, never the readers' (below)."""
     made = set()
     for name, data, _ in UPLOADS:
         (tmp_path / name).write_bytes(data)
         made |= {r.why.code for r in read_questions(tmp_path / name) if r.why is not None}
-    assert made == set(ROW_CODES) - {"malformed_csv"}
+    assert made == set(ROW_CODES) - {"malformed_csv", "refused"}
     assert set(row_words.WORDS) | set(LENGTH_CODES) == set(ROW_CODES)
     assert set(batch_row_errors.ENGLISH) | {"too_long"} == set(ROW_CODES)
     malformed = RowError("malformed_csv", 7, detail="unexpected end of data")
@@ -167,3 +168,32 @@ def test_a_quoted_name_is_cut_between_two_characters(app, tmp_path) -> None:
     twice = " dua kali dalam satu objek (JSON hanya menyimpan satu nilainya)"
     cut = [f"baris 2 menyebut '{'k' * 77}…", f"baris 3 menyebut '{'k' * 76}…"]  # the flag, the marked e: gone
     assert shown[1:] == [G + said + twice for said in cut]
+
+
+def test_a_question_the_answerer_refuses_is_said_in_indonesian_and_the_files_keep_its_words(
+    app, tmp_path, monkeypatch
+) -> None:
+    """A question the answerer refuses alone (``qa.batch.answering``) had no code: the page's Status
+    showed the answerer's English ("galat: the question is …"). The readers refuse every question the
+    assistant does today, so the assistant is made to refuse one here; its words keep braces and a dash,
+    which the files must write as they were."""
+    from qa.assistant import Assistant
+    from qa.errors import InputError
+    from qa.reading import Reading
+
+    said = "the question {0} is refused \u2014 {line} é"
+    real_read = Assistant.read
+
+    def read(self: Assistant, question: object) -> Reading:
+        if question == "tolak aku":
+            raise InputError(said, "a hint the row never shows")
+        return real_read(self, question)
+
+    monkeypatch.setattr(Assistant, "read", read)
+    upload = b"apa tugas asisten?\ntolak aku\napa tugas menteri?\n"
+    shown, errors = _shown(app, tmp_path, "q.txt", upload)
+    assert shown[1] == G + "pertanyaan ini ditolak saat hendak dijawab", shown
+    assert not shown[0].startswith(G) and not shown[2].startswith(G), shown  # the others answered
+    assert errors == ["", said, ""]  # the JSONL's words: the answerer's, byte for byte
+    csv_file = next((tmp_path / "web").rglob("jawaban.csv"))
+    assert said in csv_file.read_text(encoding="utf-8-sig")

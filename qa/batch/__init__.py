@@ -4,7 +4,8 @@
 layout (``tablerows`` read its rows), ``readers`` turn .txt/.csv/.tsv/.jsonl (or standard input) into
 records (a refused row's reason as data: ``row_errors``, ``too_long``), ``writers`` and ``outputs``
 append .jsonl/.csv/.md results durably, ``destination`` and ``lock`` guard the output file, ``survey``
-reads the input once up front, ``report`` says how a run went, and ``runner`` drives them; the CLI's
+reads the input once up front, ``report`` says how a run went, ``answering`` puts a chunk to the
+answerer (a question it refuses alone is an error row with a code), and ``runner`` drives them; the CLI's
 ``qa batch`` and the UI's Batch tab both call :func:`run_batch`.
 """
 

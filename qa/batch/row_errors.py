@@ -30,6 +30,7 @@ RowCode = Literal[
     "too_deep",  # JSON nested deeper than a writer goes back (args: the depth allowed)
     "misfit",  # a table row wider than its header (args: its cells, the header's, the delimiter quoted)
     "malformed_csv",  # lines no CSV reader takes (a NUL byte)
+    "refused",  # a question the answerer refused alone (qa.batch.answering; detail: its message)
 ]
 ROW_CODES: tuple[RowCode, ...] = get_args(RowCode)
 LENGTH_CODES: tuple[RowCode, ...] = ("too_long", "long_line", "long_field")
@@ -53,6 +54,7 @@ ENGLISH: dict[RowCode, str] = {
     "too_deep": "line {line} is nested deeper than {0} levels",
     "misfit": "line {line}: {0} cells but the header has {1} (a {2} inside an unquoted cell?)",
     "malformed_csv": "line {line}: malformed CSV ({detail})",
+    "refused": "{detail}",  # the answerer's own words, as the files wrote them before it had a code
 }
 
 

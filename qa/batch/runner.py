@@ -48,13 +48,14 @@ from typing import Any
 
 from ..errors import InputError
 from ..termination import finishing
+from .answering import AnswerFn, answer_chunk
 from .destination import open_writer, output_paths
 from .readers import Record
 from .report import BatchSummary, format_summary, progress_bar
+from .row_errors import RowError
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
 from .writers import Writer
 
-AnswerFn = Callable[[list[str]], list[dict]]
 # the summary and survey names stay importable from here (older imports)
 __all__ = ["MAX_INPUT_COLUMNS", "BatchSummary", "count_questions", "format_summary", "input_columns",
            "run_batch"]  # fmt: skip
@@ -78,6 +79,7 @@ def run_batch(
     corpus_key: Callable[[], str] | None = None,
     warn: Callable[[str], None] | None = None,
     is_cut: Callable[[str], bool] | None = None,
+    on_refused: Callable[[int, RowError], None] | None = None,
 ) -> BatchSummary:
     """Answer ``records`` chunk by chunk into ``output`` (.jsonl, .csv or .md by extension).
 
@@ -96,6 +98,8 @@ def run_batch(
     too old to carry one, or a CSV too old for the ``message`` or ``notice`` column (resumed in its layout).
     ``is_cut`` reads a question as the answerer does (cut to the model's window?) for a .md report's
     sections written before it said so (:meth:`~qa.batch.markdown_output.MarkdownWriter.check`).
+    ``on_refused`` hears each question the answerer refused alone: its input line and why (code
+    ``refused``), for a caller saying the row in its own words (the page; the files keep the English).
     """
     from ..assistant import MAX_K
 
@@ -130,7 +134,7 @@ def run_batch(
             for w in writers:
                 w.stamp(key, warn)  # answers of another corpus: refused before any is written
         counts = _run(writers, chain([first], rows) if first is not None else (), answer, chunk_size,
-                      progress_bar(progress, total), on_progress)  # fmt: skip
+                      progress_bar(progress, total), on_progress, on_refused)  # fmt: skip
     return BatchSummary(output=outputs[0], also=tuple(outputs[1:]), **counts)
 
 
@@ -141,6 +145,7 @@ def _run(
     chunk_size: int,
     bar,  # noqa: ANN001 - tqdm or None
     on_progress: Callable[[int], None] | None,
+    on_refused: Callable[[int, RowError], None] | None = None,
 ) -> dict[str, Any]:
     """Answer and append chunk by chunk; the counts of :class:`BatchSummary`, and its first error."""
     seen: set[str] = set()
@@ -162,8 +167,12 @@ def _run(
 
     def flush() -> None:
         counts["total"] += len(pending)
-        questions = [r.question for r in pending if r.error is None]  # each a str (readers.py)
-        results = iter(_answer_chunk(answer, questions))  # type: ignore[arg-type]
+        asked = [r for r in pending if r.error is None]
+        answers, refused = answer_chunk(answer, [r.question for r in asked])  # type: ignore[misc]
+        if on_refused is not None:
+            for n, why in refused.items():
+                on_refused(asked[n].line, why)
+        results = iter(answers)
         items = [(r, None if r.error is not None else next(results)) for r in pending]
         for w in writers:
             todo = [item for item in items if item[0].id not in w.done]
@@ -206,33 +215,6 @@ def _unique(rec: Record, seen: set[str]) -> Record:
         rid = f"{rid}#{rec.line}"
     seen.add(rid)
     return rec if rid == rec.id else dataclasses.replace(rec, id=rid)
-
-
-def _answer_chunk(answer: AnswerFn, questions: list[str]) -> list[dict]:
-    """One result per question. A chunk the answerer refuses is asked again one question at a time, so
-    one question it refuses does not sink the chunk or the batch; all refused alike, the answerer itself
-    is unusable (bad settings, say), and that error ends the batch."""
-    try:
-        results = list(answer(questions)) if questions else []
-    except InputError as exc:
-        results = _answer_each(answer, questions)
-        refusals = {r.get("error") for r in results}
-        if len(results) > 1 and len(refusals) == 1 and None not in refusals:
-            raise exc
-    if len(results) != len(questions):
-        raise ValueError(f"answer() returned {len(results)} results for {len(questions)} questions")
-    return results
-
-
-def _answer_each(answer: AnswerFn, questions: list[str]) -> list[dict]:
-    """Answer one question at a time; a question the answerer refuses becomes an ``error`` result."""
-    results: list[dict] = []
-    for question in questions:
-        try:
-            results.extend(answer([question]))
-        except InputError as exc:
-            results.append({"question": question, "error": exc.message})
-    return results
 
 
 def _tally(counts: dict[str, Any], items: list[tuple[Record, dict | None]]) -> None:

@@ -119,9 +119,9 @@ halaman menampilkan contoh pemanggilannya (Gradio tidak menampilkannya di ponsel
 
 
 def _status(rec: dict[str, Any], why: RowError | None = None) -> str:
-    """A row's Status. An error row is said from ``why``, the reader's :class:`~qa.batch.RowError` (its
-    code and values); a row without one (an error the answerer gave, a file from before codes were
-    kept) shows its ``error`` as written, never parsed back from its English (reliability 133)."""
+    """A row's Status. An error row is said from ``why``, the reader's or the answerer's
+    :class:`~qa.batch.RowError` (its code and values); a row without one (a file read without the run's
+    codes) shows its ``error`` as written, never parsed back from its English (reliability 133, 149)."""
     if rec.get("error"):
         return f"galat: {row_error(why) if why is not None else rec['error']}"
     outcome = "tidak terjawab" if rec.get("abstained") else "terjawab"

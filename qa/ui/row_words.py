@@ -30,6 +30,7 @@ WORDS: dict[RowCode, str] = {
     "misfit": "baris {line}: {0} sel, padahal baris judul punya {1} "
     "(ada {2} di dalam sel tanpa tanda kutip?)",
     "malformed_csv": "baris {line}: CSV yang rusak",
+    "refused": "pertanyaan ini ditolak saat hendak dijawab",
 }
 # JSON's kinds as qa.batch names them (qa.batch.jsonvalues.JSON_KINDS), in the page's words
 JSON_KIND_WORDS = {"array": "array (daftar)", "string": "teks", "number": "angka", "boolean": "boolean",

@@ -134,10 +134,12 @@ class UploadAnswering:
                 return out
 
             out = run / "jawaban.jsonl"
+            refused: dict[int, RowError] = {}  # rows the answerer refused: said from their code too
             summary = run_batch(  # both files from the one pass: each chunk answered once, written twice
                 records, answer, [out, run / "jawaban.csv"], progress=False, on_progress=report,
                 chunk_size=WRITE_CHUNK, k=k, source=src,
                 corpus_key=lambda: corpus_key(self.live.current().index.manifest),
+                on_refused=refused.__setitem__,
             )  # fmt: skip
         except QAError as exc:
             shutil.rmtree(run, ignore_errors=True)
@@ -145,5 +147,5 @@ class UploadAnswering:
         except BaseException:
             shutil.rmtree(run, ignore_errors=True)
             raise
-        errors = {r.line: r.why for r in records if r.why is not None}
+        errors = {**{r.line: r.why for r in records if r.why is not None}, **refused}
         return Answered(summary, run / "jawaban.csv", run / "jawaban.jsonl", errors)
