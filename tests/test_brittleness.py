@@ -76,3 +76,30 @@ def test_extra_trees_and_path_smoothing_export_exactly() -> None:
     for extra in ({"extra_trees": True}, {"path_smooth": 10.0}):
         model = rank_model.fit(xs, ys, rounds=30, params=_params(**extra))
         check_trees(export_trees(model), xs[:10], model)
+
+
+def test_a_valid_question_is_seen_when_its_answer_paragraph_holds_a_train_answer() -> None:
+    from training.data import Question
+
+    paragraphs = [
+        "Jakarta adalah ibu kota.\nPresidennya  Joko Widodo.",
+        "Gunung Rinjani di Lombok.",
+        "Sungai",
+    ]
+    train = [Question("siapa presiden?", ["joko widodo"]), Question("kosong", ["tidak ada di teks"])]
+    valid = [
+        Question("ibu kota?", ["JAKARTA"]),  # same paragraph as a train answer, case aside
+        Question("gunung?", ["Rinjani"]),  # a paragraph no train question answers from
+        Question("presiden siapa?", ["Joko\nWidodo"]),  # whitespace aside
+        Question("tanpa jawaban", []),
+    ]
+    assert brittleness.seen(valid, train, paragraphs).tolist() == [True, False, True, False]
+    assert not brittleness.seen(valid, [], paragraphs).any()
+
+
+def test_the_seen_and_unseen_parts_are_summarised_apart() -> None:
+    per_q = np.array([[1, 1, 1.0, 1], [0, 1, 0.5, 0], [0, 0, 0.0, 0], [1, 1, 1.0, 0]])
+    out = brittleness.parts(per_q, np.array([True, True, False, False]))
+    assert out["seen"] == {"n": 2, "hit@1": 0.5, "hit@3": 1.0, "mrr@5": 0.75, "sentence_hit@1": 0.5}
+    assert out["unseen"] == {"n": 2, "hit@1": 0.5, "hit@3": 0.5, "mrr@5": 0.5, "sentence_hit@1": 0.0}
+    assert brittleness.parts(per_q, None) == {}

