@@ -66,3 +66,18 @@ def test_a_new_k_pressed_while_the_run_is_pending_is_answered_after_it(page, tmp
     page.locator("#qa-run").click()
     page.wait_for_function("() => window.qaRuns === 2", timeout=8 * TIMEOUT_MS)
     assert _runs_after_the_results(page) == 2
+
+
+def test_jawab_semua_pressed_right_after_hentikan_runs_the_file_again(page, tmp_path):
+    """A stopped run's summary says "Jalankan lagi": pressed right after Hentikan, while the run was
+    still finishing its step in flight, the press was sent as the same run asked again and answered
+    nothing (reliability 150). A Hentikan between the run and the press makes the press a new run."""
+    page.evaluate(COUNT_RUNS)
+    _upload(page, _file(tmp_path, "ulang.txt", LONG))
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Menjawab…").wait_for(timeout=4 * TIMEOUT_MS)
+    both = "() => { document.getElementById('qa-stop').click(); document.getElementById('qa-run').click(); }"
+    page.evaluate(both)  # in one go: the run cannot have ended between them
+    page.wait_for_function("() => window.qaRuns === 2", timeout=4 * TIMEOUT_MS)
+    assert _runs_after_the_results(page) == 2
+    assert "Dihentikan" not in page.locator("#qa-summary").inner_text()
