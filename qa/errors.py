@@ -6,6 +6,9 @@ and exit codes, so library callers can catch precisely what they care about.
 
 from __future__ import annotations
 
+import errno as errnos
+from typing import Literal
+
 
 class QAError(Exception):
     """Base class of every error a user can cause or fix; ``exit_code`` is for the CLI."""
@@ -89,3 +92,12 @@ class OutputError(QAError):
     def __init__(self, message: str, hint: str | None = None, errno: int | None = None) -> None:
         super().__init__(message, hint)
         self.errno = errno
+
+
+def no_room(errno: int | None) -> Literal["full", "limit"] | None:
+    """What a failed write's ``errno`` says, the one rule the CLI's hint and the page's words follow:
+    "full" (a full disk or quota: freeing space makes room), "limit" (a file-size limit, EFBIG: ``ulimit
+    -f`` or the file system's largest file, which freeing space does not lift), None (something else)."""
+    if errno in (errnos.ENOSPC, errnos.EDQUOT):
+        return "full"
+    return "limit" if errno == errnos.EFBIG else None

@@ -10,14 +10,13 @@ in :mod:`qa.batch.destination`, the cell rules in :mod:`qa.batch.cells` (re-expo
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, no_room
 from .cells import (
     CSV_COLUMNS,
     OUTPUT_EXTENSIONS,
@@ -143,7 +142,7 @@ class Writer:
         except OSError as exc:
             replacing, kept = self.replacing is not None, len(self.done) + self.count
             self._cut_back()
-            what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else f"{exc.strerror or exc}"
+            what = "disk full" if no_room(exc.errno) == "full" else f"{exc.strerror or exc}"
             room = _room(exc)
             if replacing:
                 hint = f"{room}, then run it again"
@@ -233,8 +232,8 @@ class Writer:
 
 
 def _room(exc: OSError) -> str:
-    """What makes room for the rest: a file-size limit (EFBIG: ``ulimit -f``, or the file system's largest
-    file) is not a full disk, and freeing space would not lift it."""
-    if exc.errno == errno.EFBIG:
+    """What makes room for the rest: a file-size limit is not a full disk, and freeing space would not
+    lift it (:func:`qa.errors.no_room`, as the page says it: qa.ui.visitor)."""
+    if no_room(exc.errno) == "limit":
         return "raise the file-size limit (ulimit -f) or write to a file system that takes larger files"
     return "free some space (or choose another output folder)"
