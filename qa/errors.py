@@ -7,6 +7,7 @@ and exit codes, so library callers can catch precisely what they care about.
 from __future__ import annotations
 
 import errno
+from typing import Literal
 
 
 class QAError(Exception):
@@ -93,18 +94,28 @@ class OutputError(QAError):
         self.errno = errno
 
 
+def no_room(code: int | None) -> Literal["full", "limit"] | None:
+    """What a failed write's errno says, the one rule the CLI's hint and the page's words follow: "full"
+    (a full disk or quota: freeing space makes room), "limit" (a file-size limit, EFBIG: ``ulimit -f`` or
+    the file system's largest file, which freeing space does not lift), None (something else)."""
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return "full"
+    return "limit" if code == errno.EFBIG else None
+
+
 def write_fix(exc: OSError, folder: str, elsewhere: str = "") -> str:
     """What lets a failed write through, by its errno, for every writer's hint (batch outputs, the
-    calibration): a file-size limit (EFBIG: ``ulimit -f``, or the file system's largest file) is lifted
-    by neither space nor permissions, nor is a folder where the file goes (EISDIR); a read-only or
-    forbidden ``folder`` by no freed space; a full disk or quota by space; anything else gets both.
-    ``elsewhere``: the writer's other way out, bar EFBIG's."""
-    if exc.errno == errno.EFBIG:
+    calibration): a file-size limit (:func:`no_room`'s "limit") is lifted by neither space nor
+    permissions, nor is a folder where the file goes (EISDIR); a read-only or forbidden ``folder`` by no
+    freed space; a full disk or quota by space; anything else gets both. ``elsewhere``: the writer's other
+    way out, bar EFBIG's."""
+    kind = no_room(exc.errno)
+    if kind == "limit":
         return "raise the file-size limit (ulimit -f) or write to a file system that takes larger files"
     if exc.errno == errno.EISDIR:  # a folder where the file goes: neither rights nor space move it
         return f"move the folder of that name out of the way{elsewhere}"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"make {folder} writable{elsewhere}"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if kind == "full":
         return f"free some space{elsewhere}"
     return f"check that {folder} is writable and has free space{elsewhere}"  # EIO, a folder gone...

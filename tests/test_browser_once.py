@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import TIMEOUT_MS, _upload, browser, url  # noqa: F401 - the shared Chromium and server
+from tests.test_browser import SLOW, TIMEOUT_MS, _full_speed, _upload, browser, url  # noqa: F401 - shared
 from tests.test_browser_careless import COUNT_RUNS, SECOND, _file
 from tests.test_browser_visitors import visitor  # noqa: F401 - the page fixture, each test its own
 
@@ -65,4 +65,43 @@ def test_a_new_k_pressed_while_the_run_is_pending_is_answered_after_it(page, tmp
     k.blur()
     page.locator("#qa-run").click()
     page.wait_for_function("() => window.qaRuns === 2", timeout=8 * TIMEOUT_MS)
+    assert _runs_after_the_results(page) == 2
+
+
+def test_jawab_semua_pressed_right_after_hentikan_runs_the_file_again(page, tmp_path):
+    """A stopped run's summary says "Jalankan lagi": pressed right after Hentikan, while the run was
+    still finishing its step in flight, the press was sent as the same run asked again and answered
+    nothing (reliability 150). A Hentikan between the run and the press makes the press a new run."""
+    page.evaluate(COUNT_RUNS)
+    _upload(page, _file(tmp_path, "ulang.txt", LONG))
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Menjawab…").wait_for(timeout=4 * TIMEOUT_MS)
+    both = "() => { document.getElementById('qa-stop').click(); document.getElementById('qa-run').click(); }"
+    page.evaluate(both)  # in one go: the run cannot have ended between them
+    page.wait_for_function("() => window.qaRuns === 2", timeout=4 * TIMEOUT_MS)
+    assert _runs_after_the_results(page) == 2
+    assert "Dihentikan" not in page.locator("#qa-summary").inner_text()
+
+
+def test_the_same_file_chosen_again_and_pressed_twice_while_it_uploads_is_answered(page, tmp_path):
+    """The same file chosen again after its run (same content, so the same server path) and Jawab semua
+    pressed twice while it uploaded: the first press, sent once the file was there, read the flag the
+    second press had set and was taken for a repeat of the run before; so was the second: nothing ran
+    (reliability 150). Now the first press runs and the second, made while it was on its way, does not."""
+    page.evaluate(COUNT_RUNS)
+    path = _file(tmp_path, "sama.txt", LONG)
+    _upload(page, path)
+    page.locator("#qa-run").click()
+    page.locator(RESULTS).wait_for(timeout=8 * TIMEOUT_MS)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {**SLOW, "uploadThroughput": 400})  # a few seconds
+    page.locator("#qa-upload button[aria-label=Bersihkan]").click()  # removed, and chosen again
+    page.locator("#qa-upload input[type=file]").set_input_files(str(path))
+    page.locator("#qa-upload").get_by_text("Mengunggah 1 berkas…").wait_for()
+    page.locator("#qa-run").click()
+    page.wait_for_timeout(700)  # not a double click
+    page.locator("#qa-run").click()
+    _full_speed(cdp)
+    page.wait_for_function("() => window.qaRuns === 2", timeout=4 * TIMEOUT_MS)
     assert _runs_after_the_results(page) == 2

@@ -32,9 +32,11 @@ SHOW_ANSWER = """() => {
   const top = card.getBoundingClientRect().top;
   if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
 }""".replace("TELL", TELL)
-# A Batch run has ended (RUN_SENT counts the runs on their way). One that failed also ends a press that
-# waited for it: Gradio does not send that one then (only after a later run succeeds: reliability 145).
-ENDED = "window.qaRunsOut = Math.max(0, (window.qaRunsOut ?? 1) - 1);"
+# A Batch run has ended (RUN_SENT counts the runs on their way, and notes when the last of them ended).
+# One that failed also ends a press that waited for it: Gradio does not send that one then (only after a
+# later run succeeds: reliability 145).
+ENDED = """window.qaRunsOut = Math.max(0, (window.qaRunsOut ?? 1) - 1);
+  if (window.qaRunsOut === 0) window.qaEndedAt = performance.now();"""
 # and the end of an upload's run: its summary, a stop or a refusal (not each "Menjawab… N dari M")
 TELL_SUMMARY = """() => {
   ENDED
@@ -42,7 +44,7 @@ TELL_SUMMARY = """() => {
   const summary = document.getElementById('qa-summary');
   tell(summary ? summary.innerText.trim() : '');
 }""".replace("TELL", TELL).replace("ENDED", ENDED)
-RUN_FAILED = "() => { " + ENDED + " window.qaUnsent = false; " + TELL + " tell(''); }"
+RUN_FAILED = "() => { " + ENDED + " " + TELL + " tell(''); }"
 # Jawab semua pressed while the file is still uploading waits in the browser (Gradio sends the run once
 # the file is there), so Hentikan pressed meanwhile found nothing running on the server: the run started
 # anyway when the upload ended. The page notes when each button was last pressed (CLICKS, with the page's
@@ -54,11 +56,13 @@ RUN_FAILED = "() => { " + ENDED + " window.qaUnsent = false; " + TELL + " tell('
 # So is Enter held down on it (its repeats, each a click of ``detail`` 0 as a single press is): a keyboard
 # user's or a switch's hold ran the file twice (Enter only: Tab held moves on past it). A press, a tap and a
 # screen reader's click stay runs.
-# A press made while a run is on its way (sent and not ended, or pressed and not yet sent) is noted
-# (``qaAgain``); RUN_SENT then sends it as "again" when its file, k and document are the run's before it,
-# and batch_view leaves the page as it is: Enter pressed twice, or Jawab semua pressed again seconds later
-# while the run was pending, answered the same file twice. Anything new (another file, k or document) runs;
-# so does a press made once the run has ended (the visitor asks for it again).
+# RUN_SENT sends a press as "again" when its file, k and document are the run's before it and it was made
+# before that run ended, and batch_view leaves the page as it is: Enter pressed twice, or Jawab semua
+# pressed again seconds later while the run was pending, answered the same file twice. Anything new
+# (another file, k or document) runs; so does a press made once the run has ended, or after a Hentikan
+# that stopped it (the stopped run's summary says "Jalankan lagi": a press while it finished its step in
+# flight was dropped, reliability 150). Judged when sent, by times: a flag set at each press was read by
+# an earlier press still waiting for its upload, so the same file chosen again ran nothing.
 CLICKS = """() => {
   document.addEventListener('keydown', (e) => {
     if (e.repeat && e.key === 'Enter' && e.target.closest?.('#qa-run')) e.preventDefault();  // Tab moves on
@@ -68,8 +72,6 @@ CLICKS = """() => {
     if (e.target.closest?.('#qa-run')) {
       if (e.detail > 1) { e.stopPropagation(); return; }
       window.qaRunAt = at;
-      window.qaAgain = (window.qaRunsOut ?? 0) > 0 || window.qaUnsent === true;
-      window.qaUnsent = true;
     }
     if (e.target.closest?.('#qa-stop')) window.qaStopAt = at;
   }, true);
@@ -77,10 +79,13 @@ CLICKS = """() => {
 # The run's inputs as sent (upload, k, doc, stopped, again); the upload's server path names its file.
 RUN_SENT = """(upload, k, doc) => {
   const key = JSON.stringify([upload?.path ?? null, k, doc ?? null]);
-  const again = window.qaAgain === true && key === window.qaRunKey;
+  const pressed = window.qaRunAt ?? -1, stop = window.qaStopAt ?? -1;
+  const during = (window.qaRunsOut ?? 0) > 0 || pressed < (window.qaEndedAt ?? -1);  // the run before's
+  const halted = stop > (window.qaSentAt ?? -1) && stop < pressed;  // Hentikan, then this press
+  const again = key === window.qaRunKey && during && !halted;
   window.qaRunKey = key;
-  window.qaUnsent = false;
+  window.qaSentAt = performance.now();
   window.qaRunsOut = (window.qaRunsOut ?? 0) + 1;
-  return [upload, k, doc, (window.qaStopAt ?? -1) > (window.qaRunAt ?? -1), again];
+  return [upload, k, doc, stop > pressed, again];
 }"""
 SAID = '<div id="qa-said" class="qa-sr-only" role="status" aria-live="polite" aria-atomic="true"></div>'

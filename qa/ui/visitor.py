@@ -7,16 +7,16 @@ to the visitor.
 
 from __future__ import annotations
 
-import errno
 import sys
 from pathlib import Path
 
-from ..errors import OutputError, QAError, describe
+from ..errors import OutputError, QAError, describe, no_room
 from ..file_errors import FileRefused
 from . import file_words
 
 SERVER_CANNOT_SAVE = "Server tidak bisa menyimpan hasilnya (penyimpanan penuh?); coba lagi nanti."
-# A failed write the page can say more of, by its errno, as qa.errors.write_fix tells the CLI's user:
+# A failed write the page can say more of, by its errno's kind (qa.errors.no_room, the rule
+# qa.errors.write_fix tells the CLI's user by):
 # a full disk (or quota) frees up as old results are removed (qa.ui.runs.RUN_TTL), a file-size limit does
 # not (only a smaller file fits). Nothing is kept either way: the run's folder is removed.
 DISK_FULL = (
@@ -29,7 +29,7 @@ FILE_TOO_BIG = (
     "bagi berkasnya dan unggah lebih sedikit pertanyaan sekaligus; mengulang berkas yang sama tidak akan "
     "berhasil. Pengelola server: naikkan batas ukuran berkas (ulimit -f).",
 )
-SAID_BY_ERRNO = {errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EFBIG: FILE_TOO_BIG}
+SAID_BY_ROOM = {"full": DISK_FULL, "limit": FILE_TOO_BIG}
 BUSY = (
     "Server sedang menjawab unggahan lain dan antreannya penuh ({slots} berjalan, {line} menunggu); "
     "coba lagi beberapa menit lagi."
@@ -55,5 +55,6 @@ def for_visitor(exc: QAError, src: Path, run: Path) -> QAError:
 def server_side(exc: QAError) -> OutputError:
     """``exc`` for the operator (stderr, whole) and for the visitor: what to do when its errno says."""
     print(f"batch upload: {describe(exc)}", file=sys.stderr)
-    said = SAID_BY_ERRNO.get(getattr(exc, "errno", None) or 0)
+    room = no_room(getattr(exc, "errno", None))
+    said = SAID_BY_ROOM[room] if room else None
     return OutputError(*said) if said else OutputError(SERVER_CANNOT_SAVE)
