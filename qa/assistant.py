@@ -132,6 +132,7 @@ class Assistant:
         ``corpus/sub/a.md``), or a file name only one document has. A name written as a path into the corpus
         (``./a.md``, ``../a.md``, ``/srv/corpus/a.md``) is that path only, not an id of the same spelling."""
         from .paths import from_corpus, written_as_path
+        from .printable import quoted_path
 
         path = from_corpus(name, os.path.abspath(self.settings.corpus_dir))
         as_path = written_as_path(name, path)
@@ -142,7 +143,7 @@ class Assistant:
         if len(matches) == 1:
             return matches[0]
         listing = ", ".join(sorted(self.rows))
-        raise InputError(f"no document named {name!r} in the corpus", f"documents: {listing}")
+        raise InputError(f"no document named {quoted_path(name)} in the corpus", f"documents: {listing}")
 
     def ask_many(self, questions: Sequence[str], k: int = DEFAULT_K, doc: str | None = None) -> list[Result]:
         """Answer several questions with one encoder call and one search per channel.

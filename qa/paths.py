@@ -49,8 +49,17 @@ def written_as_path(name: str, relative: str | None) -> bool:
 
 def from_corpus(name: str, corpus: str) -> str | None:
     """The path ``name`` names, relative to the (absolute) ``corpus`` folder, ``/``-separated; None when
-    the current folder was removed under the shell, so a relative path names nothing."""
+    the current folder was removed under the shell, so a relative path names nothing. Outside it as
+    spelled, its folder and the corpus are compared with links resolved: run from ``link/x`` (``link ->
+    corpus``), the working folder is ``corpus/x``, and ``./a.md`` lay outside ``link`` (reliability 153)."""
     try:
-        return os.path.relpath(os.path.abspath(name), corpus).replace(os.sep, "/")
-    except OSError:
+        full = os.path.abspath(name)
+        spelled = os.path.relpath(full, corpus)
+        if spelled != os.pardir and not spelled.startswith(os.pardir + os.sep):
+            return spelled.replace(os.sep, "/")
+        folder, leaf = os.path.split(full)  # the leaf unresolved: a link inside the corpus keeps its id
+        real = os.path.relpath(os.path.join(os.path.realpath(folder), leaf), os.path.realpath(corpus))
+        inside = real != os.pardir and not real.startswith(os.pardir + os.sep)
+        return (real if inside else spelled).replace(os.sep, "/")
+    except (OSError, ValueError):  # ValueError: another drive than the corpus's (Windows)
         return None

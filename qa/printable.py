@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all C0 but tab and newline, DEL, all C1
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # the controls json.dumps leaves raw (it escapes the C0 ones)
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as os.fsdecode gives it
+_REPR_BYTE = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")  # repr of such a byte
 
 
 def for_terminal(text: str) -> str:
@@ -35,6 +36,12 @@ def shown_path(text: str) -> str:
     the one way the CLI shows such a path. Standard error showed ``idx\\udcff`` and standard output the
     raw byte (``idx`` and U+FFFD on a terminal) in two lines of one ``qa index``."""
     return _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+
+
+def quoted_path(text: str) -> str:
+    """``repr(text)`` (a name a message quotes), each byte that is not UTF-8 as ``\\xNN`` as
+    :func:`shown_path` shows it, not repr's ``\\udcNN`` (``--doc $'x\\xff.md'``, reliability 153)."""
+    return _REPR_BYTE.sub(lambda m: f"{m.group(1)}\\x{m.group(2)}", repr(text))
 
 
 def json_for_terminal(text: str) -> str:
