@@ -6,8 +6,8 @@ Sized for CI (section 152): the first checkpoint waits for 10 s of embedding, so
 ones (900 passages, two builds stopped and two reruns: 10-12 minutes on a loaded 2-core machine). The
 process is the real command (``qa.cli.command``, what ``python -m qa`` runs) with one test-only knob, set
 only here: ``QA_TEST_CHECKPOINT_SECONDS`` sets ``qa.checkpoint.INTERVAL``, so a checkpoint follows the
-first batch; a corpus of four batches leaves the build seconds of embedding still to do when it is
-stopped, and one chain (Ctrl-C, then SIGKILL, then the end) covers both stops."""
+first batch; a corpus of eight batches of short sentences leaves the build seconds of embedding still to
+do when it is stopped, and one chain (Ctrl-C, then SIGKILL, then the end) covers both stops."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from qa.checkpoint import CHECKPOINT
 from qa.indexing import ENCODE_BATCH
 from qa.manifest import read_manifest
 
-from .conftest import ROOT, seed_and_synthetic
+from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -78,6 +78,18 @@ def _stopped_after_a_checkpoint(corpus: Path, index: Path, signum: int) -> str:
     return err
 
 
+def _short_sentences(folder: Path, batches: int) -> Path:
+    """``batches`` batches of distinct short sentences, one file a batch: the encoder's time grows with
+    the text's length (half a second a batch of these here), so there are more of them: each stop
+    still comes with several batches, seconds of embedding, left to do."""
+    folder.mkdir()
+    for b in range(batches):
+        numbers = range(b * ENCODE_BATCH + 1, (b + 1) * ENCODE_BATCH + 1)
+        lines = [f"Catatan nomor {n} dari rapat kerja sama luar negeri." for n in numbers]
+        (folder / f"catatan-{b + 1}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
 def _kept(index: Path) -> list[str]:
     with np.load(index / CHECKPOINT, allow_pickle=False) as data:
         return data["keys"].tolist()
@@ -87,13 +99,13 @@ def test_a_real_build_stopped_by_ctrl_c_then_killed_resumes_and_equals_a_clean_b
     """Ctrl-C after the first checkpoint (the command's own handler keeps what is embedded), then SIGKILL
     of the rerun after its own (no handler runs: what the periodic write kept, the first stop's vectors
     with it), then a build to the end: it embeds only the rest and commits what a clean build does."""
-    corpus = seed_and_synthetic(tmp_path / "corpus", seed=5, passages=4 * ENCODE_BATCH, per_doc=60)
+    corpus = _short_sentences(tmp_path / "corpus", batches=8)
     clean = _qa_index(corpus, tmp_path / "clean")
     _, err = clean.communicate(timeout=600)
     assert clean.returncode == 0, err
     distinct = read_manifest(tmp_path / "clean")["build"]["incremental"]["embedded"]
     clean_build = _but_the_stamp(tmp_path / "clean")
-    assert distinct > 3 * ENCODE_BATCH  # a batch or more left when the second build is killed
+    assert distinct == 8 * ENCODE_BATCH  # 5 batches or more left when the second build is killed
     index = tmp_path / "index"
 
     _stopped_after_a_checkpoint(corpus, index, signal.SIGINT)
