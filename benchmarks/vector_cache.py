@@ -2,7 +2,7 @@
 
 Both stores embed the same sentences, and at 100k passages the stand-in encoder alone takes tens of
 seconds on a loaded machine. The vectors are written once to an ``.npz`` in the size's work folder
-(keys: the sentence's hash, as ``qa.milvus.schema.sentence_key``) and every build reads
+(keys: the sentence's hash, as ``qa.incremental.sentence_key``) and every build reads
 them, so the build figures are the stores' own work and both stores index bit-identical vectors. A
 text missing from the file (a corpus edited since) is embedded on the spot, so a stale file costs time,
 never correctness.

@@ -7,8 +7,9 @@ arrays (never pickle), each vector under its sentence key, with the ``VECTOR_SEC
 under. Written to ``.qa-embedded.partial`` and renamed over it, so a kill mid-write leaves the previous
 checkpoint whole. The next build lends these vectors through ``qa.incremental`` as it lends the previous
 build's; a checkpoint of other sections, or damaged, is ignored with one line. A committed build removes
-it. It is a file, never a folder: nothing of the user's is removed (a folder of that name stays, and no
-checkpoint is kept).
+it. Only a checkpoint this tool wrote is ever replaced or removed: anything else in its place (a user's
+file, a link, a folder) is moved aside at the start of a build, never deleted (section 152), and the
+write is synced, file and folder, like the manifest's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import time
+import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +28,7 @@ import numpy as np
 
 from .incremental import VECTOR_SECTIONS, Lent, other_section, sentence_key
 from .termination import on_forced_stop
+from .writing import _fsync_one
 
 CHECKPOINT = ".qa-embedded.npz"
 PARTIAL = ".qa-embedded.partial"  # the next checkpoint while it is written
@@ -35,6 +39,30 @@ COST = 20  # and at least 20 times the last write's time: writing stays under 5%
 
 def _sections(expected: dict) -> str:
     return json.dumps({s: expected[s] for s in VECTOR_SECTIONS}, sort_keys=True, ensure_ascii=False)
+
+
+def is_ours(path: Path) -> bool:
+    """A checkpoint this tool wrote: a regular file (never a link) whose ``format`` names ours. Only that
+    member is read, so one of ours whose vectors were damaged still counts (and is replaced)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        with np.load(path, allow_pickle=False) as data:
+            return str(data["format"]) == FORMAT
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return False
+
+
+def move_aside(index_dir: Path) -> str:
+    """What is in the checkpoint's place and is not ours goes aside, whole, under a new name (never
+    deleted nor overwritten, as a foreign ``manifest.json`` is kept); the note says where. Empty when
+    there is nothing to move."""
+    path = index_dir / CHECKPOINT
+    if not os.path.lexists(path) or is_ours(path):
+        return ""
+    aside = path.with_name(f"{CHECKPOINT}.kept-{uuid.uuid4().hex[:8]}")
+    os.rename(path, aside)
+    return f"ignoring {path}: it is not vectors an interrupted build of this tool kept; moved to {aside.name}"
 
 
 def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
@@ -145,6 +173,7 @@ class Checkpoint:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(partial, self.index_dir / CHECKPOINT)
+        _fsync_one(self.index_dir)  # the rename itself, as the manifest's commit
 
 
 def start_checkpoint(
@@ -156,6 +185,14 @@ def start_checkpoint(
     dim = int(expected["encoder"]["dim"])
     if forced:
         return None, Lent([], np.zeros((0, dim), dtype=np.float32))
+    try:
+        note = move_aside(index_dir)
+    except OSError as exc:  # it cannot go aside: it stays as it is, and this build keeps no checkpoint
+        log(f"cannot keep the vectors embedded so far in {index_dir}: {index_dir / CHECKPOINT} is not "
+            f"this tool's and cannot be moved aside ({exc.strerror or exc})")  # fmt: skip
+        return None, Lent([], np.zeros((0, dim), dtype=np.float32))
+    if note:
+        log(note)
     kept, note = read_checkpoint(index_dir, expected)
     if kept is None:
         if note:

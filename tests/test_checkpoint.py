@@ -202,12 +202,12 @@ def _text(path: Path) -> None:
     "damage, said",
     [
         (_other_encoder, "embedded with another encoder"),
-        (_truncated, "damaged"),
+        (_truncated, "moved to .qa-embedded.npz.kept-"),  # its format unreadable: it might not be ours
         (_a_flipped_byte, "damaged"),
         (_pickled, "damaged"),
         (_nan, "NaN"),
         (_short, "arrays disagree"),
-        (_text, "damaged"),
+        (_text, "moved to .qa-embedded.npz.kept-"),
     ],
     ids=["other-encoder", "truncated", "flipped-byte", "pickled", "nan", "short", "text"],
 )
@@ -217,7 +217,7 @@ def test_a_checkpoint_of_another_encoder_or_damaged_is_ignored_in_one_line(setti
     encoder = CountingEncoder()
     index, logs = _build(settings, encoder)
     notes = [line for line in logs if "interrupted build" in line]
-    assert len(notes) == 1 and notes[0].startswith("ignoring the vectors an interrupted build kept in")
+    assert len(notes) == 1 and notes[0].startswith("ignoring ")
     assert said in notes[0] and "\n" not in notes[0]
     assert len(encoder.passages) == _distinct(index)  # none of them trusted
     assert not (settings.index_dir / CHECKPOINT).exists()
@@ -242,6 +242,69 @@ def test_a_folder_in_the_checkpoints_place_is_never_removed_and_the_build_goes_o
     index, _ = _build(settings, CountingEncoder())
     assert (settings.index_dir / PARTIAL / "mine.txt").read_text(encoding="utf-8") == "the user's\n"
     assert index.chunks
+
+
+USERS = b"PK\x03\x04 the user's own archive"
+
+
+def _users_file(path: Path) -> Path:
+    path.write_bytes(USERS)
+    return path.parent.parent / "corpus"  # nothing else to look at
+
+
+def _link_to_users_file(path: Path) -> Path:
+    target = path.parent.parent / "mine.npz"
+    target.write_bytes(USERS)
+    path.symlink_to(target)
+    return target
+
+
+@pytest.mark.parametrize("put", [_users_file, _link_to_users_file], ids=["file", "link"])
+def test_what_is_in_the_checkpoints_place_and_not_ours_is_moved_aside_never_deleted(settings, put) -> None:
+    """Not one this tool wrote (no ``format`` of ours, or a link): an interrupted build and the next build
+    leave it whole under a new name, and still keep and take their own checkpoint."""
+    settings.index_dir.mkdir()
+    theirs = settings.index_dir / CHECKPOINT
+    target = put(theirs)
+    before = os.readlink(theirs) if theirs.is_symlink() else theirs.read_bytes()
+    logs = _interrupted(settings, Stopped())
+    aside = [p for p in settings.index_dir.iterdir() if p.name.startswith(f"{CHECKPOINT}.kept-")]
+    assert len(aside) == 1 and any(f"moved to {aside[0].name}" in line for line in logs)
+    assert (os.readlink(aside[0]) if aside[0].is_symlink() else aside[0].read_bytes()) == before
+    assert target.is_dir() or target.read_bytes() == USERS
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    assert any(line.startswith("reusing ") for line in logs)  # our own checkpoint, beside theirs
+    assert len(encoder.passages) < _distinct(index)
+    assert [p.name for p in settings.index_dir.iterdir() if p.name.startswith(CHECKPOINT)] == [aside[0].name]
+
+
+def test_what_cannot_be_moved_aside_stays_and_the_build_keeps_no_checkpoint(settings, monkeypatch) -> None:
+    def refused(index_dir: Path) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(checkpoint_module, "move_aside", refused)
+    settings.index_dir.mkdir()
+    _users_file(settings.index_dir / CHECKPOINT)
+    logs = _interrupted(settings, Stopped())
+    assert any("cannot be moved aside (Permission denied)" in line for line in logs)
+    index, _ = _build(settings, CountingEncoder())
+    assert (settings.index_dir / CHECKPOINT).read_bytes() == USERS and index.chunks
+
+
+def test_a_checkpoint_is_synced_with_its_folder_like_the_manifest(settings, monkeypatch) -> None:
+    """The rename that puts it in place is synced too: else a power cut could lose it though written."""
+    synced: list[int] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.fstat(fd).st_ino)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    _interrupted(settings, Stopped())
+    assert settings.index_dir.stat().st_ino in synced
+    assert (settings.index_dir / CHECKPOINT).stat().st_ino in synced
 
 
 def test_an_output_linked_to_the_checkpoint_is_a_file_of_the_index(settings) -> None:

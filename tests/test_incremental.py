@@ -161,3 +161,14 @@ def test_real_encoder_incremental_equals_full_rebuild(tmp_path) -> None:
     full_settings = replace(settings, index_dir=tmp_path / "full")
     full, _ = _build(full_settings, encoder, reuse=False)
     _assert_same(incremental, full, settings, full_settings, encoder)
+
+
+@pytest.mark.parametrize("text", ["Asisten menteri.", "kerja sama — ✓ é", "pecahan \ud800 surat"])
+def test_milvus_and_local_builds_key_a_sentence_alike(text) -> None:
+    """A Milvus build takes vectors from the local build by sentence key (qa/milvus/build.py): one function
+    for both, so a text neither refuses (a lone surrogate raised UnicodeEncodeError in the Milvus copy)
+    nor keys otherwise."""
+    from qa.incremental import sentence_key
+    from qa.milvus import build, store
+
+    assert build.sentence_key(text) == store.sentence_key(text) == sentence_key(text)

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..chunking import Chunk
 from ..errors import IndexError_
-from ..incremental import VECTOR_SECTIONS
+from ..incremental import VECTOR_SECTIONS, sentence_key
 from ..manifest import stale_reasons
 from .alias import new_name, properties
 from .reach import build_timeout, meta_timeout, timed
@@ -36,7 +36,6 @@ from .schema import (
     engine_text,
     make_index_params,
     make_schema,
-    sentence_key,
     vector_index,
 )
 from .target import StoreTarget

@@ -11,7 +11,6 @@ Lite's ``\\w+`` and a server's Unicode word tokenizer keep inside one word.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from ..analysis import tokenize
@@ -45,11 +44,6 @@ def engine_text(text: str) -> str:
 def text_terms(engine: str) -> list[str]:
     """Back from the engine text to our stems' spelling (the underscores are only for the tokenizer)."""
     return [t.replace("__", ".").replace("_", ",") for t in engine.split()]
-
-
-def sentence_key(text: str) -> str:
-    """What an incremental build looks previous vectors up by: the vector depends on this text only."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def make_schema(client: Any, dim: int) -> Any:

@@ -28,6 +28,7 @@ from ..errors import (
     IndexMissingError,
     IndexStaleError,
 )
+from ..incremental import sentence_key
 from ..manifest import build_stamp
 from ..store import StoredIndex, check_chunks
 from .adapters import MilvusVectors, read_chunks, read_rows
@@ -37,7 +38,7 @@ from .checks import checked_manifest
 from .keywords import MilvusLexical
 from .lite import check_folder
 from .reach import build_timeout, failures, meta_timeout, refused, silent, timed
-from .schema import sentence_key, vector_index
+from .schema import vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
 _build_lock = threading.Lock()
