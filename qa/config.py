@@ -82,6 +82,8 @@ class Settings:
                     values[name] = int(raw)
                 except ValueError:
                     if WHOLE_NUMBER.fullmatch(raw):  # over int()'s 4,300 digits: out of range as any other
+                        if overrides.get(name) is not None:  # so a flag wins over it (as over QA_WINDOW=99)
+                            continue
                         said = f"window must be between 0 and 10, got {_echo(raw.strip())} (set by {var})"
                         raise InputError(said, f"a whole number from 0 to 10; or unset {var}") from None
                     said = f"{var} must be a whole number, got {_echo(raw)!r}"

@@ -95,6 +95,13 @@ def test_a_bad_override_is_an_input_error_even_over_a_good_environment() -> None
         Settings.from_env({"QA_WINDOW": "2"}, window=99)
 
 
+@pytest.mark.parametrize("raw", ["99", "9" * 5000], ids=["out-of-range", "past-int-digits"])
+def test_a_flag_wins_over_an_out_of_range_window_however_long(raw: str) -> None:
+    """Before: QA_WINDOW=99 gave way to --window 2, but 5,000 nines (past int()'s digits, "out of range as
+    any other") were refused over it."""
+    assert Settings.from_env({"QA_WINDOW": raw}, window=2).window == 2
+
+
 def test_the_cli_reads_the_environment_and_its_flags_win(monkeypatch) -> None:
     from qa.cli import build_parser, settings_from
 
