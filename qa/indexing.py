@@ -170,15 +170,16 @@ def build_index(
     with phases("embed"):
         encode = lambda texts: encode_all(encoder, texts, progress, checkpoint)  # noqa: E731
         vectors, embedded, reused = reuse_vectors(sentences, lenders, encode, encoder.dim, lending)
-    with phases("faiss"):
-        faiss_index, faiss_description = build_vector_index(vectors)
-    with phases("lexical"):
-        params = {"k1": LEXICAL["k1"], "b": LEXICAL["b"]}
-        windows = [passage_text(c, by_id) for c in chunks]
-        lexical = LexicalIndex.build(sentences, **params)
-        lexical_window = LexicalIndex.build(windows, **params)
-    with phases("table"):  # the reranker's per-passage cues and bigrams, so opening does not redo them
-        table = table_arrays(chunks, windows)
+    with _keeping(checkpoint):  # a stop here (Ctrl-C in a long FAISS or BM25 phase) keeps every vector
+        with phases("faiss"):
+            faiss_index, faiss_description = build_vector_index(vectors)
+        with phases("lexical"):
+            params = {"k1": LEXICAL["k1"], "b": LEXICAL["b"]}
+            windows = [passage_text(c, by_id) for c in chunks]
+            lexical = LexicalIndex.build(sentences, **params)
+            lexical_window = LexicalIndex.build(windows, **params)
+        with phases("table"):  # the reranker's per-passage cues and bigrams, so opening does not redo them
+            table = table_arrays(chunks, windows)
     stats: dict[str, Any] = {"passages": len(chunks), "embedded": embedded, "reused": reused}
     stats["resumed"] = resumed[0]  # of the reused: vectors an interrupted build kept
     if previous is not None:
@@ -211,8 +212,17 @@ def _commit(index_dir: Path, manifest: dict, index: StoredIndex, checkpoint: Che
         write_index(index_dir, manifest, index)
         return
     checkpoint.remove()
-    try:
+    with _keeping(checkpoint):
         write_index(index_dir, manifest, index)
+
+
+@contextmanager
+def _keeping(checkpoint: Checkpoint | None) -> Iterator[None]:
+    """Between the embedding and the commit, a stop or a failure writes the checkpoint whole: the last
+    periodic one may lack what was embedded since (``INTERVAL`` or more of it)."""
+    try:
+        yield
     except BaseException:
-        checkpoint.keep()
+        if checkpoint is not None:
+            checkpoint.keep()
         raise

@@ -136,6 +136,27 @@ def test_a_build_whose_commit_fails_keeps_every_vector(settings, tmp_path, monke
     _same_as_a_clean_build(index, settings, tmp_path)
 
 
+def test_a_build_stopped_after_its_embedding_before_its_commit_keeps_every_vector(
+    settings, tmp_path, monkeypatch
+) -> None:
+    """Ctrl-C in the FAISS phase (minutes on a big corpus), the embedding done: before, only the last
+    periodic checkpoint was left (here the first batch), and the rerun embedded everything after it."""
+
+    def stopped(vectors):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("qa.indexing.build_vector_index", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        _build(settings, CountingEncoder())
+    monkeypatch.undo()
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    assert (
+        encoder.passages == [] and f"reusing {_distinct(index):,} vectors from an interrupted build" in logs
+    )
+    _same_as_a_clean_build(index, settings, tmp_path)
+
+
 def test_the_previous_build_lends_first_and_the_checkpoint_the_rest(settings, tmp_path) -> None:
     first, _ = _build(settings, CountingEncoder())
     (settings.corpus_dir / "zz-new.txt").write_text(
