@@ -15,8 +15,8 @@ MAX_MESSAGE_WORDS = 8
 # article ("satu pustakawan": "jumlah satu" says nothing).
 # Connectives and assent ("Terus, apa bedanya …?", "Oke. Lalu …") name nothing either; not every
 # vague-alone word (``EMPTY_ALONE``) is one: "masa" is also a period ("masa bakti"). Nor do chat's
-# function words ("bakal", "jgn": qa/chat_words.py, section 135; in a chat question their homographs,
-# "pas", "abis", neither: ``missing_reason``).
+# function words ("akn", "jgn": qa/chat_words.py, section 135), nor their homographs where they are ones
+# ("bakal" before a verb; "pas", "abis" in a chat question: qa/chat_senses.py, not this table).
 _CONNECTIVES = frozenset("terus lalu lanjut selanjutnya oke ok okay okey sip iya then so".split())
 LINKING = frozenset("menjadi jadi".split())
 # Verbs of having name nothing the document could lack, as English "have" does (``UNNAMED_ENGLISH``): in
