@@ -19,7 +19,8 @@ RowCode = Literal[
     "not_text",  # a JSON question that is not a string
     "too_long",  # over the question limit (``counts``), counted on the whole question
     "long_line",  # a line over the readers' line bound, not read past its start (``counts``)
-    "long_field",  # a CSV field over the csv module's own cap (``counts``: a lower bound)
+    "long_field",  # a question cell over QUESTION_FIELD_CAP, or any cell over CELL_CAP (qa.batch.csv_fields;
+    # ``counts``: a lower bound)
     "undecodable",  # a line that is not valid text in the file's encoding (args: the encoding)
     "not_json",  # a JSONL line that does not parse
     "not_object",  # a JSONL line holding another JSON value (args: JSON's name of its kind)
