@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .printable import quoted_path
+
 
 class Once(argparse.Action):
     """A single-valued option, refused when given again with another value: argparse keeps the last, so
@@ -37,7 +39,7 @@ class Once(argparse.Action):
         given = self._given.get(id(namespace)) is namespace
         if given and not self._same(before, values):
             last = before[-1] if isinstance(before, tuple) else before  # OnceDocument keeps several
-            said = f"{str(last)!r} and {str(values)!r}"
+            said = f"{quoted_path(str(last))} and {quoted_path(str(values))}"
             raise argparse.ArgumentError(self, f"given twice ({said}): only one would be used; give it once")
         self._given[id(namespace)] = namespace
         setattr(namespace, self.dest, self._kept(before, values) if given else values)
@@ -129,8 +131,8 @@ def one_document(doc: str | tuple[str, ...] | None, document_id: Callable[[str],
     if len(ids) > 1:
         (first, a), (second, b) = list(ids.items())[:2]
         raise InputError(
-            f"--doc given twice ({a!r} and {b!r}) names two documents, {first} and {second}: only one "
-            "would be used",
+            f"--doc given twice ({quoted_path(a)} and {quoted_path(b)}) names two documents, "
+            f"{first} and {second}: only one would be used",
             "give it once",
         )
     return next(iter(ids))

@@ -10,6 +10,7 @@ console entry point is ``qa.cli.main``, which imports this module only once it c
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +24,8 @@ from .diagnostics import quiet_on_failure
 from .errors import QAError, describe
 from .printable import discard_stdout, emit, emit_json, for_terminal, format_result, plug_closed_streams
 from .termination import unwind_on_termination
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as argv gives it
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -39,6 +42,23 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_undecodable(question: str) -> None:
+    """Refuse a question holding nothing to ask but bytes that are not UTF-8 (``qa ask $'\\xff'``, a
+    Latin-1 terminal's lone "é"): cleaning drops them, and "the question is empty" denied what was typed."""
+    from .errors import InputError
+    from .printable import quoted_path
+    from .question import is_empty_like
+    from .question_text import ECHO_CHARS, clean_question, shortened
+
+    if not _UNDECODABLE.search(question) or not is_empty_like(clean_question(question)):
+        return
+    raise InputError(
+        f"the question holds bytes that are not UTF-8 ({quoted_path(shortened(question, ECHO_CHARS))}) "
+        "and nothing else to ask",
+        "type it as UTF-8 text: the terminal or script sent another encoding (locale shows the terminal's)",
+    )
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .errors import InputError
 
@@ -50,6 +70,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         )
     if not question:
         raise InputError("the question is empty", f'example: qa ask "{EXAMPLE}"')
+    _refuse_undecodable(question)
     assistant = open_assistant(args)
     result = assistant.ask(question, k=args.k, doc=one_document(args.doc, assistant.document_id))
     if args.json:

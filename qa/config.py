@@ -187,6 +187,7 @@ def _check_typed_cleanly(folder: Path, what: str) -> None:
     env file saved with Windows line endings is ``/data/idx\\r``, and ``QA_INDEX=" /data/idx"`` is a
     folder named " " in the current one: the first ``qa ask`` built an index there, silently."""
     from .errors import InputError
+    from .printable import quoted_path
 
     name = str(folder)
     try:
@@ -196,8 +197,8 @@ def _check_typed_cleanly(folder: Path, what: str) -> None:
     if there or not _UNSEEN.search(name):
         return
     raise InputError(
-        f"the {what} folder {name!r} is not there, and its name starts or ends with white space or holds a "
-        "control character (a stray space, or a Windows line ending in an env file?)",
+        f"the {what} folder {quoted_path(name)} is not there, and its name starts or ends with white "
+        "space or holds a control character (a stray space, or a Windows line ending in an env file?)",
         f"name it without them (--{what} / {ENV[what + '_dir']})",
     )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from .errors import InputError
+from .printable import quoted_path
 
 FileCode = Literal[
     "unreadable",  # the OS refuses the path or a read of it (detail: its reason)
@@ -89,7 +90,7 @@ class FileError:
             "kind": LABELS.get(str(self.args[0]), "") if self.args else "",
             "numbers": ", ".join(map(str, self.args[1:])),
             "what": self.what() if self.code in BINARY_CODES else "",
-            "ext": repr(str(self.args[0]) or "(no extension)") if self.args else "",
+            "ext": quoted_path(str(self.args[0]) or "(no extension)") if self.args else "",
         }
         return ENGLISH[self.code].format(*self.args, **values)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..paths import refusal
+from ..printable import quoted_path
 from .cells import OUTPUT_EXTENSIONS
 from .lock import OutputLock, sidecar
 from .outputs import WRITERS
@@ -103,7 +104,7 @@ def check_output(path: Path, *, resume: bool, force: bool, source: str | Path | 
         raise InputError(f"{path}: is a directory, expected an output file", hint)
     if kind not in WRITERS:
         raise InputError(
-            f"{path}: unsupported output type {kind or '(no extension)'!r}",
+            f"{path}: unsupported output type {quoted_path(kind or '(no extension)')}",
             f"use one of: {', '.join(OUTPUT_EXTENSIONS)}",
         )
     if path.is_fifo() or path.is_socket():  # opening a FIFO blocks the run until a reader comes

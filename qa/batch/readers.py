@@ -23,6 +23,7 @@ from ..file_errors import FileError, FileRefused
 from ..question_text import whole_chars
 from ..questionfile import check_question_file
 from .binary import binary_kind
+from .broken_text import undecodable_detail
 from .jsonvalues import JSON_KINDS, NameTwice, unique_keys, unwritable
 from .row_errors import RowError
 from .sources import LongLine, as_utf8, blocks, file_lines, read_head, split_lines, stream_head
@@ -102,7 +103,7 @@ def _decode(raw: bytes, line: int, encoding: str = "UTF-8") -> tuple[str, RowErr
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        why = RowError("undecodable", line, (encoding,), f"{exc.reason} at byte {exc.start}")
+        why = RowError("undecodable", line, (encoding,), undecodable_detail(raw, exc, encoding))
         return raw.decode("utf-8", "replace"), why
     # Any line's: files joined with ``cat`` (or appended by tools that write one each time) carry one
     # per part; mid-file it made a JSONL line "not valid JSON" and a CSV id start with U+FEFF.

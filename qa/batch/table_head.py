@@ -18,6 +18,8 @@ from .readers import _decode
 from .tables import Layout, table_layout
 
 SAVE_UTF8 = 'save the file as UTF-8 (a spreadsheet\'s "CSV UTF-8") or as UTF-16 text'
+# A UTF-16 (or UTF-32) file already is what SAVE_UTF8 asks for: its broken character came from its writer.
+SAVE_AGAIN = 'save it again from the program that wrote it, or as UTF-8 (a spreadsheet\'s "CSV UTF-8")'
 
 
 def header_layout(
@@ -37,7 +39,7 @@ def header_layout(
         why = _decode(_whole(lines, n), n, encoding)[1]
         if why is not None and why.code == "undecodable" and (layout is None or layout.has_header):
             refused = FileError("undecodable_header", (encoding, n), detail=why.detail)
-            raise FileRefused(path, refused, SAVE_UTF8)
+            raise FileRefused(path, refused, SAVE_UTF8 if encoding == "UTF-8" else SAVE_AGAIN)
     if layout is None:
         return table_layout(sample, prefer, str(path), warn)  # its own refusal, raised again
     for line in said:

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import IndexError_, InputError
+from ..printable import quoted_path
 from .lite import Failure, check_folder, open_error
 from .reach import CONNECT_TIMEOUT, LITE_TIMEOUT, unreachable
 
@@ -71,7 +72,7 @@ def parse_store(spec: str | None) -> StoreTarget:
     if spec.startswith("milvus:"):
         written = spec[len("milvus:") :].strip()  # "milvus: /data/kb.db" in an environment file
         return _server(f"milvus:{written}") if written.startswith(("http://", "https://")) else _lite(written)
-    raise InputError(f"unknown store {_shown(spec)!r}", f"choose {FORMS}")
+    raise InputError(f"unknown store {quoted_path(_shown(spec))}", f"choose {FORMS}")
 
 
 def _lite(written: str) -> StoreTarget:
@@ -82,29 +83,30 @@ def _lite(written: str) -> StoreTarget:
         path = path.rstrip("/")
     if not path.endswith(".db") or path == ".db":
         raise InputError(
-            f"bad Milvus Lite path {_shown(path)!r}", "a Milvus Lite store is a path ending in .db"
+            f"bad Milvus Lite path {quoted_path(_shown(path))}", "a Milvus Lite store is a path ending in .db"
         )
     if "://" in path:  # a URI of another scheme: as a path, a folder "tcp:" here (its credentials shown)
         raise InputError(
-            f"bad Milvus Lite path {_shown(path)!r}: it is written as a URI",
+            f"bad Milvus Lite path {quoted_path(_shown(path))}: it is written as a URI",
             f"choose {FORMS}",
         )
     if path.startswith("~"):  # ~NAME of no user, left as written: it would be a folder named so, here
         user = path[1:].split("/", 1)[0]
         raise InputError(
-            f"bad Milvus Lite path {path!r}: ~{user} names no home folder here (no such user)",
+            f"bad Milvus Lite path {quoted_path(path)}: ~{user} names no home folder here (no such user)",
             f"write the folder out, or ./{path} for a folder of that name here",
         )
     if os.sep == "/" and ("\\" in path or re.match(r"[A-Za-z]:[\\/]", path)):  # else made as one name, here
         raise InputError(
-            f"bad Milvus Lite path {path!r}: it is written as a Windows path (or holds a \\ no shell read)",
+            f"bad Milvus Lite path {quoted_path(path)}: it is written as a Windows path "
+            "(or holds a \\ no shell read)",
             "write a path of this machine, folders separated by / and unescaped (milvus:/data/my docs/kb.db)",
         )
     try:  # Milvus Lite takes its path as UTF-8 text: it created the folder, then failed as "damaged"
         os.path.abspath(path).encode("utf-8")
     except UnicodeEncodeError:
         raise InputError(
-            f"Milvus Lite cannot use the path {path!r}: it is not valid UTF-8",
+            f"Milvus Lite cannot use the path {quoted_path(path)}: it is not valid UTF-8",
             "choose a path whose folder and file names are UTF-8 (or rename them)",
         ) from None
     return StoreTarget("lite", os.path.abspath(path), DEFAULT_NAME)
@@ -117,7 +119,7 @@ def _server(spec: str) -> StoreTarget:
     try:
         parts = urlsplit(uri)
     except ValueError:  # an unbalanced IPv6 bracket
-        raise InputError(f"bad Milvus server URI {_shown(spec)!r}", SERVER_FORM) from None
+        raise InputError(f"bad Milvus server URI {quoted_path(_shown(spec))}", SERVER_FORM) from None
     if parts.username or parts.password:
         raise InputError(
             "the Milvus URI must not contain credentials",
@@ -125,7 +127,7 @@ def _server(spec: str) -> StoreTarget:
         )
     if parts.query or parts.fragment:  # ?token=... would be dropped silently (and shown by qa info)
         raise InputError(
-            f"bad Milvus server URI {_shown(spec)!r}: it takes no ?query or #fragment",
+            f"bad Milvus server URI {quoted_path(_shown(spec))}: it takes no ?query or #fragment",
             "write it as milvus://HOST:PORT[/NAME]; credentials go in MILVUS_TOKEN",
         )
     try:
@@ -134,7 +136,7 @@ def _server(spec: str) -> StoreTarget:
         port = None
     if not parts.hostname or port is None or not 0 < port < 65536:
         lite = "; a Milvus Lite database is milvus:PATH.db (one colon, no //)" if uri.endswith(".db") else ""
-        raise InputError(f"bad Milvus server URI {_shown(spec)!r}", SERVER_FORM + lite)
+        raise InputError(f"bad Milvus server URI {quoted_path(_shown(spec))}", SERVER_FORM + lite)
     name = parts.path.strip("/") or DEFAULT_NAME
     scheme = "https" if parts.scheme in ("https", "milvus+https") else "http"
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6 keeps its brackets
@@ -156,7 +158,8 @@ def _shown(spec: str) -> str:
 def _checked_name(name: str) -> str:
     if not _NAME_RE.fullmatch(name):
         raise InputError(
-            f"bad Milvus collection name {name!r}", "letters, digits and _, not starting with a digit"
+            f"bad Milvus collection name {quoted_path(name)}",
+            "letters, digits and _, not starting with a digit",
         )
     return name
 
