@@ -105,3 +105,25 @@ def test_the_same_file_chosen_again_and_pressed_twice_while_it_uploads_is_answer
     _full_speed(cdp)
     page.wait_for_function("() => window.qaRuns === 2", timeout=4 * TIMEOUT_MS)
     assert _runs_after_the_results(page) == 2
+
+
+def test_a_press_after_the_results_while_a_repeat_is_on_its_way_runs(page, tmp_path):
+    """Pressed again while the run was pending, the repeat is sent once the run is done and answers
+    nothing; a press made after the results, while that repeat was still on its way (a slow connection, a
+    loaded server), was judged against the repeat's end, as if the run had not ended, and dropped. The
+    repeat's end is no run's end: the press runs."""
+    page.evaluate(COUNT_RUNS)
+    _upload(page, _file(tmp_path, "lambat-lagi.txt", LONG))
+    page.locator("#qa-run").click()
+    page.locator("#qa-summary").get_by_text("Menjawab…").wait_for(timeout=4 * TIMEOUT_MS)
+    page.locator("#qa-run").click()  # the repeat, sent once the run is done
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {**SLOW, "latency": 4000, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})  # fmt: skip
+    page.locator(RESULTS).wait_for(timeout=8 * TIMEOUT_MS)
+    page.locator("#qa-run").click()  # after the results, the repeat still on its way
+    page.wait_for_timeout(1000)
+    _full_speed(cdp)
+    page.wait_for_function("() => window.qaRuns === 2", timeout=4 * TIMEOUT_MS)
+    assert _runs_after_the_results(page) == 2

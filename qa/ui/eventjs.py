@@ -32,11 +32,15 @@ SHOW_ANSWER = """() => {
   const top = card.getBoundingClientRect().top;
   if (top < 0 || top > innerHeight / 3) card.scrollIntoView({behavior: 'smooth', block: 'start'});
 }""".replace("TELL", TELL)
-# A Batch run has ended (RUN_SENT counts the runs on their way, and notes when the last of them ended).
+# A Batch run has ended (RUN_SENT lists the runs on their way, and ENDED notes when the last of them ended).
 # One that failed also ends a press that waited for it: Gradio does not send that one then (only after a
 # later run succeeds: reliability 145).
-ENDED = """window.qaRunsOut = Math.max(0, (window.qaRunsOut ?? 1) - 1);
-  if (window.qaRunsOut === 0) window.qaEndedAt = performance.now();"""
+# The runs on their way end in the order they were sent (one at a time: always_last), so ENDED takes the
+# first of them. A repeat sent as "again" answers nothing: its end is no run's end. Counted as one, a press
+# made after the results while that repeat was still on its way (a loaded server) was judged against the
+# repeat's end and dropped, though the run it repeated had ended before the press.
+ENDED = """const ended = (window.qaOut ??= []).shift();
+  if (ended !== 'again' && !window.qaOut.includes('run')) window.qaEndedAt = performance.now();"""
 # and the end of an upload's run: its summary, a stop or a refusal (not each "Menjawab… N dari M")
 TELL_SUMMARY = """() => {
   ENDED
@@ -80,12 +84,13 @@ CLICKS = """() => {
 RUN_SENT = """(upload, k, doc) => {
   const key = JSON.stringify([upload?.path ?? null, k, doc ?? null]);
   const pressed = window.qaRunAt ?? -1, stop = window.qaStopAt ?? -1;
-  const during = (window.qaRunsOut ?? 0) > 0 || pressed < (window.qaEndedAt ?? -1);  // the run before's
+  const out = (window.qaOut ??= []);  // 'run' or 'again' for each run on its way, in the order sent
+  const during = out.includes('run') || pressed < (window.qaEndedAt ?? -1);  // the run before's
   const halted = stop > (window.qaSentAt ?? -1) && stop < pressed;  // Hentikan, then this press
   const again = key === window.qaRunKey && during && !halted;
   window.qaRunKey = key;
   window.qaSentAt = performance.now();
-  window.qaRunsOut = (window.qaRunsOut ?? 0) + 1;
+  out.push(again ? 'again' : 'run');
   return [upload, k, doc, stop > pressed, again];
 }"""
 SAID = '<div id="qa-said" class="qa-sr-only" role="status" aria-live="polite" aria-atomic="true"></div>'
