@@ -118,35 +118,27 @@ def test_a_second_interruption_keeps_the_first_ones_vectors_too(settings, tmp_pa
     _same_as_a_clean_build(index, settings, tmp_path)
 
 
-def test_a_build_whose_commit_fails_keeps_every_vector(settings, tmp_path, monkeypatch) -> None:
-    """A full disk at the commit, after the whole corpus was embedded: the rerun embeds nothing."""
-
-    def full(*args, **kwargs):
-        raise IndexError_("cannot write the index folder: No space left on device")
-
-    monkeypatch.setattr("qa.indexing.write_index", full)
-    with pytest.raises(IndexError_):
-        _build(settings, CountingEncoder())
-    monkeypatch.undo()
-    encoder = CountingEncoder()
-    index, logs = _build(settings, encoder)
-    assert (
-        encoder.passages == [] and f"reusing {_distinct(index):,} vectors from an interrupted build" in logs
-    )
-    _same_as_a_clean_build(index, settings, tmp_path)
-
-
-def test_a_build_stopped_after_its_embedding_before_its_commit_keeps_every_vector(
-    settings, tmp_path, monkeypatch
+@pytest.mark.parametrize(
+    ("target", "failure"),
+    [
+        # a full disk at the commit, after the whole corpus was embedded
+        ("qa.indexing.write_index", IndexError_("cannot write the index folder: No space left on device")),
+        # Ctrl-C in the FAISS phase (minutes on a big corpus): before, only the last periodic checkpoint
+        # was left (here the first batch), and the rerun embedded everything after it
+        ("qa.indexing.build_vector_index", KeyboardInterrupt()),
+    ],
+    ids=["commit-fails", "stopped-before-commit"],
+)
+def test_a_build_stopped_or_failed_after_its_embedding_keeps_every_vector(
+    settings, tmp_path, monkeypatch, target: str, failure: BaseException
 ) -> None:
-    """Ctrl-C in the FAISS phase (minutes on a big corpus), the embedding done: before, only the last
-    periodic checkpoint was left (here the first batch), and the rerun embedded everything after it."""
+    """The embedding done, whatever stops the build before its commit lands: the rerun embeds nothing."""
 
-    def stopped(vectors):
-        raise KeyboardInterrupt
+    def fail(*args, **kwargs):
+        raise failure
 
-    monkeypatch.setattr("qa.indexing.build_vector_index", stopped)
-    with pytest.raises(KeyboardInterrupt):
+    monkeypatch.setattr(target, fail)
+    with pytest.raises(type(failure)):
         _build(settings, CountingEncoder())
     monkeypatch.undo()
     encoder = CountingEncoder()
