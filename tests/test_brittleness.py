@@ -4,8 +4,12 @@ trees ``qa.trees`` evaluates as LightGBM does (docs/quality.md, twenty-third rou
 
 from __future__ import annotations
 
-import numpy as np
+import importlib
 
+import numpy as np
+import pytest
+
+from qa import features
 from qa.features import NAMES
 from training import brittleness, rank_model
 from training.export import export_trees
@@ -29,13 +33,40 @@ def test_each_fit_leaves_out_its_own_share_the_same_way_every_run() -> None:
 
 def test_the_directions_come_from_the_definitions() -> None:
     sign = dict(zip(NAMES, brittleness.monotone()))
-    assert len(sign) == len(NAMES) and set(brittleness.INCREASING) <= set(NAMES)
+    listed = {*brittleness.INCREASING, *brittleness.DECREASING}
+    assert len(sign) == len(NAMES) and listed <= set(NAMES)
+    assert not set(brittleness.INCREASING) & set(brittleness.DECREASING)
     assert sign["cos"] == sign["bm25_win_rank"] == sign["idf_cov_sent_vs_best"] == sign["type_sent"] == 1
     assert sign["missing_idf_sent"] == sign["missing_idf_win"] == -1
     cues = [n for n in NAMES if n.startswith("cue_")]
     assert cues and all(sign[n] == 0 for n in cues)  # a cue is good only for the question that wants it
     for free in ("position", "length", "paragraph_size", "q_terms", "pool_size"):
         assert sign[free] == 0
+
+
+def _renamed(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> tuple[str, ...]:
+    """``qa.features`` with one feature renamed, and ``training.brittleness`` imported again over it."""
+    groups = {g: tuple(new if n == old else n for n in names) for g, names in features.GROUPS.items()}
+    names = tuple(n for group in groups.values() for n in group)
+    monkeypatch.setattr(features, "GROUPS", groups)
+    monkeypatch.setattr(features, "NAMES", names)
+    importlib.reload(brittleness)
+    return names
+
+
+def test_a_renamed_feature_keeps_its_direction_or_stops_the_import(monkeypatch) -> None:
+    """The directions are read from ``qa.features``: a renamed feature cannot silently fall free."""
+    constrained = sum(s != 0 for s in brittleness.monotone())
+    try:
+        with monkeypatch.context() as patch:
+            names = _renamed(patch, "cos", "cosine")
+            sign = dict(zip(names, brittleness.monotone(names)))
+            assert {*brittleness.INCREASING, *brittleness.DECREASING} <= set(names)
+            assert sign["cosine"] == 1 and sum(s != 0 for s in sign.values()) == constrained
+        with monkeypatch.context() as patch, pytest.raises(ValueError, match="missing_idf_sent"):
+            _renamed(patch, "missing_idf_sent", "absent_idf_sent")  # a listed exception: said at once
+    finally:
+        importlib.reload(brittleness)  # over the real features again, for the tests that follow
 
 
 def _rows(rng: np.random.Generator, questions: int = 120) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.features import NAMES, POOL
+from qa.features import GROUPS, NAMES, POOL
 
 from . import rank_model
 from .rank_cv import choose_blend, log, objective, question_objective, seed_ranking, user_view
@@ -29,42 +29,33 @@ from .rank_cv import choose_blend, log, objective, question_objective, seed_rank
 if TYPE_CHECKING:
     from .data import Question
 
+
+def _named(group: str, *names: str) -> tuple[str, ...]:
+    """``names``, each checked to be a feature of ``group``: a renamed one stops the import here
+    instead of silently dropping out of the constraints."""
+    unknown = [n for n in names if n not in GROUPS[group]]
+    if unknown:
+        raise ValueError(f"not features of the {group!r} group (qa/features.py): {', '.join(unknown)}")
+    return names
+
+
 # Directions known from each feature's definition (qa/features.py), not from any fit: +1 where more can
 # never make a passage a worse answer (a cosine or a BM25 score of the passage or the window shown with
 # it, their inverse ranks and gaps to the best, a share of the question's terms, names, numbers or
 # bigrams it holds, the cue of the answer type the question asks for); -1 for the rarest question term
 # it lacks. Position, length, the single cues and the question's own columns stay free: which way they
-# point depends on the question.
+# point depends on the question. The names come from ``qa.features.GROUPS`` (whole groups, or names
+# checked to be there), so a renamed feature keeps its direction and a feature added to a constrained
+# group is constrained too: it must be monotone by definition, or be left out here.
+DECREASING = _named("coverage", "missing_idf_sent", "missing_idf_win")
 INCREASING = (
-    "cos",
-    "cos_gap",
-    "cos_rank",
-    "cos_minmax",
-    "cos_neighbour_max",
-    "cos_window_mean",
-    "bm25_sent",
-    "bm25_sent_rank",
-    "bm25_win",
-    "bm25_win_rank",
-    "fused",
-    "fused_rank",
-    "idf_cov_sent",
-    "idf_cov_win",
-    "share_sent",
-    "share_win",
-    "focus_sent",
-    "focus_win",
-    "bigram_sent",
-    "bigram_win",
-    *(n for n in NAMES if n.endswith("_vs_best")),
-    "names_sent",
-    "names_win",
-    "numbers_sent",
-    "numbers_win",
-    "type_sent",
-    "type_win",
+    *GROUPS["dense"],
+    *GROUPS["bm25"],
+    *(n for n in GROUPS["coverage"] if n not in DECREASING),
+    *GROUPS["relative"],
+    *GROUPS["entities"],
+    *_named("answer_type", "type_sent", "type_win"),
 )
-DECREASING = ("missing_idf_sent", "missing_idf_win")
 
 
 def monotone(names: tuple[str, ...] = NAMES) -> list[int]:
