@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from ..errors import IndexError_
+from .lite import remove_unfinished
 from .reach import failures, meta_timeout, timed
 from .schema import OWNER, P_BEAT, P_OWNER, P_STATE
 from .target import StoreTarget
@@ -121,6 +122,8 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
             if _running(target, props, newer=other > name):
                 continue
             client.drop_collection(other, timeout=wait)
+    if target.kind == "lite":  # what Lite cannot list, so cannot drop: a creation that never finished
+        remove_unfinished(target, lambda other: other not in (name, replaced) and is_build_of(target, other))
 
 
 def _running(target: StoreTarget, props: dict, newer: bool) -> bool:

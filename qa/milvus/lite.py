@@ -1,12 +1,17 @@
 """Milvus Lite's side of opening a ``.db`` path: what its folder may hold before we let Lite write into
 it, and which of the possible causes made an open fail (Lite logs the exception, pymilvus reports only
-"Open local milvus failed")."""
+"Open local milvus failed"); and the folders of collections Lite never finished creating, which only a
+look into that folder finds."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import re
+import shutil
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import IndexError_, IndexLockedError
@@ -30,6 +35,9 @@ _LITE_ENTRIES = {
 # Our calibration files (qa.calibration), there too when the index folder is the .db itself, and the
 # temporary file a killed `qa calibrate` may leave beside them, and a file of that name it kept aside.
 _OURS = re.compile(r"\.?calibration(-[0-9a-f]{12})?\.json(\.\d+\.tmp|\.kept-\d{8}T\d{6}Z)?")
+# What Milvus Lite's create_collection writes into a collection's new folder before its schema.json
+# (written to this name, then renamed): a folder holding nothing else is a creation that never finished.
+_CREATING = "schema.json.tmp"
 
 
 class Failure(logging.Handler):
@@ -117,3 +125,33 @@ def _missing_folder(where: str, folder: str) -> None:
         f"{where}: the folder {folder} does not exist",
         "create it first (mkdir -p), or choose a path in an existing folder",
     )
+
+
+def remove_unfinished(target: StoreTarget, ours: Callable[[str], bool]) -> None:
+    """Remove the folders of collections whose creation Milvus Lite began and never finished (a build
+    SIGKILLed inside create_collection, a disk full there): Lite lists only folders holding a
+    schema.json, so it can neither describe nor drop them, and each stayed for good. Only a folder
+    ``ours`` names (this alias's builds) holding nothing but the schema's temporary file, whose owner
+    property is qa's when it can be read: Lite has no writer but this process, which holds its LOCK and
+    builds one collection at a time, so none is still being created. A failure leaves the folder."""
+    root = os.path.join(target.uri, "collections")
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(root):
+            folder = os.path.join(root, entry)
+            with contextlib.suppress(OSError):
+                if ours(entry) and set(os.listdir(folder)) <= {_CREATING} and _owned(folder):
+                    shutil.rmtree(folder)
+
+
+def _owned(folder: str) -> bool:
+    """Whether an unfinished collection's schema names qa as its owner; one cut short (or never written)
+    cannot say, and is ours by its name alone."""
+    from .schema import OWNER, P_OWNER
+
+    try:
+        with open(os.path.join(folder, _CREATING), encoding="utf-8") as f:
+            schema = json.load(f)
+    except (FileNotFoundError, ValueError):
+        return True
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return isinstance(props, dict) and props.get(P_OWNER) == OWNER
