@@ -7,21 +7,23 @@ a loaded machine having made the kill land there)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+from qa.milvus.alias import is_build_of
+from qa.milvus.lite import remove_unfinished
+from qa.milvus.target import StoreTarget
 from scripts.trials import HARNESS, qa_env
 
 from .conftest import CORPUS, DOC, ROOT
 from .milvus_helpers import fake_qa
-
-pytest.importorskip("milvus_lite")
-pytestmark = pytest.mark.slow
 
 # Before the harness: SIGKILL this process at the rename that finishes a new collection's creation, the
 # exact point Milvus Lite's create_collection reaches after writing the schema's temporary file.
@@ -51,9 +53,11 @@ def _unfinished(db: Path, name: str, properties: dict | None, *extra: str) -> No
         (folder / name).write_text("", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_build_killed_inside_lites_create_collection_leaves_a_folder_the_next_build_removes(
     tmp_path: Path,
 ) -> None:
+    pytest.importorskip("milvus_lite")
     corpus, index, db = tmp_path / "corpus", tmp_path / "index", tmp_path / "kill.db"
     corpus.mkdir()
     shutil.copy(CORPUS / DOC, corpus / DOC)
@@ -85,3 +89,45 @@ def test_a_build_killed_inside_lites_create_collection_leaves_a_folder_the_next_
     assert first in left
     asked = fake_qa(corpus, index, "ask", "apa tugas asisten menteri?", "--store", store)
     assert asked.returncode == 0, asked.stderr
+
+
+def test_the_clean_up_after_a_commit_neither_waits_nor_raises_nor_removes_what_lite_never_wrote(
+    tmp_path: Path,
+) -> None:
+    """What only looks like an unfinished creation (a FIFO, a file larger than any schema of ours, the
+    folder a link to one elsewhere) is left, without reading it: a FIFO held the committed build for
+    ever, and a file nested past the recursion limit raised RecursionError out of it."""
+    target = StoreTarget("lite", str(tmp_path / "kb.db"))
+    root = tmp_path / "kb.db" / "collections"
+    root.mkdir(parents=True)
+    names = [f"qa_passages_20260101T000000Z_0000000{i}" for i in range(5)]
+    fifo, big, linked, nested, empty = (root / n for n in names)
+    for folder in (fifo, big, nested, empty):
+        folder.mkdir()
+    os.mkfifo(fifo / "schema.json.tmp")
+    (big / "schema.json.tmp").write_bytes(b"{" + b" " * 100_000)  # not JSON, and 30 times a schema's size
+    (nested / "schema.json.tmp").write_text("[" * 5000, encoding="utf-8")  # not JSON: cut short, so removed
+    elsewhere = tmp_path / "mine"
+    elsewhere.mkdir()
+    (elsewhere / "schema.json.tmp").write_text("", encoding="utf-8")
+    linked.symlink_to(elsewhere, target_is_directory=True)
+    raised: list[BaseException] = []
+
+    def clean() -> None:
+        try:
+            remove_unfinished(target, lambda name: is_build_of(target, name))
+        except BaseException as exc:  # what the committed build would have raised
+            raised.append(exc)
+
+    worker = threading.Thread(target=clean, daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():  # the FIFO held it: a writer's open, then its close, lets the read end
+        os.close(os.open(fifo / "schema.json.tmp", os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(10)
+        pytest.fail("the clean-up waited on a FIFO")
+    assert not raised, raised
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        n for n in names if n not in (nested.name, empty.name)
+    )
+    assert [p.name for p in elsewhere.iterdir()] == ["schema.json.tmp"]  # the link's target untouched
