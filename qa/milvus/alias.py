@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from ..errors import IndexError_
+from .lite import remove_unfinished
 from .reach import failures, meta_timeout, timed
 from .schema import OWNER, P_BEAT, P_OWNER, P_STATE
 from .target import StoreTarget
@@ -102,6 +103,10 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
                 raise
             replaced = now
     # Committed already: a server that stops answering now leaves the clean-up to the next build.
+
+    def ours(other: str) -> bool:  # this alias's builds but the one just made and the one it replaced
+        return other not in (name, replaced) and is_build_of(target, other)
+
     aliased: set[str] = set()  # in use: never dropped
     others: list[str] = []
     with contextlib.suppress(*failures()):
@@ -109,7 +114,7 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
         aliased = {client.describe_alias(a, timeout=wait)["collection_name"] for a in aliases}
         others = client.list_collections(timeout=wait)
     for other in others:
-        if other in (name, replaced) or other in aliased or not is_build_of(target, other):
+        if not ours(other) or other in aliased:
             continue
         # A collection another process dropped since the listing (its build interrupted, or its own
         # clean-up) is gone as wanted, and one whose description passed its deadline (gRPC's own
@@ -121,6 +126,8 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
             if _running(target, props, newer=other > name):
                 continue
             client.drop_collection(other, timeout=wait)
+    if target.kind == "lite":  # what Lite cannot list, so cannot drop: a creation that never finished
+        remove_unfinished(target, ours)
 
 
 def _running(target: StoreTarget, props: dict, newer: bool) -> bool:

@@ -1,12 +1,18 @@
 """Milvus Lite's side of opening a ``.db`` path: what its folder may hold before we let Lite write into
 it, and which of the possible causes made an open fail (Lite logs the exception, pymilvus reports only
-"Open local milvus failed")."""
+"Open local milvus failed"); and the folders of collections Lite never finished creating, which only a
+look into that folder finds."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import re
+import shutil
+import stat
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import IndexError_, IndexLockedError
@@ -30,6 +36,10 @@ _LITE_ENTRIES = {
 # Our calibration files (qa.calibration), there too when the index folder is the .db itself, and the
 # temporary file a killed `qa calibrate` may leave beside them, and a file of that name it kept aside.
 _OURS = re.compile(r"\.?calibration(-[0-9a-f]{12})?\.json(\.\d+\.tmp|\.kept-\d{8}T\d{6}Z)?")
+# What Milvus Lite's create_collection writes into a collection's new folder before its schema.json
+# (written to this name, then renamed): a folder holding nothing else is a creation that never finished.
+_CREATING = "schema.json.tmp"
+_SCHEMA_MAX = 64 * 1024  # bytes: a qa collection's schema takes about 3 KB (its manifest comes later)
 
 
 class Failure(logging.Handler):
@@ -117,3 +127,46 @@ def _missing_folder(where: str, folder: str) -> None:
         f"{where}: the folder {folder} does not exist",
         "create it first (mkdir -p), or choose a path in an existing folder",
     )
+
+
+def remove_unfinished(target: StoreTarget, ours: Callable[[str], bool]) -> None:
+    """Remove the folders of collections whose creation Milvus Lite began and never finished (a build
+    SIGKILLed inside create_collection, a disk full there): Lite lists only folders holding a
+    schema.json, so it can neither describe nor drop them, and each stayed for good. Only a folder
+    ``ours`` names (this alias's builds) that is ``_unfinished``: Lite has no writer but this process,
+    which holds its LOCK and builds one collection at a time, so none is still being created. Called
+    after the commit: a folder it cannot read or remove is left, and nothing here waits or raises."""
+    root = os.path.join(target.uri, "collections")
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(root):
+            folder = os.path.join(root, entry)
+            with contextlib.suppress(OSError):
+                if ours(entry) and _unfinished(folder):
+                    shutil.rmtree(folder)
+
+
+def _unfinished(folder: str) -> bool:
+    """Whether ``folder`` is what Lite's create_collection leaves when cut short: a real folder (not a
+    link to one elsewhere) holding nothing, or only the schema's temporary file as a regular file no
+    larger than a schema of ours (a link, a FIFO or a bigger file is not Lite's, and reading one could
+    hang a committed build), whose owner is qa's when it reads as JSON (one cut short cannot say, and
+    is ours by its name alone)."""
+    from .schema import OWNER, P_OWNER
+
+    if os.path.islink(folder) or not set(os.listdir(folder)) <= {_CREATING}:
+        return False
+    path = os.path.join(folder, _CREATING)
+    try:
+        held = os.lstat(path)
+    except FileNotFoundError:
+        return True
+    if not stat.S_ISREG(held.st_mode) or held.st_size > _SCHEMA_MAX:
+        return False
+    with open(path, "rb") as f:
+        raw = f.read(_SCHEMA_MAX + 1)
+    try:
+        schema = json.loads(raw)
+    except (ValueError, RecursionError):  # cut short (or not JSON at all: never what a qa build wrote)
+        return True
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return isinstance(props, dict) and props.get(P_OWNER) == OWNER
