@@ -14,7 +14,8 @@ from qa.errors import IndexError_
 from qa.milvus.target import StoreTarget, connect, forget
 
 from .conftest import CORPUS
-from .test_milvus_stalled_build import Recording, _assistant, short  # noqa: F401 - a fixture
+from .milvus_held import BUILD, Held, held  # noqa: F401 - a fixture
+from .test_milvus_stalled_build import Recording, _assistant
 
 pytest.importorskip("milvus_lite")
 
@@ -59,7 +60,7 @@ def _settings(tmp_path: Path) -> Any:
 def test_a_rebuild_the_server_does_not_finish_in_time_is_told_so_dropped_and_the_old_build_kept(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    short: tuple[float, float],  # noqa: F811 - the fixture imported above
+    held: Held,  # noqa: F811 - the fixture imported above
     step: str,
     doing: str,
 ) -> None:
@@ -68,11 +69,6 @@ def test_a_rebuild_the_server_does_not_finish_in_time_is_told_so_dropped_and_the
     server runs and is reachable": the server answered every poll. Now it says the server answers but
     did not finish, and to look at the server's load; the rebuild's collection is dropped, the alias
     still names the previous build, which answers, and a rebuild once the server keeps up succeeds."""
-    from qa.milvus import reach
-
-    # only the flush and the load are held back here: the other calls (create, insert, alias) keep a
-    # deadline a loaded machine meets (2 s was missed by an insert of 10 rows in a CI run, a flaky failure)
-    monkeypatch.setattr(reach, "META_TIMEOUT", 10.0)
     slow = Unfinished(monkeypatch)
     target = StoreTarget("server", str(tmp_path / "kb.db"))
     settings = _settings(tmp_path)
@@ -81,6 +77,7 @@ def test_a_rebuild_the_server_does_not_finish_in_time_is_told_so_dropped_and_the
         _assistant(settings, target, client, monkeypatch, "auto")
         first = client.describe_alias("qa_passages")["collection_name"]
         slow.spared, slow.flush, slow.load = {first}, step == "flush", step == "load"
+        held.hold(doing, BUILD)  # only the flush or the load held back: the other calls keep the product's
         with pytest.raises(IndexError_) as info:
             _assistant(settings, target, client, monkeypatch, "force")
         said, hint = info.value.message, info.value.hint or ""
@@ -90,6 +87,7 @@ def test_a_rebuild_the_server_does_not_finish_in_time_is_told_so_dropped_and_the
         assert client.list_collections() == [first]  # the unfinished one dropped
         assert _assistant(settings, target, client, monkeypatch, "never").ask(QUESTION).passages
         slow.flush = slow.load = False
+        held.release()
         _assistant(settings, target, client, monkeypatch, "force")
         assert client.describe_alias("qa_passages")["collection_name"] != first
     finally:
@@ -99,7 +97,7 @@ def test_a_rebuild_the_server_does_not_finish_in_time_is_told_so_dropped_and_the
 def test_a_load_unfinished_after_the_commit_says_the_build_is_current_not_to_rebuild(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    short: tuple[float, float],  # noqa: F811 - the fixture imported above
+    held: Held,  # noqa: F811 - the fixture imported above
 ) -> None:
     """A build loads its collection once the alias names it, to answer from it: past that load's
     deadline the hint said "run qa index again (a build left unfinished is dropped by the next one)",
@@ -110,6 +108,7 @@ def test_a_load_unfinished_after_the_commit_says_the_build_is_current_not_to_reb
     try:
         client = Recording(connect(target))
         client.before["create_alias"] = lambda: setattr(slow, "load", True)
+        held.hold("loading qa_passages_", BUILD)
         with pytest.raises(IndexError_) as info:
             _assistant(settings, target, client, monkeypatch, "auto")
         built = client.describe_alias("qa_passages")["collection_name"]
@@ -118,6 +117,7 @@ def test_a_load_unfinished_after_the_commit_says_the_build_is_current_not_to_reb
         assert (info.value.hint or "").endswith(committed), info.value.hint
         assert client.list_collections() == [built]
         slow.load = False
+        held.release()
         assert _assistant(settings, target, client, monkeypatch, "never").ask(QUESTION).passages
     finally:
         forget(target)
