@@ -60,9 +60,13 @@ def _open(browser, url: str):
 
 
 def _load(page, url: str) -> None:
-    """Open the page and wait until it has mounted (its Tanya button shows)."""
+    """Open the page and wait until it has mounted (its Tanya button shows) and its script has run (it
+    says the page is Indonesian). Gradio runs the script after the mount: a test that watched the page
+    from between the two saw Gradio's English before the script's observer, registered after the test's,
+    rewrote it (a flaky failure on a loaded machine; no visitor sees it, both run before the paint)."""
     page.goto(url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
     page.get_by_role("button", name="Tanya", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function("() => document.documentElement.lang === 'id'", timeout=LOAD_TIMEOUT_MS)
 
 
 @pytest.fixture
