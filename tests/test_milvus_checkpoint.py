@@ -100,9 +100,9 @@ def test_a_milvus_build_stopped_at_its_switch_keeps_every_vector(settings, monke
     _vectors_are_their_sentences(index, settings)
 
 
-def test_an_open_that_finds_the_collection_current_removes_a_checkpoint_left(settings) -> None:
+def _left_behind(settings: Settings) -> None:
     """A build after a file was added is interrupted; the file is taken out again: the collection is
-    current, its checkpoint serves no build. ``qa info``'s read-only open leaves it; the next open goes."""
+    current, and a checkpoint no build would lend is left."""
     _open(settings, CountingEncoder())
     new = settings.corpus_dir / "zz-new.txt"
     new.write_text(
@@ -112,8 +112,21 @@ def test_an_open_that_finds_the_collection_current_removes_a_checkpoint_left(set
         _open(settings, Stopped(after=64))
     assert _kept(settings).is_file()
     new.unlink()
+
+
+def test_an_open_that_finds_the_collection_current_removes_a_checkpoint_left(settings) -> None:
+    """``qa info``'s read-only open leaves it; the next open that may write removes it."""
+    _left_behind(settings)
     _open(settings, CountingEncoder(), "never", read_only=True)
     assert _kept(settings).is_file()
     _, logs = _open(settings, CountingEncoder())
-    assert not os.path.lexists(_kept(settings))
+    assert not os.path.lexists(_kept(settings)) and not os.path.lexists(_kept(settings).parent)
     assert any(line.startswith("removed the vectors an interrupted build kept") for line in logs), logs
+
+
+def test_a_forced_rebuild_commits_without_a_checkpoint_left(settings) -> None:
+    _left_behind(settings)
+    encoder = CountingEncoder()
+    index, _ = _open(settings, encoder, "force")
+    assert len(encoder.passages) == len({c.text for c in index.chunks})  # it took nothing kept
+    assert not os.path.lexists(_kept(settings))
