@@ -25,7 +25,7 @@ from .test_checkpoint_cli import QA, _short_sentences
 pytest.importorskip("milvus_lite")
 pytestmark = pytest.mark.slow
 
-BATCHES = 6
+BATCHES = 3
 
 
 def _qa_index(corpus: Path, index: Path, store: str) -> subprocess.Popen:
