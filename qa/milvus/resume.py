@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checkpoint import CHECKPOINT, Checkpoint, discard
+from ..checkpoint import CHECKPOINT, Checkpoint, discard, start_checkpoint
 from ..incremental import Lent, sentence_key
 from .tables import FOLDER
 from .target import StoreTarget
@@ -47,16 +47,31 @@ def lend(reuse: dict[str, list[float]], kept: Lent, log: Callable[[str], None]) 
     return added
 
 
+def resuming(
+    index_dir: Path, target: StoreTarget, expected: dict, sentences: list[str], reuse: dict[str, list[float]],
+    forced: bool, encoder: Any, log: Callable[[str], None],
+) -> Pieces:  # fmt: skip
+    """The checkpoint of a build of ``target`` (none for a forced one), once ``reuse`` has the vectors an
+    interrupted build kept (``lend``): the store's build only wires it to its embedding and its commit."""
+    folder = checkpoint_folder(index_dir, target)
+    checkpoint, kept = start_checkpoint(folder, expected, sentences, log, forced, parents=True)
+    resumed = lend(reuse, kept, log)
+    return Pieces(checkpoint, sentences, reuse, encoder, folder, resumed)
+
+
 class Pieces:
     """One checkpoint for a build that embeds in pieces (one per insert batch of ``build._fill``): begun
     with every text the build will embed, in its order (the sentences ``reuse`` lacks, each once, as
-    ``_fill`` meets them), each piece's progress told at its offset."""
+    ``_fill`` meets them), each piece's progress told at its offset. ``folder``: where it is kept;
+    ``resumed``: how many vectors it lent (the build's log line says so)."""
 
     def __init__(
-        self, checkpoint: Checkpoint | None, sentences: list[str], reuse: dict[str, list[float]], encoder: Any
-    ) -> None:
+        self, checkpoint: Checkpoint | None, sentences: list[str], reuse: dict[str, list[float]],
+        encoder: Any, folder: Path, resumed: int,
+    ) -> None:  # fmt: skip
         todo = list(dict.fromkeys(t for t in sentences if sentence_key(t) not in reuse))
         self.checkpoint, self.todo, self.encoder, self.offset = checkpoint, todo, encoder, 0
+        self.folder, self.resumed = folder, resumed
         self.vectors = np.zeros((len(todo) if checkpoint else 0, encoder.dim), dtype=np.float32)
         if checkpoint is not None:
             checkpoint.begin(todo)
@@ -87,7 +102,7 @@ class Pieces:
 
 
 @contextlib.contextmanager
-def checkpointed(pieces: Pieces, folder: Path) -> Iterator[None]:
+def checkpointed(pieces: Pieces) -> Iterator[None]:
     """Around the build to its commit: a failure or a stop after the embedding (an insert, the flush,
     the switch) keeps every vector; the commit removes the checkpoint, or one an earlier build left
     when this one kept none (a forced rebuild)."""
@@ -99,9 +114,9 @@ def checkpointed(pieces: Pieces, folder: Path) -> Iterator[None]:
     if pieces.checkpoint is not None:
         pieces.checkpoint.remove()
     else:
-        discard(folder)
+        discard(pieces.folder)
     with contextlib.suppress(OSError):  # the folder too, when nothing else is in it
-        folder.rmdir()
+        pieces.folder.rmdir()
 
 
 def drop_kept(folder: Path, building: threading.Lock, log: Callable[[str], None]) -> None:

@@ -38,7 +38,7 @@ from .checks import checked_manifest
 from .keywords import MilvusLexical
 from .lite import check_folder
 from .reach import build_timeout, failures, meta_timeout, refused, silent, timed
-from .resume import Pieces, checkpoint_folder, checkpointed, drop_kept, lend
+from .resume import checkpoint_folder, checkpointed, drop_kept, resuming
 from .schema import vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -149,7 +149,6 @@ def build_index(
     log: Callable[[str], None],
 ) -> StoredIndex:
     """Build into a new collection, reusing the previous build's vectors of unchanged sentences."""
-    from ..checkpoint import start_checkpoint
     from ..indexing import LEXICAL, chunk_corpus, expected_manifest, passage_text
 
     client = connect(target)
@@ -160,24 +159,21 @@ def build_index(
         previous = current_collection(client, target)
         keys = [sentence_key(c.text) for c in chunks]
         reuse, why, forced = lent_vectors(client, target, previous, expected, keys, force, settings.index_dir)
-        folder = checkpoint_folder(settings.index_dir, target)  # what an interrupted build kept, and keeps
-        sentences = [c.text for c in chunks]
-        checkpoint, kept = start_checkpoint(folder, expected, sentences, log, forced, parents=True)
-        resumed = lend(reuse, kept, log)
-        pieces = Pieces(checkpoint, sentences, reuse, encoder)
+        sentences = [c.text for c in chunks]  # and what an interrupted build kept is lent too
+        pieces = resuming(settings.index_dir, target, expected, sentences, reuse, forced, encoder, log)
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
         manifest["lexical_stats"] = {**LEXICAL}
         windows = [passage_text(c, by_id) for c in chunks]
         plan = Plan(manifest, chunks, windows, reuse, pieces.encode)
-        with checkpointed(pieces, folder):
+        with checkpointed(pieces):
             name, embedded, texts = write_collection(
                 client, target, plan, encoder.dim, float(LEXICAL["k1"]), float(LEXICAL["b"])
             )
             switch_alias(client, target, name)
     if embedded < len(chunks):
         source = "the previous build" if why == "ok" else why
-        if resumed:  # all of them, or beside the previous build's and the local index's
-            source = "an interrupted build" if resumed == len(reuse) else f"{source} and an interrupted build"
+        if pieces.resumed:  # all of them, or beside the previous build's and the local index's
+            source = ("" if pieces.resumed == len(reuse) else f"{source} and ") + "an interrupted build"
         how = f"reused {len(chunks) - embedded:,} from {source}"
     else:
         how = "full build: " + ("no sentence of the previous build is left" if why == "ok" else why)
