@@ -6,6 +6,7 @@ with the fake encoder; the real command and model are ``test_milvus_checkpoint_c
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,14 @@ from qa.incremental import sentence_key
 from qa.milvus import build as milvus_build
 from qa.milvus import target as milvus_target
 from qa.milvus.adapters import read_rows
-from qa.milvus.alias import switch_alias
+from qa.milvus.alias import new_name, switch_alias
 from qa.milvus.resume import checkpoint_folder
+from qa.milvus.schema import OWNER, P_BEAT, P_OWNER, P_STATE
 from qa.milvus.target import connect, parse_store
 from qa.opening import open_or_build
 
 from .conftest import CountingEncoder, FakeEncoder, seed_and_synthetic
+from .milvus_helpers import milvus_server
 from .test_checkpoint import Stopped
 
 pytest.importorskip("milvus_lite")
@@ -130,3 +133,27 @@ def test_a_forced_rebuild_commits_without_a_checkpoint_left(settings) -> None:
     index, _ = _open(settings, encoder, "force")
     assert len(encoder.passages) == len({c.text for c in index.chunks})  # it took nothing kept
     assert not os.path.lexists(_kept(settings))
+
+
+def test_a_build_running_on_the_server_in_another_process_keeps_its_checkpoint(tmp_path: Path) -> None:
+    """Two processes on one server through one index folder (section 157's first Left): an open that
+    found the collection current removed the checkpoint of a build running in the other (the lock is
+    per process). That build's collection, still building with a fresh heartbeat, now keeps it; once
+    it is gone the next open removes the file."""
+    with milvus_server(tmp_path) as (uri, _):
+        corpus = seed_and_synthetic(tmp_path / "corpus", seed=1, passages=200, per_doc=100)
+        settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=uri)
+        target = parse_store(uri)
+        try:
+            _left_behind(settings)
+            client, running = connect(target), new_name(target)
+            client.create_collection(running, dimension=4)  # what the other process's build made
+            beat = {P_OWNER: OWNER, P_STATE: "building", P_BEAT: str(int(time.time()))}
+            client.alter_collection_properties(running, properties=beat)
+            _, logs = _open(settings, CountingEncoder())
+            assert _kept(settings).is_file() and not any(line.startswith("removed") for line in logs)
+            client.drop_collection(running)  # that build ended
+            _, logs = _open(settings, CountingEncoder())
+            assert not os.path.lexists(_kept(settings)), logs
+        finally:
+            milvus_target.forget(target)

@@ -119,14 +119,21 @@ def checkpointed(pieces: Pieces) -> Iterator[None]:
         pieces.folder.rmdir()
 
 
-def drop_kept(folder: Path, building: threading.Lock, log: Callable[[str], None]) -> None:
+def drop_kept(
+    index_dir: Path, target: StoreTarget, building: threading.Lock, log: Callable[[str], None]
+) -> None:
     """An open that found the collection current: its checkpoint serves no build (section 157). Not while
-    a build of this process holds ``building`` (it keeps its own; Milvus Lite serves one process per
-    file, so no other writes there), never waited for; only a checkpoint of ours goes."""
+    a build of this process holds ``building`` (never waited for), nor while the server holds a build of
+    the alias running elsewhere (``alias.build_running``; Milvus Lite serves one process per file): each
+    keeps its own. Only a checkpoint of ours goes."""
+    folder = checkpoint_folder(index_dir, target)
     if not os.path.lexists(folder / CHECKPOINT) or not building.acquire(blocking=False):
         return
     try:
-        if discard(folder):
+        from .alias import build_running
+        from .target import connect
+
+        if not build_running(connect(target), target) and discard(folder):
             log(f"removed the vectors an interrupted build kept in {folder}: the index is current")
             with contextlib.suppress(OSError):
                 folder.rmdir()

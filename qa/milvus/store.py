@@ -38,7 +38,7 @@ from .checks import checked_manifest
 from .keywords import MilvusLexical
 from .lite import check_folder
 from .reach import build_timeout, failures, meta_timeout, refused, silent, timed
-from .resume import checkpoint_folder, checkpointed, drop_kept, resuming
+from .resume import checkpointed, drop_kept, resuming
 from .schema import vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -216,7 +216,7 @@ def open_index(
                 expected = expected_manifest(settings, encoder, documents)
                 index = load_index(target, expected, by_id, warm=not read_only)
                 if not read_only:  # qa info leaves the disk as it was
-                    drop_kept(checkpoint_folder(settings.index_dir, target), _build_lock, log)
+                    drop_kept(settings.index_dir, target, _build_lock, log)
             except (IndexMissingError, IndexStaleError, IndexMismatchError) as exc:
                 if build == "never":
                     raise
