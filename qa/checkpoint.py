@@ -9,7 +9,10 @@ checkpoint whole. The next build lends these vectors through ``qa.incremental`` 
 build's; a checkpoint of other sections, or damaged, is ignored with one line. A committed build removes
 it. Only a checkpoint this tool wrote is ever replaced or removed: anything else in its place (a user's
 file, a link, a folder) is moved aside at the start of a build, never deleted (section 152), and the
-write is synced, file and folder, like the manifest's.
+write is synced, file and folder, like the manifest's. A checkpoint only serves a build that would lend
+it: once an index is committed, or found current by an open that may write, it is removed
+(``discard``; section 157). A Milvus build keeps one the same way in its store's folder of the index
+folder (``qa.milvus.resume``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -35,6 +39,15 @@ PARTIAL = ".qa-embedded.partial"  # the next checkpoint while it is written
 FORMAT = "qa-embedded-1"
 INTERVAL = 10.0  # seconds of embedding before the first checkpoint, and at least between two
 COST = 20  # and at least 20 times the last write's time: writing stays under 5% of the build
+
+
+class Keeps(Protocol):
+    """What ``qa.indexing.encode_all`` tells of its progress: a ``Checkpoint``, or one a build that
+    embeds in pieces shares between them (``qa.milvus.resume.Pieces``)."""
+
+    def begin(self, texts: list[str]) -> None: ...
+    def step(self, done: np.ndarray) -> None: ...
+    def keep(self) -> None: ...
 
 
 def _sections(expected: dict) -> str:
@@ -91,6 +104,17 @@ def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
     return Lent(keys.tolist(), vectors), "ok"
 
 
+def discard(folder: Path) -> bool:
+    """Remove the checkpoint of ``folder`` when this tool wrote it (anything else stays); whether one
+    went. For an index that is current: no build would lend its vectors (section 157)."""
+    if not os.path.lexists(folder / CHECKPOINT) or not is_ours(folder / CHECKPOINT):
+        return False
+    for name in (CHECKPOINT, PARTIAL):
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+    return not os.path.lexists(folder / CHECKPOINT)
+
+
 class Checkpoint:
     """Keeps the vectors a build embeds, now and then and when it stops, with those it ``carried`` over
     from an earlier interrupted build (they are kept again: a second interruption loses neither)."""
@@ -102,8 +126,10 @@ class Checkpoint:
         carried: Lent | None,
         log: Callable[[str], None],
         clock: Callable[[], float] = time.monotonic,
+        parents: bool = False,
     ) -> None:
         self.index_dir, self.sections, self.log, self.clock = index_dir, _sections(expected), log, clock
+        self.parents = parents  # a Milvus store's folder is made with its parents, as its tables' are
         self.carried = carried or Lent([], np.zeros((0, int(expected["encoder"]["dim"])), dtype=np.float32))
         self.keys: list[str] = []
         self.done = self.carried.vectors[:0]
@@ -156,7 +182,7 @@ class Checkpoint:
         n = len(self.done)
         keys = np.array(list(self.carried.keys) + self.keys[:n], dtype="<U32")
         vec = np.concatenate([self.carried.vectors, self.done]) if len(self.carried.keys) else self.done
-        self.index_dir.mkdir(exist_ok=True)  # as write_index would at the commit; its parent never
+        self.index_dir.mkdir(parents=self.parents, exist_ok=True)  # as its store would at the commit
         partial = self.index_dir / PARTIAL
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()  # a file a killed build left; never followed if it is a link
@@ -177,8 +203,9 @@ class Checkpoint:
 
 
 def start_checkpoint(
-    index_dir: Path, expected: dict, sentences: list[str], log: Callable[[str], None], forced: bool
-) -> tuple[Checkpoint | None, Lent]:
+    index_dir: Path, expected: dict, sentences: list[str], log: Callable[[str], None], forced: bool,
+    parents: bool = False,
+) -> tuple[Checkpoint | None, Lent]:  # fmt: skip
     """The checkpoint a build writes, and what an interrupted build kept that it may use: the vectors of
     its ``sentences``. A full rebuild on purpose (``qa index --force`` of a current index, ``reuse=False``)
     embeds everything again, so it neither takes nor keeps any: the next forced one would not use them."""
@@ -199,4 +226,4 @@ def start_checkpoint(
             log(note)
         kept = Lent([], np.zeros((0, dim), dtype=np.float32))
     kept = kept.only({sentence_key(t) for t in sentences})
-    return Checkpoint(index_dir, expected, kept, log), kept
+    return Checkpoint(index_dir, expected, kept, log, parents=parents), kept

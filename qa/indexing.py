@@ -21,7 +21,7 @@ import numpy as np
 
 from .analysis import ANALYSIS_ID
 from .ann import POLICY, build_vector_index
-from .checkpoint import Checkpoint, start_checkpoint
+from .checkpoint import Checkpoint, Keeps, discard, start_checkpoint
 from .chunking import SPLITTER, Chunk, chunk_document
 from .config import Settings
 from .corpus import Document
@@ -74,7 +74,7 @@ def encode_all(
     encoder: Encoder,
     texts: Sequence[str],
     progress: bool | None = None,
-    checkpoint: Checkpoint | None = None,
+    checkpoint: Keeps | None = None,
 ) -> np.ndarray:
     """Embed passages in batches, with a progress bar on a terminal and, by default, a few plain lines
     of progress when standard error is not one (a CI log, ``nohup``: :mod:`qa.plain_progress`);
@@ -207,9 +207,12 @@ def build_index(
 
 def _commit(index_dir: Path, manifest: dict, index: StoredIndex, checkpoint: Checkpoint | None) -> None:
     """Write the build; its checkpoint goes first (its space free for the build on a nearly full disk)
-    and is written again, whole, when the commit fails (a full disk, Ctrl-C)."""
+    and is written again, whole, when the commit fails (a full disk, Ctrl-C). A build that kept none (a
+    forced one) removes one an earlier interrupted build left once it commits: the index it commits is
+    current, so no build would lend it (section 157)."""
     if checkpoint is None:
         write_index(index_dir, manifest, index)
+        discard(index_dir)
         return
     checkpoint.remove()
     with _keeping(checkpoint):

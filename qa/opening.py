@@ -8,12 +8,13 @@ indexes this way too, without the models an ``Assistant`` loads.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings
-from .errors import IndexMismatchError, IndexMissingError, IndexStaleError
+from .errors import IndexMismatchError, IndexMissingError, IndexStaleError, QAError
 
 if TYPE_CHECKING:
     from .corpus import Document
@@ -49,20 +50,44 @@ def open_or_build(
     reuse = None
     if build != "force":
         try:
-            return load_index(settings.index_dir, expected, documents)
+            found = load_index(settings.index_dir, expected, documents)
         except rebuildable as exc:
             if build == "never":
                 raise
             log(f"{exc.message}; building it now")
+        else:
+            if not read_only:
+                drop_kept_vectors(settings.index_dir, expected, log)
+            return found
     with build_lock(settings.index_dir, waiting=lambda pid: log(waiting_for(settings.index_dir, pid))):
         if build != "force":  # another process may have built it while we waited for the lock
             try:
-                return load_index(settings.index_dir, expected, documents)
+                return load_index(settings.index_dir, expected, documents)  # its commit took any checkpoint
             except rebuildable as exc:
                 reuse = False if isinstance(exc, IndexMismatchError) else None
         index = build_index(settings, encoder, docs, log=log, reuse=reuse)
     log(f"index: {len(index.chunks)} passages from {len(docs)} document(s) in {settings.index_dir}")
     return index
+
+
+def drop_kept_vectors(index_dir: Path, expected: dict, log: Callable[[str], None]) -> None:
+    """An index found current needs none of the vectors an interrupted build kept (the corpus put back
+    as it was built from): they would only hold the disk for ever (section 157). Taken under the build
+    lock, never waited for: a build running elsewhere holds it and keeps its own; the manifest is read
+    again under it, as that build may have committed another meanwhile. Only a checkpoint of ours goes."""
+    from .checkpoint import CHECKPOINT, discard
+    from .manifest import read_manifest, stale_reasons
+    from .writing import build_lock
+
+    if not os.path.lexists(index_dir / CHECKPOINT):  # the usual case: one lstat
+        return
+    try:
+        with build_lock(index_dir, wait=False):
+            manifest = read_manifest(index_dir)
+            if manifest is not None and not stale_reasons(manifest, expected) and discard(index_dir):
+                log(f"removed the vectors an interrupted build kept in {index_dir}: the index is current")
+    except (QAError, OSError):  # a build holds the lock, or the folder cannot be locked: for the next open
+        pass
 
 
 def waiting_for(index_dir: Path, pid: int | None) -> str:

@@ -29,6 +29,7 @@ STAGED = ".manifest.staged"  # the next manifest, written inside its build folde
 _INDEX_FILES = re.compile(
     r"manifest\.json|calibration(-[0-9a-f]{12})?\.json|\.lock|\.qa-embedded\.(npz|partial)"
 )
+_MILVUS_KEPT = re.compile(r"embedded-[0-9a-f]{8}")  # ``qa.milvus.resume.checkpoint_folder``
 
 
 def keep_foreign_manifest(index_dir: Path, build_id: str) -> None:
@@ -76,8 +77,17 @@ def index_file_of(path: Path, index_dir: Path) -> Path | None:
     except (OSError, RuntimeError):
         return None
     folder = resolved.parent
-    in_an_index = folder == index or os.path.lexists(folder / MANIFEST)
+    in_an_index = folder == index or os.path.lexists(folder / MANIFEST) or _kept_by_milvus(folder, index)
     return resolved if in_an_index and _INDEX_FILES.fullmatch(resolved.name) else None
+
+
+def _kept_by_milvus(folder: Path, index: Path) -> bool:
+    """A Milvus build's checkpoint folder (``qa.milvus.resume``): its file is one of the index's too."""
+    if folder.parent.parent != index or not _MILVUS_KEPT.fullmatch(folder.name):
+        return False
+    from .milvus.tables import FOLDER  # only now: it imports the indexing code
+
+    return folder.parent.name == FOLDER
 
 
 def remove_marked(path: Path) -> None:

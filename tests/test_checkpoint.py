@@ -18,12 +18,15 @@ import pytest
 
 from qa import checkpoint as checkpoint_module
 from qa.ann import all_vectors
+from qa.batch.destination import check_place
 from qa.checkpoint import CHECKPOINT, PARTIAL
 from qa.config import Settings
 from qa.corpus import load_corpus
-from qa.errors import IndexError_
+from qa.errors import IndexError_, InputError
 from qa.indexing import ENCODE_BATCH, build_index
 from qa.manifest import read_manifest
+from qa.milvus.resume import checkpoint_folder
+from qa.milvus.target import parse_store
 from qa.ownership import index_file_of
 
 from .conftest import ROOT, CountingEncoder, seed_and_synthetic
@@ -325,6 +328,23 @@ def test_an_output_linked_to_the_checkpoint_is_a_file_of_the_index(settings) -> 
     link = settings.index_dir.parent / "answers.jsonl"
     link.symlink_to(settings.index_dir / CHECKPOINT)
     assert index_file_of(link, settings.index_dir) == (settings.index_dir / CHECKPOINT).resolve()
+
+
+def test_an_output_linked_to_a_milvus_builds_checkpoint_is_refused(settings) -> None:
+    """``qa batch -o`` a link to the checkpoint a Milvus build keeps (section 157, its second reading):
+    ``--force`` would have written the answers over the vectors, as over the local one's."""
+    _interrupted(settings, Stopped())
+    store = parse_store(f"milvus:{settings.index_dir.parent / 'a.db'}")
+    folder = checkpoint_folder(settings.index_dir, store)
+    folder.mkdir(parents=True)
+    os.replace(settings.index_dir / CHECKPOINT, folder / CHECKPOINT)
+    link = settings.index_dir.parent / "answers.jsonl"
+    link.symlink_to(folder / CHECKPOINT)
+    with pytest.raises(InputError, match="a file of the index: the answers would replace it"):
+        check_place(link, settings.corpus_dir, settings.index_dir)
+    (settings.index_dir.parent / "other").mkdir()  # the same names elsewhere are the user's
+    os.replace(folder / CHECKPOINT, settings.index_dir.parent / "other" / CHECKPOINT)
+    assert index_file_of(settings.index_dir.parent / "other" / CHECKPOINT, settings.index_dir) is None
 
 
 SLOW_BUILD = textwrap.dedent("""

@@ -142,3 +142,24 @@ def _running(target: StoreTarget, props: dict, newer: bool) -> bool:
         return time.time() - float(props[P_BEAT]) < (ABANDONED if building else SWITCHING)
     except (KeyError, ValueError):
         return building and newer  # a build of a version without heartbeats: only a newer one may run
+
+
+def build_running(client: Any, target: StoreTarget) -> bool:
+    """Whether a build of ``target``'s alias may be running in another process (a server's: Milvus Lite
+    has no other writer), one of ours besides the current collection still building or just committed
+    (``_running``); so its checkpoint is not taken from it. A server that does not say counts as yes."""
+    if target.kind == "lite":
+        return False
+    wait = meta_timeout(target)
+    unsaid: tuple[type[BaseException], ...] = (IndexError_, *failures())
+    try:
+        current = current_collection(client, target)
+        for other in client.list_collections(timeout=wait):
+            if other == current or not is_build_of(target, other):
+                continue
+            props = properties(client, other, wait)
+            if props.get(P_OWNER) == OWNER and _running(target, props, newer=True):
+                return True
+    except unsaid:
+        return True
+    return False

@@ -104,25 +104,26 @@ def previous_vectors(
 def lent_vectors(
     client: Any, target: StoreTarget, previous: str | None, expected: dict, keys: Sequence[str], force: bool,
     index_dir: Path,
-) -> tuple[dict[str, list[float]], str]:  # fmt: skip
-    """The vectors a build takes by sentence key, and from where: the previous build's (``previous_vectors``)
-    and, for the sentences it lacks, a local index's of the same encoder in ``index_dir`` (moving from
-    the local store, or back to Milvus after serving an edited corpus locally). A forced rebuild of a
-    current build takes none, as the local store's ``qa index --force``; of a stale one, both lend."""
+) -> tuple[dict[str, list[float]], str, bool]:  # fmt: skip
+    """The vectors a build takes by sentence key, from where, and whether it is a forced rebuild (which
+    keeps no checkpoint either): the previous build's (``previous_vectors``) and, for the sentences it
+    lacks, a local index's of the same encoder in ``index_dir`` (moving from the local store, or back to
+    Milvus after serving an edited corpus locally). A forced rebuild of a current build takes none, as
+    the local store's ``qa index --force``; of a stale one, both lend."""
     lent = previous_vectors(client, target, previous, expected, keys, force)
     reuse, why = lent.vectors, lent.why
     wanted = set(keys) - set(reuse)
     if lent.forced or not wanted:  # nothing to look up: the local index is not read (150 MB at 100k)
-        return reuse, why
+        return reuse, why, lent.forced
     from ..incremental import load_previous
 
     local, _ = load_previous(index_dir, expected)  # checksummed; the encoder's and chunking's as ours
     held = zip((sentence_key(c.text) for c in local.chunks), local.vectors) if local is not None else ()
     found = {k: v.tolist() for k, v in held if k in wanted}
     if not found:
-        return reuse, why
+        return reuse, why, False
     where = f"vectors of the local index in {index_dir}"
-    return {**reuse, **found}, f"the previous build and {where}" if reuse else where
+    return {**reuse, **found}, f"the previous build and {where}" if reuse else where, False
 
 
 def write_collection(

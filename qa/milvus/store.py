@@ -38,6 +38,7 @@ from .checks import checked_manifest
 from .keywords import MilvusLexical
 from .lite import check_folder
 from .reach import build_timeout, failures, meta_timeout, refused, silent, timed
+from .resume import checkpointed, drop_kept, resuming
 from .schema import vector_index
 from .target import StoreTarget, connect, require_pymilvus
 
@@ -148,7 +149,7 @@ def build_index(
     log: Callable[[str], None],
 ) -> StoredIndex:
     """Build into a new collection, reusing the previous build's vectors of unchanged sentences."""
-    from ..indexing import LEXICAL, chunk_corpus, encode_all, expected_manifest, passage_text
+    from ..indexing import LEXICAL, chunk_corpus, expected_manifest, passage_text
 
     client = connect(target)
     expected = expected_manifest(settings, encoder, documents)
@@ -157,17 +158,23 @@ def build_index(
     with _build_lock:
         previous = current_collection(client, target)
         keys = [sentence_key(c.text) for c in chunks]
-        reuse, why = lent_vectors(client, target, previous, expected, keys, force, settings.index_dir)
+        reuse, why, forced = lent_vectors(client, target, previous, expected, keys, force, settings.index_dir)
+        sentences = [c.text for c in chunks]  # and what an interrupted build kept is lent too
+        pieces = resuming(settings.index_dir, target, expected, sentences, reuse, forced, encoder, log)
         manifest = {**expected, "build": build_stamp(), "chunks": len(chunks), "files": {}}
         manifest["lexical_stats"] = {**LEXICAL}
         windows = [passage_text(c, by_id) for c in chunks]
-        plan = Plan(manifest, chunks, windows, reuse, lambda texts: encode_all(encoder, texts, None))
-        name, embedded, texts = write_collection(
-            client, target, plan, encoder.dim, float(LEXICAL["k1"]), float(LEXICAL["b"])
-        )
-        switch_alias(client, target, name)
+        plan = Plan(manifest, chunks, windows, reuse, pieces.encode)
+        with checkpointed(pieces):
+            name, embedded, texts = write_collection(
+                client, target, plan, encoder.dim, float(LEXICAL["k1"]), float(LEXICAL["b"])
+            )
+            switch_alias(client, target, name)
     if embedded < len(chunks):
-        how = f"reused {len(chunks) - embedded:,} from {'the previous build' if why == 'ok' else why}"
+        source = "the previous build" if why == "ok" else why
+        if pieces.resumed:  # all of them, or beside the previous build's and the local index's
+            source = ("" if pieces.resumed == len(reuse) else f"{source} and ") + "an interrupted build"
+        how = f"reused {len(chunks) - embedded:,} from {source}"
     else:
         how = "full build: " + ("no sentence of the previous build is left" if why == "ok" else why)
     log(f"Milvus build {name}: embedded {embedded:,} of {len(chunks):,} passages ({how})")
@@ -208,6 +215,8 @@ def open_index(
             try:
                 expected = expected_manifest(settings, encoder, documents)
                 index = load_index(target, expected, by_id, warm=not read_only)
+                if not read_only:  # qa info leaves the disk as it was
+                    drop_kept(settings.index_dir, target, _build_lock, log)
             except (IndexMissingError, IndexStaleError, IndexMismatchError) as exc:
                 if build == "never":
                     raise
