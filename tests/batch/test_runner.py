@@ -177,10 +177,14 @@ def test_real_sigkill_then_resume(tmp_path, ext):
     assert fake.asked == [f"Pertanyaan {i}?" for i in range(s.skipped, 200)]
 
 
-def test_streams_a_100k_line_file_in_bounded_memory(tmp_path):
+def test_streams_a_50k_line_file_in_bounded_memory(tmp_path):
+    """The file is read and answered a chunk at a time. Measured here: 6.7 MiB traced at 50k lines (11.2 at
+    100k: a few dozen bytes a question are kept, the keys that find repeats), against 22 MiB for a run
+    that reads the whole file into a list or keeps every result; the limit sits between. It was 50 MiB at
+    100k lines, which both of those passed (section 155's reading)."""
     src = tmp_path / "big.txt"
     with src.open("w") as f:
-        for i in range(100_000):
+        for i in range(50_000):
             f.write(f"Pertanyaan nomor {i} tentang tugas asisten menteri?\n")
     out = tmp_path / "big.jsonl"
 
@@ -197,11 +201,11 @@ def test_streams_a_100k_line_file_in_bounded_memory(tmp_path):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert s.total == 100_000 and s.abstained == 100_000
-    assert peak < 50 * 1024 * 1024, peak
-    print(f"100k questions: peak {peak / 2**20:.1f} MiB traced, {time.perf_counter() - start:.1f} s")
+    assert s.total == 50_000 and s.abstained == 50_000
+    assert peak < 15 * 1024 * 1024, peak
+    print(f"50k questions: peak {peak / 2**20:.1f} MiB traced, {time.perf_counter() - start:.1f} s")
     with out.open("rb") as f:
-        assert sum(1 for _ in f) == 100_000
+        assert sum(1 for _ in f) == 50_000
 
 
 def test_interrupt_keeps_finished_chunks_and_resume_completes(tmp_path):
