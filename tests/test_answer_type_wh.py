@@ -189,8 +189,11 @@ READ_BY_WH_HEAD = {
         "perusahaan mana yang paling banyak mencari analis data?",
     ),
     ("other", "pihak"): (
+        "Dengan pihak mana saja asisten menteri berhubungan di lu",
+        "Kerja sama antara pihak mana saja yang diatur dan dilaks",
         "Pihak manakah yang ikut bertanggung jawab dalam pengurus",
         "dengan pihak mana asisten harus menjalin komunikasi?",
+        "sering kontakan sm pihak mana aja?",
     ),
     ("other", "propinsi"): ("Ke propinsi manakah, perusahaan mutiara di pulau Makassa",),
     ("other", "satelit"): ("Dari satelit manakah, proses peralihan trafik ke Satelit",),
