@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from qa import shared_words
 from qa.lexical import LexicalIndex
 from qa.shared_words import query_vectors, without_shared
 
@@ -34,7 +35,8 @@ def test_a_question_of_shared_words_only_or_of_none_is_read_whole() -> None:
     assert without_shared("", JOB) is None
 
 
-def test_the_vector_is_the_reduced_reading_where_a_word_was_removed() -> None:
+def test_the_vector_is_the_reduced_reading_where_a_word_was_removed(monkeypatch) -> None:
+    monkeypatch.setattr(shared_words, "READING", "instead")
     asked: list[list[str]] = []
 
     def encode(texts: list[str]) -> np.ndarray:
@@ -50,9 +52,10 @@ def test_the_vector_is_the_reduced_reading_where_a_word_was_removed() -> None:
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-6)
 
 
-def test_the_assistant_searches_with_the_reduced_reading(fake_assistant) -> None:
+def test_the_assistant_searches_with_the_reduced_reading(fake_assistant, monkeypatch) -> None:
     """Every question the assistant is asked goes through ``query_vectors`` with its corpus's shared
     stems: the encoder sees the reduced reading of a question that names shared words."""
+    monkeypatch.setattr(shared_words, "MIN_RUN", 1)  # the test corpus shares one word
     shared = fake_assistant.index.lexical.shared
     assert shared, "the test corpus repeats a word in most passages"
     word = sorted(shared)[0]
@@ -77,3 +80,39 @@ def test_a_question_naming_the_job_in_full_finds_its_answer_by_meaning(real_assi
 
     assert answer not in nearest(real_assistant.encoder.encode_queries([question]))
     assert answer in nearest(real_assistant.query_vectors([question]))
+
+
+def test_a_lone_shared_word_is_the_subject_not_a_name_and_stays(monkeypatch) -> None:
+    """With ``MIN_RUN`` 2 only a run of shared words (the name the document repeats) is dropped: one
+    shared word alone is what the question is about (twenty-seventh round)."""
+    monkeypatch.setattr(shared_words, "MIN_RUN", 2)
+    assert without_shared("Apa tugas asisten dalam rapat?", JOB) is None
+    assert without_shared("Apa peran asisten menteri dalam rapat?", JOB) == "Apa peran dalam rapat?"
+    # a function word between two shared words does not break the run: only content words count
+    assert without_shared("Apa peran asisten dari menteri dalam rapat?", JOB) == "Apa peran dari dalam rapat?"
+    monkeypatch.setattr(shared_words, "MIN_RUN", 1)
+    assert without_shared("Apa tugas asisten dalam rapat?", JOB) == "Apa tugas dalam rapat?"
+
+
+def test_the_share_of_the_question_the_shared_words_are(monkeypatch) -> None:
+    monkeypatch.setattr(shared_words, "MIN_RUN", 1)
+    assert shared_words.shared_share("Apa tugas asisten dalam rapat?", JOB) == pytest.approx(1 / 3)
+    assert shared_words.shared_share("asisten menteri kerjasama luar negeri", JOB) == 1.0
+    assert shared_words.shared_share("Apa tugas diplomat?", JOB) == 0.0
+    assert shared_words.shared_share("", JOB) == 0.0
+    monkeypatch.setattr(shared_words, "MIN_RUN", 2)  # the share of what the reading drops
+    assert shared_words.shared_share("Apa tugas asisten dalam rapat?", JOB) == 0.0
+
+
+def test_the_weighted_reading_leans_on_the_reduced_one_by_that_share(monkeypatch) -> None:
+    """A question that is mostly shared words is read mostly without them; the mix is a unit vector."""
+    monkeypatch.setattr(shared_words, "READING", "weighted")
+    monkeypatch.setattr(shared_words, "MIN_RUN", 1)
+    basis = {"Apa tugas asisten dalam rapat?": [1.0, 0.0], "Apa tugas dalam rapat?": [0.0, 1.0]}
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return np.array([basis[t] for t in texts], dtype=np.float32)
+
+    vec = query_vectors(encode, ["Apa tugas asisten dalam rapat?"], JOB)[0]
+    expected = np.array([2 / 3, 1 / 3]) / np.linalg.norm([2 / 3, 1 / 3])
+    assert np.allclose(vec, expected, atol=1e-6)
