@@ -64,16 +64,6 @@ class LexicalIndex:
         _, indices, indptr = self._ascending
         return self._vocab, indices, indptr
 
-    @cached_property
-    def shared(self) -> frozenset[str]:
-        """The stems in more than half the passages: a majority cannot tell passages apart
-        (``qa.shared_words``)."""
-        import numpy as np
-
-        _, _, indptr = self._ascending
-        df = np.diff(indptr)
-        return frozenset(t for t, i in self._vocab.items() if 2 * int(df[i]) > self._num_docs)
-
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the index vocabulary (deduplicated, in order)."""
         return [t for t in dict.fromkeys(tokenize(query)) if t in self._vocab]

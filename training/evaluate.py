@@ -141,14 +141,14 @@ def main(argv: list[str] | None = None) -> int:
             models=True,
         )
         trusted = TrustedSearch(assistant.retriever)
-        res, shared = {}, assistant.index.lexical.shared  # the runtime's query vectors over this corpus
+        res = {}
         for kind, path in files.items():
             qs = as_read(assistant, read_questions(path))  # what the runtime's models read of each
             res[kind] = run(
                 assistant,
                 trusted,
                 qs,
-                encode_cached(enc, [q.question for q in qs], f"{name}-{kind}", args.cache, shared),
+                encode_cached(enc, [q.question for q in qs], f"{name}-{kind}", args.cache),
             )
         rep = {}
         if name == "facqa-half":  # the set's own label errors counted right (training/audit.py)
