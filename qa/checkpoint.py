@@ -23,13 +23,13 @@ import os
 import stat
 import time
 import uuid
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from .checkpoint_file import MEMBERS, read_members
 from .incremental import VECTOR_SECTIONS, Lent, other_section, sentence_key
 from .termination import on_forced_stop
 from .writing import _fsync_one
@@ -60,9 +60,8 @@ def is_ours(path: Path) -> bool:
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return False
-        with np.load(path, allow_pickle=False) as data:
-            return str(data["format"]) == FORMAT
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return str(read_members(path, ("format",))["format"]) == FORMAT
+    except (OSError, ValueError):  # Unsound included
         return False
 
 
@@ -85,11 +84,11 @@ def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
     if not os.path.lexists(path):
         return None, ""
     ignored = f"ignoring the vectors an interrupted build kept in {path}"
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            fmt, sections = str(data["format"]), json.loads(str(data["sections"]))
-            keys, vectors = data["keys"], data["vectors"]
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # zip CRCs checked
+    try:  # never more than the file's size is read: a header may declare terabytes (section 158)
+        data = read_members(path, tuple(MEMBERS))
+        fmt, sections = str(data["format"]), json.loads(str(data["sections"]))
+        keys, vectors = data["keys"], data["vectors"]
+    except (OSError, ValueError, RecursionError) as exc:  # zip CRCs checked; Unsound is a ValueError
         return None, f"{ignored}: it is damaged ({str(exc)[:80] or type(exc).__name__})"
     if fmt != FORMAT or not isinstance(sections, dict):
         return None, f"{ignored}: it is of another format"
