@@ -138,12 +138,16 @@ class Checkpoint:
         self.failed = False
 
     def remove(self) -> None:
-        """The vectors are all in hand (the commit is next): the file goes, so its space is free for the
-        commit on a nearly full disk; ``keep`` writes it again if the commit fails."""
+        """The build is committed (or a failed commit needs its space on a nearly full disk): the file
+        goes; ``keep`` writes it again if the commit fails after all."""
         for name in (CHECKPOINT, PARTIAL):
             with contextlib.suppress(OSError):  # IsADirectoryError included: never a folder
                 (self.index_dir / name).unlink()
         self.written = -1
+
+    def on_disk(self) -> bool:
+        """Whether a checkpoint is there to remove (its space may be what a failed commit lacked)."""
+        return self.written != -1 and os.path.lexists(self.index_dir / CHECKPOINT)
 
     def begin(self, texts: list[str]) -> None:
         """The texts about to be embedded, in the order their vectors will come."""

@@ -1,0 +1,75 @@
+"""Section 158: a hostile-use sweep of the index build's checkpoint. A build killed while it writes its
+commit keeps the checkpoint for the next build, and a commit that fails on a full disk still lands when
+the checkpoint's space is what it lacked."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from qa import checkpoint as checkpoint_module
+from qa.checkpoint import CHECKPOINT
+from qa.config import Settings
+from qa.errors import IndexError_
+from scripts.trials import qa_command, qa_env
+
+from .conftest import ROOT, CountingEncoder, seed_and_synthetic
+from .test_checkpoint import STOP_AFTER, Stopped, _build, _distinct, _interrupted
+
+
+@pytest.fixture(autouse=True)
+def at_once(monkeypatch) -> None:
+    """A checkpoint is due from the first batch (the fake encoder takes milliseconds)."""
+    monkeypatch.setattr(checkpoint_module, "INTERVAL", 0.0)
+    monkeypatch.setattr(checkpoint_module, "COST", 1e9)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    corpus = seed_and_synthetic(tmp_path / "corpus", seed=1, passages=300, per_doc=50)
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+
+@pytest.mark.slow
+def test_a_build_killed_while_it_writes_its_commit_leaves_the_checkpoint_to_the_next(settings) -> None:
+    """SIGKILL (the OOM killer, a closed container) while ``qa index`` writes its build: the checkpoint
+    went before the commit, so every vector an interrupted build kept was embedded again."""
+    _interrupted(settings, Stopped())  # STOP_AFTER vectors kept
+    env = {**qa_env(settings.corpus_dir, settings.index_dir), "QA_TEST_HOLD_WRITE": "60"}
+    proc = subprocess.Popen([*qa_command(real=False), "index"], env=env, cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "writing\n"  # inside write_index
+    finally:
+        proc.kill()
+        _, err = proc.communicate(timeout=30)
+    assert f"reusing {STOP_AFTER:,} vectors from an interrupted build" in err
+    assert (settings.index_dir / CHECKPOINT).is_file()
+    encoder = CountingEncoder()
+    index, logs = _build(settings, encoder)
+    assert f"reusing {STOP_AFTER:,} vectors from an interrupted build" in logs
+    assert len(encoder.passages) == _distinct(index) - STOP_AFTER
+    assert not os.path.lexists(settings.index_dir / CHECKPOINT)  # the commit removed it
+
+
+def test_a_commit_short_of_the_checkpoints_space_lands_without_it(settings, monkeypatch) -> None:
+    """A disk that has room for the build only once the checkpoint is gone: it is removed and the commit
+    tried once more, as when it went first."""
+    import qa.indexing
+
+    real, tries = qa.indexing.write_index, []
+
+    def full_while_kept(index_dir, manifest, index):
+        tries.append(os.path.lexists(index_dir / CHECKPOINT))
+        if tries[-1]:
+            raise IndexError_(f"cannot write the index folder {index_dir}: No space left on device")
+        return real(index_dir, manifest, index)
+
+    _interrupted(settings, Stopped())
+    monkeypatch.setattr(qa.indexing, "write_index", full_while_kept)
+    index, logs = _build(settings, CountingEncoder())
+    assert tries == [True, False] and index.chunks
+    assert not os.path.lexists(settings.index_dir / CHECKPOINT)
