@@ -103,15 +103,25 @@ def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
     return Lent(keys.tolist(), vectors), "ok"
 
 
+def left(folder: Path) -> bool:
+    """Whether ``folder`` may hold a checkpoint, or a write of one a kill cut short (one lstat each)."""
+    return os.path.lexists(folder / CHECKPOINT) or os.path.lexists(folder / PARTIAL)
+
+
 def discard(folder: Path) -> bool:
-    """Remove the checkpoint of ``folder`` when this tool wrote it (anything else stays); whether one
-    went. For an index that is current: no build would lend its vectors (section 157)."""
-    if not os.path.lexists(folder / CHECKPOINT) or not is_ours(folder / CHECKPOINT):
-        return False
-    for name in (CHECKPOINT, PARTIAL):
+    """Remove the checkpoint of ``folder`` when this tool wrote it (anything else stays), and a write of
+    one a kill cut short (``.qa-embedded.partial`` alone: it stayed for good, section 158); whether
+    either went. For an index that is current: no build would lend its vectors (section 157)."""
+    went = False
+    if os.path.lexists(folder / CHECKPOINT) and is_ours(folder / CHECKPOINT):
         with contextlib.suppress(OSError):
-            (folder / name).unlink()
-    return not os.path.lexists(folder / CHECKPOINT)
+            (folder / CHECKPOINT).unlink()
+        went = not os.path.lexists(folder / CHECKPOINT)
+    if not os.path.isdir(folder / PARTIAL):  # the name is ours and never read (a write replaces it so)
+        with contextlib.suppress(OSError):
+            (folder / PARTIAL).unlink()
+            went = True
+    return went
 
 
 class Checkpoint:

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from qa import checkpoint as checkpoint_module
-from qa.checkpoint import CHECKPOINT
+from qa.checkpoint import CHECKPOINT, PARTIAL
 from qa.config import Settings
+from qa.corpus import load_corpus
 from qa.errors import IndexError_
+from qa.opening import open_or_build
 from scripts.trials import qa_command, qa_env
 
 from .conftest import ROOT, CountingEncoder, seed_and_synthetic
@@ -73,3 +75,23 @@ def test_a_commit_short_of_the_checkpoints_space_lands_without_it(settings, monk
     index, logs = _build(settings, CountingEncoder())
     assert tries == [True, False] and index.chunks
     assert not os.path.lexists(settings.index_dir / CHECKPOINT)
+
+
+def _open_current(settings: Settings) -> None:
+    docs = {d.id: d for d in load_corpus(settings.corpus_dir)}
+    open_or_build(settings, CountingEncoder(), docs, "auto", lambda m: None)
+
+
+def _forced_rebuild(settings: Settings) -> None:
+    _build(settings, CountingEncoder())  # the index is current: a forced full rebuild
+
+
+@pytest.mark.parametrize("then", [_open_current, _forced_rebuild], ids=["open-current", "forced-rebuild"])
+def test_a_checkpoint_write_cut_short_by_a_kill_does_not_stay_for_good(settings, then) -> None:
+    """A build SIGKILLed while it wrote its first checkpoint leaves ``.qa-embedded.partial`` alone (as big
+    as the checkpoint: hundreds of MB on a big corpus). Only the next write or a non-forced commit
+    removed it: an open that found the index current, or a forced rebuild, kept it for good."""
+    _build(settings, CountingEncoder())
+    (settings.index_dir / PARTIAL).write_bytes(b"PK\x03\x04" + bytes(4096))
+    then(settings)
+    assert sorted(p.name for p in settings.index_dir.iterdir() if p.name.startswith(".qa-")) == []

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checkpoint import CHECKPOINT, Checkpoint, discard, start_checkpoint
+from ..checkpoint import Checkpoint, discard, left, start_checkpoint
 from ..incremental import Lent, sentence_key
 from .tables import FOLDER
 from .target import StoreTarget
@@ -127,7 +126,7 @@ def drop_kept(
     the alias running elsewhere (``alias.build_running``; Milvus Lite serves one process per file): each
     keeps its own. Only a checkpoint of ours goes."""
     folder = checkpoint_folder(index_dir, target)
-    if not os.path.lexists(folder / CHECKPOINT) or not building.acquire(blocking=False):
+    if not left(folder) or not building.acquire(blocking=False):
         return
     try:
         from .alias import build_running
