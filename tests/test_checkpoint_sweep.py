@@ -8,6 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa import checkpoint as checkpoint_module
@@ -95,3 +96,38 @@ def test_a_checkpoint_write_cut_short_by_a_kill_does_not_stay_for_good(settings,
     (settings.index_dir / PARTIAL).write_bytes(b"PK\x03\x04" + bytes(4096))
     then(settings)
     assert sorted(p.name for p in settings.index_dir.iterdir() if p.name.startswith(".qa-")) == []
+
+
+@pytest.mark.slow
+def test_a_milvus_checkpoint_folder_that_is_a_link_is_never_written_through(tmp_path) -> None:
+    """``milvus-tables/embedded-<hash>`` linked to a folder elsewhere: a build moved a file of that folder
+    aside there, wrote its checkpoint into it and removed it again. The tables' cache already refuses a
+    link in its place; the checkpoint now does too (each build keeps none, says so once, and commits)."""
+    pytest.importorskip("milvus_lite")
+    from qa.milvus import target as milvus_target
+    from qa.milvus.resume import checkpoint_folder
+    from qa.milvus.target import parse_store
+
+    corpus = seed_and_synthetic(tmp_path / "corpus", seed=1, passages=300, per_doc=100)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=f"milvus:{tmp_path / 's.db'}")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    np.savez(elsewhere / CHECKPOINT, format=np.array(checkpoint_module.FORMAT))  # even one that reads as ours
+    theirs = (elsewhere / CHECKPOINT).read_bytes()
+    folder = checkpoint_folder(settings.index_dir, parse_store(settings.store))
+    folder.parent.mkdir(parents=True)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    docs = {d.id: d for d in load_corpus(corpus)}
+    try:
+        logs: list[str] = []
+        with pytest.raises(KeyboardInterrupt):
+            open_or_build(settings, Stopped(), docs, "auto", logs.append)
+        assert sorted(p.name for p in elsewhere.iterdir()) == [CHECKPOINT]
+        open_or_build(settings, CountingEncoder(), docs, "auto", logs.append)
+        open_or_build(settings, CountingEncoder(), docs, "auto", logs.append)  # finds it current
+    finally:
+        milvus_target.forget(parse_store(settings.store))
+    assert sorted(p.name for p in elsewhere.iterdir()) == [CHECKPOINT]
+    assert (elsewhere / CHECKPOINT).read_bytes() == theirs and folder.is_symlink()
+    said = [line for line in logs if "is a link" in line]
+    assert len(said) == 2 and said[0].startswith("cannot keep the vectors embedded so far"), logs  # a build
