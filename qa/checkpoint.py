@@ -23,13 +23,13 @@ import os
 import stat
 import time
 import uuid
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from .checkpoint_file import MEMBERS, read_members
 from .incremental import VECTOR_SECTIONS, Lent, other_section, sentence_key
 from .termination import on_forced_stop
 from .writing import _fsync_one
@@ -60,9 +60,8 @@ def is_ours(path: Path) -> bool:
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return False
-        with np.load(path, allow_pickle=False) as data:
-            return str(data["format"]) == FORMAT
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return str(read_members(path, ("format",))["format"]) == FORMAT
+    except (OSError, ValueError):  # Unsound included
         return False
 
 
@@ -85,11 +84,11 @@ def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
     if not os.path.lexists(path):
         return None, ""
     ignored = f"ignoring the vectors an interrupted build kept in {path}"
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            fmt, sections = str(data["format"]), json.loads(str(data["sections"]))
-            keys, vectors = data["keys"], data["vectors"]
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # zip CRCs checked
+    try:  # never more than the file's size is read: a header may declare terabytes (section 158)
+        data = read_members(path, tuple(MEMBERS))
+        fmt, sections = str(data["format"]), json.loads(str(data["sections"]))
+        keys, vectors = data["keys"], data["vectors"]
+    except (OSError, ValueError, RecursionError) as exc:  # zip CRCs checked; Unsound is a ValueError
         return None, f"{ignored}: it is damaged ({str(exc)[:80] or type(exc).__name__})"
     if fmt != FORMAT or not isinstance(sections, dict):
         return None, f"{ignored}: it is of another format"
@@ -104,15 +103,25 @@ def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
     return Lent(keys.tolist(), vectors), "ok"
 
 
+def left(folder: Path) -> bool:
+    """Whether ``folder`` may hold a checkpoint, or a write of one a kill cut short (one lstat each)."""
+    return os.path.lexists(folder / CHECKPOINT) or os.path.lexists(folder / PARTIAL)
+
+
 def discard(folder: Path) -> bool:
-    """Remove the checkpoint of ``folder`` when this tool wrote it (anything else stays); whether one
-    went. For an index that is current: no build would lend its vectors (section 157)."""
-    if not os.path.lexists(folder / CHECKPOINT) or not is_ours(folder / CHECKPOINT):
-        return False
-    for name in (CHECKPOINT, PARTIAL):
+    """Remove the checkpoint of ``folder`` when this tool wrote it (anything else stays), and a write of
+    one a kill cut short (``.qa-embedded.partial`` alone: it stayed for good, section 158); whether
+    either went. For an index that is current: no build would lend its vectors (section 157)."""
+    went = False
+    if os.path.lexists(folder / CHECKPOINT) and is_ours(folder / CHECKPOINT):
         with contextlib.suppress(OSError):
-            (folder / name).unlink()
-    return not os.path.lexists(folder / CHECKPOINT)
+            (folder / CHECKPOINT).unlink()
+        went = not os.path.lexists(folder / CHECKPOINT)
+    if not os.path.isdir(folder / PARTIAL):  # the name is ours and never read (a write replaces it so)
+        with contextlib.suppress(OSError):
+            (folder / PARTIAL).unlink()
+            went = True
+    return went
 
 
 class Checkpoint:
@@ -139,12 +148,16 @@ class Checkpoint:
         self.failed = False
 
     def remove(self) -> None:
-        """The vectors are all in hand (the commit is next): the file goes, so its space is free for the
-        commit on a nearly full disk; ``keep`` writes it again if the commit fails."""
+        """The build is committed (or a failed commit needs its space on a nearly full disk): the file
+        goes; ``keep`` writes it again if the commit fails after all."""
         for name in (CHECKPOINT, PARTIAL):
             with contextlib.suppress(OSError):  # IsADirectoryError included: never a folder
                 (self.index_dir / name).unlink()
         self.written = -1
+
+    def on_disk(self) -> bool:
+        """Whether a checkpoint is there to remove (its space may be what a failed commit lacked)."""
+        return self.written != -1 and os.path.lexists(self.index_dir / CHECKPOINT)
 
     def begin(self, texts: list[str]) -> None:
         """The texts about to be embedded, in the order their vectors will come."""

@@ -26,6 +26,7 @@ from .chunking import SPLITTER, Chunk, chunk_document
 from .config import Settings
 from .corpus import Document
 from .embedding import Encoder, check_finite, describe
+from .errors import IndexError_
 from .incremental import corpus_changes, load_previous, reuse_vectors
 from .lexical import LexicalIndex
 from .manifest import FORMAT_VERSION, build_stamp
@@ -206,17 +207,25 @@ def build_index(
 
 
 def _commit(index_dir: Path, manifest: dict, index: StoredIndex, checkpoint: Checkpoint | None) -> None:
-    """Write the build; its checkpoint goes first (its space free for the build on a nearly full disk)
-    and is written again, whole, when the commit fails (a full disk, Ctrl-C). A build that kept none (a
-    forced one) removes one an earlier interrupted build left once it commits: the index it commits is
-    current, so no build would lend it (section 157)."""
+    """Write the build, then remove its checkpoint: a kill (SIGKILL, the OOM killer) while the build is
+    written leaves it for the next build, as one while it embeds does (it went first, and such a kill
+    lost every vector: section 158). A commit that fails with a checkpoint on disk is tried once more
+    without it, its space free on a nearly full disk; a failure or a stop then writes it again, whole.
+    A build that kept none (a forced one) removes one an earlier interrupted build left once it commits:
+    the index it commits is current, so no build would lend it (section 157)."""
     if checkpoint is None:
         write_index(index_dir, manifest, index)
         discard(index_dir)
         return
-    checkpoint.remove()
     with _keeping(checkpoint):
-        write_index(index_dir, manifest, index)
+        try:
+            write_index(index_dir, manifest, index)
+        except IndexError_:
+            if not checkpoint.on_disk():
+                raise
+            checkpoint.remove()
+            write_index(index_dir, manifest, index)
+    checkpoint.remove()
 
 
 @contextmanager

@@ -8,7 +8,6 @@ indexes this way too, without the models an ``Assistant`` loads.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,11 +74,11 @@ def drop_kept_vectors(index_dir: Path, expected: dict, log: Callable[[str], None
     as it was built from): they would only hold the disk for ever (section 157). Taken under the build
     lock, never waited for: a build running elsewhere holds it and keeps its own; the manifest is read
     again under it, as that build may have committed another meanwhile. Only a checkpoint of ours goes."""
-    from .checkpoint import CHECKPOINT, discard
+    from .checkpoint import discard, left
     from .manifest import read_manifest, stale_reasons
     from .writing import build_lock
 
-    if not os.path.lexists(index_dir / CHECKPOINT):  # the usual case: one lstat
+    if not left(index_dir):  # the usual case: two lstat
         return
     try:
         with build_lock(index_dir, wait=False):

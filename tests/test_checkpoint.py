@@ -3,6 +3,7 @@ embeds only the rest; a checkpoint of another encoder, or damaged, is ignored wi
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -214,6 +215,27 @@ def _text(path: Path) -> None:
     path.write_text("not numpy at all\n", encoding="utf-8")
 
 
+def _declaring(path: Path, name: str, shape: tuple[int, ...], dtype: str) -> None:
+    """The checkpoint with member ``name`` replaced by a bare ``.npy`` header declaring ``shape``: a few
+    bytes on disk that ``np.load`` would allocate in full (terabytes here) before reading them."""
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files if k != name}
+    header = io.BytesIO()
+    descr = np.lib.format.dtype_to_descr(np.dtype(dtype))
+    np.lib.format.write_array_header_1_0(header, {"descr": descr, "fortran_order": False, "shape": shape})
+    np.savez(path, **arrays)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(f"{name}.npy", header.getvalue())
+
+
+def _terabytes_of_vectors(path: Path) -> None:
+    _declaring(path, "vectors", (10**10, 384), "<f4")
+
+
+def _terabytes_of_format(path: Path) -> None:
+    _declaring(path, "format", (10**12,), "<U13")
+
+
 @pytest.mark.parametrize(
     "damage, said",
     [
@@ -224,8 +246,13 @@ def _text(path: Path) -> None:
         (_nan, "NaN"),
         (_short, "arrays disagree"),
         (_text, "moved to .qa-embedded.npz.kept-"),
+        (_terabytes_of_vectors, "damaged"),  # a header np.load trusted: MemoryError, a traceback
+        (_terabytes_of_format, "moved to .qa-embedded.npz.kept-"),
     ],
-    ids=["other-encoder", "truncated", "flipped-byte", "pickled", "nan", "short", "text"],
+    ids=[
+        *("other-encoder", "truncated", "flipped-byte", "pickled", "nan", "short", "text"),
+        *("tb-vectors", "tb-format"),
+    ],
 )
 def test_a_checkpoint_of_another_encoder_or_damaged_is_ignored_in_one_line(settings, damage, said) -> None:
     _interrupted(settings, Stopped())

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checkpoint import CHECKPOINT, Checkpoint, discard, start_checkpoint
+from ..checkpoint import Checkpoint, discard, left, start_checkpoint
 from ..incremental import Lent, sentence_key
 from .tables import FOLDER
 from .target import StoreTarget
@@ -54,7 +53,10 @@ def resuming(
     """The checkpoint of a build of ``target`` (none for a forced one), once ``reuse`` has the vectors an
     interrupted build kept (``lend``): the store's build only wires it to its embedding and its commit."""
     folder = checkpoint_folder(index_dir, target)
-    checkpoint, kept = start_checkpoint(folder, expected, sentences, log, forced, parents=True)
+    linked = folder.is_symlink()  # as the tables' cache refuses one: never written, read or moved through
+    if linked and not forced:
+        log(f"cannot keep the vectors embedded so far in {folder}: it is a link, not this tool's folder")
+    checkpoint, kept = start_checkpoint(folder, expected, sentences, log, forced or linked, parents=True)
     resumed = lend(reuse, kept, log)
     return Pieces(checkpoint, sentences, reuse, encoder, folder, resumed)
 
@@ -113,7 +115,7 @@ def checkpointed(pieces: Pieces) -> Iterator[None]:
         raise
     if pieces.checkpoint is not None:
         pieces.checkpoint.remove()
-    else:
+    elif not pieces.folder.is_symlink():
         discard(pieces.folder)
     with contextlib.suppress(OSError):  # the folder too, when nothing else is in it
         pieces.folder.rmdir()
@@ -127,7 +129,7 @@ def drop_kept(
     the alias running elsewhere (``alias.build_running``; Milvus Lite serves one process per file): each
     keeps its own. Only a checkpoint of ours goes."""
     folder = checkpoint_folder(index_dir, target)
-    if not os.path.lexists(folder / CHECKPOINT) or not building.acquire(blocking=False):
+    if folder.is_symlink() or not left(folder) or not building.acquire(blocking=False):
         return
     try:
         from .alias import build_running
