@@ -36,7 +36,6 @@ def test_a_question_of_shared_words_only_or_of_none_is_read_whole() -> None:
 
 
 def test_the_vector_is_the_reduced_reading_where_a_word_was_removed(monkeypatch) -> None:
-    monkeypatch.setattr(shared_words, "READING", "instead")
     asked: list[list[str]] = []
 
     def encode(texts: list[str]) -> np.ndarray:
@@ -92,27 +91,3 @@ def test_a_lone_shared_word_is_the_subject_not_a_name_and_stays(monkeypatch) -> 
     assert without_shared("Apa peran asisten dari menteri dalam rapat?", JOB) == "Apa peran dari dalam rapat?"
     monkeypatch.setattr(shared_words, "MIN_RUN", 1)
     assert without_shared("Apa tugas asisten dalam rapat?", JOB) == "Apa tugas dalam rapat?"
-
-
-def test_the_share_of_the_question_the_shared_words_are(monkeypatch) -> None:
-    monkeypatch.setattr(shared_words, "MIN_RUN", 1)
-    assert shared_words.shared_share("Apa tugas asisten dalam rapat?", JOB) == pytest.approx(1 / 3)
-    assert shared_words.shared_share("asisten menteri kerjasama luar negeri", JOB) == 1.0
-    assert shared_words.shared_share("Apa tugas diplomat?", JOB) == 0.0
-    assert shared_words.shared_share("", JOB) == 0.0
-    monkeypatch.setattr(shared_words, "MIN_RUN", 2)  # the share of what the reading drops
-    assert shared_words.shared_share("Apa tugas asisten dalam rapat?", JOB) == 0.0
-
-
-def test_the_weighted_reading_leans_on_the_reduced_one_by_that_share(monkeypatch) -> None:
-    """A question that is mostly shared words is read mostly without them; the mix is a unit vector."""
-    monkeypatch.setattr(shared_words, "READING", "weighted")
-    monkeypatch.setattr(shared_words, "MIN_RUN", 1)
-    basis = {"Apa tugas asisten dalam rapat?": [1.0, 0.0], "Apa tugas dalam rapat?": [0.0, 1.0]}
-
-    def encode(texts: list[str]) -> np.ndarray:
-        return np.array([basis[t] for t in texts], dtype=np.float32)
-
-    vec = query_vectors(encode, ["Apa tugas asisten dalam rapat?"], JOB)[0]
-    expected = np.array([2 / 3, 1 / 3]) / np.linalg.norm([2 / 3, 1 / 3])
-    assert np.allclose(vec, expected, atol=1e-6)
