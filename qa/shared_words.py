@@ -67,13 +67,13 @@ def without_shared(question: str, shared: frozenset[str]) -> str | None:
 
 def query_vectors(encode: Encode, questions: Sequence[str], shared: frozenset[str]) -> np.ndarray:
     """The dense channel's vector of each question: that of its reading without the shared name, the
-    question's own where it names none or nothing else would be left (one encoder call more, for the
-    reduced readings only)."""
-    vecs = np.asarray(encode(list(questions)), dtype=np.float32)
-    reduced = {i: r for i, q in enumerate(questions) if (r := without_shared(q, shared)) is not None}
-    if not reduced:
-        return vecs
-    other = np.asarray(encode(list(reduced.values())), dtype=np.float32)
-    vecs = vecs.copy()
-    vecs[list(reduced)] = other / np.linalg.norm(other, axis=1, keepdims=True)
+    question's own where it names none or nothing else would be left. One encoder call, as many texts as
+    questions: the whole question's vector is never needed beside its reduced reading's. A reduced
+    reading's vector is made unit again, as the models were trained on it (a last-bit difference)."""
+    readings = [without_shared(q, shared) for q in questions]
+    vecs = np.asarray(encode([r or q for r, q in zip(readings, questions)]), dtype=np.float32)
+    reduced = [i for i, r in enumerate(readings) if r is not None]
+    if reduced:
+        vecs = vecs.copy()
+        vecs[reduced] /= np.linalg.norm(vecs[reduced], axis=1, keepdims=True)
     return vecs
