@@ -23,6 +23,8 @@ from .question_text import whole_words as whole_words
 from .reading import Reading, is_cut, read_question
 
 if TYPE_CHECKING:  # for the annotations only: numpy and faiss stay lazy imports
+    import numpy as np
+
     from .embedding import Encoder
     from .question import QuestionInfo
     from .rerank import TrustedSearch
@@ -157,7 +159,7 @@ class Assistant:
         readings = [self.read(raw) for raw in questions]
         asked = [r for r in readings if not r.vague]
         texts, facts = [r.searched for r in asked], [r.info for r in asked]
-        found = self.search.search(texts, self.encoder.encode_queries(texts), k, rows, facts) if asked else []
+        found = self.search.search(texts, self.query_vectors(texts), k, rows, facts) if asked else []
         rankings = iter(found)
         return [
             Result(r.shown, True, 0.0, [], TOO_LONG if r.cut else None, reason=VAGUE_TEXT)
@@ -165,6 +167,12 @@ class Assistant:
             else self._result(r.shown, r.searched, next(rankings), TOO_LONG if r.cut else None, r.info)
             for r in readings
         ]
+
+    def query_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """The dense channel's vectors of the searched ``texts`` (``qa.shared_words``)."""
+        from .shared_words import query_vectors
+
+        return query_vectors(self.encoder.encode_queries, texts, self.index.lexical.shared)
 
     def read(self, question: object) -> Reading:
         """What the models read of ``question`` over this corpus (``qa.reading``); training reads its

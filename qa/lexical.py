@@ -64,6 +64,15 @@ class LexicalIndex:
         _, indices, indptr = self._ascending
         return self._vocab, indices, indptr
 
+    @cached_property
+    def shared(self) -> frozenset[str]:
+        """The stems in more than half the passages: a majority cannot tell passages apart
+        (``qa.shared_words``)."""
+        from .shared_words import shared_stems
+
+        _, _, indptr = self._ascending
+        return shared_stems(self._vocab, indptr, self._num_docs)
+
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the index vocabulary (deduplicated, in order)."""
         return [t for t in dict.fromkeys(tokenize(query)) if t in self._vocab]

@@ -60,6 +60,22 @@ def _milvus(
     return Assistant(s, encoder=encoder or FakeEncoder(), build=build, log=lambda m: None)
 
 
+def test_the_milvus_channel_shares_the_stems_the_local_one_does(tmp_path: Path, store: str) -> None:
+    """The dense channel reads a question without the name the document repeats (``qa.shared_words``),
+    from the keyword channel's own document frequencies: a Milvus collection's as the local index's."""
+    local = Assistant(
+        Settings(corpus_dir=CORPUS, index_dir=tmp_path / "local"), encoder=FakeEncoder(), log=print
+    )
+    milvus = _milvus(CORPUS, tmp_path, store, index="local")
+    job = {"asisten", "teri", "kerja", "sama", "luar", "neger"}  # the seed job's name, in 6 of 10 sentences
+    assert milvus.index.lexical.shared == local.index.lexical.shared == job
+    asked = ["Keahlian apa yang perlu dimiliki asisten menteri kerjasama luar negeri?", "apa tugas asisten?"]
+    np.testing.assert_array_equal(milvus.query_vectors(asked), local.query_vectors(asked))
+    assert [r.passages[0].text for r in milvus.ask_many(asked)] == [
+        r.passages[0].text for r in local.ask_many(asked)
+    ]
+
+
 def test_store_specs_parse_and_bad_ones_are_refused(tmp_path: Path) -> None:
     assert parse_store(None).kind == parse_store("local").kind == "local"
     lite = parse_store("milvus:x/y.db")

@@ -111,16 +111,22 @@ def as_read(assistant, questions: list[Question]) -> list[Question]:
     return out
 
 
-def encode_cached(encoder, questions: list[str], name: str, cache: Path = CACHE) -> np.ndarray:
-    """Query vectors, cached under ``cache`` by the questions' hash (encoding is the slow part of a
-    dataset build)."""
-    key = hashlib.sha256("\n".join(questions).encode()).hexdigest()[:16]
-    path = cache / f"qvec-{name}-{key}.npy"
-    if path.exists():
-        return np.load(path, allow_pickle=False)
-    cache.mkdir(parents=True, exist_ok=True)
-    vecs = np.concatenate(
-        [encoder.encode_queries(questions[i : i + 64]) for i in range(0, len(questions), 64)]
-    ).astype(np.float32)
-    np.save(path, vecs, allow_pickle=False)
-    return vecs
+def encode_cached(
+    encoder, questions: list[str], name: str, cache: Path = CACHE, shared: frozenset[str] = frozenset()
+) -> np.ndarray:
+    """The query vectors the runtime searches with (``qa.shared_words``: ``shared`` is the corpus's
+    ``lexical.shared``), each list of texts encoded once and cached under ``cache`` by its hash (encoding
+    is the slow part of a dataset build)."""
+    from qa.shared_words import query_vectors
+
+    def encode(texts: list[str]) -> np.ndarray:
+        key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+        path = cache / f"qvec-{name}-{key}.npy"
+        if path.exists():
+            return np.load(path, allow_pickle=False)
+        cache.mkdir(parents=True, exist_ok=True)
+        vecs = np.concatenate([encoder.encode_queries(texts[i : i + 64]) for i in range(0, len(texts), 64)])
+        np.save(path, vecs.astype(np.float32), allow_pickle=False)
+        return vecs.astype(np.float32)
+
+    return query_vectors(encode, questions, shared)

@@ -127,7 +127,8 @@ def collect_cached(
     from qa.features import FEATURE_SET
 
     questions = as_read(assistant, questions)  # what ask_many's models read, not the stored text
-    qvecs = encode_cached(encoder, [q.question for q in questions], vectors or name, cache)
+    shared = assistant.index.lexical.shared  # the runtime's query vectors over this corpus
+    qvecs = encode_cached(encoder, [q.question for q in questions], vectors or name, cache, shared)
 
     # the code that computes the rows is part of the key: a changed analysis, retrieval or feature
     # recollects them. The whole core (qa/*.py) is hashed, not a list of the modules it uses today: a

@@ -141,14 +141,14 @@ def main(argv: list[str] | None = None) -> int:
             models=True,
         )
         trusted = TrustedSearch(assistant.retriever)
-        res = {}
+        res, shared = {}, assistant.index.lexical.shared  # the runtime's query vectors over this corpus
         for kind, path in files.items():
             qs = as_read(assistant, read_questions(path))  # what the runtime's models read of each
             res[kind] = run(
                 assistant,
                 trusted,
                 qs,
-                encode_cached(enc, [q.question for q in qs], f"{name}-{kind}", args.cache),
+                encode_cached(enc, [q.question for q in qs], f"{name}-{kind}", args.cache, shared),
             )
         rep = {}
         if name == "facqa-half":  # the set's own label errors counted right (training/audit.py)

@@ -58,6 +58,14 @@ class MilvusLexical:
     def __len__(self) -> int:
         return self._num_docs
 
+    @cached_property
+    def shared(self) -> frozenset[str]:
+        """The stems in more than half the rows, as ``LexicalIndex.shared`` (``qa.shared_words``)."""
+        from ..shared_words import shared_stems
+
+        vocab, _, indptr = self._postings
+        return shared_stems(vocab, indptr, self._num_docs)
+
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the collection's vocabulary (deduplicated, in order)."""
         return [t for t in dict.fromkeys(tokenize(query)) if t in self._vocab_set]

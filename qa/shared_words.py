@@ -1,0 +1,79 @@
+"""The question read, by the dense channel, without the name its document repeats.
+
+A word in more than half the passages cannot tell passages apart, and a run of such words is the name a
+document frames every sentence with (the seed's "asisten menteri kerjasama luar negeri", a profile's
+"juru masak"). In a question that names it, the name fills much of the dense vector and lifts the
+sentences that repeat it, not the one that answers. So the dense channel reads the question without a run
+of ``MIN_RUN`` or more such words, when a content word is left; one shared word alone is what the
+question is about ("koleksi apa yang dikelola pustakawan?") and stays. The keyword channels read the
+question whole. Over a corpus of many passages almost no word is in a majority (FacQA: none), so its
+questions do not change. docs/quality.md, rounds twenty-six to twenty-eight (chosen on blind sets).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .analysis import token_spans
+
+_SPACE_BEFORE_MARK = re.compile(r" ([?!.,;:])")  # where a removed word stood before the question mark
+Encode = Callable[[list[str]], np.ndarray]
+MIN_RUN = 2  # shared words dropped only in runs of at least this many: a name, not one subject word
+
+
+def shared_stems(vocab: dict[str, int], indptr: np.ndarray, num_docs: int) -> frozenset[str]:
+    """The stems in more than half of ``num_docs`` passages, from term-major postings (``indptr``: term
+    t's passages are ``ids[indptr[t]:indptr[t + 1]]``): a majority cannot tell passages apart, exactly
+    half still splits them in two. Local BM25 and a Milvus collection's channel read it alike."""
+    df = np.diff(indptr)
+    return frozenset(t for t, i in vocab.items() if 2 * int(df[i]) > num_docs)
+
+
+def _dropped(question: str, shared: frozenset[str]) -> dict[tuple[int, int], bool]:
+    """Per content word (its span), whether the reading drops it: all its stems are shared and it
+    stands in a run of at least ``MIN_RUN`` such words (function words between do not break a run)."""
+    drop: dict[tuple[int, int], bool] = {}
+    for start, end, stem in token_spans(question):
+        drop[(start, end)] = drop.get((start, end), True) and stem in shared
+    spans, run = list(drop), 0
+    for i, span in enumerate([*spans, None]):
+        if span is not None and drop[span]:
+            run += 1
+            continue
+        if run < MIN_RUN:
+            for short in spans[i - run : i]:
+                drop[short] = False
+        run = 0
+    return drop
+
+
+def without_shared(question: str, shared: frozenset[str]) -> str | None:
+    """``question`` without the runs of words whose stems are all ``shared``; None when there is none,
+    or when no content word would remain (a question of shared words only is read whole)."""
+    drop = _dropped(question, shared)
+    if not any(drop.values()) or all(drop.values()):
+        return None
+    out, at = [], 0
+    for (start, end), gone in drop.items():
+        if gone:
+            out.append(question[at:start])
+            at = end
+    out.append(question[at:])
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join("".join(out).split()))
+
+
+def query_vectors(encode: Encode, questions: Sequence[str], shared: frozenset[str]) -> np.ndarray:
+    """The dense channel's vector of each question: that of its reading without the shared name, the
+    question's own where it names none or nothing else would be left. One encoder call, as many texts as
+    questions: the whole question's vector is never needed beside its reduced reading's. A reduced
+    reading's vector is made unit again, as the models were trained on it (a last-bit difference)."""
+    readings = [without_shared(q, shared) for q in questions]
+    vecs = np.asarray(encode([r or q for r, q in zip(readings, questions)]), dtype=np.float32)
+    reduced = [i for i, r in enumerate(readings) if r is not None]
+    if reduced:
+        vecs = vecs.copy()
+        vecs[reduced] /= np.linalg.norm(vecs[reduced], axis=1, keepdims=True)
+    return vecs
