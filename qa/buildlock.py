@@ -32,10 +32,12 @@ def unwritable(index_dir: Path, exc: OSError) -> IndexError_:
         with contextlib.suppress(OSError):
             full = shutil.disk_usage(index_dir).free < 1 << 20
             reason = "the disk is full" if full else reason
+    hint = UNWRITABLE_HINT
     if full:
         hint = "free some disk space (any previous index is unchanged), or choose another folder with --index"
-        return IndexError_(f"cannot write the index folder {index_dir}: {reason}", hint)
-    return IndexError_(f"cannot write the index folder {index_dir}: {reason}", UNWRITABLE_HINT)
+    error = IndexError_(f"cannot write the index folder {index_dir}: {reason}", hint)
+    error.full = full  # a commit may then retry without its checkpoint (``qa.indexing._commit``)
+    return error
 
 
 @contextlib.contextmanager

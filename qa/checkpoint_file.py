@@ -22,6 +22,9 @@ import numpy as np
 # member: (dtype kind, rank) as qa.checkpoint writes them
 MEMBERS = {"format": ("U", 0), "sections": ("U", 0), "keys": ("U", 1), "vectors": ("f", 2)}
 _HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+# np.savez writes each header of ours in 128 bytes; numpy's own bound (10 kB) lets a header of thousands of
+# nested operators ("- - - ... 1") overflow the stack of Python's parser: a MemoryError, not a ValueError
+HEADER_MAX = 1024
 
 
 class Unsound(ValueError):
@@ -53,7 +56,7 @@ def _member(archive: zipfile.ZipFile, name: str, disk: int) -> np.ndarray:
         read_header = _HEADERS.get(np.lib.format.read_magic(member))
         if read_header is None:
             raise Unsound(f"its {name} is of an unknown .npy version")
-        shape, fortran, dtype = read_header(member)
+        shape, fortran, dtype = read_header(member, max_header_size=HEADER_MAX)
         if dtype.kind != kind or len(shape) != rank or fortran or dtype.hasobject or not dtype.itemsize:
             raise Unsound(f"its {name} is not of the kind this tool writes")
         size = math.prod(shape) * dtype.itemsize

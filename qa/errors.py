@@ -55,6 +55,7 @@ class IndexError_(QAError):
     """Base of the index problems (named with a trailing underscore to not shadow the builtin)."""
 
     exit_code = 5
+    full = False  # a write short of space (``qa.buildlock.unwritable``): a checkpoint's removal may help
 
 
 class IndexMissingError(IndexError_):

@@ -209,8 +209,8 @@ def build_index(
 def _commit(index_dir: Path, manifest: dict, index: StoredIndex, checkpoint: Checkpoint | None) -> None:
     """Write the build, then remove its checkpoint: a kill (SIGKILL, the OOM killer) while the build is
     written leaves it for the next build, as one while it embeds does (it went first, and such a kill
-    lost every vector: section 158). A commit that fails with a checkpoint on disk is tried once more
-    without it, its space free on a nearly full disk; a failure or a stop then writes it again, whole.
+    lost every vector: section 158). A commit short of space with a checkpoint on disk is tried once more
+    without it, its space free; a failure or a stop then writes it again, whole.
     A build that kept none (a forced one) removes one an earlier interrupted build left once it commits:
     the index it commits is current, so no build would lend it (section 157)."""
     if checkpoint is None:
@@ -220,8 +220,8 @@ def _commit(index_dir: Path, manifest: dict, index: StoredIndex, checkpoint: Che
     with _keeping(checkpoint):
         try:
             write_index(index_dir, manifest, index)
-        except IndexError_:
-            if not checkpoint.on_disk():
+        except IndexError_ as exc:
+            if not (exc.full and checkpoint.on_disk()):  # a link, EACCES: no space would let it through
                 raise
             checkpoint.remove()
             write_index(index_dir, manifest, index)

@@ -236,6 +236,17 @@ def _terabytes_of_format(path: Path) -> None:
     _declaring(path, "format", (10**12,), "<U13")
 
 
+def _deep_format_header(path: Path) -> None:
+    """A ``format`` header of 6,000 minus signs (numpy reads headers up to 10 kB): Python's parser runs out
+    of stack on it, a MemoryError no reader caught (a traceback from every build and open)."""
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files if k != "format"}
+    text = b"{'descr': " + b"-" * 6000 + b"1}\n"
+    np.savez(path, **arrays)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("format.npy", b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text)
+
+
 @pytest.mark.parametrize(
     "damage, said",
     [
@@ -248,10 +259,11 @@ def _terabytes_of_format(path: Path) -> None:
         (_text, "moved to .qa-embedded.npz.kept-"),
         (_terabytes_of_vectors, "damaged"),  # a header np.load trusted: MemoryError, a traceback
         (_terabytes_of_format, "moved to .qa-embedded.npz.kept-"),
+        (_deep_format_header, "moved to .qa-embedded.npz.kept-"),
     ],
     ids=[
         *("other-encoder", "truncated", "flipped-byte", "pickled", "nan", "short", "text"),
-        *("tb-vectors", "tb-format"),
+        *("tb-vectors", "tb-format", "deep-header"),
     ],
 )
 def test_a_checkpoint_of_another_encoder_or_damaged_is_ignored_in_one_line(settings, damage, said) -> None:

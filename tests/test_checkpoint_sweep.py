@@ -4,6 +4,7 @@ the checkpoint's space is what it lacked."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from qa import checkpoint as checkpoint_module
+from qa.buildlock import unwritable
 from qa.checkpoint import CHECKPOINT, PARTIAL
 from qa.config import Settings
 from qa.corpus import load_corpus
@@ -68,7 +70,7 @@ def test_a_commit_short_of_the_checkpoints_space_lands_without_it(settings, monk
     def full_while_kept(index_dir, manifest, index):
         tries.append(os.path.lexists(index_dir / CHECKPOINT))
         if tries[-1]:
-            raise IndexError_(f"cannot write the index folder {index_dir}: No space left on device")
+            raise unwritable(index_dir, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
         return real(index_dir, manifest, index)
 
     _interrupted(settings, Stopped())
@@ -76,6 +78,25 @@ def test_a_commit_short_of_the_checkpoints_space_lands_without_it(settings, monk
     index, logs = _build(settings, CountingEncoder())
     assert tries == [True, False] and index.chunks
     assert not os.path.lexists(settings.index_dir / CHECKPOINT)
+
+
+def test_a_commit_refused_for_another_reason_is_not_retried_without_the_checkpoint(settings, monkeypatch):
+    """Any failed commit (EACCES, a link in the build's place) removed the checkpoint and wrote the build
+    again: twice the commit's time for the same refusal, and the kept vectors only as safe as their
+    second write. No space would let such a commit through: it fails once, the checkpoint stays."""
+    import qa.indexing
+
+    tries: list[bool] = []
+
+    def refused(index_dir, manifest, index):
+        tries.append(os.path.lexists(index_dir / CHECKPOINT))
+        raise unwritable(index_dir, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+
+    _interrupted(settings, Stopped())
+    monkeypatch.setattr(qa.indexing, "write_index", refused)
+    with pytest.raises(IndexError_, match="Permission denied"):
+        _build(settings, CountingEncoder())
+    assert tries == [True] and checkpoint_module.is_ours(settings.index_dir / CHECKPOINT)
 
 
 def _open_current(settings: Settings) -> None:
