@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import locking
-from .errors import IndexError_, IndexLockedError
+from .errors import IndexError_, IndexLockedError, no_room
 from .locking import LockBusy, LockRaced, LocksUnsupported
 from .manifest import UNWRITABLE_HINT
 from .termination import finishing
@@ -27,7 +27,7 @@ LOCK_FILE = ".lock"  # locked instead of the folder where a file system cannot l
 
 def unwritable(index_dir: Path, exc: OSError) -> IndexError_:
     reason = exc.strerror or str(exc)
-    full = exc.errno == errno.ENOSPC
+    full = no_room(exc.errno) == "full"  # a full disk or quota: the CLI's and the page's one rule
     if exc.errno is None:  # numpy reports a short write as "N requested and M written", without an errno
         with contextlib.suppress(OSError):
             full = shutil.disk_usage(index_dir).free < 1 << 20

@@ -60,9 +60,10 @@ def test_a_build_killed_while_it_writes_its_commit_leaves_the_checkpoint_to_the_
     assert not os.path.lexists(settings.index_dir / CHECKPOINT)  # the commit removed it
 
 
-def test_a_commit_short_of_the_checkpoints_space_lands_without_it(settings, monkeypatch) -> None:
-    """A disk that has room for the build only once the checkpoint is gone: it is removed and the commit
-    tried once more, as when it went first."""
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT], ids=["disk-full", "quota"])
+def test_a_commit_short_of_the_checkpoints_space_lands_without_it(settings, monkeypatch, code) -> None:
+    """A disk (or a quota) that has room for the build only once the checkpoint is gone: it is removed
+    and the commit tried once more, as when it went first."""
     import qa.indexing
 
     real, tries = qa.indexing.write_index, []
@@ -70,7 +71,7 @@ def test_a_commit_short_of_the_checkpoints_space_lands_without_it(settings, monk
     def full_while_kept(index_dir, manifest, index):
         tries.append(os.path.lexists(index_dir / CHECKPOINT))
         if tries[-1]:
-            raise unwritable(index_dir, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+            raise unwritable(index_dir, OSError(code, os.strerror(code)))
         return real(index_dir, manifest, index)
 
     _interrupted(settings, Stopped())
