@@ -25,6 +25,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
@@ -113,6 +114,28 @@ def discard(folder: Path) -> bool:
         with contextlib.suppress(OSError):
             (folder / name).unlink()
     return not os.path.lexists(folder / CHECKPOINT)
+
+
+def drop_unused(
+    folder: Path,
+    lock: AbstractContextManager[bool],
+    unused: Callable[[], bool],
+    log: Callable[[str], None],
+    own_folder: bool = False,
+) -> None:
+    """What an open that found its index current does with a checkpoint left, local or Milvus (section 157):
+    one lstat when there is none; else, under ``lock`` (the build lock taken without waiting: False when a
+    build holds it, which keeps its own), if ``unused`` (asked under it) says no build may lend from it,
+    only a checkpoint of ours goes (:func:`discard`), said in one line, with ``folder`` left empty when it
+    is the checkpoint's ``own_folder`` (a Milvus store's; never an index folder)."""
+    if not os.path.lexists(folder / CHECKPOINT):
+        return
+    with lock as taken:
+        if taken and unused() and discard(folder):
+            log(f"removed the vectors an interrupted build kept in {folder}: the index is current")
+            with contextlib.suppress(OSError):
+                if own_folder:
+                    folder.rmdir()
 
 
 class Checkpoint:
