@@ -21,8 +21,11 @@ LONG_NOTE = f"column 'note' too long (over {CELL_CAP} code points): the row is n
 LONG_QUESTION = f"question too long (over {CELL_CAP} code points, limit 2000 characters)"
 
 
-def _rows(out: Path) -> list[dict]:
-    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+def _asked(settings, src: Path, out: Path) -> tuple[list[dict], str]:
+    """``qa batch SRC -o OUT`` to its end: the JSONL's rows and what standard error said."""
+    run = qa_run(settings, "batch", str(src), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()], run.stderr
 
 
 def test_a_note_cell_over_the_cap_is_its_rows_error_under_its_own_id(settings, tmp_path: Path) -> None:
@@ -33,9 +36,7 @@ def test_a_note_cell_over_the_cap_is_its_rows_error_under_its_own_id(settings, t
         f'question,note,id\nsiapa mengatur pertemuan?,"{NOTE}",a2\napa tugas asisten?,c,a3\n',
         encoding="utf-8",
     )
-    run = qa_run(settings, "batch", str(src), "-o", str(out))
-    assert run.returncode == 0, run.stderr
-    rows = _rows(out)
+    rows, _ = _asked(settings, src, out)
     assert [(r["id"], r["line"], r.get("error")) for r in rows] == [("a2", 2, LONG_NOTE), ("a3", 12, None)]
     assert rows[0]["question"] == "siapa mengatur pertemuan?" and rows[0]["note"] == ""
     assert rows[1]["note"] == "c" and "confidence" in rows[1]  # asked
@@ -50,14 +51,12 @@ def test_a_note_cell_over_the_cap_is_its_rows_error_under_its_own_id(settings, t
 def test_a_question_cell_over_the_cap_is_refused_under_its_own_id(settings, tmp_path: Path) -> None:
     src, out = tmp_path / "q.csv", tmp_path / "out.jsonl"
     src.write_text(f'id,question,note\nb1,"{NOTE}",x\nb2,apa tugas asisten?,y\n', encoding="utf-8")
-    run = qa_run(settings, "batch", str(src), "-o", str(out))
-    assert run.returncode == 0, run.stderr
-    rows = _rows(out)
+    rows, said = _asked(settings, src, out)
     assert [(r["id"], r.get("error"), r["note"]) for r in rows] == [
         ("b1", LONG_QUESTION, "x"),
         ("b2", None, "y"),
     ]
-    assert "first error: " + LONG_QUESTION in run.stderr
+    assert "first error: " + LONG_QUESTION in said
 
 
 def test_the_long_rows_other_cells_are_read_as_the_csv_module_reads_them(tmp_path: Path) -> None:
