@@ -56,9 +56,7 @@ class _Table:
                 return
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
-                    rec = self._wide(start, source)
-                    if rec is not None:
-                        yield rec
+                    yield from self._wide(start, source, exc)
                     continue
                 yield from self._reread(range(start, self.read + 1), exc)
                 continue
@@ -82,20 +80,31 @@ class _Table:
             self.texts[n] = text
             yield text
 
-    def _wide(self, start: int, source: Iterator[str]) -> Record | None:
+    def _wide(self, start: int, source: Iterator[str], exc: csv.Error) -> Iterator[Record]:
         """The row starting on line ``start`` that holds a cell over CELL_CAP, read to its end
-        (:mod:`qa.batch.wide_row`): an error row under its own id, naming the column, its other cells kept."""
-        held = [self.texts.pop(n, "") for n in range(start, self.read + 1)]
-        wide = wide_row(held, self._forgotten(source), self.layout.delimiter)
+        (:mod:`qa.batch.wide_row`): an error row under its own id, naming the column, its other cells kept.
+        Torn (a stray quote, not a cell), or not ended within CELL_CAP more code points, its lines are read
+        again one by one as the strict reader's other errors are: a stray quote in a large file made every
+        line after it one cell. Its lines are held until then, so memory stays within twice the cap."""
+        held = [self.texts[n] for n in range(start, self.read + 1)]
+        wide = wide_row(held, self._within(source, CELL_CAP), self.layout.delimiter)
         del held
         span = range(start, self.read + 1)
-        return self._record(start, wide.cells, [self.bad.pop(n) for n in span if n in self.bad], wide.long)
+        if wide.torn:
+            yield from self._reread(span, exc)
+            return
+        self.texts.clear()
+        rec = self._record(start, wide.cells, [self.bad.pop(n) for n in span if n in self.bad], wide.long)
+        if rec is not None:
+            yield rec
 
-    def _forgotten(self, source: Iterator[str]) -> Iterator[str]:
-        """``source``'s lines, none kept once read (a long cell's lines are not held whole)."""
+    def _within(self, source: Iterator[str], room: int) -> Iterator[str]:
+        """``source``'s lines while they hold ``room`` code points in all (a row read past the csv reader)."""
         for text in source:
-            self.texts.pop(self.read, None)
             yield text
+            room -= len(text)
+            if room < 0:
+                return
 
     def _reread(self, span: range, exc: csv.Error) -> Iterator[Record]:
         """The lines of a row the strict reader refused, each a row of its own, its quotes as text; lines
@@ -103,17 +112,23 @@ class _Table:
         start = span.start
         raw = [self.texts.pop(n, "") for n in span]
         try:  # under the same cap as the strict read: a long note beside a stray quote is read, not lost
-            plain = csv.reader(raw, delimiter=self.layout.delimiter, quoting=csv.QUOTE_NONE)
             with wide_cells():
-                rows = [next(plain, []) for _ in raw]
+                for _ in self._plain(raw):  # checked whole first, then read line by line: the rows of
+                    pass  # thousands of lines a stray quote swallowed are not all held at once
         except csv.Error:  # e.g. a NUL byte
             self.bad.clear()
             yield _record(start, None, None, {}, RowError("malformed_csv", start, detail=str(exc)))
             return
-        for n, one in zip(span, rows):
+        for n, text in zip(span, raw):
+            with wide_cells():
+                one = next(self._plain([text]), [])
             rec = self._record(n, one, [self.bad.pop(n)] if n in self.bad else [])
             if rec is not None:
                 yield rec
+
+    def _plain(self, lines: list[str]) -> Iterator[list[str]]:
+        """``lines`` read with quotes as text, a row each."""
+        return csv.reader(lines, delimiter=self.layout.delimiter, quoting=csv.QUOTE_NONE)
 
     def _record(
         self, start: int, row: list[str], errors: list[RowError], long: Sequence[int] = ()

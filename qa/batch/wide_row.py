@@ -4,9 +4,10 @@ The csv module stops a field at its cap with "field larger than field limit" and
 field nor where the row ends: it drops the rest of that line and starts a new row on the next, which may
 still be inside the long quoted cell. The row then lost its id and its other cells, and the cell's later
 lines could be read as rows of their own. This reads the row again from its first line, as the strict
-reader does (quotes doubled inside a quoted cell, a delimiter or a line end closing it), keeping each cell
-up to CELL_CAP and only counting past it, then goes on through the lines after it until the row ends.
-Memory stays bounded by the cap: a long cell's text past it is never kept.
+reader does (quotes doubled inside a quoted cell, a delimiter or a line end right after its closing
+quote), keeping each cell up to CELL_CAP and only counting past it, then goes on through the lines after
+it until the row ends. A row that does not end so (a quote followed by other text, or no closing quote
+before the lines run out) is ``torn``: its opening quote was a stray one, as the strict reader finds.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ _ENDS = "\r\n"
 @dataclass
 class WideRow:
     """The cells of one row (a cell over the cap kept as ``""``), which of them went over (``long``, in
-    order), and how many lines after the ones given were read to reach its end (``more``)."""
+    order), and whether its quotes were not a cell's (``torn``: the cells are then not its)."""
 
     cells: list[str] = field(default_factory=list)
     long: list[int] = field(default_factory=list)
-    more: int = 0
+    torn: bool = False
 
 
 def wide_row(held: Iterable[str], rest: Iterator[str], delimiter: str, cap: int = CELL_CAP) -> WideRow:
@@ -68,6 +69,9 @@ def wide_row(held: Iterable[str], rest: Iterator[str], delimiter: str, cap: int 
                 quoted, i = True, i + 1
                 continue
             stop = _first(line, i, delimiter)
+            if after and stop > i:  # text after a closing quote: the strict reader's error
+                row.torn = True
+                return True
             add(line[i:stop])
             if stop >= n or line[stop] in _ENDS:
                 close()
@@ -81,11 +85,11 @@ def wide_row(held: Iterable[str], rest: Iterator[str], delimiter: str, cap: int 
         if line_ends(line):
             return row
     for line in rest:
-        row.more += 1
         if line_ends(line):
             return row
-    if quoted or cell or size:
-        close()  # the file ended inside a quoted cell
+    row.torn = quoted  # no closing quote before the lines ran out
+    if cell or size or after:
+        close()  # the last line without its end
     return row
 
 
