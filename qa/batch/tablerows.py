@@ -86,7 +86,7 @@ class _Table:
         Torn (a stray quote, not a cell), or not ended within CELL_CAP more code points, its lines are read
         again one by one as the strict reader's other errors are: a stray quote in a large file made every
         line after it one cell. Its lines are held until then, so memory stays within twice the cap."""
-        held = [self.texts[n] for n in range(start, self.read + 1)]
+        held = [self.texts.get(n, "") for n in range(start, self.read + 1)]
         wide = wide_row(held, self._within(source, CELL_CAP), self.layout.delimiter)
         del held
         span = range(start, self.read + 1)
