@@ -24,6 +24,7 @@ import stat
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
@@ -122,6 +123,29 @@ def discard(folder: Path) -> bool:
             (folder / PARTIAL).unlink()
             went = True
     return went
+
+
+def drop_unused(
+    folder: Path,
+    lock: AbstractContextManager[bool],
+    unused: Callable[[], bool],
+    log: Callable[[str], None],
+    own_folder: bool = False,
+) -> None:
+    """What an open that found its index current does with a checkpoint left, local or Milvus (section 157):
+    one lstat when there is none; else, under ``lock`` (the build lock taken without waiting: False when a
+    build holds it, which keeps its own), if ``unused`` (asked under it) says no build may lend from it,
+    only a checkpoint of ours goes (:func:`discard`), said in one line, with ``folder`` left empty when it
+    is the checkpoint's ``own_folder`` (a Milvus store's; never an index folder), which is never read or
+    emptied through a link (section 158)."""
+    if (own_folder and folder.is_symlink()) or not left(folder):
+        return
+    with lock as taken:
+        if taken and unused() and discard(folder):
+            log(f"removed the vectors an interrupted build kept in {folder}: the index is current")
+            with contextlib.suppress(OSError):
+                if own_folder:
+                    folder.rmdir()
 
 
 class Checkpoint:

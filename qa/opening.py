@@ -8,7 +8,8 @@ indexes this way too, without the models an ``Assistant`` loads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,19 +75,25 @@ def drop_kept_vectors(index_dir: Path, expected: dict, log: Callable[[str], None
     as it was built from): they would only hold the disk for ever (section 157). Taken under the build
     lock, never waited for: a build running elsewhere holds it and keeps its own; the manifest is read
     again under it, as that build may have committed another meanwhile. Only a checkpoint of ours goes."""
-    from .checkpoint import discard, left
+    from .checkpoint import drop_unused
     from .manifest import read_manifest, stale_reasons
+
+    def current() -> bool:
+        manifest = read_manifest(index_dir)
+        return manifest is not None and not stale_reasons(manifest, expected)
+
+    # a build holds the lock, or the folder cannot be locked: for the next open
+    with contextlib.suppress(QAError, OSError):
+        drop_unused(index_dir, _taken(index_dir), current, log)
+
+
+@contextlib.contextmanager
+def _taken(index_dir: Path) -> Iterator[bool]:
+    """The build lock of ``index_dir``, not waited for (a build holding it raises)."""
     from .writing import build_lock
 
-    if not left(index_dir):  # the usual case: two lstat
-        return
-    try:
-        with build_lock(index_dir, wait=False):
-            manifest = read_manifest(index_dir)
-            if manifest is not None and not stale_reasons(manifest, expected) and discard(index_dir):
-                log(f"removed the vectors an interrupted build kept in {index_dir}: the index is current")
-    except (QAError, OSError):  # a build holds the lock, or the folder cannot be locked: for the next open
-        pass
+    with build_lock(index_dir, wait=False):
+        yield True
 
 
 def waiting_for(index_dir: Path, pid: int | None) -> str:

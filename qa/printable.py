@@ -9,6 +9,7 @@ prints stays JSON with the same content.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -99,8 +100,31 @@ def emit(text: str, is_json: bool = False) -> None:
 
 
 def emit_json(value: object, indent: int | None = 2) -> None:
-    """``value`` as JSON (UTF-8 text as it is, controls escaped) through :func:`emit`."""
-    emit(json.dumps(value, ensure_ascii=False, indent=indent), is_json=True)
+    """``value`` as JSON (UTF-8 text as it is, controls escaped, paths as :func:`json_paths` writes them)
+    through :func:`emit`."""
+    emit(json.dumps(json_paths(value), ensure_ascii=False, indent=indent), is_json=True)
+
+
+def json_paths(value: object) -> object:
+    """``value`` with each byte of a name that is not UTF-8 written ``\\xNN`` as :func:`shown_path` shows it,
+    and, for a string field holding one, its exact bytes in hex beside it (``index_dir_bytes_hex``).
+
+    Such a byte was written raw (invalid UTF-8, which a strict parser refuses) or, on a strict stream, as
+    a ``\\udcff`` escape (a lone surrogate, which no file name holds): never the name the user typed. The
+    shown form is what every other line of the CLI says; the hex gives a program the path to open."""
+    if isinstance(value, str):
+        return shown_path(value)
+    if isinstance(value, (list, tuple)):
+        return [json_paths(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict = {}
+    for key, item in value.items():
+        out[json_paths(key)] = json_paths(item)
+        if isinstance(item, str) and _ESCAPED_BYTE.search(item):
+            with contextlib.suppress(UnicodeEncodeError):  # another lone surrogate: no bytes to give
+                out[f"{json_paths(key)}_bytes_hex"] = item.encode("utf-8", "surrogateescape").hex()
+    return out
 
 
 def plug_closed_streams() -> bool:

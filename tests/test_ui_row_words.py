@@ -16,6 +16,7 @@ import pytest
 
 from qa.batch import RowError, TooLong, read_questions
 from qa.batch import row_errors as batch_row_errors
+from qa.batch.csv_fields import CELL_CAP
 from qa.batch.row_errors import LENGTH_CODES, ROW_CODES
 from qa.ui import pages, row_words
 from scripts.fakes import FakeEncoder
@@ -67,6 +68,9 @@ CSV = [
     (b"c", G + "tidak ada kolom pertanyaan"),
     (b"d,caf\xe9?,z", G + "baris 5 bukan teks UTF-8 yang sah"),
     (f'e,"a{MARK * (FIELD_CAP + 5)}",z'.encode(), LONG + f"(lebih dari {FIELD_CAP} {CODE_POINTS}"),
+    (f'f,apa?,"{("x" * 900_000 + chr(10)) * 5}"'.encode(),  # a note over CELL_CAP, on lines the reader takes
+     G + f"kolom 'catatan' terlalu panjang (lebih dari {CELL_CAP} titik kode Unicode): "
+     "baris ini tidak ditanyakan"),
 ]  # fmt: skip
 UPLOADS = [
     (name, b"".join(line + b"\n" for line, _ in rows), [s for _, s in rows if s is not None])

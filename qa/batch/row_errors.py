@@ -19,8 +19,9 @@ RowCode = Literal[
     "not_text",  # a JSON question that is not a string
     "too_long",  # over the question limit (``counts``), counted on the whole question
     "long_line",  # a line over the readers' line bound, not read past its start (``counts``)
-    "long_field",  # a question cell over QUESTION_FIELD_CAP, or any cell over CELL_CAP (qa.batch.csv_fields;
+    "long_field",  # a question cell over QUESTION_FIELD_CAP, even over CELL_CAP (qa.batch.csv_fields;
     # ``counts``: a lower bound)
+    "long_cell",  # another cell over CELL_CAP (args: its column's name quoted, the cap); the question kept
     "undecodable",  # a line that is not valid text in the file's encoding (args: the encoding)
     "not_json",  # a JSONL line that does not parse
     "not_object",  # a JSONL line holding another JSON value (args: JSON's name of its kind)
@@ -45,6 +46,7 @@ ENGLISH: dict[RowCode, str] = {
     "long_line": "line {line} is too long ({0} code points; a question holds at most {1} characters): "
     "not read past its first {2} bytes",
     "long_field": "question too long (over {0} code points, limit {1} characters)",
+    "long_cell": "column {0} too long (over {1} code points): the row is not asked",
     "undecodable": "line {line} is not valid {0} ({detail})",
     "not_json": "line {line} is not valid JSON ({detail})",
     "not_object": "line {line} is a JSON {0}, not an object",

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import time
 import uuid
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from ..errors import IndexError_
@@ -107,24 +108,18 @@ def switch_alias(client: Any, target: StoreTarget, name: str) -> None:
     def ours(other: str) -> bool:  # this alias's builds but the one just made and the one it replaced
         return other not in (name, replaced) and is_build_of(target, other)
 
-    aliased: set[str] = set()  # in use: never dropped
-    others: list[str] = []
+    builds: Iterable[tuple[str, dict | None]] = ()
     with contextlib.suppress(*failures()):
         aliases = client.list_aliases(timeout=wait).get("aliases", [])
-        aliased = {client.describe_alias(a, timeout=wait)["collection_name"] for a in aliases}
-        others = client.list_collections(timeout=wait)
-    for other in others:
-        if not ours(other) or other in aliased:
-            continue
+        aliased = {client.describe_alias(a, timeout=wait)["collection_name"] for a in aliases}  # in use
+        builds = other_builds(client, target, {name, replaced, *aliased})
+    for other, props in builds:
         # A collection another process dropped since the listing (its build interrupted, or its own
         # clean-up) is gone as wanted, and one whose description passed its deadline (gRPC's own
-        # error: a server slow now) is left for the next build; neither fails this build.
+        # error: a server slow now) is left for the next build (no ``props``); neither fails this build.
+        if props is None or _running(target, props, newer=other > name):
+            continue
         with contextlib.suppress(*failures()):
-            props = properties(client, other, wait)
-            if props.get(P_OWNER) != OWNER:
-                continue  # not ours: never touched
-            if _running(target, props, newer=other > name):
-                continue
             client.drop_collection(other, timeout=wait)
     if target.kind == "lite":  # what Lite cannot list, so cannot drop: a creation that never finished
         remove_unfinished(target, ours)
@@ -150,16 +145,34 @@ def build_running(client: Any, target: StoreTarget) -> bool:
     (``_running``); so its checkpoint is not taken from it. A server that does not say counts as yes."""
     if target.kind == "lite":
         return False
-    wait = meta_timeout(target)
     unsaid: tuple[type[BaseException], ...] = (IndexError_, *failures())
     try:
-        current = current_collection(client, target)
-        for other in client.list_collections(timeout=wait):
-            if other == current or not is_build_of(target, other):
-                continue
-            props = properties(client, other, wait)
-            if props.get(P_OWNER) == OWNER and _running(target, props, newer=True):
+        for _, props in other_builds(client, target, {current_collection(client, target)}):
+            if props is None or _running(target, props, newer=True):  # not described: may be running
                 return True
     except unsaid:
         return True
     return False
+
+
+def other_builds(
+    client: Any, target: StoreTarget, besides: Collection[str | None]
+) -> Iterator[tuple[str, dict | None]]:
+    """This alias's builds but those ``besides`` (``is_build_of``) that qa made (their ``qa.owner``; another
+    owner's are never touched), with their properties: None for one that could not be described (dropped
+    since the listing, or a server slow now). The listing itself is made here, and raises here."""
+    wait = meta_timeout(target)
+    listed = [c for c in client.list_collections(timeout=wait) if c not in besides and is_build_of(target, c)]
+    return _described(client, listed, wait)
+
+
+def _described(client: Any, listed: list[str], wait: float | None) -> Iterator[tuple[str, dict | None]]:
+    """Each of ``listed`` described as it is reached (a clean-up drops one before describing the next)."""
+    for other in listed:
+        try:
+            props = properties(client, other, wait)
+        except failures():
+            yield other, None
+            continue
+        if props.get(P_OWNER) == OWNER:
+            yield other, props

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checkpoint import Checkpoint, discard, left, start_checkpoint
+from ..checkpoint import Checkpoint, discard, drop_unused, start_checkpoint
 from ..incremental import Lent, sentence_key
 from .tables import FOLDER
 from .target import StoreTarget
@@ -128,16 +128,22 @@ def drop_kept(
     a build of this process holds ``building`` (never waited for), nor while the server holds a build of
     the alias running elsewhere (``alias.build_running``; Milvus Lite serves one process per file): each
     keeps its own. Only a checkpoint of ours goes."""
-    folder = checkpoint_folder(index_dir, target)
-    if folder.is_symlink() or not left(folder) or not building.acquire(blocking=False):
+    from .alias import build_running
+    from .target import connect
+
+    def unused() -> bool:
+        return not build_running(connect(target), target)
+
+    drop_unused(checkpoint_folder(index_dir, target), _taken(building), unused, log, own_folder=True)
+
+
+@contextlib.contextmanager
+def _taken(building: threading.Lock) -> Iterator[bool]:
+    """Whether ``building`` was free (then held until the end), not waited for."""
+    if not building.acquire(blocking=False):
+        yield False
         return
     try:
-        from .alias import build_running
-        from .target import connect
-
-        if not build_running(connect(target), target) and discard(folder):
-            log(f"removed the vectors an interrupted build kept in {folder}: the index is current")
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        yield True
     finally:
         building.release()

@@ -19,6 +19,7 @@ WORDS: dict[RowCode, str] = {
     "empty": "pertanyaan kosong",
     "no_question": "tidak ada kolom pertanyaan",
     "not_text": "pertanyaan bukan teks",
+    "long_cell": "kolom {0} terlalu panjang (lebih dari {1} titik kode Unicode): baris ini tidak ditanyakan",
     "undecodable": "baris {line} bukan teks {0} yang sah",
     "not_json": "baris {line} bukan JSON yang sah",
     "not_object": "baris {line} berisi {0} JSON, bukan objek {{...}}",
