@@ -27,7 +27,11 @@ MIN_RUN = 2  # shared words dropped only in runs of at least this many: a name, 
 def shared_stems(vocab: dict[str, int], indptr: np.ndarray, num_docs: int) -> frozenset[str]:
     """The stems in more than half of ``num_docs`` passages, from term-major postings (``indptr``: term
     t's passages are ``ids[indptr[t]:indptr[t + 1]]``): a majority cannot tell passages apart, exactly
-    half still splits them in two. Local BM25 and a Milvus collection's channel read it alike."""
+    half still splits them in two. Local BM25 and a Milvus collection's channel read it alike. A single
+    passage has none: there is nothing to tell apart, and all its words would be shared, so a question
+    read without them lost the very words that match it (and was refused what the passage answers)."""
+    if num_docs < 2:
+        return frozenset()
     df = np.diff(indptr)
     return frozenset(t for t, i in vocab.items() if 2 * int(df[i]) > num_docs)
 

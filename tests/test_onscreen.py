@@ -301,7 +301,7 @@ def test_a_whole_float_k_still_names_its_number_of_passages(k, fake_assistant) -
     asked = a.ask("apa tugas asisten menteri?", k=k)
     assert len(asked.passages) == 3
     texts = ["apa tugas asisten menteri?"]
-    ((ranking, _),) = a.search.search(texts, a.encoder.encode_queries(texts), k)
+    ((ranking, _),) = a.search.search(texts, a.query_vectors(texts), k)
     assert [a.index.chunks[h.row].chunk_id for h in ranking.hits] == [p.chunk_id for p in asked.passages]
     assert [p.chunk_id for p in a.ask("apa tugas asisten menteri?", k=3).passages] == [
         p.chunk_id for p in asked.passages

