@@ -11,8 +11,8 @@ it. Only a checkpoint this tool wrote is ever replaced or removed: anything else
 file, a link, a folder) is moved aside at the start of a build, never deleted (section 152), and the
 write is synced, file and folder, like the manifest's. A checkpoint only serves a build that would lend
 it: once an index is committed, or found current by an open that may write, it is removed
-(``discard``; section 157). A Milvus build keeps one the same way in its store's folder of the index
-folder (``qa.milvus.resume``).
+(``qa.checkpoint_drop``; section 157). A Milvus build keeps one the same way in its store's folder of
+the index folder (``qa.milvus.resume``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import stat
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
@@ -102,50 +101,6 @@ def read_checkpoint(index_dir: Path, expected: dict) -> tuple[Lent | None, str]:
     if not np.isfinite(vectors).all():
         return None, f"{ignored}: it holds NaN or infinite values"
     return Lent(keys.tolist(), vectors), "ok"
-
-
-def left(folder: Path) -> bool:
-    """Whether ``folder`` may hold a checkpoint, or a write of one a kill cut short (one lstat each)."""
-    return os.path.lexists(folder / CHECKPOINT) or os.path.lexists(folder / PARTIAL)
-
-
-def discard(folder: Path) -> bool:
-    """Remove the checkpoint of ``folder`` when this tool wrote it (anything else stays), and a write of
-    one a kill cut short (``.qa-embedded.partial`` alone: it stayed for good, section 158); whether
-    either went. For an index that is current: no build would lend its vectors (section 157)."""
-    went = False
-    if os.path.lexists(folder / CHECKPOINT) and is_ours(folder / CHECKPOINT):
-        with contextlib.suppress(OSError):
-            (folder / CHECKPOINT).unlink()
-        went = not os.path.lexists(folder / CHECKPOINT)
-    if not os.path.isdir(folder / PARTIAL):  # the name is ours and never read (a write replaces it so)
-        with contextlib.suppress(OSError):
-            (folder / PARTIAL).unlink()
-            went = True
-    return went
-
-
-def drop_unused(
-    folder: Path,
-    lock: AbstractContextManager[bool],
-    unused: Callable[[], bool],
-    log: Callable[[str], None],
-    own_folder: bool = False,
-) -> None:
-    """What an open that found its index current does with a checkpoint left, local or Milvus (section 157):
-    one lstat when there is none; else, under ``lock`` (the build lock taken without waiting: False when a
-    build holds it, which keeps its own), if ``unused`` (asked under it) says no build may lend from it,
-    only a checkpoint of ours goes (:func:`discard`), said in one line, with ``folder`` left empty when it
-    is the checkpoint's ``own_folder`` (a Milvus store's; never an index folder), which is never read or
-    emptied through a link (section 158)."""
-    if (own_folder and folder.is_symlink()) or not left(folder):
-        return
-    with lock as taken:
-        if taken and unused() and discard(folder):
-            log(f"removed the vectors an interrupted build kept in {folder}: the index is current")
-            with contextlib.suppress(OSError):
-                if own_folder:
-                    folder.rmdir()
 
 
 class Checkpoint:

@@ -21,7 +21,8 @@ import numpy as np
 
 from .analysis import ANALYSIS_ID
 from .ann import POLICY, build_vector_index
-from .checkpoint import Checkpoint, Keeps, discard, start_checkpoint
+from .checkpoint import Checkpoint, Keeps, start_checkpoint
+from .checkpoint_drop import discard
 from .chunking import SPLITTER, Chunk, chunk_document
 from .config import Settings
 from .corpus import Document

@@ -75,7 +75,7 @@ def drop_kept_vectors(index_dir: Path, expected: dict, log: Callable[[str], None
     as it was built from): they would only hold the disk for ever (section 157). Taken under the build
     lock, never waited for: a build running elsewhere holds it and keeps its own; the manifest is read
     again under it, as that build may have committed another meanwhile. Only a checkpoint of ours goes."""
-    from .checkpoint import drop_unused
+    from .checkpoint_drop import drop_unused
     from .manifest import read_manifest, stale_reasons
 
     def current() -> bool:

@@ -12,6 +12,7 @@ before the lines run out) is ``torn``: its opening quote was a stray one, as the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ def wide_row(held: Iterable[str], rest: Iterator[str], delimiter: str, cap: int 
     """The row starting at the first of the ``held`` lines (those the csv reader had read, the one it
     stopped in included, each with its line end), continued through ``rest`` when it has not ended."""
     row, cell, size, quoted, after = WideRow(), [], 0, False, False  # after: a quoted cell's closing quote
+    # one scan to the next stop: a find for each of the three ran to the line's end at every cell, quadratic
+    stops = re.compile(f"[{re.escape(delimiter)}{_ENDS}]")
 
     def add(text: str) -> None:
         nonlocal size
@@ -68,7 +71,8 @@ def wide_row(held: Iterable[str], rest: Iterator[str], delimiter: str, cap: int 
             if size == 0 and not after and not cell and line.startswith('"', i):
                 quoted, i = True, i + 1
                 continue
-            stop = _first(line, i, delimiter)
+            found = stops.search(line, i)
+            stop = found.start() if found else n
             if after and stop > i:  # text after a closing quote: the strict reader's error
                 row.torn = True
                 return True
@@ -91,9 +95,3 @@ def wide_row(held: Iterable[str], rest: Iterator[str], delimiter: str, cap: int 
     if cell or size or after:
         close()  # the last line without its end
     return row
-
-
-def _first(line: str, start: int, delimiter: str) -> int:
-    """Where the unquoted text from ``start`` stops: the delimiter, a line end, or the line's end."""
-    found = [p for p in (line.find(c, start) for c in (delimiter, *_ENDS)) if p >= 0]
-    return min(found, default=len(line))

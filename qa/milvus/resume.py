@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..checkpoint import Checkpoint, discard, drop_unused, start_checkpoint
+from ..checkpoint import Checkpoint, start_checkpoint
+from ..checkpoint_drop import discard, drop_unused
 from ..incremental import Lent, sentence_key
 from .tables import FOLDER
 from .target import StoreTarget
