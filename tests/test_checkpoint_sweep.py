@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,21 +20,12 @@ from qa.errors import IndexError_
 from qa.opening import open_or_build
 from scripts.trials import qa_command, qa_env
 
+from . import test_checkpoint
 from .conftest import ROOT, CountingEncoder, seed_and_synthetic
 from .test_checkpoint import STOP_AFTER, Stopped, _build, _distinct, _interrupted
 
-
-@pytest.fixture(autouse=True)
-def at_once(monkeypatch) -> None:
-    """A checkpoint is due from the first batch (the fake encoder takes milliseconds)."""
-    monkeypatch.setattr(checkpoint_module, "INTERVAL", 0.0)
-    monkeypatch.setattr(checkpoint_module, "COST", 1e9)
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    corpus = seed_and_synthetic(tmp_path / "corpus", seed=1, passages=300, per_doc=50)
-    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+# test_checkpoint's fixtures, the same here: a checkpoint due from the first batch, a 300-passage corpus
+at_once, settings = test_checkpoint.at_once, test_checkpoint.settings
 
 
 @pytest.mark.slow
