@@ -152,6 +152,11 @@ READ_OTHERWISE = {
     ("penerjemah", "gaya nulis penulis aslinya harus tetep dijaga ga pas nerjemahin?"): (
         "gaya menulis penulis aslinya harus tetep dijaga ga pas menerjemahkan?"
     ),
+    # data/train/profiles/, the thirtieth round's paraphrases: "mikir" read as its chat verb's "memikir"
+    (
+        "analis-data",
+        "analis data kudu jago mikir runtut gitu ya?",
+    ): "analis data kudu jago memikir runtut gitu ya?",
 }
 
 
