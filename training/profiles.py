@@ -67,6 +67,13 @@ def paraphrase_rows(path: Path) -> list[bool]:
     return [json.loads(ln).get("kind") == PARAPHRASE for ln in lines]
 
 
+def answer_weights(p: Profile, plain: float, paraphrase: float) -> np.ndarray:
+    """Each question's weight in the answerability fit: ``paraphrase`` for a paraphrase row (answerable or
+    not, so the fit does not learn "paraphrase, so answerable"), ``plain`` for the others; 0 leaves it out."""
+    para = np.array([p.is_paraphrase(i) for i in range(len(p.col.answerable))], bool)
+    return np.where(para, paraphrase, plain)
+
+
 def ranking_rows(
     profiles: list[Profile], repeat: int, paraphrase_repeat: int | None = None
 ) -> tuple[list, list, list, np.ndarray]:

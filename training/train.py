@@ -34,7 +34,7 @@ from .dataset import collect_cached
 from .export import export_trees
 from .model_files import check_trees, kept_reranker, kept_trees, stamp, write_models
 from .probe import fingerprint
-from .profiles import load_profiles, ranking_rows
+from .profiles import answer_weights, load_profiles, ranking_rows
 from .rank_cv import ablation, log, seed_ranking, train_reranker
 from .runtime_cv import answerability_cv
 from .signals import signal_rows
@@ -159,13 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     # saw them, so the figures are held out as the other domains' out-of-fold ones.
     # A paraphrase row weighs ``--paraphrase-weight`` seed rows; the others share ``--profile-weight``.
     rows = sum(len(p.col.questions) - int(p.paraphrase.sum()) for p in profiles)
+    plain_row = args.profile_weight * 2 * len(train_q) / rows
     px_, pf_, py_ = [], [], []
     for pr in profiles:
         model = fold_of.get(pr.group, final)
         _append(px_, pf_, signal_rows(pr.col, [model.predict(x) for x in pr.col.x], weight))
         py_.append(pr.col.answerable.astype(int))
-        para = np.array([pr.is_paraphrase(i) for i in range(len(pr.col.questions))], bool)
-        pw = np.where(para, args.paraphrase_weight * seed_row, args.profile_weight * 2 * len(train_q) / rows)
+        pw = answer_weights(pr, plain_row, args.paraphrase_weight * seed_row)
         if (pw > 0).any():
             keep = pw > 0
             xs.append(px_[-1][keep])
@@ -198,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"foreign stack ({stack['rows']} questions): {json.dumps(stack['cv'])}")
 
     common = stamp(bool(args.profile_repeat or args.paraphrase_repeat or fits_profiles))
+    # the paraphrase options are recorded when used, so a file trained without them keeps its bytes
     probe = fingerprint()  # what the code computes now; tests compare it with the code of the day
     reranker = {
         "kind": "reranker",
@@ -208,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         "pool": POOL,
         "blend": weight,
         "profile_repeat": args.profile_repeat,
-        "paraphrase_repeat": args.paraphrase_repeat,
+        **({"paraphrase_repeat": args.paraphrase_repeat} if args.paraphrase_repeat else {}),
         "params": rank_model.PARAMS,
         "rounds": rank_model.ROUNDS,
         "cv": cv,
@@ -224,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "C": answer_model.C,
         "threshold": threshold,
         "profile_weight": args.profile_weight,
-        "paraphrase_weight": args.paraphrase_weight,
+        **({"paraphrase_weight": args.paraphrase_weight} if args.paraphrase_weight else {}),
         "cv": ans_cv,
         **ans,
         "foreign": stack,
