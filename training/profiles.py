@@ -9,7 +9,8 @@ that, in every cross-validation, a document's questions are all held out togethe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,10 @@ from .dataset import Collected, collect_cached
 
 PROFILES = TRAIN_DIR / "profiles"
 GROUP_BASE = 20_000_000  # fold-group ids of the profile documents, apart from FacQA's paragraphs
+# The row kind of the thirtieth round's questions, which paraphrase the document rather than copy its words
+# (``"kind": "paraphrase"`` in the question files; data/train/profiles/README.md): training can weigh them
+# apart from the rows written close to the text (docs/quality.md, "Thirty-second round").
+PARAPHRASE = "paraphrase"
 
 
 @dataclass
@@ -28,10 +33,14 @@ class Profile:
     name: str
     col: Collected
     group: int
+    paraphrase: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per question; empty: none
 
     @property
     def answerable(self) -> np.ndarray:
         return np.flatnonzero(self.col.answerable)
+
+    def is_paraphrase(self, i: int) -> bool:
+        return bool(i < len(self.paraphrase) and self.paraphrase[i])
 
 
 def profile_files() -> list[Path]:
@@ -43,20 +52,39 @@ def load_profiles(encoder, cache: Path, offtopic: list[Question], pool: int) -> 
     """Every profile document with its own questions plus ``offtopic`` ones, indexed under ``cache``."""
     out = []
     for k, folder in enumerate(sorted(p for p in PROFILES.iterdir() if p.is_dir())):
-        questions = read_questions(PROFILES / f"{folder.name}.jsonl") + offtopic
+        path = PROFILES / f"{folder.name}.jsonl"
+        questions = read_questions(path) + offtopic
         assistant = open_assistant(folder, cache / f"idx-profile-{folder.name}", encoder)
         col = collect_cached(f"profile-{folder.name}", assistant, questions, encoder, cache, pool)
-        out.append(Profile(folder.name, col, GROUP_BASE + k))
+        kinds = paraphrase_rows(path) + [False] * len(offtopic)
+        out.append(Profile(folder.name, col, GROUP_BASE + k, np.array(kinds, bool)))
     return out
 
 
-def ranking_rows(profiles: list[Profile], repeat: int) -> tuple[list, list, list, np.ndarray]:
+def paraphrase_rows(path: Path) -> list[bool]:
+    """Per question of a profile's file (``read_questions``' order): whether it is of the paraphrase kind."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return [json.loads(ln).get("kind") == PARAPHRASE for ln in lines]
+
+
+def answer_weights(p: Profile, plain: float, paraphrase: float) -> np.ndarray:
+    """Each question's weight in the answerability fit: ``paraphrase`` for a paraphrase row (answerable or
+    not, so the fit does not learn "paraphrase, so answerable"), ``plain`` for the others; 0 leaves it out."""
+    para = np.array([p.is_paraphrase(i) for i in range(len(p.col.answerable))], bool)
+    return np.where(para, paraphrase, plain)
+
+
+def ranking_rows(
+    profiles: list[Profile], repeat: int, paraphrase_repeat: int | None = None
+) -> tuple[list, list, list, np.ndarray]:
     """The answerable questions' candidate rows for the reranker, each question ``repeat`` times (so a
-    few dozen questions weigh against 2,495 FacQA ones), grouped by document."""
+    few dozen questions weigh against 2,495 FacQA ones), a paraphrase ``paraphrase_repeat`` times (None:
+    as the others), grouped by document."""
     xs, ys, fused, groups = [], [], [], []
     for p in profiles:
         for i in p.answerable:
-            for _ in range(repeat):
+            times = repeat if paraphrase_repeat is None or not p.is_paraphrase(i) else paraphrase_repeat
+            for _ in range(times):
                 xs.append(p.col.x[i])
                 ys.append(p.col.y[i])
                 fused.append(p.col.fused[i])

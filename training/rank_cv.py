@@ -92,6 +92,7 @@ def train_reranker(
     profiles: list[Profile],
     repeat: int,
     blend: float | None = None,
+    paraphrase_repeat: int | None = None,
 ) -> tuple[dict, list, float]:
     """Grouped CV on FacQA train (plus the profile documents' answerable questions, ``repeat`` times each,
     one fold group per document), and the blend weight (``choose_blend``): FacQA's per-question CV
@@ -99,7 +100,7 @@ def train_reranker(
     ``guard_questions`` training questions, a corpus it never saw; the issue's guard against a reranker that
     only knows FacQA; only the first passage counts there, a rank-2-to-3 move is noise). The profiles'
     out-of-fold ranking is reported next to it."""
-    px, py, pf, pg = ranking_rows(profiles, repeat)
+    px, py, pf, pg = ranking_rows(profiles, repeat, paraphrase_repeat)
     n = len(col.x)
     oof, fold_models = rank_model.cross_validate(
         col.x + px, col.y + py, col.fused + pf, np.concatenate([col.group, pg])

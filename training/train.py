@@ -34,7 +34,7 @@ from .dataset import collect_cached
 from .export import export_trees
 from .model_files import check_trees, kept_reranker, kept_trees, stamp, write_models
 from .probe import fingerprint
-from .profiles import load_profiles, ranking_rows
+from .profiles import answer_weights, load_profiles, ranking_rows
 from .rank_cv import ablation, log, seed_ranking, train_reranker
 from .runtime_cv import answerability_cv
 from .signals import signal_rows
@@ -46,6 +46,10 @@ SEED_WEIGHT = 0.5  # the seed-document rows weigh this share of the FacQA rows i
 # "Profile-genre training data"). --profile-repeat 5 --profile-weight 0.25 is the variant measured there.
 PROFILE_WEIGHT = 0.0  # the profile documents' rows, all together, as a share of the FacQA rows' weight
 PROFILE_REPEAT = 0  # times each answerable profile question counts in the reranker's training
+# The paraphrase rows of the profiles (``profiles.PARAPHRASE``), weighed apart from the rows written close to
+# the text: as the others, not trained on (docs/quality.md, "Thirty-second round").
+PARAPHRASE_REPEAT = 0  # times each answerable paraphrase counts in the reranker's training
+PARAPHRASE_WEIGHT = 0.0  # each paraphrase row's answerability weight, in seed rows (a seed row weighs 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +75,18 @@ def main(argv: list[str] | None = None) -> int:
         default=PROFILE_WEIGHT,
         help="the profile rows' share of the FacQA rows' weight in the answerability fit (0: reported only)",
     )
+    ap.add_argument(
+        "--paraphrase-repeat",
+        type=int,
+        default=PARAPHRASE_REPEAT,
+        help="times each answerable paraphrase row counts in the reranker's training (0: not trained on)",
+    )
+    ap.add_argument(
+        "--paraphrase-weight",
+        type=float,
+        default=PARAPHRASE_WEIGHT,
+        help="each paraphrase row's weight in the answerability fit, as a multiple of a seed row's",
+    )
     args = ap.parse_args(argv)
     kept = kept_reranker(args.reranker) if args.reranker else None
     if kept is not None:
@@ -90,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     # every question set is read as the runtime reads it over each corpus (``dataset.collect_cached``)
     col = collect_cached("facqa", full, train_q, encoder, cache, POOL, vectors="train")
     profiles = load_profiles(encoder, cache, read_questions(TRAIN_DIR / "offtopic.jsonl"), POOL)
-    px, py, _, _ = ranking_rows(profiles, args.profile_repeat)
+    repeats = (args.profile_repeat, args.paraphrase_repeat)
+    px, py, _, _ = ranking_rows(profiles, *repeats)
     final = rank_model.fit(col.x + px, col.y + py) if kept is None else kept_trees(kept, args.reranker)
     # The seed document: hand-written answerable / on-topic unanswerable / off-topic questions.
     seed_q: list[Question] = []
@@ -110,12 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         profiles,
         args.profile_repeat,
         args.blend,
+        args.paraphrase_repeat,
     )
     abl = ablation(col, weight) if args.ablation else {}
 
     # Answerability rows: FacQA train questions over each half (out-of-fold reranker scores) ...
     fold_of = {}
-    all_groups = np.concatenate([col.group, ranking_rows(profiles, args.profile_repeat)[3]])
+    all_groups = np.concatenate([col.group, ranking_rows(profiles, *repeats)[3]])
     for model, held in fold_models:
         for i in held:
             fold_of[int(all_groups[i])] = model
@@ -132,25 +150,30 @@ def main(argv: list[str] | None = None) -> int:
     # ... and the seed document (its rows collected above).
     _append(xs, fs, signal_rows(sc, [final.predict(x) for x in sc.x], weight))
     ys.append(sc.answerable.astype(int))
-    ws.append(np.full(len(seed_q), SEED_WEIGHT * 2 * len(train_q) / len(seed_q)))
+    seed_row = SEED_WEIGHT * 2 * len(train_q) / len(seed_q)
+    ws.append(np.full(len(seed_q), seed_row))
     gs.append(np.arange(len(seed_q)) + 10_000_000)
     doms.append(np.array(["seed"] * len(seed_q)))
     # ... and the profile documents (the reranker's scores from the fold that held the document out).
     # Weight 0: not in the fit at all (nor in its standardisation); scored by the final model, which never
     # saw them, so the figures are held out as the other domains' out-of-fold ones.
-    rows = sum(len(p.col.questions) for p in profiles)
+    # A paraphrase row weighs ``--paraphrase-weight`` seed rows; the others share ``--profile-weight``.
+    rows = sum(len(p.col.questions) - int(p.paraphrase.sum()) for p in profiles)
+    plain_row = args.profile_weight * 2 * len(train_q) / rows
     px_, pf_, py_ = [], [], []
     for pr in profiles:
         model = fold_of.get(pr.group, final)
         _append(px_, pf_, signal_rows(pr.col, [model.predict(x) for x in pr.col.x], weight))
         py_.append(pr.col.answerable.astype(int))
-        if args.profile_weight > 0:
-            xs.append(px_[-1])
-            fs.append(pf_[-1])
-            ys.append(py_[-1])
-            ws.append(np.full(len(pr.col.questions), args.profile_weight * 2 * len(train_q) / rows))
-            gs.append(np.full(len(pr.col.questions), pr.group))
-            doms.append(np.array(["profiles"] * len(pr.col.questions)))
+        pw = answer_weights(pr, plain_row, args.paraphrase_weight * seed_row)
+        if (pw > 0).any():
+            keep = pw > 0
+            xs.append(px_[-1][keep])
+            fs.append(pf_[-1][keep])
+            ys.append(py_[-1][keep])
+            ws.append(pw[keep])
+            gs.append(np.full(int(keep.sum()), pr.group))
+            doms.append(np.array(["profiles"] * int(keep.sum())))
     x, f, y, w, g, dom = (np.concatenate(a) for a in (xs, fs, ys, ws, gs, doms))
     np.savez(  # for experiments on the signals: the fitted rows, and the profile documents' apart
         cache / "answerability-rows.npz",
@@ -168,12 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     # the threshold is chosen on each row's out-of-fold probability as the runtime reads it: an English
     # row through the foreign stack (``runtime_cv``); the profiles are reported, not chosen on
     profile_rows = (np.concatenate(px_), np.concatenate(pf_), np.concatenate(py_))
-    fitted = answerability_cv(x, f, y, w, g, dom, profile_rows, report_profiles=args.profile_weight == 0)
+    fits_profiles = bool(args.profile_weight or args.paraphrase_weight)
+    fitted = answerability_cv(x, f, y, w, g, dom, profile_rows, report_profiles=not fits_profiles)
     ans, stack, threshold, ans_cv = fitted.model, fitted.stack, fitted.threshold, fitted.cv
     log(f"answerability threshold {threshold}: {json.dumps(ans_cv)}")
     log(f"foreign stack ({stack['rows']} questions): {json.dumps(stack['cv'])}")
 
-    common = stamp(bool(args.profile_repeat or args.profile_weight))
+    common = stamp(bool(args.profile_repeat or args.paraphrase_repeat or fits_profiles))
+    # the paraphrase options are recorded when used, so a file trained without them keeps its bytes
     probe = fingerprint()  # what the code computes now; tests compare it with the code of the day
     reranker = {
         "kind": "reranker",
@@ -184,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         "pool": POOL,
         "blend": weight,
         "profile_repeat": args.profile_repeat,
+        **({"paraphrase_repeat": args.paraphrase_repeat} if args.paraphrase_repeat else {}),
         "params": rank_model.PARAMS,
         "rounds": rank_model.ROUNDS,
         "cv": cv,
@@ -199,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "C": answer_model.C,
         "threshold": threshold,
         "profile_weight": args.profile_weight,
+        **({"paraphrase_weight": args.paraphrase_weight} if args.paraphrase_weight else {}),
         "cv": ans_cv,
         **ans,
         "foreign": stack,
