@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -24,14 +25,24 @@ Encode = Callable[[list[str]], np.ndarray]
 MIN_RUN = 2  # shared words dropped only in runs of at least this many: a name, not one subject word
 
 
-def shared_stems(vocab: dict[str, int], indptr: np.ndarray, num_docs: int) -> frozenset[str]:
-    """The stems in more than half of ``num_docs`` passages, from term-major postings (``indptr``: term
-    t's passages are ``ids[indptr[t]:indptr[t + 1]]``): a majority cannot tell passages apart, exactly
-    half still splits them in two. Local BM25 and a Milvus collection's channel read it alike. A single
+class Postings(Protocol):
+    """A keyword channel's postings, as ``LexicalIndex`` and ``MilvusLexical`` give them."""
+
+    def __len__(self) -> int: ...
+
+    def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]: ...
+
+
+def shared_stems(channel: Postings) -> frozenset[str]:
+    """The stems in more than half of ``channel``'s passages, from its term-major postings (term t's
+    passages are ``ids[indptr[t]:indptr[t + 1]]``): a majority cannot tell passages apart, exactly half
+    still splits them in two. Local BM25 and a Milvus collection's channel read it alike. A single
     passage has none: there is nothing to tell apart, and all its words would be shared, so a question
     read without them lost the very words that match it (and was refused what the passage answers)."""
+    num_docs = len(channel)
     if num_docs < 2:
         return frozenset()
+    vocab, _, indptr = channel.term_postings()
     df = np.diff(indptr)
     return frozenset(t for t, i in vocab.items() if 2 * int(df[i]) > num_docs)
 
