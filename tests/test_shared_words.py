@@ -126,3 +126,25 @@ def test_a_document_of_one_passage_answers_what_it_says(real_assistant, tmp_path
     ):
         assert not one.ask(question).abstained, question
     assert one.ask("Siapa presiden Prancis?").abstained
+
+
+def test_a_mark_the_removed_name_strands_is_dropped() -> None:
+    """A separating mark needs a word on both sides, a closing one a word before it: where the removed
+    name leaves one without, the encoder was given "Apa tugas,?" (thirty-first round)."""
+    name = "asisten menteri kerjasama luar negeri"
+    assert without_shared(f"Apa tugas {name}, ?", JOB) == "Apa tugas?"
+    assert without_shared(f"Apa tugas, {name}?", JOB) == "Apa tugas?"
+    assert without_shared(f"{name}, apa tugasnya?", JOB) == "apa tugasnya?"
+    assert without_shared(f"Apa tugas ({name})?", JOB) == "Apa tugas?"
+    assert without_shared(f'Apa tugas "{name}"?', JOB) == "Apa tugas?"
+    assert without_shared(f"Apa tugas \u201c{name}\u201d; dan perannya?", JOB) == "Apa tugas; dan perannya?"
+
+
+def test_marks_beside_a_word_stay() -> None:
+    """Only a mark with no word on one side goes: those between words, and closing marks after a word."""
+    name = "asisten menteri kerjasama luar negeri"
+    assert without_shared(f"Tugas {name}: apa saja?", JOB) == "Tugas: apa saja?"
+    assert without_shared(f"Apa tugas {name}?!", JOB) == "Apa tugas?!"
+    assert without_shared(f"Apa tugas {name}...", JOB) == "Apa tugas..."
+    assert without_shared(f'Apa beda "rapat" "kunjungan" {name}?', JOB) == 'Apa beda "rapat" "kunjungan"?'
+    assert without_shared(f"Apa tugas (utama) {name}, dan gajinya?", JOB) == "Apa tugas (utama), dan gajinya?"
