@@ -70,8 +70,7 @@ class LexicalIndex:
         (``qa.shared_words``)."""
         from .shared_words import shared_stems
 
-        _, _, indptr = self._ascending
-        return shared_stems(self._vocab, indptr, self._num_docs)
+        return shared_stems(self)
 
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the index vocabulary (deduplicated, in order)."""

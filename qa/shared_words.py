@@ -8,30 +8,49 @@ of ``MIN_RUN`` or more such words, when a content word is left; one shared word 
 question is about ("koleksi apa yang dikelola pustakawan?") and stays. The keyword channels read the
 question whole. Over a corpus of many passages almost no word is in a majority (FacQA: none), so its
 questions do not change. docs/quality.md, rounds twenty-six to twenty-eight (chosen on blind sets).
+A mark the removed name leaves with no word beside it is dropped (thirty-first round).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 
 from .analysis import token_spans
 
 _SPACE_BEFORE_MARK = re.compile(r" ([?!.,;:])")  # where a removed word stood before the question mark
+# A separating mark needs a word on both sides, a closing one a word before it: where a removed name
+# leaves one without ("Apa tugas asisten menteri kerjasama luar negeri, ?" read as "Apa tugas,?"), it goes.
+_STRANDED = (  # in this order: a pair emptied may strand a separator, a separator the start
+    re.compile(r"[(\[{\u201c]\s*[)\]}\u201d]|(?:(?<=\s)|^)\"\s*\"(?=[\s,;:.!?]|$)"),  # a pair around nothing
+    re.compile(r"\s*[,;:]+(?=\s*(?:[,;:.!?]|$))"),  # a separator before another mark or at the end
+    re.compile(r"^[\s,;:.!?]+"),  # at the start: no word before it
+)
 Encode = Callable[[list[str]], np.ndarray]
 MIN_RUN = 2  # shared words dropped only in runs of at least this many: a name, not one subject word
 
 
-def shared_stems(vocab: dict[str, int], indptr: np.ndarray, num_docs: int) -> frozenset[str]:
-    """The stems in more than half of ``num_docs`` passages, from term-major postings (``indptr``: term
-    t's passages are ``ids[indptr[t]:indptr[t + 1]]``): a majority cannot tell passages apart, exactly
-    half still splits them in two. Local BM25 and a Milvus collection's channel read it alike. A single
+class Postings(Protocol):
+    """A keyword channel's postings, as ``LexicalIndex`` and ``MilvusLexical`` give them."""
+
+    def __len__(self) -> int: ...
+
+    def term_postings(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]: ...
+
+
+def shared_stems(channel: Postings) -> frozenset[str]:
+    """The stems in more than half of ``channel``'s passages, from its term-major postings (term t's
+    passages are ``ids[indptr[t]:indptr[t + 1]]``): a majority cannot tell passages apart, exactly half
+    still splits them in two. Local BM25 and a Milvus collection's channel read it alike. A single
     passage has none: there is nothing to tell apart, and all its words would be shared, so a question
     read without them lost the very words that match it (and was refused what the passage answers)."""
+    num_docs = len(channel)
     if num_docs < 2:
         return frozenset()
+    vocab, _, indptr = channel.term_postings()
     df = np.diff(indptr)
     return frozenset(t for t, i in vocab.items() if 2 * int(df[i]) > num_docs)
 
@@ -66,7 +85,14 @@ def without_shared(question: str, shared: frozenset[str]) -> str | None:
             out.append(question[at:start])
             at = end
     out.append(question[at:])
-    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join("".join(out).split()))
+    return _tidy(" ".join("".join(out).split()))
+
+
+def _tidy(reduced: str) -> str:
+    """``reduced`` without the marks a removed name stranded (``_STRANDED``), one space between words."""
+    for stranded in _STRANDED:
+        reduced = stranded.sub("", reduced)
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(reduced.split()))
 
 
 def query_vectors(encode: Encode, questions: Sequence[str], shared: frozenset[str]) -> np.ndarray:

@@ -126,3 +126,28 @@ def test_a_document_of_one_passage_answers_what_it_says(real_assistant, tmp_path
     ):
         assert not one.ask(question).abstained, question
     assert one.ask("Siapa presiden Prancis?").abstained
+
+
+NAME = "asisten menteri kerjasama luar negeri"
+STRANDED = [  # a mark the removed name leaves with no word on one side goes
+    (f"Apa tugas {NAME}, ?", "Apa tugas?"),
+    (f"Apa tugas, {NAME}?", "Apa tugas?"),
+    (f"{NAME}, apa tugasnya?", "apa tugasnya?"),
+    (f"Apa tugas ({NAME})?", "Apa tugas?"),
+    (f'Apa tugas "{NAME}"?', "Apa tugas?"),
+    (f"Apa tugas \u201c{NAME}\u201d; dan perannya?", "Apa tugas; dan perannya?"),
+]
+BESIDE_A_WORD = [  # marks between words, and closing marks after a word, stay
+    (f"Tugas {NAME}: apa saja?", "Tugas: apa saja?"),
+    (f"Apa tugas {NAME}?!", "Apa tugas?!"),
+    (f"Apa tugas {NAME}...", "Apa tugas..."),
+    (f'Apa beda "rapat" "kunjungan" {NAME}?', 'Apa beda "rapat" "kunjungan"?'),
+    (f"Apa tugas (utama) {NAME}, dan gajinya?", "Apa tugas (utama), dan gajinya?"),
+]
+
+
+@pytest.mark.parametrize(("asked", "reading"), STRANDED + BESIDE_A_WORD)
+def test_a_mark_the_removed_name_strands_is_dropped(asked: str, reading: str) -> None:
+    """A separating mark needs a word on both sides, a closing one a word before it: where the removed
+    name left one without, the encoder was given "Apa tugas,?" (thirty-first round)."""
+    assert without_shared(asked, JOB) == reading

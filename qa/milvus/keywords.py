@@ -63,8 +63,7 @@ class MilvusLexical:
         """The stems in more than half the rows, as ``LexicalIndex.shared`` (``qa.shared_words``)."""
         from ..shared_words import shared_stems
 
-        vocab, _, indptr = self._postings
-        return shared_stems(vocab, indptr, self._num_docs)
+        return shared_stems(self)
 
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the collection's vocabulary (deduplicated, in order)."""
