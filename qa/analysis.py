@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-LEXICAL_VERSION = "id-v2"  # bump when the rules below change (the tables are hashed into ANALYSIS_ID)
+LEXICAL_VERSION = "id-v3"  # bump when the rules below change (the tables are hashed into ANALYSIS_ID)
 
 # Informal / chat Indonesian -> standard form, applied word by word after lower-casing; general usage, not
 # tuned on evaluation questions. "_" in a value is a space; an empty value drops the word (discourse
@@ -76,7 +76,10 @@ _DROP_RE = re.compile(rf"^(?:{_DROPPED})(?![\w-]) ?| ?(?<![\w-])(?:{_DROPPED})(?
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)+")
 _HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
 _CLITIC_RE = re.compile(r"(?:lah|kah|pun)$")
-_CHAT_REDUP_RE = re.compile(r"([^\W\d_]{2,})2")  # chat shorthand: isu2 = isu-isu
+# Chat shorthand for a reduplication: a word of two letters or more and a "2" (isu2 = isu-isu), with a
+# possessive or the -an of X-Xan after it (tugas2nya, teman2ku, sayur2an). One letter and a 2 is a code
+# (G2, B2, S2, O2); so, often, are two (km2, CO2: left as read before, section 160).
+_CHAT_REDUP_RE = re.compile(r"([^\W\d_]{2,})2(nya|ku|mu|an)?")
 
 
 def _tables_hash() -> str:
@@ -104,13 +107,14 @@ def normalize(text: str) -> str:
 
 
 def _informal(word: str) -> str:
-    """The formal form of a chat word, also with the possessive -nya (kerjaannya -> pekerjaannya)."""
+    """The formal form of a chat word, also with the possessive -nya (kerjaannya -> pekerjaannya) or
+    written with a 2 (kerjasama2 -> kerja-kerja sama): read whole, before the stemmer sees "kerjasama"."""
     if word in INFORMAL:
         return INFORMAL[word]
     base = word[:-3]
     if word.endswith("nya") and INFORMAL.get(base, "").isalpha():
         return INFORMAL[base] + "nya"
-    return word
+    return chat_reduplication(word)
 
 
 @lru_cache(maxsize=1)
@@ -150,9 +154,14 @@ def _reduplication(x: str, y: str) -> list[str]:
 
 
 def chat_reduplication(word: str) -> str:
-    """Chat's shorthand for a reduplicated word written out: "isu2" is "isu-isu"; any other word as it is."""
+    """Chat's shorthand for a reduplicated word written out formally: "isu2" is "isu-isu", "tugas2nya"
+    "tugas-tugasnya", "ngurus2" "mengurus-mengurus"; a compound repeats its first word, as "surat-surat
+    kabar" does ("kerjasama2" is "kerja-kerja sama"). Any other word as it is."""
     m = _CHAT_REDUP_RE.fullmatch(word)
-    return f"{m.group(1)}-{m.group(1)}" if m else word
+    if not m:
+        return word
+    first, space, rest = (INFORMAL.get(m.group(1)) or m.group(1)).partition(" ")
+    return f"{first}-{first}{space}{rest}{m.group(2) or ''}"
 
 
 def _analyze_word(w: str) -> list[str]:

@@ -120,10 +120,11 @@ def json_paths(value: object) -> object:
         return value
     out: dict = {}
     for key, item in value.items():
-        out[json_paths(key)] = json_paths(item)
+        shown = json_paths(key)
+        out[shown] = json_paths(item)
         if isinstance(item, str) and _ESCAPED_BYTE.search(item):
             with contextlib.suppress(UnicodeEncodeError):  # another lone surrogate: no bytes to give
-                out[f"{json_paths(key)}_bytes_hex"] = item.encode("utf-8", "surrogateescape").hex()
+                out[f"{shown}_bytes_hex"] = item.encode("utf-8", "surrogateescape").hex()
     return out
 
 
