@@ -181,7 +181,7 @@ def build_index(
             lexical = LexicalIndex.build(sentences, **params)
             lexical_window = LexicalIndex.build(windows, **params)
         with phases("table"):  # the reranker's per-passage cues and bigrams, so opening does not redo them
-            table = table_arrays(chunks, windows, lexical.shared)
+            table = table_arrays(chunks, windows)
     stats: dict[str, Any] = {"passages": len(chunks), "embedded": embedded, "reused": reused}
     stats["resumed"] = resumed[0]  # of the reused: vectors an interrupted build kept
     if previous is not None:

@@ -52,10 +52,6 @@ CUES: dict[str, re.Pattern[str]] = {
 }
 CUE_NAMES = tuple(CUES)
 _CASED = frozenset({"name", "place"})  # read on the original text; the others on the lower-cased text
-# Cues whose capitalised word does not count when all its stems are the index's shared stems (in more than
-# half the passages): the name the whole document repeats is its frame, not an answer to "siapa"
-# (docs/quality.md, "Thirty-third round"). An index with no shared stems (FacQA) reads as before.
-_FRAMED = frozenset({"name"})
 ANSWER_TYPE_CUES: dict[str, tuple[str, ...]] = {
     "person": ("name",),
     "place": ("place", "name"),
@@ -69,48 +65,21 @@ ANSWER_TYPE_CUES: dict[str, tuple[str, ...]] = {
 # What the stored arrays were computed with: the cue patterns and this module's bigram rule. A build whose
 # manifest names another id has its table recomputed at open, never read.
 _TABLE_RULES = json.dumps(
-    {
-        "cues": {k: [p.pattern, p.flags] for k, p in CUES.items()},
-        "cased": sorted(_CASED),
-        "bigrams": 1,
-        "framed": sorted(_FRAMED),
-    }
+    {"cues": {k: [p.pattern, p.flags] for k, p in CUES.items()}, "cased": sorted(_CASED), "bigrams": 1}
 )
 TABLE_ID = "table-v1-" + hashlib.sha256(_TABLE_RULES.encode()).hexdigest()[:12]
 TABLE_FILE = "table.npz"
 STEMS_FILE = "bigram-stems.json"
 
 
-def _framed_words(text: str, shared: frozenset[str]) -> set[int]:
-    """Where each word of ``text`` whose stems are all ``shared`` starts (a function word has no stem
-    and is never among them)."""
-    from .analysis import token_spans
-
-    stems: dict[int, list[str]] = {}
-    for start, _, stem in token_spans(text):
-        stems.setdefault(start, []).append(stem)
-    return {start for start, words in stems.items() if all(w in shared for w in words)}
-
-
-def _capital(match: re.Match[str]) -> int:
-    """Where the capital of a cased cue's match stands: the start of the capitalised word."""
-    return match.start() + next(k for k, c in enumerate(match.group()) if c.isupper())
-
-
-def cue_matrix(texts: Sequence[str], shared: frozenset[str] = frozenset()) -> np.ndarray:
-    """(len(texts), len(CUES)) 0/1: which answer-type cues each text contains; a ``_FRAMED`` cue's
-    capitalised word counts only when one of its stems is not ``shared`` (the index's shared stems)."""
+def cue_matrix(texts: Sequence[str]) -> np.ndarray:
+    """(len(texts), len(CUES)) 0/1: which answer-type cues each text contains."""
     out = np.zeros((len(texts), len(CUES)), dtype=np.float32)
     cased = [name in _CASED for name in CUE_NAMES]
-    framed = [bool(shared) and name in _FRAMED for name in CUE_NAMES]
     for i, text in enumerate(texts):
         low = text.lower()
-        frame = _framed_words(text, shared) if shared else set()
         for j, pattern in enumerate(CUES.values()):
-            if not framed[j]:
-                out[i, j] = pattern.search(text if cased[j] else low) is not None
-            else:
-                out[i, j] = any(_capital(m) not in frame for m in pattern.finditer(text))
+            out[i, j] = pattern.search(text if cased[j] else low) is not None
     return out
 
 
@@ -220,7 +189,7 @@ class PassageTable:
         stored = index.table
         if stored is None:  # read when first needed (a read-only Milvus open), else computed here
             source = index.table_source
-            stored = source() if source else table_arrays(chunks, passage_texts, index.lexical.shared)
+            stored = source() if source else table_arrays(chunks, passage_texts)
         self.cues_sentence = stored["cues_sentence"]
         self.cues_window = stored["cues_window"]
         self.sentence_bigrams, self.window_bigrams = stored["sentence_bigrams"], stored["window_bigrams"]
@@ -233,13 +202,12 @@ class PassageTable:
         self.next = np.where(same_next, np.arange(n) + 1, np.arange(n))
 
 
-def table_arrays(chunks: Sequence, passage_texts: Sequence[str], shared: frozenset[str]) -> dict:
-    """The slow part of a ``PassageTable``: answer-type cues and bigram postings of sentences and windows.
-    ``shared``: the stems of the sentence index (``LexicalIndex.shared``), the ones the runtime reads."""
+def table_arrays(chunks: Sequence, passage_texts: Sequence[str]) -> dict:
+    """The slow part of a ``PassageTable``: answer-type cues and bigram postings of sentences and windows."""
     sentences = [c.text for c in chunks]
     return {
-        "cues_sentence": cue_matrix(sentences, shared),
-        "cues_window": cue_matrix(passage_texts, shared),
+        "cues_sentence": cue_matrix(sentences),
+        "cues_window": cue_matrix(passage_texts),
         "sentence_bigrams": Bigrams(sentences),
         "window_bigrams": Bigrams(passage_texts),
     }

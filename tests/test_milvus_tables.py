@@ -69,7 +69,7 @@ def test_second_open_reads_the_cached_table(setup: Settings, monkeypatch) -> Non
     stamp = json.loads((folder / tables.STAMP).read_text(encoding="utf-8"))
     assert stamp["collection"] == first.index.manifest["store"]["collection"]
     assert stamp["passages"] == len(first.index.chunks)
-    computed = table_arrays(first.index.chunks, first.retriever.passage_texts, first.index.lexical.shared)
+    computed = table_arrays(first.index.chunks, first.retriever.passage_texts)
     assert _same_table(first.index.table, computed)
 
     def never(*args, **kwargs):

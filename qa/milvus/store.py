@@ -242,8 +242,7 @@ def open_index(
             if target.kind == "server"
             else "the database may be damaged: rebuild it at a new path with: qa index --store milvus:NEW.db",
         ) from None
-    shared = lambda: index.lexical.shared  # noqa: E731  (the stems the runtime reads, made on a miss only)
-    table = partial(cached_table, settings.index_dir, target, index.manifest, index.chunks, by_id, shared)
+    table = partial(cached_table, settings.index_dir, target, index.manifest, index.chunks, by_id)
     if read_only:
         index.table_source = partial(table, write=False)
     else:

@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..chunking import Chunk
@@ -62,13 +62,11 @@ def cached_table(
     manifest: dict,
     chunks: Sequence[Chunk],
     documents: dict[str, Document],
-    shared: Callable[[], frozenset[str]],
     write: bool = True,
 ) -> dict:
     """The passage table of the collection ``manifest`` describes: read from the cache when its stamp
-    matches, else computed from the passages of ``documents`` and the collection's shared stems
-    (``shared``, asked only then: ``MilvusLexical.shared`` reads the postings) and, when ``write`` (not for
-    ``qa info``), cached (best effort: a read-only folder only costs the next open)."""
+    matches, else computed from the passages of ``documents`` and, when ``write`` (not for ``qa info``),
+    cached (best effort: a read-only folder only costs the next open)."""
     stamp = _stamp(target, manifest, len(chunks))
     root = index_dir / FOLDER
     store_key = hashlib.sha256(target.uri.encode("utf-8")).hexdigest()[:8]
@@ -78,7 +76,7 @@ def cached_table(
             return load_table(folder, len(chunks))
         except _UNREADABLE:
             pass
-    table = table_arrays(chunks, [passage_text(c, documents) for c in chunks], shared())
+    table = table_arrays(chunks, [passage_text(c, documents) for c in chunks])
     if write:
         with contextlib.suppress(OSError):
             _write(root, folder, stamp, table)
