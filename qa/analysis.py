@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-LEXICAL_VERSION = "id-v3"  # bump when the rules below change (the tables are hashed into ANALYSIS_ID)
+LEXICAL_VERSION = "id-v4"  # bump when the rules below change (the tables are hashed into ANALYSIS_ID)
 
 # Informal / chat Indonesian -> standard form, applied word by word after lower-casing; general usage, not
 # tuned on evaluation questions. "_" in a value is a space; an empty value drops the word (discourse
@@ -71,6 +71,7 @@ VOWELS = "aeiou"
 _L = r"(?:[^\W_]|[\u0300-\u036f])"  # a letter or digit, or a combining accent (\w misses those)
 _WORD_RE = re.compile(rf"\d+(?:[.,]\d+)+|{_L}+(?:[-\u2010\u2011'\u2019]{_L}+)*")
 _SIMPLE_RE = re.compile(r"[^\W_]+")
+_JOINED_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")  # jum'at: an apostrophe inside joins one word
 _DROPPED = "|".join(k for k, v in INFORMAL.items() if not v)  # particles, removed with one adjacent space
 _DROP_RE = re.compile(rf"^(?:{_DROPPED})(?![\w-]) ?| ?(?<![\w-])(?:{_DROPPED})(?![\w-])")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)+")
@@ -78,8 +79,9 @@ _HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
 _CLITIC_RE = re.compile(r"(?:lah|kah|pun)$")
 # Chat shorthand for a reduplication: a word of two letters or more and a "2" (isu2 = isu-isu), with a
 # possessive or the -an of X-Xan after it (tugas2nya, teman2ku, sayur2an). One letter and a 2 is a code
-# (G2, B2, S2, O2); so, often, are two (km2, CO2: left as read before, section 160).
-_CHAT_REDUP_RE = re.compile(r"([^\W\d_]{2,})2(nya|ku|mu|an)?")
+# (G2, B2, S2, O2); so, often, are two (km2, CO2: left as read before, section 160). A word with an
+# apostrophe inside is repeated whole ("jum'at2" is "jum'at-jum'at", not "jum'at-at": section 160).
+_CHAT_REDUP_RE = re.compile(r"([^\W\d_]{2,}|[^\W\d_]+(?:['\u2019][^\W\d_]+)+)2(nya|ku|mu|an)?")
 
 
 def _tables_hash() -> str:
@@ -103,18 +105,28 @@ def _fold(text: str) -> str:
 def normalize(text: str) -> str:
     """Lower-case, NFKC, accent-folded text with the informal-Indonesian table applied word by word."""
     text = _DROP_RE.sub("", _fold(text))
-    return _SIMPLE_RE.sub(lambda m: _informal(m.group()), text)
+    return _JOINED_RE.sub(lambda m: _formal(m.group()), text)
+
+
+def _formal(word: str) -> str:
+    """A word written with a 2 (kerjasama2 -> kerja-kerja sama) in formal spelling, read whole before
+    the stemmer sees "kerjasama" or an apostrophe splits it; else each of its parts through the table."""
+    written = chat_reduplication(word)
+    if written != word:
+        return written
+    if word.isalnum():  # no apostrophe inside: the common case, one look-up
+        return _informal(word)
+    return _SIMPLE_RE.sub(lambda m: _informal(m.group()), word)
 
 
 def _informal(word: str) -> str:
-    """The formal form of a chat word, also with the possessive -nya (kerjaannya -> pekerjaannya) or
-    written with a 2 (kerjasama2 -> kerja-kerja sama): read whole, before the stemmer sees "kerjasama"."""
+    """The formal form of a chat word, also with the possessive -nya (kerjaannya -> pekerjaannya)."""
     if word in INFORMAL:
         return INFORMAL[word]
     base = word[:-3]
     if word.endswith("nya") and INFORMAL.get(base, "").isalpha():
         return INFORMAL[base] + "nya"
-    return chat_reduplication(word)
+    return word
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +169,7 @@ def chat_reduplication(word: str) -> str:
     """Chat's shorthand for a reduplicated word written out formally: "isu2" is "isu-isu", "tugas2nya"
     "tugas-tugasnya", "ngurus2" "mengurus-mengurus"; a compound repeats its first word, as "surat-surat
     kabar" does ("kerjasama2" is "kerja-kerja sama"). Any other word as it is."""
-    m = _CHAT_REDUP_RE.fullmatch(word)
+    m = "2" in word and _CHAT_REDUP_RE.fullmatch(word)  # the test first: this runs on every word
     if not m:
         return word
     first, space, rest = (INFORMAL.get(m.group(1)) or m.group(1)).partition(" ")

@@ -23,6 +23,8 @@ from qa.question import analyze
         ("ngurus2", "mengurus"),  # a chat verb of the table: "ngurus" before
         ("kerjaan2", "pekerjaan"),  # "rjaan" before
         ("sm2", "sama-sama"),
+        ("jum'at2", "jum'at-jum'at"),  # an apostrophe inside: the whole word repeated ("at" was a stem)
+        ("qur'an2nya", "qur'an-qur'annya"),
     ],
 )
 def test_a_chat_reduplication_reads_as_its_formal_form(chat: str, formal: str) -> None:
