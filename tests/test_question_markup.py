@@ -143,16 +143,29 @@ def test_the_assistant_searches_the_question_without_its_markup(fake_assistant) 
     assert (marked.confidence, marked.message) == (plain.confidence, plain.message)
 
 
+def _trained_question_files() -> list[Path]:
+    """The question files the models were trained on (their stamps list them) and the rest of data/train."""
+    listed = {
+        ROOT / name
+        for model in ("reranker", "answerability")
+        for name in json.loads((ROOT / "qa" / "models" / f"{model}.json").read_text())["training_files"]
+    }
+    return sorted(
+        {p for p in listed if p.suffix == ".jsonl"} | set((ROOT / "data" / "train").rglob("*.jsonl"))
+    )
+
+
 def test_no_stored_question_holds_markup() -> None:
-    """The models were trained on the stored questions as typed: none of them may read differently."""
+    """The models were trained on the stored questions as typed: none of them may read differently. An
+    evaluation question may (a shouted one, written to measure that register, is read in lower case)."""
     seen = 0
-    for path in sorted((ROOT / "data").rglob("*.jsonl")):
+    for path in _trained_question_files():
         for line in path.read_text(encoding="utf-8").splitlines():
             question = json.loads(line).get("question") if line.strip() else None
             if question:
                 seen += 1
                 assert plain_message(clean_question(question)) == clean_question(question), question
-    assert seen > 3000
+    assert seen > 2900
 
 
 @pytest.mark.parametrize(
