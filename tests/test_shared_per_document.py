@@ -152,3 +152,31 @@ def test_the_web_page_and_its_upload_read_a_question_of_one_document_so(tmp_path
     app.answer_batch([JOB_QUESTION], 3, SEED.name)
     app.ask(JOB_QUESTION, 3, None)
     assert seen == ["apa tugas?", "apa tugas?", JOB_QUESTION]
+
+
+def test_a_milvus_store_reads_a_question_of_one_document_as_the_local_index_does(
+    tmp_path: Path, fake_encoder
+) -> None:
+    """The same per-document reading from a Milvus collection's keyword channel (Milvus Lite)."""
+    pytest.importorskip("milvus_lite")
+    from qa.milvus import target as milvus_target
+
+    corpus, spec = _combined(tmp_path), f"milvus:{tmp_path / 'store.db'}"
+    try:
+        milvus = Assistant(
+            Settings(corpus_dir=corpus, index_dir=tmp_path / "m", store=spec), encoder=fake_encoder, log=print
+        )
+        local = Assistant(
+            Settings(corpus_dir=corpus, index_dir=tmp_path / "l"), encoder=fake_encoder, log=print
+        )
+        rows = milvus.rows[SEED.name]
+        assert rows == local.rows[SEED.name]
+        job = {"asisten", "teri", "kerja", "sama", "luar", "neger"}
+        assert milvus.index.lexical.shared_in(rows) == local.index.lexical.shared_in(rows) == job
+        seen: list[str] = []
+        encode = fake_encoder.encode_queries
+        fake_encoder.encode_queries = lambda texts: seen.extend(texts) or encode(texts)
+        milvus.ask(JOB_QUESTION, doc=SEED.name)
+        assert seen == ["apa tugas?"]
+    finally:
+        milvus_target.forget(milvus_target.parse_store(spec))
