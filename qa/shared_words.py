@@ -8,7 +8,9 @@ of ``MIN_RUN`` or more such words, when a content word is left; one shared word 
 question is about ("koleksi apa yang dikelola pustakawan?") and stays. The keyword channels read the
 question whole. Over a corpus of many passages almost no word is in a majority (FacQA: none), so its
 questions do not change. docs/quality.md, rounds twenty-six to twenty-eight (chosen on blind sets).
-A mark the removed name leaves with no word beside it is dropped (thirty-first round).
+A mark the removed name leaves with no word beside it is dropped (thirty-first round). A question limited
+to one document (``doc=``) searches only its passages, so it is read without the words most of *those*
+share (``SharedStems.within``; docs/reliability.md section 161).
 """
 
 from __future__ import annotations

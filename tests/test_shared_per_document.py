@@ -44,7 +44,7 @@ class FakePostings:
 
 
 # document A is rows 0..3, where "juru" is in 3 of 4 (3 of 10 overall); document B is rows 4..9, where
-# "umum" is in every passage (6 of 10 overall, none of A's)
+# "umum" is in every passage (7 of 10 overall, 1 of A's 4)
 TWO_DOCUMENTS = [
     {"juru", "masak", "umum"},
     {"juru", "dapur"},
