@@ -159,7 +159,7 @@ class Assistant:
         readings = [self.read(raw) for raw in questions]
         asked = [r for r in readings if not r.vague]
         texts, facts = [r.searched for r in asked], [r.info for r in asked]
-        found = self.search.search(texts, self.query_vectors(texts), k, rows, facts) if asked else []
+        found = self.search.search(texts, self.query_vectors(texts, rows), k, rows, facts) if asked else []
         rankings = iter(found)
         return [
             Result(r.shown, True, 0.0, [], TOO_LONG if r.cut else None, reason=VAGUE_TEXT)
@@ -168,11 +168,12 @@ class Assistant:
             for r in readings
         ]
 
-    def query_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """The dense channel's vectors of the searched ``texts`` (``qa.shared_words``)."""
+    def query_vectors(self, texts: Sequence[str], rows: tuple[int, int] | None = None) -> np.ndarray:
+        """The dense channel's vectors of the searched ``texts`` (``qa.shared_words``), read without the
+        words shared by most of the passages searched: one document's ``rows`` under ``doc=``."""
         from .shared_words import query_vectors
 
-        return query_vectors(self.encoder.encode_queries, texts, self.index.lexical.shared)
+        return query_vectors(self.encoder.encode_queries, texts, self.index.lexical.shared_in(rows))
 
     def read(self, question: object) -> Reading:
         """What the models read of ``question`` over this corpus (``qa.reading``); training reads its

@@ -19,6 +19,8 @@ from .errors import IndexCorruptError, IndexStaleError
 if TYPE_CHECKING:
     import numpy as np
 
+    from .shared_words import SharedStems
+
 _META = "lexical.json"
 _ARRAYS = {"data": "lexical.data.npy", "indices": "lexical.indices.npy", "indptr": "lexical.indptr.npy"}
 
@@ -65,12 +67,20 @@ class LexicalIndex:
         return self._vocab, indices, indptr
 
     @cached_property
+    def _shares(self) -> SharedStems:
+        from .shared_words import SharedStems
+
+        return SharedStems(self)
+
+    @property
     def shared(self) -> frozenset[str]:
         """The stems in more than half the passages: a majority cannot tell passages apart
         (``qa.shared_words``)."""
-        from .shared_words import shared_stems
+        return self._shares.whole
 
-        return shared_stems(self)
+    def shared_in(self, rows: tuple[int, int] | None) -> frozenset[str]:
+        """The stems in more than half of the passages ``rows`` (one document's; all when None)."""
+        return self._shares.within(rows)
 
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the index vocabulary (deduplicated, in order)."""

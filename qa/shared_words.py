@@ -8,13 +8,16 @@ of ``MIN_RUN`` or more such words, when a content word is left; one shared word 
 question is about ("koleksi apa yang dikelola pustakawan?") and stays. The keyword channels read the
 question whole. Over a corpus of many passages almost no word is in a majority (FacQA: none), so its
 questions do not change. docs/quality.md, rounds twenty-six to twenty-eight (chosen on blind sets).
-A mark the removed name leaves with no word beside it is dropped (thirty-first round).
+A mark the removed name leaves with no word beside it is dropped (thirty-first round). A question limited
+to one document (``doc=``) searches only its passages, so it is read without the words most of *those*
+share (``SharedStems.within``; docs/reliability.md section 161).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -53,6 +56,59 @@ def shared_stems(channel: Postings) -> frozenset[str]:
     vocab, _, indptr = channel.term_postings()
     df = np.diff(indptr)
     return frozenset(t for t, i in vocab.items() if 2 * int(df[i]) > num_docs)
+
+
+class SharedStems:
+    """One channel's shared stems, over all its passages (``whole``) and over one document's rows
+    (``within``): under ``doc=`` only that document's passages are searched, so the words that cannot
+    tell *them* apart are those in more than half of *its* passages (docs/reliability.md section 161).
+    Each set is computed once, on first use; a document's from the postings, never passage by passage."""
+
+    def __init__(self, channel: Postings) -> None:
+        self._channel = channel
+        self._by_rows: dict[tuple[int, int], frozenset[str]] = {}
+
+    @cached_property
+    def whole(self) -> frozenset[str]:
+        """The stems in more than half of all the passages (what a question without ``doc=`` reads by)."""
+        return shared_stems(self._channel)
+
+    def within(self, rows: tuple[int, int] | None) -> frozenset[str]:
+        """The stems in more than half of the passages ``lo..hi-1`` (``rows``; all of them when None)."""
+        if rows is None or tuple(rows) == (0, len(self._channel)):
+            return self.whole  # the same set by definition: a one-document index reads as it did
+        found = self._by_rows.get(rows)
+        if found is None:  # two threads may both compute it: the same set, no lock needed
+            found = self._by_rows[rows] = self._shared_in(rows)
+        return found
+
+    @cached_property
+    def _keys(self) -> np.ndarray:
+        """``term * n + passage`` per posting: ascending over the whole array, as each term's passages
+        are, so one binary search finds where a term's passages enter and leave any row range."""
+        _, ids, indptr = self._channel.term_postings()
+        terms = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
+        return terms * len(self._channel) + ids
+
+    def _shared_in(self, rows: tuple[int, int]) -> frozenset[str]:
+        lo, hi = int(rows[0]), int(rows[1])
+        if hi - lo < 2:  # one passage has nothing to tell apart (``shared_stems``)
+            return frozenset()
+        indptr = self._channel.term_postings()[2]
+        # a term in more than half the document's passages is in more than that many of the index's
+        candidates = np.flatnonzero(2 * np.diff(indptr) > hi - lo)
+        base = candidates * len(self._channel)
+        inside = np.searchsorted(self._keys, base + hi) - np.searchsorted(self._keys, base + lo)
+        return frozenset(self._terms[int(t)] for t in candidates[2 * inside > hi - lo])
+
+    @cached_property
+    def _terms(self) -> list[str]:
+        """Each term id's stem (the vocabulary inverted once, not read through per document)."""
+        vocab = self._channel.term_postings()[0]
+        terms = [""] * len(vocab)
+        for term, i in vocab.items():
+            terms[i] = term
+        return terms
 
 
 def _dropped(question: str, shared: frozenset[str]) -> dict[tuple[int, int], bool]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from ..analysis import tokenize
 from .adapters import PAGE, QUESTION_TIMEOUT, row_filter, unreadable
 from .reach import failures
 from .schema import engine_text, text_terms
+
+if TYPE_CHECKING:
+    from ..shared_words import SharedStems
 
 # Questions per engine search when scoring shown rows. Each search returns, for each of its questions, every
 # row of the group's union holding its words (a filter is one per search), so one search for a batch grew
@@ -59,11 +62,20 @@ class MilvusLexical:
         return self._num_docs
 
     @cached_property
-    def shared(self) -> frozenset[str]:
-        """The stems in more than half the rows, as ``LexicalIndex.shared`` (``qa.shared_words``)."""
-        from ..shared_words import shared_stems
+    def _shares(self) -> SharedStems:
+        from ..shared_words import SharedStems
 
-        return shared_stems(self)
+        return SharedStems(self)
+
+    @property
+    def shared(self) -> frozenset[str]:
+        """The stems in more than half the passages: a majority cannot tell passages apart
+        (``qa.shared_words``)."""
+        return self._shares.whole
+
+    def shared_in(self, rows: tuple[int, int] | None) -> frozenset[str]:
+        """The stems in more than half of the passages ``rows`` (one document's; all when None)."""
+        return self._shares.within(rows)
 
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the collection's vocabulary (deduplicated, in order)."""
