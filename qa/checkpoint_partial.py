@@ -42,7 +42,7 @@ def found(folder: Path) -> list[Path]:
 
 
 def create(folder: Path, parents: bool) -> tuple[Path, int]:
-    """A new partial file of this writer in ``folder`` (made when missing), open for writing and locked
+    """A new partial file of this writer in ``folder`` (made again if removed meanwhile), open and locked
     (where the file system can lock): its path and descriptor, the lock held until it is closed."""
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     for attempt in range(_ATTEMPTS):
@@ -56,10 +56,11 @@ def create(folder: Path, parents: bool) -> tuple[Path, int]:
             continue
         try:  # waited for only while a clean-up holds it (a moment): it then unlinks it, and we go on
             flock(fd, wait=True)
-        except LocksUnsupported:  # written unlocked: a clean-up cannot tell it from a killed write's
+        except LocksUnsupported:  # written unlocked: a clean-up, unable to tell, leaves it
             pass
         except BaseException:
             os.close(fd)
+            path.unlink(missing_ok=True)
             raise
         if names(fd, path):
             return path, fd
