@@ -1,18 +1,18 @@
 """The vectors an interrupted build had embedded, kept in the index folder for the next build.
 
-Embedding is the whole cost of a build (minutes for a big corpus on 2 cores), and a build stopped
-before its commit (Ctrl-C, a kill, a full disk) used to lose all of it. While it embeds, a build now
-writes what it has embedded so far to one file of its index folder, ``.qa-embedded.npz``: plain NumPy
-arrays (never pickle), each vector under its sentence key, with the ``VECTOR_SECTIONS`` it was embedded
-under. Written to ``.qa-embedded.partial`` and renamed over it, so a kill mid-write leaves the previous
-checkpoint whole. The next build lends these vectors through ``qa.incremental`` as it lends the previous
-build's; a checkpoint of other sections, or damaged, is ignored with one line. A committed build removes
-it. Only a checkpoint this tool wrote is ever replaced or removed: anything else in its place (a user's
-file, a link, a folder) is moved aside at the start of a build, never deleted (section 152), and the
-write is synced, file and folder, like the manifest's. A checkpoint only serves a build that would lend
-it: once an index is committed, or found current by an open that may write, it is removed
-(``qa.checkpoint_drop``; section 157). A Milvus build keeps one the same way in its store's folder of
-the index folder (``qa.milvus.resume``).
+Embedding is the whole cost of a build (minutes for a big corpus on 2 cores), and a build stopped before
+its commit (Ctrl-C, a kill, a full disk) used to lose all of it. While it embeds, a build now writes what
+it has embedded so far to one file of its index folder, ``.qa-embedded.npz``: plain NumPy arrays (never
+pickle), each vector under its sentence key, with the ``VECTOR_SECTIONS`` it was embedded under. Written
+to a partial file of its own and renamed over it (``qa.checkpoint_partial``), so a kill mid-write leaves
+the previous checkpoint whole, and two writers of one folder never touch each other's. The next build
+lends these vectors through ``qa.incremental`` as it lends the previous build's; a checkpoint of other
+sections, or damaged, is ignored with one line. A committed build removes it. Only a checkpoint this tool
+wrote is ever replaced or removed: anything else in its place (a user's file, a link, a folder) is moved
+aside at the start of a build, never deleted (section 152), and the write is synced, file and folder, like
+the manifest's. A checkpoint only serves a build that would lend it: once an index is committed, or found
+current by an open that may write, it is removed (``qa.checkpoint_drop``; section 157). A Milvus build
+keeps one the same way in its store's folder of the index folder (``qa.milvus.resume``).
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from typing import Protocol
 
 import numpy as np
 
+from . import checkpoint_partial
 from .checkpoint_file import MEMBERS, read_members
+from .checkpoint_partial import PARTIAL as PARTIAL  # the name before section 162 (tests plant it)
 from .incremental import VECTOR_SECTIONS, Lent, other_section, sentence_key
 from .termination import on_forced_stop
 from .writing import _fsync_one
 
 CHECKPOINT = ".qa-embedded.npz"
-PARTIAL = ".qa-embedded.partial"  # the next checkpoint while it is written
 FORMAT = "qa-embedded-1"
 INTERVAL = 10.0  # seconds of embedding before the first checkpoint, and at least between two
 COST = 20  # and at least 20 times the last write's time: writing stays under 5% of the build
@@ -129,9 +130,9 @@ class Checkpoint:
     def remove(self) -> None:
         """The build is committed (or a failed commit needs its space on a nearly full disk): the file
         goes; ``keep`` writes it again if the commit fails after all."""
-        for name in (CHECKPOINT, PARTIAL):
-            with contextlib.suppress(OSError):  # IsADirectoryError included: never a folder
-                (self.index_dir / name).unlink()
+        with contextlib.suppress(OSError):  # IsADirectoryError included: never a folder
+            (self.index_dir / CHECKPOINT).unlink()
+        checkpoint_partial.clean(self.index_dir)  # a killed write's, never another writer's
         self.written = -1
 
     def on_disk(self) -> bool:
@@ -163,8 +164,6 @@ class Checkpoint:
             self._write()
         except OSError as exc:
             self.failed = True
-            with contextlib.suppress(OSError):
-                (self.index_dir / PARTIAL).unlink()
             self.log(f"cannot keep the vectors embedded so far in {self.index_dir}: {exc.strerror or exc}")
             return
         self.written = len(self.done)
@@ -175,22 +174,24 @@ class Checkpoint:
         keys = np.array(list(self.carried.keys) + self.keys[:n], dtype="<U32")
         vec = np.concatenate([self.carried.vectors, self.done]) if len(self.carried.keys) else self.done
         self.index_dir.mkdir(parents=self.parents, exist_ok=True)  # as its store would at the commit
-        partial = self.index_dir / PARTIAL
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()  # a file a killed build left; never followed if it is a link
+        checkpoint_partial.clean(self.index_dir)  # files killed writes left; never a live writer's
+        partial, fd = checkpoint_partial.create(self.index_dir, self.parents)  # ours alone, locked
         forget = on_forced_stop(lambda: partial.unlink(missing_ok=True))  # a third Ctrl-C mid-write
         try:
-            self._write_to(partial, keys, vec)
+            self._write_to(partial, fd, keys, vec)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                partial.unlink()  # our own: a failed write leaves nothing
+            raise
         finally:
             forget()
 
-    def _write_to(self, partial: Path, keys: np.ndarray, vec: np.ndarray) -> None:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        with os.fdopen(fd, "wb") as fh:
+    def _write_to(self, partial: Path, fd: int, keys: np.ndarray, vec: np.ndarray) -> None:
+        with os.fdopen(fd, "wb") as fh:  # its lock held to the rename, so no clean-up takes it meanwhile
             np.savez(fh, format=np.array(FORMAT), sections=np.array(self.sections), keys=keys, vectors=vec)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(partial, self.index_dir / CHECKPOINT)
+            os.replace(partial, self.index_dir / CHECKPOINT)
         _fsync_one(self.index_dir)  # the rename itself, as the manifest's commit
 
 

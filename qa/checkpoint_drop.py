@@ -15,28 +15,26 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from .checkpoint import CHECKPOINT, PARTIAL, is_ours
+from . import checkpoint_partial
+from .checkpoint import CHECKPOINT, is_ours
 
 
 def left(folder: Path) -> bool:
-    """Whether ``folder`` may hold a checkpoint, or a write of one a kill cut short (one lstat each)."""
-    return os.path.lexists(folder / CHECKPOINT) or os.path.lexists(folder / PARTIAL)
+    """Whether ``folder`` may hold a checkpoint, or a write of one a kill cut short (an lstat and a
+    listing of the folder, a few names)."""
+    return os.path.lexists(folder / CHECKPOINT) or bool(checkpoint_partial.found(folder))
 
 
 def discard(folder: Path) -> bool:
     """Remove the checkpoint of ``folder`` when this tool wrote it (anything else stays), and a write of
-    one a kill cut short (``.qa-embedded.partial`` alone: it stayed for good, section 158); whether
+    one a kill cut short (a partial file no writer holds: it stayed for good, section 158); whether
     either went. For an index that is current: no build would lend its vectors (section 157)."""
     went = False
     if os.path.lexists(folder / CHECKPOINT) and is_ours(folder / CHECKPOINT):
         with contextlib.suppress(OSError):
             (folder / CHECKPOINT).unlink()
         went = not os.path.lexists(folder / CHECKPOINT)
-    if not os.path.isdir(folder / PARTIAL):  # the name is ours and never read (a write replaces it so)
-        with contextlib.suppress(OSError):
-            (folder / PARTIAL).unlink()
-            went = True
-    return went
+    return checkpoint_partial.clean(folder) or went  # the names are ours and never read
 
 
 def drop_unused(

@@ -33,6 +33,8 @@ UNWRITABLE_HINT = "make it writable or choose another with --index / QA_INDEX"
 # such as "/", ".." or an absolute path, would make a reader open files outside the index folder.
 BUILD_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")
 REBUILD_HINT = "rebuild it with: qa index --force"
+# a folder or manifest this user may not read is not damaged, and a rebuild as this user fails too
+UNREADABLE_HINT = "let this user read the index folder and its files, or choose another with --index"
 
 
 def sha256_file(path: Path) -> str:
@@ -79,6 +81,8 @@ def read_manifest(index_dir: Path) -> dict | None:
     except NotADirectoryError:
         hint = "choose a folder with --index / QA_INDEX"  # "make it writable" fits no file
         raise IndexError_(f"the index path {index_dir} is not a folder", hint) from None
+    except PermissionError as exc:  # EACCES, EPERM: "rebuild it" sent the user to a second refusal
+        raise IndexError_(f"cannot read {path}: {exc.strerror or exc}", UNREADABLE_HINT) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise IndexCorruptError(f"cannot read {path}: {reason}", REBUILD_HINT) from None

@@ -27,7 +27,7 @@ STAGED = ".manifest.staged"  # the next manifest, written inside its build folde
 # for the local store, one a Milvus store), the lock of a file system that cannot lock folders and the
 # vectors an interrupted build kept (qa.checkpoint).
 _INDEX_FILES = re.compile(
-    r"manifest\.json|calibration(-[0-9a-f]{12})?\.json|\.lock|\.qa-embedded\.(npz|partial)"
+    r"manifest\.json|calibration(-[0-9a-f]{12})?\.json|\.lock|\.qa-embedded\.(npz|partial(-[0-9]+-[0-9a-f]{8})?)"
 )
 _MILVUS_KEPT = re.compile(r"embedded-[0-9a-f]{8}")  # ``qa.milvus.resume.checkpoint_folder``
 
