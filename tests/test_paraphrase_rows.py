@@ -63,3 +63,13 @@ def test_paraphrase_rows_weigh_apart_in_the_answerability_fit() -> None:
     assert answer_weights(a, 2.0, 0.0).tolist() == [0.0, 0.0, 2.0]
     unmarked = Profile("p", a.col, 7)  # a profile built without kinds has no paraphrase rows
     assert answer_weights(unmarked, 1.0, 3.0).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_profile_ranking_rows_repeat_answerable_questions_grouped_by_document() -> None:
+    def profile(group: int, answerable: list[bool]) -> Profile:
+        return _profile(group, answerable, [False] * len(answerable))
+
+    xs, ys, fused, groups = ranking_rows([profile(7, [True, False, True]), profile(9, [False, True])], 2)
+    assert [float(x[0, 0]) for x in xs] == [0, 0, 2, 2, 1, 1]  # answerable questions only, each twice
+    assert groups.tolist() == [7, 7, 7, 7, 9, 9] and len(ys) == len(fused) == 6
+    assert ranking_rows([profile(7, [True])], 0)[3].size == 0  # repeat 0: not in the reranker's training

@@ -211,33 +211,3 @@ def test_profile_training_documents_are_well_formed() -> None:
         for q in answerable:
             for e in q.expected:
                 assert sum(e.lower() in ln for ln in lines) == 1, (folder.name, e)
-
-
-def test_profile_ranking_rows_repeat_answerable_questions_grouped_by_document() -> None:
-    from training.dataset import Collected
-    from training.profiles import Profile, ranking_rows
-
-    def profile(group: int, answerable: list[bool]) -> Profile:
-        n = len(answerable)
-        x = [np.full((3, 2), float(i)) for i in range(n)]
-        y = [np.array([2, 0, 0])] * n
-        col = Collected(
-            "p",
-            [],
-            np.zeros((n, 4)),
-            x,
-            y,
-            [np.zeros(3)] * n,
-            [np.arange(3)] * n,
-            np.array(answerable),
-            np.zeros(n, np.int64),
-            [],
-            None,
-            None,
-        )
-        return Profile("p", col, group)
-
-    xs, ys, fused, groups = ranking_rows([profile(7, [True, False, True]), profile(9, [False, True])], 2)
-    assert [float(x[0, 0]) for x in xs] == [0, 0, 2, 2, 1, 1]  # answerable questions only, each twice
-    assert groups.tolist() == [7, 7, 7, 7, 9, 9] and len(ys) == len(fused) == 6
-    assert ranking_rows([profile(7, [True])], 0)[3].size == 0  # repeat 0: not in the reranker's training
