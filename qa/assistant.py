@@ -133,19 +133,9 @@ class Assistant:
         """The id of the document ``name`` names: its id, its path on disk (what a shell completes,
         ``corpus/sub/a.md``), or a file name only one document has. A name written as a path into the corpus
         (``./a.md``, ``../a.md``, ``/srv/corpus/a.md``) is that path only, not an id of the same spelling."""
-        from .paths import from_corpus, written_as_path
-        from .printable import quoted_path
+        from .paths import document_named
 
-        path = from_corpus(name, os.path.abspath(self.settings.corpus_dir))
-        as_path = written_as_path(name, path)
-        for candidate in (path,) if as_path else (name, os.path.normpath(name), path):
-            if candidate is not None and candidate.replace(os.sep, "/") in self.rows:
-                return candidate.replace(os.sep, "/")
-        matches = [d for d in self.rows if d.rsplit("/", 1)[-1] == name]
-        if len(matches) == 1:
-            return matches[0]
-        listing = ", ".join(sorted(self.rows))
-        raise InputError(f"no document named {quoted_path(name)} in the corpus", f"documents: {listing}")
+        return document_named(name, self.rows, os.path.abspath(self.settings.corpus_dir))
 
     def ask_many(self, questions: Sequence[str], k: int = DEFAULT_K, doc: str | None = None) -> list[Result]:
         """Answer several questions with one encoder call and one search per channel.

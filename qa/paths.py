@@ -4,12 +4,14 @@ not there yet.
 ``Path.exists()`` and ``is_dir()`` answer False for a missing file, but raise ``OSError`` for a name longer
 than the file system allows (ENAMETOOLONG), and ``resolve()`` raises ``RuntimeError`` for a loop of
 symbolic links: a typo'd ``-o``, ``--corpus`` or question file ended in a traceback. Each edge asks
-:func:`refusal` first and turns the reason into its own typed error.
+:func:`refusal` first and turns the reason into its own typed error. A document named by its path on disk
+(``--doc corpus/a.md``) is read to its id here too (``document_named``).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 
@@ -63,3 +65,21 @@ def from_corpus(name: str, corpus: str) -> str | None:
         return (real if inside else spelled).replace(os.sep, "/")
     except (OSError, ValueError):  # ValueError: another drive than the corpus's (Windows)
         return None
+
+
+def document_named(name: str, ids: Collection[str], corpus: str) -> str:
+    """The id among ``ids`` that ``name`` names (``Assistant.document_id``): the id, its path on disk or a
+    file name only one document has; a name written as a path (``written_as_path``) is that path only."""
+    from .errors import InputError
+    from .printable import quoted_path
+
+    path = from_corpus(name, corpus)
+    for candidate in (path,) if written_as_path(name, path) else (name, os.path.normpath(name), path):
+        if candidate is not None and candidate.replace(os.sep, "/") in ids:
+            return candidate.replace(os.sep, "/")
+    matches = [d for d in ids if d.rsplit("/", 1)[-1] == name]
+    if len(matches) == 1:
+        return matches[0]
+    raise InputError(
+        f"no document named {quoted_path(name)} in the corpus", f"documents: {', '.join(sorted(ids))}"
+    )
