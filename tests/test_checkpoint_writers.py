@@ -17,6 +17,8 @@ import pytest
 
 from qa.checkpoint import CHECKPOINT, read_checkpoint
 from qa.checkpoint_drop import discard
+from qa.checkpoint_partial import create
+from qa.ownership import index_file_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DIM = 8
@@ -127,3 +129,22 @@ def test_a_killed_writers_file_goes_at_the_next_write_and_a_live_writers_never(s
     assert _kept_keys(folder) == 4
     assert sorted(os.listdir(folder)) == [CHECKPOINT]
     assert np.load(folder / CHECKPOINT, allow_pickle=False)["keys"].shape == (200,)
+
+
+def test_an_output_linked_to_a_writers_partial_file_is_refused(tmp_path: Path) -> None:
+    """``qa batch -o`` a link to a partial file (``ownership`` counts the names this module gives as the
+    index's files, so ``--force`` never writes answers over one): the name ``create`` really gives, in the
+    index folder and in a Milvus build's checkpoint folder; a stranger's near-name is not one."""
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "manifest.json").write_text("{}", encoding="utf-8")
+    for folder in (index, index / "milvus-tables" / "embedded-0123abcd"):
+        partial, fd = create(folder, parents=True)
+        os.close(fd)
+        link = tmp_path / "answers.jsonl"
+        link.symlink_to(partial)
+        assert index_file_of(link, index) == partial.resolve()
+        link.unlink()
+    stranger = index / ".qa-embedded.partial-mine"
+    stranger.touch()
+    assert index_file_of(stranger, index) is None
