@@ -5,7 +5,9 @@ writes interleave where a kill would tear them."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import qa.checkpoint_partial as partials
 from qa.checkpoint import CHECKPOINT, read_checkpoint
 from qa.checkpoint_drop import discard
 from qa.checkpoint_partial import create
@@ -148,3 +151,36 @@ def test_an_output_linked_to_a_writers_partial_file_is_refused(tmp_path: Path) -
     stranger = index / ".qa-embedded.partial-mine"
     stranger.touch()
     assert index_file_of(stranger, index) is None
+
+
+def test_a_writer_whose_folder_was_removed_meanwhile_makes_it_again(tmp_path: Path, monkeypatch) -> None:
+    """Another build's commit empties a Milvus checkpoint folder between a writer's clean-up and its new
+    file (the folder really removed there): the writer makes the folder again and writes on."""
+    folder = tmp_path / "index" / "milvus-tables" / "embedded-0123abcd"
+    folder.mkdir(parents=True)
+    real, calls = partials.uuid.uuid4, []
+
+    def removing_first():  # the name is chosen just before the file is made: the folder goes then
+        if not calls:
+            shutil.rmtree(folder)
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(partials, "uuid", type("U", (), {"uuid4": staticmethod(removing_first)}))
+    path, fd = create(folder, parents=False)
+    os.close(fd)
+    assert path.parent == folder and path.is_file() and len(calls) == 2
+
+
+def test_a_lock_failing_otherwise_leaves_no_file_nor_descriptor(tmp_path: Path, monkeypatch) -> None:
+    """``flock`` failing with neither "busy" nor "unsupported" (EIO on a network mount): the write is not
+    made, and its new file and descriptor go with it."""
+
+    def failing(fd: int, *, wait: bool) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(partials, "flock", failing)
+    fds = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(OSError, match="Input/output"):
+        create(tmp_path, parents=False)
+    assert os.listdir(tmp_path) == [] and len(os.listdir("/proc/self/fd")) == fds
