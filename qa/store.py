@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 from .chunking import Chunk
 from .errors import (
     IndexCorruptError,
+    IndexError_,
     IndexMismatchError,
     IndexMissingError,
     IndexNewerError,
     IndexStaleError,
 )
 from .lexical import LexicalIndex
-from .manifest import REBUILD_HINT, is_build_id, read_manifest, sha256_file, stale_reasons
+from .manifest import REBUILD_HINT, UNREADABLE_HINT, is_build_id, read_manifest, sha256_file, stale_reasons
 from .ownership import within
 
 if TYPE_CHECKING:
@@ -152,7 +153,16 @@ def check_chunks(chunks: list[Chunk], documents: dict[str, Document], build: Pat
 
 
 def verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Path:
-    """The build folder, after checking that each named file is there and matches its checksum."""
+    """The build folder, after checking that each named file is there and matches its checksum. A build
+    folder or file this user may not read is not damaged (a traceback before, section 162's second
+    reading): it says how to fix it, as an unreadable manifest does."""
+    try:
+        return _verified_build(index_dir, manifest, names)
+    except PermissionError as exc:
+        raise IndexError_(f"cannot read {exc.filename}: {exc.strerror or exc}", UNREADABLE_HINT) from None
+
+
+def _verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Path:
     build_id = manifest.get("build", {}).get("id")
     if not is_build_id(build_id):  # read_manifest refuses these; a caller's own dict may not
         raise IndexCorruptError(

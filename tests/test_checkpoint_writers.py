@@ -5,7 +5,9 @@ writes interleave where a kill would tear them."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,8 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import qa.checkpoint_partial as partials
 from qa.checkpoint import CHECKPOINT, read_checkpoint
 from qa.checkpoint_drop import discard
+from qa.checkpoint_partial import create
+from qa.ownership import index_file_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DIM = 8
@@ -127,3 +132,55 @@ def test_a_killed_writers_file_goes_at_the_next_write_and_a_live_writers_never(s
     assert _kept_keys(folder) == 4
     assert sorted(os.listdir(folder)) == [CHECKPOINT]
     assert np.load(folder / CHECKPOINT, allow_pickle=False)["keys"].shape == (200,)
+
+
+def test_an_output_linked_to_a_writers_partial_file_is_refused(tmp_path: Path) -> None:
+    """``qa batch -o`` a link to a partial file (``ownership`` counts the names this module gives as the
+    index's files, so ``--force`` never writes answers over one): the name ``create`` really gives, in the
+    index folder and in a Milvus build's checkpoint folder; a stranger's near-name is not one."""
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "manifest.json").write_text("{}", encoding="utf-8")
+    for folder in (index, index / "milvus-tables" / "embedded-0123abcd"):
+        partial, fd = create(folder, parents=True)
+        os.close(fd)
+        link = tmp_path / "answers.jsonl"
+        link.symlink_to(partial)
+        assert index_file_of(link, index) == partial.resolve()
+        link.unlink()
+    stranger = index / ".qa-embedded.partial-mine"
+    stranger.touch()
+    assert index_file_of(stranger, index) is None
+
+
+def test_a_writer_whose_folder_was_removed_meanwhile_makes_it_again(tmp_path: Path, monkeypatch) -> None:
+    """Another build's commit empties a Milvus checkpoint folder between a writer's clean-up and its new
+    file (the folder really removed there): the writer makes the folder again and writes on."""
+    folder = tmp_path / "index" / "milvus-tables" / "embedded-0123abcd"
+    folder.mkdir(parents=True)
+    real, calls = partials.uuid.uuid4, []
+
+    def removing_first():  # the name is chosen just before the file is made: the folder goes then
+        if not calls:
+            shutil.rmtree(folder)
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(partials, "uuid", type("U", (), {"uuid4": staticmethod(removing_first)}))
+    path, fd = create(folder, parents=False)
+    os.close(fd)
+    assert path.parent == folder and path.is_file() and len(calls) == 2
+
+
+def test_a_lock_failing_otherwise_leaves_no_file_nor_descriptor(tmp_path: Path, monkeypatch) -> None:
+    """``flock`` failing with neither "busy" nor "unsupported" (EIO on a network mount): the write is not
+    made, and its new file and descriptor go with it."""
+
+    def failing(fd: int, *, wait: bool) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(partials, "flock", failing)
+    fds = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(OSError, match="Input/output"):
+        create(tmp_path, parents=False)
+    assert os.listdir(tmp_path) == [] and len(os.listdir("/proc/self/fd")) == fds
