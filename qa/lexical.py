@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 
 from .analysis import ANALYSIS_ID, tokenize
 from .errors import IndexCorruptError, IndexStaleError
+from .shared_channel import SharesStems
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .shared_words import SharedStems
 
 _META = "lexical.json"
 _ARRAYS = {"data": "lexical.data.npy", "indices": "lexical.indices.npy", "indptr": "lexical.indptr.npy"}
 
 
-class LexicalIndex:
+class LexicalIndex(SharesStems):
     """BM25 (Lucene variant, via bm25s) over stemmed passages; document ids are positions in `texts`."""
 
     def __init__(self, vocab: list[str], arrays: dict[str, np.ndarray], num_docs: int, k1: float, b: float):
@@ -65,22 +65,6 @@ class LexicalIndex:
         order once, here, for this and ``score_rows``)."""
         _, indices, indptr = self._ascending
         return self._vocab, indices, indptr
-
-    @cached_property
-    def _shares(self) -> SharedStems:
-        from .shared_words import SharedStems
-
-        return SharedStems(self)
-
-    @property
-    def shared(self) -> frozenset[str]:
-        """The stems in more than half the passages: a majority cannot tell passages apart
-        (``qa.shared_words``)."""
-        return self._shares.whole
-
-    def shared_in(self, rows: tuple[int, int] | None) -> frozenset[str]:
-        """The stems in more than half of the passages ``rows`` (one document's; all when None)."""
-        return self._shares.within(rows)
 
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the index vocabulary (deduplicated, in order)."""

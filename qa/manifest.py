@@ -37,6 +37,12 @@ REBUILD_HINT = "rebuild it with: qa index --force"
 UNREADABLE_HINT = "let this user read the index folder and its files, or choose another with --index"
 
 
+def unreadable(path: object, exc: PermissionError) -> IndexError_:
+    """The error for an index file or folder this user may not read (EACCES, EPERM): not damaged, and a
+    rebuild as this user would be refused too, so it says how to fix the permissions."""
+    return IndexError_(f"cannot read {path}: {exc.strerror or exc}", UNREADABLE_HINT)
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -82,7 +88,7 @@ def read_manifest(index_dir: Path) -> dict | None:
         hint = "choose a folder with --index / QA_INDEX"  # "make it writable" fits no file
         raise IndexError_(f"the index path {index_dir} is not a folder", hint) from None
     except PermissionError as exc:  # EACCES, EPERM: "rebuild it" sent the user to a second refusal
-        raise IndexError_(f"cannot read {path}: {exc.strerror or exc}", UNREADABLE_HINT) from None
+        raise unreadable(path, exc) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise IndexCorruptError(f"cannot read {path}: {reason}", REBUILD_HINT) from None

@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING, Any
 from .chunking import Chunk
 from .errors import (
     IndexCorruptError,
-    IndexError_,
     IndexMismatchError,
     IndexMissingError,
     IndexNewerError,
     IndexStaleError,
 )
 from .lexical import LexicalIndex
-from .manifest import REBUILD_HINT, UNREADABLE_HINT, is_build_id, read_manifest, sha256_file, stale_reasons
+from .manifest import REBUILD_HINT, is_build_id, read_manifest, sha256_file, stale_reasons, unreadable
 from .ownership import within
 
 if TYPE_CHECKING:
@@ -159,7 +158,7 @@ def verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Pat
     try:
         return _verified_build(index_dir, manifest, names)
     except PermissionError as exc:
-        raise IndexError_(f"cannot read {exc.filename}: {exc.strerror or exc}", UNREADABLE_HINT) from None
+        raise unreadable(exc.filename, exc) from None
 
 
 def _verified_build(index_dir: Path, manifest: dict, names: Iterable[str]) -> Path:

@@ -12,17 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..analysis import tokenize
+from ..shared_channel import SharesStems
 from .adapters import PAGE, QUESTION_TIMEOUT, row_filter, unreadable
 from .reach import failures
 from .schema import engine_text, text_terms
-
-if TYPE_CHECKING:
-    from ..shared_words import SharedStems
 
 # Questions per engine search when scoring shown rows. Each search returns, for each of its questions, every
 # row of the group's union holding its words (a filter is one per search), so one search for a batch grew
@@ -31,7 +29,7 @@ if TYPE_CHECKING:
 GROUP = 16
 
 
-class MilvusLexical:
+class MilvusLexical(SharesStems):
     """One BM25 channel (``field`` is "sentence" or "window") scored by the engine."""
 
     def __init__(
@@ -60,22 +58,6 @@ class MilvusLexical:
 
     def __len__(self) -> int:
         return self._num_docs
-
-    @cached_property
-    def _shares(self) -> SharedStems:
-        from ..shared_words import SharedStems
-
-        return SharedStems(self)
-
-    @property
-    def shared(self) -> frozenset[str]:
-        """The stems in more than half the passages: a majority cannot tell passages apart
-        (``qa.shared_words``)."""
-        return self._shares.whole
-
-    def shared_in(self, rows: tuple[int, int] | None) -> frozenset[str]:
-        """The stems in more than half of the passages ``rows`` (one document's; all when None)."""
-        return self._shares.within(rows)
 
     def query_terms(self, query: str) -> list[str]:
         """The query's stems that exist in the collection's vocabulary (deduplicated, in order)."""
