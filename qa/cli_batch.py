@@ -7,10 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cli_settings import settings_from
 from .printable import for_terminal
 from .question_text import shortened
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -18,6 +22,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import count_questions, format_summary, read_questions, run_batch
     from .batch.destination import check_place
     from .batch.report import file_state, format_interrupted
+    from .batch.scope import Scope
     from .batch.survey import MAX_INPUT_COLUMNS, input_columns
     from .manifest import corpus_key
 
@@ -34,14 +39,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if columns is not None and len(columns) > MAX_INPUT_COLUMNS and args.output.suffix.lower() == ".csv":
         warn(f"{args.input}: over {MAX_INPUT_COLUMNS} different input fields; the CSV has the first ones")
     loaded: list[Assistant] = []
+    doc: list[str | None] = [None]  # the id of the document --doc names, once the index is open
 
     def prepare() -> None:
         # Once the input and output are known good, so a refused output costs no model load or index
-        # build; and before anything is written, so a missing corpus leaves no half-made output.
+        # build; and before anything is written, so a missing corpus (or an unknown --doc) leaves no
+        # half-made output.
         loaded.append(Assistant(settings))
+        doc[0] = _document(args.doc, loaded[0])
 
     def answer(questions: list[str]) -> list[dict]:
-        return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k)]
+        return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k, doc=doc[0])]
+
+    def scope() -> Scope:  # what each record carries: a resume under another --doc is refused by it
+        return Scope(corpus_key(loaded[0].index.manifest), doc[0], loaded[0].rows)
 
     total, before = count_questions(args.input), file_state(args.output)
     try:
@@ -57,7 +68,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             k=args.k,
             source=args.input,
             prepare=prepare,
-            corpus_key=lambda: corpus_key(loaded[0].index.manifest),
+            corpus_key=scope,
             warn=warn,
             is_cut=lambda question: loaded[0].is_cut(question),  # older .md sections
         )
@@ -72,6 +83,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if summary.total == 0:  # a header-only CSV (the wrong sheet exported), an empty .txt: said, exit 0
         warn(_nothing_asked(args.input))
     return 0
+
+
+def _document(names: str | tuple[str, ...] | None, assistant: Assistant) -> str | None:
+    """The id of the document ``--doc`` names, read as ``qa ask --doc`` reads it (InputError, exit 2, for
+    an unknown or ambiguous name, or two names of two documents); None without ``--doc``."""
+    from .cli_once import one_document
+
+    name = one_document(names, assistant.document_id)
+    return None if name is None else assistant.document_id(name)
 
 
 def _nothing_asked(source: str) -> str:
