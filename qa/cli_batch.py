@@ -7,14 +7,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .cli_once import document_asked
 from .cli_settings import settings_from
 from .printable import for_terminal
 from .question_text import shortened
-
-if TYPE_CHECKING:
-    from .assistant import Assistant
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -46,7 +43,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         # build; and before anything is written, so a missing corpus (or an unknown --doc) leaves no
         # half-made output.
         loaded.append(Assistant(settings))
-        doc[0] = _document(args.doc, loaded[0])
+        doc[0] = document_asked(args.doc, loaded[0].document_id)
 
     def answer(questions: list[str]) -> list[dict]:
         return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k, doc=doc[0])]
@@ -83,15 +80,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if summary.total == 0:  # a header-only CSV (the wrong sheet exported), an empty .txt: said, exit 0
         warn(_nothing_asked(args.input))
     return 0
-
-
-def _document(names: str | tuple[str, ...] | None, assistant: Assistant) -> str | None:
-    """The id of the document ``--doc`` names, read as ``qa ask --doc`` reads it (InputError, exit 2, for
-    an unknown or ambiguous name, or two names of two documents); None without ``--doc``."""
-    from .cli_once import one_document
-
-    name = one_document(names, assistant.document_id)
-    return None if name is None else assistant.document_id(name)
 
 
 def _nothing_asked(source: str) -> str:
