@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=32,
         help=f"questions encoded and written together, 1-{MAX_CHUNK_SIZE} (default 32)",
     )
-    _add_doc(p, "ask every question of this document only (its name or its path); --resume needs the same --doc")
+    _add_doc(p, "ask every question of this document only (its name or its path); --resume takes the same")
 
     p = sub.add_parser(
         "eval", parents=[common], help="measure answers, abstentions, AUROC and latency by kind of question"
