@@ -152,6 +152,11 @@ def _add_k(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("-k", action=Once, type=_k, default=DEFAULT_K, help=said)
 
 
+def _add_doc(p: argparse.ArgumentParser, said: str) -> None:
+    """The ``--doc`` of ask, batch and eval: one document of the corpus, named as ``qa ask`` names it."""
+    p.add_argument("--doc", action=OnceDocument, metavar="NAME", help=said)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -169,12 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="+", help="the question (quote it)")
     _add_k(p, "how many passages to return")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument(
-        "--doc",
-        action=OnceDocument,
-        metavar="NAME",
-        help="answer from this document only (its name or its path)",
-    )
+    _add_doc(p, "answer from this document only (its name or its path)")
 
     p = sub.add_parser("batch", parents=[common], help="answer a whole file of questions")
     p.add_argument(
@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=32,
         help=f"questions encoded and written together, 1-{MAX_CHUNK_SIZE} (default 32)",
     )
+    _add_doc(p, "ask every question of this document only (its name or its path); --resume takes the same")
 
     p = sub.add_parser(
         "eval", parents=[common], help="measure answers, abstentions, AUROC and latency by kind of question"
@@ -226,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_k(p, "passages per question")
     p.add_argument("--worst", action=Once, type=int, default=5, help="worst cases shown per kind (default 5)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_doc(p, "ask every question of this document only (its name or its path)")
 
     p = sub.add_parser(
         "calibrate", parents=[common], help="choose this index's abstention threshold from labelled data"

@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cli_once import document_asked
 from .cli_settings import settings_from
 from .printable import for_terminal
 from .question_text import shortened
@@ -18,6 +19,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import count_questions, format_summary, read_questions, run_batch
     from .batch.destination import check_place
     from .batch.report import file_state, format_interrupted
+    from .batch.scope import Scope
     from .batch.survey import MAX_INPUT_COLUMNS, input_columns
     from .manifest import corpus_key
 
@@ -34,14 +36,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if columns is not None and len(columns) > MAX_INPUT_COLUMNS and args.output.suffix.lower() == ".csv":
         warn(f"{args.input}: over {MAX_INPUT_COLUMNS} different input fields; the CSV has the first ones")
     loaded: list[Assistant] = []
+    doc: list[str | None] = [None]  # the id of the document --doc names, once the index is open
 
     def prepare() -> None:
         # Once the input and output are known good, so a refused output costs no model load or index
-        # build; and before anything is written, so a missing corpus leaves no half-made output.
+        # build; and before anything is written, so a missing corpus (or an unknown --doc) leaves no
+        # half-made output.
         loaded.append(Assistant(settings))
+        doc[0] = document_asked(args.doc, loaded[0].document_id)
 
     def answer(questions: list[str]) -> list[dict]:
-        return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k)]
+        return [r.to_dict() for r in loaded[0].ask_many(questions, k=args.k, doc=doc[0])]
+
+    def scope() -> Scope:  # what each record carries: a resume under another --doc is refused by it
+        return Scope(corpus_key(loaded[0].index.manifest), doc[0], loaded[0].rows)
 
     total, before = count_questions(args.input), file_state(args.output)
     try:
@@ -57,7 +65,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             k=args.k,
             source=args.input,
             prepare=prepare,
-            corpus_key=lambda: corpus_key(loaded[0].index.manifest),
+            corpus_key=scope,
             warn=warn,
             is_cut=lambda question: loaded[0].is_cut(question),  # older .md sections
         )

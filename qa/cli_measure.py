@@ -8,6 +8,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 
+from .cli_once import document_asked
 from .cli_settings import open_assistant
 from .printable import emit, emit_json, for_terminal
 
@@ -32,8 +33,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     }
     assistant = open_assistant(args)
+    doc = document_asked(args.doc, assistant.document_id)  # before the first question: exit 2, nothing asked
     with _progress("qa eval", len(labelled) + sum(len(items) for items in others.values() if items)) as asked:
-        report = evaluate(assistant, labelled, k=args.k, worst=args.worst, asked=asked, **others)
+        report = evaluate(assistant, labelled, k=args.k, worst=args.worst, asked=asked, doc=doc, **others)
     if args.json:
         emit_json(report)
     else:

@@ -136,3 +136,11 @@ def one_document(doc: str | tuple[str, ...] | None, document_id: Callable[[str],
             "give it once",
         )
     return next(iter(ids))
+
+
+def document_asked(doc: str | tuple[str, ...] | None, document_id: Callable[[str], str]) -> str | None:
+    """The id of the document ``--doc`` names for a command asking many questions (``qa batch``, ``qa
+    eval``), resolved once before the first is asked: an unknown or ambiguous name is refused then (exit
+    2), as ``qa ask --doc`` refuses it, never half-way through a file; None without ``--doc``."""
+    name = one_document(doc, document_id)
+    return None if name is None else document_id(name)

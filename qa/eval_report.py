@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .printable import quoted_path
+
 if TYPE_CHECKING:
     from .assistant import Assistant
 
@@ -26,8 +28,10 @@ def build_report(
     content_free: list[Case] | None,
     latencies: list[float],
     worst: int,
+    doc: str | None = None,
 ) -> dict[str, Any]:
-    """Aggregate figures, the old ``failures`` list and the ``worst`` cases of each kind."""
+    """Aggregate figures, the old ``failures`` list and the ``worst`` cases of each kind; ``doc``, the
+    document every question was limited to, when one was (``qa eval --doc``)."""
     from .evaluation import auroc, percentile
 
     n = len(answerable)
@@ -42,6 +46,8 @@ def build_report(
         "sentence_hit@1": _rate(answerable, "sentence_hit"),
         "answer_rate": 1.0 - _rate(answerable, "abstained"),
     }
+    if doc is not None:  # figures of one document are not the corpus's: the report says which
+        report["doc"] = doc
     if "offtopic" in negatives:
         report["offtopic_questions"] = len(negatives["offtopic"])
         report["abstention_rate"] = _rate(negatives["offtopic"], "abstained")
@@ -107,7 +113,8 @@ def _short(c: Case) -> Case:
 def format_report(report: dict[str, Any]) -> str:
     """The human-readable report: one line per kind, latency, then the worst cases of each kind."""
     k = report["k"]
-    lines = [
+    lines = [f"asked within document {quoted_path(report['doc'])} only (--doc)"] if "doc" in report else []
+    lines += [
         f"answerable {report['questions']}  answered {report['answer_rate']:.3f}  hit@1 {report['hit@1']:.3f}"
         f"  hit@{k} {report[f'hit@{k}']:.3f}  MRR {report['mrr']:.3f}  nDCG@{k} {report[f'ndcg@{k}']:.3f}"
         f"  sentence hit@1 {report['sentence_hit@1']:.3f}"

@@ -73,14 +73,24 @@ def auroc(positives: list[float], negatives: list[float]) -> float | None:
 
 
 def _timed_ask(
-    assistant: Assistant, question: str, k: int, latencies: list[float], asked: Callable[[], None]
+    assistant: Assistant,
+    question: str,
+    k: int,
+    latencies: list[float],
+    asked: Callable[[], None],
+    doc: str | None = None,
 ) -> Result:
     t = time.perf_counter()
     try:
-        return assistant.ask(question, k=k)
+        return _ask(assistant, question, k, doc)
     finally:
         latencies.append(time.perf_counter() - t)
         asked()  # outside the timing: a progress bar's drawing is no part of a question's latency
+
+
+def _ask(assistant: Assistant, question: str, k: int, doc: str | None) -> Result:
+    """``doc=`` only when given: an answerer without it (a script's stand-in) evaluates as before."""
+    return assistant.ask(question, k=k) if doc is None else assistant.ask(question, k=k, doc=doc)
 
 
 def _case(item: Labelled, result: Result, **extra: Any) -> dict[str, Any]:
@@ -102,15 +112,17 @@ def evaluate(
     content_free: list[Labelled] | None = None,
     worst: int = 5,
     asked: Callable[[], None] = lambda: None,
+    doc: str | None = None,
 ) -> dict:
     """All figures of one run; questions are asked one by one so latency is per question. ``asked`` is
-    called after each (the CLI's progress bar: a set of thousands took minutes in silence)."""
+    called after each (the CLI's progress bar: a set of thousands took minutes in silence). ``doc``
+    limits every question to one document (``qa eval --doc``), as ``Assistant.ask`` does."""
     if labelled:  # one untimed question first: latency is that of a warm assistant (lazy loads done)
-        assistant.ask(labelled[0].question, k=k)
+        _ask(assistant, labelled[0].question, k, doc)
     latencies: list[float] = []
     answerable: list[dict[str, Any]] = []
     for item in labelled:
-        result = _timed_ask(assistant, item.question, k, latencies, asked)
+        result = _timed_ask(assistant, item.question, k, latencies, asked, doc)
         rank = first_hit(result, item.expected)
         answerable.append(
             _case(
@@ -126,21 +138,21 @@ def evaluate(
     for kind, items in zip(KINDS, (offtopic, unanswerable)):
         if items:
             negatives[kind] = [
-                _case(i, _timed_ask(assistant, i.question, k, latencies, asked)) for i in items
+                _case(i, _timed_ask(assistant, i.question, k, latencies, asked, doc)) for i in items
             ]
     refused: list[dict[str, Any]] | None = None
     if content_free:
         refused = []
         for item in content_free:
             try:
-                result = _timed_ask(assistant, item.question, k, latencies, asked)
+                result = _timed_ask(assistant, item.question, k, latencies, asked, doc)
             except InputError:  # the empty-question hint: not answered
                 refused.append({"question": item.question, "abstained": True, "refused": True})
                 continue
             refused.append(_case(item, result, refused=False))
     from .eval_report import build_report
 
-    return build_report(assistant, k, answerable, negatives, refused, latencies, worst)
+    return build_report(assistant, k, answerable, negatives, refused, latencies, worst, doc)
 
 
 def check_disjoint(labelled: list[Labelled], offtopic: list[Labelled]) -> None:

@@ -62,7 +62,10 @@ def test_a_command_line_argparse_reads_is_left_to_it(argv: list[str]) -> None:
     [
         (["--force", "ask", "x"], "qa ask has no --force option; qa index and qa batch take it"),
         (["-k", "3", "index"], "qa index has no -k option; qa ask, qa batch and qa eval take it"),
-        (["--doc", "a.txt", "eval", "f"], "qa eval has no --doc option; qa ask takes it"),
+        (
+            ["--doc", "a.txt", "calibrate", "f"],
+            "qa calibrate has no --doc option; qa ask, qa batch and qa eval take it",
+        ),
         (["--force"], "as every option does: qa index --force … (qa index and qa batch take it)"),
         (["--force", "batch", "q.txt"], "as every option does: qa batch --force …"),
     ],

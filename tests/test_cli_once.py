@@ -29,6 +29,8 @@ ONCE = [
     ("batch", ("q.txt",), "-o"),
     ("batch", ("q.txt",), "--output"),
     ("ask", ("apa?",), "--doc"),
+    ("batch", ("q.txt", "-o", "o.jsonl"), "--doc"),
+    ("eval", ("l.jsonl",), "--doc"),
     ("eval", ("l.jsonl",), "--offtopic"),
     ("eval", ("l.jsonl",), "--unanswerable"),
     ("eval", ("l.jsonl",), "--content-free"),
@@ -137,7 +139,7 @@ def test_every_option_naming_a_file_or_folder_is_given_once() -> None:
     # the types are read now, not at import: tests/batch/test_cli.py reloads qa.cli_args
     paths = (qa.cli_args._named, qa.cli_args._output_path)
     checked = _given_once(lambda action: action.type in paths or action.dest == "doc")
-    assert checked == 7 * len(COMMON) + 6  # the ONCE cases above, each option of each command
+    assert checked == 7 * len(COMMON) + 8  # the ONCE cases above, each option of each command
 
 
 def test_qa_batch_with_two_outputs_writes_neither_and_says_so(tmp_path: Path) -> None:
@@ -204,8 +206,8 @@ def test_every_single_valued_option_of_every_command_is_given_once() -> None:
     """An option added later is covered too: every option that stores one value (not a flag, ``--help`` or
     ``--version``) refuses a second, different one."""
     checked = _given_once(lambda action: action.nargs != 0)  # a flag takes no value (nargs 0)
-    # ask -k --doc; batch -o -k --chunk-size; eval three files, -k, --worst; calibrate --offtopic
-    assert checked == 7 * (len(COMMON) + 4) + 2 + 3 + 5 + 1
+    # ask -k --doc; batch -o -k --chunk-size --doc; eval three files, -k, --worst, --doc; calibrate --offtopic
+    assert checked == 7 * (len(COMMON) + 4) + 2 + 4 + 6 + 1
 
 
 def test_qa_ask_with_two_ks_is_refused_before_any_work(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from .writers import Writer
 # A record holds at most 20 passages of 21 sentences of 1,000 characters, with their context: far below
 SCAN_LINE_BYTES = 32 << 20
 KEY_FIELD = "question_sha256"  # in each JSONL record: the key of the input question it answers
+DOC_FIELD = "doc"  # in each JSONL record of ``qa batch --doc``: the id of the document asked
 
 
 class JsonlWriter(Writer):
@@ -100,15 +101,19 @@ class JsonlWriter(Writer):
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = []
         for rec, result in items:
-            head = {"id": rec.id, "line": rec.line}
+            head, extra = {"id": rec.id, "line": rec.line}, safe_extra(rec.extra)
+            if self.doc is not None:  # an input "doc" never passes for the document asked
+                extra = {(f"input_{k}" if k == DOC_FIELD else k): v for k, v in extra.items()}
             if result is None:
-                obj = {**head, "question": rec.question, **safe_extra(rec.extra), "error": rec.error}
+                obj = {**head, "question": rec.question, **extra, "error": rec.error}
             else:
-                obj = {**head, **safe_extra(rec.extra), "question": rec.question, **result}
+                obj = {**head, **extra, "question": rec.question, **result}
             if self.k is not None:
                 obj["k"] = self.k
             if self.source is not None:
                 obj[SOURCE_FIELD] = self.source
+            if self.doc is not None:  # where k and the key are: the document the run was limited to
+                obj[DOC_FIELD] = self.doc
             obj[KEY_FIELD] = self.key(rec)
             out.append(to_json(obj) + "\n")
         return "".join(out)

@@ -53,6 +53,7 @@ from .destination import open_writer, output_paths
 from .readers import Record
 from .report import BatchSummary, format_summary, progress_bar
 from .row_errors import RowError
+from .scope import Scope
 from .survey import MAX_INPUT_COLUMNS, count_questions, input_columns
 from .writers import Writer
 
@@ -76,7 +77,7 @@ def run_batch(
     source: str | Path | None = None,
     prepare: Callable[[], None] | None = None,
     columns: Sequence[str] | None = None,
-    corpus_key: Callable[[], str] | None = None,
+    corpus_key: Callable[[], str | Scope] | None = None,
     warn: Callable[[str], None] | None = None,
     is_cut: Callable[[str], bool] | None = None,
     on_refused: Callable[[int, RowError], None] | None = None,
@@ -94,8 +95,10 @@ def run_batch(
     fails before its first chunk is written.  ``columns`` (:func:`input_columns`) are the input fields
     the CSV header holds, when known up front; else those of the first record.  ``corpus_key``
     (called after ``prepare``: :func:`qa.manifest.corpus_key` of the open index) is recorded with
-    every answer, and a resume onto answers of another key is refused; ``warn`` hears of an output
-    too old to carry one, or a CSV too old for the ``message`` or ``notice`` column (resumed in its layout).
+    every answer, and a resume onto answers of another key is refused (a :class:`~qa.batch.scope.Scope`:
+    its key, the document the run is limited to recorded too, its refusal said in words); ``warn`` hears
+    of an output too old to carry one, or a CSV too old for the ``message`` or ``notice`` column
+    (resumed in its layout).
     ``is_cut`` reads a question as the answerer does (cut to the model's window?) for a .md report's
     sections written before it said so (:meth:`~qa.batch.markdown_output.MarkdownWriter.check`).
     ``on_refused`` hears each question the answerer refused alone: its input line and why (code

@@ -33,6 +33,7 @@ from .cells import (
 from .durable import check_still_named, fsync_file, fsync_folder
 from .lock import OutputLock, sidecar
 from .readers import Record
+from .scope import Scope
 
 # the cell rules stay importable from here
 __all__ = ["CSV_COLUMNS", "OUTPUT_EXTENSIONS", "PASSAGE_COLUMNS", "RESERVED", "SOURCE_FIELD", "Writer",
@@ -62,6 +63,7 @@ class Writer:
         self.offset = 0  # bytes of complete records: where the next write goes
         self.sources: set[str] = set()  # the corpus keys of the records already there (scan fills it)
         self.source: str | None = None  # this run's corpus key, written into each record when known
+        self.doc: str | None = None  # the document this run's questions were limited to (qa batch --doc)
         if resume:
             with path.open("rb") as f:
                 self.offset = self.scan(f)
@@ -84,24 +86,21 @@ class Writer:
     def expect(self, k: int | None, first: Record) -> None:
         """The run's passages per question and first input record (the CSV header depends on them)."""
 
-    def stamp(self, source: str, warn: Callable[[str], None] | None = None) -> None:
-        """This run's corpus key, once the index is open: refuse to resume answers of another corpus.
+    def stamp(self, source: str | Scope, warn: Callable[[str], None] | None = None) -> None:
+        """This run's corpus key (or :class:`~qa.batch.scope.Scope`, with the document ``--doc`` limited
+        it to), once the index is open: refuse to resume answers of another corpus, or of another scope.
 
         An output whose records carry no key (written before qa recorded it) is resumed with a warning:
         refusing it would strand every such output, and its question keys are still checked.
         """
-        other = sorted(self.sources - {source})
+        scope = source if isinstance(source, Scope) else Scope(source)
+        other = sorted(self.sources - {scope.key})
         if other:
-            raise InputError(
-                f"{self.path}: its answers come from another corpus or model (corpus key {other[0]}, "
-                f"this run's is {source}); resuming would mix the two",
-                "resume with the corpus (and model) it was written with, write to a new output file, "
-                "or start it over with --force instead of --resume",
-            )
+            raise scope.mixed(self.path, other[0])
         if self.done and not self.sources and warn is not None:
             warn(f"{self.path}: its records do not say which corpus answered them (an older qa wrote them); "
                  "resuming without that check")  # fmt: skip
-        self.source = source
+        self.source, self.doc = scope.key, scope.doc
 
     def key(self, rec: Record) -> str:
         """What :attr:`done` holds for ``rec`` once written (compared on resume)."""
