@@ -27,3 +27,38 @@ def test_a_file_name_two_documents_share_names_both_not_none(tmp_path) -> None:
     )
     with pytest.raises(InputError, match="no document named 'y.txt' in the corpus"):
         document_named("y.txt", ids, str(tmp_path))
+
+
+def _word_owner_file(user: str) -> bytes:
+    """What Word writes as ``~$name.docx`` while ``name.docx`` is open: 162 bytes naming who opened it."""
+    ascii_name = bytes([len(user)]) + user.encode("ascii").ljust(53)
+    return (ascii_name + bytes([len(user), 0]) + user.encode("utf-16-le")).ljust(162, b"\0")
+
+
+def test_the_lock_file_word_keeps_beside_an_open_document_is_not_a_document(settings) -> None:
+    """A ``.docx`` open in Word while ``qa index`` ran (a shared or synced folder) has Word's owner file
+    ``~$panduan.docx`` beside it, hidden on Windows: the build stopped on it with "not a readable Word
+    document; open and re-save it in Word", a way out that leads nowhere (an Excel one: "type that cannot
+    be read"). Like the hidden files it is, it is skipped; the document it stands for is read."""
+    import json
+
+    import docx
+
+    from qa.config import in_corpus
+
+    from .cli_helpers import qa_run
+
+    corpus = settings.corpus_dir
+    (corpus / "sub").mkdir()
+    document = docx.Document()
+    document.add_paragraph("Asisten menteri menyusun laporan kunjungan kerja setiap bulan.")
+    document.save(str(corpus / "sub" / "panduan.docx"))
+    (corpus / "sub" / "~$panduan.docx").write_bytes(_word_owner_file("sari"))
+    (corpus / "~$data.xlsx").write_bytes(_word_owner_file("budi"))
+    r = qa_run(settings, "index")
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    info = qa_run(settings, "info")
+    documents = json.loads(info.stdout)["documents"]
+    assert documents == ["asisten-menteri-kerjasama-luar-negeri.txt", "sub/panduan.docx"], info.stderr
+    assert not in_corpus(corpus, corpus / "sub" / "~$panduan.docx")
+    assert in_corpus(corpus, corpus / "sub" / "panduan.docx")
