@@ -62,3 +62,24 @@ def test_the_lock_file_word_keeps_beside_an_open_document_is_not_a_document(sett
     assert documents == ["asisten-menteri-kerjasama-luar-negeri.txt", "sub/panduan.docx"], info.stderr
     assert not in_corpus(corpus, corpus / "sub" / "~$panduan.docx")
     assert in_corpus(corpus, corpus / "sub" / "panduan.docx")
+
+
+@pytest.mark.parametrize("edited", [True, "0.9"])
+def test_a_calibration_threshold_that_is_not_a_number_is_not_used(settings, fake_assistant, edited) -> None:
+    """A ``calibration.json`` edited by hand to ``"threshold": true`` was read as 1.0 (``float(True)``):
+    every question abstained, with no word of why. ``"0.9"`` was taken as 0.9. A threshold is a JSON
+    number; anything else is a malformed calibration, which falls back to the model's as the others do."""
+    import json
+
+    from qa.assistant import Assistant
+    from qa.calibration import calibration_path, save_threshold
+
+    from .conftest import FakeEncoder
+
+    path = save_threshold({"threshold": 0.4}, fake_assistant)
+    assert path == calibration_path(settings)
+    assert Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None).threshold == 0.4
+    data = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**data, "threshold": edited}), "utf-8")
+    assistant = Assistant(settings, encoder=FakeEncoder(), build="never", log=lambda m: None)
+    assert assistant.threshold == assistant.answerability.threshold
