@@ -49,7 +49,9 @@ def _read(
     given, the models ``models()`` names (a file without that record predates it: other models)."""
     try:
         data = json.loads(read_regular(path))  # a FIFO named like it would block every start
-        threshold = float(data["threshold"])
+        threshold = data["threshold"]
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+            return None  # float(true) is 1.0 (every question abstains), float("0.9") a hand-edited text
         made_for = data.get("encoder") or {}
         if data.get("confidence") != CONFIDENCE or not isinstance(made_for, dict):
             return None
@@ -64,8 +66,8 @@ def _read(
     if not 0.0 <= threshold <= 1.0:
         return None
     if models is not None and data.get("models") != models():
-        raise _OtherModels(threshold)
-    return threshold
+        raise _OtherModels(float(threshold))
+    return float(threshold)
 
 
 class _OtherModels(Exception):

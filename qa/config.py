@@ -147,13 +147,15 @@ def _check_from_env(name: str, value: Any) -> None:
 def in_corpus(corpus_dir: Path, path: Path) -> bool:
     """Whether ``path`` is the corpus folder or a visible path below it: what the corpus walk reads.
 
-    Links are resolved; hidden names (a leading ``.``) are skipped by the walk, so they are not in it.
+    Links are resolved; hidden names (``corpusfiles.hidden``) are skipped by the walk, so they are not in it.
     """
+    from .corpusfiles import hidden
+
     try:
         rel = path.resolve().relative_to(corpus_dir.resolve())
     except (ValueError, OSError, RuntimeError):  # outside the corpus (or a path that cannot be resolved)
         return False
-    return not any(part.startswith(".") for part in rel.parts)
+    return not any(hidden(part) for part in rel.parts)
 
 
 _AT_THE_ROOT = {

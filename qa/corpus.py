@@ -74,7 +74,7 @@ def find_documents(corpus_dir: Path) -> list[Path]:
                 f"corpus file {rel.as_posix()} is of a type that cannot be read "
                 f"({p.suffix.lower() or 'no extension'})",
                 f"documents can be {_supported()}; convert it, or move it out of the corpus folder "
-                "(names starting with '.' are ignored)",
+                "(names starting with '.' or '~$' are ignored)",
             )
         paths.append(p)
     if not paths:

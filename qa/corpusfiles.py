@@ -5,8 +5,9 @@ is part of it), but never silently dropped: a link that points nowhere, a link l
 links back to itself or to a folder above it) and a name that is not a regular file (a FIFO named
 ``x.txt`` would block the build forever) stop the build with a message naming the path, as the README
 promises for any file that cannot be used. So does a name that is not UTF-8 (Latin-1 bytes from an old
-archive): it could not be written into the index or printed. Hidden files and folders (a leading ``.``)
-are skipped.
+archive): it could not be written into the index or printed. Hidden files and folders are skipped: a
+leading ``.``, and ``~$``, the lock file Word, Excel and PowerPoint keep beside a document open in them
+(``~$panduan.docx``, hidden on Windows; it is not a document, and its document is read).
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from pathlib import Path
 
 from .errors import CorpusError
 from .printable import shown_path
+
+HIDDEN = (".", "~$")  # a name starting so is not read: a hidden file, or Office's lock of an open document
+
+
+def hidden(name: str) -> bool:
+    """Whether the walk skips a file or folder of this name (``HIDDEN``)."""
+    return name.startswith(HIDDEN)
 
 
 def visible_files(corpus_dir: Path) -> list[Path]:
@@ -34,7 +42,7 @@ def _walk(folder: Path, corpus_dir: Path, above: list[tuple[int, int]], found: l
         where = _rel(folder, corpus_dir)
         raise CorpusError(f"cannot read corpus folder {where}: {exc.strerror or exc}") from None
     for entry in entries:
-        if entry.name.startswith("."):
+        if hidden(entry.name):
             continue
         path = Path(entry.path)
         if not _is_utf8(entry.name):  # os.scandir hands undecodable bytes over as lone surrogates

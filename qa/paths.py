@@ -77,9 +77,16 @@ def document_named(name: str, ids: Collection[str], corpus: str) -> str:
     for candidate in (path,) if written_as_path(name, path) else (name, os.path.normpath(name), path):
         if candidate is not None and candidate.replace(os.sep, "/") in ids:
             return candidate.replace(os.sep, "/")
-    matches = [d for d in ids if d.rsplit("/", 1)[-1] == name]
+    matches = sorted(d for d in ids if d.rsplit("/", 1)[-1] == name)
     if len(matches) == 1:
         return matches[0]
+    if matches:  # "no document named" would be untrue, and hide the way out: the path (as the page says)
+        raise InputError(
+            f"{quoted_path(name)} names {len(matches)} documents of the corpus: "
+            + ", ".join(matches[:4])
+            + (", …" if len(matches) > 4 else ""),
+            f"give the one meant with its folder, e.g. --doc {matches[0]}",
+        )
     raise InputError(
         f"no document named {quoted_path(name)} in the corpus", f"documents: {', '.join(sorted(ids))}"
     )

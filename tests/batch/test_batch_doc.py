@@ -147,13 +147,16 @@ def test_an_unknown_doc_exits_2_before_any_output_is_made(two_documents, tmp_pat
 
 
 def test_an_ambiguous_doc_exits_2(settings, tmp_path) -> None:
-    """One file name in two folders: ``--doc`` of that name alone names neither, as for ``qa ask``."""
+    """One file name in two folders: ``--doc`` of that name alone names neither, as for ``qa ask``; the
+    error names both and how to choose (it said "no document named", reliability 165)."""
     for folder in ("satu", "dua"):
         (settings.corpus_dir / folder).mkdir()
         shutil.copy(PUSTAKAWAN, settings.corpus_dir / folder / "p.txt")
     src, out = write(tmp_path / "q.txt", "apa tugas utama?\n"), tmp_path / "o.jsonl"
     run = qa_run(settings, "batch", str(src), "-o", str(out), "--doc", "p.txt")
-    assert run.returncode == 2 and "error: no document named 'p.txt' in the corpus" in run.stderr
+    assert run.returncode == 2, run.stderr
+    assert "error: 'p.txt' names 2 documents of the corpus: dua/p.txt, satu/p.txt" in run.stderr
+    assert "hint: give the one meant with its folder, e.g. --doc dua/p.txt" in run.stderr
     assert not out.exists()
     run = qa_run(settings, "batch", str(src), "-o", str(out), "--doc", "dua/p.txt")
     assert run.returncode == 0 and _sources(out) == {"dua/p.txt"}
