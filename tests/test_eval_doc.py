@@ -45,6 +45,24 @@ def test_evaluate_asks_every_question_within_the_document(two_documents) -> None
     assert format_report(everywhere).splitlines()[0].startswith("answerable 1 ")
 
 
+def test_evaluate_asks_the_offtopic_unanswerable_and_content_free_ones_within_the_document_too(
+    two_documents,
+) -> None:
+    """Each kind of question, not the labelled ones only: the figures of one document must not mix in
+    negatives asked of every document (the first test alone passed with ``doc`` dropped for them)."""
+    assistant = Assistant(two_documents, encoder=FakeEncoder(), log=lambda m: None)
+    assistant.threshold = 0.0  # the shipped threshold is e5's: the fake answers, so content-free cases show
+    asked, within = [Labelled(SHARED, [])], assistant.ask(SHARED, k=5, doc=PUSTAKAWAN.name).passages
+    assert assistant.ask(SHARED, k=5).passages[0].source == DOC  # unlimited, the seed document is first
+    labelled = [Labelled(SHARED, ["pustakawan"])]
+    report = evaluate(
+        assistant, labelled, k=5, offtopic=asked, unanswerable=asked, content_free=asked, doc=PUSTAKAWAN.name
+    )
+    worst = report["worst"]
+    for kind in ("offtopic_highest_confidence", "unanswerable_highest_confidence", "content_free_answered"):
+        assert [c["returned"] for c in worst[kind]] == [within[0].text], kind
+
+
 def test_qa_eval_doc_says_the_document_and_an_unknown_one_exits_2(two_documents, tmp_path) -> None:
     """Real processes, a real index on disk of two documents (fake encoder harness)."""
     labelled = str(_labelled(tmp_path))

@@ -103,7 +103,7 @@ class JsonlWriter(Writer):
         for rec, result in items:
             head, extra = {"id": rec.id, "line": rec.line}, safe_extra(rec.extra)
             if self.doc is not None:  # an input "doc" never passes for the document asked
-                extra = {(f"input_{k}" if k == DOC_FIELD else k): v for k, v in extra.items()}
+                extra = {_beside_doc(k): v for k, v in extra.items()}
             if result is None:
                 obj = {**head, "question": rec.question, **extra, "error": rec.error}
             else:
@@ -117,6 +117,16 @@ class JsonlWriter(Writer):
             obj[KEY_FIELD] = self.key(rec)
             out.append(to_json(obj) + "\n")
         return "".join(out)
+
+
+def _beside_doc(name: str) -> str:
+    """An input field's name in a ``--doc`` record: ``doc`` is ``input_doc``, and ``input_doc``,
+    ``input_input_doc``, … take one more ``input_`` each, so that no input field takes another's place
+    (a bare ``doc`` → ``input_doc`` lost one of two values when the input had both)."""
+    bare = name
+    while bare.startswith("input_"):
+        bare = bare[len("input_") :]
+    return f"input_{name}" if bare == DOC_FIELD else name
 
 
 def _ours(obj: object) -> TypeGuard[dict]:

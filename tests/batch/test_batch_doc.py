@@ -104,6 +104,21 @@ def test_jsonl_records_name_the_document_and_an_input_doc_field_keeps_its_value(
     assert record["doc"] == "mine" and "input_doc" not in record and record["corpus_key"] == A
 
 
+def test_an_input_with_doc_and_input_doc_fields_keeps_both_under_doc(tmp_path) -> None:
+    """Both names in one input: ``doc`` became ``input_doc`` beside the input's own ``input_doc``, and one
+    value was lost (which one depended on the fields' order). Each gets one more ``input_`` instead."""
+    src = write(
+        tmp_path / "q.jsonl",
+        '{"question": "apa tugas?", "doc": "A", "input_doc": "B", "input_input_doc": "C"}\n'
+        '{"question": "siapa?", "input_doc": "B2", "doc": "A2"}\n',
+    )
+    out = tmp_path / "o.jsonl"
+    run_batch(read_questions(src), FakeAnswer(), out, k=2, corpus_key=lambda: _scope("a.md"))
+    first, second = ({k: v for k, v in r.items() if k.endswith("doc")} for r in jsonl(out))
+    assert first == {"input_doc": "A", "input_input_doc": "B", "input_input_input_doc": "C", "doc": "a.md"}
+    assert second == {"input_input_doc": "B2", "input_doc": "A2", "doc": "a.md"}
+
+
 # ------------------------------------------------------------------------------- real processes
 
 
