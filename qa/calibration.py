@@ -46,28 +46,37 @@ def _read(
     path: Path, encoder: dict | None, store: str, models: Callable[[], str] | None = None
 ) -> float | None:
     """The threshold stored at ``path`` if it is well formed and made for ``encoder``, ``store`` and, when
-    given, the models ``models()`` names (a file without that record predates it: other models)."""
+    given, the models ``models()`` names (a file without that record predates it: other models). A file
+    there that is no calibration at all (a hand edit gone wrong) is ``_Unusable``: said, then set aside."""
     try:
         data = json.loads(read_regular(path))  # a FIFO named like it would block every start
-        threshold = data["threshold"]
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-            return None  # float(true) is 1.0 (every question abstains), float("0.9") a hand-edited text
-        made_for = data.get("encoder") or {}
-        if data.get("confidence") != CONFIDENCE or not isinstance(made_for, dict):
-            return None
-        if data.get("store", LOCAL) != store:  # calibrations from before stores were named: local ones
-            return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # UnicodeError too
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _Unusable(f"it cannot be read ({exc.strerror or exc})") from None
+    except (ValueError, RecursionError):  # UnicodeError too
+        raise _Unusable("it is not JSON") from None
+    threshold = data.get("threshold") if isinstance(data, dict) else None
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
+        # float(true) is 1.0 (every question abstains), float("0.9") a hand-edited text
+        shown = json.dumps(threshold)[:40] if isinstance(data, dict) and "threshold" in data else "none"
+        raise _Unusable(f"its threshold is {shown}, not a number from 0 to 1")
+    made_for = data.get("encoder") or {}
+    if data.get("confidence") != CONFIDENCE or not isinstance(made_for, dict):
+        return None
+    if data.get("store", LOCAL) != store:  # calibrations from before stores were named: local ones
         return None
     if encoder is not None and any(made_for.get(key) != encoder.get(key) for key in ENCODER_KEYS):
         return None
     if encoder is not None and "weights" in made_for and made_for["weights"] != encoder.get("weights"):
         return None  # other weights under the same name score otherwise (older files did not record them)
-    if not 0.0 <= threshold <= 1.0:
-        return None
     if models is not None and data.get("models") != models():
         raise _OtherModels(float(threshold))
     return float(threshold)
+
+
+class _Unusable(Exception):
+    """A calibration file that cannot be one: not JSON, or its threshold not a number from 0 to 1."""
 
 
 class _OtherModels(Exception):
@@ -106,8 +115,8 @@ def load_threshold(
 ) -> float:
     """The index's own calibrated threshold if it fits the store, the encoder, the confidence scale and
     (``models``) the shipped models, else ``default`` (the answerability model's threshold). ``note`` is
-    told when a calibration is set aside for other models: an upgrade that silently dropped the
-    threshold a user chose would look like a change of behaviour with no cause."""
+    told when a calibration is set aside for other models, or as no calibration (a hand edit gone wrong):
+    a threshold a user chose, silently dropped, would look like a change of behaviour with no cause."""
     path = index_dir / _file_name(store)
     try:
         value = _read(path, encoder, store, models)
@@ -116,6 +125,13 @@ def load_threshold(
             note(
                 f"the calibration {path} (threshold {other.args[0]}) was chosen with other answerability or "
                 f"reranker models than these: their threshold {default} is used; run qa calibrate again"
+            )
+        return default
+    except _Unusable as unusable:  # edited by hand: set aside in silence, the edit would look applied
+        if note is not None:
+            note(
+                f"the calibration {path} is set aside: {unusable.args[0]}; the model's threshold {default} "
+                "is used (run qa calibrate again, or mend the file)"
             )
         return default
     return default if value is None else value

@@ -147,7 +147,8 @@ def _check_from_env(name: str, value: Any) -> None:
 def in_corpus(corpus_dir: Path, path: Path) -> bool:
     """Whether ``path`` is the corpus folder or a visible path below it: what the corpus walk reads.
 
-    Links are resolved; hidden names (``corpusfiles.hidden``) are skipped by the walk, so they are not in it.
+    Links are resolved; hidden names (``corpusfiles.hidden``) are skipped by the walk, so they are not in it
+    (Office's ``~$`` owner files are skipped for what they hold: a ``~$`` answers file would be read).
     """
     from .corpusfiles import hidden
 

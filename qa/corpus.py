@@ -5,8 +5,8 @@ Every file below the folder with a supported extension (``.txt``, ``.md``, ``.pd
 so ids are stable across machines. A file we cannot use stops the build with a message naming it and
 the reason, and so does a file of a type we do not read: silently skipping part of a corpus would make
 answers quietly worse, which is harder on a user than a clear error. Hidden files and folders (a
-leading ``.``) are not part of the corpus. Symbolic links are followed (qa/corpusfiles.py), and the
-text is normalised as questions are (qa/normalize.py).
+leading ``.``) and Office's ``~$`` owner files are not part of the corpus. Symbolic links are followed
+(qa/corpusfiles.py), and the text is normalised as questions are (qa/normalize.py).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def find_documents(corpus_dir: Path) -> list[Path]:
                 f"corpus file {rel.as_posix()} is of a type that cannot be read "
                 f"({p.suffix.lower() or 'no extension'})",
                 f"documents can be {_supported()}; convert it, or move it out of the corpus folder "
-                "(names starting with '.' or '~$' are ignored)",
+                "(names starting with '.' are ignored)",
             )
         paths.append(p)
     if not paths:

@@ -5,9 +5,10 @@ is part of it), but never silently dropped: a link that points nowhere, a link l
 links back to itself or to a folder above it) and a name that is not a regular file (a FIFO named
 ``x.txt`` would block the build forever) stop the build with a message naming the path, as the README
 promises for any file that cannot be used. So does a name that is not UTF-8 (Latin-1 bytes from an old
-archive): it could not be written into the index or printed. Hidden files and folders are skipped: a
-leading ``.``, and ``~$``, the lock file Word, Excel and PowerPoint keep beside a document open in them
-(``~$panduan.docx``, hidden on Windows; it is not a document, and its document is read).
+archive): it could not be written into the index or printed. Hidden files and folders (a leading ``.``)
+are skipped, and so is the owner file Word, Excel and PowerPoint keep beside a document open in them
+(``~$panduan.docx``, hidden on Windows; it is not a document, and its document is read). That one is told
+by what it is, not by its name alone: a document a user named ``~$catatan.txt`` is read like any other.
 """
 
 from __future__ import annotations
@@ -19,12 +20,25 @@ from pathlib import Path
 from .errors import CorpusError
 from .printable import shown_path
 
-HIDDEN = (".", "~$")  # a name starting so is not read: a hidden file, or Office's lock of an open document
+OWNER_PREFIX, OWNER_MAX = "~$", 1024  # Office's owner files are 162 or 165 bytes
 
 
 def hidden(name: str) -> bool:
-    """Whether the walk skips a file or folder of this name (``HIDDEN``)."""
-    return name.startswith(HIDDEN)
+    """Whether the walk skips a file or folder of this name, whatever it holds (a leading ``.``)."""
+    return name.startswith(".")
+
+
+def office_owner_file(name: str, path: Path, size: int) -> bool:
+    """Whether a regular file is Office's owner file of an open document: named ``~$…``, tiny, binary
+    (the user's name padded with NULs, and again in UTF-16). A text a user chose to name so has no NUL,
+    and a real document is larger: skipping either would drop it from the corpus without a word."""
+    if not name.startswith(OWNER_PREFIX) or size > OWNER_MAX:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return b"\0" in fh.read(OWNER_MAX + 1)
+    except OSError:
+        return False  # the reader names what is wrong with it
 
 
 def visible_files(corpus_dir: Path) -> list[Path]:
@@ -71,7 +85,8 @@ def _walk(folder: Path, corpus_dir: Path, above: list[tuple[int, int]], found: l
                 )
             _walk(path, corpus_dir, [*above, key], found)
         elif stat.S_ISREG(info.st_mode):
-            found.append(path)
+            if not office_owner_file(entry.name, path, info.st_size):
+                found.append(path)
         else:
             raise CorpusError(f"corpus path {_rel(path, corpus_dir)} is not a regular file")
 
