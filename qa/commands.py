@@ -19,6 +19,7 @@ from .cli_batch import cmd_batch
 from .cli_measure import cmd_calibrate, cmd_eval
 from .cli_misplaced import refuse_misplaced
 from .cli_once import one_document
+from .cli_parse import parse
 from .cli_settings import open_assistant, settings_from
 from .diagnostics import quiet_on_failure
 from .errors import QAError, describe
@@ -118,7 +119,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         sys.stderr = quiet_on_failure(stderr)  # a message that cannot be written never stops the work
         parser = build_parser()
         refuse_misplaced(parser, argv)
-        args = parser.parse_args(argv)
+        args = parse(parser, argv, closed_stdout)
+        if args is None:  # qa --help, qa --version: printed
+            return 0
         unwind_on_termination()
         if closed_stdout and args.command in PRINTED:
             from .errors import InputError

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .answer import Result
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all C0 but tab and newline, DEL, all C1
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # every control, tab and newline too
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # the controls json.dumps leaves raw (it escapes the C0 ones)
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as os.fsdecode gives it
 _REPR_BYTE = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")  # repr of such a byte
@@ -43,6 +44,13 @@ def quoted_path(text: str) -> str:
     """``repr(text)`` (a name a message quotes), each byte that is not UTF-8 as ``\\xNN`` as
     :func:`shown_path` shows it, not repr's ``\\udcNN`` (``--doc $'x\\xff.md'``, reliability 153)."""
     return _REPR_BYTE.sub(lambda m: f"{m.group(1)}\\x{m.group(2)}", repr(text))
+
+
+def shown_name(name: str) -> str:
+    """A document's name (or a label holding it) for a line a person reads: quoted as :func:`quoted_path`
+    quotes it when it holds a newline, a tab or another control character, which split the source line
+    or pass for its spacing; as it is otherwise. JSON keeps the exact name (section 166)."""
+    return quoted_path(name) if _CONTROL_OR_BREAK.search(name) else name
 
 
 def json_for_terminal(text: str) -> str:
@@ -176,12 +184,12 @@ def format_result(result: Result) -> str:
         a = result.answer
         lines += [
             a.text,
-            f"  — {a.location_label}  [{a.chunk_id}]  score {a.score:.3f}  confidence {result.confidence:.2f}"
-            f"  ({a.matched_by})",
+            f"  — {shown_name(a.location_label)}  [{shown_name(a.chunk_id)}]  score {a.score:.3f}"
+            f"  confidence {result.confidence:.2f}  ({a.matched_by})",
         ]
         if len(result.passages) > 1:
             lines.append("\nother passages:")
     for p in result.passages[0 if result.answer is None else 1 :]:
-        where = f"{p.location_label}  [{p.chunk_id}]"
+        where = f"{shown_name(p.location_label)}  [{shown_name(p.chunk_id)}]"
         lines.append(f"{p.rank}. {p.text}\n   — {where}  score {p.score:.3f}  ({p.matched_by})")
     return "\n".join(lines)

@@ -7,6 +7,8 @@ import hashlib
 import json
 import re
 
+from ..printable import shown_name
+
 OUTPUT_EXTENSIONS = (".jsonl", ".csv", ".md")
 # ``message`` says why a question was not answered (section 108), ``notice`` that it was cut to the model's
 # window (section 120); outputs from before them lack the columns
@@ -63,5 +65,8 @@ def question_key(question: str | None) -> str:
 
 
 def location_label(answer: dict) -> str | None:
-    """ "cuti.pdf, halaman 3": the passage's location, or its source for results without one."""
-    return (answer.get("location") or {}).get("label") or answer.get("source")
+    """ "cuti.pdf, halaman 3": the passage's location, or its source for results without one; a name with
+    a newline or a control character quoted as ``qa ask`` shows it (the .md's line, the CSV's cell for
+    people; ``source`` and the JSONL keep the exact name)."""
+    label = (answer.get("location") or {}).get("label") or answer.get("source")
+    return shown_name(str(label)) if label is not None else None

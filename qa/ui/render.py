@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..answer import ABSTAIN_TEXT, bm25_rounded
+from ..printable import shown_name
 from .bars import keyword_score, number
 
 NEAREST_TEXT = "Kutipan terdekat, dengan kemiripan maknanya (kosinus), untuk yang penasaran:"
@@ -74,7 +75,7 @@ def name_html(name: str) -> str:
     """A document's name (or its place in it) inside a sentence of the page: escaped, and isolated in a
     ``<bdi>`` so that its own direction, a right-to-left override in a file name included, never turns
     the page's words after it around ("Sumber: cuti0# naigab ,txt.png", section 137)."""
-    return f"<bdi>{html.escape(name)}</bdi>"
+    return f"<bdi>{html.escape(shown_name(name))}</bdi>"
 
 
 def message_card(text: str) -> str:
@@ -90,10 +91,10 @@ def place(passage: dict[str, Any]) -> str:
     it gives one, else the document name."""
     loc = passage.get("location")
     if isinstance(loc, dict) and loc.get("label"):
-        return str(loc["label"])
+        return shown_name(str(loc["label"]))
     if isinstance(loc, str) and loc:
-        return loc
-    return str(passage.get("source", "-"))
+        return shown_name(loc)
+    return shown_name(str(passage.get("source", "-")))
 
 
 def _focus(passage: dict[str, Any], text: str) -> tuple[int, int] | None:
