@@ -23,12 +23,13 @@ from .question import QuestionInfo, analyze, empty_alone
 
 VAGUE_TEXT = "Pertanyaan terlalu umum; sebutkan lebih spesifik apa yang ingin diketahui."
 # Leads a linking verb may follow ("cara menjadi", "waktu menjadi"); "lokasi menjadi" reads as nonsense.
-_VERB_LEADS = frozenset("cara waktu siapa alasan".split())
+_VERB_LEADS = frozenset(["cara", "waktu", "siapa", "alasan", "dalam keadaan apa"])
 # Nouns that are a measure themselves: a quantity question about them needs no "jumlah".
 _MEASURES = frozenset("umur usia tinggi berat luas jarak suhu lama durasi ukuran nomor panjang lebar".split())
 _LEAD = {
     "place": "lokasi",
     "time": "waktu",
+    "condition": "dalam keadaan apa",  # "… menyebut dalam keadaan apa guru menolak tugas."
     "person": "siapa",
     "quantity": "jumlah",
     "reason": "alasan",

@@ -12,7 +12,18 @@ from __future__ import annotations
 from .analysis import STOPWORDS
 from .question_words import QUESTION_WORDS
 
-ANSWER_TYPES = ("person", "time", "place", "quantity", "reason", "manner", "yesno", "definition", "other")
+ANSWER_TYPES = (
+    "person",
+    "time",
+    "condition",
+    "place",
+    "quantity",
+    "reason",
+    "manner",
+    "yesno",
+    "definition",
+    "other",
+)
 
 # Nouns that, bound to a question word, only restate the answer type ("kota mana", "tahun berapa").
 PLACE_NOUNS = frozenset(
@@ -29,6 +40,18 @@ _PLACE_NOUNS_EN = frozenset("city country province place building region state t
 _TIME_NOUNS_EN = frozenset("year month day date time century week".split())
 _MEASURE_EN = frozenset("many much long old often far big large".split())
 _REASON_NOUNS = frozenset("sebab alasan alasannya penyebab".split())
+# "kapan sebaiknya …", "when should …": a modal or advice word after "when" asks for a circumstance, which a
+# document states with a conditional clause ("jika …"), not a date (docs/quality.md, thirty-sixth round).
+_MODALS = frozenset(
+    "sebaiknya seharusnya semestinya sepatutnya hendaknya baiknya harus mesti perlu wajib boleh bisa "
+    "dapat".split()
+)
+_MODALS_EN = frozenset("should must can could may ought".split())
+# "dalam keadaan apa …", "under what circumstances …"; not "dalam hal apa" (mostly "in what respect").
+_CONDITION_NOUNS = frozenset("keadaan kondisi situasi".split())
+_CONDITION_NOUNS_EN = frozenset(
+    "circumstance circumstances condition conditions case cases situation situations".split()
+)
 # Formal "Apakah nama ...?" asks *what* the name is, not yes or no: apakah + a noun naming an attribute.
 _ATTRIBUTE_NOUNS = frozenset(
     "nama judul jenis macam kepanjangan singkatan arti julukan gelar sebutan istilah merek tema bentuk "
@@ -114,6 +137,9 @@ def answer_type(words: list[str], heads: list[tuple[str, str]] | None = None) ->
         place = head in PLACE_NOUNS or before == "di"
         return "place" if place else "other", bound | selected | (_PLACE_VERBS & ws if place else set())
     bound |= selected  # "kapan laporan dikirim ke pejabat mana?": a time is asked; "pejabat" a category
+    condition = _condition_nouns(words)
+    if condition is not None:
+        return "condition", bound | condition
     if ws & {"siapa", "who", "whom", "whose"}:
         return "person", bound
     if ws & {"kapan", "bilamana", "when"}:
@@ -145,6 +171,21 @@ def answer_type(words: list[str], heads: list[tuple[str, str]] | None = None) ->
     if definition or (len(words) >= 2 and words[-2:] == ["itu", "apa"]):
         return "definition", bound
     return "other", bound
+
+
+def _condition_nouns(words: list[str]) -> set[str] | None:
+    """The nouns that only restate a question for a circumstance ("keadaan" of "dalam keadaan apa"), empty
+    for "kapan sebaiknya …" / "when should …"; None when the question asks for no circumstance."""
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        after = words[i + 2] if i + 2 < len(words) else ""
+        if (w in {"kapan", "bilamana"} and nxt in _MODALS) or (w == "when" and nxt in _MODALS_EN):
+            return set()
+        if w in {"dalam", "pada"} and nxt in _CONDITION_NOUNS and after in {"apa", "bagaimana"}:
+            return {nxt}
+        if w in {"under", "in"} and nxt in {"what", "which"} and after in _CONDITION_NOUNS_EN:
+            return {after}
+    return None
 
 
 def lead(answer_type: str, words: list[str]) -> str:

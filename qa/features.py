@@ -22,6 +22,12 @@ from .retrieval import Pool
 
 FEATURE_SET = "trust-features-v3"  # bump when a feature's meaning or order changes (checked on model load)
 POOL = 30  # fused candidates the reranker scores
+# A "condition" question ("kapan sebaiknya …") is a "kapan" question to the models (no training question
+# has the type, so no column of its own could be learnt); only its type match reads its own cue, the
+# conditional clause (docs/quality.md, "Thirty-sixth round", B).
+_MODEL_TYPE = {"condition": "time"}
+_TYPES = tuple(t for t in ANSWER_TYPES if t not in _MODEL_TYPE)
+_CUES = tuple(c for c in CUE_NAMES if c != "condition")
 
 
 class QuestionFacts(Protocol):
@@ -59,7 +65,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "relative": tuple(f"{n}_vs_best" for n in RELATIVE),
     "entities": ("names_sent", "names_win", "numbers_sent", "numbers_win"),
-    "answer_type": ("type_sent", "type_win", *(f"cue_{c}" for c in CUE_NAMES)),
+    "answer_type": ("type_sent", "type_win", *(f"cue_{c}" for c in _CUES)),
     "position": ("position", "first_in_paragraph", "paragraph_size", "length"),
     "question": (
         "q_terms",
@@ -68,7 +74,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "q_known",
         "q_unknown_idf",
         "pool_size",
-        *(f"type_{t}" for t in ANSWER_TYPES),
+        *(f"type_{t}" for t in _TYPES),
     ),
 }
 NAMES: tuple[str, ...] = tuple(name for group in GROUPS.values() for name in group)
@@ -160,7 +166,7 @@ def candidate_features(
         "q_known": float(known.mean()) if len(terms) else 0.0,
         "q_unknown_idf": float(idf[~known].sum() / idf.sum()) if len(terms) else 0.0,
         "pool_size": min(n, pool_size) / pool_size,
-        **{f"type_{t}": float(facts.answer_type == t) for t in ANSWER_TYPES},
+        **{f"type_{t}": float(_MODEL_TYPE.get(facts.answer_type, facts.answer_type) == t) for t in _TYPES},
     }
     x = np.empty((n, len(NAMES)), dtype=np.float32)
     for j, name in enumerate(NAMES):

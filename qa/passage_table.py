@@ -39,6 +39,11 @@ CUES: dict[str, re.Pattern[str]] = {
         rf"\b(?:1[5-9]\d\d|20\d\d|{_MONTHS.replace(' ', '|')}|tahun|abad|pukul|jam|tanggal|pagi|siang|sore"
         r"|malam|kemarin|lalu|silam|dekade|era|masa)\b",
     ),
+    # a conditional clause, the answer to "kapan sebaiknya …" (a circumstance); "dalam hal ini" is no clause
+    "condition": re.compile(
+        r"\b(?:jika|apabila|bila|bilamana|kalau|manakala|asalkan|selama"
+        r"|dalam hal(?! (?:ini|itu|tersebut)\b))\b"
+    ),
     "name": re.compile(r"(?<=[^.!?\s] )[A-Z][a-z]"),  # a capitalised word that does not start a sentence
     "place": re.compile(
         r"\b(?:di|ke|dari|kota|kabupaten|provinsi|pulau|desa|kecamatan|jalan|negara|wilayah|kawasan|daerah)"
@@ -56,6 +61,7 @@ ANSWER_TYPE_CUES: dict[str, tuple[str, ...]] = {
     "person": ("name",),
     "place": ("place", "name"),
     "time": ("time",),
+    "condition": ("condition",),
     "quantity": ("quantity", "number"),
     "reason": ("reason",),
     "manner": ("manner",),

@@ -96,7 +96,7 @@ def test_a_stored_table_that_does_not_fit_the_index_is_refused(tmp_path) -> None
         "d.txt", "Asisten menteri rapat. Laporan dikirim ke Jakarta.\nDiplomat bertugas.", 1
     )
     save_table(tmp_path, table_arrays(chunks, [c.text for c in chunks]))
-    assert load_table(tmp_path, len(chunks))["cues_sentence"].shape == (len(chunks), 8)
+    assert load_table(tmp_path, len(chunks))["cues_sentence"].shape == (len(chunks), 9)
     with pytest.raises(ValueError, match="cues"):
         load_table(tmp_path, len(chunks) + 1)
 
