@@ -184,7 +184,9 @@ def _condition_nouns(words: list[str]) -> set[str] | None:
             return set()
         if w in {"dalam", "pada"} and nxt in _CONDITION_NOUNS and after in {"apa", "bagaimana"}:
             return {nxt}
-        if w in {"under", "in"} and nxt in {"what", "which"} and after in _CONDITION_NOUNS_EN:
+        # "in what condition is the roof?" asks for a state ("in good condition"), not a circumstance
+        state = w == "in" and after == "condition"
+        if w in {"under", "in"} and nxt in {"what", "which"} and after in _CONDITION_NOUNS_EN and not state:
             return {w, after}  # "under" restates the type as "circumstances" does
     return None
 

@@ -71,6 +71,11 @@ def test_under_what_circumstances_leaves_under_out_of_the_focus_and_the_message(
     assert missing_message(info) == "Dokumen tidak menyebut dalam keadaan apa nurse refuse shift."
 
 
+def test_in_what_condition_asks_for_a_state() -> None:
+    assert analyze("in what conditions may a nurse refuse a shift?").answer_type == "condition"
+    assert analyze("in what condition is the hospital building?").answer_type == "other"
+
+
 def test_in_what_respect_is_no_circumstance() -> None:
     assert analyze("dalam keadaan apa penerjemah boleh menolak naskah?").answer_type == "condition"
     assert analyze("dalam hal apa penerjemah berbeda dari juru bahasa?").answer_type == "other"
