@@ -40,13 +40,14 @@ _PLACE_NOUNS_EN = frozenset("city country province place building region state t
 _TIME_NOUNS_EN = frozenset("year month day date time century week".split())
 _MEASURE_EN = frozenset("many much long old often far big large".split())
 _REASON_NOUNS = frozenset("sebab alasan alasannya penyebab".split())
-# "kapan sebaiknya …", "when should …": a modal or advice word after "when" asks for a circumstance, which a
-# document states with a conditional clause ("jika …"), not a date (docs/quality.md, thirty-sixth round).
+# "kapan sebaiknya …", "when should …": an advice or obligation word after "when" asks for a circumstance,
+# which a document states with a conditional clause ("jika …"), not a date (docs/quality.md, thirty-sixth
+# round). Not an ability or permission modal: "kapan bisa dihubungi?", "when can I register?" ask when a
+# thing is possible, a time (office hours, a period), as "kapan" always did.
 _MODALS = frozenset(
-    "sebaiknya seharusnya semestinya sepatutnya hendaknya baiknya harus mesti perlu wajib boleh bisa "
-    "dapat".split()
+    "sebaiknya seharusnya semestinya sepatutnya hendaknya baiknya harus mesti perlu wajib".split()
 )
-_MODALS_EN = frozenset("should must can could may ought".split())
+_MODALS_EN = frozenset("should must ought".split())
 # "dalam keadaan apa …", "under what circumstances …"; not "dalam hal apa" (mostly "in what respect").
 _CONDITION_NOUNS = frozenset("keadaan kondisi situasi".split())
 _CONDITION_NOUNS_EN = frozenset(
@@ -183,8 +184,10 @@ def _condition_nouns(words: list[str]) -> set[str] | None:
             return set()
         if w in {"dalam", "pada"} and nxt in _CONDITION_NOUNS and after in {"apa", "bagaimana"}:
             return {nxt}
-        if w in {"under", "in"} and nxt in {"what", "which"} and after in _CONDITION_NOUNS_EN:
-            return {after}
+        # "in what condition is the roof?" asks for a state ("in good condition"), not a circumstance
+        state = w == "in" and after == "condition"
+        if w in {"under", "in"} and nxt in {"what", "which"} and after in _CONDITION_NOUNS_EN and not state:
+            return {w, after}  # "under" restates the type as "circumstances" does
     return None
 
 

@@ -23,7 +23,7 @@ def _cues(text: str) -> set[str]:
         "kapan sebaiknya seorang perawat mengambil cuti?",
         "kapan harus melapor kepada atasan?",
         "Kapankah perlu memanggil orang tua murid?",
-        "kapan boleh menolak tugas tambahan?",
+        "kapan wajib menolak tugas tambahan?",
         "kpn sebaiknya aku daftar?",  # chat shorthand, read as "kapan"
         "dalam kondisi apa juru masak boleh menolak pesanan?",
         "Dalam keadaan apa penerjemah harus meminta bantuan?",
@@ -48,6 +48,32 @@ def test_a_question_for_a_date_keeps_the_time_type(question: str) -> None:
     """Beside its circumstance twin: the date question stays "time" (FacQA's "kapan" questions)."""
     assert analyze("kapan sebaiknya sekolah itu dibuka?").answer_type == "condition"
     assert analyze(question).answer_type == "time"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kapan bisa dihubungi?",
+        "kapan boleh berkunjung ke rumah sakit?",
+        "kapan dapat mendaftar beasiswa?",
+        "when can I register for the course?",
+        "when may visitors come?",
+    ],
+)
+def test_an_ability_or_permission_modal_asks_for_a_time(question: str) -> None:
+    """A "kapan bisa …" asks when a thing is possible (office hours, a period): a time, as before."""
+    assert analyze(question).answer_type == "time"
+
+
+def test_under_what_circumstances_leaves_under_out_of_the_focus_and_the_message() -> None:
+    info = analyze("under what conditions can a nurse refuse a shift?")
+    assert "under" not in info.focus_words and "nurse" in info.focus_words
+    assert missing_message(info) == "Dokumen tidak menyebut dalam keadaan apa nurse refuse shift."
+
+
+def test_in_what_condition_asks_for_a_state() -> None:
+    assert analyze("in what conditions may a nurse refuse a shift?").answer_type == "condition"
+    assert analyze("in what condition is the hospital building?").answer_type == "other"
 
 
 def test_in_what_respect_is_no_circumstance() -> None:
