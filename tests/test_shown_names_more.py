@@ -1,0 +1,57 @@
+"""A document name with a newline or a tab where the CLI still printed it raw after section 166 (its second
+reading): the list of documents ``--doc`` names, a corpus file's refusal, the index's stale reasons. Each
+split its line at the newline; each now quotes the name as ``qa ask``'s source line does."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.corpus import find_documents, read_document
+from qa.errors import CorpusError, InputError
+from qa.manifest import stale_reasons
+from qa.paths import document_named
+
+NAME = "lap\noran\tx.txt"
+SHOWN = "'lap\\noran\\tx.txt'"
+
+
+def test_an_unknown_doc_lists_the_documents_quoted(tmp_path) -> None:
+    with pytest.raises(InputError) as caught:
+        document_named("nope", {NAME, "b.txt"}, str(tmp_path))
+    assert caught.value.hint == f"documents: b.txt, {SHOWN}"
+
+
+def test_an_ambiguous_doc_names_its_documents_quoted(tmp_path) -> None:
+    with pytest.raises(InputError) as caught:
+        document_named(NAME, {f"a/{NAME}", f"b/{NAME}"}, str(tmp_path))
+    assert caught.value.message.endswith(f"names 2 documents of the corpus: 'a/{SHOWN[1:]}, 'b/{SHOWN[1:]}")
+    assert "\n" not in str(caught.value).replace("\nhint:", "")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "data", "said"),
+    [(".txt", b"\xff\xfe", "is not valid UTF-8"), (".txt", b"", "is empty"), (".pdf", b"%PDF-1.4 x", "PDF")],
+)
+def test_a_corpus_file_refused_is_named_quoted(tmp_path, suffix, data, said) -> None:
+    name = NAME.removesuffix(".txt") + suffix
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(CorpusError, match=said) as caught:
+        read_document(tmp_path / name, name)
+    assert caught.value.message.startswith(f"corpus file 'lap\\noran\\tx{suffix}' ")
+    assert str(caught.value.args[0]) == caught.value.message
+
+
+def test_a_corpus_file_of_another_type_is_named_quoted(tmp_path) -> None:
+    (tmp_path / "t\ny.xyz").write_text("x")
+    with pytest.raises(CorpusError, match=r"^corpus file 't\\ny.xyz' is of a type that cannot be read"):
+        find_documents(tmp_path)
+
+
+def test_the_stale_reasons_quote_a_name_added_removed_or_changed() -> None:
+    old = {"format_version": 1, "corpus": {NAME: "a", "gone\n.txt": "b"}}
+    new = {"format_version": 1, "corpus": {NAME: "c", "new\t.txt": "d"}}
+    assert stale_reasons(old, new) == [
+        "corpus file added: 'new\\t.txt'",
+        "corpus file removed: 'gone\\n.txt'",
+        f"corpus file changed: {SHOWN}",
+    ]
