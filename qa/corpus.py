@@ -97,9 +97,8 @@ def read_document(path: Path, doc_id: str) -> Document:
     try:
         extracted = reader.read(raw, doc_id)
     except CorpusError as exc:  # the readers name the file by its id, which they also read its type from
-        if name != doc_id:
-            exc.message = exc.message.replace(f"corpus file {doc_id}", f"corpus file {name}")
-            exc.args = (exc.message,)
+        exc.message = _named(exc.message, doc_id, name)
+        exc.args = (exc.message,)
         raise
     except Exception as exc:  # a parsing library failing on a hostile or broken file: still that file's error
         raise CorpusError(
@@ -112,7 +111,14 @@ def read_document(path: Path, doc_id: str) -> Document:
     if not text.strip():
         raise CorpusError(f"corpus file {name} is empty", "add text to it or remove it from the corpus")
     digest = "sha256:" + hashlib.sha256(raw).hexdigest()
-    return Document(doc_id, text, digest, sections, extracted.warnings)
+    return Document(
+        doc_id, text, digest, sections, tuple(_named(w, doc_id, name) for w in extracted.warnings)
+    )
+
+
+def _named(said: str, doc_id: str, name: str) -> str:
+    """A reader's message or warning (``corpus file <id> …``) with the file's name as messages show it."""
+    return said.replace(f"corpus file {doc_id}", f"corpus file {name}", 1)
 
 
 def _headings(headings: tuple[str, ...]) -> tuple[str, ...]:

@@ -41,6 +41,17 @@ def test_a_corpus_file_refused_is_named_quoted(tmp_path, suffix, data, said) -> 
     assert str(caught.value.args[0]) == caught.value.message
 
 
+def test_a_pdf_s_scanned_pages_warning_names_it_quoted(tmp_path) -> None:
+    from qa.corpus import load_corpus
+
+    from .documents import write_scanned_pdf
+
+    write_scanned_pdf(tmp_path / "lap\noran.pdf", ["Tugas direktur adalah memimpin rapat.", None])
+    told: list[str] = []
+    (doc,) = load_corpus(tmp_path, told.append)
+    assert told == list(doc.warnings) and told[0].startswith("corpus file 'lap\\noran.pdf': page 2 of its 2")
+
+
 def test_a_corpus_file_of_another_type_is_named_quoted(tmp_path) -> None:
     (tmp_path / "t\ny.xyz").write_text("x")
     with pytest.raises(CorpusError, match=r"^corpus file 't\\ny.xyz' is of a type that cannot be read"):
