@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from qa.answer import Passage, Result
 from qa.corpus import find_documents, read_document
 from qa.errors import CorpusError, InputError
 from qa.manifest import stale_reasons
 from qa.paths import document_named
+from qa.printable import format_result
 
 NAME = "lap\noran\tx.txt"
 SHOWN = "'lap\\noran\\tx.txt'"
@@ -66,3 +68,36 @@ def test_the_stale_reasons_quote_a_name_added_removed_or_changed() -> None:
         "corpus file removed: 'gone\\n.txt'",
         f"corpus file changed: {SHOWN}",
     ]
+
+
+def _passage(rank: int) -> Passage:
+    return Passage(rank, f"{NAME}#{rank}", NAME, f"Kalimat {rank}.", 0.9, 0, 9, 0, 9, 0.8, 1.0, 1.0, "both",
+                   f"Kalimat {rank}.", 0, 9)  # fmt: skip
+
+
+def test_qa_ask_s_answer_line_quotes_the_name_as_its_other_passages_do() -> None:
+    """Section 166's test abstained, so only the other passages' lines were checked: the answer's own
+    source line passed raw as well (a mutation of it went unseen)."""
+    text = format_result(Result("apa?", False, 0.9, [_passage(1), _passage(2)]))
+    assert f"  — {SHOWN}  ['lap\\noran\\tx.txt#1']  score 0.900  confidence 0.90  (both)" in text
+    assert f"   — {SHOWN}  ['lap\\noran\\tx.txt#2']  score 0.900  (both)" in text and NAME not in text
+
+
+def test_the_page_quotes_the_answer_s_document_when_the_top_passage_is_another() -> None:
+    """``answer_card`` names the answer's ``source`` itself (not ``place``) when the passages listed do
+    not start with it: there only ``name_html`` quoted it, and no test of section 166 reached it."""
+    from qa.ui import render
+
+    answer = {"text": "Cuti.", "source": NAME, "chunk_id": "other#0", "score": 0.9, "highlights": []}
+    top = {
+        "rank": 1,
+        "chunk_id": "b.txt#0",
+        "source": "b.txt",
+        "text": "x",
+        "score": 0.9,
+        "matched_by": "both",
+    }
+    card = render.answer_card(
+        {"abstained": False, "confidence": 0.9, "answer": answer, "passages": [top]}, 0.5
+    )
+    assert f"Sumber: <b><bdi>{SHOWN.replace(chr(39), '&#x27;')}</bdi></b>" in card, card
