@@ -101,3 +101,15 @@ def test_the_page_quotes_the_answer_s_document_when_the_top_passage_is_another()
         {"abstained": False, "confidence": 0.9, "answer": answer, "passages": [top]}, 0.5
     )
     assert f"Sumber: <b><bdi>{SHOWN.replace(chr(39), '&#x27;')}</bdi></b>" in card, card
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("kantor .txt ", "'kantor .txt '"), (" a.md", "' a.md'"), ("   ", "'   '"), ("a b.txt", "a b.txt")],
+)
+def test_a_name_with_white_space_at_an_end_is_quoted(tmp_path, name: str, shown: str) -> None:
+    """``x.txt `` was shown ``x.txt``: the space passed for the line's own, and ``--doc x.txt`` typed from
+    it named no document. Quoted as a folder's name with white space at an end is; a space inside is not."""
+    with pytest.raises(InputError) as caught:
+        document_named("nope", {name}, str(tmp_path))
+    assert caught.value.hint == f"documents: {shown}"
