@@ -22,6 +22,7 @@ from .corpusfiles import visible_files
 from .errors import CorpusError
 from .normalize import normalize_sections, normalize_text
 from .paths import in_working_folder, refusal
+from .printable import shown_name
 from .readers import SUFFIXES, Location, Section, reader_for
 
 # Files in the corpus folder that describe it rather than being documents (the corpus description of
@@ -71,7 +72,7 @@ def find_documents(corpus_dir: Path) -> list[Path]:
             if rel.as_posix() in NOT_DOCUMENTS:
                 continue
             raise CorpusError(
-                f"corpus file {rel.as_posix()} is of a type that cannot be read "
+                f"corpus file {shown_name(rel.as_posix())} is of a type that cannot be read "
                 f"({p.suffix.lower() or 'no extension'})",
                 f"documents can be {_supported()}; convert it, or move it out of the corpus folder "
                 "(names starting with '.' are ignored)",
@@ -83,30 +84,41 @@ def find_documents(corpus_dir: Path) -> list[Path]:
 
 
 def read_document(path: Path, doc_id: str) -> Document:
-    """Read and extract one file strictly: unreadable, empty or malformed files are refused by name."""
+    """Read and extract one file strictly: unreadable, empty or malformed files are refused by name (a
+    name with a newline or a tab quoted, as ``qa ask`` shows it: the message split at it, section 166)."""
+    name = shown_name(doc_id)
     reader = reader_for(path.name)
     if reader is None:
-        raise CorpusError(f"corpus file {doc_id} is of a type that cannot be read", f"use {_supported()}")
+        raise CorpusError(f"corpus file {name} is of a type that cannot be read", f"use {_supported()}")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CorpusError(f"cannot read corpus file {doc_id}: {exc.strerror or exc}") from None
+        raise CorpusError(f"cannot read corpus file {name}: {exc.strerror or exc}") from None
     try:
         extracted = reader.read(raw, doc_id)
-    except CorpusError:
+    except CorpusError as exc:  # the readers name the file by its id, which they also read its type from
+        exc.message = _named(exc.message, doc_id, name)
+        exc.args = (exc.message,)
         raise
     except Exception as exc:  # a parsing library failing on a hostile or broken file: still that file's error
         raise CorpusError(
-            f"corpus file {doc_id} could not be read ({type(exc).__name__}: {exc})",
+            f"corpus file {name} could not be read ({type(exc).__name__}: {exc})",
             "open and re-save it, convert it to another supported format, or remove it from the corpus",
         ) from None
     # Offsets (chunks, sections) point into the normalised text; the hash stays of the raw bytes.
     text, sections = normalize_sections(extracted.text, extracted.sections)
     sections = tuple(replace(s, headings=_headings(s.headings)) if s.headings else s for s in sections)
     if not text.strip():
-        raise CorpusError(f"corpus file {doc_id} is empty", "add text to it or remove it from the corpus")
+        raise CorpusError(f"corpus file {name} is empty", "add text to it or remove it from the corpus")
     digest = "sha256:" + hashlib.sha256(raw).hexdigest()
-    return Document(doc_id, text, digest, sections, extracted.warnings)
+    return Document(
+        doc_id, text, digest, sections, tuple(_named(w, doc_id, name) for w in extracted.warnings)
+    )
+
+
+def _named(said: str, doc_id: str, name: str) -> str:
+    """A reader's message or warning (``corpus file <id> …``) with the file's name as messages show it."""
+    return said.replace(f"corpus file {doc_id}", f"corpus file {name}", 1)
 
 
 def _headings(headings: tuple[str, ...]) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from .errors import IndexCorruptError, IndexError_
 from .paths import refusal
+from .printable import shown_name
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -165,9 +166,8 @@ def stale_reasons(manifest: dict, expected: dict) -> list[str]:
         if section == "corpus":
             added, removed = sorted(set(new) - set(old)), sorted(set(old) - set(new))
             changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
-            reasons += [f"corpus file added: {d}" for d in added]
-            reasons += [f"corpus file removed: {d}" for d in removed]
-            reasons += [f"corpus file changed: {d}" for d in changed]
+            for what, names in (("added", added), ("removed", removed), ("changed", changed)):
+                reasons += [f"corpus file {what}: {shown_name(d)}" for d in names]  # a newline quoted
             continue
         for key in sorted(set(old) | set(new)):
             if old.get(key) != new.get(key):

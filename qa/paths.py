@@ -71,7 +71,7 @@ def document_named(name: str, ids: Collection[str], corpus: str) -> str:
     """The id among ``ids`` that ``name`` names (``Assistant.document_id``): the id, its path on disk or a
     file name only one document has; a name written as a path (``written_as_path``) is that path only."""
     from .errors import InputError
-    from .printable import quoted_path
+    from .printable import quoted_path, shown_name
 
     path = from_corpus(name, corpus)
     for candidate in (path,) if written_as_path(name, path) else (name, os.path.normpath(name), path):
@@ -83,10 +83,9 @@ def document_named(name: str, ids: Collection[str], corpus: str) -> str:
     if matches:  # "no document named" would be untrue, and hide the way out: the path (as the page says)
         raise InputError(
             f"{quoted_path(name)} names {len(matches)} documents of the corpus: "
-            + ", ".join(matches[:4])
+            + ", ".join(map(shown_name, matches[:4]))
             + (", …" if len(matches) > 4 else ""),
-            f"give the one meant with its folder, e.g. --doc {matches[0]}",
+            f"give the one meant with its folder, e.g. --doc {shown_name(matches[0])}",
         )
-    raise InputError(
-        f"no document named {quoted_path(name)} in the corpus", f"documents: {', '.join(sorted(ids))}"
-    )
+    listed = ", ".join(map(shown_name, sorted(ids)))  # a name with a newline split the hint (section 166)
+    raise InputError(f"no document named {quoted_path(name)} in the corpus", f"documents: {listed}")

@@ -49,8 +49,10 @@ def quoted_path(text: str) -> str:
 def shown_name(name: str) -> str:
     """A document's name (or a label holding it) for a line a person reads: quoted as :func:`quoted_path`
     quotes it when it holds a newline, a tab or another control character, which split the source line
-    or pass for its spacing; as it is otherwise. JSON keeps the exact name (section 166)."""
-    return quoted_path(name) if _CONTROL_OR_BREAK.search(name) else name
+    or pass for its spacing, or white space at an end, which passed for the line's (a name typed from
+    it missed the document: the rule of a folder's name, ``config``); as it is otherwise. JSON keeps the
+    exact name (section 166)."""
+    return quoted_path(name) if _CONTROL_OR_BREAK.search(name) or name != name.strip() else name
 
 
 def json_for_terminal(text: str) -> str:

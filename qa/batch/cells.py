@@ -24,9 +24,19 @@ SOURCE_FIELD = "corpus_key"  # which corpus and model answered (qa.manifest.corp
 RESERVED = {*CSV_COLUMNS, *RESULT_FIELDS, "chunk_id", "k", "question_sha256", SOURCE_FIELD}
 
 
-def safe_extra(extra: dict) -> dict:
-    """Extra input fields renamed so they never shadow an output field."""
-    return {(f"input_{k}" if k in RESERVED or k.startswith("passage_") else k): v for k, v in extra.items()}
+def safe_extra(extra: dict, also: frozenset[str] = frozenset()) -> dict:
+    """Extra input fields renamed so they never shadow an output field (``RESERVED``, ``passage_…``, and
+    ``also``): such a name takes ``input_``, and so does each ``input_…`` form of one (``input_score`` is
+    ``input_input_score``), a rule by name alone so no two input fields meet (``score`` and ``input_score``
+    were both ``input_score``: one value lost, section 166's second reading)."""
+    return {(f"input_{k}" if _reserved(k, also) else k): v for k, v in extra.items()}
+
+
+def _reserved(name: str, also: frozenset[str]) -> bool:
+    bare = name
+    while bare.startswith("input_"):
+        bare = bare[len("input_") :]
+    return bare in RESERVED or bare in also or bare.startswith("passage_")
 
 
 def _json_default(value: object) -> object:

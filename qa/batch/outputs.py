@@ -101,9 +101,9 @@ class JsonlWriter(Writer):
     def render(self, items: list[tuple[Record, dict | None]]) -> str:
         out = []
         for rec, result in items:
-            head, extra = {"id": rec.id, "line": rec.line}, safe_extra(rec.extra)
-            if self.doc is not None:  # an input "doc" never passes for the document asked
-                extra = {_beside_doc(k): v for k, v in extra.items()}
+            # under --doc an input "doc" never passes for the document asked
+            extra = safe_extra(rec.extra, frozenset() if self.doc is None else frozenset({DOC_FIELD}))
+            head = {"id": rec.id, "line": rec.line}
             if result is None:
                 obj = {**head, "question": rec.question, **extra, "error": rec.error}
             else:
@@ -117,16 +117,6 @@ class JsonlWriter(Writer):
             obj[KEY_FIELD] = self.key(rec)
             out.append(to_json(obj) + "\n")
         return "".join(out)
-
-
-def _beside_doc(name: str) -> str:
-    """An input field's name in a ``--doc`` record: ``doc`` is ``input_doc``, and ``input_doc``,
-    ``input_input_doc``, … take one more ``input_`` each, so that no input field takes another's place
-    (a bare ``doc`` → ``input_doc`` lost one of two values when the input had both)."""
-    bare = name
-    while bare.startswith("input_"):
-        bare = bare[len("input_") :]
-    return f"input_{name}" if bare == DOC_FIELD else name
 
 
 def _ours(obj: object) -> TypeGuard[dict]:

@@ -34,7 +34,8 @@ Guarantees:
   Header cells are neutralised like data cells.  Its header is fixed by ``k`` and the input's
   extra fields (``columns``: all of a file's, up to MAX_INPUT_COLUMNS; else the first record's).
 * Extra input fields that collide with output fields (``id``, ``answer``, ``score``…) are
-  written as ``input_<name>``.
+  written as ``input_<name>``, and an ``input_…`` form of such a name takes one more ``input_``
+  (``input_score`` is ``input_input_score``): no two input fields meet.
 """
 
 from __future__ import annotations
