@@ -190,6 +190,7 @@ READ_BY_WH_HEAD = {
     ),
     ("other", "pihak"): (
         "Dengan pihak mana saja asisten menteri berhubungan di lu",
+        "Dengan pihak mana saja pekerjaan ini menuntut komunikasi",
         "Dengan pihak mana saja pemegang jabatan ini perlu menjal",
         "Kerja sama antara pihak mana saja yang diatur dan dilaks",
         "Pihak manakah yang ikut bertanggung jawab dalam pengurus",
