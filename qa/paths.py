@@ -10,6 +10,7 @@ symbolic links: a typo'd ``-o``, ``--corpus`` or question file ended in a traceb
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Collection
 from pathlib import Path
@@ -87,5 +88,23 @@ def document_named(name: str, ids: Collection[str], corpus: str) -> str:
             + (", …" if len(matches) > 4 else ""),
             f"give the one meant with its folder, e.g. --doc {shown_name(matches[0])}",
         )
-    listed = ", ".join(map(shown_name, sorted(ids)))  # a name with a newline split the hint (section 166)
-    raise InputError(f"no document named {quoted_path(name)} in the corpus", f"documents: {listed}")
+    raise InputError(f"no document named {quoted_path(name)} in the corpus", _documents_hint(name, ids))
+
+
+LISTED = 10  # names a hint lists: FacQA's 1,369 paragraphs made one line of 20,000 characters
+
+
+def _documents_hint(name: str, ids: Collection[str]) -> str:
+    """The corpus's documents, for an unknown name: all of a small corpus; of a large one the first
+    ``LISTED`` and how many there are, after the one name closest to what was typed (a typo, a missing
+    folder), since the one meant may not be among those listed (section 167)."""
+    from .printable import shown_name  # a name with a newline split the hint (section 166)
+
+    names = sorted(ids)
+    if len(names) <= LISTED:
+        return "documents: " + ", ".join(map(shown_name, names))
+    files = {d.rsplit("/", 1)[-1]: d for d in reversed(names)}  # a file name: its first document
+    close = difflib.get_close_matches(name, [*names, *files], n=1, cutoff=0.75)
+    meant = f"did you mean {shown_name(close[0] if close[0] in ids else files[close[0]])}? " if close else ""
+    listed = ", ".join(map(shown_name, names[:LISTED]))
+    return f"{meant}documents ({len(names)}): {listed}, …"
