@@ -12,13 +12,18 @@ import sys
 from collections.abc import Mapping, Sequence
 
 
+def subcommands(parser: argparse.ArgumentParser) -> Mapping[str, argparse.ArgumentParser]:
+    """Each command's parser by name (``qa ask`` …): argparse keeps them in its subparsers action."""
+    return next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
+
+
 def refuse_misplaced(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> None:
     """A first argument that is an option of a command is named, with the command it goes after (exit 2):
     the command typed later, skipping the option's value, when it takes the option; when it does not, or
     none is typed, the commands that take it are named.
     ``-h``, ``--version`` and an option no command has are argparse's, as before."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    commands = next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
+    commands = subcommands(parser)
     option, attached = _option_typed(argv[0], commands) if argv and argv[0].startswith("-") else ("", True)
     takes = [name for name, p in commands.items() if option in p._option_string_actions]
     if option in ("", "-h", "--help") or not takes:

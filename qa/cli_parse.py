@@ -15,6 +15,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 
+from .cli_misplaced import subcommands
 from .errors import InputError
 from .printable import emit
 
@@ -55,8 +56,7 @@ def _refuse_unknown(
     """argparse's "unrecognized arguments: …" (exit 2), naming the short option meant by ``--k=3`` or
     ``--k 3`` when the command has it (``-k``): a one-letter option written long, nothing guessed beyond."""
     said = f"unrecognized arguments: {' '.join(unknown)}"
-    commands = next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
-    sub = commands.get(command)
+    sub = subcommands(parser).get(command)
     for arg in unknown:
         name, equals, value = arg.partition("=")
         short = name[1:]

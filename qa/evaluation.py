@@ -82,15 +82,10 @@ def _timed_ask(
 ) -> Result:
     t = time.perf_counter()
     try:
-        return _ask(assistant, question, k, doc)
+        return assistant.ask(question, k=k, doc=doc)
     finally:
         latencies.append(time.perf_counter() - t)
         asked()  # outside the timing: a progress bar's drawing is no part of a question's latency
-
-
-def _ask(assistant: Assistant, question: str, k: int, doc: str | None) -> Result:
-    """``doc=`` only when given: an answerer without it (a script's stand-in) evaluates as before."""
-    return assistant.ask(question, k=k) if doc is None else assistant.ask(question, k=k, doc=doc)
 
 
 def _case(item: Labelled, result: Result, **extra: Any) -> dict[str, Any]:
@@ -118,7 +113,7 @@ def evaluate(
     called after each (the CLI's progress bar: a set of thousands took minutes in silence). ``doc``
     limits every question to one document (``qa eval --doc``), as ``Assistant.ask`` does."""
     if labelled:  # one untimed question first: latency is that of a warm assistant (lazy loads done)
-        _ask(assistant, labelled[0].question, k, doc)
+        assistant.ask(labelled[0].question, k=k, doc=doc)
     latencies: list[float] = []
     answerable: list[dict[str, Any]] = []
     for item in labelled:

@@ -102,7 +102,7 @@ class Scripted:
     def __init__(self, table: dict) -> None:
         self.table = table
 
-    def ask(self, question: str, k: int = 3) -> Result:
+    def ask(self, question: str, k: int = 3, doc: str | None = None) -> Result:
         if question == "!":
             raise InputError("the question is empty")
         abstained, conf, texts = self.table[question]
@@ -164,7 +164,7 @@ def test_report_measures_each_kind_apart() -> None:
 
 def test_sentence_hit_looks_inside_the_top_sentence_only() -> None:
     class OneSentence(Scripted):
-        def ask(self, question: str, k: int = 3) -> Result:
+        def ask(self, question: str, k: int = 3, doc: str | None = None) -> Result:
             text = "Intro words. The answer phrase sits here. Outro."
             span = (13, 41) if question == "in" else (0, 12)
             return Result(question, False, 0.9, [_passage(1, text, span)])
